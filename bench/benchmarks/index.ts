@@ -1,0 +1,5 @@
+import type { Benchmark } from '../harness';
+import { bridgeBenchmark } from './bridge';
+
+/** Every named benchmark; `npm run bench -- <name>` runs one, no name runs all. */
+export const BENCHMARKS: readonly Benchmark[] = [bridgeBenchmark];

@@ -1,0 +1,16 @@
+import type { EventHub } from './events';
+import type { FrameSource } from '../media/frame-route';
+import type { SettingsStore } from '../settings';
+
+export type Transport = 'ipc' | 'bridge' | 'direct';
+
+/** Everything handlers may use. Built once per process by createServices(); no Electron here. */
+export interface Services {
+  readonly events: EventHub;
+  readonly settings: SettingsStore;
+  readonly paths: { readonly userData: string; readonly models: string };
+  /** Electron's version when running inside the shell, null under plain Node. */
+  readonly electronVersion: string | null;
+  /** Encodes frames for the frame route; null until the media layer is wired. */
+  readonly frames: FrameSource | null;
+}

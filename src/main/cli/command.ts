@@ -1,0 +1,15 @@
+import type { Services } from '../api/context';
+
+/** Where a command writes; tests capture it, the binary uses the process streams. */
+export interface CliIO {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export interface CliCommand {
+  readonly name: string;
+  readonly summary: string;
+  readonly usage: string;
+  /** Returns the process exit code. */
+  run(args: string[], io: CliIO, services: () => Services): Promise<number>;
+}

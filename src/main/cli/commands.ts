@@ -1,0 +1,5 @@
+import type { CliCommand } from './command';
+import { doctorCommand } from './doctor';
+
+/** Every `mellm` subcommand; later stages add theirs here. */
+export const COMMANDS: readonly CliCommand[] = [doctorCommand];

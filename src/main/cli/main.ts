@@ -1,0 +1,54 @@
+import type { Services } from '../api/context';
+import { packageVersion } from '../paths';
+import { createServices } from '../services';
+import { AppError } from '@shared/errors';
+import type { CliIO } from './command';
+import { COMMANDS } from './commands';
+
+function help(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'mellm: the MELLM workstation, headless',
+    '',
+    'Usage: mellm <command> [options]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Options:',
+    '  --help, -h     show this help (or `mellm <command> --help`)',
+    '  --version, -v  print the version',
+  ].join('\n');
+}
+
+/** Runs the CLI with the given arguments; returns the exit code. Never throws. */
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    io.out(help());
+    return first === undefined ? 2 : 0;
+  }
+  if (first === '--version' || first === '-v') {
+    io.out(packageVersion());
+    return 0;
+  }
+  const command = COMMANDS.find((c) => c.name === first);
+  if (!command) {
+    io.err(`Unknown command: ${first}\n\n${help()}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(`Usage: ${command.usage}\n\n${command.summary}`);
+    return 0;
+  }
+  let services: Services | undefined;
+  try {
+    return await command.run(rest, io, () => (services ??= createServices()));
+  } catch (error) {
+    const appError = error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')
+      ? new AppError('INVALID_INPUT', `${error.message}\nUsage: ${command.usage}`)
+      : AppError.from(error);
+    io.err(`mellm ${command.name}: ${appError.message}`);
+    return appError.code === 'INVALID_INPUT' ? 2 : 1;
+  }
+}

@@ -1,0 +1,49 @@
+import { readFile, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SettingsSchema, type Settings } from '@shared/api';
+import { writeFileAtomic } from './util/atomic-write';
+
+export const DEFAULT_SETTINGS: Settings = {
+  language: 'en',
+  theme: 'dark',
+  annotator: '',
+  frameCacheMB: 512,
+};
+
+/** User settings as one JSON file in the user-data folder; unreadable files fall back to defaults. */
+export class SettingsStore {
+  readonly path: string;
+  #current: Settings | undefined;
+
+  constructor(userDataDir: string) {
+    this.path = join(userDataDir, 'settings.json');
+  }
+
+  async get(): Promise<Settings> {
+    this.#current ??= await this.#load();
+    return this.#current;
+  }
+
+  async update(patch: Partial<Settings>): Promise<Settings> {
+    const next = SettingsSchema.parse({ ...(await this.get()), ...patch });
+    await writeFileAtomic(this.path, `${JSON.stringify(next, null, 2)}\n`);
+    this.#current = next;
+    return next;
+  }
+
+  async #load(): Promise<Settings> {
+    let text: string;
+    try {
+      text = await readFile(this.path, 'utf8');
+    } catch {
+      return { ...DEFAULT_SETTINGS };
+    }
+    try {
+      return SettingsSchema.parse({ ...DEFAULT_SETTINGS, ...(JSON.parse(text) as object) });
+    } catch {
+      // Keep the unreadable file for the user instead of silently overwriting it.
+      await rename(this.path, `${this.path}.unreadable-${Date.now()}`).catch(() => undefined);
+      return { ...DEFAULT_SETTINGS };
+    }
+  }
+}

@@ -1,0 +1,11 @@
+import Database from 'better-sqlite3';
+
+/** The SQLite library linked into better-sqlite3 (checked by `mellm doctor`). */
+export function sqliteVersion(): string {
+  const db = new Database(':memory:');
+  try {
+    return (db.prepare('select sqlite_version() as v').get() as { v: string }).v;
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,73 @@
+import type { ChannelInput, ChannelName, ChannelOutput, EventName, EventPayload } from '@shared/api';
+import type { ApiError, Result } from '@shared/errors';
+
+/** A failed call: the typed error main sent back. */
+export class ApiCallError extends Error {
+  readonly code: ApiError['code'];
+  readonly issues: ApiError['issues'];
+  constructor(error: ApiError) {
+    super(error.message);
+    this.code = error.code;
+    this.issues = error.issues;
+  }
+}
+
+type Listener = (name: string, payload: unknown) => void;
+
+interface Transport {
+  invoke(name: string, payload: unknown): Promise<Result<unknown>>;
+  subscribe(listener: Listener): () => void;
+}
+
+/** Over the loopback bridge: same-origin POST /api/<channel>, events on /events (auth by cookie). */
+function bridgeTransport(): Transport {
+  const listeners = new Set<Listener>();
+  let socket: WebSocket | null = null;
+  const connect = () => {
+    const url = new URL('/events', window.location.href);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    socket = new WebSocket(url);
+    socket.onmessage = (message) => {
+      const { event, payload } = JSON.parse(String(message.data)) as { event: string; payload: unknown };
+      for (const listener of listeners) listener(event, payload);
+    };
+    socket.onclose = () => {
+      socket = null;
+      if (listeners.size) setTimeout(connect, 1000);
+    };
+  };
+  return {
+    async invoke(name, payload) {
+      const response = await fetch(`/api/${encodeURIComponent(name)}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(payload ?? {}),
+        credentials: 'same-origin',
+      });
+      return (await response.json()) as Result<unknown>;
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      if (!socket) connect();
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+const transport: Transport = window.mellm ?? bridgeTransport();
+
+export const api = {
+  transport: window.mellm ? ('ipc' as const) : ('bridge' as const),
+
+  async call<C extends ChannelName>(name: C, input: ChannelInput<C>): Promise<ChannelOutput<C>> {
+    const result = await transport.invoke(name, input);
+    if (!result.ok) throw new ApiCallError(result.error);
+    return result.data as ChannelOutput<C>;
+  },
+
+  on<E extends EventName>(name: E, listener: (payload: EventPayload<E>) => void): () => void {
+    return transport.subscribe((event, payload) => {
+      if (event === name) listener(payload as EventPayload<E>);
+    });
+  },
+};

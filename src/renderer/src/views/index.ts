@@ -1,0 +1,16 @@
+import type { ComponentType } from 'react';
+import { HomeView } from './HomeView';
+import { SettingsView } from './SettingsView';
+
+/** The app's views, in navigation order; each later stage adds its view here. */
+export interface ViewEntry {
+  readonly id: string;
+  /** i18n key of the navigation label. */
+  readonly label: string;
+  readonly component: ComponentType;
+}
+
+export const VIEWS: readonly ViewEntry[] = [
+  { id: 'home', label: 'nav.home', component: HomeView },
+  { id: 'settings', label: 'nav.settings', component: SettingsView },
+];

@@ -1,0 +1,36 @@
+/**
+ * The single table of every channel between the renderer and the main process.
+ * Both transports (Electron IPC and the loopback bridge) register the handlers for
+ * exactly these names, and the renderer's client is typed from them. Each domain
+ * keeps its channels in `api/<domain>.ts`; add the spread here.
+ */
+import type { z } from 'zod';
+import { appChannels } from './api/app';
+import { appEvents } from './api/events';
+
+export const channels = {
+  ...appChannels,
+} as const;
+
+export const events = {
+  ...appEvents,
+} as const;
+
+export type Channels = typeof channels;
+export type ChannelName = keyof Channels;
+export type ChannelInput<C extends ChannelName> = z.input<Channels[C]['input']>;
+export type ChannelOutput<C extends ChannelName> = z.output<Channels[C]['output']>;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+
+export const CHANNEL_NAMES = Object.keys(channels) as ChannelName[];
+export const EVENT_NAMES = Object.keys(events) as EventName[];
+
+export const isChannelName = (name: unknown): name is ChannelName =>
+  typeof name === 'string' && Object.hasOwn(channels, name);
+
+export * from './api/app';
+export * from './api/events';
+export type { Result, ApiError } from './errors';

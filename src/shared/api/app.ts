@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { channel } from './channel';
+
+export const LANGUAGES = ['en', 'zh-CN'] as const;
+export const LanguageSchema = z.enum(LANGUAGES);
+export type Language = z.infer<typeof LanguageSchema>;
+
+export const AppInfoSchema = z.object({
+  name: z.string(),
+  version: z.string(),
+  platform: z.string(),
+  arch: z.string(),
+  node: z.string(),
+  electron: z.string().nullable(),
+  transport: z.enum(['ipc', 'bridge', 'direct']),
+});
+export type AppInfo = z.infer<typeof AppInfoSchema>;
+
+export const THEMES = ['dark', 'light'] as const;
+export type Theme = (typeof THEMES)[number];
+
+export const SettingsSchema = z.object({
+  language: LanguageSchema,
+  theme: z.enum(THEMES),
+  annotator: z.string().max(120),
+  frameCacheMB: z.number().int().min(16).max(16_384),
+});
+export type Settings = z.infer<typeof SettingsSchema>;
+
+export const DoctorReportSchema = z.object({
+  ffmpeg: z.object({
+    ok: z.boolean(),
+    path: z.string().nullable(),
+    source: z.enum(['ffmpeg-static', 'FFMPEG_PATH', 'PATH']).nullable(),
+    version: z.string().nullable(),
+    error: z.string().nullable(),
+  }),
+  onnxruntime: z.object({
+    version: z.string(),
+    providers: z.array(z.object({ name: z.string(), available: z.boolean() })),
+  }),
+  sqlite: z.object({ version: z.string(), driver: z.string() }),
+  models: z.array(
+    z.object({
+      id: z.string(),
+      stage: z.string(),
+      present: z.boolean(),
+      path: z.string(),
+      note: z.string().nullable(),
+    }),
+  ),
+});
+export type DoctorReport = z.infer<typeof DoctorReportSchema>;
+
+export const appChannels = {
+  'app.info': channel(z.object({}).strict(), AppInfoSchema),
+  'app.doctor': channel(z.object({}).strict(), DoctorReportSchema),
+  'settings.get': channel(z.object({}).strict(), SettingsSchema),
+  'settings.update': channel(SettingsSchema.partial().strict(), SettingsSchema),
+};

@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { SettingsSchema } from './app';
+
+/** Progress of a long-running job (analysis, import, export, model conversion). */
+export const JobProgressSchema = z.object({
+  jobId: z.string(),
+  kind: z.string(),
+  done: z.number().nonnegative(),
+  total: z.number().nonnegative(),
+  message: z.string().optional(),
+});
+export type JobProgress = z.infer<typeof JobProgressSchema>;
+
+/** Events main pushes to every renderer, over IPC or the bridge's WebSocket. */
+export const appEvents = {
+  'settings.changed': SettingsSchema,
+  'job.progress': JobProgressSchema,
+};

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+/**
+ * Error codes that cross process boundaries. Each domain adds its own; a code is a
+ * stable identifier for tests and the UI, the message is for people.
+ */
+export const ERROR_CODES = [
+  'INVALID_INPUT',
+  'INVALID_OUTPUT',
+  'UNKNOWN_CHANNEL',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'RATE_LIMITED',
+  'FFMPEG_NOT_FOUND',
+  'MEDIA_UNREADABLE',
+  'MODEL_MISSING',
+  'MODEL_INVALID',
+  'WORKSPACE_INVALID',
+  'CANCELLED',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export const IssueSchema = z.object({ path: z.string(), message: z.string() });
+export type Issue = z.infer<typeof IssueSchema>;
+
+export const ApiErrorSchema = z.object({
+  code: z.enum(ERROR_CODES),
+  message: z.string(),
+  issues: z.array(IssueSchema).optional(),
+});
+export type ApiError = z.infer<typeof ApiErrorSchema>;
+
+/** A typed error with a user-readable message. Thrown by services, serialised by transports. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly issues: Issue[] | undefined;
+
+  constructor(code: ErrorCode, message: string, options?: { issues?: Issue[]; cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.issues = options?.issues;
+  }
+
+  toJSON(): ApiError {
+    return this.issues ? { code: this.code, message: this.message, issues: this.issues } : { code: this.code, message: this.message };
+  }
+
+  static from(error: unknown): AppError {
+    if (error instanceof AppError) return error;
+    const message = error instanceof Error ? error.message : String(error);
+    return new AppError('INTERNAL', message, { cause: error });
+  }
+}
+
+/** Turns zod issues into `field.path: message` pairs that name the offending field. */
+export function issuesFromZod(error: z.ZodError): Issue[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.length ? issue.path.map(String).join('.') : '(root)',
+    message: issue.message,
+  }));
+}
+
+/** The envelope every transport returns: IPC and the bridge alike. */
+export type Result<T> = { ok: true; data: T } | { ok: false; error: ApiError };

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import en from '../../src/renderer/src/i18n/locales/en.json';
+import zhCN from '../../src/renderer/src/i18n/locales/zh-CN.json';
+
+function flatten(value: unknown, prefix = ''): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (typeof child === 'string') out.set(path, child);
+    else for (const [k, v] of flatten(child, path)) out.set(k, v);
+  }
+  return out;
+}
+
+describe('translations', () => {
+  const english = flatten(en);
+  const chinese = flatten(zhCN);
+
+  it('have the same keys in English and Simplified Chinese', () => {
+    expect([...chinese.keys()].sort()).toEqual([...english.keys()].sort());
+  });
+
+  it('have no empty strings and keep every interpolation placeholder', () => {
+    for (const [key, text] of english) {
+      expect(text.trim(), key).not.toBe('');
+      const placeholders = (s: string) => (s.match(/{{\s*\w+\s*}}/g) ?? []).sort();
+      expect(placeholders(chinese.get(key) ?? ''), key).toEqual(placeholders(text));
+    }
+  });
+
+  it('are actually translated (Chinese text uses CJK characters)', () => {
+    const translated = [...chinese.entries()].filter(([, text]) => /[\u4e00-\u9fff]/.test(text));
+    // Proper names (ffmpeg, SQLite, ONNX Runtime, Electron IPC, language names) stay as they are.
+    expect(translated.length / chinese.size).toBeGreaterThan(0.75);
+  });
+});

@@ -1,0 +1,32 @@
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS, SettingsStore } from '../../src/main/settings';
+import { useTempDir } from '../helpers/tmp';
+
+const tempDir = useTempDir();
+
+describe('SettingsStore', () => {
+  it('starts from defaults and writes a private file', async () => {
+    const dir = tempDir();
+    const store = new SettingsStore(dir);
+    expect(await store.get()).toEqual(DEFAULT_SETTINGS);
+    await store.update({ theme: 'light' });
+    expect(statSync(store.path).mode & 0o777).toBe(0o600);
+    expect(await new SettingsStore(dir).get()).toMatchObject({ theme: 'light' });
+  });
+
+  it('keeps an unreadable settings file aside instead of overwriting it', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'settings.json'), '{ not json');
+    expect(await new SettingsStore(dir).get()).toEqual(DEFAULT_SETTINGS);
+    expect(readdirSync(dir).some((name) => name.startsWith('settings.json.unreadable-'))).toBe(true);
+  });
+
+  it('refuses an invalid update and keeps the previous value', async () => {
+    const store = new SettingsStore(tempDir());
+    await store.update({ frameCacheMB: 256 });
+    await expect(store.update({ frameCacheMB: 1 })).rejects.toThrow();
+    expect((await store.get()).frameCacheMB).toBe(256);
+  });
+});
