@@ -1,0 +1,64 @@
+import * as ort from 'onnxruntime-node';
+import { readFile } from 'node:fs/promises';
+import { AppError } from '@shared/errors';
+
+export type ExecutionProvider = 'cpu' | 'cuda' | 'dml' | 'coreml' | 'webgpu';
+
+export interface SessionOptions {
+  /** Providers in order of preference; CPU is always appended as the fallback. */
+  readonly providers?: readonly ExecutionProvider[];
+  readonly intraOpThreads?: number;
+}
+
+/**
+ * One InferenceSession per model, created once and reused by every call; disposed on
+ * shutdown. Keys are model ids (or file paths); a failed load is not cached.
+ */
+export class SessionCache {
+  readonly #sessions = new Map<string, Promise<ort.InferenceSession>>();
+  readonly #options: SessionOptions;
+
+  constructor(options: SessionOptions = {}) {
+    this.#options = options;
+  }
+
+  /** Loads (once) the model from a file path or from bytes generated in memory. */
+  get(key: string, source: string | (() => Promise<Uint8Array> | Uint8Array)): Promise<ort.InferenceSession> {
+    let session = this.#sessions.get(key);
+    if (!session) {
+      session = this.#create(key, source);
+      this.#sessions.set(key, session);
+      session.catch(() => this.#sessions.delete(key));
+    }
+    return session;
+  }
+
+  has(key: string): boolean {
+    return this.#sessions.has(key);
+  }
+
+  async dispose(): Promise<void> {
+    const sessions = [...this.#sessions.values()];
+    this.#sessions.clear();
+    await Promise.all(sessions.map(async (s) => (await s.catch(() => null))?.release()));
+  }
+
+  async #create(key: string, source: string | (() => Promise<Uint8Array> | Uint8Array)): Promise<ort.InferenceSession> {
+    let bytes: Uint8Array;
+    try {
+      bytes = typeof source === 'string' ? await readFile(source) : await source();
+    } catch (error) {
+      throw new AppError('MODEL_MISSING', `Model ${key} could not be read: ${(error as Error).message}`, { cause: error });
+    }
+    const providers = [...(this.#options.providers ?? []).filter((p) => p !== 'cpu'), 'cpu'];
+    try {
+      return await ort.InferenceSession.create(bytes, {
+        executionProviders: providers,
+        graphOptimizationLevel: 'all',
+        ...(this.#options.intraOpThreads ? { intraOpNumThreads: this.#options.intraOpThreads } : {}),
+      });
+    } catch (error) {
+      throw new AppError('MODEL_INVALID', `Model ${key} is not a valid ONNX model: ${(error as Error).message}`, { cause: error });
+    }
+  }
+}
