@@ -1,0 +1,18 @@
+/**
+ * A dense optical-flow field: `data` holds the u plane then the v plane ([2, H, W]),
+ * in pixels of the input, convention frame1 (x, y) → frame2 (x + u, y + v).
+ */
+export interface FlowField {
+  readonly width: number;
+  readonly height: number;
+  readonly data: Float32Array;
+}
+
+export function flowAt(field: FlowField, x: number, y: number): [number, number] {
+  const i = y * field.width + x;
+  return [field.data[i] as number, field.data[field.width * field.height + i] as number];
+}
+
+export function createFlowField(width: number, height: number): FlowField {
+  return { width, height, data: new Float32Array(2 * width * height) };
+}
