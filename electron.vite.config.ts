@@ -1,8 +1,19 @@
-import { resolve } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
 
 const alias = { '@shared': resolve('src/shared') };
+
+/** Worker-thread entries (src/main/jobs/workers/<name>.ts → out/main/<name>.js), see jobs/run-worker.ts. */
+const workersDir = resolve('src/main/jobs/workers');
+const workerEntries = existsSync(workersDir)
+  ? Object.fromEntries(
+      readdirSync(workersDir)
+        .filter((file) => file.endsWith('.ts'))
+        .map((file) => [basename(file, '.ts'), resolve(workersDir, file)]),
+    )
+  : {};
 
 // main/ is built with several entries: the Electron shell plus the plain-Node entry
 // points (CLI, loopback bridge, worker threads) that share every service with it.
@@ -16,6 +27,7 @@ export default defineConfig({
           index: resolve('src/main/index.ts'),
           cli: resolve('src/main/cli.ts'),
           serve: resolve('src/main/serve.ts'),
+          ...workerEntries,
         },
       },
     },

@@ -1,4 +1,5 @@
 import type { EventHub } from './events';
+import type { JobQueue } from '../jobs/queue';
 import type { FrameSource } from '../media/frame-route';
 import type { SettingsStore } from '../settings';
 
@@ -13,4 +14,6 @@ export interface Services {
   readonly electronVersion: string | null;
   /** Encodes frames for the frame route; null until the media layer is wired. */
   readonly frames: FrameSource | null;
+  /** Background jobs (analysis, import, export, model conversion). */
+  readonly jobs: JobQueue;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SettingsSchema } from './app';
+import { JobSchema } from './jobs';
 
 /** Progress of a long-running job (analysis, import, export, model conversion). */
 export const JobProgressSchema = z.object({
@@ -15,4 +16,6 @@ export type JobProgress = z.infer<typeof JobProgressSchema>;
 export const appEvents = {
   'settings.changed': SettingsSchema,
   'job.progress': JobProgressSchema,
+  /** A job reached done, failed or cancelled. */
+  'job.finished': JobSchema,
 };
