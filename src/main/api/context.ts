@@ -1,6 +1,7 @@
 import type { EventHub } from './events';
 import type { FrameSource } from '../media/frame-route';
 import type { SettingsStore } from '../settings';
+import type { WorkspaceService } from '../store/service';
 
 export type Transport = 'ipc' | 'bridge' | 'direct';
 
@@ -13,4 +14,6 @@ export interface Services {
   readonly electronVersion: string | null;
   /** Encodes frames for the frame route; null until the media layer is wired. */
   readonly frames: FrameSource | null;
+  /** The open workspace (one SQLite file per corpus) and the recent list. */
+  readonly workspaces: WorkspaceService;
 }

@@ -45,6 +45,8 @@ export interface RowKeys {
 export interface DatasetLayout {
   readonly dataset: Dataset;
   readonly label: string;
+  /** Recording rate, used when the media layer cannot tell (frame folders carry none). */
+  readonly fps: number;
   /** Fields the sheet must have; apex is optional where the dataset has none. */
   readonly required: readonly ImportField[];
   /** Column order when the sheet has no header row (CAS(ME)²). */
@@ -64,18 +66,21 @@ export const LAYOUTS: Readonly<Record<Dataset, DatasetLayout>> = {
   casme2: {
     dataset: 'casme2',
     label: 'CASME II',
+    fps: 200,
     required: FULL,
     clipCandidates: (k) => [[`sub${pad(k.subject, 2)}`, k.filename]],
   },
   samm: {
     dataset: 'samm',
     label: 'SAMM',
+    fps: 200,
     required: FULL,
     clipCandidates: (k) => [[pad(k.subject, 3), k.filename], [k.filename]],
   },
   smic: {
     dataset: 'smic',
     label: 'SMIC',
+    fps: 100,
     required: ['subject', 'filename', 'onset', 'offset'],
     clipCandidates: (k) => {
       const s = `s${digits(k.subject) || k.subject}`;
@@ -85,6 +90,7 @@ export const LAYOUTS: Readonly<Record<Dataset, DatasetLayout>> = {
   casme2x: {
     dataset: 'casme2x',
     label: 'CAS(ME)²',
+    fps: 30,
     required: FULL,
     headerless: ['subject', 'filename', 'onset', 'apex', 'offset', 'aus', 'emotion', null, null],
     clipCandidates: (k) => [[`s${digits(k.subject) || k.subject}`, k.filename], [k.filename]],
@@ -92,24 +98,28 @@ export const LAYOUTS: Readonly<Record<Dataset, DatasetLayout>> = {
   casme3: {
     dataset: 'casme3',
     label: 'CAS(ME)³',
+    fps: 30,
     required: FULL,
     clipCandidates: (k) => [[k.subject, k.filename, 'color'], [k.subject, k.filename]],
   },
   mmew: {
     dataset: 'mmew',
     label: 'MMEW',
+    fps: 90,
     required: FULL,
     clipCandidates: (k) => [...(k.emotion ? [[k.emotion, k.filename]] : []), [k.subject, k.filename], [k.filename]],
   },
   '4dme': {
     dataset: '4dme',
     label: '4DME',
+    fps: 60,
     required: FULL,
     clipCandidates: (k) => [[k.subject, k.filename], [k.filename]],
   },
   generic: {
     dataset: 'generic',
     label: 'generic',
+    fps: 30,
     required: ['filename', 'onset', 'offset'],
     clipCandidates: (k) => [...(k.subject ? [[k.subject, k.filename]] : []), [k.filename]],
   },
