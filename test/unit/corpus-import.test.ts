@@ -79,7 +79,8 @@ describe('dataset sheet import', () => {
     const root = join(dir, 'media');
     await writeSequence(root, ['s1', 'micro', 'negative', 's1_ne_01'], 1, 20, (n) => `image${String(n).padStart(6, '0')}.jpg`);
     await writeSequence(root, ['s15', '15_0101disgustingteeth'], 1, 40);
-    await writeSequence(root, ['P1', 'séance_é'], 0, 9, (n) => `f${n}.jpg`);
+    // Decomposed (macOS-style) folder name; the sheet holds the composed form.
+    await writeSequence(root, ['P1', 'séance_é'.normalize('NFD')], 0, 9, (n) => `f${n}.jpg`);
     const ws = createWorkspace(join(dir, 'mixed.mellm'));
     const smic = await writeSheet(join(dir, 'smic.csv'), [['Subject', 'Filename', 'OnsetFrame', 'OffsetFrame', 'Emotion'], ['1', 's1_ne_01', '3', '15', 'negative']]);
     expect((await commitImport(ws, { sheet: smic, root, dataset: 'smic' }, deps)).problems).toEqual([]);
@@ -93,7 +94,7 @@ describe('dataset sheet import', () => {
     const report = await commitImport(ws, { sheet: generic, root, dataset: 'generic', columns }, deps);
     expect(report.problems).toEqual([]);
     expect(ws.events.get(3)).toMatchObject({ onset: 1, apex: 4, offset: 8, datasetAus: '12 or 14' });
-    expect(ws.clips.get(3)?.path).toBe(join(root, 'P1', 'séance_é'));
+    expect(ws.clips.get(3)?.path).toBe(join(root, 'P1', 'séance_é'.normalize('NFD')));
     ws.close();
   });
 
@@ -108,7 +109,7 @@ describe('dataset sheet import', () => {
       ['02', 'EP03_02', 3, 10, 31, '', '', ''], // beyond the last frame
       ['02', 'EP03_02', 'x', 10, 20, '', '', ''], // not a number
       ['02', 'EP03_02', 3, 10, 25, '', '12', 'happiness'], // fine
-      ['02', 'EP03_02', 3, 10, 25, '', '12', 'happiness'], // duplicate
+      [2, 'EP03_02', 3, 10, 25, '', '12', 'happiness'], // duplicate (subject 2 is sub02 too)
     ]);
     const report = await previewImport(ws, { sheet, root, dataset: 'casme2' }, deps);
     const errors = report.problems.filter((p) => p.severity === 'error').map((p) => [p.row, p.column, p.message]);

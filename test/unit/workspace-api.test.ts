@@ -57,9 +57,17 @@ describe('workspace channels', () => {
     expect(garbage).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', issues: [{ path: 'aus', message: /not a valid FACS code/ }] } });
     const again = await call('annotations.save', { eventId: 1, annotator: 'ana', aus: '1+2+5B', baseVersion: 1, provenance: 'edited' });
     expect(again).toMatchObject({ ok: true, data: { version: 2 } });
+    expect(await call('annotations.save', { eventId: 1, annotator: 'ana', aus: '1', baseVersion: 2, status: 'approved' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', issues: [{ path: 'status' }] },
+    });
     expect(await call('annotations.get', { eventId: 1, annotator: 'ana' })).toMatchObject({ ok: true, data: [{ version: 2, aus: '1+2+5B' }] });
     expect(await call('clips.list', { annotator: 'ana', emotion: 'surprise' })).toMatchObject({ ok: true, data: [{ id: 1 }] });
 
+    const sha = 'c'.repeat(64);
+    const added = await call('clips.add', { path: join(dir, 'v.mp4'), kind: 'video', sha256: sha, fps: 30, frames: 90, width: 64, height: 48 });
+    expect(added).toMatchObject({ ok: true, data: { id: 2, faceIndex: 0 } });
+    expect(await call('clips.relink', { sha256: sha, path: join(dir, 'moved.mp4') })).toMatchObject({ ok: true, data: { id: 2, path: join(dir, 'moved.mp4') } });
     expect(await call('workspace.close')).toEqual({ ok: true, data: { closed: true } });
     expect(await call('workspace.info')).toEqual({ ok: true, data: null });
     const notSqlite = join(dir, 'fake.mellm');
@@ -96,7 +104,7 @@ describe('mellm workspace / import', () => {
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/row 2, ApexFrame: apex 46 is before onset 59/);
     expect((await cli('workspace', 'info', file, '--json')).out).toMatch(/"events": 0/);
-    expect(readFileSync(file).length).toBe(before.length);
+    expect(readFileSync(file).equals(before)).toBe(true);
     expect((await cli('import', swapped, '--root', root, '--dataset', 'casme9', '--workspace', file)).code).toBe(2);
     expect((await cli('import', swapped, '--root', root, '--dataset', 'generic', '--columns', 'onset', '--workspace', file)).err).toMatch(/field=Header/);
     const missing = await cli('workspace', 'info', join(dir, 'missing.mellm'));

@@ -13,6 +13,7 @@ export function workspaceHandlers(services: Services): Pick<HandlerTable, keyof 
     'workspace.recent': async () => workspaces.recent(),
     'clips.list': async (filter) => ws().clips.list(filter),
     'clips.add': async (clip) => ws().clips.add(clip),
+    'clips.relink': async ({ sha256, path }) => ws().clips.relinkClip(sha256, path),
     'events.list': async ({ clipId }) => ws().events.listForClip(ws().clips.require(clipId).id),
     'events.create': async (event) => ws().events.create(event),
     'events.update': async (patch) => ws().events.update(patch),

@@ -9,6 +9,7 @@ import {
   MeEventSchema,
   NewClipSchema,
   NewEventSchema,
+  RelinkSchema,
   WorkspaceInfoSchema,
 } from '../workspace';
 import { channel } from './channel';
@@ -27,6 +28,7 @@ export const workspaceChannels = {
   'workspace.recent': channel(Empty, z.array(RecentWorkspaceSchema)),
   'clips.list': channel(ClipFilterSchema, z.array(ClipSchema)),
   'clips.add': channel(NewClipSchema.strict(), ClipSchema),
+  'clips.relink': channel(RelinkSchema, ClipSchema),
   'events.list': channel(z.object({ clipId: z.number().int().positive() }).strict(), z.array(MeEventSchema)),
   'events.create': channel(NewEventSchema, MeEventSchema),
   'events.update': channel(EventPatchSchema, MeEventSchema),

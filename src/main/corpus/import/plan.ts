@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { ImportRequestSchema, type ImportField, type ImportProblem, type ImportReport, type ImportRequest, type ImportRow } from '@shared/corpus-import';
+import { IMPORT_FIELDS, ImportRequestSchema, type ImportField, type ImportProblem, type ImportReport, type ImportRequest, type ImportRow } from '@shared/corpus-import';
 import { parseFacs, formatFacs } from '@shared/facs';
 import { locateColumns, type ColumnMap } from './columns';
 import { frameNumberIndex, sequenceFiles } from './frame-numbers';
@@ -44,9 +44,7 @@ const columnName = (ctx: RowContext, field: ImportField): string => {
   return index === undefined ? field : (ctx.columns.names[index] ?? field);
 };
 const problem = (ctx: RowContext, field: ImportField | string, message: string, severity: ImportProblem['severity'] = 'error') => {
-  const column = (['subject', 'filename', 'onset', 'apex', 'offset', 'aus', 'emotion'] as string[]).includes(field)
-    ? columnName(ctx, field as ImportField)
-    : field;
+  const column = (IMPORT_FIELDS as readonly string[]).includes(field) ? columnName(ctx, field as ImportField) : field;
   ctx.problems.push({ row: ctx.row, column, message, severity });
 };
 
@@ -72,8 +70,10 @@ async function locateClip(root: string, layout: DatasetLayout, keys: { subject: 
   for (const segments of layout.clipCandidates(keys)) {
     const path = join(root, ...segments);
     tried.push(path);
-    const info = await stat(path).catch(() => null);
-    if (info) return { path, tried };
+    // Sheets hold composed Unicode; folders copied from macOS may hold decomposed names.
+    for (const candidate of new Set([path, path.normalize('NFD')])) {
+      if (await stat(candidate).catch(() => null)) return { path: candidate, tried };
+    }
   }
   return { path: null, tried };
 }
@@ -138,11 +138,6 @@ export async function planImport(request: ImportRequest, prober: ClipProber): Pr
       else problem(ctx, 'aus', `action units '${ausText}': ${parsed.error.message}`);
     }
 
-    const key = `${subject}\u0000${filename}\u0000${onset}\u0000${offset}`;
-    const duplicateOf = seen.get(key);
-    if (duplicateOf !== undefined) problem(ctx, 'filename', `duplicate of row ${duplicateOf} (same clip, onset and offset)`);
-    else seen.set(key, ctx.row);
-
     let clipPath = '';
     const positioned = { onset: -1, apex: null as number | null, offset: -1 };
     if (namesOk && filename !== '') {
@@ -172,6 +167,11 @@ export async function planImport(request: ImportRequest, prober: ClipProber): Pr
         positioned.offset = place('offset', offset) ?? -1;
       }
     }
+    // Keyed by the resolved clip so that subject "01" and 1 are the same clip.
+    const key = `${clipPath || `${subject}/${filename}`}\u0000${onset}\u0000${offset}`;
+    const duplicateOf = seen.get(key);
+    if (duplicateOf !== undefined) problem(ctx, 'filename', `duplicate of row ${duplicateOf} (same clip, onset and offset)`);
+    else seen.set(key, ctx.row);
     const extra: Record<string, string> = {};
     for (const { index, name } of columns.extras) if (cells[index]) extra[name] = cells[index];
     rows.push({
