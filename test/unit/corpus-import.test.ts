@@ -1,4 +1,4 @@
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -96,6 +96,35 @@ describe('dataset sheet import', () => {
     expect(ws.events.get(3)).toMatchObject({ onset: 1, apex: 4, offset: 8, datasetAus: '12 or 14' });
     expect(ws.clips.get(3)?.path).toBe(join(root, 'P1', 'séance_é'.normalize('NFD')));
     ws.close();
+  });
+
+  it.each([
+    ['casme3', ['spNO.1', 'a', 'color'], ['Subject', 'Filename', 'Onset', 'Apex', 'Offset', 'AU', 'Objective class', 'emotion'], ['spNO.1', 'a', 3, 5, 9, 'L12', 'I', 'happy']],
+    ['mmew', ['happiness', 'S01_happiness_1'], ['Subject', 'Filename', 'OnsetFrame', 'ApexFrame', 'OffsetFrame', 'AU', 'Estimated Emotion'], ['S01', 'S01_happiness_1', 3, 5, 9, '6+12', 'happiness']],
+    ['4dme', ['S1', 'S1_1'], ['Subject', 'Filename', 'Onset', 'Apex', 'Offset', 'AUs', 'Emotion'], ['S1', 'S1_1', 3, 5, 9, '1+2', 'Surprise']],
+  ] as const)('imports a %s sheet from its folder layout', async (dataset, segments, header, row) => {
+    const dir = tempDir();
+    const root = join(dir, 'media');
+    await writeSequence(root, [...segments], 1, 12, (n) => `${n}.jpg`);
+    const sheet = await writeSheet(join(dir, `${dataset}.xlsx`), [[...header], [...row]]);
+    const ws = createWorkspace(join(dir, `${dataset}.mellm`));
+    const report = await commitImport(ws, { sheet, root, dataset }, deps);
+    expect(report.problems).toEqual([]);
+    expect(ws.clips.get(1)?.path).toBe(join(root, ...segments));
+    expect(ws.events.get(1)).toMatchObject({ onset: 2, apex: 4, offset: 8, datasetFrames: { onset: 3, apex: 5, offset: 9 } });
+    ws.close();
+  });
+
+  it('maps video frame numbers from 1 through the injected prober', async () => {
+    const dir = tempDir();
+    const root = join(dir, 'media');
+    mkdirSync(join(root, 'P2'), { recursive: true });
+    writeFileSync(join(root, 'P2', 'session.mp4'), 'stand-in: the prober below answers for it');
+    const videoProber = async () => ({ frames: 100, fps: 30, width: 640, height: 480, kind: 'video' as const });
+    const sheet = await writeSheet(join(dir, 'long.csv'), [['Subject', 'Filename', 'Onset', 'Offset'], ['P2', 'session.mp4', '1', '100'], ['P2', 'session.mp4', '50', '101']]);
+    const report = await previewImport(null, { sheet, root, dataset: 'generic', columns: { subject: 'Subject', filename: 'Filename', onset: 'Onset', offset: 'Offset' } }, { prober: videoProber });
+    expect(report.rows.map((r) => [r.onset, r.offset, r.ok])).toEqual([[0, 99, true], [49, -1, false]]);
+    expect(report.problems[0]).toMatchObject({ row: 3, column: 'Offset', message: 'frame 101 is not in the clip (100 frames)' });
   });
 
   it('previews without writing and reports each problem with row and column', async () => {

@@ -61,6 +61,14 @@ describe('workspace file', () => {
     expect(readFileSync(file).equals(before)).toBe(true);
   });
 
+  it('refuses a file with an SQLite header but corrupt content, unchanged', async () => {
+    const file = join(tempDir(), 'corrupt.mellm');
+    writeFileSync(file, Buffer.concat([Buffer.from('SQLite format 3\0'), Buffer.alloc(4096, 0xab)]));
+    const before = readFileSync(file);
+    await rejects(() => openWorkspace(file), 'WORKSPACE_INVALID', /not a readable workspace/);
+    expect(readFileSync(file).equals(before)).toBe(true);
+  });
+
   it('refuses a foreign SQLite database', async () => {
     const file = join(tempDir(), 'other.db');
     const db = new Database(file);
