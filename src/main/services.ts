@@ -18,9 +18,9 @@ export function createServices(options: ServiceOptions = {}): Services {
   return {
     events: new EventHub(),
     settings: new SettingsStore(userData),
+    workspaces: new WorkspaceService(userData),
     paths: { userData, models: options.modelsDir ?? defaultModelsDir() },
     electronVersion: options.electronVersion ?? null,
     frames: null,
-    workspaces: new WorkspaceService(userData),
   };
 }

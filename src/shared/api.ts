@@ -5,13 +5,13 @@
  * keeps its channels in `api/<domain>.ts`; add the spread here.
  */
 import type { z } from 'zod';
+import { workspaceChannels } from './api/workspace';
 import { appChannels } from './api/app';
 import { appEvents } from './api/events';
-import { workspaceChannels } from './api/workspace';
 
 export const channels = {
-  ...appChannels,
   ...workspaceChannels,
+  ...appChannels,
 } as const;
 
 export const events = {
@@ -33,7 +33,7 @@ export const EVENT_NAMES = Object.keys(events) as EventName[];
 export const isChannelName = (name: unknown): name is ChannelName =>
   typeof name === 'string' && Object.hasOwn(channels, name);
 
+export * from './api/workspace';
 export * from './api/app';
 export * from './api/events';
-export * from './api/workspace';
 export type { Result, ApiError } from './errors';

@@ -1,7 +1,7 @@
+import type { WorkspaceService } from '../store/service';
 import type { EventHub } from './events';
 import type { FrameSource } from '../media/frame-route';
 import type { SettingsStore } from '../settings';
-import type { WorkspaceService } from '../store/service';
 
 export type Transport = 'ipc' | 'bridge' | 'direct';
 
@@ -9,11 +9,11 @@ export type Transport = 'ipc' | 'bridge' | 'direct';
 export interface Services {
   readonly events: EventHub;
   readonly settings: SettingsStore;
+  /** The open workspace (one SQLite file per corpus) and the recent list. */
+  readonly workspaces: WorkspaceService;
   readonly paths: { readonly userData: string; readonly models: string };
   /** Electron's version when running inside the shell, null under plain Node. */
   readonly electronVersion: string | null;
   /** Encodes frames for the frame route; null until the media layer is wired. */
   readonly frames: FrameSource | null;
-  /** The open workspace (one SQLite file per corpus) and the recent list. */
-  readonly workspaces: WorkspaceService;
 }

@@ -1,13 +1,13 @@
 import { appHandlers } from './app';
-import { workspaceHandlers } from './workspace';
 import type { Services } from './context';
 import type { HandlerTable } from './dispatch';
+import { workspaceHandlers } from './workspace';
 
 /** The handler table: one implementation per channel of shared/api.ts. */
 export function createHandlerTable(services: Services): HandlerTable {
   return {
-    ...appHandlers(services),
     ...workspaceHandlers(services),
+    ...appHandlers(services),
   };
 }
 
