@@ -82,7 +82,9 @@ describe('dataset sheet import', () => {
     // Decomposed (macOS-style) folder name; the sheet holds the composed form.
     await writeSequence(root, ['P1', 'séance_é'.normalize('NFD')], 0, 9, (n) => `f${n}.jpg`);
     const ws = createWorkspace(join(dir, 'mixed.mellm'));
-    const smic = await writeSheet(join(dir, 'smic.csv'), [['Subject', 'Filename', 'OnsetFrame', 'OffsetFrame', 'Emotion'], ['1', 's1_ne_01', '3', '15', 'negative']]);
+    // Excel in decimal-comma locales writes CSV with semicolons.
+    const smic = join(dir, 'smic.csv');
+    writeFileSync(smic, '\uFEFFSubject;Filename;OnsetFrame;OffsetFrame;Emotion\r\n1;s1_ne_01;3;15;negative\r\n');
     expect((await commitImport(ws, { sheet: smic, root, dataset: 'smic' }, deps)).problems).toEqual([]);
     expect(ws.events.get(1)).toMatchObject({ onset: 2, apex: null, offset: 14, flags: [] });
 

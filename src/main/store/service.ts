@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { ImportReport, ImportRequest } from '@shared/corpus-import';
 import { AppError } from '@shared/errors';
 import type { WorkspaceInfo } from '@shared/workspace';
@@ -39,7 +40,7 @@ export class WorkspaceService {
   }
 
   async open(path: string): Promise<WorkspaceInfo> {
-    if (this.#current?.isOpen && this.#current.path === path) return this.#current.info();
+    if (this.#current?.isOpen && this.#current.path === resolve(path)) return this.#current.info();
     return this.#adopt(openWorkspace(path));
   }
 

@@ -10,7 +10,7 @@ export interface SheetTable {
 
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 
-async function head(path: string): Promise<Buffer> {
+async function head(path: string, bytes = 8): Promise<Buffer> {
   let handle;
   try {
     handle = await open(path, 'r');
@@ -18,12 +18,19 @@ async function head(path: string): Promise<Buffer> {
     throw new AppError('NOT_FOUND', `Cannot read the sheet ${path}`, { cause: error });
   }
   try {
-    const buffer = Buffer.alloc(8);
-    const { bytesRead } = await handle.read(buffer, 0, 8, 0);
+    const buffer = Buffer.alloc(bytes);
+    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
     return buffer.subarray(0, bytesRead);
   } finally {
     await handle.close();
   }
+}
+
+/** The delimiter of a CSV's first line: Excel writes `;` in locales with decimal commas. */
+async function csvDelimiter(path: string): Promise<string> {
+  const firstLine = (await head(path, 4096)).toString('utf8').split(/\r?\n/, 1)[0] ?? '';
+  const count = (c: string) => firstLine.split(c).length - 1;
+  return [',', ';', '\t'].reduce((best, c) => (count(c) > count(best) ? c : best), ',');
 }
 
 /** Text of one exceljs cell value, whatever its type (number, rich text, formula, date…). */
@@ -56,7 +63,7 @@ export async function readSheet(path: string): Promise<SheetTable> {
       sheet = workbook.worksheets[0];
     } else if (extname(path).toLowerCase() === '.csv' && !magic.includes(0)) {
       // Keep every cell as written: the default mapping turns "01" into 1 and dates into Date.
-      sheet = await workbook.csv.readFile(path, { map: (value: unknown) => value });
+      sheet = await workbook.csv.readFile(path, { map: (value: unknown) => value, parserOptions: { delimiter: await csvDelimiter(path) } });
     } else {
       throw new AppError('INVALID_INPUT', `${path} is neither an .xlsx workbook nor a .csv text file`);
     }
