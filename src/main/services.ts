@@ -4,6 +4,7 @@ import { JobQueue } from './jobs/queue';
 import type { Services } from './api/context';
 import { defaultModelsDir, defaultUserDataDir } from './paths';
 import { SettingsStore } from './settings';
+import { WorkspaceService } from './store/service';
 
 export interface ServiceOptions {
   userDataDir?: string;
@@ -21,6 +22,7 @@ export function createServices(options: ServiceOptions = {}): Services {
   return {
     events,
     settings: new SettingsStore(userData),
+    workspaces: new WorkspaceService(userData),
     paths: { userData, models: options.modelsDir ?? defaultModelsDir() },
     electronVersion: options.electronVersion ?? null,
     frames: null,

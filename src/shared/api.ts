@@ -5,11 +5,13 @@
  * keeps its channels in `api/<domain>.ts`; add the spread here.
  */
 import type { z } from 'zod';
+import { workspaceChannels } from './api/workspace';
 import { appChannels } from './api/app';
 import { appEvents } from './api/events';
 import { jobChannels } from './api/jobs';
 
 export const channels = {
+  ...workspaceChannels,
   ...appChannels,
   ...jobChannels,
 } as const;
@@ -33,6 +35,7 @@ export const EVENT_NAMES = Object.keys(events) as EventName[];
 export const isChannelName = (name: unknown): name is ChannelName =>
   typeof name === 'string' && Object.hasOwn(channels, name);
 
+export * from './api/workspace';
 export * from './api/app';
 export * from './api/events';
 export * from './api/jobs';
