@@ -29,3 +29,8 @@ export function createServices(options: ServiceOptions = {}): Services {
     jobs: new JobQueue(events, options.jobConcurrency ?? 1),
   };
 }
+
+/** Releases what the services hold (open workspace, model sessions) before the process exits. */
+export async function disposeServices(services: Services): Promise<void> {
+  services.workspaces.close();
+}
