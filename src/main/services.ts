@@ -3,6 +3,7 @@ import { EventHub } from './api/events';
 import type { Services } from './api/context';
 import { defaultModelsDir, defaultUserDataDir } from './paths';
 import { SettingsStore } from './settings';
+import { FaceService } from './inference/face/service';
 
 export interface ServiceOptions {
   userDataDir?: string;
@@ -14,11 +15,13 @@ export interface ServiceOptions {
 export function createServices(options: ServiceOptions = {}): Services {
   const userData = options.userDataDir ?? defaultUserDataDir();
   mkdirSync(userData, { recursive: true, mode: 0o700 });
+  const models = options.modelsDir ?? defaultModelsDir();
   return {
     events: new EventHub(),
     settings: new SettingsStore(userData),
-    paths: { userData, models: options.modelsDir ?? defaultModelsDir() },
+    paths: { userData, models },
     electronVersion: options.electronVersion ?? null,
     frames: null,
+    face: new FaceService(models),
   };
 }

@@ -1,6 +1,7 @@
 import type { EventHub } from './events';
 import type { FrameSource } from '../media/frame-route';
 import type { SettingsStore } from '../settings';
+import type { FaceService } from '../inference/face/service';
 
 export type Transport = 'ipc' | 'bridge' | 'direct';
 
@@ -13,4 +14,6 @@ export interface Services {
   readonly electronVersion: string | null;
   /** Encodes frames for the frame route; null until the media layer is wired. */
   readonly frames: FrameSource | null;
+  /** Face detection, landmarks, ROIs and tracking (models load on first use). */
+  readonly face: FaceService;
 }
