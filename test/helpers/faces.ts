@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { join } from 'node:path';
 import { packageDir } from '../../src/main/inference/manifest';
 import type { FrameSequence, RgbImage } from '../../src/main/media/image';
@@ -16,7 +16,7 @@ export async function secondFace(): Promise<Buffer> {
   return sharp(join(SAMPLES, 'sample5.jpg')).extract({ left: 420, top: 310, width: 500, height: 500 }).png().toBuffer();
 }
 
-export async function toRgb(input: sharp.Sharp): Promise<RgbImage> {
+export async function toRgb(input: Sharp): Promise<RgbImage> {
   const { data, info } = await input.removeAlpha().raw().toBuffer({ resolveWithObject: true });
   return { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
 }

@@ -1,6 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FaceDetectResultSchema, type DetectedFace } from '../../src/shared/api';
 import { ROI_NAMES } from '../../src/shared/rois';
@@ -26,7 +26,7 @@ beforeAll(async () => {
 });
 afterAll(async () => (await import('node:fs')).rmSync(dir, { recursive: true, force: true }));
 
-async function writeImage(name: string, image: sharp.Sharp): Promise<string> {
+async function writeImage(name: string, image: Sharp): Promise<string> {
   const path = join(dir, name);
   await image.png().toFile(path);
   return path;

@@ -27,7 +27,9 @@ export class FaceService {
 
   constructor(modelsDir: string, options: { sessions?: SessionCache; openClip?: ClipOpener } = {}) {
     this.#modelsDir = modelsDir;
-    this.#sessions = options.sessions ?? new SessionCache({ intraOpThreads: 2, logSeverityLevel: 3 });
+    // One thread per session: these models are small (3–10 ms), and measured on the shared
+    // 2-core box a second thread only adds contention.
+    this.#sessions = options.sessions ?? new SessionCache({ intraOpThreads: 1, logSeverityLevel: 3 });
     this.#openClip = options.openClip ?? null;
   }
 

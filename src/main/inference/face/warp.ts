@@ -22,17 +22,32 @@ export function cropToTensor(image: RgbImage, window: CropWindow, out: number, s
   const cos = Math.cos(window.angle) * step;
   const sin = Math.sin(window.angle) * step;
   const half = (out - 1) / 2;
+  const stride = width * 3;
   let k = 0;
   for (let v = 0; v < out; v += 1) {
     const dv = v - half;
-    for (let u = 0; u < out; u += 1, k += 3) {
-      const du = u - half;
-      const x = window.cx + du * cos - dv * sin - 0.5;
-      const y = window.cy + du * sin + dv * cos - 0.5;
+    // Source position of the row start; each step right adds (cos, sin).
+    let x = window.cx - half * cos - dv * sin - 0.5;
+    let y = window.cy - half * sin + dv * cos - 0.5;
+    for (let u = 0; u < out; u += 1, k += 3, x += cos, y += sin) {
       const x0 = Math.floor(x);
       const y0 = Math.floor(y);
       const fx = x - x0;
       const fy = y - y0;
+      if (x0 >= 0 && y0 >= 0 && x0 + 1 < width && y0 + 1 < height) {
+        // Fast path: all four neighbours inside the image.
+        const i00 = y0 * stride + x0 * 3;
+        const i01 = i00 + stride;
+        const w00 = (1 - fx) * (1 - fy);
+        const w10 = fx * (1 - fy);
+        const w01 = (1 - fx) * fy;
+        const w11 = fx * fy;
+        for (let c = 0; c < 3; c += 1) {
+          const value = (data[i00 + c] as number) * w00 + (data[i00 + 3 + c] as number) * w10 + (data[i01 + c] as number) * w01 + (data[i01 + 3 + c] as number) * w11;
+          target[k + c] = value * scale + offset;
+        }
+        continue;
+      }
       for (let c = 0; c < 3; c += 1) {
         const p00 = pixel(data, width, height, x0, y0, c);
         const p10 = pixel(data, width, height, x0 + 1, y0, c);
