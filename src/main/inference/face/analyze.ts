@@ -1,7 +1,7 @@
 import type { DetectedFace, FaceDetectResult } from '@shared/api/face';
 import type { RgbImage } from '../../media/image';
 import type { BlazeFaceDetector, FaceDetection } from './blazeface';
-import { FaceMesh, landmarkBox, windowFromDetection, type MeshResult } from './facemesh';
+import { landmarkBox, windowFromDetection, type FaceMesh, type MeshResult } from './facemesh';
 import { computeRois } from './rois';
 import type { FaceCropOptions } from './face-crop';
 

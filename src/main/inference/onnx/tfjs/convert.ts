@@ -161,7 +161,9 @@ class Converter {
     const depthwise = node.op.includes('Depthwise');
     const filter = this.#const(inputs[1] as string);
     const [kh, kw, cin, cout] = filter.shape as [number, number, number, number];
-    const weights = depthwise ? depthwiseToOihw(filter.data, kh, kw, cin, cout) : hwioToOihw(filter.data, kh, kw, cin, cout);
+    // Depthwise filters [kh, kw, in, multiplier] are HWIO with one input and in·multiplier
+    // outputs (output channel i·multiplier + m, group = in), so one reordering serves both.
+    const weights = depthwise ? hwioToOihw(filter.data, kh, kw, 1, cin * cout) : hwioToOihw(filter.data, kh, kw, cin, cout);
     const outChannels = depthwise ? cin * cout : cout;
     const fused = (node.attr?.['fused_ops']?.list?.s ?? []).map((s) => Buffer.from(s, 'base64').toString('utf8'));
     const extra = inputs.slice(2);
@@ -304,16 +306,6 @@ function hwioToOihw(src: ArrayLike<number>, kh: number, kw: number, cin: number,
     for (let x = 0; x < kw; x += 1)
       for (let i = 0; i < cin; i += 1)
         for (let o = 0; o < cout; o += 1) out[((o * cin + i) * kh + y) * kw + x] = src[((y * kw + x) * cin + i) * cout + o] as number;
-  return out;
-}
-
-/** Depthwise filters are [kh, kw, in, multiplier]; output channel i·multiplier + m, group = in. */
-function depthwiseToOihw(src: ArrayLike<number>, kh: number, kw: number, cin: number, mult: number): Float32Array {
-  const out = new Float32Array(src.length);
-  for (let y = 0; y < kh; y += 1)
-    for (let x = 0; x < kw; x += 1)
-      for (let i = 0; i < cin; i += 1)
-        for (let m = 0; m < mult; m += 1) out[((i * mult + m) * kh + y) * kw + x] = src[((y * kw + x) * cin + i) * mult + m] as number;
   return out;
 }
 
