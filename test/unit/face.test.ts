@@ -152,6 +152,28 @@ describe('face stage edge cases', () => {
     }
   });
 
+  it('levels a rotated face with the eye keypoints: landmarks rotate with the photo', async () => {
+    const upright = (await face.detect(frontalPath)).faces[0]!;
+    const rotated = await face.detect(await writeImage('rot90.png', sharp(await frontalFace()).rotate(90)));
+    expect(rotated.faces).toHaveLength(1);
+    const f = rotated.faces[0]!;
+    expect(f.quality).toBe('ok');
+    // sharp rotates clockwise: (x, y) → (499 − y, x) on the 500×500 portrait. Tolerance: 6 % of
+    // the face height (the two runs see differently sized crops; the chin moves most).
+    const tolerance = 0.06 * upright.box[3];
+    for (const index of [1, 61, 291, 152, 33, 263]) {
+      const [x, y] = upright.landmarks[index]!;
+      const [rx, ry] = f.landmarks[index]!;
+      expect(Math.hypot(rx - (499 - y), ry - x), `landmark ${index}`).toBeLessThan(tolerance);
+    }
+  });
+
+  it('gives a clear answer for a half (profile-like) face instead of a broken mesh', async () => {
+    const half = await writeImage('half.png', sharp(await frontalFace()).extract({ left: 0, top: 0, width: 230, height: 500 }).extend({ right: 270, background: '#000' }));
+    const result = FaceDetectResultSchema.parse(await face.detect(half));
+    expect(result.status === 'no-face' || result.faces.every((f) => f.quality !== 'ok')).toBe(true);
+  });
+
   it('refuses videos (until the media layer plugs in) and out-of-range frames with clear errors', async () => {
     await expect(face.detect(join(dir, 'clip.mp4'))).rejects.toThrow(/Video files are not supported/);
     await expect(face.detect(frontalPath, 3)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
