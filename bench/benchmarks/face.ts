@@ -8,7 +8,7 @@ import { packageDir } from '../../src/main/inference/manifest';
 import { loadGraphModel } from '../../src/main/inference/onnx/tfjs/model-json';
 import type { FrameSequence, RgbImage } from '../../src/main/media/image';
 import { packageRoot } from '../../src/main/paths';
-import { time, type Benchmark } from '../harness';
+import { median, quantile, time, type Benchmark } from '../harness';
 
 /**
  * Face stage speed on 640×480 frames made from a shipped sample photo (a face moving and
@@ -54,22 +54,39 @@ export const faceBenchmark: Benchmark = {
         { case: '640×480 frame', method: 'detect+mesh+ROIs, both detectors', samples: await time(() => analyzeImage(models, first, 0), Math.ceil(reps / 2), 3) },
       ];
       const clip: FrameSequence = { frameCount: clipLength, fps: 30, width: WIDTH, height: HEIGHT, read: async (i) => frames[i] as RgbImage };
-      const trackSamples: number[] = [];
+      // Per-frame latency from the tracker's own callback; throughput from whole-clip time.
+      const perFrame: number[] = [];
+      const clipMs: number[] = [];
       let lost = 0;
       let redetections = 0;
       for (let run = 0; run < 3; run += 1) {
         const start = performance.now();
-        const track = await service.track(clip);
-        trackSamples.push((performance.now() - start) / clipLength);
+        let last = start;
+        const track = await service.track(clip, {
+          onFrame: () => {
+            const now = performance.now();
+            perFrame.push(now - last);
+            last = now;
+          },
+        });
+        clipMs.push(performance.now() - start);
         lost = track.lostFrames.length;
         redetections = track.frames.filter((f) => f.redetected).length;
       }
-      const perFrame = [...trackSamples].sort((a, b) => a - b)[1] as number;
+      const bestClip = Math.min(...clipMs);
       rows.push({
         case: `${clipLength}-frame clip`,
         method: 'tracker (mesh from previous landmarks), ms per frame',
-        samples: trackSamples,
-        metrics: { fps: Math.round(1000 / perFrame), fpsBestRun: Math.round(1000 / Math.min(...trackSamples)), lostFrames: lost, redetections, goalFps: 100 },
+        samples: perFrame,
+        metrics: {
+          fps: Math.round((1000 * clipLength) / median(clipMs)),
+          fpsBestRun: Math.round((1000 * clipLength) / bestClip),
+          // The least-contended tenth of frames: what the tracker does when it has a core to itself.
+          fpsAtP10Latency: Math.round(1000 / quantile(perFrame, 0.1)),
+          lostFrames: lost,
+          redetections,
+          goalFps: 100,
+        },
       } as (typeof rows)[number]);
       rows.push(await tfjsPeer(first, window, Math.min(reps, 10)));
       return rows;
