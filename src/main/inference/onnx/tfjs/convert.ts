@@ -45,6 +45,8 @@ class Converter {
   readonly #nodes = new Map<string, TfNode>();
   readonly #weights: ReadonlyMap<string, TfWeight>;
   readonly #values = new Map<string, Value>();
+  /** Layout changes already emitted, keyed by source value name, so fan-out shares one Transpose. */
+  readonly #relayouts = new Map<string, Value>();
   readonly #model: LoadedGraphModel;
   readonly #inputs: { name: string; shape: Dim[] }[] = [];
 
@@ -267,12 +269,21 @@ class Converter {
   #nchw(v: Value): Value {
     if (v.layout === 'nchw') return v;
     if (v.rank !== 4) throw new AppError('MODEL_INVALID', `A convolution input of rank ${v.rank ?? '?'} cannot be converted (expected NHWC)`);
-    return { name: this.#g.op1('Transpose', [v.name], { perm: TO_NCHW }), layout: 'nchw', rank: 4 };
+    return this.#relayout(v, 'nchw', TO_NCHW);
   }
 
   #tf(v: Value): Value {
     if (v.layout === 'tf') return v;
-    return { name: this.#g.op1('Transpose', [v.name], { perm: TO_NHWC }), layout: 'tf', rank: 4 };
+    return this.#relayout(v, 'tf', TO_NHWC);
+  }
+
+  #relayout(v: Value, layout: Value['layout'], perm: number[]): Value {
+    let converted = this.#relayouts.get(v.name);
+    if (!converted) {
+      converted = { name: this.#g.op1('Transpose', [v.name], { perm }), layout, rank: 4 };
+      this.#relayouts.set(v.name, converted);
+    }
+    return converted;
   }
 
   #const(name: string): TfWeight {
