@@ -15,13 +15,12 @@ export interface ServiceOptions {
 export function createServices(options: ServiceOptions = {}): Services {
   const userData = options.userDataDir ?? defaultUserDataDir();
   mkdirSync(userData, { recursive: true, mode: 0o700 });
-  const models = options.modelsDir ?? defaultModelsDir();
   return {
     events: new EventHub(),
     settings: new SettingsStore(userData),
-    paths: { userData, models },
+    paths: { userData, models: options.modelsDir ?? defaultModelsDir() },
     electronVersion: options.electronVersion ?? null,
     frames: null,
-    face: new FaceService(models),
+    face: new FaceService(options.modelsDir ?? defaultModelsDir()),
   };
 }
