@@ -1,6 +1,11 @@
 import type { Benchmark } from '../harness';
 import { bridgeBenchmark } from './bridge';
+import { faceBenchmark } from './face';
 import { storeBenchmark } from './store';
 
 /** Every named benchmark; `npm run bench -- <name>` runs one, no name runs all. */
-export const BENCHMARKS: readonly Benchmark[] = [bridgeBenchmark, storeBenchmark];
+export const BENCHMARKS: readonly Benchmark[] = [
+  bridgeBenchmark,
+  storeBenchmark,
+  faceBenchmark,
+];

@@ -5,6 +5,7 @@ import type { Services } from './api/context';
 import { defaultModelsDir, defaultUserDataDir } from './paths';
 import { SettingsStore } from './settings';
 import { WorkspaceService } from './store/service';
+import { FaceService } from './inference/face/service';
 
 export interface ServiceOptions {
   userDataDir?: string;
@@ -19,18 +20,21 @@ export function createServices(options: ServiceOptions = {}): Services {
   const userData = options.userDataDir ?? defaultUserDataDir();
   mkdirSync(userData, { recursive: true, mode: 0o700 });
   const events = new EventHub();
+  const models = options.modelsDir ?? defaultModelsDir();
   return {
     events,
     settings: new SettingsStore(userData),
     workspaces: new WorkspaceService(userData),
-    paths: { userData, models: options.modelsDir ?? defaultModelsDir() },
+    paths: { userData, models },
     electronVersion: options.electronVersion ?? null,
     frames: null,
     jobs: new JobQueue(events, options.jobConcurrency ?? 1),
+    face: new FaceService(models),
   };
 }
 
 /** Releases what the services hold (open workspace, model sessions) before the process exits. */
 export async function disposeServices(services: Services): Promise<void> {
   services.workspaces.close();
+  await services.face.dispose();
 }

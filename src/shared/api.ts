@@ -9,11 +9,13 @@ import { workspaceChannels } from './api/workspace';
 import { appChannels } from './api/app';
 import { appEvents } from './api/events';
 import { jobChannels } from './api/jobs';
+import { faceChannels } from './api/face';
 
 export const channels = {
   ...workspaceChannels,
   ...appChannels,
   ...jobChannels,
+  ...faceChannels,
 } as const;
 
 export const events = {
@@ -39,4 +41,5 @@ export * from './api/workspace';
 export * from './api/app';
 export * from './api/events';
 export * from './api/jobs';
+export * from './api/face';
 export type { Result, ApiError } from './errors';

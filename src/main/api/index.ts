@@ -1,5 +1,6 @@
 import { appHandlers } from './app';
 import { jobHandlers } from './jobs';
+import { faceHandlers } from './face';
 import type { Services } from './context';
 import type { HandlerTable } from './dispatch';
 import { workspaceHandlers } from './workspace';
@@ -10,6 +11,7 @@ export function createHandlerTable(services: Services): HandlerTable {
     ...workspaceHandlers(services),
     ...appHandlers(services),
     ...jobHandlers(services),
+    ...faceHandlers(services),
   };
 }
 

@@ -1,7 +1,15 @@
 import type { CliCommand } from './command';
 import { doctorCommand } from './doctor';
+import { faceCommand } from './face';
 import { importCommand } from './import';
+import { modelsCommand } from './models';
 import { workspaceCommand } from './workspace';
 
 /** Every `mellm` subcommand; later stages add theirs here. */
-export const COMMANDS: readonly CliCommand[] = [doctorCommand, workspaceCommand, importCommand];
+export const COMMANDS: readonly CliCommand[] = [
+  doctorCommand,
+  modelsCommand,
+  workspaceCommand,
+  importCommand,
+  faceCommand,
+];
