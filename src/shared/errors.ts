@@ -19,6 +19,8 @@ export const ERROR_CODES = [
   'WORKSPACE_INVALID',
   'CANCELLED',
   'INTERNAL',
+  'EXPORT_PATH_UNSAFE',
+  'EXPORT_TARGET_EXISTS',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

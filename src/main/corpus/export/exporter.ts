@@ -1,0 +1,105 @@
+import { AppError } from '@shared/errors';
+import type { FacsParser } from '../agreement/au-sets';
+import { casmeCsv, casmeXlsx } from './casme-sheet';
+import { eafDocument } from './eaf';
+import { instructionJsonl } from './jsonl';
+import { megcRecognitionCsv, megcSpottingCsv } from './megc';
+import { motionCsv } from './motion-csv';
+import { selectRecords, type ExportOptions } from './options';
+import { resolveOutputPath, writeOutputFile, writeOutputStream } from './output';
+import type { ExportRecord } from './records';
+import { sessionReportHtml } from './report-html';
+
+export const EXPORT_FORMATS = ['casme-csv', 'casme-xlsx', 'megc-recognition', 'megc-spotting', 'eaf', 'jsonl', 'motion-csv', 'report-html'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** File names inside the export folder; EAF writes one file per clip under `eaf/`. */
+export const EXPORT_FILE_NAMES: Readonly<Record<Exclude<ExportFormat, 'eaf'>, string>> = {
+  'casme-csv': 'casme2-sheet.csv',
+  'casme-xlsx': 'casme2-sheet.xlsx',
+  'megc-recognition': 'megc-recognition.csv',
+  'megc-spotting': 'megc-spotting.csv',
+  jsonl: 'instructions.jsonl',
+  'motion-csv': 'motion.csv',
+  'report-html': 'report.html',
+};
+
+export interface ExportRequest extends ExportOptions {
+  readonly folder: string;
+  readonly formats: readonly ExportFormat[];
+  readonly records: readonly ExportRecord[];
+  readonly parseFacs?: FacsParser;
+  readonly reportTitle?: string;
+}
+
+export interface ExportedFile {
+  readonly format: ExportFormat;
+  readonly path: string;
+}
+
+export interface ExportResult {
+  readonly files: readonly ExportedFile[];
+  /** Records written after the review filter. */
+  readonly records: number;
+}
+
+/** A file-system-safe, unique name for a clip's EAF (clip names may be anything). */
+function eafName(clipName: string, used: Set<string>): string {
+  const base = clipName.normalize('NFC').replace(/[^\p{L}\p{N}._-]+/gu, '_').replace(/^[._]+/, '').slice(0, 80) || 'clip';
+  let name = `${base}.eaf`;
+  for (let n = 2; used.has(name.toLowerCase()); n += 1) name = `${base}-${n}.eaf`;
+  used.add(name.toLowerCase());
+  return name;
+}
+
+/**
+ * Writes the chosen formats into `folder`. Each file is written to a temp file and
+ * renamed, so an interrupted export leaves whole files or none; every target is checked
+ * (inside the folder, no symlink, not existing unless `force`) before anything is written.
+ */
+export async function exportCorpus(request: ExportRequest): Promise<ExportResult> {
+  const unknown = request.formats.filter((format) => !EXPORT_FORMATS.includes(format));
+  if (unknown.length) throw new AppError('INVALID_INPUT', `Unknown export format: ${unknown.join(', ')}.`);
+  const { records } = selectRecords(request.records, request);
+  const force = request.force ?? false;
+  const jobs: { format: ExportFormat; name: string; write: (path: string) => Promise<unknown> }[] = [];
+  for (const format of new Set(request.formats)) {
+    switch (format) {
+      case 'casme-csv': jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, casmeCsv(records)) }); break;
+      case 'casme-xlsx': jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: async (path) => writeOutputFile(path, await casmeXlsx(records)) }); break;
+      case 'megc-recognition': jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, megcRecognitionCsv(records)) }); break;
+      case 'megc-spotting': jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, megcSpottingCsv(records)) }); break;
+      case 'jsonl': jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, instructionJsonl(records)) }); break;
+      case 'motion-csv': jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, motionCsv(records)) }); break;
+      case 'report-html': {
+        const reportOptions = { includeImages: request.includeImages ?? false, ...(request.parseFacs ? { parseFacs: request.parseFacs } : {}), ...(request.reportTitle ? { title: request.reportTitle } : {}) };
+        jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, sessionReportHtml(records, reportOptions)) });
+        break;
+      }
+      case 'eaf': {
+        const byClip = new Map<string, ExportRecord[]>();
+        for (const record of records) {
+          const key = `${record.dataset}\u0000${record.subject}\u0000${record.clipName}`;
+          const group = byClip.get(key);
+          if (group) group.push(record);
+          else byClip.set(key, [record]);
+        }
+        const used = new Set<string>();
+        for (const group of byClip.values()) {
+          jobs.push({ format, name: `eaf/${eafName((group[0] as ExportRecord).clipName, used)}`, write: (path) => writeOutputFile(path, eafDocument(group)) });
+        }
+        break;
+      }
+    }
+  }
+  // Check every target first so a refused file does not leave the export half done.
+  const targets: string[] = [];
+  for (const job of jobs) targets.push(await resolveOutputPath(request.folder, job.name, force));
+  const files: ExportedFile[] = [];
+  for (const [index, job] of jobs.entries()) {
+    const path = targets[index] as string;
+    await job.write(path);
+    files.push({ format: job.format, path });
+  }
+  return { files, records: records.length };
+}
