@@ -15,7 +15,11 @@ export function casmeCsv(records: readonly ExportRecord[]): Iterable<string> {
   return [toCsv(CASME_COLUMNS, records.map(casmeRow))];
 }
 
-/** The same sheet as an .xlsx workbook (subject ids stay text so "01" keeps its zero). */
+/**
+ * The same sheet as an .xlsx workbook (subject ids stay text so "01" keeps its zero).
+ * Line breaks become LF: XML parsing turns a stored CR LF into LF anyway, so writing LF
+ * keeps what is written and what is read back identical.
+ */
 export async function casmeXlsx(records: readonly ExportRecord[]): Promise<Uint8Array> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'MELLM Workstation';
@@ -23,7 +27,7 @@ export async function casmeXlsx(records: readonly ExportRecord[]): Promise<Uint8
   sheet.addRow([...CASME_COLUMNS]);
   sheet.getRow(1).font = { bold: true };
   for (const record of records) {
-    const row = sheet.addRow(casmeRow(record).map((value) => value ?? ''));
+    const row = sheet.addRow(casmeRow(record).map((value) => (typeof value === 'string' ? value.replace(/\r\n?/g, '\n') : (value ?? ''))));
     row.getCell(1).numFmt = '@';
     row.getCell(2).numFmt = '@';
     row.getCell(6).numFmt = '@';

@@ -1,6 +1,6 @@
 import { extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { xmlText } from '../markup';
+import { xmlAttribute, xmlText } from '../markup';
 import type { ExportRecord } from './records';
 
 const MIME_BY_EXTENSION: Readonly<Record<string, string>> = {
@@ -43,7 +43,7 @@ export function eafDocument(records: readonly ExportRecord[], createdAt = new Da
   let annotationId = 0;
   const tierXml: string[] = [];
   for (const [tierId, { annotator, annotations }] of tiers) {
-    tierXml.push(`  <TIER LINGUISTIC_TYPE_REF="default-lt" TIER_ID="${xmlText(tierId)}" ANNOTATOR="${xmlText(annotator)}">\n`);
+    tierXml.push(`  <TIER LINGUISTIC_TYPE_REF="default-lt" TIER_ID="${xmlAttribute(tierId)}" ANNOTATOR="${xmlAttribute(annotator)}">\n`);
     for (const annotation of annotations.sort((a, b) => a.start - b.start)) {
       annotationId += 1;
       const ref1 = slotOf.get(annotation.start);
@@ -56,7 +56,7 @@ export function eafDocument(records: readonly ExportRecord[], createdAt = new Da
     tierXml.push('  </TIER>\n');
   }
   const media = first?.clipPath
-    ? `    <MEDIA_DESCRIPTOR MEDIA_URL="${xmlText(pathToFileURL(first.clipPath).href)}" MIME_TYPE="${MIME_BY_EXTENSION[extname(first.clipPath).toLowerCase()] ?? 'video/*'}"/>\n`
+    ? `    <MEDIA_DESCRIPTOR MEDIA_URL="${xmlAttribute(pathToFileURL(first.clipPath).href)}" MIME_TYPE="${MIME_BY_EXTENSION[extname(first.clipPath).toLowerCase()] ?? 'video/*'}"/>\n`
     : '';
   const timeSlots = times.map((ms, index) => `    <TIME_SLOT TIME_SLOT_ID="ts${index + 1}" TIME_VALUE="${ms}"/>\n`).join('');
   return (
