@@ -13,6 +13,8 @@ import {
   summariseDifferences,
   type CodedEvent,
 } from '../../../src/main/corpus/agreement';
+import { codedEventsFromRecords } from '../../../src/main/corpus/coded-events';
+import { makeRecord } from '../../helpers/corpus-records';
 
 /** Expands a 2×2 (or k×k) contingency table into paired ratings. */
 function fromTable(table: number[][], labels: string[]): [string[], string[]] {
@@ -160,6 +162,14 @@ describe('computeAgreement', () => {
     expect(au1.ratio).toBe(1);
     expect(au1.scored).toBe(3);
     expect(report.perAu.map((au) => au.au)).toEqual(['1', '2', '4', '5', '7', '12']);
+  });
+
+  it('takes export records through the adapter, with an injected FACS parser', () => {
+    const records = [makeRecord({ annotator: 'ann', aus: 'R12' }), makeRecord({ annotator: 'bob', aus: 'L12', onset: 2 })];
+    const coded = codedEventsFromRecords(records, (facs) => minimalFacsTokeniser(facs).map((code) => ({ ...code, side: null })));
+    expect(coded[1]).toMatchObject({ eventId: 'ev-1', annotator: 'bob', onset: 2, aus: [{ au: 12, side: null }], label3: 'positive' });
+    expect(computeAgreement(coded).facsRatio).toBe(1);
+    expect(computeAgreement(codedEventsFromRecords(records)).facsRatio).toBe(0);
   });
 
   it('writes the report as a CSV table', () => {

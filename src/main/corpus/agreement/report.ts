@@ -1,3 +1,4 @@
+import { groupBy } from '../group';
 import { auF1, auKey, compareAuSets } from './au-sets';
 import { matchIntervals, intervalIoU, summariseDifferences, type FrameDifferenceSummary, type FrameInterval } from './intervals';
 import { cohenKappa, type KappaResult } from './kappa';
@@ -107,17 +108,6 @@ class FigureAccumulator {
       spotting: { truePositives: tp, falsePositives: fp, falseNegatives: fn, f1: tp + fp + fn === 0 ? Number.NaN : (2 * tp) / (2 * tp + fp + fn) },
     };
   }
-}
-
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const group = groups.get(k);
-    if (group) group.push(item);
-    else groups.set(k, [item]);
-  }
-  return groups;
 }
 
 function spottingForPair(clips: Map<string, CodedEvent[]>, coderA: string, coderB: string, threshold: number, into: FigureAccumulator[]): void {

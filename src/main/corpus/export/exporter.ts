@@ -7,7 +7,8 @@ import { megcRecognitionCsv, megcSpottingCsv } from './megc';
 import { motionCsv } from './motion-csv';
 import { selectRecords, type ExportOptions } from './options';
 import { resolveOutputPath, writeOutputFile, writeOutputStream } from './output';
-import type { ExportRecord } from './records';
+import { groupBy } from '../group';
+import { clipKey, type ExportRecord } from './records';
 import { sessionReportHtml } from './report-html';
 
 export const EXPORT_FORMATS = ['casme-csv', 'casme-xlsx', 'megc-recognition', 'megc-spotting', 'eaf', 'jsonl', 'motion-csv', 'report-html'] as const;
@@ -77,15 +78,8 @@ export async function exportCorpus(request: ExportRequest): Promise<ExportResult
         break;
       }
       case 'eaf': {
-        const byClip = new Map<string, ExportRecord[]>();
-        for (const record of records) {
-          const key = `${record.dataset}\u0000${record.subject}\u0000${record.clipName}`;
-          const group = byClip.get(key);
-          if (group) group.push(record);
-          else byClip.set(key, [record]);
-        }
         const used = new Set<string>();
-        for (const group of byClip.values()) {
+        for (const group of groupBy(records, clipKey).values()) {
           jobs.push({ format, name: `eaf/${eafName((group[0] as ExportRecord).clipName, used)}`, write: (path) => writeOutputFile(path, eafDocument(group)) });
         }
         break;

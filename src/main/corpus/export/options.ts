@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import type { ExportRecord } from './records';
+import { clipKey, type ExportRecord } from './records';
 
 export interface ExportOptions {
   /** Only events whose review decision is "approved". */
@@ -21,11 +21,10 @@ export function saltedId(salt: string, kind: string, value: string): string {
 
 /** Removes what identifies a person or a place on disk; keeps labels and frames. */
 export function anonymiseRecord(record: ExportRecord, salt: string): ExportRecord {
-  const clipKey = `${record.dataset}\u0000${record.subject}\u0000${record.clipName}`;
-  return {
+    return {
     ...record,
     subject: `S${saltedId(salt, 'subject', `${record.dataset}\u0000${record.subject}`)}`,
-    clipName: `C${saltedId(salt, 'clip', clipKey)}`,
+    clipName: `C${saltedId(salt, 'clip', clipKey(record))}`,
     clipPath: null,
     eventId: `E${saltedId(salt, 'event', record.eventId)}`,
     annotator: `A${saltedId(salt, 'annotator', record.annotator)}`,

@@ -70,6 +70,11 @@ export interface ExportRecord {
   readonly flowOverlay?: EmbeddedImage | null;
 }
 
+/** Identifies a clip across records: dataset, subject and clip name. */
+export function clipKey(record: ExportRecord): string {
+  return `${record.dataset}\u0000${record.subject}\u0000${record.clipName}`;
+}
+
 /** Dataset frame numbers of an event: the sheet's own, or project frames + offset. */
 export function datasetFrames(record: ExportRecord): { onset: number; apex: number; offset: number } {
   if (record.datasetFrames) return { ...record.datasetFrames };

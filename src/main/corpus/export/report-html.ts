@@ -2,7 +2,8 @@ import { AU_NAMES } from '@shared/au-names';
 import { minimalFacsTokeniser, type FacsParser } from '../agreement/au-sets';
 import { escapeMarkup as esc } from '../markup';
 import { frameToMs } from './eaf';
-import type { EmbeddedImage, ExportRecord } from './records';
+import { groupBy } from '../group';
+import { clipKey, type EmbeddedImage, type ExportRecord } from './records';
 
 export interface SessionReportOptions {
   readonly title?: string;
@@ -71,14 +72,7 @@ export function* sessionReportHtml(records: readonly ExportRecord[], options: Se
   yield `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
     `<title>${esc(title)}</title><style>${STYLE}</style></head><body>\n` +
     `<h1>${esc(title)}</h1><div class="meta">Generated ${esc(generated)} · ${records.length} annotated events</div>\n`;
-  const byClip = new Map<string, ExportRecord[]>();
-  for (const record of records) {
-    const key = `${record.dataset}\u0000${record.subject}\u0000${record.clipName}`;
-    const group = byClip.get(key);
-    if (group) group.push(record);
-    else byClip.set(key, [record]);
-  }
-  for (const group of byClip.values()) {
+  for (const group of groupBy(records, clipKey).values()) {
     const first = group[0] as ExportRecord;
     yield `<h2>${esc(first.clipName)}</h2><div class="meta">${esc(first.dataset)} · subject ${esc(first.subject)} · ${first.frameCount} frames at ${first.fps} fps</div>\n`;
     for (const record of [...group].sort((a, b) => a.onset - b.onset)) yield eventHtml(record, options);
