@@ -1,5 +1,9 @@
 import type { Benchmark } from '../harness';
+import { agreementBenchmark } from './agreement';
 import { bridgeBenchmark } from './bridge';
 
 /** Every named benchmark; `npm run bench -- <name>` runs one, no name runs all. */
-export const BENCHMARKS: readonly Benchmark[] = [bridgeBenchmark];
+export const BENCHMARKS: readonly Benchmark[] = [
+  bridgeBenchmark,
+  agreementBenchmark,
+];

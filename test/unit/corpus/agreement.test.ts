@@ -161,6 +161,10 @@ describe('computeAgreement', () => {
     const au1 = report.perAu.find((au) => au.au === '1')!;
     expect(au1.ratio).toBe(1);
     expect(au1.scored).toBe(3);
+    // The counted per-AU α equals α on the explicit presence matrix (e1: nobody, e2: ann + bob).
+    const au4 = report.perAu.find((au) => au.au === '4')!;
+    expect(au4.alpha.alpha).toBeCloseTo(krippendorffAlphaNominal([[0, 0, 0], [1, 1, 0]]).alpha, 12);
+    expect(au4.ratio).toBeCloseTo(2 / 4, 12);
     expect(report.perAu.map((au) => au.au)).toEqual(['1', '2', '4', '5', '7', '12']);
   });
 

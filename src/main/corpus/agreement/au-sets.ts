@@ -9,8 +9,9 @@ export function auKey(code: AuCode, ignoreSide = false): string {
   return ignoreSide || code.side === null ? String(code.au) : `${code.side}${code.au}`;
 }
 
-function keySet(aus: AuSet, ignoreSide: boolean): Set<string> {
-  return new Set(aus.map((code) => auKey(code, ignoreSide)));
+/** The distinct AU keys of a set (a coder writing 12 twice scored it once). */
+export function auKeys(aus: AuSet, ignoreSide = false): string[] {
+  return [...new Set(aus.map((code) => auKey(code, ignoreSide)))];
 }
 
 export interface AuComparison {
@@ -23,11 +24,14 @@ export interface AuComparison {
 }
 
 export function compareAuSets(a: AuSet, b: AuSet, ignoreSide = false): AuComparison {
-  const setA = keySet(a, ignoreSide);
-  const setB = keySet(b, ignoreSide);
+  return compareAuKeys(auKeys(a, ignoreSide), auKeys(b, ignoreSide));
+}
+
+/** The comparison on distinct keys already extracted (sets are a handful of AUs: a scan beats hashing). */
+export function compareAuKeys(a: readonly string[], b: readonly string[]): AuComparison {
   let agreed = 0;
-  for (const key of setA) if (setB.has(key)) agreed += 1;
-  return { agreed, total: setA.size + setB.size, onlyA: setA.size - agreed, onlyB: setB.size - agreed };
+  for (const key of a) if (b.includes(key)) agreed += 1;
+  return { agreed, total: a.length + b.length, onlyA: a.length - agreed, onlyB: b.length - agreed };
 }
 
 /**

@@ -76,8 +76,11 @@ export interface FrameDifferenceSummary {
 export function summariseDifferences(differences: readonly number[]): FrameDifferenceSummary {
   const n = differences.length;
   if (n === 0) return { mean: Number.NaN, median: Number.NaN, n };
-  const sorted = differences.map(Math.abs).sort((x, y) => x - y);
-  const mean = sorted.reduce((sum, value) => sum + value, 0) / n;
+  // A typed array sorts numerically without a comparator callback (much faster at 10⁴+).
+  const sorted = Float64Array.from(differences, Math.abs).sort();
+  let sum = 0;
+  for (const value of sorted) sum += value;
+  const mean = sum / n;
   const middle = Math.floor(n / 2);
   const median = n % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
   return { mean, median, n };

@@ -40,11 +40,19 @@ export function krippendorffAlphaNominal(units: Iterable<readonly (string | numb
       marginals.set(value, (marginals.get(value) ?? 0) + count);
     }
   }
-  if (pairable === 0) return { alpha: Number.NaN, observedDisagreement: Number.NaN, expectedDisagreement: Number.NaN, pairable, units: unitCount };
+  return nominalAlphaFromCoincidences(pairable, diagonal, marginals.values(), unitCount);
+}
+
+/**
+ * α from the coincidence matrix's totals: n.. pairable values, Σ o_cc on the diagonal and
+ * the marginals n_c. For callers that count coincidences themselves (per-AU presence).
+ */
+export function nominalAlphaFromCoincidences(pairable: number, diagonal: number, marginals: Iterable<number>, units: number): AlphaResult {
+  if (pairable === 0) return { alpha: Number.NaN, observedDisagreement: Number.NaN, expectedDisagreement: Number.NaN, pairable, units };
   let sumSquares = 0;
-  for (const count of marginals.values()) sumSquares += count * count;
+  for (const count of marginals) sumSquares += count * count;
   const observedDisagreement = (pairable - diagonal) / pairable;
   const expectedDisagreement = (pairable * pairable - sumSquares) / (pairable * (pairable - 1));
   const alpha = expectedDisagreement === 0 ? Number.NaN : 1 - observedDisagreement / expectedDisagreement;
-  return { alpha, observedDisagreement, expectedDisagreement, pairable, units: unitCount };
+  return { alpha, observedDisagreement, expectedDisagreement, pairable, units };
 }

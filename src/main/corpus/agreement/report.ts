@@ -1,8 +1,8 @@
 import { groupBy } from '../group';
-import { auF1, auKey, compareAuSets } from './au-sets';
+import { auKeys, compareAuKeys } from './au-sets';
 import { matchIntervals, intervalIoU, summariseDifferences, type FrameDifferenceSummary, type FrameInterval } from './intervals';
 import { cohenKappa, type KappaResult } from './kappa';
-import { krippendorffAlphaNominal, type AlphaResult } from './krippendorff';
+import { krippendorffAlphaNominal, nominalAlphaFromCoincidences, type AlphaResult } from './krippendorff';
 import type { CodedEvent } from './types';
 
 export interface AgreementOptions {
@@ -63,7 +63,13 @@ export interface AgreementReport extends AgreementFigures {
   readonly perAu: readonly AuAgreement[];
 }
 
-type ByCoder = Map<string, CodedEvent>;
+/** One coder's annotation of a unit with its AU keys extracted once. */
+interface Coded {
+  readonly event: CodedEvent;
+  readonly keys: readonly string[];
+}
+
+type ByCoder = Map<string, Coded>;
 
 /** Accumulates the figures of one coder pair (or of all pairs, for the corpus). */
 class FigureAccumulator {
@@ -77,16 +83,17 @@ class FigureAccumulator {
   readonly offset: number[] = [];
   spotting = { truePositives: 0, falsePositives: 0, falseNegatives: 0 };
 
-  addEvent(a: CodedEvent, b: CodedEvent, ignoreSide: boolean): void {
+  addEvent(a: Coded, b: Coded): void {
     this.shared += 1;
-    const comparison = compareAuSets(a.aus, b.aus, ignoreSide);
+    const comparison = compareAuKeys(a.keys, b.keys);
     this.agreed += comparison.agreed;
     this.scored += comparison.total;
-    this.f1Sum += auF1(a.aus, b.aus, ignoreSide);
-    this.iouSum += intervalIoU(a, b);
-    this.onset.push(a.onset - b.onset);
-    this.apex.push(a.apex - b.apex);
-    this.offset.push(a.offset - b.offset);
+    // Per event, F1 of the two AU sets is 2·agreed / (|A| + |B|) (see auF1).
+    this.f1Sum += comparison.total === 0 ? 1 : (2 * comparison.agreed) / comparison.total;
+    this.iouSum += intervalIoU(a.event, b.event);
+    this.onset.push(a.event.onset - b.event.onset);
+    this.apex.push(a.event.apex - b.event.apex);
+    this.offset.push(a.event.offset - b.event.offset);
   }
 
   addSpotting(tp: number, fp: number, fn: number): void {
@@ -120,28 +127,42 @@ function spottingForPair(clips: Map<string, CodedEvent[]>, coderA: string, coder
   }
 }
 
-function perAuAgreement(units: readonly ByCoder[], coders: readonly string[], ignoreSide: boolean): AuAgreement[] {
-  const keysOf = (event: CodedEvent) => new Set(event.aus.map((code) => auKey(code, ignoreSide)));
-  const unitKeys = units.map((unit) => new Map([...unit].map(([coder, event]) => [coder, keysOf(event)])));
-  const allKeys = new Set<string>();
-  for (const unit of unitKeys) for (const keys of unit.values()) for (const key of keys) allKeys.add(key);
-  const result: AuAgreement[] = [];
-  for (const au of [...allKeys].sort((x, y) => Number(x.replace(/\D/g, '')) - Number(y.replace(/\D/g, '')) || x.localeCompare(y))) {
-    let agreed = 0;
-    let total = 0;
-    let scored = 0;
-    const presence = unitKeys.map((unit) => coders.map((coder) => (unit.has(coder) ? (unit.get(coder)?.has(au) ? 1 : 0) : null)));
-    for (const values of presence) {
-      const present = values.filter((value) => value === 1).length;
-      const coded = values.filter((value) => value !== null).length;
-      scored += present;
-      // Over all coder pairs in the unit: pairs where both scored it, and AU counts per pair.
-      agreed += (present * (present - 1)) / 2;
-      total += present * (coded - 1);
+function compareAuOrder(x: string, y: string): number {
+  return Number(x.replace(/\D/g, '')) - Number(y.replace(/\D/g, '')) || x.localeCompare(y);
+}
+
+/**
+ * Per-AU presence agreement. A unit coded by m ≥ 2 coders, p of whom scored the AU, adds
+ * m pairable values, p(p−1)/(m−1) + (m−p)(m−p−1)/(m−1) to the coincidence diagonal and
+ * p "present" values; units where nobody scored it add m to the diagonal. Counting this
+ * way visits only the AUs actually scored instead of every AU × unit × coder.
+ */
+function perAuAgreement(units: readonly ByCoder[]): AuAgreement[] {
+  let pairableAll = 0;
+  let unitsAll = 0;
+  const perAu = new Map<string, { present: number; diagonalLoss: number; agreedPairs: number; pairTotal: number }>();
+  for (const unit of units) {
+    const m = unit.size;
+    if (m < 2) continue;
+    pairableAll += m;
+    unitsAll += 1;
+    const presentCount = new Map<string, number>();
+    for (const { keys } of unit.values()) for (const key of keys) presentCount.set(key, (presentCount.get(key) ?? 0) + 1);
+    for (const [au, p] of presentCount) {
+      const entry = perAu.get(au) ?? { present: 0, diagonalLoss: 0, agreedPairs: 0, pairTotal: 0 };
+      entry.present += p;
+      entry.diagonalLoss += m - (p * (p - 1) + (m - p) * (m - p - 1)) / (m - 1);
+      // Over the unit's coder pairs: pairs where both scored it, and this AU's share of |A| + |B|.
+      entry.agreedPairs += (p * (p - 1)) / 2;
+      entry.pairTotal += p * (m - 1);
+      perAu.set(au, entry);
     }
-    result.push({ au, alpha: krippendorffAlphaNominal(presence), ratio: total === 0 ? Number.NaN : (2 * agreed) / total, scored });
   }
-  return result;
+  return [...perAu.keys()].sort(compareAuOrder).map((au) => {
+    const entry = perAu.get(au) as { present: number; diagonalLoss: number; agreedPairs: number; pairTotal: number };
+    const alpha = nominalAlphaFromCoincidences(pairableAll, pairableAll - entry.diagonalLoss, [entry.present, pairableAll - entry.present], unitsAll);
+    return { au, alpha, ratio: entry.pairTotal === 0 ? Number.NaN : (2 * entry.agreedPairs) / entry.pairTotal, scored: entry.present };
+  });
 }
 
 /**
@@ -154,7 +175,9 @@ export function computeAgreement(events: readonly CodedEvent[], options: Agreeme
   const ignoreSide = options.ignoreSide ?? false;
   const threshold = options.iouThreshold ?? 0.5;
   const coders = [...new Set(events.map((event) => event.annotator))].sort();
-  const units: ByCoder[] = [...groupBy(events, (event) => event.eventId).values()].map((group) => new Map(group.map((event) => [event.annotator, event])));
+  const units: ByCoder[] = [...groupBy(events, (event) => event.eventId).values()].map(
+    (group) => new Map(group.map((event) => [event.annotator, { event, keys: auKeys(event.aus, ignoreSide) }])),
+  );
   const clips = groupBy(events, (event) => event.clipId);
   const corpus = new FigureAccumulator();
   const pairs: PairAgreement[] = [];
@@ -171,18 +194,18 @@ export function computeAgreement(events: readonly CodedEvent[], options: Agreeme
         const a = unit.get(coderA);
         const b = unit.get(coderB);
         if (!a || !b) continue;
-        pair.addEvent(a, b, ignoreSide);
-        corpus.addEvent(a, b, ignoreSide);
-        emotionA.push(a.emotion ?? null);
-        emotionB.push(b.emotion ?? null);
-        labelA.push(a.label3 ?? null);
-        labelB.push(b.label3 ?? null);
+        pair.addEvent(a, b);
+        corpus.addEvent(a, b);
+        emotionA.push(a.event.emotion ?? null);
+        emotionB.push(b.event.emotion ?? null);
+        labelA.push(a.event.label3 ?? null);
+        labelB.push(b.event.label3 ?? null);
       }
       spottingForPair(clips, coderA, coderB, threshold, [pair, corpus]);
       pairs.push({ coderA, coderB, ...pair.figures(), emotionKappa: cohenKappa(emotionA, emotionB), label3Kappa: cohenKappa(labelA, labelB) });
     }
   }
-  const column = (pick: (event: CodedEvent) => string | null | undefined) => units.map((unit) => coders.map((coder) => { const event = unit.get(coder); return event ? pick(event) : null; }));
+  const column = (pick: (event: CodedEvent) => string | null | undefined) => units.map((unit) => [...unit.values()].map(({ event }) => pick(event)));
   return {
     coders,
     events: units.length,
@@ -190,6 +213,6 @@ export function computeAgreement(events: readonly CodedEvent[], options: Agreeme
     emotionAlpha: krippendorffAlphaNominal(column((event) => event.emotion)),
     label3Alpha: krippendorffAlphaNominal(column((event) => event.label3)),
     pairs,
-    perAu: perAuAgreement(units, coders, ignoreSide),
+    perAu: perAuAgreement(units),
   };
 }
