@@ -1,9 +1,11 @@
 import type { Benchmark } from '../harness';
 import { agreementBenchmark } from './agreement';
 import { bridgeBenchmark } from './bridge';
+import { exportBenchmark } from './export';
 
 /** Every named benchmark; `npm run bench -- <name>` runs one, no name runs all. */
 export const BENCHMARKS: readonly Benchmark[] = [
   bridgeBenchmark,
   agreementBenchmark,
+  exportBenchmark,
 ];

@@ -156,6 +156,9 @@ describe('JSONL and motion CSV', () => {
     const row2 = Object.fromEntries(header.map((name, index) => [name, rows[3]![index]]));
     expect(row2).toMatchObject({ frame: '2', timestamp: '0.01', success: '1', roi_chin_mag: '1', roi_left_inner_eyebrow_mag: '0.25', roi_right_cheek_mag: '', AU4_evidence: '0.2' });
     expect(rows[2]![6]).toBe('0');
+    const odd = readCsv([...motionCsv([makeRecord({ motion: [{ frame: 3, facePresent: true, roiMagnitudes: { Chin: -0.12345, 'Right Cheek': 0.00004, 'Left Cheek': 1e21 }, auEvidence: { 1: Number.NaN } }] })])].join(''));
+    const cells = Object.fromEntries(odd[0]!.map((name, index) => [name, odd[1]![index]]));
+    expect(cells).toMatchObject({ timestamp: '0.015', roi_chin_mag: '-0.1235', roi_right_cheek_mag: '0', roi_left_cheek_mag: '1e+21', AU1_evidence: '' });
   });
 });
 
