@@ -141,6 +141,10 @@ describe('JSONL and motion CSV', () => {
     expect(second).toMatchObject({ response: HOSTILE.script, clip: HOSTILE.script, annotator: HOSTILE.quoted, label: 'surprise' });
     expect(second.prompt).toContain('\n');
     expect(JSON.parse(lines[0]!).response).toBe('Right lip corner pulled up briefly.');
+    const features = [{ region: HOSTILE.script, meanMagnitude: 0.5, maxMagnitude: 1, direction: 'up (88°)' }];
+    const built = [...instructionJsonl([makeRecord({ prompt: null, roiFeatures: features })], (rois) => `ROIs: ${rois.map((roi) => roi.region).join(';')}`)];
+    expect(JSON.parse(built[0]!).prompt).toBe(`ROIs: ${HOSTILE.script}`);
+    expect([...instructionJsonl([makeRecord({ prompt: null, roiFeatures: features })])]).toEqual([]);
     const fallback = [...instructionJsonl([makeRecord({ description: null })])][0]!;
     expect(JSON.parse(fallback).response).toBe('Action Units: R12+L4. Micro-expression: Positive.');
   });
@@ -175,6 +179,9 @@ describe('session report', () => {
     expect(html).toContain(`src="data:image/png;base64,${Buffer.from(image.data).toString('base64')}"`);
     expect(html).toContain('AU12 Lip Corner Puller');
     expect(html).toContain('class="decision-rejected"');
+    const rois = [{ region: 'Chin', meanMagnitude: 0.1, maxMagnitude: 1, direction: 'down' }, { region: HOSTILE.script, meanMagnitude: 0.9, maxMagnitude: 2, direction: 'up (88°)' }];
+    const withRois = [...sessionReportHtml([makeRecord({ roiFeatures: rois })])].join('');
+    expect(withRois).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;: 0.900 px, up (88°)<br>Chin: 0.100 px, down');
   });
 
   it('leaves images out unless asked', () => {

@@ -57,6 +57,15 @@ describe('output paths', () => {
     expect(readFileSync(join(folder, 'casme2-sheet.csv'), 'utf8')).toContain('EP02_01f');
   });
 
+  it('rejects invalid records before writing anything, naming each offending field', async () => {
+    const folder = tempDir();
+    const records = [makeRecord(), makeRecord({ fps: 0 }), makeRecord({ apex: 50, offset: 40 }), makeRecord({ offset: 60 }), makeRecord({ onset: -1 })];
+    const error = await exportCorpus({ folder, formats: [...EXPORT_FORMATS], records }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'INVALID_INPUT' });
+    expect((error as { issues: { path: string }[] }).issues.map((issue) => issue.path)).toEqual(['records.1.fps', 'records.2.apex', 'records.3.offset', 'records.4.onset']);
+    expect(listAll(folder)).toEqual([]);
+  });
+
   it('rejects unknown formats as bad input', async () => {
     await expect(exportCorpus({ folder: tempDir(), formats: ['pdf' as never], records: [] })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });

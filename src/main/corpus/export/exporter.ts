@@ -2,13 +2,13 @@ import { AppError } from '@shared/errors';
 import type { FacsParser } from '../agreement/au-sets';
 import { casmeCsv, casmeXlsx } from './casme-sheet';
 import { eafDocument } from './eaf';
-import { instructionJsonl } from './jsonl';
+import { instructionJsonl, type PromptBuilder } from './jsonl';
 import { megcRecognitionCsv, megcSpottingCsv } from './megc';
 import { motionCsv } from './motion-csv';
 import { selectRecords, type ExportOptions } from './options';
 import { resolveOutputPath, writeOutputFile, writeOutputStream } from './output';
 import { groupBy } from '../group';
-import { clipKey, type ExportRecord } from './records';
+import { clipKey, recordIssues, type ExportRecord } from './records';
 import { sessionReportHtml } from './report-html';
 
 export const EXPORT_FORMATS = ['casme-csv', 'casme-xlsx', 'megc-recognition', 'megc-spotting', 'eaf', 'jsonl', 'motion-csv', 'report-html'] as const;
@@ -30,6 +30,8 @@ export interface ExportRequest extends ExportOptions {
   readonly formats: readonly ExportFormat[];
   readonly records: readonly ExportRecord[];
   readonly parseFacs?: FacsParser;
+  /** Builds the MELLM prompt from ROI features for records without one (the analysis prompt builder). */
+  readonly buildPrompt?: PromptBuilder;
   readonly reportTitle?: string;
 }
 
@@ -61,6 +63,8 @@ function eafName(clipName: string, used: Set<string>): string {
 export async function exportCorpus(request: ExportRequest): Promise<ExportResult> {
   const unknown = request.formats.filter((format) => !EXPORT_FORMATS.includes(format));
   if (unknown.length) throw new AppError('INVALID_INPUT', `Unknown export format: ${unknown.join(', ')}.`);
+  const issues = recordIssues(request.records);
+  if (issues.length) throw new AppError('INVALID_INPUT', `${issues.length} export record(s) are invalid; nothing was written.`, { issues: issues.slice(0, 50) });
   const { records } = selectRecords(request.records, request);
   const force = request.force ?? false;
   const jobs: { format: ExportFormat; name: string; write: (path: string) => Promise<unknown> }[] = [];
@@ -70,7 +74,7 @@ export async function exportCorpus(request: ExportRequest): Promise<ExportResult
       case 'casme-xlsx': jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: async (path) => writeOutputFile(path, await casmeXlsx(records)) }); break;
       case 'megc-recognition': jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, megcRecognitionCsv(records)) }); break;
       case 'megc-spotting': jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, megcSpottingCsv(records)) }); break;
-      case 'jsonl': jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, instructionJsonl(records)) }); break;
+      case 'jsonl': jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, instructionJsonl(records, request.buildPrompt)) }); break;
       case 'motion-csv': jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, motionCsv(records)) }); break;
       case 'report-html': {
         const reportOptions = { includeImages: request.includeImages ?? false, ...(request.parseFacs ? { parseFacs: request.parseFacs } : {}), ...(request.reportTitle ? { title: request.reportTitle } : {}) };

@@ -1,4 +1,7 @@
-import type { ExportRecord } from './records';
+import type { ExportRecord, RoiFeature } from './records';
+
+/** The analysis stage's prompt builder: ROI features → the MELLM prompt text. */
+export type PromptBuilder = (features: readonly RoiFeature[]) => string;
 
 /** One MELLM instruction-tuning example: the ROI prompt and the annotated answer. */
 export interface InstructionRecord {
@@ -23,11 +26,15 @@ function response(record: ExportRecord): string {
   return `Action Units: ${record.aus || 'none'}. Micro-expression: ${category}.`;
 }
 
-/** Records with a prompt become examples; those without one cannot teach the model. */
-export function instructionRecord(record: ExportRecord): InstructionRecord | null {
-  if (!record.prompt?.trim()) return null;
+/**
+ * Records with a prompt (stored, or built from their ROI features) become examples;
+ * those without one cannot teach the model.
+ */
+export function instructionRecord(record: ExportRecord, buildPrompt?: PromptBuilder): InstructionRecord | null {
+  const prompt = record.prompt?.trim() ? record.prompt : record.roiFeatures?.length && buildPrompt ? buildPrompt(record.roiFeatures) : null;
+  if (!prompt) return null;
   return {
-    prompt: record.prompt,
+    prompt,
     response: response(record),
     dataset: record.dataset,
     subject: record.subject,
@@ -40,9 +47,9 @@ export function instructionRecord(record: ExportRecord): InstructionRecord | nul
 }
 
 /** JSON Lines: JSON.stringify escapes newlines and quotes, so each example is one line. */
-export function* instructionJsonl(records: readonly ExportRecord[]): Generator<string> {
+export function* instructionJsonl(records: readonly ExportRecord[], buildPrompt?: PromptBuilder): Generator<string> {
   for (const record of records) {
-    const example = instructionRecord(record);
+    const example = instructionRecord(record, buildPrompt);
     if (example) yield `${JSON.stringify(example)}\n`;
   }
 }

@@ -1,3 +1,5 @@
+import type { Issue } from '@shared/errors';
+
 /**
  * The flat record every export writer reads: one annotator's labels of one ME event,
  * with what the clip and the review say about it. The workspace store builds these
@@ -80,6 +82,25 @@ export function datasetFrames(record: ExportRecord): { onset: number; apex: numb
   if (record.datasetFrames) return { ...record.datasetFrames };
   const shift = record.frameNumberOffset;
   return { onset: record.onset + shift, apex: record.apex + shift, offset: record.offset + shift };
+}
+
+/**
+ * Problems that would make a writer emit nonsense (NaN times, reversed intervals), as
+ * `records.N.field` issues; an export checks them all before writing anything.
+ */
+export function recordIssues(records: readonly ExportRecord[]): Issue[] {
+  const issues: Issue[] = [];
+  const frame = (value: number) => Number.isInteger(value) && value >= 0;
+  records.forEach((record, index) => {
+    const at = (field: string, message: string) => issues.push({ path: `records.${index}.${field}`, message });
+    if (!(Number.isFinite(record.fps) && record.fps > 0)) at('fps', 'must be a positive number');
+    if (!frame(record.onset) || !frame(record.apex) || !frame(record.offset)) at('onset', 'onset, apex and offset must be 0-based frame numbers');
+    else if (!(record.onset <= record.apex && record.apex <= record.offset)) at('apex', 'must satisfy onset ≤ apex ≤ offset');
+    else if (record.frameCount > 0 && record.offset >= record.frameCount) at('offset', `is past the clip's last frame (${record.frameCount - 1})`);
+    if (!Number.isInteger(record.frameNumberOffset)) at('frameNumberOffset', 'must be an integer');
+    if (!record.eventId || !record.clipName || !record.annotator) at('eventId', 'event id, clip name and annotator are required');
+  });
+  return issues;
 }
 
 /** MEGC 2019 composite recognition class ids (negative 0, positive 1, surprise 2). */

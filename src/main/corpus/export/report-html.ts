@@ -3,7 +3,7 @@ import { minimalFacsTokeniser, type FacsParser } from '../agreement/au-sets';
 import { escapeMarkup as esc } from '../markup';
 import { frameToMs } from './eaf';
 import { groupBy } from '../group';
-import { clipKey, type EmbeddedImage, type ExportRecord } from './records';
+import { clipKey, type EmbeddedImage, type ExportRecord, type RoiFeature } from './records';
 
 export interface SessionReportOptions {
   readonly title?: string;
@@ -42,6 +42,17 @@ function auNames(facs: string, parse: FacsParser): string {
   }
 }
 
+const STRONGEST_ROIS = 5;
+
+/** The few ROIs that moved most (mean expression-flow magnitude), as the clinician reads them. */
+function strongestRois(features: readonly RoiFeature[]): string {
+  return [...features]
+    .sort((a, b) => b.meanMagnitude - a.meanMagnitude)
+    .slice(0, STRONGEST_ROIS)
+    .map((feature) => `${esc(feature.region)}: ${feature.meanMagnitude.toFixed(3)} px, ${esc(feature.direction)}`)
+    .join('<br>');
+}
+
 function eventHtml(record: ExportRecord, options: SessionReportOptions): string {
   const row = (label: string, html: string) => `<tr><th>${label}</th><td>${html}</td></tr>`;
   const parse = options.parseFacs ?? minimalFacsTokeniser;
@@ -55,6 +66,7 @@ function eventHtml(record: ExportRecord, options: SessionReportOptions): string 
     row('Onset / apex / offset', `${frameCell(record.onset, record.fps)} / ${frameCell(record.apex, record.fps)} / ${frameCell(record.offset, record.fps)}`) +
     row('Action Units', `${esc(record.aus || '—')}<div class="meta">${esc(auNames(record.aus, parse))}</div>`) +
     row('Emotion / category', `${esc(record.emotion ?? '—')} / ${esc(record.label3 ?? '—')}`) +
+    (record.roiFeatures?.length ? row('Strongest ROI motion', strongestRois(record.roiFeatures)) : '') +
     row('Description', esc(record.description ?? '—').replaceAll('\n', '<br>')) +
     row('Annotator', `${esc(record.annotator)} <span class="meta">${esc(record.provenance ?? '')}</span>`) +
     row('Review', `${decision}${record.reviewer ? ` by ${esc(record.reviewer)}` : ''}${record.reviewComment ? `<div>${esc(record.reviewComment)}</div>` : ''}`) +
