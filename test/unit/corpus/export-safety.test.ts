@@ -83,6 +83,26 @@ describe('atomic writes', () => {
     expect(listAll(folder)).toEqual([]);
   });
 
+  it('cancels between chunks and between files, keeping only finished files', async () => {
+    const folder = tempDir();
+    const controller = new AbortController();
+    const progress: number[] = [];
+    const records = Array.from({ length: 12 }, (_, i) => makeRecord({ clipName: `clip${i}`, eventId: `e${i}` }));
+    const error = await exportCorpus({
+      folder, formats: ['eaf'], records, signal: controller.signal,
+      onProgress: (done) => { progress.push(done); if (done === 3) controller.abort(); },
+    }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'CANCELLED' });
+    const written = listAll(folder);
+    expect(written.length).toBeGreaterThanOrEqual(3);
+    expect(written.length).toBeLessThan(12);
+    expect(written.every((name) => name.endsWith('.eaf') && !name.includes('.tmp'))).toBe(true);
+    const aborted = new AbortController();
+    function* rows() { yield 'a\n'; aborted.abort(); yield 'b\n'; }
+    await expect(writeOutputStream(join(folder, 'x.csv'), rows(), aborted.signal)).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(existsSync(join(folder, 'x.csv'))).toBe(false);
+  });
+
   it('keeps the previous file intact when a forced rewrite fails', async () => {
     const folder = tempDir();
     const target = join(folder, 'motion.csv');

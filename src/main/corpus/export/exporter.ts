@@ -6,7 +6,7 @@ import { instructionJsonl, type PromptBuilder } from './jsonl';
 import { megcRecognitionCsv, megcSpottingCsv } from './megc';
 import { motionCsv } from './motion-csv';
 import { selectRecords, type ExportOptions } from './options';
-import { resolveOutputPath, writeOutputFile, writeOutputStream } from './output';
+import { resolveOutputPath, throwIfCancelled, writeOutputFile, writeOutputStream } from './output';
 import { groupBy } from '../group';
 import { clipKey, recordIssues, type ExportRecord } from './records';
 import { sessionReportHtml } from './report-html';
@@ -33,6 +33,10 @@ export interface ExportRequest extends ExportOptions {
   /** Builds the MELLM prompt from ROI features for records without one (the analysis prompt builder). */
   readonly buildPrompt?: PromptBuilder;
   readonly reportTitle?: string;
+  /** Cancels between files and between chunks of big files; finished files stay. */
+  readonly signal?: AbortSignal;
+  /** Called after each file is written (EAF: one per clip). */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 export interface ExportedFile {
@@ -67,18 +71,19 @@ export async function exportCorpus(request: ExportRequest): Promise<ExportResult
   if (issues.length) throw new AppError('INVALID_INPUT', `${issues.length} export record(s) are invalid; nothing was written.`, { issues: issues.slice(0, 50) });
   const { records } = selectRecords(request.records, request);
   const force = request.force ?? false;
+  const signal = request.signal;
   const jobs: { format: ExportFormat; name: string; write: (path: string) => Promise<unknown> }[] = [];
   for (const format of new Set(request.formats)) {
     switch (format) {
-      case 'casme-csv': jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, casmeCsv(records)) }); break;
+      case 'casme-csv': jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, casmeCsv(records), signal) }); break;
       case 'casme-xlsx': jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: async (path) => writeOutputFile(path, await casmeXlsx(records)) }); break;
-      case 'megc-recognition': jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, megcRecognitionCsv(records)) }); break;
-      case 'megc-spotting': jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, megcSpottingCsv(records)) }); break;
-      case 'jsonl': jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, instructionJsonl(records, request.buildPrompt)) }); break;
-      case 'motion-csv': jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, motionCsv(records)) }); break;
+      case 'megc-recognition': jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, megcRecognitionCsv(records), signal) }); break;
+      case 'megc-spotting': jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, megcSpottingCsv(records), signal) }); break;
+      case 'jsonl': jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, instructionJsonl(records, request.buildPrompt), signal) }); break;
+      case 'motion-csv': jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, motionCsv(records), signal) }); break;
       case 'report-html': {
         const reportOptions = { includeImages: request.includeImages ?? false, ...(request.parseFacs ? { parseFacs: request.parseFacs } : {}), ...(request.reportTitle ? { title: request.reportTitle } : {}) };
-        jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, sessionReportHtml(records, reportOptions)) });
+        jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, sessionReportHtml(records, reportOptions), signal) });
         break;
       }
       case 'eaf': {
@@ -93,13 +98,19 @@ export async function exportCorpus(request: ExportRequest): Promise<ExportResult
   // Check every target first so a refused file does not leave the export half done.
   const targets = await mapConcurrent(jobs, (job) => resolveOutputPath(request.folder, job.name, force));
   // Many small files (one EAF per clip) are bound by fsync latency: overlap a few.
-  await mapConcurrent(jobs, (job, index) => job.write(targets[index] as string));
+  let done = 0;
+  await mapConcurrent(jobs, async (job, index) => {
+    throwIfCancelled(signal);
+    await job.write(targets[index] as string);
+    done += 1;
+    request.onProgress?.(done, jobs.length);
+  });
   return { files: jobs.map((job, index) => ({ format: job.format, path: targets[index] as string })), records: records.length };
 }
 
 const WRITE_CONCURRENCY = 8;
 
-/** Maps with at most WRITE_CONCURRENCY calls in flight; results in input order; first error wins. */
+/** Maps with at most WRITE_CONCURRENCY calls in flight; results in input order; the first error is thrown once all settled. */
 async function mapConcurrent<T, R>(items: readonly T[], fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array<R>(items.length);
   let next = 0;
@@ -111,11 +122,14 @@ async function mapConcurrent<T, R>(items: readonly T[], fn: (item: T, index: num
       try {
         results[index] = await fn(items[index] as T, index);
       } catch (error) {
-        failed = true; // stop starting new work; calls in flight finish (or clean up) on their own
+        failed = true; // stop starting new work; calls in flight finish or clean up first
         throw error;
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, items.length) }, worker));
+  // Settle every worker before failing, so no write is still running when the caller hears of it.
+  const settled = await Promise.allSettled(Array.from({ length: Math.min(WRITE_CONCURRENCY, items.length) }, worker));
+  const failure = settled.find((outcome) => outcome.status === 'rejected');
+  if (failure) throw failure.reason;
   return results;
 }

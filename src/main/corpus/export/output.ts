@@ -44,6 +44,11 @@ export async function writeOutputFile(path: string, data: string | Uint8Array): 
 
 const FLUSH_BYTES = 1 << 20;
 
+/** Cancellation as the app reports it (the job queue passes an AbortSignal). */
+export function throwIfCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new AppError('CANCELLED', 'The export was cancelled; files not yet finished were not written.');
+}
+
 // FileHandle.writeFile appends at the current position and loops over partial writes.
 async function appendText(handle: FileHandle, text: string): Promise<number> {
   const data = Buffer.from(text, 'utf8');
@@ -53,10 +58,10 @@ async function appendText(handle: FileHandle, text: string): Promise<number> {
 
 /**
  * Big outputs: chunks are streamed to a sibling temp file (flushed every ~1 MiB, so
- * memory stays flat), fsynced, then renamed over the target. If the source throws, the
- * temp file is removed and the target is untouched.
+ * memory stays flat), fsynced, then renamed over the target. If the source throws or the
+ * signal aborts, the temp file is removed and the target is untouched.
  */
-export async function writeOutputStream(path: string, chunks: Iterable<string> | AsyncIterable<string>): Promise<number> {
+export async function writeOutputStream(path: string, chunks: Iterable<string> | AsyncIterable<string>, signal?: AbortSignal): Promise<number> {
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await open(temp, 'wx', EXPORT_FILE_MODE);
   let bytes = 0;
@@ -64,6 +69,7 @@ export async function writeOutputStream(path: string, chunks: Iterable<string> |
     let pending: string[] = [];
     let pendingLength = 0;
     for await (const chunk of chunks) {
+      throwIfCancelled(signal);
       pending.push(chunk);
       pendingLength += chunk.length;
       if (pendingLength >= FLUSH_BYTES) {
