@@ -59,10 +59,10 @@ describe('output paths', () => {
 
   it('rejects invalid records before writing anything, naming each offending field', async () => {
     const folder = tempDir();
-    const records = [makeRecord(), makeRecord({ fps: 0 }), makeRecord({ apex: 50, offset: 40 }), makeRecord({ offset: 60 }), makeRecord({ onset: -1 })];
+    const records = [makeRecord(), makeRecord({ fps: 0 }), makeRecord({ apex: 50, offset: 40 }), makeRecord({ offset: 60 }), makeRecord({ onset: -1 }), makeRecord({ frameCount: 'x' as unknown as number })];
     const error = await exportCorpus({ folder, formats: [...EXPORT_FORMATS], records }).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'INVALID_INPUT' });
-    expect((error as { issues: { path: string }[] }).issues.map((issue) => issue.path)).toEqual(['records.1.fps', 'records.2.apex', 'records.3.offset', 'records.4.onset']);
+    expect((error as { issues: { path: string }[] }).issues.map((issue) => issue.path)).toEqual(['records.1.fps', 'records.2.apex', 'records.3.offset', 'records.4.onset', 'records.5.frameCount']);
     expect(listAll(folder)).toEqual([]);
   });
 

@@ -98,6 +98,7 @@ export function recordIssues(records: readonly ExportRecord[]): Issue[] {
     else if (!(record.onset <= record.apex && record.apex <= record.offset)) at('apex', 'must satisfy onset ≤ apex ≤ offset');
     else if (record.frameCount > 0 && record.offset >= record.frameCount) at('offset', `is past the clip's last frame (${record.frameCount - 1})`);
     if (!Number.isInteger(record.frameNumberOffset)) at('frameNumberOffset', 'must be an integer');
+    if (!frame(record.frameCount)) at('frameCount', 'must be a whole number of frames (0 when unknown)');
     if (!record.eventId || !record.clipName || !record.annotator) at('eventId', 'event id, clip name and annotator are required');
   });
   return issues;
