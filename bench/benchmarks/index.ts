@@ -1,5 +1,7 @@
 import type { Benchmark } from '../harness';
+import { agreementBenchmark } from './agreement';
 import { bridgeBenchmark } from './bridge';
+import { exportBenchmark } from './export';
 import { faceBenchmark } from './face';
 import { storeBenchmark } from './store';
 
@@ -8,4 +10,6 @@ export const BENCHMARKS: readonly Benchmark[] = [
   bridgeBenchmark,
   storeBenchmark,
   faceBenchmark,
+  agreementBenchmark,
+  exportBenchmark,
 ];
