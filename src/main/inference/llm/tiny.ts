@@ -1,0 +1,83 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../../util/atomic-write';
+import { QWEN3_CHAT_TEMPLATE } from './qwen3-template';
+import { buildTinyDecoder, type TinyDecoderShape } from './tiny-graph';
+import { SPECIAL_TOKENS, tinyTokenizerJson } from './tiny-tokenizer';
+
+export interface TinyModelOptions {
+  readonly seed?: number;
+  readonly layers?: number;
+  readonly kvType?: 'float32' | 'float16';
+}
+
+/**
+ * Writes a complete, tiny, random-weight Qwen3-style ONNX export into `folder`
+ * (config.json, generation_config.json, tokenizer.json, tokenizer_config.json,
+ * onnx/model.onnx). Deterministic for a given seed. Used by tests, the bench and
+ * `mellm llm make-tiny`; its text is gibberish by design.
+ */
+export async function makeTinyModel(folder: string, options: TinyModelOptions = {}): Promise<string> {
+  const seed = options.seed ?? 1234;
+  const { json: tokenizer, vocabSize } = tinyTokenizerJson();
+  const tokenId = (content: string) => vocabSize - SPECIAL_TOKENS.length + SPECIAL_TOKENS.indexOf(content as (typeof SPECIAL_TOKENS)[number]);
+  const shape: TinyDecoderShape = {
+    vocabSize,
+    hiddenSize: 32,
+    numHeads: 4,
+    numKvHeads: 2,
+    headDim: 8,
+    intermediateSize: 64,
+    numLayers: options.layers ?? 2,
+    ropeTheta: 1_000_000,
+    rmsNormEps: 1e-6,
+    kvType: options.kvType ?? 'float32',
+  };
+  const config = {
+    architectures: ['Qwen3ForCausalLM'],
+    model_type: 'qwen3',
+    vocab_size: shape.vocabSize,
+    hidden_size: shape.hiddenSize,
+    intermediate_size: shape.intermediateSize,
+    num_hidden_layers: shape.numLayers,
+    num_attention_heads: shape.numHeads,
+    num_key_value_heads: shape.numKvHeads,
+    head_dim: shape.headDim,
+    hidden_act: 'silu',
+    max_position_embeddings: 4096,
+    rms_norm_eps: shape.rmsNormEps,
+    rope_theta: shape.ropeTheta,
+    tie_word_embeddings: false,
+    torch_dtype: shape.kvType,
+    bos_token_id: tokenId('<|endoftext|>'),
+    eos_token_id: tokenId('<|im_end|>'),
+  };
+  const generationConfig = {
+    bos_token_id: tokenId('<|endoftext|>'),
+    eos_token_id: [tokenId('<|im_end|>'), tokenId('<|endoftext|>')],
+    pad_token_id: tokenId('<|endoftext|>'),
+    do_sample: false,
+  };
+  const tokenizerConfig = {
+    add_bos_token: false,
+    add_prefix_space: false,
+    bos_token: null,
+    eos_token: '<|im_end|>',
+    pad_token: '<|endoftext|>',
+    unk_token: null,
+    clean_up_tokenization_spaces: false,
+    model_max_length: 4096,
+    tokenizer_class: 'Qwen2Tokenizer',
+    errors: 'replace',
+    split_special_tokens: false,
+    chat_template: QWEN3_CHAT_TEMPLATE,
+  };
+  await mkdir(join(folder, 'onnx'), { recursive: true });
+  const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+  await writeFileAtomic(join(folder, 'onnx', 'model.onnx'), buildTinyDecoder(shape, seed));
+  await writeFileAtomic(join(folder, 'tokenizer.json'), json(tokenizer));
+  await writeFileAtomic(join(folder, 'tokenizer_config.json'), json(tokenizerConfig));
+  await writeFileAtomic(join(folder, 'generation_config.json'), json(generationConfig));
+  await writeFileAtomic(join(folder, 'config.json'), json(config));
+  return folder;
+}
