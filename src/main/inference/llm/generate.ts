@@ -14,6 +14,8 @@ export interface GenerateOptions {
   readonly keepThinking?: boolean;
   /** Receives each text delta (whole UTF-8 characters) as soon as it is decoded. */
   readonly onDelta?: (delta: string) => void;
+  /** Receives each generated token id (stop token excluded). */
+  readonly onToken?: (id: number) => void;
   /** Checked before every token step: generation stops within one step of abort(). */
   readonly signal?: AbortSignal;
   /** false re-runs the whole sequence every step (the reference the cache is tested against). */
@@ -143,6 +145,7 @@ export async function generate(model: LlmModel, promptIds: readonly number[], op
     }
     tokens.push(next);
     sequence.push(next);
+    options.onToken?.(next);
     const delta = deltas.push(next);
     rawText += delta;
     if (delta) emit(delta);
