@@ -3,6 +3,7 @@ import { EventHub } from './api/events';
 import type { Services } from './api/context';
 import { defaultModelsDir, defaultUserDataDir } from './paths';
 import { SettingsStore } from './settings';
+import { LlmService } from './inference/llm/manager';
 
 export interface ServiceOptions {
   userDataDir?: string;
@@ -20,5 +21,6 @@ export function createServices(options: ServiceOptions = {}): Services {
     paths: { userData, models: options.modelsDir ?? defaultModelsDir() },
     electronVersion: options.electronVersion ?? null,
     frames: null,
+    llm: new LlmService({ userData, models: options.modelsDir ?? defaultModelsDir() }),
   };
 }

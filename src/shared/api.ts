@@ -7,13 +7,16 @@
 import type { z } from 'zod';
 import { appChannels } from './api/app';
 import { appEvents } from './api/events';
+import { llmChannels, llmEvents } from './api/llm';
 
 export const channels = {
   ...appChannels,
+  ...llmChannels,
 } as const;
 
 export const events = {
   ...appEvents,
+  ...llmEvents,
 } as const;
 
 export type Channels = typeof channels;
@@ -33,4 +36,5 @@ export const isChannelName = (name: unknown): name is ChannelName =>
 
 export * from './api/app';
 export * from './api/events';
+export * from './api/llm';
 export type { Result, ApiError } from './errors';

@@ -1,6 +1,7 @@
 import type { EventHub } from './events';
 import type { FrameSource } from '../media/frame-route';
 import type { SettingsStore } from '../settings';
+import type { LlmService } from '../inference/llm/manager';
 
 export type Transport = 'ipc' | 'bridge' | 'direct';
 
@@ -13,4 +14,6 @@ export interface Services {
   readonly electronVersion: string | null;
   /** Encodes frames for the frame route; null until the media layer is wired. */
   readonly frames: FrameSource | null;
+  /** Language-model folders, verification, generation and downloads. */
+  readonly llm: LlmService;
 }
