@@ -1,0 +1,33 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { AppError } from '@shared/errors';
+import { makeTinyModel } from '../inference/llm/tiny';
+import type { CliCommand } from './command';
+
+export const llmCommand: CliCommand = {
+  name: 'llm',
+  summary: 'language-model utilities: make-tiny <folder> writes a tiny random Qwen3-shaped test model',
+  usage: 'mellm llm make-tiny <folder> [--seed N] [--layers N] [--kv float32|float16] [--json]',
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        seed: { type: 'string', default: '1234' },
+        layers: { type: 'string', default: '2' },
+        kv: { type: 'string', default: 'float32' },
+        json: { type: 'boolean', default: false },
+      },
+    });
+    const [sub, folder] = positionals;
+    const seed = Number(values.seed);
+    const layers = Number(values.layers);
+    if (sub !== 'make-tiny' || !folder || !Number.isInteger(seed) || !Number.isInteger(layers) || layers < 1 || layers > 8) {
+      throw new AppError('INVALID_INPUT', `Usage: ${this.usage}`);
+    }
+    if (values.kv !== 'float32' && values.kv !== 'float16') throw new AppError('INVALID_INPUT', '--kv is float32 or float16.');
+    const written = await makeTinyModel(resolve(folder), { seed, layers, kvType: values.kv });
+    io.out(values.json ? JSON.stringify({ folder: written, seed, layers, kv: values.kv }) : `Tiny test model written to ${written}`);
+    return 0;
+  },
+};
