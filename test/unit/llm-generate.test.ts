@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate, generateChat } from '../../src/main/inference/llm/generate';
 import { LlmModel } from '../../src/main/inference/llm/model';
+import { argmax, sampleToken } from '../../src/main/inference/llm/sampling';
+import { seededRandom } from '../../src/main/inference/llm/tiny-graph';
 import { stripThinking, TextDeltaDecoder, ThinkingFilter } from '../../src/main/inference/llm/stream';
 import { makeTinyModel } from '../../src/main/inference/llm/tiny';
 import { AppError } from '../../src/shared/errors';
@@ -152,5 +154,29 @@ describe('LLM text streaming', () => {
     expect(out).toBe('Brow lowering 微');
     const keep = new ThinkingFilter(true);
     expect(pieces.map((p) => keep.push(p)).join('') + keep.finish()).toBe(pieces.join(''));
+  });
+});
+
+describe('LLM sampling', () => {
+  const logits = Float32Array.from([0, Math.log(3), 5, Math.log(1), -40]);
+  it('honours top-k, top-p and temperature', () => {
+    const random = seededRandom(9);
+    expect(argmax(logits)).toBe(2);
+    expect(sampleToken(logits, { temperature: 1, topK: 1, topP: 1, seed: 0 }, random)).toBe(2);
+    expect(sampleToken(logits, { temperature: 0, topK: 0, topP: 1, seed: 0 }, random)).toBe(2);
+    expect(sampleToken(logits, { temperature: 1, topK: 0, topP: 0.5, seed: 0 }, random)).toBe(2);
+  });
+
+  it('draws tokens in proportion to softmax(logits / T)', () => {
+    const flat = Float32Array.from([0, Math.log(3), Math.log(1), -1000]);
+    const random = seededRandom(3);
+    const counts = [0, 0, 0, 0];
+    for (let i = 0; i < 5000; i++) counts[sampleToken(flat, { temperature: 1, topK: 0, topP: 1, seed: 0 }, random)]! += 1;
+    expect(counts[3]).toBe(0);
+    expect(counts[1]! / 5000).toBeCloseTo(0.6, 1);
+    expect(counts[0]! / 5000).toBeCloseTo(0.2, 1);
+    const top2 = [0, 0, 0, 0];
+    for (let i = 0; i < 2000; i++) top2[sampleToken(flat, { temperature: 1, topK: 2, topP: 1, seed: 0 }, random)]! += 1;
+    expect(top2[2]).toBe(0);
   });
 });

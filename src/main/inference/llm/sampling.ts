@@ -19,17 +19,35 @@ export function argmax(logits: ArrayLike<number>): number {
 
 // exp(-30) ≈ 1e-13 of the best token's weight: such tokens cannot change a sample in practice.
 const NEGLIGIBLE_LOGIT_GAP = 30;
+// Without top-k, the 4096 most likely tokens stand in for the vocabulary: the rest carry
+// a negligible share of the mass for a trained model, and sorting 150k logits per token would not.
+const MAX_CANDIDATES = 4096;
+
+/** Indices of the `k` largest logits at or above `floor`, best first, in one pass. */
+function topCandidates(logits: ArrayLike<number>, k: number, floor: number): number[] {
+  const best: number[] = [];
+  for (let i = 0; i < logits.length; i++) {
+    const value = logits[i] as number;
+    if (value < floor || (best.length === k && value <= (logits[best[k - 1] as number] as number))) continue;
+    let lo = 0;
+    let hi = best.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((logits[best[mid] as number] as number) >= value) lo = mid + 1;
+      else hi = mid;
+    }
+    best.splice(lo, 0, i);
+    if (best.length > k) best.pop();
+  }
+  return best;
+}
 
 /** Samples one token; `random` returns uniform [0, 1). */
 export function sampleToken(logits: ArrayLike<number>, options: SamplingOptions, random: () => number): number {
   if (options.temperature <= 0) return argmax(logits);
   const max = logits[argmax(logits)] as number;
-  // Candidates are gathered first so sorting touches tens of tokens, not the vocabulary.
-  const floor = max - NEGLIGIBLE_LOGIT_GAP * options.temperature;
-  let candidates: number[] = [];
-  for (let i = 0; i < logits.length; i++) if ((logits[i] as number) >= floor) candidates.push(i);
-  candidates.sort((a, b) => (logits[b] as number) - (logits[a] as number) || a - b);
-  if (options.topK > 0) candidates = candidates.slice(0, options.topK);
+  const k = options.topK > 0 ? Math.min(options.topK, MAX_CANDIDATES) : MAX_CANDIDATES;
+  let candidates = topCandidates(logits, k, max - NEGLIGIBLE_LOGIT_GAP * options.temperature);
   const weights = candidates.map((i) => Math.exp(((logits[i] as number) - max) / options.temperature));
   let total = weights.reduce((a, b) => a + b, 0);
   if (options.topP < 1) {
@@ -41,9 +59,9 @@ export function sampleToken(logits: ArrayLike<number>, options: SamplingOptions,
     total = weights.reduce((a, b) => a + b, 0);
   }
   let r = random() * total;
-  for (let k = 0; k < candidates.length; k++) {
-    r -= weights[k] as number;
-    if (r < 0) return candidates[k] as number;
+  for (let c = 0; c < candidates.length; c++) {
+    r -= weights[c] as number;
+    if (r < 0) return candidates[c] as number;
   }
   return candidates[candidates.length - 1] as number;
 }
