@@ -92,9 +92,10 @@ async function downloadOne(url: URL, target: string, progress: (received: number
   const handle = await open(part, resumed ? 'a' : 'w');
   let received = start;
   try {
-    for await (const chunk of response.body) {
-      await handle.write(chunk);
-      received += chunk.byteLength;
+    const reader = response.body.getReader();
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      await handle.write(chunk.value);
+      received += chunk.value.byteLength;
       progress(received, total);
     }
   } catch (error) {

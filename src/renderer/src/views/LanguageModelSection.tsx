@@ -7,7 +7,7 @@ import { useSettings } from '../state/settings';
 type Listing = ChannelOutput<'llm.list'>;
 type Verification = ChannelOutput<'llm.verify'>;
 
-const megabytes = (bytes: number) => Math.round(bytes / 2 ** 20);
+const megabytes = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 
 /** Settings → Language model: the ONNX model folders, their verification, the active one, thinking on/off. */
 export function LanguageModelSection() {
@@ -65,7 +65,7 @@ export function LanguageModelSection() {
                 <input
                   type="radio"
                   name="activeLlm"
-                  checked={listing.active === entry.folder}
+                  checked={settings.activeLlm === entry.folder}
                   disabled={!entry.present || entry.error !== null}
                   onChange={() => void update({ activeLlm: entry.folder })}
                 />
@@ -109,11 +109,17 @@ export function LanguageModelSection() {
         <button type="submit" disabled={!path.trim()}>
           {t('llm.add')}
         </button>
-        <label>
-          <input type="checkbox" name="llmThinking" checked={settings.llmThinking} onChange={(event) => void update({ llmThinking: event.target.checked })} />
-          <span>{t('llm.thinking')}</span>
-        </label>
       </form>
+      <p>
+        <input
+          id="llm-thinking"
+          type="checkbox"
+          name="llmThinking"
+          checked={settings.llmThinking}
+          onChange={(event) => void update({ llmThinking: event.target.checked })}
+        />{' '}
+        <label htmlFor="llm-thinking">{t('llm.thinking')}</label>
+      </p>
     </section>
   );
 }
