@@ -108,6 +108,17 @@ describe('LLM manager and channels', () => {
     await services.llm.dispose();
   });
 
+  it('runs concurrent requests one after the other with identical greedy results', async () => {
+    const { services, call } = setup();
+    const both = await Promise.all(
+      ['a', 'b'].map((id) => call<{ tokens: number[] }>('llm.generate', { requestId: id, folder: tiny, prompt: 'AU12', maxNewTokens: 8 })),
+    );
+    const [a, b] = both.map((r) => (r.ok ? r.data.tokens : null));
+    expect(a).toHaveLength(8);
+    expect(b).toEqual(a);
+    await services.llm.dispose();
+  });
+
   it('rejects a generate request without a configured model or without a prompt', async () => {
     const { call } = setup();
     const none = await call('llm.generate', { prompt: 'x' });

@@ -17,6 +17,8 @@ import { verifyLlmFolder } from './verify';
 export class LlmService {
   readonly pool: LlmPool;
   readonly #requests = new Map<string, AbortController>();
+  // One generation at a time: a second concurrent run would only halve both on a few cores.
+  #queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly paths: { readonly userData: string; readonly models: string },
@@ -64,10 +66,14 @@ export class LlmService {
     const onAbort = () => controller.abort();
     request.signal?.addEventListener('abort', onAbort, { once: true });
     this.#requests.set(requestId, controller);
-    try {
+    const run = this.#queue.then(async () => {
       const model = await this.pool.get(folder);
       const result = await generateChat(model, { ...request, signal: controller.signal });
       return { ...result, modelId: model.id };
+    });
+    this.#queue = run.catch(() => undefined);
+    try {
+      return await run;
     } finally {
       this.#requests.delete(requestId);
       request.signal?.removeEventListener('abort', onAbort);

@@ -141,6 +141,11 @@ function kvLayout(session: ort.InferenceSession, info: LlmFolderInfo): KvLayout 
   if (!inputs.has('input_ids') || !session.outputNames.includes('logits')) {
     throw new AppError('MODEL_INVALID', `${info.modelFile} is not a causal language model: it needs an input_ids input and a logits output.`);
   }
+  // Feeds are built for exactly these inputs; anything else (e.g. a different export's extras) cannot be run.
+  const unknown = [...inputs.keys()].filter((name) => !/^(input_ids|attention_mask|position_ids|past_key_values\.\d+\.(key|value))$/.test(name));
+  if (unknown.length) {
+    throw new AppError('MODEL_INVALID', `${info.modelFile} has inputs this loader does not feed: ${unknown.join(', ')}.`);
+  }
   const layers = [...inputs.keys()].filter((name) => /^past_key_values\.\d+\.key$/.test(name)).length;
   const first = inputs.get('past_key_values.0.key');
   if (!layers || !first?.isTensor) {
