@@ -116,6 +116,14 @@ describe('LLM generation', () => {
     expect(result.timings.runMs).toBeLessThanOrEqual(result.timings.totalMs);
   });
 
+  it('stops at a stop token, which is not part of the output', async () => {
+    const free = await generateChat(model, { prompt: PROMPT, maxNewTokens: 8 });
+    const stop = free.tokens[3]!;
+    const stopped = await generateChat(model, { prompt: PROMPT, maxNewTokens: 8, stopTokens: [stop] });
+    expect(stopped.finishReason).toBe('stop');
+    expect(stopped.tokens).toEqual(free.tokens.slice(0, free.tokens.indexOf(stop)));
+  });
+
   it('stops within one token step of cancellation', async () => {
     const controller = new AbortController();
     const seen: number[] = [];

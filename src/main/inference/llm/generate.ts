@@ -14,6 +14,8 @@ export interface GenerateOptions {
   readonly keepThinking?: boolean;
   /** Receives each text delta (whole UTF-8 characters) as soon as it is decoded. */
   readonly onDelta?: (delta: string) => void;
+  /** Extra stop token ids on top of the model's eos ids and <|im_end|>. */
+  readonly stopTokens?: readonly number[];
   /** Receives each generated token id (stop token excluded). */
   readonly onToken?: (id: number) => void;
   /** Checked before every token step: generation stops within one step of abort(). */
@@ -139,7 +141,7 @@ export async function generate(model: LlmModel, promptIds: readonly number[], op
       }
     }
     if (tokens.length === 0) firstTokenMs = performance.now() - started;
-    if (model.stopIds.has(next)) {
+    if (model.stopIds.has(next) || options.stopTokens?.includes(next)) {
       finishReason = 'stop';
       break;
     }
