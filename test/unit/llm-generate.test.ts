@@ -44,6 +44,15 @@ describe('LLM loader', () => {
       '<|im_start|>system\nYou are a FACS coder.<|im_end|>\n<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\n',
     );
     expect(model.renderChat(messages, { enableThinking: true }).endsWith('<|im_start|>assistant\n')).toBe(true);
+    // Earlier turns lose their reasoning, as Qwen3's template specifies (namespace, [::-1], split).
+    const history = [
+      { role: 'user' as const, content: 'AU4?' },
+      { role: 'assistant' as const, content: '<think>\nbrow\n</think>\n\nBrow lowerer.' },
+      { role: 'user' as const, content: 'AU12?' },
+    ];
+    expect(model.renderChat(history, { enableThinking: true })).toBe(
+      '<|im_start|>user\nAU4?<|im_end|>\n<|im_start|>assistant\nBrow lowerer.<|im_end|>\n<|im_start|>user\nAU12?<|im_end|>\n<|im_start|>assistant\n',
+    );
   });
 
   it('tokenizes chat markup as single special tokens and round-trips text', () => {

@@ -27,7 +27,7 @@ export async function readPromptFile(path: string): Promise<string> {
 export const describeCommand: CliCommand = {
   name: 'describe',
   summary: 'describe a micro-expression with a language model from a prompt file or analysis JSON',
-  usage: 'mellm describe <prompt.txt | analysis.json> --llm <folder> [--stream] [--max-new-tokens N] [--thinking] [--json]',
+  usage: 'mellm describe <prompt.txt | analysis.json> --llm <folder> [--stream] [--max-new-tokens N] [--thinking [--keep-thinking]] [--json]',
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args,
@@ -37,6 +37,7 @@ export const describeCommand: CliCommand = {
         stream: { type: 'boolean', default: false },
         'max-new-tokens': { type: 'string', default: '512' },
         thinking: { type: 'boolean', default: false },
+        'keep-thinking': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
       },
     });
@@ -50,7 +51,7 @@ export const describeCommand: CliCommand = {
       folder: values.llm,
       maxNewTokens,
       thinking: values.thinking,
-      keepThinking: values.thinking,
+      keepThinking: values['keep-thinking'],
       ...(values.stream && !values.json ? { onDelta: (delta: string) => write(delta) } : {}),
     });
     if (values.json) io.out(JSON.stringify(result, null, 2));
