@@ -79,6 +79,8 @@ describe('LLM loader', () => {
     await writeFile(join(dir, 'config.json'), JSON.stringify({ ...config, architectures: ['BertModel'] }));
     await expectAppError(LlmModel.load(dir), 'MODEL_INVALID', /not a causal language model/);
     await expectAppError(LlmModel.load(folder, { freeMemoryBytes: 10_000 }), 'INSUFFICIENT_MEMORY', /free/);
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ ...config, num_hidden_layers: 28 }));
+    await expectAppError(LlmModel.load(dir), 'MODEL_INVALID', /layers 28 in config, 2 in the ONNX model/);
   });
 });
 

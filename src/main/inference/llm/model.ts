@@ -162,5 +162,14 @@ function kvLayout(session: ort.InferenceSession, info: LlmFolderInfo): KvLayout 
   if (first.type !== 'float32' && first.type !== 'float16') {
     throw new AppError('MODEL_INVALID', `${info.modelFile} has a ${first.type} KV cache; float32 and float16 are supported.`);
   }
-  return { layers, kvHeads: dim(1, config.num_key_value_heads), headDim: dim(3, headDim), type: first.type };
+  const layout = { layers, kvHeads: dim(1, config.num_key_value_heads), headDim: dim(3, headDim), type: first.type };
+  // config.json and the graph must agree, or the cache fed back would have the wrong shape.
+  const expected = { layers: config.num_hidden_layers, kvHeads: config.num_key_value_heads, headDim };
+  for (const [key, value] of Object.entries(expected)) {
+    const actual = layout[key as keyof typeof expected];
+    if (value !== undefined && value !== actual) {
+      throw new AppError('MODEL_INVALID', `config.json in ${info.folder} does not match ${info.modelFile}: ${key} ${value} in config, ${actual} in the ONNX model.`);
+    }
+  }
+  return layout;
 }
