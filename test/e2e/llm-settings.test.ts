@@ -1,40 +1,16 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeTinyModel } from '../../src/main/inference/llm/tiny';
-import { rendererDir } from '../../src/main/paths';
-import type { Services } from '../../src/main/api';
-import type { Bridge } from '../../src/main/transport/bridge';
-import { ARTIFACTS, launchChromium } from '../helpers/browser';
-import { startTestBridge } from '../helpers/bridge';
+import { useAppPage } from '../helpers/app-page';
+import { ARTIFACTS } from '../helpers/browser';
 import { useTempDir } from '../helpers/tmp';
 
 const tempDir = useTempDir();
-let browser: Browser;
-let bridge: Bridge;
-let services: Services;
-let page: Page;
-const consoleErrors: string[] = [];
-
-beforeAll(async () => {
-  if (!existsSync(join(rendererDir(), 'index.html'))) throw new Error('Build the renderer first: npm run build');
-  ({ bridge, services } = await startTestBridge({ userDataDir: tempDir() }));
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => consoleErrors.push(error.message));
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await bridge?.close();
-});
+const app = useAppPage({ width: 1280, height: 900 });
 
 describe('Settings → Language model in Chromium over the bridge', () => {
   it('adds a model folder by path, verifies it, makes it active and turns thinking on', async () => {
+    const { page, bridge, services } = app();
     const folder = await makeTinyModel(join(tempDir(), 'tiny-qwen3'));
     await page.goto(bridge.url);
     await page.locator('[data-view="settings"]').click();
@@ -50,8 +26,7 @@ describe('Settings → Language model in Chromium over the bridge', () => {
     await expect.poll(() => page.locator('input[name="activeLlm"]').isChecked()).toBe(true);
     await page.locator('input[name="llmThinking"]').click();
     await expect.poll(() => page.locator('input[name="llmThinking"]').isChecked()).toBe(true);
-    const settings = await services.settings.get();
-    expect(settings).toMatchObject({ llmFolders: [folder], activeLlm: folder, llmThinking: true });
+    expect(await services.settings.get()).toMatchObject({ llmFolders: [folder], activeLlm: folder, llmThinking: true });
     await page.screenshot({ path: join(ARTIFACTS, 'llm-settings-en.png'), fullPage: true });
 
     await page.locator('select[name="language"]').selectOption('zh-CN');
@@ -61,6 +36,6 @@ describe('Settings → Language model in Chromium over the bridge', () => {
   });
 
   it('ran without console errors', () => {
-    expect(consoleErrors).toEqual([]);
+    expect(app().errors).toEqual([]);
   });
 });

@@ -4,21 +4,19 @@ import { AppError } from '@shared/errors';
 import { makeTinyModel } from '../inference/llm/tiny';
 import type { CliCommand } from './command';
 
+const MAKE_TINY_OPTIONS = {
+  seed: { type: 'string', default: '1234' },
+  layers: { type: 'string', default: '2' },
+  kv: { type: 'string', default: 'float32' },
+  json: { type: 'boolean', default: false },
+} as const;
+
 export const llmCommand: CliCommand = {
   name: 'llm',
   summary: 'language-model utilities: make-tiny <folder> writes a tiny random Qwen3-shaped test model',
   usage: 'mellm llm make-tiny <folder> [--seed N] [--layers N] [--kv float32|float16] [--json]',
   async run(args, io) {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        seed: { type: 'string', default: '1234' },
-        layers: { type: 'string', default: '2' },
-        kv: { type: 'string', default: 'float32' },
-        json: { type: 'boolean', default: false },
-      },
-    });
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: MAKE_TINY_OPTIONS });
     const [sub, folder] = positionals;
     const seed = Number(values.seed);
     const layers = Number(values.layers);
