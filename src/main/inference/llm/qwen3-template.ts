@@ -1,7 +1,7 @@
 /**
- * Qwen3's chat template as shipped in its tokenizer_config.json (thinking switch via
- * `enable_thinking`). The tiny test model carries it so the loader renders the same
- * template text a real Qwen3 export brings.
+ * Qwen3's chat template, verbatim from the tokenizer_config.json of the Qwen3 release
+ * (Apache-2.0; thinking switch via `enable_thinking`). The tiny test model carries it so
+ * the loader renders exactly the template text a real Qwen3 export brings.
  */
 export const QWEN3_CHAT_TEMPLATE = `{%- if tools %}
     {{- '<|im_start|>system\\n' }}
@@ -22,27 +22,23 @@ export const QWEN3_CHAT_TEMPLATE = `{%- if tools %}
 {%- set ns = namespace(multi_step_tool=true, last_query_index=messages|length - 1) %}
 {%- for message in messages[::-1] %}
     {%- set index = (messages|length - 1) - loop.index0 %}
-    {%- if ns.multi_step_tool and message.role == "user" and message.content is string and not(message.content.startswith('<tool_response>') and message.content.endswith('</tool_response>')) %}
+    {%- if ns.multi_step_tool and message.role == "user" and not(message.content.startswith('<tool_response>') and message.content.endswith('</tool_response>')) %}
         {%- set ns.multi_step_tool = false %}
         {%- set ns.last_query_index = index %}
     {%- endif %}
 {%- endfor %}
 {%- for message in messages %}
-    {%- if message.content is string %}
-        {%- set content = message.content %}
-    {%- else %}
-        {%- set content = '' %}
-    {%- endif %}
     {%- if (message.role == "user") or (message.role == "system" and not loop.first) %}
-        {{- '<|im_start|>' + message.role + '\\n' + content + '<|im_end|>' + '\\n' }}
+        {{- '<|im_start|>' + message.role + '\\n' + message.content + '<|im_end|>' + '\\n' }}
     {%- elif message.role == "assistant" %}
+        {%- set content = message.content %}
         {%- set reasoning_content = '' %}
-        {%- if message.reasoning_content is string %}
+        {%- if message.reasoning_content is defined and message.reasoning_content is not none %}
             {%- set reasoning_content = message.reasoning_content %}
         {%- else %}
-            {%- if '</think>' in content %}
-                {%- set reasoning_content = content.split('</think>')[0].rstrip('\\n').split('<think>')[-1].lstrip('\\n') %}
-                {%- set content = content.split('</think>')[-1].lstrip('\\n') %}
+            {%- if '</think>' in message.content %}
+                {%- set content = message.content.split('</think>')[-1].lstrip('\\n') %}
+                {%- set reasoning_content = message.content.split('</think>')[0].rstrip('\\n').split('<think>')[-1].lstrip('\\n') %}
             {%- endif %}
         {%- endif %}
         {%- if loop.index0 > ns.last_query_index %}
@@ -79,7 +75,7 @@ export const QWEN3_CHAT_TEMPLATE = `{%- if tools %}
             {{- '<|im_start|>user' }}
         {%- endif %}
         {{- '\\n<tool_response>\\n' }}
-        {{- content }}
+        {{- message.content }}
         {{- '\\n</tool_response>' }}
         {%- if loop.last or (messages[loop.index0 + 1].role != "tool") %}
             {{- '<|im_end|>\\n' }}

@@ -11,9 +11,16 @@ export interface SamplingOptions {
   readonly seed: number;
 }
 
-export function argmax(logits: ArrayLike<number>): number {
+export function argmax(logits: Float32Array): number {
   let best = 0;
-  for (let i = 1; i < logits.length; i++) if ((logits[i] as number) > (logits[best] as number)) best = i;
+  let bestValue = logits[0] ?? Number.NEGATIVE_INFINITY;
+  for (let i = 1; i < logits.length; i++) {
+    const value = logits[i] as number;
+    if (value > bestValue) {
+      bestValue = value;
+      best = i;
+    }
+  }
   return best;
 }
 
@@ -24,26 +31,34 @@ const NEGLIGIBLE_LOGIT_GAP = 30;
 const MAX_CANDIDATES = 4096;
 
 /** Indices of the `k` largest logits at or above `floor`, best first, in one pass. */
-function topCandidates(logits: ArrayLike<number>, k: number, floor: number): number[] {
+function topCandidates(logits: Float32Array, k: number, floor: number): number[] {
   const best: number[] = [];
+  const values: number[] = [];
+  // Below `threshold` a logit can no longer enter: the floor, then the k-th best so far.
+  let threshold = floor;
   for (let i = 0; i < logits.length; i++) {
     const value = logits[i] as number;
-    if (value < floor || (best.length === k && value <= (logits[best[k - 1] as number] as number))) continue;
+    if (value < threshold || (best.length === k && value === threshold)) continue;
     let lo = 0;
-    let hi = best.length;
+    let hi = values.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if ((logits[best[mid] as number] as number) >= value) lo = mid + 1;
+      if ((values[mid] as number) >= value) lo = mid + 1;
       else hi = mid;
     }
     best.splice(lo, 0, i);
-    if (best.length > k) best.pop();
+    values.splice(lo, 0, value);
+    if (best.length > k) {
+      best.pop();
+      values.pop();
+    }
+    if (best.length === k) threshold = values[k - 1] as number;
   }
   return best;
 }
 
 /** Samples one token; `random` returns uniform [0, 1). */
-export function sampleToken(logits: ArrayLike<number>, options: SamplingOptions, random: () => number): number {
+export function sampleToken(logits: Float32Array, options: SamplingOptions, random: () => number): number {
   if (options.temperature <= 0) return argmax(logits);
   const max = logits[argmax(logits)] as number;
   const k = options.topK > 0 ? Math.min(options.topK, MAX_CANDIDATES) : MAX_CANDIDATES;

@@ -1,6 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../util/atomic-write';
+import { AppError } from '@shared/errors';
+import { readModelJson } from './folder';
 import { QWEN3_CHAT_TEMPLATE } from './qwen3-template';
 import { buildTinyDecoder, type TinyDecoderShape } from './tiny-graph';
 import { SPECIAL_TOKENS, tinyTokenizerJson } from './tiny-tokenizer';
@@ -9,6 +11,38 @@ export interface TinyModelOptions {
   readonly seed?: number;
   readonly layers?: number;
   readonly kvType?: 'float32' | 'float16';
+  /**
+   * A folder with a real tokenizer.json + tokenizer_config.json (e.g. a Qwen3 export) to
+   * use instead of the built-in tiny vocabulary: the graph then has the real vocabulary
+   * width, so loop costs that scale with it (argmax, sampling) are measured at full size.
+   */
+  readonly tokenizerFrom?: string;
+}
+
+interface TokenizerFiles {
+  readonly tokenizer: Record<string, unknown>;
+  readonly config: Record<string, unknown> | null;
+  readonly vocabSize: number;
+  tokenId(content: string): number;
+}
+
+async function realTokenizer(folder: string): Promise<TokenizerFiles> {
+  const tokenizer = await readModelJson<{ model: { vocab: Record<string, number> }; added_tokens: Array<{ id: number; content: string }> }>(folder, 'tokenizer.json');
+  const config = await readModelJson<Record<string, unknown>>(folder, 'tokenizer_config.json');
+  const ids = [...Object.values(tokenizer.model.vocab), ...tokenizer.added_tokens.map((t) => t.id)];
+  const vocabSize = ids.reduce((a, b) => Math.max(a, b), 0) + 1;
+  const tokenId = (content: string) => {
+    const id = tokenizer.added_tokens.find((t) => t.content === content)?.id;
+    if (id === undefined) throw new AppError('MODEL_INVALID', `${folder}/tokenizer.json has no ${content} token.`);
+    return id;
+  };
+  return { tokenizer, config, vocabSize, tokenId };
+}
+
+function builtInTokenizer(): TokenizerFiles {
+  const { json, vocabSize } = tinyTokenizerJson();
+  const tokenId = (content: string) => vocabSize - SPECIAL_TOKENS.length + SPECIAL_TOKENS.indexOf(content as (typeof SPECIAL_TOKENS)[number]);
+  return { tokenizer: json, config: null, vocabSize, tokenId };
 }
 
 /**
@@ -19,8 +53,8 @@ export interface TinyModelOptions {
  */
 export async function makeTinyModel(folder: string, options: TinyModelOptions = {}): Promise<string> {
   const seed = options.seed ?? 1234;
-  const { json: tokenizer, vocabSize } = tinyTokenizerJson();
-  const tokenId = (content: string) => vocabSize - SPECIAL_TOKENS.length + SPECIAL_TOKENS.indexOf(content as (typeof SPECIAL_TOKENS)[number]);
+  const source = options.tokenizerFrom ? await realTokenizer(options.tokenizerFrom) : builtInTokenizer();
+  const { tokenizer, vocabSize, tokenId } = source;
   const shape: TinyDecoderShape = {
     vocabSize,
     hiddenSize: 32,
@@ -76,7 +110,7 @@ export async function makeTinyModel(folder: string, options: TinyModelOptions = 
   const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
   await writeFileAtomic(join(folder, 'onnx', 'model.onnx'), buildTinyDecoder(shape, seed));
   await writeFileAtomic(join(folder, 'tokenizer.json'), json(tokenizer));
-  await writeFileAtomic(join(folder, 'tokenizer_config.json'), json(tokenizerConfig));
+  await writeFileAtomic(join(folder, 'tokenizer_config.json'), json(source.config ?? tokenizerConfig));
   await writeFileAtomic(join(folder, 'generation_config.json'), json(generationConfig));
   await writeFileAtomic(join(folder, 'config.json'), json(config));
   return folder;
