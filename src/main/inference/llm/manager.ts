@@ -97,6 +97,8 @@ export class LlmService {
 
   async dispose(): Promise<void> {
     for (const controller of this.#requests.values()) controller.abort();
+    // Let a cancelled run leave session.run before its session is released.
+    await this.#queue;
     await this.pool.dispose();
   }
 }
