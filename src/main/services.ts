@@ -6,6 +6,7 @@ import { defaultModelsDir, defaultUserDataDir } from './paths';
 import { SettingsStore } from './settings';
 import { WorkspaceService } from './store/service';
 import { FaceService } from './inference/face/service';
+import { LlmService } from './inference/llm/manager';
 
 export interface ServiceOptions {
   userDataDir?: string;
@@ -30,11 +31,12 @@ export function createServices(options: ServiceOptions = {}): Services {
     frames: null,
     jobs: new JobQueue(events, options.jobConcurrency ?? 1),
     face: new FaceService(models),
+    llm: new LlmService({ userData, models }),
   };
 }
 
 /** Releases what the services hold (open workspace, model sessions) before the process exits. */
 export async function disposeServices(services: Services): Promise<void> {
   services.workspaces.close();
-  await services.face.dispose();
+  await Promise.all([services.face.dispose(), services.llm.dispose()]);
 }

@@ -10,16 +10,19 @@ import { appChannels } from './api/app';
 import { appEvents } from './api/events';
 import { jobChannels } from './api/jobs';
 import { faceChannels } from './api/face';
+import { llmChannels, llmEvents } from './api/llm';
 
 export const channels = {
   ...workspaceChannels,
   ...appChannels,
   ...jobChannels,
   ...faceChannels,
+  ...llmChannels,
 } as const;
 
 export const events = {
   ...appEvents,
+  ...llmEvents,
 } as const;
 
 export type Channels = typeof channels;
@@ -42,4 +45,5 @@ export * from './api/app';
 export * from './api/events';
 export * from './api/jobs';
 export * from './api/face';
+export * from './api/llm';
 export type { Result, ApiError } from './errors';

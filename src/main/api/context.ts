@@ -4,6 +4,7 @@ import type { JobQueue } from '../jobs/queue';
 import type { FrameSource } from '../media/frame-route';
 import type { SettingsStore } from '../settings';
 import type { FaceService } from '../inference/face/service';
+import type { LlmService } from '../inference/llm/manager';
 
 export type Transport = 'ipc' | 'bridge' | 'direct';
 
@@ -22,4 +23,6 @@ export interface Services {
   readonly jobs: JobQueue;
   /** Face detection, landmarks, ROIs and tracking (models load on first use). */
   readonly face: FaceService;
+  /** Language-model folders, verification, generation and downloads. */
+  readonly llm: LlmService;
 }

@@ -2,6 +2,7 @@ import { appHandlers } from './app';
 import { jobHandlers } from './jobs';
 import { faceHandlers } from './face';
 import type { Services } from './context';
+import { llmHandlers } from './llm';
 import type { HandlerTable } from './dispatch';
 import { workspaceHandlers } from './workspace';
 
@@ -12,6 +13,7 @@ export function createHandlerTable(services: Services): HandlerTable {
     ...appHandlers(services),
     ...jobHandlers(services),
     ...faceHandlers(services),
+    ...llmHandlers(services),
   };
 }
 

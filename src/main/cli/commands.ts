@@ -1,9 +1,11 @@
 import type { CliCommand } from './command';
+import { describeCommand } from './describe';
 import { doctorCommand } from './doctor';
 import { faceCommand } from './face';
 import { importCommand } from './import';
 import { modelsCommand } from './models';
 import { workspaceCommand } from './workspace';
+import { llmCommand } from './llm';
 
 /** Every `mellm` subcommand; later stages add theirs here. */
 export const COMMANDS: readonly CliCommand[] = [
@@ -12,4 +14,6 @@ export const COMMANDS: readonly CliCommand[] = [
   workspaceCommand,
   importCommand,
   faceCommand,
+  describeCommand,
+  llmCommand,
 ];
