@@ -1,0 +1,195 @@
+/**
+ * The AU rules as data. Each rule lists the ROIs whose motion is the visible trace of
+ * one FACS Action Unit and the direction that motion takes, in the subject's frame:
+ * "up" is towards the forehead, "outward" away from the face's midline (for the
+ * subject's left side that is image +x in a frontal, non-mirrored view). The engine in
+ * au-rules.ts turns these into per-side evidence; nothing else encodes FACS knowledge.
+ *
+ * `{side}` in a region name expands to "Left"/"Right"; names without it are midline or
+ * fixed regions and count for both sides.
+ */
+
+export type CueDirection =
+  | 'up'
+  | 'down'
+  | 'inward'
+  | 'outward'
+  | 'up-inward'
+  | 'up-outward'
+  | 'down-inward'
+  | 'down-outward';
+
+export interface AuCue {
+  readonly regions: readonly string[];
+  readonly direction: CueDirection;
+  readonly weight: number;
+  /** core cues make the evidence; support cues only raise or lower the confidence. */
+  readonly role: 'core' | 'support';
+  /** Angular half-width (degrees) beyond which motion no longer counts; default 50°. */
+  readonly tolerance?: number;
+}
+
+export interface AuRule {
+  readonly au: number;
+  /** The FACS appearance change this rule encodes (Ekman, Friesen & Hager 2002). */
+  readonly facs: string;
+  /** true when FACS scores the AU per side (L/R/B); false for midline AUs. */
+  readonly lateral: boolean;
+  /** Multiplies the intensity thresholds (blinks are large: they need more motion). */
+  readonly thresholdScale?: number;
+  readonly cues: readonly AuCue[];
+}
+
+const lids = (lid: 'Upper' | 'Lower'): string[] =>
+  ['Inner', 'Center', 'Outer'].map((part) => `{side} ${lid} Eyelid ${part}`);
+const upperLip = ['Upper Lip {side}', 'Upper Lip Center'];
+const lowerLip = ['Lower Lip {side}', 'Lower Lip Center'];
+const allUpperLip = ['Upper Lip Left', 'Upper Lip Center', 'Upper Lip Right'];
+const allLowerLip = ['Lower Lip Left', 'Lower Lip Center', 'Lower Lip Right'];
+
+export const AU_RULES: readonly AuRule[] = [
+  {
+    au: 1,
+    facs: 'Frontalis, pars medialis: pulls the inner portion of the eyebrow upwards.',
+    lateral: true,
+    cues: [{ regions: ['{side} Inner Eyebrow'], direction: 'up', weight: 1, role: 'core' }],
+  },
+  {
+    au: 2,
+    facs: 'Frontalis, pars lateralis: pulls the lateral portion of the eyebrow upwards.',
+    lateral: true,
+    cues: [{ regions: ['{side} Outer Eyebrow'], direction: 'up', weight: 1, role: 'core' }],
+  },
+  {
+    au: 4,
+    facs: 'Corrugator/depressor supercilii, procerus: lowers the brows and draws them together.',
+    lateral: true,
+    cues: [
+      { regions: ['{side} Inner Eyebrow'], direction: 'down-inward', weight: 1, role: 'core', tolerance: 65 },
+      { regions: ['{side} Outer Eyebrow'], direction: 'down', weight: 0.5, role: 'support', tolerance: 65 },
+    ],
+  },
+  {
+    au: 5,
+    facs: 'Levator palpebrae superioris: raises the upper lid, widening the eye aperture.',
+    lateral: true,
+    cues: [{ regions: lids('Upper'), direction: 'up', weight: 1, role: 'core' }],
+  },
+  {
+    au: 6,
+    facs: 'Orbicularis oculi, pars orbitalis: raises the cheek, pushes the lower-lid skin up.',
+    lateral: true,
+    cues: [
+      { regions: ['{side} Cheek'], direction: 'up', weight: 1, role: 'core', tolerance: 60 },
+      { regions: lids('Lower'), direction: 'up', weight: 0.5, role: 'support' },
+    ],
+  },
+  {
+    au: 7,
+    facs: 'Orbicularis oculi, pars palpebralis: tightens the lids, raising the lower lid.',
+    lateral: true,
+    cues: [
+      { regions: lids('Lower'), direction: 'up', weight: 1, role: 'core' },
+      { regions: lids('Upper'), direction: 'down', weight: 0.3, role: 'support' },
+    ],
+  },
+  {
+    au: 9,
+    facs: 'Levator labii superioris alaeque nasi: wrinkles the nose, pulling the nasal wings up.',
+    lateral: true,
+    cues: [
+      { regions: ['{side} Nasal Wing'], direction: 'up', weight: 1, role: 'core', tolerance: 60 },
+      { regions: ['{side} Inner Eyebrow'], direction: 'down', weight: 0.3, role: 'support', tolerance: 65 },
+    ],
+  },
+  {
+    au: 10,
+    facs: 'Levator labii superioris: raises the upper lip (its centre more than the corners).',
+    lateral: true,
+    cues: [
+      { regions: upperLip, direction: 'up', weight: 1, role: 'core' },
+      { regions: ['{side} Nasal Wing'], direction: 'up', weight: 0.3, role: 'support' },
+    ],
+  },
+  {
+    au: 12,
+    facs: 'Zygomaticus major: pulls the lip corners up and back along the cheekbone (obliquely).',
+    lateral: true,
+    cues: [
+      { regions: ['{side} Mouth Corner'], direction: 'up-outward', weight: 1, role: 'core', tolerance: 40 },
+      { regions: ['{side} Cheek'], direction: 'up', weight: 0.3, role: 'support', tolerance: 60 },
+    ],
+  },
+  {
+    au: 14,
+    facs: 'Buccinator: tightens the lip corners, pulling them inwards/back and forming a dimple.',
+    lateral: true,
+    cues: [{ regions: ['{side} Mouth Corner'], direction: 'inward', weight: 1, role: 'core', tolerance: 40 }],
+  },
+  {
+    au: 15,
+    facs: 'Depressor anguli oris: pulls the lip corners down.',
+    lateral: true,
+    cues: [
+      { regions: ['{side} Mouth Corner'], direction: 'down', weight: 1, role: 'core', tolerance: 40 },
+      { regions: ['Lower Lip {side}'], direction: 'down', weight: 0.3, role: 'support' },
+    ],
+  },
+  {
+    au: 17,
+    facs: 'Mentalis: pushes the chin boss and the lower lip upwards.',
+    lateral: false,
+    cues: [
+      { regions: ['Chin'], direction: 'up', weight: 1, role: 'core' },
+      { regions: ['Lower Lip Center'], direction: 'up', weight: 0.5, role: 'support' },
+    ],
+  },
+  {
+    au: 20,
+    facs: 'Risorius/platysma: stretches the lips horizontally, pulling the corners outwards.',
+    lateral: true,
+    cues: [{ regions: ['{side} Mouth Corner'], direction: 'outward', weight: 1, role: 'core', tolerance: 35 }],
+  },
+  {
+    au: 24,
+    facs: 'Orbicularis oris: presses the lips together (upper lip down, lower lip up).',
+    lateral: false,
+    cues: [
+      { regions: allUpperLip, direction: 'down', weight: 1, role: 'core' },
+      { regions: allLowerLip, direction: 'up', weight: 1, role: 'core' },
+    ],
+  },
+  {
+    au: 25,
+    facs: 'Depressor labii / relaxed mentalis: parts the lips (upper lip up, lower lip down).',
+    lateral: false,
+    cues: [
+      { regions: allLowerLip, direction: 'down', weight: 1, role: 'core' },
+      { regions: allUpperLip, direction: 'up', weight: 0.5, role: 'support' },
+    ],
+  },
+  {
+    au: 45,
+    facs: 'Relaxed levator / contracted orbicularis oculi: the upper lids drop to close the eye briefly (blink).',
+    lateral: true,
+    thresholdScale: 3,
+    cues: [
+      { regions: lids('Upper'), direction: 'down', weight: 1, role: 'core' },
+      { regions: lids('Lower'), direction: 'up', weight: 0.3, role: 'support' },
+    ],
+  },
+];
+
+/** Intensity letters and their lower bounds in percent of the face height (A = trace … E = maximum). */
+export const INTENSITY_LEVELS = [
+  { letter: 'A', min: 0.12 },
+  { letter: 'B', min: 0.25 },
+  { letter: 'C', min: 0.45 },
+  { letter: 'D', min: 0.75 },
+  { letter: 'E', min: 1.2 },
+] as const;
+
+export type Intensity = (typeof INTENSITY_LEVELS)[number]['letter'];
+
+/** Below this weaker/stronger side ratio an AU is scored unilateral (L or R), else bilateral. */
+export const UNILATERAL_RATIO = 0.4;
