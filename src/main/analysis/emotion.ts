@@ -44,9 +44,9 @@ export const EMOTION_PROTOTYPES: readonly EmotionPrototype[] = [
   },
   {
     emotion: 'sadness',
-    patterns: [[1, 4], [15], [1, 4, 15], [15, 17], [1, 15]],
+    patterns: [[1, 4], [1, 4, 15], [1, 15], [4, 15], [1, 4, 17]],
     against: [2, 12],
-    description: 'AU1+AU4 (inner brows raised and drawn together), AU15 (lip corners down), AU17.',
+    description: 'AU1+AU4 (inner brows raised and drawn together), with AU15 (lip corners down) or AU17; AU15 alone is repression.',
   },
   {
     emotion: 'fear',
