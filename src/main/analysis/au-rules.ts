@@ -7,7 +7,7 @@ import type { RoiFeature, Side } from './roi-features';
  * A cue's score on one ROI is the ROI's coherent motion (mean flow vector, % of face
  * height) weighted by how well its direction matches the cue's, so random or
  * opposite motion scores zero. A rule's evidence per side is the weighted mean of its
- * core cues; support cues only move the confidence.
+ * core cues minus what its "against" cues explain; support cues only move the confidence.
  */
 
 export type AuSide = 'L' | 'R' | 'B';
@@ -106,14 +106,15 @@ function evaluateSide(rule: AuRule, side: 'L' | 'R' | 'C', byRegion: ReadonlyMap
   const results = rule.cues.map((cue) => evaluateCue(cue, side, byRegion)).filter((r): r is CueResult => r !== null);
   const core = results.filter((r) => r.cue.role === 'core');
   const support = results.filter((r) => r.cue.role === 'support');
-  let evidence = weightedMean(core);
+  const explained = results.filter((r) => r.cue.role === 'against').reduce((sum, r) => sum + r.cue.weight * r.score, 0);
+  let evidence = Math.max(0, weightedMean(core) - explained);
   // Several core cues must all move: the weakest one caps the evidence (AU24 needs both lips).
   if (core.length > 1 && evidence > 0) {
     const weakest = Math.min(...core.map((r) => r.score));
     evidence *= Math.min(1, weakest / (0.5 * evidence));
   }
   const agreement = support.length > 0 && evidence > 0 ? Math.min(1, weightedMean(support) / evidence) : null;
-  const regions = results.flatMap((r) => r.perRegion).filter(([, s]) => s > 0);
+  const regions = results.filter((r) => r.cue.role !== 'against').flatMap((r) => r.perRegion).filter(([, s]) => s > 0);
   return { evidence, agreement, regions };
 }
 
@@ -169,7 +170,7 @@ export function inferAus(features: readonly RoiFeature[], rules: readonly AuRule
 }
 
 /** FACS string of the non-blink AUs: side prefix (L/R, none when bilateral), AU number, intensity letter, e.g. "1B+2B+L12C". */
-export function facsString(aus: readonly AuEvidence[]): string {
+export function facsString(aus: ReadonlyArray<Pick<AuEvidence, 'au' | 'side' | 'intensity' | 'blink'>>): string {
   return aus
     .filter((a) => !a.blink)
     .map((a) => `${a.side === 'B' ? '' : a.side}${a.au}${a.intensity}`)

@@ -23,8 +23,12 @@ export interface AuCue {
   readonly regions: readonly string[];
   readonly direction: CueDirection;
   readonly weight: number;
-  /** core cues make the evidence; support cues only raise or lower the confidence. */
-  readonly role: 'core' | 'support';
+  /**
+   * core cues make the evidence; support cues only raise or lower the confidence;
+   * against cues are motion another AU explains (the cheek rising under AU6 lifts the
+   * lower lid too): weight × their score is subtracted from the evidence.
+   */
+  readonly role: 'core' | 'support' | 'against';
   /** Angular half-width (degrees) beyond which motion no longer counts; default 50°. */
   readonly tolerance?: number;
 }
@@ -42,7 +46,6 @@ export interface AuRule {
 
 const lids = (lid: 'Upper' | 'Lower'): string[] =>
   ['Inner', 'Center', 'Outer'].map((part) => `{side} ${lid} Eyelid ${part}`);
-const upperLip = ['Upper Lip {side}', 'Upper Lip Center'];
 const lowerLip = ['Lower Lip {side}', 'Lower Lip Center'];
 const allUpperLip = ['Upper Lip Left', 'Upper Lip Center', 'Upper Lip Right'];
 const allLowerLip = ['Lower Lip Left', 'Lower Lip Center', 'Lower Lip Right'];
@@ -82,6 +85,8 @@ export const AU_RULES: readonly AuRule[] = [
     cues: [
       { regions: ['{side} Cheek'], direction: 'up', weight: 1, role: 'core', tolerance: 60 },
       { regions: lids('Lower'), direction: 'up', weight: 0.5, role: 'support' },
+      // A strong AU12 pushes the cheek up a little: that is not AU6.
+      { regions: ['{side} Mouth Corner'], direction: 'up-outward', weight: 0.3, role: 'against', tolerance: 40 },
     ],
   },
   {
@@ -91,6 +96,8 @@ export const AU_RULES: readonly AuRule[] = [
     cues: [
       { regions: lids('Lower'), direction: 'up', weight: 1, role: 'core' },
       { regions: lids('Upper'), direction: 'down', weight: 0.3, role: 'support' },
+      // The cheek rising (AU6) lifts the lower lid by about half as much (the cheek ROI's mean underestimates the rise: 0.7).
+      { regions: ['{side} Cheek'], direction: 'up', weight: 0.7, role: 'against', tolerance: 60 },
     ],
   },
   {
@@ -100,6 +107,7 @@ export const AU_RULES: readonly AuRule[] = [
     cues: [
       { regions: ['{side} Nasal Wing'], direction: 'up', weight: 1, role: 'core', tolerance: 60 },
       { regions: ['{side} Inner Eyebrow'], direction: 'down', weight: 0.3, role: 'support', tolerance: 65 },
+      { regions: ['{side} Cheek'], direction: 'up', weight: 0.3, role: 'against', tolerance: 60 },
     ],
   },
   {
@@ -107,8 +115,11 @@ export const AU_RULES: readonly AuRule[] = [
     facs: 'Levator labii superioris: raises the upper lip (its centre more than the corners).',
     lateral: true,
     cues: [
-      { regions: upperLip, direction: 'up', weight: 1, role: 'core' },
+      { regions: ['Upper Lip {side}'], direction: 'up', weight: 1, role: 'core' },
+      { regions: ['Upper Lip Center'], direction: 'up', weight: 0.5, role: 'support' },
       { regions: ['{side} Nasal Wing'], direction: 'up', weight: 0.3, role: 'support' },
+      // Parting lips (AU25) lift the upper lip slightly.
+      { regions: allLowerLip, direction: 'down', weight: 0.3, role: 'against' },
     ],
   },
   {
@@ -166,6 +177,8 @@ export const AU_RULES: readonly AuRule[] = [
     cues: [
       { regions: allLowerLip, direction: 'down', weight: 1, role: 'core' },
       { regions: allUpperLip, direction: 'up', weight: 0.5, role: 'support' },
+      // Lip corners pulled down (AU15) drag the lower lip's sides with them.
+      { regions: ['Left Mouth Corner', 'Right Mouth Corner'], direction: 'down', weight: 0.5, role: 'against', tolerance: 40 },
     ],
   },
   {
@@ -192,4 +205,4 @@ export const INTENSITY_LEVELS = [
 export type Intensity = (typeof INTENSITY_LEVELS)[number]['letter'];
 
 /** Below this weaker/stronger side ratio an AU is scored unilateral (L or R), else bilateral. */
-export const UNILATERAL_RATIO = 0.4;
+export const UNILATERAL_RATIO = 0.5;

@@ -105,7 +105,7 @@ function scorePrototype(proto: EmotionPrototype, conf: ReadonlyMap<number, numbe
 }
 
 /** CASME II emotion and MEGC 3-class label from the AU evidence, with a confidence in [0, 1]. */
-export function inferEmotion(aus: readonly AuEvidence[]): EmotionResult {
+export function inferEmotion(aus: ReadonlyArray<Pick<AuEvidence, 'au' | 'confidence' | 'blink'>>): EmotionResult {
   const conf = new Map<number, number>();
   for (const a of aus) if (!a.blink) conf.set(a.au, Math.max(a.confidence, conf.get(a.au) ?? 0));
   if (conf.size === 0) return { emotion: null, label: null, confidence: 0, pattern: [], scores: [] };
