@@ -3,6 +3,7 @@ import { inferEmotion, THREE_CLASSES, type ThreeClass } from '../../src/main/ana
 import { evaluateAus, evaluateClasses, evaluateSpotting, type AuLabel, type FrameInterval } from '../../src/main/analysis/evaluation';
 import { roiFeatures } from '../../src/main/analysis/roi-features';
 import { spot, type MotionSignal } from '../../src/main/analysis/spotting';
+import { uniform } from '../../src/main/analysis/synth/random';
 import { synthesize, type SynthClip } from '../../src/main/analysis/synth/synthesize';
 import type { SynthAu } from '../../src/main/analysis/synth/expression-field';
 import type { FlowField } from '../../src/main/inference/flow/types';
@@ -16,16 +17,6 @@ import type { Benchmark, BenchRow } from '../harness';
  * expression flow, (b) the same flow with estimator-like noise, (c) a majority-class
  * peer; spotting F1 on synthetic long-video signals vs. a naive fixed-threshold peer.
  */
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PROTOTYPES: ReadonlyArray<readonly number[]> = [[6, 12], [12], [1, 2], [1, 2, 25], [9], [10], [4, 7], [1, 4, 15], [1, 2, 4, 20], [14], [17], [24], [15, 17]];
 const LETTERS = ['B', 'C', 'D', 'E'] as const;
@@ -107,7 +98,7 @@ export const understandingBenchmark: Benchmark = {
   description: 'AU/emotion rules and spotting on synthetic MEs with exact ground truth (vs. noisy flow and naive peers)',
   async run({ reps, log }) {
     const samples = reps ?? 60;
-    const rand = rng(2026);
+    const rand = uniform(2026);
     const size = 192;
     const landmarks = canonicalLandmarks(size, size, 150);
     const photo = drawFace(size, size, landmarks);
@@ -152,7 +143,7 @@ export const understandingBenchmark: Benchmark = {
     ];
     for (const fps of [200, 30]) {
       const lag = Math.round(0.15 * fps);
-      const { signal, truth } = spottingSignal(rng(fps), fps, 60, lag);
+      const { signal, truth } = spottingSignal(uniform(fps), fps, 60, lag);
       const frames = fps * 60;
       const t0 = performance.now();
       const result = spot(signal, fps);

@@ -2,19 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ROI_NAMES } from '@shared/rois';
 import { proposeClipInterval, spot, type MotionSignal } from '../../src/main/analysis/spotting';
 import { evaluateSpotting } from '../../src/main/analysis/evaluation';
-
-/** Deterministic Gaussian noise (mulberry32 + Box–Muller). */
-function gaussian(seed: number): () => number {
-  let a = seed >>> 0;
-  const uniform = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 1) / 4294967297;
-  };
-  return () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
-}
+import { gaussian } from '../../src/main/analysis/synth/random';
 
 interface Event {
   onset: number;

@@ -46,7 +46,6 @@ export interface AuRule {
 
 const lids = (lid: 'Upper' | 'Lower'): string[] =>
   ['Inner', 'Center', 'Outer'].map((part) => `{side} ${lid} Eyelid ${part}`);
-const lowerLip = ['Lower Lip {side}', 'Lower Lip Center'];
 const allUpperLip = ['Upper Lip Left', 'Upper Lip Center', 'Upper Lip Right'];
 const allLowerLip = ['Lower Lip Left', 'Lower Lip Center', 'Lower Lip Right'];
 

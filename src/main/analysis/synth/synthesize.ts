@@ -8,6 +8,7 @@ import { expressionField, type SynthAu, type SynthSide } from './expression-fiel
 import { faceFrame } from './face-frame';
 import { applyPose, expressionProfile, headPoseAt, invertPose, type HeadMotion, type HeadPose } from './head-motion';
 import { invertDisplacement, sampleField, sampleRgb } from './warp';
+import { gaussian } from './random';
 import type { Intensity } from '../au-table';
 
 /**
@@ -64,19 +65,6 @@ export interface SynthClip {
   render(t: number): RgbImage;
   /** Where the photo's landmarks are in frame t. */
   landmarksAt(t: number): Point3[];
-}
-
-/** Deterministic Gaussian source (mulberry32 + Box–Muller). */
-function gaussian(seed: number): () => number {
-  let a = seed >>> 0;
-  const uniform = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 1) / 4294967297;
-  };
-  return () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
 }
 
 function validate(o: SynthOptions): void {

@@ -3,16 +3,27 @@ import type { RgbImage } from '../../media/image';
 
 /** Bilinear samples of fields and images with edge clamping: the synthesiser's exact warping primitives. */
 
-export function sampleField(field: FlowField, x: number, y: number): [number, number] {
-  const { width, height, data } = field;
+interface Cell {
+  readonly x0: number;
+  readonly y0: number;
+  readonly x1: number;
+  readonly y1: number;
+  readonly fx: number;
+  readonly fy: number;
+}
+
+/** The clamped pixel cell around (x, y) and the fractional position inside it. */
+function cellAt(width: number, height: number, x: number, y: number): Cell {
   const cx = Math.min(Math.max(x, 0), width - 1);
   const cy = Math.min(Math.max(y, 0), height - 1);
   const x0 = Math.floor(cx);
   const y0 = Math.floor(cy);
-  const x1 = Math.min(x0 + 1, width - 1);
-  const y1 = Math.min(y0 + 1, height - 1);
-  const fx = cx - x0;
-  const fy = cy - y0;
+  return { x0, y0, x1: Math.min(x0 + 1, width - 1), y1: Math.min(y0 + 1, height - 1), fx: cx - x0, fy: cy - y0 };
+}
+
+export function sampleField(field: FlowField, x: number, y: number): [number, number] {
+  const { width, height, data } = field;
+  const { x0, y0, x1, y1, fx, fy } = cellAt(width, height, x, y);
   const plane = width * height;
   const at = (i: number): number => data[i] as number;
   const i00 = y0 * width + x0;
@@ -52,14 +63,7 @@ export function invertDisplacement(field: FlowField, s: number, x: number, y: nu
 /** Writes the bilinear RGB sample of `image` at (x, y) into out[offset..offset+2] (floats). */
 export function sampleRgb(image: RgbImage, x: number, y: number, out: Float32Array, offset: number): void {
   const { width, height, data } = image;
-  const cx = Math.min(Math.max(x, 0), width - 1);
-  const cy = Math.min(Math.max(y, 0), height - 1);
-  const x0 = Math.floor(cx);
-  const y0 = Math.floor(cy);
-  const x1 = Math.min(x0 + 1, width - 1);
-  const y1 = Math.min(y0 + 1, height - 1);
-  const fx = cx - x0;
-  const fy = cy - y0;
+  const { x0, y0, x1, y1, fx, fy } = cellAt(width, height, x, y);
   for (let c = 0; c < 3; c += 1) {
     const a = data[(y0 * width + x0) * 3 + c] as number;
     const b = data[(y0 * width + x1) * 3 + c] as number;
