@@ -30,7 +30,9 @@ suite('describe (deterministic FACS describer)', () => {
         '- AU2 (Outer Brow Raiser): bilateral, slight intensity, confidence 0.77, from Left Outer Eyebrow and Right Outer Eyebrow.',
         '',
         '2. Reasoning',
-        'The combination AU1+AU2 matches the facial pattern of surprise (confidence 0.79), a Surprise micro-expression.',
+        'Step 1: The movement at Left Inner Eyebrow, Right Inner Eyebrow, Left Outer Eyebrow and Right Outer Eyebrow indicates AU1 (Inner Brow Raiser) and AU2 (Outer Brow Raiser).',
+        'Step 2: The combination AU1+AU2 matches the facial pattern of surprise (confidence 0.79), a Surprise micro-expression.',
+        'Step 3: The micro-expression is therefore Surprise.',
         '',
         '3. Summary',
         'AUs: 1C+2B. Estimated emotion: surprise. Micro-expression: Surprise.',
@@ -43,6 +45,13 @@ suite('describe (deterministic FACS describer)', () => {
     expect(zh.roiAnalysis.split('\n')[0]).toBe('- 左眉内侧向上运动（90°），平均 1 像素（面部高度的 0.5%）。');
     expect(zh.roiAnalysis).toContain('AU1 (内眉上扬)：双侧，强度明显，置信度 0.81，依据：左眉内侧、右眉内侧。');
     expect(zh.summary).toBe('动作单元：1C+2B。估计情绪：惊讶。微表情类别：惊讶。');
+    expect(zh.reasoning).toBe(
+      [
+        '第一步：左眉内侧、右眉内侧、左眉外侧、右眉外侧的运动表明AU1 (内眉上扬)、AU2 (外眉上扬)。',
+        '第二步：AU1+AU2 的组合符合惊讶的面部模式（置信度 0.79），属于惊讶微表情。',
+        '第三步：因此该微表情为惊讶。',
+      ].join('\n'),
+    );
     expect(zh.text.startsWith('1. 感兴趣区域分析\n')).toBe(true);
   });
 
@@ -62,7 +71,13 @@ suite('describe (deterministic FACS describer)', () => {
     const lids = Object.fromEntries(['Inner', 'Center', 'Outer'].flatMap((p) => [`Left Upper Eyelid ${p}`, `Right Upper Eyelid ${p}`]).map((n) => [n, [0, 3] as [number, number]]));
     const blink = describe(evidenceFor(lids), 'en');
     expect(blink.roiAnalysis).toContain('AU45 (Blink): bilateral');
-    expect(blink.reasoning).toBe('Without an action unit there is no micro-expression between these frames. A blink (AU45) is present; it is not counted as a micro-expression.');
+    expect(blink.reasoning).toBe(
+      [
+        'Step 1: A blink (AU45) is present; it is not counted as a micro-expression.',
+        'Step 2: Without an action unit there is no micro-expression between these frames.',
+        'Step 3: There is therefore no micro-expression.',
+      ].join('\n'),
+    );
     expect(describe(evidenceFor(lids), 'zh-CN').reasoning).toContain('出现眨眼（AU45）');
   });
 

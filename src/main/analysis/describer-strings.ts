@@ -27,6 +27,11 @@ export interface DescriberStrings {
   others(aus: string, label: string): string;
   alternative(emotion: string): string;
   noMe: string;
+  step(n: number, text: string): string;
+  indicates(regions: string, aus: string): string;
+  noIndication: string;
+  conclude(label: string): string;
+  concludeNone: string;
   summary(facs: string, emotion: string, label: string): string;
   summaryNone: string;
   list(items: readonly string[]): string;
@@ -86,6 +91,11 @@ export const DESCRIBER_STRINGS: Readonly<Record<DescriberLanguage, DescriberStri
     others: (aus, label) => `The combination ${aus} matches no prototype emotion clearly; it is classed as others (${label}).`,
     alternative: (emotion) => `A weaker reading is ${emotion}.`,
     noMe: 'Without an action unit there is no micro-expression between these frames.',
+    step: (n, text) => `Step ${n}: ${text}`,
+    indicates: (regions, aus) => `The movement at ${regions} indicates ${aus}.`,
+    noIndication: 'No region moves enough to indicate an action unit.',
+    conclude: (label) => `The micro-expression is therefore ${label}.`,
+    concludeNone: 'There is therefore no micro-expression.',
     summary: (facs, emotion, label) => `AUs: ${facs}. Estimated emotion: ${emotion}. Micro-expression: ${label}.`,
     summaryNone: 'AUs: none. Micro-expression: none.',
     list: (items) => (items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1] as string}`),
@@ -108,6 +118,11 @@ export const DESCRIBER_STRINGS: Readonly<Record<DescriberLanguage, DescriberStri
     others: (aus, label) => `${aus} 的组合不明确符合任何典型情绪，归为其他（${label}）。`,
     alternative: (emotion) => `较弱的解读为${emotion}。`,
     noMe: '没有动作单元，这两帧之间不存在微表情。',
+    step: (n, text) => `第${['一', '二', '三'][n - 1] ?? n}步：${text}`,
+    indicates: (regions, aus) => `${regions}的运动表明${aus}。`,
+    noIndication: '没有区域的运动足以表明动作单元。',
+    conclude: (label) => `因此该微表情为${label}。`,
+    concludeNone: '因此不存在微表情。',
     summary: (facs, emotion, label) => `动作单元：${facs}。估计情绪：${emotion}。微表情类别：${label}。`,
     summaryNone: '动作单元：无。微表情类别：无。',
     list: (items) => items.join('、'),

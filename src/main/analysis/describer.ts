@@ -51,19 +51,24 @@ export function describe(evidence: AnalysisEvidence, lang: DescriberLanguage = '
 
   const combo = expressive.map((a) => `AU${a.au}`).join('+');
   const { emotion, label } = evidence.emotion;
-  const reasoning: string[] = [];
-  if (!emotion || !label) reasoning.push(s.noMe);
-  else if (emotion === 'others') reasoning.push(s.others(combo, s.label[label]));
+  const evidenceRegions = [...new Set(expressive.flatMap((a) => a.regions.slice(0, 2)))].slice(0, 4).map(s.region);
+  const blink = evidence.aus.some((a) => a.blink);
+  const step1 = expressive.length ? s.indicates(s.list(evidenceRegions), s.list(expressive.map(auLabel))) : blink ? s.blinkNote : s.noIndication;
+  const step2: string[] = [];
+  if (!emotion || !label) step2.push(s.noMe);
+  else if (emotion === 'others') step2.push(s.others(combo, s.label[label]));
   else {
-    reasoning.push(s.matches(combo, s.emotion[emotion], evidence.emotion.confidence, s.label[label]));
+    step2.push(s.matches(combo, s.emotion[emotion], evidence.emotion.confidence, s.label[label]));
     const runnerUp = evidence.emotion.scores.find((e) => e.emotion !== emotion && e.score > 0);
-    if (runnerUp) reasoning.push(s.alternative(s.emotion[runnerUp.emotion]));
+    if (runnerUp) step2.push(s.alternative(s.emotion[runnerUp.emotion]));
   }
-  if (evidence.aus.some((a) => a.blink)) reasoning.push(s.blinkNote);
+  if (blink && expressive.length) step2.push(s.blinkNote);
+  const step3 = emotion && label ? s.conclude(s.label[label]) : s.concludeNone;
+  const sep = lang === 'en' ? ' ' : '';
+  const reasoningText = [s.step(1, step1), s.step(2, step2.join(sep)), s.step(3, step3)].join('\n');
 
   const summary = emotion && label ? s.summary(facsString(expressive), s.emotion[emotion], s.label[label]) : s.summaryNone;
   const roiAnalysis = [...roiLines, ...auLines].join('\n');
-  const reasoningText = reasoning.join(lang === 'en' ? ' ' : '');
   const text = [`${s.headings[0]}\n${roiAnalysis}`, `${s.headings[1]}\n${reasoningText}`, `${s.headings[2]}\n${summary}`].join('\n\n');
   return { language: lang, roiAnalysis, reasoning: reasoningText, summary, text };
 }
