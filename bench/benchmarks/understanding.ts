@@ -4,6 +4,7 @@ import { evaluateAus, evaluateClasses, evaluateSpotting, type AuLabel, type Fram
 import { roiFeatures } from '../../src/main/analysis/roi-features';
 import { spot, type MotionSignal } from '../../src/main/analysis/spotting';
 import { uniform } from '../../src/main/analysis/synth/random';
+import { expressionProfile } from '../../src/main/analysis/synth/head-motion';
 import { synthesize, type SynthClip } from '../../src/main/analysis/synth/synthesize';
 import type { SynthAu } from '../../src/main/analysis/synth/expression-field';
 import type { FlowField } from '../../src/main/inference/flow/types';
@@ -57,8 +58,7 @@ function spottingSignal(rand: () => number, fps: number, seconds: number, lag: n
     return faceRois.slice(first, first + 2 + Math.floor(rand() * 4));
   };
   const events = truth.map((t) => ({ ...t, amp: 0.25 + rand() * 0.6, rois: pick() }));
-  const prof = (t: number, e: FrameInterval & { apex: number }): number =>
-    t <= e.onset || t >= e.offset ? 0 : 0.5 * (1 - Math.cos(Math.PI * (t <= e.apex ? (t - e.onset) / (e.apex - e.onset) : (e.offset - t) / (e.offset - e.apex))));
+  const prof = (t: number, e: FrameInterval & { apex: number }): number => expressionProfile(t, e.onset, e.apex, e.offset);
   const blinks = Array.from({ length: Math.floor(seconds / 2) }, () => Math.floor(rand() * (frames - fps)));
   const blinkRise = Math.max(1, Math.round(0.04 * fps));
   const disp = (roi: string, t: number): number => {

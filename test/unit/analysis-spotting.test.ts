@@ -3,6 +3,7 @@ import { ROI_NAMES } from '@shared/rois';
 import { proposeClipInterval, spot, type MotionSignal } from '../../src/main/analysis/spotting';
 import { evaluateSpotting } from '../../src/main/analysis/evaluation';
 import { gaussian } from '../../src/main/analysis/synth/random';
+import { expressionProfile } from '../../src/main/analysis/synth/head-motion';
 
 interface Event {
   onset: number;
@@ -10,13 +11,6 @@ interface Event {
   offset: number;
   amplitude: number;
   rois: readonly string[];
-}
-
-/** Raised-cosine rise onset → apex and fall apex → offset. */
-function profile(t: number, e: Event): number {
-  if (t <= e.onset || t >= e.offset) return 0;
-  const x = t <= e.apex ? (t - e.onset) / (e.apex - e.onset) : (e.offset - t) / (e.offset - e.apex);
-  return 0.5 * (1 - Math.cos(Math.PI * x));
 }
 
 /**
@@ -27,8 +21,8 @@ function makeSignal(frames: number, lag: number, events: readonly Event[], opts:
   const rand = gaussian(opts.seed ?? 7);
   const displacement = (roi: string, t: number): number => {
     let d = (opts.drift ?? 0) * t;
-    for (const e of events) if (e.rois.includes(roi)) d += e.amplitude * profile(t, e);
-    for (const h of opts.head ?? []) d += h.amplitude * profile(t, h);
+    for (const e of events) if (e.rois.includes(roi)) d += e.amplitude * expressionProfile(t, e.onset, e.apex, e.offset);
+    for (const h of opts.head ?? []) d += h.amplitude * expressionProfile(t, h.onset, h.apex, h.offset);
     return d;
   };
   const channels: Record<string, Float32Array> = {};
