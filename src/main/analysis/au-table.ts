@@ -49,19 +49,17 @@ const lids = (lid: 'Upper' | 'Lower'): string[] =>
 const allUpperLip = ['Upper Lip Left', 'Upper Lip Center', 'Upper Lip Right'];
 const allLowerLip = ['Lower Lip Left', 'Lower Lip Center', 'Lower Lip Right'];
 
+/** A lateral AU read from one region moving one way. */
+const oneCue = (au: number, facs: string, region: string | readonly string[], direction: CueDirection, tolerance?: number): AuRule => ({
+  au,
+  facs,
+  lateral: true,
+  cues: [{ regions: typeof region === 'string' ? [region] : region, direction, weight: 1, role: 'core', ...(tolerance === undefined ? {} : { tolerance }) }],
+});
+
 export const AU_RULES: readonly AuRule[] = [
-  {
-    au: 1,
-    facs: 'Frontalis, pars medialis: pulls the inner portion of the eyebrow upwards.',
-    lateral: true,
-    cues: [{ regions: ['{side} Inner Eyebrow'], direction: 'up', weight: 1, role: 'core' }],
-  },
-  {
-    au: 2,
-    facs: 'Frontalis, pars lateralis: pulls the lateral portion of the eyebrow upwards.',
-    lateral: true,
-    cues: [{ regions: ['{side} Outer Eyebrow'], direction: 'up', weight: 1, role: 'core' }],
-  },
+  oneCue(1, 'Frontalis, pars medialis: pulls the inner portion of the eyebrow upwards.', '{side} Inner Eyebrow', 'up'),
+  oneCue(2, 'Frontalis, pars lateralis: pulls the lateral portion of the eyebrow upwards.', '{side} Outer Eyebrow', 'up'),
   {
     au: 4,
     facs: 'Corrugator/depressor supercilii, procerus: lowers the brows and draws them together.',
@@ -71,12 +69,7 @@ export const AU_RULES: readonly AuRule[] = [
       { regions: ['{side} Outer Eyebrow'], direction: 'down', weight: 0.5, role: 'support', tolerance: 65 },
     ],
   },
-  {
-    au: 5,
-    facs: 'Levator palpebrae superioris: raises the upper lid, widening the eye aperture.',
-    lateral: true,
-    cues: [{ regions: lids('Upper'), direction: 'up', weight: 1, role: 'core' }],
-  },
+  oneCue(5, 'Levator palpebrae superioris: raises the upper lid, widening the eye aperture.', lids('Upper'), 'up'),
   {
     au: 6,
     facs: 'Orbicularis oculi, pars orbitalis: raises the cheek, pushes the lower-lid skin up.',
@@ -130,12 +123,7 @@ export const AU_RULES: readonly AuRule[] = [
       { regions: ['{side} Cheek'], direction: 'up', weight: 0.3, role: 'support', tolerance: 60 },
     ],
   },
-  {
-    au: 14,
-    facs: 'Buccinator: tightens the lip corners, pulling them inwards/back and forming a dimple.',
-    lateral: true,
-    cues: [{ regions: ['{side} Mouth Corner'], direction: 'inward', weight: 1, role: 'core', tolerance: 40 }],
-  },
+  oneCue(14, 'Buccinator: tightens the lip corners, pulling them inwards/back and forming a dimple.', '{side} Mouth Corner', 'inward', 40),
   {
     au: 15,
     facs: 'Depressor anguli oris: pulls the lip corners down.',
@@ -154,12 +142,7 @@ export const AU_RULES: readonly AuRule[] = [
       { regions: ['Lower Lip Center'], direction: 'up', weight: 0.5, role: 'support' },
     ],
   },
-  {
-    au: 20,
-    facs: 'Risorius/platysma: stretches the lips horizontally, pulling the corners outwards.',
-    lateral: true,
-    cues: [{ regions: ['{side} Mouth Corner'], direction: 'outward', weight: 1, role: 'core', tolerance: 35 }],
-  },
+  oneCue(20, 'Risorius/platysma: stretches the lips horizontally, pulling the corners outwards.', '{side} Mouth Corner', 'outward', 35),
   {
     au: 24,
     facs: 'Orbicularis oris: presses the lips together (upper lip down, lower lip up).',
