@@ -3,15 +3,17 @@ import { agreementBenchmark } from './agreement';
 import { bridgeBenchmark } from './bridge';
 import { exportBenchmark } from './export';
 import { faceBenchmark } from './face';
-import { storeBenchmark } from './store';
 import { llmBenchmark } from './llm';
+import { storeBenchmark } from './store';
+import { understandingBenchmark } from './understanding';
 
 /** Every named benchmark; `npm run bench -- <name>` runs one, no name runs all. */
 export const BENCHMARKS: readonly Benchmark[] = [
   bridgeBenchmark,
   storeBenchmark,
   faceBenchmark,
+  understandingBenchmark,
+  llmBenchmark,
   agreementBenchmark,
   exportBenchmark,
-  llmBenchmark,
 ];
