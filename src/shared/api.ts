@@ -7,9 +7,11 @@
 import type { z } from 'zod';
 import { appChannels } from './api/app';
 import { appEvents } from './api/events';
+import { mediaChannels } from './api/media';
 
 export const channels = {
   ...appChannels,
+  ...mediaChannels,
 } as const;
 
 export const events = {
@@ -33,4 +35,6 @@ export const isChannelName = (name: unknown): name is ChannelName =>
 
 export * from './api/app';
 export * from './api/events';
+export * from './api/media';
+export * from './media';
 export type { Result, ApiError } from './errors';

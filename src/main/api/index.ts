@@ -1,11 +1,13 @@
 import { appHandlers } from './app';
 import type { Services } from './context';
+import { mediaHandlers } from './media';
 import type { HandlerTable } from './dispatch';
 
 /** The handler table: one implementation per channel of shared/api.ts. */
 export function createHandlerTable(services: Services): HandlerTable {
   return {
     ...appHandlers(services),
+    ...mediaHandlers(services),
   };
 }
 
