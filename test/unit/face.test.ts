@@ -255,6 +255,6 @@ describe('face.detect channel and mellm face', () => {
 
     const video = await runCli(['face', join(dir, 'x.mp4'), '--json'], { out: () => {}, err: (t) => err.push(t) });
     expect(video).toBe(1);
-    expect(err.join('\n')).toMatch(/Video files are not supported/);
+    expect(err.join('\n')).toMatch(/No such file or folder/);
   });
 });
