@@ -1,4 +1,5 @@
 import type { GrayImage } from '../../media/image';
+import { bilinearAt } from './sample';
 import { createFlowField, type FlowField } from './types';
 
 /**
@@ -30,21 +31,6 @@ export const displacements = {
   ],
 };
 
-/** Bilinear sample with clamped borders. */
-export function sampleBilinear(image: GrayImage, x: number, y: number): number {
-  const { width, height, data } = image;
-  const cx = Math.min(Math.max(x, 0), width - 1);
-  const cy = Math.min(Math.max(y, 0), height - 1);
-  const x0 = Math.min(Math.floor(cx), width - 2 < 0 ? 0 : width - 2);
-  const y0 = Math.min(Math.floor(cy), height - 2 < 0 ? 0 : height - 2);
-  const fx = cx - x0;
-  const fy = cy - y0;
-  const at = (xx: number, yy: number) => data[Math.min(yy, height - 1) * width + Math.min(xx, width - 1)] as number;
-  const top = at(x0, y0) * (1 - fx) + at(x0 + 1, y0) * fx;
-  const bottom = at(x0, y0 + 1) * (1 - fx) + at(x0 + 1, y0 + 1) * fx;
-  return top * (1 - fy) + bottom * fy;
-}
-
 export function warpedPair(frame1: GrayImage, displacement: Displacement): { frame2: GrayImage; truth: FlowField } {
   const { width, height } = frame1;
   const frame2 = new Uint8Array(width * height);
@@ -53,7 +39,7 @@ export function warpedPair(frame1: GrayImage, displacement: Displacement): { fra
   for (let y = 0; y < height; y += 1) {
     for (let x = 0; x < width; x += 1) {
       const [dx, dy] = displacement(x, y);
-      frame2[y * width + x] = Math.round(sampleBilinear(frame1, x - dx, y - dy));
+      frame2[y * width + x] = Math.round(bilinearAt(frame1.data, 0, width, height, x - dx, y - dy));
       let u = dx;
       let v = dy;
       for (let k = 0; k < 30; k += 1) [u, v] = displacement(x + u, y + v);
