@@ -3,6 +3,7 @@ import { EventHub } from './api/events';
 import type { Services } from './api/context';
 import { defaultModelsDir, defaultUserDataDir } from './paths';
 import { SettingsStore } from './settings';
+import { FlowService } from './inference/flow/service';
 
 export interface ServiceOptions {
   userDataDir?: string;
@@ -14,7 +15,9 @@ export interface ServiceOptions {
 export function createServices(options: ServiceOptions = {}): Services {
   const userData = options.userDataDir ?? defaultUserDataDir();
   mkdirSync(userData, { recursive: true, mode: 0o700 });
+  const models = options.modelsDir ?? defaultModelsDir();
   return {
+    flow: new FlowService(models),
     events: new EventHub(),
     settings: new SettingsStore(userData),
     paths: { userData, models: options.modelsDir ?? defaultModelsDir() },

@@ -7,9 +7,11 @@
 import type { z } from 'zod';
 import { appChannels } from './api/app';
 import { appEvents } from './api/events';
+import { flowChannels } from './api/flow';
 
 export const channels = {
   ...appChannels,
+  ...flowChannels,
 } as const;
 
 export const events = {
@@ -33,4 +35,5 @@ export const isChannelName = (name: unknown): name is ChannelName =>
 
 export * from './api/app';
 export * from './api/events';
+export * from './api/flow';
 export type { Result, ApiError } from './errors';

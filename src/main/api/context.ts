@@ -1,5 +1,6 @@
 import type { EventHub } from './events';
 import type { FrameSource } from '../media/frame-route';
+import type { FlowService } from '../inference/flow/service';
 import type { SettingsStore } from '../settings';
 
 export type Transport = 'ipc' | 'bridge' | 'direct';
@@ -13,4 +14,6 @@ export interface Services {
   readonly electronVersion: string | null;
   /** Encodes frames for the frame route; null until the media layer is wired. */
   readonly frames: FrameSource | null;
+  /** Optical flow models (generated variational graph, learned drop-ins). */
+  readonly flow: FlowService;
 }

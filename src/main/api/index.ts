@@ -1,4 +1,5 @@
 import { appHandlers } from './app';
+import { flowHandlers } from './flow';
 import type { Services } from './context';
 import type { HandlerTable } from './dispatch';
 
@@ -6,6 +7,7 @@ import type { HandlerTable } from './dispatch';
 export function createHandlerTable(services: Services): HandlerTable {
   return {
     ...appHandlers(services),
+    ...flowHandlers(services),
   };
 }
 

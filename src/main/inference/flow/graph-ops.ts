@@ -1,4 +1,4 @@
-import { GraphBuilder, tensor } from '../onnx/graph';
+import { tensor, type GraphBuilder } from '../onnx/graph';
 
 /**
  * Image-processing building blocks on top of the GraphBuilder, shared by the generated

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { toGray, type Image8 } from '../../media/image';
-import type { FlowField } from './types';
+import { flowMagnitudeStats, type FlowField } from './types';
 
 /**
  * Flow visualisations, all returned as RGBA pixels (Konva ImageData-ready) or as line
@@ -45,15 +45,7 @@ export function middleburyColor(u: number, v: number): [number, number, number] 
   }) as [number, number, number];
 }
 
-function maxMagnitude(field: FlowField): number {
-  const plane = field.width * field.height;
-  let max = 0;
-  for (let i = 0; i < plane; i += 1) {
-    const m = Math.hypot(field.data[i] as number, field.data[plane + i] as number);
-    if (Number.isFinite(m) && m < 1e9) max = Math.max(max, m);
-  }
-  return max;
-}
+const maxMagnitude = (field: FlowField): number => flowMagnitudeStats(field).maxMagnitude;
 
 function paint(field: FlowField, colour: (u: number, v: number, i: number) => readonly [number, number, number]): RgbaImage {
   const { width, height } = field;
