@@ -30,6 +30,8 @@ export interface VariationalFlowOptions {
   readonly alpha: number;
   /** Gradient-constancy weight relative to brightness constancy. */
   readonly gamma: number;
+  /** Image-driven smoothness: α·exp(−κ·|∇I₁|) per pixel (0 = uniform α). */
+  readonly edgeKappa?: number;
   /** Charbonnier ε of the data term. */
   readonly epsilon: number;
   /** Median filter applied to the flow after each warp (0 = off). */
@@ -47,7 +49,7 @@ export type FlowPreset = 'fast' | 'balanced' | 'accurate';
 export const FLOW_PRESETS: Record<FlowPreset, VariationalFlowOptions> = {
   fast: {
     levels: 5, scale: 0.5, finestLevel: 1, warps: 1, rounds: 1, iterations: 10,
-    alpha: 0.01, gamma: 2, epsilon: 0.01, median: 5, interpolation: 'bilinear', presmooth: 0.6,
+    alpha: 0.01, gamma: 2, epsilon: 0.01, median: 5, interpolation: 'bicubic', presmooth: 0.6,
   },
   balanced: {
     levels: 6, scale: 0.6, finestLevel: 0, warps: 1, rounds: 2, iterations: 8,
@@ -127,7 +129,14 @@ function solveLevel(o: ImageOps, options: VariationalFlowOptions, d1: string, d2
   // 9α × the 3×3 box-sum weight per pixel (9 inside, 6 on edges, 4 in corners): Neumann boundary.
   const pool = (x: string) => g.op1('AveragePool', [x], { kernel_shape: [3, 3], pads: [1, 1, 1, 1], count_include_pad: 1 });
   const ones = o.add(o.mul(o.channels(d1, 0, 1), o.f(0)), o.f(1));
-  const alphaCount = o.mul(pool(ones), o.f(9 * options.alpha));
+  // Per-pixel smoothness weight 9α·g(x): weaker across image edges (motion boundaries).
+  let alphaMap = o.f(9 * options.alpha);
+  if (options.edgeKappa) {
+    const grad = o.channels(d1, 1, 3);
+    const norm = g.op1('Sqrt', [g.op1('ReduceSum', [o.mul(grad, grad), o.i64([1])], { keepdims: 1 })]);
+    alphaMap = o.mul(g.op1('Exp', [o.mul(norm, o.f(-options.edgeKappa))]), alphaMap);
+  }
+  const alphaCount = o.mul(pool(ones), alphaMap);
   let flow = initial;
   for (let warp = 0; warp < options.warps; warp += 1) {
     const grid = o.sub(o.mul(o.add(base, flow), toGrid), o.f(1));
@@ -183,8 +192,8 @@ function solveLevel(o: ImageOps, options: VariationalFlowOptions, d1: string, d2
       const b1 = o.sub(o.add(o.mul(j11, u0), o.mul(j12, v0)), j13);
       const b2 = o.sub(o.add(o.mul(j12, u0), o.mul(j22, v0)), j23);
       const p = g.op1('Concat', [o.add(o.mul(m11, b1), o.mul(m12, b2)), o.add(o.mul(m12, b1), o.mul(m22, b2))], { axis: 1 });
-      const diagonal = o.mul(g.op1('Concat', [m11, m22], { axis: 1 }), o.f(9 * options.alpha));
-      const offDiagonal = o.mul(m12, o.f(9 * options.alpha));
+      const diagonal = o.mul(g.op1('Concat', [m11, m22], { axis: 1 }), alphaMap);
+      const offDiagonal = o.mul(m12, alphaMap);
       for (let i = 0; i < options.iterations; i += 1) {
         // Damped Jacobi on the 8-neighbour Laplacian: w ← A⁻¹ (b + 9α · box3×3(w)), the
         // box sum (centre included, hence "damped") being one fast AveragePool.
