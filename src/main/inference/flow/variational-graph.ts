@@ -48,7 +48,7 @@ export type FlowPreset = 'fast' | 'balanced' | 'accurate';
 /** Tuned on the Middlebury training pairs (see README, "Optical flow"). */
 export const FLOW_PRESETS: Record<FlowPreset, VariationalFlowOptions> = {
   fast: {
-    levels: 5, scale: 0.5, finestLevel: 1, warps: 1, rounds: 1, iterations: 10,
+    levels: 5, scale: 0.55, finestLevel: 1, warps: 1, rounds: 1, iterations: 10,
     alpha: 0.01, gamma: 16, epsilon: 0.01, median: 5, interpolation: 'bicubic', presmooth: 0.6,
   },
   balanced: {
