@@ -28,7 +28,7 @@ const THREADS = Number(process.env.FLOW_BENCH_THREADS ?? 0);
 const PEER_SCRIPT = join(import.meta.dirname, '..', 'peers', 'opencv_flow.py');
 
 async function middleburyCases(sharedDir: string | null): Promise<FlowCase[]> {
-  const dir = [sharedDir, process.env.MELLM_SHARED_DIR].filter((d): d is string => !!d).map((d) => join(d, 'data', 'middlebury')).find(existsSync);
+  const dir = sharedDir ? [join(sharedDir, 'data', 'middlebury')].find(existsSync) : undefined;
   if (!dir) return [];
   const names = ['Dimetrodon', 'Grove2', 'Hydrangea', 'RubberWhale'];
   return Promise.all(
