@@ -1,0 +1,41 @@
+import type Database from 'better-sqlite3';
+import { AppError } from '@shared/errors';
+import type { Analysis } from '@shared/workspace';
+
+interface AnalysisRow {
+  id: number;
+  event_id: number;
+  models: string;
+  result: string;
+  timings: string;
+  created_at: string;
+}
+
+/** Model output for an event, with the model ids/versions and stage timings that produced it. */
+export class AnalysesRepo {
+  constructor(private readonly db: Database.Database) {}
+
+  add(eventId: number, models: Analysis['models'], result: unknown, timingsMs: Analysis['timingsMs'] = {}): Analysis {
+    return this.db.transaction(() => {
+      if (!this.db.prepare('SELECT 1 FROM events WHERE id = ?').get(eventId)) {
+        throw new AppError('NOT_FOUND', `No event ${eventId} in this workspace`);
+      }
+      const { lastInsertRowid } = this.db
+        .prepare('INSERT INTO analyses (event_id, models, result, timings) VALUES (?, ?, ?, ?)')
+        .run(eventId, JSON.stringify(models), JSON.stringify(result), JSON.stringify(timingsMs));
+      return this.listForEvent(eventId).find((a) => a.id === Number(lastInsertRowid)) as Analysis;
+    })();
+  }
+
+  /** Newest first. */
+  listForEvent(eventId: number): Analysis[] {
+    return (this.db.prepare('SELECT * FROM analyses WHERE event_id = ? ORDER BY id DESC').all(eventId) as AnalysisRow[]).map((r) => ({
+      id: r.id,
+      eventId: r.event_id,
+      models: JSON.parse(r.models) as Analysis['models'],
+      result: JSON.parse(r.result) as unknown,
+      timingsMs: JSON.parse(r.timings) as Analysis['timingsMs'],
+      createdAt: r.created_at,
+    }));
+  }
+}

@@ -1,0 +1,161 @@
+import type Database from 'better-sqlite3';
+import { AppError } from '@shared/errors';
+import {
+  AnnotationInputSchema,
+  type Annotation,
+  type AnnotationAudit,
+  type AnnotationInput,
+  type Annotator,
+  type Review,
+} from '@shared/workspace';
+
+interface AnnotationRow {
+  id: number;
+  event_id: number;
+  annotator: string;
+  aus: string;
+  emotion: string | null;
+  label3: Annotation['label3'];
+  description: string;
+  status: Annotation['status'];
+  provenance: Annotation['provenance'];
+  version: number;
+  locked: number;
+  updated_at: string;
+}
+
+const toAnnotation = (r: AnnotationRow): Annotation => ({
+  id: r.id,
+  eventId: r.event_id,
+  annotator: r.annotator,
+  aus: r.aus,
+  emotion: r.emotion,
+  label3: r.label3,
+  description: r.description,
+  status: r.status,
+  provenance: r.provenance,
+  version: r.version,
+  locked: r.locked === 1,
+  updatedAt: r.updated_at,
+});
+
+const SELECT = `SELECT a.*, n.name AS annotator FROM annotations a JOIN annotators n ON n.id = a.annotator_id`;
+const DECISION_STATUS = { approve: 'approved', request_changes: 'changes_requested', reject: 'rejected' } as const;
+
+/** Annotators, their annotations, the append-only audit trail and reviews. */
+export class AnnotationsRepo {
+  constructor(private readonly db: Database.Database) {}
+
+  /** The annotator with this name, created on first use. */
+  ensureAnnotator(name: string, role: Annotator['role'] = 'annotator'): Annotator {
+    return this.db.transaction(() => {
+      this.db.prepare('INSERT INTO annotators (name, role) VALUES (?, ?) ON CONFLICT (name) DO NOTHING').run(name, role);
+      return this.db.prepare('SELECT id, name, role FROM annotators WHERE name = ?').get(name) as Annotator;
+    })();
+  }
+
+  get(eventId: number, annotator: string): Annotation | null {
+    const row = this.db.prepare(`${SELECT} WHERE a.event_id = ? AND n.name = ?`).get(eventId, annotator) as AnnotationRow | undefined;
+    return row ? toAnnotation(row) : null;
+  }
+
+  byId(id: number): Annotation | null {
+    const row = this.db.prepare(`${SELECT} WHERE a.id = ?`).get(id) as AnnotationRow | undefined;
+    return row ? toAnnotation(row) : null;
+  }
+
+  listForEvent(eventId: number): Annotation[] {
+    return (this.db.prepare(`${SELECT} WHERE a.event_id = ? ORDER BY n.name`).all(eventId) as AnnotationRow[]).map(toAnnotation);
+  }
+
+  /**
+   * Creates or updates an annotator's annotation of an event: bumps the version and
+   * appends a snapshot to the audit trail, in one transaction. `baseVersion` guards
+   * against overwriting a newer save (another window, another process).
+   */
+  save(input: AnnotationInput): Annotation {
+    const a = AnnotationInputSchema.parse(input);
+    return this.db.transaction(() => {
+      if (!this.db.prepare('SELECT 1 FROM events WHERE id = ?').get(a.eventId)) {
+        throw new AppError('NOT_FOUND', `No event ${a.eventId} in this workspace`);
+      }
+      const annotator = this.ensureAnnotator(a.annotator);
+      const current = this.get(a.eventId, a.annotator);
+      if (current?.locked) throw new AppError('FORBIDDEN', `The annotation of event ${a.eventId} by ${a.annotator} is approved and locked`);
+      if ((current?.version ?? null) !== a.baseVersion) {
+        throw new AppError(
+          'INVALID_INPUT',
+          current
+            ? `The annotation changed since it was loaded (version ${current.version}, edited from ${a.baseVersion ?? 'none'}); reload it`
+            : `The annotation no longer exists at version ${a.baseVersion}; reload it`,
+        );
+      }
+      const fields = [a.aus, a.emotion, a.label3, a.description, a.status, a.provenance] as const;
+      let id: number;
+      if (current) {
+        this.db
+          .prepare(
+            `UPDATE annotations SET aus = ?, emotion = ?, label3 = ?, description = ?, status = ?, provenance = ?,
+               version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?`,
+          )
+          .run(...fields, current.id);
+        id = current.id;
+      } else {
+        const result = this.db
+          .prepare(
+            `INSERT INTO annotations (event_id, annotator_id, aus, emotion, label3, description, status, provenance, version)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+          )
+          .run(a.eventId, annotator.id, ...fields);
+        id = Number(result.lastInsertRowid);
+      }
+      return this.appendAudit(id, annotator.id);
+    })();
+  }
+
+  /** Records a reviewer's decision; approval locks the annotation against further edits. */
+  review(annotationId: number, reviewer: string, decision: Review['decision'], comment = ''): Review {
+    return this.db.transaction(() => {
+      const annotation = this.byId(annotationId);
+      if (!annotation) throw new AppError('NOT_FOUND', `No annotation ${annotationId} in this workspace`);
+      const who = this.ensureAnnotator(reviewer, 'reviewer');
+      if (who.role !== 'reviewer') throw new AppError('FORBIDDEN', `${reviewer} is not a reviewer`);
+      this.db
+        .prepare(
+          `UPDATE annotations SET status = ?, locked = ?, version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?`,
+        )
+        .run(DECISION_STATUS[decision], decision === 'approve' ? 1 : 0, annotationId);
+      const updated = this.appendAudit(annotationId, who.id);
+      const { lastInsertRowid } = this.db
+        .prepare('INSERT INTO reviews (annotation_id, annotation_version, reviewer_id, decision, comment) VALUES (?, ?, ?, ?, ?)')
+        .run(annotationId, updated.version, who.id, decision, comment);
+      return {
+        ...(this.db.prepare('SELECT id, created_at AS createdAt FROM reviews WHERE id = ?').get(lastInsertRowid) as { id: number; createdAt: string }),
+        annotationId,
+        annotationVersion: updated.version,
+        reviewer,
+        decision,
+        comment,
+      };
+    })();
+  }
+
+  /** The audit trail of one annotation, oldest first. */
+  history(annotationId: number): AnnotationAudit[] {
+    return this.db
+      .prepare(
+        `SELECT e.id, e.annotation_id AS annotationId, e.version, n.name AS annotator, e.snapshot, e.at
+         FROM annotation_events e JOIN annotators n ON n.id = e.annotator_id WHERE e.annotation_id = ? ORDER BY e.id`,
+      )
+      .all(annotationId) as AnnotationAudit[];
+  }
+
+  private appendAudit(annotationId: number, actorId: number): Annotation {
+    const saved = this.byId(annotationId);
+    if (!saved) throw new AppError('INTERNAL', `Annotation ${annotationId} vanished while saving`);
+    this.db
+      .prepare('INSERT INTO annotation_events (annotation_id, annotator_id, version, snapshot) VALUES (?, ?, ?, ?)')
+      .run(annotationId, actorId, saved.version, JSON.stringify(saved));
+    return saved;
+  }
+}

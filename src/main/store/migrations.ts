@@ -1,0 +1,114 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Schema migrations, applied in order; `PRAGMA user_version` is the number applied.
+ * Never edit a released migration: append a new one.
+ */
+export type Migration = (db: Database.Database) => void;
+
+/** Identifies a MELLM workspace among SQLite files (`PRAGMA application_id`, "MELm"). */
+export const APPLICATION_ID = 0x4d454c6d;
+
+const v1: Migration = (db) => {
+  db.exec(`
+    CREATE TABLE clips (
+      id INTEGER PRIMARY KEY,
+      path TEXT NOT NULL UNIQUE,
+      kind TEXT NOT NULL CHECK (kind IN ('video', 'sequence')),
+      sha256 TEXT CHECK (sha256 IS NULL OR length(sha256) = 64),
+      fps REAL NOT NULL CHECK (fps > 0),
+      frames INTEGER NOT NULL CHECK (frames > 0),
+      width INTEGER NOT NULL CHECK (width > 0),
+      height INTEGER NOT NULL CHECK (height > 0),
+      subject TEXT,
+      dataset TEXT,
+      dataset_row INTEGER,
+      dataset_filename TEXT,
+      face_index INTEGER NOT NULL DEFAULT 0 CHECK (face_index >= 0),
+      created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    );
+    CREATE UNIQUE INDEX clips_sha256 ON clips (sha256) WHERE sha256 IS NOT NULL;
+    CREATE INDEX clips_subject ON clips (subject);
+
+    CREATE TABLE events (
+      id INTEGER PRIMARY KEY,
+      clip_id INTEGER NOT NULL REFERENCES clips (id) ON DELETE CASCADE,
+      onset INTEGER NOT NULL CHECK (onset >= 0),
+      apex INTEGER,
+      offset INTEGER NOT NULL,
+      source TEXT NOT NULL CHECK (source IN ('dataset', 'spotting', 'manual')),
+      dataset_onset INTEGER,
+      dataset_apex INTEGER,
+      dataset_offset INTEGER,
+      dataset_aus TEXT,
+      dataset_emotion TEXT,
+      dataset_extra TEXT NOT NULL DEFAULT '{}',
+      flags TEXT NOT NULL DEFAULT '[]',
+      created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+      CHECK (onset <= offset),
+      CHECK (apex IS NULL OR (onset <= apex AND apex <= offset))
+    );
+    CREATE INDEX events_clip ON events (clip_id, onset);
+
+    CREATE TABLE analyses (
+      id INTEGER PRIMARY KEY,
+      event_id INTEGER NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+      models TEXT NOT NULL,
+      result TEXT NOT NULL,
+      timings TEXT NOT NULL DEFAULT '{}',
+      created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    );
+    CREATE INDEX analyses_event ON analyses (event_id);
+
+    CREATE TABLE annotators (
+      id INTEGER PRIMARY KEY,
+      name TEXT NOT NULL UNIQUE,
+      role TEXT NOT NULL CHECK (role IN ('annotator', 'reviewer'))
+    );
+
+    -- Annotations are never deleted (their audit trail references them).
+    CREATE TABLE annotations (
+      id INTEGER PRIMARY KEY,
+      event_id INTEGER NOT NULL REFERENCES events (id),
+      annotator_id INTEGER NOT NULL REFERENCES annotators (id),
+      aus TEXT NOT NULL DEFAULT '',
+      emotion TEXT,
+      label3 TEXT CHECK (label3 IS NULL OR label3 IN ('positive', 'negative', 'surprise')),
+      description TEXT NOT NULL DEFAULT '',
+      status TEXT NOT NULL CHECK (status IN ('draft', 'submitted', 'approved', 'changes_requested', 'rejected')),
+      provenance TEXT NOT NULL CHECK (provenance IN ('accepted', 'edited', 'manual')),
+      version INTEGER NOT NULL CHECK (version >= 1),
+      locked INTEGER NOT NULL DEFAULT 0 CHECK (locked IN (0, 1)),
+      updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+      UNIQUE (event_id, annotator_id)
+    );
+
+    CREATE TABLE annotation_events (
+      id INTEGER PRIMARY KEY,
+      annotation_id INTEGER NOT NULL REFERENCES annotations (id),
+      annotator_id INTEGER NOT NULL REFERENCES annotators (id),
+      version INTEGER NOT NULL,
+      snapshot TEXT NOT NULL,
+      at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    );
+    CREATE INDEX annotation_events_annotation ON annotation_events (annotation_id, version);
+    CREATE TRIGGER annotation_events_no_update BEFORE UPDATE ON annotation_events
+      BEGIN SELECT RAISE(ABORT, 'annotation_events is append-only'); END;
+    CREATE TRIGGER annotation_events_no_delete BEFORE DELETE ON annotation_events
+      BEGIN SELECT RAISE(ABORT, 'annotation_events is append-only'); END;
+
+    CREATE TABLE reviews (
+      id INTEGER PRIMARY KEY,
+      annotation_id INTEGER NOT NULL REFERENCES annotations (id),
+      annotation_version INTEGER NOT NULL,
+      reviewer_id INTEGER NOT NULL REFERENCES annotators (id),
+      decision TEXT NOT NULL CHECK (decision IN ('approve', 'request_changes', 'reject')),
+      comment TEXT NOT NULL DEFAULT '',
+      created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    );
+    CREATE INDEX reviews_annotation ON reviews (annotation_id);
+  `);
+};
+
+export const MIGRATIONS: readonly Migration[] = [v1];
+export const SCHEMA_VERSION = MIGRATIONS.length;

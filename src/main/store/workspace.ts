@@ -1,0 +1,153 @@
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { AppError } from '@shared/errors';
+import type { WorkspaceInfo } from '@shared/workspace';
+import { AnalysesRepo } from './analyses';
+import { AnnotationsRepo } from './annotations';
+import { ClipsRepo } from './clips';
+import { EventsRepo } from './events';
+import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './migrations';
+
+const SQLITE_HEADER = 'SQLite format 3\0';
+
+/** An open workspace: one SQLite file per corpus, with its typed repositories. */
+export class Workspace {
+  readonly clips: ClipsRepo;
+  readonly events: EventsRepo;
+  readonly annotations: AnnotationsRepo;
+  readonly analyses: AnalysesRepo;
+
+  constructor(
+    readonly path: string,
+    readonly db: Database.Database,
+  ) {
+    this.clips = new ClipsRepo(db);
+    this.events = new EventsRepo(db);
+    this.annotations = new AnnotationsRepo(db);
+    this.analyses = new AnalysesRepo(db);
+  }
+
+  /** Runs `work` in one write transaction: all of it lands or none of it. */
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work).immediate();
+  }
+
+  info(): WorkspaceInfo {
+    const count = (table: string) => (this.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+    return {
+      path: this.path,
+      schemaVersion: this.db.pragma('user_version', { simple: true }) as number,
+      sqliteVersion: (this.db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v,
+      counts: {
+        clips: count('clips'),
+        events: count('events'),
+        annotations: count('annotations'),
+        analyses: count('analyses'),
+        reviews: count('reviews'),
+      },
+    };
+  }
+
+  get isOpen(): boolean {
+    return this.db.open;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+/** Creates a new, empty workspace file (mode 0600); refuses to overwrite anything. */
+export function createWorkspace(file: string): Workspace {
+  const path = resolve(file);
+  let fd: number;
+  try {
+    fd = openSync(path, 'wx', 0o600);
+  } catch (error) {
+    const exists = (error as NodeJS.ErrnoException).code === 'EEXIST';
+    throw new AppError(
+      exists ? 'WORKSPACE_INVALID' : 'INVALID_INPUT',
+      exists ? `A file already exists at ${path}; open it instead of creating it` : `Cannot create a workspace at ${path}`,
+      { cause: error },
+    );
+  }
+  closeSync(fd);
+  return connect(path);
+}
+
+/** Opens an existing workspace, migrating it forward; refuses non-SQLite and newer files. */
+export function openWorkspace(file: string): Workspace {
+  const path = resolve(file);
+  if (!existsSync(path) || !statSync(path).isFile()) {
+    throw new AppError('NOT_FOUND', `No workspace file at ${path}`);
+  }
+  inspect(path);
+  return connect(path);
+}
+
+/** Checks a file before anything writes to it (WAL mode alone rewrites the header). */
+function inspect(path: string): void {
+  const header = Buffer.alloc(16);
+  const fd = openSync(path, 'r');
+  let read: number;
+  try {
+    read = readSync(fd, header, 0, 16, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (read === 0) return; // an empty file is a workspace created but never migrated
+  if (read < 16 || header.toString('latin1') !== SQLITE_HEADER) {
+    throw new AppError('WORKSPACE_INVALID', `${path} is not a workspace: it is not an SQLite database`);
+  }
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+    const version = db.pragma('user_version', { simple: true }) as number;
+    const appId = db.pragma('application_id', { simple: true }) as number;
+    const tables = (db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n;
+    if (appId !== APPLICATION_ID && (tables > 0 || version !== 0)) {
+      throw new AppError('WORKSPACE_INVALID', `${path} is an SQLite database but not a MELLM workspace`);
+    }
+    if (version > SCHEMA_VERSION) {
+      throw new AppError(
+        'WORKSPACE_INVALID',
+        `${path} was written by a newer MELLM Workstation (schema ${version}, this version understands up to ${SCHEMA_VERSION}); update the app to open it`,
+      );
+    }
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw new AppError('WORKSPACE_INVALID', `${path} is not a readable workspace: ${(error as Error).message}`, { cause: error });
+  } finally {
+    db?.close();
+  }
+}
+
+function connect(path: string): Workspace {
+  const db = new Database(path, { fileMustExist: true });
+  try {
+    db.pragma('busy_timeout = 5000');
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('synchronous = NORMAL');
+    migrate(db);
+  } catch (error) {
+    db.close();
+    if (error instanceof AppError) throw error;
+    throw new AppError('WORKSPACE_INVALID', `Cannot open workspace ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  return new Workspace(path, db);
+}
+
+function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (let version = current; version < SCHEMA_VERSION; version++) {
+    const step = MIGRATIONS[version];
+    if (!step) break;
+    db.transaction(() => {
+      step(db);
+      db.pragma(`application_id = ${APPLICATION_ID}`);
+      db.pragma(`user_version = ${version + 1}`);
+    }).immediate();
+  }
+}
