@@ -39,7 +39,7 @@ describe('hotkey table', () => {
     expect(custom.get('Shift+I')).toBe('marker.onset');
     expect(custom.get('O')).toBeUndefined();
     expect(chordsFor('marker.onset', { 'marker.onset': 'ctrl+alt+o' })).toEqual(['Ctrl+Alt+O']);
-    expect(conflicts({ 'marker.apex': 'O' })).toEqual([['marker.apex', 'marker.onset', 'O']]);
+    expect(conflicts({ 'marker.apex': 'O' })).toEqual([['marker.onset', 'marker.apex', 'O']]);
     expect(normalizeChord('hyper+x')).toBeNull();
     expect(normalizeChord('ctrl+shift+z')).toBe('Ctrl+Shift+Z');
   });
