@@ -8,6 +8,7 @@ export const DEFAULT_SETTINGS: Settings = {
   theme: 'dark',
   annotator: '',
   frameCacheMB: 512,
+  shortcuts: {},
 };
 
 /** User settings as one JSON file in the user-data folder; unreadable files fall back to defaults. */

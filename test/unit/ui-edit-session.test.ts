@@ -11,7 +11,7 @@ function recordingBackend() {
     async saveMarkers(eventId, markers) {
       writes.push({ eventId, kind: 'markers', value: markers });
     },
-    async saveAnnotation(eventId, draft: AnnotationDraft, provenance: Provenance, baseVersion) {
+    async saveAnnotation(eventId, _annotator, draft: AnnotationDraft, provenance: Provenance, baseVersion) {
       writes.push({ eventId, kind: 'annotation', value: { ...draft, provenance }, base: baseVersion });
       version += 1;
       return { version };

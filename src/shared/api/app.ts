@@ -24,6 +24,8 @@ export const SettingsSchema = z.object({
   theme: z.enum(THEMES),
   annotator: z.string().max(120),
   frameCacheMB: z.number().int().min(16).max(16_384),
+  /** Keyboard shortcut overrides: action id → chord (e.g. `Shift+I`); absent = the default. */
+  shortcuts: z.record(z.string().max(40), z.string().max(40)).default({}),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

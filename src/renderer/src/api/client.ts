@@ -42,6 +42,8 @@ function bridgeTransport(): Transport {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(payload ?? {}),
+        // Saves started by beforeunload must outlive the page.
+        keepalive: true,
         credentials: 'same-origin',
       });
       return (await response.json()) as Result<unknown>;

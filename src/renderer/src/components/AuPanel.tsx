@@ -20,6 +20,8 @@ interface Props {
 
 const AU_NUMBERS = Object.keys(AU_NAMES).map(Number);
 type PickerSide = '' | 'L' | 'R';
+/** FACS notation is the same in every language. */
+const FACS_EXAMPLE = '1+2+L12C';
 
 export function ProvenanceBadge({ value }: { value: Provenance | null }) {
   const { t } = useTranslation();
@@ -89,7 +91,7 @@ export function AuPanel({ draft, provenance, disabled, onChange, onSeal }: Props
           value={draft.aus}
           disabled={disabled}
           spellCheck={false}
-          placeholder="1+2+L12C"
+          placeholder={FACS_EXAMPLE}
           aria-invalid={!parsed.ok}
           aria-describedby="facs-status"
           onChange={(e) => onChange('aus', e.target.value, true)}

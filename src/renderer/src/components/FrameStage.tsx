@@ -44,6 +44,9 @@ interface View {
   readonly y: number;
 }
 
+/** Overlay colours: fixed so they read the same on dark and light themes. */
+const COLOURS = { arrow: '#ffd43b', roi: '#4fb3ff', landmark: '#3ccf91' } as const;
+
 function pixelsOf(image: HTMLImageElement, width: number, height: number): Uint8ClampedArray {
   const canvas = document.createElement('canvas');
   canvas.width = width;
@@ -66,8 +69,9 @@ export function FrameStage({ frame, onsetFrame, frameWidth, frameHeight, layers,
   const containerRef = useRef<HTMLDivElement>(null);
   const frameLayerRef = useRef<Konva.Layer>(null);
   const [size, setSize] = useState({ width: 0, height: 0 });
-  const [view, setView] = useState<View>({ scale: 1, x: 0, y: 0 });
-  const fitted = useRef(true);
+  // In fit mode the view follows the container; any zoom or pan switches to a free view.
+  const [freeView, setFreeView] = useState<View | null>(null);
+  const [seenCommand, setSeenCommand] = useState(command.nonce);
 
   useEffect(() => {
     const element = containerRef.current;
@@ -85,20 +89,12 @@ export function FrameStage({ frame, onsetFrame, frameWidth, frameHeight, layers,
     return { scale, x: (size.width - frameWidth * scale) / 2, y: (size.height - frameHeight * scale) / 2 };
   }, [size, frameWidth, frameHeight]);
 
-  // Follow the container while in fit mode; explicit commands switch modes.
-  useEffect(() => {
-    if (fitted.current) setView(fitView);
-  }, [fitView]);
-  useEffect(() => {
-    if (command.nonce === 0) return;
-    fitted.current = command.kind === 'fit';
-    setView(
-      command.kind === 'fit'
-        ? fitView
-        : { scale: 1, x: (size.width - frameWidth) / 2, y: (size.height - frameHeight) / 2 },
-    );
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- only a new command re-applies the view
-  }, [command.nonce]);
+  // A new fit / 1:1 command replaces the view (state adjusted while rendering, not in an effect).
+  if (command.nonce !== seenCommand) {
+    setSeenCommand(command.nonce);
+    setFreeView(command.kind === 'fit' ? null : { scale: 1, x: (size.width - frameWidth) / 2, y: (size.height - frameHeight) / 2 });
+  }
+  const view = freeView ?? fitView;
 
   useLayoutEffect(() => {
     const layer = frameLayerRef.current;
@@ -125,8 +121,8 @@ export function FrameStage({ frame, onsetFrame, frameWidth, frameHeight, layers,
     event.evt.preventDefault();
     const pointer = event.target.getStage()?.getPointerPosition();
     if (!pointer) return;
-    fitted.current = false;
-    setView((current) => {
+    setFreeView(() => {
+      const current = view;
       const scale = Math.min(Math.max(current.scale * Math.pow(1.0015, -event.evt.deltaY), 0.05), 64);
       const worldX = (pointer.x - current.x) / current.scale;
       const worldY = (pointer.y - current.y) / current.scale;
@@ -147,8 +143,7 @@ export function FrameStage({ frame, onsetFrame, frameWidth, frameHeight, layers,
           y={0}
           onDragEnd={(event) => {
             const stage = event.target;
-            fitted.current = false;
-            setView((current) => ({ ...current, x: current.x + stage.x(), y: current.y + stage.y() }));
+            setFreeView({ ...view, x: view.x + stage.x(), y: view.y + stage.y() });
             stage.position({ x: 0, y: 0 });
           }}
         >
@@ -169,7 +164,7 @@ export function FrameStage({ frame, onsetFrame, frameWidth, frameHeight, layers,
               {arrows.length > 0 && flow && (
                 <Group opacity={layers.flow.opacity} scaleX={frameWidth / flow.width} scaleY={frameHeight / flow.height}>
                   {arrows.map(([x0, y0, x1, y1]) => (
-                    <Arrow key={`${x0},${y0}`} points={[x0, y0, x1, y1]} stroke="#ffd43b" fill="#ffd43b" strokeWidth={1} pointerLength={3} pointerWidth={3} />
+                    <Arrow key={`${x0},${y0}`} points={[x0, y0, x1, y1]} stroke={COLOURS.arrow} fill={COLOURS.arrow} strokeWidth={1} pointerLength={3} pointerWidth={3} />
                   ))}
                 </Group>
               )}
@@ -177,8 +172,8 @@ export function FrameStage({ frame, onsetFrame, frameWidth, frameHeight, layers,
                 <Group opacity={layers.rois.opacity}>
                   {analysis.rois.map((roi) => (
                     <Group key={roi.name}>
-                      <Rect x={roi.x} y={roi.y} width={roi.width} height={roi.height} stroke="#4fb3ff" strokeWidth={1 / view.scale} />
-                      <Text x={roi.x} y={roi.y - 10 / view.scale} text={roi.name} fontSize={9 / view.scale} fill="#4fb3ff" />
+                      <Rect x={roi.x} y={roi.y} width={roi.width} height={roi.height} stroke={COLOURS.roi} strokeWidth={1 / view.scale} />
+                      <Text x={roi.x} y={roi.y - 10 / view.scale} text={roi.name} fontSize={9 / view.scale} fill={COLOURS.roi} />
                     </Group>
                   ))}
                 </Group>
@@ -186,7 +181,7 @@ export function FrameStage({ frame, onsetFrame, frameWidth, frameHeight, layers,
               {layers.landmarks.visible && analysis?.landmarks && (
                 <Group opacity={layers.landmarks.opacity}>
                   {analysis.landmarks.map(([x, y], i) => (
-                    <Circle key={i} x={x} y={y} radius={1.2 / view.scale} fill="#3ccf91" />
+                    <Circle key={i} x={x} y={y} radius={1.2 / view.scale} fill={COLOURS.landmark} />
                   ))}
                 </Group>
               )}

@@ -5,7 +5,7 @@
  * window close wait for. Views subscribe and render; they never own edited data.
  */
 import { parseFacs } from '@shared/facs';
-import type { Markers } from '../components/Timeline';
+import type { Markers } from './markers';
 import { Autosaver, type AutosaveState } from './autosave';
 import { CommandHistory } from './history';
 import { EMPTY_DRAFT, type AnnotationDraft, type DraftField, type Provenance } from './annotation';
@@ -17,13 +17,15 @@ export interface SavedAnnotation {
 /** What the session persists through (the store's channels in the app). */
 export interface EditBackend {
   saveMarkers(eventId: number, markers: { onset: number; apex: number | null; offset: number }): Promise<void>;
-  saveAnnotation(eventId: number, draft: AnnotationDraft, provenance: Provenance, baseVersion: number | null): Promise<SavedAnnotation>;
+  saveAnnotation(eventId: number, annotator: string, draft: AnnotationDraft, provenance: Provenance, baseVersion: number | null): Promise<SavedAnnotation>;
 }
 
 type Pending = { kind: 'markers'; eventId: number } | { kind: 'annotation'; eventId: number };
 
 export class EditSession {
   readonly history = new CommandHistory();
+  /** Whose annotation saves write (Settings' annotator name at save time). */
+  #annotator = '';
   readonly saver: Autosaver<Pending>;
   readonly #drafts = new Map<number, AnnotationDraft>();
   readonly #provenance = new Map<number, Provenance>();
@@ -50,6 +52,7 @@ export class EditSession {
         const aus = parseFacs(draft.aus).ok ? draft.aus : (this.#validAus.get(pending.eventId) ?? '');
         const saved = await backend.saveAnnotation(
           pending.eventId,
+          this.#annotator,
           { ...draft, aus },
           this.#provenance.get(pending.eventId) ?? 'manual',
           this.#versions.get(pending.eventId) ?? null,
@@ -59,6 +62,10 @@ export class EditSession {
     });
     this.history.subscribe(() => this.#notify());
     this.saver.subscribe(() => this.#notify());
+  }
+
+  setAnnotator(name: string): void {
+    this.#annotator = name;
   }
 
   /** Monotonic counter for React's useSyncExternalStore. */

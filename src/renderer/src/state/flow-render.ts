@@ -4,7 +4,7 @@
  * field's maximum, as the reference's cv2 HSV visualisation), plain magnitude, and
  * arrows sampled on a grid. Pure functions producing RGBA / segments for the stage.
  */
-import type { FlowField } from '../api/analysis';
+import type { FlowField } from '../api/analysis-types';
 
 export const FLOW_MODES = ['wheel', 'hsv', 'magnitude', 'arrows'] as const;
 export type FlowMode = (typeof FLOW_MODES)[number];

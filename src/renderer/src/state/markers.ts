@@ -1,5 +1,8 @@
 /** Onset ≤ apex ≤ offset, kept true while the annotator places any one marker. */
-import type { MarkerKind, Markers } from '../components/Timeline';
+
+export const MARKERS = ['onset', 'apex', 'offset'] as const;
+export type MarkerKind = (typeof MARKERS)[number];
+export type Markers = Readonly<Record<MarkerKind, number | null>>;
 
 export function placeMarker(markers: Markers, kind: MarkerKind, frame: number): Markers {
   let { onset, apex, offset } = markers;

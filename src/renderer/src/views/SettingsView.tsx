@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { LANGUAGES, THEMES, type Language, type Theme } from '@shared/api';
+import { ShortcutSettings } from '../components/ShortcutSettings';
 import { useSettings } from '../state/settings';
 
 export function SettingsView() {
@@ -65,6 +66,7 @@ export function SettingsView() {
           />
         </label>
       </form>
+      <ShortcutSettings />
     </section>
   );
 }
