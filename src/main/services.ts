@@ -3,6 +3,7 @@ import { EventHub } from './api/events';
 import type { Services } from './api/context';
 import { defaultModelsDir, defaultUserDataDir } from './paths';
 import { SettingsStore } from './settings';
+import { WorkspaceService } from './store/service';
 
 export interface ServiceOptions {
   userDataDir?: string;
@@ -17,6 +18,7 @@ export function createServices(options: ServiceOptions = {}): Services {
   return {
     events: new EventHub(),
     settings: new SettingsStore(userData),
+    workspaces: new WorkspaceService(userData),
     paths: { userData, models: options.modelsDir ?? defaultModelsDir() },
     electronVersion: options.electronVersion ?? null,
     frames: null,

@@ -5,10 +5,12 @@
  * keeps its channels in `api/<domain>.ts`; add the spread here.
  */
 import type { z } from 'zod';
+import { workspaceChannels } from './api/workspace';
 import { appChannels } from './api/app';
 import { appEvents } from './api/events';
 
 export const channels = {
+  ...workspaceChannels,
   ...appChannels,
 } as const;
 
@@ -31,6 +33,7 @@ export const EVENT_NAMES = Object.keys(events) as EventName[];
 export const isChannelName = (name: unknown): name is ChannelName =>
   typeof name === 'string' && Object.hasOwn(channels, name);
 
+export * from './api/workspace';
 export * from './api/app';
 export * from './api/events';
 export type { Result, ApiError } from './errors';

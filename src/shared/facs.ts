@@ -5,7 +5,7 @@
  * Grammar (whitespace allowed between tokens):
  *   facs        := '' | alternative ( 'or' alternative )*
  *   alternative := code ( sep code )*          sep := '+' | ',' | ';' | whitespace
- *   code        := [AU|au] [L|R|U] number [A-E] [ '(' marker ')' ]
+ *   code        := [AU|au] [L|R|U] number [A-E] [ '(' marker ')' ]   (`AU 12` allowed)
  * The canonical form joins codes with `+` and alternatives with ` or `.
  */
 import { auName } from './au-names';
@@ -76,7 +76,10 @@ class Scanner {
 
 function parseCode(s: Scanner): FacsCode {
   const start = s.pos;
-  if (/^au/i.test(s.text.slice(s.pos, s.pos + 2))) s.pos += 2;
+  if (/^au/i.test(s.text.slice(s.pos, s.pos + 2))) {
+    s.pos += 2;
+    if (/^\s+\d/.test(s.text.slice(s.pos))) s.skipSpace(); // `AU 12`
+  }
   let side: FacsSide | null = null;
   const sideChar = s.peek().toUpperCase();
   if ((FACS_SIDES as readonly string[]).includes(sideChar) && /[A-Za-z]/.test(s.peek())) {

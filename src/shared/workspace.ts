@@ -10,6 +10,8 @@ export const CLIP_KINDS = ['video', 'sequence'] as const;
 export const EVENT_SOURCES = ['dataset', 'spotting', 'manual'] as const;
 export const ANNOTATOR_ROLES = ['annotator', 'reviewer'] as const;
 export const ANNOTATION_STATUSES = ['draft', 'submitted', 'approved', 'changes_requested', 'rejected'] as const;
+/** What an annotator may set; the other statuses come from review decisions. */
+export const EDITABLE_STATUSES = ['draft', 'submitted'] as const;
 export const PROVENANCES = ['accepted', 'edited', 'manual'] as const;
 export const LABELS3 = ['positive', 'negative', 'surprise'] as const;
 export const REVIEW_DECISIONS = ['approve', 'request_changes', 'reject'] as const;
@@ -128,7 +130,7 @@ export const AnnotationInputSchema = z
     emotion: z.string().max(60).nullable().default(null),
     label3: z.enum(LABELS3).nullable().default(null),
     description: z.string().max(20_000).default(''),
-    status: z.enum(ANNOTATION_STATUSES).default('draft'),
+    status: z.enum(EDITABLE_STATUSES).default('draft'),
     provenance: z.enum(PROVENANCES).default('manual'),
     /** Optimistic concurrency: the version the editor started from (null for a new one). */
     baseVersion: z.number().int().positive().nullable().default(null),
@@ -192,3 +194,5 @@ export const ClipFilterSchema = z
   })
   .strict();
 export type ClipFilter = z.input<typeof ClipFilterSchema>;
+
+export const RelinkSchema = z.object({ sha256: Sha256Schema, path: z.string().min(1) }).strict();

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/shared/errors';
-import { SCHEMA_VERSION } from '../../src/main/store/migrations';
+import { MIGRATIONS, SCHEMA_VERSION, type Migration } from '../../src/main/store/migrations';
 import { RecentWorkspaces } from '../../src/main/store/recent';
 import { createWorkspace, openWorkspace, type Workspace } from '../../src/main/store/workspace';
 import { useTempDir } from '../helpers/tmp';
@@ -61,6 +61,14 @@ describe('workspace file', () => {
     expect(readFileSync(file).equals(before)).toBe(true);
   });
 
+  it('refuses a file with an SQLite header but corrupt content, unchanged', async () => {
+    const file = join(tempDir(), 'corrupt.mellm');
+    writeFileSync(file, Buffer.concat([Buffer.from('SQLite format 3\0'), Buffer.alloc(4096, 0xab)]));
+    const before = readFileSync(file);
+    await rejects(() => openWorkspace(file), 'WORKSPACE_INVALID', /not a readable workspace/);
+    expect(readFileSync(file).equals(before)).toBe(true);
+  });
+
   it('refuses a foreign SQLite database', async () => {
     const file = join(tempDir(), 'other.db');
     const db = new Database(file);
@@ -80,6 +88,24 @@ describe('workspace file', () => {
     const before = readFileSync(ws.path);
     await rejects(() => openWorkspace(ws.path), 'WORKSPACE_INVALID', /newer MELLM Workstation/);
     expect(readFileSync(ws.path).equals(before)).toBe(true);
+  });
+
+  it('migrates an older workspace forward; a failing migration leaves it at its old version', async () => {
+    const ws = seeded(tempDir());
+    ws.close();
+    const broken: Migration = (db) => {
+      db.exec('ALTER TABLE clips ADD COLUMN note TEXT');
+      throw new Error('disk on fire');
+    };
+    await rejects(() => openWorkspace(ws.path, [...MIGRATIONS, broken]), 'WORKSPACE_INVALID', /disk on fire/);
+    const still = openWorkspace(ws.path);
+    expect(still.info().schemaVersion).toBe(SCHEMA_VERSION);
+    expect(still.db.prepare("SELECT count(*) AS n FROM pragma_table_info('clips') WHERE name = 'note'").get()).toEqual({ n: 0 });
+    still.close();
+    const next: Migration = (db) => db.exec('ALTER TABLE clips ADD COLUMN note TEXT');
+    const upgraded = openWorkspace(ws.path, [...MIGRATIONS, next]);
+    expect(upgraded.info()).toMatchObject({ schemaVersion: SCHEMA_VERSION + 1, counts: { clips: 1, events: 1 } });
+    upgraded.close();
   });
 
   it('keeps a recent-workspaces list, newest first, without duplicates', async () => {

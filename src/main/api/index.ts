@@ -1,10 +1,12 @@
 import { appHandlers } from './app';
 import type { Services } from './context';
 import type { HandlerTable } from './dispatch';
+import { workspaceHandlers } from './workspace';
 
 /** The handler table: one implementation per channel of shared/api.ts. */
 export function createHandlerTable(services: Services): HandlerTable {
   return {
+    ...workspaceHandlers(services),
     ...appHandlers(services),
   };
 }

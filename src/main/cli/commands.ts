@@ -1,5 +1,7 @@
 import type { CliCommand } from './command';
 import { doctorCommand } from './doctor';
+import { importCommand } from './import';
+import { workspaceCommand } from './workspace';
 
 /** Every `mellm` subcommand; later stages add theirs here. */
-export const COMMANDS: readonly CliCommand[] = [doctorCommand];
+export const COMMANDS: readonly CliCommand[] = [doctorCommand, workspaceCommand, importCommand];

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { AppError } from '@shared/errors';
 import type { Analysis } from '@shared/workspace';
+import { statementCache } from './statements';
 
 interface AnalysisRow {
   id: number;
@@ -13,11 +14,15 @@ interface AnalysisRow {
 
 /** Model output for an event, with the model ids/versions and stage timings that produced it. */
 export class AnalysesRepo {
-  constructor(private readonly db: Database.Database) {}
+  private readonly sql: (sql: string) => Database.Statement;
+
+  constructor(private readonly db: Database.Database) {
+    this.sql = statementCache(db);
+  }
 
   add(eventId: number, models: Analysis['models'], result: unknown, timingsMs: Analysis['timingsMs'] = {}): Analysis {
     return this.db.transaction(() => {
-      if (!this.db.prepare('SELECT 1 FROM events WHERE id = ?').get(eventId)) {
+      if (!this.sql('SELECT 1 FROM events WHERE id = ?').get(eventId)) {
         throw new AppError('NOT_FOUND', `No event ${eventId} in this workspace`);
       }
       const { lastInsertRowid } = this.db
@@ -29,7 +34,7 @@ export class AnalysesRepo {
 
   /** Newest first. */
   listForEvent(eventId: number): Analysis[] {
-    return (this.db.prepare('SELECT * FROM analyses WHERE event_id = ? ORDER BY id DESC').all(eventId) as AnalysisRow[]).map((r) => ({
+    return (this.sql('SELECT * FROM analyses WHERE event_id = ? ORDER BY id DESC').all(eventId) as AnalysisRow[]).map((r) => ({
       id: r.id,
       eventId: r.event_id,
       models: JSON.parse(r.models) as Analysis['models'],

@@ -8,6 +8,7 @@ import {
   type Annotator,
   type Review,
 } from '@shared/workspace';
+import { statementCache } from './statements';
 
 interface AnnotationRow {
   id: number;
@@ -44,28 +45,32 @@ const DECISION_STATUS = { approve: 'approved', request_changes: 'changes_request
 
 /** Annotators, their annotations, the append-only audit trail and reviews. */
 export class AnnotationsRepo {
-  constructor(private readonly db: Database.Database) {}
+  private readonly sql: (sql: string) => Database.Statement;
+
+  constructor(private readonly db: Database.Database) {
+    this.sql = statementCache(db);
+  }
 
   /** The annotator with this name, created on first use. */
   ensureAnnotator(name: string, role: Annotator['role'] = 'annotator'): Annotator {
     return this.db.transaction(() => {
-      this.db.prepare('INSERT INTO annotators (name, role) VALUES (?, ?) ON CONFLICT (name) DO NOTHING').run(name, role);
-      return this.db.prepare('SELECT id, name, role FROM annotators WHERE name = ?').get(name) as Annotator;
+      this.sql('INSERT INTO annotators (name, role) VALUES (?, ?) ON CONFLICT (name) DO NOTHING').run(name, role);
+      return this.sql('SELECT id, name, role FROM annotators WHERE name = ?').get(name) as Annotator;
     })();
   }
 
   get(eventId: number, annotator: string): Annotation | null {
-    const row = this.db.prepare(`${SELECT} WHERE a.event_id = ? AND n.name = ?`).get(eventId, annotator) as AnnotationRow | undefined;
+    const row = this.sql(`${SELECT} WHERE a.event_id = ? AND n.name = ?`).get(eventId, annotator) as AnnotationRow | undefined;
     return row ? toAnnotation(row) : null;
   }
 
   byId(id: number): Annotation | null {
-    const row = this.db.prepare(`${SELECT} WHERE a.id = ?`).get(id) as AnnotationRow | undefined;
+    const row = this.sql(`${SELECT} WHERE a.id = ?`).get(id) as AnnotationRow | undefined;
     return row ? toAnnotation(row) : null;
   }
 
   listForEvent(eventId: number): Annotation[] {
-    return (this.db.prepare(`${SELECT} WHERE a.event_id = ? ORDER BY n.name`).all(eventId) as AnnotationRow[]).map(toAnnotation);
+    return (this.sql(`${SELECT} WHERE a.event_id = ? ORDER BY n.name`).all(eventId) as AnnotationRow[]).map(toAnnotation);
   }
 
   /**
@@ -76,7 +81,7 @@ export class AnnotationsRepo {
   save(input: AnnotationInput): Annotation {
     const a = AnnotationInputSchema.parse(input);
     return this.db.transaction(() => {
-      if (!this.db.prepare('SELECT 1 FROM events WHERE id = ?').get(a.eventId)) {
+      if (!this.sql('SELECT 1 FROM events WHERE id = ?').get(a.eventId)) {
         throw new AppError('NOT_FOUND', `No event ${a.eventId} in this workspace`);
       }
       const annotator = this.ensureAnnotator(a.annotator);
@@ -130,7 +135,7 @@ export class AnnotationsRepo {
         .prepare('INSERT INTO reviews (annotation_id, annotation_version, reviewer_id, decision, comment) VALUES (?, ?, ?, ?, ?)')
         .run(annotationId, updated.version, who.id, decision, comment);
       return {
-        ...(this.db.prepare('SELECT id, created_at AS createdAt FROM reviews WHERE id = ?').get(lastInsertRowid) as { id: number; createdAt: string }),
+        ...(this.sql('SELECT id, created_at AS createdAt FROM reviews WHERE id = ?').get(lastInsertRowid) as { id: number; createdAt: string }),
         annotationId,
         annotationVersion: updated.version,
         reviewer,

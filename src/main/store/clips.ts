@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { AppError } from '@shared/errors';
 import { ClipFilterSchema, NewClipSchema, type Clip, type ClipFilter, type NewClip } from '@shared/workspace';
+import { statementCache } from './statements';
 
 interface ClipRow {
   id: number;
@@ -38,7 +39,11 @@ const toClip = (r: ClipRow): Clip => ({
 
 /** Clips: media files or frame folders, identified by SHA-256 so moved media can be relinked. */
 export class ClipsRepo {
-  constructor(private readonly db: Database.Database) {}
+  private readonly sql: (sql: string) => Database.Statement;
+
+  constructor(private readonly db: Database.Database) {
+    this.sql = statementCache(db);
+  }
 
   add(input: NewClip): Clip {
     const c = NewClipSchema.parse(input);
@@ -58,7 +63,7 @@ export class ClipsRepo {
   }
 
   get(id: number): Clip | null {
-    const row = this.db.prepare('SELECT * FROM clips WHERE id = ?').get(id) as ClipRow | undefined;
+    const row = this.sql('SELECT * FROM clips WHERE id = ?').get(id) as ClipRow | undefined;
     return row ? toClip(row) : null;
   }
 
@@ -69,12 +74,12 @@ export class ClipsRepo {
   }
 
   byPath(path: string): Clip | null {
-    const row = this.db.prepare('SELECT * FROM clips WHERE path = ?').get(path) as ClipRow | undefined;
+    const row = this.sql('SELECT * FROM clips WHERE path = ?').get(path) as ClipRow | undefined;
     return row ? toClip(row) : null;
   }
 
   bySha256(sha256: string): Clip | null {
-    const row = this.db.prepare('SELECT * FROM clips WHERE sha256 = ?').get(sha256) as ClipRow | undefined;
+    const row = this.sql('SELECT * FROM clips WHERE sha256 = ?').get(sha256) as ClipRow | undefined;
     return row ? toClip(row) : null;
   }
 
@@ -85,7 +90,7 @@ export class ClipsRepo {
       if (!clip) throw new AppError('NOT_FOUND', `No clip with sha256 ${sha256} in this workspace`);
       const other = this.byPath(newPath);
       if (other && other.id !== clip.id) throw new AppError('INVALID_INPUT', `Another clip already uses ${newPath}`);
-      this.db.prepare('UPDATE clips SET path = ? WHERE id = ?').run(newPath, clip.id);
+      this.sql('UPDATE clips SET path = ? WHERE id = ?').run(newPath, clip.id);
       return this.require(clip.id);
     })();
   }
@@ -93,7 +98,7 @@ export class ClipsRepo {
   setFaceIndex(id: number, faceIndex: number): Clip {
     return this.db.transaction(() => {
       this.require(id);
-      this.db.prepare('UPDATE clips SET face_index = ? WHERE id = ?').run(faceIndex, id);
+      this.sql('UPDATE clips SET face_index = ? WHERE id = ?').run(faceIndex, id);
       return this.require(id);
     })();
   }
@@ -127,6 +132,6 @@ export class ClipsRepo {
         WHERE e.clip_id = c.id${annotationTerms.map((t) => ` AND ${t}`).join('')}${emotionTerm})`);
     }
     const sql = `SELECT c.* FROM clips c ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.id LIMIT @limit OFFSET @offset`;
-    return (this.db.prepare(sql).all(params) as ClipRow[]).map(toClip);
+    return (this.sql(sql).all(params) as ClipRow[]).map(toClip);
   }
 }

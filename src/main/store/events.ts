@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { AppError } from '@shared/errors';
 import { EventPatchSchema, NewEventSchema, type EventPatch, type MeEvent, type NewEvent } from '@shared/workspace';
+import { statementCache } from './statements';
 
 interface EventRow {
   id: number;
@@ -37,7 +38,11 @@ const toEvent = (r: EventRow): MeEvent => ({
 
 /** ME events: onset/apex/offset intervals (0-based frames) inside a clip. */
 export class EventsRepo {
-  constructor(private readonly db: Database.Database) {}
+  private readonly sql: (sql: string) => Database.Statement;
+
+  constructor(private readonly db: Database.Database) {
+    this.sql = statementCache(db);
+  }
 
   create(input: NewEvent): MeEvent {
     const e = NewEventSchema.parse(input);
@@ -68,7 +73,7 @@ export class EventsRepo {
   }
 
   get(id: number): MeEvent | null {
-    const row = this.db.prepare('SELECT * FROM events WHERE id = ?').get(id) as EventRow | undefined;
+    const row = this.sql('SELECT * FROM events WHERE id = ?').get(id) as EventRow | undefined;
     return row ? toEvent(row) : null;
   }
 
@@ -79,7 +84,7 @@ export class EventsRepo {
   }
 
   listForClip(clipId: number): MeEvent[] {
-    return (this.db.prepare('SELECT * FROM events WHERE clip_id = ? ORDER BY onset, id').all(clipId) as EventRow[]).map(toEvent);
+    return (this.sql('SELECT * FROM events WHERE clip_id = ? ORDER BY onset, id').all(clipId) as EventRow[]).map(toEvent);
   }
 
   /** Moves an event's boundaries; the merged interval must still be onset ≤ apex ≤ offset. */
@@ -92,13 +97,13 @@ export class EventsRepo {
         throw new AppError('INVALID_INPUT', `Event ${p.id}: expected onset ≤ apex ≤ offset, got ${next.onset}/${next.apex ?? '-'}/${next.offset}`);
       }
       this.checkWithinClip(current.clipId, next.offset);
-      this.db.prepare('UPDATE events SET onset = ?, apex = ?, offset = ? WHERE id = ?').run(next.onset, next.apex, next.offset, p.id);
+      this.sql('UPDATE events SET onset = ?, apex = ?, offset = ? WHERE id = ?').run(next.onset, next.apex, next.offset, p.id);
       return this.require(p.id);
     })();
   }
 
   private checkWithinClip(clipId: number, offset: number): void {
-    const clip = this.db.prepare('SELECT frames FROM clips WHERE id = ?').get(clipId) as { frames: number } | undefined;
+    const clip = this.sql('SELECT frames FROM clips WHERE id = ?').get(clipId) as { frames: number } | undefined;
     if (!clip) throw new AppError('NOT_FOUND', `No clip ${clipId} in this workspace`);
     if (offset >= clip.frames) {
       throw new AppError('INVALID_INPUT', `Offset ${offset} is past the clip's last frame (${clip.frames - 1})`);

@@ -7,7 +7,7 @@ import { AnalysesRepo } from './analyses';
 import { AnnotationsRepo } from './annotations';
 import { ClipsRepo } from './clips';
 import { EventsRepo } from './events';
-import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './migrations';
+import { APPLICATION_ID, MIGRATIONS, type Migration } from './migrations';
 
 const SQLITE_HEADER = 'SQLite format 3\0';
 
@@ -76,18 +76,21 @@ export function createWorkspace(file: string): Workspace {
   return connect(path);
 }
 
-/** Opens an existing workspace, migrating it forward; refuses non-SQLite and newer files. */
-export function openWorkspace(file: string): Workspace {
+/**
+ * Opens an existing workspace, migrating it forward; refuses non-SQLite and newer files.
+ * `migrations` is the schema history (tests pass a longer one to exercise upgrades).
+ */
+export function openWorkspace(file: string, migrations: readonly Migration[] = MIGRATIONS): Workspace {
   const path = resolve(file);
   if (!existsSync(path) || !statSync(path).isFile()) {
     throw new AppError('NOT_FOUND', `No workspace file at ${path}`);
   }
-  inspect(path);
-  return connect(path);
+  inspect(path, migrations.length);
+  return connect(path, migrations);
 }
 
 /** Checks a file before anything writes to it (WAL mode alone rewrites the header). */
-function inspect(path: string): void {
+function inspect(path: string, latest: number): void {
   const header = Buffer.alloc(16);
   const fd = openSync(path, 'r');
   let read: number;
@@ -109,10 +112,10 @@ function inspect(path: string): void {
     if (appId !== APPLICATION_ID && (tables > 0 || version !== 0)) {
       throw new AppError('WORKSPACE_INVALID', `${path} is an SQLite database but not a MELLM workspace`);
     }
-    if (version > SCHEMA_VERSION) {
+    if (version > latest) {
       throw new AppError(
         'WORKSPACE_INVALID',
-        `${path} was written by a newer MELLM Workstation (schema ${version}, this version understands up to ${SCHEMA_VERSION}); update the app to open it`,
+        `${path} was written by a newer MELLM Workstation (schema ${version}, this version understands up to ${latest}); update the app to open it`,
       );
     }
   } catch (error) {
@@ -123,14 +126,14 @@ function inspect(path: string): void {
   }
 }
 
-function connect(path: string): Workspace {
+function connect(path: string, migrations: readonly Migration[] = MIGRATIONS): Workspace {
   const db = new Database(path, { fileMustExist: true });
   try {
     db.pragma('busy_timeout = 5000');
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     db.pragma('synchronous = NORMAL');
-    migrate(db);
+    migrate(db, migrations);
   } catch (error) {
     db.close();
     if (error instanceof AppError) throw error;
@@ -139,10 +142,11 @@ function connect(path: string): Workspace {
   return new Workspace(path, db);
 }
 
-function migrate(db: Database.Database): void {
+/** Applies the missing migrations in order, each in its own transaction with its version bump. */
+function migrate(db: Database.Database, migrations: readonly Migration[]): void {
   const current = db.pragma('user_version', { simple: true }) as number;
-  for (let version = current; version < SCHEMA_VERSION; version++) {
-    const step = MIGRATIONS[version];
+  for (let version = current; version < migrations.length; version++) {
+    const step = migrations[version];
     if (!step) break;
     db.transaction(() => {
       step(db);

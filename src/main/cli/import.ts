@@ -1,0 +1,72 @@
+import { parseArgs } from 'node:util';
+import { IMPORT_FIELDS, type ImportField, type ImportReport } from '@shared/corpus-import';
+import { AppError } from '@shared/errors';
+import { DATASETS } from '@shared/workspace';
+import type { CliCommand } from './command';
+
+const USAGE = `mellm import <sheet> --root <media folder> --dataset ${DATASETS.join('|')} [--columns field=Header,...] --workspace <file> [--skip-flagged] [--dry-run] [--json]`;
+
+/** `--columns subject=Who,filename=Clip,onset=Start` → field → header. */
+export function parseColumns(text: string): Partial<Record<ImportField, string>> {
+  const columns: Partial<Record<ImportField, string>> = {};
+  for (const pair of text.split(',')) {
+    const at = pair.indexOf('=');
+    const field = pair.slice(0, at).trim() as ImportField;
+    if (at < 0 || !IMPORT_FIELDS.includes(field) || !pair.slice(at + 1).trim()) {
+      throw new AppError('INVALID_INPUT', `--columns expects field=Header pairs with fields ${IMPORT_FIELDS.join(', ')}; got '${pair}'`);
+    }
+    columns[field] = pair.slice(at + 1).trim();
+  }
+  return columns;
+}
+
+function summary(report: ImportReport): string {
+  const lines = [
+    `${report.committed ? 'imported' : 'checked'} ${report.totalRows} row(s) of ${report.sheet} (header row ${report.headerRow || 'none'})`,
+    report.committed ? `added ${report.clipsAdded} clip(s) and ${report.eventsAdded} event(s)` : `${report.rows.filter((r) => r.ok).length} row(s) importable`,
+    ...report.problems.map((p) => `  row ${p.row}, ${p.column}: ${p.severity === 'warning' ? 'warning: ' : ''}${p.message}`),
+  ];
+  return lines.join('\n');
+}
+
+export const importCommand: CliCommand = {
+  name: 'import',
+  summary: 'import a dataset coding sheet (CASME II, SAMM, SMIC, CAS(ME)², CAS(ME)³, MMEW, 4DME, generic) into a workspace',
+  usage: USAGE,
+  async run(args, io, services) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        root: { type: 'string' },
+        dataset: { type: 'string' },
+        columns: { type: 'string' },
+        workspace: { type: 'string' },
+        'skip-flagged': { type: 'boolean', default: false },
+        'dry-run': { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+      },
+    });
+    const [sheet, ...extra] = positionals;
+    const dataset = DATASETS.find((d) => d === values.dataset);
+    if (!sheet || extra.length || !values.root || !values.workspace || !dataset) {
+      throw new AppError('INVALID_INPUT', `expected one sheet, --root, --workspace and a known --dataset\nUsage: ${USAGE}`);
+    }
+    const request = {
+      sheet,
+      root: values.root,
+      dataset,
+      skipFlagged: values['skip-flagged'],
+      ...(values.columns ? { columns: parseColumns(values.columns) } : {}),
+    };
+    const workspaces = services().workspaces;
+    await workspaces.open(values.workspace);
+    try {
+      const report = values['dry-run'] ? await workspaces.previewImport(request) : await workspaces.commitImport(request);
+      io.out(values.json ? JSON.stringify(report, null, 2) : summary(report));
+      return report.rows.every((r) => r.ok) ? 0 : 1;
+    } finally {
+      workspaces.close();
+    }
+  },
+};

@@ -1,0 +1,37 @@
+import { parseArgs } from 'node:util';
+import { AppError } from '@shared/errors';
+import type { WorkspaceInfo } from '@shared/workspace';
+import { createWorkspace, openWorkspace } from '../store/workspace';
+import type { CliCommand } from './command';
+
+const USAGE = 'mellm workspace create <file> | mellm workspace info <file> [--json]';
+
+export function formatWorkspaceInfo(info: WorkspaceInfo): string {
+  const c = info.counts;
+  return [
+    `workspace  ${info.path}`,
+    `schema     v${info.schemaVersion} (SQLite ${info.sqliteVersion})`,
+    `clips ${c.clips}, events ${c.events}, annotations ${c.annotations}, analyses ${c.analyses}, reviews ${c.reviews}`,
+  ].join('\n');
+}
+
+export const workspaceCommand: CliCommand = {
+  name: 'workspace',
+  summary: 'create a workspace file or show what one holds',
+  usage: USAGE,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+    const [action, file, ...extra] = positionals;
+    if ((action !== 'create' && action !== 'info') || !file || extra.length) {
+      throw new AppError('INVALID_INPUT', `expected create or info and one file\nUsage: ${USAGE}`);
+    }
+    const workspace = action === 'create' ? createWorkspace(file) : openWorkspace(file);
+    try {
+      const info = workspace.info();
+      io.out(values.json ? JSON.stringify(info, null, 2) : action === 'create' ? `created ${info.path}` : formatWorkspaceInfo(info));
+    } finally {
+      workspace.close();
+    }
+    return 0;
+  },
+};

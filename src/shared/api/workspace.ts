@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { ImportReportSchema, ImportRequestSchema } from '../corpus-import';
+import {
+  AnnotationInputSchema,
+  AnnotationSchema,
+  ClipFilterSchema,
+  ClipSchema,
+  EventPatchSchema,
+  MeEventSchema,
+  NewClipSchema,
+  NewEventSchema,
+  RelinkSchema,
+  WorkspaceInfoSchema,
+} from '../workspace';
+import { channel } from './channel';
+
+const PathInput = z.object({ path: z.string().min(1) }).strict();
+const Empty = z.object({}).strict();
+
+export const RecentWorkspaceSchema = z.object({ path: z.string(), openedAt: z.string() });
+
+/** Workspaces (one SQLite file per corpus), their clips, events, annotations and imports. */
+export const workspaceChannels = {
+  'workspace.create': channel(PathInput, WorkspaceInfoSchema),
+  'workspace.open': channel(PathInput, WorkspaceInfoSchema),
+  'workspace.close': channel(Empty, z.object({ closed: z.boolean() })),
+  'workspace.info': channel(Empty, WorkspaceInfoSchema.nullable()),
+  'workspace.recent': channel(Empty, z.array(RecentWorkspaceSchema)),
+  'clips.list': channel(ClipFilterSchema, z.array(ClipSchema)),
+  'clips.add': channel(NewClipSchema.strict(), ClipSchema),
+  'clips.relink': channel(RelinkSchema, ClipSchema),
+  'events.list': channel(z.object({ clipId: z.number().int().positive() }).strict(), z.array(MeEventSchema)),
+  'events.create': channel(NewEventSchema, MeEventSchema),
+  'events.update': channel(EventPatchSchema, MeEventSchema),
+  'annotations.get': channel(
+    z.object({ eventId: z.number().int().positive(), annotator: z.string().optional() }).strict(),
+    z.array(AnnotationSchema),
+  ),
+  'annotations.save': channel(AnnotationInputSchema, AnnotationSchema),
+  'import.preview': channel(ImportRequestSchema, ImportReportSchema),
+  'import.commit': channel(ImportRequestSchema, ImportReportSchema),
+};
