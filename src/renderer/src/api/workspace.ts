@@ -1,55 +1,39 @@
 /**
- * Workspace, clip, event and annotation calls (the store's channels). Shapes follow
- * src/shared/workspace.ts; channel names and inputs are those of the store issue:
- *   workspace.create|open {path} → WorkspaceInfo, workspace.close {}, workspace.info {} → WorkspaceInfo | null,
- *   workspace.recent {} → {path, openedAt}[], clips.list ClipFilter → Clip[], clips.add {path} → Clip,
- *   events.list {clipId} → MeEvent[], events.create NewEvent → MeEvent, events.update EventPatch → MeEvent,
- *   annotations.get {eventId, annotator} → Annotation | null, annotations.save AnnotationInput → Annotation,
- *   import.preview / import.commit {sheet, root, dataset} → ImportPreview.
+ * Workspace, clip, event, annotation and import calls: the store's typed channels
+ * (src/shared/api/workspace.ts). Adding a clip probes it through the media channel
+ * first, because the store records frames, fps and size with the clip.
  */
-import type { Annotation, AnnotationInput, Clip, ClipFilter, EventPatch, MeEvent, NewEvent, WorkspaceInfo } from '@shared/workspace';
-import { callChannel, hasChannel } from './backend';
+import type { ImportReport, ImportRequest } from '@shared/corpus-import';
+import type { Annotation, AnnotationInput, Clip, ClipFilter, EventPatch, NewEvent } from '@shared/workspace';
+import { hasChannel } from './backend';
+import { api } from './client';
+import { mediaApi } from './media';
 
-export interface RecentWorkspace {
-  readonly path: string;
-  readonly openedAt: string;
-}
-
-export interface ImportProblem {
-  readonly row: number;
-  readonly column: string | null;
-  readonly message: string;
-}
-
-export interface ImportPreview {
-  readonly rows: number;
-  readonly events: number;
-  readonly clips: number;
-  readonly problems: readonly ImportProblem[];
-}
-
-export interface ImportRequest {
-  readonly sheet: string;
-  readonly root: string;
-  readonly dataset: string;
-  readonly skipFlagged?: boolean;
-}
+export type { ImportReport, ImportRequest };
 
 export const workspaceApi = {
   available: () => hasChannel('workspace.open'),
-  create: (path: string) => callChannel<WorkspaceInfo>('workspace.create', { path }),
-  open: (path: string) => callChannel<WorkspaceInfo>('workspace.open', { path }),
-  close: () => callChannel<unknown>('workspace.close', {}),
-  info: () => callChannel<WorkspaceInfo | null>('workspace.info', {}),
-  recent: () => callChannel<RecentWorkspace[]>('workspace.recent', {}),
-  listClips: (filter: ClipFilter = {}) => callChannel<Clip[]>('clips.list', filter),
-  addClip: (path: string) => callChannel<Clip>('clips.add', { path }),
-  listEvents: (clipId: number) => callChannel<MeEvent[]>('events.list', { clipId }),
-  createEvent: (event: NewEvent) => callChannel<MeEvent>('events.create', event),
-  updateEvent: (patch: EventPatch) => callChannel<MeEvent>('events.update', patch),
-  getAnnotation: (eventId: number, annotator: string) => callChannel<Annotation | null>('annotations.get', { eventId, annotator }),
-  saveAnnotation: (input: AnnotationInput) => callChannel<Annotation>('annotations.save', input),
+  create: (path: string) => api.call('workspace.create', { path }),
+  open: (path: string) => api.call('workspace.open', { path }),
+  close: () => api.call('workspace.close', {}),
+  info: () => api.call('workspace.info', {}),
+  recent: () => api.call('workspace.recent', {}),
+  listClips: (filter: ClipFilter = {}) => api.call('clips.list', filter),
+  /** Probes the media (media.open) and records it in the workspace; an already added path is reused. */
+  async addClip(path: string): Promise<Clip> {
+    const existing = (await api.call('clips.list', {})).find((clip) => clip.path === path);
+    if (existing) return existing;
+    const { info } = await mediaApi.open(path);
+    return api.call('clips.add', { path, kind: info.kind, fps: info.fps, frames: info.frames, width: info.width, height: info.height });
+  },
+  listEvents: (clipId: number) => api.call('events.list', { clipId }),
+  createEvent: (event: NewEvent) => api.call('events.create', event),
+  updateEvent: (patch: EventPatch) => api.call('events.update', patch),
+  async getAnnotation(eventId: number, annotator: string): Promise<Annotation | null> {
+    return (await api.call('annotations.get', { eventId, annotator }))[0] ?? null;
+  },
+  saveAnnotation: (input: AnnotationInput) => api.call('annotations.save', input),
   importAvailable: () => hasChannel('import.preview'),
-  importPreview: (request: ImportRequest) => callChannel<ImportPreview>('import.preview', request),
-  importCommit: (request: ImportRequest) => callChannel<ImportPreview>('import.commit', request),
+  importPreview: (request: ImportRequest) => api.call('import.preview', request),
+  importCommit: (request: ImportRequest) => api.call('import.commit', request),
 };

@@ -3,17 +3,17 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DATASETS } from '@shared/workspace';
 import { errorMessage } from '../api/backend';
-import { workspaceApi, type ImportPreview, type ImportRequest } from '../api/workspace';
+import { workspaceApi, type ImportReport, type ImportRequest } from '../api/workspace';
 
 export function ImportPanel({ onImported }: { onImported(): void }) {
   const { t } = useTranslation();
   const [request, setRequest] = useState<ImportRequest>({ sheet: '', root: '', dataset: 'casme2', skipFlagged: false });
-  const [preview, setPreview] = useState<ImportPreview | null>(null);
+  const [preview, setPreview] = useState<ImportReport | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   if (!workspaceApi.importAvailable()) return <p className="empty">{t('corpus.importUnavailable')}</p>;
-  const run = (action: (r: ImportRequest) => Promise<ImportPreview>, after?: () => void) => {
+  const run = (action: (r: ImportRequest) => Promise<ImportReport>, after?: () => void) => {
     setBusy(true);
     setError(null);
     action(request).then(
@@ -45,7 +45,7 @@ export function ImportPanel({ onImported }: { onImported(): void }) {
         </label>
         <label>
           <span>{t('corpus.dataset')}</span>
-          <select name="import-dataset" value={request.dataset} onChange={(e) => edit({ dataset: e.target.value })}>
+          <select name="import-dataset" value={request.dataset} onChange={(e) => edit({ dataset: e.target.value as ImportRequest['dataset'] })}>
             {DATASETS.map((dataset) => (
               <option key={dataset} value={dataset}>
                 {t(`datasets.${dataset}`)}
@@ -71,13 +71,16 @@ export function ImportPanel({ onImported }: { onImported(): void }) {
       )}
       {preview && (
         <div data-testid="import-preview">
-          <p>{t('corpus.previewSummary', { rows: preview.rows, events: preview.events, clips: preview.clips, problems: preview.problems.length })}</p>
+          <p>{preview.committed
+              ? t('corpus.committedSummary', { clips: preview.clipsAdded, events: preview.eventsAdded, skipped: preview.skippedRows.length })
+              : t('corpus.previewSummary', { rows: preview.totalRows, valid: preview.rows.filter((row) => row.ok).length, problems: preview.problems.length })}</p>
           {preview.problems.length > 0 && (
             <table className="problems">
               <thead>
                 <tr>
                   <th>{t('corpus.row')}</th>
                   <th>{t('corpus.column')}</th>
+                  <th>{t('corpus.severity')}</th>
                   <th>{t('corpus.problem')}</th>
                 </tr>
               </thead>
@@ -85,7 +88,8 @@ export function ImportPanel({ onImported }: { onImported(): void }) {
                 {preview.problems.map((problem, i) => (
                   <tr key={i}>
                     <td>{problem.row}</td>
-                    <td>{problem.column ?? '–'}</td>
+                    <td>{problem.column}</td>
+                    <td className={problem.severity === 'error' ? 'error' : 'warn'}>{t(`corpus.severities.${problem.severity}`)}</td>
                     <td>{problem.message}</td>
                   </tr>
                 ))}

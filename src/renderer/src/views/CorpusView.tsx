@@ -7,7 +7,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ANNOTATION_STATUSES, type Clip, type ClipFilter } from '@shared/workspace';
 import { errorMessage } from '../api/backend';
-import { workspaceApi, type RecentWorkspace } from '../api/workspace';
+import { workspaceApi } from '../api/workspace';
 import { BatchAnalysis } from '../components/BatchAnalysis';
 import { ImportPanel } from '../components/ImportPanel';
 import { OpenClipForm } from '../components/OpenClipForm';
@@ -25,7 +25,7 @@ export function CorpusView() {
   const { t } = useTranslation();
   const { workspace, setWorkspace, openClip, clip: openedClip } = useSession();
   const [path, setPath] = useState('');
-  const [recent, setRecent] = useState<RecentWorkspace[]>([]);
+  const [recent, setRecent] = useState<Array<{ path: string; openedAt: string }>>([]);
   const [clips, setClips] = useState<Clip[]>([]);
   const [filter, setFilter] = useState<ClipFilter>({});
   const [sort, setSort] = useState<{ key: SortKey; ascending: boolean }>({ key: 'id', ascending: true });
