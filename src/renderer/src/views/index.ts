@@ -1,4 +1,6 @@
 import type { ComponentType } from 'react';
+import { AnnotateView } from './AnnotateView';
+import { CorpusView } from './CorpusView';
 import { HomeView } from './HomeView';
 import { SettingsView } from './SettingsView';
 
@@ -10,7 +12,11 @@ export interface ViewEntry {
   readonly component: ComponentType;
 }
 
+export const DEFAULT_VIEW = 'home';
+
 export const VIEWS: readonly ViewEntry[] = [
   { id: 'home', label: 'nav.home', component: HomeView },
+  { id: 'corpus', label: 'nav.corpus', component: CorpusView },
+  { id: 'annotate', label: 'nav.annotate', component: AnnotateView },
   { id: 'settings', label: 'nav.settings', component: SettingsView },
 ];
