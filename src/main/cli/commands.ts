@@ -6,6 +6,8 @@ import { importCommand } from './import';
 import { modelsCommand } from './models';
 import { workspaceCommand } from './workspace';
 import { llmCommand } from './llm';
+import { agreementCommand } from './agreement';
+import { exportCommand } from './export';
 
 /** Every `mellm` subcommand; later stages add theirs here. */
 export const COMMANDS: readonly CliCommand[] = [
@@ -16,4 +18,6 @@ export const COMMANDS: readonly CliCommand[] = [
   faceCommand,
   describeCommand,
   llmCommand,
+  agreementCommand,
+  exportCommand,
 ];
