@@ -3,6 +3,9 @@ import { AnnotateView } from './AnnotateView';
 import { CorpusView } from './CorpusView';
 import { HomeView } from './HomeView';
 import { SettingsView } from './SettingsView';
+import { ReviewView } from './ReviewView';
+import { AgreementView } from './AgreementView';
+import { ExportView } from './ExportView';
 
 /** The app's views, in navigation order; each later stage adds its view here. */
 export interface ViewEntry {
@@ -18,5 +21,8 @@ export const VIEWS: readonly ViewEntry[] = [
   { id: 'home', label: 'nav.home', component: HomeView },
   { id: 'corpus', label: 'nav.corpus', component: CorpusView },
   { id: 'annotate', label: 'nav.annotate', component: AnnotateView },
+  { id: 'review', label: 'nav.review', component: ReviewView },
+  { id: 'agreement', label: 'nav.agreement', component: AgreementView },
+  { id: 'export', label: 'nav.export', component: ExportView },
   { id: 'settings', label: 'nav.settings', component: SettingsView },
 ];
