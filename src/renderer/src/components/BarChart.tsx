@@ -10,7 +10,7 @@ export interface BarSeries {
   readonly color: string;
 }
 
-export function BarChart({ labels, series, title, testId }: { labels: readonly string[]; series: readonly BarSeries[]; title: string; testId: string }) {
+export function BarChart({ labels, series, title }: { labels: readonly string[]; series: readonly BarSeries[]; title: string }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     if (!canvas.current) return undefined;
@@ -23,7 +23,7 @@ export function BarChart({ labels, series, title, testId }: { labels: readonly s
     return () => chart.destroy();
   }, [labels, series]);
   return (
-    <figure className="chart" data-testid={testId}>
+    <figure className="chart">
       <figcaption>{title}</figcaption>
       <div className="chart-box">
         <canvas ref={canvas} role="img" aria-label={title} />

@@ -136,8 +136,16 @@ export function AgreementView() {
             </tbody>
           </table>
           <div className="charts">
-            {labelChart && <BarChart testId="chart-labels" title={t('agreement.labelChart')} labels={labelChart.labels} series={labelChart.series} />}
-            {auChart && <BarChart testId="chart-aus" title={t('agreement.auChart')} labels={auChart.labels} series={auChart.series} />}
+            {labelChart && (
+              <div data-testid="chart-labels">
+                <BarChart title={t('agreement.labelChart')} labels={labelChart.labels} series={labelChart.series} />
+              </div>
+            )}
+            {auChart && (
+              <div data-testid="chart-aus">
+                <BarChart title={t('agreement.auChart')} labels={auChart.labels} series={auChart.series} />
+              </div>
+            )}
           </div>
         </>
       )}

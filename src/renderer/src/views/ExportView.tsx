@@ -82,7 +82,7 @@ export function ExportView() {
         </fieldset>
         <label>
           <span>{t('export.folder')}</span>
-          <input name="export-folder" value={folder} onChange={(e) => setFolder(e.target.value)} placeholder="/path/to/export" spellCheck={false} />
+          <input name="export-folder" value={folder} onChange={(e) => setFolder(e.target.value)} placeholder={t('export.folderPlaceholder')} spellCheck={false} />
         </label>
         <div className="row">
           <button type="submit" disabled={running || formats.size === 0 || !folder.trim()}>

@@ -76,7 +76,6 @@ export function ReviewView() {
 
   const refresh = useCallback(() => {
     if (!workspace || !isReviewer) return;
-    setError(null);
     reviewApi.queue().then(setQueue, (failure: unknown) => setError(errorMessage(failure)));
     if (selected !== null) reviewApi.event(selected).then(setDetail, (failure: unknown) => setError(errorMessage(failure)));
   }, [workspace, isReviewer, selected]);
