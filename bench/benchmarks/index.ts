@@ -5,6 +5,7 @@ import { exportBenchmark } from './export';
 import { faceBenchmark } from './face';
 import { llmBenchmark } from './llm';
 import { storeBenchmark } from './store';
+import { reviewStoreBenchmark } from './review-store';
 import { understandingBenchmark } from './understanding';
 
 /** Every named benchmark; `npm run bench -- <name>` runs one, no name runs all. */
@@ -16,4 +17,5 @@ export const BENCHMARKS: readonly Benchmark[] = [
   llmBenchmark,
   agreementBenchmark,
   exportBenchmark,
+  reviewStoreBenchmark,
 ];

@@ -54,7 +54,7 @@ export function AgreementView() {
   const auChart = useMemo(() => {
     if (!summary) return null;
     return {
-      labels: summary.perAu.map((au) => `AU${au.au}`),
+      labels: summary.perAu.map((au) => (/^\d+$/.test(au.au) ? `AU${au.au}` : au.au)),
       series: [
         { label: t('agreement.alpha'), values: summary.perAu.map((au) => au.alpha), color: '#59a14f' },
         { label: t('agreement.ratio'), values: summary.perAu.map((au) => au.ratio), color: '#b07aa1' },

@@ -146,7 +146,7 @@ export function ReviewView() {
                 {detail.labels.map(({ annotation, review }) => (
                   <LabelColumn key={annotation.id} title={annotation.annotator} aus={annotation.aus} emotion={annotation.emotion} label3={annotation.label3} description={annotation.description}>
                     <p data-testid="sign-off">
-                      <span className="badge">{t(`statuses.${annotation.status}`)}</span> {annotation.locked && <span className="badge locked">🔒 {t('review.locked')}</span>}{' '}
+                      <span className="badge">{t(`statuses.${annotation.status}`)}</span> {annotation.locked && <span className="badge locked">{t('review.locked')}</span>}{' '}
                       <small>{t('review.version', { version: annotation.version })}</small>
                     </p>
                     {review && <p className="muted">{t('review.lastDecision', { reviewer: review.reviewer, decision: t(`review.decisions.${review.decision}`), comment: review.comment || '—' })}</p>}
