@@ -5,6 +5,20 @@ import { ANNOTATOR_ROLES, type Annotator } from '@shared/workspace';
 import { errorMessage } from '../api/backend';
 import { reviewApi } from '../api/review';
 import { useSettings } from '../state/settings';
+import { ErrorAlert } from './ErrorAlert';
+
+function RoleSelect({ value, onChange }: { value: Annotator['role']; onChange: (role: Annotator['role']) => void }) {
+  const { t } = useTranslation();
+  return (
+    <select aria-label={t('review.role')} value={value} onChange={(e) => onChange(e.target.value as Annotator['role'])}>
+      {ANNOTATOR_ROLES.map((r) => (
+        <option key={r} value={r}>
+          {t(`review.roles.${r}`)}
+        </option>
+      ))}
+    </select>
+  );
+}
 
 export function AnnotatorProfiles({ onChange }: { onChange?: (profiles: Annotator[]) => void }) {
   const { t } = useTranslation();
@@ -36,13 +50,7 @@ export function AnnotatorProfiles({ onChange }: { onChange?: (profiles: Annotato
             <tr key={profile.id} aria-current={profile.name === settings?.annotator ? 'true' : undefined}>
               <td>{profile.name}</td>
               <td>
-                <select aria-label={t('review.role')} value={profile.role} onChange={(e) => act(() => reviewApi.setRole(profile.id, e.target.value as Annotator['role']))}>
-                  {ANNOTATOR_ROLES.map((r) => (
-                    <option key={r} value={r}>
-                      {t(`review.roles.${r}`)}
-                    </option>
-                  ))}
-                </select>
+                <RoleSelect value={profile.role} onChange={(next) => act(() => reviewApi.setRole(profile.id, next))} />
               </td>
               <td>
                 <button type="button" disabled={profile.name === settings?.annotator} onClick={() => act(() => update({ annotator: profile.name }))}>
@@ -55,22 +63,12 @@ export function AnnotatorProfiles({ onChange }: { onChange?: (profiles: Annotato
       </table>
       <form className="inline-form" onSubmit={(e) => (e.preventDefault(), name.trim() && act(() => reviewApi.createAnnotator(name.trim(), role)))}>
         <input name="profile-name" aria-label={t('review.profileName')} placeholder={t('review.profileName')} value={name} onChange={(e) => setName(e.target.value)} />
-        <select name="profile-role" aria-label={t('review.role')} value={role} onChange={(e) => setRole(e.target.value as Annotator['role'])}>
-          {ANNOTATOR_ROLES.map((r) => (
-            <option key={r} value={r}>
-              {t(`review.roles.${r}`)}
-            </option>
-          ))}
-        </select>
+        <RoleSelect value={role} onChange={setRole} />
         <button type="submit" disabled={!name.trim()}>
           {t('review.addProfile')}
         </button>
       </form>
-      {error && (
-        <p role="alert" className="error">
-          {t('common.error', { message: error })}
-        </p>
-      )}
+      <ErrorAlert error={error} />
     </details>
   );
 }

@@ -10,6 +10,8 @@ import { errorMessage } from '../api/backend';
 import { reviewApi } from '../api/review';
 import { BarChart } from '../components/BarChart';
 import { useSession } from '../state/session';
+import { ErrorAlert } from '../components/ErrorAlert';
+import { NoWorkspace } from '../components/ErrorAlert';
 
 const fmt = (value: number | null) => (value === null ? '—' : value.toFixed(3));
 
@@ -62,14 +64,7 @@ export function AgreementView() {
     };
   }, [summary, t]);
 
-  if (!workspace) {
-    return (
-      <section className="view agreement" aria-labelledby="agreement-title">
-        <h1 id="agreement-title">{t('agreement.title')}</h1>
-        <p className="empty">{t('review.noWorkspace')}</p>
-      </section>
-    );
-  }
+  if (!workspace) return <NoWorkspace className="view agreement" title={t('agreement.title')} />;
 
   return (
     <section className="view agreement" aria-labelledby="agreement-title">
@@ -90,11 +85,7 @@ export function AgreementView() {
           </button>
         )}
       </form>
-      {error && (
-        <p role="alert" className="error">
-          {t('common.error', { message: error })}
-        </p>
-      )}
+      <ErrorAlert error={error} />
       {summary && (
         <>
           <p data-testid="agreement-summary">{t('agreement.summary', { coders: summary.coders.join(', ') || '—', events: summary.events, shared: summary.sharedEvents })}</p>

@@ -9,6 +9,8 @@ import { errorMessage } from '../api/backend';
 import { api } from '../api/client';
 import { reviewApi } from '../api/review';
 import { useSession } from '../state/session';
+import { ErrorAlert } from '../components/ErrorAlert';
+import { NoWorkspace } from '../components/ErrorAlert';
 
 const OPTIONS = ['onlyApproved', 'anonymise', 'includeImages', 'force'] as const;
 type Option = (typeof OPTIONS)[number];
@@ -51,14 +53,7 @@ export function ExportView() {
       .finally(() => setRunning(false));
   };
 
-  if (!workspace) {
-    return (
-      <section className="view export" aria-labelledby="export-title">
-        <h1 id="export-title">{t('export.title')}</h1>
-        <p className="empty">{t('review.noWorkspace')}</p>
-      </section>
-    );
-  }
+  if (!workspace) return <NoWorkspace className="view export" title={t('export.title')} />;
 
   return (
     <section className="view export" aria-labelledby="export-title">
@@ -100,11 +95,7 @@ export function ExportView() {
           <progress max={progress?.total || 1} value={progress?.done ?? 0} /> {t('export.running')}
         </p>
       )}
-      {error && (
-        <p role="alert" className="error">
-          {t('common.error', { message: error })}
-        </p>
-      )}
+      <ErrorAlert error={error} />
       {result && (
         <>
           <h2>{t('export.result', { records: result.records, files: result.files.length })}</h2>

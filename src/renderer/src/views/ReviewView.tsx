@@ -12,6 +12,8 @@ import { reviewApi } from '../api/review';
 import { AnnotatorProfiles } from '../components/AnnotatorProfiles';
 import { useSession } from '../state/session';
 import { useSettings } from '../state/settings';
+import { ErrorAlert } from '../components/ErrorAlert';
+import { NoWorkspace } from '../components/ErrorAlert';
 
 const baseName = (path: string) => path.split(/[\\/]/).filter(Boolean).at(-1) ?? path;
 
@@ -53,11 +55,7 @@ function Decision({ annotationId, disabled, onDecided }: { annotationId: number;
           </button>
         ))}
       </div>
-      {error && (
-        <p role="alert" className="error">
-          {t('common.error', { message: error })}
-        </p>
-      )}
+      <ErrorAlert error={error} />
     </div>
   );
 }
@@ -81,25 +79,14 @@ export function ReviewView() {
   }, [workspace, isReviewer, selected]);
   useEffect(refresh, [refresh]);
 
-  if (!workspace) {
-    return (
-      <section className="view review" aria-labelledby="review-title">
-        <h1 id="review-title">{t('review.title')}</h1>
-        <p className="empty">{t('review.noWorkspace')}</p>
-      </section>
-    );
-  }
+  if (!workspace) return <NoWorkspace className="view review" title={t('review.title')} />;
 
   return (
     <section className="view review" aria-labelledby="review-title">
       <h1 id="review-title">{t('review.title')}</h1>
       <AnnotatorProfiles onChange={setProfiles} />
       {!isReviewer && <p className="warn">{t('review.needReviewer')}</p>}
-      {error && (
-        <p role="alert" className="error">
-          {t('common.error', { message: error })}
-        </p>
-      )}
+      <ErrorAlert error={error} />
       {isReviewer && (
         <div className="review-layout">
           <table className="queue" data-testid="review-queue">
