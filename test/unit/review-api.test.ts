@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createHandlerTable, dispatch } from '../../src/main/api';
 import { createServices } from '../../src/main/services';
-import type { Services } from '../../src/main/api/context';
+import { createWorkspace } from '../../src/main/store/workspace';
 import { useTempDir } from '../helpers/tmp';
 
 const tempDir = useTempDir('mellm-review-');
@@ -52,6 +52,10 @@ describe('review channels', () => {
     expect(await call('review.decide', { annotationId: ana.id, decision: 'approve' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     // Renaming a profile into a reviewer name that exists is refused; roles change through annotators.update.
     expect(await call('annotators.update', { id: 2, name: 'rita' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    // Nor can an annotator make themselves (or anyone) a reviewer once a reviewer exists.
+    expect(await call('annotators.update', { id: 2, role: 'reviewer' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await call('annotators.create', { name: 'eve', role: 'reviewer' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await call('annotators.update', { id: 1, name: 'anna' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
 
     services.workspaces.require().analyses.add(1, [{ id: 'mellm', version: 'test' }], { aus: 'L12', emotion: 'happiness', label3: 'positive', description: 'lip corner pull' });
     await as('rita');
@@ -59,6 +63,8 @@ describe('review channels', () => {
     const side = okData<{ inReview: boolean; labels: { annotation: { annotator: string } }[]; model: { aus: string } }>(await call('review.event', { eventId: 1 }));
     expect(side).toMatchObject({ inReview: false, model: { aus: 'L12', emotion: 'happiness' } });
     expect(side.labels.map((l) => l.annotation.annotator)).toEqual(['ana', 'bob']);
+    const own = okData<{ id: number }>(await call('annotations.save', { eventId: 2, annotator: 'rita', aus: '4', status: 'submitted' }));
+    expect(await call('review.decide', { annotationId: own.id, decision: 'approve' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: /own labels/ } });
     const approved = okData<{ annotation: { locked: boolean; status: string; version: number } }>(
       await call('review.decide', { annotationId: ana.id, decision: 'approve', comment: 'clear AU12' }),
     );
@@ -105,6 +111,11 @@ describe('review channels', () => {
     expect(agreement.perAu.map((au) => au.au)).toEqual(['4', '7', '12', 'R12']);
     expect(agreement.csv.split('\r\n')[0]).toBe('scope,coder_a,coder_b,metric,value,n');
     expect(okData<{ facsRatio: number }>(await call('agreement.compute', { ignoreSide: true })).facsRatio).toBeCloseTo(4 / 5, 10);
+    // Another workspace file, read for the call without replacing the open one.
+    const other = join(dir, 'other.mellm');
+    createWorkspace(other).close();
+    expect(okData<{ coders: string[]; events: number }>(await call('agreement.compute', { workspace: other }))).toMatchObject({ coders: [], events: 0 });
+    expect(services.workspaces.require().path).toBe(join(dir, 'w.mellm'));
 
     const out = join(dir, 'export');
     const progress: number[] = [];
@@ -150,4 +161,3 @@ describe('review channels', () => {
   });
 });
 
-export type { Services };

@@ -15,6 +15,11 @@ export function reviewHandlers(services: Services): Pick<HandlerTable, keyof typ
   const actor = async () => (await services.settings.get()).annotator;
   const reviewer = async () => ws().annotators.requireReviewer(await actor());
 
+  /** Roles are a reviewer's to give; the first reviewer of a workspace may be named by anyone. */
+  const mayAssignRoles = async () => {
+    if (ws().annotators.list().some((profile) => profile.role === 'reviewer')) await reviewer();
+  };
+
   /** Runs `work` on another workspace file (opened for the call only) or on the open one. */
   const withWorkspace = <T>(path: string | undefined, work: (w: Workspace) => T): T => {
     const open = workspaces.current;
@@ -33,8 +38,15 @@ export function reviewHandlers(services: Services): Pick<HandlerTable, keyof typ
 
   return {
     'annotators.list': async () => ws().annotators.list(),
-    'annotators.create': async ({ name, role }) => ws().annotators.create(name, role),
-    'annotators.update': async ({ id, ...patch }) => ws().annotators.update(id, patch),
+    'annotators.create': async ({ name, role }) => {
+      if (role === 'reviewer') await mayAssignRoles();
+      return ws().annotators.create(name, role);
+    },
+    'annotators.update': async ({ id, ...patch }) => {
+      if (patch.role !== undefined) await mayAssignRoles();
+      else if (ws().annotators.byName(await actor())?.id !== id) await reviewer(); // renaming someone else
+      return ws().annotators.update(id, patch);
+    },
     'review.queue': async ({ limit, offset }) => {
       await reviewer();
       return ws().reviews.queue(limit ?? 500, offset ?? 0);
