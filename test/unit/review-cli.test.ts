@@ -60,8 +60,19 @@ describe('mellm export and agreement', () => {
       expect(labels(b)).toEqual(labels(a));
     }
 
-    // Two annotators on the imported events, straight through the store.
-    const ws = openWorkspace(a);
+    // Two annotators on the imported events, straight through the store; an event moved
+    // after import is numbered by its clip's shift (img46.jpg = frame 0), not by the stale sheet.
+    let ws = openWorkspace(a);
+    ws.events.update({ id: 1, offset: 32 });
+    const added = ws.events.create({ clipId: 1, onset: 2, apex: 3, offset: 4 });
+    ws.annotations.save({ eventId: added.id, annotator: 'ana', aus: '17' });
+    ws.close();
+    expect((await cli('export', '--workspace', a, '--format', 'megc', '--out', out, '--force')).code).toBe(0);
+    const spotting = readFileSync(join(out, 'megc-spotting.csv'), 'utf8');
+    expect(spotting).toContain('casme2,01,EP02_01f,1,46,59,78,200');
+    expect(spotting).toContain('casme2,01,EP02_01f,4,48,49,50,200');
+    expect(spotting).toContain('casme2,01,EP02_01f,2,60,66,75,200');
+    ws = openWorkspace(a);
     for (const [annotator, aus] of [['ana', 'R12'], ['bob', '12']] as const) ws.annotations.save({ eventId: 1, annotator, aus, emotion: 'happiness', label3: 'positive' });
     ws.close();
     const json = await cli('agreement', '--workspace', a, '--json');

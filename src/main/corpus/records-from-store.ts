@@ -59,6 +59,10 @@ const QUERY = `
          e.dataset_aus, e.dataset_emotion, a.id, a.annotator_id, a.aus, a.emotion, a.label3, a.description, a.status, a.provenance
   FROM events e LEFT JOIN annotations a ON a.event_id = e.id
   ORDER BY e.clip_id, e.onset, e.id, a.annotator_id`;
+// Per clip, the most common dataset − project frame shift (CASME II: img46.jpg is frame 0 → 46).
+const CLIP_SHIFTS = `
+  SELECT clip_id AS clipId, dataset_onset - onset AS shift, count(*) AS n FROM events
+  WHERE dataset_onset IS NOT NULL GROUP BY clip_id, shift ORDER BY n DESC`;
 const LATEST_REVIEWS = `
   SELECT r.annotation_id AS annotationId, r.reviewer_id AS reviewerId, r.comment
   FROM reviews r JOIN (SELECT max(id) AS id FROM reviews GROUP BY annotation_id) latest ON latest.id = r.id`;
@@ -87,13 +91,15 @@ export function recordsFromStore(ws: Workspace, options: StoreRecordOptions = {}
   const reviews = new Map(
     (ws.db.prepare(LATEST_REVIEWS).all() as { annotationId: number; reviewerId: number; comment: string }[]).map((r) => [r.annotationId, r]),
   );
+  const shifts = new Map<number, number>();
+  for (const { clipId, shift } of ws.db.prepare(CLIP_SHIFTS).all() as { clipId: number; shift: number }[]) if (!shifts.has(clipId)) shifts.set(clipId, shift);
   const records: ExportRecord[] = [];
   let base: EventBase | null = null;
   for (const row of ws.db.prepare(QUERY).raw().all() as Row[]) {
     const [eventId, clipId, , , , , , , datasetAus, datasetEmotion, annotationId, annotatorId, aus, emotion, label3, description, status, provenance] = row;
     if (base?.eventId !== String(eventId)) {
       const analysis = options.analyses ? modelLabels(ws.analyses.listForEvent(eventId)[0]?.result) : null;
-      base = eventBase(row, clips.get(clipId) as ClipRow, analysis);
+      base = eventBase(row, clips.get(clipId) as ClipRow, shifts.get(clipId) ?? 0, analysis);
       if (withDataset && (datasetAus !== null || datasetEmotion !== null)) {
         records.push(record(base, { aus: datasetAus ?? '', emotion: datasetEmotion, label3: label3OfEmotion(datasetEmotion), description: null, annotator: DATASET_CODER, provenance: null, review: null }));
       }
@@ -138,10 +144,11 @@ function record(b: EventBase, l: Labels): ExportRecord {
   };
 }
 
-function eventBase(row: Row, clip: ClipRow, analysis: { prompt: string | null; roiFeatures: RoiFeature[] | null } | null): EventBase {
+function eventBase(row: Row, clip: ClipRow, shift: number, analysis: { prompt: string | null; roiFeatures: RoiFeature[] | null } | null): EventBase {
   const [eventId, , onset, apexOrNull, offset, datasetOnset, datasetApex, datasetOffset] = row;
   const apex = apexOrNull ?? onset; // a missing apex (imported as "/") exports at the onset
-  // The sheet's numbers only while the event still spans what the sheet said (not moved since).
+  // The sheet's numbers while the event still spans what the sheet said; an event moved
+  // since (or added later) is numbered by the clip's shift.
   const sheetFrames =
     datasetOnset !== null && datasetOffset !== null && datasetOffset - datasetOnset === offset - onset
       ? { onset: datasetOnset, apex: datasetApex ?? datasetOnset + (apex - onset), offset: datasetOffset }
@@ -153,7 +160,7 @@ function eventBase(row: Row, clip: ClipRow, analysis: { prompt: string | null; r
     clipPath: clip.path,
     fps: clip.fps,
     frameCount: clip.frames,
-    frameNumberOffset: 0,
+    frameNumberOffset: shift,
     eventId: String(eventId),
     onset,
     apex,
