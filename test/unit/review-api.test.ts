@@ -138,6 +138,7 @@ describe('review channels', () => {
 
     const before = statSync(join(out, 'casme2-sheet.csv')).mtimeMs;
     expect(await call('export.run', { formats: ['casme2-csv'], folder: out })).toMatchObject({ ok: false, error: { code: 'EXPORT_TARGET_EXISTS' } });
+    expect(await call('export.run', { formats: ['casme2-csv'], folder: 'relative/out' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
     // A refused report target fails the whole run before the first pass writes anything.
     expect(await call('export.run', { formats: ['megc', 'report'], folder: join(dir, 'other'), force: false })).toMatchObject({ ok: true });
     expect(await call('export.run', { formats: ['jsonl', 'report'], folder: join(dir, 'other') })).toMatchObject({ ok: false, error: { code: 'EXPORT_TARGET_EXISTS' } });

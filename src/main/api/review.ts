@@ -1,3 +1,4 @@
+import { isAbsolute } from 'node:path';
 import type { reviewChannels } from '@shared/api';
 import { AppError } from '@shared/errors';
 import { agreementSummary } from '../corpus/agreement-summary';
@@ -92,6 +93,8 @@ export function reviewHandlers(services: Services): Pick<HandlerTable, keyof typ
     'agreement.compute': async ({ workspace, ignoreSide, includeDataset }) =>
       withWorkspace(workspace, (w) => agreementSummary(codedEventsFromStore(w, { datasetLabels: includeDataset }), { ignoreSide })),
     'export.run': async ({ formats, folder, onlyApproved, anonymise, includeImages, force }) => {
+      // A relative folder would land wherever the main process happens to run.
+      if (!isAbsolute(folder)) throw new AppError('INVALID_INPUT', `Choose an absolute export folder (got “${folder}”)`);
       const w = ws();
       const handle = services.jobs.add('export', `Export ${formats.join(', ')}`, (job) =>
         exportWorkspace(w, { targets: formats, folder, onlyApproved, anonymise, includeImages, force, signal: job.signal, onProgress: (done, total) => job.progress(done, total) }),
