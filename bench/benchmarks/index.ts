@@ -5,6 +5,7 @@ import { exportBenchmark } from './export';
 import { faceBenchmark } from './face';
 import { llmBenchmark } from './llm';
 import { storeBenchmark } from './store';
+import { reviewStoreBenchmark } from './review-store';
 import { understandingBenchmark } from './understanding';
 import { mediaBenchmark } from './media';
 import { flowBenchmark } from './flow';
@@ -20,4 +21,5 @@ export const BENCHMARKS: readonly Benchmark[] = [
   exportBenchmark,
   mediaBenchmark,
   flowBenchmark,
+  reviewStoreBenchmark,
 ];

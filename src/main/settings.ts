@@ -11,6 +11,7 @@ export const DEFAULT_SETTINGS: Settings = {
   llmFolders: [],
   activeLlm: null,
   llmThinking: false,
+  shortcuts: {},
 };
 
 /** User settings as one JSON file in the user-data folder; unreadable files fall back to defaults. */

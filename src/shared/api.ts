@@ -13,6 +13,7 @@ import { faceChannels } from './api/face';
 import { llmChannels, llmEvents } from './api/llm';
 import { mediaChannels } from './api/media';
 import { flowChannels } from './api/flow';
+import { reviewChannels } from './api/review';
 
 export const channels = {
   ...workspaceChannels,
@@ -22,6 +23,7 @@ export const channels = {
   ...llmChannels,
   ...mediaChannels,
   ...flowChannels,
+  ...reviewChannels,
 } as const;
 
 export const events = {
@@ -53,4 +55,5 @@ export * from './api/llm';
 export * from './api/media';
 export * from './media';
 export * from './api/flow';
+export * from './api/review';
 export type { Result, ApiError } from './errors';

@@ -134,6 +134,8 @@ export const AnnotationInputSchema = z
     provenance: z.enum(PROVENANCES).default('manual'),
     /** Optimistic concurrency: the version the editor started from (null for a new one). */
     baseVersion: z.number().int().positive().nullable().default(null),
+    /** Edit a signed-off (locked) annotation: a new, unlocked version; the approved one stays in the audit trail. */
+    amend: z.boolean().default(false),
   })
   .strict();
 export type AnnotationInput = z.input<typeof AnnotationInputSchema>;

@@ -51,6 +51,7 @@ describe('workspace channels', () => {
     expect(await call('events.update', { id: 1, apex: 50 })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
     expect(await call('events.create', { clipId: 1, onset: 10, apex: 5, offset: 20 })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
 
+    await services.settings.update({ annotator: 'ana' });
     const saved = await call('annotations.save', { eventId: 1, annotator: 'ana', aus: 'AU1+AU2', emotion: 'surprise', label3: 'surprise' });
     expect(saved).toMatchObject({ ok: true, data: { version: 1, aus: '1+2' } });
     const garbage = await call('annotations.save', { eventId: 1, annotator: 'ana', aus: 'X12', baseVersion: 1 });

@@ -5,6 +5,7 @@ import { flowHandlers } from './flow';
 import type { Services } from './context';
 import { llmHandlers } from './llm';
 import { mediaHandlers } from './media';
+import { reviewHandlers } from './review';
 import type { HandlerTable } from './dispatch';
 import { workspaceHandlers } from './workspace';
 
@@ -18,6 +19,7 @@ export function createHandlerTable(services: Services): HandlerTable {
     ...llmHandlers(services),
     ...mediaHandlers(services),
     ...flowHandlers(services),
+    ...reviewHandlers(services),
   };
 }
 

@@ -1,6 +1,8 @@
 import type { workspaceChannels } from '@shared/api';
+import { AppError } from '@shared/errors';
 import type { Services } from './context';
 import type { HandlerTable } from './dispatch';
+import { visibleAnnotations } from './visibility';
 
 export function workspaceHandlers(services: Services): Pick<HandlerTable, keyof typeof workspaceChannels> {
   const { workspaces } = services;
@@ -19,11 +21,16 @@ export function workspaceHandlers(services: Services): Pick<HandlerTable, keyof 
     'events.update': async (patch) => ws().events.update(patch),
     'annotations.get': async ({ eventId, annotator }) => {
       ws().events.require(eventId);
-      if (annotator === undefined) return ws().annotations.listForEvent(eventId);
-      const one = ws().annotations.get(eventId, annotator);
-      return one ? [one] : [];
+      return visibleAnnotations(ws(), eventId, (await services.settings.get()).annotator, annotator);
     },
-    'annotations.save': async (annotation) => ws().annotations.save(annotation),
+    'annotations.save': async (annotation) => {
+      // Labels are saved under the acting profile only: nobody writes (or peeks) as someone else.
+      const actor = (await services.settings.get()).annotator;
+      if (annotation.annotator.trim() !== actor) {
+        throw new AppError('FORBIDDEN', actor ? `You are working as ${actor}: labels are saved under your own name` : 'Set your annotator name in Settings first');
+      }
+      return ws().annotations.save(annotation);
+    },
     'import.preview': async (request) => workspaces.previewImport(request),
     'import.commit': async (request) => workspaces.commitImport(request),
   };

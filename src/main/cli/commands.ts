@@ -8,6 +8,8 @@ import { workspaceCommand } from './workspace';
 import { llmCommand } from './llm';
 import { framesCommand, probeCommand } from './media';
 import { flowCommand } from './flow';
+import { agreementCommand } from './agreement';
+import { exportCommand } from './export';
 
 /** Every `mellm` subcommand; later stages add theirs here. */
 export const COMMANDS: readonly CliCommand[] = [
@@ -21,4 +23,6 @@ export const COMMANDS: readonly CliCommand[] = [
   probeCommand,
   framesCommand,
   flowCommand,
+  agreementCommand,
+  exportCommand,
 ];

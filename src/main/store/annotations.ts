@@ -86,7 +86,9 @@ export class AnnotationsRepo {
       }
       const annotator = this.ensureAnnotator(a.annotator);
       const current = this.get(a.eventId, a.annotator);
-      if (current?.locked) throw new AppError('FORBIDDEN', `The annotation of event ${a.eventId} by ${a.annotator} is approved and locked`);
+      if (current?.locked && !a.amend) {
+        throw new AppError('FORBIDDEN', `The annotation of event ${a.eventId} by ${a.annotator} is approved and locked; amend it to start a new version`);
+      }
       if ((current?.version ?? null) !== a.baseVersion) {
         throw new AppError(
           'INVALID_INPUT',
@@ -101,7 +103,7 @@ export class AnnotationsRepo {
         this.db
           .prepare(
             `UPDATE annotations SET aus = ?, emotion = ?, label3 = ?, description = ?, status = ?, provenance = ?,
-               version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?`,
+               locked = 0, version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?`,
           )
           .run(...fields, current.id);
         id = current.id;

@@ -5,9 +5,11 @@ import { AppError } from '@shared/errors';
 import type { WorkspaceInfo } from '@shared/workspace';
 import { AnalysesRepo } from './analyses';
 import { AnnotationsRepo } from './annotations';
+import { AnnotatorsRepo } from './annotators';
 import { ClipsRepo } from './clips';
 import { EventsRepo } from './events';
 import { APPLICATION_ID, MIGRATIONS, type Migration } from './migrations';
+import { ReviewsRepo } from './reviews';
 
 const SQLITE_HEADER = 'SQLite format 3\0';
 
@@ -17,6 +19,8 @@ export class Workspace {
   readonly events: EventsRepo;
   readonly annotations: AnnotationsRepo;
   readonly analyses: AnalysesRepo;
+  readonly annotators: AnnotatorsRepo;
+  readonly reviews: ReviewsRepo;
 
   constructor(
     readonly path: string,
@@ -26,6 +30,8 @@ export class Workspace {
     this.events = new EventsRepo(db);
     this.annotations = new AnnotationsRepo(db);
     this.analyses = new AnalysesRepo(db);
+    this.annotators = new AnnotatorsRepo(db);
+    this.reviews = new ReviewsRepo(db);
   }
 
   /** Runs `work` in one write transaction: all of it lands or none of it. */

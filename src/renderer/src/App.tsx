@@ -1,31 +1,48 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { VIEWS } from './views';
+import { HelpOverlay } from './components/HelpOverlay';
+import { useHotkeys } from './hotkeys/useHotkeys';
+import { SessionProvider, useSession } from './state/session';
+import { DEFAULT_VIEW, VIEWS } from './views';
 
-export function App() {
+function Shell() {
   const { t } = useTranslation();
-  const [current, setCurrent] = useState(VIEWS[0]?.id ?? 'home');
-  const View = (VIEWS.find((view) => view.id === current) ?? VIEWS[0])?.component;
+  const { view, setView } = useSession();
+  const [help, setHelp] = useState(false);
+  const View = (VIEWS.find((entry) => entry.id === view) ?? VIEWS[0])?.component;
+  useHotkeys({ help: () => setHelp((open) => !open) });
 
   return (
     <div className="shell">
       <header className="topbar">
         <span className="brand">{t('app.title')}</span>
         <nav aria-label={t('app.title')}>
-          {VIEWS.map((view) => (
+          {VIEWS.map((entry) => (
             <button
-              key={view.id}
+              key={entry.id}
               type="button"
-              data-view={view.id}
-              aria-current={view.id === current ? 'page' : undefined}
-              onClick={() => setCurrent(view.id)}
+              data-view={entry.id}
+              aria-current={entry.id === view ? 'page' : undefined}
+              onClick={() => setView(entry.id)}
             >
-              {t(view.label)}
+              {t(entry.label)}
             </button>
           ))}
         </nav>
+        <button type="button" className="help-button" aria-label={t('hotkeys.title')} onClick={() => setHelp(true)}>
+          {t('hotkeys.button')}
+        </button>
       </header>
-      <main className="content">{View && <View />}</main>
+      <main className={`content content-${view}`}>{View && <View />}</main>
+      {help && <HelpOverlay onClose={() => setHelp(false)} />}
     </div>
+  );
+}
+
+export function App() {
+  return (
+    <SessionProvider initialView={DEFAULT_VIEW}>
+      <Shell />
+    </SessionProvider>
   );
 }

@@ -27,6 +27,8 @@ export const SettingsSchema = z.object({
   llmFolders: z.array(z.string().min(1).max(4096)).max(64),
   activeLlm: z.string().min(1).max(4096).nullable(),
   llmThinking: z.boolean(),
+  /** Keyboard shortcut overrides: action id → chord (e.g. `Shift+I`); absent = the default. */
+  shortcuts: z.record(z.string().max(40), z.string().max(40)).default({}),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

@@ -1,5 +1,6 @@
 import { AppError } from '@shared/errors';
-import type { AuCode, AuSet, AuSide } from './types';
+import { parseFacsOrThrow } from '@shared/facs';
+import type { AuCode, AuSet } from './types';
 
 /** Turns a FACS string into the AUs it scores; injected so the real FACS grammar can be used. */
 export type FacsParser = (facs: string) => AuSet;
@@ -57,24 +58,17 @@ export function auF1(reference: AuSet, other: AuSet, ignoreSide = false): number
 }
 
 /**
- * Minimal FACS tokeniser ("R12A+L4+25", "AU1+AU2", "12, 14"), used only when no parser
- * is injected. TODO(facs): replace with `parseFacs` from `src/shared/facs.ts` once it
- * lands on main; intensity letters and unknown tokens are dropped here, not validated.
+ * The shared FACS grammar as an AU-set parser. Intensity letters and markers are not
+ * compared; `U` (unilateral, side unknown) compares as unsided; of alternatives
+ * (`R12 or R15`) the first is the coder's reading. Unparseable codes throw.
  */
-export const minimalFacsTokeniser: FacsParser = (facs) => {
-  const codes: AuCode[] = [];
-  for (const raw of facs.split(/[+,;\s]+/)) {
-    const match = /^(?:AU)?([LRB])?(?:AU)?(\d{1,2})[A-E]?$/i.exec(raw.trim());
-    if (!match) continue;
-    const letter = match[1]?.toUpperCase();
-    const side: AuSide = letter === 'L' || letter === 'R' ? letter : null;
-    codes.push({ au: Number(match[2]), side });
-  }
-  return codes;
+export const facsAuSet: FacsParser = (facs) => {
+  const first = parseFacsOrThrow(facs)[0] ?? [];
+  return first.map((code): AuCode => ({ au: code.au, side: code.side === 'L' || code.side === 'R' ? code.side : null }));
 };
 
 /** FACS string → AU set through the injected parser (the shared FACS grammar when present). */
-export function auSetFromFacs(facs: string, parse: FacsParser = minimalFacsTokeniser): AuSet {
+export function auSetFromFacs(facs: string, parse: FacsParser = facsAuSet): AuSet {
   try {
     return parse(facs);
   } catch (error) {

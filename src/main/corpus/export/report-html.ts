@@ -1,5 +1,5 @@
 import { AU_NAMES } from '@shared/au-names';
-import { minimalFacsTokeniser, type FacsParser } from '../agreement/au-sets';
+import { facsAuSet, type FacsParser } from '../agreement/au-sets';
 import { escapeMarkup as esc } from '../markup';
 import { frameToMs } from './eaf';
 import { groupBy } from '../group';
@@ -55,7 +55,7 @@ function strongestRois(features: readonly RoiFeature[]): string {
 
 function eventHtml(record: ExportRecord, options: SessionReportOptions): string {
   const row = (label: string, html: string) => `<tr><th>${label}</th><td>${html}</td></tr>`;
-  const parse = options.parseFacs ?? minimalFacsTokeniser;
+  const parse = options.parseFacs ?? facsAuSet;
   const decision = record.review ? `<span class="decision-${record.review}">${esc(record.review)}</span>` : 'not reviewed';
   const figures: string[] = [];
   if (options.includeImages && record.apexImage) figures.push(`<figure><img alt="apex frame" src="${esc(dataUri(record.apexImage))}"><figcaption>Apex frame ${record.apex}</figcaption></figure>`);

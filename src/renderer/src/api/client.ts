@@ -42,6 +42,8 @@ function bridgeTransport(): Transport {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(payload ?? {}),
+        // Saves started by beforeunload must outlive the page.
+        keepalive: true,
         credentials: 'same-origin',
       });
       return (await response.json()) as Result<unknown>;
@@ -63,6 +65,23 @@ export const api = {
     const result = await transport.invoke(name, input);
     if (!result.ok) throw new ApiCallError(result.error);
     return result.data as ChannelOutput<C>;
+  },
+
+  /**
+   * A call by name for channels the renderer's adapters expect but this build may not
+   * register yet (see api/backend.ts); main still validates input and output.
+   */
+  async callByName(name: string, input: unknown): Promise<unknown> {
+    const result = await transport.invoke(name, input);
+    if (!result.ok) throw new ApiCallError(result.error);
+    return result.data;
+  },
+
+  /** Subscribes by name to events that may not be in this build's table yet. */
+  onByName(name: string, listener: (payload: unknown) => void): () => void {
+    return transport.subscribe((event, payload) => {
+      if (event === name) listener(payload);
+    });
   },
 
   on<E extends EventName>(name: E, listener: (payload: EventPayload<E>) => void): () => void {

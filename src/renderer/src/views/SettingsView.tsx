@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { LANGUAGES, THEMES, type Language, type Theme } from '@shared/api';
+import { ShortcutSettings } from '../components/ShortcutSettings';
 import { useSettings } from '../state/settings';
 import { LanguageModelSection } from './LanguageModelSection';
 
@@ -67,6 +68,7 @@ export function SettingsView() {
         </label>
       </form>
       <LanguageModelSection />
+      <ShortcutSettings />
     </section>
   );
 }

@@ -1,0 +1,106 @@
+import { isAbsolute } from 'node:path';
+import type { reviewChannels } from '@shared/api';
+import { AppError } from '@shared/errors';
+import { agreementSummary } from '../corpus/agreement-summary';
+import { exportWorkspace } from '../corpus/export-workspace';
+import { modelLabels } from '../corpus/model-labels';
+import { codedEventsFromStore } from '../corpus/records-from-store';
+import { openWorkspace, type Workspace } from '../store/workspace';
+import type { Services } from './context';
+import type { HandlerTable } from './dispatch';
+
+/** Annotator profiles, review decisions with sign-off, agreement and export. */
+export function reviewHandlers(services: Services): Pick<HandlerTable, keyof typeof reviewChannels> {
+  const { workspaces } = services;
+  const ws = () => workspaces.require();
+  const actor = async () => (await services.settings.get()).annotator;
+  const reviewer = async () => ws().annotators.requireReviewer(await actor());
+
+  /** Roles are a reviewer's to give; the first reviewer of a workspace may be named by anyone. */
+  const mayAssignRoles = async () => {
+    if (ws().annotators.list().some((profile) => profile.role === 'reviewer')) await reviewer();
+  };
+
+  /** Runs `work` on another workspace file (opened for the call only) or on the open one. */
+  const withWorkspace = <T>(path: string | undefined, work: (w: Workspace) => T): T => {
+    const open = workspaces.current;
+    if (path === undefined) return work(ws());
+    const other = openWorkspace(path);
+    if (open?.isOpen && open.path === other.path) {
+      other.close();
+      return work(open);
+    }
+    try {
+      return work(other);
+    } finally {
+      other.close();
+    }
+  };
+
+  return {
+    'annotators.list': async () => ws().annotators.list(),
+    'annotators.create': async ({ name, role }) => {
+      if (role === 'reviewer') await mayAssignRoles();
+      return ws().annotators.create(name, role);
+    },
+    'annotators.update': async ({ id, ...patch }) => {
+      if (patch.role !== undefined) await mayAssignRoles();
+      else if (ws().annotators.byName(await actor())?.id !== id) await reviewer(); // renaming someone else
+      return ws().annotators.update(id, patch);
+    },
+    'review.queue': async ({ limit, offset }) => {
+      await reviewer();
+      return ws().reviews.queue(limit ?? 500, offset ?? 0);
+    },
+    'review.event': async ({ eventId }) => {
+      await reviewer();
+      const w = ws();
+      const event = w.events.require(eventId);
+      const decisions = w.reviews.latestForEvent(eventId);
+      const analysis = w.analyses.listForEvent(eventId)[0];
+      const labels = analysis ? modelLabels(analysis.result) : null;
+      return {
+        event,
+        clip: w.clips.require(event.clipId),
+        inReview: decisions.size > 0,
+        labels: w.annotations.listForEvent(eventId).map((annotation) => ({ annotation, review: decisions.get(annotation.id) ?? null })),
+        model:
+          analysis && labels
+            ? { analysisId: analysis.id, createdAt: analysis.createdAt, aus: labels.aus, emotion: labels.emotion, label3: labels.label3, description: labels.description }
+            : null,
+      };
+    },
+    'review.decide': async ({ annotationId, decision, comment }) => {
+      const who = await reviewer();
+      const w = ws();
+      const current = w.annotations.byId(annotationId);
+      if (!current) throw new AppError('NOT_FOUND', `No annotation ${annotationId} in this workspace`);
+      if (current.status === 'draft') throw new AppError('INVALID_INPUT', `${current.annotator} has not submitted this label yet`);
+      if (current.annotator === who.name) throw new AppError('FORBIDDEN', 'Reviewers do not sign off their own labels');
+      const review = w.annotations.review(annotationId, who.name, decision, comment);
+      return { review, annotation: w.annotations.byId(annotationId) ?? current };
+    },
+    'review.history': async ({ annotationId }) => {
+      const w = ws();
+      const annotation = w.annotations.byId(annotationId);
+      if (!annotation) throw new AppError('NOT_FOUND', `No annotation ${annotationId} in this workspace`);
+      const me = await actor();
+      if (annotation.annotator !== me && w.annotators.byName(me)?.role !== 'reviewer' && !w.reviews.inReview(annotation.eventId)) {
+        throw new AppError('FORBIDDEN', 'Labelling is blind: this label is hidden until the event is in review');
+      }
+      return w.annotations.history(annotationId);
+    },
+    'agreement.compute': async ({ workspace, ignoreSide, includeDataset }) =>
+      withWorkspace(workspace, (w) => agreementSummary(codedEventsFromStore(w, { datasetLabels: includeDataset }), { ignoreSide })),
+    'export.run': async ({ formats, folder, onlyApproved, anonymise, includeImages, force }) => {
+      // A relative folder would land wherever the main process happens to run.
+      if (!isAbsolute(folder)) throw new AppError('INVALID_INPUT', `Choose an absolute export folder (got “${folder}”)`);
+      const w = ws();
+      const handle = services.jobs.add('export', `Export ${formats.join(', ')}`, (job) =>
+        exportWorkspace(w, { targets: formats, folder, onlyApproved, anonymise, includeImages, force, signal: job.signal, onProgress: (done, total) => job.progress(done, total) }),
+      );
+      const result = await handle.result;
+      return { jobId: handle.jobId, records: result.records, files: result.files.map((file) => ({ format: file.format, path: file.path })) };
+    },
+  };
+}

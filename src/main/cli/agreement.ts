@@ -1,0 +1,63 @@
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { AgreementSummary } from '@shared/api';
+import { AppError } from '@shared/errors';
+import { agreementSummary } from '../corpus/agreement-summary';
+import { codedEventsFromStore } from '../corpus/records-from-store';
+import { openWorkspace } from '../store/workspace';
+import { writeFileAtomic } from '../util/atomic-write';
+import type { CliCommand } from './command';
+
+const USAGE = 'mellm agreement --workspace w.mellm [--json | --csv out.csv [--force]] [--ignore-side] [--include-dataset]';
+
+const fmt = (value: number | null) => (value === null ? '—' : value.toFixed(3));
+
+export function formatAgreement(s: AgreementSummary): string {
+  const lines = [
+    `coders ${s.coders.join(', ') || '—'}; events ${s.events}; shared event pairs ${s.sharedEvents}`,
+    `FACS agreement ratio ${fmt(s.facsRatio)}   AU F1 ${fmt(s.auF1)}   interval IoU ${fmt(s.meanIoU)}   spotting F1 ${fmt(s.spottingF1)}`,
+    `emotion α ${fmt(s.emotionAlpha.alpha)} (${s.emotionAlpha.units} events)   3-class α ${fmt(s.label3Alpha.alpha)} (${s.label3Alpha.units} events)`,
+    ...s.pairs.map((p) => `  ${p.coderA} × ${p.coderB}: emotion κ ${fmt(p.emotionKappa)}, 3-class κ ${fmt(p.label3Kappa)}, FACS ratio ${fmt(p.facsRatio)} over ${p.sharedEvents} events`),
+    ...s.perAu.map((au) => `  AU ${au.au}: α ${fmt(au.alpha)}, ratio ${fmt(au.ratio)}, scored ${au.scored}×`),
+  ];
+  return lines.join('\n');
+}
+
+export const agreementCommand: CliCommand = {
+  name: 'agreement',
+  summary: "inter-coder agreement of a workspace's annotations (κ, α, FACS ratio, per AU)",
+  usage: USAGE,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        workspace: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        csv: { type: 'string' },
+        force: { type: 'boolean', default: false },
+        'ignore-side': { type: 'boolean', default: false },
+        'include-dataset': { type: 'boolean', default: false },
+      },
+    });
+    if (!values.workspace || positionals.length) throw new AppError('INVALID_INPUT', `expected --workspace\nUsage: ${USAGE}`);
+    if (values.csv && existsSync(values.csv) && !values.force) {
+      throw new AppError('EXPORT_TARGET_EXISTS', `${values.csv} already exists; pass --force to replace it`);
+    }
+    const ws = openWorkspace(values.workspace);
+    let summary: AgreementSummary;
+    try {
+      summary = agreementSummary(codedEventsFromStore(ws, { datasetLabels: values['include-dataset'] }), { ignoreSide: values['ignore-side'] });
+    } finally {
+      ws.close();
+    }
+    if (values.csv) {
+      await writeFileAtomic(values.csv, summary.csv);
+      io.out(values.json ? JSON.stringify({ csv: values.csv }) : `wrote ${values.csv}`);
+    } else {
+      const { csv: _csv, ...rest } = summary;
+      io.out(values.json ? JSON.stringify(rest, null, 2) : formatAgreement(summary));
+    }
+    return 0;
+  },
+};

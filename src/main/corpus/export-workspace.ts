@@ -1,0 +1,68 @@
+import type { ExportTarget } from '@shared/api';
+import { AppError } from '@shared/errors';
+import type { Workspace } from '../store/workspace';
+import { EXPORT_FILE_NAMES, exportCorpus, resolveOutputPath, type ExportFormat, type ExportResult } from './export';
+import { recordsFromStore } from './records-from-store';
+
+/** The export targets users pick (CLI --format, Export view) → the writer formats. */
+export const TARGET_FORMATS: Readonly<Record<ExportTarget, readonly ExportFormat[]>> = {
+  'casme2-csv': ['casme-csv'],
+  'casme2-xlsx': ['casme-xlsx'],
+  megc: ['megc-recognition', 'megc-spotting'],
+  eaf: ['eaf'],
+  jsonl: ['jsonl'],
+  'frames-csv': ['motion-csv'],
+  report: ['report-html'],
+};
+
+export interface WorkspaceExportRequest {
+  readonly targets: readonly ExportTarget[];
+  readonly folder: string;
+  readonly onlyApproved?: boolean;
+  readonly anonymise?: boolean;
+  readonly includeImages?: boolean;
+  readonly force?: boolean;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * Exports the workspace's labels in the chosen targets. The session report also lists
+ * unlabelled ME candidates (every spotted event with its decision or none); the other
+ * formats carry labels only. Every target is checked before anything is written.
+ */
+export async function exportWorkspace(ws: Workspace, request: WorkspaceExportRequest): Promise<ExportResult> {
+  const formats = [...new Set(request.targets.flatMap((target) => TARGET_FORMATS[target] ?? []))];
+  if (!formats.length) throw new AppError('INVALID_INPUT', 'Choose at least one export format.');
+  const labelFormats = formats.filter((format) => format !== 'report-html');
+  const withReport = labelFormats.length < formats.length;
+  const options = {
+    folder: request.folder,
+    onlyApproved: request.onlyApproved ?? false,
+    anonymise: request.anonymise ?? false,
+    includeImages: request.includeImages ?? false,
+    force: request.force ?? false,
+    ...(request.signal ? { signal: request.signal } : {}),
+  };
+  // The report is a second writer pass: refuse its target up front, before the first pass writes.
+  if (withReport && labelFormats.length) await resolveOutputPath(request.folder, EXPORT_FILE_NAMES['report-html'], options.force);
+  const steps = (labelFormats.length ? 1 : 0) + (withReport ? 1 : 0);
+  let step = 0;
+  const progress = (done: number, total: number) => request.onProgress?.(step * 100 + Math.round((100 * done) / Math.max(1, total)), steps * 100);
+  const files: ExportResult['files'][number][] = [];
+  let records = 0;
+  if (labelFormats.length) {
+    const labels = recordsFromStore(ws, { analyses: labelFormats.includes('jsonl') });
+    const result = await exportCorpus({ ...options, formats: labelFormats, records: labels, onProgress: progress });
+    files.push(...result.files);
+    records = result.records;
+    step += 1;
+  }
+  if (withReport) {
+    const candidates = recordsFromStore(ws, { candidates: true, analyses: true });
+    const result = await exportCorpus({ ...options, formats: ['report-html'], records: candidates, reportTitle: 'Micro-expression session report', onProgress: progress });
+    files.push(...result.files);
+    records = Math.max(records, result.records);
+  }
+  return { files, records };
+}

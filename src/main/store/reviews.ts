@@ -1,0 +1,59 @@
+import type Database from 'better-sqlite3';
+import type { Review } from '@shared/workspace';
+import { statementCache } from './statements';
+
+/** One event waiting for (or past) review, with counts by annotation status. */
+export interface ReviewQueueRow {
+  eventId: number;
+  clipId: number;
+  clipPath: string;
+  subject: string | null;
+  onset: number;
+  apex: number | null;
+  offset: number;
+  annotations: number;
+  submitted: number;
+  approved: number;
+}
+
+/** Reads over reviews: the queue, the latest decision per annotation, whether an event is in review. */
+export class ReviewsRepo {
+  private readonly sql: (sql: string) => Database.Statement;
+
+  constructor(db: Database.Database) {
+    this.sql = statementCache(db);
+  }
+
+  /** Events with at least one submitted (or decided) annotation; undecided work first. */
+  queue(limit: number, offset: number): ReviewQueueRow[] {
+    return this.sql(
+      `SELECT e.id AS eventId, e.clip_id AS clipId, c.path AS clipPath, c.subject, e.onset, e.apex, e.offset,
+              count(*) AS annotations,
+              sum(a.status = 'submitted') AS submitted,
+              sum(a.status = 'approved') AS approved
+       FROM events e JOIN clips c ON c.id = e.clip_id JOIN annotations a ON a.event_id = e.id
+       GROUP BY e.id HAVING sum(a.status <> 'draft') > 0
+       ORDER BY (sum(a.status = 'submitted') = 0), e.clip_id, e.onset, e.id
+       LIMIT ? OFFSET ?`,
+    ).all(limit, offset) as ReviewQueueRow[];
+  }
+
+  /** The newest decision on each of an event's annotations, keyed by annotation id. */
+  latestForEvent(eventId: number): Map<number, Review> {
+    const rows = this.sql(
+      `SELECT r.id, r.annotation_id AS annotationId, r.annotation_version AS annotationVersion, n.name AS reviewer,
+              r.decision, r.comment, r.created_at AS createdAt
+       FROM reviews r JOIN annotators n ON n.id = r.reviewer_id JOIN annotations a ON a.id = r.annotation_id
+       WHERE a.event_id = ? ORDER BY r.id`,
+    ).all(eventId) as Review[];
+    return new Map(rows.map((review) => [review.annotationId, review]));
+  }
+
+  /**
+   * An event is in review once a reviewer has decided on any of its annotations: from
+   * then on annotators may see each other's labels (before, labelling is blind).
+   */
+  inReview(eventId: number): boolean {
+    return this.sql('SELECT 1 FROM reviews r JOIN annotations a ON a.id = r.annotation_id WHERE a.event_id = ? LIMIT 1').get(eventId) !== undefined;
+  }
+}

@@ -1,0 +1,34 @@
+/** Shapes of analysis results as the UI reads them (see api/analysis.ts for the channels). */
+import type { Suggestion } from '../state/annotation';
+
+export interface RoiBox {
+  readonly name: string;
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** Dense flow onset→apex in frame pixels, row-major, u and v of length width × height. */
+export interface FlowField {
+  readonly width: number;
+  readonly height: number;
+  readonly u: readonly number[];
+  readonly v: readonly number[];
+}
+
+export interface AnalysisView {
+  readonly eventId: number;
+  /** Spotting motion per frame of the clip (any scale), for the timeline curve. */
+  readonly motionCurve: readonly number[] | null;
+  readonly landmarks: ReadonlyArray<readonly [number, number]> | null;
+  readonly rois: readonly RoiBox[] | null;
+  readonly flow: FlowField | null;
+  readonly suggestion: Suggestion | null;
+}
+
+export interface LlmToken {
+  readonly jobId: string;
+  readonly eventId: number;
+  readonly token: string;
+}

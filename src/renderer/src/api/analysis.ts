@@ -1,0 +1,24 @@
+/**
+ * The analysis stage as the UI needs it. No analysis channel exists in this build yet;
+ * these are the assumed shapes for the lead to wire (all frames 0-based):
+ *   analysis.run {eventId} → {jobId}        (progress on job.progress, kind 'analysis')
+ *   analysis.runAll {clipIds} → {jobId}     (batch; job.progress done/total per clip)
+ *   analysis.cancel {jobId} → {}
+ *   analysis.get {eventId} → AnalysisView | null
+ *   event llm.token {jobId, eventId, token} while the LLM writes the description.
+ */
+import { api } from './client';
+import { callChannel, hasChannel } from './backend';
+import type { AnalysisView, LlmToken } from './analysis-types';
+
+export type { AnalysisView, FlowField, LlmToken, RoiBox } from './analysis-types';
+
+export const analysisApi = {
+  available: () => hasChannel('analysis.run'),
+  batchAvailable: () => hasChannel('analysis.runAll'),
+  run: (eventId: number) => callChannel<{ jobId: string }>('analysis.run', { eventId }),
+  runAll: (clipIds: readonly number[]) => callChannel<{ jobId: string }>('analysis.runAll', { clipIds }),
+  cancel: (jobId: string) => callChannel<unknown>('analysis.cancel', { jobId }),
+  get: (eventId: number) => (hasChannel('analysis.get') ? callChannel<AnalysisView | null>('analysis.get', { eventId }) : Promise.resolve(null)),
+  onToken: (listener: (token: LlmToken) => void) => api.onByName('llm.token', (payload) => listener(payload as LlmToken)),
+};

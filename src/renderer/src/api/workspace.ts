@@ -1,0 +1,39 @@
+/**
+ * Workspace, clip, event, annotation and import calls: the store's typed channels
+ * (src/shared/api/workspace.ts). Adding a clip probes it through the media channel
+ * first, because the store records frames, fps and size with the clip.
+ */
+import type { ImportReport, ImportRequest } from '@shared/corpus-import';
+import type { Annotation, AnnotationInput, Clip, ClipFilter, EventPatch, NewEvent } from '@shared/workspace';
+import { hasChannel } from './backend';
+import { api } from './client';
+import { mediaApi } from './media';
+
+export type { ImportReport, ImportRequest };
+
+export const workspaceApi = {
+  available: () => hasChannel('workspace.open'),
+  create: (path: string) => api.call('workspace.create', { path }),
+  open: (path: string) => api.call('workspace.open', { path }),
+  close: () => api.call('workspace.close', {}),
+  info: () => api.call('workspace.info', {}),
+  recent: () => api.call('workspace.recent', {}),
+  listClips: (filter: ClipFilter = {}) => api.call('clips.list', filter),
+  /** Probes the media (media.open) and records it in the workspace; an already added path is reused. */
+  async addClip(path: string): Promise<Clip> {
+    const existing = (await api.call('clips.list', {})).find((clip) => clip.path === path);
+    if (existing) return existing;
+    const { info } = await mediaApi.open(path);
+    return api.call('clips.add', { path, kind: info.kind, fps: info.fps, frames: info.frames, width: info.width, height: info.height });
+  },
+  listEvents: (clipId: number) => api.call('events.list', { clipId }),
+  createEvent: (event: NewEvent) => api.call('events.create', event),
+  updateEvent: (patch: EventPatch) => api.call('events.update', patch),
+  async getAnnotation(eventId: number, annotator: string): Promise<Annotation | null> {
+    return (await api.call('annotations.get', { eventId, annotator }))[0] ?? null;
+  },
+  saveAnnotation: (input: AnnotationInput) => api.call('annotations.save', input),
+  importAvailable: () => hasChannel('import.preview'),
+  importPreview: (request: ImportRequest) => api.call('import.preview', request),
+  importCommit: (request: ImportRequest) => api.call('import.commit', request),
+};

@@ -1,0 +1,74 @@
+/** Local annotator profiles of the open workspace: create one, switch a profile's role, pick who you are. */
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ANNOTATOR_ROLES, type Annotator } from '@shared/workspace';
+import { errorMessage } from '../api/backend';
+import { reviewApi } from '../api/review';
+import { useSettings } from '../state/settings';
+import { ErrorAlert } from './ErrorAlert';
+
+function RoleSelect({ value, onChange }: { value: Annotator['role']; onChange: (role: Annotator['role']) => void }) {
+  const { t } = useTranslation();
+  return (
+    <select aria-label={t('review.role')} value={value} onChange={(e) => onChange(e.target.value as Annotator['role'])}>
+      {ANNOTATOR_ROLES.map((r) => (
+        <option key={r} value={r}>
+          {t(`review.roles.${r}`)}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+export function AnnotatorProfiles({ onChange }: { onChange?: (profiles: Annotator[]) => void }) {
+  const { t } = useTranslation();
+  const { settings, update } = useSettings();
+  const [profiles, setProfiles] = useState<Annotator[]>([]);
+  const [name, setName] = useState('');
+  const [role, setRole] = useState<Annotator['role']>('annotator');
+  const [error, setError] = useState<string | null>(null);
+
+  const refresh = useCallback(() => {
+    reviewApi.annotators().then((list) => {
+      setProfiles(list);
+      onChange?.(list);
+    }, (failure: unknown) => setError(errorMessage(failure)));
+  }, [onChange]);
+  useEffect(refresh, [refresh]);
+
+  const act = (work: () => Promise<unknown>) => {
+    setError(null);
+    work().then(refresh, (failure: unknown) => setError(errorMessage(failure)));
+  };
+
+  return (
+    <details className="profiles" open={profiles.length === 0}>
+      <summary>{t('review.profiles', { name: settings?.annotator || '—' })}</summary>
+      <table className="queue" data-testid="profiles">
+        <tbody>
+          {profiles.map((profile) => (
+            <tr key={profile.id} aria-current={profile.name === settings?.annotator ? 'true' : undefined}>
+              <td>{profile.name}</td>
+              <td>
+                <RoleSelect value={profile.role} onChange={(next) => act(() => reviewApi.setRole(profile.id, next))} />
+              </td>
+              <td>
+                <button type="button" disabled={profile.name === settings?.annotator} onClick={() => act(() => update({ annotator: profile.name }))}>
+                  {t('review.workAs')}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <form className="inline-form" onSubmit={(e) => (e.preventDefault(), name.trim() && act(() => reviewApi.createAnnotator(name.trim(), role)))}>
+        <input name="profile-name" aria-label={t('review.profileName')} placeholder={t('review.profileName')} value={name} onChange={(e) => setName(e.target.value)} />
+        <RoleSelect value={role} onChange={setRole} />
+        <button type="submit" disabled={!name.trim()}>
+          {t('review.addProfile')}
+        </button>
+      </form>
+      <ErrorAlert error={error} />
+    </details>
+  );
+}

@@ -1,0 +1,194 @@
+/**
+ * The frame on a Konva stage: zoom around the cursor (wheel), pan (drag), fit / 1:1,
+ * and fadeable layers (difference to onset, flow, ROI boxes, landmarks) drawn in frame
+ * pixel coordinates. The frame layer is drawn synchronously when the frame changes, so
+ * the frame number shown beside it and the pixels on screen change in the same paint.
+ */
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import type Konva from 'konva';
+import { Arrow, Circle, Group, Image as KonvaImage, Layer, Rect, Stage, Text } from 'react-konva';
+import type { AnalysisView } from '../api/analysis';
+import type { LoadedFrame } from '../state/frame-loader';
+import { differenceRgba, flowArrows, flowToRgba, type FlowMode } from '../state/flow-render';
+
+export interface LayerSetting {
+  readonly visible: boolean;
+  readonly opacity: number;
+}
+
+export const OVERLAY_LAYERS = ['difference', 'flow', 'rois', 'landmarks'] as const;
+export type OverlayLayer = (typeof OVERLAY_LAYERS)[number];
+export type LayerSettings = Readonly<Record<OverlayLayer, LayerSetting>>;
+
+export interface ViewCommand {
+  readonly kind: 'fit' | 'actual';
+  readonly nonce: number;
+}
+
+interface Props {
+  readonly frame: LoadedFrame | null;
+  readonly onsetFrame: LoadedFrame | null;
+  readonly frameWidth: number;
+  readonly frameHeight: number;
+  readonly layers: LayerSettings;
+  readonly flowMode: FlowMode;
+  readonly analysis: AnalysisView | null;
+  readonly command: ViewCommand;
+  /** Called after the frame layer drew `index` (the bench and the e2e listen for it). */
+  readonly onPainted?: (index: number) => void;
+}
+
+interface View {
+  readonly scale: number;
+  readonly x: number;
+  readonly y: number;
+}
+
+/** Overlay colours: fixed so they read the same on dark and light themes. */
+const COLOURS = { arrow: '#ffd43b', roi: '#4fb3ff', landmark: '#3ccf91' } as const;
+
+function pixelsOf(image: HTMLImageElement, width: number, height: number): Uint8ClampedArray {
+  const canvas = document.createElement('canvas');
+  canvas.width = width;
+  canvas.height = height;
+  const context = canvas.getContext('2d', { willReadFrequently: true });
+  if (!context) return new Uint8ClampedArray(width * height * 4);
+  context.drawImage(image, 0, 0, width, height);
+  return context.getImageData(0, 0, width, height).data;
+}
+
+function canvasFrom(rgba: Uint8ClampedArray, width: number, height: number): HTMLCanvasElement {
+  const canvas = document.createElement('canvas');
+  canvas.width = width;
+  canvas.height = height;
+  canvas.getContext('2d')?.putImageData(new ImageData(new Uint8ClampedArray(rgba), width, height), 0, 0);
+  return canvas;
+}
+
+export function FrameStage({ frame, onsetFrame, frameWidth, frameHeight, layers, flowMode, analysis, command, onPainted }: Props) {
+  const containerRef = useRef<HTMLDivElement>(null);
+  const frameLayerRef = useRef<Konva.Layer>(null);
+  const [size, setSize] = useState({ width: 0, height: 0 });
+  // In fit mode the view follows the container; any zoom or pan switches to a free view.
+  const [freeView, setFreeView] = useState<View | null>(null);
+  const [seenCommand, setSeenCommand] = useState(command.nonce);
+
+  useEffect(() => {
+    const element = containerRef.current;
+    if (!element) return;
+    const observer = new ResizeObserver(([entry]) => {
+      if (entry) setSize({ width: Math.floor(entry.contentRect.width), height: Math.floor(entry.contentRect.height) });
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+
+  const fitView = useMemo((): View => {
+    if (!size.width || !size.height) return { scale: 1, x: 0, y: 0 };
+    const scale = Math.min(size.width / frameWidth, size.height / frameHeight);
+    return { scale, x: (size.width - frameWidth * scale) / 2, y: (size.height - frameHeight * scale) / 2 };
+  }, [size, frameWidth, frameHeight]);
+
+  // A new fit / 1:1 command replaces the view (state adjusted while rendering, not in an effect).
+  if (command.nonce !== seenCommand) {
+    setSeenCommand(command.nonce);
+    setFreeView(command.kind === 'fit' ? null : { scale: 1, x: (size.width - frameWidth) / 2, y: (size.height - frameHeight) / 2 });
+  }
+  const view = freeView ?? fitView;
+
+  useLayoutEffect(() => {
+    const layer = frameLayerRef.current;
+    if (!layer || !frame) return;
+    layer.draw();
+    onPainted?.(frame.index);
+  }, [frame, view, size, onPainted]);
+
+  const difference = useMemo(() => {
+    if (!layers.difference.visible || !frame || !onsetFrame) return null;
+    const current = pixelsOf(frame.image, frameWidth, frameHeight);
+    const onset = pixelsOf(onsetFrame.image, frameWidth, frameHeight);
+    return canvasFrom(differenceRgba(current, onset), frameWidth, frameHeight);
+  }, [layers.difference.visible, frame, onsetFrame, frameWidth, frameHeight]);
+
+  const flow = analysis?.flow ?? null;
+  const flowImage = useMemo(
+    () => (flow && layers.flow.visible && flowMode !== 'arrows' ? canvasFrom(flowToRgba(flow, flowMode), flow.width, flow.height) : null),
+    [flow, flowMode, layers.flow.visible],
+  );
+  const arrows = useMemo(() => (flow && layers.flow.visible && flowMode === 'arrows' ? flowArrows(flow, 12) : []), [flow, flowMode, layers.flow.visible]);
+
+  const onWheel = (event: Konva.KonvaEventObject<WheelEvent>) => {
+    event.evt.preventDefault();
+    const pointer = event.target.getStage()?.getPointerPosition();
+    if (!pointer) return;
+    setFreeView(() => {
+      const current = view;
+      const scale = Math.min(Math.max(current.scale * Math.pow(1.0015, -event.evt.deltaY), 0.05), 64);
+      const worldX = (pointer.x - current.x) / current.scale;
+      const worldY = (pointer.y - current.y) / current.scale;
+      return { scale, x: pointer.x - worldX * scale, y: pointer.y - worldY * scale };
+    });
+  };
+
+  const transform = { x: view.x, y: view.y, scaleX: view.scale, scaleY: view.scale };
+  return (
+    <div className="frame-stage" ref={containerRef} data-testid="frame-stage">
+      {size.width > 0 && (
+        <Stage
+          width={size.width}
+          height={size.height}
+          onWheel={onWheel}
+          draggable
+          x={0}
+          y={0}
+          onDragEnd={(event) => {
+            const stage = event.target;
+            setFreeView({ ...view, x: view.x + stage.x(), y: view.y + stage.y() });
+            stage.position({ x: 0, y: 0 });
+          }}
+        >
+          <Layer ref={frameLayerRef} imageSmoothingEnabled={view.scale < 1}>
+            {frame && <KonvaImage image={frame.image} width={frameWidth} height={frameHeight} {...transform} />}
+          </Layer>
+          <Layer listening={false}>
+            <Group {...transform}>
+              {difference && <KonvaImage image={difference} opacity={layers.difference.opacity} />}
+              {flowImage && flow && (
+                <KonvaImage
+                  image={flowImage}
+                  opacity={layers.flow.opacity}
+                  scaleX={frameWidth / flow.width}
+                  scaleY={frameHeight / flow.height}
+                />
+              )}
+              {arrows.length > 0 && flow && (
+                <Group opacity={layers.flow.opacity} scaleX={frameWidth / flow.width} scaleY={frameHeight / flow.height}>
+                  {arrows.map(([x0, y0, x1, y1]) => (
+                    <Arrow key={`${x0},${y0}`} points={[x0, y0, x1, y1]} stroke={COLOURS.arrow} fill={COLOURS.arrow} strokeWidth={1} pointerLength={3} pointerWidth={3} />
+                  ))}
+                </Group>
+              )}
+              {layers.rois.visible && analysis?.rois && (
+                <Group opacity={layers.rois.opacity}>
+                  {analysis.rois.map((roi) => (
+                    <Group key={roi.name}>
+                      <Rect x={roi.x} y={roi.y} width={roi.width} height={roi.height} stroke={COLOURS.roi} strokeWidth={1 / view.scale} />
+                      <Text x={roi.x} y={roi.y - 10 / view.scale} text={roi.name} fontSize={9 / view.scale} fill={COLOURS.roi} />
+                    </Group>
+                  ))}
+                </Group>
+              )}
+              {layers.landmarks.visible && analysis?.landmarks && (
+                <Group opacity={layers.landmarks.opacity}>
+                  {analysis.landmarks.map(([x, y], i) => (
+                    <Circle key={i} x={x} y={y} radius={1.2 / view.scale} fill={COLOURS.landmark} />
+                  ))}
+                </Group>
+              )}
+            </Group>
+          </Layer>
+        </Stage>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,112 @@
+/**
+ * The model's proposal for the selected event: AUs, emotion, 3-class label and the
+ * description (streamed token by token while an LLM writes it). Each field can be
+ * accepted, taken for editing, or rejected; once taken, a diff shows what the annotator
+ * changed from the suggestion. Without an analysis backend it says so plainly.
+ */
+import { useTranslation } from 'react-i18next';
+import { diffAus, diffWords, DRAFT_FIELDS, sameValue, type AnnotationDraft, type DraftField, type Suggestion } from '../state/annotation';
+
+interface Props {
+  readonly available: boolean;
+  readonly running: boolean;
+  readonly progress: string | null;
+  readonly suggestion: Suggestion | null;
+  /** Description tokens received so far while the LLM runs. */
+  readonly streaming: string | null;
+  readonly draft: AnnotationDraft;
+  readonly taken: ReadonlySet<DraftField>;
+  readonly rejected: ReadonlySet<DraftField>;
+  readonly disabled: boolean;
+  onRun(): void;
+  onAccept(field: DraftField): void;
+  onEdit(field: DraftField): void;
+  onReject(field: DraftField): void;
+}
+
+function Diff({ field, suggested, current }: { field: DraftField; suggested: string; current: string }) {
+  const { t } = useTranslation();
+  if (field === 'aus') {
+    const { added, removed } = diffAus(suggested, current);
+    return (
+      <p className="diff" data-testid={`diff-${field}`}>
+        {added.map((code) => (
+          <ins key={`+${code}`}>{code}</ins>
+        ))}
+        {removed.map((code) => (
+          <del key={`-${code}`}>{code}</del>
+        ))}
+        {!added.length && !removed.length && <span>{t('suggest.unchanged')}</span>}
+      </p>
+    );
+  }
+  if (field === 'description') {
+    return (
+      <p className="diff" data-testid={`diff-${field}`}>
+        {diffWords(suggested, current).map((part, i) =>
+          part.kind === 'same' ? <span key={i}>{part.text}</span> : part.kind === 'added' ? <ins key={i}>{part.text}</ins> : <del key={i}>{part.text}</del>,
+        )}
+      </p>
+    );
+  }
+  return (
+    <p className="diff" data-testid={`diff-${field}`}>
+      <del>{suggested}</del> <ins>{current || t('au.unset')}</ins>
+    </p>
+  );
+}
+
+export function SuggestionPanel(props: Props) {
+  const { t } = useTranslation();
+  const { suggestion, draft } = props;
+  return (
+    <section className="panel suggestion-panel" aria-labelledby="suggest-title" data-testid="suggestions">
+      <h2 id="suggest-title">{t('suggest.title')}</h2>
+      {!props.available && <p className="empty">{t('suggest.unavailable')}</p>}
+      {props.available && (
+        <div className="row">
+          <button type="button" disabled={props.disabled || props.running} onClick={props.onRun}>
+            {props.running ? t('suggest.running') : t('suggest.run')}
+          </button>
+          {props.progress && <span className="muted">{props.progress}</span>}
+        </div>
+      )}
+      {props.available && !suggestion && !props.streaming && !props.running && <p className="empty">{t('suggest.none')}</p>}
+      {props.streaming !== null && (
+        <blockquote className="streaming" aria-live="polite" data-testid="llm-stream">
+          {props.streaming}
+        </blockquote>
+      )}
+      {suggestion && (
+        <dl className="suggestions">
+          {DRAFT_FIELDS.map((field) => {
+            const value = suggestion[field];
+            if (value === null || value === '' || props.rejected.has(field)) return null;
+            const current = draft[field] ?? '';
+            const changed = props.taken.has(field) && !sameValue(field, current, value);
+            return (
+              <div key={field} className="suggestion" data-field={field}>
+                <dt>{t(`suggest.fields.${field}`)}</dt>
+                <dd>
+                  <p className="value">{field === 'emotion' ? t(`emotions.${value}`, { defaultValue: value }) : field === 'label3' ? t(`labels3.${value}`) : value}</p>
+                  {changed && <Diff field={field} suggested={value} current={current} />}
+                  <div className="actions">
+                    <button type="button" disabled={props.disabled} onClick={() => props.onAccept(field)}>
+                      {t('suggest.accept')}
+                    </button>
+                    <button type="button" disabled={props.disabled} onClick={() => props.onEdit(field)}>
+                      {t('suggest.edit')}
+                    </button>
+                    <button type="button" disabled={props.disabled} onClick={() => props.onReject(field)}>
+                      {t('suggest.reject')}
+                    </button>
+                  </div>
+                </dd>
+              </div>
+            );
+          })}
+        </dl>
+      )}
+    </section>
+  );
+}

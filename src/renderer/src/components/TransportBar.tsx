@@ -1,0 +1,146 @@
+/**
+ * Above the stage: the current frame number (always the frame drawn), go-to-frame, J/K/L
+ * playback state and speed, loop onset↔offset, layer toggles with opacity, the flow
+ * rendering, fit / 1:1, undo / redo and the save status.
+ */
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { SaveStatus } from '../state/autosave';
+import { FLOW_MODES, type FlowMode } from '../state/flow-render';
+import { PLAYBACK_SPEEDS, speedOf, type Playback } from '../state/playback';
+import { OVERLAY_LAYERS, type LayerSettings, type OverlayLayer } from './FrameStage';
+
+interface Props {
+  readonly frame: number | null;
+  readonly frames: number;
+  readonly fps: number;
+  onGoTo(frame: number): void;
+  readonly playback: Playback;
+  onPlayback(next: Playback): void;
+  readonly layers: LayerSettings;
+  readonly layerAvailable: Readonly<Record<OverlayLayer, boolean>>;
+  onLayers(next: LayerSettings): void;
+  readonly flowMode: FlowMode;
+  onFlowMode(mode: FlowMode): void;
+  onView(kind: 'fit' | 'actual'): void;
+  readonly canUndo: boolean;
+  readonly canRedo: boolean;
+  onUndo(): void;
+  onRedo(): void;
+  readonly saveStatus: SaveStatus;
+  readonly saveError: string | null;
+}
+
+export function TransportBar(props: Props) {
+  const { t } = useTranslation();
+  const [goto, setGoto] = useState('');
+  const { playback } = props;
+  const seconds = props.frame !== null && props.fps > 0 ? (props.frame / props.fps).toFixed(3) : '';
+
+  return (
+    <div className="transport" role="toolbar" aria-label={t('annotate.toolbar')}>
+      <output className="frame-number" data-testid="frame-number" aria-live="off" title={t('annotate.seconds', { seconds })}>
+        {props.frame ?? '–'}
+      </output>
+      <span className="muted">{t('annotate.ofFrames', { frames: props.frames })}</span>
+      <form
+        className="goto"
+        onSubmit={(event) => {
+          event.preventDefault();
+          const value = Number(goto);
+          if (goto.trim() !== '' && Number.isInteger(value)) props.onGoTo(value);
+          (event.currentTarget.elements.namedItem('goto') as HTMLInputElement | null)?.blur();
+        }}
+      >
+        <input
+          name="goto"
+          type="number"
+          min={0}
+          max={Math.max(props.frames - 1, 0)}
+          value={goto}
+          placeholder={t('annotate.goto')}
+          aria-label={t('annotate.goto')}
+          onChange={(event) => setGoto(event.target.value)}
+        />
+      </form>
+      <div className="group">
+        <button type="button" aria-pressed={playback.direction === -1} title={t('hotkeys.actions.play.backward')} onClick={() => props.onPlayback({ ...playback, direction: -1 })}>
+          {t('annotate.playBackward')}
+        </button>
+        <button type="button" aria-pressed={playback.direction === 0} title={t('hotkeys.actions.play.stop')} onClick={() => props.onPlayback({ ...playback, direction: 0 })}>
+          {t('annotate.pause')}
+        </button>
+        <button type="button" aria-pressed={playback.direction === 1} title={t('hotkeys.actions.play.forward')} onClick={() => props.onPlayback({ ...playback, direction: 1 })}>
+          {t('annotate.playForward')}
+        </button>
+        <select
+          aria-label={t('annotate.speed')}
+          name="speed"
+          value={playback.speedIndex}
+          onChange={(event) => props.onPlayback({ ...playback, speedIndex: Number(event.target.value) })}
+        >
+          {PLAYBACK_SPEEDS.map((speed, i) => (
+            <option key={speed} value={i}>
+              {t('annotate.speedValue', { speed })}
+            </option>
+          ))}
+        </select>
+        <label className="check">
+          <input type="checkbox" checked={playback.loop} onChange={(event) => props.onPlayback({ ...playback, loop: event.target.checked })} />
+          {t('annotate.loop')}
+        </label>
+        <span className="muted" data-testid="speed">
+          {playback.direction !== 0 ? t('annotate.speedValue', { speed: speedOf(playback) }) : ''}
+        </span>
+      </div>
+      <div className="group layers">
+        {OVERLAY_LAYERS.map((layer) => (
+          <label key={layer} className="check" title={props.layerAvailable[layer] ? '' : t('annotate.layerUnavailable')}>
+            <input
+              type="checkbox"
+              name={`layer-${layer}`}
+              disabled={!props.layerAvailable[layer]}
+              checked={props.layers[layer].visible && props.layerAvailable[layer]}
+              onChange={(event) => props.onLayers({ ...props.layers, [layer]: { ...props.layers[layer], visible: event.target.checked } })}
+            />
+            {t(`annotate.layers.${layer}`)}
+            <input
+              type="range"
+              min={0}
+              max={1}
+              step={0.05}
+              aria-label={t('annotate.opacity', { layer: t(`annotate.layers.${layer}`) })}
+              disabled={!props.layerAvailable[layer]}
+              value={props.layers[layer].opacity}
+              onChange={(event) => props.onLayers({ ...props.layers, [layer]: { ...props.layers[layer], opacity: Number(event.target.value) } })}
+            />
+          </label>
+        ))}
+        <select aria-label={t('annotate.flowMode')} name="flow-mode" value={props.flowMode} disabled={!props.layerAvailable.flow} onChange={(event) => props.onFlowMode(event.target.value as FlowMode)}>
+          {FLOW_MODES.map((mode) => (
+            <option key={mode} value={mode}>
+              {t(`annotate.flowModes.${mode}`)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="group">
+        <button type="button" onClick={() => props.onView('fit')}>
+          {t('annotate.fit')}
+        </button>
+        <button type="button" onClick={() => props.onView('actual')}>
+          {t('annotate.actual')}
+        </button>
+        <button type="button" disabled={!props.canUndo} onClick={props.onUndo} data-testid="undo">
+          {t('annotate.undo')}
+        </button>
+        <button type="button" disabled={!props.canRedo} onClick={props.onRedo}>
+          {t('annotate.redo')}
+        </button>
+        <span className={`save-status save-${props.saveStatus}`} data-testid="save-status" data-status={props.saveStatus} title={props.saveError ?? ''}>
+          {t(`annotate.save.${props.saveStatus}`)}
+        </span>
+      </div>
+    </div>
+  );
+}

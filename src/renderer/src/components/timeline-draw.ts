@@ -1,0 +1,106 @@
+/**
+ * Paints the timeline canvas for one window: event spans, 1-2-5 ticks (per-frame ticks
+ * when zoomed in), the motion curve as min/max per pixel column, markers and playhead.
+ * Cost is O(width + visible frames), independent of the clip's length.
+ */
+import { MARKERS, type MarkerKind, type Markers } from '../state/markers';
+import { decimate, frameToX, tickStep, type TimelineWindow } from '../state/timeline-math';
+
+export const TIMELINE_HEIGHT = 96;
+export const MARKER_TOP = 22;
+export const MARKER_COLOURS: Record<MarkerKind, string> = { onset: '#3ccf91', apex: '#ff6b6b', offset: '#ffb547' };
+
+export interface TimelineScene {
+  readonly width: number;
+  readonly frames: number;
+  readonly window: TimelineWindow;
+  readonly current: number;
+  readonly markers: Markers;
+  readonly events: ReadonlyArray<{ id: number; onset: number; offset: number }>;
+  readonly selectedEvent: number | null;
+  readonly curve: readonly number[] | null;
+}
+
+function cssVar(name: string, fallback: string): string {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
+}
+
+export function drawTimeline(canvas: HTMLCanvasElement, scene: TimelineScene): void {
+  const context = canvas.getContext('2d');
+  const { width, window, frames } = scene;
+  if (!context || !width) return;
+  const height = TIMELINE_HEIGHT;
+  const ratio = globalThis.devicePixelRatio || 1;
+  if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
+    canvas.width = Math.round(width * ratio);
+    canvas.height = Math.round(height * ratio);
+  }
+  context.setTransform(ratio, 0, 0, ratio, 0, 0);
+  context.fillStyle = cssVar('--panel', '#1a1f26');
+  context.fillRect(0, 0, width, height);
+
+  for (const event of scene.events) {
+    const x0 = frameToX(event.onset - 0.5, window, width);
+    const x1 = frameToX(event.offset + 0.5, window, width);
+    if (x1 < 0 || x0 > width) continue;
+    context.fillStyle = event.id === scene.selectedEvent ? 'rgba(79,179,255,0.28)' : 'rgba(152,162,179,0.18)';
+    context.fillRect(x0, MARKER_TOP, Math.max(x1 - x0, 2), height - MARKER_TOP);
+  }
+
+  const step = tickStep(window, width);
+  context.fillStyle = cssVar('--muted', '#98a2b3');
+  context.strokeStyle = cssVar('--line', '#2a313b');
+  context.font = '11px system-ui, sans-serif';
+  context.beginPath();
+  const end = Math.min(window.start + window.span, frames);
+  for (let f = Math.max(0, Math.floor(window.start / step) * step); f < end; f += step) {
+    const x = Math.round(frameToX(f, window, width)) + 0.5;
+    context.moveTo(x, 0);
+    context.lineTo(x, 14);
+    context.fillText(String(f), x + 3, 11);
+  }
+  if (width / window.span >= 6) {
+    for (let f = Math.floor(window.start); f < end; f += 1) {
+      const x = Math.round(frameToX(f, window, width)) + 0.5;
+      context.moveTo(x, 16);
+      context.lineTo(x, 20);
+    }
+  }
+  context.stroke();
+
+  if (scene.curve && scene.curve.length) {
+    const { min, max } = decimate(scene.curve, window, width);
+    let top = 0;
+    for (const v of scene.curve) if (v > top) top = v;
+    const y = (v: number) => height - 4 - (v / (top || 1)) * (height - 30);
+    context.strokeStyle = cssVar('--accent', '#4fb3ff');
+    context.beginPath();
+    for (let x = 0; x < width; x += 1) {
+      if (Number.isNaN(min[x]!)) continue;
+      context.moveTo(x + 0.5, y(min[x]!));
+      context.lineTo(x + 0.5, y(max[x]!) - 0.5);
+    }
+    context.stroke();
+  }
+
+  for (const kind of MARKERS) {
+    const at = scene.markers[kind];
+    if (at === null) continue;
+    const x = Math.round(frameToX(at, window, width)) + 0.5;
+    context.strokeStyle = MARKER_COLOURS[kind];
+    context.fillStyle = MARKER_COLOURS[kind];
+    context.beginPath();
+    context.moveTo(x, MARKER_TOP);
+    context.lineTo(x, height);
+    context.stroke();
+    context.fillRect(x - 5, MARKER_TOP, 10, 10);
+  }
+  const x = Math.round(frameToX(scene.current, window, width)) + 0.5;
+  context.strokeStyle = cssVar('--text', '#e6e9ee');
+  context.lineWidth = 2;
+  context.beginPath();
+  context.moveTo(x, 0);
+  context.lineTo(x, height);
+  context.stroke();
+  context.lineWidth = 1;
+}

@@ -1,0 +1,91 @@
+/**
+ * The app-wide session: the open workspace, the clip being annotated, the current view,
+ * and the one EditSession holding every edit (so undo and autosave span clip switches).
+ * Opening another clip or closing the window first flushes unsaved edits.
+ */
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import type { Clip, WorkspaceInfo } from '@shared/workspace';
+import { mediaApi, type OpenedMedia } from '../api/media';
+import { workspaceApi } from '../api/workspace';
+import { EditSession } from './edit-session';
+import { useSettings } from './settings';
+
+export interface OpenClip {
+  readonly path: string;
+  readonly media: OpenedMedia;
+  /** The workspace's clip row, when the clip belongs to the open workspace. */
+  readonly stored: Clip | null;
+}
+
+interface SessionState {
+  readonly view: string;
+  setView(id: string): void;
+  readonly workspace: WorkspaceInfo | null;
+  setWorkspace(info: WorkspaceInfo | null): void;
+  readonly clip: OpenClip | null;
+  openClip(path: string, stored?: Clip | null): Promise<void>;
+  readonly edits: EditSession;
+  readonly annotator: string;
+}
+
+const SessionContext = createContext<SessionState | null>(null);
+
+export function SessionProvider({ children, initialView }: { children: ReactNode; initialView: string }) {
+  const { settings } = useSettings();
+  const [view, setView] = useState(initialView);
+  const [workspace, setWorkspace] = useState<WorkspaceInfo | null>(null);
+  const [clip, setClip] = useState<OpenClip | null>(null);
+  const annotator = settings?.annotator ?? '';
+
+  const edits = useMemo(
+    () =>
+      new EditSession({
+        saveMarkers: async (eventId, markers) => {
+          await workspaceApi.updateEvent({ id: eventId, ...markers });
+        },
+        saveAnnotation: (eventId, name, draft, provenance, baseVersion) =>
+          workspaceApi.saveAnnotation({ eventId, annotator: name, ...draft, provenance, baseVersion }),
+      }),
+    [],
+  );
+
+  // Main keeps a workspace open across page reloads: adopt it.
+  useEffect(() => {
+    if (workspaceApi.available()) workspaceApi.info().then((info) => info && setWorkspace(info), () => undefined);
+  }, []);
+
+  // Saves run later than edits: they use the name current at save time.
+  useEffect(() => {
+    edits.setAnnotator(annotator);
+  }, [edits, annotator]);
+
+  // Never lose edits on window close: flush synchronously-started saves (keepalive requests).
+  useEffect(() => {
+    const flush = () => void edits.flush();
+    window.addEventListener('beforeunload', flush);
+    window.addEventListener('pagehide', flush);
+    return () => {
+      window.removeEventListener('beforeunload', flush);
+      window.removeEventListener('pagehide', flush);
+    };
+  }, [edits]);
+
+  const openClip = useCallback(
+    async (path: string, stored: Clip | null = null) => {
+      await edits.flush();
+      const media = await mediaApi.open(path);
+      setClip({ path, media, stored });
+      setView('annotate');
+    },
+    [edits],
+  );
+
+  const value: SessionState = { view, setView, workspace, setWorkspace, clip, openClip, edits, annotator };
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): SessionState {
+  const state = useContext(SessionContext);
+  if (!state) throw new Error('useSession outside SessionProvider');
+  return state;
+}

@@ -1,0 +1,79 @@
+/**
+ * Frame navigation for one opened clip: `goTo` asks for a frame; the shown frame (image
+ * AND its number) changes only once that frame is decoded, and a slower load that is no
+ * longer the target is dropped, so the number on screen is always the frame drawn.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { mediaApi, type OpenedMedia } from '../api/media';
+import { errorMessage } from '../api/backend';
+import { FrameLoader, type LoadedFrame } from './frame-loader';
+
+export interface FrameNavigator {
+  readonly loader: FrameLoader | null;
+  readonly shown: LoadedFrame | null;
+  /** The frame last asked for (what stepping continues from while a load is pending). */
+  readonly target: () => number;
+  /** The frame on screen now (for loops that must not outrun the display). */
+  readonly shownIndex: () => number | null;
+  goTo(index: number): void;
+  readonly error: string | null;
+}
+
+export function useFrames(media: OpenedMedia | null, budgetMB = 256): FrameNavigator {
+  const [shown, setShown] = useState<LoadedFrame | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const target = useRef(0);
+  const shownIndex = useRef<number | null>(null);
+  const frames = media?.info.frames ?? 0;
+
+  const show = useCallback((frame: LoadedFrame) => {
+    shownIndex.current = frame.index;
+    setShown(frame);
+  }, []);
+
+  const loader = useMemo(() => {
+    if (!media) return null;
+    const { clipId, info } = media;
+    return new FrameLoader((index) => mediaApi.frameUrl(clipId, index), info.width * info.height * 4, budgetMB * 2 ** 20);
+  }, [media, budgetMB]);
+
+  const goTo = useCallback(
+    (requested: number) => {
+      if (!loader || frames <= 0) return;
+      const index = Math.min(Math.max(Math.round(requested), 0), frames - 1);
+      const direction = Math.sign(index - target.current) || 1;
+      target.current = index;
+      const ready = loader.get(index);
+      if (ready) show(ready);
+      else
+        loader.load(index).then(
+          (frame) => {
+            if (target.current === frame.index) {
+              show(frame);
+              setError(null);
+            }
+          },
+          (failure: unknown) => {
+            if (target.current === index) setError(errorMessage(failure));
+          },
+        );
+      loader.prefetch(index, direction, frames);
+    },
+    [loader, frames, show],
+  );
+
+  const readTarget = useCallback(() => target.current, []);
+  const readShown = useCallback(() => shownIndex.current, []);
+
+  // Mounted per clip (keyed by the caller): show frame 0 once it is decoded.
+  useEffect(() => {
+    if (!loader || frames <= 0) return;
+    loader.load(0).then(
+      (frame) => target.current === 0 && show(frame),
+      (failure: unknown) => setError(errorMessage(failure)),
+    );
+    loader.prefetch(0, 1, frames);
+  }, [loader, frames, show]);
+
+  return { loader, shown, target: readTarget, shownIndex: readShown, goTo, error };
+}

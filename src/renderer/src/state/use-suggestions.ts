@@ -1,0 +1,110 @@
+/**
+ * The suggestion workflow of the selected event: running its analysis (progress from
+ * job.progress, description tokens from llm.token), and accepting / taking for edit /
+ * rejecting suggested fields, with provenance computed from what was taken.
+ */
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { analysisApi, type AnalysisView } from '../api/analysis';
+import { errorMessage } from '../api/backend';
+import { api } from '../api/client';
+import { annotationProvenance, DRAFT_FIELDS, draftProvenance, EMPTY_DRAFT, type AnnotationDraft, type DraftField, type Provenance, type Suggestion } from './annotation';
+import type { EditSession } from './edit-session';
+
+interface PerEvent {
+  readonly eventId: number | null;
+  readonly taken: ReadonlySet<DraftField>;
+  readonly rejected: ReadonlySet<DraftField>;
+}
+
+export interface Suggestions {
+  readonly suggestion: Suggestion | null;
+  readonly draft: AnnotationDraft;
+  readonly taken: ReadonlySet<DraftField>;
+  readonly rejected: ReadonlySet<DraftField>;
+  readonly fieldProvenance: Record<DraftField, Provenance | null>;
+  readonly running: boolean;
+  readonly progress: string | null;
+  readonly streaming: string | null;
+  readonly error: string | null;
+  run(): void;
+  change<K extends DraftField>(field: K, value: AnnotationDraft[K], typing?: boolean): void;
+  accept(field: DraftField, label: string): void;
+  reject(field: DraftField): void;
+}
+
+export function useSuggestions(edits: EditSession, selected: number | null, analysis: AnalysisView | null, reload: () => void): Suggestions {
+  const { t } = useTranslation();
+  const [perEvent, setPerEvent] = useState<PerEvent>({ eventId: selected, taken: new Set(), rejected: new Set() });
+  const [job, setJob] = useState<{ id: string; progress: string | null } | null>(null);
+  const [streaming, setStreaming] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const reloadRef = useRef(reload);
+  useEffect(() => {
+    reloadRef.current = reload;
+  });
+
+  // Taken/rejected belong to one event: reset while rendering when the selection changes.
+  if (perEvent.eventId !== selected) setPerEvent({ eventId: selected, taken: new Set(), rejected: new Set() });
+  // A stored non-manual annotation was started from the suggestion.
+  const taken = selected !== null && edits.provenance(selected) !== 'manual' ? new Set<DraftField>(DRAFT_FIELDS) : perEvent.taken;
+
+  useEffect(() => {
+    if (!job) return;
+    const offProgress = api.on('job.progress', (progress) => {
+      if (progress.jobId !== job.id) return;
+      if (progress.total > 0 && progress.done >= progress.total) {
+        setJob(null);
+        setStreaming(null);
+        reloadRef.current();
+      } else setJob({ id: job.id, progress: t('suggest.progress', { done: progress.done, total: progress.total }) });
+    });
+    const offTokens = analysisApi.onToken((token) => {
+      if (token.jobId === job.id) setStreaming((text) => (text ?? '') + token.token);
+    });
+    return () => {
+      offProgress();
+      offTokens();
+    };
+  }, [job, t]);
+
+  const draft = selected !== null ? edits.draft(selected) : EMPTY_DRAFT;
+  const suggestion = analysis?.suggestion ?? null;
+  const provenanceWith = (next: AnnotationDraft, fields: ReadonlySet<DraftField>) =>
+    annotationProvenance(Object.values(draftProvenance(next, suggestion, fields)));
+
+  return {
+    suggestion,
+    draft,
+    taken,
+    rejected: perEvent.rejected,
+    fieldProvenance: draftProvenance(draft, suggestion, taken),
+    running: job !== null,
+    progress: job?.progress ?? null,
+    streaming,
+    error,
+    run: () => {
+      if (selected === null) return;
+      setError(null);
+      analysisApi.run(selected).then(
+        ({ jobId }) => {
+          setStreaming(null);
+          setJob({ id: jobId, progress: null });
+        },
+        (failure: unknown) => setError(errorMessage(failure)),
+      );
+    },
+    change: (field, value, typing = false) => {
+      if (selected === null) return;
+      edits.setField(selected, field, value, provenanceWith({ ...draft, [field]: value }, taken), typing);
+    },
+    accept: (field, label) => {
+      if (selected === null || !suggestion) return;
+      const nextTaken = new Set(taken).add(field);
+      const next = { ...draft, [field]: suggestion[field] ?? draft[field] };
+      setPerEvent({ ...perEvent, eventId: selected, taken: nextTaken });
+      edits.setDraft(selected, next, provenanceWith(next, nextTaken), label);
+    },
+    reject: (field) => setPerEvent({ ...perEvent, eventId: selected, rejected: new Set(perEvent.rejected).add(field) }),
+  };
+}

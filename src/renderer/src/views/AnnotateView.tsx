@@ -1,0 +1,277 @@
+/**
+ * The annotate view: the frame stage, transport bar and timeline on the left; the clip's
+ * events, the AU panel and the suggestion panel on the right. All keys come from the
+ * hotkey table; all edits go through the session's EditSession (undo + autosave).
+ */
+import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
+import { useTranslation } from 'react-i18next';
+import { analysisApi } from '../api/analysis';
+import { AuPanel } from '../components/AuPanel';
+import { FrameStage, type LayerSettings, type ViewCommand } from '../components/FrameStage';
+import { SuggestionPanel } from '../components/SuggestionPanel';
+import { Timeline } from '../components/Timeline';
+import { MARKERS, type MarkerKind } from '../state/markers';
+import { TransportBar } from '../components/TransportBar';
+import { OpenClipForm } from '../components/OpenClipForm';
+import { useHotkeys } from '../hotkeys/useHotkeys';
+import type { DraftField } from '../state/annotation';
+import type { LoadedFrame } from '../state/frame-loader';
+import type { FlowMode } from '../state/flow-render';
+import { nextPlaybackFrame, shuttle, speedOf, STOPPED, type Playback } from '../state/playback';
+import { useSession, type OpenClip } from '../state/session';
+import { useSettings } from '../state/settings';
+import { useClipEvents } from '../state/use-clip-events';
+import { useFrames } from '../state/use-frames';
+import { useSuggestions } from '../state/use-suggestions';
+
+const LAYERS: LayerSettings = {
+  difference: { visible: false, opacity: 0.8 },
+  flow: { visible: true, opacity: 0.6 },
+  rois: { visible: true, opacity: 0.9 },
+  landmarks: { visible: false, opacity: 0.9 },
+};
+
+/** Tells listeners (bench, e2e) which frame was painted and when. */
+function announcePaint(index: number): void {
+  const stage = document.querySelector<HTMLElement>('[data-testid="frame-stage"]');
+  if (stage) stage.dataset.drawnFrame = String(index);
+  window.dispatchEvent(new CustomEvent('mellm:frame-painted', { detail: { index, at: performance.now() } }));
+}
+
+/** Which input a suggestion field's Edit button focuses. */
+const FIELD_INPUT: Record<DraftField, string> = { aus: 'facs', emotion: 'emotion', label3: 'label3', description: 'description' };
+const NOT_SAVING = 'idle';
+
+export function AnnotateView() {
+  const { t } = useTranslation();
+  const { clip } = useSession();
+  if (!clip) {
+    return (
+      <section className="view annotate-empty" aria-labelledby="annotate-title">
+        <h1 id="annotate-title">{t('annotate.title')}</h1>
+        <p className="empty">{t('annotate.noClip')}</p>
+        <OpenClipForm />
+      </section>
+    );
+  }
+  // Keyed by clip: frame, event and suggestion state start fresh for every clip.
+  return <ClipAnnotator key={`${clip.media.clipId}:${clip.stored?.id ?? ''}`} clip={clip} />;
+}
+
+function ClipAnnotator({ clip }: { clip: OpenClip }) {
+  const { t } = useTranslation();
+  const { edits, annotator } = useSession();
+  const { settings } = useSettings();
+  const media = clip.media;
+  const info = media.info;
+  const frames = info.frames;
+  const nav = useFrames(media);
+  const clipEvents = useClipEvents(clip, edits, annotator);
+  useSyncExternalStore((listener) => edits.subscribe(listener), () => edits.revision);
+  const [playback, setPlayback] = useState<Playback>(STOPPED);
+  const [layers, setLayers] = useState<LayerSettings>(LAYERS);
+  const [flowMode, setFlowMode] = useState<FlowMode>('hsv');
+  const [command, setCommand] = useState<ViewCommand>({ kind: 'fit', nonce: 0 });
+  const [onsetFrame, setOnsetFrame] = useState<LoadedFrame | null>(null);
+  const current = nav.shown?.index ?? null;
+  const { markers, selected, analysis } = clipEvents;
+
+  const step = (delta: number) => nav.goTo(nav.target() + delta);
+  const gotoMarker = (kind: MarkerKind) => {
+    const at = markers[kind];
+    if (at !== null) nav.goTo(at);
+  };
+
+  // Playback: advance only after the previous frame was shown, so no number is skipped unseen.
+  const { goTo, target, shownIndex } = nav;
+  useEffect(() => {
+    if (playback.direction === 0) return;
+    const loop = playback.loop && markers.onset !== null && markers.offset !== null;
+    const range = loop ? { first: markers.onset!, last: markers.offset! } : { first: 0, last: frames - 1 };
+    let last = performance.now();
+    let due = 0;
+    let handle = requestAnimationFrame(function tick(now) {
+      due += ((now - last) / 1000) * info.fps * speedOf(playback);
+      last = now;
+      if (due >= 1 && shownIndex() === target()) {
+        due = Math.min(due - 1, 1);
+        const next = nextPlaybackFrame(target(), playback, range);
+        if (next === null) {
+          setPlayback((p) => ({ ...p, direction: 0 }));
+          return;
+        }
+        goTo(next);
+      }
+      handle = requestAnimationFrame(tick);
+    });
+    return () => cancelAnimationFrame(handle);
+  }, [playback, info, frames, markers.onset, markers.offset, goTo, target, shownIndex]);
+
+  // The onset frame for the difference layer (used only while it is the onset).
+  const loader = nav.loader;
+  useEffect(() => {
+    if (!layers.difference.visible || markers.onset === null || !loader) return;
+    let live = true;
+    loader.load(markers.onset).then((frame) => live && setOnsetFrame(frame), () => undefined);
+    return () => {
+      live = false;
+    };
+  }, [layers.difference.visible, markers.onset, loader]);
+  const differenceBase = layers.difference.visible && onsetFrame?.index === markers.onset ? onsetFrame : null;
+
+  const suggest = useSuggestions(edits, selected, analysis, clipEvents.reloadAnalysis);
+  const editable = selected !== null && annotator !== '';
+
+  const undo = useCallback(() => edits.history.undo(), [edits]);
+  const redo = useCallback(() => edits.history.redo(), [edits]);
+
+  useHotkeys(
+    {
+      'frame.prev': () => step(-1),
+      'frame.next': () => step(1),
+      'frame.prev10': () => step(-10),
+      'frame.next10': () => step(10),
+      'frame.first': () => nav.goTo(0),
+      'frame.last': () => nav.goTo(frames - 1),
+      'frame.goto': () => document.querySelector<HTMLInputElement>('input[name="goto"]')?.focus(),
+      'marker.gotoOnset': () => gotoMarker('onset'),
+      'marker.gotoApex': () => gotoMarker('apex'),
+      'marker.gotoOffset': () => gotoMarker('offset'),
+      'play.backward': () => setPlayback((p) => shuttle(p, 'J')),
+      'play.stop': () => setPlayback((p) => shuttle(p, 'K')),
+      'play.forward': () => setPlayback((p) => shuttle(p, 'L')),
+      'play.loop': () => setPlayback((p) => ({ ...p, loop: !p.loop })),
+      'marker.onset': () => current !== null && clipEvents.place('onset', current),
+      'marker.apex': () => current !== null && clipEvents.place('apex', current),
+      'marker.offset': () => current !== null && clipEvents.place('offset', current),
+      'edit.undo': undo,
+      'edit.redo': redo,
+      'view.fit': () => setCommand((c) => ({ kind: 'fit', nonce: c.nonce + 1 })),
+      'view.actual': () => setCommand((c) => ({ kind: 'actual', nonce: c.nonce + 1 })),
+      'layer.landmarks': () => setLayers((l) => ({ ...l, landmarks: { ...l.landmarks, visible: !l.landmarks.visible } })),
+      'layer.rois': () => setLayers((l) => ({ ...l, rois: { ...l.rois, visible: !l.rois.visible } })),
+      'layer.flow': () => setLayers((l) => ({ ...l, flow: { ...l.flow, visible: !l.flow.visible } })),
+      'layer.difference': () => setLayers((l) => ({ ...l, difference: { ...l.difference, visible: !l.difference.visible } })),
+    },
+    true,
+  );
+
+  const save = edits.saveState;
+  return (
+    <section className="view annotate" aria-label={t('annotate.title')}>
+      <div className="annotate-main">
+        <TransportBar
+          frame={current}
+          frames={frames}
+          fps={info.fps}
+          onGoTo={nav.goTo}
+          playback={playback}
+          onPlayback={setPlayback}
+          layers={layers}
+          layerAvailable={{ difference: markers.onset !== null, flow: !!analysis?.flow, rois: !!analysis?.rois, landmarks: !!analysis?.landmarks }}
+          onLayers={setLayers}
+          flowMode={flowMode}
+          onFlowMode={setFlowMode}
+          onView={(kind) => setCommand((c) => ({ kind, nonce: c.nonce + 1 }))}
+          canUndo={edits.history.canUndo}
+          canRedo={edits.history.canRedo}
+          onUndo={undo}
+          onRedo={redo}
+          saveStatus={clipEvents.persistent ? save.status : NOT_SAVING}
+          saveError={save.error}
+        />
+        {(nav.error || clipEvents.error || suggest.error) && (
+          <p role="alert" className="error">
+            {t('common.error', { message: nav.error ?? clipEvents.error ?? suggest.error })}
+          </p>
+        )}
+        <FrameStage
+          frame={nav.shown}
+          onsetFrame={differenceBase}
+          frameWidth={info.width}
+          frameHeight={info.height}
+          layers={layers}
+          flowMode={flowMode}
+          analysis={analysis}
+          command={command}
+          onPainted={announcePaint}
+        />
+        <Timeline
+          key={media.clipId}
+          frames={frames}
+          current={current ?? 0}
+          markers={markers}
+          events={clipEvents.events.map((e) => {
+            const m = edits.markers(e.id);
+            return { id: e.id, onset: m?.onset ?? e.onset, offset: m?.offset ?? e.offset };
+          })}
+          selectedEvent={selected}
+          curve={analysis?.motionCurve ?? null}
+          onSeek={nav.goTo}
+          onMarkerDrag={clipEvents.drag}
+          onSelectEvent={clipEvents.select}
+        />
+        <dl className="markers" data-testid="markers">
+          {MARKERS.map((kind) => (
+            <div key={kind} data-marker={kind}>
+              <dt>{t(`annotate.markers.${kind}`)}</dt>
+              <dd>{markers[kind] ?? '–'}</dd>
+            </div>
+          ))}
+        </dl>
+      </div>
+      <aside className="annotate-side">
+        <section className="panel events-panel" aria-labelledby="events-title">
+          <h2 id="events-title">{t('annotate.events')}</h2>
+          {!clipEvents.persistent && <p className="empty">{t('annotate.notInWorkspace')}</p>}
+          {clipEvents.persistent && (
+            <>
+              <ul className="event-list">
+                {clipEvents.events.map((event) => {
+                  const m = edits.markers(event.id);
+                  return (
+                    <li key={event.id}>
+                      <button type="button" aria-pressed={event.id === selected} onClick={() => clipEvents.select(event.id)}>
+                        {t('annotate.eventSpan', { onset: m?.onset ?? event.onset, offset: m?.offset ?? event.offset })}
+                      </button>
+                    </li>
+                  );
+                })}
+              </ul>
+              <button type="button" disabled={current === null} onClick={() => current !== null && clipEvents.newEvent(current)}>
+                {t('annotate.newEvent')}
+              </button>
+              {!clipEvents.events.length && <p className="muted">{t('annotate.noEvents')}</p>}
+            </>
+          )}
+          {selected !== null && (
+            <p className="muted" data-testid="annotation-provenance" data-provenance={edits.provenance(selected)}>
+              {t('annotate.provenance', { provenance: t(`provenance.${edits.provenance(selected)}`) })}
+            </p>
+          )}
+          {selected !== null && !annotator && <p className="warn">{t('annotate.needAnnotator')}</p>}
+        </section>
+        <AuPanel draft={suggest.draft} provenance={suggest.fieldProvenance} disabled={!editable} onChange={suggest.change} onSeal={() => edits.history.seal()} />
+        <SuggestionPanel
+          available={analysisApi.available()}
+          running={suggest.running}
+          progress={suggest.progress}
+          suggestion={suggest.suggestion}
+          streaming={suggest.streaming}
+          draft={suggest.draft}
+          taken={suggest.taken}
+          rejected={suggest.rejected}
+          disabled={!editable}
+          onRun={suggest.run}
+          onAccept={(field) => suggest.accept(field, `suggest.accept.${field}`)}
+          onEdit={(field) => {
+            suggest.accept(field, `suggest.edit.${field}`);
+            requestAnimationFrame(() => document.querySelector<HTMLElement>(`[name="${FIELD_INPUT[field]}"]`)?.focus());
+          }}
+          onReject={suggest.reject}
+        />
+        {!settings?.annotator && <p className="muted">{t('annotate.annotatorHint')}</p>}
+      </aside>
+    </section>
+  );
+}

@@ -1,0 +1,113 @@
+/**
+ * Export: pick formats and options, a target folder, run the export as a job (progress,
+ * cancel) and list the files written. Existing files are only replaced when asked.
+ */
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { EXPORT_TARGETS, type ExportOutcome, type ExportTarget } from '@shared/api';
+import { errorMessage } from '../api/backend';
+import { api } from '../api/client';
+import { reviewApi } from '../api/review';
+import { useSession } from '../state/session';
+import { ErrorAlert } from '../components/ErrorAlert';
+import { NoWorkspace } from '../components/ErrorAlert';
+
+const OPTIONS = ['onlyApproved', 'anonymise', 'includeImages', 'force'] as const;
+type Option = (typeof OPTIONS)[number];
+
+export function ExportView() {
+  const { t } = useTranslation();
+  const { workspace } = useSession();
+  const [formats, setFormats] = useState<ReadonlySet<ExportTarget>>(new Set(['casme2-csv', 'report']));
+  const [options, setOptions] = useState<Record<Option, boolean>>({ onlyApproved: false, anonymise: false, includeImages: false, force: false });
+  const [folder, setFolder] = useState('');
+  const [progress, setProgress] = useState<{ jobId: string; done: number; total: number } | null>(null);
+  const [running, setRunning] = useState(false);
+  const [result, setResult] = useState<ExportOutcome | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(
+    () =>
+      api.on('job.progress', (event) => {
+        if (event.kind === 'export') setProgress({ jobId: event.jobId, done: event.done, total: event.total });
+      }),
+    [],
+  );
+
+  const toggle = (format: ExportTarget, on: boolean) =>
+    setFormats((current) => {
+      const next = new Set(current);
+      if (on) next.add(format);
+      else next.delete(format);
+      return next;
+    });
+
+  const run = () => {
+    setRunning(true);
+    setError(null);
+    setResult(null);
+    setProgress(null);
+    reviewApi
+      .exportRun({ formats: EXPORT_TARGETS.filter((f) => formats.has(f)), folder: folder.trim(), ...options })
+      .then(setResult, (failure: unknown) => setError(errorMessage(failure)))
+      .finally(() => setRunning(false));
+  };
+
+  if (!workspace) return <NoWorkspace className="view export" title={t('export.title')} />;
+
+  return (
+    <section className="view export" aria-labelledby="export-title">
+      <h1 id="export-title">{t('export.title')}</h1>
+      <form className="form" onSubmit={(e) => (e.preventDefault(), run())}>
+        <fieldset>
+          <legend>{t('export.formats')}</legend>
+          {EXPORT_TARGETS.map((format) => (
+            <label key={format} className="check">
+              <input type="checkbox" name={`format-${format}`} checked={formats.has(format)} onChange={(e) => toggle(format, e.target.checked)} /> {t(`export.targets.${format}`)}
+            </label>
+          ))}
+        </fieldset>
+        <fieldset>
+          <legend>{t('export.options')}</legend>
+          {OPTIONS.map((option) => (
+            <label key={option} className="check">
+              <input type="checkbox" name={option} checked={options[option]} onChange={(e) => setOptions((o) => ({ ...o, [option]: e.target.checked }))} /> {t(`export.option.${option}`)}
+            </label>
+          ))}
+        </fieldset>
+        <label>
+          <span>{t('export.folder')}</span>
+          <input name="export-folder" value={folder} onChange={(e) => setFolder(e.target.value)} placeholder={t('export.folderPlaceholder')} spellCheck={false} />
+        </label>
+        <div className="row">
+          <button type="submit" disabled={running || formats.size === 0 || !folder.trim()}>
+            {t('export.run')}
+          </button>
+          {running && progress && (
+            <button type="button" onClick={() => void reviewApi.cancelJob(progress.jobId)}>
+              {t('common.cancel')}
+            </button>
+          )}
+        </div>
+      </form>
+      {running && (
+        <p data-testid="export-progress">
+          <progress max={progress?.total || 1} value={progress?.done ?? 0} /> {t('export.running')}
+        </p>
+      )}
+      <ErrorAlert error={error} />
+      {result && (
+        <>
+          <h2>{t('export.result', { records: result.records, files: result.files.length })}</h2>
+          <ul className="recent" data-testid="export-files">
+            {result.files.map((file) => (
+              <li key={file.path}>
+                <code>{file.format}</code> {file.path}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,227 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rendererDir } from '../../src/main/paths';
+import type { Bridge } from '../../src/main/transport/bridge';
+import { ARTIFACTS, launchChromium } from '../helpers/browser';
+import { startTestBridge } from '../helpers/bridge';
+import { indexColour, writeIndexClip } from '../helpers/index-clip';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+
+const dir = mkdtempSync(join(tmpdir(), 'mellm-e2e-annotate-'));
+let browser: Browser;
+let bridge: Bridge;
+let page: Page;
+let clipPath: string;
+const consoleErrors: string[] = [];
+const FRAMES = 60;
+
+beforeAll(async () => {
+  if (!existsSync(join(rendererDir(), 'index.html'))) throw new Error('Build the renderer first: npm run build');
+  clipPath = writeIndexClip(dir, FRAMES);
+  ({ bridge } = await startTestBridge({ userDataDir: join(dir, 'user-data') }));
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => consoleErrors.push(error.message));
+  await page.goto(bridge.url);
+  // Labels are stored per annotator: name one through the real settings channel.
+  await page.evaluate(() => fetch('/api/settings.update', { method: 'POST', body: JSON.stringify({ annotator: 'e2e-coder' }) }));
+  await page.reload();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await bridge?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Centre pixel of the Konva frame layer, i.e. what the annotator sees. */
+function stagePixel(): Promise<number[]> {
+  return page.evaluate(() => {
+    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="frame-stage"] canvas');
+    const context = canvas?.getContext('2d');
+    if (!canvas || !context) return [];
+    return [...context.getImageData(Math.floor(canvas.width / 2), Math.floor(canvas.height / 2), 1, 1).data.slice(0, 3)];
+  });
+}
+
+/** Centre pixel of frame `index` fetched from the frame route, decoded by the same browser. */
+function routePixel(index: number): Promise<number[]> {
+  return page.evaluate(
+    async ({ path, index }) => {
+      const opened = (await (await fetch('/api/media.open', { method: 'POST', body: JSON.stringify({ path }) })).json()) as { data: { clipId: string } };
+      const image = new Image();
+      image.src = `/frames/${opened.data.clipId}/${index}.jpg`;
+      await image.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = image.naturalWidth;
+      canvas.height = image.naturalHeight;
+      const context = canvas.getContext('2d')!;
+      context.drawImage(image, 0, 0);
+      return [...context.getImageData(canvas.width >> 1, canvas.height >> 1, 1, 1).data.slice(0, 3)];
+    },
+    { path: clipPath, index },
+  );
+}
+
+const close = (a: number[], b: number[], tolerance = 10) => a.length === 3 && a.every((v, i) => Math.abs(v - (b[i] ?? -999)) <= tolerance);
+
+/** The shown number, the drawn frame and the route's frame all agree (and no neighbour matches). */
+async function expectFrameOnScreen(index: number): Promise<void> {
+  await expect.poll(() => page.getByTestId('frame-number').textContent()).toBe(String(index));
+  await expect.poll(() => page.getByTestId('frame-stage').getAttribute('data-drawn-frame')).toBe(String(index));
+  const [shown, drawn, served] = await Promise.all([page.getByTestId('frame-number').textContent(), stagePixel(), routePixel(index)]);
+  expect(shown).toBe(String(index));
+  expect(close(drawn, served), `drawn ${drawn} vs route ${served} for frame ${index}`).toBe(true);
+  expect(close(drawn, indexColour(index), 24), `drawn ${drawn} vs encoded colour of ${index}`).toBe(true);
+  for (const neighbour of [index - 1, index + 1].filter((n) => n >= 0 && n < FRAMES)) {
+    expect(close(drawn, indexColour(neighbour), 24), `frame ${index} looks like ${neighbour}`).toBe(false);
+  }
+}
+
+async function screenshot(name: string): Promise<void> {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+}
+
+async function openFromCorpus(): Promise<void> {
+  await page.locator('[data-view="corpus"]').click();
+  // Main kept the workspace open across the reload; the corpus view adopts it.
+  await expect.poll(() => page.getByTestId('workspace-info').textContent()).toContain('1 clips');
+  await page.getByTestId('clip-queue').getByRole('button').last().click();
+  await page.getByTestId('frame-number').waitFor();
+}
+
+describe('annotation workstation in Chromium over the bridge', () => {
+  it('creates a workspace and adds a generated clip', async () => {
+    await page.locator('[data-view="corpus"]').click();
+    await page.locator('input[name="workspace-path"]').fill(join(dir, 'corpus.mellm'));
+    await page.getByRole('button', { name: 'Create' }).click();
+    await expect.poll(() => page.getByTestId('workspace-info').textContent()).toContain('0 clips');
+    await page.locator('input[name="clip-path"]').fill(clipPath);
+    await screenshot('ui-corpus-en');
+    await page.getByRole('button', { name: 'Add and annotate' }).click();
+    await expectFrameOnScreen(0);
+  });
+
+  it('steps frame-exactly with the keys: the number shown is the frame drawn', async () => {
+    const stage = page.getByTestId('frame-stage');
+    await stage.click();
+    for (let i = 1; i <= 3; i += 1) {
+      await page.keyboard.press('ArrowRight');
+      await expectFrameOnScreen(i);
+    }
+    await page.keyboard.press('Shift+ArrowRight');
+    await expectFrameOnScreen(13);
+    await page.keyboard.press('End');
+    await expectFrameOnScreen(FRAMES - 1);
+    await page.keyboard.press('ArrowLeft');
+    await expectFrameOnScreen(FRAMES - 2);
+    await page.keyboard.press('Home');
+    await expectFrameOnScreen(0);
+    // A burst of presses faster than frames load: stale loads are dropped, the last one wins.
+    for (let i = 0; i < 7; i += 1) await page.keyboard.press('ArrowRight', { delay: 0 });
+    await expectFrameOnScreen(7);
+    await page.locator('input[name="goto"]').fill('42');
+    await page.locator('input[name="goto"]').press('Enter');
+    await expectFrameOnScreen(42);
+  });
+
+  it('sets onset, apex and offset with O, A and F, creating the event', async () => {
+    const marker = (kind: string) => page.locator(`[data-marker="${kind}"] dd`).textContent();
+    for (const [frame, key] of [[10, 'o'], [15, 'a'], [20, 'f']] as const) {
+      await page.locator('input[name="goto"]').fill(String(frame));
+      await page.locator('input[name="goto"]').press('Enter');
+      await expectFrameOnScreen(frame);
+      await page.keyboard.press(key);
+    }
+    await expect.poll(() => marker('onset')).toBe('10');
+    await expect.poll(() => marker('apex')).toBe('15');
+    await expect.poll(() => marker('offset')).toBe('20');
+    await page.keyboard.press('Shift+O');
+    await expectFrameOnScreen(10);
+  });
+
+  it.todo('runs the analysis and shows overlays and suggestions (no analysis.run / analysis.get channel in this build yet)');
+
+  it('edits AUs (picker + FACS text with positioned errors), emotion, class and description; autosaves', async () => {
+    const facs = page.locator('input[name="facs"]');
+    await facs.fill('1++2');
+    await expect.poll(() => page.getByTestId('facs-status').textContent()).toMatch(/Column 3/);
+    await facs.fill('1+2');
+    await page.locator('select[name="au-number"]').selectOption('12');
+    await page.locator('select[name="au-side"]').selectOption('L');
+    await page.locator('select[name="au-intensity"]').selectOption('C');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await expect.poll(() => facs.inputValue()).toBe('1+2+L12C');
+    await page.locator('select[name="emotion"]').selectOption('surprise');
+    await page.locator('select[name="label3"]').selectOption('surprise');
+    await page.locator('textarea[name="description"]').fill('Inner and outer brows raised; left lip corner pulled.');
+    await expect.poll(() => page.getByTestId('save-status').getAttribute('data-status'), { timeout: 5000 }).toBe('saved');
+    await screenshot('ui-annotate-en');
+  });
+
+  it('keeps everything across a page reload, with provenance, and undo restores the previous value', async () => {
+    await page.reload();
+    await openFromCorpus();
+    await expectFrameOnScreen(0);
+    const marker = (kind: string) => page.locator(`[data-marker="${kind}"] dd`).textContent();
+    await expect.poll(() => marker('onset')).toBe('10');
+    expect(await marker('apex')).toBe('15');
+    expect(await marker('offset')).toBe('20');
+    await expect.poll(() => page.locator('input[name="facs"]').inputValue()).toBe('1+2+L12C');
+    expect(await page.locator('select[name="emotion"]').inputValue()).toBe('surprise');
+    expect(await page.locator('select[name="label3"]').inputValue()).toBe('surprise');
+    expect(await page.locator('textarea[name="description"]').inputValue()).toBe('Inner and outer brows raised; left lip corner pulled.');
+    expect(await page.getByTestId('annotation-provenance').getAttribute('data-provenance')).toBe('manual');
+
+    // A new edit, then Ctrl+Z: the previous value comes back and is what gets saved.
+    await page.locator('textarea[name="description"]').fill('Changed my mind.');
+    await page.locator('textarea[name="description"]').blur();
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => page.locator('textarea[name="description"]').inputValue()).toBe('Inner and outer brows raised; left lip corner pulled.');
+    // Markers are edits too: move the onset, undo, redo, undo.
+    await page.getByTestId('frame-stage').click();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('o');
+    await expect.poll(() => marker('onset')).toBe('0');
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => marker('onset')).toBe('10');
+    await expect.poll(() => page.getByTestId('save-status').getAttribute('data-status'), { timeout: 5000 }).toBe('saved');
+    await page.reload();
+    await openFromCorpus();
+    await expect.poll(() => page.locator('textarea[name="description"]').inputValue()).toBe('Inner and outer brows raised; left lip corner pulled.');
+    expect(await marker('onset')).toBe('10');
+  });
+
+  it('shows the shortcut help and every view in English and Simplified Chinese', async () => {
+    await page.keyboard.press('?');
+    await page.getByTestId('help-overlay').waitFor();
+    await screenshot('ui-help-en');
+    await page.keyboard.press('?');
+    await page.locator('[data-view="settings"]').click();
+    await screenshot('ui-settings-en');
+    await page.locator('select[name="language"]').selectOption('zh-CN');
+    await page.getByRole('heading', { name: '设置' }).waitFor();
+    await screenshot('ui-settings-zh-CN');
+    await page.locator('[data-view="corpus"]').click();
+    await screenshot('ui-corpus-zh-CN');
+    await page.locator('[data-view="annotate"]').click();
+    await page.getByTestId('frame-number').waitFor();
+    await screenshot('ui-annotate-zh-CN');
+    await page.keyboard.press('?');
+    await page.getByTestId('help-overlay').waitFor();
+    await screenshot('ui-help-zh-CN');
+    await page.keyboard.press('?');
+    await page.locator('[data-view="settings"]').click();
+    await page.locator('select[name="language"]').selectOption('en');
+  });
+
+  it('ran without console errors', () => {
+    expect(consoleErrors).toEqual([]);
+  });
+});
