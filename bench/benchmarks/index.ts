@@ -1,6 +1,13 @@
 import type { Benchmark } from '../harness';
+import { agreementBenchmark } from './agreement';
 import { bridgeBenchmark } from './bridge';
+import { exportBenchmark } from './export';
 import { storeBenchmark } from './store';
 
 /** Every named benchmark; `npm run bench -- <name>` runs one, no name runs all. */
-export const BENCHMARKS: readonly Benchmark[] = [bridgeBenchmark, storeBenchmark];
+export const BENCHMARKS: readonly Benchmark[] = [
+  bridgeBenchmark,
+  storeBenchmark,
+  agreementBenchmark,
+  exportBenchmark,
+];
