@@ -2,6 +2,7 @@ import type { Benchmark } from '../harness';
 import { agreementBenchmark } from './agreement';
 import { bridgeBenchmark } from './bridge';
 import { exportBenchmark } from './export';
+import { llmBenchmark } from './llm';
 import { storeBenchmark } from './store';
 
 /** Every named benchmark; `npm run bench -- <name>` runs one, no name runs all. */
@@ -10,4 +11,5 @@ export const BENCHMARKS: readonly Benchmark[] = [
   storeBenchmark,
   agreementBenchmark,
   exportBenchmark,
+  llmBenchmark,
 ];

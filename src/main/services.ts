@@ -5,6 +5,7 @@ import type { Services } from './api/context';
 import { defaultModelsDir, defaultUserDataDir } from './paths';
 import { SettingsStore } from './settings';
 import { WorkspaceService } from './store/service';
+import { LlmService } from './inference/llm/manager';
 
 export interface ServiceOptions {
   userDataDir?: string;
@@ -27,5 +28,6 @@ export function createServices(options: ServiceOptions = {}): Services {
     electronVersion: options.electronVersion ?? null,
     frames: null,
     jobs: new JobQueue(events, options.jobConcurrency ?? 1),
+    llm: new LlmService({ userData, models: options.modelsDir ?? defaultModelsDir() }),
   };
 }

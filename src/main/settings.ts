@@ -8,6 +8,9 @@ export const DEFAULT_SETTINGS: Settings = {
   theme: 'dark',
   annotator: '',
   frameCacheMB: 512,
+  llmFolders: [],
+  activeLlm: null,
+  llmThinking: false,
 };
 
 /** User settings as one JSON file in the user-data folder; unreadable files fall back to defaults. */

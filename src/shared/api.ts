@@ -9,15 +9,18 @@ import { workspaceChannels } from './api/workspace';
 import { appChannels } from './api/app';
 import { appEvents } from './api/events';
 import { jobChannels } from './api/jobs';
+import { llmChannels, llmEvents } from './api/llm';
 
 export const channels = {
   ...workspaceChannels,
   ...appChannels,
   ...jobChannels,
+  ...llmChannels,
 } as const;
 
 export const events = {
   ...appEvents,
+  ...llmEvents,
 } as const;
 
 export type Channels = typeof channels;
@@ -39,4 +42,5 @@ export * from './api/workspace';
 export * from './api/app';
 export * from './api/events';
 export * from './api/jobs';
+export * from './api/llm';
 export type { Result, ApiError } from './errors';

@@ -3,6 +3,7 @@ import type { EventHub } from './events';
 import type { JobQueue } from '../jobs/queue';
 import type { FrameSource } from '../media/frame-route';
 import type { SettingsStore } from '../settings';
+import type { LlmService } from '../inference/llm/manager';
 
 export type Transport = 'ipc' | 'bridge' | 'direct';
 
@@ -19,4 +20,6 @@ export interface Services {
   readonly frames: FrameSource | null;
   /** Background jobs (analysis, import, export, model conversion). */
   readonly jobs: JobQueue;
+  /** Language-model folders, verification, generation and downloads. */
+  readonly llm: LlmService;
 }

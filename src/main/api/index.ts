@@ -1,6 +1,7 @@
 import { appHandlers } from './app';
 import { jobHandlers } from './jobs';
 import type { Services } from './context';
+import { llmHandlers } from './llm';
 import type { HandlerTable } from './dispatch';
 import { workspaceHandlers } from './workspace';
 
@@ -10,6 +11,7 @@ export function createHandlerTable(services: Services): HandlerTable {
     ...workspaceHandlers(services),
     ...appHandlers(services),
     ...jobHandlers(services),
+    ...llmHandlers(services),
   };
 }
 

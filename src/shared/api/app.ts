@@ -24,6 +24,9 @@ export const SettingsSchema = z.object({
   theme: z.enum(THEMES),
   annotator: z.string().max(120),
   frameCacheMB: z.number().int().min(16).max(16_384),
+  llmFolders: z.array(z.string().min(1).max(4096)).max(64),
+  activeLlm: z.string().min(1).max(4096).nullable(),
+  llmThinking: z.boolean(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

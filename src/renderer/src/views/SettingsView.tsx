@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { LANGUAGES, THEMES, type Language, type Theme } from '@shared/api';
 import { useSettings } from '../state/settings';
+import { LanguageModelSection } from './LanguageModelSection';
 
 export function SettingsView() {
   const { t } = useTranslation();
@@ -65,6 +66,7 @@ export function SettingsView() {
           />
         </label>
       </form>
+      <LanguageModelSection />
     </section>
   );
 }
