@@ -4,6 +4,7 @@ import { bridgeBenchmark } from './bridge';
 import { exportBenchmark } from './export';
 import { llmBenchmark } from './llm';
 import { storeBenchmark } from './store';
+import { understandingBenchmark } from './understanding';
 
 /** Every named benchmark; `npm run bench -- <name>` runs one, no name runs all. */
 export const BENCHMARKS: readonly Benchmark[] = [
@@ -12,4 +13,5 @@ export const BENCHMARKS: readonly Benchmark[] = [
   agreementBenchmark,
   exportBenchmark,
   llmBenchmark,
+  understandingBenchmark,
 ];
