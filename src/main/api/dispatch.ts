@@ -1,7 +1,7 @@
 import { channels, isChannelName, type ChannelName, type ChannelInput, type ChannelOutput } from '@shared/api';
 import { AppError, issuesFromZod, type Result } from '@shared/errors';
 import type { Transport } from './context';
-import { fromSystemError } from './system-errors';
+import { fromSystemError } from '../util/system-errors';
 
 export type Handler<C extends ChannelName> = (input: ChannelInput<C>, meta: CallMeta) => Promise<ChannelOutput<C>>;
 export type HandlerTable = { [C in ChannelName]: Handler<C> };

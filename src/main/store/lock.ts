@@ -1,6 +1,7 @@
 import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { AppError } from '@shared/errors';
+import { fromSystemError } from '../util/system-errors';
 
 /**
  * One writer per workspace: an exclusive sidecar file `<workspace>-lock` holding the
@@ -36,13 +37,13 @@ export function acquireWorkspaceLock(workspacePath: string): WorkspaceLock {
           cause: error,
         });
       }
-      if (code !== 'EEXIST') throw error;
+      if (code !== 'EEXIST') throw fromSystemError(error);
       const owner = readOwner(path);
       if (!owner && isFresh(path)) {
         throw new AppError('WORKSPACE_LOCKED', `${workspacePath} is being opened by another process at the same time; try again`);
       }
       if (owner && isAlive(owner)) {
-        const who = owner.pid === process.pid ? 'this window' : `another MELLM Workstation (process ${owner.pid} on ${owner.host})`;
+        const who = owner.pid === process.pid ? 'this app' : `another MELLM Workstation (process ${owner.pid} on ${owner.host})`;
         throw new AppError('WORKSPACE_LOCKED', `${workspacePath} is already open in ${who}; close it there first`);
       }
       rmSync(path, { force: true });
@@ -50,6 +51,9 @@ export function acquireWorkspaceLock(workspacePath: string): WorkspaceLock {
     }
     try {
       writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), at: new Date().toISOString() } satisfies LockOwner));
+    } catch (error) {
+      rmSync(path, { force: true });
+      throw fromSystemError(error); // a full disk: an empty lock would look stale anyway
     } finally {
       closeSync(fd);
     }

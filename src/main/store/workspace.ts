@@ -112,6 +112,7 @@ export function openWorkspace(file: string, migrations: readonly Migration[] = M
   if (!existsSync(path) || !statSync(path).isFile()) {
     throw new AppError('NOT_FOUND', `No workspace file at ${path}`);
   }
+  assertWritable(path);
   inspect(path, migrations.length);
   return connect(path, migrations);
 }
@@ -154,7 +155,6 @@ function inspect(path: string, latest: number): void {
 }
 
 function connect(path: string, migrations: readonly Migration[] = MIGRATIONS): Workspace {
-  assertWritable(path);
   const lock = acquireWorkspaceLock(path);
   let db: Database.Database;
   try {

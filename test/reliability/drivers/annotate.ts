@@ -4,13 +4,15 @@
  * <monotonic ns>` after each acknowledged save. The test SIGKILLs it at random moments.
  * It loads, prints READY and waits for a line on stdin before touching the workspace, so
  * the test can start the next driver while it checks the previous kill.
- * argv: <workspace> <userData> <tag> <edits>
+ * argv: <workspace> <userData> <tag> <edits> [description padding in characters]
  */
 import { createHandlerTable, dispatch } from '../../../src/main/api';
 import { createServices } from '../../../src/main/services';
 import type { Annotation, MeEvent } from '../../../src/shared/workspace';
 
-const [workspace, userDataDir, tag, edits] = process.argv.slice(2);
+const [workspace, userDataDir, tag, edits, padding] = process.argv.slice(2);
+// Long descriptions fill a small disk quickly (the disk-full test).
+const pad = ' '.repeat(Number(padding ?? 0));
 if (!workspace || !userDataDir || !tag) throw new Error('usage: annotate.ts <workspace> <userData> <tag> <edits>');
 
 const services = createServices({ userDataDir });
@@ -25,7 +27,7 @@ async function call<T>(channel: string, payload: unknown): Promise<T> {
 }
 
 process.stdout.write('READY\n');
-await new Promise((go) => process.stdin.once('data', go));
+if (process.env.MELLM_DRIVER_WAIT !== '0') await new Promise((go) => process.stdin.once('data', go));
 await call('workspace.open', { path: workspace });
 process.stdout.write(`OPEN ${process.hrtime.bigint()}\n`);
 const clips = await call<{ id: number }[]>('clips.list', {});
@@ -43,7 +45,7 @@ for (let i = 0; i < Number(edits ?? 1000); i++) {
     eventId: event.id,
     annotator: 'durability',
     aus: i % 2 ? 'AU4+AU7' : 'AU12',
-    description: `${tag}-e${i}`,
+    description: `${tag}-e${i}${pad}`,
     baseVersion: versions.get(event.id) ?? null,
   });
   versions.set(event.id, saved.version);

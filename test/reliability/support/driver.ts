@@ -40,8 +40,20 @@ export interface DriverRun {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function runDriver(file: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; uid?: number; gid?: number } = {}): DriverRun {
-  const child = spawn(process.execPath, [file, ...args], {
+export interface RunOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  readonly uid?: number;
+  readonly gid?: number;
+}
+
+/** Starts a bundled driver under this Node. */
+export function runDriver(file: string, args: readonly string[], options: RunOptions = {}): DriverRun {
+  return runCommand(process.execPath, [file, ...args], options);
+}
+
+/** Starts any command (e.g. `prlimit … node driver.mjs`) with line-wise stdout capture. */
+export function runCommand(command: string, args: readonly string[], options: RunOptions = {}): DriverRun {
+  const child = spawn(command, args, {
     stdio: ['pipe', 'pipe', 'pipe'],
     env: options.env ?? process.env,
     uid: options.uid,
