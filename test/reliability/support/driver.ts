@@ -44,11 +44,13 @@ export interface RunOptions {
   readonly env?: NodeJS.ProcessEnv;
   readonly uid?: number;
   readonly gid?: number;
+  /** Node options before the script, e.g. ['--import', preload]. */
+  readonly execArgv?: readonly string[];
 }
 
 /** Starts a bundled driver under this Node. */
 export function runDriver(file: string, args: readonly string[], options: RunOptions = {}): DriverRun {
-  return runCommand(process.execPath, [file, ...args], options);
+  return runCommand(process.execPath, [...(options.execArgv ?? []), file, ...args], options);
 }
 
 /** Starts any command (e.g. `prlimit … node driver.mjs`) with line-wise stdout capture. */
