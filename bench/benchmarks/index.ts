@@ -3,6 +3,7 @@ import { agreementBenchmark } from './agreement';
 import { bridgeBenchmark } from './bridge';
 import { exportBenchmark } from './export';
 import { llmBenchmark } from './llm';
+import { reliabilityBenchmark } from './reliability';
 import { storeBenchmark } from './store';
 import { understandingBenchmark } from './understanding';
 
@@ -14,4 +15,5 @@ export const BENCHMARKS: readonly Benchmark[] = [
   exportBenchmark,
   llmBenchmark,
   understandingBenchmark,
+  reliabilityBenchmark,
 ];

@@ -5,7 +5,7 @@ import { createWorkspace } from '../../../src/main/store/workspace';
 /** A workspace with one sequence clip and `events` ME events, closed again. */
 export function seedWorkspace(path: string, events = 4): void {
   const ws = createWorkspace(path);
-  const clip = ws.clips.add({ path: '/data/sub01/EP01', kind: 'sequence', fps: 200, frames: 100, width: 640, height: 480 });
+  const clip = ws.clips.add({ path: '/data/sub01/EP01', kind: 'sequence', fps: 200, frames: Math.max(100, events * 10 + 10), width: 640, height: 480 });
   for (let i = 0; i < events; i++) ws.events.create({ clipId: clip.id, onset: i * 10, apex: i * 10 + 2, offset: i * 10 + 5 });
   ws.close();
 }
