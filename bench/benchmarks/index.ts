@@ -2,18 +2,22 @@ import type { Benchmark } from '../harness';
 import { agreementBenchmark } from './agreement';
 import { bridgeBenchmark } from './bridge';
 import { exportBenchmark } from './export';
+import { faceBenchmark } from './face';
 import { llmBenchmark } from './llm';
-import { reliabilityBenchmark } from './reliability';
 import { storeBenchmark } from './store';
 import { understandingBenchmark } from './understanding';
+import { mediaBenchmark } from './media';
+import { reliabilityBenchmark } from './reliability';
 
 /** Every named benchmark; `npm run bench -- <name>` runs one, no name runs all. */
 export const BENCHMARKS: readonly Benchmark[] = [
   bridgeBenchmark,
   storeBenchmark,
+  faceBenchmark,
+  understandingBenchmark,
+  llmBenchmark,
   agreementBenchmark,
   exportBenchmark,
-  llmBenchmark,
-  understandingBenchmark,
+  mediaBenchmark,
   reliabilityBenchmark,
 ];

@@ -45,6 +45,23 @@ export const llmBenchmark: Benchmark = {
       );
       await tiny.dispose();
 
+      // With a real tokenizer (MELLM_LLM_TOKENIZER or the one in models/user/llm) the tiny decoder
+      // gets the real vocabulary width, so per-token costs that scale with it are measured in the loop.
+      const real = join(defaultModelsDir(), 'user', 'llm');
+      const tokenizerFrom = process.env.MELLM_LLM_TOKENIZER ?? (existsSync(join(real, 'tokenizer.json')) ? real : null);
+      if (tokenizerFrom) {
+        const wide = await LlmModel.load(await makeTinyModel(join(dir, 'wide'), { tokenizerFrom }));
+        const wideRuns = await runs(wide, reps, 64);
+        const width = `tiny qwen3 with ${tokenizerFrom}/tokenizer.json (64 new tokens)`;
+        rows.push(
+          { case: width, method: 'loop overhead per token (step − session.run)', samples: wideRuns.map((r) => perToken(r, r.timings.totalMs - r.timings.runMs)) },
+          { case: width, method: 'session.run per token', samples: wideRuns.map((r) => perToken(r, r.timings.runMs)) },
+        );
+        await wide.dispose();
+      } else {
+        log('no real tokenizer (MELLM_LLM_TOKENIZER or models/user/llm): loop overhead at full vocabulary width not measured');
+      }
+
       const random = seededRandom(1);
       const logits = Float32Array.from({ length: QWEN3_VOCAB }, () => random() * 20 - 10);
       rows.push(
@@ -56,7 +73,6 @@ export const llmBenchmark: Benchmark = {
         },
       );
 
-      const real = join(defaultModelsDir(), 'user', 'llm');
       if (!existsSync(join(real, 'config.json'))) {
         log(`no real model in ${real}: real-model tokens/s and peak RSS skipped`);
         rows.push({ case: 'real model', method: 'skipped', metrics: { reason: `no model in ${real}` } });

@@ -8,7 +8,7 @@ import { app, BrowserWindow, protocol, session, shell } from 'electron';
 import { createHandlerTable } from './api';
 import { rendererDir } from './paths';
 import { APP_ORIGIN, APP_SCHEME, contentSecurityPolicy, isSafeExternalUrl, isTrustedOrigin, windowWebPreferences } from './security';
-import { createServices } from './services';
+import { createServices, disposeServices } from './services';
 import { registerIpc } from './transport/ipc';
 import { createRouter } from './transport/routes';
 
@@ -64,6 +64,7 @@ void app.whenReady().then(async () => {
   session.defaultSession.setPermissionCheckHandler(() => false);
 
   registerIpc(createHandlerTable(services), services.events, devServerUrl);
+  app.on('will-quit', () => void disposeServices(services));
   await createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) void createWindow();

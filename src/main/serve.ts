@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { createHandlerTable } from './api';
 import { rendererDir } from './paths';
-import { createServices } from './services';
+import { createServices, disposeServices } from './services';
 import { startBridge } from './transport/bridge';
 import { createRouter } from './transport/routes';
 
@@ -26,6 +26,6 @@ const bridge = await startBridge({
   ...(values.token ? { token: values.token } : {}),
 });
 console.log(`MELLM bridge listening: ${bridge.url}`);
-const stop = () => void bridge.close().then(() => process.exit(0));
+const stop = () => void Promise.all([bridge.close(), disposeServices(services)]).then(() => process.exit(0));
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

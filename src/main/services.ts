@@ -2,9 +2,13 @@ import { mkdirSync } from 'node:fs';
 import { EventHub } from './api/events';
 import { JobQueue } from './jobs/queue';
 import type { Services } from './api/context';
+import { hashMedia } from './media/hash';
+import { MediaLibrary } from './media/library';
+import { probeMedia } from './media/probe';
 import { defaultModelsDir, defaultUserDataDir } from './paths';
 import { SettingsStore } from './settings';
 import { WorkspaceService } from './store/service';
+import { FaceService } from './inference/face/service';
 import { LlmService } from './inference/llm/manager';
 
 export interface ServiceOptions {
@@ -15,19 +19,42 @@ export interface ServiceOptions {
   jobConcurrency?: number;
 }
 
+/** The dataset importer needs each clip's size and frame count: the media layer's probe. */
+async function probeForImport(path: string, datasetFps: number) {
+  const { frames, fps, width, height, kind } = await probeMedia(path, { fps: datasetFps });
+  return { frames, fps, width, height, kind };
+}
+
 /** Builds the services that the Electron shell, the bridge, the CLI and the tests share. */
 export function createServices(options: ServiceOptions = {}): Services {
   const userData = options.userDataDir ?? defaultUserDataDir();
   mkdirSync(userData, { recursive: true, mode: 0o700 });
   const events = new EventHub();
+  const models = options.modelsDir ?? defaultModelsDir();
+  const settings = new SettingsStore(userData);
+  const media = new MediaLibrary();
+  void settings.get().then((s) => media.setCacheMB(s.frameCacheMB), () => undefined);
+  events.subscribe((name, payload) => {
+    if (name === 'settings.changed') media.setCacheMB((payload as { frameCacheMB: number }).frameCacheMB);
+  });
+  const openClip = async (path: string) => media.reader((await media.open(path)).clipId);
   return {
     events,
-    settings: new SettingsStore(userData),
-    workspaces: new WorkspaceService(userData),
-    paths: { userData, models: options.modelsDir ?? defaultModelsDir() },
+    settings,
+    workspaces: new WorkspaceService(userData, { prober: probeForImport, hasher: hashMedia }),
+    paths: { userData, models },
     electronVersion: options.electronVersion ?? null,
-    frames: null,
+    frames: media,
+    media,
     jobs: new JobQueue(events, options.jobConcurrency ?? 1),
-    llm: new LlmService({ userData, models: options.modelsDir ?? defaultModelsDir() }),
+    face: new FaceService(models, { openClip }),
+    llm: new LlmService({ userData, models }),
   };
+}
+
+/** Releases what the services hold (open workspace, model sessions) before the process exits. */
+export async function disposeServices(services: Services): Promise<void> {
+  services.workspaces.close();
+  services.media.close();
+  await Promise.all([services.face.dispose(), services.llm.dispose()]);
 }

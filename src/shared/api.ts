@@ -9,13 +9,17 @@ import { workspaceChannels } from './api/workspace';
 import { appChannels } from './api/app';
 import { appEvents } from './api/events';
 import { jobChannels } from './api/jobs';
+import { faceChannels } from './api/face';
 import { llmChannels, llmEvents } from './api/llm';
+import { mediaChannels } from './api/media';
 
 export const channels = {
   ...workspaceChannels,
   ...appChannels,
   ...jobChannels,
+  ...faceChannels,
   ...llmChannels,
+  ...mediaChannels,
 } as const;
 
 export const events = {
@@ -42,5 +46,8 @@ export * from './api/workspace';
 export * from './api/app';
 export * from './api/events';
 export * from './api/jobs';
+export * from './api/face';
 export * from './api/llm';
+export * from './api/media';
+export * from './media';
 export type { Result, ApiError } from './errors';

@@ -28,7 +28,7 @@ export interface IndexedVideo {
 /** Encodes a video of index-carrying frames into `dir/name`. */
 export function makeIndexedVideo(dir: string, name: string, spec: IndexedVideo): string {
   const path = join(dir, name);
-  const source = `color=c=black:s=${spec.size ?? '96x64'}:r=${spec.fps ?? 25}:d=${spec.frames / (spec.fps ?? 25)}`;
+  const source = `color=c=black:s=${spec.size ?? '96x64'}:r=${spec.fps ?? 25}:d=${spec.frames / (spec.fps ?? 25)},format=gray`;
   const filter = [INDEX_FILTER, spec.filter].filter(Boolean).join(',');
   ffmpeg(['-f', 'lavfi', '-i', source, '-vf', filter, '-frames:v', String(spec.frames), ...spec.codec, path]);
   return path;

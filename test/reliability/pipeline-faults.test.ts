@@ -96,7 +96,7 @@ describe('fault injection in the pipeline', () => {
       { name: 'LLM folder without tokenizer', job: { llm: llmNoTokenizer }, code: 'MODEL_MISSING', message: /tokenizer\.json, tokenizer_config\.json missing/ },
       { name: 'worker dies mid-analysis', job: { clip: video, dieAfterFrames: 3 }, code: 'INTERNAL', message: /exit code 9/ },
       { name: 'huge frame refused before decoding', job: { clip: hugeFrames }, code: 'MEDIA_UNREADABLE', message: /10000×10000, larger than/ },
-      { name: 'analysis runs out of memory', job: { clip: video, hoard: true }, maxHeapMb: 48, code: 'RESOURCE_EXHAUSTED' },
+      { name: 'analysis runs out of memory', job: { clip: video, hoard: true }, maxHeapMb: 48, code: 'INSUFFICIENT_MEMORY' },
       { name: 'healthy clip after the faults', job: { clip: video, frames: 24, model }, code: null },
     ];
     const handles = cases.map((c) =>

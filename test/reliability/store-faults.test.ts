@@ -60,13 +60,13 @@ describe('workspace under storage faults', () => {
     const exit = await run.exited;
     const err = run.lines.find((l) => l.startsWith('ERR '));
     expect(exit, run.stderr()).toEqual({ code: 3, signal: null });
-    expect(err).toMatch(/^ERR RESOURCE_EXHAUSTED .*(disk is full|size this system allows|disk error)/);
+    expect(err).toMatch(/^ERR (DISK_FULL|IO_ERROR) .*(disk is full|size this system allows|disk error)/);
     const acked = run.lines.filter((l) => l.startsWith('ACK ')).map((l) => l.split(' '));
     expect(acked.length).toBeGreaterThan(5);
 
     // On the full disk itself, opening is refused with a typed error or works.
     const onFullDisk = await api(join(dir, 'user2'))('workspace.open', { path: workspace });
-    if (!onFullDisk.ok) expect(onFullDisk.error.code).toMatch(/RESOURCE_EXHAUSTED|WORKSPACE_INVALID/);
+    if (!onFullDisk.ok) expect(onFullDisk.error.code).toMatch(/DISK_FULL|IO_ERROR|WORKSPACE_INVALID/);
     // The user moves the workspace to a disk with room (the WAL holds the latest edits).
     const roomy = join(dir, 'roomy.mellm');
     copyFileSync(workspace, roomy);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ROI_NAMES, type RoiBox } from '@shared/rois';
 import { createFlowField, type FlowField } from '../../src/main/inference/flow/types';
-import { clipBox, NO_DOMINANT_DIRECTION, NO_MOTION, octantOf, roiFeatures, roiLine } from '../../src/main/analysis/roi-features';
+import { clipBox, NO_DOMINANT_DIRECTION, NO_MOTION, octantOf, pythonFloat, roiFeatures, roiLine } from '../../src/main/analysis/roi-features';
 import { buildPrompt, PROMPT_HEADER } from '../../src/main/analysis/prompt';
 
 /** A flow field with the vector (u, v) inside [x0, x1) × [y0, y1), zero elsewhere. */
@@ -91,6 +91,10 @@ describe('ROI lines and the prompt', () => {
     expect(JSON.parse(line)).toEqual({ region: 'Left Inner Eyebrow', mean_magnitude: 0.412, max_magnitude: 0.412, direction: 'up (88°)' });
   });
 
+  it('writes magnitudes as Python floats, as the reference does', () => {
+    expect([0, 1, 0.9, 0.412, 12].map(pythonFloat)).toEqual(['0.0', '1.0', '0.9', '0.412', '12.0']);
+  });
+
   it('builds the v3 prompt (golden text)', () => {
     const flow = patch(60, 60, [0, 0, 30, 60], 0, -0.9);
     const features = roiFeatures(flow, [roi('Left Inner Eyebrow', [0, 0, 15, 15]), roi('Right Inner Eyebrow', [40, 0, 15, 15]), roi('Odd "name"', [0, 0, 2, 2])], 200);
@@ -98,7 +102,7 @@ describe('ROI lines and the prompt', () => {
       [
         'Based on the following information, analyze the facial action unit(s) and micro-expression:',
         '{"region": "Left Inner Eyebrow", "mean_magnitude": 0.9, "max_magnitude": 0.9, "direction": "up (90°)"}',
-        '{"region": "Right Inner Eyebrow", "mean_magnitude": 0, "max_magnitude": 0, "direction": "No significant motion detected"}',
+        '{"region": "Right Inner Eyebrow", "mean_magnitude": 0.0, "max_magnitude": 0.0, "direction": "No significant motion detected"}',
         '{"region": "Odd \\"name\\"", "mean_magnitude": 0.9, "max_magnitude": 0.9, "direction": "up (90°)"}',
         'Step 1: Analyze the regions of interest that show clear movement, describe how each moves, and infer the facial action unit(s) (AUs) responsible.',
         'Step 2: Reason from the combined facial movements to the emotional category they indicate.',

@@ -66,7 +66,7 @@ describe('spot', () => {
     const blinks: Event[] = [
       { onset: 500, apex: 510, offset: 520, amplitude: 3, rois: upperLids },
       { onset: 1200, apex: 1208, offset: 1218, amplitude: 3, rois: upperLids },
-      { onset: 1200, apex: 1208, offset: 1218, amplitude: 0.5, rois: ['Left Inner Eyebrow', 'Left Lower Eyelid Center'] },
+      { onset: 1200, apex: 1208, offset: 1218, amplitude: 0.3, rois: ['Left Inner Eyebrow', 'Left Lower Eyelid Center'] },
     ];
     const signal = makeSignal(2000, lag, [...mes, ...blinks], { noise: 0.015, drift: 0.002, seed: 3 });
     const result = spot(signal, fps);
@@ -75,6 +75,14 @@ describe('spot', () => {
     expect(score.meanApexError).toBeLessThanOrEqual(3);
     expect(result.intervals.map((iv) => iv.kind)).toEqual(['micro', 'micro', 'macro']);
     expect(result.blinks.map((b) => b.apex)).toEqual([expect.closeTo(510, 0), expect.closeTo(1208, 0)]);
+  });
+
+  it('keeps an ME that coincides with a blink', () => {
+    const me: Event = { onset: 100, apex: 115, offset: 135, amplitude: 0.8, rois: brows };
+    const blink: Event = { onset: 105, apex: 112, offset: 120, amplitude: 3, rois: upperLids };
+    const result = spot(makeSignal(300, 30, [me, blink]), 100);
+    expect(evaluateSpotting(result.intervals, [me]).f1).toBe(1);
+    expect(result.blinks).toHaveLength(1);
   });
 
   it('ignores rigid head motion that moves every ROI alike', () => {

@@ -32,7 +32,7 @@ describe('runWorker', () => {
 
   it('contains a job that runs out of memory', async () => {
     await expect(runWorker(PRIMES, { limit: 10, mode: 'oom' }, { maxHeapMb: 64 })).rejects.toMatchObject({
-      code: 'RESOURCE_EXHAUSTED',
+      code: 'INSUFFICIENT_MEMORY',
     });
   });
 

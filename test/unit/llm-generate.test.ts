@@ -3,7 +3,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generate, generateChat } from '../../src/main/inference/llm/generate';
+import { generate, generateChat, streamChat } from '../../src/main/inference/llm/generate';
 import { LlmModel } from '../../src/main/inference/llm/model';
 import { argmax, sampleToken } from '../../src/main/inference/llm/sampling';
 import { seededRandom } from '../../src/main/inference/llm/tiny-graph';
@@ -125,6 +125,23 @@ describe('LLM generation', () => {
     expect(result.tokens).toHaveLength(20);
     expect(deltas.join('')).toBe(result.rawText);
     expect(result.timings.runMs).toBeLessThanOrEqual(result.timings.totalMs);
+  });
+
+  it('streams as an async iterator whose deltas add up to the text; leaving early cancels', async () => {
+    const deltas: string[] = [];
+    const stream = streamChat(model, { prompt: PROMPT, maxNewTokens: 16, keepThinking: true });
+    let next = await stream.next();
+    for (; !next.done; next = await stream.next()) deltas.push(next.value);
+    expect(next.value?.tokens).toHaveLength(16);
+    expect(deltas.join('')).toBe(next.value?.rawText);
+    const seen: number[] = [];
+    for await (const delta of streamChat(model, { prompt: PROMPT, maxNewTokens: 500, onToken: (id) => seen.push(id) })) {
+      if (delta) break;
+    }
+    const count = seen.length;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(seen.length).toBeLessThanOrEqual(count + 1);
+    expect(count).toBeLessThan(500);
   });
 
   it('stops at a stop token, which is not part of the output', async () => {

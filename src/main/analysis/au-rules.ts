@@ -128,12 +128,12 @@ const round = (value: number, digits: number): number => Math.round(value * 10 *
 
 function evaluateRule(rule: AuRule, byRegion: ReadonlyMap<string, RoiFeature>): AuEvidence | null {
   const scale = rule.thresholdScale ?? 1;
-  const sides = rule.lateral
-    ? { L: evaluateSide(rule, 'L', byRegion), R: evaluateSide(rule, 'R', byRegion) }
-    : { L: evaluateSide(rule, 'C', byRegion), R: null };
-  const left = sides.L.evidence;
-  const right = sides.R?.evidence ?? left;
-  const strongest = right > left ? (sides.R as SideResult) : sides.L;
+  // A midline AU has one reading that stands for both sides.
+  const leftSide = evaluateSide(rule, rule.lateral ? 'L' : 'C', byRegion);
+  const rightSide = rule.lateral ? evaluateSide(rule, 'R', byRegion) : leftSide;
+  const left = leftSide.evidence;
+  const right = rightSide.evidence;
+  const strongest = right > left ? rightSide : leftSide;
   const evidence = strongest.evidence;
   const intensity = intensityOf(evidence, scale);
   if (!intensity) return null;
@@ -143,7 +143,7 @@ function evaluateRule(rule: AuRule, byRegion: ReadonlyMap<string, RoiFeature>): 
   const margin = evidence / (evidence + threshold);
   const confidence = strongest.agreement === null ? margin : margin * (0.75 + 0.25 * strongest.agreement);
   const regionScores = new Map<string, number>();
-  for (const result of side === 'B' && sides.R ? [sides.L, sides.R] : [strongest]) {
+  for (const result of side === 'B' ? [leftSide, rightSide] : [strongest]) {
     for (const [name, score] of result.regions) regionScores.set(name, Math.max(score, regionScores.get(name) ?? 0));
   }
   return {

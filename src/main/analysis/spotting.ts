@@ -8,8 +8,9 @@ import { AppError } from '@shared/errors';
  * with onset o and offset f then shows twice: as itself over [o, f] (motion away from
  * the neutral reference) and as an "echo" over [o + lag, f + lag] (the reference now
  * holds the expression and frame t is neutral again). Both merge into one run when the
- * expression lasts longer than the lag. So: onset = start of the first run, offset =
- * end of the echo − lag, apex = the signal's peak in [onset, offset]. The lag should be
+ * expression lasts longer than the lag; runs closer than the lag are merged, so one run
+ * spans [o, f + lag]. So: onset = start of the run, offset = its end − lag, apex = the
+ * signal's peak in [onset, offset]. The lag should be
  * at least the expected onset → apex time (≈ 0.2 s for MEs): with a shorter lag the
  * signal peaks mid-rise and the apex comes out early.
  *
@@ -66,6 +67,8 @@ export interface SpottingOptions {
 }
 
 const DEFAULTS: Required<SpottingOptions> = { microMaxMs: 500, sigmas: 6, minPeak: 0.1, topRois: 3 };
+/** Blink motion seen on non-lid ROIs is at most this share of the lids' own. */
+const BLINK_SPILL_RATIO = 0.15;
 const isBlinkRoi = (name: string): boolean => name.includes('Upper Eyelid');
 
 function quantile(sorted: ArrayLike<number>, q: number): number {
@@ -141,9 +144,10 @@ interface Run {
 
 /**
  * Runs above `high`, each extended while the signal stays above a fraction of its own
- * peak (hysteresis); runs closer than `mergeGap` frames join.
+ * peak (hysteresis) and at most `descent` frames further while it keeps falling;
+ * runs closer than `mergeGap` frames join.
  */
-function findRuns(signal: Float32Array, high: number, low: number, mergeGap: number): Run[] {
+function findRuns(signal: Float32Array, high: number, low: number, mergeGap: number, descent: number): Run[] {
   const runs: Run[] = [];
   for (let t = 0; t < signal.length; t += 1) {
     if ((signal[t] as number) < high) continue;
@@ -155,6 +159,9 @@ function findRuns(signal: Float32Array, high: number, low: number, mergeGap: num
     let start = t;
     while (start > 0 && (signal[start - 1] as number) > floor) start -= 1;
     while (end + 1 < signal.length && (signal[end + 1] as number) > floor) end += 1;
+    // Then down the remaining slope: at low frame rates one frame is a large share of an ME.
+    for (let k = 0; k < descent && start > 0 && (signal[start - 1] as number) < (signal[start] as number); k += 1) start -= 1;
+    for (let k = 0; k < descent && end + 1 < signal.length && (signal[end + 1] as number) < (signal[end] as number); k += 1) end += 1;
     const last = runs[runs.length - 1];
     if (last && start <= last.end + mergeGap) {
       last.end = Math.max(last.end, end);
@@ -171,23 +178,20 @@ function argmax(signal: Float32Array, from: number, to: number): number {
   return best;
 }
 
-/** Pairs each run with its echo (a run starting ≈ lag later with a similar peak) and reads onset/apex/offset. */
+/**
+ * One run holds an expression and its echo (runs closer than the lag were merged), so
+ * the expression ends `lag` frames before the run; a run no longer than the lag has
+ * no visible echo (clip end) and ends with the run.
+ */
 function readIntervals(signal: Float32Array, runs: readonly Run[], lag: number): Array<{ onset: number; apex: number; offset: number; peak: number }> {
-  const used = new Set<number>();
-  const out: Array<{ onset: number; apex: number; offset: number; peak: number }> = [];
-  const tolerance = Math.max(2, Math.round(0.25 * lag));
-  runs.forEach((run, i) => {
-    if (used.has(i)) return;
-    let end = run.end;
-    const echo = runs.findIndex((r, j) => j > i && !used.has(j) && Math.abs(r.start - (run.start + lag)) <= tolerance && r.peak > 0.4 * run.peak && r.peak < 2.5 * run.peak);
-    if (echo >= 0) {
-      used.add(echo);
-      end = (runs[echo] as Run).end - lag;
-    } else if (run.end - run.start + 1 > lag) end = run.end - lag;
-    const offset = Math.max(run.start, end);
-    out.push({ onset: run.start, apex: argmax(signal, run.start, offset), offset, peak: run.peak });
+  return runs.map((run) => {
+    const end = run.end - run.start + 1 > lag ? Math.max(run.start, run.end - lag) : run.end;
+    const apex = argmax(signal, run.start, end);
+    // Drift against the expression can sink the echo below threshold; the fall of an ME
+    // is rarely shorter than its rise, which bounds the offset from below.
+    const offset = Math.max(end, Math.min(run.end, 2 * apex - run.start));
+    return { onset: run.start, apex, offset, peak: run.peak };
   });
-  return out;
 }
 
 /** Spots expression intervals (micro and macro) and blinks in a motion signal sampled at `fps`. */
@@ -204,13 +208,15 @@ export function spot(signal: MotionSignal, fps: number, options: SpottingOptions
   const faceNames = names.filter((n) => !isBlinkRoi(n));
   const blinkNames = names.filter(isBlinkRoi);
   const radius = Math.max(Math.round(1.5 * fps), 2 * signal.lag);
-  // Where the expression reverses, |D(t) − D(t − lag)| dips to zero for a few frames: not a new event.
-  const mergeGap = Math.max(2, Math.round(signal.lag / 2));
+  // The echo starts at most `lag` frames after the expression ends, and where the expression
+  // reverses |D(t) − D(t − lag)| dips to zero: neither is a new event.
+  const mergeGap = signal.lag;
+  const descent = Math.max(1, Math.round(signal.lag / 4));
   const faceChannels = faceNames.map((n) => signal.channels[n] as Float32Array);
   const common = commonMode(faceChannels, frames);
   const face = detrend(aggregate(faceChannels, common, o.topRois), radius);
   const threshold = Math.max(o.minPeak, o.sigmas * noiseSigma(face));
-  const intervals = readIntervals(face, findRuns(face, threshold, threshold / 3, mergeGap), signal.lag).map((iv) => {
+  const intervals = readIntervals(face, findRuns(face, threshold, threshold / 3, mergeGap, descent), signal.lag).map((iv) => {
     const durationMs = ((iv.offset - iv.onset) / fps) * 1000;
     const kind: IntervalKind = durationMs <= o.microMaxMs ? 'micro' : 'macro';
     return { onset: iv.onset, apex: iv.apex, offset: iv.offset, kind, durationMs: Math.round(durationMs), strength: Math.round((iv.peak / threshold) * 100) / 100, peak: iv.peak };
@@ -219,11 +225,12 @@ export function spot(signal: MotionSignal, fps: number, options: SpottingOptions
   if (blinkNames.length) {
     const lids = detrend(aggregate(blinkNames.map((n) => signal.channels[n] as Float32Array), common, blinkNames.length), radius);
     const blinkThreshold = Math.max(o.minPeak, o.sigmas * noiseSigma(lids));
-    blinks = readIntervals(lids, findRuns(lids, blinkThreshold, blinkThreshold / 3, mergeGap), signal.lag);
+    blinks = readIntervals(lids, findRuns(lids, blinkThreshold, blinkThreshold / 3, mergeGap, descent), signal.lag);
   }
-  // A face-signal interval that peaks with a much larger blink is the blink spilling onto neighbouring ROIs (lower lids, brows).
+  // A face-signal interval peaking with a blink and far weaker is the blink spilling onto
+  // neighbouring ROIs (lower lids, brows); an ME that merely coincides with a blink stays.
   const isSpill = (iv: SpottedInterval & { peak: number }): boolean =>
-    blinks.some((b) => b.onset <= iv.offset && iv.onset <= b.offset && Math.abs(b.apex - iv.apex) <= signal.lag / 2 && iv.peak < 0.5 * b.peak);
+    blinks.some((b) => b.onset <= iv.offset && iv.onset <= b.offset && Math.abs(b.apex - iv.apex) <= signal.lag / 2 && iv.peak < BLINK_SPILL_RATIO * b.peak);
   return { intervals: intervals.filter((iv) => !isSpill(iv)).map(({ peak: _peak, ...iv }) => iv), blinks, faceSignal: face, threshold };
 }
 

@@ -2,7 +2,9 @@ import type { WorkspaceService } from '../store/service';
 import type { EventHub } from './events';
 import type { JobQueue } from '../jobs/queue';
 import type { FrameSource } from '../media/frame-route';
+import type { MediaLibrary } from '../media/library';
 import type { SettingsStore } from '../settings';
+import type { FaceService } from '../inference/face/service';
 import type { LlmService } from '../inference/llm/manager';
 
 export type Transport = 'ipc' | 'bridge' | 'direct';
@@ -20,6 +22,10 @@ export interface Services {
   readonly frames: FrameSource | null;
   /** Background jobs (analysis, import, export, model conversion). */
   readonly jobs: JobQueue;
+  /** Face detection, landmarks, ROIs and tracking (models load on first use). */
+  readonly face: FaceService;
   /** Language-model folders, verification, generation and downloads. */
   readonly llm: LlmService;
+  /** Open clips by id: probe, frame-exact readers, the shared frame cache. */
+  readonly media: MediaLibrary;
 }

@@ -1,7 +1,9 @@
 import { appHandlers } from './app';
 import { jobHandlers } from './jobs';
+import { faceHandlers } from './face';
 import type { Services } from './context';
 import { llmHandlers } from './llm';
+import { mediaHandlers } from './media';
 import type { HandlerTable } from './dispatch';
 import { workspaceHandlers } from './workspace';
 
@@ -11,7 +13,9 @@ export function createHandlerTable(services: Services): HandlerTable {
     ...workspaceHandlers(services),
     ...appHandlers(services),
     ...jobHandlers(services),
+    ...faceHandlers(services),
     ...llmHandlers(services),
+    ...mediaHandlers(services),
   };
 }
 

@@ -1,15 +1,22 @@
 import type { CliCommand } from './command';
 import { describeCommand } from './describe';
 import { doctorCommand } from './doctor';
+import { faceCommand } from './face';
 import { importCommand } from './import';
-import { llmCommand } from './llm';
+import { modelsCommand } from './models';
 import { workspaceCommand } from './workspace';
+import { llmCommand } from './llm';
+import { framesCommand, probeCommand } from './media';
 
 /** Every `mellm` subcommand; later stages add theirs here. */
 export const COMMANDS: readonly CliCommand[] = [
   doctorCommand,
+  modelsCommand,
   workspaceCommand,
   importCommand,
+  faceCommand,
   describeCommand,
   llmCommand,
+  probeCommand,
+  framesCommand,
 ];

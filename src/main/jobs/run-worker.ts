@@ -85,7 +85,7 @@ export function runWorker<O>(script: WorkerScript, input: unknown, options: RunO
       const oom = error.code === 'ERR_WORKER_OUT_OF_MEMORY';
       settle(() =>
         reject(
-          new AppError(oom ? 'RESOURCE_EXHAUSTED' : 'INTERNAL', oom ? 'The job ran out of memory' : `The job failed: ${error.message}`, {
+          new AppError(oom ? 'INSUFFICIENT_MEMORY' : 'INTERNAL', oom ? 'The job ran out of memory' : `The job failed: ${error.message}`, {
             cause: error,
           }),
         ),

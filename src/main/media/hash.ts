@@ -2,14 +2,11 @@ import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { AppError } from '@shared/errors';
 import { listFrameFiles } from './sequence';
 
 async function feed(hash: Hash, file: string): Promise<void> {
-  await pipeline(createReadStream(file), async function* (source: AsyncIterable<Buffer>) {
-    for await (const chunk of source) hash.update(chunk);
-  });
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
 }
 
 /**

@@ -8,7 +8,7 @@ import type { MediaInfo } from '@shared/media';
 import { locateFfmpeg } from './ffmpeg';
 import { FrameCache } from './frame-cache';
 import type { FrameSource } from './frame-route';
-import { probeClip, toMediaInfo, type ProbedMedia, type ProbeOptions } from './probe';
+import { checkMediaPath, probeClip, toMediaInfo, type ProbedMedia, type ProbeOptions } from './probe';
 import type { FrameReader } from './reader';
 import { sequenceStamp, SequenceFrameReader } from './sequence';
 import { VideoFrameReader } from './video-reader';
@@ -51,8 +51,9 @@ export class MediaLibrary implements FrameSource {
     this.cache.setLimit(megabytes * 2 ** 20);
   }
 
-  /** Opens (or re-uses) a clip: its id derives from absolute path, size and mtime. */
+  /** Opens (or re-uses) a clip at an absolute path: its id derives from that path, size and mtime. */
   async open(path: string, options: ProbeOptions = {}): Promise<{ clipId: string; info: MediaInfo }> {
+    await checkMediaPath(path);
     const absolute = resolve(path);
     const clipId = await clipIdFor(absolute);
     const known = this.#clips.get(clipId);

@@ -23,7 +23,6 @@ interface ProbeStream {
   r_frame_rate?: string;
   avg_frame_rate?: string;
   nb_frames?: string;
-  nb_read_packets?: string;
   duration?: string;
   start_time?: string;
   tags?: Record<string, string>;
@@ -48,24 +47,24 @@ export function normaliseRotation(displayMatrixDeg: number | undefined, rotateTa
   return (quarter * 90) as Rotation;
 }
 
-/** Containers whose nb_frames comes from a sample index and is exact. Others get their packets counted. */
+/** Containers whose nb_frames comes from a sample index and is exact. Others get their packets listed. */
 const INDEXED_CONTAINERS = /mov|mp4/;
 
 function unreadable(path: string, why: string): AppError {
   return new AppError('MEDIA_UNREADABLE', `Cannot read video ${path}: ${why}`);
 }
 
-export async function probeVideo(path: string): Promise<MediaInfo & { timing: VideoTiming }> {
-  const ffprobe = locateFfprobe();
+/** Probes with ffprobe when there is one; `ffprobe: null` forces the `ffmpeg -i` fallback. */
+export async function probeVideo(path: string, options: { ffprobe?: string | null } = {}): Promise<MediaInfo & { timing: VideoTiming }> {
+  const ffprobe = options.ffprobe === undefined ? locateFfprobe() : options.ffprobe;
   return ffprobe ? probeWithFfprobe(ffprobe, path) : probeWithFfmpeg(path);
 }
 
-async function ffprobeJson(ffprobe: string, path: string, countPackets: boolean): Promise<ProbeJson> {
-  const entries = 'stream=codec_name,width,height,pix_fmt,r_frame_rate,avg_frame_rate,nb_frames,nb_read_packets,duration,start_time:stream_tags=rotate:stream_side_data=rotation:format=format_name,duration,start_time';
-  // Without counting, also decode the first frames to learn the first one's timestamp (B-frame delay).
-  const extra = countPackets ? ['-count_packets'] : ['-read_intervals', '%+#16'];
-  const show = countPackets ? entries : `${entries}:frame=best_effort_timestamp_time`;
-  const args = ['-v', 'error', '-select_streams', 'v:0', ...extra, '-show_entries', show, '-of', 'json', '-i', path];
+async function ffprobeJson(ffprobe: string, path: string): Promise<ProbeJson> {
+  const entries = 'stream=codec_name,width,height,pix_fmt,r_frame_rate,avg_frame_rate,nb_frames,duration,start_time:stream_tags=rotate:stream_side_data=rotation:format=format_name,duration,start_time';
+  // Also decode the first frames to learn the first one's timestamp (B-frame delay shifts it).
+  const show = `${entries}:frame=best_effort_timestamp_time`;
+  const args = ['-v', 'error', '-select_streams', 'v:0', '-read_intervals', '%+#16', '-show_entries', show, '-of', 'json', '-i', path];
   const run = await runTool(ffprobe, args);
   if (run.code !== 0) throw unreadable(path, lastErrorLine(run.stderr));
   try {
@@ -76,23 +75,24 @@ async function ffprobeJson(ffprobe: string, path: string, countPackets: boolean)
 }
 
 async function probeWithFfprobe(ffprobe: string, path: string): Promise<MediaInfo & { timing: VideoTiming }> {
-  let json = await ffprobeJson(ffprobe, path, false);
+  const json = await ffprobeJson(ffprobe, path);
   const firstFrame = json.frames?.map((f) => Number(f.best_effort_timestamp_time ?? Number.NaN)).find(Number.isFinite) ?? Number.NaN;
-  let stream = json.streams?.[0];
+  const stream = json.streams?.[0];
   if (!stream) throw unreadable(path, 'it has no video stream');
   const indexed = INDEXED_CONTAINERS.test(json.format?.format_name ?? '') && Number(stream.nb_frames) > 0;
-  if (!indexed) {
-    // Matroska, WebM and AVI headers don't carry a trustworthy count: demux (no decode) and count.
-    json = await ffprobeJson(ffprobe, path, true);
-    stream = json.streams?.[0] ?? stream;
-  }
-  const frames = Number(indexed ? stream.nb_frames : stream.nb_read_packets);
   const nominal = ratio(stream.r_frame_rate);
   const average = ratio(stream.avg_frame_rate);
+  // mp4/mov: exact count and average rate from the sample table. Others (and mp4 whose
+  // average and nominal rates disagree): list every packet's time (demux only, no decode).
+  const packets = indexed && !ratesDiffer(nominal, average) ? null : await packetTimes(ffprobe, path);
+  const frames = packets ? packets.count : Number(stream.nb_frames);
+  // Times are only usable when every packet had one (AVI B-frames may lack both pts and dts).
+  const times = packets && packets.times.length === packets.count ? packets.times : null;
+  const fps = times && times.length > 1 && (times.at(-1) as number) > (times[0] as number) ? (times.length - 1) / ((times.at(-1) as number) - (times[0] as number)) : average || nominal;
   const durationSec = Number(stream.duration ?? json.format?.duration ?? 0) || 0;
-  const fps = average || nominal || (durationSec > 0 && frames > 0 ? frames / durationSec : 0);
   const rotation = normaliseRotation(stream.side_data_list?.find((s) => s.rotation !== undefined)?.rotation, stream.tags?.rotate);
   const startSec = Number(json.format?.start_time ?? stream.start_time ?? 0) || 0;
+  const vfr = times ? unevenlySpaced(times, fps) : false;
   const info = finish(path, {
     codec: stream.codec_name ?? 'unknown',
     width: stream.width ?? 0,
@@ -100,29 +100,40 @@ async function probeWithFfprobe(ffprobe: string, path: string): Promise<MediaInf
     pixelFormat: stream.pix_fmt ?? 'unknown',
     frames,
     fps,
-    nominal,
+    vfr,
     durationSec,
     rotation,
     startSec,
     firstFrameSec: Number.isFinite(firstFrame) ? firstFrame : startSec,
   });
-  if (!info.vfr) return info;
-  return { ...info, timing: { ...info.timing, frameTimes: await packetTimes(ffprobe, path) } };
+  return vfr && times ? { ...info, timing: { ...info.timing, frameTimes: times } } : info;
 }
 
-/** Sorted presentation times of every video packet (demux only): frame i's time in a VFR stream. */
-async function packetTimes(ffprobe: string, path: string): Promise<Float64Array> {
+function ratesDiffer(nominal: number, average: number): boolean {
+  return nominal > 0 && average > 0 && Math.abs(nominal - average) / nominal > 0.002;
+}
+
+/**
+ * Variable rate, in the sense that matters here: some frame is more than a quarter frame
+ * away from where a constant rate would put it, so index → time needs the real times.
+ */
+export function unevenlySpaced(times: Float64Array, fps: number): boolean {
+  const first = times[0] ?? 0;
+  return times.some((t, i) => Math.abs(t - first - i / fps) > 0.25 / fps);
+}
+
+/** How many video packets there are and their sorted presentation times (demux only, no decode). */
+async function packetTimes(ffprobe: string, path: string): Promise<{ count: number; times: Float64Array }> {
   const run = await runTool(ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,dts_time', '-of', 'csv=p=0', '-i', path]);
   if (run.code !== 0) throw unreadable(path, lastErrorLine(run.stderr));
-  const times = run.stdout
-    .split('\n')
-    .filter(Boolean)
+  const lines = run.stdout.split('\n').filter(Boolean);
+  const times = lines
     .map((line) => {
       const [pts, dts] = line.split(',');
       return Number(pts === 'N/A' || pts === undefined || pts === '' ? dts : pts);
     })
     .filter(Number.isFinite);
-  return Float64Array.from(times).sort();
+  return { count: lines.length, times: Float64Array.from(times).sort() };
 }
 
 interface RawFacts {
@@ -132,7 +143,7 @@ interface RawFacts {
   pixelFormat: string;
   frames: number;
   fps: number;
-  nominal: number;
+  vfr: boolean;
   durationSec: number;
   rotation: Rotation;
   startSec: number;
@@ -154,8 +165,7 @@ function finish(path: string, f: RawFacts): MediaInfo & { timing: VideoTiming } 
     durationSec: f.durationSec > 0 ? f.durationSec : f.frames / f.fps,
     codec: f.codec,
     rotation: f.rotation,
-    // Nominal (r_frame_rate) vs. measured average rate: they differ when frame times are uneven.
-    vfr: f.nominal > 0 && Math.abs(f.nominal - f.fps) / f.nominal > 0.002,
+    vfr: f.vfr,
     pixelFormat: f.pixelFormat,
     gray: /^(gray|ya8|y4)/.test(f.pixelFormat),
     sequence: null,
@@ -182,10 +192,17 @@ async function probeWithFfmpeg(path: string): Promise<MediaInfo & { timing: Vide
     height: Number(video[4]),
     frames: Number(counted?.[1] ?? 0),
     fps: ratio(/([\d.]+) fps/.exec(line)?.[1]),
-    nominal: ratio(/([\d.]+k?) tbr/.exec(line)?.[1]),
+    vfr: ratesDiffer(ratio(/([\d.]+k?) tbr/.exec(line)?.[1]), ratio(/([\d.]+) fps/.exec(line)?.[1])),
     durationSec: clock ? Number(clock[1]) * 3600 + Number(clock[2]) * 60 + Number(clock[3]) : 0,
     rotation: rotate?.[0].startsWith('display') ? normaliseRotation(Number(rotate[1]), undefined) : normaliseRotation(undefined, rotate?.[1]),
     startSec,
-    firstFrameSec: startSec,
+    firstFrameSec: startSec + (await firstFrameOffset(ffmpeg, path)),
   });
+}
+
+/** Seconds from the container start to the first decoded frame (showinfo sees start-relative times). */
+async function firstFrameOffset(ffmpeg: string, path: string): Promise<number> {
+  const run = await runTool(ffmpeg, ['-hide_banner', '-nostdin', '-i', path, '-map', '0:v:0', '-frames:v', '1', '-vf', 'showinfo', '-f', 'null', '-']);
+  const offset = Number(/pts_time:\s*(-?[\d.]+)/.exec(run.stderr)?.[1]);
+  return Number.isFinite(offset) ? offset : 0;
 }

@@ -10,6 +10,8 @@ import { loadImageFile, type RgbImage } from './image';
 import { checkFrameSize, checkIndex, MAX_FRAME_PIXELS, type FrameReader } from './reader';
 import { lastErrorLine } from './tools';
 
+/** Frames decoded ahead of the one shown (JPEG decode of a 640×480 frame is a few ms). */
+const SEQUENCE_PREFETCH = 4;
 const FRAME_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.webp']);
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 
@@ -44,6 +46,10 @@ export function layoutSequence(dir: string, names: readonly string[]): SequenceL
   const numbers = parsed.map((m) => Number(m?.[2]));
   const lowest = numbers[0] as number;
   const highest = numbers.at(-1) as number;
+  // A stray file numbered far away (img1 … img300, img99999) would make a huge, mostly missing clip.
+  if (highest - lowest + 1 > 2 * names.length + 1000) {
+    throw new AppError('INVALID_INPUT', `Frame numbers in ${dir} run from ${lowest} to ${highest} but only ${names.length} files exist: mostly missing frames`);
+  }
   const files: (string | null)[] = new Array<string | null>(highest - lowest + 1).fill(null);
   numbers.forEach((n, i) => {
     if (files[n - lowest]) {
@@ -136,11 +142,35 @@ export class SequenceFrameReader implements FrameReader {
     this.height = info.height;
   }
 
+  readonly #inflight = new Map<number, Promise<RgbImage>>();
+  #last = -1;
+
   async read(index: number): Promise<RgbImage> {
     checkIndex(this.info, index);
+    // Decode the next few frames in the direction of travel on libuv's pool while the user looks at this one.
+    const direction = index === this.#last - 1 ? -1 : 1;
+    this.#last = index;
+    const image = await this.#load(index);
+    for (let k = 1; k <= SEQUENCE_PREFETCH; k += 1) {
+      const next = index + direction * k;
+      if (next >= 0 && next < this.frameCount && this.layout.files[next]) this.#load(next).catch(() => undefined);
+    }
+    return image;
+  }
+
+  #load(index: number): Promise<RgbImage> {
+    const cached = this.cache.get(`${this.key}:${index}`);
+    if (cached) return Promise.resolve(cached);
+    let pending = this.#inflight.get(index);
+    if (!pending) {
+      pending = this.#decode(index).finally(() => this.#inflight.delete(index));
+      this.#inflight.set(index, pending);
+    }
+    return pending;
+  }
+
+  async #decode(index: number): Promise<RgbImage> {
     const key = `${this.key}:${index}`;
-    const cached = this.cache.get(key);
-    if (cached) return cached;
     const file = this.layout.files[index];
     if (!file) {
       throw new AppError('NOT_FOUND', `Frame ${index} is missing from ${this.info.path}: no file numbered ${(this.layout.firstNumber ?? 0) + index}`);

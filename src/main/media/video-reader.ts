@@ -64,7 +64,8 @@ export class VideoFrameReader implements FrameReader {
     this.#last = index;
     const cached = this.options.cache.get(this.#key(index));
     if (cached) {
-      this.#schedulePrefetch(index);
+      if (backward) this.#scheduleBackfill(index);
+      else this.#schedulePrefetch(index);
       return cached;
     }
     const pending = this.#inflight.get(index);
@@ -157,6 +158,26 @@ export class VideoFrameReader implements FrameReader {
     const image: RgbImage = { width: this.width, height: this.height, channels: 3, data };
     this.options.cache.set(this.#key(index), image);
     return { index, image };
+  }
+
+  /**
+   * Stepping backward through cached frames: before the cached run runs out, decode the
+   * stretch before it in the background (a decoder can only go forward).
+   */
+  #scheduleBackfill(index: number): void {
+    const cache = this.options.cache;
+    if (this.#closed || index === 0 || cache.has(this.#key(Math.max(0, index - Math.ceil(this.#backstep / 2))))) return;
+    let low = index;
+    while (low > 0 && cache.has(this.#key(low - 1))) low -= 1;
+    if (low === 0) return;
+    void this.#enqueue(async () => {
+      // An earlier backfill may have covered this stretch already.
+      if (this.#pendingUser > 0 || this.#closed || cache.has(this.#key(low - 1))) return;
+      this.#startAt(Math.max(0, low - this.#backstep));
+      while (this.#pendingUser === 0 && this.#decoder && this.#decoder.nextIndex < low) {
+        if (!(await this.#step())) return;
+      }
+    }).catch(() => undefined);
   }
 
   #schedulePrefetch(index: number): void {

@@ -7,8 +7,11 @@ import { RecentWorkspaces, type RecentWorkspace } from './recent';
 import { createWorkspace, openWorkspace, type Workspace } from './workspace';
 
 export interface MediaHooks {
-  /** The media layer's probeMedia; frame folders are counted directly until it is wired. */
-  prober?: ClipProber;
+  /**
+   * The media layer's probe. Frame folders carry no frame rate, so the dataset's own
+   * (CASME II 200 fps, SAMM 200 fps, …) is passed along for them.
+   */
+  prober?: (clipPath: string, datasetFps: number) => ReturnType<ClipProber>;
   /** The media layer's hashMedia; clips are stored without sha256 until it is wired. */
   hasher?: ClipHasher;
 }
@@ -69,7 +72,9 @@ export class WorkspaceService {
   }
 
   #deps(request: ImportRequest) {
-    return { prober: this.media.prober ?? folderProber(LAYOUTS[request.dataset].fps), hasher: this.media.hasher };
+    const fps = LAYOUTS[request.dataset].fps;
+    const probe = this.media.prober;
+    return { prober: probe ? (path: string) => probe(path, fps) : folderProber(fps), hasher: this.media.hasher };
   }
 
   async #adopt(workspace: Workspace): Promise<WorkspaceInfo> {

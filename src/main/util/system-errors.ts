@@ -14,14 +14,14 @@ export function fromSystemError(error: unknown): unknown {
 
 type Known = readonly [AppError['code'], string];
 
-const DISK_FULL: Known = ['RESOURCE_EXHAUSTED', 'The disk is full: the change was not saved; free some space and try again'];
+const DISK_FULL: Known = ['DISK_FULL', 'The disk is full: the change was not saved; free some space and try again'];
 const READ_ONLY: Known = ['WORKSPACE_READONLY', 'The file or folder is read-only: the change was not saved'];
 
 // Keys are primary result codes; extended ones (SQLITE_IOERR_WRITE) are reduced to them.
 const SQLITE: Record<string, Known> = {
   SQLITE_FULL: DISK_FULL,
   SQLITE_READONLY: READ_ONLY,
-  SQLITE_IOERR: ['RESOURCE_EXHAUSTED', 'The workspace could not be written (disk error or full disk): the change was not saved'],
+  SQLITE_IOERR: ['IO_ERROR', 'The workspace could not be written (disk error or full disk): the change was not saved'],
   SQLITE_BUSY: ['WORKSPACE_LOCKED', 'The workspace is busy in another process: the change was not saved; try again'],
   SQLITE_CORRUPT: ['WORKSPACE_INVALID', 'The workspace file is damaged; restore it from a backup'],
   SQLITE_NOTADB: ['WORKSPACE_INVALID', 'The file is not a workspace'],
@@ -30,8 +30,9 @@ const SQLITE: Record<string, Known> = {
 
 const ERRNO: Record<string, Known> = {
   ENOSPC: DISK_FULL,
-  EFBIG: ['RESOURCE_EXHAUSTED', 'The file grew beyond the size this system allows: nothing was saved'],
-  EDQUOT: ['RESOURCE_EXHAUSTED', 'The disk quota is exhausted: nothing was saved'],
+  EFBIG: ['DISK_FULL', 'The file grew beyond the size this system allows: nothing was saved'],
+  EDQUOT: ['DISK_FULL', 'The disk quota is exhausted: nothing was saved'],
+  EIO: ['IO_ERROR', 'The disk reported an input/output error: nothing was saved'],
   EROFS: READ_ONLY,
   EACCES: ['FORBIDDEN', 'Permission denied'],
   EPERM: ['FORBIDDEN', 'Operation not permitted'],

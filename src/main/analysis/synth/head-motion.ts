@@ -18,6 +18,9 @@ export interface HeadPose {
   readonly translate: readonly [number, number];
   readonly angle: number;
   readonly scale: number;
+  /** cos and sin of the angle, computed once per frame rather than per pixel. */
+  readonly cos: number;
+  readonly sin: number;
 }
 
 const smoothstep = (x: number): number => x * x * (3 - 2 * x);
@@ -25,17 +28,12 @@ const smoothstep = (x: number): number => x * x * (3 - 2 * x);
 export function headPoseAt(motion: HeadMotion | undefined, center: readonly [number, number], t: number, frames: number): HeadPose {
   const f = frames > 1 ? smoothstep(Math.min(1, Math.max(0, t / (frames - 1)))) : 0;
   const [tx, ty] = motion?.translate ?? [0, 0];
-  return {
-    center,
-    translate: [tx * f, ty * f],
-    angle: (((motion?.rotateDeg ?? 0) * Math.PI) / 180) * f,
-    scale: 1 + ((motion?.scale ?? 1) - 1) * f,
-  };
+  const angle = (((motion?.rotateDeg ?? 0) * Math.PI) / 180) * f;
+  return { center, translate: [tx * f, ty * f], angle, scale: 1 + ((motion?.scale ?? 1) - 1) * f, cos: Math.cos(angle), sin: Math.sin(angle) };
 }
 
 export function applyPose(pose: HeadPose, x: number, y: number): [number, number] {
-  const c = Math.cos(pose.angle);
-  const s = Math.sin(pose.angle);
+  const { cos: c, sin: s } = pose;
   const dx = x - pose.center[0];
   const dy = y - pose.center[1];
   return [
@@ -45,8 +43,7 @@ export function applyPose(pose: HeadPose, x: number, y: number): [number, number
 }
 
 export function invertPose(pose: HeadPose, x: number, y: number): [number, number] {
-  const c = Math.cos(pose.angle);
-  const s = Math.sin(pose.angle);
+  const { cos: c, sin: s } = pose;
   const dx = (x - pose.center[0] - pose.translate[0]) / pose.scale;
   const dy = (y - pose.center[1] - pose.translate[1]) / pose.scale;
   return [pose.center[0] + c * dx + s * dy, pose.center[1] - s * dx + c * dy];

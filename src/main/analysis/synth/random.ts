@@ -13,5 +13,17 @@ export function uniform(seed: number): () => number {
 
 export function gaussian(seed: number): () => number {
   const u = uniform(seed);
-  return () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
+  let spare: number | null = null;
+  return () => {
+    if (spare !== null) {
+      const value = spare;
+      spare = null;
+      return value;
+    }
+    // Box–Muller gives two independent normals per pair of uniforms: keep the second.
+    const r = Math.sqrt(-2 * Math.log(u()));
+    const a = 2 * Math.PI * u();
+    spare = r * Math.sin(a);
+    return r * Math.cos(a);
+  };
 }

@@ -63,6 +63,42 @@ export function generateChat(model: LlmModel, request: ChatRequest): Promise<Gen
   return generate(model, model.encode(text), request);
 }
 
+/**
+ * The same generation as an async iterator of text deltas (the result is its return
+ * value). Leaving the loop early (break / return) cancels the generation.
+ */
+export async function* streamChat(model: LlmModel, request: ChatRequest): AsyncGenerator<string, GenerateResult | null> {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort();
+  request.signal?.addEventListener('abort', onAbort, { once: true });
+  const pending: string[] = [];
+  let wake: (() => void) | null = null;
+  let finished = false;
+  const run = generateChat(model, {
+    ...request,
+    signal: controller.signal,
+    onDelta: (delta) => {
+      pending.push(delta);
+      wake?.();
+    },
+  }).finally(() => {
+    finished = true;
+    wake?.();
+  });
+  run.catch(() => undefined);
+  try {
+    while (!finished || pending.length) {
+      if (!pending.length) await new Promise<void>((resolve) => (wake = resolve));
+      wake = null;
+      while (pending.length) yield pending.shift() as string;
+    }
+    return await run;
+  } finally {
+    if (!finished) controller.abort();
+    request.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
 type Feeds = Record<string, ort.Tensor>;
 
 const int64 = (values: ArrayLike<number>, dims: number[]) => new ort.Tensor('int64', BigInt64Array.from(Array.from(values, BigInt)), dims);

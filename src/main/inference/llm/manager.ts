@@ -6,7 +6,7 @@ import { AppError } from '@shared/errors';
 import { downloadLlmFiles, type DownloadRequest } from './download';
 import { inspectLlmFolder } from './folder';
 import { generateChat, type ChatRequest, type GenerateResult } from './generate';
-import { LlmPool } from './pool';
+import { defaultLlmPool, type LlmPool } from './pool';
 import { verifyLlmFolder } from './verify';
 
 /**
@@ -24,7 +24,8 @@ export class LlmService {
     private readonly paths: { readonly userData: string; readonly models: string },
     pool?: LlmPool,
   ) {
-    this.pool = pool ?? new LlmPool();
+    // Shared with describeWithLlm's default so the app never holds two copies of the weights.
+    this.pool = pool ?? defaultLlmPool;
   }
 
   /** The folder the manifest reserves for a user-provided model. */
@@ -96,6 +97,8 @@ export class LlmService {
 
   async dispose(): Promise<void> {
     for (const controller of this.#requests.values()) controller.abort();
+    // Let a cancelled run leave session.run before its session is released.
+    await this.#queue;
     await this.pool.dispose();
   }
 }
