@@ -70,6 +70,13 @@ export async function makeBadInputs(folder: string): Promise<BadCase[]> {
   add('media', 'symlink-loop', media(at('loop-a.mp4')), 'NOT_FOUND', 'MEDIA_UNREADABLE');
   add('media', 'device-file', media('/dev/zero'), 'NOT_FOUND', 'MEDIA_UNREADABLE', 'INVALID_INPUT');
 
+  // The same files through the media channels the renderer calls.
+  add('media', 'api-probe-relative-path', api('media.probe', { path: '../../etc/passwd' }), 'INVALID_INPUT', 'NOT_FOUND');
+  add('media', 'api-open-random-bytes', api('media.open', { path: at('random.mp4') }), 'MEDIA_UNREADABLE');
+  add('media', 'api-open-negative-fps', api('media.open', { path: at('good.mp4'), fps: -25 }), 'INVALID_INPUT');
+  add('media', 'api-open-audio-only', api('media.open', { path: at('audio-only.mp4') }), 'MEDIA_UNREADABLE');
+  add('media', 'api-face-negative-frame', api('face.detect', { path: at('good.mp4'), frame: -1 }), 'INVALID_INPUT');
+
   // --- frame folders
   add('frames', 'empty-folder', media(dir('frames-empty')), 'MEDIA_UNREADABLE');
   dir('frames-text');
