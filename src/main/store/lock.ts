@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { AppError } from '@shared/errors';
 import { fromSystemError } from '../util/system-errors';
@@ -25,11 +25,11 @@ export function lockPathFor(workspacePath: string): string {
 
 export function acquireWorkspaceLock(workspacePath: string): WorkspaceLock {
   const path = lockPathFor(workspacePath);
+  const owner: LockOwner = { pid: process.pid, host: hostname(), at: new Date().toISOString() };
   // Two attempts: the second follows the removal of a stale lock.
   for (let attempt = 0; attempt < 2; attempt++) {
-    let fd: number;
     try {
-      fd = openSync(path, 'wx', 0o600);
+      publish(path, JSON.stringify(owner));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
@@ -38,24 +38,13 @@ export function acquireWorkspaceLock(workspacePath: string): WorkspaceLock {
         });
       }
       if (code !== 'EEXIST') throw fromSystemError(error);
-      const owner = readOwner(path);
-      if (!owner && isFresh(path)) {
-        throw new AppError('WORKSPACE_LOCKED', `${workspacePath} is being opened by another process at the same time; try again`);
-      }
-      if (owner && isAlive(owner)) {
-        const who = owner.pid === process.pid ? 'this app' : `another MELLM Workstation (process ${owner.pid} on ${owner.host})`;
+      const holder = readOwner(path);
+      if (holder && isAlive(holder)) {
+        const who = holder.pid === process.pid ? 'this app' : `another MELLM Workstation (process ${holder.pid} on ${holder.host})`;
         throw new AppError('WORKSPACE_LOCKED', `${workspacePath} is already open in ${who}; close it there first`);
       }
-      rmSync(path, { force: true });
+      rmSync(path, { force: true }); // stale: its process is gone, or it is not a lock we wrote
       continue;
-    }
-    try {
-      writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), at: new Date().toISOString() } satisfies LockOwner));
-    } catch (error) {
-      rmSync(path, { force: true });
-      throw fromSystemError(error); // a full disk: an empty lock would look stale anyway
-    } finally {
-      closeSync(fd);
     }
     let released = false;
     return {
@@ -71,21 +60,32 @@ export function acquireWorkspaceLock(workspacePath: string): WorkspaceLock {
   throw new AppError('WORKSPACE_LOCKED', `${workspacePath} is being opened by another process at the same time; try again`);
 }
 
+/**
+ * Creates `path` with `content` or fails with EEXIST, never leaving it empty: the owner
+ * is written to a private file first and hard-linked into place (atomic), so a process
+ * killed mid-way cannot leave a half-written lock that looks held. File systems without
+ * hard links (FAT, exFAT) fall back to an exclusive create.
+ */
+function publish(path: string, content: string): void {
+  const temp = `${path}.${process.pid}`;
+  writeFileSync(temp, content, { mode: 0o600 });
+  try {
+    linkSync(temp, path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw error;
+    writeFileSync(path, content, { mode: 0o600, flag: 'wx' });
+  } finally {
+    rmSync(temp, { force: true });
+  }
+}
+
 function readOwner(path: string): LockOwner | null {
   try {
     const owner = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockOwner>;
     return typeof owner.pid === 'number' && typeof owner.host === 'string' ? (owner as LockOwner) : null;
   } catch {
-    return null; // unreadable or half-written by a killed process: stale
-  }
-}
-
-/** An empty lock younger than a second is another opener between create and write. */
-function isFresh(path: string): boolean {
-  try {
-    return Date.now() - statSync(path).mtimeMs < 1000;
-  } catch {
-    return false;
+    return null; // unreadable or not ours: stale
   }
 }
 
