@@ -88,7 +88,14 @@ describe('zero network by default', () => {
     }
     child.child.stdin!.write('go\n');
     await child.waitFor(/^DONE$/);
+    const beforeDownload = attempts(log);
+    // Only a user-initiated model download may connect: it is the first thing that tries.
+    child.child.stdin!.write('download\n');
+    expect(await child.waitFor(/^DOWNLOAD /)).not.toBe('DOWNLOAD ok');
     expect(await child.exited).toEqual({ code: 0, signal: null });
+    const download = attempts(log);
+    expect(download.length).toBeGreaterThan(0);
+    expect(download.every((a) => /huggingface\.co/.test(a.target))).toBe(true);
 
     expect(requests.length).toBeGreaterThan(1);
     const foreign = requests.filter((r) => {
@@ -96,6 +103,6 @@ describe('zero network by default', () => {
       return !(u.host === url.host && (u.protocol === 'http:' || u.protocol === 'ws:'));
     });
     expect(foreign).toEqual([]);
-    expect(attempts(log)).toEqual([]);
+    expect(beforeDownload).toEqual([]);
   }, 180_000);
 });

@@ -3,6 +3,8 @@
  * workspace ops, sheet import, annotation edits, media decode, an export, a worker job,
  * CLI commands) through the real handler table and CLI, then serves the bridge for the
  * renderer until a line arrives on stdin. The test starts it under the net-trap preload.
+ * A second line then starts the one thing allowed to connect: a user-initiated model
+ * download (refused by the trap, so nothing leaves the machine).
  * argv: <work dir> <renderer dir> <video> <clip-job worker> <model>
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -85,4 +87,12 @@ process.stdout.write(`STEPS ${steps.join(',')}\nBRIDGE ${bridge.url}\n`);
 await new Promise((go) => process.stdin.once('data', go));
 await bridge.close();
 process.stdout.write('DONE\n');
+await new Promise((go) => process.stdin.once('data', go));
+const download = await dispatch(
+  table,
+  'llm.download',
+  { url: 'https://huggingface.co/Qwen/Qwen3-0.6B/resolve/main/', folder: join(dir, 'llm'), files: ['config.json'] },
+  { transport: 'direct' },
+);
+process.stdout.write(`DOWNLOAD ${download.ok ? 'ok' : download.error.code}\n`);
 process.exit(0);
