@@ -24,7 +24,9 @@ if (unknown.length) {
   process.exit(2);
 }
 const selected = positionals.length ? BENCHMARKS.filter((b) => positionals.includes(b.name)) : BENCHMARKS;
-const sharedDir = existsSync(join(root, '..', 'shared')) ? join(root, '..', 'shared') : null;
+// ../shared beside the clone (CI, developers); MELLM_SHARED_DIR points elsewhere (e.g. from a git worktree).
+const sharedCandidate = process.env.MELLM_SHARED_DIR ?? join(root, '..', 'shared');
+const sharedDir = existsSync(sharedCandidate) ? sharedCandidate : null;
 const reps = values.reps === undefined ? undefined : Number(values.reps);
 
 const fmt = (n: number) => (Number.isFinite(n) ? (n >= 100 ? n.toFixed(0) : n >= 1 ? n.toFixed(2) : n.toFixed(3)) : '-');

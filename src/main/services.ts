@@ -10,6 +10,7 @@ import { SettingsStore } from './settings';
 import { WorkspaceService } from './store/service';
 import { FaceService } from './inference/face/service';
 import { LlmService } from './inference/llm/manager';
+import { FlowService } from './inference/flow/service';
 
 export interface ServiceOptions {
   userDataDir?: string;
@@ -43,6 +44,7 @@ export function createServices(options: ServiceOptions = {}): Services {
     settings,
     workspaces: new WorkspaceService(userData, { prober: probeForImport, hasher: hashMedia }),
     paths: { userData, models },
+    flow: new FlowService(models),
     electronVersion: options.electronVersion ?? null,
     frames: media,
     media,
@@ -56,5 +58,5 @@ export function createServices(options: ServiceOptions = {}): Services {
 export async function disposeServices(services: Services): Promise<void> {
   services.workspaces.close();
   services.media.close();
-  await Promise.all([services.face.dispose(), services.llm.dispose()]);
+  await Promise.all([services.face.dispose(), services.flow.dispose(), services.llm.dispose()]);
 }
