@@ -201,3 +201,18 @@ describe('read-only, deleted and shared workspaces', () => {
     expect(fingerprintFile(workspace)).toEqual(before);
   });
 });
+
+describe('workspace lock across computers', () => {
+  it('respects a lock held on another host (shared drive) and says how to clear it', async () => {
+    const dir = tempDir();
+    const workspace = join(dir, 'shared-drive.mellm');
+    seedWorkspace(workspace);
+    writeFileSync(lockPathFor(workspace), JSON.stringify({ pid: 4242, host: 'lab-pc-7', at: 'x' }));
+    const refused = await api(join(dir, 'user'))('workspace.open', { path: workspace });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'WORKSPACE_LOCKED' } });
+    expect(!refused.ok && refused.error.message).toMatch(/process 4242 on lab-pc-7\); close it there first, or delete .*-lock if that computer crashed/);
+    rmSync(lockPathFor(workspace));
+    const opened = openWorkspace(workspace);
+    opened.close();
+  });
+});

@@ -41,7 +41,9 @@ export function acquireWorkspaceLock(workspacePath: string): WorkspaceLock {
       const holder = readOwner(path);
       if (holder && isAlive(holder)) {
         const who = holder.pid === process.pid ? 'this app' : `another MELLM Workstation (process ${holder.pid} on ${holder.host})`;
-        throw new AppError('WORKSPACE_LOCKED', `${workspacePath} is already open in ${who}; close it there first`);
+        // A lock from another computer cannot be checked for liveness: say how to clear it.
+        const remote = holder.host === hostname() ? '' : `, or delete ${path} if that computer crashed`;
+        throw new AppError('WORKSPACE_LOCKED', `${workspacePath} is already open in ${who}; close it there first${remote}`);
       }
       rmSync(path, { force: true }); // stale: its process is gone, or it is not a lock we wrote
       continue;
@@ -67,6 +69,7 @@ export function acquireWorkspaceLock(workspacePath: string): WorkspaceLock {
  * hard links (FAT, exFAT) fall back to an exclusive create.
  */
 function publish(path: string, content: string): void {
+  // Per process, so a file stranded by a kill right here is reused, not piled up.
   const temp = `${path}.${process.pid}`;
   writeFileSync(temp, content, { mode: 0o600 });
   try {
