@@ -21,6 +21,17 @@ export default defineConfig({
       {
         resolve: { alias },
         test: {
+          name: 'reliability',
+          environment: 'node',
+          setupFiles: ['test/helpers/setup.ts'],
+          include: ['test/reliability/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
           name: 'e2e',
           environment: 'node',
           setupFiles: ['test/helpers/setup.ts'],

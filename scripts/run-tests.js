@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs the vitest projects (unit + integration, then e2e in Chromium) and closes with
+// Runs the vitest projects (unit + integration, reliability, then e2e in Chromium) and closes with
 // one plain summary line: "N passed, N failed, N skipped".
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ if (!existsSync(join(root, 'out', 'renderer', 'index.html')) || !existsSync(join
 }
 
 const only = process.argv.slice(2);
-const projects = only.length ? only : ['unit', 'e2e'];
+const projects = only.length ? only : ['unit', 'reliability', 'e2e'];
 const totals = { passed: 0, failed: 0, skipped: 0 };
 let exitCode = 0;
 

@@ -18,6 +18,8 @@ export const bridgeBenchmark: Benchmark = {
       handlers,
       events: services.events,
       router: (connect) => createRouter({ rendererDir: tmpdir(), frames: () => null, connect }),
+      // The cost of a call, not the rate limit: a tight loop would exhaust the default budget.
+      rateLimits: { api: { ratePerSecond: 1e9, burst: 1e9 } },
     });
     try {
       const direct = await time(() => dispatch(handlers, 'settings.get', {}, { transport: 'direct' }), reps, 50);

@@ -8,6 +8,7 @@ import { storeBenchmark } from './store';
 import { reviewStoreBenchmark } from './review-store';
 import { understandingBenchmark } from './understanding';
 import { mediaBenchmark } from './media';
+import { reliabilityBenchmark } from './reliability';
 import { flowBenchmark } from './flow';
 
 /** Every named benchmark; `npm run bench -- <name>` runs one, no name runs all. */
@@ -20,6 +21,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   agreementBenchmark,
   exportBenchmark,
   mediaBenchmark,
+  reliabilityBenchmark,
   flowBenchmark,
   reviewStoreBenchmark,
 ];

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { app, BrowserWindow, protocol, session, shell } from 'electron';
 import { createHandlerTable } from './api';
 import { rendererDir } from './paths';
-import { APP_ORIGIN, APP_SCHEME, contentSecurityPolicy, isTrustedOrigin, windowWebPreferences } from './security';
+import { APP_ORIGIN, APP_SCHEME, contentSecurityPolicy, isSafeExternalUrl, isTrustedOrigin, windowWebPreferences } from './security';
 import { createServices, disposeServices } from './services';
 import { registerIpc } from './transport/ipc';
 import { createRouter } from './transport/routes';
@@ -26,8 +26,8 @@ app.on('web-contents-created', (_event, contents) => {
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
-    // Links to documentation open in the user's browser, never in the app.
-    if (url.startsWith('https://')) void shell.openExternal(url);
+    // Links to documentation open in the user's browser, never in the app; other URLs are dropped.
+    if (isSafeExternalUrl(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
 });

@@ -41,6 +41,22 @@ export function windowWebPreferences(preloadPath: string) {
   } as const;
 }
 
+/**
+ * Hosts whose https pages the app may open in the user's browser (documentation, the
+ * paper, model cards). Anything else a page asks to open is dropped: a compromised or
+ * tricked renderer must not be able to launch arbitrary URLs or schemes on the desktop.
+ */
+export const EXTERNAL_HOSTS: readonly string[] = ['github.com', 'arxiv.org', 'huggingface.co'];
+
+export function isSafeExternalUrl(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'https:' && !parsed.username && !parsed.password && EXTERNAL_HOSTS.includes(parsed.hostname);
+  } catch {
+    return false;
+  }
+}
+
 /** Only our own pages may talk to main (and the dev server while developing). */
 export function isTrustedOrigin(url: string, devServerUrl?: string): boolean {
   try {

@@ -22,6 +22,10 @@ export const ERROR_CODES = [
   'INTERNAL',
   'EXPORT_PATH_UNSAFE',
   'EXPORT_TARGET_EXISTS',
+  'WORKSPACE_LOCKED',
+  'WORKSPACE_READONLY',
+  'DISK_FULL',
+  'IO_ERROR',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -17,6 +17,9 @@ export const LABELS3 = ['positive', 'negative', 'surprise'] as const;
 export const REVIEW_DECISIONS = ['approve', 'request_changes', 'reject'] as const;
 export const DATASETS = ['casme2', 'samm', 'smic', 'casme2x', 'casme3', 'mmew', '4dme', 'generic'] as const;
 
+/** Longest emotion label accepted from an annotator or a dataset sheet. */
+export const EMOTION_MAX_LENGTH = 60;
+
 export const Sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'expected a lowercase hex SHA-256');
 const FrameSchema = z.number().int().nonnegative();
 const IdSchema = z.number().int().positive();
@@ -50,6 +53,8 @@ export const ClipSchema = z.object({
 export type Clip = z.infer<typeof ClipSchema>;
 
 export const NewClipSchema = ClipSchema.omit({ id: true, createdAt: true }).extend({
+  // A file system path: never empty, never with a NUL byte (no OS accepts one).
+  path: z.string().min(1).max(4096).refine((p) => !p.includes('\0'), 'a path cannot contain a NUL byte'),
   sha256: Sha256Schema.nullable().default(null),
   subject: z.string().nullable().default(null),
   dataset: z.enum(DATASETS).nullable().default(null),
@@ -127,7 +132,7 @@ export const AnnotationInputSchema = z
     eventId: IdSchema,
     annotator: z.string().trim().min(1).max(120),
     aus: FacsStringSchema.default(''),
-    emotion: z.string().max(60).nullable().default(null),
+    emotion: z.string().max(EMOTION_MAX_LENGTH).nullable().default(null),
     label3: z.enum(LABELS3).nullable().default(null),
     description: z.string().max(20_000).default(''),
     status: z.enum(EDITABLE_STATUSES).default('draft'),

@@ -1,6 +1,7 @@
 import { channels, isChannelName, type ChannelName, type ChannelInput, type ChannelOutput } from '@shared/api';
 import { AppError, issuesFromZod, type Result } from '@shared/errors';
 import type { Transport } from './context';
+import { fromSystemError } from '../util/system-errors';
 
 export type Handler<C extends ChannelName> = (input: ChannelInput<C>, meta: CallMeta) => Promise<ChannelOutput<C>>;
 export type HandlerTable = { [C in ChannelName]: Handler<C> };
@@ -37,7 +38,7 @@ export async function dispatch(table: HandlerTable, name: unknown, payload: unkn
     }
     return { ok: true, data: output.data };
   } catch (error) {
-    return { ok: false, error: AppError.from(error).toJSON() };
+    return { ok: false, error: AppError.from(fromSystemError(error)).toJSON() };
   }
 }
 

@@ -4,6 +4,7 @@ import { createServices } from '../services';
 import { AppError } from '@shared/errors';
 import type { CliIO } from './command';
 import { COMMANDS } from './commands';
+import { fromSystemError } from '../util/system-errors';
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -47,7 +48,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   } catch (error) {
     const appError = error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')
       ? new AppError('INVALID_INPUT', `${error.message}\nUsage: ${command.usage}`)
-      : AppError.from(error);
+      : AppError.from(fromSystemError(error));
     io.err(`mellm ${command.name}: ${appError.message}`);
     return appError.code === 'INVALID_INPUT' ? 2 : 1;
   }

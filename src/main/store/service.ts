@@ -35,6 +35,7 @@ export class WorkspaceService {
   /** The open workspace, or a clear error telling the user to open one. */
   require(): Workspace {
     if (!this.#current?.isOpen) throw new AppError('NOT_FOUND', 'No workspace is open: create or open one first');
+    this.#current.assertPresent();
     return this.#current;
   }
 

@@ -1,5 +1,5 @@
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { accessSync, closeSync, constants, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError } from '@shared/errors';
 import type { WorkspaceInfo } from '@shared/workspace';
@@ -8,6 +8,7 @@ import { AnnotationsRepo } from './annotations';
 import { AnnotatorsRepo } from './annotators';
 import { ClipsRepo } from './clips';
 import { EventsRepo } from './events';
+import { acquireWorkspaceLock, type WorkspaceLock } from './lock';
 import { APPLICATION_ID, MIGRATIONS, type Migration } from './migrations';
 import { ReviewsRepo } from './reviews';
 
@@ -22,10 +23,16 @@ export class Workspace {
   readonly annotators: AnnotatorsRepo;
   readonly reviews: ReviewsRepo;
 
+  readonly #lock: WorkspaceLock | null;
+  readonly #inode: number;
+
   constructor(
     readonly path: string,
     readonly db: Database.Database,
+    lock: WorkspaceLock | null = null,
   ) {
+    this.#lock = lock;
+    this.#inode = statSync(path).ino;
     this.clips = new ClipsRepo(db);
     this.events = new EventsRepo(db);
     this.annotations = new AnnotationsRepo(db);
@@ -59,8 +66,28 @@ export class Workspace {
     return this.db.open;
   }
 
+  /**
+   * Refuses to go on when the file was deleted or replaced under us: SQLite would keep
+   * writing to the unlinked inode and every later edit would silently vanish.
+   */
+  assertPresent(): void {
+    let inode: number | null = null;
+    try {
+      inode = statSync(this.path).ino;
+    } catch {
+      // gone
+    }
+    if (inode !== this.#inode) {
+      throw new AppError(
+        'WORKSPACE_INVALID',
+        `The workspace file ${this.path} was deleted or replaced while open; nothing more can be saved to it. Restore the file or open another workspace`,
+      );
+    }
+  }
+
   close(): void {
     if (this.db.open) this.db.close();
+    this.#lock?.release();
   }
 }
 
@@ -91,6 +118,7 @@ export function openWorkspace(file: string, migrations: readonly Migration[] = M
   if (!existsSync(path) || !statSync(path).isFile()) {
     throw new AppError('NOT_FOUND', `No workspace file at ${path}`);
   }
+  assertWritable(path);
   inspect(path, migrations.length);
   return connect(path, migrations);
 }
@@ -133,7 +161,14 @@ function inspect(path: string, latest: number): void {
 }
 
 function connect(path: string, migrations: readonly Migration[] = MIGRATIONS): Workspace {
-  const db = new Database(path, { fileMustExist: true });
+  const lock = acquireWorkspaceLock(path);
+  let db: Database.Database;
+  try {
+    db = new Database(path, { fileMustExist: true });
+  } catch (error) {
+    lock.release();
+    throw new AppError('WORKSPACE_INVALID', `Cannot open workspace ${path}: ${(error as Error).message}`, { cause: error });
+  }
   try {
     db.pragma('busy_timeout = 5000');
     db.pragma('journal_mode = WAL');
@@ -142,10 +177,29 @@ function connect(path: string, migrations: readonly Migration[] = MIGRATIONS): W
     migrate(db, migrations);
   } catch (error) {
     db.close();
+    lock.release();
     if (error instanceof AppError) throw error;
     throw new AppError('WORKSPACE_INVALID', `Cannot open workspace ${path}: ${(error as Error).message}`, { cause: error });
   }
-  return new Workspace(path, db);
+  return new Workspace(path, db, lock);
+}
+
+/** A workspace needs a writable file and folder (the WAL and lock live beside it). */
+function assertWritable(path: string): void {
+  for (const [target, what] of [
+    [path, 'file'],
+    [dirname(path), 'folder'],
+  ] as const) {
+    try {
+      accessSync(target, constants.W_OK);
+    } catch (error) {
+      throw new AppError(
+        'WORKSPACE_READONLY',
+        `${path} cannot be edited: its ${what} is read-only. Copy the workspace somewhere writable, or fix its permissions`,
+        { cause: error },
+      );
+    }
+  }
 }
 
 /** Applies the missing migrations in order, each in its own transaction with its version bump. */

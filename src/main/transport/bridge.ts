@@ -6,6 +6,7 @@ import { AppError, type ErrorCode } from '@shared/errors';
 import { dispatch, type HandlerTable } from '../api/dispatch';
 import type { EventHub } from '../api/events';
 import { jsonResponse, type HttpResponse } from './http';
+import { API_BUDGET, GET_BUDGET, RateLimiter, type RateBudget } from './rate-limit';
 import type { Router } from './routes';
 
 /**
@@ -22,6 +23,8 @@ export interface BridgeOptions {
   readonly port?: number;
   readonly token?: string;
   readonly maxBodyBytes?: number;
+  /** Per-peer budgets (defaults API_BUDGET, GET_BUDGET); tests pass small ones. */
+  readonly rateLimits?: { readonly api?: RateBudget; readonly get?: RateBudget };
 }
 
 export interface Bridge {
@@ -48,6 +51,8 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const token = options.token ?? randomBytes(24).toString('base64url');
   const maxBody = options.maxBodyBytes ?? 8 * 1024 * 1024;
+  const apiLimiter = new RateLimiter(options.rateLimits?.api ?? API_BUDGET);
+  const getLimiter = new RateLimiter(options.rateLimits?.get ?? GET_BUDGET);
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
@@ -81,6 +86,13 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', origin);
+    // Counted before the token check, so guessing tokens is throttled as well.
+    const limiter = url.pathname.startsWith('/api/') ? apiLimiter : getLimiter;
+    const decision = limiter.take(req.socket.remoteAddress ?? 'unknown');
+    if (!decision.allowed) {
+      const limited = errorResponse(new AppError('RATE_LIMITED', `Too many requests; retry in ${decision.retryAfterSeconds} s`));
+      return send(res, { ...limited, headers: { ...limited.headers, 'retry-after': String(decision.retryAfterSeconds) } });
+    }
     const refused = guard(req);
     if (refused) return send(res, errorResponse(refused));
     const auth = authorised(req, url);
@@ -112,6 +124,10 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
 
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', origin);
+    if (!apiLimiter.take(req.socket.remoteAddress ?? 'unknown').allowed) {
+      socket.end('HTTP/1.1 429 Too Many Requests\r\nRetry-After: 1\r\nConnection: close\r\n\r\n');
+      return;
+    }
     if (url.pathname !== '/events' || guard(req) || !authorised(req, url)) {
       socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
       return;

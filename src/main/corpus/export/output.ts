@@ -23,8 +23,12 @@ export async function resolveOutputPath(folder: string, name: string, force = fa
   if (isAbsolute(name) || /^[a-zA-Z]:/.test(name)) throw unsafe('must be relative to the export folder');
   const segments = name.split(/[\\/]/);
   if (segments.some((segment) => segment === '..' || segment === '.' || segment === '')) throw unsafe('must not contain “..”, “.” or empty path segments');
-  await mkdir(folder, { recursive: true });
-  const root = await realpath(folder);
+  if (folder.includes('\0')) throw new AppError('EXPORT_PATH_UNSAFE', 'The export folder name contains a NUL byte.');
+  const root = await mkdir(folder, { recursive: true })
+    .then(() => realpath(folder))
+    .catch((error: unknown) => {
+      throw new AppError('EXPORT_PATH_UNSAFE', `The export folder ${folder} cannot be used: ${(error as Error).message}`, { cause: error });
+    });
   const target = resolve(root, ...segments);
   if (!isInside(root, target)) throw unsafe('leaves the export folder');
   await mkdir(dirname(target), { recursive: true });

@@ -1,5 +1,6 @@
 import { IMPORT_FIELDS, type ImportField, type ImportProblem } from '@shared/corpus-import';
 import { formatFacs, parseFacs } from '@shared/facs';
+import { EMOTION_MAX_LENGTH } from '@shared/workspace';
 import type { ColumnMap } from './columns';
 import type { DatasetLayout } from './layouts';
 
@@ -87,5 +88,8 @@ export function readRowFields(ctx: RowContext, layout: DatasetLayout): RowFields
     if (parsed.ok) aus = formatFacs(parsed.value);
     else problem(ctx, 'aus', `action units '${ausText}': ${parsed.error.message}`);
   }
-  return { subject, filename, emotion: cell(ctx, 'emotion') || null, onset, apex, offset, aus, flags, namesOk };
+  const emotion = cell(ctx, 'emotion') || null;
+  // The same bound as an annotator's emotion label: a runaway cell is a broken sheet, not a label.
+  if (emotion !== null && emotion.length > EMOTION_MAX_LENGTH) problem(ctx, 'emotion', `emotion is ${emotion.length} characters long (at most ${EMOTION_MAX_LENGTH})`);
+  return { subject, filename, emotion, onset, apex, offset, aus, flags, namesOk };
 }

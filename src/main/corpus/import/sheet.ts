@@ -21,6 +21,9 @@ async function head(path: string, bytes = 8): Promise<Buffer> {
     const buffer = Buffer.alloc(bytes);
     const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
     return buffer.subarray(0, bytesRead);
+  } catch (error) {
+    // Opening a folder succeeds on Linux; reading it fails with EISDIR.
+    throw new AppError('NOT_FOUND', `Cannot read the sheet ${path}: it is not a file`, { cause: error });
   } finally {
     await handle.close();
   }

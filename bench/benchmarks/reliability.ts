@@ -1,0 +1,34 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCrashCycles } from '../../test/reliability/support/crash-cycles';
+import { seedWorkspace } from '../../test/reliability/support/workspace';
+import type { Benchmark } from '../harness';
+
+/**
+ * The heavy variant of the crash-durability test: many more SIGKILLs of a driver saving
+ * annotations, on a small and on a larger workspace. Samples are the recovery times
+ * (reopen with stale-lock takeover and WAL recovery, plus integrity_check).
+ */
+export const reliabilityBenchmark: Benchmark = {
+  name: 'reliability',
+  description: 'Crash durability: SIGKILL cycles, acknowledged edits lost (must be 0), recovery time',
+  async run({ reps = 300, log }) {
+    const rows = [];
+    for (const events of [4, 2000]) {
+      const dir = mkdtempSync(join(tmpdir(), 'mellm-bench-crash-'));
+      try {
+        const workspace = join(dir, 'durable.mellm');
+        mkdirSync(join(dir, 'user'));
+        seedWorkspace(workspace, events);
+        const stats = await runCrashCycles({ workspace, userData: join(dir, 'user'), cycles: reps, seed: 7 + events });
+        log(`${events} events: ${stats.cycles} kills, ${stats.acked} acknowledged edits, ${stats.lost} lost`);
+        const { recoveryMs, unexpectedExits, ...metrics } = stats;
+        rows.push({ case: `${events} events`, method: 'SIGKILL + reopen + integrity_check', samples: recoveryMs, metrics: { ...metrics, unexpectedExits: unexpectedExits.length } });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+    return rows;
+  },
+};

@@ -1,0 +1,39 @@
+import { AppError } from '@shared/errors';
+
+/**
+ * Turns the low-level failures that reach a handler (SQLite result codes, Node errno
+ * codes) into typed errors a person can act on, instead of a bare INTERNAL.
+ */
+export function fromSystemError(error: unknown): unknown {
+  if (error instanceof AppError || !(error instanceof Error)) return error;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== 'string') return error;
+  const known = SQLITE[code.replace(/_[A-Z]+$/, '')] ?? SQLITE[code] ?? ERRNO[code];
+  return known ? new AppError(known[0], `${known[1]} (${error.message})`, { cause: error }) : error;
+}
+
+type Known = readonly [AppError['code'], string];
+
+const DISK_FULL: Known = ['DISK_FULL', 'The disk is full: the change was not saved; free some space and try again'];
+const READ_ONLY: Known = ['WORKSPACE_READONLY', 'The file or folder is read-only: the change was not saved'];
+
+// Keys are primary result codes; extended ones (SQLITE_IOERR_WRITE) are reduced to them.
+const SQLITE: Record<string, Known> = {
+  SQLITE_FULL: DISK_FULL,
+  SQLITE_READONLY: READ_ONLY,
+  SQLITE_IOERR: ['IO_ERROR', 'The workspace could not be written (disk error or full disk): the change was not saved'],
+  SQLITE_BUSY: ['WORKSPACE_LOCKED', 'The workspace is busy in another process: the change was not saved; try again'],
+  SQLITE_CORRUPT: ['WORKSPACE_INVALID', 'The workspace file is damaged; restore it from a backup'],
+  SQLITE_NOTADB: ['WORKSPACE_INVALID', 'The file is not a workspace'],
+  SQLITE_CANTOPEN: ['WORKSPACE_INVALID', 'The workspace file cannot be opened (moved or deleted?)'],
+};
+
+const ERRNO: Record<string, Known> = {
+  ENOSPC: DISK_FULL,
+  EFBIG: ['DISK_FULL', 'The file grew beyond the size this system allows: nothing was saved'],
+  EDQUOT: ['DISK_FULL', 'The disk quota is exhausted: nothing was saved'],
+  EIO: ['IO_ERROR', 'The disk reported an input/output error: nothing was saved'],
+  EROFS: READ_ONLY,
+  EACCES: ['FORBIDDEN', 'Permission denied'],
+  EPERM: ['FORBIDDEN', 'Operation not permitted'],
+};
