@@ -1,6 +1,7 @@
 import type { Benchmark } from '../harness';
 import { bridgeBenchmark } from './bridge';
 import { storeBenchmark } from './store';
+import { uiBenchmark } from './ui';
 
 /** Every named benchmark; `npm run bench -- <name>` runs one, no name runs all. */
-export const BENCHMARKS: readonly Benchmark[] = [bridgeBenchmark, storeBenchmark];
+export const BENCHMARKS: readonly Benchmark[] = [bridgeBenchmark, storeBenchmark, uiBenchmark];

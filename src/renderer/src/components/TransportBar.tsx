@@ -6,6 +6,8 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SaveStatus } from '../state/autosave';
+
+export type SaveLabel = Exclude<SaveStatus, 'idle'> | 'local' | 'clean';
 import { FLOW_MODES, type FlowMode } from '../state/flow-render';
 import { PLAYBACK_SPEEDS, speedOf, type Playback } from '../state/playback';
 import { OVERLAY_LAYERS, type LayerSettings, type OverlayLayer } from './FrameStage';
@@ -27,7 +29,7 @@ interface Props {
   readonly canRedo: boolean;
   onUndo(): void;
   onRedo(): void;
-  readonly saveStatus: SaveStatus;
+  readonly saveStatus: SaveLabel;
   readonly saveError: string | null;
 }
 

@@ -89,6 +89,7 @@ export function CorpusView() {
           {t('common.error', { message: error })}
         </p>
       )}
+      {!workspace && <OpenClipForm />}
       {workspace ? (
         <p className="workspace-info" data-testid="workspace-info">
           {t('corpus.workspaceInfo', { path: workspace.path, clips: workspace.counts.clips, events: workspace.counts.events, annotations: workspace.counts.annotations })}
