@@ -2,6 +2,12 @@ import type { Benchmark } from '../harness';
 import { bridgeBenchmark } from './bridge';
 import { storeBenchmark } from './store';
 import { uiBenchmark } from './ui';
+import { mediaBenchmark } from './media';
 
 /** Every named benchmark; `npm run bench -- <name>` runs one, no name runs all. */
-export const BENCHMARKS: readonly Benchmark[] = [bridgeBenchmark, storeBenchmark, uiBenchmark];
+export const BENCHMARKS: readonly Benchmark[] = [
+  bridgeBenchmark,
+  storeBenchmark,
+  uiBenchmark,
+  mediaBenchmark,
+];

@@ -30,45 +30,65 @@ function generateClip(name: string, frames: number, size: string): string {
   return path;
 }
 
+// In-page code is passed as script text: this file is type-checked without DOM types,
+// and bundler helpers (keepNames) would not exist in the page.
+
 /** Installs the in-page probe: keydown time, then the paint event, then the next animation frame. */
 async function installProbe(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const probe = { start: 0, samples: [] as number[], painted: -1 };
-    (window as unknown as { __probe: typeof probe }).__probe = probe;
+  await page.evaluate(`(() => {
+    const probe = (window.__probe = { start: 0, samples: [], painted: -1 });
     window.addEventListener('keydown', () => (probe.start = performance.now()), { capture: true });
     window.addEventListener('mellm:frame-painted', (event) => {
-      const index = (event as CustomEvent<{ index: number }>).detail.index;
       const started = probe.start;
       requestAnimationFrame(() => {
         if (started) probe.samples.push(performance.now() - started);
         probe.start = 0;
-        probe.painted = index;
+        probe.painted = event.detail.index;
       });
     });
-  });
+  })()`);
 }
 
 async function pressAndWait(page: Page, key: string, expected: number): Promise<void> {
   await page.keyboard.press(key);
-  await page.waitForFunction((n) => (window as unknown as { __probe: { painted: number } }).__probe.painted === n, expected, { timeout: 30_000 });
+  await page.waitForFunction(`window.__probe.painted === ${expected}`, undefined, { timeout: 30_000 });
 }
 
 async function takeSamples(page: Page): Promise<number[]> {
-  return page.evaluate(() => (window as unknown as { __probe: { samples: number[] } }).__probe.samples.splice(0));
+  return (await page.evaluate('window.__probe.samples.splice(0)')) as number[];
 }
 
 async function openClip(page: Page, path: string): Promise<number> {
   await page.locator('[data-view="corpus"]').click();
   await page.locator('input[name="clip-path"]').fill(path);
-  return page.evaluate(async () => {
-    const button = [...document.querySelectorAll('form.inline-form button[type="submit"]')][0] as HTMLButtonElement;
-    const painted = new Promise<number>((resolve) =>
+  return (await page.evaluate(`(async () => {
+    const button = document.querySelector('form.inline-form button[type="submit"]');
+    const painted = new Promise((resolve) =>
       window.addEventListener('mellm:frame-painted', () => requestAnimationFrame(() => resolve(performance.now())), { once: true }),
     );
     const start = performance.now();
     button.click();
     return (await painted) - start;
-  });
+  })()`)) as number;
+}
+
+async function peerImgSwap(page: Page, path: string, count: number): Promise<number[]> {
+  return (await page.evaluate(`(async () => {
+    const response = await fetch('/api/media.open', { method: 'POST', body: JSON.stringify({ path: ${JSON.stringify(path)} }) });
+    const clipId = (await response.json()).data.clipId;
+    const img = document.createElement('img');
+    document.body.append(img);
+    const samples = [];
+    for (let i = 0; i < ${count}; i += 1) {
+      const start = performance.now();
+      img.src = '/frames/' + clipId + '/' + (295 - i * 3) + '.jpg';
+      await new Promise((resolve) => (img.onload = resolve));
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+      samples.push(performance.now() - start);
+    }
+    img.remove();
+    return samples;
+  })()`)) as number[];
 }
 
 export const uiBenchmark: Benchmark = {
@@ -116,24 +136,7 @@ export const uiBenchmark: Benchmark = {
       rows.push({ case: '640×480', method: 'key → frame painted, cached (← / →, prefetch idle)', samples: warm, metrics: { goalP95Ms: 16 } });
 
       // Peer: the simplest viewer, an <img> whose src changes, on frames never requested before.
-      const clipId = await page.evaluate(async (path) => {
-        const response = await fetch('/api/media.open', { method: 'POST', body: JSON.stringify({ path }) });
-        return ((await response.json()) as { data: { clipId: string } }).data.clipId;
-      }, short);
-      const peer = await page.evaluate(async ({ clipId, count }) => {
-        const img = document.createElement('img');
-        document.body.append(img);
-        const samples: number[] = [];
-        for (let i = 0; i < count; i += 1) {
-          const start = performance.now();
-          img.src = `/frames/${clipId}/${295 - i * 3}.jpg`;
-          await new Promise((resolve) => (img.onload = resolve));
-          await new Promise((resolve) => requestAnimationFrame(resolve));
-          samples.push(performance.now() - start);
-        }
-        img.remove();
-        return samples;
-      }, { clipId, count: jumps });
+      const peer = await peerImgSwap(page, short, jumps);
       rows.push({ case: '640×480', method: 'peer: <img> src swap, uncached', samples: peer });
 
       // Timeline drag on 20,000 frames: record every rAF while the mouse drags the playhead.
@@ -141,7 +144,6 @@ export const uiBenchmark: Benchmark = {
       rows.push({ case: '160×120 H.264, 20,000 frames', method: 'clip open → first frame painted', samples: longOpen, metrics: { goalMs: 300 } });
       const box = await page.getByTestId('timeline').boundingBox();
       if (!box) throw new Error('timeline not visible');
-      // A script string: bundlers' helper names (keepNames) do not exist in the page.
       await page.evaluate(`(() => {
         const frames = (window.__frames = []);
         const tick = (now) => {
@@ -155,10 +157,10 @@ export const uiBenchmark: Benchmark = {
       await page.mouse.down();
       for (let pass = 0; pass < 4; pass += 1) await page.mouse.move(pass % 2 ? box.x + 5 : box.x + box.width - 5, y, { steps: 120 });
       await page.mouse.up();
-      const intervals = await page.evaluate(() => {
-        const frames = (window as unknown as { __frames: number[] }).__frames.splice(0);
-        return frames.slice(1).map((t, i) => t - frames[i]!);
-      });
+      const intervals = (await page.evaluate(`(() => {
+        const frames = window.__frames.splice(0);
+        return frames.slice(1).map((t, i) => t - frames[i]);
+      })()`)) as number[];
       const total = intervals.reduce((a, b) => a + b, 0);
       rows.push({
         case: '20,000-frame timeline',

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { EventHub } from './api/events';
 import type { Services } from './api/context';
+import { MediaLibrary } from './media/library';
 import { defaultModelsDir, defaultUserDataDir } from './paths';
 import { SettingsStore } from './settings';
 import { WorkspaceService } from './store/service';
@@ -15,12 +16,20 @@ export interface ServiceOptions {
 export function createServices(options: ServiceOptions = {}): Services {
   const userData = options.userDataDir ?? defaultUserDataDir();
   mkdirSync(userData, { recursive: true, mode: 0o700 });
+  const events = new EventHub();
+  const settings = new SettingsStore(userData);
+  const media = new MediaLibrary();
+  void settings.get().then((s) => media.setCacheMB(s.frameCacheMB), () => undefined);
+  events.subscribe((name, payload) => {
+    if (name === 'settings.changed') media.setCacheMB((payload as { frameCacheMB: number }).frameCacheMB);
+  });
   return {
-    events: new EventHub(),
-    settings: new SettingsStore(userData),
+    events,
+    settings,
     workspaces: new WorkspaceService(userData),
     paths: { userData, models: options.modelsDir ?? defaultModelsDir() },
     electronVersion: options.electronVersion ?? null,
-    frames: null,
+    frames: media,
+    media,
   };
 }

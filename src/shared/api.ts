@@ -8,10 +8,12 @@ import type { z } from 'zod';
 import { workspaceChannels } from './api/workspace';
 import { appChannels } from './api/app';
 import { appEvents } from './api/events';
+import { mediaChannels } from './api/media';
 
 export const channels = {
   ...workspaceChannels,
   ...appChannels,
+  ...mediaChannels,
 } as const;
 
 export const events = {
@@ -36,4 +38,6 @@ export const isChannelName = (name: unknown): name is ChannelName =>
 export * from './api/workspace';
 export * from './api/app';
 export * from './api/events';
+export * from './api/media';
+export * from './media';
 export type { Result, ApiError } from './errors';

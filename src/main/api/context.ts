@@ -1,6 +1,7 @@
 import type { WorkspaceService } from '../store/service';
 import type { EventHub } from './events';
 import type { FrameSource } from '../media/frame-route';
+import type { MediaLibrary } from '../media/library';
 import type { SettingsStore } from '../settings';
 
 export type Transport = 'ipc' | 'bridge' | 'direct';
@@ -16,4 +17,6 @@ export interface Services {
   readonly electronVersion: string | null;
   /** Encodes frames for the frame route; null until the media layer is wired. */
   readonly frames: FrameSource | null;
+  /** Open clips by id: probe, frame-exact readers, the shared frame cache. */
+  readonly media: MediaLibrary;
 }

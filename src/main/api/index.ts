@@ -1,5 +1,6 @@
 import { appHandlers } from './app';
 import type { Services } from './context';
+import { mediaHandlers } from './media';
 import type { HandlerTable } from './dispatch';
 import { workspaceHandlers } from './workspace';
 
@@ -8,6 +9,7 @@ export function createHandlerTable(services: Services): HandlerTable {
   return {
     ...workspaceHandlers(services),
     ...appHandlers(services),
+    ...mediaHandlers(services),
   };
 }
 

@@ -2,6 +2,13 @@ import type { CliCommand } from './command';
 import { doctorCommand } from './doctor';
 import { importCommand } from './import';
 import { workspaceCommand } from './workspace';
+import { framesCommand, probeCommand } from './media';
 
 /** Every `mellm` subcommand; later stages add theirs here. */
-export const COMMANDS: readonly CliCommand[] = [doctorCommand, workspaceCommand, importCommand];
+export const COMMANDS: readonly CliCommand[] = [
+  doctorCommand,
+  workspaceCommand,
+  importCommand,
+  probeCommand,
+  framesCommand,
+];
