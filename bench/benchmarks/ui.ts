@@ -51,7 +51,8 @@ async function installProbe(page: Page): Promise<void> {
 
 async function pressAndWait(page: Page, key: string, expected: number): Promise<void> {
   await page.keyboard.press(key);
-  await page.waitForFunction(`window.__probe.painted === ${expected}`, undefined, { timeout: 30_000 });
+  // A function, not text: the page's CSP forbids eval, which waitForFunction(text) needs.
+  await page.waitForFunction((n) => (globalThis as unknown as { __probe: { painted: number } }).__probe.painted === n, expected, { timeout: 30_000 });
 }
 
 async function takeSamples(page: Page): Promise<number[]> {
