@@ -146,6 +146,20 @@ describe('annotation workstation in Chromium over the bridge', () => {
     await expectFrameOnScreen(10);
   });
 
+  it('plays with L, stops with K, and the number shown is still the frame drawn', async () => {
+    await page.getByTestId('frame-stage').click();
+    await page.keyboard.press('Home');
+    await expectFrameOnScreen(0);
+    await page.keyboard.press('l');
+    await page.keyboard.press('l'); // 1× (30 fps)
+    await expect.poll(async () => Number(await page.getByTestId('frame-number').textContent()), { timeout: 10_000 }).toBeGreaterThan(5);
+    await page.keyboard.press('k');
+    const stopped = Number(await page.getByTestId('frame-number').textContent());
+    await expectFrameOnScreen(stopped);
+    await page.waitForTimeout(200);
+    expect(Number(await page.getByTestId('frame-number').textContent())).toBe(stopped);
+  });
+
   it.todo('runs the analysis and shows overlays and suggestions (no analysis.run / analysis.get channel in this build yet)');
 
   it('edits AUs (picker + FACS text with positioned errors), emotion, class and description; autosaves', async () => {
@@ -219,6 +233,12 @@ describe('annotation workstation in Chromium over the bridge', () => {
     await page.keyboard.press('?');
     await page.locator('[data-view="settings"]').click();
     await page.locator('select[name="language"]').selectOption('en');
+    await page.locator('select[name="theme"]').selectOption('light');
+    await page.locator('[data-view="annotate"]').click();
+    await page.getByTestId('frame-number').waitFor();
+    await screenshot('ui-annotate-light-en');
+    await page.locator('[data-view="settings"]').click();
+    await page.locator('select[name="theme"]').selectOption('dark');
   });
 
   it('ran without console errors', () => {

@@ -27,8 +27,8 @@ export interface AnalysisView {
   readonly suggestion: Suggestion | null;
 }
 
+/** The llm stage's `llm.token` event. */
 export interface LlmToken {
-  readonly jobId: string;
-  readonly eventId: number;
-  readonly token: string;
+  readonly requestId: string;
+  readonly delta: string;
 }

@@ -36,7 +36,7 @@ export interface Suggestions {
 export function useSuggestions(edits: EditSession, selected: number | null, analysis: AnalysisView | null, reload: () => void): Suggestions {
   const { t } = useTranslation();
   const [perEvent, setPerEvent] = useState<PerEvent>({ eventId: selected, taken: new Set(), rejected: new Set() });
-  const [job, setJob] = useState<{ id: string; progress: string | null } | null>(null);
+  const [job, setJob] = useState<{ id: string; llm: string | null; progress: string | null } | null>(null);
   const [streaming, setStreaming] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const reloadRef = useRef(reload);
@@ -55,10 +55,10 @@ export function useSuggestions(edits: EditSession, selected: number | null, anal
         setJob(null);
         setStreaming(null);
         reloadRef.current();
-      } else setJob({ id: job.id, progress: t('suggest.progress', { done: progress.done, total: progress.total }) });
+      } else setJob({ ...job, progress: t('suggest.progress', { done: progress.done, total: progress.total }) });
     });
     const offTokens = analysisApi.onToken((token) => {
-      if (token.jobId === job.id) setStreaming((text) => (text ?? '') + token.token);
+      if (token.requestId === (job.llm ?? job.id)) setStreaming((text) => (text ?? '') + token.delta);
     });
     return () => {
       offProgress();
@@ -90,9 +90,9 @@ export function useSuggestions(edits: EditSession, selected: number | null, anal
         if (selected === null) return;
         setError(null);
         analysisApi.run(selected).then(
-          ({ jobId }) => {
+          ({ jobId, llmRequestId }) => {
             setStreaming(null);
-            setJob({ id: jobId, progress: null });
+            setJob({ id: jobId, llm: llmRequestId ?? null, progress: null });
           },
           (failure: unknown) => setError(errorMessage(failure)),
         );
