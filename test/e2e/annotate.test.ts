@@ -233,7 +233,9 @@ describe('annotation workstation in Chromium over the bridge', () => {
     await page.keyboard.press('?');
     await page.locator('[data-view="settings"]').click();
     await page.locator('select[name="language"]').selectOption('en');
+    await page.getByRole('heading', { name: 'Settings' }).waitFor();
     await page.locator('select[name="theme"]').selectOption('light');
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
     await page.locator('[data-view="annotate"]').click();
     await page.getByTestId('frame-number').waitFor();
     await screenshot('ui-annotate-light-en');

@@ -5,6 +5,7 @@
  */
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ErrorLine } from '../components/ErrorLine';
 import { FrameStage, type LayerSettings, type ViewCommand } from '../components/FrameStage';
 import { SidePanels } from '../components/SidePanels';
 import { Timeline } from '../components/Timeline';
@@ -180,11 +181,7 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
           saveStatus={saveLabel(clipEvents.persistent, save.status)}
           saveError={save.error}
         />
-        {(nav.error || clipEvents.error || suggest.error) && (
-          <p role="alert" className="error">
-            {t('common.error', { message: nav.error ?? clipEvents.error ?? suggest.error })}
-          </p>
-        )}
+        <ErrorLine message={nav.error ?? clipEvents.error ?? suggest.error} />
         <FrameStage
           frame={nav.shown}
           onsetFrame={differenceBase}

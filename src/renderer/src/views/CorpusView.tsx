@@ -12,6 +12,7 @@ import { BatchAnalysis } from '../components/BatchAnalysis';
 import { ImportPanel } from '../components/ImportPanel';
 import { OpenClipForm } from '../components/OpenClipForm';
 import { useSession } from '../state/session';
+import { ErrorLine } from '../components/ErrorLine';
 
 type SortKey = 'id' | 'path' | 'subject' | 'frames' | 'fps';
 const TEXT_FILTERS = ['subject', 'emotion', 'annotator'] as const;
@@ -84,11 +85,7 @@ export function CorpusView() {
           {t('corpus.open')}
         </button>
       </form>
-      {error && (
-        <p role="alert" className="error">
-          {t('common.error', { message: error })}
-        </p>
-      )}
+      <ErrorLine message={error} />
       {!workspace && <OpenClipForm />}
       {workspace ? (
         <p className="workspace-info" data-testid="workspace-info">
