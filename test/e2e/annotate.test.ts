@@ -212,6 +212,30 @@ describe('annotation workstation in Chromium over the bridge', () => {
     expect(await marker('onset')).toBe('10');
   });
 
+  it('never loses an edit made just before the window goes away (flushed on unload)', async () => {
+    const description = page.locator('textarea[name="description"]');
+    await description.fill('Written right before closing.');
+    // No waiting for the debounce: the unload flush must carry it.
+    await page.reload();
+    await openFromCorpus();
+    await expect.poll(() => description.inputValue()).toBe('Written right before closing.');
+  });
+
+  it('drags the offset marker on the timeline, and undo puts it back', async () => {
+    const marker = (kind: string) => page.locator(`[data-marker="${kind}"] dd`).textContent();
+    await expect.poll(() => marker('offset')).toBe('20');
+    const box = (await page.getByTestId('timeline').boundingBox())!;
+    // The timeline starts fully zoomed out over FRAMES frames: frame f sits at (f + 0.5) / FRAMES of the width.
+    const xOf = (frame: number) => box.x + ((frame + 0.5) / FRAMES) * box.width;
+    await page.mouse.move(xOf(20), box.y + 40);
+    await page.mouse.down();
+    await page.mouse.move(xOf(26), box.y + 40, { steps: 8 });
+    await page.mouse.up();
+    await expect.poll(() => marker('offset')).toBe('26');
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => marker('offset')).toBe('20');
+  });
+
   it('shows the shortcut help and every view in English and Simplified Chinese', async () => {
     await page.keyboard.press('?');
     await page.getByTestId('help-overlay').waitFor();
