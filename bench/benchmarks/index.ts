@@ -3,6 +3,7 @@ import { bridgeBenchmark } from './bridge';
 import { storeBenchmark } from './store';
 import { uiBenchmark } from './ui';
 import { mediaBenchmark } from './media';
+import { understandingBenchmark } from './understanding';
 
 /** Every named benchmark; `npm run bench -- <name>` runs one, no name runs all. */
 export const BENCHMARKS: readonly Benchmark[] = [
@@ -10,4 +11,5 @@ export const BENCHMARKS: readonly Benchmark[] = [
   storeBenchmark,
   uiBenchmark,
   mediaBenchmark,
+  understandingBenchmark,
 ];

@@ -1,0 +1,190 @@
+/**
+ * The AU rules as data. Each rule lists the ROIs whose motion is the visible trace of
+ * one FACS Action Unit and the direction that motion takes, in the subject's frame:
+ * "up" is towards the forehead, "outward" away from the face's midline (for the
+ * subject's left side that is image +x in a frontal, non-mirrored view). The engine in
+ * au-rules.ts turns these into per-side evidence; nothing else encodes FACS knowledge.
+ *
+ * `{side}` in a region name expands to "Left"/"Right"; names without it are midline or
+ * fixed regions and count for both sides.
+ */
+
+export type CueDirection =
+  | 'up'
+  | 'down'
+  | 'inward'
+  | 'outward'
+  | 'up-inward'
+  | 'up-outward'
+  | 'down-inward'
+  | 'down-outward';
+
+export interface AuCue {
+  readonly regions: readonly string[];
+  readonly direction: CueDirection;
+  readonly weight: number;
+  /**
+   * core cues make the evidence; support cues only raise or lower the confidence;
+   * against cues are motion another AU explains (the cheek rising under AU6 lifts the
+   * lower lid too): weight × their score is subtracted from the evidence.
+   */
+  readonly role: 'core' | 'support' | 'against';
+  /** Angular half-width (degrees) beyond which motion no longer counts; default 50°. */
+  readonly tolerance?: number;
+}
+
+export interface AuRule {
+  readonly au: number;
+  /** The FACS appearance change this rule encodes (Ekman, Friesen & Hager 2002). */
+  readonly facs: string;
+  /** true when FACS scores the AU per side (L/R/B); false for midline AUs. */
+  readonly lateral: boolean;
+  /** Multiplies the intensity thresholds (blinks are large: they need more motion). */
+  readonly thresholdScale?: number;
+  readonly cues: readonly AuCue[];
+}
+
+const lids = (lid: 'Upper' | 'Lower'): string[] =>
+  ['Inner', 'Center', 'Outer'].map((part) => `{side} ${lid} Eyelid ${part}`);
+const allUpperLip = ['Upper Lip Left', 'Upper Lip Center', 'Upper Lip Right'];
+const allLowerLip = ['Lower Lip Left', 'Lower Lip Center', 'Lower Lip Right'];
+
+/** A lateral AU read from one region moving one way. */
+const oneCue = (au: number, facs: string, region: string | readonly string[], direction: CueDirection, tolerance?: number): AuRule => ({
+  au,
+  facs,
+  lateral: true,
+  cues: [{ regions: typeof region === 'string' ? [region] : region, direction, weight: 1, role: 'core', ...(tolerance === undefined ? {} : { tolerance }) }],
+});
+
+export const AU_RULES: readonly AuRule[] = [
+  oneCue(1, 'Frontalis, pars medialis: pulls the inner portion of the eyebrow upwards.', '{side} Inner Eyebrow', 'up'),
+  oneCue(2, 'Frontalis, pars lateralis: pulls the lateral portion of the eyebrow upwards.', '{side} Outer Eyebrow', 'up'),
+  {
+    au: 4,
+    facs: 'Corrugator/depressor supercilii, procerus: lowers the brows and draws them together.',
+    lateral: true,
+    cues: [
+      { regions: ['{side} Inner Eyebrow'], direction: 'down-inward', weight: 1, role: 'core', tolerance: 65 },
+      { regions: ['{side} Outer Eyebrow'], direction: 'down', weight: 0.5, role: 'support', tolerance: 65 },
+    ],
+  },
+  oneCue(5, 'Levator palpebrae superioris: raises the upper lid, widening the eye aperture.', lids('Upper'), 'up'),
+  {
+    au: 6,
+    facs: 'Orbicularis oculi, pars orbitalis: raises the cheek, pushes the lower-lid skin up.',
+    lateral: true,
+    cues: [
+      { regions: ['{side} Cheek'], direction: 'up', weight: 1, role: 'core', tolerance: 60 },
+      { regions: lids('Lower'), direction: 'up', weight: 0.5, role: 'support' },
+      // A strong AU12 pushes the cheek up a little: that is not AU6.
+      { regions: ['{side} Mouth Corner'], direction: 'up-outward', weight: 0.3, role: 'against', tolerance: 40 },
+    ],
+  },
+  {
+    au: 7,
+    facs: 'Orbicularis oculi, pars palpebralis: tightens the lids, raising the lower lid.',
+    lateral: true,
+    cues: [
+      { regions: lids('Lower'), direction: 'up', weight: 1, role: 'core' },
+      { regions: lids('Upper'), direction: 'down', weight: 0.3, role: 'support' },
+      // The cheek rising (AU6) lifts the lower lid by about half as much (the cheek ROI's mean underestimates the rise: 0.7).
+      { regions: ['{side} Cheek'], direction: 'up', weight: 0.7, role: 'against', tolerance: 60 },
+    ],
+  },
+  {
+    au: 9,
+    facs: 'Levator labii superioris alaeque nasi: wrinkles the nose, pulling the nasal wings up.',
+    lateral: true,
+    cues: [
+      { regions: ['{side} Nasal Wing'], direction: 'up', weight: 1, role: 'core', tolerance: 60 },
+      { regions: ['{side} Inner Eyebrow'], direction: 'down', weight: 0.3, role: 'support', tolerance: 65 },
+      { regions: ['{side} Cheek'], direction: 'up', weight: 0.3, role: 'against', tolerance: 60 },
+    ],
+  },
+  {
+    au: 10,
+    facs: 'Levator labii superioris: raises the upper lip (its centre more than the corners).',
+    lateral: true,
+    cues: [
+      { regions: ['Upper Lip {side}'], direction: 'up', weight: 1, role: 'core' },
+      { regions: ['Upper Lip Center'], direction: 'up', weight: 0.5, role: 'support' },
+      { regions: ['{side} Nasal Wing'], direction: 'up', weight: 0.3, role: 'support' },
+      // Parting lips (AU25) lift the upper lip slightly.
+      { regions: allLowerLip, direction: 'down', weight: 0.3, role: 'against' },
+    ],
+  },
+  {
+    au: 12,
+    facs: 'Zygomaticus major: pulls the lip corners up and back along the cheekbone (obliquely).',
+    lateral: true,
+    cues: [
+      { regions: ['{side} Mouth Corner'], direction: 'up-outward', weight: 1, role: 'core', tolerance: 40 },
+      { regions: ['{side} Cheek'], direction: 'up', weight: 0.3, role: 'support', tolerance: 60 },
+    ],
+  },
+  oneCue(14, 'Buccinator: tightens the lip corners, pulling them inwards/back and forming a dimple.', '{side} Mouth Corner', 'inward', 40),
+  {
+    au: 15,
+    facs: 'Depressor anguli oris: pulls the lip corners down.',
+    lateral: true,
+    cues: [
+      { regions: ['{side} Mouth Corner'], direction: 'down', weight: 1, role: 'core', tolerance: 40 },
+      { regions: ['Lower Lip {side}'], direction: 'down', weight: 0.3, role: 'support' },
+    ],
+  },
+  {
+    au: 17,
+    facs: 'Mentalis: pushes the chin boss and the lower lip upwards.',
+    lateral: false,
+    cues: [
+      { regions: ['Chin'], direction: 'up', weight: 1, role: 'core' },
+      { regions: ['Lower Lip Center'], direction: 'up', weight: 0.5, role: 'support' },
+    ],
+  },
+  oneCue(20, 'Risorius/platysma: stretches the lips horizontally, pulling the corners outwards.', '{side} Mouth Corner', 'outward', 35),
+  {
+    au: 24,
+    facs: 'Orbicularis oris: presses the lips together (upper lip down, lower lip up).',
+    lateral: false,
+    cues: [
+      { regions: allUpperLip, direction: 'down', weight: 1, role: 'core' },
+      { regions: allLowerLip, direction: 'up', weight: 1, role: 'core' },
+    ],
+  },
+  {
+    au: 25,
+    facs: 'Depressor labii / relaxed mentalis: parts the lips (upper lip up, lower lip down).',
+    lateral: false,
+    cues: [
+      { regions: allLowerLip, direction: 'down', weight: 1, role: 'core' },
+      { regions: allUpperLip, direction: 'up', weight: 0.5, role: 'support' },
+      // Lip corners pulled down (AU15) drag the lower lip's sides with them.
+      { regions: ['Left Mouth Corner', 'Right Mouth Corner'], direction: 'down', weight: 0.5, role: 'against', tolerance: 40 },
+    ],
+  },
+  {
+    au: 45,
+    facs: 'Relaxed levator / contracted orbicularis oculi: the upper lids drop to close the eye briefly (blink).',
+    lateral: true,
+    thresholdScale: 3,
+    cues: [
+      { regions: lids('Upper'), direction: 'down', weight: 1, role: 'core' },
+      { regions: lids('Lower'), direction: 'up', weight: 0.3, role: 'support' },
+    ],
+  },
+];
+
+/** Intensity letters and their lower bounds in percent of the face height (A = trace … E = maximum). */
+export const INTENSITY_LEVELS = [
+  { letter: 'A', min: 0.12 },
+  { letter: 'B', min: 0.25 },
+  { letter: 'C', min: 0.45 },
+  { letter: 'D', min: 0.75 },
+  { letter: 'E', min: 1.2 },
+] as const;
+
+export type Intensity = (typeof INTENSITY_LEVELS)[number]['letter'];
+
+/** Below this weaker/stronger side ratio an AU is scored unilateral (L or R), else bilateral. */
+export const UNILATERAL_RATIO = 0.5;

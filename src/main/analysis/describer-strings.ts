@@ -1,0 +1,130 @@
+import type { Intensity } from './au-table';
+import type { AuSide } from './au-rules';
+import type { CasmeEmotion, ThreeClass } from './emotion';
+import type { Octant } from './roi-features';
+
+/**
+ * The describer's wording per language. This text is data stored with an analysis (like
+ * an LLM's output), so it lives here and not in the UI's i18next catalogues.
+ */
+export type DescriberLanguage = 'en' | 'zh-CN';
+
+export interface DescriberStrings {
+  readonly headings: readonly [string, string, string];
+  region(name: string): string;
+  octant: Readonly<Record<Octant, string>>;
+  auName(au: number, fallback: string): string;
+  side: Readonly<Record<AuSide, string>>;
+  intensity: Readonly<Record<Intensity, string>>;
+  emotion: Readonly<Record<CasmeEmotion, string>>;
+  label: Readonly<Record<ThreeClass, string>>;
+  moves(region: string, octant: string, angle: number, px: number, pct: number): string;
+  noClearMotion: string;
+  inferred(au: string, side: string, intensity: string, confidence: number, regions: string): string;
+  noAu: string;
+  blinkNote: string;
+  matches(aus: string, emotion: string, confidence: number, label: string): string;
+  others(aus: string, label: string): string;
+  alternative(emotion: string): string;
+  noMe: string;
+  step(n: number, text: string): string;
+  indicates(regions: string, aus: string): string;
+  noIndication: string;
+  conclude(label: string): string;
+  concludeNone: string;
+  summary(facs: string, emotion: string, label: string): string;
+  summaryNone: string;
+  list(items: readonly string[]): string;
+}
+
+const ZH_AU: Readonly<Record<number, string>> = {
+  1: '内眉上扬',
+  2: '外眉上扬',
+  4: '皱眉（眉毛下压）',
+  5: '上睑提升',
+  6: '脸颊上提',
+  7: '眼睑收紧',
+  9: '皱鼻',
+  10: '上唇上提',
+  12: '嘴角上扬',
+  14: '酒窝（嘴角收紧）',
+  15: '嘴角下压',
+  17: '下巴上抬',
+  20: '嘴唇水平拉伸',
+  24: '双唇紧压',
+  25: '双唇分开',
+  45: '眨眼',
+};
+
+const ZH_PART: Readonly<Record<string, string>> = { Left: '左', Right: '右', Upper: '上', Lower: '下', Inner: '内侧', Outer: '外侧', Center: '中部' };
+
+/** "Left Upper Eyelid Inner" → 左上眼睑内侧, "Upper Lip Left" → 上唇左侧, "Right Nasal Wing" → 右鼻翼. */
+function zhRegion(name: string): string {
+  const p = (word: string | undefined): string => ZH_PART[word ?? ''] ?? word ?? '';
+  let m = /^(Left|Right) (Upper|Lower) Eyelid (Inner|Center|Outer)$/.exec(name);
+  if (m) return `${p(m[1])}${p(m[2])}眼睑${p(m[3])}`;
+  m = /^(Left|Right) (Inner|Outer) Eyebrow$/.exec(name);
+  if (m) return `${p(m[1])}眉${p(m[2])}`;
+  m = /^(Upper|Lower) Lip (Left|Center|Right)$/.exec(name);
+  if (m) return `${p(m[1])}唇${m[2] === 'Center' ? '中部' : `${p(m[2])}侧`}`;
+  m = /^(Left|Right) (Nasal Wing|Mouth Corner|Cheek)$/.exec(name);
+  if (m) return `${p(m[1])}${{ 'Nasal Wing': '鼻翼', 'Mouth Corner': '嘴角', Cheek: '脸颊' }[m[2] as string] ?? ''}`;
+  return name === 'Chin' ? '下巴' : name;
+}
+
+export const DESCRIBER_STRINGS: Readonly<Record<DescriberLanguage, DescriberStrings>> = {
+  en: {
+    headings: ['1. ROI analysis', '2. Reasoning', '3. Summary'],
+    region: (name) => name,
+    octant: { right: 'right', 'up-right': 'up-right', up: 'up', 'up-left': 'up-left', left: 'left', 'down-left': 'down-left', down: 'down', 'down-right': 'down-right' },
+    auName: (_au, fallback) => fallback,
+    side: { L: 'left', R: 'right', B: 'bilateral' },
+    intensity: { A: 'trace', B: 'slight', C: 'marked', D: 'severe', E: 'maximum' },
+    emotion: { happiness: 'happiness', disgust: 'disgust', repression: 'repression', surprise: 'surprise', sadness: 'sadness', fear: 'fear', others: 'others' },
+    label: { Negative: 'Negative', Positive: 'Positive', Surprise: 'Surprise' },
+    moves: (region, octant, angle, px, pct) => `- ${region} moves ${octant} (${angle}°), mean ${px} px (${pct}% of face height).`,
+    noClearMotion: '- No region shows clear movement.',
+    inferred: (au, side, intensity, confidence, regions) => `- ${au}: ${side}, ${intensity} intensity, confidence ${confidence}, from ${regions}.`,
+    noAu: '- The motion supports no action unit.',
+    blinkNote: 'A blink (AU45) is present; it is not counted as a micro-expression.',
+    matches: (aus, emotion, confidence, label) => `The combination ${aus} matches the facial pattern of ${emotion} (confidence ${confidence}), a ${label} micro-expression.`,
+    others: (aus, label) => `The combination ${aus} matches no prototype emotion clearly; it is classed as others (${label}).`,
+    alternative: (emotion) => `A weaker reading is ${emotion}.`,
+    noMe: 'Without an action unit there is no micro-expression between these frames.',
+    step: (n, text) => `Step ${n}: ${text}`,
+    indicates: (regions, aus) => `The movement at ${regions} indicates ${aus}.`,
+    noIndication: 'No region moves enough to indicate an action unit.',
+    conclude: (label) => `The micro-expression is therefore ${label}.`,
+    concludeNone: 'There is therefore no micro-expression.',
+    summary: (facs, emotion, label) => `AUs: ${facs}. Estimated emotion: ${emotion}. Micro-expression: ${label}.`,
+    summaryNone: 'AUs: none. Micro-expression: none.',
+    list: (items) => (items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1] as string}`),
+  },
+  'zh-CN': {
+    headings: ['1. 感兴趣区域分析', '2. 推理', '3. 总结'],
+    region: zhRegion,
+    octant: { right: '向右', 'up-right': '向右上', up: '向上', 'up-left': '向左上', left: '向左', 'down-left': '向左下', down: '向下', 'down-right': '向右下' },
+    auName: (au, fallback) => ZH_AU[au] ?? fallback,
+    side: { L: '左侧', R: '右侧', B: '双侧' },
+    intensity: { A: '微弱', B: '轻度', C: '明显', D: '强烈', E: '极强' },
+    emotion: { happiness: '高兴', disgust: '厌恶', repression: '压抑', surprise: '惊讶', sadness: '悲伤', fear: '恐惧', others: '其他' },
+    label: { Negative: '消极', Positive: '积极', Surprise: '惊讶' },
+    moves: (region, octant, angle, px, pct) => `- ${region}${octant}运动（${angle}°），平均 ${px} 像素（面部高度的 ${pct}%）。`,
+    noClearMotion: '- 没有区域出现明显运动。',
+    inferred: (au, side, intensity, confidence, regions) => `- ${au}：${side}，强度${intensity}，置信度 ${confidence}，依据：${regions}。`,
+    noAu: '- 运动不支持任何动作单元。',
+    blinkNote: '出现眨眼（AU45），不计为微表情。',
+    matches: (aus, emotion, confidence, label) => `${aus} 的组合符合${emotion}的面部模式（置信度 ${confidence}），属于${label}微表情。`,
+    others: (aus, label) => `${aus} 的组合不明确符合任何典型情绪，归为其他（${label}）。`,
+    alternative: (emotion) => `较弱的解读为${emotion}。`,
+    noMe: '没有动作单元，这两帧之间不存在微表情。',
+    step: (n, text) => `第${['一', '二', '三'][n - 1] ?? n}步：${text}`,
+    indicates: (regions, aus) => `${regions}的运动表明${aus}。`,
+    noIndication: '没有区域的运动足以表明动作单元。',
+    conclude: (label) => `因此该微表情为${label}。`,
+    concludeNone: '因此不存在微表情。',
+    summary: (facs, emotion, label) => `动作单元：${facs}。估计情绪：${emotion}。微表情类别：${label}。`,
+    summaryNone: '动作单元：无。微表情类别：无。',
+    list: (items) => items.join('、'),
+  },
+};

@@ -1,0 +1,34 @@
+import type { RoiBox } from '@shared/rois';
+import type { FlowField } from '../inference/flow/types';
+import { inferAus } from './au-rules';
+import type { AnalysisEvidence } from './describer';
+import { inferEmotion } from './emotion';
+import { buildPrompt } from './prompt';
+import { roiFeatures, type RoiFeature } from './roi-features';
+import type { MotionSignal } from './spotting';
+
+/**
+ * The analysis of one onset → apex expression flow: ROI features → AU evidence →
+ * emotion, plus the v3 prompt an LLM would receive for the same features.
+ */
+export function analyzeExpressionFlow(flow: FlowField, rois: readonly RoiBox[], faceHeight: number): AnalysisEvidence & { readonly prompt: string } {
+  const features = roiFeatures(flow, rois, faceHeight);
+  const aus = inferAus(features);
+  return { features, aus, emotion: inferEmotion(aus), prompt: buildPrompt(features) };
+}
+
+/**
+ * Spotting input from per-frame ROI features: entry t holds the features of the
+ * expression flow from frame t − lag to frame t (null for t < lag or frames without a
+ * face). Each ROI's value is its coherent motion |mean vector| in % of face height.
+ */
+export function motionSignalFromFeatures(perFrame: ReadonlyArray<readonly RoiFeature[] | null>, lag: number): MotionSignal {
+  const channels: Record<string, Float32Array> = {};
+  perFrame.forEach((features, t) => {
+    for (const f of features ?? []) {
+      const values = (channels[f.region] ??= new Float32Array(perFrame.length));
+      values[t] = Math.hypot(f.meanVectorNormalized[0], f.meanVectorNormalized[1]);
+    }
+  });
+  return { lag, channels };
+}

@@ -1,0 +1,145 @@
+import { AppError } from '@shared/errors';
+import { ROI_SPECS, type RoiBox, type RoiGroup } from '@shared/rois';
+import type { FlowField } from '../inference/flow/types';
+
+/**
+ * Per-ROI motion features, computed exactly as the MELLM reference does: mean and max
+ * flow magnitude in pixels (3 decimals), and the direction of the resultant vector with
+ * y flipped (up positive), counter-clockwise from "right", snapped to 8 octants.
+ */
+
+export const OCTANTS = ['right', 'up-right', 'up', 'up-left', 'left', 'down-left', 'down', 'down-right'] as const;
+export type Octant = (typeof OCTANTS)[number];
+
+export const NO_MOTION = 'No significant motion detected';
+export const NO_DOMINANT_DIRECTION = 'No clear dominant direction';
+/** Reference thresholds: mean magnitude below this is "no motion"; |Σv|/Σ|v| below that is "no direction". */
+export const MOTION_FLOOR_PX = 1e-4;
+export const MIN_CONCENTRATION = 0.15;
+
+export type Side = 'L' | 'R' | 'C';
+
+export interface RoiFeature {
+  readonly region: string;
+  readonly group: RoiGroup | null;
+  /** The subject's side the region lies on (C = midline). */
+  readonly side: Side;
+  /** Mean and max flow magnitude in pixels, rounded to 3 decimals as in the reference. */
+  readonly meanMagnitude: number;
+  readonly maxMagnitude: number;
+  /** The same in face-normalised units: percent of the face height. */
+  readonly meanNormalized: number;
+  readonly maxNormalized: number;
+  /** Mean flow vector in image axes (x right, y down), pixels, unrounded. */
+  readonly meanVector: readonly [number, number];
+  /** The mean flow vector in percent of the face height (what the AU rules read). */
+  readonly meanVectorNormalized: readonly [number, number];
+  /** |Σv| / Σ|v| in [0, 1]. */
+  readonly concentration: number;
+  /** Angle in degrees [0, 360), counter-clockwise from right with y up; null without a direction. */
+  readonly angle: number | null;
+  readonly octant: Octant | null;
+  /** The reference's direction text: "up (88°)", or one of the two no-direction phrases. */
+  readonly direction: string;
+  /** Pixels inside the clipped box (0 when the box lies outside the image). */
+  readonly pixels: number;
+}
+
+const round3 = (value: number): number => Math.round(value * 1000) / 1000;
+
+function sideOf(region: string): Side {
+  if (region.startsWith('Left ') || region.endsWith(' Left')) return 'L';
+  if (region.startsWith('Right ') || region.endsWith(' Right')) return 'R';
+  return 'C';
+}
+
+const groupByRegion = new Map(ROI_SPECS.map((spec) => [spec.region, spec.group]));
+
+/** Octant of an angle in degrees (counter-clockwise from right, y up): 45° sectors centred on the 8 directions. */
+export function octantOf(angle: number): Octant {
+  return OCTANTS[Math.round(angle / 45) % 8] as Octant;
+}
+
+/** Clips an [x, y, w, h] box to the image; returns integer [x0, y0, x1, y1) bounds (possibly empty). */
+export function clipBox(box: RoiBox['box'], width: number, height: number): [number, number, number, number] {
+  const [x, y, w, h] = box;
+  const x0 = Math.min(width, Math.max(0, Math.round(x)));
+  const y0 = Math.min(height, Math.max(0, Math.round(y)));
+  const x1 = Math.min(width, Math.round(x + w));
+  const y1 = Math.min(height, Math.round(y + h));
+  return [x0, y0, Math.max(x0, x1), Math.max(y0, y1)];
+}
+
+function featureOf(flow: FlowField, roi: RoiBox, faceHeight: number): RoiFeature {
+  const [x0, y0, x1, y1] = clipBox(roi.box, flow.width, flow.height);
+  const plane = flow.width * flow.height;
+  let sumU = 0;
+  let sumV = 0;
+  let sumMag = 0;
+  let maxMag = 0;
+  for (let y = y0; y < y1; y += 1) {
+    for (let x = x0; x < x1; x += 1) {
+      const i = y * flow.width + x;
+      const u = flow.data[i] as number;
+      const v = flow.data[plane + i] as number;
+      const mag = Math.hypot(u, v);
+      sumU += u;
+      sumV += v;
+      sumMag += mag;
+      if (mag > maxMag) maxMag = mag;
+    }
+  }
+  const pixels = (x1 - x0) * (y1 - y0);
+  const mean = pixels > 0 ? sumMag / pixels : 0;
+  const concentration = sumMag > 0 ? Math.hypot(sumU, sumV) / sumMag : 0;
+  let angle: number | null = null;
+  let direction: string;
+  if (mean < MOTION_FLOOR_PX) direction = NO_MOTION;
+  else if (concentration < MIN_CONCENTRATION) direction = NO_DOMINANT_DIRECTION;
+  else {
+    // Image y points down: flip it so that "up" is 90°.
+    angle = ((Math.atan2(-sumV, sumU) * 180) / Math.PI + 360) % 360;
+    direction = `${octantOf(angle)} (${Math.round(angle) % 360}°)`;
+  }
+  const toFace = (px: number): number => round3((px / faceHeight) * 100);
+  return {
+    region: roi.region,
+    group: groupByRegion.get(roi.region) ?? null,
+    side: sideOf(roi.region),
+    meanMagnitude: round3(mean),
+    maxMagnitude: round3(maxMag),
+    meanNormalized: toFace(mean),
+    maxNormalized: toFace(maxMag),
+    meanVector: pixels > 0 ? [sumU / pixels, sumV / pixels] : [0, 0],
+    meanVectorNormalized: pixels > 0 ? [(sumU / pixels / faceHeight) * 100, (sumV / pixels / faceHeight) * 100] : [0, 0],
+    concentration,
+    angle,
+    octant: angle === null ? null : octantOf(angle),
+    direction,
+    pixels,
+  };
+}
+
+/**
+ * Motion features of every ROI on a flow field (onset → apex expression flow).
+ * `faceHeight` (pixels, the vertical landmark extent) scales the normalised units.
+ */
+export function roiFeatures(flow: FlowField, rois: readonly RoiBox[], faceHeight: number): RoiFeature[] {
+  if (flow.data.length !== 2 * flow.width * flow.height) {
+    throw new AppError('INVALID_INPUT', `Flow field data has ${flow.data.length} values, expected 2×${flow.width}×${flow.height}.`);
+  }
+  if (!(faceHeight > 0) || !Number.isFinite(faceHeight)) {
+    throw new AppError('INVALID_INPUT', `Face height must be a positive number of pixels, got ${faceHeight}.`);
+  }
+  return rois.map((roi) => featureOf(flow, roi, faceHeight));
+}
+
+/** A float as Python writes it (the reference's text): integral values keep ".0". */
+export function pythonFloat(value: number): string {
+  return Number.isInteger(value) ? value.toFixed(1) : String(value);
+}
+
+/** One reference line: `{"region": "...", "mean_magnitude": 0.412, "max_magnitude": 0.9, "direction": "up (88°)"}`. */
+export function roiLine(feature: RoiFeature): string {
+  return `{"region": ${JSON.stringify(feature.region)}, "mean_magnitude": ${pythonFloat(feature.meanMagnitude)}, "max_magnitude": ${pythonFloat(feature.maxMagnitude)}, "direction": ${JSON.stringify(feature.direction)}}`;
+}

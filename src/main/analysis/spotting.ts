@@ -1,0 +1,241 @@
+import { AppError } from '@shared/errors';
+
+/**
+ * Micro-expression spotting from per-ROI motion signals.
+ *
+ * Input: for every frame t, each ROI's motion magnitude from frame t − lag to frame t
+ * (expression flow, % of face height or pixels; frames t < lag hold 0). An expression
+ * with onset o and offset f then shows twice: as itself over [o, f] (motion away from
+ * the neutral reference) and as an "echo" over [o + lag, f + lag] (the reference now
+ * holds the expression and frame t is neutral again). Both merge into one run when the
+ * expression lasts longer than the lag; runs closer than the lag are merged, so one run
+ * spans [o, f + lag]. So: onset = start of the run, offset = its end − lag, apex = the
+ * signal's peak in [onset, offset]. The lag should be
+ * at least the expected onset → apex time (≈ 0.2 s for MEs): with a shorter lag the
+ * signal peaks mid-rise and the apex comes out early.
+ *
+ * Robustness: head motion moves every ROI alike, so a low quantile across ROIs is
+ * removed per frame; slow drift is removed by a rolling minimum over a long window;
+ * upper-eyelid ROIs are left out of the face signal and spotted separately as blinks
+ * (AU45), which are reported but never counted as MEs.
+ */
+
+export interface MotionSignal {
+  /** Reference lag k in frames: values at t measure motion from t − k to t. */
+  readonly lag: number;
+  /** ROI name → one value per frame (all the same length). */
+  readonly channels: Readonly<Record<string, Float32Array>>;
+}
+
+export type IntervalKind = 'micro' | 'macro';
+
+export interface SpottedInterval {
+  readonly onset: number;
+  readonly apex: number;
+  readonly offset: number;
+  readonly kind: IntervalKind;
+  readonly durationMs: number;
+  /** Face-signal peak over the detection threshold (≥ 1). */
+  readonly strength: number;
+}
+
+export interface BlinkInterval {
+  readonly onset: number;
+  readonly apex: number;
+  readonly offset: number;
+  /** Peak of the upper-eyelid signal. */
+  readonly peak: number;
+}
+
+export interface SpottingResult {
+  readonly intervals: readonly SpottedInterval[];
+  readonly blinks: readonly BlinkInterval[];
+  /** The cleaned face signal the intervals were read from, and its threshold. */
+  readonly faceSignal: Float32Array;
+  readonly threshold: number;
+}
+
+export interface SpottingOptions {
+  /** Micro-expressions last at most this long (MEGC: 500 ms). */
+  readonly microMaxMs?: number;
+  /** Detection threshold in noise standard deviations. */
+  readonly sigmas?: number;
+  /** Absolute floor of the detection threshold, in the signal's units. */
+  readonly minPeak?: number;
+  /** How many of the most active ROIs make the face signal. */
+  readonly topRois?: number;
+}
+
+const DEFAULTS: Required<SpottingOptions> = { microMaxMs: 500, sigmas: 6, minPeak: 0.1, topRois: 3 };
+/** Blink motion seen on non-lid ROIs is at most this share of the lids' own. */
+const BLINK_SPILL_RATIO = 0.15;
+const isBlinkRoi = (name: string): boolean => name.includes('Upper Eyelid');
+
+function quantile(sorted: ArrayLike<number>, q: number): number {
+  if (sorted.length === 0) return 0;
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return (sorted[lo] as number) + ((sorted[hi] as number) - (sorted[lo] as number)) * (pos - lo);
+}
+
+/** Centered rolling minimum (monotone deque, O(n)). */
+function rollingMin(values: Float32Array, radius: number): Float32Array {
+  const n = values.length;
+  const out = new Float32Array(n);
+  const deque: number[] = [];
+  let head = 0;
+  for (let i = 0, next = 0; i < n; i += 1) {
+    for (; next < n && next <= i + radius; next += 1) {
+      while (deque.length > head && (values[deque[deque.length - 1] as number] as number) >= (values[next] as number)) deque.pop();
+      deque.push(next);
+    }
+    while ((deque[head] as number) < i - radius) head += 1;
+    out[i] = values[deque[head] as number] as number;
+  }
+  return out;
+}
+
+/** Noise standard deviation from first differences (insensitive to smooth bumps). */
+function noiseSigma(values: Float32Array): number {
+  const diffs = new Float32Array(Math.max(0, values.length - 1));
+  for (let i = 1; i < values.length; i += 1) diffs[i - 1] = Math.abs((values[i] as number) - (values[i - 1] as number));
+  diffs.sort();
+  return (1.4826 * quantile(diffs, 0.5)) / Math.SQRT2;
+}
+
+/** Per frame, the across-ROI low quantile: what rigid head motion adds to every ROI alike. */
+function commonMode(channels: readonly Float32Array[], frames: number): Float32Array {
+  const out = new Float32Array(frames);
+  const column = new Float32Array(channels.length);
+  for (let t = 0; t < frames; t += 1) {
+    for (let c = 0; c < channels.length; c += 1) column[c] = (channels[c] as Float32Array)[t] as number;
+    column.sort();
+    out[t] = quantile(column, 0.25);
+  }
+  return out;
+}
+
+/** Per frame: mean of the `top` largest channel values, minus the common mode. */
+function aggregate(channels: readonly Float32Array[], common: Float32Array, top: number): Float32Array {
+  const out = new Float32Array(common.length);
+  const column = new Float32Array(channels.length);
+  const k = Math.min(top, channels.length);
+  for (let t = 0; t < common.length; t += 1) {
+    for (let c = 0; c < channels.length; c += 1) column[c] = (channels[c] as Float32Array)[t] as number;
+    column.sort();
+    let sum = 0;
+    for (let j = column.length - k; j < column.length; j += 1) sum += column[j] as number;
+    out[t] = k > 0 ? Math.max(0, sum / k - (common[t] as number)) : 0;
+  }
+  return out;
+}
+
+function detrend(signal: Float32Array, radius: number): Float32Array {
+  const floor = rollingMin(signal, radius);
+  return signal.map((v, i) => v - (floor[i] as number));
+}
+
+interface Run {
+  start: number;
+  end: number;
+  peak: number;
+}
+
+/**
+ * Runs above `high`, each extended while the signal stays above a fraction of its own
+ * peak (hysteresis) and at most `descent` frames further while it keeps falling;
+ * runs closer than `mergeGap` frames join.
+ */
+function findRuns(signal: Float32Array, high: number, low: number, mergeGap: number, descent: number): Run[] {
+  const runs: Run[] = [];
+  for (let t = 0; t < signal.length; t += 1) {
+    if ((signal[t] as number) < high) continue;
+    let end = t;
+    while (end + 1 < signal.length && (signal[end + 1] as number) >= high) end += 1;
+    let peak = 0;
+    for (let i = t; i <= end; i += 1) peak = Math.max(peak, signal[i] as number);
+    const floor = Math.max(low, 0.15 * peak);
+    let start = t;
+    while (start > 0 && (signal[start - 1] as number) > floor) start -= 1;
+    while (end + 1 < signal.length && (signal[end + 1] as number) > floor) end += 1;
+    // Then down the remaining slope: at low frame rates one frame is a large share of an ME.
+    for (let k = 0; k < descent && start > 0 && (signal[start - 1] as number) < (signal[start] as number); k += 1) start -= 1;
+    for (let k = 0; k < descent && end + 1 < signal.length && (signal[end + 1] as number) < (signal[end] as number); k += 1) end += 1;
+    const last = runs[runs.length - 1];
+    if (last && start <= last.end + mergeGap) {
+      last.end = Math.max(last.end, end);
+      last.peak = Math.max(last.peak, peak);
+    } else runs.push({ start, end, peak });
+    t = end;
+  }
+  return runs;
+}
+
+function argmax(signal: Float32Array, from: number, to: number): number {
+  let best = from;
+  for (let i = from; i <= to; i += 1) if ((signal[i] as number) > (signal[best] as number)) best = i;
+  return best;
+}
+
+/**
+ * One run holds an expression and its echo (runs closer than the lag were merged), so
+ * the expression ends `lag` frames before the run; a run no longer than the lag has
+ * no visible echo (clip end) and ends with the run.
+ */
+function readIntervals(signal: Float32Array, runs: readonly Run[], lag: number): Array<{ onset: number; apex: number; offset: number; peak: number }> {
+  return runs.map((run) => {
+    const end = run.end - run.start + 1 > lag ? Math.max(run.start, run.end - lag) : run.end;
+    const apex = argmax(signal, run.start, end);
+    // Drift against the expression can sink the echo below threshold; the fall of an ME
+    // is rarely shorter than its rise, which bounds the offset from below.
+    const offset = Math.max(end, Math.min(run.end, 2 * apex - run.start));
+    return { onset: run.start, apex, offset, peak: run.peak };
+  });
+}
+
+/** Spots expression intervals (micro and macro) and blinks in a motion signal sampled at `fps`. */
+export function spot(signal: MotionSignal, fps: number, options: SpottingOptions = {}): SpottingResult {
+  const o = { ...DEFAULTS, ...options };
+  const names = Object.keys(signal.channels);
+  const frames = names.length ? (signal.channels[names[0] as string] as Float32Array).length : 0;
+  if (!(fps > 0) || !Number.isInteger(signal.lag) || signal.lag < 1) {
+    throw new AppError('INVALID_INPUT', `Spotting needs fps > 0 and an integer lag ≥ 1 (got fps ${fps}, lag ${signal.lag}).`);
+  }
+  if (names.some((n) => (signal.channels[n] as Float32Array).length !== frames)) {
+    throw new AppError('INVALID_INPUT', 'All ROI motion signals must have one value per frame (same length).');
+  }
+  const faceNames = names.filter((n) => !isBlinkRoi(n));
+  const blinkNames = names.filter(isBlinkRoi);
+  const radius = Math.max(Math.round(1.5 * fps), 2 * signal.lag);
+  // The echo starts at most `lag` frames after the expression ends, and where the expression
+  // reverses |D(t) − D(t − lag)| dips to zero: neither is a new event.
+  const mergeGap = signal.lag;
+  const descent = Math.max(1, Math.round(signal.lag / 4));
+  const faceChannels = faceNames.map((n) => signal.channels[n] as Float32Array);
+  const common = commonMode(faceChannels, frames);
+  const face = detrend(aggregate(faceChannels, common, o.topRois), radius);
+  const threshold = Math.max(o.minPeak, o.sigmas * noiseSigma(face));
+  const intervals = readIntervals(face, findRuns(face, threshold, threshold / 3, mergeGap, descent), signal.lag).map((iv) => {
+    const durationMs = ((iv.offset - iv.onset) / fps) * 1000;
+    const kind: IntervalKind = durationMs <= o.microMaxMs ? 'micro' : 'macro';
+    return { onset: iv.onset, apex: iv.apex, offset: iv.offset, kind, durationMs: Math.round(durationMs), strength: Math.round((iv.peak / threshold) * 100) / 100, peak: iv.peak };
+  });
+  let blinks: BlinkInterval[] = [];
+  if (blinkNames.length) {
+    const lids = detrend(aggregate(blinkNames.map((n) => signal.channels[n] as Float32Array), common, blinkNames.length), radius);
+    const blinkThreshold = Math.max(o.minPeak, o.sigmas * noiseSigma(lids));
+    blinks = readIntervals(lids, findRuns(lids, blinkThreshold, blinkThreshold / 3, mergeGap, descent), signal.lag);
+  }
+  // A face-signal interval peaking with a blink and far weaker is the blink spilling onto
+  // neighbouring ROIs (lower lids, brows); an ME that merely coincides with a blink stays.
+  const isSpill = (iv: SpottedInterval & { peak: number }): boolean =>
+    blinks.some((b) => b.onset <= iv.offset && iv.onset <= b.offset && Math.abs(b.apex - iv.apex) <= signal.lag / 2 && iv.peak < BLINK_SPILL_RATIO * b.peak);
+  return { intervals: intervals.filter((iv) => !isSpill(iv)).map(({ peak: _peak, ...iv }) => iv), blinks, faceSignal: face, threshold };
+}
+
+/** For a short dataset clip: the strongest spotted interval, or null when nothing stands out. */
+export function proposeClipInterval(signal: MotionSignal, fps: number, options: SpottingOptions = {}): SpottedInterval | null {
+  const { intervals } = spot(signal, fps, options);
+  return intervals.reduce<SpottedInterval | null>((best, iv) => (!best || iv.strength > best.strength ? iv : best), null);
+}

@@ -1,0 +1,86 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { AppError } from '@shared/errors';
+import { locateFfmpeg } from '../../media/ffmpeg';
+import { encodePng } from '../../media/image';
+import { encodeFlo } from './flo';
+import type { SynthClip } from './synthesize';
+
+/**
+ * Writes a synthetic clip as a dataset sample: frames/frame_00000.png …, clip.mp4
+ * (H.264 through the project's ffmpeg), flow_{total,head,expression}.flo (onset → apex)
+ * and truth.json. Everything goes to a sibling temp folder first and is renamed into
+ * place at the end, so a failure never leaves a half-written sample.
+ */
+
+export interface SynthWriteOptions {
+  /** Encode clip.mp4 (default true). */
+  readonly mp4?: boolean;
+  /** x264 constant rate factor: 0 is lossless, 18 near-transparent, 23 the default compression. */
+  readonly crf?: number;
+}
+
+export interface SynthSampleFiles {
+  readonly dir: string;
+  readonly frames: readonly string[];
+  readonly mp4: string | null;
+  readonly flo: { readonly total: string; readonly head: string; readonly expression: string };
+  readonly truth: string;
+}
+
+export const frameName = (t: number): string => `frame_${String(t).padStart(5, '0')}.png`;
+
+function encodeMp4(framesDir: string, fps: number, crf: number, out: string): Promise<void> {
+  const ffmpeg = locateFfmpeg().path;
+  const args = [
+    '-hide_banner', '-loglevel', 'error', '-y',
+    '-framerate', String(fps), '-start_number', '0', '-i', join(framesDir, 'frame_%05d.png'),
+    // yuv420p needs even sizes.
+    '-vf', 'pad=ceil(iw/2)*2:ceil(ih/2)*2', '-c:v', 'libx264', '-crf', String(crf), '-pix_fmt', 'yuv420p', out,
+  ];
+  return new Promise((resolve, reject) => {
+    const child = spawn(ffmpeg, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.on('error', (error) => reject(new AppError('INTERNAL', `Cannot run ffmpeg: ${error.message}`, { cause: error })));
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new AppError('INTERNAL', `ffmpeg failed to encode the synthetic clip (exit ${code}): ${stderr.trim()}`))));
+  });
+}
+
+export async function writeSynthSample(clip: SynthClip, dir: string, options: SynthWriteOptions = {}): Promise<SynthSampleFiles> {
+  if (existsSync(dir)) throw new AppError('INVALID_INPUT', `Output folder ${dir} already exists; choose a new one.`);
+  const crf = options.crf ?? 18;
+  if (!Number.isInteger(crf) || crf < 0 || crf > 51) throw new AppError('INVALID_INPUT', `CRF must be an integer 0–51, got ${crf}.`);
+  const temp = join(dirname(dir), `.${basename(dir)}.${randomBytes(6).toString('hex')}.partial`);
+  const framesDir = join(temp, 'frames');
+  try {
+    await mkdir(framesDir, { recursive: true });
+    const frames: string[] = [];
+    for (let t = 0; t < clip.truth.frames; t += 1) {
+      await writeFile(join(framesDir, frameName(t)), await encodePng(clip.render(t)));
+      frames.push(join(dir, 'frames', frameName(t)));
+    }
+    const flo = { total: 'flow_total.flo', head: 'flow_head.flo', expression: 'flow_expression.flo' };
+    await writeFile(join(temp, flo.total), encodeFlo(clip.flow.total));
+    await writeFile(join(temp, flo.head), encodeFlo(clip.flow.head));
+    await writeFile(join(temp, flo.expression), encodeFlo(clip.flow.expression));
+    const mp4 = options.mp4 === false ? null : 'clip.mp4';
+    if (mp4) await encodeMp4(framesDir, clip.truth.fps, crf, join(temp, mp4));
+    const truth = { ...clip.truth, files: { frames: 'frames/frame_%05d.png', mp4, crf: mp4 ? crf : null, flow: flo } };
+    await writeFile(join(temp, 'truth.json'), `${JSON.stringify(truth, null, 2)}\n`);
+    await rename(temp, dir);
+    return {
+      dir,
+      frames,
+      mp4: mp4 ? join(dir, mp4) : null,
+      flo: { total: join(dir, flo.total), head: join(dir, flo.head), expression: join(dir, flo.expression) },
+      truth: join(dir, 'truth.json'),
+    };
+  } catch (error) {
+    await rm(temp, { recursive: true, force: true });
+    throw AppError.from(error);
+  }
+}

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { facsString, imageDirection, inferAus, type AuEvidence } from '../../src/main/analysis/au-rules';
+import { AU_RULES } from '../../src/main/analysis/au-table';
+import { ROI_NAMES } from '@shared/rois';
+import { featuresFromMotion } from '../helpers/roi-motion';
+
+// Image axes: x right, y DOWN. The subject's Left is image-right, so "outward" on Left regions is +x.
+const up = (px: number): [number, number] => [0, -px];
+const down = (px: number): [number, number] => [0, px];
+const both = (template: string, vector: (side: 'Left' | 'Right') => [number, number]): Record<string, [number, number]> => ({
+  [template.replace('{side}', 'Left')]: vector('Left'),
+  [template.replace('{side}', 'Right')]: vector('Right'),
+});
+const outward = (side: 'Left' | 'Right', px: number): number => (side === 'Left' ? px : -px);
+const lids = (lid: 'Upper' | 'Lower', vector: [number, number]): Record<string, [number, number]> =>
+  Object.fromEntries(ROI_NAMES.filter((n) => n.includes(`${lid} Eyelid`)).map((n) => [n, vector]));
+const lips = (lip: 'Upper' | 'Lower', vector: [number, number]): Record<string, [number, number]> =>
+  Object.fromEntries(['Left', 'Center', 'Right'].map((p) => [`${lip} Lip ${p}`, vector]));
+
+describe('inferAus (face height 200 px: 1 px = 0.5 %)', () => {
+  const cases: Array<{ name: string; motion: Record<string, [number, number]>; facs: string }> = [
+    { name: 'still face', motion: {}, facs: '' },
+    { name: 'inner brows up', motion: both('{side} Inner Eyebrow', () => up(0.6)), facs: '1B' },
+    { name: 'whole brows up', motion: { ...both('{side} Inner Eyebrow', () => up(1)), ...both('{side} Outer Eyebrow', () => up(1)) }, facs: '1C+2C' },
+    { name: 'inner brows down and together', motion: both('{side} Inner Eyebrow', (s) => [-outward(s, 0.8), 0.8]), facs: '4C' },
+    { name: 'cheeks up', motion: both('{side} Cheek', () => up(1.2)), facs: '6C' },
+    { name: 'lower lids up', motion: lids('Lower', up(0.7)), facs: '7B' },
+    { name: 'nasal wings up', motion: both('{side} Nasal Wing', () => up(1)), facs: '9C' },
+    { name: 'upper lip up', motion: lips('Upper', up(1)), facs: '10C' },
+    { name: 'corners up and out', motion: both('{side} Mouth Corner', (s) => [outward(s, 0.9), -0.9]), facs: '12C' },
+    { name: 'left corner up and out only', motion: { 'Left Mouth Corner': [0.9, -0.9] }, facs: 'L12C' },
+    { name: 'right corner up and out only', motion: { 'Right Mouth Corner': [-0.9, -0.9] }, facs: 'R12C' },
+    { name: 'corners inward', motion: both('{side} Mouth Corner', (s) => [-outward(s, 0.8), 0]), facs: '14B' },
+    { name: 'corners down', motion: both('{side} Mouth Corner', () => down(0.8)), facs: '15B' },
+    { name: 'chin up', motion: { Chin: up(0.8), 'Lower Lip Center': up(0.3) }, facs: '17B' },
+    { name: 'corners outward', motion: both('{side} Mouth Corner', (s) => [outward(s, 0.8), 0]), facs: '20B' },
+    { name: 'lips pressed', motion: { ...lips('Upper', down(0.6)), ...lips('Lower', up(0.6)) }, facs: '24B' },
+    { name: 'lips part', motion: { ...lips('Upper', up(0.2)), ...lips('Lower', down(1.2)) }, facs: '25C' },
+    { name: 'trace inner brow raise', motion: both('{side} Inner Eyebrow', () => up(0.3)), facs: '1A' },
+    { name: 'strong inner brow raise', motion: both('{side} Inner Eyebrow', () => up(3)), facs: '1E' },
+    { name: 'asymmetric but bilateral', motion: { 'Left Inner Eyebrow': up(1), 'Right Inner Eyebrow': up(0.6) }, facs: '1C' },
+    { name: 'mirror-image motion is not "outward"', motion: both('{side} Mouth Corner', () => [0.8, 0]), facs: 'R14B+L20B' },
+  ];
+  it.each(cases)('$name → "$facs"', ({ motion, facs }) => {
+    expect(facsString(inferAus(featuresFromMotion(motion)))).toBe(facs);
+  });
+
+  it('flags a blink as AU45 and keeps it out of the FACS string', () => {
+    const aus = inferAus(featuresFromMotion(lids('Upper', down(3))));
+    expect(aus.map((a) => [a.au, a.blink, a.side])).toEqual([[45, true, 'B']]);
+    expect(facsString(aus)).toBe('');
+    // The same motion below the blink threshold is not a blink.
+    expect(inferAus(featuresFromMotion(lids('Upper', down(0.5))))).toEqual([]);
+  });
+
+  it('reports evidence per side, confidence and the supporting regions', () => {
+    const aus = inferAus(featuresFromMotion({ ...both('{side} Cheek', () => up(1)), ...lids('Lower', up(0.2)), 'Left Mouth Corner': [0.8, -0.8] }));
+    const au6 = aus.find((a) => a.au === 6) as AuEvidence;
+    // The left corner's AU12 explains part of the left cheek's rise: 0.5 − 0.3 × (0.8·√2 px = 0.566 %).
+    expect(au6.left).toBeCloseTo(0.5 - 0.3 * ((0.8 * Math.SQRT2) / 200) * 100, 3);
+    expect(au6.right).toBeCloseTo(0.5, 3);
+    expect(au6.regions.slice(0, 2).sort()).toEqual(['Left Cheek', 'Right Cheek']);
+    const au12 = aus.find((a) => a.au === 12) as AuEvidence;
+    expect(au12.side).toBe('L');
+    expect(au12.confidence).toBeGreaterThan(0.7);
+    expect(au12.confidence).toBeLessThan(1);
+  });
+
+  it('more motion means more confidence', () => {
+    const conf = (px: number): number => inferAus(featuresFromMotion(both('{side} Outer Eyebrow', () => up(px))))[0]?.confidence ?? 0;
+    expect(conf(0.3)).toBeLessThan(conf(0.6));
+    expect(conf(0.6)).toBeLessThan(conf(2));
+  });
+
+  it('the same motion on a bigger face is weaker evidence', () => {
+    const motion = both('{side} Inner Eyebrow', () => up(1));
+    expect(facsString(inferAus(featuresFromMotion(motion, 200)))).toBe('1C');
+    expect(facsString(inferAus(featuresFromMotion(motion, 600)))).toBe('1A');
+  });
+
+  it('maps subject directions to image axes (left = image right, y down)', () => {
+    expect(imageDirection('outward', 'L')).toEqual([1, -0]);
+    expect(imageDirection('outward', 'R')).toEqual([-1, -0]);
+    expect(imageDirection('up', 'C')).toEqual([0, -1]);
+    expect(imageDirection('inward', 'C')).toBeNull();
+  });
+
+  it('every rule names real ROIs and a FACS description', () => {
+    for (const rule of AU_RULES) {
+      expect(rule.facs.length).toBeGreaterThan(20);
+      for (const cue of rule.cues) {
+        for (const template of cue.regions) {
+          for (const side of ['Left', 'Right']) expect(ROI_NAMES).toContain(template.replace('{side}', side));
+        }
+      }
+    }
+  });
+});
