@@ -4,6 +4,7 @@ import { storeBenchmark } from './store';
 import { uiBenchmark } from './ui';
 import { mediaBenchmark } from './media';
 import { understandingBenchmark } from './understanding';
+import { faceBenchmark } from './face';
 
 /** Every named benchmark; `npm run bench -- <name>` runs one, no name runs all. */
 export const BENCHMARKS: readonly Benchmark[] = [
@@ -12,4 +13,5 @@ export const BENCHMARKS: readonly Benchmark[] = [
   uiBenchmark,
   mediaBenchmark,
   understandingBenchmark,
+  faceBenchmark,
 ];

@@ -5,6 +5,7 @@ import { MediaLibrary } from './media/library';
 import { defaultModelsDir, defaultUserDataDir } from './paths';
 import { SettingsStore } from './settings';
 import { WorkspaceService } from './store/service';
+import { FaceService } from './inference/face/service';
 
 export interface ServiceOptions {
   userDataDir?: string;
@@ -31,5 +32,6 @@ export function createServices(options: ServiceOptions = {}): Services {
     electronVersion: options.electronVersion ?? null,
     frames: media,
     media,
+    face: new FaceService(options.modelsDir ?? defaultModelsDir()),
   };
 }

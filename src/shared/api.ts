@@ -9,11 +9,13 @@ import { workspaceChannels } from './api/workspace';
 import { appChannels } from './api/app';
 import { appEvents } from './api/events';
 import { mediaChannels } from './api/media';
+import { faceChannels } from './api/face';
 
 export const channels = {
   ...workspaceChannels,
   ...appChannels,
   ...mediaChannels,
+  ...faceChannels,
 } as const;
 
 export const events = {
@@ -40,4 +42,5 @@ export * from './api/app';
 export * from './api/events';
 export * from './api/media';
 export * from './media';
+export * from './api/face';
 export type { Result, ApiError } from './errors';

@@ -3,6 +3,7 @@ import type { EventHub } from './events';
 import type { FrameSource } from '../media/frame-route';
 import type { MediaLibrary } from '../media/library';
 import type { SettingsStore } from '../settings';
+import type { FaceService } from '../inference/face/service';
 
 export type Transport = 'ipc' | 'bridge' | 'direct';
 
@@ -19,4 +20,6 @@ export interface Services {
   readonly frames: FrameSource | null;
   /** Open clips by id: probe, frame-exact readers, the shared frame cache. */
   readonly media: MediaLibrary;
+  /** Face detection, landmarks, ROIs and tracking (models load on first use). */
+  readonly face: FaceService;
 }

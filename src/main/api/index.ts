@@ -1,4 +1,5 @@
 import { appHandlers } from './app';
+import { faceHandlers } from './face';
 import type { Services } from './context';
 import { mediaHandlers } from './media';
 import type { HandlerTable } from './dispatch';
@@ -10,6 +11,7 @@ export function createHandlerTable(services: Services): HandlerTable {
     ...workspaceHandlers(services),
     ...appHandlers(services),
     ...mediaHandlers(services),
+    ...faceHandlers(services),
   };
 }
 

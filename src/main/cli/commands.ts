@@ -3,6 +3,8 @@ import { doctorCommand } from './doctor';
 import { importCommand } from './import';
 import { workspaceCommand } from './workspace';
 import { framesCommand, probeCommand } from './media';
+import { modelsCommand } from './models';
+import { faceCommand } from './face';
 
 /** Every `mellm` subcommand; later stages add theirs here. */
 export const COMMANDS: readonly CliCommand[] = [
@@ -11,4 +13,6 @@ export const COMMANDS: readonly CliCommand[] = [
   importCommand,
   probeCommand,
   framesCommand,
+  modelsCommand,
+  faceCommand,
 ];

@@ -59,7 +59,9 @@ export function packageDir(name: string): string | null {
   try {
     return dirname(nodeRequire.resolve(`${name}/package.json`));
   } catch {
-    return null;
+    // Packages whose "exports" hide package.json (e.g. @vladmandic/human): search node_modules.
+    const base = (nodeRequire.resolve.paths(name) ?? []).find((dir) => existsSync(join(dir, name, 'package.json')));
+    return base ? join(base, name) : null;
   }
 }
 

@@ -8,6 +8,8 @@ export interface SessionOptions {
   /** Providers in order of preference; CPU is always appended as the fallback. */
   readonly providers?: readonly ExecutionProvider[];
   readonly intraOpThreads?: number;
+  /** onnxruntime's log level (0 verbose … 4 fatal); 3 hides warnings about the model files themselves. */
+  readonly logSeverityLevel?: 0 | 1 | 2 | 3 | 4;
 }
 
 /**
@@ -56,6 +58,7 @@ export class SessionCache {
         executionProviders: providers,
         graphOptimizationLevel: 'all',
         ...(this.#options.intraOpThreads ? { intraOpNumThreads: this.#options.intraOpThreads } : {}),
+        ...(this.#options.logSeverityLevel !== undefined ? { logSeverityLevel: this.#options.logSeverityLevel } : {}),
       });
     } catch (error) {
       throw new AppError('MODEL_INVALID', `Model ${key} is not a valid ONNX model: ${(error as Error).message}`, { cause: error });
