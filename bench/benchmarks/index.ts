@@ -5,6 +5,7 @@ import { uiBenchmark } from './ui';
 import { mediaBenchmark } from './media';
 import { understandingBenchmark } from './understanding';
 import { faceBenchmark } from './face';
+import { flowBenchmark } from './flow';
 
 /** Every named benchmark; `npm run bench -- <name>` runs one, no name runs all. */
 export const BENCHMARKS: readonly Benchmark[] = [
@@ -14,4 +15,5 @@ export const BENCHMARKS: readonly Benchmark[] = [
   mediaBenchmark,
   understandingBenchmark,
   faceBenchmark,
+  flowBenchmark,
 ];

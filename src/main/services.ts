@@ -6,6 +6,7 @@ import { defaultModelsDir, defaultUserDataDir } from './paths';
 import { SettingsStore } from './settings';
 import { WorkspaceService } from './store/service';
 import { FaceService } from './inference/face/service';
+import { FlowService } from './inference/flow/service';
 
 export interface ServiceOptions {
   userDataDir?: string;
@@ -25,6 +26,7 @@ export function createServices(options: ServiceOptions = {}): Services {
     if (name === 'settings.changed') media.setCacheMB((payload as { frameCacheMB: number }).frameCacheMB);
   });
   return {
+    flow: new FlowService(options.modelsDir ?? defaultModelsDir()),
     events,
     settings,
     workspaces: new WorkspaceService(userData),

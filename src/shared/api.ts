@@ -10,12 +10,14 @@ import { appChannels } from './api/app';
 import { appEvents } from './api/events';
 import { mediaChannels } from './api/media';
 import { faceChannels } from './api/face';
+import { flowChannels } from './api/flow';
 
 export const channels = {
   ...workspaceChannels,
   ...appChannels,
   ...mediaChannels,
   ...faceChannels,
+  ...flowChannels,
 } as const;
 
 export const events = {
@@ -43,4 +45,5 @@ export * from './api/events';
 export * from './api/media';
 export * from './media';
 export * from './api/face';
+export * from './api/flow';
 export type { Result, ApiError } from './errors';

@@ -2,6 +2,7 @@ import type { WorkspaceService } from '../store/service';
 import type { EventHub } from './events';
 import type { FrameSource } from '../media/frame-route';
 import type { MediaLibrary } from '../media/library';
+import type { FlowService } from '../inference/flow/service';
 import type { SettingsStore } from '../settings';
 import type { FaceService } from '../inference/face/service';
 
@@ -22,4 +23,6 @@ export interface Services {
   readonly media: MediaLibrary;
   /** Face detection, landmarks, ROIs and tracking (models load on first use). */
   readonly face: FaceService;
+  /** Optical flow models (generated variational graph, learned drop-ins). */
+  readonly flow: FlowService;
 }

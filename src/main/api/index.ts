@@ -1,5 +1,6 @@
 import { appHandlers } from './app';
 import { faceHandlers } from './face';
+import { flowHandlers } from './flow';
 import type { Services } from './context';
 import { mediaHandlers } from './media';
 import type { HandlerTable } from './dispatch';
@@ -12,6 +13,7 @@ export function createHandlerTable(services: Services): HandlerTable {
     ...appHandlers(services),
     ...mediaHandlers(services),
     ...faceHandlers(services),
+    ...flowHandlers(services),
   };
 }
 

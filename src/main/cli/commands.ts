@@ -5,6 +5,7 @@ import { workspaceCommand } from './workspace';
 import { framesCommand, probeCommand } from './media';
 import { modelsCommand } from './models';
 import { faceCommand } from './face';
+import { flowCommand } from './flow';
 
 /** Every `mellm` subcommand; later stages add theirs here. */
 export const COMMANDS: readonly CliCommand[] = [
@@ -15,4 +16,5 @@ export const COMMANDS: readonly CliCommand[] = [
   framesCommand,
   modelsCommand,
   faceCommand,
+  flowCommand,
 ];
