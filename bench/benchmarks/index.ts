@@ -6,6 +6,7 @@ import { mediaBenchmark } from './media';
 import { understandingBenchmark } from './understanding';
 import { faceBenchmark } from './face';
 import { flowBenchmark } from './flow';
+import { llmBenchmark } from './llm';
 
 /** Every named benchmark; `npm run bench -- <name>` runs one, no name runs all. */
 export const BENCHMARKS: readonly Benchmark[] = [
@@ -16,4 +17,5 @@ export const BENCHMARKS: readonly Benchmark[] = [
   understandingBenchmark,
   faceBenchmark,
   flowBenchmark,
+  llmBenchmark,
 ];

@@ -7,6 +7,7 @@ import { SettingsStore } from './settings';
 import { WorkspaceService } from './store/service';
 import { FaceService } from './inference/face/service';
 import { FlowService } from './inference/flow/service';
+import { LlmService } from './inference/llm/manager';
 
 export interface ServiceOptions {
   userDataDir?: string;
@@ -35,5 +36,6 @@ export function createServices(options: ServiceOptions = {}): Services {
     frames: media,
     media,
     face: new FaceService(options.modelsDir ?? defaultModelsDir()),
+    llm: new LlmService({ userData, models: options.modelsDir ?? defaultModelsDir() }),
   };
 }

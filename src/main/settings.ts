@@ -9,6 +9,9 @@ export const DEFAULT_SETTINGS: Settings = {
   annotator: '',
   frameCacheMB: 512,
   shortcuts: {},
+  llmFolders: [],
+  activeLlm: null,
+  llmThinking: false,
 };
 
 /** User settings as one JSON file in the user-data folder; unreadable files fall back to defaults. */

@@ -11,6 +11,7 @@ import { appEvents } from './api/events';
 import { mediaChannels } from './api/media';
 import { faceChannels } from './api/face';
 import { flowChannels } from './api/flow';
+import { llmChannels, llmEvents } from './api/llm';
 
 export const channels = {
   ...workspaceChannels,
@@ -18,10 +19,12 @@ export const channels = {
   ...mediaChannels,
   ...faceChannels,
   ...flowChannels,
+  ...llmChannels,
 } as const;
 
 export const events = {
   ...appEvents,
+  ...llmEvents,
 } as const;
 
 export type Channels = typeof channels;
@@ -46,4 +49,5 @@ export * from './api/media';
 export * from './media';
 export * from './api/face';
 export * from './api/flow';
+export * from './api/llm';
 export type { Result, ApiError } from './errors';

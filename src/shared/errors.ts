@@ -18,6 +18,7 @@ export const ERROR_CODES = [
   'MODEL_INVALID',
   'WORKSPACE_INVALID',
   'CANCELLED',
+  'INSUFFICIENT_MEMORY',
   'INTERNAL',
 ] as const;
 

@@ -5,6 +5,7 @@ import type { MediaLibrary } from '../media/library';
 import type { FlowService } from '../inference/flow/service';
 import type { SettingsStore } from '../settings';
 import type { FaceService } from '../inference/face/service';
+import type { LlmService } from '../inference/llm/manager';
 
 export type Transport = 'ipc' | 'bridge' | 'direct';
 
@@ -25,4 +26,6 @@ export interface Services {
   readonly face: FaceService;
   /** Optical flow models (generated variational graph, learned drop-ins). */
   readonly flow: FlowService;
+  /** Language-model folders, verification, generation and downloads. */
+  readonly llm: LlmService;
 }

@@ -3,6 +3,7 @@ import { faceHandlers } from './face';
 import { flowHandlers } from './flow';
 import type { Services } from './context';
 import { mediaHandlers } from './media';
+import { llmHandlers } from './llm';
 import type { HandlerTable } from './dispatch';
 import { workspaceHandlers } from './workspace';
 
@@ -14,6 +15,7 @@ export function createHandlerTable(services: Services): HandlerTable {
     ...mediaHandlers(services),
     ...faceHandlers(services),
     ...flowHandlers(services),
+    ...llmHandlers(services),
   };
 }
 

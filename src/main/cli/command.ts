@@ -4,6 +4,8 @@ import type { Services } from '../api/context';
 export interface CliIO {
   out(text: string): void;
   err(text: string): void;
+  /** Writes without a newline (streamed text); falls back to out() where absent. */
+  write?(text: string): void;
 }
 
 export interface CliCommand {

@@ -1,4 +1,5 @@
 import type { CliCommand } from './command';
+import { describeCommand } from './describe';
 import { doctorCommand } from './doctor';
 import { importCommand } from './import';
 import { workspaceCommand } from './workspace';
@@ -6,6 +7,7 @@ import { framesCommand, probeCommand } from './media';
 import { modelsCommand } from './models';
 import { faceCommand } from './face';
 import { flowCommand } from './flow';
+import { llmCommand } from './llm';
 
 /** Every `mellm` subcommand; later stages add theirs here. */
 export const COMMANDS: readonly CliCommand[] = [
@@ -17,4 +19,6 @@ export const COMMANDS: readonly CliCommand[] = [
   modelsCommand,
   faceCommand,
   flowCommand,
+  describeCommand,
+  llmCommand,
 ];

@@ -26,6 +26,9 @@ export const SettingsSchema = z.object({
   frameCacheMB: z.number().int().min(16).max(16_384),
   /** Keyboard shortcut overrides: action id → chord (e.g. `Shift+I`); absent = the default. */
   shortcuts: z.record(z.string().max(40), z.string().max(40)).default({}),
+  llmFolders: z.array(z.string().min(1).max(4096)).max(64),
+  activeLlm: z.string().min(1).max(4096).nullable(),
+  llmThinking: z.boolean(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

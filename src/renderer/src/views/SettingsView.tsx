@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { LANGUAGES, THEMES, type Language, type Theme } from '@shared/api';
 import { ShortcutSettings } from '../components/ShortcutSettings';
 import { useSettings } from '../state/settings';
+import { LanguageModelSection } from './LanguageModelSection';
 
 export function SettingsView() {
   const { t } = useTranslation();
@@ -67,6 +68,7 @@ export function SettingsView() {
         </label>
       </form>
       <ShortcutSettings />
+      <LanguageModelSection />
     </section>
   );
 }

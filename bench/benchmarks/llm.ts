@@ -1,0 +1,100 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateChat, type GenerateResult } from '../../src/main/inference/llm/generate';
+import { LlmModel } from '../../src/main/inference/llm/model';
+import { argmax, sampleToken } from '../../src/main/inference/llm/sampling';
+import { seededRandom } from '../../src/main/inference/llm/tiny-graph';
+import { makeTinyModel } from '../../src/main/inference/llm/tiny';
+import { defaultModelsDir } from '../../src/main/paths';
+import { time, type Benchmark, type BenchRow } from '../harness';
+
+const PROMPT =
+  'The subject shows AU4 (brow lowerer) and AU7 (lid tightener) from onset frame 12 to apex frame 19, offset 31. ' +
+  'Describe the facial movement and the most likely emotion.';
+// Qwen3's vocabulary width: what argmax / sampling scan per token with a real model.
+const QWEN3_VOCAB = 151_936;
+
+async function runs(model: LlmModel, reps: number, maxNewTokens: number): Promise<GenerateResult[]> {
+  await generateChat(model, { prompt: PROMPT, maxNewTokens: 4 });
+  const results: GenerateResult[] = [];
+  for (let i = 0; i < reps; i++) results.push(await generateChat(model, { prompt: PROMPT, maxNewTokens, keepThinking: true, onDelta: () => undefined }));
+  return results;
+}
+
+/**
+ * The LLM stage: our generation loop's own cost per token (everything outside
+ * session.run: feeds, KV hand-over, argmax/sampling, UTF-8 streaming, thinking filter)
+ * and time to first token on the tiny generated model; tokens/s and peak RSS with a real
+ * Qwen3 ONNX export when one is in models/user/llm.
+ */
+export const llmBenchmark: Benchmark = {
+  name: 'llm',
+  description: 'LLM generation loop overhead per token and time to first token (tiny model); tokens/s + peak RSS with a real model',
+  async run({ reps = 10, log }) {
+    const rows: BenchRow[] = [];
+    const dir = mkdtempSync(join(tmpdir(), 'mellm-bench-llm-'));
+    try {
+      const tiny = await LlmModel.load(await makeTinyModel(join(dir, 'tiny')));
+      const results = await runs(tiny, reps, 64);
+      const perToken = (r: GenerateResult, ms: number) => ms / Math.max(r.tokens.length, 1);
+      rows.push(
+        { case: 'tiny qwen3 (2 layers, 64 new tokens)', method: 'loop overhead per token (step − session.run)', samples: results.map((r) => perToken(r, r.timings.totalMs - r.timings.runMs)) },
+        { case: 'tiny qwen3 (2 layers, 64 new tokens)', method: 'session.run per token', samples: results.map((r) => perToken(r, r.timings.runMs)) },
+        { case: 'tiny qwen3 (2 layers, 64 new tokens)', method: 'time to first token (prefill)', samples: results.map((r) => r.timings.firstTokenMs) },
+      );
+      await tiny.dispose();
+
+      // With a real tokenizer (MELLM_LLM_TOKENIZER or the one in models/user/llm) the tiny decoder
+      // gets the real vocabulary width, so per-token costs that scale with it are measured in the loop.
+      const real = join(defaultModelsDir(), 'user', 'llm');
+      const tokenizerFrom = process.env.MELLM_LLM_TOKENIZER ?? (existsSync(join(real, 'tokenizer.json')) ? real : null);
+      if (tokenizerFrom) {
+        const wide = await LlmModel.load(await makeTinyModel(join(dir, 'wide'), { tokenizerFrom }));
+        const wideRuns = await runs(wide, reps, 64);
+        const width = `tiny qwen3 with ${tokenizerFrom}/tokenizer.json (64 new tokens)`;
+        rows.push(
+          { case: width, method: 'loop overhead per token (step − session.run)', samples: wideRuns.map((r) => perToken(r, r.timings.totalMs - r.timings.runMs)) },
+          { case: width, method: 'session.run per token', samples: wideRuns.map((r) => perToken(r, r.timings.runMs)) },
+        );
+        await wide.dispose();
+      } else {
+        log('no real tokenizer (MELLM_LLM_TOKENIZER or models/user/llm): loop overhead at full vocabulary width not measured');
+      }
+
+      const random = seededRandom(1);
+      const logits = Float32Array.from({ length: QWEN3_VOCAB }, () => random() * 20 - 10);
+      rows.push(
+        { case: `logits width ${QWEN3_VOCAB}`, method: 'greedy argmax per token', samples: await time(() => argmax(logits), 200, 20) },
+        {
+          case: `logits width ${QWEN3_VOCAB}`,
+          method: 'sampling T=0.7 top-k 20 top-p 0.95 per token',
+          samples: await time(() => sampleToken(logits, { temperature: 0.7, topK: 20, topP: 0.95, seed: 1 }, random), 200, 20),
+        },
+      );
+
+      if (!existsSync(join(real, 'config.json'))) {
+        log(`no real model in ${real}: real-model tokens/s and peak RSS skipped`);
+        rows.push({ case: 'real model', method: 'skipped', metrics: { reason: `no model in ${real}` } });
+      } else {
+        const model = await LlmModel.load(real);
+        const realRuns = await runs(model, Math.min(reps, 3), 64);
+        rows.push({
+          case: `${model.id}`,
+          method: 'greedy, 64 new tokens',
+          samples: realRuns.map((r) => r.timings.totalMs),
+          metrics: {
+            tokensPerSecond: Math.max(...realRuns.map((r) => r.timings.tokensPerSecond)),
+            firstTokenMs: Math.min(...realRuns.map((r) => r.timings.firstTokenMs)),
+            loopOverheadMsPerToken: Math.min(...realRuns.map((r) => perToken(r, r.timings.totalMs - r.timings.runMs))),
+            peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+          },
+        });
+        await model.dispose();
+      }
+      return rows;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};

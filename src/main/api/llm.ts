@@ -1,0 +1,49 @@
+import type { llmChannels } from '@shared/api';
+import type { Services } from './context';
+import type { HandlerTable } from './dispatch';
+
+export function llmHandlers(services: Services): Pick<HandlerTable, keyof typeof llmChannels> {
+  const { llm } = services;
+  return {
+    'llm.list': async () => {
+      const settings = await services.settings.get();
+      return { folders: await llm.list(settings), active: settings.activeLlm, thinking: settings.llmThinking };
+    },
+    'llm.verify': async ({ folder }) => llm.verify(folder),
+    'llm.generate': async (input, meta) => {
+      const settings = await services.settings.get();
+      const requestId = input.requestId ?? llm.newId();
+      const folder = llm.resolveFolder(settings, input.folder);
+      const result = await llm.generate(folder, requestId, {
+        ...(input.prompt !== undefined ? { prompt: input.prompt } : {}),
+        ...(input.messages ? { messages: input.messages } : {}),
+        maxNewTokens: input.maxNewTokens ?? 256,
+        sampling: input.sampling ?? null,
+        thinking: input.thinking ?? settings.llmThinking,
+        keepThinking: input.keepThinking ?? false,
+        onDelta: (delta) => services.events.emit('llm.token', { requestId, delta }),
+        ...(meta.signal ? { signal: meta.signal } : {}),
+      });
+      return {
+        requestId,
+        modelId: result.modelId,
+        text: result.text,
+        tokens: result.tokens,
+        finishReason: result.finishReason,
+        timings: result.timings,
+      };
+    },
+    'llm.cancel': async ({ requestId }) => ({ cancelled: llm.cancel(requestId) }),
+    'llm.download': async ({ url, folder, files, sha256, downloadId }) => {
+      const id = downloadId ?? llm.newId();
+      const written = await llm.download({
+        baseUrl: url,
+        folder,
+        ...(files ? { files } : {}),
+        ...(sha256 ? { sha256 } : {}),
+        onProgress: (progress) => services.events.emit('llm.download.progress', { downloadId: id, ...progress }),
+      });
+      return { downloadId: id, files: written };
+    },
+  };
+}

@@ -1,0 +1,213 @@
+import { performance } from 'node:perf_hooks';
+import * as ort from 'onnxruntime-node';
+import { AppError } from '@shared/errors';
+import type { ChatMessage, LlmModel } from './model';
+import { argmax, sampleToken, type SamplingOptions } from './sampling';
+import { stripThinking as stripThinkingText, TextDeltaDecoder, ThinkingFilter } from './stream';
+import { seededRandom } from './tiny-graph';
+
+export interface GenerateOptions {
+  readonly maxNewTokens?: number;
+  /** null / absent: greedy decoding (MELLM's default). */
+  readonly sampling?: SamplingOptions | null;
+  /** Keep Qwen3's `<think>…</think>` block in the text (it is stripped by default). */
+  readonly keepThinking?: boolean;
+  /** Receives each text delta (whole UTF-8 characters) as soon as it is decoded. */
+  readonly onDelta?: (delta: string) => void;
+  /** Extra stop token ids on top of the model's eos ids and <|im_end|>. */
+  readonly stopTokens?: readonly number[];
+  /** Receives each generated token id (stop token excluded). */
+  readonly onToken?: (id: number) => void;
+  /** Checked before every token step: generation stops within one step of abort(). */
+  readonly signal?: AbortSignal;
+  /** false re-runs the whole sequence every step (the reference the cache is tested against). */
+  readonly kvCache?: boolean;
+}
+
+export interface GenerateTimings {
+  readonly promptTokens: number;
+  readonly newTokens: number;
+  readonly firstTokenMs: number;
+  readonly totalMs: number;
+  /** Time inside session.run(); the rest of totalMs is this loop's own overhead. */
+  readonly runMs: number;
+  readonly tokensPerSecond: number;
+}
+
+export interface GenerateResult {
+  /** Generated text (thinking stripped unless keepThinking). */
+  readonly text: string;
+  /** Generated text as decoded, including any thinking block. */
+  readonly rawText: string;
+  /** Generated token ids, stop token excluded. */
+  readonly tokens: number[];
+  readonly finishReason: 'stop' | 'length';
+  readonly timings: GenerateTimings;
+}
+
+export interface ChatRequest extends GenerateOptions {
+  readonly prompt?: string;
+  readonly messages?: readonly ChatMessage[];
+  readonly system?: string;
+  /** enable_thinking of Qwen3's chat template. */
+  readonly thinking?: boolean;
+}
+
+/** Renders the chat template for a prompt or message list and generates the assistant turn. */
+export function generateChat(model: LlmModel, request: ChatRequest): Promise<GenerateResult> {
+  const messages: ChatMessage[] = request.messages
+    ? [...request.messages]
+    : [...(request.system ? [{ role: 'system' as const, content: request.system }] : []), { role: 'user', content: request.prompt ?? '' }];
+  if (!messages.length || messages.every((m) => !m.content.trim())) throw new AppError('INVALID_INPUT', 'The prompt is empty.');
+  const text = model.renderChat(messages, { enableThinking: request.thinking ?? false });
+  return generate(model, model.encode(text), request);
+}
+
+/**
+ * The same generation as an async iterator of text deltas (the result is its return
+ * value). Leaving the loop early (break / return) cancels the generation.
+ */
+export async function* streamChat(model: LlmModel, request: ChatRequest): AsyncGenerator<string, GenerateResult | null> {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort();
+  request.signal?.addEventListener('abort', onAbort, { once: true });
+  const pending: string[] = [];
+  let wake: (() => void) | null = null;
+  let finished = false;
+  const run = generateChat(model, {
+    ...request,
+    signal: controller.signal,
+    onDelta: (delta) => {
+      pending.push(delta);
+      wake?.();
+    },
+  }).finally(() => {
+    finished = true;
+    wake?.();
+  });
+  run.catch(() => undefined);
+  try {
+    while (!finished || pending.length) {
+      if (!pending.length) await new Promise<void>((resolve) => (wake = resolve));
+      wake = null;
+      while (pending.length) yield pending.shift() as string;
+    }
+    return await run;
+  } finally {
+    if (!finished) controller.abort();
+    request.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+type Feeds = Record<string, ort.Tensor>;
+
+const int64 = (values: ArrayLike<number>, dims: number[]) => new ort.Tensor('int64', BigInt64Array.from(Array.from(values, BigInt)), dims);
+
+function emptyCache(model: LlmModel): Feeds {
+  const { layers, kvHeads, headDim, type } = model.kv;
+  const dims = [1, kvHeads, 0, headDim];
+  const feeds: Feeds = {};
+  for (let layer = 0; layer < layers; layer++) {
+    for (const kind of ['key', 'value']) {
+      feeds[`past_key_values.${layer}.${kind}`] = type === 'float16' ? new ort.Tensor('float16', new Uint16Array(0), dims) : new ort.Tensor('float32', new Float32Array(0), dims);
+    }
+  }
+  return feeds;
+}
+
+/** The logits of the last position as float32 (float16 outputs are widened). */
+function lastLogits(logits: ort.Tensor): Float32Array {
+  const vocab = logits.dims[logits.dims.length - 1] as number;
+  const start = logits.size - vocab;
+  if (logits.type === 'float32') return (logits.data as Float32Array).subarray(start);
+  if (logits.type === 'float16') return Float32Array.from((logits.data as Uint16Array).subarray(start), halfToFloat);
+  throw new AppError('MODEL_INVALID', `Unsupported logits type ${logits.type}.`);
+}
+
+function halfToFloat(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exponent = (h >> 10) & 0x1f;
+  const fraction = h & 0x3ff;
+  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
+  if (exponent === 31) return fraction ? Number.NaN : sign * Infinity;
+  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
+}
+
+/** Autoregressive decoding from prompt token ids, with the KV cache carried between steps. */
+export async function generate(model: LlmModel, promptIds: readonly number[], options: GenerateOptions = {}): Promise<GenerateResult> {
+  const maxNewTokens = options.maxNewTokens ?? 256;
+  const useCache = options.kvCache ?? true;
+  const random = options.sampling ? seededRandom(options.sampling.seed) : null;
+  const deltas = new TextDeltaDecoder((ids) => model.decode(ids));
+  const thinking = new ThinkingFilter(options.keepThinking ?? false);
+  const emit = (delta: string) => {
+    const visible = thinking.push(delta);
+    if (visible) options.onDelta?.(visible);
+  };
+  const sequence = [...promptIds];
+  const tokens: number[] = [];
+  let rawText = '';
+  let cache = emptyCache(model);
+  let runMs = 0;
+  let firstTokenMs = 0;
+  let finishReason: GenerateResult['finishReason'] = 'length';
+  const started = performance.now();
+
+  while (tokens.length < maxNewTokens) {
+    if (options.signal?.aborted) throw new AppError('CANCELLED', 'Generation was cancelled.');
+    const fresh = useCache && tokens.length > 0 ? sequence.slice(-1) : sequence;
+    const past = sequence.length - fresh.length;
+    const feeds: Feeds = { input_ids: int64(fresh, [1, fresh.length]), ...(useCache ? cache : emptyCache(model)) };
+    if (model.inputNames.has('attention_mask')) feeds.attention_mask = int64(new Array<number>(sequence.length).fill(1), [1, sequence.length]);
+    if (model.inputNames.has('position_ids')) feeds.position_ids = int64(fresh.map((_, i) => past + i), [1, fresh.length]);
+    const runStart = performance.now();
+    let outputs: ort.InferenceSession.ReturnType;
+    try {
+      outputs = await model.session.run(feeds);
+    } catch (error) {
+      throw new AppError('INTERNAL', `The language model failed at token ${tokens.length}: ${(error as Error).message}`, { cause: error });
+    }
+    runMs += performance.now() - runStart;
+    const logits = lastLogits(outputs.logits as ort.Tensor);
+    const next = random && options.sampling ? sampleToken(logits, options.sampling, random) : argmax(logits);
+    if (useCache) {
+      cache = {};
+      for (let layer = 0; layer < model.kv.layers; layer++) {
+        for (const kind of ['key', 'value']) cache[`past_key_values.${layer}.${kind}`] = outputs[`present.${layer}.${kind}`] as ort.Tensor;
+      }
+    }
+    if (tokens.length === 0) firstTokenMs = performance.now() - started;
+    if (model.stopIds.has(next) || options.stopTokens?.includes(next)) {
+      finishReason = 'stop';
+      break;
+    }
+    tokens.push(next);
+    sequence.push(next);
+    options.onToken?.(next);
+    const delta = deltas.push(next);
+    rawText += delta;
+    if (delta) emit(delta);
+  }
+  const tail = deltas.flush();
+  rawText += tail;
+  if (tail) emit(tail);
+  const last = thinking.finish();
+  if (last) options.onDelta?.(last);
+  const totalMs = performance.now() - started;
+  return {
+    text: options.keepThinking ? rawText : stripThinkingText(rawText),
+    rawText,
+    tokens,
+    finishReason,
+    timings: {
+      promptTokens: promptIds.length,
+      newTokens: tokens.length,
+      firstTokenMs,
+      totalMs,
+      runMs,
+      tokensPerSecond: tokens.length / Math.max(totalMs / 1000, 1e-9),
+    },
+  };
+}
+
+

@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { LlmFolderSummary, LlmVerification, Settings } from '@shared/api';
+import { AppError } from '@shared/errors';
+import { downloadLlmFiles, type DownloadRequest } from './download';
+import { inspectLlmFolder } from './folder';
+import { generateChat, type ChatRequest, type GenerateResult } from './generate';
+import { defaultLlmPool, type LlmPool } from './pool';
+import { verifyLlmFolder } from './verify';
+
+/**
+ * The model manager behind Settings' "Language model" section and the llm.* channels:
+ * lists the configured folders (plus models/user/llm), verifies them, runs generation
+ * requests that can be cancelled by id, and performs user-initiated downloads.
+ */
+export class LlmService {
+  readonly pool: LlmPool;
+  readonly #requests = new Map<string, AbortController>();
+  // One generation at a time: a second concurrent run would only halve both on a few cores.
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly paths: { readonly userData: string; readonly models: string },
+    pool?: LlmPool,
+  ) {
+    // Shared with describeWithLlm's default so the app never holds two copies of the weights.
+    this.pool = pool ?? defaultLlmPool;
+  }
+
+  /** The folder the manifest reserves for a user-provided model. */
+  get defaultFolder(): string {
+    return join(this.paths.models, 'user', 'llm');
+  }
+
+  /** The folder a request without one uses: the active setting, else models/user/llm if present. */
+  resolveFolder(settings: Settings, folder?: string): string {
+    const chosen = folder ?? settings.activeLlm ?? (existsSync(this.defaultFolder) ? this.defaultFolder : null);
+    if (!chosen) {
+      throw new AppError('MODEL_MISSING', 'No language model is configured: add an ONNX model folder in Settings → Language model.');
+    }
+    return resolve(chosen);
+  }
+
+  async list(settings: Settings): Promise<LlmFolderSummary[]> {
+    const folders = [...new Set([...settings.llmFolders.map((f) => resolve(f)), ...(existsSync(this.defaultFolder) ? [this.defaultFolder] : [])])];
+    return Promise.all(
+      folders.map(async (folder) => {
+        try {
+          const info = await inspectLlmFolder(folder);
+          return { folder, present: true, modelType: info.config.model_type ?? null, quantization: info.quantization, bytes: info.bytes, error: null };
+        } catch (error) {
+          return { folder, present: existsSync(folder), modelType: null, quantization: null, bytes: 0, error: AppError.from(error).message };
+        }
+      }),
+    );
+  }
+
+  verify(folder: string): Promise<LlmVerification> {
+    return verifyLlmFolder(folder, this.paths.userData);
+  }
+
+  /** Runs one generation; `cancel(requestId)` or the caller's signal stops it within a token step. */
+  async generate(folder: string, requestId: string, request: ChatRequest): Promise<GenerateResult & { modelId: string }> {
+    if (this.#requests.has(requestId)) throw new AppError('INVALID_INPUT', `Request ${requestId} is already running.`);
+    const controller = new AbortController();
+    const onAbort = () => controller.abort();
+    request.signal?.addEventListener('abort', onAbort, { once: true });
+    this.#requests.set(requestId, controller);
+    const run = this.#queue.then(async () => {
+      const model = await this.pool.get(folder);
+      const result = await generateChat(model, { ...request, signal: controller.signal });
+      return { ...result, modelId: model.id };
+    });
+    this.#queue = run.catch(() => undefined);
+    try {
+      return await run;
+    } finally {
+      this.#requests.delete(requestId);
+      request.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  cancel(requestId: string): boolean {
+    const controller = this.#requests.get(requestId);
+    controller?.abort();
+    return controller !== undefined;
+  }
+
+  async download(request: DownloadRequest): Promise<string[]> {
+    return downloadLlmFiles(request);
+  }
+
+  newId(): string {
+    return randomUUID();
+  }
+
+  async dispose(): Promise<void> {
+    for (const controller of this.#requests.values()) controller.abort();
+    // Let a cancelled run leave session.run before its session is released.
+    await this.#queue;
+    await this.pool.dispose();
+  }
+}

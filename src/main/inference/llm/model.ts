@@ -1,0 +1,175 @@
+import { freemem } from 'node:os';
+import * as ort from 'onnxruntime-node';
+import { Template } from '@huggingface/jinja';
+import { Tokenizer } from '@huggingface/tokenizers';
+import { AppError } from '@shared/errors';
+import type { ExecutionProvider } from '../onnx/session';
+import { inspectLlmFolder, readModelJson, type LlmFolderInfo } from './folder';
+
+export interface ChatMessage {
+  readonly role: 'system' | 'user' | 'assistant';
+  readonly content: string;
+}
+
+export interface LoadLlmOptions {
+  /** ONNX file to use (`q4`, `fp16`, `model.onnx`, …); default: the first of ONNX_VARIANTS present. */
+  readonly variant?: string;
+  readonly providers?: readonly ExecutionProvider[];
+  readonly intraOpThreads?: number;
+  /** Free memory to check the weights against; os.freemem() by default. */
+  readonly freeMemoryBytes?: number;
+}
+
+/** Shape of the KV cache as the session declares it: [batch, kvHeads, past, headDim]. */
+export interface KvLayout {
+  readonly layers: number;
+  readonly kvHeads: number;
+  readonly headDim: number;
+  readonly type: 'float32' | 'float16';
+}
+
+interface TokenizerConfig {
+  chat_template?: string | Array<{ name: string; template: string }>;
+  [key: string]: unknown;
+}
+
+// Weights are mapped into memory once; activations and the KV cache need headroom on top.
+const MEMORY_HEADROOM = 1.2;
+
+/** A loaded decoder-only model: ONNX session, tokenizer, chat template, stop tokens. */
+export class LlmModel {
+  private constructor(
+    readonly info: LlmFolderInfo,
+    readonly session: ort.InferenceSession,
+    readonly tokenizer: Tokenizer,
+    readonly kv: KvLayout,
+    readonly stopIds: ReadonlySet<number>,
+    readonly inputNames: ReadonlySet<string>,
+    private readonly template: Template,
+  ) {}
+
+  /** A stable identifier stored next to the descriptions this model writes. */
+  get id(): string {
+    return `${this.info.config.model_type ?? 'llm'}:${this.info.folder}:${this.info.quantization}`;
+  }
+
+  static async load(folder: string, options: LoadLlmOptions = {}): Promise<LlmModel> {
+    const info = await inspectLlmFolder(folder, options.variant);
+    const free = options.freeMemoryBytes ?? freemem();
+    if (info.bytes * MEMORY_HEADROOM > free) {
+      const mb = (n: number) => `${Math.round(n / 2 ** 20)} MB`;
+      throw new AppError(
+        'INSUFFICIENT_MEMORY',
+        `The language model needs about ${mb(info.bytes * MEMORY_HEADROOM)} of memory but only ${mb(free)} is free; close other programs or choose a smaller (quantised) model.`,
+      );
+    }
+    const [tokenizerJson, tokenizerConfig, generationConfig] = await Promise.all([
+      readModelJson<object>(folder, 'tokenizer.json'),
+      readModelJson<TokenizerConfig>(folder, 'tokenizer_config.json'),
+      readModelJson<{ eos_token_id?: number | number[] }>(folder, 'generation_config.json'),
+    ]);
+    const templateText = chatTemplateText(tokenizerConfig, folder);
+    let tokenizer: Tokenizer;
+    let template: Template;
+    try {
+      tokenizer = new Tokenizer(tokenizerJson, tokenizerConfig);
+      template = new Template(templateText);
+    } catch (error) {
+      throw new AppError('MODEL_INVALID', `The tokenizer or chat template in ${folder} cannot be used: ${(error as Error).message}`, { cause: error });
+    }
+    let session: ort.InferenceSession;
+    try {
+      // From the path (not bytes) so ONNX Runtime finds *.onnx_data next to the model.
+      session = await ort.InferenceSession.create(info.modelFile, {
+        executionProviders: [...(options.providers ?? []).filter((p) => p !== 'cpu'), 'cpu'],
+        graphOptimizationLevel: 'all',
+        ...(options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {}),
+      });
+    } catch (error) {
+      throw new AppError('MODEL_INVALID', `${info.modelFile} is not a loadable ONNX model: ${(error as Error).message}`, { cause: error });
+    }
+    try {
+      const kv = kvLayout(session, info);
+      const stop = new Set<number>([generationConfig.eos_token_id ?? [], info.config.eos_token_id ?? []].flat());
+      const imEnd = tokenizer.token_to_id('<|im_end|>');
+      if (imEnd !== undefined) stop.add(imEnd);
+      return new LlmModel(info, session, tokenizer, kv, stop, new Set(session.inputNames), template);
+    } catch (error) {
+      await session.release();
+      throw error;
+    }
+  }
+
+  /** `apply_chat_template(messages, add_generation_prompt=True, enable_thinking=…)` as text. */
+  renderChat(messages: readonly ChatMessage[], options: { enableThinking: boolean; addGenerationPrompt?: boolean }): string {
+    const special = (key: string) => {
+      const value = (this.tokenizer as unknown as { config?: Record<string, unknown> }).config?.[key];
+      return typeof value === 'string' ? value : '';
+    };
+    return this.template.render({
+      messages,
+      add_generation_prompt: options.addGenerationPrompt ?? true,
+      enable_thinking: options.enableThinking,
+      bos_token: special('bos_token'),
+      eos_token: special('eos_token'),
+    });
+  }
+
+  encode(text: string): number[] {
+    return this.tokenizer.encode(text, { add_special_tokens: false }).ids;
+  }
+
+  decode(ids: readonly number[]): string {
+    return this.tokenizer.decode([...ids], { skip_special_tokens: false });
+  }
+
+  async dispose(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+function chatTemplateText(config: TokenizerConfig, folder: string): string {
+  const template = config.chat_template;
+  if (typeof template === 'string') return template;
+  const named = template?.find((t) => t.name === 'default') ?? template?.[0];
+  if (named) return named.template;
+  throw new AppError('MODEL_INVALID', `tokenizer_config.json in ${folder} has no chat_template.`);
+}
+
+function kvLayout(session: ort.InferenceSession, info: LlmFolderInfo): KvLayout {
+  const inputs = new Map(session.inputMetadata.map((m) => [m.name, m]));
+  if (!inputs.has('input_ids') || !session.outputNames.includes('logits')) {
+    throw new AppError('MODEL_INVALID', `${info.modelFile} is not a causal language model: it needs an input_ids input and a logits output.`);
+  }
+  // Feeds are built for exactly these inputs; anything else (e.g. a different export's extras) cannot be run.
+  const unknown = [...inputs.keys()].filter((name) => !/^(input_ids|attention_mask|position_ids|past_key_values\.\d+\.(key|value))$/.test(name));
+  if (unknown.length) {
+    throw new AppError('MODEL_INVALID', `${info.modelFile} has inputs this loader does not feed: ${unknown.join(', ')}.`);
+  }
+  const layers = [...inputs.keys()].filter((name) => /^past_key_values\.\d+\.key$/.test(name)).length;
+  const first = inputs.get('past_key_values.0.key');
+  if (!layers || !first?.isTensor) {
+    throw new AppError('MODEL_INVALID', `${info.modelFile} has no past_key_values inputs: export it with a KV cache ("with past").`);
+  }
+  const { config } = info;
+  const dim = (index: number, fallback: number | undefined): number => {
+    const declared = first.shape[index];
+    const value = typeof declared === 'number' && declared > 0 ? declared : fallback;
+    if (!value) throw new AppError('MODEL_INVALID', `config.json in ${info.folder} lacks the KV cache dimensions (num_key_value_heads, head_dim).`);
+    return value;
+  };
+  const headDim = config.head_dim ?? (config.hidden_size && config.num_attention_heads ? config.hidden_size / config.num_attention_heads : undefined);
+  if (first.type !== 'float32' && first.type !== 'float16') {
+    throw new AppError('MODEL_INVALID', `${info.modelFile} has a ${first.type} KV cache; float32 and float16 are supported.`);
+  }
+  const layout = { layers, kvHeads: dim(1, config.num_key_value_heads), headDim: dim(3, headDim), type: first.type };
+  // config.json and the graph must agree, or the cache fed back would have the wrong shape.
+  const expected = { layers: config.num_hidden_layers, kvHeads: config.num_key_value_heads, headDim };
+  for (const [key, value] of Object.entries(expected)) {
+    const actual = layout[key as keyof typeof expected];
+    if (value !== undefined && value !== actual) {
+      throw new AppError('MODEL_INVALID', `config.json in ${info.folder} does not match ${info.modelFile}: ${key} ${value} in config, ${actual} in the ONNX model.`);
+    }
+  }
+  return layout;
+}

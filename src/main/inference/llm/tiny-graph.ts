@@ -1,0 +1,139 @@
+import { GraphBuilder, tensor, type Tensor } from '../onnx/graph';
+
+/**
+ * A Qwen3-shaped decoder as an ONNX graph: token embedding, N layers of RMSNorm →
+ * GQA attention (q/k RMSNorm, rotary embeddings, KV cache concat) → RMSNorm → SwiGLU
+ * MLP, final norm and lm_head. Inputs and outputs are named and shaped like the common
+ * ONNX exports of Qwen3 (`input_ids`, `attention_mask`, `position_ids`,
+ * `past_key_values.N.key/value` → `logits`, `present.N.key/value`), past length dynamic.
+ */
+export interface TinyDecoderShape {
+  readonly vocabSize: number;
+  readonly hiddenSize: number;
+  readonly numHeads: number;
+  readonly numKvHeads: number;
+  readonly headDim: number;
+  readonly intermediateSize: number;
+  readonly numLayers: number;
+  readonly ropeTheta: number;
+  readonly rmsNormEps: number;
+  /** Element type of the KV cache inputs/outputs (real exports use both). */
+  readonly kvType: 'float32' | 'float16';
+}
+
+/** mulberry32: small, seedable, identical on every platform. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function buildTinyDecoder(shape: TinyDecoderShape, seed: number): Uint8Array {
+  const { vocabSize: V, hiddenSize: H, numHeads: NH, numKvHeads: KVH, headDim: HD, intermediateSize: I } = shape;
+  const random = seededRandom(seed);
+  const weights = (dims: number[], scale: number): Tensor =>
+    tensor.float32(dims, Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => (random() * 2 - 1) * scale));
+  const norm = (n: number): Tensor => tensor.float32([n], Array.from({ length: n }, () => 0.8 + random() * 0.4));
+  const g = new GraphBuilder('tiny-qwen3');
+  const i64 = (prefix: string, values: number[]) => g.constant(prefix, tensor.int64([values.length], values));
+
+  const inputIds = g.input('input_ids', 'int64', ['batch_size', 'sequence_length']);
+  const attentionMask = g.input('attention_mask', 'int64', ['batch_size', 'total_sequence_length']);
+  const positionIds = g.input('position_ids', 'int64', ['batch_size', 'sequence_length']);
+
+  const rmsNorm = (x: string, weight: Tensor): string => {
+    const meanSquare = g.op1('ReduceMean', [g.op1('Mul', [x, x])], { axes: [-1], keepdims: 1 });
+    const eps = g.constant('eps', tensor.scalar(shape.rmsNormEps));
+    const inv = g.op1('Reciprocal', [g.op1('Sqrt', [g.op1('Add', [meanSquare, eps])])]);
+    return g.op1('Mul', [g.op1('Mul', [x, inv]), g.constant('norm_w', weight)]);
+  };
+  const linear = (x: string, inDim: number, outDim: number, scale = 1 / Math.sqrt(inDim)) =>
+    g.op1('MatMul', [x, g.constant('w', weights([inDim, outDim], scale * 1.7))]);
+
+  // Rotary tables from position_ids: [B,1,S,HD] cos/sin (Qwen's rotate_half layout).
+  const invFreq = Array.from({ length: HD / 2 }, (_, i) => 1 / shape.ropeTheta ** ((2 * i) / HD));
+  const positions = g.op1('Unsqueeze', [g.op1('Cast', [positionIds], { to: 1 }), i64('axis_last', [-1])]);
+  const freqs = g.op1('Mul', [positions, g.constant('inv_freq', tensor.float32([HD / 2], invFreq))]);
+  const angles = g.op1('Unsqueeze', [g.op1('Concat', [freqs, freqs], { axis: -1 }), i64('axis1', [1])]);
+  const cos = g.op1('Cos', [angles]);
+  const sin = g.op1('Sin', [angles]);
+  const half = i64('half', [HD / 2]);
+  const rope = (x: string): string => {
+    const x1 = g.op1('Slice', [x, i64('zero', [0]), half, i64('axis', [-1])]);
+    const x2 = g.op1('Slice', [x, half, i64('end', [HD]), i64('axis', [-1])]);
+    const rotated = g.op1('Concat', [g.op1('Neg', [x2]), x1], { axis: -1 });
+    return g.op1('Add', [g.op1('Mul', [x, cos]), g.op1('Mul', [rotated, sin])]);
+  };
+
+  // Mask [B,1,1,S,T]: key j visible to query i when j <= past + i and attention_mask[j] = 1.
+  const total = g.op1('Gather', [g.op1('Shape', [attentionMask]), g.constant('one', tensor.int64([], [1]))]);
+  const seqLen = g.op1('Gather', [g.op1('Shape', [inputIds]), g.constant('one', tensor.int64([], [1]))]);
+  const zero = g.constant('zero', tensor.int64([], [0]));
+  const step = g.constant('step', tensor.int64([], [1]));
+  const keyPos = g.op1('Range', [zero, total, step]);
+  const queryPos = g.op1('Range', [g.op1('Sub', [total, seqLen]), total, step]);
+  const causal = g.op1('LessOrEqual', [
+    g.op1('Unsqueeze', [keyPos, i64('axis0', [0])]),
+    g.op1('Unsqueeze', [queryPos, i64('axis1', [1])]),
+  ]);
+  const padding = g.op1('Unsqueeze', [g.op1('Cast', [attentionMask], { to: 9 }), i64('axes', [1, 2, 3])]);
+  const maskBias = g.op1('Where', [
+    g.op1('And', [causal, padding]),
+    g.constant('visible', tensor.scalar(0)),
+    g.constant('hidden', tensor.scalar(-1e9)),
+  ]);
+
+  const groups = NH / KVH;
+  const kvIsHalf = shape.kvType === 'float16';
+  let x = g.op1('Gather', [g.constant('embed_tokens', weights([V, H], 1)), inputIds]);
+  for (let layer = 0; layer < shape.numLayers; layer++) {
+    const h = rmsNorm(x, norm(H));
+    const heads = (proj: string, n: number) =>
+      g.op1('Reshape', [proj, i64('heads_shape', [0, 0, n, HD])]);
+    const toBHSD = (v: string) => g.op1('Transpose', [v], { perm: [0, 2, 1, 3] });
+    const q = rope(toBHSD(rmsNorm(heads(linear(h, H, NH * HD), NH), norm(HD))));
+    const k = rope(toBHSD(rmsNorm(heads(linear(h, H, KVH * HD), KVH), norm(HD))));
+    const v = toBHSD(heads(linear(h, H, KVH * HD), KVH));
+
+    const cache = (kind: 'key' | 'value', current: string): string => {
+      const past = g.input(`past_key_values.${layer}.${kind}`, shape.kvType, ['batch_size', KVH, 'past_sequence_length', HD]);
+      const pastF = kvIsHalf ? g.op1('Cast', [past], { to: 1 }) : past;
+      const present = g.op1('Concat', [pastF, current], { axis: 2 });
+      const name = `present.${layer}.${kind}`;
+      g.op('Identity', [kvIsHalf ? g.op1('Cast', [present], { to: 10 }) : present], {}, [name]);
+      g.output(name, shape.kvType, ['batch_size', KVH, 'total_sequence_length', HD]);
+      // Later ops read the cache back at the stored precision, exactly as the next step will.
+      return kvIsHalf ? g.op1('Cast', [name], { to: 1 }) : name;
+    };
+    const keys = cache('key', k);
+    const values = cache('value', v);
+
+    // GQA by broadcasting: queries [B,KVH,G,S,HD] against keys [B,KVH,1,T,HD].
+    const grouped = g.op1('Reshape', [q, i64('group_shape', [0, KVH, groups, -1, HD])]);
+    const perKv = (t: string) => g.op1('Unsqueeze', [t, i64('axis2', [2])]);
+    const keysT = g.op1('Transpose', [perKv(keys)], { perm: [0, 1, 2, 4, 3] });
+    const scores = g.op1('Add', [
+      g.op1('Mul', [g.op1('MatMul', [grouped, keysT]), g.constant('scale', tensor.scalar(1 / Math.sqrt(HD)))]),
+      maskBias,
+    ]);
+    const context = g.op1('MatMul', [g.op1('Softmax', [scores], { axis: -1 }), perKv(values)]);
+    const merged = g.op1('Reshape', [
+      g.op1('Transpose', [g.op1('Reshape', [context, i64('heads_back', [0, NH, -1, HD])])], { perm: [0, 2, 1, 3] }),
+      i64('merge_shape', [0, 0, NH * HD]),
+    ]);
+    x = g.op1('Add', [x, linear(merged, NH * HD, H)]);
+
+    const m = rmsNorm(x, norm(H));
+    const gate = linear(m, H, I);
+    const swiglu = g.op1('Mul', [g.op1('Mul', [gate, g.op1('Sigmoid', [gate])]), linear(m, H, I)]);
+    x = g.op1('Add', [x, linear(swiglu, I, H)]);
+  }
+  g.op('MatMul', [rmsNorm(x, norm(H)), g.constant('lm_head', weights([H, V], 4 / Math.sqrt(H)))], {}, ['logits']);
+  g.output('logits', 'float32', ['batch_size', 'sequence_length', V]);
+  return g.toBytes({ opset: 17, metadata: { generator: 'mellm tiny qwen3', seed: String(seed) } });
+}

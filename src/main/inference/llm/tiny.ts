@@ -1,0 +1,117 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../../util/atomic-write';
+import { AppError } from '@shared/errors';
+import { readModelJson } from './folder';
+import { QWEN3_CHAT_TEMPLATE } from './qwen3-template';
+import { buildTinyDecoder, type TinyDecoderShape } from './tiny-graph';
+import { SPECIAL_TOKENS, tinyTokenizerJson } from './tiny-tokenizer';
+
+export interface TinyModelOptions {
+  readonly seed?: number;
+  readonly layers?: number;
+  readonly kvType?: 'float32' | 'float16';
+  /**
+   * A folder with a real tokenizer.json + tokenizer_config.json (e.g. a Qwen3 export) to
+   * use instead of the built-in tiny vocabulary: the graph then has the real vocabulary
+   * width, so loop costs that scale with it (argmax, sampling) are measured at full size.
+   */
+  readonly tokenizerFrom?: string;
+}
+
+interface TokenizerFiles {
+  readonly tokenizer: Record<string, unknown>;
+  readonly config: Record<string, unknown> | null;
+  readonly vocabSize: number;
+  tokenId(content: string): number;
+}
+
+async function realTokenizer(folder: string): Promise<TokenizerFiles> {
+  const tokenizer = await readModelJson<{ model: { vocab: Record<string, number> }; added_tokens: Array<{ id: number; content: string }> }>(folder, 'tokenizer.json');
+  const config = await readModelJson<Record<string, unknown>>(folder, 'tokenizer_config.json');
+  const ids = [...Object.values(tokenizer.model.vocab), ...tokenizer.added_tokens.map((t) => t.id)];
+  const vocabSize = ids.reduce((a, b) => Math.max(a, b), 0) + 1;
+  const tokenId = (content: string) => {
+    const id = tokenizer.added_tokens.find((t) => t.content === content)?.id;
+    if (id === undefined) throw new AppError('MODEL_INVALID', `${folder}/tokenizer.json has no ${content} token.`);
+    return id;
+  };
+  return { tokenizer, config, vocabSize, tokenId };
+}
+
+function builtInTokenizer(): TokenizerFiles {
+  const { json, vocabSize } = tinyTokenizerJson();
+  const tokenId = (content: string) => vocabSize - SPECIAL_TOKENS.length + SPECIAL_TOKENS.indexOf(content as (typeof SPECIAL_TOKENS)[number]);
+  return { tokenizer: json, config: null, vocabSize, tokenId };
+}
+
+/**
+ * Writes a complete, tiny, random-weight Qwen3-style ONNX export into `folder`
+ * (config.json, generation_config.json, tokenizer.json, tokenizer_config.json,
+ * onnx/model.onnx). Deterministic for a given seed. Used by tests, the bench and
+ * `mellm llm make-tiny`; its text is gibberish by design.
+ */
+export async function makeTinyModel(folder: string, options: TinyModelOptions = {}): Promise<string> {
+  const seed = options.seed ?? 1234;
+  const source = options.tokenizerFrom ? await realTokenizer(options.tokenizerFrom) : builtInTokenizer();
+  const { tokenizer, vocabSize, tokenId } = source;
+  const shape: TinyDecoderShape = {
+    vocabSize,
+    hiddenSize: 32,
+    numHeads: 4,
+    numKvHeads: 2,
+    headDim: 8,
+    intermediateSize: 64,
+    numLayers: options.layers ?? 2,
+    ropeTheta: 1_000_000,
+    rmsNormEps: 1e-6,
+    kvType: options.kvType ?? 'float32',
+  };
+  const config = {
+    architectures: ['Qwen3ForCausalLM'],
+    model_type: 'qwen3',
+    vocab_size: shape.vocabSize,
+    hidden_size: shape.hiddenSize,
+    intermediate_size: shape.intermediateSize,
+    num_hidden_layers: shape.numLayers,
+    num_attention_heads: shape.numHeads,
+    num_key_value_heads: shape.numKvHeads,
+    head_dim: shape.headDim,
+    hidden_act: 'silu',
+    max_position_embeddings: 4096,
+    rms_norm_eps: shape.rmsNormEps,
+    rope_theta: shape.ropeTheta,
+    tie_word_embeddings: false,
+    torch_dtype: shape.kvType,
+    bos_token_id: tokenId('<|endoftext|>'),
+    eos_token_id: tokenId('<|im_end|>'),
+  };
+  const generationConfig = {
+    bos_token_id: tokenId('<|endoftext|>'),
+    eos_token_id: [tokenId('<|im_end|>'), tokenId('<|endoftext|>')],
+    pad_token_id: tokenId('<|endoftext|>'),
+    do_sample: false,
+  };
+  const tokenizerConfig = {
+    add_bos_token: false,
+    add_prefix_space: false,
+    bos_token: null,
+    eos_token: '<|im_end|>',
+    pad_token: '<|endoftext|>',
+    unk_token: null,
+    clean_up_tokenization_spaces: false,
+    model_max_length: 4096,
+    tokenizer_class: 'Qwen2Tokenizer',
+    errors: 'replace',
+    split_special_tokens: false,
+    chat_template: QWEN3_CHAT_TEMPLATE,
+  };
+  await mkdir(join(folder, 'onnx'), { recursive: true });
+  const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+  await writeFileAtomic(join(folder, 'onnx', 'model.onnx'), buildTinyDecoder(shape, seed));
+  await writeFileAtomic(join(folder, 'tokenizer.json'), json(tokenizer));
+  await writeFileAtomic(join(folder, 'tokenizer_config.json'), json(source.config ?? tokenizerConfig));
+  await writeFileAtomic(join(folder, 'generation_config.json'), json(generationConfig));
+  await writeFileAtomic(join(folder, 'config.json'), json(config));
+  return folder;
+}

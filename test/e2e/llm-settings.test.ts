@@ -1,0 +1,41 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { makeTinyModel } from '../../src/main/inference/llm/tiny';
+import { useAppPage } from '../helpers/app-page';
+import { ARTIFACTS } from '../helpers/browser';
+import { useTempDir } from '../helpers/tmp';
+
+const tempDir = useTempDir();
+const app = useAppPage({ width: 1280, height: 900 });
+
+describe('Settings → Language model in Chromium over the bridge', () => {
+  it('adds a model folder by path, verifies it, makes it active and turns thinking on', async () => {
+    const { page, bridge, services } = app();
+    const folder = await makeTinyModel(join(tempDir(), 'tiny-qwen3'));
+    await page.goto(bridge.url);
+    await page.locator('[data-view="settings"]').click();
+    await page.getByRole('heading', { name: 'Language model' }).waitFor();
+    await page.locator('input[name="llmFolder"]').fill(folder);
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByText(folder).waitFor();
+    await page.getByText('qwen3, fp32').waitFor();
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.getByText(/Verified: 5 files hashed and recorded/).waitFor();
+    // Controlled inputs: the new state shows once main has stored the setting.
+    await page.locator('input[name="activeLlm"]').click();
+    await expect.poll(() => page.locator('input[name="activeLlm"]').isChecked()).toBe(true);
+    await page.locator('input[name="llmThinking"]').click();
+    await expect.poll(() => page.locator('input[name="llmThinking"]').isChecked()).toBe(true);
+    expect(await services.settings.get()).toMatchObject({ llmFolders: [folder], activeLlm: folder, llmThinking: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'llm-settings-en.png'), fullPage: true });
+
+    await page.locator('select[name="language"]').selectOption('zh-CN');
+    await page.getByRole('heading', { name: '语言模型' }).waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'llm-settings-zh-CN.png'), fullPage: true });
+    await page.locator('select[name="language"]').selectOption('en');
+  });
+
+  it('ran without console errors', () => {
+    expect(app().errors).toEqual([]);
+  });
+});

@@ -1,0 +1,49 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import type { Services } from '../../src/main/api/context';
+import { rendererDir } from '../../src/main/paths';
+import type { Bridge } from '../../src/main/transport/bridge';
+import { launchChromium } from './browser';
+import { startTestBridge } from './bridge';
+
+export interface AppPage {
+  readonly bridge: Bridge;
+  readonly services: Services;
+  readonly page: Page;
+  /** Console errors and uncaught page errors seen so far. */
+  readonly errors: string[];
+}
+
+/**
+ * Registers beforeAll/afterAll that start the built renderer behind a real bridge (own
+ * user-data folder) and open it in headless Chromium; the returned getter gives the page.
+ */
+export function useAppPage(viewport = { width: 1280, height: 720 }): () => AppPage {
+  let state: AppPage | undefined;
+  let browser: Browser | undefined;
+  const userData = mkdtempSync(join(tmpdir(), 'mellm-e2e-'));
+  beforeAll(async () => {
+    if (!existsSync(join(rendererDir(), 'index.html'))) throw new Error('Build the renderer first: npm run build');
+    const { bridge, services } = await startTestBridge({ userDataDir: userData });
+    browser = await launchChromium();
+    const page = await browser.newPage({ viewport });
+    const errors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    page.on('pageerror', (error) => errors.push(error.message));
+    state = { bridge, services, page, errors };
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await state?.bridge.close();
+    rmSync(userData, { recursive: true, force: true });
+  });
+  return () => {
+    if (!state) throw new Error('useAppPage: the page is not open yet');
+    return state;
+  };
+}

@@ -1,0 +1,218 @@
+import { mkdtempSync } from 'node:fs';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generate, generateChat, streamChat } from '../../src/main/inference/llm/generate';
+import { LlmModel } from '../../src/main/inference/llm/model';
+import { argmax, sampleToken } from '../../src/main/inference/llm/sampling';
+import { seededRandom } from '../../src/main/inference/llm/tiny-graph';
+import { stripThinking, TextDeltaDecoder, ThinkingFilter } from '../../src/main/inference/llm/stream';
+import { makeTinyModel } from '../../src/main/inference/llm/tiny';
+import { AppError } from '../../src/shared/errors';
+import { useTempDir } from '../helpers/tmp';
+
+const tempDir = useTempDir('mellm-llm-');
+const PROMPT = 'Describe the micro-expression: AU4 brow lowerer from onset frame 12 to apex frame 19.';
+let folder: string;
+let model: LlmModel;
+
+beforeAll(async () => {
+  // beforeAll runs outside a test, so the shared model gets its own folder (removed in afterAll).
+  folder = await makeTinyModel(mkdtempSync(join(tmpdir(), 'mellm-llm-shared-')));
+  model = await LlmModel.load(folder);
+});
+afterAll(async () => {
+  await model.dispose();
+  await rm(folder, { recursive: true, force: true });
+});
+
+async function expectAppError(promise: Promise<unknown>, code: string, text: RegExp): Promise<void> {
+  const error = await promise.then(() => null, (e: unknown) => e);
+  expect(error).toBeInstanceOf(AppError);
+  expect((error as AppError).code).toBe(code);
+  expect((error as AppError).message).toMatch(text);
+}
+
+describe('LLM loader', () => {
+  it('reads the KV layout, stop tokens and Qwen3 chat template of the export', () => {
+    expect(model.kv).toEqual({ layers: 2, kvHeads: 2, headDim: 8, type: 'float32' });
+    expect(model.stopIds.has(model.tokenizer.token_to_id('<|im_end|>')!)).toBe(true);
+    expect(model.stopIds.has(model.tokenizer.token_to_id('<|endoftext|>')!)).toBe(true);
+    const messages = [{ role: 'system' as const, content: 'You are a FACS coder.' }, { role: 'user' as const, content: 'hi' }];
+    expect(model.renderChat(messages, { enableThinking: false })).toBe(
+      '<|im_start|>system\nYou are a FACS coder.<|im_end|>\n<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\n',
+    );
+    expect(model.renderChat(messages, { enableThinking: true }).endsWith('<|im_start|>assistant\n')).toBe(true);
+    // Earlier turns lose their reasoning, as Qwen3's template specifies (namespace, [::-1], split).
+    const history = [
+      { role: 'user' as const, content: 'AU4?' },
+      { role: 'assistant' as const, content: '<think>\nbrow\n</think>\n\nBrow lowerer.' },
+      { role: 'user' as const, content: 'AU12?' },
+    ];
+    expect(model.renderChat(history, { enableThinking: true })).toBe(
+      '<|im_start|>user\nAU4?<|im_end|>\n<|im_start|>assistant\nBrow lowerer.<|im_end|>\n<|im_start|>user\nAU12?<|im_end|>\n<|im_start|>assistant\n',
+    );
+  });
+
+  it('tokenizes chat markup as single special tokens and round-trips text', () => {
+    const text = model.renderChat([{ role: 'user', content: '微表情 AU12' }], { enableThinking: false });
+    const ids = model.encode(text);
+    expect(ids[0]).toBe(model.tokenizer.token_to_id('<|im_start|>'));
+    expect(ids).toContain(model.tokenizer.token_to_id('<think>'));
+    expect(model.decode(ids)).toBe(text);
+  });
+
+  it('names the missing file of an incomplete folder', async () => {
+    const dir = await makeTinyModel(join(tempDir(), 'm'));
+    await rm(join(dir, 'tokenizer.json'));
+    await expectAppError(LlmModel.load(dir), 'MODEL_MISSING', /tokenizer\.json missing/);
+    const noWeights = await makeTinyModel(join(tempDir(), 'm'));
+    await rm(join(noWeights, 'onnx', 'model.onnx'));
+    await expectAppError(LlmModel.load(noWeights), 'MODEL_MISSING', /onnx\/model\.onnx/);
+    await expectAppError(LlmModel.load(join(tempDir(), 'nothing')), 'MODEL_MISSING', /does not exist/);
+  });
+
+  it('refuses a model that is not a causal LM, and one larger than free memory', async () => {
+    const dir = await makeTinyModel(join(tempDir(), 'm'));
+    const config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ ...config, architectures: ['BertModel'] }));
+    await expectAppError(LlmModel.load(dir), 'MODEL_INVALID', /not a causal language model/);
+    await expectAppError(LlmModel.load(folder, { freeMemoryBytes: 10_000 }), 'INSUFFICIENT_MEMORY', /free/);
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ ...config, num_hidden_layers: 28 }));
+    await expectAppError(LlmModel.load(dir), 'MODEL_INVALID', /layers 28 in config, 2 in the ONNX model/);
+  });
+});
+
+describe('LLM generation', () => {
+  it('produces exactly the same tokens with the KV cache as by re-running the whole sequence', async () => {
+    const cached = await generateChat(model, { prompt: PROMPT, maxNewTokens: 24 });
+    const uncached = await generateChat(model, { prompt: PROMPT, maxNewTokens: 24, kvCache: false });
+    expect(cached.tokens.length).toBeGreaterThan(0);
+    expect(cached.tokens).toEqual(uncached.tokens);
+    expect(cached.rawText).toBe(model.decode(cached.tokens));
+  });
+
+  it('does the same with a float16 KV cache', async () => {
+    const half = await LlmModel.load(await makeTinyModel(join(tempDir(), 'fp16'), { kvType: 'float16' }));
+    try {
+      expect(half.kv.type).toBe('float16');
+      const cached = await generateChat(half, { prompt: PROMPT, maxNewTokens: 16 });
+      const uncached = await generateChat(half, { prompt: PROMPT, maxNewTokens: 16, kvCache: false });
+      expect(cached.tokens).toEqual(uncached.tokens);
+    } finally {
+      await half.dispose();
+    }
+  });
+
+  it('is deterministic when greedy and reproducible per seed when sampling', async () => {
+    const a = await generateChat(model, { prompt: PROMPT, maxNewTokens: 16 });
+    const b = await generateChat(model, { prompt: PROMPT, maxNewTokens: 16 });
+    expect(a.tokens).toEqual(b.tokens);
+    const sampling = { temperature: 1.2, topK: 40, topP: 0.95, seed: 42 };
+    const s1 = await generateChat(model, { prompt: PROMPT, maxNewTokens: 16, sampling });
+    const s2 = await generateChat(model, { prompt: PROMPT, maxNewTokens: 16, sampling });
+    const s3 = await generateChat(model, { prompt: PROMPT, maxNewTokens: 16, sampling: { ...sampling, seed: 43 } });
+    expect(s1.tokens).toEqual(s2.tokens);
+    expect(s1.tokens).not.toEqual(s3.tokens);
+    expect(s1.tokens).not.toEqual(a.tokens);
+  });
+
+  it('streams deltas that add up to the decoded text, and stops at max new tokens', async () => {
+    const deltas: string[] = [];
+    const result = await generateChat(model, { prompt: PROMPT, maxNewTokens: 20, keepThinking: true, onDelta: (d) => deltas.push(d) });
+    expect(result.finishReason).toBe('length');
+    expect(result.tokens).toHaveLength(20);
+    expect(deltas.join('')).toBe(result.rawText);
+    expect(result.timings.runMs).toBeLessThanOrEqual(result.timings.totalMs);
+  });
+
+  it('streams as an async iterator whose deltas add up to the text; leaving early cancels', async () => {
+    const deltas: string[] = [];
+    const stream = streamChat(model, { prompt: PROMPT, maxNewTokens: 16, keepThinking: true });
+    let next = await stream.next();
+    for (; !next.done; next = await stream.next()) deltas.push(next.value);
+    expect(next.value?.tokens).toHaveLength(16);
+    expect(deltas.join('')).toBe(next.value?.rawText);
+    const seen: number[] = [];
+    for await (const delta of streamChat(model, { prompt: PROMPT, maxNewTokens: 500, onToken: (id) => seen.push(id) })) {
+      if (delta) break;
+    }
+    const count = seen.length;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(seen.length).toBeLessThanOrEqual(count + 1);
+    expect(count).toBeLessThan(500);
+  });
+
+  it('stops at a stop token, which is not part of the output', async () => {
+    const free = await generateChat(model, { prompt: PROMPT, maxNewTokens: 8 });
+    const stop = free.tokens[3]!;
+    const stopped = await generateChat(model, { prompt: PROMPT, maxNewTokens: 8, stopTokens: [stop] });
+    expect(stopped.finishReason).toBe('stop');
+    expect(stopped.tokens).toEqual(free.tokens.slice(0, free.tokens.indexOf(stop)));
+  });
+
+  it('stops within one token step of cancellation', async () => {
+    const controller = new AbortController();
+    const seen: number[] = [];
+    const run = generate(model, model.encode(PROMPT), {
+      maxNewTokens: 50,
+      signal: controller.signal,
+      onToken: (id) => {
+        seen.push(id);
+        if (seen.length === 3) controller.abort();
+      },
+    });
+    await expectAppError(run, 'CANCELLED', /cancelled/);
+    expect(seen).toHaveLength(3);
+  });
+});
+
+describe('LLM text streaming', () => {
+  it('holds back a multi-byte character split over byte-level tokens', () => {
+    const text = '微表情 onset→apex 😀 ok';
+    const ids = model.encode(text);
+    expect(ids.length).toBeGreaterThan([...text].length - 3);
+    const decoder = new TextDeltaDecoder((chunk) => model.decode(chunk));
+    const deltas = ids.map((id) => decoder.push(id));
+    deltas.push(decoder.flush());
+    for (const delta of deltas) expect(delta).not.toContain('\uFFFD');
+    expect(deltas.filter((d) => d === '').length).toBeGreaterThan(0);
+    expect(deltas.join('')).toBe(text);
+  });
+
+  it('strips the thinking block, also when its tags arrive in pieces', () => {
+    expect(stripThinking('<think>\nAU4 means…\n</think>\n\nBrow lowering.')).toBe('Brow lowering.');
+    expect(stripThinking('<think>\nstill thinking')).toBe('');
+    const filter = new ThinkingFilter(false);
+    const pieces = ['<th', 'ink>\nreason', 'ing about AU4\n</thi', 'nk>\n\n', 'Brow ', 'lowering 微'];
+    const out = pieces.map((p) => filter.push(p)).join('') + filter.finish();
+    expect(out).toBe('Brow lowering 微');
+    const keep = new ThinkingFilter(true);
+    expect(pieces.map((p) => keep.push(p)).join('') + keep.finish()).toBe(pieces.join(''));
+  });
+});
+
+describe('LLM sampling', () => {
+  const logits = Float32Array.from([0, Math.log(3), 5, Math.log(1), -40]);
+  it('honours top-k, top-p and temperature', () => {
+    const random = seededRandom(9);
+    expect(argmax(logits)).toBe(2);
+    expect(sampleToken(logits, { temperature: 1, topK: 1, topP: 1, seed: 0 }, random)).toBe(2);
+    expect(sampleToken(logits, { temperature: 0, topK: 0, topP: 1, seed: 0 }, random)).toBe(2);
+    expect(sampleToken(logits, { temperature: 1, topK: 0, topP: 0.5, seed: 0 }, random)).toBe(2);
+  });
+
+  it('draws tokens in proportion to softmax(logits / T)', () => {
+    const flat = Float32Array.from([0, Math.log(3), Math.log(1), -1000]);
+    const random = seededRandom(3);
+    const counts = [0, 0, 0, 0];
+    for (let i = 0; i < 5000; i++) counts[sampleToken(flat, { temperature: 1, topK: 0, topP: 1, seed: 0 }, random)]! += 1;
+    expect(counts[3]).toBe(0);
+    expect(counts[1]! / 5000).toBeCloseTo(0.6, 1);
+    expect(counts[0]! / 5000).toBeCloseTo(0.2, 1);
+    const top2 = [0, 0, 0, 0];
+    for (let i = 0; i < 2000; i++) top2[sampleToken(flat, { temperature: 1, topK: 2, topP: 1, seed: 0 }, random)]! += 1;
+    expect(top2[2]).toBe(0);
+  });
+});
