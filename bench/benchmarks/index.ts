@@ -1,4 +1,5 @@
 import type { Benchmark } from '../harness';
+import { agreementBenchmark } from './agreement';
 import { bridgeBenchmark } from './bridge';
 import { storeBenchmark } from './store';
 import { uiBenchmark } from './ui';
@@ -7,6 +8,7 @@ import { understandingBenchmark } from './understanding';
 import { faceBenchmark } from './face';
 import { flowBenchmark } from './flow';
 import { llmBenchmark } from './llm';
+import { exportBenchmark } from './export';
 
 /** Every named benchmark; `npm run bench -- <name>` runs one, no name runs all. */
 export const BENCHMARKS: readonly Benchmark[] = [
@@ -18,4 +20,6 @@ export const BENCHMARKS: readonly Benchmark[] = [
   faceBenchmark,
   flowBenchmark,
   llmBenchmark,
+  agreementBenchmark,
+  exportBenchmark,
 ];

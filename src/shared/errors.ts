@@ -20,6 +20,8 @@ export const ERROR_CODES = [
   'CANCELLED',
   'INSUFFICIENT_MEMORY',
   'INTERNAL',
+  'EXPORT_PATH_UNSAFE',
+  'EXPORT_TARGET_EXISTS',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

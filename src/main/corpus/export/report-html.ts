@@ -1,0 +1,93 @@
+import { AU_NAMES } from '@shared/au-names';
+import { minimalFacsTokeniser, type FacsParser } from '../agreement/au-sets';
+import { escapeMarkup as esc } from '../markup';
+import { frameToMs } from './eaf';
+import { groupBy } from '../group';
+import { clipKey, type EmbeddedImage, type ExportRecord, type RoiFeature } from './records';
+
+export interface SessionReportOptions {
+  readonly title?: string;
+  /** Embed apex frames and flow overlays as data: URIs. */
+  readonly includeImages?: boolean;
+  /** FACS string → AUs, for the AU names column (the shared FACS grammar when present). */
+  readonly parseFacs?: FacsParser;
+  readonly generatedAt?: Date;
+}
+
+// Inline only: the report must open and print with no network and no other files.
+const STYLE = `
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI","Noto Sans CJK SC",sans-serif;color:#1b1f24;margin:24px;max-width:1100px}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #ccd;padding-bottom:4px}
+.meta{color:#556;font-size:12px}.event{border:1px solid #d5d9e0;border-radius:6px;padding:10px 14px;margin:10px 0;break-inside:avoid}
+table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:3px 8px;vertical-align:top;border-bottom:1px solid #eef}
+th{width:170px;color:#445;font-weight:600}.images{display:flex;gap:12px;margin-top:8px}figure{margin:0}
+img{max-width:320px;max-height:260px;border:1px solid #ccd}figcaption{font-size:12px;color:#556}
+.decision-approved{color:#146c2e;font-weight:600}.decision-rejected{color:#a4161a;font-weight:600}.decision-needs-changes{color:#9a6700;font-weight:600}
+@media print{body{margin:0}.event{border-color:#999}}
+`;
+
+function dataUri(image: EmbeddedImage): string {
+  return `data:${image.mime};base64,${Buffer.from(image.data).toString('base64')}`;
+}
+
+function frameCell(frame: number, fps: number): string {
+  return `${frame} <span class="meta">(${(frameToMs(frame, fps) / 1000).toFixed(3)} s)</span>`;
+}
+
+function auNames(facs: string, parse: FacsParser): string {
+  try {
+    return parse(facs).map(({ au, side }) => `${side ?? ''}AU${au} ${AU_NAMES[au] ?? ''}`.trim()).join(', ');
+  } catch {
+    return '';
+  }
+}
+
+const STRONGEST_ROIS = 5;
+
+/** The few ROIs that moved most (mean expression-flow magnitude), as the clinician reads them. */
+function strongestRois(features: readonly RoiFeature[]): string {
+  return [...features]
+    .sort((a, b) => b.meanMagnitude - a.meanMagnitude)
+    .slice(0, STRONGEST_ROIS)
+    .map((feature) => `${esc(feature.region)}: ${feature.meanMagnitude.toFixed(3)} px, ${esc(feature.direction)}`)
+    .join('<br>');
+}
+
+function eventHtml(record: ExportRecord, options: SessionReportOptions): string {
+  const row = (label: string, html: string) => `<tr><th>${label}</th><td>${html}</td></tr>`;
+  const parse = options.parseFacs ?? minimalFacsTokeniser;
+  const decision = record.review ? `<span class="decision-${record.review}">${esc(record.review)}</span>` : 'not reviewed';
+  const figures: string[] = [];
+  if (options.includeImages && record.apexImage) figures.push(`<figure><img alt="apex frame" src="${esc(dataUri(record.apexImage))}"><figcaption>Apex frame ${record.apex}</figcaption></figure>`);
+  if (options.includeImages && record.flowOverlay) figures.push(`<figure><img alt="expression flow overlay" src="${esc(dataUri(record.flowOverlay))}"><figcaption>Expression flow, onset → apex</figcaption></figure>`);
+  return (
+    `<section class="event"><table>` +
+    row('Event', esc(record.eventId)) +
+    row('Onset / apex / offset', `${frameCell(record.onset, record.fps)} / ${frameCell(record.apex, record.fps)} / ${frameCell(record.offset, record.fps)}`) +
+    row('Action Units', `${esc(record.aus || '—')}<div class="meta">${esc(auNames(record.aus, parse))}</div>`) +
+    row('Emotion / category', `${esc(record.emotion ?? '—')} / ${esc(record.label3 ?? '—')}`) +
+    (record.roiFeatures?.length ? row('Strongest ROI motion', strongestRois(record.roiFeatures)) : '') +
+    row('Description', esc(record.description ?? '—').replaceAll('\n', '<br>')) +
+    row('Annotator', `${esc(record.annotator)} <span class="meta">${esc(record.provenance ?? '')}</span>`) +
+    row('Review', `${decision}${record.reviewer ? ` by ${esc(record.reviewer)}` : ''}${record.reviewComment ? `<div>${esc(record.reviewComment)}</div>` : ''}`) +
+    `</table>${figures.length ? `<div class="images">${figures.join('')}</div>` : ''}</section>\n`
+  );
+}
+
+/**
+ * A self-contained, printable HTML session report: one section per clip, one card per
+ * annotated event. Every piece of record text is HTML-escaped; images are data: URIs.
+ */
+export function* sessionReportHtml(records: readonly ExportRecord[], options: SessionReportOptions = {}): Generator<string> {
+  const title = options.title ?? 'Micro-expression session report';
+  const generated = (options.generatedAt ?? new Date()).toISOString();
+  yield `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
+    `<title>${esc(title)}</title><style>${STYLE}</style></head><body>\n` +
+    `<h1>${esc(title)}</h1><div class="meta">Generated ${esc(generated)} · ${records.length} annotated events</div>\n`;
+  for (const group of groupBy(records, clipKey).values()) {
+    const first = group[0] as ExportRecord;
+    yield `<h2>${esc(first.clipName)}</h2><div class="meta">${esc(first.dataset)} · subject ${esc(first.subject)} · ${first.frameCount} frames at ${first.fps} fps</div>\n`;
+    for (const record of [...group].sort((a, b) => a.onset - b.onset)) yield eventHtml(record, options);
+  }
+  yield '</body></html>\n';
+}

@@ -1,0 +1,47 @@
+import type { ExportRecord } from '../../src/main/corpus/export';
+
+/** Names built to break naive writers: markup, quotes, commas, newlines, unicode, traversal, formulas. */
+export const HOSTILE = {
+  script: '<script>alert("x")</script>',
+  quoted: 'Dr. "Quote", Esq.',
+  newline: 'line one\nline two\r\nthree',
+  unicode: '受试者 Ünïcødé 😀',
+  traversal: '../../etc/passwd',
+  formula: '=HYPERLINK("http://evil","x")',
+} as const;
+
+export function makeRecord(overrides: Partial<ExportRecord> = {}): ExportRecord {
+  return {
+    dataset: 'CASME II',
+    subject: '01',
+    clipName: 'EP02_01f',
+    clipPath: '/data/casme2/sub01/EP02_01f.avi',
+    fps: 200,
+    frameCount: 60,
+    frameNumberOffset: 46,
+    eventId: 'ev-1',
+    onset: 0,
+    apex: 13,
+    offset: 40,
+    aus: 'R12+L4',
+    emotion: 'happiness',
+    label3: 'positive',
+    description: 'Right lip corner pulled up briefly.',
+    annotator: 'alice',
+    provenance: 'edited',
+    review: 'approved',
+    reviewer: 'rita',
+    reviewComment: null,
+    prompt: 'Based on the following information, analyze the facial action unit(s) and micro-expression:\n{"region": "Chin"}',
+    ...overrides,
+  };
+}
+
+/** A small corpus where every text field is hostile somewhere. */
+export function hostileRecords(): ExportRecord[] {
+  return [
+    makeRecord(),
+    makeRecord({ subject: HOSTILE.unicode, clipName: HOSTILE.script, eventId: 'ev-2', annotator: HOSTILE.quoted, emotion: HOSTILE.newline, aus: '1+2', reviewer: HOSTILE.newline, label3: 'surprise', description: HOSTILE.script, review: 'rejected', reviewComment: HOSTILE.script }),
+    makeRecord({ subject: '02', clipName: HOSTILE.traversal, clipPath: `/data/${HOSTILE.unicode}.mp4`, eventId: 'ev-3', annotator: HOSTILE.unicode, emotion: HOSTILE.formula, aus: '4+7', label3: 'negative', datasetFrames: { onset: 101, apex: 110, offset: 130 }, prompt: null, description: null, review: null }),
+  ];
+}
