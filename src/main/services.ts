@@ -26,6 +26,9 @@ export function createServices(options: ServiceOptions = {}): Services {
   events.subscribe((name, payload) => {
     if (name === 'settings.changed') media.setCacheMB((payload as { frameCacheMB: number }).frameCacheMB);
   });
+  const face = new FaceService(options.modelsDir ?? defaultModelsDir());
+  // The face stage reads video frames through the media layer's frame-exact reader.
+  face.setClipOpener(async (path) => media.reader((await media.open(path)).clipId));
   return {
     flow: new FlowService(options.modelsDir ?? defaultModelsDir()),
     events,
@@ -35,7 +38,7 @@ export function createServices(options: ServiceOptions = {}): Services {
     electronVersion: options.electronVersion ?? null,
     frames: media,
     media,
-    face: new FaceService(options.modelsDir ?? defaultModelsDir()),
+    face,
     llm: new LlmService({ userData, models: options.modelsDir ?? defaultModelsDir() }),
   };
 }

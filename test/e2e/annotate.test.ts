@@ -6,8 +6,10 @@ import { rendererDir } from '../../src/main/paths';
 import type { Bridge } from '../../src/main/transport/bridge';
 import { ARTIFACTS, launchChromium } from '../helpers/browser';
 import { startTestBridge } from '../helpers/bridge';
+import { frontalFace } from '../helpers/faces';
 import { indexColour, writeIndexClip } from '../helpers/index-clip';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 
 const dir = mkdtempSync(join(tmpdir(), 'mellm-e2e-annotate-'));
@@ -70,6 +72,10 @@ function routePixel(index: number): Promise<number[]> {
 }
 
 const close = (a: number[], b: number[], tolerance = 10) => a.length === 3 && a.every((v, i) => Math.abs(v - (b[i] ?? -999)) <= tolerance);
+
+async function expectFramePainted(index: number): Promise<void> {
+  await expect.poll(() => page.getByTestId('frame-stage').getAttribute('data-drawn-frame')).toBe(String(index));
+}
 
 /** The shown number, the drawn frame and the route's frame all agree (and no neighbour matches). */
 async function expectFrameOnScreen(index: number): Promise<void> {
@@ -265,6 +271,23 @@ describe('annotation workstation in Chromium over the bridge', () => {
     await screenshot('ui-annotate-light-en');
     await page.locator('[data-view="settings"]').click();
     await page.locator('select[name="theme"]').selectOption('dark');
+  });
+
+  it('finds the face on a real photo clip and draws its landmarks and 29 ROIs', async () => {
+    // A 12-frame clip of a real face photo shipped with @vladmandic/face-api (MIT).
+    writeFileSync(join(dir, 'face.png'), await frontalFace());
+    const faceClip = join(dir, 'face-clip.mp4');
+    const made = spawnSync('ffmpeg', ['-v', 'error', '-y', '-loop', '1', '-i', join(dir, 'face.png'), '-frames:v', '12', '-vf', 'scale=320:320', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', faceClip]);
+    expect(made.status, made.stderr.toString()).toBe(0);
+    await page.locator('[data-view="corpus"]').click();
+    await page.locator('input[name="clip-path"]').fill(faceClip);
+    await page.getByRole('button', { name: 'Add and annotate' }).click();
+    await expectFramePainted(0);
+    await page.getByTestId('find-face').click();
+    await expect.poll(() => page.getByTestId('face-status').textContent(), { timeout: 90_000 }).toMatch(/Face on frame 0: 468 landmarks, 29 ROIs/);
+    expect(await page.locator('input[name="layer-rois"]').isChecked()).toBe(true);
+    await page.locator('input[name="layer-landmarks"]').check();
+    await screenshot('ui-annotate-face-en');
   });
 
   it('ran without console errors', () => {

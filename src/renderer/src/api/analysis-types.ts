@@ -32,3 +32,11 @@ export interface LlmToken {
   readonly requestId: string;
   readonly delta: string;
 }
+
+/** Face landmarks and ROIs found on one frame, drawn as the stage's overlays. */
+export interface FaceOverlay {
+  readonly frame: number;
+  readonly status: 'ok' | 'no-face' | 'multiple-faces';
+  readonly landmarks: ReadonlyArray<readonly [number, number]>;
+  readonly rois: readonly RoiBox[];
+}

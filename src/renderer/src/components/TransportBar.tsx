@@ -31,6 +31,9 @@ interface Props {
   onRedo(): void;
   readonly saveStatus: SaveLabel;
   readonly saveError: string | null;
+  /** Null when the face stage is not available. */
+  readonly onFindFace: (() => void) | null;
+  readonly faceStatus: string | null;
 }
 
 export function TransportBar(props: Props) {
@@ -118,6 +121,16 @@ export function TransportBar(props: Props) {
             />
           </label>
         ))}
+        {props.onFindFace && (
+          <button type="button" onClick={props.onFindFace} data-testid="find-face">
+            {t('annotate.findFace')}
+          </button>
+        )}
+        {props.faceStatus && (
+          <span className="muted" data-testid="face-status">
+            {props.faceStatus}
+          </span>
+        )}
         <select aria-label={t('annotate.flowMode')} name="flow-mode" value={props.flowMode} disabled={!props.layerAvailable.flow} onChange={(event) => props.onFlowMode(event.target.value as FlowMode)}>
           {FLOW_MODES.map((mode) => (
             <option key={mode} value={mode}>

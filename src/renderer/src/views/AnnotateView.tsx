@@ -5,6 +5,8 @@
  */
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
+import { analysisApi, type AnalysisView, type FaceOverlay } from '../api/analysis';
+import { errorMessage } from '../api/backend';
 import { ErrorLine } from '../components/ErrorLine';
 import { FrameStage, type LayerSettings, type ViewCommand } from '../components/FrameStage';
 import { SidePanels } from '../components/SidePanels';
@@ -69,6 +71,7 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
   const [flowMode, setFlowMode] = useState<FlowMode>('hsv');
   const [command, setCommand] = useState<ViewCommand>({ kind: 'fit', nonce: 0 });
   const [onsetFrame, setOnsetFrame] = useState<LoadedFrame | null>(null);
+  const [face, setFace] = useState<{ overlay: FaceOverlay | null; status: string | null }>({ overlay: null, status: null });
   const current = nav.shown?.index ?? null;
   const { markers, selected, analysis } = clipEvents;
 
@@ -116,6 +119,21 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
   const differenceBase = layers.difference.visible && onsetFrame?.index === markers.onset ? onsetFrame : null;
 
   const suggest = useSuggestions(edits, selected, analysis, clipEvents.reloadAnalysis);
+
+  // Landmarks and ROIs from the face stage, on the onset frame (or the current one).
+  const findFace = () => {
+    const frame = markers.onset ?? current ?? 0;
+    setFace({ overlay: null, status: t('annotate.faceSearching', { frame }) });
+    analysisApi.detectFace(clip.path, frame).then(
+      (overlay) => setFace({ overlay, status: t(`annotate.faceStatus.${overlay.status}`, { frame: overlay.frame, rois: overlay.rois.length }) }),
+      (failure: unknown) => setFace({ overlay: null, status: t('common.error', { message: errorMessage(failure) }) }),
+    );
+  };
+  // The analysis's own overlays win; a face found on demand fills in until there is one.
+  const overlays: AnalysisView | null =
+    face.overlay && !(analysis?.landmarks && analysis.rois)
+      ? { eventId: selected ?? 0, motionCurve: null, flow: null, suggestion: null, ...analysis, landmarks: face.overlay.landmarks, rois: face.overlay.rois }
+      : analysis;
 
   const { newEvent } = clipEvents;
   const newEventHere = useCallback(() => {
@@ -169,7 +187,7 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
           playback={playback}
           onPlayback={setPlayback}
           layers={layers}
-          layerAvailable={{ difference: markers.onset !== null, flow: !!analysis?.flow, rois: !!analysis?.rois, landmarks: !!analysis?.landmarks }}
+          layerAvailable={{ difference: markers.onset !== null, flow: !!overlays?.flow, rois: !!overlays?.rois?.length, landmarks: !!overlays?.landmarks?.length }}
           onLayers={setLayers}
           flowMode={flowMode}
           onFlowMode={setFlowMode}
@@ -180,6 +198,8 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
           onRedo={redo}
           saveStatus={saveLabel(clipEvents.persistent, save.status)}
           saveError={save.error}
+          onFindFace={analysisApi.faceAvailable() ? findFace : null}
+          faceStatus={face.status}
         />
         <ErrorLine message={nav.error ?? clipEvents.error ?? suggest.error} />
         <FrameStage
@@ -189,7 +209,7 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
           frameHeight={info.height}
           layers={layers}
           flowMode={flowMode}
-          analysis={analysis}
+          analysis={overlays}
           command={command}
           onPainted={announcePaint}
         />
