@@ -273,6 +273,24 @@ describe('annotation workstation in Chromium over the bridge', () => {
     await page.locator('select[name="theme"]').selectOption('dark');
   });
 
+  it('rebinds a shortcut in Settings and the new key works at once', async () => {
+    await page.locator('[data-view="settings"]').click();
+    await page.locator('input[name="shortcut-marker.apex"]').press('Shift+I');
+    await expect.poll(() => page.locator('input[name="shortcut-marker.apex"]').inputValue()).toBe('Shift+I');
+    await page.locator('[data-view="annotate"]').click();
+    await page.getByTestId('frame-stage').click();
+    await page.locator('input[name="goto"]').fill('12');
+    await page.locator('input[name="goto"]').press('Enter');
+    await expectFrameOnScreen(12);
+    await page.keyboard.press('Shift+I');
+    await expect.poll(() => page.locator('[data-marker="apex"] dd').textContent()).toBe('12');
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => page.locator('[data-marker="apex"] dd').textContent()).toBe('15');
+    await page.locator('[data-view="settings"]').click();
+    await page.getByRole('button', { name: 'Reset' }).click();
+    await expect.poll(() => page.locator('input[name="shortcut-marker.apex"]').inputValue()).toBe('A');
+  });
+
   it('finds the face on a real photo clip and draws its landmarks and 29 ROIs', async () => {
     // A 12-frame clip of a real face photo shipped with @vladmandic/face-api (MIT).
     writeFileSync(join(dir, 'face.png'), await frontalFace());
