@@ -6,6 +6,7 @@ import { rendererDir } from '../../src/main/paths';
 import type { Bridge } from '../../src/main/transport/bridge';
 import { ARTIFACTS, launchChromium } from '../helpers/browser';
 import { startTestBridge } from '../helpers/bridge';
+import { CASME2_HEADER, writeSequence, writeSheet } from '../helpers/corpus';
 import { frontalFace } from '../helpers/faces';
 import { indexColour, writeIndexClip } from '../helpers/index-clip';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -306,6 +307,32 @@ describe('annotation workstation in Chromium over the bridge', () => {
     expect(await page.locator('input[name="layer-rois"]').isChecked()).toBe(true);
     await page.locator('input[name="layer-landmarks"]').check();
     await screenshot('ui-annotate-face-en');
+  });
+
+  it('previews a dataset sheet with its per-row problems, then imports the valid rows', async () => {
+    const root = join(dir, 'casme2');
+    await writeSequence(root, ['sub01', 'EP01_1'], 1, 12);
+    await writeSequence(root, ['sub02', 'EP02_3'], 1, 12);
+    const sheet = await writeSheet(join(dir, 'coding.xlsx'), [
+      CASME2_HEADER,
+      ['01', 'EP01_1', 2, 5, 9, '', '1+2', 'surprise'],
+      ['02', 'EP02_3', 9, 5, 3, '', '4++7', 'disgust'],
+    ]);
+    await page.locator('[data-view="corpus"]').click();
+    await page.getByText('Import a dataset sheet').click();
+    await page.locator('input[name="import-sheet"]').fill(sheet);
+    await page.locator('input[name="import-root"]').fill(root);
+    await page.getByRole('button', { name: 'Preview' }).click();
+    const preview = page.getByTestId('import-preview');
+    await expect.poll(() => preview.textContent()).toMatch(/2 rows, 1 valid/);
+    expect(await preview.locator('tbody tr').count()).toBeGreaterThanOrEqual(2);
+    expect(await preview.locator('tbody').textContent()).toMatch(/3/);
+    await page.screenshot({ path: join(ARTIFACTS, 'ui-import-en.png'), fullPage: true });
+    await page.getByText('Skip flagged rows').click();
+    await page.getByRole('button', { name: 'Preview' }).click();
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await expect.poll(() => preview.textContent()).toMatch(/Imported 1 events in 1 new clips; 1 rows skipped/);
+    await expect.poll(() => page.getByTestId('clip-queue').locator('tbody tr').count()).toBe(3);
   });
 
   it('ran without console errors', () => {
