@@ -245,6 +245,8 @@ describe('image sequences', () => {
     } finally {
       library.close();
     }
+    copyFileSync(join(folder, 'img1.png'), join(folder, 'img999999.png'));
+    await expect(probeMedia(folder)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: /mostly missing/ });
   });
 
   it('falls back to natural order for unnumbered names', async () => {
