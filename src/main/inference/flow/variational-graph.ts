@@ -48,16 +48,16 @@ export type FlowPreset = 'fast' | 'balanced' | 'accurate';
 /** Tuned on the Middlebury training pairs (see README, "Optical flow"). */
 export const FLOW_PRESETS: Record<FlowPreset, VariationalFlowOptions> = {
   fast: {
-    levels: 5, scale: 0.5, finestLevel: 1, warps: 1, rounds: 1, iterations: 10,
-    alpha: 0.01, gamma: 2, epsilon: 0.01, median: 5, interpolation: 'bicubic', presmooth: 0.6,
+    levels: 5, scale: 0.55, finestLevel: 1, warps: 1, rounds: 1, iterations: 10,
+    alpha: 0.01, gamma: 16, epsilon: 0.01, median: 5, interpolation: 'bicubic', presmooth: 0.6,
   },
   balanced: {
     levels: 6, scale: 0.6, finestLevel: 0, warps: 1, rounds: 2, iterations: 8,
-    alpha: 0.01, gamma: 2, epsilon: 0.01, median: 5, interpolation: 'bicubic', presmooth: 0.6,
+    alpha: 0.01, gamma: 10, epsilon: 0.01, median: 5, interpolation: 'bicubic', presmooth: 0.6,
   },
   accurate: {
     levels: 7, scale: 0.65, finestLevel: 0, warps: 2, rounds: 2, iterations: 10,
-    alpha: 0.01, gamma: 2, epsilon: 0.01, median: 5, interpolation: 'bicubic', presmooth: 0.6,
+    alpha: 0.01, gamma: 5, epsilon: 0.01, median: 5, interpolation: 'bicubic', presmooth: 0.6,
   },
 };
 
