@@ -99,8 +99,12 @@ async function openFromCorpus(): Promise<void> {
   await page.locator('[data-view="corpus"]').click();
   // Main kept the workspace open across the reload; the corpus view adopts it.
   await expect.poll(() => page.getByTestId('workspace-info').textContent()).toContain('1 clips');
-  await page.getByTestId('clip-queue').getByRole('button').last().click();
-  await page.getByTestId('frame-number').waitFor();
+  // The first row's Annotate button (the queue lists clips by id; the index clip is #1).
+  await page.getByTestId('clip-queue').getByRole('button', { name: 'Annotate' }).first().click();
+  await page.getByTestId('frame-number').waitFor().catch(async (error: unknown) => {
+    await screenshot('ui-failed-open-from-corpus');
+    throw error;
+  });
 }
 
 describe('annotation workstation in Chromium over the bridge', () => {
