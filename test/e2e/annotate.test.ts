@@ -157,6 +157,27 @@ describe('annotation workstation in Chromium over the bridge', () => {
     await expectFrameOnScreen(10);
   });
 
+  it('draws the difference to the onset frame: black at the onset, bright where frames differ', async () => {
+    /** Centre pixel of the overlay layer (the stage's second canvas). */
+    const overlayPixel = () =>
+      page.evaluate(() => {
+        const canvas = document.querySelectorAll<HTMLCanvasElement>('[data-testid="frame-stage"] canvas')[1];
+        const context = canvas?.getContext('2d');
+        if (!canvas || !context) return [];
+        return [...context.getImageData(canvas.width >> 1, canvas.height >> 1, 1, 1).data];
+      });
+    await page.keyboard.press('Shift+4');
+    await expect.poll(() => page.locator('input[name="layer-difference"]').isChecked()).toBe(true);
+    // At the onset the difference is |f10 − f10| = 0 (amplified ×4, still dark).
+    await expect.poll(async () => Math.max(...(await overlayPixel()).slice(0, 3))).toBeLessThan(40);
+    // Frame 15's flat colour differs from frame 10's by ~81 grey levels: ×4 saturates.
+    await page.locator('input[name="goto"]').fill('15');
+    await page.locator('input[name="goto"]').press('Enter');
+    await expectFrameOnScreen(15);
+    await expect.poll(async () => Math.min(...(await overlayPixel()).slice(0, 3))).toBeGreaterThan(200);
+    await page.keyboard.press('Shift+4');
+  });
+
   it('plays with L, stops with K, and the number shown is still the frame drawn', async () => {
     await page.getByTestId('frame-stage').click();
     await page.keyboard.press('Home');
