@@ -10,6 +10,7 @@ import { understandingBenchmark } from './understanding';
 import { mediaBenchmark } from './media';
 import { reliabilityBenchmark } from './reliability';
 import { flowBenchmark } from './flow';
+import { uiBenchmark } from './ui';
 
 /** Every named benchmark; `npm run bench -- <name>` runs one, no name runs all. */
 export const BENCHMARKS: readonly Benchmark[] = [
@@ -24,4 +25,5 @@ export const BENCHMARKS: readonly Benchmark[] = [
   reliabilityBenchmark,
   flowBenchmark,
   reviewStoreBenchmark,
+  uiBenchmark,
 ];

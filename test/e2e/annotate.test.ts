@@ -6,8 +6,11 @@ import { rendererDir } from '../../src/main/paths';
 import type { Bridge } from '../../src/main/transport/bridge';
 import { ARTIFACTS, launchChromium } from '../helpers/browser';
 import { startTestBridge } from '../helpers/bridge';
+import { CASME2_HEADER, writeSequence, writeSheet } from '../helpers/corpus';
+import { frontalFace } from '../helpers/faces';
 import { indexColour, writeIndexClip } from '../helpers/index-clip';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 
 const dir = mkdtempSync(join(tmpdir(), 'mellm-e2e-annotate-'));
@@ -71,6 +74,10 @@ function routePixel(index: number): Promise<number[]> {
 
 const close = (a: number[], b: number[], tolerance = 10) => a.length === 3 && a.every((v, i) => Math.abs(v - (b[i] ?? -999)) <= tolerance);
 
+async function expectFramePainted(index: number): Promise<void> {
+  await expect.poll(() => page.getByTestId('frame-stage').getAttribute('data-drawn-frame')).toBe(String(index));
+}
+
 /** The shown number, the drawn frame and the route's frame all agree (and no neighbour matches). */
 async function expectFrameOnScreen(index: number): Promise<void> {
   await expect.poll(() => page.getByTestId('frame-number').textContent()).toBe(String(index));
@@ -92,8 +99,12 @@ async function openFromCorpus(): Promise<void> {
   await page.locator('[data-view="corpus"]').click();
   // Main kept the workspace open across the reload; the corpus view adopts it.
   await expect.poll(() => page.getByTestId('workspace-info').textContent()).toContain('1 clips');
-  await page.getByTestId('clip-queue').getByRole('button').last().click();
-  await page.getByTestId('frame-number').waitFor();
+  // The first row's Annotate button (the queue lists clips by id; the index clip is #1).
+  await page.getByTestId('clip-queue').getByRole('button', { name: 'Annotate' }).first().click();
+  await page.getByTestId('frame-number').waitFor().catch(async (error: unknown) => {
+    await screenshot('ui-failed-open-from-corpus');
+    throw error;
+  });
 }
 
 describe('annotation workstation in Chromium over the bridge', () => {
@@ -144,6 +155,41 @@ describe('annotation workstation in Chromium over the bridge', () => {
     await expect.poll(() => marker('offset')).toBe('20');
     await page.keyboard.press('Shift+O');
     await expectFrameOnScreen(10);
+  });
+
+  it('draws the difference to the onset frame: black at the onset, bright where frames differ', async () => {
+    /** Centre pixel of the overlay layer (the stage's second canvas). */
+    const overlayPixel = () =>
+      page.evaluate(() => {
+        const canvas = document.querySelectorAll<HTMLCanvasElement>('[data-testid="frame-stage"] canvas')[1];
+        const context = canvas?.getContext('2d');
+        if (!canvas || !context) return [];
+        return [...context.getImageData(canvas.width >> 1, canvas.height >> 1, 1, 1).data];
+      });
+    await page.keyboard.press('Shift+4');
+    await expect.poll(() => page.locator('input[name="layer-difference"]').isChecked()).toBe(true);
+    // At the onset the difference is |f10 − f10| = 0 (amplified ×4, still dark).
+    await expect.poll(async () => Math.max(...(await overlayPixel()).slice(0, 3))).toBeLessThan(40);
+    // Frame 15's flat colour differs from frame 10's by ~81 grey levels: ×4 saturates.
+    await page.locator('input[name="goto"]').fill('15');
+    await page.locator('input[name="goto"]').press('Enter');
+    await expectFrameOnScreen(15);
+    await expect.poll(async () => Math.min(...(await overlayPixel()).slice(0, 3))).toBeGreaterThan(200);
+    await page.keyboard.press('Shift+4');
+  });
+
+  it('plays with L, stops with K, and the number shown is still the frame drawn', async () => {
+    await page.getByTestId('frame-stage').click();
+    await page.keyboard.press('Home');
+    await expectFrameOnScreen(0);
+    await page.keyboard.press('l');
+    await page.keyboard.press('l'); // 1× (30 fps)
+    await expect.poll(async () => Number(await page.getByTestId('frame-number').textContent()), { timeout: 10_000 }).toBeGreaterThan(5);
+    await page.keyboard.press('k');
+    const stopped = Number(await page.getByTestId('frame-number').textContent());
+    await expectFrameOnScreen(stopped);
+    await page.waitForTimeout(200);
+    expect(Number(await page.getByTestId('frame-number').textContent())).toBe(stopped);
   });
 
   it.todo('runs the analysis and shows overlays and suggestions (no analysis.run / analysis.get channel in this build yet)');
@@ -198,6 +244,30 @@ describe('annotation workstation in Chromium over the bridge', () => {
     expect(await marker('onset')).toBe('10');
   });
 
+  it('never loses an edit made just before the window goes away (flushed on unload)', async () => {
+    const description = page.locator('textarea[name="description"]');
+    await description.fill('Written right before closing.');
+    // No waiting for the debounce: the unload flush must carry it.
+    await page.reload();
+    await openFromCorpus();
+    await expect.poll(() => description.inputValue()).toBe('Written right before closing.');
+  });
+
+  it('drags the offset marker on the timeline, and undo puts it back', async () => {
+    const marker = (kind: string) => page.locator(`[data-marker="${kind}"] dd`).textContent();
+    await expect.poll(() => marker('offset')).toBe('20');
+    const box = (await page.getByTestId('timeline').boundingBox())!;
+    // The timeline starts fully zoomed out over FRAMES frames: frame f sits at (f + 0.5) / FRAMES of the width.
+    const xOf = (frame: number) => box.x + ((frame + 0.5) / FRAMES) * box.width;
+    await page.mouse.move(xOf(20), box.y + 40);
+    await page.mouse.down();
+    await page.mouse.move(xOf(26), box.y + 40, { steps: 8 });
+    await page.mouse.up();
+    await expect.poll(() => marker('offset')).toBe('26');
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => marker('offset')).toBe('20');
+  });
+
   it('shows the shortcut help and every view in English and Simplified Chinese', async () => {
     await page.keyboard.press('?');
     await page.getByTestId('help-overlay').waitFor();
@@ -219,6 +289,75 @@ describe('annotation workstation in Chromium over the bridge', () => {
     await page.keyboard.press('?');
     await page.locator('[data-view="settings"]').click();
     await page.locator('select[name="language"]').selectOption('en');
+    await page.getByRole('heading', { name: 'Settings' }).waitFor();
+    await page.locator('select[name="theme"]').selectOption('light');
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
+    await page.locator('[data-view="annotate"]').click();
+    await page.getByTestId('frame-number').waitFor();
+    await screenshot('ui-annotate-light-en');
+    await page.locator('[data-view="settings"]').click();
+    await page.locator('select[name="theme"]').selectOption('dark');
+  });
+
+  it('rebinds a shortcut in Settings and the new key works at once', async () => {
+    await page.locator('[data-view="settings"]').click();
+    await page.locator('input[name="shortcut-marker.apex"]').press('Shift+I');
+    await expect.poll(() => page.locator('input[name="shortcut-marker.apex"]').inputValue()).toBe('Shift+I');
+    await page.locator('[data-view="annotate"]').click();
+    await page.getByTestId('frame-stage').click();
+    await page.locator('input[name="goto"]').fill('12');
+    await page.locator('input[name="goto"]').press('Enter');
+    await expectFrameOnScreen(12);
+    await page.keyboard.press('Shift+I');
+    await expect.poll(() => page.locator('[data-marker="apex"] dd').textContent()).toBe('12');
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => page.locator('[data-marker="apex"] dd').textContent()).toBe('15');
+    await page.locator('[data-view="settings"]').click();
+    await page.getByRole('button', { name: 'Reset' }).click();
+    await expect.poll(() => page.locator('input[name="shortcut-marker.apex"]').inputValue()).toBe('A');
+  });
+
+  it('finds the face on a real photo clip and draws its landmarks and 29 ROIs', async () => {
+    // A 12-frame clip of a real face photo shipped with @vladmandic/face-api (MIT).
+    writeFileSync(join(dir, 'face.png'), await frontalFace());
+    const faceClip = join(dir, 'face-clip.mp4');
+    const made = spawnSync('ffmpeg', ['-v', 'error', '-y', '-loop', '1', '-i', join(dir, 'face.png'), '-frames:v', '12', '-vf', 'scale=320:320', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', faceClip]);
+    expect(made.status, made.stderr.toString()).toBe(0);
+    await page.locator('[data-view="corpus"]').click();
+    await page.locator('input[name="clip-path"]').fill(faceClip);
+    await page.getByRole('button', { name: 'Add and annotate' }).click();
+    await expectFramePainted(0);
+    await page.getByTestId('find-face').click();
+    await expect.poll(() => page.getByTestId('face-status').textContent(), { timeout: 90_000 }).toMatch(/Face on frame 0: 468 landmarks, 29 ROIs/);
+    expect(await page.locator('input[name="layer-rois"]').isChecked()).toBe(true);
+    await page.locator('input[name="layer-landmarks"]').check();
+    await screenshot('ui-annotate-face-en');
+  });
+
+  it('previews a dataset sheet with its per-row problems, then imports the valid rows', async () => {
+    const root = join(dir, 'casme2');
+    await writeSequence(root, ['sub01', 'EP01_1'], 1, 12);
+    await writeSequence(root, ['sub02', 'EP02_3'], 1, 12);
+    const sheet = await writeSheet(join(dir, 'coding.xlsx'), [
+      CASME2_HEADER,
+      ['01', 'EP01_1', 2, 5, 9, '', '1+2', 'surprise'],
+      ['02', 'EP02_3', 9, 5, 3, '', '4++7', 'disgust'],
+    ]);
+    await page.locator('[data-view="corpus"]').click();
+    await page.getByText('Import a dataset sheet').click();
+    await page.locator('input[name="import-sheet"]').fill(sheet);
+    await page.locator('input[name="import-root"]').fill(root);
+    await page.getByRole('button', { name: 'Preview' }).click();
+    const preview = page.getByTestId('import-preview');
+    await expect.poll(() => preview.textContent()).toMatch(/2 rows, 1 valid/);
+    expect(await preview.locator('tbody tr').count()).toBeGreaterThanOrEqual(2);
+    expect(await preview.locator('tbody').textContent()).toMatch(/3/);
+    await page.screenshot({ path: join(ARTIFACTS, 'ui-import-en.png'), fullPage: true });
+    await page.getByText('Skip flagged rows').click();
+    await page.getByRole('button', { name: 'Preview' }).click();
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await expect.poll(() => preview.textContent()).toMatch(/Imported 1 events in 1 new clips; 1 rows skipped/);
+    await expect.poll(() => page.getByTestId('clip-queue').locator('tbody tr').count()).toBe(3);
   });
 
   it('ran without console errors', () => {

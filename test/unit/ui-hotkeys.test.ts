@@ -45,3 +45,12 @@ describe('hotkey table', () => {
     expect(normalizeChord('ctrl+shift+z')).toBe('Ctrl+Shift+Z');
   });
 });
+
+describe('AU names in the locales', () => {
+  it('cover every FACS AU, in English exactly as au-names.ts has them', async () => {
+    const { AU_NAMES } = await import('../../src/shared/au-names');
+    const zh = (await import('../../src/renderer/src/i18n/locales/zh-CN.json')).default.auNames as Record<string, string>;
+    expect(en.auNames).toEqual(Object.fromEntries(Object.entries(AU_NAMES)));
+    expect(Object.keys(zh).sort()).toEqual(Object.keys(AU_NAMES).sort());
+  });
+});

@@ -27,8 +27,16 @@ export interface AnalysisView {
   readonly suggestion: Suggestion | null;
 }
 
+/** The llm stage's `llm.token` event. */
 export interface LlmToken {
-  readonly jobId: string;
-  readonly eventId: number;
-  readonly token: string;
+  readonly requestId: string;
+  readonly delta: string;
+}
+
+/** Face landmarks and ROIs found on one frame, drawn as the stage's overlays. */
+export interface FaceOverlay {
+  readonly frame: number;
+  readonly status: 'ok' | 'no-face' | 'multiple-faces';
+  readonly landmarks: ReadonlyArray<readonly [number, number]>;
+  readonly rois: readonly RoiBox[];
 }

@@ -63,7 +63,7 @@ export function AuPanel({ draft, provenance, disabled, onChange, onSeal }: Props
         <select aria-label={t('au.number')} name="au-number" value={au} onChange={(e) => setAu(Number(e.target.value))}>
           {AU_NUMBERS.map((n) => (
             <option key={n} value={n}>
-              {t('au.option', { au: n, name: AU_NAMES[n] })}
+              {t('au.option', { au: n, name: t(`auNames.${n}`, { defaultValue: AU_NAMES[n] }) })}
             </option>
           ))}
         </select>
@@ -102,7 +102,7 @@ export function AuPanel({ draft, provenance, disabled, onChange, onSeal }: Props
         {parsed.ok ? (
           <ul className="chips">
             {codes.map((code, i) => (
-              <li key={`${formatFacsCode(code)}-${i}`} title={describeFacsCode(code)}>
+              <li key={`${formatFacsCode(code)}-${i}`} title={t(`auNames.${code.au}`, { defaultValue: describeFacsCode(code) })}>
                 {formatFacsCode(code)}
                 <button type="button" aria-label={t('au.remove', { code: formatFacsCode(code) })} disabled={disabled} onClick={() => removeCode(i)}>
                   ×

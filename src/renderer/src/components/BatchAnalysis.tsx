@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { analysisApi } from '../api/analysis';
 import { errorMessage } from '../api/backend';
 import { api } from '../api/client';
+import { ErrorLine } from './ErrorLine';
 
 interface Job {
   readonly id: string;
@@ -66,11 +67,7 @@ export function BatchAnalysis({ clipIds }: { clipIds: readonly number[] }) {
           </button>
         </>
       )}
-      {error && (
-        <p role="alert" className="error">
-          {t('common.error', { message: error })}
-        </p>
-      )}
+      <ErrorLine message={error} />
     </div>
   );
 }

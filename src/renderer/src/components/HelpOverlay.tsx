@@ -7,7 +7,15 @@ export function HelpOverlay({ onClose }: { onClose(): void }) {
   const { t } = useTranslation();
   const { settings } = useSettings();
   return (
-    <div className="overlay" role="dialog" aria-modal="true" aria-labelledby="help-title" data-testid="help-overlay" onClick={onClose}>
+    <div
+      className="overlay"
+      role="dialog"
+      aria-modal="true"
+      aria-labelledby="help-title"
+      data-testid="help-overlay"
+      onClick={onClose}
+      onKeyDown={(event) => event.key === 'Escape' && onClose()}
+    >
       <div className="overlay-card" onClick={(event) => event.stopPropagation()}>
         <header>
           <h2 id="help-title">{t('hotkeys.title')}</h2>

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { DATASETS } from '@shared/workspace';
 import { errorMessage } from '../api/backend';
 import { workspaceApi, type ImportReport, type ImportRequest } from '../api/workspace';
+import { ErrorLine } from './ErrorLine';
 
 export function ImportPanel({ onImported }: { onImported(): void }) {
   const { t } = useTranslation();
@@ -64,11 +65,7 @@ export function ImportPanel({ onImported }: { onImported(): void }) {
           {t('corpus.commit')}
         </button>
       </div>
-      {error && (
-        <p role="alert" className="error">
-          {t('common.error', { message: error })}
-        </p>
-      )}
+      <ErrorLine message={error} />
       {preview && (
         <div data-testid="import-preview">
           <p>{preview.committed

@@ -5,6 +5,7 @@ import { errorMessage } from '../api/backend';
 import { mediaApi } from '../api/media';
 import { workspaceApi } from '../api/workspace';
 import { useSession } from '../state/session';
+import { ErrorLine } from './ErrorLine';
 
 export function OpenClipForm() {
   const { t } = useTranslation();
@@ -43,11 +44,7 @@ export function OpenClipForm() {
       <button type="submit" disabled={busy || !path.trim()}>
         {busy ? t('common.loading') : intoWorkspace ? t('corpus.add') : t('annotate.open')}
       </button>
-      {error && (
-        <p role="alert" className="error">
-          {t('common.error', { message: error })}
-        </p>
-      )}
+      <ErrorLine message={error} />
     </form>
   );
 }

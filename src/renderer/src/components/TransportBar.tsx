@@ -6,6 +6,8 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SaveStatus } from '../state/autosave';
+
+export type SaveLabel = Exclude<SaveStatus, 'idle'> | 'local' | 'clean';
 import { FLOW_MODES, type FlowMode } from '../state/flow-render';
 import { PLAYBACK_SPEEDS, speedOf, type Playback } from '../state/playback';
 import { OVERLAY_LAYERS, type LayerSettings, type OverlayLayer } from './FrameStage';
@@ -27,8 +29,11 @@ interface Props {
   readonly canRedo: boolean;
   onUndo(): void;
   onRedo(): void;
-  readonly saveStatus: SaveStatus;
+  readonly saveStatus: SaveLabel;
   readonly saveError: string | null;
+  /** Null when the face stage is not available. */
+  readonly onFindFace: (() => void) | null;
+  readonly faceStatus: string | null;
 }
 
 export function TransportBar(props: Props) {
@@ -116,6 +121,16 @@ export function TransportBar(props: Props) {
             />
           </label>
         ))}
+        {props.onFindFace && (
+          <button type="button" onClick={props.onFindFace} data-testid="find-face">
+            {t('annotate.findFace')}
+          </button>
+        )}
+        {props.faceStatus && (
+          <span className="muted" data-testid="face-status">
+            {props.faceStatus}
+          </span>
+        )}
         <select aria-label={t('annotate.flowMode')} name="flow-mode" value={props.flowMode} disabled={!props.layerAvailable.flow} onChange={(event) => props.onFlowMode(event.target.value as FlowMode)}>
           {FLOW_MODES.map((mode) => (
             <option key={mode} value={mode}>

@@ -91,6 +91,8 @@ export function useClipEvents(clip: OpenClip | null, edits: EditSession, annotat
     [stored],
   );
 
+  const newEvent = useCallback((frame: number) => createAt(placeMarker(NO_MARKERS, 'onset', frame)), [createAt]);
+
   const markers = selected !== null ? (edits.markers(selected) ?? NO_MARKERS) : persistent ? NO_MARKERS : localMarkers;
 
   const place = (kind: MarkerKind, frame: number) => {
@@ -114,7 +116,7 @@ export function useClipEvents(clip: OpenClip | null, edits: EditSession, annotat
     markers,
     place,
     drag,
-    newEvent: (frame: number) => createAt(placeMarker(NO_MARKERS, 'onset', frame)),
+    newEvent,
     analysis,
     reloadAnalysis: () => {
       const event = events.find((e) => e.id === selected);

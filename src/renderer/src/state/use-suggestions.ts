@@ -3,7 +3,7 @@
  * job.progress, description tokens from llm.token), and accepting / taking for edit /
  * rejecting suggested fields, with provenance computed from what was taken.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { analysisApi, type AnalysisView } from '../api/analysis';
 import { errorMessage } from '../api/backend';
@@ -36,7 +36,7 @@ export interface Suggestions {
 export function useSuggestions(edits: EditSession, selected: number | null, analysis: AnalysisView | null, reload: () => void): Suggestions {
   const { t } = useTranslation();
   const [perEvent, setPerEvent] = useState<PerEvent>({ eventId: selected, taken: new Set(), rejected: new Set() });
-  const [job, setJob] = useState<{ id: string; progress: string | null } | null>(null);
+  const [job, setJob] = useState<{ id: string; llm: string | null; progress: string | null } | null>(null);
   const [streaming, setStreaming] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const reloadRef = useRef(reload);
@@ -46,8 +46,6 @@ export function useSuggestions(edits: EditSession, selected: number | null, anal
 
   // Taken/rejected belong to one event: reset while rendering when the selection changes.
   if (perEvent.eventId !== selected) setPerEvent({ eventId: selected, taken: new Set(), rejected: new Set() });
-  // A stored non-manual annotation was started from the suggestion.
-  const taken = selected !== null && edits.provenance(selected) !== 'manual' ? new Set<DraftField>(DRAFT_FIELDS) : perEvent.taken;
 
   useEffect(() => {
     if (!job) return;
@@ -57,10 +55,10 @@ export function useSuggestions(edits: EditSession, selected: number | null, anal
         setJob(null);
         setStreaming(null);
         reloadRef.current();
-      } else setJob({ id: job.id, progress: t('suggest.progress', { done: progress.done, total: progress.total }) });
+      } else setJob({ ...job, progress: t('suggest.progress', { done: progress.done, total: progress.total }) });
     });
     const offTokens = analysisApi.onToken((token) => {
-      if (token.jobId === job.id) setStreaming((text) => (text ?? '') + token.token);
+      if (token.requestId === (job.llm ?? job.id)) setStreaming((text) => (text ?? '') + token.delta);
     });
     return () => {
       offProgress();
@@ -68,43 +66,49 @@ export function useSuggestions(edits: EditSession, selected: number | null, anal
     };
   }, [job, t]);
 
+  // Stable between edits, so panels that take these props can skip frame-step renders.
   const draft = selected !== null ? edits.draft(selected) : EMPTY_DRAFT;
+  const storedProvenance = selected !== null ? edits.provenance(selected) : 'manual';
   const suggestion = analysis?.suggestion ?? null;
-  const provenanceWith = (next: AnnotationDraft, fields: ReadonlySet<DraftField>) =>
-    annotationProvenance(Object.values(draftProvenance(next, suggestion, fields)));
 
-  return {
-    suggestion,
-    draft,
-    taken,
-    rejected: perEvent.rejected,
-    fieldProvenance: draftProvenance(draft, suggestion, taken),
-    running: job !== null,
-    progress: job?.progress ?? null,
-    streaming,
-    error,
-    run: () => {
-      if (selected === null) return;
-      setError(null);
-      analysisApi.run(selected).then(
-        ({ jobId }) => {
-          setStreaming(null);
-          setJob({ id: jobId, progress: null });
-        },
-        (failure: unknown) => setError(errorMessage(failure)),
-      );
-    },
-    change: (field, value, typing = false) => {
-      if (selected === null) return;
-      edits.setField(selected, field, value, provenanceWith({ ...draft, [field]: value }, taken), typing);
-    },
-    accept: (field, label) => {
-      if (selected === null || !suggestion) return;
-      const nextTaken = new Set(taken).add(field);
-      const next = { ...draft, [field]: suggestion[field] ?? draft[field] };
-      setPerEvent({ ...perEvent, eventId: selected, taken: nextTaken });
-      edits.setDraft(selected, next, provenanceWith(next, nextTaken), label);
-    },
-    reject: (field) => setPerEvent({ ...perEvent, eventId: selected, rejected: new Set(perEvent.rejected).add(field) }),
-  };
+  return useMemo((): Suggestions => {
+    // A stored non-manual annotation was started from the suggestion.
+    const taken = storedProvenance !== 'manual' ? new Set<DraftField>(DRAFT_FIELDS) : perEvent.taken;
+    const provenanceWith = (next: AnnotationDraft, fields: ReadonlySet<DraftField>) =>
+      annotationProvenance(Object.values(draftProvenance(next, suggestion, fields)));
+    return {
+      suggestion,
+      draft,
+      taken,
+      rejected: perEvent.rejected,
+      fieldProvenance: draftProvenance(draft, suggestion, taken),
+      running: job !== null,
+      progress: job?.progress ?? null,
+      streaming,
+      error,
+      run: () => {
+        if (selected === null) return;
+        setError(null);
+        analysisApi.run(selected).then(
+          ({ jobId, llmRequestId }) => {
+            setStreaming(null);
+            setJob({ id: jobId, llm: llmRequestId ?? null, progress: null });
+          },
+          (failure: unknown) => setError(errorMessage(failure)),
+        );
+      },
+      change: (field, value, typing = false) => {
+        if (selected === null) return;
+        edits.setField(selected, field, value, provenanceWith({ ...draft, [field]: value }, taken), typing);
+      },
+      accept: (field, label) => {
+        if (selected === null || !suggestion) return;
+        const nextTaken = new Set(taken).add(field);
+        const next = { ...draft, [field]: suggestion[field] ?? draft[field] };
+        setPerEvent({ ...perEvent, eventId: selected, taken: nextTaken });
+        edits.setDraft(selected, next, provenanceWith(next, nextTaken), label);
+      },
+      reject: (field) => setPerEvent({ ...perEvent, eventId: selected, rejected: new Set(perEvent.rejected).add(field) }),
+    };
+  }, [edits, selected, draft, storedProvenance, suggestion, perEvent, job, streaming, error]);
 }

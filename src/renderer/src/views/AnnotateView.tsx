@@ -5,21 +5,21 @@
  */
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
-import { analysisApi } from '../api/analysis';
-import { AuPanel } from '../components/AuPanel';
+import { analysisApi, type AnalysisView, type FaceOverlay } from '../api/analysis';
+import { errorMessage } from '../api/backend';
+import { ErrorLine } from '../components/ErrorLine';
 import { FrameStage, type LayerSettings, type ViewCommand } from '../components/FrameStage';
-import { SuggestionPanel } from '../components/SuggestionPanel';
+import { SidePanels } from '../components/SidePanels';
 import { Timeline } from '../components/Timeline';
 import { MARKERS, type MarkerKind } from '../state/markers';
 import { TransportBar } from '../components/TransportBar';
 import { OpenClipForm } from '../components/OpenClipForm';
 import { useHotkeys } from '../hotkeys/useHotkeys';
-import type { DraftField } from '../state/annotation';
+import type { SaveStatus } from '../state/autosave';
 import type { LoadedFrame } from '../state/frame-loader';
 import type { FlowMode } from '../state/flow-render';
 import { nextPlaybackFrame, shuttle, speedOf, STOPPED, type Playback } from '../state/playback';
 import { useSession, type OpenClip } from '../state/session';
-import { useSettings } from '../state/settings';
 import { useClipEvents } from '../state/use-clip-events';
 import { useFrames } from '../state/use-frames';
 import { useSuggestions } from '../state/use-suggestions';
@@ -38,9 +38,8 @@ function announcePaint(index: number): void {
   window.dispatchEvent(new CustomEvent('mellm:frame-painted', { detail: { index, at: performance.now() } }));
 }
 
-/** Which input a suggestion field's Edit button focuses. */
-const FIELD_INPUT: Record<DraftField, string> = { aus: 'facs', emotion: 'emotion', label3: 'label3', description: 'description' };
-const NOT_SAVING = 'idle';
+/** Save status shown: local-only clips never save; an untouched event is simply clean. */
+const saveLabel = (persistent: boolean, status: SaveStatus) => (!persistent ? 'local' : status === 'idle' ? 'clean' : status);
 
 export function AnnotateView() {
   const { t } = useTranslation();
@@ -61,7 +60,6 @@ export function AnnotateView() {
 function ClipAnnotator({ clip }: { clip: OpenClip }) {
   const { t } = useTranslation();
   const { edits, annotator } = useSession();
-  const { settings } = useSettings();
   const media = clip.media;
   const info = media.info;
   const frames = info.frames;
@@ -73,6 +71,7 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
   const [flowMode, setFlowMode] = useState<FlowMode>('hsv');
   const [command, setCommand] = useState<ViewCommand>({ kind: 'fit', nonce: 0 });
   const [onsetFrame, setOnsetFrame] = useState<LoadedFrame | null>(null);
+  const [face, setFace] = useState<{ overlay: FaceOverlay | null; status: string | null }>({ overlay: null, status: null });
   const current = nav.shown?.index ?? null;
   const { markers, selected, analysis } = clipEvents;
 
@@ -120,7 +119,27 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
   const differenceBase = layers.difference.visible && onsetFrame?.index === markers.onset ? onsetFrame : null;
 
   const suggest = useSuggestions(edits, selected, analysis, clipEvents.reloadAnalysis);
-  const editable = selected !== null && annotator !== '';
+
+  // Landmarks and ROIs from the face stage, on the onset frame (or the current one).
+  const findFace = () => {
+    const frame = markers.onset ?? current ?? 0;
+    setFace({ overlay: null, status: t('annotate.faceSearching', { frame }) });
+    analysisApi.detectFace(clip.path, frame).then(
+      (overlay) => setFace({ overlay, status: t(`annotate.faceStatus.${overlay.status}`, { frame: overlay.frame, rois: overlay.rois.length }) }),
+      (failure: unknown) => setFace({ overlay: null, status: t('common.error', { message: errorMessage(failure) }) }),
+    );
+  };
+  // The analysis's own overlays win; a face found on demand fills in until there is one.
+  const overlays: AnalysisView | null =
+    face.overlay && !(analysis?.landmarks && analysis.rois)
+      ? { eventId: selected ?? 0, motionCurve: null, flow: null, suggestion: null, ...analysis, landmarks: face.overlay.landmarks, rois: face.overlay.rois }
+      : analysis;
+
+  const { newEvent } = clipEvents;
+  const newEventHere = useCallback(() => {
+    const at = shownIndex();
+    if (at !== null) newEvent(at);
+  }, [shownIndex, newEvent]);
 
   const undo = useCallback(() => edits.history.undo(), [edits]);
   const redo = useCallback(() => edits.history.redo(), [edits]);
@@ -168,7 +187,7 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
           playback={playback}
           onPlayback={setPlayback}
           layers={layers}
-          layerAvailable={{ difference: markers.onset !== null, flow: !!analysis?.flow, rois: !!analysis?.rois, landmarks: !!analysis?.landmarks }}
+          layerAvailable={{ difference: markers.onset !== null, flow: !!overlays?.flow, rois: !!overlays?.rois?.length, landmarks: !!overlays?.landmarks?.length }}
           onLayers={setLayers}
           flowMode={flowMode}
           onFlowMode={setFlowMode}
@@ -177,14 +196,12 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
           canRedo={edits.history.canRedo}
           onUndo={undo}
           onRedo={redo}
-          saveStatus={clipEvents.persistent ? save.status : NOT_SAVING}
+          saveStatus={saveLabel(clipEvents.persistent, save.status)}
           saveError={save.error}
+          onFindFace={analysisApi.faceAvailable() ? findFace : null}
+          faceStatus={face.status}
         />
-        {(nav.error || clipEvents.error || suggest.error) && (
-          <p role="alert" className="error">
-            {t('common.error', { message: nav.error ?? clipEvents.error ?? suggest.error })}
-          </p>
-        )}
+        <ErrorLine message={nav.error ?? clipEvents.error ?? suggest.error} />
         <FrameStage
           frame={nav.shown}
           onsetFrame={differenceBase}
@@ -192,7 +209,7 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
           frameHeight={info.height}
           layers={layers}
           flowMode={flowMode}
-          analysis={analysis}
+          analysis={overlays}
           command={command}
           onPainted={announcePaint}
         />
@@ -220,58 +237,17 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
           ))}
         </dl>
       </div>
-      <aside className="annotate-side">
-        <section className="panel events-panel" aria-labelledby="events-title">
-          <h2 id="events-title">{t('annotate.events')}</h2>
-          {!clipEvents.persistent && <p className="empty">{t('annotate.notInWorkspace')}</p>}
-          {clipEvents.persistent && (
-            <>
-              <ul className="event-list">
-                {clipEvents.events.map((event) => {
-                  const m = edits.markers(event.id);
-                  return (
-                    <li key={event.id}>
-                      <button type="button" aria-pressed={event.id === selected} onClick={() => clipEvents.select(event.id)}>
-                        {t('annotate.eventSpan', { onset: m?.onset ?? event.onset, offset: m?.offset ?? event.offset })}
-                      </button>
-                    </li>
-                  );
-                })}
-              </ul>
-              <button type="button" disabled={current === null} onClick={() => current !== null && clipEvents.newEvent(current)}>
-                {t('annotate.newEvent')}
-              </button>
-              {!clipEvents.events.length && <p className="muted">{t('annotate.noEvents')}</p>}
-            </>
-          )}
-          {selected !== null && (
-            <p className="muted" data-testid="annotation-provenance" data-provenance={edits.provenance(selected)}>
-              {t('annotate.provenance', { provenance: t(`provenance.${edits.provenance(selected)}`) })}
-            </p>
-          )}
-          {selected !== null && !annotator && <p className="warn">{t('annotate.needAnnotator')}</p>}
-        </section>
-        <AuPanel draft={suggest.draft} provenance={suggest.fieldProvenance} disabled={!editable} onChange={suggest.change} onSeal={() => edits.history.seal()} />
-        <SuggestionPanel
-          available={analysisApi.available()}
-          running={suggest.running}
-          progress={suggest.progress}
-          suggestion={suggest.suggestion}
-          streaming={suggest.streaming}
-          draft={suggest.draft}
-          taken={suggest.taken}
-          rejected={suggest.rejected}
-          disabled={!editable}
-          onRun={suggest.run}
-          onAccept={(field) => suggest.accept(field, `suggest.accept.${field}`)}
-          onEdit={(field) => {
-            suggest.accept(field, `suggest.edit.${field}`);
-            requestAnimationFrame(() => document.querySelector<HTMLElement>(`[name="${FIELD_INPUT[field]}"]`)?.focus());
-          }}
-          onReject={suggest.reject}
-        />
-        {!settings?.annotator && <p className="muted">{t('annotate.annotatorHint')}</p>}
-      </aside>
+      <SidePanels
+        edits={edits}
+        revision={edits.revision}
+        events={clipEvents.events}
+        selected={selected}
+        persistent={clipEvents.persistent}
+        onSelect={clipEvents.select}
+        onNewEvent={newEventHere}
+        annotator={annotator}
+        suggest={suggest}
+      />
     </section>
   );
 }

@@ -5,13 +5,14 @@
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ANNOTATION_STATUSES, type Clip, type ClipFilter } from '@shared/workspace';
+import { ANNOTATION_STATUSES, type Clip, type ClipFilter, type WorkspaceInfo } from '@shared/workspace';
 import { errorMessage } from '../api/backend';
 import { workspaceApi } from '../api/workspace';
 import { BatchAnalysis } from '../components/BatchAnalysis';
 import { ImportPanel } from '../components/ImportPanel';
 import { OpenClipForm } from '../components/OpenClipForm';
 import { useSession } from '../state/session';
+import { ErrorLine } from '../components/ErrorLine';
 
 type SortKey = 'id' | 'path' | 'subject' | 'frames' | 'fps';
 const TEXT_FILTERS = ['subject', 'emotion', 'annotator'] as const;
@@ -30,6 +31,7 @@ export function CorpusView() {
   const [filter, setFilter] = useState<ClipFilter>({});
   const [sort, setSort] = useState<{ key: SortKey; ascending: boolean }>({ key: 'id', ascending: true });
   const [error, setError] = useState<string | null>(null);
+  const [counts, setCounts] = useState<WorkspaceInfo['counts'] | null>(null);
   const available = workspaceApi.available();
 
   useEffect(() => {
@@ -37,7 +39,9 @@ export function CorpusView() {
   }, [available, workspace]);
 
   const refresh = useCallback(() => {
-    if (workspace) workspaceApi.listClips(filter).then(setClips, (failure: unknown) => setError(errorMessage(failure)));
+    if (!workspace) return;
+    workspaceApi.listClips(filter).then(setClips, (failure: unknown) => setError(errorMessage(failure)));
+    workspaceApi.info().then((info) => setCounts(info?.counts ?? null), () => undefined);
   }, [workspace, filter]);
   useEffect(refresh, [refresh]);
 
@@ -84,14 +88,11 @@ export function CorpusView() {
           {t('corpus.open')}
         </button>
       </form>
-      {error && (
-        <p role="alert" className="error">
-          {t('common.error', { message: error })}
-        </p>
-      )}
+      <ErrorLine message={error} />
+      {!workspace && <OpenClipForm />}
       {workspace ? (
         <p className="workspace-info" data-testid="workspace-info">
-          {t('corpus.workspaceInfo', { path: workspace.path, clips: workspace.counts.clips, events: workspace.counts.events, annotations: workspace.counts.annotations })}
+          {t('corpus.workspaceInfo', { path: workspace.path, ...(counts ?? workspace.counts) })}
         </p>
       ) : (
         recent.length > 0 && (

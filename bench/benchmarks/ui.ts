@@ -1,0 +1,178 @@
+/**
+ * The annotate view in real Chromium over the loopback bridge (the built renderer):
+ *  - key press → new frame painted (keydown → the stage's paint event → next rAF),
+ *    cached (frames already decoded) and uncached (Shift+→ jumps past the prefetch);
+ *    peer: a bare <img> src swap to the same frame URLs (load → rAF) in the same page;
+ *  - clip open → first frame painted;
+ *  - timeline drag on a 20,000-frame clip: rAF frame rate while the playhead is dragged.
+ * Needs `npm run build`, ffmpeg and Chromium; clips are generated into the OS temp dir.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { createHandlerTable } from '../../src/main/api';
+import { rendererDir } from '../../src/main/paths';
+import { createServices } from '../../src/main/services';
+import { startBridge } from '../../src/main/transport/bridge';
+import { createRouter } from '../../src/main/transport/routes';
+import { launchChromium } from '../../test/helpers/browser';
+import { quantile, type Benchmark, type BenchRow } from '../harness';
+
+function generateClip(name: string, frames: number, size: string): string {
+  const dir = join(tmpdir(), 'mellm-bench-ui');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, name);
+  if (existsSync(path)) return path;
+  const run = spawnSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=30`, '-frames:v', String(frames), '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '30', '-pix_fmt', 'yuv420p', path]);
+  if (run.status !== 0) throw new Error(`ffmpeg failed: ${run.stderr.toString()}`);
+  return path;
+}
+
+// In-page code is passed as script text: this file is type-checked without DOM types,
+// and bundler helpers (keepNames) would not exist in the page.
+
+/** Installs the in-page probe: keydown time, then the paint event, then the next animation frame. */
+async function installProbe(page: Page): Promise<void> {
+  await page.evaluate(`(() => {
+    const probe = (window.__probe = { start: 0, samples: [], painted: -1 });
+    window.addEventListener('keydown', () => (probe.start = performance.now()), { capture: true });
+    window.addEventListener('mellm:frame-painted', (event) => {
+      const started = probe.start;
+      requestAnimationFrame(() => {
+        if (started) probe.samples.push(performance.now() - started);
+        probe.start = 0;
+        probe.painted = event.detail.index;
+      });
+    });
+  })()`);
+}
+
+async function pressAndWait(page: Page, key: string, expected: number): Promise<void> {
+  await page.keyboard.press(key);
+  // A function, not text: the page's CSP forbids eval, which waitForFunction(text) needs.
+  await page.waitForFunction((n) => (globalThis as unknown as { __probe: { painted: number } }).__probe.painted === n, expected, { timeout: 30_000 });
+}
+
+async function takeSamples(page: Page): Promise<number[]> {
+  return (await page.evaluate('window.__probe.samples.splice(0)')) as number[];
+}
+
+async function openClip(page: Page, path: string): Promise<number> {
+  await page.locator('[data-view="corpus"]').click();
+  await page.locator('input[name="clip-path"]').fill(path);
+  return (await page.evaluate(`(async () => {
+    const button = document.querySelector('form.inline-form button[type="submit"]');
+    const painted = new Promise((resolve) =>
+      window.addEventListener('mellm:frame-painted', () => requestAnimationFrame(() => resolve(performance.now())), { once: true }),
+    );
+    const start = performance.now();
+    button.click();
+    return (await painted) - start;
+  })()`)) as number;
+}
+
+async function peerImgSwap(page: Page, path: string, count: number): Promise<number[]> {
+  return (await page.evaluate(`(async () => {
+    const response = await fetch('/api/media.open', { method: 'POST', body: JSON.stringify({ path: ${JSON.stringify(path)} }) });
+    const clipId = (await response.json()).data.clipId;
+    const img = document.createElement('img');
+    document.body.append(img);
+    const samples = [];
+    for (let i = 0; i < ${count}; i += 1) {
+      const start = performance.now();
+      img.src = '/frames/' + clipId + '/' + (295 - i * 3) + '.jpg';
+      await new Promise((resolve) => (img.onload = resolve));
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+      samples.push(performance.now() - start);
+    }
+    img.remove();
+    return samples;
+  })()`)) as number[];
+}
+
+export const uiBenchmark: Benchmark = {
+  name: 'ui',
+  description: 'Annotate view in Chromium: key → frame painted (cached/uncached, peer <img> swap), clip open → first frame, 20k-frame timeline drag fps',
+  async run({ reps = 60, log }) {
+    if (!existsSync(join(rendererDir(), 'index.html'))) throw new Error('Build the renderer first: npm run build');
+    const short = generateClip('ui-640x480-300.mp4', 300, '640x480');
+    const long = generateClip('ui-160x120-20000.mp4', 20_000, '160x120');
+    const services = createServices({ userDataDir: mkdtempSync(join(tmpdir(), 'mellm-bench-ui-user-')) });
+    await services.settings.update({ annotator: 'bench' });
+    const bridge = await startBridge({
+      handlers: createHandlerTable(services),
+      events: services.events,
+      router: (connect) => createRouter({ rendererDir: rendererDir(), frames: () => services.frames, connect }),
+    });
+    const browser = await launchChromium();
+    const rows: BenchRow[] = [];
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+      await page.goto(bridge.url);
+      const openMs = [await openClip(page, short)];
+      log(`clip open → first frame: ${openMs[0]!.toFixed(1)} ms`);
+      rows.push({ case: '640×480 H.264, 300 frames', method: 'clip open → first frame painted', samples: openMs, metrics: { goalMs: 300 } });
+      await installProbe(page);
+      await page.getByTestId('frame-stage').click();
+
+      // Uncached: Shift+→ jumps 10 frames, beyond the 6-frame forward prefetch.
+      const jumps = Math.min(reps, 29);
+      for (let i = 1; i <= jumps; i += 1) await pressAndWait(page, 'Shift+ArrowRight', i * 10);
+      const uncached = await takeSamples(page);
+      // Cached: step back over frames 10 apart that are now decoded, then forward again.
+      for (let i = jumps - 1; i >= 0; i -= 1) await pressAndWait(page, 'Shift+ArrowLeft', i * 10);
+      for (let i = 1; i <= jumps; i += 1) await pressAndWait(page, 'Shift+ArrowRight', i * 10);
+      const cached = await takeSamples(page);
+      // Warm: → / ← over a few neighbouring frames whose prefetch is complete (render path only).
+      for (let i = 0; i < 12; i += 1) await pressAndWait(page, i % 2 ? 'ArrowLeft' : 'ArrowRight', i % 2 ? jumps * 10 : jumps * 10 + 1);
+      await page.waitForTimeout(500);
+      await takeSamples(page);
+      for (let i = 0; i < reps; i += 1) await pressAndWait(page, i % 2 ? 'ArrowLeft' : 'ArrowRight', i % 2 ? jumps * 10 : jumps * 10 + 1);
+      const warm = await takeSamples(page);
+      log(`key → paint: uncached p95 ${quantile(uncached, 0.95).toFixed(1)} ms, cached p95 ${quantile(cached, 0.95).toFixed(1)} ms`);
+      rows.push({ case: '640×480', method: 'key → frame painted, uncached (Shift+→)', samples: uncached, metrics: { goalP95Ms: 50 } });
+      rows.push({ case: '640×480', method: 'key → frame painted, cached (Shift+← / Shift+→, prefetch busy)', samples: cached, metrics: { goalP95Ms: 16 } });
+      rows.push({ case: '640×480', method: 'key → frame painted, cached (← / →, prefetch idle)', samples: warm, metrics: { goalP95Ms: 16 } });
+
+      // Peer: the simplest viewer, an <img> whose src changes, on frames never requested before.
+      const peer = await peerImgSwap(page, short, jumps);
+      rows.push({ case: '640×480', method: 'peer: <img> src swap, uncached', samples: peer });
+
+      // Timeline drag on 20,000 frames: record every rAF while the mouse drags the playhead.
+      const longOpen = [await openClip(page, long)];
+      rows.push({ case: '160×120 H.264, 20,000 frames', method: 'clip open → first frame painted', samples: longOpen, metrics: { goalMs: 300 } });
+      const box = await page.getByTestId('timeline').boundingBox();
+      if (!box) throw new Error('timeline not visible');
+      await page.evaluate(`(() => {
+        const frames = (window.__frames = []);
+        const tick = (now) => {
+          frames.push(now);
+          if (frames.length < 100000) requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+      })()`);
+      const y = box.y + box.height / 2;
+      await page.mouse.move(box.x + 5, y);
+      await page.mouse.down();
+      for (let pass = 0; pass < 4; pass += 1) await page.mouse.move(pass % 2 ? box.x + 5 : box.x + box.width - 5, y, { steps: 120 });
+      await page.mouse.up();
+      const intervals = (await page.evaluate(`(() => {
+        const frames = window.__frames.splice(0);
+        return frames.slice(1).map((t, i) => t - frames[i]);
+      })()`)) as number[];
+      const total = intervals.reduce((a, b) => a + b, 0);
+      rows.push({
+        case: '20,000-frame timeline',
+        method: 'drag playhead (4 sweeps × 120 moves)',
+        samples: intervals,
+        metrics: { fps: (intervals.length / total) * 1000, p95FrameMs: quantile(intervals, 0.95), goalFps: 60 },
+      });
+    } finally {
+      await browser.close();
+      await bridge.close();
+    }
+    return rows;
+  },
+};

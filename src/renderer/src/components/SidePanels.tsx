@@ -1,0 +1,89 @@
+/**
+ * The right-hand column of the annotate view: the clip's events, the AU panel and the
+ * suggestion panel. Memoised: stepping frames re-renders the stage and timeline only,
+ * which keeps key → paint inside one display frame.
+ */
+import { memo } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { MeEvent } from '@shared/workspace';
+import { analysisApi } from '../api/analysis';
+import type { DraftField } from '../state/annotation';
+import type { EditSession } from '../state/edit-session';
+import type { Suggestions } from '../state/use-suggestions';
+import { AuPanel } from './AuPanel';
+import { SuggestionPanel } from './SuggestionPanel';
+
+/** Which input a suggestion field's Edit button focuses. */
+const FIELD_INPUT: Record<DraftField, string> = { aus: 'facs', emotion: 'emotion', label3: 'label3', description: 'description' };
+
+interface Props {
+  readonly edits: EditSession;
+  /** The EditSession's revision: a new value re-renders (markers, provenance changed). */
+  readonly revision: number;
+  readonly events: readonly MeEvent[];
+  readonly selected: number | null;
+  readonly persistent: boolean;
+  onSelect(id: number): void;
+  onNewEvent(): void;
+  readonly annotator: string;
+  readonly suggest: Suggestions;
+}
+
+export const SidePanels = memo(function SidePanels({ edits, events, selected, persistent, onSelect, onNewEvent, annotator, suggest }: Props) {
+  const { t } = useTranslation();
+  const editable = selected !== null && annotator !== '';
+  return (
+      <aside className="annotate-side">
+        <section className="panel events-panel" aria-labelledby="events-title">
+          <h2 id="events-title">{t('annotate.events')}</h2>
+          {!persistent && <p className="empty">{t('annotate.notInWorkspace')}</p>}
+          {persistent && (
+            <>
+              <ul className="event-list">
+                {events.map((event) => {
+                  const m = edits.markers(event.id);
+                  return (
+                    <li key={event.id}>
+                      <button type="button" aria-pressed={event.id === selected} onClick={() => onSelect(event.id)}>
+                        {t('annotate.eventSpan', { onset: m?.onset ?? event.onset, offset: m?.offset ?? event.offset })}
+                      </button>
+                    </li>
+                  );
+                })}
+              </ul>
+              <button type="button" onClick={onNewEvent}>
+                {t('annotate.newEvent')}
+              </button>
+              {!events.length && <p className="muted">{t('annotate.noEvents')}</p>}
+            </>
+          )}
+          {selected !== null && (
+            <p className="muted" data-testid="annotation-provenance" data-provenance={edits.provenance(selected)}>
+              {t('annotate.provenance', { provenance: t(`provenance.${edits.provenance(selected)}`) })}
+            </p>
+          )}
+          {selected !== null && !annotator && <p className="warn">{t('annotate.needAnnotator')}</p>}
+        </section>
+        <AuPanel draft={suggest.draft} provenance={suggest.fieldProvenance} disabled={!editable} onChange={suggest.change} onSeal={() => edits.history.seal()} />
+        <SuggestionPanel
+          available={analysisApi.available()}
+          running={suggest.running}
+          progress={suggest.progress}
+          suggestion={suggest.suggestion}
+          streaming={suggest.streaming}
+          draft={suggest.draft}
+          taken={suggest.taken}
+          rejected={suggest.rejected}
+          disabled={!editable}
+          onRun={suggest.run}
+          onAccept={(field) => suggest.accept(field, `suggest.accept.${field}`)}
+          onEdit={(field) => {
+            suggest.accept(field, `suggest.edit.${field}`);
+            requestAnimationFrame(() => document.querySelector<HTMLElement>(`[name="${FIELD_INPUT[field]}"]`)?.focus());
+          }}
+          onReject={suggest.reject}
+        />
+        {!annotator && <p className="muted">{t('annotate.annotatorHint')}</p>}
+      </aside>
+  );
+});
