@@ -30,6 +30,7 @@ beforeAll(async () => {
   seedWorkspace(scratch);
   table = createHandlerTable(createServices({ userDataDir: join(dir, 'user') }));
   expect((await call('workspace.open', { path: workspace })).ok).toBe(true);
+  await call('settings.update', { annotator: SEEDED.annotator });
   const saved = await call('annotations.save', { eventId: SEEDED.eventId, annotator: SEEDED.annotator, aus: 'AU12', description: 'kept' });
   expect(saved).toMatchObject({ ok: true, data: { version: 1 } });
 }, 120_000);

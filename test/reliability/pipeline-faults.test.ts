@@ -82,6 +82,7 @@ describe('fault injection in the pipeline', () => {
     const workspace = join(dir, 'corpus.mellm');
     seedWorkspace(workspace);
     expect((await dispatch(table, 'workspace.open', { path: workspace }, { transport: 'direct' })).ok).toBe(true);
+    await dispatch(table, 'settings.update', { annotator: 'ana' }, { transport: 'direct' });
     await dispatch(table, 'annotations.save', { eventId: 1, annotator: 'ana', aus: 'AU12', description: 'before' }, { transport: 'direct' });
     const before = fingerprintFile(workspace);
 

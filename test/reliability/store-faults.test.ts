@@ -136,6 +136,7 @@ describe('read-only, deleted and shared workspaces', () => {
     const workspace = join(dir, 'gone.mellm');
     seedWorkspace(workspace);
     expect((await call('workspace.open', { path: workspace })).ok).toBe(true);
+    await call('settings.update', { annotator: 'ana' });
     const edit = { eventId: 1, annotator: 'ana', aus: 'AU12', description: 'kept', baseVersion: null };
     expect((await call('annotations.save', edit)).ok).toBe(true);
 

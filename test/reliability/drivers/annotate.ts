@@ -28,6 +28,8 @@ async function call<T>(channel: string, payload: unknown): Promise<T> {
 
 process.stdout.write('READY\n');
 if (process.env.MELLM_DRIVER_WAIT !== '0') await new Promise((go) => process.stdin.once('data', go));
+// Saves are made under the annotator name set in Settings.
+await call('settings.update', { annotator: 'durability' });
 await call('workspace.open', { path: workspace });
 process.stdout.write(`OPEN ${process.hrtime.bigint()}\n`);
 const clips = await call<{ id: number }[]>('clips.list', {});

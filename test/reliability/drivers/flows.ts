@@ -42,7 +42,7 @@ writeFileSync(sheet, 'Subject,Filename,OnsetFrame,ApexFrame,OffsetFrame,,Action 
 await call('app.info');
 await call('app.doctor');
 await call('settings.get');
-await call('settings.update', { theme: 'dark' });
+await call('settings.update', { theme: 'dark', annotator: 'ana' });
 await call('workspace.create', { path: join(dir, 'corpus.mellm') });
 await call('import.preview', { sheet, root, dataset: 'casme2' });
 await call('import.commit', { sheet, root, dataset: 'casme2' });
