@@ -15,6 +15,19 @@ export interface DecoderOptions {
 }
 
 /**
+ * ffmpeg arguments up to the output format: decode the first video stream from a seek
+ * point, one output frame per decoded frame. Shared by the frame reader and the display
+ * proxy builder, so that proxy frame i is the reader's frame i.
+ */
+export function decodeArgs(path: string, seekSec: number, inputOptions: readonly string[] = []): string[] {
+  const args = ['-hide_banner', '-nostdin', '-v', 'error', ...inputOptions];
+  if (seekSec > 0) args.push('-ss', seekSec.toFixed(6));
+  // passthrough: one output frame per decoded frame, never duplicated or dropped for "constant" rate.
+  args.push('-i', path, '-map', '0:v:0', '-an', '-sn', '-dn', '-fps_mode', 'passthrough');
+  return args;
+}
+
+/**
  * One ffmpeg process decoding a video forward from a seek point into raw RGB frames.
  * At most two frames wait here; the rest stays in ffmpeg (the paused pipe applies
  * back-pressure), so a decoder can sit idle positioned for the next step.
@@ -33,10 +46,7 @@ export class FrameDecoder {
   constructor(readonly options: DecoderOptions) {
     this.frameBytes = options.width * options.height * 3;
     this.#next = options.firstIndex;
-    const args = ['-hide_banner', '-nostdin', '-v', 'error'];
-    if (options.seekSec > 0) args.push('-ss', options.seekSec.toFixed(6));
-    // passthrough: one output frame per decoded frame, never duplicated or dropped for "constant" rate.
-    args.push('-i', options.path, '-map', '0:v:0', '-an', '-sn', '-dn', '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1');
+    const args = [...decodeArgs(options.path, options.seekSec), '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'];
     this.#child = spawn(options.ffmpeg, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
     this.#child.stderr.setEncoding('utf8');
     this.#child.stderr.on('data', (text: string) => {
