@@ -1,14 +1,18 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, truncateSync, utimesSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, truncateSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventHub } from '../../src/main/api/events';
 import { JobQueue } from '../../src/main/jobs/queue';
+import { locateFfmpeg } from '../../src/main/media/ffmpeg';
+import { FrameCache } from '../../src/main/media/frame-cache';
 import { JpegStreamSplitter } from '../../src/main/media/jpeg-stream';
 import { MediaLibrary } from '../../src/main/media/library';
 import { PROXY_JOB_KIND, ProxyManager, type ProxyOptions } from '../../src/main/media/proxy-manager';
 import { openProxy, PROXY_FRAMES_FILE, PROXY_INDEX_FILE, sourceStamp, type ProxyFile } from '../../src/main/media/proxy-store';
+import { probeVideo } from '../../src/main/media/probe-video';
+import { VideoFrameReader } from '../../src/main/media/video-reader';
 import { createRouter } from '../../src/main/transport/routes';
 import { frameIndexOf, makeIndexedVideo } from '../helpers/media';
 
@@ -186,5 +190,22 @@ describe('display proxy', () => {
     const small = await route(`/frames/${clipId}/9.jpg`, new URLSearchParams('w=48'));
     expect(Buffer.from(small.body as Uint8Array).equals(await proxy.jpeg(9))).toBe(true);
     library.close();
+  });
+});
+
+describe('warm seeks (an idle ffmpeg handed its in-point)', () => {
+  it.each([true, false])('warmSeeks %s: every random read returns that frame, also for a name with quotes', async (warmSeeks) => {
+    const quoted = join(dir, "it's a \\ 'clip'.mp4");
+    copyFileSync(longGop, quoted);
+    for (const path of [quoted, shortGop]) {
+      const info = await probeVideo(path);
+      // A cache too small to hold a frame: every read seeks.
+      const reader = new VideoFrameReader(info, info.timing, { ffmpeg: locateFfmpeg().path, cache: new FrameCache(0), key: `warm-${warmSeeks}`, prefetch: 0, forwardGap: 0, warmSeeks });
+      try {
+        for (const i of [61, 3, 119, 60, 1, 0, 88, 87]) expect({ i, got: frameIndexOf(await reader.read(i)) }).toEqual({ i, got: i });
+      } finally {
+        reader.close();
+      }
+    }
   });
 });

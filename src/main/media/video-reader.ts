@@ -1,9 +1,11 @@
+import { extname } from 'node:path';
 import type { MediaInfo } from '@shared/media';
 import { AppError } from '@shared/errors';
 import { FrameDecoder } from './decoder';
 import type { FrameCache } from './frame-cache';
 import type { RgbImage } from './image';
 import type { VideoTiming } from './probe-video';
+import { WarmFfmpeg } from './warm-ffmpeg';
 import { checkFrameSize, checkIndex, MAX_FRAME_PIXELS, type FrameReader } from './reader';
 
 export interface VideoReaderOptions {
@@ -18,7 +20,16 @@ export interface VideoReaderOptions {
   /** Read forward instead of re-seeking when the target is at most this far ahead of the decoder. */
   readonly forwardGap?: number;
   readonly maxFramePixels?: number;
+  /**
+   * Keep one idle ffmpeg ready for the next seek (see WarmFfmpeg). Default: on for
+   * containers whose packets carry presentation times (MP4/MOV, Matroska/WebM) and no
+   * rotation (the concat input does not pass rotation to ffmpeg's autorotate).
+   */
+  readonly warmSeeks?: boolean;
 }
+
+/** AVI stores no presentation times: with B-frames the concat in-point lands frames late (tested). */
+const WARM_SEEK_CONTAINERS = /^\.(mp4|m4v|mov|mkv|webm)$/i;
 
 /**
  * Frame-exact random access into a video. Frame i is the i-th frame in presentation
@@ -33,6 +44,7 @@ export class VideoFrameReader implements FrameReader {
   readonly width: number;
   readonly height: number;
   #decoder: FrameDecoder | null = null;
+  #spare: WarmFfmpeg | null = null;
   #queue: Promise<unknown> = Promise.resolve();
   readonly #inflight = new Map<number, Promise<RgbImage>>();
   #pendingUser = 0;
@@ -41,6 +53,7 @@ export class VideoFrameReader implements FrameReader {
   readonly #prefetch: number;
   readonly #backstep: number;
   readonly #forwardGap: number;
+  readonly #warmSeeks: boolean;
 
   constructor(
     readonly info: MediaInfo,
@@ -55,6 +68,7 @@ export class VideoFrameReader implements FrameReader {
     this.#prefetch = options.prefetch ?? 8;
     this.#backstep = options.backstep ?? 15;
     this.#forwardGap = options.forwardGap ?? Math.max(30, Math.round(info.fps));
+    this.#warmSeeks = options.warmSeeks ?? (info.rotation === 0 && WARM_SEEK_CONTAINERS.test(extname(info.path)));
   }
 
   async read(index: number): Promise<RgbImage> {
@@ -83,6 +97,8 @@ export class VideoFrameReader implements FrameReader {
 
   close(): void {
     this.#closed = true;
+    this.#spare?.close();
+    this.#spare = null;
     this.#decoder?.close();
     this.#decoder = null;
     this.options.cache.deletePrefix(`${this.options.key}:`);
@@ -118,14 +134,15 @@ export class VideoFrameReader implements FrameReader {
   #startAt(index: number): void {
     this.#decoder?.close();
     const seekSec = index === 0 ? 0 : this.#seekTime(index);
-    this.#decoder = new FrameDecoder({
-      ffmpeg: this.options.ffmpeg,
-      path: this.info.path,
-      seekSec,
-      width: this.width,
-      height: this.height,
-      firstIndex: index,
-    });
+    // Frame 0 needs no seek; every other start uses the warm process when one is ready.
+    const spare = index > 0 && this.#spare?.alive ? this.#spare : null;
+    if (spare) this.#spare = null;
+    const options = { ffmpeg: this.options.ffmpeg, path: this.info.path, seekSec, width: this.width, height: this.height, firstIndex: index };
+    this.#decoder = new FrameDecoder(options, spare?.start(this.info.path, this.timing.startSec + seekSec));
+    if (this.#warmSeeks && !this.#spare?.alive) {
+      this.#spare?.close();
+      this.#spare = new WarmFfmpeg(this.options.ffmpeg);
+    }
   }
 
   /** Half-way between frame index-1 and frame index (relative to the container start), so rounding either way lands on index. */
