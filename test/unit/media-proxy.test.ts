@@ -209,3 +209,18 @@ describe('warm seeks (an idle ffmpeg handed its in-point)', () => {
     }
   });
 });
+
+describe('JobQueue unlimited jobs', () => {
+  it('start at once beside a full queue and do not take a slot', async () => {
+    const jobs = new JobQueue(new EventHub(), 1);
+    let release!: () => void;
+    const blocker = jobs.add('analysis', 'busy', () => new Promise<void>((resolve) => (release = resolve)));
+    const proxy = jobs.add(PROXY_JOB_KIND, 'proxy', async () => 'built', { unlimited: true });
+    expect(await proxy.result).toBe('built');
+    const queued = jobs.add('analysis', 'next', async () => 'ran');
+    expect(jobs.list().find((job) => job.jobId === queued.jobId)?.state).toBe('queued');
+    release();
+    await blocker.result;
+    expect(await queued.result).toBe('ran');
+  });
+});

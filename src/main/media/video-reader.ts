@@ -139,7 +139,8 @@ export class VideoFrameReader implements FrameReader {
     if (spare) this.#spare = null;
     const options = { ffmpeg: this.options.ffmpeg, path: this.info.path, seekSec, width: this.width, height: this.height, firstIndex: index };
     this.#decoder = new FrameDecoder(options, spare?.start(this.info.path, this.timing.startSec + seekSec));
-    if (this.#warmSeeks && !this.#spare?.alive) {
+    // Only readers that seek get a spare: a clip read once from frame 0 (analysis) never needs one.
+    if (this.#warmSeeks && index > 0 && !this.#spare?.alive) {
       this.#spare?.close();
       this.#spare = new WarmFfmpeg(this.options.ffmpeg);
     }
