@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventHub } from '../../src/main/api/events';
+import { runCli } from '../../src/main/cli/main';
 import { JobQueue } from '../../src/main/jobs/queue';
 import { locateFfmpeg } from '../../src/main/media/ffmpeg';
 import { FrameCache } from '../../src/main/media/frame-cache';
@@ -222,5 +223,31 @@ describe('JobQueue unlimited jobs', () => {
     release();
     await blocker.result;
     expect(await queued.result).toBe('ran');
+  });
+});
+
+describe('mellm proxy', () => {
+  it('builds the proxy of a video over a minute long, then finds it ready', async () => {
+    // 200 frames at 3 fps: 67 s, over the 60 s threshold, yet quick to encode.
+    const video = makeIndexedVideo(dir, 'session.mp4', { frames: 200, fps: 3, codec: ['-c:v', 'libx264', '-g', '30', '-pix_fmt', 'yuv420p'] });
+    const run = async () => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await runCli(['proxy', video, '--json'], { out: (t) => out.push(t), err: (t) => err.push(t) });
+      return { code, json: JSON.parse(out.join('\n')) as { clipId: string; proxy: { frames: number } | null }, err: err.join('\n') };
+    };
+    const first = await run();
+    expect(first.code).toBe(0);
+    expect(first.json.proxy?.frames).toBe(200);
+    expect(first.err).toMatch(/proxy 100 % \(200\/200 frames\)/);
+    const second = await run();
+    expect(second.json).toEqual(first.json);
+    expect(second.err).toBe('');
+    const root = join(process.env.MELLM_HOME as string, 'cache', 'proxies', first.json.clipId);
+    const proxy = (await openProxy(root, await sourceStamp(video), 200)) as ProxyFile;
+    expect(await indexOfJpeg(await proxy.jpeg(199))).toBe(199);
+    await proxy.close();
+    const short = await runCli(['proxy', longGop], { out: () => undefined, err: () => undefined });
+    expect(short).toBe(0);
   });
 });
