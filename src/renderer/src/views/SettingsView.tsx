@@ -65,6 +65,21 @@ export function SettingsView() {
             }}
           />
         </label>
+        <label>
+          <span>{t('settings.proxyCache')}</span>
+          <input
+            name="proxyCacheMB"
+            type="number"
+            min={64}
+            max={1048576}
+            defaultValue={settings.proxyCacheMB}
+            onBlur={(event) => {
+              const value = Math.round(Number(event.target.value));
+              if (value >= 64 && value <= 1048576) void update({ proxyCacheMB: value });
+            }}
+          />
+          <small>{t('settings.proxyCacheHint')}</small>
+        </label>
       </form>
       <LanguageModelSection />
     </section>
