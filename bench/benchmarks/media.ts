@@ -3,7 +3,10 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { locateFfmpeg } from '../../src/main/media/ffmpeg';
+import { FrameCache } from '../../src/main/media/frame-cache';
 import { MediaLibrary } from '../../src/main/media/library';
+import { probeVideo } from '../../src/main/media/probe-video';
+import { VideoFrameReader } from '../../src/main/media/video-reader';
 import { ProxyManager } from '../../src/main/media/proxy-manager';
 import { createRouter, type Router } from '../../src/main/transport/routes';
 import type { BenchRow, Benchmark } from '../harness';
@@ -129,6 +132,23 @@ async function longGopRandomAccess(reps: number): Promise<BenchRow> {
   }
 }
 
+/** Cold random access without a proxy: an idle ffmpeg handed each seek vs one ffmpeg started per seek. */
+async function warmVersusCold(path: string, name: string, reps: number): Promise<BenchRow[]> {
+  const info = await probeVideo(path);
+  const rows: BenchRow[] = [];
+  for (const warmSeeks of [true, false]) {
+    const reader = new VideoFrameReader(info, info.timing, { ffmpeg: locateFfmpeg().path, cache: new FrameCache(0), key: 'bench', prefetch: 0, warmSeeks });
+    const samples: number[] = [];
+    try {
+      for (const index of randomIndices(reps, info.frames, 31)) samples.push(await timed(() => reader.read(index)));
+    } finally {
+      reader.close();
+    }
+    rows.push({ case: name, method: `random access, reader.read (RGB), no cache, ${warmSeeks ? 'warm seeks' : 'ffmpeg started per seek'}`, samples });
+  }
+  return rows;
+}
+
 /**
  * The display proxy: build it from scratch (low priority, one thread, as in the app),
  * then random access through the /frames route and straight from the proxy file.
@@ -205,6 +225,7 @@ export const mediaBenchmark: Benchmark = {
     ensureMedia(log);
     const rows = [
       ...(await measureClip(VIDEO, 'video 10 min 640×480 30 fps', reps)),
+      ...(await warmVersusCold(VIDEO, 'video 10 min 640×480 30 fps', reps)),
       ...(await proxyAccess(VIDEO, 'video 10 min 640×480 30 fps', reps, log)),
       ...opencvPeer(VIDEO, 18_000, reps, log),
       await longGopRandomAccess(Math.max(10, Math.floor(reps / 4))),
