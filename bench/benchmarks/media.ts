@@ -132,7 +132,11 @@ async function longGopRandomAccess(reps: number): Promise<BenchRow> {
   }
 }
 
-/** Cold random access without a proxy: an idle ffmpeg handed each seek vs one ffmpeg started per seek. */
+/**
+ * Cold random access without a proxy: an idle ffmpeg handed each seek vs one ffmpeg started
+ * per seek, at a clicking pace (300 ms between seeks, untimed) so the spare can start up;
+ * back-to-back seeks (the rows above) leave it no time and gain nothing.
+ */
 async function warmVersusCold(path: string, name: string, reps: number): Promise<BenchRow[]> {
   const info = await probeVideo(path);
   const rows: BenchRow[] = [];
@@ -140,11 +144,14 @@ async function warmVersusCold(path: string, name: string, reps: number): Promise
     const reader = new VideoFrameReader(info, info.timing, { ffmpeg: locateFfmpeg().path, cache: new FrameCache(0), key: 'bench', prefetch: 0, warmSeeks });
     const samples: number[] = [];
     try {
-      for (const index of randomIndices(reps, info.frames, 31)) samples.push(await timed(() => reader.read(index)));
+      for (const index of randomIndices(reps, info.frames, 31)) {
+        await pause(300);
+        samples.push(await timed(() => reader.read(index)));
+      }
     } finally {
       reader.close();
     }
-    rows.push({ case: name, method: `random access, reader.read (RGB), no cache, ${warmSeeks ? 'warm seeks' : 'ffmpeg started per seek'}`, samples });
+    rows.push({ case: name, method: `random access, reader.read (RGB), no cache, a seek every 300 ms, ${warmSeeks ? 'warm seeks' : 'ffmpeg started per seek'}`, samples });
   }
   return rows;
 }
