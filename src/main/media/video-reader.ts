@@ -45,6 +45,7 @@ export class VideoFrameReader implements FrameReader {
   readonly height: number;
   #decoder: FrameDecoder | null = null;
   #spare: WarmFfmpeg | null = null;
+  #seeks = false;
   #queue: Promise<unknown> = Promise.resolve();
   readonly #inflight = new Map<number, Promise<RgbImage>>();
   #pendingUser = 0;
@@ -91,6 +92,7 @@ export class VideoFrameReader implements FrameReader {
     });
     this.#inflight.set(index, job);
     const image = await job;
+    this.#replenishSpare();
     this.#schedulePrefetch(index);
     return image;
   }
@@ -140,10 +142,14 @@ export class VideoFrameReader implements FrameReader {
     const options = { ffmpeg: this.options.ffmpeg, path: this.info.path, seekSec, width: this.width, height: this.height, firstIndex: index };
     this.#decoder = new FrameDecoder(options, spare?.start(this.info.path, this.timing.startSec + seekSec));
     // Only readers that seek get a spare: a clip read once from frame 0 (analysis) never needs one.
-    if (this.#warmSeeks && index > 0 && !this.#spare?.alive) {
-      this.#spare?.close();
-      this.#spare = new WarmFfmpeg(this.options.ffmpeg);
-    }
+    if (index > 0) this.#seeks = true;
+  }
+
+  /** After a user read: start the next seek's ffmpeg now, off the critical path (not while this seek decodes). */
+  #replenishSpare(): void {
+    if (!this.#warmSeeks || !this.#seeks || this.#closed || this.#spare?.alive) return;
+    this.#spare?.close();
+    this.#spare = new WarmFfmpeg(this.options.ffmpeg);
   }
 
   /** Half-way between frame index-1 and frame index (relative to the container start), so rounding either way lands on index. */
