@@ -178,6 +178,27 @@ describe('display proxy', () => {
     library.close();
   });
 
+  it('gives up early on a proxy that cannot fit the cache budget, and builds one proxy at a time', async () => {
+    const { proxies, library, root } = setup('too-big', { maxMB: 0.01 });
+    const { clipId } = await library.open(longGop);
+    expect(await proxies.settled(clipId)).toBeNull();
+    expect(proxies.status(clipId).error).toMatchObject({ code: 'INSUFFICIENT_MEMORY', message: expect.stringMatching(/would need about/) });
+    expect(existsSync(join(root, clipId))).toBe(false);
+
+    const both = setup('serial');
+    const order: string[] = [];
+    both.events.subscribe((name, payload) => {
+      if (name === 'job.progress') order.push((payload as { jobId: string }).jobId);
+    });
+    const a = await both.library.open(longGop);
+    const b = await both.library.open(shortGop);
+    await Promise.all([both.proxies.settled(a.clipId), both.proxies.settled(b.clipId)]);
+    // Progress of one build never interleaves with the other's.
+    const runs = order.filter((jobId, k) => k === 0 || order[k - 1] !== jobId);
+    expect(runs).toHaveLength(2);
+    both.library.close();
+  });
+
   it('scales wide sources down; requests wider than the proxy decode the source', async () => {
     const { proxies, library } = setup('scaled', { maxWidth: 48 });
     const { clipId } = await library.open(shortGop);

@@ -104,17 +104,24 @@ function runEncoder(options: ProxyBuildOptions, args: string[], framesPath: stri
       if (stderr.length < 8192) stderr += text;
     });
     child.stdout.on('data', (chunk: Buffer) => {
+      if (failure) return;
       bytes += chunk.length;
-      if (bytes > options.maxBytes) {
-        stop(new AppError('INSUFFICIENT_MEMORY', `The proxy of ${info.path} would exceed the proxy cache (${Math.round(options.maxBytes / 2 ** 20)} MB)`));
-        return;
-      }
       try {
         splitter.push(chunk);
       } catch (error) {
         stop(new AppError('MEDIA_UNREADABLE', `Proxy of ${info.path}: ${(error as Error).message}`));
       }
       const done = Math.min(splitter.ends.length, info.frames);
+      // Give up early (not hours later) when the first tenth says the proxy cannot fit.
+      const projected = (bytes / Math.max(1, done)) * info.frames;
+      if (done >= Math.min(100, Math.ceil(info.frames / 10)) && projected > options.maxBytes * 1.1) {
+        stop(new AppError('INSUFFICIENT_MEMORY', `The proxy of ${info.path} would need about ${Math.round(projected / 2 ** 20)} MB, more than the proxy cache (${Math.round(options.maxBytes / 2 ** 20)} MB)`));
+        return;
+      }
+      if (bytes > options.maxBytes) {
+        stop(new AppError('INSUFFICIENT_MEMORY', `The proxy of ${info.path} would exceed the proxy cache (${Math.round(options.maxBytes / 2 ** 20)} MB)`));
+        return;
+      }
       // Progress at most every half percent: events go to every window.
       if (done - reported >= Math.max(1, info.frames / 200) || done === info.frames) {
         reported = done;

@@ -50,6 +50,7 @@ interface Entry {
 export class ProxyManager {
   readonly #entries = new Map<string, Entry>();
   #limitBytes: number;
+  #builds: Promise<unknown> = Promise.resolve();
 
   constructor(readonly options: ProxyOptions) {
     this.#limitBytes = (options.maxMB ?? DEFAULT_PROXY_CACHE_MB) * 2 ** 20;
@@ -129,7 +130,7 @@ export class ProxyManager {
     const existing = await openProxy(dir, source, info.frames);
     if (existing || entry.released) return existing;
     entry.state = 'building';
-    const run = (context: Pick<JobContext, 'signal' | 'progress'>) =>
+    const build = (context: Pick<JobContext, 'signal' | 'progress'>) =>
       buildProxy({
         ffmpeg: this.options.ffmpeg ?? locateFfmpeg().path,
         info,
@@ -141,6 +142,12 @@ export class ProxyManager {
         signal: context.signal,
         onProgress: (done, total) => context.progress(done, total),
       });
+    // One build at a time: several long clips opened together share the idle CPU in turn.
+    const run = (context: Pick<JobContext, 'signal' | 'progress'>) => {
+      const turn = this.#builds.then(() => build(context));
+      this.#builds = turn.catch(() => undefined);
+      return turn;
+    };
     const jobs = this.options.jobs;
     if (jobs) {
       const handle = jobs.add(PROXY_JOB_KIND, `Display proxy of ${basename(info.path)}`, run, { unlimited: true });
