@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHandlerTable, dispatch } from '../../src/main/api';
 import { EventHub } from '../../src/main/api/events';
 import { runCli } from '../../src/main/cli/main';
 import { JobQueue } from '../../src/main/jobs/queue';
@@ -14,6 +15,7 @@ import { PROXY_JOB_KIND, ProxyManager, type ProxyOptions } from '../../src/main/
 import { openProxy, PROXY_FRAMES_FILE, PROXY_INDEX_FILE, sourceStamp, type ProxyFile } from '../../src/main/media/proxy-store';
 import { probeVideo } from '../../src/main/media/probe-video';
 import { VideoFrameReader } from '../../src/main/media/video-reader';
+import { createServices } from '../../src/main/services';
 import { createRouter } from '../../src/main/transport/routes';
 import { frameIndexOf, makeIndexedVideo } from '../helpers/media';
 
@@ -270,5 +272,22 @@ describe('mellm proxy', () => {
     await proxy.close();
     const short = await runCli(['proxy', longGop], { out: () => undefined, err: () => undefined });
     expect(short).toBe(0);
+
+    // The app: media.open starts the proxy, media.proxy reports it, the settings budget reaches it.
+    const services = createServices({ userDataDir: mkdtempSync(join(dir, 'home-')) });
+    const handlers = createHandlerTable(services);
+    const meta = { transport: 'direct' } as const;
+    const opened = await dispatch(handlers, 'media.open', { path: video }, meta);
+    const clipId = opened.ok ? (opened.data as { clipId: string }).clipId : '';
+    const early = await dispatch(handlers, 'media.proxy', { clipId }, meta);
+    expect(early).toMatchObject({ ok: true, data: { state: expect.stringMatching(/loading|building/) } });
+    await services.media.options.proxies?.settled(clipId);
+    const ready = await dispatch(handlers, 'media.proxy', { clipId }, meta);
+    expect(ready).toMatchObject({ ok: true, data: { state: 'ready', width: 96, height: 64, error: null } });
+    expect(services.jobs.list()).toMatchObject([{ kind: PROXY_JOB_KIND, state: 'done', done: 200, total: 200 }]);
+    expect(await dispatch(handlers, 'media.proxy', { clipId: 'notopen' }, meta)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    await dispatch(handlers, 'settings.update', { proxyCacheMB: 64 }, meta);
+    expect((await services.settings.get()).proxyCacheMB).toBe(64);
+    services.media.close();
   });
 });
