@@ -218,10 +218,13 @@ describe('display proxy', () => {
 });
 
 describe('warm seeks (an idle ffmpeg handed its in-point)', () => {
-  it.each([true, false])('warmSeeks %s: every random read returns that frame, also for a name with quotes', async (warmSeeks) => {
+  it.each([true, false])('warmSeeks %s: every random read returns that frame, also for names with quotes or a line break', async (warmSeeks) => {
     const quoted = join(dir, "it's a \\ 'clip'.mp4");
     copyFileSync(longGop, quoted);
-    for (const path of [quoted, shortGop]) {
+    // A line break cannot be written into a concat script: the warm process fails and the reader falls back.
+    const broken = join(dir, 'line\nbreak.mkv');
+    copyFileSync(shortGop, broken);
+    for (const path of [quoted, shortGop, broken]) {
       const info = await probeVideo(path);
       // A cache too small to hold a frame: every read seeks.
       const reader = new VideoFrameReader(info, info.timing, { ffmpeg: locateFfmpeg().path, cache: new FrameCache(0), key: `warm-${warmSeeks}`, prefetch: 0, forwardGap: 0, warmSeeks });

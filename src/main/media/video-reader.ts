@@ -54,7 +54,9 @@ export class VideoFrameReader implements FrameReader {
   readonly #prefetch: number;
   readonly #backstep: number;
   readonly #forwardGap: number;
-  readonly #warmSeeks: boolean;
+  #warmSeeks: boolean;
+  /** Where the current decoder was started by a warm process (null: spawned for this seek). */
+  #warmFrom: number | null = null;
 
   constructor(
     readonly info: MediaInfo,
@@ -125,7 +127,20 @@ export class VideoFrameReader implements FrameReader {
       this.#startAt(backward ? Math.max(0, index - this.#backstep) : index);
     }
     for (;;) {
-      const image = await this.#step();
+      // A warm process that fails before its first frame is retried the usual way.
+      const warmFrom = this.#warmFrom !== null && this.#decoder?.nextIndex === this.#warmFrom ? this.#warmFrom : null;
+      const image = await this.#step().catch((error: unknown) => {
+        if (warmFrom === null) throw error;
+        return null;
+      });
+      if (!image && warmFrom !== null) {
+        // The warm process failed (an ffmpeg without the concat demuxer?): seek the usual way from now on.
+        this.#warmSeeks = false;
+        this.#spare?.close();
+        this.#spare = null;
+        this.#startAt(warmFrom);
+        continue;
+      }
       if (!image) {
         throw new AppError('MEDIA_UNREADABLE', `Frame ${index} of ${this.info.path} could not be decoded: the stream ends early (truncated file?)`);
       }
@@ -141,6 +156,7 @@ export class VideoFrameReader implements FrameReader {
     if (spare) this.#spare = null;
     const options = { ffmpeg: this.options.ffmpeg, path: this.info.path, seekSec, width: this.width, height: this.height, firstIndex: index };
     this.#decoder = new FrameDecoder(options, spare?.start(this.info.path, this.timing.startSec + seekSec));
+    this.#warmFrom = spare ? index : null;
     // Only readers that seek get a spare: a clip read once from frame 0 (analysis) never needs one.
     if (index > 0) this.#seeks = true;
   }
