@@ -197,6 +197,8 @@ async function proxyAccess(path: string, name: string, reps: number, log: (m: st
     return rows;
   } finally {
     library.close();
+    // 370 MB in a shared temp folder: each run builds its own anyway.
+    rmSync(join(CACHE, 'proxies'), { recursive: true, force: true });
   }
 }
 
