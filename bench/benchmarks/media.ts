@@ -3,7 +3,11 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { locateFfmpeg } from '../../src/main/media/ffmpeg';
+import { FrameCache } from '../../src/main/media/frame-cache';
 import { MediaLibrary } from '../../src/main/media/library';
+import { probeVideo } from '../../src/main/media/probe-video';
+import { VideoFrameReader } from '../../src/main/media/video-reader';
+import { ProxyManager } from '../../src/main/media/proxy-manager';
 import { createRouter, type Router } from '../../src/main/transport/routes';
 import type { BenchRow, Benchmark } from '../harness';
 
@@ -77,10 +81,7 @@ async function measureClip(path: string, name: string, reps: number): Promise<Be
     { label: 'reader.read (RGB)', get: (i) => reader.read(i) },
     {
       label: '/frames route (JPEG encode)',
-      get: async (i) => {
-        const response = await router(`/frames/${clipId}/${i}.jpg`, new URLSearchParams());
-        if (response.status !== 200) throw new Error(`route answered ${response.status}`);
-      },
+      get: (i) => routeGet(router, `/frames/${clipId}/${i}.jpg`, ''),
     },
   ];
   for (const fetch of fetches) {
@@ -131,6 +132,81 @@ async function longGopRandomAccess(reps: number): Promise<BenchRow> {
   }
 }
 
+/**
+ * Cold random access without a proxy: an idle ffmpeg handed each seek vs one ffmpeg started
+ * per seek, at a clicking pace (300 ms between seeks, untimed) so the spare can start up;
+ * back-to-back seeks (the rows above) leave it no time and gain nothing.
+ */
+async function warmVersusCold(path: string, name: string, reps: number): Promise<BenchRow[]> {
+  const info = await probeVideo(path);
+  const rows: BenchRow[] = [];
+  for (const warmSeeks of [true, false]) {
+    const reader = new VideoFrameReader(info, info.timing, { ffmpeg: locateFfmpeg().path, cache: new FrameCache(0), key: 'bench', prefetch: 0, warmSeeks });
+    const samples: number[] = [];
+    try {
+      for (const index of randomIndices(reps, info.frames, 31)) {
+        await pause(300);
+        samples.push(await timed(() => reader.read(index)));
+      }
+    } finally {
+      reader.close();
+    }
+    rows.push({ case: name, method: `random access, reader.read (RGB), no cache, a seek every 300 ms, ${warmSeeks ? 'warm seeks' : 'ffmpeg started per seek'}`, samples });
+  }
+  return rows;
+}
+
+/**
+ * The display proxy: build it from scratch (low priority, one thread, as in the app),
+ * then random access through the /frames route and straight from the proxy file.
+ */
+async function proxyAccess(path: string, name: string, reps: number, log: (m: string) => void): Promise<BenchRow[]> {
+  const proxies = new ProxyManager({ dir: join(CACHE, 'proxies'), maxMB: 4096 });
+  const library = new MediaLibrary({ cacheMB: 512, proxies });
+  try {
+    const { clipId } = await library.open(path);
+    // Start from nothing: drop the proxy a previous run left and build again.
+    library.close(clipId);
+    rmSync(join(CACHE, 'proxies', clipId), { recursive: true, force: true });
+    log('building the display proxy (nice 19, one thread) …');
+    const start = performance.now();
+    const { info } = await library.open(path);
+    const proxy = await proxies.settled(clipId);
+    const buildMs = performance.now() - start;
+    if (!proxy) throw new Error(`proxy build failed: ${proxies.status(clipId).error?.message ?? 'unknown'}`);
+    const bytes = proxy.index.offsets[info.frames] as number;
+    const rows: BenchRow[] = [
+      {
+        case: name,
+        method: 'display proxy build (MJPEG q5, nice 19, 1 thread)',
+        samples: [buildMs],
+        metrics: { fps: Math.round((info.frames / buildMs) * 1000), proxyMB: Math.round(bytes / 2 ** 20), kBPerFrame: Math.round(bytes / info.frames / 1024) },
+      },
+    ];
+    const router: Router = createRouter({ rendererDir: tmpdir(), frames: () => library });
+    const cases: Fetch[] = [
+      { label: 'proxy file read (JPEG bytes)', get: (i) => proxy.jpeg(i) },
+      { label: '/frames route from proxy (JPEG as stored)', get: (i) => routeGet(router, `/frames/${clipId}/${i}.jpg`, '') },
+      { label: '/frames route from proxy (w=320 webp, transcoded)', get: (i) => routeGet(router, `/frames/${clipId}/${i}.webp`, 'w=320') },
+    ];
+    for (const fetch of cases) {
+      const samples: number[] = [];
+      for (const index of randomIndices(reps, info.frames, 4242)) samples.push(await timed(() => fetch.get(index)));
+      rows.push({ case: name, method: `random access, ${fetch.label}`, samples });
+    }
+    return rows;
+  } finally {
+    library.close();
+    // 370 MB in a shared temp folder: each run builds its own anyway.
+    rmSync(join(CACHE, 'proxies'), { recursive: true, force: true });
+  }
+}
+
+async function routeGet(router: Router, path: string, query: string): Promise<void> {
+  const response = await router(path, new URLSearchParams(query));
+  if (response.status !== 200) throw new Error(`route answered ${response.status}`);
+}
+
 /** OpenCV's VideoCapture seek (CAP_PROP_POS_FRAMES) on the same file: a dev-only peer, if python3-opencv is present. */
 function opencvPeer(path: string, frames: number, reps: number, log: (m: string) => void): BenchRow[] {
   const script = [
@@ -153,11 +229,13 @@ function opencvPeer(path: string, frames: number, reps: number, log: (m: string)
 /** Frame access on a long clinical-style video and a dataset-style JPEG sequence. */
 export const mediaBenchmark: Benchmark = {
   name: 'media',
-  description: 'frame-exact access: open, random access, stepping from cache, and the /frames route',
+  description: 'frame-exact access: open, random access, stepping from cache, the /frames route, display proxies',
   async run({ reps = 100, log }) {
     ensureMedia(log);
     const rows = [
       ...(await measureClip(VIDEO, 'video 10 min 640×480 30 fps', reps)),
+      ...(await warmVersusCold(VIDEO, 'video 10 min 640×480 30 fps', reps)),
+      ...(await proxyAccess(VIDEO, 'video 10 min 640×480 30 fps', reps, log)),
       ...opencvPeer(VIDEO, 18_000, reps, log),
       await longGopRandomAccess(Math.max(10, Math.floor(reps / 4))),
       ...(await measureClip(SEQUENCE, 'JPEG sequence 200 × 640×480', reps)),

@@ -1,9 +1,11 @@
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { EventHub } from './api/events';
 import { JobQueue } from './jobs/queue';
 import type { Services } from './api/context';
 import { hashMedia } from './media/hash';
 import { MediaLibrary } from './media/library';
+import { ProxyManager } from './media/proxy-manager';
 import { probeMedia } from './media/probe';
 import { defaultModelsDir, defaultUserDataDir } from './paths';
 import { SettingsStore } from './settings';
@@ -33,10 +35,14 @@ export function createServices(options: ServiceOptions = {}): Services {
   const events = new EventHub();
   const models = options.modelsDir ?? defaultModelsDir();
   const settings = new SettingsStore(userData);
-  const media = new MediaLibrary();
+  const jobs = new JobQueue(events, options.jobConcurrency ?? 1);
+  const proxies = new ProxyManager({ dir: join(userData, 'cache', 'proxies'), jobs });
+  const media = new MediaLibrary({ proxies });
   void settings.get().then((s) => media.setCacheMB(s.frameCacheMB), () => undefined);
+  void settings.get().then((s) => proxies.setLimitMB(s.proxyCacheMB), () => undefined);
   events.subscribe((name, payload) => {
     if (name === 'settings.changed') media.setCacheMB((payload as { frameCacheMB: number }).frameCacheMB);
+    if (name === 'settings.changed') void proxies.setLimitMB((payload as { proxyCacheMB: number }).proxyCacheMB).catch(() => undefined);
   });
   const openClip = async (path: string) => media.reader((await media.open(path)).clipId);
   return {
@@ -48,7 +54,7 @@ export function createServices(options: ServiceOptions = {}): Services {
     electronVersion: options.electronVersion ?? null,
     frames: media,
     media,
-    jobs: new JobQueue(events, options.jobConcurrency ?? 1),
+    jobs,
     face: new FaceService(models, { openClip }),
     llm: new LlmService({ userData, models }),
   };

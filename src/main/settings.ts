@@ -2,12 +2,14 @@ import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SettingsSchema, type Settings } from '@shared/api';
 import { writeFileAtomic } from './util/atomic-write';
+import { DEFAULT_PROXY_CACHE_MB } from './media/proxy-manager';
 
 export const DEFAULT_SETTINGS: Settings = {
   language: 'en',
   theme: 'dark',
   annotator: '',
   frameCacheMB: 512,
+  proxyCacheMB: DEFAULT_PROXY_CACHE_MB,
   llmFolders: [],
   activeLlm: null,
   llmThinking: false,

@@ -8,5 +8,12 @@ export function mediaHandlers(services: Services): Pick<HandlerTable, keyof type
     // probeMedia validates the path (absolute, exists, file or folder) and never runs a shell.
     'media.probe': async ({ path, fps }) => probeMedia(path, { fps }),
     'media.open': async ({ path, fps }) => services.media.open(path, { fps }),
+    'media.proxy': async ({ clipId }) => {
+      services.media.info(clipId); // NOT_FOUND for a clip that is not open
+      const proxies = services.media.options.proxies;
+      const { state, jobId, error } = proxies?.status(clipId) ?? { state: 'none' as const, jobId: null, error: null };
+      const proxy = proxies?.get(clipId) ?? null;
+      return { state, jobId, width: proxy?.width ?? null, height: proxy?.height ?? null, error: error?.message ?? null };
+    },
   };
 }

@@ -6,7 +6,7 @@ import { importCommand } from './import';
 import { modelsCommand } from './models';
 import { workspaceCommand } from './workspace';
 import { llmCommand } from './llm';
-import { framesCommand, probeCommand } from './media';
+import { framesCommand, probeCommand, proxyCommand } from './media';
 import { flowCommand } from './flow';
 import { agreementCommand } from './agreement';
 import { exportCommand } from './export';
@@ -25,4 +25,5 @@ export const COMMANDS: readonly CliCommand[] = [
   flowCommand,
   agreementCommand,
   exportCommand,
+  proxyCommand,
 ];

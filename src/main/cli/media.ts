@@ -2,10 +2,12 @@ import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { EventPayload } from '@shared/api';
 import { AppError, issuesFromZod } from '@shared/errors';
 import { FrameRequestSchema } from '@shared/frames';
 import type { MediaInfo } from '@shared/media';
 import { probeMedia } from '../media/probe';
+import { PROXY_JOB_KIND } from '../media/proxy-manager';
 import { writeFileAtomic } from '../util/atomic-write';
 import type { CliCommand } from './command';
 
@@ -84,6 +86,41 @@ export const framesCommand: CliCommand = {
       io.out(`frame ${request.data.index} → ${out}`);
       return 0;
     } finally {
+      media.close();
+    }
+  },
+};
+
+export const proxyCommand: CliCommand = {
+  name: 'proxy',
+  summary: 'build (or check) the display proxy of a long video ahead of annotation',
+  usage: 'mellm proxy <video> [--json]',
+  async run(args, io, services) {
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+    const clip = onlyClip(positionals, this.usage);
+    const { media, events } = services();
+    const proxies = media.options.proxies;
+    if (!proxies) throw new AppError('INTERNAL', 'Display proxies are not enabled in this process');
+    let shown = -1;
+    const unsubscribe = events.subscribe((name, payload) => {
+      if (name !== 'job.progress') return;
+      const { kind, done, total } = payload as EventPayload<'job.progress'>;
+      const percent = Math.floor((100 * done) / Math.max(1, total));
+      if (kind === PROXY_JOB_KIND && (percent >= shown + 10 || done === total)) io.err(`proxy ${(shown = percent)} % (${done}/${total} frames)`);
+    });
+    try {
+      const { clipId, info } = await media.open(clip);
+      if (!proxies.wants(info)) {
+        io.out(values.json ? JSON.stringify({ clipId, proxy: null }) : `${clip}: no proxy needed (not a video, or shorter than the threshold)`);
+        return 0;
+      }
+      const proxy = await proxies.settled(clipId);
+      if (!proxy) throw proxies.status(clipId).error ?? new AppError('MEDIA_UNREADABLE', `No proxy could be made for ${clip}`);
+      const summary = { clipId, frames: proxy.index.frames, width: proxy.width, height: proxy.height, bytes: proxy.index.offsets[proxy.index.frames] };
+      io.out(values.json ? JSON.stringify({ clipId, proxy: summary }) : `proxy of ${clip}: ${summary.frames} frames ${summary.width}×${summary.height}, ${((summary.bytes ?? 0) / 2 ** 20).toFixed(1)} MB`);
+      return 0;
+    } finally {
+      unsubscribe();
       media.close();
     }
   },

@@ -17,6 +17,8 @@ export interface JobHandle<T> {
 
 interface Entry {
   job: Job;
+  /** Counts towards the concurrency limit (false for `unlimited` jobs). */
+  counted: boolean;
   controller: AbortController;
   start: () => void;
   reject: (error: AppError) => void;
@@ -40,7 +42,11 @@ export class JobQueue {
     this.#concurrency = Math.max(1, concurrency);
   }
 
-  add<T>(kind: string, label: string, run: (context: JobContext) => Promise<T>): JobHandle<T> {
+  /**
+   * Queues `run`. An `unlimited` job starts at once outside the concurrency limit: for
+   * long, low-priority background work (a display proxy) that must not hold up analysis.
+   */
+  add<T>(kind: string, label: string, run: (context: JobContext) => Promise<T>, options: { unlimited?: boolean } = {}): JobHandle<T> {
     const jobId = randomUUID();
     const controller = new AbortController();
     let resolve!: (value: T) => void;
@@ -54,8 +60,9 @@ export class JobQueue {
       job,
       controller,
       reject,
+      counted: !options.unlimited,
       start: () => {
-        this.#running += 1;
+        if (entry.counted) this.#running += 1;
         entry.job = { ...entry.job, state: 'running', startedAt: Date.now() };
         const context: JobContext = {
           jobId,
@@ -81,7 +88,8 @@ export class JobQueue {
     // Callers that only watch events must not trigger unhandled-rejection warnings.
     result.catch(() => undefined);
     this.#entries.set(jobId, entry);
-    this.#waiting.push(entry);
+    if (entry.counted) this.#waiting.push(entry);
+    else entry.start();
     this.#pump();
     return { jobId, result };
   }
@@ -105,7 +113,7 @@ export class JobQueue {
   }
 
   #finish(entry: Entry, state: Job['state'], error?: AppError, wasRunning = true): void {
-    if (wasRunning) this.#running -= 1;
+    if (wasRunning && entry.counted) this.#running -= 1;
     entry.job = { ...entry.job, state, finishedAt: Date.now(), ...(error ? { error: error.toJSON() } : {}) };
     this.#events.emit('job.finished', entry.job);
     this.#forgetOld();

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { AppError } from '@shared/errors';
 import { lastErrorLine } from './tools';
@@ -14,6 +14,25 @@ export interface DecoderOptions {
   readonly firstIndex: number;
 }
 
+/** An ffmpeg process whose stdout carries raw frames (spawned here, or a warm one handed over). */
+export type DecoderProcess = ChildProcess & { readonly stdout: Readable; readonly stderr: Readable };
+
+/** Output arguments of every frame decoder: raw RGB to stdout. */
+export const RAW_RGB_OUTPUT = ['-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'] as const;
+
+/**
+ * ffmpeg arguments up to the output format: decode the first video stream from a seek
+ * point, one output frame per decoded frame. Shared by the frame reader and the display
+ * proxy builder, so that proxy frame i is the reader's frame i.
+ */
+export function decodeArgs(path: string, seekSec: number, inputOptions: readonly string[] = []): string[] {
+  const args = ['-hide_banner', '-nostdin', '-v', 'error', ...inputOptions];
+  if (seekSec > 0) args.push('-ss', seekSec.toFixed(6));
+  // passthrough: one output frame per decoded frame, never duplicated or dropped for "constant" rate.
+  args.push('-i', path, '-map', '0:v:0', '-an', '-sn', '-dn', '-fps_mode', 'passthrough');
+  return args;
+}
+
 /**
  * One ffmpeg process decoding a video forward from a seek point into raw RGB frames.
  * At most two frames wait here; the rest stays in ffmpeg (the paused pipe applies
@@ -22,7 +41,7 @@ export interface DecoderOptions {
 export class FrameDecoder {
   readonly frameBytes: number;
   #next: number;
-  readonly #child: ChildProcessByStdio<null, Readable, Readable>;
+  readonly #child: DecoderProcess;
   #ended = false;
   readonly #chunks: Buffer[] = [];
   #buffered = 0;
@@ -30,14 +49,15 @@ export class FrameDecoder {
   #stderr = '';
   readonly #exit: Promise<number | null>;
 
-  constructor(readonly options: DecoderOptions) {
+  /** `started`: an already running ffmpeg positioned at `options.seekSec` (see WarmFfmpeg); else one is spawned. */
+  constructor(
+    readonly options: DecoderOptions,
+    started?: DecoderProcess,
+  ) {
     this.frameBytes = options.width * options.height * 3;
     this.#next = options.firstIndex;
-    const args = ['-hide_banner', '-nostdin', '-v', 'error'];
-    if (options.seekSec > 0) args.push('-ss', options.seekSec.toFixed(6));
-    // passthrough: one output frame per decoded frame, never duplicated or dropped for "constant" rate.
-    args.push('-i', options.path, '-map', '0:v:0', '-an', '-sn', '-dn', '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1');
-    this.#child = spawn(options.ffmpeg, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    const args = [...decodeArgs(options.path, options.seekSec), ...RAW_RGB_OUTPUT];
+    this.#child = started ?? spawn(options.ffmpeg, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
     this.#child.stderr.setEncoding('utf8');
     this.#child.stderr.on('data', (text: string) => {
       if (this.#stderr.length < 8192) this.#stderr += text;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { AppError } from '@shared/errors';
 import type { FrameRequest } from '@shared/frames';
 import type { MediaInfo } from '@shared/media';
@@ -9,7 +9,8 @@ import { locateFfmpeg } from './ffmpeg';
 import { FrameCache } from './frame-cache';
 import type { FrameSource } from './frame-route';
 import { checkMediaPath, probeClip, toMediaInfo, type ProbedMedia, type ProbeOptions } from './probe';
-import type { FrameReader } from './reader';
+import type { ProxyManager } from './proxy-manager';
+import { checkIndex, type FrameReader } from './reader';
 import { sequenceStamp, SequenceFrameReader } from './sequence';
 import { VideoFrameReader } from './video-reader';
 
@@ -19,6 +20,8 @@ export interface MediaLibraryOptions {
   /** Readers unused this long release their decoder processes and cached frames. */
   readonly idleMs?: number;
   readonly maxFramePixels?: number;
+  /** Display proxies of long videos, for fast random access through the frame route. */
+  readonly proxies?: ProxyManager;
 }
 
 interface OpenClip {
@@ -65,6 +68,7 @@ export class MediaLibrary implements FrameSource {
     const info = toMediaInfo(probed);
     known?.reader?.close();
     this.#clips.set(clipId, { options, probed, info, reader: null, lastUsed: Date.now() });
+    this.options.proxies?.prepare(clipId, info);
     return { clipId, info };
   }
 
@@ -86,16 +90,29 @@ export class MediaLibrary implements FrameSource {
     return clip.reader;
   }
 
+  /**
+   * A frame for display (the `/frames` route). With a ready display proxy at least as wide
+   * as asked, the frame's JPEG comes from the proxy: as stored for `jpg` at proxy width,
+   * else transcoded. Otherwise the source is decoded exactly. Analysis never comes here:
+   * it reads exact source frames through `reader()`.
+   */
   async encodeFrame(request: FrameRequest): Promise<{ data: Uint8Array; etag: string }> {
-    const frame = await (await this.reader(request.clipId)).read(request.index);
-    let image = sharp(Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength), {
+    const { clipId, index, format } = request;
+    const etag = `"${clipId}-${index}-${request.width ?? 'n'}.${format}"`;
+    const proxy = this.options.proxies?.get(clipId);
+    const info = this.#clip(clipId).info;
+    const width = request.width ?? info.width;
+    if (proxy && width <= proxy.width) {
+      checkIndex(info, index);
+      const jpeg = await proxy.jpeg(index);
+      if (format === 'jpg' && width === proxy.width) return { data: jpeg, etag: `${etag.slice(0, -1)}-proxy"` };
+      return { data: await encodeAs(sharp(jpeg), format, width, proxy.width), etag: `${etag.slice(0, -1)}-proxy"` };
+    }
+    const frame = await (await this.reader(clipId)).read(index);
+    const raw = sharp(Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength), {
       raw: { width: frame.width, height: frame.height, channels: 3 },
     });
-    if (request.width && request.width !== frame.width) image = image.resize({ width: request.width });
-    const encoded =
-      request.format === 'png' ? image.png({ compressionLevel: 1 }) : request.format === 'webp' ? image.webp({ quality: 90 }) : image.jpeg({ quality: 90 });
-    const data = await encoded.toBuffer();
-    return { data, etag: `"${request.clipId}-${request.index}-${request.width ?? 'n'}.${request.format}"` };
+    return { data: await encodeAs(raw, format, width, frame.width), etag };
   }
 
   /** Releases readers not used for idleMs. */
@@ -112,6 +129,7 @@ export class MediaLibrary implements FrameSource {
     for (const [id, clip] of this.#clips) {
       if (clipId !== undefined && id !== clipId) continue;
       clip.reader?.close();
+      this.options.proxies?.release(id);
       this.#clips.delete(id);
     }
     if (clipId === undefined) clearInterval(this.#timer);
@@ -122,6 +140,12 @@ export class MediaLibrary implements FrameSource {
     if (!clip) throw new AppError('NOT_FOUND', `No clip ${clipId} is open`);
     return clip;
   }
+}
+
+async function encodeAs(image: Sharp, format: FrameRequest['format'], width: number, fromWidth: number): Promise<Buffer> {
+  const sized = width === fromWidth ? image : image.resize({ width });
+  const encoded = format === 'png' ? sized.png({ compressionLevel: 1 }) : format === 'webp' ? sized.webp({ quality: 90 }) : sized.jpeg({ quality: 90 });
+  return encoded.toBuffer();
 }
 
 /** 22 url-safe characters of sha256(path, size, mtime): stable while the file is unchanged. */

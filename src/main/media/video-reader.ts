@@ -1,9 +1,11 @@
+import { extname } from 'node:path';
 import type { MediaInfo } from '@shared/media';
 import { AppError } from '@shared/errors';
 import { FrameDecoder } from './decoder';
 import type { FrameCache } from './frame-cache';
 import type { RgbImage } from './image';
 import type { VideoTiming } from './probe-video';
+import { WarmFfmpeg } from './warm-ffmpeg';
 import { checkFrameSize, checkIndex, MAX_FRAME_PIXELS, type FrameReader } from './reader';
 
 export interface VideoReaderOptions {
@@ -18,7 +20,16 @@ export interface VideoReaderOptions {
   /** Read forward instead of re-seeking when the target is at most this far ahead of the decoder. */
   readonly forwardGap?: number;
   readonly maxFramePixels?: number;
+  /**
+   * Keep one idle ffmpeg ready for the next seek (see WarmFfmpeg). Default: on for
+   * containers whose packets carry presentation times (MP4/MOV, Matroska/WebM) and no
+   * rotation (the concat input does not pass rotation to ffmpeg's autorotate).
+   */
+  readonly warmSeeks?: boolean;
 }
+
+/** AVI stores no presentation times: with B-frames the concat in-point lands frames late (tested). */
+const WARM_SEEK_CONTAINERS = /^\.(mp4|m4v|mov|mkv|webm)$/i;
 
 /**
  * Frame-exact random access into a video. Frame i is the i-th frame in presentation
@@ -33,6 +44,8 @@ export class VideoFrameReader implements FrameReader {
   readonly width: number;
   readonly height: number;
   #decoder: FrameDecoder | null = null;
+  #spare: WarmFfmpeg | null = null;
+  #seeks = false;
   #queue: Promise<unknown> = Promise.resolve();
   readonly #inflight = new Map<number, Promise<RgbImage>>();
   #pendingUser = 0;
@@ -41,6 +54,9 @@ export class VideoFrameReader implements FrameReader {
   readonly #prefetch: number;
   readonly #backstep: number;
   readonly #forwardGap: number;
+  #warmSeeks: boolean;
+  /** Where the current decoder was started by a warm process (null: spawned for this seek). */
+  #warmFrom: number | null = null;
 
   constructor(
     readonly info: MediaInfo,
@@ -55,6 +71,7 @@ export class VideoFrameReader implements FrameReader {
     this.#prefetch = options.prefetch ?? 8;
     this.#backstep = options.backstep ?? 15;
     this.#forwardGap = options.forwardGap ?? Math.max(30, Math.round(info.fps));
+    this.#warmSeeks = options.warmSeeks ?? (info.rotation === 0 && WARM_SEEK_CONTAINERS.test(extname(info.path)));
   }
 
   async read(index: number): Promise<RgbImage> {
@@ -77,12 +94,15 @@ export class VideoFrameReader implements FrameReader {
     });
     this.#inflight.set(index, job);
     const image = await job;
+    this.#replenishSpare();
     this.#schedulePrefetch(index);
     return image;
   }
 
   close(): void {
     this.#closed = true;
+    this.#spare?.close();
+    this.#spare = null;
     this.#decoder?.close();
     this.#decoder = null;
     this.options.cache.deletePrefix(`${this.options.key}:`);
@@ -107,7 +127,20 @@ export class VideoFrameReader implements FrameReader {
       this.#startAt(backward ? Math.max(0, index - this.#backstep) : index);
     }
     for (;;) {
-      const image = await this.#step();
+      // A warm process that fails before its first frame is retried the usual way.
+      const warmFrom = this.#warmFrom !== null && this.#decoder?.nextIndex === this.#warmFrom ? this.#warmFrom : null;
+      const image = await this.#step().catch((error: unknown) => {
+        if (warmFrom === null) throw error;
+        return null;
+      });
+      if (!image && warmFrom !== null) {
+        // The warm process failed (an ffmpeg without the concat demuxer?): seek the usual way from now on.
+        this.#warmSeeks = false;
+        this.#spare?.close();
+        this.#spare = null;
+        this.#startAt(warmFrom);
+        continue;
+      }
       if (!image) {
         throw new AppError('MEDIA_UNREADABLE', `Frame ${index} of ${this.info.path} could not be decoded: the stream ends early (truncated file?)`);
       }
@@ -118,14 +151,21 @@ export class VideoFrameReader implements FrameReader {
   #startAt(index: number): void {
     this.#decoder?.close();
     const seekSec = index === 0 ? 0 : this.#seekTime(index);
-    this.#decoder = new FrameDecoder({
-      ffmpeg: this.options.ffmpeg,
-      path: this.info.path,
-      seekSec,
-      width: this.width,
-      height: this.height,
-      firstIndex: index,
-    });
+    // Frame 0 needs no seek; every other start uses the warm process when one is ready.
+    const spare = index > 0 && this.#spare?.alive ? this.#spare : null;
+    if (spare) this.#spare = null;
+    const options = { ffmpeg: this.options.ffmpeg, path: this.info.path, seekSec, width: this.width, height: this.height, firstIndex: index };
+    this.#decoder = new FrameDecoder(options, spare?.start(this.info.path, this.timing.startSec + seekSec));
+    this.#warmFrom = spare ? index : null;
+    // Only readers that seek get a spare: a clip read once from frame 0 (analysis) never needs one.
+    if (index > 0) this.#seeks = true;
+  }
+
+  /** After a user read: start the next seek's ffmpeg now, off the critical path (not while this seek decodes). */
+  #replenishSpare(): void {
+    if (!this.#warmSeeks || !this.#seeks || this.#closed || this.#spare?.alive) return;
+    this.#spare?.close();
+    this.#spare = new WarmFfmpeg(this.options.ffmpeg);
   }
 
   /** Half-way between frame index-1 and frame index (relative to the container start), so rounding either way lands on index. */

@@ -24,6 +24,8 @@ export const SettingsSchema = z.object({
   theme: z.enum(THEMES),
   annotator: z.string().max(120),
   frameCacheMB: z.number().int().min(16).max(16_384),
+  /** Disk budget for display proxies of long videos (cache/proxies, LRU). */
+  proxyCacheMB: z.number().int().min(64).max(1_048_576),
   llmFolders: z.array(z.string().min(1).max(4096)).max(64),
   activeLlm: z.string().min(1).max(4096).nullable(),
   llmThinking: z.boolean(),

@@ -12,7 +12,21 @@ const MediaPathInput = z
 
 export const ClipIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 
+/** A clip's display proxy (long videos): its build is a `media.proxy` job with progress events. */
+export const ProxyStatusSchema = z.object({
+  state: z.enum(['none', 'loading', 'building', 'ready', 'failed']),
+  /** The build job (jobs.cancel stops it); null when none was started. */
+  jobId: z.string().nullable(),
+  /** Proxy frame size once ready. */
+  width: z.number().int().positive().nullable(),
+  height: z.number().int().positive().nullable(),
+  /** Why there is no proxy (cancelled, too large for the cache, unreadable source). */
+  error: z.string().nullable(),
+});
+export type ProxyStatus = z.infer<typeof ProxyStatusSchema>;
+
 export const mediaChannels = {
   'media.probe': channel(MediaPathInput, MediaInfoSchema),
   'media.open': channel(MediaPathInput, z.object({ clipId: ClipIdSchema, info: MediaInfoSchema })),
+  'media.proxy': channel(z.object({ clipId: ClipIdSchema }).strict(), ProxyStatusSchema),
 };

@@ -52,23 +52,41 @@ export function SettingsView() {
           />
           <small>{t('settings.annotatorHint')}</small>
         </label>
-        <label>
-          <span>{t('settings.frameCache')}</span>
-          <input
-            name="frameCacheMB"
-            type="number"
-            min={16}
-            max={16384}
-            defaultValue={settings.frameCacheMB}
-            onBlur={(event) => {
-              const value = Math.round(Number(event.target.value));
-              if (value >= 16 && value <= 16384) void update({ frameCacheMB: value });
-            }}
-          />
-        </label>
+        {MEGABYTE_SETTINGS.map((field) => (
+          <MegabytesField key={field.name} field={field} value={settings[field.name]} onChange={(value) => void update({ [field.name]: value })} />
+        ))}
       </form>
       <LanguageModelSection />
       <ShortcutSettings />
     </section>
+  );
+}
+
+/** Cache budgets in MB (Settings keys with their limits and label keys). */
+const MEGABYTE_SETTINGS = [
+  { name: 'frameCacheMB', label: 'settings.frameCache', hint: null, min: 16, max: 16384 },
+  { name: 'proxyCacheMB', label: 'settings.proxyCache', hint: 'settings.proxyCacheHint', min: 64, max: 1048576 },
+] as const;
+
+/** A cache budget in MB, saved on blur when in range. */
+function MegabytesField({ field, value, onChange }: { readonly field: (typeof MEGABYTE_SETTINGS)[number]; readonly value: number; readonly onChange: (value: number) => void }) {
+  const { t } = useTranslation();
+  const { name, min, max } = field;
+  return (
+    <label>
+      <span>{t(field.label)}</span>
+      <input
+        name={name}
+        type="number"
+        min={min}
+        max={max}
+        defaultValue={value}
+        onBlur={(event) => {
+          const next = Math.round(Number(event.target.value));
+          if (next >= min && next <= max) onChange(next);
+        }}
+      />
+      {field.hint && <small>{t(field.hint)}</small>}
+    </label>
   );
 }

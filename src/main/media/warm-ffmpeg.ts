@@ -1,0 +1,45 @@
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+import { RAW_RGB_OUTPUT, type DecoderProcess } from './decoder';
+
+/**
+ * An ffmpeg started ahead of time, idle until it is told which file to decode from where.
+ * Starting ffmpeg (loading its libraries) costs 75-500 ms on a loaded 2-core machine, far
+ * more than the seek itself; a warm process skips that. It reads a one-entry concat script
+ * from stdin, which it only parses at end of input:
+ *   file 'file:<path>'  +  inpoint <absolute time half a frame before the target>
+ * The concat demuxer seeks to the keyframe before the in-point and shifts timestamps so
+ * that the in-point is 0; `select=gte(t,0)` drops the frames decoded before it. The first
+ * frame out is then the target frame, exactly as with `-ss` (tests check both ways on the
+ * same index-carrying videos).
+ */
+export class WarmFfmpeg {
+  readonly #child: ChildProcessByStdio<Writable, Readable, Readable>;
+  #used = false;
+
+  constructor(ffmpeg: string) {
+    const args = ['-hide_banner', '-v', 'error', '-copyts', '-f', 'concat', '-safe', '0', '-protocol_whitelist', 'file,pipe', '-i', 'pipe:0'];
+    args.push('-map', '0:v:0', '-an', '-sn', '-dn', '-fps_mode', 'passthrough', '-vf', 'select=gte(t\\,0)', ...RAW_RGB_OUTPUT);
+    this.#child = spawn(ffmpeg, args, { stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+    // A process that dies while idle is simply not used; errors surface through `alive`.
+    this.#child.on('error', () => undefined);
+    this.#child.stdin.on('error', () => undefined);
+  }
+
+  /** Still idle and running: can be handed a file. */
+  get alive(): boolean {
+    return !this.#used && this.#child.exitCode === null && this.#child.signalCode === null && !this.#child.killed;
+  }
+
+  /** Hands the process its input; it starts decoding at once. Usable once. */
+  start(path: string, inpointSec: number): DecoderProcess {
+    this.#used = true;
+    const quoted = `file:${path}`.replace(/'/g, "'\\''");
+    this.#child.stdin.end(`ffconcat version 1.0\nfile '${quoted}'\ninpoint ${inpointSec.toFixed(6)}\n`);
+    return this.#child;
+  }
+
+  close(): void {
+    if (!this.#used && this.#child.exitCode === null && !this.#child.killed) this.#child.kill('SIGKILL');
+  }
+}
