@@ -6,6 +6,7 @@ import { faceBenchmark } from './face';
 import { llmBenchmark } from './llm';
 import { storeBenchmark } from './store';
 import { understandingBenchmark } from './understanding';
+import { mediaBenchmark } from './media';
 
 /** Every named benchmark; `npm run bench -- <name>` runs one, no name runs all. */
 export const BENCHMARKS: readonly Benchmark[] = [
@@ -16,4 +17,5 @@ export const BENCHMARKS: readonly Benchmark[] = [
   llmBenchmark,
   agreementBenchmark,
   exportBenchmark,
+  mediaBenchmark,
 ];

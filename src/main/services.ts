@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { EventHub } from './api/events';
 import { JobQueue } from './jobs/queue';
 import type { Services } from './api/context';
+import { MediaLibrary } from './media/library';
 import { defaultModelsDir, defaultUserDataDir } from './paths';
 import { SettingsStore } from './settings';
 import { WorkspaceService } from './store/service';
@@ -22,21 +23,29 @@ export function createServices(options: ServiceOptions = {}): Services {
   mkdirSync(userData, { recursive: true, mode: 0o700 });
   const events = new EventHub();
   const models = options.modelsDir ?? defaultModelsDir();
+  const settings = new SettingsStore(userData);
+  const media = new MediaLibrary();
+  void settings.get().then((s) => media.setCacheMB(s.frameCacheMB), () => undefined);
+  events.subscribe((name, payload) => {
+    if (name === 'settings.changed') media.setCacheMB((payload as { frameCacheMB: number }).frameCacheMB);
+  });
   return {
     events,
-    settings: new SettingsStore(userData),
+    settings,
     workspaces: new WorkspaceService(userData),
     paths: { userData, models },
     electronVersion: options.electronVersion ?? null,
-    frames: null,
+    frames: media,
     jobs: new JobQueue(events, options.jobConcurrency ?? 1),
     face: new FaceService(models),
     llm: new LlmService({ userData, models }),
+    media,
   };
 }
 
 /** Releases what the services hold (open workspace, model sessions) before the process exits. */
 export async function disposeServices(services: Services): Promise<void> {
   services.workspaces.close();
+  services.media.close();
   await Promise.all([services.face.dispose(), services.llm.dispose()]);
 }

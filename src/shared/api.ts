@@ -11,6 +11,7 @@ import { appEvents } from './api/events';
 import { jobChannels } from './api/jobs';
 import { faceChannels } from './api/face';
 import { llmChannels, llmEvents } from './api/llm';
+import { mediaChannels } from './api/media';
 
 export const channels = {
   ...workspaceChannels,
@@ -18,6 +19,7 @@ export const channels = {
   ...jobChannels,
   ...faceChannels,
   ...llmChannels,
+  ...mediaChannels,
 } as const;
 
 export const events = {
@@ -46,4 +48,6 @@ export * from './api/events';
 export * from './api/jobs';
 export * from './api/face';
 export * from './api/llm';
+export * from './api/media';
+export * from './media';
 export type { Result, ApiError } from './errors';

@@ -2,6 +2,7 @@ import type { WorkspaceService } from '../store/service';
 import type { EventHub } from './events';
 import type { JobQueue } from '../jobs/queue';
 import type { FrameSource } from '../media/frame-route';
+import type { MediaLibrary } from '../media/library';
 import type { SettingsStore } from '../settings';
 import type { FaceService } from '../inference/face/service';
 import type { LlmService } from '../inference/llm/manager';
@@ -25,4 +26,6 @@ export interface Services {
   readonly face: FaceService;
   /** Language-model folders, verification, generation and downloads. */
   readonly llm: LlmService;
+  /** Open clips by id: probe, frame-exact readers, the shared frame cache. */
+  readonly media: MediaLibrary;
 }

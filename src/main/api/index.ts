@@ -3,6 +3,7 @@ import { jobHandlers } from './jobs';
 import { faceHandlers } from './face';
 import type { Services } from './context';
 import { llmHandlers } from './llm';
+import { mediaHandlers } from './media';
 import type { HandlerTable } from './dispatch';
 import { workspaceHandlers } from './workspace';
 
@@ -14,6 +15,7 @@ export function createHandlerTable(services: Services): HandlerTable {
     ...jobHandlers(services),
     ...faceHandlers(services),
     ...llmHandlers(services),
+    ...mediaHandlers(services),
   };
 }
 

@@ -6,6 +6,7 @@ import { importCommand } from './import';
 import { modelsCommand } from './models';
 import { workspaceCommand } from './workspace';
 import { llmCommand } from './llm';
+import { framesCommand, probeCommand } from './media';
 
 /** Every `mellm` subcommand; later stages add theirs here. */
 export const COMMANDS: readonly CliCommand[] = [
@@ -16,4 +17,6 @@ export const COMMANDS: readonly CliCommand[] = [
   faceCommand,
   describeCommand,
   llmCommand,
+  probeCommand,
+  framesCommand,
 ];

@@ -1,0 +1,90 @@
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { AppError, issuesFromZod } from '@shared/errors';
+import { FrameRequestSchema } from '@shared/frames';
+import type { MediaInfo } from '@shared/media';
+import { probeMedia } from '../media/probe';
+import { writeFileAtomic } from '../util/atomic-write';
+import type { CliCommand } from './command';
+
+function positiveNumber(text: string | undefined, name: string): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new AppError('INVALID_INPUT', `${name} must be a positive number, got "${text}"`);
+  return value;
+}
+
+function onlyClip(positionals: string[], usage: string): string {
+  if (positionals.length !== 1) throw new AppError('INVALID_INPUT', `Expected one clip (video file or frame folder)\nUsage: ${usage}`);
+  // Relative paths are the user's, resolved against their working directory.
+  return resolve(positionals[0] as string);
+}
+
+function formatInfo(info: MediaInfo): string {
+  const lines = [
+    `${info.kind}  ${info.path}`,
+    `frames     ${info.frames} (0-${info.frames - 1})`,
+    `fps        ${Number(info.fps.toFixed(3))}${info.vfr ? ' average, variable frame rate' : ''}${info.sequence?.fpsAssumed ? ' (assumed; pass --fps)' : ''}`,
+    `size       ${info.width}×${info.height}${info.rotation ? ` (rotated ${info.rotation}°)` : ''}`,
+    `duration   ${info.durationSec.toFixed(3)} s`,
+    `codec      ${info.codec}, ${info.pixelFormat}${info.gray ? ' (grayscale)' : ''}`,
+  ];
+  if (info.sequence) {
+    lines.push(`files      ${info.sequence.pattern ?? 'natural order'}${info.sequence.firstNumber === null ? '' : ` from ${info.sequence.firstNumber}`}`);
+    if (info.sequence.missing.length) lines.push(`MISSING    frames ${info.sequence.missing.slice(0, 20).join(', ')}${info.sequence.missing.length > 20 ? ' …' : ''}`);
+  }
+  return lines.join('\n');
+}
+
+export const probeCommand: CliCommand = {
+  name: 'probe',
+  summary: 'show a clip’s exact frame count, rate, size, codec (video file or frame folder)',
+  usage: 'mellm probe <clip> [--fps N] [--json]',
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { json: { type: 'boolean', default: false }, fps: { type: 'string' } },
+    });
+    const info = await probeMedia(onlyClip(positionals, this.usage), { fps: positiveNumber(values.fps, '--fps') });
+    io.out(values.json ? JSON.stringify(info, null, 2) : formatInfo(info));
+    return 0;
+  },
+};
+
+export const framesCommand: CliCommand = {
+  name: 'frames',
+  summary: 'write one frame (0-based index) of a clip as PNG/JPEG/WebP',
+  usage: 'mellm frames <clip> --at N --out frame.png [--width W] [--force]',
+  async run(args, io, services) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { at: { type: 'string' }, out: { type: 'string' }, width: { type: 'string' }, force: { type: 'boolean', default: false } },
+    });
+    const clip = onlyClip(positionals, this.usage);
+    if (values.at === undefined || !/^\d+$/.test(values.at)) throw new AppError('INVALID_INPUT', `--at needs a 0-based frame index\nUsage: ${this.usage}`);
+    if (!values.out) throw new AppError('INVALID_INPUT', `--out is required\nUsage: ${this.usage}`);
+    const format = /\.(png|jpe?g|webp)$/i.exec(values.out)?.[1]?.toLowerCase().replace('jpeg', 'jpg');
+    if (!format) throw new AppError('INVALID_INPUT', '--out must end in .png, .jpg or .webp');
+    const out = resolve(values.out);
+    if (!values.force && (await access(out, constants.F_OK).then(() => true, () => false))) {
+      throw new AppError('INVALID_INPUT', `${out} exists; pass --force to overwrite it`);
+    }
+    const width = positiveNumber(values.width, '--width');
+    const media = services().media;
+    try {
+      const { clipId } = await media.open(clip);
+      const request = FrameRequestSchema.safeParse({ clipId, index: Number(values.at), format, width: width === undefined ? undefined : Math.round(width) });
+      if (!request.success) throw new AppError('INVALID_INPUT', 'Invalid frame request (--width is 16-8192)', { issues: issuesFromZod(request.error) });
+      const frame = await media.encodeFrame(request.data);
+      await writeFileAtomic(out, frame.data, 0o644);
+      io.out(`frame ${request.data.index} → ${out}`);
+      return 0;
+    } finally {
+      media.close();
+    }
+  },
+};

@@ -1,0 +1,194 @@
+import type { MediaInfo } from '@shared/media';
+import { AppError } from '@shared/errors';
+import { FrameDecoder } from './decoder';
+import type { FrameCache } from './frame-cache';
+import type { RgbImage } from './image';
+import type { VideoTiming } from './probe-video';
+import { checkFrameSize, checkIndex, MAX_FRAME_PIXELS, type FrameReader } from './reader';
+
+export interface VideoReaderOptions {
+  readonly ffmpeg: string;
+  readonly cache: FrameCache;
+  /** Cache key prefix, unique per clip. */
+  readonly key: string;
+  /** Frames decoded ahead after each read, so stepping forward hits the cache. */
+  readonly prefetch?: number;
+  /** Frames decoded before the target when stepping backward, so further steps back hit the cache. */
+  readonly backstep?: number;
+  /** Read forward instead of re-seeking when the target is at most this far ahead of the decoder. */
+  readonly forwardGap?: number;
+  readonly maxFramePixels?: number;
+}
+
+/**
+ * Frame-exact random access into a video. Frame i is the i-th frame in presentation
+ * order; for a constant-rate stream it is presented at start + i/fps. A read seeks the
+ * decoder to half a frame before that time (ffmpeg then decodes from the preceding
+ * keyframe and drops everything earlier), so the first frame out is exactly frame i and
+ * every following frame is i+1, i+2 … One persistent decoder serves sequential access.
+ */
+export class VideoFrameReader implements FrameReader {
+  readonly frameCount: number;
+  readonly fps: number;
+  readonly width: number;
+  readonly height: number;
+  #decoder: FrameDecoder | null = null;
+  #queue: Promise<unknown> = Promise.resolve();
+  readonly #inflight = new Map<number, Promise<RgbImage>>();
+  #pendingUser = 0;
+  #last = -1;
+  #closed = false;
+  readonly #prefetch: number;
+  readonly #backstep: number;
+  readonly #forwardGap: number;
+
+  constructor(
+    readonly info: MediaInfo,
+    readonly timing: VideoTiming,
+    readonly options: VideoReaderOptions,
+  ) {
+    checkFrameSize(info, options.maxFramePixels ?? MAX_FRAME_PIXELS);
+    this.frameCount = info.frames;
+    this.fps = info.fps;
+    this.width = info.width;
+    this.height = info.height;
+    this.#prefetch = options.prefetch ?? 8;
+    this.#backstep = options.backstep ?? 15;
+    this.#forwardGap = options.forwardGap ?? Math.max(30, Math.round(info.fps));
+  }
+
+  async read(index: number): Promise<RgbImage> {
+    checkIndex(this.info, index);
+    if (this.#closed) throw new AppError('NOT_FOUND', `${this.info.path} was closed`);
+    const backward = index === this.#last - 1;
+    this.#last = index;
+    const cached = this.options.cache.get(this.#key(index));
+    if (cached) {
+      if (backward) this.#scheduleBackfill(index);
+      else this.#schedulePrefetch(index);
+      return cached;
+    }
+    const pending = this.#inflight.get(index);
+    if (pending) return pending;
+    this.#pendingUser += 1;
+    const job = this.#enqueue(() => this.#decodeTo(index, backward)).finally(() => {
+      this.#pendingUser -= 1;
+      this.#inflight.delete(index);
+    });
+    this.#inflight.set(index, job);
+    const image = await job;
+    this.#schedulePrefetch(index);
+    return image;
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#decoder?.close();
+    this.#decoder = null;
+    this.options.cache.deletePrefix(`${this.options.key}:`);
+  }
+
+  #key(index: number): string {
+    return `${this.options.key}:${index}`;
+  }
+
+  #enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(task, task);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #decodeTo(index: number, backward: boolean): Promise<RgbImage> {
+    const hit = this.options.cache.get(this.#key(index));
+    if (hit) return hit;
+    const decoder = this.#decoder;
+    const ahead = decoder ? index - decoder.nextIndex : -1;
+    if (!decoder || ahead < 0 || ahead > this.#forwardGap) {
+      this.#startAt(backward ? Math.max(0, index - this.#backstep) : index);
+    }
+    for (;;) {
+      const image = await this.#step();
+      if (!image) {
+        throw new AppError('MEDIA_UNREADABLE', `Frame ${index} of ${this.info.path} could not be decoded: the stream ends early (truncated file?)`);
+      }
+      if (image.index === index) return image.image;
+    }
+  }
+
+  #startAt(index: number): void {
+    this.#decoder?.close();
+    const seekSec = index === 0 ? 0 : this.#seekTime(index);
+    this.#decoder = new FrameDecoder({
+      ffmpeg: this.options.ffmpeg,
+      path: this.info.path,
+      seekSec,
+      width: this.width,
+      height: this.height,
+      firstIndex: index,
+    });
+  }
+
+  /** Half-way between frame index-1 and frame index (relative to the container start), so rounding either way lands on index. */
+  #seekTime(index: number): number {
+    const { startSec, firstFrameSec, frameTimes } = this.timing;
+    if (frameTimes && frameTimes.length >= index + 1) {
+      return ((frameTimes[index - 1] as number) + (frameTimes[index] as number)) / 2 - startSec;
+    }
+    return firstFrameSec - startSec + (index - 0.5) / this.fps;
+  }
+
+  /** Decodes the decoder's next frame into the cache. */
+  async #step(): Promise<{ index: number; image: RgbImage } | null> {
+    const decoder = this.#decoder;
+    if (!decoder) return null;
+    const index = decoder.nextIndex;
+    let data: Uint8Array | null;
+    try {
+      data = await decoder.read();
+    } catch (error) {
+      this.#decoder = null;
+      decoder.close();
+      throw error;
+    }
+    if (!data || index >= this.frameCount) {
+      if (this.#decoder === decoder) this.#decoder = null;
+      decoder.close();
+      return null;
+    }
+    const image: RgbImage = { width: this.width, height: this.height, channels: 3, data };
+    this.options.cache.set(this.#key(index), image);
+    return { index, image };
+  }
+
+  /**
+   * Stepping backward through cached frames: before the cached run runs out, decode the
+   * stretch before it in the background (a decoder can only go forward).
+   */
+  #scheduleBackfill(index: number): void {
+    const cache = this.options.cache;
+    if (this.#closed || index === 0 || cache.has(this.#key(Math.max(0, index - Math.ceil(this.#backstep / 2))))) return;
+    let low = index;
+    while (low > 0 && cache.has(this.#key(low - 1))) low -= 1;
+    if (low === 0) return;
+    void this.#enqueue(async () => {
+      if (this.#pendingUser > 0 || this.#closed) return;
+      this.#startAt(Math.max(0, low - this.#backstep));
+      while (this.#pendingUser === 0 && this.#decoder && this.#decoder.nextIndex < low) {
+        if (!(await this.#step())) return;
+      }
+    }).catch(() => undefined);
+  }
+
+  #schedulePrefetch(index: number): void {
+    if (this.#prefetch <= 0 || this.#closed) return;
+    const until = Math.min(this.frameCount - 1, index + this.#prefetch);
+    void this.#enqueue(async () => {
+      // Yield to any user read that arrived; stop when the decoder is elsewhere.
+      while (this.#pendingUser === 0 && this.#decoder && !this.#closed) {
+        const next = this.#decoder.nextIndex;
+        if (next > until || next <= index - 1) return;
+        if (!(await this.#step())) return;
+      }
+    }).catch(() => undefined);
+  }
+}
