@@ -7,6 +7,7 @@ import { llmBenchmark } from './llm';
 import { storeBenchmark } from './store';
 import { understandingBenchmark } from './understanding';
 import { mediaBenchmark } from './media';
+import { flowBenchmark } from './flow';
 
 /** Every named benchmark; `npm run bench -- <name>` runs one, no name runs all. */
 export const BENCHMARKS: readonly Benchmark[] = [
@@ -18,4 +19,5 @@ export const BENCHMARKS: readonly Benchmark[] = [
   agreementBenchmark,
   exportBenchmark,
   mediaBenchmark,
+  flowBenchmark,
 ];

@@ -8,6 +8,7 @@ import { SettingsStore } from './settings';
 import { WorkspaceService } from './store/service';
 import { FaceService } from './inference/face/service';
 import { LlmService } from './inference/llm/manager';
+import { FlowService } from './inference/flow/service';
 
 export interface ServiceOptions {
   userDataDir?: string;
@@ -34,6 +35,7 @@ export function createServices(options: ServiceOptions = {}): Services {
     settings,
     workspaces: new WorkspaceService(userData),
     paths: { userData, models },
+    flow: new FlowService(models),
     electronVersion: options.electronVersion ?? null,
     frames: media,
     jobs: new JobQueue(events, options.jobConcurrency ?? 1),
@@ -47,5 +49,5 @@ export function createServices(options: ServiceOptions = {}): Services {
 export async function disposeServices(services: Services): Promise<void> {
   services.workspaces.close();
   services.media.close();
-  await Promise.all([services.face.dispose(), services.llm.dispose()]);
+  await Promise.all([services.face.dispose(), services.llm.dispose(), services.flow.dispose()]);
 }

@@ -12,6 +12,7 @@ import { jobChannels } from './api/jobs';
 import { faceChannels } from './api/face';
 import { llmChannels, llmEvents } from './api/llm';
 import { mediaChannels } from './api/media';
+import { flowChannels } from './api/flow';
 
 export const channels = {
   ...workspaceChannels,
@@ -20,6 +21,7 @@ export const channels = {
   ...faceChannels,
   ...llmChannels,
   ...mediaChannels,
+  ...flowChannels,
 } as const;
 
 export const events = {
@@ -50,4 +52,5 @@ export * from './api/face';
 export * from './api/llm';
 export * from './api/media';
 export * from './media';
+export * from './api/flow';
 export type { Result, ApiError } from './errors';

@@ -3,6 +3,7 @@ import type { EventHub } from './events';
 import type { JobQueue } from '../jobs/queue';
 import type { FrameSource } from '../media/frame-route';
 import type { MediaLibrary } from '../media/library';
+import type { FlowService } from '../inference/flow/service';
 import type { SettingsStore } from '../settings';
 import type { FaceService } from '../inference/face/service';
 import type { LlmService } from '../inference/llm/manager';
@@ -28,4 +29,6 @@ export interface Services {
   readonly llm: LlmService;
   /** Open clips by id: probe, frame-exact readers, the shared frame cache. */
   readonly media: MediaLibrary;
+  /** Optical flow models (generated variational graph, learned drop-ins). */
+  readonly flow: FlowService;
 }

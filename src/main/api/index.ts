@@ -1,6 +1,7 @@
 import { appHandlers } from './app';
 import { jobHandlers } from './jobs';
 import { faceHandlers } from './face';
+import { flowHandlers } from './flow';
 import type { Services } from './context';
 import { llmHandlers } from './llm';
 import { mediaHandlers } from './media';
@@ -16,6 +17,7 @@ export function createHandlerTable(services: Services): HandlerTable {
     ...faceHandlers(services),
     ...llmHandlers(services),
     ...mediaHandlers(services),
+    ...flowHandlers(services),
   };
 }
 

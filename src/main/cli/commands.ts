@@ -7,6 +7,7 @@ import { modelsCommand } from './models';
 import { workspaceCommand } from './workspace';
 import { llmCommand } from './llm';
 import { framesCommand, probeCommand } from './media';
+import { flowCommand } from './flow';
 
 /** Every `mellm` subcommand; later stages add theirs here. */
 export const COMMANDS: readonly CliCommand[] = [
@@ -19,4 +20,5 @@ export const COMMANDS: readonly CliCommand[] = [
   llmCommand,
   probeCommand,
   framesCommand,
+  flowCommand,
 ];

@@ -1,0 +1,140 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { SessionCache } from '../../src/main/inference/onnx/session';
+import { packageDir } from '../../src/main/inference/manifest';
+import { endPointError, readFlo, writeFlo } from '../../src/main/inference/flow/flo';
+import { displacements, warpedPair } from '../../src/main/inference/flow/synthetic';
+import { VariationalFlowModel } from '../../src/main/inference/flow/variational';
+import type { FlowField } from '../../src/main/inference/flow/types';
+import { encodePng, loadImageFile, type GrayImage } from '../../src/main/media/image';
+import { median, time, type Benchmark, type BenchRow } from '../harness';
+
+/** A frame pair on disk (so every method reads the same files) with its ground truth. */
+interface FlowCase {
+  readonly name: string;
+  readonly group: 'middlebury' | 'face';
+  readonly frame1: string;
+  readonly frame2: string;
+  readonly truth: FlowField;
+}
+
+const PEERS = ['deepflow', 'dis-medium', 'tvl1', 'farneback'] as const;
+const PRESETS = ['fast', 'balanced', 'accurate'] as const;
+const PEER_SCRIPT = join(import.meta.dirname, '..', 'peers', 'opencv_flow.py');
+
+async function middleburyCases(sharedDir: string | null): Promise<FlowCase[]> {
+  const dir = [sharedDir, process.env.MELLM_SHARED_DIR].filter((d): d is string => !!d).map((d) => join(d, 'data', 'middlebury')).find(existsSync);
+  if (!dir) return [];
+  const names = ['Dimetrodon', 'Grove2', 'Hydrangea', 'RubberWhale'];
+  return Promise.all(
+    names.map(async (name) => ({
+      name,
+      group: 'middlebury' as const,
+      frame1: join(dir, name, 'frame10.png'),
+      frame2: join(dir, name, 'frame11.png'),
+      truth: await readFlo(join(dir, name, 'flow10.flo')),
+    })),
+  );
+}
+
+/** A 400×480 face crop (MELLM's crop size) warped by known sub-pixel fields. */
+async function faceCases(workDir: string): Promise<FlowCase[]> {
+  const photo = join(packageDir('@vladmandic/face-api') as string, 'demo', 'sample2.jpg');
+  const { data, info } = await sharp(photo).resize(400, 480, { fit: 'cover' }).grayscale().raw().toBuffer({ resolveWithObject: true });
+  const face: GrayImage = { width: info.width, height: info.height, channels: 1, data: new Uint8Array(data) };
+  const frame1 = join(workDir, 'face.png');
+  await sharp(await encodePng(face)).toFile(frame1);
+  const fields = {
+    'face translation (0.37, -0.62)': displacements.translation(0.37, -0.62),
+    'face rotation 1°': displacements.rotation(1, 199.5, 239.5),
+    'face smooth field 0.8 px': displacements.smooth(0.8, 400, 480),
+  };
+  const cases: FlowCase[] = [];
+  for (const [index, [name, field]] of Object.entries(fields).entries()) {
+    const { frame2, truth } = warpedPair(face, field);
+    const path = join(workDir, `face-${index}.png`);
+    await sharp(await encodePng(frame2)).toFile(path);
+    cases.push({ name, group: 'face', frame1, frame2: path, truth });
+  }
+  return cases;
+}
+
+/** Runs one OpenCV method over every case in one python process; null when cv2 is absent. */
+function runPeer(method: string, cases: readonly FlowCase[], reps: number, workDir: string): Promise<{ ms: number[]; flo: string }[] | null> {
+  return new Promise((resolve) => {
+    const args = [PEER_SCRIPT, method, String(reps), workDir, ...cases.flatMap((c) => [c.frame1, c.frame2])];
+    const child = spawn('/usr/bin/python3', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('error', () => resolve(null));
+    child.on('close', (code) => {
+      if (code !== 0) return resolve(null);
+      resolve(out.trim().split('\n').map((line) => {
+        const parsed = JSON.parse(line) as { samples: number[]; flo: string };
+        return { ms: parsed.samples, flo: parsed.flo };
+      }));
+    });
+  });
+}
+
+function summaryRows(rows: BenchRow[], methods: readonly string[]): BenchRow[] {
+  const summaries: BenchRow[] = [];
+  for (const group of ['middlebury', 'face'] as const) {
+    for (const method of methods) {
+      const mine = rows.filter((r) => r.method === method && r.metrics?.group === group);
+      if (!mine.length) continue;
+      const epe = mine.reduce((s, r) => s + Number(r.metrics?.epe), 0) / mine.length;
+      const medianMs = median(mine.map((r) => median(r.samples ?? [])));
+      summaries.push({ case: `${group} (mean of ${mine.length})`, method, metrics: { epe, 'median ms per pair': medianMs } });
+    }
+  }
+  return summaries;
+}
+
+/** Optical flow: our generated variational graph (3 presets) vs OpenCV 4.6 peers. */
+export const flowBenchmark: Benchmark = {
+  name: 'flow',
+  description: 'Optical flow EPE and time per pair: variational ONNX presets vs OpenCV DeepFlow / DIS / TV-L1 / Farneback',
+  async run({ reps = 5, sharedDir, log }) {
+    const workDir = mkdtempSync(join(tmpdir(), 'mellm-flow-bench-'));
+    const sessions = new SessionCache();
+    try {
+      const middlebury = await middleburyCases(sharedDir);
+      if (!middlebury.length) log('Middlebury data not found (shared/data/middlebury or $MELLM_SHARED_DIR): only synthetic face pairs');
+      const cases = [...middlebury, ...(await faceCases(workDir))];
+      const rows: BenchRow[] = [];
+      for (const preset of PRESETS) {
+        const model = new VariationalFlowModel(sessions, join(workDir, 'models'), preset);
+        for (const c of cases) {
+          const [a, b] = await Promise.all([loadImageFile(c.frame1), loadImageFile(c.frame2)]);
+          let flow: FlowField | null = null;
+          const samples = await time(async () => (flow = await model.estimate(a, b)), reps, 1);
+          const estimate = flow as FlowField | null;
+          if (!estimate) continue;
+          await writeFlo(join(workDir, `${preset}-${c.name}.flo`), estimate);
+          rows.push({ case: c.name, method: `variational ${preset}`, samples, metrics: { group: c.group, epe: endPointError(estimate, c.truth) } });
+        }
+      }
+      for (const peer of PEERS) {
+        const results = await runPeer(peer, cases, peer === 'tvl1' || peer === 'deepflow' ? Math.min(reps, 3) : reps, workDir);
+        if (!results) {
+          log(`OpenCV peer ${peer} unavailable (/usr/bin/python3 with cv2 needed): skipped`);
+          continue;
+        }
+        for (const [i, c] of cases.entries()) {
+          const result = results[i];
+          if (!result) continue;
+          rows.push({ case: c.name, method: `opencv ${peer}`, samples: result.ms, metrics: { group: c.group, epe: endPointError(await readFlo(result.flo), c.truth) } });
+        }
+      }
+      const methods = [...PRESETS.map((p) => `variational ${p}`), ...PEERS.map((p) => `opencv ${p}`)];
+      return [...rows, ...summaryRows(rows, methods)];
+    } finally {
+      await sessions.dispose();
+      rmSync(workDir, { recursive: true, force: true });
+    }
+  },
+};

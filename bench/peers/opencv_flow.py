@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+"""OpenCV optical-flow peers for `npm run bench -- flow` (dev-only; needs python3-opencv).
+
+Usage: opencv_flow.py METHOD REPS OUT_DIR FRAME1 FRAME2 [FRAME1 FRAME2 ...]
+Reads each pair as 8-bit grayscale, times only the flow call (median of REPS after one
+warm-up), writes OUT_DIR/<index>.flo and prints one JSON line per pair:
+{"pair": i, "ms": median_ms, "flo": path}.
+"""
+import json
+import os
+import statistics
+import sys
+import time
+
+import cv2
+import numpy as np
+
+
+def make(method):
+    if method == 'deepflow':
+        return cv2.optflow.createOptFlow_DeepFlow().calc
+    if method == 'dis-medium':
+        return cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_MEDIUM).calc
+    if method == 'tvl1':
+        return cv2.optflow.DualTVL1OpticalFlow_create().calc
+    if method == 'farneback':
+        return lambda a, b, _: cv2.calcOpticalFlowFarneback(a, b, None, 0.5, 3, 15, 3, 5, 1.2, 0)
+    raise SystemExit(f'unknown method {method}')
+
+
+def write_flo(path, flow):
+    h, w = flow.shape[:2]
+    with open(path, 'wb') as f:
+        np.array([202021.25], np.float32).tofile(f)
+        np.array([w, h], np.int32).tofile(f)
+        flow.astype(np.float32).tofile(f)
+
+
+def main():
+    method, reps, out_dir = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    paths = sys.argv[4:]
+    calc = make(method)
+    for i in range(0, len(paths), 2):
+        a = cv2.imread(paths[i], cv2.IMREAD_GRAYSCALE)
+        b = cv2.imread(paths[i + 1], cv2.IMREAD_GRAYSCALE)
+        flow = calc(a, b, None)
+        samples = []
+        for _ in range(reps):
+            start = time.perf_counter()
+            flow = calc(a, b, None)
+            samples.append((time.perf_counter() - start) * 1000)
+        out = os.path.join(out_dir, f'{method}-{i // 2}.flo')
+        write_flo(out, flow)
+        print(json.dumps({'pair': i // 2, 'ms': statistics.median(samples), 'samples': samples, 'flo': out}), flush=True)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,39 @@
+import type { Image8 } from '../../media/image';
+import { toGray } from '../../media/image';
+import { AppError } from '@shared/errors';
+import type { FlowField } from './types';
+
+/**
+ * The flow-model contract every stage caller relies on: two frames of the same size in
+ * (any size: the model pads or resizes internally), dense flow out in pixels of the
+ * input, frame1 (x, y) → frame2 (x + u, y + v).
+ */
+export interface FlowModel {
+  readonly id: string;
+  estimate(frame1: Image8, frame2: Image8, options?: FlowEstimateOptions): Promise<FlowField>;
+}
+
+export interface FlowEstimateOptions {
+  readonly signal?: AbortSignal;
+}
+
+export function assertSameSize(frame1: Image8, frame2: Image8): void {
+  if (frame1.width !== frame2.width || frame1.height !== frame2.height) {
+    throw new AppError(
+      'INVALID_INPUT',
+      `The two frames differ in size: ${frame1.width}×${frame1.height} and ${frame2.width}×${frame2.height}`,
+    );
+  }
+  if (frame1.width < 2 || frame1.height < 2) {
+    throw new AppError('INVALID_INPUT', `Frames of ${frame1.width}×${frame1.height} are too small for optical flow`);
+  }
+}
+
+/** Gray intensities 0–255 as float32 (BT.601 luma for colour frames). */
+export function grayPlane(image: Image8): Float32Array {
+  return Float32Array.from(toGray(image).data);
+}
+
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new AppError('CANCELLED', 'Optical flow was cancelled');
+}

@@ -1,0 +1,66 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { AppError } from '@shared/errors';
+import type { Image8 } from '../../media/image';
+import { readManifest } from '../manifest';
+import { SessionCache } from '../onnx/session';
+import { LearnedFlowModel } from './learned';
+import type { FlowModel } from './model';
+import type { FlowField } from './types';
+import { VARIATIONAL_MODEL_ID, VariationalFlowModel } from './variational';
+import type { FlowPreset } from './variational-graph';
+
+export interface FlowRequest {
+  /** `flow-variational` (default), a manifest flow entry, or a folder holding flow.json. */
+  readonly model?: string | undefined;
+  readonly preset?: FlowPreset | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+export interface FlowResult {
+  readonly flow: FlowField;
+  readonly model: string;
+  readonly ms: number;
+}
+
+/** Resolves flow models by id (loaded once, sessions cached) and runs them. */
+export class FlowService {
+  readonly #modelsDir: string;
+  readonly #sessions = new SessionCache();
+  readonly #models = new Map<string, FlowModel>();
+
+  constructor(modelsDir: string) {
+    this.#modelsDir = modelsDir;
+  }
+
+  model(id: string = VARIATIONAL_MODEL_ID, preset: FlowPreset = 'balanced'): FlowModel {
+    const key = id === VARIATIONAL_MODEL_ID ? `${id}:${preset}` : id;
+    let model = this.#models.get(key);
+    if (!model) {
+      model = id === VARIATIONAL_MODEL_ID ? new VariationalFlowModel(this.#sessions, this.#modelsDir, preset) : new LearnedFlowModel(this.#sessions, this.#folder(id));
+      this.#models.set(key, model);
+    }
+    return model;
+  }
+
+  async compute(frame1: Image8, frame2: Image8, request: FlowRequest = {}): Promise<FlowResult> {
+    const model = this.model(request.model, request.preset);
+    const start = performance.now();
+    const flow = await model.estimate(frame1, frame2, request.signal ? { signal: request.signal } : {});
+    return { flow, model: model.id, ms: performance.now() - start };
+  }
+
+  dispose(): Promise<void> {
+    this.#models.clear();
+    return this.#sessions.dispose();
+  }
+
+  /** A learned model's folder: a manifest `flow` entry's file, or a folder path. */
+  #folder(id: string): string {
+    if (isAbsolute(id) && existsSync(join(id, 'flow.json'))) return id;
+    const manifest = existsSync(join(this.#modelsDir, 'manifest.json')) ? readManifest(this.#modelsDir) : { models: [] };
+    const entry = manifest.models.find((m) => m.id === id && m.stage === 'flow');
+    if (entry) return join(this.#modelsDir, entry.file ?? entry.id);
+    throw new AppError('MODEL_MISSING', `Unknown flow model "${id}": use ${VARIATIONAL_MODEL_ID}, a flow model listed in models/manifest.json, or a folder holding flow.json`);
+  }
+}

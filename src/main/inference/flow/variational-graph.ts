@@ -1,0 +1,208 @@
+import { GraphBuilder } from '../onnx/graph';
+import { ImageOps } from './graph-ops';
+
+/**
+ * The default flow model, generated as an ONNX graph: coarse-to-fine variational flow
+ * (Brox et al. 2004; Sun, Roth & Black, "Secrets of optical flow estimation", 2010).
+ *
+ * Per pyramid level and warp: the second frame's derivative stack (I, Ix, Iy, Ixx, Ixy,
+ * Iyy) is warped by the current flow with GridSample; the data term (brightness + γ ×
+ * gradient constancy, Charbonnier, lagged weights) is linearised into a per-pixel 2×2
+ * motion tensor; the smoothness term is quadratic on the total flow (Neumann borders),
+ * so one Jacobi sweep is a single 3×3 Conv plus three elementwise ops with per-pixel
+ * coefficients precomputed once per lagged round. A median filter on the flow after
+ * each warp provides the robustness of a non-local term cheaply (Sun et al.).
+ */
+export interface VariationalFlowOptions {
+  /** Pyramid levels including the finest one. */
+  readonly levels: number;
+  /** Downsampling factor between levels (0.5 halves). */
+  readonly scale: number;
+  /** Levels below this index are not solved: the flow is upsampled from it (0 = solve all). */
+  readonly finestLevel: number;
+  /** Warps per level. */
+  readonly warps: number;
+  /** Lagged re-linearisations of the robust weights per warp. */
+  readonly rounds: number;
+  /** Jacobi sweeps per round. */
+  readonly iterations: number;
+  /** Smoothness weight (intensities scaled to [0, 1]). */
+  readonly alpha: number;
+  /** Gradient-constancy weight relative to brightness constancy. */
+  readonly gamma: number;
+  /** Image-driven smoothness: α·exp(−κ·|∇I₁|) per pixel (0 = uniform α). */
+  readonly edgeKappa?: number;
+  /** Charbonnier ε of the data term. */
+  readonly epsilon: number;
+  /** Median filter applied to the flow after each warp (0 = off). */
+  readonly median: 0 | 3 | 5;
+  /** Exact 2-D median (TopK) instead of the separable approximation. */
+  readonly exactMedian?: boolean;
+  readonly interpolation: 'bilinear' | 'bicubic';
+  /** Gaussian pre-smoothing of the input frames, in pixels. */
+  readonly presmooth: number;
+}
+
+export type FlowPreset = 'fast' | 'balanced' | 'accurate';
+
+/** Tuned on the Middlebury training pairs (see README, "Optical flow"). */
+export const FLOW_PRESETS: Record<FlowPreset, VariationalFlowOptions> = {
+  fast: {
+    levels: 5, scale: 0.5, finestLevel: 1, warps: 1, rounds: 1, iterations: 10,
+    alpha: 0.01, gamma: 2, epsilon: 0.01, median: 5, interpolation: 'bicubic', presmooth: 0.6,
+  },
+  balanced: {
+    levels: 6, scale: 0.6, finestLevel: 0, warps: 1, rounds: 2, iterations: 8,
+    alpha: 0.01, gamma: 2, epsilon: 0.01, median: 5, interpolation: 'bicubic', presmooth: 0.6,
+  },
+  accurate: {
+    levels: 7, scale: 0.65, finestLevel: 0, warps: 2, rounds: 2, iterations: 10,
+    alpha: 0.01, gamma: 2, epsilon: 0.01, median: 5, interpolation: 'bicubic', presmooth: 0.6,
+  },
+};
+
+/** Derivative stack kernels (5×5): I, Ix, Iy, Ixx, Ixy, Iyy with fourth-order stencils. */
+function derivativeKernels(): number[] {
+  const d1 = [1, -8, 0, 8, -1].map((v) => v / 12);
+  const d2 = [-1, 16, -30, 16, -1].map((v) => v / 12);
+  const c1 = [0, -0.5, 0, 0.5, 0];
+  const delta = [0, 0, 1, 0, 0];
+  const outer = (col: number[], row: number[]) => col.flatMap((cv) => row.map((rv) => cv * rv));
+  return [
+    ...outer(delta, delta),
+    ...outer(delta, d1),
+    ...outer(d1, delta),
+    ...outer(delta, d2),
+    ...outer(c1, c1),
+    ...outer(d2, delta),
+  ];
+}
+
+export function buildVariationalFlowGraph(options: VariationalFlowOptions): GraphBuilder {
+  const g = new GraphBuilder('variational_flow');
+  const o = new ImageOps(g);
+  const a = g.input('frame1', 'float32', [1, 1, 'height', 'width']);
+  const b = g.input('frame2', 'float32', [1, 1, 'height', 'width']);
+
+  // Both frames travel the pyramid together as a batch of 2.
+  const pair = o.mul(g.op1('Concat', [a, b], { axis: 0 }), o.f(1 / 255));
+  const pyramid = [o.gaussian(pair, options.presmooth, 1)];
+  const blur = Math.sqrt(1 / options.scale ** 2 - 1) / 2;
+  for (let level = 1; level < options.levels; level += 1) {
+    const smoothed = o.gaussian(pyramid[level - 1] as string, blur, 1);
+    pyramid.push(g.op1('Resize', [smoothed, '', o.f([1, 1, options.scale, options.scale])], { mode: 'linear' }));
+  }
+
+  const derivatives = derivativeKernels();
+  let flow: string | null = null;
+  for (let level = options.levels - 1; level >= options.finestLevel; level -= 1) {
+    const frames = pyramid[level] as string;
+    const stack = o.conv(o.padEdge(frames, 2), derivatives, [6, 1, 5, 5]);
+    const d1 = g.op1('Slice', [stack, o.i64([0]), o.i64([1]), o.i64([0])]);
+    const d2 = g.op1('Slice', [stack, o.i64([1]), o.i64([2]), o.i64([0])]);
+    const frame1 = g.op1('Slice', [frames, o.i64([0]), o.i64([1]), o.i64([0])]);
+    flow = flow === null ? o.mul(g.op1('Concat', [frame1, frame1], { axis: 1 }), o.f(0)) : upsampleFlow(o, flow, frame1);
+    flow = solveLevel(o, options, d1, d2, flow);
+  }
+  if (options.finestLevel > 0) flow = upsampleFlow(o, flow as string, a);
+  g.op('Identity', [flow as string], {}, ['flow']);
+  g.output('flow', 'float32', [1, 2, 'height', 'width']);
+  return g;
+}
+
+/** Resizes the flow to `target`'s H×W and rescales the vectors by the size ratio. */
+function upsampleFlow(o: ImageOps, flow: string, target: string): string {
+  const g = o.g;
+  const sizes = g.op1('Concat', [o.i64([1, 2]), g.op1('Shape', [target], { start: 2, end: 4 })], { axis: 0 });
+  const resized = g.op1('Resize', [flow, '', '', sizes], { mode: 'linear' });
+  const ratio = (axis: number) => o.div(o.dimFloat(target, axis), o.dimFloat(flow, axis));
+  const factors = g.op1('Reshape', [g.op1('Concat', [ratio(3), ratio(2)], { axis: 0 }), o.i64([1, 2, 1, 1])]);
+  return o.mul(resized, factors);
+}
+
+function solveLevel(o: ImageOps, options: VariationalFlowOptions, d1: string, d2: string, initial: string): string {
+  const g = o.g;
+  const base = o.coordinates(d1);
+  // GridSample's normalised coordinates (align_corners): x' = 2x/(W-1) - 1.
+  const step = (axis: number) => o.div(o.f(2), o.sub(o.dimFloat(d1, axis), o.f(1)));
+  const toGrid = g.op1('Reshape', [g.op1('Concat', [step(3), step(2)], { axis: 0 }), o.i64([1, 2, 1, 1])]);
+  // 9α × the 3×3 box-sum weight per pixel (9 inside, 6 on edges, 4 in corners): Neumann boundary.
+  const pool = (x: string) => g.op1('AveragePool', [x], { kernel_shape: [3, 3], pads: [1, 1, 1, 1], count_include_pad: 1 });
+  const ones = o.add(o.mul(o.channels(d1, 0, 1), o.f(0)), o.f(1));
+  // Per-pixel smoothness weight 9α·g(x): weaker across image edges (motion boundaries).
+  let alphaMap = o.f(9 * options.alpha);
+  if (options.edgeKappa) {
+    const grad = o.channels(d1, 1, 3);
+    const norm = g.op1('Sqrt', [g.op1('ReduceSum', [o.mul(grad, grad), o.i64([1])], { keepdims: 1 })]);
+    alphaMap = o.mul(g.op1('Exp', [o.mul(norm, o.f(-options.edgeKappa))]), alphaMap);
+  }
+  const alphaCount = o.mul(pool(ones), alphaMap);
+  let flow = initial;
+  for (let warp = 0; warp < options.warps; warp += 1) {
+    const grid = o.sub(o.mul(o.add(base, flow), toGrid), o.f(1));
+    const inside = g.op1('Cast', [g.op1('LessOrEqual', [g.op1('ReduceMax', [g.op1('Abs', [grid])], { axes: [1], keepdims: 1 }), o.f(1)])], { to: 1 });
+    const warped = g.op1('GridSample', [d2, g.op1('Transpose', [grid], { perm: [0, 2, 3, 1] })], {
+      align_corners: 1,
+      mode: options.interpolation,
+      padding_mode: 'border',
+    });
+    const mean = o.mul(o.add(warped, d1), o.f(0.5));
+    const diff = o.sub(warped, d1);
+    const [ix, iy, ixx, ixy, iyy] = [1, 2, 3, 4, 5].map((c) => o.channels(mean, c, c + 1)) as [string, string, string, string, string];
+    const it = o.channels(diff, 0, 1);
+    const ixt = o.channels(diff, 1, 2);
+    const iyt = o.channels(diff, 2, 3);
+    // Motion-tensor entries [J11, J12, J22, J13, J23] for brightness and gradient constancy.
+    const brightness = g.op1('Concat', [o.mul(ix, ix), o.mul(ix, iy), o.mul(iy, iy), o.mul(ix, it), o.mul(iy, it)], { axis: 1 });
+    const gradient = g.op1('Concat', [
+      o.add(o.mul(ixx, ixx), o.mul(ixy, ixy)),
+      o.add(o.mul(ixx, ixy), o.mul(ixy, iyy)),
+      o.add(o.mul(ixy, ixy), o.mul(iyy, iyy)),
+      o.add(o.mul(ixx, ixt), o.mul(ixy, iyt)),
+      o.add(o.mul(ixy, ixt), o.mul(iyy, iyt)),
+    ], { axis: 1 });
+    const start = flow;
+    const u0 = o.channels(start, 0, 1);
+    const v0 = o.channels(start, 1, 2);
+    for (let round = 0; round < options.rounds; round += 1) {
+      // Lagged Charbonnier weights ψ'(r²) = 1 / sqrt(r² + ε²), zero where the warp left the image.
+      let rB = it;
+      let rGx = ixt;
+      let rGy = iyt;
+      if (round > 0) {
+        const du = o.sub(o.channels(flow, 0, 1), u0);
+        const dv = o.sub(o.channels(flow, 1, 2), v0);
+        rB = o.add(it, o.add(o.mul(ix, du), o.mul(iy, dv)));
+        rGx = o.add(ixt, o.add(o.mul(ixx, du), o.mul(ixy, dv)));
+        rGy = o.add(iyt, o.add(o.mul(ixy, du), o.mul(iyy, dv)));
+      }
+      const eps2 = o.f(options.epsilon ** 2);
+      const psiB = o.div(inside, g.op1('Sqrt', [o.add(o.mul(rB, rB), eps2)]));
+      const psiG = o.div(o.mul(inside, o.f(options.gamma)), g.op1('Sqrt', [o.add(o.add(o.mul(rGx, rGx), o.mul(rGy, rGy)), eps2)]));
+      const tensorJ = o.add(o.mul(brightness, psiB), o.mul(gradient, psiG));
+      const [j11, j12, j22, j13, j23] = [0, 1, 2, 3, 4].map((c) => o.channels(tensorJ, c, c + 1)) as [string, string, string, string, string];
+      const a11 = o.add(j11, alphaCount);
+      const a22 = o.add(j22, alphaCount);
+      const det = o.sub(o.mul(a11, a22), o.mul(j12, j12));
+      const inv = g.op1('Reciprocal', [det]);
+      const m11 = o.mul(a22, inv);
+      const m22 = o.mul(a11, inv);
+      const m12 = g.op1('Neg', [o.mul(j12, inv)]);
+      // Linearised around the warp's flow (u0, v0), written for the total flow.
+      const b1 = o.sub(o.add(o.mul(j11, u0), o.mul(j12, v0)), j13);
+      const b2 = o.sub(o.add(o.mul(j12, u0), o.mul(j22, v0)), j23);
+      const p = g.op1('Concat', [o.add(o.mul(m11, b1), o.mul(m12, b2)), o.add(o.mul(m12, b1), o.mul(m22, b2))], { axis: 1 });
+      const diagonal = o.mul(g.op1('Concat', [m11, m22], { axis: 1 }), alphaMap);
+      const offDiagonal = o.mul(m12, alphaMap);
+      for (let i = 0; i < options.iterations; i += 1) {
+        // Damped Jacobi on the 8-neighbour Laplacian: w ← A⁻¹ (b + 9α · box3×3(w)), the
+        // box sum (centre included, hence "damped") being one fast AveragePool.
+        const box = pool(flow);
+        const swapped = g.op1('Slice', [box, o.i64([1]), o.i64([-3]), o.i64([1]), o.i64([-1])]);
+        flow = o.add(o.add(o.mul(box, diagonal), o.mul(swapped, offDiagonal)), p);
+      }
+    }
+    if (options.median) flow = options.exactMedian ? o.median(flow, options.median) : o.separableMedian(flow, options.median);
+  }
+  return flow;
+}

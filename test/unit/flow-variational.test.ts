@@ -1,0 +1,74 @@
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GrayImage } from '../../src/main/media/image';
+import { packageDir } from '../../src/main/inference/manifest';
+import { SessionCache } from '../../src/main/inference/onnx/session';
+import { displacements, interiorEndPointError, warpedPair } from '../../src/main/inference/flow/synthetic';
+import { VariationalFlowModel, ensureVariationalModel, optionsForSize } from '../../src/main/inference/flow/variational';
+import { FLOW_PRESETS, type FlowPreset } from '../../src/main/inference/flow/variational-graph';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { useTempDir } from '../helpers/tmp';
+
+const tempDir = useTempDir();
+const sessions = new SessionCache({ intraOpThreads: 1 });
+afterAll(() => sessions.dispose());
+
+let face: GrayImage;
+beforeAll(async () => {
+  // A real face photo (MIT, shipped in @vladmandic/face-api), 128×128 gray.
+  const photo = join(packageDir('@vladmandic/face-api') as string, 'demo/sample2.jpg');
+  const { data, info } = await sharp(photo).resize(128, 128, { fit: 'cover' }).grayscale().raw().toBuffer({ resolveWithObject: true });
+  face = { width: info.width, height: info.height, channels: 1, data: new Uint8Array(data) };
+});
+
+const cases = {
+  'sub-pixel translation': () => displacements.translation(0.37, -0.62),
+  'rotation 1.5° about the centre': () => displacements.rotation(1.5, 63.5, 63.5),
+  'smooth field (0.8 px peak)': () => displacements.smooth(0.8, 128, 128),
+};
+// EPE bounds per preset on 128×128 face pairs with 8-bit frames (measured 0.16–0.24;
+// zero flow scores 0.5–0.7, so a broken solver fails).
+const bounds: Record<FlowPreset, number> = { fast: 0.3, balanced: 0.27, accurate: 0.27 };
+
+describe('variational flow (generated ONNX graph, real onnxruntime session)', () => {
+  for (const preset of ['fast', 'balanced', 'accurate'] as const) {
+    it(`${preset}: recovers known sub-pixel motion on a face photo`, async () => {
+      const model = new VariationalFlowModel(sessions, tempDir(), preset);
+      for (const [name, field] of Object.entries(cases)) {
+        const { frame2, truth } = warpedPair(face, field());
+        const flow = await model.estimate(face, frame2);
+        expect(flow.width).toBe(128);
+        const epe = interiorEndPointError(flow, truth, 8);
+        const zero = interiorEndPointError({ ...flow, data: new Float32Array(flow.data.length) }, truth, 8);
+        expect(epe, `${preset} / ${name}: EPE ${epe.toFixed(3)} (zero flow ${zero.toFixed(3)})`).toBeLessThan(bounds[preset]);
+      }
+    });
+  }
+
+  it('handles odd, non-square sizes and keeps the input size', async () => {
+    const crop: GrayImage = { width: 101, height: 77, channels: 1, data: new Uint8Array(101 * 77) };
+    for (let y = 0; y < 77; y += 1) crop.data.set(face.data.subarray(y * 128, y * 128 + 101), y * 101);
+    const { frame2, truth } = warpedPair(crop, displacements.translation(-0.5, 0.25));
+    const flow = await new VariationalFlowModel(sessions, tempDir(), 'fast').estimate(crop, frame2);
+    expect([flow.width, flow.height]).toEqual([101, 77]);
+    expect(interiorEndPointError(flow, truth, 8)).toBeLessThan(0.3);
+  });
+
+  it('generates each parameter set once into models/generated and clamps the pyramid to the frame', async () => {
+    const dir = tempDir();
+    const small = optionsForSize(FLOW_PRESETS.accurate, 40, 30);
+    expect(small.levels).toBeLessThan(FLOW_PRESETS.accurate.levels);
+    expect(30 * small.scale ** (small.levels - 1)).toBeGreaterThanOrEqual(12);
+    const path = await ensureVariationalModel(dir, small);
+    expect(await ensureVariationalModel(dir, small)).toBe(path);
+    expect(existsSync(path)).toBe(true);
+    expect(readdirSync(join(dir, 'generated')).filter((f) => f.endsWith('.onnx'))).toHaveLength(1);
+  });
+
+  it('rejects frames of different sizes with a typed error', async () => {
+    const model = new VariationalFlowModel(sessions, tempDir(), 'fast');
+    const other: GrayImage = { width: 64, height: 64, channels: 1, data: new Uint8Array(64 * 64) };
+    await expect(model.estimate(face, other)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+  });
+});
