@@ -22,6 +22,7 @@ export const ERROR_CODES = [
   'INTERNAL',
   'EXPORT_PATH_UNSAFE',
   'EXPORT_TARGET_EXISTS',
+  'NO_FACE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
