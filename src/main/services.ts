@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { EventHub } from './api/events';
+import { AnalysisRunner } from './analysis/pipeline/runner';
 import { JobQueue } from './jobs/queue';
 import type { Services } from './api/context';
 import { MediaLibrary } from './media/library';
@@ -30,15 +31,18 @@ export function createServices(options: ServiceOptions = {}): Services {
   events.subscribe((name, payload) => {
     if (name === 'settings.changed') media.setCacheMB((payload as { frameCacheMB: number }).frameCacheMB);
   });
+  const workspaces = new WorkspaceService(userData);
+  const jobs = new JobQueue(events, options.jobConcurrency ?? 1);
   return {
     events,
     settings,
-    workspaces: new WorkspaceService(userData),
+    workspaces,
     paths: { userData, models },
+    analysis: new AnalysisRunner({ workspaces, jobs, settings, paths: { userData, models } }),
     flow: new FlowService(models),
     electronVersion: options.electronVersion ?? null,
     frames: media,
-    jobs: new JobQueue(events, options.jobConcurrency ?? 1),
+    jobs,
     face: new FaceService(models),
     llm: new LlmService({ userData, models }),
     media,
@@ -47,6 +51,7 @@ export function createServices(options: ServiceOptions = {}): Services {
 
 /** Releases what the services hold (open workspace, model sessions) before the process exits. */
 export async function disposeServices(services: Services): Promise<void> {
+  services.analysis.dispose();
   services.workspaces.close();
   services.media.close();
   await Promise.all([services.face.dispose(), services.llm.dispose(), services.flow.dispose()]);

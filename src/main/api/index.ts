@@ -1,4 +1,5 @@
 import { appHandlers } from './app';
+import { analysisHandlers } from './analysis';
 import { jobHandlers } from './jobs';
 import { faceHandlers } from './face';
 import { flowHandlers } from './flow';
@@ -17,6 +18,7 @@ export function createHandlerTable(services: Services): HandlerTable {
     ...faceHandlers(services),
     ...llmHandlers(services),
     ...mediaHandlers(services),
+    ...analysisHandlers(services),
     ...flowHandlers(services),
   };
 }

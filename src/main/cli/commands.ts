@@ -8,6 +8,8 @@ import { workspaceCommand } from './workspace';
 import { llmCommand } from './llm';
 import { framesCommand, probeCommand } from './media';
 import { flowCommand } from './flow';
+import { analyzeCommand } from './analyze';
+import { synthCommand } from './synth';
 
 /** Every `mellm` subcommand; later stages add theirs here. */
 export const COMMANDS: readonly CliCommand[] = [
@@ -21,4 +23,6 @@ export const COMMANDS: readonly CliCommand[] = [
   probeCommand,
   framesCommand,
   flowCommand,
+  analyzeCommand,
+  synthCommand,
 ];
