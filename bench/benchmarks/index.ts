@@ -8,6 +8,7 @@ import { storeBenchmark } from './store';
 import { understandingBenchmark } from './understanding';
 import { mediaBenchmark } from './media';
 import { flowBenchmark } from './flow';
+import { pipelineBenchmark } from './pipeline';
 
 /** Every named benchmark; `npm run bench -- <name>` runs one, no name runs all. */
 export const BENCHMARKS: readonly Benchmark[] = [
@@ -20,4 +21,5 @@ export const BENCHMARKS: readonly Benchmark[] = [
   exportBenchmark,
   mediaBenchmark,
   flowBenchmark,
+  pipelineBenchmark,
 ];

@@ -53,7 +53,7 @@ export interface PipelineOptions {
 export interface PipelineResult {
   readonly report: AnalyzeReport;
   /** The primary expression's flow (reference-crop pixels) and onset crop, for overlays. */
-  readonly overlay: { readonly flow: FlowField; readonly onset: GrayImage } | null;
+  readonly overlay: { readonly flow: FlowField; readonly onset: GrayImage; readonly face: CropFace } | null;
 }
 
 const DEFAULT_SPOT_SIZE = [80, 96] as const;
@@ -152,7 +152,7 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
     }
     timings.describe = (timings.describe ?? 0) + Math.round((performance.now() - td) * 10) / 10;
     expressions.push(expressionReport(interval, evidence, headMotionReport(motion.head), description, describedBy));
-    overlay ??= { flow: motion.flow, onset: onsetCrop };
+    overlay ??= { flow: motion.flow, onset: onsetCrop, face };
     cancelled();
   }
   progress(total - 1, 'expression');
