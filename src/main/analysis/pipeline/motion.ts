@@ -86,3 +86,29 @@ export async function scanMotion(clip: FrameSequence, model: FlowModel, face: Cr
   }
   return motionSignalFromFeatures(perFrame, lag);
 }
+
+/** Face motion of one set of ROI features: the mean of the three strongest non-eyelid ROIs (% of face height). */
+function faceMotion(features: readonly RoiFeature[]): number {
+  const values = features
+    .filter((f) => !f.region.includes('Upper Eyelid'))
+    .map((f) => Math.hypot(f.meanVectorNormalized[0], f.meanVectorNormalized[1]))
+    .sort((a, b) => b - a)
+    .slice(0, 3);
+  return values.reduce((s, v) => s + v, 0) / Math.max(1, values.length);
+}
+
+/**
+ * The apex of a spotted interval: the frame that moved farthest from the onset. The
+ * moving-reference signal peaks twice (the rise, and its echo when the face returns),
+ * so its peak alone can land on the offset; the displacement from the onset cannot.
+ */
+export async function apexFromOnset(clip: FrameSequence, model: FlowModel, face: CropFace, onset: number, offset: number, signal?: AbortSignal): Promise<number> {
+  const reference = cropGray(await clip.read(onset), face.geometry);
+  let best = onset + 1;
+  let bestMotion = -Infinity;
+  for (let t = onset + 1; t <= offset; t += 1) {
+    const motion = faceMotion((await cropMotion(model, reference, cropGray(await clip.read(t), face.geometry), face, signal)).features);
+    if (motion > bestMotion) [best, bestMotion] = [t, motion];
+  }
+  return best;
+}

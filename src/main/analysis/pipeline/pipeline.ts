@@ -11,7 +11,7 @@ import { inferEmotion } from '../emotion';
 import { spot, type SpottingResult } from '../spotting';
 import { analyzeExpressionFlow } from '../evidence';
 import { cropGray, cropGeometry } from './crop';
-import { cropFace, cropMotion, scanMotion, type CropFace } from './motion';
+import { apexFromOnset, cropFace, cropMotion, scanMotion, type CropFace } from './motion';
 import { expressionReport, headMotionReport, noExpressionReport, spottingReport, type DescribedBy } from './report';
 import { findSubject, followSubject } from './subject';
 
@@ -115,10 +115,12 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
       onFrame: (index) => progress(2 + index, 'spotting'),
     });
     spotting = spot(signal, clip.fps);
-    intervals = [...spotting.intervals]
-      .sort((a, b) => b.strength - a.strength)
-      .slice(0, options.maxExpressions ?? 20)
-      .map(({ onset, apex, offset }) => ({ onset, apex, offset }));
+    const spotModel = models.flow.model(undefined, 'fast');
+    intervals = [];
+    for (const iv of [...spotting.intervals].sort((a, b) => b.strength - a.strength).slice(0, options.maxExpressions ?? 20)) {
+      const apex = await apexFromOnset(clip, spotModel, spotFace, iv.onset, iv.offset, options.signal);
+      intervals.push({ onset: iv.onset, apex, offset: Math.max(apex, iv.offset) });
+    }
     t = lap('spotting', t);
   }
   cancelled();
