@@ -16,16 +16,20 @@ import { writeSynthSample } from '../../src/main/analysis/synth/write';
  * clips for the end-to-end timing goal.
  */
 
-export const SET_VERSION = 'v1';
+export const SET_VERSION = 'v2';
 export const SET_SEED = 20261124;
-export const ME_OPTIONS: SpecOptions = { frames: 40, fps: 30, headShare: 0.3, degradeShare: 0.3 };
-const ME_SIZE = [480, 360] as const;
+export const ME_OPTIONS: SpecOptions = { frames: 30, fps: 30, headShare: 0.3, degradeShare: 0.3 };
+const ME_SIZE = [320, 240] as const;
+/** Degraded clips (noise σ 2 and x264 CRF 26) are read from their mp4; the others from PNG frames. */
+const DEGRADED_NOISE = 2;
 const TIMING_OPTIONS: SpecOptions = { frames: 60, fps: 30, headShare: 0, degradeShare: 0 };
 
 export interface SetClip {
   readonly kind: 'me' | 'still' | 'timing';
   readonly dir: string;
   readonly mp4: string;
+  /** What the pipeline reads: the PNG frame folder (how CASME II / SAMM ship), or the mp4 for degraded clips. */
+  readonly input: string;
   readonly truth: SynthTruth;
 }
 
@@ -47,11 +51,12 @@ export async function ensurePipelineSet(models: FaceModels, counts: { me: number
     const photo = photos[i % photos.length] as string;
     const key = `${photo}@${width}x${height}`;
     let face = faces.get(key);
-    if (!face) faces.set(key, (face = await loadSynthFace(models, photo, width, height, 0.55)));
+    if (!face) faces.set(key, (face = await loadSynthFace(models, photo, width, height, 0.6)));
     return face;
   };
   const clips: SetClip[] = [];
-  const add = (kind: SetClip['kind'], dir: string, truth: SynthTruth) => clips.push({ kind, dir, mp4: join(dir, 'clip.mp4'), truth });
+  const add = (kind: SetClip['kind'], dir: string, truth: SynthTruth) =>
+    clips.push({ kind, dir, mp4: join(dir, 'clip.mp4'), input: truth.noise >= DEGRADED_NOISE ? join(dir, 'clip.mp4') : join(dir, 'frames'), truth });
   const specs: SynthSpec[] = randomSpecs(counts.me, SET_SEED, ME_OPTIONS);
   for (const [i, spec] of specs.entries()) {
     const dir = join(root, `me_${String(i).padStart(4, '0')}`);
@@ -63,7 +68,7 @@ export async function ensurePipelineSet(models: FaceModels, counts: { me: number
     const dir = join(root, `still_${String(i).padStart(3, '0')}`);
     const face = existsSync(join(dir, 'truth.json')) ? null : await faceFor(i, ME_SIZE[0], ME_SIZE[1]);
     // No AU at all: the displacement is zero and only sensor noise (and compression) changes.
-    const make = () => synthesize({ photo: (face as SynthFace).photo, landmarks: (face as SynthFace).landmarks, aus: [], fps: 30, frames: 40, onset: 10, apex: 14, offset: 20, noise: i % 2 ? 2 : 0.5, seed: 900 + i });
+    const make = () => synthesize({ photo: (face as SynthFace).photo, landmarks: (face as SynthFace).landmarks, aus: [], fps: 30, frames: 30, onset: 8, apex: 12, offset: 18, noise: i % 2 ? 2 : 0.5, seed: 900 + i });
     add('still', dir, await ensureSample(dir, make, i % 2 ? 26 : 14));
   }
   const timingSpecs = randomSpecs(counts.timing, SET_SEED + 1, TIMING_OPTIONS);

@@ -23,7 +23,7 @@ import { ensurePipelineSet, type SetClip } from './pipeline-set';
  * inside the ROIs, time per clip. Peers in the same run: the same pipeline given the true
  * onset and apex (oracle spotting), the AU rules on the exact expression flow (upper
  * bound of the flow stage), and a majority-class guess. MELLM_PIPELINE_CLIPS=N limits
- * the ME clips for quick iterations (default 210).
+ * the ME clips for quick iterations (default 200).
  */
 
 const auLabels = (report: Pick<AnalyzeReport, 'aus'>): AuLabel[] => report.aus.map((a) => ({ au: Number(a.code.slice(2)), intensity: a.intensity }));
@@ -118,11 +118,11 @@ export const pipelineBenchmark: Benchmark = {
     const media = new MediaLibrary({ cacheMB: 256 });
     try {
       const face = await faceService.models();
-      const limit = Number(process.env.MELLM_PIPELINE_CLIPS ?? 210);
-      const set = await ensurePipelineSet(face, { me: limit, still: 12, timing: 3 }, log);
+      const limit = Number(process.env.MELLM_PIPELINE_CLIPS ?? 200);
+      const set = await ensurePipelineSet(face, { me: limit, still: 12, timing: 2 }, log);
       const models = { face, flow };
       const analyse = async (clip: SetClip, options: PipelineOptions = {}) => {
-        const { clipId } = await media.open(clip.mp4);
+        const { clipId } = await media.open(clip.kind === 'timing' ? clip.mp4 : clip.input);
         const reader = await media.reader(clipId);
         const start = performance.now();
         const result = await analyzeClip(reader, models, options);

@@ -4,6 +4,7 @@ import type { FaceModels } from '../../inference/face/analyze';
 import { faceCrop } from '../../inference/face/face-crop';
 import type { FlowService } from '../../inference/flow/service';
 import type { FlowPreset } from '../../inference/flow/variational-graph';
+import type { FlowModel } from '../../inference/flow/model';
 import type { FlowField } from '../../inference/flow/types';
 import type { FrameSequence, GrayImage } from '../../media/image';
 import { describe, type DescriberLanguage } from '../describer';
@@ -44,6 +45,8 @@ export interface PipelineOptions {
   /** Face crop for the onset → apex flow. */
   readonly flowSize?: readonly [number, number];
   readonly flowPreset?: FlowPreset;
+  /** Overrides the onset → apex flow model (a learned model, or custom variational options). */
+  readonly flowModel?: FlowModel;
   /** Spotting reference lag in frames (default ≈ 0.2 s, the onset → apex time of an ME). */
   readonly lag?: number;
   /** At most this many spotted intervals are analysed (the strongest). */
@@ -125,7 +128,7 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
   }
   cancelled();
 
-  const flowModel = models.flow.model(undefined, options.flowPreset ?? 'balanced');
+  const flowModel = options.flowModel ?? models.flow.model(undefined, options.flowPreset ?? 'balanced');
   const geometry = cropGeometry(window, flowW, flowH);
   const expressions: ExpressionReport[] = [];
   let overlay: PipelineResult['overlay'] = null;
