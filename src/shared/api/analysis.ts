@@ -76,24 +76,20 @@ export const ExpressionReportSchema = z.object({
 });
 export type ExpressionReport = z.infer<typeof ExpressionReportSchema>;
 
-export const AnalyzeReportSchema = z.object({
-  clip: z.object({ path: z.string().optional(), frames: z.number().int().positive(), fps: z.number().positive(), width: z.number().int().positive(), height: z.number().int().positive() }),
-  subject: z.object({ face_index: z.number().int().min(0), faces: z.number().int().min(1), box: z.tuple([z.number(), z.number(), z.number(), z.number()]) }),
-  spotting: SpottingReportSchema,
-  /** The primary (strongest or user-given) expression, flattened as the CLI documents. */
-  head_motion: HeadMotionReportSchema.nullable(),
-  rois: z.array(RoiReportSchema),
-  aus: z.array(AuReportSchema),
-  facs: z.string(),
-  emotion: EmotionReportSchema,
-  prompt: z.string(),
-  description: z.string(),
-  description_source: z.enum(['rules', 'llm']),
-  /** Every expression analysed, the primary one first (long videos: one per spotted interval). */
-  expressions: z.array(ExpressionReportSchema),
-  models: z.array(z.object({ id: z.string(), version: z.string() })),
-  timings: z.record(z.string(), z.number()),
-});
+export const AnalyzeReportSchema = z
+  .object({
+    clip: z.object({ path: z.string().optional(), frames: z.number().int().positive(), fps: z.number().positive(), width: z.number().int().positive(), height: z.number().int().positive() }),
+    subject: z.object({ face_index: z.number().int().min(0), faces: z.number().int().min(1), box: z.tuple([z.number(), z.number(), z.number(), z.number()]) }),
+    spotting: SpottingReportSchema,
+  })
+  // The primary (strongest or user-given) expression, flattened as the CLI documents.
+  .extend(ExpressionReportSchema.omit({ onset: true, apex: true, offset: true, description_model: true }).shape)
+  .extend({
+    /** Every expression analysed, the primary one first (long videos: one per spotted interval). */
+    expressions: z.array(ExpressionReportSchema),
+    models: z.array(z.object({ id: z.string(), version: z.string() })),
+    timings: z.record(z.string(), z.number()),
+  });
 export type AnalyzeReport = z.infer<typeof AnalyzeReportSchema>;
 
 export const OVERLAY_KINDS = ['colorwheel', 'mellm-hsv', 'magnitude'] as const;

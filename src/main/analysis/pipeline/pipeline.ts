@@ -93,13 +93,13 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
   };
 
   // Subject face on the reference frame (the onset when known): one crop window for the clip.
-  let t = performance.now();
+  const t = performance.now();
   const referenceFrame = options.onset ?? 0;
   const subject = await findSubject(models.face, await clip.read(referenceFrame), options.faceIndex ?? 0);
   const window = faceCrop(subject.landmarks);
   const [spotW, spotH] = options.spotSize ?? DEFAULT_SPOT_SIZE;
   const [flowW, flowH] = options.flowSize ?? DEFAULT_FLOW_SIZE;
-  t = lap('face', t);
+  const afterFace = lap('face', t);
   progress(1, 'face');
   cancelled();
 
@@ -124,7 +124,7 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
       const apex = await apexFromOnset(clip, spotModel, spotFace, iv.onset, iv.offset, options.signal);
       intervals.push({ onset: iv.onset, apex, offset: Math.max(apex, iv.offset) });
     }
-    t = lap('spotting', t);
+    lap('spotting', afterFace);
   }
   cancelled();
 
