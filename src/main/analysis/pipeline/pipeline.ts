@@ -119,11 +119,15 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
     });
     spotting = spot(signal, clip.fps);
     const spotModel = models.flow.model(undefined, 'fast');
+    const strongest = [...spotting.intervals].sort((a, b) => b.strength - a.strength).slice(0, options.maxExpressions ?? 20);
     intervals = [];
-    for (const iv of [...spotting.intervals].sort((a, b) => b.strength - a.strength).slice(0, options.maxExpressions ?? 20)) {
+    for (const iv of strongest) {
       const apex = await apexFromOnset(clip, spotModel, spotFace, iv.onset, iv.offset, options.signal);
       intervals.push({ onset: iv.onset, apex, offset: Math.max(apex, iv.offset) });
     }
+    // Report the refined apexes (same order as spotted, by onset).
+    const refined = new Map(strongest.map((iv, i) => [iv, intervals[i] as { apex: number; offset: number }]));
+    spotting = { ...spotting, intervals: spotting.intervals.map((iv) => ({ ...iv, ...(refined.get(iv) ?? {}) })) };
     lap('spotting', afterFace);
   }
   cancelled();
