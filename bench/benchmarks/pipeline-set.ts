@@ -16,7 +16,7 @@ import { writeSynthSample } from '../../src/main/analysis/synth/write';
  * clips for the end-to-end timing goal.
  */
 
-export const SET_VERSION = 'v2';
+export const SET_VERSION = 'v3';
 export const SET_SEED = 20261124;
 export const ME_OPTIONS: SpecOptions = { frames: 30, fps: 30, headShare: 0.3, degradeShare: 0.3 };
 const ME_SIZE = [320, 240] as const;

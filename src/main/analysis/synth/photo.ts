@@ -3,6 +3,8 @@ import sharp from 'sharp';
 import { AppError } from '@shared/errors';
 import { parseFacs } from '@shared/facs';
 import { detectFaces, type FaceModels } from '../../inference/face/analyze';
+import type { FaceDetection } from '../../inference/face/blazeface';
+import { windowFromDetection } from '../../inference/face/facemesh';
 import { packageDir } from '../../inference/manifest';
 import type { RgbImage } from '../../media/image';
 import { findSubject } from '../pipeline/subject';
@@ -34,8 +36,7 @@ export function defaultSynthPhotos(): string[] {
 export async function loadSynthFace(models: FaceModels, path: string, width: number, height: number, faceFraction = 0.5): Promise<SynthFace> {
   const { data, info } = await sharp(path).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   const full: RgbImage = { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
-  const faces = await detectFaces(models, full);
-  const face = [...faces].sort((a, b) => b.box[2] * b.box[3] - a.box[2] * a.box[3])[0];
+  const face = await frontalFace(models, full);
   if (!face) throw new AppError('NO_FACE', `No face found on ${path}.`);
   const [x, y, w, h] = face.box;
   const scale = (faceFraction * height) / Math.max(w, h);
@@ -56,6 +57,28 @@ export async function loadSynthFace(models: FaceModels, path: string, width: num
   const subject = await findSubject(models, photo);
   return { photo, landmarks: subject.landmarks, source: path };
 }
+
+/** Nose tip offset from the eye-corner midpoint, in eye distances: ≈ 0 frontal, ≥ 0.3 a turned head. */
+function yaw(landmarks: readonly Point3[]): number {
+  const [r, l, nose] = [landmarks[33], landmarks[263], landmarks[4]] as [Point3, Point3, Point3];
+  return Math.abs(nose[0] - (r[0] + l[0]) / 2) / Math.max(1, Math.hypot(l[0] - r[0], l[1] - r[1]));
+}
+
+/**
+ * The photo's largest near-frontal face (synthetic AU motion is defined in the face's own
+ * frame and needs both sides visible); the most frontal one when none is.
+ */
+async function frontalFace(models: FaceModels, image: RgbImage): Promise<FaceDetection | null> {
+  const scored: Array<{ detection: FaceDetection; yaw: number }> = [];
+  for (const detection of await detectFaces(models, image)) {
+    const mesh = await models.mesh.run(image, windowFromDetection(detection));
+    if (mesh.presence >= 0.5) scored.push({ detection, yaw: yaw(mesh.landmarks) });
+  }
+  const frontal = scored.filter((f) => f.yaw < FRONTAL_YAW).sort((a, b) => b.detection.box[2] * b.detection.box[3] - a.detection.box[2] * a.detection.box[3]);
+  return (frontal[0] ?? [...scored].sort((a, b) => a.yaw - b.yaw)[0])?.detection ?? null;
+}
+
+const FRONTAL_YAW = 0.15;
 
 /** "1+2+L12C" → synthesis AUs (intensity defaults to C; U or no side means both sides). */
 export function parseSynthAus(text: string): SynthAu[] {
