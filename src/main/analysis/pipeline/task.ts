@@ -1,6 +1,7 @@
 import type { AnalyzeReport } from '@shared/api/analysis';
 import { FaceService } from '../../inference/face/service';
 import { describeWithLlm } from '../../inference/llm/describe';
+import { defaultLlmPool } from '../../inference/llm/pool';
 import { FlowService } from '../../inference/flow/service';
 import { MediaLibrary } from '../../media/library';
 import type { DescriberLanguage } from '../describer';
@@ -61,6 +62,7 @@ export async function runAnalyzeTask(input: AnalyzeTaskInput, hooks: TaskHooks =
     };
   } finally {
     media.close();
-    await Promise.all([face.dispose(), flow.dispose()]);
+    // The task owns what it loaded: a worker (or the CLI) must not keep an LLM resident.
+    await Promise.all([face.dispose(), flow.dispose(), input.llmFolder ? defaultLlmPool.dispose() : undefined]);
   }
 }
