@@ -196,6 +196,9 @@ describe('API, frame route and CLI over the real media layer', () => {
     expect(again.status).toBe(304);
     expect((await route(`/frames/${clipId}/50.jpg`, new URLSearchParams())).status).toBe(404);
     expect((await route('/frames/unknownclip/0.jpg', new URLSearchParams())).status).toBe(404);
+    // The frame cache follows Settings.frameCacheMB.
+    await dispatch(handlers, 'settings.update', { frameCacheMB: 64 }, { transport: 'direct' });
+    expect(services.media.cache.limit).toBe(64 * 2 ** 20);
     services.media.close();
   });
 

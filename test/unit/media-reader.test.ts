@@ -7,6 +7,9 @@ import { MediaInfoSchema } from '../../src/shared/media';
 import { FrameCache } from '../../src/main/media/frame-cache';
 import { MediaLibrary } from '../../src/main/media/library';
 import { probeMedia } from '../../src/main/media/probe';
+import { probeVideo } from '../../src/main/media/probe-video';
+import { VideoFrameReader } from '../../src/main/media/video-reader';
+import { locateFfmpeg } from '../../src/main/media/ffmpeg';
 import { frameIndexOf, makeIndexedVideo, ffmpeg, INDEX_FILTER } from '../helpers/media';
 
 const FRAMES = 120;
@@ -45,6 +48,21 @@ describe('probeMedia on videos', () => {
     expect(info).toMatchObject({ kind: 'video', frames: FRAMES, width: 96, height: 64, rotation: 0, vfr: false, sequence: null });
     expect(info.fps).toBeCloseTo(25, 3);
     expect(info.durationSec).toBeCloseTo(FRAMES / 25, 1);
+  });
+});
+
+describe('probe without ffprobe (parsing ffmpeg -i)', () => {
+  it.each(['short-gop.mp4', 'h264.mkv', 'vp9.webm', 'mpeg4-bframes.avi'])('%s: same count, rate and size', async (name) => {
+    const info = await probeVideo(join(dir, name), { ffprobe: null });
+    expect(info).toMatchObject({ kind: 'video', frames: FRAMES, width: 96, height: 64, rotation: 0, vfr: false });
+    expect(info.fps).toBeCloseTo(25, 3);
+    // The fallback's timing (first-frame time behind B-frames) also lands on exact frames.
+    const reader = new VideoFrameReader(info, info.timing, { ffmpeg: locateFfmpeg().path, cache: new FrameCache(2 ** 24), key: 'fallback' });
+    try {
+      for (const i of [57, 3, 119]) expect(frameIndexOf(await reader.read(i))).toBe(i);
+    } finally {
+      reader.close();
+    }
   });
 });
 
@@ -93,6 +111,22 @@ describe('frame-exact random access', () => {
       await reader.read(80);
       await reader.read(79); // stepping back decodes a run before it
       expect(library.cache.has(`${clipId}:70`)).toBe(true);
+    } finally {
+      library.close();
+    }
+  });
+
+  it('closes idle readers and reopens them on the next request', async () => {
+    const library = new MediaLibrary({ cacheMB: 16, idleMs: 1000 });
+    try {
+      const { clipId } = await library.open(join(dir, 'h264.mkv'));
+      const first = await library.reader(clipId);
+      await first.read(10);
+      library.closeIdle(Date.now() + 5000);
+      expect(library.cache.has(`${clipId}:10`)).toBe(false);
+      const second = await library.reader(clipId);
+      expect(second).not.toBe(first);
+      expect(frameIndexOf(await second.read(11))).toBe(11);
     } finally {
       library.close();
     }
@@ -211,6 +245,8 @@ describe('image sequences', () => {
     } finally {
       library.close();
     }
+    copyFileSync(join(folder, 'img1.png'), join(folder, 'img999999.png'));
+    await expect(probeMedia(folder)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: /mostly missing/ });
   });
 
   it('falls back to natural order for unnumbered names', async () => {

@@ -54,8 +54,9 @@ function unreadable(path: string, why: string): AppError {
   return new AppError('MEDIA_UNREADABLE', `Cannot read video ${path}: ${why}`);
 }
 
-export async function probeVideo(path: string): Promise<MediaInfo & { timing: VideoTiming }> {
-  const ffprobe = locateFfprobe();
+/** Probes with ffprobe when there is one; `ffprobe: null` forces the `ffmpeg -i` fallback. */
+export async function probeVideo(path: string, options: { ffprobe?: string | null } = {}): Promise<MediaInfo & { timing: VideoTiming }> {
+  const ffprobe = options.ffprobe === undefined ? locateFfprobe() : options.ffprobe;
   return ffprobe ? probeWithFfprobe(ffprobe, path) : probeWithFfmpeg(path);
 }
 
@@ -195,6 +196,13 @@ async function probeWithFfmpeg(path: string): Promise<MediaInfo & { timing: Vide
     durationSec: clock ? Number(clock[1]) * 3600 + Number(clock[2]) * 60 + Number(clock[3]) : 0,
     rotation: rotate?.[0].startsWith('display') ? normaliseRotation(Number(rotate[1]), undefined) : normaliseRotation(undefined, rotate?.[1]),
     startSec,
-    firstFrameSec: startSec,
+    firstFrameSec: startSec + (await firstFrameOffset(ffmpeg, path)),
   });
+}
+
+/** Seconds from the container start to the first decoded frame (showinfo sees start-relative times). */
+async function firstFrameOffset(ffmpeg: string, path: string): Promise<number> {
+  const run = await runTool(ffmpeg, ['-hide_banner', '-nostdin', '-i', path, '-map', '0:v:0', '-frames:v', '1', '-vf', 'showinfo', '-f', 'null', '-']);
+  const offset = Number(/pts_time:\s*(-?[\d.]+)/.exec(run.stderr)?.[1]);
+  return Number.isFinite(offset) ? offset : 0;
 }

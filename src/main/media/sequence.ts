@@ -46,6 +46,10 @@ export function layoutSequence(dir: string, names: readonly string[]): SequenceL
   const numbers = parsed.map((m) => Number(m?.[2]));
   const lowest = numbers[0] as number;
   const highest = numbers.at(-1) as number;
+  // A stray file numbered far away (img1 … img300, img99999) would make a huge, mostly missing clip.
+  if (highest - lowest + 1 > 2 * names.length + 1000) {
+    throw new AppError('INVALID_INPUT', `Frame numbers in ${dir} run from ${lowest} to ${highest} but only ${names.length} files exist: mostly missing frames`);
+  }
   const files: (string | null)[] = new Array<string | null>(highest - lowest + 1).fill(null);
   numbers.forEach((n, i) => {
     if (files[n - lowest]) {

@@ -171,7 +171,8 @@ export class VideoFrameReader implements FrameReader {
     while (low > 0 && cache.has(this.#key(low - 1))) low -= 1;
     if (low === 0) return;
     void this.#enqueue(async () => {
-      if (this.#pendingUser > 0 || this.#closed) return;
+      // An earlier backfill may have covered this stretch already.
+      if (this.#pendingUser > 0 || this.#closed || cache.has(this.#key(low - 1))) return;
       this.#startAt(Math.max(0, low - this.#backstep));
       while (this.#pendingUser === 0 && this.#decoder && this.#decoder.nextIndex < low) {
         if (!(await this.#step())) return;
