@@ -23,6 +23,8 @@ interface FlowCase {
 
 const PEERS = ['deepflow', 'dis-medium', 'tvl1', 'farneback'] as const;
 const PRESETS = ['fast', 'balanced', 'accurate'] as const;
+/** FLOW_BENCH_THREADS=1 runs every method single-threaded (fairest under a shared, loaded CPU). */
+const THREADS = Number(process.env.FLOW_BENCH_THREADS ?? 0);
 const PEER_SCRIPT = join(import.meta.dirname, '..', 'peers', 'opencv_flow.py');
 
 async function middleburyCases(sharedDir: string | null): Promise<FlowCase[]> {
@@ -63,9 +65,9 @@ async function faceCases(workDir: string): Promise<FlowCase[]> {
 }
 
 /** Runs one OpenCV method over every case in one python process; null when cv2 is absent. */
-function runPeer(method: string, cases: readonly FlowCase[], reps: number, workDir: string): Promise<{ ms: number[]; flo: string }[] | null> {
+function runPeer(method: string, cases: readonly FlowCase[], reps: number, workDir: string): Promise<{ ms: number[]; cpu: number[]; flo: string }[] | null> {
   return new Promise((resolve) => {
-    const args = [PEER_SCRIPT, method, String(reps), workDir, ...cases.flatMap((c) => [c.frame1, c.frame2])];
+    const args = [PEER_SCRIPT, method, String(reps), String(THREADS), workDir, ...cases.flatMap((c) => [c.frame1, c.frame2])];
     const child = spawn('/usr/bin/python3', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -73,8 +75,8 @@ function runPeer(method: string, cases: readonly FlowCase[], reps: number, workD
     child.on('close', (code) => {
       if (code !== 0) return resolve(null);
       resolve(out.trim().split('\n').map((line) => {
-        const parsed = JSON.parse(line) as { samples: number[]; flo: string };
-        return { ms: parsed.samples, flo: parsed.flo };
+        const parsed = JSON.parse(line) as { samples: number[]; cpu: number[]; flo: string };
+        return { ms: parsed.samples, cpu: parsed.cpu, flo: parsed.flo };
       }));
     });
   });
@@ -88,7 +90,8 @@ function summaryRows(rows: BenchRow[], methods: readonly string[]): BenchRow[] {
       if (!mine.length) continue;
       const epe = mine.reduce((s, r) => s + Number(r.metrics?.epe), 0) / mine.length;
       const medianMs = median(mine.map((r) => median(r.samples ?? [])));
-      summaries.push({ case: `${group} (mean of ${mine.length})`, method, metrics: { epe, 'median ms per pair': medianMs } });
+      const cpuMs = median(mine.map((r) => Number(r.metrics?.['cpu ms'])));
+      summaries.push({ case: `${group} (mean of ${mine.length})`, method, metrics: { epe, 'median ms per pair': medianMs, 'median cpu ms per pair': cpuMs } });
     }
   }
   return summaries;
@@ -100,7 +103,7 @@ export const flowBenchmark: Benchmark = {
   description: 'Optical flow EPE and time per pair: variational ONNX presets vs OpenCV DeepFlow / DIS / TV-L1 / Farneback',
   async run({ reps = 5, sharedDir, log }) {
     const workDir = mkdtempSync(join(tmpdir(), 'mellm-flow-bench-'));
-    const sessions = new SessionCache();
+    const sessions = new SessionCache(THREADS > 0 ? { intraOpThreads: THREADS } : {});
     try {
       const middlebury = await middleburyCases(sharedDir);
       if (!middlebury.length) log('Middlebury data not found (shared/data/middlebury or $MELLM_SHARED_DIR): only synthetic face pairs');
@@ -111,11 +114,17 @@ export const flowBenchmark: Benchmark = {
         for (const c of cases) {
           const [a, b] = await Promise.all([loadImageFile(c.frame1), loadImageFile(c.frame2)]);
           let flow: FlowField | null = null;
-          const samples = await time(async () => (flow = await model.estimate(a, b)), reps, 1);
+          const cpu: number[] = [];
+          const samples = await time(async () => {
+            const before = process.cpuUsage();
+            flow = await model.estimate(a, b);
+            const used = process.cpuUsage(before);
+            cpu.push((used.user + used.system) / 1000);
+          }, reps, 1);
           const estimate = flow as FlowField | null;
           if (!estimate) continue;
           await writeFlo(join(workDir, `${preset}-${c.name}.flo`), estimate);
-          rows.push({ case: c.name, method: `variational ${preset}`, samples, metrics: { group: c.group, epe: endPointError(estimate, c.truth) } });
+          rows.push({ case: c.name, method: `variational ${preset}`, samples, metrics: { group: c.group, epe: endPointError(estimate, c.truth), 'cpu ms': median(cpu.slice(1)) } });
         }
       }
       for (const peer of PEERS) {
@@ -127,7 +136,7 @@ export const flowBenchmark: Benchmark = {
         for (const [i, c] of cases.entries()) {
           const result = results[i];
           if (!result) continue;
-          rows.push({ case: c.name, method: `opencv ${peer}`, samples: result.ms, metrics: { group: c.group, epe: endPointError(await readFlo(result.flo), c.truth) } });
+          rows.push({ case: c.name, method: `opencv ${peer}`, samples: result.ms, metrics: { group: c.group, epe: endPointError(await readFlo(result.flo), c.truth), 'cpu ms': median(result.cpu) } });
         }
       }
       const methods = [...PRESETS.map((p) => `variational ${p}`), ...PEERS.map((p) => `opencv ${p}`)];

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """OpenCV optical-flow peers for `npm run bench -- flow` (dev-only; needs python3-opencv).
 
-Usage: opencv_flow.py METHOD REPS OUT_DIR FRAME1 FRAME2 [FRAME1 FRAME2 ...]
+Usage: opencv_flow.py METHOD REPS THREADS OUT_DIR FRAME1 FRAME2 [FRAME1 FRAME2 ...]
+THREADS 0 keeps OpenCV's default thread pool; cpu_ms is process CPU time per call.
 Reads each pair as 8-bit grayscale, times only the flow call (median of REPS after one
 warm-up), writes OUT_DIR/<index>.flo and prints one JSON line per pair:
-{"pair": i, "ms": median_ms, "flo": path}.
+{"pair": i, "samples": [ms...], "cpu": [ms...], "flo": path}.
 """
 import json
 import os
@@ -37,21 +38,25 @@ def write_flo(path, flow):
 
 
 def main():
-    method, reps, out_dir = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-    paths = sys.argv[4:]
+    method, reps, threads, out_dir = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+    paths = sys.argv[5:]
+    if threads > 0:
+        cv2.setNumThreads(threads)
     calc = make(method)
     for i in range(0, len(paths), 2):
         a = cv2.imread(paths[i], cv2.IMREAD_GRAYSCALE)
         b = cv2.imread(paths[i + 1], cv2.IMREAD_GRAYSCALE)
         flow = calc(a, b, None)
         samples = []
+        cpu = []
         for _ in range(reps):
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             flow = calc(a, b, None)
             samples.append((time.perf_counter() - start) * 1000)
+            cpu.append((time.process_time() - start_cpu) * 1000)
         out = os.path.join(out_dir, f'{method}-{i // 2}.flo')
         write_flo(out, flow)
-        print(json.dumps({'pair': i // 2, 'ms': statistics.median(samples), 'samples': samples, 'flo': out}), flush=True)
+        print(json.dumps({'pair': i // 2, 'samples': samples, 'cpu': cpu, 'flo': out}), flush=True)
 
 
 if __name__ == '__main__':

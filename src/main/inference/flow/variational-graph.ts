@@ -5,8 +5,8 @@ import { ImageOps } from './graph-ops';
  * The default flow model, generated as an ONNX graph: coarse-to-fine variational flow
  * (Brox et al. 2004; Sun, Roth & Black, "Secrets of optical flow estimation", 2010).
  *
- * Per pyramid level and warp: the second frame's derivative stack (I, Ix, Iy, Ixx, Ixy,
- * Iyy) is warped by the current flow with GridSample; the data term (brightness + γ ×
+ * Per pyramid level and warp: the second frame is warped by the current flow with
+ * GridSample and differentiated (I, Ix, Iy, Ixx, Ixy, Iyy); the data term (brightness + γ ×
  * gradient constancy, Charbonnier, lagged weights) is linearised into a per-pixel 2×2
  * motion tensor; the smoothness term is quadratic on the total flow (Neumann borders),
  * so one Jacobi sweep is a single 3×3 Conv plus three elementwise ops with per-pixel
@@ -48,16 +48,16 @@ export type FlowPreset = 'fast' | 'balanced' | 'accurate';
 /** Tuned on the Middlebury training pairs (see README, "Optical flow"). */
 export const FLOW_PRESETS: Record<FlowPreset, VariationalFlowOptions> = {
   fast: {
-    levels: 5, scale: 0.5, finestLevel: 1, warps: 1, rounds: 1, iterations: 10,
-    alpha: 0.01, gamma: 2, epsilon: 0.01, median: 5, interpolation: 'bicubic', presmooth: 0.6,
+    levels: 5, scale: 0.55, finestLevel: 1, warps: 1, rounds: 1, iterations: 10,
+    alpha: 0.01, gamma: 16, epsilon: 0.01, median: 5, interpolation: 'bicubic', presmooth: 0.6,
   },
   balanced: {
     levels: 6, scale: 0.6, finestLevel: 0, warps: 1, rounds: 2, iterations: 8,
-    alpha: 0.01, gamma: 2, epsilon: 0.01, median: 5, interpolation: 'bicubic', presmooth: 0.6,
+    alpha: 0.01, gamma: 10, epsilon: 0.01, median: 5, interpolation: 'bicubic', presmooth: 0.6,
   },
   accurate: {
     levels: 7, scale: 0.65, finestLevel: 0, warps: 2, rounds: 2, iterations: 10,
-    alpha: 0.01, gamma: 2, epsilon: 0.01, median: 5, interpolation: 'bicubic', presmooth: 0.6,
+    alpha: 0.01, gamma: 5, epsilon: 0.01, median: 5, interpolation: 'bicubic', presmooth: 0.6,
   },
 };
 
@@ -97,12 +97,12 @@ export function buildVariationalFlowGraph(options: VariationalFlowOptions): Grap
   let flow: string | null = null;
   for (let level = options.levels - 1; level >= options.finestLevel; level -= 1) {
     const frames = pyramid[level] as string;
-    const stack = o.conv(o.padEdge(frames, 2), derivatives, [6, 1, 5, 5]);
-    const d1 = g.op1('Slice', [stack, o.i64([0]), o.i64([1]), o.i64([0])]);
-    const d2 = g.op1('Slice', [stack, o.i64([1]), o.i64([2]), o.i64([0])]);
     const frame1 = g.op1('Slice', [frames, o.i64([0]), o.i64([1]), o.i64([0])]);
+    const frame2 = g.op1('Slice', [frames, o.i64([1]), o.i64([2]), o.i64([0])]);
+    const d1 = o.conv(o.padEdge(frame1, 2), derivatives, [6, 1, 5, 5]);
+    const derive = (image: string) => o.conv(o.padEdge(image, 2), derivatives, [6, 1, 5, 5]);
     flow = flow === null ? o.mul(g.op1('Concat', [frame1, frame1], { axis: 1 }), o.f(0)) : upsampleFlow(o, flow, frame1);
-    flow = solveLevel(o, options, d1, d2, flow);
+    flow = solveLevel(o, options, d1, frame2, derive, flow);
   }
   if (options.finestLevel > 0) flow = upsampleFlow(o, flow as string, a);
   g.op('Identity', [flow as string], {}, ['flow']);
@@ -120,7 +120,11 @@ function upsampleFlow(o: ImageOps, flow: string, target: string): string {
   return o.mul(resized, factors);
 }
 
-function solveLevel(o: ImageOps, options: VariationalFlowOptions, d1: string, d2: string, initial: string): string {
+/**
+ * One pyramid level: `d1` is frame1's derivative stack; frame2 is warped (one channel,
+ * cheaper than warping its six-channel stack) and then differentiated by `derive`.
+ */
+function solveLevel(o: ImageOps, options: VariationalFlowOptions, d1: string, frame2: string, derive: (image: string) => string, initial: string): string {
   const g = o.g;
   const base = o.coordinates(d1);
   // GridSample's normalised coordinates (align_corners): x' = 2x/(W-1) - 1.
@@ -141,11 +145,11 @@ function solveLevel(o: ImageOps, options: VariationalFlowOptions, d1: string, d2
   for (let warp = 0; warp < options.warps; warp += 1) {
     const grid = o.sub(o.mul(o.add(base, flow), toGrid), o.f(1));
     const inside = g.op1('Cast', [g.op1('LessOrEqual', [g.op1('ReduceMax', [g.op1('Abs', [grid])], { axes: [1], keepdims: 1 }), o.f(1)])], { to: 1 });
-    const warped = g.op1('GridSample', [d2, g.op1('Transpose', [grid], { perm: [0, 2, 3, 1] })], {
+    const warped = derive(g.op1('GridSample', [frame2, g.op1('Transpose', [grid], { perm: [0, 2, 3, 1] })], {
       align_corners: 1,
       mode: options.interpolation,
       padding_mode: 'border',
-    });
+    }));
     const mean = o.mul(o.add(warped, d1), o.f(0.5));
     const diff = o.sub(warped, d1);
     const [ix, iy, ixx, ixy, iyy] = [1, 2, 3, 4, 5].map((c) => o.channels(mean, c, c + 1)) as [string, string, string, string, string];
