@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventHub } from './api/events';
+import { AnalysisRunner } from './analysis/pipeline/runner';
 import { JobQueue } from './jobs/queue';
 import type { Services } from './api/context';
 import { hashMedia } from './media/hash';
@@ -45,23 +46,26 @@ export function createServices(options: ServiceOptions = {}): Services {
     if (name === 'settings.changed') void proxies.setLimitMB((payload as { proxyCacheMB: number }).proxyCacheMB).catch(() => undefined);
   });
   const openClip = async (path: string) => media.reader((await media.open(path)).clipId);
+  const workspaces = new WorkspaceService(userData, { prober: probeForImport, hasher: hashMedia });
   return {
     events,
     settings,
-    workspaces: new WorkspaceService(userData, { prober: probeForImport, hasher: hashMedia }),
+    workspaces,
     paths: { userData, models },
+    analysis: new AnalysisRunner({ workspaces, jobs, settings, paths: { userData, models } }),
     flow: new FlowService(models),
     electronVersion: options.electronVersion ?? null,
     frames: media,
-    media,
     jobs,
     face: new FaceService(models, { openClip }),
     llm: new LlmService({ userData, models }),
+    media,
   };
 }
 
 /** Releases what the services hold (open workspace, model sessions) before the process exits. */
 export async function disposeServices(services: Services): Promise<void> {
+  services.analysis.dispose();
   services.workspaces.close();
   services.media.close();
   await Promise.all([services.face.dispose(), services.flow.dispose(), services.llm.dispose()]);

@@ -10,6 +10,8 @@ import { framesCommand, probeCommand, proxyCommand } from './media';
 import { flowCommand } from './flow';
 import { agreementCommand } from './agreement';
 import { exportCommand } from './export';
+import { analyzeCommand } from './analyze';
+import { synthCommand } from './synth';
 
 /** Every `mellm` subcommand; later stages add theirs here. */
 export const COMMANDS: readonly CliCommand[] = [
@@ -26,4 +28,6 @@ export const COMMANDS: readonly CliCommand[] = [
   agreementCommand,
   exportCommand,
   proxyCommand,
+  analyzeCommand,
+  synthCommand,
 ];
