@@ -11,6 +11,7 @@ import { mediaBenchmark } from './media';
 import { reliabilityBenchmark } from './reliability';
 import { flowBenchmark } from './flow';
 import { uiBenchmark } from './ui';
+import { pipelineBenchmark } from './pipeline';
 
 /** Every named benchmark; `npm run bench -- <name>` runs one, no name runs all. */
 export const BENCHMARKS: readonly Benchmark[] = [
@@ -26,4 +27,5 @@ export const BENCHMARKS: readonly Benchmark[] = [
   flowBenchmark,
   reviewStoreBenchmark,
   uiBenchmark,
+  pipelineBenchmark,
 ];

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { EventHub } from './api/events';
+import { AnalysisRunner } from './analysis/pipeline/runner';
 import { JobQueue } from './jobs/queue';
 import type { Services } from './api/context';
 import { hashMedia } from './media/hash';
@@ -39,23 +40,27 @@ export function createServices(options: ServiceOptions = {}): Services {
     if (name === 'settings.changed') media.setCacheMB((payload as { frameCacheMB: number }).frameCacheMB);
   });
   const openClip = async (path: string) => media.reader((await media.open(path)).clipId);
+  const workspaces = new WorkspaceService(userData, { prober: probeForImport, hasher: hashMedia });
+  const jobs = new JobQueue(events, options.jobConcurrency ?? 1);
   return {
     events,
     settings,
-    workspaces: new WorkspaceService(userData, { prober: probeForImport, hasher: hashMedia }),
+    workspaces,
     paths: { userData, models },
+    analysis: new AnalysisRunner({ workspaces, jobs, settings, paths: { userData, models } }),
     flow: new FlowService(models),
     electronVersion: options.electronVersion ?? null,
     frames: media,
-    media,
-    jobs: new JobQueue(events, options.jobConcurrency ?? 1),
+    jobs,
     face: new FaceService(models, { openClip }),
     llm: new LlmService({ userData, models }),
+    media,
   };
 }
 
 /** Releases what the services hold (open workspace, model sessions) before the process exits. */
 export async function disposeServices(services: Services): Promise<void> {
+  services.analysis.dispose();
   services.workspaces.close();
   services.media.close();
   await Promise.all([services.face.dispose(), services.flow.dispose(), services.llm.dispose()]);

@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import { workspaceChannels } from './api/workspace';
 import { appChannels } from './api/app';
 import { appEvents } from './api/events';
+import { analysisChannels } from './api/analysis';
 import { jobChannels } from './api/jobs';
 import { faceChannels } from './api/face';
 import { llmChannels, llmEvents } from './api/llm';
@@ -18,6 +19,7 @@ import { reviewChannels } from './api/review';
 export const channels = {
   ...workspaceChannels,
   ...appChannels,
+  ...analysisChannels,
   ...jobChannels,
   ...faceChannels,
   ...llmChannels,
@@ -49,6 +51,7 @@ export const isChannelName = (name: unknown): name is ChannelName =>
 export * from './api/workspace';
 export * from './api/app';
 export * from './api/events';
+export * from './api/analysis';
 export * from './api/jobs';
 export * from './api/face';
 export * from './api/llm';

@@ -26,6 +26,7 @@ export const ERROR_CODES = [
   'WORKSPACE_READONLY',
   'DISK_FULL',
   'IO_ERROR',
+  'NO_FACE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { synthesize } from '../../src/main/analysis/synth/synthesize';
-import { FLO_TAG } from '../../src/main/analysis/synth/flo';
+import { FLO_MAGIC as FLO_TAG } from '../../src/main/inference/flow/flo';
 import { writeSynthSample } from '../../src/main/analysis/synth/write';
 import { locateFfmpeg } from '../../src/main/media/ffmpeg';
 import { canonicalLandmarks, drawFace } from '../helpers/canonical-face';

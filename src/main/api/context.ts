@@ -1,5 +1,6 @@
 import type { WorkspaceService } from '../store/service';
 import type { EventHub } from './events';
+import type { AnalysisRunner } from '../analysis/pipeline/runner';
 import type { JobQueue } from '../jobs/queue';
 import type { FrameSource } from '../media/frame-route';
 import type { MediaLibrary } from '../media/library';
@@ -31,4 +32,6 @@ export interface Services {
   readonly media: MediaLibrary;
   /** Optical flow models (generated variational graph, learned drop-ins). */
   readonly flow: FlowService;
+  /** End-to-end analyses as background jobs, stored in the open workspace. */
+  readonly analysis: AnalysisRunner;
 }

@@ -1,4 +1,5 @@
 import { appHandlers } from './app';
+import { analysisHandlers } from './analysis';
 import { jobHandlers } from './jobs';
 import { faceHandlers } from './face';
 import { flowHandlers } from './flow';
@@ -20,6 +21,7 @@ export function createHandlerTable(services: Services): HandlerTable {
     ...mediaHandlers(services),
     ...flowHandlers(services),
     ...reviewHandlers(services),
+    ...analysisHandlers(services),
   };
 }
 

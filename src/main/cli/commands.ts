@@ -10,6 +10,8 @@ import { framesCommand, probeCommand } from './media';
 import { flowCommand } from './flow';
 import { agreementCommand } from './agreement';
 import { exportCommand } from './export';
+import { analyzeCommand } from './analyze';
+import { synthCommand } from './synth';
 
 /** Every `mellm` subcommand; later stages add theirs here. */
 export const COMMANDS: readonly CliCommand[] = [
@@ -25,4 +27,6 @@ export const COMMANDS: readonly CliCommand[] = [
   flowCommand,
   agreementCommand,
   exportCommand,
+  analyzeCommand,
+  synthCommand,
 ];

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { AppError } from '@shared/errors';
 import { locateFfmpeg } from '../../media/ffmpeg';
 import { encodePng } from '../../media/image';
-import { encodeFlo } from './flo';
+import { encodeFlo } from '../../inference/flow/flo';
 import type { SynthClip } from './synthesize';
 
 /**

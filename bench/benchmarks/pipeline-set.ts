@@ -1,0 +1,81 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FaceModels } from '../../src/main/inference/face/analyze';
+import { randomSpecs, synthesizeSpec, type SpecOptions, type SynthSpec } from '../../src/main/analysis/synth/corpus';
+import { defaultSynthPhotos, loadSynthFace, type SynthFace } from '../../src/main/analysis/synth/photo';
+import type { SynthTruth } from '../../src/main/analysis/synth/synthesize';
+import { synthesize } from '../../src/main/analysis/synth/synthesize';
+import { writeSynthSample } from '../../src/main/analysis/synth/write';
+
+/**
+ * The pipeline benchmark's synthetic set, generated once (fixed seed) and cached in the
+ * OS temp folder: ME clips on the six face-api sample identities (a share with head
+ * motion, a share with noise + strong compression), still faces, and 60-frame 640×480
+ * clips for the end-to-end timing goal.
+ */
+
+export const SET_VERSION = 'v3';
+export const SET_SEED = 20261124;
+export const ME_OPTIONS: SpecOptions = { frames: 30, fps: 30, headShare: 0.3, degradeShare: 0.3 };
+const ME_SIZE = [320, 240] as const;
+/** Degraded clips (noise σ 2 and x264 CRF 26) are read from their mp4; the others from PNG frames. */
+const DEGRADED_NOISE = 2;
+const TIMING_OPTIONS: SpecOptions = { frames: 60, fps: 30, headShare: 0, degradeShare: 0 };
+
+export interface SetClip {
+  readonly kind: 'me' | 'still' | 'timing';
+  readonly dir: string;
+  readonly mp4: string;
+  /** What the pipeline reads: the PNG frame folder (how CASME II / SAMM ship), or the mp4 for degraded clips. */
+  readonly input: string;
+  readonly truth: SynthTruth;
+}
+
+export function setDir(): string {
+  return join(tmpdir(), `mellm-bench-pipeline-${SET_VERSION}`);
+}
+
+async function ensureSample(dir: string, make: () => ReturnType<typeof synthesize>, crf: number): Promise<SetClip['truth']> {
+  if (!existsSync(join(dir, 'truth.json'))) await writeSynthSample(make(), dir, { crf });
+  return JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8')) as SynthTruth;
+}
+
+export async function ensurePipelineSet(models: FaceModels, counts: { me: number; still: number; timing: number }, log: (m: string) => void): Promise<SetClip[]> {
+  const root = setDir();
+  await mkdir(root, { recursive: true });
+  const photos = defaultSynthPhotos();
+  const faces = new Map<string, SynthFace>();
+  const faceFor = async (i: number, width: number, height: number): Promise<SynthFace> => {
+    const photo = photos[i % photos.length] as string;
+    const key = `${photo}@${width}x${height}`;
+    let face = faces.get(key);
+    if (!face) faces.set(key, (face = await loadSynthFace(models, photo, width, height, 0.6)));
+    return face;
+  };
+  const clips: SetClip[] = [];
+  const add = (kind: SetClip['kind'], dir: string, truth: SynthTruth) =>
+    clips.push({ kind, dir, mp4: join(dir, 'clip.mp4'), input: truth.noise >= DEGRADED_NOISE ? join(dir, 'clip.mp4') : join(dir, 'frames'), truth });
+  const specs: SynthSpec[] = randomSpecs(counts.me, SET_SEED, ME_OPTIONS);
+  for (const [i, spec] of specs.entries()) {
+    const dir = join(root, `me_${String(i).padStart(4, '0')}`);
+    if (!existsSync(join(dir, 'truth.json')) && i % 20 === 0) log(`generating ME clips ${i}/${counts.me} in ${root}`);
+    const face = existsSync(join(dir, 'truth.json')) ? null : await faceFor(i, ME_SIZE[0], ME_SIZE[1]);
+    add('me', dir, await ensureSample(dir, () => synthesizeSpec(face as SynthFace, spec, ME_OPTIONS), spec.crf));
+  }
+  for (let i = 0; i < counts.still; i += 1) {
+    const dir = join(root, `still_${String(i).padStart(3, '0')}`);
+    const face = existsSync(join(dir, 'truth.json')) ? null : await faceFor(i, ME_SIZE[0], ME_SIZE[1]);
+    // No AU at all: the displacement is zero and only sensor noise (and compression) changes.
+    const make = () => synthesize({ photo: (face as SynthFace).photo, landmarks: (face as SynthFace).landmarks, aus: [], fps: 30, frames: 30, onset: 8, apex: 12, offset: 18, noise: i % 2 ? 2 : 0.5, seed: 900 + i });
+    add('still', dir, await ensureSample(dir, make, i % 2 ? 26 : 14));
+  }
+  const timingSpecs = randomSpecs(counts.timing, SET_SEED + 1, TIMING_OPTIONS);
+  for (const [i, spec] of timingSpecs.entries()) {
+    const dir = join(root, `timing_${i}`);
+    const face = existsSync(join(dir, 'truth.json')) ? null : await faceFor(i, 640, 480);
+    add('timing', dir, await ensureSample(dir, () => synthesizeSpec(face as SynthFace, spec, TIMING_OPTIONS), spec.crf));
+  }
+  return clips;
+}

@@ -1,0 +1,68 @@
+import type { GrayImage, RgbImage } from '../../media/image';
+import type { Point3 } from '../../inference/face/types';
+import type { FaceCrop } from '../../inference/face/face-crop';
+
+/**
+ * The face crop every flow of a clip is computed on: one window (image pixels) chosen
+ * once per clip, resampled to a fixed size. Flow, landmarks and ROIs then all live in
+ * crop pixels, so a small crop makes the whole motion stage cheap.
+ */
+export interface CropGeometry {
+  /** [x, y, w, h] of the window in image pixels. */
+  readonly box: readonly [number, number, number, number];
+  readonly width: number;
+  readonly height: number;
+}
+
+export function cropGeometry(crop: FaceCrop, width: number, height: number): CropGeometry {
+  return { box: crop.box, width, height };
+}
+
+/** BT.601 luma of the window, bilinear, outside the image clamped to its border. */
+export function cropGray(image: RgbImage, geometry: CropGeometry): GrayImage {
+  const { width, height } = geometry;
+  const [bx, by, bw, bh] = geometry.box;
+  const sx = bw / width;
+  const sy = bh / height;
+  const out = new Uint8Array(width * height);
+  const { data, width: iw, height: ih } = image;
+  const luma = (x: number, y: number): number => {
+    const o = (y * iw + x) * 3;
+    return 0.299 * (data[o] as number) + 0.587 * (data[o + 1] as number) + 0.114 * (data[o + 2] as number);
+  };
+  for (let y = 0; y < height; y += 1) {
+    const fy = Math.min(Math.max(by + (y + 0.5) * sy - 0.5, 0), ih - 1);
+    const y0 = Math.floor(fy);
+    const y1 = Math.min(y0 + 1, ih - 1);
+    const wy = fy - y0;
+    for (let x = 0; x < width; x += 1) {
+      const fx = Math.min(Math.max(bx + (x + 0.5) * sx - 0.5, 0), iw - 1);
+      const x0 = Math.floor(fx);
+      const x1 = Math.min(x0 + 1, iw - 1);
+      const wx = fx - x0;
+      const top = luma(x0, y0) * (1 - wx) + luma(x1, y0) * wx;
+      const bottom = luma(x0, y1) * (1 - wx) + luma(x1, y1) * wx;
+      out[y * width + x] = Math.round(top * (1 - wy) + bottom * wy);
+    }
+  }
+  return { width, height, channels: 1, data: out };
+}
+
+/** Image-pixel landmarks in crop pixels (z scaled alike). */
+export function landmarksInCrop(landmarks: readonly Point3[], geometry: CropGeometry): Point3[] {
+  const [bx, by, bw, bh] = geometry.box;
+  const sx = geometry.width / bw;
+  const sy = geometry.height / bh;
+  return landmarks.map(([x, y, z]) => [(x - bx + 0.5) * sx - 0.5, (y - by + 0.5) * sy - 0.5, z * sx] as Point3);
+}
+
+/** Vertical extent of the landmarks: the face height the ROI features normalise by. */
+export function faceHeightOf(landmarks: readonly Point3[]): number {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const p of landmarks) {
+    min = Math.min(min, p[1]);
+    max = Math.max(max, p[1]);
+  }
+  return max - min;
+}

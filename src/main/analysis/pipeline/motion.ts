@@ -1,0 +1,114 @@
+import type { RoiBox } from '@shared/rois';
+import { AppError } from '@shared/errors';
+import { expressionFlow, type HeadMotion } from '../../inference/flow/expression';
+import type { FlowModel } from '../../inference/flow/model';
+import type { FlowField } from '../../inference/flow/types';
+import { computeRois } from '../../inference/face/rois';
+import type { Point3 } from '../../inference/face/types';
+import { REFERENCE_CROP } from '@shared/rois';
+import type { FrameSequence, GrayImage } from '../../media/image';
+import { roiFeatures, type RoiFeature } from '../roi-features';
+import { motionSignalFromFeatures } from '../evidence';
+import type { MotionSignal } from '../spotting';
+import { cropGray, faceHeightOf, landmarksInCrop, type CropGeometry } from './crop';
+
+/**
+ * Expression flow between two face crops and its ROI features, in reference-crop pixels
+ * (the MELLM 400 × 480 crop), whatever size the crop was computed at: magnitudes in the
+ * prompt then read as the reference's.
+ */
+export interface CropFace {
+  readonly geometry: CropGeometry;
+  /** Landmarks in crop pixels. */
+  readonly landmarks: readonly Point3[];
+  readonly rois: readonly RoiBox[];
+  /** Face height in reference-crop pixels. */
+  readonly faceHeight: number;
+  /** Reference-crop pixels per crop pixel. */
+  readonly toReference: number;
+}
+
+export function cropFace(landmarks: readonly Point3[], geometry: CropGeometry): CropFace {
+  const inCrop = landmarksInCrop(landmarks, geometry);
+  const toReference = REFERENCE_CROP.width / geometry.width;
+  return {
+    geometry,
+    landmarks: inCrop,
+    rois: computeRois(inCrop, { width: geometry.width, height: geometry.height }),
+    faceHeight: faceHeightOf(inCrop) * toReference,
+    toReference,
+  };
+}
+
+function scaled(field: FlowField, factor: number): FlowField {
+  const data = new Float32Array(field.data.length);
+  for (let i = 0; i < data.length; i += 1) data[i] = (field.data[i] as number) * factor;
+  return { width: field.width, height: field.height, data };
+}
+
+export interface CropMotion {
+  /** Expression flow (head motion removed) in reference-crop pixels on the crop grid. */
+  readonly flow: FlowField;
+  readonly head: HeadMotion;
+  readonly features: RoiFeature[];
+}
+
+/** Flow a → b on the crops, head motion removed at the stable landmarks, ROI features. */
+export async function cropMotion(model: FlowModel, a: GrayImage, b: GrayImage, face: CropFace, signal?: AbortSignal): Promise<CropMotion> {
+  const raw = await model.estimate(a, b, signal ? { signal } : {});
+  const { flow, head } = expressionFlow(raw, face.landmarks);
+  const reference = scaled(flow, face.toReference);
+  return { flow: reference, head, features: roiFeatures(reference, face.rois, face.faceHeight) };
+}
+
+export interface MotionScanOptions {
+  readonly lag: number;
+  readonly signal?: AbortSignal;
+  readonly onFrame?: (index: number) => void;
+}
+
+/**
+ * The spotting signal of a whole clip: for every frame t ≥ lag, the ROI features of the
+ * expression flow from t − lag to t on a small face crop. Only lag + 1 crops are held at
+ * once, so long videos stream through in constant memory.
+ */
+export async function scanMotion(clip: FrameSequence, model: FlowModel, face: CropFace, options: MotionScanOptions): Promise<MotionSignal> {
+  const { lag } = options;
+  if (!Number.isInteger(lag) || lag < 1) throw new AppError('INVALID_INPUT', `The spotting lag must be a whole number of frames ≥ 1, got ${lag}.`);
+  const ring: GrayImage[] = [];
+  const perFrame: Array<RoiFeature[] | null> = [];
+  for (let t = 0; t < clip.frameCount; t += 1) {
+    if (options.signal?.aborted) throw new AppError('CANCELLED', 'The analysis was cancelled.');
+    const crop = cropGray(await clip.read(t), face.geometry);
+    ring[t % (lag + 1)] = crop;
+    perFrame.push(t >= lag ? (await cropMotion(model, ring[(t - lag) % (lag + 1)] as GrayImage, crop, face, options.signal)).features : null);
+    options.onFrame?.(t);
+  }
+  return motionSignalFromFeatures(perFrame, lag);
+}
+
+/** Face motion of one set of ROI features: the mean of the three strongest non-eyelid ROIs (% of face height). */
+function faceMotion(features: readonly RoiFeature[]): number {
+  const values = features
+    .filter((f) => !f.region.includes('Upper Eyelid'))
+    .map((f) => Math.hypot(f.meanVectorNormalized[0], f.meanVectorNormalized[1]))
+    .sort((a, b) => b - a)
+    .slice(0, 3);
+  return values.reduce((s, v) => s + v, 0) / Math.max(1, values.length);
+}
+
+/**
+ * The apex of a spotted interval: the frame that moved farthest from the onset. The
+ * moving-reference signal peaks twice (the rise, and its echo when the face returns),
+ * so its peak alone can land on the offset; the displacement from the onset cannot.
+ */
+export async function apexFromOnset(clip: FrameSequence, model: FlowModel, face: CropFace, onset: number, offset: number, signal?: AbortSignal): Promise<number> {
+  const reference = cropGray(await clip.read(onset), face.geometry);
+  let best = onset + 1;
+  let bestMotion = -Infinity;
+  for (let t = onset + 1; t <= offset; t += 1) {
+    const motion = faceMotion((await cropMotion(model, reference, cropGray(await clip.read(t), face.geometry), face, signal)).features);
+    if (motion > bestMotion) [best, bestMotion] = [t, motion];
+  }
+  return best;
+}

@@ -1,0 +1,191 @@
+import type { AnalyzeReport, ExpressionReport } from '@shared/api/analysis';
+import { AppError } from '@shared/errors';
+import type { FaceModels } from '../../inference/face/analyze';
+import { faceCrop } from '../../inference/face/face-crop';
+import type { FlowService } from '../../inference/flow/service';
+import type { FlowPreset } from '../../inference/flow/variational-graph';
+import type { FlowModel } from '../../inference/flow/model';
+import type { FlowField } from '../../inference/flow/types';
+import type { FrameSequence, GrayImage } from '../../media/image';
+import { describe, type DescriberLanguage } from '../describer';
+import { inferEmotion } from '../emotion';
+import { spot, type SpottingResult } from '../spotting';
+import { analyzeExpressionFlow } from '../evidence';
+import { cropGray, cropGeometry } from './crop';
+import { apexFromOnset, cropFace, cropMotion, scanMotion, type CropFace } from './motion';
+import { expressionReport, headMotionReport, noExpressionReport, spottingReport, type DescribedBy } from './report';
+import { findSubject, followSubject } from './subject';
+
+/**
+ * The MELLM pipeline on one clip: subject face → spotting (unless the user gave onset and
+ * apex) → flow onset → apex on the face crop → expression flow → ROI features → AUs →
+ * emotion → prompt → description (deterministic describer, or an LLM when given one).
+ */
+
+export interface PipelineModels {
+  readonly face: FaceModels;
+  readonly flow: FlowService;
+}
+
+/** Writes the description from the prompt; absent → the deterministic FACS describer. */
+export type LlmDescriber = (prompt: string, signal?: AbortSignal) => Promise<{ text: string; modelId: string }>;
+
+export interface PipelineOptions {
+  readonly onset?: number | undefined;
+  readonly apex?: number | undefined;
+  readonly offset?: number | undefined;
+  /** Which face on the reference frame is the subject (0 = largest). */
+  readonly faceIndex?: number | undefined;
+  readonly llm?: LlmDescriber | undefined;
+  readonly language?: DescriberLanguage | undefined;
+  readonly signal?: AbortSignal | undefined;
+  readonly onProgress?: ((done: number, total: number, message: string) => void) | undefined;
+  /** Face crop for spotting (small: it runs on every frame). */
+  readonly spotSize?: readonly [number, number];
+  /** Face crop for the onset → apex flow. */
+  readonly flowSize?: readonly [number, number];
+  readonly flowPreset?: FlowPreset;
+  /** Overrides the onset → apex flow model (a learned model, or custom variational options). */
+  readonly flowModel?: FlowModel;
+  /** Spotting reference lag in frames (default ≈ 0.2 s, the onset → apex time of an ME). */
+  readonly lag?: number;
+  /** At most this many spotted intervals are analysed (the strongest). */
+  readonly maxExpressions?: number;
+}
+
+export interface PipelineResult {
+  readonly report: AnalyzeReport;
+  /** The primary expression's flow (reference-crop pixels) and onset crop, for overlays. */
+  readonly overlay: { readonly flow: FlowField; readonly onset: GrayImage; readonly face: CropFace } | null;
+}
+
+const DEFAULT_SPOT_SIZE = [80, 96] as const;
+const DEFAULT_FLOW_SIZE = [200, 240] as const;
+export const PIPELINE_VERSION = '1';
+
+export const defaultLag = (fps: number): number => Math.max(2, Math.round(0.2 * fps));
+
+function checkUserFrames(o: PipelineOptions, frames: number): void {
+  const given = [o.onset, o.apex, o.offset].filter((v) => v !== undefined) as number[];
+  if (given.some((v) => !Number.isInteger(v) || v < 0 || v >= frames)) {
+    throw new AppError('INVALID_INPUT', `Onset, apex and offset must be frames 0..${frames - 1} of this clip (0-based).`);
+  }
+  if ((o.onset === undefined) !== (o.apex === undefined)) throw new AppError('INVALID_INPUT', 'Give onset and apex together.');
+  if (o.onset !== undefined && o.apex !== undefined && !(o.onset < o.apex && (o.offset === undefined || o.apex <= o.offset))) {
+    throw new AppError('INVALID_INPUT', `Frames must satisfy onset < apex ≤ offset (got ${o.onset}/${o.apex}/${o.offset ?? '-'}).`);
+  }
+}
+
+export async function analyzeClip(clip: FrameSequence, models: PipelineModels, options: PipelineOptions = {}): Promise<PipelineResult> {
+  const started = performance.now();
+  const timings: Record<string, number> = {};
+  const lap = (name: string, since: number): number => {
+    const now = performance.now();
+    timings[name] = Math.round((now - since) * 10) / 10;
+    return now;
+  };
+  checkUserFrames(options, clip.frameCount);
+  const userGiven = options.onset !== undefined && options.apex !== undefined;
+  const total = (userGiven ? 0 : clip.frameCount) + 3;
+  const progress = (done: number, message: string) => options.onProgress?.(done, total, message);
+  const cancelled = () => {
+    if (options.signal?.aborted) throw new AppError('CANCELLED', 'The analysis was cancelled.');
+  };
+
+  // Subject face on the reference frame (the onset when known): one crop window for the clip.
+  const t = performance.now();
+  const referenceFrame = options.onset ?? 0;
+  const subject = await findSubject(models.face, await clip.read(referenceFrame), options.faceIndex ?? 0);
+  const window = faceCrop(subject.landmarks);
+  const [spotW, spotH] = options.spotSize ?? DEFAULT_SPOT_SIZE;
+  const [flowW, flowH] = options.flowSize ?? DEFAULT_FLOW_SIZE;
+  const afterFace = lap('face', t);
+  progress(1, 'face');
+  cancelled();
+
+  const lag = options.lag ?? defaultLag(clip.fps);
+  let spotting: SpottingResult | null = null;
+  let intervals: Array<{ onset: number; apex: number; offset: number }>;
+  if (userGiven) {
+    const onset = options.onset as number;
+    const apex = options.apex as number;
+    intervals = [{ onset, apex, offset: options.offset ?? Math.min(clip.frameCount - 1, apex + (apex - onset)) }];
+  } else {
+    const spotFace = cropFace(subject.landmarks, cropGeometry(window, spotW, spotH));
+    const signal = await scanMotion(clip, models.flow.model(undefined, 'fast'), spotFace, {
+      lag,
+      ...(options.signal ? { signal: options.signal } : {}),
+      onFrame: (index) => progress(2 + index, 'spotting'),
+    });
+    spotting = spot(signal, clip.fps);
+    const spotModel = models.flow.model(undefined, 'fast');
+    const strongest = [...spotting.intervals].sort((a, b) => b.strength - a.strength).slice(0, options.maxExpressions ?? 20);
+    intervals = [];
+    for (const iv of strongest) {
+      const apex = await apexFromOnset(clip, spotModel, spotFace, iv.onset, iv.offset, options.signal);
+      intervals.push({ onset: iv.onset, apex, offset: Math.max(apex, iv.offset) });
+    }
+    // Report the refined apexes (same order as spotted, by onset).
+    const refined = new Map(strongest.map((iv, i) => [iv, intervals[i] as { apex: number; offset: number }]));
+    spotting = { ...spotting, intervals: spotting.intervals.map((iv) => ({ ...iv, ...(refined.get(iv) ?? {}) })) };
+    lap('spotting', afterFace);
+  }
+  cancelled();
+
+  const flowModel = options.flowModel ?? models.flow.model(undefined, options.flowPreset ?? 'balanced');
+  const geometry = cropGeometry(window, flowW, flowH);
+  const expressions: ExpressionReport[] = [];
+  let overlay: PipelineResult['overlay'] = null;
+  const rules: DescribedBy = { source: 'rules', model: `describer:${options.language ?? 'en'}` };
+  let llmModel: string | null = null;
+  for (const interval of intervals) {
+    const onsetImage = await clip.read(interval.onset);
+    const landmarks = interval.onset === referenceFrame ? subject.landmarks : await followSubject(models.face, onsetImage, subject.landmarks);
+    const face: CropFace = cropFace(landmarks, geometry);
+    const onsetCrop = cropGray(onsetImage, geometry);
+    const apexCrop = cropGray(await clip.read(interval.apex), geometry);
+    const tf = performance.now();
+    const motion = await cropMotion(flowModel, onsetCrop, apexCrop, face, options.signal);
+    timings.flow = (timings.flow ?? 0) + Math.round((performance.now() - tf) * 10) / 10;
+    const evidence = { ...analyzeExpressionFlow(motion.flow, face.rois, face.faceHeight) };
+    const td = performance.now();
+    let description: string;
+    let describedBy = rules;
+    if (options.llm && evidence.aus.some((a) => !a.blink)) {
+      const llm = await options.llm(evidence.prompt, options.signal);
+      description = llm.text;
+      describedBy = { source: 'llm', model: llm.modelId };
+      llmModel = llm.modelId;
+    } else {
+      description = describe(evidence, options.language ?? 'en').text;
+    }
+    timings.describe = (timings.describe ?? 0) + Math.round((performance.now() - td) * 10) / 10;
+    expressions.push(expressionReport(interval, evidence, headMotionReport(motion.head), description, describedBy));
+    overlay ??= { flow: motion.flow, onset: onsetCrop, face };
+    cancelled();
+  }
+  progress(total - 1, 'expression');
+
+  const primary = expressions[0] ?? noExpressionReport(describe({ features: [], aus: [], emotion: inferEmotion([]) }, options.language ?? 'en').text);
+  timings.total = Math.round((performance.now() - started) * 10) / 10;
+  progress(total, 'done');
+  const { onset: _o, apex: _a, offset: _f, ...flat } = primary;
+  return {
+    report: {
+      clip: { frames: clip.frameCount, fps: clip.fps, width: clip.width, height: clip.height },
+      subject: { face_index: subject.faceIndex, faces: subject.faceCount, box: [...subject.box] as [number, number, number, number] },
+      spotting: spottingReport(spotting, userGiven ? intervals[0] ?? null : expressions[0] ?? null, userGiven, lag),
+      ...flat,
+      expressions,
+      models: [
+        { id: 'blazeface-front-128+back-256', version: 'mediapipe' },
+        { id: 'facemesh-468', version: 'mediapipe' },
+        { id: flowModel.id, version: PIPELINE_VERSION },
+        { id: rules.model, version: PIPELINE_VERSION },
+        ...(llmModel ? [{ id: llmModel, version: 'llm' }] : []),
+      ],
+      timings,
+    },
+    overlay,
+  };
+}

@@ -1,0 +1,78 @@
+import type { AnalyzeReport, ExpressionReport } from '@shared/api/analysis';
+import type { HeadMotion } from '../../inference/flow/expression';
+import { facsString } from '../au-rules';
+import type { AnalysisEvidence } from '../describer';
+import type { SpottingResult } from '../spotting';
+
+/** The analysis' evidence in the documented (CLI / stored) shape. */
+
+export interface DescribedBy {
+  readonly source: 'rules' | 'llm';
+  readonly model: string;
+}
+
+const round3 = (v: number): number => Math.round(v * 1000) / 1000;
+
+export function headMotionReport(head: HeadMotion): ExpressionReport['head_motion'] {
+  return { model: head.model, tx: round3(head.tx), ty: round3(head.ty), rotation_deg: round3(head.rotationDeg), scale: round3(head.scale), residual_px: round3(head.residualPx) };
+}
+
+export function expressionReport(
+  interval: { onset: number; apex: number; offset: number },
+  evidence: AnalysisEvidence & { prompt: string },
+  head: ExpressionReport['head_motion'],
+  description: string,
+  by: DescribedBy,
+): ExpressionReport {
+  const { emotion } = evidence;
+  return {
+    onset: interval.onset,
+    apex: interval.apex,
+    offset: interval.offset,
+    head_motion: head,
+    rois: evidence.features.map((f) => ({ region: f.region, mean_magnitude: f.meanMagnitude, max_magnitude: f.maxMagnitude, direction: f.direction, angle: f.angle === null ? null : round3(f.angle) })),
+    aus: evidence.aus.map((a) => ({ code: `AU${a.au}`, side: a.side, intensity: a.intensity, confidence: round3(a.confidence) })),
+    facs: facsString(evidence.aus),
+    emotion: { label3: emotion.label, label: emotion.emotion, confidence: round3(emotion.confidence) },
+    prompt: evidence.prompt,
+    description,
+    description_source: by.source,
+    description_model: by.model,
+  };
+}
+
+/** What a clip without a micro-expression reports: no ROI motion, no AU, no emotion. */
+export function noExpressionReport(description: string): ExpressionReport {
+  return {
+    onset: 0,
+    apex: 0,
+    offset: 0,
+    head_motion: null,
+    rois: [],
+    aus: [],
+    facs: '',
+    emotion: { label3: null, label: null, confidence: 0 },
+    prompt: '',
+    description,
+    description_source: 'rules',
+    description_model: 'describer',
+  };
+}
+
+export function spottingReport(
+  result: SpottingResult | null,
+  primary: { onset: number; apex: number; offset: number } | null,
+  userGiven: boolean,
+  lag: number,
+): AnalyzeReport['spotting'] {
+  return {
+    onset: primary?.onset ?? null,
+    apex: primary?.apex ?? null,
+    offset: primary?.offset ?? null,
+    source: userGiven ? 'user' : primary ? 'spotting' : 'none',
+    curve: result ? Array.from(result.faceSignal, round3) : [],
+    threshold: result ? round3(result.threshold) : 0,
+    lag,
+    intervals: (result?.intervals ?? []).map((iv) => ({ onset: iv.onset, apex: iv.apex, offset: iv.offset, kind: iv.kind, strength: iv.strength })),
+  };
+}

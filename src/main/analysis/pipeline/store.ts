@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import type { AnalyzeReport, ExpressionReport, OverlayKind, StoredAnalysis } from '@shared/api/analysis';
+import { OVERLAY_KINDS } from '@shared/api/analysis';
+import type { Clip, MeEvent } from '@shared/workspace';
+import { AppError } from '@shared/errors';
+import { hashMedia } from '../../media/hash';
+import { probeMedia } from '../../media/probe';
+import type { Workspace } from '../../store/workspace';
+import { writeFlo } from '../../inference/flow/flo';
+import { encodePng } from '../../media/image';
+import { writeFileAtomic } from '../../util/atomic-write';
+import type { AnalyzeTaskOutput } from './task';
+
+/**
+ * Where analyses land in a workspace: the clip (registered on first use), its events
+ * (given, user frames, or one per spotted interval) and one analysis row per event, plus
+ * the primary flow kept beside the user data for the overlay images.
+ */
+
+/** The clip at `path` in the workspace, registered (probed and hashed) when new. */
+export async function ensureClip(workspace: Workspace, path: string): Promise<Clip> {
+  const known = workspace.clips.byPath(path);
+  if (known) return known;
+  const info = await probeMedia(path);
+  const sha256 = await hashMedia(path);
+  const byHash = workspace.clips.list().find((c) => c.sha256 === sha256);
+  if (byHash) return byHash;
+  return workspace.clips.add({ path, kind: info.kind, sha256, fps: info.fps, frames: info.frames, width: info.width, height: info.height });
+}
+
+/** The interval an event pins (its apex may be missing: then the pipeline spots inside the clip). */
+export function eventFrames(event: MeEvent): { onset: number; apex: number; offset: number } | null {
+  return event.apex !== null && event.onset < event.apex ? { onset: event.onset, apex: event.apex, offset: event.offset } : null;
+}
+
+function storedResult(expression: ExpressionReport, report: AnalyzeReport, overlays: readonly OverlayKind[]) {
+  return { expression, spotting: report.spotting, subject: report.subject, clip: report.clip, overlays };
+}
+
+/**
+ * Stores a finished run: into `eventId` when given; else into the clip's event with the
+ * same onset/apex, or new events (manual for user frames, spotting for spotted ones).
+ * Everything lands in one transaction. Returns the analysis ids, primary first.
+ */
+export function storeRun(workspace: Workspace, clip: Clip, output: AnalyzeTaskOutput, eventId: number | undefined, userGiven: boolean): number[] {
+  const { report } = output;
+  return workspace.transaction(() => {
+    workspace.clips.setFaceIndex(clip.id, report.subject.face_index);
+    const timings = report.timings;
+    const ids: number[] = [];
+    report.expressions.forEach((expression, i) => {
+      let target = i === 0 && eventId !== undefined ? workspace.events.require(eventId) : undefined;
+      target ??= workspace.events.listForClip(clip.id).find((e) => e.onset === expression.onset && e.apex === expression.apex);
+      target ??= workspace.events.create({ clipId: clip.id, onset: expression.onset, apex: expression.apex, offset: expression.offset, source: userGiven ? 'manual' : 'spotting' });
+      const overlays = i === 0 && output.overlay ? OVERLAY_KINDS : [];
+      ids.push(workspace.analyses.add(target.id, report.models, storedResult(expression, report, overlays), timings).id);
+    });
+    return ids;
+  });
+}
+
+/** The folder holding one analysis' overlay sources (keyed by workspace path, so workspaces never collide). */
+export function overlayDir(userData: string, workspacePath: string, analysisId: number): string {
+  const key = createHash('sha256').update(workspacePath).digest('hex').slice(0, 16);
+  return join(userData, 'overlays', key, String(analysisId));
+}
+
+export async function writeOverlaySources(dir: string, overlay: NonNullable<AnalyzeTaskOutput['overlay']>): Promise<void> {
+  const { width, height } = overlay;
+  await writeFlo(join(dir, 'expression.flo'), { width, height, data: overlay.flow });
+  await writeFileAtomic(join(dir, 'onset.png'), await encodePng({ width, height, channels: 1, data: overlay.onset }), 0o644);
+}
+
+/** The latest analysis of an event in the API's shape, or null. */
+export function latestAnalysis(workspace: Workspace, eventId: number): StoredAnalysis | null {
+  workspace.events.require(eventId);
+  const [latest] = workspace.analyses.listForEvent(eventId);
+  if (!latest) return null;
+  const result = latest.result as ReturnType<typeof storedResult>;
+  if (!result || typeof result !== 'object' || !('expression' in result)) {
+    throw new AppError('WORKSPACE_INVALID', `Analysis ${latest.id} was not written by this pipeline version.`);
+  }
+  return {
+    id: latest.id,
+    eventId: latest.eventId,
+    createdAt: latest.createdAt,
+    models: latest.models,
+    timingsMs: latest.timingsMs,
+    expression: result.expression,
+    spotting: result.spotting,
+    overlays: [...result.overlays],
+  };
+}

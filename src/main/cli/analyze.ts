@@ -1,0 +1,122 @@
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { AnalyzeReportSchema, type AnalyzeReport } from '@shared/api/analysis';
+import { AppError } from '@shared/errors';
+import { runAnalyzeTask } from '../analysis/pipeline/task';
+import { ensureClip, overlayDir, storeRun, writeOverlaySources } from '../analysis/pipeline/store';
+import { JobQueue } from '../jobs/queue';
+import type { Services } from '../api/context';
+import type { CliCommand, CliIO } from './command';
+
+/** `mellm analyze`: one clip through the MELLM pipeline, or every clip of a workspace. */
+export const analyzeCommand: CliCommand = {
+  name: 'analyze',
+  summary: 'run the MELLM pipeline on a clip or frame folder (spotting, flow, ROI features, AUs, emotion, description)',
+  usage:
+    'mellm analyze <clip or frame folder> [--onset N --apex M [--offset K]] [--workspace w.mellm] [--llm <folder>] [--json]\n' +
+    '       mellm analyze --workspace w.mellm --all [--jobs N] [--redo] [--llm <folder>] [--json]',
+  async run(args, io, services) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        onset: { type: 'string' },
+        apex: { type: 'string' },
+        offset: { type: 'string' },
+        workspace: { type: 'string' },
+        llm: { type: 'string' },
+        all: { type: 'boolean', default: false },
+        redo: { type: 'boolean', default: false },
+        jobs: { type: 'string' },
+      },
+    });
+    if (values.all) {
+      if (positionals.length > 0 || !values.workspace) throw new AppError('INVALID_INPUT', 'The batch form is: mellm analyze --workspace w.mellm --all [--jobs N]');
+      const jobs = values.jobs === undefined ? 1 : frameArg('--jobs', values.jobs);
+      if (jobs < 1 || jobs > 16) throw new AppError('INVALID_INPUT', `--jobs must be 1–16, got ${jobs}`);
+      return runBatch(services(), io, resolve(values.workspace), jobs, values.redo, values.llm, values.json);
+    }
+    const [path] = positionals;
+    if (!path || positionals.length > 1) throw new AppError('INVALID_INPUT', 'Give exactly one clip (video file or frame folder)');
+    const onset = values.onset === undefined ? undefined : frameArg('--onset', values.onset);
+    const apex = values.apex === undefined ? undefined : frameArg('--apex', values.apex);
+    const offset = values.offset === undefined ? undefined : frameArg('--offset', values.offset);
+    if ((onset === undefined) !== (apex === undefined)) throw new AppError('INVALID_INPUT', 'Give --onset and --apex together');
+    if (offset !== undefined && apex === undefined) throw new AppError('INVALID_INPUT', '--offset needs --onset and --apex');
+    const s = services();
+    const clipPath = resolve(path);
+    const output = await runAnalyzeTask({ path: clipPath, modelsDir: s.paths.models, onset, apex, offset, llmFolder: values.llm ?? null });
+    const report = AnalyzeReportSchema.parse(output.report);
+    if (values.workspace) {
+      await s.workspaces.open(resolve(values.workspace));
+      const workspace = s.workspaces.require();
+      const clip = await ensureClip(workspace, clipPath);
+      const ids = storeRun(workspace, clip, output, undefined, onset !== undefined);
+      if (ids[0] !== undefined && output.overlay) await writeOverlaySources(overlayDir(s.paths.userData, workspace.path, ids[0]), output.overlay);
+    }
+    io.out(values.json ? JSON.stringify(report) : summary(report));
+    return 0;
+  },
+};
+
+function frameArg(name: string, value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw new AppError('INVALID_INPUT', `${name} must be a whole number ≥ 0 (0-based frames), got "${value}"`);
+  return n;
+}
+
+function summary(r: AnalyzeReport): string {
+  const sp = r.spotting;
+  const lines = [
+    `${r.clip.path ?? 'clip'}: ${r.clip.frames} frames, ${r.clip.fps} fps, ${r.clip.width}×${r.clip.height}`,
+    sp.onset === null ? 'no micro-expression spotted' : `onset ${sp.onset}, apex ${sp.apex}, offset ${sp.offset} (${sp.source})`,
+    `AUs: ${r.facs || 'none'}    emotion: ${r.emotion.label ?? 'none'} (${r.emotion.label3 ?? '-'})`,
+    '',
+    r.description,
+    '',
+    `timings (ms): ${Object.entries(r.timings).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+  ];
+  return lines.join('\n');
+}
+
+const BAR = 24;
+
+/** Every clip of a workspace, N at a time; finished clips are stored as they finish, so a rerun resumes. */
+async function runBatch(s: Services, io: CliIO, workspacePath: string, jobs: number, redo: boolean, llm: string | undefined, json: boolean): Promise<number> {
+  await s.workspaces.open(workspacePath);
+  const queue = new JobQueue(s.events, jobs);
+  const { jobs: handles, skipped } = await s.analysis.runAll({ redo, llmFolder: llm }, queue);
+  const total = handles.length;
+  let finished = 0;
+  const failed: Array<{ job: string; error: string }> = [];
+  const bar = (label: string) => {
+    const filled = total ? Math.round((finished / total) * BAR) : BAR;
+    io.err(`[${'#'.repeat(filled)}${'-'.repeat(BAR - filled)}] ${finished}/${total} ${label}`);
+  };
+  const stop = () => s.analysis.dispose();
+  process.once('SIGINT', stop);
+  try {
+    await Promise.all(
+      handles.map((h) =>
+        h.result.then(
+          (r) => {
+            finished += 1;
+            bar(`clip ${r.clipId}: ${r.analysisIds.length} analysis(es)`);
+          },
+          (error: unknown) => {
+            finished += 1;
+            const message = AppError.from(error).message;
+            failed.push({ job: h.jobId, error: message });
+            bar(`failed: ${message}`);
+          },
+        ),
+      ),
+    );
+  } finally {
+    process.off('SIGINT', stop);
+  }
+  const result = { queued: total, analysed: total - failed.length, skipped, failed };
+  io.out(json ? JSON.stringify(result) : `${result.analysed} analysed, ${skipped} skipped (already done), ${failed.length} failed`);
+  return failed.length ? 1 : 0;
+}

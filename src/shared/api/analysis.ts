@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import { channel } from './channel';
+
+/**
+ * The end-to-end analysis of one clip: what `mellm analyze --json` prints, what is
+ * stored as an analysis of an event, and what `analysis.get` returns. Frames are 0-based.
+ * Field names are snake_case because this is also the documented CLI document.
+ */
+
+const frame = z.number().int().min(0);
+
+export const RoiReportSchema = z.object({
+  region: z.string(),
+  /** Reference-crop pixels (400 × 480 face crop), 3 decimals, as in MELLM. */
+  mean_magnitude: z.number(),
+  max_magnitude: z.number(),
+  /** "up (88°)", or "No significant motion detected" / "No clear dominant direction". */
+  direction: z.string(),
+  /** Degrees counter-clockwise from right (y up); null without a dominant direction. */
+  angle: z.number().nullable(),
+});
+
+export const AuReportSchema = z.object({
+  code: z.string().regex(/^AU\d+$/),
+  side: z.enum(['B', 'L', 'R']),
+  intensity: z.enum(['A', 'B', 'C', 'D', 'E']),
+  confidence: z.number().min(0).max(1),
+});
+
+export const EmotionReportSchema = z.object({
+  /** MEGC 3-class label; null when no micro-expression is present. */
+  label3: z.enum(['Positive', 'Negative', 'Surprise']).nullable(),
+  /** CASME II emotion (happiness, disgust, repression, surprise, sadness, fear, others). */
+  label: z.string().nullable(),
+  confidence: z.number().min(0).max(1),
+});
+
+export const HeadMotionReportSchema = z.object({
+  model: z.string(),
+  tx: z.number(),
+  ty: z.number(),
+  rotation_deg: z.number(),
+  scale: z.number(),
+  residual_px: z.number(),
+});
+
+export const SpottingReportSchema = z.object({
+  onset: frame.nullable(),
+  apex: frame.nullable(),
+  offset: frame.nullable(),
+  /** Where onset/apex came from: the user, automatic spotting, or nothing found. */
+  source: z.enum(['user', 'spotting', 'none']),
+  /** The cleaned face motion signal per frame (its threshold alongside). */
+  curve: z.array(z.number()),
+  threshold: z.number(),
+  /** Reference lag k (frames): the signal at t measures motion from t − k to t. */
+  lag: z.number().int(),
+  /** Every spotted interval (a long video has several). */
+  intervals: z.array(z.object({ onset: frame, apex: frame, offset: frame, kind: z.enum(['micro', 'macro']), strength: z.number() })),
+});
+
+/** One expression (onset → apex) analysed: the reference's features and our evidence. */
+export const ExpressionReportSchema = z.object({
+  onset: frame,
+  apex: frame,
+  offset: frame,
+  head_motion: HeadMotionReportSchema.nullable(),
+  rois: z.array(RoiReportSchema),
+  aus: z.array(AuReportSchema),
+  facs: z.string(),
+  emotion: EmotionReportSchema,
+  prompt: z.string(),
+  description: z.string(),
+  description_source: z.enum(['rules', 'llm']),
+  description_model: z.string(),
+});
+export type ExpressionReport = z.infer<typeof ExpressionReportSchema>;
+
+export const AnalyzeReportSchema = z
+  .object({
+    clip: z.object({ path: z.string().optional(), frames: z.number().int().positive(), fps: z.number().positive(), width: z.number().int().positive(), height: z.number().int().positive() }),
+    subject: z.object({ face_index: z.number().int().min(0), faces: z.number().int().min(1), box: z.tuple([z.number(), z.number(), z.number(), z.number()]) }),
+    spotting: SpottingReportSchema,
+  })
+  // The primary (strongest or user-given) expression, flattened as the CLI documents.
+  .extend(ExpressionReportSchema.omit({ onset: true, apex: true, offset: true, description_model: true }).shape)
+  .extend({
+    /** Every expression analysed, the primary one first (long videos: one per spotted interval). */
+    expressions: z.array(ExpressionReportSchema),
+    models: z.array(z.object({ id: z.string(), version: z.string() })),
+    timings: z.record(z.string(), z.number()),
+  });
+export type AnalyzeReport = z.infer<typeof AnalyzeReportSchema>;
+
+export const OVERLAY_KINDS = ['colorwheel', 'mellm-hsv', 'magnitude'] as const;
+export type OverlayKind = (typeof OVERLAY_KINDS)[number];
+
+export const StoredAnalysisSchema = z.object({
+  id: z.number().int(),
+  eventId: z.number().int(),
+  createdAt: z.string(),
+  models: z.array(z.object({ id: z.string(), version: z.string() })),
+  timingsMs: z.record(z.string(), z.number()),
+  expression: ExpressionReportSchema,
+  spotting: SpottingReportSchema,
+  /** Overlay image kinds servable by `analysis.overlay` for this analysis (empty when no flow was kept). */
+  overlays: z.array(z.enum(OVERLAY_KINDS)),
+});
+export type StoredAnalysis = z.infer<typeof StoredAnalysisSchema>;
+
+const optionalFrame = frame.optional();
+
+export const AnalysisRunInputSchema = z
+  .object({
+    clipPath: z.string().min(1).max(4096).optional(),
+    clipId: z.number().int().positive().optional(),
+    eventId: z.number().int().positive().optional(),
+    onset: optionalFrame,
+    apex: optionalFrame,
+    offset: optionalFrame,
+    /** A workspace file to open first (else the open workspace). */
+    workspace: z.string().min(1).max(4096).optional(),
+  })
+  .strict()
+  .refine((v) => (v.clipPath === undefined) !== (v.clipId === undefined) || v.eventId !== undefined, { message: 'Give clipPath, clipId or eventId' })
+  .refine((v) => (v.onset === undefined) === (v.apex === undefined), { message: 'onset and apex go together' })
+  .refine((v) => v.onset === undefined || v.apex === undefined || v.onset < v.apex, { message: 'onset must come before apex' })
+  .refine((v) => v.offset === undefined || (v.apex !== undefined && v.apex <= v.offset), { message: 'offset needs an apex before it' });
+export type AnalysisRunInput = z.infer<typeof AnalysisRunInputSchema>;
+
+export const analysisChannels = {
+  'analysis.run': channel(AnalysisRunInputSchema, z.object({ jobId: z.string() })),
+  'analysis.get': channel(z.object({ eventId: z.number().int().positive() }).strict(), StoredAnalysisSchema.nullable()),
+  'analysis.runAll': channel(
+    z.object({ redo: z.boolean().optional() }).strict(),
+    z.object({ jobIds: z.array(z.string()), skipped: z.number().int().min(0) }),
+  ),
+  'analysis.overlay': channel(
+    z.object({ analysisId: z.number().int().positive(), kind: z.enum(OVERLAY_KINDS) }).strict(),
+    z.object({ width: z.number().int(), height: z.number().int(), png: z.string() }),
+  ),
+};

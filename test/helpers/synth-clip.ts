@@ -1,0 +1,22 @@
+import { join } from 'node:path';
+import type { FaceModels } from '../../src/main/inference/face/analyze';
+import { loadSynthFace, type SynthFace } from '../../src/main/analysis/synth/photo';
+import { synthesize, type SynthClip, type SynthOptions } from '../../src/main/analysis/synth/synthesize';
+import type { FrameSequence } from '../../src/main/media/image';
+import { SAMPLES } from './faces';
+
+/** A real face (face-api sample3's subject, MIT) framed at 256×192 with its FaceMesh landmarks. */
+export function sampleFace(models: FaceModels): Promise<SynthFace> {
+  return loadSynthFace(models, join(SAMPLES, 'sample3.jpg'), 256, 192, 0.6);
+}
+
+/** A short 30 fps ME clip on that face (onset 8, apex 12, offset 18 of 30 frames unless overridden). */
+export function meClip(face: SynthFace, options: Partial<SynthOptions> = {}): SynthClip {
+  return synthesize({ photo: face.photo, landmarks: face.landmarks, aus: [], fps: 30, frames: 30, onset: 8, apex: 12, offset: 18, noise: 0.5, seed: 5, ...options });
+}
+
+/** The clip's frames rendered ahead (the pipeline under test reads them like a decoder's). */
+export function framesOf(clip: SynthClip): FrameSequence {
+  const frames = Array.from({ length: clip.truth.frames }, (_, t) => clip.render(t));
+  return { frameCount: frames.length, fps: clip.truth.fps, width: clip.truth.width, height: clip.truth.height, read: async (t) => frames[t] as (typeof frames)[number] };
+}

@@ -1,0 +1,98 @@
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Job } from '../../src/shared/api';
+import { StoredAnalysisSchema } from '../../src/shared/api/analysis';
+import { createHandlerTable, dispatch } from '../../src/main/api';
+import { writeSynthSample } from '../../src/main/analysis/synth/write';
+import { FaceService } from '../../src/main/inference/face/service';
+import { defaultModelsDir } from '../../src/main/paths';
+import { createServices, disposeServices } from '../../src/main/services';
+import { meClip, sampleFace } from '../helpers/synth-clip';
+
+let root: string;
+let good: string;
+
+beforeAll(async () => {
+  const face = new FaceService(defaultModelsDir());
+  try {
+    const clip = meClip(await sampleFace(await face.models()), { aus: [{ au: 1, intensity: 'D' }, { au: 2, intensity: 'D' }] });
+    root = mkdtempSync(join(tmpdir(), 'mellm-analysis-api-'));
+    good = (await writeSynthSample(clip, join(root, 'sample'), { crf: 12 })).mp4 as string;
+  } finally {
+    await face.dispose();
+  }
+}, 120_000);
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('analysis channels (worker threads, job queue, workspace)', () => {
+  const services = createServices({ userDataDir: join(tmpdir(), `mellm-analysis-api-home-${process.pid}`) });
+  const table = createHandlerTable(services);
+  const call = async (name: string, payload: unknown = {}) => dispatch(table, name, payload, { transport: 'direct' });
+  const finished = (jobId: string) =>
+    new Promise<Job>((resolve) => {
+      const off = services.events.subscribe((name, payload) => {
+        if (name === 'job.finished' && (payload as Job).jobId === jobId) {
+          off();
+          resolve(payload as Job);
+        }
+      });
+    });
+  afterAll(() => disposeServices(services));
+
+  it('runAll: a corrupt clip fails its job with a clear error, the queue carries on, results are stored and resumable', async () => {
+    expect(await call('workspace.create', { path: join(root, 'a.mellm') })).toMatchObject({ ok: true });
+    const workspace = services.workspaces.require();
+    const corrupt = join(root, 'corrupt.mp4');
+    writeFileSync(corrupt, Buffer.alloc(4096, 7));
+    workspace.clips.add({ path: corrupt, kind: 'video', fps: 30, frames: 30, width: 256, height: 192 });
+    const copy = join(root, 'good.mp4');
+    copyFileSync(good, copy);
+    workspace.clips.add({ path: copy, kind: 'video', fps: 30, frames: 30, width: 256, height: 192 });
+
+    const batch = await call('analysis.runAll', {});
+    expect(batch).toMatchObject({ ok: true, data: { skipped: 0 } });
+    const jobIds = (batch as { data: { jobIds: string[] } }).data.jobIds;
+    expect(jobIds).toHaveLength(2);
+    const [bad, ok] = await Promise.all(jobIds.map(finished));
+    expect(bad).toMatchObject({ state: 'failed', error: { code: 'MEDIA_UNREADABLE' } });
+    expect(ok?.state).toBe('done');
+
+    const clip = workspace.clips.byPath(copy);
+    const [event] = workspace.events.listForClip(clip?.id as number);
+    expect(event).toMatchObject({ source: 'spotting' });
+    const got = await call('analysis.get', { eventId: event?.id });
+    const stored = StoredAnalysisSchema.parse((got as { data: unknown }).data);
+    expect(stored.expression.emotion.label3).toBe('Surprise');
+    expect(stored.expression.aus.map((a) => a.code)).toEqual(expect.arrayContaining(['AU1', 'AU2']));
+    expect(Math.abs((stored.spotting.apex as number) - 12)).toBeLessThanOrEqual(2);
+    expect(stored.models.map((m) => m.id)).toContain('facemesh-468');
+    expect(stored.timingsMs.total).toBeGreaterThan(0);
+    expect(stored.overlays).toContain('colorwheel');
+    const overlay = await call('analysis.overlay', { analysisId: stored.id, kind: 'mellm-hsv' });
+    expect(Buffer.from((overlay as { data: { png: string } }).data.png, 'base64').subarray(1, 4).toString()).toBe('PNG');
+
+    // Resumable: the analysed clip is skipped, only the failed one is queued again.
+    const again = await call('analysis.runAll', {});
+    expect(again).toMatchObject({ ok: true, data: { skipped: 1 } });
+    await Promise.all((again as { data: { jobIds: string[] } }).data.jobIds.map(finished));
+  }, 240_000);
+
+  it('analysis.run with user frames stores into a manual event; cancelling a job stops its worker', async () => {
+    const run = await call('analysis.run', { clipPath: good, onset: 8, apex: 12 });
+    const job = await finished((run as { data: { jobId: string } }).data.jobId);
+    expect(job.state).toBe('done');
+    const workspace = services.workspaces.require();
+    const events = workspace.events.listForClip(workspace.clips.byPath(good)?.id as number);
+    expect(events).toMatchObject([{ onset: 8, apex: 12, source: 'manual' }]);
+
+    const second = await call('analysis.run', { eventId: events[0]?.id });
+    const jobId = (second as { data: { jobId: string } }).data.jobId;
+    const done = finished(jobId);
+    await call('jobs.cancel', { jobId });
+    expect((await done).state).toBe('cancelled');
+    expect(workspace.analyses.listForEvent(events[0]?.id as number)).toHaveLength(1);
+    expect(await call('analysis.run', { clipPath: good, onset: 12, apex: 8 })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+  }, 240_000);
+});

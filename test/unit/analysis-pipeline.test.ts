@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AnalyzeReportSchema } from '../../src/shared/api/analysis';
+import { analyzeClip, type PipelineModels } from '../../src/main/analysis/pipeline/pipeline';
+import type { SynthFace } from '../../src/main/analysis/synth/photo';
+import { FaceService } from '../../src/main/inference/face/service';
+import { FlowService } from '../../src/main/inference/flow/service';
+import { defaultModelsDir } from '../../src/main/paths';
+import { framesOf, meClip, sampleFace } from '../helpers/synth-clip';
+
+const face = new FaceService(defaultModelsDir());
+const flow = new FlowService(defaultModelsDir());
+let models: PipelineModels;
+let subject: SynthFace;
+
+beforeAll(async () => {
+  models = { face: await face.models(), flow };
+  subject = await sampleFace(models.face);
+}, 120_000);
+afterAll(async () => {
+  await Promise.all([face.dispose(), flow.dispose()]);
+});
+
+describe('analyzeClip (the MELLM pipeline on a synthetic clip from a real photo)', () => {
+  it('spots the ME, recovers the injected AUs and the 3-class label, apex within ±2 frames', async () => {
+    const clip = meClip(subject, { aus: [{ au: 6, intensity: 'D' }, { au: 12, intensity: 'D' }] });
+    const progress: number[] = [];
+    const { report, overlay } = await analyzeClip(framesOf(clip), models, { onProgress: (done) => progress.push(done) });
+    AnalyzeReportSchema.parse(report);
+    expect(report.spotting.source).toBe('spotting');
+    expect(Math.abs((report.spotting.apex as number) - clip.truth.apex)).toBeLessThanOrEqual(2);
+    expect(report.spotting.curve).toHaveLength(30);
+    const codes = report.aus.filter((a) => a.intensity !== 'A').map((a) => a.code);
+    expect(codes).toContain('AU12');
+    expect(report.emotion.label3).toBe('Positive');
+    expect(report.rois).toHaveLength(29);
+    expect(report.prompt).toMatch(/^Based on the following information/);
+    expect(report.description_source).toBe('rules');
+    expect(report.description).toMatch(/AU12/);
+    expect(overlay?.flow.width).toBe(200);
+    expect(progress.at(-1)).toBeGreaterThan(30);
+  }, 120_000);
+
+  it('with the onset and apex given, recovers AU1+AU2 (surprise) and a one-sided AU12 on its side', async () => {
+    const clip = meClip(subject, { aus: [{ au: 1, intensity: 'D' }, { au: 2, intensity: 'D' }], seed: 9 });
+    const { report } = await analyzeClip(framesOf(clip), models, { onset: 8, apex: 12 });
+    const codes = report.aus.filter((a) => a.intensity !== 'A').map((a) => a.code);
+    expect(codes).toEqual(expect.arrayContaining(['AU1', 'AU2']));
+    expect(report.emotion.label3).toBe('Surprise');
+    const left = meClip(subject, { aus: [{ au: 12, intensity: 'D', side: 'L' }], seed: 11 });
+    const lateral = (await analyzeClip(framesOf(left), models, { onset: 8, apex: 12 })).report;
+    expect(lateral.aus.find((a) => a.code === 'AU12')?.side).toBe('L');
+    expect(lateral.emotion.label3).toBe('Positive');
+  }, 120_000);
+
+  it('a face that does not move yields no AU and no ME', async () => {
+    const still = meClip(subject, { aus: [], noise: 1 });
+    const { report } = await analyzeClip(framesOf(still), models);
+    expect(report.spotting.source).toBe('none');
+    expect(report.spotting.intervals).toEqual([]);
+    expect(report.aus).toEqual([]);
+    expect(report.emotion.label3).toBeNull();
+    expect(report.expressions).toEqual([]);
+  }, 120_000);
+
+  it('user-given onset/apex/offset override spotting', async () => {
+    const clip = meClip(subject, { aus: [{ au: 12, intensity: 'D' }] });
+    const { report } = await analyzeClip(framesOf(clip), models, { onset: 3, apex: 20, offset: 25 });
+    expect(report.spotting).toMatchObject({ onset: 3, apex: 20, offset: 25, source: 'user', curve: [] });
+    expect(report.expressions).toHaveLength(1);
+    await expect(analyzeClip(framesOf(clip), models, { onset: 20, apex: 3 })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(analyzeClip(framesOf(clip), models, { onset: 3, apex: 99 })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+  }, 120_000);
+
+  it('stops when cancelled', async () => {
+    const controller = new AbortController();
+    const clip = meClip(subject, { aus: [{ au: 12, intensity: 'D' }] });
+    const run = analyzeClip(framesOf(clip), models, { signal: controller.signal, onProgress: (done) => done > 5 && controller.abort() });
+    await expect(run).rejects.toMatchObject({ code: 'CANCELLED' });
+  }, 120_000);
+});
