@@ -9,6 +9,7 @@ import type Konva from 'konva';
 import { Arrow, Circle, Group, Image as KonvaImage, Layer, Rect, Stage, Text } from 'react-konva';
 import type { AnalysisView } from '../api/analysis';
 import type { LoadedFrame } from '../state/frame-loader';
+import { useFlowOverlay } from '../state/use-flow-overlay';
 import { differenceRgba, flowArrows, flowToRgba, type FlowMode } from '../state/flow-render';
 
 export interface LayerSetting {
@@ -115,6 +116,7 @@ export function FrameStage({ frame, onsetFrame, frameWidth, frameHeight, layers,
     () => (flow && layers.flow.visible && flowMode !== 'arrows' ? canvasFrom(flowToRgba(flow, flowMode), flow.width, flow.height) : null),
     [flow, flowMode, layers.flow.visible],
   );
+  const storedFlow = useFlowOverlay(analysis?.flowOverlay, flowMode, layers.flow.visible);
   const arrows = useMemo(() => (flow && layers.flow.visible && flowMode === 'arrows' ? flowArrows(flow, 12) : []), [flow, flowMode, layers.flow.visible]);
 
   const onWheel = (event: Konva.KonvaEventObject<WheelEvent>) => {
@@ -159,6 +161,17 @@ export function FrameStage({ frame, onsetFrame, frameWidth, frameHeight, layers,
                   opacity={layers.flow.opacity}
                   scaleX={frameWidth / flow.width}
                   scaleY={frameHeight / flow.height}
+                />
+              )}
+              {storedFlow && (
+                <KonvaImage
+                  name="flow-overlay"
+                  image={storedFlow.image}
+                  opacity={layers.flow.opacity}
+                  x={storedFlow.crop[0]}
+                  y={storedFlow.crop[1]}
+                  width={storedFlow.crop[2]}
+                  height={storedFlow.crop[3]}
                 />
               )}
               {arrows.length > 0 && flow && (

@@ -82,6 +82,9 @@ export const SidePanels = memo(function SidePanels({ edits, events, selected, pe
             requestAnimationFrame(() => document.querySelector<HTMLElement>(`[name="${FIELD_INPUT[field]}"]`)?.focus());
           }}
           onReject={suggest.reject}
+          describer={suggest.describer}
+          spotted={suggest.spotted}
+          onUseSpotted={suggest.useSpotted}
         />
         {!annotator && <p className="muted">{t('annotate.annotatorHint')}</p>}
       </aside>
