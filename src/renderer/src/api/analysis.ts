@@ -7,45 +7,16 @@
  * The pipeline's analysis job does not expose an LLM request id, so the description
  * appears when the job finishes; llm.token is still followed for requests that name one.
  */
-import type { OverlayKind, StoredAnalysis } from '@shared/api/analysis';
+import type { OverlayKind } from '@shared/api/analysis';
 import { api } from './client';
 import type { FaceOverlay } from './analysis-types';
 import { hasChannel } from './backend';
 import type { AnalysisView, LlmToken } from './analysis-types';
-import type { Label3 } from '../state/annotation';
 import type { Markers } from '../state/markers';
+import { markerOverrides, toAnalysisView } from './analysis-view';
 
+export { markerOverrides, toAnalysisView } from './analysis-view';
 export type { AnalysisView, FaceOverlay, FlowField, FlowOverlayRef, LlmToken, RoiBox, SpottedFrames } from './analysis-types';
-
-/** The renderer's view of a stored analysis: suggestion fields, overlays and spotting. */
-export function toAnalysisView(stored: StoredAnalysis): AnalysisView {
-  const { expression, spotting, face } = stored;
-  const hasFlow = stored.overlays.length > 0 && face !== undefined;
-  return {
-    eventId: stored.eventId,
-    analysisId: stored.id,
-    motionCurve: spotting.curve.length ? spotting.curve : null,
-    landmarks: face ? face.landmarks : null,
-    rois: face ? face.rois.map(({ region, box: [x, y, width, height] }) => ({ name: region, x, y, width, height })) : null,
-    flow: null,
-    flowOverlay: hasFlow ? { analysisId: stored.id, crop: face.crop } : null,
-    spotted: { onset: spotting.onset, apex: spotting.apex, offset: spotting.offset, source: spotting.source },
-    describer: expression.description_source === 'llm' ? expression.description_model : 'rules',
-    suggestion: {
-      aus: expression.facs || null,
-      emotion: expression.emotion.label,
-      label3: expression.emotion.label3 ? (expression.emotion.label3.toLowerCase() as Label3) : null,
-      description: expression.description || null,
-    },
-  };
-}
-
-/** The user's onset/apex(/offset) as overrides, only when they form a valid onset < apex ≤ offset. */
-export function markerOverrides(markers: Markers): { onset?: number; apex?: number; offset?: number } {
-  const { onset, apex, offset } = markers;
-  if (onset === null || apex === null || onset >= apex) return {};
-  return offset !== null && offset >= apex ? { onset, apex, offset } : { onset, apex };
-}
 
 export const analysisApi = {
   available: () => hasChannel('analysis.run'),
