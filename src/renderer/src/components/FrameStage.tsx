@@ -58,6 +58,14 @@ function pixelsOf(image: HTMLImageElement, width: number, height: number): Uint8
   return context.getImageData(0, 0, width, height).data;
 }
 
+/**
+ * At fit zoom the 29 ROI boxes are small and close together: a label is drawn only when
+ * its box is about as wide on screen as the 9 px text, so zooming in reveals the names.
+ */
+function roiLabelFits(boxWidth: number, name: string, scale: number): boolean {
+  return boxWidth * scale >= name.length * 5;
+}
+
 function canvasFrom(rgba: Uint8ClampedArray, width: number, height: number): HTMLCanvasElement {
   const canvas = document.createElement('canvas');
   canvas.width = width;
@@ -186,7 +194,9 @@ export function FrameStage({ frame, onsetFrame, frameWidth, frameHeight, layers,
                   {analysis.rois.map((roi) => (
                     <Group key={roi.name}>
                       <Rect x={roi.x} y={roi.y} width={roi.width} height={roi.height} stroke={COLOURS.roi} strokeWidth={1 / view.scale} />
-                      <Text x={roi.x} y={roi.y - 10 / view.scale} text={roi.name} fontSize={9 / view.scale} fill={COLOURS.roi} />
+                      {roiLabelFits(roi.width, roi.name, view.scale) && (
+                        <Text x={roi.x} y={roi.y - 10 / view.scale} text={roi.name} fontSize={9 / view.scale} fill={COLOURS.roi} />
+                      )}
                     </Group>
                   ))}
                 </Group>
