@@ -424,6 +424,7 @@ describe('annotation workstation in Chromium over the bridge', () => {
     await expectFramePainted(12);
     await expect.poll(() => overlayPixels(), { timeout: 20_000 }).toBeGreaterThan(500);
     await page.locator('input[name="layer-rois"]').check();
+    await page.getByTestId('suggestions').scrollIntoViewIfNeeded();
     await screenshot('ui-annotate-analysed-en');
 
     for (const field of ['aus', 'emotion', 'label3', 'description']) {
@@ -442,6 +443,7 @@ describe('annotation workstation in Chromium over the bridge', () => {
     // The view reopens the clip at frame 0; the overlay is per event, drawn on every frame.
     await expectFramePainted(0);
     await expect.poll(() => overlayPixels(), { timeout: 20_000 }).toBeGreaterThan(500);
+    await page.getByTestId('suggestions').scrollIntoViewIfNeeded();
     await screenshot('ui-annotate-analysed-zh-CN');
     await page.locator('[data-view="settings"]').click();
     await page.locator('select[name="language"]').selectOption('en');
