@@ -94,6 +94,17 @@ async function expectFrameOnScreen(index: number): Promise<void> {
   }
 }
 
+/** Goes to each frame and presses O, A, F there (onset, apex, offset). */
+async function placeMarkers(frames: readonly [number, number, number], arrived: (frame: number) => Promise<void>): Promise<void> {
+  for (const [i, key] of (['o', 'a', 'f'] as const).entries()) {
+    const frame = frames[i] as number;
+    await page.locator('input[name="goto"]').fill(String(frame));
+    await page.locator('input[name="goto"]').press('Enter');
+    await arrived(frame);
+    await page.keyboard.press(key);
+  }
+}
+
 /** Pixels with any opacity on the stage's overlay layer (the second Konva canvas). */
 function overlayPixels(): Promise<number> {
   return page.evaluate(() => {
@@ -175,12 +186,7 @@ describe('annotation workstation in Chromium over the bridge', () => {
 
   it('sets onset, apex and offset with O, A and F, creating the event', async () => {
     const marker = (kind: string) => page.locator(`[data-marker="${kind}"] dd`).textContent();
-    for (const [frame, key] of [[10, 'o'], [15, 'a'], [20, 'f']] as const) {
-      await page.locator('input[name="goto"]').fill(String(frame));
-      await page.locator('input[name="goto"]').press('Enter');
-      await expectFrameOnScreen(frame);
-      await page.keyboard.press(key);
-    }
+    await placeMarkers([10, 15, 20], expectFrameOnScreen);
     await expect.poll(() => marker('onset')).toBe('10');
     await expect.poll(() => marker('apex')).toBe('15');
     await expect.poll(() => marker('offset')).toBe('20');
@@ -396,14 +402,8 @@ describe('annotation workstation in Chromium over the bridge', () => {
     await page.locator('input[name="clip-path"]').fill(synthPath);
     await page.getByRole('button', { name: 'Add and annotate' }).click();
     await expectFramePainted(0);
-    const marker = (kind: string) => page.locator(`[data-marker="${kind}"] dd`).textContent();
-    for (const [frame, key] of [[8, 'o'], [12, 'a'], [18, 'f']] as const) {
-      await page.locator('input[name="goto"]').fill(String(frame));
-      await page.locator('input[name="goto"]').press('Enter');
-      await expectFramePainted(frame);
-      await page.keyboard.press(key);
-    }
-    await expect.poll(() => marker('offset')).toBe('18');
+    await placeMarkers([8, 12, 18], expectFramePainted);
+    await expect.poll(() => page.locator('[data-marker="offset"] dd').textContent()).toBe('18');
 
     await page.getByRole('button', { name: 'Analyse event' }).click();
     const suggestedAus = page.locator('[data-testid="suggestions"] [data-field="aus"] .value');

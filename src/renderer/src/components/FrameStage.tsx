@@ -173,7 +173,6 @@ export function FrameStage({ frame, onsetFrame, frameWidth, frameHeight, layers,
               )}
               {storedFlow && (
                 <KonvaImage
-                  name="flow-overlay"
                   image={storedFlow.image}
                   opacity={layers.flow.opacity}
                   x={storedFlow.crop[0]}
