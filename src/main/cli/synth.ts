@@ -16,7 +16,7 @@ export const synthCommand: CliCommand = {
     'mellm synth --out <dir> [--photo p.jpg] [--aus 1+2+L12C] [--frames 60 --fps 30] [--size 640x480] [--head-motion] [--seed N] [--count N] [--json]\n' +
     '       mellm synth --demo <dir> [--json]',
   async run(args, io, services) {
-    const { values, positionals } = parseArgs({
+    const { values } = parseArgs({
       args,
       allowPositionals: false,
       options: {
@@ -33,7 +33,6 @@ export const synthCommand: CliCommand = {
         json: { type: 'boolean', default: false },
       },
     });
-    void positionals;
     const s = services();
     const models = await s.face.models();
     try {
@@ -43,9 +42,9 @@ export const synthCommand: CliCommand = {
         const demo = await writeDemoCorpus(models, dir);
         const workspace = join(dir, 'demo.mellm');
         await s.workspaces.create(workspace);
-        const report = await s.workspaces.commitImport({ sheet: demo.sheet, root: demo.root, dataset: 'casme2' });
-        const result = { dir, sheet: demo.sheet, root: demo.root, workspace, clips: demo.clips, imported: report };
-        io.out(values.json ? JSON.stringify({ dir, sheet: demo.sheet, root: demo.root, workspace, clips: demo.clips }) : `Demo corpus in ${dir}: ${result.clips} clips, sheet ${demo.sheet}, workspace ${workspace}`);
+        await s.workspaces.commitImport({ sheet: demo.sheet, root: demo.root, dataset: 'casme2' });
+        const result = { dir, sheet: demo.sheet, root: demo.root, workspace, clips: demo.clips };
+        io.out(values.json ? JSON.stringify(result) : `Demo corpus in ${dir}: ${result.clips} clips, sheet ${demo.sheet}, workspace ${workspace}`);
         return 0;
       }
       if (!values.out) throw new AppError('INVALID_INPUT', 'Give --out <dir> (or --demo <dir>)');
