@@ -224,6 +224,7 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
           })}
           selectedEvent={selected}
           curve={analysis?.motionCurve ?? null}
+          suggested={analysis?.spotted?.source === 'spotting' ? analysis.spotted : null}
           onSeek={nav.goTo}
           onMarkerDrag={clipEvents.drag}
           onSelectEvent={clipEvents.select}
