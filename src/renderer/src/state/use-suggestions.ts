@@ -55,7 +55,10 @@ export function useSuggestions(edits: EditSession, selected: number | null, anal
   useEffect(() => {
     if (!job) return;
     const offProgress = api.on('job.progress', (progress) => {
-      if (progress.jobId === job.id && progress.total > 0) setJob({ ...job, progress: t('suggest.progress', { done: progress.done, total: progress.total }) });
+      if (progress.jobId !== job.id || progress.total <= 0) return;
+      // The worker names its stage (face, spotting, flow, describer): show it beside the count.
+      const count = t('suggest.progress', { done: progress.done, total: progress.total });
+      setJob({ ...job, progress: progress.message ? `${count} · ${progress.message}` : count });
     });
     // The result is stored when the job finishes (progress can reach total before that).
     const offFinished = api.on('job.finished', (finished) => {
