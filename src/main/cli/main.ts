@@ -1,6 +1,6 @@
 import type { Services } from '../api/context';
 import { packageVersion } from '../paths';
-import { createServices } from '../services';
+import { createServices, disposeServices } from '../services';
 import { AppError } from '@shared/errors';
 import type { CliIO } from './command';
 import { COMMANDS } from './commands';
@@ -51,5 +51,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       : AppError.from(fromSystemError(error));
     io.err(`mellm ${command.name}: ${appError.message}`);
     return appError.code === 'INVALID_INPUT' ? 2 : 1;
+  } finally {
+    // A command that opened a workspace must release it (and its lock) for the next one run in-process.
+    if (services) await disposeServices(services);
   }
 }
