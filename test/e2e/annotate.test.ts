@@ -2,14 +2,17 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rendererDir } from '../../src/main/paths';
+import { defaultModelsDir, rendererDir } from '../../src/main/paths';
+import { writeSynthSample } from '../../src/main/analysis/synth/write';
+import { FaceService } from '../../src/main/inference/face/service';
+import { meClip, sampleFace } from '../helpers/synth-clip';
 import type { Bridge } from '../../src/main/transport/bridge';
 import { ARTIFACTS, launchChromium } from '../helpers/browser';
 import { startTestBridge } from '../helpers/bridge';
 import { CASME2_HEADER, writeSequence, writeSheet } from '../helpers/corpus';
 import { frontalFace } from '../helpers/faces';
 import { indexColour, writeIndexClip } from '../helpers/index-clip';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 
@@ -91,6 +94,45 @@ async function expectFrameOnScreen(index: number): Promise<void> {
   }
 }
 
+/** Goes to each frame and presses O, A, F there (onset, apex, offset). */
+async function placeMarkers(frames: readonly [number, number, number], arrived: (frame: number) => Promise<void>): Promise<void> {
+  for (const [i, key] of (['o', 'a', 'f'] as const).entries()) {
+    const frame = frames[i] as number;
+    await page.locator('input[name="goto"]').fill(String(frame));
+    await page.locator('input[name="goto"]').press('Enter');
+    await arrived(frame);
+    await page.keyboard.press(key);
+  }
+}
+
+/** Pixels with any opacity on the stage's overlay layer (the second Konva canvas). */
+function overlayPixels(): Promise<number> {
+  return page.evaluate(() => {
+    const canvas = document.querySelectorAll<HTMLCanvasElement>('[data-testid="frame-stage"] canvas')[1];
+    const context = canvas?.getContext('2d');
+    if (!canvas || !context) return 0;
+    const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+    let painted = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) painted += 1;
+    return painted;
+  });
+}
+
+/** Writes the synthetic ME clip (real photo, injected AU1+2 at intensity D) and returns its mp4. */
+async function synthesizeMeClip(folder: string): Promise<string> {
+  const face = new FaceService(defaultModelsDir());
+  try {
+    const clip = meClip(await sampleFace(await face.models()), { aus: [{ au: 1, intensity: 'D' }, { au: 2, intensity: 'D' }] });
+    const sample = await writeSynthSample(clip, folder, { crf: 12 });
+    // A recognisable name in the corpus queue (every sample's video is clip.mp4).
+    const named = `${folder}.mp4`;
+    copyFileSync(sample.mp4 as string, named);
+    return named;
+  } finally {
+    await face.dispose();
+  }
+}
+
 async function screenshot(name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
 }
@@ -144,12 +186,7 @@ describe('annotation workstation in Chromium over the bridge', () => {
 
   it('sets onset, apex and offset with O, A and F, creating the event', async () => {
     const marker = (kind: string) => page.locator(`[data-marker="${kind}"] dd`).textContent();
-    for (const [frame, key] of [[10, 'o'], [15, 'a'], [20, 'f']] as const) {
-      await page.locator('input[name="goto"]').fill(String(frame));
-      await page.locator('input[name="goto"]').press('Enter');
-      await expectFrameOnScreen(frame);
-      await page.keyboard.press(key);
-    }
+    await placeMarkers([10, 15, 20], expectFrameOnScreen);
     await expect.poll(() => marker('onset')).toBe('10');
     await expect.poll(() => marker('apex')).toBe('15');
     await expect.poll(() => marker('offset')).toBe('20');
@@ -191,8 +228,6 @@ describe('annotation workstation in Chromium over the bridge', () => {
     await page.waitForTimeout(200);
     expect(Number(await page.getByTestId('frame-number').textContent())).toBe(stopped);
   });
-
-  it.todo('runs the analysis and shows overlays and suggestions (no analysis.run / analysis.get channel in this build yet)');
 
   it('edits AUs (picker + FACS text with positioned errors), emotion, class and description; autosaves', async () => {
     const facs = page.locator('input[name="facs"]');
@@ -359,6 +394,69 @@ describe('annotation workstation in Chromium over the bridge', () => {
     await expect.poll(() => preview.textContent()).toMatch(/Imported 1 events in 1 new clips; 1 rows skipped/);
     await expect.poll(() => page.getByTestId('clip-queue').locator('tbody tr').count()).toBe(3);
   });
+
+  it('runs the analysis on a synthetic AU1+2 clip: flow overlay drawn, suggestion accepted, provenance kept', async () => {
+    // A 30-frame 256×192 clip of a real face photo (face-api sample3, MIT) with AU1+2 injected (onset 8, apex 12, offset 18).
+    const synthPath = await synthesizeMeClip(join(dir, 'synth-me'));
+    await page.locator('[data-view="corpus"]').click();
+    await page.locator('input[name="clip-path"]').fill(synthPath);
+    await page.getByRole('button', { name: 'Add and annotate' }).click();
+    await expectFramePainted(0);
+    await placeMarkers([8, 12, 18], expectFramePainted);
+    await expect.poll(() => page.locator('[data-marker="offset"] dd').textContent()).toBe('18');
+
+    await page.getByRole('button', { name: 'Analyse event' }).click();
+    const suggestedAus = page.locator('[data-testid="suggestions"] [data-field="aus"] .value');
+    await expect.poll(() => suggestedAus.textContent().catch(() => ''), { timeout: 180_000 }).toMatch(/^(?=.*\b1[A-E]?\b)(?=.*\b2[A-E]?\b)/);
+    // No LLM is configured in the test profile: the deterministic describer wrote it.
+    expect(await page.getByTestId('suggestion-source').getAttribute('data-source')).toBe('rules');
+    expect(await page.locator('[data-testid="suggestions"] [data-field="label3"] .value').textContent()).toBe('Surprise');
+
+    // Only the flow layer on: the overlay canvas must then hold the flow image's pixels.
+    for (const layer of ['difference', 'rois', 'landmarks']) {
+      const box = page.locator(`input[name="layer-${layer}"]`);
+      if (await box.isChecked()) await box.uncheck();
+    }
+    const flowBox = page.locator('input[name="layer-flow"]');
+    if (!(await flowBox.isChecked())) await flowBox.check();
+    await page.locator('input[name="goto"]').fill('12');
+    await page.locator('input[name="goto"]').press('Enter');
+    await expectFramePainted(12);
+    await expect.poll(() => overlayPixels(), { timeout: 20_000 }).toBeGreaterThan(500);
+    await page.locator('input[name="layer-rois"]').check();
+    await page.getByTestId('suggestions').scrollIntoViewIfNeeded();
+    await screenshot('ui-annotate-analysed-en');
+
+    for (const field of ['aus', 'emotion', 'label3', 'description']) {
+      const accept = page.locator(`[data-testid="suggestions"] [data-field="${field}"]`).getByRole('button', { name: 'Accept' });
+      if (await accept.count()) await accept.click();
+    }
+    await expect.poll(() => page.getByTestId('annotation-provenance').getAttribute('data-provenance')).toBe('accepted');
+    await expect.poll(() => page.getByTestId('save-status').getAttribute('data-status'), { timeout: 5000 }).toBe('saved');
+    const acceptedAus = await page.locator('input[name="facs"]').inputValue();
+    expect(acceptedAus).toBe(await suggestedAus.textContent());
+
+    await page.locator('[data-view="settings"]').click();
+    await page.locator('select[name="language"]').selectOption('zh-CN');
+    await page.getByRole('heading', { name: '设置' }).waitFor();
+    await page.locator('[data-view="annotate"]').click();
+    // The view reopens the clip at frame 0; the overlay is per event, drawn on every frame.
+    await expectFramePainted(0);
+    await expect.poll(() => overlayPixels(), { timeout: 20_000 }).toBeGreaterThan(500);
+    await page.getByTestId('suggestions').scrollIntoViewIfNeeded();
+    await screenshot('ui-annotate-analysed-zh-CN');
+    await page.locator('[data-view="settings"]').click();
+    await page.locator('select[name="language"]').selectOption('en');
+    await page.getByRole('heading', { name: 'Settings' }).waitFor();
+
+    await page.reload();
+    await page.locator('[data-view="corpus"]').click();
+    await page.getByTestId('clip-queue').locator('tr', { hasText: 'synth-me' }).getByRole('button', { name: 'Annotate' }).click();
+    await expectFramePainted(0);
+    await expect.poll(() => page.getByTestId('annotation-provenance').getAttribute('data-provenance')).toBe('accepted');
+    expect(await page.locator('input[name="facs"]').inputValue()).toBe(acceptedAus);
+    await expect.poll(() => suggestedAus.textContent().catch(() => '')).toBe(acceptedAus);
+  }, 240_000);
 
   it('ran without console errors', () => {
     expect(consoleErrors).toEqual([]);

@@ -70,6 +70,12 @@ describe('analysis channels (worker threads, job queue, workspace)', () => {
     expect(stored.models.map((m) => m.id)).toContain('facemesh-468');
     expect(stored.timingsMs.total).toBeGreaterThan(0);
     expect(stored.overlays).toContain('colorwheel');
+    // The face drawn over the video: 468 landmarks and 29 ROI boxes inside the 256×192 frame's crop.
+    expect(stored.face?.landmarks).toHaveLength(468);
+    expect(stored.face?.rois).toHaveLength(29);
+    const [cx, cy, cw, ch] = stored.face?.crop ?? [0, 0, 0, 0];
+    expect(cw).toBeGreaterThan(40);
+    expect(stored.face?.landmarks.every(([x, y]) => x >= cx - 1 && y >= cy - 1 && x <= cx + cw + 1 && y <= cy + ch + 1)).toBe(true);
     const overlay = await call('analysis.overlay', { analysisId: stored.id, kind: 'mellm-hsv' });
     expect(Buffer.from((overlay as { data: { png: string } }).data.png, 'base64').subarray(1, 4).toString()).toBe('PNG');
 

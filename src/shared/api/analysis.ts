@@ -105,7 +105,20 @@ export const StoredAnalysisSchema = z.object({
   spotting: SpottingReportSchema,
   /** Overlay image kinds servable by `analysis.overlay` for this analysis (empty when no flow was kept). */
   overlays: z.array(z.enum(OVERLAY_KINDS)),
+  /**
+   * The subject's face on the onset frame in frame pixels: the crop window the flow (and
+   * its overlay images) cover, landmarks and ROI boxes. For drawing over the video; absent
+   * on analyses stored before it existed or without a flow.
+   */
+  face: z
+    .object({
+      crop: z.tuple([z.number(), z.number(), z.number(), z.number()]),
+      landmarks: z.array(z.tuple([z.number(), z.number()])),
+      rois: z.array(z.object({ region: z.string(), box: z.tuple([z.number(), z.number(), z.number(), z.number()]) })),
+    })
+    .optional(),
 });
+export type StoredFace = NonNullable<StoredAnalysis['face']>;
 export type StoredAnalysis = z.infer<typeof StoredAnalysisSchema>;
 
 const optionalFrame = frame.optional();

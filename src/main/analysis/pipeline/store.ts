@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import type { AnalyzeReport, ExpressionReport, OverlayKind, StoredAnalysis } from '@shared/api/analysis';
+import type { AnalyzeReport, ExpressionReport, OverlayKind, StoredAnalysis, StoredFace } from '@shared/api/analysis';
 import { OVERLAY_KINDS } from '@shared/api/analysis';
 import type { Clip, MeEvent } from '@shared/workspace';
 import { AppError } from '@shared/errors';
@@ -34,8 +34,8 @@ export function eventFrames(event: MeEvent): { onset: number; apex: number; offs
   return event.apex !== null && event.onset < event.apex ? { onset: event.onset, apex: event.apex, offset: event.offset } : null;
 }
 
-function storedResult(expression: ExpressionReport, report: AnalyzeReport, overlays: readonly OverlayKind[]) {
-  return { expression, spotting: report.spotting, subject: report.subject, clip: report.clip, overlays };
+function storedResult(expression: ExpressionReport, report: AnalyzeReport, overlays: readonly OverlayKind[], face?: StoredFace) {
+  return { expression, spotting: report.spotting, subject: report.subject, clip: report.clip, overlays, ...(face ? { face } : {}) };
 }
 
 /**
@@ -54,7 +54,7 @@ export function storeRun(workspace: Workspace, clip: Clip, output: AnalyzeTaskOu
       target ??= workspace.events.listForClip(clip.id).find((e) => e.onset === expression.onset && e.apex === expression.apex);
       target ??= workspace.events.create({ clipId: clip.id, onset: expression.onset, apex: expression.apex, offset: expression.offset, source: userGiven ? 'manual' : 'spotting' });
       const overlays = i === 0 && output.overlay ? OVERLAY_KINDS : [];
-      ids.push(workspace.analyses.add(target.id, report.models, storedResult(expression, report, overlays), timings).id);
+      ids.push(workspace.analyses.add(target.id, report.models, storedResult(expression, report, overlays, i === 0 ? output.overlay?.face : undefined), timings).id);
     });
     return ids;
   });
@@ -90,5 +90,6 @@ export function latestAnalysis(workspace: Workspace, eventId: number): StoredAna
     expression: result.expression,
     spotting: result.spotting,
     overlays: [...result.overlays],
+    ...(result.face ? { face: result.face } : {}),
   };
 }

@@ -1,4 +1,5 @@
-import type { AnalyzeReport } from '@shared/api/analysis';
+import type { AnalyzeReport, StoredFace } from '@shared/api/analysis';
+import type { CropFace } from './motion';
 import { FaceService } from '../../inference/face/service';
 import { describeWithLlm } from '../../inference/llm/describe';
 import { defaultLlmPool } from '../../inference/llm/pool';
@@ -27,7 +28,21 @@ export interface AnalyzeTaskInput {
 export interface AnalyzeTaskOutput {
   readonly report: AnalyzeReport;
   /** The primary expression flow (reference-crop pixels) on the crop grid and its onset crop. */
-  readonly overlay: { readonly width: number; readonly height: number; readonly flow: Float32Array; readonly onset: Uint8Array } | null;
+  readonly overlay: { readonly width: number; readonly height: number; readonly flow: Float32Array; readonly onset: Uint8Array; readonly face: StoredFace } | null;
+}
+
+/** The crop face back in frame pixels (pixel centres map as in cropGray), for drawing over the video. */
+export function faceInFrame(face: CropFace): StoredFace {
+  const [bx, by, bw, bh] = face.geometry.box;
+  const sx = bw / face.geometry.width;
+  const sy = bh / face.geometry.height;
+  const x = (v: number) => bx + (v + 0.5) * sx - 0.5;
+  const y = (v: number) => by + (v + 0.5) * sy - 0.5;
+  return {
+    crop: [bx, by, bw, bh],
+    landmarks: face.landmarks.map(([lx, ly]) => [x(lx), y(ly)]),
+    rois: face.rois.map(({ region, box: [rx, ry, rw, rh] }) => ({ region, box: [x(rx), y(ry), rw * sx, rh * sy] })),
+  };
 }
 
 export interface TaskHooks {
@@ -58,7 +73,7 @@ export async function runAnalyzeTask(input: AnalyzeTaskInput, hooks: TaskHooks =
     });
     return {
       report: { ...report, clip: { ...report.clip, path: input.path } },
-      overlay: overlay ? { width: overlay.flow.width, height: overlay.flow.height, flow: overlay.flow.data, onset: overlay.onset.data } : null,
+      overlay: overlay ? { width: overlay.flow.width, height: overlay.flow.height, flow: overlay.flow.data, onset: overlay.onset.data, face: faceInFrame(overlay.face) } : null,
     };
   } finally {
     media.close();

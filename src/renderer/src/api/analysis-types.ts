@@ -17,8 +17,29 @@ export interface FlowField {
   readonly v: readonly number[];
 }
 
+/** The stored flow overlay images of one analysis and where they sit on the frame. */
+export interface FlowOverlayRef {
+  readonly analysisId: number;
+  /** [x, y, w, h] in frame pixels: the face crop the flow was computed on. */
+  readonly crop: readonly [number, number, number, number];
+}
+
+/** Onset / apex / offset the pipeline used (spotted, or the user's when given). */
+export interface SpottedFrames {
+  readonly onset: number | null;
+  readonly apex: number | null;
+  readonly offset: number | null;
+  readonly source: 'user' | 'spotting' | 'none';
+}
+
 export interface AnalysisView {
   readonly eventId: number;
+  /** The stored analysis id (null for an on-demand face overlay without an analysis). */
+  readonly analysisId?: number | null;
+  readonly flowOverlay?: FlowOverlayRef | null;
+  readonly spotted?: SpottedFrames | null;
+  /** Who wrote the description: 'rules' (deterministic describer) or the LLM model id. */
+  readonly describer?: string | null;
   /** Spotting motion per frame of the clip (any scale), for the timeline curve. */
   readonly motionCurve: readonly number[] | null;
   readonly landmarks: ReadonlyArray<readonly [number, number]> | null;

@@ -1,27 +1,39 @@
 /**
- * The analysis stage as the UI needs it. No analysis channel exists in this build yet;
- * these are the assumed shapes for the lead to wire (all frames 0-based):
- *   analysis.run {eventId} → {jobId, llmRequestId?}  (progress on job.progress, kind 'analysis')
- *   analysis.runAll {clipIds} → {jobId}     (batch; job.progress done/total per clip)
- *   analysis.cancel {jobId} → {}
- *   analysis.get {eventId} → AnalysisView | null
- *   the llm branch's event llm.token {requestId, delta} streams the description; the
- *   analysis job reports the requestId of its LLM call as llmRequestId.
+ * The analysis stage as the UI needs it, over the pipeline's channels (frames 0-based):
+ *   analysis.run {eventId, onset?, apex?, offset?} → {jobId}  (job.progress / job.finished)
+ *   analysis.runAll {redo?} → {jobIds, skipped}              (one job per clip; jobs.cancel each)
+ *   analysis.get {eventId} → StoredAnalysis | null           (mapped to AnalysisView below)
+ *   analysis.overlay {analysisId, kind} → PNG of the onset→apex flow on the face crop
+ * The pipeline's analysis job does not expose an LLM request id, so the description
+ * appears when the job finishes; llm.token is still followed for requests that name one.
  */
+import type { OverlayKind } from '@shared/api/analysis';
 import { api } from './client';
 import type { FaceOverlay } from './analysis-types';
-import { callChannel, hasChannel } from './backend';
+import { hasChannel } from './backend';
 import type { AnalysisView, LlmToken } from './analysis-types';
+import type { Markers } from '../state/markers';
+import { markerOverrides, toAnalysisView } from './analysis-view';
 
-export type { AnalysisView, FaceOverlay, FlowField, LlmToken, RoiBox } from './analysis-types';
+export { markerOverrides, toAnalysisView } from './analysis-view';
+export type { AnalysisView, FaceOverlay, FlowField, FlowOverlayRef, LlmToken, RoiBox, SpottedFrames } from './analysis-types';
 
 export const analysisApi = {
   available: () => hasChannel('analysis.run'),
   batchAvailable: () => hasChannel('analysis.runAll'),
-  run: (eventId: number) => callChannel<{ jobId: string; llmRequestId?: string }>('analysis.run', { eventId }),
-  runAll: (clipIds: readonly number[]) => callChannel<{ jobId: string }>('analysis.runAll', { clipIds }),
-  cancel: (jobId: string) => callChannel<unknown>('analysis.cancel', { jobId }),
-  get: (eventId: number) => (hasChannel('analysis.get') ? callChannel<AnalysisView | null>('analysis.get', { eventId }) : Promise.resolve(null)),
+  run: (eventId: number, markers?: Markers) => api.call('analysis.run', { eventId, ...(markers ? markerOverrides(markers) : {}) }),
+  /** Every not-yet-analysed clip of the open workspace, one job each. */
+  runAll: (redo = false) => api.call('analysis.runAll', { redo }),
+  cancel: (jobId: string) => api.call('jobs.cancel', { jobId }),
+  async get(eventId: number): Promise<AnalysisView | null> {
+    const stored = await api.call('analysis.get', { eventId });
+    return stored ? toAnalysisView(stored) : null;
+  },
+  /** One overlay image as a data URL (PNG on the face crop grid). */
+  async overlayUrl(analysisId: number, kind: OverlayKind): Promise<string> {
+    const { png } = await api.call('analysis.overlay', { analysisId, kind });
+    return `data:image/png;base64,${png}`;
+  },
   faceAvailable: () => hasChannel('face.detect'),
   /** Landmarks and the 29 ROIs of the strongest face on one frame (the face stage's face.detect). */
   async detectFace(path: string, frame: number): Promise<FaceOverlay> {

@@ -7,7 +7,8 @@ import { api } from '../api/client';
 import { ErrorLine } from './ErrorLine';
 
 interface Job {
-  readonly id: string;
+  /** One job per clip (analysis.runAll), finished ones removed as job.finished arrives. */
+  readonly pending: readonly string[];
   readonly started: number;
   readonly done: number;
   readonly total: number;
@@ -15,7 +16,7 @@ interface Job {
 }
 
 /** Remaining seconds from the average time per finished item so far. */
-export function etaSeconds(job: Omit<Job, 'eta'>, now: number): number | null {
+export function etaSeconds(job: Pick<Job, 'started' | 'done' | 'total'>, now: number): number | null {
   if (job.done <= 0 || job.total <= job.done) return null;
   return Math.round((((now - job.started) / job.done) * (job.total - job.done)) / 1000);
 }
@@ -23,37 +24,44 @@ export function etaSeconds(job: Omit<Job, 'eta'>, now: number): number | null {
 export function BatchAnalysis({ clipIds }: { clipIds: readonly number[] }) {
   const { t } = useTranslation();
   const [job, setJob] = useState<Job | null>(null);
+  const [note, setNote] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const running = job !== null;
 
   useEffect(() => {
-    if (!job) return;
-    return api.on('job.progress', (progress) => {
-      if (progress.jobId !== job.id) return;
+    if (!running) return;
+    return api.on('job.finished', (finished) => {
       setJob((current) => {
-        if (!current) return null;
-        const next = { ...current, done: progress.done, total: progress.total };
+        if (!current?.pending.includes(finished.jobId)) return current;
+        const next = { ...current, pending: current.pending.filter((id) => id !== finished.jobId), done: current.done + 1 };
+        if (!next.pending.length) return null;
         return { ...next, eta: etaSeconds(next, performance.now()) };
       });
-      if (progress.total > 0 && progress.done >= progress.total) setJob(null);
     });
-  }, [job]);
+  }, [running]);
 
   if (!analysisApi.batchAvailable()) {
     return <p className="empty">{t('corpus.analyseUnavailable')}</p>;
   }
+  const start = () => {
+    setError(null);
+    analysisApi.runAll().then(
+      ({ jobIds, skipped }) => {
+        setNote(skipped ? t('corpus.analyseSkipped', { count: skipped }) : null);
+        if (jobIds.length) setJob({ pending: jobIds, started: performance.now(), done: 0, total: jobIds.length, eta: null });
+      },
+      (failure: unknown) => setError(errorMessage(failure)),
+    );
+  };
+  const cancel = (pending: readonly string[]) =>
+    Promise.all(pending.map((id) => analysisApi.cancel(id))).then(
+      () => setJob(null),
+      (failure: unknown) => setError(errorMessage(failure)),
+    );
   return (
     <div className="batch">
       {!job && (
-        <button
-          type="button"
-          disabled={!clipIds.length}
-          onClick={() =>
-            analysisApi.runAll(clipIds).then(
-              ({ jobId }) => setJob({ id: jobId, started: performance.now(), done: 0, total: clipIds.length, eta: null }),
-              (failure: unknown) => setError(errorMessage(failure)),
-            )
-          }
-        >
+        <button type="button" disabled={!clipIds.length} onClick={start}>
           {t('corpus.analyseAll', { count: clipIds.length })}
         </button>
       )}
@@ -62,11 +70,12 @@ export function BatchAnalysis({ clipIds }: { clipIds: readonly number[] }) {
           <progress max={job.total || 1} value={job.done} aria-label={t('corpus.analyseProgress')} />
           <span>{t('corpus.progress', { done: job.done, total: job.total })}</span>
           {job.eta !== null && <span className="muted">{t('corpus.eta', { seconds: job.eta })}</span>}
-          <button type="button" onClick={() => analysisApi.cancel(job.id).then(() => setJob(null), (failure: unknown) => setError(errorMessage(failure)))}>
+          <button type="button" onClick={() => void cancel(job.pending)}>
             {t('common.cancel')}
           </button>
         </>
       )}
+      {note && <span className="muted">{note}</span>}
       <ErrorLine message={error} />
     </div>
   );

@@ -9,6 +9,7 @@ import type Konva from 'konva';
 import { Arrow, Circle, Group, Image as KonvaImage, Layer, Rect, Stage, Text } from 'react-konva';
 import type { AnalysisView } from '../api/analysis';
 import type { LoadedFrame } from '../state/frame-loader';
+import { useFlowOverlay } from '../state/use-flow-overlay';
 import { differenceRgba, flowArrows, flowToRgba, type FlowMode } from '../state/flow-render';
 
 export interface LayerSetting {
@@ -55,6 +56,14 @@ function pixelsOf(image: HTMLImageElement, width: number, height: number): Uint8
   if (!context) return new Uint8ClampedArray(width * height * 4);
   context.drawImage(image, 0, 0, width, height);
   return context.getImageData(0, 0, width, height).data;
+}
+
+/**
+ * At fit zoom the 29 ROI boxes are small and close together: a label is drawn only when
+ * its box is about as wide on screen as the 9 px text, so zooming in reveals the names.
+ */
+function roiLabelFits(boxWidth: number, name: string, scale: number): boolean {
+  return boxWidth * scale >= name.length * 5;
 }
 
 function canvasFrom(rgba: Uint8ClampedArray, width: number, height: number): HTMLCanvasElement {
@@ -115,6 +124,7 @@ export function FrameStage({ frame, onsetFrame, frameWidth, frameHeight, layers,
     () => (flow && layers.flow.visible && flowMode !== 'arrows' ? canvasFrom(flowToRgba(flow, flowMode), flow.width, flow.height) : null),
     [flow, flowMode, layers.flow.visible],
   );
+  const storedFlow = useFlowOverlay(analysis?.flowOverlay, flowMode, layers.flow.visible);
   const arrows = useMemo(() => (flow && layers.flow.visible && flowMode === 'arrows' ? flowArrows(flow, 12) : []), [flow, flowMode, layers.flow.visible]);
 
   const onWheel = (event: Konva.KonvaEventObject<WheelEvent>) => {
@@ -161,6 +171,16 @@ export function FrameStage({ frame, onsetFrame, frameWidth, frameHeight, layers,
                   scaleY={frameHeight / flow.height}
                 />
               )}
+              {storedFlow && (
+                <KonvaImage
+                  image={storedFlow.image}
+                  opacity={layers.flow.opacity}
+                  x={storedFlow.crop[0]}
+                  y={storedFlow.crop[1]}
+                  width={storedFlow.crop[2]}
+                  height={storedFlow.crop[3]}
+                />
+              )}
               {arrows.length > 0 && flow && (
                 <Group opacity={layers.flow.opacity} scaleX={frameWidth / flow.width} scaleY={frameHeight / flow.height}>
                   {arrows.map(([x0, y0, x1, y1]) => (
@@ -173,7 +193,9 @@ export function FrameStage({ frame, onsetFrame, frameWidth, frameHeight, layers,
                   {analysis.rois.map((roi) => (
                     <Group key={roi.name}>
                       <Rect x={roi.x} y={roi.y} width={roi.width} height={roi.height} stroke={COLOURS.roi} strokeWidth={1 / view.scale} />
-                      <Text x={roi.x} y={roi.y - 10 / view.scale} text={roi.name} fontSize={9 / view.scale} fill={COLOURS.roi} />
+                      {roiLabelFits(roi.width, roi.name, view.scale) && (
+                        <Text x={roi.x} y={roi.y - 10 / view.scale} text={roi.name} fontSize={9 / view.scale} fill={COLOURS.roi} />
+                      )}
                     </Group>
                   ))}
                 </Group>

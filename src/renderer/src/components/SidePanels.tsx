@@ -31,7 +31,8 @@ interface Props {
 
 export const SidePanels = memo(function SidePanels({ edits, events, selected, persistent, onSelect, onNewEvent, annotator, suggest }: Props) {
   const { t } = useTranslation();
-  const editable = selected !== null && annotator !== '';
+  const locked = selected !== null && edits.isLocked(selected);
+  const editable = selected !== null && annotator !== '' && !locked;
   return (
       <aside className="annotate-side">
         <section className="panel events-panel" aria-labelledby="events-title">
@@ -63,6 +64,14 @@ export const SidePanels = memo(function SidePanels({ edits, events, selected, pe
             </p>
           )}
           {selected !== null && !annotator && <p className="warn">{t('annotate.needAnnotator')}</p>}
+          {locked && (
+            <div className="warn" role="alert" data-testid="locked-prompt">
+              <p>{t('annotate.lockedLabel')}</p>
+              <button type="button" onClick={() => edits.amend(selected)}>
+                {t('annotate.amend')}
+              </button>
+            </div>
+          )}
         </section>
         <AuPanel draft={suggest.draft} provenance={suggest.fieldProvenance} disabled={!editable} onChange={suggest.change} onSeal={() => edits.history.seal()} />
         <SuggestionPanel
@@ -82,6 +91,9 @@ export const SidePanels = memo(function SidePanels({ edits, events, selected, pe
             requestAnimationFrame(() => document.querySelector<HTMLElement>(`[name="${FIELD_INPUT[field]}"]`)?.focus());
           }}
           onReject={suggest.reject}
+          describer={suggest.describer}
+          spotted={suggest.spotted}
+          onUseSpotted={suggest.useSpotted}
         />
         {!annotator && <p className="muted">{t('annotate.annotatorHint')}</p>}
       </aside>

@@ -5,6 +5,7 @@
  * changed from the suggestion. Without an analysis backend it says so plainly.
  */
 import { useTranslation } from 'react-i18next';
+import type { SpottedFrames } from '../api/analysis-types';
 import { diffAus, diffWords, DRAFT_FIELDS, sameValue, type AnnotationDraft, type DraftField, type Suggestion } from '../state/annotation';
 
 interface Props {
@@ -22,6 +23,11 @@ interface Props {
   onAccept(field: DraftField): void;
   onEdit(field: DraftField): void;
   onReject(field: DraftField): void;
+  /** Who wrote the suggestion: 'rules' (deterministic describer) or the LLM model id. */
+  readonly describer?: string | null;
+  /** The frames the analysis spotted, offered as markers when they differ from the user's. */
+  readonly spotted?: SpottedFrames | null;
+  onUseSpotted?(): void;
 }
 
 function Diff({ field, suggested, current }: { field: DraftField; suggested: string; current: string }) {
@@ -106,6 +112,21 @@ export function SuggestionPanel(props: Props) {
             );
           })}
         </dl>
+      )}
+      {suggestion && props.describer && (
+        <p className="muted" data-testid="suggestion-source" data-source={props.describer}>
+          {t('suggest.source', { source: props.describer === 'rules' ? t('suggest.sourceRules') : props.describer })}
+        </p>
+      )}
+      {props.spotted?.source === 'spotting' && props.spotted.onset !== null && (
+        <div className="row" data-testid="spotted-frames">
+          <span className="muted">{t('suggest.spotted', { onset: props.spotted.onset, apex: props.spotted.apex ?? '–', offset: props.spotted.offset ?? '–' })}</span>
+          {props.onUseSpotted && (
+            <button type="button" disabled={props.disabled} onClick={props.onUseSpotted}>
+              {t('suggest.useSpotted')}
+            </button>
+          )}
+        </div>
       )}
     </section>
   );

@@ -24,6 +24,7 @@ interface Props {
   readonly events: readonly EventSpan[];
   readonly selectedEvent: number | null;
   readonly curve: readonly number[] | null;
+  readonly suggested?: Markers | null;
   onSeek(frame: number): void;
   /** Live while dragging (`done` false), then once more on release (`done` true). */
   onMarkerDrag(kind: MarkerKind, frame: number, done: boolean): void;
@@ -32,7 +33,7 @@ interface Props {
 
 export function Timeline(props: Props) {
   const { t } = useTranslation();
-  const { frames, current, markers, events, selectedEvent, curve } = props;
+  const { frames, current, markers, events, selectedEvent, curve, suggested } = props;
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const [width, setWidth] = useState(0);
   const [base, setBase] = useState<TimelineWindow>({ start: 0, span: frames });
@@ -52,7 +53,7 @@ export function Timeline(props: Props) {
   useLayoutEffect(() => {
     const canvas = canvasRef.current;
     if (!canvas) return;
-    const handle = requestAnimationFrame(() => drawTimeline(canvas, { width, frames, window, current, markers, events, selectedEvent, curve }));
+    const handle = requestAnimationFrame(() => drawTimeline(canvas, { width, frames, window, current, markers, events, selectedEvent, curve, suggested }));
     return () => cancelAnimationFrame(handle);
   });
 

@@ -19,6 +19,8 @@ export interface TimelineScene {
   readonly events: ReadonlyArray<{ id: number; onset: number; offset: number }>;
   readonly selectedEvent: number | null;
   readonly curve: readonly number[] | null;
+  /** Onset/apex/offset the analysis spotted: dashed, for the annotator to accept or ignore. */
+  readonly suggested?: Markers | null;
 }
 
 function cssVar(name: string, fallback: string): string {
@@ -83,6 +85,18 @@ export function drawTimeline(canvas: HTMLCanvasElement, scene: TimelineScene): v
     context.stroke();
   }
 
+  for (const kind of MARKERS) {
+    const at = scene.suggested?.[kind] ?? null;
+    if (at === null || at === scene.markers[kind]) continue;
+    const x = Math.round(frameToX(at, window, width)) + 0.5;
+    context.strokeStyle = MARKER_COLOURS[kind];
+    context.setLineDash([3, 3]);
+    context.beginPath();
+    context.moveTo(x, MARKER_TOP);
+    context.lineTo(x, height);
+    context.stroke();
+    context.setLineDash([]);
+  }
   for (const kind of MARKERS) {
     const at = scene.markers[kind];
     if (at === null) continue;

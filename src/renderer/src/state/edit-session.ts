@@ -17,7 +17,8 @@ export interface SavedAnnotation {
 /** What the session persists through (the store's channels in the app). */
 export interface EditBackend {
   saveMarkers(eventId: number, markers: { onset: number; apex: number | null; offset: number }): Promise<void>;
-  saveAnnotation(eventId: number, annotator: string, draft: AnnotationDraft, provenance: Provenance, baseVersion: number | null): Promise<SavedAnnotation>;
+  /** `amend`: the stored label is approved (locked); write a new, unlocked version of it. */
+  saveAnnotation(eventId: number, annotator: string, draft: AnnotationDraft, provenance: Provenance, baseVersion: number | null, amend: boolean): Promise<SavedAnnotation>;
 }
 
 type Pending = { kind: 'markers'; eventId: number } | { kind: 'annotation'; eventId: number };
@@ -31,6 +32,9 @@ export class EditSession {
   readonly #provenance = new Map<number, Provenance>();
   readonly #markers = new Map<number, Markers>();
   readonly #versions = new Map<number, number>();
+  /** Events whose stored label is approved and locked; edits wait for an explicit amend. */
+  readonly #locked = new Set<number>();
+  readonly #amending = new Set<number>();
   /** Markers before a drag started, so the drag is one undo step back to them. */
   readonly #dragOrigin = new Map<number, Markers>();
   /** Last AU string that parsed, saved while the field holds a typing error. */
@@ -56,8 +60,11 @@ export class EditSession {
           { ...draft, aus },
           this.#provenance.get(pending.eventId) ?? 'manual',
           this.#versions.get(pending.eventId) ?? null,
+          this.#amending.has(pending.eventId),
         );
         this.#versions.set(pending.eventId, saved.version);
+        // The amended version is a new, unlocked label: later saves are ordinary ones.
+        if (this.#amending.delete(pending.eventId)) this.#locked.delete(pending.eventId);
       },
     });
     this.history.subscribe(() => this.#notify());
@@ -78,12 +85,26 @@ export class EditSession {
   }
 
   /** Loads what the store holds for an event (no history entry, no save). */
-  load(eventId: number, loaded: { draft: AnnotationDraft; provenance: Provenance; version: number | null; markers: Markers }): void {
+  load(eventId: number, loaded: { draft: AnnotationDraft; provenance: Provenance; version: number | null; markers: Markers; locked?: boolean }): void {
     this.#drafts.set(eventId, loaded.draft);
+    if (loaded.locked) this.#locked.add(eventId);
+    else this.#locked.delete(eventId);
     this.#provenance.set(eventId, loaded.provenance);
     this.#markers.set(eventId, loaded.markers);
     if (loaded.version !== null) this.#versions.set(eventId, loaded.version);
     if (parseFacs(loaded.draft.aus).ok) this.#validAus.set(eventId, loaded.draft.aus);
+    this.#notify();
+  }
+
+  /** True while the event's label is approved and the annotator has not chosen to amend it. */
+  isLocked(eventId: number): boolean {
+    return this.#locked.has(eventId) && !this.#amending.has(eventId);
+  }
+
+  /** The annotator chose to amend an approved label: the next save starts a new version. */
+  amend(eventId: number): void {
+    if (!this.#locked.has(eventId)) return;
+    this.#amending.add(eventId);
     this.#notify();
   }
 

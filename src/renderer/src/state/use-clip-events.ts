@@ -53,6 +53,7 @@ export function useClipEvents(clip: OpenClip | null, edits: EditSession, annotat
           provenance: annotation?.provenance ?? 'manual',
           version: annotation?.version ?? null,
           markers: { onset: event.onset, apex: event.apex, offset: event.offset },
+          locked: annotation?.locked ?? false,
         });
       }
       return analysisApi.get(event.id);

@@ -5,11 +5,12 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { analysisApi, type AnalysisView } from '../api/analysis';
+import { analysisApi, type AnalysisView, type SpottedFrames } from '../api/analysis';
 import { errorMessage } from '../api/backend';
 import { api } from '../api/client';
 import { annotationProvenance, DRAFT_FIELDS, draftProvenance, EMPTY_DRAFT, type AnnotationDraft, type DraftField, type Provenance, type Suggestion } from './annotation';
 import type { EditSession } from './edit-session';
+import { NO_MARKERS, type Markers } from './markers';
 
 interface PerEvent {
   readonly eventId: number | null;
@@ -27,13 +28,17 @@ export interface Suggestions {
   readonly progress: string | null;
   readonly streaming: string | null;
   readonly error: string | null;
+  readonly describer: string | null;
+  readonly spotted: SpottedFrames | null;
   run(): void;
+  /** Takes the analysis's spotted onset/apex/offset as the event's markers (one undo step). */
+  useSpotted(): void;
   change<K extends DraftField>(field: K, value: AnnotationDraft[K], typing?: boolean): void;
   accept(field: DraftField, label: string): void;
   reject(field: DraftField): void;
 }
 
-export function useSuggestions(edits: EditSession, selected: number | null, analysis: AnalysisView | null, reload: () => void): Suggestions {
+export function useSuggestions(edits: EditSession, selected: number | null, analysis: AnalysisView | null, reload: () => void, markers: Markers = NO_MARKERS): Suggestions {
   const { t } = useTranslation();
   const [perEvent, setPerEvent] = useState<PerEvent>({ eventId: selected, taken: new Set(), rejected: new Set() });
   const [job, setJob] = useState<{ id: string; llm: string | null; progress: string | null } | null>(null);
@@ -50,18 +55,25 @@ export function useSuggestions(edits: EditSession, selected: number | null, anal
   useEffect(() => {
     if (!job) return;
     const offProgress = api.on('job.progress', (progress) => {
-      if (progress.jobId !== job.id) return;
-      if (progress.total > 0 && progress.done >= progress.total) {
-        setJob(null);
-        setStreaming(null);
-        reloadRef.current();
-      } else setJob({ ...job, progress: t('suggest.progress', { done: progress.done, total: progress.total }) });
+      if (progress.jobId !== job.id || progress.total <= 0) return;
+      // The worker names its stage (face, spotting, flow, describer): show it beside the count.
+      const count = t('suggest.progress', { done: progress.done, total: progress.total });
+      setJob({ ...job, progress: progress.message ? `${count} · ${progress.message}` : count });
+    });
+    // The result is stored when the job finishes (progress can reach total before that).
+    const offFinished = api.on('job.finished', (finished) => {
+      if (finished.jobId !== job.id) return;
+      setJob(null);
+      setStreaming(null);
+      if (finished.state === 'failed') setError(finished.error?.message ?? finished.message ?? t('suggest.failed'));
+      if (finished.state === 'done') reloadRef.current();
     });
     const offTokens = analysisApi.onToken((token) => {
       if (token.requestId === (job.llm ?? job.id)) setStreaming((text) => (text ?? '') + token.delta);
     });
     return () => {
       offProgress();
+      offFinished();
       offTokens();
     };
   }, [job, t]);
@@ -86,13 +98,22 @@ export function useSuggestions(edits: EditSession, selected: number | null, anal
       progress: job?.progress ?? null,
       streaming,
       error,
+      describer: analysis?.describer ?? null,
+      spotted: analysis?.spotted ?? null,
+      useSpotted: () => {
+        const spotted = analysis?.spotted;
+        if (selected === null || !spotted || spotted.onset === null) return;
+        const onset = spotted.onset;
+        const apex = spotted.apex ?? onset;
+        edits.setMarkers(selected, { onset, apex, offset: Math.max(spotted.offset ?? apex, apex) }, 'suggest.useSpotted');
+      },
       run: () => {
         if (selected === null) return;
         setError(null);
-        analysisApi.run(selected).then(
-          ({ jobId, llmRequestId }) => {
+        analysisApi.run(selected, markers).then(
+          ({ jobId }) => {
             setStreaming(null);
-            setJob({ id: jobId, llm: llmRequestId ?? null, progress: null });
+            setJob({ id: jobId, llm: null, progress: null });
           },
           (failure: unknown) => setError(errorMessage(failure)),
         );
@@ -110,5 +131,5 @@ export function useSuggestions(edits: EditSession, selected: number | null, anal
       },
       reject: (field) => setPerEvent({ ...perEvent, eventId: selected, rejected: new Set(perEvent.rejected).add(field) }),
     };
-  }, [edits, selected, draft, storedProvenance, suggestion, perEvent, job, streaming, error]);
+  }, [edits, selected, markers, analysis, draft, storedProvenance, suggestion, perEvent, job, streaming, error]);
 }

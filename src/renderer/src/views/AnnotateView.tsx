@@ -118,7 +118,7 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
   }, [layers.difference.visible, markers.onset, loader]);
   const differenceBase = layers.difference.visible && onsetFrame?.index === markers.onset ? onsetFrame : null;
 
-  const suggest = useSuggestions(edits, selected, analysis, clipEvents.reloadAnalysis);
+  const suggest = useSuggestions(edits, selected, analysis, clipEvents.reloadAnalysis, markers);
 
   // Landmarks and ROIs from the face stage, on the onset frame (or the current one).
   const findFace = () => {
@@ -187,7 +187,7 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
           playback={playback}
           onPlayback={setPlayback}
           layers={layers}
-          layerAvailable={{ difference: markers.onset !== null, flow: !!overlays?.flow, rois: !!overlays?.rois?.length, landmarks: !!overlays?.landmarks?.length }}
+          layerAvailable={{ difference: markers.onset !== null, flow: !!(overlays?.flow ?? overlays?.flowOverlay), rois: !!overlays?.rois?.length, landmarks: !!overlays?.landmarks?.length }}
           onLayers={setLayers}
           flowMode={flowMode}
           onFlowMode={setFlowMode}
@@ -224,6 +224,7 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
           })}
           selectedEvent={selected}
           curve={analysis?.motionCurve ?? null}
+          suggested={analysis?.spotted?.source === 'spotting' ? analysis.spotted : null}
           onSeek={nav.goTo}
           onMarkerDrag={clipEvents.drag}
           onSelectEvent={clipEvents.select}

@@ -1,0 +1,39 @@
+/**
+ * Pure mapping from the pipeline's stored analysis to what the Annotate view draws and
+ * suggests, and from the annotator's markers to the run's onset/apex overrides. No
+ * transport here, so it is testable (and reusable) outside the browser.
+ */
+import type { StoredAnalysis } from '@shared/api/analysis';
+import type { Label3 } from '../state/annotation';
+import type { Markers } from '../state/markers';
+import type { AnalysisView } from './analysis-types';
+
+/** The renderer's view of a stored analysis: suggestion fields, overlays and spotting. */
+export function toAnalysisView(stored: StoredAnalysis): AnalysisView {
+  const { expression, spotting, face } = stored;
+  const hasFlow = stored.overlays.length > 0 && face !== undefined;
+  return {
+    eventId: stored.eventId,
+    analysisId: stored.id,
+    motionCurve: spotting.curve.length ? spotting.curve : null,
+    landmarks: face ? face.landmarks : null,
+    rois: face ? face.rois.map(({ region, box: [x, y, width, height] }) => ({ name: region, x, y, width, height })) : null,
+    flow: null,
+    flowOverlay: hasFlow ? { analysisId: stored.id, crop: face.crop } : null,
+    spotted: { onset: spotting.onset, apex: spotting.apex, offset: spotting.offset, source: spotting.source },
+    describer: expression.description_source === 'llm' ? expression.description_model : 'rules',
+    suggestion: {
+      aus: expression.facs || null,
+      emotion: expression.emotion.label,
+      label3: expression.emotion.label3 ? (expression.emotion.label3.toLowerCase() as Label3) : null,
+      description: expression.description || null,
+    },
+  };
+}
+
+/** The user's onset/apex(/offset) as overrides, only when they form a valid onset < apex ≤ offset. */
+export function markerOverrides(markers: Markers): { onset?: number; apex?: number; offset?: number } {
+  const { onset, apex, offset } = markers;
+  if (onset === null || apex === null || onset >= apex) return {};
+  return offset !== null && offset >= apex ? { onset, apex, offset } : { onset, apex };
+}
