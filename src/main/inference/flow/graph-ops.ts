@@ -78,6 +78,14 @@ export class ImageOps {
     return this.conv(rows, repeat(kernel), [channels, 1, kernel.length, 1], channels);
   }
 
+  /**
+   * Texture part of a structure–texture decomposition, I − weight·G_σ(I): a cheap stand-in
+   * for the ROF structure that keeps edges and fine detail while dropping smooth shading.
+   */
+  textureOf(x: string, sigma: number, weight: number): string {
+    return this.sub(x, this.mul(this.gaussian(x, sigma, 1), this.f(weight)));
+  }
+
   /** Shape entry `axis` as an int64 [1] tensor. */
   dim(x: string, axis: number): string {
     return this.g.op1('Shape', [x], { start: axis, end: axis + 1 });
@@ -146,6 +154,16 @@ export class ImageOps {
    */
   separableMedian(x: string, size: 3 | 5): string {
     return this.#median1d(this.#median1d(x, size, 3), size, 2);
+  }
+
+  /**
+   * Order-symmetric separable median: the mean of the x-then-y and y-then-x passes, which
+   * cancels most of the directional bias of either order (closer to the exact 2-D median).
+   */
+  symmetricMedian(x: string, size: 3 | 5): string {
+    const xy = this.#median1d(this.#median1d(x, size, 3), size, 2);
+    const yx = this.#median1d(this.#median1d(x, size, 2), size, 3);
+    return this.mul(this.add(xy, yx), this.f(0.5));
   }
 
   #median1d(x: string, size: 3 | 5, axis: 2 | 3): string {

@@ -22,6 +22,8 @@ export interface VariationalFlowOptions {
   readonly finestLevel: number;
   /** Warps per level. */
   readonly warps: number;
+  /** Warps at the finest solved level, where each costs the most (default: `warps`). */
+  readonly finestWarps?: number;
   /** Lagged re-linearisations of the robust weights per warp. */
   readonly rounds: number;
   /** Jacobi sweeps per round. */
@@ -38,9 +40,18 @@ export interface VariationalFlowOptions {
   readonly median: 0 | 3 | 5;
   /** Exact 2-D median (TopK) instead of the separable approximation. */
   readonly exactMedian?: boolean;
+  /** Mean of both separable orders (x→y, y→x): closer to the exact median, 2× the cost. */
+  readonly symmetricMedian?: boolean;
+  /** Median after every lagged round instead of once per warp. */
+  readonly medianPerRound?: boolean;
   readonly interpolation: 'bilinear' | 'bicubic';
   /** Gaussian pre-smoothing of the input frames, in pixels. */
   readonly presmooth: number;
+  /**
+   * Structure–texture decomposition (Sun et al.): the frames become I − w·G_σ(I), which
+   * removes shading and slow illumination changes (the structure) and keeps (1 − w) of it.
+   */
+  readonly texture?: { readonly sigma: number; readonly weight: number };
 }
 
 export type FlowPreset = 'fast' | 'balanced' | 'accurate';
@@ -86,7 +97,8 @@ export function buildVariationalFlowGraph(options: VariationalFlowOptions): Grap
 
   // Both frames travel the pyramid together as a batch of 2.
   const pair = o.mul(g.op1('Concat', [a, b], { axis: 0 }), o.f(1 / 255));
-  const pyramid = [o.gaussian(pair, options.presmooth, 1)];
+  const inputs = options.texture ? o.textureOf(pair, options.texture.sigma, options.texture.weight) : pair;
+  const pyramid = [o.gaussian(inputs, options.presmooth, 1)];
   const blur = Math.sqrt(1 / options.scale ** 2 - 1) / 2;
   for (let level = 1; level < options.levels; level += 1) {
     const smoothed = o.gaussian(pyramid[level - 1] as string, blur, 1);
@@ -102,12 +114,19 @@ export function buildVariationalFlowGraph(options: VariationalFlowOptions): Grap
     const d1 = o.conv(o.padEdge(frame1, 2), derivatives, [6, 1, 5, 5]);
     const derive = (image: string) => o.conv(o.padEdge(image, 2), derivatives, [6, 1, 5, 5]);
     flow = flow === null ? o.mul(g.op1('Concat', [frame1, frame1], { axis: 1 }), o.f(0)) : upsampleFlow(o, flow, frame1);
-    flow = solveLevel(o, options, d1, frame2, derive, flow);
+    const warps = level === options.finestLevel ? options.finestWarps ?? options.warps : options.warps;
+    flow = solveLevel(o, { ...options, warps }, d1, frame2, derive, flow);
   }
   if (options.finestLevel > 0) flow = upsampleFlow(o, flow as string, a);
   g.op('Identity', [flow as string], {}, ['flow']);
   g.output('flow', 'float32', [1, 2, 'height', 'width']);
   return g;
+}
+
+function medianOf(o: ImageOps, options: VariationalFlowOptions, flow: string): string {
+  if (!options.median) return flow;
+  if (options.exactMedian) return o.median(flow, options.median);
+  return options.symmetricMedian ? o.symmetricMedian(flow, options.median) : o.separableMedian(flow, options.median);
 }
 
 /** Resizes the flow to `target`'s H×W and rescales the vectors by the size ratio. */
@@ -205,8 +224,8 @@ function solveLevel(o: ImageOps, options: VariationalFlowOptions, d1: string, fr
         const swapped = g.op1('Slice', [box, o.i64([1]), o.i64([-3]), o.i64([1]), o.i64([-1])]);
         flow = o.add(o.add(o.mul(box, diagonal), o.mul(swapped, offDiagonal)), p);
       }
+      if (options.medianPerRound || round === options.rounds - 1) flow = medianOf(o, options, flow);
     }
-    if (options.median) flow = options.exactMedian ? o.median(flow, options.median) : o.separableMedian(flow, options.median);
   }
   return flow;
 }
