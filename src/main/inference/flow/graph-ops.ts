@@ -156,16 +156,6 @@ export class ImageOps {
     return this.#median1d(this.#median1d(x, size, 3), size, 2);
   }
 
-  /**
-   * Order-symmetric separable median: the mean of the x-then-y and y-then-x passes, which
-   * cancels most of the directional bias of either order (closer to the exact 2-D median).
-   */
-  symmetricMedian(x: string, size: 3 | 5): string {
-    const xy = this.#median1d(this.#median1d(x, size, 3), size, 2);
-    const yx = this.#median1d(this.#median1d(x, size, 2), size, 3);
-    return this.mul(this.add(xy, yx), this.f(0.5));
-  }
-
   #median1d(x: string, size: 3 | 5, axis: 2 | 3): string {
     const g = this.g;
     const r = (size - 1) / 2;

@@ -42,10 +42,6 @@ export interface VariationalFlowOptions {
   readonly exactMedian?: boolean;
   /** Exact median at the finest solved level only (where its accuracy shows most). */
   readonly exactMedianFinest?: boolean;
-  /** Mean of both separable orders (x→y, y→x): closer to the exact median, 2× the cost. */
-  readonly symmetricMedian?: boolean;
-  /** Median after every lagged round instead of once per warp. */
-  readonly medianPerRound?: boolean;
   readonly interpolation: 'bilinear' | 'bicubic';
   /** Gaussian pre-smoothing of the input frames, in pixels. */
   readonly presmooth: number;
@@ -128,12 +124,6 @@ export function buildVariationalFlowGraph(options: VariationalFlowOptions): Grap
   g.op('Identity', [flow as string], {}, ['flow']);
   g.output('flow', 'float32', [1, 2, 'height', 'width']);
   return g;
-}
-
-function medianOf(o: ImageOps, options: VariationalFlowOptions, flow: string): string {
-  if (!options.median) return flow;
-  if (options.exactMedian) return o.median(flow, options.median);
-  return options.symmetricMedian ? o.symmetricMedian(flow, options.median) : o.separableMedian(flow, options.median);
 }
 
 /** Resizes the flow to `target`'s H×W and rescales the vectors by the size ratio. */
@@ -231,8 +221,8 @@ function solveLevel(o: ImageOps, options: VariationalFlowOptions, d1: string, fr
         const swapped = g.op1('Slice', [box, o.i64([1]), o.i64([-3]), o.i64([1]), o.i64([-1])]);
         flow = o.add(o.add(o.mul(box, diagonal), o.mul(swapped, offDiagonal)), p);
       }
-      if (options.medianPerRound || round === options.rounds - 1) flow = medianOf(o, options, flow);
     }
+    if (options.median) flow = options.exactMedian ? o.median(flow, options.median) : o.separableMedian(flow, options.median);
   }
   return flow;
 }
