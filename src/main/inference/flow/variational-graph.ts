@@ -65,10 +65,10 @@ export const FLOW_PRESETS: Record<FlowPreset, VariationalFlowOptions> = {
     alpha: 0.01, gamma: 10, epsilon: 0.01, median: 5, interpolation: 'bicubic', presmooth: 0.6,
   },
   // Three warps on the cheap coarse levels, one on the full-resolution level (which costs
-  // ~60 % of the graph), stronger smoothing and a mild structure–texture split.
+  // ~60 % of the graph), stronger smoothing and gradient constancy, a mild structure–texture split.
   accurate: {
     levels: 7, scale: 0.65, finestLevel: 0, warps: 3, finestWarps: 1, rounds: 2, iterations: 10,
-    alpha: 0.025, gamma: 5, epsilon: 0.01, median: 5, interpolation: 'bicubic', presmooth: 0.6,
+    alpha: 0.04, gamma: 10, epsilon: 0.01, median: 5, interpolation: 'bicubic', presmooth: 0.6,
     texture: { sigma: 3, weight: 0.5 },
   },
 };
