@@ -78,6 +78,14 @@ export class ImageOps {
     return this.conv(rows, repeat(kernel), [channels, 1, kernel.length, 1], channels);
   }
 
+  /**
+   * Texture part of a structure–texture decomposition, I − weight·G_σ(I): a cheap stand-in
+   * for the ROF structure that keeps edges and fine detail while dropping smooth shading.
+   */
+  textureOf(x: string, sigma: number, weight: number): string {
+    return this.sub(x, this.mul(this.gaussian(x, sigma, 1), this.f(weight)));
+  }
+
   /** Shape entry `axis` as an int64 [1] tensor. */
   dim(x: string, axis: number): string {
     return this.g.op1('Shape', [x], { start: axis, end: axis + 1 });

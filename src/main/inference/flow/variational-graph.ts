@@ -22,6 +22,8 @@ export interface VariationalFlowOptions {
   readonly finestLevel: number;
   /** Warps per level. */
   readonly warps: number;
+  /** Warps at the finest solved level, where each costs the most (default: `warps`). */
+  readonly finestWarps?: number;
   /** Lagged re-linearisations of the robust weights per warp. */
   readonly rounds: number;
   /** Jacobi sweeps per round. */
@@ -38,9 +40,16 @@ export interface VariationalFlowOptions {
   readonly median: 0 | 3 | 5;
   /** Exact 2-D median (TopK) instead of the separable approximation. */
   readonly exactMedian?: boolean;
+  /** Exact median at the finest solved level only (where its accuracy shows most). */
+  readonly exactMedianFinest?: boolean;
   readonly interpolation: 'bilinear' | 'bicubic';
   /** Gaussian pre-smoothing of the input frames, in pixels. */
   readonly presmooth: number;
+  /**
+   * Structure–texture decomposition (Sun et al.): the frames become I − w·G_σ(I), which
+   * removes shading and slow illumination changes (the structure) and keeps (1 − w) of it.
+   */
+  readonly texture?: { readonly sigma: number; readonly weight: number };
 }
 
 export type FlowPreset = 'fast' | 'balanced' | 'accurate';
@@ -55,9 +64,12 @@ export const FLOW_PRESETS: Record<FlowPreset, VariationalFlowOptions> = {
     levels: 6, scale: 0.6, finestLevel: 0, warps: 1, rounds: 2, iterations: 8,
     alpha: 0.01, gamma: 10, epsilon: 0.01, median: 5, interpolation: 'bicubic', presmooth: 0.6,
   },
+  // Three warps on the cheap coarse levels, one on the full-resolution level (which costs
+  // ~60 % of the graph), stronger smoothing and gradient constancy, a mild structure–texture split.
   accurate: {
-    levels: 7, scale: 0.65, finestLevel: 0, warps: 2, rounds: 2, iterations: 10,
-    alpha: 0.01, gamma: 5, epsilon: 0.01, median: 5, interpolation: 'bicubic', presmooth: 0.6,
+    levels: 7, scale: 0.65, finestLevel: 0, warps: 3, finestWarps: 1, rounds: 2, iterations: 10,
+    alpha: 0.04, gamma: 10, epsilon: 0.01, median: 5, interpolation: 'bicubic', presmooth: 0.6,
+    texture: { sigma: 3, weight: 0.5 },
   },
 };
 
@@ -86,7 +98,8 @@ export function buildVariationalFlowGraph(options: VariationalFlowOptions): Grap
 
   // Both frames travel the pyramid together as a batch of 2.
   const pair = o.mul(g.op1('Concat', [a, b], { axis: 0 }), o.f(1 / 255));
-  const pyramid = [o.gaussian(pair, options.presmooth, 1)];
+  const inputs = options.texture ? o.textureOf(pair, options.texture.sigma, options.texture.weight) : pair;
+  const pyramid = [o.gaussian(inputs, options.presmooth, 1)];
   const blur = Math.sqrt(1 / options.scale ** 2 - 1) / 2;
   for (let level = 1; level < options.levels; level += 1) {
     const smoothed = o.gaussian(pyramid[level - 1] as string, blur, 1);
@@ -102,7 +115,10 @@ export function buildVariationalFlowGraph(options: VariationalFlowOptions): Grap
     const d1 = o.conv(o.padEdge(frame1, 2), derivatives, [6, 1, 5, 5]);
     const derive = (image: string) => o.conv(o.padEdge(image, 2), derivatives, [6, 1, 5, 5]);
     flow = flow === null ? o.mul(g.op1('Concat', [frame1, frame1], { axis: 1 }), o.f(0)) : upsampleFlow(o, flow, frame1);
-    flow = solveLevel(o, options, d1, frame2, derive, flow);
+    const finest = level === options.finestLevel;
+    const warps = finest ? options.finestWarps ?? options.warps : options.warps;
+    const exactMedian = options.exactMedian || (finest && options.exactMedianFinest);
+    flow = solveLevel(o, { ...options, warps, exactMedian }, d1, frame2, derive, flow);
   }
   if (options.finestLevel > 0) flow = upsampleFlow(o, flow as string, a);
   g.op('Identity', [flow as string], {}, ['flow']);
