@@ -1,18 +1,7 @@
 import { ROI_NAMES } from '@shared/rois';
+import { seededRandom } from '../../src/main/util/random';
 import type { CodedEvent } from '../../src/main/corpus/agreement';
 import type { ExportRecord, Label3 } from '../../src/main/corpus/export';
-
-/** Deterministic PRNG (mulberry32) so every run measures the same corpus. */
-export function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const EMOTIONS = ['happiness', 'disgust', 'repression', 'surprise', 'fear', 'sadness', 'others'] as const;
 const LABELS: readonly Label3[] = ['positive', 'negative', 'negative', 'surprise', 'negative', 'negative', 'negative'];
@@ -32,7 +21,7 @@ function baseEvents(count: number, random: () => number): BaseEvent[] {
 
 /** `events` ME events × `coders` annotators who mostly agree: jittered frames, some AUs and labels differ, ~3% not coded. */
 export function syntheticCodedEvents(events: number, coders: number, seed = 7): CodedEvent[] {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const result: CodedEvent[] = [];
   for (const [index, base] of baseEvents(events, random).entries()) {
     for (let c = 0; c < coders; c += 1) {
@@ -56,7 +45,7 @@ const IMAGE = { mime: 'image/png' as const, data: new Uint8Array(2048).map((_, i
 
 /** `count` export records with prompt, ROI features and `motionFrames` per-frame rows each. */
 export function syntheticExportRecords(count: number, motionFrames = 30, seed = 11): ExportRecord[] {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   return baseEvents(count, random).map((base, index) => {
     const roiFeatures = ROI_NAMES.map((region) => ({ region, meanMagnitude: Number((random() * 2).toFixed(3)), maxMagnitude: Number((random() * 4).toFixed(3)), direction: 'up (88°)' }));
     const prompt = `Based on the following information, analyze the facial action unit(s) and micro-expression:\n${roiFeatures.map((f) => JSON.stringify({ region: f.region, mean_magnitude: f.meanMagnitude, max_magnitude: f.maxMagnitude, direction: f.direction })).join('\n')}`;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { generateChat, type GenerateResult } from '../../src/main/inference/llm/generate';
 import { LlmModel } from '../../src/main/inference/llm/model';
 import { argmax, sampleToken } from '../../src/main/inference/llm/sampling';
-import { seededRandom } from '../../src/main/inference/llm/tiny-graph';
+import { seededRandom } from '../../src/main/util/random';
 import { makeTinyModel } from '../../src/main/inference/llm/tiny';
 import { defaultModelsDir } from '../../src/main/paths';
 import { time, type Benchmark, type BenchRow } from '../harness';

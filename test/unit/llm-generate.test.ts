@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate, generateChat, streamChat } from '../../src/main/inference/llm/generate';
 import { LlmModel } from '../../src/main/inference/llm/model';
 import { argmax, sampleToken } from '../../src/main/inference/llm/sampling';
-import { seededRandom } from '../../src/main/inference/llm/tiny-graph';
+import { seededRandom } from '../../src/main/util/random';
 import { stripThinking, TextDeltaDecoder, ThinkingFilter } from '../../src/main/inference/llm/stream';
 import { makeTinyModel } from '../../src/main/inference/llm/tiny';
 import { AppError } from '../../src/shared/errors';

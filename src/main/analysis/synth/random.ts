@@ -1,14 +1,10 @@
 /** Seeded randomness for reproducible synthetic data: mulberry32 uniforms and Box–Muller normals. */
+import { mulberry32 } from '../../util/random';
 
+/** Uniform numbers in (0, 1): never exactly 0, so Box–Muller's log stays finite. */
 export function uniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 1) / 4294967297;
-  };
+  const next = mulberry32(seed);
+  return () => (next() + 1) / 4294967297;
 }
 
 export function gaussian(seed: number): () => number {

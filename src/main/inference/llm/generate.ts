@@ -4,7 +4,7 @@ import { AppError } from '@shared/errors';
 import type { ChatMessage, LlmModel } from './model';
 import { argmax, sampleToken, type SamplingOptions } from './sampling';
 import { stripThinking as stripThinkingText, TextDeltaDecoder, ThinkingFilter } from './stream';
-import { seededRandom } from './tiny-graph';
+import { seededRandom } from '../../util/random';
 
 export interface GenerateOptions {
   readonly maxNewTokens?: number;

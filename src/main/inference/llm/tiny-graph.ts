@@ -1,3 +1,4 @@
+import { seededRandom } from '../../util/random';
 import { GraphBuilder, tensor, type Tensor } from '../onnx/graph';
 
 /**
@@ -19,18 +20,6 @@ export interface TinyDecoderShape {
   readonly rmsNormEps: number;
   /** Element type of the KV cache inputs/outputs (real exports use both). */
   readonly kvType: 'float32' | 'float16';
-}
-
-/** mulberry32: small, seedable, identical on every platform. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function buildTinyDecoder(shape: TinyDecoderShape, seed: number): Uint8Array {
