@@ -9,6 +9,8 @@ import { writeSynthSample } from '../../src/main/analysis/synth/write';
 import { FaceService } from '../../src/main/inference/face/service';
 import { defaultModelsDir } from '../../src/main/paths';
 import { createServices, disposeServices } from '../../src/main/services';
+import { motionCsv } from '../../src/main/corpus/export/motion-csv';
+import { recordsFromStore } from '../../src/main/corpus/records-from-store';
 import { meClip, sampleFace } from '../helpers/synth-clip';
 
 let root: string;
@@ -92,6 +94,24 @@ describe('analysis channels (worker threads, job queue, workspace)', () => {
     const workspace = services.workspaces.require();
     const events = workspace.events.listForClip(workspace.clips.byPath(good)?.id as number);
     expect(events).toMatchObject([{ onset: 8, apex: 12, source: 'manual' }]);
+
+    // User frames skip spotting, but the clip's per-frame motion is still scanned and
+    // stored: the frames CSV of the event carries one row per frame, onset to offset,
+    // with the brows' motion and AU1/AU2 evidence peaking where the brows rise.
+    const [record] = recordsFromStore(workspace, { candidates: true, motion: true }).filter((r) => r.eventId === String(events[0]?.id));
+    expect(record?.motion?.map((row) => row.frame)).toEqual([8, 9, 10, 11, 12, 13, 14, 15, 16]);
+    const csv = [...motionCsv(record ? [record] : [])].join('').trim().split('\r\n');
+    const header = csv[0]?.split(',') ?? [];
+    expect(csv).toHaveLength(1 + 9);
+    const cells = (name: string) => csv.slice(1).map((line) => Number(line.split(',')[header.indexOf(name)]));
+    const au1 = cells('AU1_evidence');
+    expect(Math.max(...au1)).toBeGreaterThan(0);
+    const peak = 8 + au1.indexOf(Math.max(...au1));
+    expect(peak).toBeGreaterThanOrEqual(10);
+    expect(peak).toBeLessThanOrEqual(14);
+    const brow = cells('roi_left_inner_eyebrow_mag');
+    const mouth = cells('roi_left_mouth_corner_mag');
+    expect(Math.max(...brow)).toBeGreaterThan(2 * Math.max(...mouth));
 
     const second = await call('analysis.run', { eventId: events[0]?.id });
     const jobId = (second as { data: { jobId: string } }).data.jobId;

@@ -65,6 +65,8 @@ export interface MotionScanOptions {
   readonly lag: number;
   readonly signal?: AbortSignal;
   readonly onFrame?: (index: number) => void;
+  /** Every measured frame's ROI features (frames ≥ lag), e.g. for per-frame exports. */
+  readonly onFeatures?: (frame: number, features: readonly RoiFeature[]) => void;
 }
 
 /**
@@ -81,7 +83,9 @@ export async function scanMotion(clip: FrameSequence, model: FlowModel, face: Cr
     if (options.signal?.aborted) throw new AppError('CANCELLED', 'The analysis was cancelled.');
     const crop = cropGray(await clip.read(t), face.geometry);
     ring[t % (lag + 1)] = crop;
-    perFrame.push(t >= lag ? (await cropMotion(model, ring[(t - lag) % (lag + 1)] as GrayImage, crop, face, options.signal)).features : null);
+    const features = t >= lag ? (await cropMotion(model, ring[(t - lag) % (lag + 1)] as GrayImage, crop, face, options.signal)).features : null;
+    if (features) options.onFeatures?.(t, features);
+    perFrame.push(features);
     options.onFrame?.(t);
   }
   return motionSignalFromFeatures(perFrame, lag);

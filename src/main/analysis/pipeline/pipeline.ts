@@ -15,6 +15,7 @@ import { cropGray, cropGeometry } from './crop';
 import { apexFromOnset, cropFace, cropMotion, scanMotion, type CropFace } from './motion';
 import { expressionReport, headMotionReport, noExpressionReport, spottingReport, type DescribedBy } from './report';
 import { findSubject, followSubject } from './subject';
+import { frameMotion, type FrameMotion } from '../frame-motion';
 
 /**
  * The MELLM pipeline on one clip: subject face → spotting (unless the user gave onset and
@@ -51,12 +52,16 @@ export interface PipelineOptions {
   readonly lag?: number;
   /** At most this many spotted intervals are analysed (the strongest). */
   readonly maxExpressions?: number;
+  /** Scan every frame's motion even when the user gave onset and apex (per-frame rows for the workspace). */
+  readonly frameMotion?: boolean | undefined;
 }
 
 export interface PipelineResult {
   readonly report: AnalyzeReport;
   /** The primary expression's flow (reference-crop pixels) and onset crop, for overlays. */
   readonly overlay: { readonly flow: FlowField; readonly onset: GrayImage; readonly face: CropFace } | null;
+  /** Per-frame motion of the spotting scan (empty when no scan ran). */
+  readonly frames: FrameMotion[];
 }
 
 const DEFAULT_SPOT_SIZE = [80, 96] as const;
@@ -86,7 +91,8 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
   };
   checkUserFrames(options, clip.frameCount);
   const userGiven = options.onset !== undefined && options.apex !== undefined;
-  const total = (userGiven ? 0 : clip.frameCount) + 3;
+  const scanned = !userGiven || options.frameMotion === true;
+  const total = (scanned ? clip.frameCount : 0) + 3;
   const progress = (done: number, message: string) => options.onProgress?.(done, total, message);
   const cancelled = () => {
     if (options.signal?.aborted) throw new AppError('CANCELLED', 'The analysis was cancelled.');
@@ -106,17 +112,22 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
   const lag = options.lag ?? defaultLag(clip.fps);
   let spotting: SpottingResult | null = null;
   let intervals: Array<{ onset: number; apex: number; offset: number }>;
-  if (userGiven) {
+  const frames: FrameMotion[] = [];
+  const spotFace = cropFace(subject.landmarks, cropGeometry(window, spotW, spotH));
+  const signal = scanned
+    ? await scanMotion(clip, models.flow.model(undefined, 'fast'), spotFace, {
+        lag,
+        ...(options.signal ? { signal: options.signal } : {}),
+        onFrame: (index) => progress(2 + index, 'spotting'),
+        onFeatures: (frame, features) => frames.push(frameMotion(frame, features)),
+      })
+    : null;
+  if (userGiven && signal) lap('frame_motion', afterFace);
+  if (userGiven || !signal) {
     const onset = options.onset as number;
     const apex = options.apex as number;
     intervals = [{ onset, apex, offset: options.offset ?? Math.min(clip.frameCount - 1, apex + (apex - onset)) }];
   } else {
-    const spotFace = cropFace(subject.landmarks, cropGeometry(window, spotW, spotH));
-    const signal = await scanMotion(clip, models.flow.model(undefined, 'fast'), spotFace, {
-      lag,
-      ...(options.signal ? { signal: options.signal } : {}),
-      onFrame: (index) => progress(2 + index, 'spotting'),
-    });
     spotting = spot(signal, clip.fps);
     const spotModel = models.flow.model(undefined, 'fast');
     const strongest = [...spotting.intervals].sort((a, b) => b.strength - a.strength).slice(0, options.maxExpressions ?? 20);
@@ -187,5 +198,6 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
       timings,
     },
     overlay,
+    frames,
   };
 }

@@ -112,6 +112,7 @@ export class AnalysisRunner {
       faceIndex: clip.faceIndex,
       llmFolder: llmFolder ?? settings.activeLlm,
       language: settings.language === 'zh-CN' ? 'zh-CN' : 'en',
+      frameMotion: true,
       ...(pinned ? { onset: pinned.onset, apex: pinned.apex, offset: pinned.offset } : {}),
     };
     const label = `Analyse ${clip.path}${pinned ? ` (${pinned.onset}→${pinned.apex})` : ''}`;
