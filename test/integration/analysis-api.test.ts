@@ -100,6 +100,8 @@ describe('analysis channels (worker threads, job queue, workspace)', () => {
     // with the brows' motion and AU1/AU2 evidence peaking where the brows rise.
     const [record] = recordsFromStore(workspace, { candidates: true, motion: true }).filter((r) => r.eventId === String(events[0]?.id));
     expect(record?.motion?.map((row) => row.frame)).toEqual([8, 9, 10, 11, 12, 13, 14, 15, 16]);
+    // Only the event was scanned (from onset − lag = 2), not the whole 30-frame clip.
+    expect(workspace.frameMotion.range(workspace.clips.byPath(good)?.id as number, 0, 99).map((r) => r.frame)).toEqual([8, 9, 10, 11, 12, 13, 14, 15, 16]);
     const csv = [...motionCsv(record ? [record] : [])].join('').trim().split('\r\n');
     const header = csv[0]?.split(',') ?? [];
     expect(csv).toHaveLength(1 + 9);

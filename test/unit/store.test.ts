@@ -194,16 +194,16 @@ describe('repositories', () => {
 });
 
 describe('per-frame motion rows', () => {
-  const row = (frame: number, base: number) => ({ frame, roiMagnitudes: Float32Array.from(ROI_NAMES, (_, i) => base + i / 100), auEvidence: { '12': base } });
+  const row = (frame: number, base: number) => ({ frame, roiMagnitudes: Float32Array.from(ROI_NAMES, (_, i) => base + i / 100), auEvidence: { '12': base } as Record<string, number> });
 
-  it('replaces a clip\'s rows as a whole, reads them back by frame range bit-exactly, and goes with the clip', () => {
+  it('replaces the frames a scan covered, reads rows back by frame range bit-exactly, and drops them with the clip', () => {
     const ws = seeded(tempDir());
     const clip = ws.clips.list()[0]?.id as number;
-    ws.frameMotion.replace(clip, 6, [row(6, 0.5), row(7, 1.25), row(8, 2)]);
-    ws.frameMotion.replace(clip, 40, [row(40, 0.125), row(41, 3.5), row(42, 0.75)]);
+    ws.frameMotion.replace(clip, { lag: 6, first: 0, last: 59, rows: [row(6, 0.5), row(7, 1.25), row(40, 9), row(41, 9)] });
+    ws.frameMotion.replace(clip, { lag: 4, first: 36, last: 42, rows: [row(40, 0.125), row(41, 3.5), row(42, 0.75)] });
     const got = ws.frameMotion.range(clip, 0, 41);
-    expect(got.map((r) => [r.frame, r.lag, r.auEvidence['12']])).toEqual([[40, 40, 0.125], [41, 40, 3.5]]);
-    expect([...(got[1]?.roiMagnitudes ?? [])]).toEqual([...row(41, 3.5).roiMagnitudes]);
+    expect(got.map((r) => [r.frame, r.lag, r.auEvidence['12']])).toEqual([[6, 6, 0.5], [7, 6, 1.25], [40, 4, 0.125], [41, 4, 3.5]]);
+    expect([...(got[3]?.roiMagnitudes ?? [])]).toEqual([...row(41, 3.5).roiMagnitudes]);
     ws.db.prepare('DELETE FROM events').run();
     ws.db.prepare('DELETE FROM clips').run();
     expect(ws.frameMotion.range(clip, 0, 100)).toEqual([]);
@@ -213,8 +213,10 @@ describe('per-frame motion rows', () => {
   it('refuses a row with the wrong number of ROIs and keeps the rows it had', async () => {
     const ws = seeded(tempDir());
     const clip = ws.clips.list()[0]?.id as number;
-    ws.frameMotion.replace(clip, 6, [row(6, 1)]);
-    await rejects(() => ws.frameMotion.replace(clip, 6, [row(7, 2), { frame: 8, roiMagnitudes: new Float32Array(3), auEvidence: {} }]), 'INVALID_INPUT', /29 ROI magnitudes/);
+    ws.frameMotion.replace(clip, { lag: 6, first: 0, last: 10, rows: [row(6, 1)] });
+    const scan = (rows: ReturnType<typeof row>[]) => ({ lag: 6, first: 0, last: 10, rows });
+    await rejects(() => ws.frameMotion.replace(clip, scan([row(7, 2), { frame: 8, roiMagnitudes: new Float32Array(3), auEvidence: {} }])), 'INVALID_INPUT', /29 ROI magnitudes/);
+    await rejects(() => ws.frameMotion.replace(clip, scan([row(11, 2)])), 'INVALID_INPUT', /outside the scan 0\.\.10/);
     expect(ws.frameMotion.range(clip, 0, 100).map((r) => r.frame)).toEqual([6]);
     ws.close();
   });

@@ -19,6 +19,14 @@ export interface FrameMotion {
   readonly auEvidence: Readonly<Record<string, number>>;
 }
 
+/** A motion scan over frames first..last (rows from first + lag on): what it replaces in the store. */
+export interface FrameMotionScan {
+  readonly lag: number;
+  readonly first: number;
+  readonly last: number;
+  readonly rows: FrameMotion[];
+}
+
 const RULE_AUS = [...new Set(AU_RULES.map((rule) => rule.au))].sort((a, b) => a - b);
 
 export function frameMotion(frame: number, features: readonly RoiFeature[]): FrameMotion {

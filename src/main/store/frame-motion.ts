@@ -20,7 +20,7 @@ interface Row {
   aus: string;
 }
 
-/** A clip's per-frame motion rows: replaced as a whole by each scan, read by frame range for exports. */
+/** A clip's per-frame motion rows: each scan replaces the frames it covered; exports read them by frame range. */
 export class FrameMotionRepo {
   private readonly sql: (sql: string) => Database.Statement;
 
@@ -28,12 +28,14 @@ export class FrameMotionRepo {
     this.sql = statementCache(db);
   }
 
-  /** Replaces the clip's rows (in the caller's transaction when there is one). */
-  replace(clipId: number, lag: number, rows: ReadonlyArray<Omit<StoredFrameMotion, 'lag'>>): void {
+  /** Replaces the clip's rows in first..last by a scan's (in the caller's transaction when there is one). */
+  replace(clipId: number, scan: { readonly lag: number; readonly first: number; readonly last: number; readonly rows: ReadonlyArray<Omit<StoredFrameMotion, 'lag'>> }): void {
+    const { lag, first, last, rows } = scan;
     this.db.transaction(() => {
-      this.sql('DELETE FROM frame_motion WHERE clip_id = ?').run(clipId);
+      this.sql('DELETE FROM frame_motion WHERE clip_id = ? AND frame BETWEEN ? AND ?').run(clipId, first, last);
       const insert = this.sql('INSERT INTO frame_motion (clip_id, frame, lag, rois, aus) VALUES (?, ?, ?, ?, ?)');
       for (const row of rows) {
+        if (row.frame < first || row.frame > last) throw new AppError('INVALID_INPUT', `Frame ${row.frame} lies outside the scan ${first}..${last}.`);
         if (row.roiMagnitudes.length !== ROI_NAMES.length) {
           throw new AppError('INVALID_INPUT', `Frame ${row.frame}: expected ${ROI_NAMES.length} ROI magnitudes, got ${row.roiMagnitudes.length}.`);
         }

@@ -15,7 +15,7 @@ import { cropGray, cropGeometry } from './crop';
 import { apexFromOnset, cropFace, cropMotion, scanMotion, type CropFace } from './motion';
 import { expressionReport, headMotionReport, noExpressionReport, spottingReport, type DescribedBy } from './report';
 import { findSubject, followSubject } from './subject';
-import { frameMotion, type FrameMotion } from '../frame-motion';
+import { frameMotion, type FrameMotion, type FrameMotionScan } from '../frame-motion';
 
 /**
  * The MELLM pipeline on one clip: subject face → spotting (unless the user gave onset and
@@ -52,7 +52,7 @@ export interface PipelineOptions {
   readonly lag?: number;
   /** At most this many spotted intervals are analysed (the strongest). */
   readonly maxExpressions?: number;
-  /** Scan every frame's motion even when the user gave onset and apex (per-frame rows for the workspace). */
+  /** Scan the motion of the given event's frames (onset − lag … offset) too, for the workspace's per-frame rows. */
   readonly frameMotion?: boolean | undefined;
 }
 
@@ -60,8 +60,8 @@ export interface PipelineResult {
   readonly report: AnalyzeReport;
   /** The primary expression's flow (reference-crop pixels) and onset crop, for overlays. */
   readonly overlay: { readonly flow: FlowField; readonly onset: GrayImage; readonly face: CropFace } | null;
-  /** Per-frame motion of the spotting scan (empty when no scan ran). */
-  readonly frames: FrameMotion[];
+  /** Per-frame motion of the scan (the whole clip when spotting; the event ± lag for user frames on request). */
+  readonly frameMotion: FrameMotionScan | null;
 }
 
 const DEFAULT_SPOT_SIZE = [80, 96] as const;
@@ -81,6 +81,12 @@ function checkUserFrames(o: PipelineOptions, frames: number): void {
   }
 }
 
+/** The user's onset/apex/offset (offset defaulting to the apex mirrored), or null to spot. */
+function userInterval(o: PipelineOptions, frames: number): { onset: number; apex: number; offset: number } | null {
+  if (o.onset === undefined || o.apex === undefined) return null;
+  return { onset: o.onset, apex: o.apex, offset: o.offset ?? Math.min(frames - 1, o.apex + (o.apex - o.onset)) };
+}
+
 export async function analyzeClip(clip: FrameSequence, models: PipelineModels, options: PipelineOptions = {}): Promise<PipelineResult> {
   const started = performance.now();
   const timings: Record<string, number> = {};
@@ -90,9 +96,12 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
     return now;
   };
   checkUserFrames(options, clip.frameCount);
-  const userGiven = options.onset !== undefined && options.apex !== undefined;
-  const scanned = !userGiven || options.frameMotion === true;
-  const total = (scanned ? clip.frameCount : 0) + 3;
+  const given = userInterval(options, clip.frameCount);
+  const userGiven = given !== null;
+  const lag = options.lag ?? defaultLag(clip.fps);
+  // Spotting scans the whole clip; user frames scan only their event, and only on request.
+  const scan = !given ? { first: 0, last: clip.frameCount - 1 } : options.frameMotion ? { first: Math.max(0, given.onset - lag), last: given.offset } : null;
+  const total = (scan ? scan.last - scan.first + 1 : 0) + 3;
   const progress = (done: number, message: string) => options.onProgress?.(done, total, message);
   const cancelled = () => {
     if (options.signal?.aborted) throw new AppError('CANCELLED', 'The analysis was cancelled.');
@@ -109,25 +118,21 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
   progress(1, 'face');
   cancelled();
 
-  const lag = options.lag ?? defaultLag(clip.fps);
   let spotting: SpottingResult | null = null;
-  let intervals: Array<{ onset: number; apex: number; offset: number }>;
-  const frames: FrameMotion[] = [];
+  let intervals = given ? [given] : [];
+  const rows: FrameMotion[] = [];
   const spotFace = cropFace(subject.landmarks, cropGeometry(window, spotW, spotH));
-  const signal = scanned
+  const signal = scan
     ? await scanMotion(clip, models.flow.model(undefined, 'fast'), spotFace, {
         lag,
+        ...scan,
         ...(options.signal ? { signal: options.signal } : {}),
-        onFrame: (index) => progress(2 + index, 'spotting'),
-        onFeatures: (frame, features) => frames.push(frameMotion(frame, features)),
+        onFrame: (index) => progress(2 + index - scan.first, 'spotting'),
+        onFeatures: (frame, features) => rows.push(frameMotion(frame, features)),
       })
     : null;
-  if (userGiven && signal) lap('frame_motion', afterFace);
-  if (userGiven || !signal) {
-    const onset = options.onset as number;
-    const apex = options.apex as number;
-    intervals = [{ onset, apex, offset: options.offset ?? Math.min(clip.frameCount - 1, apex + (apex - onset)) }];
-  } else {
+  if (given && signal) lap('frame_motion', afterFace);
+  if (!given && signal) {
     spotting = spot(signal, clip.fps);
     const spotModel = models.flow.model(undefined, 'fast');
     const strongest = [...spotting.intervals].sort((a, b) => b.strength - a.strength).slice(0, options.maxExpressions ?? 20);
@@ -185,7 +190,7 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
     report: {
       clip: { frames: clip.frameCount, fps: clip.fps, width: clip.width, height: clip.height },
       subject: { face_index: subject.faceIndex, faces: subject.faceCount, box: [...subject.box] as [number, number, number, number] },
-      spotting: spottingReport(spotting, userGiven ? intervals[0] ?? null : expressions[0] ?? null, userGiven, lag),
+      spotting: spottingReport(spotting, given ?? expressions[0] ?? null, userGiven, lag),
       ...flat,
       expressions,
       models: [
@@ -198,6 +203,6 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
       timings,
     },
     overlay,
-    frames,
+    frameMotion: scan ? { lag, ...scan, rows } : null,
   };
 }

@@ -48,7 +48,7 @@ export function storeRun(workspace: Workspace, clip: Clip, output: AnalyzeTaskOu
   const { report } = output;
   return workspace.transaction(() => {
     workspace.clips.setFaceIndex(clip.id, report.subject.face_index);
-    if (output.frames.length) workspace.frameMotion.replace(clip.id, report.spotting.lag, output.frames);
+    if (output.frameMotion) workspace.frameMotion.replace(clip.id, output.frameMotion);
     const timings = report.timings;
     const ids: number[] = [];
     report.expressions.forEach((expression, i) => {

@@ -6,7 +6,7 @@ import { defaultLlmPool } from '../../inference/llm/pool';
 import { FlowService } from '../../inference/flow/service';
 import { MediaLibrary } from '../../media/library';
 import type { DescriberLanguage } from '../describer';
-import type { FrameMotion } from '../frame-motion';
+import type { FrameMotionScan } from '../frame-motion';
 import { analyzeClip, type LlmDescriber } from './pipeline';
 
 /**
@@ -24,7 +24,7 @@ export interface AnalyzeTaskInput {
   /** A Qwen3-family ONNX folder: the LLM writes the description; null → the FACS describer. */
   readonly llmFolder?: string | null | undefined;
   readonly language?: DescriberLanguage | undefined;
-  /** Scan every frame's motion even for given onset/apex, for the workspace's per-frame rows. */
+  /** Scan the given event's frames too, for the workspace's per-frame rows. */
   readonly frameMotion?: boolean | undefined;
 }
 
@@ -32,8 +32,8 @@ export interface AnalyzeTaskOutput {
   readonly report: AnalyzeReport;
   /** The primary expression flow (reference-crop pixels) on the crop grid and its onset crop. */
   readonly overlay: { readonly width: number; readonly height: number; readonly flow: Float32Array; readonly onset: Uint8Array; readonly face: StoredFace } | null;
-  /** Per-frame motion of the spotting scan (empty when none ran). */
-  readonly frames: FrameMotion[];
+  /** Per-frame motion of the scan, null when none ran. */
+  readonly frameMotion: FrameMotionScan | null;
 }
 
 /** The crop face back in frame pixels (pixel centres map as in cropGray), for drawing over the video. */
@@ -66,7 +66,7 @@ export async function runAnalyzeTask(input: AnalyzeTaskInput, hooks: TaskHooks =
     const llm: LlmDescriber | undefined = llmFolder
       ? async (prompt, signal) => describeWithLlm(prompt, { folder: llmFolder, ...(signal ? { signal } : {}) })
       : undefined;
-    const { report, overlay, frames } = await analyzeClip(reader, { face: await face.models(), flow }, {
+    const { report, overlay, frameMotion } = await analyzeClip(reader, { face: await face.models(), flow }, {
       onset: input.onset,
       apex: input.apex,
       offset: input.offset,
@@ -80,7 +80,7 @@ export async function runAnalyzeTask(input: AnalyzeTaskInput, hooks: TaskHooks =
     return {
       report: { ...report, clip: { ...report.clip, path: input.path } },
       overlay: overlay ? { width: overlay.flow.width, height: overlay.flow.height, flow: overlay.flow.data, onset: overlay.onset.data, face: faceInFrame(overlay.face) } : null,
-      frames,
+      frameMotion,
     };
   } finally {
     media.close();
