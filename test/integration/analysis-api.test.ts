@@ -8,6 +8,7 @@ import { createHandlerTable, dispatch } from '../../src/main/api';
 import { writeSynthSample } from '../../src/main/analysis/synth/write';
 import { FaceService } from '../../src/main/inference/face/service';
 import { defaultModelsDir } from '../../src/main/paths';
+import { makeTinyModel } from '../../src/main/inference/llm/tiny';
 import { createServices, disposeServices } from '../../src/main/services';
 import { motionCsv } from '../../src/main/corpus/export/motion-csv';
 import { recordsFromStore } from '../../src/main/corpus/records-from-store';
@@ -122,5 +123,30 @@ describe('analysis channels (worker threads, job queue, workspace)', () => {
     expect((await done).state).toBe('cancelled');
     expect(workspace.analyses.listForEvent(events[0]?.id as number)).toHaveLength(1);
     expect(await call('analysis.run', { clipPath: good, onset: 12, apex: 8 })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+  }, 240_000);
+
+  it('with an LLM configured, the description streams as llm.token events named by the job, token by token', async () => {
+    const folder = await makeTinyModel(join(root, 'tiny-llm'));
+    expect(await call('settings.update', { activeLlm: folder })).toMatchObject({ ok: true });
+    const deltas: string[] = [];
+    let jobId = '';
+    const off = services.events.subscribe((name, payload) => {
+      const token = payload as { requestId: string; delta: string };
+      if (name === 'llm.token' && token.requestId === jobId) deltas.push(token.delta);
+    });
+    try {
+      const run = await call('analysis.run', { clipPath: good, onset: 8, apex: 12 });
+      jobId = (run as { data: { jobId: string } }).data.jobId;
+      expect((await finished(jobId)).state).toBe('done');
+    } finally {
+      off();
+      await call('settings.update', { activeLlm: null });
+    }
+    const workspace = services.workspaces.require();
+    const [event] = workspace.events.listForClip(workspace.clips.byPath(good)?.id as number);
+    const stored = StoredAnalysisSchema.parse((await call('analysis.get', { eventId: event?.id }) as { data: unknown }).data);
+    expect(stored.expression.description_source).toBe('llm');
+    expect(deltas.length).toBeGreaterThan(3);
+    expect(deltas.join('').trim()).toBe(stored.expression.description);
   }, 240_000);
 });

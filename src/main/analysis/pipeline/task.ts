@@ -53,6 +53,8 @@ export function faceInFrame(face: CropFace): StoredFace {
 export interface TaskHooks {
   readonly signal?: AbortSignal | undefined;
   progress?(done: number, total: number, message?: string): void;
+  /** The LLM's description as it is generated. */
+  text?(delta: string): void;
 }
 
 export async function runAnalyzeTask(input: AnalyzeTaskInput, hooks: TaskHooks = {}): Promise<AnalyzeTaskOutput> {
@@ -64,7 +66,7 @@ export async function runAnalyzeTask(input: AnalyzeTaskInput, hooks: TaskHooks =
     const reader = await media.reader(clipId);
     const llmFolder = input.llmFolder;
     const llm: LlmDescriber | undefined = llmFolder
-      ? async (prompt, signal) => describeWithLlm(prompt, { folder: llmFolder, ...(signal ? { signal } : {}) })
+      ? async (prompt, signal) => describeWithLlm(prompt, { folder: llmFolder, onDelta: (delta) => hooks.text?.(delta), ...(signal ? { signal } : {}) })
       : undefined;
     const { report, overlay, frameMotion } = await analyzeClip(reader, { face: await face.models(), flow }, {
       onset: input.onset,
