@@ -124,7 +124,7 @@ const v2: Migration = (db) => {
       rois BLOB NOT NULL,
       aus TEXT NOT NULL,
       PRIMARY KEY (clip_id, frame)
-    ) WITHOUT ROWID;
+    );
   `);
 };
 
