@@ -52,7 +52,7 @@ export function createServices(options: ServiceOptions = {}): Services {
     settings,
     workspaces,
     paths: { userData, models },
-    analysis: new AnalysisRunner({ workspaces, jobs, settings, paths: { userData, models } }),
+    analysis: new AnalysisRunner({ workspaces, jobs, settings, events, paths: { userData, models } }),
     flow: new FlowService(models),
     electronVersion: options.electronVersion ?? null,
     frames: media,

@@ -8,7 +8,10 @@ import { createHandlerTable, dispatch } from '../../src/main/api';
 import { writeSynthSample } from '../../src/main/analysis/synth/write';
 import { FaceService } from '../../src/main/inference/face/service';
 import { defaultModelsDir } from '../../src/main/paths';
+import { makeTinyModel } from '../../src/main/inference/llm/tiny';
 import { createServices, disposeServices } from '../../src/main/services';
+import { motionCsv } from '../../src/main/corpus/export/motion-csv';
+import { recordsFromStore } from '../../src/main/corpus/records-from-store';
 import { meClip, sampleFace } from '../helpers/synth-clip';
 
 let root: string;
@@ -93,6 +96,26 @@ describe('analysis channels (worker threads, job queue, workspace)', () => {
     const events = workspace.events.listForClip(workspace.clips.byPath(good)?.id as number);
     expect(events).toMatchObject([{ onset: 8, apex: 12, source: 'manual' }]);
 
+    // User frames skip spotting, but the clip's per-frame motion is still scanned and
+    // stored: the frames CSV of the event carries one row per frame, onset to offset,
+    // with the brows' motion and AU1/AU2 evidence peaking where the brows rise.
+    const [record] = recordsFromStore(workspace, { candidates: true, motion: true }).filter((r) => r.eventId === String(events[0]?.id));
+    expect(record?.motion?.map((row) => row.frame)).toEqual([8, 9, 10, 11, 12, 13, 14, 15, 16]);
+    // Only the event was scanned (from onset − lag = 2), not the whole 30-frame clip.
+    expect(workspace.frameMotion.range(workspace.clips.byPath(good)?.id as number, 0, 99).map((r) => r.frame)).toEqual([8, 9, 10, 11, 12, 13, 14, 15, 16]);
+    const csv = [...motionCsv(record ? [record] : [])].join('').trim().split('\r\n');
+    const header = csv[0]?.split(',') ?? [];
+    expect(csv).toHaveLength(1 + 9);
+    const cells = (name: string) => csv.slice(1).map((line) => Number(line.split(',')[header.indexOf(name)]));
+    const au1 = cells('AU1_evidence');
+    expect(Math.max(...au1)).toBeGreaterThan(0);
+    const peak = 8 + au1.indexOf(Math.max(...au1));
+    expect(peak).toBeGreaterThanOrEqual(10);
+    expect(peak).toBeLessThanOrEqual(14);
+    const brow = cells('roi_left_inner_eyebrow_mag');
+    const mouth = cells('roi_left_mouth_corner_mag');
+    expect(Math.max(...brow)).toBeGreaterThan(2 * Math.max(...mouth));
+
     const second = await call('analysis.run', { eventId: events[0]?.id });
     const jobId = (second as { data: { jobId: string } }).data.jobId;
     const done = finished(jobId);
@@ -100,5 +123,30 @@ describe('analysis channels (worker threads, job queue, workspace)', () => {
     expect((await done).state).toBe('cancelled');
     expect(workspace.analyses.listForEvent(events[0]?.id as number)).toHaveLength(1);
     expect(await call('analysis.run', { clipPath: good, onset: 12, apex: 8 })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+  }, 240_000);
+
+  it('with an LLM configured, the description streams as llm.token events named by the job, token by token', async () => {
+    const folder = await makeTinyModel(join(root, 'tiny-llm'));
+    expect(await call('settings.update', { activeLlm: folder })).toMatchObject({ ok: true });
+    const deltas: string[] = [];
+    let jobId = '';
+    const off = services.events.subscribe((name, payload) => {
+      const token = payload as { requestId: string; delta: string };
+      if (name === 'llm.token' && token.requestId === jobId) deltas.push(token.delta);
+    });
+    try {
+      const run = await call('analysis.run', { clipPath: good, onset: 8, apex: 12 });
+      jobId = (run as { data: { jobId: string } }).data.jobId;
+      expect((await finished(jobId)).state).toBe('done');
+    } finally {
+      off();
+      await call('settings.update', { activeLlm: null });
+    }
+    const workspace = services.workspaces.require();
+    const [event] = workspace.events.listForClip(workspace.clips.byPath(good)?.id as number);
+    const stored = StoredAnalysisSchema.parse((await call('analysis.get', { eventId: event?.id }) as { data: unknown }).data);
+    expect(stored.expression.description_source).toBe('llm');
+    expect(deltas.length).toBeGreaterThan(3);
+    expect(deltas.join('').trim()).toBe(stored.expression.description);
   }, 240_000);
 });

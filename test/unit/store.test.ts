@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/shared/errors';
+import { ROI_NAMES } from '../../src/shared/rois';
 import { MIGRATIONS, SCHEMA_VERSION, type Migration } from '../../src/main/store/migrations';
 import { RecentWorkspaces } from '../../src/main/store/recent';
 import { createWorkspace, openWorkspace, type Workspace } from '../../src/main/store/workspace';
@@ -188,6 +189,35 @@ describe('repositories', () => {
     writeFileSync(file, '');
     const ws = openWorkspace(file);
     expect(ws.info().schemaVersion).toBe(SCHEMA_VERSION);
+    ws.close();
+  });
+});
+
+describe('per-frame motion rows', () => {
+  const row = (frame: number, base: number) => ({ frame, roiMagnitudes: Float32Array.from(ROI_NAMES, (_, i) => base + i / 100), auEvidence: { '12': base } as Record<string, number> });
+
+  it('replaces the frames a scan covered, reads rows back by frame range bit-exactly, and drops them with the clip', () => {
+    const ws = seeded(tempDir());
+    const clip = ws.clips.list()[0]?.id as number;
+    ws.frameMotion.replace(clip, { lag: 6, first: 0, last: 59, rows: [row(6, 0.5), row(7, 1.25), row(40, 9), row(41, 9)] });
+    ws.frameMotion.replace(clip, { lag: 4, first: 36, last: 42, rows: [row(40, 0.125), row(41, 3.5), row(42, 0.75)] });
+    const got = ws.frameMotion.range(clip, 0, 41);
+    expect(got.map((r) => [r.frame, r.lag, r.auEvidence['12']])).toEqual([[6, 6, 0.5], [7, 6, 1.25], [40, 4, 0.125], [41, 4, 3.5]]);
+    expect([...(got[3]?.roiMagnitudes ?? [])]).toEqual([...row(41, 3.5).roiMagnitudes]);
+    ws.db.prepare('DELETE FROM events').run();
+    ws.db.prepare('DELETE FROM clips').run();
+    expect(ws.frameMotion.range(clip, 0, 100)).toEqual([]);
+    ws.close();
+  });
+
+  it('refuses a row with the wrong number of ROIs and keeps the rows it had', async () => {
+    const ws = seeded(tempDir());
+    const clip = ws.clips.list()[0]?.id as number;
+    ws.frameMotion.replace(clip, { lag: 6, first: 0, last: 10, rows: [row(6, 1)] });
+    const scan = (rows: ReturnType<typeof row>[]) => ({ lag: 6, first: 0, last: 10, rows });
+    await rejects(() => ws.frameMotion.replace(clip, scan([row(7, 2), { frame: 8, roiMagnitudes: new Float32Array(3), auEvidence: {} }])), 'INVALID_INPUT', /29 ROI magnitudes/);
+    await rejects(() => ws.frameMotion.replace(clip, scan([row(11, 2)])), 'INVALID_INPUT', /outside the scan 0\.\.10/);
+    expect(ws.frameMotion.range(clip, 0, 100).map((r) => r.frame)).toEqual([6]);
     ws.close();
   });
 });

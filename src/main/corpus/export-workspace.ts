@@ -52,7 +52,7 @@ export async function exportWorkspace(ws: Workspace, request: WorkspaceExportReq
   const files: ExportResult['files'][number][] = [];
   let records = 0;
   if (labelFormats.length) {
-    const labels = recordsFromStore(ws, { analyses: labelFormats.includes('jsonl') });
+    const labels = recordsFromStore(ws, { analyses: labelFormats.includes('jsonl'), motion: labelFormats.includes('motion-csv') });
     const result = await exportCorpus({ ...options, formats: labelFormats, records: labels, onProgress: progress });
     files.push(...result.files);
     records = result.records;

@@ -4,7 +4,8 @@ import { THREE_CLASS_OF, type CasmeEmotion } from '../analysis/emotion';
 import { codedEventsFromRecords } from './coded-events';
 import { facsAuSet } from './agreement/au-sets';
 import type { AuSet, CodedEvent } from './agreement/types';
-import type { ExportRecord, Label3, Provenance, ReviewDecision, RoiFeature } from './export/records';
+import { ROI_NAMES } from '@shared/rois';
+import type { ExportRecord, Label3, MotionRow, Provenance, ReviewDecision, RoiFeature } from './export/records';
 import { modelLabels } from './model-labels';
 
 /** The coder name of the labels a dataset sheet brought in (not an annotator profile). */
@@ -17,6 +18,8 @@ export interface StoreRecordOptions {
   readonly candidates?: boolean;
   /** Read the newest analysis of each event for the prompt and ROI features (JSONL, report). */
   readonly analyses?: boolean;
+  /** Attach each event's per-frame motion rows, onset to offset (frames CSV). */
+  readonly motion?: boolean;
 }
 
 /** One event × annotation row, as an array (`raw()`): 30,000 rows stay cheap to allocate. */
@@ -100,6 +103,7 @@ export function recordsFromStore(ws: Workspace, options: StoreRecordOptions = {}
     if (base?.eventId !== String(eventId)) {
       const analysis = options.analyses ? modelLabels(ws.analyses.listForEvent(eventId)[0]?.result) : null;
       base = eventBase(row, clips.get(clipId) as ClipRow, shifts.get(clipId) ?? 0, analysis);
+      if (options.motion) base = { ...base, motion: motionRows(ws, clipId, base.onset, base.offset) };
       if (withDataset && (datasetAus !== null || datasetEmotion !== null)) {
         records.push(record(base, { aus: datasetAus ?? '', emotion: datasetEmotion, label3: label3OfEmotion(datasetEmotion), description: null, annotator: DATASET_CODER, provenance: null, review: null }));
       }
@@ -138,7 +142,7 @@ function record(b: EventBase, l: Labels): ExportRecord {
   return {
     dataset: b.dataset, subject: b.subject, clipName: b.clipName, clipPath: b.clipPath, fps: b.fps, frameCount: b.frameCount,
     frameNumberOffset: b.frameNumberOffset, eventId: b.eventId, onset: b.onset, apex: b.apex, offset: b.offset,
-    datasetFrames: b.datasetFrames ?? null, prompt: b.prompt ?? null, roiFeatures: b.roiFeatures ?? null,
+    datasetFrames: b.datasetFrames ?? null, prompt: b.prompt ?? null, roiFeatures: b.roiFeatures ?? null, motion: b.motion ?? null,
     aus: l.aus, emotion: l.emotion, label3: l.label3, description: l.description, annotator: l.annotator,
     provenance: l.provenance, review: l.review, reviewer: l.reviewer ?? null, reviewComment: l.reviewComment ?? null,
   };
@@ -169,6 +173,16 @@ function eventBase(row: Row, clip: ClipRow, shift: number, analysis: { prompt: s
     prompt: analysis?.prompt ?? null,
     roiFeatures: analysis?.roiFeatures ?? null,
   };
+}
+
+/** An event's stored per-frame motion as export rows (ROI magnitudes keyed by ROI name). */
+function motionRows(ws: Workspace, clipId: number, onset: number, offset: number): MotionRow[] {
+  return ws.frameMotion.range(clipId, onset, offset).map((row) => ({
+    frame: row.frame,
+    facePresent: true,
+    roiMagnitudes: Object.fromEntries(ROI_NAMES.map((region, i) => [region, row.roiMagnitudes[i] as number])),
+    auEvidence: row.auEvidence,
+  }));
 }
 
 /** The workspace's annotations as agreement input (dataset labels left out unless asked for). */

@@ -41,6 +41,7 @@ function tsxBootstrap(path: string): string {
 export interface RunOptions {
   readonly signal?: AbortSignal;
   readonly onProgress?: (done: number, total: number, message?: string) => void;
+  readonly onText?: (delta: string) => void;
   /** Heap ceiling for the worker: a runaway job fails alone instead of taking the app down. */
   readonly maxHeapMb?: number;
   /** How long a cancelled worker may take to stop before it is terminated. */
@@ -78,6 +79,7 @@ export function runWorker<O>(script: WorkerScript, input: unknown, options: RunO
 
     worker.on('message', (message: FromWorker) => {
       if (message.type === 'progress') options.onProgress?.(message.done, message.total, message.message);
+      else if (message.type === 'text') options.onText?.(message.delta);
       else if (message.type === 'result') settle(() => resolve(message.value as O));
       else settle(() => reject(new AppError(message.error.code, message.error.message, message.error.issues ? { issues: message.error.issues } : {})));
     });

@@ -5,6 +5,8 @@ import type { FromWorker, ToWorker } from './worker-protocol';
 export interface TaskContext {
   readonly signal: AbortSignal;
   progress(done: number, total: number, message?: string): void;
+  /** Streams part of the output (e.g. LLM tokens) to whoever runs the job. */
+  text(delta: string): void;
 }
 
 /**
@@ -22,6 +24,7 @@ export function serveTask<I, O>(task: (input: I, context: TaskContext) => Promis
   const context: TaskContext = {
     signal: controller.signal,
     progress: (done, total, message) => post({ type: 'progress', done, total, ...(message ? { message } : {}) }),
+    text: (delta) => post({ type: 'text', delta }),
   };
   task(workerData as I, context).then(
     (value) => {

@@ -110,5 +110,23 @@ const v1: Migration = (db) => {
   `);
 };
 
-export const MIGRATIONS: readonly Migration[] = [v1];
+/**
+ * Per-frame motion of a clip (the spotting scan's t − lag → t expression flow): one row
+ * per measured frame, ROI magnitudes as float32 in ROI_NAMES order, AU evidence as JSON.
+ * Rows belong to the clip; a new analysis replaces them.
+ */
+const v2: Migration = (db) => {
+  db.exec(`
+    CREATE TABLE frame_motion (
+      clip_id INTEGER NOT NULL REFERENCES clips (id) ON DELETE CASCADE,
+      frame INTEGER NOT NULL CHECK (frame >= 0),
+      lag INTEGER NOT NULL CHECK (lag >= 1),
+      rois BLOB NOT NULL,
+      aus TEXT NOT NULL,
+      PRIMARY KEY (clip_id, frame)
+    );
+  `);
+};
+
+export const MIGRATIONS: readonly Migration[] = [v1, v2];
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -8,6 +8,7 @@ import { AnnotationsRepo } from './annotations';
 import { AnnotatorsRepo } from './annotators';
 import { ClipsRepo } from './clips';
 import { EventsRepo } from './events';
+import { FrameMotionRepo } from './frame-motion';
 import { acquireWorkspaceLock, type WorkspaceLock } from './lock';
 import { APPLICATION_ID, MIGRATIONS, type Migration } from './migrations';
 import { ReviewsRepo } from './reviews';
@@ -22,6 +23,7 @@ export class Workspace {
   readonly analyses: AnalysesRepo;
   readonly annotators: AnnotatorsRepo;
   readonly reviews: ReviewsRepo;
+  readonly frameMotion: FrameMotionRepo;
 
   readonly #lock: WorkspaceLock | null;
   readonly #inode: number;
@@ -39,6 +41,7 @@ export class Workspace {
     this.analyses = new AnalysesRepo(db);
     this.annotators = new AnnotatorsRepo(db);
     this.reviews = new ReviewsRepo(db);
+    this.frameMotion = new FrameMotionRepo(db);
   }
 
   /** Runs `work` in one write transaction: all of it lands or none of it. */

@@ -63,25 +63,35 @@ export async function cropMotion(model: FlowModel, a: GrayImage, b: GrayImage, f
 
 export interface MotionScanOptions {
   readonly lag: number;
+  /** Only frames first..last (inclusive) are read; default the whole clip. */
+  readonly first?: number;
+  readonly last?: number;
   readonly signal?: AbortSignal;
   readonly onFrame?: (index: number) => void;
+  /** Every measured frame's ROI features (frames ≥ lag), e.g. for per-frame exports. */
+  readonly onFeatures?: (frame: number, features: readonly RoiFeature[]) => void;
 }
 
 /**
  * The spotting signal of a whole clip: for every frame t ≥ lag, the ROI features of the
- * expression flow from t − lag to t on a small face crop. Only lag + 1 crops are held at
+ * expression flow from t − lag to t on a small face crop (frames outside first..last stay
+ * null). Only lag + 1 crops are held at
  * once, so long videos stream through in constant memory.
  */
 export async function scanMotion(clip: FrameSequence, model: FlowModel, face: CropFace, options: MotionScanOptions): Promise<MotionSignal> {
   const { lag } = options;
   if (!Number.isInteger(lag) || lag < 1) throw new AppError('INVALID_INPUT', `The spotting lag must be a whole number of frames ≥ 1, got ${lag}.`);
   const ring: GrayImage[] = [];
-  const perFrame: Array<RoiFeature[] | null> = [];
-  for (let t = 0; t < clip.frameCount; t += 1) {
+  const first = options.first ?? 0;
+  const last = options.last ?? clip.frameCount - 1;
+  const perFrame: Array<RoiFeature[] | null> = new Array<null>(first).fill(null);
+  for (let t = first; t <= last; t += 1) {
     if (options.signal?.aborted) throw new AppError('CANCELLED', 'The analysis was cancelled.');
     const crop = cropGray(await clip.read(t), face.geometry);
     ring[t % (lag + 1)] = crop;
-    perFrame.push(t >= lag ? (await cropMotion(model, ring[(t - lag) % (lag + 1)] as GrayImage, crop, face, options.signal)).features : null);
+    const features = t >= first + lag ? (await cropMotion(model, ring[(t - lag) % (lag + 1)] as GrayImage, crop, face, options.signal)).features : null;
+    if (features) options.onFeatures?.(t, features);
+    perFrame.push(features);
     options.onFrame?.(t);
   }
   return motionSignalFromFeatures(perFrame, lag);

@@ -15,6 +15,7 @@ import { cropGray, cropGeometry } from './crop';
 import { apexFromOnset, cropFace, cropMotion, scanMotion, type CropFace } from './motion';
 import { expressionReport, headMotionReport, noExpressionReport, spottingReport, type DescribedBy } from './report';
 import { findSubject, followSubject } from './subject';
+import { frameMotion, type FrameMotion, type FrameMotionScan } from '../frame-motion';
 
 /**
  * The MELLM pipeline on one clip: subject face → spotting (unless the user gave onset and
@@ -51,12 +52,16 @@ export interface PipelineOptions {
   readonly lag?: number;
   /** At most this many spotted intervals are analysed (the strongest). */
   readonly maxExpressions?: number;
+  /** Scan the motion of the given event's frames (onset − lag … offset) too, for the workspace's per-frame rows. */
+  readonly frameMotion?: boolean | undefined;
 }
 
 export interface PipelineResult {
   readonly report: AnalyzeReport;
   /** The primary expression's flow (reference-crop pixels) and onset crop, for overlays. */
   readonly overlay: { readonly flow: FlowField; readonly onset: GrayImage; readonly face: CropFace } | null;
+  /** Per-frame motion of the scan (the whole clip when spotting; the event ± lag for user frames on request). */
+  readonly frameMotion: FrameMotionScan | null;
 }
 
 const DEFAULT_SPOT_SIZE = [80, 96] as const;
@@ -76,6 +81,12 @@ function checkUserFrames(o: PipelineOptions, frames: number): void {
   }
 }
 
+/** The user's onset/apex/offset (offset defaulting to the apex mirrored), or null to spot. */
+function userInterval(o: PipelineOptions, frames: number): { onset: number; apex: number; offset: number } | null {
+  if (o.onset === undefined || o.apex === undefined) return null;
+  return { onset: o.onset, apex: o.apex, offset: o.offset ?? Math.min(frames - 1, o.apex + (o.apex - o.onset)) };
+}
+
 export async function analyzeClip(clip: FrameSequence, models: PipelineModels, options: PipelineOptions = {}): Promise<PipelineResult> {
   const started = performance.now();
   const timings: Record<string, number> = {};
@@ -85,8 +96,12 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
     return now;
   };
   checkUserFrames(options, clip.frameCount);
-  const userGiven = options.onset !== undefined && options.apex !== undefined;
-  const total = (userGiven ? 0 : clip.frameCount) + 3;
+  const given = userInterval(options, clip.frameCount);
+  const userGiven = given !== null;
+  const lag = options.lag ?? defaultLag(clip.fps);
+  // Spotting scans the whole clip; user frames scan only their event, and only on request.
+  const scan = !given ? { first: 0, last: clip.frameCount - 1 } : options.frameMotion ? { first: Math.max(0, given.onset - lag), last: given.offset } : null;
+  const total = (scan ? scan.last - scan.first + 1 : 0) + 3;
   const progress = (done: number, message: string) => options.onProgress?.(done, total, message);
   const cancelled = () => {
     if (options.signal?.aborted) throw new AppError('CANCELLED', 'The analysis was cancelled.');
@@ -103,20 +118,21 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
   progress(1, 'face');
   cancelled();
 
-  const lag = options.lag ?? defaultLag(clip.fps);
   let spotting: SpottingResult | null = null;
-  let intervals: Array<{ onset: number; apex: number; offset: number }>;
-  if (userGiven) {
-    const onset = options.onset as number;
-    const apex = options.apex as number;
-    intervals = [{ onset, apex, offset: options.offset ?? Math.min(clip.frameCount - 1, apex + (apex - onset)) }];
-  } else {
-    const spotFace = cropFace(subject.landmarks, cropGeometry(window, spotW, spotH));
-    const signal = await scanMotion(clip, models.flow.model(undefined, 'fast'), spotFace, {
-      lag,
-      ...(options.signal ? { signal: options.signal } : {}),
-      onFrame: (index) => progress(2 + index, 'spotting'),
-    });
+  let intervals = given ? [given] : [];
+  const rows: FrameMotion[] = [];
+  const spotFace = cropFace(subject.landmarks, cropGeometry(window, spotW, spotH));
+  const signal = scan
+    ? await scanMotion(clip, models.flow.model(undefined, 'fast'), spotFace, {
+        lag,
+        ...scan,
+        ...(options.signal ? { signal: options.signal } : {}),
+        onFrame: (index) => progress(2 + index - scan.first, 'spotting'),
+        onFeatures: (frame, features) => rows.push(frameMotion(frame, features)),
+      })
+    : null;
+  if (given && signal) lap('frame_motion', afterFace);
+  if (!given && signal) {
     spotting = spot(signal, clip.fps);
     const spotModel = models.flow.model(undefined, 'fast');
     const strongest = [...spotting.intervals].sort((a, b) => b.strength - a.strength).slice(0, options.maxExpressions ?? 20);
@@ -174,7 +190,7 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
     report: {
       clip: { frames: clip.frameCount, fps: clip.fps, width: clip.width, height: clip.height },
       subject: { face_index: subject.faceIndex, faces: subject.faceCount, box: [...subject.box] as [number, number, number, number] },
-      spotting: spottingReport(spotting, userGiven ? intervals[0] ?? null : expressions[0] ?? null, userGiven, lag),
+      spotting: spottingReport(spotting, given ?? expressions[0] ?? null, userGiven, lag),
       ...flat,
       expressions,
       models: [
@@ -187,5 +203,6 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
       timings,
     },
     overlay,
+    frameMotion: scan ? { lag, ...scan, rows } : null,
   };
 }

@@ -5,6 +5,7 @@ import type { Clip } from '@shared/workspace';
 import { AppError } from '@shared/errors';
 import { readFlo } from '../../inference/flow/flo';
 import { encodeRgbaPng, flowToColor, magnitudeHeatMap, mellmOverlay } from '../../inference/flow/visualize';
+import type { EventHub } from '../../api/events';
 import type { JobHandle, JobQueue } from '../../jobs/queue';
 import { runWorker, workerScript, type WorkerScript } from '../../jobs/run-worker';
 import { loadImageFile, toGray } from '../../media/image';
@@ -18,6 +19,8 @@ export interface AnalysisRunnerDeps {
   readonly workspaces: WorkspaceService;
   readonly jobs: JobQueue;
   readonly settings: SettingsStore;
+  /** Where an LLM description streams to: llm.token with the job id as request id. */
+  readonly events?: EventHub;
   readonly paths: { readonly userData: string; readonly models: string };
 }
 
@@ -112,12 +115,17 @@ export class AnalysisRunner {
       faceIndex: clip.faceIndex,
       llmFolder: llmFolder ?? settings.activeLlm,
       language: settings.language === 'zh-CN' ? 'zh-CN' : 'en',
+      frameMotion: true,
       ...(pinned ? { onset: pinned.onset, apex: pinned.apex, offset: pinned.offset } : {}),
     };
     const label = `Analyse ${clip.path}${pinned ? ` (${pinned.onset}→${pinned.apex})` : ''}`;
     const script = this.#worker();
     const handle = queue.add('analysis', label, async (context) => {
-      const output = await runWorker<AnalyzeTaskOutput>(script, input, { signal: context.signal, onProgress: (d, t, m) => context.progress(d, t, m) });
+      const output = await runWorker<AnalyzeTaskOutput>(script, input, {
+        signal: context.signal,
+        onProgress: (d, t, m) => context.progress(d, t, m),
+        onText: (delta) => this.#deps.events?.emit('llm.token', { requestId: context.jobId, delta }),
+      });
       if (!workspace.isOpen) throw new AppError('NOT_FOUND', 'The workspace was closed before the analysis finished; nothing was stored.');
       const analysisIds = storeRun(workspace, clip, output, eventId, pinned !== null);
       const [primary] = analysisIds;

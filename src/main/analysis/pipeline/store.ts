@@ -15,7 +15,8 @@ import type { AnalyzeTaskOutput } from './task';
 /**
  * Where analyses land in a workspace: the clip (registered on first use), its events
  * (given, user frames, or one per spotted interval) and one analysis row per event, plus
- * the primary flow kept beside the user data for the overlay images.
+ * the primary flow kept beside the user data for the overlay images, and the clip's
+ * per-frame motion rows when the run scanned every frame.
  */
 
 /** The clip at `path` in the workspace, registered (probed and hashed) when new. */
@@ -47,6 +48,7 @@ export function storeRun(workspace: Workspace, clip: Clip, output: AnalyzeTaskOu
   const { report } = output;
   return workspace.transaction(() => {
     workspace.clips.setFaceIndex(clip.id, report.subject.face_index);
+    if (output.frameMotion) workspace.frameMotion.replace(clip.id, output.frameMotion);
     const timings = report.timings;
     const ids: number[] = [];
     report.expressions.forEach((expression, i) => {

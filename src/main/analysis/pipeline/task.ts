@@ -6,6 +6,7 @@ import { defaultLlmPool } from '../../inference/llm/pool';
 import { FlowService } from '../../inference/flow/service';
 import { MediaLibrary } from '../../media/library';
 import type { DescriberLanguage } from '../describer';
+import type { FrameMotionScan } from '../frame-motion';
 import { analyzeClip, type LlmDescriber } from './pipeline';
 
 /**
@@ -23,12 +24,16 @@ export interface AnalyzeTaskInput {
   /** A Qwen3-family ONNX folder: the LLM writes the description; null → the FACS describer. */
   readonly llmFolder?: string | null | undefined;
   readonly language?: DescriberLanguage | undefined;
+  /** Scan the given event's frames too, for the workspace's per-frame rows. */
+  readonly frameMotion?: boolean | undefined;
 }
 
 export interface AnalyzeTaskOutput {
   readonly report: AnalyzeReport;
   /** The primary expression flow (reference-crop pixels) on the crop grid and its onset crop. */
   readonly overlay: { readonly width: number; readonly height: number; readonly flow: Float32Array; readonly onset: Uint8Array; readonly face: StoredFace } | null;
+  /** Per-frame motion of the scan, null when none ran. */
+  readonly frameMotion: FrameMotionScan | null;
 }
 
 /** The crop face back in frame pixels (pixel centres map as in cropGray), for drawing over the video. */
@@ -48,6 +53,8 @@ export function faceInFrame(face: CropFace): StoredFace {
 export interface TaskHooks {
   readonly signal?: AbortSignal | undefined;
   progress?(done: number, total: number, message?: string): void;
+  /** The LLM's description as it is generated. */
+  text?(delta: string): void;
 }
 
 export async function runAnalyzeTask(input: AnalyzeTaskInput, hooks: TaskHooks = {}): Promise<AnalyzeTaskOutput> {
@@ -59,21 +66,23 @@ export async function runAnalyzeTask(input: AnalyzeTaskInput, hooks: TaskHooks =
     const reader = await media.reader(clipId);
     const llmFolder = input.llmFolder;
     const llm: LlmDescriber | undefined = llmFolder
-      ? async (prompt, signal) => describeWithLlm(prompt, { folder: llmFolder, ...(signal ? { signal } : {}) })
+      ? async (prompt, signal) => describeWithLlm(prompt, { folder: llmFolder, onDelta: (delta) => hooks.text?.(delta), ...(signal ? { signal } : {}) })
       : undefined;
-    const { report, overlay } = await analyzeClip(reader, { face: await face.models(), flow }, {
+    const { report, overlay, frameMotion } = await analyzeClip(reader, { face: await face.models(), flow }, {
       onset: input.onset,
       apex: input.apex,
       offset: input.offset,
       faceIndex: input.faceIndex,
       llm,
       language: input.language,
+      frameMotion: input.frameMotion,
       signal: hooks.signal,
       onProgress: (done, total, message) => hooks.progress?.(done, total, message),
     });
     return {
       report: { ...report, clip: { ...report.clip, path: input.path } },
       overlay: overlay ? { width: overlay.flow.width, height: overlay.flow.height, flow: overlay.flow.data, onset: overlay.onset.data, face: faceInFrame(overlay.face) } : null,
+      frameMotion,
     };
   } finally {
     media.close();

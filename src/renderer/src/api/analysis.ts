@@ -4,8 +4,8 @@
  *   analysis.runAll {redo?} → {jobIds, skipped}              (one job per clip; jobs.cancel each)
  *   analysis.get {eventId} → StoredAnalysis | null           (mapped to AnalysisView below)
  *   analysis.overlay {analysisId, kind} → PNG of the onset→apex flow on the face crop
- * The pipeline's analysis job does not expose an LLM request id, so the description
- * appears when the job finishes; llm.token is still followed for requests that name one.
+ * With an LLM configured, the analysis job streams its description as llm.token events
+ * whose request id is the job id.
  */
 import type { OverlayKind } from '@shared/api/analysis';
 import { api } from './client';

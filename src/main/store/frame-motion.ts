@@ -1,0 +1,59 @@
+import type Database from 'better-sqlite3';
+import { ROI_NAMES } from '@shared/rois';
+import { AppError } from '@shared/errors';
+import { statementCache } from './statements';
+
+/** One stored frame of a clip's motion scan (see migration v2). */
+export interface StoredFrameMotion {
+  readonly frame: number;
+  /** Frames between the two images of the flow (t − lag → t). */
+  readonly lag: number;
+  /** Mean ROI magnitudes in ROI_NAMES order, reference-crop pixels. */
+  readonly roiMagnitudes: Float32Array;
+  readonly auEvidence: Readonly<Record<string, number>>;
+}
+
+interface Row {
+  frame: number;
+  lag: number;
+  rois: Buffer;
+  aus: string;
+}
+
+/** A clip's per-frame motion rows: each scan replaces the frames it covered; exports read them by frame range. */
+export class FrameMotionRepo {
+  private readonly sql: (sql: string) => Database.Statement;
+
+  constructor(private readonly db: Database.Database) {
+    this.sql = statementCache(db);
+  }
+
+  /** Replaces the clip's rows in first..last by a scan's (in the caller's transaction when there is one). */
+  replace(clipId: number, scan: { readonly lag: number; readonly first: number; readonly last: number; readonly rows: ReadonlyArray<Omit<StoredFrameMotion, 'lag'>> }): void {
+    const { lag, first, last, rows } = scan;
+    this.db.transaction(() => {
+      this.sql('DELETE FROM frame_motion WHERE clip_id = ? AND frame BETWEEN ? AND ?').run(clipId, first, last);
+      const insert = this.sql('INSERT INTO frame_motion (clip_id, frame, lag, rois, aus) VALUES (?, ?, ?, ?, ?)');
+      for (const row of rows) {
+        if (row.frame < first || row.frame > last) throw new AppError('INVALID_INPUT', `Frame ${row.frame} lies outside the scan ${first}..${last}.`);
+        if (row.roiMagnitudes.length !== ROI_NAMES.length) {
+          throw new AppError('INVALID_INPUT', `Frame ${row.frame}: expected ${ROI_NAMES.length} ROI magnitudes, got ${row.roiMagnitudes.length}.`);
+        }
+        const bytes = Buffer.from(row.roiMagnitudes.buffer, row.roiMagnitudes.byteOffset, row.roiMagnitudes.byteLength);
+        insert.run(clipId, row.frame, lag, bytes, JSON.stringify(row.auEvidence));
+      }
+    })();
+  }
+
+  /** Rows with from ≤ frame ≤ to, in frame order. */
+  range(clipId: number, from: number, to: number): StoredFrameMotion[] {
+    const rows = this.sql('SELECT frame, lag, rois, aus FROM frame_motion WHERE clip_id = ? AND frame BETWEEN ? AND ? ORDER BY frame').all(clipId, from, to) as Row[];
+    return rows.map((r) => ({
+      frame: r.frame,
+      lag: r.lag,
+      // Copy out of SQLite's buffer: its bytes need not be 4-byte aligned.
+      roiMagnitudes: new Float32Array(Uint8Array.from(r.rois).buffer),
+      auEvidence: JSON.parse(r.aus) as Record<string, number>,
+    }));
+  }
+}
