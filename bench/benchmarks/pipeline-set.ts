@@ -33,8 +33,9 @@ export interface SetClip {
   readonly truth: SynthTruth;
 }
 
-export function setDir(): string {
-  return join(tmpdir(), `mellm-bench-pipeline-${SET_VERSION}`);
+/** The bench set's folder; another seed (a training set for fitting) gets its own folder. */
+export function setDir(seed = SET_SEED): string {
+  return join(tmpdir(), seed === SET_SEED ? `mellm-bench-pipeline-${SET_VERSION}` : `mellm-fit-pipeline-${SET_VERSION}-${seed}`);
 }
 
 async function ensureSample(dir: string, make: () => ReturnType<typeof synthesize>, crf: number): Promise<SetClip['truth']> {
@@ -42,8 +43,8 @@ async function ensureSample(dir: string, make: () => ReturnType<typeof synthesiz
   return JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8')) as SynthTruth;
 }
 
-export async function ensurePipelineSet(models: FaceModels, counts: { me: number; still: number; timing: number }, log: (m: string) => void): Promise<SetClip[]> {
-  const root = setDir();
+export async function ensurePipelineSet(models: FaceModels, counts: { me: number; still: number; timing: number }, log: (m: string) => void, seed = SET_SEED): Promise<SetClip[]> {
+  const root = setDir(seed);
   await mkdir(root, { recursive: true });
   const photos = defaultSynthPhotos();
   const faces = new Map<string, SynthFace>();
@@ -57,7 +58,7 @@ export async function ensurePipelineSet(models: FaceModels, counts: { me: number
   const clips: SetClip[] = [];
   const add = (kind: SetClip['kind'], dir: string, truth: SynthTruth) =>
     clips.push({ kind, dir, mp4: join(dir, 'clip.mp4'), input: truth.noise >= DEGRADED_NOISE ? join(dir, 'clip.mp4') : join(dir, 'frames'), truth });
-  const specs: SynthSpec[] = randomSpecs(counts.me, SET_SEED, ME_OPTIONS);
+  const specs: SynthSpec[] = randomSpecs(counts.me, seed, ME_OPTIONS);
   for (const [i, spec] of specs.entries()) {
     const dir = join(root, `me_${String(i).padStart(4, '0')}`);
     if (!existsSync(join(dir, 'truth.json')) && i % 20 === 0) log(`generating ME clips ${i}/${counts.me} in ${root}`);
@@ -68,10 +69,10 @@ export async function ensurePipelineSet(models: FaceModels, counts: { me: number
     const dir = join(root, `still_${String(i).padStart(3, '0')}`);
     const face = existsSync(join(dir, 'truth.json')) ? null : await faceFor(i, ME_SIZE[0], ME_SIZE[1]);
     // No AU at all: the displacement is zero and only sensor noise (and compression) changes.
-    const make = () => synthesize({ photo: (face as SynthFace).photo, landmarks: (face as SynthFace).landmarks, aus: [], fps: 30, frames: 30, onset: 8, apex: 12, offset: 18, noise: i % 2 ? 2 : 0.5, seed: 900 + i });
+    const make = () => synthesize({ photo: (face as SynthFace).photo, landmarks: (face as SynthFace).landmarks, aus: [], fps: 30, frames: 30, onset: 8, apex: 12, offset: 18, noise: i % 2 ? 2 : 0.5, seed: (seed === SET_SEED ? 900 : seed % 1000) + i });
     add('still', dir, await ensureSample(dir, make, i % 2 ? 26 : 14));
   }
-  const timingSpecs = randomSpecs(counts.timing, SET_SEED + 1, TIMING_OPTIONS);
+  const timingSpecs = randomSpecs(counts.timing, seed + 1, TIMING_OPTIONS);
   for (const [i, spec] of timingSpecs.entries()) {
     const dir = join(root, `timing_${i}`);
     const face = existsSync(join(dir, 'truth.json')) ? null : await faceFor(i, 640, 480);

@@ -9,6 +9,8 @@
  * fixed regions and count for both sides.
  */
 
+import { AU_CALIBRATION } from './au-calibration';
+
 export type CueDirection =
   | 'up'
   | 'down'
@@ -39,8 +41,13 @@ export interface AuRule {
   readonly facs: string;
   /** true when FACS scores the AU per side (L/R/B); false for midline AUs. */
   readonly lateral: boolean;
-  /** Multiplies the intensity thresholds (blinks are large: they need more motion). */
+  /**
+   * Multiplies the intensity thresholds: blinks are large and need more motion; the
+   * fitted calibration (au-calibration.ts) expresses them against the flow's response.
+   */
   readonly thresholdScale?: number;
+  /** Below this weaker/stronger side ratio the AU is one-sided (default UNILATERAL_RATIO). */
+  readonly unilateralRatio?: number;
   readonly cues: readonly AuCue[];
 }
 
@@ -57,7 +64,8 @@ const oneCue = (au: number, facs: string, region: string | readonly string[], di
   cues: [{ regions: typeof region === 'string' ? [region] : region, direction, weight: 1, role: 'core', ...(tolerance === undefined ? {} : { tolerance }) }],
 });
 
-export const AU_RULES: readonly AuRule[] = [
+/** The rules as FACS describes them, with hand-set weights and thresholds (before fitting). */
+export const FACS_RULES: readonly AuRule[] = [
   oneCue(1, 'Frontalis, pars medialis: pulls the inner portion of the eyebrow upwards.', '{side} Inner Eyebrow', 'up'),
   oneCue(2, 'Frontalis, pars lateralis: pulls the lateral portion of the eyebrow upwards.', '{side} Outer Eyebrow', 'up'),
   {
@@ -188,3 +196,29 @@ export type Intensity = (typeof INTENSITY_LEVELS)[number]['letter'];
 
 /** Below this weaker/stronger side ratio an AU is scored unilateral (L or R), else bilateral. */
 export const UNILATERAL_RATIO = 0.5;
+
+/** Fitted numbers of one rule (bench/fit/fit-au-rules.ts): calibration, side ratio, cue weights in table order. */
+export interface AuFit {
+  readonly thresholdScale: number;
+  readonly unilateralRatio?: number;
+  readonly weights?: readonly number[];
+}
+export type AuCalibration = Readonly<Record<number, AuFit>>;
+
+/** The table with fitted numbers applied; AUs without a fit keep their hand-set values. */
+export function withCalibration(rules: readonly AuRule[], calibration: AuCalibration): AuRule[] {
+  return rules.map((rule) => {
+    const fit = calibration[rule.au];
+    if (!fit) return rule;
+    const { weights } = fit;
+    return {
+      ...rule,
+      thresholdScale: fit.thresholdScale,
+      ...(fit.unilateralRatio === undefined ? {} : { unilateralRatio: fit.unilateralRatio }),
+      cues: weights && weights.length === rule.cues.length ? rule.cues.map((cue, i) => ({ ...cue, weight: weights[i] as number })) : rule.cues,
+    };
+  });
+}
+
+/** The rules the pipeline evaluates: the FACS table with the calibration fitted on training clips. */
+export const AU_RULES: readonly AuRule[] = withCalibration(FACS_RULES, AU_CALIBRATION);

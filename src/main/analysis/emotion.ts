@@ -39,7 +39,8 @@ export const EMOTION_PROTOTYPES: readonly EmotionPrototype[] = [
   {
     emotion: 'surprise',
     patterns: [[1, 2], [1, 2, 5], [1, 2, 25], [1, 2, 5, 25], [5, 25], [2]],
-    against: [4, 9, 15],
+    // Lips stretched (AU20) under raised brows is fear, not surprise (EMFACS).
+    against: [4, 9, 15, 20],
     description: 'AU1+AU2 (brows raised), with AU5 (upper lids raised) and AU25/26 (lips part).',
   },
   {
@@ -50,9 +51,9 @@ export const EMOTION_PROTOTYPES: readonly EmotionPrototype[] = [
   },
   {
     emotion: 'fear',
-    patterns: [[1, 2, 4], [1, 2, 4, 20], [1, 2, 4, 5, 20], [20], [4, 20]],
+    patterns: [[1, 2, 4], [1, 2, 4, 20], [1, 2, 4, 5, 20], [1, 2, 20], [2, 20], [1, 20], [5, 20], [20], [4, 20]],
     against: [12],
-    description: 'AU1+AU2+AU4 (raised and drawn-together brows), with AU5 and AU20 (lips stretched).',
+    description: 'AU1+AU2+AU4 (raised and drawn-together brows), with AU5 and AU20 (lips stretched); AU20 with raised brows or lids.',
   },
   {
     emotion: 'repression',

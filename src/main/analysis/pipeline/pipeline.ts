@@ -11,7 +11,7 @@ import { describe, type DescriberLanguage } from '../describer';
 import { inferEmotion } from '../emotion';
 import { spot, type SpottingResult } from '../spotting';
 import { analyzeExpressionFlow } from '../evidence';
-import { cropGray, cropGeometry } from './crop';
+import { cropGray, cropGeometry, meanGray, type CropGeometry } from './crop';
 import { apexFromOnset, cropFace, cropMotion, scanMotion, type CropFace } from './motion';
 import { expressionReport, headMotionReport, noExpressionReport, spottingReport, type DescribedBy } from './report';
 import { findSubject, followSubject } from './subject';
@@ -49,6 +49,13 @@ export interface PipelineOptions {
   readonly flowModel?: FlowModel;
   /** Spotting reference lag in frames (default ≈ 0.2 s, the onset → apex time of an ME). */
   readonly lag?: number;
+  /**
+   * Frames averaged before the onset → apex flow: `onset` frames ending at the onset (the
+   * face is still there) and `apex` frames centred on the apex. Averaging cuts sensor and
+   * compression noise; the apex neighbours sit slightly below the peak, so a wide apex
+   * window shrinks the motion a little.
+   */
+  readonly frameAverage?: { readonly onset: number; readonly apex: number };
   /** At most this many spotted intervals are analysed (the strongest). */
   readonly maxExpressions?: number;
 }
@@ -61,6 +68,7 @@ export interface PipelineResult {
 
 const DEFAULT_SPOT_SIZE = [80, 96] as const;
 const DEFAULT_FLOW_SIZE = [200, 240] as const;
+const DEFAULT_FRAME_AVERAGE = { onset: 1, apex: 1 } as const;
 export const PIPELINE_VERSION = '1';
 
 export const defaultLag = (fps: number): number => Math.max(2, Math.round(0.2 * fps));
@@ -74,6 +82,21 @@ function checkUserFrames(o: PipelineOptions, frames: number): void {
   if (o.onset !== undefined && o.apex !== undefined && !(o.onset < o.apex && (o.offset === undefined || o.apex <= o.offset))) {
     throw new AppError('INVALID_INPUT', `Frames must satisfy onset < apex ≤ offset (got ${o.onset}/${o.apex}/${o.offset ?? '-'}).`);
   }
+}
+
+/** Up to `count` frames just before `frame` (clamped at 0). */
+const framesBefore = (frame: number, count: number): number[] => Array.from({ length: Math.min(count, frame) }, (_, i) => frame - 1 - i);
+
+/** `count` frames centred on `frame`, kept inside [min, max]. */
+function framesAround(frame: number, count: number, min: number, max: number): number[] {
+  const start = frame - Math.floor((count - 1) / 2);
+  return Array.from({ length: Math.max(1, count) }, (_, i) => start + i).filter((t) => t >= min && t <= max);
+}
+
+async function cropsAt(clip: FrameSequence, geometry: CropGeometry, frames: readonly number[]): Promise<GrayImage[]> {
+  const crops: GrayImage[] = [];
+  for (const t of frames) crops.push(cropGray(await clip.read(t), geometry));
+  return crops;
 }
 
 export async function analyzeClip(clip: FrameSequence, models: PipelineModels, options: PipelineOptions = {}): Promise<PipelineResult> {
@@ -134,6 +157,7 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
 
   const flowModel = options.flowModel ?? models.flow.model(undefined, options.flowPreset ?? 'balanced');
   const geometry = cropGeometry(window, flowW, flowH);
+  const average = options.frameAverage ?? DEFAULT_FRAME_AVERAGE;
   const expressions: ExpressionReport[] = [];
   let overlay: PipelineResult['overlay'] = null;
   const rules: DescribedBy = { source: 'rules', model: `describer:${options.language ?? 'en'}` };
@@ -142,8 +166,8 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
     const onsetImage = await clip.read(interval.onset);
     const landmarks = interval.onset === referenceFrame ? subject.landmarks : await followSubject(models.face, onsetImage, subject.landmarks);
     const face: CropFace = cropFace(landmarks, geometry);
-    const onsetCrop = cropGray(onsetImage, geometry);
-    const apexCrop = cropGray(await clip.read(interval.apex), geometry);
+    const onsetCrop = meanGray([cropGray(onsetImage, geometry), ...(await cropsAt(clip, geometry, framesBefore(interval.onset, average.onset - 1)))]);
+    const apexCrop = meanGray(await cropsAt(clip, geometry, framesAround(interval.apex, average.apex, interval.onset + 1, clip.frameCount - 1)));
     const tf = performance.now();
     const motion = await cropMotion(flowModel, onsetCrop, apexCrop, face, options.signal);
     timings.flow = (timings.flow ?? 0) + Math.round((performance.now() - tf) * 10) / 10;
