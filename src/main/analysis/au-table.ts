@@ -53,7 +53,6 @@ export interface AuRule {
 
 const lids = (lid: 'Upper' | 'Lower'): string[] =>
   ['Inner', 'Center', 'Outer'].map((part) => `{side} ${lid} Eyelid ${part}`);
-const allUpperLip = ['Upper Lip Left', 'Upper Lip Center', 'Upper Lip Right'];
 const allLowerLip = ['Lower Lip Left', 'Lower Lip Center', 'Lower Lip Right'];
 
 /** A lateral AU read from one region moving one way. */
@@ -154,21 +153,22 @@ export const FACS_RULES: readonly AuRule[] = [
   {
     au: 24,
     facs: 'Orbicularis oris: presses the lips together (upper lip down, lower lip up).',
-    lateral: false,
+    // Scored per side from the lip thirds (a one-sided press moves one side of both lips).
+    lateral: true,
     cues: [
-      { regions: allUpperLip, direction: 'down', weight: 1, role: 'core' },
-      { regions: allLowerLip, direction: 'up', weight: 1, role: 'core' },
+      { regions: ['Upper Lip {side}', 'Upper Lip Center'], direction: 'down', weight: 1, role: 'core' },
+      { regions: ['Lower Lip {side}', 'Lower Lip Center'], direction: 'up', weight: 1, role: 'core' },
     ],
   },
   {
     au: 25,
     facs: 'Depressor labii / relaxed mentalis: parts the lips (upper lip up, lower lip down).',
-    lateral: false,
+    lateral: true,
     cues: [
-      { regions: allLowerLip, direction: 'down', weight: 1, role: 'core' },
-      { regions: allUpperLip, direction: 'up', weight: 0.5, role: 'support' },
+      { regions: ['Lower Lip {side}', 'Lower Lip Center'], direction: 'down', weight: 1, role: 'core' },
+      { regions: ['Upper Lip {side}', 'Upper Lip Center'], direction: 'up', weight: 0.5, role: 'support' },
       // Lip corners pulled down (AU15) drag the lower lip's sides with them.
-      { regions: ['Left Mouth Corner', 'Right Mouth Corner'], direction: 'down', weight: 0.5, role: 'against', tolerance: 40 },
+      { regions: ['{side} Mouth Corner'], direction: 'down', weight: 0.5, role: 'against', tolerance: 40 },
     ],
   },
   {
