@@ -32,6 +32,10 @@ describe('inferEmotion', () => {
     { aus: [1, 2, 45], emotion: 'surprise', label: 'Surprise' },
     { aus: [1, 2, 4], emotion: 'fear', label: 'Negative' },
     { aus: [1, 2, 4, 20], emotion: 'fear', label: 'Negative' },
+    // Lips stretched under raised brows: fear, even when the brow lowering (AU4) is missed.
+    { aus: [1, 2, 20], emotion: 'fear', label: 'Negative' },
+    { aus: [2, 20], emotion: 'fear', label: 'Negative' },
+    { aus: [1, 2, 5], emotion: 'surprise', label: 'Surprise' },
     { aus: [1, 4], emotion: 'sadness', label: 'Negative' },
     { aus: [1, 4, 15], emotion: 'sadness', label: 'Negative' },
     { aus: [14], emotion: 'repression', label: 'Negative' },

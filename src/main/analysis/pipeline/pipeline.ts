@@ -68,7 +68,7 @@ export interface PipelineResult {
 
 const DEFAULT_SPOT_SIZE = [80, 96] as const;
 const DEFAULT_FLOW_SIZE = [200, 240] as const;
-const DEFAULT_FRAME_AVERAGE = { onset: 1, apex: 1 } as const;
+const DEFAULT_FRAME_AVERAGE = { onset: 3, apex: 1 } as const;
 export const PIPELINE_VERSION = '1';
 
 export const defaultLag = (fps: number): number => Math.max(2, Math.round(0.2 * fps));
