@@ -37,11 +37,9 @@ function bestThreshold(data: readonly Sample[]): { threshold: number; f1: number
   let best = { threshold: B, f1: -1 };
   let run: number[] = [];
   for (const t of candidates) {
-    let tp = 0;
-    let fp = 0;
-    for (const d of data) {
-      if (Math.max(d.left, d.right) >= t) d.truth ? (tp += 1) : (fp += 1);
-    }
+    const detected = data.filter((d) => Math.max(d.left, d.right) >= t);
+    const tp = detected.filter((d) => d.truth).length;
+    const fp = detected.length - tp;
     const f1 = (2 * tp) / (2 * tp + fp + (positives - tp));
     if (f1 > best.f1 + 1e-9) {
       best = { threshold: t, f1 };
