@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { AnalyzeReport } from '../../src/shared/api/analysis';
 import { analyzeClip, type PipelineOptions, type PipelineResult } from '../../src/main/analysis/pipeline/pipeline';
-import { faceHeightOf } from '../../src/main/analysis/pipeline/crop';
+import { faceHeightOf, faceRollOf } from '../../src/main/analysis/pipeline/crop';
 import { findSubject } from '../../src/main/analysis/pipeline/subject';
 import { analyzeExpressionFlow } from '../../src/main/analysis/evidence';
 import { evaluateAus, evaluateClasses, evaluateSpotting, type AuLabel } from '../../src/main/analysis/evaluation';
@@ -147,7 +147,7 @@ export const pipelineBenchmark: Benchmark = {
         const { clipId } = await media.open(join(clip.dir, 'frames'));
         const subject = await findSubject(face, await (await media.reader(clipId)).read(truth.onset));
         media.close(clipId);
-        const evidence = analyzeExpressionFlow(gtFlow, computeRois(subject.landmarks), faceHeightOf(subject.landmarks));
+        const evidence = analyzeExpressionFlow(gtFlow, computeRois(subject.landmarks), faceHeightOf(subject.landmarks), faceRollOf(subject.landmarks));
         exact.push({
           clip,
           ms: 0,

@@ -9,8 +9,6 @@ import type { FitClip } from './features';
 import { asFeatures, score, type FeatureSource, type Score } from './score';
 
 const B: number = INTENSITY_LEVELS[1].min;
-/** Whether cue weights are searched too (MELLM_FIT_WEIGHTS=0 fits thresholds and side ratios only). */
-const FIT_WEIGHTS = process.env.MELLM_FIT_WEIGHTS !== '0';
 const WEIGHT_STEPS = [0, 0.25, 0.5, 0.75, 1, 1.5, 2, 3];
 
 interface Sample {
@@ -23,7 +21,7 @@ interface Sample {
 function samples(clips: readonly FitClip[], source: FeatureSource, rule: AuRule): Sample[] {
   const open: AuRule = { ...rule, thresholdScale: 1e-9 };
   return clips.map((clip) => {
-    const found = inferAus(asFeatures(clip[source]), [open])[0];
+    const found = inferAus(asFeatures(clip[source]), [open], clip.roll)[0];
     const truth = clip.truth.aus.find((a) => a.au === rule.au && auPresent(a));
     return { left: found?.left ?? 0, right: found?.right ?? 0, truth: truth ? truth.side : null };
   });
@@ -72,15 +70,41 @@ function bestRatio(data: readonly Sample[], threshold: number): number {
 
 const withWeights = (rule: AuRule, weights: readonly number[]): AuRule => ({ ...rule, cues: rule.cues.map((c, i) => ({ ...c, weight: weights[i] as number })) });
 
-/** Per AU: cue weights by coordinate search, then threshold and side ratio. */
-export function fitCalibration(clips: readonly FitClip[], source: FeatureSource, table: readonly AuRule[] = FACS_RULES, fitWeights = FIT_WEIGHTS): AuCalibration {
+export interface FitOptions {
+  /** Also search the core/against cue weights (more freedom, more over-fitting). */
+  readonly weights: boolean;
+  /**
+   * 0 = one threshold scale for all AUs, 1 = each AU its own; in between, the per-AU
+   * scale is pulled towards the shared one (geometric blend): few examples per AU make
+   * per-AU thresholds noisy.
+   */
+  readonly perAu: number;
+}
+
+export const DEFAULT_FIT: FitOptions = { weights: false, perAu: 0.5 };
+
+const scaleAll = (table: readonly AuRule[], k: number): AuRule[] => table.map((r) => ({ ...r, thresholdScale: (r.thresholdScale ?? 1) * k }));
+
+/** The one threshold scale (0.3–1.5) with the best macro AU F1. */
+function sharedScale(clips: readonly FitClip[], source: FeatureSource, table: readonly AuRule[]): number {
+  let best = { k: 1, f1: -1 };
+  for (let k = 0.3; k <= 1.5001; k += 0.05) {
+    const { auF1 } = score(clips, source, scaleAll(table, k));
+    if (auF1 > best.f1 + 1e-9) best = { k: Math.round(k * 100) / 100, f1: auF1 };
+  }
+  return best.k;
+}
+
+/** Per AU: (optionally) cue weights by coordinate search, then threshold scale and side ratio. */
+export function fitCalibration(clips: readonly FitClip[], source: FeatureSource, table: readonly AuRule[] = FACS_RULES, options: FitOptions = DEFAULT_FIT): AuCalibration {
   const me = clips.filter((c) => c.kind === 'me');
+  const shared = sharedScale(clips, source, table);
   const out: Record<number, AuCalibration[number]> = {};
   for (const rule of table) {
     if (rule.au === 45) continue; // the synth set has no blinks to fit on
     let weights = rule.cues.map((c) => c.weight);
     let best = bestThreshold(samples(me, source, rule)).f1;
-    for (let pass = 0; pass < (fitWeights ? 2 : 0); pass += 1) {
+    for (let pass = 0; pass < (options.weights ? 2 : 0); pass += 1) {
       rule.cues.forEach((cue, i) => {
         if (cue.role === 'support') return;
         for (const step of WEIGHT_STEPS) {
@@ -92,20 +116,20 @@ export function fitCalibration(clips: readonly FitClip[], source: FeatureSource,
       });
     }
     const data = samples(me, source, withWeights(rule, weights));
-    const { threshold } = bestThreshold(data);
+    const own = bestThreshold(data).threshold / B;
+    const scale = shared ** (1 - options.perAu) * own ** options.perAu;
     out[rule.au] = {
-      thresholdScale: Math.round((threshold / B) * 1000) / 1000,
-      ...(rule.lateral ? { unilateralRatio: bestRatio(data, threshold) } : {}),
-      weights: weights.map((w) => Math.round(w * 1000) / 1000),
+      thresholdScale: Math.round(scale * 1000) / 1000,
+      ...(rule.lateral ? { unilateralRatio: bestRatio(data, scale * B) } : {}),
+      ...(options.weights ? { weights: weights.map((w) => Math.round(w * 1000) / 1000) } : {}),
     };
   }
   return out;
 }
 
-
 /** Leave-one-identity-out: fit on five faces, predict the sixth, score all predictions together. */
-export function leaveIdentityOut(clips: readonly FitClip[], source: FeatureSource, evalSource: FeatureSource, table: readonly AuRule[] = FACS_RULES): Score {
+export function leaveIdentityOut(clips: readonly FitClip[], source: FeatureSource, evalSource: FeatureSource, table: readonly AuRule[] = FACS_RULES, options: FitOptions = DEFAULT_FIT): Score {
   const folds = [...new Set(clips.map((c) => c.identity))];
-  const byFold = new Map(folds.map((id) => [id, withCalibration(table, fitCalibration(clips.filter((c) => c.identity !== id), source, table))]));
+  const byFold = new Map(folds.map((id) => [id, withCalibration(table, fitCalibration(clips.filter((c) => c.identity !== id), source, table, options))]));
   return score(clips, evalSource, (clip) => byFold.get(clip.identity) ?? table);
 }

@@ -13,7 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyzeClip, type PipelineOptions, type PipelineResult } from '../../src/main/analysis/pipeline/pipeline';
-import { faceHeightOf } from '../../src/main/analysis/pipeline/crop';
+import { faceHeightOf, faceRollOf } from '../../src/main/analysis/pipeline/crop';
 import { findSubject } from '../../src/main/analysis/pipeline/subject';
 import { roiFeatures, type RoiFeature } from '../../src/main/analysis/roi-features';
 import { FaceService } from '../../src/main/inference/face/service';
@@ -36,6 +36,8 @@ export interface FitClip {
   readonly degraded: boolean;
   readonly head: boolean;
   readonly truth: SetClip['truth'];
+  /** In-plane face tilt (radians) on the onset frame, what the pipeline passes to the AU rules. */
+  readonly roll: number;
   readonly exact: readonly FitFeature[];
   readonly oracle: readonly FitFeature[] | null;
   readonly pipeline: readonly FitFeature[] | null;
@@ -114,6 +116,7 @@ async function main(): Promise<void> {
         degraded: truth.noise >= 2,
         head: Object.keys(truth.head).length > 0,
         truth,
+        roll: faceRollOf(subject.landmarks),
         exact,
         oracle: featuresOf(oracle.result),
         pipeline: full ? featuresOf(full.result) : null,

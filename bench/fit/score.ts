@@ -18,7 +18,7 @@ const SIDE_CODE = { B: 0, L: 1, R: 2 } as const;
 export const asFeatures = (features: readonly FitFeature[] | null): RoiFeature[] => (features ?? []) as unknown as RoiFeature[];
 
 export function predict(clip: FitClip, source: FeatureSource, rules: readonly AuRule[]): AuEvidence[] {
-  return inferAus(asFeatures(clip[source]), rules);
+  return inferAus(asFeatures(clip[source]), rules, clip.roll);
 }
 
 export interface Score {

@@ -79,3 +79,17 @@ export function faceHeightOf(landmarks: readonly Point3[]): number {
   }
   return max - min;
 }
+
+const RIGHT_EYE_OUTER = 33;
+const LEFT_EYE_OUTER = 263;
+
+/**
+ * In-plane tilt of the face (radians): the angle of the line from the subject's right outer
+ * eye corner to the left one (FaceMesh 33 → 263) in image axes (y down): 0 upright,
+ * positive when the subject's left eye sits lower in the image.
+ */
+export function faceRollOf(landmarks: readonly Point3[]): number {
+  const r = landmarks[RIGHT_EYE_OUTER];
+  const l = landmarks[LEFT_EYE_OUTER];
+  return r && l ? Math.atan2(l[1] - r[1], l[0] - r[0]) : 0;
+}

@@ -11,7 +11,7 @@ import { describe, type DescriberLanguage } from '../describer';
 import { inferEmotion } from '../emotion';
 import { spot, type SpottingResult } from '../spotting';
 import { analyzeExpressionFlow } from '../evidence';
-import { cropGray, cropGeometry, meanGray, type CropGeometry } from './crop';
+import { cropGray, cropGeometry, faceRollOf, meanGray, type CropGeometry } from './crop';
 import { apexFromOnset, cropFace, cropMotion, scanMotion, type CropFace } from './motion';
 import { expressionReport, headMotionReport, noExpressionReport, spottingReport, type DescribedBy } from './report';
 import { findSubject, followSubject } from './subject';
@@ -171,7 +171,7 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
     const tf = performance.now();
     const motion = await cropMotion(flowModel, onsetCrop, apexCrop, face, options.signal);
     timings.flow = (timings.flow ?? 0) + Math.round((performance.now() - tf) * 10) / 10;
-    const evidence = { ...analyzeExpressionFlow(motion.flow, face.rois, face.faceHeight) };
+    const evidence = { ...analyzeExpressionFlow(motion.flow, face.rois, face.faceHeight, faceRollOf(face.landmarks)) };
     const td = performance.now();
     let description: string;
     let describedBy = rules;
