@@ -81,7 +81,7 @@ export interface FitOptions {
   readonly perAu: number;
 }
 
-export const DEFAULT_FIT: FitOptions = { weights: false, perAu: 0.5 };
+export const DEFAULT_FIT: FitOptions = { weights: false, perAu: 0 };
 
 const scaleAll = (table: readonly AuRule[], k: number): AuRule[] => table.map((r) => ({ ...r, thresholdScale: (r.thresholdScale ?? 1) * k }));
 

@@ -79,6 +79,16 @@ describe('inferAus on the FACS table before calibration (face height 200 px: 1 p
     expect(facsString(inferAus(featuresFromMotion(motion, 600), FACS_RULES))).toBe('1A');
   });
 
+  it('reads directions in the face frame of a tilted face (roll)', () => {
+    // Corners pulled up-outward in a face rolled by 30° (left eye lower): the image vectors turn by 30°.
+    const roll = Math.PI / 6;
+    const turn = ([x, y]: [number, number]): [number, number] => [x * Math.cos(roll) - y * Math.sin(roll), x * Math.sin(roll) + y * Math.cos(roll)];
+    const motion = both('{side} Mouth Corner', (s) => turn([outward(s, 0.9), -0.9]));
+    expect(facsString(inferAus(featuresFromMotion(motion), FACS_RULES, roll))).toBe('12C');
+    // Read as if upright, the right corner's pull falls outside AU12's 40° cone.
+    expect(facsString(inferAus(featuresFromMotion(motion), FACS_RULES))).not.toBe('12C');
+  });
+
   it('maps subject directions to image axes (left = image right, y down)', () => {
     expect(imageDirection('outward', 'L')).toEqual([1, -0]);
     expect(imageDirection('outward', 'R')).toEqual([-1, -0]);
