@@ -84,8 +84,10 @@ export const FACS_RULES: readonly AuRule[] = [
     cues: [
       { regions: ['{side} Cheek'], direction: 'up', weight: 1, role: 'core', tolerance: 60 },
       { regions: lids('Lower'), direction: 'up', weight: 0.5, role: 'support' },
-      // A strong AU12 pushes the cheek up a little: that is not AU6.
-      { regions: ['{side} Mouth Corner'], direction: 'up-outward', weight: 0.3, role: 'against', tolerance: 40 },
+      // A strong AU12 pushes the cheek up a little, AU9 the cheek beside the nose: that is not AU6.
+      // (Weights from the training set: the cheek ROI rises by ~5 % of the corner's pull.)
+      { regions: ['{side} Mouth Corner'], direction: 'up-outward', weight: 0.05, role: 'against', tolerance: 40 },
+      { regions: ['{side} Nasal Wing'], direction: 'up', weight: 0.2, role: 'against', tolerance: 60 },
     ],
   },
   {
@@ -97,6 +99,8 @@ export const FACS_RULES: readonly AuRule[] = [
       { regions: lids('Upper'), direction: 'down', weight: 0.3, role: 'support' },
       // The cheek rising (AU6) lifts the lower lid by about half as much (the cheek ROI's mean underestimates the rise: 0.7).
       { regions: ['{side} Cheek'], direction: 'up', weight: 0.7, role: 'against', tolerance: 60 },
+      // A strongly raised upper lid (AU5) drags the lower lid's skin up with it.
+      { regions: lids('Upper'), direction: 'up', weight: 0.3, role: 'against' },
     ],
   },
   {
@@ -158,6 +162,8 @@ export const FACS_RULES: readonly AuRule[] = [
     cues: [
       { regions: ['Upper Lip {side}', 'Upper Lip Center'], direction: 'down', weight: 1, role: 'core' },
       { regions: ['Lower Lip {side}', 'Lower Lip Center'], direction: 'up', weight: 1, role: 'core' },
+      // The chin boss pushed up (AU17) lifts the lower lip without pressing the lips.
+      { regions: ['Chin'], direction: 'up', weight: 0.3, role: 'against' },
     ],
   },
   {
