@@ -116,7 +116,7 @@ export function fitCalibration(clips: readonly FitClip[], source: FeatureSource,
       });
     }
     const data = samples(me, source, withWeights(rule, weights));
-    const own = bestThreshold(data).threshold / B;
+    const own = bestThreshold(data).threshold / (B * (rule.thresholdScale ?? 1));
     const scale = shared ** (1 - options.perAu) * own ** options.perAu;
     out[rule.au] = {
       thresholdScale: Math.round(scale * 1000) / 1000,

@@ -79,6 +79,18 @@ describe('inferAus on the FACS table before calibration (face height 200 px: 1 p
     expect(facsString(inferAus(featuresFromMotion(motion, 600), FACS_RULES))).toBe('1A');
   });
 
+  it('sees AU1 under AU4: the inward pull tells how much of the rise AU4 hid', () => {
+    // AU1 lifts the inner brow by 0.5 %, AU4 pulls it 0.3 % in and 0.4 % down: net 0.3 % in, 0.1 % up.
+    const pulled = both('{side} Inner Eyebrow', (s) => [-outward(s, 0.6), -0.2]);
+    const au1 = inferAus(featuresFromMotion(pulled), FACS_RULES).find((a) => a.au === 1);
+    expect(au1?.intensity).toBe('B');
+    expect(au1?.evidence).toBeCloseTo(0.1 + 1.33 * (0.3 - 0.12), 2);
+    // AU4 alone (down and in, no rise) leaves no AU1, and neither does a trace of inward motion.
+    const au4Alone = both('{side} Inner Eyebrow', (s) => [-outward(s, 0.6), 0.8]);
+    expect(inferAus(featuresFromMotion(au4Alone), FACS_RULES).map((a) => a.au)).toEqual([4]);
+    expect(inferAus(featuresFromMotion(both('{side} Inner Eyebrow', (s) => [-outward(s, 0.2), -0.1])), FACS_RULES).some((a) => a.au === 1)).toBe(false);
+  });
+
   it('reads directions in the face frame of a tilted face (roll)', () => {
     // Corners pulled up-outward in a face rolled by 30° (left eye lower): the image vectors turn by 30°.
     const roll = Math.PI / 6;
@@ -113,7 +125,7 @@ describe('the calibrated table (thresholds fitted against the flow estimator)', 
 
   it('applies a fit: threshold scale, side ratio and cue weights', () => {
     const au1 = FACS_RULES.find((r) => r.au === 1) as AuRule;
-    const [fitted] = withCalibration([au1], { 1: { thresholdScale: 0.5, unilateralRatio: 0.3, weights: [2] } });
+    const [fitted] = withCalibration([au1], { 1: { thresholdScale: 0.5, unilateralRatio: 0.3, weights: [2, 1] } });
     expect(fitted).toMatchObject({ thresholdScale: 0.5, unilateralRatio: 0.3 });
     expect(fitted?.cues[0]?.weight).toBe(2);
     // Half the thresholds: 0.3 px (0.15 %) reads as B instead of A.

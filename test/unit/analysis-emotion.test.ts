@@ -51,6 +51,13 @@ describe('inferEmotion', () => {
     else expect(result.confidence).toBeGreaterThan(0);
   });
 
+  it('lets a trace (intensity A) decide only when nothing stronger moved', () => {
+    const trace = (n: number): AuEvidence => ({ ...au(n), intensity: 'A' });
+    expect(inferEmotion([au(1), au(2), trace(4)]).emotion).toBe('surprise');
+    expect(inferEmotion([au(1), au(2), au(4)]).emotion).toBe('fear');
+    expect(inferEmotion([trace(12)]).emotion).toBe('happiness');
+  });
+
   it('is less confident when two prototypes compete', () => {
     const clear = inferEmotion([au(6), au(12)]).confidence;
     const mixed = inferEmotion([au(6), au(12), au(9)]).confidence;

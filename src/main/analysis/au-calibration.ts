@@ -65,6 +65,6 @@ export const AU_CALIBRATION: AuCalibration = {
   },
   25: {
     thresholdScale: 0.9,
-    unilateralRatio: 0.4
+    unilateralRatio: 0.2
   }
 };

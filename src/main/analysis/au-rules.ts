@@ -6,8 +6,9 @@ import type { RoiFeature, Side } from './roi-features';
  * The one engine that evaluates the AU rule table (au-table.ts) on ROI features.
  * A cue's score on one ROI is the ROI's coherent motion (mean flow vector, % of face
  * height) weighted by how well its direction matches the cue's, so random or
- * opposite motion scores zero. A rule's evidence per side is the weighted mean of its
- * core cues minus what its "against" cues explain; support cues only move the confidence.
+ * opposite motion scores zero (projection cues: the signed projection). A rule's evidence
+ * per side is the weighted mean of its core cues, plus what "compensate" cues say another
+ * AU hid, minus what its "against" cues explain; support cues only move the confidence.
  */
 
 export type AuSide = 'L' | 'R' | 'B';
@@ -55,19 +56,21 @@ export function imageDirection(direction: CueDirection, side: Side): [number, nu
 }
 
 const DEFAULT_TOLERANCE = 50;
+const TRACE: number = INTENSITY_LEVELS[0].min;
 
 /**
  * Directional score of one ROI for a cue: |v| × a cosine tuning that reaches 0 at the
  * tolerance. `roll` (radians, the angle of the eye line in the image, clockwise positive
  * as image y points down) turns the cue direction with a tilted face.
  */
-export function cueScore(feature: RoiFeature, direction: CueDirection, tolerance = DEFAULT_TOLERANCE, roll = 0): number {
+export function cueScore(feature: RoiFeature, direction: CueDirection, tolerance = DEFAULT_TOLERANCE, roll = 0, projection = false): number {
   const upright = imageDirection(direction, feature.side);
   const [vx, vy] = feature.meanVectorNormalized;
   const mag = Math.hypot(vx, vy);
   if (!upright || mag === 0) return 0;
   const [c, s] = [Math.cos(roll), Math.sin(roll)];
   const dir = [upright[0] * c - upright[1] * s, upright[0] * s + upright[1] * c] as const;
+  if (projection) return vx * dir[0] + vy * dir[1];
   const cos = (vx * dir[0] + vy * dir[1]) / mag;
   const floor = Math.cos((tolerance * Math.PI) / 180);
   return mag * Math.max(0, (cos - floor) / (1 - floor));
@@ -89,7 +92,7 @@ function evaluateCue(cue: AuCue, side: 'L' | 'R' | 'C', byRegion: ReadonlyMap<st
       : [template];
     for (const name of names) {
       const feature = byRegion.get(name);
-      if (feature && feature.pixels > 0) perRegion.push([name, cueScore(feature, cue.direction, cue.tolerance, roll)]);
+      if (feature && feature.pixels > 0) perRegion.push([name, cueScore(feature, cue.direction, cue.tolerance, roll, cue.projection)]);
     }
   }
   if (perRegion.length === 0) return null;
@@ -113,14 +116,16 @@ function evaluateSide(rule: AuRule, side: 'L' | 'R' | 'C', byRegion: ReadonlyMap
   const core = results.filter((r) => r.cue.role === 'core');
   const support = results.filter((r) => r.cue.role === 'support');
   const explained = results.filter((r) => r.cue.role === 'against').reduce((sum, r) => sum + r.cue.weight * r.score, 0);
-  let evidence = Math.max(0, weightedMean(core) - explained);
+  // A pull below a trace (intensity A) hides nothing: sensor and codec noise must not add up.
+  const hidden = results.filter((r) => r.cue.role === 'compensate').reduce((sum, r) => sum + r.cue.weight * Math.max(0, r.score - TRACE), 0);
+  let evidence = Math.max(0, weightedMean(core) + hidden - explained);
   // Several core cues must all move: the weakest one caps the evidence (AU24 needs both lips).
   if (core.length > 1 && evidence > 0) {
     const weakest = Math.min(...core.map((r) => r.score));
     evidence *= Math.min(1, weakest / (0.5 * evidence));
   }
   const agreement = support.length > 0 && evidence > 0 ? Math.min(1, weightedMean(support) / evidence) : null;
-  const regions = results.filter((r) => r.cue.role !== 'against').flatMap((r) => r.perRegion).filter(([, s]) => s > 0);
+  const regions = results.filter((r) => r.cue.role !== 'against' && r.cue.role !== 'compensate').flatMap((r) => r.perRegion).filter(([, s]) => s > 0);
   return { evidence, agreement, regions };
 }
 

@@ -28,9 +28,17 @@ export interface AuCue {
   /**
    * core cues make the evidence; support cues only raise or lower the confidence;
    * against cues are motion another AU explains (the cheek rising under AU6 lifts the
-   * lower lid too): weight × their score is subtracted from the evidence.
+   * lower lid too): weight × their score is subtracted from the evidence; compensate
+   * cues (with `projection`) add back what another AU's pull took away.
    */
-  readonly role: 'core' | 'support' | 'against';
+  readonly role: 'core' | 'support' | 'against' | 'compensate';
+  /**
+   * Score by plain (signed) projection on the direction instead of the angular tuning: for a
+   * region two AUs pull along different directions, where their motions add as vectors
+   * (the inner brow: AU1 up, AU4 down and inward). A `compensate` cue adds back, weight ×
+   * its positive score, what another AU took from the core cue.
+   */
+  readonly projection?: boolean;
   /** Angular half-width (degrees) beyond which motion no longer counts; default 50°. */
   readonly tolerance?: number;
 }
@@ -55,6 +63,9 @@ const lids = (lid: 'Upper' | 'Lower'): string[] =>
   ['Inner', 'Center', 'Outer'].map((part) => `{side} ${lid} Eyelid ${part}`);
 const allLowerLip = ['Lower Lip Left', 'Lower Lip Center', 'Lower Lip Right'];
 
+/** How far AU4 lowers the inner brow per unit it draws it in (≈ 0.8 / 0.6: its pull runs ~53° below the horizontal). */
+const AU4_DROP_PER_PULL = 1.33;
+
 /** A lateral AU read from one region moving one way. */
 const oneCue = (au: number, facs: string, region: string | readonly string[], direction: CueDirection, tolerance?: number): AuRule => ({
   au,
@@ -65,7 +76,16 @@ const oneCue = (au: number, facs: string, region: string | readonly string[], di
 
 /** The rules as FACS describes them, with hand-set weights and thresholds (before fitting). */
 export const FACS_RULES: readonly AuRule[] = [
-  oneCue(1, 'Frontalis, pars medialis: pulls the inner portion of the eyebrow upwards.', '{side} Inner Eyebrow', 'up'),
+  {
+    au: 1,
+    facs: 'Frontalis, pars medialis: pulls the inner portion of the eyebrow upwards.',
+    lateral: true,
+    cues: [
+      { regions: ['{side} Inner Eyebrow'], direction: 'up', weight: 1, role: 'core', projection: true },
+      // AU4 lowers the inner brow while drawing it in: its inward pull tells how much rise it hid.
+      { regions: ['{side} Inner Eyebrow'], direction: 'inward', weight: AU4_DROP_PER_PULL, role: 'compensate', projection: true },
+    ],
+  },
   oneCue(2, 'Frontalis, pars lateralis: pulls the lateral portion of the eyebrow upwards.', '{side} Outer Eyebrow', 'up'),
   {
     au: 4,
@@ -171,8 +191,9 @@ export const FACS_RULES: readonly AuRule[] = [
     facs: 'Depressor labii / relaxed mentalis: parts the lips (upper lip up, lower lip down).',
     lateral: true,
     cues: [
-      { regions: ['Lower Lip {side}', 'Lower Lip Center'], direction: 'down', weight: 1, role: 'core' },
-      { regions: ['Upper Lip {side}', 'Upper Lip Center'], direction: 'up', weight: 0.5, role: 'support' },
+      { regions: ['Lower Lip {side}'], direction: 'down', weight: 1, role: 'core' },
+      { regions: ['Lower Lip Center'], direction: 'down', weight: 0.5, role: 'support' },
+      { regions: ['Upper Lip {side}'], direction: 'up', weight: 0.5, role: 'support' },
       // Lip corners pulled down (AU15) drag the lower lip's sides with them.
       { regions: ['{side} Mouth Corner'], direction: 'down', weight: 0.5, role: 'against', tolerance: 40 },
     ],
@@ -219,7 +240,8 @@ export function withCalibration(rules: readonly AuRule[], calibration: AuCalibra
     const { weights } = fit;
     return {
       ...rule,
-      thresholdScale: fit.thresholdScale,
+      // The fit calibrates against the flow; the table's own scale (blinks, AU4's inward share) stays.
+      thresholdScale: (rule.thresholdScale ?? 1) * fit.thresholdScale,
       ...(fit.unilateralRatio === undefined ? {} : { unilateralRatio: fit.unilateralRatio }),
       cues: weights && weights.length === rule.cues.length ? rule.cues.map((cue, i) => ({ ...cue, weight: weights[i] as number })) : rule.cues,
     };

@@ -106,9 +106,11 @@ function scorePrototype(proto: EmotionPrototype, conf: ReadonlyMap<number, numbe
 }
 
 /** CASME II emotion and MEGC 3-class label from the AU evidence, with a confidence in [0, 1]. */
-export function inferEmotion(aus: ReadonlyArray<Pick<AuEvidence, 'au' | 'confidence' | 'blink'>>): EmotionResult {
+export function inferEmotion(aus: ReadonlyArray<Pick<AuEvidence, 'au' | 'confidence' | 'blink'> & { readonly intensity?: AuEvidence['intensity'] }>): EmotionResult {
   const conf = new Map<number, number>();
-  for (const a of aus) if (!a.blink) conf.set(a.au, Math.max(a.confidence, conf.get(a.au) ?? 0));
+  // A trace (intensity A) is too weak to outvote clear AUs: it only decides when nothing stronger moved.
+  const clear = aus.filter((a) => !a.blink && a.intensity !== 'A');
+  for (const a of clear.length ? clear : aus) if (!a.blink) conf.set(a.au, Math.max(a.confidence, conf.get(a.au) ?? 0));
   if (conf.size === 0) return { emotion: null, label: null, confidence: 0, pattern: [], scores: [] };
   const scored = EMOTION_PROTOTYPES.map((proto) => ({ proto, ...scorePrototype(proto, conf) })).sort((a, b) => b.score - a.score);
   const scores = scored.map(({ proto, score }) => ({ emotion: proto.emotion, score: round2(score) }));
