@@ -3,6 +3,10 @@ import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FaceModels } from '../../src/main/inference/face/analyze';
+import { FaceService } from '../../src/main/inference/face/service';
+import { FlowService } from '../../src/main/inference/flow/service';
+import { MediaLibrary } from '../../src/main/media/library';
+import { defaultModelsDir } from '../../src/main/paths';
 import { randomSpecs, synthesizeSpec, type SpecOptions, type SynthSpec } from '../../src/main/analysis/synth/corpus';
 import { defaultSynthPhotos, loadSynthFace, type SynthFace } from '../../src/main/analysis/synth/photo';
 import type { SynthTruth } from '../../src/main/analysis/synth/synthesize';
@@ -79,4 +83,24 @@ export async function ensurePipelineSet(models: FaceModels, counts: { me: number
     add('timing', dir, await ensureSample(dir, () => synthesizeSpec(face as SynthFace, spec, TIMING_OPTIONS), spec.crf));
   }
   return clips;
+}
+
+export interface PipelineServices {
+  readonly face: FaceModels;
+  readonly flow: FlowService;
+  readonly media: MediaLibrary;
+}
+
+/** Face and flow models and a media library for runs over a generated set, released after `body`. */
+export async function withPipelineServices<T>(body: (services: PipelineServices) => Promise<T>): Promise<T> {
+  const modelsDir = defaultModelsDir();
+  const faceService = new FaceService(modelsDir);
+  const flow = new FlowService(modelsDir);
+  const media = new MediaLibrary({ cacheMB: 256 });
+  try {
+    return await body({ face: await faceService.models(), flow, media });
+  } finally {
+    media.close();
+    await Promise.all([faceService.dispose(), flow.dispose()]);
+  }
 }

@@ -6,16 +6,12 @@ import { findSubject } from '../../src/main/analysis/pipeline/subject';
 import { analyzeExpressionFlow } from '../../src/main/analysis/evidence';
 import { evaluateAus, evaluateClasses, evaluateSpotting, type AuLabel } from '../../src/main/analysis/evaluation';
 import { THREE_CLASSES, type ThreeClass } from '../../src/main/analysis/emotion';
-import { FaceService } from '../../src/main/inference/face/service';
 import { computeRois } from '../../src/main/inference/face/rois';
 import { readFlo } from '../../src/main/inference/flow/flo';
 import { sampleFlow } from '../../src/main/inference/flow/expression';
-import { FlowService } from '../../src/main/inference/flow/service';
 import type { FlowField } from '../../src/main/inference/flow/types';
-import { MediaLibrary } from '../../src/main/media/library';
-import { defaultModelsDir } from '../../src/main/paths';
 import { median, type Benchmark, type BenchRow } from '../harness';
-import { ensurePipelineSet, type SetClip } from './pipeline-set';
+import { ensurePipelineSet, withPipelineServices, type SetClip } from './pipeline-set';
 
 /**
  * The MELLM pipeline end to end on generated synthetic clips (real face photos, exact
@@ -129,12 +125,7 @@ export const pipelineBenchmark: Benchmark = {
   name: 'pipeline',
   description: 'End-to-end MELLM pipeline on generated synthetic clips: AU F1, 3-class UF1/UAR, apex error, spotting F1, ROI flow EPE, time per clip',
   async run({ log }) {
-    const modelsDir = defaultModelsDir();
-    const faceService = new FaceService(modelsDir);
-    const flow = new FlowService(modelsDir);
-    const media = new MediaLibrary({ cacheMB: 256 });
-    try {
-      const face = await faceService.models();
+    return withPipelineServices(async ({ face, flow, media }) => {
       const limit = Number(process.env.MELLM_PIPELINE_CLIPS ?? 200);
       const set = await ensurePipelineSet(face, { me: limit, still: 12, timing: 2 }, log);
       const models = { face, flow };
@@ -196,9 +187,6 @@ export const pipelineBenchmark: Benchmark = {
         { case: `${me.length} synthetic MEs, 6 identities`, method: `peer: majority class (${majority})`, metrics: { accuracy3: round(majorityScore.accuracy), uf1: round(majorityScore.uf1), uar: round(majorityScore.uar) } },
         { case: '60-frame 640×480 clip, end to end (decode, face, spotting, flow, AUs, describer)', method: 'pipeline (warm models, in-process)', samples: timing, metrics: { medianMs: round(median(timing), 1), goalMs: 1000 } },
       ];
-    } finally {
-      media.close();
-      await Promise.all([faceService.dispose(), flow.dispose()]);
-    }
+    });
   },
 };

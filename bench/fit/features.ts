@@ -16,14 +16,10 @@ import { analyzeClip, type PipelineOptions, type PipelineResult } from '../../sr
 import { faceHeightOf, faceRollOf } from '../../src/main/analysis/pipeline/crop';
 import { findSubject } from '../../src/main/analysis/pipeline/subject';
 import { roiFeatures, type RoiFeature } from '../../src/main/analysis/roi-features';
-import { FaceService } from '../../src/main/inference/face/service';
 import { computeRois } from '../../src/main/inference/face/rois';
 import { readFlo } from '../../src/main/inference/flow/flo';
-import { FlowService } from '../../src/main/inference/flow/service';
-import { MediaLibrary } from '../../src/main/media/library';
-import { defaultModelsDir } from '../../src/main/paths';
 import { writeFileAtomic } from '../../src/main/util/atomic-write';
-import { ensurePipelineSet, setDir, SET_SEED, type SetClip } from '../benchmarks/pipeline-set';
+import { ensurePipelineSet, setDir, SET_SEED, withPipelineServices, type SetClip } from '../benchmarks/pipeline-set';
 
 /** What the rules need of a feature (au-rules.ts reads side, pixels and the mean vector). */
 export type FitFeature = Pick<RoiFeature, 'region' | 'side' | 'pixels' | 'meanVectorNormalized'>;
@@ -81,12 +77,7 @@ async function main(): Promise<void> {
     return;
   }
   if (seed === SET_SEED) console.warn('note: this is the bench set; use it to evaluate, never to fit');
-  const modelsDir = defaultModelsDir();
-  const faceService = new FaceService(modelsDir);
-  const flow = new FlowService(modelsDir);
-  const media = new MediaLibrary({ cacheMB: 256 });
-  try {
-    const face = await faceService.models();
+  await withPipelineServices(async ({ face, flow, media }) => {
     const set = await ensurePipelineSet(face, { me: Number(values.clips ?? 300), still: 12, timing: 0 }, console.log, seed);
     const models = { face, flow };
     const run = async (input: string, o: PipelineOptions) => {
@@ -126,10 +117,7 @@ async function main(): Promise<void> {
     }
     await writeFileAtomic(out, JSON.stringify(clips));
     console.log(`wrote ${clips.length} clips to ${out}`);
-  } finally {
-    media.close();
-    await Promise.all([faceService.dispose(), flow.dispose()]);
-  }
+  });
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop() as string)) await main();
