@@ -1,5 +1,5 @@
 import { AppError } from '@shared/errors';
-import type { GrayImage, RgbImage } from '../../media/image';
+import type { FrameSequence, GrayImage, RgbImage } from '../../media/image';
 import type { Point3 } from '../../inference/face/types';
 import type { FaceCrop } from '../../inference/face/face-crop';
 
@@ -59,6 +59,22 @@ export function meanGray(crops: readonly GrayImage[]): GrayImage {
   const out = new Uint8Array(sum.length);
   for (let i = 0; i < sum.length; i += 1) out[i] = Math.round((sum[i] as number) / crops.length);
   return { width: first.width, height: first.height, channels: 1, data: out };
+}
+
+/** Up to `count` frames just before `frame` (clamped at 0). */
+export const framesBefore = (frame: number, count: number): number[] => Array.from({ length: Math.max(0, Math.min(count, frame)) }, (_, i) => frame - 1 - i);
+
+/** `count` frames centred on `frame`, kept inside [min, max]. */
+export function framesAround(frame: number, count: number, min: number, max: number): number[] {
+  const start = frame - Math.floor((count - 1) / 2);
+  return Array.from({ length: Math.max(1, count) }, (_, i) => start + i).filter((t) => t >= min && t <= max);
+}
+
+/** The crops of the given frames, read one after the other. */
+export async function cropsAt(clip: FrameSequence, geometry: CropGeometry, frames: readonly number[]): Promise<GrayImage[]> {
+  const crops: GrayImage[] = [];
+  for (const t of frames) crops.push(cropGray(await clip.read(t), geometry));
+  return crops;
 }
 
 /** Image-pixel landmarks in crop pixels (z scaled alike). */

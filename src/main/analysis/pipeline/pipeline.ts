@@ -11,7 +11,7 @@ import { describe, type DescriberLanguage } from '../describer';
 import { inferEmotion } from '../emotion';
 import { spot, type SpottingResult } from '../spotting';
 import { analyzeExpressionFlow } from '../evidence';
-import { cropGray, cropGeometry, faceRollOf, meanGray, type CropGeometry } from './crop';
+import { cropGray, cropGeometry, cropsAt, faceRollOf, framesAround, framesBefore, meanGray } from './crop';
 import { apexFromOnset, cropFace, cropMotion, scanMotion, type CropFace } from './motion';
 import { expressionReport, headMotionReport, noExpressionReport, spottingReport, type DescribedBy } from './report';
 import { findSubject, followSubject } from './subject';
@@ -82,21 +82,6 @@ function checkUserFrames(o: PipelineOptions, frames: number): void {
   if (o.onset !== undefined && o.apex !== undefined && !(o.onset < o.apex && (o.offset === undefined || o.apex <= o.offset))) {
     throw new AppError('INVALID_INPUT', `Frames must satisfy onset < apex ≤ offset (got ${o.onset}/${o.apex}/${o.offset ?? '-'}).`);
   }
-}
-
-/** Up to `count` frames just before `frame` (clamped at 0). */
-const framesBefore = (frame: number, count: number): number[] => Array.from({ length: Math.min(count, frame) }, (_, i) => frame - 1 - i);
-
-/** `count` frames centred on `frame`, kept inside [min, max]. */
-function framesAround(frame: number, count: number, min: number, max: number): number[] {
-  const start = frame - Math.floor((count - 1) / 2);
-  return Array.from({ length: Math.max(1, count) }, (_, i) => start + i).filter((t) => t >= min && t <= max);
-}
-
-async function cropsAt(clip: FrameSequence, geometry: CropGeometry, frames: readonly number[]): Promise<GrayImage[]> {
-  const crops: GrayImage[] = [];
-  for (const t of frames) crops.push(cropGray(await clip.read(t), geometry));
-  return crops;
 }
 
 export async function analyzeClip(clip: FrameSequence, models: PipelineModels, options: PipelineOptions = {}): Promise<PipelineResult> {
