@@ -12,7 +12,7 @@
  * seed; never fitted on). Writes src/main/analysis/au-calibration.ts unless --dry.
  *
  *   node --import tsx bench/fit/features.ts --seed 20250101 --clips 300   (once)
- *   node --import tsx bench/fit/fit-au-rules.ts --seed 20250101 [--source pipeline|oracle|exact] [--per-au 0.5] [--weights] [--bench] [--dry]
+ *   node --import tsx bench/fit/fit-au-rules.ts --seed 20250101 [--source pipeline|oracle|exact] [--per-au 1] [--floor 0.5] [--weights] [--bench] [--dry]
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,13 +27,17 @@ const SOURCES: readonly FeatureSource[] = ['exact', 'oracle', 'pipeline'];
 
 function main(): void {
   const { values } = parseArgs({
-    options: { seed: { type: 'string' }, variant: { type: 'string' }, source: { type: 'string' }, 'per-au': { type: 'string' }, weights: { type: 'boolean' }, dry: { type: 'boolean' }, bench: { type: 'boolean' } },
+    options: { seed: { type: 'string' }, variant: { type: 'string' }, source: { type: 'string' }, 'per-au': { type: 'string' }, floor: { type: 'string' }, weights: { type: 'boolean' }, dry: { type: 'boolean' }, bench: { type: 'boolean' } },
   });
   const seed = Number(values.seed ?? 20250101);
   if (seed === SET_SEED) throw new Error('refusing to fit on the bench set (seed 20261124)');
   const variant = values.variant ?? 'default';
   const source = (values.source ?? 'pipeline') as FeatureSource;
-  const options: FitOptions = { weights: values.weights ?? DEFAULT_FIT.weights, perAu: values['per-au'] === undefined ? DEFAULT_FIT.perAu : Number(values['per-au']) };
+  const options: FitOptions = {
+    weights: values.weights ?? DEFAULT_FIT.weights,
+    perAu: values['per-au'] === undefined ? DEFAULT_FIT.perAu : Number(values['per-au']),
+    floor: values.floor === undefined ? DEFAULT_FIT.floor : Number(values.floor),
+  };
   const clips = loadFitClips(seed, variant);
   const calibration = fitCalibration(clips, source, FACS_RULES, options);
   const rules = withCalibration(FACS_RULES, calibration);
@@ -62,7 +66,7 @@ function main(): void {
  * numbers, per AU: thresholdScale (intensity thresholds against the flow estimator's
  * response), unilateralRatio (one-sided below it) and the cue weights in table order.
  * Fitted on ${clips.filter((c) => c.kind === 'me').length} synthetic training clips (seed ${seed}, never the bench's), ${source} features,
- * variant "${variant}", per-AU blend ${options.perAu}${options.weights ? ', cue weights searched' : ''}.
+ * variant "${variant}", per-AU blend ${options.perAu}, floor ${options.floor}${options.weights ? ', cue weights searched' : ''}.
  */
 export const AU_CALIBRATION: AuCalibration = ${JSON.stringify(calibration, null, 2).replace(/"(\d+)":/g, '$1:').replace(/"(\w+)":/g, '$1:')};
 `,

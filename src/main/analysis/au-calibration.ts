@@ -5,7 +5,7 @@ import type { AuCalibration } from './au-table';
  * numbers, per AU: thresholdScale (intensity thresholds against the flow estimator's
  * response), unilateralRatio (one-sided below it) and the cue weights in table order.
  * Fitted on 300 synthetic training clips (seed 20250101, never the bench's), pipeline features,
- * variant "default", per-AU blend 0.
+ * variant "default", per-AU blend 0, floor 0.5.
  */
 export const AU_CALIBRATION: AuCalibration = {
   1: {
