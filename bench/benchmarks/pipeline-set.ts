@@ -3,6 +3,10 @@ import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FaceModels } from '../../src/main/inference/face/analyze';
+import { FaceService } from '../../src/main/inference/face/service';
+import { FlowService } from '../../src/main/inference/flow/service';
+import { MediaLibrary } from '../../src/main/media/library';
+import { defaultModelsDir } from '../../src/main/paths';
 import { randomSpecs, synthesizeSpec, type SpecOptions, type SynthSpec } from '../../src/main/analysis/synth/corpus';
 import { defaultSynthPhotos, loadSynthFace, type SynthFace } from '../../src/main/analysis/synth/photo';
 import type { SynthTruth } from '../../src/main/analysis/synth/synthesize';
@@ -33,8 +37,9 @@ export interface SetClip {
   readonly truth: SynthTruth;
 }
 
-export function setDir(): string {
-  return join(tmpdir(), `mellm-bench-pipeline-${SET_VERSION}`);
+/** The bench set's folder; another seed (a training set for fitting) gets its own folder. */
+export function setDir(seed = SET_SEED): string {
+  return join(tmpdir(), seed === SET_SEED ? `mellm-bench-pipeline-${SET_VERSION}` : `mellm-fit-pipeline-${SET_VERSION}-${seed}`);
 }
 
 async function ensureSample(dir: string, make: () => ReturnType<typeof synthesize>, crf: number): Promise<SetClip['truth']> {
@@ -42,8 +47,8 @@ async function ensureSample(dir: string, make: () => ReturnType<typeof synthesiz
   return JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8')) as SynthTruth;
 }
 
-export async function ensurePipelineSet(models: FaceModels, counts: { me: number; still: number; timing: number }, log: (m: string) => void): Promise<SetClip[]> {
-  const root = setDir();
+export async function ensurePipelineSet(models: FaceModels, counts: { me: number; still: number; timing: number }, log: (m: string) => void, seed = SET_SEED): Promise<SetClip[]> {
+  const root = setDir(seed);
   await mkdir(root, { recursive: true });
   const photos = defaultSynthPhotos();
   const faces = new Map<string, SynthFace>();
@@ -57,7 +62,7 @@ export async function ensurePipelineSet(models: FaceModels, counts: { me: number
   const clips: SetClip[] = [];
   const add = (kind: SetClip['kind'], dir: string, truth: SynthTruth) =>
     clips.push({ kind, dir, mp4: join(dir, 'clip.mp4'), input: truth.noise >= DEGRADED_NOISE ? join(dir, 'clip.mp4') : join(dir, 'frames'), truth });
-  const specs: SynthSpec[] = randomSpecs(counts.me, SET_SEED, ME_OPTIONS);
+  const specs: SynthSpec[] = randomSpecs(counts.me, seed, ME_OPTIONS);
   for (const [i, spec] of specs.entries()) {
     const dir = join(root, `me_${String(i).padStart(4, '0')}`);
     if (!existsSync(join(dir, 'truth.json')) && i % 20 === 0) log(`generating ME clips ${i}/${counts.me} in ${root}`);
@@ -68,14 +73,34 @@ export async function ensurePipelineSet(models: FaceModels, counts: { me: number
     const dir = join(root, `still_${String(i).padStart(3, '0')}`);
     const face = existsSync(join(dir, 'truth.json')) ? null : await faceFor(i, ME_SIZE[0], ME_SIZE[1]);
     // No AU at all: the displacement is zero and only sensor noise (and compression) changes.
-    const make = () => synthesize({ photo: (face as SynthFace).photo, landmarks: (face as SynthFace).landmarks, aus: [], fps: 30, frames: 30, onset: 8, apex: 12, offset: 18, noise: i % 2 ? 2 : 0.5, seed: 900 + i });
+    const make = () => synthesize({ photo: (face as SynthFace).photo, landmarks: (face as SynthFace).landmarks, aus: [], fps: 30, frames: 30, onset: 8, apex: 12, offset: 18, noise: i % 2 ? 2 : 0.5, seed: (seed === SET_SEED ? 900 : seed % 1000) + i });
     add('still', dir, await ensureSample(dir, make, i % 2 ? 26 : 14));
   }
-  const timingSpecs = randomSpecs(counts.timing, SET_SEED + 1, TIMING_OPTIONS);
+  const timingSpecs = randomSpecs(counts.timing, seed + 1, TIMING_OPTIONS);
   for (const [i, spec] of timingSpecs.entries()) {
     const dir = join(root, `timing_${i}`);
     const face = existsSync(join(dir, 'truth.json')) ? null : await faceFor(i, 640, 480);
     add('timing', dir, await ensureSample(dir, () => synthesizeSpec(face as SynthFace, spec, TIMING_OPTIONS), spec.crf));
   }
   return clips;
+}
+
+export interface PipelineServices {
+  readonly face: FaceModels;
+  readonly flow: FlowService;
+  readonly media: MediaLibrary;
+}
+
+/** Face and flow models and a media library for runs over a generated set, released after `body`. */
+export async function withPipelineServices<T>(body: (services: PipelineServices) => Promise<T>): Promise<T> {
+  const modelsDir = defaultModelsDir();
+  const faceService = new FaceService(modelsDir);
+  const flow = new FlowService(modelsDir);
+  const media = new MediaLibrary({ cacheMB: 256 });
+  try {
+    return await body({ face: await faceService.models(), flow, media });
+  } finally {
+    media.close();
+    await Promise.all([faceService.dispose(), flow.dispose()]);
+  }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { facsString, imageDirection, inferAus, type AuEvidence } from '../../src/main/analysis/au-rules';
-import { AU_RULES } from '../../src/main/analysis/au-table';
+import { facsString, imageDirection, inferAus, intensityOf, type AuEvidence } from '../../src/main/analysis/au-rules';
+import { AU_RULES, FACS_RULES, withCalibration, type AuRule } from '../../src/main/analysis/au-table';
 import { ROI_NAMES } from '@shared/rois';
 import { featuresFromMotion } from '../helpers/roi-motion';
 
@@ -17,7 +17,7 @@ const lids = (lid: 'Upper' | 'Lower', vector: [number, number]): Record<string, 
 const lips = (lip: 'Upper' | 'Lower', vector: [number, number]): Record<string, [number, number]> =>
   Object.fromEntries(['Left', 'Center', 'Right'].map((p) => [`${lip} Lip ${p}`, vector]));
 
-describe('inferAus (face height 200 px: 1 px = 0.5 %)', () => {
+describe('inferAus on the FACS table before calibration (face height 200 px: 1 px = 0.5 %)', () => {
   const cases: Array<{ name: string; motion: Record<string, [number, number]>; facs: string }> = [
     { name: 'still face', motion: {}, facs: '' },
     { name: 'inner brows up', motion: both('{side} Inner Eyebrow', () => up(0.6)), facs: '1B' },
@@ -35,6 +35,7 @@ describe('inferAus (face height 200 px: 1 px = 0.5 %)', () => {
     { name: 'chin up', motion: { Chin: up(0.8), 'Lower Lip Center': up(0.3) }, facs: '17B' },
     { name: 'corners outward', motion: both('{side} Mouth Corner', (s) => [outward(s, 0.8), 0]), facs: '20B' },
     { name: 'lips pressed', motion: { ...lips('Upper', down(0.6)), ...lips('Lower', up(0.6)) }, facs: '24B' },
+    { name: 'left third of both lips pressed only', motion: { 'Upper Lip Left': down(0.8), 'Upper Lip Center': down(0.4), 'Lower Lip Left': up(0.8), 'Lower Lip Center': up(0.4) }, facs: 'L24B' },
     { name: 'lips part', motion: { ...lips('Upper', up(0.2)), ...lips('Lower', down(1.2)) }, facs: '25C' },
     { name: 'trace inner brow raise', motion: both('{side} Inner Eyebrow', () => up(0.3)), facs: '1A' },
     { name: 'strong inner brow raise', motion: both('{side} Inner Eyebrow', () => up(3)), facs: '1E' },
@@ -42,22 +43,22 @@ describe('inferAus (face height 200 px: 1 px = 0.5 %)', () => {
     { name: 'mirror-image motion is not "outward"', motion: both('{side} Mouth Corner', () => [0.8, 0]), facs: 'R14B+L20B' },
   ];
   it.each(cases)('$name → "$facs"', ({ motion, facs }) => {
-    expect(facsString(inferAus(featuresFromMotion(motion)))).toBe(facs);
+    expect(facsString(inferAus(featuresFromMotion(motion), FACS_RULES))).toBe(facs);
   });
 
   it('flags a blink as AU45 and keeps it out of the FACS string', () => {
-    const aus = inferAus(featuresFromMotion(lids('Upper', down(3))));
+    const aus = inferAus(featuresFromMotion(lids('Upper', down(3))), FACS_RULES);
     expect(aus.map((a) => [a.au, a.blink, a.side])).toEqual([[45, true, 'B']]);
     expect(facsString(aus)).toBe('');
     // The same motion below the blink threshold is not a blink.
-    expect(inferAus(featuresFromMotion(lids('Upper', down(0.5))))).toEqual([]);
+    expect(inferAus(featuresFromMotion(lids('Upper', down(0.5))), FACS_RULES)).toEqual([]);
   });
 
   it('reports evidence per side, confidence and the supporting regions', () => {
-    const aus = inferAus(featuresFromMotion({ ...both('{side} Cheek', () => up(1)), ...lids('Lower', up(0.2)), 'Left Mouth Corner': [0.8, -0.8] }));
+    const aus = inferAus(featuresFromMotion({ ...both('{side} Cheek', () => up(1)), ...lids('Lower', up(0.2)), 'Left Mouth Corner': [0.8, -0.8] }), FACS_RULES);
     const au6 = aus.find((a) => a.au === 6) as AuEvidence;
-    // The left corner's AU12 explains part of the left cheek's rise: 0.5 − 0.3 × (0.8·√2 px = 0.566 %).
-    expect(au6.left).toBeCloseTo(0.5 - 0.3 * ((0.8 * Math.SQRT2) / 200) * 100, 3);
+    // The left corner's AU12 explains part of the left cheek's rise: 0.5 − 0.05 × (0.8·√2 px = 0.566 %).
+    expect(au6.left).toBeCloseTo(0.5 - 0.05 * ((0.8 * Math.SQRT2) / 200) * 100, 3);
     expect(au6.right).toBeCloseTo(0.5, 3);
     expect(au6.regions.slice(0, 2).sort()).toEqual(['Left Cheek', 'Right Cheek']);
     const au12 = aus.find((a) => a.au === 12) as AuEvidence;
@@ -67,15 +68,37 @@ describe('inferAus (face height 200 px: 1 px = 0.5 %)', () => {
   });
 
   it('more motion means more confidence', () => {
-    const conf = (px: number): number => inferAus(featuresFromMotion(both('{side} Outer Eyebrow', () => up(px))))[0]?.confidence ?? 0;
+    const conf = (px: number): number => inferAus(featuresFromMotion(both('{side} Outer Eyebrow', () => up(px))), FACS_RULES)[0]?.confidence ?? 0;
     expect(conf(0.3)).toBeLessThan(conf(0.6));
     expect(conf(0.6)).toBeLessThan(conf(2));
   });
 
   it('the same motion on a bigger face is weaker evidence', () => {
     const motion = both('{side} Inner Eyebrow', () => up(1));
-    expect(facsString(inferAus(featuresFromMotion(motion, 200)))).toBe('1C');
-    expect(facsString(inferAus(featuresFromMotion(motion, 600)))).toBe('1A');
+    expect(facsString(inferAus(featuresFromMotion(motion, 200), FACS_RULES))).toBe('1C');
+    expect(facsString(inferAus(featuresFromMotion(motion, 600), FACS_RULES))).toBe('1A');
+  });
+
+  it('sees AU1 under AU4: the inward pull tells how much of the rise AU4 hid', () => {
+    // AU1 lifts the inner brow by 0.5 %, AU4 pulls it 0.3 % in and 0.4 % down: net 0.3 % in, 0.1 % up.
+    const pulled = both('{side} Inner Eyebrow', (s) => [-outward(s, 0.6), -0.2]);
+    const au1 = inferAus(featuresFromMotion(pulled), FACS_RULES).find((a) => a.au === 1);
+    expect(au1?.intensity).toBe('B');
+    expect(au1?.evidence).toBeCloseTo(0.1 + 1.33 * (0.3 - 0.12), 2);
+    // AU4 alone (down and in, no rise) leaves no AU1, and neither does a trace of inward motion.
+    const au4Alone = both('{side} Inner Eyebrow', (s) => [-outward(s, 0.6), 0.8]);
+    expect(inferAus(featuresFromMotion(au4Alone), FACS_RULES).map((a) => a.au)).toEqual([4]);
+    expect(inferAus(featuresFromMotion(both('{side} Inner Eyebrow', (s) => [-outward(s, 0.2), -0.1])), FACS_RULES).some((a) => a.au === 1)).toBe(false);
+  });
+
+  it('reads directions in the face frame of a tilted face (roll)', () => {
+    // Corners pulled up-outward in a face rolled by 30° (left eye lower): the image vectors turn by 30°.
+    const roll = Math.PI / 6;
+    const turn = ([x, y]: [number, number]): [number, number] => [x * Math.cos(roll) - y * Math.sin(roll), x * Math.sin(roll) + y * Math.cos(roll)];
+    const motion = both('{side} Mouth Corner', (s) => turn([outward(s, 0.9), -0.9]));
+    expect(facsString(inferAus(featuresFromMotion(motion), FACS_RULES, roll))).toBe('12C');
+    // Read as if upright, the right corner's pull falls outside AU12's 40° cone.
+    expect(facsString(inferAus(featuresFromMotion(motion), FACS_RULES))).not.toBe('12C');
   });
 
   it('maps subject directions to image axes (left = image right, y down)', () => {
@@ -86,7 +109,7 @@ describe('inferAus (face height 200 px: 1 px = 0.5 %)', () => {
   });
 
   it('every rule names real ROIs and a FACS description', () => {
-    for (const rule of AU_RULES) {
+    for (const rule of FACS_RULES) {
       expect(rule.facs.length).toBeGreaterThan(20);
       for (const cue of rule.cues) {
         for (const template of cue.regions) {
@@ -94,5 +117,45 @@ describe('inferAus (face height 200 px: 1 px = 0.5 %)', () => {
         }
       }
     }
+  });
+});
+
+describe('the calibrated table (thresholds fitted against the flow estimator)', () => {
+  const inner = (px: number) => both('{side} Inner Eyebrow', () => up(px));
+
+  it('applies a fit: threshold scale, side ratio and cue weights', () => {
+    const au1 = FACS_RULES.find((r) => r.au === 1) as AuRule;
+    const [fitted] = withCalibration([au1], { 1: { thresholdScale: 0.5, unilateralRatio: 0.3, weights: [2, 1] } });
+    expect(fitted).toMatchObject({ thresholdScale: 0.5, unilateralRatio: 0.3 });
+    expect(fitted?.cues[0]?.weight).toBe(2);
+    // Half the thresholds: 0.3 px (0.15 %) reads as B instead of A.
+    expect(facsString(inferAus(featuresFromMotion(inner(0.3)), [au1]))).toBe('1A');
+    expect(facsString(inferAus(featuresFromMotion(inner(0.3)), [{ ...au1, thresholdScale: 0.5 }]))).toBe('1B');
+    // The side ratio: 0.6 vs 1 px is bilateral at 0.5, one-sided at 0.7.
+    const uneven = { 'Left Inner Eyebrow': up(1), 'Right Inner Eyebrow': up(0.6) };
+    expect(inferAus(featuresFromMotion(uneven), [{ ...au1, unilateralRatio: 0.7 }])[0]?.side).toBe('L');
+    expect(inferAus(featuresFromMotion(uneven), [{ ...au1, unilateralRatio: 0.5 }])[0]?.side).toBe('B');
+  });
+
+  it('keeps every AU monotone: more motion never reads a lower intensity', () => {
+    const letters = ['A', 'B', 'C', 'D', 'E'];
+    for (const rule of AU_RULES) {
+      let last = -1;
+      for (let evidence = 0; evidence <= 4; evidence += 0.01) {
+        const letter = intensityOf(evidence, rule.thresholdScale ?? 1);
+        const rank = letter ? letters.indexOf(letter) : -1;
+        expect(rank).toBeGreaterThanOrEqual(last);
+        last = rank;
+      }
+      expect(last).toBe(4);
+    }
+  });
+
+  it('a still face stays without AUs, a clear one-sided AU12 keeps its side', () => {
+    expect(inferAus(featuresFromMotion({}))).toEqual([]);
+    const left = inferAus(featuresFromMotion({ 'Left Mouth Corner': [0.9, -0.9] })).find((a) => a.au === 12);
+    expect(left?.side).toBe('L');
+    const right = inferAus(featuresFromMotion({ 'Right Mouth Corner': [-0.9, -0.9] })).find((a) => a.au === 12);
+    expect(right?.side).toBe('R');
   });
 });

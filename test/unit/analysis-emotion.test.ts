@@ -32,6 +32,10 @@ describe('inferEmotion', () => {
     { aus: [1, 2, 45], emotion: 'surprise', label: 'Surprise' },
     { aus: [1, 2, 4], emotion: 'fear', label: 'Negative' },
     { aus: [1, 2, 4, 20], emotion: 'fear', label: 'Negative' },
+    // Lips stretched under raised brows: fear, even when the brow lowering (AU4) is missed.
+    { aus: [1, 2, 20], emotion: 'fear', label: 'Negative' },
+    { aus: [2, 20], emotion: 'fear', label: 'Negative' },
+    { aus: [1, 2, 5], emotion: 'surprise', label: 'Surprise' },
     { aus: [1, 4], emotion: 'sadness', label: 'Negative' },
     { aus: [1, 4, 15], emotion: 'sadness', label: 'Negative' },
     { aus: [14], emotion: 'repression', label: 'Negative' },
@@ -45,6 +49,13 @@ describe('inferEmotion', () => {
     expect(result.label).toBe(label);
     if (emotion === null) expect(result.confidence).toBe(0);
     else expect(result.confidence).toBeGreaterThan(0);
+  });
+
+  it('lets a trace (intensity A) decide only when nothing stronger moved', () => {
+    const trace = (n: number): AuEvidence => ({ ...au(n), intensity: 'A' });
+    expect(inferEmotion([au(1), au(2), trace(4)]).emotion).toBe('surprise');
+    expect(inferEmotion([au(1), au(2), au(4)]).emotion).toBe('fear');
+    expect(inferEmotion([trace(12)]).emotion).toBe('happiness');
   });
 
   it('is less confident when two prototypes compete', () => {

@@ -52,6 +52,16 @@ describe('analyzeClip (the MELLM pipeline on a synthetic clip from a real photo)
     expect(lateral.emotion.label3).toBe('Positive');
   }, 120_000);
 
+  it('under slow head motion the apex is the expression peak, not the end of the head drift', async () => {
+    // The spotted interval spans the head drift; residual head motion grows towards its end.
+    // (Before the residual was taken out, this clip's apex came out at frame 23, with no AU.)
+    const clip = meClip(subject, { aus: [{ au: 17, intensity: 'B' }], onset: 6, apex: 9, offset: 15, head: { translate: [-2.8, -0.6], rotateDeg: 0.48, scale: 0.998 }, seed: 26 });
+    const { report } = await analyzeClip(framesOf(clip), models);
+    expect(Math.abs((report.spotting.apex as number) - clip.truth.apex)).toBeLessThanOrEqual(2);
+    expect(report.aus.map((a) => a.code)).toContain('AU17');
+    expect(report.emotion.label3).toBe('Negative');
+  }, 120_000);
+
   it('a face that does not move yields no AU and no ME', async () => {
     const still = meClip(subject, { aus: [], noise: 1 });
     const { report } = await analyzeClip(framesOf(still), models);

@@ -6,8 +6,9 @@ import type { RoiFeature, Side } from './roi-features';
  * The one engine that evaluates the AU rule table (au-table.ts) on ROI features.
  * A cue's score on one ROI is the ROI's coherent motion (mean flow vector, % of face
  * height) weighted by how well its direction matches the cue's, so random or
- * opposite motion scores zero. A rule's evidence per side is the weighted mean of its
- * core cues minus what its "against" cues explain; support cues only move the confidence.
+ * opposite motion scores zero (projection cues: the signed projection). A rule's evidence
+ * per side is the weighted mean of its core cues, plus what "compensate" cues say another
+ * AU hid, minus what its "against" cues explain; support cues only move the confidence.
  */
 
 export type AuSide = 'L' | 'R' | 'B';
@@ -55,13 +56,21 @@ export function imageDirection(direction: CueDirection, side: Side): [number, nu
 }
 
 const DEFAULT_TOLERANCE = 50;
+const TRACE: number = INTENSITY_LEVELS[0].min;
 
-/** Directional score of one ROI for a cue: |v| × a cosine tuning that reaches 0 at the tolerance. */
-export function cueScore(feature: RoiFeature, direction: CueDirection, tolerance = DEFAULT_TOLERANCE): number {
-  const dir = imageDirection(direction, feature.side);
+/**
+ * Directional score of one ROI for a cue: |v| × a cosine tuning that reaches 0 at the
+ * tolerance. `roll` (radians, the angle of the eye line in the image, clockwise positive
+ * as image y points down) turns the cue direction with a tilted face.
+ */
+export function cueScore(feature: RoiFeature, direction: CueDirection, tolerance = DEFAULT_TOLERANCE, roll = 0, projection = false): number {
+  const upright = imageDirection(direction, feature.side);
   const [vx, vy] = feature.meanVectorNormalized;
   const mag = Math.hypot(vx, vy);
-  if (!dir || mag === 0) return 0;
+  if (!upright || mag === 0) return 0;
+  const [c, s] = [Math.cos(roll), Math.sin(roll)];
+  const dir = [upright[0] * c - upright[1] * s, upright[0] * s + upright[1] * c] as const;
+  if (projection) return vx * dir[0] + vy * dir[1];
   const cos = (vx * dir[0] + vy * dir[1]) / mag;
   const floor = Math.cos((tolerance * Math.PI) / 180);
   return mag * Math.max(0, (cos - floor) / (1 - floor));
@@ -73,7 +82,7 @@ interface CueResult {
   readonly perRegion: ReadonlyArray<readonly [string, number]>;
 }
 
-function evaluateCue(cue: AuCue, side: 'L' | 'R' | 'C', byRegion: ReadonlyMap<string, RoiFeature>): CueResult | null {
+function evaluateCue(cue: AuCue, side: 'L' | 'R' | 'C', byRegion: ReadonlyMap<string, RoiFeature>, roll: number): CueResult | null {
   const perRegion: Array<[string, number]> = [];
   for (const template of cue.regions) {
     const names = template.includes('{side}')
@@ -83,7 +92,7 @@ function evaluateCue(cue: AuCue, side: 'L' | 'R' | 'C', byRegion: ReadonlyMap<st
       : [template];
     for (const name of names) {
       const feature = byRegion.get(name);
-      if (feature && feature.pixels > 0) perRegion.push([name, cueScore(feature, cue.direction, cue.tolerance)]);
+      if (feature && feature.pixels > 0) perRegion.push([name, cueScore(feature, cue.direction, cue.tolerance, roll, cue.projection)]);
     }
   }
   if (perRegion.length === 0) return null;
@@ -102,19 +111,21 @@ const weightedMean = (results: readonly CueResult[]): number => {
   return total > 0 ? results.reduce((sum, r) => sum + r.cue.weight * r.score, 0) / total : 0;
 };
 
-function evaluateSide(rule: AuRule, side: 'L' | 'R' | 'C', byRegion: ReadonlyMap<string, RoiFeature>): SideResult {
-  const results = rule.cues.map((cue) => evaluateCue(cue, side, byRegion)).filter((r): r is CueResult => r !== null);
+function evaluateSide(rule: AuRule, side: 'L' | 'R' | 'C', byRegion: ReadonlyMap<string, RoiFeature>, roll: number): SideResult {
+  const results = rule.cues.map((cue) => evaluateCue(cue, side, byRegion, roll)).filter((r): r is CueResult => r !== null);
   const core = results.filter((r) => r.cue.role === 'core');
   const support = results.filter((r) => r.cue.role === 'support');
   const explained = results.filter((r) => r.cue.role === 'against').reduce((sum, r) => sum + r.cue.weight * r.score, 0);
-  let evidence = Math.max(0, weightedMean(core) - explained);
+  // A pull below a trace (intensity A) hides nothing: sensor and codec noise must not add up.
+  const hidden = results.filter((r) => r.cue.role === 'compensate').reduce((sum, r) => sum + r.cue.weight * Math.max(0, r.score - TRACE), 0);
+  let evidence = Math.max(0, weightedMean(core) + hidden - explained);
   // Several core cues must all move: the weakest one caps the evidence (AU24 needs both lips).
   if (core.length > 1 && evidence > 0) {
     const weakest = Math.min(...core.map((r) => r.score));
     evidence *= Math.min(1, weakest / (0.5 * evidence));
   }
   const agreement = support.length > 0 && evidence > 0 ? Math.min(1, weightedMean(support) / evidence) : null;
-  const regions = results.filter((r) => r.cue.role !== 'against').flatMap((r) => r.perRegion).filter(([, s]) => s > 0);
+  const regions = results.filter((r) => r.cue.role !== 'against' && r.cue.role !== 'compensate').flatMap((r) => r.perRegion).filter(([, s]) => s > 0);
   return { evidence, agreement, regions };
 }
 
@@ -126,11 +137,11 @@ export function intensityOf(evidence: number, scale = 1): Intensity | null {
 
 const round = (value: number, digits: number): number => Math.round(value * 10 ** digits) / 10 ** digits;
 
-function evaluateRule(rule: AuRule, byRegion: ReadonlyMap<string, RoiFeature>): AuEvidence | null {
+function evaluateRule(rule: AuRule, byRegion: ReadonlyMap<string, RoiFeature>, roll: number): AuEvidence | null {
   const scale = rule.thresholdScale ?? 1;
   // A midline AU has one reading that stands for both sides.
-  const leftSide = evaluateSide(rule, rule.lateral ? 'L' : 'C', byRegion);
-  const rightSide = rule.lateral ? evaluateSide(rule, 'R', byRegion) : leftSide;
+  const leftSide = evaluateSide(rule, rule.lateral ? 'L' : 'C', byRegion, roll);
+  const rightSide = rule.lateral ? evaluateSide(rule, 'R', byRegion, roll) : leftSide;
   const left = leftSide.evidence;
   const right = rightSide.evidence;
   const strongest = right > left ? rightSide : leftSide;
@@ -138,7 +149,7 @@ function evaluateRule(rule: AuRule, byRegion: ReadonlyMap<string, RoiFeature>): 
   const intensity = intensityOf(evidence, scale);
   if (!intensity) return null;
   const weaker = Math.min(left, right);
-  const side: AuSide = !rule.lateral || weaker / evidence >= UNILATERAL_RATIO ? 'B' : right > left ? 'R' : 'L';
+  const side: AuSide = !rule.lateral || weaker / evidence >= (rule.unilateralRatio ?? UNILATERAL_RATIO) ? 'B' : right > left ? 'R' : 'L';
   const threshold = (INTENSITY_LEVELS[0].min as number) * scale;
   const margin = evidence / (evidence + threshold);
   const confidence = strongest.agreement === null ? margin : margin * (0.75 + 0.25 * strongest.agreement);
@@ -160,11 +171,15 @@ function evaluateRule(rule: AuRule, byRegion: ReadonlyMap<string, RoiFeature>): 
   };
 }
 
-/** The AUs the ROI motion supports (intensity ≥ A), sorted by AU number. AU45 is flagged `blink`. */
-export function inferAus(features: readonly RoiFeature[], rules: readonly AuRule[] = AU_RULES): AuEvidence[] {
+/**
+ * The AUs the ROI motion supports (intensity ≥ A), sorted by AU number. AU45 is flagged
+ * `blink`. `roll` is the face's in-plane tilt (radians, see cueScore): the rules read
+ * directions in the subject's frame, so a tilted face's "up" is not the image's.
+ */
+export function inferAus(features: readonly RoiFeature[], rules: readonly AuRule[] = AU_RULES, roll = 0): AuEvidence[] {
   const byRegion = new Map(features.map((f) => [f.region, f]));
   return rules
-    .map((rule) => evaluateRule(rule, byRegion))
+    .map((rule) => evaluateRule(rule, byRegion, roll))
     .filter((e): e is AuEvidence => e !== null)
     .sort((a, b) => a.au - b.au);
 }

@@ -9,6 +9,8 @@
  * fixed regions and count for both sides.
  */
 
+import { AU_CALIBRATION } from './au-calibration';
+
 export type CueDirection =
   | 'up'
   | 'down'
@@ -26,9 +28,17 @@ export interface AuCue {
   /**
    * core cues make the evidence; support cues only raise or lower the confidence;
    * against cues are motion another AU explains (the cheek rising under AU6 lifts the
-   * lower lid too): weight × their score is subtracted from the evidence.
+   * lower lid too): weight × their score is subtracted from the evidence; compensate
+   * cues (with `projection`) add back what another AU's pull took away.
    */
-  readonly role: 'core' | 'support' | 'against';
+  readonly role: 'core' | 'support' | 'against' | 'compensate';
+  /**
+   * Score by plain (signed) projection on the direction instead of the angular tuning: for a
+   * region two AUs pull along different directions, where their motions add as vectors
+   * (the inner brow: AU1 up, AU4 down and inward). A `compensate` cue adds back, weight ×
+   * its positive score, what another AU took from the core cue.
+   */
+  readonly projection?: boolean;
   /** Angular half-width (degrees) beyond which motion no longer counts; default 50°. */
   readonly tolerance?: number;
 }
@@ -39,15 +49,22 @@ export interface AuRule {
   readonly facs: string;
   /** true when FACS scores the AU per side (L/R/B); false for midline AUs. */
   readonly lateral: boolean;
-  /** Multiplies the intensity thresholds (blinks are large: they need more motion). */
+  /**
+   * Multiplies the intensity thresholds: blinks are large and need more motion; the
+   * fitted calibration (au-calibration.ts) expresses them against the flow's response.
+   */
   readonly thresholdScale?: number;
+  /** Below this weaker/stronger side ratio the AU is one-sided (default UNILATERAL_RATIO). */
+  readonly unilateralRatio?: number;
   readonly cues: readonly AuCue[];
 }
 
 const lids = (lid: 'Upper' | 'Lower'): string[] =>
   ['Inner', 'Center', 'Outer'].map((part) => `{side} ${lid} Eyelid ${part}`);
-const allUpperLip = ['Upper Lip Left', 'Upper Lip Center', 'Upper Lip Right'];
 const allLowerLip = ['Lower Lip Left', 'Lower Lip Center', 'Lower Lip Right'];
+
+/** How far AU4 lowers the inner brow per unit it draws it in (≈ 0.8 / 0.6: its pull runs ~53° below the horizontal). */
+const AU4_DROP_PER_PULL = 1.33;
 
 /** A lateral AU read from one region moving one way. */
 const oneCue = (au: number, facs: string, region: string | readonly string[], direction: CueDirection, tolerance?: number): AuRule => ({
@@ -57,8 +74,18 @@ const oneCue = (au: number, facs: string, region: string | readonly string[], di
   cues: [{ regions: typeof region === 'string' ? [region] : region, direction, weight: 1, role: 'core', ...(tolerance === undefined ? {} : { tolerance }) }],
 });
 
-export const AU_RULES: readonly AuRule[] = [
-  oneCue(1, 'Frontalis, pars medialis: pulls the inner portion of the eyebrow upwards.', '{side} Inner Eyebrow', 'up'),
+/** The rules as FACS describes them, with hand-set weights and thresholds (before fitting). */
+export const FACS_RULES: readonly AuRule[] = [
+  {
+    au: 1,
+    facs: 'Frontalis, pars medialis: pulls the inner portion of the eyebrow upwards.',
+    lateral: true,
+    cues: [
+      { regions: ['{side} Inner Eyebrow'], direction: 'up', weight: 1, role: 'core', projection: true },
+      // AU4 lowers the inner brow while drawing it in: its inward pull tells how much rise it hid.
+      { regions: ['{side} Inner Eyebrow'], direction: 'inward', weight: AU4_DROP_PER_PULL, role: 'compensate', projection: true },
+    ],
+  },
   oneCue(2, 'Frontalis, pars lateralis: pulls the lateral portion of the eyebrow upwards.', '{side} Outer Eyebrow', 'up'),
   {
     au: 4,
@@ -77,8 +104,10 @@ export const AU_RULES: readonly AuRule[] = [
     cues: [
       { regions: ['{side} Cheek'], direction: 'up', weight: 1, role: 'core', tolerance: 60 },
       { regions: lids('Lower'), direction: 'up', weight: 0.5, role: 'support' },
-      // A strong AU12 pushes the cheek up a little: that is not AU6.
-      { regions: ['{side} Mouth Corner'], direction: 'up-outward', weight: 0.3, role: 'against', tolerance: 40 },
+      // A strong AU12 pushes the cheek up a little, AU9 the cheek beside the nose: that is not AU6.
+      // (Weights from the training set: the cheek ROI rises by ~5 % of the corner's pull.)
+      { regions: ['{side} Mouth Corner'], direction: 'up-outward', weight: 0.05, role: 'against', tolerance: 40 },
+      { regions: ['{side} Nasal Wing'], direction: 'up', weight: 0.2, role: 'against', tolerance: 60 },
     ],
   },
   {
@@ -90,6 +119,8 @@ export const AU_RULES: readonly AuRule[] = [
       { regions: lids('Upper'), direction: 'down', weight: 0.3, role: 'support' },
       // The cheek rising (AU6) lifts the lower lid by about half as much (the cheek ROI's mean underestimates the rise: 0.7).
       { regions: ['{side} Cheek'], direction: 'up', weight: 0.7, role: 'against', tolerance: 60 },
+      // A strongly raised upper lid (AU5) drags the lower lid's skin up with it.
+      { regions: lids('Upper'), direction: 'up', weight: 0.3, role: 'against' },
     ],
   },
   {
@@ -146,21 +177,25 @@ export const AU_RULES: readonly AuRule[] = [
   {
     au: 24,
     facs: 'Orbicularis oris: presses the lips together (upper lip down, lower lip up).',
-    lateral: false,
+    // Scored per side from the lip thirds (a one-sided press moves one side of both lips).
+    lateral: true,
     cues: [
-      { regions: allUpperLip, direction: 'down', weight: 1, role: 'core' },
-      { regions: allLowerLip, direction: 'up', weight: 1, role: 'core' },
+      { regions: ['Upper Lip {side}', 'Upper Lip Center'], direction: 'down', weight: 1, role: 'core' },
+      { regions: ['Lower Lip {side}', 'Lower Lip Center'], direction: 'up', weight: 1, role: 'core' },
+      // The chin boss pushed up (AU17) lifts the lower lip without pressing the lips.
+      { regions: ['Chin'], direction: 'up', weight: 0.3, role: 'against' },
     ],
   },
   {
     au: 25,
     facs: 'Depressor labii / relaxed mentalis: parts the lips (upper lip up, lower lip down).',
-    lateral: false,
+    lateral: true,
     cues: [
-      { regions: allLowerLip, direction: 'down', weight: 1, role: 'core' },
-      { regions: allUpperLip, direction: 'up', weight: 0.5, role: 'support' },
+      { regions: ['Lower Lip {side}'], direction: 'down', weight: 1, role: 'core' },
+      { regions: ['Lower Lip Center'], direction: 'down', weight: 0.5, role: 'support' },
+      { regions: ['Upper Lip {side}'], direction: 'up', weight: 0.5, role: 'support' },
       // Lip corners pulled down (AU15) drag the lower lip's sides with them.
-      { regions: ['Left Mouth Corner', 'Right Mouth Corner'], direction: 'down', weight: 0.5, role: 'against', tolerance: 40 },
+      { regions: ['{side} Mouth Corner'], direction: 'down', weight: 0.5, role: 'against', tolerance: 40 },
     ],
   },
   {
@@ -188,3 +223,30 @@ export type Intensity = (typeof INTENSITY_LEVELS)[number]['letter'];
 
 /** Below this weaker/stronger side ratio an AU is scored unilateral (L or R), else bilateral. */
 export const UNILATERAL_RATIO = 0.5;
+
+/** Fitted numbers of one rule (bench/fit/fit-au-rules.ts): calibration, side ratio, cue weights in table order. */
+export interface AuFit {
+  readonly thresholdScale: number;
+  readonly unilateralRatio?: number;
+  readonly weights?: readonly number[];
+}
+export type AuCalibration = Readonly<Record<number, AuFit>>;
+
+/** The table with fitted numbers applied; AUs without a fit keep their hand-set values. */
+export function withCalibration(rules: readonly AuRule[], calibration: AuCalibration): AuRule[] {
+  return rules.map((rule) => {
+    const fit = calibration[rule.au];
+    if (!fit) return rule;
+    const { weights } = fit;
+    return {
+      ...rule,
+      // The fit calibrates against the flow; the table's own scale (blinks, AU4's inward share) stays.
+      thresholdScale: (rule.thresholdScale ?? 1) * fit.thresholdScale,
+      ...(fit.unilateralRatio === undefined ? {} : { unilateralRatio: fit.unilateralRatio }),
+      cues: weights && weights.length === rule.cues.length ? rule.cues.map((cue, i) => ({ ...cue, weight: weights[i] as number })) : rule.cues,
+    };
+  });
+}
+
+/** The rules the pipeline evaluates: the FACS table with the calibration fitted on training clips. */
+export const AU_RULES: readonly AuRule[] = withCalibration(FACS_RULES, AU_CALIBRATION);

@@ -39,7 +39,8 @@ export const EMOTION_PROTOTYPES: readonly EmotionPrototype[] = [
   {
     emotion: 'surprise',
     patterns: [[1, 2], [1, 2, 5], [1, 2, 25], [1, 2, 5, 25], [5, 25], [2]],
-    against: [4, 9, 15],
+    // Lips stretched (AU20) under raised brows is fear, not surprise (EMFACS).
+    against: [4, 9, 15, 20],
     description: 'AU1+AU2 (brows raised), with AU5 (upper lids raised) and AU25/26 (lips part).',
   },
   {
@@ -50,9 +51,9 @@ export const EMOTION_PROTOTYPES: readonly EmotionPrototype[] = [
   },
   {
     emotion: 'fear',
-    patterns: [[1, 2, 4], [1, 2, 4, 20], [1, 2, 4, 5, 20], [20], [4, 20]],
+    patterns: [[1, 2, 4], [1, 2, 4, 20], [1, 2, 4, 5, 20], [1, 2, 20], [2, 20], [1, 20], [5, 20], [20], [4, 20]],
     against: [12],
-    description: 'AU1+AU2+AU4 (raised and drawn-together brows), with AU5 and AU20 (lips stretched).',
+    description: 'AU1+AU2+AU4 (raised and drawn-together brows), with AU5 and AU20 (lips stretched); AU20 with raised brows or lids.',
   },
   {
     emotion: 'repression',
@@ -105,9 +106,11 @@ function scorePrototype(proto: EmotionPrototype, conf: ReadonlyMap<number, numbe
 }
 
 /** CASME II emotion and MEGC 3-class label from the AU evidence, with a confidence in [0, 1]. */
-export function inferEmotion(aus: ReadonlyArray<Pick<AuEvidence, 'au' | 'confidence' | 'blink'>>): EmotionResult {
+export function inferEmotion(aus: ReadonlyArray<Pick<AuEvidence, 'au' | 'confidence' | 'blink'> & { readonly intensity?: AuEvidence['intensity'] }>): EmotionResult {
   const conf = new Map<number, number>();
-  for (const a of aus) if (!a.blink) conf.set(a.au, Math.max(a.confidence, conf.get(a.au) ?? 0));
+  // A trace (intensity A) is too weak to outvote clear AUs: it only decides when nothing stronger moved.
+  const clear = aus.filter((a) => !a.blink && a.intensity !== 'A');
+  for (const a of clear.length ? clear : aus) if (!a.blink) conf.set(a.au, Math.max(a.confidence, conf.get(a.au) ?? 0));
   if (conf.size === 0) return { emotion: null, label: null, confidence: 0, pattern: [], scores: [] };
   const scored = EMOTION_PROTOTYPES.map((proto) => ({ proto, ...scorePrototype(proto, conf) })).sort((a, b) => b.score - a.score);
   const scores = scored.map(({ proto, score }) => ({ emotion: proto.emotion, score: round2(score) }));

@@ -1,4 +1,5 @@
-import type { GrayImage, RgbImage } from '../../media/image';
+import { AppError } from '@shared/errors';
+import type { FrameSequence, GrayImage, RgbImage } from '../../media/image';
 import type { Point3 } from '../../inference/face/types';
 import type { FaceCrop } from '../../inference/face/face-crop';
 
@@ -48,6 +49,34 @@ export function cropGray(image: RgbImage, geometry: CropGeometry): GrayImage {
   return { width, height, channels: 1, data: out };
 }
 
+/** Pixel-wise mean of same-size crops: averaging frames cuts sensor and compression noise by about √n. */
+export function meanGray(crops: readonly GrayImage[]): GrayImage {
+  const [first] = crops;
+  if (!first) throw new AppError('INVALID_INPUT', 'Averaging needs at least one frame.');
+  if (crops.length === 1) return first;
+  const sum = new Float32Array(first.data.length);
+  for (const crop of crops) for (let i = 0; i < sum.length; i += 1) sum[i] = (sum[i] as number) + (crop.data[i] as number);
+  const out = new Uint8Array(sum.length);
+  for (let i = 0; i < sum.length; i += 1) out[i] = Math.round((sum[i] as number) / crops.length);
+  return { width: first.width, height: first.height, channels: 1, data: out };
+}
+
+/** Up to `count` frames just before `frame` (clamped at 0). */
+export const framesBefore = (frame: number, count: number): number[] => Array.from({ length: Math.max(0, Math.min(count, frame)) }, (_, i) => frame - 1 - i);
+
+/** `count` frames centred on `frame`, kept inside [min, max]. */
+export function framesAround(frame: number, count: number, min: number, max: number): number[] {
+  const start = frame - Math.floor((count - 1) / 2);
+  return Array.from({ length: Math.max(1, count) }, (_, i) => start + i).filter((t) => t >= min && t <= max);
+}
+
+/** The crops of the given frames, read one after the other. */
+export async function cropsAt(clip: FrameSequence, geometry: CropGeometry, frames: readonly number[]): Promise<GrayImage[]> {
+  const crops: GrayImage[] = [];
+  for (const t of frames) crops.push(cropGray(await clip.read(t), geometry));
+  return crops;
+}
+
 /** Image-pixel landmarks in crop pixels (z scaled alike). */
 export function landmarksInCrop(landmarks: readonly Point3[], geometry: CropGeometry): Point3[] {
   const [bx, by, bw, bh] = geometry.box;
@@ -65,4 +94,18 @@ export function faceHeightOf(landmarks: readonly Point3[]): number {
     max = Math.max(max, p[1]);
   }
   return max - min;
+}
+
+const RIGHT_EYE_OUTER = 33;
+const LEFT_EYE_OUTER = 263;
+
+/**
+ * In-plane tilt of the face (radians): the angle of the line from the subject's right outer
+ * eye corner to the left one (FaceMesh 33 → 263) in image axes (y down): 0 upright,
+ * positive when the subject's left eye sits lower in the image.
+ */
+export function faceRollOf(landmarks: readonly Point3[]): number {
+  const r = landmarks[RIGHT_EYE_OUTER];
+  const l = landmarks[LEFT_EYE_OUTER];
+  return r && l ? Math.atan2(l[1] - r[1], l[0] - r[0]) : 0;
 }

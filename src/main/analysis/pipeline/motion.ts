@@ -97,14 +97,20 @@ export async function scanMotion(clip: FrameSequence, model: FlowModel, face: Cr
   return motionSignalFromFeatures(perFrame, lag);
 }
 
-/** Face motion of one set of ROI features: the mean of the three strongest non-eyelid ROIs (% of face height). */
+/**
+ * Face motion of one set of ROI features: the mean of the three strongest non-eyelid ROIs
+ * (% of face height) above the median ROI. Residual head motion (what the similarity fit
+ * leaves, growing with the time since the onset) moves every ROI alike; an expression
+ * moves a few ROIs far more than the rest.
+ */
 function faceMotion(features: readonly RoiFeature[]): number {
   const values = features
     .filter((f) => !f.region.includes('Upper Eyelid'))
     .map((f) => Math.hypot(f.meanVectorNormalized[0], f.meanVectorNormalized[1]))
-    .sort((a, b) => b - a)
-    .slice(0, 3);
-  return values.reduce((s, v) => s + v, 0) / Math.max(1, values.length);
+    .sort((a, b) => b - a);
+  const top = values.slice(0, 3);
+  const common = values[Math.floor(values.length / 4)] ?? 0;
+  return top.reduce((s, v) => s + v, 0) / Math.max(1, top.length) - common;
 }
 
 /**
@@ -114,11 +120,18 @@ function faceMotion(features: readonly RoiFeature[]): number {
  */
 export async function apexFromOnset(clip: FrameSequence, model: FlowModel, face: CropFace, onset: number, offset: number, signal?: AbortSignal): Promise<number> {
   const reference = cropGray(await clip.read(onset), face.geometry);
+  const motions: number[] = [];
+  for (let t = onset + 1; t <= offset; t += 1) {
+    motions.push(faceMotion((await cropMotion(model, reference, cropGray(await clip.read(t), face.geometry), face, signal)).features));
+  }
+  // The face is neutral again at the offset: what still moves there is head-motion residual,
+  // which grows with the time since the onset; take it out as a ramp from 0 at the onset.
+  const residual = Math.max(0, motions[motions.length - 1] ?? 0);
   let best = onset + 1;
   let bestMotion = -Infinity;
-  for (let t = onset + 1; t <= offset; t += 1) {
-    const motion = faceMotion((await cropMotion(model, reference, cropGray(await clip.read(t), face.geometry), face, signal)).features);
-    if (motion > bestMotion) [best, bestMotion] = [t, motion];
-  }
+  motions.forEach((motion, i) => {
+    const detrended = motion - (residual * (i + 1)) / motions.length;
+    if (detrended > bestMotion) [best, bestMotion] = [onset + 1 + i, detrended];
+  });
   return best;
 }

@@ -11,7 +11,7 @@ import { describe, type DescriberLanguage } from '../describer';
 import { inferEmotion } from '../emotion';
 import { spot, type SpottingResult } from '../spotting';
 import { analyzeExpressionFlow } from '../evidence';
-import { cropGray, cropGeometry } from './crop';
+import { cropGray, cropGeometry, cropsAt, faceRollOf, framesAround, framesBefore, meanGray } from './crop';
 import { apexFromOnset, cropFace, cropMotion, scanMotion, type CropFace } from './motion';
 import { expressionReport, headMotionReport, noExpressionReport, spottingReport, type DescribedBy } from './report';
 import { findSubject, followSubject } from './subject';
@@ -50,6 +50,13 @@ export interface PipelineOptions {
   readonly flowModel?: FlowModel;
   /** Spotting reference lag in frames (default ≈ 0.2 s, the onset → apex time of an ME). */
   readonly lag?: number;
+  /**
+   * Frames averaged before the onset → apex flow: `onset` frames ending at the onset (the
+   * face is still there) and `apex` frames centred on the apex. Averaging cuts sensor and
+   * compression noise; the apex neighbours sit slightly below the peak, so a wide apex
+   * window shrinks the motion a little.
+   */
+  readonly frameAverage?: { readonly onset: number; readonly apex: number };
   /** At most this many spotted intervals are analysed (the strongest). */
   readonly maxExpressions?: number;
   /** Scan the motion of the given event's frames (onset − lag … offset) too, for the workspace's per-frame rows. */
@@ -66,6 +73,7 @@ export interface PipelineResult {
 
 const DEFAULT_SPOT_SIZE = [80, 96] as const;
 const DEFAULT_FLOW_SIZE = [200, 240] as const;
+const DEFAULT_FRAME_AVERAGE = { onset: 3, apex: 1 } as const;
 export const PIPELINE_VERSION = '1';
 
 export const defaultLag = (fps: number): number => Math.max(2, Math.round(0.2 * fps));
@@ -150,6 +158,7 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
 
   const flowModel = options.flowModel ?? models.flow.model(undefined, options.flowPreset ?? 'balanced');
   const geometry = cropGeometry(window, flowW, flowH);
+  const average = options.frameAverage ?? DEFAULT_FRAME_AVERAGE;
   const expressions: ExpressionReport[] = [];
   let overlay: PipelineResult['overlay'] = null;
   const rules: DescribedBy = { source: 'rules', model: `describer:${options.language ?? 'en'}` };
@@ -158,12 +167,12 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
     const onsetImage = await clip.read(interval.onset);
     const landmarks = interval.onset === referenceFrame ? subject.landmarks : await followSubject(models.face, onsetImage, subject.landmarks);
     const face: CropFace = cropFace(landmarks, geometry);
-    const onsetCrop = cropGray(onsetImage, geometry);
-    const apexCrop = cropGray(await clip.read(interval.apex), geometry);
+    const onsetCrop = meanGray([cropGray(onsetImage, geometry), ...(await cropsAt(clip, geometry, framesBefore(interval.onset, average.onset - 1)))]);
+    const apexCrop = meanGray(await cropsAt(clip, geometry, framesAround(interval.apex, average.apex, interval.onset + 1, clip.frameCount - 1)));
     const tf = performance.now();
     const motion = await cropMotion(flowModel, onsetCrop, apexCrop, face, options.signal);
     timings.flow = (timings.flow ?? 0) + Math.round((performance.now() - tf) * 10) / 10;
-    const evidence = { ...analyzeExpressionFlow(motion.flow, face.rois, face.faceHeight) };
+    const evidence = { ...analyzeExpressionFlow(motion.flow, face.rois, face.faceHeight, faceRollOf(face.landmarks)) };
     const td = performance.now();
     let description: string;
     let describedBy = rules;
