@@ -29,10 +29,11 @@ export interface FrameMotionScan {
 
 const RULE_AUS = [...new Set(AU_RULES.map((rule) => rule.au))].sort((a, b) => a - b);
 
-export function frameMotion(frame: number, features: readonly RoiFeature[]): FrameMotion {
+/** `roll`: the face's in-plane tilt (radians), as the AU rules take it. */
+export function frameMotion(frame: number, features: readonly RoiFeature[], roll = 0): FrameMotion {
   const byRegion = new Map(features.map((f) => [f.region, f.meanMagnitude]));
   const roiMagnitudes = Float32Array.from(ROI_NAMES, (region) => byRegion.get(region) ?? Number.NaN);
-  const fired = new Map(inferAus(features).map((a) => [a.au, a.evidence]));
+  const fired = new Map(inferAus(features, AU_RULES, roll).map((a) => [a.au, a.evidence]));
   const auEvidence: Record<string, number> = {};
   for (const au of RULE_AUS) auEvidence[au] = fired.get(au) ?? 0;
   return { frame, roiMagnitudes, auEvidence };

@@ -136,7 +136,7 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
         ...scan,
         ...(options.signal ? { signal: options.signal } : {}),
         onFrame: (index) => progress(2 + index - scan.first, 'spotting'),
-        onFeatures: (frame, features) => rows.push(frameMotion(frame, features)),
+        onFeatures: (frame, features) => rows.push(frameMotion(frame, features, faceRollOf(spotFace.landmarks))),
       })
     : null;
   if (given && signal) lap('frame_motion', afterFace);
