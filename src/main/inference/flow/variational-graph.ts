@@ -28,12 +28,28 @@ export interface VariationalFlowOptions {
   readonly rounds: number;
   /** Jacobi sweeps per round. */
   readonly iterations: number;
+  /**
+   * Chebyshev acceleration of the Jacobi sweeps for a spectral-radius bound ρ (Golub &
+   * Varga): w_k+1 = ω_k+1 (J(w_k) − w_k−1) + w_k−1; absent = plain Jacobi.
+   */
+  readonly chebyshev?: number;
   /** Smoothness weight (intensities scaled to [0, 1]). */
   readonly alpha: number;
   /** Gradient-constancy weight relative to brightness constancy. */
   readonly gamma: number;
   /** Image-driven smoothness: α·exp(−κ·|∇I₁|) per pixel (0 = uniform α). */
   readonly edgeKappa?: number;
+  /**
+   * Constraint normalisation (Zimmer et al. 2011, as in DeepFlow): each constancy term is
+   * divided by |∇(its image)|² + ζ², so residuals are in pixels and strong edges do not
+   * dominate. ζ in intensity units (frames scaled to [0, 1]); absent = unnormalised.
+   */
+  readonly zeta?: number;
+  /**
+   * Robust (Charbonnier) smoothness: each pixel's weight ε_s/√(|∇u|² + |∇v|² + ε_s²) of the
+   * lagged flow (1 where the flow is smooth, less across motion boundaries); absent = quadratic.
+   */
+  readonly smoothEpsilon?: number;
   /** Charbonnier ε of the data term. */
   readonly epsilon: number;
   /** Median filter applied to the flow after each warp (0 = off). */
@@ -172,15 +188,17 @@ function solveLevel(o: ImageOps, options: VariationalFlowOptions, d1: string, fr
     const it = o.channels(diff, 0, 1);
     const ixt = o.channels(diff, 1, 2);
     const iyt = o.channels(diff, 2, 3);
-    // Motion-tensor entries [J11, J12, J22, J13, J23] for brightness and gradient constancy.
-    const brightness = g.op1('Concat', [o.mul(ix, ix), o.mul(ix, iy), o.mul(iy, iy), o.mul(ix, it), o.mul(iy, it)], { axis: 1 });
-    const gradient = g.op1('Concat', [
-      o.add(o.mul(ixx, ixx), o.mul(ixy, ixy)),
-      o.add(o.mul(ixx, ixy), o.mul(ixy, iyy)),
-      o.add(o.mul(ixy, ixy), o.mul(iyy, iyy)),
-      o.add(o.mul(ixx, ixt), o.mul(ixy, iyt)),
-      o.add(o.mul(ixy, ixt), o.mul(iyy, iyt)),
-    ], { axis: 1 });
+    // Motion-tensor entries [J11, J12, J22, J13, J23] for brightness and gradient constancy
+    // (the gradient one split in its x and y parts so each can be normalised on its own).
+    const tensorOf = (x: string, y: string, t: string) => g.op1('Concat', [o.mul(x, x), o.mul(x, y), o.mul(y, y), o.mul(x, t), o.mul(y, t)], { axis: 1 });
+    const theta = (x: string, y: string) => g.op1('Reciprocal', [o.add(o.add(o.mul(x, x), o.mul(y, y)), o.f((options.zeta ?? 0) ** 2))]);
+    const thetaB = options.zeta ? theta(ix, iy) : null;
+    const thetaGx = options.zeta ? theta(ixx, ixy) : null;
+    const thetaGy = options.zeta ? theta(ixy, iyy) : null;
+    const brightness = thetaB ? o.mul(tensorOf(ix, iy, it), thetaB) : tensorOf(ix, iy, it);
+    const gradientX = tensorOf(ixx, ixy, ixt);
+    const gradientY = tensorOf(ixy, iyy, iyt);
+    const gradient = thetaGx && thetaGy ? o.add(o.mul(gradientX, thetaGx), o.mul(gradientY, thetaGy)) : o.add(gradientX, gradientY);
     const start = flow;
     const u0 = o.channels(start, 0, 1);
     const v0 = o.channels(start, 1, 2);
@@ -197,12 +215,16 @@ function solveLevel(o: ImageOps, options: VariationalFlowOptions, d1: string, fr
         rGy = o.add(iyt, o.add(o.mul(ixy, du), o.mul(iyy, dv)));
       }
       const eps2 = o.f(options.epsilon ** 2);
-      const psiB = o.div(inside, g.op1('Sqrt', [o.add(o.mul(rB, rB), eps2)]));
-      const psiG = o.div(o.mul(inside, o.f(options.gamma)), g.op1('Sqrt', [o.add(o.add(o.mul(rGx, rGx), o.mul(rGy, rGy)), eps2)]));
+      const weighted = (r: string, w: string | null) => (w ? o.mul(o.mul(r, r), w) : o.mul(r, r));
+      const psiB = o.div(inside, g.op1('Sqrt', [o.add(weighted(rB, thetaB), eps2)]));
+      const psiG = o.div(o.mul(inside, o.f(options.gamma)), g.op1('Sqrt', [o.add(o.add(weighted(rGx, thetaGx), weighted(rGy, thetaGy)), eps2)]));
       const tensorJ = o.add(o.mul(brightness, psiB), o.mul(gradient, psiG));
       const [j11, j12, j22, j13, j23] = [0, 1, 2, 3, 4].map((c) => o.channels(tensorJ, c, c + 1)) as [string, string, string, string, string];
-      const a11 = o.add(j11, alphaCount);
-      const a22 = o.add(j22, alphaCount);
+      // Robust smoothness: per-pixel 9α·g·s from the lagged flow, the diagonal Σ_n α_n s_n.
+      const smoothWeight = options.smoothEpsilon ? o.mul(alphaMap, flowSmoothness(o, flow, options.smoothEpsilon)) : null;
+      const diagonalSum = smoothWeight ? pool(smoothWeight) : alphaCount;
+      const a11 = o.add(j11, diagonalSum);
+      const a22 = o.add(j22, diagonalSum);
       const det = o.sub(o.mul(a11, a22), o.mul(j12, j12));
       const inv = g.op1('Reciprocal', [det]);
       const m11 = o.mul(a22, inv);
@@ -212,17 +234,38 @@ function solveLevel(o: ImageOps, options: VariationalFlowOptions, d1: string, fr
       const b1 = o.sub(o.add(o.mul(j11, u0), o.mul(j12, v0)), j13);
       const b2 = o.sub(o.add(o.mul(j12, u0), o.mul(j22, v0)), j23);
       const p = g.op1('Concat', [o.add(o.mul(m11, b1), o.mul(m12, b2)), o.add(o.mul(m12, b1), o.mul(m22, b2))], { axis: 1 });
-      const diagonal = o.mul(g.op1('Concat', [m11, m22], { axis: 1 }), alphaMap);
-      const offDiagonal = o.mul(m12, alphaMap);
+      const diagonal = smoothWeight ? g.op1('Concat', [m11, m22], { axis: 1 }) : o.mul(g.op1('Concat', [m11, m22], { axis: 1 }), alphaMap);
+      const offDiagonal = smoothWeight ? m12 : o.mul(m12, alphaMap);
+      let previous = flow;
+      let omega = 1;
       for (let i = 0; i < options.iterations; i += 1) {
         // Damped Jacobi on the 8-neighbour Laplacian: w ← A⁻¹ (b + 9α · box3×3(w)), the
-        // box sum (centre included, hence "damped") being one fast AveragePool.
-        const box = pool(flow);
+        // box sum (centre included, hence "damped") being one fast AveragePool. With robust
+        // smoothness each neighbour n carries its own lagged weight: 9·box(α s · w).
+        const box = pool(smoothWeight ? o.mul(flow, smoothWeight) : flow);
         const swapped = g.op1('Slice', [box, o.i64([1]), o.i64([-3]), o.i64([1]), o.i64([-1])]);
-        flow = o.add(o.add(o.mul(box, diagonal), o.mul(swapped, offDiagonal)), p);
+        const jacobi = o.add(o.add(o.mul(box, diagonal), o.mul(swapped, offDiagonal)), p);
+        if (!options.chebyshev || i === 0) {
+          [previous, flow] = [flow, jacobi];
+          continue;
+        }
+        const rho2 = options.chebyshev ** 2;
+        omega = i === 1 ? 1 / (1 - rho2 / 2) : 1 / (1 - (rho2 * omega) / 4);
+        [previous, flow] = [flow, o.add(o.mul(o.sub(jacobi, previous), o.f(omega)), previous)];
       }
     }
     if (options.median) flow = options.exactMedian ? o.median(flow, options.median) : o.separableMedian(flow, options.median);
   }
   return flow;
+}
+
+/** ε/√(|∇u|² + |∇v|² + ε²) per pixel (central differences, edge-replicated borders). */
+function flowSmoothness(o: ImageOps, flow: string, epsilon: number): string {
+  const d = [0, 0, 0, -0.5, 0, 0.5, 0, 0, 0];
+  const dy = [0, -0.5, 0, 0, 0, 0, 0, 0.5, 0];
+  const zero = new Array<number>(9).fill(0);
+  // [1, 4, H, W]: u_x, u_y, v_x, v_y.
+  const grads = o.conv(o.padEdge(flow, 1), [...d, ...zero, ...dy, ...zero, ...zero, ...d, ...zero, ...dy], [4, 2, 3, 3]);
+  const norm2 = o.g.op1('ReduceSumSquare', [grads], { axes: [1], keepdims: 1 });
+  return o.div(o.f(epsilon), o.g.op1('Sqrt', [o.add(norm2, o.f(epsilon ** 2))]));
 }
