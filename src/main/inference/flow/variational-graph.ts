@@ -56,6 +56,8 @@ export interface VariationalFlowOptions {
   readonly median: 0 | 3 | 5;
   /** Exact 2-D median (TopK) instead of the separable approximation. */
   readonly exactMedian?: boolean;
+  /** Exact median on every level but the finest (cheap there: TopK cost grows with area). */
+  readonly exactMedianCoarse?: boolean;
   /** Exact median at the finest solved level only (where its accuracy shows most). */
   readonly exactMedianFinest?: boolean;
   readonly interpolation: 'bilinear' | 'bicubic';
@@ -133,7 +135,7 @@ export function buildVariationalFlowGraph(options: VariationalFlowOptions): Grap
     flow = flow === null ? o.mul(g.op1('Concat', [frame1, frame1], { axis: 1 }), o.f(0)) : upsampleFlow(o, flow, frame1);
     const finest = level === options.finestLevel;
     const warps = finest ? options.finestWarps ?? options.warps : options.warps;
-    const exactMedian = options.exactMedian || (finest && options.exactMedianFinest);
+    const exactMedian = options.exactMedian || (finest ? options.exactMedianFinest : options.exactMedianCoarse);
     flow = solveLevel(o, { ...options, warps, exactMedian }, d1, frame2, derive, flow);
   }
   if (options.finestLevel > 0) flow = upsampleFlow(o, flow as string, a);
@@ -234,25 +236,29 @@ function solveLevel(o: ImageOps, options: VariationalFlowOptions, d1: string, fr
       const b1 = o.sub(o.add(o.mul(j11, u0), o.mul(j12, v0)), j13);
       const b2 = o.sub(o.add(o.mul(j12, u0), o.mul(j22, v0)), j23);
       const p = g.op1('Concat', [o.add(o.mul(m11, b1), o.mul(m12, b2)), o.add(o.mul(m12, b1), o.mul(m22, b2))], { axis: 1 });
-      const diagonal = smoothWeight ? g.op1('Concat', [m11, m22], { axis: 1 }) : o.mul(g.op1('Concat', [m11, m22], { axis: 1 }), alphaMap);
-      const offDiagonal = smoothWeight ? m12 : o.mul(m12, alphaMap);
-      let previous = flow;
+      // Robust smoothness iterates on x = α s · w (so each sweep needs no extra product),
+      // quadratic on x = w: x ← c · A⁻¹ (b + 9·box3×3(x)) with c = α s, resp. 9α for the box.
+      const diagonal = o.mul(g.op1('Concat', [m11, m22], { axis: 1 }), smoothWeight ?? alphaMap);
+      const offDiagonal = o.mul(m12, smoothWeight ?? alphaMap);
+      const offset = smoothWeight ? o.mul(p, smoothWeight) : p;
+      let x = smoothWeight ? o.mul(flow, smoothWeight) : flow;
+      let previous = x;
       let omega = 1;
       for (let i = 0; i < options.iterations; i += 1) {
-        // Damped Jacobi on the 8-neighbour Laplacian: w ← A⁻¹ (b + 9α · box3×3(w)), the
-        // box sum (centre included, hence "damped") being one fast AveragePool. With robust
-        // smoothness each neighbour n carries its own lagged weight: 9·box(α s · w).
-        const box = pool(smoothWeight ? o.mul(flow, smoothWeight) : flow);
+        // Damped Jacobi on the 8-neighbour Laplacian: the box sum (centre included, hence
+        // "damped") is one fast AveragePool; M = A⁻¹ couples u and v through the swap.
+        const box = pool(x);
         const swapped = g.op1('Slice', [box, o.i64([1]), o.i64([-3]), o.i64([1]), o.i64([-1])]);
-        const jacobi = o.add(o.add(o.mul(box, diagonal), o.mul(swapped, offDiagonal)), p);
+        const jacobi = o.add(o.add(o.mul(box, diagonal), o.mul(swapped, offDiagonal)), offset);
         if (!options.chebyshev || i === 0) {
-          [previous, flow] = [flow, jacobi];
+          [previous, x] = [x, jacobi];
           continue;
         }
         const rho2 = options.chebyshev ** 2;
         omega = i === 1 ? 1 / (1 - rho2 / 2) : 1 / (1 - (rho2 * omega) / 4);
-        [previous, flow] = [flow, o.add(o.mul(o.sub(jacobi, previous), o.f(omega)), previous)];
+        [previous, x] = [x, o.add(o.mul(o.sub(jacobi, previous), o.f(omega)), previous)];
       }
+      flow = smoothWeight ? o.div(x, smoothWeight) : x;
     }
     if (options.median) flow = options.exactMedian ? o.median(flow, options.median) : o.separableMedian(flow, options.median);
   }
