@@ -64,7 +64,7 @@ export class VariationalFlowModel implements FlowModel {
     const sized = optionsForSize(this.#options, width, height);
     const path = await ensureVariationalModel(this.#modelsDir, sized);
     throwIfAborted(options.signal);
-    const session = await this.#sessions.get(variationalModelKey(sized), path);
+    const session = await this.#sessions.get(variationalModelKey(sized), path, { graphOptimizationLevel: 'extended' });
     const feeds = {
       frame1: new ort.Tensor('float32', grayPlane(frame1), [1, 1, height, width]),
       frame2: new ort.Tensor('float32', grayPlane(frame2), [1, 1, height, width]),
