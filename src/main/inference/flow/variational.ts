@@ -12,7 +12,7 @@ import { FLOW_PRESETS, buildVariationalFlowGraph, type FlowPreset, type Variatio
 
 export const VARIATIONAL_MODEL_ID = 'flow-variational';
 /** Bumped whenever the generator changes what a given parameter set produces. */
-const GENERATOR_VERSION = 2;
+const GENERATOR_VERSION = 3;
 /** The coarsest pyramid level keeps at least this many pixels on its short side. */
 const MIN_COARSE_SIDE = 12;
 
