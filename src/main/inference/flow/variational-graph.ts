@@ -7,11 +7,13 @@ import { ImageOps } from './graph-ops';
  *
  * Per pyramid level and warp: the second frame is warped by the current flow with
  * GridSample and differentiated (I, Ix, Iy, Ixx, Ixy, Iyy); the data term (brightness + γ ×
- * gradient constancy, Charbonnier, lagged weights) is linearised into a per-pixel 2×2
- * motion tensor; the smoothness term is quadratic on the total flow (Neumann borders),
- * so one Jacobi sweep is a single 3×3 Conv plus three elementwise ops with per-pixel
- * coefficients precomputed once per lagged round. A median filter on the flow after
- * each warp provides the robustness of a non-local term cheaply (Sun et al.).
+ * gradient constancy, Charbonnier, lagged weights, optionally normalised as in DeepFlow) is
+ * linearised into a per-pixel 2×2 motion tensor; the smoothness term on the total flow
+ * (Neumann borders) is quadratic or Charbonnier with lagged per-pixel weights, so one
+ * Jacobi sweep is a single 3×3 AveragePool plus a few elementwise ops with per-pixel
+ * coefficients precomputed once per lagged round (optionally Chebyshev-accelerated).
+ * A median filter on the flow after each warp provides the robustness of a non-local
+ * term cheaply (Sun et al.).
  */
 export interface VariationalFlowOptions {
   /** Pyramid levels including the finest one. */
@@ -60,8 +62,6 @@ export interface VariationalFlowOptions {
   readonly median: 0 | 3 | 5;
   /** Exact 2-D median (TopK) instead of the separable approximation. */
   readonly exactMedian?: boolean;
-  /** Exact median on every level but the finest (cheap there: TopK cost grows with area). */
-  readonly exactMedianCoarse?: boolean;
   /** Exact median at the finest solved level only (where its accuracy shows most). */
   readonly exactMedianFinest?: boolean;
   readonly interpolation: 'bilinear' | 'bicubic';
@@ -140,7 +140,7 @@ export function buildVariationalFlowGraph(options: VariationalFlowOptions): Grap
     flow = flow === null ? o.mul(g.op1('Concat', [frame1, frame1], { axis: 1 }), o.f(0)) : upsampleFlow(o, flow, frame1);
     const finest = level === options.finestLevel;
     const warps = options.fineWarps?.[level - options.finestLevel] ?? options.warps;
-    const exactMedian = options.exactMedian || (finest ? options.exactMedianFinest : options.exactMedianCoarse);
+    const exactMedian = options.exactMedian || (finest && options.exactMedianFinest);
     flow = solveLevel(o, { ...options, warps, exactMedian }, d1, frame2, derive, flow);
   }
   if (options.finestLevel > 0) flow = upsampleFlow(o, flow as string, a);
@@ -228,7 +228,7 @@ function solveLevel(o: ImageOps, options: VariationalFlowOptions, d1: string, fr
       const tensorJ = o.add(o.mul(brightness, psiB), o.mul(gradient, psiG));
       const [j11, j12, j22, j13, j23] = [0, 1, 2, 3, 4].map((c) => o.channels(tensorJ, c, c + 1)) as [string, string, string, string, string];
       // Robust smoothness: per-pixel 9α·g·s from the lagged flow, the diagonal Σ_n α_n s_n.
-      const smoothWeight = options.smoothEpsilon ? o.mul(alphaMap, flowSmoothness(o, flow, options.smoothEpsilon)) : null;
+      const smoothWeight = options.smoothEpsilon ? o.mul(alphaMap, o.flowSmoothness(flow, options.smoothEpsilon)) : null;
       const diagonalSum = smoothWeight ? pool(smoothWeight) : (alphaCount as string);
       const a11 = o.add(j11, diagonalSum);
       const a22 = o.add(j22, diagonalSum);
@@ -268,16 +268,4 @@ function solveLevel(o: ImageOps, options: VariationalFlowOptions, d1: string, fr
     if (options.median) flow = options.exactMedian ? o.median(flow, options.median) : o.separableMedian(flow, options.median);
   }
   return flow;
-}
-
-/** ε/√(|∇u|² + |∇v|² + ε²) per pixel (central differences, edge-replicated borders). */
-function flowSmoothness(o: ImageOps, flow: string, epsilon: number): string {
-  const d = [0, 0, 0, -0.5, 0, 0.5, 0, 0, 0];
-  const dy = [0, -0.5, 0, 0, 0, 0, 0, 0.5, 0];
-  const zero = new Array<number>(9).fill(0);
-  // [1, 4, H, W]: u_x, u_y, v_x, v_y.
-  const grads = o.conv(o.padEdge(flow, 1), [...d, ...zero, ...dy, ...zero, ...zero, ...d, ...zero, ...dy], [4, 2, 3, 3]);
-  // Squares summed by a 1×1 Conv: much faster than a ReduceSumSquare across channels.
-  const norm2 = o.conv(o.mul(grads, grads), [1, 1, 1, 1], [1, 4, 1, 1]);
-  return o.div(o.f(epsilon), o.g.op1('Sqrt', [o.add(norm2, o.f(epsilon ** 2))]));
 }
