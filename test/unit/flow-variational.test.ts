@@ -88,7 +88,7 @@ describe('variational flow (generated ONNX graph, real onnxruntime session)', ()
       }
       return sum / n;
     };
-    // Measured 0.26 vs 0.30 px; the quadratic variant gets a quarter of the α so that it is
+    // Measured 0.27 vs 0.30 px; the quadratic variant gets a quarter of the α so that it is
     // not simply over-smoothed everywhere.
     const robust = await boundaryError(FLOW_PRESETS.accurate);
     const quadratic = await boundaryError({ ...FLOW_PRESETS.accurate, smoothEpsilon: undefined, edgeKappa: undefined, alpha: FLOW_PRESETS.accurate.alpha / 4 });
@@ -99,7 +99,7 @@ describe('variational flow (generated ONNX graph, real onnxruntime session)', ()
     const { frame2, truth } = warpedPair(face, displacements.rotation(1.5, 63.5, 63.5));
     const error = async (options: VariationalFlowOptions) =>
       interiorEndPointError(await new VariationalFlowModel(sessions, tempDir(), options).estimate(face, frame2), truth, 8);
-    // Measured 0.075 vs 0.085 px (6 sweeps per round): a smooth global field needs propagation.
+    // Measured 0.072 vs 0.085 px (6 sweeps per round): a smooth global field needs propagation.
     const accelerated = await error(FLOW_PRESETS.accurate);
     const plain = await error({ ...FLOW_PRESETS.accurate, chebyshev: undefined });
     expect(accelerated).toBeLessThan(plain);
