@@ -31,7 +31,6 @@ export interface VariationalFlowOptions {
   readonly fineWarps?: readonly number[];
   /** Lagged re-linearisations of the robust weights per warp. */
   readonly rounds: number;
-
   /** Jacobi sweeps per round. */
   readonly iterations: number;
   /**
@@ -241,8 +240,9 @@ function solveLevel(o: ImageOps, options: VariationalFlowOptions, d1: string, fr
       const b1 = o.sub(o.add(o.mul(j11, u0), o.mul(j12, v0)), j13);
       const b2 = o.sub(o.add(o.mul(j12, u0), o.mul(j22, v0)), j23);
       const p = g.op1('Concat', [o.add(o.mul(m11, b1), o.mul(m12, b2)), o.add(o.mul(m12, b1), o.mul(m22, b2))], { axis: 1 });
-      // Robust smoothness iterates on x = α s · w (so each sweep needs no extra product),
-      // quadratic on x = w: x ← c · A⁻¹ (b + 9·box3×3(x)) with c = α s, resp. 9α for the box.
+      // Robust smoothness iterates on x = 9α·g·s·w, so the neighbour-weighted sum
+      // α Σ_n g_n s_n w_n is 9·box3×3(x) with no extra product per sweep (w = x / (9α·g·s)
+      // afterwards); quadratic smoothness iterates on w itself with 9α·g·box3×3(w).
       const diagonal = o.mul(g.op1('Concat', [m11, m22], { axis: 1 }), smoothWeight ?? alphaMap);
       const offDiagonal = o.mul(m12, smoothWeight ?? alphaMap);
       const offset = smoothWeight ? o.mul(p, smoothWeight) : p;
