@@ -21,8 +21,11 @@ interface FlowCase {
   readonly truth: FlowField;
 }
 
-const PEERS = ['deepflow', 'dis-medium', 'tvl1', 'farneback'] as const;
-const PRESETS = ['fast', 'balanced', 'accurate'] as const;
+/** FLOW_BENCH_METHODS=accurate,deepflow runs only the listed presets / peers (while iterating). */
+const ONLY = process.env.FLOW_BENCH_METHODS?.split(',').map((m) => m.trim());
+const selected = <T extends string>(names: readonly T[]): T[] => names.filter((n) => !ONLY || ONLY.includes(n));
+const PEERS = selected(['deepflow', 'dis-medium', 'tvl1', 'farneback'] as const);
+const PRESETS = selected(['fast', 'balanced', 'accurate'] as const);
 /** FLOW_BENCH_THREADS=1 runs every method single-threaded (fairest under a shared, loaded CPU). */
 const THREADS = Number(process.env.FLOW_BENCH_THREADS ?? 0);
 const PEER_SCRIPT = join(import.meta.dirname, '..', 'peers', 'opencv_flow.py');

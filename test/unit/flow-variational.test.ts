@@ -5,7 +5,7 @@ import { packageDir } from '../../src/main/inference/manifest';
 import { SessionCache } from '../../src/main/inference/onnx/session';
 import { displacements, interiorEndPointError, warpedPair } from '../../src/main/inference/flow/synthetic';
 import { VariationalFlowModel, ensureVariationalModel, optionsForSize } from '../../src/main/inference/flow/variational';
-import { FLOW_PRESETS, type FlowPreset } from '../../src/main/inference/flow/variational-graph';
+import { FLOW_PRESETS, type FlowPreset, type VariationalFlowOptions } from '../../src/main/inference/flow/variational-graph';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { useTempDir } from '../helpers/tmp';
@@ -70,5 +70,38 @@ describe('variational flow (generated ONNX graph, real onnxruntime session)', ()
     const model = new VariationalFlowModel(sessions, tempDir(), 'fast');
     const other: GrayImage = { width: 64, height: 64, channels: 1, data: new Uint8Array(64 * 64) };
     await expect(model.estimate(face, other)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+  });
+
+  it('robust smoothness keeps a motion boundary sharper than quadratic smoothness', async () => {
+    // Left of x = 64 the face moves by (0.8, 0.3), right of it by (-0.6, -0.2).
+    const { frame2, truth } = warpedPair(face, (x) => (x < 64 ? [0.8, 0.3] : [-0.6, -0.2]));
+    const boundaryError = async (options: VariationalFlowOptions) => {
+      const flow = await new VariationalFlowModel(sessions, tempDir(), options).estimate(face, frame2);
+      let sum = 0;
+      let n = 0;
+      for (let y = 8; y < 120; y += 1) {
+        for (let x = 58; x < 70; x += 1) {
+          const i = y * 128 + x;
+          sum += Math.hypot((flow.data[i] as number) - (truth.data[i] as number), (flow.data[i + 128 * 128] as number) - (truth.data[i + 128 * 128] as number));
+          n += 1;
+        }
+      }
+      return sum / n;
+    };
+    // Measured 0.27 vs 0.30 px; the quadratic variant gets a quarter of the α so that it is
+    // not simply over-smoothed everywhere.
+    const robust = await boundaryError(FLOW_PRESETS.accurate);
+    const quadratic = await boundaryError({ ...FLOW_PRESETS.accurate, smoothEpsilon: undefined, edgeKappa: undefined, alpha: FLOW_PRESETS.accurate.alpha / 4 });
+    expect(robust).toBeLessThan(quadratic);
+  });
+
+  it('Chebyshev acceleration converges further than plain Jacobi in the same number of sweeps', async () => {
+    const { frame2, truth } = warpedPair(face, displacements.rotation(1.5, 63.5, 63.5));
+    const error = async (options: VariationalFlowOptions) =>
+      interiorEndPointError(await new VariationalFlowModel(sessions, tempDir(), options).estimate(face, frame2), truth, 8);
+    // Measured 0.072 vs 0.085 px (6 sweeps per round): a smooth global field needs propagation.
+    const accelerated = await error(FLOW_PRESETS.accurate);
+    const plain = await error({ ...FLOW_PRESETS.accurate, chebyshev: undefined });
+    expect(accelerated).toBeLessThan(plain);
   });
 });

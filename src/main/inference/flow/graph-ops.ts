@@ -173,4 +173,20 @@ export class ImageOps {
     // median5 = median3(e, max(min(a,b), min(c,d)), min(max(a,b), max(c,d))).
     return median3(e as string, max(min(a, b), min(c, d as string)), min(max(a, b), max(c, d as string)));
   }
+
+  /**
+   * Robust smoothness weight ε/√(|∇u|² + |∇v|² + ε²) of a 2-channel flow (central
+   * differences, edge-replicated borders): 1 where the flow is smooth, small across
+   * motion boundaries (the Charbonnier ψ′ scaled to 1 at zero gradient).
+   */
+  flowSmoothness(flow: string, epsilon: number): string {
+    const dx = [0, 0, 0, -0.5, 0, 0.5, 0, 0, 0];
+    const dy = [0, -0.5, 0, 0, 0, 0, 0, 0.5, 0];
+    const zero = new Array<number>(9).fill(0);
+    // [1, 4, H, W]: u_x, u_y, v_x, v_y.
+    const grads = this.conv(this.padEdge(flow, 1), [...dx, ...zero, ...dy, ...zero, ...zero, ...dx, ...zero, ...dy], [4, 2, 3, 3]);
+    // Squares summed by a 1×1 Conv: much faster than a ReduceSumSquare across channels.
+    const norm2 = this.conv(this.mul(grads, grads), [1, 1, 1, 1], [1, 4, 1, 1]);
+    return this.div(this.f(epsilon), this.g.op1('Sqrt', [this.add(norm2, this.f(epsilon ** 2))]));
+  }
 }

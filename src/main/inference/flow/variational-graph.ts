@@ -7,11 +7,13 @@ import { ImageOps } from './graph-ops';
  *
  * Per pyramid level and warp: the second frame is warped by the current flow with
  * GridSample and differentiated (I, Ix, Iy, Ixx, Ixy, Iyy); the data term (brightness + γ ×
- * gradient constancy, Charbonnier, lagged weights) is linearised into a per-pixel 2×2
- * motion tensor; the smoothness term is quadratic on the total flow (Neumann borders),
- * so one Jacobi sweep is a single 3×3 Conv plus three elementwise ops with per-pixel
- * coefficients precomputed once per lagged round. A median filter on the flow after
- * each warp provides the robustness of a non-local term cheaply (Sun et al.).
+ * gradient constancy, Charbonnier, lagged weights, optionally normalised as in DeepFlow) is
+ * linearised into a per-pixel 2×2 motion tensor; the smoothness term on the total flow
+ * (Neumann borders) is quadratic or Charbonnier with lagged per-pixel weights, so one
+ * Jacobi sweep is a single 3×3 AveragePool plus a few elementwise ops with per-pixel
+ * coefficients precomputed once per lagged round (optionally Chebyshev-accelerated).
+ * A median filter on the flow after each warp provides the robustness of a non-local
+ * term cheaply (Sun et al.).
  */
 export interface VariationalFlowOptions {
   /** Pyramid levels including the finest one. */
@@ -22,18 +24,37 @@ export interface VariationalFlowOptions {
   readonly finestLevel: number;
   /** Warps per level. */
   readonly warps: number;
-  /** Warps at the finest solved level, where each costs the most (default: `warps`). */
-  readonly finestWarps?: number;
+  /**
+   * Warps at the finest solved level, the one above it, … (where each warp costs the most);
+   * levels beyond the list use `warps`.
+   */
+  readonly fineWarps?: readonly number[];
   /** Lagged re-linearisations of the robust weights per warp. */
   readonly rounds: number;
   /** Jacobi sweeps per round. */
   readonly iterations: number;
+  /**
+   * Chebyshev acceleration of the Jacobi sweeps for a spectral-radius bound ρ (Golub &
+   * Varga): w_k+1 = ω_k+1 (J(w_k) − w_k−1) + w_k−1; absent = plain Jacobi.
+   */
+  readonly chebyshev?: number;
   /** Smoothness weight (intensities scaled to [0, 1]). */
   readonly alpha: number;
   /** Gradient-constancy weight relative to brightness constancy. */
   readonly gamma: number;
   /** Image-driven smoothness: α·exp(−κ·|∇I₁|) per pixel (0 = uniform α). */
   readonly edgeKappa?: number;
+  /**
+   * Constraint normalisation (Zimmer et al. 2011, as in DeepFlow): each constancy term is
+   * divided by |∇(its image)|² + ζ², so residuals are in pixels and strong edges do not
+   * dominate. ζ in intensity units (frames scaled to [0, 1]); absent = unnormalised.
+   */
+  readonly zeta?: number;
+  /**
+   * Robust (Charbonnier) smoothness: each pixel's weight ε_s/√(|∇u|² + |∇v|² + ε_s²) of the
+   * lagged flow (1 where the flow is smooth, less across motion boundaries); absent = quadratic.
+   */
+  readonly smoothEpsilon?: number;
   /** Charbonnier ε of the data term. */
   readonly epsilon: number;
   /** Median filter applied to the flow after each warp (0 = off). */
@@ -64,12 +85,13 @@ export const FLOW_PRESETS: Record<FlowPreset, VariationalFlowOptions> = {
     levels: 6, scale: 0.6, finestLevel: 0, warps: 1, rounds: 2, iterations: 8,
     alpha: 0.01, gamma: 10, epsilon: 0.01, median: 5, interpolation: 'bicubic', presmooth: 0.6,
   },
-  // Three warps on the cheap coarse levels, one on the full-resolution level (which costs
-  // ~60 % of the graph), stronger smoothing and gradient constancy, a mild structure–texture split.
+  // Robust (Charbonnier) smoothness weighted down at image edges, normalised data terms,
+  // Chebyshev-accelerated sweeps; three warps on the cheap coarse levels, two on the level
+  // below full resolution, one at full resolution (which costs as much as all the rest).
   accurate: {
-    levels: 7, scale: 0.65, finestLevel: 0, warps: 3, finestWarps: 1, rounds: 2, iterations: 10,
-    alpha: 0.04, gamma: 10, epsilon: 0.01, median: 5, interpolation: 'bicubic', presmooth: 0.6,
-    texture: { sigma: 3, weight: 0.5 },
+    levels: 7, scale: 0.6, finestLevel: 0, warps: 3, fineWarps: [1, 2], rounds: 2, iterations: 6, chebyshev: 0.99,
+    alpha: 10, edgeKappa: 10, smoothEpsilon: 0.1, gamma: 10, zeta: 0.03, epsilon: 0.1, median: 5,
+    interpolation: 'bicubic', presmooth: 0.75, texture: { sigma: 3, weight: 0.5 },
   },
 };
 
@@ -116,7 +138,7 @@ export function buildVariationalFlowGraph(options: VariationalFlowOptions): Grap
     const derive = (image: string) => o.conv(o.padEdge(image, 2), derivatives, [6, 1, 5, 5]);
     flow = flow === null ? o.mul(g.op1('Concat', [frame1, frame1], { axis: 1 }), o.f(0)) : upsampleFlow(o, flow, frame1);
     const finest = level === options.finestLevel;
-    const warps = finest ? options.finestWarps ?? options.warps : options.warps;
+    const warps = options.fineWarps?.[level - options.finestLevel] ?? options.warps;
     const exactMedian = options.exactMedian || (finest && options.exactMedianFinest);
     flow = solveLevel(o, { ...options, warps, exactMedian }, d1, frame2, derive, flow);
   }
@@ -148,15 +170,15 @@ function solveLevel(o: ImageOps, options: VariationalFlowOptions, d1: string, fr
   const toGrid = g.op1('Reshape', [g.op1('Concat', [step(3), step(2)], { axis: 0 }), o.i64([1, 2, 1, 1])]);
   // 9α × the 3×3 box-sum weight per pixel (9 inside, 6 on edges, 4 in corners): Neumann boundary.
   const pool = (x: string) => g.op1('AveragePool', [x], { kernel_shape: [3, 3], pads: [1, 1, 1, 1], count_include_pad: 1 });
-  const ones = o.add(o.mul(o.channels(d1, 0, 1), o.f(0)), o.f(1));
   // Per-pixel smoothness weight 9α·g(x): weaker across image edges (motion boundaries).
   let alphaMap = o.f(9 * options.alpha);
   if (options.edgeKappa) {
     const grad = o.channels(d1, 1, 3);
-    const norm = g.op1('Sqrt', [g.op1('ReduceSum', [o.mul(grad, grad), o.i64([1])], { keepdims: 1 })]);
+    const norm = g.op1('Sqrt', [o.conv(o.mul(grad, grad), [1, 1], [1, 2, 1, 1])]);
     alphaMap = o.mul(g.op1('Exp', [o.mul(norm, o.f(-options.edgeKappa))]), alphaMap);
   }
-  const alphaCount = o.mul(pool(ones), alphaMap);
+  const ones = () => o.add(o.mul(o.channels(d1, 0, 1), o.f(0)), o.f(1));
+  const alphaCount = options.smoothEpsilon ? null : o.mul(pool(ones()), alphaMap);
   let flow = initial;
   for (let warp = 0; warp < options.warps; warp += 1) {
     const grid = o.sub(o.mul(o.add(base, flow), toGrid), o.f(1));
@@ -172,15 +194,17 @@ function solveLevel(o: ImageOps, options: VariationalFlowOptions, d1: string, fr
     const it = o.channels(diff, 0, 1);
     const ixt = o.channels(diff, 1, 2);
     const iyt = o.channels(diff, 2, 3);
-    // Motion-tensor entries [J11, J12, J22, J13, J23] for brightness and gradient constancy.
-    const brightness = g.op1('Concat', [o.mul(ix, ix), o.mul(ix, iy), o.mul(iy, iy), o.mul(ix, it), o.mul(iy, it)], { axis: 1 });
-    const gradient = g.op1('Concat', [
-      o.add(o.mul(ixx, ixx), o.mul(ixy, ixy)),
-      o.add(o.mul(ixx, ixy), o.mul(ixy, iyy)),
-      o.add(o.mul(ixy, ixy), o.mul(iyy, iyy)),
-      o.add(o.mul(ixx, ixt), o.mul(ixy, iyt)),
-      o.add(o.mul(ixy, ixt), o.mul(iyy, iyt)),
-    ], { axis: 1 });
+    // Motion-tensor entries [J11, J12, J22, J13, J23] for brightness and gradient constancy
+    // (the gradient one split in its x and y parts so each can be normalised on its own).
+    const tensorOf = (x: string, y: string, t: string) => g.op1('Concat', [o.mul(x, x), o.mul(x, y), o.mul(y, y), o.mul(x, t), o.mul(y, t)], { axis: 1 });
+    const theta = (x: string, y: string) => g.op1('Reciprocal', [o.add(o.add(o.mul(x, x), o.mul(y, y)), o.f((options.zeta ?? 0) ** 2))]);
+    const thetaB = options.zeta ? theta(ix, iy) : null;
+    const thetaGx = options.zeta ? theta(ixx, ixy) : null;
+    const thetaGy = options.zeta ? theta(ixy, iyy) : null;
+    const brightness = thetaB ? o.mul(tensorOf(ix, iy, it), thetaB) : tensorOf(ix, iy, it);
+    const gradientX = tensorOf(ixx, ixy, ixt);
+    const gradientY = tensorOf(ixy, iyy, iyt);
+    const gradient = thetaGx && thetaGy ? o.add(o.mul(gradientX, thetaGx), o.mul(gradientY, thetaGy)) : o.add(gradientX, gradientY);
     const start = flow;
     const u0 = o.channels(start, 0, 1);
     const v0 = o.channels(start, 1, 2);
@@ -197,12 +221,16 @@ function solveLevel(o: ImageOps, options: VariationalFlowOptions, d1: string, fr
         rGy = o.add(iyt, o.add(o.mul(ixy, du), o.mul(iyy, dv)));
       }
       const eps2 = o.f(options.epsilon ** 2);
-      const psiB = o.div(inside, g.op1('Sqrt', [o.add(o.mul(rB, rB), eps2)]));
-      const psiG = o.div(o.mul(inside, o.f(options.gamma)), g.op1('Sqrt', [o.add(o.add(o.mul(rGx, rGx), o.mul(rGy, rGy)), eps2)]));
+      const weighted = (r: string, w: string | null) => (w ? o.mul(o.mul(r, r), w) : o.mul(r, r));
+      const psiB = o.div(inside, g.op1('Sqrt', [o.add(weighted(rB, thetaB), eps2)]));
+      const psiG = o.div(o.mul(inside, o.f(options.gamma)), g.op1('Sqrt', [o.add(o.add(weighted(rGx, thetaGx), weighted(rGy, thetaGy)), eps2)]));
       const tensorJ = o.add(o.mul(brightness, psiB), o.mul(gradient, psiG));
       const [j11, j12, j22, j13, j23] = [0, 1, 2, 3, 4].map((c) => o.channels(tensorJ, c, c + 1)) as [string, string, string, string, string];
-      const a11 = o.add(j11, alphaCount);
-      const a22 = o.add(j22, alphaCount);
+      // Robust smoothness: per-pixel 9α·g·s from the lagged flow, the diagonal Σ_n α_n s_n.
+      const smoothWeight = options.smoothEpsilon ? o.mul(alphaMap, o.flowSmoothness(flow, options.smoothEpsilon)) : null;
+      const diagonalSum = smoothWeight ? pool(smoothWeight) : (alphaCount as string);
+      const a11 = o.add(j11, diagonalSum);
+      const a22 = o.add(j22, diagonalSum);
       const det = o.sub(o.mul(a11, a22), o.mul(j12, j12));
       const inv = g.op1('Reciprocal', [det]);
       const m11 = o.mul(a22, inv);
@@ -212,15 +240,30 @@ function solveLevel(o: ImageOps, options: VariationalFlowOptions, d1: string, fr
       const b1 = o.sub(o.add(o.mul(j11, u0), o.mul(j12, v0)), j13);
       const b2 = o.sub(o.add(o.mul(j12, u0), o.mul(j22, v0)), j23);
       const p = g.op1('Concat', [o.add(o.mul(m11, b1), o.mul(m12, b2)), o.add(o.mul(m12, b1), o.mul(m22, b2))], { axis: 1 });
-      const diagonal = o.mul(g.op1('Concat', [m11, m22], { axis: 1 }), alphaMap);
-      const offDiagonal = o.mul(m12, alphaMap);
+      // Robust smoothness iterates on x = 9α·g·s·w, so the neighbour-weighted sum
+      // α Σ_n g_n s_n w_n is 9·box3×3(x) with no extra product per sweep (w = x / (9α·g·s)
+      // afterwards); quadratic smoothness iterates on w itself with 9α·g·box3×3(w).
+      const diagonal = o.mul(g.op1('Concat', [m11, m22], { axis: 1 }), smoothWeight ?? alphaMap);
+      const offDiagonal = o.mul(m12, smoothWeight ?? alphaMap);
+      const offset = smoothWeight ? o.mul(p, smoothWeight) : p;
+      let x = smoothWeight ? o.mul(flow, smoothWeight) : flow;
+      let previous = x;
+      let omega = 1;
       for (let i = 0; i < options.iterations; i += 1) {
-        // Damped Jacobi on the 8-neighbour Laplacian: w ← A⁻¹ (b + 9α · box3×3(w)), the
-        // box sum (centre included, hence "damped") being one fast AveragePool.
-        const box = pool(flow);
+        // Damped Jacobi on the 8-neighbour Laplacian: the box sum (centre included, hence
+        // "damped") is one fast AveragePool; M = A⁻¹ couples u and v through the swap.
+        const box = pool(x);
         const swapped = g.op1('Slice', [box, o.i64([1]), o.i64([-3]), o.i64([1]), o.i64([-1])]);
-        flow = o.add(o.add(o.mul(box, diagonal), o.mul(swapped, offDiagonal)), p);
+        const jacobi = o.add(o.add(o.mul(box, diagonal), o.mul(swapped, offDiagonal)), offset);
+        if (!options.chebyshev || i === 0) {
+          [previous, x] = [x, jacobi];
+          continue;
+        }
+        const rho2 = options.chebyshev ** 2;
+        omega = i === 1 ? 1 / (1 - rho2 / 2) : 1 / (1 - (rho2 * omega) / 4);
+        [previous, x] = [x, o.add(o.mul(o.sub(jacobi, previous), o.f(omega)), previous)];
       }
+      flow = smoothWeight ? o.div(x, smoothWeight) : x;
     }
     if (options.median) flow = options.exactMedian ? o.median(flow, options.median) : o.separableMedian(flow, options.median);
   }

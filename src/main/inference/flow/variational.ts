@@ -12,7 +12,7 @@ import { FLOW_PRESETS, buildVariationalFlowGraph, type FlowPreset, type Variatio
 
 export const VARIATIONAL_MODEL_ID = 'flow-variational';
 /** Bumped whenever the generator changes what a given parameter set produces. */
-const GENERATOR_VERSION = 2;
+const GENERATOR_VERSION = 3;
 /** The coarsest pyramid level keeps at least this many pixels on its short side. */
 const MIN_COARSE_SIDE = 12;
 
@@ -64,7 +64,7 @@ export class VariationalFlowModel implements FlowModel {
     const sized = optionsForSize(this.#options, width, height);
     const path = await ensureVariationalModel(this.#modelsDir, sized);
     throwIfAborted(options.signal);
-    const session = await this.#sessions.get(variationalModelKey(sized), path);
+    const session = await this.#sessions.get(variationalModelKey(sized), path, { graphOptimizationLevel: 'extended' });
     const feeds = {
       frame1: new ort.Tensor('float32', grayPlane(frame1), [1, 1, height, width]),
       frame2: new ort.Tensor('float32', grayPlane(frame2), [1, 1, height, width]),

@@ -12,6 +12,15 @@ export interface SessionOptions {
   readonly logSeverityLevel?: 0 | 1 | 2 | 3 | 4;
 }
 
+/** Per-model session settings. */
+export interface ModelSessionOptions {
+  /**
+   * 'extended' skips the NCHWc layout pass, which pads single-channel convolutions to
+   * 16-channel blocks: a loss for graphs of many thin image ops (the generated flow).
+   */
+  readonly graphOptimizationLevel?: 'basic' | 'extended' | 'all';
+}
+
 /**
  * One InferenceSession per model, created once and reused by every call; disposed on
  * shutdown. Keys are model ids (or file paths); a failed load is not cached.
@@ -25,10 +34,10 @@ export class SessionCache {
   }
 
   /** Loads (once) the model from a file path or from bytes generated in memory. */
-  get(key: string, source: string | (() => Promise<Uint8Array> | Uint8Array)): Promise<ort.InferenceSession> {
+  get(key: string, source: string | (() => Promise<Uint8Array> | Uint8Array), model: ModelSessionOptions = {}): Promise<ort.InferenceSession> {
     let session = this.#sessions.get(key);
     if (!session) {
-      session = this.#create(key, source);
+      session = this.#create(key, source, model);
       this.#sessions.set(key, session);
       session.catch(() => this.#sessions.delete(key));
     }
@@ -45,7 +54,7 @@ export class SessionCache {
     await Promise.all(sessions.map(async (s) => (await s.catch(() => null))?.release()));
   }
 
-  async #create(key: string, source: string | (() => Promise<Uint8Array> | Uint8Array)): Promise<ort.InferenceSession> {
+  async #create(key: string, source: string | (() => Promise<Uint8Array> | Uint8Array), model: ModelSessionOptions): Promise<ort.InferenceSession> {
     let bytes: Uint8Array;
     try {
       bytes = typeof source === 'string' ? await readFile(source) : await source();
@@ -56,7 +65,7 @@ export class SessionCache {
     try {
       return await ort.InferenceSession.create(bytes, {
         executionProviders: providers,
-        graphOptimizationLevel: 'all',
+        graphOptimizationLevel: model.graphOptimizationLevel ?? 'all',
         ...(this.#options.intraOpThreads ? { intraOpNumThreads: this.#options.intraOpThreads } : {}),
         ...(this.#options.logSeverityLevel !== undefined ? { logSeverityLevel: this.#options.logSeverityLevel } : {}),
       });
