@@ -2,7 +2,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { analyzeClip, type PipelineOptions, type PipelineResult } from '../../src/main/analysis/pipeline/pipeline';
+import { faceHeightOf, faceRollOf } from '../../src/main/analysis/pipeline/crop';
+import { findSubject } from '../../src/main/analysis/pipeline/subject';
 import type { FaceModels } from '../../src/main/inference/face/analyze';
+import { computeRois } from '../../src/main/inference/face/rois';
+import { readFlo } from '../../src/main/inference/flow/flo';
+import type { FlowField } from '../../src/main/inference/flow/types';
+import type { RoiBox } from '../../src/shared/rois';
 import { FaceService } from '../../src/main/inference/face/service';
 import { FlowService } from '../../src/main/inference/flow/service';
 import { MediaLibrary } from '../../src/main/media/library';
@@ -102,5 +109,37 @@ export async function withPipelineServices<T>(body: (services: PipelineServices)
   } finally {
     media.close();
     await Promise.all([faceService.dispose(), flow.dispose()]);
+  }
+}
+
+/** The pipeline on one input (frame folder or mp4), timed from the open reader to the result. */
+export async function timedAnalysis(services: PipelineServices, input: string, options: PipelineOptions = {}): Promise<{ result: PipelineResult; ms: number }> {
+  const { clipId } = await services.media.open(input);
+  try {
+    const reader = await services.media.reader(clipId);
+    const start = performance.now();
+    const result = await analyzeClip(reader, { face: services.face, flow: services.flow }, options);
+    return { result, ms: performance.now() - start };
+  } finally {
+    services.media.close(clipId);
+  }
+}
+
+/** What the AU rules read for the exact-flow peer: the true expression flow and the subject's face at the true onset. */
+export interface ExactExpression {
+  readonly flow: FlowField;
+  readonly rois: readonly RoiBox[];
+  readonly faceHeight: number;
+  readonly roll: number;
+}
+
+export async function exactExpression(services: PipelineServices, clip: SetClip): Promise<ExactExpression> {
+  const { clipId } = await services.media.open(join(clip.dir, 'frames'));
+  try {
+    const { landmarks } = await findSubject(services.face, await (await services.media.reader(clipId)).read(clip.truth.onset));
+    const flow = await readFlo(join(clip.dir, 'flow_expression.flo'));
+    return { flow, rois: computeRois(landmarks), faceHeight: faceHeightOf(landmarks), roll: faceRollOf(landmarks) };
+  } finally {
+    services.media.close(clipId);
   }
 }

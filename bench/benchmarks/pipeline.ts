@@ -1,17 +1,12 @@
-import { join } from 'node:path';
 import type { AnalyzeReport } from '../../src/shared/api/analysis';
-import { analyzeClip, type PipelineOptions, type PipelineResult } from '../../src/main/analysis/pipeline/pipeline';
-import { faceHeightOf, faceRollOf } from '../../src/main/analysis/pipeline/crop';
-import { findSubject } from '../../src/main/analysis/pipeline/subject';
+import type { PipelineOptions, PipelineResult } from '../../src/main/analysis/pipeline/pipeline';
 import { analyzeExpressionFlow } from '../../src/main/analysis/evidence';
 import { evaluateAus, evaluateClasses, evaluateSpotting, type AuLabel } from '../../src/main/analysis/evaluation';
 import { THREE_CLASSES, type ThreeClass } from '../../src/main/analysis/emotion';
-import { computeRois } from '../../src/main/inference/face/rois';
-import { readFlo } from '../../src/main/inference/flow/flo';
 import { sampleFlow } from '../../src/main/inference/flow/expression';
 import type { FlowField } from '../../src/main/inference/flow/types';
 import { median, type Benchmark, type BenchRow } from '../harness';
-import { ensurePipelineSet, withPipelineServices, type SetClip } from './pipeline-set';
+import { ensurePipelineSet, exactExpression, timedAnalysis, withPipelineServices, type SetClip } from './pipeline-set';
 
 /**
  * The MELLM pipeline end to end on generated synthetic clips (real face photos, exact
@@ -125,19 +120,10 @@ export const pipelineBenchmark: Benchmark = {
   name: 'pipeline',
   description: 'End-to-end MELLM pipeline on generated synthetic clips: AU F1, 3-class UF1/UAR, apex error, spotting F1, ROI flow EPE, time per clip',
   async run({ log }) {
-    return withPipelineServices(async ({ face, flow, media }) => {
+    return withPipelineServices(async (services) => {
       const limit = Number(process.env.MELLM_PIPELINE_CLIPS ?? 200);
-      const set = await ensurePipelineSet(face, { me: limit, still: 12, timing: 2 }, log);
-      const models = { face, flow };
-      const analyse = async (clip: SetClip, options: PipelineOptions = {}) => {
-        const { clipId } = await media.open(clip.kind === 'timing' ? clip.mp4 : clip.input);
-        const reader = await media.reader(clipId);
-        const start = performance.now();
-        const result = await analyzeClip(reader, models, options);
-        const ms = performance.now() - start;
-        media.close(clipId);
-        return { result, ms };
-      };
+      const set = await ensurePipelineSet(services.face, { me: limit, still: 12, timing: 2 }, log);
+      const analyse = (clip: SetClip, options: PipelineOptions = {}) => timedAnalysis(services, clip.kind === 'timing' ? clip.mp4 : clip.input, options);
       // Warm-up: sessions and generated graphs for every crop size.
       await analyse(set[0] as SetClip);
       const ours: Outcome[] = [];
@@ -149,13 +135,10 @@ export const pipelineBenchmark: Benchmark = {
         ours.push({ clip, report: run.result.report, ms: run.ms });
         const truth = clip.truth;
         const given = await analyse(clip, { onset: truth.onset, apex: truth.apex, offset: truth.offset });
-        const gtFlow = await readFlo(join(clip.dir, 'flow_expression.flo'));
-        oracle.push({ clip, report: given.result.report, ms: given.ms, epe: roiEpe(given.result, gtFlow) });
         // Upper bound: the AU rules on the exact expression flow at the true onset landmarks.
-        const { clipId } = await media.open(join(clip.dir, 'frames'));
-        const subject = await findSubject(face, await (await media.reader(clipId)).read(truth.onset));
-        media.close(clipId);
-        const evidence = analyzeExpressionFlow(gtFlow, computeRois(subject.landmarks), faceHeightOf(subject.landmarks), faceRollOf(subject.landmarks));
+        const truthFace = await exactExpression(services, clip);
+        oracle.push({ clip, report: given.result.report, ms: given.ms, epe: roiEpe(given.result, truthFace.flow) });
+        const evidence = analyzeExpressionFlow(truthFace.flow, truthFace.rois, truthFace.faceHeight, truthFace.roll);
         exact.push({
           clip,
           ms: 0,

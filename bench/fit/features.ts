@@ -12,14 +12,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { analyzeClip, type PipelineOptions, type PipelineResult } from '../../src/main/analysis/pipeline/pipeline';
-import { faceHeightOf, faceRollOf } from '../../src/main/analysis/pipeline/crop';
-import { findSubject } from '../../src/main/analysis/pipeline/subject';
+import type { PipelineOptions, PipelineResult } from '../../src/main/analysis/pipeline/pipeline';
 import { roiFeatures, type RoiFeature } from '../../src/main/analysis/roi-features';
-import { computeRois } from '../../src/main/inference/face/rois';
-import { readFlo } from '../../src/main/inference/flow/flo';
+import { defaultSynthPhotos } from '../../src/main/analysis/synth/photo';
 import { writeFileAtomic } from '../../src/main/util/atomic-write';
-import { ensurePipelineSet, setDir, SET_SEED, withPipelineServices, type SetClip } from '../benchmarks/pipeline-set';
+import { ensurePipelineSet, exactExpression, setDir, SET_SEED, timedAnalysis, withPipelineServices, type SetClip } from '../benchmarks/pipeline-set';
 
 /** What the rules need of a feature (au-rules.ts reads side, pixels and the mean vector). */
 export type FitFeature = Pick<RoiFeature, 'region' | 'side' | 'pixels' | 'meanVectorNormalized'>;
@@ -77,17 +74,10 @@ async function main(): Promise<void> {
     return;
   }
   if (seed === SET_SEED) console.warn('note: this is the bench set; use it to evaluate, never to fit');
-  await withPipelineServices(async ({ face, flow, media }) => {
-    const set = await ensurePipelineSet(face, { me: Number(values.clips ?? 300), still: 12, timing: 0 }, console.log, seed);
-    const models = { face, flow };
-    const run = async (input: string, o: PipelineOptions) => {
-      const { clipId } = await media.open(input);
-      const start = performance.now();
-      const result = await analyzeClip(await media.reader(clipId), models, { ...options, ...o });
-      const ms = performance.now() - start;
-      media.close(clipId);
-      return { result, ms };
-    };
+  const identities = defaultSynthPhotos().length;
+  await withPipelineServices(async (services) => {
+    const set = await ensurePipelineSet(services.face, { me: Number(values.clips ?? 300), still: 12, timing: 0 }, console.log, seed);
+    const run = (input: string, o: PipelineOptions) => timedAnalysis(services, input, { ...options, ...o });
     const clips: FitClip[] = [];
     for (const [i, clip] of set.entries()) {
       if (i % 25 === 0) console.log(`features ${i}/${set.length}`);
@@ -95,19 +85,17 @@ async function main(): Promise<void> {
       const { truth } = clip;
       const full = values['oracle-only'] ? null : await run(clip.input, {});
       const oracle = await run(clip.input, { onset: truth.onset, apex: truth.apex, offset: truth.offset });
-      const { clipId } = await media.open(join(clip.dir, 'frames'));
-      const subject = await findSubject(face, await (await media.reader(clipId)).read(truth.onset));
-      media.close(clipId);
-      const gt = await readFlo(join(clip.dir, 'flow_expression.flo'));
-      const exact = compact(roiFeatures(gt, computeRois(subject.landmarks), faceHeightOf(subject.landmarks)));
+      const truthFace = await exactExpression(services, clip);
+      const exact = compact(roiFeatures(truthFace.flow, truthFace.rois, truthFace.faceHeight));
       clips.push({
         name: clip.dir.split('/').pop() as string,
         kind: clip.kind,
-        identity: Number((clip.dir.match(/_(\d+)$/) ?? ['', '0'])[1]) % 6,
+        // The set takes its photos round-robin by clip index.
+        identity: Number((clip.dir.match(/_(\d+)$/) ?? ['', '0'])[1]) % identities,
         degraded: truth.noise >= 2,
         head: Object.keys(truth.head).length > 0,
         truth,
-        roll: faceRollOf(subject.landmarks),
+        roll: truthFace.roll,
         exact,
         oracle: featuresOf(oracle.result),
         pipeline: full ? featuresOf(full.result) : null,
