@@ -150,7 +150,7 @@ function evaluateRule(rule: AuRule, byRegion: ReadonlyMap<string, RoiFeature>, r
   if (!intensity) return null;
   const weaker = Math.min(left, right);
   const side: AuSide = !rule.lateral || weaker / evidence >= (rule.unilateralRatio ?? UNILATERAL_RATIO) ? 'B' : right > left ? 'R' : 'L';
-  const threshold = (INTENSITY_LEVELS[0].min as number) * scale;
+  const threshold = TRACE * scale;
   const margin = evidence / (evidence + threshold);
   const confidence = strongest.agreement === null ? margin : margin * (0.75 + 0.25 * strongest.agreement);
   const regionScores = new Map<string, number>();

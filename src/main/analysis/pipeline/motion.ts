@@ -68,15 +68,14 @@ export interface MotionScanOptions {
   readonly last?: number;
   readonly signal?: AbortSignal;
   readonly onFrame?: (index: number) => void;
-  /** Every measured frame's ROI features (frames ≥ lag), e.g. for per-frame exports. */
+  /** Every measured frame's ROI features (frames ≥ first + lag), e.g. for per-frame exports. */
   readonly onFeatures?: (frame: number, features: readonly RoiFeature[]) => void;
 }
 
 /**
- * The spotting signal of a whole clip: for every frame t ≥ lag, the ROI features of the
- * expression flow from t − lag to t on a small face crop (frames outside first..last stay
- * null). Only lag + 1 crops are held at
- * once, so long videos stream through in constant memory.
+ * The spotting signal of a clip: for every frame t in first + lag … last, the ROI features
+ * of the expression flow from t − lag to t on a small face crop (other frames stay null).
+ * Only lag + 1 crops are held at once, so long videos stream through in constant memory.
  */
 export async function scanMotion(clip: FrameSequence, model: FlowModel, face: CropFace, options: MotionScanOptions): Promise<MotionSignal> {
   const { lag } = options;

@@ -105,7 +105,6 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
   };
   checkUserFrames(options, clip.frameCount);
   const given = userInterval(options, clip.frameCount);
-  const userGiven = given !== null;
   const lag = options.lag ?? defaultLag(clip.fps);
   // Spotting scans the whole clip; user frames scan only their event, and only on request.
   const scan = !given ? { first: 0, last: clip.frameCount - 1 } : options.frameMotion ? { first: Math.max(0, given.onset - lag), last: given.offset } : null;
@@ -130,13 +129,14 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
   let intervals = given ? [given] : [];
   const rows: FrameMotion[] = [];
   const spotFace = cropFace(subject.landmarks, cropGeometry(window, spotW, spotH));
+  const spotRoll = faceRollOf(spotFace.landmarks);
   const signal = scan
     ? await scanMotion(clip, models.flow.model(undefined, 'fast'), spotFace, {
         lag,
         ...scan,
         ...(options.signal ? { signal: options.signal } : {}),
         onFrame: (index) => progress(2 + index - scan.first, 'spotting'),
-        onFeatures: (frame, features) => rows.push(frameMotion(frame, features, faceRollOf(spotFace.landmarks))),
+        onFeatures: (frame, features) => rows.push(frameMotion(frame, features, spotRoll)),
       })
     : null;
   if (given && signal) lap('frame_motion', afterFace);
@@ -199,7 +199,7 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
     report: {
       clip: { frames: clip.frameCount, fps: clip.fps, width: clip.width, height: clip.height },
       subject: { face_index: subject.faceIndex, faces: subject.faceCount, box: [...subject.box] as [number, number, number, number] },
-      spotting: spottingReport(spotting, given ?? expressions[0] ?? null, userGiven, lag),
+      spotting: spottingReport(spotting, given ?? expressions[0] ?? null, given !== null, lag),
       ...flat,
       expressions,
       models: [

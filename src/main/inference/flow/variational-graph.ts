@@ -177,8 +177,8 @@ function solveLevel(o: ImageOps, options: VariationalFlowOptions, d1: string, fr
     const norm = g.op1('Sqrt', [o.conv(o.mul(grad, grad), [1, 1], [1, 2, 1, 1])]);
     alphaMap = o.mul(g.op1('Exp', [o.mul(norm, o.f(-options.edgeKappa))]), alphaMap);
   }
-  const ones = () => o.add(o.mul(o.channels(d1, 0, 1), o.f(0)), o.f(1));
-  const alphaCount = options.smoothEpsilon ? null : o.mul(pool(ones()), alphaMap);
+  // Quadratic smoothness: the box-sum weight of a plane of ones (robust smoothness pools its own weights).
+  const alphaCount = options.smoothEpsilon ? null : o.mul(pool(o.add(o.mul(o.channels(d1, 0, 1), o.f(0)), o.f(1))), alphaMap);
   let flow = initial;
   for (let warp = 0; warp < options.warps; warp += 1) {
     const grid = o.sub(o.mul(o.add(base, flow), toGrid), o.f(1));
