@@ -65,6 +65,8 @@ describe('analysis channels (worker threads, job queue, workspace)', () => {
     const clip = workspace.clips.byPath(copy);
     const [event] = workspace.events.listForClip(clip?.id as number);
     expect(event).toMatchObject({ source: 'spotting' });
+    // The spotting scan's per-frame rows are kept for the whole clip: frames lag (6 at 30 fps) … 29.
+    expect(workspace.frameMotion.range(clip?.id as number, 0, 99).map((r) => r.frame)).toEqual(Array.from({ length: 24 }, (_, i) => 6 + i));
     const got = await call('analysis.get', { eventId: event?.id });
     const stored = StoredAnalysisSchema.parse((got as { data: unknown }).data);
     expect(stored.expression.emotion.label3).toBe('Surprise');

@@ -59,7 +59,10 @@ export interface PipelineOptions {
   readonly frameAverage?: { readonly onset: number; readonly apex: number };
   /** At most this many spotted intervals are analysed (the strongest). */
   readonly maxExpressions?: number;
-  /** Scan the motion of the given event's frames (onset − lag … offset) too, for the workspace's per-frame rows. */
+  /**
+   * Keep per-frame motion rows for the workspace: from the spotting scan, or (user frames)
+   * from a scan of the event's frames, onset − lag … offset.
+   */
   readonly frameMotion?: boolean | undefined;
 }
 
@@ -67,7 +70,7 @@ export interface PipelineResult {
   readonly report: AnalyzeReport;
   /** The primary expression's flow (reference-crop pixels) and onset crop, for overlays. */
   readonly overlay: { readonly flow: FlowField; readonly onset: GrayImage; readonly face: CropFace } | null;
-  /** Per-frame motion of the scan (the whole clip when spotting; the event ± lag for user frames on request). */
+  /** Per-frame motion rows when asked for (the whole clip when spotting; the event from onset − lag for user frames). */
   readonly frameMotion: FrameMotionScan | null;
 }
 
@@ -136,7 +139,9 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
         ...scan,
         ...(options.signal ? { signal: options.signal } : {}),
         onFrame: (index) => progress(2 + index - scan.first, 'spotting'),
-        onFeatures: (frame, features) => rows.push(frameMotion(frame, features, spotRoll)),
+        onFeatures: (frame, features) => {
+          if (options.frameMotion) rows.push(frameMotion(frame, features, spotRoll));
+        },
       })
     : null;
   if (given && signal) lap('frame_motion', afterFace);
@@ -212,6 +217,6 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
       timings,
     },
     overlay,
-    frameMotion: scan ? { lag, ...scan, rows } : null,
+    frameMotion: scan && options.frameMotion ? { lag, ...scan, rows } : null,
   };
 }
