@@ -22,7 +22,7 @@ describe('inferAus on the FACS table before calibration (face height 200 px: 1 p
     { name: 'still face', motion: {}, facs: '' },
     { name: 'inner brows up', motion: both('{side} Inner Eyebrow', () => up(0.6)), facs: '1B' },
     { name: 'whole brows up', motion: { ...both('{side} Inner Eyebrow', () => up(1)), ...both('{side} Outer Eyebrow', () => up(1)) }, facs: '1C+2C' },
-    { name: 'inner brows down and together', motion: both('{side} Inner Eyebrow', (s) => [-outward(s, 0.8), 0.8]), facs: '4C' },
+    { name: 'inner brows down and together', motion: both('{side} Inner Eyebrow', (s) => [-outward(s, 0.6), 0.8]), facs: '4C' },
     { name: 'cheeks up', motion: both('{side} Cheek', () => up(1.2)), facs: '6C' },
     { name: 'lower lids up', motion: lids('Lower', up(0.7)), facs: '7B' },
     { name: 'nasal wings up', motion: both('{side} Nasal Wing', () => up(1)), facs: '9C' },
@@ -79,16 +79,30 @@ describe('inferAus on the FACS table before calibration (face height 200 px: 1 p
     expect(facsString(inferAus(featuresFromMotion(motion, 600), FACS_RULES))).toBe('1A');
   });
 
-  it('sees AU1 under AU4: the inward pull tells how much of the rise AU4 hid', () => {
-    // AU1 lifts the inner brow by 0.5 %, AU4 pulls it 0.3 % in and 0.4 % down: net 0.3 % in, 0.1 % up.
+  it('sees AU1 and AU4 together: the inward pull tells how much of the rise AU4 hid', () => {
+    // AU1 lifts the inner brow by 0.5 %, AU4 (0.5 %) pulls it 0.3 % in and 0.4 % down: net 0.3 % in, 0.1 % up.
     const pulled = both('{side} Inner Eyebrow', (s) => [-outward(s, 0.6), -0.2]);
-    const au1 = inferAus(featuresFromMotion(pulled), FACS_RULES).find((a) => a.au === 1);
-    expect(au1?.intensity).toBe('B');
-    expect(au1?.evidence).toBeCloseTo(0.1 + 1.33 * (0.3 - 0.12), 2);
-    // AU4 alone (down and in, no rise) leaves no AU1, and neither does a trace of inward motion.
+    const aus = inferAus(featuresFromMotion(pulled), FACS_RULES);
+    expect(facsString(aus)).toBe('1C+4C');
+    expect(aus.find((a) => a.au === 1)?.evidence).toBeCloseTo(0.1 + 1.33 * 0.3, 2);
+    expect(aus.find((a) => a.au === 4)?.evidence).toBeCloseTo(1.67 * 0.3, 2);
+    // A strong AU1 (1 %) over a B-level AU4 (0.4 %): the brow still rises, AU4 is read from its pull alone.
+    const raised = both('{side} Inner Eyebrow', (s) => [-outward(s, 0.48), -(2 - 0.64)]);
+    expect(facsString(inferAus(featuresFromMotion(raised), FACS_RULES))).toBe('1D+4B');
+    // AU4 alone (down and in, no rise) leaves no AU1; a trace of inward motion is neither AU.
     const au4Alone = both('{side} Inner Eyebrow', (s) => [-outward(s, 0.6), 0.8]);
     expect(inferAus(featuresFromMotion(au4Alone), FACS_RULES).map((a) => a.au)).toEqual([4]);
-    expect(inferAus(featuresFromMotion(both('{side} Inner Eyebrow', (s) => [-outward(s, 0.2), -0.1])), FACS_RULES).some((a) => a.au === 1)).toBe(false);
+    expect(inferAus(featuresFromMotion(both('{side} Inner Eyebrow', (s) => [-outward(s, 0.2), -0.1])), FACS_RULES)).toEqual([]);
+  });
+
+  it('does not read a raised upper lid into raised brows, nor a lowered corner into pressed lips', () => {
+    // Brows up 1.2 % drag the upper lid up 0.15 %: AU1+2, no AU5; the lid rising alone is AU5.
+    const brows = { ...both('{side} Inner Eyebrow', () => up(2.4)), ...both('{side} Outer Eyebrow', () => up(2.4)) };
+    expect(facsString(inferAus(featuresFromMotion({ ...brows, ...lids('Upper', up(0.3)) }), FACS_RULES))).toBe('1E+2E');
+    expect(facsString(inferAus(featuresFromMotion(lids('Upper', up(0.6))), FACS_RULES))).toBe('5B');
+    // AU24's lowered upper lip drags the corner's edge down a little: no AU15.
+    const pressed = { ...lips('Upper', down(0.8)), ...lips('Lower', up(0.8)), ...both('{side} Mouth Corner', () => down(0.4)) };
+    expect(facsString(inferAus(featuresFromMotion(pressed), FACS_RULES))).toBe('24B');
   });
 
   it('reads directions in the face frame of a tilted face (roll)', () => {

@@ -10,7 +10,7 @@ import type { AuCalibration } from './au-table';
 export const AU_CALIBRATION: AuCalibration = {
   1: {
     thresholdScale: 0.9,
-    unilateralRatio: 0.2
+    unilateralRatio: 0.25
   },
   2: {
     thresholdScale: 0.9,

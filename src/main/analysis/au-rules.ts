@@ -6,9 +6,11 @@ import type { RoiFeature, Side } from './roi-features';
  * The one engine that evaluates the AU rule table (au-table.ts) on ROI features.
  * A cue's score on one ROI is the ROI's coherent motion (mean flow vector, % of face
  * height) weighted by how well its direction matches the cue's, so random or
- * opposite motion scores zero (projection cues: the signed projection). A rule's evidence
- * per side is the weighted mean of its core cues, plus what "compensate" cues say another
- * AU hid, minus what its "against" cues explain; support cues only move the confidence.
+ * opposite motion scores zero (projection cues: the signed projection, times a gain when
+ * it reads only part of the motion; gated cues ignore sub-trace scores). A rule's
+ * evidence per side is the weighted mean of its core cues, plus what "compensate" cues
+ * say another AU hid, minus what its "against" cues explain; support cues only move the
+ * confidence.
  */
 
 export type AuSide = 'L' | 'R' | 'B';
@@ -92,7 +94,9 @@ function evaluateCue(cue: AuCue, side: 'L' | 'R' | 'C', byRegion: ReadonlyMap<st
       : [template];
     for (const name of names) {
       const feature = byRegion.get(name);
-      if (feature && feature.pixels > 0) perRegion.push([name, cueScore(feature, cue.direction, cue.tolerance, roll, cue.projection)]);
+      if (!feature || feature.pixels === 0) continue;
+      const score = cueScore(feature, cue.direction, cue.tolerance, roll, cue.projection);
+      perRegion.push([name, cue.gated && score < TRACE ? 0 : (cue.gain ?? 1) * score]);
     }
   }
   if (perRegion.length === 0) return null;
@@ -116,8 +120,7 @@ function evaluateSide(rule: AuRule, side: 'L' | 'R' | 'C', byRegion: ReadonlyMap
   const core = results.filter((r) => r.cue.role === 'core');
   const support = results.filter((r) => r.cue.role === 'support');
   const explained = results.filter((r) => r.cue.role === 'against').reduce((sum, r) => sum + r.cue.weight * r.score, 0);
-  // A pull below a trace (intensity A) hides nothing: sensor and codec noise must not add up.
-  const hidden = results.filter((r) => r.cue.role === 'compensate').reduce((sum, r) => sum + r.cue.weight * Math.max(0, r.score - TRACE), 0);
+  const hidden = results.filter((r) => r.cue.role === 'compensate').reduce((sum, r) => sum + r.cue.weight * r.score, 0);
   let evidence = Math.max(0, weightedMean(core) + hidden - explained);
   // Several core cues must all move: the weakest one caps the evidence (AU24 needs both lips).
   if (core.length > 1 && evidence > 0) {

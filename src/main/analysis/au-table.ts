@@ -39,6 +39,13 @@ export interface AuCue {
    * its positive score, what another AU took from the core cue.
    */
   readonly projection?: boolean;
+  /** Multiplies the score: the whole motion per unit of the part a projection reads. */
+  readonly gain?: number;
+  /**
+   * Scores below a trace (intensity A) count as zero: a projection reads sensor and codec
+   * noise along its axis too, and what is added back or amplified must not be noise.
+   */
+  readonly gated?: boolean;
   /** Angular half-width (degrees) beyond which motion no longer counts; default 50°. */
   readonly tolerance?: number;
 }
@@ -65,6 +72,8 @@ const allLowerLip = ['Lower Lip Left', 'Lower Lip Center', 'Lower Lip Right'];
 
 /** How far AU4 lowers the inner brow per unit it draws it in (≈ 0.8 / 0.6: its pull runs ~53° below the horizontal). */
 const AU4_DROP_PER_PULL = 1.33;
+/** AU4's whole movement per unit of its inward pull (1 / 0.6). */
+const AU4_MOVE_PER_PULL = 1.67;
 
 /** A lateral AU read from one region moving one way. */
 const oneCue = (au: number, facs: string, region: string | readonly string[], direction: CueDirection, tolerance?: number): AuRule => ({
@@ -83,7 +92,7 @@ export const FACS_RULES: readonly AuRule[] = [
     cues: [
       { regions: ['{side} Inner Eyebrow'], direction: 'up', weight: 1, role: 'core', projection: true },
       // AU4 lowers the inner brow while drawing it in: its inward pull tells how much rise it hid.
-      { regions: ['{side} Inner Eyebrow'], direction: 'inward', weight: AU4_DROP_PER_PULL, role: 'compensate', projection: true },
+      { regions: ['{side} Inner Eyebrow'], direction: 'inward', weight: AU4_DROP_PER_PULL, role: 'compensate', projection: true, gated: true },
     ],
   },
   oneCue(2, 'Frontalis, pars lateralis: pulls the lateral portion of the eyebrow upwards.', '{side} Outer Eyebrow', 'up'),
@@ -92,11 +101,21 @@ export const FACS_RULES: readonly AuRule[] = [
     facs: 'Corrugator/depressor supercilii, procerus: lowers the brows and draws them together.',
     lateral: true,
     cues: [
-      { regions: ['{side} Inner Eyebrow'], direction: 'down-inward', weight: 1, role: 'core', tolerance: 65 },
+      // Read from the inward pull alone: AU1's rise is vertical and cannot hide it, as it hides the drop.
+      { regions: ['{side} Inner Eyebrow'], direction: 'inward', weight: 1, role: 'core', projection: true, gain: AU4_MOVE_PER_PULL, gated: true },
       { regions: ['{side} Outer Eyebrow'], direction: 'down', weight: 0.5, role: 'support', tolerance: 65 },
     ],
   },
-  oneCue(5, 'Levator palpebrae superioris: raises the upper lid, widening the eye aperture.', lids('Upper'), 'up'),
+  {
+    au: 5,
+    facs: 'Levator palpebrae superioris: raises the upper lid, widening the eye aperture.',
+    lateral: true,
+    cues: [
+      { regions: lids('Upper'), direction: 'up', weight: 1, role: 'core' },
+      // Raised brows (AU1, AU2) stretch the lid fold upwards with them.
+      { regions: ['{side} Inner Eyebrow', '{side} Outer Eyebrow'], direction: 'up', weight: 0.1, role: 'against' },
+    ],
+  },
   {
     au: 6,
     facs: 'Orbicularis oculi, pars orbitalis: raises the cheek, pushes the lower-lid skin up.',
@@ -162,6 +181,8 @@ export const FACS_RULES: readonly AuRule[] = [
     cues: [
       { regions: ['{side} Mouth Corner'], direction: 'down', weight: 1, role: 'core', tolerance: 40 },
       { regions: ['Lower Lip {side}'], direction: 'down', weight: 0.3, role: 'support' },
+      // Lips pressed together (AU24) lower the upper lip, and the corner's edge with it.
+      { regions: ['Upper Lip {side}'], direction: 'down', weight: 0.5, role: 'against' },
     ],
   },
   {
