@@ -60,6 +60,7 @@ export const VARIANTS: Record<string, PipelineOptions> = {
   'onset3-apex2': { frameAverage: { onset: 3, apex: 2 } },
   accurate: { flowPreset: 'accurate' },
   'crop300': { flowSize: [300, 360] },
+  'spot-floor-0.07': { spotting: { minPeak: 0.07 } },
 };
 
 async function main(): Promise<void> {

@@ -9,7 +9,7 @@ import type { FlowField } from '../../inference/flow/types';
 import type { FrameSequence, GrayImage } from '../../media/image';
 import { describe, type DescriberLanguage } from '../describer';
 import { inferEmotion } from '../emotion';
-import { spot, type SpottingResult } from '../spotting';
+import { spot, type SpottingOptions, type SpottingResult } from '../spotting';
 import { analyzeExpressionFlow } from '../evidence';
 import { cropGray, cropGeometry, cropsAt, faceRollOf, framesAround, framesBefore, meanGray } from './crop';
 import { apexFromOnset, cropFace, cropMotion, scanMotion, type CropFace } from './motion';
@@ -64,6 +64,8 @@ export interface PipelineOptions {
    * from a scan of the event's frames, onset − lag … offset.
    */
   readonly frameMotion?: boolean | undefined;
+  /** Spotting thresholds (defaults: spotting.ts). */
+  readonly spotting?: SpottingOptions;
 }
 
 export interface PipelineResult {
@@ -146,7 +148,7 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
     : null;
   if (given && signal) lap('frame_motion', afterFace);
   if (!given && signal) {
-    spotting = spot(signal, clip.fps);
+    spotting = spot(signal, clip.fps, options.spotting);
     const spotModel = models.flow.model(undefined, 'fast');
     const strongest = [...spotting.intervals].sort((a, b) => b.strength - a.strength).slice(0, options.maxExpressions ?? 20);
     intervals = [];
