@@ -103,6 +103,20 @@ describe('spot', () => {
     expect(Math.abs((iv?.apex ?? 0) - 180)).toBeLessThanOrEqual(3);
   });
 
+  it('on request proposes the strongest bump below the threshold (a dataset clip holds one expression)', () => {
+    // A chin twitch of 0.06 % stays under the 0.1 floor: nothing by default, a weak candidate on request.
+    const faint: Event = { onset: 20, apex: 26, offset: 34, amplitude: 0.06, rois: ['Chin', 'Lower Lip Center'] };
+    const signal = makeSignal(60, 6, [faint], { noise: 0.002 });
+    expect(spot(signal, 30).intervals).toEqual([]);
+    const [iv, ...rest] = spot(signal, 30, { atLeastOne: true }).intervals;
+    expect(rest).toEqual([]);
+    expect(iv?.strength).toBeLessThan(1);
+    expect(evaluateSpotting(iv ? [iv] : [], [faint]).f1).toBe(1);
+    // Above the threshold nothing changes.
+    const clear = makeSignal(60, 6, [{ ...faint, amplitude: 0.6 }], { noise: 0.002 });
+    expect(spot(clear, 30, { atLeastOne: true }).intervals).toEqual(spot(clear, 30).intervals);
+  });
+
   it('rejects inconsistent input', () => {
     expect(() => spot({ lag: 0, channels: {} }, 30)).toThrow(/lag/);
     expect(() => spot({ lag: 3, channels: { a: new Float32Array(5), b: new Float32Array(6) } }, 30)).toThrow(/same length/);

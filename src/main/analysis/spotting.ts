@@ -64,9 +64,15 @@ export interface SpottingOptions {
   readonly minPeak?: number;
   /** How many of the most active ROIs make the face signal. */
   readonly topRois?: number;
+  /**
+   * When nothing crosses the threshold, propose the strongest bump anyway (strength < 1):
+   * a dataset clip is cut around one expression, and the AU rules still decide whether
+   * anything moved.
+   */
+  readonly atLeastOne?: boolean;
 }
 
-const DEFAULTS: Required<SpottingOptions> = { microMaxMs: 500, sigmas: 6, minPeak: 0.1, topRois: 3 };
+const DEFAULTS: Required<SpottingOptions> = { microMaxMs: 500, sigmas: 6, minPeak: 0.1, topRois: 3, atLeastOne: false };
 /** Blink motion seen on non-lid ROIs is at most this share of the lids' own. */
 const BLINK_SPILL_RATIO = 0.15;
 const isBlinkRoi = (name: string): boolean => name.includes('Upper Eyelid');
@@ -216,7 +222,10 @@ export function spot(signal: MotionSignal, fps: number, options: SpottingOptions
   const common = commonMode(faceChannels, frames);
   const face = detrend(aggregate(faceChannels, common, o.topRois), radius);
   const threshold = Math.max(o.minPeak, o.sigmas * noiseSigma(face));
-  const intervals = readIntervals(face, findRuns(face, threshold, threshold / 3, mergeGap, descent), signal.lag).map((iv) => {
+  let runs = findRuns(face, threshold, threshold / 3, mergeGap, descent);
+  const strongest = face.reduce((m, v) => Math.max(m, v), 0);
+  if (runs.length === 0 && o.atLeastOne && strongest > 0) runs = findRuns(face, strongest, 0, mergeGap, descent);
+  const intervals = readIntervals(face, runs, signal.lag).map((iv) => {
     const durationMs = ((iv.offset - iv.onset) / fps) * 1000;
     const kind: IntervalKind = durationMs <= o.microMaxMs ? 'micro' : 'macro';
     return { onset: iv.onset, apex: iv.apex, offset: iv.offset, kind, durationMs: Math.round(durationMs), strength: Math.round((iv.peak / threshold) * 100) / 100, peak: iv.peak };

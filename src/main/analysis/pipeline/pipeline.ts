@@ -80,6 +80,12 @@ const DEFAULT_SPOT_SIZE = [80, 96] as const;
 const DEFAULT_FLOW_SIZE = [200, 240] as const;
 const DEFAULT_FRAME_AVERAGE = { onset: 3, apex: 1 } as const;
 export const PIPELINE_VERSION = '1';
+/**
+ * Clips up to this long are dataset samples cut around one expression (CASME II, SAMM):
+ * their strongest motion is analysed even below the spotting threshold, and the AU rules
+ * decide whether anything moved. Longer recordings report only what crosses it.
+ */
+const DATASET_CLIP_SECONDS = 2;
 
 export const defaultLag = (fps: number): number => Math.max(2, Math.round(0.2 * fps));
 
@@ -131,7 +137,7 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
   cancelled();
 
   let spotting: SpottingResult | null = null;
-  let intervals = given ? [given] : [];
+  let intervals: Array<{ onset: number; apex: number; offset: number; weak?: boolean }> = given ? [given] : [];
   const rows: FrameMotion[] = [];
   const spotFace = cropFace(subject.landmarks, cropGeometry(window, spotW, spotH));
   const spotRoll = faceRollOf(spotFace.landmarks);
@@ -148,13 +154,13 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
     : null;
   if (given && signal) lap('frame_motion', afterFace);
   if (!given && signal) {
-    spotting = spot(signal, clip.fps, options.spotting);
+    spotting = spot(signal, clip.fps, { atLeastOne: clip.frameCount <= DATASET_CLIP_SECONDS * clip.fps, ...options.spotting });
     const spotModel = models.flow.model(undefined, 'fast');
     const strongest = [...spotting.intervals].sort((a, b) => b.strength - a.strength).slice(0, options.maxExpressions ?? 20);
     intervals = [];
     for (const iv of strongest) {
       const apex = await apexFromOnset(clip, spotModel, spotFace, iv.onset, iv.offset, options.signal);
-      intervals.push({ onset: iv.onset, apex, offset: Math.max(apex, iv.offset) });
+      intervals.push({ onset: iv.onset, apex, offset: Math.max(apex, iv.offset), weak: iv.strength < 1 });
     }
     // Report the refined apexes (same order as spotted, by onset).
     const refined = new Map(strongest.map((iv, i) => [iv, intervals[i] as { apex: number; offset: number }]));
@@ -170,6 +176,7 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
   let overlay: PipelineResult['overlay'] = null;
   const rules: DescribedBy = { source: 'rules', model: `describer:${options.language ?? 'en'}` };
   let llmModel: string | null = null;
+  let droppedWeak = false;
   for (const interval of intervals) {
     const onsetImage = await clip.read(interval.onset);
     const landmarks = interval.onset === referenceFrame ? subject.landmarks : await followSubject(models.face, onsetImage, subject.landmarks);
@@ -180,6 +187,12 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
     const motion = await cropMotion(flowModel, onsetCrop, apexCrop, face, options.signal);
     timings.flow = (timings.flow ?? 0) + Math.round((performance.now() - tf) * 10) / 10;
     const evidence = { ...analyzeExpressionFlow(motion.flow, face.rois, face.faceHeight, faceRollOf(face.landmarks)) };
+    // A below-threshold candidate (a dataset clip's strongest motion) stands only if an AU
+    // moved beyond a trace: codec noise at its strongest can reach a trace.
+    if (interval.weak && !evidence.aus.some((a) => !a.blink && a.intensity !== 'A')) {
+      droppedWeak = true;
+      continue;
+    }
     const td = performance.now();
     let description: string;
     let describedBy = rules;
@@ -197,6 +210,7 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
     cancelled();
   }
   progress(total - 1, 'expression');
+  if (droppedWeak && spotting) spotting = { ...spotting, intervals: spotting.intervals.filter((iv) => iv.strength >= 1) };
 
   const primary = expressions[0] ?? noExpressionReport(describe({ features: [], aus: [], emotion: inferEmotion([]) }, options.language ?? 'en').text);
   timings.total = Math.round((performance.now() - started) * 10) / 10;
