@@ -72,6 +72,22 @@ describe('analyzeClip (the MELLM pipeline on a synthetic clip from a real photo)
     expect(report.expressions).toEqual([]);
   }, 120_000);
 
+  it('a dataset clip (≤ 2 s) gets its strongest motion analysed even below the spotting threshold; a longer recording does not', async () => {
+    const clip = meClip(subject, { aus: [{ au: 12, intensity: 'D' }] });
+    const unreachable = { spotting: { minPeak: 100 } };
+    const { report } = await analyzeClip(framesOf(clip), models, unreachable);
+    expect(report.spotting.source).toBe('spotting');
+    expect(report.spotting.intervals).toHaveLength(1);
+    expect(report.spotting.intervals[0]?.strength).toBeLessThan(1);
+    expect(Math.abs((report.spotting.apex as number) - clip.truth.apex)).toBeLessThanOrEqual(2);
+    expect(report.aus.map((a) => a.code)).toContain('AU12');
+    // The same 30 frames at 10 fps last 3 s: a recording, where only what crosses the threshold counts.
+    const recording = { ...framesOf(clip), fps: 10 };
+    const long = (await analyzeClip(recording, models, unreachable)).report;
+    expect(long.spotting.source).toBe('none');
+    expect(long.expressions).toEqual([]);
+  }, 120_000);
+
   it('user-given onset/apex/offset override spotting', async () => {
     const clip = meClip(subject, { aus: [{ au: 12, intensity: 'D' }] });
     const { report } = await analyzeClip(framesOf(clip), models, { onset: 3, apex: 20, offset: 25 });
