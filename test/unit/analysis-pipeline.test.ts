@@ -81,6 +81,12 @@ describe('analyzeClip (the MELLM pipeline on a synthetic clip from a real photo)
     expect(report.spotting.intervals[0]?.strength).toBeLessThan(1);
     expect(Math.abs((report.spotting.apex as number) - clip.truth.apex)).toBeLessThanOrEqual(2);
     expect(report.aus.map((a) => a.code)).toContain('AU12');
+    // A candidate whose strongest AU is a trace is dropped: codec noise at its strongest reaches a trace.
+    const trace = meClip(subject, { aus: [{ au: 12, intensity: 'A' }] });
+    const faint = (await analyzeClip(framesOf(trace), models, unreachable)).report;
+    expect(faint.spotting.source).toBe('none');
+    expect(faint.spotting.intervals).toEqual([]);
+    expect(faint.aus).toEqual([]);
     // The same 30 frames at 10 fps last 3 s: a recording, where only what crosses the threshold counts.
     const recording = { ...framesOf(clip), fps: 10 };
     const long = (await analyzeClip(recording, models, unreachable)).report;
