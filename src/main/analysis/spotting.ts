@@ -223,8 +223,10 @@ export function spot(signal: MotionSignal, fps: number, options: SpottingOptions
   const face = detrend(aggregate(faceChannels, common, o.topRois), radius);
   const threshold = Math.max(o.minPeak, o.sigmas * noiseSigma(face));
   let runs = findRuns(face, threshold, threshold / 3, mergeGap, descent);
-  const strongest = face.reduce((m, v) => Math.max(m, v), 0);
-  if (runs.length === 0 && o.atLeastOne && strongest > 0) runs = findRuns(face, strongest, 0, mergeGap, descent);
+  if (runs.length === 0 && o.atLeastOne) {
+    const strongest = face.reduce((m, v) => Math.max(m, v), 0);
+    if (strongest > 0) runs = findRuns(face, strongest, 0, mergeGap, descent);
+  }
   const intervals = readIntervals(face, runs, signal.lag).map((iv) => {
     const durationMs = ((iv.offset - iv.onset) / fps) * 1000;
     const kind: IntervalKind = durationMs <= o.microMaxMs ? 'micro' : 'macro';
