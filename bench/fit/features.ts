@@ -34,6 +34,7 @@ export interface FitClip {
   readonly exact: readonly FitFeature[];
   readonly oracle: readonly FitFeature[] | null;
   readonly pipeline: readonly FitFeature[] | null;
+  readonly pipelineOnset: number | null;
   readonly pipelineApex: number | null;
   readonly ms: number;
 }
@@ -100,6 +101,7 @@ async function main(): Promise<void> {
         exact,
         oracle: featuresOf(oracle.result),
         pipeline: full ? featuresOf(full.result) : null,
+        pipelineOnset: full ? full.result.report.spotting.onset : null,
         pipelineApex: full ? full.result.report.spotting.apex : null,
         ms: full ? full.ms : oracle.ms,
       });

@@ -62,6 +62,16 @@ describe('analyzeClip (the MELLM pipeline on a synthetic clip from a real photo)
     expect(report.emotion.label3).toBe('Negative');
   }, 120_000);
 
+  it('a faint smile under head motion: the apex is searched on the analysis crop, not the coarse spotting crop', async () => {
+    // On the 80×96 spotting crop the sub-pixel rise drowns in the drift residual: the apex
+    // came out at frame 15 and no AU was found.
+    const clip = meClip(subject, { aus: [{ au: 6, intensity: 'B' }, { au: 12, intensity: 'B' }], onset: 8, apex: 11, offset: 17, head: { translate: [1.5, -1.2], rotateDeg: -1, scale: 1.01 }, seed: 1 });
+    const { report } = await analyzeClip(framesOf(clip), models);
+    expect(Math.abs((report.spotting.apex as number) - clip.truth.apex)).toBeLessThanOrEqual(1);
+    expect(report.aus.filter((a) => a.intensity !== 'A').map((a) => a.code)).toEqual(['AU6', 'AU12']);
+    expect(report.emotion.label3).toBe('Positive');
+  }, 120_000);
+
   it('a face that does not move yields no AU and no ME', async () => {
     const still = meClip(subject, { aus: [], noise: 1 });
     const { report } = await analyzeClip(framesOf(still), models);

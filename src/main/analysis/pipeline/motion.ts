@@ -112,18 +112,26 @@ function faceMotion(features: readonly RoiFeature[]): number {
   return top.reduce((s, v) => s + v, 0) / Math.max(1, top.length) - common;
 }
 
+/** [1, 2, 1] / 4 smoothing, edges clamped: one noisy frame (a coarsely quantised B-frame) cannot win alone. */
+export function smooth121(values: readonly number[]): number[] {
+  const at = (i: number): number => values[Math.min(values.length - 1, Math.max(0, i))] as number;
+  return values.map((v, i) => (at(i - 1) + 2 * v + at(i + 1)) / 4);
+}
+
 /**
- * The apex of a spotted interval: the frame that moved farthest from the onset. The
- * moving-reference signal peaks twice (the rise, and its echo when the face returns),
- * so its peak alone can land on the offset; the displacement from the onset cannot.
+ * The apex of a spotted interval: the frame that moved farthest from the onset, searched
+ * over onset + 1 … `end` (a frame where the face is neutral again). The moving-reference
+ * signal peaks twice (the rise, and its echo when the face returns), so its peak alone
+ * can land on the offset; the displacement from the onset cannot.
  */
-export async function apexFromOnset(clip: FrameSequence, model: FlowModel, face: CropFace, onset: number, offset: number, signal?: AbortSignal): Promise<number> {
+export async function apexFromOnset(clip: FrameSequence, model: FlowModel, face: CropFace, onset: number, end: number, signal?: AbortSignal): Promise<number> {
   const reference = cropGray(await clip.read(onset), face.geometry);
-  const motions: number[] = [];
-  for (let t = onset + 1; t <= offset; t += 1) {
-    motions.push(faceMotion((await cropMotion(model, reference, cropGray(await clip.read(t), face.geometry), face, signal)).features));
+  const raw: number[] = [];
+  for (let t = onset + 1; t <= end; t += 1) {
+    raw.push(faceMotion((await cropMotion(model, reference, cropGray(await clip.read(t), face.geometry), face, signal)).features));
   }
-  // The face is neutral again at the offset: what still moves there is head-motion residual,
+  const motions = smooth121(raw);
+  // The face is neutral again at the end: what still moves there is head-motion residual,
   // which grows with the time since the onset; take it out as a ramp from 0 at the onset.
   const residual = Math.max(0, motions[motions.length - 1] ?? 0);
   let best = onset + 1;

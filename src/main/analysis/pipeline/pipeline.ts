@@ -155,11 +155,17 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
   if (given && signal) lap('frame_motion', afterFace);
   if (!given && signal) {
     spotting = spot(signal, clip.fps, { atLeastOne: clip.frameCount <= DATASET_CLIP_SECONDS * clip.fps, ...options.spotting });
-    const spotModel = models.flow.model(undefined, 'fast');
+    // The apex is searched on the analysis crop: the spotting crop is too coarse for the
+    // sub-pixel rise under head motion. The search runs up to `lag` frames past the offset,
+    // where the echo ends (spotting reads the offset from the echo, which may stay below
+    // threshold); the face is neutral there, so the displacement can only be lower.
+    const apexModel = models.flow.model(undefined, 'fast');
+    const apexFace = cropFace(subject.landmarks, cropGeometry(window, flowW, flowH));
     const strongest = [...spotting.intervals].sort((a, b) => b.strength - a.strength).slice(0, options.maxExpressions ?? 20);
     intervals = [];
     for (const iv of strongest) {
-      const apex = await apexFromOnset(clip, spotModel, spotFace, iv.onset, iv.offset, options.signal);
+      const searchEnd = Math.min(clip.frameCount - 1, iv.offset + lag);
+      const apex = await apexFromOnset(clip, apexModel, apexFace, iv.onset, searchEnd, options.signal);
       intervals.push({ onset: iv.onset, apex, offset: Math.max(apex, iv.offset), weak: iv.strength < 1 });
     }
     // Report the refined apexes (same order as spotted, by onset).
