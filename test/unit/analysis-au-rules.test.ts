@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { facsString, imageDirection, inferAus, intensityOf, type AuEvidence } from '../../src/main/analysis/au-rules';
-import { AU_RULES, FACS_RULES, withCalibration, type AuRule } from '../../src/main/analysis/au-table';
+import { facsString, imageDirection, inferAus, intensityOf, ruleEvidence, type AuEvidence } from '../../src/main/analysis/au-rules';
+import { AU_RULES, FACS_RULES, TRACE_FLOOR, withCalibration, type AuRule } from '../../src/main/analysis/au-table';
 import { ROI_NAMES } from '@shared/rois';
 import { featuresFromMotion } from '../helpers/roi-motion';
+import { checkReturn } from '../../src/main/analysis/return-check';
 
 // Image axes: x right, y DOWN. The subject's Left is image-right, so "outward" on Left regions is +x.
 const up = (px: number): [number, number] => [0, -px];
@@ -134,8 +135,9 @@ describe('inferAus on the FACS table before calibration (face height 200 px: 1 p
   });
 });
 
+const inner = (px: number) => both('{side} Inner Eyebrow', () => up(px));
+
 describe('the calibrated table (thresholds fitted against the flow estimator)', () => {
-  const inner = (px: number) => both('{side} Inner Eyebrow', () => up(px));
 
   it('applies a fit: threshold scale, side ratio and cue weights', () => {
     const au1 = FACS_RULES.find((r) => r.au === 1) as AuRule;
@@ -149,6 +151,14 @@ describe('the calibrated table (thresholds fitted against the flow estimator)', 
     const uneven = { 'Left Inner Eyebrow': up(1), 'Right Inner Eyebrow': up(0.6) };
     expect(inferAus(featuresFromMotion(uneven), [{ ...au1, unilateralRatio: 0.7 }])[0]?.side).toBe('L');
     expect(inferAus(featuresFromMotion(uneven), [{ ...au1, unilateralRatio: 0.5 }])[0]?.side).toBe('B');
+  });
+
+  it('no intensity level sits below the noise floor, whatever the calibration', () => {
+    const au1 = { ...(FACS_RULES.find((r) => r.au === 1) as AuRule), thresholdScale: 0.5 };
+    // 0.28 px is 0.14 % of the face: B at half the thresholds (0.125), but under the floor.
+    expect(inferAus(featuresFromMotion(inner(0.28)), [au1])).toEqual([]);
+    expect(facsString(inferAus(featuresFromMotion(inner(0.32)), [au1]))).toBe('1B');
+    expect(intensityOf(TRACE_FLOOR - 1e-6, 0.1)).toBeNull();
   });
 
   it('keeps every AU monotone: more motion never reads a lower intensity', () => {
@@ -171,5 +181,20 @@ describe('the calibrated table (thresholds fitted against the flow estimator)', 
     expect(left?.side).toBe('L');
     const right = inferAus(featuresFromMotion({ 'Right Mouth Corner': [-0.9, -0.9] })).find((a) => a.au === 12);
     expect(right?.side).toBe('R');
+  });
+});
+
+describe('the return check (an expression returns towards neutral, a step does not)', () => {
+  it('keeps AUs that faded by the end, drops those still as strong', () => {
+    const apex = inferAus(featuresFromMotion({ ...inner(1.2), 'Left Mouth Corner': [0.9, -0.9], 'Right Mouth Corner': [-0.9, -0.9] }));
+    expect(apex.map((a) => a.au)).toEqual(expect.arrayContaining([1, 12]));
+    // At the end the brows are back, the mouth corners are not (a held smile, a codec refresh).
+    const atEnd = ruleEvidence(featuresFromMotion({ 'Left Mouth Corner': [0.9, -0.9], 'Right Mouth Corner': [-0.9, -0.9] }));
+    const { returned, persistent } = checkReturn(apex, atEnd);
+    expect(persistent.map((a) => a.au)).toEqual([12]);
+    expect(returned.map((a) => a.au)).toContain(1);
+    expect(returned.map((a) => a.au)).not.toContain(12);
+    // The raw evidence matches what inferAus reports for the same motion.
+    expect(atEnd.get(12)).toBeCloseTo(apex.find((a) => a.au === 12)?.evidence ?? 0, 2);
   });
 });

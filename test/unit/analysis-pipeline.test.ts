@@ -72,6 +72,20 @@ describe('analyzeClip (the MELLM pipeline on a synthetic clip from a real photo)
     expect(report.emotion.label3).toBe('Positive');
   }, 120_000);
 
+  it('motion that never returns (a held smile, a codec refresh) is a step, not an ME', async () => {
+    const clip = meClip(subject, { aus: [{ au: 12, intensity: 'D' }] });
+    const frames = framesOf(clip);
+    // The face reaches the apex and stays there to the end of the clip.
+    const held = { ...frames, read: (t: number) => frames.read(Math.min(t, clip.truth.apex)) };
+    const { report } = await analyzeClip(held, models);
+    expect(report.spotting.source).toBe('none');
+    expect(report.spotting.intervals).toEqual([]);
+    expect(report.aus).toEqual([]);
+    // The annotator's own onset/apex are analysed as given.
+    const given = (await analyzeClip(held, models, { onset: clip.truth.onset, apex: clip.truth.apex })).report;
+    expect(given.aus.map((a) => a.code)).toContain('AU12');
+  }, 120_000);
+
   it('a face that does not move yields no AU and no ME', async () => {
     const still = meClip(subject, { aus: [], noise: 1 });
     const { report } = await analyzeClip(framesOf(still), models);

@@ -1,5 +1,5 @@
 import { auName } from '@shared/au-names';
-import { AU_RULES, INTENSITY_LEVELS, UNILATERAL_RATIO, type AuCue, type AuRule, type CueDirection, type Intensity } from './au-table';
+import { AU_RULES, INTENSITY_LEVELS, TRACE_FLOOR, UNILATERAL_RATIO, type AuCue, type AuRule, type CueDirection, type Intensity } from './au-table';
 import type { RoiFeature, Side } from './roi-features';
 
 /**
@@ -132,9 +132,12 @@ function evaluateSide(rule: AuRule, side: 'L' | 'R' | 'C', byRegion: ReadonlyMap
   return { evidence, agreement, regions };
 }
 
+/** The evidence a level needs at a calibration scale: its bound scaled, never below the noise floor. */
+const levelThreshold = (min: number, scale: number): number => Math.max(min * scale, TRACE_FLOOR);
+
 export function intensityOf(evidence: number, scale = 1): Intensity | null {
   let letter: Intensity | null = null;
-  for (const level of INTENSITY_LEVELS) if (evidence >= level.min * scale) letter = level.letter;
+  for (const level of INTENSITY_LEVELS) if (evidence >= levelThreshold(level.min, scale)) letter = level.letter;
   return letter;
 }
 
@@ -153,7 +156,7 @@ function evaluateRule(rule: AuRule, byRegion: ReadonlyMap<string, RoiFeature>, r
   if (!intensity) return null;
   const weaker = Math.min(left, right);
   const side: AuSide = !rule.lateral || weaker / evidence >= (rule.unilateralRatio ?? UNILATERAL_RATIO) ? 'B' : right > left ? 'R' : 'L';
-  const threshold = TRACE * scale;
+  const threshold = levelThreshold(TRACE, scale);
   const margin = evidence / (evidence + threshold);
   const confidence = strongest.agreement === null ? margin : margin * (0.75 + 0.25 * strongest.agreement);
   const regionScores = new Map<string, number>();
@@ -172,6 +175,17 @@ function evaluateRule(rule: AuRule, byRegion: ReadonlyMap<string, RoiFeature>, r
     regions: [...regionScores.entries()].sort((a, b) => b[1] - a[1]).map(([name]) => name),
     blink: rule.au === 45,
   };
+}
+
+/** Each rule's evidence (its stronger side), thresholds aside, by AU number. */
+export function ruleEvidence(features: readonly RoiFeature[], rules: readonly AuRule[] = AU_RULES, roll = 0): Map<number, number> {
+  const byRegion = new Map(features.map((f) => [f.region, f]));
+  return new Map(
+    rules.map((rule) => {
+      const left = evaluateSide(rule, rule.lateral ? 'L' : 'C', byRegion, roll).evidence;
+      return [rule.au, rule.lateral ? Math.max(left, evaluateSide(rule, 'R', byRegion, roll).evidence) : left];
+    }),
+  );
 }
 
 /**

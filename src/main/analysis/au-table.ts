@@ -242,6 +242,13 @@ export const INTENSITY_LEVELS = [
 
 export type Intensity = (typeof INTENSITY_LEVELS)[number]['letter'];
 
+/**
+ * No intensity level sits below this (% of face height), whatever an AU's calibration:
+ * on the training seeds' still faces, sensor noise and H.264 at CRF 26 reach 0.147 at the
+ * given onset/apex, and a face that does not move must show no AU, not even a trace.
+ */
+export const TRACE_FLOOR = 0.15;
+
 /** Below this weaker/stronger side ratio an AU is scored unilateral (L or R), else bilateral. */
 export const UNILATERAL_RATIO = 0.5;
 

@@ -11,6 +11,9 @@ import { describe, type DescriberLanguage } from '../describer';
 import { inferEmotion } from '../emotion';
 import { spot, type SpottingOptions, type SpottingResult } from '../spotting';
 import { analyzeExpressionFlow } from '../evidence';
+import { ruleEvidence } from '../au-rules';
+import { AU_RULES } from '../au-table';
+import { checkReturn } from '../return-check';
 import { cropGray, cropGeometry, cropsAt, faceRollOf, framesAround, framesBefore, meanGray } from './crop';
 import { apexFromOnset, cropFace, cropMotion, scanMotion, type CropFace } from './motion';
 import { expressionReport, headMotionReport, noExpressionReport, spottingReport, type DescribedBy } from './report';
@@ -137,7 +140,7 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
   cancelled();
 
   let spotting: SpottingResult | null = null;
-  let intervals: Array<{ onset: number; apex: number; offset: number; weak?: boolean }> = given ? [given] : [];
+  let intervals: Array<{ onset: number; apex: number; offset: number; weak?: boolean; neutralAgain?: number }> = given ? [given] : [];
   const rows: FrameMotion[] = [];
   const spotFace = cropFace(subject.landmarks, cropGeometry(window, spotW, spotH));
   const spotRoll = faceRollOf(spotFace.landmarks);
@@ -155,6 +158,7 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
   if (given && signal) lap('frame_motion', afterFace);
   if (!given && signal) {
     spotting = spot(signal, clip.fps, { atLeastOne: clip.frameCount <= DATASET_CLIP_SECONDS * clip.fps, ...options.spotting });
+    const afterSpotting = lap('spotting', afterFace);
     // The apex is searched on the analysis crop: the spotting crop is too coarse for the
     // sub-pixel rise under head motion. The search runs up to `lag` frames past the offset,
     // where the echo ends (spotting reads the offset from the echo, which may stay below
@@ -166,12 +170,12 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
     for (const iv of strongest) {
       const searchEnd = Math.min(clip.frameCount - 1, iv.offset + lag);
       const apex = await apexFromOnset(clip, apexModel, apexFace, iv.onset, searchEnd, options.signal);
-      intervals.push({ onset: iv.onset, apex, offset: Math.max(apex, iv.offset), weak: iv.strength < 1 });
+      intervals.push({ onset: iv.onset, apex, offset: Math.max(apex, iv.offset), weak: iv.strength < 1, neutralAgain: searchEnd });
     }
     // Report the refined apexes (same order as spotted, by onset).
     const refined = new Map(strongest.map((iv, i) => [iv, intervals[i] as { apex: number; offset: number }]));
     spotting = { ...spotting, intervals: spotting.intervals.map((iv) => ({ ...iv, ...(refined.get(iv) ?? {}) })) };
-    lap('spotting', afterFace);
+    lap('apex', afterSpotting);
   }
   cancelled();
 
@@ -182,7 +186,7 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
   let overlay: PipelineResult['overlay'] = null;
   const rules: DescribedBy = { source: 'rules', model: `describer:${options.language ?? 'en'}` };
   let llmModel: string | null = null;
-  let droppedWeak = false;
+  const dropped = new Set<number>();
   for (const interval of intervals) {
     const onsetImage = await clip.read(interval.onset);
     const landmarks = interval.onset === referenceFrame ? subject.landmarks : await followSubject(models.face, onsetImage, subject.landmarks);
@@ -192,11 +196,20 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
     const tf = performance.now();
     const motion = await cropMotion(flowModel, onsetCrop, apexCrop, face, options.signal);
     timings.flow = (timings.flow ?? 0) + Math.round((performance.now() - tf) * 10) / 10;
-    const evidence = { ...analyzeExpressionFlow(motion.flow, face.rois, face.faceHeight, faceRollOf(face.landmarks)) };
-    // A below-threshold candidate (a dataset clip's strongest motion) stands only if an AU
-    // moved beyond a trace: codec noise at its strongest can reach a trace.
-    if (interval.weak && !evidence.aus.some((a) => !a.blink && a.intensity !== 'A')) {
-      droppedWeak = true;
+    const roll = faceRollOf(face.landmarks);
+    let evidence = { ...analyzeExpressionFlow(motion.flow, face.rois, face.faceHeight, roll) };
+    // A spotted interval's AUs must have returned where the face is neutral again (return-check.ts).
+    let stepped = false;
+    if (interval.neutralAgain !== undefined && evidence.aus.length > 0) {
+      const after = await cropMotion(flowModel, onsetCrop, cropGray(await clip.read(interval.neutralAgain), geometry), face, options.signal);
+      const { returned, persistent } = checkReturn(evidence.aus, ruleEvidence(after.features, AU_RULES, roll));
+      stepped = persistent.length > 0;
+      evidence = { ...evidence, aus: returned, emotion: inferEmotion(returned) };
+    }
+    // A below-threshold candidate (a dataset clip's strongest motion), or one that lost AUs as
+    // a step, stands only if an AU moved beyond a trace: codec noise at its strongest can reach a trace.
+    if ((interval.weak || stepped) && !evidence.aus.some((a) => !a.blink && a.intensity !== 'A')) {
+      dropped.add(interval.onset);
       continue;
     }
     const td = performance.now();
@@ -216,7 +229,7 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
     cancelled();
   }
   progress(total - 1, 'expression');
-  if (droppedWeak && spotting) spotting = { ...spotting, intervals: spotting.intervals.filter((iv) => iv.strength >= 1) };
+  if (dropped.size > 0 && spotting) spotting = { ...spotting, intervals: spotting.intervals.filter((iv) => !dropped.has(iv.onset)) };
 
   const primary = expressions[0] ?? noExpressionReport(describe({ features: [], aus: [], emotion: inferEmotion([]) }, options.language ?? 'en').text);
   timings.total = Math.round((performance.now() - started) * 10) / 10;
