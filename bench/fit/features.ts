@@ -13,6 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { PipelineOptions, PipelineResult } from '../../src/main/analysis/pipeline/pipeline';
+import { faceRollOf } from '../../src/main/analysis/pipeline/crop';
 import { roiFeatures, type RoiFeature } from '../../src/main/analysis/roi-features';
 import { defaultSynthPhotos } from '../../src/main/analysis/synth/photo';
 import { writeFileAtomic } from '../../src/main/util/atomic-write';
@@ -29,8 +30,10 @@ export interface FitClip {
   readonly degraded: boolean;
   readonly head: boolean;
   readonly truth: SetClip['truth'];
-  /** In-plane face tilt (radians) on the onset frame, what the pipeline passes to the AU rules. */
+  /** In-plane face tilt (radians) at the true onset, what the AU rules get with the exact flow. */
   readonly roll: number;
+  /** The tilt the pipeline itself passed to the AU rules (its own onset landmarks), per source. */
+  readonly rolls?: { readonly oracle: number | null; readonly pipeline: number | null };
   readonly exact: readonly FitFeature[];
   readonly oracle: readonly FitFeature[] | null;
   readonly pipeline: readonly FitFeature[] | null;
@@ -52,6 +55,8 @@ const compact = (features: readonly RoiFeature[]): FitFeature[] =>
 
 const featuresOf = (result: PipelineResult): FitFeature[] | null =>
   result.overlay ? compact(roiFeatures(result.overlay.flow, result.overlay.face.rois, result.overlay.face.faceHeight)) : null;
+
+const rollOf = (result: PipelineResult | undefined): number | null => (result?.overlay ? faceRollOf(result.overlay.face.landmarks) : null);
 
 /** Pipeline variants compared while fitting (the default is what analyzeClip does). */
 export const VARIANTS: Record<string, PipelineOptions> = {
@@ -98,6 +103,7 @@ async function main(): Promise<void> {
         head: Object.keys(truth.head).length > 0,
         truth,
         roll: truthFace.roll,
+        rolls: { oracle: rollOf(oracle.result), pipeline: rollOf(full?.result) },
         exact,
         oracle: featuresOf(oracle.result),
         pipeline: full ? featuresOf(full.result) : null,

@@ -17,8 +17,11 @@ const SIDE_CODE = { B: 0, L: 1, R: 2 } as const;
 /** The rules read only side, pixels and the mean vector: the cached subset stands in for a full feature. */
 export const asFeatures = (features: readonly FitFeature[] | null): RoiFeature[] => (features ?? []) as unknown as RoiFeature[];
 
+/** The face tilt the AU rules got for this source (caches older than `rolls` fall back to the true onset's). */
+export const rollFor = (clip: FitClip, source: FeatureSource): number => (source === 'exact' ? clip.roll : (clip.rolls?.[source] ?? clip.roll));
+
 export function predict(clip: FitClip, source: FeatureSource, rules: readonly AuRule[]): AuEvidence[] {
-  return inferAus(asFeatures(clip[source]), rules, clip.roll);
+  return inferAus(asFeatures(clip[source]), rules, rollFor(clip, source));
 }
 
 export interface Score {

@@ -27,12 +27,12 @@ suite('describe (deterministic FACS describer)', () => {
         '- Right Inner Eyebrow moves up (90°), mean 1 px (0.5% of face height).',
         '- Left Outer Eyebrow moves up (83°), mean 0.806 px (0.403% of face height).',
         '- Right Outer Eyebrow moves up (97°), mean 0.806 px (0.403% of face height).',
-        '- AU1 (Inner Brow Raiser): bilateral, marked intensity, confidence 0.82, from Left Inner Eyebrow and Right Inner Eyebrow.',
-        '- AU2 (Outer Brow Raiser): bilateral, slight intensity, confidence 0.79, from Left Outer Eyebrow and Right Outer Eyebrow.',
+        '- AU1 (Inner Brow Raiser): bilateral, marked intensity, confidence 0.77, from Left Inner Eyebrow and Right Inner Eyebrow.',
+        '- AU2 (Outer Brow Raiser): bilateral, slight intensity, confidence 0.72, from Left Outer Eyebrow and Right Outer Eyebrow.',
         '',
         '2. Reasoning',
         'Step 1: The movement at Left Inner Eyebrow, Right Inner Eyebrow, Left Outer Eyebrow and Right Outer Eyebrow indicates AU1 (Inner Brow Raiser) and AU2 (Outer Brow Raiser).',
-        'Step 2: The combination AU1+AU2 matches the facial pattern of surprise (confidence 0.81), a Surprise micro-expression.',
+        'Step 2: The combination AU1+AU2 matches the facial pattern of surprise (confidence 0.75), a Surprise micro-expression.',
         'Step 3: The micro-expression is therefore Surprise.',
         '',
         '3. Summary',
@@ -44,12 +44,12 @@ suite('describe (deterministic FACS describer)', () => {
   it('writes the same evidence in Simplified Chinese', () => {
     const zh = describe(surprise, 'zh-CN');
     expect(zh.roiAnalysis.split('\n')[0]).toBe('- 左眉内侧向上运动（90°），平均 1 像素（面部高度的 0.5%）。');
-    expect(zh.roiAnalysis).toContain('AU1 (内眉上扬)：双侧，强度明显，置信度 0.82，依据：左眉内侧、右眉内侧。');
+    expect(zh.roiAnalysis).toContain('AU1 (内眉上扬)：双侧，强度明显，置信度 0.77，依据：左眉内侧、右眉内侧。');
     expect(zh.summary).toBe('动作单元：1C+2B。估计情绪：惊讶。微表情类别：惊讶。');
     expect(zh.reasoning).toBe(
       [
         '第一步：左眉内侧、右眉内侧、左眉外侧、右眉外侧的运动表明AU1 (内眉上扬)、AU2 (外眉上扬)。',
-        '第二步：AU1+AU2 的组合符合惊讶的面部模式（置信度 0.81），属于惊讶微表情。',
+        '第二步：AU1+AU2 的组合符合惊讶的面部模式（置信度 0.75），属于惊讶微表情。',
         '第三步：因此该微表情为惊讶。',
       ].join('\n'),
     );
