@@ -74,12 +74,12 @@ export interface FitOptions {
   /** Also search the core/against cue weights (more freedom, more over-fitting). */
   readonly weights: boolean;
   /**
-   * 0 = one threshold scale for all AUs, 1 = each AU its own; in between, the per-AU
-   * scale is pulled towards the shared one (geometric blend): few examples per AU make
-   * per-AU thresholds noisy.
+   * 0 = the measured response (or one shared scale), 1 = each AU its own best-F1 scale;
+   * in between, the per-AU scale is pulled towards the former (geometric blend): few
+   * examples per AU make per-AU thresholds noisy.
    */
   readonly perAu: number;
-  /** Scale each AU by the estimator's relative response to it (relativeResponse). */
+  /** Scale each AU's thresholds by the estimator's measured response to it (measuredResponse). */
   readonly response: boolean;
   /** No scale below this (the levels' noise floor is TRACE_FLOOR in au-table.ts). */
   readonly floor: number;
@@ -92,7 +92,7 @@ export interface FitOptions {
  * jagged optimum (0.65–0.9 within noise on two pooled training seeds), and each AU's own
  * best-F1 scale (`perAu: 1`, AU F1 0.887 vs 0.875 out of identity) slides thresholds down
  * wherever the synthetic set has no confounders (AU12 to the 0.5 floor though the flow reads
- * 85 % of it), so the letter matches the truth on 59 % of detected AUs instead of 70 %.
+ * 85 % of it), so the letter matches the truth on 59 % of detected AUs (shared scale 70 %, response 73 %).
  */
 export const DEFAULT_FIT: FitOptions = { weights: false, perAu: 0, response: true, floor: 0.5 };
 

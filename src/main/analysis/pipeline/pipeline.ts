@@ -143,6 +143,7 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
   let intervals: Array<{ onset: number; apex: number; offset: number; weak?: boolean; neutralAgain?: number }> = given ? [given] : [];
   const rows: FrameMotion[] = [];
   const spotFace = cropFace(subject.landmarks, cropGeometry(window, spotW, spotH));
+  const geometry = cropGeometry(window, flowW, flowH);
   const spotRoll = faceRollOf(spotFace.landmarks);
   const signal = scan
     ? await scanMotion(clip, models.flow.model(undefined, 'fast'), spotFace, {
@@ -164,7 +165,7 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
     // where the echo ends (spotting reads the offset from the echo, which may stay below
     // threshold); the face is neutral there, so the displacement can only be lower.
     const apexModel = models.flow.model(undefined, 'fast');
-    const apexFace = cropFace(subject.landmarks, cropGeometry(window, flowW, flowH));
+    const apexFace = cropFace(subject.landmarks, geometry);
     const strongest = [...spotting.intervals].sort((a, b) => b.strength - a.strength).slice(0, options.maxExpressions ?? 20);
     intervals = [];
     for (const iv of strongest) {
@@ -180,7 +181,6 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
   cancelled();
 
   const flowModel = options.flowModel ?? models.flow.model(undefined, options.flowPreset ?? 'balanced');
-  const geometry = cropGeometry(window, flowW, flowH);
   const average = options.frameAverage ?? DEFAULT_FRAME_AVERAGE;
   const expressions: ExpressionReport[] = [];
   let overlay: PipelineResult['overlay'] = null;
