@@ -113,7 +113,7 @@ function faceMotion(features: readonly RoiFeature[]): number {
 }
 
 /** [1, 2, 1] / 4 smoothing, edges clamped: one noisy frame (a coarsely quantised B-frame) cannot win alone. */
-export function smooth121(values: readonly number[]): number[] {
+function smooth121(values: readonly number[]): number[] {
   const at = (i: number): number => values[Math.min(values.length - 1, Math.max(0, i))] as number;
   return values.map((v, i) => (at(i - 1) + 2 * v + at(i + 1)) / 4);
 }
