@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXPORT_TARGETS } from '../../src/shared/api/review';
 import { agreementSummary } from '../../src/main/corpus/agreement-summary';
-import { exportWorkspace } from '../../src/main/corpus/export-workspace';
-import { codedEventsFromStore, recordsFromStore } from '../../src/main/corpus/records-from-store';
-import { createWorkspace, type Workspace } from '../../src/main/store/workspace';
+import { exportWorkspace } from '../../src/main/app/export-workspace';
+import { codedEventsFromStore, recordsFromStore } from '../../src/main/app/records-from-store';
+import { createWorkspace, type Workspace } from '../../src/main/store/sqlite/connection';
 import { time, type Benchmark, type BenchRow } from '../harness';
 
 const EVENTS = 10_000;

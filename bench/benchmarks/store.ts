@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { commitImport, previewImport } from '../../src/main/corpus/import';
-import { createWorkspace } from '../../src/main/store/workspace';
+import { createWorkspace } from '../../src/main/store/sqlite/connection';
 import { CASME2_HEADER, countingProber, writeSequence, writeSheet } from '../../test/helpers/corpus';
 import { time, type Benchmark } from '../harness';
 

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { createHandlerTable } from '../../src/main/api';
 import { rendererDir } from '../../src/main/paths';
-import { createServices } from '../../src/main/services';
+import { createServices } from '../../src/main/app/services';
 import { startBridge } from '../../src/main/transport/bridge';
 import { createRouter } from '../../src/main/transport/routes';
 import { launchChromium } from '../../test/helpers/browser';

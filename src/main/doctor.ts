@@ -3,7 +3,7 @@ import { AppError } from '@shared/errors';
 import { locateFfmpeg } from './media/ffmpeg';
 import { modelStatus, readManifest } from './inference/manifest';
 import { executionProviders, onnxRuntimeVersion } from './inference/onnx/runtime';
-import { sqliteVersion } from './store/sqlite';
+import { sqliteVersion } from './store/sqlite/version';
 import { nodeRequire } from './util/node-require';
 
 /** What this installation can do: ffmpeg, ONNX runtime, SQLite, and which models are present. */

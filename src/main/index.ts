@@ -8,7 +8,7 @@ import { app, BrowserWindow, protocol, session, shell } from 'electron';
 import { createHandlerTable } from './api';
 import { rendererDir } from './paths';
 import { APP_ORIGIN, APP_SCHEME, contentSecurityPolicy, isSafeExternalUrl, isTrustedOrigin, windowWebPreferences } from './security';
-import { createServices, disposeServices } from './services';
+import { createServices, disposeServices } from './app/services';
 import { registerIpc } from './transport/ipc';
 import { createRouter } from './transport/routes';
 

@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { createHandlerTable } from './api';
 import { rendererDir } from './paths';
-import { createServices, disposeServices } from './services';
+import { createServices, disposeServices } from './app/services';
 import { startBridge } from './transport/bridge';
 import { createRouter } from './transport/routes';
 

@@ -1,6 +1,6 @@
 import { createHandlerTable } from '../../src/main/api';
 import { rendererDir } from '../../src/main/paths';
-import { createServices, type ServiceOptions } from '../../src/main/services';
+import { createServices, type ServiceOptions } from '../../src/main/app/services';
 import { startBridge, type Bridge, type BridgeOptions } from '../../src/main/transport/bridge';
 import { createRouter } from '../../src/main/transport/routes';
 import type { Services } from '../../src/main/api/context';

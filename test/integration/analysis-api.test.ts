@@ -9,9 +9,9 @@ import { writeSynthSample } from '../../src/main/analysis/synth/write';
 import { FaceService } from '../../src/main/inference/face/service';
 import { defaultModelsDir } from '../../src/main/paths';
 import { makeTinyModel } from '../../src/main/inference/llm/tiny';
-import { createServices, disposeServices } from '../../src/main/services';
+import { createServices, disposeServices } from '../../src/main/app/services';
 import { motionCsv } from '../../src/main/corpus/export/motion-csv';
-import { recordsFromStore } from '../../src/main/corpus/records-from-store';
+import { recordsFromStore } from '../../src/main/app/records-from-store';
 import { meClip, sampleFace } from '../helpers/synth-clip';
 
 let root: string;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Annotation } from '../../src/shared/workspace';
 import { createHandlerTable, dispatch } from '../../src/main/api';
-import { createServices, disposeServices } from '../../src/main/services';
+import { createServices, disposeServices } from '../../src/main/app/services';
 import { EditSession } from '../../src/renderer/src/state/edit-session';
 
 /**

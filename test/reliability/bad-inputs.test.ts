@@ -7,7 +7,7 @@ import { createHandlerTable, dispatch } from '../../src/main/api';
 import { runCli } from '../../src/main/cli/main';
 import { exportCorpus, type ExportFormat } from '../../src/main/corpus/export';
 import { MediaLibrary } from '../../src/main/media/library';
-import { createServices } from '../../src/main/services';
+import { createServices } from '../../src/main/app/services';
 import { fromSystemError } from '../../src/main/util/system-errors';
 import { makeBadInputs, SEEDED, type BadCase, type BadEntry } from '../../scripts/make-bad-inputs';
 import { fingerprintFile, seedWorkspace } from './support/workspace';

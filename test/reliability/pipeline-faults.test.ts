@@ -8,7 +8,7 @@ import { GraphBuilder, tensor } from '../../src/main/inference/onnx/graph';
 import { runWorker, workerScript } from '../../src/main/jobs/run-worker';
 import { locateFfmpeg } from '../../src/main/media/ffmpeg';
 import { locateFfprobe } from '../../src/main/media/tools';
-import { createServices } from '../../src/main/services';
+import { createServices } from '../../src/main/app/services';
 import { makeIndexedVideo } from '../helpers/media';
 import { useTempDir } from '../helpers/tmp';
 import type { ClipJob } from './drivers/clip-job';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { commitImport, previewImport } from '../../src/main/corpus/import';
-import { createWorkspace, type Workspace } from '../../src/main/store/workspace';
+import { createWorkspace, type Workspace } from '../../src/main/store/sqlite/connection';
 import { AppError } from '../../src/shared/errors';
 import { CASME2_HEADER, SAMM_HEADER, SAMM_PREAMBLE, countingProber, writeSequence, writeSheet } from '../helpers/corpus';
 import { useTempDir } from '../helpers/tmp';

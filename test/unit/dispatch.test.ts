@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createHandlerTable, dispatch, type HandlerTable } from '../../src/main/api';
-import { createServices } from '../../src/main/services';
+import { createServices } from '../../src/main/app/services';
 import { AppError } from '../../src/shared/errors';
 import { useTempDir } from '../helpers/tmp';
 

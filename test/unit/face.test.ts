@@ -8,7 +8,7 @@ import { createHandlerTable, dispatch } from '../../src/main/api';
 import { runCli } from '../../src/main/cli/main';
 import { FaceService } from '../../src/main/inference/face/service';
 import { roiCenter } from '../../src/main/inference/face/rois';
-import { createServices } from '../../src/main/services';
+import { createServices } from '../../src/main/app/services';
 import { frontalFace, placed, secondFace, sequence, toRgb } from '../helpers/faces';
 import { useTempDir } from '../helpers/tmp';
 

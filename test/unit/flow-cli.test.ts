@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/main/cli/main';
 import { createHandlerTable, dispatch } from '../../src/main/api';
-import { createServices } from '../../src/main/services';
+import { createServices } from '../../src/main/app/services';
 import { readFlo } from '../../src/main/inference/flow/flo';
 import { packageDir } from '../../src/main/inference/manifest';
 import { useTempDir } from '../helpers/tmp';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Job } from '../../src/shared/api';
-import { EventHub } from '../../src/main/api/events';
+import { EventHub } from '../../src/main/app/events';
 import { JobQueue } from '../../src/main/jobs/queue';
 import { runWorker, workerScript } from '../../src/main/jobs/run-worker';
 

@@ -10,7 +10,7 @@ import { createHandlerTable, dispatch } from '../../src/main/api';
 import { runCli } from '../../src/main/cli/main';
 import { sha256File } from '../../src/main/inference/llm/verify';
 import { makeTinyModel } from '../../src/main/inference/llm/tiny';
-import { createServices } from '../../src/main/services';
+import { createServices } from '../../src/main/app/services';
 import { useTempDir } from '../helpers/tmp';
 
 const tempDir = useTempDir('mellm-llm-mgr-');

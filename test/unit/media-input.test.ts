@@ -8,7 +8,7 @@ import { runCli } from '../../src/main/cli/main';
 import { hashMedia } from '../../src/main/media/hash';
 import { MediaLibrary } from '../../src/main/media/library';
 import { probeMedia } from '../../src/main/media/probe';
-import { createServices } from '../../src/main/services';
+import { createServices } from '../../src/main/app/services';
 import { createRouter } from '../../src/main/transport/routes';
 import { MediaInfoSchema } from '../../src/shared/media';
 import { ffmpeg, frameIndexOf, makeIndexedVideo } from '../helpers/media';

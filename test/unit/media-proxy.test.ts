@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandlerTable, dispatch } from '../../src/main/api';
-import { EventHub } from '../../src/main/api/events';
+import { EventHub } from '../../src/main/app/events';
 import { runCli } from '../../src/main/cli/main';
 import { JobQueue } from '../../src/main/jobs/queue';
 import { locateFfmpeg } from '../../src/main/media/ffmpeg';
@@ -15,7 +15,7 @@ import { PROXY_JOB_KIND, ProxyManager, type ProxyOptions } from '../../src/main/
 import { openProxy, PROXY_FRAMES_FILE, PROXY_INDEX_FILE, sourceStamp, type ProxyFile } from '../../src/main/media/proxy-store';
 import { probeVideo } from '../../src/main/media/probe-video';
 import { VideoFrameReader } from '../../src/main/media/video-reader';
-import { createServices } from '../../src/main/services';
+import { createServices } from '../../src/main/app/services';
 import { createRouter } from '../../src/main/transport/routes';
 import { frameIndexOf, makeIndexedVideo } from '../helpers/media';
 

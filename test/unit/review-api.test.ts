@@ -2,8 +2,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createHandlerTable, dispatch } from '../../src/main/api';
-import { createServices } from '../../src/main/services';
-import { createWorkspace } from '../../src/main/store/workspace';
+import { createServices } from '../../src/main/app/services';
+import { createWorkspace } from '../../src/main/store/sqlite/connection';
 import { useTempDir } from '../helpers/tmp';
 
 const tempDir = useTempDir('mellm-review-');

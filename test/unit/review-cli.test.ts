@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/main/cli/main';
-import { openWorkspace } from '../../src/main/store/workspace';
+import { openWorkspace } from '../../src/main/store/sqlite/connection';
 import { CASME2_HEADER, writeSequence, writeSheet } from '../helpers/corpus';
 import { useTempDir } from '../helpers/tmp';
 

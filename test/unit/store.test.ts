@@ -6,7 +6,7 @@ import { AppError } from '../../src/shared/errors';
 import { ROI_NAMES } from '../../src/shared/rois';
 import { MIGRATIONS, SCHEMA_VERSION, type Migration } from '../../src/main/store/migrations';
 import { RecentWorkspaces } from '../../src/main/store/recent';
-import { createWorkspace, openWorkspace, type Workspace } from '../../src/main/store/workspace';
+import { createWorkspace, openWorkspace, type Workspace } from '../../src/main/store/sqlite/connection';
 import { useTempDir } from '../helpers/tmp';
 
 const tempDir = useTempDir('mellm-store-');

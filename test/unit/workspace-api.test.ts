@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createHandlerTable, dispatch } from '../../src/main/api';
 import { runCli } from '../../src/main/cli/main';
-import { createServices } from '../../src/main/services';
+import { createServices } from '../../src/main/app/services';
 import { WorkspaceInfoSchema } from '../../src/shared/workspace';
 import { ImportReportSchema } from '../../src/shared/corpus-import';
 import { CASME2_HEADER, writeSequence, writeSheet } from '../helpers/corpus';

@@ -1,9 +1,8 @@
 import type { WorkspaceService } from '../store/service';
-import type { EventHub } from './events';
-import type { AnalysisRunner } from '../analysis/pipeline/runner';
+import type { EventHub } from '../app/events';
+import type { AnalysisRunner } from '../app/analysis-runner';
 import type { JobQueue } from '../jobs/queue';
-import type { FrameSource } from '../media/frame-route';
-import type { MediaLibrary } from '../media/library';
+import type { FrameSource, MediaLibrary } from '../media/library';
 import type { FlowService } from '../inference/flow/service';
 import type { SettingsStore } from '../settings';
 import type { FaceService } from '../inference/face/service';

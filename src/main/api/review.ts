@@ -1,11 +1,11 @@
-import { isAbsolute } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import type { reviewChannels } from '@shared/api';
 import { AppError } from '@shared/errors';
 import { agreementSummary } from '../corpus/agreement-summary';
-import { exportWorkspace } from '../corpus/export-workspace';
+import { exportWorkspace } from '../app/export-workspace';
 import { modelLabels } from '../corpus/model-labels';
-import { codedEventsFromStore } from '../corpus/records-from-store';
-import { openWorkspace, type Workspace } from '../store/workspace';
+import { codedEventsFromStore } from '../app/records-from-store';
+import { openWorkspace, type WorkspaceStore } from '../store';
 import type { Services } from './context';
 import type { HandlerTable } from './dispatch';
 
@@ -18,22 +18,19 @@ export function reviewHandlers(services: Services): Pick<HandlerTable, keyof typ
 
   /** Roles are a reviewer's to give; the first reviewer of a workspace may be named by anyone. */
   const mayAssignRoles = async () => {
-    if (ws().annotators.list().some((profile) => profile.role === 'reviewer')) await reviewer();
+    if ((await ws().annotators.list()).some((profile) => profile.role === 'reviewer')) await reviewer();
   };
 
   /** Runs `work` on another workspace file (opened for the call only) or on the open one. */
-  const withWorkspace = <T>(path: string | undefined, work: (w: Workspace) => T): T => {
+  const withWorkspace = async <T>(path: string | undefined, work: (w: WorkspaceStore) => Promise<T>): Promise<T> => {
     const open = workspaces.current;
     if (path === undefined) return work(ws());
-    const other = openWorkspace(path);
-    if (open?.isOpen && open.path === other.path) {
-      other.close();
-      return work(open);
-    }
+    if (open?.isOpen && open.location === resolve(path)) return work(open);
+    const other = await openWorkspace(path);
     try {
-      return work(other);
+      return await work(other);
     } finally {
-      other.close();
+      await other.close();
     }
   };
 
@@ -45,7 +42,7 @@ export function reviewHandlers(services: Services): Pick<HandlerTable, keyof typ
     },
     'annotators.update': async ({ id, ...patch }) => {
       if (patch.role !== undefined) await mayAssignRoles();
-      else if (ws().annotators.byName(await actor())?.id !== id) await reviewer(); // renaming someone else
+      else if ((await ws().annotators.byName(await actor()))?.id !== id) await reviewer(); // renaming someone else
       return ws().annotators.update(id, patch);
     },
     'review.queue': async ({ limit, offset }) => {
@@ -55,15 +52,15 @@ export function reviewHandlers(services: Services): Pick<HandlerTable, keyof typ
     'review.event': async ({ eventId }) => {
       await reviewer();
       const w = ws();
-      const event = w.events.require(eventId);
-      const decisions = w.reviews.latestForEvent(eventId);
-      const analysis = w.analyses.listForEvent(eventId)[0];
+      const event = await w.events.require(eventId);
+      const decisions = await w.reviews.latestForEvent(eventId);
+      const [analysis] = await w.analyses.listForEvent(eventId);
       const labels = analysis ? modelLabels(analysis.result) : null;
       return {
         event,
-        clip: w.clips.require(event.clipId),
+        clip: await w.clips.require(event.clipId),
         inReview: decisions.size > 0,
-        labels: w.annotations.listForEvent(eventId).map((annotation) => ({ annotation, review: decisions.get(annotation.id) ?? null })),
+        labels: (await w.annotations.listForEvent(eventId)).map((annotation) => ({ annotation, review: decisions.get(annotation.id) ?? null })),
         model:
           analysis && labels
             ? { analysisId: analysis.id, createdAt: analysis.createdAt, aus: labels.aus, emotion: labels.emotion, label3: labels.label3, description: labels.description }
@@ -73,25 +70,25 @@ export function reviewHandlers(services: Services): Pick<HandlerTable, keyof typ
     'review.decide': async ({ annotationId, decision, comment }) => {
       const who = await reviewer();
       const w = ws();
-      const current = w.annotations.byId(annotationId);
+      const current = await w.annotations.byId(annotationId);
       if (!current) throw new AppError('NOT_FOUND', `No annotation ${annotationId} in this workspace`);
       if (current.status === 'draft') throw new AppError('INVALID_INPUT', `${current.annotator} has not submitted this label yet`);
       if (current.annotator === who.name) throw new AppError('FORBIDDEN', 'Reviewers do not sign off their own labels');
-      const review = w.annotations.review(annotationId, who.name, decision, comment);
-      return { review, annotation: w.annotations.byId(annotationId) ?? current };
+      const review = await w.annotations.review(annotationId, who.name, decision, comment);
+      return { review, annotation: (await w.annotations.byId(annotationId)) ?? current };
     },
     'review.history': async ({ annotationId }) => {
       const w = ws();
-      const annotation = w.annotations.byId(annotationId);
+      const annotation = await w.annotations.byId(annotationId);
       if (!annotation) throw new AppError('NOT_FOUND', `No annotation ${annotationId} in this workspace`);
       const me = await actor();
-      if (annotation.annotator !== me && w.annotators.byName(me)?.role !== 'reviewer' && !w.reviews.inReview(annotation.eventId)) {
+      if (annotation.annotator !== me && (await w.annotators.byName(me))?.role !== 'reviewer' && !(await w.reviews.inReview(annotation.eventId))) {
         throw new AppError('FORBIDDEN', 'Labelling is blind: this label is hidden until the event is in review');
       }
       return w.annotations.history(annotationId);
     },
     'agreement.compute': async ({ workspace, ignoreSide, includeDataset }) =>
-      withWorkspace(workspace, (w) => agreementSummary(codedEventsFromStore(w, { datasetLabels: includeDataset }), { ignoreSide })),
+      withWorkspace(workspace, async (w) => agreementSummary(await codedEventsFromStore(w, { datasetLabels: includeDataset }), { ignoreSide })),
     'export.run': async ({ formats, folder, onlyApproved, anonymise, includeImages, force }) => {
       // A relative folder would land wherever the main process happens to run.
       if (!isAbsolute(folder)) throw new AppError('INVALID_INPUT', `Choose an absolute export folder (got “${folder}”)`);

@@ -1,5 +1,6 @@
 import type { workspaceChannels } from '@shared/api';
 import { AppError } from '@shared/errors';
+import { commitImport, previewImport } from '../app/import';
 import type { Services } from './context';
 import type { HandlerTable } from './dispatch';
 import { visibleAnnotations } from './visibility';
@@ -10,17 +11,17 @@ export function workspaceHandlers(services: Services): Pick<HandlerTable, keyof 
   return {
     'workspace.create': async ({ path }) => workspaces.create(path),
     'workspace.open': async ({ path }) => workspaces.open(path),
-    'workspace.close': async () => ({ closed: workspaces.close() }),
+    'workspace.close': async () => ({ closed: await workspaces.close() }),
     'workspace.info': async () => workspaces.info(),
     'workspace.recent': async () => workspaces.recent(),
     'clips.list': async (filter) => ws().clips.list(filter),
     'clips.add': async (clip) => ws().clips.add(clip),
     'clips.relink': async ({ sha256, path }) => ws().clips.relinkClip(sha256, path),
-    'events.list': async ({ clipId }) => ws().events.listForClip(ws().clips.require(clipId).id),
+    'events.list': async ({ clipId }) => ws().events.listForClip((await ws().clips.require(clipId)).id),
     'events.create': async (event) => ws().events.create(event),
     'events.update': async (patch) => ws().events.update(patch),
     'annotations.get': async ({ eventId, annotator }) => {
-      ws().events.require(eventId);
+      await ws().events.require(eventId);
       return visibleAnnotations(ws(), eventId, (await services.settings.get()).annotator, annotator);
     },
     'annotations.save': async (annotation) => {
@@ -31,7 +32,7 @@ export function workspaceHandlers(services: Services): Pick<HandlerTable, keyof 
       }
       return ws().annotations.save(annotation);
     },
-    'import.preview': async (request) => workspaces.previewImport(request),
-    'import.commit': async (request) => workspaces.commitImport(request),
+    'import.preview': async (request) => previewImport(workspaces.current?.isOpen ? workspaces.current : null, request),
+    'import.commit': async (request) => commitImport(ws(), request),
   };
 }

@@ -3,8 +3,8 @@ import { parseArgs } from 'node:util';
 import type { AgreementSummary } from '@shared/api';
 import { AppError } from '@shared/errors';
 import { agreementSummary } from '../corpus/agreement-summary';
-import { codedEventsFromStore } from '../corpus/records-from-store';
-import { openWorkspace } from '../store/workspace';
+import { codedEventsFromStore } from '../app/records-from-store';
+import { openWorkspace } from '../store';
 import { writeFileAtomic } from '../util/atomic-write';
 import type { CliCommand } from './command';
 
@@ -44,12 +44,12 @@ export const agreementCommand: CliCommand = {
     if (values.csv && existsSync(values.csv) && !values.force) {
       throw new AppError('EXPORT_TARGET_EXISTS', `${values.csv} already exists; pass --force to replace it`);
     }
-    const ws = openWorkspace(values.workspace);
+    const ws = await openWorkspace(values.workspace);
     let summary: AgreementSummary;
     try {
-      summary = agreementSummary(codedEventsFromStore(ws, { datasetLabels: values['include-dataset'] }), { ignoreSide: values['ignore-side'] });
+      summary = agreementSummary(await codedEventsFromStore(ws, { datasetLabels: values['include-dataset'] }), { ignoreSide: values['ignore-side'] });
     } finally {
-      ws.close();
+      await ws.close();
     }
     if (values.csv) {
       await writeFileAtomic(values.csv, summary.csv);

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { AnalyzeReportSchema, type AnalyzeReport } from '@shared/api/analysis';
 import { AppError } from '@shared/errors';
 import { runAnalyzeTask } from '../analysis/pipeline/task';
-import { ensureClip, overlayDir, storeRun, writeOverlaySources } from '../analysis/pipeline/store';
+import { ensureClip, overlayDir, storeRun, writeOverlaySources } from '../app/analysis-store';
 import { JobQueue } from '../jobs/queue';
 import type { Services } from '../api/context';
 import type { CliCommand, CliIO } from './command';
@@ -46,14 +46,14 @@ export const analyzeCommand: CliCommand = {
     if (offset !== undefined && apex === undefined) throw new AppError('INVALID_INPUT', '--offset needs --onset and --apex');
     const s = services();
     const clipPath = resolve(path);
-    const output = await runAnalyzeTask({ path: clipPath, modelsDir: s.paths.models, onset, apex, offset, llmFolder: values.llm ?? null, frameMotion: values.workspace !== undefined });
+    const output = await runAnalyzeTask({ path: clipPath, onset, apex, offset, llmFolder: values.llm ?? null, frameMotion: values.workspace !== undefined }, { modelsDir: s.paths.models });
     const report = AnalyzeReportSchema.parse(output.report);
     if (values.workspace) {
       await s.workspaces.open(resolve(values.workspace));
       const workspace = s.workspaces.require();
-      const clip = await ensureClip(workspace, clipPath);
-      const ids = storeRun(workspace, clip, output, undefined, onset !== undefined);
-      if (ids[0] !== undefined && output.overlay) await writeOverlaySources(overlayDir(s.paths.userData, workspace.path, ids[0]), output.overlay);
+      const { clip } = await ensureClip(workspace, clipPath);
+      const ids = await storeRun(workspace, clip, output, { eventId: undefined, userGiven: onset !== undefined, configKey: null });
+      if (ids[0] !== undefined && output.overlay) await writeOverlaySources(overlayDir(s.paths.userData, workspace.location, ids[0]), output.overlay);
     }
     io.out(values.json ? JSON.stringify(report) : summary(report));
     return 0;
@@ -94,7 +94,7 @@ async function runBatch(s: Services, io: CliIO, workspacePath: string, jobs: num
     const filled = total ? Math.round((finished / total) * BAR) : BAR;
     io.err(`[${'#'.repeat(filled)}${'-'.repeat(BAR - filled)}] ${finished}/${total} ${label}`);
   };
-  const stop = () => s.analysis.dispose();
+  const stop = () => void s.analysis.dispose();
   process.once('SIGINT', stop);
   try {
     await Promise.all(

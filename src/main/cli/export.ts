@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { EXPORT_TARGETS, type ExportTarget } from '@shared/api';
 import { AppError } from '@shared/errors';
-import { exportWorkspace } from '../corpus/export-workspace';
-import { openWorkspace } from '../store/workspace';
+import { exportWorkspace } from '../app/export-workspace';
+import { openWorkspace } from '../store';
 import type { CliCommand } from './command';
 
 const USAGE = `mellm export --workspace w.mellm --format ${EXPORT_TARGETS.join('|')}[,...] --out folder [--only-approved] [--anonymise] [--images] [--force] [--json]`;
@@ -31,7 +31,7 @@ export const exportCommand: CliCommand = {
     if (!values.workspace || !values.out || !requested.length || unknown.length || positionals.length) {
       throw new AppError('INVALID_INPUT', `${unknown.length ? `unknown format ${unknown.join(', ')}; ` : ''}expected --workspace, --format and --out\nUsage: ${USAGE}`);
     }
-    const ws = openWorkspace(values.workspace);
+    const ws = await openWorkspace(values.workspace);
     // Ctrl-C cancels between chunks: finished files stay whole, the one in progress is never left half-written.
     const abort = new AbortController();
     const onInterrupt = () => abort.abort();
@@ -50,7 +50,7 @@ export const exportCommand: CliCommand = {
       return 0;
     } finally {
       process.off('SIGINT', onInterrupt);
-      ws.close();
+      await ws.close();
     }
   },
 };

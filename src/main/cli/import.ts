@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { IMPORT_FIELDS, type ImportField, type ImportReport } from '@shared/corpus-import';
 import { AppError } from '@shared/errors';
 import { DATASETS } from '@shared/workspace';
+import { commitImport, previewImport } from '../app/import';
 import type { CliCommand } from './command';
 
 const USAGE = `mellm import <sheet> --root <media folder> --dataset ${DATASETS.join('|')} [--columns field=Header,...] --workspace <file> [--skip-flagged] [--dry-run] [--json]`;
@@ -62,11 +63,11 @@ export const importCommand: CliCommand = {
     const workspaces = services().workspaces;
     await workspaces.open(values.workspace);
     try {
-      const report = values['dry-run'] ? await workspaces.previewImport(request) : await workspaces.commitImport(request);
+      const report = values['dry-run'] ? await previewImport(workspaces.require(), request) : await commitImport(workspaces.require(), request);
       io.out(values.json ? JSON.stringify(report, null, 2) : summary(report));
       return report.rows.every((r) => r.ok) ? 0 : 1;
     } finally {
-      workspaces.close();
+      await workspaces.close();
     }
   },
 };

@@ -1,6 +1,6 @@
 import type { Services } from '../api/context';
 import { packageVersion } from '../paths';
-import { createServices, disposeServices } from '../services';
+import { createServices, disposeServices } from '../app/services';
 import { AppError } from '@shared/errors';
 import type { CliIO } from './command';
 import { COMMANDS } from './commands';

@@ -6,6 +6,7 @@ import { randomSpecs, synthesizeSpec } from '../analysis/synth/corpus';
 import { writeDemoCorpus } from '../analysis/synth/demo';
 import { defaultSynthPhotos, loadSynthFace, parseSynthAus } from '../analysis/synth/photo';
 import { writeSynthSample } from '../analysis/synth/write';
+import { commitImport } from '../app/import';
 import type { CliCommand } from './command';
 
 /** `mellm synth`: synthetic micro-expressions on real faces, with exact ground truth. */
@@ -42,7 +43,7 @@ export const synthCommand: CliCommand = {
         const demo = await writeDemoCorpus(models, dir);
         const workspace = join(dir, 'demo.mellm');
         await s.workspaces.create(workspace);
-        await s.workspaces.commitImport({ sheet: demo.sheet, root: demo.root, dataset: 'casme2' });
+        await commitImport(s.workspaces.require(), { sheet: demo.sheet, root: demo.root, dataset: 'casme2' });
         const result = { dir, sheet: demo.sheet, root: demo.root, workspace, clips: demo.clips };
         io.out(values.json ? JSON.stringify(result) : `Demo corpus in ${dir}: ${result.clips} clips, sheet ${demo.sheet}, workspace ${workspace}`);
         return 0;

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { AppError } from '@shared/errors';
 import type { WorkspaceInfo } from '@shared/workspace';
-import { createWorkspace, openWorkspace } from '../store/workspace';
+import { createWorkspace, openWorkspace } from '../store';
 import type { CliCommand } from './command';
 
 const USAGE = 'mellm workspace create <file> | mellm workspace info <file> [--json]';
@@ -25,12 +25,12 @@ export const workspaceCommand: CliCommand = {
     if ((action !== 'create' && action !== 'info') || !file || extra.length) {
       throw new AppError('INVALID_INPUT', `expected create or info and one file\nUsage: ${USAGE}`);
     }
-    const workspace = action === 'create' ? createWorkspace(file) : openWorkspace(file);
+    const workspace = action === 'create' ? await createWorkspace(file) : await openWorkspace(file);
     try {
-      const info = workspace.info();
+      const info = await workspace.info();
       io.out(values.json ? JSON.stringify(info, null, 2) : action === 'create' ? `created ${info.path}` : formatWorkspaceInfo(info));
     } finally {
-      workspace.close();
+      await workspace.close();
     }
     return 0;
   },

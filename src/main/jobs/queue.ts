@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { Job } from '@shared/api';
+import type { EventName, EventPayload, Job } from '@shared/api';
 import { AppError } from '@shared/errors';
-import type { EventHub } from '../api/events';
+
+/** Where the queue announces progress and completion (the app's event hub). */
+export interface JobEvents {
+  emit<E extends EventName>(name: E, payload: EventPayload<E>): void;
+}
 
 export interface JobContext {
   readonly jobId: string;
@@ -29,7 +33,7 @@ interface Entry {
  * fails alone: the queue carries on. Progress and completion go out as events.
  */
 export class JobQueue {
-  readonly #events: EventHub;
+  readonly #events: JobEvents;
   readonly #concurrency: number;
   readonly #entries = new Map<string, Entry>();
   readonly #waiting: Entry[] = [];
@@ -37,7 +41,7 @@ export class JobQueue {
   /** Finished jobs kept for jobs.list; older ones are forgotten. */
   readonly #keepFinished = 200;
 
-  constructor(events: EventHub, concurrency = 1) {
+  constructor(events: JobEvents, concurrency = 1) {
     this.#events = events;
     this.#concurrency = Math.max(1, concurrency);
   }
@@ -92,6 +96,11 @@ export class JobQueue {
     else entry.start();
     this.#pump();
     return { jobId, result };
+  }
+
+  /** How many counted jobs run at once. */
+  get concurrency(): number {
+    return this.#concurrency;
   }
 
   cancel(jobId: string): boolean {

@@ -7,7 +7,6 @@ import type { FrameRequest } from '@shared/frames';
 import type { MediaInfo } from '@shared/media';
 import { locateFfmpeg } from './ffmpeg';
 import { FrameCache } from './frame-cache';
-import type { FrameSource } from './frame-route';
 import { checkMediaPath, probeClip, toMediaInfo, type ProbedMedia, type ProbeOptions } from './probe';
 import type { ProxyManager } from './proxy-manager';
 import { checkIndex, type FrameReader } from './reader';
@@ -32,6 +31,11 @@ interface OpenClip {
   lastUsed: number;
 }
 
+/** Something that can produce an encoded frame of a clip: what the frame route serves. */
+export interface FrameSource {
+  encodeFrame(request: FrameRequest): Promise<{ data: Uint8Array; etag: string }>;
+}
+
 /**
  * The clips the app has open, by stable clip id. Opening probes once; readers are made
  * on demand, share one bounded frame cache and are closed when idle (their id stays
@@ -54,8 +58,11 @@ export class MediaLibrary implements FrameSource {
     this.cache.setLimit(megabytes * 2 ** 20);
   }
 
-  /** Opens (or re-uses) a clip at an absolute path: its id derives from that path, size and mtime. */
-  async open(path: string, options: ProbeOptions = {}): Promise<{ clipId: string; info: MediaInfo }> {
+  /**
+   * Opens (or re-uses) a clip at an absolute path: its id derives from that path, size and
+   * mtime. `probed` is the clip's probe when the caller already made one (it is not repeated).
+   */
+  async open(path: string, options: ProbeOptions = {}, probed?: ProbedMedia): Promise<{ clipId: string; info: MediaInfo }> {
     await checkMediaPath(path);
     const absolute = resolve(path);
     const clipId = await clipIdFor(absolute);
@@ -64,10 +71,10 @@ export class MediaLibrary implements FrameSource {
       known.lastUsed = Date.now();
       return { clipId, info: known.info };
     }
-    const probed = await probeClip(absolute, options);
-    const info = toMediaInfo(probed);
+    const media = probed ?? (await probeClip(absolute, options));
+    const info = toMediaInfo(media);
     known?.reader?.close();
-    this.#clips.set(clipId, { options, probed, info, reader: null, lastUsed: Date.now() });
+    this.#clips.set(clipId, { options, probed: media, info, reader: null, lastUsed: Date.now() });
     this.options.proxies?.prepare(clipId, info);
     return { clipId, info };
   }

@@ -1,14 +1,20 @@
 import { basename } from 'node:path';
 import { AppError } from '@shared/errors';
 import type { MediaInfo } from '@shared/media';
-import type { JobContext, JobHandle } from '../jobs/queue';
 import { locateFfmpeg } from './ffmpeg';
 import { buildProxy } from './proxy-build';
 import { evictProxies, openProxy, proxyDir, sourceStamp, type ProxyFile } from './proxy-store';
 
-/** The part of the job queue proxies use (services.jobs): builds show up as jobs with progress. */
+/** What a proxy build sees of the job it runs in. */
+export interface ProxyJobContext {
+  readonly jobId: string;
+  readonly signal: AbortSignal;
+  progress(done: number, total: number, message?: string): void;
+}
+
+/** The part of the job queue proxies use (the app's job queue): builds show up as jobs with progress. */
 export interface ProxyJobRunner {
-  add<T>(kind: string, label: string, run: (context: JobContext) => Promise<T>, options?: { unlimited?: boolean }): JobHandle<T>;
+  add<T>(kind: string, label: string, run: (context: ProxyJobContext) => Promise<T>, options?: { unlimited?: boolean }): { readonly jobId: string; readonly result: Promise<T> };
   cancel(jobId: string): boolean;
 }
 
@@ -130,7 +136,7 @@ export class ProxyManager {
     const existing = await openProxy(dir, source, info.frames);
     if (existing || entry.released) return existing;
     entry.state = 'building';
-    const build = (context: Pick<JobContext, 'signal' | 'progress'>) =>
+    const build = (context: Pick<ProxyJobContext, 'signal' | 'progress'>) =>
       buildProxy({
         ffmpeg: this.options.ffmpeg ?? locateFfmpeg().path,
         info,
@@ -143,7 +149,7 @@ export class ProxyManager {
         onProgress: (done, total) => context.progress(done, total),
       });
     // One build at a time: several long clips opened together share the idle CPU in turn.
-    const run = (context: Pick<JobContext, 'signal' | 'progress'>) => {
+    const run = (context: Pick<ProxyJobContext, 'signal' | 'progress'>) => {
       const turn = this.#builds.then(() => build(context));
       this.#builds = turn.catch(() => undefined);
       return turn;

@@ -1,16 +1,20 @@
-import type Database from 'better-sqlite3';
-
 /**
- * Schema migrations, applied in order; `PRAGMA user_version` is the number applied.
- * Never edit a released migration: append a new one.
+ * The schema history: one ordered list of versions, each with its SQL per dialect (no
+ * ORM). A workspace records the number applied (SQLite: `PRAGMA user_version`). Never
+ * edit a released migration: append a new one. A server dialect is added beside
+ * `sqlite` in every step when its store lands.
  */
-export type Migration = (db: Database.Database) => void;
+export interface Migration {
+  readonly name: string;
+  readonly sqlite: string;
+}
 
 /** Identifies a MELLM workspace among SQLite files (`PRAGMA application_id`, "MELm"). */
 export const APPLICATION_ID = 0x4d454c6d;
 
-const v1: Migration = (db) => {
-  db.exec(`
+const v1: Migration = {
+  name: 'clips, events, analyses, annotators, annotations with their audit trail, reviews',
+  sqlite: `
     CREATE TABLE clips (
       id INTEGER PRIMARY KEY,
       path TEXT NOT NULL UNIQUE,
@@ -107,7 +111,7 @@ const v1: Migration = (db) => {
       created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
     );
     CREATE INDEX reviews_annotation ON reviews (annotation_id);
-  `);
+  `,
 };
 
 /**
@@ -115,8 +119,9 @@ const v1: Migration = (db) => {
  * per measured frame, ROI magnitudes as float32 in ROI_NAMES order, AU evidence as JSON.
  * Rows belong to the clip; a new analysis replaces them.
  */
-const v2: Migration = (db) => {
-  db.exec(`
+const v2: Migration = {
+  name: 'per-frame motion',
+  sqlite: `
     CREATE TABLE frame_motion (
       clip_id INTEGER NOT NULL REFERENCES clips (id) ON DELETE CASCADE,
       frame INTEGER NOT NULL CHECK (frame >= 0),
@@ -125,8 +130,29 @@ const v2: Migration = (db) => {
       aus TEXT NOT NULL,
       PRIMARY KEY (clip_id, frame)
     );
-  `);
+  `,
 };
 
-export const MIGRATIONS: readonly Migration[] = [v1, v2];
+/**
+ * Which settings an analysis ran under (so "Analyse all" can skip events already analysed
+ * under the current ones), and leases on batch work (a crashed worker's job is retried
+ * once; several workers split one batch without doubling it).
+ */
+const v3: Migration = {
+  name: 'analysis settings key, job claims',
+  sqlite: `
+    ALTER TABLE analyses ADD COLUMN config_key TEXT;
+    CREATE INDEX analyses_event_config ON analyses (event_id, config_key);
+    CREATE TABLE job_claims (
+      key TEXT PRIMARY KEY,
+      owner TEXT NOT NULL,
+      state TEXT NOT NULL CHECK (state IN ('running', 'done', 'failed')),
+      attempts INTEGER NOT NULL CHECK (attempts >= 1),
+      lease_until INTEGER NOT NULL,
+      error TEXT
+    );
+  `,
+};
+
+export const MIGRATIONS: readonly Migration[] = [v1, v2, v3];
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,61 +1,48 @@
 import { resolve } from 'node:path';
-import type { ImportReport, ImportRequest } from '@shared/corpus-import';
 import { AppError } from '@shared/errors';
 import type { WorkspaceInfo } from '@shared/workspace';
-import { LAYOUTS, commitImport, folderProber, previewImport, type ClipHasher, type ClipProber } from '../corpus/import';
 import { RecentWorkspaces, type RecentWorkspace } from './recent';
-import { createWorkspace, openWorkspace, type Workspace } from './workspace';
-
-export interface MediaHooks {
-  /**
-   * The media layer's probe. Frame folders carry no frame rate, so the dataset's own
-   * (CASME II 200 fps, SAMM 200 fps, …) is passed along for them.
-   */
-  prober?: (clipPath: string, datasetFps: number) => ReturnType<ClipProber>;
-  /** The media layer's hashMedia; clips are stored without sha256 until it is wired. */
-  hasher?: ClipHasher;
-}
+import { createWorkspace, openWorkspace } from './index';
+import type { WorkspaceStore } from './interface';
 
 /** Holds the one open workspace of this process and remembers recently opened ones. */
 export class WorkspaceService {
   readonly recentList: RecentWorkspaces;
-  #current: Workspace | null = null;
+  #current: WorkspaceStore | null = null;
 
-  constructor(
-    userDataDir: string,
-    readonly media: MediaHooks = {},
-  ) {
+  constructor(userDataDir: string) {
     this.recentList = new RecentWorkspaces(userDataDir);
   }
 
-  get current(): Workspace | null {
+  get current(): WorkspaceStore | null {
     return this.#current;
   }
 
   /** The open workspace, or a clear error telling the user to open one. */
-  require(): Workspace {
+  require(): WorkspaceStore {
     if (!this.#current?.isOpen) throw new AppError('NOT_FOUND', 'No workspace is open: create or open one first');
     this.#current.assertPresent();
     return this.#current;
   }
 
   async create(path: string): Promise<WorkspaceInfo> {
-    return this.#adopt(createWorkspace(path));
+    return this.#adopt(await createWorkspace(path));
   }
 
   async open(path: string): Promise<WorkspaceInfo> {
-    if (this.#current?.isOpen && this.#current.path === resolve(path)) return this.#current.info();
-    return this.#adopt(openWorkspace(path));
+    if (this.#current?.isOpen && this.#current.location === resolve(path)) return this.#current.info();
+    return this.#adopt(await openWorkspace(path));
   }
 
-  close(): boolean {
+  async close(): Promise<boolean> {
     const was = this.#current?.isOpen ?? false;
-    this.#current?.close();
+    const closing = this.#current;
     this.#current = null;
+    await closing?.close();
     return was;
   }
 
-  info(): WorkspaceInfo | null {
+  async info(): Promise<WorkspaceInfo | null> {
     return this.#current?.isOpen ? this.#current.info() : null;
   }
 
@@ -63,24 +50,10 @@ export class WorkspaceService {
     return this.recentList.list();
   }
 
-  previewImport(request: ImportRequest): Promise<ImportReport> {
-    return previewImport(this.#current?.isOpen ? this.#current : null, request, this.#deps(request));
-  }
-
-  commitImport(request: ImportRequest): Promise<ImportReport> {
-    return commitImport(this.require(), request, this.#deps(request));
-  }
-
-  #deps(request: ImportRequest) {
-    const fps = LAYOUTS[request.dataset].fps;
-    const probe = this.media.prober;
-    return { prober: probe ? (path: string) => probe(path, fps) : folderProber(fps), hasher: this.media.hasher };
-  }
-
-  async #adopt(workspace: Workspace): Promise<WorkspaceInfo> {
-    this.close();
+  async #adopt(workspace: WorkspaceStore): Promise<WorkspaceInfo> {
+    await this.close();
     this.#current = workspace;
-    await this.recentList.touch(workspace.path);
+    await this.recentList.touch(workspace.location);
     return workspace.info();
   }
 }

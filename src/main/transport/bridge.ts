@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { AppError, type ErrorCode } from '@shared/errors';
 import { dispatch, type HandlerTable } from '../api/dispatch';
-import type { EventHub } from '../api/events';
+import type { EventHub } from '../app/events';
 import { jsonResponse, type HttpResponse } from './http';
 import { API_BUDGET, GET_BUDGET, RateLimiter, type RateBudget } from './rate-limit';
 import type { Router } from './routes';

@@ -1,7 +1,7 @@
 import { ipcMain, webContents, type IpcMainInvokeEvent } from 'electron';
 import { AppError } from '@shared/errors';
 import { dispatch, type HandlerTable } from '../api/dispatch';
-import type { EventHub } from '../api/events';
+import type { EventHub } from '../app/events';
 import { isTrustedOrigin } from '../security';
 
 export const INVOKE_CHANNEL = 'mellm:invoke';

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { FRAME_ROUTE_PREFIX } from '@shared/frames';
-import { serveFrame, type FrameSource } from '../media/frame-route';
+import type { FrameSource } from '../media/library';
+import { serveFrame } from './frame-route';
 import { contentSecurityPolicy } from '../security';
 import { jsonResponse, type HttpResponse } from './http';
 

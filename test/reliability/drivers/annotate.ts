@@ -7,7 +7,7 @@
  * argv: <workspace> <userData> <tag> <edits> [description padding in characters]
  */
 import { createHandlerTable, dispatch } from '../../../src/main/api';
-import { createServices } from '../../../src/main/services';
+import { createServices } from '../../../src/main/app/services';
 import type { Annotation, MeEvent } from '../../../src/shared/workspace';
 
 const [workspace, userDataDir, tag, edits, padding] = process.argv.slice(2);

@@ -15,7 +15,7 @@ import { runCli } from '../../../src/main/cli/main';
 import { exportCorpus } from '../../../src/main/corpus/export';
 import { runWorker, workerScript } from '../../../src/main/jobs/run-worker';
 import { MediaLibrary } from '../../../src/main/media/library';
-import { createServices } from '../../../src/main/services';
+import { createServices } from '../../../src/main/app/services';
 import { startBridge } from '../../../src/main/transport/bridge';
 import { createRouter } from '../../../src/main/transport/routes';
 import { makeRecord } from '../../helpers/corpus-records';

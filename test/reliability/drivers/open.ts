@@ -4,7 +4,7 @@
  * argv: <workspace> <userData> [hold]
  */
 import { createHandlerTable, dispatch } from '../../../src/main/api';
-import { createServices } from '../../../src/main/services';
+import { createServices } from '../../../src/main/app/services';
 
 const [workspace, userDataDir, hold] = process.argv.slice(2);
 if (!workspace || !userDataDir) throw new Error('usage: open.ts <workspace> <userData> [hold]');

@@ -1,5 +1,5 @@
 import { uniform } from '../../../src/main/analysis/synth/random';
-import { openWorkspace } from '../../../src/main/store/workspace';
+import { openWorkspace } from '../../../src/main/store/sqlite/connection';
 import { buildDriver, runDriver } from './driver';
 
 /** The autosave promise: an edit acknowledged this long before a crash must survive it. */

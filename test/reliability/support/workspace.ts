@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { createWorkspace } from '../../../src/main/store/workspace';
+import { createWorkspace } from '../../../src/main/store/sqlite/connection';
 
 /** A workspace with one sequence clip and `events` ME events, closed again. */
 export function seedWorkspace(path: string, events = 4): void {

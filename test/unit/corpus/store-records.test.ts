@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { modelLabels } from '../../../src/main/corpus/model-labels';
-import { DATASET_CODER, codedEventsFromStore, label3OfEmotion, recordsFromStore } from '../../../src/main/corpus/records-from-store';
-import { createWorkspace } from '../../../src/main/store/workspace';
+import { DATASET_CODER, codedEventsFromStore, label3OfEmotion, recordsFromStore } from '../../../src/main/app/records-from-store';
+import { createWorkspace } from '../../../src/main/store/sqlite/connection';
 import { useTempDir } from '../../helpers/tmp';
 
 const tempDir = useTempDir('mellm-store-records-');

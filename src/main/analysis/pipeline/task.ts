@@ -2,21 +2,19 @@ import type { AnalyzeReport, StoredFace } from '@shared/api/analysis';
 import type { CropFace } from './motion';
 import { FaceService } from '../../inference/face/service';
 import { describeWithLlm } from '../../inference/llm/describe';
-import { defaultLlmPool } from '../../inference/llm/pool';
+import { LlmPool } from '../../inference/llm/pool';
+import type { ProbedMedia } from '../../media/probe';
 import { FlowService } from '../../inference/flow/service';
 import { MediaLibrary } from '../../media/library';
 import type { DescriberLanguage } from '../describer';
 import type { FrameMotionScan } from '../frame-motion';
 import { analyzeClip, type LlmDescriber } from './pipeline';
 
-/**
- * One clip's analysis as a self-contained task: opens the clip and the models, runs the
- * pipeline, releases everything. The analyze worker runs it in a worker thread; the CLI
- * runs it in-process for a single clip.
- */
+/** One clip's analysis: what a batch job or the CLI asks the analyzer for. */
 export interface AnalyzeTaskInput {
   readonly path: string;
-  readonly modelsDir: string;
+  /** The clip's probe when the caller already made it (a clip is probed once per job). */
+  readonly probed?: ProbedMedia | undefined;
   readonly onset?: number | undefined;
   readonly apex?: number | undefined;
   readonly offset?: number | undefined;
@@ -57,36 +55,74 @@ export interface TaskHooks {
   text?(delta: string): void;
 }
 
-export async function runAnalyzeTask(input: AnalyzeTaskInput, hooks: TaskHooks = {}): Promise<AnalyzeTaskOutput> {
-  const media = new MediaLibrary({ cacheMB: 64 });
-  const face = new FaceService(input.modelsDir);
-  const flow = new FlowService(input.modelsDir);
+export interface AnalyzerOptions {
+  readonly modelsDir: string;
+  /** ONNX Runtime intra-op threads for the flow (cores ÷ processes in a pool). */
+  readonly intraOpThreads?: number | undefined;
+}
+
+/**
+ * Analyses clips with models loaded once: a job process keeps one for every job it
+ * takes; the CLI makes one for a single clip. The result is returned, never stored.
+ */
+export class ClipAnalyzer {
+  readonly #media = new MediaLibrary({ cacheMB: 64 });
+  readonly #face: FaceService;
+  readonly #flow: FlowService;
+  readonly #llm = new LlmPool();
+
+  constructor(options: AnalyzerOptions) {
+    this.#face = new FaceService(options.modelsDir);
+    this.#flow = new FlowService(options.modelsDir, { intraOpThreads: options.intraOpThreads });
+  }
+
+  /** Loads the face and flow models now (a job process does this before taking work). */
+  async warm(): Promise<void> {
+    await this.#face.models();
+  }
+
+  async analyze(input: AnalyzeTaskInput, hooks: TaskHooks = {}): Promise<AnalyzeTaskOutput> {
+    const { clipId } = await this.#media.open(input.path, {}, input.probed);
+    try {
+      const reader = await this.#media.reader(clipId);
+      const llmFolder = input.llmFolder;
+      const llm: LlmDescriber | undefined = llmFolder
+        ? async (prompt, signal) => describeWithLlm(prompt, { folder: llmFolder, pool: this.#llm, onDelta: (delta) => hooks.text?.(delta), ...(signal ? { signal } : {}) })
+        : undefined;
+      const { report, overlay, frameMotion } = await analyzeClip(reader, { face: await this.#face.models(), flow: this.#flow }, {
+        onset: input.onset,
+        apex: input.apex,
+        offset: input.offset,
+        faceIndex: input.faceIndex,
+        llm,
+        language: input.language,
+        frameMotion: input.frameMotion,
+        signal: hooks.signal,
+        onProgress: (done, total, message) => hooks.progress?.(done, total, message),
+      });
+      return {
+        report: { ...report, clip: { ...report.clip, path: input.path } },
+        overlay: overlay ? { width: overlay.flow.width, height: overlay.flow.height, flow: overlay.flow.data, onset: overlay.onset.data, face: faceInFrame(overlay.face) } : null,
+        frameMotion,
+      };
+    } finally {
+      // Frames of a finished clip are not wanted again; the models stay loaded.
+      this.#media.close(clipId);
+    }
+  }
+
+  async dispose(): Promise<void> {
+    this.#media.close();
+    await Promise.all([this.#face.dispose(), this.#flow.dispose(), this.#llm.dispose()]);
+  }
+}
+
+/** One clip with models loaded for it alone (the CLI's single analysis). */
+export async function runAnalyzeTask(input: AnalyzeTaskInput, options: AnalyzerOptions, hooks: TaskHooks = {}): Promise<AnalyzeTaskOutput> {
+  const analyzer = new ClipAnalyzer(options);
   try {
-    const { clipId } = await media.open(input.path);
-    const reader = await media.reader(clipId);
-    const llmFolder = input.llmFolder;
-    const llm: LlmDescriber | undefined = llmFolder
-      ? async (prompt, signal) => describeWithLlm(prompt, { folder: llmFolder, onDelta: (delta) => hooks.text?.(delta), ...(signal ? { signal } : {}) })
-      : undefined;
-    const { report, overlay, frameMotion } = await analyzeClip(reader, { face: await face.models(), flow }, {
-      onset: input.onset,
-      apex: input.apex,
-      offset: input.offset,
-      faceIndex: input.faceIndex,
-      llm,
-      language: input.language,
-      frameMotion: input.frameMotion,
-      signal: hooks.signal,
-      onProgress: (done, total, message) => hooks.progress?.(done, total, message),
-    });
-    return {
-      report: { ...report, clip: { ...report.clip, path: input.path } },
-      overlay: overlay ? { width: overlay.flow.width, height: overlay.flow.height, flow: overlay.flow.data, onset: overlay.onset.data, face: faceInFrame(overlay.face) } : null,
-      frameMotion,
-    };
+    return await analyzer.analyze(input, hooks);
   } finally {
-    media.close();
-    // The task owns what it loaded: a worker (or the CLI) must not keep an LLM resident.
-    await Promise.all([face.dispose(), flow.dispose(), input.llmFolder ? defaultLlmPool.dispose() : undefined]);
+    await analyzer.dispose();
   }
 }

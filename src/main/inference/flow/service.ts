@@ -26,11 +26,13 @@ export interface FlowResult {
 /** Resolves flow models by id (loaded once, sessions cached) and runs them. */
 export class FlowService {
   readonly #modelsDir: string;
-  readonly #sessions = new SessionCache();
+  readonly #sessions: SessionCache;
   readonly #models = new Map<string, FlowModel>();
 
-  constructor(modelsDir: string) {
+  /** `intraOpThreads`: ONNX Runtime threads per flow (a pool of processes splits the cores). */
+  constructor(modelsDir: string, options: { intraOpThreads?: number } = {}) {
     this.#modelsDir = modelsDir;
+    this.#sessions = new SessionCache(options.intraOpThreads ? { intraOpThreads: options.intraOpThreads } : {});
   }
 
   model(id: string = VARIATIONAL_MODEL_ID, preset: FlowPreset = 'balanced'): FlowModel {

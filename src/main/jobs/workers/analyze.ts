@@ -1,5 +1,12 @@
-import { runAnalyzeTask, type AnalyzeTaskInput } from '../../analysis/pipeline/task';
-import { serveTask } from '../worker-runtime';
+import { ClipAnalyzer, type AnalyzeTaskInput, type AnalyzeTaskOutput, type AnalyzerOptions } from '../../analysis/pipeline/task';
+import { serveJobs } from '../child-runtime';
 
-/** Worker thread: one clip through the MELLM pipeline (see analysis/pipeline/task.ts). */
-serveTask((input: AnalyzeTaskInput, context) => runAnalyzeTask(input, context));
+/**
+ * A job process of the analysis pool: loads the face and flow models once, then takes
+ * one clip after another through the MELLM pipeline (analysis/pipeline/task.ts).
+ */
+serveJobs<AnalyzeTaskInput, AnalyzeTaskOutput, AnalyzerOptions>(async (init) => {
+  const analyzer = new ClipAnalyzer(init);
+  await analyzer.warm();
+  return (input, context) => analyzer.analyze(input, context);
+});

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { AppError } from '@shared/errors';
 import type { Analysis } from '@shared/workspace';
+import type { AnalysesStore, Sync } from '../interface';
 import { statementCache } from './statements';
 
 interface AnalysisRow {
@@ -13,23 +14,27 @@ interface AnalysisRow {
 }
 
 /** Model output for an event, with the model ids/versions and stage timings that produced it. */
-export class AnalysesRepo {
+export class AnalysesRepo implements Sync<AnalysesStore> {
   private readonly sql: (sql: string) => Database.Statement;
 
   constructor(private readonly db: Database.Database) {
     this.sql = statementCache(db);
   }
 
-  add(eventId: number, models: Analysis['models'], result: unknown, timingsMs: Analysis['timingsMs'] = {}): Analysis {
+  add(eventId: number, models: Analysis['models'], result: unknown, timingsMs: Analysis['timingsMs'] = {}, configKey: string | null = null): Analysis {
     return this.db.transaction(() => {
       if (!this.sql('SELECT 1 FROM events WHERE id = ?').get(eventId)) {
         throw new AppError('NOT_FOUND', `No event ${eventId} in this workspace`);
       }
       const { lastInsertRowid } = this.db
-        .prepare('INSERT INTO analyses (event_id, models, result, timings) VALUES (?, ?, ?, ?)')
-        .run(eventId, JSON.stringify(models), JSON.stringify(result), JSON.stringify(timingsMs));
+        .prepare('INSERT INTO analyses (event_id, models, result, timings, config_key) VALUES (?, ?, ?, ?, ?)')
+        .run(eventId, JSON.stringify(models), JSON.stringify(result), JSON.stringify(timingsMs), configKey);
       return this.listForEvent(eventId).find((a) => a.id === Number(lastInsertRowid)) as Analysis;
     })();
+  }
+
+  hasConfig(eventId: number, configKey: string): boolean {
+    return this.sql('SELECT 1 FROM analyses WHERE event_id = ? AND config_key = ? LIMIT 1').get(eventId, configKey) !== undefined;
   }
 
   /** Newest first. */

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { AppError } from '@shared/errors';
 import { EventPatchSchema, NewEventSchema, type EventPatch, type MeEvent, type NewEvent } from '@shared/workspace';
+import type { EventsStore, Sync } from '../interface';
 import { statementCache } from './statements';
 
 interface EventRow {
@@ -37,7 +38,7 @@ const toEvent = (r: EventRow): MeEvent => ({
 });
 
 /** ME events: onset/apex/offset intervals (0-based frames) inside a clip. */
-export class EventsRepo {
+export class EventsRepo implements Sync<EventsStore> {
   private readonly sql: (sql: string) => Database.Statement;
 
   constructor(private readonly db: Database.Database) {
@@ -85,6 +86,11 @@ export class EventsRepo {
 
   listForClip(clipId: number): MeEvent[] {
     return (this.sql('SELECT * FROM events WHERE clip_id = ? ORDER BY onset, id').all(clipId) as EventRow[]).map(toEvent);
+  }
+
+  hasDatasetEvent(clipPath: string, datasetOnset: number, datasetOffset: number): boolean {
+    const sql = 'SELECT 1 FROM events e JOIN clips c ON c.id = e.clip_id WHERE c.path = ? AND e.dataset_onset = ? AND e.dataset_offset = ?';
+    return this.sql(sql).get(clipPath, datasetOnset, datasetOffset) !== undefined;
   }
 
   /** Moves an event's boundaries; the merged interval must still be onset ≤ apex ≤ offset. */

@@ -1,12 +1,12 @@
 import { basename } from 'node:path';
-import type { Workspace } from '../store/workspace';
+import type { CorpusClip, CorpusRow, WorkspaceStore } from '../store';
 import { THREE_CLASS_OF, type CasmeEmotion } from '../analysis/emotion';
-import { codedEventsFromRecords } from './coded-events';
-import { facsAuSet } from './agreement/au-sets';
-import type { AuSet, CodedEvent } from './agreement/types';
+import { codedEventsFromRecords } from '../corpus/coded-events';
+import { facsAuSet } from '../corpus/agreement/au-sets';
+import type { AuSet, CodedEvent } from '../corpus/agreement/types';
 import { ROI_NAMES } from '@shared/rois';
-import type { ExportRecord, Label3, MotionRow, Provenance, ReviewDecision, RoiFeature } from './export/records';
-import { modelLabels } from './model-labels';
+import type { ExportRecord, Label3, MotionRow, Provenance, ReviewDecision, RoiFeature } from '../corpus/export/records';
+import { modelLabels } from '../corpus/model-labels';
 
 /** The coder name of the labels a dataset sheet brought in (not an annotator profile). */
 export const DATASET_CODER = '(dataset)';
@@ -21,54 +21,6 @@ export interface StoreRecordOptions {
   /** Attach each event's per-frame motion rows, onset to offset (frames CSV). */
   readonly motion?: boolean;
 }
-
-/** One event × annotation row, as an array (`raw()`): 30,000 rows stay cheap to allocate. */
-type Row = [
-  eventId: number,
-  clipId: number,
-  onset: number,
-  apex: number | null,
-  offset: number,
-  datasetOnset: number | null,
-  datasetApex: number | null,
-  datasetOffset: number | null,
-  datasetAus: string | null,
-  datasetEmotion: string | null,
-  annotationId: number | null,
-  annotatorId: number | null,
-  aus: string | null,
-  emotion: string | null,
-  label3: Label3 | null,
-  description: string | null,
-  status: string | null,
-  provenance: Provenance | null,
-];
-
-interface ClipRow {
-  id: number;
-  path: string;
-  fps: number;
-  frames: number;
-  subject: string | null;
-  dataset: string | null;
-  dataset_filename: string | null;
-}
-
-// Events with their annotations in events_clip index order (clip, onset, id): no sort of
-// wide rows. Clips, names and reviews are looked up from small maps instead of joined,
-// so their strings are not copied into every row.
-const QUERY = `
-  SELECT e.id, e.clip_id, e.onset, e.apex, e.offset, e.dataset_onset, e.dataset_apex, e.dataset_offset,
-         e.dataset_aus, e.dataset_emotion, a.id, a.annotator_id, a.aus, a.emotion, a.label3, a.description, a.status, a.provenance
-  FROM events e LEFT JOIN annotations a ON a.event_id = e.id
-  ORDER BY e.clip_id, e.onset, e.id, a.annotator_id`;
-// Per clip, the most common dataset − project frame shift (CASME II: img46.jpg is frame 0 → 46).
-const CLIP_SHIFTS = `
-  SELECT clip_id AS clipId, dataset_onset - onset AS shift, count(*) AS n FROM events
-  WHERE dataset_onset IS NOT NULL GROUP BY clip_id, shift ORDER BY n DESC`;
-const LATEST_REVIEWS = `
-  SELECT r.annotation_id AS annotationId, r.reviewer_id AS reviewerId, r.comment
-  FROM reviews r JOIN (SELECT max(id) AS id FROM reviews GROUP BY annotation_id) latest ON latest.id = r.id`;
 
 const DECISION: Readonly<Record<string, ReviewDecision>> = { approved: 'approved', rejected: 'rejected', changes_requested: 'needs-changes' };
 const EXTRA_NEGATIVE = new Set(['anger', 'contempt', 'negative']);
@@ -87,23 +39,17 @@ export function label3OfEmotion(emotion: string | null): Label3 | null {
  * the dataset sheet's labels per event and, for reports, unlabelled candidates. Frames
  * are the 0-based project frames; the sheet's own numbers travel along for CASME/MEGC.
  */
-export function recordsFromStore(ws: Workspace, options: StoreRecordOptions = {}): ExportRecord[] {
+export async function recordsFromStore(ws: WorkspaceStore, options: StoreRecordOptions = {}): Promise<ExportRecord[]> {
   const withDataset = options.datasetLabels ?? true;
-  const clips = new Map((ws.db.prepare('SELECT id, path, fps, frames, subject, dataset, dataset_filename FROM clips').all() as ClipRow[]).map((c) => [c.id, c]));
-  const names = new Map((ws.db.prepare('SELECT id, name FROM annotators').all() as { id: number; name: string }[]).map((n) => [n.id, n.name]));
-  const reviews = new Map(
-    (ws.db.prepare(LATEST_REVIEWS).all() as { annotationId: number; reviewerId: number; comment: string }[]).map((r) => [r.annotationId, r]),
-  );
-  const shifts = new Map<number, number>();
-  for (const { clipId, shift } of ws.db.prepare(CLIP_SHIFTS).all() as { clipId: number; shift: number }[]) if (!shifts.has(clipId)) shifts.set(clipId, shift);
+  const { clips, annotatorNames: names, latestReviews: reviews, frameShifts: shifts, rows } = await ws.corpus.snapshot();
   const records: ExportRecord[] = [];
   let base: EventBase | null = null;
-  for (const row of ws.db.prepare(QUERY).raw().all() as Row[]) {
+  for (const row of rows) {
     const [eventId, clipId, , , , , , , datasetAus, datasetEmotion, annotationId, annotatorId, aus, emotion, label3, description, status, provenance] = row;
     if (base?.eventId !== String(eventId)) {
-      const analysis = options.analyses ? modelLabels(ws.analyses.listForEvent(eventId)[0]?.result) : null;
-      base = eventBase(row, clips.get(clipId) as ClipRow, shifts.get(clipId) ?? 0, analysis);
-      if (options.motion) base = { ...base, motion: motionRows(ws, clipId, base.onset, base.offset) };
+      const analysis = options.analyses ? modelLabels((await ws.analyses.listForEvent(eventId))[0]?.result) : null;
+      base = eventBase(row, clips.get(clipId) as CorpusClip, shifts.get(clipId) ?? 0, analysis);
+      if (options.motion) base = { ...base, motion: await motionRows(ws, clipId, base.onset, base.offset) };
       if (withDataset && (datasetAus !== null || datasetEmotion !== null)) {
         records.push(record(base, { aus: datasetAus ?? '', emotion: datasetEmotion, label3: label3OfEmotion(datasetEmotion), description: null, annotator: DATASET_CODER, provenance: null, review: null }));
       }
@@ -148,7 +94,7 @@ function record(b: EventBase, l: Labels): ExportRecord {
   };
 }
 
-function eventBase(row: Row, clip: ClipRow, shift: number, analysis: { prompt: string | null; roiFeatures: RoiFeature[] | null } | null): EventBase {
+function eventBase(row: CorpusRow, clip: CorpusClip, shift: number, analysis: { prompt: string | null; roiFeatures: RoiFeature[] | null } | null): EventBase {
   const [eventId, , onset, apexOrNull, offset, datasetOnset, datasetApex, datasetOffset] = row;
   const apex = apexOrNull ?? onset; // a missing apex (imported as "/") exports at the onset
   // The sheet's numbers while the event still spans what the sheet said; an event moved
@@ -160,7 +106,7 @@ function eventBase(row: Row, clip: ClipRow, shift: number, analysis: { prompt: s
   return {
     dataset: clip.dataset ?? 'workspace',
     subject: clip.subject ?? '',
-    clipName: clip.dataset_filename ?? basename(clip.path),
+    clipName: clip.datasetFilename ?? basename(clip.path),
     clipPath: clip.path,
     fps: clip.fps,
     frameCount: clip.frames,
@@ -176,8 +122,8 @@ function eventBase(row: Row, clip: ClipRow, shift: number, analysis: { prompt: s
 }
 
 /** An event's stored per-frame motion as export rows (ROI magnitudes keyed by ROI name). */
-function motionRows(ws: Workspace, clipId: number, onset: number, offset: number): MotionRow[] {
-  return ws.frameMotion.range(clipId, onset, offset).map((row) => ({
+async function motionRows(ws: WorkspaceStore, clipId: number, onset: number, offset: number): Promise<MotionRow[]> {
+  return (await ws.frameMotion.range(clipId, onset, offset)).map((row) => ({
     frame: row.frame,
     facePresent: true,
     roiMagnitudes: Object.fromEntries(ROI_NAMES.map((region, i) => [region, row.roiMagnitudes[i] as number])),
@@ -186,7 +132,7 @@ function motionRows(ws: Workspace, clipId: number, onset: number, offset: number
 }
 
 /** The workspace's annotations as agreement input (dataset labels left out unless asked for). */
-export function codedEventsFromStore(ws: Workspace, options: { datasetLabels?: boolean } = {}): CodedEvent[] {
+export async function codedEventsFromStore(ws: WorkspaceStore, options: { datasetLabels?: boolean } = {}): Promise<CodedEvent[]> {
   // Coders reuse a handful of AU strings: parse each distinct one once.
   const parsed = new Map<string, AuSet>();
   const parse = (facs: string) => {
@@ -194,5 +140,5 @@ export function codedEventsFromStore(ws: Workspace, options: { datasetLabels?: b
     if (!aus) parsed.set(facs, (aus = facsAuSet(facs)));
     return aus;
   };
-  return codedEventsFromRecords(recordsFromStore(ws, { datasetLabels: options.datasetLabels ?? false }), parse);
+  return codedEventsFromRecords(await recordsFromStore(ws, { datasetLabels: options.datasetLabels ?? false }), parse);
 }

@@ -1,7 +1,7 @@
 import type { ExportTarget } from '@shared/api';
 import { AppError } from '@shared/errors';
-import type { Workspace } from '../store/workspace';
-import { EXPORT_FILE_NAMES, exportCorpus, resolveOutputPath, type ExportFormat, type ExportResult } from './export';
+import type { WorkspaceStore } from '../store';
+import { EXPORT_FILE_NAMES, exportCorpus, resolveOutputPath, type ExportFormat, type ExportResult } from '../corpus/export';
 import { recordsFromStore } from './records-from-store';
 
 /** The export targets users pick (CLI --format, Export view) → the writer formats. */
@@ -31,7 +31,7 @@ export interface WorkspaceExportRequest {
  * unlabelled ME candidates (every spotted event with its decision or none); the other
  * formats carry labels only. Every target is checked before anything is written.
  */
-export async function exportWorkspace(ws: Workspace, request: WorkspaceExportRequest): Promise<ExportResult> {
+export async function exportWorkspace(ws: WorkspaceStore, request: WorkspaceExportRequest): Promise<ExportResult> {
   const formats = [...new Set(request.targets.flatMap((target) => TARGET_FORMATS[target] ?? []))];
   if (!formats.length) throw new AppError('INVALID_INPUT', 'Choose at least one export format.');
   const labelFormats = formats.filter((format) => format !== 'report-html');
@@ -52,14 +52,14 @@ export async function exportWorkspace(ws: Workspace, request: WorkspaceExportReq
   const files: ExportResult['files'][number][] = [];
   let records = 0;
   if (labelFormats.length) {
-    const labels = recordsFromStore(ws, { analyses: labelFormats.includes('jsonl'), motion: labelFormats.includes('motion-csv') });
+    const labels = await recordsFromStore(ws, { analyses: labelFormats.includes('jsonl'), motion: labelFormats.includes('motion-csv') });
     const result = await exportCorpus({ ...options, formats: labelFormats, records: labels, onProgress: progress });
     files.push(...result.files);
     records = result.records;
     step += 1;
   }
   if (withReport) {
-    const candidates = recordsFromStore(ws, { candidates: true, analyses: true });
+    const candidates = await recordsFromStore(ws, { candidates: true, analyses: true });
     const result = await exportCorpus({ ...options, formats: ['report-html'], records: candidates, reportTitle: 'Micro-expression session report', onProgress: progress });
     files.push(...result.files);
     records = Math.max(records, result.records);

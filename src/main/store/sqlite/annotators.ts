@@ -1,10 +1,11 @@
 import type Database from 'better-sqlite3';
 import { AppError } from '@shared/errors';
 import type { Annotator } from '@shared/workspace';
+import type { AnnotatorsStore, Sync } from '../interface';
 import { statementCache } from './statements';
 
 /** Local annotator profiles: a name and a role (annotator or reviewer). No passwords: the app is single-user per machine. */
-export class AnnotatorsRepo {
+export class AnnotatorsRepo implements Sync<AnnotatorsStore> {
   private readonly sql: (sql: string) => Database.Statement;
 
   constructor(private readonly db: Database.Database) {

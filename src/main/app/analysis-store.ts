@@ -4,13 +4,13 @@ import type { AnalyzeReport, ExpressionReport, OverlayKind, StoredAnalysis, Stor
 import { OVERLAY_KINDS } from '@shared/api/analysis';
 import type { Clip, MeEvent } from '@shared/workspace';
 import { AppError } from '@shared/errors';
-import { hashMedia } from '../../media/hash';
-import { probeMedia } from '../../media/probe';
-import type { Workspace } from '../../store/workspace';
-import { writeFlo } from '../../inference/flow/flo';
-import { encodePng } from '../../media/image';
-import { writeFileAtomic } from '../../util/atomic-write';
-import type { AnalyzeTaskOutput } from './task';
+import { hashMedia } from '../media/hash';
+import { probeClip, toMediaInfo, type ProbedMedia } from '../media/probe';
+import type { WorkspaceStore } from '../store';
+import { writeFlo } from '../inference/flow/flo';
+import { encodePng } from '../media/image';
+import { writeFileAtomic } from '../util/atomic-write';
+import type { AnalyzeTaskOutput } from '../analysis/pipeline/task';
 
 /**
  * Where analyses land in a workspace: the clip (registered on first use), its events
@@ -20,14 +20,15 @@ import type { AnalyzeTaskOutput } from './task';
  */
 
 /** The clip at `path` in the workspace, registered (probed and hashed) when new. */
-export async function ensureClip(workspace: Workspace, path: string): Promise<Clip> {
-  const known = workspace.clips.byPath(path);
-  if (known) return known;
-  const info = await probeMedia(path);
+export async function ensureClip(workspace: WorkspaceStore, path: string): Promise<{ clip: Clip; probed: ProbedMedia | null }> {
+  const known = await workspace.clips.byPath(path);
+  if (known) return { clip: known, probed: null };
+  const probed = await probeClip(path);
+  const info = toMediaInfo(probed);
   const sha256 = await hashMedia(path);
-  const byHash = workspace.clips.list().find((c) => c.sha256 === sha256);
-  if (byHash) return byHash;
-  return workspace.clips.add({ path, kind: info.kind, sha256, fps: info.fps, frames: info.frames, width: info.width, height: info.height });
+  const byHash = await workspace.clips.bySha256(sha256);
+  if (byHash) return { clip: byHash, probed: null };
+  return { clip: await workspace.clips.add({ path, kind: info.kind, sha256, fps: info.fps, frames: info.frames, width: info.width, height: info.height }), probed };
 }
 
 /** The interval an event pins (its apex may be missing: then the pipeline spots inside the clip). */
@@ -44,20 +45,26 @@ function storedResult(expression: ExpressionReport, report: AnalyzeReport, overl
  * same onset/apex, or new events (manual for user frames, spotting for spotted ones).
  * Everything lands in one transaction. Returns the analysis ids, primary first.
  */
-export function storeRun(workspace: Workspace, clip: Clip, output: AnalyzeTaskOutput, eventId: number | undefined, userGiven: boolean): number[] {
+export function storeRun(
+  workspace: WorkspaceStore,
+  clip: Clip,
+  output: AnalyzeTaskOutput,
+  target: { readonly eventId: number | undefined; readonly userGiven: boolean; readonly configKey: string | null },
+): Promise<number[]> {
   const { report } = output;
-  return workspace.transaction(() => {
-    workspace.clips.setFaceIndex(clip.id, report.subject.face_index);
-    if (output.frameMotion) workspace.frameMotion.replace(clip.id, output.frameMotion);
+  return workspace.transaction(async (tx) => {
+    await tx.clips.setFaceIndex(clip.id, report.subject.face_index);
+    if (output.frameMotion) await tx.frameMotion.replace(clip.id, output.frameMotion);
     const timings = report.timings;
     const ids: number[] = [];
-    report.expressions.forEach((expression, i) => {
-      let target = i === 0 && eventId !== undefined ? workspace.events.require(eventId) : undefined;
-      target ??= workspace.events.listForClip(clip.id).find((e) => e.onset === expression.onset && e.apex === expression.apex);
-      target ??= workspace.events.create({ clipId: clip.id, onset: expression.onset, apex: expression.apex, offset: expression.offset, source: userGiven ? 'manual' : 'spotting' });
+    for (const [i, expression] of report.expressions.entries()) {
+      let event = i === 0 && target.eventId !== undefined ? await tx.events.require(target.eventId) : undefined;
+      event ??= (await tx.events.listForClip(clip.id)).find((e) => e.onset === expression.onset && e.apex === expression.apex);
+      event ??= await tx.events.create({ clipId: clip.id, onset: expression.onset, apex: expression.apex, offset: expression.offset, source: target.userGiven ? 'manual' : 'spotting' });
       const overlays = i === 0 && output.overlay ? OVERLAY_KINDS : [];
-      ids.push(workspace.analyses.add(target.id, report.models, storedResult(expression, report, overlays, i === 0 ? output.overlay?.face : undefined), timings).id);
-    });
+      const stored = storedResult(expression, report, overlays, i === 0 ? output.overlay?.face : undefined);
+      ids.push((await tx.analyses.add(event.id, report.models, stored, timings, target.configKey)).id);
+    }
     return ids;
   });
 }
@@ -75,9 +82,9 @@ export async function writeOverlaySources(dir: string, overlay: NonNullable<Anal
 }
 
 /** The latest analysis of an event in the API's shape, or null. */
-export function latestAnalysis(workspace: Workspace, eventId: number): StoredAnalysis | null {
-  workspace.events.require(eventId);
-  const [latest] = workspace.analyses.listForEvent(eventId);
+export async function latestAnalysis(workspace: WorkspaceStore, eventId: number): Promise<StoredAnalysis | null> {
+  await workspace.events.require(eventId);
+  const [latest] = await workspace.analyses.listForEvent(eventId);
   if (!latest) return null;
   const result = latest.result as ReturnType<typeof storedResult>;
   if (!result || typeof result !== 'object' || !('expression' in result)) {

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { AppError } from '@shared/errors';
 import { ClipFilterSchema, NewClipSchema, type Clip, type ClipFilter, type NewClip } from '@shared/workspace';
+import type { ClipsStore, Sync } from '../interface';
 import { statementCache } from './statements';
 
 interface ClipRow {
@@ -38,7 +39,7 @@ const toClip = (r: ClipRow): Clip => ({
 });
 
 /** Clips: media files or frame folders, identified by SHA-256 so moved media can be relinked. */
-export class ClipsRepo {
+export class ClipsRepo implements Sync<ClipsStore> {
   private readonly sql: (sql: string) => Database.Statement;
 
   constructor(private readonly db: Database.Database) {

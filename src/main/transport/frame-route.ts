@@ -1,11 +1,8 @@
 import { AppError, issuesFromZod } from '@shared/errors';
-import { FRAME_FORMATS, parseFrameUrl, type FrameRequest } from '@shared/frames';
-import { jsonResponse, type HttpResponse } from '../transport/http';
+import { FRAME_FORMATS, parseFrameUrl } from '@shared/frames';
+import type { FrameSource } from '../media/library';
+import { jsonResponse, type HttpResponse } from './http';
 
-/** Something that can produce an encoded frame of a clip (the media layer). */
-export interface FrameSource {
-  encodeFrame(request: FrameRequest): Promise<{ data: Uint8Array; etag: string }>;
-}
 
 const STATUS: Partial<Record<AppError['code'], number>> = { NOT_FOUND: 404, INVALID_INPUT: 400, MEDIA_UNREADABLE: 422 };
 

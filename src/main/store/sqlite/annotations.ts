@@ -8,6 +8,7 @@ import {
   type Annotator,
   type Review,
 } from '@shared/workspace';
+import type { AnnotationsStore, Sync } from '../interface';
 import { statementCache } from './statements';
 
 interface AnnotationRow {
@@ -44,7 +45,7 @@ const SELECT = `SELECT a.*, n.name AS annotator FROM annotations a JOIN annotato
 const DECISION_STATUS = { approve: 'approved', request_changes: 'changes_requested', reject: 'rejected' } as const;
 
 /** Annotators, their annotations, the append-only audit trail and reviews. */
-export class AnnotationsRepo {
+export class AnnotationsRepo implements Sync<AnnotationsStore> {
   private readonly sql: (sql: string) => Database.Statement;
 
   constructor(private readonly db: Database.Database) {

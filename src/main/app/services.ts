@@ -1,19 +1,17 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { EventHub } from './api/events';
-import { AnalysisRunner } from './analysis/pipeline/runner';
-import { JobQueue } from './jobs/queue';
-import type { Services } from './api/context';
-import { hashMedia } from './media/hash';
-import { MediaLibrary } from './media/library';
-import { ProxyManager } from './media/proxy-manager';
-import { probeMedia } from './media/probe';
-import { defaultModelsDir, defaultUserDataDir } from './paths';
-import { SettingsStore } from './settings';
-import { WorkspaceService } from './store/service';
-import { FaceService } from './inference/face/service';
-import { LlmService } from './inference/llm/manager';
-import { FlowService } from './inference/flow/service';
+import { EventHub } from './events';
+import { AnalysisRunner } from './analysis-runner';
+import { JobQueue } from '../jobs/queue';
+import type { Services } from '../api/context';
+import { MediaLibrary } from '../media/library';
+import { ProxyManager } from '../media/proxy-manager';
+import { defaultModelsDir, defaultUserDataDir } from '../paths';
+import { SettingsStore } from '../settings';
+import { WorkspaceService } from '../store/service';
+import { FaceService } from '../inference/face/service';
+import { LlmService } from '../inference/llm/manager';
+import { FlowService } from '../inference/flow/service';
 
 export interface ServiceOptions {
   userDataDir?: string;
@@ -21,12 +19,6 @@ export interface ServiceOptions {
   electronVersion?: string | null;
   /** Jobs run at once; analysis saturates both cores of a small machine on its own. */
   jobConcurrency?: number;
-}
-
-/** The dataset importer needs each clip's size and frame count: the media layer's probe. */
-async function probeForImport(path: string, datasetFps: number) {
-  const { frames, fps, width, height, kind } = await probeMedia(path, { fps: datasetFps });
-  return { frames, fps, width, height, kind };
 }
 
 /** Builds the services that the Electron shell, the bridge, the CLI and the tests share. */
@@ -46,7 +38,7 @@ export function createServices(options: ServiceOptions = {}): Services {
     if (name === 'settings.changed') void proxies.setLimitMB((payload as { proxyCacheMB: number }).proxyCacheMB).catch(() => undefined);
   });
   const openClip = async (path: string) => media.reader((await media.open(path)).clipId);
-  const workspaces = new WorkspaceService(userData, { prober: probeForImport, hasher: hashMedia });
+  const workspaces = new WorkspaceService(userData);
   return {
     events,
     settings,
@@ -65,8 +57,8 @@ export function createServices(options: ServiceOptions = {}): Services {
 
 /** Releases what the services hold (open workspace, model sessions) before the process exits. */
 export async function disposeServices(services: Services): Promise<void> {
-  services.analysis.dispose();
-  services.workspaces.close();
+  await services.analysis.dispose();
+  await services.workspaces.close();
   services.media.close();
   await Promise.all([services.face.dispose(), services.flow.dispose(), services.llm.dispose()]);
 }

@@ -1,7 +1,7 @@
 import { linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { AppError } from '@shared/errors';
-import { fromSystemError } from '../util/system-errors';
+import { fromSystemError } from '../../util/system-errors';
 
 /**
  * One writer per workspace: an exclusive sidecar file `<workspace>-lock` holding the

@@ -6,17 +6,19 @@ import type { WorkspaceInfo } from '@shared/workspace';
 import { AnalysesRepo } from './analyses';
 import { AnnotationsRepo } from './annotations';
 import { AnnotatorsRepo } from './annotators';
+import { ClaimsRepo } from './claims';
 import { ClipsRepo } from './clips';
+import { CorpusRepo } from './corpus';
 import { EventsRepo } from './events';
 import { FrameMotionRepo } from './frame-motion';
 import { acquireWorkspaceLock, type WorkspaceLock } from './lock';
-import { APPLICATION_ID, MIGRATIONS, type Migration } from './migrations';
+import { APPLICATION_ID, MIGRATIONS, type Migration } from '../migrations';
 import { ReviewsRepo } from './reviews';
 
 const SQLITE_HEADER = 'SQLite format 3\0';
 
-/** An open workspace: one SQLite file per corpus, with its typed repositories. */
-export class Workspace {
+/** An open SQLite workspace file with its synchronous repositories (the store wraps them async). */
+export class SqliteWorkspace {
   readonly clips: ClipsRepo;
   readonly events: EventsRepo;
   readonly annotations: AnnotationsRepo;
@@ -24,6 +26,8 @@ export class Workspace {
   readonly annotators: AnnotatorsRepo;
   readonly reviews: ReviewsRepo;
   readonly frameMotion: FrameMotionRepo;
+  readonly claims: ClaimsRepo;
+  readonly corpus: CorpusRepo;
 
   readonly #lock: WorkspaceLock | null;
   readonly #inode: number;
@@ -42,11 +46,8 @@ export class Workspace {
     this.annotators = new AnnotatorsRepo(db);
     this.reviews = new ReviewsRepo(db);
     this.frameMotion = new FrameMotionRepo(db);
-  }
-
-  /** Runs `work` in one write transaction: all of it lands or none of it. */
-  transaction<T>(work: () => T): T {
-    return this.db.transaction(work).immediate();
+    this.claims = new ClaimsRepo(db);
+    this.corpus = new CorpusRepo(db);
   }
 
   info(): WorkspaceInfo {
@@ -95,7 +96,7 @@ export class Workspace {
 }
 
 /** Creates a new, empty workspace file (mode 0600); refuses to overwrite anything. */
-export function createWorkspace(file: string): Workspace {
+export function createSqliteWorkspace(file: string): SqliteWorkspace {
   const path = resolve(file);
   let fd: number;
   try {
@@ -116,7 +117,7 @@ export function createWorkspace(file: string): Workspace {
  * Opens an existing workspace, migrating it forward; refuses non-SQLite and newer files.
  * `migrations` is the schema history (tests pass a longer one to exercise upgrades).
  */
-export function openWorkspace(file: string, migrations: readonly Migration[] = MIGRATIONS): Workspace {
+export function openSqliteWorkspace(file: string, migrations: readonly Migration[] = MIGRATIONS): SqliteWorkspace {
   const path = resolve(file);
   if (!existsSync(path) || !statSync(path).isFile()) {
     throw new AppError('NOT_FOUND', `No workspace file at ${path}`);
@@ -149,6 +150,9 @@ function inspect(path: string, latest: number): void {
     if (appId !== APPLICATION_ID && (tables > 0 || version !== 0)) {
       throw new AppError('WORKSPACE_INVALID', `${path} is an SQLite database but not a MELLM workspace`);
     }
+    if (version < 0) {
+      throw new AppError('WORKSPACE_INVALID', `${path} records an impossible schema version (${version}); it was left unchanged`);
+    }
     if (version > latest) {
       throw new AppError(
         'WORKSPACE_INVALID',
@@ -163,7 +167,7 @@ function inspect(path: string, latest: number): void {
   }
 }
 
-function connect(path: string, migrations: readonly Migration[] = MIGRATIONS): Workspace {
+function connect(path: string, migrations: readonly Migration[] = MIGRATIONS): SqliteWorkspace {
   const lock = acquireWorkspaceLock(path);
   let db: Database.Database;
   try {
@@ -184,7 +188,7 @@ function connect(path: string, migrations: readonly Migration[] = MIGRATIONS): W
     if (error instanceof AppError) throw error;
     throw new AppError('WORKSPACE_INVALID', `Cannot open workspace ${path}: ${(error as Error).message}`, { cause: error });
   }
-  return new Workspace(path, db, lock);
+  return new SqliteWorkspace(path, db, lock);
 }
 
 /** A workspace needs a writable file and folder (the WAL and lock live beside it). */
@@ -212,7 +216,7 @@ function migrate(db: Database.Database, migrations: readonly Migration[]): void 
     const step = migrations[version];
     if (!step) break;
     db.transaction(() => {
-      step(db);
+      db.exec(step.sqlite);
       db.pragma(`application_id = ${APPLICATION_ID}`);
       db.pragma(`user_version = ${version + 1}`);
     }).immediate();

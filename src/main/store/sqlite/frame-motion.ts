@@ -1,17 +1,9 @@
 import type Database from 'better-sqlite3';
 import { ROI_NAMES } from '@shared/rois';
 import { AppError } from '@shared/errors';
+import type { FrameMotionScanRows, FrameMotionStore, StoredFrameMotion, Sync } from '../interface';
 import { statementCache } from './statements';
 
-/** One stored frame of a clip's motion scan (see migration v2). */
-export interface StoredFrameMotion {
-  readonly frame: number;
-  /** Frames between the two images of the flow (t − lag → t). */
-  readonly lag: number;
-  /** Mean ROI magnitudes in ROI_NAMES order, reference-crop pixels. */
-  readonly roiMagnitudes: Float32Array;
-  readonly auEvidence: Readonly<Record<string, number>>;
-}
 
 interface Row {
   frame: number;
@@ -21,7 +13,7 @@ interface Row {
 }
 
 /** A clip's per-frame motion rows: each scan replaces the frames it covered; exports read them by frame range. */
-export class FrameMotionRepo {
+export class FrameMotionRepo implements Sync<FrameMotionStore> {
   private readonly sql: (sql: string) => Database.Statement;
 
   constructor(private readonly db: Database.Database) {
@@ -29,7 +21,7 @@ export class FrameMotionRepo {
   }
 
   /** Replaces the clip's rows in first..last by a scan's (in the caller's transaction when there is one). */
-  replace(clipId: number, scan: { readonly lag: number; readonly first: number; readonly last: number; readonly rows: ReadonlyArray<Omit<StoredFrameMotion, 'lag'>> }): void {
+  replace(clipId: number, scan: FrameMotionScanRows): void {
     const { lag, first, last, rows } = scan;
     this.db.transaction(() => {
       this.sql('DELETE FROM frame_motion WHERE clip_id = ? AND frame BETWEEN ? AND ?').run(clipId, first, last);

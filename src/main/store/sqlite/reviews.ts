@@ -1,23 +1,10 @@
 import type Database from 'better-sqlite3';
 import type { Review } from '@shared/workspace';
+import type { ReviewQueueRow, ReviewsStore, Sync } from '../interface';
 import { statementCache } from './statements';
 
-/** One event waiting for (or past) review, with counts by annotation status. */
-export interface ReviewQueueRow {
-  eventId: number;
-  clipId: number;
-  clipPath: string;
-  subject: string | null;
-  onset: number;
-  apex: number | null;
-  offset: number;
-  annotations: number;
-  submitted: number;
-  approved: number;
-}
-
 /** Reads over reviews: the queue, the latest decision per annotation, whether an event is in review. */
-export class ReviewsRepo {
+export class ReviewsRepo implements Sync<ReviewsStore> {
   private readonly sql: (sql: string) => Database.Statement;
 
   constructor(db: Database.Database) {

@@ -1,0 +1,262 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { availableParallelism, hostname } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import type { AnalysisRunInput, OverlayKind, StoredAnalysis } from '@shared/api/analysis';
+import type { Clip } from '@shared/workspace';
+import { AppError } from '@shared/errors';
+import type { AnalyzeTaskInput, AnalyzeTaskOutput, AnalyzerOptions } from '../analysis/pipeline/task';
+import { readFlo } from '../inference/flow/flo';
+import { encodeRgbaPng, flowToColor, magnitudeHeatMap, mellmOverlay } from '../inference/flow/visualize';
+import { JobCrashError, ProcessPool } from '../jobs/pool';
+import type { JobContext, JobHandle, JobQueue } from '../jobs/queue';
+import { workerScript } from '../jobs/run-worker';
+import { loadImageFile, toGray } from '../media/image';
+import type { ProbedMedia } from '../media/probe';
+import { packageVersion } from '../paths';
+import type { SettingsStore } from '../settings';
+import type { WorkspaceStore } from '../store';
+import type { WorkspaceService } from '../store/service';
+import { ensureClip, eventFrames, latestAnalysis, overlayDir, storeRun, writeOverlaySources } from './analysis-store';
+import type { EventHub } from './events';
+
+export interface AnalysisRunnerDeps {
+  readonly workspaces: WorkspaceService;
+  readonly jobs: JobQueue;
+  readonly settings: SettingsStore;
+  /** Where an LLM description streams to: llm.token with the job id as request id. */
+  readonly events?: EventHub;
+  readonly paths: { readonly userData: string; readonly models: string };
+  /** Address-space limit of each job process. */
+  readonly maxMemoryMb?: number;
+  /** The job process entry (tests pass a fixture). */
+  readonly worker?: string;
+}
+
+/** What one finished analysis job resolves to. */
+export interface AnalysisJobResult {
+  readonly clipId: number;
+  readonly analysisIds: readonly number[];
+  /** Why nothing ran (already analysed under these settings, or being analysed elsewhere). */
+  readonly skipped?: string;
+}
+
+/** A crashed job process costs its job one retry; a second crash fails it with the reason. */
+const MAX_ATTEMPTS = 2;
+/** A claim whose owner stops renewing it for this long is presumed dead and may be taken over. */
+const LEASE_MS = 60_000;
+
+interface Pinned {
+  readonly onset: number;
+  readonly apex: number;
+  readonly offset?: number | undefined;
+}
+
+/**
+ * Runs analyses as background jobs in a pool of job processes (a crash, an out-of-memory
+ * or a V8 fatal error costs one job, never the app) and stores each result in the open
+ * workspace. Each unit of work is claimed with a lease in the workspace, so a job whose
+ * process died is retried once and two runners never analyse the same event twice.
+ */
+export class AnalysisRunner {
+  readonly #deps: AnalysisRunnerDeps;
+  readonly #owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  /** Job processes by pool size: as many processes as the queue runs jobs at once. */
+  readonly #pools = new Map<number, ProcessPool>();
+  /** Jobs queued or running, so dispose() can cancel them. */
+  readonly #active = new Map<string, JobQueue>();
+
+  constructor(deps: AnalysisRunnerDeps) {
+    this.#deps = deps;
+  }
+
+  /** Queues one clip (or one event); resolves once the job is queued. */
+  async run(input: AnalysisRunInput, queue: JobQueue = this.#deps.jobs): Promise<JobHandle<AnalysisJobResult>> {
+    if (input.workspace) await this.#deps.workspaces.open(input.workspace);
+    const workspace = this.#deps.workspaces.require();
+    const event = input.eventId !== undefined ? await workspace.events.require(input.eventId) : undefined;
+    let probed: ProbedMedia | null = null;
+    let clip: Clip;
+    if (event) clip = await workspace.clips.require(event.clipId);
+    else if (input.clipId !== undefined) clip = await workspace.clips.require(input.clipId);
+    else ({ clip, probed } = await ensureClip(workspace, absolute(input.clipPath as string)));
+    const pinned = input.onset !== undefined ? { onset: input.onset, apex: input.apex as number, offset: input.offset } : event ? eventFrames(event) : null;
+    return this.#queue(queue, workspace, { clip, probed, pinned, eventId: event?.id, again: true });
+  }
+
+  /**
+   * Every event of the open workspace without an analysis under the current settings:
+   * events with onset and apex are analysed at those frames, clips without such events
+   * are spotted (once per settings, even when spotting finds nothing). `redo` analyses
+   * everything again (Re-analyse all).
+   */
+  async runAll(options: { redo?: boolean | undefined; llmFolder?: string | undefined } = {}, queue: JobQueue = this.#deps.jobs): Promise<{ jobs: JobHandle<AnalysisJobResult>[]; skipped: number }> {
+    const workspace = this.#deps.workspaces.require();
+    const configKey = await this.#configKey(options.llmFolder);
+    const jobs: JobHandle<AnalysisJobResult>[] = [];
+    let skipped = 0;
+    const done = async (eventId: number) => !options.redo && (await workspace.analyses.hasConfig(eventId, configKey));
+    for await (const clip of everyClip(workspace)) {
+      const events = await workspace.events.listForClip(clip.id);
+      const work = { clip, probed: null, again: options.redo === true, llmFolder: options.llmFolder };
+      if (events.every((e) => eventFrames(e) === null)) {
+        const spotted = !options.redo && (await workspace.claims.get(claimKey(configKey, clip, undefined)))?.state === 'done';
+        if (spotted || (await someAsync(events, (e) => done(e.id)))) skipped += 1;
+        else jobs.push(await this.#queue(queue, workspace, { ...work, pinned: null, eventId: events[0]?.id }));
+        continue;
+      }
+      for (const event of events) {
+        const frames = eventFrames(event);
+        if (!frames || (await done(event.id))) skipped += 1;
+        else jobs.push(await this.#queue(queue, workspace, { ...work, pinned: frames, eventId: event.id }));
+      }
+    }
+    return { jobs, skipped };
+  }
+
+  get(eventId: number): Promise<StoredAnalysis | null> {
+    return latestAnalysis(this.#deps.workspaces.require(), eventId);
+  }
+
+  /** One overlay image of an analysis' primary flow, as PNG bytes. */
+  async overlay(analysisId: number, kind: OverlayKind): Promise<{ width: number; height: number; png: Buffer }> {
+    const workspace = this.#deps.workspaces.require();
+    const dir = overlayDir(this.#deps.paths.userData, workspace.location, analysisId);
+    if (!existsSync(join(dir, 'expression.flo'))) throw new AppError('NOT_FOUND', `Analysis ${analysisId} has no stored flow to draw.`);
+    const flow = await readFlo(join(dir, 'expression.flo'));
+    const image =
+      kind === 'colorwheel' ? flowToColor(flow) : kind === 'magnitude' ? magnitudeHeatMap(flow) : mellmOverlay(flow, toGray(await loadImageFile(join(dir, 'onset.png'))));
+    return { width: flow.width, height: flow.height, png: await encodeRgbaPng(image) };
+  }
+
+  /** What the job processes are doing (for doctor and tests). */
+  poolStats(): Array<ReturnType<ProcessPool['stats']>> {
+    return [...this.#pools.values()].map((pool) => pool.stats());
+  }
+
+  /** The settings an analysis depends on: an analysis made under other ones is out of date. */
+  async #configKey(llmFolder?: string | null): Promise<string> {
+    const settings = await this.#deps.settings.get();
+    const config = { version: packageVersion(), llm: llmFolder ?? settings.activeLlm ?? null, language: settings.language };
+    return createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
+  }
+
+  #processes(size: number): ProcessPool {
+    let pool = this.#pools.get(size);
+    if (!pool) {
+      // The processes share the cores: ONNX Runtime gets cores ÷ processes threads in each.
+      const init: AnalyzerOptions = { modelsDir: this.#deps.paths.models, intraOpThreads: Math.max(1, Math.floor(availableParallelism() / size)) };
+      pool = new ProcessPool({
+        script: workerScript(this.#deps.worker ?? 'analyze'),
+        size,
+        init,
+        ...(this.#deps.maxMemoryMb ? { maxMemoryMb: this.#deps.maxMemoryMb } : {}),
+      });
+      this.#pools.set(size, pool);
+    }
+    return pool;
+  }
+
+  async #queue(
+    queue: JobQueue,
+    workspace: WorkspaceStore,
+    work: { clip: Clip; probed: ProbedMedia | null; pinned: Pinned | null; eventId: number | undefined; again: boolean; llmFolder?: string | undefined },
+  ): Promise<JobHandle<AnalysisJobResult>> {
+    const { clip, pinned, eventId } = work;
+    const settings = await this.#deps.settings.get();
+    const configKey = await this.#configKey(work.llmFolder);
+    const input: AnalyzeTaskInput = {
+      path: clip.path,
+      ...(work.probed ? { probed: work.probed } : {}),
+      faceIndex: clip.faceIndex,
+      llmFolder: work.llmFolder ?? settings.activeLlm,
+      language: settings.language === 'zh-CN' ? 'zh-CN' : 'en',
+      frameMotion: true,
+      ...(pinned ? { onset: pinned.onset, apex: pinned.apex, offset: pinned.offset } : {}),
+    };
+    const key = claimKey(configKey, clip, pinned ? eventId : undefined);
+    const label = `Analyse ${clip.path}${pinned ? ` (${pinned.onset}→${pinned.apex})` : ''}`;
+    const handle = queue.add('analysis', label, async (context) => {
+      const output = await this.#runClaimed(workspace, key, work.again, input, context, this.#processes(queue.concurrency));
+      if (!output) return { clipId: clip.id, analysisIds: [], skipped: 'being analysed by another process' };
+      if (!workspace.isOpen) throw new AppError('NOT_FOUND', 'The workspace was closed before the analysis finished; nothing was stored.');
+      const analysisIds = await storeRun(workspace, clip, output, { eventId, userGiven: pinned !== null, configKey });
+      const [primary] = analysisIds;
+      if (primary !== undefined && output.overlay) await writeOverlaySources(overlayDir(this.#deps.paths.userData, workspace.location, primary), output.overlay);
+      await workspace.claims.finish(key, this.#owner);
+      return { clipId: clip.id, analysisIds };
+    });
+    this.#active.set(handle.jobId, queue);
+    void handle.result.catch(() => undefined).finally(() => this.#active.delete(handle.jobId));
+    return handle;
+  }
+
+  /**
+   * Claims the unit, runs it in a job process while renewing the lease, and retries it
+   * once when the process died under it. Resolves null when another runner holds it.
+   */
+  async #runClaimed(
+    workspace: WorkspaceStore,
+    key: string,
+    again: boolean,
+    input: AnalyzeTaskInput,
+    context: JobContext,
+    pool: ProcessPool,
+  ): Promise<AnalyzeTaskOutput | null> {
+    for (;;) {
+      const { claimed, claim } = await workspace.claims.claim(key, this.#owner, { leaseMs: LEASE_MS, maxAttempts: MAX_ATTEMPTS, again });
+      if (!claimed) {
+        if (claim.state === 'running' && claim.leaseUntil > Date.now()) return null;
+        throw new AppError('INTERNAL', `This analysis failed ${claim.attempts} time(s): ${claim.error ?? 'no reason recorded'}`);
+      }
+      const renew = setInterval(() => void workspace.claims.renew(key, this.#owner, LEASE_MS).catch(() => undefined), LEASE_MS / 3);
+      try {
+        return await pool.run<AnalyzeTaskOutput>(input, {
+          signal: context.signal,
+          onProgress: (done, total, message) => context.progress(done, total, message),
+          onText: (delta) => this.#deps.events?.emit('llm.token', { requestId: context.jobId, delta }),
+        });
+      } catch (error) {
+        const failure = AppError.from(error);
+        const retry = error instanceof JobCrashError && !context.signal.aborted && claim.attempts < MAX_ATTEMPTS;
+        if (workspace.isOpen) await workspace.claims.fail(key, this.#owner, failure.message, { retry });
+        if (!retry) throw failure;
+      } finally {
+        clearInterval(renew);
+      }
+    }
+  }
+
+  /** Cancels every analysis still queued or running and stops the job processes. */
+  async dispose(): Promise<void> {
+    for (const [jobId, queue] of this.#active) queue.cancel(jobId);
+    this.#active.clear();
+    const pools = [...this.#pools.values()];
+    this.#pools.clear();
+    await Promise.all(pools.map((pool) => pool.close()));
+  }
+}
+
+/** The unit of work: an event's analysis, or a clip's spotting, under one settings key. */
+function claimKey(configKey: string, clip: Clip, eventId: number | undefined): string {
+  return eventId !== undefined ? `analysis:${configKey}:event:${eventId}` : `analysis:${configKey}:clip:${clip.id}`;
+}
+
+/** Every clip of the workspace, a page at a time. */
+async function* everyClip(workspace: WorkspaceStore): AsyncGenerator<Clip> {
+  const limit = 10_000;
+  for (let offset = 0; ; offset += limit) {
+    const page = await workspace.clips.list({ limit, offset });
+    yield* page;
+    if (page.length < limit) return;
+  }
+}
+
+async function someAsync<T>(items: readonly T[], test: (item: T) => Promise<boolean>): Promise<boolean> {
+  for (const item of items) if (await test(item)) return true;
+  return false;
+}
+
+function absolute(path: string): string {
+  return isAbsolute(path) ? path : resolve(path);
+}

@@ -1,0 +1,120 @@
+import { basename } from 'node:path';
+import type { ImportReport, ImportRequest } from '@shared/corpus-import';
+import { AppError } from '@shared/errors';
+import { LAYOUTS, planImport, type ClipProber, type ImportPlan } from '../corpus/import';
+import { hashMedia } from '../media/hash';
+import { probeMedia } from '../media/probe';
+import type { WorkspaceRepos, WorkspaceStore } from '../store';
+
+/** Content hash of a clip (the media layer's hashMedia). */
+export type ClipHasher = (clipPath: string) => Promise<string>;
+
+export interface ImportDeps {
+  readonly prober: ClipProber;
+  readonly hasher?: ClipHasher;
+}
+
+/**
+ * The media layer's probe and hash. Frame folders carry no frame rate, so the dataset's
+ * own (CASME II 200 fps, SAMM 200 fps, …) is passed along for them.
+ */
+export function mediaImportDeps(request: ImportRequest): ImportDeps {
+  const fps = LAYOUTS[request.dataset].fps;
+  return {
+    prober: async (path) => {
+      const { frames, fps: rate, width, height, kind } = await probeMedia(path, { fps });
+      return { frames, fps: rate, width, height, kind };
+    },
+    hasher: hashMedia,
+  };
+}
+
+const MAX_LISTED = 20;
+
+/** Rows already in the workspace (same clip path and dataset onset/offset) become problems. */
+async function markAlreadyImported(ws: Pick<WorkspaceRepos, 'events'>, plan: ImportPlan): Promise<void> {
+  for (const row of plan.rows) {
+    if (row.ok && (await ws.events.hasDatasetEvent(row.clipPath, row.datasetFrames.onset, row.datasetFrames.offset))) {
+      row.ok = false;
+      plan.report.problems.push({ row: row.row, column: '(row)', message: 'this event is already in the workspace', severity: 'error' });
+    }
+  }
+  const skipped = plan.rows.filter((r) => !r.ok).map((r) => r.row);
+  plan.report.skippedRows = skipped;
+  plan.report.rows.forEach((r, i) => (r.ok = plan.rows[i]?.ok ?? false));
+}
+
+/** Validates a sheet against the media root and the open workspace; writes nothing. */
+export async function previewImport(ws: WorkspaceStore | null, request: ImportRequest, deps: ImportDeps = mediaImportDeps(request)): Promise<ImportReport> {
+  const plan = await planImport(request, deps.prober);
+  if (ws) await markAlreadyImported(ws, plan);
+  return plan.report;
+}
+
+function refuse(report: ImportReport, importable: number): never {
+  const errors = report.problems.filter((p) => p.severity === 'error');
+  const listed = errors.slice(0, MAX_LISTED).map((p) => `row ${p.row}, ${p.column}: ${p.message}`);
+  const more = errors.length > MAX_LISTED ? `\n… and ${errors.length - MAX_LISTED} more` : '';
+  const reason = importable === 0 ? 'no importable rows' : `${errors.length} problem(s) (use --skip-flagged to import the other rows)`;
+  throw new AppError('INVALID_INPUT', `Nothing imported from ${basename(report.sheet)}: ${reason}${listed.length ? `\n${listed.join('\n')}${more}` : ''}`, {
+    issues: errors.map((p) => ({ path: `row ${p.row}.${p.column}`, message: p.message })),
+  });
+}
+
+/**
+ * Imports a coding sheet into the workspace in one transaction: every valid row becomes
+ * a dataset event (clips created on first use). Any row with an error refuses the whole
+ * file unless `skipFlagged`, in which case those rows are left out and reported. The
+ * check for rows already imported runs inside the write transaction, so two imports of
+ * one sheet cannot both land.
+ */
+export async function commitImport(ws: WorkspaceStore, request: ImportRequest, deps: ImportDeps = mediaImportDeps(request)): Promise<ImportReport> {
+  const plan = await planImport(request, deps.prober);
+  const { report } = plan;
+  const hashes = new Map<string, string | null>();
+  for (const row of plan.rows) {
+    if (row.ok && !hashes.has(row.clipPath)) hashes.set(row.clipPath, !deps.hasher || (await ws.clips.byPath(row.clipPath)) ? null : await deps.hasher(row.clipPath));
+  }
+  let clipsAdded = 0;
+  let eventsAdded = 0;
+  await ws.transaction(async (tx) => {
+    await markAlreadyImported(tx, plan);
+    const importable = plan.rows.filter((r) => r.ok);
+    if ((report.problems.some((p) => p.severity === 'error') && !request.skipFlagged) || importable.length === 0) refuse(report, importable.length);
+    for (const row of importable) {
+      let clip = await tx.clips.byPath(row.clipPath);
+      if (!clip) {
+        const probe = plan.clips.get(row.clipPath);
+        if (!probe) throw new AppError('INTERNAL', `No probe for ${row.clipPath}`);
+        clip = await tx.clips.add({
+          path: row.clipPath,
+          kind: probe.kind,
+          sha256: hashes.get(row.clipPath) ?? null,
+          fps: probe.fps,
+          frames: probe.frames,
+          width: probe.width,
+          height: probe.height,
+          subject: row.subject || null,
+          dataset: report.dataset,
+          datasetRow: row.row,
+          datasetFilename: row.filename,
+        });
+        clipsAdded++;
+      }
+      await tx.events.create({
+        clipId: clip.id,
+        onset: row.onset,
+        apex: row.apex,
+        offset: row.offset,
+        source: 'dataset',
+        datasetFrames: row.datasetFrames,
+        datasetAus: row.aus,
+        datasetEmotion: row.emotion,
+        datasetExtra: row.extra,
+        flags: row.flags,
+      });
+      eventsAdded++;
+    }
+  });
+  return { ...report, committed: true, clipsAdded, eventsAdded };
+}

@@ -1,0 +1,227 @@
+import type {
+  Analysis,
+  Annotation,
+  AnnotationAudit,
+  AnnotationInput,
+  Annotator,
+  Clip,
+  ClipFilter,
+  EventPatch,
+  MeEvent,
+  NewClip,
+  NewEvent,
+  Review,
+  WorkspaceInfo,
+} from '@shared/workspace';
+
+/**
+ * The workspace store: every repository a workspace offers, each method async. SQLite
+ * (better-sqlite3, synchronous underneath) implements it in `sqlite/`; a server database
+ * implements the same interface and passes the same test suite (test/unit/store-suite.ts).
+ * Callers never see SQL, connections or files: only these records.
+ */
+
+export interface ClipsStore {
+  add(input: NewClip): Promise<Clip>;
+  get(id: number): Promise<Clip | null>;
+  require(id: number): Promise<Clip>;
+  byPath(path: string): Promise<Clip | null>;
+  bySha256(sha256: string): Promise<Clip | null>;
+  /** Points the clip with this content hash at its new location (media moved or renamed). */
+  relinkClip(sha256: string, newPath: string): Promise<Clip>;
+  setFaceIndex(id: number, faceIndex: number): Promise<Clip>;
+  list(filter?: ClipFilter): Promise<Clip[]>;
+}
+
+export interface EventsStore {
+  create(input: NewEvent): Promise<MeEvent>;
+  get(id: number): Promise<MeEvent | null>;
+  require(id: number): Promise<MeEvent>;
+  listForClip(clipId: number): Promise<MeEvent[]>;
+  update(patch: EventPatch): Promise<MeEvent>;
+  /** Whether a dataset row (clip path + the sheet's onset/offset) was already imported. */
+  hasDatasetEvent(clipPath: string, datasetOnset: number, datasetOffset: number): Promise<boolean>;
+}
+
+export interface AnalysesStore {
+  /** `configKey` names the settings the analysis ran with ("Analyse all" skips events analysed under the current one). */
+  add(eventId: number, models: Analysis['models'], result: unknown, timingsMs?: Analysis['timingsMs'], configKey?: string | null): Promise<Analysis>;
+  /** Newest first. */
+  listForEvent(eventId: number): Promise<Analysis[]>;
+  /** Whether the event has an analysis made under `configKey`. */
+  hasConfig(eventId: number, configKey: string): Promise<boolean>;
+}
+
+export interface AnnotatorsStore {
+  list(): Promise<Annotator[]>;
+  byName(name: string): Promise<Annotator | null>;
+  create(name: string, role: Annotator['role']): Promise<Annotator>;
+  update(id: number, patch: { name?: string; role?: Annotator['role'] }): Promise<Annotator>;
+  requireReviewer(name: string): Promise<Annotator>;
+}
+
+/** Labels: a version per save, the lifecycle draft → submitted → approved | changes requested | rejected, and their audit trail. */
+export interface AnnotationsStore {
+  ensureAnnotator(name: string, role?: Annotator['role']): Promise<Annotator>;
+  get(eventId: number, annotator: string): Promise<Annotation | null>;
+  byId(id: number): Promise<Annotation | null>;
+  listForEvent(eventId: number): Promise<Annotation[]>;
+  /** Creates or updates; refuses a stale `baseVersion` and a locked (approved) label unless amended. */
+  save(input: AnnotationInput): Promise<Annotation>;
+  /** A reviewer's decision; approval locks the label. */
+  review(annotationId: number, reviewer: string, decision: Review['decision'], comment?: string): Promise<Review>;
+  /** The append-only audit trail of one annotation, oldest first. */
+  history(annotationId: number): Promise<AnnotationAudit[]>;
+}
+
+export interface ReviewQueueRow {
+  eventId: number;
+  clipId: number;
+  clipPath: string;
+  subject: string | null;
+  onset: number;
+  apex: number | null;
+  offset: number;
+  annotations: number;
+  submitted: number;
+  approved: number;
+}
+
+export interface ReviewsStore {
+  queue(limit: number, offset: number): Promise<ReviewQueueRow[]>;
+  /** The newest review of each of the event's annotations, keyed by annotation id. */
+  latestForEvent(eventId: number): Promise<Map<number, Review>>;
+  /** Whether a reviewer has decided on any label of the event (blind labelling ends there). */
+  inReview(eventId: number): Promise<boolean>;
+}
+
+export interface StoredFrameMotion {
+  readonly frame: number;
+  /** Frames between the two images of the flow (t − lag → t). */
+  readonly lag: number;
+  /** Mean ROI magnitudes in ROI_NAMES order, reference-crop pixels. */
+  readonly roiMagnitudes: Float32Array;
+  readonly auEvidence: Readonly<Record<string, number>>;
+}
+
+export interface FrameMotionScanRows {
+  readonly lag: number;
+  readonly first: number;
+  readonly last: number;
+  readonly rows: ReadonlyArray<Omit<StoredFrameMotion, 'lag'>>;
+}
+
+export interface FrameMotionStore {
+  /** Replaces the clip's rows in first..last with the scan's. */
+  replace(clipId: number, scan: FrameMotionScanRows): Promise<void>;
+  range(clipId: number, from: number, to: number): Promise<StoredFrameMotion[]>;
+}
+
+/** A unit of batch work (one event's analysis) claimed by one worker with a lease. */
+export interface Claim {
+  readonly key: string;
+  readonly owner: string;
+  readonly state: 'running' | 'done' | 'failed';
+  /** How many times it was claimed (a retry after a crash counts). */
+  readonly attempts: number;
+  /** Epoch ms after which a running claim may be taken over (its owner is presumed dead). */
+  readonly leaseUntil: number;
+  readonly error: string | null;
+}
+
+export interface ClaimOptions {
+  readonly leaseMs: number;
+  /** Claims beyond this many attempts are refused (the job stays failed). */
+  readonly maxAttempts: number;
+  /** Takes a done or failed claim again, from its first attempt (the user asked for the work anew). */
+  readonly again?: boolean;
+}
+
+export interface ClaimsStore {
+  /** Takes `key` for `owner` unless someone holds a live lease, it is done, or it ran out of attempts. */
+  claim(key: string, owner: string, options: ClaimOptions): Promise<{ claimed: boolean; claim: Claim }>;
+  /** Extends the lease of a claim `owner` still holds. */
+  renew(key: string, owner: string, leaseMs: number): Promise<boolean>;
+  finish(key: string, owner: string): Promise<void>;
+  /** Records a failure; with `retry` the claim is left for the next taker (when attempts remain). */
+  fail(key: string, owner: string, error: string, options: { retry: boolean }): Promise<Claim | null>;
+  get(key: string): Promise<Claim | null>;
+}
+
+/** One event × annotation row of the corpus (dataset and label fields), as read for export and agreement. */
+export type CorpusRow = [
+  eventId: number,
+  clipId: number,
+  onset: number,
+  apex: number | null,
+  offset: number,
+  datasetOnset: number | null,
+  datasetApex: number | null,
+  datasetOffset: number | null,
+  datasetAus: string | null,
+  datasetEmotion: string | null,
+  annotationId: number | null,
+  annotatorId: number | null,
+  aus: string | null,
+  emotion: string | null,
+  label3: 'positive' | 'negative' | 'surprise' | null,
+  description: string | null,
+  status: string | null,
+  provenance: 'accepted' | 'edited' | 'manual' | null,
+];
+
+export interface CorpusClip {
+  readonly id: number;
+  readonly path: string;
+  readonly fps: number;
+  readonly frames: number;
+  readonly subject: string | null;
+  readonly dataset: string | null;
+  readonly datasetFilename: string | null;
+}
+
+/** The whole corpus in one read: what export and agreement work from. */
+export interface CorpusSnapshot {
+  readonly clips: ReadonlyMap<number, CorpusClip>;
+  readonly annotatorNames: ReadonlyMap<number, string>;
+  /** The newest review of each annotation. */
+  readonly latestReviews: ReadonlyMap<number, { readonly reviewerId: number; readonly comment: string }>;
+  /** Per clip, the most common dataset − project frame shift (CASME II: img46.jpg is frame 0 → 46). */
+  readonly frameShifts: ReadonlyMap<number, number>;
+  /** Events with their annotations, ordered by clip, onset, event, annotator. */
+  readonly rows: readonly CorpusRow[];
+}
+
+export interface CorpusStore {
+  snapshot(): Promise<CorpusSnapshot>;
+}
+
+export interface WorkspaceRepos {
+  readonly clips: ClipsStore;
+  readonly events: EventsStore;
+  readonly analyses: AnalysesStore;
+  readonly annotators: AnnotatorsStore;
+  readonly annotations: AnnotationsStore;
+  readonly reviews: ReviewsStore;
+  readonly frameMotion: FrameMotionStore;
+  readonly claims: ClaimsStore;
+  readonly corpus: CorpusStore;
+}
+
+export interface WorkspaceStore extends WorkspaceRepos {
+  /** The file path (SQLite) or URL (server) the workspace was opened by. */
+  readonly location: string;
+  readonly dialect: 'sqlite' | 'postgres';
+  readonly isOpen: boolean;
+  /** Runs `work` in one write transaction: all of it lands or none of it. Other calls wait for it. */
+  transaction<T>(work: (tx: WorkspaceRepos) => Promise<T>): Promise<T>;
+  info(): Promise<WorkspaceInfo>;
+  /** Refuses further work when the workspace was deleted or replaced under us. */
+  assertPresent(): void;
+  close(): Promise<void>;
+}
+
+/** The synchronous mirror of an async repository: what a better-sqlite3 repository implements. */
+export type Sync<T> = {
+  [K in keyof T]: T[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => R : T[K];
+};

@@ -1,0 +1,68 @@
+import type Database from 'better-sqlite3';
+import type { Claim, ClaimOptions, ClaimsStore, Sync } from '../interface';
+import { statementCache } from './statements';
+
+interface ClaimRow {
+  key: string;
+  owner: string;
+  state: Claim['state'];
+  attempts: number;
+  lease_until: number;
+  error: string | null;
+}
+
+const toClaim = (r: ClaimRow): Claim => ({ key: r.key, owner: r.owner, state: r.state, attempts: r.attempts, leaseUntil: r.lease_until, error: r.error });
+
+/**
+ * Leases on batch work: a worker claims a unit (one event's analysis) before running it
+ * and renews the lease while it runs. A lease that runs out means its owner died: the
+ * next taker retries it, up to the claim's attempts; then it stays failed with the reason.
+ */
+export class ClaimsRepo implements Sync<ClaimsStore> {
+  private readonly sql: (sql: string) => Database.Statement;
+
+  constructor(private readonly db: Database.Database) {
+    this.sql = statementCache(db);
+  }
+
+  get(key: string): Claim | null {
+    const row = this.sql('SELECT * FROM job_claims WHERE key = ?').get(key) as ClaimRow | undefined;
+    return row ? toClaim(row) : null;
+  }
+
+  claim(key: string, owner: string, options: ClaimOptions): { claimed: boolean; claim: Claim } {
+    return this.db.transaction(() => {
+      const now = Date.now();
+      const current = this.get(key);
+      const take = (attempts: number) => {
+        this.sql(
+          `INSERT INTO job_claims (key, owner, state, attempts, lease_until, error) VALUES (?, ?, 'running', ?, ?, NULL)
+           ON CONFLICT (key) DO UPDATE SET owner = excluded.owner, state = 'running', attempts = excluded.attempts,
+             lease_until = excluded.lease_until, error = NULL`,
+        ).run(key, owner, attempts, now + options.leaseMs);
+        return { claimed: true, claim: this.get(key) as Claim };
+      };
+      if (!current) return take(1);
+      if (current.state !== 'running') return options.again ? take(1) : { claimed: false, claim: current };
+      // Running: a live lease is someone's work; a lease run out is a dead owner's, retried while attempts remain.
+      if (current.leaseUntil <= now && current.attempts < options.maxAttempts) return take(current.attempts + 1);
+      return { claimed: false, claim: current };
+    })();
+  }
+
+  renew(key: string, owner: string, leaseMs: number): boolean {
+    const { changes } = this.sql("UPDATE job_claims SET lease_until = ? WHERE key = ? AND owner = ? AND state = 'running'").run(Date.now() + leaseMs, key, owner);
+    return changes > 0;
+  }
+
+  finish(key: string, owner: string): void {
+    this.sql("UPDATE job_claims SET state = 'done', lease_until = 0, error = NULL WHERE key = ? AND owner = ?").run(key, owner);
+  }
+
+  fail(key: string, owner: string, error: string, options: { retry: boolean }): Claim | null {
+    // A retry leaves the claim running with its lease over, so the next claim() takes it.
+    const state = options.retry ? 'running' : 'failed';
+    this.sql('UPDATE job_claims SET state = ?, lease_until = 0, error = ? WHERE key = ? AND owner = ?').run(state, error, key, owner);
+    return this.get(key);
+  }
+}
