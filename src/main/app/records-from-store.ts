@@ -5,7 +5,7 @@ import { codedEventsFromRecords } from '../corpus/coded-events';
 import { facsAuSet } from '../corpus/agreement/au-sets';
 import type { AuSet, CodedEvent } from '../corpus/agreement/types';
 import { ROI_NAMES } from '@shared/rois';
-import type { ExportRecord, Label3, MotionRow, Provenance, ReviewDecision, RoiFeature } from '../corpus/export/records';
+import type { ExportRecord, Label3, MotionRow, ReviewDecision, RoiFeature } from '../corpus/export/records';
 import { modelLabels } from '../corpus/model-labels';
 
 /** The coder name of the labels a dataset sheet brought in (not an annotator profile). */

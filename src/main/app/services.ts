@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import { EventHub } from './events';
 import { AnalysisRunner } from './analysis-runner';
 import { JobQueue } from '../jobs/queue';
-import type { Services } from '../api/context';
-import { MediaLibrary } from '../media/library';
+import { MediaLibrary, type FrameSource } from '../media/library';
 import { ProxyManager } from '../media/proxy-manager';
 import { defaultModelsDir, defaultUserDataDir } from '../paths';
 import { SettingsStore } from '../settings';
@@ -19,6 +18,31 @@ export interface ServiceOptions {
   electronVersion?: string | null;
   /** Jobs run at once; analysis saturates both cores of a small machine on its own. */
   jobConcurrency?: number;
+}
+
+/** Everything handlers may use. Built once per process by createServices(); no Electron here. */
+export interface Services {
+  readonly events: EventHub;
+  readonly settings: SettingsStore;
+  /** The open workspace (one SQLite file per corpus) and the recent list. */
+  readonly workspaces: WorkspaceService;
+  readonly paths: { readonly userData: string; readonly models: string };
+  /** Electron's version when running inside the shell, null under plain Node. */
+  readonly electronVersion: string | null;
+  /** Encodes frames for the frame route (the media library). */
+  readonly frames: FrameSource | null;
+  /** Background jobs (analysis, import, export, model conversion). */
+  readonly jobs: JobQueue;
+  /** Face detection, landmarks, ROIs and tracking (models load on first use). */
+  readonly face: FaceService;
+  /** Language-model folders, verification, generation and downloads. */
+  readonly llm: LlmService;
+  /** Open clips by id: probe, frame-exact readers, the shared frame cache. */
+  readonly media: MediaLibrary;
+  /** Optical flow models (generated variational graph, learned drop-ins). */
+  readonly flow: FlowService;
+  /** End-to-end analyses as background jobs, stored in the open workspace. */
+  readonly analysis: AnalysisRunner;
 }
 
 /** Builds the services that the Electron shell, the bridge, the CLI and the tests share. */
