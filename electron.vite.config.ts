@@ -5,7 +5,7 @@ import react from '@vitejs/plugin-react';
 
 const alias = { '@shared': resolve('src/shared') };
 
-/** Worker-thread entries (src/main/jobs/workers/<name>.ts → out/main/<name>.js), see jobs/run-worker.ts. */
+/** Job-process entries (src/main/jobs/workers/<name>.ts → out/main/<name>.js), see jobs/script.ts. */
 const workersDir = resolve('src/main/jobs/workers');
 const workerEntries = existsSync(workersDir)
   ? Object.fromEntries(
@@ -16,7 +16,7 @@ const workerEntries = existsSync(workersDir)
   : {};
 
 // main/ is built with several entries: the Electron shell plus the plain-Node entry
-// points (CLI, loopback bridge, worker threads) that share every service with it.
+// points (CLI, loopback bridge, job processes) that share every service with it.
 export default defineConfig({
   main: {
     resolve: { alias },

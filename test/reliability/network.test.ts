@@ -53,7 +53,7 @@ describe('zero network by default', () => {
     }
   });
 
-  it('app flows (doctor, settings, workspace, import, edits, media, export, worker, CLI, bridge + renderer) attempt no connection', async () => {
+  it('app flows (doctor, settings, workspace, import, edits, media, export, a job process, CLI, bridge + renderer) attempt no connection', async () => {
     const dir = tempDir();
     const log = join(dir, 'net.log');
     const video = makeIndexedVideo(dir, 'clip.mp4', { frames: 12, codec: ['-c:v', 'libx264', '-pix_fmt', 'yuv420p'] });
@@ -64,9 +64,10 @@ describe('zero network by default', () => {
 
     const driver = buildDriver('flows');
     const clipJob = buildDriver('clip-job');
-    const child = runDriver(driver, [dir, renderer, video, clipJob, model], { env: { ...process.env, MELLM_NET_TRAP_LOG: log }, execArgv: ['--import', TRAP] });
+    // NODE_OPTIONS, so the job processes the driver starts are trapped too.
+    const child = runDriver(driver, [dir, renderer, video, clipJob, model], { env: { ...process.env, MELLM_NET_TRAP_LOG: log, NODE_OPTIONS: `--import=${TRAP}` }, execArgv: [] });
     const steps = (await child.waitFor(/^STEPS /, 90_000)).slice('STEPS '.length).split(',');
-    expect(steps).toEqual(expect.arrayContaining(['app.doctor', 'import.commit', 'annotations.save', 'media.read', 'export', 'worker', 'cli import']));
+    expect(steps).toEqual(expect.arrayContaining(['app.doctor', 'import.commit', 'annotations.save', 'media.read', 'export', 'job process', 'cli import']));
     const url = new URL((await child.waitFor(/^BRIDGE /)).slice('BRIDGE '.length));
 
     // The renderer, against that bridge: every request it makes must stay on the bridge's origin.

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import type { Job } from '../../src/shared/api';
 import { createHandlerTable, dispatch } from '../../src/main/api';
 import { GraphBuilder, tensor } from '../../src/main/inference/onnx/graph';
-import { runWorker, workerScript } from '../../src/main/jobs/run-worker';
+import { ProcessPool } from '../../src/main/jobs/pool';
+import { jobScript } from '../../src/main/jobs/script';
 import { locateFfmpeg } from '../../src/main/media/ffmpeg';
 import { locateFfprobe } from '../../src/main/media/tools';
 import { createServices } from '../../src/main/app/services';
@@ -80,13 +81,16 @@ describe('fault injection in the pipeline', () => {
     const services = createServices({ userDataDir: join(dir, 'user') });
     const table = createHandlerTable(services);
     const workspace = join(dir, 'corpus.mellm');
-    seedWorkspace(workspace);
+    await seedWorkspace(workspace);
     expect((await dispatch(table, 'workspace.open', { path: workspace }, { transport: 'direct' })).ok).toBe(true);
     await dispatch(table, 'settings.update', { annotator: 'ana' }, { transport: 'direct' });
     await dispatch(table, 'annotations.save', { eventId: 1, annotator: 'ana', aus: 'AU12', description: 'before' }, { transport: 'direct' });
     const before = fingerprintFile(workspace);
 
-    const script = workerScript(buildDriver('clip-job'));
+    const script = jobScript(buildDriver('clip-job'));
+    // One pool as the app runs them, and one with a small heap for the runaway job.
+    const pool = new ProcessPool({ script, size: 1, maxHeapMb: 512 });
+    const smallHeap = new ProcessPool({ script, size: 1, maxHeapMb: 48 });
     const cases: { name: string; job: ClipJob; maxHeapMb?: number; code: string | null; message?: RegExp }[] = [
       { name: 'healthy clip first', job: { clip: video, frames: 6, model }, code: null },
       { name: 'ffmpeg missing', job: { clip: video, env: { FFMPEG_PATH: join(dir, 'no-such-ffmpeg'), PATH: '' } }, code: 'FFMPEG_NOT_FOUND', message: /ffmpeg/i },
@@ -102,14 +106,14 @@ describe('fault injection in the pipeline', () => {
     ];
     const handles = cases.map((c) =>
       services.jobs.add('analysis', c.name, (context) =>
-        runWorker<{ frames: number; modelOutput: number[] | null }>(script, c.job, {
+        (c.maxHeapMb ? smallHeap : pool).run<{ frames: number; modelOutput: number[] | null }>(c.job, {
           signal: context.signal,
           onProgress: (done, total) => context.progress(done, total),
-          maxHeapMb: c.maxHeapMb ?? 512,
         }),
       ),
     );
     const outcomes = await Promise.allSettled(handles.map((h) => h.result));
+    await Promise.all([pool.close(), smallHeap.close()]);
     const listed = (await dispatch(table, 'jobs.list', {}, { transport: 'direct' })) as { ok: true; data: Job[] };
 
     cases.forEach((c, i) => {

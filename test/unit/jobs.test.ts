@@ -3,52 +3,11 @@ import { describe, expect, it } from 'vitest';
 import type { Job } from '../../src/shared/api';
 import { EventHub } from '../../src/main/app/events';
 import { JobQueue } from '../../src/main/jobs/queue';
-import { runWorker, workerScript } from '../../src/main/jobs/run-worker';
+import { ProcessPool } from '../../src/main/jobs/pool';
+import { jobScript } from '../../src/main/jobs/script';
 
-const PRIMES = workerScript(join(import.meta.dirname, '../fixtures/workers/primes.ts'));
-
-describe('runWorker', () => {
-  it('runs a task in a worker thread and reports progress', async () => {
-    const progress: number[] = [];
-    const result = await runWorker<{ primes: number }>(PRIMES, { limit: 100_000 }, { onProgress: (done) => progress.push(done) });
-    expect(result.primes).toBe(9592);
-    expect(progress.length).toBeGreaterThan(2);
-    expect(progress).toEqual([...progress].sort((a, b) => a - b));
-  });
-
-  it('passes typed errors through', async () => {
-    await expect(runWorker(PRIMES, { limit: 10, mode: 'throw' })).rejects.toMatchObject({
-      code: 'MEDIA_UNREADABLE',
-      message: 'frame 12 is corrupt',
-    });
-  });
-
-  it('reports a worker that dies mid-task', async () => {
-    await expect(runWorker(PRIMES, { limit: 10, mode: 'exit' })).rejects.toMatchObject({
-      code: 'INTERNAL',
-      message: expect.stringContaining('exit code 7'),
-    });
-  });
-
-  it('contains a job that runs out of memory', async () => {
-    await expect(runWorker(PRIMES, { limit: 10, mode: 'oom' }, { maxHeapMb: 64 })).rejects.toMatchObject({
-      code: 'INSUFFICIENT_MEMORY',
-    });
-  });
-
-  it('cancels cooperatively, and terminates a worker that ignores the request', async () => {
-    const controller = new AbortController();
-    const run = runWorker(PRIMES, { limit: 50_000_000 }, { signal: controller.signal, onProgress: () => controller.abort() });
-    await expect(run).rejects.toMatchObject({ code: 'CANCELLED' });
-
-    const stubborn = new AbortController();
-    const started = Date.now();
-    const ignoring = runWorker(PRIMES, { limit: 500_000_000, mode: 'ignore-cancel' }, { signal: stubborn.signal, cancelGraceMs: 300 });
-    setTimeout(() => stubborn.abort(), 200);
-    await expect(ignoring).rejects.toMatchObject({ code: 'CANCELLED' });
-    expect(Date.now() - started).toBeLessThan(5000);
-  });
-});
+// Child-process behaviour (crashes, memory, cancel) is tested in job-pool.test.ts.
+const FIXTURE = jobScript(join(import.meta.dirname, '../fixtures/workers/pool-fixture.ts'));
 
 describe('JobQueue', () => {
   function queue(concurrency = 1) {
@@ -104,14 +63,20 @@ describe('JobQueue', () => {
     expect(jobs.cancel(running.jobId)).toBe(false);
   });
 
-  it('runs jobs in worker threads end to end', async () => {
+  it('runs jobs in job processes end to end', async () => {
     const { jobs, progress } = queue(2);
-    const handles = [100_000, 50_000].map((limit) =>
-      jobs.add('primes', `primes<${limit}`, (context) =>
-        runWorker<{ primes: number }>(PRIMES, { limit }, { signal: context.signal, onProgress: context.progress }),
-      ),
-    );
-    expect(await Promise.all(handles.map((h) => h.result))).toEqual([{ primes: 9592 }, { primes: 5133 }]);
-    expect(new Set(progress)).toEqual(new Set(handles.map((h) => h.jobId)));
+    const pool = new ProcessPool({ script: FIXTURE, size: 2 });
+    try {
+      const handles = [3, 2].map((steps) =>
+        jobs.add('fixture', `${steps} steps`, (context) =>
+          pool.run<{ pid: number; finished: number }>({ mode: 'ok', steps }, { signal: context.signal, onProgress: context.progress }),
+        ),
+      );
+      const results = await Promise.all(handles.map((h) => h.result));
+      expect(results.every((r) => r.pid !== process.pid && r.finished > 0)).toBe(true);
+      expect(new Set(progress)).toEqual(new Set(handles.map((h) => h.jobId)));
+    } finally {
+      await pool.close();
+    }
   });
 });

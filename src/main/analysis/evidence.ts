@@ -27,11 +27,14 @@ export function analyzeExpressionFlow(flow: FlowField, rois: readonly RoiBox[], 
  */
 export function motionSignalFromFeatures(perFrame: ReadonlyArray<readonly RoiFeature[] | null>, lag: number): MotionSignal {
   const channels: Record<string, Float32Array> = {};
-  perFrame.forEach((features, t) => {
-    for (const f of features ?? []) {
-      const values = (channels[f.region] ??= new Float32Array(perFrame.length));
-      values[t] = Math.hypot(f.meanVectorNormalized[0], f.meanVectorNormalized[1]);
-    }
-  });
+  perFrame.forEach((features, t) => addSignalFrame(channels, perFrame.length, t, features ?? []));
   return { lag, channels };
+}
+
+/** Writes frame t's ROI values into the signal's channels (each `length` frames long, made on first use). */
+export function addSignalFrame(channels: Record<string, Float32Array>, length: number, t: number, features: readonly RoiFeature[]): void {
+  for (const f of features) {
+    const values = (channels[f.region] ??= new Float32Array(length));
+    values[t] = Math.hypot(f.meanVectorNormalized[0], f.meanVectorNormalized[1]);
+  }
 }

@@ -1,16 +1,19 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { deserialize, serialize } from 'node:v8';
 import { existsSync } from 'node:fs';
 import { availableParallelism, hostname } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { AnalysisRunInput, OverlayKind, StoredAnalysis } from '@shared/api/analysis';
 import type { Clip } from '@shared/workspace';
 import { AppError } from '@shared/errors';
+import type { ScanCheckpoint } from '../analysis/pipeline/motion';
+import type { ScanProgress } from '../analysis/pipeline/pipeline';
 import type { AnalyzeTaskInput, AnalyzeTaskOutput, AnalyzerOptions } from '../analysis/pipeline/task';
 import { readFlo } from '../inference/flow/flo';
 import { encodeRgbaPng, flowToColor, magnitudeHeatMap, mellmOverlay } from '../inference/flow/visualize';
 import { JobCrashError, ProcessPool } from '../jobs/pool';
 import type { JobContext, JobHandle, JobQueue } from '../jobs/queue';
-import { workerScript } from '../jobs/run-worker';
+import { jobScript } from '../jobs/script';
 import { loadImageFile, toGray } from '../media/image';
 import type { ProbedMedia } from '../media/probe';
 import { packageVersion } from '../paths';
@@ -31,6 +34,8 @@ export interface AnalysisRunnerDeps {
   readonly maxMemoryMb?: number;
   /** The job process entry (tests pass a fixture). */
   readonly worker?: string;
+  /** Frames between checkpoints of a long spotting scan (default 30 s of video). */
+  readonly checkpointEvery?: number;
 }
 
 /** What one finished analysis job resolves to. */
@@ -45,6 +50,9 @@ export interface AnalysisJobResult {
 const MAX_ATTEMPTS = 2;
 /** A claim whose owner stops renewing it for this long is presumed dead and may be taken over. */
 const LEASE_MS = 60_000;
+
+/** Which finished work a job takes up again: failed work (a new batch), or all of it (the user asked anew). */
+type Retake = 'failed' | 'all';
 
 interface Pinned {
   readonly onset: number;
@@ -81,7 +89,7 @@ export class AnalysisRunner {
     else if (input.clipId !== undefined) clip = await workspace.clips.require(input.clipId);
     else ({ clip, probed } = await ensureClip(workspace, absolute(input.clipPath as string)));
     const pinned = input.onset !== undefined ? { onset: input.onset, apex: input.apex as number, offset: input.offset } : event ? eventFrames(event) : null;
-    return this.#queue(queue, workspace, { clip, probed, pinned, eventId: event?.id, again: true });
+    return this.#queue(queue, workspace, { clip, probed, pinned, eventId: event?.id, again: 'all' });
   }
 
   /**
@@ -98,7 +106,8 @@ export class AnalysisRunner {
     const done = async (eventId: number) => !options.redo && (await workspace.analyses.hasConfig(eventId, configKey));
     for await (const clip of everyClip(workspace)) {
       const events = await workspace.events.listForClip(clip.id);
-      const work = { clip, probed: null, again: options.redo === true, llmFolder: options.llmFolder };
+      // A new batch retries what failed before, but never redoes done work (another runner's) unless asked to.
+      const work = { clip, probed: null, again: options.redo ? ('all' as const) : ('failed' as const), llmFolder: options.llmFolder };
       if (events.every((e) => eventFrames(e) === null)) {
         const spotted = !options.redo && (await workspace.claims.get(claimKey(configKey, clip, undefined)))?.state === 'done';
         if (spotted || (await someAsync(events, (e) => done(e.id)))) skipped += 1;
@@ -147,7 +156,7 @@ export class AnalysisRunner {
       // The processes share the cores: ONNX Runtime gets cores ÷ processes threads in each.
       const init: AnalyzerOptions = { modelsDir: this.#deps.paths.models, intraOpThreads: Math.max(1, Math.floor(availableParallelism() / size)) };
       pool = new ProcessPool({
-        script: workerScript(this.#deps.worker ?? 'analyze'),
+        script: jobScript(this.#deps.worker ?? 'analyze'),
         size,
         init,
         ...(this.#deps.maxMemoryMb ? { maxMemoryMb: this.#deps.maxMemoryMb } : {}),
@@ -160,7 +169,7 @@ export class AnalysisRunner {
   async #queue(
     queue: JobQueue,
     workspace: WorkspaceStore,
-    work: { clip: Clip; probed: ProbedMedia | null; pinned: Pinned | null; eventId: number | undefined; again: boolean; llmFolder?: string | undefined },
+    work: { clip: Clip; probed: ProbedMedia | null; pinned: Pinned | null; eventId: number | undefined; again: Retake; llmFolder?: string | undefined },
   ): Promise<JobHandle<AnalysisJobResult>> {
     const { clip, pinned, eventId } = work;
     const settings = await this.#deps.settings.get();
@@ -172,13 +181,14 @@ export class AnalysisRunner {
       llmFolder: work.llmFolder ?? settings.activeLlm,
       language: settings.language === 'zh-CN' ? 'zh-CN' : 'en',
       frameMotion: true,
+      ...(this.#deps.checkpointEvery ? { checkpointEvery: this.#deps.checkpointEvery } : {}),
       ...(pinned ? { onset: pinned.onset, apex: pinned.apex, offset: pinned.offset } : {}),
     };
     const key = claimKey(configKey, clip, pinned ? eventId : undefined);
     const label = `Analyse ${clip.path}${pinned ? ` (${pinned.onset}→${pinned.apex})` : ''}`;
     const handle = queue.add('analysis', label, async (context) => {
-      const output = await this.#runClaimed(workspace, key, work.again, input, context, this.#processes(queue.concurrency));
-      if (!output) return { clipId: clip.id, analysisIds: [], skipped: 'being analysed by another process' };
+      const output = await this.#runClaimed(workspace, { key, clip, again: work.again }, input, context, this.#processes(queue.concurrency));
+      if (!output) return { clipId: clip.id, analysisIds: [], skipped: 'analysed, or being analysed, by another process' };
       if (!workspace.isOpen) throw new AppError('NOT_FOUND', 'The workspace was closed before the analysis finished; nothing was stored.');
       const analysisIds = await storeRun(workspace, clip, output, { eventId, userGiven: pinned !== null, configKey });
       const [primary] = analysisIds;
@@ -193,30 +203,49 @@ export class AnalysisRunner {
 
   /**
    * Claims the unit, runs it in a job process while renewing the lease, and retries it
-   * once when the process died under it. Resolves null when another runner holds it.
+   * once when the process died under it: from the last checkpoint of its spotting scan,
+   * whose per-frame rows are already stored. Resolves null when another runner holds it.
    */
   async #runClaimed(
     workspace: WorkspaceStore,
-    key: string,
-    again: boolean,
-    input: AnalyzeTaskInput,
+    unit: { readonly key: string; readonly clip: Clip; readonly again: Retake },
+    task: AnalyzeTaskInput,
     context: JobContext,
     pool: ProcessPool,
   ): Promise<AnalyzeTaskOutput | null> {
+    const { key, clip, again } = unit;
     for (;;) {
-      const { claimed, claim } = await workspace.claims.claim(key, this.#owner, { leaseMs: LEASE_MS, maxAttempts: MAX_ATTEMPTS, again });
+      const lease = { leaseMs: LEASE_MS, maxAttempts: MAX_ATTEMPTS, ...(again === 'all' ? { again: true } : { retryFailed: true }) };
+      const { claimed, claim } = await workspace.claims.claim(key, this.#owner, lease);
       if (!claimed) {
-        if (claim.state === 'running' && claim.leaseUntil > Date.now()) return null;
+        if (claim.state === 'done' || (claim.state === 'running' && claim.leaseUntil > Date.now())) return null;
         throw new AppError('INTERNAL', `This analysis failed ${claim.attempts} time(s): ${claim.error ?? 'no reason recorded'}`);
       }
+      const resume = claim.checkpoint ? readCheckpoint(claim.checkpoint) : null;
+      const input = resume ? { ...task, resume } : task;
       const renew = setInterval(() => void workspace.claims.renew(key, this.#owner, LEASE_MS).catch(() => undefined), LEASE_MS / 3);
+      // Checkpoints are stored in order, each with the rows it covers, before the result is.
+      let checkpoints = Promise.resolve();
+      const onCheckpoint = (value: unknown) => {
+        const { next, channels, motion } = value as ScanProgress;
+        checkpoints = checkpoints.then(() =>
+          workspace.transaction(async (tx) => {
+            if (motion) await tx.frameMotion.replace(clip.id, motion);
+            await tx.claims.saveCheckpoint(key, this.#owner, serialize({ next, channels }));
+          }),
+        );
+      };
       try {
-        return await pool.run<AnalyzeTaskOutput>(input, {
+        const output = await pool.run<AnalyzeTaskOutput>(input, {
           signal: context.signal,
           onProgress: (done, total, message) => context.progress(done, total, message),
           onText: (delta) => this.#deps.events?.emit('llm.token', { requestId: context.jobId, delta }),
+          onCheckpoint,
         });
+        await checkpoints;
+        return output;
       } catch (error) {
+        await checkpoints.catch(() => undefined);
         const failure = AppError.from(error);
         const retry = error instanceof JobCrashError && !context.signal.aborted && claim.attempts < MAX_ATTEMPTS;
         if (workspace.isOpen) await workspace.claims.fail(key, this.#owner, failure.message, { retry });
@@ -234,6 +263,19 @@ export class AnalysisRunner {
     const pools = [...this.#pools.values()];
     this.#pools.clear();
     await Promise.all(pools.map((pool) => pool.close()));
+  }
+}
+
+/** A stored scan checkpoint, or null when the bytes are not one (then the scan starts over). */
+function readCheckpoint(bytes: Uint8Array): ScanCheckpoint | null {
+  try {
+    const value = deserialize(bytes) as Partial<ScanCheckpoint> | null;
+    const channels = value?.channels;
+    if (!Number.isInteger(value?.next) || !channels || typeof channels !== 'object') return null;
+    if (!Object.values(channels).every((values) => values instanceof Float32Array && values.length === value?.next)) return null;
+    return value as ScanCheckpoint;
+  } catch {
+    return null;
   }
 }
 

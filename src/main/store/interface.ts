@@ -127,6 +127,8 @@ export interface Claim {
   /** Epoch ms after which a running claim may be taken over (its owner is presumed dead). */
   readonly leaseUntil: number;
   readonly error: string | null;
+  /** Where the work stood when its owner last said (opaque bytes; a retry resumes there). */
+  readonly checkpoint: Uint8Array | null;
 }
 
 export interface ClaimOptions {
@@ -135,13 +137,20 @@ export interface ClaimOptions {
   readonly maxAttempts: number;
   /** Takes a done or failed claim again, from its first attempt (the user asked for the work anew). */
   readonly again?: boolean;
+  /** Takes a failed claim again, from its first attempt, but leaves done work done (a new batch). */
+  readonly retryFailed?: boolean;
 }
 
 export interface ClaimsStore {
-  /** Takes `key` for `owner` unless someone holds a live lease, it is done, or it ran out of attempts. */
+  /**
+   * Takes `key` for `owner` unless someone holds a live lease, it is done, or it ran out of
+   * attempts. A retry keeps the checkpoint; a fresh start (first attempt) drops it.
+   */
   claim(key: string, owner: string, options: ClaimOptions): Promise<{ claimed: boolean; claim: Claim }>;
   /** Extends the lease of a claim `owner` still holds. */
   renew(key: string, owner: string, leaseMs: number): Promise<boolean>;
+  /** Records where the work of a claim `owner` holds stands; false when the claim is no longer theirs. */
+  saveCheckpoint(key: string, owner: string, checkpoint: Uint8Array): Promise<boolean>;
   finish(key: string, owner: string): Promise<void>;
   /** Records a failure; with `retry` the claim is left for the next taker (when attempts remain). */
   fail(key: string, owner: string, error: string, options: { retry: boolean }): Promise<Claim | null>;

@@ -136,7 +136,8 @@ const v2: Migration = {
 /**
  * Which settings an analysis ran under (so "Analyse all" can skip events already analysed
  * under the current ones), and leases on batch work (a crashed worker's job is retried
- * once; several workers split one batch without doubling it).
+ * once, resuming from its last checkpoint; several workers split one batch without
+ * doubling it).
  */
 const v3: Migration = {
   name: 'analysis settings key, job claims',
@@ -149,7 +150,8 @@ const v3: Migration = {
       state TEXT NOT NULL CHECK (state IN ('running', 'done', 'failed')),
       attempts INTEGER NOT NULL CHECK (attempts >= 1),
       lease_until INTEGER NOT NULL,
-      error TEXT
+      error TEXT,
+      checkpoint BLOB
     );
   `,
 };

@@ -1,12 +1,12 @@
 /**
- * A worker-thread clip analysis for the fault-injection test: the stages of the real
+ * A job process's clip analysis for the fault-injection test: the stages of the real
  * pipeline that can fail (decode frames with ffmpeg, load and run an ONNX model, check an
  * LLM folder), each driven by the job's input. Faults come from the inputs, not from
  * flags inside the code under test, except `dieAfterFrames` and `hoard`, which stand for
- * a worker crash and a runaway allocation.
+ * a job process crash and a runaway allocation.
  */
 import * as ort from 'onnxruntime-node';
-import { serveTask, throwIfCancelled } from '../../../src/main/jobs/worker-runtime';
+import { serveJobs, throwIfCancelled } from '../../../src/main/jobs/child-runtime';
 import { inspectLlmFolder } from '../../../src/main/inference/llm/folder';
 import { SessionCache } from '../../../src/main/inference/onnx/session';
 import { MediaLibrary } from '../../../src/main/media/library';
@@ -21,8 +21,21 @@ export interface ClipJob {
   readonly hoard?: boolean;
 }
 
-serveTask<ClipJob, { frames: number; modelOutput: number[] | null }>(async (job, { signal, progress }) => {
-  Object.assign(process.env, job.env ?? {}); // a worker's env is its own copy
+serveJobs<ClipJob, { frames: number; modelOutput: number[] | null }>(async () => async (job, context) => {
+  // The process takes one job after another: a job's environment is restored after it.
+  const saved = Object.fromEntries(Object.keys(job.env ?? {}).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, job.env ?? {});
+  try {
+    return await runClipJob(job, context.signal, context.progress);
+  } finally {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  }
+});
+
+async function runClipJob(job: ClipJob, signal: AbortSignal, progress: (done: number, total: number) => void): Promise<{ frames: number; modelOutput: number[] | null }> {
   let frames = 0;
   const hoard: number[][] = [];
   if (job.clip) {
@@ -56,4 +69,4 @@ serveTask<ClipJob, { frames: number; modelOutput: number[] | null }>(async (job,
   }
   if (job.llm) await inspectLlmFolder(job.llm);
   return { frames, modelOutput };
-});
+}

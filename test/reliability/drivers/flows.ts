@@ -13,7 +13,8 @@ import sharp from 'sharp';
 import { createHandlerTable, dispatch } from '../../../src/main/api';
 import { runCli } from '../../../src/main/cli/main';
 import { exportCorpus } from '../../../src/main/corpus/export';
-import { runWorker, workerScript } from '../../../src/main/jobs/run-worker';
+import { ProcessPool } from '../../../src/main/jobs/pool';
+import { jobScript } from '../../../src/main/jobs/script';
 import { MediaLibrary } from '../../../src/main/media/library';
 import { createServices } from '../../../src/main/app/services';
 import { startBridge } from '../../../src/main/transport/bridge';
@@ -63,8 +64,10 @@ library.close();
 steps.push('media.read');
 await exportCorpus({ folder: join(dir, 'export'), formats: ['casme-csv', 'jsonl', 'eaf', 'report-html'], records: [makeRecord()] });
 steps.push('export');
-await runWorker(workerScript(clipJob), { clip: video, frames: 4, model });
-steps.push('worker');
+const pool = new ProcessPool({ script: jobScript(clipJob), size: 1 });
+await pool.run({ clip: video, frames: 4, model });
+await pool.close();
+steps.push('job process');
 
 const quiet = { out: () => undefined, err: (text: string) => process.stderr.write(`${text}\n`) };
 for (const argv of [

@@ -8,7 +8,7 @@ import type { Point3 } from '../../inference/face/types';
 import { REFERENCE_CROP } from '@shared/rois';
 import type { FrameSequence, GrayImage } from '../../media/image';
 import { roiFeatures, type RoiFeature } from '../roi-features';
-import { motionSignalFromFeatures } from '../evidence';
+import { addSignalFrame } from '../evidence';
 import type { MotionSignal } from '../spotting';
 import { cropGray, faceHeightOf, landmarksInCrop, type CropGeometry } from './crop';
 
@@ -70,30 +70,61 @@ export interface MotionScanOptions {
   readonly onFrame?: (index: number) => void;
   /** Every measured frame's ROI features (frames ≥ first + lag), e.g. for per-frame exports. */
   readonly onFeatures?: (frame: number, features: readonly RoiFeature[]) => void;
+  /** Continues a scan that stopped (its process died) from its last checkpoint. */
+  readonly resume?: ScanCheckpoint | undefined;
+  /** A checkpoint is handed out after every this many measured frames (long recordings). */
+  readonly checkpointEvery?: number | undefined;
+  readonly onCheckpoint?: ((checkpoint: ScanCheckpoint) => void | Promise<void>) | undefined;
+}
+
+/** Where a scan stands: enough to resume it without measuring a frame twice. */
+export interface ScanCheckpoint {
+  /** The next frame to measure; the signal of every frame before it is in `channels`. */
+  readonly next: number;
+  /** ROI name → the spotting signal of frames 0 … next − 1. */
+  readonly channels: Readonly<Record<string, Float32Array>>;
 }
 
 /**
  * The spotting signal of a clip: for every frame t in first + lag … last, the ROI features
- * of the expression flow from t − lag to t on a small face crop (other frames stay null).
- * Only lag + 1 crops are held at once, so long videos stream through in constant memory.
+ * of the expression flow from t − lag to t on a small face crop (other frames stay 0).
+ * Only lag + 1 crops and one value per ROI and frame are held, so long videos stream
+ * through in memory that grows by 116 bytes a frame. A resumed scan re-reads the lag
+ * frames before its checkpoint (no flow) and measures on from there: the same signal.
  */
 export async function scanMotion(clip: FrameSequence, model: FlowModel, face: CropFace, options: MotionScanOptions): Promise<MotionSignal> {
-  const { lag } = options;
+  const { lag, resume } = options;
   if (!Number.isInteger(lag) || lag < 1) throw new AppError('INVALID_INPUT', `The spotting lag must be a whole number of frames ≥ 1, got ${lag}.`);
   const ring: GrayImage[] = [];
   const first = options.first ?? 0;
   const last = options.last ?? clip.frameCount - 1;
-  const perFrame: Array<RoiFeature[] | null> = new Array<null>(first).fill(null);
-  for (let t = first; t <= last; t += 1) {
+  const length = last + 1;
+  const channels: Record<string, Float32Array> = {};
+  let start = first;
+  if (resume) {
+    if (!Number.isInteger(resume.next) || resume.next < first + lag || resume.next > last + 1) {
+      throw new AppError('INVALID_INPUT', `A scan of frames ${first}..${last} cannot resume at frame ${resume.next}.`);
+    }
+    for (const [region, values] of Object.entries(resume.channels)) (channels[region] = new Float32Array(length)).set(values.subarray(0, resume.next));
+    start = resume.next;
+    for (let t = start - lag; t < start; t += 1) ring[t % (lag + 1)] = cropGray(await clip.read(t), face.geometry);
+  }
+  const every = options.checkpointEvery ?? 0;
+  for (let t = start; t <= last; t += 1) {
     if (options.signal?.aborted) throw new AppError('CANCELLED', 'The analysis was cancelled.');
     const crop = cropGray(await clip.read(t), face.geometry);
     ring[t % (lag + 1)] = crop;
-    const features = t >= first + lag ? (await cropMotion(model, ring[(t - lag) % (lag + 1)] as GrayImage, crop, face, options.signal)).features : null;
-    if (features) options.onFeatures?.(t, features);
-    perFrame.push(features);
+    if (t >= first + lag) {
+      const { features } = await cropMotion(model, ring[(t - lag) % (lag + 1)] as GrayImage, crop, face, options.signal);
+      options.onFeatures?.(t, features);
+      addSignalFrame(channels, length, t, features);
+    }
     options.onFrame?.(t);
+    if (every > 0 && t < last && (t + 1 - start) % every === 0 && options.onCheckpoint) {
+      await options.onCheckpoint({ next: t + 1, channels: Object.fromEntries(Object.entries(channels).map(([region, values]) => [region, values.slice(0, t + 1)])) });
+    }
   }
-  return motionSignalFromFeatures(perFrame, lag);
+  return { lag, channels };
 }
 
 /**

@@ -15,7 +15,7 @@ import { ruleEvidence } from '../au-rules';
 import { AU_RULES } from '../au-table';
 import { checkReturn } from '../return-check';
 import { cropGray, cropGeometry, cropsAt, faceRollOf, framesAround, framesBefore, meanGray } from './crop';
-import { apexFromOnset, cropFace, cropMotion, scanMotion, type CropFace } from './motion';
+import { apexFromOnset, cropFace, cropMotion, scanMotion, type CropFace, type ScanCheckpoint } from './motion';
 import { expressionReport, headMotionReport, noExpressionReport, spottingReport, type DescribedBy } from './report';
 import { findSubject, followSubject } from './subject';
 import { frameMotion, type FrameMotion, type FrameMotionScan } from '../frame-motion';
@@ -69,6 +69,20 @@ export interface PipelineOptions {
   readonly frameMotion?: boolean | undefined;
   /** Spotting thresholds (defaults: spotting.ts). */
   readonly spotting?: SpottingOptions;
+  /** Continues the spotting scan of a long recording from a checkpoint of an earlier run. */
+  readonly resume?: ScanCheckpoint | undefined;
+  /**
+   * The spotting scan hands out a checkpoint after every `checkpointEvery` frames (default
+   * 30 s of video) with the per-frame motion rows measured since the last one; those rows
+   * are then left out of the result's `frameMotion`, which starts where they end.
+   */
+  readonly onCheckpoint?: ((checkpoint: ScanProgress) => void | Promise<void>) | undefined;
+  readonly checkpointEvery?: number | undefined;
+}
+
+/** A checkpoint of the spotting scan and the per-frame motion rows it covers since the last one. */
+export interface ScanProgress extends ScanCheckpoint {
+  readonly motion: FrameMotionScan | null;
 }
 
 export interface PipelineResult {
@@ -145,6 +159,9 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
   const spotFace = cropFace(subject.landmarks, cropGeometry(window, spotW, spotH));
   const geometry = cropGeometry(window, flowW, flowH);
   const spotRoll = faceRollOf(spotFace.landmarks);
+  // Rows from here on are not yet in a checkpoint (a resumed scan's earlier rows are stored).
+  let rowsFrom = !given && options.resume ? options.resume.next : (scan?.first ?? 0);
+  const checkpoints = !given && options.onCheckpoint;
   const signal = scan
     ? await scanMotion(clip, models.flow.model(undefined, 'fast'), spotFace, {
         lag,
@@ -154,6 +171,17 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
         onFeatures: (frame, features) => {
           if (options.frameMotion) rows.push(frameMotion(frame, features, spotRoll));
         },
+        ...(checkpoints
+          ? {
+              resume: options.resume,
+              checkpointEvery: options.checkpointEvery ?? Math.max(1, Math.round(30 * clip.fps)),
+              onCheckpoint: async (checkpoint: ScanCheckpoint) => {
+                const motion = options.frameMotion ? { lag, first: rowsFrom, last: checkpoint.next - 1, rows: rows.splice(0) } : null;
+                rowsFrom = checkpoint.next;
+                await checkpoints({ ...checkpoint, motion });
+              },
+            }
+          : {}),
       })
     : null;
   if (given && signal) lap('frame_motion', afterFace);
@@ -252,6 +280,6 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
       timings,
     },
     overlay,
-    frameMotion: scan && options.frameMotion ? { lag, ...scan, rows } : null,
+    frameMotion: scan && options.frameMotion ? { lag, first: rowsFrom, last: scan.last, rows } : null,
   };
 }

@@ -8,7 +8,8 @@ import { FlowService } from '../../inference/flow/service';
 import { MediaLibrary } from '../../media/library';
 import type { DescriberLanguage } from '../describer';
 import type { FrameMotionScan } from '../frame-motion';
-import { analyzeClip, type LlmDescriber } from './pipeline';
+import type { ScanCheckpoint } from './motion';
+import { analyzeClip, type LlmDescriber, type ScanProgress } from './pipeline';
 
 /** One clip's analysis: what a batch job or the CLI asks the analyzer for. */
 export interface AnalyzeTaskInput {
@@ -24,6 +25,10 @@ export interface AnalyzeTaskInput {
   readonly language?: DescriberLanguage | undefined;
   /** Scan the given event's frames too, for the workspace's per-frame rows. */
   readonly frameMotion?: boolean | undefined;
+  /** Resume the spotting scan of a long recording from an earlier run's checkpoint. */
+  readonly resume?: ScanCheckpoint | undefined;
+  /** Frames between the spotting scan's checkpoints (default 30 s of video). */
+  readonly checkpointEvery?: number | undefined;
 }
 
 export interface AnalyzeTaskOutput {
@@ -53,6 +58,8 @@ export interface TaskHooks {
   progress?(done: number, total: number, message?: string): void;
   /** The LLM's description as it is generated. */
   text?(delta: string): void;
+  /** The spotting scan's checkpoints (long recordings), with the per-frame rows they cover. */
+  checkpoint?(progress: ScanProgress): void;
 }
 
 export interface AnalyzerOptions {
@@ -97,6 +104,9 @@ export class ClipAnalyzer {
         llm,
         language: input.language,
         frameMotion: input.frameMotion,
+        resume: input.resume,
+        checkpointEvery: input.checkpointEvery,
+        ...(hooks.checkpoint ? { onCheckpoint: hooks.checkpoint } : {}),
         signal: hooks.signal,
         onProgress: (done, total, message) => hooks.progress?.(done, total, message),
       });

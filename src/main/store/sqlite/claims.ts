@@ -9,9 +9,18 @@ interface ClaimRow {
   attempts: number;
   lease_until: number;
   error: string | null;
+  checkpoint: Buffer | null;
 }
 
-const toClaim = (r: ClaimRow): Claim => ({ key: r.key, owner: r.owner, state: r.state, attempts: r.attempts, leaseUntil: r.lease_until, error: r.error });
+const toClaim = (r: ClaimRow): Claim => ({
+  key: r.key,
+  owner: r.owner,
+  state: r.state,
+  attempts: r.attempts,
+  leaseUntil: r.lease_until,
+  error: r.error,
+  checkpoint: r.checkpoint ? new Uint8Array(r.checkpoint) : null,
+});
 
 /**
  * Leases on batch work: a worker claims a unit (one event's analysis) before running it
@@ -36,14 +45,18 @@ export class ClaimsRepo implements Sync<ClaimsStore> {
       const current = this.get(key);
       const take = (attempts: number) => {
         this.sql(
-          `INSERT INTO job_claims (key, owner, state, attempts, lease_until, error) VALUES (?, ?, 'running', ?, ?, NULL)
+          `INSERT INTO job_claims (key, owner, state, attempts, lease_until, error, checkpoint) VALUES (?, ?, 'running', ?, ?, NULL, NULL)
            ON CONFLICT (key) DO UPDATE SET owner = excluded.owner, state = 'running', attempts = excluded.attempts,
-             lease_until = excluded.lease_until, error = NULL`,
+             lease_until = excluded.lease_until, error = NULL,
+             checkpoint = CASE WHEN excluded.attempts > 1 THEN job_claims.checkpoint END`,
         ).run(key, owner, attempts, now + options.leaseMs);
         return { claimed: true, claim: this.get(key) as Claim };
       };
       if (!current) return take(1);
-      if (current.state !== 'running') return options.again ? take(1) : { claimed: false, claim: current };
+      if (current.state !== 'running') {
+        const retake = options.again || (options.retryFailed && current.state === 'failed');
+        return retake ? take(1) : { claimed: false, claim: current };
+      }
       // Running: a live lease is someone's work; a lease run out is a dead owner's, retried while attempts remain.
       if (current.leaseUntil <= now && current.attempts < options.maxAttempts) return take(current.attempts + 1);
       return { claimed: false, claim: current };
@@ -55,8 +68,13 @@ export class ClaimsRepo implements Sync<ClaimsStore> {
     return changes > 0;
   }
 
+  saveCheckpoint(key: string, owner: string, checkpoint: Uint8Array): boolean {
+    const { changes } = this.sql("UPDATE job_claims SET checkpoint = ? WHERE key = ? AND owner = ? AND state = 'running'").run(Buffer.from(checkpoint), key, owner);
+    return changes > 0;
+  }
+
   finish(key: string, owner: string): void {
-    this.sql("UPDATE job_claims SET state = 'done', lease_until = 0, error = NULL WHERE key = ? AND owner = ?").run(key, owner);
+    this.sql("UPDATE job_claims SET state = 'done', lease_until = 0, error = NULL, checkpoint = NULL WHERE key = ? AND owner = ?").run(key, owner);
   }
 
   fail(key: string, owner: string, error: string, options: { retry: boolean }): Claim | null {
