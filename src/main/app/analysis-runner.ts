@@ -246,8 +246,10 @@ export class AnalysisRunner {
         return output;
       } catch (error) {
         await checkpoints.catch(() => undefined);
-        const failure = AppError.from(error);
-        const retry = error instanceof JobCrashError && !context.signal.aborted && claim.attempts < MAX_ATTEMPTS;
+        const crashed = error instanceof JobCrashError && !context.signal.aborted;
+        const retry = crashed && claim.attempts < MAX_ATTEMPTS;
+        // A crash that outlived its retry says so: the reason is the process's, not the clip's.
+        const failure = crashed && !retry ? new JobCrashError(error.reason, `${error.message} (${claim.attempts} attempts)`, error) : AppError.from(error);
         if (workspace.isOpen) await workspace.claims.fail(key, this.#owner, failure.message, { retry });
         if (!retry) throw failure;
       } finally {

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventHub } from './events';
-import { AnalysisRunner } from './analysis-runner';
+import { AnalysisRunner, type AnalysisRunnerDeps } from './analysis-runner';
 import { JobQueue } from '../jobs/queue';
 import { MediaLibrary, type FrameSource } from '../media/library';
 import { ProxyManager } from '../media/proxy-manager';
@@ -18,6 +18,8 @@ export interface ServiceOptions {
   electronVersion?: string | null;
   /** Jobs run at once; analysis saturates both cores of a small machine on its own. */
   jobConcurrency?: number;
+  /** Analysis job processes: memory limit, checkpoint spacing. */
+  analysis?: Pick<AnalysisRunnerDeps, 'maxMemoryMb' | 'checkpointEvery'>;
 }
 
 /** Everything handlers may use. Built once per process by createServices(); no Electron here. */
@@ -68,7 +70,7 @@ export function createServices(options: ServiceOptions = {}): Services {
     settings,
     workspaces,
     paths: { userData, models },
-    analysis: new AnalysisRunner({ workspaces, jobs, settings, events, paths: { userData, models } }),
+    analysis: new AnalysisRunner({ ...options.analysis, workspaces, jobs, settings, events, paths: { userData, models } }),
     flow: new FlowService(models),
     electronVersion: options.electronVersion ?? null,
     frames: media,

@@ -1,0 +1,187 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Job } from '../../src/shared/api';
+import { StoredAnalysisSchema } from '../../src/shared/api/analysis';
+import { createHandlerTable, dispatch } from '../../src/main/api';
+import { createServices, disposeServices, type ServiceOptions } from '../../src/main/app/services';
+import { writeSynthSample } from '../../src/main/analysis/synth/write';
+import { FaceService } from '../../src/main/inference/face/service';
+import { makeTinyModel } from '../../src/main/inference/llm/tiny';
+import { defaultModelsDir } from '../../src/main/paths';
+import { meClip, sampleFace } from '../helpers/synth-clip';
+
+// Analysis jobs run in child processes (jobs/pool.ts): each test breaks one for real and
+// checks that the job fails (or recovers) alone while the app and the workspace carry on.
+
+let root: string;
+let short: string;
+let long: string;
+const LONG_FRAMES = 600;
+
+beforeAll(async () => {
+  const face = new FaceService(defaultModelsDir());
+  try {
+    const subject = await sampleFace(await face.models());
+    root = mkdtempSync(join(tmpdir(), 'mellm-analysis-jobs-'));
+    const brows = [{ au: 1, intensity: 'D' as const }, { au: 2, intensity: 'D' as const }];
+    short = (await writeSynthSample(meClip(subject, { aus: brows }), join(root, 'short'), { crf: 12 })).mp4 as string;
+    // 20 s of a still face with one ME in it: a scan long enough to be stopped halfway.
+    const clip = meClip(subject, { aus: brows, frames: LONG_FRAMES, onset: 400, apex: 406, offset: 414 });
+    long = (await writeSynthSample(clip, join(root, 'long'), { crf: 12 })).mp4 as string;
+  } finally {
+    await face.dispose();
+  }
+}, 180_000);
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function harness(name: string, options: Omit<ServiceOptions, 'userDataDir'> = {}) {
+  const services = createServices({ userDataDir: join(root, `${name}-home`), ...options });
+  const table = createHandlerTable(services);
+  const call = async <T = unknown>(channel: string, payload: unknown = {}): Promise<T> => {
+    const result = await dispatch(table, channel, payload, { transport: 'direct' });
+    if (!result.ok) throw new Error(`${channel}: ${result.error.code} ${result.error.message}`);
+    return result.data as T;
+  };
+  const jobs = new Map<string, Job>();
+  const waiting = new Map<string, (job: Job) => void>();
+  services.events.subscribe((event, payload) => {
+    if (event !== 'job.finished') return;
+    const job = payload as Job;
+    jobs.set(job.jobId, job);
+    waiting.get(job.jobId)?.(job);
+  });
+  const finished = (jobId: string) => new Promise<Job>((resolve) => (jobs.has(jobId) ? resolve(jobs.get(jobId) as Job) : waiting.set(jobId, resolve)));
+  return { services, call, finished };
+}
+
+/** The analysis job processes this test process started (children running the analyze entry). */
+function analysisChildren(): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        return ppid === process.pid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('workers/analyze');
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe.runIf(process.platform === 'linux')('analysis jobs in child processes', () => {
+  it('a job process SIGKILLed mid-scan costs one retry that resumes from its last checkpoint; the result equals an uninterrupted run', async () => {
+    const killed = harness('killed', { analysis: { checkpointEvery: 100 } });
+    const whole = harness('whole', { analysis: { checkpointEvery: 100 } });
+    try {
+      await killed.call('workspace.create', { path: join(root, 'killed.mellm') });
+      await whole.call('workspace.create', { path: join(root, 'whole.mellm') });
+      const scanned: number[] = [];
+      killed.services.events.subscribe((event, payload) => {
+        const progress = payload as { done: number; message?: string };
+        if (event === 'job.progress' && progress.message === 'spotting') scanned.push(progress.done);
+      });
+
+      const { jobId } = await killed.call<{ jobId: string }>('analysis.run', { clipPath: long });
+      const workspace = killed.services.workspaces.require();
+      const clip = await workspace.clips.byPath(long);
+      // Rows reach the store only with a checkpoint (the result comes at the end): wait for the first.
+      let victims: number[] = [];
+      for (let i = 0; i < 3000 && victims.length === 0; i += 1) {
+        if ((await workspace.frameMotion.range(clip?.id as number, 0, LONG_FRAMES)).length > 0) victims = analysisChildren();
+        else await sleep(10);
+      }
+      expect(victims).toHaveLength(1);
+      const stoppedAt = scanned.at(-1) as number;
+      expect(stoppedAt).toBeLessThan(LONG_FRAMES - 100);
+      process.kill(victims[0] as number, 'SIGKILL');
+      const job = await killed.finished(jobId);
+      expect(job.state, JSON.stringify(job.error)).toBe('done');
+      // The retry went on from a checkpoint (frame 100 at least), not from the start.
+      const restart = scanned.findIndex((done, i) => i > 0 && done < (scanned[i - 1] as number));
+      expect(restart).toBeGreaterThan(0);
+      expect(scanned[restart]).toBeGreaterThanOrEqual(2 + 100);
+      expect(analysisChildren()).not.toContain(victims[0]);
+
+      const reference = await whole.call<{ jobId: string }>('analysis.run', { clipPath: long });
+      expect((await whole.finished(reference.jobId)).state).toBe('done');
+      const stored = async (h: ReturnType<typeof harness>) => {
+        const ws = h.services.workspaces.require();
+        const c = await ws.clips.byPath(long);
+        const [event] = await ws.events.listForClip(c?.id as number);
+        const analysis = StoredAnalysisSchema.parse(await h.call('analysis.get', { eventId: event?.id }));
+        return { analysis, rows: await ws.frameMotion.range(c?.id as number, 0, LONG_FRAMES) };
+      };
+      const [a, b] = [await stored(killed), await stored(whole)];
+      expect(a.analysis.spotting).toEqual(b.analysis.spotting);
+      expect(Math.abs((a.analysis.spotting.apex as number) - 406)).toBeLessThanOrEqual(2);
+      expect(a.analysis.expression.aus.map((au) => au.code)).toEqual(b.analysis.expression.aus.map((au) => au.code));
+      expect(a.rows.map((r) => r.frame)).toEqual(b.rows.map((r) => r.frame));
+      expect(a.rows).toHaveLength(LONG_FRAMES - 6);
+      a.rows.forEach((row, i) => {
+        const other = b.rows[i]?.roiMagnitudes as Float32Array;
+        row.roiMagnitudes.forEach((v, k) => expect(Math.abs(v - (other[k] as number)), `frame ${row.frame}`).toBeLessThan(1e-4));
+      });
+    } finally {
+      await Promise.all([disposeServices(killed.services), disposeServices(whole.services)]);
+    }
+  }, 300_000);
+
+  it('a V8 fatal error (a hostile chat template) fails its job with the reason after one retry; the next job and the workspace are unharmed', async () => {
+    const h = harness('fatal');
+    try {
+      await h.call('workspace.create', { path: join(root, 'fatal.mellm') });
+      const llm = await makeTinyModel(join(root, 'hostile-llm'));
+      const config = join(llm, 'tokenizer_config.json');
+      const tokenizer = JSON.parse(readFileSync(config, 'utf8')) as Record<string, unknown>;
+      writeFileSync(config, JSON.stringify({ ...tokenizer, chat_template: '{% for i in range(1000000000) %}x{% endfor %}' }));
+      await h.call('settings.update', { activeLlm: llm });
+      const hostile = await h.call<{ jobId: string }>('analysis.run', { clipPath: short, onset: 8, apex: 12 });
+      // Queued behind it, on the same queue: runs once the hostile job has failed.
+      await h.call('settings.update', { activeLlm: null });
+      const healthy = await h.call<{ jobId: string }>('analysis.run', { clipPath: short, onset: 7, apex: 12 });
+
+      const failed = await h.finished(hostile.jobId);
+      expect(failed).toMatchObject({ state: 'failed', error: { code: 'INTERNAL' } });
+      expect(failed.error?.message).toMatch(/fatal V8 error|crashed/);
+      expect(failed.error?.message).toMatch(/2 attempts/);
+      expect((await h.finished(healthy.jobId)).state).toBe('done');
+
+      const ws = h.services.workspaces.require();
+      const clip = await ws.clips.byPath(short);
+      const events = await ws.events.listForClip(clip?.id as number);
+      // Only the healthy job's event and analysis exist.
+      expect(events.map((e) => [e.onset, e.apex])).toEqual([[7, 12]]);
+      expect(await ws.analyses.listForEvent(events[0]?.id as number)).toHaveLength(1);
+      expect(await h.call('workspace.info')).toMatchObject({ counts: { clips: 1, events: 1, analyses: 1 } });
+    } finally {
+      await disposeServices(h.services);
+    }
+  }, 300_000);
+
+  it('a job beyond its memory limit fails as INSUFFICIENT_MEMORY; the app answers and a job with room succeeds', async () => {
+    const tight = harness('tight', { analysis: { maxMemoryMb: 160 } });
+    const roomy = harness('roomy');
+    try {
+      await tight.call('workspace.create', { path: join(root, 'tight.mellm') });
+      const run = await tight.call<{ jobId: string }>('analysis.run', { clipPath: short, onset: 8, apex: 12 });
+      const job = await tight.finished(run.jobId);
+      expect(job).toMatchObject({ state: 'failed', error: { code: 'INSUFFICIENT_MEMORY' } });
+      expect(await tight.call('workspace.info')).toMatchObject({ counts: { analyses: 0 } });
+
+      await roomy.call('workspace.open', { path: join(root, 'tight.mellm') }).catch(() => undefined);
+      await tight.call('workspace.close');
+      await roomy.call('workspace.open', { path: join(root, 'tight.mellm') });
+      const again = await roomy.call<{ jobId: string }>('analysis.run', { clipPath: short, onset: 8, apex: 12 });
+      expect((await roomy.finished(again.jobId)).state).toBe('done');
+      expect(await roomy.call('workspace.info')).toMatchObject({ counts: { analyses: 1 } });
+    } finally {
+      await Promise.all([disposeServices(tight.services), disposeServices(roomy.services)]);
+    }
+  }, 300_000);
+});
