@@ -6,37 +6,20 @@ import { AppError, type ApiError } from '@shared/errors';
 import { packageRoot } from '../paths';
 import { nodeRequire } from '../util/node-require';
 import type { FromChild, ToChild } from './child-protocol';
+import { classifyCrash, JobCrashError, OUT_OF_MEMORY } from './crash';
 import type { JobScript } from './script';
 
 /**
  * A pool of long-lived job processes (children running jobs/child-runtime.ts): a V8 fatal
  * error, an out-of-memory or a native crash in a job costs that job, never the app.
  *
- * Memory limits. Each child runs with a V8 heap limit (--max-old-space-size) and, on
- * Linux, under a memory limit set by util-linux `prlimit` (which execs the runtime in
- * place: the pid and the IPC channel are the child's own). An allocation beyond it fails
- * inside the child (std::bad_alloc, "Array buffer allocation failed", ORT's "Failed to
- * allocate memory"), not in the machine's OOM killer. Where `prlimit` is missing (macOS,
- * Windows, minimal Linux images) only the heap limit applies: native memory (ONNX
- * Runtime, sharp) is then bounded by nothing but the system.
- *
- * The limit is RLIMIT_DATA (private writable memory, the memory a process has committed),
- * not RLIMIT_AS (address space): V8 and the runtimes around it reserve far more address
- * space than they use, and reservations (PROT_NONE) count in RLIMIT_AS in full. Measured
- * (Node 20, Linux x64): node needs ~0.75 GB of address space to start (below ~0.8 GB V8
- * aborts "Failed to reserve virtual memory for CodeRange"), ~1.1 GB with ORT and sharp
- * loaded; the analysis of a 256x192 clip peaks at ~1.5 GB of address space for 250 MB
- * resident, ~2.8 GB with the test LLM for 0.8 GB resident; a WebAssembly memory takes
- * 10 GB (trap-handler guard regions) or, without them, up to 4 GB when it fits (tsx's
- * lexer took 4 GB of a 6 GB RLIMIT_AS and the job's heap failed at 433 MB); and by V8's
- * source (not measured: no Electron binary here) Electron's V8 sandbox reserves at least
- * 8 GB up front (kSandboxMinimumReservationSize), so under ELECTRON_RUN_AS_NODE no child
- * could start under 6 GB of address space at all. RLIMIT_DATA
- * counts none of that: node starts at ~110 MB of it, and the limit is reached when the
- * job really commits that much (Linux >= 4.7 counts private writable mmaps and mprotect
- * to writable, not only brk). The default, 6 GB per process, is far above an analysis
- * (~0.25 GB, ~0.8 GB with the test LLM; a q4 Qwen3 describer adds its weights, 0.5 to
- * 2.5 GB) and still stops a runaway job well before it takes the machine.
+ * Each child runs with a V8 heap limit (--max-old-space-size) and, on Linux, a memory
+ * limit set by util-linux `prlimit` (which execs the runtime in place: the pid and the IPC
+ * channel stay the child's). The limit is RLIMIT_DATA, the memory a process has committed,
+ * not RLIMIT_AS: V8, WebAssembly and Electron's V8 sandbox reserve gigabytes of address
+ * space they never use, so an address-space limit either stops node from starting or
+ * stops jobs long before they use much (measurements in docs/architecture.md). Where
+ * `prlimit` is missing (macOS, Windows) only the heap limit applies.
  */
 
 export interface PoolOptions {
@@ -77,32 +60,6 @@ export interface PoolStats {
   readonly started: number;
 }
 
-export type CrashReason = 'killed' | 'fatal' | 'memory' | 'exit';
-
-/**
- * A job lost with its process, or stopped by an allocation failure. `reason`: `killed`
- * (SIGKILL from outside: the kernel's OOM killer, a user), `fatal` (a V8 fatal error or a
- * native crash: SIGABRT, SIGTRAP, SIGSEGV…), `memory` (the heap limit, the memory limit or
- * the machine ran out), `exit` (any other exit). The code is INSUFFICIENT_MEMORY
- * for `memory`, INTERNAL otherwise.
- */
-export class JobCrashError extends AppError {
-  readonly reason: CrashReason;
-  readonly exitCode: number | null;
-  readonly signal: NodeJS.Signals | null;
-  /** The end of the process's stderr since the job began (V8's message, a native stack…). */
-  readonly stderr: string;
-
-  constructor(reason: CrashReason, message: string, details: { exitCode?: number | null; signal?: NodeJS.Signals | null; stderr?: string } = {}) {
-    super(reason === 'memory' ? 'INSUFFICIENT_MEMORY' : 'INTERNAL', message);
-    this.name = 'JobCrashError';
-    this.reason = reason;
-    this.exitCode = details.exitCode ?? null;
-    this.signal = details.signal ?? null;
-    this.stderr = details.stderr ?? '';
-  }
-}
-
 const DEFAULT_MAX_MEMORY_MB = 6144;
 const DEFAULT_MAX_HEAP_MB = 4096;
 const DEFAULT_IDLE_MS = 120_000;
@@ -112,54 +69,6 @@ const STOP_GRACE_MS = 2000;
 /** How long to wait, after a child exits, for the rest of its stderr. */
 const STDERR_DRAIN_MS = 500;
 const STDERR_TAIL = 8192;
-/** Signals of a crash rather than of someone stopping the process. */
-const CRASH_SIGNALS = new Set<string>(['SIGABRT', 'SIGTRAP', 'SIGSEGV', 'SIGBUS', 'SIGILL', 'SIGFPE', 'SIGSYS']);
-
-/**
- * V8 hard limits on one object's size. These abort as "FATAL ERROR: invalid array length
- * Allocation failed - JavaScript heap out of memory" (older V8) or "Fatal JavaScript
- * invalid size error" (V8 11+): no amount of memory helps, so they are `fatal`.
- */
-const INVALID_SIZE = /invalid (?:array length|table size|string length|typed array length|size error)/i;
-/** Running out: the heap limit, the memory limit, the machine. */
-const OUT_OF_MEMORY =
-  /JavaScript heap out of memory|Reached heap limit|Fatal process out of memory|Fatal process OOM|std::bad_alloc|Array buffer allocation failed|Cannot allocate (?:Wasm )?memory|Failed to allocate memory|failed to map segment from shared object|out of memory/i;
-/** V8's fatal errors and CHECK failures, native crash reports. */
-const FATAL = /FATAL ERROR|Fatal error|Fatal JavaScript|Check failed|Segmentation fault|Illegal instruction|Bus error/;
-
-/** The stderr line that matched `pattern`, tidied for a message. */
-function excerpt(text: string, pattern: RegExp): string | null {
-  const line = text.split('\n').find((l) => pattern.test(l));
-  return line === undefined ? null : line.replace(/^[#\s]+/, '').trim().slice(0, 240);
-}
-
-/** Why a child died, from its exit and the end of its stderr. Exported for tests. */
-export function classifyCrash(
-  exit: { readonly code: number | null; readonly signal: NodeJS.Signals | null; readonly stderr: string },
-  limits: { readonly heapMb?: number; readonly memoryMb?: number | null } = {},
-): JobCrashError {
-  const { code, signal, stderr } = exit;
-  const details = { exitCode: code, signal, stderr };
-  const how = signal ? `signal ${signal}` : `exit code ${code}`;
-  if (signal === 'SIGKILL') {
-    return new JobCrashError('killed', "The job's process was killed (SIGKILL), by the system when memory ran out or by another process", details);
-  }
-  const invalid = excerpt(stderr, INVALID_SIZE);
-  if (invalid) return new JobCrashError('fatal', `The job's process hit a fatal V8 error (${how}): ${invalid}`, details);
-  const oom = excerpt(stderr, OUT_OF_MEMORY);
-  if (oom) {
-    const heap = /heap/i.test(oom) && limits.heapMb ? `, heap limit ${limits.heapMb} MB` : '';
-    const space = !heap && limits.memoryMb ? `, memory limit ${limits.memoryMb} MB` : '';
-    return new JobCrashError('memory', `The job ran out of memory (${oom}${heap}${space})`, details);
-  }
-  const fatal = excerpt(stderr, FATAL);
-  if (fatal || (signal && CRASH_SIGNALS.has(signal))) {
-    return new JobCrashError('fatal', `The job's process crashed (${how})${fatal ? `: ${fatal}` : ''}`, details);
-  }
-  const error = excerpt(stderr, /^\s*(?:\w*Error\b|Error:)/);
-  return new JobCrashError('exit', `The job's process stopped unexpectedly (${how})${error ? `: ${error}` : ''}`, details);
-}
-
 /** util-linux prlimit, when this platform has it. */
 export function prlimitPath(): string | null {
   if (process.platform !== 'linux') return null;
