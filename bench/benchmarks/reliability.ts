@@ -20,7 +20,7 @@ export const reliabilityBenchmark: Benchmark = {
       try {
         const workspace = join(dir, 'durable.mellm');
         mkdirSync(join(dir, 'user'));
-        seedWorkspace(workspace, events);
+        await seedWorkspace(workspace, events);
         const stats = await runCrashCycles({ workspace, userData: join(dir, 'user'), cycles: reps, seed: 7 + events });
         log(`${events} events: ${stats.cycles} kills, ${stats.acked} acknowledged edits, ${stats.lost} lost`);
         const { recoveryMs, unexpectedExits, ...metrics } = stats;

@@ -20,20 +20,20 @@ const consoleErrors: string[] = [];
 async function buildWorkspace(): Promise<void> {
   await services.workspaces.create(join(dir, 'review.mellm'));
   const ws = services.workspaces.require();
-  const clip = ws.clips.add({ path: join(dir, 'EP02_01f'), kind: 'sequence', fps: 200, frames: 120, width: 8, height: 8, subject: '01', dataset: 'casme2', datasetFilename: 'EP02_01f' });
-  const first = ws.events.create({ clipId: clip.id, onset: 10, apex: 22, offset: 45, source: 'spotting' });
-  const second = ws.events.create({ clipId: clip.id, onset: 60, apex: 70, offset: 90, source: 'spotting' });
-  ws.annotators.create('ana', 'annotator');
-  ws.annotators.create('bob', 'annotator');
-  ws.annotators.create('rita', 'reviewer');
+  const clip = await ws.clips.add({ path: join(dir, 'EP02_01f'), kind: 'sequence', fps: 200, frames: 120, width: 8, height: 8, subject: '01', dataset: 'casme2', datasetFilename: 'EP02_01f' });
+  const first = await ws.events.create({ clipId: clip.id, onset: 10, apex: 22, offset: 45, source: 'spotting' });
+  const second = await ws.events.create({ clipId: clip.id, onset: 60, apex: 70, offset: 90, source: 'spotting' });
+  await ws.annotators.create('ana', 'annotator');
+  await ws.annotators.create('bob', 'annotator');
+  await ws.annotators.create('rita', 'reviewer');
   const labels = [
     ['ana', first.id, 'R12+6', 'happiness', 'positive'],
     ['bob', first.id, '12', 'happiness', 'positive'],
     ['ana', second.id, '4+7', 'disgust', 'negative'],
     ['bob', second.id, '4', 'repression', 'negative'],
   ] as const;
-  for (const [annotator, eventId, aus, emotion, label3] of labels) ws.annotations.save({ eventId, annotator, aus, emotion, label3, status: 'submitted' });
-  ws.analyses.add(first.id, [{ id: 'mellm', version: 'e2e' }], { aus: 'R12', emotion: 'happiness', label3: 'positive', description: 'Right lip corner pulled up.' });
+  for (const [annotator, eventId, aus, emotion, label3] of labels) await ws.annotations.save({ eventId, annotator, aus, emotion, label3, status: 'submitted' });
+  await ws.analyses.add(first.id, [{ id: 'mellm', version: 'e2e' }], { aus: 'R12', emotion: 'happiness', label3: 'positive', description: 'Right lip corner pulled up.' });
   await services.settings.update({ annotator: 'rita' });
 }
 
@@ -72,7 +72,7 @@ describe('review, agreement and export in Chromium', () => {
     await ana.locator('textarea').fill('Clear R12 with AU6.');
     await ana.locator('button[data-decision="approve"]').click();
     await expect.poll(() => ana.getByTestId('sign-off').textContent()).toContain('signed off');
-    const stored = services.workspaces.require().annotations.get(1, 'ana');
+    const stored = await services.workspaces.require().annotations.get(1, 'ana');
     expect(stored).toMatchObject({ locked: true, status: 'approved' });
     await columns.nth(1).locator('button[data-decision="request_changes"]').click();
     await expect.poll(() => columns.nth(1).getByTestId('sign-off').textContent()).toContain('Changes requested');

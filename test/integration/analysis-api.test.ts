@@ -33,6 +33,7 @@ describe('analysis channels (worker threads, job queue, workspace)', () => {
   const services = createServices({ userDataDir: join(tmpdir(), `mellm-analysis-api-home-${process.pid}`) });
   const table = createHandlerTable(services);
   const call = async (name: string, payload: unknown = {}) => dispatch(table, name, payload, { transport: 'direct' });
+  // A job may finish before the caller gets its id (a unit whose claim is refused fails at once): look it up as well.
   const finished = (jobId: string) =>
     new Promise<Job>((resolve) => {
       const off = services.events.subscribe((name, payload) => {
@@ -41,6 +42,11 @@ describe('analysis channels (worker threads, job queue, workspace)', () => {
           resolve(payload as Job);
         }
       });
+      const over = services.jobs.list().find((job) => job.jobId === jobId && job.finishedAt !== null);
+      if (over) {
+        off();
+        resolve(over);
+      }
     });
   afterAll(() => disposeServices(services));
 
@@ -49,10 +55,10 @@ describe('analysis channels (worker threads, job queue, workspace)', () => {
     const workspace = services.workspaces.require();
     const corrupt = join(root, 'corrupt.mp4');
     writeFileSync(corrupt, Buffer.alloc(4096, 7));
-    workspace.clips.add({ path: corrupt, kind: 'video', fps: 30, frames: 30, width: 256, height: 192 });
+    await workspace.clips.add({ path: corrupt, kind: 'video', fps: 30, frames: 30, width: 256, height: 192 });
     const copy = join(root, 'good.mp4');
     copyFileSync(good, copy);
-    workspace.clips.add({ path: copy, kind: 'video', fps: 30, frames: 30, width: 256, height: 192 });
+    await workspace.clips.add({ path: copy, kind: 'video', fps: 30, frames: 30, width: 256, height: 192 });
 
     const batch = await call('analysis.runAll', {});
     expect(batch).toMatchObject({ ok: true, data: { skipped: 0 } });
@@ -62,11 +68,11 @@ describe('analysis channels (worker threads, job queue, workspace)', () => {
     expect(bad).toMatchObject({ state: 'failed', error: { code: 'MEDIA_UNREADABLE' } });
     expect(ok?.state).toBe('done');
 
-    const clip = workspace.clips.byPath(copy);
-    const [event] = workspace.events.listForClip(clip?.id as number);
+    const clip = await workspace.clips.byPath(copy);
+    const [event] = await workspace.events.listForClip(clip?.id as number);
     expect(event).toMatchObject({ source: 'spotting' });
     // The spotting scan's per-frame rows are kept for the whole clip: frames lag (6 at 30 fps) … 29.
-    expect(workspace.frameMotion.range(clip?.id as number, 0, 99).map((r) => r.frame)).toEqual(Array.from({ length: 24 }, (_, i) => 6 + i));
+    expect((await workspace.frameMotion.range(clip?.id as number, 0, 99)).map((r) => r.frame)).toEqual(Array.from({ length: 24 }, (_, i) => 6 + i));
     const got = await call('analysis.get', { eventId: event?.id });
     const stored = StoredAnalysisSchema.parse((got as { data: unknown }).data);
     expect(stored.expression.emotion.label3).toBe('Surprise');
@@ -95,16 +101,17 @@ describe('analysis channels (worker threads, job queue, workspace)', () => {
     const job = await finished((run as { data: { jobId: string } }).data.jobId);
     expect(job.state).toBe('done');
     const workspace = services.workspaces.require();
-    const events = workspace.events.listForClip(workspace.clips.byPath(good)?.id as number);
+    const goodClip = await workspace.clips.byPath(good);
+    const events = await workspace.events.listForClip(goodClip?.id as number);
     expect(events).toMatchObject([{ onset: 8, apex: 12, source: 'manual' }]);
 
     // User frames skip spotting, but the clip's per-frame motion is still scanned and
     // stored: the frames CSV of the event carries one row per frame, onset to offset,
     // with the brows' motion and AU1/AU2 evidence peaking where the brows rise.
-    const [record] = recordsFromStore(workspace, { candidates: true, motion: true }).filter((r) => r.eventId === String(events[0]?.id));
+    const [record] = (await recordsFromStore(workspace, { candidates: true, motion: true })).filter((r) => r.eventId === String(events[0]?.id));
     expect(record?.motion?.map((row) => row.frame)).toEqual([8, 9, 10, 11, 12, 13, 14, 15, 16]);
     // Only the event was scanned (from onset − lag = 2), not the whole 30-frame clip.
-    expect(workspace.frameMotion.range(workspace.clips.byPath(good)?.id as number, 0, 99).map((r) => r.frame)).toEqual([8, 9, 10, 11, 12, 13, 14, 15, 16]);
+    expect((await workspace.frameMotion.range(goodClip?.id as number, 0, 99)).map((r) => r.frame)).toEqual([8, 9, 10, 11, 12, 13, 14, 15, 16]);
     const csv = [...motionCsv(record ? [record] : [])].join('').trim().split('\r\n');
     const header = csv[0]?.split(',') ?? [];
     expect(csv).toHaveLength(1 + 9);
@@ -123,7 +130,7 @@ describe('analysis channels (worker threads, job queue, workspace)', () => {
     const done = finished(jobId);
     await call('jobs.cancel', { jobId });
     expect((await done).state).toBe('cancelled');
-    expect(workspace.analyses.listForEvent(events[0]?.id as number)).toHaveLength(1);
+    expect(await workspace.analyses.listForEvent(events[0]?.id as number)).toHaveLength(1);
     expect(await call('analysis.run', { clipPath: good, onset: 12, apex: 8 })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
   }, 240_000);
 
@@ -145,7 +152,7 @@ describe('analysis channels (worker threads, job queue, workspace)', () => {
       await call('settings.update', { activeLlm: null });
     }
     const workspace = services.workspaces.require();
-    const [event] = workspace.events.listForClip(workspace.clips.byPath(good)?.id as number);
+    const [event] = await workspace.events.listForClip((await workspace.clips.byPath(good))?.id as number);
     const stored = StoredAnalysisSchema.parse((await call('analysis.get', { eventId: event?.id }) as { data: unknown }).data);
     expect(stored.expression.description_source).toBe('llm');
     expect(deltas.length).toBeGreaterThan(3);

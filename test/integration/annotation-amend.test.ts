@@ -33,10 +33,10 @@ describe('editing an approved label', () => {
     await call('settings.update', { annotator: 'ann' });
     await call('workspace.create', { path: join(root, 'a.mellm') });
     const workspace = services.workspaces.require();
-    const clip = workspace.clips.add({ path: join(root, 'clip.mp4'), kind: 'video', fps: 30, frames: 30, width: 64, height: 48 });
-    const event = workspace.events.create({ clipId: clip.id, onset: 2, apex: 5, offset: 9, source: 'manual' });
+    const clip = await workspace.clips.add({ path: join(root, 'clip.mp4'), kind: 'video', fps: 30, frames: 30, width: 64, height: 48 });
+    const event = await workspace.events.create({ clipId: clip.id, onset: 2, apex: 5, offset: 9, source: 'manual' });
     const first = await call<Annotation>('annotations.save', { eventId: event.id, annotator: 'ann', aus: '1+2', provenance: 'accepted' });
-    workspace.annotations.review(first.id, 'rev', 'approve');
+    await workspace.annotations.review(first.id, 'rev', 'approve');
     const approved = await label(event.id);
     expect(approved.locked).toBe(true);
 

@@ -26,8 +26,8 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mellm-bad-'));
   workspace = join(dir, 'corpus.mellm');
   scratch = join(dir, 'scratch.mellm');
-  seedWorkspace(workspace);
-  seedWorkspace(scratch);
+  await seedWorkspace(workspace);
+  await seedWorkspace(scratch);
   table = createHandlerTable(createServices({ userDataDir: join(dir, 'user') }));
   expect((await call('workspace.open', { path: workspace })).ok).toBe(true);
   await call('settings.update', { annotator: SEEDED.annotator });

@@ -16,7 +16,7 @@ describe('crash durability', () => {
     const workspace = join(dir, 'durable.mellm');
     const userData = join(dir, 'user');
     mkdirSync(userData);
-    seedWorkspace(workspace);
+    await seedWorkspace(workspace);
     const stats = await runCrashCycles({ workspace, userData, cycles: CYCLES, seed: SEED });
     const { recoveryMs, ...summary } = stats;
     writeFileSync(join(artifactsDir, 'crash.json'), JSON.stringify({ ...summary, recoveryMsMax: Math.max(...recoveryMs) }, null, 2));

@@ -88,13 +88,12 @@ describe('fault injection in the pipeline', () => {
     const before = fingerprintFile(workspace);
 
     const script = jobScript(buildDriver('clip-job'));
-    // One pool as the app runs them, and one with a small heap for the runaway job.
+    // One pool as the app runs them; a job needing another heap or environment gets a process of its own.
     const pool = new ProcessPool({ script, size: 1, maxHeapMb: 512 });
-    const smallHeap = new ProcessPool({ script, size: 1, maxHeapMb: 48 });
-    const cases: { name: string; job: ClipJob; maxHeapMb?: number; code: string | null; message?: RegExp }[] = [
+    const cases: { name: string; job: ClipJob; maxHeapMb?: number; env?: Record<string, string>; code: string | null; message?: RegExp }[] = [
       { name: 'healthy clip first', job: { clip: video, frames: 6, model }, code: null },
-      { name: 'ffmpeg missing', job: { clip: video, env: { FFMPEG_PATH: join(dir, 'no-such-ffmpeg'), PATH: '' } }, code: 'FFMPEG_NOT_FOUND', message: /ffmpeg/i },
-      { name: 'ffmpeg crashes mid-decode', job: { clip: video, env: { FFMPEG_PATH: join(fakeBin, 'ffmpeg'), PATH: fakeBin } }, code: 'MEDIA_UNREADABLE', message: /^Cannot decode .*clip\.mp4/ },
+      { name: 'ffmpeg missing', job: { clip: video }, env: { FFMPEG_PATH: join(dir, 'no-such-ffmpeg'), PATH: '' }, code: 'FFMPEG_NOT_FOUND', message: /ffmpeg/i },
+      { name: 'ffmpeg crashes mid-decode', job: { clip: video }, env: { FFMPEG_PATH: join(fakeBin, 'ffmpeg'), PATH: fakeBin }, code: 'MEDIA_UNREADABLE', message: /^Cannot decode .*clip\.mp4/ },
       { name: 'ONNX model truncated', job: { model: join(dir, 'truncated.onnx') }, code: 'MODEL_INVALID', message: /not a valid ONNX model/ },
       { name: 'ONNX model is garbage', job: { model: join(dir, 'garbage.onnx') }, code: 'MODEL_INVALID', message: /not a valid ONNX model/ },
       { name: 'ONNX model missing', job: { model: join(dir, 'absent.onnx') }, code: 'MODEL_MISSING', message: /could not be read/ },
@@ -105,15 +104,20 @@ describe('fault injection in the pipeline', () => {
       { name: 'healthy clip after the faults', job: { clip: video, frames: 24, model }, code: null },
     ];
     const handles = cases.map((c) =>
-      services.jobs.add('analysis', c.name, (context) =>
-        (c.maxHeapMb ? smallHeap : pool).run<{ frames: number; modelOutput: number[] | null }>(c.job, {
-          signal: context.signal,
-          onProgress: (done, total) => context.progress(done, total),
-        }),
-      ),
+      services.jobs.add('analysis', c.name, async (context) => {
+        const own = c.maxHeapMb || c.env ? new ProcessPool({ script, size: 1, maxHeapMb: c.maxHeapMb ?? 512, ...(c.env ? { env: c.env } : {}) }) : null;
+        try {
+          return await (own ?? pool).run<{ frames: number; modelOutput: number[] | null }>(c.job, {
+            signal: context.signal,
+            onProgress: (done, total) => context.progress(done, total),
+          });
+        } finally {
+          await own?.close();
+        }
+      }),
     );
     const outcomes = await Promise.allSettled(handles.map((h) => h.result));
-    await Promise.all([pool.close(), smallHeap.close()]);
+    await pool.close();
     const listed = (await dispatch(table, 'jobs.list', {}, { transport: 'direct' })) as { ok: true; data: Job[] };
 
     cases.forEach((c, i) => {

@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createHandlerTable, dispatch } from '../../src/main/api';
 import { createServices } from '../../src/main/app/services';
 import { lockPathFor } from '../../src/main/store/sqlite/lock';
-import { openWorkspace } from '../../src/main/store/sqlite/connection';
+import { openWorkspace } from '../../src/main/store';
+import { openSqliteWorkspace } from '../../src/main/store/sqlite/connection';
 import type { Result } from '../../src/shared/errors';
 import { useTempDir } from '../helpers/tmp';
 import { artifactsDir, buildDriver, runCommand, runDriver } from './support/driver';
@@ -50,7 +51,7 @@ describe('workspace under storage faults', () => {
     const mount = method === 'tmpfs' ? mountTinyFs(place, 1024 * 1024) : null;
     if (mount) cleanups.push(() => mount.unmount());
     const workspace = join(place, 'full.mellm');
-    seedWorkspace(workspace);
+    await seedWorkspace(workspace);
     const driver = buildDriver('annotate');
     const args = [workspace, join(dir, 'user'), 'full', '100000', '19000'];
     const env = { ...process.env, MELLM_DRIVER_WAIT: '0' };
@@ -71,7 +72,8 @@ describe('workspace under storage faults', () => {
     const roomy = join(dir, 'roomy.mellm');
     copyFileSync(workspace, roomy);
     if (existsSync(`${workspace}-wal`)) copyFileSync(`${workspace}-wal`, `${roomy}-wal`);
-    const ws = openWorkspace(roomy);
+    // The SQLite layer itself: its connection runs integrity_check and reads the audit rows.
+    const ws = openSqliteWorkspace(roomy);
     try {
       expect(ws.db.pragma('integrity_check', { simple: true })).toBe('ok');
       const audit = ws.db.prepare('SELECT snapshot FROM annotation_events WHERE annotation_id = ? AND version = ?');
@@ -105,7 +107,7 @@ describe('read-only, deleted and shared workspaces', () => {
   it('a 0400 workspace file is refused with a clear read-only error and left byte-identical', async () => {
     const dir = tempDir();
     const workspace = join(dir, 'ro.mellm');
-    seedWorkspace(workspace);
+    await seedWorkspace(workspace);
     chmodSync(workspace, 0o400);
     const before = readFileSync(workspace);
     const result = await openAsUser(workspace, dir, [workspace]);
@@ -119,7 +121,7 @@ describe('read-only, deleted and shared workspaces', () => {
     const folder = join(dir, 'ro');
     mkdirSync(folder);
     const workspace = join(folder, 'ro.mellm');
-    seedWorkspace(workspace);
+    await seedWorkspace(workspace);
     const before = readFileSync(workspace);
     chmodSync(folder, 0o555);
     cleanups.push(() => chmodSync(folder, 0o755));
@@ -134,7 +136,7 @@ describe('read-only, deleted and shared workspaces', () => {
     const dir = tempDir();
     const call = api(join(dir, 'user'));
     const workspace = join(dir, 'gone.mellm');
-    seedWorkspace(workspace);
+    await seedWorkspace(workspace);
     expect((await call('workspace.open', { path: workspace })).ok).toBe(true);
     await call('settings.update', { annotator: 'ana' });
     const edit = { eventId: 1, annotator: 'ana', aus: 'AU12', description: 'kept', baseVersion: null };
@@ -153,15 +155,15 @@ describe('read-only, deleted and shared workspaces', () => {
     expect(deleted).toMatchObject({ ok: false, error: { code: 'WORKSPACE_INVALID' } });
     expect((await call('workspace.close')).ok).toBe(true);
     // What was saved before the deletion is intact in the moved file.
-    const moved = openWorkspace(join(dir, 'moved.mellm'));
-    expect(moved.annotations.get(1, 'ana')).toMatchObject({ description: 'kept', version: 1 });
-    moved.close();
+    const moved = await openWorkspace(join(dir, 'moved.mellm'));
+    expect(await moved.annotations.get(1, 'ana')).toMatchObject({ description: 'kept', version: 1 });
+    await moved.close();
   });
 
   it('a second app instance is refused while the first holds the workspace, and takes over after a SIGKILL', async () => {
     const dir = tempDir();
     const workspace = join(dir, 'shared.mellm');
-    seedWorkspace(workspace);
+    await seedWorkspace(workspace);
     const first = runDriver(buildDriver('open'), [workspace, join(dir, 'user1'), 'hold']);
     expect(parseResult(await first.waitFor(/^RESULT /)).ok).toBe(true);
 
@@ -190,14 +192,14 @@ describe('read-only, deleted and shared workspaces', () => {
   it('a stale or garbled lock file never makes a workspace unopenable', async () => {
     const dir = tempDir();
     const workspace = join(dir, 'stale.mellm');
-    seedWorkspace(workspace);
+    await seedWorkspace(workspace);
     const before = fingerprintFile(workspace);
     // A dead owner, garbage, and an empty file just written (what a kill between create and
     // write used to leave: it then blocked the next open for a second).
     for (const content of [JSON.stringify({ pid: 2_147_483_646, host: hostname(), at: 'x' }), 'garbage\u0000', '']) {
       writeFileSync(lockPathFor(workspace), content);
-      const ws = openWorkspace(workspace);
-      ws.close();
+      const ws = await openWorkspace(workspace);
+      await ws.close();
     }
     expect(fingerprintFile(workspace)).toEqual(before);
   });
@@ -207,13 +209,13 @@ describe('workspace lock across computers', () => {
   it('respects a lock held on another host (shared drive) and says how to clear it', async () => {
     const dir = tempDir();
     const workspace = join(dir, 'shared-drive.mellm');
-    seedWorkspace(workspace);
+    await seedWorkspace(workspace);
     writeFileSync(lockPathFor(workspace), JSON.stringify({ pid: 4242, host: 'lab-pc-7', at: 'x' }));
     const refused = await api(join(dir, 'user'))('workspace.open', { path: workspace });
     expect(refused).toMatchObject({ ok: false, error: { code: 'WORKSPACE_LOCKED' } });
     expect(!refused.ok && refused.error.message).toMatch(/process 4242 on lab-pc-7\); close it there first, or delete .*-lock if that computer crashed/);
     rmSync(lockPathFor(workspace));
-    const opened = openWorkspace(workspace);
-    opened.close();
+    const opened = await openWorkspace(workspace);
+    await opened.close();
   });
 });

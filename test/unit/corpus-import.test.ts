@@ -1,9 +1,10 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { commitImport, previewImport } from '../../src/main/corpus/import';
-import { createWorkspace, type Workspace } from '../../src/main/store/sqlite/connection';
+import { commitImport, previewImport } from '../../src/main/app/import';
+import { createWorkspace, type WorkspaceStore } from '../../src/main/store';
 import { AppError } from '../../src/shared/errors';
 import { CASME2_HEADER, SAMM_HEADER, SAMM_PREAMBLE, countingProber, writeSequence, writeSheet } from '../helpers/corpus';
 import { useTempDir } from '../helpers/tmp';
@@ -16,12 +17,18 @@ async function casme2Corpus() {
   const root = join(dir, 'CASME2_RAW');
   await writeSequence(root, ['sub01', 'EP02_01f'], 46, 80);
   await writeSequence(root, ['sub02', 'EP03_02'], 1, 30);
-  const ws = createWorkspace(join(dir, 'casme2.mellm'));
+  const ws = await createWorkspace(join(dir, 'casme2.mellm'));
   return { dir, root, ws };
 }
 
-function snapshot(ws: Workspace) {
-  return { counts: ws.info().counts, integrity: ws.db.pragma('integrity_check', { simple: true }) };
+/** The row counts, and SQLite's integrity check read over a second connection to the file. */
+async function snapshot(ws: WorkspaceStore) {
+  const db = new Database(ws.location, { readonly: true, fileMustExist: true });
+  try {
+    return { counts: (await ws.info()).counts, integrity: db.pragma('integrity_check', { simple: true }) };
+  } finally {
+    db.close();
+  }
 }
 
 async function refused(work: Promise<unknown>, message: RegExp): Promise<AppError> {
@@ -46,14 +53,14 @@ describe('dataset sheet import', () => {
     const report = await commitImport(ws, { sheet, root, dataset: 'casme2' }, deps);
     expect(report).toMatchObject({ committed: true, clipsAdded: 2, eventsAdded: 3, headerRow: 1, totalRows: 3 });
     expect(report.problems).toEqual([{ row: 3, column: 'ApexFrame', message: expect.stringMatching(/imported without an apex/), severity: 'warning' }]);
-    const clip = ws.clips.byPath(join(root, 'sub01', 'EP02_01f'))!;
+    const clip = (await ws.clips.byPath(join(root, 'sub01', 'EP02_01f')))!;
     expect(clip).toMatchObject({ frames: 35, subject: '01', dataset: 'casme2', datasetRow: 2, datasetFilename: 'EP02_01f' });
-    const [first, second] = ws.events.listForClip(clip.id);
+    const [first, second] = await ws.events.listForClip(clip.id);
     expect(first).toMatchObject({ onset: 0, apex: 13, offset: 34, source: 'dataset', datasetFrames: { onset: 46, apex: 59, offset: 80 }, datasetAus: '1+2' });
     expect(second).toMatchObject({ onset: 4, apex: null, offset: 24, flags: ['apex_missing'], datasetEmotion: 'happiness' });
-    const other = ws.events.listForClip(ws.clips.byPath(join(root, 'sub02', 'EP03_02'))!.id)[0];
+    const other = (await ws.events.listForClip((await ws.clips.byPath(join(root, 'sub02', 'EP03_02')))!.id))[0];
     expect(other).toMatchObject({ onset: 2, apex: 9, offset: 24, datasetAus: '4+L10' });
-    ws.close();
+    await ws.close();
   });
 
   it('finds the SAMM header after 13 preamble rows and keeps the extra columns', async () => {
@@ -65,13 +72,13 @@ describe('dataset sheet import', () => {
       SAMM_HEADER,
       [6, '006_1_2', 1, 5562, 5588, 5600, 39, 'Micro - 1/2', 'R14A+R17A', 'Contempt', 'III', ''],
     ]);
-    const ws = createWorkspace(join(dir, 'samm.mellm'));
+    const ws = await createWorkspace(join(dir, 'samm.mellm'));
     const report = await commitImport(ws, { sheet, root, dataset: 'samm' }, deps);
     expect(report).toMatchObject({ headerRow: 14, eventsAdded: 1, problems: [] });
-    const event = ws.events.get(1)!;
+    const event = (await ws.events.get(1))!;
     expect(event).toMatchObject({ onset: 0, apex: 26, offset: 38, datasetAus: 'R14A+R17A', datasetEmotion: 'Contempt' });
     expect(event.datasetExtra).toEqual({ 'Inducement Code': '1', Duration: '39', Type: 'Micro - 1/2', 'Objective Classes': 'III' });
-    ws.close();
+    await ws.close();
   });
 
   it('imports SMIC (no apex), headerless CAS(ME)² and a generic CSV with named columns and unicode names', async () => {
@@ -81,12 +88,12 @@ describe('dataset sheet import', () => {
     await writeSequence(root, ['s15', '15_0101disgustingteeth'], 1, 40);
     // Decomposed (macOS-style) folder name; the sheet holds the composed form.
     await writeSequence(root, ['P1', 'séance_é'.normalize('NFD')], 0, 9, (n) => `f${n}.jpg`);
-    const ws = createWorkspace(join(dir, 'mixed.mellm'));
+    const ws = await createWorkspace(join(dir, 'mixed.mellm'));
     // Excel in decimal-comma locales writes CSV with semicolons.
     const smic = join(dir, 'smic.csv');
     writeFileSync(smic, '\uFEFFSubject;Filename;OnsetFrame;OffsetFrame;Emotion\r\n1;s1_ne_01;3;15;negative\r\n');
     expect((await commitImport(ws, { sheet: smic, root, dataset: 'smic' }, deps)).problems).toEqual([]);
-    expect(ws.events.get(1)).toMatchObject({ onset: 2, apex: null, offset: 14, flags: [] });
+    expect(await ws.events.get(1)).toMatchObject({ onset: 2, apex: null, offset: 14, flags: [] });
 
     const casme2x = await writeSheet(join(dir, 'CAS(ME)^2code_final.xlsx'), [[15, '15_0101disgustingteeth', 5, 10, 30, '4+7', 'negative', 'micro-expression', 'disgust']]);
     expect(await commitImport(ws, { sheet: casme2x, root, dataset: 'casme2x' }, deps)).toMatchObject({ headerRow: 0, eventsAdded: 1 });
@@ -95,9 +102,9 @@ describe('dataset sheet import', () => {
     const columns = { subject: 'Who', filename: 'Clip', onset: 'Start', apex: 'Peak', offset: 'End', aus: 'FACS' };
     const report = await commitImport(ws, { sheet: generic, root, dataset: 'generic', columns }, deps);
     expect(report.problems).toEqual([]);
-    expect(ws.events.get(3)).toMatchObject({ onset: 1, apex: 4, offset: 8, datasetAus: '12 or 14' });
-    expect(ws.clips.get(3)?.path).toBe(join(root, 'P1', 'séance_é'.normalize('NFD')));
-    ws.close();
+    expect(await ws.events.get(3)).toMatchObject({ onset: 1, apex: 4, offset: 8, datasetAus: '12 or 14' });
+    expect((await ws.clips.get(3))?.path).toBe(join(root, 'P1', 'séance_é'.normalize('NFD')));
+    await ws.close();
   });
 
   it.each([
@@ -109,12 +116,12 @@ describe('dataset sheet import', () => {
     const root = join(dir, 'media');
     await writeSequence(root, [...segments], 1, 12, (n) => `${n}.jpg`);
     const sheet = await writeSheet(join(dir, `${dataset}.xlsx`), [[...header], [...row]]);
-    const ws = createWorkspace(join(dir, `${dataset}.mellm`));
+    const ws = await createWorkspace(join(dir, `${dataset}.mellm`));
     const report = await commitImport(ws, { sheet, root, dataset }, deps);
     expect(report.problems).toEqual([]);
-    expect(ws.clips.get(1)?.path).toBe(join(root, ...segments));
-    expect(ws.events.get(1)).toMatchObject({ onset: 2, apex: 4, offset: 8, datasetFrames: { onset: 3, apex: 5, offset: 9 } });
-    ws.close();
+    expect((await ws.clips.get(1))?.path).toBe(join(root, ...segments));
+    expect(await ws.events.get(1)).toMatchObject({ onset: 2, apex: 4, offset: 8, datasetFrames: { onset: 3, apex: 5, offset: 9 } });
+    await ws.close();
   });
 
   it('maps video frame numbers from 1 through the injected prober', async () => {
@@ -154,24 +161,24 @@ describe('dataset sheet import', () => {
       [9, 'Filename', 'duplicate of row 8 (same clip, onset and offset)'],
     ]);
     expect(report.skippedRows).toEqual([2, 3, 4, 5, 6, 7, 9]);
-    expect(ws.info().counts.events).toBe(0);
+    expect((await ws.info()).counts.events).toBe(0);
 
-    const before = snapshot(ws);
+    const before = await snapshot(ws);
     const error = await refused(commitImport(ws, { sheet, root, dataset: 'casme2' }, deps), /Nothing imported.*7 problem/);
     expect(error.issues?.[0]).toEqual({ path: 'row 2.ApexFrame', message: 'apex 46 is before onset 59' });
-    expect(snapshot(ws)).toEqual(before);
+    expect(await snapshot(ws)).toEqual(before);
 
     const partial = await commitImport(ws, { sheet, root, dataset: 'casme2', skipFlagged: true }, deps);
     expect(partial).toMatchObject({ committed: true, eventsAdded: 1, skippedRows: [2, 3, 4, 5, 6, 7, 9] });
     // Importing the same sheet again: the event is already there.
     await refused(commitImport(ws, { sheet, root, dataset: 'casme2', skipFlagged: true }, deps), /no importable rows/);
-    expect(ws.info().counts.events).toBe(1);
-    ws.close();
+    expect((await ws.info()).counts.events).toBe(1);
+    await ws.close();
   });
 
   it('refuses malformed sheets with a clear error and leaves the workspace unchanged', async () => {
     const { dir, root, ws } = await casme2Corpus();
-    const before = snapshot(ws);
+    const before = await snapshot(ws);
     const missing = await writeSheet(join(dir, 'missing.xlsx'), [['Subject', 'Filename', 'OnsetFrame', 'OffsetFrame'], ['01', 'EP02_01f', 46, 80]]);
     await refused(commitImport(ws, { sheet: missing, root, dataset: 'casme2' }, deps), /missing column apex/);
     const empty = join(dir, 'empty.xlsx');
@@ -190,7 +197,7 @@ describe('dataset sheet import', () => {
     await refused(commitImport(ws, { sheet: fakeZip, root, dataset: 'casme2' }, deps), /Cannot read the sheet/);
     await refused(commitImport(ws, { sheet: missing, root, dataset: 'generic' }, deps), /needs --columns/);
     await refused(commitImport(ws, { sheet: join(dir, 'nope.xlsx'), root, dataset: 'casme2' }, deps), /Cannot read the sheet/);
-    expect(snapshot(ws)).toEqual(before);
-    ws.close();
+    expect(await snapshot(ws)).toEqual(before);
+    await ws.close();
   });
 });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createHandlerTable, dispatch } from '../../src/main/api';
 import { createServices } from '../../src/main/app/services';
-import { createWorkspace } from '../../src/main/store/sqlite/connection';
+import { createWorkspace } from '../../src/main/store';
 import { useTempDir } from '../helpers/tmp';
 
 const tempDir = useTempDir('mellm-review-');
@@ -57,7 +57,7 @@ describe('review channels', () => {
     expect(await call('annotators.create', { name: 'eve', role: 'reviewer' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await call('annotators.update', { id: 1, name: 'anna' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
 
-    services.workspaces.require().analyses.add(1, [{ id: 'mellm', version: 'test' }], { aus: 'L12', emotion: 'happiness', label3: 'positive', description: 'lip corner pull' });
+    await services.workspaces.require().analyses.add(1, [{ id: 'mellm', version: 'test' }], { aus: 'L12', emotion: 'happiness', label3: 'positive', description: 'lip corner pull' });
     await as('rita');
     expect(okData<{ eventId: number; submitted: number }[]>(await call('review.queue'))).toEqual([expect.objectContaining({ eventId: 1, submitted: 2 })]);
     const side = okData<{ inReview: boolean; labels: { annotation: { annotator: string } }[]; model: { aus: string } }>(await call('review.event', { eventId: 1 }));
@@ -113,9 +113,9 @@ describe('review channels', () => {
     expect(okData<{ facsRatio: number }>(await call('agreement.compute', { ignoreSide: true })).facsRatio).toBeCloseTo(4 / 5, 10);
     // Another workspace file, read for the call without replacing the open one.
     const other = join(dir, 'other.mellm');
-    createWorkspace(other).close();
+    await (await createWorkspace(other)).close();
     expect(okData<{ coders: string[]; events: number }>(await call('agreement.compute', { workspace: other }))).toMatchObject({ coders: [], events: 0 });
-    expect(services.workspaces.require().path).toBe(join(dir, 'w.mellm'));
+    expect(services.workspaces.require().location).toBe(join(dir, 'w.mellm'));
 
     const out = join(dir, 'export');
     const progress: number[] = [];

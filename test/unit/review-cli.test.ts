@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/main/cli/main';
-import { openWorkspace } from '../../src/main/store/sqlite/connection';
+import { openWorkspace } from '../../src/main/store';
 import { CASME2_HEADER, writeSequence, writeSheet } from '../helpers/corpus';
 import { useTempDir } from '../helpers/tmp';
 
@@ -16,14 +16,18 @@ async function cli(...argv: string[]) {
 }
 
 /** Every event's frames and dataset labels, in a comparable form. */
-function labels(file: string) {
-  const ws = openWorkspace(file);
+async function labels(file: string) {
+  const ws = await openWorkspace(file);
   try {
-    return ws.clips.list({}).flatMap((clip) =>
-      ws.events.listForClip(clip.id).map((e) => ({ clip: clip.datasetFilename, subject: clip.subject, onset: e.onset, apex: e.apex, offset: e.offset, frames: e.datasetFrames, aus: e.datasetAus, emotion: e.datasetEmotion })),
-    );
+    const all = [];
+    for (const clip of await ws.clips.list({})) {
+      for (const e of await ws.events.listForClip(clip.id)) {
+        all.push({ clip: clip.datasetFilename, subject: clip.subject, onset: e.onset, apex: e.apex, offset: e.offset, frames: e.datasetFrames, aus: e.datasetAus, emotion: e.datasetEmotion });
+      }
+    }
+    return all;
   } finally {
-    ws.close();
+    await ws.close();
   }
 }
 
@@ -57,24 +61,24 @@ describe('mellm export and agreement', () => {
       await cli('workspace', 'create', b);
       const imported = await cli('import', join(out, name), '--root', root, '--dataset', 'casme2', '--workspace', b, '--json');
       expect(imported.code, imported.out + imported.err).toBe(0);
-      expect(labels(b)).toEqual(labels(a));
+      expect(await labels(b)).toEqual(await labels(a));
     }
 
     // Two annotators on the imported events, straight through the store; an event moved
     // after import is numbered by its clip's shift (img46.jpg = frame 0), not by the stale sheet.
-    let ws = openWorkspace(a);
-    ws.events.update({ id: 1, offset: 32 });
-    const added = ws.events.create({ clipId: 1, onset: 2, apex: 3, offset: 4 });
-    ws.annotations.save({ eventId: added.id, annotator: 'ana', aus: '17' });
-    ws.close();
+    let ws = await openWorkspace(a);
+    await ws.events.update({ id: 1, offset: 32 });
+    const added = await ws.events.create({ clipId: 1, onset: 2, apex: 3, offset: 4 });
+    await ws.annotations.save({ eventId: added.id, annotator: 'ana', aus: '17' });
+    await ws.close();
     expect((await cli('export', '--workspace', a, '--format', 'megc', '--out', out, '--force')).code).toBe(0);
     const spotting = readFileSync(join(out, 'megc-spotting.csv'), 'utf8');
     expect(spotting).toContain('casme2,01,EP02_01f,1,46,59,78,200');
     expect(spotting).toContain('casme2,01,EP02_01f,4,48,49,50,200');
     expect(spotting).toContain('casme2,01,EP02_01f,2,60,66,75,200');
-    ws = openWorkspace(a);
-    for (const [annotator, aus] of [['ana', 'R12'], ['bob', '12']] as const) ws.annotations.save({ eventId: 1, annotator, aus, emotion: 'happiness', label3: 'positive' });
-    ws.close();
+    ws = await openWorkspace(a);
+    for (const [annotator, aus] of [['ana', 'R12'], ['bob', '12']] as const) await ws.annotations.save({ eventId: 1, annotator, aus, emotion: 'happiness', label3: 'positive' });
+    await ws.close();
     const json = await cli('agreement', '--workspace', a, '--json');
     expect(json.code).toBe(0);
     expect(JSON.parse(json.out)).toMatchObject({ coders: ['ana', 'bob'], facsRatio: 0, pairs: [{ coderA: 'ana', coderB: 'bob', sharedEvents: 1 }] });

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { FrameSource } from '../../src/main/transport/frame-route';
+import type { FrameSource } from '../../src/main/media/library';
 import { confine, createRouter } from '../../src/main/transport/routes';
 import { AppError } from '../../src/shared/errors';
 import { useTempDir } from '../helpers/tmp';

@@ -75,7 +75,7 @@ describe('workspace channels', () => {
     writeFileSync(notSqlite, 'PK not a database');
     expect(await call('workspace.open', { path: notSqlite })).toMatchObject({ ok: false, error: { code: 'WORKSPACE_INVALID' } });
     expect(await call('workspace.open', { path: file })).toMatchObject({ ok: true, data: { counts: { events: 1, annotations: 1 } } });
-    services.workspaces.close();
+    await services.workspaces.close();
   });
 });
 

@@ -12,7 +12,6 @@ import { SessionCache } from '../../../src/main/inference/onnx/session';
 import { MediaLibrary } from '../../../src/main/media/library';
 
 export interface ClipJob {
-  readonly env?: Record<string, string>;
   readonly clip?: string;
   readonly frames?: number;
   readonly model?: string;
@@ -21,19 +20,7 @@ export interface ClipJob {
   readonly hoard?: boolean;
 }
 
-serveJobs<ClipJob, { frames: number; modelOutput: number[] | null }>(async () => async (job, context) => {
-  // The process takes one job after another: a job's environment is restored after it.
-  const saved = Object.fromEntries(Object.keys(job.env ?? {}).map((key) => [key, process.env[key]]));
-  Object.assign(process.env, job.env ?? {});
-  try {
-    return await runClipJob(job, context.signal, context.progress);
-  } finally {
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  }
-});
+serveJobs<ClipJob, { frames: number; modelOutput: number[] | null }>(async () => (job, context) => runClipJob(job, context.signal, context.progress));
 
 async function runClipJob(job: ClipJob, signal: AbortSignal, progress: (done: number, total: number) => void): Promise<{ frames: number; modelOutput: number[] | null }> {
   let frames = 0;

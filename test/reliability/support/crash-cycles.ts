@@ -1,5 +1,6 @@
 import { uniform } from '../../../src/main/analysis/synth/random';
-import { openWorkspace } from '../../../src/main/store/sqlite/connection';
+// The SQLite layer itself: the same open (stale-lock takeover, WAL recovery) with its connection for integrity_check.
+import { openSqliteWorkspace } from '../../../src/main/store/sqlite/connection';
 import { buildDriver, runDriver } from './driver';
 
 /** The autosave promise: an edit acknowledged this long before a crash must survive it. */
@@ -81,7 +82,7 @@ export async function runCrashCycles(options: CrashOptions): Promise<CrashStats>
     const acks = run.lines.map(parseAck).filter((a): a is Ack => a !== null);
     if (acks.length === 0) stats.killedBeforeFirstAck++;
     const reopened = performance.now();
-    const ws = openWorkspace(options.workspace);
+    const ws = openSqliteWorkspace(options.workspace);
     try {
       if (ws.db.pragma('integrity_check', { simple: true }) === 'ok') stats.integrityOk++;
       stats.recoveryMs.push(performance.now() - reopened);

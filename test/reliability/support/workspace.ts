@@ -1,13 +1,18 @@
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { createWorkspace } from '../../../src/main/store/sqlite/connection';
+import { createWorkspace } from '../../../src/main/store';
 
 /** A workspace with one sequence clip and `events` ME events, closed again. */
-export function seedWorkspace(path: string, events = 4): void {
-  const ws = createWorkspace(path);
-  const clip = ws.clips.add({ path: '/data/sub01/EP01', kind: 'sequence', fps: 200, frames: Math.max(100, events * 10 + 10), width: 640, height: 480 });
-  for (let i = 0; i < events; i++) ws.events.create({ clipId: clip.id, onset: i * 10, apex: i * 10 + 2, offset: i * 10 + 5 });
-  ws.close();
+export async function seedWorkspace(path: string, events = 4): Promise<void> {
+  const ws = await createWorkspace(path);
+  try {
+    const clip = await ws.clips.add({ path: '/data/sub01/EP01', kind: 'sequence', fps: 200, frames: Math.max(100, events * 10 + 10), width: 640, height: 480 });
+    await ws.transaction(async (tx) => {
+      for (let i = 0; i < events; i++) await tx.events.create({ clipId: clip.id, onset: i * 10, apex: i * 10 + 2, offset: i * 10 + 5 });
+    });
+  } finally {
+    await ws.close();
+  }
 }
 
 /**

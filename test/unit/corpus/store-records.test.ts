@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { modelLabels } from '../../../src/main/corpus/model-labels';
 import { DATASET_CODER, codedEventsFromStore, label3OfEmotion, recordsFromStore } from '../../../src/main/app/records-from-store';
-import { createWorkspace } from '../../../src/main/store/sqlite/connection';
+import { createWorkspace } from '../../../src/main/store';
 import { useTempDir } from '../../helpers/tmp';
 
 const tempDir = useTempDir('mellm-store-records-');
@@ -21,28 +21,28 @@ describe('store → export records', () => {
     expect(modelLabels('not an object')).toBeNull();
   });
 
-  it('gives one record per label plus the sheet coder and, for reports, unlabelled candidates', () => {
-    const ws = createWorkspace(join(tempDir(), 'w.mellm'));
-    const clip = ws.clips.add({ path: '/data/sub01/EP02_01f', kind: 'sequence', fps: 200, frames: 100, width: 8, height: 8, subject: '01', dataset: 'casme2', datasetFilename: 'EP02_01f' });
-    const sheet = ws.events.create({ clipId: clip.id, onset: 0, apex: 13, offset: 34, source: 'dataset', datasetFrames: { onset: 46, apex: 59, offset: 80 }, datasetAus: '1+2', datasetEmotion: 'surprise' });
-    const spotted = ws.events.create({ clipId: clip.id, onset: 40, apex: null, offset: 60, source: 'spotting' });
-    ws.annotations.save({ eventId: sheet.id, annotator: 'ana', aus: 'AU1+AU2', emotion: 'surprise', label3: 'surprise' });
-    ws.analyses.add(sheet.id, [{ id: 'mellm', version: 't' }], { prompt: 'Based on the following information…' });
+  it('gives one record per label plus the sheet coder and, for reports, unlabelled candidates', async () => {
+    const ws = await createWorkspace(join(tempDir(), 'w.mellm'));
+    const clip = await ws.clips.add({ path: '/data/sub01/EP02_01f', kind: 'sequence', fps: 200, frames: 100, width: 8, height: 8, subject: '01', dataset: 'casme2', datasetFilename: 'EP02_01f' });
+    const sheet = await ws.events.create({ clipId: clip.id, onset: 0, apex: 13, offset: 34, source: 'dataset', datasetFrames: { onset: 46, apex: 59, offset: 80 }, datasetAus: '1+2', datasetEmotion: 'surprise' });
+    const spotted = await ws.events.create({ clipId: clip.id, onset: 40, apex: null, offset: 60, source: 'spotting' });
+    await ws.annotations.save({ eventId: sheet.id, annotator: 'ana', aus: 'AU1+AU2', emotion: 'surprise', label3: 'surprise' });
+    await ws.analyses.add(sheet.id, [{ id: 'mellm', version: 't' }], { prompt: 'Based on the following information…' });
 
-    const labels = recordsFromStore(ws, { analyses: true });
+    const labels = await recordsFromStore(ws, { analyses: true });
     expect(labels.map((r) => [r.eventId, r.annotator, r.aus, r.label3])).toEqual([
       [String(sheet.id), DATASET_CODER, '1+2', 'surprise'],
       [String(sheet.id), 'ana', '1+2', 'surprise'],
     ]);
     expect(labels[1]).toMatchObject({ clipName: 'EP02_01f', subject: '01', frameNumberOffset: 46, datasetFrames: { onset: 46, apex: 59, offset: 80 }, prompt: 'Based on the following information…' });
-    const report = recordsFromStore(ws, { candidates: true });
+    const report = await recordsFromStore(ws, { candidates: true });
     // The spotted candidate without apex exports at its onset, numbered by the clip's shift.
     expect(report.at(-1)).toMatchObject({ eventId: String(spotted.id), annotator: '(unlabelled)', onset: 40, apex: 40, datasetFrames: null, frameNumberOffset: 46 });
-    expect(codedEventsFromStore(ws).map((e) => e.annotator)).toEqual(['ana']);
-    expect(codedEventsFromStore(ws, { datasetLabels: true }).map((e) => [e.annotator, e.aus])).toEqual([
+    expect((await codedEventsFromStore(ws)).map((e) => e.annotator)).toEqual(['ana']);
+    expect((await codedEventsFromStore(ws, { datasetLabels: true })).map((e) => [e.annotator, e.aus])).toEqual([
       [DATASET_CODER, [{ au: 1, side: null }, { au: 2, side: null }]],
       ['ana', [{ au: 1, side: null }, { au: 2, side: null }]],
     ]);
-    ws.close();
+    await ws.close();
   });
 });

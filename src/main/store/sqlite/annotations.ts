@@ -117,7 +117,7 @@ export class AnnotationsRepo implements Sync<AnnotationsStore> {
           .run(a.eventId, annotator.id, ...fields);
         id = Number(result.lastInsertRowid);
       }
-      return this.appendAudit(id, annotator.id);
+      return this.#appendAudit(id, annotator.id);
     })();
   }
 
@@ -133,7 +133,7 @@ export class AnnotationsRepo implements Sync<AnnotationsStore> {
           `UPDATE annotations SET status = ?, locked = ?, version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?`,
         )
         .run(DECISION_STATUS[decision], decision === 'approve' ? 1 : 0, annotationId);
-      const updated = this.appendAudit(annotationId, who.id);
+      const updated = this.#appendAudit(annotationId, who.id);
       const { lastInsertRowid } = this.db
         .prepare('INSERT INTO reviews (annotation_id, annotation_version, reviewer_id, decision, comment) VALUES (?, ?, ?, ?, ?)')
         .run(annotationId, updated.version, who.id, decision, comment);
@@ -158,7 +158,7 @@ export class AnnotationsRepo implements Sync<AnnotationsStore> {
       .all(annotationId) as AnnotationAudit[];
   }
 
-  private appendAudit(annotationId: number, actorId: number): Annotation {
+  #appendAudit(annotationId: number, actorId: number): Annotation {
     const saved = this.byId(annotationId);
     if (!saved) throw new AppError('INTERNAL', `Annotation ${annotationId} vanished while saving`);
     this.db

@@ -59,6 +59,8 @@ export class ClaimsRepo implements Sync<ClaimsStore> {
       }
       // Running: a live lease is someone's work; a lease run out is a dead owner's, retried while attempts remain.
       if (current.leaseUntil <= now && current.attempts < options.maxAttempts) return take(current.attempts + 1);
+      // A dead owner's work out of attempts is failed work: a new batch or a fresh run starts it over.
+      if (current.leaseUntil <= now && (options.again || options.retryFailed)) return take(1);
       return { claimed: false, claim: current };
     })();
   }
@@ -74,13 +76,13 @@ export class ClaimsRepo implements Sync<ClaimsStore> {
   }
 
   finish(key: string, owner: string): void {
-    this.sql("UPDATE job_claims SET state = 'done', lease_until = 0, error = NULL, checkpoint = NULL WHERE key = ? AND owner = ?").run(key, owner);
+    this.sql("UPDATE job_claims SET state = 'done', lease_until = 0, error = NULL, checkpoint = NULL WHERE key = ? AND owner = ? AND state = 'running'").run(key, owner);
   }
 
   fail(key: string, owner: string, error: string, options: { retry: boolean }): Claim | null {
     // A retry leaves the claim running with its lease over, so the next claim() takes it.
     const state = options.retry ? 'running' : 'failed';
-    this.sql('UPDATE job_claims SET state = ?, lease_until = 0, error = ? WHERE key = ? AND owner = ?').run(state, error, key, owner);
+    this.sql("UPDATE job_claims SET state = ?, lease_until = 0, error = ? WHERE key = ? AND owner = ? AND state = 'running'").run(state, error, key, owner);
     return this.get(key);
   }
 }

@@ -48,7 +48,7 @@ export class EventsRepo implements Sync<EventsStore> {
   create(input: NewEvent): MeEvent {
     const e = NewEventSchema.parse(input);
     return this.db.transaction(() => {
-      this.checkWithinClip(e.clipId, e.offset);
+      this.#checkWithinClip(e.clipId, e.offset);
       const { lastInsertRowid } = this.db
         .prepare(
           `INSERT INTO events (clip_id, onset, apex, offset, source, dataset_onset, dataset_apex, dataset_offset,
@@ -102,13 +102,13 @@ export class EventsRepo implements Sync<EventsStore> {
       if (next.onset > next.offset || (next.apex !== null && (next.apex < next.onset || next.apex > next.offset))) {
         throw new AppError('INVALID_INPUT', `Event ${p.id}: expected onset ≤ apex ≤ offset, got ${next.onset}/${next.apex ?? '-'}/${next.offset}`);
       }
-      this.checkWithinClip(current.clipId, next.offset);
+      this.#checkWithinClip(current.clipId, next.offset);
       this.sql('UPDATE events SET onset = ?, apex = ?, offset = ? WHERE id = ?').run(next.onset, next.apex, next.offset, p.id);
       return this.require(p.id);
     })();
   }
 
-  private checkWithinClip(clipId: number, offset: number): void {
+  #checkWithinClip(clipId: number, offset: number): void {
     const clip = this.sql('SELECT frames FROM clips WHERE id = ?').get(clipId) as { frames: number } | undefined;
     if (!clip) throw new AppError('NOT_FOUND', `No clip ${clipId} in this workspace`);
     if (offset >= clip.frames) {

@@ -1,0 +1,657 @@
+/**
+ * The behaviour every workspace store implements, through `WorkspaceStore` only: no SQL,
+ * no files. Each implementation runs it from its own test file (SQLite:
+ * store-sqlite.test.ts) with a factory that hands over an empty, open store.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AppError } from '../../src/shared/errors';
+import { ROI_NAMES } from '../../src/shared/rois';
+import type { Clip, MeEvent } from '../../src/shared/workspace';
+import type { CorpusRow, WorkspaceStore } from '../../src/main/store';
+
+export interface StoreFixture {
+  /** An empty, open workspace store. */
+  readonly store: WorkspaceStore;
+  /** Closes the store (if still open) and removes whatever it was kept in. */
+  cleanup(): Promise<void>;
+}
+
+const SHA = 'a'.repeat(64);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** One CASME II-like clip (60 frames) with one dataset event (3 → 10 → 40). */
+async function seed(ws: WorkspaceStore): Promise<{ clip: Clip; event: MeEvent }> {
+  const clip = await ws.clips.add({ path: '/media/sub01/EP02_01f', kind: 'sequence', sha256: SHA, fps: 200, frames: 60, width: 640, height: 480, subject: '01' });
+  const event = await ws.events.create({ clipId: clip.id, onset: 3, apex: 10, offset: 40, source: 'dataset', datasetEmotion: 'happiness' });
+  return { clip, event };
+}
+
+/** Awaits `work` and checks it was refused with an AppError of this code and message. */
+async function refuses(work: Promise<unknown>, code: AppError['code'], message: RegExp): Promise<void> {
+  const caught = await work.then(
+    () => null,
+    (error: unknown) => error,
+  );
+  expect(caught).toBeInstanceOf(AppError);
+  expect((caught as AppError).code).toBe(code);
+  expect((caught as AppError).message).toMatch(message);
+}
+
+export function storeSuite(name: string, make: () => Promise<StoreFixture>): void {
+  describe(`workspace store: ${name}`, () => {
+    let fixture: StoreFixture | null = null;
+    let ws: WorkspaceStore;
+    beforeEach(async () => {
+      fixture = await make();
+      ws = fixture.store;
+    });
+    afterEach(async () => {
+      await fixture?.cleanup();
+      fixture = null;
+    });
+
+    describe('store', () => {
+      it('is open at its location, reports counts, and closes', async () => {
+        expect(ws.isOpen).toBe(true);
+        expect(ws.location).toEqual(expect.any(String));
+        expect(ws.location.length).toBeGreaterThan(0);
+        expect((await ws.info()).counts).toEqual({ clips: 0, events: 0, annotations: 0, analyses: 0, reviews: 0 });
+        await seed(ws);
+        expect((await ws.info()).counts).toEqual({ clips: 1, events: 1, annotations: 0, analyses: 0, reviews: 0 });
+        expect(() => ws.assertPresent()).not.toThrow();
+        await ws.close();
+        expect(ws.isOpen).toBe(false);
+      });
+    });
+
+    describe('clips', () => {
+      it('adds a clip and finds it by id, path and sha256; unknown ones are null, require refuses them', async () => {
+        const { clip } = await seed(ws);
+        expect(clip).toMatchObject({ path: '/media/sub01/EP02_01f', kind: 'sequence', sha256: SHA, fps: 200, frames: 60, width: 640, height: 480, subject: '01', dataset: null, datasetRow: null, datasetFilename: null, faceIndex: 0 });
+        expect(clip.createdAt).toEqual(expect.any(String));
+        expect(await ws.clips.get(clip.id)).toEqual(clip);
+        expect(await ws.clips.require(clip.id)).toEqual(clip);
+        expect(await ws.clips.byPath(clip.path)).toEqual(clip);
+        expect(await ws.clips.bySha256(SHA)).toEqual(clip);
+        expect(await ws.clips.get(clip.id + 100)).toBeNull();
+        expect(await ws.clips.byPath('/nowhere')).toBeNull();
+        expect(await ws.clips.bySha256('b'.repeat(64))).toBeNull();
+        await refuses(ws.clips.require(clip.id + 100), 'NOT_FOUND', new RegExp(`No clip ${clip.id + 100}`));
+      });
+
+      it('relinks a moved clip by its sha256', async () => {
+        const { clip } = await seed(ws);
+        const moved = await ws.clips.relinkClip(SHA, '/new/place/EP02_01f');
+        expect(moved).toMatchObject({ id: clip.id, path: '/new/place/EP02_01f' });
+        expect(await ws.clips.byPath('/media/sub01/EP02_01f')).toBeNull();
+        await expect(ws.clips.relinkClip('b'.repeat(64), '/x')).rejects.toThrow(/No clip with sha256/);
+        const other = await ws.clips.add({ path: '/other', kind: 'video', fps: 30, frames: 9, width: 2, height: 2 });
+        await refuses(ws.clips.relinkClip(SHA, other.path), 'INVALID_INPUT', /Another clip already uses \/other/);
+        expect((await ws.clips.require(clip.id)).path).toBe('/new/place/EP02_01f');
+      });
+
+      it('sets the face index to track', async () => {
+        const { clip } = await seed(ws);
+        expect(await ws.clips.setFaceIndex(clip.id, 2)).toMatchObject({ id: clip.id, faceIndex: 2 });
+        expect((await ws.clips.require(clip.id)).faceIndex).toBe(2);
+        await refuses(ws.clips.setFaceIndex(clip.id + 100, 1), 'NOT_FOUND', /No clip/);
+      });
+
+      it('rejects duplicate clips and events outside the clip or out of order', async () => {
+        const { clip, event } = await seed(ws);
+        await expect(ws.clips.add({ path: '/elsewhere', kind: 'video', sha256: SHA, fps: 30, frames: 9, width: 2, height: 2 })).rejects.toThrow(/already/);
+        await expect(ws.clips.add({ path: clip.path, kind: 'video', fps: 30, frames: 9, width: 2, height: 2 })).rejects.toThrow(/already in this workspace/);
+        await expect(ws.events.create({ clipId: clip.id, onset: 5, offset: 60 })).rejects.toThrow(/past the clip's last frame/);
+        await expect(ws.events.create({ clipId: clip.id, onset: 5, apex: 2, offset: 10 })).rejects.toThrow(/onset ≤ apex ≤ offset/);
+        expect((await ws.events.listForClip(clip.id))[0]?.id).toBe(event.id);
+        await expect(ws.events.update({ id: event.id, apex: 50 })).rejects.toThrow(/onset ≤ apex ≤ offset/);
+        expect((await ws.events.update({ id: event.id, apex: 12 })).apex).toBe(12);
+        expect((await ws.info()).counts.events).toBe(1);
+        expect((await ws.info()).counts.clips).toBe(1);
+      });
+
+      it('lists clips by subject, emotion, status and annotator, a page at a time', async () => {
+        const { clip } = await seed(ws);
+        const other = await ws.clips.add({ path: '/media/sub02/EP01', kind: 'sequence', fps: 200, frames: 30, width: 64, height: 64, subject: '02' });
+        const event = await ws.events.create({ clipId: other.id, onset: 0, offset: 20 });
+        await ws.annotations.save({ eventId: event.id, annotator: 'bo', aus: '4', emotion: 'disgust', status: 'submitted' });
+        expect((await ws.clips.list({ subject: '01' })).map((c) => c.subject)).toEqual(['01']);
+        expect((await ws.clips.list({ emotion: 'Happiness' })).map((c) => c.id)).toEqual([clip.id]);
+        expect((await ws.clips.list({ emotion: 'disgust' })).map((c) => c.id)).toEqual([other.id]);
+        expect((await ws.clips.list({ status: 'submitted', annotator: 'bo' })).map((c) => c.id)).toEqual([other.id]);
+        expect(await ws.clips.list({ annotator: 'nobody' })).toEqual([]);
+        expect((await ws.clips.list()).map((c) => c.id)).toEqual([clip.id, other.id]);
+        expect((await ws.clips.list({ limit: 1 })).map((c) => c.id)).toEqual([clip.id]);
+        expect((await ws.clips.list({ limit: 1, offset: 1 })).map((c) => c.id)).toEqual([other.id]);
+      });
+    });
+
+    describe('events', () => {
+      it('creates, reads, orders and moves events; knows which dataset rows it holds', async () => {
+        const { clip, event } = await seed(ws);
+        const early = await ws.events.create({
+          clipId: clip.id,
+          onset: 1,
+          apex: null,
+          offset: 2,
+          source: 'dataset',
+          datasetFrames: { onset: 47, apex: null, offset: 48 },
+          datasetAus: '1+2',
+          datasetExtra: { Note: 'x' },
+          flags: ['apex_missing'],
+        });
+        expect(early).toMatchObject({ clipId: clip.id, onset: 1, apex: null, offset: 2, source: 'dataset', datasetFrames: { onset: 47, apex: null, offset: 48 }, datasetAus: '1+2', datasetEmotion: null, datasetExtra: { Note: 'x' }, flags: ['apex_missing'] });
+        expect(await ws.events.get(early.id)).toEqual(early);
+        expect(await ws.events.require(event.id)).toEqual(event);
+        expect(await ws.events.get(early.id + event.id + 100)).toBeNull();
+        await refuses(ws.events.require(9999), 'NOT_FOUND', /No event 9999/);
+        // Onset order, not creation order.
+        expect((await ws.events.listForClip(clip.id)).map((e) => e.id)).toEqual([early.id, event.id]);
+        expect(await ws.events.listForClip(clip.id + 100)).toEqual([]);
+        await refuses(ws.events.create({ clipId: clip.id + 100, onset: 0, offset: 1 }), 'NOT_FOUND', /No clip/);
+
+        expect(await ws.events.update({ id: event.id, onset: 4, apex: null })).toMatchObject({ id: event.id, onset: 4, apex: null, offset: 40 });
+        await refuses(ws.events.update({ id: event.id, offset: 60 }), 'INVALID_INPUT', /past the clip's last frame/);
+        await refuses(ws.events.update({ id: event.id, onset: 41 }), 'INVALID_INPUT', /onset ≤ apex ≤ offset/);
+        await refuses(ws.events.update({ id: 9999, onset: 1 }), 'NOT_FOUND', /No event 9999/);
+        expect(await ws.events.require(event.id)).toMatchObject({ onset: 4, apex: null, offset: 40 });
+
+        expect(await ws.events.hasDatasetEvent(clip.path, 47, 48)).toBe(true);
+        expect(await ws.events.hasDatasetEvent(clip.path, 47, 49)).toBe(false);
+        expect(await ws.events.hasDatasetEvent('/elsewhere', 47, 48)).toBe(false);
+        // The seeded event has no dataset frames.
+        expect(await ws.events.hasDatasetEvent(clip.path, 3, 40)).toBe(false);
+      });
+    });
+
+    describe('analyses', () => {
+      it('stores analyses with model versions, timings and the settings key, newest first', async () => {
+        const { event } = await seed(ws);
+        const analysis = await ws.analyses.add(event.id, [{ id: 'blazeface', version: '1' }], { emotion: 'happiness' }, { face: 12.5 });
+        expect(analysis).toMatchObject({ eventId: event.id, models: [{ id: 'blazeface', version: '1' }], result: { emotion: 'happiness' }, timingsMs: { face: 12.5 } });
+        expect(await ws.analyses.listForEvent(event.id)).toEqual([analysis]);
+        await expect(ws.analyses.add(99, [], {})).rejects.toThrow(/No event 99/);
+        await refuses(ws.analyses.add(99, [], {}), 'NOT_FOUND', /No event 99/);
+
+        const keyed = await ws.analyses.add(event.id, [{ id: 'mellm', version: '2' }], { aus: 'R12' }, undefined, 'settings-A');
+        expect(keyed.timingsMs).toEqual({});
+        expect((await ws.analyses.listForEvent(event.id)).map((a) => a.id)).toEqual([keyed.id, analysis.id]);
+        expect(await ws.analyses.hasConfig(event.id, 'settings-A')).toBe(true);
+        expect(await ws.analyses.hasConfig(event.id, 'settings-B')).toBe(false);
+        expect(await ws.analyses.listForEvent(event.id + 100)).toEqual([]);
+        expect(await ws.analyses.hasConfig(event.id + 100, 'settings-A')).toBe(false);
+        expect((await ws.info()).counts.analyses).toBe(2);
+      });
+    });
+
+    describe('annotators', () => {
+      it('creates, lists, renames and changes the role of profiles; finds the acting reviewer', async () => {
+        const rita = await ws.annotators.create('rita', 'reviewer');
+        const ana = await ws.annotators.create('ana', 'annotator');
+        expect(rita).toMatchObject({ name: 'rita', role: 'reviewer' });
+        expect((await ws.annotators.list()).map((a) => a.name)).toEqual(['ana', 'rita']);
+        expect(await ws.annotators.byName('ana')).toEqual(ana);
+        expect(await ws.annotators.byName('nobody')).toBeNull();
+        await refuses(ws.annotators.create('ana', 'reviewer'), 'INVALID_INPUT', /already exists/);
+
+        expect(await ws.annotators.update(ana.id, { name: 'anna' })).toEqual({ id: ana.id, name: 'anna', role: 'annotator' });
+        expect(await ws.annotators.byName('ana')).toBeNull();
+        await refuses(ws.annotators.update(ana.id, { name: 'rita' }), 'INVALID_INPUT', /already exists/);
+        await refuses(ws.annotators.update(9999, { role: 'reviewer' }), 'NOT_FOUND', /No annotator 9999/);
+
+        expect(await ws.annotators.requireReviewer('rita')).toEqual(rita);
+        await refuses(ws.annotators.requireReviewer('anna'), 'FORBIDDEN', /anna is not a reviewer/);
+        await refuses(ws.annotators.requireReviewer('ghost'), 'FORBIDDEN', /ghost is not a reviewer/);
+        await refuses(ws.annotators.requireReviewer(''), 'FORBIDDEN', /Choose a reviewer profile/);
+        expect(await ws.annotators.update(ana.id, { role: 'reviewer' })).toMatchObject({ name: 'anna', role: 'reviewer' });
+        expect((await ws.annotators.requireReviewer('anna')).id).toBe(ana.id);
+      });
+
+      it('ensureAnnotator creates a profile on first use and returns the same one after', async () => {
+        const first = await ws.annotations.ensureAnnotator('bo');
+        expect(first).toMatchObject({ name: 'bo', role: 'annotator' });
+        expect(await ws.annotations.ensureAnnotator('bo', 'reviewer')).toEqual(first);
+        expect(await ws.annotations.ensureAnnotator('rex', 'reviewer')).toMatchObject({ name: 'rex', role: 'reviewer' });
+        expect((await ws.annotators.list()).map((a) => a.name)).toEqual(['bo', 'rex']);
+      });
+    });
+
+    describe('annotations', () => {
+      it('saves annotations with versions, an append-only audit trail and review locking', async () => {
+        const { event } = await seed(ws);
+        const first = await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: 'AU6 + au12', emotion: 'happiness', provenance: 'accepted' });
+        expect(first).toMatchObject({ version: 1, aus: '6+12', locked: false });
+        const second = await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '6+12+25', baseVersion: 1, provenance: 'edited', status: 'submitted' });
+        expect(second.version).toBe(2);
+        await expect(ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '12', baseVersion: 1 })).rejects.toThrow(/changed since it was loaded/);
+        await expect(ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '1++2', baseVersion: 2 })).rejects.toThrow(/not a valid FACS code/);
+        expect((await ws.annotations.history(first.id)).map((h) => h.version)).toEqual([1, 2]);
+
+        const review = await ws.annotations.review(first.id, 'rita', 'approve', 'good');
+        expect(review).toMatchObject({ decision: 'approve', annotationVersion: 3, reviewer: 'rita' });
+        expect(await ws.annotations.byId(first.id)).toMatchObject({ status: 'approved', locked: true });
+        await expect(ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '12', baseVersion: 3 })).rejects.toThrow(/locked/);
+        expect(await ws.annotations.history(first.id)).toHaveLength(3);
+      });
+
+      it('reads annotations by event and annotator, by id and per event; refuses unknown events and stale versions', async () => {
+        const { event } = await seed(ws);
+        const bo = await ws.annotations.save({ eventId: event.id, annotator: 'bo', aus: '4', description: 'brow lowerer', label3: 'negative' });
+        const ana = await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '12', emotion: 'happiness' });
+        expect(bo).toMatchObject({ eventId: event.id, annotator: 'bo', aus: '4', emotion: null, label3: 'negative', description: 'brow lowerer', status: 'draft', provenance: 'manual', version: 1, locked: false });
+        expect(bo.updatedAt).toEqual(expect.any(String));
+        expect(await ws.annotations.get(event.id, 'bo')).toEqual(bo);
+        expect(await ws.annotations.byId(ana.id)).toEqual(ana);
+        expect(await ws.annotations.get(event.id, 'nobody')).toBeNull();
+        expect(await ws.annotations.byId(ana.id + bo.id + 100)).toBeNull();
+        // Ordered by annotator name.
+        expect((await ws.annotations.listForEvent(event.id)).map((a) => a.annotator)).toEqual(['ana', 'bo']);
+        expect(await ws.annotations.listForEvent(event.id + 100)).toEqual([]);
+
+        await refuses(ws.annotations.save({ eventId: 9999, annotator: 'ana', aus: '1' }), 'NOT_FOUND', /No event 9999/);
+        await refuses(ws.annotations.save({ eventId: event.id, annotator: 'cy', aus: '1', baseVersion: 2 }), 'INVALID_INPUT', /no longer exists at version 2/);
+        await refuses(ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '1' }), 'INVALID_INPUT', /changed since it was loaded \(version 1, edited from none\)/);
+        expect(await ws.annotations.get(event.id, 'cy')).toBeNull();
+        expect((await ws.info()).counts.annotations).toBe(2);
+      });
+
+      it('keeps every saved version in the audit trail, each with its actor and a snapshot of the label', async () => {
+        const { event } = await seed(ws);
+        const v1 = await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '1', status: 'draft' });
+        const v2 = await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '1+2', status: 'submitted', baseVersion: 1 });
+        await ws.annotations.review(v1.id, 'rita', 'request_changes', 'side?');
+        const trail = await ws.annotations.history(v1.id);
+        expect(trail.map((t) => [t.annotationId, t.version, t.annotator])).toEqual([
+          [v1.id, 1, 'ana'],
+          [v1.id, 2, 'ana'],
+          [v1.id, 3, 'rita'],
+        ]);
+        expect(trail.every((t) => typeof t.at === 'string')).toBe(true);
+        expect(JSON.parse(trail[0]!.snapshot)).toEqual(v1);
+        expect(JSON.parse(trail[1]!.snapshot)).toEqual(v2);
+        expect(JSON.parse(trail[2]!.snapshot)).toMatchObject({ version: 3, status: 'changes_requested', locked: false, aus: '1+2' });
+        expect(await ws.annotations.history(v1.id + 100)).toEqual([]);
+      });
+
+      it('amends an approved label as a new, unlocked version; the approved one stays in the trail', async () => {
+        const { event } = await seed(ws);
+        const saved = await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: 'R12', status: 'submitted', provenance: 'accepted' });
+        await ws.annotations.review(saved.id, 'rita', 'approve');
+        expect(await ws.annotations.byId(saved.id)).toMatchObject({ version: 2, locked: true, status: 'approved' });
+        await refuses(ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: 'R12+6', baseVersion: 2 }), 'FORBIDDEN', /approved and locked; amend it/);
+        // An amendment still needs the version it started from.
+        await refuses(ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: 'R12+6', baseVersion: 1, amend: true }), 'INVALID_INPUT', /changed since it was loaded/);
+        const amended = await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: 'R12+6', baseVersion: 2, amend: true, provenance: 'edited' });
+        expect(amended).toMatchObject({ id: saved.id, version: 3, locked: false, status: 'draft', aus: 'R12+6', provenance: 'edited' });
+        // Unlocked again: an ordinary save follows.
+        expect(await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: 'R12+6', baseVersion: 3, status: 'submitted' })).toMatchObject({ version: 4, status: 'submitted' });
+        const trail = await ws.annotations.history(saved.id);
+        expect(trail.map((t) => [t.version, (JSON.parse(t.snapshot) as { status: string; locked: boolean }).status])).toEqual([
+          [1, 'submitted'],
+          [2, 'approved'],
+          [3, 'draft'],
+          [4, 'submitted'],
+        ]);
+      });
+
+      it('lets only reviewers decide; request changes and reject leave the label editable', async () => {
+        const { event } = await seed(ws);
+        const label = await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '12', status: 'submitted' });
+        await ws.annotators.create('bo', 'annotator');
+        await refuses(ws.annotations.review(label.id, 'bo', 'approve'), 'FORBIDDEN', /bo is not a reviewer/);
+        await refuses(ws.annotations.review(label.id, 'ana', 'approve'), 'FORBIDDEN', /ana is not a reviewer/);
+        await refuses(ws.annotations.review(label.id + 100, 'rita', 'approve'), 'NOT_FOUND', /No annotation/);
+        expect(await ws.annotations.byId(label.id)).toMatchObject({ version: 1, status: 'submitted' });
+
+        const asked = await ws.annotations.review(label.id, 'rita', 'request_changes', 'which side?');
+        expect(asked).toMatchObject({ annotationId: label.id, annotationVersion: 2, reviewer: 'rita', decision: 'request_changes', comment: 'which side?' });
+        expect(asked.createdAt).toEqual(expect.any(String));
+        expect(await ws.annotations.byId(label.id)).toMatchObject({ version: 2, status: 'changes_requested', locked: false });
+        expect(await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: 'R12', baseVersion: 2, status: 'submitted' })).toMatchObject({ version: 3, status: 'submitted' });
+        const rejected = await ws.annotations.review(label.id, 'rita', 'reject');
+        expect(rejected).toMatchObject({ annotationVersion: 4, decision: 'reject', comment: '' });
+        expect(await ws.annotations.byId(label.id)).toMatchObject({ version: 4, status: 'rejected', locked: false });
+        expect((await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: 'L12', baseVersion: 4 })).version).toBe(5);
+        expect((await ws.info()).counts.reviews).toBe(2);
+      });
+    });
+
+    describe('reviews', () => {
+      it('queues events with submitted or decided labels, undecided first; knows the latest decision and whether an event is in review', async () => {
+        const clip = await ws.clips.add({ path: '/media/c', kind: 'sequence', fps: 200, frames: 100, width: 8, height: 8, subject: '07' });
+        const decided = await ws.events.create({ clipId: clip.id, onset: 5, apex: 8, offset: 20 });
+        const waiting = await ws.events.create({ clipId: clip.id, onset: 30, apex: 35, offset: 50 });
+        const drafts = await ws.events.create({ clipId: clip.id, onset: 60, offset: 70 });
+        await ws.events.create({ clipId: clip.id, onset: 80, offset: 90 }); // nobody labelled it
+
+        const ana = await ws.annotations.save({ eventId: decided.id, annotator: 'ana', aus: '12', status: 'submitted' });
+        const bo = await ws.annotations.save({ eventId: decided.id, annotator: 'bo', aus: '6+12', status: 'submitted' });
+        await ws.annotations.save({ eventId: waiting.id, annotator: 'ana', aus: '4', status: 'submitted' });
+        await ws.annotations.save({ eventId: waiting.id, annotator: 'bo', aus: '4', status: 'draft' });
+        await ws.annotations.save({ eventId: drafts.id, annotator: 'ana', aus: '1' });
+        expect(await ws.reviews.inReview(decided.id)).toBe(false);
+        expect((await ws.reviews.latestForEvent(decided.id)).size).toBe(0);
+
+        await ws.annotations.review(ana.id, 'rita', 'request_changes', 'first look');
+        await ws.annotations.review(ana.id, 'rex', 'approve', 'fine now');
+        await ws.annotations.review(bo.id, 'rita', 'approve');
+
+        const queue = await ws.reviews.queue(10, 0);
+        expect(queue).toEqual([
+          { eventId: waiting.id, clipId: clip.id, clipPath: '/media/c', subject: '07', onset: 30, apex: 35, offset: 50, annotations: 2, submitted: 1, approved: 0 },
+          { eventId: decided.id, clipId: clip.id, clipPath: '/media/c', subject: '07', onset: 5, apex: 8, offset: 20, annotations: 2, submitted: 0, approved: 2 },
+        ]);
+        expect(await ws.reviews.queue(1, 1)).toEqual([queue[1]]);
+        expect(await ws.reviews.queue(10, 2)).toEqual([]);
+
+        const latest = await ws.reviews.latestForEvent(decided.id);
+        expect([...latest.keys()].sort((a, b) => a - b)).toEqual([ana.id, bo.id].sort((a, b) => a - b));
+        expect(latest.get(ana.id)).toMatchObject({ annotationId: ana.id, reviewer: 'rex', decision: 'approve', comment: 'fine now', annotationVersion: 3 });
+        expect(latest.get(bo.id)).toMatchObject({ reviewer: 'rita', decision: 'approve', comment: '' });
+        expect(await ws.reviews.inReview(decided.id)).toBe(true);
+        expect(await ws.reviews.inReview(waiting.id)).toBe(false);
+        expect((await ws.reviews.latestForEvent(waiting.id)).size).toBe(0);
+      });
+    });
+
+    describe('per-frame motion rows', () => {
+      const row = (frame: number, base: number) => ({ frame, roiMagnitudes: Float32Array.from(ROI_NAMES, (_, i) => base + i / 100), auEvidence: { '12': base } as Record<string, number> });
+
+      it('replaces the frames a scan covered and reads rows back by frame range bit-exactly', async () => {
+        const { clip } = await seed(ws);
+        await ws.frameMotion.replace(clip.id, { lag: 6, first: 0, last: 59, rows: [row(6, 0.5), row(7, 1.25), row(40, 9), row(41, 9)] });
+        await ws.frameMotion.replace(clip.id, { lag: 4, first: 36, last: 42, rows: [row(40, 0.125), row(41, 3.5), row(42, 0.75)] });
+        const got = await ws.frameMotion.range(clip.id, 0, 41);
+        expect(got.map((r) => [r.frame, r.lag, r.auEvidence['12']])).toEqual([[6, 6, 0.5], [7, 6, 1.25], [40, 4, 0.125], [41, 4, 3.5]]);
+        expect([...(got[3]?.roiMagnitudes ?? [])]).toEqual([...row(41, 3.5).roiMagnitudes]);
+        expect(got[3]?.roiMagnitudes).toBeInstanceOf(Float32Array);
+        expect((await ws.frameMotion.range(clip.id, 42, 100)).map((r) => r.frame)).toEqual([42]);
+        expect(await ws.frameMotion.range(clip.id + 100, 0, 100)).toEqual([]);
+        // An empty scan clears its range.
+        await ws.frameMotion.replace(clip.id, { lag: 6, first: 0, last: 10, rows: [] });
+        expect((await ws.frameMotion.range(clip.id, 0, 100)).map((r) => r.frame)).toEqual([40, 41, 42]);
+      });
+
+      it('refuses a row with the wrong number of ROIs and keeps the rows it had', async () => {
+        const { clip } = await seed(ws);
+        await ws.frameMotion.replace(clip.id, { lag: 6, first: 0, last: 10, rows: [row(6, 1)] });
+        const scan = (rows: ReturnType<typeof row>[]) => ({ lag: 6, first: 0, last: 10, rows });
+        await refuses(ws.frameMotion.replace(clip.id, scan([row(7, 2), { frame: 8, roiMagnitudes: new Float32Array(3), auEvidence: {} }])), 'INVALID_INPUT', /29 ROI magnitudes/);
+        await refuses(ws.frameMotion.replace(clip.id, scan([row(11, 2)])), 'INVALID_INPUT', /outside the scan 0\.\.10/);
+        expect((await ws.frameMotion.range(clip.id, 0, 100)).map((r) => r.frame)).toEqual([6]);
+      });
+    });
+
+    describe('corpus snapshot', () => {
+      it('reads clips, names, latest reviews, frame shifts and every event × annotation row in one go', async () => {
+        expect(await ws.corpus.snapshot()).toEqual({ clips: new Map(), annotatorNames: new Map(), latestReviews: new Map(), frameShifts: new Map(), rows: [] });
+        const casme = await ws.clips.add({ path: '/c/sub01/EP02_01f', kind: 'sequence', fps: 200, frames: 100, width: 8, height: 8, subject: '01', dataset: 'casme2', datasetFilename: 'EP02_01f' });
+        const own = await ws.clips.add({ path: '/v/take.mp4', kind: 'video', fps: 30, frames: 90, width: 8, height: 8 });
+        const dataset = (onset: number, shift: number) => ({ clipId: casme.id, onset, apex: onset + 2, offset: onset + 5, source: 'dataset' as const, datasetFrames: { onset: onset + shift, apex: onset + 2 + shift, offset: onset + 5 + shift }, datasetAus: '1+2', datasetEmotion: 'surprise' });
+        const e1 = await ws.events.create(dataset(3, 46));
+        const e2 = await ws.events.create(dataset(20, 46));
+        const e3 = await ws.events.create(dataset(10, 47)); // a stray shift: the most common one wins
+        const spotted = await ws.events.create({ clipId: own.id, onset: 0, offset: 4, source: 'spotting' });
+        const ana = await ws.annotations.ensureAnnotator('ana');
+        const bo = await ws.annotations.ensureAnnotator('bo');
+        const anaLabel = await ws.annotations.save({ eventId: e1.id, annotator: 'ana', aus: 'AU1+AU2', emotion: 'surprise', label3: 'surprise', description: 'brows up', status: 'submitted', provenance: 'edited' });
+        const boLabel = await ws.annotations.save({ eventId: e1.id, annotator: 'bo', aus: '1' });
+        const ownLabel = await ws.annotations.save({ eventId: spotted.id, annotator: 'bo', aus: '12', label3: 'positive', provenance: 'accepted' });
+        await ws.annotations.review(anaLabel.id, 'rita', 'request_changes', 'side?');
+        await ws.annotations.review(anaLabel.id, 'rex', 'approve', 'ok');
+        const rita = (await ws.annotators.byName('rita'))!;
+        const rex = (await ws.annotators.byName('rex'))!;
+
+        const snapshot = await ws.corpus.snapshot();
+        expect(snapshot.clips).toEqual(
+          new Map([
+            [casme.id, { id: casme.id, path: '/c/sub01/EP02_01f', fps: 200, frames: 100, subject: '01', dataset: 'casme2', datasetFilename: 'EP02_01f' }],
+            [own.id, { id: own.id, path: '/v/take.mp4', fps: 30, frames: 90, subject: null, dataset: null, datasetFilename: null }],
+          ]),
+        );
+        expect(snapshot.annotatorNames).toEqual(new Map([[ana.id, 'ana'], [bo.id, 'bo'], [rita.id, 'rita'], [rex.id, 'rex']]));
+        expect(snapshot.latestReviews).toEqual(new Map([[anaLabel.id, { reviewerId: rex.id, comment: 'ok' }]]));
+        expect(snapshot.frameShifts).toEqual(new Map([[casme.id, 46]]));
+        const sheet = (e: MeEvent) => [e.id, casme.id, e.onset, e.apex, e.offset, e.datasetFrames!.onset, e.datasetFrames!.apex, e.datasetFrames!.offset, '1+2', 'surprise'];
+        const none = [null, null, null, null, null, null, null, null];
+        const expected: CorpusRow[] = [
+          [...sheet(e1), anaLabel.id, ana.id, '1+2', 'surprise', 'surprise', 'brows up', 'approved', 'edited'],
+          [...sheet(e1), boLabel.id, bo.id, '1', null, null, '', 'draft', 'manual'],
+          [...sheet(e3), ...none],
+          [...sheet(e2), ...none],
+          [spotted.id, own.id, 0, null, 4, null, null, null, null, null, ownLabel.id, bo.id, '12', null, 'positive', '', 'draft', 'accepted'],
+        ] as CorpusRow[];
+        expect(snapshot.rows).toEqual(expected);
+      });
+    });
+
+    describe('claims', () => {
+      const lease = { leaseMs: 60_000, maxAttempts: 2 };
+
+      it('claims a unit for one owner: a live lease is refused to another; the holder renews and finishes it', async () => {
+        expect(await ws.claims.get('unit')).toBeNull();
+        const before = Date.now();
+        const first = await ws.claims.claim('unit', 'A', lease);
+        const after = Date.now();
+        expect(first).toMatchObject({ claimed: true, claim: { key: 'unit', owner: 'A', state: 'running', attempts: 1, error: null } });
+        expect(first.claim.leaseUntil).toBeGreaterThanOrEqual(before + 60_000);
+        expect(first.claim.leaseUntil).toBeLessThanOrEqual(after + 60_000);
+        expect(await ws.claims.get('unit')).toEqual(first.claim);
+
+        expect(await ws.claims.claim('unit', 'B', lease)).toEqual({ claimed: false, claim: first.claim });
+        // Another key is its own unit.
+        expect((await ws.claims.claim('other', 'B', lease)).claimed).toBe(true);
+
+        expect(await ws.claims.renew('unit', 'B', 120_000)).toBe(false);
+        expect(await ws.claims.renew('unit', 'A', 120_000)).toBe(true);
+        expect((await ws.claims.get('unit'))?.leaseUntil).toBeGreaterThanOrEqual(before + 120_000);
+        expect(await ws.claims.renew('missing', 'A', 1000)).toBe(false);
+
+        // Only the holder finishes it.
+        await ws.claims.finish('unit', 'B');
+        expect(await ws.claims.get('unit')).toMatchObject({ owner: 'A', state: 'running' });
+        await ws.claims.finish('unit', 'A');
+        expect(await ws.claims.get('unit')).toMatchObject({ owner: 'A', state: 'done', attempts: 1, error: null });
+        expect(await ws.claims.renew('unit', 'A', 1000)).toBe(false);
+        // Done work is not taken again (without `again`).
+        expect(await ws.claims.claim('unit', 'B', lease)).toMatchObject({ claimed: false, claim: { owner: 'A', state: 'done' } });
+      });
+
+      it('fail with retry leaves the unit to the next taker as a further attempt; without retry it stays failed', async () => {
+        await ws.claims.claim('unit', 'A', { leaseMs: 60_000, maxAttempts: 3 });
+        expect(await ws.claims.fail('unit', 'B', 'not mine', { retry: false })).toMatchObject({ owner: 'A', state: 'running', error: null });
+        const crashed = await ws.claims.fail('unit', 'A', 'worker crashed', { retry: true });
+        expect(crashed).toMatchObject({ key: 'unit', owner: 'A', attempts: 1, error: 'worker crashed' });
+        const retried = await ws.claims.claim('unit', 'B', { leaseMs: 60_000, maxAttempts: 3 });
+        expect(retried).toMatchObject({ claimed: true, claim: { owner: 'B', state: 'running', attempts: 2, error: null } });
+        const failed = await ws.claims.fail('unit', 'B', 'unreadable media', { retry: false });
+        expect(failed).toMatchObject({ owner: 'B', state: 'failed', attempts: 2, error: 'unreadable media' });
+        expect(await ws.claims.claim('unit', 'C', { leaseMs: 60_000, maxAttempts: 3 })).toEqual({ claimed: false, claim: failed });
+        expect(await ws.claims.fail('missing', 'A', 'x', { retry: true })).toBeNull();
+      });
+
+      it('a lease that runs out is taken over as the next attempt, until maxAttempts refuses it', async () => {
+        const short = { leaseMs: 5, maxAttempts: 2 };
+        expect((await ws.claims.claim('unit', 'A', short)).claim.attempts).toBe(1);
+        await sleep(30);
+        const takeover = await ws.claims.claim('unit', 'B', short);
+        expect(takeover).toMatchObject({ claimed: true, claim: { owner: 'B', state: 'running', attempts: 2 } });
+        // The presumed-dead owner lost it: it can neither renew nor finish.
+        expect(await ws.claims.renew('unit', 'A', 60_000)).toBe(false);
+        await ws.claims.finish('unit', 'A');
+        expect(await ws.claims.get('unit')).toMatchObject({ owner: 'B', state: 'running' });
+        await sleep(30);
+        const refused = await ws.claims.claim('unit', 'C', short);
+        expect(refused).toMatchObject({ claimed: false, claim: { owner: 'B', attempts: 2 } });
+        expect(refused.claim.leaseUntil).toBeLessThanOrEqual(Date.now());
+        // A caller allowing more attempts takes it.
+        expect(await ws.claims.claim('unit', 'C', { leaseMs: 60_000, maxAttempts: 3 })).toMatchObject({ claimed: true, claim: { owner: 'C', attempts: 3 } });
+      });
+
+      it('again restarts done or failed work from its first attempt, never a live lease', async () => {
+        await ws.claims.claim('unit', 'A', lease);
+        await ws.claims.finish('unit', 'A');
+        const redo = await ws.claims.claim('unit', 'B', { ...lease, again: true });
+        expect(redo).toMatchObject({ claimed: true, claim: { owner: 'B', state: 'running', attempts: 1, error: null } });
+        expect(await ws.claims.claim('unit', 'C', { ...lease, again: true })).toMatchObject({ claimed: false, claim: { owner: 'B', state: 'running' } });
+        await ws.claims.fail('unit', 'B', 'broken', { retry: false });
+        expect((await ws.claims.claim('unit', 'C', lease)).claimed).toBe(false);
+        expect(await ws.claims.claim('unit', 'C', { ...lease, again: true })).toMatchObject({ claimed: true, claim: { owner: 'C', state: 'running', attempts: 1, error: null } });
+      });
+
+      it('retryFailed takes failed work again from its first attempt but leaves done work done', async () => {
+        await ws.claims.claim('broken', 'A', lease);
+        await ws.claims.fail('broken', 'A', 'unreadable', { retry: false });
+        await ws.claims.claim('fine', 'A', lease);
+        await ws.claims.finish('fine', 'A');
+        expect(await ws.claims.claim('broken', 'B', { ...lease, retryFailed: true })).toMatchObject({ claimed: true, claim: { owner: 'B', state: 'running', attempts: 1, error: null } });
+        expect(await ws.claims.claim('fine', 'B', { ...lease, retryFailed: true })).toMatchObject({ claimed: false, claim: { owner: 'A', state: 'done' } });
+        // Nor does it take a live lease.
+        expect(await ws.claims.claim('broken', 'C', { ...lease, retryFailed: true })).toMatchObject({ claimed: false, claim: { owner: 'B' } });
+      });
+
+      it('keeps the holder’s checkpoint for a retry; a fresh start and finishing drop it', async () => {
+        const bytes = (...values: number[]) => Uint8Array.from(values);
+        const short = { leaseMs: 5, maxAttempts: 3 };
+        expect((await ws.claims.claim('scan', 'A', short)).claim.checkpoint).toBeNull();
+        expect(await ws.claims.saveCheckpoint('scan', 'A', bytes(1, 2, 3))).toBe(true);
+        expect(await ws.claims.saveCheckpoint('scan', 'B', bytes(9))).toBe(false);
+        expect(await ws.claims.saveCheckpoint('missing', 'A', bytes(9))).toBe(false);
+        expect((await ws.claims.get('scan'))?.checkpoint).toEqual(bytes(1, 2, 3));
+        expect(await ws.claims.saveCheckpoint('scan', 'A', bytes(4, 5))).toBe(true);
+
+        // A crash retried by the next taker resumes where the work stood.
+        await ws.claims.fail('scan', 'A', 'process died', { retry: true });
+        const retry = await ws.claims.claim('scan', 'B', short);
+        expect(retry).toMatchObject({ claimed: true, claim: { owner: 'B', attempts: 2 } });
+        expect(retry.claim.checkpoint).toEqual(bytes(4, 5));
+        // A lease run out is a retry as well; the old holder can no longer write.
+        await sleep(30);
+        expect(await ws.claims.saveCheckpoint('scan', 'B', bytes(6))).toBe(true); // still B's until taken over
+        const takeover = await ws.claims.claim('scan', 'C', short);
+        expect(takeover.claim).toMatchObject({ owner: 'C', attempts: 3 });
+        expect(takeover.claim.checkpoint).toEqual(bytes(6));
+        expect(await ws.claims.saveCheckpoint('scan', 'B', bytes(7))).toBe(false);
+
+        await ws.claims.finish('scan', 'C');
+        expect(await ws.claims.get('scan')).toMatchObject({ state: 'done', checkpoint: null });
+        expect(await ws.claims.saveCheckpoint('scan', 'C', bytes(8))).toBe(false);
+
+        // Starting over (again, retryFailed) is a first attempt: no checkpoint carried over.
+        const again = await ws.claims.claim('scan', 'D', { ...short, leaseMs: 60_000, again: true });
+        expect(again.claim).toMatchObject({ attempts: 1, checkpoint: null });
+        await ws.claims.saveCheckpoint('scan', 'D', bytes(1));
+        await ws.claims.fail('scan', 'D', 'bad input', { retry: false });
+        expect((await ws.claims.claim('scan', 'E', { ...short, retryFailed: true })).claim).toMatchObject({ owner: 'E', attempts: 1, checkpoint: null });
+      });
+    });
+
+    describe('transactions', () => {
+      it('lands all of its work or none of it', async () => {
+        const { event } = await seed(ws);
+        const counts = (await ws.info()).counts;
+        await expect(
+          ws.transaction(async (tx) => {
+            const clip = await tx.clips.add({ path: '/tx/clip', kind: 'video', fps: 30, frames: 30, width: 8, height: 8 });
+            await tx.events.create({ clipId: clip.id, onset: 0, offset: 5 });
+            await tx.annotations.save({ eventId: event.id, annotator: 'ana', aus: '12' });
+            await tx.analyses.add(event.id, [], {}, {}, 'key');
+            await tx.claims.claim('tx-unit', 'A', { leaseMs: 60_000, maxAttempts: 1 });
+            expect(await tx.clips.byPath('/tx/clip')).not.toBeNull(); // its own writes are visible inside
+            throw new Error('stop here');
+          }),
+        ).rejects.toThrow('stop here');
+        expect((await ws.info()).counts).toEqual(counts);
+        expect(await ws.clips.byPath('/tx/clip')).toBeNull();
+        expect(await ws.annotations.get(event.id, 'ana')).toBeNull();
+        expect(await ws.annotators.byName('ana')).toBeNull();
+        expect(await ws.analyses.hasConfig(event.id, 'key')).toBe(false);
+        expect(await ws.claims.get('tx-unit')).toBeNull();
+
+        // A refused call inside it that the work lets through undoes the earlier writes too.
+        await refuses(
+          ws.transaction(async (tx) => {
+            await tx.clips.add({ path: '/tx/first', kind: 'video', fps: 30, frames: 30, width: 8, height: 8 });
+            await tx.events.create({ clipId: event.clipId, onset: 0, offset: 500 });
+          }),
+          'INVALID_INPUT',
+          /past the clip's last frame/,
+        );
+        expect(await ws.clips.byPath('/tx/first')).toBeNull();
+
+        const value = await ws.transaction(async (tx) => {
+          const clip = await tx.clips.add({ path: '/tx/clip', kind: 'video', fps: 30, frames: 30, width: 8, height: 8 });
+          const created = await tx.events.create({ clipId: clip.id, onset: 0, offset: 5 });
+          await tx.annotations.save({ eventId: created.id, annotator: 'ana', aus: '12' });
+          return created.id;
+        });
+        expect(await ws.events.require(value)).toMatchObject({ onset: 0, offset: 5 });
+        expect((await ws.info()).counts).toMatchObject({ clips: counts.clips + 1, events: counts.events + 1, annotations: 1 });
+      });
+
+      it('a call issued while a transaction is open waits until it has committed', async () => {
+        const { clip } = await seed(ws);
+        const order: string[] = [];
+        let opened!: () => void;
+        let proceed!: () => void;
+        const isOpen = new Promise<void>((resolve) => (opened = resolve));
+        const mayFinish = new Promise<void>((resolve) => (proceed = resolve));
+        const transaction = ws.transaction(async (tx) => {
+          await tx.clips.add({ path: '/tx/one', kind: 'video', fps: 30, frames: 30, width: 8, height: 8 });
+          order.push('tx: first write');
+          opened();
+          await mayFinish;
+          await tx.events.create({ clipId: clip.id, onset: 50, offset: 55 });
+          order.push('tx: last write');
+          return 'committed';
+        });
+        await isOpen;
+        const read = ws.clips.list().then((clips) => order.push(`read: ${clips.length} clips`));
+        const events = ws.events.listForClip(clip.id).then((list) => order.push(`read: ${list.length} events`));
+        const write = ws.annotators.create('late', 'annotator').then(() => order.push('write'));
+        const second = ws.transaction(async (tx) => {
+          order.push('second tx: start');
+          return (await tx.clips.list()).length;
+        });
+        await sleep(50);
+        expect(order).toEqual(['tx: first write']);
+        proceed();
+        expect(await transaction).toBe('committed');
+        await Promise.all([read, events, write, second]);
+        expect(await second).toBe(2);
+        expect(order[0]).toBe('tx: first write');
+        expect(order[1]).toBe('tx: last write');
+        expect(order.slice(2).sort()).toEqual(['read: 2 clips', 'read: 2 events', 'second tx: start', 'write']);
+        expect(await ws.annotators.byName('late')).not.toBeNull();
+      });
+
+      it('a call issued while a transaction is open sees none of its writes when it rolls back', async () => {
+        const { clip } = await seed(ws);
+        let opened!: () => void;
+        let proceed!: () => void;
+        const isOpen = new Promise<void>((resolve) => (opened = resolve));
+        const mayFinish = new Promise<void>((resolve) => (proceed = resolve));
+        const transaction = ws.transaction(async (tx) => {
+          await tx.clips.add({ path: '/tx/doomed', kind: 'video', fps: 30, frames: 30, width: 8, height: 8 });
+          await tx.events.create({ clipId: clip.id, onset: 50, offset: 55 });
+          opened();
+          await mayFinish;
+          throw new Error('changed my mind');
+        });
+        const failed = expect(transaction).rejects.toThrow('changed my mind');
+        await isOpen;
+        const clips = ws.clips.list();
+        const events = ws.events.listForClip(clip.id);
+        const doomed = ws.clips.byPath('/tx/doomed');
+        await sleep(20);
+        proceed();
+        await failed;
+        expect((await clips).map((c) => c.path)).toEqual([clip.path]);
+        expect(await events).toHaveLength(1);
+        expect(await doomed).toBeNull();
+        // The store is free again.
+        expect(await ws.transaction(async (tx) => (await tx.clips.list()).length)).toBe(1);
+      });
+    });
+  });
+}
