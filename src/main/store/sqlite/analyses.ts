@@ -1,8 +1,7 @@
-import type Database from 'better-sqlite3';
 import { AppError } from '@shared/errors';
 import type { Analysis } from '@shared/workspace';
 import type { AnalysesStore, Sync } from '../interface';
-import { statementCache } from './statements';
+import { SqliteRepo } from './statements';
 
 interface AnalysisRow {
   id: number;
@@ -14,12 +13,7 @@ interface AnalysisRow {
 }
 
 /** Model output for an event, with the model ids/versions and stage timings that produced it. */
-export class AnalysesRepo implements Sync<AnalysesStore> {
-  private readonly sql: (sql: string) => Database.Statement;
-
-  constructor(private readonly db: Database.Database) {
-    this.sql = statementCache(db);
-  }
+export class AnalysesRepo extends SqliteRepo implements Sync<AnalysesStore> {
 
   add(eventId: number, models: Analysis['models'], result: unknown, timingsMs: Analysis['timingsMs'] = {}, configKey: string | null = null): Analysis {
     return this.db.transaction(() => {

@@ -1,4 +1,3 @@
-import type Database from 'better-sqlite3';
 import { AppError } from '@shared/errors';
 import {
   AnnotationInputSchema,
@@ -9,7 +8,7 @@ import {
   type Review,
 } from '@shared/workspace';
 import type { AnnotationsStore, Sync } from '../interface';
-import { statementCache } from './statements';
+import { SqliteRepo } from './statements';
 
 interface AnnotationRow {
   id: number;
@@ -45,12 +44,7 @@ const SELECT = `SELECT a.*, n.name AS annotator FROM annotations a JOIN annotato
 const DECISION_STATUS = { approve: 'approved', request_changes: 'changes_requested', reject: 'rejected' } as const;
 
 /** Annotators, their annotations, the append-only audit trail and reviews. */
-export class AnnotationsRepo implements Sync<AnnotationsStore> {
-  private readonly sql: (sql: string) => Database.Statement;
-
-  constructor(private readonly db: Database.Database) {
-    this.sql = statementCache(db);
-  }
+export class AnnotationsRepo extends SqliteRepo implements Sync<AnnotationsStore> {
 
   /** The annotator with this name, created on first use. */
   ensureAnnotator(name: string, role: Annotator['role'] = 'annotator'): Annotator {

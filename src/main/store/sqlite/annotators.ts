@@ -1,16 +1,10 @@
-import type Database from 'better-sqlite3';
 import { AppError } from '@shared/errors';
 import type { Annotator } from '@shared/workspace';
 import type { AnnotatorsStore, Sync } from '../interface';
-import { statementCache } from './statements';
+import { SqliteRepo } from './statements';
 
 /** Local annotator profiles: a name and a role (annotator or reviewer). No passwords: the app is single-user per machine. */
-export class AnnotatorsRepo implements Sync<AnnotatorsStore> {
-  private readonly sql: (sql: string) => Database.Statement;
-
-  constructor(private readonly db: Database.Database) {
-    this.sql = statementCache(db);
-  }
+export class AnnotatorsRepo extends SqliteRepo implements Sync<AnnotatorsStore> {
 
   list(): Annotator[] {
     return this.sql('SELECT id, name, role FROM annotators ORDER BY name').all() as Annotator[];

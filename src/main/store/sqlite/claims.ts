@@ -1,6 +1,5 @@
-import type Database from 'better-sqlite3';
 import type { Claim, ClaimOptions, ClaimsStore, Sync } from '../interface';
-import { statementCache } from './statements';
+import { SqliteRepo } from './statements';
 
 interface ClaimRow {
   key: string;
@@ -27,12 +26,7 @@ const toClaim = (r: ClaimRow): Claim => ({
  * and renews the lease while it runs. A lease that runs out means its owner died: the
  * next taker retries it, up to the claim's attempts; then it stays failed with the reason.
  */
-export class ClaimsRepo implements Sync<ClaimsStore> {
-  private readonly sql: (sql: string) => Database.Statement;
-
-  constructor(private readonly db: Database.Database) {
-    this.sql = statementCache(db);
-  }
+export class ClaimsRepo extends SqliteRepo implements Sync<ClaimsStore> {
 
   get(key: string): Claim | null {
     const row = this.sql('SELECT * FROM job_claims WHERE key = ?').get(key) as ClaimRow | undefined;

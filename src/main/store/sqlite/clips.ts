@@ -1,8 +1,7 @@
-import type Database from 'better-sqlite3';
 import { AppError } from '@shared/errors';
 import { ClipFilterSchema, NewClipSchema, type Clip, type ClipFilter, type NewClip } from '@shared/workspace';
 import type { ClipsStore, Sync } from '../interface';
-import { statementCache } from './statements';
+import { SqliteRepo } from './statements';
 
 interface ClipRow {
   id: number;
@@ -39,12 +38,7 @@ const toClip = (r: ClipRow): Clip => ({
 });
 
 /** Clips: media files or frame folders, identified by SHA-256 so moved media can be relinked. */
-export class ClipsRepo implements Sync<ClipsStore> {
-  private readonly sql: (sql: string) => Database.Statement;
-
-  constructor(private readonly db: Database.Database) {
-    this.sql = statementCache(db);
-  }
+export class ClipsRepo extends SqliteRepo implements Sync<ClipsStore> {
 
   add(input: NewClip): Clip {
     const c = NewClipSchema.parse(input);

@@ -1,8 +1,7 @@
-import type Database from 'better-sqlite3';
 import { AppError } from '@shared/errors';
 import { EventPatchSchema, NewEventSchema, type EventPatch, type MeEvent, type NewEvent } from '@shared/workspace';
 import type { EventsStore, Sync } from '../interface';
-import { statementCache } from './statements';
+import { SqliteRepo } from './statements';
 
 interface EventRow {
   id: number;
@@ -38,12 +37,7 @@ const toEvent = (r: EventRow): MeEvent => ({
 });
 
 /** ME events: onset/apex/offset intervals (0-based frames) inside a clip. */
-export class EventsRepo implements Sync<EventsStore> {
-  private readonly sql: (sql: string) => Database.Statement;
-
-  constructor(private readonly db: Database.Database) {
-    this.sql = statementCache(db);
-  }
+export class EventsRepo extends SqliteRepo implements Sync<EventsStore> {
 
   create(input: NewEvent): MeEvent {
     const e = NewEventSchema.parse(input);

@@ -1,8 +1,7 @@
-import type Database from 'better-sqlite3';
 import { ROI_NAMES } from '@shared/rois';
 import { AppError } from '@shared/errors';
 import type { FrameMotionScanRows, FrameMotionStore, StoredFrameMotion, Sync } from '../interface';
-import { statementCache } from './statements';
+import { SqliteRepo } from './statements';
 
 
 interface Row {
@@ -13,12 +12,7 @@ interface Row {
 }
 
 /** A clip's per-frame motion rows: each scan replaces the frames it covered; exports read them by frame range. */
-export class FrameMotionRepo implements Sync<FrameMotionStore> {
-  private readonly sql: (sql: string) => Database.Statement;
-
-  constructor(private readonly db: Database.Database) {
-    this.sql = statementCache(db);
-  }
+export class FrameMotionRepo extends SqliteRepo implements Sync<FrameMotionStore> {
 
   /** Replaces the clip's rows in first..last by a scan's (in the caller's transaction when there is one). */
   replace(clipId: number, scan: FrameMotionScanRows): void {

@@ -1,15 +1,9 @@
-import type Database from 'better-sqlite3';
 import type { Review } from '@shared/workspace';
 import type { ReviewQueueRow, ReviewsStore, Sync } from '../interface';
-import { statementCache } from './statements';
+import { SqliteRepo } from './statements';
 
 /** Reads over reviews: the queue, the latest decision per annotation, whether an event is in review. */
-export class ReviewsRepo implements Sync<ReviewsStore> {
-  private readonly sql: (sql: string) => Database.Statement;
-
-  constructor(db: Database.Database) {
-    this.sql = statementCache(db);
-  }
+export class ReviewsRepo extends SqliteRepo implements Sync<ReviewsStore> {
 
   /** Events with at least one submitted (or decided) annotation; undecided work first. */
   queue(limit: number, offset: number): ReviewQueueRow[] {

@@ -12,3 +12,12 @@ export function statementCache(db: Database.Database): (sql: string) => Database
     return statement;
   };
 }
+
+/** What every repository of a workspace connection starts from: the connection and its statement cache. */
+export abstract class SqliteRepo {
+  protected readonly sql: (sql: string) => Database.Statement;
+
+  constructor(protected readonly db: Database.Database) {
+    this.sql = statementCache(db);
+  }
+}
