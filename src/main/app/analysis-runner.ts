@@ -70,6 +70,7 @@ interface Pinned {
 export class AnalysisRunner {
   readonly #deps: AnalysisRunnerDeps;
   readonly #owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  readonly #version = packageVersion();
   /** Job processes by pool size: as many processes as the queue runs jobs at once. */
   readonly #pools = new Map<number, ProcessPool>();
   /** Jobs queued or running, so dispose() can cancel them. */
@@ -147,7 +148,7 @@ export class AnalysisRunner {
   /** The settings an analysis depends on: an analysis made under other ones is out of date. */
   async #configKey(llmFolder?: string | null): Promise<string> {
     const settings = await this.#deps.settings.get();
-    const config = { version: packageVersion(), llm: llmFolder ?? settings.activeLlm ?? null, language: settings.language };
+    const config = { version: this.#version, llm: llmFolder ?? settings.activeLlm ?? null, language: settings.language };
     return createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
   }
 
