@@ -1,11 +1,13 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '../../src/shared/api';
 import { StoredAnalysisSchema } from '../../src/shared/api/analysis';
 import { createHandlerTable, dispatch } from '../../src/main/api';
+import { AnalysisRunner } from '../../src/main/app/analysis-runner';
 import { createServices, disposeServices, type ServiceOptions } from '../../src/main/app/services';
+import { JobQueue } from '../../src/main/jobs/queue';
 import { writeSynthSample } from '../../src/main/analysis/synth/write';
 import { FaceService } from '../../src/main/inference/face/service';
 import { makeTinyModel } from '../../src/main/inference/llm/tiny';
@@ -182,6 +184,36 @@ describe.runIf(process.platform === 'linux')('analysis jobs in child processes',
       expect(await roomy.call('workspace.info')).toMatchObject({ counts: { analyses: 1 } });
     } finally {
       await Promise.all([disposeServices(tight.services), disposeServices(roomy.services)]);
+    }
+  }, 300_000);
+
+  it('two runners on one workspace split "Analyse all" through their claims: every event is analysed exactly once', async () => {
+    const h = harness('split');
+    // A second workstation's runner: its own queue and job processes, the same workspace.
+    const other = new AnalysisRunner({ workspaces: h.services.workspaces, jobs: new JobQueue(h.services.events), settings: h.services.settings, paths: h.services.paths });
+    try {
+      await h.call('workspace.create', { path: join(root, 'split.mellm') });
+      const ws = h.services.workspaces.require();
+      const events: number[] = [];
+      for (let i = 0; i < 4; i += 1) {
+        const path = join(root, `split-${i}.mp4`);
+        copyFileSync(short, path);
+        const clip = await ws.clips.add({ path, kind: 'video', fps: 30, frames: 30, width: 256, height: 192 });
+        events.push((await ws.events.create({ clipId: clip.id, onset: 8, apex: 12, offset: 18, source: 'manual' })).id);
+      }
+      const [a, b] = await Promise.all([h.services.analysis.runAll(), other.runAll()]);
+      const results = await Promise.all([...a.jobs, ...b.jobs].map((job) => job.result));
+      expect(results.flatMap((r) => r.analysisIds)).toHaveLength(4);
+      expect(results.filter((r) => r.skipped)).toHaveLength(results.length - 4);
+      for (const id of events) expect(await ws.analyses.listForEvent(id), `event ${id}`).toHaveLength(1);
+      // Both queued every event; each analysed some of them: the split is real, not one runner doing it all.
+      expect([a.jobs.length, b.jobs.length]).toEqual([4, 4]);
+      const analysedBy = async (jobs: typeof a.jobs) => (await Promise.all(jobs.map((job) => job.result))).filter((r) => r.analysisIds.length > 0).length;
+      expect(await analysedBy(a.jobs)).toBeGreaterThan(0);
+      expect(await analysedBy(b.jobs)).toBeGreaterThan(0);
+    } finally {
+      await other.dispose();
+      await disposeServices(h.services);
     }
   }, 300_000);
 });
