@@ -1,13 +1,42 @@
-import { symlinkSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
-import { createWorkspace } from '../../src/main/store';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createHandlerTable, dispatch } from '../../src/main/api';
+import { createServices } from '../../src/main/app/services';
+import { createWorkspace, openWorkspace } from '../../src/main/store';
+import { lockPathFor } from '../../src/main/store/sqlite/lock';
+import type { Result } from '../../src/shared/errors';
 import { CASME2_HEADER, writeSequence, writeSheet } from '../helpers/corpus';
 import { useTempDir } from '../helpers/tmp';
-import { buildDriver, runDriver } from './support/driver';
+import { buildDriver, runDriver, type DriverRun } from './support/driver';
+import { fingerprintFile, seedWorkspace } from './support/workspace';
 
 const tempDir = useTempDir('mellm-identity-');
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const undo of cleanups.splice(0).reverse()) undo();
+});
+
+function api(userDataDir: string) {
+  const table = createHandlerTable(createServices({ userDataDir }));
+  return (channel: string, payload: unknown = {}): Promise<Result<unknown>> => dispatch(table, channel, payload, { transport: 'direct' });
+}
+
+/** A driver process ended by itself with `code` (no signal: it did not crash). */
+async function endedWith(run: DriverRun, code: number): Promise<void> {
+  expect(await run.exited, run.stderr()).toEqual({ code, signal: null });
+  expect(run.stderr()).not.toMatch(/FATAL|Segmentation|Aborted|\n\s+at /);
+}
+
+/** A live process that is not MELLM Workstation (its PID can stand in a lock file). */
+function foreignProcess(): number {
+  const child = spawn('sleep', ['60'], { stdio: 'ignore' });
+  cleanups.push(() => child.kill('SIGKILL'));
+  return child.pid!;
+}
 
 describe('two imports through two names (issue 17: 2)', () => {
   it('2: two concurrent `mellm import` runs through a symlink store every row once', async () => {
@@ -47,5 +76,109 @@ describe('two imports through two names (issue 17: 2)', () => {
     } finally {
       db.close();
     }
+  });
+});
+
+describe('the lock file (issue 17: 3, 6, 12)', () => {
+  it('3: never follows a symlink planted where the lock or its temporary file will be written', async () => {
+    const dir = tempDir();
+    const workspace = join(dir, 'corpus.mellm');
+    await seedWorkspace(workspace);
+    const before = fingerprintFile(workspace);
+    const victims = ['victim-temp.txt', 'victim-lock.txt'].map((name) => {
+      const path = join(dir, name);
+      writeFileSync(path, `another user's ${name}\n`);
+      return path;
+    });
+    // The temporary name was `<workspace>-lock.<pid>`: guessable.
+    symlinkSync(victims[0]!, `${lockPathFor(workspace)}.${process.pid}`);
+    symlinkSync(victims[1]!, lockPathFor(workspace));
+
+    const ws = await openWorkspace(workspace);
+    await ws.close();
+    for (const victim of victims) expect(readFileSync(victim, 'utf8')).toBe(`another user's ${victim.slice(dir.length + 1)}\n`);
+    expect(fingerprintFile(workspace)).toEqual(before);
+  });
+
+  it('6: 300 rounds of 4 processes taking over one stale lock at once: never two holders', async () => {
+    const dir = tempDir();
+    const workspace = join(dir, 'race.mellm');
+    writeFileSync(workspace, '');
+    const driver = buildDriver('lock-race');
+    const racers = Array.from({ length: 4 }, () => runDriver(driver, [workspace]));
+    cleanups.push(() => racers.forEach((r) => r.child.kill('SIGKILL')));
+    await Promise.all(racers.map((r) => r.waitFor(/^READY$/)));
+    const stale = [JSON.stringify({ pid: 2_147_483_646, host: hostname(), at: 'x' }), 'garbage\u0000', ''];
+    const rounds = 300;
+    const doubles: number[] = [];
+    const untyped: string[] = [];
+    for (let round = 0; round < rounds; round++) {
+      writeFileSync(lockPathFor(workspace), stale[round % stale.length]!);
+      const at = Date.now() + 5;
+      for (const r of racers) r.child.stdin!.write(`GO ${round} ${at}\n`);
+      const answers = await Promise.all(racers.map((r) => r.waitFor(new RegExp(`^(HELD|REFUSED) ${round}( |$)`))));
+      const held = answers.filter((a) => a.startsWith('HELD')).length;
+      if (held !== 1) doubles.push(held);
+      untyped.push(...answers.filter((a) => a.startsWith('REFUSED') && !a.endsWith('WORKSPACE_LOCKED')));
+      for (const r of racers) r.child.stdin!.write(`END ${round}\n`);
+      await Promise.all(racers.map((r) => r.waitFor(new RegExp(`^FREE ${round}$`))));
+    }
+    for (const r of racers) r.child.stdin!.end();
+    for (const r of racers) await endedWith(r, 0);
+    expect(doubles, `rounds without exactly one holder (holders each): ${doubles.join(', ')}`).toEqual([]);
+    expect(untyped).toEqual([]);
+    expect(readdirSync(dir)).toEqual(['race.mellm']); // no lock, temporary or takeover file left
+  });
+
+  it('12: a lock naming a PID that a non-MELLM process now uses is recognised as stale', async () => {
+    const dir = tempDir();
+    const workspace = join(dir, 'corpus.mellm');
+    await seedWorkspace(workspace);
+    const before = fingerprintFile(workspace);
+    const pid = foreignProcess();
+    const lock = lockPathFor(workspace);
+    const locks: { name: string; write: () => void }[] = [
+      // The format this app writes, with a process start that is not this process'.
+      { name: 'foreign pid', write: () => writeFileSync(lock, JSON.stringify({ pid, host: hostname(), at: new Date().toISOString(), nonce: 'n', start: 'other-boot:1' })) },
+      // This app's own PID, from an earlier run (a container restarts with the same PIDs).
+      { name: 'own pid, earlier run', write: () => writeFileSync(lock, JSON.stringify({ pid: process.pid, host: hostname(), at: 'x', nonce: 'n', start: 'other-boot:1' })) },
+      // An older lock format without a start time, written an hour before that process started.
+      {
+        name: 'older format',
+        write: () => {
+          writeFileSync(lock, JSON.stringify({ pid, host: hostname(), at: 'x' }));
+          const hourAgo = new Date(Date.now() - 3_600_000);
+          utimesSync(lock, hourAgo, hourAgo);
+        },
+      },
+    ];
+    const call = api(join(dir, 'user'));
+    for (const { name, write } of locks) {
+      write();
+      const opened = await call('workspace.open', { path: workspace });
+      expect(opened, name).toMatchObject({ ok: true });
+      await call('workspace.close');
+      expect(existsSync(lock), name).toBe(false);
+    }
+    expect(fingerprintFile(workspace)).toEqual(before);
+  });
+
+  it('12: a lock held by a live MELLM process is respected, and the error says how to clear a lock safely', async () => {
+    const dir = tempDir();
+    const workspace = join(dir, 'corpus.mellm');
+    await seedWorkspace(workspace);
+    const holder = runDriver(buildDriver('identity'), ['hold', workspace, join(dir, 'user-holder')]);
+    await holder.waitFor(/^ACK 1$/);
+    const before = fingerprintFile(workspace);
+    const refused = await api(join(dir, 'user'))('workspace.open', { path: workspace });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'WORKSPACE_LOCKED' } });
+    const message = !refused.ok ? refused.error.message : '';
+    expect(message).toMatch(new RegExp(`process ${holder.child.pid} on ${hostname()}`));
+    expect(message).toContain(lockPathFor(workspace));
+    expect(message).toMatch(/only if no MELLM Workstation has it open.*delete/i);
+    expect(fingerprintFile(workspace)).toEqual(before);
+    holder.child.stdin!.write('next\nclose\n');
+    await holder.waitFor(/^CLOSED$/);
+    await endedWith(holder, 0);
   });
 });
