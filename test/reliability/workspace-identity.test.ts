@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -29,6 +29,10 @@ function api(userDataDir: string) {
 async function endedWith(run: DriverRun, code: number): Promise<void> {
   expect(await run.exited, run.stderr()).toEqual({ code, signal: null });
   expect(run.stderr()).not.toMatch(/FATAL|Segmentation|Aborted|\n\s+at /);
+}
+
+function sidecars(workspace: string): string[] {
+  return ['-wal', '-shm', '-journal', '-lock'].filter((suffix) => existsSync(workspace + suffix));
 }
 
 /** A live process that is not MELLM Workstation (its PID can stand in a lock file). */
@@ -180,5 +184,110 @@ describe('the lock file (issue 17: 3, 6, 12)', () => {
     holder.child.stdin!.write('next\nclose\n');
     await holder.waitFor(/^CLOSED$/);
     await endedWith(holder, 0);
+  });
+});
+
+describe('a workspace is one workspace whatever its name (issue 17: 1)', () => {
+  it('1: a second opener through a hard link is refused while the first holds it; nothing acknowledged is lost', async () => {
+    const dir = tempDir();
+    const first = join(dir, 'corpus.mellm');
+    const second = join(dir, 'other-name.mellm');
+    await seedWorkspace(first);
+    const holder = runDriver(buildDriver('identity'), ['hold', first, join(dir, 'user-holder')]);
+    await holder.waitFor(/^ACK 1$/);
+    linkSync(first, second); // the same file gets a second name while it is open
+    const before = fingerprintFile(first);
+
+    const refused = await api(join(dir, 'user-b'))('workspace.open', { path: second });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'WORKSPACE_LOCKED' } });
+    expect(!refused.ok && refused.error.message).toMatch(/2 names \(hard links\)/);
+    expect(fingerprintFile(first)).toEqual(before);
+    expect(sidecars(second)).toEqual([]); // no journal of its own beside the second name
+
+    holder.child.stdin!.write('next\n');
+    await holder.waitFor(/^ACK 2$/);
+    holder.child.stdin!.write('close\n');
+    await holder.waitFor(/^CLOSED$/);
+    await endedWith(holder, 0);
+
+    // Both acknowledged saves are in the file, whichever name reads it.
+    const db = new Database(second, { readonly: true, fileMustExist: true });
+    try {
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(db.prepare("SELECT a.description FROM annotations a JOIN annotators n ON n.id = a.annotator_id WHERE n.name = 'holder'").all()).toEqual([{ description: 'ack 2' }]);
+      expect(db.prepare('SELECT count(*) AS n FROM annotation_events').get()).toEqual({ n: 2 });
+    } finally {
+      db.close();
+    }
+  });
+
+
+  it('1: a workspace file that already has two names is refused under either, byte-identical, with how to fix it', async () => {
+    const dir = tempDir();
+    const first = join(dir, 'corpus.mellm');
+    const second = join(dir, 'backup', 'corpus.mellm');
+    await seedWorkspace(first);
+    mkdirSync(join(dir, 'backup'));
+    linkSync(first, second);
+    const bytes = readFileSync(first);
+    const call = api(join(dir, 'user'));
+    for (const name of [first, second]) {
+      const refused = await call('workspace.open', { path: name });
+      expect(refused).toMatchObject({ ok: false, error: { code: 'WORKSPACE_LOCKED' } });
+      expect(!refused.ok && refused.error.message).toMatch(/2 names \(hard links\).*copy/is);
+      expect(sidecars(name)).toEqual([]);
+    }
+    expect(readFileSync(first).equals(bytes)).toBe(true);
+    // One name again: it opens.
+    rmSync(second);
+    expect(await call('workspace.open', { path: first })).toMatchObject({ ok: true });
+    await call('workspace.close');
+  });
+
+});
+
+describe('schema guard and names (issue 17: 13, 15)', () => {
+  it.each([-5, -1])('13: user_version %i with our application id is refused, the file byte-identical', async (version) => {
+    const dir = tempDir();
+    const workspace = join(dir, 'corpus.mellm');
+    await seedWorkspace(workspace);
+    const raw = new Database(workspace, { fileMustExist: true });
+    raw.pragma(`user_version = ${version}`);
+    raw.close();
+    const bytes = readFileSync(workspace);
+    const refused = await api(join(dir, 'user'))('workspace.open', { path: workspace });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'WORKSPACE_INVALID' } });
+    expect(!refused.ok && refused.error.message).toMatch(new RegExp(`impossible schema version \\(${version}\\).*left unchanged`));
+    expect(readFileSync(workspace).equals(bytes)).toBe(true);
+    expect(sidecars(workspace)).toEqual([]);
+  });
+
+  it('15: a workspace name too long for its journal is refused before anything is written; the longest that fits works', async () => {
+    const dir = tempDir();
+    const call = api(join(tempDir(), 'user'));
+    const named = (bytes: number) => join(dir, `${'w'.repeat(bytes - '.mellm'.length)}.mellm`);
+    for (const bytes of [249, 256]) {
+      const refused = await call('workspace.create', { path: named(bytes) });
+      expect(refused, `${bytes} bytes`).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+      expect(!refused.ok && refused.error.message).toMatch(/name is too long.*at most 247 bytes/);
+      expect(readdirSync(dir)).toEqual([]);
+    }
+    // An existing file with such a name is refused the same way, untouched.
+    const existing = named(249);
+    await seedWorkspace(join(dir, 'seed.mellm'));
+    writeFileSync(existing, readFileSync(join(dir, 'seed.mellm')));
+    const bytes = readFileSync(existing);
+    const refused = await call('workspace.open', { path: existing });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(readFileSync(existing).equals(bytes)).toBe(true);
+    rmSync(existing);
+    rmSync(join(dir, 'seed.mellm'));
+
+    const longest = named(247);
+    expect(await call('workspace.create', { path: longest })).toMatchObject({ ok: true });
+    await call('workspace.close');
+    expect(await call('workspace.open', { path: longest })).toMatchObject({ ok: true });
+    await call('workspace.close');
+    expect(readdirSync(dir)).toEqual([longest.slice(dir.length + 1)]);
   });
 });
