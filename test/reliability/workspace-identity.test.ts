@@ -8,6 +8,7 @@ import { createHandlerTable, dispatch } from '../../src/main/api';
 import { createServices } from '../../src/main/app/services';
 import { createWorkspace, openWorkspace } from '../../src/main/store';
 import { lockPathFor } from '../../src/main/store/sqlite/lock';
+import { readExclusive } from '../../src/main/store/sqlite/lock-file';
 import type { Result } from '../../src/shared/errors';
 import { CASME2_HEADER, writeSequence, writeSheet } from '../helpers/corpus';
 import { useTempDir } from '../helpers/tmp';
@@ -132,6 +133,28 @@ describe('the lock file (issue 17: 3, 6, 12)', () => {
     expect(doubles, `rounds without exactly one holder (holders each): ${doubles.join(', ')}`).toEqual([]);
     expect(untyped).toEqual([]);
     expect(readdirSync(dir)).toEqual(['race.mellm']); // no lock, temporary or takeover file left
+  });
+
+  it('6: a taker killed mid-takeover leaves nothing that blocks the next open, and its leftovers are swept', async () => {
+    const dir = tempDir();
+    const workspace = join(dir, 'corpus.mellm');
+    await seedWorkspace(workspace);
+    const before = fingerprintFile(workspace);
+    const dead = JSON.stringify({ pid: 2_147_483_646, host: hostname(), at: 'x', nonce: 'n' });
+    writeFileSync(lockPathFor(workspace), dead);
+    // The killed taker held the claim on this very stale lock, another one's temporary
+    // file and an older claim outlived their lock.
+    writeFileSync(join(dir, `.mellm-takeover-${readExclusive(lockPathFor(workspace))!.key}`), dead);
+    writeFileSync(join(dir, `.mellm-lock-${'a'.repeat(24)}`), dead);
+    writeFileSync(join(dir, `.mellm-takeover-${'b'.repeat(32)}`), dead);
+    const unrelated = join(dir, '.mellm-lock-notes.txt');
+    writeFileSync(unrelated, dead);
+
+    const ws = await openWorkspace(workspace);
+    await ws.close();
+    expect(readdirSync(dir).sort()).toEqual(['.mellm-lock-notes.txt', 'corpus.mellm']);
+    expect(readFileSync(unrelated, 'utf8')).toBe(dead);
+    expect(fingerprintFile(workspace)).toEqual(before);
   });
 
   it('12: a lock naming a PID that a non-MELLM process now uses is recognised as stale', async () => {
