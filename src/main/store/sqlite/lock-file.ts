@@ -40,7 +40,7 @@ function writeNew(path: string, content: string): void {
 }
 
 /** A fresh name in the folder of `path` that nothing else uses (random, so not guessable). */
-export function siblingName(path: string, tag: string): string {
+function siblingName(path: string, tag: string): string {
   return join(dirname(path), `${LOCK_FILE_PREFIX}${tag}-${randomBytes(12).toString('hex')}`);
 }
 

@@ -106,17 +106,19 @@ function removeStale(path: string, seen: SeenFile, depth: number): void {
 function sweep(lockPath: string): void {
   let names: string[];
   try {
-    names = readdirSync(dirname(lockPath)).filter((name) => name.startsWith(LOCK_FILE_PREFIX));
+    names = readdirSync(dirname(lockPath));
   } catch {
     return;
   }
   for (const name of names) {
+    const kind = /^\.mellm-(takeover-[0-9a-f]{32}|lock-[0-9a-f]{24})$/.exec(name)?.[1];
+    if (!kind) continue;
     const path = join(dirname(lockPath), name);
     const seen = readExclusive(path);
     const owner = seen && parseOwner(seen.raw);
     if (!seen || !owner || ownerRunning(owner, seen)) continue; // not ours, or its writer still runs
-    if (name.startsWith(`${LOCK_FILE_PREFIX}takeover-`)) removeStale(path, seen, 1);
-    else if (name.startsWith(`${LOCK_FILE_PREFIX}lock-`)) removeIfPresent(path); // a private temporary name: no one else uses it
+    if (kind.startsWith('takeover-')) removeStale(path, seen, 1);
+    else removeIfPresent(path); // a private temporary name: no one else uses it
   }
 }
 
