@@ -13,6 +13,7 @@ import type { Result } from '../../src/shared/errors';
 import { CASME2_HEADER, writeSequence, writeSheet } from '../helpers/corpus';
 import { useTempDir } from '../helpers/tmp';
 import { buildDriver, runDriver, type DriverRun } from './support/driver';
+import { runLockRace } from './support/lock-race';
 import { fingerprintFile, seedWorkspace } from './support/workspace';
 
 const tempDir = useTempDir('mellm-identity-');
@@ -109,29 +110,13 @@ describe('the lock file (issue 17: 3, 6, 12)', () => {
     const dir = tempDir();
     const workspace = join(dir, 'race.mellm');
     writeFileSync(workspace, '');
-    const driver = buildDriver('lock-race');
-    const racers = Array.from({ length: 4 }, () => runDriver(driver, [workspace]));
-    cleanups.push(() => racers.forEach((r) => r.child.kill('SIGKILL')));
-    await Promise.all(racers.map((r) => r.waitFor(/^READY$/)));
-    const stale = [JSON.stringify({ pid: 2_147_483_646, host: hostname(), at: 'x' }), 'garbage\u0000', ''];
-    const rounds = 300;
-    const doubles: number[] = [];
-    const untyped: string[] = [];
-    for (let round = 0; round < rounds; round++) {
-      writeFileSync(lockPathFor(workspace), stale[round % stale.length]!);
-      const at = Date.now() + 5;
-      for (const r of racers) r.child.stdin!.write(`GO ${round} ${at}\n`);
-      const answers = await Promise.all(racers.map((r) => r.waitFor(new RegExp(`^(HELD|REFUSED) ${round}( |$)`))));
-      const held = answers.filter((a) => a.startsWith('HELD')).length;
-      if (held !== 1) doubles.push(held);
-      untyped.push(...answers.filter((a) => a.startsWith('REFUSED') && !a.endsWith('WORKSPACE_LOCKED')));
-      for (const r of racers) r.child.stdin!.write(`END ${round}\n`);
-      await Promise.all(racers.map((r) => r.waitFor(new RegExp(`^FREE ${round}$`))));
+    const stats = await runLockRace({ workspace, processes: 4, rounds: 300 });
+    for (const exit of stats.exits) {
+      expect(exit, exit.stderr).toMatchObject({ code: 0, signal: null });
+      expect(exit.stderr).not.toMatch(/FATAL|Segmentation|Aborted|\n\s+at /);
     }
-    for (const r of racers) r.child.stdin!.end();
-    for (const r of racers) await endedWith(r, 0);
-    expect(doubles, `rounds without exactly one holder (holders each): ${doubles.join(', ')}`).toEqual([]);
-    expect(untyped).toEqual([]);
+    expect(stats.wrongHolders, `rounds without exactly one holder (holders each): ${stats.wrongHolders.join(', ')}`).toEqual([]);
+    expect(stats.untyped).toEqual([]);
     expect(readdirSync(dir)).toEqual(['race.mellm']); // no lock, temporary or takeover file left
   });
 

@@ -4,7 +4,7 @@
  *  `GO <round> <at>`  at wall time `at` (ms, so that all start together) try to take the
  *                lock: prints `HELD <round>`, or `REFUSED <round> <code>`
  *  `END <round>` release it if held: prints `FREE <round>`
- * It exits when stdin closes.
+ * When stdin closes it prints `RSS <peak resident KiB>` and exits.
  * argv: <workspace>
  */
 import { acquireWorkspaceLock, type WorkspaceLock } from '../../../src/main/store/sqlite/lock';
@@ -36,5 +36,8 @@ process.stdin.setEncoding('utf8').on('data', (chunk: string) => {
     }
   }
 });
-process.stdin.on('end', () => process.exit(0));
+process.stdin.on('end', () => {
+  process.stdout.write(`RSS ${process.resourceUsage().maxRSS}\n`);
+  process.exit(0);
+});
 process.stdout.write('READY\n');
