@@ -49,7 +49,7 @@ export function workspaceFile(path: string): WorkspaceFile {
   if (stat.nlink > 1) {
     throw new AppError(
       'WORKSPACE_LOCKED',
-      `${path} is one of ${stat.nlink} names (hard links) of one file. SQLite keeps unsaved changes in a journal named after the name a workspace is opened by, so one opened under two names can lose work, and the lock cannot tell the names apart. Give it one name: copy the file to a new name and open the copy (then delete the old names), or delete the other names`,
+      `${path} is one of ${stat.nlink} names (hard links) of one file. SQLite keeps unsaved changes in a journal named after the name a workspace is opened by, so one opened under two names can lose work, and the lock cannot tell the names apart. Give it one name: delete the other names, or copy the file to a new name and open the copy`,
     );
   }
   return { path, realPath, dev: stat.dev, ino: stat.ino };
