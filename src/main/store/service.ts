@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AppError } from '@shared/errors';
 import type { WorkspaceInfo } from '@shared/workspace';
@@ -30,7 +31,7 @@ export class WorkspaceService {
   }
 
   async open(path: string): Promise<WorkspaceInfo> {
-    if (this.#current?.isOpen && this.#current.location === resolve(path)) return this.#current.info();
+    if (this.#current?.isOpen && sameFile(this.#current.location, resolve(path))) return this.#current.info();
     return this.#adopt(await openWorkspace(path));
   }
 
@@ -55,5 +56,16 @@ export class WorkspaceService {
     this.#current = workspace;
     await this.recentList.touch(workspace.location);
     return workspace.info();
+  }
+}
+
+/** Whether two paths name one file, under any names (symbolic or hard links). */
+function sameFile(a: string, b: string): boolean {
+  if (a === b) return true;
+  try {
+    const [x, y] = [statSync(a), statSync(b)];
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false;
   }
 }

@@ -1,4 +1,4 @@
-import { accessSync, closeSync, constants, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, fstatSync, openSync, readSync, statSync, unlinkSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError } from '@shared/errors';
@@ -11,6 +11,7 @@ import { ClipsRepo } from './clips';
 import { CorpusRepo } from './corpus';
 import { EventsRepo } from './events';
 import { FrameMotionRepo } from './frame-motion';
+import { assertNameFits, isSameFile, workspaceFile, type WorkspaceFile } from './identity';
 import { acquireWorkspaceLock, type WorkspaceLock } from './lock';
 import { APPLICATION_ID, MIGRATIONS, type Migration } from '../migrations';
 import { ReviewsRepo } from './reviews';
@@ -98,6 +99,7 @@ export class SqliteWorkspace {
 /** Creates a new, empty workspace file (mode 0600); refuses to overwrite anything. */
 export function createSqliteWorkspace(file: string): SqliteWorkspace {
   const path = resolve(file);
+  assertNameFits(path);
   let fd: number;
   try {
     fd = openSync(path, 'wx', 0o600);
@@ -109,8 +111,21 @@ export function createSqliteWorkspace(file: string): SqliteWorkspace {
       { cause: error },
     );
   }
+  const created = fstatSync(fd);
   closeSync(fd);
-  return connect(path);
+  try {
+    return connect(workspaceFile(path));
+  } catch (error) {
+    // A workspace that could not be set up leaves nothing behind: remove the file made
+    // above, if it is still that file and still empty.
+    try {
+      const now = statSync(path);
+      if (now.dev === created.dev && now.ino === created.ino && now.size === 0) unlinkSync(path);
+    } catch {
+      // already gone
+    }
+    throw error;
+  }
 }
 
 /**
@@ -119,18 +134,25 @@ export function createSqliteWorkspace(file: string): SqliteWorkspace {
  */
 export function openSqliteWorkspace(file: string, migrations: readonly Migration[] = MIGRATIONS): SqliteWorkspace {
   const path = resolve(file);
+  assertNameFits(path);
   if (!existsSync(path) || !statSync(path).isFile()) {
     throw new AppError('NOT_FOUND', `No workspace file at ${path}`);
   }
-  assertWritable(path);
-  inspect(path, migrations.length);
-  return connect(path, migrations);
+  const target = workspaceFile(path);
+  assertWritable(target.realPath);
+  return connect(target, migrations, () => inspect(target, migrations.length));
 }
 
-/** Checks a file before anything writes to it (WAL mode alone rewrites the header). */
-function inspect(path: string, latest: number): void {
+/**
+ * Checks a file before anything writes to it (WAL mode alone rewrites the header). Runs
+ * under the lock: with no journal beside the file it reads over a writable connection,
+ * whose close (the last one) removes the -wal and -shm files opening made; a journal left
+ * by a crash may hold newer pages, so then it reads over a read-only connection, which
+ * never checkpoints it into the file.
+ */
+function inspect({ path, realPath }: WorkspaceFile, latest: number): void {
   const header = Buffer.alloc(16);
-  const fd = openSync(path, 'r');
+  const fd = openSync(realPath, 'r');
   let read: number;
   try {
     read = readSync(fd, header, 0, 16, 0);
@@ -143,7 +165,8 @@ function inspect(path: string, latest: number): void {
   }
   let db: Database.Database | undefined;
   try {
-    db = new Database(path, { readonly: true, fileMustExist: true });
+    const journal = existsSync(`${realPath}-wal`) || existsSync(`${realPath}-journal`);
+    db = new Database(realPath, { readonly: journal, fileMustExist: true });
     const version = db.pragma('user_version', { simple: true }) as number;
     const appId = db.pragma('application_id', { simple: true }) as number;
     const tables = (db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n;
@@ -167,23 +190,22 @@ function inspect(path: string, latest: number): void {
   }
 }
 
-function connect(path: string, migrations: readonly Migration[] = MIGRATIONS): SqliteWorkspace {
-  const lock = acquireWorkspaceLock(path);
-  let db: Database.Database;
+function connect(target: WorkspaceFile, migrations: readonly Migration[] = MIGRATIONS, check?: () => void): SqliteWorkspace {
+  const { path, realPath } = target;
+  const lock = acquireWorkspaceLock(realPath);
+  let db: Database.Database | undefined;
   try {
-    db = new Database(path, { fileMustExist: true });
-  } catch (error) {
-    lock.release();
-    throw new AppError('WORKSPACE_INVALID', `Cannot open workspace ${path}: ${(error as Error).message}`, { cause: error });
-  }
-  try {
+    check?.();
+    db = new Database(realPath, { fileMustExist: true });
+    // What SQLite opened must be the file that was checked and locked, not one renamed over it since.
+    if (!isSameFile(target)) throw new AppError('WORKSPACE_INVALID', `${path} was replaced while it was being opened; open it again`);
     db.pragma('busy_timeout = 5000');
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     db.pragma('synchronous = NORMAL');
     migrate(db, migrations);
   } catch (error) {
-    db.close();
+    db?.close();
     lock.release();
     if (error instanceof AppError) throw error;
     throw new AppError('WORKSPACE_INVALID', `Cannot open workspace ${path}: ${(error as Error).message}`, { cause: error });
