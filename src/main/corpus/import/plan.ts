@@ -24,8 +24,6 @@ export interface ImportPlan {
   readonly clips: ReadonlyMap<string, ClipProbe>;
 }
 
-const errorCount = (problems: readonly ImportProblem[]) => problems.filter((p) => p.severity === 'error').length;
-
 /** Reads and validates a coding sheet without writing anything. */
 export async function planImport(request: ImportRequest, prober: ClipProber): Promise<ImportPlan> {
   const req = ImportRequestSchema.parse(request);
@@ -40,8 +38,7 @@ export async function planImport(request: ImportRequest, prober: ClipProber): Pr
   for (let r = columns.headerRow + 1; r < table.rows.length; r++) {
     const cells = table.rows[r] ?? [];
     if (cells.every((c) => c === '')) continue;
-    const ctx: RowContext = { row: r + 1, cells, columns, problems };
-    const errorsBefore = errorCount(problems);
+    const ctx: RowContext = { row: r + 1, cells, columns, problems, errors: 0 };
     const f = readRowFields(ctx, layout);
 
     let clipPath = '';
@@ -78,7 +75,7 @@ export async function planImport(request: ImportRequest, prober: ClipProber): Pr
       datasetFrames: { onset: f.onset ?? -1, apex: f.apex, offset: f.offset ?? -1 },
       aus: f.aus,
       emotion: f.emotion,
-      ok: errorCount(problems) === errorsBefore,
+      ok: ctx.errors === 0,
       extra,
       flags: f.flags,
     });
