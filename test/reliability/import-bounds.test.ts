@@ -10,16 +10,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ImportReport } from '../../src/shared/corpus-import';
 import { runImportDriver, type Measured } from './support/measured';
 import { fingerprintFile, seedWorkspace } from './support/workspace';
+import { forgeWorkbook, repeated, rowXml, worksheetXml, type ForgedSheet } from './support/xlsx-forge';
 
 const HEADER = ['Subject', 'Filename', 'OnsetFrame', 'ApexFrame', 'OffsetFrame', '', 'Action Units', 'Estimated Emotion'];
+const GOOD_ROW = ['01', 'EP01', 1, 5, 9, null, 'AU12', 'happiness'];
 /** Wall time and peak memory a hostile sheet may cost (the issue's goals). */
 const BUDGET = { ms: 5_000, rssMB: 500 };
 
 let dir = '';
 let root = '';
 let workspace = '';
+/** Dry runs go to their own workspace, so a sheet wrongly imported by one test cannot mask another. */
+let previewWorkspace = '';
 let userData = '';
 
 beforeAll(async () => {
@@ -32,6 +37,8 @@ beforeAll(async () => {
   userData = join(dir, 'user');
   mkdirSync(userData);
   await seedWorkspace(workspace);
+  previewWorkspace = join(dir, 'preview.mellm');
+  await seedWorkspace(previewWorkspace);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -40,6 +47,13 @@ async function mellmImport(sheet: string, extra: readonly string[] = [], timeout
   const run = await runImportDriver(['cli', userData, sheet, '--root', root, '--dataset', 'casme2', '--workspace', into, ...extra], timeoutMs);
   if (!run.ok) throw new Error(`mellm import ${sheet}: ${run.reason}`);
   return run.result as Measured & { exitCode: number; out: string; err: string };
+}
+
+/** The dry-run report of a sheet that must be readable. */
+async function preview(sheet: string): Promise<{ exitCode: number; report: ImportReport }> {
+  const result = await mellmImport(sheet, ['--dry-run', '--json'], 60_000, previewWorkspace);
+  if (!result.out) throw new Error(`no report: ${result.err}`);
+  return { exitCode: result.exitCode, report: JSON.parse(result.out) as ImportReport };
 }
 
 /** Refused as bad input (exit 2) with a readable message, never a JavaScript error text. */
@@ -51,6 +65,12 @@ function expectRefused(result: { exitCode: number; err: string }, message: RegEx
 }
 
 const csv = (rows: ReadonlyArray<ReadonlyArray<string | number | null>>) => `${rows.map((r) => r.map((c) => c ?? '').join(',')).join('\n')}\n`;
+const sheetOf = (rows: ReadonlyArray<ReadonlyArray<string | number | null>>): string => [...worksheetXml(rows.map((r, i) => rowXml(i + 1, r)))].join('');
+const forge = async (name: string, sheets: ForgedSheet[], sharedStrings?: string[]) => {
+  const path = join(dir, name);
+  await forgeWorkbook(path, { sheets, ...(sharedStrings ? { sharedStrings } : {}) });
+  return path;
+};
 
 describe('7: import diagnostics are linear in rows', () => {
   it('diagnoses a 100,000-row sheet where every row is bad within 5 s and 500 MB, counting every problem', async () => {
@@ -73,4 +93,128 @@ describe('7: import diagnostics are linear in rows', () => {
     expect(result.maxRssMB).toBeLessThanOrEqual(BUDGET.rssMB);
     expect(fingerprintFile(workspace)).toEqual(before);
   }, 120_000);
+});
+
+describe('8: large workbooks and zip bombs are refused early', () => {
+  it('refuses a 3,000,000-row workbook by counting rows, within 5 s and 500 MB', async () => {
+    const rows = function* () {
+      yield rowXml(1, HEADER);
+      yield* repeated(rowXml(null, GOOD_ROW), 3_000_000);
+    };
+    const sheet = await forge('3m-rows.xlsx', [{ name: 'Sheet1', xml: worksheetXml(rows()) }]);
+    const before = fingerprintFile(workspace);
+    const result = await mellmImport(sheet);
+    expectRefused(result, /worksheet 'Sheet1' of 3m-rows\.xlsx has more than 1,048,576 rows.*--max-rows/s);
+    expect(result.ms).toBeLessThanOrEqual(BUDGET.ms);
+    expect(result.maxRssMB).toBeLessThanOrEqual(BUDGET.rssMB);
+    expect(fingerprintFile(workspace)).toEqual(before);
+  }, 180_000);
+
+  it('refuses a zip bomb by its declared size before inflating, and one that understates its size while inflating', async () => {
+    // ~1.26 GB of sheet XML in a file of about a megabyte.
+    const row = rowXml(null, [...GOOD_ROW.slice(0, 7), 'x'.repeat(420)]);
+    const bomb = () => worksheetXml(repeated(row, Math.ceil(1.26e9 / row.length)));
+    const honest = await forge('bomb.xlsx', [{ name: 'Sheet1', xml: bomb() }]);
+    const before = fingerprintFile(workspace);
+    const declared = await mellmImport(honest);
+    expectRefused(declared, /worksheet 'Sheet1' of bomb\.xlsx unpacks to 1\.2\d GB, more than the 1 GB limit.*--max-sheet-mb/s);
+    expect(declared.ms).toBeLessThanOrEqual(1_000);
+
+    const lying = await forge('bomb-lying.xlsx', [{ name: 'Sheet1', xml: bomb(), declaredSize: 40_000 }]);
+    const inflated = await mellmImport(lying);
+    expectRefused(inflated, /xl\/worksheets\/sheet1\.xml of bomb-lying\.xlsx unpacks to more than its declared 40 KB/);
+    for (const result of [declared, inflated]) {
+      expect(result.ms).toBeLessThanOrEqual(BUDGET.ms);
+      expect(result.maxRssMB).toBeLessThanOrEqual(BUDGET.rssMB);
+    }
+    expect(fingerprintFile(workspace)).toEqual(before);
+  }, 240_000);
+
+  it('refuses one runaway cell (a bomb unpacking into a single string) naming the cell', async () => {
+    const xml = worksheetXml([rowXml(1, HEADER), '<row r="2"><c r="A2" t="inlineStr"><is><t>', ...repeated('A', 600_000_000), '</t></is></c></row>']);
+    const sheet = await forge('one-cell.xlsx', [{ name: 'Sheet1', xml }]);
+    const before = fingerprintFile(workspace);
+    const result = await mellmImport(sheet);
+    expectRefused(result, /cell A2 of worksheet 'Sheet1'.* more than 32,767 characters/);
+    expect(result.ms).toBeLessThanOrEqual(BUDGET.ms);
+    expect(result.maxRssMB).toBeLessThanOrEqual(BUDGET.rssMB);
+    expect(fingerprintFile(workspace)).toEqual(before);
+  }, 180_000);
+
+  it('takes its limits from the command line, and the defaults admit 1,000,000 rows × 10 columns', async () => {
+    const small = join(dir, 'twenty.csv');
+    writeFileSync(small, csv([HEADER, ...Array.from({ length: 20 }, (_, i) => ['01', 'EP01', 1, 5, 9 + (i % 10), null, 'AU12', `e${i}`])]));
+    const before = fingerprintFile(workspace);
+    expectRefused(await mellmImport(small, ['--max-rows', '10']), /twenty\.csv has more than 10 rows.*--max-rows/s);
+    expectRefused(await mellmImport(small, ['--max-cells', '50']), /twenty\.csv has more than 50 cells.*--max-cells/s);
+    expectRefused(await mellmImport(small, ['--max-rows', 'lots']), /--max-rows expects a whole number/);
+    const wide = await forge('wide.xlsx', [{ name: 'Sheet1', xml: worksheetXml(repeated(rowXml(null, [...GOOD_ROW.slice(0, 7), 'y'.repeat(2_000)]), 1_000)) }]);
+    expectRefused(await mellmImport(wide, ['--max-sheet-mb', '1']), /worksheet 'Sheet1' of wide\.xlsx unpacks to 2\.\d+ MB, more than the 1 MB limit/);
+    expect(fingerprintFile(workspace)).toEqual(before);
+
+    const tenColumns = ['01', 'EP01', 1, 5, 9, 'x', 'AU12', 'happiness', 'note', 42];
+    const million = await forge('million.xlsx', [{ name: 'Sheet1', xml: worksheetXml(repeated(rowXml(null, tenColumns), 1_000_000)) }]);
+    const run = await runImportDriver(['read', million], 120_000);
+    expect(run.ok ? run.result : run.reason).toMatchObject({ rows: 1_000_000, cells: 10_000_000 });
+  }, 240_000);
+});
+
+describe('9: formulas without a computed value', () => {
+  const withApex = (apexCell: string) => `${rowXml(1, HEADER)}<row r="2"><c r="A2" t="inlineStr"><is><t>01</t></is></c><c r="B2" t="inlineStr"><is><t>EP01</t></is></c><c r="C2"><v>1</v></c>${apexCell}<c r="E2"><v>9</v></c></row>`;
+
+  it('refuses a formula cell without a cached value, naming the cell (as openpyxl writes them, with and without an empty <v>)', async () => {
+    const before = fingerprintFile(workspace);
+    for (const [name, cell] of [
+      ['formula-no-value.xlsx', '<c r="D2"><f>C2+4</f></c>'],
+      ['formula-empty-value.xlsx', '<c r="D2"><f>C2+4</f><v></v></c>'],
+    ] as const) {
+      const sheet = await forge(name, [{ name: 'Codes', xml: worksheetXml(withApex(cell)) }]);
+      expectRefused(await mellmImport(sheet), /cell D2 of worksheet 'Codes' holds the formula =C2\+4 without a computed value/);
+    }
+    expect(fingerprintFile(workspace)).toEqual(before);
+  });
+
+  it('imports the cached value of a computed formula', async () => {
+    const sheet = await forge('formula-cached.xlsx', [{ name: 'Codes', xml: worksheetXml(withApex('<c r="D2"><f>C2+4</f><v>5</v></c>')) }]);
+    const { exitCode, report } = await preview(sheet);
+    expect(exitCode).toBe(0);
+    expect(report.rows[0]).toMatchObject({ ok: true, datasetFrames: { onset: 1, apex: 5, offset: 9 } });
+  });
+});
+
+describe('15: sheet encodings, sheet choice and damaged workbooks', () => {
+  it('reads UTF-16 CSV with a byte-order mark (little- and big-endian)', async () => {
+    const text = csv([HEADER, GOOD_ROW]);
+    const le = join(dir, 'utf16le.csv');
+    writeFileSync(le, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    const be = join(dir, 'utf16be.csv');
+    writeFileSync(be, Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]));
+    for (const sheet of [le, be]) {
+      const { exitCode, report } = await preview(sheet);
+      expect(exitCode).toBe(0);
+      expect(report.rows).toEqual([expect.objectContaining({ ok: true, subject: '01', filename: 'EP01', aus: '12', emotion: 'happiness' })]);
+    }
+  });
+
+  it('refuses a shared-string index past the table with a message naming the cell', async () => {
+    const strings = ['Subject', 'Filename', 'OnsetFrame', 'ApexFrame', 'OffsetFrame', 'Action Units', 'Estimated Emotion', '01'];
+    const header = strings.slice(0, 5).map((_, i) => `<c r="${'ABCDE'[i]}1" t="s"><v>${i}</v></c>`).join('');
+    const xml = worksheetXml(`<row r="1">${header}</row><row r="2"><c r="A2" t="s"><v>7</v></c><c r="B2" t="s"><v>999</v></c><c r="C2"><v>1</v></c><c r="D2"><v>5</v></c><c r="E2"><v>9</v></c></row>`);
+    const sheet = await forge('shared-strings.xlsx', [{ name: 'Sheet1', xml }], strings);
+    const before = fingerprintFile(workspace);
+    expectRefused(await mellmImport(sheet), /cell B2 of worksheet 'Sheet1' refers to shared string 999, but the workbook has 8/);
+    expect(fingerprintFile(workspace)).toEqual(before);
+  });
+
+  it('reads the first visible worksheet and says which one, naming a hidden first sheet it skipped', async () => {
+    const sheet = await forge('hidden-first.xlsx', [
+      { name: 'Old codes', state: 'hidden', xml: sheetOf([HEADER, ['01', 'EP01', 1, 7, 9, null, 'AU4', 'anger']]) },
+      { name: 'Codes', xml: sheetOf([HEADER, GOOD_ROW]) },
+    ]);
+    const { exitCode, report } = await preview(sheet);
+    expect(exitCode).toBe(0);
+    expect(report.worksheet).toBe('Codes');
+    expect(report.rows).toEqual([expect.objectContaining({ datasetFrames: { onset: 1, apex: 5, offset: 9 }, aus: '12' })]);
+    expect(report.problems).toContainEqual(expect.objectContaining({ severity: 'warning', message: expect.stringMatching(/read the worksheet 'Codes'.*'Old codes' \(hidden\)/) }));
+  });
 });
