@@ -28,10 +28,10 @@ export interface ImportPlan {
 export async function planImport(request: ImportRequest, prober: ClipProber): Promise<ImportPlan> {
   const req = ImportRequestSchema.parse(request);
   const layout = LAYOUTS[req.dataset];
-  const table = await readSheet(req.sheet);
+  const table = await readSheet(req.sheet, req.limits);
   const columns = locateColumns(table.rows, layout, req.columns);
   const clips = new ClipResolver(resolve(req.root), layout, prober);
-  const problems: ImportProblem[] = [];
+  const problems: ImportProblem[] = table.notes.map((message) => ({ row: 0, column: '(workbook)', message, severity: 'warning' }));
   const rows: PlannedRow[] = [];
   const seen = new Map<string, number>();
 
@@ -84,6 +84,7 @@ export async function planImport(request: ImportRequest, prober: ClipProber): Pr
   const report: ImportReport = {
     dataset: req.dataset,
     sheet: resolve(req.sheet),
+    worksheet: table.worksheet,
     headerRow: columns.headerRow + 1,
     totalRows: rows.length,
     rows: rows.map(({ extra: _extra, flags: _flags, ...row }) => row),
