@@ -131,6 +131,9 @@ export async function makeBadInputs(folder: string): Promise<BadCase[]> {
   facs('bidi-override', '\u202EAU12');
   facs('lone-surrogate', 'AU12\uD800');
   facs('over-500-chars', Array.from({ length: 120 }, (_, i) => `AU${(i % 20) + 1}`).join('+'));
+  facs('au-coded-twice', 'AU12+AU12');
+  facs('two-intensities', '12E+12A');
+  facs('both-sides-and-left', '12+L12');
 
   // --- workspace files (workspace.open / workspace.create)
   const open = (id: string, path: string, ...expect: ErrorCode[]) => add('workspace', id, api('workspace.open', { path }), ...expect);

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportReport } from '../../src/shared/corpus-import';
+import { parseFacs } from '../../src/shared/facs';
 import { runImportDriver, type Measured } from './support/measured';
 import { fingerprintFile, seedWorkspace } from './support/workspace';
 import { forgeWorkbook, repeated, rowXml, worksheetXml, type ForgedSheet } from './support/xlsx-forge';
@@ -182,7 +183,7 @@ describe('9: formulas without a computed value', () => {
   });
 });
 
-describe('15: sheet encodings, sheet choice and damaged workbooks', () => {
+describe('15: sheet encodings, sheet choice, damaged workbooks and contradictory AU sets', () => {
   it('reads UTF-16 CSV with a byte-order mark (little- and big-endian)', async () => {
     const text = csv([HEADER, GOOD_ROW]);
     const le = join(dir, 'utf16le.csv');
@@ -216,5 +217,26 @@ describe('15: sheet encodings, sheet choice and damaged workbooks', () => {
     expect(report.worksheet).toBe('Codes');
     expect(report.rows).toEqual([expect.objectContaining({ datasetFrames: { onset: 1, apex: 5, offset: 9 }, aus: '12' })]);
     expect(report.problems).toContainEqual(expect.objectContaining({ severity: 'warning', message: expect.stringMatching(/read the worksheet 'Codes'.*'Old codes' \(hidden\)/) }));
+  });
+
+  it('refuses contradictory AU sets with a pointed message, in the parser and in a sheet', async () => {
+    const cases: Array<[string, RegExp]> = [
+      ['AU12+AU12', /AU12 is coded twice/],
+      ['12E+12A', /AU12 is coded with two intensities \(E and A\)/],
+      ['12+L12', /AU12 is coded for both sides \(12\) and for the left side only \(L12\)/],
+      ['L12+U12', /AU12 is coded for the left side only \(L12\) and for one side \(U12\)/],
+    ];
+    for (const [text, message] of cases) {
+      const result = parseFacs(text);
+      expect(result.ok ? 'accepted' : result.error.message).toMatch(message);
+    }
+    // Asymmetric coding of one AU on each side, and the same AU in two alternatives, stay valid.
+    for (const text of ['L12A+R12C', 'R12 or 12']) expect(parseFacs(text).ok).toBe(true);
+
+    const sheet = join(dir, 'contradictory.csv');
+    writeFileSync(sheet, csv([HEADER, ['01', 'EP01', 1, 5, 9, null, '12+L12', 'happiness']]));
+    const { exitCode, report } = await preview(sheet);
+    expect(exitCode).toBe(1);
+    expect(report.problems).toEqual([expect.objectContaining({ row: 2, column: 'Action Units', severity: 'error', message: expect.stringMatching(/'12\+L12'.*AU12 is coded for both sides/) })]);
   });
 });
