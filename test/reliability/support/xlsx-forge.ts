@@ -51,46 +51,79 @@ async function deflate(entry: ForgedEntry): Promise<Deflated> {
   return { name: Buffer.from(entry.name, 'utf8'), compressed: Buffer.concat(parts), crc, size, declaredSize: entry.declaredSize ?? size };
 }
 
-/** Writes a zip of deflated entries (no zip64: every size must fit in 32 bits). */
-export async function writeZip(path: string, entries: readonly ForgedEntry[]): Promise<void> {
+/**
+ * Writes a zip of deflated entries. With `zip64` every size and offset goes in ZIP64
+ * extra fields and records, as streaming writers of large workbooks do.
+ */
+export async function writeZip(path: string, entries: readonly ForgedEntry[], options: { zip64?: boolean } = {}): Promise<void> {
+  const zip64 = options.zip64 ?? false;
   const deflated: Deflated[] = [];
   for (const entry of entries) deflated.push(await deflate(entry));
   const out: Buffer[] = [];
   const central: Buffer[] = [];
   let offset = 0;
+  const wide = (...values: number[]) => {
+    const extra = Buffer.alloc(4 + 8 * values.length);
+    extra.writeUInt16LE(0x0001, 0);
+    extra.writeUInt16LE(8 * values.length, 2);
+    values.forEach((v, i) => extra.writeBigUInt64LE(BigInt(v), 4 + 8 * i));
+    return extra;
+  };
+  const narrow = (value: number) => (zip64 ? 0xffffffff : value >>> 0);
   for (const e of deflated) {
+    const localExtra = zip64 ? wide(e.declaredSize, e.compressed.length) : Buffer.alloc(0);
+    const centralExtra = zip64 ? wide(e.declaredSize, e.compressed.length, offset) : Buffer.alloc(0);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4); // version needed
+    local.writeUInt16LE(zip64 ? 45 : 20, 4); // version needed
     local.writeUInt16LE(0x0800, 6); // UTF-8 names
     local.writeUInt16LE(8, 8); // deflate
     local.writeUInt32LE(e.crc >>> 0, 14);
-    local.writeUInt32LE(e.compressed.length, 18);
-    local.writeUInt32LE(e.declaredSize >>> 0, 22);
+    local.writeUInt32LE(narrow(e.compressed.length), 18);
+    local.writeUInt32LE(narrow(e.declaredSize), 22);
     local.writeUInt16LE(e.name.length, 26);
+    local.writeUInt16LE(localExtra.length, 28);
     const header = Buffer.alloc(46);
     header.writeUInt32LE(0x02014b50, 0);
-    header.writeUInt16LE(20, 4);
-    header.writeUInt16LE(20, 6);
+    header.writeUInt16LE(zip64 ? 45 : 20, 4);
+    header.writeUInt16LE(zip64 ? 45 : 20, 6);
     header.writeUInt16LE(0x0800, 8);
     header.writeUInt16LE(8, 10);
     header.writeUInt32LE(e.crc >>> 0, 16);
-    header.writeUInt32LE(e.compressed.length, 20);
-    header.writeUInt32LE(e.declaredSize >>> 0, 24);
+    header.writeUInt32LE(narrow(e.compressed.length), 20);
+    header.writeUInt32LE(narrow(e.declaredSize), 24);
     header.writeUInt16LE(e.name.length, 28);
-    header.writeUInt32LE(offset, 42);
-    out.push(local, e.name, e.compressed);
-    central.push(header, e.name);
-    offset += local.length + e.name.length + e.compressed.length;
+    header.writeUInt16LE(centralExtra.length, 30);
+    header.writeUInt32LE(narrow(offset), 42);
+    out.push(local, e.name, localExtra, e.compressed);
+    central.push(header, e.name, centralExtra);
+    offset += local.length + e.name.length + localExtra.length + e.compressed.length;
   }
   const directory = Buffer.concat(central);
+  const tail: Buffer[] = [];
+  if (zip64) {
+    const record = Buffer.alloc(56);
+    record.writeUInt32LE(0x06064b50, 0);
+    record.writeBigUInt64LE(44n, 4);
+    record.writeUInt16LE(45, 12);
+    record.writeUInt16LE(45, 14);
+    record.writeBigUInt64LE(BigInt(deflated.length), 24);
+    record.writeBigUInt64LE(BigInt(deflated.length), 32);
+    record.writeBigUInt64LE(BigInt(directory.length), 40);
+    record.writeBigUInt64LE(BigInt(offset), 48);
+    const locator = Buffer.alloc(20);
+    locator.writeUInt32LE(0x07064b50, 0);
+    locator.writeBigUInt64LE(BigInt(offset + directory.length), 8);
+    locator.writeUInt32LE(1, 16);
+    tail.push(record, locator);
+  }
   const end = Buffer.alloc(22);
   end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(deflated.length, 8);
-  end.writeUInt16LE(deflated.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  await pipeline(Readable.from([...out, directory, end]), createWriteStream(path));
+  end.writeUInt16LE(zip64 ? 0xffff : deflated.length, 8);
+  end.writeUInt16LE(zip64 ? 0xffff : deflated.length, 10);
+  end.writeUInt32LE(zip64 ? 0xffffffff : directory.length, 12);
+  end.writeUInt32LE(zip64 ? 0xffffffff : offset, 16);
+  await pipeline(Readable.from([...out, directory, ...tail, end]), createWriteStream(path));
 }
 
 const MAIN_NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
@@ -108,13 +141,18 @@ export interface ForgedSheet {
 export interface ForgedWorkbook {
   readonly sheets: readonly ForgedSheet[];
   readonly sharedStrings?: readonly string[];
+  /** A styles part, written as given. */
+  readonly styles?: string;
+  /** `<workbookPr date1904="1"/>`: serial dates count from 1904. */
+  readonly date1904?: boolean;
+  readonly zip64?: boolean;
 }
 
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** Writes a workbook with the given sheets in order (sheet1.xml, sheet2.xml, …). */
 export async function forgeWorkbook(path: string, workbook: ForgedWorkbook): Promise<void> {
-  const { sheets, sharedStrings } = workbook;
+  const { sheets, sharedStrings, styles } = workbook;
   const overrides = sheets.map((_, i) => `<Override PartName="/xl/worksheets/sheet${i + 1}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`);
   const entries: ForgedEntry[] = [
     {
@@ -127,7 +165,7 @@ export async function forgeWorkbook(path: string, workbook: ForgedWorkbook): Pro
     },
     {
       name: 'xl/workbook.xml',
-      data: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="${MAIN_NS}" xmlns:r="${REL_NS}"><sheets>${sheets
+      data: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="${MAIN_NS}" xmlns:r="${REL_NS}">${workbook.date1904 ? '<workbookPr date1904="1"/>' : ''}<sheets>${sheets
         .map((s, i) => `<sheet name="${escape(s.name)}" sheetId="${i + 1}"${s.state ? ` state="${s.state}"` : ''} r:id="rId${i + 1}"/>`)
         .join('')}</sheets></workbook>`,
     },
@@ -135,7 +173,9 @@ export async function forgeWorkbook(path: string, workbook: ForgedWorkbook): Pro
       name: 'xl/_rels/workbook.xml.rels',
       data: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="${PKG_REL_NS}">${sheets
         .map((_, i) => `<Relationship Id="rId${i + 1}" Type="${REL_NS}/worksheet" Target="worksheets/sheet${i + 1}.xml"/>`)
-        .join('')}${sharedStrings ? `<Relationship Id="rId${sheets.length + 1}" Type="${REL_NS}/sharedStrings" Target="sharedStrings.xml"/>` : ''}</Relationships>`,
+        .join('')}${sharedStrings ? `<Relationship Id="rId${sheets.length + 1}" Type="${REL_NS}/sharedStrings" Target="sharedStrings.xml"/>` : ''}${
+        styles ? `<Relationship Id="rId${sheets.length + 2}" Type="${REL_NS}/styles" Target="styles.xml"/>` : ''
+      }</Relationships>`,
     },
     ...sheets.map((s, i) => ({ name: `xl/worksheets/sheet${i + 1}.xml`, data: s.xml, ...(s.declaredSize !== undefined ? { declaredSize: s.declaredSize } : {}) })),
   ];
@@ -145,7 +185,8 @@ export async function forgeWorkbook(path: string, workbook: ForgedWorkbook): Pro
       data: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="${MAIN_NS}" count="${sharedStrings.length}" uniqueCount="${sharedStrings.length}">${sharedStrings.map((s) => `<si><t>${escape(s)}</t></si>`).join('')}</sst>`,
     });
   }
-  await writeZip(path, entries);
+  if (styles) entries.push({ name: 'xl/styles.xml', data: styles });
+  await writeZip(path, entries, { zip64: workbook.zip64 ?? false });
 }
 
 /** Column letters of a 0-based column index (0 → A, 26 → AA). */
