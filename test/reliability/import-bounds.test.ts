@@ -5,54 +5,40 @@
  * The big sheets are generated here, as streams: a deflated run of identical rows is a
  * few hundred KB on disk however many rows it unpacks to.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportReport } from '../../src/shared/corpus-import';
 import { parseFacs } from '../../src/shared/facs';
-import { runImportDriver, type Measured } from './support/measured';
+import { CASME2_HEADER as HEADER, csvText as csv, GOOD_ROW, makeImportFixture, runMellmImport, writeBadRowsCsv, writeRowsWorkbook, type ImportFixture } from './support/import-fixture';
+import { runImportDriver } from './support/measured';
 import { fingerprintFile, seedWorkspace } from './support/workspace';
 import { forgeWorkbook, repeated, rowXml, worksheetXml, type ForgedSheet } from './support/xlsx-forge';
 
-const HEADER = ['Subject', 'Filename', 'OnsetFrame', 'ApexFrame', 'OffsetFrame', '', 'Action Units', 'Estimated Emotion'];
-const GOOD_ROW = ['01', 'EP01', 1, 5, 9, null, 'AU12', 'happiness'];
 /** Wall time and peak memory a hostile sheet may cost (the issue's goals). */
 const BUDGET = { ms: 5_000, rssMB: 500 };
 
 let dir = '';
-let root = '';
+let fixture: ImportFixture;
 let workspace = '';
 /** Dry runs go to their own workspace, so a sheet wrongly imported by one test cannot mask another. */
 let previewWorkspace = '';
-let userData = '';
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mellm-import-bounds-'));
-  root = join(dir, 'CASME2_RAW');
-  mkdirSync(join(root, 'sub01', 'EP01'), { recursive: true });
-  const jpeg = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#806050' } }).jpeg().toBuffer();
-  for (let n = 1; n <= 20; n++) writeFileSync(join(root, 'sub01', 'EP01', `img${n}.jpg`), jpeg);
-  workspace = join(dir, 'corpus.mellm');
-  userData = join(dir, 'user');
-  mkdirSync(userData);
-  await seedWorkspace(workspace);
+  fixture = await makeImportFixture(dir);
+  workspace = fixture.workspace;
   previewWorkspace = join(dir, 'preview.mellm');
   await seedWorkspace(previewWorkspace);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** `mellm import <sheet> --root … --dataset casme2 --workspace …` in its own process. */
-async function mellmImport(sheet: string, extra: readonly string[] = [], timeoutMs = 60_000, into = workspace): Promise<Measured & { exitCode: number; out: string; err: string }> {
-  const run = await runImportDriver(['cli', userData, sheet, '--root', root, '--dataset', 'casme2', '--workspace', into, ...extra], timeoutMs);
-  if (!run.ok) throw new Error(`mellm import ${sheet}: ${run.reason}`);
-  return run.result as Measured & { exitCode: number; out: string; err: string };
-}
+const mellmImport = (sheet: string, extra: readonly string[] = []) => runMellmImport(fixture, sheet, extra);
 
 /** The dry-run report of a sheet that must be readable. */
 async function preview(sheet: string): Promise<{ exitCode: number; report: ImportReport }> {
-  const result = await mellmImport(sheet, ['--dry-run', '--json'], 60_000, previewWorkspace);
+  const result = await runMellmImport(fixture, sheet, ['--dry-run', '--json'], 60_000, previewWorkspace);
   if (!result.out) throw new Error(`no report: ${result.err}`);
   return { exitCode: result.exitCode, report: JSON.parse(result.out) as ImportReport };
 }
@@ -65,7 +51,6 @@ function expectRefused(result: { exitCode: number; err: string }, message: RegEx
   expect(result.exitCode).toBe(2);
 }
 
-const csv = (rows: ReadonlyArray<ReadonlyArray<string | number | null>>) => `${rows.map((r) => r.map((c) => c ?? '').join(',')).join('\n')}\n`;
 const sheetOf = (rows: ReadonlyArray<ReadonlyArray<string | number | null>>): string => [...worksheetXml(rows.map((r, i) => rowXml(i + 1, r)))].join('');
 const forge = async (name: string, sheets: ForgedSheet[], sharedStrings?: string[]) => {
   const path = join(dir, name);
@@ -75,15 +60,7 @@ const forge = async (name: string, sheets: ForgedSheet[], sharedStrings?: string
 
 describe('7: import diagnostics are linear in rows', () => {
   it('diagnoses a 100,000-row sheet where every row is bad within 5 s and 500 MB, counting every problem', async () => {
-    const bad = [
-      ['01', 'EP01', 9, 5, 1, null, 'AU12', 'happiness'], // onset after offset
-      ['01', 'EP01', 'one', 5, 9, null, 'AU12', 'happiness'], // not a frame number
-      ['01', 'EP99', 1, 5, 9, null, 'AU12', 'happiness'], // no such clip
-      ['01', 'EP01', 1, 50, 90, null, 'AU12', 'happiness'], // beyond the clip
-      ['01', 'EP01', 1, 5, 9, null, 'AU12+AU999x', 'happiness'], // not FACS
-    ];
-    const sheet = join(dir, 'bad-100k.csv');
-    writeFileSync(sheet, csv([HEADER, ...Array.from({ length: 100_000 }, (_, i) => bad[i % bad.length]!)]));
+    const sheet = writeBadRowsCsv(join(dir, 'bad-100k.csv'), 100_000);
     const before = fingerprintFile(workspace);
     const result = await mellmImport(sheet);
     expectRefused(result, /Nothing imported from bad-100k\.csv: no importable rows/);
@@ -98,11 +75,7 @@ describe('7: import diagnostics are linear in rows', () => {
 
 describe('8: large workbooks and zip bombs are refused early', () => {
   it('refuses a 3,000,000-row workbook by counting rows, within 5 s and 500 MB', async () => {
-    const rows = function* () {
-      yield rowXml(1, HEADER);
-      yield* repeated(rowXml(null, GOOD_ROW), 3_000_000);
-    };
-    const sheet = await forge('3m-rows.xlsx', [{ name: 'Sheet1', xml: worksheetXml(rows()) }]);
+    const sheet = await writeRowsWorkbook(join(dir, '3m-rows.xlsx'), 3_000_000);
     const before = fingerprintFile(workspace);
     const result = await mellmImport(sheet);
     expectRefused(result, /worksheet 'Sheet1' of 3m-rows\.xlsx has more than 1,048,576 rows.*--max-rows/s);

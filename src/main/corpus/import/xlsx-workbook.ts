@@ -196,7 +196,8 @@ export async function openWorkbook(path: string, limits: SheetLimits): Promise<W
   // Declared sizes first: a bomb is refused before a byte of it is inflated.
   const declared = sheetEntry.size + (stringsEntry?.size ?? 0) + (stylesEntry?.size ?? 0);
   if (declared > limits.maxBytes) {
-    throw overLimit(`The worksheet '${sheet.name}' of ${basename(path)}`, 'maxBytes', `unpacks to ${formatBytes(declared)}, more than the ${formatBytes(limits.maxBytes)} limit (with its shared strings and styles)`);
+    const counting = declared > sheetEntry.size ? ' (counting the shared strings and styles it uses)' : '';
+    throw overLimit(`The worksheet '${sheet.name}' of ${basename(path)}`, 'maxBytes', `unpacks to ${formatBytes(declared)}${counting}, more than the ${formatBytes(limits.maxBytes)} limit`);
   }
   return {
     zip,
