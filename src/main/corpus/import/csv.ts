@@ -24,20 +24,22 @@ const LF = 0x0a;
 /** The longest row carried between chunks while its end is not yet read. */
 const MAX_ROW_BYTES = 16 * 1024 * 1024;
 
-/** The file as UTF-8 bytes after its byte-order mark, at most `maxBytes` of it. */
-async function* utf8Chunks(path: string, encoding: CsvEncoding, maxBytes: number): AsyncGenerator<Buffer> {
-  const stream = createReadStream(path, { start: encoding.bom, end: maxBytes - 1, highWaterMark: 1 << 20 });
+/** The file as UTF-8 bytes after its byte-order mark; past `maxBytes` (a file still growing) it is refused. */
+async function* utf8Chunks(path: string, encoding: CsvEncoding, maxBytes: number, fail: (message: string) => never): AsyncGenerator<Buffer> {
+  const stream = createReadStream(path, { start: encoding.bom, highWaterMark: 1 << 20 });
+  const decoder = encoding.name === 'utf-8' ? null : new TextDecoder(encoding.name);
+  let read = encoding.bom;
   try {
-    if (encoding.name === 'utf-8') {
-      yield* stream as AsyncIterable<Buffer>;
-      return;
-    }
-    const decoder = new TextDecoder(encoding.name);
     for await (const chunk of stream as AsyncIterable<Buffer>) {
-      const text = decoder.decode(chunk, { stream: true });
-      if (text) yield Buffer.from(text, 'utf8');
+      read += chunk.length;
+      if (read > maxBytes) fail(`it grew past the ${formatBytes(maxBytes)} limit while being read`);
+      if (!decoder) yield chunk;
+      else {
+        const text = decoder.decode(chunk, { stream: true });
+        if (text) yield Buffer.from(text, 'utf8');
+      }
     }
-    const rest = decoder.decode();
+    const rest = decoder?.decode();
     if (rest) yield Buffer.from(rest, 'utf8');
   } finally {
     stream.destroy();
@@ -163,7 +165,7 @@ export async function scanCsv(path: string, encoding: CsvEncoding, maxBytes: num
     throw new AppError('INVALID_INPUT', `Cannot read the sheet ${path}: ${message}`);
   };
   let records: CsvRecords | null = null;
-  for await (const chunk of utf8Chunks(path, encoding, maxBytes)) {
+  for await (const chunk of utf8Chunks(path, encoding, maxBytes, fail)) {
     records ??= new CsvRecords(
       delimiterOf(chunk),
       (record, fields) => {

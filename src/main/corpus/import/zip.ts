@@ -25,6 +25,8 @@ const ZIP64_LOCATOR = 0x07064b50;
 const ZIP64_END = 0x06064b50;
 const ZIP64_EXTRA = 0x0001;
 const MAX_DIRECTORY_BYTES = 64 * 1024 * 1024;
+/** A workbook is a few dozen parts; a directory of more is no workbook's. */
+const MAX_ENTRIES = 65_536;
 const STORED = 0;
 const DEFLATED = 8;
 
@@ -82,6 +84,7 @@ export class ZipArchive {
         directoryOffset = Number(record.readBigUInt64LE(48));
       }
       if (directorySize > MAX_DIRECTORY_BYTES || directoryOffset + directorySize > size) throw ZipArchive.damaged(path, 'its directory does not fit in the file');
+      if (count > MAX_ENTRIES) throw ZipArchive.damaged(path, `it lists ${count} files, more than any workbook holds`);
       const directory = await readAt(handle, directoryOffset, directorySize);
       return new ZipArchive(path, size, parseDirectory(path, directory, count));
     } finally {
