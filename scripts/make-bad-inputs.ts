@@ -14,6 +14,7 @@ import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import type { ErrorCode } from '../src/shared/errors';
 import { locateFfmpeg } from '../src/main/media/ffmpeg';
+import { forgeWorkbook, rowXml, worksheetXml } from '../test/reliability/support/xlsx-forge';
 
 export type BadEntry =
   | { readonly kind: 'api'; readonly channel: unknown; readonly payload: unknown }
@@ -114,6 +115,21 @@ export async function makeBadInputs(folder: string): Promise<BadCase[]> {
   sheet('invalid-facs-cell', 'facs.csv', row('01,EP01,1,5,9,,AU12+AU999x,happiness'));
   sheet('duplicate-rows', 'dupes.csv', `${CASME2_HEADER}\n01,EP01,1,5,9,,AU12,happiness\n01,EP01,1,5,9,,AU12,happiness\n`);
   sheet('huge-cell', 'huge.csv', row(`01,EP01,1,5,9,,AU12,${'x'.repeat(2_000_000)}`));
+  // Workbooks no spreadsheet program writes, each refused naming what is wrong.
+  const HEADER_CELLS = CASME2_HEADER.split(',');
+  const workbook = async (id: string, name: string, rows: string, options: { sharedStrings?: string[]; declaredSize?: number } = {}) => {
+    await forgeWorkbook(at(name), {
+      sheets: [{ name: 'Sheet1', xml: worksheetXml(`${rowXml(1, HEADER_CELLS)}${rows}`), ...(options.declaredSize ? { declaredSize: options.declaredSize } : {}) }],
+      ...(options.sharedStrings ? { sharedStrings: options.sharedStrings } : {}),
+    });
+    add('sheet', id, api('import.commit', { sheet: at(name), root, dataset: 'casme2' }), 'INVALID_INPUT');
+  };
+  const cells = (apex: string) => `<row r="2"><c r="A2" t="inlineStr"><is><t>01</t></is></c><c r="B2" t="inlineStr"><is><t>EP01</t></is></c><c r="C2"><v>1</v></c>${apex}<c r="E2"><v>9</v></c></row>`;
+  await workbook('xlsx-formula-without-value', 'formula.xlsx', cells('<c r="D2"><f>C2+4</f><v></v></c>'));
+  await workbook('xlsx-shared-string-past-table', 'sst.xlsx', cells('<c r="D2" t="s"><v>999</v></c>'), { sharedStrings: ['5'] });
+  await workbook('xlsx-understated-size', 'understated.xlsx', rowXml(2, ['01', 'EP01', 1, 5, 9, null, 'AU12', 'x'.repeat(20_000)]), { declaredSize: 600 });
+  await workbook('xlsx-doctype-entities', 'doctype.xlsx', '<!DOCTYPE lol [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>');
+  await workbook('xlsx-cell-past-xfd', 'xfd.xlsx', cells('<c r="XFE2"><v>5</v></c>'));
   add('sheet', 'sheet-missing', api('import.commit', { sheet: at('nope.xlsx'), root, dataset: 'casme2' }), 'NOT_FOUND', 'INVALID_INPUT');
   add('sheet', 'sheet-is-folder', api('import.commit', { sheet: root, root, dataset: 'casme2' }), 'NOT_FOUND', 'INVALID_INPUT');
   add('sheet', 'unknown-dataset', api('import.commit', { sheet: at('order.csv'), root, dataset: 'casme9' }), 'INVALID_INPUT');
@@ -131,6 +147,9 @@ export async function makeBadInputs(folder: string): Promise<BadCase[]> {
   facs('bidi-override', '\u202EAU12');
   facs('lone-surrogate', 'AU12\uD800');
   facs('over-500-chars', Array.from({ length: 120 }, (_, i) => `AU${(i % 20) + 1}`).join('+'));
+  facs('au-coded-twice', 'AU12+AU12');
+  facs('two-intensities', '12E+12A');
+  facs('both-sides-and-left', '12+L12');
 
   // --- workspace files (workspace.open / workspace.create)
   const open = (id: string, path: string, ...expect: ErrorCode[]) => add('workspace', id, api('workspace.open', { path }), ...expect);

@@ -9,6 +9,25 @@ import { DATASETS } from './workspace';
 export const IMPORT_FIELDS = ['subject', 'filename', 'onset', 'apex', 'offset', 'aus', 'emotion'] as const;
 export type ImportField = (typeof IMPORT_FIELDS)[number];
 
+/**
+ * How much of a sheet an import reads before refusing it: a workbook or CSV beyond these
+ * is refused with the limit named, before any row is kept. The defaults admit Excel's
+ * own maximum of 1,048,576 rows, and a million rows of ten columns with room to spare.
+ */
+export const SheetLimitsSchema = z
+  .object({
+    /** Rows holding data (the last such row's number, for a workbook). */
+    maxRows: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+    /** Cells the sheet's rows span, counted up to each row's last non-blank cell. */
+    maxCells: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+    /** Bytes read: a CSV file's size, or what a workbook's worksheet, shared strings and styles unpack to. */
+    maxBytes: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  })
+  .strict();
+export type SheetLimits = z.infer<typeof SheetLimitsSchema>;
+
+export const DEFAULT_SHEET_LIMITS: SheetLimits = { maxRows: 1_048_576, maxCells: 20_000_000, maxBytes: 1_000_000_000 };
+
 export const ImportRequestSchema = z
   .object({
     sheet: z.string().min(1),
@@ -18,6 +37,8 @@ export const ImportRequestSchema = z
     columns: z.partialRecord(z.enum(IMPORT_FIELDS), z.string().min(1)).optional(),
     /** Import the valid rows and skip the flagged ones instead of refusing the whole file. */
     skipFlagged: z.boolean().default(false),
+    /** Overrides of DEFAULT_SHEET_LIMITS. */
+    limits: SheetLimitsSchema.partial().optional(),
   })
   .strict();
 export type ImportRequest = z.input<typeof ImportRequestSchema>;
@@ -49,6 +70,8 @@ export type ImportRow = z.infer<typeof ImportRowSchema>;
 export const ImportReportSchema = z.object({
   dataset: z.enum(DATASETS),
   sheet: z.string(),
+  /** The worksheet read from a workbook (null for a CSV file). */
+  worksheet: z.string().nullable(),
   headerRow: z.number().int(),
   totalRows: z.number().int(),
   rows: z.array(ImportRowSchema),

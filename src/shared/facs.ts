@@ -119,11 +119,48 @@ function parseCode(s: Scanner): FacsCode {
   return code;
 }
 
+const SIDE_PHRASES: Record<FacsSide | 'both', string> = { both: 'both sides', L: 'the left side only', R: 'the right side only', U: 'one side' };
+const sidePhrase = (code: FacsCode) => SIDE_PHRASES[code.side ?? 'both'];
+
+/**
+ * One alternative lists what a face does at once, so an AU appears in it once, except
+ * L and R together (an asymmetric action). A second code for the same AU contradicts
+ * or repeats the first: `12+L12` (both sides and the left only), `12E+12A` (two
+ * intensities), `AU12+AU12`. Kept per AU, so the check stays linear in the codes.
+ */
+class AlternativeCodes {
+  readonly codes: FacsCode[] = [];
+  readonly #byAu = new Map<number, Array<{ code: FacsCode; at: number }>>();
+
+  add(s: Scanner, code: FacsCode, at: number): void {
+    const earlier = this.#byAu.get(code.au) ?? [];
+    for (const { code: other, at: otherAt } of earlier) {
+      const au = `AU${code.au}`;
+      if (other.side !== code.side) {
+        if ((other.side === 'L' && code.side === 'R') || (other.side === 'R' && code.side === 'L')) continue;
+        s.fail(`${au} is coded for ${sidePhrase(other)} (${formatFacsCode(other)}) and for ${sidePhrase(code)} (${formatFacsCode(code)}) at position ${at}: code it once, or as L and R for an asymmetric action`, at);
+      }
+      if (other.intensity && code.intensity && other.intensity !== code.intensity) {
+        s.fail(`${au} is coded with two intensities (${other.intensity} and ${code.intensity}) at position ${at}: keep one`, at);
+      }
+      s.fail(`${au} is coded twice (at positions ${otherAt} and ${at}): keep one`, at);
+    }
+    earlier.push({ code, at });
+    this.#byAu.set(code.au, earlier);
+    this.codes.push(code);
+  }
+}
+
 function parseAlternative(s: Scanner): FacsCode[] {
-  const codes: FacsCode[] = [parseCode(s)];
+  const alternative = new AlternativeCodes();
+  const next = () => {
+    const at = s.pos;
+    alternative.add(s, parseCode(s), at);
+  };
+  next();
   for (;;) {
     const spaced = s.skipSpace();
-    if (s.done || s.atOr()) return codes;
+    if (s.done || s.atOr()) return alternative.codes;
     const sep = s.peek();
     if (sep === '+' || sep === ',' || sep === ';') {
       s.pos++;
@@ -133,7 +170,7 @@ function parseAlternative(s: Scanner): FacsCode[] {
     } else if (!spaced) {
       s.fail(`Unexpected ${s.describeHere()} at position ${s.pos}`);
     }
-    codes.push(parseCode(s));
+    next();
   }
 }
 

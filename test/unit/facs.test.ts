@@ -34,6 +34,8 @@ describe('parseFacs: coders\' notations', () => {
     [' 1 + 2 ', [[code(1), code(2)]]],
     ['51+64', [[code(51), code(64)]]],
     ['12 OR 14', [[code(12)], [code(14)]]],
+    ['L12A+R12C', [[code(12, 'L', 'A'), code(12, 'R', 'C')]]],
+    ['12 or L12', [[code(12)], [code(12, 'L')]]],
     ['', []],
     ['   ', []],
   ];
@@ -61,6 +63,10 @@ describe('parseFacs: garbage is rejected with a position', () => {
     ['12AB', 3, /Unexpected 'B'/],
     ['1/2', 1, /Unexpected '\/'/],
     ['12 or or 4', 6, /Expected an AU number/],
+    ['AU12+AU12', 5, /AU12 is coded twice \(at positions 0 and 5\)/],
+    ['12E+12A', 4, /AU12 is coded with two intensities \(E and A\)/],
+    ['12+L12', 3, /AU12 is coded for both sides \(12\) and for the left side only \(L12\)/],
+    ['R12+R12C', 4, /AU12 is coded twice/],
   ];
   it.each(cases)('rejects %j at %i', (text, position, message) => {
     const result = parseFacs(text);

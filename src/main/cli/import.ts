@@ -1,11 +1,29 @@
 import { parseArgs } from 'node:util';
-import { IMPORT_FIELDS, type ImportField, type ImportReport } from '@shared/corpus-import';
+import { IMPORT_FIELDS, type ImportField, type ImportReport, type SheetLimits } from '@shared/corpus-import';
 import { AppError } from '@shared/errors';
 import { DATASETS } from '@shared/workspace';
 import { commitImport, previewImport } from '../app/import';
 import type { CliCommand } from './command';
 
-const USAGE = `mellm import <sheet> --root <media folder> --dataset ${DATASETS.join('|')} [--columns field=Header,...] --workspace <file> [--skip-flagged] [--dry-run] [--json]`;
+const USAGE = `mellm import <sheet> --root <media folder> --dataset ${DATASETS.join('|')} [--columns field=Header,...] --workspace <file> [--skip-flagged] [--dry-run] [--json] [--max-rows N] [--max-cells N] [--max-sheet-mb N]`;
+
+/** The sheet limits given on the command line (`--max-sheet-mb` in millions of bytes). */
+export function parseLimits(values: { 'max-rows'?: string | undefined; 'max-cells'?: string | undefined; 'max-sheet-mb'?: string | undefined }): Partial<SheetLimits> {
+  const whole = (option: string, text: string | undefined): number | undefined => {
+    if (text === undefined) return undefined;
+    const value = /^\d{1,15}$/.test(text.trim()) ? Number(text) : 0;
+    if (value < 1) throw new AppError('INVALID_INPUT', `--${option} expects a whole number above 0; got '${text}'`);
+    return value;
+  };
+  const rows = whole('max-rows', values['max-rows']);
+  const cells = whole('max-cells', values['max-cells']);
+  const megabytes = whole('max-sheet-mb', values['max-sheet-mb']);
+  return {
+    ...(rows !== undefined ? { maxRows: rows } : {}),
+    ...(cells !== undefined ? { maxCells: cells } : {}),
+    ...(megabytes !== undefined ? { maxBytes: megabytes * 1_000_000 } : {}),
+  };
+}
 
 /** `--columns subject=Who,filename=Clip,onset=Start` → field → header. */
 export function parseColumns(text: string): Partial<Record<ImportField, string>> {
@@ -23,9 +41,9 @@ export function parseColumns(text: string): Partial<Record<ImportField, string>>
 
 function summary(report: ImportReport): string {
   const lines = [
-    `${report.committed ? 'imported' : 'checked'} ${report.totalRows} row(s) of ${report.sheet} (header row ${report.headerRow || 'none'})`,
+    `${report.committed ? 'imported' : 'checked'} ${report.totalRows} row(s) of ${report.sheet}${report.worksheet === null ? '' : `, worksheet '${report.worksheet}'`} (header row ${report.headerRow || 'none'})`,
     report.committed ? `added ${report.clipsAdded} clip(s) and ${report.eventsAdded} event(s)` : `${report.rows.filter((r) => r.ok).length} row(s) importable`,
-    ...report.problems.map((p) => `  row ${p.row}, ${p.column}: ${p.severity === 'warning' ? 'warning: ' : ''}${p.message}`),
+    ...report.problems.map((p) => `  ${p.row > 0 ? `row ${p.row}, ` : ''}${p.column}: ${p.severity === 'warning' ? 'warning: ' : ''}${p.message}`),
   ];
   return lines.join('\n');
 }
@@ -46,6 +64,9 @@ export const importCommand: CliCommand = {
         'skip-flagged': { type: 'boolean', default: false },
         'dry-run': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
+        'max-rows': { type: 'string' },
+        'max-cells': { type: 'string' },
+        'max-sheet-mb': { type: 'string' },
       },
     });
     const [sheet, ...extra] = positionals;
@@ -53,12 +74,14 @@ export const importCommand: CliCommand = {
     if (!sheet || extra.length || !values.root || !values.workspace || !dataset) {
       throw new AppError('INVALID_INPUT', `expected one sheet, --root, --workspace and a known --dataset\nUsage: ${USAGE}`);
     }
+    const limits = parseLimits(values);
     const request = {
       sheet,
       root: values.root,
       dataset,
       skipFlagged: values['skip-flagged'],
       ...(values.columns ? { columns: parseColumns(values.columns) } : {}),
+      ...(Object.keys(limits).length ? { limits } : {}),
     };
     const workspaces = services().workspaces;
     await workspaces.open(values.workspace);

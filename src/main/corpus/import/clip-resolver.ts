@@ -17,6 +17,8 @@ export type ClipLookup =
 export class ClipResolver {
   readonly probes = new Map<string, ClipProbe>();
   readonly #positions = new Map<string, ToPosition | string>();
+  /** Whether each candidate path exists: sheets name the same clip on many rows. */
+  readonly #exists = new Map<string, Promise<boolean>>();
 
   constructor(
     private readonly root: string,
@@ -32,7 +34,7 @@ export class ClipResolver {
       tried.push(candidate);
       // Sheets hold composed Unicode; folders copied from macOS may hold decomposed names.
       for (const form of new Set([candidate, candidate.normalize('NFD')])) {
-        if (await stat(form).catch(() => null)) {
+        if (await this.#existsAt(form)) {
           path = form;
           break search;
         }
@@ -44,6 +46,18 @@ export class ClipResolver {
     const probe = this.probes.get(path);
     if (typeof positions !== 'function' || !probe) return { ok: false, path, message: String(positions) };
     return { ok: true, path, probe, toPosition: positions };
+  }
+
+  #existsAt(path: string): Promise<boolean> {
+    let known = this.#exists.get(path);
+    if (!known) {
+      known = stat(path).then(
+        () => true,
+        () => false,
+      );
+      this.#exists.set(path, known);
+    }
+    return known;
   }
 
   /** Sequences: the natural-sorted folder listing; videos: sheets count frames from 1. */

@@ -24,24 +24,21 @@ export interface ImportPlan {
   readonly clips: ReadonlyMap<string, ClipProbe>;
 }
 
-const errorCount = (problems: readonly ImportProblem[]) => problems.filter((p) => p.severity === 'error').length;
-
 /** Reads and validates a coding sheet without writing anything. */
 export async function planImport(request: ImportRequest, prober: ClipProber): Promise<ImportPlan> {
   const req = ImportRequestSchema.parse(request);
   const layout = LAYOUTS[req.dataset];
-  const table = await readSheet(req.sheet);
+  const table = await readSheet(req.sheet, req.limits);
   const columns = locateColumns(table.rows, layout, req.columns);
   const clips = new ClipResolver(resolve(req.root), layout, prober);
-  const problems: ImportProblem[] = [];
+  const problems: ImportProblem[] = table.notes.map((message) => ({ row: 0, column: '(workbook)', message, severity: 'warning' }));
   const rows: PlannedRow[] = [];
   const seen = new Map<string, number>();
 
   for (let r = columns.headerRow + 1; r < table.rows.length; r++) {
     const cells = table.rows[r] ?? [];
     if (cells.every((c) => c === '')) continue;
-    const ctx: RowContext = { row: r + 1, cells, columns, problems };
-    const errorsBefore = errorCount(problems);
+    const ctx: RowContext = { row: r + 1, cells, columns, problems, errors: 0 };
     const f = readRowFields(ctx, layout);
 
     let clipPath = '';
@@ -78,7 +75,7 @@ export async function planImport(request: ImportRequest, prober: ClipProber): Pr
       datasetFrames: { onset: f.onset ?? -1, apex: f.apex, offset: f.offset ?? -1 },
       aus: f.aus,
       emotion: f.emotion,
-      ok: errorCount(problems) === errorsBefore,
+      ok: ctx.errors === 0,
       extra,
       flags: f.flags,
     });
@@ -87,6 +84,7 @@ export async function planImport(request: ImportRequest, prober: ClipProber): Pr
   const report: ImportReport = {
     dataset: req.dataset,
     sheet: resolve(req.sheet),
+    worksheet: table.worksheet,
     headerRow: columns.headerRow + 1,
     totalRows: rows.length,
     rows: rows.map(({ extra: _extra, flags: _flags, ...row }) => row),

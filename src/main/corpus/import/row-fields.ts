@@ -11,6 +11,8 @@ export interface RowContext {
   readonly cells: readonly string[];
   readonly columns: ColumnMap;
   readonly problems: ImportProblem[];
+  /** Errors recorded for this row: counted here, since rescanning the shared list per row is quadratic. */
+  errors: number;
 }
 
 /** A row's cells checked one by one: dataset frame numbers, canonical AUs, names. */
@@ -40,6 +42,7 @@ export function problem(ctx: RowContext, field: string, message: string, severit
   const index = (IMPORT_FIELDS as readonly string[]).includes(field) ? ctx.columns.fields[field as ImportField] : undefined;
   const column = index === undefined ? field : (ctx.columns.names[index] ?? field);
   ctx.problems.push({ row: ctx.row, column, message, severity });
+  if (severity === 'error') ctx.errors++;
 }
 
 /** A subject or file name used as a path segment must stay inside the media root. */
