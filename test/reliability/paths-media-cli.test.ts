@@ -1,7 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import sharp from 'sharp';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/main/cli/main';
+import { packageDir } from '../../src/main/inference/manifest';
+import { ffmpeg } from '../helpers/media';
+import { SAMPLES } from '../helpers/faces';
 import { useTempDir } from '../helpers/tmp';
 import { buildDriver, runDriver, runDriverAsUser, type DriverRun } from './support/driver';
 import { mountTinyFs } from './support/disk';
@@ -12,6 +18,16 @@ const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const undo of cleanups.splice(0).reverse()) undo();
 });
+/** A folder kept for the whole file (fixtures made once in beforeAll). */
+const kept: string[] = [];
+afterAll(() => {
+  for (const dir of kept.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+function keptDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mellm-paths-kept-'));
+  kept.push(dir);
+  return dir;
+}
 
 const NOBODY = 65_534;
 const isRoot = process.getuid?.() === 0;
@@ -28,6 +44,14 @@ interface CliRun {
   readonly code: number;
   readonly out: string;
   readonly err: string;
+}
+
+/** `mellm …` in this process. */
+async function cli(...argv: string[]): Promise<CliRun> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
 let cliDriver = '';
@@ -197,4 +221,80 @@ describe('#10 export to special, read-only, full and forbidden places', () => {
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/<\/html>\s*$/);
     expect(fingerprintFile(workspace)).toEqual(before);
   }, 240_000);
+});
+
+describe('#14 one overwrite rule for every CLI output', () => {
+  let dir = '';
+  let a = '';
+  let b = '';
+  let video = '';
+  beforeAll(async () => {
+    dir = keptDir();
+    const photo = join(packageDir('@vladmandic/face-api') as string, 'demo', 'sample3.jpg');
+    const base = sharp(photo).resize(160, 160, { fit: 'cover' }).grayscale();
+    a = join(dir, 'a.png');
+    b = join(dir, 'b.png');
+    await base.clone().extract({ left: 32, top: 32, width: 96, height: 96 }).png().toFile(a);
+    await base.clone().extract({ left: 31, top: 32, width: 96, height: 96 }).png().toFile(b);
+    video = join(dir, 'clip.mp4');
+    ffmpeg(['-f', 'lavfi', '-i', 'testsrc=s=96x64:r=25:d=1', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', video]);
+  });
+
+  function existing(name: string): string {
+    const path = join(dir, name);
+    writeFileSync(path, 'keep');
+    return path;
+  }
+
+  it('flow --out, --vis and --quiver, face --overlay, frames --out, agreement --csv and synth --out refuse an existing target without --force', async () => {
+    const fresh = (name: string) => join(dir, `new-${name}`);
+    const workspace = join(tempDir(), 'w.mellm');
+    await seedWorkspace(workspace);
+    const cases: Array<{ argv: string[]; target: string }> = [];
+    const flo = existing('old.flo');
+    cases.push({ argv: ['flow', a, b, '--out', flo, '--preset', 'fast'], target: flo });
+    const vis = existing('old-vis.png');
+    cases.push({ argv: ['flow', a, b, '--out', fresh('new.flo'), '--vis', vis, '--preset', 'fast'], target: vis });
+    const quiver = existing('old-quiver.png');
+    cases.push({ argv: ['flow', a, b, '--out', fresh('new.flo'), '--quiver', quiver, '--preset', 'fast'], target: quiver });
+    const overlay = existing('old-overlay.png');
+    cases.push({ argv: ['face', a, '--overlay', overlay], target: overlay });
+    const frame = existing('old-frame.png');
+    cases.push({ argv: ['frames', video, '--at', '0', '--out', frame], target: frame });
+    const csv = existing('old.csv');
+    cases.push({ argv: ['agreement', '--workspace', workspace, '--csv', csv], target: csv });
+    const synthDir = join(dir, 'synth-old');
+    mkdirSync(synthDir);
+    writeFileSync(join(synthDir, 'truth.json'), 'keep');
+    cases.push({ argv: ['synth', '--out', synthDir, '--photo', join(SAMPLES, 'sample3.jpg'), '--frames', '10', '--size', '64x64'], target: join(synthDir, 'truth.json') });
+    for (const { argv, target } of cases) {
+      const run = await cli(...argv);
+      expect(run.code, `${argv.join(' ')}: ${run.err}`).toBe(1);
+      expect(run.err, argv[0]).toMatch(/already exists; pass --force to overwrite it/);
+      expect(readFileSync(target, 'utf8'), argv.join(' ')).toBe('keep');
+    }
+    // Nothing was computed or written for the refused flow runs.
+    expect(readdirSync(dir).filter((name) => name.startsWith('new'))).toEqual([]);
+  });
+
+  it('with --force they overwrite; a FIFO or device is refused even with --force', async () => {
+    const flo = existing('forced.flo');
+    const vis = existing('forced-vis.png');
+    const frame = existing('forced-frame.png');
+    expect((await cli('flow', a, b, '--out', flo, '--vis', vis, '--preset', 'fast', '--force')).code).toBe(0);
+    expect(readFileSync(flo).subarray(0, 4).toString('latin1')).toBe('PIEH');
+    expect((await sharp(vis).metadata()).width).toBe(96);
+    expect((await cli('frames', video, '--at', '0', '--out', frame, '--force')).code).toBe(0);
+    expect((await sharp(frame).metadata()).width).toBe(96);
+
+    const fifo = join(dir, 'pipe.flo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const run = await cli('flow', a, b, '--out', fifo, '--preset', 'fast', '--force');
+    expect(run.code, run.err).toBe(1);
+    expect(run.err).toMatch(/not a regular file/);
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+    const device = await cli('frames', video, '--at', '0', '--out', '/dev/null.png', '--force');
+    expect(device.code, device.err).toBe(1);
+    expect(device.err).toMatch(/pseudo file system/);
+  });
 });
