@@ -57,15 +57,14 @@ function notFolder(path: string): AppError {
 }
 
 /**
- * Makes sure `folder` exists as a folder on a real file system, creating the missing
- * levels one by one (bounded by the path's depth, unlike a recursive mkdir), and returns
- * its real path. Every failure names the folder and the reason.
+ * Checks that `folder` can be a folder on a real file system without creating anything:
+ * its nearest existing level must be a folder, not on a pseudo file system. Returns the
+ * levels still missing, outermost first.
  */
-export async function ensureFolder(folder: string, what = `The folder ${folder}`): Promise<string> {
+export async function checkFolder(folder: string, what = `The folder ${folder}`): Promise<string[]> {
   if (folder.includes('\0')) throw new AppError('INVALID_INPUT', `${what} has a NUL byte in its name.`);
-  const absolute = resolve(folder);
   const missing: string[] = [];
-  let existing = absolute;
+  let existing = resolve(folder);
   for (;;) {
     const info = await stat(existing).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return null;
@@ -82,7 +81,16 @@ export async function ensureFolder(folder: string, what = `The folder ${folder}`
     existing = parent;
   }
   await refusePseudo(await realpath(existing), what);
-  for (const dir of missing) {
+  return missing;
+}
+
+/**
+ * Makes sure `folder` exists as a folder on a real file system (see checkFolder),
+ * creating the missing levels one by one (bounded by the path's depth, unlike a recursive
+ * mkdir), and returns its real path. Every failure names the folder and the reason.
+ */
+export async function ensureFolder(folder: string, what = `The folder ${folder}`): Promise<string> {
+  for (const dir of await checkFolder(folder, what)) {
     try {
       await mkdir(dir);
     } catch (error) {
@@ -90,7 +98,7 @@ export async function ensureFolder(folder: string, what = `The folder ${folder}`
       throw fromWriteError(error, dir, 'create the folder');
     }
   }
-  return realpath(absolute);
+  return realpath(resolve(folder));
 }
 
 export interface TargetCheck {
@@ -122,13 +130,13 @@ export async function checkTarget(path: string, check: TargetCheck): Promise<voi
 }
 
 /**
- * An output file chosen by the user (CLI `--out` and the like): its folder is made ready
- * (see ensureFolder) and the file checked against the overwrite rule. Returns the
- * absolute path to write.
+ * An output file chosen by the user (CLI `--out` and the like), checked before any work
+ * is done: its folder must be possible (see checkFolder; it is created when written) and
+ * the file must pass the overwrite rule. Returns the absolute path to write.
  */
-export async function prepareOutputFile(path: string, check: TargetCheck): Promise<string> {
+export async function checkOutputFile(path: string, check: TargetCheck): Promise<string> {
   const absolute = resolve(path);
-  await ensureFolder(dirname(absolute), `The folder of ${absolute}`);
+  await checkFolder(dirname(absolute), `The folder of ${absolute}`);
   await checkTarget(absolute, { ...check, label: check.label ?? absolute });
   return absolute;
 }
