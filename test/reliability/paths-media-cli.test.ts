@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/main/cli/main';
+import { probeMedia } from '../../src/main/media/probe';
+import { probeVideo } from '../../src/main/media/probe-video';
 import { packageDir } from '../../src/main/inference/manifest';
 import { ffmpeg } from '../helpers/media';
 import { SAMPLES } from '../helpers/faces';
@@ -296,5 +298,70 @@ describe('#14 one overwrite rule for every CLI output', () => {
     const device = await cli('frames', video, '--at', '0', '--out', '/dev/null.png', '--force');
     expect(device.code, device.err).toBe(1);
     expect(device.err).toMatch(/pseudo file system/);
+  });
+});
+
+describe('#11 probe tells truncated, audio-only and impossible videos from real ones', () => {
+  let dir = '';
+  let full = '';
+  let truncated = '';
+  let cover = '';
+  let tenMillion = '';
+  let doubled = '';
+
+  /** The mp4 with its single stts entry claiming `count` samples (its index, not its data). */
+  function claimFrames(source: string, target: string, count: number): string {
+    const bytes = readFileSync(source);
+    const stts = bytes.indexOf('stts');
+    expect(stts).toBeGreaterThan(0);
+    expect(bytes.readUInt32BE(stts + 8)).toBe(1); // one (count, delta) entry
+    bytes.writeUInt32BE(count, stts + 12);
+    writeFileSync(target, bytes);
+    return target;
+  }
+
+  beforeAll(() => {
+    dir = keptDir();
+    // Neutral names: a message naming the file must not match the reason looked for.
+    full = join(dir, 'a.mp4');
+    // Noise keeps frames large, so 20 KB holds the index (faststart) but not the frames.
+    ffmpeg(['-f', 'lavfi', '-i', 'testsrc=s=320x240:r=25:d=4,noise=alls=40:allf=t', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', full]);
+    truncated = join(dir, 'b.mp4');
+    writeFileSync(truncated, readFileSync(full).subarray(0, 20_000));
+    cover = join(dir, 'c.mp3');
+    ffmpeg(['-f', 'lavfi', '-i', 'sine=d=3', '-f', 'lavfi', '-i', 'testsrc=s=300x300:d=1', '-map', '0:a', '-map', '1:v', '-frames:v', '1', '-c:v', 'mjpeg', '-disposition:v', 'attached_pic', '-c:a', 'libmp3lame', cover]);
+    tenMillion = claimFrames(full, join(dir, 'd.mp4'), 10_000_000);
+    doubled = claimFrames(full, join(dir, 'e.mp4'), 200);
+  });
+
+  it('the intact video is accepted with its exact frame count', async () => {
+    expect(await probeMedia(full)).toMatchObject({ kind: 'video', frames: 100, fps: 25, width: 320, height: 240 });
+    expect(await probeVideo(full, { ffprobe: null })).toMatchObject({ frames: 100, width: 320, height: 240 });
+  });
+
+  it('the first 20 KB of an mp4 is refused as truncated', async () => {
+    const run = await cli('probe', truncated);
+    expect(run.code, run.out).toBe(1);
+    expect(run.err).toMatch(/truncated/);
+    await expect(probeVideo(truncated, { ffprobe: null })).rejects.toMatchObject({ code: 'MEDIA_UNREADABLE', message: expect.stringMatching(/truncated/) });
+  });
+
+  it('an audio file with cover art is refused as audio, not read as a 1-frame video at 90000 fps', async () => {
+    for (const ffprobe of [undefined, null]) {
+      await expect(probeVideo(cover, ffprobe === null ? { ffprobe } : {})).rejects.toMatchObject({
+        code: 'MEDIA_UNREADABLE',
+        message: expect.stringMatching(/audio.*cover (art|picture)/),
+      });
+    }
+    expect((await cli('probe', cover)).err).toMatch(/cover/);
+  });
+
+  it('an index claiming 10^7 frames for a 0.7 MB file, or twice the frames it holds, is refused with the claim', async () => {
+    const run = await cli('probe', tenMillion);
+    expect(run.code, run.out).toBe(1);
+    expect(run.err).toMatch(/claims 10,000,000 frames/);
+    const twice = await cli('probe', doubled);
+    expect(twice.code, twice.out).toBe(1);
+    expect(twice.err).toMatch(/frame 199 .*cannot be decoded/);
   });
 });
