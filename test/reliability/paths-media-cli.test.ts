@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -363,5 +363,47 @@ describe('#11 probe tells truncated, audio-only and impossible videos from real 
     const twice = await cli('probe', doubled);
     expect(twice.code, twice.out).toBe(1);
     expect(twice.err).toMatch(/frame 199 .*cannot be decoded/);
+  });
+});
+
+describe('#15 frame folders whose frames are symlinks', () => {
+  /** Five 32×24 PNGs of distinct grey levels in `dir`. */
+  async function frames(dir: string): Promise<string[]> {
+    mkdirSync(dir, { recursive: true });
+    const paths: string[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      const path = join(dir, `real${i}.png`);
+      await sharp({ create: { width: 32, height: 24, channels: 3, background: { r: 40 * i, g: 40 * i, b: 40 * i } } }).png().toFile(path);
+      paths.push(path);
+    }
+    return paths;
+  }
+
+  it('links to image files inside the folder are followed', async () => {
+    const clip = join(tempDir(), 'clip');
+    const real = await frames(join(clip, 'store'));
+    real.forEach((target, i) => symlinkSync(join('store', `real${i}.png`), join(clip, `img${i + 1}.png`)));
+    const info = await probeMedia(clip, { fps: 30 });
+    expect(info).toMatchObject({ kind: 'sequence', frames: 5, width: 32, height: 24 });
+    expect(info.sequence?.pattern).toBe('img{n}.png');
+  });
+
+  it('links leading out of the folder, dangling links and links to folders are refused naming the link', async () => {
+    const base = tempDir();
+    const outside = await frames(join(base, 'elsewhere'));
+    const out = join(base, 'out');
+    mkdirSync(out);
+    outside.forEach((target, i) => symlinkSync(target, join(out, `img${i + 1}.png`)));
+    await expect(probeMedia(out)).rejects.toMatchObject({ code: 'MEDIA_UNREADABLE', message: expect.stringMatching(/img1\.png .*outside the folder/) });
+
+    const dangling = join(base, 'dangling');
+    mkdirSync(dangling);
+    symlinkSync(join(base, 'nothing.png'), join(dangling, 'img1.png'));
+    await expect(probeMedia(dangling)).rejects.toMatchObject({ code: 'MEDIA_UNREADABLE', message: expect.stringMatching(/img1\.png .*(points to nothing|does not exist)/) });
+
+    const folderLink = join(base, 'folder-link');
+    mkdirSync(join(folderLink, 'inner.png'), { recursive: true });
+    symlinkSync('inner.png', join(folderLink, 'img1.png'));
+    await expect(probeMedia(folderLink)).rejects.toMatchObject({ code: 'MEDIA_UNREADABLE', message: expect.stringMatching(/img1\.png .*not a regular file/) });
   });
 });
