@@ -8,6 +8,7 @@ import { runCli } from '../../src/main/cli/main';
 import { probeMedia } from '../../src/main/media/probe';
 import { probeVideo } from '../../src/main/media/probe-video';
 import { packageDir } from '../../src/main/inference/manifest';
+import { startTestBridge } from '../helpers/bridge';
 import { ffmpeg } from '../helpers/media';
 import { SAMPLES } from '../helpers/faces';
 import { useTempDir } from '../helpers/tmp';
@@ -405,5 +406,55 @@ describe('#15 frame folders whose frames are symlinks', () => {
     mkdirSync(join(folderLink, 'inner.png'), { recursive: true });
     symlinkSync('inner.png', join(folderLink, 'img1.png'));
     await expect(probeMedia(folderLink)).rejects.toMatchObject({ code: 'MEDIA_UNREADABLE', message: expect.stringMatching(/img1\.png .*not a regular file/) });
+  });
+});
+
+describe('#15 the bridge: malformed URLs, huge bodies, upscales', () => {
+  it('a malformed percent-encoding answers 400, a 100 MB body 413, and the bridge carries on', async () => {
+    const { bridge } = await startTestBridge({ userDataDir: join(tempDir(), 'user') });
+    cleanups.push(() => void bridge.close());
+    const headers = { authorization: `Bearer ${bridge.token}` };
+    for (const path of ['/api/%E0%A4%A', '/frames/%E0%A4%A/0.jpg', '/%E0%A4%A']) {
+      const response = await fetch(`${bridge.origin}${path}`, { method: path.startsWith('/api/') ? 'POST' : 'GET', headers, body: path.startsWith('/api/') ? '{}' : undefined });
+      expect(response.status, path).toBe(400);
+      expect(((await response.json()) as { error: { code: string } }).error.code, path).toBe('INVALID_INPUT');
+    }
+    const huge = await fetch(`${bridge.origin}/api/settings.get`, { method: 'POST', headers, body: new Uint8Array(100 * 2 ** 20) });
+    expect(huge.status).toBe(413);
+    const after = await fetch(`${bridge.origin}/api/settings.get`, { method: 'POST', headers, body: '{}' });
+    expect(after.status).toBe(200);
+  });
+
+  it('an upscale is capped at min(4× the source width, 4096); beyond 2 at once the bridge answers 503 with Retry-After', async () => {
+    const dir = tempDir();
+    const small = join(dir, 'small.mp4');
+    ffmpeg(['-f', 'lavfi', '-i', 'testsrc=s=96x64:r=25:d=1', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', small]);
+    const large = join(dir, 'large.mp4');
+    ffmpeg(['-f', 'lavfi', '-i', 'testsrc=s=1024x768:r=25:d=1', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', large]);
+    const { bridge } = await startTestBridge({ userDataDir: join(dir, 'user') });
+    cleanups.push(() => void bridge.close());
+    const headers = { authorization: `Bearer ${bridge.token}` };
+    const open = async (path: string) => {
+      const response = await fetch(`${bridge.origin}/api/media.open`, { method: 'POST', headers, body: JSON.stringify({ path }) });
+      return ((await response.json()) as { data: { clipId: string } }).data.clipId;
+    };
+    const smallId = await open(small);
+    const largeId = await open(large);
+    const frame = (id: string, index: number, query = '') => fetch(`${bridge.origin}/frames/${id}/${index}.png${query}`, { headers });
+    const capped = await frame(smallId, 0, '?w=8192');
+    expect(capped.status).toBe(200);
+    expect((await sharp(Buffer.from(await capped.arrayBuffer())).metadata()).width).toBe(384);
+
+    const burst = await Promise.all(Array.from({ length: 8 }, (_, i) => frame(largeId, i, '?w=8192')));
+    const plain = await frame(smallId, 1);
+    expect(plain.status).toBe(200);
+    const statuses = burst.map((r) => r.status);
+    expect(statuses.filter((s) => s === 200).length, statuses.join(',')).toBeGreaterThanOrEqual(2);
+    expect(statuses.filter((s) => s === 503).length, statuses.join(',')).toBeGreaterThanOrEqual(1);
+    expect(statuses.every((s) => s === 200 || s === 503)).toBe(true);
+    for (const response of burst) {
+      if (response.status === 503) expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
+      else expect((await sharp(Buffer.from(await response.arrayBuffer())).metadata()).width).toBe(4096);
+    }
   });
 });
