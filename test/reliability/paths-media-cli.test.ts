@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/main/cli/main';
 import { probeMedia } from '../../src/main/media/probe';
 import { probeVideo } from '../../src/main/media/probe-video';
+import { createWorkspace, openWorkspace } from '../../src/main/store';
 import { packageDir } from '../../src/main/inference/manifest';
 import { startTestBridge } from '../helpers/bridge';
 import { ffmpeg } from '../helpers/media';
@@ -457,4 +458,28 @@ describe('#15 the bridge: malformed URLs, huge bodies, upscales', () => {
       else expect((await sharp(Buffer.from(await response.arrayBuffer())).metadata()).width).toBe(4096);
     }
   });
+});
+
+describe('#15 analyze --all and clips where spotting found nothing', () => {
+  it('a still clip analysed by `mellm analyze --workspace w --all` twice is analysed once', async () => {
+    const dir = tempDir();
+    const clip = join(dir, 'still');
+    mkdirSync(clip);
+    const still = await sharp(join(SAMPLES, 'sample3.jpg')).resize(256, 192, { fit: 'cover' }).png().toBuffer();
+    for (let i = 0; i < 45; i += 1) writeFileSync(join(clip, `img${i + 1}.png`), still);
+    const workspace = join(dir, 'w.mellm');
+    const ws = await createWorkspace(workspace);
+    const { id } = await ws.clips.add({ path: clip, kind: 'sequence', fps: 30, frames: 45, width: 256, height: 192 });
+    await ws.close();
+    const first = await cli('analyze', '--workspace', workspace, '--all', '--json');
+    expect(first.code, first.err).toBe(0);
+    expect(JSON.parse(first.out)).toMatchObject({ queued: 1, analysed: 1, failed: [] });
+    // Spotting found nothing: no event was made, so only the clip's claim records the run.
+    const opened = await openWorkspace(workspace);
+    expect(await opened.events.listForClip(id)).toEqual([]);
+    await opened.close();
+    const second = await cli('analyze', '--workspace', workspace, '--all', '--json');
+    expect(second.code, second.err).toBe(0);
+    expect(JSON.parse(second.out)).toMatchObject({ queued: 0, skipped: 1, failed: [] });
+  }, 180_000);
 });
