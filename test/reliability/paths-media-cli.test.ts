@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/main/cli/main';
@@ -34,6 +34,7 @@ function keptDir(): string {
 }
 
 const NOBODY = 65_534;
+const root = resolve(import.meta.dirname, '../..');
 const isRoot = process.getuid?.() === 0;
 const linux = process.platform === 'linux';
 
@@ -42,6 +43,13 @@ function mountTmpfs(dir: string, options: string): (() => void) | null {
   if (!linux || !isRoot) return null;
   if (spawnSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir], { stdio: 'ignore' }).status !== 0) return null;
   return () => void spawnSync('umount', ['-l', dir], { stdio: 'ignore' });
+}
+
+function canMount(): boolean {
+  const dir = tempDir();
+  const unmount = mountTmpfs(dir, 'size=64k');
+  unmount?.();
+  return unmount !== null;
 }
 
 interface CliRun {
@@ -482,4 +490,22 @@ describe('#15 analyze --all and clips where spotting found nothing', () => {
     expect(second.code, second.err).toBe(0);
     expect(JSON.parse(second.out)).toMatchObject({ queued: 0, skipped: 1, failed: [] });
   }, 180_000);
+});
+
+describe.runIf(linux && isRoot)('#15 tests that drop to nobody run from a private checkout', () => {
+  it('the read-only workspace test opens its workspace as nobody when nobody cannot enter the checkout', async () => {
+    const hide = [...new Set([root, realpathSync(join(root, 'node_modules'))])];
+    expect(canMount(), 'cannot mount a tmpfs here').toBe(true);
+    const dir = tempDir();
+    chmodSync(dir, 0o755);
+    const workspace = join(dir, 'w.mellm');
+    await seedWorkspace(workspace);
+    const userData = join(dir, 'user');
+    mkdirSync(userData);
+    for (const path of [dir, workspace, userData]) chownSync(path, NOBODY, NOBODY);
+    const run = runDriverAsUser('open', [workspace, userData], { uid: NOBODY, gid: NOBODY, hide });
+    const line = await run.waitFor(/^RESULT /, 60_000).catch((error: Error) => error.message);
+    expect(line, run.stderr()).toMatch(/^RESULT \{"ok":true/);
+    expect(await run.exited).toEqual({ code: 0, signal: null });
+  });
 });
