@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
+import { stageDriver } from './stage';
 
 const root = resolve(import.meta.dirname, '../../..');
 export const artifactsDir = join(root, 'test-artifacts', 'reliability');
@@ -66,10 +67,13 @@ export interface UserRunOptions {
   readonly hide?: readonly string[];
 }
 
-/** Starts a bundled driver as an unprivileged user (the caller is root). */
+/**
+ * Starts a bundled driver as an unprivileged user (the caller is root), from a staged
+ * copy the user can reach even when the checkout is private (see stage.ts).
+ */
 export function runDriverAsUser(name: string, args: readonly string[], user: UserRunOptions): DriverRun {
-  const file = buildDriver(name);
-  if (!user.hide?.length) return runDriver(file, args, { uid: user.uid, gid: user.gid });
+  const file = stageDriver(buildDriver(name), root);
+  if (!user.hide?.length) return runDriver(file, args, { uid: user.uid, gid: user.gid, cwd: tmpdir() });
   const script = [
     'n=$1; shift',
     'while [ "$n" -gt 0 ]; do mount -t tmpfs -o size=64k,mode=0700 mellm-hidden "$1" || exit 97; shift; n=$((n - 1)); done',
