@@ -32,7 +32,7 @@ export async function resolveOutputPath(folder: string, name: string, force = fa
   if (!isInside(root, target)) throw unsafe('leaves the export folder');
   // A symlinked subfolder is followed by ensureFolder: its real path must still be inside.
   if (!isInside(root, await ensureFolder(dirname(target), `The export folder ${folder}`))) throw unsafe('leads out of the export folder through a symlink');
-  await checkTarget(target, { force, label: `Export file “${name}” in ${root}`, forceHint: 'choose another folder or allow overwriting (--force)' });
+  await checkTarget(target, { force, label: `Export file “${name}” in ${root}`, forceHint: 'choose another folder or allow overwriting' });
   return target;
 }
 
