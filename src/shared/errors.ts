@@ -12,6 +12,8 @@ export const ERROR_CODES = [
   'FORBIDDEN',
   'NOT_FOUND',
   'RATE_LIMITED',
+  /** The service is at capacity for this kind of work right now; retry shortly. */
+  'BUSY',
   'FFMPEG_NOT_FOUND',
   'MEDIA_UNREADABLE',
   'MODEL_MISSING',

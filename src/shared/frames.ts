@@ -23,12 +23,21 @@ export function frameUrl(request: FrameRequest): string {
   return `${FRAME_ROUTE_PREFIX}${encodeURIComponent(request.clipId)}/${request.index}.${request.format}${query}`;
 }
 
+/** A malformed percent-encoding (`%E0%A4%A`) decodes to '' and fails validation as a bad clip id. */
+function decodeOrEmpty(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return '';
+  }
+}
+
 /** Parses a frame URL's path and query; returns the zod result so callers can report issues. */
 export function parseFrameUrl(pathname: string, search: URLSearchParams) {
   const match = /^\/frames\/([^/]+)\/(\d{1,9})\.([a-z]+)$/.exec(pathname);
   const width = search.get('w');
   return FrameRequestSchema.safeParse({
-    clipId: match ? decodeURIComponent(match[1] ?? '') : '',
+    clipId: match ? decodeOrEmpty(match[1] ?? '') : '',
     index: match ? Number(match[2]) : -1,
     format: match?.[3],
     width: width === null ? undefined : Number(width),

@@ -9,7 +9,7 @@ import { openWorkspace } from '../../src/main/store';
 import { openSqliteWorkspace } from '../../src/main/store/sqlite/connection';
 import type { Result } from '../../src/shared/errors';
 import { useTempDir } from '../helpers/tmp';
-import { artifactsDir, buildDriver, runCommand, runDriver } from './support/driver';
+import { artifactsDir, buildDriver, runCommand, runDriver, runDriverAsUser } from './support/driver';
 import { hasPrlimit, mountTinyFs } from './support/disk';
 import { fingerprintFile, seedWorkspace } from './support/workspace';
 
@@ -98,7 +98,7 @@ describe('read-only, deleted and shared workspaces', () => {
       for (const path of [userData, ...owned]) chownSync(path, NOBODY, NOBODY);
       chmodSync(dir, 0o755);
     }
-    const run = runDriver(buildDriver('open'), [workspace, userData], asRoot ? { uid: NOBODY, gid: NOBODY } : {});
+    const run = asRoot ? runDriverAsUser('open', [workspace, userData], { uid: NOBODY, gid: NOBODY }) : runDriver(buildDriver('open'), [workspace, userData]);
     const line = await run.waitFor(/^RESULT /);
     expect(await run.exited, run.stderr()).toEqual({ code: 0, signal: null });
     return parseResult(line);

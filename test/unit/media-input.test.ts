@@ -43,21 +43,27 @@ describe('bad input gets a clear AppError, never a crash', () => {
     await expect(probeMedia(audio)).rejects.toMatchObject({ code: 'MEDIA_UNREADABLE', message: /no video stream/ });
   });
 
-  it('truncated mp4: unreadable when the index is lost; frames past the cut error clearly', async () => {
+  it('truncated mp4: refused by probe whether the index is lost or kept; a file cut after opening errors clearly past the cut', async () => {
     const tailIndex = makeIndexedVideo(dir, 'tail-index.mp4', { frames: 50, codec: ['-c:v', 'libx264', '-pix_fmt', 'yuv420p'] });
     truncateSync(tailIndex, Math.floor(statSync(tailIndex).size / 2));
     await expect(probeMedia(tailIndex)).rejects.toMatchObject({ code: 'MEDIA_UNREADABLE' });
-    // With the index up front (faststart) the file probes, but its second half is gone.
+    // With the index up front (faststart) the index survives the cut but the second half
+    // of the frames is gone: probe decodes the last frame and refuses the file.
     // Noise keeps the frame data (not the index) the bulk of the file, so the cut lands mid-stream.
-    const cut = makeIndexedVideo(dir, 'cut.mp4', {
+    const spec = {
       frames: 50,
       filter: 'noise=alls=12:allf=t',
       codec: ['-c:v', 'libx264', '-g', '10', '-pix_fmt', 'yuv420p', '-movflags', '+faststart'],
-    });
+    };
+    const cut = makeIndexedVideo(dir, 'cut.mp4', spec);
     truncateSync(cut, Math.floor(statSync(cut).size * 0.5));
+    await expect(probeMedia(cut)).rejects.toMatchObject({ code: 'MEDIA_UNREADABLE', message: expect.stringMatching(/frame 49 .*truncated/) });
+    // Cut after it was opened: frames before the cut still read, frames past it fail clearly.
+    const later = makeIndexedVideo(dir, 'cut-later.mp4', spec);
     const library = new MediaLibrary({ cacheMB: 16 });
     try {
-      const reader = await library.reader((await library.open(cut)).clipId);
+      const reader = await library.reader((await library.open(later)).clipId);
+      truncateSync(later, Math.floor(statSync(later).size * 0.5));
       expect(frameIndexOf(await reader.read(2))).toBe(2);
       await expect(reader.read(49)).rejects.toMatchObject({ code: 'MEDIA_UNREADABLE' });
       expect(frameIndexOf(await reader.read(3))).toBe(3);
@@ -218,7 +224,7 @@ describe('API, frame route and CLI over the real media layer', () => {
     const { data, info } = await sharp(out).raw().toBuffer({ resolveWithObject: true });
     expect(frameIndexOf({ width: info.width, height: info.height, channels: 3, data: new Uint8Array(data) })).toBe(12);
     const refused = await run('frames', video, '--at', '13', '--out', out);
-    expect(refused.code).toBe(2);
+    expect(refused.code).toBe(1);
     expect(refused.err).toMatch(/--force/);
     expect((await run('frames', video, '--at', '13', '--out', out, '--force', '--width', '48')).code).toBe(0);
     expect((await sharp(out).metadata()).width).toBe(48);

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { AgreementSummary } from '@shared/api';
 import { AppError } from '@shared/errors';
@@ -7,6 +6,7 @@ import { codedEventsFromStore } from '../app/records-from-store';
 import { openWorkspace } from '../store';
 import { writeFileAtomic } from '../util/atomic-write';
 import type { CliCommand } from './command';
+import { outputFile } from './output';
 
 const USAGE = 'mellm agreement --workspace w.mellm [--json | --csv out.csv [--force]] [--ignore-side] [--include-dataset]';
 
@@ -41,9 +41,7 @@ export const agreementCommand: CliCommand = {
       },
     });
     if (!values.workspace || positionals.length) throw new AppError('INVALID_INPUT', `expected --workspace\nUsage: ${USAGE}`);
-    if (values.csv && existsSync(values.csv) && !values.force) {
-      throw new AppError('EXPORT_TARGET_EXISTS', `${values.csv} already exists; pass --force to replace it`);
-    }
+    const csv = await outputFile(values.csv, values.force);
     const ws = await openWorkspace(values.workspace);
     let summary: AgreementSummary;
     try {
@@ -51,9 +49,9 @@ export const agreementCommand: CliCommand = {
     } finally {
       await ws.close();
     }
-    if (values.csv) {
-      await writeFileAtomic(values.csv, summary.csv);
-      io.out(values.json ? JSON.stringify({ csv: values.csv }) : `wrote ${values.csv}`);
+    if (csv) {
+      await writeFileAtomic(csv, summary.csv, 0o644);
+      io.out(values.json ? JSON.stringify({ csv }) : `wrote ${csv}`);
     } else {
       const { csv: _csv, ...rest } = summary;
       io.out(values.json ? JSON.stringify(rest, null, 2) : formatAgreement(summary));

@@ -5,28 +5,30 @@ import { writeFileAtomic } from '../util/atomic-write';
 import { loadImageFile } from '../media/image';
 import { renderOverlay } from '../inference/face/overlay';
 import type { CliCommand } from './command';
+import { outputFile } from './output';
 
 /** `mellm face`: faces, 468 landmarks and the 29 ROIs of one image (or one clip frame). */
 export const faceCommand: CliCommand = {
   name: 'face',
   summary: 'detect faces, 468 landmarks and the 29 MELLM ROIs on an image (or a clip frame)',
-  usage: 'mellm face <image or clip> [--frame N] [--overlay out.png] [--json]',
+  usage: 'mellm face <image or clip> [--frame N] [--overlay out.png [--force]] [--json]',
   async run(args, io, services) {
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,
-      options: { json: { type: 'boolean', default: false }, frame: { type: 'string' }, overlay: { type: 'string' } },
+      options: { json: { type: 'boolean', default: false }, frame: { type: 'string' }, overlay: { type: 'string' }, force: { type: 'boolean', default: false } },
     });
     const [path] = positionals;
     if (!path || positionals.length > 1) throw new AppError('INVALID_INPUT', 'Give exactly one image or clip path');
     const frame = values.frame === undefined ? 0 : Number(values.frame);
     if (!Number.isInteger(frame) || frame < 0) throw new AppError('INVALID_INPUT', `--frame must be a 0-based frame number, got ${values.frame}`);
+    const overlay = await outputFile(values.overlay, values.force);
     const face = services().face;
     try {
       const result = await face.detect(path, frame);
-      if (values.overlay) {
+      if (overlay) {
         // Videos fail in detect() until the media layer lands, so the path is an image here.
-        await writeFileAtomic(values.overlay, await renderOverlay(await loadImageFile(path), result.faces), 0o644);
+        await writeFileAtomic(overlay, await renderOverlay(await loadImageFile(path), result.faces), 0o644);
       }
       io.out(values.json ? JSON.stringify(toJson(result)) : summary(path, result));
       return 0;

@@ -1,5 +1,3 @@
-import { constants } from 'node:fs';
-import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { EventPayload } from '@shared/api';
@@ -10,6 +8,7 @@ import { probeMedia } from '../media/probe';
 import { PROXY_JOB_KIND } from '../media/proxy-manager';
 import { writeFileAtomic } from '../util/atomic-write';
 import type { CliCommand } from './command';
+import { outputFile } from './output';
 
 function positiveNumber(text: string | undefined, name: string): number | undefined {
   if (text === undefined) return undefined;
@@ -71,10 +70,7 @@ export const framesCommand: CliCommand = {
     if (!values.out) throw new AppError('INVALID_INPUT', `--out is required\nUsage: ${this.usage}`);
     const format = /\.(png|jpe?g|webp)$/i.exec(values.out)?.[1]?.toLowerCase().replace('jpeg', 'jpg');
     if (!format) throw new AppError('INVALID_INPUT', '--out must end in .png, .jpg or .webp');
-    const out = resolve(values.out);
-    if (!values.force && (await access(out, constants.F_OK).then(() => true, () => false))) {
-      throw new AppError('INVALID_INPUT', `${out} exists; pass --force to overwrite it`);
-    }
+    const out = (await outputFile(values.out, values.force)) as string;
     const width = positiveNumber(values.width, '--width');
     const media = services().media;
     try {

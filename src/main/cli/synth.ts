@@ -5,7 +5,8 @@ import { AppError } from '@shared/errors';
 import { randomSpecs, synthesizeSpec } from '../analysis/synth/corpus';
 import { writeDemoCorpus } from '../analysis/synth/demo';
 import { defaultSynthPhotos, loadSynthFace, parseSynthAus } from '../analysis/synth/photo';
-import { writeSynthSample } from '../analysis/synth/write';
+import { checkSampleFolder, writeSynthSample } from '../analysis/synth/write';
+import { checkFolder } from '../util/output-place';
 import { commitImport } from '../app/import';
 import type { CliCommand } from './command';
 
@@ -14,7 +15,7 @@ export const synthCommand: CliCommand = {
   name: 'synth',
   summary: 'synthesise micro-expression clips from a real face photo (mp4, frames, ground-truth .flo, truth.json), or a demo corpus',
   usage:
-    'mellm synth --out <dir> [--photo p.jpg] [--aus 1+2+L12C] [--frames 60 --fps 30] [--size 640x480] [--head-motion] [--seed N] [--count N] [--json]\n' +
+    'mellm synth --out <dir> [--photo p.jpg] [--aus 1+2+L12C] [--frames 60 --fps 30] [--size 640x480] [--head-motion] [--seed N] [--count N] [--force] [--json]\n' +
     '       mellm synth --demo <dir> [--json]',
   async run(args, io, services) {
     const { values } = parseArgs({
@@ -32,8 +33,15 @@ export const synthCommand: CliCommand = {
         seed: { type: 'string', default: '1' },
         count: { type: 'string', default: '1' },
         json: { type: 'boolean', default: false },
+        force: { type: 'boolean', default: false },
       },
     });
+    // Where the samples go is checked before the face models load.
+    const out = values.out === undefined ? undefined : resolve(values.out);
+    const count = values.demo || !out ? 1 : sampleCount(values.count);
+    const dirs = out ? Array.from({ length: count }, (_, i) => (count === 1 ? out : join(out, `clip_${String(i).padStart(4, '0')}`))) : [];
+    if (out) await checkFolder(out, `The output folder ${out}`);
+    for (const dir of dirs) await checkSampleFolder(dir, values.force);
     const s = services();
     const models = await s.face.models();
     try {
@@ -60,13 +68,11 @@ export const synthCommand: CliCommand = {
       const size = /^(\d+)x(\d+)$/.exec(values.size);
       if (!size) throw new AppError('INVALID_INPUT', `--size must look like 640x480, got "${values.size}"`);
       const [width, height] = [int('size', size[1] as string, 64, 4096), int('size', size[2] as string, 64, 4096)];
-      const count = int('count', values.count, 1, 10_000);
       const seed = int('seed', values.seed, 0, 2 ** 31);
       const aus = values.aus ? parseSynthAus(values.aus) : undefined;
       const photos = values.photo ? [resolve(values.photo)] : defaultSynthPhotos();
       const options = { frames, fps, ...(values['head-motion'] ? { headMotion: true } : { headShare: 0 }), degradeShare: 0 };
       const specs = randomSpecs(count, seed, options, aus);
-      const out = resolve(values.out);
       const faces = new Map<string, Awaited<ReturnType<typeof loadSynthFace>>>();
       const written: Array<{ dir: string; facs: string; label: string | null; onset: number; apex: number; offset: number }> = [];
       for (const [i, spec] of specs.entries()) {
@@ -74,15 +80,21 @@ export const synthCommand: CliCommand = {
         let face = faces.get(photo);
         if (!face) faces.set(photo, (face = await loadSynthFace(models, photo, width, height)));
         const clip = synthesizeSpec(face, spec, options);
-        const dir = count === 1 ? out : join(out, `clip_${String(i).padStart(4, '0')}`);
-        await writeSynthSample(clip, dir, { crf: spec.crf });
+        const dir = dirs[i] as string;
+        await writeSynthSample(clip, dir, { crf: spec.crf, replace: values.force });
         written.push({ dir, facs: clip.truth.facs, label: clip.truth.label, onset: spec.onset, apex: spec.apex, offset: spec.offset });
         if (!values.json) io.err(`${dir}: ${clip.truth.facs} (${clip.truth.label ?? '-'}), onset ${spec.onset}, apex ${spec.apex}, offset ${spec.offset}`);
       }
-      io.out(values.json ? JSON.stringify({ clips: written }) : `${written.length} clip(s) written to ${out}`);
+      io.out(values.json ? JSON.stringify({ clips: written }) : `${written.length} clip(s) written to ${out as string}`);
       return 0;
     } finally {
       await s.face.dispose();
     }
   },
 };
+
+function sampleCount(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new AppError('INVALID_INPUT', `--count must be a whole number 1–10000, got "${text}"`);
+  return n;
+}

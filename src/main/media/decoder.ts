@@ -29,7 +29,8 @@ export function decodeArgs(path: string, seekSec: number, inputOptions: readonly
   const args = ['-hide_banner', '-nostdin', '-v', 'error', ...inputOptions];
   if (seekSec > 0) args.push('-ss', seekSec.toFixed(6));
   // passthrough: one output frame per decoded frame, never duplicated or dropped for "constant" rate.
-  args.push('-i', path, '-map', '0:v:0', '-an', '-sn', '-dn', '-fps_mode', 'passthrough');
+  // 0:V:0 is the first video stream that is not an attached picture (cover art).
+  args.push('-i', path, '-map', '0:V:0', '-an', '-sn', '-dn', '-fps_mode', 'passthrough');
   return args;
 }
 

@@ -11,6 +11,7 @@ import { checkMediaPath, probeClip, toMediaInfo, type ProbedMedia, type ProbeOpt
 import type { ProxyManager } from './proxy-manager';
 import { checkIndex, type FrameReader } from './reader';
 import { sequenceStamp, SequenceFrameReader } from './sequence';
+import { servedWidth, UpscaleGate } from './upscale';
 import { VideoFrameReader } from './video-reader';
 
 export interface MediaLibraryOptions {
@@ -44,6 +45,7 @@ export interface FrameSource {
 export class MediaLibrary implements FrameSource {
   readonly cache: FrameCache;
   readonly #clips = new Map<string, OpenClip>();
+  readonly #upscales = new UpscaleGate();
   readonly #idleMs: number;
   readonly #timer: NodeJS.Timeout;
 
@@ -101,14 +103,21 @@ export class MediaLibrary implements FrameSource {
    * A frame for display (the `/frames` route). With a ready display proxy at least as wide
    * as asked, the frame's JPEG comes from the proxy: as stored for `jpg` at proxy width,
    * else transcoded. Otherwise the source is decoded exactly. Analysis never comes here:
-   * it reads exact source frames through `reader()`.
+   * it reads exact source frames through `reader()`. Upscales are capped and gated (see
+   * upscale.ts): beyond the gate's limit they fail as BUSY.
    */
   async encodeFrame(request: FrameRequest): Promise<{ data: Uint8Array; etag: string }> {
+    const info = this.#clip(request.clipId).info;
+    if (request.width === undefined || request.width <= info.width) return this.#encode(request, info);
+    const served = { ...request, width: servedWidth(request.width, info.width) };
+    return this.#upscales.run(() => this.#encode(served, info));
+  }
+
+  async #encode(request: FrameRequest, info: MediaInfo): Promise<{ data: Uint8Array; etag: string }> {
     const { clipId, index, format } = request;
     const etag = `"${clipId}-${index}-${request.width ?? 'n'}.${format}"`;
-    const proxy = this.options.proxies?.get(clipId);
-    const info = this.#clip(clipId).info;
     const width = request.width ?? info.width;
+    const proxy = this.options.proxies?.get(clipId);
     if (proxy && width <= proxy.width) {
       checkIndex(info, index);
       const jpeg = await proxy.jpeg(index);

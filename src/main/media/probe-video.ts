@@ -1,6 +1,7 @@
 import { AppError } from '@shared/errors';
 import type { MediaInfo } from '@shared/media';
 import { locateFfmpeg } from './ffmpeg';
+import { verifyVideo } from './probe-verify';
 import { lastErrorLine, locateFfprobe, runTool } from './tools';
 
 /** Stream facts the reader needs beyond MediaInfo: where the timeline starts. */
@@ -57,14 +58,24 @@ function unreadable(path: string, why: string): AppError {
 /** Probes with ffprobe when there is one; `ffprobe: null` forces the `ffmpeg -i` fallback. */
 export async function probeVideo(path: string, options: { ffprobe?: string | null } = {}): Promise<MediaInfo & { timing: VideoTiming }> {
   const ffprobe = options.ffprobe === undefined ? locateFfprobe() : options.ffprobe;
-  return ffprobe ? probeWithFfprobe(ffprobe, path) : probeWithFfmpeg(path);
+  const info = ffprobe ? await probeWithFfprobe(ffprobe, path) : await probeWithFfmpeg(path);
+  // What the container says is checked against what it holds before the video is accepted.
+  await verifyVideo(info, info.timing);
+  return info;
 }
+
+/**
+ * `V`, not `v`: the first video stream that is not an attached picture. An audio file
+ * with cover art has only such a picture, which ffprobe reports as a 1-frame "video" at
+ * 90000 fps; the decoders map the same stream.
+ */
+const VIDEO_STREAM = 'V:0';
 
 async function ffprobeJson(ffprobe: string, path: string): Promise<ProbeJson> {
   const entries = 'stream=codec_name,width,height,pix_fmt,r_frame_rate,avg_frame_rate,nb_frames,duration,start_time:stream_tags=rotate:stream_side_data=rotation:format=format_name,duration,start_time';
   // Also decode the first frames to learn the first one's timestamp (B-frame delay shifts it).
   const show = `${entries}:frame=best_effort_timestamp_time`;
-  const args = ['-v', 'error', '-select_streams', 'v:0', '-read_intervals', '%+#16', '-show_entries', show, '-of', 'json', '-i', path];
+  const args = ['-v', 'error', '-select_streams', VIDEO_STREAM, '-read_intervals', '%+#16', '-show_entries', show, '-of', 'json', '-i', path];
   const run = await runTool(ffprobe, args);
   if (run.code !== 0) throw unreadable(path, lastErrorLine(run.stderr));
   try {
@@ -78,7 +89,7 @@ async function probeWithFfprobe(ffprobe: string, path: string): Promise<MediaInf
   const json = await ffprobeJson(ffprobe, path);
   const firstFrame = json.frames?.map((f) => Number(f.best_effort_timestamp_time ?? Number.NaN)).find(Number.isFinite) ?? Number.NaN;
   const stream = json.streams?.[0];
-  if (!stream) throw unreadable(path, 'it has no video stream');
+  if (!stream) throw unreadable(path, await whyNoVideo(ffprobe, path));
   const indexed = INDEXED_CONTAINERS.test(json.format?.format_name ?? '') && Number(stream.nb_frames) > 0;
   const nominal = ratio(stream.r_frame_rate);
   const average = ratio(stream.avg_frame_rate);
@@ -109,6 +120,28 @@ async function probeWithFfprobe(ffprobe: string, path: string): Promise<MediaInf
   return vfr && times ? { ...info, timing: { ...info.timing, frameTimes: times } } : info;
 }
 
+/** Why a file without a (non-picture) video stream is not a video, in the user's terms. */
+async function whyNoVideo(ffprobe: string, path: string): Promise<string> {
+  const run = await runTool(ffprobe, ['-v', 'error', '-show_entries', 'stream=codec_type:stream_disposition=attached_pic', '-of', 'json', '-i', path]);
+  let streams: { codec_type?: string; disposition?: { attached_pic?: number } }[] = [];
+  try {
+    streams = (JSON.parse(run.stdout) as { streams?: typeof streams }).streams ?? [];
+  } catch {
+    // fall through to the plain reason
+  }
+  return noVideoReason(
+    streams.some((s) => s.codec_type === 'audio'),
+    streams.some((s) => s.codec_type === 'video' && s.disposition?.attached_pic === 1),
+  );
+}
+
+function noVideoReason(audio: boolean, picture: boolean): string {
+  if (audio && picture) return 'it is audio with a cover picture (cover art), not a video';
+  if (audio) return 'it is audio only, not a video';
+  if (picture) return 'its only picture is an attached still (cover art), not a video';
+  return 'it has no video stream';
+}
+
 function ratesDiffer(nominal: number, average: number): boolean {
   return nominal > 0 && average > 0 && Math.abs(nominal - average) / nominal > 0.002;
 }
@@ -124,7 +157,7 @@ export function unevenlySpaced(times: Float64Array, fps: number): boolean {
 
 /** How many video packets there are and their sorted presentation times (demux only, no decode). */
 async function packetTimes(ffprobe: string, path: string): Promise<{ count: number; times: Float64Array }> {
-  const run = await runTool(ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,dts_time', '-of', 'csv=p=0', '-i', path]);
+  const run = await runTool(ffprobe, ['-v', 'error', '-select_streams', VIDEO_STREAM, '-show_entries', 'packet=pts_time,dts_time', '-of', 'csv=p=0', '-i', path]);
   if (run.code !== 0) throw unreadable(path, lastErrorLine(run.stderr));
   const lines = run.stdout.split('\n').filter(Boolean);
   const times = lines
@@ -176,11 +209,17 @@ function finish(path: string, f: RawFacts): MediaInfo & { timing: VideoTiming } 
 /** Without ffprobe: parse `ffmpeg -i` and count frames with a stream copy (demux only, no decode). */
 async function probeWithFfmpeg(path: string): Promise<MediaInfo & { timing: VideoTiming }> {
   const ffmpeg = locateFfmpeg().path;
-  const run = await runTool(ffmpeg, ['-hide_banner', '-nostdin', '-i', path, '-map', '0:v:0', '-c', 'copy', '-f', 'null', '-']);
+  const run = await runTool(ffmpeg, ['-hide_banner', '-nostdin', '-i', path, '-map', `0:${VIDEO_STREAM}`, '-c', 'copy', '-f', 'null', '-']);
   const text = run.stderr;
-  const video = /Stream #0:\d+[^:]*: Video: (\w+)[^,]*, (\w+)[^,]*?(?:\([^)]*\))?, (\d+)x(\d+)[^\n]*/.exec(text);
-  if (!video) throw unreadable(path, /Stream #/.test(text) ? 'it has no video stream' : lastErrorLine(text));
-  const line = video[0];
+  const streams = [...text.matchAll(/Stream #0:\d+[^:]*: (Video|Audio): [^\n]*/g)].map((m) => m[0]);
+  const line = streams.find((l) => / Video: /.test(l) && !/\(attached pic\)/.test(l));
+  const video = line ? /Stream #0:\d+[^:]*: Video: (\w+)[^,]*, (\w+)[^,]*?(?:\([^)]*\))?, (\d+)x(\d+)[^\n]*/.exec(line) : null;
+  if (!video) {
+    const reason = noVideoReason(streams.some((l) => / Audio: /.test(l)), streams.some((l) => /\(attached pic\)/.test(l)));
+    throw unreadable(path, /Stream #/.test(text) ? reason : lastErrorLine(text));
+  }
+  // The demuxer's word for an index pointing past the end of the file.
+  if (/partial file/.test(text)) throw unreadable(path, 'the file is truncated (its index lists data beyond its end)');
   const clock = /Duration: (\d+):(\d+):([\d.]+)/.exec(text);
   const counted = [...text.matchAll(/frame=\s*(\d+)/g)].at(-1);
   const startSec = Number(/start: (-?[\d.]+)/.exec(text)?.[1] ?? 0) || 0;
@@ -191,8 +230,8 @@ async function probeWithFfmpeg(path: string): Promise<MediaInfo & { timing: Vide
     width: Number(video[3]),
     height: Number(video[4]),
     frames: Number(counted?.[1] ?? 0),
-    fps: ratio(/([\d.]+) fps/.exec(line)?.[1]),
-    vfr: ratesDiffer(ratio(/([\d.]+k?) tbr/.exec(line)?.[1]), ratio(/([\d.]+) fps/.exec(line)?.[1])),
+    fps: ratio(/([\d.]+) fps/.exec(video[0])?.[1]),
+    vfr: ratesDiffer(ratio(/([\d.]+k?) tbr/.exec(video[0])?.[1]), ratio(/([\d.]+) fps/.exec(video[0])?.[1])),
     durationSec: clock ? Number(clock[1]) * 3600 + Number(clock[2]) * 60 + Number(clock[3]) : 0,
     rotation: rotate?.[0].startsWith('display') ? normaliseRotation(Number(rotate[1]), undefined) : normaliseRotation(undefined, rotate?.[1]),
     startSec,
@@ -202,7 +241,7 @@ async function probeWithFfmpeg(path: string): Promise<MediaInfo & { timing: Vide
 
 /** Seconds from the container start to the first decoded frame (showinfo sees start-relative times). */
 async function firstFrameOffset(ffmpeg: string, path: string): Promise<number> {
-  const run = await runTool(ffmpeg, ['-hide_banner', '-nostdin', '-i', path, '-map', '0:v:0', '-frames:v', '1', '-vf', 'showinfo', '-f', 'null', '-']);
+  const run = await runTool(ffmpeg, ['-hide_banner', '-nostdin', '-i', path, '-map', `0:${VIDEO_STREAM}`, '-frames:v', '1', '-vf', 'showinfo', '-f', 'null', '-']);
   const offset = Number(/pts_time:\s*(-?[\d.]+)/.exec(run.stderr)?.[1]);
   return Number.isFinite(offset) ? offset : 0;
 }

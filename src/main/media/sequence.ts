@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
-import { readdir, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { readdir, readlink, realpath, stat } from 'node:fs/promises';
+import { extname, isAbsolute, join, relative, sep } from 'node:path';
 import sharp from 'sharp';
 import { AppError } from '@shared/errors';
 import { DEFAULT_SEQUENCE_FPS, type MediaInfo } from '@shared/media';
@@ -25,11 +25,40 @@ export interface SequenceLayout {
 
 /** Frame files of a folder (image extensions, no hidden files), in natural order: img2 before img10. */
 export async function listFrameFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  return entries
-    .filter((e) => e.isFile() && !e.name.startsWith('.') && FRAME_EXTENSIONS.has(extname(e.name).toLowerCase()))
-    .map((e) => e.name)
-    .sort(collator.compare);
+  return (await frameEntries(dir)).names;
+}
+
+/** Frame files and which of them are symlinks (checked by checkFrameLinks). */
+async function frameEntries(dir: string): Promise<{ names: string[]; links: string[] }> {
+  const entries = (await readdir(dir, { withFileTypes: true })).filter(
+    (e) => (e.isFile() || e.isSymbolicLink()) && !e.name.startsWith('.') && FRAME_EXTENSIONS.has(extname(e.name).toLowerCase()),
+  );
+  return { names: entries.map((e) => e.name).sort(collator.compare), links: entries.filter((e) => e.isSymbolicLink()).map((e) => e.name) };
+}
+
+/**
+ * A frame that is a symlink is followed only to a regular file inside the frame folder
+ * (e.g. frames renumbered by links to the originals in a subfolder). A link leading out
+ * of the folder is refused: a clip is what its folder holds, and a folder received from
+ * elsewhere must not make the app read (and show) files elsewhere on this machine.
+ */
+async function checkFrameLinks(dir: string, links: readonly string[]): Promise<void> {
+  if (!links.length) return;
+  const root = await realpath(dir);
+  const refuse = (name: string, why: string) => new AppError('MEDIA_UNREADABLE', `Frame ${name} in ${dir} ${why}`);
+  for (const name of links) {
+    const link = join(dir, name);
+    const target = await realpath(link).catch(() => null);
+    if (!target) {
+      const points = await readlink(link).catch(() => '?');
+      throw refuse(name, `is a link that points to nothing (${points} does not exist)`);
+    }
+    const rel = relative(root, target);
+    if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+      throw refuse(name, `is a link to ${target}, outside the folder; frames must be files inside the frame folder (copy them in, or link the whole folder instead)`);
+    }
+    if (!(await stat(target)).isFile()) throw refuse(name, `is a link to ${target}, which is not a regular file`);
+  }
 }
 
 /**
@@ -63,8 +92,9 @@ export function layoutSequence(dir: string, names: readonly string[]): SequenceL
 }
 
 export async function probeSequence(dir: string, fps?: number): Promise<MediaInfo & { layout: SequenceLayout }> {
-  const names = await listFrameFiles(dir);
+  const { names, links } = await frameEntries(dir);
   if (!names.length) throw new AppError('MEDIA_UNREADABLE', `Folder ${dir} holds no frame images (jpg, png, bmp, tif, webp)`);
+  await checkFrameLinks(dir, links);
   const layout = layoutSequence(dir, names);
   const firstFile = layout.files[0] as string;
   const format = await describeImage(firstFile);

@@ -5,6 +5,7 @@ import { FrameDecoder } from './decoder';
 import type { FrameCache } from './frame-cache';
 import type { RgbImage } from './image';
 import type { VideoTiming } from './probe-video';
+import { seekTimeOf } from './seek';
 import { WarmFfmpeg } from './warm-ffmpeg';
 import { checkFrameSize, checkIndex, MAX_FRAME_PIXELS, type FrameReader } from './reader';
 
@@ -150,7 +151,7 @@ export class VideoFrameReader implements FrameReader {
 
   #startAt(index: number): void {
     this.#decoder?.close();
-    const seekSec = index === 0 ? 0 : this.#seekTime(index);
+    const seekSec = seekTimeOf(this.timing, this.fps, index);
     // Frame 0 needs no seek; every other start uses the warm process when one is ready.
     const spare = index > 0 && this.#spare?.alive ? this.#spare : null;
     if (spare) this.#spare = null;
@@ -166,15 +167,6 @@ export class VideoFrameReader implements FrameReader {
     if (!this.#warmSeeks || !this.#seeks || this.#closed || this.#spare?.alive) return;
     this.#spare?.close();
     this.#spare = new WarmFfmpeg(this.options.ffmpeg);
-  }
-
-  /** Half-way between frame index-1 and frame index (relative to the container start), so rounding either way lands on index. */
-  #seekTime(index: number): number {
-    const { startSec, firstFrameSec, frameTimes } = this.timing;
-    if (frameTimes && frameTimes.length >= index + 1) {
-      return ((frameTimes[index - 1] as number) + (frameTimes[index] as number)) / 2 - startSec;
-    }
-    return firstFrameSec - startSec + (index - 0.5) / this.fps;
   }
 
   /** Decodes the decoder's next frame into the cache. */

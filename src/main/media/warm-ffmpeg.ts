@@ -19,7 +19,7 @@ export class WarmFfmpeg {
 
   constructor(ffmpeg: string) {
     const args = ['-hide_banner', '-v', 'error', '-copyts', '-f', 'concat', '-safe', '0', '-protocol_whitelist', 'file,pipe', '-i', 'pipe:0'];
-    args.push('-map', '0:v:0', '-an', '-sn', '-dn', '-fps_mode', 'passthrough', '-vf', 'select=gte(t\\,0)', ...RAW_RGB_OUTPUT);
+    args.push('-map', '0:V:0', '-an', '-sn', '-dn', '-fps_mode', 'passthrough', '-vf', 'select=gte(t\\,0)', ...RAW_RGB_OUTPUT);
     this.#child = spawn(ffmpeg, args, { stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
     // A process that dies while idle is simply not used; errors surface through `alive`.
     this.#child.on('error', () => undefined);

@@ -44,6 +44,7 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   RATE_LIMITED: 429,
+  BUSY: 503,
   INVALID_OUTPUT: 500,
   INTERNAL: 500,
 };
@@ -81,7 +82,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   };
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    void handle(req, res).catch((error: unknown) => send(res, errorResponse(AppError.from(error))));
+    void handle(req, res).catch((error: unknown) => send(res, errorResponse(error instanceof URIError ? malformedUrl() : AppError.from(error))));
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -97,10 +98,12 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     if (refused) return send(res, errorResponse(refused));
     const auth = authorised(req, url);
     if (!auth) return send(res, errorResponse(new AppError('UNAUTHORIZED', 'Missing or invalid bridge token')));
+    if (!decodable(url.pathname)) return send(res, errorResponse(malformedUrl()));
 
     if (url.pathname.startsWith('/api/')) {
       if (req.method !== 'POST') return send(res, jsonResponse(405, { ok: false, error: { code: 'INVALID_INPUT', message: 'Use POST' } }));
       const body = await readBody(req, maxBody);
+      if (body === null) return refuseBody(req, res, maxBody);
       let payload: unknown;
       try {
         payload = body.length ? JSON.parse(body) : {};
@@ -182,20 +185,62 @@ function readCookie(header: string | undefined, name: string): string | null {
   return null;
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
+function decodable(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function malformedUrl(): AppError {
+  return new AppError('INVALID_INPUT', 'The URL has a malformed percent-encoding (such as %E0%A4%A)');
+}
+
+/** The body as text, or null when it is (or announces to be) larger than `limit`; the rest is then left unread. */
+function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
+  if (Number(req.headers['content-length']) > limit) return Promise.resolve(null);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
-        reject(new AppError('INVALID_INPUT', `Request body larger than ${limit} bytes`));
-        req.destroy();
+        req.off('data', onData);
+        req.pause();
+        chunks.length = 0;
+        resolve(null);
         return;
       }
       chunks.push(chunk);
-    });
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+/** How much of an oversized body is read (and dropped) so that its sender receives the 413, and for how long. */
+const DRAIN_BYTES = 1024 * 2 ** 20;
+const DRAIN_MS = 30_000;
+
+/**
+ * Answers 413 to an oversized body. The rest of the body is read and dropped (never
+ * kept), so a client still sending gets the answer rather than a connection reset;
+ * past DRAIN_BYTES or DRAIN_MS the connection is cut.
+ */
+function refuseBody(req: IncomingMessage, res: ServerResponse, limit: number): void {
+  const error = new AppError('INVALID_INPUT', `Request body larger than ${limit} bytes`);
+  send(res, jsonResponse(413, { ok: false, error: error.toJSON() }));
+  let drained = 0;
+  const cut = () => req.socket.destroy();
+  const timer = setTimeout(cut, DRAIN_MS);
+  timer.unref();
+  req.on('data', (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > DRAIN_BYTES) cut();
+  });
+  req.once('close', () => clearTimeout(timer));
+  req.resume();
 }

@@ -3,8 +3,9 @@ import { FRAME_FORMATS, parseFrameUrl } from '@shared/frames';
 import type { FrameSource } from '../media/library';
 import { jsonResponse, type HttpResponse } from './http';
 
-
-const STATUS: Partial<Record<AppError['code'], number>> = { NOT_FOUND: 404, INVALID_INPUT: 400, MEDIA_UNREADABLE: 422 };
+const STATUS: Partial<Record<AppError['code'], number>> = { NOT_FOUND: 404, INVALID_INPUT: 400, MEDIA_UNREADABLE: 422, BUSY: 503 };
+/** Seconds a client is asked to wait when frame work is at capacity. */
+const BUSY_RETRY_SECONDS = 1;
 
 /** GET /frames/<clipId>/<index>.<fmt>: the frame route both transports serve. */
 export async function serveFrame(
@@ -33,6 +34,7 @@ export async function serveFrame(
     return { status: 200, headers, body: frame.data };
   } catch (error) {
     const appError = AppError.from(error);
-    return jsonResponse(STATUS[appError.code] ?? 500, { ok: false, error: appError.toJSON() });
+    const retry: Record<string, string> = appError.code === 'BUSY' ? { 'retry-after': String(BUSY_RETRY_SECONDS) } : {};
+    return jsonResponse(STATUS[appError.code] ?? 500, { ok: false, error: appError.toJSON() }, retry);
   }
 }

@@ -1,29 +1,33 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { open, rename, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { ensureFolder } from './output-place';
+import { fromWriteError } from './system-errors';
+import { tempSiblingPath } from './temp-files';
 
 /**
  * Writes a file so that readers see either the old or the new content, never half of
- * it: write to a sibling temp file, fsync, then rename over the target.
+ * it: write to a sibling temp file, fsync, then rename over the target. The folder is
+ * created when missing; a failure names the path and the reason and leaves no temp file.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
-  const dir = dirname(path);
-  await mkdir(dir, { recursive: true });
-  const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await open(temp, 'wx', mode);
+  await ensureFolder(dirname(path));
+  const temp = tempSiblingPath(path);
+  const handle = await open(temp, 'wx', mode).catch((error: unknown) => {
+    throw fromWriteError(error, path);
+  });
   try {
     await handle.writeFile(data);
     await handle.sync();
-  } catch (error) {
     await handle.close();
+  } catch (error) {
+    await handle.close().catch(() => undefined);
     await rm(temp, { force: true });
-    throw error;
+    throw fromWriteError(error, path);
   }
-  await handle.close();
   try {
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });
-    throw error;
+    throw fromWriteError(error, path);
   }
 }

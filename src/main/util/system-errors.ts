@@ -37,3 +37,34 @@ const ERRNO: Record<string, Known> = {
   EACCES: ['FORBIDDEN', 'Permission denied'],
   EPERM: ['FORBIDDEN', 'Operation not permitted'],
 };
+
+type WriteReason = readonly [AppError['code'], string];
+
+// Why a file or folder could not be written, in words, by errno code.
+const WRITE_REASONS: Record<string, WriteReason> = {
+  EROFS: ['WORKSPACE_READONLY', 'it is on a read-only file system'],
+  ENOSPC: ['DISK_FULL', 'the disk is full (no space left)'],
+  EDQUOT: ['DISK_FULL', 'the disk quota is exhausted'],
+  EFBIG: ['DISK_FULL', 'the file would grow beyond the size this system allows'],
+  EACCES: ['FORBIDDEN', 'permission denied'],
+  EPERM: ['FORBIDDEN', 'permission denied (operation not permitted)'],
+  EIO: ['IO_ERROR', 'the disk reported an input/output error'],
+  ENOENT: ['IO_ERROR', 'a folder on the way does not exist (moved or deleted?)'],
+  ENOTDIR: ['EXPORT_PATH_UNSAFE', 'a part of the path is a file, not a folder'],
+  EISDIR: ['EXPORT_PATH_UNSAFE', 'it is a folder'],
+  ENAMETOOLONG: ['INVALID_INPUT', 'the name is too long for this file system'],
+  EEXIST: ['EXPORT_TARGET_EXISTS', 'it already exists'],
+  EMFILE: ['IO_ERROR', 'too many files are open'],
+};
+
+/**
+ * A failed write as a typed error naming the path and the reason (read-only file system,
+ * full disk, permission …) instead of a bare errno text. AppErrors pass through.
+ */
+export function fromWriteError(error: unknown, path: string, action = 'write'): unknown {
+  if (error instanceof AppError || !(error instanceof Error)) return error;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== 'string') return error;
+  const [appCode, reason] = WRITE_REASONS[code] ?? ['IO_ERROR', error.message];
+  return new AppError(appCode, `Cannot ${action} ${path}: ${reason} (${code}); nothing was saved there.`, { cause: error });
+}

@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
+import { stageDriver } from './stage';
 
 const root = resolve(import.meta.dirname, '../../..');
 export const artifactsDir = join(root, 'test-artifacts', 'reliability');
@@ -46,6 +48,7 @@ export interface RunOptions {
   readonly gid?: number;
   /** Node options before the script, e.g. ['--import', preload]. */
   readonly execArgv?: readonly string[];
+  readonly cwd?: string;
 }
 
 /** Starts a bundled driver under this Node. */
@@ -53,11 +56,39 @@ export function runDriver(file: string, args: readonly string[], options: RunOpt
   return runCommand(process.execPath, [...(options.execArgv ?? []), file, ...args], options);
 }
 
+export interface UserRunOptions {
+  readonly uid: number;
+  readonly gid: number;
+  /**
+   * Folders the child must not be able to enter, as if they sat inside another user's
+   * private (0700) folder: each gets an empty tmpfs mounted over it in the child's own
+   * mount namespace (needs root; nothing outside the child sees the mounts).
+   */
+  readonly hide?: readonly string[];
+}
+
+/**
+ * Starts a bundled driver as an unprivileged user (the caller is root), from a staged
+ * copy the user can reach even when the checkout is private (see stage.ts).
+ */
+export function runDriverAsUser(name: string, args: readonly string[], user: UserRunOptions): DriverRun {
+  const file = stageDriver(buildDriver(name), root);
+  if (!user.hide?.length) return runDriver(file, args, { uid: user.uid, gid: user.gid, cwd: tmpdir() });
+  const script = [
+    'n=$1; shift',
+    'while [ "$n" -gt 0 ]; do mount -t tmpfs -o size=64k,mode=0700 mellm-hidden "$1" || exit 97; shift; n=$((n - 1)); done',
+    `exec setpriv --reuid=${user.uid} --regid=${user.gid} --clear-groups "$@"`,
+  ].join('\n');
+  const command = ['--mount', '--propagation', 'private', 'sh', '-c', script, 'sh', String(user.hide.length), ...user.hide, process.execPath, file, ...args];
+  return runCommand('unshare', command, { cwd: tmpdir() });
+}
+
 /** Starts any command (e.g. `prlimit … node driver.mjs`) with line-wise stdout capture. */
 export function runCommand(command: string, args: readonly string[], options: RunOptions = {}): DriverRun {
   const child = spawn(command, args, {
     stdio: ['pipe', 'pipe', 'pipe'],
     env: options.env ?? process.env,
+    cwd: options.cwd,
     uid: options.uid,
     gid: options.gid,
   });

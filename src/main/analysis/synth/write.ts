@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { AppError } from '@shared/errors';
@@ -21,6 +20,8 @@ export interface SynthWriteOptions {
   readonly mp4?: boolean;
   /** x264 constant rate factor: 0 is lossless, 18 near-transparent, 23 the default compression. */
   readonly crf?: number;
+  /** Replace an earlier sample in `dir` (see checkSampleFolder); otherwise an existing `dir` is refused. */
+  readonly replace?: boolean;
 }
 
 export interface SynthSampleFiles {
@@ -50,8 +51,29 @@ function encodeMp4(framesDir: string, fps: number, crf: number, out: string): Pr
   });
 }
 
+/** What a sample folder holds; a folder with anything else is never replaced. */
+const SAMPLE_ENTRIES = new Set(['frames', 'clip.mp4', 'flow_total.flo', 'flow_head.flo', 'flow_expression.flo', 'truth.json']);
+
+/**
+ * Whether `dir` may receive a sample: it must not exist, or with `replace` hold an earlier
+ * sample and nothing else (so --force can never wipe a folder of other files). Returns
+ * whether a sample is there to be replaced.
+ */
+export async function checkSampleFolder(dir: string, replace: boolean): Promise<boolean> {
+  const info = await lstat(dir).catch(() => null);
+  if (!info) return false;
+  if (!replace) throw new AppError('EXPORT_TARGET_EXISTS', `Output folder ${dir} already exists; pass --force to overwrite it (only an earlier sample is replaced).`);
+  const entries = info.isDirectory() ? await readdir(dir) : null;
+  const foreign = entries?.filter((name) => !SAMPLE_ENTRIES.has(name));
+  if (!entries || !entries.includes('truth.json') || foreign?.length) {
+    const why = !entries ? 'it is not a folder' : !entries.includes('truth.json') ? 'it holds no earlier sample (truth.json)' : `it holds other files (${foreign?.slice(0, 3).join(', ')})`;
+    throw new AppError('EXPORT_PATH_UNSAFE', `Output folder ${dir} is not replaced: ${why}; choose a new folder.`);
+  }
+  return true;
+}
+
 export async function writeSynthSample(clip: SynthClip, dir: string, options: SynthWriteOptions = {}): Promise<SynthSampleFiles> {
-  if (existsSync(dir)) throw new AppError('INVALID_INPUT', `Output folder ${dir} already exists; choose a new one.`);
+  const replacing = await checkSampleFolder(dir, options.replace ?? false);
   const crf = options.crf ?? 18;
   if (!Number.isInteger(crf) || crf < 0 || crf > 51) throw new AppError('INVALID_INPUT', `CRF must be an integer 0–51, got ${crf}.`);
   const temp = join(dirname(dir), `.${basename(dir)}.${randomBytes(6).toString('hex')}.partial`);
@@ -71,7 +93,8 @@ export async function writeSynthSample(clip: SynthClip, dir: string, options: Sy
     if (mp4) await encodeMp4(framesDir, clip.truth.fps, crf, join(temp, mp4));
     const truth = { ...clip.truth, files: { frames: 'frames/frame_%05d.png', mp4, crf: mp4 ? crf : null, flow: flo } };
     await writeFile(join(temp, 'truth.json'), `${JSON.stringify(truth, null, 2)}\n`);
-    await rename(temp, dir);
+    if (replacing) await swapIn(temp, dir);
+    else await rename(temp, dir);
     return {
       dir,
       frames,
@@ -83,4 +106,17 @@ export async function writeSynthSample(clip: SynthClip, dir: string, options: Sy
     await rm(temp, { recursive: true, force: true });
     throw AppError.from(error);
   }
+}
+
+/** Puts the finished folder `temp` in the place of the earlier sample `dir`; on failure the earlier one stays. */
+async function swapIn(temp: string, dir: string): Promise<void> {
+  const old = join(dirname(dir), `.${basename(dir)}.${randomBytes(6).toString('hex')}.replaced`);
+  await rename(dir, old);
+  try {
+    await rename(temp, dir);
+  } catch (error) {
+    await rename(old, dir);
+    throw error;
+  }
+  await rm(old, { recursive: true, force: true });
 }

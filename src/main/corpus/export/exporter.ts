@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { AppError } from '@shared/errors';
 import type { FacsParser } from '../agreement/au-sets';
 import { casmeCsv, casmeXlsx } from './casme-sheet';
@@ -7,6 +8,7 @@ import { megcRecognitionCsv, megcSpottingCsv } from './megc';
 import { motionCsv } from './motion-csv';
 import { selectRecords, type ExportOptions } from './options';
 import { resolveOutputPath, throwIfCancelled, writeOutputFile, writeOutputStream } from './output';
+import { removeStaleTemps } from '../../util/temp-files';
 import { groupBy } from '../group';
 import { clipKey, recordIssues, type ExportRecord } from './records';
 import { sessionReportHtml } from './report-html';
@@ -97,6 +99,8 @@ export async function exportCorpus(request: ExportRequest): Promise<ExportResult
   }
   // Check every target first so a refused file does not leave the export half done.
   const targets = await mapConcurrent(jobs, (job) => resolveOutputPath(request.folder, job.name, force));
+  // Temp files of an export that was killed before its rename are cleared by the next one.
+  for (const dir of new Set(targets.map((target) => dirname(target)))) await removeStaleTemps(dir);
   // Many small files (one EAF per clip) are bound by fsync latency: overlap a few.
   let done = 0;
   await mapConcurrent(jobs, async (job, index) => {

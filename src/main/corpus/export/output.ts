@@ -1,8 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, open, realpath, rename, rm, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { AppError } from '@shared/errors';
 import { writeFileAtomic } from '../../util/atomic-write';
+import { checkTarget, ensureFolder } from '../../util/output-place';
+import { fromWriteError } from '../../util/system-errors';
+import { tempSiblingPath } from '../../util/temp-files';
 
 const EXPORT_FILE_MODE = 0o644;
 
@@ -13,9 +15,10 @@ function isInside(root: string, path: string): boolean {
 
 /**
  * Resolves `name` (a relative file name, subfolders allowed) inside the export folder.
- * Rejects absolute names, `..` segments, NUL bytes, and anything whose existing parent
- * or target is a symlink leading out of the folder; refuses to replace an existing file
- * unless `force`. Folder and subfolders are created.
+ * Rejects absolute names, `..` segments, NUL bytes, anything whose existing parent or
+ * target is a symlink leading out of the folder, folders on kernel pseudo file systems
+ * and targets that are not regular files (FIFO, device …); refuses to replace an
+ * existing file unless `force`. Folder and subfolders are created.
  */
 export async function resolveOutputPath(folder: string, name: string, force = false): Promise<string> {
   const unsafe = (why: string) => new AppError('EXPORT_PATH_UNSAFE', `Export file “${name}” ${why}.`);
@@ -24,20 +27,12 @@ export async function resolveOutputPath(folder: string, name: string, force = fa
   const segments = name.split(/[\\/]/);
   if (segments.some((segment) => segment === '..' || segment === '.' || segment === '')) throw unsafe('must not contain “..”, “.” or empty path segments');
   if (folder.includes('\0')) throw new AppError('EXPORT_PATH_UNSAFE', 'The export folder name contains a NUL byte.');
-  const root = await mkdir(folder, { recursive: true })
-    .then(() => realpath(folder))
-    .catch((error: unknown) => {
-      throw new AppError('EXPORT_PATH_UNSAFE', `The export folder ${folder} cannot be used: ${(error as Error).message}`, { cause: error });
-    });
+  const root = await ensureFolder(folder, `The export folder ${folder}`);
   const target = resolve(root, ...segments);
   if (!isInside(root, target)) throw unsafe('leaves the export folder');
-  await mkdir(dirname(target), { recursive: true });
-  // realpath follows symlinked subfolders: the real parent must still be inside.
-  if (!isInside(root, await realpath(dirname(target)))) throw unsafe('leads out of the export folder through a symlink');
-  const existing = await lstat(target).catch(() => null);
-  if (existing?.isSymbolicLink()) throw unsafe('is a symlink');
-  if (existing?.isDirectory()) throw unsafe('is a folder');
-  if (existing && !force) throw new AppError('EXPORT_TARGET_EXISTS', `“${name}” already exists in the export folder; choose another folder or allow overwriting.`);
+  // A symlinked subfolder is followed by ensureFolder: its real path must still be inside.
+  if (!isInside(root, await ensureFolder(dirname(target), `The export folder ${folder}`))) throw unsafe('leads out of the export folder through a symlink');
+  await checkTarget(target, { force, label: `Export file “${name}” in ${root}`, forceHint: 'choose another folder or allow overwriting' });
   return target;
 }
 
@@ -66,8 +61,10 @@ async function appendText(handle: FileHandle, text: string): Promise<number> {
  * signal aborts, the temp file is removed and the target is untouched.
  */
 export async function writeOutputStream(path: string, chunks: Iterable<string> | AsyncIterable<string>, signal?: AbortSignal): Promise<number> {
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await open(temp, 'wx', EXPORT_FILE_MODE);
+  const temp = tempSiblingPath(path);
+  const handle = await open(temp, 'wx', EXPORT_FILE_MODE).catch((error: unknown) => {
+    throw fromWriteError(error, path);
+  });
   let bytes = 0;
   try {
     let pending: string[] = [];
@@ -88,13 +85,13 @@ export async function writeOutputStream(path: string, chunks: Iterable<string> |
   } catch (error) {
     await handle.close().catch(() => undefined);
     await rm(temp, { force: true });
-    throw error;
+    throw fromWriteError(error, path);
   }
   try {
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });
-    throw error;
+    throw fromWriteError(error, path);
   }
   return bytes;
 }
