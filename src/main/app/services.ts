@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { EventHub } from './events';
 import { AnalysisRunner, type AnalysisRunnerDeps } from './analysis-runner';
 import { JobQueue } from '../jobs/queue';
+import { ModelSandbox } from '../jobs/sandbox';
 import { MediaLibrary, type FrameSource } from '../media/library';
 import { ProxyManager } from '../media/proxy-manager';
 import { defaultModelsDir, defaultUserDataDir } from '../paths';
@@ -39,6 +40,8 @@ export interface Services {
   readonly face: FaceService;
   /** Language-model folders, verification, generation and downloads. */
   readonly llm: LlmService;
+  /** The separate, limited process where the untrusted code of model folders (chat templates) runs. */
+  readonly sandbox: ModelSandbox;
   /** Open clips by id: probe, frame-exact readers, the shared frame cache. */
   readonly media: MediaLibrary;
   /** Optical flow models (generated variational graph, learned drop-ins). */
@@ -65,6 +68,7 @@ export function createServices(options: ServiceOptions = {}): Services {
   });
   const openClip = async (path: string) => media.reader((await media.open(path)).clipId);
   const workspaces = new WorkspaceService(userData);
+  const sandbox = new ModelSandbox();
   return {
     events,
     settings,
@@ -76,7 +80,8 @@ export function createServices(options: ServiceOptions = {}): Services {
     frames: media,
     jobs,
     face: new FaceService(models, { openClip }),
-    llm: new LlmService({ userData, models }),
+    llm: new LlmService({ userData, models }, { renderer: sandbox }),
+    sandbox,
     media,
   };
 }
@@ -87,4 +92,5 @@ export async function disposeServices(services: Services): Promise<void> {
   await services.workspaces.close();
   services.media.close();
   await Promise.all([services.face.dispose(), services.flow.dispose(), services.llm.dispose()]);
+  await services.sandbox.close();
 }

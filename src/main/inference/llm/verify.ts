@@ -5,7 +5,8 @@ import { join, relative, resolve } from 'node:path';
 import type { LlmVerification } from '@shared/api';
 import { AppError } from '@shared/errors';
 import { writeFileAtomic } from '../../util/atomic-write';
-import { inspectLlmFolder, REQUIRED_FILES } from './folder';
+import { inspectLlmFolder, readModelJson, REQUIRED_FILES } from './folder';
+import { checkChatTemplate, type TemplateRenderer } from './template';
 
 export async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
@@ -16,11 +17,12 @@ export async function sha256File(path: string): Promise<string> {
 type Records = Record<string, { verifiedAt: string; files: Record<string, string> }>;
 
 /**
- * Checks a model folder (required files, a loadable weight variant, causal-LM config),
- * hashes its files and compares them with the hashes recorded at the first verification,
- * kept in `llm-verified.json` in the user-data folder.
+ * Checks a model folder (required files, a loadable weight variant, causal-LM config, a
+ * chat template that renders through `renderer`), hashes its files and compares them with
+ * the hashes recorded at the first verification, kept in `llm-verified.json` in the
+ * user-data folder.
  */
-export async function verifyLlmFolder(folder: string, userData: string): Promise<LlmVerification> {
+export async function verifyLlmFolder(folder: string, userData: string, renderer: TemplateRenderer): Promise<LlmVerification> {
   const key = resolve(folder);
   const fail = (error: AppError): LlmVerification => ({
     folder: key,
@@ -36,6 +38,7 @@ export async function verifyLlmFolder(folder: string, userData: string): Promise
   let info;
   try {
     info = await inspectLlmFolder(key);
+    await checkChatTemplate(await readModelJson<Record<string, unknown>>(key, 'tokenizer_config.json'), key, renderer);
   } catch (error) {
     return fail(AppError.from(error));
   }
