@@ -1,11 +1,15 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import onnxProto from 'onnx-proto';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/main/cli/main';
 import { makeTinyModel } from '../../src/main/inference/llm/tiny';
+import { GraphBuilder } from '../../src/main/inference/onnx/graph';
 import { prlimitPath } from '../../src/main/jobs/pool';
 import { SAMPLES } from '../helpers/faces';
 import { runCommand } from './support/driver';
@@ -25,9 +29,11 @@ const DRIVER_MEMORY = 4 * 1024 ** 3;
 
 let root: string;
 let tiny: string;
+let frames: [string, string];
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'mellm-model-folders-'));
   tiny = await makeTinyModel(join(root, 'tiny'));
+  frames = [await png(join(root, 'a.png'), 1), await png(join(root, 'b.png'), 2)];
 }, 60_000);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -67,11 +73,12 @@ function survived(run: CaseRun): Record<string, unknown> {
 }
 
 /** The API answered `code` within QUICK_MS, the message matching `text`. */
-function refused(run: CaseRun, code: string, text: RegExp): void {
+function refused(run: CaseRun, code: string, text: RegExp): Record<string, unknown> {
   const result = survived(run);
   expect(result, JSON.stringify(result).slice(0, 600)).toMatchObject({ ok: false, code });
   expect(result.message).toMatch(text);
   expect(result.ms).toBeLessThan(QUICK_MS);
+  return result;
 }
 
 /** A copy of the tiny test LLM whose tokenizer_config.json carries `template`. */
@@ -150,6 +157,182 @@ describe('item 4: a model folder\'s chat template cannot take the process down',
     expect(summary.failed[0]?.error).not.toMatch(/attempts/);
     expect(rowsBesideClaims(workspace)).toEqual(before);
   }, 180_000);
+});
+
+/** A 32×24 RGB frame as PNG. */
+async function png(path: string, seed: number): Promise<string> {
+  const data = Buffer.alloc(32 * 24 * 3);
+  for (let i = 0; i < data.length; i += 1) data[i] = (i * 7919 + seed * 104_729) % 251;
+  await sharp(data, { raw: { width: 32, height: 24, channels: 3 } }).png().toFile(path);
+  return path;
+}
+
+/** A flow-shaped network: flow = (image1's red, image2's green), any H×W. */
+function flowModel(): Uint8Array {
+  const g = new GraphBuilder('probe_flow');
+  const a = g.input('image1', 'float32', [1, 3, 'H', 'W']);
+  const b = g.input('image2', 'float32', [1, 3, 'H', 'W']);
+  const index = (name: string, value: number) => g.constant(name, { type: 'int64', dims: [1], data: BigInt64Array.of(BigInt(value)) });
+  const channel = (x: string, c: number) => g.op1('Slice', [x, index('start', c), index('end', c + 1), index('axis', 1)]);
+  g.op('Concat', [channel(a, 0), channel(b, 1)], { axis: 1 }, ['flow']);
+  g.output('flow', 'float32', [1, 2, 'H', 'W']);
+  return g.toBytes();
+}
+
+/** A learned-flow folder, two levels down a fresh folder: model.onnx (unless `model` is false) and flow.json with `contract` on top. */
+function flowFolder(contract: Record<string, unknown> = {}, model = true): string {
+  const dir = join(fresh('flow'), 'models', 'probe');
+  mkdirSync(dir, { recursive: true });
+  if (model) writeFileSync(join(dir, 'model.onnx'), flowModel());
+  writeFileSync(join(dir, 'flow.json'), JSON.stringify({ id: 'probe', inputs: ['image1', 'image2'], ...contract }));
+  return dir;
+}
+
+const computeFlow = (folder: string) => runCase(['api', 'flow.compute', JSON.stringify({ frame1Path: frames[0], frame2Path: frames[1], model: folder })]);
+const mkfifo = (path: string) => execFileSync('mkfifo', [path]);
+
+/** Moves the tiny LLM's largest weight into onnx/model.onnx_data (ONNX external data); returns that file. */
+function withExternalData(folder: string): string {
+  const { onnx } = onnxProto;
+  const path = join(folder, 'onnx', 'model.onnx');
+  const model = onnx.ModelProto.decode(readFileSync(path));
+  const weights = model.graph?.initializer ?? [];
+  const largest = weights.reduce((a, b) => ((b.rawData?.length ?? 0) > (a.rawData?.length ?? 0) ? b : a));
+  const data = join(folder, 'onnx', 'model.onnx_data');
+  writeFileSync(data, largest.rawData as Uint8Array);
+  largest.externalData = [
+    onnx.StringStringEntryProto.create({ key: 'location', value: 'model.onnx_data' }),
+    onnx.StringStringEntryProto.create({ key: 'offset', value: '0' }),
+    onnx.StringStringEntryProto.create({ key: 'length', value: String(largest.rawData?.length ?? 0) }),
+  ];
+  largest.dataLocation = onnx.TensorProto.DataLocation.EXTERNAL;
+  largest.rawData = new Uint8Array(0);
+  writeFileSync(path, onnx.ModelProto.encode(model).finish());
+  return data;
+}
+
+/** Replaces `path` with a symlink to `target`. */
+function pointAt(path: string, target: string): void {
+  rmSync(path, { recursive: true, force: true });
+  symlinkSync(target, path);
+}
+
+/** Peak memory of a refusal: the driver's baseline (tsx, the services, ONNX Runtime) plus next to nothing. */
+const REFUSAL_RSS_MB = 500;
+
+describe('item 5: a flow model folder cannot escape its folder or exhaust the process', () => {
+  it('a well-formed folder still works: flow.compute answers with the flow', async () => {
+    const result = survived(await computeFlow(flowFolder()));
+    expect(result, JSON.stringify(result).slice(0, 600)).toMatchObject({ ok: true, data: { width: 32, height: 24, model: 'probe' } });
+  }, 90_000);
+
+  const cases: Record<string, { folder: () => string; text: RegExp }> = {
+    '"model": "/dev/zero"': { folder: () => flowFolder({ model: '/dev/zero' }, false), text: /outside the model folder/ },
+    'a FIFO as the model': {
+      folder: () => {
+        const dir = flowFolder({}, false);
+        mkfifo(join(dir, 'model.onnx'));
+        return dir;
+      },
+      text: /not a regular file/,
+    },
+    '"model": "../../other.onnx"': {
+      folder: () => {
+        const dir = flowFolder({ model: '../../other.onnx' }, false);
+        writeFileSync(join(dir, '..', '..', 'other.onnx'), flowModel());
+        return dir;
+      },
+      text: /outside the model folder/,
+    },
+    'a model symlinked to a file outside': {
+      folder: () => {
+        const dir = flowFolder({}, false);
+        const outside = `${fresh('elsewhere')}.onnx`;
+        writeFileSync(outside, flowModel());
+        symlinkSync(outside, join(dir, 'model.onnx'));
+        return dir;
+      },
+      text: /outside the model folder/,
+    },
+    'a FIFO as flow.json': {
+      folder: () => {
+        const dir = flowFolder();
+        rmSync(join(dir, 'flow.json'));
+        mkfifo(join(dir, 'flow.json'));
+        return dir;
+      },
+      text: /flow\.json .*not a regular file/,
+    },
+    'flow.json symlinked to /dev/zero': {
+      folder: () => {
+        const dir = flowFolder();
+        pointAt(join(dir, 'flow.json'), '/dev/zero');
+        return dir;
+      },
+      text: /flow\.json .*outside the model folder/,
+    },
+    'a 3 GB (sparse) model': {
+      folder: () => {
+        const dir = flowFolder();
+        truncateSync(join(dir, 'model.onnx'), 3 * 1024 ** 3);
+        return dir;
+      },
+      text: /larger than/,
+    },
+  };
+  it.each(Object.keys(cases))('flow.compute refuses %s with MODEL_INVALID, quickly and in little memory, the process alive', async (name) => {
+    const { folder, text } = cases[name] as { folder: () => string; text: RegExp };
+    const result = refused(await computeFlow(folder()), 'MODEL_INVALID', text);
+    expect(result.rssMb).toBeLessThan(REFUSAL_RSS_MB);
+  }, 90_000);
+});
+
+describe('item 5: an LLM folder cannot escape its folder or hang the process', () => {
+  it('a folder whose weights are external data inside it still loads and generates', async () => {
+    const folder = await makeTinyModel(fresh('llm'));
+    withExternalData(folder);
+    const result = survived(await generate(folder));
+    expect(result, JSON.stringify(result).slice(0, 600)).toMatchObject({ ok: true, data: { tokens: expect.any(Array) } });
+  }, 90_000);
+
+  const cases: Record<string, { folder: (dir: string) => void; text: RegExp }> = {
+    'a FIFO as tokenizer.json': { folder: (dir) => (rmSync(join(dir, 'tokenizer.json')), mkfifo(join(dir, 'tokenizer.json'))), text: /tokenizer\.json .*not a regular file/ },
+    'tokenizer.json symlinked to /dev/zero': { folder: (dir) => pointAt(join(dir, 'tokenizer.json'), '/dev/zero'), text: /tokenizer\.json .*outside the model folder/ },
+    'config.json symlinked to a copy outside': {
+      folder: (dir) => {
+        const outside = `${fresh('config')}.json`;
+        cpSync(join(dir, 'config.json'), outside);
+        pointAt(join(dir, 'config.json'), outside);
+      },
+      text: /config\.json .*outside the model folder/,
+    },
+    'onnx/model.onnx symlinked to /dev/zero': { folder: (dir) => pointAt(join(dir, 'onnx', 'model.onnx'), '/dev/zero'), text: /model\.onnx .*outside the model folder/ },
+    'the onnx folder symlinked to one outside': {
+      folder: (dir) => {
+        const outside = fresh('weights');
+        cpSync(join(dir, 'onnx'), outside, { recursive: true });
+        pointAt(join(dir, 'onnx'), outside);
+      },
+      text: /outside the model folder/,
+    },
+  };
+  it.each(Object.keys(cases))('llm.generate refuses %s with MODEL_INVALID, quickly, the process alive', async (name) => {
+    const { folder: spoil, text } = cases[name] as { folder: (dir: string) => void; text: RegExp };
+    const folder = await makeTinyModel(fresh('llm'));
+    spoil(folder);
+    const result = refused(await generate(folder), 'MODEL_INVALID', text);
+    expect(result.rssMb).toBeLessThan(REFUSAL_RSS_MB);
+  }, 90_000);
+
+  it('llm.verify reports a FIFO in the folder as MODEL_INVALID instead of hashing it forever', async () => {
+    const folder = await makeTinyModel(fresh('llm'));
+    rmSync(join(folder, 'tokenizer.json'));
+    mkfifo(join(folder, 'tokenizer.json'));
+    const result = survived(await runCase(['api', 'llm.verify', JSON.stringify({ folder })]));
+    expect(result).toMatchObject({ ok: true, data: { ok: false, error: { code: 'MODEL_INVALID' } } });
+    expect((result.data as { error: { message: string } }).error.message).toMatch(/tokenizer\.json .*not a regular file/);
+    expect(result.ms).toBeLessThan(QUICK_MS);
+  }, 90_000);
 });
 
 /**

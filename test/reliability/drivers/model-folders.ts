@@ -3,8 +3,10 @@
  * (the API handler table, the CLI) in a process of its own: a case that crashes or hangs
  * the process shows as exactly that to the test. Prints one line, `RESULT <json>`.
  *
- *   <userData> api <channel> <json input>     → { ms, ok, code, message, data }
- *   <userData> cli <arg>...                    → { ms, exit, out, err }
+ *   <userData> api <channel> <json input>     → { ms, rssMb, ok, code, message, data }
+ *   <userData> cli <arg>...                    → { ms, rssMb, exit, out, err }
+ *
+ * `rssMb` is this process's peak resident memory.
  */
 import { performance } from 'node:perf_hooks';
 import { createHandlerTable, dispatch } from '../../../src/main/api';
@@ -32,4 +34,5 @@ if (mode === 'api') {
   const exit = await runCli(rest, { out: (t) => out.push(t), err: (t) => err.push(t) });
   result = { ms: performance.now() - started, exit, out: out.join('\n'), err: err.join('\n') };
 }
+result.rssMb = Math.round(process.resourceUsage().maxRSS / 1024);
 process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
