@@ -40,7 +40,7 @@ export interface Services {
   readonly face: FaceService;
   /** Language-model folders, verification, generation and downloads. */
   readonly llm: LlmService;
-  /** The separate, limited process where the untrusted code of model folders (chat templates) runs. */
+  /** Separate, limited processes for what model folders bring: chat templates, a user's ONNX models. */
   readonly sandbox: ModelSandbox;
   /** Open clips by id: probe, frame-exact readers, the shared frame cache. */
   readonly media: MediaLibrary;
@@ -75,7 +75,8 @@ export function createServices(options: ServiceOptions = {}): Services {
     workspaces,
     paths: { userData, models },
     analysis: new AnalysisRunner({ ...options.analysis, workspaces, jobs, settings, events, paths: { userData, models } }),
-    flow: new FlowService(models),
+    // A user's flow model is loaded in the sandbox first: a model that crashes ONNX Runtime costs that process.
+    flow: new FlowService(models, { guard: sandbox }),
     electronVersion: options.electronVersion ?? null,
     frames: media,
     jobs,

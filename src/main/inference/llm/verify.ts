@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import type { LlmVerification } from '@shared/api';
 import { AppError } from '@shared/errors';
 import { writeFileAtomic } from '../../util/atomic-write';
-import { inspectLlmFolder, readModelJson, REQUIRED_FILES } from './folder';
+import { hashModelFile, MODEL_FILE_LIMITS } from '../model-files';
+import { inspectLlmFolder, readModelJson } from './folder';
 import { checkChatTemplate, type TemplateRenderer } from './template';
 
 export async function sha256File(path: string): Promise<string> {
@@ -42,10 +43,12 @@ export async function verifyLlmFolder(folder: string, userData: string, renderer
   } catch (error) {
     return fail(AppError.from(error));
   }
-  const paths = [...REQUIRED_FILES.map((f) => join(key, f)), info.modelFile, ...info.externalData];
-  const files = await Promise.all(
-    paths.map(async (path) => ({ name: relative(key, path), bytes: (await stat(path)).size, sha256: await sha256File(path) })),
-  );
+  let files: LlmVerification['files'];
+  try {
+    files = await Promise.all(info.files.map(async (file) => ({ name: file.name, bytes: file.bytes, sha256: await hashModelFile(file, MODEL_FILE_LIMITS.weights) })));
+  } catch (error) {
+    return fail(AppError.from(error));
+  }
   const recordsPath = join(userData, 'llm-verified.json');
   const records = (await readFile(recordsPath, 'utf8').then((t) => JSON.parse(t) as Records).catch(() => ({}))) as Records;
   const previous = records[key];
