@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateChat, type GenerateResult } from '../../src/main/inference/llm/generate';
 import { LlmModel } from '../../src/main/inference/llm/model';
+import { ModelSandbox } from '../../src/main/jobs/sandbox';
 import { argmax, sampleToken } from '../../src/main/inference/llm/sampling';
 import { seededRandom } from '../../src/main/util/random';
 import { makeTinyModel } from '../../src/main/inference/llm/tiny';
@@ -34,8 +35,11 @@ export const llmBenchmark: Benchmark = {
   async run({ reps = 10, log }) {
     const rows: BenchRow[] = [];
     const dir = mkdtempSync(join(tmpdir(), 'mellm-bench-llm-'));
+    // Chat templates render where the app renders them: in the sandbox process.
+    const sandbox = new ModelSandbox();
+    const load = { renderer: sandbox };
     try {
-      const tiny = await LlmModel.load(await makeTinyModel(join(dir, 'tiny')));
+      const tiny = await LlmModel.load(await makeTinyModel(join(dir, 'tiny')), load);
       const results = await runs(tiny, reps, 64);
       const perToken = (r: GenerateResult, ms: number) => ms / Math.max(r.tokens.length, 1);
       rows.push(
@@ -50,7 +54,7 @@ export const llmBenchmark: Benchmark = {
       const real = join(defaultModelsDir(), 'user', 'llm');
       const tokenizerFrom = process.env.MELLM_LLM_TOKENIZER ?? (existsSync(join(real, 'tokenizer.json')) ? real : null);
       if (tokenizerFrom) {
-        const wide = await LlmModel.load(await makeTinyModel(join(dir, 'wide'), { tokenizerFrom }));
+        const wide = await LlmModel.load(await makeTinyModel(join(dir, 'wide'), { tokenizerFrom }), load);
         const wideRuns = await runs(wide, reps, 64);
         const width = `tiny qwen3 with ${tokenizerFrom}/tokenizer.json (64 new tokens)`;
         rows.push(
@@ -77,7 +81,7 @@ export const llmBenchmark: Benchmark = {
         log(`no real model in ${real}: real-model tokens/s and peak RSS skipped`);
         rows.push({ case: 'real model', method: 'skipped', metrics: { reason: `no model in ${real}` } });
       } else {
-        const model = await LlmModel.load(real);
+        const model = await LlmModel.load(real, load);
         const realRuns = await runs(model, Math.min(reps, 3), 64);
         rows.push({
           case: `${model.id}`,
@@ -94,6 +98,7 @@ export const llmBenchmark: Benchmark = {
       }
       return rows;
     } finally {
+      await sandbox.close();
       rmSync(dir, { recursive: true, force: true });
     }
   },

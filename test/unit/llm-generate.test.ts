@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate, generateChat, streamChat } from '../../src/main/inference/llm/generate';
 import { LlmModel } from '../../src/main/inference/llm/model';
+import { inProcessTemplateRenderer } from '../../src/main/inference/llm/template';
 import { argmax, sampleToken } from '../../src/main/inference/llm/sampling';
 import { seededRandom } from '../../src/main/util/random';
 import { stripThinking, TextDeltaDecoder, ThinkingFilter } from '../../src/main/inference/llm/stream';
@@ -16,11 +17,13 @@ const tempDir = useTempDir('mellm-llm-');
 const PROMPT = 'Describe the micro-expression: AU4 brow lowerer from onset frame 12 to apex frame 19.';
 let folder: string;
 let model: LlmModel;
+// The project's own Qwen3 template: rendered in this process (a user's folder renders in the sandbox).
+const TRUSTED = { renderer: inProcessTemplateRenderer };
 
 beforeAll(async () => {
   // beforeAll runs outside a test, so the shared model gets its own folder (removed in afterAll).
   folder = await makeTinyModel(mkdtempSync(join(tmpdir(), 'mellm-llm-shared-')));
-  model = await LlmModel.load(folder);
+  model = await LlmModel.load(folder, TRUSTED);
 });
 afterAll(async () => {
   await model.dispose();
@@ -35,28 +38,28 @@ async function expectAppError(promise: Promise<unknown>, code: string, text: Reg
 }
 
 describe('LLM loader', () => {
-  it('reads the KV layout, stop tokens and Qwen3 chat template of the export', () => {
+  it('reads the KV layout, stop tokens and Qwen3 chat template of the export', async () => {
     expect(model.kv).toEqual({ layers: 2, kvHeads: 2, headDim: 8, type: 'float32' });
     expect(model.stopIds.has(model.tokenizer.token_to_id('<|im_end|>')!)).toBe(true);
     expect(model.stopIds.has(model.tokenizer.token_to_id('<|endoftext|>')!)).toBe(true);
     const messages = [{ role: 'system' as const, content: 'You are a FACS coder.' }, { role: 'user' as const, content: 'hi' }];
-    expect(model.renderChat(messages, { enableThinking: false })).toBe(
+    expect(await model.renderChat(messages, { enableThinking: false })).toBe(
       '<|im_start|>system\nYou are a FACS coder.<|im_end|>\n<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\n',
     );
-    expect(model.renderChat(messages, { enableThinking: true }).endsWith('<|im_start|>assistant\n')).toBe(true);
+    expect((await model.renderChat(messages, { enableThinking: true })).endsWith('<|im_start|>assistant\n')).toBe(true);
     // Earlier turns lose their reasoning, as Qwen3's template specifies (namespace, [::-1], split).
     const history = [
       { role: 'user' as const, content: 'AU4?' },
       { role: 'assistant' as const, content: '<think>\nbrow\n</think>\n\nBrow lowerer.' },
       { role: 'user' as const, content: 'AU12?' },
     ];
-    expect(model.renderChat(history, { enableThinking: true })).toBe(
+    expect(await model.renderChat(history, { enableThinking: true })).toBe(
       '<|im_start|>user\nAU4?<|im_end|>\n<|im_start|>assistant\nBrow lowerer.<|im_end|>\n<|im_start|>user\nAU12?<|im_end|>\n<|im_start|>assistant\n',
     );
   });
 
-  it('tokenizes chat markup as single special tokens and round-trips text', () => {
-    const text = model.renderChat([{ role: 'user', content: '微表情 AU12' }], { enableThinking: false });
+  it('tokenizes chat markup as single special tokens and round-trips text', async () => {
+    const text = await model.renderChat([{ role: 'user', content: '微表情 AU12' }], { enableThinking: false });
     const ids = model.encode(text);
     expect(ids[0]).toBe(model.tokenizer.token_to_id('<|im_start|>'));
     expect(ids).toContain(model.tokenizer.token_to_id('<think>'));
@@ -66,21 +69,21 @@ describe('LLM loader', () => {
   it('names the missing file of an incomplete folder', async () => {
     const dir = await makeTinyModel(join(tempDir(), 'm'));
     await rm(join(dir, 'tokenizer.json'));
-    await expectAppError(LlmModel.load(dir), 'MODEL_MISSING', /tokenizer\.json missing/);
+    await expectAppError(LlmModel.load(dir, TRUSTED), 'MODEL_MISSING', /tokenizer\.json missing/);
     const noWeights = await makeTinyModel(join(tempDir(), 'm'));
     await rm(join(noWeights, 'onnx', 'model.onnx'));
-    await expectAppError(LlmModel.load(noWeights), 'MODEL_MISSING', /onnx\/model\.onnx/);
-    await expectAppError(LlmModel.load(join(tempDir(), 'nothing')), 'MODEL_MISSING', /does not exist/);
+    await expectAppError(LlmModel.load(noWeights, TRUSTED), 'MODEL_MISSING', /onnx\/model\.onnx/);
+    await expectAppError(LlmModel.load(join(tempDir(), 'nothing'), TRUSTED), 'MODEL_MISSING', /does not exist/);
   });
 
   it('refuses a model that is not a causal LM, and one larger than free memory', async () => {
     const dir = await makeTinyModel(join(tempDir(), 'm'));
     const config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
     await writeFile(join(dir, 'config.json'), JSON.stringify({ ...config, architectures: ['BertModel'] }));
-    await expectAppError(LlmModel.load(dir), 'MODEL_INVALID', /not a causal language model/);
-    await expectAppError(LlmModel.load(folder, { freeMemoryBytes: 10_000 }), 'INSUFFICIENT_MEMORY', /free/);
+    await expectAppError(LlmModel.load(dir, TRUSTED), 'MODEL_INVALID', /not a causal language model/);
+    await expectAppError(LlmModel.load(folder, { ...TRUSTED, freeMemoryBytes: 10_000 }), 'INSUFFICIENT_MEMORY', /free/);
     await writeFile(join(dir, 'config.json'), JSON.stringify({ ...config, num_hidden_layers: 28 }));
-    await expectAppError(LlmModel.load(dir), 'MODEL_INVALID', /layers 28 in config, 2 in the ONNX model/);
+    await expectAppError(LlmModel.load(dir, TRUSTED), 'MODEL_INVALID', /layers 28 in config, 2 in the ONNX model/);
   });
 });
 
@@ -94,7 +97,7 @@ describe('LLM generation', () => {
   });
 
   it('does the same with a float16 KV cache', async () => {
-    const half = await LlmModel.load(await makeTinyModel(join(tempDir(), 'fp16'), { kvType: 'float16' }));
+    const half = await LlmModel.load(await makeTinyModel(join(tempDir(), 'fp16'), { kvType: 'float16' }), TRUSTED);
     try {
       expect(half.kv.type).toBe('float16');
       const cached = await generateChat(half, { prompt: PROMPT, maxNewTokens: 16 });

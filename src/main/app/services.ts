@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { EventHub } from './events';
 import { AnalysisRunner, type AnalysisRunnerDeps } from './analysis-runner';
 import { JobQueue } from '../jobs/queue';
+import { ModelSandbox } from '../jobs/sandbox';
 import { MediaLibrary, type FrameSource } from '../media/library';
 import { ProxyManager } from '../media/proxy-manager';
 import { defaultModelsDir, defaultUserDataDir } from '../paths';
@@ -39,6 +40,8 @@ export interface Services {
   readonly face: FaceService;
   /** Language-model folders, verification, generation and downloads. */
   readonly llm: LlmService;
+  /** Separate, limited processes for what model folders bring: chat templates, a user's ONNX models. */
+  readonly sandbox: ModelSandbox;
   /** Open clips by id: probe, frame-exact readers, the shared frame cache. */
   readonly media: MediaLibrary;
   /** Optical flow models (generated variational graph, learned drop-ins). */
@@ -65,18 +68,21 @@ export function createServices(options: ServiceOptions = {}): Services {
   });
   const openClip = async (path: string) => media.reader((await media.open(path)).clipId);
   const workspaces = new WorkspaceService(userData);
+  const sandbox = new ModelSandbox();
   return {
     events,
     settings,
     workspaces,
     paths: { userData, models },
     analysis: new AnalysisRunner({ ...options.analysis, workspaces, jobs, settings, events, paths: { userData, models } }),
-    flow: new FlowService(models),
+    // A user's flow model is loaded in the sandbox first: a model that crashes ONNX Runtime costs that process.
+    flow: new FlowService(models, { guard: sandbox }),
     electronVersion: options.electronVersion ?? null,
     frames: media,
     jobs,
     face: new FaceService(models, { openClip }),
-    llm: new LlmService({ userData, models }),
+    llm: new LlmService({ userData, models }, { renderer: sandbox }),
+    sandbox,
     media,
   };
 }
@@ -87,4 +93,5 @@ export async function disposeServices(services: Services): Promise<void> {
   await services.workspaces.close();
   services.media.close();
   await Promise.all([services.face.dispose(), services.flow.dispose(), services.llm.dispose()]);
+  await services.sandbox.close();
 }

@@ -46,7 +46,7 @@ export const analyzeCommand: CliCommand = {
     if (offset !== undefined && apex === undefined) throw new AppError('INVALID_INPUT', '--offset needs --onset and --apex');
     const s = services();
     const clipPath = resolve(path);
-    const output = await runAnalyzeTask({ path: clipPath, onset, apex, offset, llmFolder: values.llm ?? null, frameMotion: values.workspace !== undefined }, { modelsDir: s.paths.models });
+    const output = await runAnalyzeTask({ path: clipPath, onset, apex, offset, llmFolder: values.llm ?? null, frameMotion: values.workspace !== undefined }, { modelsDir: s.paths.models }, { templates: s.sandbox });
     const report = AnalyzeReportSchema.parse(output.report);
     if (values.workspace) {
       await s.workspaces.open(resolve(values.workspace));

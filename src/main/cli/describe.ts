@@ -28,7 +28,7 @@ export const describeCommand: CliCommand = {
   name: 'describe',
   summary: 'describe a micro-expression with a language model from a prompt file or analysis JSON',
   usage: 'mellm describe <prompt.txt | analysis.json> --llm <folder> [--stream] [--max-new-tokens N] [--thinking [--keep-thinking]] [--json]',
-  async run(args, io) {
+  async run(args, io, services) {
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,
@@ -49,6 +49,8 @@ export const describeCommand: CliCommand = {
     const write = io.write ?? io.out;
     const result = await describeWithLlm(await readPromptFile(file), {
       folder: values.llm,
+      // The services' model: its chat template renders in the sandbox process.
+      pool: services().llm.pool,
       maxNewTokens,
       thinking: values.thinking,
       keepThinking: values['keep-thinking'],

@@ -3,6 +3,7 @@ import type { CropFace } from './motion';
 import { FaceService } from '../../inference/face/service';
 import { describeWithLlm } from '../../inference/llm/describe';
 import { LlmPool } from '../../inference/llm/pool';
+import type { TemplateRenderer } from '../../inference/llm/template';
 import type { ProbedMedia } from '../../media/probe';
 import { FlowService } from '../../inference/flow/service';
 import { MediaLibrary } from '../../media/library';
@@ -68,6 +69,12 @@ export interface AnalyzerOptions {
   readonly intraOpThreads?: number | undefined;
 }
 
+/** What an analyzer is given besides its options: services that live outside it. */
+export interface AnalyzerDeps {
+  /** Renders the LLM folder's chat template: the sandbox (jobs/sandbox.ts), never this process. */
+  readonly templates: TemplateRenderer;
+}
+
 /**
  * Analyses clips with models loaded once: a job process keeps one for every job it
  * takes; the CLI makes one for a single clip. The result is returned, never stored.
@@ -76,9 +83,10 @@ export class ClipAnalyzer {
   readonly #media = new MediaLibrary({ cacheMB: 64 });
   readonly #face: FaceService;
   readonly #flow: FlowService;
-  readonly #llm = new LlmPool();
+  readonly #llm: LlmPool;
 
-  constructor(options: AnalyzerOptions) {
+  constructor(options: AnalyzerOptions, deps: AnalyzerDeps) {
+    this.#llm = new LlmPool({ renderer: deps.templates });
     this.#face = new FaceService(options.modelsDir);
     this.#flow = new FlowService(options.modelsDir, { intraOpThreads: options.intraOpThreads });
   }
@@ -128,8 +136,8 @@ export class ClipAnalyzer {
 }
 
 /** One clip with models loaded for it alone (the CLI's single analysis). */
-export async function runAnalyzeTask(input: AnalyzeTaskInput, options: AnalyzerOptions, hooks: TaskHooks = {}): Promise<AnalyzeTaskOutput> {
-  const analyzer = new ClipAnalyzer(options);
+export async function runAnalyzeTask(input: AnalyzeTaskInput, options: AnalyzerOptions, deps: AnalyzerDeps, hooks: TaskHooks = {}): Promise<AnalyzeTaskOutput> {
+  const analyzer = new ClipAnalyzer(options, deps);
   try {
     return await analyzer.analyze(input, hooks);
   } finally {

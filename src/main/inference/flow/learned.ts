@@ -1,10 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { z } from 'zod';
 import { AppError } from '@shared/errors';
 import type { Image8 } from '../../media/image';
-import type { SessionCache } from '../onnx/session';
+import { locateModelFileSync, MODEL_FILE_LIMITS, readModelFile, readModelTextSync, type ModelFile } from '../model-files';
+import { externalDataLocations } from '../onnx/external-data';
+import type { SessionCache, SessionGuard } from '../onnx/session';
 import { assertSameSize, grayPlane, throwIfAborted, type FlowEstimateOptions, type FlowModel } from './model';
 import type { FlowField } from './types';
 
@@ -32,11 +34,19 @@ export type FlowContract = z.infer<typeof FlowContractSchema>;
 
 export function readFlowContract(folder: string): FlowContract {
   const path = join(folder, 'flow.json');
+  let text: string;
+  try {
+    text = readModelTextSync(folder, 'flow.json', MODEL_FILE_LIMITS.json);
+  } catch (error) {
+    // A FIFO, a device, a link out of the folder: refused as such, not as a missing contract.
+    if (error instanceof AppError && error.code === 'MODEL_INVALID') throw error;
+    throw new AppError('MODEL_MISSING', `No readable flow.json contract in ${folder}: ${(error as Error).message}`);
+  }
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    raw = JSON.parse(text);
   } catch (error) {
-    throw new AppError('MODEL_MISSING', `No readable flow.json contract in ${folder}: ${(error as Error).message}`);
+    throw new AppError('MODEL_INVALID', `${path} is not valid JSON: ${(error as Error).message}`);
   }
   const parsed = FlowContractSchema.safeParse(raw);
   if (!parsed.success) throw new AppError('MODEL_INVALID', `${path} is not a valid flow contract: ${parsed.error.message}`);
@@ -83,21 +93,39 @@ function toInput(image: Image8, contract: FlowContract, pad: Padding): Float32Ar
 export class LearnedFlowModel implements FlowModel {
   readonly id: string;
   readonly contract: FlowContract;
-  readonly #path: string;
+  readonly #file: ModelFile;
   readonly #sessions: SessionCache;
+  readonly #guard: SessionGuard | undefined;
 
-  constructor(sessions: SessionCache, folder: string) {
+  /**
+   * `guard`: where the session is first created, apart from this process (the sandbox);
+   * absent, only in this process (a job process's own).
+   */
+  constructor(sessions: SessionCache, folder: string, guard?: SessionGuard) {
     this.contract = readFlowContract(folder);
-    this.#path = resolve(folder, this.contract.model);
-    if (!existsSync(this.#path)) throw new AppError('MODEL_MISSING', `${basename(this.#path)} named in ${folder}/flow.json does not exist`);
+    // Inside the folder, a regular file, at most one ONNX file's size: or refused here.
+    this.#file = locateModelFileSync(folder, this.contract.model, MODEL_FILE_LIMITS.onnx);
     this.#sessions = sessions;
+    this.#guard = guard;
     this.id = this.contract.id;
+  }
+
+  /** The model's bytes, once they proved self-contained and (with a guard) loadable elsewhere first. */
+  async #bytes(): Promise<Uint8Array> {
+    const bytes = await readModelFile(this.#file, MODEL_FILE_LIMITS.onnx);
+    const external = externalDataLocations(bytes, `${this.#file.name} in ${this.#file.folder}`);
+    if (external.length) {
+      // Loaded from bytes, ONNX Runtime would look for them relative to the working directory.
+      throw new AppError('MODEL_INVALID', `${this.#file.name} in ${this.#file.folder} keeps weights in external data (${external.join(', ')}); a flow model must be one self-contained .onnx file.`);
+    }
+    await this.#guard?.check(this.#file, createHash('sha256').update(bytes).digest('hex'));
+    return bytes;
   }
 
   async estimate(frame1: Image8, frame2: Image8, options: FlowEstimateOptions = {}): Promise<FlowField> {
     assertSameSize(frame1, frame2);
     const { contract } = this;
-    const session = await this.#sessions.get(this.#path, this.#path);
+    const session = await this.#sessions.get(this.#file.path, () => this.#bytes());
     const pad = paddingFor(frame1.width, frame1.height, contract.padMultiple);
     const a = toInput(frame1, contract, pad);
     const b = toInput(frame2, contract, pad);

@@ -3,7 +3,7 @@ import { isAbsolute, join } from 'node:path';
 import { AppError } from '@shared/errors';
 import type { Image8 } from '../../media/image';
 import { readManifest } from '../manifest';
-import { SessionCache } from '../onnx/session';
+import { SessionCache, type SessionGuard } from '../onnx/session';
 import { LearnedFlowModel } from './learned';
 import type { FlowModel } from './model';
 import type { FlowField } from './types';
@@ -27,19 +27,24 @@ export interface FlowResult {
 export class FlowService {
   readonly #modelsDir: string;
   readonly #sessions: SessionCache;
+  readonly #guard: SessionGuard | undefined;
   readonly #models = new Map<string, FlowModel>();
 
-  /** `intraOpThreads`: ONNX Runtime threads per flow (a pool of processes splits the cores). */
-  constructor(modelsDir: string, options: { intraOpThreads?: number } = {}) {
+  /**
+   * `intraOpThreads`: ONNX Runtime threads per flow (a pool of processes splits the cores).
+   * `guard`: creates a learned model's session in the sandbox first (see LearnedFlowModel).
+   */
+  constructor(modelsDir: string, options: { intraOpThreads?: number; guard?: SessionGuard } = {}) {
     this.#modelsDir = modelsDir;
     this.#sessions = new SessionCache(options.intraOpThreads ? { intraOpThreads: options.intraOpThreads } : {});
+    this.#guard = options.guard;
   }
 
   model(id: string = VARIATIONAL_MODEL_ID, preset: FlowPreset = 'balanced'): FlowModel {
     const key = id === VARIATIONAL_MODEL_ID ? `${id}:${preset}` : id;
     let model = this.#models.get(key);
     if (!model) {
-      model = id === VARIATIONAL_MODEL_ID ? new VariationalFlowModel(this.#sessions, this.#modelsDir, preset) : new LearnedFlowModel(this.#sessions, this.#folder(id));
+      model = id === VARIATIONAL_MODEL_ID ? new VariationalFlowModel(this.#sessions, this.#modelsDir, preset) : new LearnedFlowModel(this.#sessions, this.#folder(id), this.#guard);
       this.#models.set(key, model);
     }
     return model;

@@ -1,5 +1,5 @@
 import { generateChat, type GenerateResult } from './generate';
-import { defaultLlmPool, type LlmPool } from './pool';
+import type { LlmPool } from './pool';
 import type { SamplingOptions } from './sampling';
 
 /**
@@ -18,7 +18,8 @@ export interface DescribeWithLlmOptions {
   readonly system?: string;
   readonly onDelta?: (delta: string) => void;
   readonly signal?: AbortSignal;
-  readonly pool?: LlmPool;
+  /** Where the model is loaded (and so how its chat template is rendered). */
+  readonly pool: LlmPool;
 }
 
 export interface LlmDescription {
@@ -32,7 +33,7 @@ export interface LlmDescription {
 }
 
 export async function describeWithLlm(prompt: string, options: DescribeWithLlmOptions): Promise<LlmDescription> {
-  const model = await (options.pool ?? defaultLlmPool).get(options.folder);
+  const model = await options.pool.get(options.folder);
   const result = await generateChat(model, {
     prompt,
     maxNewTokens: options.maxNewTokens ?? 512,

@@ -1,6 +1,7 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '@shared/errors';
+import { locateModelFile, MODEL_FILE_LIMITS, readModelFile, type ModelFile } from '../model-files';
 
 /** Files every decoder-only ONNX export in the common (Optimum / transformers.js) layout has. */
 export const REQUIRED_FILES = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json'] as const;
@@ -33,7 +34,7 @@ export interface LlmConfig {
 
 export interface LlmFolderInfo {
   readonly folder: string;
-  /** Absolute path of the chosen ONNX file. */
+  /** Real path of the chosen ONNX file (checked: inside the folder, a regular file). */
   readonly modelFile: string;
   /** Weight format from the file name: fp32, fp16, q4, q4f16, int8, uint8, quantized, bnb4. */
   readonly quantization: string;
@@ -42,13 +43,24 @@ export interface LlmFolderInfo {
   /** Bytes of the model file plus its external data. */
   readonly bytes: number;
   readonly config: LlmConfig;
+  /** The required JSON files, the model file and its external data, each checked. */
+  readonly files: readonly ModelFile[];
 }
 
 export const quantizationOf = (file: string): string => /^model_?(.*)\.onnx$/.exec(file)?.[1] || 'fp32';
 
+/** The most a file of the folder may weigh before it is read (see inference/model-files.ts). */
+function limitFor(file: string): number {
+  if (file === 'tokenizer.json') return MODEL_FILE_LIMITS.tokenizer;
+  if (file.endsWith('.json')) return MODEL_FILE_LIMITS.json;
+  if (file.endsWith('.onnx')) return MODEL_FILE_LIMITS.onnx;
+  return MODEL_FILE_LIMITS.weights;
+}
+
 async function readJson<T>(folder: string, file: string): Promise<T> {
+  const bytes = await readModelFile(await locateModelFile(folder, file, limitFor(file)), limitFor(file));
   try {
-    return JSON.parse(await readFile(join(folder, file), 'utf8')) as T;
+    return JSON.parse(bytes.toString('utf8')) as T;
   } catch (error) {
     throw new AppError('MODEL_INVALID', `${file} in ${folder} is not readable JSON: ${(error as Error).message}`, { cause: error });
   }
@@ -76,15 +88,19 @@ export async function inspectLlmFolder(folder: string, variant?: string): Promis
       `${folder} is not a causal language model (config.json architectures: ${JSON.stringify(config.architectures ?? null)}; expected …ForCausalLM).`,
     );
   }
-  const externalData = onnxFiles.filter((name) => name.startsWith(`${file}_data`)).sort();
-  const sizes = await Promise.all([file, ...externalData].map(async (name) => (await stat(join(folder, 'onnx', name))).size));
+  const names = [...REQUIRED_FILES, ...[file, ...onnxFiles.filter((name) => name.startsWith(`${file}_data`)).sort()].map((name) => `onnx/${name}`)];
+  // Each inside the folder once links are followed, a regular file, within its size: ONNX
+  // Runtime opens the weights itself (and refuses external data outside their folder).
+  const files = await Promise.all(names.map((name) => locateModelFile(folder, name, limitFor(name))));
+  const weights = files.slice(REQUIRED_FILES.length);
   return {
     folder,
-    modelFile: join(folder, 'onnx', file),
+    modelFile: (weights[0] as ModelFile).path,
     quantization: quantizationOf(file),
-    externalData: externalData.map((name) => join(folder, 'onnx', name)),
-    bytes: sizes.reduce((a, b) => a + b, 0),
+    externalData: weights.slice(1).map((f) => f.path),
+    bytes: weights.reduce((sum, f) => sum + f.bytes, 0),
     config,
+    files,
   };
 }
 

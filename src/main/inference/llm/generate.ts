@@ -54,12 +54,12 @@ export interface ChatRequest extends GenerateOptions {
 }
 
 /** Renders the chat template for a prompt or message list and generates the assistant turn. */
-export function generateChat(model: LlmModel, request: ChatRequest): Promise<GenerateResult> {
+export async function generateChat(model: LlmModel, request: ChatRequest): Promise<GenerateResult> {
   const messages: ChatMessage[] = request.messages
     ? [...request.messages]
     : [...(request.system ? [{ role: 'system' as const, content: request.system }] : []), { role: 'user', content: request.prompt ?? '' }];
   if (!messages.length || messages.every((m) => !m.content.trim())) throw new AppError('INVALID_INPUT', 'The prompt is empty.');
-  const text = model.renderChat(messages, { enableThinking: request.thinking ?? false });
+  const text = await model.renderChat(messages, { enableThinking: request.thinking ?? false, ...(request.signal ? { signal: request.signal } : {}) });
   return generate(model, model.encode(text), request);
 }
 

@@ -6,7 +6,8 @@ import { AppError } from '@shared/errors';
 import { downloadLlmFiles, type DownloadRequest } from './download';
 import { inspectLlmFolder } from './folder';
 import { generateChat, type ChatRequest, type GenerateResult } from './generate';
-import { defaultLlmPool, type LlmPool } from './pool';
+import { LlmPool } from './pool';
+import type { TemplateRenderer } from './template';
 import { verifyLlmFolder } from './verify';
 
 /**
@@ -15,17 +16,20 @@ import { verifyLlmFolder } from './verify';
  * requests that can be cancelled by id, and performs user-initiated downloads.
  */
 export class LlmService {
+  /** The one model this service keeps loaded (weights are hundreds of MB to GBs). */
   readonly pool: LlmPool;
+  readonly #renderer: TemplateRenderer;
   readonly #requests = new Map<string, AbortController>();
   // One generation at a time: a second concurrent run would only halve both on a few cores.
   #queue: Promise<unknown> = Promise.resolve();
 
+  /** `renderer` renders the chat templates of the folders users choose: the sandbox (jobs/sandbox.ts). */
   constructor(
     private readonly paths: { readonly userData: string; readonly models: string },
-    pool?: LlmPool,
+    options: { readonly renderer: TemplateRenderer },
   ) {
-    // Shared with describeWithLlm's default so the app never holds two copies of the weights.
-    this.pool = pool ?? defaultLlmPool;
+    this.#renderer = options.renderer;
+    this.pool = new LlmPool({ renderer: options.renderer });
   }
 
   /** The folder the manifest reserves for a user-provided model. */
@@ -57,7 +61,7 @@ export class LlmService {
   }
 
   verify(folder: string): Promise<LlmVerification> {
-    return verifyLlmFolder(folder, this.paths.userData);
+    return verifyLlmFolder(folder, this.paths.userData, this.#renderer);
   }
 
   /** Runs one generation; `cancel(requestId)` or the caller's signal stops it within a token step. */

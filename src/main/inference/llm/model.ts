@@ -1,17 +1,16 @@
 import { freemem } from 'node:os';
 import * as ort from 'onnxruntime-node';
-import { Template } from '@huggingface/jinja';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { AppError } from '@shared/errors';
 import type { ExecutionProvider } from '../onnx/session';
 import { inspectLlmFolder, readModelJson, type LlmFolderInfo } from './folder';
+import { checkChatTemplate, type ChatMessage, type TemplateRenderer } from './template';
 
-export interface ChatMessage {
-  readonly role: 'system' | 'user' | 'assistant';
-  readonly content: string;
-}
+export type { ChatMessage } from './template';
 
 export interface LoadLlmOptions {
+  /** Renders the folder's chat template: the sandbox (jobs/sandbox.ts) for any folder a user chose. */
+  readonly renderer: TemplateRenderer;
   /** ONNX file to use (`q4`, `fp16`, `model.onnx`, …); default: the first of ONNX_VARIANTS present. */
   readonly variant?: string;
   readonly providers?: readonly ExecutionProvider[];
@@ -28,11 +27,6 @@ export interface KvLayout {
   readonly type: 'float32' | 'float16';
 }
 
-interface TokenizerConfig {
-  chat_template?: string | Array<{ name: string; template: string }>;
-  [key: string]: unknown;
-}
-
 // Weights are mapped into memory once; activations and the KV cache need headroom on top.
 const MEMORY_HEADROOM = 1.2;
 
@@ -45,7 +39,7 @@ export class LlmModel {
     readonly kv: KvLayout,
     readonly stopIds: ReadonlySet<number>,
     readonly inputNames: ReadonlySet<string>,
-    private readonly template: Template,
+    private readonly chat: { readonly template: string; readonly renderer: TemplateRenderer; readonly special: { bos_token: string; eos_token: string } },
   ) {}
 
   /** A stable identifier stored next to the descriptions this model writes. */
@@ -53,7 +47,7 @@ export class LlmModel {
     return `${this.info.config.model_type ?? 'llm'}:${this.info.folder}:${this.info.quantization}`;
   }
 
-  static async load(folder: string, options: LoadLlmOptions = {}): Promise<LlmModel> {
+  static async load(folder: string, options: LoadLlmOptions): Promise<LlmModel> {
     const info = await inspectLlmFolder(folder, options.variant);
     const free = options.freeMemoryBytes ?? freemem();
     if (info.bytes * MEMORY_HEADROOM > free) {
@@ -65,17 +59,16 @@ export class LlmModel {
     }
     const [tokenizerJson, tokenizerConfig, generationConfig] = await Promise.all([
       readModelJson<object>(folder, 'tokenizer.json'),
-      readModelJson<TokenizerConfig>(folder, 'tokenizer_config.json'),
+      readModelJson<Record<string, unknown>>(folder, 'tokenizer_config.json'),
       readModelJson<{ eos_token_id?: number | number[] }>(folder, 'generation_config.json'),
     ]);
-    const templateText = chatTemplateText(tokenizerConfig, folder);
+    // Before the weights load: a template that cannot render makes the folder unusable.
+    const { template, special } = await checkChatTemplate(tokenizerConfig, folder, options.renderer);
     let tokenizer: Tokenizer;
-    let template: Template;
     try {
       tokenizer = new Tokenizer(tokenizerJson, tokenizerConfig);
-      template = new Template(templateText);
     } catch (error) {
-      throw new AppError('MODEL_INVALID', `The tokenizer or chat template in ${folder} cannot be used: ${(error as Error).message}`, { cause: error });
+      throw new AppError('MODEL_INVALID', `The tokenizer in ${folder} cannot be used: ${(error as Error).message}`, { cause: error });
     }
     let session: ort.InferenceSession;
     try {
@@ -93,26 +86,22 @@ export class LlmModel {
       const stop = new Set<number>([generationConfig.eos_token_id ?? [], info.config.eos_token_id ?? []].flat());
       const imEnd = tokenizer.token_to_id('<|im_end|>');
       if (imEnd !== undefined) stop.add(imEnd);
-      return new LlmModel(info, session, tokenizer, kv, stop, new Set(session.inputNames), template);
+      return new LlmModel(info, session, tokenizer, kv, stop, new Set(session.inputNames), { template, renderer: options.renderer, special });
     } catch (error) {
       await session.release();
       throw error;
     }
   }
 
-  /** `apply_chat_template(messages, add_generation_prompt=True, enable_thinking=…)` as text. */
-  renderChat(messages: readonly ChatMessage[], options: { enableThinking: boolean; addGenerationPrompt?: boolean }): string {
-    const special = (key: string) => {
-      const value = (this.tokenizer as unknown as { config?: Record<string, unknown> }).config?.[key];
-      return typeof value === 'string' ? value : '';
-    };
-    return this.template.render({
+  /** `apply_chat_template(messages, add_generation_prompt=True, enable_thinking=…)` as text, rendered by the model's renderer. */
+  renderChat(messages: readonly ChatMessage[], options: { enableThinking: boolean; addGenerationPrompt?: boolean; signal?: AbortSignal }): Promise<string> {
+    const context = {
       messages,
       add_generation_prompt: options.addGenerationPrompt ?? true,
       enable_thinking: options.enableThinking,
-      bos_token: special('bos_token'),
-      eos_token: special('eos_token'),
-    });
+      ...this.chat.special,
+    };
+    return this.chat.renderer.render({ template: this.chat.template, context, origin: this.info.folder }, options.signal ? { signal: options.signal } : {});
   }
 
   encode(text: string): number[] {
@@ -126,14 +115,6 @@ export class LlmModel {
   async dispose(): Promise<void> {
     await this.session.release();
   }
-}
-
-function chatTemplateText(config: TokenizerConfig, folder: string): string {
-  const template = config.chat_template;
-  if (typeof template === 'string') return template;
-  const named = template?.find((t) => t.name === 'default') ?? template?.[0];
-  if (named) return named.template;
-  throw new AppError('MODEL_INVALID', `tokenizer_config.json in ${folder} has no chat_template.`);
 }
 
 function kvLayout(session: ort.InferenceSession, info: LlmFolderInfo): KvLayout {

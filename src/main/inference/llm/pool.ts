@@ -8,7 +8,7 @@ import { LlmModel, type LoadLlmOptions } from './model';
 export class LlmPool {
   #current: { folder: string; model: Promise<LlmModel> } | null = null;
 
-  constructor(private readonly options: LoadLlmOptions = {}) {}
+  constructor(private readonly options: LoadLlmOptions) {}
 
   get(folder: string): Promise<LlmModel> {
     const key = resolve(folder);
@@ -32,6 +32,3 @@ export class LlmPool {
     await current?.model.then((m) => m.dispose()).catch(() => undefined);
   }
 }
-
-/** The process-wide pool used when a caller does not bring its own. */
-export const defaultLlmPool = new LlmPool();

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import type { LlmVerification } from '@shared/api';
 import { AppError } from '@shared/errors';
 import { writeFileAtomic } from '../../util/atomic-write';
-import { inspectLlmFolder, REQUIRED_FILES } from './folder';
+import { hashModelFile, MODEL_FILE_LIMITS } from '../model-files';
+import { inspectLlmFolder, readModelJson } from './folder';
+import { checkChatTemplate, type TemplateRenderer } from './template';
 
 export async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
@@ -16,11 +18,12 @@ export async function sha256File(path: string): Promise<string> {
 type Records = Record<string, { verifiedAt: string; files: Record<string, string> }>;
 
 /**
- * Checks a model folder (required files, a loadable weight variant, causal-LM config),
- * hashes its files and compares them with the hashes recorded at the first verification,
- * kept in `llm-verified.json` in the user-data folder.
+ * Checks a model folder (required files, a loadable weight variant, causal-LM config, a
+ * chat template that renders through `renderer`), hashes its files and compares them with
+ * the hashes recorded at the first verification, kept in `llm-verified.json` in the
+ * user-data folder.
  */
-export async function verifyLlmFolder(folder: string, userData: string): Promise<LlmVerification> {
+export async function verifyLlmFolder(folder: string, userData: string, renderer: TemplateRenderer): Promise<LlmVerification> {
   const key = resolve(folder);
   const fail = (error: AppError): LlmVerification => ({
     folder: key,
@@ -36,13 +39,16 @@ export async function verifyLlmFolder(folder: string, userData: string): Promise
   let info;
   try {
     info = await inspectLlmFolder(key);
+    await checkChatTemplate(await readModelJson<Record<string, unknown>>(key, 'tokenizer_config.json'), key, renderer);
   } catch (error) {
     return fail(AppError.from(error));
   }
-  const paths = [...REQUIRED_FILES.map((f) => join(key, f)), info.modelFile, ...info.externalData];
-  const files = await Promise.all(
-    paths.map(async (path) => ({ name: relative(key, path), bytes: (await stat(path)).size, sha256: await sha256File(path) })),
-  );
+  let files: LlmVerification['files'];
+  try {
+    files = await Promise.all(info.files.map(async (file) => ({ name: file.name, bytes: file.bytes, sha256: await hashModelFile(file, MODEL_FILE_LIMITS.weights) })));
+  } catch (error) {
+    return fail(AppError.from(error));
+  }
   const recordsPath = join(userData, 'llm-verified.json');
   const records = (await readFile(recordsPath, 'utf8').then((t) => JSON.parse(t) as Records).catch(() => ({}))) as Records;
   const previous = records[key];

@@ -1,6 +1,17 @@
 import * as ort from 'onnxruntime-node';
 import { readFile } from 'node:fs/promises';
 import { AppError } from '@shared/errors';
+import type { ModelFile } from '../model-files';
+
+/**
+ * Creates a session of an untrusted model somewhere a crash, a hang or a runaway
+ * allocation of ONNX Runtime cannot reach this process (the sandbox, jobs/sandbox.ts),
+ * before this process creates its own. Rejects MODEL_INVALID when that fails, or when the
+ * file no longer has the SHA-256 of the bytes this process is about to load.
+ */
+export interface SessionGuard {
+  check(file: ModelFile, sha256: string, options?: { readonly signal?: AbortSignal }): Promise<void>;
+}
 
 export type ExecutionProvider = 'cpu' | 'cuda' | 'dml' | 'coreml' | 'webgpu';
 
@@ -59,6 +70,7 @@ export class SessionCache {
     try {
       bytes = typeof source === 'string' ? await readFile(source) : await source();
     } catch (error) {
+      if (error instanceof AppError) throw error;
       throw new AppError('MODEL_MISSING', `Model ${key} could not be read: ${(error as Error).message}`, { cause: error });
     }
     const providers = [...(this.#options.providers ?? []).filter((p) => p !== 'cpu'), 'cpu'];
