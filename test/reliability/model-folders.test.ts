@@ -1,9 +1,7 @@
-import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import onnxProto from 'onnx-proto';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +12,7 @@ import { GraphBuilder } from '../../src/main/inference/onnx/graph';
 import { prlimitPath } from '../../src/main/jobs/pool';
 import { SAMPLES } from '../helpers/faces';
 import { runCommand } from './support/driver';
+import { fingerprintFile } from './support/workspace';
 
 // Model folders come from anywhere (a download, a colleague, a shared drive): whatever
 // their files hold, the app refuses them with a typed error, quickly, and lives on. Each
@@ -146,7 +145,7 @@ describe('item 4: a model folder\'s chat template cannot take the process down',
     expect((await cli('workspace', 'create', workspace)).exit).toBe(0);
     const seeded = await cli('analyze', join(clipDir, 'clip.mp4'), '--onset', String(truth.onset), '--apex', String(truth.apex), '--workspace', workspace, '--json');
     expect(seeded.exit, seeded.err).toBe(0);
-    const before = rowsBesideClaims(workspace);
+    const before = fingerprintFile(workspace, { except: ['job_claims'] });
 
     const folder = await llmWithTemplate(HOSTILE_TEMPLATES.range as string);
     const result = survived(await runCase(['cli', 'analyze', '--workspace', workspace, '--all', '--llm', folder, '--json']));
@@ -156,7 +155,7 @@ describe('item 4: a model folder\'s chat template cannot take the process down',
     // The template's fault, said once: not a process crash retried.
     expect(summary.failed[0]?.error).toMatch(/chat template/);
     expect(summary.failed[0]?.error).not.toMatch(/attempts/);
-    expect(rowsBesideClaims(workspace)).toEqual(before);
+    expect(fingerprintFile(workspace, { except: ['job_claims'] })).toEqual(before);
   }, 180_000);
 });
 
@@ -424,23 +423,3 @@ describe('item 5: the external data an ONNX file names is found wherever it sits
   });
 });
 
-/**
- * The workspace's rows, hashed as fingerprintFile() does, without job_claims: a failed job
- * records its failure there (so a later run knows), and nothing else may change.
- */
-function rowsBesideClaims(path: string): { counts: Record<string, number>; hash: string } {
-  const db = new Database(path, { readonly: true, fileMustExist: true });
-  try {
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'job_claims' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
-    const hash = createHash('sha256');
-    const counts: Record<string, number> = {};
-    for (const table of tables) {
-      const rows = db.prepare(`SELECT * FROM "${table}" ORDER BY rowid`).all();
-      counts[table] = rows.length;
-      hash.update(table).update(JSON.stringify(rows));
-    }
-    return { counts, hash: hash.digest('hex') };
-  } finally {
-    db.close();
-  }
-}

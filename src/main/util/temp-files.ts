@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { lstat, readdir, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { isPidRunning } from './process-identity';
 
 /**
  * Sibling temp files for atomic writes, named after the process that writes them
@@ -18,15 +19,6 @@ export function tempSiblingPath(path: string): string {
   return join(dirname(path), `.${basename(path)}.${HOST}-${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Removes temp files in `dir` left by writers that are gone: this host's whose process no
@@ -42,7 +34,7 @@ export async function removeStaleTemps(dir: string, now = Date.now()): Promise<s
     const path = join(dir, name);
     const info = await lstat(path).catch(() => null);
     if (!info?.isFile()) continue;
-    const stale = ours ? ours[1] === HOST && Number(ours[2]) !== process.pid && !alive(Number(ours[2])) : now - info.mtimeMs > UNNAMED_STALE_MS;
+    const stale = ours ? ours[1] === HOST && Number(ours[2]) !== process.pid && !isPidRunning(Number(ours[2])) : now - info.mtimeMs > UNNAMED_STALE_MS;
     if (stale && (await rm(path, { force: true }).then(() => true, () => false))) removed.push(path);
   }
   return removed;

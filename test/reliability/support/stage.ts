@@ -1,6 +1,7 @@
 import { chmodSync, copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, isAbsolute, join } from 'node:path';
+import { isPidRunning } from '../../../src/main/util/process-identity';
 
 /**
  * A place an unprivileged child can run a bundled driver from, wherever the checkout is:
@@ -19,20 +20,12 @@ const staged = new Set<string>();
 
 const PREFIX = 'mellm-drivers-';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Stages of test processes that are gone (a killed worker never ran its exit hook). */
 function removeDeadStages(): void {
   for (const name of readdirSync(tmpdir())) {
     const pid = Number(new RegExp(`^${PREFIX}(\\d+)-`).exec(name)?.[1]);
-    if (pid && pid !== process.pid && !alive(pid)) rmSync(join(tmpdir(), name), { recursive: true, force: true });
+    if (pid && pid !== process.pid && !isPidRunning(pid)) rmSync(join(tmpdir(), name), { recursive: true, force: true });
   }
 }
 

@@ -19,8 +19,10 @@ export async function seedWorkspace(path: string, events = 4): Promise<void> {
  * Row counts and a SHA-256 over every row of every table, read through a read-only
  * connection: two equal fingerprints mean nothing was added, removed or changed.
  */
-export function fingerprint(db: Database.Database): { counts: Record<string, number>; hash: string } {
-  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
+export function fingerprint(db: Database.Database, options: { except?: readonly string[] } = {}): { counts: Record<string, number>; hash: string } {
+  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[])
+    .map((t) => t.name)
+    .filter((name) => !options.except?.includes(name));
   const hash = createHash('sha256');
   const counts: Record<string, number> = {};
   for (const table of tables) {
@@ -31,10 +33,10 @@ export function fingerprint(db: Database.Database): { counts: Record<string, num
   return { counts, hash: hash.digest('hex') };
 }
 
-export function fingerprintFile(path: string): { counts: Record<string, number>; hash: string } {
+export function fingerprintFile(path: string, options: { except?: readonly string[] } = {}): { counts: Record<string, number>; hash: string } {
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
-    return fingerprint(db);
+    return fingerprint(db, options);
   } finally {
     db.close();
   }
