@@ -9,7 +9,7 @@ import { runCli } from '../../src/main/cli/main';
 import { makeTinyModel } from '../../src/main/inference/llm/tiny';
 import { externalDataLocations } from '../../src/main/inference/onnx/external-data';
 import { GraphBuilder } from '../../src/main/inference/onnx/graph';
-import { prlimitPath } from '../../src/main/jobs/pool';
+import { prlimitPath } from '../../src/main/jobs/script';
 import { SAMPLES } from '../helpers/faces';
 import { runCommand } from './support/driver';
 import { fingerprintFile } from './support/workspace';

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/shared/errors';
 import { classifyCrash, JobCrashError } from '../../src/main/jobs/crash';
-import { prlimitPath, ProcessPool, type PoolOptions } from '../../src/main/jobs/pool';
+import { ProcessPool, type PoolOptions } from '../../src/main/jobs/pool';
+import { prlimitPath } from '../../src/main/jobs/script';
 import { jobScript } from '../../src/main/jobs/script';
 import type { FixtureInput, FixtureOutput } from '../fixtures/workers/pool-fixture';
 

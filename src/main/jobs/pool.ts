@@ -1,13 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { AppError, type ApiError } from '@shared/errors';
-import { packageRoot } from '../paths';
-import { nodeRequire } from '../util/node-require';
 import type { FromChild, ToChild } from './child-protocol';
 import { classifyCrash, JobCrashError, OUT_OF_MEMORY } from './crash';
-import type { JobScript } from './script';
+import { jobCommand, prlimitPath, type JobScript } from './script';
 
 /**
  * A pool of long-lived job processes (children running jobs/child-runtime.ts): a V8 fatal
@@ -69,11 +64,6 @@ const STOP_GRACE_MS = 2000;
 /** How long to wait, after a child exits, for the rest of its stderr. */
 const STDERR_DRAIN_MS = 500;
 const STDERR_TAIL = 8192;
-/** util-linux prlimit, when this platform has it. */
-export function prlimitPath(): string | null {
-  if (process.platform !== 'linux') return null;
-  return ['/usr/bin/prlimit', '/bin/prlimit'].find((path) => existsSync(path)) ?? null;
-}
 
 interface Pending {
   readonly id: number;
@@ -114,10 +104,6 @@ interface Slot {
 const cancelled = (message = 'Cancelled') => new AppError('CANCELLED', message);
 const detached = process.platform !== 'win32';
 
-/** tsx's loader as an --import URL, for children that run TypeScript sources. */
-function tsxLoader(): string {
-  return pathToFileURL(nodeRequire.resolve('tsx')).href;
-}
 
 /**
  * Long-lived job processes: each runs its setup once, then takes jobs one at a time;
@@ -256,21 +242,7 @@ export class ProcessPool {
   }
 
   #spawn(): Slot {
-    const prlimit = this.#memoryMb === null ? null : prlimitPath();
-    const script = this.#options.script;
-    const nodeArgs = [`--max-old-space-size=${this.#heapMb}`, ...(script.typescript ? ['--import', tsxLoader()] : []), script.path];
-    const env: NodeJS.ProcessEnv = { ...process.env, ...this.#options.env };
-    // Electron's binary is the runtime of a packaged app: it runs the child as plain Node.
-    if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
-    if (script.typescript && !env.TSX_TSCONFIG_PATH) {
-      const tsconfig = join(packageRoot(), 'tsconfig.json');
-      if (existsSync(tsconfig)) env.TSX_TSCONFIG_PATH = tsconfig;
-    }
-    // --core=0: a crashed 6 GB process must not leave a 6 GB core file behind.
-    const [command, args]: [string, string[]] =
-      prlimit && this.#memoryMb !== null
-        ? [prlimit, [`--data=${this.#memoryMb * 1024 * 1024}`, '--core=0', '--', process.execPath, ...nodeArgs]]
-        : [process.execPath, nodeArgs];
+    const { command, args, env, limited } = jobCommand(this.#options.script, { heapMb: this.#heapMb, memoryMb: this.#memoryMb, env: this.#options.env });
     // Own process group (POSIX): killing the group also ends what the job started (ffmpeg).
     const proc = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'advanced', env, detached, windowsHide: true });
     this.#started += 1;
@@ -279,7 +251,7 @@ export class ProcessPool {
     const slot: Slot = {
       proc,
       pid: proc.pid,
-      limited: prlimit !== null,
+      limited,
       started: false,
       stopping: false,
       retiring: false,
