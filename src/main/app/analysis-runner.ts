@@ -140,11 +140,6 @@ export class AnalysisRunner {
     return { width: flow.width, height: flow.height, png: await encodeRgbaPng(image) };
   }
 
-  /** What the job processes are doing (for doctor and tests). */
-  poolStats(): Array<ReturnType<ProcessPool['stats']>> {
-    return [...this.#pools.values()].map((pool) => pool.stats());
-  }
-
   /** The settings an analysis depends on: an analysis made under other ones is out of date. */
   async #configKey(llmFolder?: string | null): Promise<string> {
     const settings = await this.#deps.settings.get();
