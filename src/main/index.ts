@@ -10,6 +10,7 @@ import { rendererDir } from './paths';
 import { APP_ORIGIN, APP_SCHEME, contentSecurityPolicy, isSafeExternalUrl, isTrustedOrigin, windowWebPreferences } from './security';
 import { createServices, disposeServices } from './app/services';
 import { registerIpc } from './transport/ipc';
+import { developmentElectronBinding, useSqliteBinding } from './store/sqlite/driver';
 import { createRouter } from './transport/routes';
 
 const devServerUrl = process.env.ELECTRON_RENDERER_URL;
@@ -47,6 +48,9 @@ async function createWindow(): Promise<void> {
 }
 
 void app.whenReady().then(async () => {
+  // A development checkout keeps the Node build of better-sqlite3 for tests and the CLI and
+  // loads the Electron build `npm start` prepared; a packaged app's own build is Electron's.
+  if (!app.isPackaged) useSqliteBinding(developmentElectronBinding(app.getAppPath(), process.versions.electron));
   const services = createServices({ userDataDir: app.getPath('userData'), electronVersion: process.versions.electron });
   const router = createRouter({ rendererDir: rendererDir(), frames: () => services.frames });
   protocol.handle(APP_SCHEME, async (request) => {

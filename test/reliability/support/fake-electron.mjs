@@ -31,6 +31,7 @@ export const app = {
   requestSingleInstanceLock: () => (audit.singleInstanceLock++, true),
   getPath: () => userData,
   getVersion: () => '0.0.0-audit',
+  getAppPath: () => process.cwd(),
   quit: () => undefined,
   enableSandbox: () => (audit.enableSandbox = true),
   isPackaged: false,

@@ -1,6 +1,7 @@
 import { accessSync, closeSync, constants, existsSync, fstatSync, openSync, readSync, statSync, unlinkSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDatabase } from './driver';
 import { AppError } from '@shared/errors';
 import type { WorkspaceInfo } from '@shared/workspace';
 import { AnalysesRepo } from './analyses';
@@ -166,7 +167,7 @@ function inspect({ path, realPath }: WorkspaceFile, latest: number): void {
   let db: Database.Database | undefined;
   try {
     const journal = existsSync(`${realPath}-wal`) || existsSync(`${realPath}-journal`);
-    db = new Database(realPath, { readonly: journal, fileMustExist: true });
+    db = openDatabase(realPath, { readonly: journal, fileMustExist: true });
     const version = db.pragma('user_version', { simple: true }) as number;
     const appId = db.pragma('application_id', { simple: true }) as number;
     const tables = (db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n;
@@ -196,7 +197,7 @@ function connect(target: WorkspaceFile, migrations: readonly Migration[] = MIGRA
   let db: Database.Database | undefined;
   try {
     check?.();
-    db = new Database(realPath, { fileMustExist: true });
+    db = openDatabase(realPath, { fileMustExist: true });
     // What SQLite opened must be the file that was checked and locked, not one renamed over it since.
     if (!isSameFile(target)) throw new AppError('WORKSPACE_INVALID', `${path} was replaced while it was being opened; open it again`);
     db.pragma('busy_timeout = 5000');
