@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +44,21 @@ export function defaultUserDataDir(env: NodeJS.ProcessEnv = process.env): string
 /** models/: manifest.json (tracked), generated/ and user/ (ignored). */
 export function defaultModelsDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.MELLM_MODELS_DIR ? resolve(env.MELLM_MODELS_DIR) : join(packageRoot(), 'models');
+}
+
+/**
+ * The models folder of an installed app: its code folder is read-only (an archive, or
+ * /opt for a .deb), so the models it converts on first run and the ones a user adds live
+ * in the user data folder, beside the manifest this version ships (refreshed when it
+ * changes, since the manifest belongs to the code).
+ */
+export function packagedModelsDir(userDataDir: string): string {
+  const dir = join(userDataDir, 'models');
+  mkdirSync(dir, { recursive: true });
+  const shipped = readFileSync(join(packageRoot(), 'models', 'manifest.json'));
+  const target = join(dir, 'manifest.json');
+  if (!existsSync(target) || !readFileSync(target).equals(shipped)) writeFileSync(target, shipped);
+  return dir;
 }
 
 export function rendererDir(): string {

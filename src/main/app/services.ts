@@ -6,7 +6,7 @@ import { JobQueue } from '../jobs/queue';
 import { ModelSandbox } from '../jobs/sandbox';
 import { MediaLibrary, type FrameSource } from '../media/library';
 import { ProxyManager } from '../media/proxy-manager';
-import { defaultModelsDir, defaultUserDataDir } from '../paths';
+import { defaultModelsDir, defaultUserDataDir, packagedModelsDir } from '../paths';
 import { SettingsStore } from '../settings';
 import { WorkspaceService } from '../store/service';
 import { FaceService } from '../inference/face/service';
@@ -17,6 +17,8 @@ export interface ServiceOptions {
   userDataDir?: string;
   modelsDir?: string;
   electronVersion?: string | null;
+  /** An installed app (Electron's app.isPackaged): its models live in the user data folder. */
+  packaged?: boolean;
   /** Jobs run at once; analysis saturates both cores of a small machine on its own. */
   jobConcurrency?: number;
   /** Analysis job processes: memory limit, checkpoint spacing. */
@@ -55,7 +57,7 @@ export function createServices(options: ServiceOptions = {}): Services {
   const userData = options.userDataDir ?? defaultUserDataDir();
   mkdirSync(userData, { recursive: true, mode: 0o700 });
   const events = new EventHub();
-  const models = options.modelsDir ?? defaultModelsDir();
+  const models = options.modelsDir ?? (options.packaged && !process.env.MELLM_MODELS_DIR ? packagedModelsDir(userData) : defaultModelsDir());
   const settings = new SettingsStore(userData);
   const jobs = new JobQueue(events, options.jobConcurrency ?? 1);
   const proxies = new ProxyManager({ dir: join(userData, 'cache', 'proxies'), jobs });

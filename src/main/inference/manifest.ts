@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '@shared/errors';
+import { unpackedPath } from '../util/asar';
 import { nodeRequire } from '../util/node-require';
 
 /**
@@ -57,11 +58,11 @@ export function readManifest(modelsDir: string): Manifest {
 /** Directory of an installed npm package, or null when it is not installed. */
 export function packageDir(name: string): string | null {
   try {
-    return dirname(nodeRequire.resolve(`${name}/package.json`));
+    return unpackedPath(dirname(nodeRequire.resolve(`${name}/package.json`)));
   } catch {
     // Packages whose "exports" hide package.json (e.g. @vladmandic/human): search node_modules.
     const base = (nodeRequire.resolve.paths(name) ?? []).find((dir) => existsSync(join(dir, name, 'package.json')));
-    return base ? join(base, name) : null;
+    return base ? unpackedPath(join(base, name)) : null;
   }
 }
 

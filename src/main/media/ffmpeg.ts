@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { AppError } from '@shared/errors';
+import { unpackedPath } from '../util/asar';
 import { nodeRequire } from '../util/node-require';
 
 export type FfmpegSource = 'ffmpeg-static' | 'FFMPEG_PATH' | 'PATH';
@@ -22,7 +23,8 @@ interface Candidate {
 /** ffmpeg-static is an optional dependency: its binary download fails on offline machines. */
 function fromFfmpegStatic(): Candidate {
   try {
-    const path = nodeRequire('ffmpeg-static') as string | null;
+    const resolved = nodeRequire('ffmpeg-static') as string | null;
+    const path = resolved ? unpackedPath(resolved) : null;
     return { source: 'ffmpeg-static', path, why: path ? '' : 'no binary for this platform' };
   } catch {
     return { source: 'ffmpeg-static', path: null, why: 'package not installed' };
