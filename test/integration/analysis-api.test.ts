@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -89,6 +90,12 @@ describe('analysis channels (worker threads, job queue, workspace)', () => {
     expect(stored.face?.landmarks.every(([x, y]) => x >= cx - 1 && y >= cy - 1 && x <= cx + cw + 1 && y <= cy + ch + 1)).toBe(true);
     const overlay = await call('analysis.overlay', { analysisId: stored.id, kind: 'mellm-hsv' });
     expect(Buffer.from((overlay as { data: { png: string } }).data.png, 'base64').subarray(1, 4).toString()).toBe('PNG');
+    // Arrows come drawn by main on a transparent layer, like the other renderings.
+    const arrows = await call('analysis.overlay', { analysisId: stored.id, kind: 'arrows' });
+    const { data: rgba, info } = await sharp(Buffer.from((arrows as { data: { png: string } }).data.png, 'base64')).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    const alphas = Array.from({ length: info.width * info.height }, (_, i) => rgba[i * 4 + 3]);
+    expect(alphas.filter((a) => a === 0).length).toBeGreaterThan(alphas.length / 2);
+    expect(alphas.filter((a) => a === 255).length).toBeGreaterThan(0);
 
     // Resumable: the analysed clip is skipped, only the failed one is queued again.
     const again = await call('analysis.runAll', {});

@@ -10,7 +10,7 @@ import type { ScanCheckpoint } from '../analysis/pipeline/motion';
 import type { ScanProgress } from '../analysis/pipeline/pipeline';
 import type { AnalyzeTaskInput, AnalyzeTaskOutput, AnalyzerOptions } from '../analysis/pipeline/task';
 import { readFlo } from '../inference/flow/flo';
-import { encodeRgbaPng, flowToColor, magnitudeHeatMap, mellmOverlay } from '../inference/flow/visualize';
+import { encodeRgbaPng, overlayImage } from '../inference/flow/visualize';
 import { JobCrashError } from '../jobs/crash';
 import { ProcessPool } from '../jobs/pool';
 import type { JobContext, JobHandle, JobQueue } from '../jobs/queue';
@@ -135,8 +135,7 @@ export class AnalysisRunner {
     const dir = overlayDir(this.#deps.paths.userData, workspace.location, analysisId);
     if (!existsSync(join(dir, 'expression.flo'))) throw new AppError('NOT_FOUND', `Analysis ${analysisId} has no stored flow to draw.`);
     const flow = await readFlo(join(dir, 'expression.flo'));
-    const image =
-      kind === 'colorwheel' ? flowToColor(flow) : kind === 'magnitude' ? magnitudeHeatMap(flow) : mellmOverlay(flow, toGray(await loadImageFile(join(dir, 'onset.png'))));
+    const image = overlayImage(kind, flow, toGray(await loadImageFile(join(dir, 'onset.png'))));
     return { width: flow.width, height: flow.height, png: await encodeRgbaPng(image) };
   }
 

@@ -92,7 +92,7 @@ export const AnalyzeReportSchema = z
   });
 export type AnalyzeReport = z.infer<typeof AnalyzeReportSchema>;
 
-export const OVERLAY_KINDS = ['colorwheel', 'mellm-hsv', 'magnitude'] as const;
+export const OVERLAY_KINDS = ['colorwheel', 'mellm-hsv', 'magnitude', 'arrows'] as const;
 export type OverlayKind = (typeof OVERLAY_KINDS)[number];
 
 export const StoredAnalysisSchema = z.object({

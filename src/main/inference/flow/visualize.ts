@@ -1,10 +1,11 @@
 import sharp from 'sharp';
 import { toGray, type Image8 } from '../../media/image';
+import type { OverlayKind } from '@shared/api/analysis';
 import { flowMagnitudeStats, type FlowField } from './types';
 
 /**
- * Flow visualisations, all returned as RGBA pixels (Konva ImageData-ready) or as line
- * segments the renderer draws on its own layer; `encodeRgbaPng` rasterises for the CLI.
+ * Flow visualisations, the one implementation for the CLI and the app: RGBA pixels or
+ * line segments, rasterised by `encodeRgbaPng`; the app's overlays are `overlayImage`.
  */
 export interface RgbaImage {
   readonly width: number;
@@ -161,4 +162,25 @@ export async function encodeRgbaPng(image: RgbaImage): Promise<Buffer> {
   })
     .png()
     .toBuffer();
+}
+
+/** Arrows in the stage's highlight yellow, readable over both skin and the dark stage. */
+const ARROW_COLOUR = [255, 212, 59] as const;
+
+/**
+ * The analysis overlay of one kind, over the face crop the flow was computed on: the
+ * Middlebury wheel, MELLM's HSV over the onset frame, the magnitude heat map, or quiver
+ * arrows on a transparent layer. The renderer only places these images.
+ */
+export function overlayImage(kind: OverlayKind, flow: FlowField, onset: Image8): RgbaImage {
+  switch (kind) {
+    case 'colorwheel':
+      return flowToColor(flow);
+    case 'magnitude':
+      return magnitudeHeatMap(flow);
+    case 'mellm-hsv':
+      return mellmOverlay(flow, onset);
+    case 'arrows':
+      return drawSegments({ width: flow.width, height: flow.height, data: new Uint8ClampedArray(flow.width * flow.height * 4) }, quiverSegments(flow), ARROW_COLOUR);
+  }
 }

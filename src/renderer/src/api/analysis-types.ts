@@ -9,14 +9,6 @@ export interface RoiBox {
   readonly height: number;
 }
 
-/** Dense flow onset→apex in frame pixels, row-major, u and v of length width × height. */
-export interface FlowField {
-  readonly width: number;
-  readonly height: number;
-  readonly u: readonly number[];
-  readonly v: readonly number[];
-}
-
 /** The stored flow overlay images of one analysis and where they sit on the frame. */
 export interface FlowOverlayRef {
   readonly analysisId: number;
@@ -44,7 +36,6 @@ export interface AnalysisView {
   readonly motionCurve: readonly number[] | null;
   readonly landmarks: ReadonlyArray<readonly [number, number]> | null;
   readonly rois: readonly RoiBox[] | null;
-  readonly flow: FlowField | null;
   readonly suggestion: Suggestion | null;
 }
 

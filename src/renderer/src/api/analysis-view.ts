@@ -18,7 +18,6 @@ export function toAnalysisView(stored: StoredAnalysis): AnalysisView {
     motionCurve: spotting.curve.length ? spotting.curve : null,
     landmarks: face ? face.landmarks : null,
     rois: face ? face.rois.map(({ region, box: [x, y, width, height] }) => ({ name: region, x, y, width, height })) : null,
-    flow: null,
     flowOverlay: hasFlow ? { analysisId: stored.id, crop: face.crop } : null,
     spotted: { onset: spotting.onset, apex: spotting.apex, offset: spotting.offset, source: spotting.source },
     describer: expression.description_source === 'llm' ? expression.description_model : 'rules',

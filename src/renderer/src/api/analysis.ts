@@ -16,7 +16,7 @@ import type { Markers } from '../state/markers';
 import { markerOverrides, toAnalysisView } from './analysis-view';
 
 export { markerOverrides, toAnalysisView } from './analysis-view';
-export type { AnalysisView, FaceOverlay, FlowField, FlowOverlayRef, LlmToken, RoiBox, SpottedFrames } from './analysis-types';
+export type { AnalysisView, FaceOverlay, FlowOverlayRef, LlmToken, RoiBox, SpottedFrames } from './analysis-types';
 
 export const analysisApi = {
   available: () => hasChannel('analysis.run'),

@@ -6,11 +6,12 @@
  */
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type Konva from 'konva';
-import { Arrow, Circle, Group, Image as KonvaImage, Layer, Rect, Stage, Text } from 'react-konva';
+import { Circle, Group, Image as KonvaImage, Layer, Rect, Stage, Text } from 'react-konva';
 import type { AnalysisView } from '../api/analysis';
 import type { LoadedFrame } from '../state/frame-loader';
 import { useFlowOverlay } from '../state/use-flow-overlay';
-import { differenceRgba, flowArrows, flowToRgba, type FlowMode } from '../state/flow-render';
+import { differenceRgba } from '../state/difference';
+import type { FlowMode } from '../state/use-flow-overlay';
 
 export interface LayerSetting {
   readonly visible: boolean;
@@ -46,7 +47,7 @@ interface View {
 }
 
 /** Overlay colours: fixed so they read the same on dark and light themes. */
-const COLOURS = { arrow: '#ffd43b', roi: '#4fb3ff', landmark: '#3ccf91' } as const;
+const COLOURS = { roi: '#4fb3ff', landmark: '#3ccf91' } as const;
 
 function pixelsOf(image: HTMLImageElement, width: number, height: number): Uint8ClampedArray {
   const canvas = document.createElement('canvas');
@@ -119,13 +120,7 @@ export function FrameStage({ frame, onsetFrame, frameWidth, frameHeight, layers,
     return canvasFrom(differenceRgba(current, onset), frameWidth, frameHeight);
   }, [layers.difference.visible, frame, onsetFrame, frameWidth, frameHeight]);
 
-  const flow = analysis?.flow ?? null;
-  const flowImage = useMemo(
-    () => (flow && layers.flow.visible && flowMode !== 'arrows' ? canvasFrom(flowToRgba(flow, flowMode), flow.width, flow.height) : null),
-    [flow, flowMode, layers.flow.visible],
-  );
   const storedFlow = useFlowOverlay(analysis?.flowOverlay, flowMode, layers.flow.visible);
-  const arrows = useMemo(() => (flow && layers.flow.visible && flowMode === 'arrows' ? flowArrows(flow, 12) : []), [flow, flowMode, layers.flow.visible]);
 
   const onWheel = (event: Konva.KonvaEventObject<WheelEvent>) => {
     event.evt.preventDefault();
@@ -163,14 +158,6 @@ export function FrameStage({ frame, onsetFrame, frameWidth, frameHeight, layers,
           <Layer listening={false}>
             <Group {...transform}>
               {difference && <KonvaImage image={difference} opacity={layers.difference.opacity} />}
-              {flowImage && flow && (
-                <KonvaImage
-                  image={flowImage}
-                  opacity={layers.flow.opacity}
-                  scaleX={frameWidth / flow.width}
-                  scaleY={frameHeight / flow.height}
-                />
-              )}
               {storedFlow && (
                 <KonvaImage
                   image={storedFlow.image}
@@ -180,13 +167,6 @@ export function FrameStage({ frame, onsetFrame, frameWidth, frameHeight, layers,
                   width={storedFlow.crop[2]}
                   height={storedFlow.crop[3]}
                 />
-              )}
-              {arrows.length > 0 && flow && (
-                <Group opacity={layers.flow.opacity} scaleX={frameWidth / flow.width} scaleY={frameHeight / flow.height}>
-                  {arrows.map(([x0, y0, x1, y1]) => (
-                    <Arrow key={`${x0},${y0}`} points={[x0, y0, x1, y1]} stroke={COLOURS.arrow} fill={COLOURS.arrow} strokeWidth={1} pointerLength={3} pointerWidth={3} />
-                  ))}
-                </Group>
               )}
               {layers.rois.visible && analysis?.rois && (
                 <Group opacity={layers.rois.opacity}>

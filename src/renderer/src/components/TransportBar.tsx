@@ -8,7 +8,7 @@ import { useTranslation } from 'react-i18next';
 import type { SaveStatus } from '../state/autosave';
 
 export type SaveLabel = Exclude<SaveStatus, 'idle'> | 'local' | 'clean';
-import { FLOW_MODES, type FlowMode } from '../state/flow-render';
+import { FLOW_MODES, type FlowMode } from '../state/use-flow-overlay';
 import { PLAYBACK_SPEEDS, speedOf, type Playback } from '../state/playback';
 import { OVERLAY_LAYERS, type LayerSettings, type OverlayLayer } from './FrameStage';
 

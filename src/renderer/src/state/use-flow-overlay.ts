@@ -5,10 +5,12 @@
 import { useEffect, useState } from 'react';
 import type { OverlayKind } from '@shared/api/analysis';
 import { analysisApi, type FlowOverlayRef } from '../api/analysis';
-import type { FlowMode } from './flow-render';
 
-/** The pipeline renders these three; arrows need the raw field, so they fall back to MELLM's HSV. */
-const KIND_OF_MODE: Record<FlowMode, OverlayKind> = { wheel: 'colorwheel', hsv: 'mellm-hsv', magnitude: 'magnitude', arrows: 'mellm-hsv' };
+/** The stage's flow renderings, each drawn by the main process (inference/flow/visualize.ts). */
+export const FLOW_MODES = ['wheel', 'hsv', 'magnitude', 'arrows'] as const;
+export type FlowMode = (typeof FLOW_MODES)[number];
+
+const KIND_OF_MODE: Record<FlowMode, OverlayKind> = { wheel: 'colorwheel', hsv: 'mellm-hsv', magnitude: 'magnitude', arrows: 'arrows' };
 
 export interface LoadedOverlay {
   readonly image: HTMLImageElement;

@@ -17,7 +17,7 @@ import { OpenClipForm } from '../components/OpenClipForm';
 import { useHotkeys } from '../hotkeys/useHotkeys';
 import type { SaveStatus } from '../state/autosave';
 import type { LoadedFrame } from '../state/frame-loader';
-import type { FlowMode } from '../state/flow-render';
+import type { FlowMode } from '../state/use-flow-overlay';
 import { nextPlaybackFrame, shuttle, speedOf, STOPPED, type Playback } from '../state/playback';
 import { useSession, type OpenClip } from '../state/session';
 import { useClipEvents } from '../state/use-clip-events';
@@ -132,7 +132,7 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
   // The analysis's own overlays win; a face found on demand fills in until there is one.
   const overlays: AnalysisView | null =
     face.overlay && !(analysis?.landmarks && analysis.rois)
-      ? { eventId: selected ?? 0, motionCurve: null, flow: null, suggestion: null, ...analysis, landmarks: face.overlay.landmarks, rois: face.overlay.rois }
+      ? { eventId: selected ?? 0, motionCurve: null, suggestion: null, ...analysis, landmarks: face.overlay.landmarks, rois: face.overlay.rois }
       : analysis;
 
   const { newEvent } = clipEvents;
@@ -187,7 +187,7 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
           playback={playback}
           onPlayback={setPlayback}
           layers={layers}
-          layerAvailable={{ difference: markers.onset !== null, flow: !!(overlays?.flow ?? overlays?.flowOverlay), rois: !!overlays?.rois?.length, landmarks: !!overlays?.landmarks?.length }}
+          layerAvailable={{ difference: markers.onset !== null, flow: !!overlays?.flowOverlay, rois: !!overlays?.rois?.length, landmarks: !!overlays?.landmarks?.length }}
           onLayers={setLayers}
           flowMode={flowMode}
           onFlowMode={setFlowMode}
