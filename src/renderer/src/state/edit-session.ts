@@ -23,22 +23,31 @@ export interface EditBackend {
 
 type Pending = { kind: 'markers'; eventId: number } | { kind: 'annotation'; eventId: number };
 
+/** What the session holds of one event. */
+interface EventEdits {
+  /** The label being edited; null until loaded or first edited. */
+  draft: AnnotationDraft | null;
+  provenance: Provenance;
+  markers: Markers | null;
+  /** The stored version the next save builds on. */
+  version: number | null;
+  /** The stored label is approved and locked; edits wait for an explicit amend. */
+  locked: boolean;
+  amending: boolean;
+  /** Markers before a drag started, so the drag is one undo step back to them. */
+  dragOrigin: Markers | null;
+  /** Last AU string that parsed, saved while the field holds a typing error. */
+  validAus: string | null;
+}
+
+const newEventEdits = (): EventEdits => ({ draft: null, provenance: 'manual', markers: null, version: null, locked: false, amending: false, dragOrigin: null, validAus: null });
+
 export class EditSession {
   readonly history = new CommandHistory();
   /** Whose annotation saves write (Settings' annotator name at save time). */
   #annotator = '';
   readonly saver: Autosaver<Pending>;
-  readonly #drafts = new Map<number, AnnotationDraft>();
-  readonly #provenance = new Map<number, Provenance>();
-  readonly #markers = new Map<number, Markers>();
-  readonly #versions = new Map<number, number>();
-  /** Events whose stored label is approved and locked; edits wait for an explicit amend. */
-  readonly #locked = new Set<number>();
-  readonly #amending = new Set<number>();
-  /** Markers before a drag started, so the drag is one undo step back to them. */
-  readonly #dragOrigin = new Map<number, Markers>();
-  /** Last AU string that parsed, saved while the field holds a typing error. */
-  readonly #validAus = new Map<number, string>();
+  readonly #events = new Map<number, EventEdits>();
   readonly #listeners = new Set<() => void>();
   #revision = 0;
 
@@ -46,25 +55,22 @@ export class EditSession {
     this.saver = new Autosaver<Pending>({
       delayMs,
       save: async (_key, pending) => {
+        const edits = this.#edits(pending.eventId);
         if (pending.kind === 'markers') {
-          const m = this.#markers.get(pending.eventId);
+          const m = edits.markers;
           if (!m || m.onset === null || m.offset === null) return;
           await backend.saveMarkers(pending.eventId, { onset: m.onset, apex: m.apex, offset: m.offset });
           return;
         }
         const draft = this.draft(pending.eventId);
-        const aus = parseFacs(draft.aus).ok ? draft.aus : (this.#validAus.get(pending.eventId) ?? '');
-        const saved = await backend.saveAnnotation(
-          pending.eventId,
-          this.#annotator,
-          { ...draft, aus },
-          this.#provenance.get(pending.eventId) ?? 'manual',
-          this.#versions.get(pending.eventId) ?? null,
-          this.#amending.has(pending.eventId),
-        );
-        this.#versions.set(pending.eventId, saved.version);
+        const aus = parseFacs(draft.aus).ok ? draft.aus : (edits.validAus ?? '');
+        const saved = await backend.saveAnnotation(pending.eventId, this.#annotator, { ...draft, aus }, edits.provenance, edits.version, edits.amending);
+        edits.version = saved.version;
         // The amended version is a new, unlocked label: later saves are ordinary ones.
-        if (this.#amending.delete(pending.eventId)) this.#locked.delete(pending.eventId);
+        if (edits.amending) {
+          edits.amending = false;
+          edits.locked = false;
+        }
       },
     });
     this.history.subscribe(() => this.#notify());
@@ -86,42 +92,44 @@ export class EditSession {
 
   /** Loads what the store holds for an event (no history entry, no save). */
   load(eventId: number, loaded: { draft: AnnotationDraft; provenance: Provenance; version: number | null; markers: Markers; locked?: boolean }): void {
-    this.#drafts.set(eventId, loaded.draft);
-    if (loaded.locked) this.#locked.add(eventId);
-    else this.#locked.delete(eventId);
-    this.#provenance.set(eventId, loaded.provenance);
-    this.#markers.set(eventId, loaded.markers);
-    if (loaded.version !== null) this.#versions.set(eventId, loaded.version);
-    if (parseFacs(loaded.draft.aus).ok) this.#validAus.set(eventId, loaded.draft.aus);
+    const edits = this.#edits(eventId);
+    edits.draft = loaded.draft;
+    edits.locked = loaded.locked ?? false;
+    edits.provenance = loaded.provenance;
+    edits.markers = loaded.markers;
+    if (loaded.version !== null) edits.version = loaded.version;
+    this.#rememberValidAus(edits);
     this.#notify();
   }
 
   /** True while the event's label is approved and the annotator has not chosen to amend it. */
   isLocked(eventId: number): boolean {
-    return this.#locked.has(eventId) && !this.#amending.has(eventId);
+    const edits = this.#events.get(eventId);
+    return !!edits && edits.locked && !edits.amending;
   }
 
   /** The annotator chose to amend an approved label: the next save starts a new version. */
   amend(eventId: number): void {
-    if (!this.#locked.has(eventId)) return;
-    this.#amending.add(eventId);
+    const edits = this.#events.get(eventId);
+    if (!edits?.locked) return;
+    edits.amending = true;
     this.#notify();
   }
 
   isLoaded(eventId: number): boolean {
-    return this.#drafts.has(eventId);
+    return (this.#events.get(eventId)?.draft ?? null) !== null;
   }
 
   draft(eventId: number): AnnotationDraft {
-    return this.#drafts.get(eventId) ?? EMPTY_DRAFT;
+    return this.#events.get(eventId)?.draft ?? EMPTY_DRAFT;
   }
 
   provenance(eventId: number): Provenance {
-    return this.#provenance.get(eventId) ?? 'manual';
+    return this.#events.get(eventId)?.provenance ?? 'manual';
   }
 
   markers(eventId: number): Markers | null {
-    return this.#markers.get(eventId) ?? null;
+    return this.#events.get(eventId)?.markers ?? null;
   }
 
   /**
@@ -131,39 +139,26 @@ export class EditSession {
   setField<K extends DraftField>(eventId: number, field: K, value: AnnotationDraft[K], provenance: Provenance, typing = false): void {
     const before = { draft: this.draft(eventId), provenance: this.provenance(eventId) };
     const after = { draft: { ...before.draft, [field]: value }, provenance };
-    const write = (state: typeof before) => {
-      this.#drafts.set(eventId, state.draft);
-      this.#provenance.set(eventId, state.provenance);
-      if (parseFacs(state.draft.aus).ok) this.#validAus.set(eventId, state.draft.aus);
-      this.saver.schedule(`annotation:${eventId}`, { kind: 'annotation', eventId });
-      this.#notify();
-    };
     this.history.execute({
       label: `edit.${field}`,
       mergeKey: typing ? `${eventId}:${field}` : undefined,
-      apply: () => write(after),
-      revert: () => write(before),
+      apply: () => this.#writeLabel(eventId, after.draft, after.provenance),
+      revert: () => this.#writeLabel(eventId, before.draft, before.provenance),
     });
   }
 
   /** Several fields at once (accepting a whole suggestion) as one undo step. */
   setDraft(eventId: number, draft: AnnotationDraft, provenance: Provenance, label: string): void {
     const before = { draft: this.draft(eventId), provenance: this.provenance(eventId) };
-    const write = (d: AnnotationDraft, p: Provenance) => {
-      this.#drafts.set(eventId, d);
-      this.#provenance.set(eventId, p);
-      if (parseFacs(d.aus).ok) this.#validAus.set(eventId, d.aus);
-      this.saver.schedule(`annotation:${eventId}`, { kind: 'annotation', eventId });
-      this.#notify();
-    };
-    this.history.execute({ label, apply: () => write(draft, provenance), revert: () => write(before.draft, before.provenance) });
+    this.history.execute({ label, apply: () => this.#writeLabel(eventId, draft, provenance), revert: () => this.#writeLabel(eventId, before.draft, before.provenance) });
   }
 
   setMarkers(eventId: number, next: Markers, label = 'edit.markers'): void {
-    const before = this.#dragOrigin.get(eventId) ?? this.markers(eventId) ?? next;
-    this.#dragOrigin.delete(eventId);
+    const edits = this.#edits(eventId);
+    const before = edits.dragOrigin ?? edits.markers ?? next;
+    edits.dragOrigin = null;
     const write = (m: Markers) => {
-      this.#markers.set(eventId, m);
+      this.#edits(eventId).markers = m;
       this.saver.schedule(`markers:${eventId}`, { kind: 'markers', eventId });
       this.#notify();
     };
@@ -172,9 +167,9 @@ export class EditSession {
 
   /** Shows markers while dragging without recording or saving; `setMarkers` commits. */
   previewMarkers(eventId: number, next: Markers): void {
-    const current = this.markers(eventId);
-    if (current && !this.#dragOrigin.has(eventId)) this.#dragOrigin.set(eventId, current);
-    this.#markers.set(eventId, next);
+    const edits = this.#edits(eventId);
+    if (edits.markers && !edits.dragOrigin) edits.dragOrigin = edits.markers;
+    edits.markers = next;
     this.#notify();
   }
 
@@ -185,6 +180,25 @@ export class EditSession {
   subscribe(listener: () => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  #edits(eventId: number): EventEdits {
+    let edits = this.#events.get(eventId);
+    if (!edits) this.#events.set(eventId, (edits = newEventEdits()));
+    return edits;
+  }
+
+  #writeLabel(eventId: number, draft: AnnotationDraft, provenance: Provenance): void {
+    const edits = this.#edits(eventId);
+    edits.draft = draft;
+    edits.provenance = provenance;
+    this.#rememberValidAus(edits);
+    this.saver.schedule(`annotation:${eventId}`, { kind: 'annotation', eventId });
+    this.#notify();
+  }
+
+  #rememberValidAus(edits: EventEdits): void {
+    if (edits.draft && parseFacs(edits.draft.aus).ok) edits.validAus = edits.draft.aus;
   }
 
   #notify(): void {
