@@ -15,7 +15,11 @@ export const EDITABLE_STATUSES = ['draft', 'submitted'] as const;
 export const PROVENANCES = ['accepted', 'edited', 'manual'] as const;
 export const LABELS3 = ['positive', 'negative', 'surprise'] as const;
 export const REVIEW_DECISIONS = ['approve', 'request_changes', 'reject'] as const;
-export const DATASETS = ['casme2', 'samm', 'smic', 'casme2x', 'casme3', 'mmew', '4dme', 'generic'] as const;
+/**
+ * Coding-sheet layouts (and a clip's dataset). `megc` is the MEGC composite / apex-list
+ * sheet, whose rows name their source dataset; its clips keep that source dataset.
+ */
+export const DATASETS = ['casme2', 'samm', 'smic', 'casme2x', 'casme3', 'mmew', '4dme', 'dfme', 'megc', 'generic'] as const;
 
 /** Longest emotion label accepted from an annotator or a dataset sheet. */
 export const EMOTION_MAX_LENGTH = 60;

@@ -66,7 +66,8 @@ export const AgreementSummarySchema = FiguresSchema.extend({
 export type AgreementSummary = z.infer<typeof AgreementSummarySchema>;
 
 /** Export targets as users name them; each maps onto one or more writer formats. */
-export const EXPORT_TARGETS = ['casme2-csv', 'casme2-xlsx', 'megc', 'eaf', 'jsonl', 'frames-csv', 'report'] as const;
+/** `dataset-sheets`: each dataset's own coding sheet (`sheets/<dataset>.csv`); `megc-composite`: the composite / apex list. */
+export const EXPORT_TARGETS = ['casme2-csv', 'casme2-xlsx', 'dataset-sheets', 'megc-composite', 'megc', 'eaf', 'jsonl', 'frames-csv', 'report'] as const;
 export type ExportTarget = (typeof EXPORT_TARGETS)[number];
 
 export const ExportRunSchema = z

@@ -9,8 +9,8 @@ import type { ClipProber } from './plan';
  * Stand-in prober for frame folders until the media layer's probeMedia is wired: counts
  * the image files and reads the first one's size. Videos need the media layer.
  */
-export function folderProber(fps: number): ClipProber {
-  return async (clipPath) => {
+export function folderProber(defaultFps: number): ClipProber {
+  return async (clipPath, fps = defaultFps) => {
     if (!(await stat(clipPath)).isDirectory()) {
       throw new AppError('MEDIA_UNREADABLE', `${clipPath} is a video file; probing videos needs the media layer`);
     }

@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { extname, parse } from 'node:path';
 
-const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.webp']);
+export const IMAGE_EXTENSIONS: ReadonlySet<string> = new Set(['.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.webp']);
 const natural = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 
 /** Image files of a frame folder in natural order (img2 before img10): position = index. */
