@@ -1,9 +1,10 @@
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { commitImport, previewImport } from '../../src/main/app/import';
+import { probeMedia } from '../../src/main/media/probe';
 import { createWorkspace, type WorkspaceStore } from '../../src/main/store';
 import { AppError } from '../../src/shared/errors';
 import { CASME2_HEADER, SAMM_HEADER, SAMM_PREAMBLE, countingProber, writeSequence, writeSheet } from '../helpers/corpus';
@@ -135,6 +136,20 @@ describe('dataset sheet import', () => {
     const report = await previewImport(null, { sheet, root, dataset: 'generic', columns: { subject: 'Subject', filename: 'Filename', onset: 'Onset', offset: 'Offset' } }, { prober: videoProber });
     expect(report.rows.map((r) => [r.onset, r.offset, r.ok])).toEqual([[0, 99, true], [49, -1, false]]);
     expect(report.problems[0]).toMatchObject({ row: 3, column: 'Offset', message: 'frame 101 is not in the clip (100 frames)' });
+  });
+
+  it('numbers a frame folder with a gap as the media reader does: the missing frame keeps its index', async () => {
+    const dir = tempDir();
+    const root = join(dir, 'CASME2_RAW');
+    const clip = await writeSequence(root, ['sub01', 'EP02_01f'], 1, 10);
+    rmSync(join(clip, 'img4.jpg'));
+    const sheet = await writeSheet(join(dir, 'gap.xlsx'), [CASME2_HEADER, ['01', 'EP02_01f', 2, 5, 9, '', '12', 'happiness'], ['01', 'EP02_01f', 3, 4, 5, '', '12', 'happiness']]);
+    // The real probe: its frame index is what the player and the analysis read.
+    const report = await previewImport(null, { sheet, root, dataset: 'casme2' });
+    expect((await probeMedia(clip, { fps: 200 })).frames).toBe(10);
+    expect(report.rows[0]).toMatchObject({ onset: 1, apex: 4, offset: 8, ok: true });
+    expect(report.rows[1]).toMatchObject({ ok: false });
+    expect(report.problems).toEqual([{ row: 3, column: 'ApexFrame', kind: 'frame-not-in-clip', severity: 'error', message: expect.stringMatching(/frame 4 is missing from the clip folder/) }]);
   });
 
   it('previews without writing and reports each problem with row and column', async () => {
