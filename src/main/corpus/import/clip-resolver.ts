@@ -1,13 +1,14 @@
 import { opendir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { frameNumberIndex, sequenceFiles } from './frame-numbers';
+import { frameIndex } from './frame-numbers';
 import type { ClipProbe, ClipProber } from './plan';
 
 /** A clip found and indexed: dataset frame numbers and frame file names to 0-based positions. */
 export interface ResolvedClip {
   readonly path: string;
   readonly probe: ClipProbe;
-  toPosition(datasetFrame: number): number | null;
+  /** `gap`: the folder lacks that frame; null: outside the clip. */
+  toPosition(datasetFrame: number): number | 'gap' | null;
   /** The position of a frame file (sequences only). */
   positionOf(file: string): number | null;
 }
@@ -17,7 +18,7 @@ export type ClipLookup =
   | { ok: false; path: string | null; message: string; kind: 'clip-not-found' | 'clip-unreadable' | 'frame-not-in-clip' };
 
 interface ClipIndex {
-  readonly toPosition: (n: number) => number | null;
+  readonly toPosition: (n: number) => number | 'gap' | null;
   readonly positionOf: (file: string) => number | null;
 }
 
@@ -125,7 +126,7 @@ export class ClipResolver {
     return listing;
   }
 
-  /** Sequences: the natural-sorted folder listing; videos: sheets count frames from 1. */
+  /** Sequences: indexed as the media reader indexes them; videos: sheets count frames from 1. */
   async #index(path: string, fps: number): Promise<ClipIndex | string> {
     try {
       const probed = await this.prober(path, fps);
@@ -133,21 +134,14 @@ export class ClipResolver {
       const probe = probed.kind === 'sequence' ? { ...probed, fps } : probed;
       this.probes.set(path, probe);
       if (probe.kind === 'video') return { toPosition: (n) => (n >= 1 && n <= probe.frames ? n - 1 : null), positionOf: () => null };
-      const files = await sequenceFiles(path);
-      const numbers = frameNumberIndex(files);
-      const names = new Map<string, number>();
-      const folded = new Map<string, number | null>();
-      files.forEach((name, position) => {
-        if (position >= probe.frames) return;
-        names.set(name, position);
-        folded.set(fold(name), folded.has(fold(name)) ? null : position);
-      });
+      const index = await frameIndex(path);
+      const inClip = (position: number | null) => (position !== null && position < probe.frames ? position : null);
       return {
         toPosition: (n) => {
-          const position = numbers.get(n);
-          return position !== undefined && position < probe.frames ? position : null;
+          const position = index.position(n);
+          return position === 'gap' ? position : inClip(position);
         },
-        positionOf: (file) => names.get(file) ?? folded.get(fold(file)) ?? null,
+        positionOf: (file) => inClip(index.positionOf(file)),
       };
     } catch (error) {
       return `cannot read the clip ${path}: ${(error as Error).message}`;

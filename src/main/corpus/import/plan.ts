@@ -117,8 +117,9 @@ export async function planImport(request: ImportRequest, prober: ClipProber): Pr
           const file = files[field];
           const at = file !== undefined ? lookup.positionOf(file) : n === null ? null : lookup.toPosition(n);
           if (at === null && file !== undefined) problem(ctx, PATH_FIELD[field], 'frame-not-in-clip', `frame file ${file} is not in the clip folder ${lookup.path}`);
+          else if (at === 'gap') problem(ctx, field, 'frame-not-in-clip', `frame ${n} is missing from the clip folder ${lookup.path}`);
           else if (at === null && n !== null) problem(ctx, field, 'frame-not-in-clip', `frame ${n} is not in the clip (${lookup.probe.frames} frames)`);
-          return at;
+          return at === 'gap' ? null : at;
         };
         position.onset = place('onset', f.onset) ?? -1;
         position.apex = f.flags.includes('apex_missing') ? null : place('apex', f.apex);
