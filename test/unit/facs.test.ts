@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { describeFacs, facsAus, formatFacs, normalizeFacs, parseFacs, type Facs } from '../../src/shared/facs';
+import { describeFacs, facsAus, formatFacs, normalizeFacs, parseFacs, type FacsCode } from '../../src/shared/facs';
 
-const code = (au: number, side: 'L' | 'R' | 'U' | null = null, intensity: 'A' | 'B' | 'C' | 'D' | 'E' | null = null) => ({
+const code = (au: number, side: 'L' | 'R' | 'U' | null = null, intensity: 'A' | 'B' | 'C' | 'D' | 'E' | null = null): FacsCode => ({
+  kind: 'AU',
   au,
   side,
   intensity,
 });
 
 describe('parseFacs: coders\' notations', () => {
-  const cases: Array<[string, Facs]> = [
+  const cases: Array<[string, FacsCode[][]]> = [
     ['12', [[code(12)]]],
     ['1+2', [[code(1), code(2)]]],
     ['4+L10', [[code(4), code(10, 'L')]]],
@@ -41,7 +42,7 @@ describe('parseFacs: coders\' notations', () => {
   ];
   it.each(cases)('parses %j', (text, expected) => {
     const result = parseFacs(text);
-    expect(result).toEqual({ ok: true, value: expected });
+    expect(result).toEqual({ ok: true, value: { alternatives: expected, uncertain: false, note: null }, tokens: expect.any(Array) });
   });
 });
 

@@ -1,5 +1,5 @@
 import { AppError } from '@shared/errors';
-import { parseFacsOrThrow } from '@shared/facs';
+import { facsReading, parseFacsOrThrow } from '@shared/facs';
 import type { AuCode, AuSet } from './types';
 
 /** Turns a FACS string into the AUs it scores; injected so the real FACS grammar can be used. */
@@ -63,7 +63,7 @@ export function auF1(reference: AuSet, other: AuSet, ignoreSide = false): number
  * (`R12 or R15`) the first is the coder's reading. Unparseable codes throw.
  */
 export const facsAuSet: FacsParser = (facs) => {
-  const first = parseFacsOrThrow(facs)[0] ?? [];
+  const first = facsReading(parseFacsOrThrow(facs)) ?? [];
   return first.map((code): AuCode => ({ au: code.au, side: code.side === 'L' || code.side === 'R' ? code.side : null }));
 };
 

@@ -1,5 +1,5 @@
 import { IMPORT_FIELDS, type ImportField, type ImportProblem } from '@shared/corpus-import';
-import { formatFacs, parseFacs } from '@shared/facs';
+import { parseFacs } from '@shared/facs';
 import { EMOTION_MAX_LENGTH } from '@shared/workspace';
 import type { ColumnMap } from './columns';
 import type { DatasetLayout } from './layouts';
@@ -15,7 +15,7 @@ export interface RowContext {
   errors: number;
 }
 
-/** A row's cells checked one by one: dataset frame numbers, canonical AUs, names. */
+/** A row's cells checked one by one: dataset frame numbers, AUs (as written, checked by the FACS grammar), names. */
 export interface RowFields {
   subject: string;
   filename: string;
@@ -87,8 +87,9 @@ export function readRowFields(ctx: RowContext, layout: DatasetLayout): RowFields
   let aus: string | null = null;
   const ausText = cell(ctx, 'aus');
   if (ausText) {
+    // Stored as the coder wrote it; the structured form is derived where it is needed.
     const parsed = parseFacs(ausText);
-    if (parsed.ok) aus = formatFacs(parsed.value);
+    if (parsed.ok) aus = ausText;
     else problem(ctx, 'aus', `action units '${ausText}': ${parsed.error.message}`);
   }
   const emotion = cell(ctx, 'emotion') || null;
