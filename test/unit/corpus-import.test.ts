@@ -102,7 +102,7 @@ describe('dataset sheet import', () => {
     const columns = { subject: 'Who', filename: 'Clip', onset: 'Start', apex: 'Peak', offset: 'End', aus: 'FACS' };
     const report = await commitImport(ws, { sheet: generic, root, dataset: 'generic', columns }, deps);
     expect(report.problems).toEqual([]);
-    expect(await ws.events.get(3)).toMatchObject({ onset: 1, apex: 4, offset: 8, datasetAus: '12 or 14' });
+    expect(await ws.events.get(3)).toMatchObject({ onset: 1, apex: 4, offset: 8, datasetAus: 'AU12 or AU14' });
     expect((await ws.clips.get(3))?.path).toBe(join(root, 'P1', 'séance_é'.normalize('NFD')));
     await ws.close();
   });
