@@ -489,15 +489,11 @@ export function facsIsUncertain(facs: Facs): boolean {
   return facs.uncertain || facsCodes(facs).some((code) => code.uncertain === true);
 }
 
-/** The wording comparisons report (agreement, F1): how alternatives, refs, `?`, AD codes and notes count. */
-export const FACS_COMPARISON_RULE =
-  'AUs are compared by number, and by side where both coders give one (L/R). Of alternatives (`R12 or R15`, `(R6 or R12)`) the first is the coder\'s reading; ' +
-  'references (`ref(7B)`), AD codes (`AD38`) and notes are not scored; a code marked `12?` counts as scored; an event coded `?` is left out of the AU figures.';
-
 /**
- * The codes a comparison scores (see FACS_COMPARISON_RULE): the first top-level
- * alternative, the first alternative of each group, AUs only, references left out.
- * Null when the whole text is `?` (the coder could not tell: nothing to compare).
+ * The codes a comparison (agreement, F1) scores: the first top-level alternative, the
+ * first alternative of each choice, AUs only (AD codes are descriptors), references left
+ * out; a code marked `12?` stays (it is the coder's reading, flagged). Null when the whole
+ * text is `?` (the coder could not tell: nothing to compare). See docs/facs-grammar.md.
  */
 export function facsReading(facs: Facs): FacsCode[] | null {
   if (facs.uncertain) return null;

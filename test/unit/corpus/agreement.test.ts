@@ -80,7 +80,7 @@ describe('Krippendorff’s alpha (nominal)', () => {
 });
 
 describe('AU agreement', () => {
-  const parse = facsAuSet;
+  const parse = (facs: string) => facsAuSet(facs) ?? [];
   it('computes the Ekman–Friesen FACS agreement ratio 2·agreed / total scored', () => {
     // Coder 1: 1+2+5+26, coder 2: 1+2+26+27 → 3 agreed, 8 scored → 6/8.
     expect(facsAgreementRatio(parse('1+2+5+26'), parse('1+2+26+27'))).toBeCloseTo(0.75, 10);
@@ -191,7 +191,7 @@ describe('computeAgreement', () => {
 
   it('takes export records through the adapter, with an injected FACS parser', () => {
     const records = [makeRecord({ annotator: 'ann', aus: 'R12' }), makeRecord({ annotator: 'bob', aus: 'L12', onset: 2 })];
-    const coded = codedEventsFromRecords(records, (facs) => facsAuSet(facs).map((code) => ({ ...code, side: null })));
+    const coded = codedEventsFromRecords(records, (facs) => (facsAuSet(facs) ?? []).map((code) => ({ ...code, side: null })));
     expect(coded[1]).toMatchObject({ eventId: 'ev-1', annotator: 'bob', onset: 2, aus: [{ au: 12, side: null }], label3: 'positive' });
     expect(computeAgreement(coded).facsRatio).toBe(1);
     expect(computeAgreement(codedEventsFromRecords(records)).facsRatio).toBe(0);
