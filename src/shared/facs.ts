@@ -110,12 +110,20 @@ class FacsSyntaxError extends Error {
 
 const SPACE = /^[\t\p{Zs}]$/u;
 const LETTER = /^\p{L}$/u;
-const DIGIT = /^[0-9]$/;
 /** Characters a note may hold besides letters, digits and spaces. */
 const NOTE_PUNCTUATION = new Set([...`-'.,:;!&/()"`]);
 const NOTE_CHAR = /^[\p{L}\p{M}\p{N}]$/u;
 /** A note starts with a word of at least this many letters (shorter words are mistyped codes). */
 const NOTE_MIN_WORD = 3;
+
+// Character classes with an ASCII fast path: a sheet import parses every row's code.
+const isSpace = (ch: string) => ch === ' ' || ch === '\t' || (ch > '\u007f' && SPACE.test(ch));
+const isLetter = (ch: string) => (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch > '\u007f' && LETTER.test(ch));
+const isDigit = (ch: string) => ch >= '0' && ch <= '9';
+const isWordChar = (ch: string) => isLetter(ch) || isDigit(ch) || (ch > '\u007f' && /^\p{N}$/u.test(ch));
+/** A character that would continue a complete code (`12AB`, `12(k)x`): not allowed right after one. */
+const isTextChar = (ch: string) => isLetter(ch) || isDigit(ch) || (ch > '\u007f' && NOTE_CHAR.test(ch));
+const continuesCode = (ch: string) => isWordChar(ch) || ch === '(' || ch === '/' || ch === '?';
 
 const upper = (ch: string) => ch.toUpperCase();
 const isSide = (ch: string): ch is FacsSide => (FACS_SIDES as readonly string[]).includes(ch);
@@ -143,9 +151,13 @@ class Scanner {
     return this.text[this.pos + offset] ?? '';
   }
 
-  /** Case-insensitive: does `word` start here? */
+  /** Does `word` (lower case) start here, in any case? */
   at(word: string): boolean {
-    return this.text.slice(this.pos, this.pos + word.length).toLowerCase() === word;
+    for (let i = 0; i < word.length; i++) {
+      const code = this.text.charCodeAt(this.pos + i);
+      if ((code >= 65 && code <= 90 ? code + 32 : code) !== word.charCodeAt(i)) return false;
+    }
+    return true;
   }
 
   take(kind: FacsTokenKind, length: number): string {
@@ -157,7 +169,7 @@ class Scanner {
 
   skipSpace(): boolean {
     let end = this.pos;
-    while (SPACE.test(this.text[end] ?? '')) end++;
+    while (isSpace(this.text[end] ?? '')) end++;
     if (end === this.pos) return false;
     this.take('space', end - this.pos);
     return true;
@@ -165,7 +177,7 @@ class Scanner {
 
   /** True when the word `or` (any case) starts here as a whole word. */
   atOr(): boolean {
-    return this.at('or') && !/^[\p{L}\p{N}]$/u.test(this.peek(2));
+    return this.at('or') && !isWordChar(this.peek(2));
   }
 
   fail(message: string, position = this.pos): never {
@@ -180,7 +192,7 @@ class Scanner {
 function parseNumber(s: Scanner, kind: FacsKind): number {
   const start = s.pos;
   let end = start;
-  while (DIGIT.test(s.text[end] ?? '')) {
+  while (isDigit(s.text[end] ?? '')) {
     end++;
     if (end - start > MAX_DIGITS) s.fail(`${kind} number at position ${start} is too long (at most ${MAX_DIGITS} digits)`, start);
   }
@@ -197,14 +209,14 @@ function parseKindPrefix(s: Scanner): FacsKind | null {
   if (!kind) return null;
   s.take('prefix', 2);
   let end = s.pos;
-  while (SPACE.test(s.text[end] ?? '')) end++;
-  if (end > s.pos && DIGIT.test(s.text[end] ?? '')) s.take('space', end - s.pos);
+  while (isSpace(s.text[end] ?? '')) end++;
+  if (end > s.pos && isDigit(s.text[end] ?? '')) s.take('space', end - s.pos);
   return kind;
 }
 
 function parseIntensity(s: Scanner, code: { intensity: FacsIntensity | null; intensityTo?: FacsIntensity }): void {
   const next = s.peek();
-  if (!LETTER.test(next)) return;
+  if (!isLetter(next)) return;
   const low = upper(next);
   if (!isIntensity(low)) s.fail(`Invalid intensity ${showChar(next)} at position ${s.pos} (expected A–E)`);
   code.intensity = low;
@@ -225,7 +237,7 @@ function parseMarker(s: Scanner): string {
   while (close < s.text.length && s.text[close] !== ')') {
     const ch = s.text[close] as string;
     if (ch === '(') s.fail(`Invalid marker at position ${open}: '(' at position ${close} inside it`, close);
-    if (!NOTE_CHAR.test(ch) && !SPACE.test(ch) && !/^[\p{P}\p{S}]$/u.test(ch)) s.fail(`Invalid character ${showChar(ch)} in the marker at position ${close}`, close);
+    if (!isTextChar(ch) && !isSpace(ch) && !/^[\p{P}\p{S}]$/u.test(ch)) s.fail(`Invalid character ${showChar(ch)} in the marker at position ${close}`, close);
     close++;
   }
   if (close >= s.text.length) s.fail(`Unclosed '(' at position ${open}`, open);
@@ -267,7 +279,7 @@ function parseCode(s: Scanner): FacsCode {
     s.take('uncertain', 1);
   }
   if (s.peek() === '(') code.marker = parseMarker(s);
-  if (!s.done && /^[\p{L}\p{N}(/?]$/u.test(s.peek())) {
+  if (!s.done && continuesCode(s.peek())) {
     s.fail(`Unexpected ${s.describeHere()} at position ${s.pos} after code '${s.text.slice(start, s.pos)}'`);
   }
   return code;
@@ -284,7 +296,7 @@ function parseReference(s: Scanner): FacsCode {
   if (s.done) s.fail(`Unclosed 'ref(' at position ${open}`, open);
   if (s.peek() !== ')') s.fail(`Expected ')' to close 'ref(' at position ${s.pos}, found ${s.describeHere()}: a reference holds one code`);
   s.take('close', 1);
-  if (!s.done && /^[\p{L}\p{N}(/?]$/u.test(s.peek())) s.fail(`Unexpected ${s.describeHere()} at position ${s.pos} after a reference`);
+  if (!s.done && continuesCode(s.peek())) s.fail(`Unexpected ${s.describeHere()} at position ${s.pos} after a reference`);
   return { ...code, reference: true };
 }
 
@@ -330,7 +342,7 @@ type Scope = 'top' | 'group';
 /** A note starts here: a word of letters not followed by what continues a code (`ALT12`, `ABC(`, `Lat/`). */
 function atNote(s: Scanner): boolean {
   let end = s.pos;
-  while (LETTER.test(s.text[end] ?? '')) end++;
+  while (isLetter(s.text[end] ?? '')) end++;
   return end - s.pos >= NOTE_MIN_WORD && !/^[0-9(/?]$/.test(s.text[end] ?? '');
 }
 
@@ -339,13 +351,13 @@ function parseNote(s: Scanner): string {
   let end = s.pos;
   while (end < s.text.length) {
     const ch = s.text[end] as string;
-    if (!NOTE_CHAR.test(ch) && !SPACE.test(ch) && !NOTE_PUNCTUATION.has(ch)) {
+    if (!isTextChar(ch) && !isSpace(ch) && !NOTE_PUNCTUATION.has(ch)) {
       s.fail(`Unexpected ${showChar(ch)} at position ${end} in the note '${s.text.slice(start, end).trim()}': a note comes last and runs to the end of the text`, end);
     }
     end++;
   }
   let trimmed = end;
-  while (trimmed > start && SPACE.test(s.text[trimmed - 1] as string)) trimmed--;
+  while (trimmed > start && isSpace(s.text[trimmed - 1] as string)) trimmed--;
   const note = s.take('note', trimmed - start);
   s.skipSpace();
   return note;
@@ -368,7 +380,7 @@ function parseGroup(s: Scanner): FacsChoice {
     choice.push(parseConjunction(s, 'group').terms as FacsCode[]);
   }
   s.take('close', 1);
-  if (!s.done && /^[\p{L}\p{N}(/?]$/u.test(s.peek())) s.fail(`Unexpected ${s.describeHere()} at position ${s.pos} after ')'`);
+  if (!s.done && continuesCode(s.peek())) s.fail(`Unexpected ${s.describeHere()} at position ${s.pos} after ')'`);
   return { choice };
 }
 
