@@ -4,7 +4,7 @@
  * through shared/api.ts; frame numbers are 0-based positions.
  */
 import { z } from 'zod';
-import { normalizeFacs } from './facs';
+import { FACS_MAX_LENGTH, parseFacs } from './facs';
 
 export const CLIP_KINDS = ['video', 'sequence'] as const;
 export const EVENT_SOURCES = ['dataset', 'spotting', 'manual'] as const;
@@ -28,14 +28,10 @@ export const Sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'expected a lower
 const FrameSchema = z.number().int().nonnegative();
 const IdSchema = z.number().int().positive();
 
-/** A FACS string that parses; stored in canonical form. */
-export const FacsStringSchema = z.string().max(500).transform((text, ctx) => {
-  const canonical = normalizeFacs(text);
-  if (canonical === null) {
-    ctx.addIssue({ code: 'custom', message: `not a valid FACS code: ${text}` });
-    return z.NEVER;
-  }
-  return canonical;
+/** A FACS string that parses; stored as the coder wrote it (the structure is derived by parseFacs where needed). */
+export const FacsStringSchema = z.string().max(FACS_MAX_LENGTH).superRefine((text, ctx) => {
+  const parsed = parseFacs(text);
+  if (!parsed.ok) ctx.addIssue({ code: 'custom', message: `not a valid FACS code: ${text} (${parsed.error.message})` });
 });
 
 export const ClipSchema = z.object({

@@ -223,8 +223,9 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
     describe('annotations', () => {
       it('saves annotations with versions, an append-only audit trail and review locking', async () => {
         const { event } = await seed(ws);
+        // The coder's notation is kept as written.
         const first = await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: 'AU6 + au12', emotion: 'happiness', provenance: 'accepted' });
-        expect(first).toMatchObject({ version: 1, aus: '6+12', locked: false });
+        expect(first).toMatchObject({ version: 1, aus: 'AU6 + au12', locked: false });
         const second = await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '6+12+25', baseVersion: 1, provenance: 'edited', status: 'submitted' });
         expect(second.version).toBe(2);
         await expect(ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '12', baseVersion: 1 })).rejects.toThrow(/changed since it was loaded/);
@@ -421,7 +422,7 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
         const sheet = (e: MeEvent) => [e.id, casme.id, e.onset, e.apex, e.offset, e.datasetFrames!.onset, e.datasetFrames!.apex, e.datasetFrames!.offset, '1+2', 'surprise'];
         const none = [null, null, null, null, null, null, null, null];
         const expected: CorpusRow[] = [
-          [...sheet(e1), anaLabel.id, ana.id, '1+2', 'surprise', 'surprise', 'brows up', 'approved', 'edited'],
+          [...sheet(e1), anaLabel.id, ana.id, 'AU1+AU2', 'surprise', 'surprise', 'brows up', 'approved', 'edited'],
           [...sheet(e1), boLabel.id, bo.id, '1', null, null, '', 'draft', 'manual'],
           [...sheet(e3), ...none],
           [...sheet(e2), ...none],

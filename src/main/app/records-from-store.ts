@@ -144,11 +144,10 @@ async function motionRows(ws: WorkspaceStore, clipId: number, onset: number, off
 /** The workspace's annotations as agreement input (dataset labels left out unless asked for). */
 export async function codedEventsFromStore(ws: WorkspaceStore, options: { datasetLabels?: boolean } = {}): Promise<CodedEvent[]> {
   // Coders reuse a handful of AU strings: parse each distinct one once.
-  const parsed = new Map<string, AuSet>();
+  const parsed = new Map<string, AuSet | null>();
   const parse = (facs: string) => {
-    let aus = parsed.get(facs);
-    if (!aus) parsed.set(facs, (aus = facsAuSet(facs)));
-    return aus;
+    if (!parsed.has(facs)) parsed.set(facs, facsAuSet(facs));
+    return parsed.get(facs) ?? null;
   };
   return codedEventsFromRecords(await recordsFromStore(ws, { datasetLabels: options.datasetLabels ?? false }), parse);
 }

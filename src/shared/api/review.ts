@@ -51,9 +51,12 @@ export const ReviewEventSchema = z.object({
 export type ReviewEvent = z.infer<typeof ReviewEventSchema>;
 
 const AlphaSchema = z.object({ alpha: Stat, units: z.number().int() });
-const FiguresSchema = z.object({ sharedEvents: z.number().int(), facsRatio: Stat, auF1: Stat, meanIoU: Stat, spottingF1: Stat });
+/** `auEvents`: shared events where both coders gave their AUs (neither wrote `?`), the n of the AU figures. */
+const FiguresSchema = z.object({ sharedEvents: z.number().int(), auEvents: z.number().int(), facsRatio: Stat, auF1: Stat, meanIoU: Stat, spottingF1: Stat });
 
 export const AgreementSummarySchema = FiguresSchema.extend({
+  /** How AU codes were compared (sides, alternatives, refs, `?`, AD codes, notes), in English. */
+  auRule: z.string(),
   coders: z.array(z.string()),
   events: z.number().int(),
   emotionAlpha: AlphaSchema,

@@ -34,9 +34,12 @@ function frameCell(frame: number, fps: number): string {
   return `${frame} <span class="meta">(${(frameToMs(frame, fps) / 1000).toFixed(3)} s)</span>`;
 }
 
+/** Names of the AUs the code scores (the coder's text itself is shown as written beside them). */
 function auNames(facs: string, parse: FacsParser): string {
   try {
-    return parse(facs).map(({ au, side }) => `${side ?? ''}AU${au} ${AU_NAMES[au] ?? ''}`.trim()).join(', ');
+    const aus = parse(facs);
+    if (aus === null) return 'AUs not determined';
+    return aus.map(({ au, side }) => `${side ?? ''}AU${au} ${AU_NAMES[au] ?? ''}`.trim()).join(', ');
   } catch {
     return '';
   }
