@@ -223,6 +223,7 @@ const GENERIC: FixtureSpec = {
   rows: [
     { cells: ['P01', 'take_3', 4, 10, 20, 'AU12 or AU14', 'happiness'], clip: 0, frames: { onset: 4, apex: 10, offset: 20 }, aus: 'AU12 or AU14' },
     { cells: ['P01', 'take_3', 21, 25, 40, '1+2', 'surprise'], clip: 0, frames: { onset: 21, apex: 25, offset: 40 }, aus: '1+2' },
+    { cells: ['P01', 'take_3', 41, 43, 45, '4+12?', 'others'], clip: 0, frames: { onset: 41, apex: 43, offset: 45 }, aus: '4+12?', notation: true },
   ],
   missingClip: ['P02', 'take_1', 1, 2, 3, '12', 'happiness'],
   garbage: { cells: ['P01', 'take_3', 1, 2, 3, '12 14x', 'happiness'], at: 5 },

@@ -29,9 +29,9 @@ function expected(fixture: LayoutFixture) {
 }
 
 describe.each(NAMES)('the %s coding sheet', (name) => {
-  it('imports every row whose frames exist, with 0 refusals, positions from its own frame numbering', async () => {
+  it('imports every row whose frames exist, every notation its coders wrote included, with 0 refusals, positions from its own frame numbering', async () => {
     const dir = tempDir();
-    const fixture = await writeLayoutFixture(dir, name);
+    const fixture = await writeLayoutFixture(dir, name, { notation: true });
     const ws = await createWorkspace(join(dir, 'ws.mellm'));
     const report = await commitImport(ws, { sheet: fixture.sheet, root: fixture.root, dataset: fixture.dataset });
     expect(report.problems.filter((p) => p.severity === 'error')).toEqual([]);
@@ -84,7 +84,22 @@ describe.each(NAMES)('the %s coding sheet', (name) => {
   });
 });
 
-describe('flags and per-row facts', () => {
+describe('uncertain codings', () => {
+  it('imports a code marked uncertain on its own (`12?`) and flags the event', async () => {
+    const dir = tempDir();
+    const fixture = await writeLayoutFixture(dir, 'generic', { notation: true });
+    const ws = await createWorkspace(join(dir, 'ws.mellm'));
+    const report = await commitImport(ws, { sheet: fixture.sheet, root: fixture.root, dataset: 'generic' });
+    expect(report.groups).toEqual([{ kind: 'aus-uncertain', severity: 'warning', rows: 1, first: expect.objectContaining({ row: 4, column: 'AU' }) }]);
+    const events = await ws.events.listForClip(1);
+    expect(events.map((e) => [e.datasetAus, e.flags])).toEqual([
+      ['AU12 or AU14', []],
+      ['1+2', []],
+      ['4+12?', ['aus_uncertain']],
+    ]);
+    await ws.close();
+  });
+
   it('imports an uncertain coding (CASME II `?`) and flags it; a missing apex is flagged too', async () => {
     const dir = tempDir();
     const fixture = await writeLayoutFixture(dir, 'casme2');
