@@ -29,8 +29,9 @@ interface HeaderMatch {
 
 /**
  * Maps one row's cells to the layout's fields: the user's names first, then the
- * standard names. A dataset layout takes the first column in alias order; a generic
- * sheet takes a standard name only where exactly one column carries one.
+ * dataset's own header name, then the standard names. A dataset layout takes the first
+ * column in that order; a generic sheet takes a standard name only where exactly one
+ * column carries one.
  */
 export function matchHeader(cells: readonly string[], layout: DatasetLayout, userColumns: UserColumns = {}): HeaderMatch {
   const normalized = cells.map(normalizeHeader);
@@ -48,7 +49,9 @@ export function matchHeader(cells: readonly string[], layout: DatasetLayout, use
   const ambiguous: Ambiguity[] = [];
   for (const field of IMPORT_FIELDS) {
     if (userColumns[field] !== undefined || !layout.fields.includes(field)) continue;
-    const aliases = FIELD_ALIASES[field];
+    // The name the dataset's own header gives the field comes first (MMEW's `AU` before `Action Units`).
+    const own = layout.columns.find((c) => c.field === field);
+    const aliases = own ? [normalizeHeader(own.header), ...FIELD_ALIASES[field]] : FIELD_ALIASES[field];
     if (layout.dataset === 'generic') {
       const matches = normalized.flatMap((cell, i) => (cell !== '' && aliases.includes(cell) && !taken.has(i) ? [i] : []));
       if (matches.length > 1) ambiguous.push({ field, columns: matches.map((i) => cells[i] ?? '') });
