@@ -385,6 +385,11 @@ describe('annotation workstation in Chromium over the bridge', () => {
     await page.getByRole('button', { name: 'Preview' }).click();
     const preview = page.getByTestId('import-preview');
     await expect.poll(() => preview.textContent()).toMatch(/2 rows, 1 valid/);
+    // The layout was guessed from the header (the panel's default), and problems are grouped by kind.
+    expect(await page.getByTestId('import-layout').textContent()).toMatch(/^Layout: CASME II \(guessed: header row 1 .* is the CASME II layout\)$/);
+    const groups = page.getByTestId('import-groups');
+    expect(await groups.locator('li[data-kind="frame-order"]').textContent()).toMatch(/^1 row: onset, apex and offset out of order \(first at row 3, /);
+    expect(await groups.locator('li[data-kind="aus-not-facs"]').textContent()).toMatch(/^1 row: AU text not FACS \(first at row 3, Action Units: action units '4\+\+7'/);
     expect(await preview.locator('tbody tr').count()).toBeGreaterThanOrEqual(2);
     expect(await preview.locator('tbody').textContent()).toMatch(/3/);
     await page.screenshot({ path: join(ARTIFACTS, 'ui-import-en.png'), fullPage: true });
