@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { exportWorkspace } from '../../src/main/app/export-workspace';
 import { commitImport, previewImport } from '../../src/main/app/import';
 import { createWorkspace } from '../../src/main/store';
 import { AppError } from '../../src/shared/errors';
@@ -116,6 +118,11 @@ describe('uncertain codings', () => {
       ['?', ['aus_uncertain']],
       ['R12+L4B', ['apex_missing']],
     ]);
+    // The session report shows the flags beside the dataset's labels.
+    const out = join(dir, 'out');
+    await exportWorkspace(ws, { targets: ['report'], folder: out });
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(new Set(html.match(/<th>Import flags<\/th><td>[^<]*<\/td>/g))).toEqual(new Set(['<th>Import flags</th><td>no apex in the sheet</td>', '<th>Import flags</th><td>AU coding marked uncertain by the coder</td>']));
     await ws.close();
   });
 });
