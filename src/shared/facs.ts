@@ -518,6 +518,12 @@ export function facsAus(facs: Facs): number[] {
   return [...new Set(facsCodes(facs).filter((code) => code.kind === 'AU' && !code.reference).map((code) => code.au))].sort((a, b) => a - b);
 }
 
+/** `facs` with `code` added to its last alternative (a `?` is replaced by it; a note stays last). */
+export function withFacsCode(facs: Facs, code: FacsCode): Facs {
+  const alternatives = facs.alternatives.length ? facs.alternatives : [[]];
+  return { ...facs, uncertain: false, alternatives: [...alternatives.slice(0, -1), [...(alternatives.at(-1) ?? []), code]] };
+}
+
 /** The codes of `facs` without the code at `index` of `facsCodes` (a group left with one alternative dissolves). */
 export function withoutFacsCode(facs: Facs, index: number): Facs {
   let i = 0;

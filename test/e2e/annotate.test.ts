@@ -233,6 +233,15 @@ describe('annotation workstation in Chromium over the bridge', () => {
     const facs = page.locator('input[name="facs"]');
     await facs.fill('1++2');
     await expect.poll(() => page.getByTestId('facs-status').textContent()).toMatch(/Column 3/);
+    // SAMM's notation: a choice, a reference, an AD code and a note; removing a chip edits the codes.
+    await facs.fill('(R6 or R12)+ref(7B)+AD38+R15+soft focus');
+    const chips = page.getByTestId('facs-status').locator('.chips li');
+    await expect.poll(() => chips.allTextContents()).toEqual(['R6×', 'R12×', 'ref(7B)×', 'AD38×', 'R15×']);
+    await page.getByRole('button', { name: /R12/ }).click();
+    await expect.poll(() => facs.inputValue()).toBe('R6+ref(7B)+AD38+R15+soft focus');
+    // The picker adds before the note, which comes last.
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await expect.poll(() => facs.inputValue()).toBe('R6+ref(7B)+AD38+R15+1+soft focus');
     await facs.fill('1+2');
     await page.locator('select[name="au-number"]').selectOption('12');
     await page.locator('select[name="au-side"]').selectOption('L');

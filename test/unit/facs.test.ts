@@ -9,6 +9,7 @@ import {
   normalizeFacs,
   parseFacs,
   printFacsTokens,
+  withFacsCode,
   withoutFacsCode,
   type Facs,
   type FacsCode,
@@ -129,6 +130,18 @@ describe('parseFacs: what the released sheets hold', () => {
     expect(facsReading(read('(R6 or R12)+ref(7B)+AD38+15?+soft focus or 4'))).toEqual([code(6, 'R'), { ...code(15), uncertain: true }]);
     expect(facsAus(read('(R6 or R12)+ref(7B)+AD38+15 or 4'))).toEqual([4, 6, 12, 15]);
     expect(facsCodes(read('(R6 or R12)+ref(7B)')).map((c) => c.au)).toEqual([6, 12, 7]);
+  });
+
+  it('adds a code to the last alternative, before the note, in place of a lone ?', () => {
+    const add = (text: string) => {
+      const result = parseFacs(text);
+      if (!result.ok) throw new Error(result.error.message);
+      return formatFacs(withFacsCode(result.value, code(12, 'L', 'C')));
+    };
+    expect(add('R14+17+soft focus')).toBe('R14+17+L12C+soft focus');
+    expect(add('?')).toBe('L12C');
+    expect(add('')).toBe('L12C');
+    expect(add('4 or 5')).toBe('4 or 5+L12C');
   });
 
   it('removes one code, dissolving a choice left with one alternative', () => {

@@ -7,7 +7,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AU_NAMES } from '@shared/au-names';
-import { describeFacsCode, FACS_INTENSITIES, facsCodes, formatFacs, formatFacsCode, parseFacs, withoutFacsCode, type FacsIntensity } from '@shared/facs';
+import { describeFacsCode, FACS_INTENSITIES, facsCodes, formatFacs, formatFacsCode, parseFacs, withFacsCode, withoutFacsCode, type FacsCode, type FacsIntensity } from '@shared/facs';
 import { EMOTIONS, LABELS3, type AnnotationDraft, type DraftField, type Label3, type Provenance } from '../state/annotation';
 
 interface Props {
@@ -42,8 +42,10 @@ export function AuPanel({ draft, provenance, disabled, onChange, onSeal }: Props
   const codes = parsed.ok ? facsCodes(parsed.value) : [];
 
   const addCode = () => {
-    const code = formatFacsCode({ kind: 'AU', au, side: side || null, intensity: intensity || null });
-    onChange('aus', draft.aus.trim() ? `${draft.aus.trim()}+${code}` : code);
+    const code: FacsCode = { kind: 'AU', au, side: side || null, intensity: intensity || null };
+    // Appended to the text as typed, unless a note (which comes last) or a lone `?` is in the way.
+    if (parsed.ok && (parsed.value.note !== null || parsed.value.uncertain)) onChange('aus', formatFacs(withFacsCode(parsed.value, code)));
+    else onChange('aus', draft.aus.trim() ? `${draft.aus.trim()}+${formatFacsCode(code)}` : formatFacsCode(code));
   };
   const removeCode = (index: number) => {
     if (parsed.ok) onChange('aus', formatFacs(withoutFacsCode(parsed.value, index)));
