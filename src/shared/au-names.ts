@@ -64,3 +64,13 @@ export const AU_NAMES: Readonly<Record<number, string>> = {
 export function auName(au: number): string | null {
   return AU_NAMES[au] ?? null;
 }
+
+/**
+ * Action Descriptors (FACS 2002): movements scored without a single muscle basis, written
+ * `AD38` (DFME sheets). Their numbers and names are those of the 1978 AUs they replaced.
+ */
+export const AD_NUMBERS: readonly number[] = [19, 29, 30, 32, 33, 34, 35, 36, 37, 38, 39];
+
+export function adName(ad: number): string | null {
+  return AD_NUMBERS.includes(ad) ? (AU_NAMES[ad] ?? null) : null;
+}

@@ -5,9 +5,48 @@
 import { z } from 'zod';
 import { DATASETS } from './workspace';
 
-/** Fields a sheet column can map to; the generic layout lets the user name the columns. */
-export const IMPORT_FIELDS = ['subject', 'filename', 'onset', 'apex', 'offset', 'aus', 'emotion'] as const;
+/**
+ * Fields a sheet column can map to; the generic layout lets the user name the columns.
+ * `fps` is a per-row frame rate (DFME), `source` the dataset a composite row comes from
+ * (MEGC `data`), `label` a 3-class id (MEGC: 0 negative, 1 positive, 2 surprise) and the
+ * `…Path` fields the frame files a row names (MEGC `onset_frame_path`, …).
+ */
+export const IMPORT_FIELDS = ['subject', 'filename', 'onset', 'apex', 'offset', 'aus', 'emotion', 'fps', 'source', 'label', 'onsetPath', 'apexPath', 'offsetPath'] as const;
 export type ImportField = (typeof IMPORT_FIELDS)[number];
+
+/** `--dataset auto`: the layout is guessed from the header row. */
+export const IMPORT_LAYOUTS = [...DATASETS, 'auto'] as const;
+
+/**
+ * What a problem is about, so a preview can group them ("12 rows: clip folder not
+ * found"). `duplicate-row` and `already-present` rows are skipped, not refused.
+ */
+export const IMPORT_PROBLEM_KINDS = [
+  'workbook',
+  'no-rows',
+  'missing-value',
+  'not-a-number',
+  'frame-order',
+  'unsafe-name',
+  'bad-path',
+  'clip-not-found',
+  'clip-unreadable',
+  'frame-not-in-clip',
+  'aus-not-facs',
+  'aus-uncertain',
+  'apex-missing',
+  'emotion-too-long',
+  'unknown-source',
+  'unknown-label',
+  'bad-fps',
+  'fps-conflict',
+  'duplicate-row',
+  'already-present',
+] as const;
+export type ImportProblemKind = (typeof IMPORT_PROBLEM_KINDS)[number];
+
+/** Flags an imported event can carry: accepted problems the UI and exports show. */
+export const EVENT_FLAGS = ['apex_missing', 'aus_uncertain'] as const;
 
 /**
  * How much of a sheet an import reads before refusing it: a workbook or CSV beyond these
@@ -32,7 +71,7 @@ export const ImportRequestSchema = z
   .object({
     sheet: z.string().min(1),
     root: z.string().min(1),
-    dataset: z.enum(DATASETS),
+    dataset: z.enum(IMPORT_LAYOUTS),
     /** Generic layout (or overrides): field → column header as written in the sheet. */
     columns: z.partialRecord(z.enum(IMPORT_FIELDS), z.string().min(1)).optional(),
     /** Import the valid rows and skip the flagged ones instead of refusing the whole file. */
@@ -47,8 +86,9 @@ export const ImportProblemSchema = z.object({
   row: z.number().int(),
   column: z.string(),
   message: z.string(),
-  /** Errors keep a row out; warnings are imported and flagged on the event. */
+  /** Errors keep a row out; warnings are imported and flagged on the event (or skipped: duplicates, rows already present). */
   severity: z.enum(['error', 'warning']),
+  kind: z.enum(IMPORT_PROBLEM_KINDS),
 });
 export type ImportProblem = z.infer<typeof ImportProblemSchema>;
 
@@ -61,14 +101,30 @@ export const ImportRowSchema = z.object({
   apex: z.number().int().nullable(),
   offset: z.number().int(),
   datasetFrames: z.object({ onset: z.number().int(), apex: z.number().int().nullable(), offset: z.number().int() }),
+  /** The AU text as the coder wrote it. */
   aus: z.string().nullable(),
   emotion: z.string().nullable(),
+  /** Importable: no error, not a duplicate, not already in the workspace. */
   ok: z.boolean(),
+  /** Skipped because the same event (clip, sheet frames, AU text) is already in the workspace or earlier in the sheet. */
+  present: z.boolean(),
 });
 export type ImportRow = z.infer<typeof ImportRowSchema>;
 
+/** Problems of one kind: how many rows, and the first one as an example. */
+export const ImportProblemGroupSchema = z.object({
+  kind: z.enum(IMPORT_PROBLEM_KINDS),
+  severity: z.enum(['error', 'warning']),
+  rows: z.number().int(),
+  first: ImportProblemSchema,
+});
+export type ImportProblemGroup = z.infer<typeof ImportProblemGroupSchema>;
+
 export const ImportReportSchema = z.object({
+  /** The layout read: the one asked for, or the one `auto` chose. */
   dataset: z.enum(DATASETS),
+  /** Why `auto` chose the layout (null when the layout was given). */
+  detected: z.string().nullable(),
   sheet: z.string(),
   /** The worksheet read from a workbook (null for a CSV file). */
   worksheet: z.string().nullable(),
@@ -76,10 +132,14 @@ export const ImportReportSchema = z.object({
   totalRows: z.number().int(),
   rows: z.array(ImportRowSchema),
   problems: z.array(ImportProblemSchema),
+  /** The problems grouped by kind, errors first. */
+  groups: z.array(ImportProblemGroupSchema),
   /** After commit: how many clips and events were written, and which rows were skipped. */
   committed: z.boolean(),
   clipsAdded: z.number().int(),
   eventsAdded: z.number().int(),
+  /** Rows skipped as the same event already present (in the workspace or earlier in the sheet). */
+  alreadyPresent: z.number().int(),
   skippedRows: z.array(z.number().int()),
 });
 export type ImportReport = z.infer<typeof ImportReportSchema>;

@@ -4,7 +4,7 @@
  * through shared/api.ts; frame numbers are 0-based positions.
  */
 import { z } from 'zod';
-import { normalizeFacs } from './facs';
+import { FACS_MAX_LENGTH, parseFacs } from './facs';
 
 export const CLIP_KINDS = ['video', 'sequence'] as const;
 export const EVENT_SOURCES = ['dataset', 'spotting', 'manual'] as const;
@@ -15,7 +15,11 @@ export const EDITABLE_STATUSES = ['draft', 'submitted'] as const;
 export const PROVENANCES = ['accepted', 'edited', 'manual'] as const;
 export const LABELS3 = ['positive', 'negative', 'surprise'] as const;
 export const REVIEW_DECISIONS = ['approve', 'request_changes', 'reject'] as const;
-export const DATASETS = ['casme2', 'samm', 'smic', 'casme2x', 'casme3', 'mmew', '4dme', 'generic'] as const;
+/**
+ * Coding-sheet layouts (and a clip's dataset). `megc` is the MEGC composite / apex-list
+ * sheet, whose rows name their source dataset; its clips keep that source dataset.
+ */
+export const DATASETS = ['casme2', 'samm', 'smic', 'casme2x', 'casme3', 'mmew', '4dme', 'dfme', 'megc', 'generic'] as const;
 
 /** Longest emotion label accepted from an annotator or a dataset sheet. */
 export const EMOTION_MAX_LENGTH = 60;
@@ -24,14 +28,10 @@ export const Sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'expected a lower
 const FrameSchema = z.number().int().nonnegative();
 const IdSchema = z.number().int().positive();
 
-/** A FACS string that parses; stored in canonical form. */
-export const FacsStringSchema = z.string().max(500).transform((text, ctx) => {
-  const canonical = normalizeFacs(text);
-  if (canonical === null) {
-    ctx.addIssue({ code: 'custom', message: `not a valid FACS code: ${text}` });
-    return z.NEVER;
-  }
-  return canonical;
+/** A FACS string that parses; stored as the coder wrote it (the structure is derived by parseFacs where needed). */
+export const FacsStringSchema = z.string().max(FACS_MAX_LENGTH).superRefine((text, ctx) => {
+  const parsed = parseFacs(text);
+  if (!parsed.ok) ctx.addIssue({ code: 'custom', message: `not a valid FACS code: ${text} (${parsed.error.message})` });
 });
 
 export const ClipSchema = z.object({

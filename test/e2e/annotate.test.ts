@@ -233,6 +233,15 @@ describe('annotation workstation in Chromium over the bridge', () => {
     const facs = page.locator('input[name="facs"]');
     await facs.fill('1++2');
     await expect.poll(() => page.getByTestId('facs-status').textContent()).toMatch(/Column 3/);
+    // SAMM's notation: a choice, a reference, an AD code and a note; removing a chip edits the codes.
+    await facs.fill('(R6 or R12)+ref(7B)+AD38+R15+soft focus');
+    const chips = page.getByTestId('facs-status').locator('.chips li');
+    await expect.poll(() => chips.allTextContents()).toEqual(['R6×', 'R12×', 'ref(7B)×', 'AD38×', 'R15×']);
+    await page.getByRole('button', { name: /R12/ }).click();
+    await expect.poll(() => facs.inputValue()).toBe('R6+ref(7B)+AD38+R15+soft focus');
+    // The picker adds before the note, which comes last.
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await expect.poll(() => facs.inputValue()).toBe('R6+ref(7B)+AD38+R15+1+soft focus');
     await facs.fill('1+2');
     await page.locator('select[name="au-number"]').selectOption('12');
     await page.locator('select[name="au-side"]').selectOption('L');
@@ -385,6 +394,11 @@ describe('annotation workstation in Chromium over the bridge', () => {
     await page.getByRole('button', { name: 'Preview' }).click();
     const preview = page.getByTestId('import-preview');
     await expect.poll(() => preview.textContent()).toMatch(/2 rows, 1 valid/);
+    // The layout was guessed from the header (the panel's default), and problems are grouped by kind.
+    expect(await page.getByTestId('import-layout').textContent()).toMatch(/^Layout: CASME II \(guessed: header row 1 .* is the CASME II layout\)$/);
+    const groups = page.getByTestId('import-groups');
+    expect(await groups.locator('li[data-kind="frame-order"]').textContent()).toMatch(/^1 row: onset, apex and offset out of order \(first at row 3, /);
+    expect(await groups.locator('li[data-kind="aus-not-facs"]').textContent()).toMatch(/^1 row: AU text not FACS \(first at row 3, Action Units: action units '4\+\+7'/);
     expect(await preview.locator('tbody tr').count()).toBeGreaterThanOrEqual(2);
     expect(await preview.locator('tbody').textContent()).toMatch(/3/);
     await page.screenshot({ path: join(ARTIFACTS, 'ui-import-en.png'), fullPage: true });

@@ -85,8 +85,10 @@ describe('review, agreement and export in Chromium', () => {
     await expect.poll(() => page.getByTestId('agreement-summary').textContent()).toContain('ana, bob');
     const rows = page.getByTestId('agreement-table').locator('tbody tr');
     expect(await rows.count()).toBe(2);
-    // Pooled FACS ratio: event 1 R12+6 vs 12 → 0 of 3; event 2 4+7 vs 4 → 1 of 3 → 2·1/6.
-    expect(await rows.nth(0).locator('td').nth(3).textContent()).toBe((2 / 6).toFixed(3));
+    // Pooled FACS ratio: event 1 R12+6 vs 12 → AU12 agreed (only ana gives a side), 6 by ana alone;
+    // event 2 4+7 vs 4 → 1 agreed, 7 by one coder → 2·2/6.
+    expect(await rows.nth(0).locator('td').nth(3).textContent()).toBe((4 / 6).toFixed(3));
+    expect(await page.getByTestId('agreement-rule').textContent()).toMatch(/by side where both coders give one.*the first is the coder's reading/);
     const painted = (testId: string) =>
       page.evaluate((id) => {
         const canvas = document.querySelector<HTMLCanvasElement>(`[data-testid="${id}"] canvas`);

@@ -166,7 +166,7 @@ describe('15: sheet encodings, sheet choice, damaged workbooks and contradictory
     for (const sheet of [le, be]) {
       const { exitCode, report } = await preview(sheet);
       expect(exitCode).toBe(0);
-      expect(report.rows).toEqual([expect.objectContaining({ ok: true, subject: '01', filename: 'EP01', aus: '12', emotion: 'happiness' })]);
+      expect(report.rows).toEqual([expect.objectContaining({ ok: true, subject: '01', filename: 'EP01', aus: 'AU12', emotion: 'happiness' })]);
     }
   });
 
@@ -188,7 +188,7 @@ describe('15: sheet encodings, sheet choice, damaged workbooks and contradictory
     const { exitCode, report } = await preview(sheet);
     expect(exitCode).toBe(0);
     expect(report.worksheet).toBe('Codes');
-    expect(report.rows).toEqual([expect.objectContaining({ datasetFrames: { onset: 1, apex: 5, offset: 9 }, aus: '12' })]);
+    expect(report.rows).toEqual([expect.objectContaining({ datasetFrames: { onset: 1, apex: 5, offset: 9 }, aus: 'AU12' })]);
     expect(report.problems).toContainEqual(expect.objectContaining({ severity: 'warning', message: expect.stringMatching(/read the worksheet 'Codes'.*'Old codes' \(hidden\)/) }));
   });
 

@@ -1,9 +1,10 @@
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { commitImport, previewImport } from '../../src/main/app/import';
+import { probeMedia } from '../../src/main/media/probe';
 import { createWorkspace, type WorkspaceStore } from '../../src/main/store';
 import { AppError } from '../../src/shared/errors';
 import { CASME2_HEADER, SAMM_HEADER, SAMM_PREAMBLE, countingProber, writeSequence, writeSheet } from '../helpers/corpus';
@@ -52,7 +53,7 @@ describe('dataset sheet import', () => {
     ]);
     const report = await commitImport(ws, { sheet, root, dataset: 'casme2' }, deps);
     expect(report).toMatchObject({ committed: true, clipsAdded: 2, eventsAdded: 3, headerRow: 1, totalRows: 3 });
-    expect(report.problems).toEqual([{ row: 3, column: 'ApexFrame', message: expect.stringMatching(/imported without an apex/), severity: 'warning' }]);
+    expect(report.problems).toEqual([{ row: 3, column: 'ApexFrame', message: expect.stringMatching(/imported without an apex/), severity: 'warning', kind: 'apex-missing' }]);
     const clip = (await ws.clips.byPath(join(root, 'sub01', 'EP02_01f')))!;
     expect(clip).toMatchObject({ frames: 35, subject: '01', dataset: 'casme2', datasetRow: 2, datasetFilename: 'EP02_01f' });
     const [first, second] = await ws.events.listForClip(clip.id);
@@ -102,7 +103,8 @@ describe('dataset sheet import', () => {
     const columns = { subject: 'Who', filename: 'Clip', onset: 'Start', apex: 'Peak', offset: 'End', aus: 'FACS' };
     const report = await commitImport(ws, { sheet: generic, root, dataset: 'generic', columns }, deps);
     expect(report.problems).toEqual([]);
-    expect(await ws.events.get(3)).toMatchObject({ onset: 1, apex: 4, offset: 8, datasetAus: '12 or 14' });
+    // The coder's text as written, not a normalised form.
+    expect(await ws.events.get(3)).toMatchObject({ onset: 1, apex: 4, offset: 8, datasetAus: 'AU12 or AU14' });
     expect((await ws.clips.get(3))?.path).toBe(join(root, 'P1', 'séance_é'.normalize('NFD')));
     await ws.close();
   });
@@ -136,6 +138,20 @@ describe('dataset sheet import', () => {
     expect(report.problems[0]).toMatchObject({ row: 3, column: 'Offset', message: 'frame 101 is not in the clip (100 frames)' });
   });
 
+  it('numbers a frame folder with a gap as the media reader does: the missing frame keeps its index', async () => {
+    const dir = tempDir();
+    const root = join(dir, 'CASME2_RAW');
+    const clip = await writeSequence(root, ['sub01', 'EP02_01f'], 1, 10);
+    rmSync(join(clip, 'img4.jpg'));
+    const sheet = await writeSheet(join(dir, 'gap.xlsx'), [CASME2_HEADER, ['01', 'EP02_01f', 2, 5, 9, '', '12', 'happiness'], ['01', 'EP02_01f', 3, 4, 5, '', '12', 'happiness']]);
+    // The real probe: its frame index is what the player and the analysis read.
+    const report = await previewImport(null, { sheet, root, dataset: 'casme2' });
+    expect((await probeMedia(clip, { fps: 200 })).frames).toBe(10);
+    expect(report.rows[0]).toMatchObject({ onset: 1, apex: 4, offset: 8, ok: true });
+    expect(report.rows[1]).toMatchObject({ ok: false });
+    expect(report.problems).toEqual([{ row: 3, column: 'ApexFrame', kind: 'frame-not-in-clip', severity: 'error', message: expect.stringMatching(/frame 4 is missing from the clip folder/) }]);
+  });
+
   it('previews without writing and reports each problem with row and column', async () => {
     const { dir, root, ws } = await casme2Corpus();
     const sheet = await writeSheet(join(dir, 'bad.xlsx'), [
@@ -147,32 +163,47 @@ describe('dataset sheet import', () => {
       ['02', 'EP03_02', 3, 10, 31, '', '', ''], // beyond the last frame
       ['02', 'EP03_02', 'x', 10, 20, '', '', ''], // not a number
       ['02', 'EP03_02', 3, 10, 25, '', '12', 'happiness'], // fine
-      [2, 'EP03_02', 3, 10, 25, '', '12', 'happiness'], // duplicate (subject 2 is sub02 too)
+      [2, 'EP03_02', 3, 10, 25, '', '12', 'happiness'], // the same event again (subject 2 is sub02 too): skipped
+      ['02', 'EP03_02', 3, 10, 25, '', '12B', 'happiness'], // the same frames coded otherwise: a new event
     ]);
     const report = await previewImport(ws, { sheet, root, dataset: 'casme2' }, deps);
-    const errors = report.problems.filter((p) => p.severity === 'error').map((p) => [p.row, p.column, p.message]);
+    const errors = report.problems.filter((p) => p.severity === 'error').map((p) => [p.row, p.column, p.kind, p.message]);
     expect(errors).toEqual([
-      [2, 'ApexFrame', 'apex 46 is before onset 59'],
-      [3, 'Action Units', expect.stringMatching(/'1\+\+2'.*position 2/)],
-      [4, 'Filename', expect.stringMatching(/not a plain name/)],
-      [5, 'Filename', expect.stringMatching(/clip not found/)],
-      [6, 'OffsetFrame', 'frame 31 is not in the clip (30 frames)'],
-      [7, 'OnsetFrame', "expected a frame number, got 'x'"],
-      [9, 'Filename', 'duplicate of row 8 (same clip, onset and offset)'],
+      [2, 'ApexFrame', 'frame-order', 'apex 46 is before onset 59'],
+      [3, 'Action Units', 'aus-not-facs', expect.stringMatching(/'1\+\+2'.*position 2/)],
+      [4, 'Filename', 'unsafe-name', expect.stringMatching(/not a plain name/)],
+      [5, 'Filename', 'clip-not-found', expect.stringMatching(/clip not found/)],
+      [6, 'OffsetFrame', 'frame-not-in-clip', 'frame 31 is not in the clip (30 frames)'],
+      [7, 'OnsetFrame', 'not-a-number', "expected a frame number, got 'x'"],
     ]);
-    expect(report.skippedRows).toEqual([2, 3, 4, 5, 6, 7, 9]);
+    expect(report.problems.filter((p) => p.severity === 'warning')).toEqual([
+      { row: 9, column: '(row)', kind: 'duplicate-row', severity: 'warning', message: 'the same event as row 8 (clip, frames and AU text): skipped' },
+    ]);
+    expect(report.rows.map((r) => [r.row, r.ok, r.present])).toEqual([[2, false, false], [3, false, false], [4, false, false], [5, false, false], [6, false, false], [7, false, false], [8, true, false], [9, false, true], [10, true, false]]);
+    expect(report).toMatchObject({ skippedRows: [2, 3, 4, 5, 6, 7, 9], alreadyPresent: 1 });
+    expect(report.groups.map((g) => [g.kind, g.severity, g.rows, g.first.row])).toEqual([
+      ['frame-order', 'error', 1, 2],
+      ['aus-not-facs', 'error', 1, 3],
+      ['unsafe-name', 'error', 1, 4],
+      ['clip-not-found', 'error', 1, 5],
+      ['frame-not-in-clip', 'error', 1, 6],
+      ['not-a-number', 'error', 1, 7],
+      ['duplicate-row', 'warning', 1, 9],
+    ]);
     expect((await ws.info()).counts.events).toBe(0);
 
     const before = await snapshot(ws);
-    const error = await refused(commitImport(ws, { sheet, root, dataset: 'casme2' }, deps), /Nothing imported.*7 problem/);
+    const error = await refused(commitImport(ws, { sheet, root, dataset: 'casme2' }, deps), /Nothing imported.*6 problem.*\n1 row: onset, apex and offset out of order \(first at row 2, ApexFrame: apex 46 is before onset 59\)/s);
     expect(error.issues?.[0]).toEqual({ path: 'row 2.ApexFrame', message: 'apex 46 is before onset 59' });
     expect(await snapshot(ws)).toEqual(before);
 
     const partial = await commitImport(ws, { sheet, root, dataset: 'casme2', skipFlagged: true }, deps);
-    expect(partial).toMatchObject({ committed: true, eventsAdded: 1, skippedRows: [2, 3, 4, 5, 6, 7, 9] });
-    // Importing the same sheet again: the event is already there.
-    await refused(commitImport(ws, { sheet, root, dataset: 'casme2', skipFlagged: true }, deps), /no importable rows/);
-    expect((await ws.info()).counts.events).toBe(1);
+    expect(partial).toMatchObject({ committed: true, eventsAdded: 2, alreadyPresent: 1, skippedRows: [2, 3, 4, 5, 6, 7, 9] });
+    // Importing the same sheet again: both events are already there, skipped rather than refused.
+    const again = await commitImport(ws, { sheet, root, dataset: 'casme2', skipFlagged: true }, deps);
+    expect(again).toMatchObject({ committed: true, eventsAdded: 0, alreadyPresent: 3 });
+    expect(again.problems.filter((p) => p.kind === 'already-present').map((p) => p.row)).toEqual([8, 10]);
+    expect((await ws.info()).counts.events).toBe(2);
     await ws.close();
   });
 
@@ -195,7 +226,8 @@ describe('dataset sheet import', () => {
     copyFileSync(png, fakeZip);
     writeFileSync(fakeZip, Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(64)]));
     await refused(commitImport(ws, { sheet: fakeZip, root, dataset: 'casme2' }, deps), /Cannot read the sheet/);
-    await refused(commitImport(ws, { sheet: missing, root, dataset: 'generic' }, deps), /needs --columns/);
+    const unnamed = await writeSheet(join(dir, 'unnamed.xlsx'), [['Who', 'Take', 'Start', 'End'], ['01', 'EP02_01f', 46, 80]]);
+    await refused(commitImport(ws, { sheet: unnamed, root, dataset: 'generic' }, deps), /generic sheet needs columns for filename, onset, offset.*--columns/);
     await refused(commitImport(ws, { sheet: join(dir, 'nope.xlsx'), root, dataset: 'casme2' }, deps), /Cannot read the sheet/);
     expect(await snapshot(ws)).toEqual(before);
     await ws.close();

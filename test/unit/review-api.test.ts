@@ -104,13 +104,19 @@ describe('review channels', () => {
     const ana1 = okData<{ id: number }[]>(await call('annotations.get', { eventId: 1, annotator: 'ana' }))[0]!;
     await call('review.decide', { annotationId: ana1.id, decision: 'approve' });
 
-    const agreement = okData<{ coders: string[]; pairs: { facsRatio: number }[]; perAu: { au: string }[]; csv: string; facsRatio: number }>(await call('agreement.compute'));
+    const agreement = okData<{ coders: string[]; pairs: { facsRatio: number }[]; perAu: { au: string }[]; csv: string; facsRatio: number; auEvents: number; auRule: string }>(
+      await call('agreement.compute'),
+    );
     expect(agreement.coders).toEqual(['ana', 'bob']);
-    // Event 1: R12 vs 12 → 0 agreed of 2; event 2: 4+7 vs 4 → 1 agreed of 3 → 2·1 / 5.
-    expect(agreement.facsRatio).toBeCloseTo(2 / 5, 10);
-    expect(agreement.perAu.map((au) => au.au)).toEqual(['4', '7', '12', 'R12']);
+    // Event 1: R12 vs 12 → agreed (only ana gives a side); event 2: 4+7 vs 4 → 1 agreed of 3 → 2·2 / 5.
+    expect(agreement.facsRatio).toBeCloseTo(4 / 5, 10);
+    expect(agreement.auEvents).toBe(2);
+    expect(agreement.auRule).toMatch(/by side where both coders give one/);
+    expect(agreement.perAu.map((au) => au.au)).toEqual(['4', '7', '12']);
     expect(agreement.csv.split('\r\n')[0]).toBe('scope,coder_a,coder_b,metric,value,n');
-    expect(okData<{ facsRatio: number }>(await call('agreement.compute', { ignoreSide: true })).facsRatio).toBeCloseTo(4 / 5, 10);
+    const sideless = okData<{ facsRatio: number; auRule: string }>(await call('agreement.compute', { ignoreSide: true }));
+    expect(sideless.facsRatio).toBeCloseTo(4 / 5, 10);
+    expect(sideless.auRule).toMatch(/by number \(sides ignored\)/);
     // Another workspace file, read for the call without replacing the open one.
     const other = join(dir, 'other.mellm');
     await (await createWorkspace(other)).close();

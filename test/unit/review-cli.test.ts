@@ -77,12 +77,16 @@ describe('mellm export and agreement', () => {
     expect(spotting).toContain('casme2,01,EP02_01f,4,48,49,50,200');
     expect(spotting).toContain('casme2,01,EP02_01f,2,60,66,75,200');
     ws = await openWorkspace(a);
-    for (const [annotator, aus] of [['ana', 'R12'], ['bob', '12']] as const) await ws.annotations.save({ eventId: 1, annotator, aus, emotion: 'happiness', label3: 'positive' });
+    for (const [annotator, aus] of [['ana', 'R12'], ['bob', 'L12+ref(6)']] as const) await ws.annotations.save({ eventId: 1, annotator, aus, emotion: 'happiness', label3: 'positive' });
     await ws.close();
     const json = await cli('agreement', '--workspace', a, '--json');
     expect(json.code).toBe(0);
-    expect(JSON.parse(json.out)).toMatchObject({ coders: ['ana', 'bob'], facsRatio: 0, pairs: [{ coderA: 'ana', coderB: 'bob', sharedEvents: 1 }] });
-    expect((await cli('agreement', '--workspace', a, '--ignore-side')).out).toMatch(/FACS agreement ratio 1\.000/);
+    expect(JSON.parse(json.out)).toMatchObject({ coders: ['ana', 'bob'], facsRatio: 0, auEvents: 1, pairs: [{ coderA: 'ana', coderB: 'bob', sharedEvents: 1, auEvents: 1 }] });
+    const text = (await cli('agreement', '--workspace', a, '--ignore-side')).out;
+    expect(text).toMatch(/FACS agreement ratio 1\.000/);
+    // The reader is told how the codes were compared.
+    expect(text).toContain('AUs compared: AUs are compared by number (sides ignored).');
+    expect(text).toMatch(/references \(`ref\(7B\)`\), AD codes \(`AD38`\) and notes are not scored/);
     const csv = join(dir, 'agreement.csv');
     expect((await cli('agreement', '--workspace', a, '--csv', csv)).code).toBe(0);
     expect(readFileSync(csv, 'utf8')).toMatch(/^scope,coder_a,coder_b,metric,value,n\r\n/);

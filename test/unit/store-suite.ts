@@ -156,11 +156,15 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
         await refuses(ws.events.update({ id: 9999, onset: 1 }), 'NOT_FOUND', /No event 9999/);
         expect(await ws.events.require(event.id)).toMatchObject({ onset: 4, apex: null, offset: 40 });
 
-        expect(await ws.events.hasDatasetEvent(clip.path, 47, 48)).toBe(true);
-        expect(await ws.events.hasDatasetEvent(clip.path, 47, 49)).toBe(false);
-        expect(await ws.events.hasDatasetEvent('/elsewhere', 47, 48)).toBe(false);
+        // The import identity: clip, sheet frames (a missing apex matching a missing apex) and AU text.
+        expect(await ws.events.hasDatasetEvent(clip.path, { onset: 47, apex: null, offset: 48 }, '1+2')).toBe(true);
+        expect(await ws.events.hasDatasetEvent(clip.path, { onset: 47, apex: 47, offset: 48 }, '1+2')).toBe(false);
+        expect(await ws.events.hasDatasetEvent(clip.path, { onset: 47, apex: null, offset: 48 }, '1+2B')).toBe(false);
+        expect(await ws.events.hasDatasetEvent(clip.path, { onset: 47, apex: null, offset: 48 }, null)).toBe(false);
+        expect(await ws.events.hasDatasetEvent(clip.path, { onset: 47, apex: null, offset: 49 }, '1+2')).toBe(false);
+        expect(await ws.events.hasDatasetEvent('/elsewhere', { onset: 47, apex: null, offset: 48 }, '1+2')).toBe(false);
         // The seeded event has no dataset frames.
-        expect(await ws.events.hasDatasetEvent(clip.path, 3, 40)).toBe(false);
+        expect(await ws.events.hasDatasetEvent(clip.path, { onset: 3, apex: null, offset: 40 }, null)).toBe(false);
       });
     });
 
@@ -219,8 +223,9 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
     describe('annotations', () => {
       it('saves annotations with versions, an append-only audit trail and review locking', async () => {
         const { event } = await seed(ws);
+        // The coder's notation is kept as written.
         const first = await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: 'AU6 + au12', emotion: 'happiness', provenance: 'accepted' });
-        expect(first).toMatchObject({ version: 1, aus: '6+12', locked: false });
+        expect(first).toMatchObject({ version: 1, aus: 'AU6 + au12', locked: false });
         const second = await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '6+12+25', baseVersion: 1, provenance: 'edited', status: 'submitted' });
         expect(second.version).toBe(2);
         await expect(ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '12', baseVersion: 1 })).rejects.toThrow(/changed since it was loaded/);
@@ -384,13 +389,13 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
 
     describe('corpus snapshot', () => {
       it('reads clips, names, latest reviews, frame shifts and every event × annotation row in one go', async () => {
-        expect(await ws.corpus.snapshot()).toEqual({ clips: new Map(), annotatorNames: new Map(), latestReviews: new Map(), frameShifts: new Map(), rows: [] });
+        expect(await ws.corpus.snapshot()).toEqual({ clips: new Map(), annotatorNames: new Map(), latestReviews: new Map(), frameShifts: new Map(), rows: [], datasetDetails: new Map() });
         const casme = await ws.clips.add({ path: '/c/sub01/EP02_01f', kind: 'sequence', fps: 200, frames: 100, width: 8, height: 8, subject: '01', dataset: 'casme2', datasetFilename: 'EP02_01f' });
         const own = await ws.clips.add({ path: '/v/take.mp4', kind: 'video', fps: 30, frames: 90, width: 8, height: 8 });
         const dataset = (onset: number, shift: number) => ({ clipId: casme.id, onset, apex: onset + 2, offset: onset + 5, source: 'dataset' as const, datasetFrames: { onset: onset + shift, apex: onset + 2 + shift, offset: onset + 5 + shift }, datasetAus: '1+2', datasetEmotion: 'surprise' });
         const e1 = await ws.events.create(dataset(3, 46));
         const e2 = await ws.events.create(dataset(20, 46));
-        const e3 = await ws.events.create(dataset(10, 47)); // a stray shift: the most common one wins
+        const e3 = await ws.events.create({ ...dataset(10, 47), datasetExtra: { Type: 'Micro - 1/2' }, flags: ['aus_uncertain'] }); // a stray shift: the most common one wins
         const spotted = await ws.events.create({ clipId: own.id, onset: 0, offset: 4, source: 'spotting' });
         const ana = await ws.annotations.ensureAnnotator('ana');
         const bo = await ws.annotations.ensureAnnotator('bo');
@@ -412,10 +417,12 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
         expect(snapshot.annotatorNames).toEqual(new Map([[ana.id, 'ana'], [bo.id, 'bo'], [rita.id, 'rita'], [rex.id, 'rex']]));
         expect(snapshot.latestReviews).toEqual(new Map([[anaLabel.id, { reviewerId: rex.id, comment: 'ok' }]]));
         expect(snapshot.frameShifts).toEqual(new Map([[casme.id, 46]]));
+        // Only events with extra columns or flags are listed.
+        expect(snapshot.datasetDetails).toEqual(new Map([[e3.id, { extra: { Type: 'Micro - 1/2' }, flags: ['aus_uncertain'] }]]));
         const sheet = (e: MeEvent) => [e.id, casme.id, e.onset, e.apex, e.offset, e.datasetFrames!.onset, e.datasetFrames!.apex, e.datasetFrames!.offset, '1+2', 'surprise'];
         const none = [null, null, null, null, null, null, null, null];
         const expected: CorpusRow[] = [
-          [...sheet(e1), anaLabel.id, ana.id, '1+2', 'surprise', 'surprise', 'brows up', 'approved', 'edited'],
+          [...sheet(e1), anaLabel.id, ana.id, 'AU1+AU2', 'surprise', 'surprise', 'brows up', 'approved', 'edited'],
           [...sheet(e1), boLabel.id, bo.id, '1', null, null, '', 'draft', 'manual'],
           [...sheet(e3), ...none],
           [...sheet(e2), ...none],

@@ -53,7 +53,7 @@ describe('workspace channels', () => {
 
     await services.settings.update({ annotator: 'ana' });
     const saved = await call('annotations.save', { eventId: 1, annotator: 'ana', aus: 'AU1+AU2', emotion: 'surprise', label3: 'surprise' });
-    expect(saved).toMatchObject({ ok: true, data: { version: 1, aus: '1+2' } });
+    expect(saved).toMatchObject({ ok: true, data: { version: 1, aus: 'AU1+AU2' } });
     const garbage = await call('annotations.save', { eventId: 1, annotator: 'ana', aus: 'X12', baseVersion: 1 });
     expect(garbage).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', issues: [{ path: 'aus', message: /not a valid FACS code/ }] } });
     const again = await call('annotations.save', { eventId: 1, annotator: 'ana', aus: '1+2+5B', baseVersion: 1, provenance: 'edited' });

@@ -8,6 +8,8 @@ import { recordsFromStore } from './records-from-store';
 export const TARGET_FORMATS: Readonly<Record<ExportTarget, readonly ExportFormat[]>> = {
   'casme2-csv': ['casme-csv'],
   'casme2-xlsx': ['casme-xlsx'],
+  'dataset-sheets': ['dataset-sheets'],
+  'megc-composite': ['megc-composite'],
   megc: ['megc-recognition', 'megc-spotting'],
   eaf: ['eaf'],
   jsonl: ['jsonl'],

@@ -1,10 +1,11 @@
 import { basename } from 'node:path';
 import type { ImportReport, ImportRequest } from '@shared/corpus-import';
 import { AppError } from '@shared/errors';
-import { LAYOUTS, planImport, type ClipProber, type ImportPlan } from '../corpus/import';
+import { describeGroup, groupProblems, planImport, type ClipProber, type ImportPlan } from '../corpus/import';
 import { hashMedia } from '../media/hash';
 import { probeMedia } from '../media/probe';
 import type { WorkspaceRepos, WorkspaceStore } from '../store';
+
 
 /** Content hash of a clip (the media layer's hashMedia). */
 export type ClipHasher = (clipPath: string) => Promise<string>;
@@ -15,13 +16,13 @@ export interface ImportDeps {
 }
 
 /**
- * The media layer's probe and hash. Frame folders carry no frame rate, so the dataset's
- * own (CASME II 200 fps, SAMM 200 fps, …) is passed along for them.
+ * The media layer's probe and hash. Frame folders carry no frame rate, so the sheet's
+ * (DFME's per-row `Fps`) or the dataset's own (CASME II 200 fps, SAMM 200 fps, …) is
+ * passed along for them.
  */
-export function mediaImportDeps(request: ImportRequest): ImportDeps {
-  const fps = LAYOUTS[request.dataset].fps;
+export function mediaImportDeps(): ImportDeps {
   return {
-    prober: async (path) => {
+    prober: async (path, fps) => {
       const { frames, fps: rate, width, height, kind } = await probeMedia(path, { fps });
       return { frames, fps: rate, width, height, kind };
     },
@@ -31,21 +32,30 @@ export function mediaImportDeps(request: ImportRequest): ImportDeps {
 
 const MAX_LISTED = 20;
 
-/** Rows already in the workspace (same clip path and dataset onset/offset) become problems. */
+/**
+ * Rows whose event is already in the workspace (same clip, same sheet frames, same AU
+ * text: the import identity, `eventIdentity`) are skipped, not refused, so a sheet can
+ * be imported again, or an export of the workspace re-imported, without doubling events.
+ */
 async function markAlreadyImported(ws: Pick<WorkspaceRepos, 'events'>, plan: ImportPlan): Promise<void> {
   for (const row of plan.rows) {
-    if (row.ok && (await ws.events.hasDatasetEvent(row.clipPath, row.datasetFrames.onset, row.datasetFrames.offset))) {
+    if (row.ok && (await ws.events.hasDatasetEvent(row.clipPath, row.datasetFrames, row.aus))) {
       row.ok = false;
-      plan.report.problems.push({ row: row.row, column: '(row)', message: 'this event is already in the workspace', severity: 'error' });
+      row.present = true;
+      plan.report.problems.push({ row: row.row, column: '(row)', message: 'this event is already in the workspace (same clip, frames and AU text): skipped', severity: 'warning', kind: 'already-present' });
     }
   }
-  const skipped = plan.rows.filter((r) => !r.ok).map((r) => r.row);
-  plan.report.skippedRows = skipped;
-  plan.report.rows.forEach((r, i) => (r.ok = plan.rows[i]?.ok ?? false));
+  plan.report.skippedRows = plan.rows.filter((r) => !r.ok).map((r) => r.row);
+  plan.report.alreadyPresent = plan.rows.filter((r) => r.present).length;
+  plan.report.groups = groupProblems(plan.report.problems);
+  plan.report.rows.forEach((r, i) => {
+    r.ok = plan.rows[i]?.ok ?? false;
+    r.present = plan.rows[i]?.present ?? false;
+  });
 }
 
 /** Validates a sheet against the media root and the open workspace; writes nothing. */
-export async function previewImport(ws: WorkspaceStore | null, request: ImportRequest, deps: ImportDeps = mediaImportDeps(request)): Promise<ImportReport> {
+export async function previewImport(ws: WorkspaceStore | null, request: ImportRequest, deps: ImportDeps = mediaImportDeps()): Promise<ImportReport> {
   const plan = await planImport(request, deps.prober);
   if (ws) await markAlreadyImported(ws, plan);
   return plan.report;
@@ -53,10 +63,11 @@ export async function previewImport(ws: WorkspaceStore | null, request: ImportRe
 
 function refuse(report: ImportReport, importable: number): never {
   const errors = report.problems.filter((p) => p.severity === 'error');
+  const groups = report.groups.filter((g) => g.severity === 'error').map(describeGroup);
   const listed = errors.slice(0, MAX_LISTED).map((p) => `row ${p.row}, ${p.column}: ${p.message}`);
   const more = errors.length > MAX_LISTED ? `\n… and ${errors.length - MAX_LISTED} more` : '';
   const reason = importable === 0 ? 'no importable rows' : `${errors.length} problem(s) (use --skip-flagged to import the other rows)`;
-  throw new AppError('INVALID_INPUT', `Nothing imported from ${basename(report.sheet)}: ${reason}${listed.length ? `\n${listed.join('\n')}${more}` : ''}`, {
+  throw new AppError('INVALID_INPUT', `Nothing imported from ${basename(report.sheet)}: ${reason}${groups.length ? `\n${groups.join('\n')}` : ''}${listed.length ? `\n${listed.join('\n')}${more}` : ''}`, {
     issues: errors.map((p) => ({ path: `row ${p.row}.${p.column}`, message: p.message })),
   });
 }
@@ -68,7 +79,7 @@ function refuse(report: ImportReport, importable: number): never {
  * check for rows already imported runs inside the write transaction, so two imports of
  * one sheet cannot both land.
  */
-export async function commitImport(ws: WorkspaceStore, request: ImportRequest, deps: ImportDeps = mediaImportDeps(request)): Promise<ImportReport> {
+export async function commitImport(ws: WorkspaceStore, request: ImportRequest, deps: ImportDeps = mediaImportDeps()): Promise<ImportReport> {
   const plan = await planImport(request, deps.prober);
   const { report } = plan;
   const hashes = new Map<string, string | null>();
@@ -80,7 +91,9 @@ export async function commitImport(ws: WorkspaceStore, request: ImportRequest, d
   await ws.transaction(async (tx) => {
     await markAlreadyImported(tx, plan);
     const importable = plan.rows.filter((r) => r.ok);
-    if ((report.problems.some((p) => p.severity === 'error') && !request.skipFlagged) || importable.length === 0) refuse(report, importable.length);
+    const refused = report.problems.some((p) => p.severity === 'error');
+    // Rows already present are skipped: a sheet with nothing new left is a no-op, not a refusal.
+    if ((refused && !request.skipFlagged) || (importable.length === 0 && report.alreadyPresent === 0)) refuse(report, importable.length);
     for (const row of importable) {
       let clip = await tx.clips.byPath(row.clipPath);
       if (!clip) {
@@ -95,7 +108,7 @@ export async function commitImport(ws: WorkspaceStore, request: ImportRequest, d
           width: probe.width,
           height: probe.height,
           subject: row.subject || null,
-          dataset: report.dataset,
+          dataset: row.dataset,
           datasetRow: row.row,
           datasetFilename: row.filename,
         });

@@ -41,14 +41,14 @@ export function label3OfEmotion(emotion: string | null): Label3 | null {
  */
 export async function recordsFromStore(ws: WorkspaceStore, options: StoreRecordOptions = {}): Promise<ExportRecord[]> {
   const withDataset = options.datasetLabels ?? true;
-  const { clips, annotatorNames: names, latestReviews: reviews, frameShifts: shifts, rows } = await ws.corpus.snapshot();
+  const { clips, annotatorNames: names, latestReviews: reviews, frameShifts: shifts, rows, datasetDetails } = await ws.corpus.snapshot();
   const records: ExportRecord[] = [];
   let base: EventBase | null = null;
   for (const row of rows) {
     const [eventId, clipId, , , , , , , datasetAus, datasetEmotion, annotationId, annotatorId, aus, emotion, label3, description, status, provenance] = row;
     if (base?.eventId !== String(eventId)) {
       const analysis = options.analyses ? modelLabels((await ws.analyses.listForEvent(eventId))[0]?.result) : null;
-      base = eventBase(row, clips.get(clipId) as CorpusClip, shifts.get(clipId) ?? 0, analysis);
+      base = eventBase(row, clips.get(clipId) as CorpusClip, shifts.get(clipId) ?? 0, analysis, datasetDetails.get(eventId) ?? null);
       if (options.motion) base = { ...base, motion: await motionRows(ws, clipId, base.onset, base.offset) };
       if (withDataset && (datasetAus !== null || datasetEmotion !== null)) {
         records.push(record(base, { aus: datasetAus ?? '', emotion: datasetEmotion, label3: label3OfEmotion(datasetEmotion), description: null, annotator: DATASET_CODER, provenance: null, review: null }));
@@ -88,13 +88,20 @@ function record(b: EventBase, l: Labels): ExportRecord {
   return {
     dataset: b.dataset, subject: b.subject, clipName: b.clipName, clipPath: b.clipPath, fps: b.fps, frameCount: b.frameCount,
     frameNumberOffset: b.frameNumberOffset, eventId: b.eventId, onset: b.onset, apex: b.apex, offset: b.offset,
-    datasetFrames: b.datasetFrames ?? null, prompt: b.prompt ?? null, roiFeatures: b.roiFeatures ?? null, motion: b.motion ?? null,
+    datasetFrames: b.datasetFrames ?? null, apexMissing: b.apexMissing ?? false, datasetExtra: b.datasetExtra ?? null, flags: b.flags ?? null,
+    prompt: b.prompt ?? null, roiFeatures: b.roiFeatures ?? null, motion: b.motion ?? null,
     aus: l.aus, emotion: l.emotion, label3: l.label3, description: l.description, annotator: l.annotator,
     provenance: l.provenance, review: l.review, reviewer: l.reviewer ?? null, reviewComment: l.reviewComment ?? null,
   };
 }
 
-function eventBase(row: CorpusRow, clip: CorpusClip, shift: number, analysis: { prompt: string | null; roiFeatures: RoiFeature[] | null } | null): EventBase {
+function eventBase(
+  row: CorpusRow,
+  clip: CorpusClip,
+  shift: number,
+  analysis: { prompt: string | null; roiFeatures: RoiFeature[] | null } | null,
+  details: { extra: Readonly<Record<string, string>>; flags: readonly string[] } | null,
+): EventBase {
   const [eventId, , onset, apexOrNull, offset, datasetOnset, datasetApex, datasetOffset] = row;
   const apex = apexOrNull ?? onset; // a missing apex (imported as "/") exports at the onset
   // The sheet's numbers while the event still spans what the sheet said; an event moved
@@ -116,6 +123,9 @@ function eventBase(row: CorpusRow, clip: CorpusClip, shift: number, analysis: { 
     apex,
     offset,
     datasetFrames: sheetFrames,
+    apexMissing: apexOrNull === null,
+    datasetExtra: details?.extra ?? null,
+    flags: details?.flags ?? null,
     prompt: analysis?.prompt ?? null,
     roiFeatures: analysis?.roiFeatures ?? null,
   };
@@ -134,11 +144,10 @@ async function motionRows(ws: WorkspaceStore, clipId: number, onset: number, off
 /** The workspace's annotations as agreement input (dataset labels left out unless asked for). */
 export async function codedEventsFromStore(ws: WorkspaceStore, options: { datasetLabels?: boolean } = {}): Promise<CodedEvent[]> {
   // Coders reuse a handful of AU strings: parse each distinct one once.
-  const parsed = new Map<string, AuSet>();
+  const parsed = new Map<string, AuSet | null>();
   const parse = (facs: string) => {
-    let aus = parsed.get(facs);
-    if (!aus) parsed.set(facs, (aus = facsAuSet(facs)));
-    return aus;
+    if (!parsed.has(facs)) parsed.set(facs, facsAuSet(facs));
+    return parsed.get(facs) ?? null;
   };
   return codedEventsFromRecords(await recordsFromStore(ws, { datasetLabels: options.datasetLabels ?? false }), parse);
 }

@@ -14,10 +14,11 @@ const fmt = (value: number | null) => (value === null ? '—' : value.toFixed(3)
 
 export function formatAgreement(s: AgreementSummary): string {
   const lines = [
-    `coders ${s.coders.join(', ') || '—'}; events ${s.events}; shared event pairs ${s.sharedEvents}`,
+    `coders ${s.coders.join(', ') || '—'}; events ${s.events}; shared event pairs ${s.sharedEvents} (${s.auEvents} with AUs from both)`,
     `FACS agreement ratio ${fmt(s.facsRatio)}   AU F1 ${fmt(s.auF1)}   interval IoU ${fmt(s.meanIoU)}   spotting F1 ${fmt(s.spottingF1)}`,
+    `AUs compared: ${s.auRule}`,
     `emotion α ${fmt(s.emotionAlpha.alpha)} (${s.emotionAlpha.units} events)   3-class α ${fmt(s.label3Alpha.alpha)} (${s.label3Alpha.units} events)`,
-    ...s.pairs.map((p) => `  ${p.coderA} × ${p.coderB}: emotion κ ${fmt(p.emotionKappa)}, 3-class κ ${fmt(p.label3Kappa)}, FACS ratio ${fmt(p.facsRatio)} over ${p.sharedEvents} events`),
+    ...s.pairs.map((p) => `  ${p.coderA} × ${p.coderB}: emotion κ ${fmt(p.emotionKappa)}, 3-class κ ${fmt(p.label3Kappa)}, FACS ratio ${fmt(p.facsRatio)} over ${p.auEvents} of ${p.sharedEvents} events`),
     ...s.perAu.map((au) => `  AU ${au.au}: α ${fmt(au.alpha)}, ratio ${fmt(au.ratio)}, scored ${au.scored}×`),
   ];
   return lines.join('\n');

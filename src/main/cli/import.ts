@@ -1,11 +1,14 @@
 import { parseArgs } from 'node:util';
-import { IMPORT_FIELDS, type ImportField, type ImportReport, type SheetLimits } from '@shared/corpus-import';
+import { IMPORT_FIELDS, IMPORT_LAYOUTS, type ImportField, type ImportReport, type SheetLimits } from '@shared/corpus-import';
 import { AppError } from '@shared/errors';
-import { DATASETS } from '@shared/workspace';
 import { commitImport, previewImport } from '../app/import';
+import { describeGroup, LAYOUTS } from '../corpus/import';
 import type { CliCommand } from './command';
 
-const USAGE = `mellm import <sheet> --root <media folder> --dataset ${DATASETS.join('|')} [--columns field=Header,...] --workspace <file> [--skip-flagged] [--dry-run] [--json] [--max-rows N] [--max-cells N] [--max-sheet-mb N]`;
+const USAGE = `mellm import <sheet> --root <media folder> --dataset ${IMPORT_LAYOUTS.join('|')} [--columns field=Header,...] --workspace <file> [--skip-flagged] [--dry-run] [--json] [--max-rows N] [--max-cells N] [--max-sheet-mb N]`;
+
+/** Problems listed one by one under the groups; --json has them all. */
+const MAX_LISTED = 20;
 
 /** The sheet limits given on the command line (`--max-sheet-mb` in millions of bytes). */
 export function parseLimits(values: { 'max-rows'?: string | undefined; 'max-cells'?: string | undefined; 'max-sheet-mb'?: string | undefined }): Partial<SheetLimits> {
@@ -39,18 +42,24 @@ export function parseColumns(text: string): Partial<Record<ImportField, string>>
   return columns;
 }
 
-function summary(report: ImportReport): string {
+/** The outcome, the layout read (and why, when guessed), then the problems grouped by kind. */
+export function summary(report: ImportReport): string {
+  const present = report.alreadyPresent ? `; ${report.alreadyPresent} row(s) already present, skipped` : '';
+  const listed = report.problems.slice(0, MAX_LISTED);
   const lines = [
     `${report.committed ? 'imported' : 'checked'} ${report.totalRows} row(s) of ${report.sheet}${report.worksheet === null ? '' : `, worksheet '${report.worksheet}'`} (header row ${report.headerRow || 'none'})`,
-    report.committed ? `added ${report.clipsAdded} clip(s) and ${report.eventsAdded} event(s)` : `${report.rows.filter((r) => r.ok).length} row(s) importable`,
-    ...report.problems.map((p) => `  ${p.row > 0 ? `row ${p.row}, ` : ''}${p.column}: ${p.severity === 'warning' ? 'warning: ' : ''}${p.message}`),
+    `layout: ${LAYOUTS[report.dataset].label}${report.detected ? ` (--dataset auto chose ${report.dataset}: ${report.detected})` : ''}`,
+    (report.committed ? `added ${report.clipsAdded} clip(s) and ${report.eventsAdded} event(s)` : `${report.rows.filter((r) => r.ok).length} row(s) importable`) + present,
+    ...(report.groups.length ? ['problems by kind:', ...report.groups.map((g) => `  ${describeGroup(g)}`)] : []),
+    ...(listed.length ? ['problems:', ...listed.map((p) => `  ${p.row > 0 ? `row ${p.row}, ` : ''}${p.column}: ${p.severity === 'warning' ? 'warning: ' : ''}${p.message}`)] : []),
+    ...(report.problems.length > MAX_LISTED ? [`  … and ${report.problems.length - MAX_LISTED} more (--json lists them all)`] : []),
   ];
   return lines.join('\n');
 }
 
 export const importCommand: CliCommand = {
   name: 'import',
-  summary: 'import a dataset coding sheet (CASME II, SAMM, SMIC, CAS(ME)², CAS(ME)³, MMEW, 4DME, generic) into a workspace',
+  summary: 'import a dataset coding sheet (CASME II, SAMM, SMIC, CAS(ME)², CAS(ME)³, MMEW, 4DME, DFME, MEGC composite, generic, or auto) into a workspace',
   usage: USAGE,
   async run(args, io, services) {
     const { values, positionals } = parseArgs({
@@ -70,7 +79,7 @@ export const importCommand: CliCommand = {
       },
     });
     const [sheet, ...extra] = positionals;
-    const dataset = DATASETS.find((d) => d === values.dataset);
+    const dataset = IMPORT_LAYOUTS.find((d) => d === values.dataset);
     if (!sheet || extra.length || !values.root || !values.workspace || !dataset) {
       throw new AppError('INVALID_INPUT', `expected one sheet, --root, --workspace and a known --dataset\nUsage: ${USAGE}`);
     }
@@ -88,7 +97,8 @@ export const importCommand: CliCommand = {
     try {
       const report = values['dry-run'] ? await previewImport(workspaces.require(), request) : await commitImport(workspaces.require(), request);
       io.out(values.json ? JSON.stringify(report, null, 2) : summary(report));
-      return report.rows.every((r) => r.ok) ? 0 : 1;
+      // Rows skipped as already present are not a failure; refused and flagged ones are.
+      return report.rows.every((r) => r.ok || r.present) ? 0 : 1;
     } finally {
       await workspaces.close();
     }

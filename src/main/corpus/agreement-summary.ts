@@ -7,6 +7,7 @@ const stat = (value: number): number | null => (Number.isFinite(value) ? value :
 
 const figures = (f: AgreementFigures) => ({
   sharedEvents: f.sharedEvents,
+  auEvents: f.auEvents,
   facsRatio: stat(f.facsRatio),
   auF1: stat(f.auF1),
   meanIoU: stat(f.meanIoU),
@@ -18,6 +19,7 @@ export function agreementSummary(events: readonly CodedEvent[], options: Agreeme
   const report = computeAgreement(events, options);
   return {
     ...figures(report),
+    auRule: report.auRule,
     coders: [...report.coders],
     events: report.events,
     emotionAlpha: { alpha: stat(report.emotionAlpha.alpha), units: report.emotionAlpha.units },

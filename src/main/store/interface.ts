@@ -39,8 +39,11 @@ export interface EventsStore {
   require(id: number): Promise<MeEvent>;
   listForClip(clipId: number): Promise<MeEvent[]>;
   update(patch: EventPatch): Promise<MeEvent>;
-  /** Whether a dataset row (clip path + the sheet's onset/offset) was already imported. */
-  hasDatasetEvent(clipPath: string, datasetOnset: number, datasetOffset: number): Promise<boolean>;
+  /**
+   * Whether the clip at `clipPath` already holds a dataset event with these sheet frame
+   * numbers and this AU text (the import identity: equal means the same event).
+   */
+  hasDatasetEvent(clipPath: string, frames: { onset: number; apex: number | null; offset: number }, aus: string | null): Promise<boolean>;
 }
 
 export interface AnalysesStore {
@@ -199,6 +202,8 @@ export interface CorpusSnapshot {
   readonly frameShifts: ReadonlyMap<number, number>;
   /** Events with their annotations, ordered by clip, onset, event, annotator. */
   readonly rows: readonly CorpusRow[];
+  /** The sheet's other columns and the import flags of the events that have any, by event id. */
+  readonly datasetDetails: ReadonlyMap<number, { readonly extra: Readonly<Record<string, string>>; readonly flags: readonly string[] }>;
 }
 
 export interface CorpusStore {

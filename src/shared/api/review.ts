@@ -51,9 +51,12 @@ export const ReviewEventSchema = z.object({
 export type ReviewEvent = z.infer<typeof ReviewEventSchema>;
 
 const AlphaSchema = z.object({ alpha: Stat, units: z.number().int() });
-const FiguresSchema = z.object({ sharedEvents: z.number().int(), facsRatio: Stat, auF1: Stat, meanIoU: Stat, spottingF1: Stat });
+/** `auEvents`: shared events where both coders gave their AUs (neither wrote `?`), the n of the AU figures. */
+const FiguresSchema = z.object({ sharedEvents: z.number().int(), auEvents: z.number().int(), facsRatio: Stat, auF1: Stat, meanIoU: Stat, spottingF1: Stat });
 
 export const AgreementSummarySchema = FiguresSchema.extend({
+  /** How AU codes were compared (sides, alternatives, refs, `?`, AD codes, notes), in English. */
+  auRule: z.string(),
   coders: z.array(z.string()),
   events: z.number().int(),
   emotionAlpha: AlphaSchema,
@@ -66,7 +69,8 @@ export const AgreementSummarySchema = FiguresSchema.extend({
 export type AgreementSummary = z.infer<typeof AgreementSummarySchema>;
 
 /** Export targets as users name them; each maps onto one or more writer formats. */
-export const EXPORT_TARGETS = ['casme2-csv', 'casme2-xlsx', 'megc', 'eaf', 'jsonl', 'frames-csv', 'report'] as const;
+/** `dataset-sheets`: each dataset's own coding sheet (`sheets/<dataset>.csv`); `megc-composite`: the composite / apex list. */
+export const EXPORT_TARGETS = ['casme2-csv', 'casme2-xlsx', 'dataset-sheets', 'megc-composite', 'megc', 'eaf', 'jsonl', 'frames-csv', 'report'] as const;
 export type ExportTarget = (typeof EXPORT_TARGETS)[number];
 
 export const ExportRunSchema = z

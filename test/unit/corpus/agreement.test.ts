@@ -10,6 +10,7 @@ import {
   krippendorffAlphaNominal,
   matchIntervals,
   facsAuSet,
+  FACS_COMPARISON_RULE,
   summariseDifferences,
   type CodedEvent,
 } from '../../../src/main/corpus/agreement';
@@ -79,7 +80,7 @@ describe('Krippendorff’s alpha (nominal)', () => {
 });
 
 describe('AU agreement', () => {
-  const parse = facsAuSet;
+  const parse = (facs: string) => facsAuSet(facs) ?? [];
   it('computes the Ekman–Friesen FACS agreement ratio 2·agreed / total scored', () => {
     // Coder 1: 1+2+5+26, coder 2: 1+2+26+27 → 3 agreed, 8 scored → 6/8.
     expect(facsAgreementRatio(parse('1+2+5+26'), parse('1+2+26+27'))).toBeCloseTo(0.75, 10);
@@ -93,9 +94,29 @@ describe('AU agreement', () => {
     expect(auF1(parse('4'), [])).toBe(0);
   });
 
-  it('compares sides unless told to ignore them', () => {
+  it('compares sides only where both coders give one, unless told to ignore them', () => {
     expect(facsAgreementRatio(parse('L12'), parse('R12'))).toBe(0);
     expect(facsAgreementRatio(parse('L12'), parse('R12'), true)).toBe(1);
+    expect(facsAgreementRatio(parse('R12'), parse('12'))).toBe(1);
+    expect(facsAgreementRatio(parse('L12+R12'), parse('12'))).toBe(1);
+    // U (one side, not said which) gives no side to compare.
+    expect(facsAgreementRatio(parse('U12'), parse('L12'))).toBe(1);
+    // L agreed, R scored by A only: 2·1 / (2 + 1).
+    expect(facsAgreementRatio(parse('L12+R12'), parse('L12'))).toBeCloseTo(2 / 3, 12);
+    expect(auF1(parse('L12+R12+4'), parse('L12'))).toBeCloseTo(2 / 4, 12);
+  });
+
+  it('scores what the coder scored: the first alternative, no references, AD codes or notes; `12?` counts; `?` is no reading', () => {
+    const sided = (au: number, side: 'L' | 'R' | null = null) => ({ au, side });
+    expect(facsAuSet('(R6 or R12)+R15')).toEqual([sided(6, 'R'), sided(15, 'R')]);
+    expect(facsAuSet('R12 or R15')).toEqual([sided(12, 'R')]);
+    expect(facsAuSet('4D+ref(6)+7C+43E')).toEqual([sided(4), sided(7), sided(43)]);
+    expect(facsAuSet('7+R10+AD39')).toEqual([sided(7), sided(10, 'R')]);
+    expect(facsAuSet('R14+17+soft focus')).toEqual([sided(14, 'R'), sided(17)]);
+    expect(facsAuSet('12?+A/L14+T18+4A/B')).toEqual([sided(12), sided(14, 'L'), sided(18), sided(4)]);
+    expect(facsAuSet('')).toEqual([]);
+    expect(facsAuSet('?')).toBeNull();
+    expect(FACS_COMPARISON_RULE).toMatch(/first is the coder's reading.*references.*AD codes.*notes are not scored.*12\?. counts.*`\?` is left out/);
   });
 
   it('reads FACS strings through an injected parser, tolerating intensity letters', () => {
@@ -170,10 +191,29 @@ describe('computeAgreement', () => {
 
   it('takes export records through the adapter, with an injected FACS parser', () => {
     const records = [makeRecord({ annotator: 'ann', aus: 'R12' }), makeRecord({ annotator: 'bob', aus: 'L12', onset: 2 })];
-    const coded = codedEventsFromRecords(records, (facs) => facsAuSet(facs).map((code) => ({ ...code, side: null })));
+    const coded = codedEventsFromRecords(records, (facs) => (facsAuSet(facs) ?? []).map((code) => ({ ...code, side: null })));
     expect(coded[1]).toMatchObject({ eventId: 'ev-1', annotator: 'bob', onset: 2, aus: [{ au: 12, side: null }], label3: 'positive' });
     expect(computeAgreement(coded).facsRatio).toBe(1);
     expect(computeAgreement(codedEventsFromRecords(records)).facsRatio).toBe(0);
+  });
+
+  it('leaves an event coded `?` out of the AU figures, and keeps it in the interval figures', () => {
+    const coded = [
+      event('c1/e1', 'ann', 10, 15, 20, '1+2', 'surprise', 'surprise'),
+      event('c1/e1', 'bob', 10, 15, 20, '?', 'surprise', 'surprise'),
+      event('c2/e2', 'ann', 0, 5, 9, '4', 'disgust', 'negative'),
+      event('c2/e2', 'bob', 0, 5, 9, '4+7', 'disgust', 'negative'),
+    ];
+    const report = computeAgreement(coded);
+    expect(report.sharedEvents).toBe(2);
+    expect(report.auEvents).toBe(1);
+    // Only e2 is compared: 4 agreed, 7 by bob alone → 2·1 / 3; F1 the same on one event.
+    expect(report.facsRatio).toBeCloseTo(2 / 3, 12);
+    expect(report.auF1).toBeCloseTo(2 / 3, 12);
+    expect(report.meanIoU).toBe(1);
+    // Per AU, the `?` coder is no value for e1: AU1 is scored by ann alone in a unit of one coder.
+    expect(report.perAu.map((au) => [au.au, au.scored])).toEqual([['4', 2], ['7', 1]]);
+    expect(agreementToCsv(report).split('\r\n')).toContain('pair,ann,bob,facs_agreement_ratio,0.6666666666666666,1');
   });
 
   it('writes the report as a CSV table', () => {

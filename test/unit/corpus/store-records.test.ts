@@ -32,7 +32,7 @@ describe('store → export records', () => {
     const labels = await recordsFromStore(ws, { analyses: true });
     expect(labels.map((r) => [r.eventId, r.annotator, r.aus, r.label3])).toEqual([
       [String(sheet.id), DATASET_CODER, '1+2', 'surprise'],
-      [String(sheet.id), 'ana', '1+2', 'surprise'],
+      [String(sheet.id), 'ana', 'AU1+AU2', 'surprise'],
     ]);
     expect(labels[1]).toMatchObject({ clipName: 'EP02_01f', subject: '01', frameNumberOffset: 46, datasetFrames: { onset: 46, apex: 59, offset: 80 }, prompt: 'Based on the following information…' });
     const report = await recordsFromStore(ws, { candidates: true });

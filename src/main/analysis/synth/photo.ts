@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { AppError } from '@shared/errors';
-import { parseFacs } from '@shared/facs';
+import { formatFacsTerm, isFacsChoice, parseFacs } from '@shared/facs';
 import { detectFaces, type FaceModels } from '../../inference/face/analyze';
 import type { FaceDetection } from '../../inference/face/blazeface';
 import { windowFromDetection } from '../../inference/face/facemesh';
@@ -84,8 +84,10 @@ const FRONTAL_YAW = 0.15;
 export function parseSynthAus(text: string): SynthAu[] {
   const parsed = parseFacs(text);
   if (!parsed.ok) throw new AppError('INVALID_INPUT', `--aus: ${parsed.error.message}`);
-  if (parsed.value.length !== 1) throw new AppError('INVALID_INPUT', '--aus takes one AU combination (no "or")');
-  return (parsed.value[0] ?? []).map((code) => {
+  const { alternatives, uncertain, note } = parsed.value;
+  if (uncertain || note !== null || alternatives.length !== 1) throw new AppError('INVALID_INPUT', '--aus takes one AU combination (no "or", "?" or note)');
+  return (alternatives[0] ?? []).map((code) => {
+    if (isFacsChoice(code) || code.kind !== 'AU' || code.reference) throw new AppError('INVALID_INPUT', `--aus takes plain AU codes, not '${formatFacsTerm(code)}'`);
     if (!SYNTH_AUS.includes(code.au)) throw new AppError('INVALID_INPUT', `AU${code.au} cannot be synthesised; choose from ${SYNTH_AUS.join(', ')}`);
     return { au: code.au, intensity: code.intensity ?? 'C', side: code.side === 'L' || code.side === 'R' ? code.side : 'B' };
   });

@@ -7,8 +7,8 @@ function figureRows(scope: string, a: string, b: string, figures: AgreementFigur
   const n = figures.sharedEvents;
   const s = figures.spotting;
   return [
-    [scope, a, b, 'facs_agreement_ratio', figures.facsRatio, n],
-    [scope, a, b, 'au_f1', figures.auF1, n],
+    [scope, a, b, 'facs_agreement_ratio', figures.facsRatio, figures.auEvents],
+    [scope, a, b, 'au_f1', figures.auF1, figures.auEvents],
     [scope, a, b, 'onset_abs_diff_mean', figures.onset.mean, figures.onset.n],
     [scope, a, b, 'onset_abs_diff_median', figures.onset.median, figures.onset.n],
     [scope, a, b, 'apex_abs_diff_mean', figures.apex.mean, figures.apex.n],

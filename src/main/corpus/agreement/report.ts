@@ -1,12 +1,12 @@
 import { groupBy } from '../group';
-import { auKeys, compareAuKeys } from './au-sets';
+import { auComparisonRule, auSides, compareAuSides, type AuSides } from './au-sets';
 import { matchIntervals, intervalIoU, summariseDifferences, type FrameDifferenceSummary, type FrameInterval } from './intervals';
 import { cohenKappa, type KappaResult } from './kappa';
 import { krippendorffAlphaNominal, nominalAlphaFromCoincidences, type AlphaResult } from './krippendorff';
 import type { CodedEvent } from './types';
 
 export interface AgreementOptions {
-  /** Count L12 and R12 as the same AU. */
+  /** Count L12 and R12 as the same AU (sides are otherwise compared where both coders give one). */
   readonly ignoreSide?: boolean;
   /** IoU a spotted interval pair needs to match (MEGC: 0.5). */
   readonly iouThreshold?: number;
@@ -23,6 +23,8 @@ export interface SpottingAgreement {
 export interface AgreementFigures {
   /** Events both coders of a pair coded (for the corpus: summed over pairs). */
   readonly sharedEvents: number;
+  /** Of those, events where both gave their AUs (neither wrote `?`): the AU figures' n. */
+  readonly auEvents: number;
   /** FACS agreement ratio pooled over events: Σ 2·agreed / Σ AUs scored. */
   readonly facsRatio: number;
   /** Mean per-event F1 of the AU sets. */
@@ -44,7 +46,7 @@ export interface PairAgreement extends AgreementFigures {
 }
 
 export interface AuAgreement {
-  /** AU key as compared: "12", or "L12" when sides count. */
+  /** The AU number: presence is compared per AU, whatever side it was scored on. */
   readonly au: string;
   /** Krippendorff's α on presence/absence of this AU across all coders and events. */
   readonly alpha: AlphaResult;
@@ -55,6 +57,8 @@ export interface AuAgreement {
 }
 
 export interface AgreementReport extends AgreementFigures {
+  /** How AU codes were compared (sides, alternatives, refs, `?`, AD codes, notes), for the reader. */
+  readonly auRule: string;
   readonly coders: readonly string[];
   readonly events: number;
   readonly emotionAlpha: AlphaResult;
@@ -63,10 +67,10 @@ export interface AgreementReport extends AgreementFigures {
   readonly perAu: readonly AuAgreement[];
 }
 
-/** One coder's annotation of a unit with its AU keys extracted once. */
+/** One coder's annotation of a unit with its AUs' sides gathered once (null: the coder wrote `?`). */
 interface Coded {
   readonly event: CodedEvent;
-  readonly keys: readonly string[];
+  readonly sides: AuSides | null;
 }
 
 type ByCoder = Map<string, Coded>;
@@ -74,6 +78,7 @@ type ByCoder = Map<string, Coded>;
 /** Accumulates the figures of one coder pair (or of all pairs, for the corpus). */
 class FigureAccumulator {
   shared = 0;
+  auShared = 0;
   agreed = 0;
   scored = 0;
   f1Sum = 0;
@@ -85,11 +90,14 @@ class FigureAccumulator {
 
   addEvent(a: Coded, b: Coded): void {
     this.shared += 1;
-    const comparison = compareAuKeys(a.keys, b.keys);
-    this.agreed += comparison.agreed;
-    this.scored += comparison.total;
-    // Per event, F1 of the two AU sets is 2·agreed / (|A| + |B|) (see auF1).
-    this.f1Sum += comparison.total === 0 ? 1 : (2 * comparison.agreed) / comparison.total;
+    if (a.sides && b.sides) {
+      this.auShared += 1;
+      const comparison = compareAuSides(a.sides, b.sides);
+      this.agreed += comparison.agreed;
+      this.scored += comparison.total;
+      // Per event, F1 of the two AU sets is 2·agreed / (|A| + |B|) (see auF1).
+      this.f1Sum += comparison.total === 0 ? 1 : (2 * comparison.agreed) / comparison.total;
+    }
     this.iouSum += intervalIoU(a.event, b.event);
     this.onset.push(a.event.onset - b.event.onset);
     this.apex.push(a.event.apex - b.event.apex);
@@ -106,8 +114,9 @@ class FigureAccumulator {
     const { truePositives: tp, falsePositives: fp, falseNegatives: fn } = this.spotting;
     return {
       sharedEvents: this.shared,
+      auEvents: this.auShared,
       facsRatio: this.scored === 0 ? Number.NaN : (2 * this.agreed) / this.scored,
-      auF1: this.shared === 0 ? Number.NaN : this.f1Sum / this.shared,
+      auF1: this.auShared === 0 ? Number.NaN : this.f1Sum / this.auShared,
       onset: summariseDifferences(this.onset),
       apex: summariseDifferences(this.apex),
       offset: summariseDifferences(this.offset),
@@ -127,12 +136,9 @@ function spottingForPair(clips: Map<string, CodedEvent[]>, coderA: string, coder
   }
 }
 
-function compareAuOrder(x: string, y: string): number {
-  return Number(x.replace(/\D/g, '')) - Number(y.replace(/\D/g, '')) || x.localeCompare(y);
-}
-
 /**
- * Per-AU presence agreement. A unit coded by m ≥ 2 coders, p of whom scored the AU, adds
+ * Per-AU presence agreement (by AU number; coders who wrote `?` give no value for the
+ * unit). A unit coded by m ≥ 2 coders, p of whom scored the AU, adds
  * m pairable values, p(p−1)/(m−1) + (m−p)(m−p−1)/(m−1) to the coincidence diagonal and
  * p "present" values; units where nobody scored it add m to the diagonal. Counting this
  * way visits only the AUs actually scored instead of every AU × unit × coder.
@@ -140,14 +146,15 @@ function compareAuOrder(x: string, y: string): number {
 function perAuAgreement(units: readonly ByCoder[]): AuAgreement[] {
   let pairableAll = 0;
   let unitsAll = 0;
-  const perAu = new Map<string, { present: number; diagonalLoss: number; agreedPairs: number; pairTotal: number }>();
+  const perAu = new Map<number, { present: number; diagonalLoss: number; agreedPairs: number; pairTotal: number }>();
   for (const unit of units) {
-    const m = unit.size;
+    const coded = [...unit.values()].flatMap(({ sides }) => (sides ? [sides] : []));
+    const m = coded.length;
     if (m < 2) continue;
     pairableAll += m;
     unitsAll += 1;
-    const presentCount = new Map<string, number>();
-    for (const { keys } of unit.values()) for (const key of keys) presentCount.set(key, (presentCount.get(key) ?? 0) + 1);
+    const presentCount = new Map<number, number>();
+    for (const sides of coded) for (const au of sides.keys()) presentCount.set(au, (presentCount.get(au) ?? 0) + 1);
     for (const [au, p] of presentCount) {
       const entry = perAu.get(au) ?? { present: 0, diagonalLoss: 0, agreedPairs: 0, pairTotal: 0 };
       entry.present += p;
@@ -158,10 +165,10 @@ function perAuAgreement(units: readonly ByCoder[]): AuAgreement[] {
       perAu.set(au, entry);
     }
   }
-  return [...perAu.keys()].sort(compareAuOrder).map((au) => {
+  return [...perAu.keys()].sort((x, y) => x - y).map((au) => {
     const entry = perAu.get(au) as { present: number; diagonalLoss: number; agreedPairs: number; pairTotal: number };
     const alpha = nominalAlphaFromCoincidences(pairableAll, pairableAll - entry.diagonalLoss, [entry.present, pairableAll - entry.present], unitsAll);
-    return { au, alpha, ratio: entry.pairTotal === 0 ? Number.NaN : (2 * entry.agreedPairs) / entry.pairTotal, scored: entry.present };
+    return { au: String(au), alpha, ratio: entry.pairTotal === 0 ? Number.NaN : (2 * entry.agreedPairs) / entry.pairTotal, scored: entry.present };
   });
 }
 
@@ -176,7 +183,7 @@ export function computeAgreement(events: readonly CodedEvent[], options: Agreeme
   const threshold = options.iouThreshold ?? 0.5;
   const coders = [...new Set(events.map((event) => event.annotator))].sort();
   const units: ByCoder[] = [...groupBy(events, (event) => event.eventId).values()].map(
-    (group) => new Map(group.map((event) => [event.annotator, { event, keys: auKeys(event.aus, ignoreSide) }])),
+    (group) => new Map(group.map((event) => [event.annotator, { event, sides: event.aus && auSides(event.aus, ignoreSide) }])),
   );
   const clips = groupBy(events, (event) => event.clipId);
   const corpus = new FigureAccumulator();
@@ -207,6 +214,7 @@ export function computeAgreement(events: readonly CodedEvent[], options: Agreeme
   }
   const column = (pick: (event: CodedEvent) => string | null | undefined) => units.map((unit) => [...unit.values()].map(({ event }) => pick(event)));
   return {
+    auRule: auComparisonRule(ignoreSide),
     coders,
     events: units.length,
     ...corpus.figures(),

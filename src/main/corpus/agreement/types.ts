@@ -24,7 +24,8 @@ export interface CodedEvent {
   readonly onset: number;
   readonly apex: number;
   readonly offset: number;
-  readonly aus: AuSet;
+  /** Null when the coder wrote `?` (could not tell which AUs): left out of the AU figures. */
+  readonly aus: AuSet | null;
   readonly emotion?: string | null;
   /** MEGC 3-class label: negative | positive | surprise. */
   readonly label3?: string | null;

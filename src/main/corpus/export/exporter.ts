@@ -2,6 +2,8 @@ import { dirname } from 'node:path';
 import { AppError } from '@shared/errors';
 import type { FacsParser } from '../agreement/au-sets';
 import { casmeCsv, casmeXlsx } from './casme-sheet';
+import { datasetSheetCsv, datasetSheetGroups, megcCompositeCsv } from './dataset-sheets';
+import { LAYOUTS } from '../import';
 import { eafDocument } from './eaf';
 import { instructionJsonl, type PromptBuilder } from './jsonl';
 import { megcRecognitionCsv, megcSpottingCsv } from './megc';
@@ -13,13 +15,17 @@ import { groupBy } from '../group';
 import { clipKey, recordIssues, type ExportRecord } from './records';
 import { sessionReportHtml } from './report-html';
 
-export const EXPORT_FORMATS = ['casme-csv', 'casme-xlsx', 'megc-recognition', 'megc-spotting', 'eaf', 'jsonl', 'motion-csv', 'report-html'] as const;
+export const EXPORT_FORMATS = ['casme-csv', 'casme-xlsx', 'dataset-sheets', 'megc-composite', 'megc-recognition', 'megc-spotting', 'eaf', 'jsonl', 'motion-csv', 'report-html'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-/** File names inside the export folder; EAF writes one file per clip under `eaf/`. */
-export const EXPORT_FILE_NAMES: Readonly<Record<Exclude<ExportFormat, 'eaf'>, string>> = {
+/**
+ * File names inside the export folder; EAF writes one file per clip under `eaf/`, the
+ * dataset sheets one per dataset under `sheets/` (`sheets/samm.csv`, `sheets/dfme.csv`).
+ */
+export const EXPORT_FILE_NAMES: Readonly<Record<Exclude<ExportFormat, 'eaf' | 'dataset-sheets'>, string>> = {
   'casme-csv': 'casme2-sheet.csv',
   'casme-xlsx': 'casme2-sheet.xlsx',
+  'megc-composite': 'megc-composite.csv',
   'megc-recognition': 'megc-recognition.csv',
   'megc-spotting': 'megc-spotting.csv',
   jsonl: 'instructions.jsonl',
@@ -79,6 +85,12 @@ export async function exportCorpus(request: ExportRequest): Promise<ExportResult
     switch (format) {
       case 'casme-csv': jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, casmeCsv(records), signal) }); break;
       case 'casme-xlsx': jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: async (path) => writeOutputFile(path, await casmeXlsx(records)) }); break;
+      case 'dataset-sheets':
+        for (const [dataset, group] of datasetSheetGroups(records)) {
+          jobs.push({ format, name: `sheets/${dataset}.csv`, write: (path) => writeOutputStream(path, datasetSheetCsv(LAYOUTS[dataset], group), signal) });
+        }
+        break;
+      case 'megc-composite': jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, megcCompositeCsv(records), signal) }); break;
       case 'megc-recognition': jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, megcRecognitionCsv(records), signal) }); break;
       case 'megc-spotting': jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, megcSpottingCsv(records), signal) }); break;
       case 'jsonl': jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, instructionJsonl(records, request.buildPrompt), signal) }); break;

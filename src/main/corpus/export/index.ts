@@ -3,6 +3,7 @@ export * from './options';
 export * from './output';
 export * from './casme-sheet';
 export * from './megc';
+export * from './dataset-sheets';
 export * from './eaf';
 export * from './jsonl';
 export * from './motion-csv';

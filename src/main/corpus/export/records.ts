@@ -54,6 +54,12 @@ export interface ExportRecord {
   readonly offset: number;
   /** The dataset's own numbers when imported from a sheet (they win over the offset). */
   readonly datasetFrames?: { readonly onset: number; readonly apex: number; readonly offset: number } | null;
+  /** The event has no apex (a sheet's `/`): `apex` repeats the onset; dataset sheets write `/`. */
+  readonly apexMissing?: boolean;
+  /** The sheet's other columns for this event, by header as written (SAMM `Type`, DFME `EmotionId`, MEGC `data`, frame paths…). */
+  readonly datasetExtra?: Readonly<Record<string, string>> | null;
+  /** Problems accepted at import, shown beside the labels: `aus_uncertain`, `apex_missing`. */
+  readonly flags?: readonly string[] | null;
   /** FACS string as coders write it, e.g. "R12+L4". */
   readonly aus: string;
   readonly emotion: string | null;

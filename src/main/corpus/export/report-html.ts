@@ -34,9 +34,12 @@ function frameCell(frame: number, fps: number): string {
   return `${frame} <span class="meta">(${(frameToMs(frame, fps) / 1000).toFixed(3)} s)</span>`;
 }
 
+/** Names of the AUs the code scores (the coder's text itself is shown as written beside them). */
 function auNames(facs: string, parse: FacsParser): string {
   try {
-    return parse(facs).map(({ au, side }) => `${side ?? ''}AU${au} ${AU_NAMES[au] ?? ''}`.trim()).join(', ');
+    const aus = parse(facs);
+    if (aus === null) return 'AUs not determined';
+    return aus.map(({ au, side }) => `${side ?? ''}AU${au} ${AU_NAMES[au] ?? ''}`.trim()).join(', ');
   } catch {
     return '';
   }
@@ -53,6 +56,9 @@ function strongestRois(features: readonly RoiFeature[]): string {
     .join('<br>');
 }
 
+/** The flags an import leaves on an event, in words. */
+const FLAG_TEXT: Readonly<Record<string, string>> = { aus_uncertain: 'AU coding marked uncertain by the coder', apex_missing: 'no apex in the sheet' };
+
 function eventHtml(record: ExportRecord, options: SessionReportOptions): string {
   const row = (label: string, html: string) => `<tr><th>${label}</th><td>${html}</td></tr>`;
   const parse = options.parseFacs ?? facsAuSet;
@@ -66,6 +72,7 @@ function eventHtml(record: ExportRecord, options: SessionReportOptions): string 
     row('Onset / apex / offset', `${frameCell(record.onset, record.fps)} / ${frameCell(record.apex, record.fps)} / ${frameCell(record.offset, record.fps)}`) +
     row('Action Units', `${esc(record.aus || '—')}<div class="meta">${esc(auNames(record.aus, parse))}</div>`) +
     row('Emotion / category', `${esc(record.emotion ?? '—')} / ${esc(record.label3 ?? '—')}`) +
+    (record.flags?.length ? row('Import flags', record.flags.map((flag) => esc(FLAG_TEXT[flag] ?? flag)).join(', ')) : '') +
     (record.roiFeatures?.length ? row('Strongest ROI motion', strongestRois(record.roiFeatures)) : '') +
     row('Description', esc(record.description ?? '—').replaceAll('\n', '<br>')) +
     row('Annotator', `${esc(record.annotator)} <span class="meta">${esc(record.provenance ?? '')}</span>`) +

@@ -1,18 +1,27 @@
 import { resolve } from 'node:path';
 import { ImportRequestSchema, type ImportProblem, type ImportReport, type ImportRequest, type ImportRow } from '@shared/corpus-import';
-import { ClipResolver } from './clip-resolver';
-import { locateColumns } from './columns';
-import { LAYOUTS } from './layouts';
-import { problem, readRowFields, type RowContext } from './row-fields';
+import { ClipResolver, type ClipLookup } from './clip-resolver';
+import { locateColumns, type ColumnMap } from './columns';
+import { detectLayout } from './detect';
+import { readFramePath } from './frame-paths';
+import { FIELD_ALIASES, LAYOUTS, normalizeHeader, type Dataset, type DatasetLayout } from './layouts';
+import { groupProblems } from './problem-groups';
+import { problem, readRowFields, type FrameField, type RowContext, type RowFields } from './row-fields';
 import { readSheet } from './sheet';
 
-/** Frame count and geometry of a clip (the media layer's probe, injected). */
+/**
+ * Frame count and geometry of a clip (the media layer's probe, injected). `fps` is the
+ * rate the sheet gives (or the dataset's), for frame folders that carry none.
+ */
 export type ClipProber = (
   clipPath: string,
+  fps: number,
 ) => Promise<{ frames: number; fps: number; width: number; height: number; kind: 'video' | 'sequence' }>;
 export type ClipProbe = Awaited<ReturnType<ClipProber>>;
 
 export interface PlannedRow extends ImportRow {
+  /** The clip's dataset: the sheet's layout, or a composite row's source dataset. */
+  dataset: Dataset;
   extra: Record<string, string>;
   flags: string[];
 }
@@ -24,74 +33,149 @@ export interface ImportPlan {
   readonly clips: ReadonlyMap<string, ClipProbe>;
 }
 
+const FRAME_FIELDS: readonly FrameField[] = ['onset', 'apex', 'offset'];
+const PATH_FIELD = { onset: 'onsetPath', apex: 'apexPath', offset: 'offsetPath' } as const;
+
+/**
+ * The identity of an imported event: its clip, the sheet's frame numbers and the AU
+ * text as written. A row equal to one already imported (or earlier in the sheet) is the
+ * same event and is skipped; any difference makes it a new event.
+ */
+export function eventIdentity(clipPath: string, frames: { onset: number; apex: number | null; offset: number }, aus: string | null): string {
+  return [clipPath, frames.onset, frames.apex ?? '', frames.offset, aus ?? ''].join('\u0000');
+}
+
+/** Finds a row's clip: by the frame paths it names when it names any, else by its layout's folder names. */
+async function locateClip(ctx: RowContext, f: RowFields, layout: DatasetLayout, clips: ClipResolver, fps: number): Promise<{ lookup: ClipLookup; files: Partial<Record<FrameField, string>> } | null> {
+  const files: Partial<Record<FrameField, string>> = {};
+  let first: { folders: readonly (readonly string[])[]; file: string } | null = null;
+  for (const field of FRAME_FIELDS) {
+    const text = f.paths[field];
+    if (text === null || (field === 'apex' && f.flags.includes('apex_missing'))) continue;
+    const path = readFramePath(text);
+    if ('error' in path) {
+      problem(ctx, PATH_FIELD[field], /\.\./.test(path.error) ? 'unsafe-name' : 'bad-path', path.error);
+      continue;
+    }
+    files[field] = path.file;
+    first ??= path;
+  }
+  if (ctx.errors > 0) return null;
+  if (first) return { lookup: await clips.resolve(first.folders, fps, first.file), files };
+  const keys = { subject: f.subject, filename: f.filename, emotion: f.emotion, onset: f.onset, source: f.source };
+  return { lookup: await clips.resolve(layout.clipCandidates(keys), fps), files };
+}
+
+/** The named columns besides the fields, plus the composite list's own cells (source, frame paths) for a faithful export. */
+function rowExtras(cells: readonly string[], columns: ColumnMap): Record<string, string> {
+  const extra: Record<string, string> = {};
+  for (const { index, name } of columns.extras) if (cells[index]) extra[name] = cells[index];
+  for (const field of ['source', 'onsetPath', 'apexPath', 'offsetPath'] as const) {
+    const index = columns.fields[field];
+    const name = index === undefined ? undefined : columns.names[index];
+    if (index !== undefined && name && cells[index]) extra[name] = cells[index];
+  }
+  return extra;
+}
+
+/** The extra kept for a field (`data`, `onset_frame_path`, …) under whichever standard name the sheet used. */
+export function extraFor(extra: Readonly<Record<string, string>> | null | undefined, field: 'source' | 'onsetPath' | 'apexPath' | 'offsetPath'): string | null {
+  for (const [name, value] of Object.entries(extra ?? {})) if (FIELD_ALIASES[field].includes(normalizeHeader(name))) return value;
+  return null;
+}
+
 /** Reads and validates a coding sheet without writing anything. */
 export async function planImport(request: ImportRequest, prober: ClipProber): Promise<ImportPlan> {
   const req = ImportRequestSchema.parse(request);
-  const layout = LAYOUTS[req.dataset];
   const table = await readSheet(req.sheet, req.limits);
+  const { layout, reason } = req.dataset === 'auto' ? detectLayout(table.rows) : { layout: LAYOUTS[req.dataset], reason: null };
   const columns = locateColumns(table.rows, layout, req.columns);
-  const clips = new ClipResolver(resolve(req.root), layout, prober);
-  const problems: ImportProblem[] = table.notes.map((message) => ({ row: 0, column: '(workbook)', message, severity: 'warning' }));
+  const clips = new ClipResolver(resolve(req.root), prober);
+  const problems: ImportProblem[] = table.notes.map((message) => ({ row: 0, column: '(workbook)', message, severity: 'warning', kind: 'workbook' }));
   const rows: PlannedRow[] = [];
   const seen = new Map<string, number>();
+  const clipFps = new Map<string, { fps: number; row: number }>();
 
   for (let r = columns.headerRow + 1; r < table.rows.length; r++) {
     const cells = table.rows[r] ?? [];
     if (cells.every((c) => c === '')) continue;
     const ctx: RowContext = { row: r + 1, cells, columns, problems, errors: 0 };
     const f = readRowFields(ctx, layout);
+    // A composite row is laid out as its source dataset is.
+    const rowLayout = layout.dataset === 'megc' ? (f.source ? LAYOUTS[f.source] : null) : layout;
+    const fps = f.fps ?? rowLayout?.fps ?? layout.fps;
 
     let clipPath = '';
     const position = { onset: -1, apex: null as number | null, offset: -1 };
-    if (f.namesOk) {
-      const clip = await clips.resolve(f);
-      clipPath = clip.path ?? '';
-      if (!clip.ok) problem(ctx, 'filename', clip.message);
+    const found = f.namesOk && rowLayout && ctx.errors === 0 ? await locateClip(ctx, f, rowLayout, clips, fps) : null;
+    if (found) {
+      const { lookup, files } = found;
+      clipPath = lookup.path ?? '';
+      if (!lookup.ok) problem(ctx, lookup.kind === 'clip-not-found' && Object.keys(files).length ? PATH_FIELD[Object.keys(files)[0] as FrameField] : 'filename', lookup.kind, lookup.message);
       else {
-        const place = (field: 'onset' | 'apex' | 'offset', n: number | null) => {
-          const at = n === null ? null : clip.toPosition(n);
-          if (n !== null && at === null) problem(ctx, field, `frame ${n} is not in the clip (${clip.probe.frames} frames)`);
-          return at;
+        const place = (field: FrameField, n: number | null) => {
+          const file = files[field];
+          const at = file !== undefined ? lookup.positionOf(file) : n === null ? null : lookup.toPosition(n);
+          if (at === null && file !== undefined) problem(ctx, PATH_FIELD[field], 'frame-not-in-clip', `frame file ${file} is not in the clip folder ${lookup.path}`);
+          else if (at === 'gap') problem(ctx, field, 'frame-not-in-clip', `frame ${n} is missing from the clip folder ${lookup.path}`);
+          else if (at === null && n !== null) problem(ctx, field, 'frame-not-in-clip', `frame ${n} is not in the clip (${lookup.probe.frames} frames)`);
+          return at === 'gap' ? null : at;
         };
         position.onset = place('onset', f.onset) ?? -1;
-        position.apex = place('apex', f.apex);
+        position.apex = f.flags.includes('apex_missing') ? null : place('apex', f.apex);
         position.offset = place('offset', f.offset) ?? -1;
+        const apex = position.apex;
+        if (ctx.errors === 0 && (position.onset > position.offset || (apex !== null && (apex < position.onset || apex > position.offset)))) {
+          problem(ctx, 'filename', 'frame-order', `the frame files put onset, apex and offset at positions ${position.onset}, ${apex ?? '–'}, ${position.offset}: not in order`);
+        }
+        const earlier = clipFps.get(lookup.path);
+        if (!earlier) clipFps.set(lookup.path, { fps: lookup.probe.fps, row: ctx.row });
+        else if (lookup.probe.kind === 'sequence' && earlier.fps !== fps) {
+          problem(ctx, 'fps', 'fps-conflict', `frame rate ${fps} differs from row ${earlier.row}'s ${earlier.fps} for the same clip`);
+        }
       }
     }
-    // Keyed by the resolved clip so that subject "01" and 1 are the same clip.
-    const key = `${clipPath || `${f.subject}/${f.filename}`}\u0000${f.onset}\u0000${f.offset}`;
-    const duplicateOf = seen.get(key);
-    if (duplicateOf !== undefined) problem(ctx, 'filename', `duplicate of row ${duplicateOf} (same clip, onset and offset)`);
-    else seen.set(key, ctx.row);
-
-    const extra: Record<string, string> = {};
-    for (const { index, name } of columns.extras) if (cells[index]) extra[name] = cells[index];
+    const datasetFrames = { onset: f.onset ?? -1, apex: f.apex, offset: f.offset ?? -1 };
+    let present = false;
+    if (ctx.errors === 0) {
+      const key = eventIdentity(clipPath, datasetFrames, f.aus);
+      const same = seen.get(key);
+      if (same !== undefined) {
+        present = true;
+        problem(ctx, '(row)', 'duplicate-row', `the same event as row ${same} (clip, frames and AU text): skipped`, 'warning');
+      } else seen.set(key, ctx.row);
+    }
     rows.push({
       row: ctx.row,
       clipPath,
       subject: f.subject,
       filename: f.filename,
       ...position,
-      datasetFrames: { onset: f.onset ?? -1, apex: f.apex, offset: f.offset ?? -1 },
+      datasetFrames,
       aus: f.aus,
       emotion: f.emotion,
-      ok: ctx.errors === 0,
-      extra,
+      ok: ctx.errors === 0 && !present,
+      present,
+      dataset: rowLayout?.dataset ?? layout.dataset,
+      extra: rowExtras(cells, columns),
       flags: f.flags,
     });
   }
-  if (rows.length === 0) problems.push({ row: columns.headerRow + 1, column: '(sheet)', message: 'the sheet has no data rows', severity: 'error' });
+  if (rows.length === 0) problems.push({ row: columns.headerRow + 1, column: '(sheet)', message: 'the sheet has no data rows', severity: 'error', kind: 'no-rows' });
   const report: ImportReport = {
-    dataset: req.dataset,
+    dataset: layout.dataset,
+    detected: reason,
     sheet: resolve(req.sheet),
     worksheet: table.worksheet,
     headerRow: columns.headerRow + 1,
     totalRows: rows.length,
-    rows: rows.map(({ extra: _extra, flags: _flags, ...row }) => row),
+    rows: rows.map(({ extra: _extra, flags: _flags, dataset: _dataset, ...row }) => row),
     problems,
+    groups: groupProblems(problems),
     committed: false,
     clipsAdded: 0,
     eventsAdded: 0,
+    alreadyPresent: rows.filter((r) => r.present).length,
     skippedRows: rows.filter((r) => !r.ok).map((r) => r.row),
   };
   return { report, rows, clips: clips.probes };

@@ -16,6 +16,7 @@ const LATEST_REVIEWS = `
   SELECT r.annotation_id AS annotationId, r.reviewer_id AS reviewerId, r.comment
   FROM reviews r JOIN (SELECT max(id) AS id FROM reviews GROUP BY annotation_id) latest ON latest.id = r.id`;
 const CLIPS = 'SELECT id, path, fps, frames, subject, dataset, dataset_filename AS datasetFilename FROM clips';
+const DATASET_DETAILS = "SELECT id, dataset_extra AS extra, flags FROM events WHERE dataset_extra <> '{}' OR flags <> '[]'";
 
 /** The corpus in one read, as rows (`raw()`): 30,000 rows stay cheap to allocate. */
 export class CorpusRepo implements Sync<CorpusStore> {
@@ -32,6 +33,12 @@ export class CorpusRepo implements Sync<CorpusStore> {
         latestReviews: new Map(reviews.map((r) => [r.annotationId, { reviewerId: r.reviewerId, comment: r.comment }])),
         frameShifts: shifts,
         rows: this.db.prepare(ROWS).raw().all() as CorpusRow[],
+        datasetDetails: new Map(
+          (this.db.prepare(DATASET_DETAILS).all() as { id: number; extra: string; flags: string }[]).map((e) => [
+            e.id,
+            { extra: JSON.parse(e.extra) as Record<string, string>, flags: JSON.parse(e.flags) as string[] },
+          ]),
+        ),
       };
     })();
   }

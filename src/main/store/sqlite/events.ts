@@ -82,9 +82,11 @@ export class EventsRepo extends SqliteRepo implements Sync<EventsStore> {
     return (this.sql('SELECT * FROM events WHERE clip_id = ? ORDER BY onset, id').all(clipId) as EventRow[]).map(toEvent);
   }
 
-  hasDatasetEvent(clipPath: string, datasetOnset: number, datasetOffset: number): boolean {
-    const sql = 'SELECT 1 FROM events e JOIN clips c ON c.id = e.clip_id WHERE c.path = ? AND e.dataset_onset = ? AND e.dataset_offset = ?';
-    return this.sql(sql).get(clipPath, datasetOnset, datasetOffset) !== undefined;
+  hasDatasetEvent(clipPath: string, frames: { onset: number; apex: number | null; offset: number }, aus: string | null): boolean {
+    // `IS` compares NULL with NULL as equal: a missing apex or blank AU text matches its like.
+    const sql = `SELECT 1 FROM events e JOIN clips c ON c.id = e.clip_id
+      WHERE c.path = ? AND e.dataset_onset = ? AND e.dataset_apex IS ? AND e.dataset_offset = ? AND e.dataset_aus IS ?`;
+    return this.sql(sql).get(clipPath, frames.onset, frames.apex, frames.offset, aus) !== undefined;
   }
 
   /** Moves an event's boundaries; the merged interval must still be onset ≤ apex ≤ offset. */

@@ -7,7 +7,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AU_NAMES } from '@shared/au-names';
-import { describeFacsCode, FACS_INTENSITIES, formatFacsCode, parseFacs, type FacsIntensity } from '@shared/facs';
+import { describeFacsCode, FACS_INTENSITIES, facsCodes, formatFacs, formatFacsCode, parseFacs, withFacsCode, withoutFacsCode, type FacsCode, type FacsIntensity } from '@shared/facs';
 import { EMOTIONS, LABELS3, type AnnotationDraft, type DraftField, type Label3, type Provenance } from '../state/annotation';
 
 interface Props {
@@ -39,19 +39,16 @@ export function AuPanel({ draft, provenance, disabled, onChange, onSeal }: Props
   const [side, setSide] = useState<PickerSide>('');
   const [intensity, setIntensity] = useState<FacsIntensity | ''>('');
   const parsed = parseFacs(draft.aus);
-  const codes = parsed.ok ? parsed.value.flat() : [];
+  const codes = parsed.ok ? facsCodes(parsed.value) : [];
 
   const addCode = () => {
-    const code = formatFacsCode({ au, side: side || null, intensity: intensity || null });
-    onChange('aus', draft.aus.trim() ? `${draft.aus.trim()}+${code}` : code);
+    const code: FacsCode = { kind: 'AU', au, side: side || null, intensity: intensity || null };
+    // Appended to the text as typed, unless a note (which comes last) or a lone `?` is in the way.
+    if (parsed.ok && (parsed.value.note !== null || parsed.value.uncertain)) onChange('aus', formatFacs(withFacsCode(parsed.value, code)));
+    else onChange('aus', draft.aus.trim() ? `${draft.aus.trim()}+${formatFacsCode(code)}` : formatFacsCode(code));
   };
   const removeCode = (index: number) => {
-    if (!parsed.ok) return;
-    let i = 0;
-    const next = parsed.value
-      .map((alternative) => alternative.filter(() => i++ !== index))
-      .filter((alternative) => alternative.length);
-    onChange('aus', next.map((alternative) => alternative.map(formatFacsCode).join('+')).join(' or '));
+    if (parsed.ok) onChange('aus', formatFacs(withoutFacsCode(parsed.value, index)));
   };
 
   return (

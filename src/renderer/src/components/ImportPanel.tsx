@@ -1,14 +1,14 @@
 /** Dataset-sheet import: preview (per-row problems) before committing to the workspace. */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { DATASETS } from '@shared/workspace';
+import { IMPORT_LAYOUTS, type ImportProblemGroup } from '@shared/corpus-import';
 import { errorMessage } from '../api/backend';
 import { workspaceApi, type ImportReport, type ImportRequest } from '../api/workspace';
 import { ErrorLine } from './ErrorLine';
 
 export function ImportPanel({ onImported }: { onImported(): void }) {
   const { t } = useTranslation();
-  const [request, setRequest] = useState<ImportRequest>({ sheet: '', root: '', dataset: 'casme2', skipFlagged: false });
+  const [request, setRequest] = useState<ImportRequest>({ sheet: '', root: '', dataset: 'auto', skipFlagged: false });
   const [preview, setPreview] = useState<ImportReport | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -47,7 +47,7 @@ export function ImportPanel({ onImported }: { onImported(): void }) {
         <label>
           <span>{t('corpus.dataset')}</span>
           <select name="import-dataset" value={request.dataset} onChange={(e) => edit({ dataset: e.target.value as ImportRequest['dataset'] })}>
-            {DATASETS.map((dataset) => (
+            {IMPORT_LAYOUTS.map((dataset) => (
               <option key={dataset} value={dataset}>
                 {t(`datasets.${dataset}`)}
               </option>
@@ -70,7 +70,20 @@ export function ImportPanel({ onImported }: { onImported(): void }) {
         <div data-testid="import-preview">
           <p>{preview.committed
               ? t('corpus.committedSummary', { clips: preview.clipsAdded, events: preview.eventsAdded, skipped: preview.skippedRows.length })
-              : t('corpus.previewSummary', { rows: preview.totalRows, valid: preview.rows.filter((row) => row.ok).length, problems: preview.problems.length })}</p>
+              : t('corpus.previewSummary', { rows: preview.totalRows, valid: preview.rows.filter((row) => row.ok).length, problems: preview.problems.length })}
+            {preview.alreadyPresent > 0 && <> {t('corpus.alreadyPresent', { count: preview.alreadyPresent })}</>}</p>
+          <p className="muted" data-testid="import-layout">
+            {preview.detected
+              ? t('corpus.layoutDetected', { layout: t(`datasets.${preview.dataset}`), reason: preview.detected })
+              : t('corpus.layoutGiven', { layout: t(`datasets.${preview.dataset}`) })}
+          </p>
+          {preview.groups.length > 0 && (
+            <ul className="problem-groups" data-testid="import-groups">
+              {preview.groups.map((group) => (
+                <ProblemGroupLine key={`${group.severity}-${group.kind}`} group={group} />
+              ))}
+            </ul>
+          )}
           {preview.problems.length > 0 && (
             <table className="problems">
               <thead>
@@ -96,5 +109,17 @@ export function ImportPanel({ onImported }: { onImported(): void }) {
         </div>
       )}
     </div>
+  );
+}
+
+/** "12 rows: clip folder not found (first at row 17, Filename: …)". */
+function ProblemGroupLine({ group }: { group: ImportProblemGroup }) {
+  const { t } = useTranslation();
+  const { first } = group;
+  return (
+    <li data-kind={group.kind} className={group.severity === 'error' ? 'error' : 'warn'}>
+      <strong>{t('corpus.groupRows', { count: group.rows })}</strong> {t(`corpus.problemKinds.${group.kind}`)}{' '}
+      <span className="muted">{t('corpus.groupFirst', { row: first.row, column: first.column, message: first.message })}</span>
+    </li>
   );
 }

@@ -3,7 +3,7 @@
  * the model's suggestion, and what changed from that suggestion. Pure functions: the
  * view keeps state, these decide.
  */
-import { formatFacsCode, parseFacs } from '@shared/facs';
+import { facsCodes, formatFacsCode, formatFacsTerm, parseFacs } from '@shared/facs';
 
 export const LABELS3 = ['positive', 'negative', 'surprise'] as const;
 export type Label3 = (typeof LABELS3)[number];
@@ -35,7 +35,10 @@ export function sameValue(field: DraftField, a: string | null, b: string | null)
 function canonicalAus(text: string): string {
   const parsed = parseFacs(text);
   if (!parsed.ok) return text.trim();
-  return parsed.value.map((alt) => alt.map(formatFacsCode).sort().join('+')).join(' or ');
+  const { alternatives, note } = parsed.value;
+  if (parsed.value.uncertain) return '?';
+  const codes = alternatives.map((terms) => terms.map(formatFacsTerm).sort().join('+')).join(' or ');
+  return note ? `${codes}+${note}` : codes;
 }
 
 function isEmpty(value: string | null): boolean {
@@ -110,7 +113,7 @@ export function diffWords(before: string, after: string): DiffPart[] {
 export function diffAus(suggested: string, current: string): { added: string[]; removed: string[] } {
   const codes = (text: string) => {
     const parsed = parseFacs(text);
-    return new Set(parsed.ok ? parsed.value.flat().map(formatFacsCode) : []);
+    return new Set(parsed.ok ? facsCodes(parsed.value).map(formatFacsCode) : []);
   };
   const before = codes(suggested);
   const after = codes(current);

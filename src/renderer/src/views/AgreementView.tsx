@@ -1,7 +1,7 @@
 /**
  * Agreement panel: inter-coder agreement of the open workspace — corpus figures, κ per
  * coder pair and α per label (emotion, 3-class), per-AU α and FACS ratio — as a table and
- * chart.js charts, with the full table as a CSV download.
+ * chart.js charts, with the full table as a CSV download, and how AU codes were compared.
  */
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -30,6 +30,8 @@ export function AgreementView() {
   const [ignoreSide, setIgnoreSide] = useState(false);
   const [includeDataset, setIncludeDataset] = useState(false);
   const [summary, setSummary] = useState<AgreementSummary | null>(null);
+  /** Whether the shown summary was computed with sides ignored (the checkbox may have changed since). */
+  const [sidesIgnored, setSidesIgnored] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -38,7 +40,13 @@ export function AgreementView() {
     setError(null);
     reviewApi
       .agreement(ignoreSide, includeDataset)
-      .then(setSummary, (failure: unknown) => setError(errorMessage(failure)))
+      .then(
+        (result) => {
+          setSummary(result);
+          setSidesIgnored(ignoreSide);
+        },
+        (failure: unknown) => setError(errorMessage(failure)),
+      )
       .finally(() => setBusy(false));
   };
 
@@ -88,7 +96,12 @@ export function AgreementView() {
       <ErrorAlert error={error} />
       {summary && (
         <>
-          <p data-testid="agreement-summary">{t('agreement.summary', { coders: summary.coders.join(', ') || '—', events: summary.events, shared: summary.sharedEvents })}</p>
+          <p data-testid="agreement-summary">
+            {t('agreement.summary', { coders: summary.coders.join(', ') || '—', events: summary.events, shared: summary.sharedEvents, auEvents: summary.auEvents })}
+          </p>
+          <p className="muted" data-testid="agreement-rule">
+            {t(sidesIgnored ? 'agreement.sidesIgnored' : 'agreement.sidesCompared')} {t('agreement.auScored')}
+          </p>
           <table className="queue" data-testid="agreement-table">
             <thead>
               <tr>

@@ -141,7 +141,17 @@ export function ReviewView() {
                   </LabelColumn>
                 ))}
                 {(detail.event.datasetAus !== null || detail.event.datasetEmotion !== null) && (
-                  <LabelColumn title={t('review.dataset')} aus={detail.event.datasetAus} emotion={detail.event.datasetEmotion} label3={null} description={null} />
+                  <LabelColumn title={t('review.dataset')} aus={detail.event.datasetAus} emotion={detail.event.datasetEmotion} label3={null} description={null}>
+                    {detail.event.flags.length > 0 && (
+                      <p data-testid="import-flags" title={t('importFlags.title')}>
+                        {detail.event.flags.map((flag) => (
+                          <span key={flag} className="badge warn" data-flag={flag}>
+                            {t(`importFlags.${flag}`, { defaultValue: flag })}
+                          </span>
+                        ))}
+                      </p>
+                    )}
+                  </LabelColumn>
                 )}
                 {detail.model ? (
                   <LabelColumn title={t('review.model')} aus={detail.model.aus} emotion={detail.model.emotion} label3={detail.model.label3} description={detail.model.description} />

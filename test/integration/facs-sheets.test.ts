@@ -1,0 +1,78 @@
+/**
+ * The FACS notation of the released coding sheets through the real path: sheet → import
+ * → store → export sheet → import again. Every code is kept as the coder wrote it.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { commitImport, previewImport } from '../../src/main/app/import';
+import { recordsFromStore } from '../../src/main/app/records-from-store';
+import { casmeCsv } from '../../src/main/corpus/export/casme-sheet';
+import { createWorkspace } from '../../src/main/store';
+import { CASME2_HEADER, SAMM_HEADER, SAMM_PREAMBLE, countingProber, writeSequence, writeSheet } from '../helpers/corpus';
+import { useTempDir } from '../helpers/tmp';
+
+const tempDir = useTempDir('mellm-facs-sheets-');
+const deps = { prober: countingProber };
+
+const SAMM_CODES = ['A9E+ref(10)', 'B18+25', 'A7', '7C+A12B', 'T18+39', '4D+ref(6)+7C+43E', 'R14+17+soft focus', 'A14C', '4A/B', '10A/B', 'A/L12', '(R6 or R12)+R15', 'ref(7B)+43'];
+// CAS(ME)³ and DFME codes, and CASME II's `?`, in a CASME II-shaped sheet (the notation does not depend on the layout).
+const OTHER_CODES = ['T28+14', 'B23', 'T18', '24+T18+16', 'R4+AD38', '7+R10+AD39', 'L1+L2+L5+AD38', '12+AD38', '?'];
+
+describe('FACS notation of the released sheets, imported and exported as written', () => {
+  it('imports every code with no refusal, stores it verbatim, exports it verbatim and re-imports it', async () => {
+    const dir = tempDir();
+    const sammRoot = join(dir, 'SAMM');
+    await writeSequence(sammRoot, ['006', '006_1_2'], 5562, 5600, (n) => `006_${String(n).padStart(5, '0')}.jpg`);
+    const samm = await writeSheet(join(dir, 'SAMM_Micro_FACS_Codes_v2.xlsx'), [
+      ...SAMM_PREAMBLE,
+      SAMM_HEADER,
+      ...SAMM_CODES.map((code, i) => [6, '006_1_2', 1, 5562 + i, 5563 + i, 5566 + i, 5, 'Micro - 1/2', code, 'Other', 'VII', '']),
+    ]);
+    const ws = await createWorkspace(join(dir, 'samm.mellm'));
+    const sammReport = await commitImport(ws, { sheet: samm, root: sammRoot, dataset: 'samm' }, deps);
+    expect(sammReport.problems).toEqual([]);
+    expect(sammReport.eventsAdded).toBe(SAMM_CODES.length);
+    const stored = (await ws.events.listForClip(1)).map((event) => event.datasetAus);
+    expect(stored).toEqual(SAMM_CODES);
+    await ws.close();
+
+    const casmeRoot = join(dir, 'CASME2_RAW');
+    await writeSequence(casmeRoot, ['sub01', 'EP02_01f'], 46, 80);
+    const other = await writeSheet(join(dir, 'coding.xlsx'), [CASME2_HEADER, ...OTHER_CODES.map((code, i) => ['01', 'EP02_01f', 46 + i, 48 + i, 50 + i, '', code, 'others'])]);
+    const a = await createWorkspace(join(dir, 'a.mellm'));
+    const report = await commitImport(a, { sheet: other, root: casmeRoot, dataset: 'casme2' }, deps);
+    // No refusal; CASME II's `?` is imported and flagged uncertain.
+    expect(report.problems.map((p) => [p.row, p.kind, p.severity])).toEqual([[10, 'aus-uncertain', 'warning']]);
+    expect((await a.events.listForClip(1)).map((event) => event.datasetAus)).toEqual(OTHER_CODES);
+
+    // Exported as written, and the exported sheet imports to the same codes.
+    const records = await recordsFromStore(a);
+    expect(records.map((record) => record.aus)).toEqual(OTHER_CODES);
+    await a.close();
+    const exported = join(dir, 'casme2-sheet.csv');
+    writeFileSync(exported, [...casmeCsv(records)].join(''));
+    const b = await createWorkspace(join(dir, 'b.mellm'));
+    const again = await commitImport(b, { sheet: exported, root: casmeRoot, dataset: 'casme2' }, deps);
+    expect(again.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect((await b.events.listForClip(1)).map((event) => event.datasetAus)).toEqual(OTHER_CODES);
+    await b.close();
+  });
+
+  it('still refuses garbage, pointing at the character', async () => {
+    const dir = tempDir();
+    const root = join(dir, 'CASME2_RAW');
+    await writeSequence(root, ['sub01', 'EP02_01f'], 46, 80);
+    const garbage = ['12Z', 'AU999', '1++2', '((', '12+L12'];
+    const sheet = await writeSheet(join(dir, 'coding.xlsx'), [CASME2_HEADER, ...garbage.map((code, i) => ['01', 'EP02_01f', 46 + i, 48 + i, 50 + i, '', code, 'others'])]);
+    const report = await previewImport(null, { sheet, root, dataset: 'casme2' }, deps);
+    expect(report.rows.filter((row) => row.ok)).toEqual([]);
+    expect(report.problems.map((p) => [p.row, p.column, p.message])).toEqual([
+      [2, 'Action Units', "action units '12Z': Invalid intensity 'Z' at position 2 (expected A–E)"],
+      [3, 'Action Units', "action units 'AU999': Unknown AU 999 at position 2"],
+      [4, 'Action Units', "action units '1++2': Empty code between separators at position 2"],
+      [5, 'Action Units', "action units '((': Unexpected '(' at position 1: parentheses do not nest"],
+      [6, 'Action Units', expect.stringMatching(/^action units '12\+L12': AU12 is coded for both sides \(12\) and for the left side only \(L12\) at position 3/)],
+    ]);
+  });
+});
