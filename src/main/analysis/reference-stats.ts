@@ -3,7 +3,6 @@ import { AppError } from '@shared/errors';
 import { REFERENCE_CROP, ROI_SPECS, type RoiGroup } from '@shared/rois';
 import { roiCenter } from '../inference/face/rois';
 import { NOSE_TIP_LANDMARK } from '../inference/flow/expression';
-import { bilinearAt } from '../inference/flow/sample';
 import type { FlowField } from '../inference/flow/types';
 import type { Point3 } from '../inference/face/types';
 import { pyMod, roundHalfEven } from './python-format';
@@ -77,21 +76,46 @@ function sideOf(group: RoiGroup, size: number | null, faceHeight: number): numbe
   return group === 'cheek' || size === null ? Math.max(4, roundHalfEven(CHEEK_FRACTION * faceHeight)) : size;
 }
 
+/** Source index pairs and weights of a bilinear resampling along one axis (pixel centres aligned, clamped). */
+function axisTaps(target: number, source: number): { lo: Int32Array; hi: Int32Array; weight: Float64Array } {
+  const lo = new Int32Array(target);
+  const hi = new Int32Array(target);
+  const weight = new Float64Array(target);
+  const scale = source / target;
+  for (let i = 0; i < target; i += 1) {
+    const f = Math.min(Math.max((i + 0.5) * scale - 0.5, 0), source - 1);
+    const i0 = Math.min(Math.floor(f), Math.max(source - 2, 0));
+    lo[i] = i0;
+    hi[i] = Math.min(i0 + 1, source - 1);
+    weight[i] = f - i0;
+  }
+  return { lo, hi, weight };
+}
+
 /** The flow on the reference grid: pixel centres map as in the crop (cropGray), bilinear, float32. */
 function onReferenceGrid(flow: FlowField): FlowField {
   const { width, height } = REFERENCE_CROP;
   if (flow.width === width && flow.height === height) return { width, height, data: Float32Array.from(flow.data) };
-  const sx = flow.width / width;
-  const sy = flow.height / height;
+  const xs = axisTaps(width, flow.width);
+  const ys = axisTaps(height, flow.height);
   const plane = width * height;
   const sourcePlane = flow.width * flow.height;
+  const source = flow.data;
   const data = new Float32Array(2 * plane);
   for (let y = 0; y < height; y += 1) {
-    const fy = (y + 0.5) * sy - 0.5;
+    const top = (ys.lo[y] as number) * flow.width;
+    const bottom = (ys.hi[y] as number) * flow.width;
+    const wy = ys.weight[y] as number;
     for (let x = 0; x < width; x += 1) {
-      const fx = (x + 0.5) * sx - 0.5;
-      data[y * width + x] = bilinearAt(flow.data, 0, flow.width, flow.height, fx, fy);
-      data[plane + y * width + x] = bilinearAt(flow.data, sourcePlane, flow.width, flow.height, fx, fy);
+      const x0 = xs.lo[x] as number;
+      const x1 = xs.hi[x] as number;
+      const wx = xs.weight[x] as number;
+      for (let c = 0; c < 2; c += 1) {
+        const o = c * sourcePlane;
+        const upper = (source[o + top + x0] as number) * (1 - wx) + (source[o + top + x1] as number) * wx;
+        const lower = (source[o + bottom + x0] as number) * (1 - wx) + (source[o + bottom + x1] as number) * wx;
+        data[c * plane + y * width + x] = upper * (1 - wy) + lower * wy;
+      }
     }
   }
   return { width, height, data };
