@@ -13,6 +13,7 @@ export const DEFAULT_SETTINGS: Settings = {
   llmFolders: [],
   activeLlm: null,
   llmThinking: false,
+  promptFormat: 'mellm',
   shortcuts: {},
 };
 

@@ -63,6 +63,16 @@ describe('app shell in Chromium over the bridge', () => {
     expect(background).toBe('rgb(246, 247, 249)');
   });
 
+  it('chooses the prompt format analyses write, MELLM by default, and keeps the choice', async () => {
+    const select = page.locator('select[name="promptFormat"]');
+    expect(await select.inputValue()).toBe('mellm');
+    expect(await select.locator('option').allTextContents()).toEqual(['MELLM (reference text)', 'JSON lines']);
+    await select.selectOption('json');
+    await page.reload();
+    await page.locator('[data-view="settings"]').click();
+    await expect.poll(() => page.locator('select[name="promptFormat"]').inputValue()).toBe('json');
+  });
+
   it('ran without console errors or CSP violations', () => {
     expect(consoleErrors).toEqual([]);
   });

@@ -13,6 +13,7 @@ import { makeTinyModel } from '../../src/main/inference/llm/tiny';
 import { createServices, disposeServices } from '../../src/main/app/services';
 import { motionCsv } from '../../src/main/corpus/export/motion-csv';
 import { recordsFromStore } from '../../src/main/app/records-from-store';
+import { buildPrompt } from '../../src/main/analysis/prompt';
 import { meClip, sampleFace } from '../helpers/synth-clip';
 
 let root: string;
@@ -101,7 +102,21 @@ describe('analysis channels (worker threads, job queue, workspace)', () => {
     const again = await call('analysis.runAll', {});
     expect(again).toMatchObject({ ok: true, data: { skipped: 1 } });
     await Promise.all((again as { data: { jobIds: string[] } }).data.jobIds.map(finished));
-  }, 240_000);
+
+    // The prompt is the reference's text by default, and its format is part of the settings an
+    // analysis is made under: switching to json analyses the event again.
+    expect(stored.expression.prompt_format).toBe('mellm');
+    expect(stored.expression.prompt).toBe(buildPrompt(stored.expression.rois, 'mellm'));
+    expect(await call('settings.update', { promptFormat: 'json' })).toMatchObject({ ok: true });
+    const rerun = await call('analysis.runAll', {});
+    expect(rerun).toMatchObject({ ok: true, data: { skipped: 0 } });
+    await Promise.all((rerun as { data: { jobIds: string[] } }).data.jobIds.map(finished));
+    const latest = StoredAnalysisSchema.parse(((await call('analysis.get', { eventId: event?.id })) as { data: unknown }).data);
+    expect(latest.id).not.toBe(stored.id);
+    expect(latest.expression.prompt_format).toBe('json');
+    expect(latest.expression.prompt).toBe(buildPrompt(latest.expression.rois, 'json'));
+    expect(await call('settings.update', { promptFormat: 'mellm' })).toMatchObject({ ok: true });
+  }, 300_000);
 
   it('analysis.run with user frames stores into a manual event; cancelling a job stops its worker', async () => {
     const run = await call('analysis.run', { clipPath: good, onset: 8, apex: 12 });

@@ -16,7 +16,7 @@ describe('analysis glue on synthetic micro-expressions', () => {
     const clip = synthesize({ photo, landmarks, aus: [{ au: 6, intensity: 'C' }, { au: 12, intensity: 'D' }], fps: 200, frames: 40, onset: 5, apex: 18, offset: 35, head: { translate: [3, 1] } });
     const evidence = analyzeExpressionFlow(clip.flow.expression, meshRois(landmarks, clip.truth.faceHeight), clip.truth.faceHeight);
     expect(evidence.emotion).toMatchObject({ emotion: 'happiness', label: 'Positive' });
-    expect(evidence.prompt.split('\n')).toHaveLength(1 + 29 + 3);
+    expect(evidence.features).toHaveLength(29);
     expect(describeEvidence(evidence, 'en').summary).toMatch(/^AUs: 6[BC]\+12D\. Estimated emotion: happiness\. Micro-expression: Positive\.$/);
   });
 

@@ -5,6 +5,7 @@ import type { SynthFace } from '../../src/main/analysis/synth/photo';
 import { FaceService } from '../../src/main/inference/face/service';
 import { FlowService } from '../../src/main/inference/flow/service';
 import { defaultModelsDir } from '../../src/main/paths';
+import { buildPrompt } from '../../src/main/analysis/prompt';
 import { framesOf, meClip, sampleFace } from '../helpers/synth-clip';
 
 const face = new FaceService(defaultModelsDir());
@@ -33,7 +34,13 @@ describe('analyzeClip (the MELLM pipeline on a synthetic clip from a real photo)
     expect(codes).toContain('AU12');
     expect(report.emotion.label3).toBe('Positive');
     expect(report.rois).toHaveLength(29);
-    expect(report.prompt).toMatch(/^Based on the following information/);
+    // The prompt is the reference's text, written from the reference statistics it stores.
+    expect(report.prompt_format).toBe('mellm');
+    expect(report.rois.every((roi) => roi.stats !== undefined && roi.stats.pixels > 0)).toBe(true);
+    expect(report.prompt).toBe(buildPrompt(report.rois, 'mellm'));
+    // A smile pulls each mouth corner up and outwards: the reference's "Left" corner (image left) goes up-left.
+    expect(report.prompt).toMatch(/\{"region":"Left Mouth Corner,"mean_magnitude":[\d.]+,"max_magnitude":[\d.]+,"direction":up-left\(1\d\d°\)\)\}\n/);
+    expect(report.prompt).toMatch(/\{"region":"Right Mouth Corner,"mean_magnitude":[\d.]+,"max_magnitude":[\d.]+,"direction":up-right\([1-8]?\d°\)\)\}\n/);
     expect(report.description_source).toBe('rules');
     expect(report.description).toMatch(/AU12/);
     expect(overlay?.flow.width).toBe(200);
@@ -42,9 +49,19 @@ describe('analyzeClip (the MELLM pipeline on a synthetic clip from a real photo)
 
   it('with the onset and apex given, recovers AU1+AU2 (surprise) and a one-sided AU12 on its side', async () => {
     const clip = meClip(subject, { aus: [{ au: 1, intensity: 'D' }, { au: 2, intensity: 'D' }], seed: 9 });
-    const { report } = await analyzeClip(framesOf(clip), models, { onset: 8, apex: 12 });
+    const given: string[] = [];
+    const llm = async (prompt: string) => (given.push(prompt), { text: 'described', modelId: 'test-llm' });
+    const { report } = await analyzeClip(framesOf(clip), models, { onset: 8, apex: 12, llm });
     const codes = report.aus.filter((a) => a.intensity !== 'A').map((a) => a.code);
     expect(codes).toEqual(expect.arrayContaining(['AU1', 'AU2']));
+    // The LLM gets the mellm prompt by default; json is the other format, from the same statistics.
+    expect(given).toEqual([report.prompt]);
+    expect(report.prompt_format).toBe('mellm');
+    expect(given[0]).toMatch(/\n\nFollow these steps for the analysis:\n/);
+    const json = (await analyzeClip(framesOf(clip), models, { onset: 8, apex: 12, promptFormat: 'json' })).report;
+    expect(json.prompt_format).toBe('json');
+    expect(json.rois).toEqual(report.rois);
+    expect(json.prompt).toBe(buildPrompt(report.rois, 'json'));
     expect(report.emotion.label3).toBe('Surprise');
     const left = meClip(subject, { aus: [{ au: 12, intensity: 'D', side: 'L' }], seed: 11 });
     const lateral = (await analyzeClip(framesOf(left), models, { onset: 8, apex: 12 })).report;

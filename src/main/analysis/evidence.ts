@@ -4,20 +4,19 @@ import { inferAus } from './au-rules';
 import { AU_RULES } from './au-table';
 import type { AnalysisEvidence } from './describer';
 import { inferEmotion } from './emotion';
-import { buildPrompt } from './prompt';
 import { roiFeatures, type RoiFeature } from './roi-features';
 import type { MotionSignal } from './spotting';
 
 /**
  * The analysis of one onset → apex expression flow: ROI features → AU evidence →
- * emotion, plus the v3 prompt an LLM would receive for the same features. `roll` is the
- * face's in-plane tilt (faceRollOf): the AU rules read directions in the face's frame, the
- * prompt keeps the reference's image-axis directions.
+ * emotion. `roll` is the face's in-plane tilt (faceRollOf): the AU rules read directions
+ * in the face's frame. (The prompt is written from the reference statistics instead:
+ * reference-stats.ts.)
  */
-export function analyzeExpressionFlow(flow: FlowField, rois: readonly RoiBox[], faceHeight: number, roll = 0): AnalysisEvidence & { readonly prompt: string } {
+export function analyzeExpressionFlow(flow: FlowField, rois: readonly RoiBox[], faceHeight: number, roll = 0): AnalysisEvidence {
   const features = roiFeatures(flow, rois, faceHeight);
   const aus = inferAus(features, AU_RULES, roll);
-  return { features, aus, emotion: inferEmotion(aus), prompt: buildPrompt(features) };
+  return { features, aus, emotion: inferEmotion(aus) };
 }
 
 /**

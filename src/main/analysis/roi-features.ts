@@ -133,13 +133,3 @@ export function roiFeatures(flow: FlowField, rois: readonly RoiBox[], faceHeight
   }
   return rois.map((roi) => featureOf(flow, roi, faceHeight));
 }
-
-/** A float as Python writes it (the reference's text): integral values keep ".0". */
-export function pythonFloat(value: number): string {
-  return Number.isInteger(value) ? value.toFixed(1) : String(value);
-}
-
-/** One reference line: `{"region": "...", "mean_magnitude": 0.412, "max_magnitude": 0.9, "direction": "up (88°)"}`. */
-export function roiLine(feature: RoiFeature): string {
-  return `{"region": ${JSON.stringify(feature.region)}, "mean_magnitude": ${pythonFloat(feature.meanMagnitude)}, "max_magnitude": ${pythonFloat(feature.maxMagnitude)}, "direction": ${JSON.stringify(feature.direction)}}`;
-}

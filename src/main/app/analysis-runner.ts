@@ -3,7 +3,7 @@ import { deserialize, serialize } from 'node:v8';
 import { existsSync } from 'node:fs';
 import { availableParallelism, hostname } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import type { AnalysisRunInput, OverlayKind, StoredAnalysis } from '@shared/api/analysis';
+import type { AnalysisRunInput, OverlayKind, PromptFormat, StoredAnalysis } from '@shared/api/analysis';
 import type { Clip } from '@shared/workspace';
 import { AppError } from '@shared/errors';
 import type { ScanCheckpoint } from '../analysis/pipeline/motion';
@@ -61,6 +61,12 @@ interface Pinned {
   readonly offset?: number | undefined;
 }
 
+/** What a batch may set for itself instead of the settings (the CLI's --llm, --prompt-format). */
+interface Overrides {
+  readonly llmFolder?: string | undefined;
+  readonly promptFormat?: PromptFormat | undefined;
+}
+
 /**
  * Runs analyses as background jobs in a pool of job processes (a crash, an out-of-memory
  * or a V8 fatal error costs one job, never the app) and stores each result in the open
@@ -100,16 +106,17 @@ export class AnalysisRunner {
    * are spotted (once per settings, even when spotting finds nothing). `redo` analyses
    * everything again (Re-analyse all).
    */
-  async runAll(options: { redo?: boolean | undefined; llmFolder?: string | undefined } = {}, queue: JobQueue = this.#deps.jobs): Promise<{ jobs: JobHandle<AnalysisJobResult>[]; skipped: number }> {
+  async runAll(options: { redo?: boolean | undefined } & Overrides = {}, queue: JobQueue = this.#deps.jobs): Promise<{ jobs: JobHandle<AnalysisJobResult>[]; skipped: number }> {
     const workspace = this.#deps.workspaces.require();
-    const configKey = await this.#configKey(options.llmFolder);
+    const overrides = { llmFolder: options.llmFolder, promptFormat: options.promptFormat };
+    const configKey = await this.#configKey(overrides);
     const jobs: JobHandle<AnalysisJobResult>[] = [];
     let skipped = 0;
     const done = async (eventId: number) => !options.redo && (await workspace.analyses.hasConfig(eventId, configKey));
     for await (const clip of everyClip(workspace)) {
       const events = await workspace.events.listForClip(clip.id);
       // A new batch retries what failed before, but never redoes done work (another runner's) unless asked to.
-      const work = { clip, probed: null, again: options.redo ? ('all' as const) : ('failed' as const), llmFolder: options.llmFolder };
+      const work = { clip, probed: null, again: options.redo ? ('all' as const) : ('failed' as const), overrides };
       if (events.every((e) => eventFrames(e) === null)) {
         const spotted = !options.redo && (await workspace.claims.get(claimKey(configKey, clip, undefined)))?.state === 'done';
         if (spotted || (await someAsync(events, (e) => done(e.id)))) skipped += 1;
@@ -140,9 +147,14 @@ export class AnalysisRunner {
   }
 
   /** The settings an analysis depends on: an analysis made under other ones is out of date. */
-  async #configKey(llmFolder?: string | null): Promise<string> {
+  async #configKey(overrides: Overrides = {}): Promise<string> {
     const settings = await this.#deps.settings.get();
-    const config = { version: this.#version, llm: llmFolder ?? settings.activeLlm ?? null, language: settings.language };
+    const config = {
+      version: this.#version,
+      llm: overrides.llmFolder ?? settings.activeLlm ?? null,
+      language: settings.language,
+      promptFormat: overrides.promptFormat ?? settings.promptFormat,
+    };
     return createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
   }
 
@@ -165,16 +177,17 @@ export class AnalysisRunner {
   async #queue(
     queue: JobQueue,
     workspace: WorkspaceStore,
-    work: { clip: Clip; probed: ProbedMedia | null; pinned: Pinned | null; eventId: number | undefined; again: Retake; llmFolder?: string | undefined },
+    work: { clip: Clip; probed: ProbedMedia | null; pinned: Pinned | null; eventId: number | undefined; again: Retake; overrides?: Overrides },
   ): Promise<JobHandle<AnalysisJobResult>> {
-    const { clip, pinned, eventId } = work;
+    const { clip, pinned, eventId, overrides = {} } = work;
     const settings = await this.#deps.settings.get();
-    const configKey = await this.#configKey(work.llmFolder);
+    const configKey = await this.#configKey(overrides);
     const input: AnalyzeTaskInput = {
       path: clip.path,
       ...(work.probed ? { probed: work.probed } : {}),
       faceIndex: clip.faceIndex,
-      llmFolder: work.llmFolder ?? settings.activeLlm,
+      llmFolder: overrides.llmFolder ?? settings.activeLlm,
+      promptFormat: overrides.promptFormat ?? settings.promptFormat,
       language: settings.language === 'zh-CN' ? 'zh-CN' : 'en',
       frameMotion: true,
       ...(this.#deps.checkpointEvery ? { checkpointEvery: this.#deps.checkpointEvery } : {}),

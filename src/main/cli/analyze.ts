@@ -6,6 +6,8 @@ import { runAnalyzeTask } from '../analysis/pipeline/task';
 import { ensureClip, overlayDir, storeRun, writeOverlaySources } from '../app/analysis-store';
 import { JobQueue } from '../jobs/queue';
 import type { Services } from '../api/context';
+import type { PromptFormat } from '@shared/api/analysis';
+import { frameArg, promptFormatArg } from './args';
 import type { CliCommand, CliIO } from './command';
 
 /** `mellm analyze`: one clip through the MELLM pipeline, or every clip of a workspace. */
@@ -13,8 +15,10 @@ export const analyzeCommand: CliCommand = {
   name: 'analyze',
   summary: 'run the MELLM pipeline on a clip or frame folder (spotting, flow, ROI features, AUs, emotion, description)',
   usage:
-    'mellm analyze <clip or frame folder> [--onset N --apex M [--offset K]] [--workspace w.mellm] [--llm <folder>] [--json]\n' +
-    '       mellm analyze --workspace w.mellm --all [--jobs N] [--redo] [--llm <folder>] [--json]',
+    'mellm analyze <clip or frame folder> [--onset N --apex M [--offset K]] [--workspace w.mellm] [--llm <folder>] [--prompt-format mellm|json] [--json]\n' +
+    '       mellm analyze --workspace w.mellm --all [--jobs N] [--redo] [--llm <folder>] [--prompt-format mellm|json] [--json]\n' +
+    'The prompt (stored, and what an LLM gets) is the MELLM reference\'s text (mellm) unless --prompt-format json;\n' +
+    'the batch form takes the settings\' format (mellm by default) when the flag is absent.',
   async run(args, io, services) {
     const { values, positionals } = parseArgs({
       args,
@@ -29,13 +33,15 @@ export const analyzeCommand: CliCommand = {
         all: { type: 'boolean', default: false },
         redo: { type: 'boolean', default: false },
         jobs: { type: 'string' },
+        'prompt-format': { type: 'string' },
       },
     });
+    const promptFormat = promptFormatArg(values['prompt-format']);
     if (values.all) {
       if (positionals.length > 0 || !values.workspace) throw new AppError('INVALID_INPUT', 'The batch form is: mellm analyze --workspace w.mellm --all [--jobs N]');
       const jobs = values.jobs === undefined ? 1 : frameArg('--jobs', values.jobs);
       if (jobs < 1 || jobs > 16) throw new AppError('INVALID_INPUT', `--jobs must be 1–16, got ${jobs}`);
-      return runBatch(services(), io, resolve(values.workspace), jobs, values.redo, values.llm, values.json);
+      return runBatch(services(), io, resolve(values.workspace), { jobs, redo: values.redo, llm: values.llm, promptFormat, json: values.json });
     }
     const [path] = positionals;
     if (!path || positionals.length > 1) throw new AppError('INVALID_INPUT', 'Give exactly one clip (video file or frame folder)');
@@ -46,7 +52,11 @@ export const analyzeCommand: CliCommand = {
     if (offset !== undefined && apex === undefined) throw new AppError('INVALID_INPUT', '--offset needs --onset and --apex');
     const s = services();
     const clipPath = resolve(path);
-    const output = await runAnalyzeTask({ path: clipPath, onset, apex, offset, llmFolder: values.llm ?? null, frameMotion: values.workspace !== undefined }, { modelsDir: s.paths.models }, { templates: s.sandbox });
+    const output = await runAnalyzeTask(
+      { path: clipPath, onset, apex, offset, llmFolder: values.llm ?? null, promptFormat: promptFormat ?? 'mellm', frameMotion: values.workspace !== undefined },
+      { modelsDir: s.paths.models },
+      { templates: s.sandbox },
+    );
     const report = AnalyzeReportSchema.parse(output.report);
     if (values.workspace) {
       await s.workspaces.open(resolve(values.workspace));
@@ -59,12 +69,6 @@ export const analyzeCommand: CliCommand = {
     return 0;
   },
 };
-
-function frameArg(name: string, value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw new AppError('INVALID_INPUT', `${name} must be a whole number ≥ 0 (0-based frames), got "${value}"`);
-  return n;
-}
 
 function summary(r: AnalyzeReport): string {
   const sp = r.spotting;
@@ -83,10 +87,19 @@ function summary(r: AnalyzeReport): string {
 const BAR = 24;
 
 /** Every clip of a workspace, N at a time; finished clips are stored as they finish, so a rerun resumes. */
-async function runBatch(s: Services, io: CliIO, workspacePath: string, jobs: number, redo: boolean, llm: string | undefined, json: boolean): Promise<number> {
+interface BatchOptions {
+  readonly jobs: number;
+  readonly redo: boolean;
+  readonly llm: string | undefined;
+  readonly promptFormat: PromptFormat | undefined;
+  readonly json: boolean;
+}
+
+async function runBatch(s: Services, io: CliIO, workspacePath: string, options: BatchOptions): Promise<number> {
+  const { jobs, redo, llm, promptFormat, json } = options;
   await s.workspaces.open(workspacePath);
   const queue = new JobQueue(s.events, jobs);
-  const { jobs: handles, skipped } = await s.analysis.runAll({ redo, llmFolder: llm }, queue);
+  const { jobs: handles, skipped } = await s.analysis.runAll({ redo, llmFolder: llm, promptFormat }, queue);
   const total = handles.length;
   let finished = 0;
   const failed: Array<{ job: string; error: string }> = [];

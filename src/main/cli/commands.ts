@@ -11,6 +11,7 @@ import { flowCommand } from './flow';
 import { agreementCommand } from './agreement';
 import { exportCommand } from './export';
 import { analyzeCommand } from './analyze';
+import { promptCommand } from './prompt';
 import { synthCommand } from './synth';
 
 /** Every `mellm` subcommand; later stages add theirs here. */
@@ -29,5 +30,6 @@ export const COMMANDS: readonly CliCommand[] = [
   exportCommand,
   proxyCommand,
   analyzeCommand,
+  promptCommand,
   synthCommand,
 ];

@@ -1,33 +1,32 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { AppError } from '@shared/errors';
+import type { PromptFormat } from '@shared/api/analysis';
 import { describeWithLlm } from '../inference/llm/describe';
+import { promptFormatArg } from './args';
 import type { CliCommand } from './command';
+import { analysisPrompt, readAnalysisJson } from './prompt';
 
-/** The prompt text from a plain prompt file or from an analysis JSON's `prompt` field. */
-export async function readPromptFile(path: string): Promise<string> {
-  let text: string;
+/**
+ * The prompt text from a plain prompt file, or from an analysis JSON: its own prompt, or
+ * with a format written afresh in that format from its ROI reports.
+ */
+export async function readPromptFile(path: string, format?: PromptFormat): Promise<string> {
+  if (path.toLowerCase().endsWith('.json')) return analysisPrompt(await readAnalysisJson(path), path, format);
+  if (format !== undefined) throw new AppError('INVALID_INPUT', '--prompt-format rewrites an analysis JSON\'s prompt; a prompt text file is used as it is.');
   try {
-    text = await readFile(path, 'utf8');
+    return await readFile(path, 'utf8');
   } catch (error) {
     throw new AppError('NOT_FOUND', `${path} cannot be read: ${(error as Error).message}`, { cause: error });
   }
-  if (!path.toLowerCase().endsWith('.json')) return text;
-  let analysis: unknown;
-  try {
-    analysis = JSON.parse(text);
-  } catch (error) {
-    throw new AppError('INVALID_INPUT', `${path} is not valid JSON: ${(error as Error).message}`, { cause: error });
-  }
-  const prompt = (analysis as { prompt?: unknown } | null)?.prompt;
-  if (typeof prompt !== 'string' || !prompt.trim()) throw new AppError('INVALID_INPUT', `${path} has no "prompt" text field.`);
-  return prompt;
 }
 
 export const describeCommand: CliCommand = {
   name: 'describe',
   summary: 'describe a micro-expression with a language model from a prompt file or analysis JSON',
-  usage: 'mellm describe <prompt.txt | analysis.json> --llm <folder> [--stream] [--max-new-tokens N] [--thinking [--keep-thinking]] [--json]',
+  usage:
+    'mellm describe <prompt.txt | analysis.json> --llm <folder> [--prompt-format mellm|json] [--stream] [--max-new-tokens N] [--thinking [--keep-thinking]] [--json]\n' +
+    "An analysis JSON's own prompt is used unless --prompt-format asks for it in another format.",
   async run(args, io, services) {
     const { values, positionals } = parseArgs({
       args,
@@ -39,15 +38,17 @@ export const describeCommand: CliCommand = {
         thinking: { type: 'boolean', default: false },
         'keep-thinking': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
+        'prompt-format': { type: 'string' },
       },
     });
+    const format = promptFormatArg(values['prompt-format']);
     const [file] = positionals;
     const maxNewTokens = Number(values['max-new-tokens']);
     if (!file || !values.llm || !Number.isInteger(maxNewTokens) || maxNewTokens < 1) {
       throw new AppError('INVALID_INPUT', `A prompt file, --llm <folder> and a positive --max-new-tokens are needed.\nUsage: ${this.usage}`);
     }
     const write = io.write ?? io.out;
-    const result = await describeWithLlm(await readPromptFile(file), {
+    const result = await describeWithLlm(await readPromptFile(file, format), {
       folder: values.llm,
       // The services' model: its chat template renders in the sandbox process.
       pool: services().llm.pool,

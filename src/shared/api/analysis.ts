@@ -9,6 +9,33 @@ import { channel } from './channel';
 
 const frame = z.number().int().min(0);
 
+/**
+ * How the ROI statistics are written for a language model: `mellm` is the MELLM
+ * reference's own text (what a fine-tuned MELLM checkpoint was trained on), `json` a
+ * clean JSON-lines variant for display and tools.
+ */
+export const PROMPT_FORMATS = ['mellm', 'json'] as const;
+export const PromptFormatSchema = z.enum(PROMPT_FORMATS);
+export type PromptFormat = z.infer<typeof PromptFormatSchema>;
+
+/**
+ * One ROI's expression flow as the MELLM reference measures it, unrounded: on the 400 × 480
+ * reference crop, after head motion and the nose tip's 5 × 5 mean flow are taken out. The
+ * `mellm` prompt line is a function of these numbers alone.
+ */
+export const RoiStatsSchema = z.object({
+  /** Pixels in the ROI's box as the reference cuts it (0: the box lies outside the crop; the prompt skips it). */
+  pixels: z.number().int().min(0),
+  /** Mean and max flow magnitude, reference-crop pixels. */
+  mean: z.number().min(0),
+  max: z.number().min(0),
+  /** |Σ flow| / Σ |flow|. */
+  concentration: z.number().min(0),
+  /** Direction of Σ flow in degrees [0, 360], counter-clockwise from right with y up. */
+  angle: z.number().min(0).max(360),
+});
+export type RoiStats = z.infer<typeof RoiStatsSchema>;
+
 export const RoiReportSchema = z.object({
   region: z.string(),
   /** Reference-crop pixels (400 × 480 face crop), 3 decimals, as in MELLM. */
@@ -18,7 +45,10 @@ export const RoiReportSchema = z.object({
   direction: z.string(),
   /** Degrees counter-clockwise from right (y up); null without a dominant direction. */
   angle: z.number().nullable(),
+  /** What the fields above were written from; absent on analyses made before it was kept. */
+  stats: RoiStatsSchema.optional(),
 });
+export type RoiReport = z.infer<typeof RoiReportSchema>;
 
 export const AuReportSchema = z.object({
   code: z.string().regex(/^AU\d+$/),
@@ -70,6 +100,8 @@ export const ExpressionReportSchema = z.object({
   facs: z.string(),
   emotion: EmotionReportSchema,
   prompt: z.string(),
+  /** The format `prompt` is written in; absent on analyses made before there were two (their prompt is `json`). */
+  prompt_format: PromptFormatSchema.optional(),
   description: z.string(),
   description_source: z.enum(['rules', 'llm']),
   description_model: z.string(),

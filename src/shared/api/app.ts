@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { channel } from './channel';
+import { PromptFormatSchema } from './analysis';
 
 export const LANGUAGES = ['en', 'zh-CN'] as const;
 export const LanguageSchema = z.enum(LANGUAGES);
@@ -29,6 +30,8 @@ export const SettingsSchema = z.object({
   llmFolders: z.array(z.string().min(1).max(4096)).max(64),
   activeLlm: z.string().min(1).max(4096).nullable(),
   llmThinking: z.boolean(),
+  /** How analyses write the prompt (stored, exported, and the LLM's input): mellm, the reference's text, or json. */
+  promptFormat: PromptFormatSchema,
   /** Keyboard shortcut overrides: action id → chord (e.g. `Shift+I`); absent = the default. */
   shortcuts: z.record(z.string().max(40), z.string().max(40)).default({}),
 });

@@ -1,4 +1,4 @@
-import type { AnalyzeReport, ExpressionReport } from '@shared/api/analysis';
+import type { AnalyzeReport, ExpressionReport, PromptFormat } from '@shared/api/analysis';
 import { AppError } from '@shared/errors';
 import type { FaceModels } from '../../inference/face/analyze';
 import { faceCrop } from '../../inference/face/face-crop';
@@ -14,6 +14,8 @@ import { analyzeExpressionFlow } from '../evidence';
 import { ruleEvidence } from '../au-rules';
 import { AU_RULES } from '../au-table';
 import { checkReturn } from '../return-check';
+import { buildPrompt, roiReport } from '../prompt';
+import { referenceRoiStats } from '../reference-stats';
 import { cropGray, cropGeometry, cropsAt, faceRollOf, framesAround, framesBefore, meanGray } from './crop';
 import { apexFromOnset, cropFace, cropMotion, scanMotion, type CropFace, type ScanCheckpoint } from './motion';
 import { expressionReport, headMotionReport, noExpressionReport, spottingReport, type DescribedBy } from './report';
@@ -41,6 +43,8 @@ export interface PipelineOptions {
   /** Which face on the reference frame is the subject (0 = largest). */
   readonly faceIndex?: number | undefined;
   readonly llm?: LlmDescriber | undefined;
+  /** How the prompt (stored, and the LLM's input) is written; default `mellm`, the reference's text. */
+  readonly promptFormat?: PromptFormat | undefined;
   readonly language?: DescriberLanguage | undefined;
   readonly signal?: AbortSignal | undefined;
   readonly onProgress?: ((done: number, total: number, message: string) => void) | undefined;
@@ -209,6 +213,7 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
   cancelled();
 
   const flowModel = options.flowModel ?? models.flow.model(undefined, options.flowPreset ?? 'balanced');
+  const promptFormat = options.promptFormat ?? 'mellm';
   const average = options.frameAverage ?? DEFAULT_FRAME_AVERAGE;
   const expressions: ExpressionReport[] = [];
   let overlay: PipelineResult['overlay'] = null;
@@ -240,11 +245,13 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
       dropped.add(interval.onset);
       continue;
     }
+    const rois = referenceRoiStats(motion.flow, face.landmarks, face.faceHeight).map(({ region, stats }) => roiReport(region, stats));
+    const prompt = { rois, text: buildPrompt(rois, promptFormat), format: promptFormat };
     const td = performance.now();
     let description: string;
     let describedBy = rules;
     if (options.llm && evidence.aus.some((a) => !a.blink)) {
-      const llm = await options.llm(evidence.prompt, options.signal);
+      const llm = await options.llm(prompt.text, options.signal);
       description = llm.text;
       describedBy = { source: 'llm', model: llm.modelId };
       llmModel = llm.modelId;
@@ -252,14 +259,14 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
       description = describe(evidence, options.language ?? 'en').text;
     }
     timings.describe = (timings.describe ?? 0) + Math.round((performance.now() - td) * 10) / 10;
-    expressions.push(expressionReport(interval, evidence, headMotionReport(motion.head), description, describedBy));
+    expressions.push(expressionReport(interval, evidence, prompt, headMotionReport(motion.head), description, describedBy));
     overlay ??= { flow: motion.flow, onset: onsetCrop, face };
     cancelled();
   }
   progress(total - 1, 'expression');
   if (dropped.size > 0 && spotting) spotting = { ...spotting, intervals: spotting.intervals.filter((iv) => !dropped.has(iv.onset)) };
 
-  const primary = expressions[0] ?? noExpressionReport(describe({ features: [], aus: [], emotion: inferEmotion([]) }, options.language ?? 'en').text);
+  const primary = expressions[0] ?? noExpressionReport(describe({ features: [], aus: [], emotion: inferEmotion([]) }, options.language ?? 'en').text, promptFormat);
   timings.total = Math.round((performance.now() - started) * 10) / 10;
   progress(total, 'done');
   const { onset: _o, apex: _a, offset: _f, ...flat } = primary;

@@ -1,4 +1,4 @@
-import type { AnalyzeReport, ExpressionReport } from '@shared/api/analysis';
+import type { AnalyzeReport, ExpressionReport, PromptFormat, RoiReport } from '@shared/api/analysis';
 import type { HeadMotion } from '../../inference/flow/expression';
 import { facsString } from '../au-rules';
 import type { AnalysisEvidence } from '../describer';
@@ -17,9 +17,17 @@ export function headMotionReport(head: HeadMotion): ExpressionReport['head_motio
   return { model: head.model, tx: round3(head.tx), ty: round3(head.ty), rotation_deg: round3(head.rotationDeg), scale: round3(head.scale), residual_px: round3(head.residualPx) };
 }
 
+/** The prompt of an expression and what it was written from. */
+export interface PromptReport {
+  readonly rois: readonly RoiReport[];
+  readonly text: string;
+  readonly format: PromptFormat;
+}
+
 export function expressionReport(
   interval: { onset: number; apex: number; offset: number },
-  evidence: AnalysisEvidence & { prompt: string },
+  evidence: AnalysisEvidence,
+  prompt: PromptReport,
   head: ExpressionReport['head_motion'],
   description: string,
   by: DescribedBy,
@@ -30,11 +38,12 @@ export function expressionReport(
     apex: interval.apex,
     offset: interval.offset,
     head_motion: head,
-    rois: evidence.features.map((f) => ({ region: f.region, mean_magnitude: f.meanMagnitude, max_magnitude: f.maxMagnitude, direction: f.direction, angle: f.angle === null ? null : round3(f.angle) })),
+    rois: [...prompt.rois],
     aus: evidence.aus.map((a) => ({ code: `AU${a.au}`, side: a.side, intensity: a.intensity, confidence: round3(a.confidence) })),
     facs: facsString(evidence.aus),
     emotion: { label3: emotion.label, label: emotion.emotion, confidence: round3(emotion.confidence) },
-    prompt: evidence.prompt,
+    prompt: prompt.text,
+    prompt_format: prompt.format,
     description,
     description_source: by.source,
     description_model: by.model,
@@ -42,7 +51,7 @@ export function expressionReport(
 }
 
 /** What a clip without a micro-expression reports: no ROI motion, no AU, no emotion. */
-export function noExpressionReport(description: string): ExpressionReport {
+export function noExpressionReport(description: string, format: PromptFormat): ExpressionReport {
   return {
     onset: 0,
     apex: 0,
@@ -53,6 +62,7 @@ export function noExpressionReport(description: string): ExpressionReport {
     facs: '',
     emotion: { label3: null, label: null, confidence: 0 },
     prompt: '',
+    prompt_format: format,
     description,
     description_source: 'rules',
     description_model: 'describer',

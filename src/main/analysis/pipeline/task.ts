@@ -1,4 +1,4 @@
-import type { AnalyzeReport, StoredFace } from '@shared/api/analysis';
+import type { AnalyzeReport, PromptFormat, StoredFace } from '@shared/api/analysis';
 import type { CropFace } from './motion';
 import { FaceService } from '../../inference/face/service';
 import { describeWithLlm } from '../../inference/llm/describe';
@@ -23,6 +23,8 @@ export interface AnalyzeTaskInput {
   readonly faceIndex?: number | undefined;
   /** A Qwen3-family ONNX folder: the LLM writes the description; null → the FACS describer. */
   readonly llmFolder?: string | null | undefined;
+  /** How the prompt is written (default mellm, the reference's text). */
+  readonly promptFormat?: PromptFormat | undefined;
   readonly language?: DescriberLanguage | undefined;
   /** Scan the given event's frames too, for the workspace's per-frame rows. */
   readonly frameMotion?: boolean | undefined;
@@ -110,6 +112,7 @@ export class ClipAnalyzer {
         offset: input.offset,
         faceIndex: input.faceIndex,
         llm,
+        promptFormat: input.promptFormat,
         language: input.language,
         frameMotion: input.frameMotion,
         resume: input.resume,

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { LANGUAGES, THEMES, type Language, type Theme } from '@shared/api';
+import { LANGUAGES, PROMPT_FORMATS, THEMES, type Language, type PromptFormat, type Theme } from '@shared/api';
 import { ShortcutSettings } from '../components/ShortcutSettings';
 import { useSettings } from '../state/settings';
 import { LanguageModelSection } from './LanguageModelSection';
@@ -51,6 +51,21 @@ export function SettingsView() {
             onBlur={(event) => void update({ annotator: event.target.value.trim() })}
           />
           <small>{t('settings.annotatorHint')}</small>
+        </label>
+        <label>
+          <span>{t('settings.promptFormat')}</span>
+          <select
+            name="promptFormat"
+            value={settings.promptFormat}
+            onChange={(event) => void update({ promptFormat: event.target.value as PromptFormat })}
+          >
+            {PROMPT_FORMATS.map((format) => (
+              <option key={format} value={format}>
+                {t(`settings.promptFormats.${format}`)}
+              </option>
+            ))}
+          </select>
+          <small>{t('settings.promptFormatHint')}</small>
         </label>
         {MEGABYTE_SETTINGS.map((field) => (
           <MegabytesField key={field.name} field={field} value={settings[field.name]} onChange={(value) => void update({ [field.name]: value })} />
