@@ -1,4 +1,7 @@
+import type { PromptFormat } from '@shared/prompt-format';
 import { roiLine, type RoiFeature } from './roi-features';
+
+export type { PromptFormat } from '@shared/prompt-format';
 
 /**
  * The MELLM v3 prompt: a fixed header, one JSON line per ROI, then the three reasoning
@@ -16,7 +19,10 @@ export const PROMPT_STEPS: readonly string[] = [
   'Step 3: Summarize the identified AUs and the micro-expression category (Negative, Positive, or Surprise).',
 ];
 
-/** The full prompt text for the ROI features of one onset → apex pair. */
-export function buildPrompt(features: readonly RoiFeature[]): string {
+/** What the prompt says of one ROI: a stored analysis keeps this much, so an export can rebuild the prompt from it. */
+export type PromptFeature = Pick<RoiFeature, 'region' | 'meanMagnitude' | 'maxMagnitude' | 'direction'>;
+
+/** The full prompt text for the ROI features of one onset → apex pair, in `format` (default mellm). */
+export function buildPrompt(features: readonly PromptFeature[], _format: PromptFormat = 'mellm'): string {
   return [PROMPT_HEADER, ...features.map(roiLine), ...PROMPT_STEPS].join('\n');
 }

@@ -47,7 +47,8 @@ export interface RoiFeature {
 
 const round3 = (value: number): number => Math.round(value * 1000) / 1000;
 
-function sideOf(region: string): Side {
+/** The subject's side a region lies on, from its name (C = midline). */
+export function sideOf(region: string): Side {
   if (region.startsWith('Left ') || region.endsWith(' Left')) return 'L';
   if (region.startsWith('Right ') || region.endsWith(' Right')) return 'R';
   return 'C';
@@ -140,6 +141,6 @@ export function pythonFloat(value: number): string {
 }
 
 /** One reference line: `{"region": "...", "mean_magnitude": 0.412, "max_magnitude": 0.9, "direction": "up (88°)"}`. */
-export function roiLine(feature: RoiFeature): string {
+export function roiLine(feature: Pick<RoiFeature, 'region' | 'meanMagnitude' | 'maxMagnitude' | 'direction'>): string {
   return `{"region": ${JSON.stringify(feature.region)}, "mean_magnitude": ${pythonFloat(feature.meanMagnitude)}, "max_magnitude": ${pythonFloat(feature.maxMagnitude)}, "direction": ${JSON.stringify(feature.direction)}}`;
 }
