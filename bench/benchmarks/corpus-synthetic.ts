@@ -43,12 +43,11 @@ export function syntheticCodedEvents(events: number, coders: number, seed = 7): 
 /** A tiny valid PNG-sized payload stands in for apex frames and overlays (~2 KiB each). */
 const IMAGE = { mime: 'image/png' as const, data: new Uint8Array(2048).map((_, i) => (i * 31) & 0xff) };
 
-/** `count` export records with prompt, ROI features and `motionFrames` per-frame rows each. */
+/** `count` export records with ROI features and `motionFrames` per-frame rows each. */
 export function syntheticExportRecords(count: number, motionFrames = 30, seed = 11): ExportRecord[] {
   const random = seededRandom(seed);
   return baseEvents(count, random).map((base, index) => {
-    const roiFeatures = ROI_NAMES.map((region) => ({ region, meanMagnitude: Number((random() * 2).toFixed(3)), maxMagnitude: Number((random() * 4).toFixed(3)), direction: 'up (88°)' }));
-    const prompt = `Based on the following information, analyze the facial action unit(s) and micro-expression:\n${roiFeatures.map((f) => JSON.stringify({ region: f.region, mean_magnitude: f.meanMagnitude, max_magnitude: f.maxMagnitude, direction: f.direction })).join('\n')}`;
+    const roiFeatures = ROI_NAMES.map((region) => ({ region, meanMagnitude: Number((random() * 2).toFixed(3)), maxMagnitude: Number((random() * 4).toFixed(3)), direction: 'up (88°)', angle: 88 }));
     const motion = Array.from({ length: motionFrames }, (_, frame) => ({
       frame: base.onset + frame,
       facePresent: random() > 0.02,
@@ -62,7 +61,7 @@ export function syntheticExportRecords(count: number, motionFrames = 30, seed = 
       aus: base.aus.join('+'), emotion: EMOTIONS[base.emotion] ?? null, label3: LABELS[base.emotion] ?? null,
       description: `Step 1: ROIs with clear movement suggest AU${base.aus.join(', AU')}.\nStep 3: ${LABELS[base.emotion]}.`,
       annotator: `coder${1 + (index % 3)}`, provenance: 'edited', review: random() < 0.8 ? 'approved' : 'needs-changes',
-      reviewer: 'rev', reviewComment: null, roiFeatures, prompt, motion, apexImage: IMAGE, flowOverlay: IMAGE,
+      reviewer: 'rev', reviewComment: null, roiFeatures, motion, apexImage: IMAGE, flowOverlay: IMAGE,
     } satisfies ExportRecord;
   });
 }

@@ -12,7 +12,7 @@ function folderBytes(paths: readonly string[]): number {
 /** Export of 10,000 synthetic events to each format (goal ≤ 10 s each), written atomically to a temp folder. */
 export const exportBenchmark: Benchmark = {
   name: 'export',
-  description: 'Corpus export of 10,000 events (29 ROI features, prompt, 30 motion rows each) to every format',
+  description: 'Corpus export of 10,000 events (29 ROI features, 30 motion rows each) to every format',
   async run({ reps = 3, log }) {
     const records = syntheticExportRecords(10_000);
     log(`${records.length} records, ${new Set(records.map((record) => record.clipName)).size} clips, 30 motion rows × 29 ROIs each`);

@@ -8,6 +8,7 @@ import type { Services } from '../../src/main/api/context';
 import type { Bridge } from '../../src/main/transport/bridge';
 import { ARTIFACTS, launchChromium } from '../helpers/browser';
 import { startTestBridge } from '../helpers/bridge';
+import { storedAnalysisRow } from '../helpers/stored-analysis';
 
 const dir = mkdtempSync(join(tmpdir(), 'mellm-e2e-review-'));
 let browser: Browser;
@@ -33,7 +34,8 @@ async function buildWorkspace(): Promise<void> {
     ['bob', second.id, '4', 'repression', 'negative'],
   ] as const;
   for (const [annotator, eventId, aus, emotion, label3] of labels) await ws.annotations.save({ eventId, annotator, aus, emotion, label3, status: 'submitted' });
-  await ws.analyses.add(first.id, [{ id: 'mellm', version: 'e2e' }], { aus: 'R12', emotion: 'happiness', label3: 'positive', description: 'Right lip corner pulled up.' });
+  // The analysis as the pipeline stores it: the subject's right lip corner pulled up and out.
+  await ws.analyses.add(first.id, [{ id: 'mellm', version: 'e2e' }], storedAnalysisRow({ 'Right Mouth Corner': [-2, -2], 'Right Cheek': [0, -1] }, { onset: 10, apex: 22, offset: 45 }));
   await services.settings.update({ annotator: 'rita' });
 }
 
@@ -66,7 +68,7 @@ describe('review, agreement and export in Chromium', () => {
     await queue.getByRole('button', { name: '#1' }).click();
     const columns = page.getByTestId('review-event').getByTestId('label-column');
     await expect.poll(() => columns.count()).toBe(3);
-    expect(await columns.nth(2).textContent()).toContain('Right lip corner pulled up.');
+    expect(await columns.nth(2).textContent()).toContain('AU12 (Lip Corner Puller): right');
     const ana = columns.nth(0);
     expect(await ana.locator('h2').textContent()).toBe('ana');
     await ana.locator('textarea').fill('Clear R12 with AU6.');
@@ -106,9 +108,17 @@ describe('review, agreement and export in Chromium', () => {
     const out = join(dir, 'export');
     await page.locator('nav button[data-view="export"]').click();
     for (const format of ['casme2-xlsx', 'megc', 'eaf', 'jsonl', 'frames-csv']) await page.locator(`input[name="format-${format}"]`).check();
+    await page.locator('select[name="prompt-format"]').selectOption('json');
     await page.locator('input[name="export-folder"]').fill(out);
     await page.locator('.view.export button[type="submit"]').click();
     await expect.poll(() => page.getByTestId('export-files').locator('li').count()).toBe(8);
+    // One training example: ana's signed-off label of the analysed event (bob's was sent back; event 2 has no analysis).
+    const jsonl = readFileSync(join(out, 'instructions.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { annotator: string; promptFormat: string; response: string });
+    expect(jsonl).toMatchObject([{ annotator: 'ana', promptFormat: 'json' }]);
+    expect(jsonl[0]?.response.endsWith('AUs: R12+6; micro-expression: Positive')).toBe(true);
+    expect(await page.getByTestId('export-files').locator('li', { hasText: 'instructions.jsonl' }).getAttribute('data-records')).toBe('1');
+    // The frames CSV holds no rows (no motion was scanned): the view says why instead of a bare count.
+    expect(await page.getByTestId('export-no-records').allTextContents()).toEqual([expect.stringMatching(/^No records: /)]);
     expect(readdirSync(out).sort()).toEqual(['casme2-sheet.csv', 'casme2-sheet.xlsx', 'eaf', 'instructions.jsonl', 'megc-recognition.csv', 'megc-spotting.csv', 'motion.csv', 'report.html']);
     expect(readFileSync(join(out, 'casme2-sheet.csv'), 'utf8')).toContain('01,EP02_01f,10,22,45,R12+6,happiness');
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('Clear R12 with AU6.');

@@ -10,6 +10,13 @@ export const HOSTILE = {
   formula: '=HYPERLINK("http://evil","x")',
 } as const;
 
+/** Stored ROI features of a smile: both lip corners move up and outward (reference-crop pixels), the chin does not. */
+export const MOUTH_CORNERS_UP: NonNullable<ExportRecord['roiFeatures']> = [
+  { region: 'Left Mouth Corner', meanMagnitude: 1.5, maxMagnitude: 2.1, direction: 'up-right (40°)', angle: 40, meanNormalized: 0.75, stats: { pixels: 196, mean: 1.5, max: 2.1, concentration: 0.9, angle: 40 } },
+  { region: 'Right Mouth Corner', meanMagnitude: 1.4, maxMagnitude: 1.9, direction: 'up-left (140°)', angle: 140, meanNormalized: 0.7, stats: { pixels: 196, mean: 1.4, max: 1.9, concentration: 0.9, angle: 140 } },
+  { region: 'Chin', meanMagnitude: 0, maxMagnitude: 0, direction: 'No significant motion detected', angle: null, meanNormalized: 0, stats: { pixels: 576, mean: 0, max: 0, concentration: 0, angle: 0 } },
+];
+
 export function makeRecord(overrides: Partial<ExportRecord> = {}): ExportRecord {
   return {
     dataset: 'CASME II',
@@ -32,7 +39,7 @@ export function makeRecord(overrides: Partial<ExportRecord> = {}): ExportRecord 
     review: 'approved',
     reviewer: 'rita',
     reviewComment: null,
-    prompt: 'Based on the following information, analyze the facial action unit(s) and micro-expression:\n{"region": "Chin"}',
+    roiFeatures: MOUTH_CORNERS_UP,
     ...overrides,
   };
 }
@@ -42,6 +49,6 @@ export function hostileRecords(): ExportRecord[] {
   return [
     makeRecord(),
     makeRecord({ subject: HOSTILE.unicode, clipName: HOSTILE.script, eventId: 'ev-2', annotator: HOSTILE.quoted, emotion: HOSTILE.newline, aus: '1+2', reviewer: HOSTILE.newline, label3: 'surprise', description: HOSTILE.script, review: 'rejected', reviewComment: HOSTILE.script }),
-    makeRecord({ subject: '02', clipName: HOSTILE.traversal, clipPath: `/data/${HOSTILE.unicode}.mp4`, eventId: 'ev-3', annotator: HOSTILE.unicode, emotion: HOSTILE.formula, aus: '4+7', label3: 'negative', datasetFrames: { onset: 101, apex: 110, offset: 130 }, prompt: null, description: null, review: null }),
+    makeRecord({ subject: '02', clipName: HOSTILE.traversal, clipPath: `/data/${HOSTILE.unicode}.mp4`, eventId: 'ev-3', annotator: HOSTILE.unicode, emotion: HOSTILE.formula, aus: '4+7', label3: 'negative', datasetFrames: { onset: 101, apex: 110, offset: 130 }, roiFeatures: null, description: null, review: null }),
   ];
 }

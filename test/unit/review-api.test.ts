@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createHandlerTable, dispatch } from '../../src/main/api';
 import { createServices } from '../../src/main/app/services';
 import { createWorkspace } from '../../src/main/store';
+import { storedAnalysisRow } from '../helpers/stored-analysis';
 import { useTempDir } from '../helpers/tmp';
 
 const tempDir = useTempDir('mellm-review-');
@@ -57,11 +58,18 @@ describe('review channels', () => {
     expect(await call('annotators.create', { name: 'eve', role: 'reviewer' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await call('annotators.update', { id: 1, name: 'anna' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
 
-    await services.workspaces.require().analyses.add(1, [{ id: 'mellm', version: 'test' }], { aus: 'L12', emotion: 'happiness', label3: 'positive', description: 'lip corner pull' });
+    // The model column reads the analysis as the pipeline stores it: a left lip corner pulled up and out.
+    const analyses = services.workspaces.require().analyses;
+    const smile = storedAnalysisRow({ 'Left Mouth Corner': [2, -2], 'Left Cheek': [0, -1] });
+    const stored = await analyses.add(1, [{ id: 'mellm', version: 'test' }], smile);
+    // A row of another shape shows no model column instead of failing the review.
+    await analyses.add(2, [{ id: 'mellm', version: 'old' }], { aus: 'L12', emotion: 'happiness', label3: 'positive', description: 'lip corner pull' });
     await as('rita');
     expect(okData<{ eventId: number; submitted: number }[]>(await call('review.queue'))).toEqual([expect.objectContaining({ eventId: 1, submitted: 2 })]);
     const side = okData<{ inReview: boolean; labels: { annotation: { annotator: string } }[]; model: { aus: string } }>(await call('review.event', { eventId: 1 }));
-    expect(side).toMatchObject({ inReview: false, model: { aus: 'L12', emotion: 'happiness' } });
+    expect(side).toMatchObject({ inReview: false, model: { analysisId: stored.id, aus: smile.expression.facs, emotion: 'happiness', label3: 'positive', description: smile.expression.description } });
+    expect(smile.expression.facs).toMatch(/L12/);
+    expect(okData<{ model: unknown }>(await call('review.event', { eventId: 2 })).model).toBeNull();
     expect(side.labels.map((l) => l.annotation.annotator)).toEqual(['ana', 'bob']);
     const own = okData<{ id: number }>(await call('annotations.save', { eventId: 2, annotator: 'rita', aus: '4', status: 'submitted' }));
     expect(await call('review.decide', { annotationId: own.id, decision: 'approve' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: /own labels/ } });

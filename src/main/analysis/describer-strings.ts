@@ -35,6 +35,15 @@ export interface DescriberStrings {
   summary(facs: string, emotion: string, label: string): string;
   summaryNone: string;
   list(items: readonly string[]): string;
+  /** A coder's AU and the regions where the flow shows it (side: the coded side, if any). */
+  codedAu(au: string, side: string | null, regions: string): string;
+  /** A coder's AU that no region clearly moves the way it would. */
+  codedAuStill(au: string, side: string | null): string;
+  /** A coder's AU that no region of interest measures. */
+  codedAuUnmeasured(au: string, side: string | null): string;
+  noCodedAu: string;
+  /** The coder's AUs (null: none) and emotion word (null: none) as their 3-class label. */
+  coded(aus: string | null, emotion: string | null, label: string): string;
 }
 
 const ZH_AU: Readonly<Record<number, string>> = {
@@ -99,6 +108,12 @@ export const DESCRIBER_STRINGS: Readonly<Record<DescriberLanguage, DescriberStri
     summary: (facs, emotion, label) => `AUs: ${facs}. Estimated emotion: ${emotion}. Micro-expression: ${label}.`,
     summaryNone: 'AUs: none. Micro-expression: none.',
     list: (items) => (items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1] as string}`),
+    codedAu: (au, side, regions) => `- ${au}${side ? `, ${side}` : ''}: seen at ${regions}.`,
+    codedAuStill: (au, side) => `- ${au}${side ? `, ${side}` : ''}: no region clearly moves its way.`,
+    codedAuUnmeasured: (au, side) => `- ${au}${side ? `, ${side}` : ''}: not measured by the regions of interest.`,
+    noCodedAu: '- No action unit is coded.',
+    coded: (aus, emotion, label) =>
+      `${aus ? `The combination ${aus}` : 'Without an action unit, the movement'} is coded as ${emotion ? `${emotion}, ` : ''}a ${label} micro-expression.`,
   },
   'zh-CN': {
     headings: ['1. 感兴趣区域分析', '2. 推理', '3. 总结'],
@@ -126,5 +141,10 @@ export const DESCRIBER_STRINGS: Readonly<Record<DescriberLanguage, DescriberStri
     summary: (facs, emotion, label) => `动作单元：${facs}。估计情绪：${emotion}。微表情类别：${label}。`,
     summaryNone: '动作单元：无。微表情类别：无。',
     list: (items) => items.join('、'),
+    codedAu: (au, side, regions) => `- ${au}${side ? `（${side}）` : ''}：见于${regions}。`,
+    codedAuStill: (au, side) => `- ${au}${side ? `（${side}）` : ''}：没有区域明显地按其方向运动。`,
+    codedAuUnmeasured: (au, side) => `- ${au}${side ? `（${side}）` : ''}：感兴趣区域不测量该动作单元。`,
+    noCodedAu: '- 未编码动作单元。',
+    coded: (aus, emotion, label) => `${aus ? `${aus} 的组合` : '没有动作单元的运动'}被编码为${emotion ? `${emotion}，属于` : ''}${label}微表情。`,
   },
 };

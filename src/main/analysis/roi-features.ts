@@ -47,7 +47,8 @@ export interface RoiFeature {
 
 const round3 = (value: number): number => Math.round(value * 1000) / 1000;
 
-function sideOf(region: string): Side {
+/** The subject's side a region lies on, from its name (C = midline). */
+export function sideOf(region: string): Side {
   if (region.startsWith('Left ') || region.endsWith(' Left')) return 'L';
   if (region.startsWith('Right ') || region.endsWith(' Right')) return 'R';
   return 'C';

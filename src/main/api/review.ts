@@ -3,7 +3,7 @@ import type { reviewChannels } from '@shared/api';
 import { AppError } from '@shared/errors';
 import { agreementSummary } from '../corpus/agreement-summary';
 import { exportWorkspace } from '../app/export-workspace';
-import { modelLabels } from '../corpus/model-labels';
+import { modelReading, readStoredEvidence } from '../analysis/stored-analysis';
 import { codedEventsFromStore } from '../app/records-from-store';
 import { openWorkspace, type WorkspaceStore } from '../store';
 import type { Services } from './context';
@@ -55,15 +55,17 @@ export function reviewHandlers(services: Services): Pick<HandlerTable, keyof typ
       const event = await w.events.require(eventId);
       const decisions = await w.reviews.latestForEvent(eventId);
       const [analysis] = await w.analyses.listForEvent(eventId);
-      const labels = analysis ? modelLabels(analysis.result) : null;
+      // A row another version wrote shows no model column rather than failing the review.
+      const evidence = analysis ? readStoredEvidence(analysis.result).value : null;
+      const reading = evidence ? modelReading(evidence.expression) : null;
       return {
         event,
         clip: await w.clips.require(event.clipId),
         inReview: decisions.size > 0,
         labels: (await w.annotations.listForEvent(eventId)).map((annotation) => ({ annotation, review: decisions.get(annotation.id) ?? null })),
         model:
-          analysis && labels
-            ? { analysisId: analysis.id, createdAt: analysis.createdAt, aus: labels.aus, emotion: labels.emotion, label3: labels.label3, description: labels.description }
+          analysis && reading
+            ? { analysisId: analysis.id, createdAt: analysis.createdAt, aus: reading.aus || null, emotion: reading.emotion, label3: reading.label3, description: reading.description }
             : null,
       };
     },
@@ -89,15 +91,20 @@ export function reviewHandlers(services: Services): Pick<HandlerTable, keyof typ
     },
     'agreement.compute': async ({ workspace, ignoreSide, includeDataset }) =>
       withWorkspace(workspace, async (w) => agreementSummary(await codedEventsFromStore(w, { datasetLabels: includeDataset }), { ignoreSide })),
-    'export.run': async ({ formats, folder, onlyApproved, anonymise, includeImages, force }) => {
+    'export.run': async ({ formats, folder, onlyApproved, anonymise, includeImages, force, promptFormat }) => {
       // A relative folder would land wherever the main process happens to run.
       if (!isAbsolute(folder)) throw new AppError('INVALID_INPUT', `Choose an absolute export folder (got “${folder}”)`);
       const w = ws();
       const handle = services.jobs.add('export', `Export ${formats.join(', ')}`, (job) =>
-        exportWorkspace(w, { targets: formats, folder, onlyApproved, anonymise, includeImages, force, signal: job.signal, onProgress: (done, total) => job.progress(done, total) }),
+        exportWorkspace(w, { targets: formats, folder, onlyApproved, anonymise, includeImages, force, promptFormat, signal: job.signal, onProgress: (done, total) => job.progress(done, total) }),
       );
       const result = await handle.result;
-      return { jobId: handle.jobId, records: result.records, files: result.files.map((file) => ({ format: file.format, path: file.path })) };
+      return {
+        jobId: handle.jobId,
+        records: result.records,
+        labels: result.labels,
+        files: result.files.map((file) => ({ format: file.format, path: file.path, records: file.records, skipped: [...file.skipped], ...(file.promptFormat ? { promptFormat: file.promptFormat } : {}) })),
+      };
     },
   };
 }

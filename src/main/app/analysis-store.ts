@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import type { AnalyzeReport, ExpressionReport, OverlayKind, StoredAnalysis, StoredFace } from '@shared/api/analysis';
+import type { StoredAnalysis } from '@shared/api/analysis';
 import { OVERLAY_KINDS } from '@shared/api/analysis';
 import type { Clip, MeEvent } from '@shared/workspace';
 import { AppError } from '@shared/errors';
@@ -11,6 +11,7 @@ import { writeFlo } from '../inference/flow/flo';
 import { encodePng } from '../media/image';
 import { writeFileAtomic } from '../util/atomic-write';
 import type { AnalyzeTaskOutput } from '../analysis/pipeline/task';
+import { readStoredResult, storedResult } from '../analysis/stored-analysis';
 
 /**
  * Where analyses land in a workspace: the clip (registered on first use), its events
@@ -34,10 +35,6 @@ export async function ensureClip(workspace: WorkspaceStore, path: string): Promi
 /** The interval an event pins (its apex may be missing: then the pipeline spots inside the clip). */
 export function eventFrames(event: MeEvent): { onset: number; apex: number; offset: number } | null {
   return event.apex !== null && event.onset < event.apex ? { onset: event.onset, apex: event.apex, offset: event.offset } : null;
-}
-
-function storedResult(expression: ExpressionReport, report: AnalyzeReport, overlays: readonly OverlayKind[], face?: StoredFace) {
-  return { expression, spotting: report.spotting, subject: report.subject, clip: report.clip, overlays, ...(face ? { face } : {}) };
 }
 
 /**
@@ -86,10 +83,8 @@ export async function latestAnalysis(workspace: WorkspaceStore, eventId: number)
   await workspace.events.require(eventId);
   const [latest] = await workspace.analyses.listForEvent(eventId);
   if (!latest) return null;
-  const result = latest.result as ReturnType<typeof storedResult>;
-  if (!result || typeof result !== 'object' || !('expression' in result)) {
-    throw new AppError('WORKSPACE_INVALID', `Analysis ${latest.id} was not written by this pipeline version.`);
-  }
+  const { value: result, reason } = readStoredResult(latest.result);
+  if (!result) throw new AppError('WORKSPACE_INVALID', `Analysis ${latest.id} cannot be read: ${reason}. Analyse the event again.`);
   return {
     id: latest.id,
     eventId: latest.eventId,

@@ -1,5 +1,6 @@
 import type { ExportTarget } from '@shared/api';
 import { AppError } from '@shared/errors';
+import type { PromptFormat } from '@shared/prompt-format';
 import type { WorkspaceStore } from '../store';
 import { EXPORT_FILE_NAMES, exportCorpus, resolveOutputPath, type ExportFormat, type ExportResult } from '../corpus/export';
 import { recordsFromStore } from './records-from-store';
@@ -24,6 +25,8 @@ export interface WorkspaceExportRequest {
   readonly anonymise?: boolean;
   readonly includeImages?: boolean;
   readonly force?: boolean;
+  /** The prompt text of the instruction JSONL (default mellm). */
+  readonly promptFormat?: PromptFormat;
   readonly signal?: AbortSignal;
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -44,6 +47,7 @@ export async function exportWorkspace(ws: WorkspaceStore, request: WorkspaceExpo
     anonymise: request.anonymise ?? false,
     includeImages: request.includeImages ?? false,
     force: request.force ?? false,
+    ...(request.promptFormat ? { promptFormat: request.promptFormat } : {}),
     ...(request.signal ? { signal: request.signal } : {}),
   };
   // The report is a second writer pass: refuse its target up front, before the first pass writes.
@@ -52,19 +56,20 @@ export async function exportWorkspace(ws: WorkspaceStore, request: WorkspaceExpo
   let step = 0;
   const progress = (done: number, total: number) => request.onProgress?.(step * 100 + Math.round((100 * done) / Math.max(1, total)), steps * 100);
   const files: ExportResult['files'][number][] = [];
-  let records = 0;
+  // The label files' counts: the report also holds the unlabelled candidates.
+  let counted: Pick<ExportResult, 'records' | 'labels'> | null = null;
   if (labelFormats.length) {
-    const labels = await recordsFromStore(ws, { analyses: labelFormats.includes('jsonl'), motion: labelFormats.includes('motion-csv') });
-    const result = await exportCorpus({ ...options, formats: labelFormats, records: labels, onProgress: progress });
+    const records = await recordsFromStore(ws, { analyses: labelFormats.includes('jsonl'), motion: labelFormats.includes('motion-csv') });
+    const result = await exportCorpus({ ...options, formats: labelFormats, records, onProgress: progress });
     files.push(...result.files);
-    records = result.records;
+    counted = result;
     step += 1;
   }
   if (withReport) {
     const candidates = await recordsFromStore(ws, { candidates: true, analyses: true });
     const result = await exportCorpus({ ...options, formats: ['report-html'], records: candidates, reportTitle: 'Micro-expression session report', onProgress: progress });
     files.push(...result.files);
-    records = Math.max(records, result.records);
+    counted ??= result;
   }
-  return { files, records };
+  return { files, records: counted?.records ?? 0, labels: counted?.labels ?? 0 };
 }

@@ -6,7 +6,7 @@ import { facsAuSet } from '../corpus/agreement/au-sets';
 import type { AuSet, CodedEvent } from '../corpus/agreement/types';
 import { ROI_NAMES } from '@shared/rois';
 import type { ExportRecord, Label3, MotionRow, ReviewDecision, RoiFeature } from '../corpus/export/records';
-import { modelLabels } from '../corpus/model-labels';
+import { readStoredEvidence, storedFaceHeight, type StoredEvidence } from '../analysis/stored-analysis';
 
 /** The coder name of the labels a dataset sheet brought in (not an annotator profile). */
 export const DATASET_CODER = '(dataset)';
@@ -16,7 +16,7 @@ export interface StoreRecordOptions {
   readonly datasetLabels?: boolean;
   /** Events nobody labelled yet (spotted ME candidates) as records of coder "(unlabelled)": the session report lists every candidate. */
   readonly candidates?: boolean;
-  /** Read the newest analysis of each event for the prompt and ROI features (JSONL, report). */
+  /** Read the newest analysis of each event for its ROI features (JSONL, report). */
   readonly analyses?: boolean;
   /** Attach each event's per-frame motion rows, onset to offset (frames CSV). */
   readonly motion?: boolean;
@@ -47,7 +47,7 @@ export async function recordsFromStore(ws: WorkspaceStore, options: StoreRecordO
   for (const row of rows) {
     const [eventId, clipId, , , , , , , datasetAus, datasetEmotion, annotationId, annotatorId, aus, emotion, label3, description, status, provenance] = row;
     if (base?.eventId !== String(eventId)) {
-      const analysis = options.analyses ? modelLabels((await ws.analyses.listForEvent(eventId))[0]?.result) : null;
+      const analysis = options.analyses ? await eventAnalysis(ws, eventId) : null;
       base = eventBase(row, clips.get(clipId) as CorpusClip, shifts.get(clipId) ?? 0, analysis, datasetDetails.get(eventId) ?? null);
       if (options.motion) base = { ...base, motion: await motionRows(ws, clipId, base.onset, base.offset) };
       if (withDataset && (datasetAus !== null || datasetEmotion !== null)) {
@@ -89,17 +89,41 @@ function record(b: EventBase, l: Labels): ExportRecord {
     dataset: b.dataset, subject: b.subject, clipName: b.clipName, clipPath: b.clipPath, fps: b.fps, frameCount: b.frameCount,
     frameNumberOffset: b.frameNumberOffset, eventId: b.eventId, onset: b.onset, apex: b.apex, offset: b.offset,
     datasetFrames: b.datasetFrames ?? null, apexMissing: b.apexMissing ?? false, datasetExtra: b.datasetExtra ?? null, flags: b.flags ?? null,
-    prompt: b.prompt ?? null, roiFeatures: b.roiFeatures ?? null, motion: b.motion ?? null,
+    roiFeatures: b.roiFeatures ?? null, analysisUnreadable: b.analysisUnreadable ?? null, motion: b.motion ?? null,
     aus: l.aus, emotion: l.emotion, label3: l.label3, description: l.description, annotator: l.annotator,
     provenance: l.provenance, review: l.review, reviewer: l.reviewer ?? null, reviewComment: l.reviewComment ?? null,
   };
+}
+
+/** The ROI features of an event's newest analysis, or why there are none to read. */
+type EventAnalysis = { readonly roiFeatures: RoiFeature[]; readonly unreadable: null } | { readonly roiFeatures: null; readonly unreadable: string };
+
+async function eventAnalysis(ws: WorkspaceStore, eventId: number): Promise<EventAnalysis | null> {
+  const [latest] = await ws.analyses.listForEvent(eventId);
+  if (!latest) return null;
+  const { value, reason } = readStoredEvidence(latest.result);
+  return value ? { roiFeatures: roiFeaturesOf(value), unreadable: null } : { roiFeatures: null, unreadable: `analysis ${latest.id}: ${reason}` };
+}
+
+/** The stored ROI report as export features, with their share of the face height when the analysis kept the face. */
+function roiFeaturesOf(evidence: StoredEvidence): RoiFeature[] {
+  const faceHeight = storedFaceHeight(evidence.face);
+  return evidence.expression.rois.map((roi) => ({
+    region: roi.region,
+    meanMagnitude: roi.mean_magnitude,
+    maxMagnitude: roi.max_magnitude,
+    direction: roi.direction,
+    angle: roi.angle,
+    meanNormalized: faceHeight ? Math.round((roi.mean_magnitude / faceHeight) * 100_000) / 1000 : null,
+    stats: roi.stats ?? null,
+  }));
 }
 
 function eventBase(
   row: CorpusRow,
   clip: CorpusClip,
   shift: number,
-  analysis: { prompt: string | null; roiFeatures: RoiFeature[] | null } | null,
+  analysis: EventAnalysis | null,
   details: { extra: Readonly<Record<string, string>>; flags: readonly string[] } | null,
 ): EventBase {
   const [eventId, , onset, apexOrNull, offset, datasetOnset, datasetApex, datasetOffset] = row;
@@ -126,8 +150,8 @@ function eventBase(
     apexMissing: apexOrNull === null,
     datasetExtra: details?.extra ?? null,
     flags: details?.flags ?? null,
-    prompt: analysis?.prompt ?? null,
     roiFeatures: analysis?.roiFeatures ?? null,
+    analysisUnreadable: analysis?.unreadable ?? null,
   };
 }
 

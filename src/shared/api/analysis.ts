@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { channel } from './channel';
+import { PROMPT_FORMATS, type PromptFormat } from '../prompt-format';
 
 /**
  * The end-to-end analysis of one clip: what `mellm analyze --json` prints, what is
@@ -14,9 +15,8 @@ const frame = z.number().int().min(0);
  * reference's own text (what a fine-tuned MELLM checkpoint was trained on), `json` a
  * clean JSON-lines variant for display and tools.
  */
-export const PROMPT_FORMATS = ['mellm', 'json'] as const;
 export const PromptFormatSchema = z.enum(PROMPT_FORMATS);
-export type PromptFormat = z.infer<typeof PromptFormatSchema>;
+export { PROMPT_FORMATS, type PromptFormat };
 
 /**
  * One ROI's expression flow as the MELLM reference measures it, unrounded: on the 400 × 480

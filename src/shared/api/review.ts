@@ -10,6 +10,7 @@ import {
   REVIEW_DECISIONS,
   ReviewSchema,
 } from '../workspace';
+import { DEFAULT_PROMPT_FORMAT, PROMPT_FORMATS } from '../prompt-format';
 import { channel } from './channel';
 
 const Id = z.number().int().positive();
@@ -81,13 +82,30 @@ export const ExportRunSchema = z
     anonymise: z.boolean().default(false),
     includeImages: z.boolean().default(false),
     force: z.boolean().default(false),
+    /** The prompt text of the instruction JSONL: MELLM's own (what its checkpoints were trained on) or clean JSON. */
+    promptFormat: z.enum(PROMPT_FORMATS).default(DEFAULT_PROMPT_FORMAT),
   })
   .strict();
 
+/** Why an export left labels out of a file (instruction JSONL, MEGC recognition list, per-frame motion CSV). */
+export const EXPORT_SKIP_REASONS = ['no-analysis', 'analysis-unreadable', 'rejected-in-review', 'no-label3', 'aus-unreadable', 'no-motion'] as const;
+
 export const ExportOutcomeSchema = z.object({
   jobId: z.string(),
+  /** The most labels any file holds: 0 when every file is empty. */
   records: z.number().int(),
-  files: z.array(z.object({ format: z.string(), path: z.string() })),
+  /** Labels selected for export (after the review filter). */
+  labels: z.number().int(),
+  files: z.array(
+    z.object({
+      format: z.string(),
+      path: z.string(),
+      /** Labels this file holds; 0 is an empty file, and `skipped` says why. */
+      records: z.number().int(),
+      skipped: z.array(z.object({ reason: z.enum(EXPORT_SKIP_REASONS), count: z.number().int(), example: z.string().optional() })),
+      promptFormat: z.enum(PROMPT_FORMATS).optional(),
+    }),
+  ),
 });
 export type ExportOutcome = z.infer<typeof ExportOutcomeSchema>;
 

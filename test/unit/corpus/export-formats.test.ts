@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { SaxesParser } from 'saxes';
 import { describe, expect, it } from 'vitest';
-import { CASME_COLUMNS, eafDocument, exportCorpus, instructionJsonl, megcRecognitionCsv, motionCsv, sessionReportHtml, type ExportRecord } from '../../../src/main/corpus/export';
-import { HOSTILE, hostileRecords, makeRecord } from '../../helpers/corpus-records';
+import { CASME_COLUMNS, describeSkips, eafDocument, exportCorpus, InstructionTally, instructionJsonl, megcRecognitionCsv, motionCsv, sessionReportHtml, type ExportRecord } from '../../../src/main/corpus/export';
+import { promptRoi } from '../../../src/main/corpus/export/jsonl';
+import { buildPrompt } from '../../../src/main/analysis/prompt';
+import { HOSTILE, hostileRecords, makeRecord, MOUTH_CORNERS_UP } from '../../helpers/corpus-records';
 import { useTempDir } from '../../helpers/tmp';
 
 /** A strict RFC 4180 reader (quotes, doubled quotes, embedded CR/LF), undoing the formula guard. */
@@ -133,22 +135,90 @@ describe('ELAN EAF 3.0', () => {
   const useTempDirOnce = useTempDir();
 });
 
-describe('JSONL and motion CSV', () => {
-  it('writes one MELLM example per record with a prompt, one line each', () => {
-    const lines = [...instructionJsonl(hostileRecords())].join('').split('\n').filter(Boolean);
-    expect(lines).toHaveLength(2);
-    const second = JSON.parse(lines[1]!);
-    expect(second).toMatchObject({ response: HOSTILE.script, clip: HOSTILE.script, annotator: HOSTILE.quoted, label: 'surprise' });
-    expect(second.prompt).toContain('\n');
-    expect(JSON.parse(lines[0]!).response).toBe('Right lip corner pulled up briefly.');
-    const features = [{ region: HOSTILE.script, meanMagnitude: 0.5, maxMagnitude: 1, direction: 'up (88°)' }];
-    const built = [...instructionJsonl([makeRecord({ prompt: null, roiFeatures: features })], (rois) => `ROIs: ${rois.map((roi) => roi.region).join(';')}`)];
-    expect(JSON.parse(built[0]!).prompt).toBe(`ROIs: ${HOSTILE.script}`);
-    expect([...instructionJsonl([makeRecord({ prompt: null, roiFeatures: features })])]).toEqual([]);
-    const fallback = [...instructionJsonl([makeRecord({ description: null })])][0]!;
-    expect(JSON.parse(fallback).response).toBe('Action Units: R12+L4. Micro-expression: Positive.');
+describe('instruction JSONL', () => {
+  const useTempDirOnce = useTempDir();
+  const lines = (chunks: Iterable<string>) => [...chunks].join('').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, string>);
+
+  it('writes one example per label whose event has ROI features: the prompt rebuilt from them, the label as the three-section answer', () => {
+    const [smile] = lines(instructionJsonl([makeRecord()]));
+    expect(smile).toMatchObject({ promptFormat: 'mellm', dataset: 'CASME II', subject: '01', clip: 'EP02_01f', event: 'ev-1', annotator: 'alice', aus: 'R12+L4', label: 'positive' });
+    expect(smile?.prompt).toBe(buildPrompt(MOUTH_CORNERS_UP.map(promptRoi), 'mellm'));
+    expect(smile?.response).toBe(
+      [
+        '### 1. Analyze ROIs (Regions of Interest)',
+        '- Left Mouth Corner moves up-right (40°), mean 1.5 px (0.75% of face height).',
+        '- Right Mouth Corner moves up-left (140°), mean 1.4 px (0.7% of face height).',
+        '- AU12 (Lip Corner Puller), right: seen at Right Mouth Corner.',
+        '- AU4 (Brow Lowerer), left: no region clearly moves its way.',
+        '',
+        '### 2. Infer the micro-expression category',
+        // The annotator's own description is the reasoning.
+        'Right lip corner pulled up briefly.',
+        '',
+        '### 3. Summarize the AUs and the micro-expression',
+        'AUs: R12+L4; micro-expression: Positive',
+      ].join('\n'),
+    );
+    const [written] = lines(instructionJsonl([makeRecord({ description: null, emotion: 'happiness' })], { promptFormat: 'json' }));
+    expect(written?.promptFormat).toBe('json');
+    expect((written?.response ?? '').split('\n### 3.')[0]?.split('### 2. Infer the micro-expression category\n')[1]).toBe(
+      [
+        'Step 1: The movement at Right Mouth Corner indicates AU12 (Lip Corner Puller).',
+        'Step 2: The combination AU12+AU4 is coded as happiness, a Positive micro-expression.',
+        'Step 3: The micro-expression is therefore Positive.',
+        '',
+      ].join('\n'),
+    );
   });
 
+  it('keeps hostile text inside one JSON line each and counts what it leaves out, by reason', () => {
+    const tally = new InstructionTally();
+    const hostile = hostileRecords().map((record) => ({ ...record, review: null }));
+    const written = lines(instructionJsonl(hostile, {}, tally));
+    expect(written).toHaveLength(2);
+    expect(written[1]).toMatchObject({ clip: HOSTILE.script, annotator: HOSTILE.quoted, label: 'surprise', aus: '1+2' });
+    expect(written[1]?.response).toContain(`### 2. Infer the micro-expression category\n${HOSTILE.script}\n`);
+    expect(tally.written).toBe(2);
+    expect(tally.skipped).toEqual([{ reason: 'no-analysis', count: 1 }]);
+
+    const refused = new InstructionTally();
+    const records = [
+      makeRecord({ review: 'rejected' }),
+      makeRecord({ review: 'needs-changes' }),
+      makeRecord({ label3: null }),
+      makeRecord({ aus: '12+X' }),
+      makeRecord({ roiFeatures: null, analysisUnreadable: 'analysis 7: expression: Invalid input' }),
+      makeRecord({ roiFeatures: null }),
+    ];
+    expect(lines(instructionJsonl(records, {}, refused))).toEqual([]);
+    expect(refused.skipped).toEqual([
+      { reason: 'no-analysis', count: 1 },
+      { reason: 'analysis-unreadable', count: 1, example: 'analysis 7: expression: Invalid input' },
+      { reason: 'rejected-in-review', count: 2 },
+      { reason: 'no-label3', count: 1 },
+      { reason: 'aus-unreadable', count: 1, example: expect.stringContaining('12+X') },
+    ]);
+    expect(describeSkips(6, refused.skipped.slice(0, 3))).toBe(
+      "6 labels, 1 without an analysis of their event, 1 whose event's analysis cannot be read (analysis 7: expression: Invalid input), 2 rejected or sent back in review",
+    );
+  });
+
+  it('reports per file how many labels it holds and which it left out', async () => {
+    const folder = useTempDirOnce();
+    const result = await exportCorpus({ folder, formats: ['jsonl', 'megc-recognition', 'casme-csv'], records: [...hostileRecords(), makeRecord({ eventId: 'ev-4', label3: null })] });
+    expect(result).toMatchObject({ records: 4, labels: 4 });
+    const byFormat = Object.fromEntries(result.files.map((file) => [file.format, file]));
+    expect(byFormat.jsonl).toMatchObject({ records: 1, promptFormat: 'mellm', skipped: [{ reason: 'no-analysis', count: 1 }, { reason: 'rejected-in-review', count: 1 }, { reason: 'no-label3', count: 1 }] });
+    expect(readFileSync(byFormat.jsonl!.path, 'utf8').trim().split('\n')).toHaveLength(1);
+    expect(byFormat['megc-recognition']).toMatchObject({ records: 3, skipped: [{ reason: 'no-label3', count: 1 }] });
+    expect(byFormat['casme-csv']).toMatchObject({ records: 4, skipped: [] });
+    const empty = await exportCorpus({ folder: useTempDirOnce(), formats: ['jsonl'], records: [makeRecord({ roiFeatures: null })] });
+    expect(empty).toMatchObject({ records: 0, labels: 1, files: [{ format: 'jsonl', records: 0, skipped: [{ reason: 'no-analysis', count: 1 }] }] });
+    expect(readFileSync(empty.files[0]!.path, 'utf8')).toBe('');
+  });
+});
+
+describe('motion CSV', () => {
   it('writes OpenFace-like per-frame rows once per event', () => {
     const motion = [0, 1, 2].map((frame) => ({ frame, facePresent: frame !== 1, roiMagnitudes: { Chin: frame * 0.5, 'Left Inner Eyebrow': 0.25 }, auEvidence: { 12: 0.9, 4: frame / 10 } }));
     const records = [makeRecord({ motion }), makeRecord({ annotator: 'bob', motion })];

@@ -1,11 +1,12 @@
 import { dirname } from 'node:path';
 import { AppError } from '@shared/errors';
+import { DEFAULT_PROMPT_FORMAT, type PromptFormat } from '@shared/prompt-format';
 import type { FacsParser } from '../agreement/au-sets';
 import { casmeCsv, casmeXlsx } from './casme-sheet';
 import { datasetSheetCsv, datasetSheetGroups, megcCompositeCsv } from './dataset-sheets';
 import { LAYOUTS } from '../import';
 import { eafDocument } from './eaf';
-import { instructionJsonl, type PromptBuilder } from './jsonl';
+import { InstructionTally, instructionJsonl, type SkipCount } from './jsonl';
 import { megcRecognitionCsv, megcSpottingCsv } from './megc';
 import { motionCsv } from './motion-csv';
 import { selectRecords, type ExportOptions } from './options';
@@ -38,8 +39,8 @@ export interface ExportRequest extends ExportOptions {
   readonly formats: readonly ExportFormat[];
   readonly records: readonly ExportRecord[];
   readonly parseFacs?: FacsParser;
-  /** Builds the MELLM prompt from ROI features for records without one (the analysis prompt builder). */
-  readonly buildPrompt?: PromptBuilder;
+  /** The prompt text the instruction JSONL is written in (default mellm). */
+  readonly promptFormat?: PromptFormat;
   readonly reportTitle?: string;
   /** Cancels between files and between chunks of big files; finished files stay. */
   readonly signal?: AbortSignal;
@@ -50,12 +51,20 @@ export interface ExportRequest extends ExportOptions {
 export interface ExportedFile {
   readonly format: ExportFormat;
   readonly path: string;
+  /** Labels this file holds (one per row, line or annotation; per event for the motion CSV). */
+  readonly records: number;
+  /** The labels it left out, by reason (instruction JSONL, MEGC recognition). */
+  readonly skipped: readonly SkipCount[];
+  /** The prompt text of the instruction JSONL. */
+  readonly promptFormat?: PromptFormat;
 }
 
 export interface ExportResult {
   readonly files: readonly ExportedFile[];
-  /** Records written after the review filter. */
+  /** The most labels any file holds: 0 when every file is empty. */
   readonly records: number;
+  /** Labels selected for export (after the review filter), whether or not a file could use them. */
+  readonly labels: number;
 }
 
 /** A file-system-safe, unique name for a clip's EAF (clip names may be anything). */
@@ -80,30 +89,49 @@ export async function exportCorpus(request: ExportRequest): Promise<ExportResult
   const { records } = selectRecords(request.records, request);
   const force = request.force ?? false;
   const signal = request.signal;
-  const jobs: { format: ExportFormat; name: string; write: (path: string) => Promise<unknown> }[] = [];
+  // Each job says, once written, how many labels its file holds and which it left out.
+  const jobs: { format: ExportFormat; name: string; write: (path: string) => Promise<unknown>; held: () => Pick<ExportedFile, 'records' | 'skipped' | 'promptFormat'> }[] = [];
+  const all = () => ({ records: records.length, skipped: [] });
   for (const format of new Set(request.formats)) {
     switch (format) {
-      case 'casme-csv': jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, casmeCsv(records), signal) }); break;
-      case 'casme-xlsx': jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: async (path) => writeOutputFile(path, await casmeXlsx(records)) }); break;
+      case 'casme-csv': jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, casmeCsv(records), signal), held: all }); break;
+      case 'casme-xlsx': jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: async (path) => writeOutputFile(path, await casmeXlsx(records)), held: all }); break;
       case 'dataset-sheets':
         for (const [dataset, group] of datasetSheetGroups(records)) {
-          jobs.push({ format, name: `sheets/${dataset}.csv`, write: (path) => writeOutputStream(path, datasetSheetCsv(LAYOUTS[dataset], group), signal) });
+          jobs.push({ format, name: `sheets/${dataset}.csv`, write: (path) => writeOutputStream(path, datasetSheetCsv(LAYOUTS[dataset], group), signal), held: () => ({ records: group.length, skipped: [] }) });
         }
         break;
-      case 'megc-composite': jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, megcCompositeCsv(records), signal) }); break;
-      case 'megc-recognition': jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, megcRecognitionCsv(records), signal) }); break;
-      case 'megc-spotting': jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, megcSpottingCsv(records), signal) }); break;
-      case 'jsonl': jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, instructionJsonl(records, request.buildPrompt), signal) }); break;
-      case 'motion-csv': jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, motionCsv(records), signal) }); break;
+      case 'megc-composite': jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, megcCompositeCsv(records), signal), held: all }); break;
+      case 'megc-recognition': {
+        const unlabelled = records.filter((record) => !record.label3).length;
+        const held = () => ({ records: records.length - unlabelled, skipped: unlabelled ? [{ reason: 'no-label3' as const, count: unlabelled }] : [] });
+        jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, megcRecognitionCsv(records), signal), held });
+        break;
+      }
+      case 'megc-spotting': jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, megcSpottingCsv(records), signal), held: all }); break;
+      case 'jsonl': {
+        const tally = new InstructionTally();
+        const promptFormat = request.promptFormat ?? DEFAULT_PROMPT_FORMAT;
+        const options = { promptFormat, ...(request.parseFacs ? { parseFacs: request.parseFacs } : {}) };
+        jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, instructionJsonl(records, options, tally), signal), held: () => ({ records: tally.written, skipped: tally.skipped, promptFormat }) });
+        break;
+      }
+      case 'motion-csv': {
+        const events = new Set(records.filter((record) => record.motion?.length).map((record) => record.eventId)).size;
+        const still = records.filter((record) => !record.motion?.length).length;
+        const held = () => ({ records: events, skipped: still ? [{ reason: 'no-motion' as const, count: still }] : [] });
+        jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, motionCsv(records), signal), held });
+        break;
+      }
       case 'report-html': {
         const reportOptions = { includeImages: request.includeImages ?? false, ...(request.parseFacs ? { parseFacs: request.parseFacs } : {}), ...(request.reportTitle ? { title: request.reportTitle } : {}) };
-        jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, sessionReportHtml(records, reportOptions), signal) });
+        jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, sessionReportHtml(records, reportOptions), signal), held: all });
         break;
       }
       case 'eaf': {
         const used = new Set<string>();
         for (const group of groupBy(records, clipKey).values()) {
-          jobs.push({ format, name: `eaf/${eafName((group[0] as ExportRecord).clipName, used)}`, write: (path) => writeOutputFile(path, eafDocument(group)) });
+          jobs.push({ format, name: `eaf/${eafName((group[0] as ExportRecord).clipName, used)}`, write: (path) => writeOutputFile(path, eafDocument(group)), held: () => ({ records: group.length, skipped: [] }) });
         }
         break;
       }
@@ -121,7 +149,8 @@ export async function exportCorpus(request: ExportRequest): Promise<ExportResult
     done += 1;
     request.onProgress?.(done, jobs.length);
   });
-  return { files: jobs.map((job, index) => ({ format: job.format, path: targets[index] as string })), records: records.length };
+  const files = jobs.map((job, index): ExportedFile => ({ format: job.format, path: targets[index] as string, ...job.held() }));
+  return { files, records: Math.max(0, ...files.map((file) => file.records)), labels: records.length };
 }
 
 const WRITE_CONCURRENCY = 8;

@@ -1,3 +1,4 @@
+import type { RoiStats } from '@shared/api/analysis';
 import type { Issue } from '@shared/errors';
 
 /**
@@ -10,12 +11,18 @@ export type Label3 = 'negative' | 'positive' | 'surprise';
 export type Provenance = 'accepted' | 'edited' | 'manual';
 export type ReviewDecision = 'approved' | 'rejected' | 'needs-changes';
 
-/** One ROI's motion feature as the MELLM prompt lists it. */
+/** One ROI's motion feature as the analysis stored it (magnitudes in reference-crop pixels). */
 export interface RoiFeature {
   readonly region: string;
   readonly meanMagnitude: number;
   readonly maxMagnitude: number;
   readonly direction: string;
+  /** Degrees counter-clockwise from right (y up); null without a dominant direction. */
+  readonly angle?: number | null;
+  /** Mean magnitude in % of the face height; null when the analysis kept no face. */
+  readonly meanNormalized?: number | null;
+  /** The reference statistics the stored figures were written from (the mellm prompt needs them). */
+  readonly stats?: RoiStats | null;
 }
 
 /** One frame of motion evidence (OpenFace-like row). Frame is 0-based in the clip. */
@@ -70,9 +77,10 @@ export interface ExportRecord {
   readonly review: ReviewDecision | null;
   readonly reviewer?: string | null;
   readonly reviewComment?: string | null;
+  /** The event's ROI features from its newest analysis; null when it has none (or it cannot be read). */
   readonly roiFeatures?: readonly RoiFeature[] | null;
-  /** The MELLM prompt the description was generated from, when there was one. */
-  readonly prompt?: string | null;
+  /** Why the newest analysis of the event could not be read, when it could not. */
+  readonly analysisUnreadable?: string | null;
   readonly motion?: readonly MotionRow[] | null;
   readonly apexImage?: EmbeddedImage | null;
   readonly flowOverlay?: EmbeddedImage | null;

@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { EXPORT_TARGETS, type ExportOutcome, type ExportTarget } from '@shared/api';
+import { DEFAULT_PROMPT_FORMAT, PROMPT_FORMATS, type PromptFormat } from '@shared/prompt-format';
 import { errorMessage } from '../api/backend';
 import { api } from '../api/client';
 import { reviewApi } from '../api/review';
@@ -14,6 +15,8 @@ import { NoWorkspace } from '../components/ErrorAlert';
 
 const OPTIONS = ['onlyApproved', 'anonymise', 'includeImages', 'force'] as const;
 type Option = (typeof OPTIONS)[number];
+/** The target whose prompt text the user picks. */
+const INSTRUCTIONS: ExportTarget = 'jsonl';
 
 export function ExportView() {
   const { t } = useTranslation();
@@ -21,6 +24,7 @@ export function ExportView() {
   const [formats, setFormats] = useState<ReadonlySet<ExportTarget>>(new Set(['casme2-csv', 'report']));
   const [options, setOptions] = useState<Record<Option, boolean>>({ onlyApproved: false, anonymise: false, includeImages: false, force: false });
   const [folder, setFolder] = useState('');
+  const [promptFormat, setPromptFormat] = useState<PromptFormat>(DEFAULT_PROMPT_FORMAT);
   const [progress, setProgress] = useState<{ jobId: string; done: number; total: number } | null>(null);
   const [running, setRunning] = useState(false);
   const [result, setResult] = useState<ExportOutcome | null>(null);
@@ -48,7 +52,7 @@ export function ExportView() {
     setResult(null);
     setProgress(null);
     reviewApi
-      .exportRun({ formats: EXPORT_TARGETS.filter((f) => formats.has(f)), folder: folder.trim(), ...options })
+      .exportRun({ formats: EXPORT_TARGETS.filter((f) => formats.has(f)), folder: folder.trim(), promptFormat, ...options })
       .then(setResult, (failure: unknown) => setError(errorMessage(failure)))
       .finally(() => setRunning(false));
   };
@@ -75,6 +79,18 @@ export function ExportView() {
             </label>
           ))}
         </fieldset>
+        {formats.has(INSTRUCTIONS) && (
+          <label>
+            <span>{t('export.promptFormat')}</span>
+            <select name="prompt-format" value={promptFormat} onChange={(e) => setPromptFormat(e.target.value as PromptFormat)}>
+              {PROMPT_FORMATS.map((format) => (
+                <option key={format} value={format}>
+                  {t(`export.promptFormats.${format}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         <label>
           <span>{t('export.folder')}</span>
           <input name="export-folder" value={folder} onChange={(e) => setFolder(e.target.value)} placeholder={t('export.folderPlaceholder')} spellCheck={false} />
@@ -101,8 +117,15 @@ export function ExportView() {
           <h2>{t('export.result', { records: result.records, files: result.files.length })}</h2>
           <ul className="recent" data-testid="export-files">
             {result.files.map((file) => (
-              <li key={file.path}>
-                <code>{file.format}</code> {file.path}
+              <li key={file.path} data-records={file.records}>
+                <code>{file.format}</code> {file.path} · {t('export.fileRecords', { records: file.records })}
+                {file.records === 0 && (
+                  <div role="status" data-testid="export-no-records">
+                    {t('export.noRecords', {
+                      reasons: result.labels === 0 ? t('export.noLabels') : file.skipped.map((skip) => t(`export.skipped.${skip.reason}`, { count: skip.count })).join('; '),
+                    })}
+                  </div>
+                )}
               </li>
             ))}
           </ul>
