@@ -1,9 +1,11 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeTinyModel } from '../../src/main/inference/llm/tiny';
 import { useAppPage } from '../helpers/app-page';
 import { ARTIFACTS } from '../helpers/browser';
 import { useTempDir } from '../helpers/tmp';
+import { useQwen3TinyModels } from '../helpers/qwen3';
+
+const makeQwen3Model = useQwen3TinyModels();
 
 const tempDir = useTempDir();
 const app = useAppPage({ width: 1280, height: 900 });
@@ -11,7 +13,7 @@ const app = useAppPage({ width: 1280, height: 900 });
 describe('Settings → Language model in Chromium over the bridge', () => {
   it('adds a model folder by path, verifies it, makes it active and turns thinking on', async () => {
     const { page, bridge, services } = app();
-    const folder = await makeTinyModel(join(tempDir(), 'tiny-qwen3'));
+    const folder = await makeQwen3Model(join(tempDir(), 'tiny-qwen3'));
     await page.goto(bridge.url);
     await page.locator('[data-view="settings"]').click();
     await page.getByRole('heading', { name: 'Language model' }).waitFor();

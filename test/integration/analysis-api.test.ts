@@ -8,11 +8,13 @@ import { createHandlerTable, dispatch } from '../../src/main/api';
 import { writeSynthSample } from '../../src/main/analysis/synth/write';
 import { FaceService } from '../../src/main/inference/face/service';
 import { defaultModelsDir } from '../../src/main/paths';
-import { makeTinyModel } from '../../src/main/inference/llm/tiny';
 import { createServices, disposeServices } from '../../src/main/app/services';
 import { motionCsv } from '../../src/main/corpus/export/motion-csv';
 import { recordsFromStore } from '../../src/main/app/records-from-store';
 import { meClip, sampleFace } from '../helpers/synth-clip';
+import { useQwen3TinyModels } from '../helpers/qwen3';
+
+const makeQwen3Model = useQwen3TinyModels();
 
 let root: string;
 let good: string;
@@ -135,7 +137,7 @@ describe('analysis channels (worker threads, job queue, workspace)', () => {
   }, 240_000);
 
   it('with an LLM configured, the description streams as llm.token events named by the job, token by token', async () => {
-    const folder = await makeTinyModel(join(root, 'tiny-llm'));
+    const folder = await makeQwen3Model(join(root, 'tiny-llm'));
     expect(await call('settings.update', { activeLlm: folder })).toMatchObject({ ok: true });
     const deltas: string[] = [];
     let jobId = '';
