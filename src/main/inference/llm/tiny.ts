@@ -13,8 +13,10 @@ export interface TinyModelOptions {
   readonly kvType?: 'float32' | 'float16';
   /**
    * A folder with a real tokenizer.json + tokenizer_config.json (e.g. a Qwen3 export) to
-   * use instead of the built-in tiny vocabulary: the graph then has the real vocabulary
-   * width, so loop costs that scale with it (argmax, sampling) are measured at full size.
+   * use instead of the built-in tiny vocabulary: the model then has the real vocabulary,
+   * special tokens and chat template, and the graph the real vocabulary width (loop costs
+   * that scale with it, argmax and sampling, are measured at full size). The tests pass
+   * Qwen3's own files (test/helpers/qwen3.ts).
    */
   readonly tokenizerFrom?: string;
 }
