@@ -54,7 +54,7 @@ describe('mellm synth + mellm analyze', () => {
     const out = join(root, 'llm-clip');
     expect((await cli('synth', '--out', out, '--photo', join(SAMPLES, 'sample2.jpg'), '--aus', '1D+2D', '--frames', '30', '--size', '256x192')).code).toBe(0);
     const truth = JSON.parse(readFileSync(join(out, 'truth.json'), 'utf8')) as { onset: number; apex: number };
-    const analysed = await cli('analyze', join(out, 'clip.mp4'), '--onset', String(truth.onset), '--apex', String(truth.apex), '--llm', llm, '--json');
+    const analysed = await cli('analyze', join(out, 'clip.mp4'), '--onset', String(truth.onset), '--apex', String(truth.apex), '--llm', llm, '--max-new-tokens', '16', '--json');
     const report = AnalyzeReportSchema.parse(JSON.parse(analysed.out));
     expect(report.description_source).toBe('llm');
     expect(report.expressions[0]?.description_model).not.toMatch(/^describer/);

@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generate, generateChat, streamChat } from '../../src/main/inference/llm/generate';
+import { describeWithLlm } from '../../src/main/inference/llm/describe';
+import { generate, generateChat, kvBytesPerToken, streamChat } from '../../src/main/inference/llm/generate';
 import { LlmModel } from '../../src/main/inference/llm/model';
+import type { LlmPool } from '../../src/main/inference/llm/pool';
 import { QWEN3_CHAT_TEMPLATE } from '../../src/main/inference/llm/qwen3-template';
 import { inProcessTemplateRenderer } from '../../src/main/inference/llm/template';
 import { argmax, sampleToken } from '../../src/main/inference/llm/sampling';
@@ -222,6 +224,82 @@ describe('LLM generation', () => {
     });
     await expectAppError(run, 'CANCELLED', /cancelled/);
     expect(seen).toHaveLength(3);
+  });
+});
+
+describe('LLM generation defaults and bounds', () => {
+  it("leaves thinking to the chat template by default: Qwen3's thinks, and off adds the empty block", async () => {
+    const messages = [{ role: 'user' as const, content: PROMPT }];
+    const byDefault = await model.renderChat(messages);
+    expect(byDefault).toBe(await model.renderChat(messages, { enableThinking: true }));
+    expect(byDefault.endsWith('<|im_start|>assistant\n')).toBe(true);
+    expect(await model.renderChat(messages, { enableThinking: false })).toBe(`${byDefault}<think>\n\n</think>\n\n`);
+    // generateChat without `thinking` renders the template's default too; off costs the 4 tokens of the empty block.
+    const plain = await generateChat(model, { prompt: PROMPT, maxNewTokens: 1 });
+    expect(plain.timings.promptTokens).toBe(model.encode(byDefault).length);
+    expect((await generateChat(model, { prompt: PROMPT, maxNewTokens: 1, thinking: false })).timings.promptTokens).toBe(plain.timings.promptTokens + 4);
+  });
+
+  it("stops at the model's context length, and refuses a prompt that fills it", async () => {
+    const dir = await makeQwen3Model(join(tempDir(), 'short-context'));
+    const prompt = model.encode(PROMPT);
+    const config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ ...config, max_position_embeddings: prompt.length + 3 }));
+    const short = await LlmModel.load(dir, TRUSTED);
+    try {
+      const result = await generate(short, prompt, { maxNewTokens: 50 });
+      expect(result).toMatchObject({ finishReason: 'length', tokens: expect.any(Array) });
+      expect(result.tokens).toHaveLength(3);
+      await expectAppError(generate(short, [...prompt, ...prompt], { maxNewTokens: 5 }), 'INVALID_INPUT', /reads at most \d+ \(max_position_embeddings\)/);
+    } finally {
+      await short.dispose();
+    }
+  });
+
+  it('stops a generation whose KV cache outgrows the memory it may take, naming the token it reached', async () => {
+    const prompt = model.encode(PROMPT);
+    // Room for the cache of the prompt and 4 new tokens while a step runs (old and new cache alive).
+    const memoryBudgetBytes = 2 * (prompt.length + 5) * kvBytesPerToken(model.kv);
+    expect(kvBytesPerToken(model.kv)).toBe(2 * 2 * 2 * 8 * 4);
+    const seen: number[] = [];
+    const run = generate(model, prompt, { maxNewTokens: 50, memoryBudgetBytes, onToken: (id) => seen.push(id) });
+    await expectAppError(run, 'INSUFFICIENT_MEMORY', /reached 5 tokens: its next step needs .* KV cache.*Lower the maximum of new tokens/);
+    expect(seen).toHaveLength(5);
+  });
+});
+
+describe('LLM describer', () => {
+  const pool = (source: LlmModel) => ({ get: async () => source }) as unknown as LlmPool;
+  const answer = '眉毛下压（AU4），嘴角下拉：消极。';
+  const reasoning = '<think>\nAU4 和 AU15 同时出现。\n</think>\n\n';
+
+  it('shows the answer without the <think> block, keeps the reasoning apart and reports its token count', async () => {
+    const script = [...model.encode(reasoning + answer), QWEN3_IDS.imEnd];
+    const progress: Array<[number, number]> = [];
+    const streamed: string[] = [];
+    const described = await describeWithLlm(PROMPT, {
+      folder: 'scripted',
+      pool: pool(scripted(model, script)),
+      maxNewTokens: 100,
+      onDelta: (d) => streamed.push(d),
+      onTokens: (generated, cap) => progress.push([generated, cap]),
+    });
+    expect(described).toMatchObject({ text: answer, thinking: 'AU4 和 AU15 同时出现。', source: 'llm', finishReason: 'stop', tokens: script.length - 1 });
+    expect(streamed.join('')).toBe(answer);
+    expect(progress.map(([generated]) => generated)).toEqual(Array.from({ length: script.length - 1 }, (_, i) => i + 1));
+    expect(progress.every(([, cap]) => cap === 100)).toBe(true);
+  });
+
+  it('says so when the cap ends the answer inside its thinking, instead of an empty description', async () => {
+    const script = model.encode(reasoning + answer);
+    const cut = script.indexOf(QWEN3_IDS.thinkEnd);
+    await expectAppError(
+      describeWithLlm(PROMPT, { folder: 'scripted', pool: pool(scripted(model, script)), maxNewTokens: cut }),
+      'INVALID_INPUT',
+      new RegExp(`spent all ${cut} new tokens thinking.*raise the maximum of new tokens or turn thinking off`),
+    );
+    const plain = await describeWithLlm(PROMPT, { folder: 'scripted', pool: pool(scripted(model, model.encode(answer))), maxNewTokens: 3 });
+    expect(plain).toMatchObject({ thinking: null, finishReason: 'length', tokens: 3 });
   });
 });
 

@@ -109,6 +109,28 @@ describe('LLM manager and channels', () => {
     await services.llm.dispose();
   });
 
+  it("takes a request's cap and thinking from Settings when it names none: 16384 and the template's default unless changed", async () => {
+    const { services, call } = setup();
+    expect(await services.settings.get()).toMatchObject({ llmMaxNewTokens: 16384, llmThinking: null });
+    await services.settings.update({ activeLlm: tiny, llmMaxNewTokens: 5 });
+    type Answer = { tokens: number[]; finishReason: string; timings: { promptTokens: number } };
+    const byDefault = await call<Answer>('llm.generate', { prompt: 'AU4 brow lowerer' });
+    if (!byDefault.ok) throw new Error(byDefault.error.message);
+    expect(byDefault.data).toMatchObject({ finishReason: 'length', tokens: expect.any(Array) });
+    expect(byDefault.data.tokens).toHaveLength(5);
+    // Thinking off adds the empty <think>\n\n</think>\n\n (4 tokens) to the prompt; the template's default does not.
+    const off = await call<Answer>('llm.generate', { prompt: 'AU4 brow lowerer', thinking: false, maxNewTokens: 1 });
+    expect(off.ok && off.data.timings.promptTokens).toBe(byDefault.data.timings.promptTokens + 4);
+    await services.settings.update({ llmThinking: false });
+    const settingOff = await call<Answer>('llm.generate', { prompt: 'AU4 brow lowerer', maxNewTokens: 1 });
+    expect(settingOff.ok && settingOff.data.timings.promptTokens).toBe(byDefault.data.timings.promptTokens + 4);
+    const templates = await call<Answer>('llm.generate', { prompt: 'AU4 brow lowerer', maxNewTokens: 1, thinking: null });
+    expect(templates.ok && templates.data.timings.promptTokens).toBe(byDefault.data.timings.promptTokens);
+    const tooMany = await call('llm.generate', { prompt: 'AU4', maxNewTokens: 32769 });
+    expect(!tooMany.ok && tooMany.error.code).toBe('INVALID_INPUT');
+    await services.llm.dispose();
+  });
+
   it('runs concurrent requests one after the other with identical greedy results', async () => {
     const { services, call } = setup();
     const both = await Promise.all(
@@ -168,9 +190,13 @@ describe('mellm describe / mellm llm', () => {
     const analysis = join(tempDir(), 'analysis.json');
     await writeFile(analysis, JSON.stringify({ prompt: 'AU12 lip corner puller at apex frame 9' }));
     out.length = 0;
-    expect(await runCli(['describe', analysis, '--llm', folder, '--json', '--max-new-tokens', '6'], io)).toBe(0);
+    expect(await runCli(['describe', analysis, '--llm', folder, '--json', '--max-new-tokens', '6', '--no-thinking'], io)).toBe(0);
     const parsed = JSON.parse(out.join('\n')) as { tokens: number; modelId: string; source: string };
-    expect(parsed).toMatchObject({ tokens: 6, source: 'llm' });
+    expect(parsed).toMatchObject({ tokens: 6, source: 'llm', thinking: null });
+    for (const bad of ['0', '32769', '1e3']) {
+      expect(await runCli(['describe', analysis, '--llm', folder, '--max-new-tokens', bad], io)).toBe(2);
+      expect(out.at(-1)).toMatch(/--max-new-tokens must be a whole number from 1 to 32768/);
+    }
     await writeFile(analysis, JSON.stringify({ frames: [] }));
     expect(await runCli(['describe', analysis, '--llm', folder], io)).toBe(2);
     expect(out.at(-1)).toMatch(/no "prompt"/);

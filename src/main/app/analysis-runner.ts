@@ -6,6 +6,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import type { AnalysisRunInput, OverlayKind, StoredAnalysis } from '@shared/api/analysis';
 import type { Clip } from '@shared/workspace';
 import { AppError } from '@shared/errors';
+import { generationFor, type LlmGeneration } from '@shared/llm-generation';
 import type { ScanCheckpoint } from '../analysis/pipeline/motion';
 import type { ScanProgress } from '../analysis/pipeline/pipeline';
 import type { AnalyzeTaskInput, AnalyzeTaskOutput, AnalyzerOptions } from '../analysis/pipeline/task';
@@ -100,16 +101,19 @@ export class AnalysisRunner {
    * are spotted (once per settings, even when spotting finds nothing). `redo` analyses
    * everything again (Re-analyse all).
    */
-  async runAll(options: { redo?: boolean | undefined; llmFolder?: string | undefined } = {}, queue: JobQueue = this.#deps.jobs): Promise<{ jobs: JobHandle<AnalysisJobResult>[]; skipped: number }> {
+  async runAll(
+    options: { redo?: boolean | undefined; llmFolder?: string | undefined; llmGeneration?: Partial<LlmGeneration> | undefined } = {},
+    queue: JobQueue = this.#deps.jobs,
+  ): Promise<{ jobs: JobHandle<AnalysisJobResult>[]; skipped: number }> {
     const workspace = this.#deps.workspaces.require();
-    const configKey = await this.#configKey(options.llmFolder);
+    const configKey = await this.#configKey(options.llmFolder, options.llmGeneration);
     const jobs: JobHandle<AnalysisJobResult>[] = [];
     let skipped = 0;
     const done = async (eventId: number) => !options.redo && (await workspace.analyses.hasConfig(eventId, configKey));
     for await (const clip of everyClip(workspace)) {
       const events = await workspace.events.listForClip(clip.id);
       // A new batch retries what failed before, but never redoes done work (another runner's) unless asked to.
-      const work = { clip, probed: null, again: options.redo ? ('all' as const) : ('failed' as const), llmFolder: options.llmFolder };
+      const work = { clip, probed: null, again: options.redo ? ('all' as const) : ('failed' as const), llmFolder: options.llmFolder, llmGeneration: options.llmGeneration };
       if (events.every((e) => eventFrames(e) === null)) {
         const spotted = !options.redo && (await workspace.claims.get(claimKey(configKey, clip, undefined)))?.state === 'done';
         if (spotted || (await someAsync(events, (e) => done(e.id)))) skipped += 1;
@@ -141,9 +145,12 @@ export class AnalysisRunner {
   }
 
   /** The settings an analysis depends on: an analysis made under other ones is out of date. */
-  async #configKey(llmFolder?: string | null): Promise<string> {
+  async #configKey(llmFolder?: string | null, overrides?: Partial<LlmGeneration>): Promise<string> {
     const settings = await this.#deps.settings.get();
-    const config = { version: this.#version, llm: llmFolder ?? settings.activeLlm ?? null, language: settings.language };
+    const llm = llmFolder ?? settings.activeLlm ?? null;
+    // How the LLM generates matters only when one writes the descriptions.
+    const generation = llm ? { generation: generationFor(settings, overrides) } : {};
+    const config = { version: this.#version, llm, language: settings.language, ...generation };
     return createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
   }
 
@@ -166,16 +173,25 @@ export class AnalysisRunner {
   async #queue(
     queue: JobQueue,
     workspace: WorkspaceStore,
-    work: { clip: Clip; probed: ProbedMedia | null; pinned: Pinned | null; eventId: number | undefined; again: Retake; llmFolder?: string | undefined },
+    work: {
+      clip: Clip;
+      probed: ProbedMedia | null;
+      pinned: Pinned | null;
+      eventId: number | undefined;
+      again: Retake;
+      llmFolder?: string | undefined;
+      llmGeneration?: Partial<LlmGeneration> | undefined;
+    },
   ): Promise<JobHandle<AnalysisJobResult>> {
     const { clip, pinned, eventId } = work;
     const settings = await this.#deps.settings.get();
-    const configKey = await this.#configKey(work.llmFolder);
+    const configKey = await this.#configKey(work.llmFolder, work.llmGeneration);
     const input: AnalyzeTaskInput = {
       path: clip.path,
       ...(work.probed ? { probed: work.probed } : {}),
       faceIndex: clip.faceIndex,
       llmFolder: work.llmFolder ?? settings.activeLlm,
+      llmGeneration: generationFor(settings, work.llmGeneration),
       language: settings.language === 'zh-CN' ? 'zh-CN' : 'en',
       frameMotion: true,
       ...(this.#deps.checkpointEvery ? { checkpointEvery: this.#deps.checkpointEvery } : {}),

@@ -2,24 +2,28 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { AnalyzeReportSchema, type AnalyzeReport } from '@shared/api/analysis';
 import { AppError } from '@shared/errors';
+import { generationFor, type LlmGeneration } from '@shared/llm-generation';
 import { runAnalyzeTask } from '../analysis/pipeline/task';
 import { ensureClip, overlayDir, storeRun, writeOverlaySources } from '../app/analysis-store';
 import { JobQueue } from '../jobs/queue';
 import type { Services } from '../api/context';
 import type { CliCommand, CliIO } from './command';
+import { LLM_GENERATION_OPTIONS, LLM_GENERATION_USAGE, llmGenerationArgs } from './llm-generation-args';
 
 /** `mellm analyze`: one clip through the MELLM pipeline, or every clip of a workspace. */
 export const analyzeCommand: CliCommand = {
   name: 'analyze',
   summary: 'run the MELLM pipeline on a clip or frame folder (spotting, flow, ROI features, AUs, emotion, description)',
   usage:
-    'mellm analyze <clip or frame folder> [--onset N --apex M [--offset K]] [--workspace w.mellm] [--llm <folder>] [--json]\n' +
-    '       mellm analyze --workspace w.mellm --all [--jobs N] [--redo] [--llm <folder>] [--json]',
+    `mellm analyze <clip or frame folder> [--onset N --apex M [--offset K]] [--workspace w.mellm] [--llm <folder> ${LLM_GENERATION_USAGE}] [--json]\n` +
+    `       mellm analyze --workspace w.mellm --all [--jobs N] [--redo] [--llm <folder> ${LLM_GENERATION_USAGE}] [--json]`,
   async run(args, io, services) {
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,
+      allowNegative: true,
       options: {
+        ...LLM_GENERATION_OPTIONS,
         json: { type: 'boolean', default: false },
         onset: { type: 'string' },
         apex: { type: 'string' },
@@ -31,11 +35,12 @@ export const analyzeCommand: CliCommand = {
         jobs: { type: 'string' },
       },
     });
+    const generation = llmGenerationArgs(values);
     if (values.all) {
       if (positionals.length > 0 || !values.workspace) throw new AppError('INVALID_INPUT', 'The batch form is: mellm analyze --workspace w.mellm --all [--jobs N]');
       const jobs = values.jobs === undefined ? 1 : frameArg('--jobs', values.jobs);
       if (jobs < 1 || jobs > 16) throw new AppError('INVALID_INPUT', `--jobs must be 1–16, got ${jobs}`);
-      return runBatch(services(), io, resolve(values.workspace), jobs, values.redo, values.llm, values.json);
+      return runBatch(services(), io, resolve(values.workspace), jobs, values.redo, { folder: values.llm, generation }, values.json);
     }
     const [path] = positionals;
     if (!path || positionals.length > 1) throw new AppError('INVALID_INPUT', 'Give exactly one clip (video file or frame folder)');
@@ -46,7 +51,16 @@ export const analyzeCommand: CliCommand = {
     if (offset !== undefined && apex === undefined) throw new AppError('INVALID_INPUT', '--offset needs --onset and --apex');
     const s = services();
     const clipPath = resolve(path);
-    const output = await runAnalyzeTask({ path: clipPath, onset, apex, offset, llmFolder: values.llm ?? null, frameMotion: values.workspace !== undefined }, { modelsDir: s.paths.models }, { templates: s.sandbox });
+    const task = {
+      path: clipPath,
+      onset,
+      apex,
+      offset,
+      llmFolder: values.llm ?? null,
+      llmGeneration: generationFor(await s.settings.get(), generation),
+      frameMotion: values.workspace !== undefined,
+    };
+    const output = await runAnalyzeTask(task, { modelsDir: s.paths.models }, { templates: s.sandbox });
     const report = AnalyzeReportSchema.parse(output.report);
     if (values.workspace) {
       await s.workspaces.open(resolve(values.workspace));
@@ -83,10 +97,18 @@ function summary(r: AnalyzeReport): string {
 const BAR = 24;
 
 /** Every clip of a workspace, N at a time; finished clips are stored as they finish, so a rerun resumes. */
-async function runBatch(s: Services, io: CliIO, workspacePath: string, jobs: number, redo: boolean, llm: string | undefined, json: boolean): Promise<number> {
+async function runBatch(
+  s: Services,
+  io: CliIO,
+  workspacePath: string,
+  jobs: number,
+  redo: boolean,
+  llm: { readonly folder: string | undefined; readonly generation: Partial<LlmGeneration> },
+  json: boolean,
+): Promise<number> {
   await s.workspaces.open(workspacePath);
   const queue = new JobQueue(s.events, jobs);
-  const { jobs: handles, skipped } = await s.analysis.runAll({ redo, llmFolder: llm }, queue);
+  const { jobs: handles, skipped } = await s.analysis.runAll({ redo, llmFolder: llm.folder, llmGeneration: llm.generation }, queue);
   const total = handles.length;
   let finished = 0;
   const failed: Array<{ job: string; error: string }> = [];
