@@ -300,6 +300,8 @@ describe('LLM describer', () => {
       'INVALID_INPUT',
       new RegExp(`spent all ${cut} new tokens thinking.*raise the maximum of new tokens or turn thinking off`),
     );
+    const kept = await describeWithLlm(PROMPT, { folder: 'scripted', pool: pool(scripted(model, script)), maxNewTokens: cut, keepThinking: true });
+    expect(kept).toMatchObject({ text: '<think>\nAU4 和 AU15 同时出现。', thinking: 'AU4 和 AU15 同时出现。', finishReason: 'length' });
     const plain = await describeWithLlm(PROMPT, { folder: 'scripted', pool: pool(scripted(model, model.encode(answer))), maxNewTokens: 3 });
     expect(plain).toMatchObject({ thinking: null, finishReason: 'length', tokens: 3 });
   });

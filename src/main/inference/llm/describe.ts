@@ -60,7 +60,8 @@ export async function describeWithLlm(prompt: string, options: DescribeWithLlmOp
   });
   const { thinking, answer } = splitThinking(result.rawText);
   const text = result.text.trim();
-  if (!answer.trim() && thinking !== null && result.finishReason === 'length') {
+  // Without the reasoning shown there would be nothing to show; with it (keepThinking) it is the text.
+  if (!options.keepThinking && !answer.trim() && thinking !== null && result.finishReason === 'length') {
     throw new AppError(
       'INVALID_INPUT',
       `The language model spent all ${result.tokens.length} new tokens thinking and wrote no description: raise the maximum of new tokens or turn thinking off.`,
