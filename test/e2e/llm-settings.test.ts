@@ -1,17 +1,19 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeTinyModel } from '../../src/main/inference/llm/tiny';
 import { useAppPage } from '../helpers/app-page';
 import { ARTIFACTS } from '../helpers/browser';
 import { useTempDir } from '../helpers/tmp';
+import { useQwen3TinyModels } from '../helpers/qwen3';
+
+const makeQwen3Model = useQwen3TinyModels();
 
 const tempDir = useTempDir();
 const app = useAppPage({ width: 1280, height: 900 });
 
 describe('Settings → Language model in Chromium over the bridge', () => {
-  it('adds a model folder by path, verifies it, makes it active and turns thinking on', async () => {
+  it('adds a model folder by path, verifies it, makes it active, and sets thinking and the new-token cap', async () => {
     const { page, bridge, services } = app();
-    const folder = await makeTinyModel(join(tempDir(), 'tiny-qwen3'));
+    const folder = await makeQwen3Model(join(tempDir(), 'tiny-qwen3'));
     await page.goto(bridge.url);
     await page.locator('[data-view="settings"]').click();
     await page.getByRole('heading', { name: 'Language model' }).waitFor();
@@ -24,13 +26,28 @@ describe('Settings → Language model in Chromium over the bridge', () => {
     // Controlled inputs: the new state shows once main has stored the setting.
     await page.locator('input[name="activeLlm"]').click();
     await expect.poll(() => page.locator('input[name="activeLlm"]').isChecked()).toBe(true);
-    await page.locator('input[name="llmThinking"]').click();
-    await expect.poll(() => page.locator('input[name="llmThinking"]').isChecked()).toBe(true);
-    expect(await services.settings.get()).toMatchObject({ llmFolders: [folder], activeLlm: folder, llmThinking: true });
+    // MELLM's defaults are shown: the template decides thinking, 16384 new tokens at most.
+    const thinking = page.locator('select[name="llmThinking"]');
+    const cap = page.locator('input[name="llmMaxNewTokens"]');
+    expect(await thinking.inputValue()).toBe('template');
+    expect(await cap.inputValue()).toBe('16384');
+    await thinking.selectOption('off');
+    await expect.poll(async () => (await services.settings.get()).llmThinking).toBe(false);
+    await cap.fill('512');
+    await cap.blur();
+    await expect.poll(async () => (await services.settings.get()).llmMaxNewTokens).toBe(512);
+    // Out of range: not saved, the stored cap shown again.
+    await cap.fill('40000');
+    await cap.blur();
+    await expect.poll(() => cap.inputValue()).toBe('512');
+    await thinking.selectOption('on');
+    await expect.poll(async () => (await services.settings.get()).llmThinking).toBe(true);
+    expect(await services.settings.get()).toMatchObject({ llmFolders: [folder], activeLlm: folder, llmThinking: true, llmMaxNewTokens: 512 });
     await page.screenshot({ path: join(ARTIFACTS, 'llm-settings-en.png'), fullPage: true });
 
     await page.locator('select[name="language"]').selectOption('zh-CN');
     await page.getByRole('heading', { name: '语言模型' }).waitFor();
+    await page.getByText('每次回答最多生成的 token 数').waitFor();
     await page.screenshot({ path: join(ARTIFACTS, 'llm-settings-zh-CN.png'), fullPage: true });
     await page.locator('select[name="language"]').selectOption('en');
   });

@@ -9,12 +9,14 @@ import { createHandlerTable, dispatch } from '../../src/main/api';
 import { writeSynthSample } from '../../src/main/analysis/synth/write';
 import { FaceService } from '../../src/main/inference/face/service';
 import { defaultModelsDir } from '../../src/main/paths';
-import { makeTinyModel } from '../../src/main/inference/llm/tiny';
 import { createServices, disposeServices } from '../../src/main/app/services';
 import { motionCsv } from '../../src/main/corpus/export/motion-csv';
 import { recordsFromStore } from '../../src/main/app/records-from-store';
 import { buildPrompt } from '../../src/main/analysis/prompt';
 import { meClip, sampleFace } from '../helpers/synth-clip';
+import { useQwen3TinyModels } from '../helpers/qwen3';
+
+const makeQwen3Model = useQwen3TinyModels();
 
 let root: string;
 let good: string;
@@ -102,6 +104,12 @@ describe('analysis channels (worker threads, job queue, workspace)', () => {
     const again = await call('analysis.runAll', {});
     expect(again).toMatchObject({ ok: true, data: { skipped: 1 } });
     await Promise.all((again as { data: { jobIds: string[] } }).data.jobIds.map(finished));
+    // How an LLM would generate does not date an analysis no LLM wrote.
+    await call('settings.update', { llmMaxNewTokens: 64, llmThinking: false });
+    const unchanged = await call('analysis.runAll', {});
+    expect(unchanged).toMatchObject({ ok: true, data: { skipped: 1 } });
+    await Promise.all((unchanged as { data: { jobIds: string[] } }).data.jobIds.map(finished));
+    await call('settings.update', { llmMaxNewTokens: 16384, llmThinking: null });
 
     // The prompt is the reference's text by default, and its format is part of the settings an
     // analysis is made under: switching to json analyses the event again.
@@ -156,22 +164,35 @@ describe('analysis channels (worker threads, job queue, workspace)', () => {
     expect(await call('analysis.run', { clipPath: good, onset: 12, apex: 8 })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
   }, 240_000);
 
-  it('with an LLM configured, the description streams as llm.token events named by the job, token by token', async () => {
-    const folder = await makeTinyModel(join(root, 'tiny-llm'));
-    expect(await call('settings.update', { activeLlm: folder })).toMatchObject({ ok: true });
+  it('with an LLM configured, the description streams as llm.token events named by the job, token by token, its count in the job progress', async () => {
+    const folder = await makeQwen3Model(join(root, 'tiny-llm'));
+    // A small cap from Settings: the random test model never stops on its own.
+    expect(await call('settings.update', { activeLlm: folder, llmMaxNewTokens: 24 })).toMatchObject({ ok: true });
     const deltas: string[] = [];
+    const progress: string[] = [];
     let jobId = '';
     const off = services.events.subscribe((name, payload) => {
       const token = payload as { requestId: string; delta: string };
       if (name === 'llm.token' && token.requestId === jobId) deltas.push(token.delta);
+      const step = payload as { jobId: string; message?: string };
+      if (name === 'job.progress' && step.jobId === jobId && step.message) progress.push(step.message);
     });
     try {
       const run = await call('analysis.run', { clipPath: good, onset: 8, apex: 12 });
       jobId = (run as { data: { jobId: string } }).data.jobId;
       expect((await finished(jobId)).state).toBe('done');
+      // While an LLM writes, its cap is among the settings an analysis is made under: a new cap takes the event up again.
+      const runAll = async () => (await call('analysis.runAll', {})) as { data: { jobIds: string[]; skipped: number } };
+      const same = await runAll();
+      await call('settings.update', { llmMaxNewTokens: 16 });
+      const changed = await runAll();
+      const queued = [...same.data.jobIds, ...changed.data.jobIds];
+      for (const id of queued) await call('jobs.cancel', { jobId: id });
+      await Promise.all(queued.map(finished));
+      expect(changed.data.skipped).toBe(same.data.skipped - 1);
     } finally {
       off();
-      await call('settings.update', { activeLlm: null });
+      await call('settings.update', { activeLlm: null, llmMaxNewTokens: 16384 });
     }
     const workspace = services.workspaces.require();
     const [event] = await workspace.events.listForClip((await workspace.clips.byPath(good))?.id as number);
@@ -179,5 +200,8 @@ describe('analysis channels (worker threads, job queue, workspace)', () => {
     expect(stored.expression.description_source).toBe('llm');
     expect(deltas.length).toBeGreaterThan(3);
     expect(deltas.join('').trim()).toBe(stored.expression.description);
+    const counts = progress.filter((m) => m.startsWith('describer:'));
+    expect(counts[0]).toBe('describer: 1 / 24 tokens');
+    for (const message of counts) expect(message).toMatch(/^describer: ([1-9]|1\d|2[0-4]) \/ 24 tokens$/);
   }, 240_000);
 });

@@ -10,9 +10,11 @@ import { createServices, disposeServices, type ServiceOptions } from '../../src/
 import { JobQueue } from '../../src/main/jobs/queue';
 import { writeSynthSample } from '../../src/main/analysis/synth/write';
 import { FaceService } from '../../src/main/inference/face/service';
-import { makeTinyModel } from '../../src/main/inference/llm/tiny';
 import { defaultModelsDir } from '../../src/main/paths';
 import { meClip, sampleFace } from '../helpers/synth-clip';
+import { useQwen3TinyModels } from '../helpers/qwen3';
+
+const makeQwen3Model = useQwen3TinyModels();
 
 // Analysis jobs run in child processes (jobs/pool.ts): each test breaks one for real and
 // checks that the job fails (or recovers) alone while the app and the workspace carry on.
@@ -134,7 +136,7 @@ describe.runIf(process.platform === 'linux')('analysis jobs in child processes',
     const h = harness('fatal');
     try {
       await h.call('workspace.create', { path: join(root, 'fatal.mellm') });
-      const llm = await makeTinyModel(join(root, 'hostile-llm'));
+      const llm = await makeQwen3Model(join(root, 'hostile-llm'));
       const config = join(llm, 'tokenizer_config.json');
       const tokenizer = JSON.parse(readFileSync(config, 'utf8')) as Record<string, unknown>;
       writeFileSync(config, JSON.stringify({ ...tokenizer, chat_template: '{% for i in range(1000000000) %}x{% endfor %}' }));

@@ -6,13 +6,15 @@ import onnxProto from 'onnx-proto';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/main/cli/main';
-import { makeTinyModel } from '../../src/main/inference/llm/tiny';
 import { externalDataLocations } from '../../src/main/inference/onnx/external-data';
 import { GraphBuilder } from '../../src/main/inference/onnx/graph';
 import { prlimitPath } from '../../src/main/jobs/script';
 import { SAMPLES } from '../helpers/faces';
 import { runCommand } from './support/driver';
 import { fingerprintFile } from './support/workspace';
+import { useQwen3TinyModels } from '../helpers/qwen3';
+
+const makeQwen3Model = useQwen3TinyModels();
 
 // Model folders come from anywhere (a download, a colleague, a shared drive): whatever
 // their files hold, the app refuses them with a typed error, quickly, and lives on. Each
@@ -32,7 +34,7 @@ let tiny: string;
 let frames: [string, string];
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'mellm-model-folders-'));
-  tiny = await makeTinyModel(join(root, 'tiny'));
+  tiny = await makeQwen3Model(join(root, 'tiny'));
   frames = [await png(join(root, 'a.png'), 1), await png(join(root, 'b.png'), 2)];
 }, 60_000);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -83,7 +85,7 @@ function refused(run: CaseRun, code: string, text: RegExp): Record<string, unkno
 
 /** A copy of the tiny test LLM whose tokenizer_config.json carries `template`. */
 async function llmWithTemplate(template: string): Promise<string> {
-  const folder = await makeTinyModel(fresh('llm'));
+  const folder = await makeQwen3Model(fresh('llm'));
   const config = join(folder, 'tokenizer_config.json');
   const tokenizer = JSON.parse(readFileSync(config, 'utf8')) as Record<string, unknown>;
   writeFileSync(config, JSON.stringify({ ...tokenizer, chat_template: template }));
@@ -341,7 +343,7 @@ describe('item 5: a flow model folder cannot escape its folder or exhaust the pr
 
 describe('item 5: an LLM folder cannot escape its folder or hang the process', () => {
   it('a folder whose weights are external data inside it still loads and generates', async () => {
-    const folder = await makeTinyModel(fresh('llm'));
+    const folder = await makeQwen3Model(fresh('llm'));
     withExternalData(folder);
     const result = survived(await generate(folder));
     expect(result, JSON.stringify(result).slice(0, 600)).toMatchObject({ ok: true, data: { tokens: expect.any(Array) } });
@@ -381,14 +383,14 @@ describe('item 5: an LLM folder cannot escape its folder or hang the process', (
   };
   it.each(Object.keys(cases))('llm.generate refuses %s with MODEL_INVALID, quickly, the process alive', async (name) => {
     const { folder: spoil, text } = cases[name] as { folder: (dir: string) => void; text: RegExp };
-    const folder = await makeTinyModel(fresh('llm'));
+    const folder = await makeQwen3Model(fresh('llm'));
     spoil(folder);
     const result = refused(await generate(folder), 'MODEL_INVALID', text);
     expect(result.rssMb).toBeLessThan(REFUSAL_RSS_MB);
   }, 90_000);
 
   it('llm.verify reports a FIFO in the folder as MODEL_INVALID instead of hashing it forever', async () => {
-    const folder = await makeTinyModel(fresh('llm'));
+    const folder = await makeQwen3Model(fresh('llm'));
     rmSync(join(folder, 'tokenizer.json'));
     mkfifo(join(folder, 'tokenizer.json'));
     const result = survived(await runCase(['api', 'llm.verify', JSON.stringify({ folder })]));
@@ -400,7 +402,7 @@ describe('item 5: an LLM folder cannot escape its folder or hang the process', (
 
 describe('item 5: the external data an ONNX file names is found wherever it sits', () => {
   it('in the main graph, in a subgraph, or nowhere; a file that is not protobuf is MODEL_INVALID', async () => {
-    const folder = await makeTinyModel(fresh('llm'));
+    const folder = await makeQwen3Model(fresh('llm'));
     withExternalData(folder);
     expect(externalDataLocations(readFileSync(join(folder, 'onnx', 'model.onnx')), 'model.onnx')).toEqual(['model.onnx_data']);
     expect(externalDataLocations(flowModel(), 'model.onnx')).toEqual([]);

@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AnalyzeReportSchema } from '../../src/shared/api/analysis';
 import { runCli } from '../../src/main/cli/main';
-import { makeTinyModel } from '../../src/main/inference/llm/tiny';
 import { SAMPLES } from '../helpers/faces';
+import { useQwen3TinyModels } from '../helpers/qwen3';
+
+const makeQwen3Model = useQwen3TinyModels();
 
 const root = mkdtempSync(join(tmpdir(), 'mellm-analyze-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -48,11 +50,11 @@ describe('mellm synth + mellm analyze', () => {
   }, 180_000);
 
   it('writes the description with an LLM when one is given, and records which wrote it', async () => {
-    const llm = await makeTinyModel(join(root, 'tiny-llm'));
+    const llm = await makeQwen3Model(join(root, 'tiny-llm'));
     const out = join(root, 'llm-clip');
     expect((await cli('synth', '--out', out, '--photo', join(SAMPLES, 'sample2.jpg'), '--aus', '1D+2D', '--frames', '30', '--size', '256x192')).code).toBe(0);
     const truth = JSON.parse(readFileSync(join(out, 'truth.json'), 'utf8')) as { onset: number; apex: number };
-    const analysed = await cli('analyze', join(out, 'clip.mp4'), '--onset', String(truth.onset), '--apex', String(truth.apex), '--llm', llm, '--json');
+    const analysed = await cli('analyze', join(out, 'clip.mp4'), '--onset', String(truth.onset), '--apex', String(truth.apex), '--llm', llm, '--max-new-tokens', '16', '--json');
     const report = AnalyzeReportSchema.parse(JSON.parse(analysed.out));
     expect(report.description_source).toBe('llm');
     expect(report.expressions[0]?.description_model).not.toMatch(/^describer/);

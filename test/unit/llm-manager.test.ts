@@ -9,18 +9,19 @@ import type { EventName } from '../../src/shared/api';
 import { createHandlerTable, dispatch } from '../../src/main/api';
 import { runCli } from '../../src/main/cli/main';
 import { sha256File } from '../../src/main/inference/llm/verify';
-import { makeTinyModel } from '../../src/main/inference/llm/tiny';
 import { createServices } from '../../src/main/app/services';
+import { useQwen3TinyModels } from '../helpers/qwen3';
 import { useTempDir } from '../helpers/tmp';
 
 const tempDir = useTempDir('mellm-llm-mgr-');
+const makeQwen3Model = useQwen3TinyModels();
 let tiny: string;
 let server: Server;
 let origin: string;
 const requests: Array<{ url: string; headers: IncomingHttpHeaders }> = [];
 
 beforeAll(async () => {
-  tiny = await makeTinyModel(join(mkdtempSync(join(tmpdir(), 'mellm-llm-src-')), 'tiny'));
+  tiny = await makeQwen3Model(join(mkdtempSync(join(tmpdir(), 'mellm-llm-src-')), 'tiny'));
   // A loopback file server with HTTP Range support, standing in for a model host.
   server = createServer((req, res) => {
     requests.push({ url: req.url ?? '', headers: req.headers });
@@ -74,7 +75,7 @@ describe('LLM manager and channels', () => {
 
   it('reports a changed file on later verification', async () => {
     const { call } = setup();
-    const copy = await makeTinyModel(join(tempDir(), 'm'));
+    const copy = await makeQwen3Model(join(tempDir(), 'm'));
     await call('llm.verify', { folder: copy });
     await appendFile(join(copy, 'tokenizer_config.json'), ' ');
     const changed = await call<{ ok: boolean; changedFiles: string[] }>('llm.verify', { folder: copy });
@@ -105,6 +106,28 @@ describe('LLM manager and channels', () => {
     expect(cancel.ok && cancel.data.cancelled).toBe(true);
     const result = await running;
     expect(!result.ok && result.error.code).toBe('CANCELLED');
+    await services.llm.dispose();
+  });
+
+  it("takes a request's cap and thinking from Settings when it names none: 16384 and the template's default unless changed", async () => {
+    const { services, call } = setup();
+    expect(await services.settings.get()).toMatchObject({ llmMaxNewTokens: 16384, llmThinking: null });
+    await services.settings.update({ activeLlm: tiny, llmMaxNewTokens: 5 });
+    type Answer = { tokens: number[]; finishReason: string; timings: { promptTokens: number } };
+    const byDefault = await call<Answer>('llm.generate', { prompt: 'AU4 brow lowerer' });
+    if (!byDefault.ok) throw new Error(byDefault.error.message);
+    expect(byDefault.data).toMatchObject({ finishReason: 'length', tokens: expect.any(Array) });
+    expect(byDefault.data.tokens).toHaveLength(5);
+    // Thinking off adds the empty <think>\n\n</think>\n\n (4 tokens) to the prompt; the template's default does not.
+    const off = await call<Answer>('llm.generate', { prompt: 'AU4 brow lowerer', thinking: false, maxNewTokens: 1 });
+    expect(off.ok && off.data.timings.promptTokens).toBe(byDefault.data.timings.promptTokens + 4);
+    await services.settings.update({ llmThinking: false });
+    const settingOff = await call<Answer>('llm.generate', { prompt: 'AU4 brow lowerer', maxNewTokens: 1 });
+    expect(settingOff.ok && settingOff.data.timings.promptTokens).toBe(byDefault.data.timings.promptTokens + 4);
+    const templates = await call<Answer>('llm.generate', { prompt: 'AU4 brow lowerer', maxNewTokens: 1, thinking: null });
+    expect(templates.ok && templates.data.timings.promptTokens).toBe(byDefault.data.timings.promptTokens);
+    const tooMany = await call('llm.generate', { prompt: 'AU4', maxNewTokens: 32769 });
+    expect(!tooMany.ok && tooMany.error.code).toBe('INVALID_INPUT');
     await services.llm.dispose();
   });
 
@@ -143,7 +166,8 @@ describe('LLM manager and channels', () => {
       sha256: { 'onnx/model.onnx': await sha256File(join(tiny, 'onnx', 'model.onnx')) },
     });
     if (!result.ok) throw new Error(result.error.message);
-    expect(await readFile(join(target, 'onnx', 'model.onnx'))).toEqual(model);
+    // Compared by hash: a deep toEqual of two 39 MB buffers walks every byte as a property.
+    expect(await sha256File(join(target, 'onnx', 'model.onnx'))).toBe(await sha256File(join(tiny, 'onnx', 'model.onnx')));
     expect(requests.find((r) => r.url.endsWith('model.onnx'))?.headers.range).toBe('bytes=1000-');
     const progress = events.filter((e) => e.name === 'llm.download.progress').map((e) => e.payload as { file: string; received: number; total: number });
     expect(progress.at(-1)).toMatchObject({ file: 'onnx/model.onnx', received: model.length, total: model.length });
@@ -158,7 +182,7 @@ describe('LLM manager and channels', () => {
 });
 
 describe('mellm describe / mellm llm', () => {
-  it('makes a tiny model and describes an analysis JSON with it', async () => {
+  it('makes a tiny model with the built-in tokenizer (no dev dependency) and describes an analysis JSON with it', async () => {
     const out: string[] = [];
     const io = { out: (t: string) => out.push(t), err: (t: string) => out.push(t) };
     const folder = join(tempDir(), 'cli-tiny');
@@ -166,9 +190,13 @@ describe('mellm describe / mellm llm', () => {
     const analysis = join(tempDir(), 'analysis.json');
     await writeFile(analysis, JSON.stringify({ prompt: 'AU12 lip corner puller at apex frame 9' }));
     out.length = 0;
-    expect(await runCli(['describe', analysis, '--llm', folder, '--json', '--max-new-tokens', '6'], io)).toBe(0);
+    expect(await runCli(['describe', analysis, '--llm', folder, '--json', '--max-new-tokens', '6', '--no-thinking'], io)).toBe(0);
     const parsed = JSON.parse(out.join('\n')) as { tokens: number; modelId: string; source: string };
-    expect(parsed).toMatchObject({ tokens: 6, source: 'llm' });
+    expect(parsed).toMatchObject({ tokens: 6, source: 'llm', thinking: null });
+    for (const bad of ['0', '32769', '1e3']) {
+      expect(await runCli(['describe', analysis, '--llm', folder, '--max-new-tokens', bad], io)).toBe(2);
+      expect(out.at(-1)).toMatch(/--max-new-tokens must be a whole number from 1 to 32768/);
+    }
     await writeFile(analysis, JSON.stringify({ frames: [] }));
     expect(await runCli(['describe', analysis, '--llm', folder], io)).toBe(2);
     expect(out.at(-1)).toMatch(/no "prompt"/);

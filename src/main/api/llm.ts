@@ -17,9 +17,9 @@ export function llmHandlers(services: Services): Pick<HandlerTable, keyof typeof
       const result = await llm.generate(folder, requestId, {
         ...(input.prompt !== undefined ? { prompt: input.prompt } : {}),
         ...(input.messages ? { messages: input.messages } : {}),
-        maxNewTokens: input.maxNewTokens ?? 256,
+        maxNewTokens: input.maxNewTokens ?? settings.llmMaxNewTokens,
         sampling: input.sampling ?? null,
-        thinking: input.thinking ?? settings.llmThinking,
+        thinking: input.thinking === undefined ? settings.llmThinking : input.thinking,
         keepThinking: input.keepThinking ?? false,
         onDelta: (delta) => services.events.emit('llm.token', { requestId, delta }),
         ...(meta.signal ? { signal: meta.signal } : {}),

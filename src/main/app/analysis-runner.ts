@@ -6,6 +6,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import type { AnalysisRunInput, OverlayKind, PromptFormat, StoredAnalysis } from '@shared/api/analysis';
 import type { Clip } from '@shared/workspace';
 import { AppError } from '@shared/errors';
+import { generationFor, type LlmGeneration } from '@shared/llm-generation';
 import type { ScanCheckpoint } from '../analysis/pipeline/motion';
 import type { ScanProgress } from '../analysis/pipeline/pipeline';
 import type { AnalyzeTaskInput, AnalyzeTaskOutput, AnalyzerOptions } from '../analysis/pipeline/task';
@@ -65,6 +66,7 @@ interface Pinned {
 interface Overrides {
   readonly llmFolder?: string | undefined;
   readonly promptFormat?: PromptFormat | undefined;
+  readonly llmGeneration?: Partial<LlmGeneration> | undefined;
 }
 
 /**
@@ -108,7 +110,7 @@ export class AnalysisRunner {
    */
   async runAll(options: { redo?: boolean | undefined } & Overrides = {}, queue: JobQueue = this.#deps.jobs): Promise<{ jobs: JobHandle<AnalysisJobResult>[]; skipped: number }> {
     const workspace = this.#deps.workspaces.require();
-    const overrides = { llmFolder: options.llmFolder, promptFormat: options.promptFormat };
+    const overrides = { llmFolder: options.llmFolder, promptFormat: options.promptFormat, llmGeneration: options.llmGeneration };
     const configKey = await this.#configKey(overrides);
     const jobs: JobHandle<AnalysisJobResult>[] = [];
     let skipped = 0;
@@ -149,12 +151,10 @@ export class AnalysisRunner {
   /** The settings an analysis depends on: an analysis made under other ones is out of date. */
   async #configKey(overrides: Overrides = {}): Promise<string> {
     const settings = await this.#deps.settings.get();
-    const config = {
-      version: this.#version,
-      llm: overrides.llmFolder ?? settings.activeLlm ?? null,
-      language: settings.language,
-      promptFormat: overrides.promptFormat ?? settings.promptFormat,
-    };
+    const llm = overrides.llmFolder ?? settings.activeLlm ?? null;
+    // How the LLM generates matters only when one writes the descriptions.
+    const generation = llm ? { generation: generationFor(settings, overrides.llmGeneration) } : {};
+    const config = { version: this.#version, llm, language: settings.language, promptFormat: overrides.promptFormat ?? settings.promptFormat, ...generation };
     return createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
   }
 
@@ -188,6 +188,7 @@ export class AnalysisRunner {
       faceIndex: clip.faceIndex,
       llmFolder: overrides.llmFolder ?? settings.activeLlm,
       promptFormat: overrides.promptFormat ?? settings.promptFormat,
+      llmGeneration: generationFor(settings, overrides.llmGeneration),
       language: settings.language === 'zh-CN' ? 'zh-CN' : 'en',
       frameMotion: true,
       ...(this.#deps.checkpointEvery ? { checkpointEvery: this.#deps.checkpointEvery } : {}),

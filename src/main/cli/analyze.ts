@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { AnalyzeReportSchema, type AnalyzeReport } from '@shared/api/analysis';
 import { AppError } from '@shared/errors';
+import { generationFor, type LlmGeneration } from '@shared/llm-generation';
 import { runAnalyzeTask } from '../analysis/pipeline/task';
 import { ensureClip, overlayDir, storeRun, writeOverlaySources } from '../app/analysis-store';
 import { JobQueue } from '../jobs/queue';
@@ -9,21 +10,24 @@ import type { Services } from '../api/context';
 import type { PromptFormat } from '@shared/api/analysis';
 import { frameArg, promptFormatArg } from './args';
 import type { CliCommand, CliIO } from './command';
+import { LLM_GENERATION_OPTIONS, LLM_GENERATION_USAGE, llmGenerationArgs } from './llm-generation-args';
 
 /** `mellm analyze`: one clip through the MELLM pipeline, or every clip of a workspace. */
 export const analyzeCommand: CliCommand = {
   name: 'analyze',
   summary: 'run the MELLM pipeline on a clip or frame folder (spotting, flow, ROI features, AUs, emotion, description)',
   usage:
-    'mellm analyze <clip or frame folder> [--onset N --apex M [--offset K]] [--workspace w.mellm] [--llm <folder>] [--prompt-format mellm|json] [--json]\n' +
-    '       mellm analyze --workspace w.mellm --all [--jobs N] [--redo] [--llm <folder>] [--prompt-format mellm|json] [--json]\n' +
-    'The prompt (stored, and what an LLM gets) is the MELLM reference\'s text (mellm) unless --prompt-format json;\n' +
-    'the batch form takes the settings\' format (mellm by default) when the flag is absent.',
+    `mellm analyze <clip or frame folder> [--onset N --apex M [--offset K]] [--workspace w.mellm] [--llm <folder> ${LLM_GENERATION_USAGE}] [--prompt-format mellm|json] [--json]\n` +
+    `       mellm analyze --workspace w.mellm --all [--jobs N] [--redo] [--llm <folder> ${LLM_GENERATION_USAGE}] [--prompt-format mellm|json] [--json]\n` +
+    "The prompt (stored, and what an LLM gets) is the MELLM reference's text (mellm) unless --prompt-format json;\n" +
+    "the batch form takes the settings' format (mellm by default) when the flag is absent.",
   async run(args, io, services) {
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,
+      allowNegative: true,
       options: {
+        ...LLM_GENERATION_OPTIONS,
         json: { type: 'boolean', default: false },
         onset: { type: 'string' },
         apex: { type: 'string' },
@@ -37,11 +41,12 @@ export const analyzeCommand: CliCommand = {
       },
     });
     const promptFormat = promptFormatArg(values['prompt-format']);
+    const generation = llmGenerationArgs(values);
     if (values.all) {
       if (positionals.length > 0 || !values.workspace) throw new AppError('INVALID_INPUT', 'The batch form is: mellm analyze --workspace w.mellm --all [--jobs N]');
       const jobs = values.jobs === undefined ? 1 : frameArg('--jobs', values.jobs);
       if (jobs < 1 || jobs > 16) throw new AppError('INVALID_INPUT', `--jobs must be 1–16, got ${jobs}`);
-      return runBatch(services(), io, resolve(values.workspace), { jobs, redo: values.redo, llm: values.llm, promptFormat, json: values.json });
+      return runBatch(services(), io, resolve(values.workspace), { jobs, redo: values.redo, llm: values.llm, generation, promptFormat, json: values.json });
     }
     const [path] = positionals;
     if (!path || positionals.length > 1) throw new AppError('INVALID_INPUT', 'Give exactly one clip (video file or frame folder)');
@@ -52,11 +57,17 @@ export const analyzeCommand: CliCommand = {
     if (offset !== undefined && apex === undefined) throw new AppError('INVALID_INPUT', '--offset needs --onset and --apex');
     const s = services();
     const clipPath = resolve(path);
-    const output = await runAnalyzeTask(
-      { path: clipPath, onset, apex, offset, llmFolder: values.llm ?? null, promptFormat: promptFormat ?? 'mellm', frameMotion: values.workspace !== undefined },
-      { modelsDir: s.paths.models },
-      { templates: s.sandbox },
-    );
+    const task = {
+      path: clipPath,
+      onset,
+      apex,
+      offset,
+      llmFolder: values.llm ?? null,
+      llmGeneration: generationFor(await s.settings.get(), generation),
+      promptFormat: promptFormat ?? ('mellm' as const),
+      frameMotion: values.workspace !== undefined,
+    };
+    const output = await runAnalyzeTask(task, { modelsDir: s.paths.models }, { templates: s.sandbox });
     const report = AnalyzeReportSchema.parse(output.report);
     if (values.workspace) {
       await s.workspaces.open(resolve(values.workspace));
@@ -91,15 +102,16 @@ interface BatchOptions {
   readonly jobs: number;
   readonly redo: boolean;
   readonly llm: string | undefined;
+  readonly generation: Partial<LlmGeneration>;
   readonly promptFormat: PromptFormat | undefined;
   readonly json: boolean;
 }
 
 async function runBatch(s: Services, io: CliIO, workspacePath: string, options: BatchOptions): Promise<number> {
-  const { jobs, redo, llm, promptFormat, json } = options;
+  const { jobs, redo, llm, generation, promptFormat, json } = options;
   await s.workspaces.open(workspacePath);
   const queue = new JobQueue(s.events, jobs);
-  const { jobs: handles, skipped } = await s.analysis.runAll({ redo, llmFolder: llm, promptFormat }, queue);
+  const { jobs: handles, skipped } = await s.analysis.runAll({ redo, llmFolder: llm, llmGeneration: generation, promptFormat }, queue);
   const total = handles.length;
   let finished = 0;
   const failed: Array<{ job: string; error: string }> = [];

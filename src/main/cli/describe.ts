@@ -2,10 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { AppError } from '@shared/errors';
 import type { PromptFormat } from '@shared/api/analysis';
+import { generationFor } from '@shared/llm-generation';
 import { describeWithLlm } from '../inference/llm/describe';
 import { promptFormatArg } from './args';
 import type { CliCommand } from './command';
 import { analysisPrompt, readAnalysisJson } from './prompt';
+import { LLM_GENERATION_OPTIONS, LLM_GENERATION_USAGE, llmGenerationArgs } from './llm-generation-args';
 
 /**
  * The prompt text from a plain prompt file, or from an analysis JSON: its own prompt, or
@@ -25,17 +27,20 @@ export const describeCommand: CliCommand = {
   name: 'describe',
   summary: 'describe a micro-expression with a language model from a prompt file or analysis JSON',
   usage:
-    'mellm describe <prompt.txt | analysis.json> --llm <folder> [--prompt-format mellm|json] [--stream] [--max-new-tokens N] [--thinking [--keep-thinking]] [--json]\n' +
-    "An analysis JSON's own prompt is used unless --prompt-format asks for it in another format.",
+    `mellm describe <prompt.txt | analysis.json> --llm <folder> [--prompt-format mellm|json] [--stream] ${LLM_GENERATION_USAGE} [--keep-thinking] [--json]\n` +
+    "  an analysis JSON's own prompt is used unless --prompt-format asks for it in another format;\n" +
+    '  generates as MELLM does: greedy, the chat template\'s thinking default (Qwen3: on), at most 16384 new tokens;\n' +
+    '  Settings (llmMaxNewTokens, llmThinking) and the flags change that. The text shown leaves out the <think> block\n' +
+    '  (--keep-thinking keeps it; --json has it as "thinking").',
   async run(args, io, services) {
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,
+      allowNegative: true,
       options: {
         llm: { type: 'string' },
         stream: { type: 'boolean', default: false },
-        'max-new-tokens': { type: 'string', default: '512' },
-        thinking: { type: 'boolean', default: false },
+        ...LLM_GENERATION_OPTIONS,
         'keep-thinking': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         'prompt-format': { type: 'string' },
@@ -43,17 +48,14 @@ export const describeCommand: CliCommand = {
     });
     const format = promptFormatArg(values['prompt-format']);
     const [file] = positionals;
-    const maxNewTokens = Number(values['max-new-tokens']);
-    if (!file || !values.llm || !Number.isInteger(maxNewTokens) || maxNewTokens < 1) {
-      throw new AppError('INVALID_INPUT', `A prompt file, --llm <folder> and a positive --max-new-tokens are needed.\nUsage: ${this.usage}`);
-    }
+    if (!file || !values.llm) throw new AppError('INVALID_INPUT', `A prompt file and --llm <folder> are needed.\nUsage: ${this.usage}`);
+    const generation = generationFor(await services().settings.get(), llmGenerationArgs(values));
     const write = io.write ?? io.out;
     const result = await describeWithLlm(await readPromptFile(file, format), {
       folder: values.llm,
       // The services' model: its chat template renders in the sandbox process.
       pool: services().llm.pool,
-      maxNewTokens,
-      thinking: values.thinking,
+      ...generation,
       keepThinking: values['keep-thinking'],
       ...(values.stream && !values.json ? { onDelta: (delta: string) => write(delta) } : {}),
     });

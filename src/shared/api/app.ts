@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MaxNewTokensSchema, ThinkingSchema } from '../llm-generation';
 import { channel } from './channel';
 import { PromptFormatSchema } from './analysis';
 
@@ -29,7 +30,10 @@ export const SettingsSchema = z.object({
   proxyCacheMB: z.number().int().min(64).max(1_048_576),
   llmFolders: z.array(z.string().min(1).max(4096)).max(64),
   activeLlm: z.string().min(1).max(4096).nullable(),
-  llmThinking: z.boolean(),
+  /** Qwen3 thinking: true / false, or null for the chat template's own default (Qwen3: on). */
+  llmThinking: ThinkingSchema,
+  /** The most tokens the language model writes for one answer (thinking included). */
+  llmMaxNewTokens: MaxNewTokensSchema,
   /** How analyses write the prompt (stored, exported, and the LLM's input): mellm, the reference's text, or json. */
   promptFormat: PromptFormatSchema,
   /** Keyboard shortcut overrides: action id → chord (e.g. `Shift+I`); absent = the default. */

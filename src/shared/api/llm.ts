@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MaxNewTokensSchema, ThinkingSchema } from '../llm-generation';
 import { channel } from './channel';
 
 /** The language-model stage: folders, verification, generation with streaming, download. */
@@ -54,9 +55,12 @@ export const LlmGenerateInputSchema = z
     folder: path.optional(),
     prompt: z.string().max(200_000).optional(),
     messages: z.array(LlmChatMessageSchema).min(1).max(200).optional(),
-    maxNewTokens: z.number().int().min(1).max(8192).default(256),
+    /** Absent: Settings' llmMaxNewTokens. */
+    maxNewTokens: MaxNewTokensSchema.optional(),
+    /** null / absent: greedy, as the MELLM reference decodes. */
     sampling: LlmSamplingSchema.nullable().default(null),
-    thinking: z.boolean().optional(),
+    /** Absent: Settings' llmThinking; null: the chat template's own default. */
+    thinking: ThinkingSchema.optional(),
     keepThinking: z.boolean().default(false),
   })
   .strict()
@@ -65,7 +69,7 @@ export const LlmGenerateInputSchema = z
 export const llmChannels = {
   'llm.list': channel(
     z.object({}).strict(),
-    z.object({ folders: z.array(LlmFolderSummarySchema), active: z.string().nullable(), thinking: z.boolean() }),
+    z.object({ folders: z.array(LlmFolderSummarySchema), active: z.string().nullable(), thinking: ThinkingSchema }),
   ),
   'llm.verify': channel(z.object({ folder: path }).strict(), LlmVerificationSchema),
   'llm.generate': channel(

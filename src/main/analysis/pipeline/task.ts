@@ -1,4 +1,6 @@
+import { performance } from 'node:perf_hooks';
 import type { AnalyzeReport, PromptFormat, StoredFace } from '@shared/api/analysis';
+import type { LlmGeneration } from '@shared/llm-generation';
 import type { CropFace } from './motion';
 import { FaceService } from '../../inference/face/service';
 import { describeWithLlm } from '../../inference/llm/describe';
@@ -25,6 +27,8 @@ export interface AnalyzeTaskInput {
   readonly llmFolder?: string | null | undefined;
   /** How the prompt is written (default mellm, the reference's text). */
   readonly promptFormat?: PromptFormat | undefined;
+  /** How the LLM generates (new-token cap, thinking); absent: the reference's defaults. */
+  readonly llmGeneration?: LlmGeneration | undefined;
   readonly language?: DescriberLanguage | undefined;
   /** Scan the given event's frames too, for the workspace's per-frame rows. */
   readonly frameMotion?: boolean | undefined;
@@ -103,8 +107,18 @@ export class ClipAnalyzer {
     try {
       const reader = await this.#media.reader(clipId);
       const llmFolder = input.llmFolder;
+      // The pipeline's last progress: while the LLM writes, its token count is reported at that step.
+      let step = { done: 0, total: 1 };
       const llm: LlmDescriber | undefined = llmFolder
-        ? async (prompt, signal) => describeWithLlm(prompt, { folder: llmFolder, pool: this.#llm, onDelta: (delta) => hooks.text?.(delta), ...(signal ? { signal } : {}) })
+        ? async (prompt, signal) =>
+            describeWithLlm(prompt, {
+              folder: llmFolder,
+              pool: this.#llm,
+              ...(input.llmGeneration ?? {}),
+              onDelta: (delta) => hooks.text?.(delta),
+              onTokens: tokenProgress((generated, cap) => hooks.progress?.(step.done, step.total, `describer: ${generated} / ${cap} tokens`)),
+              ...(signal ? { signal } : {}),
+            })
         : undefined;
       const { report, overlay, frameMotion } = await analyzeClip(reader, { face: await this.#face.models(), flow: this.#flow }, {
         onset: input.onset,
@@ -119,7 +133,10 @@ export class ClipAnalyzer {
         checkpointEvery: input.checkpointEvery,
         ...(hooks.checkpoint ? { onCheckpoint: hooks.checkpoint } : {}),
         signal: hooks.signal,
-        onProgress: (done, total, message) => hooks.progress?.(done, total, message),
+        onProgress: (done, total, message) => {
+          step = { done, total };
+          hooks.progress?.(done, total, message);
+        },
       });
       return {
         report: { ...report, clip: { ...report.clip, path: input.path } },
@@ -136,6 +153,20 @@ export class ClipAnalyzer {
     this.#media.close();
     await Promise.all([this.#face.dispose(), this.#flow.dispose(), this.#llm.dispose()]);
   }
+}
+
+// Progress crosses a process boundary: a few reports a second show a long answer moving.
+const TOKEN_PROGRESS_MS = 500;
+
+/** `report` at most every TOKEN_PROGRESS_MS (the first token always): one call per token would flood the job's channel. */
+function tokenProgress(report: (generated: number, cap: number) => void): (generated: number, cap: number) => void {
+  let last = Number.NEGATIVE_INFINITY;
+  return (generated, cap) => {
+    const now = performance.now();
+    if (now - last < TOKEN_PROGRESS_MS) return;
+    last = now;
+    report(generated, cap);
+  };
 }
 
 /** One clip with models loaded for it alone (the CLI's single analysis). */

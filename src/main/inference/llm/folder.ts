@@ -30,6 +30,8 @@ export interface LlmConfig {
   readonly hidden_size?: number;
   readonly head_dim?: number;
   readonly eos_token_id?: number | number[];
+  /** The longest sequence (prompt and answer) the model was made for. */
+  readonly max_position_embeddings?: number;
 }
 
 export interface LlmFolderInfo {

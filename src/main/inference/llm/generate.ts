@@ -1,12 +1,15 @@
+import { freemem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import * as ort from 'onnxruntime-node';
 import { AppError } from '@shared/errors';
-import type { ChatMessage, LlmModel } from './model';
+import { DEFAULT_MAX_NEW_TOKENS, type Thinking } from '@shared/llm-generation';
+import type { ChatMessage, KvLayout, LlmModel } from './model';
 import { argmax, sampleToken, type SamplingOptions } from './sampling';
 import { stripThinking as stripThinkingText, TextDeltaDecoder, ThinkingFilter } from './stream';
 import { seededRandom } from '../../util/random';
 
 export interface GenerateOptions {
+  /** The cap on new tokens (default 16384, as MELLM); the model's context length caps it too. */
   readonly maxNewTokens?: number;
   /** null / absent: greedy decoding (MELLM's default). */
   readonly sampling?: SamplingOptions | null;
@@ -22,6 +25,12 @@ export interface GenerateOptions {
   readonly signal?: AbortSignal;
   /** false re-runs the whole sequence every step (the reference the cache is tested against). */
   readonly kvCache?: boolean;
+  /**
+   * Memory the KV cache may take; default: the memory free when generation starts. The
+   * cache grows with every token, so a long answer is stopped with INSUFFICIENT_MEMORY
+   * before it takes the machine.
+   */
+  readonly memoryBudgetBytes?: number;
 }
 
 export interface GenerateTimings {
@@ -49,8 +58,8 @@ export interface ChatRequest extends GenerateOptions {
   readonly prompt?: string;
   readonly messages?: readonly ChatMessage[];
   readonly system?: string;
-  /** enable_thinking of Qwen3's chat template. */
-  readonly thinking?: boolean;
+  /** enable_thinking of the chat template; null or absent: the template's own default (Qwen3 thinks). */
+  readonly thinking?: Thinking;
 }
 
 /** Renders the chat template for a prompt or message list and generates the assistant turn. */
@@ -59,7 +68,7 @@ export async function generateChat(model: LlmModel, request: ChatRequest): Promi
     ? [...request.messages]
     : [...(request.system ? [{ role: 'system' as const, content: request.system }] : []), { role: 'user', content: request.prompt ?? '' }];
   if (!messages.length || messages.every((m) => !m.content.trim())) throw new AppError('INVALID_INPUT', 'The prompt is empty.');
-  const text = await model.renderChat(messages, { enableThinking: request.thinking ?? false, ...(request.signal ? { signal: request.signal } : {}) });
+  const text = await model.renderChat(messages, { enableThinking: request.thinking ?? null, ...(request.signal ? { signal: request.signal } : {}) });
   return generate(model, model.encode(text), request);
 }
 
@@ -133,9 +142,28 @@ function halfToFloat(h: number): number {
   return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
 }
 
+/** Bytes the KV cache holds per token of the sequence: keys and values of every layer. */
+export function kvBytesPerToken(kv: KvLayout): number {
+  return 2 * kv.layers * kv.kvHeads * kv.headDim * (kv.type === 'float16' ? 2 : 4);
+}
+
+const MB = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MB`;
+
+/** The new tokens a prompt leaves room for: the cap, within the model's context length. */
+function newTokenLimit(model: LlmModel, promptTokens: number, cap: number): number {
+  const context = model.info.config.max_position_embeddings;
+  if (!context) return cap;
+  if (promptTokens >= context) {
+    throw new AppError('INVALID_INPUT', `The prompt has ${promptTokens} tokens; ${model.info.folder} reads at most ${context} (max_position_embeddings) and has no room left to answer.`);
+  }
+  return Math.min(cap, context - promptTokens);
+}
+
 /** Autoregressive decoding from prompt token ids, with the KV cache carried between steps. */
 export async function generate(model: LlmModel, promptIds: readonly number[], options: GenerateOptions = {}): Promise<GenerateResult> {
-  const maxNewTokens = options.maxNewTokens ?? 256;
+  const maxNewTokens = newTokenLimit(model, promptIds.length, options.maxNewTokens ?? DEFAULT_MAX_NEW_TOKENS);
+  const perToken = kvBytesPerToken(model.kv);
+  const budget = options.memoryBudgetBytes ?? freemem();
   const useCache = options.kvCache ?? true;
   const random = options.sampling ? seededRandom(options.sampling.seed) : null;
   const deltas = new TextDeltaDecoder((ids) => model.decode(ids));
@@ -155,6 +183,14 @@ export async function generate(model: LlmModel, promptIds: readonly number[], op
 
   while (tokens.length < maxNewTokens) {
     if (options.signal?.aborted) throw new AppError('CANCELLED', 'Generation was cancelled.');
+    // While a step runs, the cache fed in and the one coming out (a token longer) both live.
+    const cacheBytes = 2 * (sequence.length + 1) * perToken;
+    if (cacheBytes > budget) {
+      throw new AppError(
+        'INSUFFICIENT_MEMORY',
+        `The answer reached ${tokens.length} tokens: its next step needs ${MB(cacheBytes)} of KV cache, more than the ${MB(budget)} free when it started. Lower the maximum of new tokens or close other programs.`,
+      );
+    }
     const fresh = useCache && tokens.length > 0 ? sequence.slice(-1) : sequence;
     const past = sequence.length - fresh.length;
     const feeds: Feeds = { input_ids: int64(fresh, [1, fresh.length]), ...(useCache ? cache : emptyCache(model)) };

@@ -93,12 +93,16 @@ export class LlmModel {
     }
   }
 
-  /** `apply_chat_template(messages, add_generation_prompt=True, enable_thinking=…)` as text, rendered by the model's renderer. */
-  renderChat(messages: readonly ChatMessage[], options: { enableThinking: boolean; addGenerationPrompt?: boolean; signal?: AbortSignal }): Promise<string> {
+  /**
+   * `apply_chat_template(messages, add_generation_prompt=True, enable_thinking=…)` as text,
+   * rendered by the model's renderer; `enableThinking` null or absent leaves the variable
+   * out, so the template's own default holds.
+   */
+  renderChat(messages: readonly ChatMessage[], options: { enableThinking?: boolean | null; addGenerationPrompt?: boolean; signal?: AbortSignal } = {}): Promise<string> {
     const context = {
       messages,
       add_generation_prompt: options.addGenerationPrompt ?? true,
-      enable_thinking: options.enableThinking,
+      ...(typeof options.enableThinking === 'boolean' ? { enable_thinking: options.enableThinking } : {}),
       ...this.chat.special,
     };
     return this.chat.renderer.render({ template: this.chat.template, context, origin: this.info.folder }, options.signal ? { signal: options.signal } : {});

@@ -1,7 +1,10 @@
 /**
  * Qwen3's chat template, verbatim from the tokenizer_config.json of the Qwen3 release
- * (Apache-2.0; thinking switch via `enable_thinking`). The tiny test model carries it so
- * the loader renders exactly the template text a real Qwen3 export brings.
+ * (Apache-2.0; thinking switch via `enable_thinking`: absent or true thinks, false adds an
+ * empty `<think>\n\n</think>\n\n`). The tiny model made with the built-in tokenizer
+ * carries it so the loader renders exactly the template text a real Qwen3 export brings
+ * (a test compares it byte for byte with the released file). A user's model folder always
+ * uses its own template: there is no fallback to this one.
  */
 export const QWEN3_CHAT_TEMPLATE = `{%- if tools %}
     {{- '<|im_start|>system\\n' }}

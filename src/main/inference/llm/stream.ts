@@ -45,6 +45,16 @@ export function stripThinking(text: string): string {
 }
 
 /**
+ * The reasoning and the answer of a generated text: `thinking` is the content of its
+ * `<think>` blocks (an unclosed one included) without the newlines around it, null when
+ * there is none; `answer` is stripThinking's.
+ */
+export function splitThinking(text: string): { thinking: string | null; answer: string } {
+  const blocks = Array.from(text.matchAll(/<think>([\s\S]*?)(?:<\/think>|$)/g), (match) => (match[1] ?? '').replace(/^\n+|\n+$/g, ''));
+  return { thinking: blocks.length ? blocks.join('\n\n') : null, answer: stripThinking(text) };
+}
+
+/**
  * Streams only the visible answer when thinking is hidden: text is released once it can
  * no longer turn out to be part of a `<think>` block.
  */

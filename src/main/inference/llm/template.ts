@@ -18,7 +18,8 @@ export interface ChatMessage {
 export interface ChatTemplateContext {
   readonly messages: readonly ChatMessage[];
   readonly add_generation_prompt: boolean;
-  readonly enable_thinking: boolean;
+  /** Absent: the template's own default (Qwen3's thinks), as `apply_chat_template` without it. */
+  readonly enable_thinking?: boolean;
   readonly bos_token: string;
   readonly eos_token: string;
 }

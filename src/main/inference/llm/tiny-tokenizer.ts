@@ -3,6 +3,10 @@
  * like Qwen's (same pre-tokenizer regex, byte-level decoder, Qwen special tokens). Its
  * merges are learned from a short built-in corpus so ordinary words and the chat
  * template's markup become multi-byte tokens; any other text falls back to bytes.
+ *
+ * It exists for `mellm llm make-tiny` without `--tokenizer-from`: the shipped app has no
+ * real tokenizer of its own to copy (Qwen3's comes only with a dev dependency, which the
+ * tests and the bench use), and a test model of a few hundred kB must still load and run.
  */
 
 /** Qwen2/Qwen3's pre-tokenizer split pattern (tokenizer.json of the real models). */

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../util/atomic-write';
 import { AppError } from '@shared/errors';
-import { readModelJson } from './folder';
+import { locateModelFile, MODEL_FILE_LIMITS, readModelFile } from '../model-files';
 import { QWEN3_CHAT_TEMPLATE } from './qwen3-template';
 import { buildTinyDecoder, type TinyDecoderShape } from './tiny-graph';
 import { SPECIAL_TOKENS, tinyTokenizerJson } from './tiny-tokenizer';
@@ -13,36 +13,63 @@ export interface TinyModelOptions {
   readonly kvType?: 'float32' | 'float16';
   /**
    * A folder with a real tokenizer.json + tokenizer_config.json (e.g. a Qwen3 export) to
-   * use instead of the built-in tiny vocabulary: the graph then has the real vocabulary
-   * width, so loop costs that scale with it (argmax, sampling) are measured at full size.
+   * use instead of the built-in tiny vocabulary: the model then has the real vocabulary,
+   * special tokens and chat template, and the graph the real vocabulary width (loop costs
+   * that scale with it, argmax and sampling, are measured at full size). The tests pass
+   * Qwen3's own files (test/helpers/qwen3.ts).
    */
   readonly tokenizerFrom?: string;
 }
 
 interface TokenizerFiles {
-  readonly tokenizer: Record<string, unknown>;
-  readonly config: Record<string, unknown> | null;
+  /** tokenizer.json and tokenizer_config.json as written into the model folder. */
+  readonly tokenizer: string | Buffer;
+  readonly config: string | Buffer;
   readonly vocabSize: number;
   tokenId(content: string): number;
 }
 
+const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+
+/** A real tokenizer's two files, copied byte for byte (the template and vocabulary exactly as released). */
 async function realTokenizer(folder: string): Promise<TokenizerFiles> {
-  const tokenizer = await readModelJson<{ model: { vocab: Record<string, number> }; added_tokens: Array<{ id: number; content: string }> }>(folder, 'tokenizer.json');
-  const config = await readModelJson<Record<string, unknown>>(folder, 'tokenizer_config.json');
-  const ids = [...Object.values(tokenizer.model.vocab), ...tokenizer.added_tokens.map((t) => t.id)];
+  const read = async (name: string, limit: number) => readModelFile(await locateModelFile(folder, name, limit), limit);
+  const [tokenizerBytes, config] = await Promise.all([read('tokenizer.json', MODEL_FILE_LIMITS.tokenizer), read('tokenizer_config.json', MODEL_FILE_LIMITS.json)]);
+  let tokenizer: { model: { vocab: Record<string, number> }; added_tokens: Array<{ id: number; content: string }> };
+  try {
+    tokenizer = JSON.parse(tokenizerBytes.toString('utf8')) as typeof tokenizer;
+    JSON.parse(config.toString('utf8'));
+  } catch (error) {
+    throw new AppError('MODEL_INVALID', `The tokenizer files in ${folder} are not readable JSON: ${(error as Error).message}`, { cause: error });
+  }
+  const ids = [...Object.values(tokenizer.model?.vocab ?? {}), ...(tokenizer.added_tokens ?? []).map((t) => t.id)];
   const vocabSize = ids.reduce((a, b) => Math.max(a, b), 0) + 1;
   const tokenId = (content: string) => {
-    const id = tokenizer.added_tokens.find((t) => t.content === content)?.id;
+    const id = (tokenizer.added_tokens ?? []).find((t) => t.content === content)?.id;
     if (id === undefined) throw new AppError('MODEL_INVALID', `${folder}/tokenizer.json has no ${content} token.`);
     return id;
   };
-  return { tokenizer, config, vocabSize, tokenId };
+  return { tokenizer: tokenizerBytes, config, vocabSize, tokenId };
 }
 
 function builtInTokenizer(): TokenizerFiles {
-  const { json, vocabSize } = tinyTokenizerJson();
+  const { json: tokenizer, vocabSize } = tinyTokenizerJson();
   const tokenId = (content: string) => vocabSize - SPECIAL_TOKENS.length + SPECIAL_TOKENS.indexOf(content as (typeof SPECIAL_TOKENS)[number]);
-  return { tokenizer: json, config: null, vocabSize, tokenId };
+  const config = {
+    add_bos_token: false,
+    add_prefix_space: false,
+    bos_token: null,
+    eos_token: '<|im_end|>',
+    pad_token: '<|endoftext|>',
+    unk_token: null,
+    clean_up_tokenization_spaces: false,
+    model_max_length: 4096,
+    tokenizer_class: 'Qwen2Tokenizer',
+    errors: 'replace',
+    split_special_tokens: false,
+    chat_template: QWEN3_CHAT_TEMPLATE,
+  };
+  return { tokenizer: json(tokenizer), config: json(config), vocabSize, tokenId };
 }
 
 /**
@@ -54,7 +81,7 @@ function builtInTokenizer(): TokenizerFiles {
 export async function makeTinyModel(folder: string, options: TinyModelOptions = {}): Promise<string> {
   const seed = options.seed ?? 1234;
   const source = options.tokenizerFrom ? await realTokenizer(options.tokenizerFrom) : builtInTokenizer();
-  const { tokenizer, vocabSize, tokenId } = source;
+  const { vocabSize, tokenId } = source;
   const shape: TinyDecoderShape = {
     vocabSize,
     hiddenSize: 32,
@@ -92,25 +119,10 @@ export async function makeTinyModel(folder: string, options: TinyModelOptions = 
     pad_token_id: tokenId('<|endoftext|>'),
     do_sample: false,
   };
-  const tokenizerConfig = {
-    add_bos_token: false,
-    add_prefix_space: false,
-    bos_token: null,
-    eos_token: '<|im_end|>',
-    pad_token: '<|endoftext|>',
-    unk_token: null,
-    clean_up_tokenization_spaces: false,
-    model_max_length: 4096,
-    tokenizer_class: 'Qwen2Tokenizer',
-    errors: 'replace',
-    split_special_tokens: false,
-    chat_template: QWEN3_CHAT_TEMPLATE,
-  };
   await mkdir(join(folder, 'onnx'), { recursive: true });
-  const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
   await writeFileAtomic(join(folder, 'onnx', 'model.onnx'), buildTinyDecoder(shape, seed));
-  await writeFileAtomic(join(folder, 'tokenizer.json'), json(tokenizer));
-  await writeFileAtomic(join(folder, 'tokenizer_config.json'), json(source.config ?? tokenizerConfig));
+  await writeFileAtomic(join(folder, 'tokenizer.json'), source.tokenizer);
+  await writeFileAtomic(join(folder, 'tokenizer_config.json'), source.config);
   await writeFileAtomic(join(folder, 'generation_config.json'), json(generationConfig));
   await writeFileAtomic(join(folder, 'config.json'), json(config));
   return folder;

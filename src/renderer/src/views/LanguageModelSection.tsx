@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '@shared/api';
+import { MAX_NEW_TOKENS_LIMIT, type Thinking } from '@shared/llm-generation';
 import { api } from '../api/client';
 import { useSettings } from '../state/settings';
 
@@ -9,7 +10,7 @@ type Verification = ChannelOutput<'llm.verify'>;
 
 const megabytes = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 
-/** Settings → Language model: the ONNX model folders, their verification, the active one, thinking on/off. */
+/** Settings → Language model: the ONNX model folders, their verification, the active one, and how it generates. */
 export function LanguageModelSection() {
   const { t } = useTranslation();
   const { settings, update } = useSettings();
@@ -110,16 +111,46 @@ export function LanguageModelSection() {
           {t('llm.add')}
         </button>
       </form>
-      <p>
-        <input
-          id="llm-thinking"
-          type="checkbox"
-          name="llmThinking"
-          checked={settings.llmThinking}
-          onChange={(event) => void update({ llmThinking: event.target.checked })}
-        />{' '}
-        <label htmlFor="llm-thinking">{t('llm.thinking')}</label>
-      </p>
+      <form className="form" onSubmit={(event) => event.preventDefault()}>
+        <label>
+          <span>{t('llm.thinking')}</span>
+          <select
+            name="llmThinking"
+            value={THINKING_CHOICES.find((choice) => choice.value === settings.llmThinking)?.key}
+            onChange={(event) => void update({ llmThinking: THINKING_CHOICES.find((choice) => choice.key === event.target.value)?.value ?? null })}
+          >
+            {THINKING_CHOICES.map((choice) => (
+              <option key={choice.key} value={choice.key}>
+                {t(`llm.thinkingChoices.${choice.key}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <span>{t('llm.maxNewTokens')}</span>
+          <input
+            name="llmMaxNewTokens"
+            type="number"
+            min={1}
+            max={MAX_NEW_TOKENS_LIMIT}
+            defaultValue={settings.llmMaxNewTokens}
+            onBlur={(event) => {
+              const next = Math.round(Number(event.target.value));
+              if (next >= 1 && next <= MAX_NEW_TOKENS_LIMIT) void update({ llmMaxNewTokens: next });
+              // Out of range: the stored cap stays, and the field shows it again.
+              else event.target.value = String(settings.llmMaxNewTokens);
+            }}
+          />
+          <small>{t('llm.maxNewTokensHint')}</small>
+        </label>
+      </form>
     </section>
   );
 }
+
+/** The thinking setting's three states: the chat template's default (null), on, off. */
+const THINKING_CHOICES: ReadonlyArray<{ readonly key: 'template' | 'on' | 'off'; readonly value: Thinking }> = [
+  { key: 'template', value: null },
+  { key: 'on', value: true },
+  { key: 'off', value: false },
+];
