@@ -8,19 +8,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { AD_NUMBERS, AU_NAMES } from '../../src/shared/au-names';
+import { seededRandom } from '../../src/main/util/random';
 import { FACS_MAX_LENGTH, formatFacs, parseFacs, printFacsTokens, type Facs, type FacsCode, type FacsTerm } from '../../src/shared/facs';
 
-/** mulberry32: a small seeded PRNG, so a failure names the case that reproduces it. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so a failure names the case that reproduces it. */
+const prng = seededRandom;
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
