@@ -10,7 +10,6 @@
 import type { OverlayKind } from '@shared/api/analysis';
 import { api } from './client';
 import type { FaceOverlay } from './analysis-types';
-import { hasChannel } from './backend';
 import type { AnalysisView, LlmToken } from './analysis-types';
 import type { Markers } from '../state/markers';
 import { markerOverrides, toAnalysisView } from './analysis-view';
@@ -19,8 +18,6 @@ export { markerOverrides, toAnalysisView } from './analysis-view';
 export type { AnalysisView, FaceOverlay, FlowOverlayRef, LlmToken, RoiBox, SpottedFrames } from './analysis-types';
 
 export const analysisApi = {
-  available: () => hasChannel('analysis.run'),
-  batchAvailable: () => hasChannel('analysis.runAll'),
   run: (eventId: number, markers?: Markers) => api.call('analysis.run', { eventId, ...(markers ? markerOverrides(markers) : {}) }),
   /** Every not-yet-analysed clip of the open workspace, one job each. */
   runAll: (redo = false) => api.call('analysis.runAll', { redo }),
@@ -34,7 +31,6 @@ export const analysisApi = {
     const { png } = await api.call('analysis.overlay', { analysisId, kind });
     return `data:image/png;base64,${png}`;
   },
-  faceAvailable: () => hasChannel('face.detect'),
   /** Landmarks and the 29 ROIs of the strongest face on one frame (the face stage's face.detect). */
   async detectFace(path: string, frame: number): Promise<FaceOverlay> {
     const result = await api.call('face.detect', { path, frame });

@@ -3,7 +3,7 @@
  * by URL from the frame route; the renderer needs only the fields below of MediaInfo.
  */
 import { frameUrl, type FrameFormat } from '@shared/frames';
-import { callChannel, hasChannel } from './backend';
+import { callChannel } from './backend';
 
 export interface ClipMediaInfo {
   readonly frames: number;
@@ -23,7 +23,6 @@ export interface OpenedMedia {
 export const FRAME_FORMAT: FrameFormat = 'jpg';
 
 export const mediaApi = {
-  available: () => hasChannel('media.open'),
   open: (path: string) => callChannel<OpenedMedia>('media.open', { path }),
   frameUrl: (clipId: string, index: number, width?: number) => frameUrl({ clipId, index, format: FRAME_FORMAT, width }),
 };

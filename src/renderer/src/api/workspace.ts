@@ -5,14 +5,12 @@
  */
 import type { ImportReport, ImportRequest } from '@shared/corpus-import';
 import type { Annotation, AnnotationInput, Clip, ClipFilter, EventPatch, NewEvent } from '@shared/workspace';
-import { hasChannel } from './backend';
 import { api } from './client';
 import { mediaApi } from './media';
 
 export type { ImportReport, ImportRequest };
 
 export const workspaceApi = {
-  available: () => hasChannel('workspace.open'),
   create: (path: string) => api.call('workspace.create', { path }),
   open: (path: string) => api.call('workspace.open', { path }),
   close: () => api.call('workspace.close', {}),
@@ -33,7 +31,6 @@ export const workspaceApi = {
     return (await api.call('annotations.get', { eventId, annotator }))[0] ?? null;
   },
   saveAnnotation: (input: AnnotationInput) => api.call('annotations.save', input),
-  importAvailable: () => hasChannel('import.preview'),
   importPreview: (request: ImportRequest) => api.call('import.preview', request),
   importCommit: (request: ImportRequest) => api.call('import.commit', request),
 };

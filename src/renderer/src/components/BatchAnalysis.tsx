@@ -40,9 +40,6 @@ export function BatchAnalysis({ clipIds }: { clipIds: readonly number[] }) {
     });
   }, [running]);
 
-  if (!analysisApi.batchAvailable()) {
-    return <p className="empty">{t('corpus.analyseUnavailable')}</p>;
-  }
   const start = () => {
     setError(null);
     analysisApi.runAll().then(

@@ -13,7 +13,6 @@ export function ImportPanel({ onImported }: { onImported(): void }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  if (!workspaceApi.importAvailable()) return <p className="empty">{t('corpus.importUnavailable')}</p>;
   const run = (action: (r: ImportRequest) => Promise<ImportReport>, after?: () => void) => {
     setBusy(true);
     setError(null);

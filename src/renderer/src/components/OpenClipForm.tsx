@@ -2,7 +2,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../api/backend';
-import { mediaApi } from '../api/media';
 import { workspaceApi } from '../api/workspace';
 import { useSession } from '../state/session';
 import { ErrorLine } from './ErrorLine';
@@ -13,9 +12,8 @@ export function OpenClipForm() {
   const [path, setPath] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const intoWorkspace = workspace !== null && workspaceApi.available();
+  const intoWorkspace = workspace !== null;
 
-  if (!mediaApi.available()) return <p className="empty">{t('annotate.mediaUnavailable')}</p>;
   return (
     <form
       className="inline-form"

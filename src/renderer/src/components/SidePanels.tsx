@@ -6,7 +6,6 @@
 import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MeEvent } from '@shared/workspace';
-import { analysisApi } from '../api/analysis';
 import type { DraftField } from '../state/annotation';
 import type { EditSession } from '../state/edit-session';
 import type { Suggestions } from '../state/use-suggestions';
@@ -75,7 +74,6 @@ export const SidePanels = memo(function SidePanels({ edits, events, selected, pe
         </section>
         <AuPanel draft={suggest.draft} provenance={suggest.fieldProvenance} disabled={!editable} onChange={suggest.change} onSeal={() => edits.history.seal()} />
         <SuggestionPanel
-          available={analysisApi.available()}
           running={suggest.running}
           progress={suggest.progress}
           suggestion={suggest.suggestion}

@@ -9,7 +9,6 @@ import type { SpottedFrames } from '../api/analysis-types';
 import { diffAus, diffWords, DRAFT_FIELDS, sameValue, type AnnotationDraft, type DraftField, type Suggestion } from '../state/annotation';
 
 interface Props {
-  readonly available: boolean;
   readonly running: boolean;
   readonly progress: string | null;
   readonly suggestion: Suggestion | null;
@@ -68,16 +67,13 @@ export function SuggestionPanel(props: Props) {
   return (
     <section className="panel suggestion-panel" aria-labelledby="suggest-title" data-testid="suggestions">
       <h2 id="suggest-title">{t('suggest.title')}</h2>
-      {!props.available && <p className="empty">{t('suggest.unavailable')}</p>}
-      {props.available && (
-        <div className="row">
-          <button type="button" disabled={props.disabled || props.running} onClick={props.onRun}>
-            {props.running ? t('suggest.running') : t('suggest.run')}
-          </button>
-          {props.progress && <span className="muted">{props.progress}</span>}
-        </div>
-      )}
-      {props.available && !suggestion && !props.streaming && !props.running && <p className="empty">{t('suggest.none')}</p>}
+      <div className="row">
+        <button type="button" disabled={props.disabled || props.running} onClick={props.onRun}>
+          {props.running ? t('suggest.running') : t('suggest.run')}
+        </button>
+        {props.progress && <span className="muted">{props.progress}</span>}
+      </div>
+      {!suggestion && !props.streaming && !props.running && <p className="empty">{t('suggest.none')}</p>}
       {props.streaming !== null && (
         <blockquote className="streaming" aria-live="polite" data-testid="llm-stream">
           {props.streaming}

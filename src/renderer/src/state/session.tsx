@@ -51,7 +51,7 @@ export function SessionProvider({ children, initialView }: { children: ReactNode
 
   // Main keeps a workspace open across page reloads: adopt it.
   useEffect(() => {
-    if (workspaceApi.available()) workspaceApi.info().then((info) => info && setWorkspace(info), () => undefined);
+    workspaceApi.info().then((info) => info && setWorkspace(info), () => undefined);
   }, []);
 
   // Saves run later than edits: they use the name current at save time.

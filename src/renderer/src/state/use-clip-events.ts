@@ -36,7 +36,7 @@ export function useClipEvents(clip: OpenClip | null, edits: EditSession, annotat
   const [analysis, setAnalysis] = useState<AnalysisView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const stored = clip?.stored ?? null;
-  const persistent = stored !== null && workspaceApi.available();
+  const persistent = stored !== null;
   useSyncExternalStore(
     (listener) => edits.subscribe(listener),
     () => edits.revision,

@@ -198,7 +198,7 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
           onRedo={redo}
           saveStatus={saveLabel(clipEvents.persistent, save.status)}
           saveError={save.error}
-          onFindFace={analysisApi.faceAvailable() ? findFace : null}
+          onFindFace={findFace}
           faceStatus={face.status}
         />
         <ErrorLine message={nav.error ?? clipEvents.error ?? suggest.error} />

@@ -32,11 +32,10 @@ export function CorpusView() {
   const [sort, setSort] = useState<{ key: SortKey; ascending: boolean }>({ key: 'id', ascending: true });
   const [error, setError] = useState<string | null>(null);
   const [counts, setCounts] = useState<WorkspaceInfo['counts'] | null>(null);
-  const available = workspaceApi.available();
 
   useEffect(() => {
-    if (available) workspaceApi.recent().then(setRecent, () => setRecent([]));
-  }, [available, workspace]);
+    workspaceApi.recent().then(setRecent, () => setRecent([]));
+  }, [workspace]);
 
   const refresh = useCallback(() => {
     if (!workspace) return;
@@ -59,16 +58,6 @@ export function CorpusView() {
     action().catch((failure: unknown) => setError(errorMessage(failure)));
   };
   const open = (file: string, create: boolean) => act(async () => setWorkspace(await (create ? workspaceApi.create(file) : workspaceApi.open(file))));
-
-  if (!available) {
-    return (
-      <section className="view corpus" aria-labelledby="corpus-title">
-        <h1 id="corpus-title">{t('corpus.title')}</h1>
-        <p className="empty">{t('corpus.storeUnavailable')}</p>
-        <OpenClipForm />
-      </section>
-    );
-  }
 
   const setFilterField = (key: 'status' | 'subject' | 'emotion' | 'annotator', value: string) =>
     setFilter((f) => ({ ...f, [key]: value || undefined }));
