@@ -113,7 +113,6 @@ export async function makeBadInputs(folder: string): Promise<BadCase[]> {
   sheet('path-traversal-filename', 'traversal.csv', row('01,../../../../etc,1,5,9,,AU12,happiness'));
   sheet('nul-in-cell', 'nul.csv', row('01,EP01\u0000,1,5,9,,AU12,happiness'));
   sheet('invalid-facs-cell', 'facs.csv', row('01,EP01,1,5,9,,AU12+AU999x,happiness'));
-  sheet('duplicate-rows', 'dupes.csv', `${CASME2_HEADER}\n01,EP01,1,5,9,,AU12,happiness\n01,EP01,1,5,9,,AU12,happiness\n`);
   sheet('huge-cell', 'huge.csv', row(`01,EP01,1,5,9,,AU12,${'x'.repeat(2_000_000)}`));
   // Workbooks no spreadsheet program writes, each refused naming what is wrong.
   const HEADER_CELLS = CASME2_HEADER.split(',');
