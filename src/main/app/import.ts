@@ -66,7 +66,7 @@ function refuse(report: ImportReport, importable: number): never {
   const groups = report.groups.filter((g) => g.severity === 'error').map(describeGroup);
   const listed = errors.slice(0, MAX_LISTED).map((p) => `row ${p.row}, ${p.column}: ${p.message}`);
   const more = errors.length > MAX_LISTED ? `\n… and ${errors.length - MAX_LISTED} more` : '';
-  const reason = importable === 0 ? 'no importable rows' : `${errors.length} problem(s) (use --skip-flagged to import the other rows)`;
+  const reason = importable === 0 ? 'no importable rows' : `${errors.length} problem(s); to import the other rows, skip flagged rows ("Skip flagged rows" in the import panel, --skip-flagged in the CLI)`;
   throw new AppError('INVALID_INPUT', `Nothing imported from ${basename(report.sheet)}: ${reason}${groups.length ? `\n${groups.join('\n')}` : ''}${listed.length ? `\n${listed.join('\n')}${more}` : ''}`, {
     issues: errors.map((p) => ({ path: `row ${p.row}.${p.column}`, message: p.message })),
   });
