@@ -7,6 +7,7 @@ import type { Job } from '../../src/shared/api';
 import { createHandlerTable, dispatch } from '../../src/main/api';
 import { createServices, disposeServices } from '../../src/main/app/services';
 import { label3OfEmotion } from '../../src/main/app/records-from-store';
+import type { InstructionRecord } from '../../src/main/corpus/export/jsonl';
 
 /**
  * The training export through the real path: the demo corpus (`mellm synth --demo`: six
@@ -54,18 +55,8 @@ function sheetRows(sheet: string): SheetRow[] {
   });
 }
 
-interface InstructionLine {
-  readonly prompt: string;
-  readonly response: string;
-  readonly promptFormat: string;
-  readonly dataset: string;
-  readonly subject: string;
-  readonly clip: string;
-  readonly event: string;
-  readonly annotator: string;
-  readonly aus: string;
-  readonly label: string | null;
-}
+/** A line of the file, read back as the exporter's own record type. */
+type InstructionLine = InstructionRecord;
 
 function jsonLines(file: string): InstructionLine[] {
   return readFileSync(file, 'utf8')
