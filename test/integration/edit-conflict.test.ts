@@ -114,7 +114,7 @@ describe('edit conflicts through the API', () => {
   });
 
   it('retries a save refused by a busy database and ends saved', async () => {
-    const eventId = await newEvent(25);
+    const eventId = await newEvent(4);
     const session = await tab(eventId);
     // Another process holds the write lock longer than the store waits (busy_timeout).
     const other = new Database(workspacePath);
