@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AnnotationConflict } from '../../src/shared/annotation-conflict';
 import type { Annotation } from '../../src/shared/workspace';
 import type { AnnotationDraft } from '../../src/renderer/src/state/annotation';
-import { conflictRows, mineAsText, theirsDraft } from '../../src/renderer/src/state/conflict';
+import { conflictRows, keepMineDraft, mineAsText, theirsDraft } from '../../src/renderer/src/state/conflict';
 import { EditSession, type EditBackend } from '../../src/renderer/src/state/edit-session';
 import { readUnsaved, writeUnsaved, type DraftStorage } from '../../src/renderer/src/state/unsaved-drafts';
 
@@ -23,16 +23,29 @@ const theirs: Annotation = {
 const conflict: AnnotationConflict = { theirs, baseVersion: 2, changedBy: 'ana', changedAt: theirs.updatedAt, changedFields: ['aus', 'description'] };
 const mine: AnnotationDraft = { aus: '1+2+5', emotion: 'surprise', label3: 'surprise', description: 'Brows and lids up.' };
 
+/** The label both editors started from (version 2). */
+const base: AnnotationDraft = { aus: '1', emotion: 'surprise', label3: 'surprise', description: '' };
+
 describe('conflict merge logic', () => {
-  it('lists the fields where mine and theirs differ or they changed, with both values', () => {
-    expect(conflictRows(mine, conflict)).toEqual([
-      { field: 'aus', mine: '1+2+5', theirs: '1+2', changedByThem: true, differs: true },
-      { field: 'description', mine: 'Brows and lids up.', theirs: 'Brows up.', changedByThem: true, differs: true },
+  it('Keep mine takes the fields I changed and keeps theirs where I changed nothing', () => {
+    // They changed AUs and description; I changed only the emotion.
+    expect(keepMineDraft(base, { ...base, emotion: 'fear' }, theirsDraft(theirs))).toEqual({ aus: '1+2', emotion: 'fear', label3: 'surprise', description: 'Brows up.' });
+    // Both changed the same field: mine wins there.
+    expect(keepMineDraft(base, mine, theirsDraft(theirs))).toEqual(mine);
+    // Without a known starting point every field is mine.
+    expect(keepMineDraft(null, { ...base, emotion: 'fear' }, theirsDraft(theirs))).toEqual({ ...base, emotion: 'fear' });
+  });
+
+  it('lists the fields where mine and theirs differ or they changed, with both values and what Keep mine saves', () => {
+    expect(conflictRows(base, mine, conflict)).toEqual([
+      { field: 'aus', mine: '1+2+5', theirs: '1+2', kept: '1+2+5', changedByThem: true, differs: true },
+      { field: 'description', mine: 'Brows and lids up.', theirs: 'Brows up.', kept: 'Brows and lids up.', changedByThem: true, differs: true },
     ]);
     // A field they changed to what I also have is listed, but does not differ.
-    expect(conflictRows({ ...mine, aus: '1+2' }, conflict)[0]).toEqual({ field: 'aus', mine: '1+2', theirs: '1+2', changedByThem: true, differs: false });
-    // A field only I changed differs too.
-    expect(conflictRows({ ...mine, emotion: 'fear' }, conflict).map((r) => r.field)).toEqual(['aus', 'emotion', 'description']);
+    expect(conflictRows(base, { ...mine, aus: '1+2' }, conflict)[0]).toEqual({ field: 'aus', mine: '1+2', theirs: '1+2', kept: '1+2', changedByThem: true, differs: false });
+    // A field only I changed differs too; a field only they changed keeps theirs.
+    const rows = conflictRows(base, { ...base, emotion: 'fear' }, conflict);
+    expect(rows.map((r) => [r.field, r.kept])).toEqual([['aus', '1+2'], ['emotion', 'fear'], ['description', 'Brows up.']]);
   });
 
   it('takes their label as a draft and writes mine as text with the given field names', () => {
@@ -92,6 +105,7 @@ describe('EditSession conflicts', () => {
     expect(store.calls).toEqual([2]);
     // Nothing typed is dropped while the person decides.
     expect(session.draft(7)).toMatchObject({ aus: '1+2+5', description: 'Brows and lids up.' });
+    expect(session.conflictBase(7)).toEqual(theirsDraft(base));
 
     session.keepMine(7);
     await session.flush();
@@ -103,6 +117,24 @@ describe('EditSession conflicts', () => {
     session.setField(7, 'emotion', 'fear', 'manual');
     await session.flush();
     expect(store.calls.at(-1)).toBe(4);
+  });
+
+  it('Keep mine merges: their change to a field I left alone survives in the new version', async () => {
+    const store = storeBackend(base);
+    const session = new EditSession(store.backend, 5);
+    session.setAnnotator('ana');
+    load(session);
+    store.theirSave({ description: 'Brows up.' });
+    session.setField(7, 'emotion', 'fear', 'manual');
+    await session.flush();
+    expect(session.conflict(7)).not.toBeNull();
+    session.keepMine(7);
+    await session.flush();
+    expect(store.trail.at(-1)).toMatchObject({ version: 4, emotion: 'fear', description: 'Brows up.', aus: '1' });
+    expect(session.draft(7)).toMatchObject({ emotion: 'fear', description: 'Brows up.' });
+    // One undo step brings back exactly what I had typed.
+    session.history.undo();
+    expect(session.draft(7)).toMatchObject({ emotion: 'fear', description: '' });
   });
 
   it('Load theirs discards mine and shows their version; later edits save on top of it', async () => {
@@ -150,7 +182,7 @@ function memoryStorage(): DraftStorage & { map: Map<string, string> } {
 describe('unsaved edits across a reload', () => {
   it('keeps an unsaved label per workspace and annotator, and forgets it once saved', () => {
     const storage = memoryStorage();
-    const label = { eventId: 7, draft: mine, provenance: 'manual' as const, baseVersion: 2 };
+    const label = { eventId: 7, draft: mine, base, provenance: 'manual' as const, baseVersion: 2 };
     writeUnsaved(storage, 'ws.mellm\nana', [{ eventId: 7, unsaved: label }]);
     expect(readUnsaved(storage, 'ws.mellm\nana', 7)).toEqual(label);
     expect(readUnsaved(storage, 'ws.mellm\nbob', 7)).toBeNull();
@@ -186,6 +218,8 @@ describe('unsaved edits across a reload', () => {
     after.load(7, { draft: theirsDraft(theirs), provenance: 'manual', version: 2, markers: { onset: 1, apex: 2, offset: 3 } });
     expect(after.draft(7).aus).toBe('1+2+5');
     expect(after.restoredEvents()).toEqual([7]);
+    // What it was built on travels with it, for a merge if the reload meets a conflict.
+    expect(after.conflictBase(7)).toEqual(theirsDraft(theirs));
     await after.flush();
     expect(store.trail.at(-1)).toMatchObject({ version: 3, aus: '1+2+5' });
     expect(readUnsaved(storage, 's', 7)).toBeNull();
