@@ -2,7 +2,8 @@
  * The banner of an edit conflict: who saved the label meanwhile, when, and which fields;
  * mine and theirs side by side; and the three ways out. Load theirs drops my values, Keep
  * mine saves them on top of theirs, Copy mine puts them on the clipboard and leaves the
- * banner (and my values) in place until the person picks one of the other two.
+ * banner (and my values) in place until the person picks one of the other two. The last
+ * column shows what Keep mine saves: my changed fields, theirs where I changed nothing.
  */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -42,7 +43,7 @@ export function ConflictBanner({ edits, eventId, conflict, eventLabel }: Props) 
   const { t, i18n } = useTranslation();
   const [copied, setCopied] = useState<boolean | null>(null);
   const mine = edits.draft(eventId);
-  const rows = conflictRows(mine, conflict);
+  const rows = conflictRows(edits.conflictBase(eventId), mine, conflict);
   const fieldName = (field: DraftField | 'status') => t(`conflict.fields.${field}`);
   const when = new Date(conflict.changedAt);
   const at = Number.isNaN(when.getTime()) ? conflict.changedAt : when.toLocaleString(i18n.language);
@@ -63,6 +64,7 @@ export function ConflictBanner({ edits, eventId, conflict, eventLabel }: Props) 
               <th scope="col">{t('conflict.field')}</th>
               <th scope="col">{t('conflict.mine')}</th>
               <th scope="col">{t('conflict.theirs', { who: conflict.changedBy })}</th>
+              <th scope="col">{t('conflict.kept')}</th>
             </tr>
           </thead>
           <tbody>
@@ -71,6 +73,7 @@ export function ConflictBanner({ edits, eventId, conflict, eventLabel }: Props) 
                 <th scope="row">{fieldName(row.field)}</th>
                 <td data-testid="conflict-mine">{shown(row.mine)}</td>
                 <td data-testid="conflict-theirs">{shown(row.theirs)}</td>
+                <td data-testid="conflict-kept">{shown(row.kept)}</td>
               </tr>
             ))}
           </tbody>

@@ -8,7 +8,7 @@ import type { AnnotationConflict } from '@shared/annotation-conflict';
 import { parseFacs } from '@shared/facs';
 import type { Markers } from './markers';
 import { Autosaver, type AutosaveState } from './autosave';
-import { sameDraft, theirsDraft } from './conflict';
+import { keepMineDraft, sameDraft, theirsDraft } from './conflict';
 import { CommandHistory } from './history';
 import { EMPTY_DRAFT, type AnnotationDraft, type DraftField, type Provenance } from './annotation';
 import { saveFailure } from './save-failure';
@@ -37,6 +37,8 @@ type Pending = { kind: 'markers'; eventId: number } | { kind: 'annotation'; even
 interface EventEdits {
   /** The label being edited; null until loaded or first edited. */
   draft: AnnotationDraft | null;
+  /** The stored values `version` holds (what my edits started from); null when unknown. */
+  base: AnnotationDraft | null;
   provenance: Provenance;
   markers: Markers | null;
   /** The stored version the next save builds on. */
@@ -52,7 +54,7 @@ interface EventEdits {
   conflict: AnnotationConflict | null;
 }
 
-const newEventEdits = (): EventEdits => ({ draft: null, provenance: 'manual', markers: null, version: null, locked: false, amending: false, dragOrigin: null, validAus: null, conflict: null });
+const newEventEdits = (): EventEdits => ({ draft: null, base: null, provenance: 'manual', markers: null, version: null, locked: false, amending: false, dragOrigin: null, validAus: null, conflict: null });
 const annotationKey = (eventId: number) => `annotation:${eventId}`;
 
 export class EditSession {
@@ -83,9 +85,10 @@ export class EditSession {
         }
         const draft = this.draft(pending.eventId);
         const aus = parseFacs(draft.aus).ok ? draft.aus : (edits.validAus ?? '');
+        const sent = { ...draft, aus };
         let saved: SavedAnnotation;
         try {
-          saved = await backend.saveAnnotation(pending.eventId, this.#annotator, { ...draft, aus }, edits.provenance, edits.version, edits.amending);
+          saved = await backend.saveAnnotation(pending.eventId, this.#annotator, sent, edits.provenance, edits.version, edits.amending);
         } catch (error) {
           const failure = saveFailure(error);
           if (failure.kind !== 'conflict') throw error;
@@ -93,12 +96,14 @@ export class EditSession {
           // Their version already holds exactly my values: nothing to choose, build on it.
           if (!theirs.locked && sameDraft(this.draft(pending.eventId), theirsDraft(theirs))) {
             edits.version = theirs.version;
+            edits.base = theirsDraft(theirs);
             return;
           }
           edits.conflict = failure.conflict;
           throw error;
         }
         edits.version = saved.version;
+        edits.base = sent;
         // The amended version is a new, unlocked label: later saves are ordinary ones.
         if (edits.amending) {
           edits.amending = false;
@@ -133,6 +138,11 @@ export class EditSession {
     return this.#events.get(eventId)?.conflict ?? null;
   }
 
+  /** The stored values my edits of the event started from (what Keep mine merges against). */
+  conflictBase(eventId: number): AnnotationDraft | null {
+    return this.#events.get(eventId)?.base ?? null;
+  }
+
   conflicts(): Array<{ eventId: number; conflict: AnnotationConflict }> {
     return [...this.#events].flatMap(([eventId, edits]) => (edits.conflict ? [{ eventId, conflict: edits.conflict }] : []));
   }
@@ -142,11 +152,15 @@ export class EditSession {
     const edits = this.#events.get(eventId);
     const theirs = edits?.conflict?.theirs;
     if (!edits || !theirs) return;
+    const merged = keepMineDraft(edits.base, this.draft(eventId), theirsDraft(theirs));
     edits.version = theirs.version;
+    edits.base = theirsDraft(theirs);
     // Their version is approved (locked): mine can only follow as an amendment.
     edits.locked = theirs.locked;
     edits.amending = theirs.locked;
     edits.conflict = null;
+    // One undo step back to exactly what I had typed.
+    if (!sameDraft(merged, this.draft(eventId))) this.setDraft(eventId, merged, edits.provenance, 'conflict.keepMine');
     this.saver.resume(annotationKey(eventId));
     this.#notify();
   }
@@ -157,6 +171,7 @@ export class EditSession {
     const theirs = edits?.conflict?.theirs;
     if (!edits || !theirs) return;
     edits.draft = theirsDraft(theirs);
+    edits.base = theirsDraft(theirs);
     edits.provenance = theirs.provenance;
     edits.version = theirs.version;
     edits.locked = theirs.locked;
@@ -185,6 +200,7 @@ export class EditSession {
   load(eventId: number, loaded: { draft: AnnotationDraft; provenance: Provenance; version: number | null; markers: Markers; locked?: boolean }): void {
     const edits = this.#edits(eventId);
     edits.draft = loaded.draft;
+    edits.base = loaded.draft;
     edits.locked = loaded.locked ?? false;
     edits.provenance = loaded.provenance;
     edits.markers = loaded.markers;
@@ -195,6 +211,7 @@ export class EditSession {
       // Typed before a reload and never saved: restore it on the version it was built on,
       // as an undoable edit, so the save meets the ordinary conflict check.
       edits.version = unsaved.baseVersion;
+      edits.base = unsaved.base;
       this.#restored.add(eventId);
       this.setDraft(eventId, unsaved.draft, unsaved.provenance, 'edit.restore');
       return;
@@ -307,7 +324,7 @@ export class EditSession {
       .filter(([, edits]) => edits.draft !== null)
       .map(([eventId, edits]) => ({
         eventId,
-        unsaved: unsaved.has(annotationKey(eventId)) && edits.draft ? { eventId, draft: edits.draft, provenance: edits.provenance, baseVersion: edits.version } : null,
+        unsaved: unsaved.has(annotationKey(eventId)) && edits.draft ? { eventId, draft: edits.draft, base: edits.base, provenance: edits.provenance, baseVersion: edits.version } : null,
       }));
     this.#recovery.write(states);
   }

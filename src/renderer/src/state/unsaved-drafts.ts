@@ -17,6 +17,8 @@ export interface DraftStorage {
 export interface UnsavedLabel {
   readonly eventId: number;
   readonly draft: AnnotationDraft;
+  /** The stored values the draft was built on (for a Keep mine merge after the reload). */
+  readonly base: AnnotationDraft | null;
   readonly provenance: Provenance;
   readonly baseVersion: number | null;
 }
@@ -31,9 +33,11 @@ export const DRAFTS_KEY = 'mellm.unsaved-labels';
 /** sessionStorage holds ~5 MB per origin; a few hundred labels are far below it. */
 const MAX_LABELS_PER_SCOPE = 500;
 
+const DraftSchema = z.object({ aus: z.string(), emotion: z.string().nullable(), label3: z.enum(LABELS3).nullable(), description: z.string() });
 const UnsavedLabelSchema = z.object({
   eventId: z.number().int().positive(),
-  draft: z.object({ aus: z.string(), emotion: z.string().nullable(), label3: z.enum(LABELS3).nullable(), description: z.string() }),
+  draft: DraftSchema,
+  base: DraftSchema.nullable(),
   provenance: z.enum(PROVENANCES),
   baseVersion: z.number().int().positive().nullable(),
 });
