@@ -58,8 +58,8 @@ async function openTab(): Promise<Page> {
 
 async function openClip(page: Page): Promise<void> {
   await page.locator('[data-view="corpus"]').click();
-  await expect.poll(() => page.getByTestId('workspace-info').textContent()).toContain('1 clips');
-  await page.getByTestId('clip-queue').getByRole('button', { name: 'Annotate' }).first().click();
+  // The queue's one row, in any language (its only button is Annotate).
+  await page.getByTestId('clip-queue').locator('tbody tr button').first().click();
   await page.getByTestId('frame-number').waitFor();
   await expect.poll(() => page.locator('input[name="facs"]').inputValue()).not.toBe('');
 }
@@ -89,7 +89,9 @@ describe('two tabs on one label', () => {
     const banner = second.getByTestId('conflict-banner');
     await banner.waitFor({ timeout: 5000 });
     expect(await status(second)).toBe('conflict');
-    expect(await banner.locator('.conflict-title').textContent()).toMatch(/^ana saved this label \(Frames 4–14\) at .+ as version 2 while you were editing; they changed: Description\./);
+    expect(await banner.locator('.conflict-title').textContent()).toMatch(
+      /^You \(ana, in another tab or window\) saved this label \(Frames 4–14\) at .+ as version 2 while you were editing here; that save changed: Description\./,
+    );
     const row = banner.locator('tr[data-field="description"]');
     expect(await row.getByTestId('conflict-mine').textContent()).toBe('Brows and lids up.');
     expect(await row.getByTestId('conflict-theirs').textContent()).toBe('Brows up.');
@@ -119,7 +121,7 @@ describe('two tabs on one label', () => {
     await first.locator('select[name="emotion"]').selectOption('fear');
     const banner = first.getByTestId('conflict-banner');
     await banner.waitFor({ timeout: 5000 });
-    expect(await banner.locator('tr[data-field="emotion"]').getByTestId('conflict-mine').textContent()).toBe('fear');
+    expect(await banner.locator('tr[data-field="emotion"]').getByTestId('conflict-mine').textContent()).toBe('Fear');
     await banner.getByTestId('conflict-load-theirs').click();
     expect(await first.getByTestId('conflict-banner').count()).toBe(0);
     expect(await first.locator('textarea[name="description"], input[name="description"]').inputValue()).toBe('Brows and lids up.');
@@ -180,6 +182,7 @@ describe('two tabs on one label', () => {
     const banner = page.getByTestId('conflict-banner');
     await banner.waitFor({ timeout: 5000 });
     expect(await banner.locator('tr[data-field="aus"]').getByTestId('conflict-theirs').textContent()).toBe('1+2');
+    await page.screenshot({ path: join(ARTIFACTS, 'conflict-banner-after-reload-en.png') });
     // They changed the description, I did not: Keep mine keeps theirs there.
     expect(await banner.locator('tr[data-field="description"]').getByTestId('conflict-kept').textContent()).toBe('Edited elsewhere.');
     expect(await banner.locator('tr[data-field="aus"]').getByTestId('conflict-kept').textContent()).toBe('1+2+5');
@@ -190,6 +193,26 @@ describe('two tabs on one label', () => {
       ['1+2', 'Edited elsewhere.'],
       ['1+2+5', 'Edited elsewhere.'],
     ]);
+  });
+
+  it('shows the banner in Simplified Chinese, and Load theirs there too keeps both versions', async () => {
+    const page = second;
+    await services.settings.update({ language: 'zh-CN' });
+    await page.reload();
+    await openClip(page);
+    const current = await stored();
+    await services.workspaces.require().annotations.save({ eventId, annotator: 'ana', aus: current.aus, emotion: 'happiness', description: current.description, baseVersion: current.version });
+    await page.locator('textarea[name="description"], input[name="description"]').fill('眉毛上扬。');
+    const banner = page.getByTestId('conflict-banner');
+    await banner.waitFor({ timeout: 5000 });
+    expect(await banner.locator('.conflict-title').textContent()).toMatch(/^你（ana，在另一个标签页或窗口中）在 .+ 保存了此标注（.+）的第 \d+ 版.*那次保存更改了：情绪。/);
+    expect(await page.getByTestId('save-status').textContent()).toBe('未保存：存在冲突');
+    expect(await banner.locator('tr[data-field="emotion"]').getByTestId('conflict-theirs').textContent()).toBe('高兴');
+    await page.screenshot({ path: join(ARTIFACTS, 'conflict-banner-zh-CN.png') });
+    await banner.getByTestId('conflict-load-theirs').click();
+    expect(await page.locator('textarea[name="description"], input[name="description"]').inputValue()).toBe(current.description);
+    const trailEnd = (await services.workspaces.require().annotations.history(current.id)).slice(-2).map((entry) => (JSON.parse(entry.snapshot) as Annotation).emotion);
+    expect(trailEnd).toEqual([current.emotion, 'happiness']);
     expect(errors).toEqual([]);
   });
 });

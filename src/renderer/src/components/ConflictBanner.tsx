@@ -37,9 +37,11 @@ interface Props {
   readonly conflict: AnnotationConflict;
   /** The event as the person knows it (its frame span). */
   readonly eventLabel: string;
+  /** The acting annotator: a change by the same name came from another tab or window. */
+  readonly annotator: string;
 }
 
-export function ConflictBanner({ edits, eventId, conflict, eventLabel }: Props) {
+export function ConflictBanner({ edits, eventId, conflict, eventLabel, annotator }: Props) {
   const { t, i18n } = useTranslation();
   const [copied, setCopied] = useState<boolean | null>(null);
   const mine = edits.draft(eventId);
@@ -48,13 +50,17 @@ export function ConflictBanner({ edits, eventId, conflict, eventLabel }: Props) 
   const when = new Date(conflict.changedAt);
   const at = Number.isNaN(when.getTime()) ? conflict.changedAt : when.toLocaleString(i18n.language);
   const fields = conflict.changedFields.length ? conflict.changedFields.map(fieldName).join(', ') : t('conflict.noFields');
-  const shown = (value: string | null) => (value === null || value === '' ? t('conflict.empty') : value);
+  const shown = (field: DraftField, value: string | null) => {
+    if (value === null || value === '') return t('conflict.empty');
+    if (field === 'emotion') return t(`emotions.${value}`, { defaultValue: value });
+    return field === 'label3' ? t(`labels3.${value}`, { defaultValue: value }) : value;
+  };
   const names = Object.fromEntries(DRAFT_FIELDS.map((field) => [field, fieldName(field)])) as Record<DraftField, string>;
 
   return (
     <section className="conflict-banner" role="alert" aria-labelledby={`conflict-title-${eventId}`} data-testid="conflict-banner" data-event={eventId}>
       <p id={`conflict-title-${eventId}`} className="conflict-title">
-        {t('conflict.title', { who: conflict.changedBy, when: at, version: conflict.theirs.version, event: eventLabel, fields })}
+        {t(conflict.changedBy === annotator ? 'conflict.titleSelf' : 'conflict.title', { who: conflict.changedBy, when: at, version: conflict.theirs.version, event: eventLabel, fields })}
       </p>
       {conflict.changedFields.includes('status') && <p className="muted">{t('conflict.statusNow', { status: t(`statuses.${conflict.theirs.status}`) })}</p>}
       {rows.length > 0 && (
@@ -71,9 +77,9 @@ export function ConflictBanner({ edits, eventId, conflict, eventLabel }: Props) 
             {rows.map((row) => (
               <tr key={row.field} data-field={row.field} className={row.differs ? 'differs' : undefined}>
                 <th scope="row">{fieldName(row.field)}</th>
-                <td data-testid="conflict-mine">{shown(row.mine)}</td>
-                <td data-testid="conflict-theirs">{shown(row.theirs)}</td>
-                <td data-testid="conflict-kept">{shown(row.kept)}</td>
+                <td data-testid="conflict-mine">{shown(row.field, row.mine)}</td>
+                <td data-testid="conflict-theirs">{shown(row.field, row.theirs)}</td>
+                <td data-testid="conflict-kept">{shown(row.field, row.kept)}</td>
               </tr>
             ))}
           </tbody>

@@ -206,7 +206,7 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
         {edits.conflicts().map(({ eventId, conflict }) => {
           const event = clipEvents.events.find((e) => e.id === eventId);
           const span = event ? t('annotate.eventSpan', { onset: event.onset, offset: event.offset }) : `#${eventId}`;
-          return <ConflictBanner key={eventId} edits={edits} eventId={eventId} conflict={conflict} eventLabel={span} />;
+          return <ConflictBanner key={eventId} edits={edits} eventId={eventId} conflict={conflict} eventLabel={span} annotator={annotator} />;
         })}
         <RestoredNotice edits={edits} />
         <ErrorLine message={nav.error ?? clipEvents.error ?? suggest.error ?? (save.status === 'error' ? save.error : null)} />
