@@ -278,7 +278,7 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
         );
         expect(reviewed?.detail).toMatchObject({ changedBy: 'rita', changedFields: ['status'], theirs: { version: 3 } });
         // A version that was never saved is bad input, not someone else's change.
-        await refuses(ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '4', baseVersion: 7 }), 'INVALID_INPUT', /version 7 .*never saved/);
+        await refuses(ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '4', baseVersion: 7 }), 'INVALID_INPUT', /Version 7 .*never saved/);
         // Building on their version is an ordinary save: both versions stay in the trail.
         await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '4', baseVersion: 3 });
         expect((await ws.annotations.history(v1.id)).map((h) => h.version)).toEqual([1, 2, 3, 4]);

@@ -85,6 +85,9 @@ export class AnnotationsRepo extends SqliteRepo implements Sync<AnnotationsStore
       if (current?.locked && !a.amend) {
         throw new AppError('FORBIDDEN', `The annotation of event ${a.eventId} by ${a.annotator} is approved and locked; amend it to start a new version`);
       }
+      if (current && a.baseVersion !== null && a.baseVersion > current.version) {
+        throw new AppError('INVALID_INPUT', `Version ${a.baseVersion} of this annotation was never saved (the newest is ${current.version}); reload it`);
+      }
       if (current && current.version !== a.baseVersion) throw this.#conflict(current, a.baseVersion);
       if (!current && a.baseVersion !== null) {
         throw new AppError('INVALID_INPUT', `The annotation no longer exists at version ${a.baseVersion}; reload it`);
