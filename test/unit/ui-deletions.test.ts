@@ -66,7 +66,7 @@ describe('SessionDeletions', () => {
   it('an event made by accident: Ctrl+Z deletes it, redo brings it back; delete → undo → delete again', async () => {
     const { history, deletions, changes, deleted, calls } = session();
     deletions.created(event(7));
-    expect(history.undoLabel).toBe('deletion.undo.created');
+    expect(history.undoLabel).toBe('deletion.steps.created');
     history.undo();
     await deletions.settled();
     expect([...deleted]).toEqual(['event:7']);

@@ -70,7 +70,7 @@ export class SessionDeletions {
     }
     let done = false;
     this.#history.execute({
-      label: `deletion.undo.${target.kind}`,
+      label: `deletion.steps.${target.kind}`,
       apply: () => {
         this.#incoming = { kind: 'deleted', target };
         // Done already the first time; a redo deletes again.
@@ -87,7 +87,7 @@ export class SessionDeletions {
     let done = false;
     const target: DeletionTarget = { kind: 'event', event };
     this.#history.execute({
-      label: 'deletion.undo.created',
+      label: 'deletion.steps.created',
       apply: () => {
         if (done) this.#queue(() => this.#bringBack(target));
         done = true;
