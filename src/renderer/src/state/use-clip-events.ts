@@ -83,7 +83,20 @@ export function useClipEvents(clip: OpenClip | null, edits: EditSession, annotat
   useEffect(() => {
     if (!stored) return;
     return deletions.onChange(({ target, deleted }) => {
-      if (target.kind === 'clip') return;
+      if (target.kind === 'clip') {
+        // The open clip itself: its events go with it and come back with it.
+        if (target.clip.id !== stored.id) return;
+        if (deleted) setEvents([]);
+        else
+          workspaceApi.listEvents(stored.id).then(
+            (list) => {
+              setError(null);
+              setEvents(list);
+            },
+            (failure: unknown) => setError(errorMessage(failure)),
+          );
+        return;
+      }
       const { event } = target;
       if (event.clipId !== stored.id) return;
       if (deleted) {
