@@ -9,8 +9,9 @@ import { useTempDir } from '../helpers/tmp';
 /**
  * The mistakes journey in Chromium over the bridge: on a CASME II clip imported from its
  * coding sheet and a clip of the same corpus without an event, O makes an event by
- * accident; it is deleted, undone with Ctrl+Z, deleted again; a fresh accident goes
- * with Ctrl+Z alone; a clip is deleted from the Corpus queue and brought back by Undo.
+ * accident; it is deleted (button), undone with Ctrl+Z, deleted again (Delete key); a
+ * fresh accident goes with Ctrl+Z alone; a clip is deleted from the Corpus queue and
+ * brought back by Undo; the open clip deleted elsewhere comes back with Ctrl+Z.
  */
 
 const app = useAppPage();
@@ -74,7 +75,8 @@ describe('delete and undo in Chromium', () => {
     await expect.poll(() => page.getByTestId('deletion-notice').count()).toBe(0);
     await expect.poll(() => page.locator('[data-marker="onset"] dd').textContent()).toBe('20');
 
-    await page.getByTestId('delete-event').click();
+    // Deleted again, this time with its shortcut (Delete).
+    await page.keyboard.press('Delete');
     await expect.poll(() => listed.count()).toBe(0);
     expect(await stored()).toEqual([]);
     await expect.poll(() => page.getByTestId('deletion-notice').count()).toBe(1);

@@ -166,6 +166,7 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
       'marker.offset': () => current !== null && clipEvents.place('offset', current),
       'edit.undo': undo,
       'edit.redo': redo,
+      'event.delete': deleteEvent,
       'view.fit': () => setCommand((c) => ({ kind: 'fit', nonce: c.nonce + 1 })),
       'view.actual': () => setCommand((c) => ({ kind: 'actual', nonce: c.nonce + 1 })),
       'layer.landmarks': () => setLayers((l) => ({ ...l, landmarks: { ...l.landmarks, visible: !l.landmarks.visible } })),
