@@ -9,6 +9,7 @@ import {
   type Review,
 } from '@shared/workspace';
 import type { AnnotationsStore, Sync } from '../interface';
+import { LIVE_EVENT_BY_ID } from './deletions';
 import { SqliteRepo } from './statements';
 
 interface AnnotationRow {
@@ -77,8 +78,8 @@ export class AnnotationsRepo extends SqliteRepo implements Sync<AnnotationsStore
   save(input: AnnotationInput): Annotation {
     const a = AnnotationInputSchema.parse(input);
     return this.db.transaction(() => {
-      if (!this.sql('SELECT 1 FROM events WHERE id = ?').get(a.eventId)) {
-        throw new AppError('NOT_FOUND', `No event ${a.eventId} in this workspace`);
+      if (!this.sql(LIVE_EVENT_BY_ID).get(a.eventId)) {
+        throw new AppError('NOT_FOUND', `No event ${a.eventId} in this workspace (or it was deleted)`);
       }
       const annotator = this.ensureAnnotator(a.annotator);
       const current = this.get(a.eventId, a.annotator);
@@ -120,6 +121,7 @@ export class AnnotationsRepo extends SqliteRepo implements Sync<AnnotationsStore
     return this.db.transaction(() => {
       const annotation = this.byId(annotationId);
       if (!annotation) throw new AppError('NOT_FOUND', `No annotation ${annotationId} in this workspace`);
+      if (!this.sql(LIVE_EVENT_BY_ID).get(annotation.eventId)) throw new AppError('NOT_FOUND', `Event ${annotation.eventId} of annotation ${annotationId} was deleted`);
       const who = this.ensureAnnotator(reviewer, 'reviewer');
       if (who.role !== 'reviewer') throw new AppError('FORBIDDEN', `${reviewer} is not a reviewer`);
       this.db

@@ -5,8 +5,10 @@
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { Clip, WorkspaceInfo } from '@shared/workspace';
+import { errorMessage } from '../api/backend';
 import { mediaApi, type OpenedMedia } from '../api/media';
 import { workspaceApi } from '../api/workspace';
+import { SessionDeletions } from './deletions';
 import { EditSession } from './edit-session';
 import { readUnsaved, writeUnsaved } from './unsaved-drafts';
 import { useSettings } from './settings';
@@ -26,6 +28,8 @@ interface SessionState {
   readonly clip: OpenClip | null;
   openClip(path: string, stored?: Clip | null): Promise<void>;
   readonly edits: EditSession;
+  /** Deleting events and clips, as steps of the edits' undo history. */
+  readonly deletions: SessionDeletions;
   readonly annotator: string;
 }
 
@@ -48,6 +52,21 @@ export function SessionProvider({ children, initialView }: { children: ReactNode
           workspaceApi.saveAnnotation({ eventId, annotator: name, ...draft, provenance, baseVersion, amend }),
       }),
     [],
+  );
+  const deletions = useMemo(
+    () =>
+      new SessionDeletions(
+        edits.history,
+        {
+          flush: () => edits.flush(),
+          deleteEvent: workspaceApi.deleteEvent,
+          restoreEvent: workspaceApi.restoreEvent,
+          deleteClip: workspaceApi.deleteClip,
+          restoreClip: workspaceApi.restoreClip,
+        },
+        errorMessage,
+      ),
+    [edits],
   );
 
   // Main keeps a workspace open across page reloads: adopt it.
@@ -99,7 +118,7 @@ export function SessionProvider({ children, initialView }: { children: ReactNode
     [edits],
   );
 
-  const value: SessionState = { view, setView, workspace, setWorkspace, clip, openClip, edits, annotator };
+  const value: SessionState = { view, setView, workspace, setWorkspace, clip, openClip, edits, deletions, annotator };
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

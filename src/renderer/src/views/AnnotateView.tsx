@@ -60,12 +60,12 @@ export function AnnotateView() {
 
 function ClipAnnotator({ clip }: { clip: OpenClip }) {
   const { t } = useTranslation();
-  const { edits, annotator } = useSession();
+  const { edits, deletions, annotator } = useSession();
   const media = clip.media;
   const info = media.info;
   const frames = info.frames;
   const nav = useFrames(media);
-  const clipEvents = useClipEvents(clip, edits, annotator);
+  const clipEvents = useClipEvents(clip, edits, annotator, deletions);
   useSyncExternalStore((listener) => edits.subscribe(listener), () => edits.revision);
   const [playback, setPlayback] = useState<Playback>(STOPPED);
   const [layers, setLayers] = useState<LayerSettings>(LAYERS);
@@ -136,7 +136,8 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
       ? { eventId: selected ?? 0, motionCurve: null, suggestion: null, ...analysis, landmarks: face.overlay.landmarks, rois: face.overlay.rois }
       : analysis;
 
-  const { newEvent } = clipEvents;
+  const { newEvent, deleteSelected } = clipEvents;
+  const deleteEvent = useCallback(() => void deleteSelected(), [deleteSelected]);
   const newEventHere = useCallback(() => {
     const at = shownIndex();
     if (at !== null) newEvent(at);
@@ -166,6 +167,7 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
       'marker.offset': () => current !== null && clipEvents.place('offset', current),
       'edit.undo': undo,
       'edit.redo': redo,
+      'event.delete': deleteEvent,
       'view.fit': () => setCommand((c) => ({ kind: 'fit', nonce: c.nonce + 1 })),
       'view.actual': () => setCommand((c) => ({ kind: 'actual', nonce: c.nonce + 1 })),
       'layer.landmarks': () => setLayers((l) => ({ ...l, landmarks: { ...l.landmarks, visible: !l.landmarks.visible } })),
@@ -254,6 +256,7 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
         persistent={clipEvents.persistent}
         onSelect={clipEvents.select}
         onNewEvent={newEventHere}
+        onDeleteEvent={deleteEvent}
         annotator={annotator}
         suggest={suggest}
       />
