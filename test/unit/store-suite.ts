@@ -319,6 +319,40 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
         expect((await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: 'L12', baseVersion: 4 })).version).toBe(5);
         expect((await ws.info()).counts.reviews).toBe(2);
       });
+
+      it('refuses a reviewer deciding on their own label, whatever the decision, and changes nothing', async () => {
+        const { event } = await seed(ws);
+        await ws.annotators.create('rita', 'reviewer');
+        const own = await ws.annotations.save({ eventId: event.id, annotator: 'rita', aus: '12', status: 'submitted' });
+        for (const decision of ['approve', 'request_changes', 'reject'] as const) {
+          await refuses(ws.annotations.review(own.id, 'rita', decision, 'mine'), 'FORBIDDEN', /rita cannot review (her|their) own label/);
+        }
+        expect(await ws.annotations.byId(own.id)).toMatchObject({ version: 1, status: 'submitted', locked: false });
+        expect(await ws.annotations.history(own.id)).toHaveLength(1);
+        expect((await ws.info()).counts.reviews).toBe(0);
+        // Another reviewer may.
+        expect(await ws.annotations.review(own.id, 'rex', 'approve')).toMatchObject({ reviewer: 'rex', decision: 'approve' });
+      });
+
+      it('keeps a submitted label read-only for its annotator until a reviewer acts or it is withdrawn', async () => {
+        const { event } = await seed(ws);
+        const draft = await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '12', emotion: 'happiness', label3: 'positive', description: 'smile' });
+        const submitted = await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '12', emotion: 'happiness', label3: 'positive', description: 'smile', status: 'submitted', baseVersion: draft.version });
+        expect(submitted).toMatchObject({ version: 2, status: 'submitted' });
+        // An edit, even one that keeps it submitted, is refused; so is an edit that withdraws at the same time.
+        await refuses(ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '12+6', emotion: 'happiness', label3: 'positive', description: 'smile', status: 'submitted', baseVersion: 2 }), 'FORBIDDEN', /submitted for review.*withdraw it/);
+        await refuses(ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '12+6', emotion: 'happiness', label3: 'positive', description: 'smile', status: 'draft', baseVersion: 2 }), 'FORBIDDEN', /submitted for review.*withdraw it/);
+        expect(await ws.annotations.byId(draft.id)).toMatchObject({ version: 2, status: 'submitted', aus: '12' });
+        // Withdrawing: the same label back to draft, then editable again.
+        const withdrawn = await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '12', emotion: 'happiness', label3: 'positive', description: 'smile', status: 'draft', baseVersion: 2 });
+        expect(withdrawn).toMatchObject({ version: 3, status: 'draft', aus: '12' });
+        expect(await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '12+6', emotion: 'happiness', label3: 'positive', description: 'smile', baseVersion: 3 })).toMatchObject({ version: 4, status: 'draft', aus: '12+6' });
+        // Submitted again, a reviewer's request for changes makes it editable, and resubmitting submits it.
+        await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '12+6', emotion: 'happiness', label3: 'positive', description: 'smile', status: 'submitted', baseVersion: 4 });
+        await ws.annotations.review(draft.id, 'rita', 'request_changes', 'side?');
+        expect(await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: 'R12+6', emotion: 'happiness', label3: 'positive', description: 'smile', status: 'submitted', baseVersion: 6 })).toMatchObject({ version: 7, status: 'submitted', aus: 'R12+6' });
+        expect((await ws.annotations.history(draft.id)).map((h) => (JSON.parse(h.snapshot) as { status: string }).status)).toEqual(['draft', 'submitted', 'draft', 'draft', 'submitted', 'changes_requested', 'submitted']);
+      });
     });
 
     describe('reviews', () => {
