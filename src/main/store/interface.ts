@@ -69,9 +69,12 @@ export interface AnnotationsStore {
   get(eventId: number, annotator: string): Promise<Annotation | null>;
   byId(id: number): Promise<Annotation | null>;
   listForEvent(eventId: number): Promise<Annotation[]>;
-  /** Creates or updates; refuses a stale `baseVersion` and a locked (approved) label unless amended. */
+  /**
+   * Creates or updates; refuses a stale `baseVersion`, a locked (approved) label unless
+   * amended, and any change to a submitted label but withdrawing it (back to draft, unchanged).
+   */
   save(input: AnnotationInput): Promise<Annotation>;
-  /** A reviewer's decision; approval locks the label. */
+  /** A reviewer's decision; approval locks the label. Nobody decides on their own label. */
   review(annotationId: number, reviewer: string, decision: Review['decision'], comment?: string): Promise<Review>;
   /** The append-only audit trail of one annotation, oldest first. */
   history(annotationId: number): Promise<AnnotationAudit[]>;
