@@ -393,6 +393,28 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
       });
     });
 
+    describe('worklist', () => {
+      it('lists every event with the annotator’s own label only, who labelled it and whether it was analysed; clips without events too', async () => {
+        const { clip, event } = await seed(ws);
+        const later = await ws.events.create({ clipId: clip.id, onset: 45, offset: 55, datasetAus: 'R12', datasetEmotion: 'happiness' });
+        const empty = await ws.clips.add({ path: '/media/sub02/EP01_01', kind: 'sequence', fps: 200, frames: 30, width: 8, height: 8 });
+        await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '6+12', emotion: 'happiness', status: 'submitted' });
+        await ws.annotations.save({ eventId: event.id, annotator: 'bo', aus: '4', emotion: 'disgust' });
+        await ws.annotations.save({ eventId: later.id, annotator: 'bo', aus: '1', emotion: 'surprise' });
+        await ws.analyses.add(later.id, [{ id: 'mellm', version: 'test' }], {});
+
+        const row = { datasetAus: null, datasetEmotion: null, analysed: false };
+        expect(await ws.reviews.worklist('ana')).toEqual([
+          { ...row, clipId: clip.id, eventId: event.id, onset: 3, status: 'submitted', aus: '6+12', emotion: 'happiness', datasetEmotion: 'happiness', annotators: ['ana', 'bo'] },
+          { ...row, clipId: clip.id, eventId: later.id, onset: 45, status: null, aus: null, emotion: null, datasetAus: 'R12', datasetEmotion: 'happiness', annotators: ['bo'], analysed: true },
+          { ...row, clipId: empty.id, eventId: null, onset: null, status: null, aus: null, emotion: null, annotators: [] },
+        ]);
+        // Another annotator sees their own labels, never ana's.
+        expect((await ws.reviews.worklist('bo')).map((r) => [r.status, r.aus])).toEqual([['draft', '4'], ['draft', '1'], [null, null]]);
+        expect((await ws.reviews.worklist('nobody')).map((r) => r.status)).toEqual([null, null, null]);
+      });
+    });
+
     describe('per-frame motion rows', () => {
       const row = (frame: number, base: number) => ({ frame, roiMagnitudes: Float32Array.from(ROI_NAMES, (_, i) => base + i / 100), auEvidence: { '12': base } as Record<string, number> });
 

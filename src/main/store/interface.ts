@@ -1,3 +1,4 @@
+import type { WorklistRow } from '@shared/worklist';
 import type {
   Analysis,
   Annotation,
@@ -95,6 +96,8 @@ export interface ReviewQueueRow {
 
 export interface ReviewsStore {
   queue(limit: number, offset: number): Promise<ReviewQueueRow[]>;
+  /** Every event (and every clip without one) with this annotator's own label status, by clip and onset. */
+  worklist(annotator: string): Promise<WorklistRow[]>;
   /** The newest review of each of the event's annotations, keyed by annotation id. */
   latestForEvent(eventId: number): Promise<Map<number, Review>>;
   /** Whether a reviewer has decided on any label of the event (blind labelling ends there). */
