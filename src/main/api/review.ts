@@ -79,6 +79,16 @@ export function reviewHandlers(services: Services): Pick<HandlerTable, keyof typ
       const review = await w.annotations.review(annotationId, who.name, decision, comment);
       return { review, annotation: (await w.annotations.byId(annotationId)) ?? current };
     },
+    'review.feedback': async ({ annotationId }) => {
+      const w = ws();
+      const annotation = await w.annotations.byId(annotationId);
+      if (!annotation) throw new AppError('NOT_FOUND', `No annotation ${annotationId} in this workspace`);
+      const me = await actor();
+      if (annotation.annotator !== me && (await w.annotators.byName(me))?.role !== 'reviewer') {
+        throw new AppError('FORBIDDEN', `Only ${annotation.annotator} and reviewers read the review of this label`);
+      }
+      return (await w.reviews.latestForEvent(annotation.eventId)).get(annotationId) ?? null;
+    },
     'review.history': async ({ annotationId }) => {
       const w = ws();
       const annotation = await w.annotations.byId(annotationId);

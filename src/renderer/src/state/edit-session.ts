@@ -12,13 +12,28 @@ import { EMPTY_DRAFT, type AnnotationDraft, type DraftField, type Provenance } f
 
 export interface SavedAnnotation {
   readonly version: number;
+  readonly status?: LabelStatus;
 }
+
+/** A label's place in the lifecycle: draft → submitted → approved | changes requested | rejected. */
+export type LabelStatus = 'draft' | 'submitted' | 'approved' | 'changes_requested' | 'rejected';
 
 /** What the session persists through (the store's channels in the app). */
 export interface EditBackend {
   saveMarkers(eventId: number, markers: { onset: number; apex: number | null; offset: number }): Promise<void>;
-  /** `amend`: the stored label is approved (locked); write a new, unlocked version of it. */
-  saveAnnotation(eventId: number, annotator: string, draft: AnnotationDraft, provenance: Provenance, baseVersion: number | null, amend: boolean): Promise<SavedAnnotation>;
+  /**
+   * `amend`: the stored label is approved (locked); write a new, unlocked version of it.
+   * `status`: what the save makes of the label (edits keep it a draft; Submit submits it).
+   */
+  saveAnnotation(
+    eventId: number,
+    annotator: string,
+    draft: AnnotationDraft,
+    provenance: Provenance,
+    baseVersion: number | null,
+    amend: boolean,
+    status?: 'draft' | 'submitted',
+  ): Promise<SavedAnnotation>;
 }
 
 type Pending = { kind: 'markers'; eventId: number } | { kind: 'annotation'; eventId: number };
@@ -33,6 +48,8 @@ interface EventEdits {
   version: number | null;
   /** The stored label is approved and locked; edits wait for an explicit amend. */
   locked: boolean;
+  /** The stored label's status; null before anything was stored. */
+  status: LabelStatus | null;
   amending: boolean;
   /** Markers before a drag started, so the drag is one undo step back to them. */
   dragOrigin: Markers | null;
@@ -40,7 +57,7 @@ interface EventEdits {
   validAus: string | null;
 }
 
-const newEventEdits = (): EventEdits => ({ draft: null, provenance: 'manual', markers: null, version: null, locked: false, amending: false, dragOrigin: null, validAus: null });
+const newEventEdits = (): EventEdits => ({ draft: null, provenance: 'manual', markers: null, version: null, locked: false, status: null, amending: false, dragOrigin: null, validAus: null });
 
 export class EditSession {
   readonly history = new CommandHistory();
@@ -51,7 +68,10 @@ export class EditSession {
   readonly #listeners = new Set<() => void>();
   #revision = 0;
 
+  readonly #backend: EditBackend;
+
   constructor(backend: EditBackend, delayMs = 600) {
+    this.#backend = backend;
     this.saver = new Autosaver<Pending>({
       delayMs,
       save: async (_key, pending) => {
@@ -64,8 +84,9 @@ export class EditSession {
         }
         const draft = this.draft(pending.eventId);
         const aus = parseFacs(draft.aus).ok ? draft.aus : (edits.validAus ?? '');
-        const saved = await backend.saveAnnotation(pending.eventId, this.#annotator, { ...draft, aus }, edits.provenance, edits.version, edits.amending);
+        const saved = await backend.saveAnnotation(pending.eventId, this.#annotator, { ...draft, aus }, edits.provenance, edits.version, edits.amending, 'draft');
         edits.version = saved.version;
+        edits.status = saved.status ?? 'draft';
         // The amended version is a new, unlocked label: later saves are ordinary ones.
         if (edits.amending) {
           edits.amending = false;
@@ -91,10 +112,11 @@ export class EditSession {
   }
 
   /** Loads what the store holds for an event (no history entry, no save). */
-  load(eventId: number, loaded: { draft: AnnotationDraft; provenance: Provenance; version: number | null; markers: Markers; locked?: boolean }): void {
+  load(eventId: number, loaded: { draft: AnnotationDraft; provenance: Provenance; version: number | null; markers: Markers; locked?: boolean; status?: LabelStatus | null }): void {
     const edits = this.#edits(eventId);
     edits.draft = loaded.draft;
     edits.locked = loaded.locked ?? false;
+    edits.status = loaded.status ?? null;
     edits.provenance = loaded.provenance;
     edits.markers = loaded.markers;
     if (loaded.version !== null) edits.version = loaded.version;
@@ -106,6 +128,45 @@ export class EditSession {
   isLocked(eventId: number): boolean {
     const edits = this.#events.get(eventId);
     return !!edits && edits.locked && !edits.amending;
+  }
+
+  /** The stored label's status (null: nothing stored yet). */
+  status(eventId: number): LabelStatus | null {
+    return this.#events.get(eventId)?.status ?? null;
+  }
+
+  /** Submitted and awaiting review: its annotator may only withdraw it. */
+  isSubmitted(eventId: number): boolean {
+    return this.status(eventId) === 'submitted';
+  }
+
+  /**
+   * Submits the label for review (or resubmits it after a request for changes): pending
+   * edits are saved first, then the same label is stored as submitted.
+   */
+  submit(eventId: number): Promise<void> {
+    return this.#transition(eventId, 'submitted');
+  }
+
+  /** Takes a submitted label back to draft, unchanged, so its annotator can edit it again. */
+  withdraw(eventId: number): Promise<void> {
+    return this.#transition(eventId, 'draft');
+  }
+
+  async #transition(eventId: number, status: 'draft' | 'submitted'): Promise<void> {
+    await this.flush();
+    if (this.saver.state.status === 'error') throw new Error(this.saver.state.error ?? 'The label could not be saved');
+    const edits = this.#edits(eventId);
+    const draft = this.draft(eventId);
+    const aus = parseFacs(draft.aus).ok ? draft.aus : (edits.validAus ?? '');
+    const saved = await this.#backend.saveAnnotation(eventId, this.#annotator, { ...draft, aus }, edits.provenance, edits.version, edits.amending, status);
+    edits.version = saved.version;
+    edits.status = saved.status ?? status;
+    if (edits.amending) {
+      edits.amending = false;
+      edits.locked = false;
+    }
+    this.#notify();
   }
 
   /** The annotator chose to amend an approved label: the next save starts a new version. */
@@ -190,6 +251,8 @@ export class EditSession {
 
   #writeLabel(eventId: number, draft: AnnotationDraft, provenance: Provenance): void {
     const edits = this.#edits(eventId);
+    // A submitted label is read-only until withdrawn or reviewed: an undo step reaching it changes nothing.
+    if (edits.status === 'submitted') return;
     edits.draft = draft;
     edits.provenance = provenance;
     this.#rememberValidAus(edits);

@@ -43,8 +43,8 @@ export function SessionProvider({ children, initialView }: { children: ReactNode
         saveMarkers: async (eventId, markers) => {
           await workspaceApi.updateEvent({ id: eventId, ...markers });
         },
-        saveAnnotation: (eventId, name, draft, provenance, baseVersion, amend) =>
-          workspaceApi.saveAnnotation({ eventId, annotator: name, ...draft, provenance, baseVersion, amend }),
+        saveAnnotation: (eventId, name, draft, provenance, baseVersion, amend, status) =>
+          workspaceApi.saveAnnotation({ eventId, annotator: name, ...draft, provenance, baseVersion, amend, status }),
       }),
     [],
   );
