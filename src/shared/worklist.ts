@@ -50,7 +50,7 @@ export function worklistCounts(rows: readonly WorklistRow[]): WorklistCounts {
 /** A clip's status in the queue: `todo` for an event without a label by the annotator. */
 export type QueueStatus = AnnotationStatus | 'todo';
 /** Which status a clip shows when its events differ: what needs the annotator first. */
-const STATUS_PRIORITY: readonly QueueStatus[] = ['changes_requested', 'todo', 'draft', 'submitted', 'rejected', 'approved'];
+export const STATUS_PRIORITY: readonly QueueStatus[] = ['changes_requested', 'todo', 'draft', 'submitted', 'rejected', 'approved'];
 
 export interface ClipWork {
   readonly clipId: number;

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { HelpOverlay } from './components/HelpOverlay';
+import { NavCounts } from './components/NavCounts';
 import { useHotkeys } from './hotkeys/useHotkeys';
 import { SessionProvider, useSession } from './state/session';
 import { DEFAULT_VIEW, VIEWS } from './views';
@@ -26,6 +27,7 @@ function Shell() {
               onClick={() => setView(entry.id)}
             >
               {t(entry.label)}
+              {entry.id === 'corpus' && <NavCounts />}
             </button>
           ))}
         </nav>

@@ -43,6 +43,11 @@ export class Autosaver<T> {
     this.#timer = setTimeout(() => void this.flush(), this.#delayMs);
   }
 
+  /** Whether `key` has an edit waiting to be written. */
+  isPending(key: string): boolean {
+    return this.#pending.has(key);
+  }
+
   /** Writes everything dirty now; resolves when written (or failed). Safe to call repeatedly. */
   flush(): Promise<void> {
     if (this.#timer) clearTimeout(this.#timer);

@@ -130,6 +130,23 @@ export class EditSession {
     return !!edits && edits.locked && !edits.amending;
   }
 
+  /**
+   * Takes the label as stored again — a reviewer decided, or another profile is acting —
+   * unless an edit of it still waits to be saved (that edit wins and saves on top).
+   */
+  syncLabel(eventId: number, stored: { draft: AnnotationDraft; provenance: Provenance; version: number | null; locked: boolean; status: LabelStatus | null }): void {
+    if (this.saver.isPending(`annotation:${eventId}`)) return;
+    const edits = this.#edits(eventId);
+    edits.draft = stored.draft;
+    edits.provenance = stored.provenance;
+    edits.version = stored.version;
+    edits.locked = stored.locked;
+    edits.status = stored.status;
+    edits.amending = false;
+    this.#rememberValidAus(edits);
+    this.#notify();
+  }
+
   /** The stored label's status (null: nothing stored yet). */
   status(eventId: number): LabelStatus | null {
     return this.#events.get(eventId)?.status ?? null;

@@ -8,6 +8,7 @@ import type { Clip, WorkspaceInfo } from '@shared/workspace';
 import { mediaApi, type OpenedMedia } from '../api/media';
 import { workspaceApi } from '../api/workspace';
 import { EditSession } from './edit-session';
+import { QueueState } from './queue';
 import { useSettings } from './settings';
 
 export interface OpenClip {
@@ -15,6 +16,8 @@ export interface OpenClip {
   readonly media: OpenedMedia;
   /** The workspace's clip row, when the clip belongs to the open workspace. */
   readonly stored: Clip | null;
+  /** The event to select when the clip opens (Submit & next); otherwise its first. */
+  readonly focusEventId?: number;
 }
 
 interface SessionState {
@@ -23,8 +26,10 @@ interface SessionState {
   readonly workspace: WorkspaceInfo | null;
   setWorkspace(info: WorkspaceInfo | null): void;
   readonly clip: OpenClip | null;
-  openClip(path: string, stored?: Clip | null): Promise<void>;
+  openClip(path: string, stored?: Clip | null, focusEventId?: number): Promise<void>;
   readonly edits: EditSession;
+  /** The Corpus queue's filters and order, which Submit & next follows. */
+  readonly queue: QueueState;
   readonly annotator: string;
 }
 
@@ -71,16 +76,18 @@ export function SessionProvider({ children, initialView }: { children: ReactNode
   }, [edits]);
 
   const openClip = useCallback(
-    async (path: string, stored: Clip | null = null) => {
+    async (path: string, stored: Clip | null = null, focusEventId?: number) => {
       await edits.flush();
       const media = await mediaApi.open(path);
-      setClip({ path, media, stored });
+      setClip({ path, media, stored, ...(focusEventId !== undefined ? { focusEventId } : {}) });
       setView('annotate');
     },
     [edits],
   );
 
-  const value: SessionState = { view, setView, workspace, setWorkspace, clip, openClip, edits, annotator };
+  const queue = useMemo(() => new QueueState(), []);
+
+  const value: SessionState = { view, setView, workspace, setWorkspace, clip, openClip, edits, annotator, queue };
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 
