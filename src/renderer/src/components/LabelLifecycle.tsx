@@ -28,7 +28,7 @@ export function LabelLifecycle({ clip, selected, onSelect }: Props) {
   const [submitChord, nextChord] = SHORTCUTS.map((id) => chordsFor(id, settings?.shortcuts ?? {})[0] ?? '');
   const { status, feedback } = life;
   return (
-    <div className="label-lifecycle" data-testid="label-lifecycle" data-status={status ?? 'none'}>
+    <div className="label-lifecycle" data-testid="label-lifecycle" data-event={selected} data-status={status ?? 'none'}>
       <p className="lifecycle-status">
         <span className={`badge status-${status ?? 'none'}`} data-testid="label-status">
           {status ? t(`statuses.${status}`) : t('lifecycle.notStarted')}

@@ -25,6 +25,7 @@ export class Autosaver<T> {
   #timer: ReturnType<typeof setTimeout> | null = null;
   #running: Promise<void> = Promise.resolve();
   #state: AutosaveState = { status: 'idle', error: null, dirty: 0 };
+  readonly #writing = new Set<string>();
 
   constructor(options: AutosaveOptions<T>) {
     this.#save = options.save;
@@ -43,9 +44,9 @@ export class Autosaver<T> {
     this.#timer = setTimeout(() => void this.flush(), this.#delayMs);
   }
 
-  /** Whether `key` has an edit waiting to be written. */
+  /** Whether `key` has an edit waiting to be written or being written now. */
   isPending(key: string): boolean {
-    return this.#pending.has(key);
+    return this.#pending.has(key) || this.#writing.has(key);
   }
 
   /** Writes everything dirty now; resolves when written (or failed). Safe to call repeatedly. */
@@ -69,12 +70,15 @@ export class Autosaver<T> {
     this.#set({ status: 'saving', error: null, dirty: batch.length });
     let failure: string | null = null;
     for (const [key, value] of batch) {
+      this.#writing.add(key);
       try {
         await this.#save(key, value);
       } catch (error) {
         failure = error instanceof Error ? error.message : String(error);
         // Keep the failed value unless a newer edit arrived meanwhile.
         if (!this.#pending.has(key)) this.#pending.set(key, value);
+      } finally {
+        this.#writing.delete(key);
       }
     }
     const dirty = this.#pending.size;

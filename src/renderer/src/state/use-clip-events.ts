@@ -44,6 +44,7 @@ export function useClipEvents(clip: OpenClip | null, edits: EditSession, annotat
 
   const loadEvent = useCallback(
     async (event: MeEvent) => {
+      const revisit = edits.isLoaded(event.id);
       const annotation = annotator ? await workspaceApi.getAnnotation(event.id, annotator) : null;
       const label = {
         draft: annotation
@@ -55,8 +56,9 @@ export function useClipEvents(clip: OpenClip | null, edits: EditSession, annotat
         status: annotation?.status ?? null,
       };
       // Loaded before: the label may have moved on since (a review, another profile); markers stay as edited.
-      if (edits.isLoaded(event.id)) edits.syncLabel(event.id, label);
-      else edits.load(event.id, { ...label, markers: { onset: event.onset, apex: event.apex, offset: event.offset } });
+      // Edited while this read was under way: the edit stands.
+      if (revisit) edits.syncLabel(event.id, label);
+      else if (!edits.isLoaded(event.id)) edits.load(event.id, { ...label, markers: { onset: event.onset, apex: event.apex, offset: event.offset } });
       return analysisApi.get(event.id);
     },
     [edits, annotator],
