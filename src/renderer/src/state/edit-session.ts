@@ -114,12 +114,15 @@ export class EditSession {
   /** Loads what the store holds for an event (no history entry, no save). */
   load(eventId: number, loaded: { draft: AnnotationDraft; provenance: Provenance; version: number | null; markers: Markers; locked?: boolean; status?: LabelStatus | null }): void {
     const edits = this.#edits(eventId);
-    edits.draft = loaded.draft;
+    // What was typed or placed while the stored label was still loading stands, saved on top of it.
+    if (edits.draft === null) {
+      edits.draft = loaded.draft;
+      edits.provenance = loaded.provenance;
+    }
+    edits.markers ??= loaded.markers;
     edits.locked = loaded.locked ?? false;
-    edits.status = loaded.status ?? null;
-    edits.provenance = loaded.provenance;
-    edits.markers = loaded.markers;
-    if (loaded.version !== null) edits.version = loaded.version;
+    edits.status ??= loaded.status ?? null;
+    if (loaded.version !== null && edits.version === null) edits.version = loaded.version;
     this.#rememberValidAus(edits);
     this.#notify();
   }

@@ -56,9 +56,8 @@ export function useClipEvents(clip: OpenClip | null, edits: EditSession, annotat
         status: annotation?.status ?? null,
       };
       // Loaded before: the label may have moved on since (a review, another profile); markers stay as edited.
-      // Edited while this read was under way: the edit stands.
       if (revisit) edits.syncLabel(event.id, label);
-      else if (!edits.isLoaded(event.id)) edits.load(event.id, { ...label, markers: { onset: event.onset, apex: event.apex, offset: event.offset } });
+      else edits.load(event.id, { ...label, markers: { onset: event.onset, apex: event.apex, offset: event.offset } });
       return analysisApi.get(event.id);
     },
     [edits, annotator],
