@@ -123,7 +123,7 @@ describe('label lifecycle in Chromium', () => {
     await nav('corpus');
     await page.getByTestId('clip-queue').locator('tr[data-clip="2"]').getByRole('button', { name: 'Annotate' }).click();
     await until(() => lifecycle().getAttribute('data-event')).toBe('2');
-    await until(() => page.getByTestId('review-feedback').textContent()).toBe('rita: Request changesAdd AU6: the cheeks rise.');
+    await until(() => page.getByTestId('review-feedback').textContent()).toBe('rita: Changes requestedAdd AU6: the cheeks rise.');
     expect(await lifecycle().getByTestId('submit').textContent()).toBe('Resubmit');
     await page.locator('input[name="facs"]').fill('1+2+6');
     await screenshot('lifecycle-changes-requested-en');

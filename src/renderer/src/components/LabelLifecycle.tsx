@@ -12,6 +12,8 @@ import { useLabelLifecycle } from '../state/use-label-lifecycle';
 import { ErrorLine } from './ErrorLine';
 
 const SHORTCUTS = ['label.submit', 'label.submitNext'] as const;
+/** A decision is shown as the status it gave the label. */
+const DECISION_STATUS = { approve: 'approved', request_changes: 'changes_requested', reject: 'rejected' } as const;
 
 interface Props {
   readonly clip: OpenClip;
@@ -37,7 +39,7 @@ export function LabelLifecycle({ clip, selected, onSelect }: Props) {
       </p>
       {feedback && (
         <div className="review-feedback" role="note" data-testid="review-feedback" data-decision={feedback.decision}>
-          <strong>{t('lifecycle.feedback', { reviewer: feedback.reviewer, decision: t(`review.decisions.${feedback.decision}`) })}</strong>
+          <strong>{t('lifecycle.feedback', { reviewer: feedback.reviewer, decision: t(`statuses.${DECISION_STATUS[feedback.decision]}`) })}</strong>
           <p>{feedback.comment || t('lifecycle.noComment')}</p>
         </div>
       )}
