@@ -343,6 +343,40 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
         expect((await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: 'L12', baseVersion: 4 })).version).toBe(5);
         expect((await ws.info()).counts.reviews).toBe(2);
       });
+
+      it('refuses a reviewer deciding on their own label, whatever the decision, and changes nothing', async () => {
+        const { event } = await seed(ws);
+        await ws.annotators.create('rita', 'reviewer');
+        const own = await ws.annotations.save({ eventId: event.id, annotator: 'rita', aus: '12', status: 'submitted' });
+        for (const decision of ['approve', 'request_changes', 'reject'] as const) {
+          await refuses(ws.annotations.review(own.id, 'rita', decision, 'mine'), 'FORBIDDEN', /rita cannot review (her|their) own label/);
+        }
+        expect(await ws.annotations.byId(own.id)).toMatchObject({ version: 1, status: 'submitted', locked: false });
+        expect(await ws.annotations.history(own.id)).toHaveLength(1);
+        expect((await ws.info()).counts.reviews).toBe(0);
+        // Another reviewer may.
+        expect(await ws.annotations.review(own.id, 'rex', 'approve')).toMatchObject({ reviewer: 'rex', decision: 'approve' });
+      });
+
+      it('keeps a submitted label read-only for its annotator until a reviewer acts or it is withdrawn', async () => {
+        const { event } = await seed(ws);
+        const draft = await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '12', emotion: 'happiness', label3: 'positive', description: 'smile' });
+        const submitted = await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '12', emotion: 'happiness', label3: 'positive', description: 'smile', status: 'submitted', baseVersion: draft.version });
+        expect(submitted).toMatchObject({ version: 2, status: 'submitted' });
+        // An edit, even one that keeps it submitted, is refused; so is an edit that withdraws at the same time.
+        await refuses(ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '12+6', emotion: 'happiness', label3: 'positive', description: 'smile', status: 'submitted', baseVersion: 2 }), 'FORBIDDEN', /submitted for review.*withdraw it/);
+        await refuses(ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '12+6', emotion: 'happiness', label3: 'positive', description: 'smile', status: 'draft', baseVersion: 2 }), 'FORBIDDEN', /submitted for review.*withdraw it/);
+        expect(await ws.annotations.byId(draft.id)).toMatchObject({ version: 2, status: 'submitted', aus: '12' });
+        // Withdrawing: the same label back to draft, then editable again.
+        const withdrawn = await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '12', emotion: 'happiness', label3: 'positive', description: 'smile', status: 'draft', baseVersion: 2 });
+        expect(withdrawn).toMatchObject({ version: 3, status: 'draft', aus: '12' });
+        expect(await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '12+6', emotion: 'happiness', label3: 'positive', description: 'smile', baseVersion: 3 })).toMatchObject({ version: 4, status: 'draft', aus: '12+6' });
+        // Submitted again, a reviewer's request for changes makes it editable, and resubmitting submits it.
+        await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '12+6', emotion: 'happiness', label3: 'positive', description: 'smile', status: 'submitted', baseVersion: 4 });
+        await ws.annotations.review(draft.id, 'rita', 'request_changes', 'side?');
+        expect(await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: 'R12+6', emotion: 'happiness', label3: 'positive', description: 'smile', status: 'submitted', baseVersion: 6 })).toMatchObject({ version: 7, status: 'submitted', aus: 'R12+6' });
+        expect((await ws.annotations.history(draft.id)).map((h) => (JSON.parse(h.snapshot) as { status: string }).status)).toEqual(['draft', 'submitted', 'draft', 'draft', 'submitted', 'changes_requested', 'submitted']);
+      });
     });
 
     describe('reviews', () => {
@@ -380,6 +414,28 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
         expect(await ws.reviews.inReview(decided.id)).toBe(true);
         expect(await ws.reviews.inReview(waiting.id)).toBe(false);
         expect((await ws.reviews.latestForEvent(waiting.id)).size).toBe(0);
+      });
+    });
+
+    describe('worklist', () => {
+      it('lists every event with the annotator’s own label only, who labelled it and whether it was analysed; clips without events too', async () => {
+        const { clip, event } = await seed(ws);
+        const later = await ws.events.create({ clipId: clip.id, onset: 45, offset: 55, datasetAus: 'R12', datasetEmotion: 'happiness' });
+        const empty = await ws.clips.add({ path: '/media/sub02/EP01_01', kind: 'sequence', fps: 200, frames: 30, width: 8, height: 8 });
+        await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '6+12', emotion: 'happiness', status: 'submitted' });
+        await ws.annotations.save({ eventId: event.id, annotator: 'bo', aus: '4', emotion: 'disgust' });
+        await ws.annotations.save({ eventId: later.id, annotator: 'bo', aus: '1', emotion: 'surprise' });
+        await ws.analyses.add(later.id, [{ id: 'mellm', version: 'test' }], {});
+
+        const row = { datasetAus: null, datasetEmotion: null, analysed: false };
+        expect(await ws.reviews.worklist('ana')).toEqual([
+          { ...row, clipId: clip.id, eventId: event.id, onset: 3, status: 'submitted', aus: '6+12', emotion: 'happiness', datasetEmotion: 'happiness', annotators: ['ana', 'bo'] },
+          { ...row, clipId: clip.id, eventId: later.id, onset: 45, status: null, aus: null, emotion: null, datasetAus: 'R12', datasetEmotion: 'happiness', annotators: ['bo'], analysed: true },
+          { ...row, clipId: empty.id, eventId: null, onset: null, status: null, aus: null, emotion: null, annotators: [] },
+        ]);
+        // Another annotator sees their own labels, never ana's.
+        expect((await ws.reviews.worklist('bo')).map((r) => [r.status, r.aus])).toEqual([['draft', '4'], ['draft', '1'], [null, null]]);
+        expect((await ws.reviews.worklist('nobody')).map((r) => r.status)).toEqual([null, null, null]);
       });
     });
 

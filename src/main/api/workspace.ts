@@ -38,6 +38,7 @@ export function workspaceHandlers(services: Services): Pick<HandlerTable, keyof 
       }
       return ws().annotations.save(annotation);
     },
+    'labels.worklist': async () => ws().reviews.worklist((await services.settings.get()).annotator),
     'import.preview': async (request) => previewImport(workspaces.current?.isOpen ? workspaces.current : null, request),
     'import.commit': async (request) => commitImport(ws(), request),
   };

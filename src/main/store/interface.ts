@@ -1,3 +1,4 @@
+import type { WorklistRow } from '@shared/worklist';
 import type {
   Analysis,
   Annotation,
@@ -89,9 +90,12 @@ export interface AnnotationsStore {
   get(eventId: number, annotator: string): Promise<Annotation | null>;
   byId(id: number): Promise<Annotation | null>;
   listForEvent(eventId: number): Promise<Annotation[]>;
-  /** Creates or updates; refuses a stale `baseVersion` and a locked (approved) label unless amended. */
+  /**
+   * Creates or updates; refuses a stale `baseVersion`, a locked (approved) label unless
+   * amended, and any change to a submitted label but withdrawing it (back to draft, unchanged).
+   */
   save(input: AnnotationInput): Promise<Annotation>;
-  /** A reviewer's decision; approval locks the label. */
+  /** A reviewer's decision; approval locks the label. Nobody decides on their own label. */
   review(annotationId: number, reviewer: string, decision: Review['decision'], comment?: string): Promise<Review>;
   /** The append-only audit trail of one annotation, oldest first. */
   history(annotationId: number): Promise<AnnotationAudit[]>;
@@ -112,6 +116,8 @@ export interface ReviewQueueRow {
 
 export interface ReviewsStore {
   queue(limit: number, offset: number): Promise<ReviewQueueRow[]>;
+  /** Every event (and every clip without one) with this annotator's own label status, by clip and onset. */
+  worklist(annotator: string): Promise<WorklistRow[]>;
   /** The newest review of each of the event's annotations, keyed by annotation id. */
   latestForEvent(eventId: number): Promise<Map<number, Review>>;
   /** Whether a reviewer has decided on any label of the event (blind labelling ends there). */

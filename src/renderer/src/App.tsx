@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DeletionNotice } from './components/DeletionNotice';
 import { HelpOverlay } from './components/HelpOverlay';
+import { NavCounts } from './components/NavCounts';
 import { useHotkeys } from './hotkeys/useHotkeys';
 import { SessionProvider, useSession } from './state/session';
 import { DEFAULT_VIEW, VIEWS } from './views';
@@ -27,6 +28,7 @@ function Shell() {
               onClick={() => setView(entry.id)}
             >
               {t(entry.label)}
+              {entry.id === 'corpus' && <NavCounts />}
             </button>
           ))}
         </nav>

@@ -13,6 +13,7 @@ import {
   RelinkSchema,
   WorkspaceInfoSchema,
 } from '../workspace';
+import { WorklistRowSchema } from '../worklist';
 import { channel } from './channel';
 
 const PathInput = z.object({ path: z.string().min(1) }).strict();
@@ -45,6 +46,8 @@ export const workspaceChannels = {
     z.array(AnnotationSchema),
   ),
   'annotations.save': channel(AnnotationInputSchema, AnnotationSchema),
+  /** The acting annotator's worklist: every event with their own label status (see shared/worklist.ts). */
+  'labels.worklist': channel(Empty, z.array(WorklistRowSchema)),
   'import.preview': channel(ImportRequestSchema, ImportReportSchema),
   'import.commit': channel(ImportRequestSchema, ImportReportSchema),
 };

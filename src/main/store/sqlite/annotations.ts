@@ -45,6 +45,22 @@ const toAnnotation = (r: AnnotationRow): Annotation => ({
 const SELECT = `SELECT a.*, n.name AS annotator FROM annotations a JOIN annotators n ON n.id = a.annotator_id`;
 const DECISION_STATUS = { approve: 'approved', request_changes: 'changes_requested', reject: 'rejected' } as const;
 
+/**
+ * Withdrawing takes a submitted label back to draft as it is: the one save its annotator
+ * may make while it awaits review, so a reviewer never decides on a label that changed
+ * under them.
+ */
+function isWithdrawal(current: Annotation, input: ReturnType<typeof AnnotationInputSchema.parse>): boolean {
+  return (
+    input.status === 'draft' &&
+    input.aus === current.aus &&
+    input.emotion === current.emotion &&
+    input.label3 === current.label3 &&
+    input.description === current.description &&
+    input.provenance === current.provenance
+  );
+}
+
 /** Annotators, their annotations, the append-only audit trail and reviews. */
 export class AnnotationsRepo extends SqliteRepo implements Sync<AnnotationsStore> {
 
@@ -93,6 +109,12 @@ export class AnnotationsRepo extends SqliteRepo implements Sync<AnnotationsStore
       if (!current && a.baseVersion !== null) {
         throw new AppError('INVALID_INPUT', `The annotation no longer exists at version ${a.baseVersion}; reload it`);
       }
+      if (current?.status === 'submitted' && !isWithdrawal(current, a)) {
+        throw new AppError(
+          'FORBIDDEN',
+          `The annotation of event ${a.eventId} by ${a.annotator} is submitted for review: withdraw it (back to draft, unchanged) before editing it`,
+        );
+      }
       const fields = [a.aus, a.emotion, a.label3, a.description, a.status, a.provenance] as const;
       let id: number;
       if (current) {
@@ -124,6 +146,7 @@ export class AnnotationsRepo extends SqliteRepo implements Sync<AnnotationsStore
       if (!this.sql(LIVE_EVENT_BY_ID).get(annotation.eventId)) throw new AppError('NOT_FOUND', `Event ${annotation.eventId} of annotation ${annotationId} was deleted`);
       const who = this.ensureAnnotator(reviewer, 'reviewer');
       if (who.role !== 'reviewer') throw new AppError('FORBIDDEN', `${reviewer} is not a reviewer`);
+      if (annotation.annotator === who.name) throw new AppError('FORBIDDEN', `${reviewer} cannot review their own label; another reviewer decides on it`);
       this.db
         .prepare(
           `UPDATE annotations SET status = ?, locked = ?, version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?`,

@@ -35,6 +35,8 @@ export const workspaceApi = {
     return (await api.call('annotations.get', { eventId, annotator }))[0] ?? null;
   },
   saveAnnotation: (input: AnnotationInput) => api.call('annotations.save', input),
+  /** The acting annotator's own label status for every event (Corpus queue, counts, Submit & next). */
+  worklist: () => api.call('labels.worklist', {}),
   importPreview: (request: ImportRequest) => api.call('import.preview', request),
   importCommit: (request: ImportRequest) => api.call('import.commit', request),
 };

@@ -9,7 +9,9 @@ import type { MeEvent } from '@shared/workspace';
 import type { DraftField } from '../state/annotation';
 import type { EditSession } from '../state/edit-session';
 import type { Suggestions } from '../state/use-suggestions';
+import type { OpenClip } from '../state/session';
 import { AuPanel } from './AuPanel';
+import { LabelLifecycle } from './LabelLifecycle';
 import { SuggestionPanel } from './SuggestionPanel';
 
 /** Which input a suggestion field's Edit button focuses. */
@@ -17,6 +19,7 @@ const FIELD_INPUT: Record<DraftField, string> = { aus: 'facs', emotion: 'emotion
 
 interface Props {
   readonly edits: EditSession;
+  readonly clip: OpenClip;
   /** The EditSession's revision: a new value re-renders (markers, provenance changed). */
   readonly revision: number;
   readonly events: readonly MeEvent[];
@@ -30,10 +33,10 @@ interface Props {
   readonly suggest: Suggestions;
 }
 
-export const SidePanels = memo(function SidePanels({ edits, events, selected, persistent, onSelect, onNewEvent, onDeleteEvent, annotator, suggest }: Props) {
+export const SidePanels = memo(function SidePanels({ edits, clip, events, selected, persistent, onSelect, onNewEvent, onDeleteEvent, annotator, suggest }: Props) {
   const { t } = useTranslation();
   const locked = selected !== null && edits.isLocked(selected);
-  const editable = selected !== null && annotator !== '' && !locked;
+  const editable = selected !== null && annotator !== '' && !locked && !edits.isSubmitted(selected);
   return (
       <aside className="annotate-side">
         <section className="panel events-panel" aria-labelledby="events-title">
@@ -72,6 +75,7 @@ export const SidePanels = memo(function SidePanels({ edits, events, selected, pe
             </p>
           )}
           {selected !== null && !annotator && <p className="warn">{t('annotate.needAnnotator')}</p>}
+          {persistent && annotator && <LabelLifecycle clip={clip} selected={selected} onSelect={onSelect} />}
           {locked && (
             <div className="warn" role="alert" data-testid="locked-prompt">
               <p>{t('annotate.lockedLabel')}</p>

@@ -37,6 +37,8 @@ export const HOTKEYS = [
   { id: 'edit.undo', group: 'edit', keys: ['Ctrl+Z'], inTextFields: true },
   { id: 'edit.redo', group: 'edit', keys: ['Ctrl+Shift+Z', 'Ctrl+Y'], inTextFields: true },
   { id: 'event.delete', group: 'edit', keys: ['Delete'] },
+  { id: 'label.submit', group: 'edit', keys: ['Ctrl+Enter'], inTextFields: true },
+  { id: 'label.submitNext', group: 'edit', keys: ['Ctrl+Shift+Enter'], inTextFields: true },
   { id: 'view.fit', group: 'view', keys: ['0'] },
   { id: 'view.actual', group: 'view', keys: ['1'] },
   { id: 'layer.landmarks', group: 'view', keys: ['Shift+1'] },

@@ -67,6 +67,11 @@ export class Autosaver<T> {
     this.#arm(this.#delayMs);
   }
 
+  /** Whether `key` has an edit not yet known to be saved: waiting, in flight or held. */
+  isPending(key: string): boolean {
+    return this.#pending.has(key) || this.#inFlight.has(key) || this.#held.has(key);
+  }
+
   /** Writes everything dirty now (held keys excepted); resolves when written (or failed). Safe to call repeatedly. */
   flush(): Promise<void> {
     if (this.#timer) clearTimeout(this.#timer);

@@ -16,13 +16,28 @@ import type { LabelState, UnsavedLabel } from './unsaved-drafts';
 
 export interface SavedAnnotation {
   readonly version: number;
+  readonly status?: LabelStatus;
 }
+
+/** A label's place in the lifecycle: draft → submitted → approved | changes requested | rejected. */
+export type LabelStatus = 'draft' | 'submitted' | 'approved' | 'changes_requested' | 'rejected';
 
 /** What the session persists through (the store's channels in the app). */
 export interface EditBackend {
   saveMarkers(eventId: number, markers: { onset: number; apex: number | null; offset: number }): Promise<void>;
-  /** `amend`: the stored label is approved (locked); write a new, unlocked version of it. */
-  saveAnnotation(eventId: number, annotator: string, draft: AnnotationDraft, provenance: Provenance, baseVersion: number | null, amend: boolean): Promise<SavedAnnotation>;
+  /**
+   * `amend`: the stored label is approved (locked); write a new, unlocked version of it.
+   * `status`: what the save makes of the label (edits keep it a draft; Submit submits it).
+   */
+  saveAnnotation(
+    eventId: number,
+    annotator: string,
+    draft: AnnotationDraft,
+    provenance: Provenance,
+    baseVersion: number | null,
+    amend: boolean,
+    status?: 'draft' | 'submitted',
+  ): Promise<SavedAnnotation>;
 }
 
 /** Where unsaved labels survive a reload (the tab's sessionStorage in the app). */
@@ -45,6 +60,8 @@ interface EventEdits {
   version: number | null;
   /** The stored label is approved and locked; edits wait for an explicit amend. */
   locked: boolean;
+  /** The stored label's status; null before anything was stored. */
+  status: LabelStatus | null;
   amending: boolean;
   /** Markers before a drag started, so the drag is one undo step back to them. */
   dragOrigin: Markers | null;
@@ -54,7 +71,19 @@ interface EventEdits {
   conflict: AnnotationConflict | null;
 }
 
-const newEventEdits = (): EventEdits => ({ draft: null, base: null, provenance: 'manual', markers: null, version: null, locked: false, amending: false, dragOrigin: null, validAus: null, conflict: null });
+const newEventEdits = (): EventEdits => ({
+  draft: null,
+  base: null,
+  provenance: 'manual',
+  markers: null,
+  version: null,
+  locked: false,
+  status: null,
+  amending: false,
+  dragOrigin: null,
+  validAus: null,
+  conflict: null,
+});
 const annotationKey = (eventId: number) => `annotation:${eventId}`;
 
 export class EditSession {
@@ -68,7 +97,10 @@ export class EditSession {
   #recovery: LabelRecovery | null = null;
   readonly #restored = new Set<number>();
 
+  readonly #backend: EditBackend;
+
   constructor(backend: EditBackend, delayMs = 600) {
+    this.#backend = backend;
     this.saver = new Autosaver<Pending>({
       delayMs,
       classify: (error) => {
@@ -88,7 +120,7 @@ export class EditSession {
         const sent = { ...draft, aus };
         let saved: SavedAnnotation;
         try {
-          saved = await backend.saveAnnotation(pending.eventId, this.#annotator, sent, edits.provenance, edits.version, edits.amending);
+          saved = await backend.saveAnnotation(pending.eventId, this.#annotator, sent, edits.provenance, edits.version, edits.amending, 'draft');
         } catch (error) {
           const failure = saveFailure(error);
           if (failure.kind !== 'conflict') throw error;
@@ -104,6 +136,7 @@ export class EditSession {
         }
         edits.version = saved.version;
         edits.base = sent;
+        edits.status = saved.status ?? 'draft';
         // The amended version is a new, unlocked label: later saves are ordinary ones.
         if (edits.amending) {
           edits.amending = false;
@@ -197,16 +230,21 @@ export class EditSession {
   }
 
   /** Loads what the store holds for an event (no history entry, no save). */
-  load(eventId: number, loaded: { draft: AnnotationDraft; provenance: Provenance; version: number | null; markers: Markers; locked?: boolean }): void {
+  load(eventId: number, loaded: { draft: AnnotationDraft; provenance: Provenance; version: number | null; markers: Markers; locked?: boolean; status?: LabelStatus | null }): void {
     const edits = this.#edits(eventId);
-    edits.draft = loaded.draft;
-    edits.base = loaded.draft;
+    // What was typed or placed while the stored label was still loading stands, saved on top of it.
+    const typed = edits.draft !== null;
+    if (!typed) {
+      edits.draft = loaded.draft;
+      edits.provenance = loaded.provenance;
+    }
+    if (edits.version === null) edits.base = loaded.draft;
+    edits.markers ??= loaded.markers;
     edits.locked = loaded.locked ?? false;
-    edits.provenance = loaded.provenance;
-    edits.markers = loaded.markers;
-    if (loaded.version !== null) edits.version = loaded.version;
+    edits.status ??= loaded.status ?? null;
+    if (loaded.version !== null && edits.version === null) edits.version = loaded.version;
     this.#rememberValidAus(edits);
-    const unsaved = this.#recovery?.read(eventId) ?? null;
+    const unsaved = typed ? null : (this.#recovery?.read(eventId) ?? null);
     if (unsaved && !sameDraft(unsaved.draft, loaded.draft)) {
       // Typed before a reload and never saved: restore it on the version it was built on,
       // as an undoable edit, so the save meets the ordinary conflict check.
@@ -224,6 +262,65 @@ export class EditSession {
   isLocked(eventId: number): boolean {
     const edits = this.#events.get(eventId);
     return !!edits && edits.locked && !edits.amending;
+  }
+
+  /**
+   * Takes the label as stored again — a reviewer decided, or another profile is acting —
+   * unless an edit of it still waits to be saved (that edit wins and saves on top).
+   */
+  syncLabel(eventId: number, stored: { draft: AnnotationDraft; provenance: Provenance; version: number | null; locked: boolean; status: LabelStatus | null }): void {
+    if (this.saver.isPending(annotationKey(eventId))) return;
+    const edits = this.#edits(eventId);
+    edits.draft = stored.draft;
+    edits.base = stored.draft;
+    edits.provenance = stored.provenance;
+    edits.version = stored.version;
+    edits.locked = stored.locked;
+    edits.status = stored.status;
+    edits.amending = false;
+    this.#rememberValidAus(edits);
+    this.#notify();
+  }
+
+  /** The stored label's status (null: nothing stored yet). */
+  status(eventId: number): LabelStatus | null {
+    return this.#events.get(eventId)?.status ?? null;
+  }
+
+  /** Submitted and awaiting review: its annotator may only withdraw it. */
+  isSubmitted(eventId: number): boolean {
+    return this.status(eventId) === 'submitted';
+  }
+
+  /**
+   * Submits the label for review (or resubmits it after a request for changes): pending
+   * edits are saved first, then the same label is stored as submitted.
+   */
+  submit(eventId: number): Promise<void> {
+    return this.#transition(eventId, 'submitted');
+  }
+
+  /** Takes a submitted label back to draft, unchanged, so its annotator can edit it again. */
+  withdraw(eventId: number): Promise<void> {
+    return this.#transition(eventId, 'draft');
+  }
+
+  async #transition(eventId: number, status: 'draft' | 'submitted'): Promise<void> {
+    await this.flush();
+    if (this.saver.state.status === 'error') throw new Error(this.saver.state.error ?? 'The label could not be saved');
+    const edits = this.#edits(eventId);
+    const draft = this.draft(eventId);
+    const aus = parseFacs(draft.aus).ok ? draft.aus : (edits.validAus ?? '');
+    const sent = { ...draft, aus };
+    const saved = await this.#backend.saveAnnotation(eventId, this.#annotator, sent, edits.provenance, edits.version, edits.amending, status);
+    edits.version = saved.version;
+    edits.base = sent;
+    edits.status = saved.status ?? status;
+    if (edits.amending) {
+      edits.amending = false;
+      edits.locked = false;
+    }
+    this.#notify();
   }
 
   /** The annotator chose to amend an approved label: the next save starts a new version. */
@@ -308,6 +405,8 @@ export class EditSession {
 
   #writeLabel(eventId: number, draft: AnnotationDraft, provenance: Provenance): void {
     const edits = this.#edits(eventId);
+    // A submitted label is read-only until withdrawn or reviewed: an undo step reaching it changes nothing.
+    if (edits.status === 'submitted') return;
     edits.draft = draft;
     edits.provenance = provenance;
     this.#rememberValidAus(edits);

@@ -10,6 +10,7 @@ import { mediaApi, type OpenedMedia } from '../api/media';
 import { workspaceApi } from '../api/workspace';
 import { SessionDeletions } from './deletions';
 import { EditSession } from './edit-session';
+import { QueueState } from './queue';
 import { readUnsaved, writeUnsaved } from './unsaved-drafts';
 import { useSettings } from './settings';
 
@@ -18,6 +19,8 @@ export interface OpenClip {
   readonly media: OpenedMedia;
   /** The workspace's clip row, when the clip belongs to the open workspace. */
   readonly stored: Clip | null;
+  /** The event to select when the clip opens (Submit & next); otherwise its first. */
+  readonly focusEventId?: number;
 }
 
 interface SessionState {
@@ -26,10 +29,12 @@ interface SessionState {
   readonly workspace: WorkspaceInfo | null;
   setWorkspace(info: WorkspaceInfo | null): void;
   readonly clip: OpenClip | null;
-  openClip(path: string, stored?: Clip | null): Promise<void>;
+  openClip(path: string, stored?: Clip | null, focusEventId?: number): Promise<void>;
   readonly edits: EditSession;
   /** Deleting events and clips, as steps of the edits' undo history. */
   readonly deletions: SessionDeletions;
+  /** The Corpus queue's filters and order, which Submit & next follows. */
+  readonly queue: QueueState;
   readonly annotator: string;
 }
 
@@ -48,8 +53,8 @@ export function SessionProvider({ children, initialView }: { children: ReactNode
         saveMarkers: async (eventId, markers) => {
           await workspaceApi.updateEvent({ id: eventId, ...markers });
         },
-        saveAnnotation: (eventId, name, draft, provenance, baseVersion, amend) =>
-          workspaceApi.saveAnnotation({ eventId, annotator: name, ...draft, provenance, baseVersion, amend }),
+        saveAnnotation: (eventId, name, draft, provenance, baseVersion, amend, status) =>
+          workspaceApi.saveAnnotation({ eventId, annotator: name, ...draft, provenance, baseVersion, amend, status }),
       }),
     [],
   );
@@ -109,16 +114,18 @@ export function SessionProvider({ children, initialView }: { children: ReactNode
   }, [edits]);
 
   const openClip = useCallback(
-    async (path: string, stored: Clip | null = null) => {
+    async (path: string, stored: Clip | null = null, focusEventId?: number) => {
       await edits.flush();
       const media = await mediaApi.open(path);
-      setClip({ path, media, stored });
+      setClip({ path, media, stored, ...(focusEventId !== undefined ? { focusEventId } : {}) });
       setView('annotate');
     },
     [edits],
   );
 
-  const value: SessionState = { view, setView, workspace, setWorkspace, clip, openClip, edits, deletions, annotator };
+  const queue = useMemo(() => new QueueState(), []);
+
+  const value: SessionState = { view, setView, workspace, setWorkspace, clip, openClip, edits, deletions, annotator, queue };
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

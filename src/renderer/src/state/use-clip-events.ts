@@ -50,34 +50,38 @@ export function useClipEvents(clip: OpenClip | null, edits: EditSession, annotat
 
   const loadEvent = useCallback(
     async (event: MeEvent) => {
-      if (!edits.isLoaded(event.id)) {
-        const annotation = annotator ? await workspaceApi.getAnnotation(event.id, annotator) : null;
-        edits.load(event.id, {
-          draft: annotation
-            ? { aus: annotation.aus, emotion: annotation.emotion, label3: annotation.label3 as Label3 | null, description: annotation.description }
-            : EMPTY_DRAFT,
-          provenance: annotation?.provenance ?? 'manual',
-          version: annotation?.version ?? null,
-          markers: { onset: event.onset, apex: event.apex, offset: event.offset },
-          locked: annotation?.locked ?? false,
-        });
-      }
+      const revisit = edits.isLoaded(event.id);
+      const annotation = annotator ? await workspaceApi.getAnnotation(event.id, annotator) : null;
+      const label = {
+        draft: annotation
+          ? { aus: annotation.aus, emotion: annotation.emotion, label3: annotation.label3 as Label3 | null, description: annotation.description }
+          : EMPTY_DRAFT,
+        provenance: annotation?.provenance ?? 'manual',
+        version: annotation?.version ?? null,
+        locked: annotation?.locked ?? false,
+        status: annotation?.status ?? null,
+      };
+      // Loaded before: the label may have moved on since (a review, another profile); markers stay as edited.
+      if (revisit) edits.syncLabel(event.id, label);
+      else edits.load(event.id, { ...label, markers: { onset: event.onset, apex: event.apex, offset: event.offset } });
       return analysisApi.get(event.id);
     },
     [edits, annotator],
   );
 
   // Mounted per clip (keyed by the caller), so state starts empty for each clip.
+  const focusEventId = clip?.focusEventId;
   useEffect(() => {
     if (!stored || !persistent) return;
     workspaceApi.listEvents(stored.id).then(
       (list) => {
         setEvents(list);
-        if (list[0]) setSelected(list[0].id);
+        const focus = list.find((event) => event.id === focusEventId) ?? list[0];
+        if (focus) setSelected(focus.id);
       },
       (failure: unknown) => setError(errorMessage(failure)),
     );
-  }, [stored, persistent]);
+  }, [stored, persistent, focusEventId]);
 
   // Deletions and their undo, from this view or another: keep the list and selection in step.
   useEffect(() => {

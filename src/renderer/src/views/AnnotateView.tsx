@@ -250,6 +250,7 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
       </div>
       <SidePanels
         edits={edits}
+        clip={clip}
         revision={edits.revision}
         events={clipEvents.events}
         selected={selected}
