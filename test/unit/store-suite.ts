@@ -521,10 +521,12 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
           queued: (await ws.reviews.queue(100, 0)).some((r) => r.eventId === eventId),
           snapshot: (await ws.corpus.snapshot()).rows.some((r) => r[0] === eventId),
           analyses: (await ws.analyses.listForEvent(eventId)).length,
+          worklist: (await ws.reviews.worklist('ana')).some((r) => r.eventId === eventId),
+          clipInWorklist: (await ws.reviews.worklist('ana')).some((r) => r.clipId === clip.id),
         };
       }
-      const everywhere = { get: true, listed: true, queued: true, snapshot: true, analyses: 1 };
-      const nowhere = { get: false, listed: false, queued: false, snapshot: false, analyses: 0 };
+      const everywhere = { get: true, listed: true, queued: true, snapshot: true, analyses: 1, worklist: true, clipInWorklist: true };
+      const nowhere = { get: false, listed: false, queued: false, snapshot: false, analyses: 0, worklist: false };
 
       it('deletes an event softly: no read sees it; restore brings it back with its label and analysis', async () => {
         const { clip, event } = await seed(ws);
@@ -535,7 +537,7 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
         const deletion = await ws.events.delete(event.id, 'ana');
         expect(deletion).toMatchObject({ target: 'event', targetId: event.id, action: 'delete', by: 'ana' });
         expect(deletion.at).toEqual(expect.any(String));
-        expect(await sightings(event.id, clip)).toEqual(nowhere);
+        expect(await sightings(event.id, clip)).toEqual({ ...nowhere, clipInWorklist: true });
         expect((await ws.info()).counts.events).toBe(0);
         await refuses(ws.events.require(event.id), 'NOT_FOUND', new RegExp(`Event ${event.id} was deleted; restore it`));
         // Nothing more lands on a deleted event.
@@ -600,7 +602,7 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
         expect((await ws.clips.list()).map((c) => c.id)).toEqual([other.id]);
         expect(await ws.clips.list({ status: 'submitted' })).toEqual([]);
         expect(await ws.clips.list({ emotion: 'happiness' })).toEqual([]);
-        expect(await sightings(event.id, clip)).toEqual(nowhere);
+        expect(await sightings(event.id, clip)).toEqual({ ...nowhere, clipInWorklist: false });
         await refuses(ws.events.require(event.id), 'NOT_FOUND', new RegExp(`belongs to clip ${clip.id}, which was deleted`));
         const snapshot = await ws.corpus.snapshot();
         expect([...snapshot.clips.keys()]).toEqual([other.id]);
@@ -616,7 +618,7 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
 
         expect(await ws.clips.restore(clip.id, 'bo')).toEqual(clip);
         expect(await sightings(event.id, clip)).toMatchObject({ get: true, listed: true, queued: true, snapshot: true, analyses: 1 });
-        expect(await sightings(own.id, clip)).toEqual(nowhere);
+        expect(await sightings(own.id, clip)).toEqual({ ...nowhere, clipInWorklist: true });
         expect(await ws.events.hasDatasetEvent(clip.path, { onset: 91, apex: null, offset: 96 }, '4')).toBe(false);
         expect((await ws.frameMotion.range(clip.id, 0, 59)).length).toBe(1);
         await ws.events.restore(own.id, 'bo');
