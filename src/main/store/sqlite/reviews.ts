@@ -1,7 +1,7 @@
 import type { Review } from '@shared/workspace';
 import type { WorklistRow } from '@shared/worklist';
 import type { ReviewQueueRow, ReviewsStore, Sync } from '../interface';
-import { LIVE_EVENT } from './deletions';
+import { LIVE_CLIP, LIVE_EVENT } from './deletions';
 import { SqliteRepo } from './statements';
 
 /** Reads over reviews: the queue, the latest decision per annotation, whether an event is in review. */
@@ -23,7 +23,7 @@ export class ReviewsRepo extends SqliteRepo implements Sync<ReviewsStore> {
   }
 
   /**
-   * Every event, and every clip without one, with `annotator`'s own label (status, AUs,
+   * Every live event, and every live clip without one, with `annotator`'s own label (status, AUs,
    * emotion), who has labelled it (names only) and whether it was analysed; by clip, onset.
    */
   worklist(annotator: string): WorklistRow[] {
@@ -33,9 +33,10 @@ export class ReviewsRepo extends SqliteRepo implements Sync<ReviewsStore> {
               (SELECT group_concat(name, char(31)) FROM (SELECT n.name FROM annotations a JOIN annotators n ON n.id = a.annotator_id
                  WHERE a.event_id = e.id ORDER BY n.name)) AS annotators,
               EXISTS (SELECT 1 FROM analyses x WHERE x.event_id = e.id) AS analysed
-       FROM clips c LEFT JOIN events e ON e.clip_id = c.id
+       FROM clips c LEFT JOIN events e ON e.clip_id = c.id AND e.deleted_at IS NULL
        LEFT JOIN (SELECT a.event_id, a.status, a.aus, a.emotion FROM annotations a JOIN annotators n ON n.id = a.annotator_id WHERE n.name = ?) mine
          ON mine.event_id = e.id
+       WHERE ${LIVE_CLIP}
        ORDER BY c.id, e.onset, e.id`,
     ).all(annotator) as Array<Omit<WorklistRow, 'annotators' | 'analysed'> & { annotators: string | null; analysed: number }>;
     return rows.map((row) => ({ ...row, annotators: row.annotators ? row.annotators.split('\x1f') : [], analysed: row.analysed === 1 }));
