@@ -13,6 +13,9 @@ import { ImportPanel } from '../components/ImportPanel';
 import { OpenClipForm } from '../components/OpenClipForm';
 import { useSession } from '../state/session';
 import { ErrorLine } from '../components/ErrorLine';
+import { BrowseButton } from '../components/BrowseButton';
+import { ClipDrop } from '../components/ClipDrop';
+import { PICKS } from '../api/files';
 
 type SortKey = 'id' | 'path' | 'subject' | 'frames' | 'fps';
 const TEXT_FILTERS = ['subject', 'emotion', 'annotator'] as const;
@@ -70,6 +73,7 @@ export function CorpusView() {
           <span>{t('corpus.workspacePath')}</span>
           <input name="workspace-path" value={path} onChange={(e) => setPath(e.target.value)} placeholder={t('corpus.workspacePlaceholder')} spellCheck={false} />
         </label>
+        <BrowseButton request={PICKS.workspace} current={path} onPick={setPath} onError={setError} />
         <button type="button" disabled={!path.trim()} onClick={() => open(path.trim(), true)}>
           {t('corpus.create')}
         </button>
@@ -103,6 +107,7 @@ export function CorpusView() {
         <>
           <h2>{t('corpus.clips')}</h2>
           <OpenClipForm />
+          <ClipDrop onAdded={refresh} />
           <details>
             <summary>{t('corpus.import')}</summary>
             <ImportPanel onImported={refresh} />
