@@ -61,6 +61,11 @@ describe('pickers and the start page in Chromium over the bridge', () => {
     await entry('escape').dblclick();
     await expect.poll(() => picker.getByTestId('browse-error').textContent()).toContain(`resolves to ${outside}`);
     expect(await entry('private.txt').count()).toBe(0);
+    // Selected and chosen, the link is refused the same way and nothing is picked.
+    await entry('escape').click();
+    await picker.getByTestId('browse-choose').click();
+    await expect.poll(() => picker.getByTestId('browse-error').textContent()).toContain(`resolves to ${outside}`);
+    expect(await picker.isVisible()).toBe(true);
 
     // “../” typed into the location is refused before the file system is asked.
     const location = picker.locator('input[name="browse-location"]');
@@ -111,6 +116,6 @@ describe('pickers and the start page in Chromium over the bridge', () => {
     await expect.poll(() => page.getByTestId('recent-workspaces').textContent()).toContain(join('demo-corpus', 'demo.mellm'));
     // Chromium logs each refused listing (403) of the picker test; nothing else may appear.
     expect(app().errors.filter((error) => !error.endsWith('status of 403 (Forbidden)'))).toEqual([]);
-    expect(app().errors.length).toBe(2);
+    expect(app().errors.length).toBe(3);
   }, 300_000);
 });

@@ -89,6 +89,26 @@ describe('files.list over the bridge (the browser file picker)', () => {
     expect(await list({ path: 'relative/path' })).toMatchObject({ status: 400 });
   });
 
+  it('files.resolve checks what the page picked like a native dialog’s answer: real path, roots, and file vs folder', async () => {
+    const { root, outside, frames } = await corpus((r) => [r]);
+    symlinkSync(join(root, 'CASME2_RAW'), join(root, 'raw-link'));
+    symlinkSync(outside, join(root, 'escape'));
+    const resolve = async (path: string, kind: string) => {
+      const response = await fetch(`${bridge!.origin}/api/files.resolve`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${bridge!.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ path, kind }),
+      });
+      return { status: response.status, json: (await response.json()) as { ok: boolean; data?: { path: string }; error?: { code: string } } };
+    };
+    expect(await resolve(join(root, 'raw-link', 'sub01', 'EP02_01f'), 'open-folder')).toMatchObject({ status: 200, json: { data: { path: frames } } });
+    expect(await resolve(join(root, 'escape'), 'open-folder')).toMatchObject({ status: 403, json: { error: { code: 'FORBIDDEN' } } });
+    expect(await resolve(join(frames, 'img46.jpg'), 'open-folder')).toMatchObject({ status: 400 });
+    expect(await resolve(frames, 'open-file')).toMatchObject({ status: 400 });
+    expect(await resolve(join(root, 'new.mellm'), 'save-file')).toMatchObject({ status: 200, json: { data: { path: join(root, 'new.mellm') } } });
+    expect(await resolve(join(root, 'escape', 'new.mellm'), 'save-file')).toMatchObject({ status: 403 });
+  });
+
   it('a listing of a huge folder is cut at the cap and says so', async () => {
     const { root } = await corpus((r) => [r]);
     const big = join(root, 'big');

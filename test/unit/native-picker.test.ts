@@ -66,6 +66,8 @@ describe('files.pick in the Electron shell (native dialogs, recording fake elect
     expect(await pick({ purpose: 'export-folder', kind: 'open-folder' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await pick({ purpose: 'export-folder', kind: 'open-folder' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: expect.stringContaining(`resolves to ${outside}`) } });
     expect(await pick({ purpose: 'workspace', kind: 'save-file' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    audit().dialogAnswers.push(join(root, 'CASME2_RAW'));
+    expect(await pick({ purpose: 'sheet', kind: 'open-file' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringContaining('is a folder') } });
     await disposeServices(services);
   });
 

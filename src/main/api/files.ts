@@ -1,7 +1,7 @@
 import type { filesChannels } from '@shared/api';
 import { AppError } from '@shared/errors';
 import { browseRoots, listFolder } from '../app/file-browser';
-import { pickWithDialogs } from '../app/path-picker';
+import { pickWithDialogs, resolvePicked } from '../app/path-picker';
 import type { Services } from './context';
 import type { HandlerTable } from './dispatch';
 
@@ -15,5 +15,6 @@ export function filesHandlers(services: Services): Pick<HandlerTable, keyof type
       return { path: await pickWithDialogs(services.dialogs, request, await roots()) };
     },
     'files.list': async ({ path, filters }) => listFolder(path, await roots(), filters),
+    'files.resolve': async ({ path, kind }) => ({ path: await resolvePicked(path, kind, await roots()) }),
   };
 }

@@ -1,4 +1,6 @@
+import { stat } from 'node:fs/promises';
 import type { PickKind, PickPurpose, PickRequest } from '@shared/api';
+import { AppError } from '@shared/errors';
 import { resolveInsideRoots, resolveSaveTarget } from '../util/roots';
 
 /** Options handed to a native dialog (the subset of Electron's the app uses). */
@@ -52,8 +54,21 @@ export async function pickWithDialogs(dialogs: NativeDialogs, request: PickReque
   const options = dialogOptions(request, roots[0] ?? '');
   if (request.kind === 'save-file') {
     const chosen = await dialogs.save(options);
-    return chosen ? (await resolveSaveTarget(chosen, roots)).real : null;
+    return chosen ? resolvePicked(chosen, 'save-file', roots) : null;
   }
   const [chosen] = await dialogs.open(options);
-  return chosen ? (await resolveInsideRoots(chosen, roots)).real : null;
+  return chosen ? resolvePicked(chosen, request.kind, roots) : null;
+}
+
+/**
+ * A picked path checked against the roots (links followed) and against the kind asked
+ * for: a folder for open-folder, a file for open-file, a writable name for save-file.
+ */
+export async function resolvePicked(path: string, kind: PickKind, roots: readonly string[]): Promise<string> {
+  if (kind === 'save-file') return (await resolveSaveTarget(path, roots)).real;
+  const { real } = await resolveInsideRoots(path, roots);
+  const isFolder = (await stat(real)).isDirectory();
+  if (kind === 'open-folder' && !isFolder) throw new AppError('INVALID_INPUT', `${real} is a file; choose a folder.`);
+  if (kind === 'open-file' && isFolder) throw new AppError('INVALID_INPUT', `${real} is a folder; choose a file.`);
+  return real;
 }

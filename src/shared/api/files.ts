@@ -68,4 +68,6 @@ export const filesChannels = {
   /** The native dialog (Electron); over the bridge it is refused: the page browses with files.list. */
   'files.pick': channel(PickRequestSchema, z.object({ path: z.string().nullable() })),
   'files.list': channel(ListFolderRequestSchema, FolderListingSchema),
+  /** The browser picker's answer, checked like a native dialog's: the real path inside the roots, or refused. */
+  'files.resolve': channel(z.object({ path: z.string().min(1).max(4096), kind: PickKindSchema }).strict(), z.object({ path: z.string() })),
 };

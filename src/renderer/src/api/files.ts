@@ -14,6 +14,8 @@ export const nativeDialogs = api.transport === 'ipc';
 export const filesApi = {
   /** The native dialog's answer: a path inside the allowed roots, or null when cancelled. */
   pick: async (request: PickRequest): Promise<string | null> => (await api.call('files.pick', request)).path,
+  /** A path the page's own browser picked, checked by main like a native dialog's answer. */
+  resolve: async (path: string, kind: PickRequest['kind']): Promise<string> => (await api.call('files.resolve', { path, kind })).path,
   list: (path: string | null, filters?: readonly FileFilter[]): Promise<FolderListing> =>
     api.call('files.list', { path, ...(filters?.length ? { filters: [...filters] } : {}) }),
 };

@@ -61,12 +61,16 @@ export function FileBrowserDialog({ request, start, onPick, onClose }: Props) {
   const saveMode = request.kind === 'save-file';
   const here = listing?.path ?? null;
   const chosen = saveMode ? (here && name.trim() ? `${here}${listing?.separator ?? '/'}${name.trim()}` : null) : folderMode ? (selected?.kind === 'folder' ? selected.path : here) : selected?.kind === 'file' ? selected.path : null;
+  const pick = (path: string) => {
+    setError(null);
+    filesApi.resolve(path, request.kind).then(onPick, (failure: unknown) => setError(errorMessage(failure)));
+  };
   const choose = () => {
-    if (chosen) onPick(chosen);
+    if (chosen) pick(chosen);
   };
   const open = (entry: FolderEntry) => {
     if (entry.kind === 'folder') go(entry.path);
-    else if (!folderMode) onPick(entry.path);
+    else if (!folderMode) pick(entry.path);
   };
 
   // A portal: the fields that open the dialog sit in forms, and forms must not nest.
@@ -121,7 +125,8 @@ export function FileBrowserDialog({ request, start, onPick, onClose }: Props) {
                 onClick={() => (entry.kind === 'folder' && !folderMode ? go(entry.path) : setSelected(entry))}
                 onDoubleClick={() => open(entry)}
               >
-                <span aria-hidden="true">{entry.kind === 'folder' ? '📁' : '📄'}</span> {entry.name}
+                {entry.name}
+                {entry.kind === 'folder' && <span aria-hidden="true">/</span>}
               </button>
             </li>
           ))}
