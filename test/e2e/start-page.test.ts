@@ -94,6 +94,19 @@ describe('pickers and the start page in Chromium over the bridge', () => {
     await expect.poll(() => page.getByTestId('frame-number').textContent()).toBe('29');
   });
 
+  it('Create a workspace… on the start page saves a new workspace in a folder picked inside the root and opens it in Corpus', async () => {
+    const { page } = app();
+    const { root } = await allowedRoot();
+    await page.locator('[data-view="home"]').click();
+    await page.getByRole('button', { name: 'Create a workspace…' }).click();
+    const picker = page.getByTestId('file-browser');
+    await picker.locator(`[data-testid="browse-entry"][data-name="${root}"]`).click();
+    await picker.locator('input[name="browse-file-name"]').fill('my-corpus');
+    await picker.getByRole('button', { name: 'Save here' }).click();
+    await expect.poll(() => page.getByTestId('workspace-info').textContent()).toContain(join(root, 'my-corpus.mellm'));
+    expect(await page.locator('[data-view="corpus"]').getAttribute('aria-current')).toBe('page');
+  });
+
   it('asks for the annotator name, then Open the demo corpus generates it and lands on Corpus with its six clips', async () => {
     const { page, services } = app();
     await services.settings.update({ browseRoots: [] });
@@ -110,6 +123,14 @@ describe('pickers and the start page in Chromium over the bridge', () => {
     expect(await page.locator('[data-view="corpus"]').getAttribute('aria-current')).toBe('page');
     expect((await services.settings.get()).annotator).toBe('Annotator One');
     await page.screenshot({ path: join(ARTIFACTS, 'start-demo-corpus-en.png') });
+
+    // A file dropped in a browser has no path: the page says so instead of failing silently.
+    await page.evaluate(() => {
+      const data = new DataTransfer();
+      data.items.add(new File(['not a clip'], 'EP01_01.mp4'));
+      document.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    });
+    await expect.poll(() => page.getByTestId('clip-drop').textContent()).toContain('Dropped files have no path in a browser');
 
     // Back on the start page the demo workspace is the most recent one.
     await page.locator('[data-view="home"]').click();
