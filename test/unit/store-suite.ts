@@ -255,9 +255,33 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
 
         await refuses(ws.annotations.save({ eventId: 9999, annotator: 'ana', aus: '1' }), 'NOT_FOUND', /No event 9999/);
         await refuses(ws.annotations.save({ eventId: event.id, annotator: 'cy', aus: '1', baseVersion: 2 }), 'INVALID_INPUT', /no longer exists at version 2/);
-        await refuses(ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '1' }), 'INVALID_INPUT', /changed since it was loaded \(version 1, edited from none\)/);
+        await refuses(ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '1' }), 'EDIT_CONFLICT', /changed since it was loaded \(version 1, edited from none\)/);
         expect(await ws.annotations.get(event.id, 'cy')).toBeNull();
         expect((await ws.info()).counts.annotations).toBe(2);
+      });
+
+      it('refuses a stale save with who changed which fields and when, and their version to build on', async () => {
+        const { event } = await seed(ws);
+        const v1 = await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '1', emotion: 'surprise' });
+        const v2 = await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '1+2', emotion: 'surprise', description: 'brows up', baseVersion: 1 });
+        const stale = await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '4', baseVersion: 1 }).then(
+          () => null,
+          (error: unknown) => error as { code: string; detail: unknown },
+        );
+        expect(stale?.code).toBe('EDIT_CONFLICT');
+        expect(stale?.detail).toEqual({ theirs: v2, baseVersion: 1, changedBy: 'ana', changedAt: v2.updatedAt, changedFields: ['aus', 'description'] });
+        // A reviewer's decision is a change by the reviewer, of the status.
+        await ws.annotations.review(v1.id, 'rita', 'request_changes', 'side?');
+        const reviewed = await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '4', baseVersion: 2 }).then(
+          () => null,
+          (error: unknown) => error as { code: string; detail: { changedBy: string; changedFields: string[]; theirs: { version: number } } },
+        );
+        expect(reviewed?.detail).toMatchObject({ changedBy: 'rita', changedFields: ['status'], theirs: { version: 3 } });
+        // A version that was never saved is bad input, not someone else's change.
+        await refuses(ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '4', baseVersion: 7 }), 'INVALID_INPUT', /Version 7 .*never saved/);
+        // Building on their version is an ordinary save: both versions stay in the trail.
+        await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '4', baseVersion: 3 });
+        expect((await ws.annotations.history(v1.id)).map((h) => h.version)).toEqual([1, 2, 3, 4]);
       });
 
       it('keeps every saved version in the audit trail, each with its actor and a snapshot of the label', async () => {
@@ -285,7 +309,7 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
         expect(await ws.annotations.byId(saved.id)).toMatchObject({ version: 2, locked: true, status: 'approved' });
         await refuses(ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: 'R12+6', baseVersion: 2 }), 'FORBIDDEN', /approved and locked; amend it/);
         // An amendment still needs the version it started from.
-        await refuses(ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: 'R12+6', baseVersion: 1, amend: true }), 'INVALID_INPUT', /changed since it was loaded/);
+        await refuses(ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: 'R12+6', baseVersion: 1, amend: true }), 'EDIT_CONFLICT', /changed since it was loaded/);
         const amended = await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: 'R12+6', baseVersion: 2, amend: true, provenance: 'edited' });
         expect(amended).toMatchObject({ id: saved.id, version: 3, locked: false, status: 'draft', aus: 'R12+6', provenance: 'edited' });
         // Unlocked again: an ordinary save follows.

@@ -8,6 +8,7 @@ import type { Clip, WorkspaceInfo } from '@shared/workspace';
 import { mediaApi, type OpenedMedia } from '../api/media';
 import { workspaceApi } from '../api/workspace';
 import { EditSession } from './edit-session';
+import { readUnsaved, writeUnsaved } from './unsaved-drafts';
 import { useSettings } from './settings';
 
 export interface OpenClip {
@@ -59,13 +60,31 @@ export function SessionProvider({ children, initialView }: { children: ReactNode
     edits.setAnnotator(annotator);
   }, [edits, annotator]);
 
-  // Never lose edits on window close: flush synchronously-started saves (keepalive requests).
+  // Unsaved labels live in this tab's sessionStorage too, per workspace and annotator, so a
+  // reload restores them (with a notice) instead of dropping them.
+  const workspacePath = workspace?.path ?? null;
+  useEffect(() => {
+    if (!workspacePath || !annotator) return;
+    const scope = `${workspacePath}\n${annotator}`;
+    edits.setRecovery({ read: (eventId) => readUnsaved(sessionStorage, scope, eventId), write: (states) => writeUnsaved(sessionStorage, scope, states) });
+    return () => edits.setRecovery(null);
+  }, [edits, workspacePath, annotator]);
+
+  // Never lose edits on window close: flush synchronously-started saves (keepalive requests),
+  // and ask before leaving while anything is unsaved (waiting, retrying or in conflict).
   useEffect(() => {
     const flush = () => void edits.flush();
-    window.addEventListener('beforeunload', flush);
+    const ask = (event: BeforeUnloadEvent) => {
+      const unsaved = edits.saver.unsavedKeys().length > 0;
+      flush();
+      if (!unsaved) return;
+      event.preventDefault();
+      event.returnValue = '';
+    };
+    window.addEventListener('beforeunload', ask);
     window.addEventListener('pagehide', flush);
     return () => {
-      window.removeEventListener('beforeunload', flush);
+      window.removeEventListener('beforeunload', ask);
       window.removeEventListener('pagehide', flush);
     };
   }, [edits]);

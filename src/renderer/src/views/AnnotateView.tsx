@@ -7,6 +7,7 @@ import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { analysisApi, type AnalysisView, type FaceOverlay } from '../api/analysis';
 import { errorMessage } from '../api/backend';
+import { ConflictBanner, RestoredNotice } from '../components/ConflictBanner';
 import { ErrorLine } from '../components/ErrorLine';
 import { FrameStage, type LayerSettings, type ViewCommand } from '../components/FrameStage';
 import { SidePanels } from '../components/SidePanels';
@@ -198,10 +199,17 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
           onRedo={redo}
           saveStatus={saveLabel(clipEvents.persistent, save.status)}
           saveError={save.error}
+          retryAt={save.retryAt}
           onFindFace={findFace}
           faceStatus={face.status}
         />
-        <ErrorLine message={nav.error ?? clipEvents.error ?? suggest.error} />
+        {edits.conflicts().map(({ eventId, conflict }) => {
+          const event = clipEvents.events.find((e) => e.id === eventId);
+          const span = event ? t('annotate.eventSpan', { onset: event.onset, offset: event.offset }) : `#${eventId}`;
+          return <ConflictBanner key={eventId} edits={edits} eventId={eventId} conflict={conflict} eventLabel={span} annotator={annotator} />;
+        })}
+        <RestoredNotice edits={edits} />
+        <ErrorLine message={nav.error ?? clipEvents.error ?? suggest.error ?? (save.status === 'error' ? save.error : null)} />
         <FrameStage
           frame={nav.shown}
           onsetFrame={differenceBase}
