@@ -9,6 +9,7 @@ import { mediaHandlers } from './media';
 import { reviewHandlers } from './review';
 import type { HandlerTable } from './dispatch';
 import { workspaceHandlers } from './workspace';
+import { filesHandlers } from './files';
 
 /** The handler table: one implementation per channel of shared/api.ts. */
 export function createHandlerTable(services: Services): HandlerTable {
@@ -22,6 +23,7 @@ export function createHandlerTable(services: Services): HandlerTable {
     ...flowHandlers(services),
     ...reviewHandlers(services),
     ...analysisHandlers(services),
+    ...filesHandlers(services),
   };
 }
 

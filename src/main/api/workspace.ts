@@ -1,5 +1,6 @@
 import type { workspaceChannels } from '@shared/api';
 import { AppError } from '@shared/errors';
+import { openDemoCorpus } from '../app/demo-corpus';
 import { commitImport, previewImport } from '../app/import';
 import type { Services } from './context';
 import type { HandlerTable } from './dispatch';
@@ -16,6 +17,7 @@ export function workspaceHandlers(services: Services): Pick<HandlerTable, keyof 
     'workspace.close': async () => ({ closed: await workspaces.close() }),
     'workspace.info': async () => workspaces.info(),
     'workspace.recent': async () => workspaces.recent(),
+    'workspace.openDemo': async () => openDemoCorpus(services, services.paths.userData),
     'clips.list': async (filter) => ws().clips.list(filter),
     'clips.add': async (clip) => ws().clips.add(clip),
     'clips.relink': async ({ sha256, path }) => ws().clips.relinkClip(sha256, path),

@@ -29,6 +29,8 @@ export const workspaceChannels = {
   'workspace.close': channel(Empty, z.object({ closed: z.boolean() })),
   'workspace.info': channel(Empty, WorkspaceInfoSchema.nullable()),
   'workspace.recent': channel(Empty, z.array(RecentWorkspaceSchema)),
+  /** The demo corpus in the user-data folder, generated on first use (as `mellm synth --demo`), then opened. */
+  'workspace.openDemo': channel(Empty, WorkspaceInfoSchema),
   'clips.list': channel(ClipFilterSchema, z.array(ClipSchema)),
   'clips.add': channel(NewClipSchema.strict(), ClipSchema),
   'clips.relink': channel(RelinkSchema, ClipSchema),

@@ -16,6 +16,8 @@ export const workspaceApi = {
   close: () => api.call('workspace.close', {}),
   info: () => api.call('workspace.info', {}),
   recent: () => api.call('workspace.recent', {}),
+  /** The demo corpus, generated on first use (about a minute), then opened. */
+  openDemo: () => api.call('workspace.openDemo', {}),
   listClips: (filter: ClipFilter = {}) => api.call('clips.list', filter),
   /** Probes the media (media.open) and records it in the workspace; an already added path is reused. */
   async addClip(path: string): Promise<Clip> {

@@ -16,6 +16,9 @@ import { OpenClipForm } from '../components/OpenClipForm';
 import { useSession } from '../state/session';
 import { ErrorLine } from '../components/ErrorLine';
 import { QUEUE_SORT_KEYS, QUEUE_TEXT_FILTERS, baseName, queueOrder, type QueueTextFilter } from '../state/queue';
+import { BrowseButton } from '../components/BrowseButton';
+import { ClipDrop } from '../components/ClipDrop';
+import { PICKS } from '../api/files';
 
 const QUEUE_STATUSES: readonly QueueStatus[] = ['todo', ...ANNOTATION_STATUSES];
 
@@ -66,6 +69,7 @@ export function CorpusView() {
           <span>{t('corpus.workspacePath')}</span>
           <input name="workspace-path" value={path} onChange={(e) => setPath(e.target.value)} placeholder={t('corpus.workspacePlaceholder')} spellCheck={false} />
         </label>
+        <BrowseButton request={PICKS.workspace} current={path} onPick={setPath} onError={setError} />
         <button type="button" disabled={!path.trim()} onClick={() => open(path.trim(), true)}>
           {t('corpus.create')}
         </button>
@@ -99,6 +103,7 @@ export function CorpusView() {
         <>
           <h2>{t('corpus.clips')}</h2>
           <OpenClipForm />
+          <ClipDrop onAdded={refresh} />
           <details>
             <summary>{t('corpus.import')}</summary>
             <ImportPanel onImported={refresh} />

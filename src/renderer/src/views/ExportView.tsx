@@ -12,6 +12,8 @@ import { reviewApi } from '../api/review';
 import { useSession } from '../state/session';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { NoWorkspace } from '../components/ErrorAlert';
+import { BrowseButton } from '../components/BrowseButton';
+import { PICKS } from '../api/files';
 
 const OPTIONS = ['onlyApproved', 'anonymise', 'includeImages', 'force'] as const;
 type Option = (typeof OPTIONS)[number];
@@ -95,6 +97,7 @@ export function ExportView() {
           <span>{t('export.folder')}</span>
           <input name="export-folder" value={folder} onChange={(e) => setFolder(e.target.value)} placeholder={t('export.folderPlaceholder')} spellCheck={false} />
         </label>
+        <BrowseButton request={PICKS.exportFolder} current={folder} onPick={setFolder} />
         <div className="row">
           <button type="submit" disabled={running || formats.size === 0 || !folder.trim()}>
             {t('export.run')}
