@@ -6,11 +6,14 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SaveStatus } from '../state/autosave';
-
-export type SaveLabel = Exclude<SaveStatus, 'idle'> | 'local' | 'clean';
+import { GOTO_DIGITS, gotoInput, gotoTarget } from '../state/goto-frame';
 import { FLOW_MODES, type FlowMode } from '../state/use-flow-overlay';
 import { PLAYBACK_SPEEDS, speedOf, type Playback } from '../state/playback';
 import { OVERLAY_LAYERS, type LayerSettings, type OverlayLayer } from './FrameStage';
+
+export type SaveLabel = Exclude<SaveStatus, 'idle'> | 'local' | 'clean';
+/** The labels a workspace clip's status cycles through: the status box is as wide as the widest. */
+const STORED_SAVE_LABELS: readonly SaveLabel[] = ['clean', 'pending', 'saving', 'saved', 'error'];
 
 interface Props {
   readonly frame: number | null;
@@ -39,6 +42,8 @@ interface Props {
 export function TransportBar(props: Props) {
   const { t } = useTranslation();
   const [goto, setGoto] = useState('');
+  const [clampedTo, setClampedTo] = useState<number | null>(null);
+  const saveLabels = props.saveStatus === 'local' ? ['local' as const] : STORED_SAVE_LABELS;
   const { playback } = props;
   const seconds = props.frame !== null && props.fps > 0 ? (props.frame / props.fps).toFixed(3) : '';
 
@@ -52,21 +57,32 @@ export function TransportBar(props: Props) {
         className="goto"
         onSubmit={(event) => {
           event.preventDefault();
-          const value = Number(goto);
-          if (goto.trim() !== '' && Number.isInteger(value)) props.onGoTo(value);
+          const target = gotoTarget(goto, props.frames);
+          if (target) {
+            props.onGoTo(target.frame);
+            setClampedTo(target.clamped ? target.frame : null);
+          }
           (event.currentTarget.elements.namedItem('goto') as HTMLInputElement | null)?.blur();
         }}
       >
         <input
           name="goto"
-          type="number"
-          min={0}
-          max={Math.max(props.frames - 1, 0)}
+          type="text"
+          inputMode="numeric"
+          autoComplete="off"
+          size={GOTO_DIGITS}
+          maxLength={GOTO_DIGITS}
           value={goto}
-          placeholder={t('annotate.goto')}
+          placeholder={t('annotate.gotoPlaceholder')}
           aria-label={t('annotate.goto')}
-          onChange={(event) => setGoto(event.target.value)}
+          title={t('annotate.goto')}
+          onChange={(event) => setGoto(gotoInput(event.target.value))}
         />
+        {clampedTo !== null && (
+          <span className="goto-note warn" role="status" data-testid="goto-note">
+            {t('annotate.gotoClamped', { frame: clampedTo })}
+          </span>
+        )}
       </form>
       <div className="group">
         <button type="button" aria-pressed={playback.direction === -1} title={t('hotkeys.actions.play.backward')} onClick={() => props.onPlayback({ ...playback, direction: -1 })}>
@@ -153,7 +169,10 @@ export function TransportBar(props: Props) {
           {t('annotate.redo')}
         </button>
         <span className={`save-status save-${props.saveStatus}`} data-testid="save-status" data-status={props.saveStatus} title={props.saveError ?? ''}>
-          {t(`annotate.save.${props.saveStatus}`)}
+          <span className="save-current">{t(`annotate.save.${props.saveStatus}`)}</span>
+          {saveLabels.map((label) => (
+            <span key={label} className="save-sizer" aria-hidden data-text={t(`annotate.save.${label}`)} />
+          ))}
         </span>
       </div>
     </div>
