@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { HelpOverlay } from './components/HelpOverlay';
 import { useHotkeys } from './hotkeys/useHotkeys';
+import { parseRoute } from './state/route';
 import { SessionProvider, useSession } from './state/session';
 import { DEFAULT_VIEW, VIEWS } from './views';
 
@@ -40,8 +41,9 @@ function Shell() {
 }
 
 export function App() {
+  const [route] = useState(() => parseRoute(window.location.hash, VIEWS.map((entry) => entry.id), DEFAULT_VIEW));
   return (
-    <SessionProvider initialView={DEFAULT_VIEW}>
+    <SessionProvider initial={route}>
       <Shell />
     </SessionProvider>
   );

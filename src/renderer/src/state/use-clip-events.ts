@@ -26,6 +26,8 @@ export interface ClipEvents {
   reloadAnalysis(): void;
   /** False when the clip is not in a workspace: markers are then local only. */
   readonly persistent: boolean;
+  /** True once the clip's events were listed (or listing failed). */
+  readonly loaded: boolean;
   readonly error: string | null;
 }
 
@@ -35,6 +37,7 @@ export function useClipEvents(clip: OpenClip | null, edits: EditSession, annotat
   const [localMarkers, setLocalMarkers] = useState<Markers>(NO_MARKERS);
   const [analysis, setAnalysis] = useState<AnalysisView | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [loaded, setLoaded] = useState(false);
   const stored = clip?.stored ?? null;
   const persistent = stored !== null;
   useSyncExternalStore(
@@ -67,10 +70,17 @@ export function useClipEvents(clip: OpenClip | null, edits: EditSession, annotat
     workspaceApi.listEvents(stored.id).then(
       (list) => {
         setEvents(list);
-        if (list[0]) setSelected(list[0].id);
+        const first = list.find((e) => e.id === clip?.event) ?? list[0];
+        if (first) setSelected(first.id);
+        setLoaded(true);
       },
-      (failure: unknown) => setError(errorMessage(failure)),
+      (failure: unknown) => {
+        setError(errorMessage(failure));
+        setLoaded(true);
+      },
     );
+    // The event to open on is read once per clip (the caller keys this hook by clip).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [stored, persistent]);
 
   useEffect(() => {
@@ -124,6 +134,7 @@ export function useClipEvents(clip: OpenClip | null, edits: EditSession, annotat
       if (event) analysisApi.get(event.id).then(setAnalysis, (failure: unknown) => setError(errorMessage(failure)));
     },
     persistent,
+    loaded: loaded || !persistent,
     error,
   };
 }
