@@ -68,6 +68,30 @@ async function openClip(row: number): Promise<void> {
   await page.getByTestId('frame-number').waitFor();
 }
 
+/** The page never scrolls and the whole suggestion panel is inside the viewport. */
+async function expectSuggestionsOnScreen(): Promise<void> {
+  const fit = await page.evaluate(() => {
+    const root = document.scrollingElement!;
+    const panel = document.querySelector('[data-testid="suggestions"]')!.getBoundingClientRect();
+    return { scrollHeight: root.scrollHeight, scrollWidth: root.scrollWidth, innerHeight, innerWidth, panel: { top: panel.top, bottom: panel.bottom, left: panel.left, right: panel.right } };
+  });
+  expect(fit.scrollHeight).toBeLessThanOrEqual(fit.innerHeight);
+  expect(fit.scrollWidth).toBeLessThanOrEqual(fit.innerWidth);
+  expect(fit.panel.top).toBeGreaterThanOrEqual(0);
+  expect(fit.panel.left).toBeGreaterThanOrEqual(0);
+  expect(fit.panel.bottom).toBeLessThanOrEqual(fit.innerHeight);
+  expect(fit.panel.right).toBeLessThanOrEqual(fit.innerWidth);
+}
+
+/** Text wider than its own box (a button, a label, a heading, a suggested value) in Annotate. */
+function overflowingText(): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('.view.annotate :is(button, label, h2, dt, .value, .save-status, .goto-note, output)')]
+      .filter((element) => element.offsetParent !== null && element.scrollWidth > element.clientWidth + 1)
+      .map((element) => `${element.tagName.toLowerCase()}: ${element.textContent?.slice(0, 40)}`),
+  );
+}
+
 /** G, the number, Enter — as a person types it. */
 async function goToFrame(text: string): Promise<void> {
   await page.getByTestId('frame-stage').click();
@@ -118,6 +142,114 @@ describe('annotate ergonomics on the demo corpus in Chromium', () => {
     await expect.poll(() => page.locator('nav [aria-current="page"]').getAttribute('data-view')).toBe('annotate');
     await expectFrame(7);
     expect(new URL(page.url()).hash).toMatch(/^#\/annotate\?clip=1&event=\d+$/);
+  });
+
+  it('analyses, then Accept all takes every suggestion and every button shows it is accepted; all on screen', async () => {
+    await page.getByTestId('analyse').click();
+    const value = (field: string) => page.locator(`[data-testid="suggestions"] [data-field="${field}"] .value`);
+    await expect.poll(() => value('aus').textContent().catch(() => ''), { timeout: 180_000 }).toMatch(/\d/);
+    await expectSuggestionsOnScreen();
+    expect(await overflowingText()).toEqual([]);
+    await screenshot('ui-annotate-suggestions-en');
+    const statusWidth = (await page.getByTestId('save-status').boundingBox())!.width;
+
+    await page.getByTestId('accept-all').click();
+    await expect.poll(() => page.getByTestId('accept-all').textContent()).toBe('✓ All accepted');
+    expect(await page.getByTestId('accept-all').isDisabled()).toBe(true);
+    const fields = page.locator('[data-testid="suggestions"] .suggestion');
+    const count = await fields.count();
+    expect(count).toBeGreaterThanOrEqual(3);
+    for (let i = 0; i < count; i += 1) {
+      const accept = fields.nth(i).locator('.actions button').first();
+      expect(await accept.textContent()).toBe('✓ Accepted');
+      expect(await accept.isDisabled()).toBe(true);
+    }
+    expect(await page.locator('input[name="facs"]').inputValue()).toBe(await value('aus').textContent());
+    await expect.poll(() => page.getByTestId('annotation-provenance').getAttribute('data-provenance')).toBe('accepted');
+    await expect.poll(() => page.getByTestId('save-status').getAttribute('data-status'), { timeout: 5000 }).toBe('saved');
+    // The status changed its text, not its width: the toolbar did not reflow.
+    expect((await page.getByTestId('save-status').boundingBox())!.width).toBe(statusWidth);
+    await expectSuggestionsOnScreen();
+    await screenshot('ui-annotate-accepted-en');
+
+    // Changing one field back by hand: only that field loses its accepted state.
+    await page.locator('input[name="facs"]').fill('4');
+    await expect.poll(() => fields.first().locator('.actions button').first().textContent()).toBe('Accept');
+    expect(await page.getByTestId('accept-all').textContent()).toBe('Accept all');
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => page.getByTestId('accept-all').textContent()).toBe('✓ All accepted');
+  }, 240_000);
+
+  it('marks the analysis stale when a marker moves, with Re-analyse, and not after undo', async () => {
+    const onset = Number(await marker('onset'));
+    await goToFrame(String(onset + 1));
+    await expectFrame(onset + 1);
+    await page.keyboard.press('o');
+    await expect.poll(() => marker('onset')).toBe(String(onset + 1));
+    await page.getByTestId('analysis-stale').waitFor();
+    expect(await page.getByTestId('analyse').textContent()).toBe('Re-analyse');
+    await expectSuggestionsOnScreen();
+    await screenshot('ui-annotate-stale-en');
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => marker('onset')).toBe(String(onset));
+    await expect.poll(() => page.getByTestId('analysis-stale').count()).toBe(0);
+  });
+
+  it('fits 1280×720 in 简体中文 too: no page scroll, suggestions on screen, no text overflowing', async () => {
+    await page.locator('[data-view="settings"]').click();
+    await page.locator('select[name="language"]').selectOption('zh-CN');
+    await page.getByRole('heading', { name: '设置' }).waitFor();
+    await page.locator('[data-view="annotate"]').click();
+    await page.getByTestId('frame-number').waitFor();
+    await expect.poll(() => page.getByTestId('accept-all').textContent()).toBe('✓ 已全部接受');
+    await expectSuggestionsOnScreen();
+    expect(await overflowingText()).toEqual([]);
+    await goToFrame('9999999');
+    await page.getByTestId('goto-note').waitFor();
+    await screenshot('ui-annotate-suggestions-zh-CN');
+    await page.locator('[data-view="settings"]').click();
+    await page.locator('select[name="language"]').selectOption('en');
+    await page.getByRole('heading', { name: 'Settings' }).waitFor();
+  });
+
+  it('reopens each clip where it was left: frame, zoom and layers', async () => {
+    await openClip(1);
+    await goToFrame('25');
+    await expectFrame(25);
+    const flow = page.locator('input[name="layer-flow"]');
+    await expect.poll(() => flow.isEnabled()).toBe(true);
+    await flow.uncheck();
+    const stage = (await page.getByTestId('frame-stage').boundingBox())!;
+    await page.mouse.move(stage.x + stage.width / 2, stage.y + stage.height / 2);
+    await page.mouse.wheel(0, -400);
+    await expect.poll(() => page.getByTestId('frame-stage').getAttribute('data-zoom')).not.toBe('fit');
+    const zoom = await page.getByTestId('frame-stage').getAttribute('data-zoom');
+
+    // Another clip opens at its own event's onset, the first time.
+    await openClip(2);
+    await expect.poll(() => marker('onset')).toMatch(/^\d+$/);
+    await expectFrame(Number(await marker('onset')));
+    expect(await page.getByTestId('frame-stage').getAttribute('data-zoom')).toBe('fit');
+
+    await openClip(1);
+    await expectFrame(25);
+    expect(await page.getByTestId('frame-stage').getAttribute('data-zoom')).toBe(zoom);
+    await expect.poll(() => flow.isEnabled()).toBe(true);
+    expect(await flow.isChecked()).toBe(false);
+  });
+
+  it('remembers the export formats and folder across a reload', async () => {
+    await page.locator('[data-view="export"]').click();
+    await page.locator('input[name="format-jsonl"]').check();
+    await page.locator('input[name="format-report"]').uncheck();
+    await page.locator('input[name="export-folder"]').fill(join(dir, 'exports'));
+    await page.reload();
+    await expect.poll(() => page.locator('nav [aria-current="page"]').getAttribute('data-view')).toBe('export');
+    await page.locator('input[name="export-folder"]').waitFor();
+    expect(await page.locator('input[name="export-folder"]').inputValue()).toBe(join(dir, 'exports'));
+    expect(await page.locator('input[name="format-jsonl"]').isChecked()).toBe(true);
+    expect(await page.locator('input[name="format-report"]').isChecked()).toBe(false);
+    expect(await page.locator('input[name="force"]').isChecked()).toBe(false);
   });
 });
 

@@ -144,7 +144,7 @@ export function FrameStage({ frame, onsetFrame, frameWidth, frameHeight, layers,
 
   const transform = { x: view.x, y: view.y, scaleX: view.scale, scaleY: view.scale };
   return (
-    <div className="frame-stage" ref={containerRef} data-testid="frame-stage">
+    <div className="frame-stage" ref={containerRef} data-testid="frame-stage" data-zoom={freeView ? view.scale.toFixed(3) : 'fit'}>
       {size.width > 0 && (
         <Stage
           width={size.width}

@@ -78,11 +78,15 @@ export function TransportBar(props: Props) {
           title={t('annotate.goto')}
           onChange={(event) => setGoto(gotoInput(event.target.value))}
         />
-        {clampedTo !== null && (
-          <span className="goto-note warn" role="status" data-testid="goto-note">
-            {t('annotate.gotoClamped', { frame: clampedTo })}
-          </span>
-        )}
+        {/* The note's slot is always as wide as the longest note, so it never moves the toolbar. */}
+        <span className="goto-slot">
+          {clampedTo !== null && (
+            <span className="goto-note warn" role="status" data-testid="goto-note">
+              {t('annotate.gotoClamped', { frame: clampedTo })}
+            </span>
+          )}
+          <span className="sizer" aria-hidden data-text={t('annotate.gotoClamped', { frame: Math.max(props.frames - 1, 0) })} />
+        </span>
       </form>
       <div className="group">
         <button type="button" aria-pressed={playback.direction === -1} title={t('hotkeys.actions.play.backward')} onClick={() => props.onPlayback({ ...playback, direction: -1 })}>
@@ -171,7 +175,7 @@ export function TransportBar(props: Props) {
         <span className={`save-status save-${props.saveStatus}`} data-testid="save-status" data-status={props.saveStatus} title={props.saveError ?? ''}>
           <span className="save-current">{t(`annotate.save.${props.saveStatus}`)}</span>
           {saveLabels.map((label) => (
-            <span key={label} className="save-sizer" aria-hidden data-text={t(`annotate.save.${label}`)} />
+            <span key={label} className="sizer" aria-hidden data-text={t(`annotate.save.${label}`)} />
           ))}
         </span>
       </div>
