@@ -18,7 +18,7 @@ export interface KeyValueStorage {
 /** The page's localStorage, or null where the browser refuses it. */
 export function browserStorage(): KeyValueStorage | null {
   try {
-    return typeof window === 'undefined' ? null : window.localStorage;
+    return (globalThis as { localStorage?: KeyValueStorage }).localStorage ?? null;
   } catch {
     return null;
   }

@@ -5,6 +5,7 @@
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { formatFps } from '@shared/fps';
 import { ANNOTATION_STATUSES, type Clip, type ClipFilter, type WorkspaceInfo } from '@shared/workspace';
 import { errorMessage } from '../api/backend';
 import { workspaceApi } from '../api/workspace';
@@ -141,7 +142,7 @@ export function CorpusView() {
                   <td title={clip.path}>{baseName(clip.path)}</td>
                   <td>{clip.subject ?? '–'}</td>
                   <td>{clip.frames}</td>
-                  <td>{clip.fps}</td>
+                  <td title={String(clip.fps)}>{formatFps(clip.fps)}</td>
                   <td>
                     <button type="button" onClick={() => act(() => openClip(clip.path, clip))}>
                       {t('corpus.annotate')}
