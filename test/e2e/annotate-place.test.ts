@@ -238,6 +238,21 @@ describe('annotate ergonomics on the demo corpus in Chromium', () => {
     expect(await flow.isChecked()).toBe(false);
   });
 
+  it('Analyse all counts only clips without an analysis, Re-analyse all is separate, and the end of a batch lists each clip', async () => {
+    await page.locator('[data-view="corpus"]').click();
+    // Clip 1 was analysed above: five of the six are left.
+    await expect.poll(() => page.getByTestId('analyse-all').textContent()).toBe('Analyse all (5 not analysed)');
+    expect(await page.getByTestId('reanalyse-all').textContent()).toBe('Re-analyse all (6)');
+    await page.getByTestId('analyse-all').click();
+    const summary = page.getByTestId('batch-summary');
+    await summary.waitFor({ timeout: 400_000 });
+    expect(await summary.locator('p').textContent()).toBe('Batch finished: 5 clips, 0 failed');
+    expect(await summary.locator('li[data-state="done"]').allTextContents()).toEqual(['EP02_01: done', 'EP03_01: done', 'EP04_01: done', 'EP05_01: done', 'EP06_01: done']);
+    await expect.poll(() => page.getByTestId('analyse-all').textContent()).toBe('Analyse all (0 not analysed)');
+    expect(await page.getByTestId('analyse-all').isDisabled()).toBe(true);
+    await screenshot('ui-corpus-batch-finished-en');
+  }, 420_000);
+
   it('remembers the export formats and folder across a reload', async () => {
     await page.locator('[data-view="export"]').click();
     await page.locator('input[name="format-jsonl"]').check();

@@ -120,7 +120,7 @@ export function CorpusView() {
             {TEXT_FILTERS.map((key) => (
               <input key={key} aria-label={t(`corpus.${key}`)} placeholder={t(`corpus.${key}`)} value={filter[key] ?? ''} onChange={(e) => setFilterField(key, e.target.value)} />
             ))}
-            <BatchAnalysis clipIds={sorted.map((c) => c.id)} />
+            <BatchAnalysis clips={sorted} onFinished={refresh} />
           </div>
           <table className="queue" data-testid="clip-queue">
             <thead>
