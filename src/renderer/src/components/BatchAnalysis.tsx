@@ -25,10 +25,14 @@ function baseName(path: string): string {
 
 export function BatchAnalysis({ clips, onFinished }: { clips: readonly Clip[]; onFinished?: () => void }) {
   const { t } = useTranslation();
-  const [job, setJob] = useState<Job | null>(null);
-  const [outcomes, setOutcomes] = useState<ClipOutcome[] | null>(null);
+  const [batch, setBatch] = useState<Job | null>(null);
+  const [nothingLeft, setNothingLeft] = useState(false);
   const [pending, setPending] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // A batch stays in state once every job has ended: its outcomes are what the summary shows.
+  const finished = batch !== null && batch.ends.size >= batch.jobs.length;
+  const job = finished ? null : batch;
+  const outcomes: ClipOutcome[] | null = finished ? clipOutcomes(batch.jobs, batch.ends) : nothingLeft ? [] : null;
   const running = job !== null;
 
   const countPending = useCallback(() => {
@@ -39,7 +43,7 @@ export function BatchAnalysis({ clips, onFinished }: { clips: readonly Clip[]; o
   useEffect(() => {
     if (!running) return;
     return api.on('job.finished', (finished) => {
-      setJob((current) => {
+      setBatch((current) => {
         if (!current?.jobs.some((j) => j.jobId === finished.jobId) || current.ends.has(finished.jobId)) return current;
         const state: JobEnd = finished.state === 'done' || finished.state === 'failed' ? finished.state : 'cancelled';
         const ends = new Map(current.ends).set(finished.jobId, { state, reason: finished.error?.message ?? finished.message });
@@ -48,23 +52,22 @@ export function BatchAnalysis({ clips, onFinished }: { clips: readonly Clip[]; o
     });
   }, [running]);
 
-  // The batch ends when every job has: say what became of each clip.
+  // When the batch ends, the counts and the queue change: read them again.
   useEffect(() => {
-    if (!job || job.ends.size < job.jobs.length) return;
-    setOutcomes(clipOutcomes(job.jobs, job.ends));
-    setJob(null);
+    if (!finished) return;
     countPending();
     onFinished?.();
-  }, [job, countPending, onFinished]);
+  }, [finished, countPending, onFinished]);
 
   const start = (redo: boolean) => {
     setError(null);
-    setOutcomes(null);
+    setBatch(null);
+    setNothingLeft(false);
     analysisApi.runAll(redo).then(
       ({ jobIds, items }) => {
         const jobs = items ?? jobIds.map((jobId) => ({ jobId, clipId: 0 }));
-        if (jobs.length) setJob({ jobs, ends: new Map(), started: performance.now(), eta: null });
-        else setOutcomes([]);
+        if (jobs.length) setBatch({ jobs, ends: new Map(), started: performance.now(), eta: null });
+        else setNothingLeft(true);
       },
       (failure: unknown) => setError(errorMessage(failure)),
     );
@@ -111,7 +114,14 @@ export function BatchAnalysis({ clips, onFinished }: { clips: readonly Clip[]; o
               ))}
             </ul>
           )}
-          <button type="button" className="link" onClick={() => setOutcomes(null)}>
+          <button
+            type="button"
+            className="link"
+            onClick={() => {
+              setBatch(null);
+              setNothingLeft(false);
+            }}
+          >
             {t('corpus.batchDismiss')}
           </button>
         </div>
