@@ -5,6 +5,7 @@ import { AnnotatorPrompt } from './components/AnnotatorPrompt';
 import { HelpOverlay } from './components/HelpOverlay';
 import { NavCounts } from './components/NavCounts';
 import { useHotkeys } from './hotkeys/useHotkeys';
+import { parseRoute } from './state/route';
 import { SessionProvider, useSession } from './state/session';
 import { useSettings } from './state/settings';
 import { DEFAULT_VIEW, VIEWS } from './views';
@@ -51,8 +52,9 @@ function Shell() {
 }
 
 export function App() {
+  const [route] = useState(() => parseRoute(window.location.hash, VIEWS.map((entry) => entry.id), DEFAULT_VIEW));
   return (
-    <SessionProvider initialView={DEFAULT_VIEW}>
+    <SessionProvider initial={route}>
       <Shell />
     </SessionProvider>
   );

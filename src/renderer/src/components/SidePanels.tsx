@@ -1,6 +1,6 @@
 /**
- * The right-hand column of the annotate view: the clip's events, the AU panel and the
- * suggestion panel. Memoised: stepping frames re-renders the stage and timeline only,
+ * The right-hand column of the annotate view: the clip's events, the suggestion panel
+ * (first, so Analyse → Accept all stays on screen at 1280×720) and the AU panel. Memoised: stepping frames re-renders the stage and timeline only,
  * which keeps key → paint inside one display frame.
  */
 import { memo } from 'react';
@@ -85,7 +85,6 @@ export const SidePanels = memo(function SidePanels({ edits, clip, events, select
             </div>
           )}
         </section>
-        <AuPanel draft={suggest.draft} provenance={suggest.fieldProvenance} disabled={!editable} onChange={suggest.change} onSeal={() => edits.history.seal()} />
         <SuggestionPanel
           running={suggest.running}
           progress={suggest.progress}
@@ -94,9 +93,13 @@ export const SidePanels = memo(function SidePanels({ edits, clip, events, select
           draft={suggest.draft}
           taken={suggest.taken}
           rejected={suggest.rejected}
+          offered={suggest.offered}
+          accepted={suggest.accepted}
+          stale={suggest.stale}
           disabled={!editable}
           onRun={suggest.run}
           onAccept={(field) => suggest.accept(field, `suggest.accept.${field}`)}
+          onAcceptAll={suggest.acceptAll}
           onEdit={(field) => {
             suggest.accept(field, `suggest.edit.${field}`);
             requestAnimationFrame(() => document.querySelector<HTMLElement>(`[name="${FIELD_INPUT[field]}"]`)?.focus());
@@ -106,6 +109,7 @@ export const SidePanels = memo(function SidePanels({ edits, clip, events, select
           spotted={suggest.spotted}
           onUseSpotted={suggest.useSpotted}
         />
+        <AuPanel draft={suggest.draft} provenance={suggest.fieldProvenance} disabled={!editable} onChange={suggest.change} onSeal={() => edits.history.seal()} />
         {!annotator && <p className="muted">{t('annotate.annotatorHint')}</p>}
       </aside>
   );

@@ -30,6 +30,8 @@ export interface ClipEvents {
   reloadAnalysis(): void;
   /** False when the clip is not in a workspace: markers are then local only. */
   readonly persistent: boolean;
+  /** True once the clip's events were listed (or listing failed). */
+  readonly loaded: boolean;
   readonly error: string | null;
 }
 
@@ -39,6 +41,7 @@ export function useClipEvents(clip: OpenClip | null, edits: EditSession, annotat
   const [localMarkers, setLocalMarkers] = useState<Markers>(NO_MARKERS);
   const [analysis, setAnalysis] = useState<AnalysisView | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [loaded, setLoaded] = useState(false);
   const stored = clip?.stored ?? null;
   // The chosen event while it is listed, else the first one (the chosen one was deleted).
   const selected = chosen !== null && events.some((e) => e.id === chosen) ? chosen : (events[0]?.id ?? null);
@@ -70,18 +73,23 @@ export function useClipEvents(clip: OpenClip | null, edits: EditSession, annotat
   );
 
   // Mounted per clip (keyed by the caller), so state starts empty for each clip.
-  const focusEventId = clip?.focusEventId;
   useEffect(() => {
     if (!stored || !persistent) return;
     workspaceApi.listEvents(stored.id).then(
       (list) => {
         setEvents(list);
-        const focus = list.find((event) => event.id === focusEventId) ?? list[0];
-        if (focus) setSelected(focus.id);
+        const first = list.find((e) => e.id === clip?.event) ?? list[0];
+        if (first) setSelected(first.id);
+        setLoaded(true);
       },
-      (failure: unknown) => setError(errorMessage(failure)),
+      (failure: unknown) => {
+        setError(errorMessage(failure));
+        setLoaded(true);
+      },
     );
-  }, [stored, persistent, focusEventId]);
+    // The event to open on is read once per clip (the caller keys this hook by clip).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [stored, persistent]);
 
   // Deletions and their undo, from this view or another: keep the list and selection in step.
   useEffect(() => {
@@ -169,6 +177,7 @@ export function useClipEvents(clip: OpenClip | null, edits: EditSession, annotat
       if (event) analysisApi.get(event.id).then(setAnalysis, (failure: unknown) => setError(errorMessage(failure)));
     },
     persistent,
+    loaded: loaded || !persistent,
     error,
   };
 }

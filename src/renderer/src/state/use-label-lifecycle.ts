@@ -83,7 +83,7 @@ export function useLabelLifecycle(clip: OpenClip, selected: number | null, selec
     else if (next.clipId === stored.id) select(next.eventId);
     else {
       const target = clips.find((c) => c.id === next.clipId);
-      if (target) await openClip(target.path, target, next.eventId);
+      if (target) await openClip(target.path, target, { event: next.eventId });
     }
   }, [clip, selected, queue, select, openClip]);
 

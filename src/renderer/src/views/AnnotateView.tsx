@@ -3,13 +3,13 @@
  * events, the AU panel and the suggestion panel on the right. All keys come from the
  * hotkey table; all edits go through the session's EditSession (undo + autosave).
  */
-import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { analysisApi, type AnalysisView, type FaceOverlay } from '../api/analysis';
 import { errorMessage } from '../api/backend';
 import { ConflictBanner, RestoredNotice } from '../components/ConflictBanner';
 import { ErrorLine } from '../components/ErrorLine';
-import { FrameStage, type LayerSettings, type ViewCommand } from '../components/FrameStage';
+import { FrameStage, type LayerSettings, type View, type ViewCommand } from '../components/FrameStage';
 import { SidePanels } from '../components/SidePanels';
 import { Timeline } from '../components/Timeline';
 import { MARKERS, type MarkerKind } from '../state/markers';
@@ -18,7 +18,9 @@ import { OpenClipForm } from '../components/OpenClipForm';
 import { useHotkeys } from '../hotkeys/useHotkeys';
 import type { SaveStatus } from '../state/autosave';
 import type { LoadedFrame } from '../state/frame-loader';
-import type { FlowMode } from '../state/use-flow-overlay';
+import { FLOW_MODES, type FlowMode } from '../state/use-flow-overlay';
+import { openingFrame, placeKey, readPlace, restoreLayers, writePlace, type ClipPlace } from '../state/clip-place';
+import { browserStorage } from '../state/saved-state';
 import { nextPlaybackFrame, shuttle, speedOf, STOPPED, type Playback } from '../state/playback';
 import { useSession, type OpenClip } from '../state/session';
 import { useClipEvents } from '../state/use-clip-events';
@@ -60,21 +62,44 @@ export function AnnotateView() {
 
 function ClipAnnotator({ clip }: { clip: OpenClip }) {
   const { t } = useTranslation();
-  const { edits, deletions, annotator } = useSession();
+  const { edits, deletions, annotator, workspace, setShownEvent } = useSession();
   const media = clip.media;
   const info = media.info;
   const frames = info.frames;
   const nav = useFrames(media);
   const clipEvents = useClipEvents(clip, edits, annotator, deletions);
   useSyncExternalStore((listener) => edits.subscribe(listener), () => edits.revision);
+  // Where this clip was left (frame, zoom, layers), read once when it opens.
+  const placeAt = placeKey(clip.stored ? (workspace?.path ?? null) : null, clip.stored?.id ?? clip.path);
+  const [saved] = useState<ClipPlace | null>(() => readPlace(browserStorage(), placeAt));
   const [playback, setPlayback] = useState<Playback>(STOPPED);
-  const [layers, setLayers] = useState<LayerSettings>(LAYERS);
-  const [flowMode, setFlowMode] = useState<FlowMode>('hsv');
+  const [layers, setLayers] = useState<LayerSettings>(() => restoreLayers(LAYERS, saved?.layers));
+  const [flowMode, setFlowMode] = useState<FlowMode>(() => FLOW_MODES.find((mode) => mode === saved?.flowMode) ?? 'hsv');
+  const [stageView, setStageView] = useState<View | null>(saved?.view ?? null);
   const [command, setCommand] = useState<ViewCommand>({ kind: 'fit', nonce: 0 });
   const [onsetFrame, setOnsetFrame] = useState<LoadedFrame | null>(null);
   const [face, setFace] = useState<{ overlay: FaceOverlay | null; status: string | null }>({ overlay: null, status: null });
   const current = nav.shown?.index ?? null;
   const { markers, selected, analysis } = clipEvents;
+
+  // Open where the clip was left; the first time, at the onset of the event it opens on.
+  const placed = useRef(false);
+  const { goTo: jump } = nav;
+  useEffect(() => {
+    if (placed.current) return;
+    const onsetKnown = selected !== null && markers.onset !== null;
+    // Wait for the events (and the selected one's markers) unless the place was saved.
+    if (!saved && !clipEvents.loaded) return;
+    if (!saved && selected !== null && !onsetKnown && edits.markers(selected) === null) return;
+    placed.current = true;
+    jump(openingFrame(saved, onsetKnown ? markers.onset : null, frames));
+  }, [saved, selected, markers.onset, clipEvents.loaded, edits, frames, jump]);
+
+  useEffect(() => {
+    if (placed.current && current !== null) writePlace(browserStorage(), placeAt, { frame: current, view: stageView, layers, flowMode });
+  }, [placeAt, current, stageView, layers, flowMode]);
+
+  useEffect(() => setShownEvent(selected), [selected, setShownEvent]);
 
   const step = (delta: number) => nav.goTo(nav.target() + delta);
   const gotoMarker = (kind: MarkerKind) => {
@@ -154,7 +179,12 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
       'frame.next10': () => step(10),
       'frame.first': () => nav.goTo(0),
       'frame.last': () => nav.goTo(frames - 1),
-      'frame.goto': () => document.querySelector<HTMLInputElement>('input[name="goto"]')?.focus(),
+      'frame.goto': () => {
+        // Selected, so the number typed next replaces the last one instead of joining it.
+        const field = document.querySelector<HTMLInputElement>('input[name="goto"]');
+        field?.focus();
+        field?.select();
+      },
       'marker.gotoOnset': () => gotoMarker('onset'),
       'marker.gotoApex': () => gotoMarker('apex'),
       'marker.gotoOffset': () => gotoMarker('offset'),
@@ -222,6 +252,8 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
           analysis={overlays}
           command={command}
           onPainted={announcePaint}
+          initialView={saved?.view ?? null}
+          onViewChange={setStageView}
         />
         <Timeline
           key={media.clipId}

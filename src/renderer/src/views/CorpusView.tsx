@@ -6,6 +6,7 @@
  */
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
+import { formatFps } from '@shared/fps';
 import { ANNOTATION_STATUSES, type Clip, type WorkspaceInfo } from '@shared/workspace';
 import { clipWork, worklistCounts, type QueueStatus, type WorklistRow } from '@shared/worklist';
 import { errorMessage } from '../api/backend';
@@ -128,7 +129,7 @@ export function CorpusView() {
             {QUEUE_TEXT_FILTERS.map((key) => (
               <input key={key} name={`queue-${key}`} aria-label={t(`queue.filters.${key}`)} placeholder={t(`queue.filters.${key}`)} value={view.text[key] ?? ''} onChange={(e) => setText(key, e.target.value)} />
             ))}
-            <BatchAnalysis clipIds={sorted.map((c) => c.id)} />
+            <BatchAnalysis clips={sorted} onFinished={refresh} />
           </div>
           <table className="queue" data-testid="clip-queue">
             <thead>
@@ -163,8 +164,7 @@ export function CorpusView() {
                   <td data-column="annotators">{w?.annotators || '–'}</td>
                   <td data-column="analysed">{w?.events ? `${w.analysed}/${w.events}` : '–'}</td>
                   <td>{clip.frames}</td>
-                  {/* Stored as measured; rounded for display only. */}
-                  <td title={String(clip.fps)}>{Number(clip.fps.toFixed(2))}</td>
+                  <td title={String(clip.fps)}>{formatFps(clip.fps)}</td>
                   <td>
                     <button type="button" onClick={() => act(() => openClip(clip.path, clip))}>
                       {t('corpus.annotate')}
