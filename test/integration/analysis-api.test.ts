@@ -99,6 +99,15 @@ describe('analysis channels (worker threads, job queue, workspace)', () => {
     const alphas = Array.from({ length: info.width * info.height }, (_, i) => rgba[i * 4 + 3]);
     expect(alphas.filter((a) => a === 0).length).toBeGreaterThan(alphas.length / 2);
     expect(alphas.filter((a) => a === 255).length).toBeGreaterThan(0);
+    // The scale and the largest motion come in reference-crop px (the description's unit), with the legend's key.
+    const auto = (await call('analysis.overlay', { analysisId: stored.id, kind: 'colorwheel' })) as { data: { scalePx: number; maxPx: number; legendPng: string } };
+    expect(auto.data.scalePx).toBeGreaterThan(0);
+    expect(auto.data.scalePx).toBe(auto.data.maxPx);
+    expect(Buffer.from(auto.data.legendPng, 'base64').subarray(1, 4).toString()).toBe('PNG');
+    const fixed = (await call('analysis.overlay', { analysisId: stored.id, kind: 'colorwheel', scale: 5 })) as { data: { scalePx: number; maxPx: number } };
+    expect(fixed.data.scalePx).toBeCloseTo(5, 9);
+    expect(fixed.data.maxPx).toBe(auto.data.maxPx);
+    expect(await call('analysis.overlay', { analysisId: stored.id, kind: 'colorwheel', scale: 0 })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
 
     // Resumable: the analysed clip is skipped, only the failed one is queued again.
     const again = await call('analysis.runAll', {});

@@ -11,9 +11,9 @@ export function analysisHandlers(services: Services): Pick<HandlerTable, keyof t
       const { jobs, skipped } = await runner.runAll({ redo });
       return { jobIds: jobs.map((j) => j.jobId), skipped };
     },
-    'analysis.overlay': async ({ analysisId, kind }) => {
-      const { width, height, png } = await runner.overlay(analysisId, kind);
-      return { width, height, png: png.toString('base64') };
+    'analysis.overlay': async ({ analysisId, kind, scale }) => {
+      const { width, height, png, legendPng, scalePx, maxPx } = await runner.overlay(analysisId, kind, scale);
+      return { width, height, png: png.toString('base64'), legendPng: legendPng.toString('base64'), scalePx, maxPx };
     },
   };
 }

@@ -127,6 +127,15 @@ export type AnalyzeReport = z.infer<typeof AnalyzeReportSchema>;
 export const OVERLAY_KINDS = ['colorwheel', 'mellm-hsv', 'magnitude', 'arrows'] as const;
 export type OverlayKind = (typeof OVERLAY_KINDS)[number];
 
+/**
+ * The motion drawn at full colour on a flow overlay: the clip's largest motion (`auto`), or
+ * a fixed number of flow pixels so that sub-pixel noise stays faint.
+ */
+export const FlowScaleSchema = z.union([z.literal('auto'), z.number().positive().max(100)]);
+export type FlowScale = z.infer<typeof FlowScaleSchema>;
+/** The scales the stage offers. */
+export const FLOW_SCALES: readonly FlowScale[] = ['auto', 1, 2, 5];
+
 export const StoredAnalysisSchema = z.object({
   id: z.number().int(),
   eventId: z.number().int(),
@@ -181,7 +190,17 @@ export const analysisChannels = {
     z.object({ jobIds: z.array(z.string()), skipped: z.number().int().min(0) }),
   ),
   'analysis.overlay': channel(
-    z.object({ analysisId: z.number().int().positive(), kind: z.enum(OVERLAY_KINDS) }).strict(),
-    z.object({ width: z.number().int(), height: z.number().int(), png: z.string() }),
+    z.object({ analysisId: z.number().int().positive(), kind: z.enum(OVERLAY_KINDS), scale: FlowScaleSchema.optional() }).strict(),
+    z.object({
+      width: z.number().int(),
+      height: z.number().int(),
+      png: z.string(),
+      /** The legend's key (PNG): a disc drawn as the overlay draws motion from its centre, the rim at `scalePx`. */
+      legendPng: z.string(),
+      /** Flow pixels drawn at full colour (0: a still field at auto scale). */
+      scalePx: z.number().min(0),
+      /** The largest motion in the flow, px. */
+      maxPx: z.number().min(0),
+    }),
   ),
 };
