@@ -4,7 +4,7 @@
  * non-mirrored view). Sizes are the reference's square box sides in pixels of the
  * 400×480 training crop; cheeks are 0.12·H where H is the face's vertical landmark extent.
  */
-import type { Language } from './api/app';
+import type { Language } from './language';
 
 export type RoiGroup = 'eyelid' | 'eyebrow' | 'nose' | 'mouth-corner' | 'lip' | 'chin' | 'cheek';
 

@@ -171,6 +171,19 @@ describe('analysis channels (worker threads, job queue, workspace)', () => {
     expect((await done).state).toBe('cancelled');
     expect(await workspace.analyses.listForEvent(events[0]?.id as number)).toHaveLength(1);
     expect(await call('analysis.run', { clipPath: good, onset: 12, apex: 8 })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+
+    // The UI's language comes with the request: the settings say English, the description is Chinese.
+    const english = StoredAnalysisSchema.parse(((await call('analysis.get', { eventId: events[0]?.id })) as { data: unknown }).data);
+    expect(english.expression.description).toMatch(/^1\. ROI analysis\n/);
+    expect((await call('settings.get', {})) as unknown).toMatchObject({ data: { language: 'en' } });
+    const zh = await call('analysis.run', { eventId: events[0]?.id, language: 'zh-CN' });
+    expect((await finished((zh as { data: { jobId: string } }).data.jobId)).state).toBe('done');
+    const chinese = StoredAnalysisSchema.parse(((await call('analysis.get', { eventId: events[0]?.id })) as { data: unknown }).data);
+    expect(chinese.expression.description).toMatch(/^1\. 感兴趣区域分析\n/);
+    expect(chinese.expression.description_model).toBe('describer:zh-CN');
+    // The prompt stays the reference's English text whatever the UI's language.
+    expect(chinese.expression.prompt).toBe(english.expression.prompt);
+    expect(await call('analysis.run', { eventId: events[0]?.id, language: 'fr' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
   }, 240_000);
 
   it('with an LLM configured, the description streams as llm.token events named by the job, token by token, its count in the job progress', async () => {

@@ -7,8 +7,8 @@ export function analysisHandlers(services: Services): Pick<HandlerTable, keyof t
   return {
     'analysis.run': async (input) => ({ jobId: (await runner.run(input)).jobId }),
     'analysis.get': async ({ eventId }) => runner.get(eventId),
-    'analysis.runAll': async ({ redo }) => {
-      const { jobs, skipped } = await runner.runAll({ redo });
+    'analysis.runAll': async ({ redo, language }) => {
+      const { jobs, skipped } = await runner.runAll({ redo, language });
       return { jobIds: jobs.map((j) => j.jobId), skipped };
     },
     'analysis.overlay': async ({ analysisId, kind, scale }) => {

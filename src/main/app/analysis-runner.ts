@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism, hostname } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { AnalysisRunInput, FlowScale, OverlayKind, PromptFormat, StoredAnalysis } from '@shared/api/analysis';
+import type { Language } from '@shared/language';
 import { REFERENCE_CROP } from '@shared/rois';
 import type { Clip } from '@shared/workspace';
 import { AppError } from '@shared/errors';
@@ -68,6 +69,8 @@ interface Overrides {
   readonly llmFolder?: string | undefined;
   readonly promptFormat?: PromptFormat | undefined;
   readonly llmGeneration?: Partial<LlmGeneration> | undefined;
+  /** The describer's language: the UI's, sent with the request. */
+  readonly language?: Language | undefined;
 }
 
 /**
@@ -110,7 +113,7 @@ export class AnalysisRunner {
     else if (input.clipId !== undefined) clip = await workspace.clips.require(input.clipId);
     else ({ clip, probed } = await ensureClip(workspace, absolute(input.clipPath as string)));
     const pinned = input.onset !== undefined ? { onset: input.onset, apex: input.apex as number, offset: input.offset } : event ? eventFrames(event) : null;
-    return this.#queue(queue, workspace, { clip, probed, pinned, eventId: event?.id, again: 'all' });
+    return this.#queue(queue, workspace, { clip, probed, pinned, eventId: event?.id, again: 'all', overrides: { language: input.language } });
   }
 
   /**
@@ -121,7 +124,7 @@ export class AnalysisRunner {
    */
   async runAll(options: { redo?: boolean | undefined } & Overrides = {}, queue: JobQueue = this.#deps.jobs): Promise<{ jobs: JobHandle<AnalysisJobResult>[]; skipped: number }> {
     const workspace = this.#deps.workspaces.require();
-    const overrides = { llmFolder: options.llmFolder, promptFormat: options.promptFormat, llmGeneration: options.llmGeneration };
+    const overrides = { llmFolder: options.llmFolder, promptFormat: options.promptFormat, llmGeneration: options.llmGeneration, language: options.language };
     const configKey = await this.#configKey(overrides);
     const jobs: JobHandle<AnalysisJobResult>[] = [];
     let skipped = 0;
@@ -179,7 +182,7 @@ export class AnalysisRunner {
     const llm = overrides.llmFolder ?? settings.activeLlm ?? null;
     // How the LLM generates matters only when one writes the descriptions.
     const generation = llm ? { generation: generationFor(settings, overrides.llmGeneration) } : {};
-    const config = { version: this.#version, llm, language: settings.language, promptFormat: overrides.promptFormat ?? settings.promptFormat, ...generation };
+    const config = { version: this.#version, llm, language: overrides.language ?? settings.language, promptFormat: overrides.promptFormat ?? settings.promptFormat, ...generation };
     return createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
   }
 
@@ -214,7 +217,7 @@ export class AnalysisRunner {
       llmFolder: overrides.llmFolder ?? settings.activeLlm,
       promptFormat: overrides.promptFormat ?? settings.promptFormat,
       llmGeneration: generationFor(settings, overrides.llmGeneration),
-      language: settings.language === 'zh-CN' ? 'zh-CN' : 'en',
+      language: (overrides.language ?? settings.language) === 'zh-CN' ? 'zh-CN' : 'en',
       frameMotion: true,
       ...(this.#deps.checkpointEvery ? { checkpointEvery: this.#deps.checkpointEvery } : {}),
       ...(pinned ? { onset: pinned.onset, apex: pinned.apex, offset: pinned.offset } : {}),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { channel } from './channel';
 import { PROMPT_FORMATS, type PromptFormat } from '../prompt-format';
+import { LanguageSchema } from '../language';
 
 /**
  * The end-to-end analysis of one clip: what `mellm analyze --json` prints, what is
@@ -174,6 +175,8 @@ export const AnalysisRunInputSchema = z
     offset: optionalFrame,
     /** A workspace file to open first (else the open workspace). */
     workspace: z.string().min(1).max(4096).optional(),
+    /** The language the deterministic description is written in: the UI's (else the settings'). */
+    language: LanguageSchema.optional(),
   })
   .strict()
   .refine((v) => (v.clipPath === undefined) !== (v.clipId === undefined) || v.eventId !== undefined, { message: 'Give clipPath, clipId or eventId' })
@@ -186,7 +189,7 @@ export const analysisChannels = {
   'analysis.run': channel(AnalysisRunInputSchema, z.object({ jobId: z.string() })),
   'analysis.get': channel(z.object({ eventId: z.number().int().positive() }).strict(), StoredAnalysisSchema.nullable()),
   'analysis.runAll': channel(
-    z.object({ redo: z.boolean().optional() }).strict(),
+    z.object({ redo: z.boolean().optional(), language: LanguageSchema.optional() }).strict(),
     z.object({ jobIds: z.array(z.string()), skipped: z.number().int().min(0) }),
   ),
   'analysis.overlay': channel(
