@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { analysisApi } from '../api/analysis';
 import { errorMessage } from '../api/backend';
+import { uiLanguage } from '../i18n';
 import { api } from '../api/client';
 import { ErrorLine } from './ErrorLine';
 
@@ -42,7 +43,7 @@ export function BatchAnalysis({ clipIds }: { clipIds: readonly number[] }) {
 
   const start = () => {
     setError(null);
-    analysisApi.runAll().then(
+    analysisApi.runAll(uiLanguage()).then(
       ({ jobIds, skipped }) => {
         setNote(skipped ? t('corpus.analyseSkipped', { count: skipped }) : null);
         if (jobIds.length) setJob({ pending: jobIds, started: performance.now(), done: 0, total: jobIds.length, eta: null });
