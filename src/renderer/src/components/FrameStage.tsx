@@ -170,7 +170,8 @@ export function FrameStage({ frame, onsetFrame, frameWidth, frameHeight, layers,
             {frame && <KonvaImage image={frame.image} width={frameWidth} height={frameHeight} {...transform} />}
           </Layer>
           <Layer listening={false}>
-            <Group {...transform}>
+            {/* Nothing drawn over the frame leaves it: ROI boxes and labels near an edge are cut there too. */}
+            <Group {...transform} clipX={0} clipY={0} clipWidth={frameWidth} clipHeight={frameHeight}>
               {difference && <KonvaImage image={difference} opacity={layers.difference.opacity} />}
               {storedFlow && flowPlacement && (
                 <KonvaImage

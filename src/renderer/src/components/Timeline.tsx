@@ -99,7 +99,12 @@ export function Timeline(props: Props) {
           props.onSeek(at);
         }}
         onPointerMove={(event) => {
-          if (!drag) return;
+          if (!drag) {
+            // A flag under the pointer can be dragged: say so with the cursor.
+            const over = hitMarker(event.clientX, event.clientY, event.currentTarget.getBoundingClientRect());
+            event.currentTarget.style.cursor = over ? 'ew-resize' : '';
+            return;
+          }
           const at = frameAt(event.clientX, event.currentTarget.getBoundingClientRect());
           if (at === drag.frame) return;
           setDrag({ ...drag, frame: at });
