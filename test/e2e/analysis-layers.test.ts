@@ -120,6 +120,13 @@ async function goToFrame(frame: number): Promise<void> {
   await expect.poll(() => page().getByTestId('frame-stage').getAttribute('data-drawn-frame')).toBe(String(frame));
 }
 
+/** Zooms the stage in about 4× around its centre (the face), where every ROI box is wide enough for its label. */
+async function zoomIn(): Promise<void> {
+  const stage = (await page().getByTestId('frame-stage').boundingBox())!;
+  await page().mouse.move(stage.x + stage.width / 2, stage.y + stage.height / 2);
+  for (let i = 0; i < 3; i += 1) await page().mouse.wheel(0, -300);
+}
+
 async function setLanguage(language: 'en' | 'zh-CN', heading: string): Promise<void> {
   await page().locator('[data-view="settings"]').click();
   await page().locator('select[name="language"]').selectOption(language);
@@ -249,19 +256,21 @@ describe('readable analysis layers in Chromium over the bridge', () => {
     await page().getByRole('button', { name: '分析此事件' }).click();
     const description = page().locator('[data-testid="suggestions"] [data-field="description"] .value');
     await expect.poll(() => description.textContent().catch(() => ''), { timeout: 180_000 }).toMatch(/^1\. 感兴趣区域分析/);
+    // Analysed at the annotator's frames, the event keeps its motion curve on the timeline.
+    await expect.poll(() => curvePixels()).toBeGreaterThan(100);
     await setLayers(['flow', 'rois']);
     // Zoom in on the face so every ROI box is wide enough for its label.
-    const stage = (await page().getByTestId('frame-stage').boundingBox())!;
-    await page().mouse.move(stage.x + stage.width / 2, stage.y + stage.height / 2);
-    for (let i = 0; i < 3; i += 1) await page().mouse.wheel(0, -300);
+    await zoomIn();
     await expect.poll(() => stageTexts()).toContain('下巴');
     const labels = await stageTexts();
     expect(labels.length).toBeGreaterThan(5);
     for (const label of labels) expect(label).toMatch(/^[\u4e00-\u9fff]+$/);
+    await screenshot('layers-roi-labels-zh-CN');
     await page().getByRole('button', { name: '适应', exact: true }).click();
     await expect.poll(() => page().getByTestId('flow-legend-scale').textContent()).toMatch(/^外圈 = [\d.]+ 像素$/);
     await screenshot('layers-annotate-zh-CN');
     await setLanguage('en', 'Settings');
+    await zoomIn();
     await expect.poll(() => stageTexts()).toContain('Chin');
   }, 240_000);
 

@@ -65,14 +65,17 @@ function pixelsOf(image: HTMLImageElement, width: number, height: number): Uint8
   return context.getImageData(0, 0, width, height).data;
 }
 
+/** ROI label size on screen, px: below 11 px a Chinese name is no longer legible. */
+const ROI_LABEL_PX = 11;
+
 /**
  * At fit zoom the 29 ROI boxes are small and close together: a label is drawn only when
- * its box is about as wide on screen as the 9 px text (a Chinese character is about twice
- * a Latin letter's width), so zooming in reveals the names.
+ * its box is about as wide on screen as the text (a Chinese character is about twice a
+ * Latin letter's width), so zooming in reveals the names.
  */
 function roiLabelFits(boxWidth: number, label: string, scale: number): boolean {
   let width = 0;
-  for (const char of label) width += char.codePointAt(0)! >= 0x2e80 ? 9 : 5;
+  for (const char of label) width += char.codePointAt(0)! >= 0x2e80 ? ROI_LABEL_PX : ROI_LABEL_PX * 0.55;
   return boxWidth * scale >= width;
 }
 
@@ -188,7 +191,7 @@ export function FrameStage({ frame, onsetFrame, frameWidth, frameHeight, layers,
                     return (
                       <Group key={roi.name}>
                         <Rect x={roi.x} y={roi.y} width={roi.width} height={roi.height} stroke={COLOURS.roi} strokeWidth={1 / view.scale} />
-                        {roiLabelFits(roi.width, label, view.scale) && <Text x={roi.x} y={roi.y - 10 / view.scale} text={label} fontSize={9 / view.scale} fill={COLOURS.roi} />}
+                        {roiLabelFits(roi.width, label, view.scale) && <Text x={roi.x} y={roi.y - (ROI_LABEL_PX + 2) / view.scale} text={label} fontSize={ROI_LABEL_PX / view.scale} fill={COLOURS.roi} />}
                       </Group>
                     );
                   })}
