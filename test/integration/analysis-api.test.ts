@@ -99,6 +99,15 @@ describe('analysis channels (worker threads, job queue, workspace)', () => {
     const alphas = Array.from({ length: info.width * info.height }, (_, i) => rgba[i * 4 + 3]);
     expect(alphas.filter((a) => a === 0).length).toBeGreaterThan(alphas.length / 2);
     expect(alphas.filter((a) => a === 255).length).toBeGreaterThan(0);
+    // The scale and the largest motion come in reference-crop px (the description's unit), with the legend's key.
+    const auto = (await call('analysis.overlay', { analysisId: stored.id, kind: 'colorwheel' })) as { data: { scalePx: number; maxPx: number; legendPng: string } };
+    expect(auto.data.scalePx).toBeGreaterThan(0);
+    expect(auto.data.scalePx).toBe(auto.data.maxPx);
+    expect(Buffer.from(auto.data.legendPng, 'base64').subarray(1, 4).toString()).toBe('PNG');
+    const fixed = (await call('analysis.overlay', { analysisId: stored.id, kind: 'colorwheel', scale: 5 })) as { data: { scalePx: number; maxPx: number } };
+    expect(fixed.data.scalePx).toBeCloseTo(5, 9);
+    expect(fixed.data.maxPx).toBe(auto.data.maxPx);
+    expect(await call('analysis.overlay', { analysisId: stored.id, kind: 'colorwheel', scale: 0 })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
 
     // Resumable: the analysed clip is skipped, only the failed one is queued again.
     const again = await call('analysis.runAll', {});
@@ -162,6 +171,19 @@ describe('analysis channels (worker threads, job queue, workspace)', () => {
     expect((await done).state).toBe('cancelled');
     expect(await workspace.analyses.listForEvent(events[0]?.id as number)).toHaveLength(1);
     expect(await call('analysis.run', { clipPath: good, onset: 12, apex: 8 })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+
+    // The UI's language comes with the request: the settings say English, the description is Chinese.
+    const english = StoredAnalysisSchema.parse(((await call('analysis.get', { eventId: events[0]?.id })) as { data: unknown }).data);
+    expect(english.expression.description).toMatch(/^1\. ROI analysis\n/);
+    expect((await call('settings.get', {})) as unknown).toMatchObject({ data: { language: 'en' } });
+    const zh = await call('analysis.run', { eventId: events[0]?.id, language: 'zh-CN' });
+    expect((await finished((zh as { data: { jobId: string } }).data.jobId)).state).toBe('done');
+    const chinese = StoredAnalysisSchema.parse(((await call('analysis.get', { eventId: events[0]?.id })) as { data: unknown }).data);
+    expect(chinese.expression.description).toMatch(/^1\. 感兴趣区域分析\n/);
+    expect(chinese.expression.description_model).toBe('describer:zh-CN');
+    // The prompt stays the reference's English text whatever the UI's language.
+    expect(chinese.expression.prompt).toBe(english.expression.prompt);
+    expect(await call('analysis.run', { eventId: events[0]?.id, language: 'fr' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
   }, 240_000);
 
   it('with an LLM configured, the description streams as llm.token events named by the job, token by token, its count in the job progress', async () => {

@@ -144,6 +144,17 @@ describe('analyzeClip (the MELLM pipeline on a synthetic clip from a real photo)
     await expect(analyzeClip(framesOf(clip), models, { onset: 3, apex: 99 })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   }, 120_000);
 
+  it('user-given frames with per-frame motion keep the motion curve of the event for the timeline, and spot nothing', async () => {
+    const clip = meClip(subject, { aus: [{ au: 12, intensity: 'D' }] });
+    const { report } = await analyzeClip(framesOf(clip), models, { onset: 3, apex: 20, offset: 25, frameMotion: true });
+    expect(report.spotting).toMatchObject({ onset: 3, apex: 20, offset: 25, source: 'user', intervals: [] });
+    const curve = report.spotting.curve;
+    // Only the event was measured (up to its offset): the curve rises inside it and reads 0 before the onset.
+    expect(curve).toHaveLength(26);
+    expect(Math.max(...curve.slice(3, 26))).toBeGreaterThan(0);
+    expect(curve.slice(0, 3).every((v) => v === 0)).toBe(true);
+  }, 120_000);
+
   it('stops when cancelled', async () => {
     const controller = new AbortController();
     const clip = meClip(subject, { aus: [{ au: 12, intensity: 'D' }] });

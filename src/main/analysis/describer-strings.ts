@@ -1,3 +1,4 @@
+import { roiLabel } from '@shared/rois';
 import type { Intensity } from './au-table';
 import type { AuSide } from './au-rules';
 import type { CasmeEmotion, ThreeClass } from './emotion';
@@ -65,22 +66,6 @@ const ZH_AU: Readonly<Record<number, string>> = {
   45: '眨眼',
 };
 
-const ZH_PART: Readonly<Record<string, string>> = { Left: '左', Right: '右', Upper: '上', Lower: '下', Inner: '内侧', Outer: '外侧', Center: '中部' };
-
-/** "Left Upper Eyelid Inner" → 左上眼睑内侧, "Upper Lip Left" → 上唇左侧, "Right Nasal Wing" → 右鼻翼. */
-function zhRegion(name: string): string {
-  const p = (word: string | undefined): string => ZH_PART[word ?? ''] ?? word ?? '';
-  let m = /^(Left|Right) (Upper|Lower) Eyelid (Inner|Center|Outer)$/.exec(name);
-  if (m) return `${p(m[1])}${p(m[2])}眼睑${p(m[3])}`;
-  m = /^(Left|Right) (Inner|Outer) Eyebrow$/.exec(name);
-  if (m) return `${p(m[1])}眉${p(m[2])}`;
-  m = /^(Upper|Lower) Lip (Left|Center|Right)$/.exec(name);
-  if (m) return `${p(m[1])}唇${m[2] === 'Center' ? '中部' : `${p(m[2])}侧`}`;
-  m = /^(Left|Right) (Nasal Wing|Mouth Corner|Cheek)$/.exec(name);
-  if (m) return `${p(m[1])}${{ 'Nasal Wing': '鼻翼', 'Mouth Corner': '嘴角', Cheek: '脸颊' }[m[2] as string] ?? ''}`;
-  return name === 'Chin' ? '下巴' : name;
-}
-
 export const DESCRIBER_STRINGS: Readonly<Record<DescriberLanguage, DescriberStrings>> = {
   en: {
     headings: ['1. ROI analysis', '2. Reasoning', '3. Summary'],
@@ -117,7 +102,7 @@ export const DESCRIBER_STRINGS: Readonly<Record<DescriberLanguage, DescriberStri
   },
   'zh-CN': {
     headings: ['1. 感兴趣区域分析', '2. 推理', '3. 总结'],
-    region: zhRegion,
+    region: (name) => roiLabel(name, 'zh-CN'),
     octant: { right: '向右', 'up-right': '向右上', up: '向上', 'up-left': '向左上', left: '向左', 'down-left': '向左下', down: '向下', 'down-right': '向右下' },
     auName: (au, fallback) => ZH_AU[au] ?? fallback,
     side: { L: '左侧', R: '右侧', B: '双侧' },

@@ -7,14 +7,14 @@ export function analysisHandlers(services: Services): Pick<HandlerTable, keyof t
   return {
     'analysis.run': async (input) => ({ jobId: (await runner.run(input)).jobId }),
     'analysis.get': async ({ eventId }) => runner.get(eventId),
-    'analysis.runAll': async ({ redo }) => {
-      const { jobs, skipped, items } = await runner.runAll({ redo });
+    'analysis.runAll': async ({ redo, language }) => {
+      const { jobs, skipped, items } = await runner.runAll({ redo, language });
       return { jobIds: jobs.map((j) => j.jobId), skipped, items };
     },
     'analysis.pending': async () => runner.pending(),
-    'analysis.overlay': async ({ analysisId, kind }) => {
-      const { width, height, png } = await runner.overlay(analysisId, kind);
-      return { width, height, png: png.toString('base64') };
+    'analysis.overlay': async ({ analysisId, kind, scale }) => {
+      const { width, height, png, legendPng, scalePx, maxPx } = await runner.overlay(analysisId, kind, scale);
+      return { width, height, png: png.toString('base64'), legendPng: legendPng.toString('base64'), scalePx, maxPx };
     },
   };
 }

@@ -3,7 +3,9 @@ import { deserialize, serialize } from 'node:v8';
 import { existsSync } from 'node:fs';
 import { availableParallelism, hostname } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import type { AnalysisRunInput, OverlayKind, PromptFormat, StoredAnalysis } from '@shared/api/analysis';
+import type { AnalysisRunInput, FlowScale, OverlayKind, PromptFormat, StoredAnalysis } from '@shared/api/analysis';
+import type { Language } from '@shared/language';
+import { REFERENCE_CROP } from '@shared/rois';
 import type { Clip } from '@shared/workspace';
 import { AppError } from '@shared/errors';
 import { generationFor, type LlmGeneration } from '@shared/llm-generation';
@@ -11,7 +13,7 @@ import type { ScanCheckpoint } from '../analysis/pipeline/motion';
 import type { ScanProgress } from '../analysis/pipeline/pipeline';
 import type { AnalyzeTaskInput, AnalyzeTaskOutput, AnalyzerOptions } from '../analysis/pipeline/task';
 import { readFlo } from '../inference/flow/flo';
-import { encodeRgbaPng, overlayImage } from '../inference/flow/visualize';
+import { encodeRgbaPng, overlayImage, overlayLegend, overlayScale } from '../inference/flow/visualize';
 import { JobCrashError } from '../jobs/crash';
 import { ProcessPool } from '../jobs/pool';
 import type { JobContext, JobHandle, JobQueue } from '../jobs/queue';
@@ -80,6 +82,8 @@ interface Overrides {
   readonly llmFolder?: string | undefined;
   readonly promptFormat?: PromptFormat | undefined;
   readonly llmGeneration?: Partial<LlmGeneration> | undefined;
+  /** The describer's language: the UI's, sent with the request. */
+  readonly language?: Language | undefined;
 }
 
 /**
@@ -88,6 +92,16 @@ interface Overrides {
  * workspace. Each unit of work is claimed with a lease in the workspace, so a job whose
  * process died is retried once and two runners never analyse the same event twice.
  */
+/** An overlay as `analysis.overlay` serves it: image and legend PNGs, scale and largest motion in reference-crop px. */
+export interface OverlayRendering {
+  readonly width: number;
+  readonly height: number;
+  readonly png: Buffer;
+  readonly legendPng: Buffer;
+  readonly scalePx: number;
+  readonly maxPx: number;
+}
+
 export class AnalysisRunner {
   readonly #deps: AnalysisRunnerDeps;
   readonly #owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -112,7 +126,7 @@ export class AnalysisRunner {
     else if (input.clipId !== undefined) clip = await workspace.clips.require(input.clipId);
     else ({ clip, probed } = await ensureClip(workspace, absolute(input.clipPath as string)));
     const pinned = input.onset !== undefined ? { onset: input.onset, apex: input.apex as number, offset: input.offset } : event ? eventFrames(event) : null;
-    return this.#queue(queue, workspace, { clip, probed, pinned, eventId: event?.id, again: 'all' });
+    return this.#queue(queue, workspace, { clip, probed, pinned, eventId: event?.id, again: 'all', overrides: { language: input.language } });
   }
 
   /**
@@ -123,7 +137,7 @@ export class AnalysisRunner {
    */
   async runAll(options: { redo?: boolean | undefined } & Overrides = {}, queue: JobQueue = this.#deps.jobs): Promise<{ jobs: JobHandle<AnalysisJobResult>[]; skipped: number; items: BatchItem[] }> {
     const workspace = this.#deps.workspaces.require();
-    const overrides = { llmFolder: options.llmFolder, promptFormat: options.promptFormat, llmGeneration: options.llmGeneration };
+    const overrides = { llmFolder: options.llmFolder, promptFormat: options.promptFormat, llmGeneration: options.llmGeneration, language: options.language };
     const { work, skipped } = await this.#plan(workspace, await this.#configKey(overrides), options.redo === true);
     const jobs: JobHandle<AnalysisJobResult>[] = [];
     const items: BatchItem[] = [];
@@ -168,14 +182,28 @@ export class AnalysisRunner {
     return latestAnalysis(this.#deps.workspaces.require(), eventId);
   }
 
-  /** One overlay image of an analysis' primary flow, as PNG bytes. */
-  async overlay(analysisId: number, kind: OverlayKind): Promise<{ width: number; height: number; png: Buffer }> {
+  /**
+   * One overlay image of an analysis' primary flow and its legend, as PNG bytes. The scale
+   * and the magnitudes are in reference-crop pixels (the 400 × 480 face of the MELLM
+   * reference), the unit the description and the prompt give motion in; the stored flow
+   * is on a smaller grid of the same crop.
+   */
+  async overlay(analysisId: number, kind: OverlayKind, scale: FlowScale = 'auto'): Promise<OverlayRendering> {
     const workspace = this.#deps.workspaces.require();
     const dir = overlayDir(this.#deps.paths.userData, workspace.location, analysisId);
     if (!existsSync(join(dir, 'expression.flo'))) throw new AppError('NOT_FOUND', `Analysis ${analysisId} has no stored flow to draw.`);
     const flow = await readFlo(join(dir, 'expression.flo'));
-    const image = overlayImage(kind, flow, toGray(await loadImageFile(join(dir, 'onset.png'))));
-    return { width: flow.width, height: flow.height, png: await encodeRgbaPng(image) };
+    const referencePerFlowPx = REFERENCE_CROP.width / flow.width;
+    const flowScale = scale === 'auto' ? scale : scale / referencePerFlowPx;
+    const image = overlayImage(kind, flow, toGray(await loadImageFile(join(dir, 'onset.png'))), flowScale);
+    return {
+      width: flow.width,
+      height: flow.height,
+      png: await encodeRgbaPng(image),
+      legendPng: await encodeRgbaPng(overlayLegend(kind)),
+      scalePx: overlayScale(flow, flowScale) * referencePerFlowPx,
+      maxPx: overlayScale(flow, 'auto') * referencePerFlowPx,
+    };
   }
 
   /** The settings an analysis depends on: an analysis made under other ones is out of date. */
@@ -184,7 +212,7 @@ export class AnalysisRunner {
     const llm = overrides.llmFolder ?? settings.activeLlm ?? null;
     // How the LLM generates matters only when one writes the descriptions.
     const generation = llm ? { generation: generationFor(settings, overrides.llmGeneration) } : {};
-    const config = { version: this.#version, llm, language: settings.language, promptFormat: overrides.promptFormat ?? settings.promptFormat, ...generation };
+    const config = { version: this.#version, llm, language: overrides.language ?? settings.language, promptFormat: overrides.promptFormat ?? settings.promptFormat, ...generation };
     return createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
   }
 
@@ -219,7 +247,7 @@ export class AnalysisRunner {
       llmFolder: overrides.llmFolder ?? settings.activeLlm,
       promptFormat: overrides.promptFormat ?? settings.promptFormat,
       llmGeneration: generationFor(settings, overrides.llmGeneration),
-      language: settings.language === 'zh-CN' ? 'zh-CN' : 'en',
+      language: (overrides.language ?? settings.language) === 'zh-CN' ? 'zh-CN' : 'en',
       frameMotion: true,
       ...(this.#deps.checkpointEvery ? { checkpointEvery: this.#deps.checkpointEvery } : {}),
       ...(pinned ? { onset: pinned.onset, apex: pinned.apex, offset: pinned.offset } : {}),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { channel } from './channel';
 import { PROMPT_FORMATS, type PromptFormat } from '../prompt-format';
+import { LanguageSchema } from '../language';
 
 /**
  * The end-to-end analysis of one clip: what `mellm analyze --json` prints, what is
@@ -127,6 +128,15 @@ export type AnalyzeReport = z.infer<typeof AnalyzeReportSchema>;
 export const OVERLAY_KINDS = ['colorwheel', 'mellm-hsv', 'magnitude', 'arrows'] as const;
 export type OverlayKind = (typeof OVERLAY_KINDS)[number];
 
+/**
+ * The motion drawn at full colour on a flow overlay: the clip's largest motion (`auto`), or
+ * a fixed number of flow pixels so that sub-pixel noise stays faint.
+ */
+export const FlowScaleSchema = z.union([z.literal('auto'), z.number().positive().max(100)]);
+export type FlowScale = z.infer<typeof FlowScaleSchema>;
+/** The scales the stage offers. */
+export const FLOW_SCALES: readonly FlowScale[] = ['auto', 1, 2, 5];
+
 export const StoredAnalysisSchema = z.object({
   id: z.number().int(),
   eventId: z.number().int(),
@@ -165,6 +175,8 @@ export const AnalysisRunInputSchema = z
     offset: optionalFrame,
     /** A workspace file to open first (else the open workspace). */
     workspace: z.string().min(1).max(4096).optional(),
+    /** The language the deterministic description is written in: the UI's (else the settings'). */
+    language: LanguageSchema.optional(),
   })
   .strict()
   .refine((v) => (v.clipPath === undefined) !== (v.clipId === undefined) || v.eventId !== undefined, { message: 'Give clipPath, clipId or eventId' })
@@ -177,7 +189,7 @@ export const analysisChannels = {
   'analysis.run': channel(AnalysisRunInputSchema, z.object({ jobId: z.string() })),
   'analysis.get': channel(z.object({ eventId: z.number().int().positive() }).strict(), StoredAnalysisSchema.nullable()),
   'analysis.runAll': channel(
-    z.object({ redo: z.boolean().optional() }).strict(),
+    z.object({ redo: z.boolean().optional(), language: LanguageSchema.optional() }).strict(),
     z.object({
       jobIds: z.array(z.string()),
       skipped: z.number().int().min(0),
@@ -188,7 +200,17 @@ export const analysisChannels = {
   /** What "Analyse all" would queue now: clips and events without an analysis under the current settings. */
   'analysis.pending': channel(z.object({}).strict(), z.object({ clips: z.number().int().min(0), events: z.number().int().min(0) })),
   'analysis.overlay': channel(
-    z.object({ analysisId: z.number().int().positive(), kind: z.enum(OVERLAY_KINDS) }).strict(),
-    z.object({ width: z.number().int(), height: z.number().int(), png: z.string() }),
+    z.object({ analysisId: z.number().int().positive(), kind: z.enum(OVERLAY_KINDS), scale: FlowScaleSchema.optional() }).strict(),
+    z.object({
+      width: z.number().int(),
+      height: z.number().int(),
+      png: z.string(),
+      /** The legend's key (PNG): a disc drawn as the overlay draws motion from its centre, the rim at `scalePx`. */
+      legendPng: z.string(),
+      /** Flow pixels drawn at full colour (0: a still field at auto scale). */
+      scalePx: z.number().min(0),
+      /** The largest motion in the flow, px. */
+      maxPx: z.number().min(0),
+    }),
   ),
 };

@@ -2,10 +2,9 @@ import { z } from 'zod';
 import { MaxNewTokensSchema, ThinkingSchema } from '../llm-generation';
 import { channel } from './channel';
 import { PromptFormatSchema } from './analysis';
+import { LanguageSchema } from '../language';
 
-export const LANGUAGES = ['en', 'zh-CN'] as const;
-export const LanguageSchema = z.enum(LANGUAGES);
-export type Language = z.infer<typeof LanguageSchema>;
+export { LANGUAGES, LanguageSchema, type Language } from '../language';
 
 export const AppInfoSchema = z.object({
   name: z.string(),

@@ -188,7 +188,12 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
           : {}),
       })
     : null;
-  if (given && signal) lap('frame_motion', afterFace);
+  if (given && signal) {
+    lap('frame_motion', afterFace);
+    // The event's motion, cleaned as spotting cleans it, is the curve the timeline draws;
+    // nothing is spotted (the user gave the frames). Frames outside the scan read 0.
+    spotting = { ...spot(signal, clip.fps, options.spotting), intervals: [], blinks: [] };
+  }
   if (!given && signal) {
     spotting = spot(signal, clip.fps, { atLeastOne: clip.frameCount <= DATASET_CLIP_SECONDS * clip.fps, ...options.spotting });
     const afterSpotting = lap('spotting', afterFace);

@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { toGray, type Image8 } from '../../media/image';
-import type { OverlayKind } from '@shared/api/analysis';
+import type { FlowScale, OverlayKind } from '@shared/api/analysis';
+import { AppError } from '@shared/errors';
 import { flowMagnitudeStats, type FlowField } from './types';
 
 /**
@@ -103,6 +104,20 @@ export function magnitudeHeatMap(field: FlowField, normalize = maxMagnitude(fiel
   });
 }
 
+/** One arrow as flat segments (shaft, then two head strokes) from (x, y) by (dx, dy), appended to `out`. */
+function pushArrow(out: number[], x: number, y: number, dx: number, dy: number): void {
+  const length = Math.hypot(dx, dy);
+  const ex = x + dx;
+  const ey = y + dy;
+  const head = Math.min(3, length / 3);
+  const angle = Math.atan2(dy, dx);
+  out.push(x, y, ex, ey);
+  for (const side of [-1, 1]) {
+    const a = angle + Math.PI - (side * Math.PI) / 7;
+    out.push(ex, ey, ex + head * Math.cos(a), ey + head * Math.sin(a));
+  }
+}
+
 /**
  * Quiver arrows on a `step`-pixel grid as flat segments [x1, y1, x2, y2, …] (shaft then
  * two head strokes per arrow); vectors are multiplied by `gain` so sub-pixel motion is
@@ -118,15 +133,7 @@ export function quiverSegments(field: FlowField, step = 8, gain = 4, minLength =
       const dy = (data[plane + y * width + x] as number) * gain;
       const length = Math.hypot(dx, dy);
       if (!(length >= minLength) || length > 1e6) continue;
-      const ex = x + dx;
-      const ey = y + dy;
-      const head = Math.min(3, length / 3);
-      const angle = Math.atan2(dy, dx);
-      out.push(x, y, ex, ey);
-      for (const side of [-1, 1]) {
-        const a = angle + Math.PI - (side * Math.PI) / 7;
-        out.push(ex, ey, ex + head * Math.cos(a), ey + head * Math.sin(a));
-      }
+      pushArrow(out, x, y, dx, dy);
     }
   }
   return Float32Array.from(out);
@@ -166,21 +173,78 @@ export async function encodeRgbaPng(image: RgbaImage): Promise<Buffer> {
 
 /** Arrows in the stage's highlight yellow, readable over both skin and the dark stage. */
 const ARROW_COLOUR = [255, 212, 59] as const;
+/** The arrows' grid: one arrow per 8 × 8 flow pixels; full-scale motion draws an arrow one cell long. */
+const ARROW_STEP = 8;
+/** The largest fixed scale accepted, px: beyond it every real micro-expression would be invisible. */
+const MAX_SCALE_PX = 100;
+
+/**
+ * The motion, in flow pixels, drawn at full colour (and as a one-cell arrow): the field's
+ * largest motion for `auto`, else the fixed scale, so sub-pixel noise stays faint instead of
+ * being stretched to full colour. 0 for a still field at `auto` (nothing is drawn).
+ */
+export function overlayScale(field: FlowField, scale: FlowScale): number {
+  if (scale === 'auto') return maxMagnitude(field);
+  if (!(Number.isFinite(scale) && scale > 0 && scale <= MAX_SCALE_PX)) {
+    throw new AppError('INVALID_INPUT', `The overlay scale must be "auto" or a number of pixels in (0, ${MAX_SCALE_PX}]; got ${String(scale)}.`);
+  }
+  return scale;
+}
+
+function transparent(width: number, height: number): RgbaImage {
+  return { width, height, data: new Uint8ClampedArray(width * height * 4) };
+}
+
+function paintKind(kind: OverlayKind, flow: FlowField, onset: Image8, normalize: number): RgbaImage {
+  switch (kind) {
+    case 'colorwheel':
+      return flowToColor(flow, normalize);
+    case 'magnitude':
+      return magnitudeHeatMap(flow, normalize);
+    case 'mellm-hsv':
+      return mellmOverlay(flow, onset, normalize);
+    case 'arrows':
+      return drawSegments(transparent(flow.width, flow.height), normalize > 0 ? quiverSegments(flow, ARROW_STEP, ARROW_STEP / normalize) : new Float32Array(0), ARROW_COLOUR);
+  }
+}
 
 /**
  * The analysis overlay of one kind, over the face crop the flow was computed on: the
  * Middlebury wheel, MELLM's HSV over the onset frame, the magnitude heat map, or quiver
- * arrows on a transparent layer. The renderer only places these images.
+ * arrows on a transparent layer, each at `scale` (see `overlayScale`). The renderer only
+ * places these images.
  */
-export function overlayImage(kind: OverlayKind, flow: FlowField, onset: Image8): RgbaImage {
-  switch (kind) {
-    case 'colorwheel':
-      return flowToColor(flow);
-    case 'magnitude':
-      return magnitudeHeatMap(flow);
-    case 'mellm-hsv':
-      return mellmOverlay(flow, onset);
-    case 'arrows':
-      return drawSegments({ width: flow.width, height: flow.height, data: new Uint8ClampedArray(flow.width * flow.height * 4) }, quiverSegments(flow), ARROW_COLOUR);
+export function overlayImage(kind: OverlayKind, flow: FlowField, onset: Image8, scale: FlowScale = 'auto'): RgbaImage {
+  return paintKind(kind, flow, onset, overlayScale(flow, scale));
+}
+
+/** Mid gray under the MELLM key: its colours blend over the face as they do on the overlay. */
+const LEGEND_GRAY = 128;
+
+/**
+ * The key of an overlay kind, `size` px square: a disc whose every pixel is drawn as the
+ * overlay draws motion from the centre towards it, the rim being full scale (transparent
+ * outside); for arrows, eight full-scale arrows out of the centre. Drawn by the overlay's
+ * own functions, so the key cannot disagree with the image.
+ */
+export function overlayLegend(kind: OverlayKind, size = 65): RgbaImage {
+  if (!(Number.isInteger(size) && size >= 9 && size <= 512)) throw new AppError('INVALID_INPUT', `The legend size must be a whole number of pixels in [9, 512]; got ${String(size)}.`);
+  const centre = (size - 1) / 2;
+  if (kind === 'arrows') {
+    const out: number[] = [];
+    for (let k = 0; k < 8; k += 1) pushArrow(out, centre, centre, centre * Math.cos((k * Math.PI) / 4), centre * Math.sin((k * Math.PI) / 4));
+    return drawSegments(transparent(size, size), Float32Array.from(out), ARROW_COLOUR);
   }
+  const plane = size * size;
+  const field: FlowField = { width: size, height: size, data: new Float32Array(plane * 2) };
+  for (let y = 0; y < size; y += 1) {
+    for (let x = 0; x < size; x += 1) {
+      field.data[y * size + x] = (x - centre) / centre;
+      field.data[plane + y * size + x] = (y - centre) / centre;
+    }
+  }
+  const gray = { width: size, height: size, channels: 1 as const, data: new Uint8Array(plane).fill(LEGEND_GRAY) };
+  const image = paintKind(kind, field, gray, 1);
+  for (let i = 0; i < plane; i += 1) if (Math.hypot(field.data[i] as number, field.data[plane + i] as number) > 1) image.data[i * 4 + 3] = 0;
+  return image;
 }

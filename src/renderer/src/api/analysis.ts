@@ -1,14 +1,15 @@
 /**
  * The analysis stage as the UI needs it, over the pipeline's channels (frames 0-based):
- *   analysis.run {eventId, onset?, apex?, offset?} → {jobId}  (job.progress / job.finished)
- *   analysis.runAll {redo?} → {jobIds, skipped, items}       (one job per clip; jobs.cancel each)
- *   analysis.pending {} → {clips, events}                     (what analysis.runAll would queue)
+ *   analysis.run {eventId, language, onset?, apex?, offset?} → {jobId}  (job.progress / job.finished)
+ *   analysis.runAll {language, redo?} → {jobIds, skipped, items}       (one job per clip; jobs.cancel each)
+ *   analysis.pending {} → {clips, events}                               (what analysis.runAll would queue)
  *   analysis.get {eventId} → StoredAnalysis | null           (mapped to AnalysisView below)
- *   analysis.overlay {analysisId, kind} → PNG of the onset→apex flow on the face crop
+ *   analysis.overlay {analysisId, kind, scale?} → PNG of the onset→apex flow on the face crop, its legend and scale
  * With an LLM configured, the analysis job streams its description as llm.token events
  * whose request id is the job id.
  */
-import type { OverlayKind } from '@shared/api/analysis';
+import type { FlowScale, OverlayKind } from '@shared/api/analysis';
+import type { Language } from '@shared/language';
 import { api } from './client';
 import type { FaceOverlay } from './analysis-types';
 import type { AnalysisView, LlmToken } from './analysis-types';
@@ -18,10 +19,19 @@ import { markerOverrides, toAnalysisView } from './analysis-view';
 export { markerOverrides, toAnalysisView } from './analysis-view';
 export type { AnalysisView, FaceOverlay, FlowOverlayRef, LlmToken, RoiBox, SpottedFrames } from './analysis-types';
 
+/** A flow overlay as the stage draws it: image and legend key (data URLs), full-colour scale and largest motion (reference-crop px). */
+export interface FlowOverlayImage {
+  readonly url: string;
+  readonly legendUrl: string;
+  readonly scalePx: number;
+  readonly maxPx: number;
+}
+
 export const analysisApi = {
-  run: (eventId: number, markers?: Markers) => api.call('analysis.run', { eventId, ...(markers ? markerOverrides(markers) : {}) }),
+  /** The description is written in the UI's language (`language`, checked by main). */
+  run: (eventId: number, markers: Markers | undefined, language: Language) => api.call('analysis.run', { eventId, language, ...(markers ? markerOverrides(markers) : {}) }),
   /** Every not-yet-analysed clip of the open workspace, one job each. */
-  runAll: (redo = false) => api.call('analysis.runAll', { redo }),
+  runAll: (language: Language, redo = false) => api.call('analysis.runAll', { redo, language }),
   /** How many clips (and events) "Analyse all" would analyse now. */
   pending: () => api.call('analysis.pending', {}),
   cancel: (jobId: string) => api.call('jobs.cancel', { jobId }),
@@ -29,10 +39,10 @@ export const analysisApi = {
     const stored = await api.call('analysis.get', { eventId });
     return stored ? toAnalysisView(stored) : null;
   },
-  /** One overlay image as a data URL (PNG on the face crop grid). */
-  async overlayUrl(analysisId: number, kind: OverlayKind): Promise<string> {
-    const { png } = await api.call('analysis.overlay', { analysisId, kind });
-    return `data:image/png;base64,${png}`;
+  /** One overlay image and its legend key as data URLs (PNG on the face crop grid), with the scale in reference-crop px. */
+  async overlay(analysisId: number, kind: OverlayKind, scale: FlowScale): Promise<FlowOverlayImage> {
+    const { png, legendPng, scalePx, maxPx } = await api.call('analysis.overlay', { analysisId, kind, scale });
+    return { url: `data:image/png;base64,${png}`, legendUrl: `data:image/png;base64,${legendPng}`, scalePx, maxPx };
   },
   /** Landmarks and the 29 ROIs of the strongest face on one frame (the face stage's face.detect). */
   async detectFace(path: string, frame: number): Promise<FaceOverlay> {

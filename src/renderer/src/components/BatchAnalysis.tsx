@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import type { Clip } from '@shared/workspace';
 import { analysisApi } from '../api/analysis';
 import { errorMessage } from '../api/backend';
+import { uiLanguage } from '../i18n';
 import { api } from '../api/client';
 import { clipOutcomes, etaSeconds, type BatchJob, type ClipOutcome, type JobEnd } from '../state/batch-outcome';
 import { ErrorLine } from './ErrorLine';
@@ -63,7 +64,7 @@ export function BatchAnalysis({ clips, onFinished }: { clips: readonly Clip[]; o
     setError(null);
     setBatch(null);
     setNothingLeft(false);
-    analysisApi.runAll(redo).then(
+    analysisApi.runAll(uiLanguage(), redo).then(
       ({ jobIds, items }) => {
         const jobs = items ?? jobIds.map((jobId) => ({ jobId, clipId: 0 }));
         if (jobs.length) setBatch({ jobs, ends: new Map(), started: performance.now(), eta: null });

@@ -5,13 +5,19 @@
  * the frame number shown beside it and the pixels on screen change in the same paint.
  */
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type Konva from 'konva';
+import type { FlowScale } from '@shared/api/analysis';
+import { roiLabel } from '@shared/rois';
 import { Circle, Group, Image as KonvaImage, Layer, Rect, Stage, Text } from 'react-konva';
 import type { AnalysisView } from '../api/analysis';
 import type { LoadedFrame } from '../state/frame-loader';
 import { useFlowOverlay } from '../state/use-flow-overlay';
 import { differenceRgba } from '../state/difference';
 import type { FlowMode } from '../state/use-flow-overlay';
+import { placeOnFrame } from '../state/overlay-placement';
+import { languageOf } from '../i18n';
+import { FlowLegend } from './FlowLegend';
 
 export interface LayerSetting {
   readonly visible: boolean;
@@ -63,12 +69,18 @@ function pixelsOf(image: HTMLImageElement, width: number, height: number): Uint8
   return context.getImageData(0, 0, width, height).data;
 }
 
+/** ROI label size on screen, px: below 11 px a Chinese name is no longer legible. */
+const ROI_LABEL_PX = 11;
+
 /**
  * At fit zoom the 29 ROI boxes are small and close together: a label is drawn only when
- * its box is about as wide on screen as the 9 px text, so zooming in reveals the names.
+ * its box is about as wide on screen as the text (a Chinese character is about twice a
+ * Latin letter's width), so zooming in reveals the names.
  */
-function roiLabelFits(boxWidth: number, name: string, scale: number): boolean {
-  return boxWidth * scale >= name.length * 5;
+function roiLabelFits(boxWidth: number, label: string, scale: number): boolean {
+  let width = 0;
+  for (const char of label) width += char.codePointAt(0)! >= 0x2e80 ? ROI_LABEL_PX : ROI_LABEL_PX * 0.55;
+  return boxWidth * scale >= width;
 }
 
 function canvasFrom(rgba: Uint8ClampedArray, width: number, height: number): HTMLCanvasElement {
@@ -80,6 +92,8 @@ function canvasFrom(rgba: Uint8ClampedArray, width: number, height: number): HTM
 }
 
 export function FrameStage({ frame, onsetFrame, frameWidth, frameHeight, layers, flowMode, analysis, command, onPainted, initialView = null, onViewChange }: Props) {
+  const { i18n } = useTranslation();
+  const [flowScale, setFlowScale] = useState<FlowScale>('auto');
   const containerRef = useRef<HTMLDivElement>(null);
   const frameLayerRef = useRef<Konva.Layer>(null);
   const [size, setSize] = useState({ width: 0, height: 0 });
@@ -127,7 +141,10 @@ export function FrameStage({ frame, onsetFrame, frameWidth, frameHeight, layers,
     return canvasFrom(differenceRgba(current, onset), frameWidth, frameHeight);
   }, [layers.difference.visible, frame, onsetFrame, frameWidth, frameHeight]);
 
-  const storedFlow = useFlowOverlay(analysis?.flowOverlay, flowMode, layers.flow.visible);
+  const storedFlow = useFlowOverlay(analysis?.flowOverlay, flowMode, flowScale, layers.flow.visible);
+  const flowPlacement = storedFlow ? placeOnFrame(storedFlow.crop, { width: storedFlow.image.naturalWidth, height: storedFlow.image.naturalHeight }, { width: frameWidth, height: frameHeight }) : null;
+  // The ROI labels follow the UI's language (a switch re-renders through useTranslation).
+  const language = languageOf(i18n.language);
 
   const onWheel = (event: Konva.KonvaEventObject<WheelEvent>) => {
     event.evt.preventDefault();
@@ -163,28 +180,28 @@ export function FrameStage({ frame, onsetFrame, frameWidth, frameHeight, layers,
             {frame && <KonvaImage image={frame.image} width={frameWidth} height={frameHeight} {...transform} />}
           </Layer>
           <Layer listening={false}>
-            <Group {...transform}>
+            {/* Nothing drawn over the frame leaves it: ROI boxes and labels near an edge are cut there too. */}
+            <Group {...transform} clipX={0} clipY={0} clipWidth={frameWidth} clipHeight={frameHeight}>
               {difference && <KonvaImage image={difference} opacity={layers.difference.opacity} />}
-              {storedFlow && (
+              {storedFlow && flowPlacement && (
                 <KonvaImage
                   image={storedFlow.image}
                   opacity={layers.flow.opacity}
-                  x={storedFlow.crop[0]}
-                  y={storedFlow.crop[1]}
-                  width={storedFlow.crop[2]}
-                  height={storedFlow.crop[3]}
+                  crop={flowPlacement.source}
+                  {...flowPlacement.target}
                 />
               )}
               {layers.rois.visible && analysis?.rois && (
                 <Group opacity={layers.rois.opacity}>
-                  {analysis.rois.map((roi) => (
-                    <Group key={roi.name}>
-                      <Rect x={roi.x} y={roi.y} width={roi.width} height={roi.height} stroke={COLOURS.roi} strokeWidth={1 / view.scale} />
-                      {roiLabelFits(roi.width, roi.name, view.scale) && (
-                        <Text x={roi.x} y={roi.y - 10 / view.scale} text={roi.name} fontSize={9 / view.scale} fill={COLOURS.roi} />
-                      )}
-                    </Group>
-                  ))}
+                  {analysis.rois.map((roi) => {
+                    const label = roiLabel(roi.name, language);
+                    return (
+                      <Group key={roi.name}>
+                        <Rect x={roi.x} y={roi.y} width={roi.width} height={roi.height} stroke={COLOURS.roi} strokeWidth={1 / view.scale} />
+                        {roiLabelFits(roi.width, label, view.scale) && <Text x={roi.x} y={roi.y - (ROI_LABEL_PX + 2) / view.scale} text={label} fontSize={ROI_LABEL_PX / view.scale} fill={COLOURS.roi} />}
+                      </Group>
+                    );
+                  })}
                 </Group>
               )}
               {layers.landmarks.visible && analysis?.landmarks && (
@@ -198,6 +215,7 @@ export function FrameStage({ frame, onsetFrame, frameWidth, frameHeight, layers,
           </Layer>
         </Stage>
       )}
+      {storedFlow && <FlowLegend overlay={storedFlow} mode={flowMode} scale={flowScale} onScale={setFlowScale} />}
     </div>
   );
 }

@@ -10,6 +10,7 @@ import { useTranslation } from 'react-i18next';
 import { MARKERS, type MarkerKind, type Markers } from '../state/markers';
 import { clampWindow, followFrame, frameToX, xToFrame, zoomWindow, type TimelineWindow } from '../state/timeline-math';
 import { drawTimeline, MARKER_TOP, TIMELINE_HEIGHT } from './timeline-draw';
+import { curveAxisTop } from '../state/curve-scale';
 
 export interface EventSpan {
   readonly id: number;
@@ -38,6 +39,7 @@ export function Timeline(props: Props) {
   const [width, setWidth] = useState(0);
   const [base, setBase] = useState<TimelineWindow>({ start: 0, span: frames });
   const [drag, setDrag] = useState<{ kind: MarkerKind | 'seek'; frame: number } | null>(null);
+  const curveUnit = t('layers.curveAxisShort');
   // The shown window is the user's window scrolled just enough to keep the playhead visible.
   const window = followFrame(clampWindow(base, frames), current, frames);
 
@@ -53,7 +55,7 @@ export function Timeline(props: Props) {
   useLayoutEffect(() => {
     const canvas = canvasRef.current;
     if (!canvas) return;
-    const handle = requestAnimationFrame(() => drawTimeline(canvas, { width, frames, window, current, markers, events, selectedEvent, curve, suggested }));
+    const handle = requestAnimationFrame(() => drawTimeline(canvas, { width, frames, window, current, markers, events, selectedEvent, curve, suggested, curveUnit }));
     return () => cancelAnimationFrame(handle);
   });
 
@@ -76,7 +78,7 @@ export function Timeline(props: Props) {
   };
 
   return (
-    <div className="timeline" data-testid="timeline">
+    <div className="timeline" data-testid="timeline" data-curve-top={curve && curve.length ? curveAxisTop(curve) : undefined} title={curve && curve.length ? t('layers.curveAxis') : undefined}>
       <canvas
         ref={canvasRef}
         style={{ width: '100%', height: TIMELINE_HEIGHT }}
@@ -97,7 +99,12 @@ export function Timeline(props: Props) {
           props.onSeek(at);
         }}
         onPointerMove={(event) => {
-          if (!drag) return;
+          if (!drag) {
+            // A flag under the pointer can be dragged: say so with the cursor.
+            const over = hitMarker(event.clientX, event.clientY, event.currentTarget.getBoundingClientRect());
+            event.currentTarget.style.cursor = over ? 'ew-resize' : '';
+            return;
+          }
           const at = frameAt(event.clientX, event.currentTarget.getBoundingClientRect());
           if (at === drag.frame) return;
           setDrag({ ...drag, frame: at });

@@ -1,10 +1,11 @@
 /**
  * Paints the timeline canvas for one window: event spans, 1-2-5 ticks (per-frame ticks
- * when zoomed in), the motion curve as min/max per pixel column, markers and playhead.
+ * when zoomed in), the motion curve as a line on its scale, markers and playhead.
  * Cost is O(width + visible frames), independent of the clip's length.
  */
 import { MARKERS, type MarkerKind, type Markers } from '../state/markers';
 import { decimate, frameToX, tickStep, type TimelineWindow } from '../state/timeline-math';
+import { curveAxisTop, formatAxisValue } from '../state/curve-scale';
 
 export const TIMELINE_HEIGHT = 96;
 export const MARKER_TOP = 22;
@@ -21,6 +22,71 @@ export interface TimelineScene {
   readonly curve: readonly number[] | null;
   /** Onset/apex/offset the analysis spotted: dashed, for the annotator to accept or ignore. */
   readonly suggested?: Markers | null;
+  /** The curve's unit as written beside its axis value (e.g. "% face"). */
+  readonly curveUnit?: string;
+}
+
+/** The curve's band: below the marker flags, above the bottom edge. */
+const CURVE_TOP = MARKER_TOP + 16;
+const CURVE_BOTTOM = TIMELINE_HEIGHT - 4;
+
+/**
+ * The motion curve as a line through each pixel column's largest value (a short spike
+ * stays visible at any zoom) over a faint fill, with its scale: a dotted line at the axis
+ * top, labelled with its value and unit, and the zero line.
+ */
+function drawCurve(context: CanvasRenderingContext2D, scene: TimelineScene, curve: readonly number[]): void {
+  const { width, window } = scene;
+  const top = curveAxisTop(curve);
+  const accent = cssVar('--accent', '#4fb3ff');
+  context.strokeStyle = cssVar('--line', '#2a313b');
+  context.setLineDash([2, 3]);
+  context.beginPath();
+  context.moveTo(0, CURVE_TOP + 0.5);
+  context.lineTo(width, CURVE_TOP + 0.5);
+  context.moveTo(0, CURVE_BOTTOM + 0.5);
+  context.lineTo(width, CURVE_BOTTOM + 0.5);
+  context.stroke();
+  context.setLineDash([]);
+  if (top > 0) {
+    const { max } = decimate(curve, window, width);
+    const y = (v: number) => CURVE_BOTTOM - (Math.max(0, v) / top) * (CURVE_BOTTOM - CURVE_TOP);
+    // Zoomed in, only the columns a frame falls in hold a value: the line joins them.
+    const line = new Path2D();
+    const fill = new Path2D();
+    let first = -1;
+    let last = -1;
+    for (let x = 0; x < width; x += 1) {
+      const v = max[x]!;
+      if (Number.isNaN(v)) continue;
+      if (first < 0) {
+        line.moveTo(x + 0.5, y(v));
+        fill.moveTo(x + 0.5, CURVE_BOTTOM);
+        first = x;
+      } else line.lineTo(x + 0.5, y(v));
+      fill.lineTo(x + 0.5, y(v));
+      last = x;
+    }
+    if (first >= 0) {
+      fill.lineTo(last + 0.5, CURVE_BOTTOM);
+      fill.closePath();
+    }
+    context.fillStyle = 'rgba(79,179,255,0.16)';
+    context.fill(fill);
+    context.strokeStyle = accent;
+    context.lineWidth = 1.5;
+    context.stroke(line);
+    context.lineWidth = 1;
+  }
+  const label = `${formatAxisValue(top)} ${scene.curveUnit ?? ''}`.trim();
+  context.font = '10px system-ui, sans-serif';
+  const textWidth = context.measureText(label).width;
+  context.fillStyle = cssVar('--panel', '#1a1f26');
+  context.fillRect(width - textWidth - 8, CURVE_TOP - 6, textWidth + 6, 13);
+  context.fillStyle = accent;
+  context.textAlign = 'right';
+  context.fillText(label, width - 5, CURVE_TOP + 4);
+  context.textAlign = 'left';
 }
 
 function cssVar(name: string, fallback: string): string {
@@ -70,20 +136,7 @@ export function drawTimeline(canvas: HTMLCanvasElement, scene: TimelineScene): v
   }
   context.stroke();
 
-  if (scene.curve && scene.curve.length) {
-    const { min, max } = decimate(scene.curve, window, width);
-    let top = 0;
-    for (const v of scene.curve) if (v > top) top = v;
-    const y = (v: number) => height - 4 - (v / (top || 1)) * (height - 30);
-    context.strokeStyle = cssVar('--accent', '#4fb3ff');
-    context.beginPath();
-    for (let x = 0; x < width; x += 1) {
-      if (Number.isNaN(min[x]!)) continue;
-      context.moveTo(x + 0.5, y(min[x]!));
-      context.lineTo(x + 0.5, y(max[x]!) - 0.5);
-    }
-    context.stroke();
-  }
+  if (scene.curve && scene.curve.length) drawCurve(context, scene, scene.curve);
 
   for (const kind of MARKERS) {
     const at = scene.suggested?.[kind] ?? null;

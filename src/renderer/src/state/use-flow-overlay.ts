@@ -1,9 +1,10 @@
 /**
  * The stored flow overlay image of an analysis (analysis.overlay PNG), loaded for the
- * stage's flow layer in the chosen rendering. The image covers the face crop, not the frame.
+ * stage's flow layer in the chosen rendering and scale, with its legend. The image covers
+ * the face crop, not the frame.
  */
 import { useEffect, useState } from 'react';
-import type { OverlayKind } from '@shared/api/analysis';
+import type { FlowScale, OverlayKind } from '@shared/api/analysis';
 import { analysisApi, type FlowOverlayRef } from '../api/analysis';
 
 /** The stage's flow renderings, each drawn by the main process (inference/flow/visualize.ts). */
@@ -15,19 +16,24 @@ const KIND_OF_MODE: Record<FlowMode, OverlayKind> = { wheel: 'colorwheel', hsv: 
 export interface LoadedOverlay {
   readonly image: HTMLImageElement;
   readonly crop: FlowOverlayRef['crop'];
+  /** The legend's key: a disc drawn as the overlay draws motion from its centre, the rim at `scalePx`. */
+  readonly legendUrl: string;
+  /** Motion drawn at full colour, and the largest motion, in reference-crop px (the description's unit). */
+  readonly scalePx: number;
+  readonly maxPx: number;
 }
 
-export function useFlowOverlay(overlay: FlowOverlayRef | null | undefined, mode: FlowMode, visible: boolean): LoadedOverlay | null {
+export function useFlowOverlay(overlay: FlowOverlayRef | null | undefined, mode: FlowMode, scale: FlowScale, visible: boolean): LoadedOverlay | null {
   const [loaded, setLoaded] = useState<{ key: string; value: LoadedOverlay } | null>(null);
-  const key = overlay && visible ? `${overlay.analysisId}:${KIND_OF_MODE[mode]}` : null;
+  const key = overlay && visible ? `${overlay.analysisId}:${KIND_OF_MODE[mode]}:${scale}` : null;
   useEffect(() => {
     if (!overlay || key === null) return;
     let live = true;
-    analysisApi.overlayUrl(overlay.analysisId, KIND_OF_MODE[mode]).then(
-      (url) => {
+    analysisApi.overlay(overlay.analysisId, KIND_OF_MODE[mode], scale).then(
+      ({ url, legendUrl, scalePx, maxPx }) => {
         const image = new Image();
         image.onload = () => {
-          if (live) setLoaded({ key, value: { image, crop: overlay.crop } });
+          if (live) setLoaded({ key, value: { image, crop: overlay.crop, legendUrl, scalePx, maxPx } });
         };
         image.src = url;
       },
@@ -37,6 +43,6 @@ export function useFlowOverlay(overlay: FlowOverlayRef | null | undefined, mode:
     return () => {
       live = false;
     };
-  }, [overlay, key, mode]);
+  }, [overlay, key, mode, scale]);
   return loaded && loaded.key === key ? loaded.value : null;
 }

@@ -7,6 +7,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { analysisApi, type AnalysisView, type SpottedFrames } from '../api/analysis';
 import { errorMessage } from '../api/backend';
+import { uiLanguage } from '../i18n';
 import { api } from '../api/client';
 import { annotationProvenance, DRAFT_FIELDS, draftProvenance, EMPTY_DRAFT, type AnnotationDraft, type DraftField, type Provenance, type Suggestion } from './annotation';
 import type { EditSession } from './edit-session';
@@ -121,7 +122,7 @@ export function useSuggestions(edits: EditSession, selected: number | null, anal
       run: () => {
         if (selected === null) return;
         setError(null);
-        analysisApi.run(selected, markers).then(
+        analysisApi.run(selected, markers, uiLanguage()).then(
           ({ jobId }) => {
             setStreaming(null);
             setJob({ id: jobId, llm: null, progress: null });
