@@ -15,6 +15,7 @@ import { llmChannels, llmEvents } from './api/llm';
 import { mediaChannels } from './api/media';
 import { flowChannels } from './api/flow';
 import { reviewChannels } from './api/review';
+import { exportChannels } from './api/export';
 
 export const channels = {
   ...workspaceChannels,
@@ -26,6 +27,7 @@ export const channels = {
   ...mediaChannels,
   ...flowChannels,
   ...reviewChannels,
+  ...exportChannels,
 } as const;
 
 export const events = {
@@ -59,4 +61,5 @@ export * from './api/media';
 export * from './media';
 export * from './api/flow';
 export * from './api/review';
+export * from './api/export';
 export type { Result, ApiError } from './errors';

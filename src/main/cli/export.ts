@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { EXPORT_TARGETS, type ExportTarget } from '@shared/api';
+import { EXPORT_FORMATS, type ExportFormat } from '@shared/api/export';
 import { AppError } from '@shared/errors';
 import { PROMPT_FORMATS, type PromptFormat } from '@shared/prompt-format';
 import { exportWorkspace } from '../app/export-workspace';
@@ -9,7 +9,7 @@ import { openWorkspace } from '../store';
 import type { CliCommand } from './command';
 
 const USAGE =
-  `mellm export --workspace w.mellm --format ${EXPORT_TARGETS.join('|')}[,...] --out folder [--only-approved] [--anonymise] [--images] [--force] ` +
+  `mellm export --workspace w.mellm --format ${EXPORT_FORMATS.join('|')}[,...] --out folder [--only-approved] [--anonymise] [--images] [--force] ` +
   `[--prompt-format ${PROMPT_FORMATS.join('|')}] [--json]\n` +
   'Exit status 3: the export ran, but a file holds no records (each one is named with the reason on stderr).';
 
@@ -52,7 +52,7 @@ export const exportCommand: CliCommand = {
       },
     });
     const requested = (values.format ?? []).flatMap((f) => f.split(',')).map((f) => f.trim()).filter(Boolean);
-    const unknown = requested.filter((f) => !(EXPORT_TARGETS as readonly string[]).includes(f));
+    const unknown = requested.filter((f) => !(EXPORT_FORMATS as readonly string[]).includes(f));
     if (!values.workspace || !values.out || !requested.length || unknown.length || positionals.length) {
       throw new AppError('INVALID_INPUT', `${unknown.length ? `unknown format ${unknown.join(', ')}; ` : ''}expected --workspace, --format and --out\nUsage: ${USAGE}`);
     }
@@ -67,7 +67,7 @@ export const exportCommand: CliCommand = {
     process.once('SIGINT', onInterrupt);
     try {
       const result = await exportWorkspace(ws, {
-        targets: requested as ExportTarget[],
+        formats: requested as ExportFormat[],
         folder: values.out,
         onlyApproved: values['only-approved'],
         anonymise: values.anonymise,

@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { EXPORT_TARGETS, type ExportOutcome, type ExportTarget } from '@shared/api';
+import { EXPORT_FORMATS, type ExportFormat, type ExportOutcome } from '@shared/api';
 import { DEFAULT_PROMPT_FORMAT, PROMPT_FORMATS, type PromptFormat } from '@shared/prompt-format';
 import { errorMessage } from '../api/backend';
 import { api } from '../api/client';
@@ -15,13 +15,13 @@ import { NoWorkspace } from '../components/ErrorAlert';
 
 const OPTIONS = ['onlyApproved', 'anonymise', 'includeImages', 'force'] as const;
 type Option = (typeof OPTIONS)[number];
-/** The target whose prompt text the user picks. */
-const INSTRUCTIONS: ExportTarget = 'jsonl';
+/** The format whose prompt text the user picks. */
+const INSTRUCTIONS: ExportFormat = 'jsonl';
 
 export function ExportView() {
   const { t } = useTranslation();
   const { workspace } = useSession();
-  const [formats, setFormats] = useState<ReadonlySet<ExportTarget>>(new Set(['casme2-csv', 'report']));
+  const [formats, setFormats] = useState<ReadonlySet<ExportFormat>>(new Set(['casme2-csv', 'report']));
   const [options, setOptions] = useState<Record<Option, boolean>>({ onlyApproved: false, anonymise: false, includeImages: false, force: false });
   const [folder, setFolder] = useState('');
   const [promptFormat, setPromptFormat] = useState<PromptFormat>(DEFAULT_PROMPT_FORMAT);
@@ -38,7 +38,7 @@ export function ExportView() {
     [],
   );
 
-  const toggle = (format: ExportTarget, on: boolean) =>
+  const toggle = (format: ExportFormat, on: boolean) =>
     setFormats((current) => {
       const next = new Set(current);
       if (on) next.add(format);
@@ -52,7 +52,7 @@ export function ExportView() {
     setResult(null);
     setProgress(null);
     reviewApi
-      .exportRun({ formats: EXPORT_TARGETS.filter((f) => formats.has(f)), folder: folder.trim(), promptFormat, ...options })
+      .exportRun({ formats: EXPORT_FORMATS.filter((f) => formats.has(f)), folder: folder.trim(), promptFormat, ...options })
       .then(setResult, (failure: unknown) => setError(errorMessage(failure)))
       .finally(() => setRunning(false));
   };
@@ -65,7 +65,7 @@ export function ExportView() {
       <form className="form" onSubmit={(e) => (e.preventDefault(), run())}>
         <fieldset>
           <legend>{t('export.formats')}</legend>
-          {EXPORT_TARGETS.map((format) => (
+          {EXPORT_FORMATS.map((format) => (
             <label key={format} className="check">
               <input type="checkbox" name={`format-${format}`} checked={formats.has(format)} onChange={(e) => toggle(format, e.target.checked)} /> {t(`export.targets.${format}`)}
             </label>
