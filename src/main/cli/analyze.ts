@@ -8,7 +8,8 @@ import { ensureClip, overlayDir, storeRun, writeOverlaySources } from '../app/an
 import { JobQueue } from '../jobs/queue';
 import type { Services } from '../api/context';
 import type { PromptFormat } from '@shared/api/analysis';
-import { frameArg, promptFormatArg } from './args';
+import type { AnalysisFlow } from '@shared/api/flow';
+import { flowModelArg, frameArg, promptFormatArg } from './args';
 import type { CliCommand, CliIO } from './command';
 import { LLM_GENERATION_OPTIONS, LLM_GENERATION_USAGE, llmGenerationArgs } from './llm-generation-args';
 
@@ -17,10 +18,11 @@ export const analyzeCommand: CliCommand = {
   name: 'analyze',
   summary: 'run the MELLM pipeline on a clip or frame folder (spotting, flow, ROI features, AUs, emotion, description)',
   usage:
-    `mellm analyze <clip or frame folder> [--onset N --apex M [--offset K]] [--workspace w.mellm] [--llm <folder> ${LLM_GENERATION_USAGE}] [--prompt-format mellm|json] [--json]\n` +
-    `       mellm analyze --workspace w.mellm --all [--jobs N] [--redo] [--llm <folder> ${LLM_GENERATION_USAGE}] [--prompt-format mellm|json] [--json]\n` +
+    `mellm analyze <clip or frame folder> [--onset N --apex M [--offset K]] [--workspace w.mellm] [--llm <folder> ${LLM_GENERATION_USAGE}] [--prompt-format mellm|json] [--flow-model fast|balanced|accurate|<folder>] [--json]\n` +
+    `       mellm analyze --workspace w.mellm --all [--jobs N] [--redo] [--flow-model fast|balanced|accurate|<folder>] [--llm <folder> ${LLM_GENERATION_USAGE}] [--prompt-format mellm|json] [--json]\n` +
     "The prompt (stored, and what an LLM gets) is the MELLM reference's text (mellm) unless --prompt-format json;\n" +
-    "the batch form takes the settings' format (mellm by default) when the flag is absent.",
+    "the batch form takes the settings' format (mellm by default) when the flag is absent.\n" +
+    '--flow-model: the onset → apex flow, a generated preset or a learned model folder with flow.json (default: Settings → Analysis).',
   async run(args, io, services) {
     const { values, positionals } = parseArgs({
       args,
@@ -38,15 +40,17 @@ export const analyzeCommand: CliCommand = {
         redo: { type: 'boolean', default: false },
         jobs: { type: 'string' },
         'prompt-format': { type: 'string' },
+        'flow-model': { type: 'string' },
       },
     });
     const promptFormat = promptFormatArg(values['prompt-format']);
     const generation = llmGenerationArgs(values);
+    const flow = flowModelArg(values['flow-model'], (await services().settings.get()).analysisFlow);
     if (values.all) {
       if (positionals.length > 0 || !values.workspace) throw new AppError('INVALID_INPUT', 'The batch form is: mellm analyze --workspace w.mellm --all [--jobs N]');
       const jobs = values.jobs === undefined ? 1 : frameArg('--jobs', values.jobs);
       if (jobs < 1 || jobs > 16) throw new AppError('INVALID_INPUT', `--jobs must be 1–16, got ${jobs}`);
-      return runBatch(services(), io, resolve(values.workspace), { jobs, redo: values.redo, llm: values.llm, generation, promptFormat, json: values.json });
+      return runBatch(services(), io, resolve(values.workspace), { jobs, redo: values.redo, llm: values.llm, generation, promptFormat, flow, json: values.json });
     }
     const [path] = positionals;
     if (!path || positionals.length > 1) throw new AppError('INVALID_INPUT', 'Give exactly one clip (video file or frame folder)');
@@ -65,9 +69,10 @@ export const analyzeCommand: CliCommand = {
       llmFolder: values.llm ?? null,
       llmGeneration: generationFor(await s.settings.get(), generation),
       promptFormat: promptFormat ?? ('mellm' as const),
+      flow,
       frameMotion: values.workspace !== undefined,
     };
-    const output = await runAnalyzeTask(task, { modelsDir: s.paths.models }, { templates: s.sandbox });
+    const output = await runAnalyzeTask(task, { modelsDir: s.paths.models }, { templates: s.sandbox, sessions: s.sandbox });
     const report = AnalyzeReportSchema.parse(output.report);
     if (values.workspace) {
       await s.workspaces.open(resolve(values.workspace));
@@ -104,14 +109,15 @@ interface BatchOptions {
   readonly llm: string | undefined;
   readonly generation: Partial<LlmGeneration>;
   readonly promptFormat: PromptFormat | undefined;
+  readonly flow: AnalysisFlow;
   readonly json: boolean;
 }
 
 async function runBatch(s: Services, io: CliIO, workspacePath: string, options: BatchOptions): Promise<number> {
-  const { jobs, redo, llm, generation, promptFormat, json } = options;
+  const { jobs, redo, llm, generation, promptFormat, flow, json } = options;
   await s.workspaces.open(workspacePath);
   const queue = new JobQueue(s.events, jobs);
-  const { jobs: handles, skipped } = await s.analysis.runAll({ redo, llmFolder: llm, llmGeneration: generation, promptFormat }, queue);
+  const { jobs: handles, skipped } = await s.analysis.runAll({ redo, llmFolder: llm, llmGeneration: generation, promptFormat, flow }, queue);
   const total = handles.length;
   let finished = 0;
   const failed: Array<{ job: string; error: string }> = [];

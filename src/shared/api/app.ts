@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { MaxNewTokensSchema, ThinkingSchema } from '../llm-generation';
 import { channel } from './channel';
 import { PromptFormatSchema } from './analysis';
+import { AnalysisFlowSchema } from './flow';
 
 export const LANGUAGES = ['en', 'zh-CN'] as const;
 export const LanguageSchema = z.enum(LANGUAGES);
@@ -36,6 +37,8 @@ export const SettingsSchema = z.object({
   llmMaxNewTokens: MaxNewTokensSchema,
   /** How analyses write the prompt (stored, exported, and the LLM's input): mellm, the reference's text, or json. */
   promptFormat: PromptFormatSchema,
+  /** The flow model and presets each analysis runs with (recorded with it, part of its config key). */
+  analysisFlow: AnalysisFlowSchema,
   /** Keyboard shortcut overrides: action id → chord (e.g. `Shift+I`); absent = the default. */
   shortcuts: z.record(z.string().max(40), z.string().max(40)).default({}),
 });
