@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '../../src/shared/api';
-import { DEFAULT_ANALYSIS_FLOW } from '../../src/shared/api/flow';
+import { analysisFlowModel, DEFAULT_ANALYSIS_FLOW } from '../../src/shared/api/flow';
 import { StoredAnalysisSchema, type StoredAnalysis } from '../../src/shared/api/analysis';
 import { createHandlerTable, dispatch } from '../../src/main/api';
 import { createServices, disposeServices } from '../../src/main/app/services';
@@ -91,6 +91,7 @@ describe('the flow model an analysis runs with (Settings → Analysis)', () => {
     const generated = await latest();
     const ids = (analysis: StoredAnalysis) => analysis.models.map((m) => m.id);
     expect(ids(generated)).toEqual(expect.arrayContaining(['flow-variational:balanced', 'spotting:flow-variational:fast']));
+    expect(analysisFlowModel(generated.models)).toBe('flow-variational:balanced');
 
     // Same settings: nothing to do.
     expect(await analyseAll()).toEqual({ queued: 0, skipped: 1 });
@@ -102,6 +103,8 @@ describe('the flow model an analysis runs with (Settings → Analysis)', () => {
     expect(withLearned.id).not.toBe(generated.id);
     expect(ids(withLearned)).toContain('variational-export');
     expect(ids(withLearned)).not.toContain('flow-variational:balanced');
+    // What Review and the Annotate view show as the analysis' flow model.
+    expect(analysisFlowModel(withLearned.models)).toBe('variational-export');
     // The learned model measured the same brow raise on the same frames.
     expect(withLearned.expression.aus.map((a) => a.code)).toEqual(expect.arrayContaining(['AU1', 'AU2']));
     expect(await analyseAll()).toEqual({ queued: 0, skipped: 1 });

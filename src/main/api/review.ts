@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { reviewChannels } from '@shared/api';
+import { analysisFlowModel, type reviewChannels } from '@shared/api';
 import { AppError } from '@shared/errors';
 import { agreementSummary } from '../corpus/agreement-summary';
 import { modelReading, readStoredEvidence } from '../analysis/stored-analysis';
@@ -64,7 +64,7 @@ export function reviewHandlers(services: Services): Pick<HandlerTable, keyof typ
         labels: (await w.annotations.listForEvent(eventId)).map((annotation) => ({ annotation, review: decisions.get(annotation.id) ?? null })),
         model:
           analysis && reading
-            ? { analysisId: analysis.id, createdAt: analysis.createdAt, aus: reading.aus || null, emotion: reading.emotion, label3: reading.label3, description: reading.description }
+            ? { analysisId: analysis.id, createdAt: analysis.createdAt, aus: reading.aus || null, emotion: reading.emotion, label3: reading.label3, description: reading.description, flowModel: analysisFlowModel(analysis.models) }
             : null,
       };
     },

@@ -24,6 +24,18 @@ export const AnalysisFlowSchema = z
 export type AnalysisFlow = z.infer<typeof AnalysisFlowSchema>;
 export const DEFAULT_ANALYSIS_FLOW: AnalysisFlow = { model: null, expression: 'balanced', spotting: 'fast' };
 
+/** The face models of an analysis' `models` list; the describer and spotting entries carry a prefix. */
+const NOT_THE_FLOW = /^(blazeface|facemesh|describer:|spotting:)/;
+
+/**
+ * The onset → apex flow model an analysis recorded in its `models` list (the pipeline
+ * lists face models, that flow, the spotting preset, the describer, an LLM): a generated
+ * preset (`flow-variational:balanced`) or a learned model's id; null when none is listed.
+ */
+export function analysisFlowModel(models: ReadonlyArray<{ readonly id: string; readonly version: string }>): string | null {
+  return models.find((model) => model.version !== 'llm' && !NOT_THE_FLOW.test(model.id))?.id ?? null;
+}
+
 export const FlowComputeInputSchema = z.object({
   frame1Path: z.string().min(1),
   frame2Path: z.string().min(1),

@@ -38,6 +38,8 @@ export const ModelLabelsSchema = z.object({
   emotion: z.string().nullable(),
   label3: z.enum(LABELS3).nullable(),
   description: z.string().nullable(),
+  /** The onset → apex flow model the analysis ran with (analysisFlowModel). */
+  flowModel: z.string().nullable(),
 });
 
 export const ReviewEventSchema = z.object({

@@ -90,6 +90,7 @@ export const SidePanels = memo(function SidePanels({ edits, events, selected, pe
           }}
           onReject={suggest.reject}
           describer={suggest.describer}
+          flowModel={suggest.flowModel}
           spotted={suggest.spotted}
           onUseSpotted={suggest.useSpotted}
         />
