@@ -17,8 +17,8 @@ const OPTIONS = defineOptions({
   ...FRAME_OPTIONS,
   workspace: { kind: 'text', value: 'file', help: 'store the analysis in this workspace (with --all: analyse its clips)' },
   all: { kind: 'flag', help: "every event of the workspace without an analysis under the current settings" },
-  jobs: { kind: 'int', value: 'N', min: 1, max: 16, default: 1, help: 'analyses at once (--all)' },
-  redo: { kind: 'flag', help: 'analyse everything again (--all)' },
+  jobs: { kind: 'int', value: 'N', min: 1, max: 16, default: 1, help: 'analyses at once, with --all' },
+  redo: { kind: 'flag', help: 'analyse everything again, with --all' },
   llm: { kind: 'text', value: 'folder', help: 'a language model folder writes the description' },
   ...LLM_GENERATION_OPTIONS,
   ...PROMPT_FORMAT_OPTION,
@@ -34,8 +34,7 @@ export const analyzeCommand: CliCommand = {
     `mellm analyze <clip or frame folder> [--onset N --apex M [--offset K]] [--workspace w.mellm] [--llm <folder> ${LLM_GENERATION_USAGE}] [--prompt-format mellm|json] [--flow-model fast|balanced|accurate|<folder>] [--json]\n` +
     `       mellm analyze --workspace w.mellm --all [--jobs N] [--redo] [--flow-model fast|balanced|accurate|<folder>] [--llm <folder> ${LLM_GENERATION_USAGE}] [--prompt-format mellm|json] [--json]\n` +
     "The prompt (stored, and what an LLM gets) is the MELLM reference's text (mellm) unless --prompt-format json;\n" +
-    "the batch form takes the settings' format (mellm by default) when the flag is absent.\n" +
-    '--flow-model: the onset → apex flow, a generated preset or a learned model folder with flow.json (default: Settings → Analysis).',
+    "the batch form takes the settings' format (mellm by default) when the flag is absent.",
   options: OPTIONS,
   async run(args, io, services) {
     const { values, positionals } = parseOptions(OPTIONS, args, { positionals: true });
