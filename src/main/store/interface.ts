@@ -6,6 +6,7 @@ import type {
   Annotator,
   Clip,
   ClipFilter,
+  DeletionAudit,
   EventPatch,
   MeEvent,
   NewClip,
@@ -31,6 +32,15 @@ export interface ClipsStore {
   relinkClip(sha256: string, newPath: string): Promise<Clip>;
   setFaceIndex(id: number, faceIndex: number): Promise<Clip>;
   list(filter?: ClipFilter): Promise<Clip[]>;
+  /**
+   * Soft-deletes the clip: it and its events drop out of every read (lists, queue,
+   * snapshot) until restored. A clip with an approved label needs a reviewer (`by`).
+   */
+  delete(id: number, by: string): Promise<DeletionAudit>;
+  /** Brings a deleted clip back with the events it had (those deleted on their own stay deleted). */
+  restore(id: number, by: string): Promise<Clip>;
+  /** Who deleted and restored the clip, oldest first. */
+  deletionHistory(id: number): Promise<DeletionAudit[]>;
 }
 
 export interface EventsStore {
@@ -44,6 +54,16 @@ export interface EventsStore {
    * numbers and this AU text (the import identity: equal means the same event).
    */
   hasDatasetEvent(clipPath: string, frames: { onset: number; apex: number | null; offset: number }, aus: string | null): Promise<boolean>;
+  /**
+   * Soft-deletes the event: `get` no longer finds it, `require` refuses it, and no list,
+   * queue or snapshot holds it; its labels and analyses are kept for `restore`. An event
+   * with an approved label needs a reviewer (`by`).
+   */
+  delete(id: number, by: string): Promise<DeletionAudit>;
+  /** Brings a deleted event back with its labels and analyses (same rule as delete). */
+  restore(id: number, by: string): Promise<MeEvent>;
+  /** Who deleted and restored the event, oldest first. */
+  deletionHistory(id: number): Promise<DeletionAudit[]>;
 }
 
 export interface AnalysesStore {

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DeletionNotice } from './components/DeletionNotice';
 import { HelpOverlay } from './components/HelpOverlay';
 import { useHotkeys } from './hotkeys/useHotkeys';
 import { SessionProvider, useSession } from './state/session';
@@ -34,6 +35,7 @@ function Shell() {
         </button>
       </header>
       <main className={`content content-${view}`}>{View && <View />}</main>
+      <DeletionNotice />
       {help && <HelpOverlay onClose={() => setHelp(false)} />}
     </div>
   );

@@ -5,6 +5,7 @@ import {
   AnnotationSchema,
   ClipFilterSchema,
   ClipSchema,
+  DeletionAuditSchema,
   EventPatchSchema,
   MeEventSchema,
   NewClipSchema,
@@ -16,6 +17,7 @@ import { channel } from './channel';
 
 const PathInput = z.object({ path: z.string().min(1) }).strict();
 const Empty = z.object({}).strict();
+const ById = z.object({ id: z.number().int().positive() }).strict();
 
 export const RecentWorkspaceSchema = z.object({ path: z.string(), openedAt: z.string() });
 
@@ -29,9 +31,15 @@ export const workspaceChannels = {
   'clips.list': channel(ClipFilterSchema, z.array(ClipSchema)),
   'clips.add': channel(NewClipSchema.strict(), ClipSchema),
   'clips.relink': channel(RelinkSchema, ClipSchema),
+  /** Soft delete under the acting profile (undone by clips.restore); its events go with it. */
+  'clips.delete': channel(ById, DeletionAuditSchema),
+  'clips.restore': channel(ById, ClipSchema),
   'events.list': channel(z.object({ clipId: z.number().int().positive() }).strict(), z.array(MeEventSchema)),
   'events.create': channel(NewEventSchema, MeEventSchema),
   'events.update': channel(EventPatchSchema, MeEventSchema),
+  /** Soft delete under the acting profile (undone by events.restore); an approved label needs a reviewer. */
+  'events.delete': channel(ById, DeletionAuditSchema),
+  'events.restore': channel(ById, MeEventSchema),
   'annotations.get': channel(
     z.object({ eventId: z.number().int().positive(), annotator: z.string().optional() }).strict(),
     z.array(AnnotationSchema),

@@ -1,3 +1,4 @@
+import { AnnotationConflictSchema, changedFields, type AnnotationConflict } from '@shared/annotation-conflict';
 import { AppError } from '@shared/errors';
 import {
   AnnotationInputSchema,
@@ -8,6 +9,7 @@ import {
   type Review,
 } from '@shared/workspace';
 import type { AnnotationsStore, Sync } from '../interface';
+import { LIVE_EVENT_BY_ID } from './deletions';
 import { SqliteRepo } from './statements';
 
 interface AnnotationRow {
@@ -76,21 +78,20 @@ export class AnnotationsRepo extends SqliteRepo implements Sync<AnnotationsStore
   save(input: AnnotationInput): Annotation {
     const a = AnnotationInputSchema.parse(input);
     return this.db.transaction(() => {
-      if (!this.sql('SELECT 1 FROM events WHERE id = ?').get(a.eventId)) {
-        throw new AppError('NOT_FOUND', `No event ${a.eventId} in this workspace`);
+      if (!this.sql(LIVE_EVENT_BY_ID).get(a.eventId)) {
+        throw new AppError('NOT_FOUND', `No event ${a.eventId} in this workspace (or it was deleted)`);
       }
       const annotator = this.ensureAnnotator(a.annotator);
       const current = this.get(a.eventId, a.annotator);
       if (current?.locked && !a.amend) {
         throw new AppError('FORBIDDEN', `The annotation of event ${a.eventId} by ${a.annotator} is approved and locked; amend it to start a new version`);
       }
-      if ((current?.version ?? null) !== a.baseVersion) {
-        throw new AppError(
-          'INVALID_INPUT',
-          current
-            ? `The annotation changed since it was loaded (version ${current.version}, edited from ${a.baseVersion ?? 'none'}); reload it`
-            : `The annotation no longer exists at version ${a.baseVersion}; reload it`,
-        );
+      if (current && a.baseVersion !== null && a.baseVersion > current.version) {
+        throw new AppError('INVALID_INPUT', `Version ${a.baseVersion} of this annotation was never saved (the newest is ${current.version}); reload it`);
+      }
+      if (current && current.version !== a.baseVersion) throw this.#conflict(current, a.baseVersion);
+      if (!current && a.baseVersion !== null) {
+        throw new AppError('INVALID_INPUT', `The annotation no longer exists at version ${a.baseVersion}; reload it`);
       }
       const fields = [a.aus, a.emotion, a.label3, a.description, a.status, a.provenance] as const;
       let id: number;
@@ -120,6 +121,7 @@ export class AnnotationsRepo extends SqliteRepo implements Sync<AnnotationsStore
     return this.db.transaction(() => {
       const annotation = this.byId(annotationId);
       if (!annotation) throw new AppError('NOT_FOUND', `No annotation ${annotationId} in this workspace`);
+      if (!this.sql(LIVE_EVENT_BY_ID).get(annotation.eventId)) throw new AppError('NOT_FOUND', `Event ${annotation.eventId} of annotation ${annotationId} was deleted`);
       const who = this.ensureAnnotator(reviewer, 'reviewer');
       if (who.role !== 'reviewer') throw new AppError('FORBIDDEN', `${reviewer} is not a reviewer`);
       this.db
@@ -150,6 +152,32 @@ export class AnnotationsRepo extends SqliteRepo implements Sync<AnnotationsStore
          FROM annotation_events e JOIN annotators n ON n.id = e.annotator_id WHERE e.annotation_id = ? ORDER BY e.id`,
       )
       .all(annotationId) as AnnotationAudit[];
+  }
+
+  /** The refusal of a save that started from `baseVersion` while `current` is stored: who changed what, and when. */
+  #conflict(current: Annotation, baseVersion: number | null): AppError {
+    const newest = this.sql('SELECT n.name AS actor FROM annotation_events e JOIN annotators n ON n.id = e.annotator_id WHERE e.annotation_id = ? ORDER BY e.id DESC LIMIT 1').get(current.id) as
+      | { actor: string }
+      | undefined;
+    const baseRow =
+      baseVersion === null
+        ? undefined
+        : (this.sql('SELECT snapshot FROM annotation_events WHERE annotation_id = ? AND version = ? ORDER BY id DESC LIMIT 1').get(current.id, baseVersion) as { snapshot: string } | undefined);
+    const base = baseRow ? (JSON.parse(baseRow.snapshot) as Annotation) : null;
+    const detail: AnnotationConflict = AnnotationConflictSchema.parse({
+      theirs: current,
+      baseVersion,
+      changedBy: newest?.actor ?? current.annotator,
+      changedAt: current.updatedAt,
+      // Without the base snapshot (an unknown version) every field of theirs counts as changed.
+      changedFields: changedFields(baseVersion === null ? null : base ?? null, current),
+    });
+    const fields = detail.changedFields.length ? detail.changedFields.join(', ') : 'no label field';
+    return new AppError(
+      'EDIT_CONFLICT',
+      `The annotation changed since it was loaded (version ${current.version}, edited from ${baseVersion ?? 'none'}): ${detail.changedBy} saved it at ${current.updatedAt}, changing ${fields}`,
+      { detail },
+    );
   }
 
   #appendAudit(annotationId: number, actorId: number): Annotation {

@@ -1,11 +1,12 @@
 import type { Review } from '@shared/workspace';
 import type { ReviewQueueRow, ReviewsStore, Sync } from '../interface';
+import { LIVE_EVENT } from './deletions';
 import { SqliteRepo } from './statements';
 
 /** Reads over reviews: the queue, the latest decision per annotation, whether an event is in review. */
 export class ReviewsRepo extends SqliteRepo implements Sync<ReviewsStore> {
 
-  /** Events with at least one submitted (or decided) annotation; undecided work first. */
+  /** Events with at least one submitted (or decided) annotation, deleted ones left out; undecided work first. */
   queue(limit: number, offset: number): ReviewQueueRow[] {
     return this.sql(
       `SELECT e.id AS eventId, e.clip_id AS clipId, c.path AS clipPath, c.subject, e.onset, e.apex, e.offset,
@@ -13,6 +14,7 @@ export class ReviewsRepo extends SqliteRepo implements Sync<ReviewsStore> {
               sum(a.status = 'submitted') AS submitted,
               sum(a.status = 'approved') AS approved
        FROM events e JOIN clips c ON c.id = e.clip_id JOIN annotations a ON a.event_id = e.id
+       WHERE ${LIVE_EVENT}
        GROUP BY e.id HAVING sum(a.status <> 'draft') > 0
        ORDER BY (sum(a.status = 'submitted') = 0), e.clip_id, e.onset, e.id
        LIMIT ? OFFSET ?`,

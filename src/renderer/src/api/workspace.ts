@@ -27,6 +27,10 @@ export const workspaceApi = {
   listEvents: (clipId: number) => api.call('events.list', { clipId }),
   createEvent: (event: NewEvent) => api.call('events.create', event),
   updateEvent: (patch: EventPatch) => api.call('events.update', patch),
+  deleteEvent: (id: number) => api.call('events.delete', { id }),
+  restoreEvent: (id: number) => api.call('events.restore', { id }),
+  deleteClip: (id: number) => api.call('clips.delete', { id }),
+  restoreClip: (id: number) => api.call('clips.restore', { id }),
   async getAnnotation(eventId: number, annotator: string): Promise<Annotation | null> {
     return (await api.call('annotations.get', { eventId, annotator }))[0] ?? null;
   },

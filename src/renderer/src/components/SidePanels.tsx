@@ -24,11 +24,13 @@ interface Props {
   readonly persistent: boolean;
   onSelect(id: number): void;
   onNewEvent(): void;
+  /** Deletes the selected event (undoable, so no confirmation). */
+  onDeleteEvent(): void;
   readonly annotator: string;
   readonly suggest: Suggestions;
 }
 
-export const SidePanels = memo(function SidePanels({ edits, events, selected, persistent, onSelect, onNewEvent, annotator, suggest }: Props) {
+export const SidePanels = memo(function SidePanels({ edits, events, selected, persistent, onSelect, onNewEvent, onDeleteEvent, annotator, suggest }: Props) {
   const { t } = useTranslation();
   const locked = selected !== null && edits.isLocked(selected);
   const editable = selected !== null && annotator !== '' && !locked;
@@ -51,9 +53,16 @@ export const SidePanels = memo(function SidePanels({ edits, events, selected, pe
                   );
                 })}
               </ul>
-              <button type="button" onClick={onNewEvent}>
-                {t('annotate.newEvent')}
-              </button>
+              <div className="event-actions">
+                <button type="button" onClick={onNewEvent}>
+                  {t('annotate.newEvent')}
+                </button>
+                {selected !== null && (
+                  <button type="button" className="danger" data-testid="delete-event" title={t('deletion.deleteEventHint')} onClick={onDeleteEvent}>
+                    {t('deletion.deleteEvent')}
+                  </button>
+                )}
+              </div>
               {!events.length && <p className="muted">{t('annotate.noEvents')}</p>}
             </>
           )}

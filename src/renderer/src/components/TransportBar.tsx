@@ -5,9 +5,9 @@
  */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { SaveStatus } from '../state/autosave';
+import { SaveStatus, type SaveLabel } from './SaveStatus';
 
-export type SaveLabel = Exclude<SaveStatus, 'idle'> | 'local' | 'clean';
+export type { SaveLabel };
 import { FLOW_MODES, type FlowMode } from '../state/use-flow-overlay';
 import { PLAYBACK_SPEEDS, speedOf, type Playback } from '../state/playback';
 import { OVERLAY_LAYERS, type LayerSettings, type OverlayLayer } from './FrameStage';
@@ -31,6 +31,8 @@ interface Props {
   onRedo(): void;
   readonly saveStatus: SaveLabel;
   readonly saveError: string | null;
+  /** When the next retry of a failed save starts (epoch ms), or null. */
+  readonly retryAt?: number | null;
   /** Null when the face stage is not available. */
   readonly onFindFace: (() => void) | null;
   readonly faceStatus: string | null;
@@ -152,9 +154,7 @@ export function TransportBar(props: Props) {
         <button type="button" disabled={!props.canRedo} onClick={props.onRedo}>
           {t('annotate.redo')}
         </button>
-        <span className={`save-status save-${props.saveStatus}`} data-testid="save-status" data-status={props.saveStatus} title={props.saveError ?? ''}>
-          {t(`annotate.save.${props.saveStatus}`)}
-        </span>
+        <SaveStatus status={props.saveStatus} error={props.saveError} retryAt={props.retryAt ?? null} />
       </div>
     </div>
   );

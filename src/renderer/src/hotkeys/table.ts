@@ -36,6 +36,7 @@ export const HOTKEYS = [
   { id: 'marker.offset', group: 'markers', keys: ['F'] },
   { id: 'edit.undo', group: 'edit', keys: ['Ctrl+Z'], inTextFields: true },
   { id: 'edit.redo', group: 'edit', keys: ['Ctrl+Shift+Z', 'Ctrl+Y'], inTextFields: true },
+  { id: 'event.delete', group: 'edit', keys: ['Delete'] },
   { id: 'view.fit', group: 'view', keys: ['0'] },
   { id: 'view.actual', group: 'view', keys: ['1'] },
   { id: 'layer.landmarks', group: 'view', keys: ['Shift+1'] },

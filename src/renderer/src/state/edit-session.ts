@@ -4,11 +4,15 @@
  * one autosaver writing each change within a second, and a flush that clip switches and
  * window close wait for. Views subscribe and render; they never own edited data.
  */
+import type { AnnotationConflict } from '@shared/annotation-conflict';
 import { parseFacs } from '@shared/facs';
 import type { Markers } from './markers';
 import { Autosaver, type AutosaveState } from './autosave';
+import { keepMineDraft, sameDraft, theirsDraft } from './conflict';
 import { CommandHistory } from './history';
 import { EMPTY_DRAFT, type AnnotationDraft, type DraftField, type Provenance } from './annotation';
+import { saveFailure } from './save-failure';
+import type { LabelState, UnsavedLabel } from './unsaved-drafts';
 
 export interface SavedAnnotation {
   readonly version: number;
@@ -21,12 +25,20 @@ export interface EditBackend {
   saveAnnotation(eventId: number, annotator: string, draft: AnnotationDraft, provenance: Provenance, baseVersion: number | null, amend: boolean): Promise<SavedAnnotation>;
 }
 
+/** Where unsaved labels survive a reload (the tab's sessionStorage in the app). */
+export interface LabelRecovery {
+  read(eventId: number): UnsavedLabel | null;
+  write(states: readonly LabelState[]): void;
+}
+
 type Pending = { kind: 'markers'; eventId: number } | { kind: 'annotation'; eventId: number };
 
 /** What the session holds of one event. */
 interface EventEdits {
   /** The label being edited; null until loaded or first edited. */
   draft: AnnotationDraft | null;
+  /** The stored values `version` holds (what my edits started from); null when unknown. */
+  base: AnnotationDraft | null;
   provenance: Provenance;
   markers: Markers | null;
   /** The stored version the next save builds on. */
@@ -38,9 +50,12 @@ interface EventEdits {
   dragOrigin: Markers | null;
   /** Last AU string that parsed, saved while the field holds a typing error. */
   validAus: string | null;
+  /** Someone else saved the label first: my edit waits for Load theirs or Keep mine. */
+  conflict: AnnotationConflict | null;
 }
 
-const newEventEdits = (): EventEdits => ({ draft: null, provenance: 'manual', markers: null, version: null, locked: false, amending: false, dragOrigin: null, validAus: null });
+const newEventEdits = (): EventEdits => ({ draft: null, base: null, provenance: 'manual', markers: null, version: null, locked: false, amending: false, dragOrigin: null, validAus: null, conflict: null });
+const annotationKey = (eventId: number) => `annotation:${eventId}`;
 
 export class EditSession {
   readonly history = new CommandHistory();
@@ -50,10 +65,16 @@ export class EditSession {
   readonly #events = new Map<number, EventEdits>();
   readonly #listeners = new Set<() => void>();
   #revision = 0;
+  #recovery: LabelRecovery | null = null;
+  readonly #restored = new Set<number>();
 
   constructor(backend: EditBackend, delayMs = 600) {
     this.saver = new Autosaver<Pending>({
       delayMs,
+      classify: (error) => {
+        const kind = saveFailure(error).kind;
+        return kind === 'transient' ? 'retry' : kind === 'conflict' ? 'hold' : 'fail';
+      },
       save: async (_key, pending) => {
         const edits = this.#edits(pending.eventId);
         if (pending.kind === 'markers') {
@@ -64,8 +85,25 @@ export class EditSession {
         }
         const draft = this.draft(pending.eventId);
         const aus = parseFacs(draft.aus).ok ? draft.aus : (edits.validAus ?? '');
-        const saved = await backend.saveAnnotation(pending.eventId, this.#annotator, { ...draft, aus }, edits.provenance, edits.version, edits.amending);
+        const sent = { ...draft, aus };
+        let saved: SavedAnnotation;
+        try {
+          saved = await backend.saveAnnotation(pending.eventId, this.#annotator, sent, edits.provenance, edits.version, edits.amending);
+        } catch (error) {
+          const failure = saveFailure(error);
+          if (failure.kind !== 'conflict') throw error;
+          const theirs = failure.conflict.theirs;
+          // Their version already holds exactly my values: nothing to choose, build on it.
+          if (!theirs.locked && sameDraft(this.draft(pending.eventId), theirsDraft(theirs))) {
+            edits.version = theirs.version;
+            edits.base = theirsDraft(theirs);
+            return;
+          }
+          edits.conflict = failure.conflict;
+          throw error;
+        }
         edits.version = saved.version;
+        edits.base = sent;
         // The amended version is a new, unlocked label: later saves are ordinary ones.
         if (edits.amending) {
           edits.amending = false;
@@ -74,7 +112,75 @@ export class EditSession {
       },
     });
     this.history.subscribe(() => this.#notify());
-    this.saver.subscribe(() => this.#notify());
+    this.saver.subscribe(() => {
+      this.#persist();
+      this.#notify();
+    });
+  }
+
+  /** Where unsaved labels are kept across a reload; read when an event is loaded. */
+  setRecovery(recovery: LabelRecovery | null): void {
+    this.#recovery = recovery;
+    this.#persist();
+  }
+
+  /** Events whose unsaved edits were restored from before a reload (for a notice). */
+  restoredEvents(): number[] {
+    return [...this.#restored];
+  }
+
+  dismissRestored(): void {
+    this.#restored.clear();
+    this.#notify();
+  }
+
+  conflict(eventId: number): AnnotationConflict | null {
+    return this.#events.get(eventId)?.conflict ?? null;
+  }
+
+  /** The stored values my edits of the event started from (what Keep mine merges against). */
+  conflictBase(eventId: number): AnnotationDraft | null {
+    return this.#events.get(eventId)?.base ?? null;
+  }
+
+  conflicts(): Array<{ eventId: number; conflict: AnnotationConflict }> {
+    return [...this.#events].flatMap(([eventId, edits]) => (edits.conflict ? [{ eventId, conflict: edits.conflict }] : []));
+  }
+
+  /** Keep mine: my values are saved as a new version on top of theirs (both stay in the audit trail). */
+  keepMine(eventId: number): void {
+    const edits = this.#events.get(eventId);
+    const theirs = edits?.conflict?.theirs;
+    if (!edits || !theirs) return;
+    const merged = keepMineDraft(edits.base, this.draft(eventId), theirsDraft(theirs));
+    edits.version = theirs.version;
+    edits.base = theirsDraft(theirs);
+    // Their version is approved (locked): mine can only follow as an amendment.
+    edits.locked = theirs.locked;
+    edits.amending = theirs.locked;
+    edits.conflict = null;
+    // One undo step back to exactly what I had typed.
+    if (!sameDraft(merged, this.draft(eventId))) this.setDraft(eventId, merged, edits.provenance, 'conflict.keepMine');
+    this.saver.resume(annotationKey(eventId));
+    this.#notify();
+  }
+
+  /** Load theirs: my unsaved values are dropped and their version is shown and built on. */
+  loadTheirs(eventId: number): void {
+    const edits = this.#events.get(eventId);
+    const theirs = edits?.conflict?.theirs;
+    if (!edits || !theirs) return;
+    edits.draft = theirsDraft(theirs);
+    edits.base = theirsDraft(theirs);
+    edits.provenance = theirs.provenance;
+    edits.version = theirs.version;
+    edits.locked = theirs.locked;
+    edits.amending = false;
+    edits.conflict = null;
+    this.#rememberValidAus(edits);
+    this.saver.discard(annotationKey(eventId));
+    this.#persist();
+    this.#notify();
   }
 
   setAnnotator(name: string): void {
@@ -94,11 +200,23 @@ export class EditSession {
   load(eventId: number, loaded: { draft: AnnotationDraft; provenance: Provenance; version: number | null; markers: Markers; locked?: boolean }): void {
     const edits = this.#edits(eventId);
     edits.draft = loaded.draft;
+    edits.base = loaded.draft;
     edits.locked = loaded.locked ?? false;
     edits.provenance = loaded.provenance;
     edits.markers = loaded.markers;
     if (loaded.version !== null) edits.version = loaded.version;
     this.#rememberValidAus(edits);
+    const unsaved = this.#recovery?.read(eventId) ?? null;
+    if (unsaved && !sameDraft(unsaved.draft, loaded.draft)) {
+      // Typed before a reload and never saved: restore it on the version it was built on,
+      // as an undoable edit, so the save meets the ordinary conflict check.
+      edits.version = unsaved.baseVersion;
+      edits.base = unsaved.base;
+      this.#restored.add(eventId);
+      this.setDraft(eventId, unsaved.draft, unsaved.provenance, 'edit.restore');
+      return;
+    }
+    this.#persist();
     this.#notify();
   }
 
@@ -193,8 +311,22 @@ export class EditSession {
     edits.draft = draft;
     edits.provenance = provenance;
     this.#rememberValidAus(edits);
-    this.saver.schedule(`annotation:${eventId}`, { kind: 'annotation', eventId });
+    this.saver.schedule(annotationKey(eventId), { kind: 'annotation', eventId });
+    this.#persist();
     this.#notify();
+  }
+
+  /** Hands every loaded label's unsaved state to the recovery store. */
+  #persist(): void {
+    if (!this.#recovery) return;
+    const unsaved = new Set(this.saver.unsavedKeys());
+    const states: LabelState[] = [...this.#events]
+      .filter(([, edits]) => edits.draft !== null)
+      .map(([eventId, edits]) => ({
+        eventId,
+        unsaved: unsaved.has(annotationKey(eventId)) && edits.draft ? { eventId, draft: edits.draft, base: edits.base, provenance: edits.provenance, baseVersion: edits.version } : null,
+      }));
+    this.#recovery.write(states);
   }
 
   #rememberValidAus(edits: EventEdits): void {

@@ -5,9 +5,12 @@
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { Clip, WorkspaceInfo } from '@shared/workspace';
+import { errorMessage } from '../api/backend';
 import { mediaApi, type OpenedMedia } from '../api/media';
 import { workspaceApi } from '../api/workspace';
+import { SessionDeletions } from './deletions';
 import { EditSession } from './edit-session';
+import { readUnsaved, writeUnsaved } from './unsaved-drafts';
 import { useSettings } from './settings';
 
 export interface OpenClip {
@@ -25,6 +28,8 @@ interface SessionState {
   readonly clip: OpenClip | null;
   openClip(path: string, stored?: Clip | null): Promise<void>;
   readonly edits: EditSession;
+  /** Deleting events and clips, as steps of the edits' undo history. */
+  readonly deletions: SessionDeletions;
   readonly annotator: string;
 }
 
@@ -48,6 +53,21 @@ export function SessionProvider({ children, initialView }: { children: ReactNode
       }),
     [],
   );
+  const deletions = useMemo(
+    () =>
+      new SessionDeletions(
+        edits.history,
+        {
+          flush: () => edits.flush(),
+          deleteEvent: workspaceApi.deleteEvent,
+          restoreEvent: workspaceApi.restoreEvent,
+          deleteClip: workspaceApi.deleteClip,
+          restoreClip: workspaceApi.restoreClip,
+        },
+        errorMessage,
+      ),
+    [edits],
+  );
 
   // Main keeps a workspace open across page reloads: adopt it.
   useEffect(() => {
@@ -59,13 +79,31 @@ export function SessionProvider({ children, initialView }: { children: ReactNode
     edits.setAnnotator(annotator);
   }, [edits, annotator]);
 
-  // Never lose edits on window close: flush synchronously-started saves (keepalive requests).
+  // Unsaved labels live in this tab's sessionStorage too, per workspace and annotator, so a
+  // reload restores them (with a notice) instead of dropping them.
+  const workspacePath = workspace?.path ?? null;
+  useEffect(() => {
+    if (!workspacePath || !annotator) return;
+    const scope = `${workspacePath}\n${annotator}`;
+    edits.setRecovery({ read: (eventId) => readUnsaved(sessionStorage, scope, eventId), write: (states) => writeUnsaved(sessionStorage, scope, states) });
+    return () => edits.setRecovery(null);
+  }, [edits, workspacePath, annotator]);
+
+  // Never lose edits on window close: flush synchronously-started saves (keepalive requests),
+  // and ask before leaving while anything is unsaved (waiting, retrying or in conflict).
   useEffect(() => {
     const flush = () => void edits.flush();
-    window.addEventListener('beforeunload', flush);
+    const ask = (event: BeforeUnloadEvent) => {
+      const unsaved = edits.saver.unsavedKeys().length > 0;
+      flush();
+      if (!unsaved) return;
+      event.preventDefault();
+      event.returnValue = '';
+    };
+    window.addEventListener('beforeunload', ask);
     window.addEventListener('pagehide', flush);
     return () => {
-      window.removeEventListener('beforeunload', flush);
+      window.removeEventListener('beforeunload', ask);
       window.removeEventListener('pagehide', flush);
     };
   }, [edits]);
@@ -80,7 +118,7 @@ export function SessionProvider({ children, initialView }: { children: ReactNode
     [edits],
   );
 
-  const value: SessionState = { view, setView, workspace, setWorkspace, clip, openClip, edits, annotator };
+  const value: SessionState = { view, setView, workspace, setWorkspace, clip, openClip, edits, deletions, annotator };
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

@@ -1,7 +1,8 @@
 /**
  * The ME events of the open clip and the selected one: loads them from the workspace,
  * loads each event's annotation (for this annotator) and analysis into the EditSession
- * on first selection, and creates an event when a marker is placed on a clip without one.
+ * on first selection, and creates an event when a marker is placed on a clip without one
+ * (an undo step: Ctrl+Z deletes it). Deleted events leave the list, restored ones return.
  */
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import type { MeEvent } from '@shared/workspace';
@@ -9,6 +10,7 @@ import { analysisApi, type AnalysisView } from '../api/analysis';
 import { errorMessage } from '../api/backend';
 import { workspaceApi } from '../api/workspace';
 import { EMPTY_DRAFT, type Label3 } from './annotation';
+import type { SessionDeletions } from './deletions';
 import type { EditSession } from './edit-session';
 import { NO_MARKERS, placeMarker, type MarkerKind, type Markers } from './markers';
 import type { OpenClip } from './session';
@@ -22,6 +24,8 @@ export interface ClipEvents {
   place(kind: MarkerKind, frame: number): void;
   drag(kind: MarkerKind, frame: number, done: boolean): void;
   newEvent(frame: number): void;
+  /** Deletes the selected event (undoable); resolves false when the store refused it. */
+  deleteSelected(): Promise<boolean>;
   readonly analysis: AnalysisView | null;
   reloadAnalysis(): void;
   /** False when the clip is not in a workspace: markers are then local only. */
@@ -29,13 +33,15 @@ export interface ClipEvents {
   readonly error: string | null;
 }
 
-export function useClipEvents(clip: OpenClip | null, edits: EditSession, annotator: string): ClipEvents {
+export function useClipEvents(clip: OpenClip | null, edits: EditSession, annotator: string, deletions: SessionDeletions): ClipEvents {
   const [events, setEvents] = useState<MeEvent[]>([]);
-  const [selected, setSelected] = useState<number | null>(null);
+  const [chosen, setSelected] = useState<number | null>(null);
   const [localMarkers, setLocalMarkers] = useState<Markers>(NO_MARKERS);
   const [analysis, setAnalysis] = useState<AnalysisView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const stored = clip?.stored ?? null;
+  // The chosen event while it is listed, else the first one (the chosen one was deleted).
+  const selected = chosen !== null && events.some((e) => e.id === chosen) ? chosen : (events[0]?.id ?? null);
   const persistent = stored !== null;
   useSyncExternalStore(
     (listener) => edits.subscribe(listener),
@@ -73,6 +79,36 @@ export function useClipEvents(clip: OpenClip | null, edits: EditSession, annotat
     );
   }, [stored, persistent]);
 
+  // Deletions and their undo, from this view or another: keep the list and selection in step.
+  useEffect(() => {
+    if (!stored) return;
+    return deletions.onChange(({ target, deleted }) => {
+      if (target.kind === 'clip') {
+        // The open clip itself: its events go with it and come back with it.
+        if (target.clip.id !== stored.id) return;
+        if (deleted) setEvents([]);
+        else
+          workspaceApi.listEvents(stored.id).then(
+            (list) => {
+              setError(null);
+              setEvents(list);
+            },
+            (failure: unknown) => setError(errorMessage(failure)),
+          );
+        return;
+      }
+      const { event } = target;
+      if (event.clipId !== stored.id) return;
+      if (deleted) {
+        // A deleted selection falls to the first event left (see `selected` above).
+        setEvents((list) => list.filter((e) => e.id !== event.id));
+      } else {
+        setEvents((list) => [...list.filter((e) => e.id !== event.id), event].sort((a, b) => a.onset - b.onset || a.id - b.id));
+        setSelected(event.id);
+      }
+    });
+  }, [deletions, stored]);
+
   useEffect(() => {
     const event = events.find((e) => e.id === selected);
     if (event) loadEvent(event).then(setAnalysis, (failure: unknown) => setError(errorMessage(failure)));
@@ -85,11 +121,12 @@ export function useClipEvents(clip: OpenClip | null, edits: EditSession, annotat
         (created) => {
           setEvents((list) => [...list, created].sort((a, b) => a.onset - b.onset));
           setSelected(created.id);
+          deletions.created(created);
         },
         (failure: unknown) => setError(errorMessage(failure)),
       );
     },
-    [stored],
+    [stored, deletions],
   );
 
   const newEvent = useCallback((frame: number) => createAt(placeMarker(NO_MARKERS, 'onset', frame)), [createAt]);
@@ -118,6 +155,10 @@ export function useClipEvents(clip: OpenClip | null, edits: EditSession, annotat
     place,
     drag,
     newEvent,
+    deleteSelected: async () => {
+      const event = events.find((e) => e.id === selected);
+      return event ? deletions.delete({ kind: 'event', event }) : false;
+    },
     analysis,
     reloadAnalysis: () => {
       const event = events.find((e) => e.id === selected);

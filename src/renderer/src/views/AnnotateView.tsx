@@ -7,6 +7,7 @@ import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { analysisApi, type AnalysisView, type FaceOverlay } from '../api/analysis';
 import { errorMessage } from '../api/backend';
+import { ConflictBanner, RestoredNotice } from '../components/ConflictBanner';
 import { ErrorLine } from '../components/ErrorLine';
 import { FrameStage, type LayerSettings, type ViewCommand } from '../components/FrameStage';
 import { SidePanels } from '../components/SidePanels';
@@ -59,12 +60,12 @@ export function AnnotateView() {
 
 function ClipAnnotator({ clip }: { clip: OpenClip }) {
   const { t } = useTranslation();
-  const { edits, annotator } = useSession();
+  const { edits, deletions, annotator } = useSession();
   const media = clip.media;
   const info = media.info;
   const frames = info.frames;
   const nav = useFrames(media);
-  const clipEvents = useClipEvents(clip, edits, annotator);
+  const clipEvents = useClipEvents(clip, edits, annotator, deletions);
   useSyncExternalStore((listener) => edits.subscribe(listener), () => edits.revision);
   const [playback, setPlayback] = useState<Playback>(STOPPED);
   const [layers, setLayers] = useState<LayerSettings>(LAYERS);
@@ -135,7 +136,8 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
       ? { eventId: selected ?? 0, motionCurve: null, suggestion: null, ...analysis, landmarks: face.overlay.landmarks, rois: face.overlay.rois }
       : analysis;
 
-  const { newEvent } = clipEvents;
+  const { newEvent, deleteSelected } = clipEvents;
+  const deleteEvent = useCallback(() => void deleteSelected(), [deleteSelected]);
   const newEventHere = useCallback(() => {
     const at = shownIndex();
     if (at !== null) newEvent(at);
@@ -165,6 +167,7 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
       'marker.offset': () => current !== null && clipEvents.place('offset', current),
       'edit.undo': undo,
       'edit.redo': redo,
+      'event.delete': deleteEvent,
       'view.fit': () => setCommand((c) => ({ kind: 'fit', nonce: c.nonce + 1 })),
       'view.actual': () => setCommand((c) => ({ kind: 'actual', nonce: c.nonce + 1 })),
       'layer.landmarks': () => setLayers((l) => ({ ...l, landmarks: { ...l.landmarks, visible: !l.landmarks.visible } })),
@@ -198,10 +201,17 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
           onRedo={redo}
           saveStatus={saveLabel(clipEvents.persistent, save.status)}
           saveError={save.error}
+          retryAt={save.retryAt}
           onFindFace={findFace}
           faceStatus={face.status}
         />
-        <ErrorLine message={nav.error ?? clipEvents.error ?? suggest.error} />
+        {edits.conflicts().map(({ eventId, conflict }) => {
+          const event = clipEvents.events.find((e) => e.id === eventId);
+          const span = event ? t('annotate.eventSpan', { onset: event.onset, offset: event.offset }) : `#${eventId}`;
+          return <ConflictBanner key={eventId} edits={edits} eventId={eventId} conflict={conflict} eventLabel={span} annotator={annotator} />;
+        })}
+        <RestoredNotice edits={edits} />
+        <ErrorLine message={nav.error ?? clipEvents.error ?? suggest.error ?? (save.status === 'error' ? save.error : null)} />
         <FrameStage
           frame={nav.shown}
           onsetFrame={differenceBase}
@@ -246,6 +256,7 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
         persistent={clipEvents.persistent}
         onSelect={clipEvents.select}
         onNewEvent={newEventHere}
+        onDeleteEvent={deleteEvent}
         annotator={annotator}
         suggest={suggest}
       />

@@ -24,7 +24,7 @@ function baseName(path: string): string {
 
 export function CorpusView() {
   const { t } = useTranslation();
-  const { workspace, setWorkspace, openClip, clip: openedClip } = useSession();
+  const { workspace, setWorkspace, openClip, clip: openedClip, deletions } = useSession();
   const [path, setPath] = useState('');
   const [recent, setRecent] = useState<Array<{ path: string; openedAt: string }>>([]);
   const [clips, setClips] = useState<Clip[]>([]);
@@ -43,6 +43,8 @@ export function CorpusView() {
     workspaceApi.info().then((info) => setCounts(info?.counts ?? null), () => undefined);
   }, [workspace, filter]);
   useEffect(refresh, [refresh]);
+  // A clip deleted or brought back (here, by Undo, or by Ctrl+Z in Annotate): list anew.
+  useEffect(() => deletions.onChange(({ target }) => target.kind === 'clip' && refresh()), [deletions, refresh]);
 
   const sorted = useMemo(() => {
     const direction = sort.ascending ? 1 : -1;
@@ -145,6 +147,16 @@ export function CorpusView() {
                   <td>
                     <button type="button" onClick={() => act(() => openClip(clip.path, clip))}>
                       {t('corpus.annotate')}
+                    </button>{' '}
+                    <button
+                      type="button"
+                      className="danger"
+                      data-testid="delete-clip"
+                      aria-label={t('deletion.deleteClipLabel', { name: baseName(clip.path) })}
+                      title={t('deletion.deleteClipLabel', { name: baseName(clip.path) })}
+                      onClick={() => void deletions.delete({ kind: 'clip', clip })}
+                    >
+                      {t('deletion.deleteClip')}
                     </button>
                   </td>
                 </tr>
