@@ -175,13 +175,13 @@ export async function makeBadInputs(folder: string): Promise<BadCase[]> {
   // --- export targets (exportCorpus: the export job's entry point)
   const target = dir('export-exists');
   file('export-exists/casme2-sheet.csv', 'keep me');
-  add('export', 'target-exists', { kind: 'export', folder: target, formats: ['casme-csv'] }, 'EXPORT_TARGET_EXISTS');
+  add('export', 'target-exists', { kind: 'export', folder: target, formats: ['casme2-csv'] }, 'EXPORT_TARGET_EXISTS');
   const linked = dir('export-symlink');
   file('outside-secret.txt', 'outside');
   symlinkSync(at('outside-secret.txt'), join(linked, 'casme2-sheet.csv'));
-  add('export', 'target-is-symlink', { kind: 'export', folder: linked, formats: ['casme-csv'] }, 'EXPORT_PATH_UNSAFE');
-  add('export', 'folder-is-a-file', { kind: 'export', folder: file('export-file', 'x'), formats: ['casme-csv'] }, 'EXPORT_PATH_UNSAFE', 'INVALID_INPUT');
-  add('export', 'folder-nul', { kind: 'export', folder: `${at('export-nul')}\0x`, formats: ['casme-csv'] }, 'EXPORT_PATH_UNSAFE', 'INVALID_INPUT');
+  add('export', 'target-is-symlink', { kind: 'export', folder: linked, formats: ['casme2-csv'] }, 'EXPORT_PATH_UNSAFE');
+  add('export', 'folder-is-a-file', { kind: 'export', folder: file('export-file', 'x'), formats: ['casme2-csv'] }, 'EXPORT_PATH_UNSAFE', 'INVALID_INPUT');
+  add('export', 'folder-nul', { kind: 'export', folder: `${at('export-nul')}\0x`, formats: ['casme2-csv'] }, 'EXPORT_PATH_UNSAFE', 'INVALID_INPUT');
   add('export', 'unknown-format', { kind: 'export', folder: at('export-fmt'), formats: ['exe'] }, 'INVALID_INPUT');
 
   // --- IPC payloads (dispatch, exactly as IPC and the bridge deliver them)

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXPORT_FORMATS, exportCorpus, type ExportFormat } from '../../src/main/corpus/export';
+import { EXPORT_FORMATS, type ExportFormat } from '../../src/shared/api/export';
+import { exportCorpus } from '../../src/main/corpus/export';
 import { time, type Benchmark, type BenchRow } from '../harness';
 import { syntheticExportRecords } from './corpus-synthetic';
 
@@ -21,8 +22,8 @@ export const exportBenchmark: Benchmark = {
     try {
       const cases: { label: string; formats: ExportFormat[]; includeImages?: boolean; anonymise?: boolean }[] = [
         ...EXPORT_FORMATS.map((format) => ({ label: format, formats: [format] })),
-        { label: 'report-html + images', formats: ['report-html'], includeImages: true },
-        { label: 'casme-csv anonymised', formats: ['casme-csv'], anonymise: true },
+        { label: 'report + images', formats: ['report'], includeImages: true },
+        { label: 'casme2-csv anonymised', formats: ['casme2-csv'], anonymise: true },
       ];
       for (const entry of cases) {
         let run = 0;

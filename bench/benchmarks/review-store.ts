@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXPORT_TARGETS } from '../../src/shared/api/review';
+import { EXPORT_FORMATS } from '../../src/shared/api/export';
 import { agreementSummary } from '../../src/main/corpus/agreement-summary';
 import { exportWorkspace } from '../../src/main/app/export-workspace';
 import { codedEventsFromStore, recordsFromStore } from '../../src/main/app/records-from-store';
@@ -54,11 +54,11 @@ export const reviewStoreBenchmark: Benchmark = {
       rows.push({ case: '10k events × 3', method: 'agreement (store → summary)', samples: await time(async () => void agreementSummary(await codedEventsFromStore(ws)), reps, 1), metrics: { goalMs: 1_000 } });
       const coded = await codedEventsFromStore(ws);
       rows.push({ case: '10k events × 3', method: 'agreement (compute only)', samples: await time(() => void agreementSummary(coded), reps, 1), metrics: { goalMs: 1_000 } });
-      for (const target of EXPORT_TARGETS) {
+      for (const target of EXPORT_FORMATS) {
         let run = 0;
         let files: string[] = [];
         const samples = await time(async () => {
-          const result = await exportWorkspace(ws, { targets: [target], folder: join(root, `${target}-${run++}`) });
+          const result = await exportWorkspace(ws, { formats: [target], folder: join(root, `${target}-${run++}`) });
           files = result.files.map((file) => file.path);
         }, reps, 0);
         rows.push({ case: '10k events × 3', method: `export ${target}`, samples, metrics: { goalMs: 10_000, files: files.length, MB: files.reduce((sum, path) => sum + statSync(path).size, 0) / 2 ** 20 } });

@@ -1,6 +1,6 @@
 import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SettingsSchema, type Settings } from '@shared/api';
+import { DEFAULT_ANALYSIS_FLOW, SettingsSchema, type Settings } from '@shared/api';
 import { DEFAULT_LLM_GENERATION } from '@shared/llm-generation';
 import { writeFileAtomic } from './util/atomic-write';
 import { DEFAULT_PROXY_CACHE_MB } from './media/proxy-manager';
@@ -16,6 +16,7 @@ export const DEFAULT_SETTINGS: Settings = {
   llmThinking: DEFAULT_LLM_GENERATION.thinking,
   llmMaxNewTokens: DEFAULT_LLM_GENERATION.maxNewTokens,
   promptFormat: 'mellm',
+  analysisFlow: DEFAULT_ANALYSIS_FLOW,
   shortcuts: {},
   browseRoots: [],
 };

@@ -16,6 +16,7 @@ import { mediaChannels } from './api/media';
 import { flowChannels } from './api/flow';
 import { reviewChannels } from './api/review';
 import { filesChannels } from './api/files';
+import { exportChannels } from './api/export';
 
 export const channels = {
   ...workspaceChannels,
@@ -28,6 +29,7 @@ export const channels = {
   ...flowChannels,
   ...reviewChannels,
   ...filesChannels,
+  ...exportChannels,
 } as const;
 
 export const events = {
@@ -62,4 +64,5 @@ export * from './media';
 export * from './api/flow';
 export * from './api/review';
 export * from './api/files';
+export * from './api/export';
 export type { Result, ApiError } from './errors';

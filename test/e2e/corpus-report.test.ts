@@ -27,7 +27,7 @@ describe('clinician session report in Chromium', () => {
     const folder = tempDir();
     const apexImage = { mime: 'image/jpeg' as const, data: readFileSync(FACE) };
     const records = hostileRecords().map((record) => ({ ...record, apexImage, flowOverlay: apexImage }));
-    const { files } = await exportCorpus({ folder, formats: ['report-html'], records, includeImages: true, reportTitle: HOSTILE.script });
+    const { files } = await exportCorpus({ folder, formats: ['report'], records, includeImages: true, reportTitle: HOSTILE.script });
     const url = pathToFileURL(files[0]!.path).href;
     const page = await browser.newPage();
     const requested: string[] = [];

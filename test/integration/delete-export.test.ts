@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { EXPORT_TARGETS } from '../../src/shared/api';
+import { EXPORT_FORMATS } from '../../src/shared/api';
 import { commitImport } from '../../src/main/app/import';
 import { exportWorkspace } from '../../src/main/app/export-workspace';
 import { codedEventsFromStore } from '../../src/main/app/records-from-store';
@@ -42,7 +42,7 @@ async function exported(folder: string): Promise<Record<string, string>> {
 }
 
 async function exportAll(ws: WorkspaceStore, folder: string): Promise<Record<string, string>> {
-  await exportWorkspace(ws, { targets: [...EXPORT_TARGETS], folder });
+  await exportWorkspace(ws, { formats: [...EXPORT_FORMATS], folder });
   return exported(folder);
 }
 
@@ -83,7 +83,7 @@ describe('delete and restore an event: exports, report and agreement', () => {
 
     // The clip itself: deleted, nothing of it is exported; restored, all of it is back.
     await ws.clips.delete(clip!.id, 'ana');
-    await exportWorkspace(ws, { targets: ['jsonl', 'casme2-csv', 'report'], folder: join(dir, 'no-clip') });
+    await exportWorkspace(ws, { formats: ['jsonl', 'casme2-csv', 'report'], folder: join(dir, 'no-clip') });
     const withoutClip = await exported(join(dir, 'no-clip'));
     expect(Object.keys(withoutClip).sort()).toEqual(['casme2-sheet.csv', 'instructions.jsonl', 'report.html']);
     for (const text of Object.values(withoutClip)) expect(text).not.toMatch(/EP02_01f|L14/);

@@ -120,7 +120,7 @@ describe('uncertain codings', () => {
     ]);
     // The session report shows the flags beside the dataset's labels.
     const out = join(dir, 'out');
-    await exportWorkspace(ws, { targets: ['report'], folder: out });
+    await exportWorkspace(ws, { formats: ['report'], folder: out });
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(new Set(html.match(/<th>Import flags<\/th><td>[^<]*<\/td>/g))).toEqual(new Set(['<th>Import flags</th><td>no apex in the sheet</td>', '<th>Import flags</th><td>AU coding marked uncertain by the coder</td>']));
     await ws.close();

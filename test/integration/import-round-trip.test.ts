@@ -31,7 +31,7 @@ describe('import → export → import', () => {
     const ws = await createWorkspace(join(dir, 'a.mellm'));
     await commitImport(ws, { sheet, root, dataset: 'casme2' }, deps);
     const out = join(dir, 'out');
-    await exportWorkspace(ws, { targets: ['casme2-csv'], folder: out });
+    await exportWorkspace(ws, { formats: ['casme2-csv'], folder: out });
 
     const again = await commitImport(ws, { sheet: join(out, 'casme2-sheet.csv'), root, dataset: 'casme2' }, deps);
     expect(again).toMatchObject({ committed: true, eventsAdded: 0 });
@@ -71,7 +71,7 @@ describe.each(Object.keys(FIXTURES) as FixtureName[])('the %s layout round trip'
     const ws = await createWorkspace(join(dir, 'a.mellm'));
     expect(await commitImport(ws, { sheet: fixture.sheet, root: fixture.root, dataset })).toMatchObject({ eventsAdded: fixture.rows.length });
     const out = join(dir, 'out');
-    await exportWorkspace(ws, { targets: [name === 'megc' ? 'megc-composite' : 'dataset-sheets'], folder: out });
+    await exportWorkspace(ws, { formats: [name === 'megc' ? 'megc-composite' : 'dataset-sheets'], folder: out });
     const sheet = name === 'megc' ? join(out, 'megc-composite.csv') : join(out, 'sheets', `${fixture.dataset}.csv`);
     const lines = readFileSync(sheet, 'utf8').split('\r\n');
     // The released header (the long-video SAMM sheet comes back in SAMM's micro-expression header).
@@ -98,7 +98,7 @@ describe('the identity rule', () => {
     await ws.annotations.save({ eventId: 1, annotator: 'ana', aus: '1+2+5B', emotion: 'surprise', label3: 'surprise' });
     await ws.annotations.save({ eventId: 2, annotator: 'ana', aus: 'R12+L4B', emotion: 'happiness', label3: 'positive' });
     const out = join(dir, 'out');
-    await exportWorkspace(ws, { targets: ['dataset-sheets'], folder: out });
+    await exportWorkspace(ws, { formats: ['dataset-sheets'], folder: out });
     const again = await commitImport(ws, { sheet: join(out, 'sheets', 'casme2.csv'), root: fixture.root, dataset: 'casme2' });
     // ana's 1+2+5B differs from the sheet's 1+2: a new event; her R12+L4B equals it: the same event.
     expect(again).toMatchObject({ eventsAdded: 1, alreadyPresent: 4 });

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createHandlerTable, dispatch } from '../../src/main/api';
 import { createServices } from '../../src/main/app/services';
@@ -140,7 +140,16 @@ describe('review channels', () => {
     const first = okData<{ files: { format: string; path: string }[]; records: number }>(await call('export.run', { formats: all, folder: out }));
     unsubscribe();
     expect(progress.length).toBeGreaterThan(0);
-    expect(first.files.map((f) => f.format).sort()).toEqual(['casme-csv', 'casme-xlsx', 'eaf', 'jsonl', 'megc-recognition', 'megc-spotting', 'motion-csv', 'report-html']);
+    expect(first.files.map((f) => `${f.format} ${basename(f.path)}`).sort()).toEqual([
+      'casme2-csv casme2-sheet.csv',
+      'casme2-xlsx casme2-sheet.xlsx',
+      'eaf evil.eaf',
+      'frames-csv motion.csv',
+      'jsonl instructions.jsonl',
+      'megc megc-recognition.csv',
+      'megc megc-spotting.csv',
+      'report report.html',
+    ]);
     for (const file of first.files) expect(file.path.startsWith(`${out}/`)).toBe(true);
     expect(readdirSync(join(out, 'eaf'))).toEqual(['evil.eaf']);
     const sheet = readFileSync(join(out, 'casme2-sheet.csv'), 'utf8');

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/main/cli/main';
+import type { ExportOutcome } from '../../src/shared/api/export';
 import { openWorkspace } from '../../src/main/store';
 import { CASME2_HEADER, writeSequence, writeSheet } from '../helpers/corpus';
 import { useTempDir } from '../helpers/tmp';
@@ -51,10 +52,12 @@ describe('mellm export and agreement', () => {
     const exported = await cli('export', '--workspace', a, '--format', 'casme2-csv,casme2-xlsx', '--format', 'megc', '--out', out, '--json');
     expect(exported.code).toBe(0);
     expect(JSON.parse(exported.out)).toMatchObject({ records: 3 });
+    // Each file is named by the format the user asked for: one vocabulary in and out.
+    expect(new Set((JSON.parse(exported.out) as ExportOutcome).files.map((file) => file.format))).toEqual(new Set(['casme2-csv', 'casme2-xlsx', 'megc']));
     expect(readFileSync(join(out, 'megc-spotting.csv'), 'utf8')).toContain('casme2,01,EP02_01f,');
     // No overwrite without --force; unknown formats refused.
     expect(await cli('export', '--workspace', a, '--format', 'casme2-csv', '--out', out)).toMatchObject({ code: 1, err: /already exists/ });
-    expect(await cli('export', '--workspace', a, '--format', 'casme3', '--out', out)).toMatchObject({ code: 2, err: /unknown format casme3/ });
+    expect(await cli('export', '--workspace', a, '--format', 'casme3', '--out', out)).toMatchObject({ code: 2, err: /--format must be casme2-csv, .* or report, got "casme3"/ });
 
     for (const name of ['casme2-sheet.csv', 'casme2-sheet.xlsx']) {
       const b = join(dir, `b-${name}.mellm`);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_PLACES, openingFrame, placeKey, readPlace, restoreLayers, writePlace } from '../../src/renderer/src/state/clip-place';
 import { readExportChoices, writeExportChoices } from '../../src/renderer/src/state/export-choices';
 import { formatRoute, parseRoute } from '../../src/renderer/src/state/route';
-import { EXPORT_TARGETS } from '../../src/shared/api';
+import { EXPORT_FORMATS } from '../../src/shared/api';
 import { PROMPT_FORMATS } from '../../src/shared/prompt-format';
 import { readSaved, writeSaved, type KeyValueStorage } from '../../src/renderer/src/state/saved-state';
 import { z } from 'zod';
@@ -113,11 +113,11 @@ describe('the route in the URL hash', () => {
 describe('the export choices', () => {
   it('reads back formats, folder and options, keeping only formats the app has', () => {
     const storage = new MemoryStorage();
-    expect(readExportChoices(storage, EXPORT_TARGETS, PROMPT_FORMATS)).toBeNull();
+    expect(readExportChoices(storage, EXPORT_FORMATS, PROMPT_FORMATS)).toBeNull();
     const choices = { formats: ['jsonl', 'megc'], folder: '/data/out', promptFormat: 'json', onlyApproved: true, anonymise: false, includeImages: true };
     writeExportChoices(storage, choices);
-    expect(readExportChoices(storage, EXPORT_TARGETS, PROMPT_FORMATS)).toEqual(choices);
+    expect(readExportChoices(storage, EXPORT_FORMATS, PROMPT_FORMATS)).toEqual(choices);
     writeExportChoices(storage, { ...choices, formats: ['jsonl', 'retired-format'], promptFormat: 'gone' });
-    expect(readExportChoices(storage, EXPORT_TARGETS, PROMPT_FORMATS)).toMatchObject({ formats: ['jsonl'], promptFormat: PROMPT_FORMATS[0] });
+    expect(readExportChoices(storage, EXPORT_FORMATS, PROMPT_FORMATS)).toMatchObject({ formats: ['jsonl'], promptFormat: PROMPT_FORMATS[0] });
   });
 });

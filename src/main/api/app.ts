@@ -1,5 +1,6 @@
 import type { appChannels } from '@shared/api';
 import { doctor } from '../doctor';
+import { checkFlowModelFolder } from '../inference/flow/learned';
 import { packageVersion } from '../paths';
 import type { Services } from './context';
 import type { HandlerTable } from './dispatch';
@@ -18,6 +19,9 @@ export function appHandlers(services: Services): Pick<HandlerTable, keyof typeof
     'app.doctor': async () => doctor(services.paths.models),
     'settings.get': async () => services.settings.get(),
     'settings.update': async (patch) => {
+      // A learned flow model folder is untrusted input: refused here, before an analysis runs with it.
+      const flowModel = patch.analysisFlow?.model;
+      if (flowModel) checkFlowModelFolder(flowModel);
       const next = await services.settings.update(patch);
       services.events.emit('settings.changed', next);
       return next;

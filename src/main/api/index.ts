@@ -7,6 +7,7 @@ import type { Services } from './context';
 import { llmHandlers } from './llm';
 import { mediaHandlers } from './media';
 import { reviewHandlers } from './review';
+import { exportHandlers } from './export';
 import type { HandlerTable } from './dispatch';
 import { workspaceHandlers } from './workspace';
 import { filesHandlers } from './files';
@@ -22,6 +23,7 @@ export function createHandlerTable(services: Services): HandlerTable {
     ...mediaHandlers(services),
     ...flowHandlers(services),
     ...reviewHandlers(services),
+    ...exportHandlers(services),
     ...analysisHandlers(services),
     ...filesHandlers(services),
   };

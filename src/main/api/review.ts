@@ -1,15 +1,14 @@
-import { isAbsolute, resolve } from 'node:path';
-import type { reviewChannels } from '@shared/api';
+import { resolve } from 'node:path';
+import { analysisFlowModel, type reviewChannels } from '@shared/api';
 import { AppError } from '@shared/errors';
 import { agreementSummary } from '../corpus/agreement-summary';
-import { exportWorkspace } from '../app/export-workspace';
 import { modelReading, readStoredEvidence } from '../analysis/stored-analysis';
 import { codedEventsFromStore } from '../app/records-from-store';
 import { openWorkspace, type WorkspaceStore } from '../store';
 import type { Services } from './context';
 import type { HandlerTable } from './dispatch';
 
-/** Annotator profiles, review decisions with sign-off, agreement and export. */
+/** Annotator profiles, review decisions with sign-off and agreement. */
 export function reviewHandlers(services: Services): Pick<HandlerTable, keyof typeof reviewChannels> {
   const { workspaces } = services;
   const ws = () => workspaces.require();
@@ -65,7 +64,7 @@ export function reviewHandlers(services: Services): Pick<HandlerTable, keyof typ
         labels: (await w.annotations.listForEvent(eventId)).map((annotation) => ({ annotation, review: decisions.get(annotation.id) ?? null })),
         model:
           analysis && reading
-            ? { analysisId: analysis.id, createdAt: analysis.createdAt, aus: reading.aus || null, emotion: reading.emotion, label3: reading.label3, description: reading.description }
+            ? { analysisId: analysis.id, createdAt: analysis.createdAt, aus: reading.aus || null, emotion: reading.emotion, label3: reading.label3, description: reading.description, flowModel: analysisFlowModel(analysis.models) }
             : null,
       };
     },
@@ -103,20 +102,5 @@ export function reviewHandlers(services: Services): Pick<HandlerTable, keyof typ
     },
     'agreement.compute': async ({ workspace, ignoreSide, includeDataset }) =>
       withWorkspace(workspace, async (w) => agreementSummary(await codedEventsFromStore(w, { datasetLabels: includeDataset }), { ignoreSide })),
-    'export.run': async ({ formats, folder, onlyApproved, anonymise, includeImages, force, promptFormat }) => {
-      // A relative folder would land wherever the main process happens to run.
-      if (!isAbsolute(folder)) throw new AppError('INVALID_INPUT', `Choose an absolute export folder (got “${folder}”)`);
-      const w = ws();
-      const handle = services.jobs.add('export', `Export ${formats.join(', ')}`, (job) =>
-        exportWorkspace(w, { targets: formats, folder, onlyApproved, anonymise, includeImages, force, promptFormat, signal: job.signal, onProgress: (done, total) => job.progress(done, total) }),
-      );
-      const result = await handle.result;
-      return {
-        jobId: handle.jobId,
-        records: result.records,
-        labels: result.labels,
-        files: result.files.map((file) => ({ format: file.format, path: file.path, records: file.records, skipped: [...file.skipped], ...(file.promptFormat ? { promptFormat: file.promptFormat } : {}) })),
-      };
-    },
   };
 }

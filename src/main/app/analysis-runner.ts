@@ -1,11 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
+import { isDeepStrictEqual } from 'node:util';
 import { existsSync } from 'node:fs';
 import { availableParallelism, hostname } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { AnalysisRunInput, FlowScale, OverlayKind, PromptFormat, StoredAnalysis } from '@shared/api/analysis';
 import type { Language } from '@shared/language';
 import { REFERENCE_CROP } from '@shared/rois';
+import { DEFAULT_ANALYSIS_FLOW, type AnalysisFlow } from '@shared/api/flow';
 import type { Clip } from '@shared/workspace';
 import { AppError } from '@shared/errors';
 import { generationFor, type LlmGeneration } from '@shared/llm-generation';
@@ -77,13 +79,14 @@ interface Pinned {
   readonly offset?: number | undefined;
 }
 
-/** What a batch may set for itself instead of the settings (the CLI's --llm, --prompt-format). */
+/** What a batch may set for itself instead of the settings (the CLI's --llm, --prompt-format, --flow-model). */
 interface Overrides {
   readonly llmFolder?: string | undefined;
   readonly promptFormat?: PromptFormat | undefined;
   readonly llmGeneration?: Partial<LlmGeneration> | undefined;
   /** The describer's language: the UI's, sent with the request. */
   readonly language?: Language | undefined;
+  readonly flow?: AnalysisFlow | undefined;
 }
 
 /**
@@ -137,7 +140,7 @@ export class AnalysisRunner {
    */
   async runAll(options: { redo?: boolean | undefined } & Overrides = {}, queue: JobQueue = this.#deps.jobs): Promise<{ jobs: JobHandle<AnalysisJobResult>[]; skipped: number; items: BatchItem[] }> {
     const workspace = this.#deps.workspaces.require();
-    const overrides = { llmFolder: options.llmFolder, promptFormat: options.promptFormat, llmGeneration: options.llmGeneration, language: options.language };
+    const overrides = { llmFolder: options.llmFolder, promptFormat: options.promptFormat, llmGeneration: options.llmGeneration, language: options.language, flow: options.flow };
     const { work, skipped } = await this.#plan(workspace, await this.#configKey(overrides), options.redo === true);
     const jobs: JobHandle<AnalysisJobResult>[] = [];
     const items: BatchItem[] = [];
@@ -212,7 +215,10 @@ export class AnalysisRunner {
     const llm = overrides.llmFolder ?? settings.activeLlm ?? null;
     // How the LLM generates matters only when one writes the descriptions.
     const generation = llm ? { generation: generationFor(settings, overrides.llmGeneration) } : {};
-    const config = { version: this.#version, llm, language: overrides.language ?? settings.language, promptFormat: overrides.promptFormat ?? settings.promptFormat, ...generation };
+    // The default flow is what every analysis ran with before it could be chosen: their keys stay valid.
+    const flow = overrides.flow ?? settings.analysisFlow;
+    const chosenFlow = isDeepStrictEqual(flow, DEFAULT_ANALYSIS_FLOW) ? {} : { flow };
+    const config = { version: this.#version, llm, language: overrides.language ?? settings.language, promptFormat: overrides.promptFormat ?? settings.promptFormat, ...generation, ...chosenFlow };
     return createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
   }
 
@@ -248,6 +254,7 @@ export class AnalysisRunner {
       promptFormat: overrides.promptFormat ?? settings.promptFormat,
       llmGeneration: generationFor(settings, overrides.llmGeneration),
       language: (overrides.language ?? settings.language) === 'zh-CN' ? 'zh-CN' : 'en',
+      flow: overrides.flow ?? settings.analysisFlow,
       frameMotion: true,
       ...(this.#deps.checkpointEvery ? { checkpointEvery: this.#deps.checkpointEvery } : {}),
       ...(pinned ? { onset: pinned.onset, apex: pinned.apex, offset: pinned.offset } : {}),

@@ -1,25 +1,12 @@
-import type { ExportTarget } from '@shared/api';
+import type { ExportFormat } from '@shared/api/export';
 import { AppError } from '@shared/errors';
 import type { PromptFormat } from '@shared/prompt-format';
 import type { WorkspaceStore } from '../store';
-import { EXPORT_FILE_NAMES, exportCorpus, resolveOutputPath, type ExportFormat, type ExportResult } from '../corpus/export';
+import { EXPORT_FILE_NAMES, exportCorpus, resolveOutputPath, type ExportResult } from '../corpus/export';
 import { recordsFromStore } from './records-from-store';
 
-/** The export targets users pick (CLI --format, Export view) → the writer formats. */
-export const TARGET_FORMATS: Readonly<Record<ExportTarget, readonly ExportFormat[]>> = {
-  'casme2-csv': ['casme-csv'],
-  'casme2-xlsx': ['casme-xlsx'],
-  'dataset-sheets': ['dataset-sheets'],
-  'megc-composite': ['megc-composite'],
-  megc: ['megc-recognition', 'megc-spotting'],
-  eaf: ['eaf'],
-  jsonl: ['jsonl'],
-  'frames-csv': ['motion-csv'],
-  report: ['report-html'],
-};
-
 export interface WorkspaceExportRequest {
-  readonly targets: readonly ExportTarget[];
+  readonly formats: readonly ExportFormat[];
   readonly folder: string;
   readonly onlyApproved?: boolean;
   readonly anonymise?: boolean;
@@ -32,14 +19,14 @@ export interface WorkspaceExportRequest {
 }
 
 /**
- * Exports the workspace's labels in the chosen targets. The session report also lists
+ * Exports the workspace's labels in the chosen formats. The session report also lists
  * unlabelled ME candidates (every spotted event with its decision or none); the other
- * formats carry labels only. Every target is checked before anything is written.
+ * formats carry labels only. Every target file is checked before anything is written.
  */
 export async function exportWorkspace(ws: WorkspaceStore, request: WorkspaceExportRequest): Promise<ExportResult> {
-  const formats = [...new Set(request.targets.flatMap((target) => TARGET_FORMATS[target] ?? []))];
+  const formats = [...new Set(request.formats)];
   if (!formats.length) throw new AppError('INVALID_INPUT', 'Choose at least one export format.');
-  const labelFormats = formats.filter((format) => format !== 'report-html');
+  const labelFormats = formats.filter((format) => format !== 'report');
   const withReport = labelFormats.length < formats.length;
   const options = {
     folder: request.folder,
@@ -51,7 +38,7 @@ export async function exportWorkspace(ws: WorkspaceStore, request: WorkspaceExpo
     ...(request.signal ? { signal: request.signal } : {}),
   };
   // The report is a second writer pass: refuse its target up front, before the first pass writes.
-  if (withReport && labelFormats.length) await resolveOutputPath(request.folder, EXPORT_FILE_NAMES['report-html'], options.force);
+  if (withReport && labelFormats.length) await resolveOutputPath(request.folder, EXPORT_FILE_NAMES.report, options.force);
   const steps = (labelFormats.length ? 1 : 0) + (withReport ? 1 : 0);
   let step = 0;
   const progress = (done: number, total: number) => request.onProgress?.(step * 100 + Math.round((100 * done) / Math.max(1, total)), steps * 100);
@@ -59,7 +46,7 @@ export async function exportWorkspace(ws: WorkspaceStore, request: WorkspaceExpo
   // The label files' counts: the report also holds the unlabelled candidates.
   let counted: Pick<ExportResult, 'records' | 'labels'> | null = null;
   if (labelFormats.length) {
-    const records = await recordsFromStore(ws, { analyses: labelFormats.includes('jsonl'), motion: labelFormats.includes('motion-csv') });
+    const records = await recordsFromStore(ws, { analyses: labelFormats.includes('jsonl'), motion: labelFormats.includes('frames-csv') });
     const result = await exportCorpus({ ...options, formats: labelFormats, records, onProgress: progress });
     files.push(...result.files);
     counted = result;
@@ -67,7 +54,7 @@ export async function exportWorkspace(ws: WorkspaceStore, request: WorkspaceExpo
   }
   if (withReport) {
     const candidates = await recordsFromStore(ws, { candidates: true, analyses: true });
-    const result = await exportCorpus({ ...options, formats: ['report-html'], records: candidates, reportTitle: 'Micro-expression session report', onProgress: progress });
+    const result = await exportCorpus({ ...options, formats: ['report'], records: candidates, reportTitle: 'Micro-expression session report', onProgress: progress });
     files.push(...result.files);
     counted ??= result;
   }

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import type { AgreementSummary } from '@shared/api';
 import { AppError } from '@shared/errors';
 import { agreementSummary } from '../corpus/agreement-summary';
@@ -6,9 +5,19 @@ import { codedEventsFromStore } from '../app/records-from-store';
 import { openWorkspace } from '../store';
 import { writeFileAtomic } from '../util/atomic-write';
 import type { CliCommand } from './command';
+import { defineOptions, parseOptions } from './options';
 import { outputFile } from './output';
 
 const USAGE = 'mellm agreement --workspace w.mellm [--json | --csv out.csv [--force]] [--ignore-side] [--include-dataset]';
+
+const OPTIONS = defineOptions({
+  workspace: { kind: 'text', value: 'file', help: 'the workspace file' },
+  json: { kind: 'flag', help: 'print the figures as JSON' },
+  csv: { kind: 'text', value: 'out.csv', help: 'write the long-format table here' },
+  force: { kind: 'flag', help: 'replace an existing --csv file' },
+  'ignore-side': { kind: 'flag', help: 'compare AUs without their side (L/R)' },
+  'include-dataset': { kind: 'flag', help: "count the dataset sheet's labels as one more coder" },
+});
 
 const fmt = (value: number | null) => (value === null ? '—' : value.toFixed(3));
 
@@ -28,20 +37,10 @@ export const agreementCommand: CliCommand = {
   name: 'agreement',
   summary: "inter-coder agreement of a workspace's annotations (κ, α, FACS ratio, per AU)",
   usage: USAGE,
+  options: OPTIONS,
   async run(args, io) {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        workspace: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        csv: { type: 'string' },
-        force: { type: 'boolean', default: false },
-        'ignore-side': { type: 'boolean', default: false },
-        'include-dataset': { type: 'boolean', default: false },
-      },
-    });
-    if (!values.workspace || positionals.length) throw new AppError('INVALID_INPUT', `expected --workspace\nUsage: ${USAGE}`);
+    const { values } = parseOptions(OPTIONS, args);
+    if (!values.workspace) throw new AppError('INVALID_INPUT', `expected --workspace\nUsage: ${USAGE}`);
     const csv = await outputFile(values.csv, values.force);
     const ws = await openWorkspace(values.workspace);
     let summary: AgreementSummary;

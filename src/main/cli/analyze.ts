@@ -1,5 +1,4 @@
 import { formatFps } from '@shared/fps';
-import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { AnalyzeReportSchema, type AnalyzeReport } from '@shared/api/analysis';
 import { AppError } from '@shared/errors';
@@ -9,51 +8,47 @@ import { ensureClip, overlayDir, storeRun, writeOverlaySources } from '../app/an
 import { JobQueue } from '../jobs/queue';
 import type { Services } from '../api/context';
 import type { PromptFormat } from '@shared/api/analysis';
-import { frameArg, promptFormatArg } from './args';
+import type { AnalysisFlow } from '@shared/api/flow';
+import { FRAME_OPTIONS, PROMPT_FORMAT_OPTION, flowModelArg } from './args';
 import type { CliCommand, CliIO } from './command';
 import { LLM_GENERATION_OPTIONS, LLM_GENERATION_USAGE, llmGenerationArgs } from './llm-generation-args';
+import { defineOptions, parseOptions } from './options';
+
+const OPTIONS = defineOptions({
+  ...FRAME_OPTIONS,
+  workspace: { kind: 'text', value: 'file', help: 'store the analysis in this workspace (with --all: analyse its clips)' },
+  all: { kind: 'flag', help: "every event of the workspace without an analysis under the current settings" },
+  jobs: { kind: 'int', value: 'N', min: 1, max: 16, default: 1, help: 'analyses at once, with --all' },
+  redo: { kind: 'flag', help: 'analyse everything again, with --all' },
+  llm: { kind: 'text', value: 'folder', help: 'a language model folder writes the description' },
+  ...LLM_GENERATION_OPTIONS,
+  ...PROMPT_FORMAT_OPTION,
+  'flow-model': { kind: 'text', value: 'fast|balanced|accurate|folder', help: 'the onset → apex flow: a generated preset or a learned model folder with flow.json (default: Settings → Analysis)' },
+  json: { kind: 'flag', help: 'print the report as JSON' },
+});
 
 /** `mellm analyze`: one clip through the MELLM pipeline, or every clip of a workspace. */
 export const analyzeCommand: CliCommand = {
   name: 'analyze',
   summary: 'run the MELLM pipeline on a clip or frame folder (spotting, flow, ROI features, AUs, emotion, description)',
   usage:
-    `mellm analyze <clip or frame folder> [--onset N --apex M [--offset K]] [--workspace w.mellm] [--llm <folder> ${LLM_GENERATION_USAGE}] [--prompt-format mellm|json] [--json]\n` +
-    `       mellm analyze --workspace w.mellm --all [--jobs N] [--redo] [--llm <folder> ${LLM_GENERATION_USAGE}] [--prompt-format mellm|json] [--json]\n` +
+    `mellm analyze <clip or frame folder> [--onset N --apex M [--offset K]] [--workspace w.mellm] [--llm <folder> ${LLM_GENERATION_USAGE}] [--prompt-format mellm|json] [--flow-model fast|balanced|accurate|<folder>] [--json]\n` +
+    `       mellm analyze --workspace w.mellm --all [--jobs N] [--redo] [--flow-model fast|balanced|accurate|<folder>] [--llm <folder> ${LLM_GENERATION_USAGE}] [--prompt-format mellm|json] [--json]\n` +
     "The prompt (stored, and what an LLM gets) is the MELLM reference's text (mellm) unless --prompt-format json;\n" +
     "the batch form takes the settings' format (mellm by default) when the flag is absent.",
+  options: OPTIONS,
   async run(args, io, services) {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      allowNegative: true,
-      options: {
-        ...LLM_GENERATION_OPTIONS,
-        json: { type: 'boolean', default: false },
-        onset: { type: 'string' },
-        apex: { type: 'string' },
-        offset: { type: 'string' },
-        workspace: { type: 'string' },
-        llm: { type: 'string' },
-        all: { type: 'boolean', default: false },
-        redo: { type: 'boolean', default: false },
-        jobs: { type: 'string' },
-        'prompt-format': { type: 'string' },
-      },
-    });
-    const promptFormat = promptFormatArg(values['prompt-format']);
+    const { values, positionals } = parseOptions(OPTIONS, args, { positionals: true });
+    const promptFormat = values['prompt-format'];
     const generation = llmGenerationArgs(values);
+    const flow = flowModelArg(values['flow-model'], (await services().settings.get()).analysisFlow);
     if (values.all) {
       if (positionals.length > 0 || !values.workspace) throw new AppError('INVALID_INPUT', 'The batch form is: mellm analyze --workspace w.mellm --all [--jobs N]');
-      const jobs = values.jobs === undefined ? 1 : frameArg('--jobs', values.jobs);
-      if (jobs < 1 || jobs > 16) throw new AppError('INVALID_INPUT', `--jobs must be 1–16, got ${jobs}`);
-      return runBatch(services(), io, resolve(values.workspace), { jobs, redo: values.redo, llm: values.llm, generation, promptFormat, json: values.json });
+      return runBatch(services(), io, resolve(values.workspace), { jobs: values.jobs, redo: values.redo, llm: values.llm, generation, promptFormat, flow, json: values.json });
     }
     const [path] = positionals;
     if (!path || positionals.length > 1) throw new AppError('INVALID_INPUT', 'Give exactly one clip (video file or frame folder)');
-    const onset = values.onset === undefined ? undefined : frameArg('--onset', values.onset);
-    const apex = values.apex === undefined ? undefined : frameArg('--apex', values.apex);
-    const offset = values.offset === undefined ? undefined : frameArg('--offset', values.offset);
+    const { onset, apex, offset } = values;
     if ((onset === undefined) !== (apex === undefined)) throw new AppError('INVALID_INPUT', 'Give --onset and --apex together');
     if (offset !== undefined && apex === undefined) throw new AppError('INVALID_INPUT', '--offset needs --onset and --apex');
     const s = services();
@@ -66,9 +61,10 @@ export const analyzeCommand: CliCommand = {
       llmFolder: values.llm ?? null,
       llmGeneration: generationFor(await s.settings.get(), generation),
       promptFormat: promptFormat ?? ('mellm' as const),
+      flow,
       frameMotion: values.workspace !== undefined,
     };
-    const output = await runAnalyzeTask(task, { modelsDir: s.paths.models }, { templates: s.sandbox });
+    const output = await runAnalyzeTask(task, { modelsDir: s.paths.models }, { templates: s.sandbox, sessions: s.sandbox });
     const report = AnalyzeReportSchema.parse(output.report);
     if (values.workspace) {
       await s.workspaces.open(resolve(values.workspace));
@@ -105,14 +101,15 @@ interface BatchOptions {
   readonly llm: string | undefined;
   readonly generation: Partial<LlmGeneration>;
   readonly promptFormat: PromptFormat | undefined;
+  readonly flow: AnalysisFlow;
   readonly json: boolean;
 }
 
 async function runBatch(s: Services, io: CliIO, workspacePath: string, options: BatchOptions): Promise<number> {
-  const { jobs, redo, llm, generation, promptFormat, json } = options;
+  const { jobs, redo, llm, generation, promptFormat, flow, json } = options;
   await s.workspaces.open(workspacePath);
   const queue = new JobQueue(s.events, jobs);
-  const { jobs: handles, skipped } = await s.analysis.runAll({ redo, llmFolder: llm, llmGeneration: generation, promptFormat }, queue);
+  const { jobs: handles, skipped } = await s.analysis.runAll({ redo, llmFolder: llm, llmGeneration: generation, promptFormat, flow }, queue);
   const total = handles.length;
   let finished = 0;
   const failed: Array<{ job: string; error: string }> = [];

@@ -1,19 +1,36 @@
-import { PROMPT_FORMATS, PromptFormatSchema, type PromptFormat } from '@shared/api/analysis';
+import { resolve } from 'node:path';
+import { PROMPT_FORMATS } from '@shared/api/analysis';
+import { FLOW_PRESETS, FlowPresetSchema, type AnalysisFlow } from '@shared/api/flow';
 import { AppError } from '@shared/errors';
+import { checkFlowModelFolder } from '../inference/flow/learned';
+import { defineOptions, OptionError } from './options';
 
-/** Option values shared by several commands, each checked with a message that names the option. */
+/** Options shared by several commands. */
+export const PROMPT_FORMAT_OPTION = defineOptions({
+  'prompt-format': { kind: 'choice', values: PROMPT_FORMATS, help: "how the prompt is written: the MELLM reference's text (mellm) or json" },
+});
 
-/** A 0-based frame number. */
-export function frameArg(name: string, value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw new AppError('INVALID_INPUT', `${name} must be a whole number ≥ 0 (0-based frames), got "${value}"`);
-  return n;
-}
+/** A clip's frames, 0-based. */
+export const FRAME_OPTIONS = defineOptions({
+  onset: { kind: 'int', value: 'N', min: 0, help: 'onset frame (0-based; give with --apex)' },
+  apex: { kind: 'int', value: 'M', min: 0, help: 'apex frame (0-based)' },
+  offset: { kind: 'int', value: 'K', min: 0, help: 'offset frame (0-based; default: the apex mirrored)' },
+});
 
-/** The value of --prompt-format, or undefined when the flag is absent. */
-export function promptFormatArg(value: string | undefined): PromptFormat | undefined {
-  if (value === undefined) return undefined;
-  const parsed = PromptFormatSchema.safeParse(value);
-  if (!parsed.success) throw new AppError('INVALID_INPUT', `--prompt-format must be ${PROMPT_FORMATS.join(' or ')}, got "${value}"`);
-  return parsed.data;
+/**
+ * The value of --flow-model on top of the settings' flow: a generated preset name for the
+ * onset → apex flow, or a learned model folder with flow.json (checked before anything runs).
+ */
+export function flowModelArg(value: string | undefined, base: AnalysisFlow): AnalysisFlow {
+  if (value === undefined) return base;
+  const preset = FlowPresetSchema.safeParse(value);
+  if (preset.success) return { ...base, model: null, expression: preset.data };
+  const folder = resolve(value);
+  try {
+    checkFlowModelFolder(folder);
+  } catch (error) {
+    const reason = error instanceof AppError ? error.message : String(error);
+    throw new OptionError(`--flow-model must be ${FLOW_PRESETS.join(', ')} or a folder holding flow.json: ${reason}`);
+  }
+  return { ...base, model: folder };
 }

@@ -1,4 +1,5 @@
 import type { Services } from '../api/context';
+import type { OptionTable } from './options';
 
 /** Where a command writes; tests capture it, the binary uses the process streams. */
 export interface CliIO {
@@ -12,6 +13,8 @@ export interface CliCommand {
   readonly name: string;
   readonly summary: string;
   readonly usage: string;
+  /** Its options: parsed with parseOptions, listed by `--help`. */
+  readonly options: OptionTable;
   /** Returns the process exit code. */
   run(args: string[], io: CliIO, services: () => Services): Promise<number>;
 }

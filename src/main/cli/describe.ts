@@ -1,13 +1,22 @@
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { AppError } from '@shared/errors';
 import type { PromptFormat } from '@shared/api/analysis';
 import { generationFor } from '@shared/llm-generation';
 import { describeWithLlm } from '../inference/llm/describe';
-import { promptFormatArg } from './args';
+import { PROMPT_FORMAT_OPTION } from './args';
 import type { CliCommand } from './command';
 import { analysisPrompt, readAnalysisJson } from './prompt';
 import { LLM_GENERATION_OPTIONS, LLM_GENERATION_USAGE, llmGenerationArgs } from './llm-generation-args';
+import { defineOptions, parseOptions } from './options';
+
+const OPTIONS = defineOptions({
+  llm: { kind: 'text', value: 'folder', help: 'the language model folder (Qwen3-family ONNX)' },
+  stream: { kind: 'flag', help: 'print the text as it is generated' },
+  ...LLM_GENERATION_OPTIONS,
+  'keep-thinking': { kind: 'flag', help: 'keep the <think> block in the text shown' },
+  json: { kind: 'flag', help: 'print the result as JSON' },
+  ...PROMPT_FORMAT_OPTION,
+});
 
 /**
  * The prompt text from a plain prompt file, or from an analysis JSON: its own prompt, or
@@ -32,23 +41,12 @@ export const describeCommand: CliCommand = {
     '  generates as MELLM does: greedy, the chat template\'s thinking default (Qwen3: on), at most 16384 new tokens;\n' +
     '  Settings (llmMaxNewTokens, llmThinking) and the flags change that. The text shown leaves out the <think> block\n' +
     '  (--keep-thinking keeps it; --json has it as "thinking").',
+  options: OPTIONS,
   async run(args, io, services) {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      allowNegative: true,
-      options: {
-        llm: { type: 'string' },
-        stream: { type: 'boolean', default: false },
-        ...LLM_GENERATION_OPTIONS,
-        'keep-thinking': { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        'prompt-format': { type: 'string' },
-      },
-    });
-    const format = promptFormatArg(values['prompt-format']);
+    const { values, positionals } = parseOptions(OPTIONS, args, { positionals: true });
+    const format = values['prompt-format'];
     const [file] = positionals;
-    if (!file || !values.llm) throw new AppError('INVALID_INPUT', `A prompt file and --llm <folder> are needed.\nUsage: ${this.usage}`);
+    if (!file || positionals.length > 1 || !values.llm) throw new AppError('INVALID_INPUT', `A prompt file and --llm <folder> are needed.\nUsage: ${this.usage}`);
     const generation = generationFor(await services().settings.get(), llmGenerationArgs(values));
     const write = io.write ?? io.out;
     const result = await describeWithLlm(await readPromptFile(file, format), {

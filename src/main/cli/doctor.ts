@@ -1,14 +1,17 @@
-import { parseArgs } from 'node:util';
 import type { DoctorReport } from '@shared/api';
 import { doctor } from '../doctor';
 import type { CliCommand } from './command';
+import { defineOptions, parseOptions } from './options';
+
+const OPTIONS = defineOptions({ json: { kind: 'flag', help: 'print the report as JSON' } });
 
 export const doctorCommand: CliCommand = {
   name: 'doctor',
   summary: 'check ffmpeg, the ONNX runtime, SQLite and which models are present',
   usage: 'mellm doctor [--json]',
+  options: OPTIONS,
   async run(args, io, services) {
-    const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } } });
+    const { values } = parseOptions(OPTIONS, args);
     const report = doctor(services().paths.models);
     io.out(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
     return report.ffmpeg.ok ? 0 : 1;

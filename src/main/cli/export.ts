@@ -1,15 +1,28 @@
 import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
-import { EXPORT_TARGETS, type ExportTarget } from '@shared/api';
+import { EXPORT_FORMATS } from '@shared/api/export';
 import { AppError } from '@shared/errors';
-import { PROMPT_FORMATS, type PromptFormat } from '@shared/prompt-format';
+import { PROMPT_FORMATS } from '@shared/prompt-format';
 import { exportWorkspace } from '../app/export-workspace';
 import { describeSkips, type ExportedFile, type ExportResult } from '../corpus/export';
 import { openWorkspace } from '../store';
+import { PROMPT_FORMAT_OPTION } from './args';
 import type { CliCommand } from './command';
+import { defineOptions, parseOptions } from './options';
+
+const OPTIONS = defineOptions({
+  workspace: { kind: 'text', value: 'file', help: 'the workspace to export' },
+  format: { kind: 'choice', values: EXPORT_FORMATS, multiple: true, help: 'formats to write (repeat the flag or give a comma list)' },
+  out: { kind: 'text', value: 'folder', help: 'the export folder' },
+  'only-approved': { kind: 'flag', help: 'only labels a reviewer approved' },
+  anonymise: { kind: 'flag', help: 'salted ids instead of subjects, paths and names' },
+  images: { kind: 'flag', help: 'put onset/apex images in the report' },
+  force: { kind: 'flag', help: 'replace existing files' },
+  ...PROMPT_FORMAT_OPTION,
+  json: { kind: 'flag', help: 'print the result as JSON' },
+});
 
 const USAGE =
-  `mellm export --workspace w.mellm --format ${EXPORT_TARGETS.join('|')}[,...] --out folder [--only-approved] [--anonymise] [--images] [--force] ` +
+  `mellm export --workspace w.mellm --format ${EXPORT_FORMATS.join('|')}[,...] --out folder [--only-approved] [--anonymise] [--images] [--force] ` +
   `[--prompt-format ${PROMPT_FORMATS.join('|')}] [--json]\n` +
   'Exit status 3: the export ran, but a file holds no records (each one is named with the reason on stderr).';
 
@@ -35,31 +48,11 @@ export const exportCommand: CliCommand = {
   name: 'export',
   summary: 'export labels: CASME II sheet (csv/xlsx), MEGC lists, ELAN EAF, instruction JSONL, per-frame CSV, HTML report',
   usage: USAGE,
+  options: OPTIONS,
   async run(args, io) {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        workspace: { type: 'string' },
-        format: { type: 'string', multiple: true },
-        out: { type: 'string' },
-        'only-approved': { type: 'boolean', default: false },
-        anonymise: { type: 'boolean', default: false },
-        images: { type: 'boolean', default: false },
-        force: { type: 'boolean', default: false },
-        'prompt-format': { type: 'string' },
-        json: { type: 'boolean', default: false },
-      },
-    });
-    const requested = (values.format ?? []).flatMap((f) => f.split(',')).map((f) => f.trim()).filter(Boolean);
-    const unknown = requested.filter((f) => !(EXPORT_TARGETS as readonly string[]).includes(f));
-    if (!values.workspace || !values.out || !requested.length || unknown.length || positionals.length) {
-      throw new AppError('INVALID_INPUT', `${unknown.length ? `unknown format ${unknown.join(', ')}; ` : ''}expected --workspace, --format and --out\nUsage: ${USAGE}`);
-    }
+    const { values } = parseOptions(OPTIONS, args);
+    if (!values.workspace || !values.out || !values.format.length) throw new AppError('INVALID_INPUT', `expected --workspace, --format and --out\nUsage: ${USAGE}`);
     const promptFormat = values['prompt-format'];
-    if (promptFormat !== undefined && !(PROMPT_FORMATS as readonly string[]).includes(promptFormat)) {
-      throw new AppError('INVALID_INPUT', `unknown prompt format ${promptFormat} (expected ${PROMPT_FORMATS.join(' or ')})\nUsage: ${USAGE}`);
-    }
     const ws = await openWorkspace(values.workspace);
     // Ctrl-C cancels between chunks: finished files stay whole, the one in progress is never left half-written.
     const abort = new AbortController();
@@ -67,13 +60,13 @@ export const exportCommand: CliCommand = {
     process.once('SIGINT', onInterrupt);
     try {
       const result = await exportWorkspace(ws, {
-        targets: requested as ExportTarget[],
+        formats: values.format,
         folder: values.out,
         onlyApproved: values['only-approved'],
         anonymise: values.anonymise,
         includeImages: values.images,
         force: values.force,
-        ...(promptFormat ? { promptFormat: promptFormat as PromptFormat } : {}),
+        ...(promptFormat ? { promptFormat } : {}),
         signal: abort.signal,
       });
       const empty = result.files.filter((file) => file.records === 0);

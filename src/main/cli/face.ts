@@ -1,27 +1,30 @@
-import { parseArgs } from 'node:util';
 import { AppError } from '@shared/errors';
 import type { FaceDetectResult } from '@shared/api/face';
 import { writeFileAtomic } from '../util/atomic-write';
 import { loadImageFile } from '../media/image';
 import { renderOverlay } from '../inference/face/overlay';
 import type { CliCommand } from './command';
+import { defineOptions, parseOptions } from './options';
 import { outputFile } from './output';
+
+const OPTIONS = defineOptions({
+  frame: { kind: 'int', value: 'N', min: 0, default: 0, help: 'the frame of a clip (0-based)' },
+  overlay: { kind: 'text', value: 'out.png', help: 'draw the faces, landmarks and ROIs here' },
+  force: { kind: 'flag', help: 'replace an existing --overlay file' },
+  json: { kind: 'flag', help: 'print the result as JSON' },
+});
 
 /** `mellm face`: faces, 468 landmarks and the 29 ROIs of one image (or one clip frame). */
 export const faceCommand: CliCommand = {
   name: 'face',
   summary: 'detect faces, 468 landmarks and the 29 MELLM ROIs on an image (or a clip frame)',
   usage: 'mellm face <image or clip> [--frame N] [--overlay out.png [--force]] [--json]',
+  options: OPTIONS,
   async run(args, io, services) {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: { json: { type: 'boolean', default: false }, frame: { type: 'string' }, overlay: { type: 'string' }, force: { type: 'boolean', default: false } },
-    });
+    const { values, positionals } = parseOptions(OPTIONS, args, { positionals: true });
     const [path] = positionals;
     if (!path || positionals.length > 1) throw new AppError('INVALID_INPUT', 'Give exactly one image or clip path');
-    const frame = values.frame === undefined ? 0 : Number(values.frame);
-    if (!Number.isInteger(frame) || frame < 0) throw new AppError('INVALID_INPUT', `--frame must be a 0-based frame number, got ${values.frame}`);
+    const frame = values.frame;
     const overlay = await outputFile(values.overlay, values.force);
     const face = services().face;
     try {

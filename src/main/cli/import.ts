@@ -1,26 +1,31 @@
-import { parseArgs } from 'node:util';
 import { IMPORT_FIELDS, IMPORT_LAYOUTS, type ImportField, type ImportReport, type SheetLimits } from '@shared/corpus-import';
 import { AppError } from '@shared/errors';
 import { commitImport, previewImport } from '../app/import';
 import { describeGroup, LAYOUTS } from '../corpus/import';
 import type { CliCommand } from './command';
+import { defineOptions, parseOptions } from './options';
 
 const USAGE = `mellm import <sheet> --root <media folder> --dataset ${IMPORT_LAYOUTS.join('|')} [--columns field=Header,...] --workspace <file> [--skip-flagged] [--dry-run] [--json] [--max-rows N] [--max-cells N] [--max-sheet-mb N]`;
+
+const OPTIONS = defineOptions({
+  root: { kind: 'text', value: 'folder', help: "the dataset's media folder" },
+  dataset: { kind: 'choice', values: IMPORT_LAYOUTS, help: "the sheet's layout (auto: read from its headers)" },
+  columns: { kind: 'text', value: 'field=Header,...', help: 'name the columns of a generic sheet' },
+  workspace: { kind: 'text', value: 'file', help: 'the workspace to import into' },
+  'skip-flagged': { kind: 'flag', help: 'import the good rows and skip the flagged ones' },
+  'dry-run': { kind: 'flag', help: 'check the sheet without importing' },
+  json: { kind: 'flag', help: 'print the report as JSON' },
+  'max-rows': { kind: 'int', value: 'N', min: 1, max: 1e15 - 1, help: 'refuse a sheet with more rows' },
+  'max-cells': { kind: 'int', value: 'N', min: 1, max: 1e15 - 1, help: 'refuse a sheet with more cells' },
+  'max-sheet-mb': { kind: 'int', value: 'N', min: 1, max: 1e9, help: 'refuse a sheet that unpacks to more MB' },
+});
 
 /** Problems listed one by one under the groups; --json has them all. */
 const MAX_LISTED = 20;
 
 /** The sheet limits given on the command line (`--max-sheet-mb` in millions of bytes). */
-export function parseLimits(values: { 'max-rows'?: string | undefined; 'max-cells'?: string | undefined; 'max-sheet-mb'?: string | undefined }): Partial<SheetLimits> {
-  const whole = (option: string, text: string | undefined): number | undefined => {
-    if (text === undefined) return undefined;
-    const value = /^\d{1,15}$/.test(text.trim()) ? Number(text) : 0;
-    if (value < 1) throw new AppError('INVALID_INPUT', `--${option} expects a whole number above 0; got '${text}'`);
-    return value;
-  };
-  const rows = whole('max-rows', values['max-rows']);
-  const cells = whole('max-cells', values['max-cells']);
-  const megabytes = whole('max-sheet-mb', values['max-sheet-mb']);
+export function parseLimits(values: { readonly 'max-rows': number | undefined; readonly 'max-cells': number | undefined; readonly 'max-sheet-mb': number | undefined }): Partial<SheetLimits> {
+  const { 'max-rows': rows, 'max-cells': cells, 'max-sheet-mb': megabytes } = values;
   return {
     ...(rows !== undefined ? { maxRows: rows } : {}),
     ...(cells !== undefined ? { maxCells: cells } : {}),
@@ -61,25 +66,11 @@ export const importCommand: CliCommand = {
   name: 'import',
   summary: 'import a dataset coding sheet (CASME II, SAMM, SMIC, CAS(ME)², CAS(ME)³, MMEW, 4DME, DFME, MEGC composite, generic, or auto) into a workspace',
   usage: USAGE,
+  options: OPTIONS,
   async run(args, io, services) {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        root: { type: 'string' },
-        dataset: { type: 'string' },
-        columns: { type: 'string' },
-        workspace: { type: 'string' },
-        'skip-flagged': { type: 'boolean', default: false },
-        'dry-run': { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        'max-rows': { type: 'string' },
-        'max-cells': { type: 'string' },
-        'max-sheet-mb': { type: 'string' },
-      },
-    });
+    const { values, positionals } = parseOptions(OPTIONS, args, { positionals: true });
     const [sheet, ...extra] = positionals;
-    const dataset = IMPORT_LAYOUTS.find((d) => d === values.dataset);
+    const dataset = values.dataset;
     if (!sheet || extra.length || !values.root || !values.workspace || !dataset) {
       throw new AppError('INVALID_INPUT', `expected one sheet, --root, --workspace and a known --dataset\nUsage: ${USAGE}`);
     }

@@ -1,20 +1,16 @@
-import { AppError } from '@shared/errors';
 import { MAX_NEW_TOKENS_LIMIT, type LlmGeneration } from '@shared/llm-generation';
+import { defineOptions } from './options';
 
-/** parseArgs options of the commands that run the language model (parse with `allowNegative: true`). */
-export const LLM_GENERATION_OPTIONS = {
-  'max-new-tokens': { type: 'string' },
-  thinking: { type: 'boolean' },
-} as const;
+/** The options of the commands that run the language model. */
+export const LLM_GENERATION_OPTIONS = defineOptions({
+  'max-new-tokens': { kind: 'int', value: 'N', min: 1, max: MAX_NEW_TOKENS_LIMIT, help: 'the most tokens one answer may have, thinking included (default: Settings)' },
+  thinking: { kind: 'flag', negatable: true, help: "Qwen3 thinking on or off (default: Settings, else the chat template's)" },
+});
 
 export const LLM_GENERATION_USAGE = '[--max-new-tokens N] [--thinking | --no-thinking]';
 
 /** What the flags ask for; a flag left out is absent, so Settings (defaults: @shared/llm-generation) decide. */
-export function llmGenerationArgs(values: { readonly 'max-new-tokens'?: string | undefined; readonly thinking?: boolean | undefined }): Partial<LlmGeneration> {
-  const text = values['max-new-tokens'];
-  const maxNewTokens = text === undefined ? undefined : Number(text);
-  if (maxNewTokens !== undefined && (!/^\d+$/.test(text ?? '') || maxNewTokens < 1 || maxNewTokens > MAX_NEW_TOKENS_LIMIT)) {
-    throw new AppError('INVALID_INPUT', `--max-new-tokens must be a whole number from 1 to ${MAX_NEW_TOKENS_LIMIT}, got "${text}"`);
-  }
+export function llmGenerationArgs(values: { readonly 'max-new-tokens': number | undefined; readonly thinking: boolean | undefined }): Partial<LlmGeneration> {
+  const maxNewTokens = values['max-new-tokens'];
   return { ...(maxNewTokens !== undefined ? { maxNewTokens } : {}), ...(values.thinking !== undefined ? { thinking: values.thinking } : {}) };
 }

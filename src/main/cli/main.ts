@@ -4,6 +4,7 @@ import { createServices, disposeServices } from '../app/services';
 import { AppError } from '@shared/errors';
 import type { CliIO } from './command';
 import { COMMANDS } from './commands';
+import { OptionError, optionsHelp } from './options';
 import { fromSystemError } from '../util/system-errors';
 
 function help(): string {
@@ -39,16 +40,14 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.out(`Usage: ${command.usage}\n\n${command.summary}`);
+    io.out(`Usage: ${command.usage}\n\n${command.summary}\n\nOptions:\n${optionsHelp(command.options)}`);
     return 0;
   }
   let services: Services | undefined;
   try {
     return await command.run(rest, io, () => (services ??= createServices()));
   } catch (error) {
-    const appError = error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')
-      ? new AppError('INVALID_INPUT', `${error.message}\nUsage: ${command.usage}`)
-      : AppError.from(fromSystemError(error));
+    const appError = error instanceof OptionError ? new AppError('INVALID_INPUT', `${error.message}\nUsage: ${command.usage}`) : AppError.from(fromSystemError(error));
     io.err(`mellm ${command.name}: ${appError.message}`);
     return appError.code === 'INVALID_INPUT' ? 2 : 1;
   } finally {

@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { EventPayload } from '@shared/api';
 import { AppError, issuesFromZod } from '@shared/errors';
 import { FrameRequestSchema } from '@shared/frames';
@@ -8,14 +7,20 @@ import { probeMedia } from '../media/probe';
 import { PROXY_JOB_KIND } from '../media/proxy-manager';
 import { writeFileAtomic } from '../util/atomic-write';
 import type { CliCommand } from './command';
+import { defineOptions, parseOptions } from './options';
 import { outputFile } from './output';
 
-function positiveNumber(text: string | undefined, name: string): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) throw new AppError('INVALID_INPUT', `${name} must be a positive number, got "${text}"`);
-  return value;
-}
+const PROBE_OPTIONS = defineOptions({
+  fps: { kind: 'positive', value: 'R', help: "a frame folder's frame rate (a video's own is measured)" },
+  json: { kind: 'flag', help: 'print the probe as JSON' },
+});
+const FRAMES_OPTIONS = defineOptions({
+  at: { kind: 'int', value: 'N', min: 0, help: 'the frame (0-based)' },
+  out: { kind: 'text', value: 'frame.png', help: 'where the frame is written (.png, .jpg or .webp)' },
+  width: { kind: 'int', value: 'W', min: 16, max: 8192, help: 'scale to this width' },
+  force: { kind: 'flag', help: 'replace an existing --out file' },
+});
+const PROXY_OPTIONS = defineOptions({ json: { kind: 'flag', help: 'print the proxy as JSON' } });
 
 function onlyClip(positionals: string[], usage: string): string {
   if (positionals.length !== 1) throw new AppError('INVALID_INPUT', `Expected one clip (video file or frame folder)\nUsage: ${usage}`);
@@ -43,13 +48,10 @@ export const probeCommand: CliCommand = {
   name: 'probe',
   summary: 'show a clip’s exact frame count, rate, size, codec (video file or frame folder)',
   usage: 'mellm probe <clip> [--fps N] [--json]',
+  options: PROBE_OPTIONS,
   async run(args, io) {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: { json: { type: 'boolean', default: false }, fps: { type: 'string' } },
-    });
-    const info = await probeMedia(onlyClip(positionals, this.usage), { fps: positiveNumber(values.fps, '--fps') });
+    const { values, positionals } = parseOptions(PROBE_OPTIONS, args, { positionals: true });
+    const info = await probeMedia(onlyClip(positionals, this.usage), { fps: values.fps });
     io.out(values.json ? JSON.stringify(info, null, 2) : formatInfo(info));
     return 0;
   },
@@ -59,23 +61,20 @@ export const framesCommand: CliCommand = {
   name: 'frames',
   summary: 'write one frame (0-based index) of a clip as PNG/JPEG/WebP',
   usage: 'mellm frames <clip> --at N --out frame.png [--width W] [--force]',
+  options: FRAMES_OPTIONS,
   async run(args, io, services) {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: { at: { type: 'string' }, out: { type: 'string' }, width: { type: 'string' }, force: { type: 'boolean', default: false } },
-    });
+    const { values, positionals } = parseOptions(FRAMES_OPTIONS, args, { positionals: true });
     const clip = onlyClip(positionals, this.usage);
-    if (values.at === undefined || !/^\d+$/.test(values.at)) throw new AppError('INVALID_INPUT', `--at needs a 0-based frame index\nUsage: ${this.usage}`);
+    if (values.at === undefined) throw new AppError('INVALID_INPUT', `--at needs a 0-based frame index\nUsage: ${this.usage}`);
     if (!values.out) throw new AppError('INVALID_INPUT', `--out is required\nUsage: ${this.usage}`);
     const format = /\.(png|jpe?g|webp)$/i.exec(values.out)?.[1]?.toLowerCase().replace('jpeg', 'jpg');
     if (!format) throw new AppError('INVALID_INPUT', '--out must end in .png, .jpg or .webp');
     const out = (await outputFile(values.out, values.force)) as string;
-    const width = positiveNumber(values.width, '--width');
+    const width = values.width;
     const media = services().media;
     try {
       const { clipId } = await media.open(clip);
-      const request = FrameRequestSchema.safeParse({ clipId, index: Number(values.at), format, width: width === undefined ? undefined : Math.round(width) });
+      const request = FrameRequestSchema.safeParse({ clipId, index: values.at, format, width });
       if (!request.success) throw new AppError('INVALID_INPUT', 'Invalid frame request (--width is 16-8192)', { issues: issuesFromZod(request.error) });
       const frame = await media.encodeFrame(request.data);
       await writeFileAtomic(out, frame.data, 0o644);
@@ -91,8 +90,9 @@ export const proxyCommand: CliCommand = {
   name: 'proxy',
   summary: 'build (or check) the display proxy of a long video ahead of annotation',
   usage: 'mellm proxy <video> [--json]',
+  options: PROXY_OPTIONS,
   async run(args, io, services) {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+    const { values, positionals } = parseOptions(PROXY_OPTIONS, args, { positionals: true });
     const clip = onlyClip(positionals, this.usage);
     const { media, events } = services();
     const proxies = media.options.proxies;

@@ -1,17 +1,20 @@
-import { parseArgs } from 'node:util';
 import { convertibleModels, ensureConvertedModel, type ConversionResult } from '../inference/onnx/tfjs/generate';
 import type { CliCommand } from './command';
+import { defineOptions, parseOptions } from './options';
+
+const OPTIONS = defineOptions({
+  force: { kind: 'flag', help: 'convert again even when up to date' },
+  json: { kind: 'flag', help: 'print the results as JSON' },
+});
 
 /** `mellm models`: converts (or verifies) every model the project builds from npm packages. */
 export const modelsCommand: CliCommand = {
   name: 'models',
   summary: 'convert the TF.js models (FaceMesh, iris, emotion) to ONNX under models/generated/',
   usage: 'mellm models [--force] [--json]',
+  options: OPTIONS,
   async run(args, io, services) {
-    const { values } = parseArgs({
-      args,
-      options: { json: { type: 'boolean', default: false }, force: { type: 'boolean', default: false } },
-    });
+    const { values } = parseOptions(OPTIONS, args);
     const modelsDir = services().paths.models;
     const results: ConversionResult[] = [];
     for (const entry of convertibleModels(modelsDir)) {

@@ -1,12 +1,14 @@
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { PromptFormatSchema, RoiReportSchema, type PromptFormat } from '@shared/api/analysis';
 import { AppError } from '@shared/errors';
 import { buildPrompt } from '../analysis/prompt';
 import { runAnalyzeTask } from '../analysis/pipeline/task';
-import { frameArg, promptFormatArg } from './args';
+import { FRAME_OPTIONS, PROMPT_FORMAT_OPTION } from './args';
+import { defineOptions, parseOptions } from './options';
+
+const OPTIONS = defineOptions({ ...PROMPT_FORMAT_OPTION, ...FRAME_OPTIONS });
 import type { CliCommand } from './command';
 
 /** An analysis file is read whole: a stored analysis with its per-frame curve stays far below this. */
@@ -64,20 +66,12 @@ export const promptCommand: CliCommand = {
   usage:
     'mellm prompt <analysis.json> [--prompt-format mellm|json]\n' +
     '       mellm prompt <clip or frame folder> [--onset N --apex M [--offset K]] [--prompt-format mellm|json]',
+  options: OPTIONS,
   async run(args, io, services) {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        'prompt-format': { type: 'string' },
-        onset: { type: 'string' },
-        apex: { type: 'string' },
-        offset: { type: 'string' },
-      },
-    });
+    const { values, positionals } = parseOptions(OPTIONS, args, { positionals: true });
     const [path] = positionals;
     if (!path || positionals.length > 1) throw new AppError('INVALID_INPUT', `Give exactly one analysis JSON or clip.\nUsage: ${this.usage}`);
-    const format = promptFormatArg(values['prompt-format']) ?? 'mellm';
+    const format = values['prompt-format'] ?? 'mellm';
     let prompt: string;
     if (path.toLowerCase().endsWith('.json')) {
       if (values.onset !== undefined || values.apex !== undefined || values.offset !== undefined) {
@@ -85,9 +79,7 @@ export const promptCommand: CliCommand = {
       }
       prompt = analysisPrompt(await readAnalysisJson(path), path, format);
     } else {
-      const onset = values.onset === undefined ? undefined : frameArg('--onset', values.onset);
-      const apex = values.apex === undefined ? undefined : frameArg('--apex', values.apex);
-      const offset = values.offset === undefined ? undefined : frameArg('--offset', values.offset);
+      const { onset, apex, offset } = values;
       if ((onset === undefined) !== (apex === undefined)) throw new AppError('INVALID_INPUT', 'Give --onset and --apex together');
       const s = services();
       const output = await runAnalyzeTask({ path: resolve(path), onset, apex, offset, promptFormat: format }, { modelsDir: s.paths.models }, { templates: s.sandbox });

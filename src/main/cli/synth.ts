@@ -1,5 +1,4 @@
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { AppError } from '@shared/errors';
 import { randomSpecs, synthesizeSpec } from '../analysis/synth/corpus';
 import { defaultSynthPhotos, loadSynthFace, parseSynthAus } from '../analysis/synth/photo';
@@ -7,6 +6,22 @@ import { checkSampleFolder, writeSynthSample } from '../analysis/synth/write';
 import { checkFolder } from '../util/output-place';
 import { createDemoCorpus } from '../app/demo-corpus';
 import type { CliCommand } from './command';
+import { defineOptions, OptionError, parseOptions } from './options';
+
+const OPTIONS = defineOptions({
+  out: { kind: 'text', value: 'dir', help: 'where the samples are written' },
+  demo: { kind: 'text', value: 'dir', help: 'write the demo corpus (clips, sheet, workspace) here instead' },
+  photo: { kind: 'text', value: 'p.jpg', help: 'the face photo (default: the bundled ones)' },
+  aus: { kind: 'text', value: '1+2+L12C', help: 'the AUs to animate (default: random)' },
+  frames: { kind: 'int', value: 'N', min: 10, max: 2000, default: 60, help: 'frames per clip' },
+  fps: { kind: 'positive', value: 'R', help: 'frame rate, at most 1000 (default 30)' },
+  size: { kind: 'text', value: 'WxH', default: '640x480', help: 'frame size, 64–4096 a side' },
+  'head-motion': { kind: 'flag', help: 'add head motion' },
+  seed: { kind: 'int', value: 'N', min: 0, max: 2 ** 31, default: 1, help: 'seed of the random specs' },
+  count: { kind: 'int', value: 'N', min: 1, max: 10_000, default: 1, help: 'how many clips (clip_0000, … under --out)' },
+  force: { kind: 'flag', help: 'replace existing samples' },
+  json: { kind: 'flag', help: 'print the result as JSON' },
+});
 
 /** `mellm synth`: synthetic micro-expressions on real faces, with exact ground truth. */
 export const synthCommand: CliCommand = {
@@ -15,28 +30,12 @@ export const synthCommand: CliCommand = {
   usage:
     'mellm synth --out <dir> [--photo p.jpg] [--aus 1+2+L12C] [--frames 60 --fps 30] [--size 640x480] [--head-motion] [--seed N] [--count N] [--force] [--json]\n' +
     '       mellm synth --demo <dir> [--json]',
+  options: OPTIONS,
   async run(args, io, services) {
-    const { values } = parseArgs({
-      args,
-      allowPositionals: false,
-      options: {
-        out: { type: 'string' },
-        demo: { type: 'string' },
-        photo: { type: 'string' },
-        aus: { type: 'string' },
-        frames: { type: 'string', default: '60' },
-        fps: { type: 'string', default: '30' },
-        size: { type: 'string', default: '640x480' },
-        'head-motion': { type: 'boolean', default: false },
-        seed: { type: 'string', default: '1' },
-        count: { type: 'string', default: '1' },
-        json: { type: 'boolean', default: false },
-        force: { type: 'boolean', default: false },
-      },
-    });
+    const { values } = parseOptions(OPTIONS, args);
     // Where the samples go is checked before the face models load.
     const out = values.out === undefined ? undefined : resolve(values.out);
-    const count = values.demo || !out ? 1 : sampleCount(values.count);
+    const count = values.demo || !out ? 1 : values.count;
     const dirs = out ? Array.from({ length: count }, (_, i) => (count === 1 ? out : join(out, `clip_${String(i).padStart(4, '0')}`))) : [];
     if (out) await checkFolder(out, `The output folder ${out}`);
     for (const dir of dirs) await checkSampleFolder(dir, values.force);
@@ -49,18 +48,12 @@ export const synthCommand: CliCommand = {
         return 0;
       }
       if (!values.out) throw new AppError('INVALID_INPUT', 'Give --out <dir> (or --demo <dir>)');
-      const int = (name: string, text: string, min: number, max: number) => {
-        const n = Number(text);
-        if (!Number.isInteger(n) || n < min || n > max) throw new AppError('INVALID_INPUT', `--${name} must be a whole number ${min}–${max}, got "${text}"`);
-        return n;
-      };
-      const frames = int('frames', values.frames, 10, 2000);
-      const fps = Number(values.fps);
-      if (!(fps > 0 && fps <= 1000)) throw new AppError('INVALID_INPUT', `--fps must be in (0, 1000], got "${values.fps}"`);
-      const size = /^(\d+)x(\d+)$/.exec(values.size);
-      if (!size) throw new AppError('INVALID_INPUT', `--size must look like 640x480, got "${values.size}"`);
-      const [width, height] = [int('size', size[1] as string, 64, 4096), int('size', size[2] as string, 64, 4096)];
-      const seed = int('seed', values.seed, 0, 2 ** 31);
+      const { frames, seed } = values;
+      const fps = values.fps ?? 30;
+      if (fps > 1000) throw new OptionError(`--fps must be at most 1000, got "${fps}"`);
+      const size = /^(\d{2,4})x(\d{2,4})$/.exec(values.size);
+      const [width, height] = size ? [Number(size[1]), Number(size[2])] : [0, 0];
+      if (![width, height].every((side) => side >= 64 && side <= 4096)) throw new OptionError(`--size must be WxH with sides from 64 to 4096, got "${values.size}"`);
       const aus = values.aus ? parseSynthAus(values.aus) : undefined;
       const photos = values.photo ? [resolve(values.photo)] : defaultSynthPhotos();
       const options = { frames, fps, ...(values['head-motion'] ? { headMotion: true } : { headShare: 0 }), degradeShare: 0 };
@@ -84,9 +77,3 @@ export const synthCommand: CliCommand = {
     }
   },
 };
-
-function sampleCount(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new AppError('INVALID_INPUT', `--count must be a whole number 1–10000, got "${text}"`);
-  return n;
-}

@@ -1,10 +1,11 @@
-import { parseArgs } from 'node:util';
 import { AppError } from '@shared/errors';
 import type { WorkspaceInfo } from '@shared/workspace';
 import { createWorkspace, openWorkspace } from '../store';
 import type { CliCommand } from './command';
+import { defineOptions, parseOptions } from './options';
 
 const USAGE = 'mellm workspace create <file> | mellm workspace info <file> [--json]';
+const OPTIONS = defineOptions({ json: { kind: 'flag', help: 'print the workspace info as JSON' } });
 
 export function formatWorkspaceInfo(info: WorkspaceInfo): string {
   const c = info.counts;
@@ -19,8 +20,9 @@ export const workspaceCommand: CliCommand = {
   name: 'workspace',
   summary: 'create a workspace file or show what one holds',
   usage: USAGE,
+  options: OPTIONS,
   async run(args, io) {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+    const { values, positionals } = parseOptions(OPTIONS, args, { positionals: true });
     const [action, file, ...extra] = positionals;
     if ((action !== 'create' && action !== 'info') || !file || extra.length) {
       throw new AppError('INVALID_INPUT', `expected create or info and one file\nUsage: ${USAGE}`);

@@ -3,6 +3,7 @@ import { MaxNewTokensSchema, ThinkingSchema } from '../llm-generation';
 import { channel } from './channel';
 import { PromptFormatSchema } from './analysis';
 import { LanguageSchema } from '../language';
+import { AnalysisFlowSchema } from './flow';
 
 export { LANGUAGES, LanguageSchema, type Language } from '../language';
 
@@ -35,6 +36,8 @@ export const SettingsSchema = z.object({
   llmMaxNewTokens: MaxNewTokensSchema,
   /** How analyses write the prompt (stored, exported, and the LLM's input): mellm, the reference's text, or json. */
   promptFormat: PromptFormatSchema,
+  /** The flow model and presets each analysis runs with (recorded with it, part of its config key). */
+  analysisFlow: AnalysisFlowSchema,
   /** Keyboard shortcut overrides: action id → chord (e.g. `Shift+I`); absent = the default. */
   shortcuts: z.record(z.string().max(40), z.string().max(40)).default({}),
   /** Folders the file browser and pickers may show (absolute); empty means the home folder. */

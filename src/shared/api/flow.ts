@@ -3,6 +3,38 @@ import { channel } from './channel';
 
 export const FLOW_PRESETS = ['fast', 'balanced', 'accurate'] as const;
 export const FlowPresetSchema = z.enum(FLOW_PRESETS);
+export type FlowPresetName = z.infer<typeof FlowPresetSchema>;
+
+/**
+ * The flow an analysis runs with (Settings → Analysis, `mellm analyze --flow-model`):
+ * the generated variational presets, or a learned model folder holding flow.json for the
+ * onset → apex flow. The spotting scan and the apex search run on every frame, so they
+ * keep a generated preset either way.
+ */
+export const AnalysisFlowSchema = z
+  .object({
+    /** An absolute folder with flow.json (a learned model), or null for the generated presets. */
+    model: z.string().min(1).max(4096).nullable(),
+    /** The onset → apex flow's preset when `model` is null. */
+    expression: FlowPresetSchema,
+    /** The spotting scan's and apex search's preset. */
+    spotting: FlowPresetSchema,
+  })
+  .strict();
+export type AnalysisFlow = z.infer<typeof AnalysisFlowSchema>;
+export const DEFAULT_ANALYSIS_FLOW: AnalysisFlow = { model: null, expression: 'balanced', spotting: 'fast' };
+
+/** The face models of an analysis' `models` list; the describer and spotting entries carry a prefix. */
+const NOT_THE_FLOW = /^(blazeface|facemesh|describer:|spotting:)/;
+
+/**
+ * The onset → apex flow model an analysis recorded in its `models` list (the pipeline
+ * lists face models, that flow, the spotting preset, the describer, an LLM): a generated
+ * preset (`flow-variational:balanced`) or a learned model's id; null when none is listed.
+ */
+export function analysisFlowModel(models: ReadonlyArray<{ readonly id: string; readonly version: string }>): string | null {
+  return models.find((model) => model.version !== 'llm' && !NOT_THE_FLOW.test(model.id))?.id ?? null;
+}
 
 export const FlowComputeInputSchema = z.object({
   frame1Path: z.string().min(1),

@@ -10,7 +10,6 @@ import {
   REVIEW_DECISIONS,
   ReviewSchema,
 } from '../workspace';
-import { DEFAULT_PROMPT_FORMAT, PROMPT_FORMATS } from '../prompt-format';
 import { channel } from './channel';
 
 const Id = z.number().int().positive();
@@ -39,6 +38,8 @@ export const ModelLabelsSchema = z.object({
   emotion: z.string().nullable(),
   label3: z.enum(LABELS3).nullable(),
   description: z.string().nullable(),
+  /** The onset → apex flow model the analysis ran with (analysisFlowModel). */
+  flowModel: z.string().nullable(),
 });
 
 export const ReviewEventSchema = z.object({
@@ -69,47 +70,7 @@ export const AgreementSummarySchema = FiguresSchema.extend({
 });
 export type AgreementSummary = z.infer<typeof AgreementSummarySchema>;
 
-/** Export targets as users name them; each maps onto one or more writer formats. */
-/** `dataset-sheets`: each dataset's own coding sheet (`sheets/<dataset>.csv`); `megc-composite`: the composite / apex list. */
-export const EXPORT_TARGETS = ['casme2-csv', 'casme2-xlsx', 'dataset-sheets', 'megc-composite', 'megc', 'eaf', 'jsonl', 'frames-csv', 'report'] as const;
-export type ExportTarget = (typeof EXPORT_TARGETS)[number];
-
-export const ExportRunSchema = z
-  .object({
-    formats: z.array(z.enum(EXPORT_TARGETS)).min(1),
-    folder: z.string().min(1).max(4096),
-    onlyApproved: z.boolean().default(false),
-    anonymise: z.boolean().default(false),
-    includeImages: z.boolean().default(false),
-    force: z.boolean().default(false),
-    /** The prompt text of the instruction JSONL: MELLM's own (what its checkpoints were trained on) or clean JSON. */
-    promptFormat: z.enum(PROMPT_FORMATS).default(DEFAULT_PROMPT_FORMAT),
-  })
-  .strict();
-
-/** Why an export left labels out of a file (instruction JSONL, MEGC recognition list, per-frame motion CSV). */
-export const EXPORT_SKIP_REASONS = ['no-analysis', 'analysis-unreadable', 'rejected-in-review', 'no-label3', 'aus-unreadable', 'no-motion'] as const;
-
-export const ExportOutcomeSchema = z.object({
-  jobId: z.string(),
-  /** The most labels any file holds: 0 when every file is empty. */
-  records: z.number().int(),
-  /** Labels selected for export (after the review filter). */
-  labels: z.number().int(),
-  files: z.array(
-    z.object({
-      format: z.string(),
-      path: z.string(),
-      /** Labels this file holds; 0 is an empty file, and `skipped` says why. */
-      records: z.number().int(),
-      skipped: z.array(z.object({ reason: z.enum(EXPORT_SKIP_REASONS), count: z.number().int(), example: z.string().optional() })),
-      promptFormat: z.enum(PROMPT_FORMATS).optional(),
-    }),
-  ),
-});
-export type ExportOutcome = z.infer<typeof ExportOutcomeSchema>;
-
-/** Annotator profiles, review of submitted labels, inter-coder agreement and corpus export. */
+/** Annotator profiles, review of submitted labels and inter-coder agreement (export: ./export.ts). */
 export const reviewChannels = {
   'annotators.list': channel(z.object({}).strict(), z.array(AnnotatorSchema)),
   'annotators.create': channel(z.object({ name: Name, role: z.enum(ANNOTATOR_ROLES) }).strict(), AnnotatorSchema),
@@ -138,5 +99,4 @@ export const reviewChannels = {
       .strict(),
     AgreementSummarySchema,
   ),
-  'export.run': channel(ExportRunSchema, ExportOutcomeSchema),
 };

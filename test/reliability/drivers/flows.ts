@@ -62,7 +62,7 @@ const { clipId } = await library.open(video);
 await (await library.reader(clipId)).read(3);
 library.close();
 steps.push('media.read');
-await exportCorpus({ folder: join(dir, 'export'), formats: ['casme-csv', 'jsonl', 'eaf', 'report-html'], records: [makeRecord()] });
+await exportCorpus({ folder: join(dir, 'export'), formats: ['casme2-csv', 'jsonl', 'eaf', 'report'], records: [makeRecord()] });
 steps.push('export');
 const pool = new ProcessPool({ script: jobScript(clipJob), size: 1 });
 await pool.run({ clip: video, frames: 4, model });

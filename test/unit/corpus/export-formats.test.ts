@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { SaxesParser } from 'saxes';
 import { describe, expect, it } from 'vitest';
@@ -64,7 +64,7 @@ describe('CASME II sheet', () => {
   it('round-trips through CSV with hostile names and the dataset’s own frame numbers', async () => {
     const folder = tempDir();
     const records = hostileRecords();
-    await exportCorpus({ folder, formats: ['casme-csv'], records });
+    await exportCorpus({ folder, formats: ['casme2-csv'], records });
     const rows = readCsv(readFileSync(join(folder, 'casme2-sheet.csv'), 'utf8'));
     expect(rows[0]).toEqual([...CASME_COLUMNS]);
     expect(rows.slice(1)).toEqual(expectedSheet(records));
@@ -74,7 +74,7 @@ describe('CASME II sheet', () => {
   it('round-trips through xlsx read back with exceljs', async () => {
     const folder = tempDir();
     const records = hostileRecords();
-    await exportCorpus({ folder, formats: ['casme-xlsx'], records });
+    await exportCorpus({ folder, formats: ['casme2-xlsx'], records });
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(join(folder, 'casme2-sheet.xlsx'));
     const sheet = workbook.worksheets[0]!;
@@ -205,13 +205,14 @@ describe('instruction JSONL', () => {
 
   it('reports per file how many labels it holds and which it left out', async () => {
     const folder = useTempDirOnce();
-    const result = await exportCorpus({ folder, formats: ['jsonl', 'megc-recognition', 'casme-csv'], records: [...hostileRecords(), makeRecord({ eventId: 'ev-4', label3: null })] });
+    const result = await exportCorpus({ folder, formats: ['jsonl', 'megc', 'casme2-csv'], records: [...hostileRecords(), makeRecord({ eventId: 'ev-4', label3: null })] });
     expect(result).toMatchObject({ records: 4, labels: 4 });
-    const byFormat = Object.fromEntries(result.files.map((file) => [file.format, file]));
-    expect(byFormat.jsonl).toMatchObject({ records: 1, promptFormat: 'mellm', skipped: [{ reason: 'no-analysis', count: 1 }, { reason: 'rejected-in-review', count: 1 }, { reason: 'no-label3', count: 1 }] });
-    expect(readFileSync(byFormat.jsonl!.path, 'utf8').trim().split('\n')).toHaveLength(1);
-    expect(byFormat['megc-recognition']).toMatchObject({ records: 3, skipped: [{ reason: 'no-label3', count: 1 }] });
-    expect(byFormat['casme-csv']).toMatchObject({ records: 4, skipped: [] });
+    const byFormat = Object.fromEntries(result.files.map((file) => [basename(file.path), file]));
+    expect(byFormat['instructions.jsonl']).toMatchObject({ records: 1, promptFormat: 'mellm', skipped: [{ reason: 'no-analysis', count: 1 }, { reason: 'rejected-in-review', count: 1 }, { reason: 'no-label3', count: 1 }] });
+    expect(readFileSync(byFormat['instructions.jsonl']!.path, 'utf8').trim().split('\n')).toHaveLength(1);
+    expect(byFormat['megc-recognition.csv']).toMatchObject({ format: 'megc', records: 3, skipped: [{ reason: 'no-label3', count: 1 }] });
+    expect(byFormat['megc-spotting.csv']).toMatchObject({ format: 'megc', records: 4, skipped: [] });
+    expect(byFormat['casme2-sheet.csv']).toMatchObject({ format: 'casme2-csv', records: 4, skipped: [] });
     const empty = await exportCorpus({ folder: useTempDirOnce(), formats: ['jsonl'], records: [makeRecord({ roiFeatures: null })] });
     expect(empty).toMatchObject({ records: 0, labels: 1, files: [{ format: 'jsonl', records: 0, skipped: [{ reason: 'no-analysis', count: 1 }] }] });
     expect(readFileSync(empty.files[0]!.path, 'utf8')).toBe('');

@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFil
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { exportCorpus, EXPORT_FORMATS, resolveOutputPath, selectRecords, writeOutputStream } from '../../../src/main/corpus/export';
+import { EXPORT_FORMATS } from '../../../src/shared/api/export';
+import { exportCorpus, resolveOutputPath, selectRecords, writeOutputStream } from '../../../src/main/corpus/export';
 import { HOSTILE, hostileRecords, makeRecord } from '../../helpers/corpus-records';
 import { useTempDir } from '../../helpers/tmp';
 
@@ -42,18 +43,18 @@ describe('output paths', () => {
     await expect(resolveOutputPath(folder, 'escape/x.csv')).rejects.toMatchObject({ code: 'EXPORT_PATH_UNSAFE' });
     writeFileSync(join(outside, 'victim.txt'), 'keep');
     symlinkSync(join(outside, 'victim.txt'), join(folder, 'report.html'));
-    await expect(exportCorpus({ folder, formats: ['report-html'], records: [makeRecord()], force: true })).rejects.toMatchObject({ code: 'EXPORT_PATH_UNSAFE' });
+    await expect(exportCorpus({ folder, formats: ['report'], records: [makeRecord()], force: true })).rejects.toMatchObject({ code: 'EXPORT_PATH_UNSAFE' });
     expect(readFileSync(join(outside, 'victim.txt'), 'utf8')).toBe('keep');
   });
 
   it('does not overwrite without force, and replaces with it', async () => {
     const folder = tempDir();
     writeFileSync(join(folder, 'casme2-sheet.csv'), 'old');
-    await expect(exportCorpus({ folder, formats: ['megc-spotting', 'casme-csv'], records: [makeRecord()] })).rejects.toMatchObject({ code: 'EXPORT_TARGET_EXISTS' });
+    await expect(exportCorpus({ folder, formats: ['megc', 'casme2-csv'], records: [makeRecord()] })).rejects.toMatchObject({ code: 'EXPORT_TARGET_EXISTS' });
     // Checked before writing: the other format was not written either.
     expect(listAll(folder)).toEqual(['casme2-sheet.csv']);
     expect(readFileSync(join(folder, 'casme2-sheet.csv'), 'utf8')).toBe('old');
-    await exportCorpus({ folder, formats: ['casme-csv'], records: [makeRecord()], force: true });
+    await exportCorpus({ folder, formats: ['casme2-csv'], records: [makeRecord()], force: true });
     expect(readFileSync(join(folder, 'casme2-sheet.csv'), 'utf8')).toContain('EP02_01f');
   });
 

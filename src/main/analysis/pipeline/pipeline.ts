@@ -53,6 +53,8 @@ export interface PipelineOptions {
   /** Face crop for the onset → apex flow. */
   readonly flowSize?: readonly [number, number];
   readonly flowPreset?: FlowPreset;
+  /** The spotting scan's and apex search's flow preset (they run on every frame; default fast). */
+  readonly spotPreset?: FlowPreset;
   /** Overrides the onset → apex flow model (a learned model, or custom variational options). */
   readonly flowModel?: FlowModel;
   /** Spotting reference lag in frames (default ≈ 0.2 s, the onset → apex time of an ME). */
@@ -166,8 +168,9 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
   // Rows from here on are not yet in a checkpoint (a resumed scan's earlier rows are stored).
   let rowsFrom = !given && options.resume ? options.resume.next : (scan?.first ?? 0);
   const checkpoints = !given && options.onCheckpoint;
+  const spotModel = models.flow.model(undefined, options.spotPreset ?? 'fast');
   const signal = scan
-    ? await scanMotion(clip, models.flow.model(undefined, 'fast'), spotFace, {
+    ? await scanMotion(clip, spotModel, spotFace, {
         lag,
         ...scan,
         ...(options.signal ? { signal: options.signal } : {}),
@@ -201,13 +204,12 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
     // sub-pixel rise under head motion. The search runs up to `lag` frames past the offset,
     // where the echo ends (spotting reads the offset from the echo, which may stay below
     // threshold); the face is neutral there, so the displacement can only be lower.
-    const apexModel = models.flow.model(undefined, 'fast');
     const apexFace = cropFace(subject.landmarks, geometry);
     const strongest = [...spotting.intervals].sort((a, b) => b.strength - a.strength).slice(0, options.maxExpressions ?? 20);
     intervals = [];
     for (const iv of strongest) {
       const searchEnd = Math.min(clip.frameCount - 1, iv.offset + lag);
-      const apex = await apexFromOnset(clip, apexModel, apexFace, iv.onset, searchEnd, options.signal);
+      const apex = await apexFromOnset(clip, spotModel, apexFace, iv.onset, searchEnd, options.signal);
       intervals.push({ onset: iv.onset, apex, offset: Math.max(apex, iv.offset), weak: iv.strength < 1, neutralAgain: searchEnd });
     }
     // Report the refined apexes (same order as spotted, by onset).
@@ -286,6 +288,7 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
         { id: 'blazeface-front-128+back-256', version: 'mediapipe' },
         { id: 'facemesh-468', version: 'mediapipe' },
         { id: flowModel.id, version: PIPELINE_VERSION },
+        ...(scan ? [{ id: `spotting:${spotModel.id}`, version: PIPELINE_VERSION }] : []),
         { id: rules.model, version: PIPELINE_VERSION },
         ...(llmModel ? [{ id: llmModel, version: 'llm' }] : []),
       ],

@@ -1,11 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import type { AnalyzeReport, PromptFormat, StoredFace } from '@shared/api/analysis';
+import { DEFAULT_ANALYSIS_FLOW, type AnalysisFlow } from '@shared/api/flow';
 import type { LlmGeneration } from '@shared/llm-generation';
 import type { CropFace } from './motion';
 import { FaceService } from '../../inference/face/service';
 import { describeWithLlm } from '../../inference/llm/describe';
 import { LlmPool } from '../../inference/llm/pool';
 import type { TemplateRenderer } from '../../inference/llm/template';
+import type { SessionGuard } from '../../inference/onnx/session';
 import type { ProbedMedia } from '../../media/probe';
 import { FlowService } from '../../inference/flow/service';
 import { MediaLibrary } from '../../media/library';
@@ -30,6 +32,8 @@ export interface AnalyzeTaskInput {
   /** How the LLM generates (new-token cap, thinking); absent: the reference's defaults. */
   readonly llmGeneration?: LlmGeneration | undefined;
   readonly language?: DescriberLanguage | undefined;
+  /** The flow model and presets (default: the generated presets, balanced / fast). */
+  readonly flow?: AnalysisFlow | undefined;
   /** Scan the given event's frames too, for the workspace's per-frame rows. */
   readonly frameMotion?: boolean | undefined;
   /** Resume the spotting scan of a long recording from an earlier run's checkpoint. */
@@ -79,6 +83,8 @@ export interface AnalyzerOptions {
 export interface AnalyzerDeps {
   /** Renders the LLM folder's chat template: the sandbox (jobs/sandbox.ts), never this process. */
   readonly templates: TemplateRenderer;
+  /** Creates a learned flow model's session apart from this process first: the sandbox. */
+  readonly sessions?: SessionGuard | undefined;
 }
 
 /**
@@ -94,7 +100,7 @@ export class ClipAnalyzer {
   constructor(options: AnalyzerOptions, deps: AnalyzerDeps) {
     this.#llm = new LlmPool({ renderer: deps.templates });
     this.#face = new FaceService(options.modelsDir);
-    this.#flow = new FlowService(options.modelsDir, { intraOpThreads: options.intraOpThreads });
+    this.#flow = new FlowService(options.modelsDir, { ...(options.intraOpThreads ? { intraOpThreads: options.intraOpThreads } : {}), ...(deps.sessions ? { guard: deps.sessions } : {}) });
   }
 
   /** Loads the face and flow models now (a job process does this before taking work). */
@@ -120,7 +126,11 @@ export class ClipAnalyzer {
               ...(signal ? { signal } : {}),
             })
         : undefined;
+      const flow = input.flow ?? DEFAULT_ANALYSIS_FLOW;
       const { report, overlay, frameMotion } = await analyzeClip(reader, { face: await this.#face.models(), flow: this.#flow }, {
+        flowPreset: flow.expression,
+        spotPreset: flow.spotting,
+        ...(flow.model ? { flowModel: this.#flow.model(flow.model) } : {}),
         onset: input.onset,
         apex: input.apex,
         offset: input.offset,

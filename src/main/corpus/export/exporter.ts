@@ -1,4 +1,5 @@
 import { dirname } from 'node:path';
+import { EXPORT_FORMATS, type ExportFormat } from '@shared/api/export';
 import { AppError } from '@shared/errors';
 import { DEFAULT_PROMPT_FORMAT, type PromptFormat } from '@shared/prompt-format';
 import type { FacsParser } from '../agreement/au-sets';
@@ -16,23 +17,20 @@ import { groupBy } from '../group';
 import { clipKey, recordIssues, type ExportRecord } from './records';
 import { sessionReportHtml } from './report-html';
 
-export const EXPORT_FORMATS = ['casme-csv', 'casme-xlsx', 'dataset-sheets', 'megc-composite', 'megc-recognition', 'megc-spotting', 'eaf', 'jsonl', 'motion-csv', 'report-html'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-
 /**
  * File names inside the export folder; EAF writes one file per clip under `eaf/`, the
- * dataset sheets one per dataset under `sheets/` (`sheets/samm.csv`, `sheets/dfme.csv`).
+ * dataset sheets one per dataset under `sheets/` (`sheets/samm.csv`, `sheets/dfme.csv`),
+ * `megc` its recognition and spotting lists.
  */
-export const EXPORT_FILE_NAMES: Readonly<Record<Exclude<ExportFormat, 'eaf' | 'dataset-sheets'>, string>> = {
-  'casme-csv': 'casme2-sheet.csv',
-  'casme-xlsx': 'casme2-sheet.xlsx',
+export const EXPORT_FILE_NAMES: Readonly<Record<Exclude<ExportFormat, 'eaf' | 'dataset-sheets' | 'megc'>, string>> = {
+  'casme2-csv': 'casme2-sheet.csv',
+  'casme2-xlsx': 'casme2-sheet.xlsx',
   'megc-composite': 'megc-composite.csv',
-  'megc-recognition': 'megc-recognition.csv',
-  'megc-spotting': 'megc-spotting.csv',
   jsonl: 'instructions.jsonl',
-  'motion-csv': 'motion.csv',
-  'report-html': 'report.html',
+  'frames-csv': 'motion.csv',
+  report: 'report.html',
 };
+export const MEGC_FILE_NAMES = { recognition: 'megc-recognition.csv', spotting: 'megc-spotting.csv' } as const;
 
 export interface ExportRequest extends ExportOptions {
   readonly folder: string;
@@ -94,21 +92,21 @@ export async function exportCorpus(request: ExportRequest): Promise<ExportResult
   const all = () => ({ records: records.length, skipped: [] });
   for (const format of new Set(request.formats)) {
     switch (format) {
-      case 'casme-csv': jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, casmeCsv(records), signal), held: all }); break;
-      case 'casme-xlsx': jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: async (path) => writeOutputFile(path, await casmeXlsx(records)), held: all }); break;
+      case 'casme2-csv': jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, casmeCsv(records), signal), held: all }); break;
+      case 'casme2-xlsx': jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: async (path) => writeOutputFile(path, await casmeXlsx(records)), held: all }); break;
       case 'dataset-sheets':
         for (const [dataset, group] of datasetSheetGroups(records)) {
           jobs.push({ format, name: `sheets/${dataset}.csv`, write: (path) => writeOutputStream(path, datasetSheetCsv(LAYOUTS[dataset], group), signal), held: () => ({ records: group.length, skipped: [] }) });
         }
         break;
       case 'megc-composite': jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, megcCompositeCsv(records), signal), held: all }); break;
-      case 'megc-recognition': {
+      case 'megc': {
         const unlabelled = records.filter((record) => !record.label3).length;
         const held = () => ({ records: records.length - unlabelled, skipped: unlabelled ? [{ reason: 'no-label3' as const, count: unlabelled }] : [] });
-        jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, megcRecognitionCsv(records), signal), held });
+        jobs.push({ format, name: MEGC_FILE_NAMES.recognition, write: (path) => writeOutputStream(path, megcRecognitionCsv(records), signal), held });
+        jobs.push({ format, name: MEGC_FILE_NAMES.spotting, write: (path) => writeOutputStream(path, megcSpottingCsv(records), signal), held: all });
         break;
       }
-      case 'megc-spotting': jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, megcSpottingCsv(records), signal), held: all }); break;
       case 'jsonl': {
         const tally = new InstructionTally();
         const promptFormat = request.promptFormat ?? DEFAULT_PROMPT_FORMAT;
@@ -116,14 +114,14 @@ export async function exportCorpus(request: ExportRequest): Promise<ExportResult
         jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, instructionJsonl(records, options, tally), signal), held: () => ({ records: tally.written, skipped: tally.skipped, promptFormat }) });
         break;
       }
-      case 'motion-csv': {
+      case 'frames-csv': {
         const events = new Set(records.filter((record) => record.motion?.length).map((record) => record.eventId)).size;
         const still = records.filter((record) => !record.motion?.length).length;
         const held = () => ({ records: events, skipped: still ? [{ reason: 'no-motion' as const, count: still }] : [] });
         jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, motionCsv(records), signal), held });
         break;
       }
-      case 'report-html': {
+      case 'report': {
         const reportOptions = { includeImages: request.includeImages ?? false, ...(request.parseFacs ? { parseFacs: request.parseFacs } : {}), ...(request.reportTitle ? { title: request.reportTitle } : {}) };
         jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, sessionReportHtml(records, reportOptions), signal), held: all });
         break;

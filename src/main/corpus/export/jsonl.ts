@@ -1,5 +1,5 @@
 import { DEFAULT_PROMPT_FORMAT, type PromptFormat } from '@shared/prompt-format';
-import { EXPORT_SKIP_REASONS } from '@shared/api/review';
+import { EXPORT_SKIP_REASONS } from '@shared/api/export';
 import { AppError } from '@shared/errors';
 import { labelAnswer } from '../../analysis/label-answer';
 import { buildPrompt, type PromptRoi } from '../../analysis/prompt';

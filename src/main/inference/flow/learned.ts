@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { z } from 'zod';
 import { AppError } from '@shared/errors';
@@ -51,6 +51,19 @@ export function readFlowContract(folder: string): FlowContract {
   const parsed = FlowContractSchema.safeParse(raw);
   if (!parsed.success) throw new AppError('MODEL_INVALID', `${path} is not a valid flow contract: ${parsed.error.message}`);
   return parsed.data;
+}
+
+/**
+ * Checks a folder a user chose as a learned flow model before anything is loaded from it:
+ * an absolute path, a valid flow.json, and the ONNX file it names inside the folder, a
+ * regular file within the size limit. The session itself is first created in the sandbox
+ * when the model is used (LearnedFlowModel).
+ */
+export function checkFlowModelFolder(folder: string): FlowContract {
+  if (!isAbsolute(folder)) throw new AppError('INVALID_INPUT', `A flow model folder must be an absolute path, got "${folder}"`);
+  const contract = readFlowContract(folder);
+  locateModelFileSync(folder, contract.model, MODEL_FILE_LIMITS.onnx);
+  return contract;
 }
 
 export interface Padding {

@@ -1,3 +1,4 @@
+import type { FlowPresetName } from '@shared/api/flow';
 import { GraphBuilder } from '../onnx/graph';
 import { ImageOps } from './graph-ops';
 
@@ -73,7 +74,7 @@ export interface VariationalFlowOptions {
   readonly texture?: { readonly sigma: number; readonly weight: number };
 }
 
-export type FlowPreset = 'fast' | 'balanced' | 'accurate';
+export type FlowPreset = FlowPresetName;
 
 /** Tuned on the Middlebury training pairs (see README, "Optical flow"). */
 export const FLOW_PRESETS: Record<FlowPreset, VariationalFlowOptions> = {

@@ -10,7 +10,8 @@ import { ModelSandbox } from '../sandbox';
  * process (and every later job's model loading) with it.
  */
 serveJobs<AnalyzeTaskInput, AnalyzeTaskOutput, AnalyzerOptions>(async (init) => {
-  const analyzer = new ClipAnalyzer(init, { templates: new ModelSandbox() });
+  const sandbox = new ModelSandbox();
+  const analyzer = new ClipAnalyzer(init, { templates: sandbox, sessions: sandbox });
   await analyzer.warm();
   return (input, context) => analyzer.analyze(input, context);
 });

@@ -32,6 +32,8 @@ export interface AnalysisView {
   readonly spotted?: SpottedFrames | null;
   /** Who wrote the description: 'rules' (deterministic describer) or the LLM model id. */
   readonly describer?: string | null;
+  /** The onset → apex flow model the analysis ran with (a generated preset or a learned model's id). */
+  readonly flowModel?: string | null;
   /** Spotting motion per frame of the clip (any scale), for the timeline curve. */
   readonly motionCurve: readonly number[] | null;
   readonly landmarks: ReadonlyArray<readonly [number, number]> | null;

@@ -4,6 +4,7 @@
  * transport here, so it is testable (and reusable) outside the browser.
  */
 import type { StoredAnalysis } from '@shared/api/analysis';
+import { analysisFlowModel } from '@shared/api/flow';
 import type { Label3 } from '../state/annotation';
 import type { Markers } from '../state/markers';
 import type { AnalysisView } from './analysis-types';
@@ -21,6 +22,7 @@ export function toAnalysisView(stored: StoredAnalysis): AnalysisView {
     flowOverlay: hasFlow ? { analysisId: stored.id, crop: face.crop } : null,
     spotted: { onset: spotting.onset, apex: spotting.apex, offset: spotting.offset, source: spotting.source },
     describer: expression.description_source === 'llm' ? expression.description_model : 'rules',
+    flowModel: analysisFlowModel(stored.models),
     suggestion: {
       aus: expression.facs || null,
       emotion: expression.emotion.label,

@@ -1,5 +1,5 @@
 /**
- * Review, agreement and export calls (src/shared/api/review.ts): annotator profiles,
+ * Review, agreement and export calls (src/shared/api/review.ts, export.ts): annotator profiles,
  * the review queue and decisions, inter-coder agreement, corpus export as a job.
  */
 import type { ChannelInput } from '@shared/api';

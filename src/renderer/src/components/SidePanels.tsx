@@ -106,6 +106,7 @@ export const SidePanels = memo(function SidePanels({ edits, clip, events, select
           }}
           onReject={suggest.reject}
           describer={suggest.describer}
+          flowModel={suggest.flowModel}
           spotted={suggest.spotted}
           onUseSpotted={suggest.useSpotted}
         />

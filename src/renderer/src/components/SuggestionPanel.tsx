@@ -30,6 +30,8 @@ interface Props {
   onReject(field: DraftField): void;
   /** Who wrote the suggestion: 'rules' (deterministic describer) or the LLM model id. */
   readonly describer?: string | null;
+  /** The onset → apex flow model the analysis ran with. */
+  readonly flowModel?: string | null;
   /** The frames the analysis spotted, offered as markers when they differ from the user's. */
   readonly spotted?: SpottedFrames | null;
   onUseSpotted?(): void;
@@ -130,6 +132,11 @@ export function SuggestionPanel(props: Props) {
       {suggestion && props.describer && (
         <p className="muted" data-testid="suggestion-source" data-source={props.describer}>
           {t('suggest.source', { source: props.describer === 'rules' ? t('suggest.sourceRules') : props.describer })}
+        </p>
+      )}
+      {suggestion && props.flowModel && (
+        <p className="muted" data-testid="suggestion-flow">
+          {t('suggest.flowModel', { model: props.flowModel })}
         </p>
       )}
       {props.spotted?.source === 'spotting' && props.spotted.onset !== null && (

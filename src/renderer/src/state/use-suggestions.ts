@@ -36,6 +36,7 @@ export interface Suggestions {
   readonly streaming: string | null;
   readonly error: string | null;
   readonly describer: string | null;
+  readonly flowModel: string | null;
   readonly spotted: SpottedFrames | null;
   run(): void;
   /** Takes the analysis's spotted onset/apex/offset as the event's markers (one undo step). */
@@ -111,6 +112,7 @@ export function useSuggestions(edits: EditSession, selected: number | null, anal
       streaming,
       error,
       describer: analysis?.describer ?? null,
+      flowModel: analysis?.flowModel ?? null,
       spotted: analysis?.spotted ?? null,
       useSpotted: () => {
         const spotted = analysis?.spotted;

@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { EXPORT_TARGETS, type ExportOutcome, type ExportTarget } from '@shared/api';
+import { EXPORT_FORMATS, type ExportFormat, type ExportOutcome } from '@shared/api';
 import { DEFAULT_PROMPT_FORMAT, PROMPT_FORMATS, type PromptFormat } from '@shared/prompt-format';
 import { errorMessage } from '../api/backend';
 import { api } from '../api/client';
@@ -20,14 +20,14 @@ import { PICKS } from '../api/files';
 
 const OPTIONS = ['onlyApproved', 'anonymise', 'includeImages', 'force'] as const;
 type Option = (typeof OPTIONS)[number];
-/** The target whose prompt text the user picks. */
-const INSTRUCTIONS: ExportTarget = 'jsonl';
+/** The format whose prompt text the user picks. */
+const INSTRUCTIONS: ExportFormat = 'jsonl';
 
 export function ExportView() {
   const { t } = useTranslation();
   const { workspace } = useSession();
-  const [saved] = useState(() => readExportChoices(browserStorage(), EXPORT_TARGETS, PROMPT_FORMATS));
-  const [formats, setFormats] = useState<ReadonlySet<ExportTarget>>(() => new Set(saved ? (saved.formats as ExportTarget[]) : ['casme2-csv', 'report']));
+  const [saved] = useState(() => readExportChoices(browserStorage(), EXPORT_FORMATS, PROMPT_FORMATS));
+  const [formats, setFormats] = useState<ReadonlySet<ExportFormat>>(() => new Set(saved ? (saved.formats as ExportFormat[]) : ['casme2-csv', 'report']));
   const [options, setOptions] = useState<Record<Option, boolean>>(() => ({
     onlyApproved: saved?.onlyApproved ?? false,
     anonymise: saved?.anonymise ?? false,
@@ -54,7 +54,7 @@ export function ExportView() {
     [],
   );
 
-  const toggle = (format: ExportTarget, on: boolean) =>
+  const toggle = (format: ExportFormat, on: boolean) =>
     setFormats((current) => {
       const next = new Set(current);
       if (on) next.add(format);
@@ -68,7 +68,7 @@ export function ExportView() {
     setResult(null);
     setProgress(null);
     reviewApi
-      .exportRun({ formats: EXPORT_TARGETS.filter((f) => formats.has(f)), folder: folder.trim(), promptFormat, ...options })
+      .exportRun({ formats: EXPORT_FORMATS.filter((f) => formats.has(f)), folder: folder.trim(), promptFormat, ...options })
       .then(setResult, (failure: unknown) => setError(errorMessage(failure)))
       .finally(() => setRunning(false));
   };
@@ -81,7 +81,7 @@ export function ExportView() {
       <form className="form" onSubmit={(e) => (e.preventDefault(), run())}>
         <fieldset>
           <legend>{t('export.formats')}</legend>
-          {EXPORT_TARGETS.map((format) => (
+          {EXPORT_FORMATS.map((format) => (
             <label key={format} className="check">
               <input type="checkbox" name={`format-${format}`} checked={formats.has(format)} onChange={(e) => toggle(format, e.target.checked)} /> {t(`export.targets.${format}`)}
             </label>

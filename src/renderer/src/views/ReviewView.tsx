@@ -175,7 +175,13 @@ export function ReviewView() {
                   </LabelColumn>
                 )}
                 {detail.model ? (
-                  <LabelColumn title={t('review.model')} aus={detail.model.aus} emotion={detail.model.emotion} label3={detail.model.label3} description={detail.model.description} />
+                  <LabelColumn title={t('review.model')} aus={detail.model.aus} emotion={detail.model.emotion} label3={detail.model.label3} description={detail.model.description}>
+                    {detail.model.flowModel && (
+                      <p data-testid="review-flow-model">
+                        <small>{t('review.flowModel', { model: detail.model.flowModel })}</small>
+                      </p>
+                    )}
+                  </LabelColumn>
                 ) : (
                   <div className="panel label-column">
                     <h2>{t('review.model')}</h2>

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { LANGUAGES, PROMPT_FORMATS, THEMES, type Language, type PromptFormat, type Theme } from '@shared/api';
 import { ShortcutSettings } from '../components/ShortcutSettings';
 import { useSettings } from '../state/settings';
+import { AnalysisFlowSection } from './AnalysisFlowSection';
 import { LanguageModelSection } from './LanguageModelSection';
 
 export function SettingsView() {
@@ -82,6 +83,7 @@ export function SettingsView() {
           <MegabytesField key={field.name} field={field} value={settings[field.name]} onChange={(value) => void update({ [field.name]: value })} />
         ))}
       </form>
+      <AnalysisFlowSection />
       <LanguageModelSection />
       <ShortcutSettings />
     </section>
