@@ -1,7 +1,7 @@
 import type { AnalyzeReport } from '../../src/shared/api/analysis';
 import type { PipelineOptions, PipelineResult } from '../../src/main/analysis/pipeline/pipeline';
 import { analyzeExpressionFlow } from '../../src/main/analysis/evidence';
-import { evaluateAus, evaluateClasses, evaluateSpotting, type AuLabel } from '../../src/main/analysis/evaluation';
+import { evaluateAus, evaluateClasses, evaluateSpotting, type AuLabel } from '../../src/main/corpus/evaluate/metrics';
 import { THREE_CLASSES, type ThreeClass } from '../../src/main/analysis/emotion';
 import { sampleFlow } from '../../src/main/inference/flow/expression';
 import type { FlowField } from '../../src/main/inference/flow/types';

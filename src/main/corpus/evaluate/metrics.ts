@@ -1,24 +1,15 @@
 import { AppError } from '@shared/errors';
-import type { Intensity } from './au-table';
+import type { Intensity } from '../../analysis/au-table';
+import { intervalIoU, matchIntervals, type FrameInterval as AgreementInterval } from '../agreement/intervals';
 
 /**
- * Scores against ground truth for the bench: MEGC spotting (IoU ≥ 0.5 hit), macro AU F1
- * (an AU counts as present from intensity B), and MEGC recognition metrics (accuracy,
- * UF1, UAR). Pure functions on small records.
+ * Scores against ground truth, shared by the bench and `mellm evaluate`: MEGC spotting
+ * (IoU ≥ 0.5 hit), macro AU F1 (an AU counts as present from intensity B), and MEGC
+ * recognition metrics (accuracy, UF1, UAR). Pure functions on small records.
  */
 
-export interface FrameInterval {
-  readonly onset: number;
-  readonly offset: number;
-  readonly apex?: number;
-}
-
-/** Intersection over union of two inclusive frame intervals. */
-export function intervalIoU(a: FrameInterval, b: FrameInterval): number {
-  const inter = Math.max(0, Math.min(a.offset, b.offset) - Math.max(a.onset, b.onset) + 1);
-  const union = a.offset - a.onset + 1 + (b.offset - b.onset + 1) - inter;
-  return union > 0 ? inter / union : 0;
-}
+export type FrameInterval = AgreementInterval & { readonly apex?: number };
+export { intervalIoU };
 
 export interface DetectionScore {
   readonly truePositives: number;
@@ -34,7 +25,7 @@ export interface SpottingScore extends DetectionScore {
   readonly meanApexError: number | null;
 }
 
-function detection(tp: number, fp: number, fn: number): DetectionScore {
+export function detection(tp: number, fp: number, fn: number): DetectionScore {
   const precision = tp + fp > 0 ? tp / (tp + fp) : 0;
   const recall = tp + fn > 0 ? tp / (tp + fn) : 0;
   const f1 = 2 * tp + fp + fn > 0 ? (2 * tp) / (2 * tp + fp + fn) : 0;
@@ -43,27 +34,17 @@ function detection(tp: number, fp: number, fn: number): DetectionScore {
 
 /**
  * MEGC spotting evaluation: a proposal is a hit when its IoU with a true interval is
- * ≥ `iouThreshold`; each truth is matched at most once (greedy, best IoU first).
+ * ≥ `iouThreshold`, one-to-one (the agreement's matching: greedy, best IoU first).
  */
 export function evaluateSpotting(proposals: readonly FrameInterval[], truths: readonly FrameInterval[], iouThreshold = 0.5): SpottingScore {
-  const pairs: Array<{ p: number; t: number; iou: number }> = [];
-  proposals.forEach((p, i) => truths.forEach((t, j) => {
-    const iou = intervalIoU(p, t);
-    if (iou >= iouThreshold) pairs.push({ p: i, t: j, iou });
-  }));
-  pairs.sort((a, b) => b.iou - a.iou);
-  const usedP = new Set<number>();
-  const usedT = new Set<number>();
+  const { matches } = matchIntervals(truths, proposals, iouThreshold);
   const apexErrors: number[] = [];
-  for (const { p, t } of pairs) {
-    if (usedP.has(p) || usedT.has(t)) continue;
-    usedP.add(p);
-    usedT.add(t);
-    const pa = proposals[p]?.apex;
-    const ta = truths[t]?.apex;
+  for (const { a, b } of matches) {
+    const pa = proposals[b]?.apex;
+    const ta = truths[a]?.apex;
     if (pa !== undefined && ta !== undefined) apexErrors.push(Math.abs(pa - ta));
   }
-  const tp = usedP.size;
+  const tp = matches.length;
   return {
     ...detection(tp, proposals.length - tp, truths.length - tp),
     meanApexError: apexErrors.length ? apexErrors.reduce((s, e) => s + e, 0) / apexErrors.length : null,
