@@ -1,0 +1,74 @@
+import type { BootstrapOptions, UnitCounts } from './bootstrap';
+import { DATASET_CLASSES, MEGC_CLASSES, datasetClassOf, megcClassOf } from './classes';
+import { estimates } from './estimate';
+import { classScoreFromConfusion, confusionIndex } from './metrics';
+import type { ClassSection, EvaluationCase } from './types';
+
+/** One scored event: its true class (null: excluded from this scheme) and the predicted one (null: none). */
+interface ClassPair {
+  readonly truth: string | null;
+  readonly predicted: string | null;
+}
+
+/** Recognition figures over `classes`: UF1 and UAR with intervals, accuracy, per class, the confusion matrix. */
+export function classSection(name: string, classes: readonly string[], pairs: readonly ClassPair[], boot: BootstrapOptions): ClassSection {
+  const width = classes.length + 1;
+  const units: UnitCounts[] = [];
+  let excluded = 0;
+  for (const { truth, predicted } of pairs) {
+    const row = truth === null ? -1 : classes.indexOf(truth);
+    if (row < 0) excluded += 1;
+    else units.push({ dims: [confusionIndex(classes.length, row, predicted === null ? null : classes.indexOf(predicted))] });
+  }
+  const statistics = (sums: Float64Array): number[] => {
+    const score = classScoreFromConfusion(sums, classes.length);
+    return score.samples ? [score.uf1, score.uar] : [Number.NaN, Number.NaN];
+  };
+  const [uf1, uar] = estimates(units, classes.length * width, statistics, boot);
+  const matrix = new Array<number>(classes.length * width).fill(0);
+  for (const unit of units) {
+    const cell = unit.dims[0] as number;
+    matrix[cell] = (matrix[cell] as number) + 1;
+  }
+  const confusion = classes.map((_, r) => matrix.slice(r * width, (r + 1) * width));
+  const figures = classes.map((label, c) => {
+    const support = (confusion[c] as number[]).reduce((s, v) => s + v, 0);
+    const predicted = confusion.reduce((s, row) => s + (row[c] as number), 0);
+    const tp = confusion[c]?.[c] as number;
+    const seen = support + predicted > 0;
+    return { label, support, predicted, f1: seen ? (2 * tp) / (support + predicted) : null, recall: support ? tp / support : null };
+  });
+  return {
+    name,
+    n: units.length,
+    excluded,
+    classes: figures,
+    uf1: uf1 as ClassSection['uf1'],
+    uar: uar as ClassSection['uar'],
+    accuracy: classScoreFromConfusion(matrix, classes.length).accuracy,
+    confusion,
+  };
+}
+
+/** MEGC 3-class: the label's emotion word through the mapping table, the model's 3-class label. */
+export function megcSection(cases: readonly EvaluationCase[], boot: BootstrapOptions): ClassSection {
+  const pairs = cases
+    .filter((c) => c.prediction)
+    .map(({ label, prediction }) => ({
+      truth: megcClassOf(label.emotion) ?? megcClassOf(label.label3),
+      predicted: prediction?.label3 ? prediction.label3.toLowerCase() : null,
+    }));
+  return classSection('MEGC 3-class', MEGC_CLASSES, pairs, boot);
+}
+
+/** Each dataset's own classes (CASME II 5-class …), for the datasets in `cases` that have a protocol. */
+export function datasetSections(cases: readonly EvaluationCase[], boot: BootstrapOptions): ClassSection[] {
+  const datasets = [...new Set(cases.map((c) => c.label.dataset))].filter((d) => DATASET_CLASSES[d]).sort();
+  return datasets.map((dataset) => {
+    const table = DATASET_CLASSES[dataset] as (typeof DATASET_CLASSES)[string];
+    const pairs = cases
+      .filter((c) => c.prediction && c.label.dataset === dataset)
+      .map(({ label, prediction }) => ({ truth: datasetClassOf(dataset, label.emotion), predicted: datasetClassOf(dataset, prediction?.emotion) }));
+    return classSection(table.name, table.classes, pairs, boot);
+  });
+}

@@ -1,0 +1,6 @@
+export * from './types';
+export * from './metrics';
+export * from './classes';
+export * from './bootstrap';
+export * from './evaluate';
+export { LABEL_RULE } from './labels';

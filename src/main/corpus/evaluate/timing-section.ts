@@ -1,0 +1,49 @@
+import type { BootstrapOptions, UnitCounts } from './bootstrap';
+import { estimates } from './estimate';
+import type { EvaluationCase, QuantileFigure, TimingSection } from './types';
+
+/** The numpy-style (linear) quantile of a histogram over ascending `values`. */
+function histogramQuantile(counts: ArrayLike<number>, base: number, values: readonly number[], p: number): number {
+  let n = 0;
+  for (let i = 0; i < values.length; i += 1) n += counts[base + i] as number;
+  if (n === 0) return Number.NaN;
+  const h = (n - 1) * p;
+  const lo = Math.floor(h);
+  const at = (rank: number): number => {
+    let seen = 0;
+    for (let i = 0; i < values.length; i += 1) {
+      seen += counts[base + i] as number;
+      if (seen > rank) return values[i] as number;
+    }
+    return values[values.length - 1] as number;
+  };
+  const low = at(lo);
+  return h === lo ? low : low + (h - lo) * (at(lo + 1) - low);
+}
+
+/** Apex and onset error of spotting against the label, in frames and ms: median and p90 with intervals. */
+export function timingSection(cases: readonly EvaluationCase[], boot: BootstrapOptions): TimingSection {
+  let givenFrames = 0;
+  let notFound = 0;
+  const errors: number[][] = [];
+  for (const { label, prediction } of cases) {
+    if (!prediction) continue;
+    if (prediction.source === 'user') givenFrames += 1;
+    else if (prediction.source === 'none' || prediction.apex === null || prediction.onset === null) notFound += 1;
+    else if (label.apex !== null) {
+      const apex = Math.abs(prediction.apex - label.apex);
+      const onset = Math.abs(prediction.onset - label.onset);
+      errors.push([apex, onset, (apex * 1000) / label.fps, (onset * 1000) / label.fps]);
+    }
+  }
+  // Four histograms side by side, each over its own distinct values.
+  const values = [0, 1, 2, 3].map((m) => [...new Set(errors.map((e) => e[m] as number))].sort((a, b) => a - b));
+  const bases = values.reduce<number[]>((acc, v, i) => [...acc, (acc[i] as number) + v.length], [0]);
+  const index = values.map((v) => new Map(v.map((x, i) => [x, i])));
+  const units: UnitCounts[] = errors.map((e) => ({ dims: e.map((x, m) => (bases[m] as number) + (index[m]?.get(x) as number)) }));
+  const statistics = (sums: Float64Array): number[] =>
+    values.flatMap((v, m) => [histogramQuantile(sums, bases[m] as number, v, 0.5), histogramQuantile(sums, bases[m] as number, v, 0.9)]);
+  const figures = estimates(units, bases[4] as number, statistics, boot);
+  const figure = (m: number): QuantileFigure => ({ n: errors.length, median: figures[2 * m] as QuantileFigure['median'], p90: figures[2 * m + 1] as QuantileFigure['p90'] });
+  return { spotted: errors.length, givenFrames, notFound, apexFrames: figure(0), onsetFrames: figure(1), apexMs: figure(2), onsetMs: figure(3) };
+}
