@@ -25,25 +25,26 @@ function histogramQuantile(counts: ArrayLike<number>, base: number, values: read
 export function timingSection(cases: readonly EvaluationCase[], boot: BootstrapOptions): TimingSection {
   let givenFrames = 0;
   let notFound = 0;
-  const errors: number[][] = [];
+  // Per spotted event [apex, onset, apex ms, onset ms]; no apex error where the label gives no apex.
+  const errors: (number | null)[][] = [];
   for (const { label, prediction } of cases) {
     if (!prediction) continue;
     if (prediction.source === 'user') givenFrames += 1;
     else if (prediction.source === 'none' || prediction.apex === null || prediction.onset === null) notFound += 1;
-    else if (label.apex !== null) {
-      const apex = Math.abs(prediction.apex - label.apex);
+    else {
+      const apex = label.apex === null ? null : Math.abs(prediction.apex - label.apex);
       const onset = Math.abs(prediction.onset - label.onset);
-      errors.push([apex, onset, (apex * 1000) / label.fps, (onset * 1000) / label.fps]);
+      errors.push([apex, onset, apex === null ? null : (apex * 1000) / label.fps, (onset * 1000) / label.fps]);
     }
   }
   // Four histograms side by side, each over its own distinct values.
-  const values = [0, 1, 2, 3].map((m) => [...new Set(errors.map((e) => e[m] as number))].sort((a, b) => a - b));
+  const values = [0, 1, 2, 3].map((m) => [...new Set(errors.map((e) => e[m]).filter((x): x is number => x !== null && x !== undefined))].sort((a, b) => a - b));
   const bases = values.reduce<number[]>((acc, v, i) => [...acc, (acc[i] as number) + v.length], [0]);
   const index = values.map((v) => new Map(v.map((x, i) => [x, i])));
-  const units: UnitCounts[] = errors.map((e) => ({ dims: e.map((x, m) => (bases[m] as number) + (index[m]?.get(x) as number)) }));
+  const units: UnitCounts[] = errors.map((e) => ({ dims: e.flatMap((x, m) => (x === null ? [] : [(bases[m] as number) + (index[m]?.get(x) as number)])) }));
   const statistics = (sums: Float64Array): number[] =>
     values.flatMap((v, m) => [histogramQuantile(sums, bases[m] as number, v, 0.5), histogramQuantile(sums, bases[m] as number, v, 0.9)]);
   const figures = estimates(units, bases[4] as number, statistics, boot);
-  const figure = (m: number): QuantileFigure => ({ n: errors.length, median: figures[2 * m] as QuantileFigure['median'], p90: figures[2 * m + 1] as QuantileFigure['p90'] });
+  const figure = (m: number): QuantileFigure => ({ n: errors.filter((e) => e[m] !== null).length, median: figures[2 * m] as QuantileFigure['median'], p90: figures[2 * m + 1] as QuantileFigure['p90'] });
   return { spotted: errors.length, givenFrames, notFound, apexFrames: figure(0), onsetFrames: figure(1), apexMs: figure(2), onsetMs: figure(3) };
 }

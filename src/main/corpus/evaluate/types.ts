@@ -129,7 +129,7 @@ export interface QuantileFigure {
 }
 
 export interface TimingSection {
-  /** Events analysed with spotting, scored here. */
+  /** Events analysed with spotting, scored here (apex error only where the label gives an apex). */
   readonly spotted: number;
   /** Events analysed at the label's own onset/apex: no timing to score. */
   readonly givenFrames: number;

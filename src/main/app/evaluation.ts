@@ -1,0 +1,133 @@
+import { basename } from 'node:path';
+import { AppError } from '@shared/errors';
+import type { Analysis } from '@shared/workspace';
+import { readStoredResult } from '../analysis/stored-analysis';
+import { evaluate, type EvaluationCase, type EvaluationLabel, type EvaluationOptions, type EvaluationPrediction, type EvaluationReport } from '../corpus/evaluate';
+import type { CorpusClip, CorpusRow, WorkspaceStore } from '../store';
+
+/**
+ * `mellm evaluate` and the Evaluation view: reads the reference labels and the analyses
+ * of a workspace into plain evaluation cases and hands them to corpus/evaluate.
+ */
+
+/** Whose labels are the truth: the dataset sheet's, one annotator's, or the approved ones. */
+export type EvaluationReference = { readonly kind: 'dataset' } | { readonly kind: 'approved' } | { readonly kind: 'annotator'; readonly name: string };
+
+/** Which analysis of each event is scored: the newest, or the newest made with the same models as one analysis (a run). */
+export type AnalysisChoice = { readonly kind: 'latest' } | { readonly kind: 'run'; readonly analysisId: number };
+
+export function parseReference(text: string): EvaluationReference {
+  const value = text.trim();
+  if (value === '') throw new AppError('INVALID_INPUT', '--against takes dataset, approved or an annotator name.');
+  if (value === 'dataset' || value === '(dataset)') return { kind: 'dataset' };
+  if (value === 'approved') return { kind: 'approved' };
+  return { kind: 'annotator', name: value };
+}
+
+export function parseAnalysisChoice(text: string): AnalysisChoice {
+  if (text === 'latest') return { kind: 'latest' };
+  if (!/^\d{1,15}$/.test(text) || Number(text) < 1) throw new AppError('INVALID_INPUT', `--analysis takes latest or an analysis id (got “${text}”).`);
+  return { kind: 'run', analysisId: Number(text) };
+}
+
+export function describeReference(reference: EvaluationReference): string {
+  return reference.kind === 'annotator' ? reference.name : reference.kind;
+}
+
+const modelsKey = (analysis: Analysis): string => JSON.stringify(analysis.models.map((m) => [m.id, m.version]).sort());
+
+/** The prediction a stored analysis row holds, or why it cannot be read. */
+function predictionOf(analysis: Analysis): { prediction: EvaluationPrediction; reason: null } | { prediction: null; reason: string } {
+  const { value, reason } = readStoredResult(analysis.result);
+  if (!value) return { prediction: null, reason: `analysis ${analysis.id}: ${reason}` };
+  const { expression, spotting } = value;
+  return {
+    reason: null,
+    prediction: {
+      analysisId: String(analysis.id),
+      aus: expression.aus.map((a) => ({ au: Number(a.code.slice(2)), side: a.side, intensity: a.intensity })),
+      label3: expression.emotion.label3,
+      emotion: expression.emotion.label,
+      source: spotting.source,
+      onset: spotting.source === 'none' ? null : expression.onset,
+      apex: spotting.source === 'none' ? null : expression.apex,
+      intervals: spotting.intervals.map((iv) => ({ onset: iv.onset, apex: iv.apex, offset: iv.offset })),
+    },
+  };
+}
+
+/** The reference's label of one event from its corpus rows (one per annotation), or null when it gave none. */
+function labelOf(rows: readonly CorpusRow[], clip: CorpusClip, reference: EvaluationReference, names: ReadonlyMap<number, string>): EvaluationLabel | null {
+  const first = rows[0] as CorpusRow;
+  const [eventId, clipId, onset, apex, offset, , , , datasetAus, datasetEmotion] = first;
+  const base = { eventId: String(eventId), clipId: String(clipId), dataset: clip.dataset ?? 'workspace', subject: clip.subject ?? '', fps: clip.fps, onset, apex, offset };
+  if (reference.kind === 'dataset') {
+    return datasetAus === null && datasetEmotion === null ? null : { ...base, aus: datasetAus ?? '', emotion: datasetEmotion };
+  }
+  const row = rows.find((r) => {
+    const [, , , , , , , , , , annotationId, annotatorId, , , , , status] = r;
+    if (annotationId === null) return false;
+    return reference.kind === 'approved' ? status === 'approved' : names.get(annotatorId as number) === reference.name;
+  });
+  if (!row) return null;
+  const [, , , , , , , , , , , , aus, emotion, label3] = row;
+  return { ...base, aus: aus ?? '', emotion, label3 };
+}
+
+export interface WorkspaceEvaluation {
+  readonly reference: string;
+  readonly analysis: string;
+  readonly report: EvaluationReport;
+  /** What was scored: each labelled event with the model's reading of it. */
+  readonly cases: readonly EvaluationCase[];
+}
+
+/** Evaluates a workspace's analyses against one reference's labels. */
+export async function evaluateWorkspace(
+  ws: WorkspaceStore,
+  reference: EvaluationReference,
+  choice: AnalysisChoice,
+  options: EvaluationOptions = {},
+): Promise<WorkspaceEvaluation> {
+  const { clips, annotatorNames, rows } = await ws.corpus.snapshot();
+  if (reference.kind === 'annotator' && ![...annotatorNames.values()].includes(reference.name)) {
+    const known = [...annotatorNames.values()].sort();
+    throw new AppError('NOT_FOUND', `No annotator “${reference.name}” in this workspace${known.length ? ` (annotators: ${known.join(', ')})` : ''}; --against takes dataset, approved or an annotator name.`);
+  }
+  // Rows come ordered by clip and event: one pass groups each event's annotations.
+  const events: CorpusRow[][] = [];
+  for (const row of rows) {
+    const last = events.at(-1);
+    if (last && (last[0] as CorpusRow)[0] === row[0]) last.push(row);
+    else events.push([row]);
+  }
+  let runModels: string | null = null;
+  const analysesOf = new Map<number, Analysis[]>();
+  const labelled: EvaluationLabel[] = [];
+  for (const eventRows of events) {
+    const [eventId, clipId] = eventRows[0] as CorpusRow;
+    const label = labelOf(eventRows, clips.get(clipId) as CorpusClip, reference, annotatorNames);
+    if (!label) continue;
+    labelled.push(label);
+    const analyses = await ws.analyses.listForEvent(eventId);
+    analysesOf.set(eventId, analyses);
+    if (choice.kind === 'run' && runModels === null) {
+      const chosen = analyses.find((a) => a.id === choice.analysisId);
+      if (chosen) runModels = modelsKey(chosen);
+    }
+  }
+  if (choice.kind === 'run' && runModels === null) {
+    throw new AppError('NOT_FOUND', `No analysis ${choice.analysisId} of a labelled event in this workspace; --analysis takes latest or the id of one analysis of the run.`);
+  }
+  const cases: EvaluationCase[] = labelled.map((label) => {
+    const analyses = analysesOf.get(Number(label.eventId)) ?? [];
+    const analysis = choice.kind === 'latest' ? analyses[0] : analyses.find((a) => modelsKey(a) === runModels);
+    if (!analysis) return { label, prediction: null };
+    const read = predictionOf(analysis);
+    return { label, prediction: read.prediction, unreadable: read.reason };
+  });
+  if (cases.length === 0) {
+    throw new AppError('NOT_FOUND', `Nothing to evaluate: no event of ${basename(ws.location)} carries labels from ${describeReference(reference)}.`);
+  }
+  return { reference: describeReference(reference), analysis: choice.kind === 'latest' ? 'latest' : `run of analysis ${choice.analysisId}`, report: evaluate(cases, options), cases };
+}
