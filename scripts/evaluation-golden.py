@@ -9,7 +9,8 @@ model's reading. This script re-derives every figure independently of the TypeSc
 the label rule (first alternative, `12?` present, `?` left out), the MEGC mapping, sklearn's
 precision / recall / F1, UF1 (macro F1), UAR (macro recall), confusion matrices, numpy
 quantiles, MEGC interval matching, and the seeded percentile bootstrap (mulberry32, the
-same draws as src/main/corpus/evaluate/bootstrap.ts).
+same draws as src/main/corpus/evaluate/bootstrap.ts: every resample draws all labelled
+events and each section scores the drawn events it covers; spotting draws its clips).
 """
 import json
 import math
@@ -99,19 +100,20 @@ def predicted_aus(prediction, pred_min):
 
 
 def au_section(cases, settings):
-    scored, uncertain_labels, alternatives, uncertain_codes = [], 0, 0, 0
+    by_case, uncertain_labels, alternatives, uncertain_codes = [], 0, 0, 0
     for c in cases:
-        if not c["prediction"]:
-            continue
-        read = label_aus(c["label"]["aus"], settings["labelMin"])
-        if read is None:
+        read = label_aus(c["label"]["aus"], settings["labelMin"]) if c["prediction"] else None
+        if c["prediction"] and read is None:
             uncertain_labels += 1
+        if read is None:
+            by_case.append(None)
             continue
         aus, sided, alt, unc = read
         alternatives += alt
         uncertain_codes += unc
         p_aus, p_sided = predicted_aus(c["prediction"], settings["predMin"])
-        scored.append((aus, p_aus, sided, p_sided))
+        by_case.append((aus, p_aus, sided, p_sided))
+    scored = [s for s in by_case if s is not None]
     keys = sorted({k for s in scored for k in s[0] | s[1]})
 
     def macro(rows, t, p):
@@ -122,7 +124,7 @@ def au_section(cases, settings):
         return f1_score(mlb.fit_transform([r[t] for r in rows]), mlb.fit_transform([r[p] for r in rows]), average="macro", zero_division=0)
 
     def statistic(idx):
-        rows = [scored[i] for i in idx]
+        rows = [by_case[i] for i in idx if by_case[i] is not None]
         present = {k for r in rows for k in r[0] | r[1]}
         out = [macro(rows, 0, 1), macro(rows, 2, 3)]
         if present:
@@ -134,7 +136,7 @@ def au_section(cases, settings):
             by = {}
         return out + [by.get(k, float("nan")) for k in keys]
 
-    figures = estimates(len(scored), statistic, settings)
+    figures = estimates(len(cases), statistic, settings)
     mlb = MultiLabelBinarizer(classes=keys)
     truth, pred = mlb.fit_transform([s[0] for s in scored]), mlb.fit_transform([s[1] for s in scored])
     precision, recall, _, _ = precision_recall_fscore_support(truth, pred, average=None, zero_division=0)
@@ -148,16 +150,19 @@ def au_section(cases, settings):
 
 
 def class_section(name, classes, pairs, settings):
-    units = [(t, p if p in classes else "none") for t, p in pairs if t in classes]
-    excluded = len(pairs) - len(units)
+    by_case = [(pair[0], pair[1] if pair[1] in classes else "none") if pair and pair[0] in classes else None for pair in pairs]
+    units = [u for u in by_case if u is not None]
+    excluded = sum(1 for pair in pairs if pair) - len(units)
 
     def statistic(idx):
-        t = [units[i][0] for i in idx]
-        p = [units[i][1] for i in idx]
+        t = [by_case[i][0] for i in idx if by_case[i] is not None]
+        p = [by_case[i][1] for i in idx if by_case[i] is not None]
+        if not t:
+            return [float("nan"), float("nan")]
         seen = [c for c in classes if c in t or c in p]
         return [f1_score(t, p, labels=seen, average="macro", zero_division=0), recall_score(t, p, labels=[c for c in classes if c in t], average="macro", zero_division=0)]
 
-    uf1, uar = estimates(len(units), statistic, settings)
+    uf1, uar = estimates(len(pairs), statistic, settings)
     t = [u[0] for u in units]
     p = [u[1] for u in units]
     matrix = confusion_matrix(t, p, labels=classes + ["none"])[: len(classes)]
@@ -172,9 +177,10 @@ def class_section(name, classes, pairs, settings):
 
 def timing_section(cases, settings):
     given = not_found = 0
-    errors = []
+    by_case = []
     for c in cases:
         p, label = c["prediction"], c["label"]
+        by_case.append(None)
         if not p:
             continue
         if p["source"] == "user":
@@ -184,16 +190,17 @@ def timing_section(cases, settings):
         else:
             apex = None if label["apex"] is None else abs(p["apex"] - label["apex"])
             onset = abs(p["onset"] - label["onset"])
-            errors.append([apex, onset, None if apex is None else apex * 1000 / label["fps"], onset * 1000 / label["fps"]])
+            by_case[-1] = [apex, onset, None if apex is None else apex * 1000 / label["fps"], onset * 1000 / label["fps"]]
+    errors = [e for e in by_case if e is not None]
 
     def statistic(idx):
         out = []
         for m in range(4):
-            values = [errors[i][m] for i in idx if errors[i][m] is not None]
+            values = [by_case[i][m] for i in idx if by_case[i] is not None and by_case[i][m] is not None]
             out += [float(np.percentile(values, 50)), float(np.percentile(values, 90))] if values else [float("nan")] * 2
         return out
 
-    figures = estimates(len(errors), statistic, settings)
+    figures = estimates(len(cases), statistic, settings)
 
     def figure(m):
         return {"n": sum(e[m] is not None for e in errors), "median": figures[2 * m], "p90": figures[2 * m + 1]}
@@ -249,9 +256,11 @@ def main():
     data = json.load(open(source))
     settings, cases = data["settings"], data["cases"]
     analysed = [c for c in cases if c["prediction"]]
-    megc_pairs = [(MEGC_OF.get((c["label"]["emotion"] or "").lower()), (c["prediction"]["label3"] or "none").lower()) for c in analysed]
+    megc_pairs = [(MEGC_OF.get((c["label"]["emotion"] or "").lower()), (c["prediction"]["label3"] or "none").lower()) if c["prediction"] else None for c in cases]
     casme = [c for c in analysed if c["label"]["dataset"] == "casme2"]
-    casme_pairs = [(CASME2_OF.get((c["label"]["emotion"] or "").lower()), CASME2_OF.get((c["prediction"]["emotion"] or "").lower(), "none")) for c in casme]
+    casme_pairs = [
+        (CASME2_OF.get((c["label"]["emotion"] or "").lower()), CASME2_OF.get((c["prediction"]["emotion"] or "").lower(), "none")) if c["prediction"] and c["label"]["dataset"] == "casme2" else None for c in cases
+    ]
     expected = {
         "labelled": len(cases),
         "analysed": len(analysed),

@@ -1,10 +1,15 @@
 import { AppError } from '@shared/errors';
+import { mulberry32 } from '../../util/random';
+import type { Estimate } from './types';
 
 /**
- * Seeded percentile bootstrap over units (events, or clips for spotting). Every metric
- * here is a function of summed counts, so a unit is a sparse vector of counts and a
- * resample is the sum of the drawn units' vectors: 10,000 events × 1,000 resamples costs
- * a few tens of millions of additions, not 1,000 re-evaluations.
+ * Seeded percentile bootstrap. Events are drawn with replacement once per resample and
+ * every figure is recomputed on the same draw, as if the corpus had been labelled again.
+ * Each figure is a function of summed counts, so an event contributes a sparse count
+ * vector to each figure that scores it and a resample is a sum of the drawn events'
+ * vectors: 10,000 events × 1,000 resamples costs tens of millions of additions, not 1,000
+ * re-evaluations. The draws come from util/random's mulberry32: one seed, the same
+ * intervals everywhere.
  */
 
 /** One unit's counts: `dims[i]` grows by `values[i]` (defaults to 1). */
@@ -18,20 +23,21 @@ export interface Interval95 {
   readonly high: number;
 }
 
+export interface BootstrapOptions {
+  readonly resamples: number;
+  readonly seed: number;
+}
+
+/** Figures computed from the sums of the units' counts over one population. */
+export interface BootstrapTask {
+  /** Per member of the population (its index), its counts, or null when this task does not score it. */
+  readonly units: readonly (UnitCounts | null)[];
+  readonly size: number;
+  readonly statistics: (sums: Float64Array) => readonly number[];
+}
+
 /** Resamples beyond this are refused: the interval does not get better, only slower. */
 export const MAX_RESAMPLES = 100_000;
-
-/** mulberry32: a small, fast 32-bit PRNG; the same seed gives the same intervals everywhere. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Linear-interpolated quantile (numpy's default) of ascending `sorted`; NaN when empty. */
 export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
@@ -43,60 +49,95 @@ export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
   return (sorted[lo] as number) + (h - lo) * ((sorted[hi] as number) - (sorted[lo] as number));
 }
 
-export interface BootstrapOptions {
-  readonly resamples: number;
-  readonly seed: number;
-}
-
 /**
- * The 95 % percentile interval of each statistic `statistics(sums)` returns, over
- * `resamples` draws of units with replacement. A statistic that is NaN on a resample (no
- * event of a class drawn) is left out of that statistic's interval; all NaN → null.
+ * Every task's units as one set of flat arrays (offsets per population member, each task's
+ * dimensions at its own offset), so a resample walks the drawn members once for all tasks.
  */
-export function bootstrapIntervals(
-  units: readonly UnitCounts[],
-  size: number,
-  statistics: (sums: Float64Array) => readonly number[],
-  options: BootstrapOptions,
-): (Interval95 | null)[] {
-  const { resamples, seed } = options;
-  if (!Number.isInteger(resamples) || resamples < 0 || resamples > MAX_RESAMPLES) {
-    throw new AppError('INVALID_INPUT', `The bootstrap takes 0 to ${MAX_RESAMPLES} resamples (got ${resamples}).`);
+class FlatTasks {
+  readonly start: Int32Array;
+  readonly dims: Int32Array;
+  readonly values: Float64Array;
+  readonly sums: Float64Array;
+  readonly views: Float64Array[];
+
+  constructor(readonly tasks: readonly BootstrapTask[], population: number) {
+    const offsets = tasks.reduce<number[]>((acc, task, t) => [...acc, (acc[t] as number) + task.size], [0]);
+    this.start = new Int32Array(population + 1);
+    for (let i = 0; i < population; i += 1) {
+      let length = 0;
+      for (const task of tasks) length += task.units[i]?.dims.length ?? 0;
+      this.start[i + 1] = (this.start[i] as number) + length;
+    }
+    this.dims = new Int32Array(this.start[population] as number);
+    this.values = new Float64Array(this.start[population] as number);
+    for (let i = 0; i < population; i += 1) {
+      let at = this.start[i] as number;
+      tasks.forEach((task, t) => {
+        const unit = task.units[i];
+        unit?.dims.forEach((d, k) => {
+          this.dims[at] = (offsets[t] as number) + d;
+          this.values[at] = unit.values?.[k] ?? 1;
+          at += 1;
+        });
+      });
+    }
+    this.sums = new Float64Array(offsets[tasks.length] as number);
+    this.views = tasks.map((task, t) => this.sums.subarray(offsets[t] as number, (offsets[t] as number) + task.size));
   }
-  const n = units.length;
-  if (n === 0 || resamples === 0) return statistics(new Float64Array(size)).map(() => null);
-  // Flattened units: offsets into one dims/values pair, so a resample walks typed arrays.
-  const start = new Int32Array(n + 1);
-  for (let i = 0; i < n; i += 1) start[i + 1] = (start[i] as number) + (units[i] as UnitCounts).dims.length;
-  const dims = new Int32Array(start[n] as number);
-  const values = new Float64Array(start[n] as number);
-  units.forEach((unit, i) => {
-    unit.dims.forEach((d, k) => {
-      dims[(start[i] as number) + k] = d;
-      values[(start[i] as number) + k] = unit.values?.[k] ?? 1;
-    });
-  });
-  const random = seededRandom(seed);
-  const sums = new Float64Array(size);
-  let draws: number[][] | null = null;
-  for (let r = 0; r < resamples; r += 1) {
+
+  /** Every task's statistics on the members drawn (`drawn`: population indices, repeats allowed). */
+  evaluate(drawn: Int32Array): (readonly number[])[] {
+    const { start, dims, values, sums } = this;
     sums.fill(0);
-    for (let k = 0; k < n; k += 1) {
-      const i = Math.floor(random() * n);
+    for (let k = 0; k < drawn.length; k += 1) {
+      const i = drawn[k] as number;
       for (let j = start[i] as number, end = start[i + 1] as number; j < end; j += 1) {
         const d = dims[j] as number;
         sums[d] = (sums[d] as number) + (values[j] as number);
       }
     }
-    const stats = statistics(sums);
-    draws ??= stats.map(() => []);
-    stats.forEach((s, m) => {
-      if (Number.isFinite(s)) (draws as number[][])[m]?.push(s);
-    });
+    return this.tasks.map((task, t) => task.statistics(this.views[t] as Float64Array));
   }
-  return (draws ?? []).map((d) => {
-    if (d.length === 0) return null;
-    const sorted = Float64Array.from(d).sort();
-    return { low: quantileSorted(sorted, 0.025), high: quantileSorted(sorted, 0.975) };
-  });
+}
+
+const finite = (v: number | undefined): number | null => (v !== undefined && Number.isFinite(v) ? v : null);
+
+/**
+ * Point values and 95 % percentile intervals of every task's statistics over one
+ * population of `population` members. The point value is the statistic on every member
+ * once; a statistic that is NaN on a resample (no event of a class drawn) is left out of
+ * that statistic's interval.
+ */
+export function bootstrapEstimates(population: number, tasks: readonly BootstrapTask[], options: BootstrapOptions): Estimate[][] {
+  const { resamples, seed } = options;
+  if (!Number.isInteger(resamples) || resamples < 0 || resamples > MAX_RESAMPLES) {
+    throw new AppError('INVALID_INPUT', `The bootstrap takes 0 to ${MAX_RESAMPLES} resamples (got ${resamples}).`);
+  }
+  for (const task of tasks) {
+    if (task.units.length !== population) throw new AppError('INTERNAL', `A bootstrap task covers ${task.units.length} of ${population} members.`);
+  }
+  const flat = new FlatTasks(tasks, population);
+  const points = flat.evaluate(Int32Array.from({ length: population }, (_, i) => i));
+  const draws = points.map((p) => p.map((): number[] => []));
+  if (population > 0) {
+    const next = mulberry32(seed);
+    const drawn = new Int32Array(population);
+    for (let r = 0; r < resamples; r += 1) {
+      for (let k = 0; k < population; k += 1) drawn[k] = Math.floor((next() / 4294967296) * population);
+      flat.evaluate(drawn).forEach((stats, t) =>
+        stats.forEach((s, m) => {
+          if (Number.isFinite(s)) draws[t]?.[m]?.push(s);
+        }),
+      );
+    }
+  }
+  return points.map((stats, t) =>
+    stats.map((v, m) => {
+      const value = finite(v);
+      const d = draws[t]?.[m] as number[];
+      if (value === null || d.length === 0) return { value, low: null, high: null };
+      const sorted = Float64Array.from(d).sort();
+      return { value, low: quantileSorted(sorted, 0.025), high: quantileSorted(sorted, 0.975) };
+    }),
+  );
 }

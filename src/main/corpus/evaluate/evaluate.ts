@@ -1,9 +1,10 @@
 import { AppError } from '@shared/errors';
 import { FACS_INTENSITIES } from '@shared/facs';
-import { MAX_RESAMPLES, type BootstrapOptions } from './bootstrap';
+import { MAX_RESAMPLES, bootstrapEstimates, type BootstrapOptions } from './bootstrap';
 import { auSection } from './au-section';
 import { datasetSections, megcSection } from './class-section';
 import { SPOTTING_IOU, spottingSection } from './spotting-section';
+import type { SectionPlan } from './plan';
 import { timingSection } from './timing-section';
 import type { EvaluationCase, EvaluationFigures, EvaluationOptions, EvaluationReport, GroupBy, LabelMin } from './types';
 
@@ -25,15 +26,28 @@ function figures(cases: readonly EvaluationCase[], options: { predMin: Evaluatio
     if (c.unreadable) unreadableAnalysis.push({ eventId: c.label.eventId, reason: c.unreadable });
     else missingAnalysis.push(c.label.eventId);
   }
+  const aus = auSection(cases, options.predMin, options.labelMin);
+  const megc = megcSection(cases);
+  const datasets = datasetSections(cases);
+  const timing = timingSection(cases);
+  // One draw of events per resample for every section (the sections' tasks in this order).
+  const plans = [aus, megc, ...datasets, timing];
+  const estimates = bootstrapEstimates(cases.length, plans.flatMap((p) => p.tasks), boot);
+  let at = 0;
+  const finish = <T>(plan: SectionPlan<T>): T => {
+    const mine = estimates.slice(at, at + plan.tasks.length);
+    at += plan.tasks.length;
+    return plan.finish(mine);
+  };
   return {
     labelled: cases.length,
     analysed: cases.length - missingAnalysis.length - unreadableAnalysis.length,
     missingAnalysis,
     unreadableAnalysis,
-    aus: auSection(cases, options.predMin, options.labelMin, boot),
-    megc: megcSection(cases, boot),
-    datasetClasses: datasetSections(cases, boot),
-    timing: timingSection(cases, boot),
+    aus: finish(aus),
+    megc: finish(megc),
+    datasetClasses: datasets.map(finish),
+    timing: finish(timing),
     spotting: spottingSection(cases, boot),
   };
 }

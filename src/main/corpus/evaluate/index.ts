@@ -1,7 +1,7 @@
 export * from './types';
 export * from './metrics';
 export * from './classes';
-export * from './bootstrap';
+export { bootstrapEstimates, quantileSorted, MAX_RESAMPLES, type BootstrapTask, type Interval95, type UnitCounts, type BootstrapOptions } from './bootstrap';
 export * from './evaluate';
 export { LABEL_RULE } from './labels';
 export { evaluationCsv, EVALUATION_CSV_HEADER } from './report-csv';

@@ -1,5 +1,4 @@
-import type { BootstrapOptions, UnitCounts } from './bootstrap';
-import { estimates } from './estimate';
+import { bootstrapEstimates, type BootstrapOptions, type UnitCounts } from './bootstrap';
 import { detection, evaluateSpotting, type FrameInterval } from './metrics';
 import type { EvaluationCase, SpottingSection } from './types';
 
@@ -8,7 +7,7 @@ export const SPOTTING_IOU = 0.5;
 /**
  * MEGC interval spotting per clip: the labelled intervals of a clip against every interval
  * spotting proposed in it (IoU ≥ 0.5, one-to-one). Only clips analysed with spotting are
- * scored; the bootstrap resamples clips, the unit the matching is done in.
+ * scored; its bootstrap resamples those clips, the unit the matching is done in.
  */
 export function spottingSection(cases: readonly EvaluationCase[], boot: BootstrapOptions): SpottingSection {
   const clips = new Map<string, { truths: FrameInterval[]; proposals: Map<string, FrameInterval>; spotted: boolean }>();
@@ -31,7 +30,7 @@ export function spottingSection(cases: readonly EvaluationCase[], boot: Bootstra
     const d = detection(tp, fp, fn);
     return [tp + fp ? d.precision : Number.NaN, tp + fn ? d.recall : Number.NaN, tp + fp + fn ? d.f1 : Number.NaN];
   };
-  const [precision, recall, f1] = estimates(units, 3, statistics, boot);
+  const [[precision, recall, f1] = []] = bootstrapEstimates(units.length, [{ units, size: 3, statistics }], boot);
   const sum = (k: number) => units.reduce((s, u) => s + (u.values?.[k] ?? 0), 0);
   const [tp, fp, fn] = [sum(0), sum(1), sum(2)];
   return { clips: units.length, truths: tp + fn, proposals: tp + fp, tp, fp, fn, precision: precision as SpottingSection['f1'], recall: recall as SpottingSection['f1'], f1: f1 as SpottingSection['f1'] };
