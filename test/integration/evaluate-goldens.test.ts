@@ -190,6 +190,16 @@ describe('mellm evaluate against scikit-learn goldens', () => {
     const uf1 = evaluation.report.megc.uf1;
     expect(lines).toContain(`all,MEGC 3-class,uf1,,${evaluation.report.megc.n},${uf1.value},${uf1.low},${uf1.high}`);
     await expect(run(['--against', 'nobody'])).rejects.toThrow(/No annotator “nobody”/);
+    const htmlPath = join(root, 'evaluation.html');
+    expect((await run(['--html', htmlPath, '--by', 'dataset'])).code).toBe(0);
+    const html = readFileSync(htmlPath, 'utf8');
+    // Self-contained: Chart.js inlined, nothing fetched; the settings and the figures written out.
+    expect(html).toContain('new Chart(el, c.config)');
+    expect(html).toMatch(/Chart\.js v4/);
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=/);
+    expect(html).toContain(`macro F1 ${(evaluation.report.aus.macroF1.value as number).toFixed(3)}`);
+    expect(html).toContain('seed 1');
+    expect(html).toContain(`Without analysis (1): events ${evaluation.report.missingAnalysis[0]}`);
   });
 
   it.each(['labelled', 'analysed', 'missingAnalysis', 'aus', 'megc', 'datasetClasses', 'timing', 'spotting'])('%s equals the sklearn figures, intervals included', (section) => {

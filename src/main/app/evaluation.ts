@@ -1,8 +1,11 @@
-import { basename } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { AppError } from '@shared/errors';
 import type { Analysis } from '@shared/workspace';
 import { readStoredResult } from '../analysis/stored-analysis';
-import { evaluate, type EvaluationCase, type EvaluationLabel, type EvaluationOptions, type EvaluationPrediction, type EvaluationReport } from '../corpus/evaluate';
+import { packageDir } from '../inference/manifest';
+import { packageVersion } from '../paths';
+import { evaluate, evaluationHtml, type EvaluationCase, type EvaluationLabel, type EvaluationOptions, type EvaluationPrediction, type EvaluationReport } from '../corpus/evaluate';
 import type { CorpusClip, CorpusRow, WorkspaceStore } from '../store';
 
 /**
@@ -80,6 +83,8 @@ export interface WorkspaceEvaluation {
   readonly report: EvaluationReport;
   /** What was scored: each labelled event with the model's reading of it. */
   readonly cases: readonly EvaluationCase[];
+  /** The models of the analyses scored (id and version), sorted. */
+  readonly models: readonly { readonly id: string; readonly version: string }[];
 }
 
 /** Evaluates a workspace's analyses against one reference's labels. */
@@ -119,15 +124,39 @@ export async function evaluateWorkspace(
   if (choice.kind === 'run' && runModels === null) {
     throw new AppError('NOT_FOUND', `No analysis ${choice.analysisId} of a labelled event in this workspace; --analysis takes latest or the id of one analysis of the run.`);
   }
+  const models = new Map<string, { id: string; version: string }>();
   const cases: EvaluationCase[] = labelled.map((label) => {
     const analyses = analysesOf.get(Number(label.eventId)) ?? [];
     const analysis = choice.kind === 'latest' ? analyses[0] : analyses.find((a) => modelsKey(a) === runModels);
     if (!analysis) return { label, prediction: null };
+    for (const m of analysis.models) models.set(`${m.id} ${m.version}`, { id: m.id, version: m.version });
     const read = predictionOf(analysis);
     return { label, prediction: read.prediction, unreadable: read.reason };
   });
   if (cases.length === 0) {
     throw new AppError('NOT_FOUND', `Nothing to evaluate: no event of ${basename(ws.location)} carries labels from ${describeReference(reference)}.`);
   }
-  return { reference: describeReference(reference), analysis: choice.kind === 'latest' ? 'latest' : `run of analysis ${choice.analysisId}`, report: evaluate(cases, options), cases };
+  return { reference: describeReference(reference), analysis: choice.kind === 'latest' ? 'latest' : `run of analysis ${choice.analysisId}`, report: evaluate(cases, options), cases, models: [...models.keys()].sort().map((k) => models.get(k) as { id: string; version: string }) };
+}
+
+/** Chart.js's self-contained build from the app's own dependencies, or null when it cannot be found (the report then has tables only). */
+export async function chartLibrary(): Promise<string | null> {
+  const dir = packageDir('chart.js');
+  if (!dir) return null;
+  try {
+    return await readFile(join(dir, 'dist', 'chart.umd.min.js'), 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/** The evaluation as a self-contained HTML report. */
+export async function evaluationReportHtml(evaluation: WorkspaceEvaluation): Promise<string> {
+  return evaluationHtml(evaluation.report, {
+    reference: evaluation.reference,
+    analysis: evaluation.analysis,
+    models: evaluation.models,
+    softwareVersion: packageVersion(),
+    chartJs: await chartLibrary(),
+  });
 }

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { AppError } from '@shared/errors';
 import { FACS_INTENSITIES, type FacsIntensity } from '@shared/facs';
-import { evaluateWorkspace, parseAnalysisChoice, parseReference, type WorkspaceEvaluation } from '../app/evaluation';
+import { evaluateWorkspace, evaluationReportHtml, parseAnalysisChoice, parseReference, type WorkspaceEvaluation } from '../app/evaluation';
 import { GROUP_BY, evaluationCsv, type ClassSection, type Estimate, type EvaluationFigures, type GroupBy, type LabelMin } from '../corpus/evaluate';
 import { openWorkspace } from '../store';
 import { writeFileAtomic } from '../util/atomic-write';
@@ -10,7 +10,7 @@ import { outputFile } from './output';
 
 const USAGE =
   'mellm evaluate --workspace w.mellm [--against dataset|approved|<annotator>] [--analysis latest|<analysis id>]\n' +
-  '       [--json | --csv out.csv [--force]] [--by subject|dataset|emotion] [--pred-min B] [--label-min any] [--resamples 1000] [--seed 1]';
+  '       [--json | --csv out.csv | --html out.html [--force]] [--by subject|dataset|emotion] [--pred-min B] [--label-min any] [--resamples 1000] [--seed 1]';
 
 const fmt = (v: number | null, digits = 3): string => (v === null ? '—' : v.toFixed(digits));
 const est = (e: Estimate, digits = 3): string => (e.value === null ? '—' : `${fmt(e.value, digits)} [${fmt(e.low, digits)}, ${fmt(e.high, digits)}]`);
@@ -72,6 +72,7 @@ export const evaluateCommand: CliCommand = {
         analysis: { type: 'string', default: 'latest' },
         json: { type: 'boolean', default: false },
         csv: { type: 'string' },
+        html: { type: 'string' },
         force: { type: 'boolean', default: false },
         by: { type: 'string' },
         'pred-min': { type: 'string', default: 'B' },
@@ -91,7 +92,9 @@ export const evaluateCommand: CliCommand = {
       seed: integer('--seed', values.seed),
       by: (values.by ?? null) as GroupBy | null,
     };
+    if (values.csv !== undefined && values.html !== undefined) throw new AppError('INVALID_INPUT', `give --csv or --html, not both\nUsage: ${USAGE}`);
     const csv = await outputFile(values.csv, values.force);
+    const html = await outputFile(values.html, values.force);
     const ws = await openWorkspace(values.workspace);
     let evaluation: WorkspaceEvaluation;
     try {
@@ -102,6 +105,9 @@ export const evaluateCommand: CliCommand = {
     if (csv) {
       await writeFileAtomic(csv, evaluationCsv(evaluation.report), 0o644);
       io.out(values.json ? JSON.stringify({ csv }) : `wrote ${csv}`);
+    } else if (html) {
+      await writeFileAtomic(html, await evaluationReportHtml(evaluation), 0o644);
+      io.out(values.json ? JSON.stringify({ html }) : `wrote ${html}`);
     } else {
       const { cases: _cases, ...rest } = evaluation;
       io.out(values.json ? JSON.stringify(rest, null, 2) : formatEvaluation(evaluation));

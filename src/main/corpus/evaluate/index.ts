@@ -5,3 +5,4 @@ export { bootstrapEstimates, quantileSorted, MAX_RESAMPLES, type BootstrapTask, 
 export * from './evaluate';
 export { LABEL_RULE } from './labels';
 export { evaluationCsv, EVALUATION_CSV_HEADER } from './report-csv';
+export { evaluationHtml, type EvaluationHtmlOptions } from './report-html';
