@@ -32,10 +32,12 @@ canvas{max-width:100%;break-inside:avoid}section{break-inside:avoid}
 const num = (v: number | null, digits = 3): string => (v === null ? '—' : v.toFixed(digits));
 const est = (e: Estimate, digits = 3): string => (e.value === null ? '—' : `${num(e.value, digits)} <span class="meta">[${num(e.low, digits)}, ${num(e.high, digits)}]</span>`);
 
-function row(cells: readonly string[], header = false): string {
+function row(cells: readonly string[], header = false, numeric = true): string {
   const tag = header ? 'th' : 'td';
-  return `<tr>${cells.map((c, i) => `<${tag}${!header && i > 0 ? ' class="num"' : ''}>${c}</${tag}>`).join('')}</tr>`;
+  return `<tr>${cells.map((c, i) => `<${tag}${!header && numeric && i > 0 ? ' class="num"' : ''}>${c}</${tag}>`).join('')}</tr>`;
 }
+
+const setting = (name: string, value: string): string => row([name, value], false, false);
 
 /** A chart the inline script draws: its canvas id and its Chart.js configuration. */
 interface ChartSpec {
@@ -110,7 +112,7 @@ export function evaluationHtml(report: EvaluationReport, options: EvaluationHtml
 <html lang="en"><head><meta charset="utf-8"><title>Evaluation against ${esc(options.reference)}</title><style>${STYLE}</style></head><body>
 <h1>Evaluation against ${esc(options.reference)}</h1>
 <p class="meta">Generated ${esc((options.generatedAt ?? new Date()).toISOString())} by MELLM Workstation ${esc(options.softwareVersion)}</p>
-<table>${row(['reference', esc(options.reference)])}${row(['analysis', esc(options.analysis)])}${row(['models', models])}${row(['AU thresholds', `predictions from ${esc(st.predMin)}, labels from ${esc(st.labelMin)}`])}${row(['intervals', `95 % percentile bootstrap, ${st.resamples} resamples, seed ${st.seed}`])}${row(['spotting match', `IoU ≥ ${st.iou}, one-to-one`])}</table>
+<table>${setting('reference', esc(options.reference))}${setting('analysis', esc(options.analysis))}${setting('models', models)}${setting('AU thresholds', `predictions from ${esc(st.predMin)}, labels from ${esc(st.labelMin)}`)}${setting('intervals', `95 % percentile bootstrap, ${st.resamples} resamples, seed ${st.seed}`)}${setting('spotting match', `IoU ≥ ${st.iou}, one-to-one`)}</table>
 <p class="note">Zero-shot: the model was not trained on this corpus. Published MEGC composite figures come from leave-one-subject-out training and are not comparable one to one.</p>
 <p class="meta">AU labels: ${esc(report.aus.rule)}</p>
 <h2>All events</h2>${overall}${groups}${plots}
