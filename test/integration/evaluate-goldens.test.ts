@@ -190,6 +190,12 @@ describe('mellm evaluate against scikit-learn goldens', () => {
     const uf1 = evaluation.report.megc.uf1;
     expect(lines).toContain(`all,MEGC 3-class,uf1,,${evaluation.report.megc.n},${uf1.value},${uf1.low},${uf1.high}`);
     await expect(run(['--against', 'nobody'])).rejects.toThrow(/No annotator “nobody”/);
+    // Side by side: the run of analysis 1 (every analysis here has its models) against the newest of each event.
+    const versus = JSON.parse((await run(['--analysis', '1', '--versus', 'latest', '--json'])).text) as { a: string; comparison: { paired: number; unpaired: number; rows: { metric: string; difference: { value: number } }[] } };
+    expect(versus.a).toBe('run of analysis 1');
+    expect(versus.comparison).toMatchObject({ paired: evaluation.report.analysed, unpaired: evaluation.report.missingAnalysis.length });
+    expect(versus.comparison.rows.map((r) => [r.metric, r.difference.value])).toEqual([['AU macro F1', 0], ['AU + side macro F1', 0], ['MEGC UF1', 0], ['MEGC UAR', 0]]);
+    await expect(run(['--analysis', '99999'])).rejects.toThrow(/No analysis 99999/);
     const htmlPath = join(root, 'evaluation.html');
     expect((await run(['--html', htmlPath, '--by', 'dataset'])).code).toBe(0);
     const html = readFileSync(htmlPath, 'utf8');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/shared/errors';
-import { bootstrapEstimates, evaluate, megcClassOf, quantileSorted, type EvaluationCase, type EvaluationLabel, type EvaluationPrediction } from '../../src/main/corpus/evaluate';
+import { bootstrapEstimates, compareRuns, evaluate, megcClassOf, quantileSorted, type EvaluationCase, type EvaluationLabel, type EvaluationPrediction } from '../../src/main/corpus/evaluate';
 
 let nextId = 0;
 function label(fields: Partial<EvaluationLabel> = {}): EvaluationLabel {
@@ -157,5 +157,31 @@ describe('evaluate: events, groups, errors, intervals', () => {
     expect(mean?.value).toBe(0.5);
     expect(mean?.low).toBeCloseTo(0.451, 1);
     expect(mean?.high).toBeCloseTo(0.549, 1);
+  });
+});
+
+describe('compareRuns: two analysis runs side by side', () => {
+  const labels = Array.from({ length: 40 }, (_, i) => label({ aus: i % 2 ? '1+2' : '4', emotion: i % 2 ? 'surprise' : 'disgust' }));
+  const right = (l: EvaluationLabel) => prediction({ aus: l.aus === '4' ? [au(4)] : [au(1), au(2)], label3: l.emotion === 'surprise' ? 'Surprise' : 'Negative' });
+  const wrong = (l: EvaluationLabel) => prediction({ aus: l.aus === '4' ? [au(1)] : [au(4)], label3: l.emotion === 'surprise' ? 'Negative' : 'Surprise' });
+
+  it('A − B with a paired interval: a better run is better beyond the interval, the same run differs by exactly 0', () => {
+    const a = labels.map((l) => ({ label: l, prediction: right(l) }));
+    const b = labels.map((l, i) => ({ label: l, prediction: i % 4 === 0 ? right(l) : wrong(l) }));
+    const better = compareRuns(a, b, quick);
+    const uf1 = better.rows.find((r) => r.metric === 'MEGC UF1');
+    expect(uf1?.a.value).toBe(1);
+    expect(uf1?.difference.value).toBeCloseTo(1 - (uf1?.b.value as number), 10);
+    expect(uf1?.difference.low as number).toBeGreaterThan(0);
+    const same = compareRuns(a, a, quick).rows.find((r) => r.metric === 'AU macro F1');
+    expect(same?.difference).toEqual({ value: 0, low: 0, high: 0 });
+  });
+
+  it('compares only events both runs analysed, and says how many were left out', () => {
+    const a = labels.map((l) => ({ label: l, prediction: right(l) }));
+    const b = labels.map((l, i) => ({ label: l, prediction: i < 5 ? null : right(l) }));
+    expect(compareRuns(a, b, quick)).toMatchObject({ paired: 35, unpaired: 5 });
+    expect(() => compareRuns(a, b.slice(1), quick)).toThrow(/same labelled events/);
+    expect(() => compareRuns(a, labels.map((l) => ({ label: l, prediction: null })), quick)).toThrow(/no labelled event has an analysis from both runs/);
   });
 });

@@ -5,7 +5,7 @@ import type { Analysis } from '@shared/workspace';
 import { readStoredResult } from '../analysis/stored-analysis';
 import { packageDir } from '../inference/manifest';
 import { packageVersion } from '../paths';
-import { evaluate, evaluationHtml, type EvaluationCase, type EvaluationLabel, type EvaluationOptions, type EvaluationPrediction, type EvaluationReport } from '../corpus/evaluate';
+import { compareRuns, evaluate, evaluationHtml, type RunComparison, type EvaluationCase, type EvaluationLabel, type EvaluationOptions, type EvaluationPrediction, type EvaluationReport } from '../corpus/evaluate';
 import type { CorpusClip, CorpusRow, WorkspaceStore } from '../store';
 
 /**
@@ -88,12 +88,13 @@ export interface WorkspaceEvaluation {
 }
 
 /** Evaluates a workspace's analyses against one reference's labels. */
-export async function evaluateWorkspace(
-  ws: WorkspaceStore,
-  reference: EvaluationReference,
-  choice: AnalysisChoice,
-  options: EvaluationOptions = {},
-): Promise<WorkspaceEvaluation> {
+interface Labelled {
+  readonly labelled: readonly EvaluationLabel[];
+  readonly analysesOf: ReadonlyMap<number, readonly Analysis[]>;
+}
+
+/** The reference's labelled events, in corpus order, with every analysis of each. */
+async function readLabelled(ws: WorkspaceStore, reference: EvaluationReference): Promise<Labelled> {
   const { clips, annotatorNames, rows } = await ws.corpus.snapshot();
   if (reference.kind === 'annotator' && ![...annotatorNames.values()].includes(reference.name)) {
     const known = [...annotatorNames.values()].sort();
@@ -106,7 +107,6 @@ export async function evaluateWorkspace(
     if (last && (last[0] as CorpusRow)[0] === row[0]) last.push(row);
     else events.push([row]);
   }
-  let runModels: string | null = null;
   const analysesOf = new Map<number, Analysis[]>();
   const labelled: EvaluationLabel[] = [];
   for (const eventRows of events) {
@@ -114,15 +114,23 @@ export async function evaluateWorkspace(
     const label = labelOf(eventRows, clips.get(clipId) as CorpusClip, reference, annotatorNames);
     if (!label) continue;
     labelled.push(label);
-    const analyses = await ws.analyses.listForEvent(eventId);
-    analysesOf.set(eventId, analyses);
-    if (choice.kind === 'run' && runModels === null) {
+    analysesOf.set(eventId, await ws.analyses.listForEvent(eventId));
+  }
+  if (labelled.length === 0) {
+    throw new AppError('NOT_FOUND', `Nothing to evaluate: no event of ${basename(ws.location)} carries labels from ${describeReference(reference)}.`);
+  }
+  return { labelled, analysesOf };
+}
+
+/** Each labelled event with the analysis `choice` picks (the newest, or the run's). */
+function casesFor({ labelled, analysesOf }: Labelled, choice: AnalysisChoice): Omit<WorkspaceEvaluation, 'reference' | 'report'> {
+  let runModels: string | null = null;
+  if (choice.kind === 'run') {
+    for (const analyses of analysesOf.values()) {
       const chosen = analyses.find((a) => a.id === choice.analysisId);
       if (chosen) runModels = modelsKey(chosen);
     }
-  }
-  if (choice.kind === 'run' && runModels === null) {
-    throw new AppError('NOT_FOUND', `No analysis ${choice.analysisId} of a labelled event in this workspace; --analysis takes latest or the id of one analysis of the run.`);
+    if (runModels === null) throw new AppError('NOT_FOUND', `No analysis ${choice.analysisId} of a labelled event in this workspace; --analysis takes latest or the id of one analysis of the run.`);
   }
   const models = new Map<string, { id: string; version: string }>();
   const cases: EvaluationCase[] = labelled.map((label) => {
@@ -133,10 +141,28 @@ export async function evaluateWorkspace(
     const read = predictionOf(analysis);
     return { label, prediction: read.prediction, unreadable: read.reason };
   });
-  if (cases.length === 0) {
-    throw new AppError('NOT_FOUND', `Nothing to evaluate: no event of ${basename(ws.location)} carries labels from ${describeReference(reference)}.`);
-  }
-  return { reference: describeReference(reference), analysis: choice.kind === 'latest' ? 'latest' : `run of analysis ${choice.analysisId}`, report: evaluate(cases, options), cases, models: [...models.keys()].sort().map((k) => models.get(k) as { id: string; version: string }) };
+  const name = choice.kind === 'latest' ? 'latest' : `run of analysis ${choice.analysisId}`;
+  return { analysis: name, cases, models: [...models.keys()].sort().map((k) => models.get(k) as { id: string; version: string }) };
+}
+
+/** Evaluates a workspace's analyses against one reference's labels. */
+export async function evaluateWorkspace(ws: WorkspaceStore, reference: EvaluationReference, choice: AnalysisChoice, options: EvaluationOptions = {}): Promise<WorkspaceEvaluation> {
+  const run = casesFor(await readLabelled(ws, reference), choice);
+  return { reference: describeReference(reference), ...run, report: evaluate(run.cases, options) };
+}
+
+export interface WorkspaceComparison {
+  readonly reference: string;
+  readonly a: string;
+  readonly b: string;
+  readonly comparison: RunComparison;
+}
+
+/** Two analysis runs of the same labelled events side by side (A − B with paired intervals). */
+export async function compareWorkspaceRuns(ws: WorkspaceStore, reference: EvaluationReference, a: AnalysisChoice, b: AnalysisChoice, options: EvaluationOptions = {}): Promise<WorkspaceComparison> {
+  const labelled = await readLabelled(ws, reference);
+  const [runA, runB] = [casesFor(labelled, a), casesFor(labelled, b)];
+  return { reference: describeReference(reference), a: runA.analysis, b: runB.analysis, comparison: compareRuns(runA.cases, runB.cases, options) };
 }
 
 /** Chart.js's self-contained build from the app's own dependencies, or null when it cannot be found (the report then has tables only). */

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { AppError } from '@shared/errors';
 import { FACS_INTENSITIES, type FacsIntensity } from '@shared/facs';
-import { evaluateWorkspace, evaluationReportHtml, parseAnalysisChoice, parseReference, type WorkspaceEvaluation } from '../app/evaluation';
+import { compareWorkspaceRuns, evaluateWorkspace, evaluationReportHtml, parseAnalysisChoice, parseReference, type WorkspaceComparison, type WorkspaceEvaluation } from '../app/evaluation';
 import { GROUP_BY, evaluationCsv, type ClassSection, type Estimate, type EvaluationFigures, type GroupBy, type LabelMin } from '../corpus/evaluate';
 import { openWorkspace } from '../store';
 import { writeFileAtomic } from '../util/atomic-write';
@@ -9,7 +9,7 @@ import type { CliCommand } from './command';
 import { outputFile } from './output';
 
 const USAGE =
-  'mellm evaluate --workspace w.mellm [--against dataset|approved|<annotator>] [--analysis latest|<analysis id>]\n' +
+  'mellm evaluate --workspace w.mellm [--against dataset|approved|<annotator>] [--analysis latest|<analysis id>] [--versus latest|<analysis id>]\n' +
   '       [--json | --csv out.csv | --html out.html [--force]] [--by subject|dataset|emotion] [--pred-min B] [--label-min any] [--resamples 1000] [--seed 1]';
 
 const fmt = (v: number | null, digits = 3): string => (v === null ? '—' : v.toFixed(digits));
@@ -47,6 +47,14 @@ export function formatEvaluation(e: WorkspaceEvaluation): string {
   ].join('\n');
 }
 
+export function formatComparison(c: WorkspaceComparison): string {
+  const { comparison: cmp } = c;
+  return [
+    `against ${c.reference}; A = ${c.a}, B = ${c.b}; ${cmp.paired} events analysed by both (${cmp.unpaired} left out); paired bootstrap, ${cmp.settings.resamples} resamples (seed ${cmp.settings.seed})`,
+    ...cmp.rows.map((r) => `${r.metric.padEnd(20)} A ${est(r.a)}   B ${est(r.b)}   A − B ${est(r.difference)}`),
+  ].join('\n');
+}
+
 function intensity(flag: string, value: string, any: boolean): FacsIntensity | 'any' {
   if (any && value === 'any') return 'any';
   if ((FACS_INTENSITIES as readonly string[]).includes(value)) return value as FacsIntensity;
@@ -70,6 +78,7 @@ export const evaluateCommand: CliCommand = {
         workspace: { type: 'string' },
         against: { type: 'string', default: 'dataset' },
         analysis: { type: 'string', default: 'latest' },
+        versus: { type: 'string' },
         json: { type: 'boolean', default: false },
         csv: { type: 'string' },
         html: { type: 'string' },
@@ -93,6 +102,19 @@ export const evaluateCommand: CliCommand = {
       by: (values.by ?? null) as GroupBy | null,
     };
     if (values.csv !== undefined && values.html !== undefined) throw new AppError('INVALID_INPUT', `give --csv or --html, not both\nUsage: ${USAGE}`);
+    if (values.versus !== undefined) {
+      if (values.csv !== undefined || values.html !== undefined || values.by !== undefined) throw new AppError('INVALID_INPUT', `--versus prints the side-by-side table (text or --json); it takes no --csv, --html or --by\nUsage: ${USAGE}`);
+      const versus = parseAnalysisChoice(values.versus);
+      const ws = await openWorkspace(values.workspace);
+      let compared: WorkspaceComparison;
+      try {
+        compared = await compareWorkspaceRuns(ws, reference, choice, versus, options);
+      } finally {
+        await ws.close();
+      }
+      io.out(values.json ? JSON.stringify(compared, null, 2) : formatComparison(compared));
+      return 0;
+    }
     const csv = await outputFile(values.csv, values.force);
     const html = await outputFile(values.html, values.force);
     const ws = await openWorkspace(values.workspace);

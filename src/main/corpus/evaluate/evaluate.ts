@@ -52,7 +52,7 @@ function figures(cases: readonly EvaluationCase[], options: { predMin: Evaluatio
   };
 }
 
-function checkOptions(options: EvaluationOptions): EvaluationReport['settings'] {
+export function checkOptions(options: EvaluationOptions): EvaluationReport['settings'] {
   const predMin = options.predMin ?? 'B';
   const labelMin = options.labelMin ?? 'any';
   const resamples = options.resamples ?? DEFAULT_RESAMPLES;

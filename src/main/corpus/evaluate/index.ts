@@ -6,3 +6,4 @@ export * from './evaluate';
 export { LABEL_RULE } from './labels';
 export { evaluationCsv, EVALUATION_CSV_HEADER } from './report-csv';
 export { evaluationHtml, type EvaluationHtmlOptions } from './report-html';
+export { compareRuns, type RunComparison, type RunDifference } from './compare';
