@@ -15,6 +15,7 @@ import { llmChannels, llmEvents } from './api/llm';
 import { mediaChannels } from './api/media';
 import { flowChannels } from './api/flow';
 import { reviewChannels } from './api/review';
+import { evaluationChannels } from './api/evaluation';
 
 export const channels = {
   ...workspaceChannels,
@@ -26,6 +27,7 @@ export const channels = {
   ...mediaChannels,
   ...flowChannels,
   ...reviewChannels,
+  ...evaluationChannels,
 } as const;
 
 export const events = {

@@ -7,6 +7,7 @@ import type { Services } from './context';
 import { llmHandlers } from './llm';
 import { mediaHandlers } from './media';
 import { reviewHandlers } from './review';
+import { evaluationHandlers } from './evaluation';
 import type { HandlerTable } from './dispatch';
 import { workspaceHandlers } from './workspace';
 
@@ -22,6 +23,7 @@ export function createHandlerTable(services: Services): HandlerTable {
     ...flowHandlers(services),
     ...reviewHandlers(services),
     ...analysisHandlers(services),
+    ...evaluationHandlers(services),
   };
 }
 
