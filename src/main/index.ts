@@ -10,6 +10,7 @@ import { rendererDir } from './paths';
 import { APP_ORIGIN, APP_SCHEME, contentSecurityPolicy, isSafeExternalUrl, isTrustedOrigin, windowWebPreferences } from './security';
 import { createServices, disposeServices } from './app/services';
 import { registerIpc } from './transport/ipc';
+import { nativeDialogs } from './transport/native-dialogs';
 import { developmentElectronBinding, useSqliteBinding } from './store/sqlite/driver';
 import { createRouter } from './transport/routes';
 
@@ -51,7 +52,7 @@ void app.whenReady().then(async () => {
   // A development checkout keeps the Node build of better-sqlite3 for tests and the CLI and
   // loads the Electron build `npm start` prepared; a packaged app's own build is Electron's.
   if (!app.isPackaged) useSqliteBinding(developmentElectronBinding(app.getAppPath(), process.versions.electron));
-  const services = createServices({ userDataDir: app.getPath('userData'), electronVersion: process.versions.electron, packaged: app.isPackaged });
+  const services = createServices({ userDataDir: app.getPath('userData'), electronVersion: process.versions.electron, packaged: app.isPackaged, dialogs: nativeDialogs() });
   const router = createRouter({ rendererDir: rendererDir(), frames: () => services.frames });
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);

@@ -17,6 +17,7 @@ export const DEFAULT_SETTINGS: Settings = {
   llmMaxNewTokens: DEFAULT_LLM_GENERATION.maxNewTokens,
   promptFormat: 'mellm',
   shortcuts: {},
+  browseRoots: [],
 };
 
 /** User settings as one JSON file in the user-data folder; unreadable files fall back to defaults. */

@@ -2,7 +2,7 @@
  * The preload: exposes a narrow, typed bridge to main (window.mellm). Only channel and
  * event names from shared/api.ts pass; payloads are validated again in main.
  */
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import { CHANNEL_NAMES, EVENT_NAMES } from '@shared/api';
 import type { PreloadBridge } from './api';
 
@@ -21,6 +21,8 @@ const bridge: PreloadBridge = {
     ipcRenderer.on('mellm:event', wrapped);
     return () => ipcRenderer.off('mellm:event', wrapped);
   },
+  // With contextIsolation a File has no .path; only the preload can ask Electron for it.
+  pathForFile: (file) => webUtils.getPathForFile(file),
 };
 
 contextBridge.exposeInMainWorld('mellm', bridge);

@@ -16,6 +16,7 @@ import { mediaChannels } from './api/media';
 import { flowChannels } from './api/flow';
 import { reviewChannels } from './api/review';
 import { evaluationChannels } from './api/evaluation';
+import { filesChannels } from './api/files';
 
 export const channels = {
   ...workspaceChannels,
@@ -28,6 +29,7 @@ export const channels = {
   ...flowChannels,
   ...reviewChannels,
   ...evaluationChannels,
+  ...filesChannels,
 } as const;
 
 export const events = {
@@ -61,4 +63,5 @@ export * from './api/media';
 export * from './media';
 export * from './api/flow';
 export * from './api/review';
+export * from './api/files';
 export type { Result, ApiError } from './errors';

@@ -29,6 +29,8 @@ export const ERROR_CODES = [
   'DISK_FULL',
   'IO_ERROR',
   'NO_FACE',
+  /** A save built on a version someone else has since replaced; `detail` says what they changed. */
+  'EDIT_CONFLICT',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -40,6 +42,8 @@ export const ApiErrorSchema = z.object({
   code: z.enum(ERROR_CODES),
   message: z.string(),
   issues: z.array(IssueSchema).optional(),
+  /** Structured facts for the UI (e.g. an edit conflict); each code's reader validates its own shape. */
+  detail: z.unknown().optional(),
 });
 export type ApiError = z.infer<typeof ApiErrorSchema>;
 
@@ -47,16 +51,21 @@ export type ApiError = z.infer<typeof ApiErrorSchema>;
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly issues: Issue[] | undefined;
+  readonly detail: unknown;
 
-  constructor(code: ErrorCode, message: string, options?: { issues?: Issue[]; cause?: unknown }) {
+  constructor(code: ErrorCode, message: string, options?: { issues?: Issue[]; cause?: unknown; detail?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
     this.issues = options?.issues;
+    this.detail = options?.detail;
   }
 
   toJSON(): ApiError {
-    return this.issues ? { code: this.code, message: this.message, issues: this.issues } : { code: this.code, message: this.message };
+    const json: ApiError = { code: this.code, message: this.message };
+    if (this.issues) json.issues = this.issues;
+    if (this.detail !== undefined) json.detail = this.detail;
+    return json;
   }
 
   static from(error: unknown): AppError {

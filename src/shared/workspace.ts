@@ -202,4 +202,18 @@ export const ClipFilterSchema = z
   .strict();
 export type ClipFilter = z.input<typeof ClipFilterSchema>;
 
+export const DELETION_TARGETS = ['event', 'clip'] as const;
+export const DELETION_ACTIONS = ['delete', 'restore'] as const;
+
+/** One entry of a clip's or an event's deletion trail (append-only). */
+export const DeletionAuditSchema = z.object({
+  id: IdSchema,
+  target: z.enum(DELETION_TARGETS),
+  targetId: IdSchema,
+  action: z.enum(DELETION_ACTIONS),
+  by: z.string(),
+  at: z.string(),
+});
+export type DeletionAudit = z.infer<typeof DeletionAuditSchema>;
+
 export const RelinkSchema = z.object({ sha256: Sha256Schema, path: z.string().min(1) }).strict();

@@ -256,9 +256,11 @@ describe('annotation workstation in Chromium over the bridge', () => {
   });
 
   it('keeps everything across a page reload, with provenance, and undo restores the previous value', async () => {
+    const left = Number(await page.getByTestId('frame-number').textContent());
     await page.reload();
     await openFromCorpus();
-    await expectFrameOnScreen(0);
+    // The clip reopens where it was left.
+    await expectFrameOnScreen(left);
     const marker = (kind: string) => page.locator(`[data-marker="${kind}"] dd`).textContent();
     await expect.poll(() => marker('onset')).toBe('10');
     expect(await marker('apex')).toBe('15');
@@ -454,8 +456,8 @@ describe('annotation workstation in Chromium over the bridge', () => {
     await page.locator('select[name="language"]').selectOption('zh-CN');
     await page.getByRole('heading', { name: '设置' }).waitFor();
     await page.locator('[data-view="annotate"]').click();
-    // The view reopens the clip at frame 0; the overlay is per event, drawn on every frame.
-    await expectFramePainted(0);
+    // The view reopens the clip where it was left; the overlay is per event, drawn on every frame.
+    await expectFramePainted(12);
     await expect.poll(() => overlayPixels(), { timeout: 20_000 }).toBeGreaterThan(500);
     await page.getByTestId('suggestions').scrollIntoViewIfNeeded();
     await screenshot('ui-annotate-analysed-zh-CN');
@@ -466,7 +468,7 @@ describe('annotation workstation in Chromium over the bridge', () => {
     await page.reload();
     await page.locator('[data-view="corpus"]').click();
     await page.getByTestId('clip-queue').locator('tr', { hasText: 'synth-me' }).getByRole('button', { name: 'Annotate' }).click();
-    await expectFramePainted(0);
+    await expectFramePainted(12);
     await expect.poll(() => page.getByTestId('annotation-provenance').getAttribute('data-provenance')).toBe('accepted');
     expect(await page.locator('input[name="facs"]').inputValue()).toBe(acceptedAus);
     await expect.poll(() => suggestedAus.textContent().catch(() => '')).toBe(acceptedAus);

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/browser';
-import { clippedTexts, countInputs, pageOverflow, takeInputs } from '../helpers/journey';
+import { clippedTexts, countInputs, pageOverflow, takeInputs } from './journey-checks';
 
 /** The journey checks must see what a person sees: these pages have known clipping, overflow and input. */
 let browser: Browser;

@@ -76,6 +76,9 @@ describe('review, agreement and export in Chromium', () => {
     await expect.poll(() => ana.getByTestId('sign-off').textContent()).toContain('signed off');
     const stored = await services.workspaces.require().annotations.get(1, 'ana');
     expect(stored).toMatchObject({ locked: true, status: 'approved' });
+    // A request for changes needs a comment: the button waits for one.
+    expect(await columns.nth(1).locator('button[data-decision="request_changes"]').isDisabled()).toBe(true);
+    await columns.nth(1).locator('textarea').fill('Which side is AU12?');
     await columns.nth(1).locator('button[data-decision="request_changes"]').click();
     await expect.poll(() => columns.nth(1).getByTestId('sign-off').textContent()).toContain('Changes requested');
     await screenshot('review-en');

@@ -34,6 +34,8 @@ describe('app shell in Chromium over the bridge', () => {
   it('loads and shows live system facts fetched through the bridge', async () => {
     await page.goto(bridge.url);
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('MELLM Workstation');
+    // The installation report is folded below the start page.
+    await page.getByText('This installation').click();
     await page.getByTestId('system-facts').waitFor();
     expect(await page.getByTestId('transport').textContent()).toBe('loopback bridge');
     expect(await page.getByTestId('onnxruntime-version').textContent()).toMatch(/^\d+\.\d+\.\d+$/);

@@ -171,11 +171,17 @@ describe('workspace file', () => {
     const file = join(tempDir(), 'v1.mellm');
     writeFileSync(file, '');
     const old = await openWorkspace(file, MIGRATIONS.slice(0, 1));
-    expect((await old.info()).schemaVersion).toBe(1);
-    const clip = await old.clips.add({ path: '/old/clip', kind: 'video', fps: 30, frames: 30, width: 8, height: 8 });
-    const event = await old.events.create({ clipId: clip.id, onset: 1, offset: 5 });
-    await old.annotations.save({ eventId: event.id, annotator: 'ana', aus: '12' });
     await old.close();
+    // The repositories speak the current schema: the version-1 file is filled in version 1's columns.
+    const db = new Database(file, { fileMustExist: true });
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    db.exec(`
+      INSERT INTO clips (id, path, kind, fps, frames, width, height) VALUES (1, '/old/clip', 'video', 30, 30, 8, 8);
+      INSERT INTO events (id, clip_id, onset, offset, source) VALUES (1, 1, 1, 5, 'manual');
+      INSERT INTO annotators (id, name, role) VALUES (1, 'ana', 'annotator');
+      INSERT INTO annotations (event_id, annotator_id, aus, status, provenance, version) VALUES (1, 1, '12', 'draft', 'manual', 1);`);
+    db.close();
+    const event = { id: 1 };
     expect(readOnly(file, (db) => db.prepare("SELECT name FROM sqlite_master WHERE name IN ('frame_motion', 'job_claims')").all())).toEqual([]);
 
     const current = await openWorkspace(file);
@@ -184,6 +190,10 @@ describe('workspace file', () => {
     await current.analyses.add(event.id, [], {}, {}, 'settings');
     expect(await current.analyses.hasConfig(event.id, 'settings')).toBe(true);
     expect((await current.claims.claim('unit', 'A', { leaseMs: 1000, maxAttempts: 1 })).claimed).toBe(true);
+    // Rows from before soft delete are live, and can be deleted and restored.
+    await current.events.delete(event.id, 'ana');
+    expect((await current.info()).counts.events).toBe(0);
+    expect(await current.events.restore(event.id, 'ana')).toMatchObject({ id: event.id, onset: 1, offset: 5 });
     await current.close();
   });
 
@@ -242,15 +252,19 @@ describe('workspace lock', () => {
 });
 
 describe('SQLite file guarantees', () => {
-  it('keeps the audit trail append-only in the database itself', async () => {
+  it('keeps the audit and deletion trails append-only in the database itself', async () => {
     const ws = await seeded(tempDir());
     const saved = await ws.annotations.save({ eventId: 1, annotator: 'ana', aus: '12' });
+    await ws.events.delete(1, 'ana');
     await ws.close();
     const sqlite = openSqliteWorkspace(ws.location);
     try {
       expect(() => sqlite.db.prepare('UPDATE annotation_events SET snapshot = ?').run('{}')).toThrow(/append-only/);
       expect(() => sqlite.db.prepare('DELETE FROM annotation_events').run()).toThrow(/append-only/);
       expect(sqlite.annotations.history(saved.id)).toHaveLength(1);
+      expect(() => sqlite.db.prepare("UPDATE deletions SET action = 'restore'").run()).toThrow(/append-only/);
+      expect(() => sqlite.db.prepare('DELETE FROM deletions').run()).toThrow(/append-only/);
+      expect(sqlite.events.deletionHistory(1).map((d) => d.action)).toEqual(['delete']);
     } finally {
       sqlite.close();
     }
@@ -301,7 +315,7 @@ describe('recent workspaces', () => {
  */
 const EXPECTED_SCHEMA = {
   applicationId: APPLICATION_ID,
-  userVersion: 3,
+  userVersion: 4,
   tables: {
     analyses: {
       columns: [
@@ -367,9 +381,11 @@ const EXPECTED_SCHEMA = {
         'dataset_filename TEXT',
         'face_index INTEGER NOT NULL DEFAULT 0',
         "created_at TEXT NOT NULL DEFAULT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+        'deleted_at TEXT',
+        'deleted_by INTEGER',
       ],
       indexes: ['clips_sha256 UNIQUE PARTIAL (sha256)', 'clips_subject (subject)', 'sqlite_autoindex_clips_1 UNIQUE by constraint u (path)'],
-      foreignKeys: [],
+      foreignKeys: ['deleted_by → annotators(id)'],
     },
     events: {
       columns: [
@@ -387,9 +403,23 @@ const EXPECTED_SCHEMA = {
         "dataset_extra TEXT NOT NULL DEFAULT '{}'",
         "flags TEXT NOT NULL DEFAULT '[]'",
         "created_at TEXT NOT NULL DEFAULT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+        'deleted_at TEXT',
+        'deleted_by INTEGER',
       ],
       indexes: ['events_clip (clip_id, onset)'],
-      foreignKeys: ['clip_id → clips(id) ON DELETE CASCADE'],
+      foreignKeys: ['clip_id → clips(id) ON DELETE CASCADE', 'deleted_by → annotators(id)'],
+    },
+    deletions: {
+      columns: [
+        'id INTEGER PK 1',
+        'target TEXT NOT NULL',
+        'target_id INTEGER NOT NULL',
+        'action TEXT NOT NULL',
+        'actor_id INTEGER NOT NULL',
+        "at TEXT NOT NULL DEFAULT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+      ],
+      indexes: ['deletions_target (target, target_id)'],
+      foreignKeys: ['actor_id → annotators(id)'],
     },
     frame_motion: {
       columns: ['clip_id INTEGER NOT NULL PK 1', 'frame INTEGER NOT NULL PK 2', 'lag INTEGER NOT NULL', 'rois BLOB NOT NULL', 'aus TEXT NOT NULL'],
@@ -415,7 +445,12 @@ const EXPECTED_SCHEMA = {
       foreignKeys: ['annotation_id → annotations(id)', 'reviewer_id → annotators(id)'],
     },
   },
-  triggers: ['annotation_events_no_delete ON annotation_events', 'annotation_events_no_update ON annotation_events'],
+  triggers: [
+    'annotation_events_no_delete ON annotation_events',
+    'annotation_events_no_update ON annotation_events',
+    'deletions_no_delete ON deletions',
+    'deletions_no_update ON deletions',
+  ],
   /** Anything else in sqlite_master (views, …): none. */
   other: [],
 };

@@ -255,9 +255,33 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
 
         await refuses(ws.annotations.save({ eventId: 9999, annotator: 'ana', aus: '1' }), 'NOT_FOUND', /No event 9999/);
         await refuses(ws.annotations.save({ eventId: event.id, annotator: 'cy', aus: '1', baseVersion: 2 }), 'INVALID_INPUT', /no longer exists at version 2/);
-        await refuses(ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '1' }), 'INVALID_INPUT', /changed since it was loaded \(version 1, edited from none\)/);
+        await refuses(ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '1' }), 'EDIT_CONFLICT', /changed since it was loaded \(version 1, edited from none\)/);
         expect(await ws.annotations.get(event.id, 'cy')).toBeNull();
         expect((await ws.info()).counts.annotations).toBe(2);
+      });
+
+      it('refuses a stale save with who changed which fields and when, and their version to build on', async () => {
+        const { event } = await seed(ws);
+        const v1 = await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '1', emotion: 'surprise' });
+        const v2 = await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '1+2', emotion: 'surprise', description: 'brows up', baseVersion: 1 });
+        const stale = await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '4', baseVersion: 1 }).then(
+          () => null,
+          (error: unknown) => error as { code: string; detail: unknown },
+        );
+        expect(stale?.code).toBe('EDIT_CONFLICT');
+        expect(stale?.detail).toEqual({ theirs: v2, baseVersion: 1, changedBy: 'ana', changedAt: v2.updatedAt, changedFields: ['aus', 'description'] });
+        // A reviewer's decision is a change by the reviewer, of the status.
+        await ws.annotations.review(v1.id, 'rita', 'request_changes', 'side?');
+        const reviewed = await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '4', baseVersion: 2 }).then(
+          () => null,
+          (error: unknown) => error as { code: string; detail: { changedBy: string; changedFields: string[]; theirs: { version: number } } },
+        );
+        expect(reviewed?.detail).toMatchObject({ changedBy: 'rita', changedFields: ['status'], theirs: { version: 3 } });
+        // A version that was never saved is bad input, not someone else's change.
+        await refuses(ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '4', baseVersion: 7 }), 'INVALID_INPUT', /Version 7 .*never saved/);
+        // Building on their version is an ordinary save: both versions stay in the trail.
+        await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '4', baseVersion: 3 });
+        expect((await ws.annotations.history(v1.id)).map((h) => h.version)).toEqual([1, 2, 3, 4]);
       });
 
       it('keeps every saved version in the audit trail, each with its actor and a snapshot of the label', async () => {
@@ -285,7 +309,7 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
         expect(await ws.annotations.byId(saved.id)).toMatchObject({ version: 2, locked: true, status: 'approved' });
         await refuses(ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: 'R12+6', baseVersion: 2 }), 'FORBIDDEN', /approved and locked; amend it/);
         // An amendment still needs the version it started from.
-        await refuses(ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: 'R12+6', baseVersion: 1, amend: true }), 'INVALID_INPUT', /changed since it was loaded/);
+        await refuses(ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: 'R12+6', baseVersion: 1, amend: true }), 'EDIT_CONFLICT', /changed since it was loaded/);
         const amended = await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: 'R12+6', baseVersion: 2, amend: true, provenance: 'edited' });
         expect(amended).toMatchObject({ id: saved.id, version: 3, locked: false, status: 'draft', aus: 'R12+6', provenance: 'edited' });
         // Unlocked again: an ordinary save follows.
@@ -318,6 +342,40 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
         expect(await ws.annotations.byId(label.id)).toMatchObject({ version: 4, status: 'rejected', locked: false });
         expect((await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: 'L12', baseVersion: 4 })).version).toBe(5);
         expect((await ws.info()).counts.reviews).toBe(2);
+      });
+
+      it('refuses a reviewer deciding on their own label, whatever the decision, and changes nothing', async () => {
+        const { event } = await seed(ws);
+        await ws.annotators.create('rita', 'reviewer');
+        const own = await ws.annotations.save({ eventId: event.id, annotator: 'rita', aus: '12', status: 'submitted' });
+        for (const decision of ['approve', 'request_changes', 'reject'] as const) {
+          await refuses(ws.annotations.review(own.id, 'rita', decision, 'mine'), 'FORBIDDEN', /rita cannot review (her|their) own label/);
+        }
+        expect(await ws.annotations.byId(own.id)).toMatchObject({ version: 1, status: 'submitted', locked: false });
+        expect(await ws.annotations.history(own.id)).toHaveLength(1);
+        expect((await ws.info()).counts.reviews).toBe(0);
+        // Another reviewer may.
+        expect(await ws.annotations.review(own.id, 'rex', 'approve')).toMatchObject({ reviewer: 'rex', decision: 'approve' });
+      });
+
+      it('keeps a submitted label read-only for its annotator until a reviewer acts or it is withdrawn', async () => {
+        const { event } = await seed(ws);
+        const draft = await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '12', emotion: 'happiness', label3: 'positive', description: 'smile' });
+        const submitted = await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '12', emotion: 'happiness', label3: 'positive', description: 'smile', status: 'submitted', baseVersion: draft.version });
+        expect(submitted).toMatchObject({ version: 2, status: 'submitted' });
+        // An edit, even one that keeps it submitted, is refused; so is an edit that withdraws at the same time.
+        await refuses(ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '12+6', emotion: 'happiness', label3: 'positive', description: 'smile', status: 'submitted', baseVersion: 2 }), 'FORBIDDEN', /submitted for review.*withdraw it/);
+        await refuses(ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '12+6', emotion: 'happiness', label3: 'positive', description: 'smile', status: 'draft', baseVersion: 2 }), 'FORBIDDEN', /submitted for review.*withdraw it/);
+        expect(await ws.annotations.byId(draft.id)).toMatchObject({ version: 2, status: 'submitted', aus: '12' });
+        // Withdrawing: the same label back to draft, then editable again.
+        const withdrawn = await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '12', emotion: 'happiness', label3: 'positive', description: 'smile', status: 'draft', baseVersion: 2 });
+        expect(withdrawn).toMatchObject({ version: 3, status: 'draft', aus: '12' });
+        expect(await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '12+6', emotion: 'happiness', label3: 'positive', description: 'smile', baseVersion: 3 })).toMatchObject({ version: 4, status: 'draft', aus: '12+6' });
+        // Submitted again, a reviewer's request for changes makes it editable, and resubmitting submits it.
+        await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '12+6', emotion: 'happiness', label3: 'positive', description: 'smile', status: 'submitted', baseVersion: 4 });
+        await ws.annotations.review(draft.id, 'rita', 'request_changes', 'side?');
+        expect(await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: 'R12+6', emotion: 'happiness', label3: 'positive', description: 'smile', status: 'submitted', baseVersion: 6 })).toMatchObject({ version: 7, status: 'submitted', aus: 'R12+6' });
+        expect((await ws.annotations.history(draft.id)).map((h) => (JSON.parse(h.snapshot) as { status: string }).status)).toEqual(['draft', 'submitted', 'draft', 'draft', 'submitted', 'changes_requested', 'submitted']);
       });
     });
 
@@ -356,6 +414,28 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
         expect(await ws.reviews.inReview(decided.id)).toBe(true);
         expect(await ws.reviews.inReview(waiting.id)).toBe(false);
         expect((await ws.reviews.latestForEvent(waiting.id)).size).toBe(0);
+      });
+    });
+
+    describe('worklist', () => {
+      it('lists every event with the annotator’s own label only, who labelled it and whether it was analysed; clips without events too', async () => {
+        const { clip, event } = await seed(ws);
+        const later = await ws.events.create({ clipId: clip.id, onset: 45, offset: 55, datasetAus: 'R12', datasetEmotion: 'happiness' });
+        const empty = await ws.clips.add({ path: '/media/sub02/EP01_01', kind: 'sequence', fps: 200, frames: 30, width: 8, height: 8 });
+        await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '6+12', emotion: 'happiness', status: 'submitted' });
+        await ws.annotations.save({ eventId: event.id, annotator: 'bo', aus: '4', emotion: 'disgust' });
+        await ws.annotations.save({ eventId: later.id, annotator: 'bo', aus: '1', emotion: 'surprise' });
+        await ws.analyses.add(later.id, [{ id: 'mellm', version: 'test' }], {});
+
+        const row = { datasetAus: null, datasetEmotion: null, analysed: false };
+        expect(await ws.reviews.worklist('ana')).toEqual([
+          { ...row, clipId: clip.id, eventId: event.id, onset: 3, status: 'submitted', aus: '6+12', emotion: 'happiness', datasetEmotion: 'happiness', annotators: ['ana', 'bo'] },
+          { ...row, clipId: clip.id, eventId: later.id, onset: 45, status: null, aus: null, emotion: null, datasetAus: 'R12', datasetEmotion: 'happiness', annotators: ['bo'], analysed: true },
+          { ...row, clipId: empty.id, eventId: null, onset: null, status: null, aus: null, emotion: null, annotators: [] },
+        ]);
+        // Another annotator sees their own labels, never ana's.
+        expect((await ws.reviews.worklist('bo')).map((r) => [r.status, r.aus])).toEqual([['draft', '4'], ['draft', '1'], [null, null]]);
+        expect((await ws.reviews.worklist('nobody')).map((r) => r.status)).toEqual([null, null, null]);
       });
     });
 
@@ -429,6 +509,122 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
           [spotted.id, own.id, 0, null, 4, null, null, null, null, null, ownLabel.id, bo.id, '12', null, 'positive', '', 'draft', 'accepted'],
         ] as CorpusRow[];
         expect(snapshot.rows).toEqual(expected);
+      });
+    });
+
+    describe('deletion', () => {
+      /** What every read that feeds the app, reports and exports sees of one event. */
+      async function sightings(eventId: number, clip: Clip) {
+        return {
+          get: (await ws.events.get(eventId)) !== null,
+          listed: (await ws.events.listForClip(clip.id)).some((e) => e.id === eventId),
+          queued: (await ws.reviews.queue(100, 0)).some((r) => r.eventId === eventId),
+          snapshot: (await ws.corpus.snapshot()).rows.some((r) => r[0] === eventId),
+          analyses: (await ws.analyses.listForEvent(eventId)).length,
+          worklist: (await ws.reviews.worklist('ana')).some((r) => r.eventId === eventId),
+          clipInWorklist: (await ws.reviews.worklist('ana')).some((r) => r.clipId === clip.id),
+        };
+      }
+      const everywhere = { get: true, listed: true, queued: true, snapshot: true, analyses: 1, worklist: true, clipInWorklist: true };
+      const nowhere = { get: false, listed: false, queued: false, snapshot: false, analyses: 0, worklist: false };
+
+      it('deletes an event softly: no read sees it; restore brings it back with its label and analysis', async () => {
+        const { clip, event } = await seed(ws);
+        const label = await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '12', status: 'submitted' });
+        await ws.analyses.add(event.id, [{ id: 'mellm', version: '1' }], { aus: '12' }, {}, 'settings-A');
+        expect(await sightings(event.id, clip)).toEqual(everywhere);
+
+        const deletion = await ws.events.delete(event.id, 'ana');
+        expect(deletion).toMatchObject({ target: 'event', targetId: event.id, action: 'delete', by: 'ana' });
+        expect(deletion.at).toEqual(expect.any(String));
+        expect(await sightings(event.id, clip)).toEqual({ ...nowhere, clipInWorklist: true });
+        expect((await ws.info()).counts.events).toBe(0);
+        await refuses(ws.events.require(event.id), 'NOT_FOUND', new RegExp(`Event ${event.id} was deleted; restore it`));
+        // Nothing more lands on a deleted event.
+        await refuses(ws.events.update({ id: event.id, onset: 4 }), 'NOT_FOUND', /was deleted/);
+        await refuses(ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '12+6', baseVersion: 1 }), 'NOT_FOUND', /deleted/);
+        await refuses(ws.analyses.add(event.id, [], {}), 'NOT_FOUND', /deleted/);
+        await refuses(ws.annotations.review(label.id, 'rita', 'approve'), 'NOT_FOUND', /was deleted/);
+
+        const restored = await ws.events.restore(event.id, 'ana');
+        expect(restored).toEqual(event);
+        expect(await sightings(event.id, clip)).toEqual(everywhere);
+        expect(await ws.annotations.byId(label.id)).toEqual(label);
+        expect((await ws.events.deletionHistory(event.id)).map((d) => [d.action, d.by])).toEqual([['delete', 'ana'], ['restore', 'ana']]);
+      });
+
+      it('an event with an approved label is deleted and restored by a reviewer only', async () => {
+        const { clip, event } = await seed(ws);
+        const label = await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '12', status: 'submitted' });
+        await ws.annotations.review(label.id, 'rita', 'approve');
+        await refuses(ws.events.delete(event.id, 'ana'), 'FORBIDDEN', new RegExp(`Event ${event.id} holds an approved label: only a reviewer can delete it \\(ana is not a reviewer\\)`));
+        await refuses(ws.clips.delete(clip.id, 'ana'), 'FORBIDDEN', /approved label: only a reviewer can delete it/);
+        expect(await sightings(event.id, clip)).toMatchObject({ get: true, snapshot: true });
+        expect(await ws.events.deletionHistory(event.id)).toEqual([]);
+
+        await ws.events.delete(event.id, 'rita');
+        await refuses(ws.events.restore(event.id, 'ana'), 'FORBIDDEN', /only a reviewer can restore it/);
+        expect((await ws.events.restore(event.id, 'rita')).id).toBe(event.id);
+        expect((await ws.events.deletionHistory(event.id)).map((d) => [d.action, d.by])).toEqual([['delete', 'rita'], ['restore', 'rita']]);
+      });
+
+      it('refuses unknown ids, a second delete, restoring a live row and an anonymous actor, and changes nothing', async () => {
+        const { clip, event } = await seed(ws);
+        await refuses(ws.events.delete(9999, 'ana'), 'NOT_FOUND', /No event 9999/);
+        await refuses(ws.events.restore(9999, 'ana'), 'NOT_FOUND', /No event 9999/);
+        await refuses(ws.clips.delete(9999, 'ana'), 'NOT_FOUND', /No clip 9999/);
+        await refuses(ws.events.restore(event.id, 'ana'), 'INVALID_INPUT', new RegExp(`Event ${event.id} is not deleted`));
+        await refuses(ws.clips.restore(clip.id, 'ana'), 'INVALID_INPUT', new RegExp(`Clip ${clip.id} is not deleted`));
+        await refuses(ws.events.delete(event.id, '  '), 'FORBIDDEN', /Set your annotator name/);
+        expect(await ws.events.get(event.id)).toEqual(event);
+        await ws.events.delete(event.id, 'ana');
+        await refuses(ws.events.delete(event.id, 'ana'), 'INVALID_INPUT', /already deleted/);
+        expect((await ws.events.deletionHistory(event.id)).map((d) => d.action)).toEqual(['delete']);
+      });
+
+      it('deleting a clip hides it and its events from every read; restoring brings back those not deleted on their own', async () => {
+        const { clip, event } = await seed(ws);
+        const own = await ws.events.create({ clipId: clip.id, onset: 45, offset: 50, source: 'dataset', datasetFrames: { onset: 91, apex: null, offset: 96 }, datasetAus: '4' });
+        const other = await ws.clips.add({ path: '/media/sub02/EP01', kind: 'sequence', fps: 200, frames: 30, width: 64, height: 64, subject: '02' });
+        for (const e of [event, own]) {
+          await ws.annotations.save({ eventId: e.id, annotator: 'bo', aus: '4', emotion: 'disgust', status: 'submitted' });
+          await ws.analyses.add(e.id, [{ id: 'mellm', version: '1' }], {});
+        }
+        await ws.frameMotion.replace(clip.id, { lag: 6, first: 0, last: 59, rows: [{ frame: 6, roiMagnitudes: new Float32Array(ROI_NAMES.length), auEvidence: {} }] });
+        await ws.events.delete(own.id, 'bo');
+
+        const audit = await ws.clips.delete(clip.id, 'bo');
+        expect(audit).toMatchObject({ target: 'clip', targetId: clip.id, action: 'delete', by: 'bo' });
+        expect(await ws.clips.get(clip.id)).toBeNull();
+        expect(await ws.clips.byPath(clip.path)).toBeNull();
+        expect(await ws.clips.bySha256(SHA)).toBeNull();
+        await refuses(ws.clips.require(clip.id), 'NOT_FOUND', new RegExp(`Clip ${clip.id} was deleted`));
+        expect((await ws.clips.list()).map((c) => c.id)).toEqual([other.id]);
+        expect(await ws.clips.list({ status: 'submitted' })).toEqual([]);
+        expect(await ws.clips.list({ emotion: 'happiness' })).toEqual([]);
+        expect(await sightings(event.id, clip)).toEqual({ ...nowhere, clipInWorklist: false });
+        await refuses(ws.events.require(event.id), 'NOT_FOUND', new RegExp(`belongs to clip ${clip.id}, which was deleted`));
+        const snapshot = await ws.corpus.snapshot();
+        expect([...snapshot.clips.keys()]).toEqual([other.id]);
+        expect(snapshot.frameShifts.size).toBe(0);
+        expect(await ws.frameMotion.range(clip.id, 0, 59)).toEqual([]);
+        expect(await ws.info()).toMatchObject({ counts: { clips: 1, events: 0 } });
+        await refuses(ws.events.create({ clipId: clip.id, onset: 0, offset: 1 }), 'NOT_FOUND', /was deleted/);
+        await refuses(ws.events.restore(own.id, 'bo'), 'NOT_FOUND', /restore the clip first/);
+        await refuses(ws.clips.setFaceIndex(clip.id, 1), 'NOT_FOUND', /was deleted/);
+        // The media keeps its place: adding it again points to restore.
+        await refuses(ws.clips.add({ path: clip.path, kind: 'sequence', fps: 200, frames: 60, width: 8, height: 8 }), 'INVALID_INPUT', /deleted \(clip \d+\); restore it/);
+        await refuses(ws.clips.add({ path: '/moved', kind: 'sequence', sha256: SHA, fps: 200, frames: 60, width: 8, height: 8 }), 'INVALID_INPUT', /deleted \(clip \d+\); restore it/);
+
+        expect(await ws.clips.restore(clip.id, 'bo')).toEqual(clip);
+        expect(await sightings(event.id, clip)).toMatchObject({ get: true, listed: true, queued: true, snapshot: true, analyses: 1 });
+        expect(await sightings(own.id, clip)).toEqual({ ...nowhere, clipInWorklist: true });
+        expect(await ws.events.hasDatasetEvent(clip.path, { onset: 91, apex: null, offset: 96 }, '4')).toBe(false);
+        expect((await ws.frameMotion.range(clip.id, 0, 59)).length).toBe(1);
+        await ws.events.restore(own.id, 'bo');
+        expect(await ws.events.hasDatasetEvent(clip.path, { onset: 91, apex: null, offset: 96 }, '4')).toBe(true);
+        expect((await ws.events.listForClip(clip.id)).map((e) => e.id)).toEqual([event.id, own.id]);
+        expect((await ws.clips.deletionHistory(clip.id)).map((d) => [d.target, d.action, d.by])).toEqual([['clip', 'delete', 'bo'], ['clip', 'restore', 'bo']]);
       });
     });
 

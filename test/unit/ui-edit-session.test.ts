@@ -79,3 +79,32 @@ describe('EditSession', () => {
     expect(session.draft(4).aus).toBe('1+');
   });
 });
+
+describe('EditSession while a label loads', () => {
+  it('keeps what was typed before the stored label arrived and saves it on top of the stored version, markers included', async () => {
+    const { backend, writes } = recordingBackend();
+    const session = new EditSession(backend, 10);
+    session.setField(5, 'aus', 'R12', 'manual', true);
+    session.load(5, { draft: { aus: '', emotion: 'happiness', label3: null, description: '' }, provenance: 'manual', version: 4, status: 'draft', markers: { onset: 4, apex: 10, offset: 20 } });
+    expect(session.draft(5).aus).toBe('R12');
+    expect(session.markers(5)).toEqual({ onset: 4, apex: 10, offset: 20 });
+    expect(session.status(5)).toBe('draft');
+    await session.flush();
+    expect(writes).toEqual([{ eventId: 5, kind: 'annotation', value: { aus: 'R12', emotion: null, label3: null, description: '', provenance: 'manual' }, base: 4 }]);
+  });
+
+  it('takes a reviewed label again on a later visit unless an edit of it waits to be saved', async () => {
+    const { backend } = recordingBackend();
+    const session = new EditSession(backend, 10_000);
+    session.load(6, { draft: { aus: '12', emotion: null, label3: null, description: '' }, provenance: 'manual', version: 2, status: 'submitted', markers: { onset: 1, apex: 2, offset: 3 } });
+    expect(session.isSubmitted(6)).toBe(true);
+    // Read-only while submitted: an undo step or a stray edit changes nothing.
+    session.setField(6, 'aus', '12+6', 'manual');
+    expect(session.draft(6).aus).toBe('12');
+    session.syncLabel(6, { draft: { aus: '12', emotion: null, label3: null, description: '' }, provenance: 'manual', version: 3, locked: false, status: 'changes_requested' });
+    expect(session.isSubmitted(6)).toBe(false);
+    session.setField(6, 'aus', 'R12', 'manual');
+    session.syncLabel(6, { draft: { aus: '12', emotion: null, label3: null, description: '' }, provenance: 'manual', version: 3, locked: false, status: 'changes_requested' });
+    expect(session.draft(6).aus).toBe('R12');
+  });
+});

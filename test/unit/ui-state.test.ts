@@ -77,7 +77,7 @@ describe('Autosaver', () => {
     saver.schedule('event:2', 7);
     await new Promise((resolve) => setTimeout(resolve, 60));
     expect(saved).toEqual([['event:1', 2], ['event:2', 7]]);
-    expect(saver.state).toEqual({ status: 'saved', error: null, dirty: 0 });
+    expect(saver.state).toEqual({ status: 'saved', error: null, dirty: 0, retryAt: null });
     expect(states).toContain('saving');
   });
 

@@ -111,4 +111,42 @@ describe('mellm workspace / import', () => {
     const missing = await cli('workspace', 'info', join(dir, 'missing.mellm'));
     expect(missing.err).toMatch(/No workspace file/);
   });
+
+  it('deletes and restores events and clips under the acting profile; an approved label needs a reviewer', async () => {
+    const dir = tempDir();
+    const services = createServices({ userDataDir: join(dir, 'home') });
+    const table = createHandlerTable(services);
+    const call = async (name: string, payload: unknown = {}) => dispatch(table, name, payload, { transport: 'direct' });
+    await call('workspace.create', { path: join(dir, 'c.mellm') });
+    const { root, sheet } = await corpus(dir);
+    await call('import.commit', { sheet, root, dataset: 'casme2' });
+
+    expect(await call('events.delete', { id: 1 })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: /Set your annotator name/ } });
+    expect(await call('events.delete', { id: 0 })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', issues: [{ path: 'id' }] } });
+    expect(await call('events.delete', { id: 1, by: 'rita' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    await services.settings.update({ annotator: 'ana' });
+    // Pressing O: a one-frame manual event, then deleted, undone, deleted again.
+    const accident = await call('events.create', { clipId: 1, onset: 20, offset: 20 });
+    expect(accident).toMatchObject({ ok: true, data: { id: 2, source: 'manual' } });
+    expect(await call('events.delete', { id: 2 })).toMatchObject({ ok: true, data: { target: 'event', targetId: 2, action: 'delete', by: 'ana' } });
+    expect(await call('events.list', { clipId: 1 })).toMatchObject({ ok: true, data: [{ id: 1 }] });
+    expect(await call('events.restore', { id: 2 })).toMatchObject({ ok: true, data: { id: 2, onset: 20, offset: 20 } });
+    expect((await call('events.list', { clipId: 1 })) as { data: unknown[] }).toMatchObject({ data: [{ id: 1 }, { id: 2 }] });
+    expect(await call('events.delete', { id: 2 })).toMatchObject({ ok: true });
+    expect(await call('annotations.get', { eventId: 2, annotator: 'ana' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: /Event 2 was deleted/ } });
+
+    const label = await call('annotations.save', { eventId: 1, annotator: 'ana', aus: '1+2', status: 'submitted' });
+    await services.workspaces.require().annotations.review((label as { data: { id: number } }).data.id, 'rita', 'approve');
+    expect(await call('events.delete', { id: 1 })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: /only a reviewer can delete it \(ana is not a reviewer\)/ } });
+    expect(await call('clips.delete', { id: 1 })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    await services.settings.update({ annotator: 'rita' });
+    expect(await call('clips.delete', { id: 1 })).toMatchObject({ ok: true, data: { target: 'clip', targetId: 1, by: 'rita' } });
+    expect(await call('clips.list')).toEqual({ ok: true, data: [] });
+    // "Analyse all" finds nothing to do in a workspace whose only clip is deleted.
+    expect(await call('analysis.runAll', {})).toEqual({ ok: true, data: { jobIds: [], skipped: 0 } });
+    expect(await call('events.list', { clipId: 1 })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: /Clip 1 was deleted/ } });
+    expect(await call('clips.restore', { id: 1 })).toMatchObject({ ok: true, data: { id: 1 } });
+    expect(await call('events.list', { clipId: 1 })).toMatchObject({ ok: true, data: [{ id: 1 }] });
+    await services.workspaces.close();
+  });
 });

@@ -10,6 +10,7 @@ import { reviewHandlers } from './review';
 import { evaluationHandlers } from './evaluation';
 import type { HandlerTable } from './dispatch';
 import { workspaceHandlers } from './workspace';
+import { filesHandlers } from './files';
 
 /** The handler table: one implementation per channel of shared/api.ts. */
 export function createHandlerTable(services: Services): HandlerTable {
@@ -24,6 +25,7 @@ export function createHandlerTable(services: Services): HandlerTable {
     ...reviewHandlers(services),
     ...analysisHandlers(services),
     ...evaluationHandlers(services),
+    ...filesHandlers(services),
   };
 }
 

@@ -75,9 +75,21 @@ export function reviewHandlers(services: Services): Pick<HandlerTable, keyof typ
       const current = await w.annotations.byId(annotationId);
       if (!current) throw new AppError('NOT_FOUND', `No annotation ${annotationId} in this workspace`);
       if (current.status === 'draft') throw new AppError('INVALID_INPUT', `${current.annotator} has not submitted this label yet`);
+      // The annotator sees the comment in Annotate: a request without one leaves them guessing.
+      if (decision === 'request_changes' && !comment?.trim()) throw new AppError('INVALID_INPUT', `Say what ${current.annotator} should change: a request for changes needs a comment`);
       if (current.annotator === who.name) throw new AppError('FORBIDDEN', 'Reviewers do not sign off their own labels');
       const review = await w.annotations.review(annotationId, who.name, decision, comment);
       return { review, annotation: (await w.annotations.byId(annotationId)) ?? current };
+    },
+    'review.feedback': async ({ annotationId }) => {
+      const w = ws();
+      const annotation = await w.annotations.byId(annotationId);
+      if (!annotation) throw new AppError('NOT_FOUND', `No annotation ${annotationId} in this workspace`);
+      const me = await actor();
+      if (annotation.annotator !== me && (await w.annotators.byName(me))?.role !== 'reviewer') {
+        throw new AppError('FORBIDDEN', `Only ${annotation.annotator} and reviewers read the review of this label`);
+      }
+      return (await w.reviews.latestForEvent(annotation.eventId)).get(annotationId) ?? null;
     },
     'review.history': async ({ annotationId }) => {
       const w = ws();

@@ -56,6 +56,19 @@ const LEASE_MS = 60_000;
 /** Which finished work a job takes up again: failed work (a new batch), or all of it (the user asked anew). */
 type Retake = 'failed' | 'all';
 
+/** One job of a batch: which clip (and event) it analyses. */
+export interface BatchItem {
+  readonly jobId: string;
+  readonly clipId: number;
+  readonly eventId: number | null;
+}
+
+interface PlannedWork {
+  readonly clip: Clip;
+  readonly pinned: Pinned | null;
+  readonly eventId: number | undefined;
+}
+
 interface Pinned {
   readonly onset: number;
   readonly apex: number;
@@ -108,30 +121,47 @@ export class AnalysisRunner {
    * are spotted (once per settings, even when spotting finds nothing). `redo` analyses
    * everything again (Re-analyse all).
    */
-  async runAll(options: { redo?: boolean | undefined } & Overrides = {}, queue: JobQueue = this.#deps.jobs): Promise<{ jobs: JobHandle<AnalysisJobResult>[]; skipped: number }> {
+  async runAll(options: { redo?: boolean | undefined } & Overrides = {}, queue: JobQueue = this.#deps.jobs): Promise<{ jobs: JobHandle<AnalysisJobResult>[]; skipped: number; items: BatchItem[] }> {
     const workspace = this.#deps.workspaces.require();
     const overrides = { llmFolder: options.llmFolder, promptFormat: options.promptFormat, llmGeneration: options.llmGeneration };
-    const configKey = await this.#configKey(overrides);
+    const { work, skipped } = await this.#plan(workspace, await this.#configKey(overrides), options.redo === true);
     const jobs: JobHandle<AnalysisJobResult>[] = [];
+    const items: BatchItem[] = [];
+    // A new batch retries what failed before, but never redoes done work (another runner's) unless asked to.
+    const again = options.redo ? ('all' as const) : ('failed' as const);
+    for (const { clip, pinned, eventId } of work) {
+      const handle = await this.#queue(queue, workspace, { clip, probed: null, again, overrides, pinned, eventId });
+      jobs.push(handle);
+      items.push({ jobId: handle.jobId, clipId: clip.id, eventId: eventId ?? null });
+    }
+    return { jobs, skipped, items };
+  }
+
+  /** What "Analyse all" would queue now: the clips (and events) without an analysis under the current settings. */
+  async pending(): Promise<{ clips: number; events: number }> {
+    const { work } = await this.#plan(this.#deps.workspaces.require(), await this.#configKey({}), false);
+    return { clips: new Set(work.map((w) => w.clip.id)).size, events: work.length };
+  }
+
+  async #plan(workspace: WorkspaceStore, configKey: string, redo: boolean): Promise<{ work: PlannedWork[]; skipped: number }> {
+    const work: PlannedWork[] = [];
     let skipped = 0;
-    const done = async (eventId: number) => !options.redo && (await workspace.analyses.hasConfig(eventId, configKey));
+    const done = async (eventId: number) => !redo && (await workspace.analyses.hasConfig(eventId, configKey));
     for await (const clip of everyClip(workspace)) {
       const events = await workspace.events.listForClip(clip.id);
-      // A new batch retries what failed before, but never redoes done work (another runner's) unless asked to.
-      const work = { clip, probed: null, again: options.redo ? ('all' as const) : ('failed' as const), overrides };
       if (events.every((e) => eventFrames(e) === null)) {
-        const spotted = !options.redo && (await workspace.claims.get(claimKey(configKey, clip, undefined)))?.state === 'done';
+        const spotted = !redo && (await workspace.claims.get(claimKey(configKey, clip, undefined)))?.state === 'done';
         if (spotted || (await someAsync(events, (e) => done(e.id)))) skipped += 1;
-        else jobs.push(await this.#queue(queue, workspace, { ...work, pinned: null, eventId: events[0]?.id }));
+        else work.push({ clip, pinned: null, eventId: events[0]?.id });
         continue;
       }
       for (const event of events) {
         const frames = eventFrames(event);
         if (!frames || (await done(event.id))) skipped += 1;
-        else jobs.push(await this.#queue(queue, workspace, { ...work, pinned: frames, eventId: event.id }));
+        else work.push({ clip, pinned: frames, eventId: event.id });
       }
     }
-    return { jobs, skipped };
+    return { work, skipped };
   }
 
   get(eventId: number): Promise<StoredAnalysis | null> {

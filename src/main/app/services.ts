@@ -12,6 +12,7 @@ import { WorkspaceService } from '../store/service';
 import { FaceService } from '../inference/face/service';
 import { LlmService } from '../inference/llm/manager';
 import { FlowService } from '../inference/flow/service';
+import type { NativeDialogs } from './path-picker';
 
 export interface ServiceOptions {
   userDataDir?: string;
@@ -23,6 +24,8 @@ export interface ServiceOptions {
   jobConcurrency?: number;
   /** Analysis job processes: memory limit, checkpoint spacing. */
   analysis?: Pick<AnalysisRunnerDeps, 'maxMemoryMb' | 'checkpointEvery'>;
+  /** The desktop's open/save dialogs (the Electron shell passes them). */
+  dialogs?: NativeDialogs;
 }
 
 /** Everything handlers may use. Built once per process by createServices(); no Electron here. */
@@ -50,6 +53,8 @@ export interface Services {
   readonly flow: FlowService;
   /** End-to-end analyses as background jobs, stored in the open workspace. */
   readonly analysis: AnalysisRunner;
+  /** Native open/save dialogs in the Electron shell; null under plain Node (the page browses with files.list). */
+  readonly dialogs: NativeDialogs | null;
 }
 
 /** Builds the services that the Electron shell, the bridge, the CLI and the tests share. */
@@ -86,6 +91,7 @@ export function createServices(options: ServiceOptions = {}): Services {
     llm: new LlmService({ userData, models }, { renderer: sandbox }),
     sandbox,
     media,
+    dialogs: options.dialogs ?? null,
   };
 }
 

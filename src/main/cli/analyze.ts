@@ -1,3 +1,4 @@
+import { formatFps } from '@shared/fps';
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { AnalyzeReportSchema, type AnalyzeReport } from '@shared/api/analysis';
@@ -84,7 +85,7 @@ export const analyzeCommand: CliCommand = {
 function summary(r: AnalyzeReport): string {
   const sp = r.spotting;
   const lines = [
-    `${r.clip.path ?? 'clip'}: ${r.clip.frames} frames, ${r.clip.fps} fps, ${r.clip.width}×${r.clip.height}`,
+    `${r.clip.path ?? 'clip'}: ${r.clip.frames} frames, ${formatFps(r.clip.fps)} fps, ${r.clip.width}×${r.clip.height}`,
     sp.onset === null ? 'no micro-expression spotted' : `onset ${sp.onset}, apex ${sp.apex}, offset ${sp.offset} (${sp.source})`,
     `AUs: ${r.facs || 'none'}    emotion: ${r.emotion.label ?? 'none'} (${r.emotion.label3 ?? '-'})`,
     '',

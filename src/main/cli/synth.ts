@@ -1,13 +1,11 @@
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError } from '@shared/errors';
 import { randomSpecs, synthesizeSpec } from '../analysis/synth/corpus';
-import { writeDemoCorpus } from '../analysis/synth/demo';
 import { defaultSynthPhotos, loadSynthFace, parseSynthAus } from '../analysis/synth/photo';
 import { checkSampleFolder, writeSynthSample } from '../analysis/synth/write';
 import { checkFolder } from '../util/output-place';
-import { commitImport } from '../app/import';
+import { createDemoCorpus } from '../app/demo-corpus';
 import type { CliCommand } from './command';
 
 /** `mellm synth`: synthetic micro-expressions on real faces, with exact ground truth. */
@@ -46,14 +44,8 @@ export const synthCommand: CliCommand = {
     const models = await s.face.models();
     try {
       if (values.demo) {
-        const dir = resolve(values.demo);
-        if (existsSync(dir)) throw new AppError('INVALID_INPUT', `${dir} already exists; choose a new folder for the demo corpus.`);
-        const demo = await writeDemoCorpus(models, dir);
-        const workspace = join(dir, 'demo.mellm');
-        await s.workspaces.create(workspace);
-        await commitImport(s.workspaces.require(), { sheet: demo.sheet, root: demo.root, dataset: 'casme2' });
-        const result = { dir, sheet: demo.sheet, root: demo.root, workspace, clips: demo.clips };
-        io.out(values.json ? JSON.stringify(result) : `Demo corpus in ${dir}: ${result.clips} clips, sheet ${demo.sheet}, workspace ${workspace}`);
+        const result = await createDemoCorpus(s, resolve(values.demo));
+        io.out(values.json ? JSON.stringify(result) : `Demo corpus in ${result.dir}: ${result.clips} clips, sheet ${result.sheet}, workspace ${result.workspace}`);
         return 0;
       }
       if (!values.out) throw new AppError('INVALID_INPUT', 'Give --out <dir> (or --demo <dir>)');

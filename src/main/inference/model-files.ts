@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { open, realpath, stat, type FileHandle } from 'node:fs/promises';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { AppError } from '@shared/errors';
+import { isInside } from '../util/roots';
 
 /**
  * The files of a model folder a user chose. Every file the folder names (flow.json's
@@ -40,10 +41,7 @@ export const MODEL_FILE_LIMITS = {
 // Absent on Windows, where neither symlink swaps nor FIFOs reach a path like this.
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
 
-const inside = (root: string, path: string): boolean => {
-  const rel = relative(root, path);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-};
+const inside = isInside;
 
 function kindOf(stats: Stats): string {
   if (stats.isFIFO()) return 'a FIFO';

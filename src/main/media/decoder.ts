@@ -126,7 +126,7 @@ export class FrameDecoder {
   async #finish(): Promise<null> {
     const code = await this.#exit;
     if (code !== 0 && !this.#child.killed) {
-      throw new AppError('MEDIA_UNREADABLE', `Cannot decode ${this.options.path}: ${lastErrorLine(this.#stderr)}`);
+      throw new AppError('MEDIA_UNREADABLE', `Cannot decode ${this.options.path}: ${lastErrorLine(this.#stderr, this.options.path)}`);
     }
     return null;
   }

@@ -21,7 +21,7 @@ async function decodesFrame(ffmpeg: string, info: MediaInfo, timing: VideoTiming
   const args = [...decodeArgs(info.path, seekTimeOf(timing, info.fps, index)), '-frames:v', '1', '-f', 'framecrc', '-'];
   const run = await runTool(ffmpeg, args, DECODE_TIMEOUT_MS);
   const frames = run.stdout.split('\n').filter((line) => line.trim() && !line.startsWith('#')).length;
-  return { ok: run.code === 0 && frames > 0, error: run.stderr.trim() ? lastErrorLine(run.stderr) : '' };
+  return { ok: run.code === 0 && frames > 0, error: run.stderr.trim() ? lastErrorLine(run.stderr, info.path) : '' };
 }
 
 /**

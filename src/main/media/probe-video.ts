@@ -77,7 +77,7 @@ async function ffprobeJson(ffprobe: string, path: string): Promise<ProbeJson> {
   const show = `${entries}:frame=best_effort_timestamp_time`;
   const args = ['-v', 'error', '-select_streams', VIDEO_STREAM, '-read_intervals', '%+#16', '-show_entries', show, '-of', 'json', '-i', path];
   const run = await runTool(ffprobe, args);
-  if (run.code !== 0) throw unreadable(path, lastErrorLine(run.stderr));
+  if (run.code !== 0) throw unreadable(path, lastErrorLine(run.stderr, path));
   try {
     return JSON.parse(run.stdout) as ProbeJson;
   } catch {
@@ -158,7 +158,7 @@ export function unevenlySpaced(times: Float64Array, fps: number): boolean {
 /** How many video packets there are and their sorted presentation times (demux only, no decode). */
 async function packetTimes(ffprobe: string, path: string): Promise<{ count: number; times: Float64Array }> {
   const run = await runTool(ffprobe, ['-v', 'error', '-select_streams', VIDEO_STREAM, '-show_entries', 'packet=pts_time,dts_time', '-of', 'csv=p=0', '-i', path]);
-  if (run.code !== 0) throw unreadable(path, lastErrorLine(run.stderr));
+  if (run.code !== 0) throw unreadable(path, lastErrorLine(run.stderr, path));
   const lines = run.stdout.split('\n').filter(Boolean);
   const times = lines
     .map((line) => {
@@ -216,7 +216,7 @@ async function probeWithFfmpeg(path: string): Promise<MediaInfo & { timing: Vide
   const video = line ? /Stream #0:\d+[^:]*: Video: (\w+)[^,]*, (\w+)[^,]*?(?:\([^)]*\))?, (\d+)x(\d+)[^\n]*/.exec(line) : null;
   if (!video) {
     const reason = noVideoReason(streams.some((l) => / Audio: /.test(l)), streams.some((l) => /\(attached pic\)/.test(l)));
-    throw unreadable(path, /Stream #/.test(text) ? reason : lastErrorLine(text));
+    throw unreadable(path, /Stream #/.test(text) ? reason : lastErrorLine(text, path));
   }
   // The demuxer's word for an index pointing past the end of the file.
   if (/partial file/.test(text)) throw unreadable(path, 'the file is truncated (its index lists data beyond its end)');

@@ -137,7 +137,7 @@ function runEncoder(options: ProxyBuildOptions, args: string[], framesPath: stri
       written.then(
         () => {
           if (failure) reject(failure);
-          else if (code !== 0) reject(new AppError('MEDIA_UNREADABLE', `Proxy of ${info.path}: ${lastErrorLine(stderr)}`));
+          else if (code !== 0) reject(new AppError('MEDIA_UNREADABLE', `Proxy of ${info.path}: ${lastErrorLine(stderr, info.path)}`));
           else resolve(splitter.ends);
         },
         (error: Error) => reject(failure ?? new AppError('MEDIA_UNREADABLE', `Cannot write the proxy of ${info.path}: ${error.message}`)),

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { readdir, readlink, realpath, stat } from 'node:fs/promises';
-import { extname, isAbsolute, join, relative, sep } from 'node:path';
+import { extname, join } from 'node:path';
 import sharp from 'sharp';
 import { AppError } from '@shared/errors';
 import { DEFAULT_SEQUENCE_FPS, type MediaInfo } from '@shared/media';
@@ -9,6 +9,7 @@ import type { FrameCache } from './frame-cache';
 import { loadImageFile, type RgbImage } from './image';
 import { checkFrameSize, checkIndex, MAX_FRAME_PIXELS, type FrameReader } from './reader';
 import { lastErrorLine } from './tools';
+import { isInside } from '../util/roots';
 
 /** Frames decoded ahead of the one shown (JPEG decode of a 640×480 frame is a few ms). */
 const SEQUENCE_PREFETCH = 4;
@@ -53,8 +54,7 @@ async function checkFrameLinks(dir: string, links: readonly string[]): Promise<v
       const points = await readlink(link).catch(() => '?');
       throw refuse(name, `is a link that points to nothing (${points} does not exist)`);
     }
-    const rel = relative(root, target);
-    if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+    if (target === root || !isInside(root, target)) {
       throw refuse(name, `is a link to ${target}, outside the folder; frames must be files inside the frame folder (copy them in, or link the whole folder instead)`);
     }
     if (!(await stat(target)).isFile()) throw refuse(name, `is a link to ${target}, which is not a regular file`);

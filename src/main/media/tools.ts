@@ -47,8 +47,13 @@ export function locateFfprobe(env: NodeJS.ProcessEnv = process.env): string | nu
   return cachedProbe;
 }
 
-/** Last meaningful line of ffmpeg's stderr, for error messages. */
-export function lastErrorLine(stderr: string): string {
+/**
+ * Last meaningful line of ffmpeg's stderr, for error messages. ffmpeg starts it with the
+ * input's name (`/data/clip.mp4: Invalid data…`); give that `path` when the message
+ * around the line names the file already, and the prefix is dropped.
+ */
+export function lastErrorLine(stderr: string, path?: string): string {
   const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
-  return lines.at(-1) ?? 'no details';
+  const line = lines.at(-1) ?? 'no details';
+  return path && line.startsWith(`${path}: `) ? line.slice(path.length + 2) : line;
 }

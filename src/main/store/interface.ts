@@ -1,3 +1,4 @@
+import type { WorklistRow } from '@shared/worklist';
 import type {
   Analysis,
   Annotation,
@@ -6,6 +7,7 @@ import type {
   Annotator,
   Clip,
   ClipFilter,
+  DeletionAudit,
   EventPatch,
   MeEvent,
   NewClip,
@@ -31,6 +33,15 @@ export interface ClipsStore {
   relinkClip(sha256: string, newPath: string): Promise<Clip>;
   setFaceIndex(id: number, faceIndex: number): Promise<Clip>;
   list(filter?: ClipFilter): Promise<Clip[]>;
+  /**
+   * Soft-deletes the clip: it and its events drop out of every read (lists, queue,
+   * snapshot) until restored. A clip with an approved label needs a reviewer (`by`).
+   */
+  delete(id: number, by: string): Promise<DeletionAudit>;
+  /** Brings a deleted clip back with the events it had (those deleted on their own stay deleted). */
+  restore(id: number, by: string): Promise<Clip>;
+  /** Who deleted and restored the clip, oldest first. */
+  deletionHistory(id: number): Promise<DeletionAudit[]>;
 }
 
 export interface EventsStore {
@@ -44,6 +55,16 @@ export interface EventsStore {
    * numbers and this AU text (the import identity: equal means the same event).
    */
   hasDatasetEvent(clipPath: string, frames: { onset: number; apex: number | null; offset: number }, aus: string | null): Promise<boolean>;
+  /**
+   * Soft-deletes the event: `get` no longer finds it, `require` refuses it, and no list,
+   * queue or snapshot holds it; its labels and analyses are kept for `restore`. An event
+   * with an approved label needs a reviewer (`by`).
+   */
+  delete(id: number, by: string): Promise<DeletionAudit>;
+  /** Brings a deleted event back with its labels and analyses (same rule as delete). */
+  restore(id: number, by: string): Promise<MeEvent>;
+  /** Who deleted and restored the event, oldest first. */
+  deletionHistory(id: number): Promise<DeletionAudit[]>;
 }
 
 export interface AnalysesStore {
@@ -69,9 +90,12 @@ export interface AnnotationsStore {
   get(eventId: number, annotator: string): Promise<Annotation | null>;
   byId(id: number): Promise<Annotation | null>;
   listForEvent(eventId: number): Promise<Annotation[]>;
-  /** Creates or updates; refuses a stale `baseVersion` and a locked (approved) label unless amended. */
+  /**
+   * Creates or updates; refuses a stale `baseVersion`, a locked (approved) label unless
+   * amended, and any change to a submitted label but withdrawing it (back to draft, unchanged).
+   */
   save(input: AnnotationInput): Promise<Annotation>;
-  /** A reviewer's decision; approval locks the label. */
+  /** A reviewer's decision; approval locks the label. Nobody decides on their own label. */
   review(annotationId: number, reviewer: string, decision: Review['decision'], comment?: string): Promise<Review>;
   /** The append-only audit trail of one annotation, oldest first. */
   history(annotationId: number): Promise<AnnotationAudit[]>;
@@ -92,6 +116,8 @@ export interface ReviewQueueRow {
 
 export interface ReviewsStore {
   queue(limit: number, offset: number): Promise<ReviewQueueRow[]>;
+  /** Every event (and every clip without one) with this annotator's own label status, by clip and onset. */
+  worklist(annotator: string): Promise<WorklistRow[]>;
   /** The newest review of each of the event's annotations, keyed by annotation id. */
   latestForEvent(eventId: number): Promise<Map<number, Review>>;
   /** Whether a reviewer has decided on any label of the event (blind labelling ends there). */

@@ -156,5 +156,34 @@ const v3: Migration = {
   `,
 };
 
-export const MIGRATIONS: readonly Migration[] = [v1, v2, v3];
+/**
+ * Soft delete of clips and events: a deleted row keeps everything it held (labels,
+ * analyses, audit trail) and is restorable; every read that feeds the app, reports,
+ * exports and agreement leaves it out. Who deleted or restored what, and when, is kept
+ * in an append-only trail beside the annotations' own.
+ */
+const v4: Migration = {
+  name: 'soft delete of clips and events, with their trail',
+  sqlite: `
+    ALTER TABLE clips ADD COLUMN deleted_at TEXT;
+    ALTER TABLE clips ADD COLUMN deleted_by INTEGER REFERENCES annotators (id);
+    ALTER TABLE events ADD COLUMN deleted_at TEXT;
+    ALTER TABLE events ADD COLUMN deleted_by INTEGER REFERENCES annotators (id);
+    CREATE TABLE deletions (
+      id INTEGER PRIMARY KEY,
+      target TEXT NOT NULL CHECK (target IN ('event', 'clip')),
+      target_id INTEGER NOT NULL,
+      action TEXT NOT NULL CHECK (action IN ('delete', 'restore')),
+      actor_id INTEGER NOT NULL REFERENCES annotators (id),
+      at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    );
+    CREATE INDEX deletions_target ON deletions (target, target_id);
+    CREATE TRIGGER deletions_no_update BEFORE UPDATE ON deletions
+      BEGIN SELECT RAISE(ABORT, 'deletions is append-only'); END;
+    CREATE TRIGGER deletions_no_delete BEFORE DELETE ON deletions
+      BEGIN SELECT RAISE(ABORT, 'deletions is append-only'); END;
+  `,
+};
+
+export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4];
 export const SCHEMA_VERSION = MIGRATIONS.length;

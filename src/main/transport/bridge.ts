@@ -45,6 +45,7 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   FORBIDDEN: 403,
   RATE_LIMITED: 429,
   BUSY: 503,
+  EDIT_CONFLICT: 409,
   INVALID_OUTPUT: 500,
   INTERNAL: 500,
 };

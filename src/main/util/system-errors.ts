@@ -22,7 +22,9 @@ const SQLITE: Record<string, Known> = {
   SQLITE_FULL: DISK_FULL,
   SQLITE_READONLY: READ_ONLY,
   SQLITE_IOERR: ['IO_ERROR', 'The workspace could not be written (disk error or full disk): the change was not saved'],
-  SQLITE_BUSY: ['WORKSPACE_LOCKED', 'The workspace is busy in another process: the change was not saved; try again'],
+  // Another connection holds the write lock past busy_timeout: transient, so BUSY (retry shortly).
+  SQLITE_BUSY: ['BUSY', 'The workspace is busy in another process: the change was not saved yet; it can be retried'],
+  SQLITE_LOCKED: ['BUSY', 'The workspace is busy: the change was not saved yet; it can be retried'],
   SQLITE_CORRUPT: ['WORKSPACE_INVALID', 'The workspace file is damaged; restore it from a backup'],
   SQLITE_NOTADB: ['WORKSPACE_INVALID', 'The file is not a workspace'],
   SQLITE_CANTOPEN: ['WORKSPACE_INVALID', 'The workspace file cannot be opened (moved or deleted?)'],

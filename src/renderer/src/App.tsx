@@ -1,14 +1,23 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DeletionNotice } from './components/DeletionNotice';
+import { AnnotatorPrompt } from './components/AnnotatorPrompt';
 import { HelpOverlay } from './components/HelpOverlay';
+import { NavCounts } from './components/NavCounts';
 import { useHotkeys } from './hotkeys/useHotkeys';
+import { parseRoute } from './state/route';
 import { SessionProvider, useSession } from './state/session';
+import { useSettings } from './state/settings';
 import { DEFAULT_VIEW, VIEWS } from './views';
 
 function Shell() {
   const { t } = useTranslation();
   const { view, setView } = useSession();
   const [help, setHelp] = useState(false);
+  const { settings } = useSettings();
+  // Labels are saved under the annotator's name: ask for it before the first label, once per page.
+  const [nameDeferred, setNameDeferred] = useState(false);
+  const askName = view === 'annotate' && settings !== null && !settings.annotator && !nameDeferred;
   const View = (VIEWS.find((entry) => entry.id === view) ?? VIEWS[0])?.component;
   useHotkeys({ help: () => setHelp((open) => !open) });
 
@@ -26,6 +35,7 @@ function Shell() {
               onClick={() => setView(entry.id)}
             >
               {t(entry.label)}
+              {entry.id === 'corpus' && <NavCounts />}
             </button>
           ))}
         </nav>
@@ -34,14 +44,17 @@ function Shell() {
         </button>
       </header>
       <main className={`content content-${view}`}>{View && <View />}</main>
+      <DeletionNotice />
       {help && <HelpOverlay onClose={() => setHelp(false)} />}
+      {askName && <AnnotatorPrompt onDone={() => undefined} onCancel={() => setNameDeferred(true)} />}
     </div>
   );
 }
 
 export function App() {
+  const [route] = useState(() => parseRoute(window.location.hash, VIEWS.map((entry) => entry.id), DEFAULT_VIEW));
   return (
-    <SessionProvider initialView={DEFAULT_VIEW}>
+    <SessionProvider initial={route}>
       <Shell />
     </SessionProvider>
   );

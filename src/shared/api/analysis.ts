@@ -178,8 +178,15 @@ export const analysisChannels = {
   'analysis.get': channel(z.object({ eventId: z.number().int().positive() }).strict(), StoredAnalysisSchema.nullable()),
   'analysis.runAll': channel(
     z.object({ redo: z.boolean().optional() }).strict(),
-    z.object({ jobIds: z.array(z.string()), skipped: z.number().int().min(0) }),
+    z.object({
+      jobIds: z.array(z.string()),
+      skipped: z.number().int().min(0),
+      /** Which clip (and event) each job analyses, for the batch's per-clip outcomes. */
+      items: z.array(z.object({ jobId: z.string(), clipId: z.number().int().positive(), eventId: z.number().int().positive().nullable() })).optional(),
+    }),
   ),
+  /** What "Analyse all" would queue now: clips and events without an analysis under the current settings. */
+  'analysis.pending': channel(z.object({}).strict(), z.object({ clips: z.number().int().min(0), events: z.number().int().min(0) })),
   'analysis.overlay': channel(
     z.object({ analysisId: z.number().int().positive(), kind: z.enum(OVERLAY_KINDS) }).strict(),
     z.object({ width: z.number().int(), height: z.number().int(), png: z.string() }),

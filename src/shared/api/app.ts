@@ -38,6 +38,8 @@ export const SettingsSchema = z.object({
   promptFormat: PromptFormatSchema,
   /** Keyboard shortcut overrides: action id → chord (e.g. `Shift+I`); absent = the default. */
   shortcuts: z.record(z.string().max(40), z.string().max(40)).default({}),
+  /** Folders the file browser and pickers may show (absolute); empty means the home folder. */
+  browseRoots: z.array(z.string().min(1).max(4096)).max(32).default([]),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

@@ -123,6 +123,8 @@ export const reviewChannels = {
     z.object({ annotationId: Id, decision: z.enum(REVIEW_DECISIONS), comment: z.string().max(5_000).default('') }).strict(),
     z.object({ review: ReviewSchema, annotation: AnnotationSchema }),
   ),
+  /** The newest decision on one label, for its annotator (the reviewer's comment) and reviewers. */
+  'review.feedback': channel(z.object({ annotationId: Id }).strict(), ReviewSchema.nullable()),
   'review.history': channel(z.object({ annotationId: Id }).strict(), z.array(AnnotationAuditSchema)),
   'agreement.compute': channel(
     z

@@ -5,6 +5,7 @@ import {
   AnnotationSchema,
   ClipFilterSchema,
   ClipSchema,
+  DeletionAuditSchema,
   EventPatchSchema,
   MeEventSchema,
   NewClipSchema,
@@ -12,10 +13,12 @@ import {
   RelinkSchema,
   WorkspaceInfoSchema,
 } from '../workspace';
+import { WorklistRowSchema } from '../worklist';
 import { channel } from './channel';
 
 const PathInput = z.object({ path: z.string().min(1) }).strict();
 const Empty = z.object({}).strict();
+const ById = z.object({ id: z.number().int().positive() }).strict();
 
 export const RecentWorkspaceSchema = z.object({ path: z.string(), openedAt: z.string() });
 
@@ -26,17 +29,27 @@ export const workspaceChannels = {
   'workspace.close': channel(Empty, z.object({ closed: z.boolean() })),
   'workspace.info': channel(Empty, WorkspaceInfoSchema.nullable()),
   'workspace.recent': channel(Empty, z.array(RecentWorkspaceSchema)),
+  /** The demo corpus in the user-data folder, generated on first use (as `mellm synth --demo`), then opened. */
+  'workspace.openDemo': channel(Empty, WorkspaceInfoSchema),
   'clips.list': channel(ClipFilterSchema, z.array(ClipSchema)),
   'clips.add': channel(NewClipSchema.strict(), ClipSchema),
   'clips.relink': channel(RelinkSchema, ClipSchema),
+  /** Soft delete under the acting profile (undone by clips.restore); its events go with it. */
+  'clips.delete': channel(ById, DeletionAuditSchema),
+  'clips.restore': channel(ById, ClipSchema),
   'events.list': channel(z.object({ clipId: z.number().int().positive() }).strict(), z.array(MeEventSchema)),
   'events.create': channel(NewEventSchema, MeEventSchema),
   'events.update': channel(EventPatchSchema, MeEventSchema),
+  /** Soft delete under the acting profile (undone by events.restore); an approved label needs a reviewer. */
+  'events.delete': channel(ById, DeletionAuditSchema),
+  'events.restore': channel(ById, MeEventSchema),
   'annotations.get': channel(
     z.object({ eventId: z.number().int().positive(), annotator: z.string().optional() }).strict(),
     z.array(AnnotationSchema),
   ),
   'annotations.save': channel(AnnotationInputSchema, AnnotationSchema),
+  /** The acting annotator's worklist: every event with their own label status (see shared/worklist.ts). */
+  'labels.worklist': channel(Empty, z.array(WorklistRowSchema)),
   'import.preview': channel(ImportRequestSchema, ImportReportSchema),
   'import.commit': channel(ImportRequestSchema, ImportReportSchema),
 };

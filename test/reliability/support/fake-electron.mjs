@@ -1,6 +1,7 @@
 // A stand-in for the `electron` module that records what the main bundle configures:
 // window options, session and permission handlers, protocol registrations, IPC
-// handlers, web-contents handlers and shell.openExternal calls. Loaded through
+// handlers, web-contents handlers, shell.openExternal calls and dialog options (answered
+// from audit.dialogAnswers, cancelled when none is queued). Loaded through
 // electron-loader.mjs by the security audit; no Electron binary is needed.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +20,8 @@ export const audit = {
   ipcListeners: [],
   openedExternally: [],
   singleInstanceLock: 0,
+  dialogs: [],
+  dialogAnswers: [],
 };
 globalThis.__electronAudit = audit;
 
@@ -39,6 +42,7 @@ export const app = {
 
 export class BrowserWindow {
   static getAllWindows = () => audit.windows.map((w) => w.instance);
+  static getFocusedWindow = () => audit.windows[0]?.instance ?? null;
   constructor(options) {
     audit.windows.push({ options, instance: this });
     this.webContents = { on: () => undefined, setWindowOpenHandler: () => undefined };
@@ -77,8 +81,24 @@ export const ipcMain = {
   on: (channel) => audit.ipcListeners.push(channel),
 };
 
+export const dialog = {
+  showOpenDialog: async (...args) => {
+    const [window, options] = args.length > 1 ? args : [null, args[0]];
+    audit.dialogs.push({ type: 'open', modal: window !== null, options });
+    const answer = audit.dialogAnswers.shift();
+    return answer ? { canceled: false, filePaths: [answer] } : { canceled: true, filePaths: [] };
+  },
+  showSaveDialog: async (...args) => {
+    const [window, options] = args.length > 1 ? args : [null, args[0]];
+    audit.dialogs.push({ type: 'save', modal: window !== null, options });
+    const answer = audit.dialogAnswers.shift();
+    return answer ? { canceled: false, filePath: answer } : { canceled: true, filePath: '' };
+  },
+};
+
 export const webContents = { getAllWebContents: () => [] };
+export const webUtils = { getPathForFile: (file) => file?.path ?? '' };
 export const contextBridge = { exposeInMainWorld: () => undefined };
 export const ipcRenderer = { invoke: async () => undefined, on: () => undefined };
 
-export default { app, BrowserWindow, protocol, session, shell, ipcMain, webContents, contextBridge, ipcRenderer };
+export default { app, BrowserWindow, protocol, session, shell, ipcMain, webContents, contextBridge, ipcRenderer, dialog, webUtils };

@@ -1,3 +1,4 @@
+import { formatFps } from '@shared/fps';
 import { toCsv } from '../csv';
 import { datasetFrames, MEGC_CLASS_IDS, type ExportRecord } from './records';
 
@@ -15,11 +16,11 @@ export function megcRecognitionCsv(records: readonly ExportRecord[]): Iterable<s
   return [toCsv(MEGC_RECOGNITION_COLUMNS, rows)];
 }
 
-/** MEGC spotting intervals: onset/apex/offset in the dataset's own frame numbering. */
+/** MEGC spotting intervals: onset/apex/offset in the dataset's own frame numbering; fps rounded for reading. */
 export function megcSpottingCsv(records: readonly ExportRecord[]): Iterable<string> {
   const rows = records.map((record) => {
     const frames = datasetFrames(record);
-    return [record.dataset, record.subject, record.clipName, record.eventId, frames.onset, frames.apex, frames.offset, record.fps];
+    return [record.dataset, record.subject, record.clipName, record.eventId, frames.onset, frames.apex, frames.offset, formatFps(record.fps)];
   });
   return [toCsv(MEGC_SPOTTING_COLUMNS, rows)];
 }

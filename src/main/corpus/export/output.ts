@@ -1,17 +1,13 @@
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { AppError } from '@shared/errors';
 import { writeFileAtomic } from '../../util/atomic-write';
 import { checkTarget, ensureFolder } from '../../util/output-place';
+import { isInside } from '../../util/roots';
 import { fromWriteError } from '../../util/system-errors';
 import { tempSiblingPath } from '../../util/temp-files';
 
 const EXPORT_FILE_MODE = 0o644;
-
-function isInside(root: string, path: string): boolean {
-  const rel = relative(root, path);
-  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
-}
 
 /**
  * Resolves `name` (a relative file name, subfolders allowed) inside the export folder.

@@ -1,4 +1,5 @@
 import { AU_NAMES } from '@shared/au-names';
+import { formatFps } from '@shared/fps';
 import { facsAuSet, type FacsParser } from '../agreement/au-sets';
 import { escapeMarkup as esc } from '../markup';
 import { frameToMs } from './eaf';
@@ -93,7 +94,7 @@ export function* sessionReportHtml(records: readonly ExportRecord[], options: Se
     `<h1>${esc(title)}</h1><div class="meta">Generated ${esc(generated)} · ${records.length} annotated events</div>\n`;
   for (const group of groupBy(records, clipKey).values()) {
     const first = group[0] as ExportRecord;
-    yield `<h2>${esc(first.clipName)}</h2><div class="meta">${esc(first.dataset)} · subject ${esc(first.subject)} · ${first.frameCount} frames at ${first.fps} fps</div>\n`;
+    yield `<h2>${esc(first.clipName)}</h2><div class="meta">${esc(first.dataset)} · subject ${esc(first.subject)} · ${first.frameCount} frames at ${formatFps(first.fps)} fps</div>\n`;
     for (const record of [...group].sort((a, b) => a.onset - b.onset)) yield eventHtml(record, options);
   }
   yield '</body></html>\n';

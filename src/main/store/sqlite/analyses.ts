@@ -1,6 +1,7 @@
 import { AppError } from '@shared/errors';
 import type { Analysis } from '@shared/workspace';
 import type { AnalysesStore, Sync } from '../interface';
+import { LIVE_EVENT_BY_ID } from './deletions';
 import { SqliteRepo } from './statements';
 
 interface AnalysisRow {
@@ -17,8 +18,8 @@ export class AnalysesRepo extends SqliteRepo implements Sync<AnalysesStore> {
 
   add(eventId: number, models: Analysis['models'], result: unknown, timingsMs: Analysis['timingsMs'] = {}, configKey: string | null = null): Analysis {
     return this.db.transaction(() => {
-      if (!this.sql('SELECT 1 FROM events WHERE id = ?').get(eventId)) {
-        throw new AppError('NOT_FOUND', `No event ${eventId} in this workspace`);
+      if (!this.sql(LIVE_EVENT_BY_ID).get(eventId)) {
+        throw new AppError('NOT_FOUND', `No event ${eventId} in this workspace (or it was deleted)`);
       }
       const { lastInsertRowid } = this.db
         .prepare('INSERT INTO analyses (event_id, models, result, timings, config_key) VALUES (?, ?, ?, ?, ?)')
@@ -31,8 +32,9 @@ export class AnalysesRepo extends SqliteRepo implements Sync<AnalysesStore> {
     return this.sql('SELECT 1 FROM analyses WHERE event_id = ? AND config_key = ? LIMIT 1').get(eventId, configKey) !== undefined;
   }
 
-  /** Newest first. */
+  /** Newest first; none for a deleted event (they come back with it). */
   listForEvent(eventId: number): Analysis[] {
+    if (!this.sql(LIVE_EVENT_BY_ID).get(eventId)) return [];
     return (this.sql('SELECT * FROM analyses WHERE event_id = ? ORDER BY id DESC').all(eventId) as AnalysisRow[]).map((r) => ({
       id: r.id,
       eventId: r.event_id,

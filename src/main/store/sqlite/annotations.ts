@@ -1,3 +1,4 @@
+import { AnnotationConflictSchema, changedFields, type AnnotationConflict } from '@shared/annotation-conflict';
 import { AppError } from '@shared/errors';
 import {
   AnnotationInputSchema,
@@ -8,6 +9,7 @@ import {
   type Review,
 } from '@shared/workspace';
 import type { AnnotationsStore, Sync } from '../interface';
+import { LIVE_EVENT_BY_ID } from './deletions';
 import { SqliteRepo } from './statements';
 
 interface AnnotationRow {
@@ -43,6 +45,22 @@ const toAnnotation = (r: AnnotationRow): Annotation => ({
 const SELECT = `SELECT a.*, n.name AS annotator FROM annotations a JOIN annotators n ON n.id = a.annotator_id`;
 const DECISION_STATUS = { approve: 'approved', request_changes: 'changes_requested', reject: 'rejected' } as const;
 
+/**
+ * Withdrawing takes a submitted label back to draft as it is: the one save its annotator
+ * may make while it awaits review, so a reviewer never decides on a label that changed
+ * under them.
+ */
+function isWithdrawal(current: Annotation, input: ReturnType<typeof AnnotationInputSchema.parse>): boolean {
+  return (
+    input.status === 'draft' &&
+    input.aus === current.aus &&
+    input.emotion === current.emotion &&
+    input.label3 === current.label3 &&
+    input.description === current.description &&
+    input.provenance === current.provenance
+  );
+}
+
 /** Annotators, their annotations, the append-only audit trail and reviews. */
 export class AnnotationsRepo extends SqliteRepo implements Sync<AnnotationsStore> {
 
@@ -76,20 +94,25 @@ export class AnnotationsRepo extends SqliteRepo implements Sync<AnnotationsStore
   save(input: AnnotationInput): Annotation {
     const a = AnnotationInputSchema.parse(input);
     return this.db.transaction(() => {
-      if (!this.sql('SELECT 1 FROM events WHERE id = ?').get(a.eventId)) {
-        throw new AppError('NOT_FOUND', `No event ${a.eventId} in this workspace`);
+      if (!this.sql(LIVE_EVENT_BY_ID).get(a.eventId)) {
+        throw new AppError('NOT_FOUND', `No event ${a.eventId} in this workspace (or it was deleted)`);
       }
       const annotator = this.ensureAnnotator(a.annotator);
       const current = this.get(a.eventId, a.annotator);
       if (current?.locked && !a.amend) {
         throw new AppError('FORBIDDEN', `The annotation of event ${a.eventId} by ${a.annotator} is approved and locked; amend it to start a new version`);
       }
-      if ((current?.version ?? null) !== a.baseVersion) {
+      if (current && a.baseVersion !== null && a.baseVersion > current.version) {
+        throw new AppError('INVALID_INPUT', `Version ${a.baseVersion} of this annotation was never saved (the newest is ${current.version}); reload it`);
+      }
+      if (current && current.version !== a.baseVersion) throw this.#conflict(current, a.baseVersion);
+      if (!current && a.baseVersion !== null) {
+        throw new AppError('INVALID_INPUT', `The annotation no longer exists at version ${a.baseVersion}; reload it`);
+      }
+      if (current?.status === 'submitted' && !isWithdrawal(current, a)) {
         throw new AppError(
-          'INVALID_INPUT',
-          current
-            ? `The annotation changed since it was loaded (version ${current.version}, edited from ${a.baseVersion ?? 'none'}); reload it`
-            : `The annotation no longer exists at version ${a.baseVersion}; reload it`,
+          'FORBIDDEN',
+          `The annotation of event ${a.eventId} by ${a.annotator} is submitted for review: withdraw it (back to draft, unchanged) before editing it`,
         );
       }
       const fields = [a.aus, a.emotion, a.label3, a.description, a.status, a.provenance] as const;
@@ -120,8 +143,10 @@ export class AnnotationsRepo extends SqliteRepo implements Sync<AnnotationsStore
     return this.db.transaction(() => {
       const annotation = this.byId(annotationId);
       if (!annotation) throw new AppError('NOT_FOUND', `No annotation ${annotationId} in this workspace`);
+      if (!this.sql(LIVE_EVENT_BY_ID).get(annotation.eventId)) throw new AppError('NOT_FOUND', `Event ${annotation.eventId} of annotation ${annotationId} was deleted`);
       const who = this.ensureAnnotator(reviewer, 'reviewer');
       if (who.role !== 'reviewer') throw new AppError('FORBIDDEN', `${reviewer} is not a reviewer`);
+      if (annotation.annotator === who.name) throw new AppError('FORBIDDEN', `${reviewer} cannot review their own label; another reviewer decides on it`);
       this.db
         .prepare(
           `UPDATE annotations SET status = ?, locked = ?, version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?`,
@@ -150,6 +175,32 @@ export class AnnotationsRepo extends SqliteRepo implements Sync<AnnotationsStore
          FROM annotation_events e JOIN annotators n ON n.id = e.annotator_id WHERE e.annotation_id = ? ORDER BY e.id`,
       )
       .all(annotationId) as AnnotationAudit[];
+  }
+
+  /** The refusal of a save that started from `baseVersion` while `current` is stored: who changed what, and when. */
+  #conflict(current: Annotation, baseVersion: number | null): AppError {
+    const newest = this.sql('SELECT n.name AS actor FROM annotation_events e JOIN annotators n ON n.id = e.annotator_id WHERE e.annotation_id = ? ORDER BY e.id DESC LIMIT 1').get(current.id) as
+      | { actor: string }
+      | undefined;
+    const baseRow =
+      baseVersion === null
+        ? undefined
+        : (this.sql('SELECT snapshot FROM annotation_events WHERE annotation_id = ? AND version = ? ORDER BY id DESC LIMIT 1').get(current.id, baseVersion) as { snapshot: string } | undefined);
+    const base = baseRow ? (JSON.parse(baseRow.snapshot) as Annotation) : null;
+    const detail: AnnotationConflict = AnnotationConflictSchema.parse({
+      theirs: current,
+      baseVersion,
+      changedBy: newest?.actor ?? current.annotator,
+      changedAt: current.updatedAt,
+      // Without the base snapshot (an unknown version) every field of theirs counts as changed.
+      changedFields: changedFields(baseVersion === null ? null : base ?? null, current),
+    });
+    const fields = detail.changedFields.length ? detail.changedFields.join(', ') : 'no label field';
+    return new AppError(
+      'EDIT_CONFLICT',
+      `The annotation changed since it was loaded (version ${current.version}, edited from ${baseVersion ?? 'none'}): ${detail.changedBy} saved it at ${current.updatedAt}, changing ${fields}`,
+      { detail },
+    );
   }
 
   #appendAudit(annotationId: number, actorId: number): Annotation {

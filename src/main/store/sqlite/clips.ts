@@ -1,6 +1,7 @@
 import { AppError } from '@shared/errors';
-import { ClipFilterSchema, NewClipSchema, type Clip, type ClipFilter, type NewClip } from '@shared/workspace';
+import { ClipFilterSchema, NewClipSchema, type Clip, type ClipFilter, type DeletionAudit, type NewClip } from '@shared/workspace';
 import type { ClipsStore, Sync } from '../interface';
+import { Deletions, LIVE_CLIP } from './deletions';
 import { SqliteRepo } from './statements';
 
 interface ClipRow {
@@ -37,13 +38,22 @@ const toClip = (r: ClipRow): Clip => ({
   createdAt: r.created_at,
 });
 
-/** Clips: media files or frame folders, identified by SHA-256 so moved media can be relinked. */
+const LIVE = `SELECT * FROM clips c WHERE ${LIVE_CLIP}`;
+
+/**
+ * Clips: media files or frame folders, identified by SHA-256 so moved media can be
+ * relinked. A deleted clip is left out of every read but keeps its path and hash: adding
+ * the same media again is refused with the way back (restore).
+ */
 export class ClipsRepo extends SqliteRepo implements Sync<ClipsStore> {
+  readonly #deletions = new Deletions(this.db);
 
   add(input: NewClip): Clip {
     const c = NewClipSchema.parse(input);
     return this.db.transaction(() => {
+      this.#refuseDeletedHolder('path', c.path);
       if (this.byPath(c.path)) throw new AppError('INVALID_INPUT', `The clip ${c.path} is already in this workspace`);
+      if (c.sha256) this.#refuseDeletedHolder('sha256', c.sha256);
       if (c.sha256 && this.bySha256(c.sha256)) {
         throw new AppError('INVALID_INPUT', `The same media (sha256 ${c.sha256.slice(0, 12)}…) is already in this workspace`);
       }
@@ -58,24 +68,46 @@ export class ClipsRepo extends SqliteRepo implements Sync<ClipsStore> {
   }
 
   get(id: number): Clip | null {
-    const row = this.sql('SELECT * FROM clips WHERE id = ?').get(id) as ClipRow | undefined;
+    const row = this.sql(`${LIVE} AND id = ?`).get(id) as ClipRow | undefined;
     return row ? toClip(row) : null;
   }
 
   require(id: number): Clip {
     const clip = this.get(id);
-    if (!clip) throw new AppError('NOT_FOUND', `No clip ${id} in this workspace`);
-    return clip;
+    if (clip) return clip;
+    if (this.sql('SELECT 1 FROM clips WHERE id = ?').get(id)) throw new AppError('NOT_FOUND', `Clip ${id} was deleted; restore it to work on it`);
+    throw new AppError('NOT_FOUND', `No clip ${id} in this workspace`);
   }
 
   byPath(path: string): Clip | null {
-    const row = this.sql('SELECT * FROM clips WHERE path = ?').get(path) as ClipRow | undefined;
+    const row = this.sql(`${LIVE} AND path = ?`).get(path) as ClipRow | undefined;
     return row ? toClip(row) : null;
   }
 
   bySha256(sha256: string): Clip | null {
-    const row = this.sql('SELECT * FROM clips WHERE sha256 = ?').get(sha256) as ClipRow | undefined;
+    const row = this.sql(`${LIVE} AND sha256 = ?`).get(sha256) as ClipRow | undefined;
     return row ? toClip(row) : null;
+  }
+
+  delete(id: number, by: string): DeletionAudit {
+    return this.db.transaction(() => this.#deletions.delete('clip', id, by))();
+  }
+
+  restore(id: number, by: string): Clip {
+    return this.db.transaction(() => {
+      this.#deletions.restore('clip', id, by);
+      return this.require(id);
+    })();
+  }
+
+  deletionHistory(id: number): DeletionAudit[] {
+    return this.#deletions.history('clip', id);
+  }
+
+  /** A deleted clip still holds its path and hash (they are unique): say so, and how to get it back. */
+  #refuseDeletedHolder(column: 'path' | 'sha256', value: string): void {
+    const held = this.sql(`SELECT id, path FROM clips WHERE ${column} = ? AND deleted_at IS NOT NULL`).get(value) as { id: number; path: string } | undefined;
+    if (held) throw new AppError('INVALID_INPUT', `The clip ${held.path} is in this workspace but deleted (clip ${held.id}); restore it instead of adding it again`);
   }
 
   /** Points the clip with this content hash at its new location (media moved or renamed). */
@@ -83,7 +115,7 @@ export class ClipsRepo extends SqliteRepo implements Sync<ClipsStore> {
     return this.db.transaction(() => {
       const clip = this.bySha256(sha256);
       if (!clip) throw new AppError('NOT_FOUND', `No clip with sha256 ${sha256} in this workspace`);
-      const other = this.byPath(newPath);
+      const other = this.sql('SELECT id FROM clips WHERE path = ?').get(newPath) as { id: number } | undefined;
       if (other && other.id !== clip.id) throw new AppError('INVALID_INPUT', `Another clip already uses ${newPath}`);
       this.sql('UPDATE clips SET path = ? WHERE id = ?').run(newPath, clip.id);
       return this.require(clip.id);
@@ -104,7 +136,7 @@ export class ClipsRepo extends SqliteRepo implements Sync<ClipsStore> {
    */
   list(filter: ClipFilter = {}): Clip[] {
     const f = ClipFilterSchema.parse(filter);
-    const where: string[] = [];
+    const where: string[] = [LIVE_CLIP];
     const params: Record<string, string | number> = { limit: f.limit, offset: f.offset };
     if (f.subject !== undefined) {
       where.push('c.subject = @subject');
@@ -124,9 +156,9 @@ export class ClipsRepo extends SqliteRepo implements Sync<ClipsStore> {
       const emotionTerm = f.emotion !== undefined ? ' AND (a.emotion = @emotion COLLATE NOCASE OR e.dataset_emotion = @emotion COLLATE NOCASE)' : '';
       const join = annotationTerms.length ? 'JOIN' : 'LEFT JOIN';
       where.push(`EXISTS (SELECT 1 FROM events e ${join} annotations a ON a.event_id = e.id ${join} annotators n ON n.id = a.annotator_id
-        WHERE e.clip_id = c.id${annotationTerms.map((t) => ` AND ${t}`).join('')}${emotionTerm})`);
+        WHERE e.clip_id = c.id AND e.deleted_at IS NULL${annotationTerms.map((t) => ` AND ${t}`).join('')}${emotionTerm})`);
     }
-    const sql = `SELECT c.* FROM clips c ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.id LIMIT @limit OFFSET @offset`;
+    const sql = `SELECT c.* FROM clips c WHERE ${where.join(' AND ')} ORDER BY c.id LIMIT @limit OFFSET @offset`;
     return (this.sql(sql).all(params) as ClipRow[]).map(toClip);
   }
 }

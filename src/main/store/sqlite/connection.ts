@@ -58,9 +58,10 @@ export class SqliteWorkspace {
       path: this.path,
       schemaVersion: this.db.pragma('user_version', { simple: true }) as number,
       sqliteVersion: (this.db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v,
+      // Live rows only: deleted clips and events are out of the corpus until restored.
       counts: {
-        clips: count('clips'),
-        events: count('events'),
+        clips: count('clips WHERE deleted_at IS NULL'),
+        events: count('events e JOIN clips c ON c.id = e.clip_id WHERE e.deleted_at IS NULL AND c.deleted_at IS NULL'),
         annotations: count('annotations'),
         analyses: count('analyses'),
         reviews: count('reviews'),

@@ -31,9 +31,11 @@ export class FrameMotionRepo extends SqliteRepo implements Sync<FrameMotionStore
     })();
   }
 
-  /** Rows with from ≤ frame ≤ to, in frame order. */
+  /** Rows with from ≤ frame ≤ to, in frame order; none for a deleted clip. */
   range(clipId: number, from: number, to: number): StoredFrameMotion[] {
-    const rows = this.sql('SELECT frame, lag, rois, aus FROM frame_motion WHERE clip_id = ? AND frame BETWEEN ? AND ? ORDER BY frame').all(clipId, from, to) as Row[];
+    const rows = this.sql(
+      'SELECT m.frame, m.lag, m.rois, m.aus FROM frame_motion m JOIN clips c ON c.id = m.clip_id WHERE m.clip_id = ? AND c.deleted_at IS NULL AND m.frame BETWEEN ? AND ? ORDER BY m.frame',
+    ).all(clipId, from, to) as Row[];
     return rows.map((r) => ({
       frame: r.frame,
       lag: r.lag,

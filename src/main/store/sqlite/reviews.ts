@@ -1,11 +1,13 @@
 import type { Review } from '@shared/workspace';
+import type { WorklistRow } from '@shared/worklist';
 import type { ReviewQueueRow, ReviewsStore, Sync } from '../interface';
+import { LIVE_CLIP, LIVE_EVENT } from './deletions';
 import { SqliteRepo } from './statements';
 
 /** Reads over reviews: the queue, the latest decision per annotation, whether an event is in review. */
 export class ReviewsRepo extends SqliteRepo implements Sync<ReviewsStore> {
 
-  /** Events with at least one submitted (or decided) annotation; undecided work first. */
+  /** Events with at least one submitted (or decided) annotation, deleted ones left out; undecided work first. */
   queue(limit: number, offset: number): ReviewQueueRow[] {
     return this.sql(
       `SELECT e.id AS eventId, e.clip_id AS clipId, c.path AS clipPath, c.subject, e.onset, e.apex, e.offset,
@@ -13,10 +15,31 @@ export class ReviewsRepo extends SqliteRepo implements Sync<ReviewsStore> {
               sum(a.status = 'submitted') AS submitted,
               sum(a.status = 'approved') AS approved
        FROM events e JOIN clips c ON c.id = e.clip_id JOIN annotations a ON a.event_id = e.id
+       WHERE ${LIVE_EVENT}
        GROUP BY e.id HAVING sum(a.status <> 'draft') > 0
        ORDER BY (sum(a.status = 'submitted') = 0), e.clip_id, e.onset, e.id
        LIMIT ? OFFSET ?`,
     ).all(limit, offset) as ReviewQueueRow[];
+  }
+
+  /**
+   * Every live event, and every live clip without one, with `annotator`'s own label (status, AUs,
+   * emotion), who has labelled it (names only) and whether it was analysed; by clip, onset.
+   */
+  worklist(annotator: string): WorklistRow[] {
+    const rows = this.sql(
+      `SELECT c.id AS clipId, e.id AS eventId, e.onset, mine.status, mine.aus, mine.emotion,
+              e.dataset_aus AS datasetAus, e.dataset_emotion AS datasetEmotion,
+              (SELECT group_concat(name, char(31)) FROM (SELECT n.name FROM annotations a JOIN annotators n ON n.id = a.annotator_id
+                 WHERE a.event_id = e.id ORDER BY n.name)) AS annotators,
+              EXISTS (SELECT 1 FROM analyses x WHERE x.event_id = e.id) AS analysed
+       FROM clips c LEFT JOIN events e ON e.clip_id = c.id AND e.deleted_at IS NULL
+       LEFT JOIN (SELECT a.event_id, a.status, a.aus, a.emotion FROM annotations a JOIN annotators n ON n.id = a.annotator_id WHERE n.name = ?) mine
+         ON mine.event_id = e.id
+       WHERE ${LIVE_CLIP}
+       ORDER BY c.id, e.onset, e.id`,
+    ).all(annotator) as Array<Omit<WorklistRow, 'annotators' | 'analysed'> & { annotators: string | null; analysed: number }>;
+    return rows.map((row) => ({ ...row, annotators: row.annotators ? row.annotators.split('\x1f') : [], analysed: row.analysed === 1 }));
   }
 
   /** The newest decision on each of an event's annotations, keyed by annotation id. */

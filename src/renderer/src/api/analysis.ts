@@ -1,7 +1,8 @@
 /**
  * The analysis stage as the UI needs it, over the pipeline's channels (frames 0-based):
  *   analysis.run {eventId, onset?, apex?, offset?} → {jobId}  (job.progress / job.finished)
- *   analysis.runAll {redo?} → {jobIds, skipped}              (one job per clip; jobs.cancel each)
+ *   analysis.runAll {redo?} → {jobIds, skipped, items}       (one job per clip; jobs.cancel each)
+ *   analysis.pending {} → {clips, events}                     (what analysis.runAll would queue)
  *   analysis.get {eventId} → StoredAnalysis | null           (mapped to AnalysisView below)
  *   analysis.overlay {analysisId, kind} → PNG of the onset→apex flow on the face crop
  * With an LLM configured, the analysis job streams its description as llm.token events
@@ -21,6 +22,8 @@ export const analysisApi = {
   run: (eventId: number, markers?: Markers) => api.call('analysis.run', { eventId, ...(markers ? markerOverrides(markers) : {}) }),
   /** Every not-yet-analysed clip of the open workspace, one job each. */
   runAll: (redo = false) => api.call('analysis.runAll', { redo }),
+  /** How many clips (and events) "Analyse all" would analyse now. */
+  pending: () => api.call('analysis.pending', {}),
   cancel: (jobId: string) => api.call('jobs.cancel', { jobId }),
   async get(eventId: number): Promise<AnalysisView | null> {
     const stored = await api.call('analysis.get', { eventId });

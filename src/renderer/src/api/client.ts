@@ -5,10 +5,13 @@ import type { ApiError, Result } from '@shared/errors';
 export class ApiCallError extends Error {
   readonly code: ApiError['code'];
   readonly issues: ApiError['issues'];
+  /** Structured facts for the UI (e.g. an edit conflict); read through the code's own schema. */
+  readonly detail: unknown;
   constructor(error: ApiError) {
     super(error.message);
     this.code = error.code;
     this.issues = error.issues;
+    this.detail = error.detail;
   }
 }
 

@@ -12,6 +12,8 @@ export const reviewApi = {
   setRole: (id: number, role: Annotator['role']) => api.call('annotators.update', { id, role }),
   queue: () => api.call('review.queue', {}),
   event: (eventId: number) => api.call('review.event', { eventId }),
+  /** The newest decision on one label (its annotator reads the reviewer's comment). */
+  feedback: (annotationId: number) => api.call('review.feedback', { annotationId }),
   decide: (annotationId: number, decision: Review['decision'], comment: string) => api.call('review.decide', { annotationId, decision, comment }),
   agreement: (ignoreSide: boolean, includeDataset: boolean) => api.call('agreement.compute', { ignoreSide, includeDataset }),
   exportRun: (request: ChannelInput<'export.run'>) => api.call('export.run', request),

@@ -16,6 +16,8 @@ export const workspaceApi = {
   close: () => api.call('workspace.close', {}),
   info: () => api.call('workspace.info', {}),
   recent: () => api.call('workspace.recent', {}),
+  /** The demo corpus, generated on first use (about a minute), then opened. */
+  openDemo: () => api.call('workspace.openDemo', {}),
   listClips: (filter: ClipFilter = {}) => api.call('clips.list', filter),
   /** Probes the media (media.open) and records it in the workspace; an already added path is reused. */
   async addClip(path: string): Promise<Clip> {
@@ -27,10 +29,16 @@ export const workspaceApi = {
   listEvents: (clipId: number) => api.call('events.list', { clipId }),
   createEvent: (event: NewEvent) => api.call('events.create', event),
   updateEvent: (patch: EventPatch) => api.call('events.update', patch),
+  deleteEvent: (id: number) => api.call('events.delete', { id }),
+  restoreEvent: (id: number) => api.call('events.restore', { id }),
+  deleteClip: (id: number) => api.call('clips.delete', { id }),
+  restoreClip: (id: number) => api.call('clips.restore', { id }),
   async getAnnotation(eventId: number, annotator: string): Promise<Annotation | null> {
     return (await api.call('annotations.get', { eventId, annotator }))[0] ?? null;
   },
   saveAnnotation: (input: AnnotationInput) => api.call('annotations.save', input),
+  /** The acting annotator's own label status for every event (Corpus queue, counts, Submit & next). */
+  worklist: () => api.call('labels.worklist', {}),
   importPreview: (request: ImportRequest) => api.call('import.preview', request),
   importCommit: (request: ImportRequest) => api.call('import.commit', request),
 };

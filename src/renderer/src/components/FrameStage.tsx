@@ -38,9 +38,13 @@ interface Props {
   readonly command: ViewCommand;
   /** Called after the frame layer drew `index` (the bench and the e2e listen for it). */
   readonly onPainted?: (index: number) => void;
+  /** The zoom and pan to start with (null: fit). */
+  readonly initialView?: View | null;
+  /** Called when the zoom or pan changes (null: back to fit). */
+  readonly onViewChange?: (view: View | null) => void;
 }
 
-interface View {
+export interface View {
   readonly scale: number;
   readonly x: number;
   readonly y: number;
@@ -75,13 +79,16 @@ function canvasFrom(rgba: Uint8ClampedArray, width: number, height: number): HTM
   return canvas;
 }
 
-export function FrameStage({ frame, onsetFrame, frameWidth, frameHeight, layers, flowMode, analysis, command, onPainted }: Props) {
+export function FrameStage({ frame, onsetFrame, frameWidth, frameHeight, layers, flowMode, analysis, command, onPainted, initialView = null, onViewChange }: Props) {
   const containerRef = useRef<HTMLDivElement>(null);
   const frameLayerRef = useRef<Konva.Layer>(null);
   const [size, setSize] = useState({ width: 0, height: 0 });
   // In fit mode the view follows the container; any zoom or pan switches to a free view.
-  const [freeView, setFreeView] = useState<View | null>(null);
+  const [freeView, setFreeView] = useState<View | null>(initialView);
   const [seenCommand, setSeenCommand] = useState(command.nonce);
+  useEffect(() => {
+    onViewChange?.(freeView);
+  }, [freeView, onViewChange]);
 
   useEffect(() => {
     const element = containerRef.current;
@@ -137,7 +144,7 @@ export function FrameStage({ frame, onsetFrame, frameWidth, frameHeight, layers,
 
   const transform = { x: view.x, y: view.y, scaleX: view.scale, scaleY: view.scale };
   return (
-    <div className="frame-stage" ref={containerRef} data-testid="frame-stage">
+    <div className="frame-stage" ref={containerRef} data-testid="frame-stage" data-zoom={freeView ? view.scale.toFixed(3) : 'fit'}>
       {size.width > 0 && (
         <Stage
           width={size.width}

@@ -5,6 +5,8 @@ import { IMPORT_LAYOUTS, type ImportProblemGroup } from '@shared/corpus-import';
 import { errorMessage } from '../api/backend';
 import { workspaceApi, type ImportReport, type ImportRequest } from '../api/workspace';
 import { ErrorLine } from './ErrorLine';
+import { BrowseButton } from './BrowseButton';
+import { PICKS } from '../api/files';
 
 export function ImportPanel({ onImported }: { onImported(): void }) {
   const { t } = useTranslation();
@@ -39,10 +41,12 @@ export function ImportPanel({ onImported }: { onImported(): void }) {
           <span>{t('corpus.sheet')}</span>
           <input name="import-sheet" value={request.sheet} onChange={(e) => edit({ sheet: e.target.value })} spellCheck={false} />
         </label>
+        <BrowseButton request={PICKS.sheet} current={request.sheet} onPick={(sheet) => edit({ sheet })} />
         <label>
           <span>{t('corpus.mediaRoot')}</span>
           <input name="import-root" value={request.root} onChange={(e) => edit({ root: e.target.value })} spellCheck={false} />
         </label>
+        <BrowseButton request={PICKS.datasetRoot} current={request.root} onPick={(root) => edit({ root })} />
         <label>
           <span>{t('corpus.dataset')}</span>
           <select name="import-dataset" value={request.dataset} onChange={(e) => edit({ dataset: e.target.value as ImportRequest['dataset'] })}>

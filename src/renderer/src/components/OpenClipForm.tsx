@@ -4,7 +4,9 @@ import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../api/backend';
 import { workspaceApi } from '../api/workspace';
 import { useSession } from '../state/session';
+import { BrowseButton } from './BrowseButton';
 import { ErrorLine } from './ErrorLine';
+import { PICKS } from '../api/files';
 
 export function OpenClipForm() {
   const { t } = useTranslation();
@@ -39,6 +41,8 @@ export function OpenClipForm() {
         <span>{intoWorkspace ? t('corpus.addClip') : t('annotate.openClip')}</span>
         <input name="clip-path" value={path} onChange={(event) => setPath(event.target.value)} placeholder={t('corpus.pathPlaceholder')} spellCheck={false} />
       </label>
+      <BrowseButton request={PICKS.video} current={path} onPick={setPath} onError={setError} />
+      <BrowseButton request={PICKS.frameFolder} current={path} onPick={setPath} onError={setError} />
       <button type="submit" disabled={busy || !path.trim()}>
         {busy ? t('common.loading') : intoWorkspace ? t('corpus.add') : t('annotate.open')}
       </button>

@@ -1,6 +1,6 @@
 /**
- * The right-hand column of the annotate view: the clip's events, the AU panel and the
- * suggestion panel. Memoised: stepping frames re-renders the stage and timeline only,
+ * The right-hand column of the annotate view: the clip's events, the suggestion panel
+ * (first, so Analyse → Accept all stays on screen at 1280×720) and the AU panel. Memoised: stepping frames re-renders the stage and timeline only,
  * which keeps key → paint inside one display frame.
  */
 import { memo } from 'react';
@@ -9,7 +9,9 @@ import type { MeEvent } from '@shared/workspace';
 import type { DraftField } from '../state/annotation';
 import type { EditSession } from '../state/edit-session';
 import type { Suggestions } from '../state/use-suggestions';
+import type { OpenClip } from '../state/session';
 import { AuPanel } from './AuPanel';
+import { LabelLifecycle } from './LabelLifecycle';
 import { SuggestionPanel } from './SuggestionPanel';
 
 /** Which input a suggestion field's Edit button focuses. */
@@ -17,6 +19,7 @@ const FIELD_INPUT: Record<DraftField, string> = { aus: 'facs', emotion: 'emotion
 
 interface Props {
   readonly edits: EditSession;
+  readonly clip: OpenClip;
   /** The EditSession's revision: a new value re-renders (markers, provenance changed). */
   readonly revision: number;
   readonly events: readonly MeEvent[];
@@ -24,14 +27,16 @@ interface Props {
   readonly persistent: boolean;
   onSelect(id: number): void;
   onNewEvent(): void;
+  /** Deletes the selected event (undoable, so no confirmation). */
+  onDeleteEvent(): void;
   readonly annotator: string;
   readonly suggest: Suggestions;
 }
 
-export const SidePanels = memo(function SidePanels({ edits, events, selected, persistent, onSelect, onNewEvent, annotator, suggest }: Props) {
+export const SidePanels = memo(function SidePanels({ edits, clip, events, selected, persistent, onSelect, onNewEvent, onDeleteEvent, annotator, suggest }: Props) {
   const { t } = useTranslation();
   const locked = selected !== null && edits.isLocked(selected);
-  const editable = selected !== null && annotator !== '' && !locked;
+  const editable = selected !== null && annotator !== '' && !locked && !edits.isSubmitted(selected);
   return (
       <aside className="annotate-side">
         <section className="panel events-panel" aria-labelledby="events-title">
@@ -51,9 +56,16 @@ export const SidePanels = memo(function SidePanels({ edits, events, selected, pe
                   );
                 })}
               </ul>
-              <button type="button" onClick={onNewEvent}>
-                {t('annotate.newEvent')}
-              </button>
+              <div className="event-actions">
+                <button type="button" onClick={onNewEvent}>
+                  {t('annotate.newEvent')}
+                </button>
+                {selected !== null && (
+                  <button type="button" className="danger" data-testid="delete-event" title={t('deletion.deleteEventHint')} onClick={onDeleteEvent}>
+                    {t('deletion.deleteEvent')}
+                  </button>
+                )}
+              </div>
               {!events.length && <p className="muted">{t('annotate.noEvents')}</p>}
             </>
           )}
@@ -63,6 +75,7 @@ export const SidePanels = memo(function SidePanels({ edits, events, selected, pe
             </p>
           )}
           {selected !== null && !annotator && <p className="warn">{t('annotate.needAnnotator')}</p>}
+          {persistent && annotator && <LabelLifecycle clip={clip} selected={selected} onSelect={onSelect} />}
           {locked && (
             <div className="warn" role="alert" data-testid="locked-prompt">
               <p>{t('annotate.lockedLabel')}</p>
@@ -72,7 +85,6 @@ export const SidePanels = memo(function SidePanels({ edits, events, selected, pe
             </div>
           )}
         </section>
-        <AuPanel draft={suggest.draft} provenance={suggest.fieldProvenance} disabled={!editable} onChange={suggest.change} onSeal={() => edits.history.seal()} />
         <SuggestionPanel
           running={suggest.running}
           progress={suggest.progress}
@@ -81,9 +93,13 @@ export const SidePanels = memo(function SidePanels({ edits, events, selected, pe
           draft={suggest.draft}
           taken={suggest.taken}
           rejected={suggest.rejected}
+          offered={suggest.offered}
+          accepted={suggest.accepted}
+          stale={suggest.stale}
           disabled={!editable}
           onRun={suggest.run}
           onAccept={(field) => suggest.accept(field, `suggest.accept.${field}`)}
+          onAcceptAll={suggest.acceptAll}
           onEdit={(field) => {
             suggest.accept(field, `suggest.edit.${field}`);
             requestAnimationFrame(() => document.querySelector<HTMLElement>(`[name="${FIELD_INPUT[field]}"]`)?.focus());
@@ -93,6 +109,7 @@ export const SidePanels = memo(function SidePanels({ edits, events, selected, pe
           spotted={suggest.spotted}
           onUseSpotted={suggest.useSpotted}
         />
+        <AuPanel draft={suggest.draft} provenance={suggest.fieldProvenance} disabled={!editable} onChange={suggest.change} onSeal={() => edits.history.seal()} />
         {!annotator && <p className="muted">{t('annotate.annotatorHint')}</p>}
       </aside>
   );

@@ -1,8 +1,10 @@
 /**
  * The model's proposal for the selected event: AUs, emotion, 3-class label and the
  * description (streamed token by token while an LLM writes it). Each field can be
- * accepted, taken for editing, or rejected; once taken, a diff shows what the annotator
- * changed from the suggestion. Without an analysis backend it says so plainly.
+ * accepted, taken for editing, or rejected, or all at once; an accepted field's button
+ * says so. Once taken, a diff shows what the annotator changed from the suggestion. An
+ * analysis made for other frames than the event's markers is marked stale, with
+ * Re-analyse.
  */
 import { useTranslation } from 'react-i18next';
 import type { SpottedFrames } from '../api/analysis-types';
@@ -17,9 +19,13 @@ interface Props {
   readonly draft: AnnotationDraft;
   readonly taken: ReadonlySet<DraftField>;
   readonly rejected: ReadonlySet<DraftField>;
+  readonly offered: readonly DraftField[];
+  readonly accepted: ReadonlySet<DraftField>;
+  readonly stale: boolean;
   readonly disabled: boolean;
   onRun(): void;
   onAccept(field: DraftField): void;
+  onAcceptAll(): void;
   onEdit(field: DraftField): void;
   onReject(field: DraftField): void;
   /** Who wrote the suggestion: 'rules' (deterministic describer) or the LLM model id. */
@@ -64,15 +70,26 @@ function Diff({ field, suggested, current }: { field: DraftField; suggested: str
 export function SuggestionPanel(props: Props) {
   const { t } = useTranslation();
   const { suggestion, draft } = props;
+  const allAccepted = props.offered.length > 0 && props.offered.every((field) => props.accepted.has(field));
   return (
-    <section className="panel suggestion-panel" aria-labelledby="suggest-title" data-testid="suggestions">
+    <section className="panel suggestion-panel" aria-labelledby="suggest-title" data-testid="suggestions" data-stale={props.stale || undefined}>
       <h2 id="suggest-title">{t('suggest.title')}</h2>
       <div className="row">
-        <button type="button" disabled={props.disabled || props.running} onClick={props.onRun}>
-          {props.running ? t('suggest.running') : t('suggest.run')}
+        <button type="button" data-testid="analyse" disabled={props.disabled || props.running} onClick={props.onRun}>
+          {props.running ? t('suggest.running') : suggestion ? t('suggest.rerun') : t('suggest.run')}
         </button>
+        {suggestion && props.offered.length > 0 && (
+          <button type="button" data-testid="accept-all" disabled={props.disabled || allAccepted} aria-pressed={allAccepted} onClick={props.onAcceptAll}>
+            {allAccepted ? t('suggest.allAccepted') : t('suggest.acceptAll')}
+          </button>
+        )}
         {props.progress && <span className="muted">{props.progress}</span>}
       </div>
+      {suggestion && props.stale && !props.running && (
+        <p className="warn" role="status" data-testid="analysis-stale">
+          {t('suggest.stale')}
+        </p>
+      )}
       {!suggestion && !props.streaming && !props.running && <p className="empty">{t('suggest.none')}</p>}
       {props.streaming !== null && (
         <blockquote className="streaming" aria-live="polite" data-testid="llm-stream">
@@ -86,15 +103,16 @@ export function SuggestionPanel(props: Props) {
             if (value === null || value === '' || props.rejected.has(field)) return null;
             const current = draft[field] ?? '';
             const changed = props.taken.has(field) && !sameValue(field, current, value);
+            const accepted = props.accepted.has(field);
             return (
-              <div key={field} className="suggestion" data-field={field}>
+              <div key={field} className="suggestion" data-field={field} data-accepted={accepted || undefined}>
                 <dt>{t(`suggest.fields.${field}`)}</dt>
                 <dd>
                   <p className="value">{field === 'emotion' ? t(`emotions.${value}`, { defaultValue: value }) : field === 'label3' ? t(`labels3.${value}`) : value}</p>
                   {changed && <Diff field={field} suggested={value} current={current} />}
                   <div className="actions">
-                    <button type="button" disabled={props.disabled} onClick={() => props.onAccept(field)}>
-                      {t('suggest.accept')}
+                    <button type="button" disabled={props.disabled || accepted} aria-pressed={accepted} onClick={() => props.onAccept(field)}>
+                      {accepted ? t('suggest.accepted') : t('suggest.accept')}
                     </button>
                     <button type="button" disabled={props.disabled} onClick={() => props.onEdit(field)}>
                       {t('suggest.edit')}

@@ -5,12 +5,13 @@
  */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { SaveStatus } from '../state/autosave';
-
-export type SaveLabel = Exclude<SaveStatus, 'idle'> | 'local' | 'clean';
+import { GOTO_DIGITS, gotoInput, gotoTarget } from '../state/goto-frame';
 import { FLOW_MODES, type FlowMode } from '../state/use-flow-overlay';
 import { PLAYBACK_SPEEDS, speedOf, type Playback } from '../state/playback';
 import { OVERLAY_LAYERS, type LayerSettings, type OverlayLayer } from './FrameStage';
+import { SaveStatus, type SaveLabel } from './SaveStatus';
+
+export type { SaveLabel };
 
 interface Props {
   readonly frame: number | null;
@@ -31,6 +32,8 @@ interface Props {
   onRedo(): void;
   readonly saveStatus: SaveLabel;
   readonly saveError: string | null;
+  /** When the next retry of a failed save starts (epoch ms), or null. */
+  readonly retryAt?: number | null;
   /** Null when the face stage is not available. */
   readonly onFindFace: (() => void) | null;
   readonly faceStatus: string | null;
@@ -39,6 +42,7 @@ interface Props {
 export function TransportBar(props: Props) {
   const { t } = useTranslation();
   const [goto, setGoto] = useState('');
+  const [clampedTo, setClampedTo] = useState<number | null>(null);
   const { playback } = props;
   const seconds = props.frame !== null && props.fps > 0 ? (props.frame / props.fps).toFixed(3) : '';
 
@@ -52,21 +56,36 @@ export function TransportBar(props: Props) {
         className="goto"
         onSubmit={(event) => {
           event.preventDefault();
-          const value = Number(goto);
-          if (goto.trim() !== '' && Number.isInteger(value)) props.onGoTo(value);
+          const target = gotoTarget(goto, props.frames);
+          if (target) {
+            props.onGoTo(target.frame);
+            setClampedTo(target.clamped ? target.frame : null);
+          }
           (event.currentTarget.elements.namedItem('goto') as HTMLInputElement | null)?.blur();
         }}
       >
         <input
           name="goto"
-          type="number"
-          min={0}
-          max={Math.max(props.frames - 1, 0)}
+          type="text"
+          inputMode="numeric"
+          autoComplete="off"
+          size={GOTO_DIGITS}
+          maxLength={GOTO_DIGITS}
           value={goto}
-          placeholder={t('annotate.goto')}
+          placeholder={t('annotate.gotoPlaceholder')}
           aria-label={t('annotate.goto')}
-          onChange={(event) => setGoto(event.target.value)}
+          title={t('annotate.goto')}
+          onChange={(event) => setGoto(gotoInput(event.target.value))}
         />
+        {/* The note's slot is always as wide as the longest note, so it never moves the toolbar. */}
+        <span className="goto-slot">
+          {clampedTo !== null && (
+            <span className="goto-note warn" role="status" data-testid="goto-note">
+              {t('annotate.gotoClamped', { frame: clampedTo })}
+            </span>
+          )}
+          <span className="sizer" aria-hidden data-text={t('annotate.gotoClamped', { frame: Math.max(props.frames - 1, 0) })} />
+        </span>
       </form>
       <div className="group">
         <button type="button" aria-pressed={playback.direction === -1} title={t('hotkeys.actions.play.backward')} onClick={() => props.onPlayback({ ...playback, direction: -1 })}>
@@ -152,9 +171,7 @@ export function TransportBar(props: Props) {
         <button type="button" disabled={!props.canRedo} onClick={props.onRedo}>
           {t('annotate.redo')}
         </button>
-        <span className={`save-status save-${props.saveStatus}`} data-testid="save-status" data-status={props.saveStatus} title={props.saveError ?? ''}>
-          {t(`annotate.save.${props.saveStatus}`)}
-        </span>
+        <SaveStatus status={props.saveStatus} error={props.saveError} retryAt={props.retryAt ?? null} />
       </div>
     </div>
   );

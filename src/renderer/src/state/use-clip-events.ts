@@ -1,7 +1,8 @@
 /**
  * The ME events of the open clip and the selected one: loads them from the workspace,
  * loads each event's annotation (for this annotator) and analysis into the EditSession
- * on first selection, and creates an event when a marker is placed on a clip without one.
+ * on first selection, and creates an event when a marker is placed on a clip without one
+ * (an undo step: Ctrl+Z deletes it). Deleted events leave the list, restored ones return.
  */
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import type { MeEvent } from '@shared/workspace';
@@ -9,6 +10,7 @@ import { analysisApi, type AnalysisView } from '../api/analysis';
 import { errorMessage } from '../api/backend';
 import { workspaceApi } from '../api/workspace';
 import { EMPTY_DRAFT, type Label3 } from './annotation';
+import type { SessionDeletions } from './deletions';
 import type { EditSession } from './edit-session';
 import { NO_MARKERS, placeMarker, type MarkerKind, type Markers } from './markers';
 import type { OpenClip } from './session';
@@ -22,20 +24,27 @@ export interface ClipEvents {
   place(kind: MarkerKind, frame: number): void;
   drag(kind: MarkerKind, frame: number, done: boolean): void;
   newEvent(frame: number): void;
+  /** Deletes the selected event (undoable); resolves false when the store refused it. */
+  deleteSelected(): Promise<boolean>;
   readonly analysis: AnalysisView | null;
   reloadAnalysis(): void;
   /** False when the clip is not in a workspace: markers are then local only. */
   readonly persistent: boolean;
+  /** True once the clip's events were listed (or listing failed). */
+  readonly loaded: boolean;
   readonly error: string | null;
 }
 
-export function useClipEvents(clip: OpenClip | null, edits: EditSession, annotator: string): ClipEvents {
+export function useClipEvents(clip: OpenClip | null, edits: EditSession, annotator: string, deletions: SessionDeletions): ClipEvents {
   const [events, setEvents] = useState<MeEvent[]>([]);
-  const [selected, setSelected] = useState<number | null>(null);
+  const [chosen, setSelected] = useState<number | null>(null);
   const [localMarkers, setLocalMarkers] = useState<Markers>(NO_MARKERS);
   const [analysis, setAnalysis] = useState<AnalysisView | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [loaded, setLoaded] = useState(false);
   const stored = clip?.stored ?? null;
+  // The chosen event while it is listed, else the first one (the chosen one was deleted).
+  const selected = chosen !== null && events.some((e) => e.id === chosen) ? chosen : (events[0]?.id ?? null);
   const persistent = stored !== null;
   useSyncExternalStore(
     (listener) => edits.subscribe(listener),
@@ -44,18 +53,20 @@ export function useClipEvents(clip: OpenClip | null, edits: EditSession, annotat
 
   const loadEvent = useCallback(
     async (event: MeEvent) => {
-      if (!edits.isLoaded(event.id)) {
-        const annotation = annotator ? await workspaceApi.getAnnotation(event.id, annotator) : null;
-        edits.load(event.id, {
-          draft: annotation
-            ? { aus: annotation.aus, emotion: annotation.emotion, label3: annotation.label3 as Label3 | null, description: annotation.description }
-            : EMPTY_DRAFT,
-          provenance: annotation?.provenance ?? 'manual',
-          version: annotation?.version ?? null,
-          markers: { onset: event.onset, apex: event.apex, offset: event.offset },
-          locked: annotation?.locked ?? false,
-        });
-      }
+      const revisit = edits.isLoaded(event.id);
+      const annotation = annotator ? await workspaceApi.getAnnotation(event.id, annotator) : null;
+      const label = {
+        draft: annotation
+          ? { aus: annotation.aus, emotion: annotation.emotion, label3: annotation.label3 as Label3 | null, description: annotation.description }
+          : EMPTY_DRAFT,
+        provenance: annotation?.provenance ?? 'manual',
+        version: annotation?.version ?? null,
+        locked: annotation?.locked ?? false,
+        status: annotation?.status ?? null,
+      };
+      // Loaded before: the label may have moved on since (a review, another profile); markers stay as edited.
+      if (revisit) edits.syncLabel(event.id, label);
+      else edits.load(event.id, { ...label, markers: { onset: event.onset, apex: event.apex, offset: event.offset } });
       return analysisApi.get(event.id);
     },
     [edits, annotator],
@@ -67,11 +78,48 @@ export function useClipEvents(clip: OpenClip | null, edits: EditSession, annotat
     workspaceApi.listEvents(stored.id).then(
       (list) => {
         setEvents(list);
-        if (list[0]) setSelected(list[0].id);
+        const first = list.find((e) => e.id === clip?.event) ?? list[0];
+        if (first) setSelected(first.id);
+        setLoaded(true);
       },
-      (failure: unknown) => setError(errorMessage(failure)),
+      (failure: unknown) => {
+        setError(errorMessage(failure));
+        setLoaded(true);
+      },
     );
+    // The event to open on is read once per clip (the caller keys this hook by clip).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [stored, persistent]);
+
+  // Deletions and their undo, from this view or another: keep the list and selection in step.
+  useEffect(() => {
+    if (!stored) return;
+    return deletions.onChange(({ target, deleted }) => {
+      if (target.kind === 'clip') {
+        // The open clip itself: its events go with it and come back with it.
+        if (target.clip.id !== stored.id) return;
+        if (deleted) setEvents([]);
+        else
+          workspaceApi.listEvents(stored.id).then(
+            (list) => {
+              setError(null);
+              setEvents(list);
+            },
+            (failure: unknown) => setError(errorMessage(failure)),
+          );
+        return;
+      }
+      const { event } = target;
+      if (event.clipId !== stored.id) return;
+      if (deleted) {
+        // A deleted selection falls to the first event left (see `selected` above).
+        setEvents((list) => list.filter((e) => e.id !== event.id));
+      } else {
+        setEvents((list) => [...list.filter((e) => e.id !== event.id), event].sort((a, b) => a.onset - b.onset || a.id - b.id));
+        setSelected(event.id);
+      }
+    });
+  }, [deletions, stored]);
 
   useEffect(() => {
     const event = events.find((e) => e.id === selected);
@@ -85,11 +133,12 @@ export function useClipEvents(clip: OpenClip | null, edits: EditSession, annotat
         (created) => {
           setEvents((list) => [...list, created].sort((a, b) => a.onset - b.onset));
           setSelected(created.id);
+          deletions.created(created);
         },
         (failure: unknown) => setError(errorMessage(failure)),
       );
     },
-    [stored],
+    [stored, deletions],
   );
 
   const newEvent = useCallback((frame: number) => createAt(placeMarker(NO_MARKERS, 'onset', frame)), [createAt]);
@@ -118,12 +167,17 @@ export function useClipEvents(clip: OpenClip | null, edits: EditSession, annotat
     place,
     drag,
     newEvent,
+    deleteSelected: async () => {
+      const event = events.find((e) => e.id === selected);
+      return event ? deletions.delete({ kind: 'event', event }) : false;
+    },
     analysis,
     reloadAnalysis: () => {
       const event = events.find((e) => e.id === selected);
       if (event) analysisApi.get(event.id).then(setAnalysis, (failure: unknown) => setError(errorMessage(failure)));
     },
     persistent,
+    loaded: loaded || !persistent,
     error,
   };
 }

@@ -11,6 +11,7 @@ import { api } from '../api/client';
 import { annotationProvenance, DRAFT_FIELDS, draftProvenance, EMPTY_DRAFT, type AnnotationDraft, type DraftField, type Provenance, type Suggestion } from './annotation';
 import type { EditSession } from './edit-session';
 import { NO_MARKERS, type Markers } from './markers';
+import { acceptedFields, analysisStale, draftWithAll, offeredFields } from './suggestion-state';
 
 interface PerEvent {
   readonly eventId: number | null;
@@ -23,6 +24,11 @@ export interface Suggestions {
   readonly draft: AnnotationDraft;
   readonly taken: ReadonlySet<DraftField>;
   readonly rejected: ReadonlySet<DraftField>;
+  /** Suggested fields still on offer, and those of them accepted as suggested. */
+  readonly offered: readonly DraftField[];
+  readonly accepted: ReadonlySet<DraftField>;
+  /** The analysis ran on other onset/apex/offset frames than the event has now. */
+  readonly stale: boolean;
   readonly fieldProvenance: Record<DraftField, Provenance | null>;
   readonly running: boolean;
   readonly progress: string | null;
@@ -35,6 +41,8 @@ export interface Suggestions {
   useSpotted(): void;
   change<K extends DraftField>(field: K, value: AnnotationDraft[K], typing?: boolean): void;
   accept(field: DraftField, label: string): void;
+  /** Every offered field at once (one undo step). */
+  acceptAll(): void;
   reject(field: DraftField): void;
 }
 
@@ -93,6 +101,9 @@ export function useSuggestions(edits: EditSession, selected: number | null, anal
       draft,
       taken,
       rejected: perEvent.rejected,
+      offered: offeredFields(suggestion, perEvent.rejected),
+      accepted: acceptedFields(suggestion, draft, taken, perEvent.rejected),
+      stale: analysisStale(analysis?.spotted, markers),
       fieldProvenance: draftProvenance(draft, suggestion, taken),
       running: job !== null,
       progress: job?.progress ?? null,
@@ -128,6 +139,14 @@ export function useSuggestions(edits: EditSession, selected: number | null, anal
         const next = { ...draft, [field]: suggestion[field] ?? draft[field] };
         setPerEvent({ ...perEvent, eventId: selected, taken: nextTaken });
         edits.setDraft(selected, next, provenanceWith(next, nextTaken), label);
+      },
+      acceptAll: () => {
+        if (selected === null || !suggestion) return;
+        const fields = offeredFields(suggestion, perEvent.rejected);
+        const nextTaken = new Set([...taken, ...fields]);
+        const next = draftWithAll(draft, suggestion, perEvent.rejected);
+        setPerEvent({ ...perEvent, eventId: selected, taken: nextTaken });
+        edits.setDraft(selected, next, provenanceWith(next, nextTaken), 'suggest.acceptAll');
       },
       reject: (field) => setPerEvent({ ...perEvent, eventId: selected, rejected: new Set(perEvent.rejected).add(field) }),
     };

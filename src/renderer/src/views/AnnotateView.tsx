@@ -3,12 +3,13 @@
  * events, the AU panel and the suggestion panel on the right. All keys come from the
  * hotkey table; all edits go through the session's EditSession (undo + autosave).
  */
-import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { analysisApi, type AnalysisView, type FaceOverlay } from '../api/analysis';
 import { errorMessage } from '../api/backend';
+import { ConflictBanner, RestoredNotice } from '../components/ConflictBanner';
 import { ErrorLine } from '../components/ErrorLine';
-import { FrameStage, type LayerSettings, type ViewCommand } from '../components/FrameStage';
+import { FrameStage, type LayerSettings, type View, type ViewCommand } from '../components/FrameStage';
 import { SidePanels } from '../components/SidePanels';
 import { Timeline } from '../components/Timeline';
 import { MARKERS, type MarkerKind } from '../state/markers';
@@ -17,7 +18,9 @@ import { OpenClipForm } from '../components/OpenClipForm';
 import { useHotkeys } from '../hotkeys/useHotkeys';
 import type { SaveStatus } from '../state/autosave';
 import type { LoadedFrame } from '../state/frame-loader';
-import type { FlowMode } from '../state/use-flow-overlay';
+import { FLOW_MODES, type FlowMode } from '../state/use-flow-overlay';
+import { openingFrame, placeKey, readPlace, restoreLayers, writePlace, type ClipPlace } from '../state/clip-place';
+import { browserStorage } from '../state/saved-state';
 import { nextPlaybackFrame, shuttle, speedOf, STOPPED, type Playback } from '../state/playback';
 import { useSession, type OpenClip } from '../state/session';
 import { useClipEvents } from '../state/use-clip-events';
@@ -59,21 +62,44 @@ export function AnnotateView() {
 
 function ClipAnnotator({ clip }: { clip: OpenClip }) {
   const { t } = useTranslation();
-  const { edits, annotator } = useSession();
+  const { edits, deletions, annotator, workspace, setShownEvent } = useSession();
   const media = clip.media;
   const info = media.info;
   const frames = info.frames;
   const nav = useFrames(media);
-  const clipEvents = useClipEvents(clip, edits, annotator);
+  const clipEvents = useClipEvents(clip, edits, annotator, deletions);
   useSyncExternalStore((listener) => edits.subscribe(listener), () => edits.revision);
+  // Where this clip was left (frame, zoom, layers), read once when it opens.
+  const placeAt = placeKey(clip.stored ? (workspace?.path ?? null) : null, clip.stored?.id ?? clip.path);
+  const [saved] = useState<ClipPlace | null>(() => readPlace(browserStorage(), placeAt));
   const [playback, setPlayback] = useState<Playback>(STOPPED);
-  const [layers, setLayers] = useState<LayerSettings>(LAYERS);
-  const [flowMode, setFlowMode] = useState<FlowMode>('hsv');
+  const [layers, setLayers] = useState<LayerSettings>(() => restoreLayers(LAYERS, saved?.layers));
+  const [flowMode, setFlowMode] = useState<FlowMode>(() => FLOW_MODES.find((mode) => mode === saved?.flowMode) ?? 'hsv');
+  const [stageView, setStageView] = useState<View | null>(saved?.view ?? null);
   const [command, setCommand] = useState<ViewCommand>({ kind: 'fit', nonce: 0 });
   const [onsetFrame, setOnsetFrame] = useState<LoadedFrame | null>(null);
   const [face, setFace] = useState<{ overlay: FaceOverlay | null; status: string | null }>({ overlay: null, status: null });
   const current = nav.shown?.index ?? null;
   const { markers, selected, analysis } = clipEvents;
+
+  // Open where the clip was left; the first time, at the onset of the event it opens on.
+  const placed = useRef(false);
+  const { goTo: jump } = nav;
+  useEffect(() => {
+    if (placed.current) return;
+    const onsetKnown = selected !== null && markers.onset !== null;
+    // Wait for the events (and the selected one's markers) unless the place was saved.
+    if (!saved && !clipEvents.loaded) return;
+    if (!saved && selected !== null && !onsetKnown && edits.markers(selected) === null) return;
+    placed.current = true;
+    jump(openingFrame(saved, onsetKnown ? markers.onset : null, frames));
+  }, [saved, selected, markers.onset, clipEvents.loaded, edits, frames, jump]);
+
+  useEffect(() => {
+    if (placed.current && current !== null) writePlace(browserStorage(), placeAt, { frame: current, view: stageView, layers, flowMode });
+  }, [placeAt, current, stageView, layers, flowMode]);
+
+  useEffect(() => setShownEvent(selected), [selected, setShownEvent]);
 
   const step = (delta: number) => nav.goTo(nav.target() + delta);
   const gotoMarker = (kind: MarkerKind) => {
@@ -135,7 +161,8 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
       ? { eventId: selected ?? 0, motionCurve: null, suggestion: null, ...analysis, landmarks: face.overlay.landmarks, rois: face.overlay.rois }
       : analysis;
 
-  const { newEvent } = clipEvents;
+  const { newEvent, deleteSelected } = clipEvents;
+  const deleteEvent = useCallback(() => void deleteSelected(), [deleteSelected]);
   const newEventHere = useCallback(() => {
     const at = shownIndex();
     if (at !== null) newEvent(at);
@@ -152,7 +179,12 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
       'frame.next10': () => step(10),
       'frame.first': () => nav.goTo(0),
       'frame.last': () => nav.goTo(frames - 1),
-      'frame.goto': () => document.querySelector<HTMLInputElement>('input[name="goto"]')?.focus(),
+      'frame.goto': () => {
+        // Selected, so the number typed next replaces the last one instead of joining it.
+        const field = document.querySelector<HTMLInputElement>('input[name="goto"]');
+        field?.focus();
+        field?.select();
+      },
       'marker.gotoOnset': () => gotoMarker('onset'),
       'marker.gotoApex': () => gotoMarker('apex'),
       'marker.gotoOffset': () => gotoMarker('offset'),
@@ -165,6 +197,7 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
       'marker.offset': () => current !== null && clipEvents.place('offset', current),
       'edit.undo': undo,
       'edit.redo': redo,
+      'event.delete': deleteEvent,
       'view.fit': () => setCommand((c) => ({ kind: 'fit', nonce: c.nonce + 1 })),
       'view.actual': () => setCommand((c) => ({ kind: 'actual', nonce: c.nonce + 1 })),
       'layer.landmarks': () => setLayers((l) => ({ ...l, landmarks: { ...l.landmarks, visible: !l.landmarks.visible } })),
@@ -198,10 +231,17 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
           onRedo={redo}
           saveStatus={saveLabel(clipEvents.persistent, save.status)}
           saveError={save.error}
+          retryAt={save.retryAt}
           onFindFace={findFace}
           faceStatus={face.status}
         />
-        <ErrorLine message={nav.error ?? clipEvents.error ?? suggest.error} />
+        {edits.conflicts().map(({ eventId, conflict }) => {
+          const event = clipEvents.events.find((e) => e.id === eventId);
+          const span = event ? t('annotate.eventSpan', { onset: event.onset, offset: event.offset }) : `#${eventId}`;
+          return <ConflictBanner key={eventId} edits={edits} eventId={eventId} conflict={conflict} eventLabel={span} annotator={annotator} />;
+        })}
+        <RestoredNotice edits={edits} />
+        <ErrorLine message={nav.error ?? clipEvents.error ?? suggest.error ?? (save.status === 'error' ? save.error : null)} />
         <FrameStage
           frame={nav.shown}
           onsetFrame={differenceBase}
@@ -212,6 +252,8 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
           analysis={overlays}
           command={command}
           onPainted={announcePaint}
+          initialView={saved?.view ?? null}
+          onViewChange={setStageView}
         />
         <Timeline
           key={media.clipId}
@@ -240,12 +282,14 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
       </div>
       <SidePanels
         edits={edits}
+        clip={clip}
         revision={edits.revision}
         events={clipEvents.events}
         selected={selected}
         persistent={clipEvents.persistent}
         onSelect={clipEvents.select}
         onNewEvent={newEventHere}
+        onDeleteEvent={deleteEvent}
         annotator={annotator}
         suggest={suggest}
       />

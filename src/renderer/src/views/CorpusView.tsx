@@ -1,11 +1,14 @@
 /**
  * Workspace & corpus: create or open a workspace (path, recent list), add clips, import
- * a dataset sheet, and the clip queue — filtered by the store (status, subject, emotion,
- * annotator), sorted here — with batch analysis.
+ * a dataset sheet, and the clip queue — the acting annotator's worklist per clip (status,
+ * emotion, FACS, annotators, analysed), filtered by substring and sorted through the
+ * session's queue state, which Annotate's Submit & next follows — with batch analysis.
  */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ANNOTATION_STATUSES, type Clip, type ClipFilter, type WorkspaceInfo } from '@shared/workspace';
+import { formatFps } from '@shared/fps';
+import { ANNOTATION_STATUSES, type Clip, type WorkspaceInfo } from '@shared/workspace';
+import { clipWork, worklistCounts, type QueueStatus, type WorklistRow } from '@shared/worklist';
 import { errorMessage } from '../api/backend';
 import { workspaceApi } from '../api/workspace';
 import { BatchAnalysis } from '../components/BatchAnalysis';
@@ -13,23 +16,22 @@ import { ImportPanel } from '../components/ImportPanel';
 import { OpenClipForm } from '../components/OpenClipForm';
 import { useSession } from '../state/session';
 import { ErrorLine } from '../components/ErrorLine';
+import { QUEUE_SORT_KEYS, QUEUE_TEXT_FILTERS, baseName, queueOrder, type QueueTextFilter } from '../state/queue';
+import { BrowseButton } from '../components/BrowseButton';
+import { ClipDrop } from '../components/ClipDrop';
+import { PICKS } from '../api/files';
 
-type SortKey = 'id' | 'path' | 'subject' | 'frames' | 'fps';
-const TEXT_FILTERS = ['subject', 'emotion', 'annotator'] as const;
-const SORT_KEYS: readonly SortKey[] = ['id', 'path', 'subject', 'frames', 'fps'];
-
-function baseName(path: string): string {
-  return path.split(/[\\/]/).filter(Boolean).at(-1) ?? path;
-}
+const QUEUE_STATUSES: readonly QueueStatus[] = ['todo', ...ANNOTATION_STATUSES];
 
 export function CorpusView() {
   const { t } = useTranslation();
-  const { workspace, setWorkspace, openClip, clip: openedClip } = useSession();
+  const { workspace, setWorkspace, openClip, clip: openedClip, deletions, queue, annotator } = useSession();
   const [path, setPath] = useState('');
   const [recent, setRecent] = useState<Array<{ path: string; openedAt: string }>>([]);
   const [clips, setClips] = useState<Clip[]>([]);
-  const [filter, setFilter] = useState<ClipFilter>({});
-  const [sort, setSort] = useState<{ key: SortKey; ascending: boolean }>({ key: 'id', ascending: true });
+  const [rows, setRows] = useState<WorklistRow[]>([]);
+  const view = useSyncExternalStore((listener) => queue.subscribe(listener), () => queue.view);
+  const revision = useSyncExternalStore((listener) => queue.subscribe(listener), () => queue.revision);
   const [error, setError] = useState<string | null>(null);
   const [counts, setCounts] = useState<WorkspaceInfo['counts'] | null>(null);
 
@@ -39,19 +41,18 @@ export function CorpusView() {
 
   const refresh = useCallback(() => {
     if (!workspace) return;
-    workspaceApi.listClips(filter).then(setClips, (failure: unknown) => setError(errorMessage(failure)));
+    workspaceApi.listClips({}).then(setClips, (failure: unknown) => setError(errorMessage(failure)));
+    workspaceApi.worklist().then(setRows, (failure: unknown) => setError(errorMessage(failure)));
     workspaceApi.info().then((info) => setCounts(info?.counts ?? null), () => undefined);
-  }, [workspace, filter]);
-  useEffect(refresh, [refresh]);
+  }, [workspace]);
+  // The worklist is the acting annotator's; a lifecycle step bumps the revision.
+  useEffect(refresh, [refresh, annotator, revision]);
+  // A clip deleted or brought back (here, by Undo, or by Ctrl+Z in Annotate): list anew.
+  useEffect(() => deletions.onChange(({ target }) => target.kind === 'clip' && refresh()), [deletions, refresh]);
 
-  const sorted = useMemo(() => {
-    const direction = sort.ascending ? 1 : -1;
-    return (workspace ? clips : []).slice().sort((a, b) => {
-      const x = sort.key === 'path' ? baseName(a.path) : a[sort.key];
-      const y = sort.key === 'path' ? baseName(b.path) : b[sort.key];
-      return (x ?? '') < (y ?? '') ? -direction : (x ?? '') > (y ?? '') ? direction : 0;
-    });
-  }, [clips, sort, workspace]);
+  const work = useMemo(() => clipWork(rows), [rows]);
+  const totals = useMemo(() => worklistCounts(rows), [rows]);
+  const sorted = useMemo(() => (workspace ? queueOrder(clips, work, view) : []), [clips, work, view, workspace]);
 
   const act = (action: () => Promise<void>) => {
     setError(null);
@@ -59,8 +60,7 @@ export function CorpusView() {
   };
   const open = (file: string, create: boolean) => act(async () => setWorkspace(await (create ? workspaceApi.create(file) : workspaceApi.open(file))));
 
-  const setFilterField = (key: 'status' | 'subject' | 'emotion' | 'annotator', value: string) =>
-    setFilter((f) => ({ ...f, [key]: value || undefined }));
+  const setText = (key: QueueTextFilter, value: string) => queue.set({ ...queue.view, text: { ...queue.view.text, [key]: value } });
 
   return (
     <section className="view corpus" aria-labelledby="corpus-title">
@@ -70,6 +70,7 @@ export function CorpusView() {
           <span>{t('corpus.workspacePath')}</span>
           <input name="workspace-path" value={path} onChange={(e) => setPath(e.target.value)} placeholder={t('corpus.workspacePlaceholder')} spellCheck={false} />
         </label>
+        <BrowseButton request={PICKS.workspace} current={path} onPick={setPath} onError={setError} />
         <button type="button" disabled={!path.trim()} onClick={() => open(path.trim(), true)}>
           {t('corpus.create')}
         </button>
@@ -103,30 +104,43 @@ export function CorpusView() {
         <>
           <h2>{t('corpus.clips')}</h2>
           <OpenClipForm />
+          <ClipDrop onAdded={refresh} />
           <details>
             <summary>{t('corpus.import')}</summary>
             <ImportPanel onImported={refresh} />
           </details>
+          <p className="queue-counts" data-testid="queue-counts">
+            {t('queue.counts', { todo: totals.todo, submitted: totals.submitted, changesRequested: totals.changesRequested })}
+          </p>
           <div className="filters" role="search">
-            <select aria-label={t('corpus.status')} value={filter.status ?? ''} onChange={(e) => setFilterField('status', e.target.value)}>
+            <select
+              aria-label={t('corpus.status')}
+              name="queue-status"
+              value={view.status ?? ''}
+              onChange={(e) => queue.set({ ...queue.view, status: (e.target.value || null) as QueueStatus | null })}
+            >
               <option value="">{t('corpus.anyStatus')}</option>
-              {ANNOTATION_STATUSES.map((status) => (
+              {QUEUE_STATUSES.map((status) => (
                 <option key={status} value={status}>
-                  {t(`statuses.${status}`)}
+                  {t(status === 'todo' ? 'queue.todo' : `statuses.${status}`)}
                 </option>
               ))}
             </select>
-            {TEXT_FILTERS.map((key) => (
-              <input key={key} aria-label={t(`corpus.${key}`)} placeholder={t(`corpus.${key}`)} value={filter[key] ?? ''} onChange={(e) => setFilterField(key, e.target.value)} />
+            {QUEUE_TEXT_FILTERS.map((key) => (
+              <input key={key} name={`queue-${key}`} aria-label={t(`queue.filters.${key}`)} placeholder={t(`queue.filters.${key}`)} value={view.text[key] ?? ''} onChange={(e) => setText(key, e.target.value)} />
             ))}
-            <BatchAnalysis clipIds={sorted.map((c) => c.id)} />
+            <BatchAnalysis clips={sorted} onFinished={refresh} />
           </div>
           <table className="queue" data-testid="clip-queue">
             <thead>
               <tr>
-                {SORT_KEYS.map((key) => (
-                  <th key={key} aria-sort={sort.key === key ? (sort.ascending ? 'ascending' : 'descending') : 'none'}>
-                    <button type="button" className="link" onClick={() => setSort((s) => ({ key, ascending: s.key === key ? !s.ascending : true }))}>
+                {QUEUE_SORT_KEYS.map((key) => (
+                  <th key={key} data-column={key} aria-sort={view.sort.key === key ? (view.sort.ascending ? 'ascending' : 'descending') : 'none'}>
+                    <button
+                      type="button"
+                      className="link"
+                      onClick={() => queue.set({ ...queue.view, sort: { key, ascending: queue.view.sort.key === key ? !queue.view.sort.ascending : true } })}
+                    >
                       {t(`corpus.columns.${key}`)}
                     </button>
                   </th>
@@ -135,20 +149,40 @@ export function CorpusView() {
               </tr>
             </thead>
             <tbody>
-              {sorted.map((clip) => (
-                <tr key={clip.id} aria-current={openedClip?.stored?.id === clip.id ? 'true' : undefined}>
+              {sorted.map((clip) => {
+                const w = work.get(clip.id);
+                return (
+                <tr key={clip.id} data-clip={clip.id} aria-current={openedClip?.stored?.id === clip.id ? 'true' : undefined}>
                   <td>{clip.id}</td>
                   <td title={clip.path}>{baseName(clip.path)}</td>
                   <td>{clip.subject ?? '–'}</td>
+                  <td data-column="status" data-status={w?.status ?? 'none'}>
+                    {w?.status ? t(w.status === 'todo' ? 'queue.todo' : `statuses.${w.status}`) : t('queue.noEvents')}
+                  </td>
+                  <td data-column="emotion">{w?.emotion || '–'}</td>
+                  <td data-column="aus">{w?.aus || '–'}</td>
+                  <td data-column="annotators">{w?.annotators || '–'}</td>
+                  <td data-column="analysed">{w?.events ? `${w.analysed}/${w.events}` : '–'}</td>
                   <td>{clip.frames}</td>
-                  <td>{clip.fps}</td>
+                  <td title={String(clip.fps)}>{formatFps(clip.fps)}</td>
                   <td>
                     <button type="button" onClick={() => act(() => openClip(clip.path, clip))}>
                       {t('corpus.annotate')}
+                    </button>{' '}
+                    <button
+                      type="button"
+                      className="danger"
+                      data-testid="delete-clip"
+                      aria-label={t('deletion.deleteClipLabel', { name: baseName(clip.path) })}
+                      title={t('deletion.deleteClipLabel', { name: baseName(clip.path) })}
+                      onClick={() => void deletions.delete({ kind: 'clip', clip })}
+                    >
+                      {t('deletion.deleteClip')}
                     </button>
                   </td>
                 </tr>
-              ))}
+                );
+              })}
             </tbody>
           </table>
           {!sorted.length && <p className="empty">{t('corpus.noClips')}</p>}

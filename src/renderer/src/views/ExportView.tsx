@@ -1,6 +1,7 @@
 /**
  * Export: pick formats and options, a target folder, run the export as a job (progress,
- * cancel) and list the files written. Existing files are only replaced when asked.
+ * cancel) and list the files written. Existing files are only replaced when asked. The
+ * choices are remembered for the next export (state/export-choices.ts).
  */
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,9 +10,13 @@ import { DEFAULT_PROMPT_FORMAT, PROMPT_FORMATS, type PromptFormat } from '@share
 import { errorMessage } from '../api/backend';
 import { api } from '../api/client';
 import { reviewApi } from '../api/review';
+import { readExportChoices, writeExportChoices } from '../state/export-choices';
+import { browserStorage } from '../state/saved-state';
 import { useSession } from '../state/session';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { NoWorkspace } from '../components/ErrorAlert';
+import { BrowseButton } from '../components/BrowseButton';
+import { PICKS } from '../api/files';
 
 const OPTIONS = ['onlyApproved', 'anonymise', 'includeImages', 'force'] as const;
 type Option = (typeof OPTIONS)[number];
@@ -21,10 +26,21 @@ const INSTRUCTIONS: ExportTarget = 'jsonl';
 export function ExportView() {
   const { t } = useTranslation();
   const { workspace } = useSession();
-  const [formats, setFormats] = useState<ReadonlySet<ExportTarget>>(new Set(['casme2-csv', 'report']));
-  const [options, setOptions] = useState<Record<Option, boolean>>({ onlyApproved: false, anonymise: false, includeImages: false, force: false });
-  const [folder, setFolder] = useState('');
-  const [promptFormat, setPromptFormat] = useState<PromptFormat>(DEFAULT_PROMPT_FORMAT);
+  const [saved] = useState(() => readExportChoices(browserStorage(), EXPORT_TARGETS, PROMPT_FORMATS));
+  const [formats, setFormats] = useState<ReadonlySet<ExportTarget>>(() => new Set(saved ? (saved.formats as ExportTarget[]) : ['casme2-csv', 'report']));
+  const [options, setOptions] = useState<Record<Option, boolean>>(() => ({
+    onlyApproved: saved?.onlyApproved ?? false,
+    anonymise: saved?.anonymise ?? false,
+    includeImages: saved?.includeImages ?? false,
+    force: false,
+  }));
+  const [folder, setFolder] = useState(saved?.folder ?? '');
+  const [promptFormat, setPromptFormat] = useState<PromptFormat>(() => (saved?.promptFormat as PromptFormat | undefined) ?? DEFAULT_PROMPT_FORMAT);
+
+  useEffect(() => {
+    const { onlyApproved, anonymise, includeImages } = options;
+    writeExportChoices(browserStorage(), { formats: [...formats], folder, promptFormat, onlyApproved, anonymise, includeImages });
+  }, [formats, folder, promptFormat, options]);
   const [progress, setProgress] = useState<{ jobId: string; done: number; total: number } | null>(null);
   const [running, setRunning] = useState(false);
   const [result, setResult] = useState<ExportOutcome | null>(null);
@@ -95,6 +111,7 @@ export function ExportView() {
           <span>{t('export.folder')}</span>
           <input name="export-folder" value={folder} onChange={(e) => setFolder(e.target.value)} placeholder={t('export.folderPlaceholder')} spellCheck={false} />
         </label>
+        <BrowseButton request={PICKS.exportFolder} current={folder} onPick={setFolder} />
         <div className="row">
           <button type="submit" disabled={running || formats.size === 0 || !folder.trim()}>
             {t('export.run')}

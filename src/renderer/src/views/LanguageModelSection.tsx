@@ -4,6 +4,8 @@ import type { ChannelOutput } from '@shared/api';
 import { MAX_NEW_TOKENS_LIMIT, type Thinking } from '@shared/llm-generation';
 import { api } from '../api/client';
 import { useSettings } from '../state/settings';
+import { BrowseButton } from '../components/BrowseButton';
+import { PICKS } from '../api/files';
 
 type Listing = ChannelOutput<'llm.list'>;
 type Verification = ChannelOutput<'llm.verify'>;
@@ -107,6 +109,7 @@ export function LanguageModelSection() {
           <span>{t('llm.addFolder')}</span>
           <input name="llmFolder" value={path} placeholder={t('llm.folderPlaceholder')} onChange={(event) => setPath(event.target.value)} />
         </label>
+        <BrowseButton request={PICKS.modelFolder} current={path} onPick={setPath} />
         <button type="submit" disabled={!path.trim()}>
           {t('llm.add')}
         </button>

@@ -38,19 +38,34 @@ function LabelColumn({ title, aus, emotion, label3, description, children }: { t
 }
 
 function Decision({ annotationId, disabled, onDecided }: { annotationId: number; disabled: boolean; onDecided: () => void }) {
+  const { queue } = useSession();
   const { t } = useTranslation();
   const [comment, setComment] = useState('');
   const [error, setError] = useState<string | null>(null);
   const decide = (decision: Review['decision']) => {
     setError(null);
-    reviewApi.decide(annotationId, decision, comment).then(() => (setComment(''), onDecided()), (failure: unknown) => setError(errorMessage(failure)));
+    reviewApi.decide(annotationId, decision, comment).then(
+      () => {
+        setComment('');
+        queue.touch();
+        onDecided();
+      },
+      (failure: unknown) => setError(errorMessage(failure)),
+    );
   };
   return (
     <div className="decision">
       <textarea aria-label={t('review.comment')} placeholder={t('review.comment')} value={comment} disabled={disabled} onChange={(e) => setComment(e.target.value)} rows={2} />
       <div className="row">
         {REVIEW_DECISIONS.map((decision) => (
-          <button key={decision} type="button" data-decision={decision} disabled={disabled} onClick={() => decide(decision)}>
+          <button
+            key={decision}
+            type="button"
+            data-decision={decision}
+            disabled={disabled || (decision === 'request_changes' && !comment.trim())}
+            title={decision === 'request_changes' && !comment.trim() ? t('review.commentNeeded') : undefined}
+            onClick={() => decide(decision)}
+          >
             {t(`review.decisions.${decision}`)}
           </button>
         ))}
@@ -137,7 +152,13 @@ export function ReviewView() {
                       <small>{t('review.version', { version: annotation.version })}</small>
                     </p>
                     {review && <p className="muted">{t('review.lastDecision', { reviewer: review.reviewer, decision: t(`review.decisions.${review.decision}`), comment: review.comment || '—' })}</p>}
-                    <Decision annotationId={annotation.id} disabled={annotation.status === 'draft' || annotation.annotator === me?.name} onDecided={refresh} />
+                    {annotation.annotator === me?.name ? (
+                      <p className="warn" role="note" data-testid="own-label">
+                        {t('review.ownLabel')}
+                      </p>
+                    ) : (
+                      <Decision annotationId={annotation.id} disabled={annotation.status === 'draft'} onDecided={refresh} />
+                    )}
                   </LabelColumn>
                 ))}
                 {(detail.event.datasetAus !== null || detail.event.datasetEmotion !== null) && (

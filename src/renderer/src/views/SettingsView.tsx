@@ -53,6 +53,17 @@ export function SettingsView() {
           <small>{t('settings.annotatorHint')}</small>
         </label>
         <label>
+          <span>{t('settings.browseRoots')}</span>
+          <textarea
+            name="browseRoots"
+            rows={2}
+            defaultValue={settings.browseRoots.join('\n')}
+            spellCheck={false}
+            onBlur={(event) => void update({ browseRoots: event.target.value.split('\n').map((line) => line.trim()).filter(Boolean) })}
+          />
+          <small>{t('settings.browseRootsHint')}</small>
+        </label>
+        <label>
           <span>{t('settings.promptFormat')}</span>
           <select
             name="promptFormat"

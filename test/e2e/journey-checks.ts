@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { ARTIFACTS } from './browser';
+import { ARTIFACTS } from '../helpers/browser';
 
 /**
  * What a journey test measures about the person driving the page: the trusted inputs they
