@@ -12,6 +12,7 @@ import { reliabilityBenchmark } from './reliability';
 import { flowBenchmark } from './flow';
 import { uiBenchmark } from './ui';
 import { pipelineBenchmark } from './pipeline';
+import { evaluateBenchmark } from './evaluate';
 
 /** Every named benchmark; `npm run bench -- <name>` runs one, no name runs all. */
 export const BENCHMARKS: readonly Benchmark[] = [
@@ -28,4 +29,5 @@ export const BENCHMARKS: readonly Benchmark[] = [
   reviewStoreBenchmark,
   uiBenchmark,
   pipelineBenchmark,
+  evaluateBenchmark,
 ];

@@ -1,7 +1,7 @@
 import type { AnalyzeReport } from '../../src/shared/api/analysis';
 import type { PipelineOptions, PipelineResult } from '../../src/main/analysis/pipeline/pipeline';
 import { analyzeExpressionFlow } from '../../src/main/analysis/evidence';
-import { evaluateAus, evaluateClasses, evaluateSpotting, type AuLabel } from '../../src/main/analysis/evaluation';
+import { evaluate, evaluateAus, evaluateClasses, evaluateSpotting, type AuLabel, type EvaluationCase } from '../../src/main/corpus/evaluate';
 import { THREE_CLASSES, type ThreeClass } from '../../src/main/analysis/emotion';
 import { sampleFlow } from '../../src/main/inference/flow/expression';
 import type { FlowField } from '../../src/main/inference/flow/types';
@@ -54,6 +54,23 @@ interface Outcome {
 
 const round = (v: number, d = 3): number => Math.round(v * 10 ** d) / 10 ** d;
 
+/** The outcomes as `mellm evaluate` reads a workspace: the truth's FACS text and class as labels, the report as the prediction. */
+function evaluationCases(me: readonly Outcome[]): EvaluationCase[] {
+  return me.map(({ clip: { truth }, report }, i) => ({
+    label: { eventId: String(i + 1), clipId: String(i + 1), dataset: 'synthetic', subject: '', fps: truth.fps, onset: truth.onset, apex: truth.apex, offset: truth.offset, aus: truth.facs, emotion: truth.label?.toLowerCase() ?? null },
+    prediction: {
+      analysisId: String(i + 1),
+      aus: report.aus.map((a) => ({ au: Number(a.code.slice(2)), side: a.side, intensity: a.intensity })),
+      label3: report.emotion.label3,
+      emotion: report.emotion.label,
+      source: report.spotting.source,
+      onset: report.spotting.onset,
+      apex: report.spotting.apex,
+      intervals: report.spotting.intervals,
+    },
+  }));
+}
+
 function scoreRows(method: string, outcomes: readonly Outcome[]): BenchRow[] {
   const me = outcomes.filter((o) => o.clip.kind === 'me');
   const still = outcomes.filter((o) => o.clip.kind === 'still');
@@ -70,6 +87,8 @@ function scoreRows(method: string, outcomes: readonly Outcome[]): BenchRow[] {
     me.map((o, i) => ({ onset: o.clip.truth.onset + i * 1000, apex: o.clip.truth.apex + i * 1000, offset: o.clip.truth.offset + i * 1000 })),
   );
   const epes = me.map((o) => o.epe).filter((e): e is number => e !== undefined && Number.isFinite(e));
+  // The same outcomes through mellm evaluate's path (labels counted from B, as the bench's truth): the figures must agree.
+  const evaluated = me.length ? evaluate(evaluationCases(me), { labelMin: 'B', resamples: 0 }) : null;
   const rows: BenchRow[] = [
     {
       case: `${me.length} synthetic MEs, 6 identities`,
@@ -86,6 +105,9 @@ function scoreRows(method: string, outcomes: readonly Outcome[]): BenchRow[] {
         spottingF1: round(spotting.f1),
         roiEpeRefPx: epes.length ? round(median(epes)) : null,
         perAuF1: Object.entries(aus.perAu).map(([au, s]) => `AU${au}:${round(s.f1, 2)}`).join(' '),
+        evaluateAuMacroF1: evaluated ? round(evaluated.aus.macroF1.value ?? 0) : null,
+        evaluateUf1: evaluated ? round(evaluated.megc.uf1.value ?? 0) : null,
+        evaluateMedianApexError: evaluated?.timing.apexFrames.median.value ?? null,
       },
     },
   ];
@@ -166,7 +188,7 @@ export const pipelineBenchmark: Benchmark = {
         // The exact-flow peer has no spotting or flow of its own: keep only its AU and class figures.
         ...scoreRows('peer: AU rules on the exact expression flow', exact)
           .slice(0, 1)
-          .map((r) => ({ ...r, samples: [], metrics: { ...r.metrics, medianApexError: null, spotted: null, spottingF1: null, roiEpeRefPx: null } })),
+          .map((r) => ({ ...r, samples: [], metrics: { ...r.metrics, medianApexError: null, evaluateMedianApexError: null, spotted: null, spottingF1: null, roiEpeRefPx: null } })),
         { case: `${me.length} synthetic MEs, 6 identities`, method: `peer: majority class (${majority})`, metrics: { accuracy3: round(majorityScore.accuracy), uf1: round(majorityScore.uf1), uar: round(majorityScore.uar) } },
         { case: '60-frame 640×480 clip, end to end (decode, face, spotting, flow, AUs, describer)', method: 'pipeline (warm models, in-process)', samples: timing, metrics: { medianMs: round(median(timing), 1), goalMs: 1000 } },
       ];

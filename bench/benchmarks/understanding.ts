@@ -1,6 +1,6 @@
 import { inferAus } from '../../src/main/analysis/au-rules';
 import { inferEmotion, THREE_CLASSES, type ThreeClass } from '../../src/main/analysis/emotion';
-import { evaluateAus, evaluateClasses, evaluateSpotting, type AuLabel, type FrameInterval } from '../../src/main/analysis/evaluation';
+import { evaluateAus, evaluateClasses, evaluateSpotting, type AuLabel, type FrameInterval } from '../../src/main/corpus/evaluate/metrics';
 import { roiFeatures } from '../../src/main/analysis/roi-features';
 import { spot, type MotionSignal } from '../../src/main/analysis/spotting';
 import { uniform } from '../../src/main/analysis/synth/random';

@@ -4,7 +4,7 @@
  */
 import { inferAus } from '../../src/main/analysis/au-rules';
 import { FACS_RULES, INTENSITY_LEVELS, UNILATERAL_RATIO, withCalibration, type AuCalibration, type AuRule } from '../../src/main/analysis/au-table';
-import { auPresent } from '../../src/main/analysis/evaluation';
+import { auPresent } from '../../src/main/corpus/evaluate/metrics';
 import type { FitClip } from './features';
 import { asFeatures, rollFor, score, type FeatureSource, type Score } from './score';
 

@@ -6,7 +6,7 @@
 import { inferAus, type AuEvidence } from '../../src/main/analysis/au-rules';
 import type { AuRule } from '../../src/main/analysis/au-table';
 import { inferEmotion, THREE_CLASSES, type ThreeClass } from '../../src/main/analysis/emotion';
-import { evaluateAus, evaluateClasses } from '../../src/main/analysis/evaluation';
+import { evaluateAus, evaluateClasses } from '../../src/main/corpus/evaluate/metrics';
 import type { RoiFeature } from '../../src/main/analysis/roi-features';
 import type { FitClip, FitFeature } from './features';
 

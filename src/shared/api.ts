@@ -15,6 +15,7 @@ import { llmChannels, llmEvents } from './api/llm';
 import { mediaChannels } from './api/media';
 import { flowChannels } from './api/flow';
 import { reviewChannels } from './api/review';
+import { evaluationChannels } from './api/evaluation';
 import { filesChannels } from './api/files';
 import { exportChannels } from './api/export';
 
@@ -28,6 +29,7 @@ export const channels = {
   ...mediaChannels,
   ...flowChannels,
   ...reviewChannels,
+  ...evaluationChannels,
   ...filesChannels,
   ...exportChannels,
 } as const;

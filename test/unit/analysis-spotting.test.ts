@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ROI_NAMES } from '@shared/rois';
 import { proposeClipInterval, spot, type MotionSignal } from '../../src/main/analysis/spotting';
-import { evaluateSpotting } from '../../src/main/analysis/evaluation';
+import { evaluateSpotting } from '../../src/main/corpus/evaluate/metrics';
 import { gaussian } from '../../src/main/analysis/synth/random';
 import { expressionProfile } from '../../src/main/analysis/synth/head-motion';
 

@@ -8,6 +8,7 @@ import { llmHandlers } from './llm';
 import { mediaHandlers } from './media';
 import { reviewHandlers } from './review';
 import { exportHandlers } from './export';
+import { evaluationHandlers } from './evaluation';
 import type { HandlerTable } from './dispatch';
 import { workspaceHandlers } from './workspace';
 import { filesHandlers } from './files';
@@ -25,6 +26,7 @@ export function createHandlerTable(services: Services): HandlerTable {
     ...reviewHandlers(services),
     ...exportHandlers(services),
     ...analysisHandlers(services),
+    ...evaluationHandlers(services),
     ...filesHandlers(services),
   };
 }

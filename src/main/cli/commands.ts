@@ -13,6 +13,7 @@ import { exportCommand } from './export';
 import { analyzeCommand } from './analyze';
 import { promptCommand } from './prompt';
 import { synthCommand } from './synth';
+import { evaluateCommand } from './evaluate';
 
 /** Every `mellm` subcommand; later stages add theirs here. */
 export const COMMANDS: readonly CliCommand[] = [
@@ -32,4 +33,5 @@ export const COMMANDS: readonly CliCommand[] = [
   analyzeCommand,
   promptCommand,
   synthCommand,
+  evaluateCommand,
 ];

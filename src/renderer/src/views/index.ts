@@ -6,6 +6,7 @@ import { SettingsView } from './SettingsView';
 import { ReviewView } from './ReviewView';
 import { AgreementView } from './AgreementView';
 import { ExportView } from './ExportView';
+import { EvaluationView } from './EvaluationView';
 
 /** The app's views, in navigation order; each later stage adds its view here. */
 export interface ViewEntry {
@@ -23,6 +24,7 @@ export const VIEWS: readonly ViewEntry[] = [
   { id: 'annotate', label: 'nav.annotate', component: AnnotateView },
   { id: 'review', label: 'nav.review', component: ReviewView },
   { id: 'agreement', label: 'nav.agreement', component: AgreementView },
+  { id: 'evaluation', label: 'nav.evaluation', component: EvaluationView },
   { id: 'export', label: 'nav.export', component: ExportView },
   { id: 'settings', label: 'nav.settings', component: SettingsView },
 ];

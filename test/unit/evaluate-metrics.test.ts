@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { auPresent, evaluateAus, evaluateClasses, evaluateSpotting, intervalIoU } from '../../src/main/analysis/evaluation';
+import { auPresent, evaluateAus, evaluateClasses, evaluateSpotting, intervalIoU } from '../../src/main/corpus/evaluate/metrics';
 
 describe('spotting evaluation (MEGC IoU ≥ 0.5)', () => {
   it('computes IoU on inclusive frame intervals', () => {
