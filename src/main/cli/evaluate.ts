@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { AppError } from '@shared/errors';
 import { FACS_INTENSITIES, type FacsIntensity } from '@shared/facs';
 import { compareWorkspaceRuns, evaluateWorkspace, evaluationReportHtml, parseAnalysisChoice, parseReference, type WorkspaceComparison, type WorkspaceEvaluation } from '../app/evaluation';
@@ -6,6 +5,7 @@ import { GROUP_BY, evaluationCsv, type ClassSection, type Estimate, type Evaluat
 import { openWorkspace } from '../store';
 import { writeFileAtomic } from '../util/atomic-write';
 import type { CliCommand } from './command';
+import { defineOptions, parseOptions } from './options';
 import { outputFile } from './output';
 
 const USAGE =
@@ -55,50 +55,39 @@ export function formatComparison(c: WorkspaceComparison): string {
   ].join('\n');
 }
 
-function intensity(flag: string, value: string, any: boolean): FacsIntensity | 'any' {
-  if (any && value === 'any') return 'any';
-  if ((FACS_INTENSITIES as readonly string[]).includes(value)) return value as FacsIntensity;
-  throw new AppError('INVALID_INPUT', `${flag} takes ${any ? 'any or ' : ''}one of ${FACS_INTENSITIES.join(', ')} (got “${value}”).`);
-}
+const LABEL_MINS = ['any', ...FACS_INTENSITIES] as const;
 
-function integer(flag: string, value: string): number {
-  if (!/^\d{1,10}$/.test(value)) throw new AppError('INVALID_INPUT', `${flag} takes a whole number (got “${value}”).`);
-  return Number(value);
-}
+const OPTIONS = defineOptions({
+  workspace: { kind: 'text', value: 'file', help: 'the workspace to evaluate' },
+  against: { kind: 'text', value: 'who', default: 'dataset', help: 'the reference labels: dataset, approved or an annotator' },
+  analysis: { kind: 'text', value: 'id', default: 'latest', help: 'the analysis run scored: latest or an analysis id' },
+  versus: { kind: 'text', value: 'id', help: 'a second run to compare side by side (latest or an analysis id)' },
+  json: { kind: 'flag', help: 'print the result as JSON' },
+  csv: { kind: 'text', value: 'file', help: 'write the long-format table' },
+  html: { kind: 'text', value: 'file', help: 'write the self-contained printable report' },
+  force: { kind: 'flag', help: 'replace an existing output file' },
+  by: { kind: 'choice', values: GROUP_BY, help: 'figures per group as well' },
+  'pred-min': { kind: 'choice', values: FACS_INTENSITIES, default: 'B', help: 'the weakest predicted intensity counted as present' },
+  'label-min': { kind: 'choice', values: LABEL_MINS, default: 'any', help: 'the weakest labelled intensity counted as present' },
+  resamples: { kind: 'int', value: 'N', min: 1, max: 100_000, default: 1000, help: 'bootstrap resamples for the 95 % intervals' },
+  seed: { kind: 'int', value: 'N', min: 0, max: 2 ** 31 - 1, default: 1, help: 'the bootstrap seed' },
+});
 
 export const evaluateCommand: CliCommand = {
   name: 'evaluate',
   summary: "score the analyses against a reference's labels (AU F1, MEGC UF1/UAR, timing, spotting; bootstrap 95 % intervals)",
   usage: USAGE,
+  options: OPTIONS,
   async run(args, io) {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        workspace: { type: 'string' },
-        against: { type: 'string', default: 'dataset' },
-        analysis: { type: 'string', default: 'latest' },
-        versus: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        csv: { type: 'string' },
-        html: { type: 'string' },
-        force: { type: 'boolean', default: false },
-        by: { type: 'string' },
-        'pred-min': { type: 'string', default: 'B' },
-        'label-min': { type: 'string', default: 'any' },
-        resamples: { type: 'string', default: '1000' },
-        seed: { type: 'string', default: '1' },
-      },
-    });
-    if (!values.workspace || positionals.length) throw new AppError('INVALID_INPUT', `expected --workspace\nUsage: ${USAGE}`);
-    if (values.by !== undefined && !(GROUP_BY as readonly string[]).includes(values.by)) throw new AppError('INVALID_INPUT', `--by takes ${GROUP_BY.join(', ')} (got “${values.by}”).`);
+    const { values } = parseOptions(OPTIONS, args);
+    if (!values.workspace) throw new AppError('INVALID_INPUT', `expected --workspace\nUsage: ${USAGE}`);
     const reference = parseReference(values.against);
     const choice = parseAnalysisChoice(values.analysis);
     const options = {
-      predMin: intensity('--pred-min', values['pred-min'], false) as FacsIntensity,
-      labelMin: intensity('--label-min', values['label-min'], true) as LabelMin,
-      resamples: integer('--resamples', values.resamples),
-      seed: integer('--seed', values.seed),
+      predMin: values['pred-min'] as FacsIntensity,
+      labelMin: values['label-min'] as LabelMin,
+      resamples: values.resamples,
+      seed: values.seed,
       by: (values.by ?? null) as GroupBy | null,
     };
     if (values.csv !== undefined && values.html !== undefined) throw new AppError('INVALID_INPUT', `give --csv or --html, not both\nUsage: ${USAGE}`);
