@@ -8,7 +8,9 @@ import type { StoredAnalysis } from '../../src/shared/api/analysis';
 /** The Annotate view of an analysis the pipeline's report functions made (brows raised), as the store returns it. */
 function analysed(frames = { onset: 10, apex: 20, offset: 40 }) {
   const row = storedAnalysisRow({ 'Left Inner Eyebrow': [0, -2], 'Right Inner Eyebrow': [0, -2], 'Left Outer Eyebrow': [0, -1.6], 'Right Outer Eyebrow': [0, -1.6] }, frames);
-  return toAnalysisView({ id: 1, eventId: 7, ...row } as unknown as StoredAnalysis);
+  // The models list as the pipeline records it: face models, the onset → apex flow, spotting, the describer.
+  const models = [{ id: 'blazeface', version: '1' }, { id: 'flow-variational:balanced', version: '1' }, { id: 'spotting:flow-variational:fast', version: '1' }, { id: 'describer:en', version: '1' }];
+  return toAnalysisView({ id: 1, eventId: 7, createdAt: '2026-12-06T00:00:00Z', models, timingsMs: {}, ...row } as unknown as StoredAnalysis);
 }
 
 const none = new Set<DraftField>();

@@ -143,7 +143,7 @@ describe('mellm workspace / import', () => {
     expect(await call('clips.delete', { id: 1 })).toMatchObject({ ok: true, data: { target: 'clip', targetId: 1, by: 'rita' } });
     expect(await call('clips.list')).toEqual({ ok: true, data: [] });
     // "Analyse all" finds nothing to do in a workspace whose only clip is deleted.
-    expect(await call('analysis.runAll', {})).toEqual({ ok: true, data: { jobIds: [], skipped: 0 } });
+    expect(await call('analysis.runAll', {})).toEqual({ ok: true, data: { jobIds: [], skipped: 0, items: [] } });
     expect(await call('events.list', { clipId: 1 })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: /Clip 1 was deleted/ } });
     expect(await call('clips.restore', { id: 1 })).toMatchObject({ ok: true, data: { id: 1 } });
     expect(await call('events.list', { clipId: 1 })).toMatchObject({ ok: true, data: [{ id: 1 }] });
