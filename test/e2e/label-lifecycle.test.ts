@@ -145,7 +145,7 @@ describe('label lifecycle in Chromium', () => {
     await services.settings.update({ language: 'zh-CN', annotator: 'ana' });
     await page.reload();
     await nav('corpus');
-    await page.getByTestId('clip-queue').locator('tr[data-clip="1"] button').last().click();
+    await page.getByTestId('clip-queue').locator('tr[data-clip="1"]').getByRole('button', { name: '标注', exact: true }).click();
     await until(() => lifecycle().getByTestId('withdraw').textContent()).toBe('撤回');
     await screenshot('lifecycle-annotate-zh-CN');
     await nav('corpus');

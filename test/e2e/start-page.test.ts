@@ -1,6 +1,7 @@
-import { mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { useAppPage } from '../helpers/app-page';
 import { ARTIFACTS } from '../helpers/browser';
 import { writeSequence } from '../helpers/corpus';
@@ -8,10 +9,12 @@ import { useTempDir } from '../helpers/tmp';
 
 const app = useAppPage();
 const tempDir = useTempDir('mellm-e2e-picker-');
+// The workspace Create makes stays open for the tests after it: its folder lives as long as the file's tests.
+const keptDir = mkdtempSync(join(tmpdir(), 'mellm-e2e-picker-kept-'));
+afterAll(() => rmSync(keptDir, { recursive: true, force: true }));
 
 /** The allowed root holds a CASME II frame folder; a folder beside it is reached only by a link. */
-async function allowedRoot() {
-  const base = realpathSync(tempDir());
+async function allowedRoot(base = realpathSync(tempDir())) {
   const root = join(base, 'data');
   const outside = join(base, 'outside');
   mkdirSync(outside);
@@ -96,7 +99,7 @@ describe('pickers and the start page in Chromium over the bridge', () => {
 
   it('Create a workspace… on the start page saves a new workspace in a folder picked inside the root and opens it in Corpus', async () => {
     const { page } = app();
-    const { root } = await allowedRoot();
+    const { root } = await allowedRoot(realpathSync(keptDir));
     await page.locator('[data-view="home"]').click();
     await page.getByRole('button', { name: 'Create a workspace…' }).click();
     const picker = page.getByTestId('file-browser');
