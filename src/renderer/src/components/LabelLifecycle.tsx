@@ -31,23 +31,18 @@ export function LabelLifecycle({ clip, selected, onSelect }: Props) {
   const { status, feedback } = life;
   return (
     <div className="label-lifecycle" data-testid="label-lifecycle" data-event={selected} data-status={status ?? 'none'}>
-      <p className="lifecycle-status">
+      {/* Status and actions on one line; the reviewer's comment below them. */}
+      <div className="lifecycle-row">
         <span className={`badge status-${status ?? 'none'}`} data-testid="label-status">
           {status ? t(`statuses.${status}`) : t('lifecycle.notStarted')}
         </span>
-        {status === 'submitted' && <small className="muted">{t('lifecycle.readOnly')}</small>}
-      </p>
-      {feedback && (
-        <div className="review-feedback" role="note" data-testid="review-feedback" data-decision={feedback.decision}>
-          <strong>{t('lifecycle.feedback', { reviewer: feedback.reviewer, decision: t(`statuses.${DECISION_STATUS[feedback.decision]}`) })}</strong>
-          <p>{feedback.comment || t('lifecycle.noComment')}</p>
-        </div>
-      )}
-      <div className="row">
         {status === 'submitted' ? (
-          <button type="button" data-testid="withdraw" disabled={life.busy} onClick={life.withdraw}>
-            {t('lifecycle.withdraw')}
-          </button>
+          <>
+            <button type="button" data-testid="withdraw" disabled={life.busy} onClick={life.withdraw}>
+              {t('lifecycle.withdraw')}
+            </button>
+            <small className="muted">{t('lifecycle.readOnly')}</small>
+          </>
         ) : (
           <>
             <button type="button" data-testid="submit" disabled={life.busy} title={submitChord} onClick={life.submit}>
@@ -59,6 +54,12 @@ export function LabelLifecycle({ clip, selected, onSelect }: Props) {
           </>
         )}
       </div>
+      {feedback && (
+        <div className="review-feedback" role="note" data-testid="review-feedback" data-decision={feedback.decision}>
+          <strong>{t('lifecycle.feedback', { reviewer: feedback.reviewer, decision: t(`statuses.${DECISION_STATUS[feedback.decision]}`) })}</strong>
+          <p>{feedback.comment || t('lifecycle.noComment')}</p>
+        </div>
+      )}
       {life.noneLeft && (
         <p className="muted" role="status" data-testid="none-left">
           {t('lifecycle.noneLeft')}

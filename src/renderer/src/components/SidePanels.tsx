@@ -44,33 +44,36 @@ export const SidePanels = memo(function SidePanels({ edits, clip, events, select
           {!persistent && <p className="empty">{t('annotate.notInWorkspace')}</p>}
           {persistent && (
             <>
-              <ul className="event-list">
-                {events.map((event) => {
-                  const m = edits.markers(event.id);
-                  return (
-                    <li key={event.id}>
-                      <button type="button" aria-pressed={event.id === selected} onClick={() => onSelect(event.id)}>
-                        {t('annotate.eventSpan', { onset: m?.onset ?? event.onset, offset: m?.offset ?? event.offset })}
-                      </button>
-                    </li>
-                  );
-                })}
-              </ul>
-              <div className="event-actions">
-                <button type="button" onClick={onNewEvent}>
-                  {t('annotate.newEvent')}
-                </button>
-                {selected !== null && (
-                  <button type="button" className="danger" data-testid="delete-event" title={t('deletion.deleteEventHint')} onClick={onDeleteEvent}>
-                    {t('deletion.deleteEvent')}
+              {/* Events and their actions share one row: the side column keeps the suggestions on screen. */}
+              <div className="events-row">
+                <ul className="event-list">
+                  {events.map((event) => {
+                    const m = edits.markers(event.id);
+                    return (
+                      <li key={event.id}>
+                        <button type="button" aria-pressed={event.id === selected} onClick={() => onSelect(event.id)}>
+                          {t('annotate.eventSpan', { onset: m?.onset ?? event.onset, offset: m?.offset ?? event.offset })}
+                        </button>
+                      </li>
+                    );
+                  })}
+                </ul>
+                <div className="event-actions">
+                  <button type="button" onClick={onNewEvent}>
+                    {t('annotate.newEvent')}
                   </button>
-                )}
+                  {selected !== null && (
+                    <button type="button" className="danger" data-testid="delete-event" title={t('deletion.deleteEventHint')} onClick={onDeleteEvent}>
+                      {t('deletion.deleteEvent')}
+                    </button>
+                  )}
+                </div>
               </div>
               {!events.length && <p className="muted">{t('annotate.noEvents')}</p>}
             </>
           )}
           {selected !== null && (
-            <p className="muted" data-testid="annotation-provenance" data-provenance={edits.provenance(selected)}>
+            <p className="muted provenance-line" data-testid="annotation-provenance" data-provenance={edits.provenance(selected)}>
               {t('annotate.provenance', { provenance: t(`provenance.${edits.provenance(selected)}`) })}
             </p>
           )}
