@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/shared/errors';
-import { bootstrapEstimates, compareRuns, evaluate, megcClassOf, quantileSorted, type EvaluationCase, type EvaluationLabel, type EvaluationPrediction } from '../../src/main/corpus/evaluate';
+import { HISTOGRAM_RANGE, bootstrapEstimates, compareRuns, errorHistogram, evaluate, megcClassOf, quantileSorted, type EvaluationCase, type EvaluationLabel, type EvaluationPrediction } from '../../src/main/corpus/evaluate';
 
 let nextId = 0;
 function label(fields: Partial<EvaluationLabel> = {}): EvaluationLabel {
@@ -104,6 +104,32 @@ describe('evaluate: timing and spotting', () => {
     expect(timing.apexFrames.p90.value).toBeCloseTo(quantileSorted([0, 2, 4, 10], 0.9), 10);
     expect(timing.apexFrames.p90.value).toBeCloseTo(8.2, 10);
     expect(timing.onsetMs.median.value).toBe(30);
+  });
+
+  it('bins signed apex and onset errors one frame wide over ±30, outliers clamped into the end bins', () => {
+    expect(HISTOGRAM_RANGE).toBe(30);
+    // Signed apex errors (predicted − labelled); the label's apex is 20, its onset 10.
+    const apexErrors = [-45, -30, -3, 0, 0, 2, 29, 30, 31, 100];
+    const onsetErrors = [-1, -1, -1, 0, 5, 5, 40, -31, 12, 0];
+    const cases: EvaluationCase[] = apexErrors.map((e, i) => ({ label: label(), prediction: prediction({ source: 'spotting', apex: 20 + e, onset: 10 + (onsetErrors[i] as number) }) }));
+    // A label without an apex: its onset error counts, it has no apex error.
+    cases.push({ label: label({ apex: null }), prediction: prediction({ source: 'spotting', apex: 50, onset: 10 - 7 }) });
+    // At the label's frames, and spotting that found nothing: in neither histogram.
+    cases.push({ label: label(), prediction: prediction({ source: 'user', apex: 99, onset: 99 }) });
+    cases.push({ label: label(), prediction: prediction({ source: 'none', onset: null, apex: null }) });
+    const { timing } = evaluate(cases, quick);
+    const bins = (entries: [number, number][]) => {
+      const counts = new Array<number>(61).fill(0);
+      for (const [error, count] of entries) counts[error + 30] = count;
+      return counts;
+    };
+    // −45 and −30 share the first bin, 30, 31 and 100 the last; two beyond on each side.
+    expect(timing.apexHistogram).toEqual({ from: -30, counts: bins([[-30, 2], [-3, 1], [0, 2], [2, 1], [29, 1], [30, 3]]), below: 1, above: 2 });
+    expect(timing.onsetHistogram).toEqual({ from: -30, counts: bins([[-30, 1], [-7, 1], [-1, 3], [0, 2], [5, 2], [12, 1], [30, 1]]), below: 1, above: 1 });
+    expect(timing.apexHistogram.counts.reduce((s, c) => s + c, 0)).toBe(timing.apexFrames.n);
+    expect(timing.onsetHistogram.counts.reduce((s, c) => s + c, 0)).toBe(timing.onsetFrames.n);
+    // Bounded whatever the errors: a fraction of a frame rounds to its frame, not-a-number is skipped.
+    expect(errorHistogram([0.4, -0.6, 1e9, Number.NaN, Number.NEGATIVE_INFINITY], 2)).toEqual({ from: -2, counts: [1, 1, 1, 0, 1], below: 1, above: 1 });
   });
 
   it('matches intervals one-to-one at IoU ≥ 0.5 within a clip', () => {
