@@ -1,6 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { createContext, runInContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/shared/errors';
-import { bootstrapEstimates, compareRuns, evaluate, megcClassOf, quantileSorted, type EvaluationCase, type EvaluationLabel, type EvaluationPrediction } from '../../src/main/corpus/evaluate';
+import { HISTOGRAM_RANGE, bootstrapEstimates, compareRuns, errorHistogram, evaluate, evaluationHtml, megcClassOf, quantileSorted, type EvaluationCase, type EvaluationLabel, type EvaluationPrediction } from '../../src/main/corpus/evaluate';
 
 let nextId = 0;
 function label(fields: Partial<EvaluationLabel> = {}): EvaluationLabel {
@@ -106,6 +110,32 @@ describe('evaluate: timing and spotting', () => {
     expect(timing.onsetMs.median.value).toBe(30);
   });
 
+  it('bins signed apex and onset errors one frame wide over ±30, outliers clamped into the end bins', () => {
+    expect(HISTOGRAM_RANGE).toBe(30);
+    // Signed apex errors (predicted − labelled); the label's apex is 20, its onset 10.
+    const apexErrors = [-45, -30, -3, 0, 0, 2, 29, 30, 31, 100];
+    const onsetErrors = [-1, -1, -1, 0, 5, 5, 40, -31, 12, 0];
+    const cases: EvaluationCase[] = apexErrors.map((e, i) => ({ label: label(), prediction: prediction({ source: 'spotting', apex: 20 + e, onset: 10 + (onsetErrors[i] as number) }) }));
+    // A label without an apex: its onset error counts, it has no apex error.
+    cases.push({ label: label({ apex: null }), prediction: prediction({ source: 'spotting', apex: 50, onset: 10 - 7 }) });
+    // At the label's frames, and spotting that found nothing: in neither histogram.
+    cases.push({ label: label(), prediction: prediction({ source: 'user', apex: 99, onset: 99 }) });
+    cases.push({ label: label(), prediction: prediction({ source: 'none', onset: null, apex: null }) });
+    const { timing } = evaluate(cases, quick);
+    const bins = (entries: [number, number][]) => {
+      const counts = new Array<number>(61).fill(0);
+      for (const [error, count] of entries) counts[error + 30] = count;
+      return counts;
+    };
+    // −45 and −30 share the first bin, 30, 31 and 100 the last; two beyond on each side.
+    expect(timing.apexHistogram).toEqual({ from: -30, counts: bins([[-30, 2], [-3, 1], [0, 2], [2, 1], [29, 1], [30, 3]]), below: 1, above: 2 });
+    expect(timing.onsetHistogram).toEqual({ from: -30, counts: bins([[-30, 1], [-7, 1], [-1, 3], [0, 2], [5, 2], [12, 1], [30, 1]]), below: 1, above: 1 });
+    expect(timing.apexHistogram.counts.reduce((s, c) => s + c, 0)).toBe(timing.apexFrames.n);
+    expect(timing.onsetHistogram.counts.reduce((s, c) => s + c, 0)).toBe(timing.onsetFrames.n);
+    // Bounded whatever the errors: a fraction of a frame rounds to its frame, not-a-number is skipped.
+    expect(errorHistogram([0.4, -0.6, 1e9, Number.NaN, Number.NEGATIVE_INFINITY], 2)).toEqual({ from: -2, counts: [1, 1, 1, 0, 1], below: 1, above: 1 });
+  });
+
   it('matches intervals one-to-one at IoU ≥ 0.5 within a clip', () => {
     const truth = label({ clipId: 'long', onset: 100, apex: 110, offset: 120 });
     const other = label({ clipId: 'long', onset: 300, apex: 310, offset: 320 });
@@ -183,5 +213,120 @@ describe('compareRuns: two analysis runs side by side', () => {
     expect(compareRuns(a, b, quick)).toMatchObject({ paired: 35, unpaired: 5 });
     expect(() => compareRuns(a, b.slice(1), quick)).toThrow(/same labelled events/);
     expect(() => compareRuns(a, labels.map((l) => ({ label: l, prediction: null })), quick)).toThrow(/no labelled event has an analysis from both runs/);
+  });
+});
+
+describe('evaluationHtml: the plots', () => {
+  // Ten events analysed with spotting: known signed apex errors, known emotions, AUs 1 and 2.
+  const apexErrors = [-45, -30, -3, 0, 0, 2, 29, 30, 31, 100];
+  const emotions: [string, EvaluationPrediction['label3']][] = [
+    ['disgust', 'Negative'], ['disgust', 'Negative'], ['repression', 'Surprise'], ['sadness', null], ['happiness', 'Positive'],
+    ['happiness', 'Positive'], ['happiness', 'Negative'], ['surprise', 'Surprise'], ['surprise', 'Negative'], ['others', 'Negative'],
+  ];
+  const cases: EvaluationCase[] = apexErrors.map((e, i) => ({
+    label: label({ aus: i % 3 ? '1' : '2', emotion: emotions[i]?.[0] as string }),
+    prediction: prediction({ source: 'spotting', apex: 20 + e, onset: 10, aus: [au(i % 4 ? 1 : 2)], label3: emotions[i]?.[1] as EvaluationPrediction['label3'] }),
+  }));
+  const report = evaluate(cases, quick);
+  const chartJs = readFileSync(join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js'), 'utf8');
+  const html = evaluationHtml(report, { reference: 'dataset', analysis: 'latest', models: [], softwareVersion: 'test', chartJs, generatedAt: new Date(0) });
+
+  /** Runs the report's scripts with the real Chart.js on stand-in canvases whose 2D context records every call. */
+  function drawCharts() {
+    const calls = new Map<string, unknown[][]>();
+    const canvases = new Map<string, object>();
+    const canvasOf = (id: string) => {
+      if (!html.includes(`<canvas id="${id}"`)) return null;
+      const log: unknown[][] = [];
+      calls.set(id, log);
+      const canvas: Record<string, unknown> = { width: 900, height: 260 };
+      const state: Record<string | symbol, unknown> = { canvas };
+      const ctx = new Proxy(state, {
+        get: (target, prop) => {
+          if (prop in target) return target[prop];
+          if (prop === 'measureText') return (text: string) => ({ width: String(text).length * 6, actualBoundingBoxAscent: 8, actualBoundingBoxDescent: 2 });
+          return (...args: unknown[]) => log.push([prop, ...args]);
+        },
+        set: (target, prop, value) => {
+          target[prop] = value;
+          return true;
+        },
+      });
+      canvas.getContext = () => ctx;
+      canvases.set(id, canvas);
+      return canvas;
+    };
+    const context = createContext({ document: { getElementById: canvasOf }, console });
+    const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1] as string);
+    expect(scripts).toHaveLength(2);
+    for (const script of scripts) runInContext(script, context);
+    const Chart = context.Chart as { getChart: (canvas: object) => ChartLike | undefined };
+    const chart = (id: string) => Chart.getChart(canvases.get(id) as object) as ChartLike;
+    return { calls, chart };
+  }
+  interface ChartLike {
+    data: { labels: string[]; datasets: { data: number[]; intervals?: ([number, number] | null)[] }[] };
+    scales: { y: { getPixelForValue: (v: number) => number } };
+    getDatasetMeta: (d: number) => { data: { x: number; y: number }[] };
+  }
+  const drawn = drawCharts();
+  /** Vertical strokes through a bar's centre: moveTo(x, y1) then lineTo(x, y2), as [x, y1, y2]. */
+  const whiskers = (log: unknown[][], xs: readonly number[]) =>
+    log.flatMap(([op, x, y], i) => {
+      const next = log[i + 1];
+      return op === 'moveTo' && xs.includes(x as number) && next?.[0] === 'lineTo' && next[1] === x && next[2] !== y ? [[x, y, next[2]]] : [];
+    });
+
+  it('draws the apex- and onset-error histograms from the binned signed errors, outliers in the end bins', () => {
+    const counts = new Array<number>(61).fill(0);
+    for (const [error, count] of [[-30, 2], [-3, 1], [0, 2], [2, 1], [29, 1], [30, 3]] as const) counts[error + 30] = count;
+    const apex = drawn.chart('all-apex-error');
+    expect(apex.data.datasets[0]?.data).toEqual(counts);
+    expect(apex.data.labels).toHaveLength(61);
+    expect([apex.data.labels[0], apex.data.labels[27], apex.data.labels[30], apex.data.labels[59], apex.data.labels[60]]).toEqual(['≤ −30', '−3', '0', '29', '≥ 30']);
+    expect(html).toContain('Apex error: 10 events · 1 below −30 and 2 above 30 frames, counted in the end bins');
+    // Every onset was exact: one bar of ten at 0.
+    expect(drawn.chart('all-onset-error').data.datasets[0]?.data).toEqual(counts.map((_, i) => (i === 30 ? 10 : 0)));
+    // The bars were drawn (a rect per non-empty bin at least).
+    expect(drawn.calls.get('all-apex-error')?.some(([op]) => op === 'fillRect' || op === 'fill')).toBe(true);
+  });
+
+  it('draws each per-AU F1 bar with its 95 % interval as a whisker from low to high', () => {
+    const au = drawn.chart('all-au');
+    const perAu = report.aus.perAu;
+    expect(au.data.datasets[0]?.data).toEqual(perAu.map((a) => a.f1.value));
+    expect(au.data.datasets[0]?.intervals).toEqual(perAu.map((a) => [a.f1.low, a.f1.high]));
+    const bars = au.getDatasetMeta(0).data;
+    expect(perAu.length).toBe(2);
+    const expected = perAu.map((a, i) => [bars[i]?.x, au.scales.y.getPixelForValue(a.f1.low as number), au.scales.y.getPixelForValue(a.f1.high as number)]);
+    // Real intervals: the ends of each are different pixels, low below high.
+    for (const [, low, high] of expected) expect(low as number).toBeGreaterThan(high as number);
+    expect(whiskers(drawn.calls.get('all-au') as unknown[][], bars.map((b) => b.x))).toEqual(expected);
+    // The histograms carry no intervals: no whisker through any of their bars.
+    const apex = drawn.chart('all-apex-error');
+    expect(whiskers(drawn.calls.get('all-apex-error') as unknown[][], apex.getDatasetMeta(0).data.map((b) => b.x))).toEqual([]);
+  });
+
+  it('draws the confusion matrix as a heat map: each cell its count and its share of the row', () => {
+    // Rows negative, positive, surprise; columns the same then none; "others" excluded.
+    expect(report.megc.confusion).toEqual([[2, 0, 1, 1], [1, 2, 0, 0], [1, 0, 1, 0]]);
+    const table = html.match(/<table class="heat">[\s\S]*?<\/table>/)?.[0] as string;
+    const cells = [...table.matchAll(/<td class="num" data-share="([\d.]+)" style="background:([^;]+);color:([^"]+)">(\d+)<small>([^<]+)<\/small><\/td>/g)].map((m) => [m[4], m[5], m[1]]);
+    expect(cells).toEqual([
+      ['2', '50 %', '0.500'], ['0', '0 %', '0.000'], ['1', '25 %', '0.250'], ['1', '25 %', '0.250'],
+      ['1', '33 %', '0.333'], ['2', '67 %', '0.667'], ['0', '0 %', '0.000'], ['0', '0 %', '0.000'],
+      ['1', '50 %', '0.500'], ['0', '0 %', '0.000'], ['1', '50 %', '0.500'], ['0', '0 %', '0.000'],
+    ]);
+    // White for none of the row, darker with the share; white text on the dark cells.
+    expect(table).toContain('data-share="0.000" style="background:rgb(255,255,255);color:#1b1f24"');
+    expect(table).toContain('data-share="0.667" style="background:rgb(107,141,178);color:#fff"');
+    expect(table).toMatch(/<th>negative<\/th>.*<td class="meta">4<\/td><\/tr>/);
+  });
+
+  it('without spotted events writes no histogram, without Chart.js no script', () => {
+    const given = evaluate([{ label: label({ aus: '1' }), prediction: prediction({ aus: [au(1)] }) }], quick);
+    const tablesOnly = evaluationHtml(given, { reference: 'dataset', analysis: 'latest', models: [], softwareVersion: 'test', chartJs: null });
+    expect(tablesOnly).not.toContain('apex-error');
+    expect(tablesOnly).not.toContain('<script');
   });
 });

@@ -7,3 +7,4 @@ export { LABEL_RULE } from './labels';
 export { evaluationCsv, EVALUATION_CSV_HEADER } from './report-csv';
 export { evaluationHtml, type EvaluationHtmlOptions } from './report-html';
 export { compareRuns, type RunComparison, type RunDifference } from './compare';
+export { errorHistogram, HISTOGRAM_RANGE } from './timing-section';

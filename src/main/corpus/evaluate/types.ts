@@ -128,6 +128,20 @@ export interface QuantileFigure {
   readonly p90: Estimate;
 }
 
+/**
+ * Signed errors (predicted − labelled, in frames) binned one frame wide over
+ * [−HISTOGRAM_RANGE, HISTOGRAM_RANGE]: a fixed 2·range + 1 bins whatever the number of
+ * events; an error beyond the range is counted in the end bin on its side.
+ */
+export interface ErrorHistogram {
+  /** The error of the first bin (−range); bin i holds the events with error `from + i`. */
+  readonly from: number;
+  readonly counts: readonly number[];
+  /** Of the first / last bin's count, the errors beyond the range clamped into it. */
+  readonly below: number;
+  readonly above: number;
+}
+
 export interface TimingSection {
   /** Events analysed with spotting, scored here (apex error only where the label gives an apex). */
   readonly spotted: number;
@@ -139,6 +153,9 @@ export interface TimingSection {
   readonly onsetFrames: QuantileFigure;
   readonly apexMs: QuantileFigure;
   readonly onsetMs: QuantileFigure;
+  /** Signed apex error (events whose label gives an apex) and onset error, binned for the report's histograms. */
+  readonly apexHistogram: ErrorHistogram;
+  readonly onsetHistogram: ErrorHistogram;
 }
 
 export interface SpottingSection {
