@@ -90,6 +90,8 @@ export async function clippedTexts(page: Page): Promise<ClippedText[]> {
       const rect = element.getBoundingClientRect();
       if (rect.width === 0 || rect.height === 0) return false;
       const style = getComputedStyle(element);
+      // Text for screen readers only (a 1 px box cut to nothing) is hidden on purpose.
+      if (rect.width <= 1 && rect.height <= 1 && style.clip === 'rect(0px, 0px, 0px, 0px)') return false;
       return style.visibility !== 'hidden' && style.display !== 'none' && Number(style.opacity) > 0;
     };
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -99,20 +101,26 @@ export async function clippedTexts(page: Page): Promise<ClippedText[]> {
       const element = node.parentElement;
       if (!text || !element || seen.has(element) || exempt(element) || !visible(element)) continue;
       seen.add(element);
-      // The nearest box that hides overflow decides what the person sees of this text.
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      const textBox = range.getBoundingClientRect();
+      // The nearest box that hides overflow decides what the person sees of this text: it is
+      // clipped when the box overflows and this text reaches past the box's edges (a box
+      // that holds a larger canvas beside the text does not cut the text).
       for (let box: Element | null = element; box && box !== document.body; box = box.parentElement) {
         const style = getComputedStyle(box);
         const hides = ['hidden', 'clip'].includes(style.overflowX) || ['hidden', 'clip'].includes(style.overflowY) || style.textOverflow === 'ellipsis';
         if (!hides) continue;
         const html = box as HTMLElement;
-        if (html.scrollWidth > html.clientWidth + 1 || html.scrollHeight > html.clientHeight + 1) {
+        const edge = html.getBoundingClientRect();
+        const left = edge.left + html.clientLeft;
+        const top = edge.top + html.clientTop;
+        const past = textBox.left < left - 1 || textBox.top < top - 1 || textBox.right > left + html.clientWidth + 1 || textBox.bottom > top + html.clientHeight + 1;
+        if ((html.scrollWidth > html.clientWidth + 1 || html.scrollHeight > html.clientHeight + 1) && past) {
           found.push({ text: text.slice(0, 80), element: describe(box), why: 'clipped' });
         }
         break;
       }
-      const range = document.createRange();
-      range.selectNodeContents(node);
-      const textBox = range.getBoundingClientRect();
       const own = element.getBoundingClientRect();
       if (textBox.right > own.right + 2 || textBox.left < own.left - 2 || textBox.bottom > own.bottom + 2) {
         found.push({ text: text.slice(0, 80), element: describe(element), why: 'overflows' });

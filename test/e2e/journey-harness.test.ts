@@ -25,6 +25,7 @@ describe('journey checks', () => {
       <span id="ellipsis" style="display:inline-block;width:30px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap">审核通过并继续</span>
       <div style="width:50px;white-space:nowrap"><label id="spills" style="display:block;width:50px">Request changes with a comment</label></div>
       <div data-scroll-area style="height:20px;overflow:auto">a long list<br>row<br>row<br>row</div>
+      <span style="position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap">Folder for screen readers</span>
       <input value="a value far longer than the field it is typed into" style="width:30px">`);
     const found = await clippedTexts(page);
     const texts = found.map((problem) => problem.text);
@@ -33,6 +34,7 @@ describe('journey checks', () => {
     expect(texts).toContain('Request changes with a comment');
     expect(texts).not.toContain('Submit');
     expect(texts.some((text) => text.includes('long list'))).toBe(false);
+    expect(texts).not.toContain('Folder for screen readers');
   });
 
   it('says when the page is taller than the viewport', async () => {
