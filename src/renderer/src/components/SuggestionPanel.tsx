@@ -110,7 +110,8 @@ export function SuggestionPanel(props: Props) {
               <div key={field} className="suggestion" data-field={field} data-accepted={accepted || undefined}>
                 <dt>{t(`suggest.fields.${field}`)}</dt>
                 <dd>
-                  <p className="value">{field === 'emotion' ? t(`emotions.${value}`, { defaultValue: value }) : field === 'label3' ? t(`labels3.${value}`) : value}</p>
+                  {/* The description scrolls inside its box (max 7.5 lines) rather than pushing the panel off screen. */}
+                  <p className="value" data-scroll-area={field === 'description' || undefined} tabIndex={field === 'description' ? 0 : undefined}>{field === 'emotion' ? t(`emotions.${value}`, { defaultValue: value }) : field === 'label3' ? t(`labels3.${value}`) : value}</p>
                   {changed && <Diff field={field} suggested={value} current={current} />}
                   <div className="actions">
                     <button type="button" disabled={props.disabled || accepted} aria-pressed={accepted} onClick={() => props.onAccept(field)}>
