@@ -61,7 +61,7 @@ export function AnnotatorProfiles({ onChange }: { onChange?: (profiles: Annotato
           ))}
         </tbody>
       </table>
-      <form className="inline-form" onSubmit={(e) => (e.preventDefault(), name.trim() && act(() => reviewApi.createAnnotator(name.trim(), role)))}>
+      <form className="inline-form" onSubmit={(e) => (e.preventDefault(), name.trim() && act(() => reviewApi.createAnnotator(name.trim(), role).then(() => setName(''))))}>
         <input name="profile-name" aria-label={t('review.profileName')} placeholder={t('review.profileName')} value={name} onChange={(e) => setName(e.target.value)} />
         <RoleSelect value={role} onChange={setRole} />
         <button type="submit" disabled={!name.trim()}>
