@@ -170,6 +170,8 @@ describe('the users\' journeys on the demo corpus in Chromium', () => {
     await add.locator('select').selectOption('reviewer');
     await add.getByRole('button', { name: 'Add profile' }).click();
     await until(async () => (await ws().annotators.byName('rita'))?.role).toBe('reviewer');
+    // Added: the name field is empty for the next profile.
+    await until(() => add.locator('input[name="profile-name"]').inputValue()).toBe('');
     problems.push(...(await recordStep(p, 'reviewer', '1-profiles', 'en')));
     await workAs('rita');
 
