@@ -141,7 +141,8 @@ describe('annotate ergonomics on the demo corpus in Chromium', () => {
     await page.getByTestId('frame-number').waitFor();
     await expect.poll(() => page.locator('nav [aria-current="page"]').getAttribute('data-view')).toBe('annotate');
     await expectFrame(7);
-    expect(new URL(page.url()).hash).toMatch(/^#\/annotate\?clip=1&event=\d+$/);
+    // The address names the event once Annotate has listed the clip's events.
+    await expect.poll(() => new URL(page.url()).hash).toMatch(/^#\/annotate\?clip=1&event=\d+$/);
   });
 
   it('analyses, then Accept all takes every suggestion and every button shows it is accepted; all on screen', async () => {

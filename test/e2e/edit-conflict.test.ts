@@ -87,7 +87,7 @@ describe('two tabs on one label', () => {
 
     await second.locator('textarea[name="description"], input[name="description"]').fill('Brows and lids up.');
     const banner = second.getByTestId('conflict-banner');
-    await banner.waitFor({ timeout: 5000 });
+    await banner.waitFor({ timeout: 20_000 });
     expect(await status(second)).toBe('conflict');
     expect(await banner.locator('.conflict-title').textContent()).toMatch(
       /^You \(ana, in another tab or window\) saved this label \(Frames 4–14\) at .+ as version 2 while you were editing here; that save changed: Description\./,
@@ -120,7 +120,7 @@ describe('two tabs on one label', () => {
     // The first tab still builds on version 2.
     await first.locator('select[name="emotion"]').selectOption('fear');
     const banner = first.getByTestId('conflict-banner');
-    await banner.waitFor({ timeout: 5000 });
+    await banner.waitFor({ timeout: 20_000 });
     expect(await banner.locator('tr[data-field="emotion"]').getByTestId('conflict-mine').textContent()).toBe('Fear');
     await banner.getByTestId('conflict-load-theirs').click();
     expect(await first.getByTestId('conflict-banner').count()).toBe(0);
@@ -180,7 +180,7 @@ describe('two tabs on one label', () => {
     await page.getByTestId('restored-notice').waitFor({ timeout: 5000 });
     expect(await page.locator('input[name="facs"]').inputValue()).toBe('1+2+5');
     const banner = page.getByTestId('conflict-banner');
-    await banner.waitFor({ timeout: 5000 });
+    await banner.waitFor({ timeout: 20_000 });
     expect(await banner.locator('tr[data-field="aus"]').getByTestId('conflict-theirs').textContent()).toBe('1+2');
     await page.screenshot({ path: join(ARTIFACTS, 'conflict-banner-after-reload-en.png') });
     // They changed the description, I did not: Keep mine keeps theirs there.
@@ -201,10 +201,13 @@ describe('two tabs on one label', () => {
     await page.reload();
     await openClip(page);
     const current = await stored();
+    const description = page.locator('textarea[name="description"], input[name="description"]');
+    // The tab must hold the stored label before someone else saves over it; else it simply loads theirs.
+    await expect.poll(() => description.inputValue(), { timeout: 20_000 }).toBe(current.description);
     await services.workspaces.require().annotations.save({ eventId, annotator: 'ana', aus: current.aus, emotion: 'happiness', description: current.description, baseVersion: current.version });
-    await page.locator('textarea[name="description"], input[name="description"]').fill('眉毛上扬。');
+    await description.fill('眉毛上扬。');
     const banner = page.getByTestId('conflict-banner');
-    await banner.waitFor({ timeout: 5000 });
+    await banner.waitFor({ timeout: 20_000 });
     expect(await banner.locator('.conflict-title').textContent()).toMatch(/^你（ana，在另一个标签页或窗口中）在 .+ 保存了此标注（.+）的第 \d+ 版.*那次保存更改了：情绪。/);
     expect(await page.getByTestId('save-status').textContent()).toBe('未保存：存在冲突');
     expect(await banner.locator('tr[data-field="emotion"]').getByTestId('conflict-theirs').textContent()).toBe('高兴');
