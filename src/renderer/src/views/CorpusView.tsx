@@ -159,7 +159,7 @@ export function CorpusView() {
                   <td data-column="status" data-status={w?.status ?? 'none'}>
                     {w?.status ? t(w.status === 'todo' ? 'queue.todo' : `statuses.${w.status}`) : t('queue.noEvents')}
                   </td>
-                  <td data-column="emotion">{w?.emotion || '–'}</td>
+                  <td data-column="emotion" data-emotion={w?.emotion || undefined}>{w?.emotion ? t(`emotions.${w.emotion}`, { defaultValue: w.emotion }) : '–'}</td>
                   <td data-column="aus">{w?.aus || '–'}</td>
                   <td data-column="annotators">{w?.annotators || '–'}</td>
                   <td data-column="analysed">{w?.events ? `${w.analysed}/${w.events}` : '–'}</td>
