@@ -9,8 +9,7 @@ import { createHandlerTable } from './api';
 import { rendererDir } from './paths';
 import { APP_ORIGIN, APP_SCHEME, contentSecurityPolicy, isSafeExternalUrl, isTrustedOrigin, windowWebPreferences } from './security';
 import { createServices, disposeServices } from './app/services';
-import { registerIpc } from './transport/ipc';
-import { nativeDialogs } from './transport/native-dialogs';
+import { nativeDialogs, registerIpc } from './transport/ipc';
 import { developmentElectronBinding, useSqliteBinding } from './store/sqlite/driver';
 import { createRouter } from './transport/routes';
 

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '../..');
-const SHELL = new Set(['src/main/index.ts', 'src/main/transport/ipc.ts', 'src/main/transport/native-dialogs.ts']);
+const SHELL = new Set(['src/main/index.ts', 'src/main/transport/ipc.ts']);
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

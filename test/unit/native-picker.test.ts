@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { createHandlerTable, dispatch } from '../../src/main/api';
 import { createServices, disposeServices } from '../../src/main/app/services';
-import { nativeDialogs } from '../../src/main/transport/native-dialogs';
+import { nativeDialogs } from '../../src/main/transport/ipc';
 import { useTempDir } from '../helpers/tmp';
 
 // The recording fake `electron` of the security audit stands in for the real module.

@@ -11,7 +11,7 @@ export interface DialogOptions {
   readonly filters?: readonly { name: string; extensions: string[] }[];
 }
 
-/** The desktop's open and save dialogs; the Electron shell supplies them (transport/native-dialogs.ts). */
+/** The desktop's open and save dialogs; the Electron shell supplies them (transport/ipc.ts). */
 export interface NativeDialogs {
   /** The chosen paths, or an empty list when cancelled. */
   open(options: DialogOptions): Promise<string[]>;

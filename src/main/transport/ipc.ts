@@ -1,7 +1,8 @@
-import { ipcMain, webContents, type IpcMainInvokeEvent } from 'electron';
+import { BrowserWindow, dialog, ipcMain, webContents, type IpcMainInvokeEvent, type OpenDialogOptions, type SaveDialogOptions } from 'electron';
 import { AppError } from '@shared/errors';
 import { dispatch, type HandlerTable } from '../api/dispatch';
 import type { EventHub } from '../app/events';
+import type { DialogOptions, NativeDialogs } from '../app/path-picker';
 import { isTrustedOrigin } from '../security';
 
 export const INVOKE_CHANNEL = 'mellm:invoke';
@@ -29,5 +30,27 @@ export function registerIpc(handlers: HandlerTable, events: EventHub, devServerU
   return () => {
     ipcMain.removeHandler(INVOKE_CHANNEL);
     unsubscribe();
+  };
+}
+
+/**
+ * Electron's open and save dialogs, modal to the focused window. What they answer is
+ * checked against the allowed roots by app/path-picker.ts, never trusted as is.
+ */
+export function nativeDialogs(): NativeDialogs {
+  const parent = () => BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0];
+  return {
+    async open(options: DialogOptions) {
+      const settings = { ...options, properties: [...options.properties], filters: options.filters?.map((f) => ({ ...f })) } as OpenDialogOptions;
+      const window = parent();
+      const answer = window ? await dialog.showOpenDialog(window, settings) : await dialog.showOpenDialog(settings);
+      return answer.canceled ? [] : answer.filePaths;
+    },
+    async save(options: DialogOptions) {
+      const settings = { ...options, properties: [...options.properties], filters: options.filters?.map((f) => ({ ...f })) } as SaveDialogOptions;
+      const window = parent();
+      const answer = window ? await dialog.showSaveDialog(window, settings) : await dialog.showSaveDialog(settings);
+      return answer.canceled || !answer.filePath ? null : answer.filePath;
+    },
   };
 }
