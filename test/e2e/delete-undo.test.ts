@@ -129,7 +129,9 @@ describe('delete and undo in Chromium', () => {
     await page.keyboard.press('Control+z');
     await expect.poll(() => listed.count()).toBe(1);
     await expect.poll(() => page.getByText(/was deleted/).count()).toBe(0);
-    // The one failed request: events.list of the deleted clip (NOT_FOUND is HTTP 404 on the bridge).
-    expect(errors).toEqual(['Failed to load resource: the server responded with a status of 404 (Not Found)']);
+    // The only failed requests: reads of the deleted clip while it was gone (events.list, and an
+    // analysis read when it raced the deletion): NOT_FOUND is HTTP 404 on the bridge; nothing else.
+    expect(errors.length).toBeGreaterThanOrEqual(1);
+    expect(errors.filter((error) => error !== 'Failed to load resource: the server responded with a status of 404 (Not Found)')).toEqual([]);
   });
 });
