@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/shared/errors';
 import { createWorkspace, openWorkspace } from '../../src/main/store';
-import { redactLocation } from '../../src/main/store/location';
+import { runCli } from '../../src/main/cli/main';
+import { normalizeLocation, redactLocation } from '../../src/main/store/location';
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, type Migration } from '../../src/main/store/migrations';
 import { connectWorkspace } from '../../src/main/store/postgres/connection';
 import { WorkspaceService } from '../../src/main/store/service';
@@ -164,9 +165,13 @@ describe('postgres workspace: URLs and credentials', () => {
     expect(redactLocation('postgresql://ana@db.lab/corpus')).toBe('postgresql://ana@db.lab/corpus');
     expect(redactLocation('POSTGRESQL://a:b@h/d?password=x')).toBe('POSTGRESQL://a@h/d');
     expect(redactLocation('/home/ana/corpus:x@y.mellm')).toBe('/home/ana/corpus:x@y.mellm');
+    // A URL is taken as it is (the CLI's --workspace); a path is made absolute.
+    expect(normalizeLocation(' postgresql://ana@db.lab/corpus ')).toBe('postgresql://ana@db.lab/corpus');
+    expect(normalizeLocation('corpus.mellm')).toBe(join(process.cwd(), 'corpus.mellm'));
   });
 
-  it('connects with a password in the URL but never keeps it: not in the location, the info, the recent list or an error', async () => {
+  /** A login role with a password, allowed to build a workspace in a fresh database. */
+  async function passwordRole() {
     const tcp = tcpOrFail();
     const { name } = await server.createDatabase();
     const secret = `Pw-${Math.random().toString(36).slice(2)}-x`;
@@ -174,7 +179,37 @@ describe('postgres workspace: URLs and credentials', () => {
     await server.sql(`CREATE ROLE ${role} LOGIN PASSWORD '${secret}'`);
     await server.sql(`GRANT ALL ON SCHEMA public TO ${role}`, [], name);
     const base = `postgresql://${role}@${tcp.host}:${tcp.port}/${name}`;
-    const withPassword = `postgresql://${role}:${encodeURIComponent(secret)}@${tcp.host}:${tcp.port}/${name}?sslmode=disable`;
+    return { tcp, name, secret, role, base, withPassword: `postgresql://${role}:${encodeURIComponent(secret)}@${tcp.host}:${tcp.port}/${name}` };
+  }
+
+  async function cli(...argv: string[]) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  }
+
+  it('the CLI creates, describes and checks a server workspace by URL, printing no password', async () => {
+    const { secret, base, withPassword, role, tcp, name } = await passwordRole();
+    const created = await cli('workspace', 'create', withPassword);
+    expect(created).toMatchObject({ code: 0, out: `created ${base}`, err: '' });
+    const info = await cli('workspace', 'info', withPassword);
+    expect(info.code).toBe(0);
+    expect(info.out).toMatch(new RegExp(`^workspace  ${base.replace(/[.?]/g, '\\$&')}\nschema     v${SCHEMA_VERSION} \\(PostgreSQL \\d+`));
+    const doctor = await cli('doctor', '--workspace', withPassword, '--json');
+    expect(JSON.parse(doctor.out).postgres).toEqual({ location: base, version: expect.stringMatching(/^PostgreSQL \d+/), error: null });
+    const wrong = await cli('workspace', 'info', `postgresql://${role}:wrong${secret}@${tcp.host}:${tcp.port}/${name}`);
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.err).toMatch(/refused the login/);
+    const unreachable = await cli('doctor', '--workspace', `postgresql://${role}:wrong${secret}@${tcp.host}:${tcp.port}/${name}`, '--json');
+    expect(unreachable.code).toBe(1);
+    expect(JSON.parse(unreachable.out).postgres).toMatchObject({ version: null, error: expect.stringMatching(/refused the login/) });
+    for (const run of [created, info, doctor, wrong, unreachable]) expect(run.out + run.err).not.toContain(secret);
+  });
+
+  it('connects with a password in the URL but never keeps it: not in the location, the info, the recent list or an error', async () => {
+    const { tcp, name, secret, role, base, withPassword: bare } = await passwordRole();
+    const withPassword = `${bare}?sslmode=disable`;
 
     const userData = mkdtempSync(join(tmpdir(), 'mellm-pg-recent-'));
     try {

@@ -54,8 +54,8 @@ interface Meta {
  */
 export async function prepareDatabase(pool: pg.Pool, location: string, migrations: readonly Migration[], create: boolean): Promise<void> {
   await inTransaction(pool, location, 'BEGIN', async (sql) => {
-    const version = Number((await sql.one<{ v: string }>('SHOW server_version_num'))!.v);
-    if (version < MIN_SERVER_VERSION) throw new AppError('WORKSPACE_INVALID', `${location}: PostgreSQL ${Math.floor(version / 10000)} is too old; a workspace needs PostgreSQL 11 or newer`);
+    const version = Number((await sql.one<{ v: string }>("SELECT current_setting('server_version_num') AS v"))!.v);
+    if (!Number.isFinite(version) || version < MIN_SERVER_VERSION) throw new AppError('WORKSPACE_INVALID', `${location}: PostgreSQL ${Math.floor(version / 10000)} is too old; a workspace needs PostgreSQL 11 or newer`);
     await sql.run('SELECT pg_advisory_xact_lock($1)', [APPLICATION_ID]);
     const meta = await readMeta(sql);
     if (meta && meta.application_id !== APPLICATION_ID) throw new AppError('WORKSPACE_INVALID', `${location} is a PostgreSQL database but not a MELLM workspace`);
