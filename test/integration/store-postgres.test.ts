@@ -26,7 +26,7 @@ afterAll(async () => {
 });
 
 storeSuite('postgres', async () => {
-  const { url } = await server.createDatabase('mellm_suite');
+  const { url } = await server.createSchema();
   const store = await createWorkspace(url);
   return {
     store,
@@ -66,7 +66,7 @@ describe('postgres workspace: schema record and migrations', () => {
     const ws = await createWorkspace(url);
     expect(ws.dialect).toBe('postgres');
     const clip = await ws.clips.add({ path: '/m/a', kind: 'video', fps: 30, frames: 10, width: 2, height: 2 });
-    expect(await ws.info()).toMatchObject({ path: url, schemaVersion: SCHEMA_VERSION, serverVersion: expect.stringMatching(/^PostgreSQL \d+/), counts: { clips: 1 } });
+    expect(await ws.info()).toMatchObject({ path: redactLocation(url), schemaVersion: SCHEMA_VERSION, serverVersion: expect.stringMatching(/^PostgreSQL \d+/), counts: { clips: 1 } });
     await ws.close();
     expect(await server.sql('SELECT application_id, schema_version FROM mellm_meta', [], name)).toEqual([{ application_id: APPLICATION_ID, schema_version: SCHEMA_VERSION }]);
     const before = await fingerprint(name);
