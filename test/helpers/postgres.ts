@@ -131,6 +131,12 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     process.once('exit', cluster.stop);
   }
   const created: string[] = [];
+  const createDatabase = async (prefix = 'mellm_test') => {
+    const name = `${prefix}_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+    await sql(`CREATE DATABASE "${name}"`);
+    created.push(name);
+    return { name, url: withDatabase(adminUrl, name) };
+  };
   let suiteDatabase: Promise<{ name: string; url: string }> | null = null;
   let schemas = 0;
   const sql = async <R extends pg.QueryResultRow>(text: string, params: unknown[] = [], database?: string): Promise<R[]> => {
@@ -146,14 +152,9 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     adminUrl,
     tcp,
     sql,
-    async createDatabase(prefix = 'mellm_test') {
-      const name = `${prefix}_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-      await sql(`CREATE DATABASE "${name}"`);
-      created.push(name);
-      return { name, url: withDatabase(adminUrl, name) };
-    },
+    createDatabase,
     async createSchema() {
-      suiteDatabase ??= this.createDatabase('mellm_suite');
+      suiteDatabase ??= createDatabase('mellm_suite');
       const { name, url } = await suiteDatabase;
       const schema = `ws_${++schemas}`;
       await sql(`CREATE SCHEMA ${schema}`, [], name);

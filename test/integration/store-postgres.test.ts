@@ -6,7 +6,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../src/shared/errors';
 import { createWorkspace, openWorkspace } from '../../src/main/store';
 import { runCli } from '../../src/main/cli/main';
@@ -257,5 +258,50 @@ describe('postgres workspace: URLs and credentials', () => {
     const { url } = await server.createDatabase();
     const separator = url.includes('?') ? '&' : '?';
     await refused(() => openWorkspace(`${url}${separator}sslmode=verify-full&sslrootcert=/nonexistent/ca.pem`), 'INVALID_INPUT', /Cannot read \/nonexistent\/ca\.pem, named in the workspace URL/);
+  });
+});
+
+describe('postgres workspace: at 100,000 events', () => {
+  it('lists, queues and snapshots them in a fixed number of statements (no query per row)', async () => {
+    const { url, database, schema } = await server.createSchema();
+    const ws = await createWorkspace(url);
+    try {
+      // 100 clips × 1,000 events, each with one submitted label: seeded in SQL, as a big study would hold them.
+      await server.sql(
+        `SET search_path = ${schema};
+         INSERT INTO clips (path, kind, fps, frames, width, height, subject) SELECT '/m/' || i, 'video', 30, 100000, 8, 8, 's' || (i % 7) FROM generate_series(1, 100) i;
+         INSERT INTO events (clip_id, onset, "offset", source) SELECT c.id, j * 10, j * 10 + 5, 'dataset' FROM clips c, generate_series(0, 999) j;
+         INSERT INTO annotators (name, role) VALUES ('ana', 'annotator');
+         INSERT INTO annotations (event_id, annotator_id, aus, status, provenance, version) SELECT e.id, a.id, '12', 'submitted', 'manual', 1 FROM events e, annotators a;
+         ANALYZE;`,
+        [],
+        database,
+      );
+      const statements = vi.spyOn(pg.Client.prototype, 'query');
+      const count = async <T>(read: () => Promise<T>): Promise<[T, number]> => {
+        statements.mockClear();
+        const value = await read();
+        return [value, statements.mock.calls.length];
+      };
+      try {
+        const [info, infoCalls] = await count(() => ws.info());
+        expect(info.counts).toMatchObject({ clips: 100, events: 100_000, annotations: 100_000 });
+        const [queue, queueCalls] = await count(() => ws.reviews.queue(50, 0));
+        expect(queue).toHaveLength(50);
+        const [worklist, worklistCalls] = await count(() => ws.reviews.worklist('ana'));
+        expect(worklist).toHaveLength(100_000);
+        expect(worklist.every((row) => row.status === 'submitted')).toBe(true);
+        const [events, listCalls] = await count(() => ws.events.listForClip(queue[0]!.clipId));
+        expect(events).toHaveLength(1000);
+        const [snapshot, snapshotCalls] = await count(() => ws.corpus.snapshot());
+        expect(snapshot.rows).toHaveLength(100_000);
+        // One statement per read; the snapshot's six reads between BEGIN and COMMIT.
+        expect({ infoCalls, queueCalls, worklistCalls, listCalls, snapshotCalls }).toEqual({ infoCalls: 1, queueCalls: 1, worklistCalls: 1, listCalls: 1, snapshotCalls: 8 });
+      } finally {
+        statements.mockRestore();
+      }
+    } finally {
+      await ws.close();
+    }
   });
 });
