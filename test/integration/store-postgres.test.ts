@@ -3,7 +3,7 @@
  * or a throw-away cluster of Debian's binaries): the whole store suite, then what only a
  * server workspace has (its schema record, URLs and credentials).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -302,6 +302,20 @@ describe('postgres workspace: URLs and credentials', () => {
         else process.env.PGPASSWORD = saved;
       }
       await refused(() => openWorkspace(base), 'UNAUTHORIZED', /refused the login|password/);
+
+      // The password from a pgpass file (~/.pgpass; PGPASSFILE names another), mode 0600.
+      const pgpass = join(userData, 'pgpass');
+      writeFileSync(pgpass, `${tcp.host}:${tcp.port}:${name}:${role}:${secret}\n`, { mode: 0o600 });
+      const savedFile = process.env.PGPASSFILE;
+      process.env.PGPASSFILE = pgpass;
+      try {
+        const fromFile = await openWorkspace(base);
+        expect(fromFile.location).toBe(base);
+        await fromFile.close();
+      } finally {
+        if (savedFile === undefined) delete process.env.PGPASSFILE;
+        else process.env.PGPASSFILE = savedFile;
+      }
     } finally {
       rmSync(userData, { recursive: true, force: true });
     }
