@@ -31,3 +31,11 @@ export const MediaRootsSchema = z
   .record(MediaRootNameSchema, z.string().min(1).max(4096))
   .refine((roots) => Object.keys(roots).length <= 64, 'at most 64 media roots');
 export type MediaRoots = z.infer<typeof MediaRootsSchema>;
+
+/** What storing root locations for a workspace's clips did (`clips.adoptMediaRoots`). */
+export const AdoptReportSchema = z.object({
+  adopted: z.number().int().nonnegative(),
+  unchanged: z.number().int().nonnegative(),
+  conflicts: z.array(z.object({ clipId: z.number().int().positive(), message: z.string() })),
+});
+export type AdoptReport = z.infer<typeof AdoptReportSchema>;
