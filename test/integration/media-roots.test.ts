@@ -3,11 +3,10 @@
  * named media root to it. The workspace file is shared (one after the other here; a
  * PostgreSQL workspace is shared at once); the media are copies.
  */
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Job } from '../../src/shared/api';
 import type { Clip } from '../../src/shared/workspace';
 import { createHandlerTable, dispatch } from '../../src/main/api';
 import { writeSynthSample } from '../../src/main/analysis/synth/write';
@@ -17,6 +16,7 @@ import { createServices, disposeServices, type Services } from '../../src/main/a
 import { runCli } from '../../src/main/cli/main';
 import { meClip, sampleFace } from '../helpers/synth-clip';
 import { CASME2_HEADER, writeSequence, writeSheet } from '../helpers/corpus';
+import { jobFinished } from '../helpers/jobs';
 
 let base: string;
 let video: string;
@@ -39,20 +39,7 @@ function workstation(name: string) {
   const services = createServices({ userDataDir: join(base, `${name}-home`) });
   const table = createHandlerTable(services);
   const call = async (channel: string, payload: unknown = {}) => (await dispatch(table, channel, payload, { transport: 'direct' })) as Answer;
-  const finished = (jobId: string) =>
-    new Promise<Job>((resolve) => {
-      const off = services.events.subscribe((event, payload) => {
-        if (event === 'job.finished' && (payload as Job).jobId === jobId) {
-          off();
-          resolve(payload as Job);
-        }
-      });
-      const over = services.jobs.list().find((job) => job.jobId === jobId && job.finishedAt !== null);
-      if (over) {
-        off();
-        resolve(over);
-      }
-    });
+  const finished = (jobId: string) => jobFinished(services, jobId);
   return { services, call, finished };
 }
 
