@@ -189,6 +189,8 @@ export const WorkspaceInfoSchema = z.object({
   path: z.string(),
   schemaVersion: z.number().int(),
   sqliteVersion: z.string(),
+  /** A server workspace: the server's name and version (e.g. "PostgreSQL 15.4"); sqliteVersion is then empty. */
+  serverVersion: z.string().optional(),
   counts: z.object({
     clips: z.number().int(),
     events: z.number().int(),
