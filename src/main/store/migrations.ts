@@ -347,6 +347,11 @@ const v5: Migration = {
     ALTER TABLE clips ADD COLUMN media_path TEXT;
     CREATE UNIQUE INDEX clips_media_location ON clips (media_root, media_path) WHERE media_root IS NOT NULL;
   `,
+  postgres: `
+    ALTER TABLE clips ADD COLUMN media_root TEXT;
+    ALTER TABLE clips ADD COLUMN media_path TEXT;
+    CREATE UNIQUE INDEX clips_media_location ON clips (media_root, media_path) WHERE media_root IS NOT NULL;
+  `,
 };
 
 export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4, v5];
