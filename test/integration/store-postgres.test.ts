@@ -3,7 +3,7 @@
  * or a throw-away cluster of Debian's binaries): the whole store suite, then what only a
  * server workspace has (its schema record, URLs and credentials).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -154,6 +154,59 @@ describe('postgres workspace: schema record and migrations', () => {
   });
 });
 
+describe('postgres workspace: two workstations at once', () => {
+  it('of two saves from the same version one lands and the other is refused with who and when; two first saves make one label', async () => {
+    const { url } = await server.createSchema();
+    const a = await createWorkspace(url);
+    const b = await openWorkspace(url);
+    try {
+      const clip = await a.clips.add({ path: '/m/a', kind: 'video', fps: 30, frames: 10, width: 2, height: 2 });
+      const event = await a.events.create({ clipId: clip.id, onset: 0, offset: 5 });
+      // Both start a label nobody has saved yet.
+      const first = await Promise.allSettled([a.annotations.save({ eventId: event.id, annotator: 'ana', aus: '1' }), b.annotations.save({ eventId: event.id, annotator: 'ana', aus: '2' })]);
+      expect(first.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+      const lost = first.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+      expect(lost.reason).toMatchObject({ code: 'EDIT_CONFLICT', detail: { baseVersion: null, changedBy: 'ana', theirs: { version: 1 } } });
+      // Both edit version 1.
+      const both = await Promise.allSettled([
+        a.annotations.save({ eventId: event.id, annotator: 'ana', aus: '1+2', baseVersion: 1 }),
+        b.annotations.save({ eventId: event.id, annotator: 'ana', aus: '4', description: 'brows', baseVersion: 1 }),
+      ]);
+      expect(both.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+      const landed = (both.find((r) => r.status === 'fulfilled') as PromiseFulfilledResult<{ version: number; updatedAt: string }>).value;
+      const refusedSave = (both.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason as AppError;
+      expect(refusedSave.code).toBe('EDIT_CONFLICT');
+      expect(refusedSave.detail).toMatchObject({ baseVersion: 1, changedBy: 'ana', changedAt: landed.updatedAt, theirs: { version: 2 } });
+      expect((await a.annotations.history((await a.annotations.get(event.id, "ana"))!.id)).map((h) => h.version)).toEqual([1, 2]);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('a row another workstation keeps locked is BUSY after the lock timeout, and nothing of the refused save lands', async () => {
+    const { url } = await server.createSchema();
+    const ws = await createWorkspace(url);
+    const holder = new pg.Client({ connectionString: url });
+    await holder.connect();
+    try {
+      const clip = await ws.clips.add({ path: '/m/a', kind: 'video', fps: 30, frames: 10, width: 2, height: 2 });
+      const event = await ws.events.create({ clipId: clip.id, onset: 0, offset: 5 });
+      const label = await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '1' });
+      await holder.query('BEGIN');
+      await holder.query('SELECT * FROM annotations WHERE id = $1 FOR UPDATE', [label.id]);
+      await refused(() => ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '2', baseVersion: 1 }), 'BUSY', /busy with another workstation/);
+      await holder.query('ROLLBACK');
+      expect(await ws.annotations.byId(label.id)).toEqual(label);
+      expect(await ws.annotations.history(label.id)).toHaveLength(1);
+      expect((await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '2', baseVersion: 1 })).version).toBe(2);
+    } finally {
+      await holder.end();
+      await ws.close();
+    }
+  });
+});
+
 describe('postgres workspace: URLs and credentials', () => {
   function tcpOrFail(): NonNullable<TestPostgres['tcp']> {
     if (!server.tcp) throw new Error('These tests need a server that asks for passwords over TCP: unset MELLM_TEST_PG (a cluster is started here) or set it to postgresql://user:password@127.0.0.1:port/db');
@@ -249,6 +302,20 @@ describe('postgres workspace: URLs and credentials', () => {
         else process.env.PGPASSWORD = saved;
       }
       await refused(() => openWorkspace(base), 'UNAUTHORIZED', /refused the login|password/);
+
+      // The password from a pgpass file (~/.pgpass; PGPASSFILE names another), mode 0600.
+      const pgpass = join(userData, 'pgpass');
+      writeFileSync(pgpass, `${tcp.host}:${tcp.port}:${name}:${role}:${secret}\n`, { mode: 0o600 });
+      const savedFile = process.env.PGPASSFILE;
+      process.env.PGPASSFILE = pgpass;
+      try {
+        const fromFile = await openWorkspace(base);
+        expect(fromFile.location).toBe(base);
+        await fromFile.close();
+      } finally {
+        if (savedFile === undefined) delete process.env.PGPASSFILE;
+        else process.env.PGPASSFILE = savedFile;
+      }
     } finally {
       rmSync(userData, { recursive: true, force: true });
     }

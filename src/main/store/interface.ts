@@ -255,7 +255,7 @@ export interface WorkspaceRepos {
 }
 
 export interface WorkspaceStore extends WorkspaceRepos {
-  /** The file path (SQLite) or URL (server) the workspace was opened by. */
+  /** The file path (SQLite) or URL (server; without its password) the workspace was opened by. */
   readonly location: string;
   readonly dialect: 'sqlite' | 'postgres';
   readonly isOpen: boolean;
