@@ -142,11 +142,11 @@ async function runBatch(s: Services, io: CliIO, workspacePath: string, options: 
     process.off('SIGINT', stop);
   }
   const result = { queued: total, analysed: total - failed.length, skipped, failed, processes: budget.processes, intraOpThreads: budget.intraOpThreads };
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
   io.out(
     json
       ? JSON.stringify(result)
-      : `${result.analysed} analysed, ${skipped} skipped (already done), ${failed.length} failed (${plural(budget.processes, 'job process')} × ${plural(budget.intraOpThreads, 'ONNX Runtime thread')})`,
+      : `${result.analysed} analysed, ${skipped} skipped (already done), ${failed.length} failed (${count(budget.processes, 'job process', 'job processes')} × ${count(budget.intraOpThreads, 'ONNX Runtime thread', 'ONNX Runtime threads')})`,
   );
   return failed.length ? 1 : 0;
 }
