@@ -43,8 +43,9 @@ export function glassesShape(landmarks: readonly Point3[], frame: FaceFrame): Gl
     const brow = [bx / eye.brow.length, by / eye.brow.length];
     // Height of the brow above the eye centre, along the face's up axis.
     const d = (g.center[0] - (brow[0] as number)) * -up[0] + (g.center[1] - (brow[1] as number)) * -up[1];
-    const lift = 0.12 * d;
-    return { center: [g.center[0] + up[0] * lift, g.center[1] + up[1] * lift] as const, a: 0.85 * g.width, b: 0.62 * d };
+    // Top rim at 0.7·d above the eye centre (under the brow), bottom rim a full d below it.
+    const lift = -0.15 * d;
+    return { center: [g.center[0] + up[0] * lift, g.center[1] + up[1] * lift] as const, a: 0.85 * g.width, b: 0.85 * d };
   }) as unknown as [Lens, Lens];
   const rim = Math.max(1.5, 0.022 * frame.height);
   const along = (l: Lens, s: number, h: number): readonly [number, number] => [l.center[0] + leftward[0] * s * l.a + up[0] * h * l.b, l.center[1] + leftward[1] * s * l.a + up[1] * h * l.b];
