@@ -92,6 +92,16 @@ export function placeConfounders(rand: () => number, frames: number, fps: number
       taken.push([t, t + length]);
     }
   }
+  // A short clip may have no room where the schedule fell: the first free place then.
+  if (choice.blinks && blinks.length === 0) {
+    const length = Math.max(3, f(0.2));
+    for (let t = 1; t + length < frames - 1; t += 1) {
+      if (overlaps(keep, t, t + length, margin)) continue;
+      blinks.push({ onset: t, apex: t + Math.max(1, Math.round(length * 0.4)), offset: t + length, closure: 1 });
+      taken.push([t, t + length]);
+      break;
+    }
+  }
   const saccades: Saccade[] = [];
   if (choice.saccades) {
     let gaze = 0;
@@ -103,6 +113,9 @@ export function placeConfounders(rand: () => number, frames: number, fps: number
       if (Math.abs(to - gaze) < 0.4) to = gaze > 0 ? gaze - 0.6 : gaze + 0.6;
       gaze = Math.max(-1, Math.min(1, to));
       saccades.push({ onset: t, offset: end, to: gaze });
+    }
+    for (let t = 1; saccades.length === 0 && t + f(0.04) < frames - 1; t += 1) {
+      if (!overlaps(keep, t, t + f(0.04), margin) && !overlaps(taken, t, t + f(0.04), 1)) saccades.push({ onset: t, offset: t + f(0.04), to: 0.8 });
     }
   }
   return {
