@@ -46,7 +46,7 @@ describe('detectOcclusion: glasses and hair on a face crop', () => {
     const image = gray(false);
     const fringe = new Uint8Array(image.data);
     const browTop = Math.min(...[336, 296, 334, 293, 300].map((i) => (landmarks[i] as readonly number[])[1] as number));
-    for (let y = 0; y < browTop - 2; y += 1) for (let x = SIZE / 2; x < SIZE; x += 1) fringe[y * SIZE + x] = 30 + ((x * 7 + y * 3) % 11);
+    for (let y = 0; y < browTop - 2; y += 1) for (let x = SIZE / 2; x < SIZE; x += 1) fringe[y * SIZE + x] = 12 + ((x * 7 + y * 3) % 11);
     const found = detectOcclusion({ ...image, data: fringe }, landmarks, rois);
     expect(found.hair).toBe(true);
     expect(found.glasses).toBe(false);
