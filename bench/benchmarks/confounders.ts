@@ -215,7 +215,7 @@ export const confoundersBenchmark: Benchmark = {
       rows.push({
         case: 'three 10-minute 30 fps 640×480 sessions (micro F1 ≥ 0.7, macro F1 ≥ 0.8)',
         method: 'not run',
-        metrics: { reason: 'needs the streaming long-video pass (branch r22-long), not merged here; the sessions themselves are planned by planSession (seeds 1–3) and rendered by mellm synth --session 600' },
+        metrics: { reason: 'needs the streaming long-video pass (branch r22-long), not merged here; the sessions are planned by planSession and rendered by mellm synth --session 600 --with blinks,saccades,speech,tremor,glasses,flicker' },
       });
       return rows;
     });
