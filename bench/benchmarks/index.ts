@@ -14,6 +14,7 @@ import { uiBenchmark } from './ui';
 import { pipelineBenchmark } from './pipeline';
 import { evaluateBenchmark } from './evaluate';
 import { startupBenchmark } from './startup';
+import { confoundersBenchmark } from './confounders';
 
 /** Every named benchmark; `npm run bench -- <name>` runs one, no name runs all. */
 export const BENCHMARKS: readonly Benchmark[] = [
@@ -32,4 +33,5 @@ export const BENCHMARKS: readonly Benchmark[] = [
   pipelineBenchmark,
   evaluateBenchmark,
   startupBenchmark,
+  confoundersBenchmark,
 ];

@@ -21,6 +21,8 @@ export interface DescriberStrings {
   label: Readonly<Record<ThreeClass, string>>;
   moves(region: string, octant: string, angle: number, px: number, pct: number): string;
   noClearMotion: string;
+  /** Regions whose motion is not read because glasses or hair cover them. */
+  occluded(cause: 'glasses' | 'hair', regions: string): string;
   inferred(au: string, side: string, intensity: string, confidence: number, regions: string): string;
   noAu: string;
   blinkNote: string;
@@ -78,6 +80,7 @@ export const DESCRIBER_STRINGS: Readonly<Record<DescriberLanguage, DescriberStri
     label: { Negative: 'Negative', Positive: 'Positive', Surprise: 'Surprise' },
     moves: (region, octant, angle, px, pct) => `- ${region} moves ${octant} (${angle}°), mean ${px} px (${pct}% of face height).`,
     noClearMotion: '- No region shows clear movement.',
+    occluded: (cause, regions) => `- ${regions}: occluded by ${cause === 'glasses' ? 'glasses' : 'hair'}, not read.`,
     inferred: (au, side, intensity, confidence, regions) => `- ${au}: ${side}, ${intensity} intensity, confidence ${confidence}, from ${regions}.`,
     noAu: '- The motion supports no action unit.',
     blinkNote: 'A blink (AU45) is present; it is not counted as a micro-expression.',
@@ -111,6 +114,7 @@ export const DESCRIBER_STRINGS: Readonly<Record<DescriberLanguage, DescriberStri
     label: { Negative: '消极', Positive: '积极', Surprise: '惊讶' },
     moves: (region, octant, angle, px, pct) => `- ${region}${octant}运动（${angle}°），平均 ${px} 像素（面部高度的 ${pct}%）。`,
     noClearMotion: '- 没有区域出现明显运动。',
+    occluded: (cause, regions) => `- ${regions}：被${cause === 'glasses' ? '眼镜' : '头发'}遮挡，不予读取。`,
     inferred: (au, side, intensity, confidence, regions) => `- ${au}：${side}，强度${intensity}，置信度 ${confidence}，依据：${regions}。`,
     noAu: '- 运动不支持任何动作单元。',
     blinkNote: '出现眨眼（AU45），不计为微表情。',

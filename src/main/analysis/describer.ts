@@ -56,13 +56,21 @@ function movementLines(s: DescriberStrings, moving: readonly MeasuredRegion[]): 
     : [s.noClearMotion];
 }
 
+/** One line per cause naming the regions glasses or hair cover (their motion is not read). */
+function occludedLines(s: ReturnType<typeof strings>, features: readonly RoiFeature[]): string[] {
+  return (['glasses', 'hair'] as const).flatMap((cause) => {
+    const regions = features.filter((f) => f.occluded === cause).map((f) => s.region(f.region));
+    return regions.length ? [s.occluded(cause, s.list(regions))] : [];
+  });
+}
+
 export function describe(evidence: AnalysisEvidence, lang: DescriberLanguage = 'en'): Description {
   const s = strings(lang);
   const moving = clearlyMoving(evidence.features);
   const expressive = evidence.aus.filter((a) => !a.blink);
   const auLabel = (a: AuEvidence): string => `AU${a.au} (${s.auName(a.au, a.name)})`;
 
-  const roiLines = movementLines(s, moving);
+  const roiLines = [...movementLines(s, moving), ...occludedLines(s, evidence.features)];
   const auLines = evidence.aus.length
     ? evidence.aus.map((a) => s.inferred(auLabel(a), s.side[a.side], s.intensity[a.intensity], a.confidence, s.list(a.regions.slice(0, 3).map(s.region))))
     : [s.noAu];

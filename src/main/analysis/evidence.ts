@@ -4,17 +4,17 @@ import { inferAus } from './au-rules';
 import { AU_RULES } from './au-table';
 import type { AnalysisEvidence } from './describer';
 import { inferEmotion } from './emotion';
-import { roiFeatures, type RoiFeature } from './roi-features';
+import { roiFeatures, type OcclusionMask, type RoiFeature } from './roi-features';
 import type { MotionSignal } from './spotting';
 
 /**
  * The analysis of one onset → apex expression flow: ROI features → AU evidence →
  * emotion. `roll` is the face's in-plane tilt (faceRollOf): the AU rules read directions
- * in the face's frame. (The prompt is written from the reference statistics instead:
+ * in the face's frame; pixels under `occlusion` (glasses, hair) are not read. (The prompt is written from the reference statistics instead:
  * reference-stats.ts.)
  */
-export function analyzeExpressionFlow(flow: FlowField, rois: readonly RoiBox[], faceHeight: number, roll = 0): AnalysisEvidence {
-  const features = roiFeatures(flow, rois, faceHeight);
+export function analyzeExpressionFlow(flow: FlowField, rois: readonly RoiBox[], faceHeight: number, roll = 0, occlusion?: OcclusionMask): AnalysisEvidence {
+  const features = roiFeatures(flow, rois, faceHeight, occlusion);
   const aus = inferAus(features, AU_RULES, roll);
   return { features, aus, emotion: inferEmotion(aus) };
 }

@@ -1,6 +1,7 @@
 import { AppError } from '@shared/errors';
 import { ROI_SPECS, type RoiBox, type RoiGroup } from '@shared/rois';
 import type { FlowField } from '../inference/flow/types';
+import { causeOf, MIN_FREE_SHARE, type OcclusionCause } from './occlusion';
 
 /**
  * Per-ROI motion features, computed exactly as the MELLM reference does: mean and max
@@ -41,8 +42,17 @@ export interface RoiFeature {
   readonly octant: Octant | null;
   /** The reference's direction text: "up (88°)", or one of the two no-direction phrases. */
   readonly direction: string;
-  /** Pixels inside the clipped box (0 when the box lies outside the image). */
+  /** Pixels the features were measured on: inside the clipped box and not covered (0 when none). */
   readonly pixels: number;
+  /** Set when glasses or hair cover most of the region: its motion is theirs, so it reads as none. */
+  readonly occluded?: OcclusionCause;
+}
+
+/** Covered pixels of a crop (occlusion.ts): 0 free, otherwise the cause's code. Same size as the flow. */
+export interface OcclusionMask {
+  readonly width: number;
+  readonly height: number;
+  readonly mask: Uint8Array;
 }
 
 const round3 = (value: number): number => Math.round(value * 1000) / 1000;
@@ -71,16 +81,24 @@ export function clipBox(box: RoiBox['box'], width: number, height: number): [num
   return [x0, y0, Math.max(x0, x1), Math.max(y0, y1)];
 }
 
-function featureOf(flow: FlowField, roi: RoiBox, faceHeight: number): RoiFeature {
+function featureOf(flow: FlowField, roi: RoiBox, faceHeight: number, occlusion?: OcclusionMask): RoiFeature {
   const [x0, y0, x1, y1] = clipBox(roi.box, flow.width, flow.height);
   const plane = flow.width * flow.height;
   let sumU = 0;
   let sumV = 0;
   let sumMag = 0;
   let maxMag = 0;
+  let covered = 0;
+  const causes = [0, 0, 0];
   for (let y = y0; y < y1; y += 1) {
     for (let x = x0; x < x1; x += 1) {
       const i = y * flow.width + x;
+      const code = occlusion ? (occlusion.mask[i] as number) : 0;
+      if (code) {
+        covered += 1;
+        causes[code] = (causes[code] ?? 0) + 1;
+        continue;
+      }
       const u = flow.data[i] as number;
       const v = flow.data[plane + i] as number;
       const mag = Math.hypot(u, v);
@@ -90,7 +108,11 @@ function featureOf(flow: FlowField, roi: RoiBox, faceHeight: number): RoiFeature
       if (mag > maxMag) maxMag = mag;
     }
   }
-  const pixels = (x1 - x0) * (y1 - y0);
+  const box = (x1 - x0) * (y1 - y0);
+  // Mostly covered: what moved there is the frame or the hair, so the region reads as still.
+  const occluded = box > 0 && box - covered < MIN_FREE_SHARE * box ? causeOf((causes[2] ?? 0) > (causes[1] ?? 0) ? 2 : 1) : null;
+  if (occluded) [sumU, sumV, sumMag, maxMag] = [0, 0, 0, 0];
+  const pixels = occluded ? 0 : box - covered;
   const mean = pixels > 0 ? sumMag / pixels : 0;
   const concentration = sumMag > 0 ? Math.hypot(sumU, sumV) / sumMag : 0;
   let angle: number | null = null;
@@ -118,19 +140,24 @@ function featureOf(flow: FlowField, roi: RoiBox, faceHeight: number): RoiFeature
     octant: angle === null ? null : octantOf(angle),
     direction,
     pixels,
+    ...(occluded ? { occluded } : {}),
   };
 }
 
 /**
  * Motion features of every ROI on a flow field (onset → apex expression flow).
- * `faceHeight` (pixels, the vertical landmark extent) scales the normalised units.
+ * `faceHeight` (pixels, the vertical landmark extent) scales the normalised units;
+ * pixels under `occlusion` (glasses, hair) are left out.
  */
-export function roiFeatures(flow: FlowField, rois: readonly RoiBox[], faceHeight: number): RoiFeature[] {
+export function roiFeatures(flow: FlowField, rois: readonly RoiBox[], faceHeight: number, occlusion?: OcclusionMask): RoiFeature[] {
   if (flow.data.length !== 2 * flow.width * flow.height) {
     throw new AppError('INVALID_INPUT', `Flow field data has ${flow.data.length} values, expected 2×${flow.width}×${flow.height}.`);
   }
   if (!(faceHeight > 0) || !Number.isFinite(faceHeight)) {
     throw new AppError('INVALID_INPUT', `Face height must be a positive number of pixels, got ${faceHeight}.`);
   }
-  return rois.map((roi) => featureOf(flow, roi, faceHeight));
+  if (occlusion && (occlusion.width !== flow.width || occlusion.height !== flow.height || occlusion.mask.length !== flow.width * flow.height)) {
+    throw new AppError('INVALID_INPUT', `The occlusion mask is ${occlusion.width}×${occlusion.height}, the flow ${flow.width}×${flow.height}.`);
+  }
+  return rois.map((roi) => featureOf(flow, roi, faceHeight, occlusion));
 }

@@ -48,6 +48,8 @@ export const RoiReportSchema = z.object({
   angle: z.number().nullable(),
   /** What the fields above were written from; absent on analyses made before it was kept. */
   stats: RoiStatsSchema.optional(),
+  /** Glasses or hair cover the region: its motion is theirs, not read (magnitudes 0, direction says so). */
+  occluded: z.enum(['glasses', 'hair']).optional(),
 });
 export type RoiReport = z.infer<typeof RoiReportSchema>;
 

@@ -7,7 +7,7 @@ import { computeRois } from '../../inference/face/rois';
 import type { Point3 } from '../../inference/face/types';
 import { REFERENCE_CROP } from '@shared/rois';
 import type { FrameSequence, GrayImage } from '../../media/image';
-import { roiFeatures, type RoiFeature } from '../roi-features';
+import { roiFeatures, type OcclusionMask, type RoiFeature } from '../roi-features';
 import { addSignalFrame } from '../evidence';
 import type { MotionSignal } from '../spotting';
 import { cropGray, faceHeightOf, landmarksInCrop, type CropGeometry } from './crop';
@@ -26,6 +26,8 @@ export interface CropFace {
   readonly faceHeight: number;
   /** Reference-crop pixels per crop pixel. */
   readonly toReference: number;
+  /** Crop pixels glasses or hair cover (occlusion.ts): left out of the ROI features. */
+  readonly occlusion?: OcclusionMask;
 }
 
 export function cropFace(landmarks: readonly Point3[], geometry: CropGeometry): CropFace {
@@ -53,12 +55,14 @@ export interface CropMotion {
   readonly features: RoiFeature[];
 }
 
-/** Flow a → b on the crops, head motion removed at the stable landmarks, ROI features. */
+/** Flow a → b on the crops, head motion removed at the stable landmarks (those under glasses left out), ROI features without the covered pixels. */
 export async function cropMotion(model: FlowModel, a: GrayImage, b: GrayImage, face: CropFace, signal?: AbortSignal): Promise<CropMotion> {
   const raw = await model.estimate(a, b, signal ? { signal } : {});
-  const { flow, head } = expressionFlow(raw, face.landmarks);
+  const mask = face.occlusion;
+  const covered = mask ? (x: number, y: number) => (mask.mask[Math.min(mask.height - 1, Math.max(0, Math.round(y))) * mask.width + Math.min(mask.width - 1, Math.max(0, Math.round(x)))] as number) > 0 : undefined;
+  const { flow, head } = expressionFlow(raw, face.landmarks, 'similarity', covered);
   const reference = scaled(flow, face.toReference);
-  return { flow: reference, head, features: roiFeatures(reference, face.rois, face.faceHeight) };
+  return { flow: reference, head, features: roiFeatures(reference, face.rois, face.faceHeight, face.occlusion) };
 }
 
 export interface MotionScanOptions {

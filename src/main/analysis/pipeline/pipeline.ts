@@ -21,6 +21,10 @@ import { apexFromOnset, cropFace, cropMotion, scanMotion, type CropFace, type Sc
 import { expressionReport, headMotionReport, noExpressionReport, spottingReport, type DescribedBy } from './report';
 import { findSubject, followSubject } from './subject';
 import { frameMotion, type FrameMotion, type FrameMotionScan } from '../frame-motion';
+import { detectOcclusion, resampleOcclusion, type Occlusion, type OcclusionCause } from '../occlusion';
+import type { RgbImage } from '../../media/image';
+import type { RoiReport } from '@shared/api/analysis';
+import type { CropGeometry } from './crop';
 
 /**
  * The MELLM pipeline on one clip: subject face → spotting (unless the user gave onset and
@@ -131,6 +135,19 @@ function userInterval(o: PipelineOptions, frames: number): { onset: number; apex
   return { onset: o.onset, apex: o.apex, offset: o.offset ?? Math.min(frames - 1, o.apex + (o.apex - o.onset)) };
 }
 
+/** Glasses or hair on the reference frame's analysis crop, or null when the face is uncovered. */
+function findOcclusion(image: RgbImage, landmarks: CropFace['landmarks'], geometry: CropGeometry): Occlusion | null {
+  const face = cropFace(landmarks, geometry);
+  const found = detectOcclusion(cropGray(image, geometry), face.landmarks, face.rois);
+  return found.glasses || found.hair ? found : null;
+}
+
+/** The ROI line of a covered region says so instead of reporting the cover's motion (the prompt and the report read it). */
+function occludedRoi(roi: RoiReport, cause: OcclusionCause | undefined): RoiReport {
+  if (!cause) return roi;
+  return { ...roi, mean_magnitude: 0, max_magnitude: 0, direction: `Occluded by ${cause}`, angle: null, occluded: cause };
+}
+
 export async function analyzeClip(clip: FrameSequence, models: PipelineModels, options: PipelineOptions = {}): Promise<PipelineResult> {
   const started = performance.now();
   const timings: Record<string, number> = {};
@@ -153,10 +170,15 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
   // Subject face on the reference frame (the onset when known): one crop window for the clip.
   const t = performance.now();
   const referenceFrame = options.onset ?? 0;
-  const subject = await findSubject(models.face, await clip.read(referenceFrame), options.faceIndex ?? 0);
+  const referenceImage = await clip.read(referenceFrame);
+  const subject = await findSubject(models.face, referenceImage, options.faceIndex ?? 0);
   const window = faceCrop(subject.landmarks);
   const [spotW, spotH] = options.spotSize ?? DEFAULT_SPOT_SIZE;
   const [flowW, flowH] = options.flowSize ?? DEFAULT_FLOW_SIZE;
+  const geometry = cropGeometry(window, flowW, flowH);
+  // Glasses and hair over the brows, found once on the reference frame: their pixels stay out of every ROI feature.
+  const occlusion = findOcclusion(referenceImage, subject.landmarks, geometry);
+  const covered = (face: CropFace): CropFace => (occlusion ? { ...face, occlusion: face.geometry.width === occlusion.width && face.geometry.height === occlusion.height ? occlusion : resampleOcclusion(occlusion, face.geometry.width, face.geometry.height) } : face);
   const afterFace = lap('face', t);
   progress(1, 'face');
   cancelled();
@@ -164,8 +186,7 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
   let spotting: SpottingResult | null = null;
   let intervals: Array<{ onset: number; apex: number; offset: number; weak?: boolean; neutralAgain?: number }> = given ? [given] : [];
   const rows: FrameMotion[] = [];
-  const spotFace = cropFace(subject.landmarks, cropGeometry(window, spotW, spotH));
-  const geometry = cropGeometry(window, flowW, flowH);
+  const spotFace = covered(cropFace(subject.landmarks, cropGeometry(window, spotW, spotH)));
   const spotRoll = faceRollOf(spotFace.landmarks);
   // Rows from here on are not yet in a checkpoint (a resumed scan's earlier rows are stored).
   let rowsFrom = !given && options.resume ? options.resume.next : (scan?.first ?? 0);
@@ -206,7 +227,7 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
     // sub-pixel rise under head motion. The search runs up to `lag` frames past the offset,
     // where the echo ends (spotting reads the offset from the echo, which may stay below
     // threshold); the face is neutral there, so the displacement can only be lower.
-    const apexFace = cropFace(subject.landmarks, geometry);
+    const apexFace = covered(cropFace(subject.landmarks, geometry));
     const strongest = [...spotting.intervals].sort((a, b) => b.strength - a.strength).slice(0, options.maxExpressions ?? 20);
     intervals = [];
     for (const iv of strongest) {
@@ -232,14 +253,14 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
   for (const interval of intervals) {
     const onsetImage = await clip.read(interval.onset);
     const landmarks = interval.onset === referenceFrame ? subject.landmarks : await followSubject(models.face, onsetImage, subject.landmarks);
-    const face: CropFace = cropFace(landmarks, geometry);
+    const face: CropFace = covered(cropFace(landmarks, geometry));
     const onsetCrop = meanGray([cropGray(onsetImage, geometry), ...(await cropsAt(clip, geometry, framesBefore(interval.onset, average.onset - 1)))]);
     const apexCrop = meanGray(await cropsAt(clip, geometry, framesAround(interval.apex, average.apex, interval.onset + 1, clip.frameCount - 1)));
     const tf = performance.now();
     const motion = await cropMotion(flowModel, onsetCrop, apexCrop, face, options.signal);
     timings.flow = (timings.flow ?? 0) + Math.round((performance.now() - tf) * 10) / 10;
     const roll = faceRollOf(face.landmarks);
-    let evidence = { ...analyzeExpressionFlow(motion.flow, face.rois, face.faceHeight, roll) };
+    let evidence = { ...analyzeExpressionFlow(motion.flow, face.rois, face.faceHeight, roll, face.occlusion) };
     // A spotted interval's AUs must have returned where the face is neutral again (return-check.ts).
     let stepped = false;
     if (interval.neutralAgain !== undefined && evidence.aus.length > 0) {
@@ -254,7 +275,8 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
       dropped.add(interval.onset);
       continue;
     }
-    const rois = referenceRoiStats(motion.flow, face.landmarks, face.faceHeight).map(({ region, stats }) => roiReport(region, stats));
+    const occluded = new Map(evidence.features.filter((f) => f.occluded).map((f) => [f.region, f.occluded as OcclusionCause]));
+    const rois = referenceRoiStats(motion.flow, face.landmarks, face.faceHeight).map(({ region, stats }) => occludedRoi(roiReport(region, stats), occluded.get(region)));
     const prompt = { rois, text: buildPrompt(rois, promptFormat), format: promptFormat };
     const td = performance.now();
     let description: string;

@@ -4,6 +4,7 @@ import type { HeadMotion } from './head-motion';
 import { uniform } from './random';
 import { synthesize, type SynthClip } from './synthesize';
 import type { SynthFace } from './photo';
+import type { Confounders } from './confounders';
 
 /**
  * Randomised synthetic micro-expressions for demo corpora and the pipeline benchmark:
@@ -60,7 +61,7 @@ export function randomSpecs(count: number, seed: number, o: SpecOptions, aus?: r
   return Array.from({ length: count }, (_, i) => randomSpec(rand, seed * 1000 + i, o, aus));
 }
 
-export function synthesizeSpec(face: SynthFace, spec: SynthSpec, o: SpecOptions): SynthClip {
+export function synthesizeSpec(face: SynthFace, spec: SynthSpec, o: SpecOptions, confounders?: Confounders): SynthClip {
   return synthesize({
     photo: face.photo,
     landmarks: face.landmarks,
@@ -73,5 +74,6 @@ export function synthesizeSpec(face: SynthFace, spec: SynthSpec, o: SpecOptions)
     ...(spec.head ? { head: spec.head } : {}),
     noise: spec.noise,
     seed: spec.seed,
+    ...(confounders ? { confounders } : {}),
   });
 }

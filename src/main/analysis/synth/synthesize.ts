@@ -10,6 +10,12 @@ import { applyPose, expressionProfile, headPoseAt, invertPose, type HeadMotion, 
 import { invertDisplacement, sampleField, sampleRgb } from './warp';
 import { gaussian } from './random';
 import type { Intensity } from '../au-table';
+import {
+  blinkField, bump, checkConfounders, expressionKind, gazeAt, gazeField, speechAt, speechField, tremorAt,
+  type Confounders, type SkinLayer, type TruthInterval,
+} from './confounders';
+import { drawGlasses, glassesShape, type GlassesShape } from './glasses';
+import { hasLighting, lightFloats } from './lighting';
 
 /**
  * The synthetic micro-expression generator: a neutral face photo and its 468 FaceMesh
@@ -35,6 +41,8 @@ export interface SynthOptions {
   readonly seed?: number;
   /** Overrides the 3-class label derived from the AUs. */
   readonly label?: ThreeClass;
+  /** Blinks, saccades, speech, further expressions, tremor, glasses, lighting (confounders.ts). */
+  readonly confounders?: Confounders;
 }
 
 export interface SynthTruth {
@@ -53,6 +61,14 @@ export interface SynthTruth {
   readonly head: HeadMotion;
   readonly noise: number;
   readonly seed: number;
+  /** Every interval of the clip with its kind, the expression above first, ordered by onset after it. */
+  readonly intervals: readonly TruthInterval[];
+  /** The confounders the clip was made with (their own intervals are in `intervals`). */
+  readonly confounders: {
+    readonly tremor: Confounders['tremor'] | null;
+    readonly glasses: Confounders['glasses'] | null;
+    readonly lighting: Confounders['lighting'] | null;
+  };
 }
 
 export interface SynthClip {
@@ -65,6 +81,8 @@ export interface SynthClip {
   render(t: number): RgbImage;
   /** Where the photo's landmarks are in frame t. */
   landmarksAt(t: number): Point3[];
+  /** Where a neutral-photo point of the glasses is drawn in frame t (rigid with the head, plus any slide); null without glasses. */
+  glassesPointAt(t: number, x: number, y: number): [number, number] | null;
 }
 
 function validate(o: SynthOptions): void {
@@ -80,24 +98,44 @@ function validate(o: SynthOptions): void {
 export function synthesize(options: SynthOptions): SynthClip {
   validate(options);
   const { photo, landmarks, fps, frames, onset, apex, offset } = options;
+  const c = options.confounders ?? {};
+  checkConfounders(c, frames);
   const { width, height } = photo;
   const frame = faceFrame(landmarks);
   const displacement = expressionField(width, height, landmarks, frame, options.aus);
-  const pose = (t: number): HeadPose => headPoseAt(options.head, frame.center, t, frames);
-  const amount = (t: number): number => expressionProfile(t, onset, apex, offset);
+  const pose = (t: number): HeadPose => {
+    const rigid = headPoseAt(options.head, frame.center, t, frames);
+    if (!c.tremor) return rigid;
+    const [tx, ty] = tremorAt(c.tremor, t, fps);
+    return { ...rigid, translate: [rigid.translate[0] + tx, rigid.translate[1] + ty] };
+  };
+  const layers = skinLayers(options, c, displacement, frame);
+
+  /** The skin displacement of frame t as (field, scale): p + scale·field(p). */
+  const deformationAt = (t: number): { field: FlowField; scale: number } => {
+    const active = layers.filter((l) => t >= l.from && t <= l.to && l.amount(t) !== 0);
+    if (active.length === 0) return { field: displacement, scale: 0 };
+    if (active.length === 1) return { field: (active[0] as SkinLayer).field, scale: (active[0] as SkinLayer).amount(t) };
+    const sum = createFlowField(width, height);
+    for (const layer of active) {
+      const a = layer.amount(t);
+      for (let i = 0; i < sum.data.length; i += 1) sum.data[i] = (sum.data[i] as number) + a * (layer.field.data[i] as number);
+    }
+    return { field: sum, scale: 1 };
+  };
 
   const groundTruth = (): SynthClip['flow'] => {
     const total = createFlowField(width, height);
     const head = createFlowField(width, height);
     const expression = createFlowField(width, height);
     const plane = width * height;
-    const [po, pa, so, sa] = [pose(onset), pose(apex), amount(onset), amount(apex)];
+    const [po, pa, so, sa] = [pose(onset), pose(apex), deformationAt(onset), deformationAt(apex)];
     for (let y = 0; y < height; y += 1) {
       for (let x = 0; x < width; x += 1) {
-        const [dx, dy] = invertPose(po, x, y); // deformed point p + a(onset)·F(p)
-        const [px, py] = invertDisplacement(displacement, so, dx, dy);
-        const [u, v] = sampleField(displacement, px, py);
-        const [x1, y1] = applyPose(pa, px + sa * u, py + sa * v);
+        const [dx, dy] = invertPose(po, x, y); // deformed point p + D_onset(p)
+        const [px, py] = invertDisplacement(so.field, so.scale, dx, dy);
+        const [u, v] = sampleField(sa.field, px, py);
+        const [x1, y1] = applyPose(pa, px + sa.scale * u, py + sa.scale * v);
         const [hx, hy] = applyPose(pa, dx, dy);
         const i = y * width + x;
         total.data[i] = x1 - x;
@@ -111,32 +149,55 @@ export function synthesize(options: SynthOptions): SynthClip {
     return { total, head, expression };
   };
 
+  const glasses: GlassesShape | null = c.glasses ? glassesShape(landmarks, frame) : null;
+  /** The glasses' slide down the nose at frame t, in photo pixels along −up (smoothstep over the clip, like the head drift). */
+  const slideAt = (t: number): [number, number] => {
+    const f = frames > 1 ? t / (frames - 1) : 0;
+    const s = (c.glasses?.slide ?? 0) * f * f * (3 - 2 * f);
+    return [-frame.up[0] * s, -frame.up[1] * s];
+  };
+  const glassesPointAt = (t: number, x: number, y: number): [number, number] | null => {
+    if (!glasses) return null;
+    const [sx, sy] = slideAt(t);
+    return applyPose(pose(t), x + sx, y + sy);
+  };
+
   const render = (t: number): RgbImage => {
     if (!Number.isInteger(t) || t < 0 || t >= frames) throw new AppError('INVALID_INPUT', `Frame ${t} is outside 0..${frames - 1}.`);
     const p = pose(t);
-    const s = amount(t);
+    const { field, scale } = deformationAt(t);
     const noise = options.noise ?? 0;
     const rand = gaussian(((options.seed ?? 1) * 7919 + t) >>> 0);
-    const out = new Uint8Array(width * height * 3);
-    const rgb = new Float32Array(3);
+    const rgb = new Float32Array(width * height * 3);
     for (let y = 0; y < height; y += 1) {
       for (let x = 0; x < width; x += 1) {
         const [dx, dy] = invertPose(p, x, y);
-        const [px, py] = invertDisplacement(displacement, s, dx, dy);
-        sampleRgb(photo, px, py, rgb, 0);
-        const o = (y * width + x) * 3;
-        for (let c = 0; c < 3; c += 1) out[o + c] = Math.min(255, Math.max(0, Math.round((rgb[c] as number) + (noise > 0 ? noise * rand() : 0))));
+        const [px, py] = invertDisplacement(field, scale, dx, dy);
+        sampleRgb(photo, px, py, rgb, (y * width + x) * 3);
       }
     }
+    if (glasses) {
+      const [sx, sy] = slideAt(t);
+      const toPhoto = (x: number, y: number): [number, number] => {
+        const [qx, qy] = invertPose(p, x, y);
+        return [qx - sx, qy - sy];
+      };
+      // A reflection slides across the lens against the head's movement.
+      const glint: [number, number] = [-0.05 * (p.translate[0] * frame.leftward[0] + p.translate[1] * frame.leftward[1]), -0.05 * (p.translate[0] * frame.up[0] + p.translate[1] * frame.up[1])];
+      drawGlasses(rgb, width, height, glasses, toPhoto, (x, y) => applyPose(p, x + sx, y + sy), c.glasses?.reflections ?? true, glint);
+    }
+    if (c.lighting && hasLighting(c.lighting)) lightFloats(rgb, width, height, c.lighting, t, fps);
+    const out = new Uint8Array(width * height * 3);
+    for (let i = 0; i < out.length; i += 1) out[i] = Math.min(255, Math.max(0, Math.round((rgb[i] as number) + (noise > 0 ? noise * rand() : 0))));
     return { width, height, channels: 3, data: out };
   };
 
   const landmarksAt = (t: number): Point3[] => {
     const p = pose(t);
-    const s = amount(t);
+    const { field, scale } = deformationAt(t);
     return landmarks.map(([x, y, z]) => {
-      const [u, v] = sampleField(displacement, x, y);
-      const [qx, qy] = applyPose(p, x + s * u, y + s * v);
+      const [u, v] = sampleField(field, x, y);
+      const [qx, qy] = applyPose(p, x + scale * u, y + scale * v);
       return [qx, qy, z * p.scale] as Point3;
     });
   };
@@ -151,7 +212,7 @@ export function synthesize(options: SynthOptions): SynthClip {
     onset,
     apex,
     offset,
-    kind: ((offset - onset) / fps) * 1000 <= 500 ? 'micro' : 'macro',
+    kind: expressionKind(onset, offset, fps),
     aus,
     facs: facsString(aus.map((a) => ({ ...a, blink: a.au === 45 }))),
     label,
@@ -159,6 +220,8 @@ export function synthesize(options: SynthOptions): SynthClip {
     head: options.head ?? {},
     noise: options.noise ?? 0,
     seed: options.seed ?? 1,
+    intervals: truthIntervals(options, c),
+    confounders: { tremor: c.tremor ?? null, glasses: c.glasses ?? null, lighting: c.lighting ?? null },
   };
   let flow: SynthClip['flow'] | undefined;
   return {
@@ -170,5 +233,40 @@ export function synthesize(options: SynthOptions): SynthClip {
     displacement,
     render,
     landmarksAt,
+    glassesPointAt,
   };
+}
+
+/** The skin's moving parts: the expression above, further expressions, blinks, gaze and speech. */
+function skinLayers(o: SynthOptions, c: Confounders, displacement: FlowField, frame: ReturnType<typeof faceFrame>): SkinLayer[] {
+  const { width, height } = o.photo;
+  const layers: SkinLayer[] = [{ field: displacement, amount: (t) => expressionProfile(t, o.onset, o.apex, o.offset), from: o.onset, to: o.offset }];
+  for (const e of c.expressions ?? []) {
+    layers.push({ field: expressionField(width, height, o.landmarks, frame, e.aus), amount: (t) => bump(t, e.onset, e.apex, e.offset), from: e.onset, to: e.offset });
+  }
+  if (c.blinks?.length) {
+    const field = blinkField(width, height, o.landmarks, frame);
+    for (const b of c.blinks) layers.push({ field, amount: (t) => b.closure * bump(t, b.onset, b.apex, b.offset), from: b.onset, to: b.offset });
+  }
+  if (c.saccades?.length) {
+    const saccades = c.saccades;
+    layers.push({ field: gazeField(width, height, o.landmarks, frame), amount: (t) => gazeAt(saccades, t), from: saccades[0]?.onset ?? 0, to: o.frames - 1 });
+  }
+  if (c.speech?.length) {
+    const field = speechField(width, height, o.landmarks, frame);
+    for (const s of c.speech) layers.push({ field, amount: (t) => speechAt(s, t, o.fps), from: s.onset, to: s.offset });
+  }
+  return layers;
+}
+
+function truthIntervals(o: SynthOptions, c: Confounders): TruthInterval[] {
+  const facs = (aus: SynthOptions['aus']) => facsString(aus.map((a) => ({ au: a.au, side: a.side ?? 'B', intensity: a.intensity, blink: a.au === 45 })));
+  const others: TruthInterval[] = [
+    ...(c.expressions ?? []).map((e) => ({ kind: expressionKind(e.onset, e.offset, o.fps), onset: e.onset, apex: e.apex, offset: e.offset, facs: facs(e.aus) })),
+    ...(c.blinks ?? []).map((b) => ({ kind: 'blink' as const, onset: b.onset, apex: b.apex, offset: b.offset, facs: '45', closure: b.closure })),
+    ...(c.saccades ?? []).map((s) => ({ kind: 'gaze' as const, onset: s.onset, apex: s.offset, offset: s.offset })),
+    ...(c.speech ?? []).map((s) => ({ kind: 'speech' as const, onset: s.onset, apex: s.onset + Math.min(s.offset - s.onset, Math.max(1, Math.round(o.fps / (2 * s.rate)))), offset: s.offset })),
+  ].sort((a, b) => a.onset - b.onset);
+  const primary: TruthInterval[] = o.aus.length ? [{ kind: expressionKind(o.onset, o.offset, o.fps), onset: o.onset, apex: o.apex, offset: o.offset, facs: facs(o.aus) }] : [];
+  return [...primary, ...others];
 }

@@ -120,3 +120,73 @@ async function swapIn(temp: string, dir: string): Promise<void> {
   }
   await rm(old, { recursive: true, force: true });
 }
+
+export interface SynthVideoFiles {
+  readonly mp4: string;
+  readonly truth: string;
+}
+
+/** `clip.mp4` → `clip.truth.json`: the truth lies beside the video. */
+export const truthPathOf = (mp4: string): string => join(dirname(mp4), `${basename(mp4).replace(/\.mp4$/i, '')}.truth.json`);
+
+/**
+ * Writes a clip as one H.264 mp4 rendered frame by frame into ffmpeg's stdin (raw RGB),
+ * with its truth JSON beside it: a long recording is never held whole, only the frame
+ * being written (ffmpeg's pipe applies back-pressure). Both files appear under their
+ * names only when complete; an existing file is refused unless `replace`.
+ */
+export async function writeSynthVideo(clip: SynthClip, mp4: string, options: { crf?: number; replace?: boolean; onFrame?: (t: number) => void; signal?: AbortSignal } = {}): Promise<SynthVideoFiles> {
+  const crf = options.crf ?? 18;
+  if (!Number.isInteger(crf) || crf < 0 || crf > 51) throw new AppError('INVALID_INPUT', `CRF must be an integer 0–51, got ${crf}.`);
+  if (!/\.mp4$/i.test(mp4)) throw new AppError('INVALID_INPUT', `The synthetic video must be an .mp4 file, got ${mp4}.`);
+  const truthPath = truthPathOf(mp4);
+  for (const path of [mp4, truthPath]) {
+    const info = await lstat(path).catch(() => null);
+    if (info && !(options.replace && info.isFile())) throw new AppError('EXPORT_TARGET_EXISTS', `${path} already exists; pass --force to replace it.`);
+  }
+  const { width, height, fps, frames } = clip.truth;
+  const tag = randomBytes(6).toString('hex');
+  const tempMp4 = join(dirname(mp4), `.${basename(mp4)}.${tag}.partial.mp4`);
+  const tempTruth = join(dirname(mp4), `.${basename(truthPath)}.${tag}.partial`);
+  const args = [
+    '-hide_banner', '-loglevel', 'error', '-y',
+    '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-framerate', String(fps), '-i', 'pipe:0',
+    '-vf', 'pad=ceil(iw/2)*2:ceil(ih/2)*2', '-c:v', 'libx264', '-crf', String(crf), '-pix_fmt', 'yuv420p', tempMp4,
+  ];
+  try {
+    const child = spawn(locateFfmpeg().path, args, { stdio: ['pipe', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-4000); });
+    const done = new Promise<void>((resolve, reject) => {
+      child.on('error', (error) => reject(new AppError('INTERNAL', `Cannot run ffmpeg: ${error.message}`, { cause: error })));
+      child.on('close', (code) => (code === 0 ? resolve() : reject(new AppError('INTERNAL', `ffmpeg failed to encode the synthetic video (exit ${code}): ${stderr.trim()}`))));
+    });
+    // A failed ffmpeg rejects `done`; keep that from going unhandled while frames are still written.
+    done.catch(() => undefined);
+    const stdin = child.stdin;
+    stdin.on('error', () => undefined);
+    try {
+      for (let t = 0; t < frames; t += 1) {
+        if (options.signal?.aborted) throw new AppError('CANCELLED', 'Writing the synthetic video was cancelled.');
+        if (child.exitCode !== null) break;
+        const image = clip.render(t);
+        if (!stdin.write(image.data)) await Promise.race([new Promise((resolve) => stdin.once('drain', resolve)), done]);
+        options.onFrame?.(t);
+      }
+    } catch (error) {
+      child.kill('SIGKILL');
+      throw error;
+    } finally {
+      stdin.end();
+    }
+    await done;
+    const truth = { ...clip.truth, files: { mp4: basename(mp4), crf } };
+    await writeFile(tempTruth, `${JSON.stringify(truth, null, 2)}\n`);
+    await rename(tempMp4, mp4);
+    await rename(tempTruth, truthPath);
+    return { mp4, truth: truthPath };
+  } catch (error) {
+    await Promise.all([rm(tempMp4, { force: true }), rm(tempTruth, { force: true })]);
+    throw AppError.from(error);
+  }
+}

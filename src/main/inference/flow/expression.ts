@@ -121,12 +121,22 @@ function subtractMotion(field: FlowField, matrix: HeadMotion['matrix']): FlowFie
   return { width, height, data: out };
 }
 
-/** Removes head motion fitted at the stable landmarks (similarity by default, or affine). */
-export function expressionFlow(field: FlowField, landmarks: readonly Point3[], model: 'similarity' | 'affine' = 'similarity'): ExpressionFlow {
-  const used = STABLE_LANDMARKS.map((index) => landmarks[index]).filter((p): p is Point3 => p !== undefined);
-  if (used.length < STABLE_LANDMARKS.length) {
+/** At least this many stable landmarks stay in the fit whatever covers the others. */
+const MIN_STABLE = 3;
+
+/**
+ * Removes head motion fitted at the stable landmarks (similarity by default, or affine).
+ * `covered` says which of them lie under something that moves on its own (a glasses
+ * bridge on the nasion, a frame over the inner eye corners): they are left out of the fit
+ * while at least MIN_STABLE others remain.
+ */
+export function expressionFlow(field: FlowField, landmarks: readonly Point3[], model: 'similarity' | 'affine' = 'similarity', covered?: (x: number, y: number) => boolean): ExpressionFlow {
+  const all = STABLE_LANDMARKS.map((index) => landmarks[index]).filter((p): p is Point3 => p !== undefined);
+  if (all.length < STABLE_LANDMARKS.length) {
     throw new AppError('INVALID_INPUT', `Expression flow needs the 468 FaceMesh landmarks, got ${landmarks.length}`);
   }
+  const free = covered ? all.filter(([x, y]) => !covered(x, y)) : all;
+  const used = free.length >= MIN_STABLE ? free : all;
   const from = used.map(([x, y]) => [x, y] as [number, number]);
   const to = from.map(([x, y]) => {
     const [u, v] = sampleFlow(field, x, y);

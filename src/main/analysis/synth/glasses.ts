@@ -1,0 +1,137 @@
+import type { Point3 } from '../../inference/face/types';
+import { EYES, eyeGeometry } from './confounders';
+import type { FaceFrame } from './face-frame';
+
+/**
+ * Eyeglasses from the FaceMesh eye and brow landmarks, in the neutral photo's pixels:
+ * two rounded-rectangle lenses (superellipses with exponent 4) whose top rim runs between
+ * the eye and the brow, so it crosses the lower part of the brow regions, a bridge over
+ * the nose and temples out to the face's edge. Drawn per frame at the head pose: every
+ * frame pixel is mapped back into the photo and tested against the shape there, so the
+ * frame is exactly rigid with the head while the skin under it deforms.
+ */
+export interface Lens {
+  readonly center: readonly [number, number];
+  /** Half width along the face's leftward axis and half height along its up axis. */
+  readonly a: number;
+  readonly b: number;
+}
+
+export interface GlassesShape {
+  readonly lenses: readonly [Lens, Lens];
+  /** Rim, bridge and temple thickness in pixels. */
+  readonly rim: number;
+  readonly segments: ReadonlyArray<readonly [readonly [number, number], readonly [number, number]]>;
+  readonly leftward: readonly [number, number];
+  readonly up: readonly [number, number];
+  /** Photo-pixel box holding the whole shape: [x0, y0, x1, y1]. */
+  readonly bounds: readonly [number, number, number, number];
+}
+
+const FRAME_RGB = [34, 30, 28] as const;
+const LENS_TINT = 0.94;
+const FACE_RIGHT_EDGE = 127;
+const FACE_LEFT_EDGE = 356;
+
+export function glassesShape(landmarks: readonly Point3[], frame: FaceFrame): GlassesShape {
+  const { leftward, up } = frame;
+  const lenses = EYES.map((eye) => {
+    const g = eyeGeometry(landmarks, eye);
+    let bx = 0;
+    let by = 0;
+    for (const i of eye.brow) [bx, by] = [bx + (landmarks[i] as Point3)[0], by + (landmarks[i] as Point3)[1]];
+    const brow = [bx / eye.brow.length, by / eye.brow.length];
+    // Height of the brow above the eye centre, along the face's up axis.
+    const d = (g.center[0] - (brow[0] as number)) * -up[0] + (g.center[1] - (brow[1] as number)) * -up[1];
+    // Top rim at 0.7·d above the eye centre (under the brow), bottom rim a full d below it.
+    const lift = -0.15 * d;
+    return { center: [g.center[0] + up[0] * lift, g.center[1] + up[1] * lift] as const, a: 0.85 * g.width, b: 0.85 * d };
+  }) as unknown as [Lens, Lens];
+  const rim = Math.max(1.5, 0.022 * frame.height);
+  const along = (l: Lens, s: number, h: number): readonly [number, number] => [l.center[0] + leftward[0] * s * l.a + up[0] * h * l.b, l.center[1] + leftward[1] * s * l.a + up[1] * h * l.b];
+  const [right, left] = lenses;
+  const edge = (i: number): readonly [number, number] => [(landmarks[i] as Point3)[0], (landmarks[i] as Point3)[1]];
+  const segments = [
+    [along(right, 0.97, 0.45), along(left, -0.97, 0.45)],
+    [along(right, -1, 0.5), edge(FACE_RIGHT_EDGE)],
+    [along(left, 1, 0.5), edge(FACE_LEFT_EDGE)],
+  ] as const;
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (const l of lenses) for (const [s, h] of [[-1, -1], [1, -1], [-1, 1], [1, 1]] as const) [xs, ys].forEach((arr, k) => arr.push((along(l, s, h) as readonly number[])[k] as number));
+  for (const [p, q] of segments) {
+    for (const pt of [p, q]) {
+      xs.push(pt[0]);
+      ys.push(pt[1]);
+    }
+  }
+  const pad = rim + 2;
+  return { lenses, rim, segments, leftward, up, bounds: [Math.min(...xs) - pad, Math.min(...ys) - pad, Math.max(...xs) + pad, Math.max(...ys) + pad] };
+}
+
+/** Distance from p to the segment a–b. */
+function segmentDistance(px: number, py: number, a: readonly [number, number], b: readonly [number, number]): number {
+  const [dx, dy] = [b[0] - a[0], b[1] - a[1]];
+  const len2 = dx * dx + dy * dy || 1;
+  const s = Math.min(1, Math.max(0, ((px - a[0]) * dx + (py - a[1]) * dy) / len2));
+  return Math.hypot(px - a[0] - s * dx, py - a[1] - s * dy);
+}
+
+/** How a photo point relates to the glasses: frame coverage (0–1), inside a lens, and its lens coordinates. */
+export function glassesAtPoint(shape: GlassesShape, x: number, y: number): { cover: number; lens: Lens | null; u: number; v: number } {
+  const half = shape.rim / 2;
+  let cover = 0;
+  let inside: Lens | null = null;
+  let lu = 0;
+  let lv = 0;
+  for (const lens of shape.lenses) {
+    const dx = x - lens.center[0];
+    const dy = y - lens.center[1];
+    const u = (dx * shape.leftward[0] + dy * shape.leftward[1]) / lens.a;
+    const v = (dx * shape.up[0] + dy * shape.up[1]) / lens.b;
+    const r = Math.sqrt(Math.sqrt(u ** 4 + v ** 4));
+    // Radial distance to the rim line in pixels, to first order.
+    const dist = Math.abs(r - 1) * Math.min(lens.a, lens.b);
+    cover = Math.max(cover, Math.min(1, Math.max(0, half + 0.5 - dist)));
+    if (r < 1) [inside, lu, lv] = [lens, u, v];
+  }
+  for (const [a, b] of shape.segments) cover = Math.max(cover, Math.min(1, Math.max(0, half + 0.5 - segmentDistance(x, y, a, b))));
+  return { cover, lens: inside, u: lu, v: lv };
+}
+
+/**
+ * Draws the glasses into an RGB frame of floats (0–255). `toPhoto` maps a frame pixel to the neutral photo
+ * (the inverse head pose and any slide); `toFrame` maps the photo's bounds the other way to
+ * find the pixels to visit. `glint` shifts the specular highlights in lens units (a
+ * reflection moves across the lens as the head moves against the light).
+ */
+export function drawGlasses(
+  data: Float32Array,
+  width: number,
+  height: number,
+  shape: GlassesShape,
+  toPhoto: (x: number, y: number) => [number, number],
+  toFrame: (x: number, y: number) => [number, number],
+  reflections: boolean,
+  glint: readonly [number, number],
+): void {
+  const [bx0, by0, bx1, by1] = shape.bounds;
+  const corners = [toFrame(bx0, by0), toFrame(bx1, by0), toFrame(bx0, by1), toFrame(bx1, by1)];
+  const x0 = Math.max(0, Math.floor(Math.min(...corners.map((c) => c[0]))));
+  const x1 = Math.min(width - 1, Math.ceil(Math.max(...corners.map((c) => c[0]))));
+  const y0 = Math.max(0, Math.floor(Math.min(...corners.map((c) => c[1]))));
+  const y1 = Math.min(height - 1, Math.ceil(Math.max(...corners.map((c) => c[1]))));
+  for (let y = y0; y <= y1; y += 1) {
+    for (let x = x0; x <= x1; x += 1) {
+      const [px, py] = toPhoto(x, y);
+      const { cover, lens, u, v } = glassesAtPoint(shape, px, py);
+      if (cover <= 0 && !lens) continue;
+      const o = (y * width + x) * 3;
+      const highlight = reflections && lens ? 110 * Math.exp(-(((u + 0.35 - glint[0]) / 0.16) ** 2 + ((v - 0.4 - glint[1]) / 0.22) ** 2) / 2) + 60 * Math.exp(-(((u - 0.4 - glint[0]) / 0.08) ** 2 + ((v + 0.45 - glint[1]) / 0.1) ** 2) / 2) : 0;
+      for (let c = 0; c < 3; c += 1) {
+        const skin = (data[o + c] as number) * (lens ? LENS_TINT : 1) + highlight;
+        data[o + c] = Math.min(255, skin * (1 - cover) + (FRAME_RGB[c] as number) * cover);
+      }
+    }
+  }
+}
