@@ -15,6 +15,7 @@ import type { DescriberLanguage } from '../describer';
 import type { FrameMotionScan } from '../frame-motion';
 import type { ScanCheckpoint } from './motion';
 import { analyzeClip, type LlmDescriber, type ScanProgress } from './pipeline';
+import type { ScanEta } from './scan-clock';
 
 /** One clip's analysis: what a batch job or the CLI asks the analyzer for. */
 export interface AnalyzeTaskInput {
@@ -66,7 +67,8 @@ export function faceInFrame(face: CropFace): StoredFace {
 
 export interface TaskHooks {
   readonly signal?: AbortSignal | undefined;
-  progress?(done: number, total: number, message?: string): void;
+  /** `scan`: during the spotting scan, frames done / total and the time left. */
+  progress?(done: number, total: number, message?: string, scan?: ScanEta): void;
   /** The LLM's description as it is generated. */
   text?(delta: string): void;
   /** The spotting scan's checkpoints (long recordings), with the per-frame rows they cover. */
@@ -143,9 +145,9 @@ export class ClipAnalyzer {
         checkpointEvery: input.checkpointEvery,
         ...(hooks.checkpoint ? { onCheckpoint: hooks.checkpoint } : {}),
         signal: hooks.signal,
-        onProgress: (done, total, message) => {
+        onProgress: (done, total, message, scan) => {
           step = { done, total };
-          hooks.progress?.(done, total, message);
+          hooks.progress?.(done, total, message, scan);
         },
       });
       return {
