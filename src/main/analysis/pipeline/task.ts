@@ -112,6 +112,8 @@ export class ClipAnalyzer {
 
   async analyze(input: AnalyzeTaskInput, hooks: TaskHooks = {}): Promise<AnalyzeTaskOutput> {
     const { clipId } = await this.#media.open(input.path, {}, input.probed);
+    // The reader is asked for once and read for as long as the recording takes: not idle.
+    const release = this.#media.hold(clipId);
     try {
       const reader = await this.#media.reader(clipId);
       const llmFolder = input.llmFolder;
@@ -157,6 +159,7 @@ export class ClipAnalyzer {
       };
     } finally {
       // Frames of a finished clip are not wanted again; the models stay loaded.
+      release();
       this.#media.close(clipId);
     }
   }
