@@ -8,7 +8,7 @@ import { locateFfmpeg } from '../../src/main/media/ffmpeg';
 import type { RgbImage } from '../../src/main/media/image';
 import { randomSpecs, synthesizeSpec, type SpecOptions } from '../../src/main/analysis/synth/corpus';
 import { defaultSynthPhotos, loadSynthFace } from '../../src/main/analysis/synth/photo';
-import { applyLighting, type LightingChange } from '../../src/main/analysis/synth/lighting';
+import { applyLighting, type LightingOptions } from '../../src/main/analysis/synth/lighting';
 import { gaussian, uniform } from '../../src/main/analysis/synth/random';
 
 /**
@@ -35,7 +35,7 @@ export interface SessionSpec {
   readonly seed: number;
   /** Mean seconds between MEs; 0: a still face, no ME. */
   readonly meEverySeconds: number;
-  readonly lighting?: LightingChange;
+  readonly lighting?: LightingOptions;
 }
 
 export interface SessionTruth {
@@ -101,7 +101,7 @@ export async function ensureSession(models: FaceModels, spec: SessionSpec, log: 
     const inside = clips[next] && t >= (clips[next] as { start: number }).start ? clips[next] : null;
     let image = inside ? inside.clip.render(t - inside.start) : neutral(t);
     if (inside && t - inside.start === ME_FRAMES - 1) next += 1;
-    if (spec.lighting) image = applyLighting(image, t, spec.fps, spec.lighting);
+    if (spec.lighting) image = applyLighting(image, spec.lighting, t, spec.fps);
     if (!ffmpeg.stdin.write(image.data)) await new Promise((resolve) => ffmpeg.stdin.once('drain', resolve));
     if (t % (60 * spec.fps) === 0 && t > 0) log(`  ${spec.name}: ${Math.round(t / spec.fps)} s written`);
   }

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AnalyzeReportSchema, type AnalyzeReport } from '../../src/shared/api/analysis';
 import { evaluateSpotting } from '../../src/main/corpus/evaluate';
-import type { LightingChange } from '../../src/main/analysis/synth/lighting';
+import type { LightingOptions } from '../../src/main/analysis/synth/lighting';
 import { type Benchmark, type BenchRow } from '../harness';
 import { timedAnalysis, withPipelineServices } from './pipeline-set';
 import { ensureSession, type Session, type SessionSpec } from './long-session-set';
@@ -21,7 +21,7 @@ import { ensureSession, type Session, type SessionSpec } from './long-session-se
 
 const FPS = 30;
 /** Mains flicker at 4 %, bands at 4 %, exposure drift 10 % and white balance 5 % over 8 s. */
-const LIGHTING: LightingChange = { flicker: 0.04, banding: 0.04, exposureDrift: 0.1, whiteBalanceDrift: 0.05, driftSeconds: 8 };
+const LIGHTING: LightingOptions = { flicker: 0.04, banding: 0.04, exposureDrift: 0.1, whiteBalanceDrift: 0.05, driftPeriod: 8 };
 const SPEED: readonly SessionSpec[] = [
   { name: 'session-2min', seconds: 120, fps: FPS, width: 640, height: 480, seed: 2201, meEverySeconds: 20 },
   { name: 'session-10min', seconds: 600, fps: FPS, width: 640, height: 480, seed: 2202, meEverySeconds: 20 },

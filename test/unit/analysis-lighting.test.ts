@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeClip, type PipelineModels } from '../../src/main/analysis/pipeline/pipeline';
 import type { SynthFace } from '../../src/main/analysis/synth/photo';
-import { applyLighting, type LightingChange } from '../../src/main/analysis/synth/lighting';
+import { applyLighting, type LightingOptions } from '../../src/main/analysis/synth/lighting';
 import type { SynthClip } from '../../src/main/analysis/synth/synthesize';
 import { FaceService } from '../../src/main/inference/face/service';
 import { FlowService } from '../../src/main/inference/flow/service';
@@ -16,7 +16,7 @@ import { meClip, sampleFace } from '../helpers/synth-clip';
  * here is faster than a camera's (a full swing in 4 s) to make it bite in a short clip.
  */
 
-const LIGHTING: LightingChange = { flicker: 0.04, banding: 0.04, exposureDrift: 0.1, whiteBalanceDrift: 0.05, driftSeconds: 4 };
+const LIGHTING: LightingOptions = { flicker: 0.04, banding: 0.04, exposureDrift: 0.1, whiteBalanceDrift: 0.05, driftPeriod: 4 };
 const face = new FaceService(defaultModelsDir());
 const flow = new FlowService(defaultModelsDir());
 let models: PipelineModels;
@@ -30,8 +30,8 @@ afterAll(async () => {
   await Promise.all([face.dispose(), flow.dispose()]);
 });
 
-function underLighting(clip: SynthClip, change: LightingChange): FrameSequence {
-  const frames = Array.from({ length: clip.truth.frames }, (_, t) => applyLighting(clip.render(t), t, clip.truth.fps, change));
+function underLighting(clip: SynthClip, change: LightingOptions): FrameSequence {
+  const frames = Array.from({ length: clip.truth.frames }, (_, t) => applyLighting(clip.render(t), change, t, clip.truth.fps));
   return { frameCount: frames.length, fps: clip.truth.fps, width: clip.truth.width, height: clip.truth.height, read: async (t) => frames[t] as (typeof frames)[number] };
 }
 

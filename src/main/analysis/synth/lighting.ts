@@ -2,68 +2,103 @@ import { AppError } from '@shared/errors';
 import type { RgbImage } from '../../media/image';
 
 /**
- * Lighting changes that are not motion, applied to a rendered frame: mains flicker (a
- * global brightness flicker, and the bands a rolling shutter makes of it, moving through
- * the frame from one frame to the next), auto-exposure drift (slow global gain) and
- * white-balance drift (slow per-channel gains). A pure function of the frame index: frame
- * t of a clip gets the same light whatever order frames are rendered in.
+ * Lighting confounders as a pure per-frame intensity transform: nothing moves, so the
+ * ground-truth flow of a clip is the same with or without them.
  *
- * Mains lights pulse at twice the mains frequency (100 Hz on 50 Hz mains, 120 Hz on 60 Hz).
- * A camera at 30 fps samples that pulse below its Nyquist rate, so the global flicker
- * aliases to |100 − 3·30| = 10 Hz (120 Hz → 0 Hz: no global flicker, only the bands). A
- * rolling shutter reads rows at different times: the pulse shows as horizontal bands,
- * `bandsPerFrame` = pulse Hz × readout time across the frame, drifting by the pulse's
- * phase advance per frame.
+ * - Mains flicker: a lamp on 50/60 Hz mains pulses at twice that rate. With a rolling
+ *   shutter each row is read `rowTime` later than the one above, so the pulse shows as
+ *   horizontal bands whose phase rolls from frame to frame at the capture rate (100 Hz
+ *   against 30 fps advances a third of a cycle per frame).
+ * - Global flicker: the whole frame's brightness follows the same pulse (a global
+ *   shutter, or a band wider than the frame).
+ * - Auto-exposure and white-balance drift: slow gain changes over seconds, the exposure
+ *   on all channels, the white balance red against blue.
+ *
+ * Row y of frame t is multiplied per channel c by
+ *   exposure(t) · wb_c(t) · (1 + flicker·cos(ω·τ₀) + banding·cos(ω·(τ₀ + y·rowTime)))
+ * with τ₀ = t / fps and ω = 2π · 2 · mains.
  */
-export interface LightingChange {
-  /** Global flicker: relative amplitude (0.05 = ±5 %) at the pulse frequency, aliased by the frame rate. */
-  readonly flicker?: number;
-  /** Pulse frequency in Hz (default 100: 50 Hz mains). */
-  readonly pulseHz?: number;
-  /** Rolling-shutter bands: relative amplitude. */
+export interface LightingOptions {
+  /** Mains frequency in Hz (the light pulses at twice it). Default 50. */
+  readonly mains?: 50 | 60;
+  /** Relative depth of the rolling bands (0–0.5). */
   readonly banding?: number;
-  /** Band cycles from the top to the bottom of the frame (default 3: a 30 ms readout at 100 Hz). */
-  readonly bandsPerFrame?: number;
-  /** Auto-exposure drift: relative gain amplitude, a slow sine over `driftSeconds`. */
+  /** Relative depth of the global frame-to-frame flicker (0–0.5). */
+  readonly flicker?: number;
+  /** Relative amplitude of the auto-exposure gain drift (0–0.5). */
   readonly exposureDrift?: number;
-  /** White-balance drift: relative amplitude of opposite red / blue gains over `driftSeconds`. */
+  /** Relative amplitude of the red-against-blue white-balance drift (0–0.5). */
   readonly whiteBalanceDrift?: number;
-  /** Period of both drifts in seconds (default 8). */
-  readonly driftSeconds?: number;
+  /** Period of the exposure and white-balance drift in seconds (default 8). */
+  readonly driftPeriod?: number;
+  /** Rolling-shutter read-out time of one row in seconds (default: the frame read over 1/fps · 0.8). */
+  readonly rowTime?: number;
+  /** Phase of the drift in radians (default 0), so sessions differ. */
+  readonly phase?: number;
 }
 
-const MAX_AMPLITUDE = 0.5;
+/** What lighting does to one frame: per-channel gains and the per-row band factor. */
+export interface FrameLighting {
+  readonly gain: readonly [number, number, number];
+  /** Multiplier of each row (1 without banding or flicker). */
+  readonly rows: Float32Array;
+}
 
-function check(change: LightingChange, fps: number): void {
-  const amplitudes = [change.flicker, change.banding, change.exposureDrift, change.whiteBalanceDrift];
-  if (amplitudes.some((a) => a !== undefined && !(a >= 0 && a <= MAX_AMPLITUDE))) {
-    throw new AppError('INVALID_INPUT', `Lighting amplitudes must be 0–${MAX_AMPLITUDE} (relative gain).`);
+const DEPTH_LIMIT = 0.5;
+
+export function checkLighting(o: LightingOptions): void {
+  const depths: Array<[string, number | undefined]> = [['banding', o.banding], ['flicker', o.flicker], ['exposureDrift', o.exposureDrift], ['whiteBalanceDrift', o.whiteBalanceDrift]];
+  for (const [name, value] of depths) {
+    if (value !== undefined && !(value >= 0 && value <= DEPTH_LIMIT)) throw new AppError('INVALID_INPUT', `Lighting ${name} must be 0–${DEPTH_LIMIT}, got ${value}.`);
   }
-  const positive = [change.pulseHz, change.bandsPerFrame, change.driftSeconds];
-  if (positive.some((v) => v !== undefined && !(v > 0 && Number.isFinite(v))) || !(fps > 0)) {
-    throw new AppError('INVALID_INPUT', 'Lighting needs fps > 0 and positive pulse, band and drift periods.');
+  if (o.mains !== undefined && o.mains !== 50 && o.mains !== 60) throw new AppError('INVALID_INPUT', `Mains frequency must be 50 or 60 Hz, got ${String(o.mains)}.`);
+  if (o.driftPeriod !== undefined && !(o.driftPeriod > 0 && Number.isFinite(o.driftPeriod))) throw new AppError('INVALID_INPUT', `Drift period must be a positive number of seconds, got ${o.driftPeriod}.`);
+  if (o.rowTime !== undefined && !(o.rowTime >= 0 && Number.isFinite(o.rowTime))) throw new AppError('INVALID_INPUT', `Row time must be ≥ 0 seconds, got ${o.rowTime}.`);
+}
+
+/** Whether the options change any pixel. */
+export function hasLighting(o: LightingOptions | undefined): boolean {
+  return !!o && [o.banding, o.flicker, o.exposureDrift, o.whiteBalanceDrift].some((v) => (v ?? 0) > 0);
+}
+
+export function frameLighting(o: LightingOptions, t: number, fps: number, height: number): FrameLighting {
+  checkLighting(o);
+  if (!(fps > 0) || !Number.isInteger(height) || height < 1) throw new AppError('INVALID_INPUT', `Lighting needs fps > 0 and a frame height ≥ 1 (got ${fps}, ${height}).`);
+  const omega = 2 * Math.PI * 2 * (o.mains ?? 50);
+  const start = t / fps;
+  const rowTime = o.rowTime ?? 0.8 / fps / height;
+  const flicker = (o.flicker ?? 0) * Math.cos(omega * start);
+  const banding = o.banding ?? 0;
+  const rows = new Float32Array(height);
+  for (let y = 0; y < height; y += 1) rows[y] = 1 + flicker + (banding > 0 ? banding * Math.cos(omega * (start + y * rowTime)) : 0);
+  const drift = Math.sin((2 * Math.PI * start) / (o.driftPeriod ?? 8) + (o.phase ?? 0));
+  const exposure = 1 + (o.exposureDrift ?? 0) * drift;
+  // White balance swings on its own slower cycle, so it is not a copy of the exposure.
+  const wb = (o.whiteBalanceDrift ?? 0) * Math.sin((2 * Math.PI * start) / ((o.driftPeriod ?? 8) * 1.7) + 2 * (o.phase ?? 0) + 1);
+  return { gain: [exposure * (1 + wb), exposure, exposure * (1 - wb)], rows };
+}
+
+/** Frame t's lighting applied in place to interleaved RGB floats (0–255, clamped). */
+export function lightFloats(data: Float32Array, width: number, height: number, o: LightingOptions, t: number, fps: number): void {
+  const { gain, rows } = frameLighting(o, t, fps, height);
+  for (let y = 0; y < height; y += 1) {
+    const r = rows[y] as number;
+    for (let i = y * width * 3; i < (y + 1) * width * 3; i += 3) {
+      for (let c = 0; c < 3; c += 1) data[i + c] = Math.min(255, (data[i + c] as number) * r * (gain[c] as number));
+    }
   }
 }
 
-/** Frame `t` of a clip at `fps` under the lighting change (a new image; the input is not touched). */
-export function applyLighting(image: RgbImage, t: number, fps: number, change: LightingChange): RgbImage {
-  check(change, fps);
+/** Frame t (at `fps`) under the lighting; a new image, the input is left as it is. */
+export function applyLighting(image: RgbImage, o: LightingOptions, t: number, fps: number): RgbImage {
   const { width, height, data } = image;
-  const seconds = t / fps;
-  const pulse = change.pulseHz ?? 100;
-  const phase = 2 * Math.PI * pulse * seconds;
-  const drift = 2 * Math.PI * (seconds / (change.driftSeconds ?? 8));
-  const global = 1 + (change.flicker ?? 0) * Math.sin(phase) + (change.exposureDrift ?? 0) * Math.sin(drift);
-  const wb = (change.whiteBalanceDrift ?? 0) * Math.sin(drift + 1);
-  const channelGain = [global * (1 + wb), global, global * (1 - wb)] as const;
-  const banding = change.banding ?? 0;
-  const bands = change.bandsPerFrame ?? 3;
+  const { gain, rows } = frameLighting(o, t, fps, height);
   const out = new Uint8Array(data.length);
   for (let y = 0; y < height; y += 1) {
-    // Each row is read later than the one above: the pulse's phase grows down the frame.
-    const row = 1 + banding * Math.sin(phase + (2 * Math.PI * bands * y) / height);
-    for (let x = 0, o = y * width * 3; x < width; x += 1, o += 3) {
-      for (let c = 0; c < 3; c += 1) out[o + c] = Math.min(255, Math.max(0, Math.round((data[o + c] as number) * row * (channelGain[c] as number))));
+    const r = rows[y] as number;
+    for (let x = 0; x < width; x += 1) {
+      const i = (y * width + x) * 3;
+      for (let c = 0; c < 3; c += 1) out[i + c] = Math.min(255, Math.max(0, Math.round((data[i + c] as number) * r * (gain[c] as number))));
     }
   }
   return { width, height, channels: 3, data: out };
