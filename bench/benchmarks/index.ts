@@ -15,6 +15,7 @@ import { pipelineBenchmark } from './pipeline';
 import { evaluateBenchmark } from './evaluate';
 import { startupBenchmark } from './startup';
 import { confoundersBenchmark } from './confounders';
+import { longSessionBenchmark } from './long-session';
 
 /** Every named benchmark; `npm run bench -- <name>` runs one, no name runs all. */
 export const BENCHMARKS: readonly Benchmark[] = [
@@ -34,4 +35,5 @@ export const BENCHMARKS: readonly Benchmark[] = [
   evaluateBenchmark,
   startupBenchmark,
   confoundersBenchmark,
+  longSessionBenchmark,
 ];

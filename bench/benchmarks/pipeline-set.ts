@@ -115,12 +115,14 @@ export async function withPipelineServices<T>(body: (services: PipelineServices)
 /** The pipeline on one input (frame folder or mp4), timed from the open reader to the result. */
 export async function timedAnalysis(services: PipelineServices, input: string, options: PipelineOptions = {}): Promise<{ result: PipelineResult; ms: number }> {
   const { clipId } = await services.media.open(input);
+  const release = services.media.hold(clipId);
   try {
     const reader = await services.media.reader(clipId);
     const start = performance.now();
     const result = await analyzeClip(reader, { face: services.face, flow: services.flow }, options);
     return { result, ms: performance.now() - start };
   } finally {
+    release();
     services.media.close(clipId);
   }
 }

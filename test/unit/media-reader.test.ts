@@ -132,6 +132,24 @@ describe('frame-exact random access', () => {
     }
   });
 
+  it('keeps a held reader open however long it goes unrequested (an analysis of a long recording holds it for minutes)', async () => {
+    const library = new MediaLibrary({ cacheMB: 16, idleMs: 1000 });
+    try {
+      const { clipId } = await library.open(join(dir, 'h264.mkv'));
+      const release = library.hold(clipId);
+      const reader = await library.reader(clipId);
+      await reader.read(10);
+      library.closeIdle(Date.now() + 5000);
+      expect(frameIndexOf(await reader.read(11))).toBe(11);
+      expect(await library.reader(clipId)).toBe(reader);
+      release();
+      library.closeIdle(Date.now() + 5000);
+      await expect(reader.read(12)).rejects.toThrow(/closed/);
+    } finally {
+      library.close();
+    }
+  });
+
   it('decodes variable-frame-rate video by index, not by nominal time', async () => {
     // Frames 0-59 at 25 fps, then a 1 s pause, then 10 fps: a VFR stream.
     const path = makeIndexedVideo(dir, 'vfr.mkv', {

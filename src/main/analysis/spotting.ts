@@ -37,6 +37,26 @@ export interface SpottedInterval {
   readonly durationMs: number;
   /** Face-signal peak over the detection threshold (≥ 1). */
   readonly strength: number;
+  /**
+   * How likely the interval is a real expression, 0–1, higher first in a review queue:
+   * half from the motion (`motionScore` of the strength), half from the AU evidence once
+   * the pipeline has analysed the interval (`withAuEvidence`); spotting alone gives the
+   * motion half.
+   */
+  readonly score: number;
+}
+
+/** The motion half of a score: 0 at the threshold, ½ when the peak is twice it, → 1 for far stronger peaks. */
+export function motionScore(strength: number): number {
+  return strength > 1 ? 1 - 1 / strength : 0;
+}
+
+/**
+ * An interval's score once its AUs are known: the mean of the motion score and the
+ * strongest surviving non-blink AU's confidence (0 when no AU survived).
+ */
+export function intervalScore(strength: number, auConfidence: number): number {
+  return Math.round((0.5 * motionScore(strength) + 0.5 * Math.max(0, Math.min(1, auConfidence))) * 1000) / 1000;
 }
 
 export interface BlinkInterval {
@@ -230,7 +250,7 @@ export function spot(signal: MotionSignal, fps: number, options: SpottingOptions
   const intervals = readIntervals(face, runs, signal.lag).map((iv) => {
     const durationMs = ((iv.offset - iv.onset) / fps) * 1000;
     const kind: IntervalKind = durationMs <= o.microMaxMs ? 'micro' : 'macro';
-    return { onset: iv.onset, apex: iv.apex, offset: iv.offset, kind, durationMs: Math.round(durationMs), strength: Math.round((iv.peak / threshold) * 100) / 100, peak: iv.peak };
+    return { onset: iv.onset, apex: iv.apex, offset: iv.offset, kind, durationMs: Math.round(durationMs), strength: Math.round((iv.peak / threshold) * 100) / 100, score: intervalScore(iv.peak / threshold, 0), peak: iv.peak };
   });
   let blinks: BlinkInterval[] = [];
   if (blinkNames.length) {

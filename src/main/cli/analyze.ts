@@ -4,7 +4,7 @@ import { normalizeLocation } from '../store/location';
 import { AnalyzeReportSchema, type AnalyzeReport } from '@shared/api/analysis';
 import { AppError } from '@shared/errors';
 import { generationFor, type LlmGeneration } from '@shared/llm-generation';
-import { runAnalyzeTask } from '../analysis/pipeline/task';
+import { runAnalyzeTask, type TaskHooks } from '../analysis/pipeline/task';
 import { ensureClip, overlayDir, storeRun, writeOverlaySources } from '../app/analysis-store';
 import { analysisBudget } from '../jobs/budget';
 import { JobQueue } from '../jobs/queue';
@@ -66,7 +66,7 @@ export const analyzeCommand: CliCommand = {
       flow,
       frameMotion: values.workspace !== undefined,
     };
-    const output = await runAnalyzeTask(task, { modelsDir: s.paths.models }, { templates: s.sandbox, sessions: s.sandbox });
+    const output = await runAnalyzeTask(task, { modelsDir: s.paths.models }, { templates: s.sandbox, sessions: s.sandbox }, { progress: scanProgress(io) });
     const report = AnalyzeReportSchema.parse(output.report);
     if (values.workspace) {
       await s.workspaces.open(normalizeLocation(values.workspace));
@@ -79,6 +79,18 @@ export const analyzeCommand: CliCommand = {
     return 0;
   },
 };
+
+/** A recording's spotting scan takes minutes: say how far it is, now and then, on stderr. */
+const SCAN_REPORT_MS = 10_000;
+function scanProgress(io: CliIO): NonNullable<TaskHooks['progress']> {
+  let last = performance.now();
+  return (_done, _total, _message, scan) => {
+    if (!scan || scan.etaSeconds === null || performance.now() - last < SCAN_REPORT_MS) return;
+    last = performance.now();
+    const left = scan.etaSeconds >= 60 ? `${Math.floor(scan.etaSeconds / 60)} min ${scan.etaSeconds % 60} s` : `${scan.etaSeconds} s`;
+    io.err(`spotting: frame ${scan.framesDone} of ${scan.framesTotal} (${scan.framesPerSecond} frames/s), about ${left} left`);
+  };
+}
 
 function summary(r: AnalyzeReport): string {
   const sp = r.spotting;

@@ -12,6 +12,8 @@ export interface DecoderOptions {
   readonly height: number;
   /** Index of the first frame this process will output. */
   readonly firstIndex: number;
+  /** An ffmpeg video filter applied before output (e.g. a crop); `width` × `height` is then its output size. */
+  readonly filter?: string | undefined;
 }
 
 /** An ffmpeg process whose stdout carries raw frames (spawned here, or a warm one handed over). */
@@ -57,7 +59,7 @@ export class FrameDecoder {
   ) {
     this.frameBytes = options.width * options.height * 3;
     this.#next = options.firstIndex;
-    const args = [...decodeArgs(options.path, options.seekSec), ...RAW_RGB_OUTPUT];
+    const args = [...decodeArgs(options.path, options.seekSec), ...(options.filter ? ['-vf', options.filter] : []), ...RAW_RGB_OUTPUT];
     this.#child = started ?? spawn(options.ffmpeg, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
     this.#child.stderr.setEncoding('utf8');
     this.#child.stderr.on('data', (text: string) => {
@@ -78,6 +80,11 @@ export class FrameDecoder {
       });
       this.#child.on('close', (code) => resolve(code));
     });
+  }
+
+  /** Frame bytes held here, waiting to be read (back-pressure keeps this at about two frames). */
+  get bufferedBytes(): number {
+    return this.#buffered;
   }
 
   /** Index of the frame the next `read()` returns. */

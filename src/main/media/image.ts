@@ -22,6 +22,28 @@ export interface FrameSequence {
   readonly width: number;
   readonly height: number;
   read(index: number): Promise<RgbImage>;
+  /**
+   * Frames `first`, `first` + 1 … in order, cut to `region` as they are decoded: a pass over
+   * a long recording that holds a few region-sized frames, never the whole frame stream.
+   * Optional: a sequence without it is read frame by frame.
+   */
+  streamRegion?(region: FrameRegion, first: number): RegionStream;
+}
+
+/** A rectangle of whole pixels inside the frame. */
+export interface FrameRegion {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+export interface RegionStream {
+  /** The next frame's region, or null after the last frame. */
+  next(): Promise<RgbImage | null>;
+  /** Decoded bytes held by the stream now (bounded: a couple of regions). */
+  readonly bufferedBytes: number;
+  close(): void;
 }
 
 /** ITU-R BT.601 luma, the same weights OpenCV's cvtColor uses. */

@@ -30,6 +30,8 @@ interface OpenClip {
   readonly info: MediaInfo;
   reader: FrameReader | null;
   lastUsed: number;
+  /** Readers in use by a long reader (an analysis) are not closed as idle. */
+  holds: number;
 }
 
 /** Something that can produce an encoded frame of a clip: what the frame route serves. */
@@ -76,7 +78,7 @@ export class MediaLibrary implements FrameSource {
     const media = probed ?? (await probeClip(absolute, options));
     const info = toMediaInfo(media);
     known?.reader?.close();
-    this.#clips.set(clipId, { options, probed: media, info, reader: null, lastUsed: Date.now() });
+    this.#clips.set(clipId, { options, probed: media, info, reader: null, lastUsed: Date.now(), holds: 0 });
     this.options.proxies?.prepare(clipId, info);
     return { clipId, info };
   }
@@ -131,10 +133,27 @@ export class MediaLibrary implements FrameSource {
     return { data: await encodeAs(raw, format, width, frame.width), etag };
   }
 
-  /** Releases readers not used for idleMs. */
+  /**
+   * Keeps the clip's reader open until the returned release is called, however long it
+   * goes without a `reader()` call: an analysis asks for the reader once and then reads
+   * (or streams) from it for as long as the recording takes.
+   */
+  hold(clipId: string): () => void {
+    const clip = this.#clip(clipId);
+    clip.holds += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      clip.holds -= 1;
+      clip.lastUsed = Date.now();
+    };
+  }
+
+  /** Releases readers not used for idleMs and not held. */
   closeIdle(now = Date.now()): void {
     for (const clip of this.#clips.values()) {
-      if (clip.reader && now - clip.lastUsed >= this.#idleMs) {
+      if (clip.reader && clip.holds === 0 && now - clip.lastUsed >= this.#idleMs) {
         clip.reader.close();
         clip.reader = null;
       }

@@ -3,7 +3,7 @@ import type { MediaInfo } from '@shared/media';
 import { AppError } from '@shared/errors';
 import { FrameDecoder } from './decoder';
 import type { FrameCache } from './frame-cache';
-import type { RgbImage } from './image';
+import type { FrameRegion, RegionStream, RgbImage } from './image';
 import type { VideoTiming } from './probe-video';
 import { seekTimeOf } from './seek';
 import { WarmFfmpeg } from './warm-ffmpeg';
@@ -98,6 +98,46 @@ export class VideoFrameReader implements FrameReader {
     this.#replenishSpare();
     this.#schedulePrefetch(index);
     return image;
+  }
+
+  /**
+   * A forward pass from frame `first`, cut to `region` by ffmpeg (crop filter): a fresh
+   * decoder of its own, apart from the random-access one and its cache, holding about two
+   * region frames (the pipe's back-pressure). Even x, y, width and height keep the crop
+   * on the 4:2:0 chroma grid, so the region's pixels are the full frame's.
+   */
+  streamRegion(region: FrameRegion, first: number): RegionStream {
+    checkIndex(this.info, first);
+    if (this.#closed) throw new AppError('NOT_FOUND', `${this.info.path} was closed`);
+    const { x, y, width, height } = region;
+    const even = [x, y, width, height].every((v) => Number.isInteger(v) && v % 2 === 0);
+    if (!even || width <= 0 || height <= 0 || x < 0 || y < 0 || x + width > this.width || y + height > this.height) {
+      throw new AppError('INVALID_INPUT', `A streamed region must be even whole pixels inside the ${this.width}×${this.height} frame (got ${width}×${height} at ${x},${y}).`);
+    }
+    // Rotated streams are turned upright by ffmpeg before the filter runs: the region is in upright pixels too.
+    const decoder = new FrameDecoder({
+      ffmpeg: this.options.ffmpeg,
+      path: this.info.path,
+      seekSec: seekTimeOf(this.timing, this.fps, first),
+      width,
+      height,
+      firstIndex: first,
+      filter: `crop=${width}:${height}:${x}:${y}:exact=1`,
+    });
+    const frameCount = this.frameCount;
+    return {
+      next: async () => {
+        if (decoder.nextIndex >= frameCount) return null;
+        const index = decoder.nextIndex;
+        const data = await decoder.read();
+        if (!data) throw new AppError('MEDIA_UNREADABLE', `Frame ${index} of ${this.info.path} could not be decoded: the stream ends early (truncated file?)`);
+        return { width, height, channels: 3, data };
+      },
+      get bufferedBytes() {
+        return decoder.bufferedBytes;
+      },
+      close: () => decoder.close(),
+    };
   }
 
   close(): void {

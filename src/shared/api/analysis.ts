@@ -88,8 +88,12 @@ export const SpottingReportSchema = z.object({
   threshold: z.number(),
   /** Reference lag k (frames): the signal at t measures motion from t − k to t. */
   lag: z.number().int(),
-  /** Every spotted interval (a long video has several). */
-  intervals: z.array(z.object({ onset: frame, apex: frame, offset: frame, kind: z.enum(['micro', 'macro']), strength: z.number() })),
+  /**
+   * Every spotted interval (a long video has several). `score` (0–1, higher = more likely a
+   * real expression: motion over threshold and AU evidence, spotting.ts) orders a review
+   * queue; analyses stored before it existed read 0.
+   */
+  intervals: z.array(z.object({ onset: frame, apex: frame, offset: frame, kind: z.enum(['micro', 'macro']), strength: z.number(), score: z.number().default(0) })),
 });
 
 /** One expression (onset → apex) analysed: the reference's features and our evidence. */

@@ -1,5 +1,5 @@
 import { AppError } from '@shared/errors';
-import type { FrameSequence, GrayImage, RgbImage } from '../../media/image';
+import type { FrameRegion, FrameSequence, GrayImage, RgbImage } from '../../media/image';
 import type { Point3 } from '../../inference/face/types';
 import type { FaceCrop } from '../../inference/face/face-crop';
 
@@ -47,6 +47,32 @@ export function cropGray(image: RgbImage, geometry: CropGeometry): GrayImage {
     }
   }
   return { width, height, channels: 1, data: out };
+}
+
+/**
+ * The whole-pixel region of an image that `cropGray(image, geometry)` reads (its bilinear
+ * taps and a 2-pixel margin, on even coordinates), and the geometry that crops the same
+ * pixels from that region alone; null when no even region fits (odd frame sizes). A
+ * decoder cut to the region then yields exactly the crop of the full frame.
+ */
+export function cropRegion(geometry: CropGeometry, imageWidth: number, imageHeight: number): { region: FrameRegion; geometry: CropGeometry } | null {
+  const [bx, by, bw, bh] = geometry.box;
+  const span = (start: number, size: number, count: number, limit: number): [number, number] | null => {
+    const step = size / count;
+    const lo = Math.min(Math.max(start + 0.5 * step - 0.5, 0), limit - 1);
+    const hi = Math.min(Math.max(start + (count - 0.5) * step - 0.5, 0), limit - 1);
+    const from = Math.max(0, Math.floor(lo) - 2);
+    const to = Math.min(limit, Math.floor(hi) + 4);
+    const even = [from - (from % 2), to + (to % 2)] as [number, number];
+    return even[1] <= limit && even[1] > even[0] ? even : null;
+  };
+  const xs = span(bx, bw, geometry.width, imageWidth);
+  const ys = span(by, bh, geometry.height, imageHeight);
+  if (!xs || !ys) return null;
+  return {
+    region: { x: xs[0], y: ys[0], width: xs[1] - xs[0], height: ys[1] - ys[0] },
+    geometry: { box: [bx - xs[0], by - ys[0], bw, bh], width: geometry.width, height: geometry.height },
+  };
 }
 
 /** Pixel-wise mean of same-size crops: averaging frames cuts sensor and compression noise by about √n. */

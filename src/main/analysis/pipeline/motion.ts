@@ -6,11 +6,12 @@ import type { FlowField } from '../../inference/flow/types';
 import { computeRois } from '../../inference/face/rois';
 import type { Point3 } from '../../inference/face/types';
 import { REFERENCE_CROP } from '@shared/rois';
-import type { FrameSequence, GrayImage } from '../../media/image';
+import type { FrameSequence, GrayImage, RegionStream } from '../../media/image';
 import { roiFeatures, type OcclusionMask, type RoiFeature } from '../roi-features';
 import { addSignalFrame } from '../evidence';
 import type { MotionSignal } from '../spotting';
-import { cropGray, faceHeightOf, landmarksInCrop, type CropGeometry } from './crop';
+import { cropGray, cropRegion, faceHeightOf, landmarksInCrop, type CropGeometry } from './crop';
+import { matchBrightness } from './brightness';
 
 /**
  * Expression flow between two face crops and its ROI features, in reference-crop pixels
@@ -79,6 +80,48 @@ export interface MotionScanOptions {
   /** A checkpoint is handed out after every this many measured frames (long recordings). */
   readonly checkpointEvery?: number | undefined;
   readonly onCheckpoint?: ((checkpoint: ScanCheckpoint) => void | Promise<void>) | undefined;
+  /** Bring each frame to its reference's lighting before the flow (brightness.ts; default on). */
+  readonly matchLighting?: boolean | undefined;
+  /** The region stream the scan reads from, when the clip has one (for tests of its window). */
+  readonly onStream?: ((stream: RegionStream) => void) | undefined;
+}
+
+/**
+ * The face crops of frames `from`, `from` + 1 … in order. A clip that can stream a region
+ * (a video) is decoded once, forward, cut to the pixels the crop reads; any other clip is
+ * read frame by frame. Either way only the current frame is held here.
+ */
+class CropFeed {
+  readonly #clip: FrameSequence;
+  readonly #geometry: CropGeometry;
+  readonly #stream: RegionStream | null = null;
+  readonly #streamGeometry: CropGeometry | null = null;
+  #next: number;
+
+  constructor(clip: FrameSequence, geometry: CropGeometry, from: number, onStream?: (stream: RegionStream) => void) {
+    this.#clip = clip;
+    this.#geometry = geometry;
+    this.#next = from;
+    const cut = clip.streamRegion ? cropRegion(geometry, clip.width, clip.height) : null;
+    if (cut && clip.streamRegion) {
+      this.#stream = clip.streamRegion(cut.region, from);
+      this.#streamGeometry = cut.geometry;
+      onStream?.(this.#stream);
+    }
+  }
+
+  async next(): Promise<GrayImage> {
+    const index = this.#next;
+    this.#next += 1;
+    if (!this.#stream || !this.#streamGeometry) return cropGray(await this.#clip.read(index), this.#geometry);
+    const region = await this.#stream.next();
+    if (!region) throw new AppError('MEDIA_UNREADABLE', `Frame ${index} of the clip could not be decoded: the stream ends early.`);
+    return cropGray(region, this.#streamGeometry);
+  }
+
+  close(): void {
+    this.#stream?.close();
+  }
 }
 
 /** Where a scan stands: enough to resume it without measuring a frame twice. */
@@ -92,8 +135,8 @@ export interface ScanCheckpoint {
 /**
  * The spotting signal of a clip: for every frame t in first + lag … last, the ROI features
  * of the expression flow from t − lag to t on a small face crop (other frames stay 0).
- * Only lag + 1 crops and one value per ROI and frame are held, so long videos stream
- * through in memory that grows by 116 bytes a frame. A resumed scan re-reads the lag
+ * Only lag + 1 crops, the decoder's couple of frames (CropFeed) and one value per ROI and
+ * frame are held, so long videos stream through in memory that grows by 116 bytes a frame. A resumed scan re-reads the lag
  * frames before its checkpoint (no flow) and measures on from there: the same signal.
  */
 export async function scanMotion(clip: FrameSequence, model: FlowModel, face: CropFace, options: MotionScanOptions): Promise<MotionSignal> {
@@ -111,22 +154,28 @@ export async function scanMotion(clip: FrameSequence, model: FlowModel, face: Cr
     }
     for (const [region, values] of Object.entries(resume.channels)) (channels[region] = new Float32Array(length)).set(values.subarray(0, resume.next));
     start = resume.next;
-    for (let t = start - lag; t < start; t += 1) ring[t % (lag + 1)] = cropGray(await clip.read(t), face.geometry);
   }
+  const feed = new CropFeed(clip, face.geometry, resume ? start - lag : start, options.onStream);
   const every = options.checkpointEvery ?? 0;
-  for (let t = start; t <= last; t += 1) {
-    if (options.signal?.aborted) throw new AppError('CANCELLED', 'The analysis was cancelled.');
-    const crop = cropGray(await clip.read(t), face.geometry);
-    ring[t % (lag + 1)] = crop;
-    if (t >= first + lag) {
-      const { features } = await cropMotion(model, ring[(t - lag) % (lag + 1)] as GrayImage, crop, face, options.signal);
-      options.onFeatures?.(t, features);
-      addSignalFrame(channels, length, t, features);
+  try {
+    if (resume) for (let t = start - lag; t < start; t += 1) ring[t % (lag + 1)] = await feed.next();
+    for (let t = start; t <= last; t += 1) {
+      if (options.signal?.aborted) throw new AppError('CANCELLED', 'The analysis was cancelled.');
+      const crop = await feed.next();
+      ring[t % (lag + 1)] = crop;
+      if (t >= first + lag) {
+        const reference = ring[(t - lag) % (lag + 1)] as GrayImage;
+        const { features } = await cropMotion(model, reference, options.matchLighting === false ? crop : matchBrightness(reference, crop), face, options.signal);
+        options.onFeatures?.(t, features);
+        addSignalFrame(channels, length, t, features);
+      }
+      options.onFrame?.(t);
+      if (every > 0 && t < last && (t + 1 - start) % every === 0 && options.onCheckpoint) {
+        await options.onCheckpoint({ next: t + 1, channels: Object.fromEntries(Object.entries(channels).map(([region, values]) => [region, values.slice(0, t + 1)])) });
+      }
     }
-    options.onFrame?.(t);
-    if (every > 0 && t < last && (t + 1 - start) % every === 0 && options.onCheckpoint) {
-      await options.onCheckpoint({ next: t + 1, channels: Object.fromEntries(Object.entries(channels).map(([region, values]) => [region, values.slice(0, t + 1)])) });
-    }
+  } finally {
+    feed.close();
   }
   return { lag, channels };
 }
@@ -159,11 +208,20 @@ function smooth121(values: readonly number[]): number[] {
  * signal peaks twice (the rise, and its echo when the face returns), so its peak alone
  * can land on the offset; the displacement from the onset cannot.
  */
-export async function apexFromOnset(clip: FrameSequence, model: FlowModel, face: CropFace, onset: number, end: number, signal?: AbortSignal): Promise<number> {
+export async function apexFromOnset(
+  clip: FrameSequence,
+  model: FlowModel,
+  face: CropFace,
+  onset: number,
+  end: number,
+  options: { readonly signal?: AbortSignal | undefined; readonly matchLighting?: boolean | undefined } = {},
+): Promise<number> {
   const reference = cropGray(await clip.read(onset), face.geometry);
   const raw: number[] = [];
   for (let t = onset + 1; t <= end; t += 1) {
-    raw.push(faceMotion((await cropMotion(model, reference, cropGray(await clip.read(t), face.geometry), face, signal)).features));
+    const crop = cropGray(await clip.read(t), face.geometry);
+    const matched = options.matchLighting === false ? crop : matchBrightness(reference, crop);
+    raw.push(faceMotion((await cropMotion(model, reference, matched, face, options.signal)).features));
   }
   const motions = smooth121(raw);
   // The face is neutral again at the end: what still moves there is head-motion residual,

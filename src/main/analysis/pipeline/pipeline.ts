@@ -9,7 +9,7 @@ import type { FlowField } from '../../inference/flow/types';
 import type { FrameSequence, GrayImage } from '../../media/image';
 import { describe, type DescriberLanguage } from '../describer';
 import { inferEmotion } from '../emotion';
-import { spot, type SpottingOptions, type SpottingResult } from '../spotting';
+import { intervalScore, spot, type SpottingOptions, type SpottingResult } from '../spotting';
 import { analyzeExpressionFlow } from '../evidence';
 import { ruleEvidence } from '../au-rules';
 import { AU_RULES } from '../au-table';
@@ -25,6 +25,8 @@ import { detectOcclusion, resampleOcclusion, type Occlusion, type OcclusionCause
 import type { RgbImage } from '../../media/image';
 import type { RoiReport } from '@shared/api/analysis';
 import type { CropGeometry } from './crop';
+import { ScanClock, type ScanEta } from './scan-clock';
+import { matchBrightness } from './brightness';
 
 /**
  * The MELLM pipeline on one clip: subject face → spotting (unless the user gave onset and
@@ -51,7 +53,8 @@ export interface PipelineOptions {
   readonly promptFormat?: PromptFormat | undefined;
   readonly language?: DescriberLanguage | undefined;
   readonly signal?: AbortSignal | undefined;
-  readonly onProgress?: ((done: number, total: number, message: string) => void) | undefined;
+  /** `scan`: during the spotting scan, frames done / total and the time left at this run's rate. */
+  readonly onProgress?: ((done: number, total: number, message: string, scan?: ScanEta) => void) | undefined;
   /** Face crop for spotting (small: it runs on every frame). */
   readonly spotSize?: readonly [number, number];
   /** Face crop for the onset → apex flow. */
@@ -88,6 +91,12 @@ export interface PipelineOptions {
    */
   readonly onCheckpoint?: ((checkpoint: ScanProgress) => void | Promise<void>) | undefined;
   readonly checkpointEvery?: number | undefined;
+  /**
+   * Bring each frame to its reference's lighting before the spotting, apex and expression flows
+   * (brightness.ts: flicker, rolling-shutter bands, exposure and white-balance drift are
+   * not motion). Default on.
+   */
+  readonly matchLighting?: boolean | undefined;
 }
 
 /** A checkpoint of the spotting scan and the per-frame motion rows it covers since the last one. */
@@ -162,7 +171,7 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
   // Spotting scans the whole clip; user frames scan only their event, and only on request.
   const scan = !given ? { first: 0, last: clip.frameCount - 1 } : options.frameMotion ? { first: Math.max(0, given.onset - lag), last: given.offset } : null;
   const total = (scan ? scan.last - scan.first + 1 : 0) + 3;
-  const progress = (done: number, message: string) => options.onProgress?.(done, total, message);
+  const progress = (done: number, message: string, eta?: ScanEta) => options.onProgress?.(done, total, message, eta);
   const cancelled = () => {
     if (options.signal?.aborted) throw new AppError('CANCELLED', 'The analysis was cancelled.');
   };
@@ -192,12 +201,15 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
   let rowsFrom = !given && options.resume ? options.resume.next : (scan?.first ?? 0);
   const checkpoints = !given && options.onCheckpoint;
   const spotModel = models.flow.model(undefined, options.spotPreset ?? 'fast');
+  const matchLighting = options.matchLighting ?? true;
+  const clock = scan ? new ScanClock(scan.last - scan.first + 1, !given && options.resume ? options.resume.next - scan.first : 0) : null;
   const signal = scan
     ? await scanMotion(clip, spotModel, spotFace, {
         lag,
         ...scan,
         ...(options.signal ? { signal: options.signal } : {}),
-        onFrame: (index) => progress(2 + index - scan.first, 'spotting'),
+        matchLighting,
+        onFrame: (index) => progress(2 + index - scan.first, 'spotting', clock?.at(index - scan.first + 1)),
         onFeatures: (frame, features) => {
           if (options.frameMotion) rows.push(frameMotion(frame, features, spotRoll));
         },
@@ -232,7 +244,7 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
     intervals = [];
     for (const iv of strongest) {
       const searchEnd = Math.min(clip.frameCount - 1, iv.offset + lag);
-      const apex = await apexFromOnset(clip, spotModel, apexFace, iv.onset, searchEnd, options.signal);
+      const apex = await apexFromOnset(clip, spotModel, apexFace, iv.onset, searchEnd, { signal: options.signal, matchLighting });
       intervals.push({ onset: iv.onset, apex, offset: Math.max(apex, iv.offset), weak: iv.strength < 1, neutralAgain: searchEnd });
     }
     // Report the refined apexes (same order as spotted, by onset).
@@ -250,12 +262,16 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
   const rules: DescribedBy = { source: 'rules', model: `describer:${options.language ?? 'en'}` };
   let llmModel: string | null = null;
   const dropped = new Set<number>();
+  // Onset → the strongest surviving non-blink AU's confidence: the evidence half of an interval's score.
+  const auConfidence = new Map<number, number>();
   for (const interval of intervals) {
     const onsetImage = await clip.read(interval.onset);
     const landmarks = interval.onset === referenceFrame ? subject.landmarks : await followSubject(models.face, onsetImage, subject.landmarks);
     const face: CropFace = covered(cropFace(landmarks, geometry));
     const onsetCrop = meanGray([cropGray(onsetImage, geometry), ...(await cropsAt(clip, geometry, framesBefore(interval.onset, average.onset - 1)))]);
-    const apexCrop = meanGray(await cropsAt(clip, geometry, framesAround(interval.apex, average.apex, interval.onset + 1, clip.frameCount - 1)));
+    const apexFrames = meanGray(await cropsAt(clip, geometry, framesAround(interval.apex, average.apex, interval.onset + 1, clip.frameCount - 1)));
+    const lit = (crop: GrayImage): GrayImage => (matchLighting ? matchBrightness(onsetCrop, crop) : crop);
+    const apexCrop = lit(apexFrames);
     const tf = performance.now();
     const motion = await cropMotion(flowModel, onsetCrop, apexCrop, face, options.signal);
     timings.flow = (timings.flow ?? 0) + Math.round((performance.now() - tf) * 10) / 10;
@@ -264,7 +280,7 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
     // A spotted interval's AUs must have returned where the face is neutral again (return-check.ts).
     let stepped = false;
     if (interval.neutralAgain !== undefined && evidence.aus.length > 0) {
-      const after = await cropMotion(flowModel, onsetCrop, cropGray(await clip.read(interval.neutralAgain), geometry), face, options.signal);
+      const after = await cropMotion(flowModel, onsetCrop, lit(cropGray(await clip.read(interval.neutralAgain), geometry)), face, options.signal);
       const { returned, persistent } = checkReturn(evidence.aus, ruleEvidence(after.features, AU_RULES, roll));
       stepped = persistent.length > 0;
       evidence = { ...evidence, aus: returned, emotion: inferEmotion(returned) };
@@ -276,6 +292,7 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
       continue;
     }
     const occluded = new Map(evidence.features.filter((f) => f.occluded).map((f) => [f.region, f.occluded as OcclusionCause]));
+    auConfidence.set(interval.onset, Math.max(0, ...evidence.aus.filter((a) => !a.blink).map((a) => a.confidence)));
     const rois = referenceRoiStats(motion.flow, face.landmarks, face.faceHeight).map(({ region, stats }) => occludedRoi(roiReport(region, stats), occluded.get(region)));
     const prompt = { rois, text: buildPrompt(rois, promptFormat), format: promptFormat };
     const td = performance.now();
@@ -295,7 +312,12 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
     cancelled();
   }
   progress(total - 1, 'expression');
-  if (dropped.size > 0 && spotting) spotting = { ...spotting, intervals: spotting.intervals.filter((iv) => !dropped.has(iv.onset)) };
+  if (spotting && !given) {
+    spotting = {
+      ...spotting,
+      intervals: spotting.intervals.filter((iv) => !dropped.has(iv.onset)).map((iv) => ({ ...iv, score: intervalScore(iv.strength, auConfidence.get(iv.onset) ?? 0) })),
+    };
+  }
 
   const primary = expressions[0] ?? noExpressionReport(describe({ features: [], aus: [], emotion: inferEmotion([]) }, options.language ?? 'en').text, promptFormat);
   timings.total = Math.round((performance.now() - started) * 10) / 10;

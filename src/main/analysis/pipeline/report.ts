@@ -83,6 +83,6 @@ export function spottingReport(
     curve: result ? Array.from(result.faceSignal, round3) : [],
     threshold: result ? round3(result.threshold) : 0,
     lag,
-    intervals: (result?.intervals ?? []).map((iv) => ({ onset: iv.onset, apex: iv.apex, offset: iv.offset, kind: iv.kind, strength: iv.strength })),
+    intervals: (result?.intervals ?? []).map((iv) => ({ onset: iv.onset, apex: iv.apex, offset: iv.offset, kind: iv.kind, strength: iv.strength, score: iv.score })),
   };
 }

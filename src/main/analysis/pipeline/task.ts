@@ -15,6 +15,7 @@ import type { DescriberLanguage } from '../describer';
 import type { FrameMotionScan } from '../frame-motion';
 import type { ScanCheckpoint } from './motion';
 import { DEFAULT_FLOW_SIZE, DEFAULT_SPOT_SIZE, analyzeClip, type LlmDescriber, type ScanProgress } from './pipeline';
+import type { ScanEta } from './scan-clock';
 
 /** One clip's analysis: what a batch job or the CLI asks the analyzer for. */
 export interface AnalyzeTaskInput {
@@ -81,7 +82,8 @@ export function faceInFrame(face: CropFace): StoredFace {
 
 export interface TaskHooks {
   readonly signal?: AbortSignal | undefined;
-  progress?(done: number, total: number, message?: string): void;
+  /** `scan`: during the spotting scan, frames done / total and the time left. */
+  progress?(done: number, total: number, message?: string, scan?: ScanEta): void;
   /** The LLM's description as it is generated. */
   text?(delta: string): void;
   /** The spotting scan's checkpoints (long recordings), with the per-frame rows they cover. */
@@ -145,6 +147,8 @@ export class ClipAnalyzer {
   async analyze(input: AnalyzeTaskInput, hooks: TaskHooks = {}): Promise<AnalyzeTaskOutput> {
     const sessionsBefore = this.#sessions();
     const { clipId } = await this.#media.open(input.path, {}, input.probed);
+    // The reader is asked for once and read for as long as the recording takes: not idle.
+    const release = this.#media.hold(clipId);
     try {
       const reader = await this.#media.reader(clipId);
       const llmFolder = input.llmFolder;
@@ -178,9 +182,9 @@ export class ClipAnalyzer {
         checkpointEvery: input.checkpointEvery,
         ...(hooks.checkpoint ? { onCheckpoint: hooks.checkpoint } : {}),
         signal: hooks.signal,
-        onProgress: (done, total, message) => {
+        onProgress: (done, total, message, scan) => {
           step = { done, total };
-          hooks.progress?.(done, total, message);
+          hooks.progress?.(done, total, message, scan);
         },
       });
       this.#clips += 1;
@@ -192,6 +196,7 @@ export class ClipAnalyzer {
       };
     } finally {
       // Frames of a finished clip are not wanted again; the models stay loaded.
+      release();
       this.#media.close(clipId);
     }
   }

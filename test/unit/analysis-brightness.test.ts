@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { matchBrightness } from '../../src/main/analysis/pipeline/brightness';
+import { ScanClock } from '../../src/main/analysis/pipeline/scan-clock';
+import { applyLighting } from '../../src/main/analysis/synth/lighting';
+import type { GrayImage, RgbImage } from '../../src/main/media/image';
+import { toGray } from '../../src/main/media/image';
+
+/** A textured gray-ish RGB test card: a smooth gradient with a vertical edge at `edge`. */
+function card(width: number, height: number, edge: number): RgbImage {
+  const data = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y += 1) {
+    for (let x = 0; x < width; x += 1) {
+      const v = 60 + ((x * 3 + y * 2) % 80) + (x >= edge ? 60 : 0);
+      data.set([v, Math.round(v * 0.9), Math.round(v * 0.8)], (y * width + x) * 3);
+    }
+  }
+  return { width, height, channels: 3, data };
+}
+
+const meanAbsDiff = (a: GrayImage, b: GrayImage): number => a.data.reduce((s, v, i) => s + Math.abs(v - (b.data[i] as number)), 0) / a.data.length;
+
+describe('matchBrightness (lighting of a crop brought to its reference)', () => {
+  it('undoes flicker, moving bands and white-balance drift, and keeps a one-pixel edge shift', () => {
+    const reference = toGray(card(80, 96, 40));
+    const lit = toGray(applyLighting(card(80, 96, 40), { flicker: 0.05, banding: 0.05, exposureDrift: 0.1, whiteBalanceDrift: 0.05, driftPeriod: 1 }, 7, 30));
+    expect(meanAbsDiff(lit, reference)).toBeGreaterThan(5);
+    expect(meanAbsDiff(matchBrightness(reference, lit), reference)).toBeLessThan(1.5);
+    // Motion is not lighting: the edge moved by one pixel is still there after matching.
+    const moved = toGray(card(80, 96, 41));
+    const matched = matchBrightness(reference, moved);
+    let edgeChange = 0;
+    for (let y = 0; y < 96; y += 1) edgeChange += Math.abs((matched.data[y * 80 + 40] as number) - (reference.data[y * 80 + 40] as number));
+    expect(edgeChange / 96).toBeGreaterThan(40);
+    expect(() => matchBrightness(reference, toGray(card(40, 96, 20)))).toThrow(/one size/);
+  });
+});
+
+describe('ScanClock (frames done, total and time left)', () => {
+  it('measures the rate from this run only, so a resumed scan does not look fast', () => {
+    let now = 0;
+    const clock = new ScanClock(1000, 400, () => now);
+    expect(clock.at(400)).toEqual({ framesDone: 400, framesTotal: 1000, framesPerSecond: 0, etaSeconds: null });
+    now = 10_000;
+    expect(clock.at(500)).toEqual({ framesDone: 500, framesTotal: 1000, framesPerSecond: 10, etaSeconds: 50 });
+    expect(clock.at(1000).etaSeconds).toBe(0);
+  });
+});
