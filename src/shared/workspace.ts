@@ -189,6 +189,8 @@ export const WorkspaceInfoSchema = z.object({
   identity: z.enum(WORKSPACE_IDENTITIES),
   /** The database role labels are saved under ('database-role'); null when Settings' name is. */
   actingAs: z.string().nullable(),
+  /** A server workspace: the server's name and version (e.g. "PostgreSQL 15.4"); sqliteVersion is then empty. */
+  serverVersion: z.string().optional(),
   counts: z.object({
     clips: z.number().int(),
     events: z.number().int(),

@@ -19,7 +19,10 @@ import pg from 'pg';
 export interface TestPostgres {
   /** A superuser URL of the server's maintenance database (no password in it when it is our own cluster). */
   readonly adminUrl: string;
-  /** Our own cluster: host and port of its TCP listener with password auth, and the superuser's password. */
+  /**
+   * A TCP listener that asks for passwords (scram): our own cluster's, or MELLM_TEST_PG's
+   * when that is a TCP URL with a password in it; null otherwise (credential tests then fail, saying so).
+   */
   readonly tcp: { readonly host: string; readonly port: number; readonly superuser: string; readonly password: string } | null;
   /** A new empty database; its URL connects as the superuser. */
   createDatabase(prefix?: string): Promise<{ readonly name: string; readonly url: string }>;
@@ -97,14 +100,22 @@ async function startCluster(bin: string): Promise<{ adminUrl: string; tcp: NonNu
   return { adminUrl: `postgresql:///postgres?host=${dir}&port=${port}&user=postgres`, tcp: { host: '127.0.0.1', port, superuser: 'postgres', password }, stop };
 }
 
+/** Host, port, user and password of a TCP URL with a password (what the credential tests need); null for others. */
+function tcpOf(url: string): TestPostgres['tcp'] {
+  const match = /^postgres(?:ql)?:\/\/([^:@/]+):([^@/]+)@([^:/?]+):(\d+)/.exec(url);
+  if (!match) return null;
+  return { superuser: decodeURIComponent(match[1]!), password: decodeURIComponent(match[2]!), host: match[3]!, port: Number(match[4]) };
+}
+
 /** Starts (or connects to) a server for one test file; call `stop` in afterAll. */
 export async function startTestPostgres(): Promise<TestPostgres> {
   const given = process.env.MELLM_TEST_PG;
   let adminUrl: string;
-  let tcp: TestPostgres['tcp'] = null;
+  let tcp: TestPostgres['tcp'];
   let stopCluster: (() => void) | null = null;
   if (given) {
     adminUrl = given;
+    tcp = tcpOf(given);
   } else {
     const bin = debianBin();
     if (!bin) throw new Error(INSTALL_HINT);

@@ -149,7 +149,7 @@ describe('workspace file', () => {
   it('migrates an older workspace forward; a failing migration leaves it at its old version, usable', async () => {
     const ws = await seeded(tempDir());
     await ws.close();
-    const broken: Migration = { name: 'half a change', sqlite: 'ALTER TABLE clips ADD COLUMN note TEXT; INSERT INTO no_such_table VALUES (1);' };
+    const broken: Migration = { name: 'half a change', sqlite: 'ALTER TABLE clips ADD COLUMN note TEXT; INSERT INTO no_such_table VALUES (1);', postgres: 'ALTER TABLE clips ADD COLUMN note TEXT; INSERT INTO no_such_table VALUES (1);' };
     await rejects(() => openWorkspace(ws.location, [...MIGRATIONS, broken]), 'WORKSPACE_INVALID', /no such table: no_such_table/);
     expect(existsSync(lockPathFor(ws.location))).toBe(false);
     const still = await openWorkspace(ws.location);
@@ -158,7 +158,7 @@ describe('workspace file', () => {
     await still.close();
     expect(readOnly(ws.location, (db) => db.prepare("SELECT count(*) AS n FROM pragma_table_info('clips') WHERE name = 'note'").get())).toEqual({ n: 0 });
 
-    const next: Migration = { name: 'clip notes', sqlite: 'ALTER TABLE clips ADD COLUMN note TEXT;' };
+    const next: Migration = { name: 'clip notes', sqlite: 'ALTER TABLE clips ADD COLUMN note TEXT;', postgres: 'ALTER TABLE clips ADD COLUMN note TEXT;' };
     const upgraded = await openWorkspace(ws.location, [...MIGRATIONS, next]);
     expect(await upgraded.info()).toMatchObject({ schemaVersion: SCHEMA_VERSION + 1, counts: { clips: 2, events: 1 } });
     await upgraded.close();

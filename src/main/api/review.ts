@@ -1,10 +1,10 @@
-import { resolve } from 'node:path';
 import { analysisFlowModel, type reviewChannels } from '@shared/api';
 import { AppError } from '@shared/errors';
 import { agreementSummary } from '../corpus/agreement-summary';
 import { modelReading, readStoredEvidence } from '../analysis/stored-analysis';
 import { codedEventsFromStore } from '../app/records-from-store';
 import { openWorkspace, type WorkspaceStore } from '../store';
+import { normalizeLocation, redactLocation } from '../store/location';
 import { actingName } from './actor';
 import type { Services } from './context';
 import type { HandlerTable } from './dispatch';
@@ -25,7 +25,7 @@ export function reviewHandlers(services: Services): Pick<HandlerTable, keyof typ
   const withWorkspace = async <T>(path: string | undefined, work: (w: WorkspaceStore) => Promise<T>): Promise<T> => {
     const open = workspaces.current;
     if (path === undefined) return work(ws());
-    if (open?.isOpen && open.location === resolve(path)) return work(open);
+    if (open?.isOpen && open.location === redactLocation(normalizeLocation(path))) return work(open);
     const other = await openWorkspace(path);
     try {
       return await work(other);

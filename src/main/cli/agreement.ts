@@ -11,7 +11,7 @@ import { outputFile } from './output';
 const USAGE = 'mellm agreement --workspace w.mellm [--json | --csv out.csv [--force]] [--ignore-side] [--include-dataset]';
 
 const OPTIONS = defineOptions({
-  workspace: { kind: 'text', value: 'file', help: 'the workspace file' },
+  workspace: { kind: 'text', value: 'file|url', help: 'the workspace file' },
   json: { kind: 'flag', help: 'print the figures as JSON' },
   csv: { kind: 'text', value: 'out.csv', help: 'write the long-format table here' },
   force: { kind: 'flag', help: 'replace an existing --csv file' },

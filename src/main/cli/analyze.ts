@@ -1,5 +1,6 @@
 import { formatFps } from '@shared/fps';
 import { resolve } from 'node:path';
+import { normalizeLocation } from '../store/location';
 import { AnalyzeReportSchema, type AnalyzeReport } from '@shared/api/analysis';
 import { AppError } from '@shared/errors';
 import { generationFor, type LlmGeneration } from '@shared/llm-generation';
@@ -16,7 +17,7 @@ import { defineOptions, parseOptions } from './options';
 
 const OPTIONS = defineOptions({
   ...FRAME_OPTIONS,
-  workspace: { kind: 'text', value: 'file', help: 'store the analysis in this workspace (with --all: analyse its clips)' },
+  workspace: { kind: 'text', value: 'file|url', help: 'store the analysis in this workspace (with --all: analyse its clips)' },
   all: { kind: 'flag', help: "every event of the workspace without an analysis under the current settings" },
   jobs: { kind: 'int', value: 'N', min: 1, max: 16, default: 1, help: 'analyses at once, with --all' },
   redo: { kind: 'flag', help: 'analyse everything again, with --all' },
@@ -44,7 +45,7 @@ export const analyzeCommand: CliCommand = {
     const flow = flowModelArg(values['flow-model'], (await services().settings.get()).analysisFlow);
     if (values.all) {
       if (positionals.length > 0 || !values.workspace) throw new AppError('INVALID_INPUT', 'The batch form is: mellm analyze --workspace w.mellm --all [--jobs N]');
-      return runBatch(services(), io, resolve(values.workspace), { jobs: values.jobs, redo: values.redo, llm: values.llm, generation, promptFormat, flow, json: values.json });
+      return runBatch(services(), io, normalizeLocation(values.workspace), { jobs: values.jobs, redo: values.redo, llm: values.llm, generation, promptFormat, flow, json: values.json });
     }
     const [path] = positionals;
     if (!path || positionals.length > 1) throw new AppError('INVALID_INPUT', 'Give exactly one clip (video file or frame folder)');
@@ -67,7 +68,7 @@ export const analyzeCommand: CliCommand = {
     const output = await runAnalyzeTask(task, { modelsDir: s.paths.models }, { templates: s.sandbox, sessions: s.sandbox });
     const report = AnalyzeReportSchema.parse(output.report);
     if (values.workspace) {
-      await s.workspaces.open(resolve(values.workspace));
+      await s.workspaces.open(normalizeLocation(values.workspace));
       const workspace = s.workspaces.require();
       const { clip } = await ensureClip(workspace, clipPath);
       const ids = await storeRun(workspace, clip, output, { eventId: undefined, userGiven: onset !== undefined, configKey: null });

@@ -58,7 +58,7 @@ export function formatComparison(c: WorkspaceComparison): string {
 const LABEL_MINS = ['any', ...FACS_INTENSITIES] as const;
 
 const OPTIONS = defineOptions({
-  workspace: { kind: 'text', value: 'file', help: 'the workspace to evaluate' },
+  workspace: { kind: 'text', value: 'file|url', help: 'the workspace to evaluate' },
   against: { kind: 'text', value: 'who', default: 'dataset', help: 'the reference labels: dataset, approved or an annotator' },
   analysis: { kind: 'text', value: 'id', default: 'latest', help: 'the analysis run scored: latest or an analysis id' },
   versus: { kind: 'text', value: 'id', help: 'a second run to compare side by side (latest or an analysis id)' },

@@ -10,7 +10,7 @@ import type { CliCommand } from './command';
 import { defineOptions, parseOptions } from './options';
 
 const OPTIONS = defineOptions({
-  workspace: { kind: 'text', value: 'file', help: 'the workspace to export' },
+  workspace: { kind: 'text', value: 'file|url', help: 'the workspace to export' },
   format: { kind: 'choice', values: EXPORT_FORMATS, multiple: true, help: 'formats to write (repeat the flag or give a comma list)' },
   out: { kind: 'text', value: 'folder', help: 'the export folder' },
   'only-approved': { kind: 'flag', help: 'only labels a reviewer approved' },

@@ -11,7 +11,7 @@ const OPTIONS = defineOptions({
   root: { kind: 'text', value: 'folder', help: "the dataset's media folder" },
   dataset: { kind: 'choice', values: IMPORT_LAYOUTS, help: "the sheet's layout (auto: read from its headers)" },
   columns: { kind: 'text', value: 'field=Header,...', help: 'name the columns of a generic sheet' },
-  workspace: { kind: 'text', value: 'file', help: 'the workspace to import into' },
+  workspace: { kind: 'text', value: 'file|url', help: 'the workspace to import into' },
   'skip-flagged': { kind: 'flag', help: 'import the good rows and skip the flagged ones' },
   'dry-run': { kind: 'flag', help: 'check the sheet without importing' },
   json: { kind: 'flag', help: 'print the report as JSON' },

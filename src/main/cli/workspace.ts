@@ -6,7 +6,7 @@ import type { CliCommand } from './command';
 import { defineOptions, parseOptions } from './options';
 
 const USAGE =
-  'mellm workspace create <file> | mellm workspace info <file> [--json] | mellm workspace copy <from> <to> [--json]\n' +
+  'mellm workspace create <file | postgres://…> | mellm workspace info <file | postgres://…> [--json] | mellm workspace copy <from> <to> [--json]\n' +
   '  copy: a workspace file or postgres:// URL into a new file or an empty database, every table with its ids, timestamps and trails';
 const OPTIONS = defineOptions({ json: { kind: 'flag', help: 'print the workspace info (or the copy report) as JSON' } });
 
@@ -29,14 +29,14 @@ export function formatWorkspaceInfo(info: WorkspaceInfo): string {
   const c = info.counts;
   return [
     `workspace  ${info.path}`,
-    `schema     v${info.schemaVersion} (SQLite ${info.sqliteVersion})`,
+    `schema     v${info.schemaVersion} (${info.serverVersion ?? `SQLite ${info.sqliteVersion}`})`,
     `clips ${c.clips}, events ${c.events}, annotations ${c.annotations}, analyses ${c.analyses}, reviews ${c.reviews}`,
   ].join('\n');
 }
 
 export const workspaceCommand: CliCommand = {
   name: 'workspace',
-  summary: 'create a workspace file, show what one holds, or copy one (SQLite ⇄ PostgreSQL)',
+  summary: 'create a workspace (a file or a PostgreSQL database), show what one holds, or copy one (SQLite ⇄ PostgreSQL)',
   usage: USAGE,
   options: OPTIONS,
   async run(args, io) {
@@ -50,7 +50,7 @@ export const workspaceCommand: CliCommand = {
       return 0;
     }
     if ((action !== 'create' && action !== 'info') || !file || extra.length) {
-      throw new AppError('INVALID_INPUT', `expected create, info or copy\nUsage: ${USAGE}`);
+      throw new AppError('INVALID_INPUT', `expected create or info and one workspace (a file or a postgres:// URL), or copy and two\nUsage: ${USAGE}`);
     }
     const workspace = action === 'create' ? await createWorkspace(file) : await openWorkspace(file);
     try {

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../util/atomic-write';
+import { redactLocation } from './location';
 
 const RecentSchema = z.array(z.object({ path: z.string(), openedAt: z.string() }));
 export type RecentWorkspace = z.infer<typeof RecentSchema>[number];
@@ -24,7 +25,9 @@ export class RecentWorkspaces {
     }
   }
 
-  async touch(path: string): Promise<RecentWorkspace[]> {
+  /** Remembers a workspace; a server URL without its password (the list is a plain file). */
+  async touch(location: string): Promise<RecentWorkspace[]> {
+    const path = redactLocation(location);
     const next = [{ path, openedAt: new Date().toISOString() }, ...(await this.list()).filter((r) => r.path !== path)].slice(0, MAX_RECENT);
     await writeFileAtomic(this.path, `${JSON.stringify(next, null, 2)}\n`);
     return next;

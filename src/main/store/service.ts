@@ -5,6 +5,7 @@ import type { WorkspaceInfo } from '@shared/workspace';
 import { RecentWorkspaces, type RecentWorkspace } from './recent';
 import { createWorkspace, openWorkspace } from './index';
 import type { WorkspaceStore } from './interface';
+import { isServerLocation, redactLocation } from './location';
 
 /** Holds the one open workspace of this process and remembers recently opened ones. */
 export class WorkspaceService {
@@ -26,13 +27,14 @@ export class WorkspaceService {
     return this.#current;
   }
 
-  async create(path: string): Promise<WorkspaceInfo> {
-    return this.#adopt(await createWorkspace(path));
+  /** `location`: a file path or a server URL (its password is used to connect, never remembered). */
+  async create(location: string): Promise<WorkspaceInfo> {
+    return this.#adopt(await createWorkspace(location));
   }
 
-  async open(path: string): Promise<WorkspaceInfo> {
-    if (this.#current?.isOpen && sameFile(this.#current.location, resolve(path))) return this.#current.info();
-    return this.#adopt(await openWorkspace(path));
+  async open(location: string): Promise<WorkspaceInfo> {
+    if (this.#current?.isOpen && sameWorkspace(this.#current.location, location)) return this.#current.info();
+    return this.#adopt(await openWorkspace(location));
   }
 
   async close(): Promise<boolean> {
@@ -57,6 +59,12 @@ export class WorkspaceService {
     await this.recentList.touch(workspace.location);
     return workspace.info();
   }
+}
+
+/** Whether an open workspace's location and a requested one are the same workspace: one server database, or one file. */
+function sameWorkspace(open: string, requested: string): boolean {
+  if (isServerLocation(open) || isServerLocation(requested)) return redactLocation(open) === redactLocation(requested.trim());
+  return sameFile(open, resolve(requested));
 }
 
 /** Whether two paths name one file, under any names (symbolic or hard links). */

@@ -58,6 +58,8 @@ export const DoctorReportSchema = z.object({
     providers: z.array(z.object({ name: z.string(), available: z.boolean() })),
   }),
   sqlite: z.object({ version: z.string(), driver: z.string() }),
+  /** A PostgreSQL workspace's server, when one was named (`mellm doctor --workspace postgres://…`): its URL without password. */
+  postgres: z.object({ location: z.string(), version: z.string().nullable(), error: z.string().nullable() }).optional(),
   models: z.array(
     z.object({
       id: z.string(),

@@ -1,0 +1,56 @@
+import type { Review } from '@shared/workspace';
+import type { WorklistRow } from '@shared/worklist';
+import type { ReviewQueueRow, ReviewsStore } from '../interface';
+import { LIVE_CLIP, LIVE_EVENT } from './deletions';
+import { PgRepo } from './repo';
+
+/** Reads over reviews: the queue, the latest decision per annotation, whether an event is in review. */
+export class PgReviewsRepo extends PgRepo implements ReviewsStore {
+  /** Events with at least one submitted (or decided) annotation, deleted ones left out; undecided work first. */
+  queue(limit: number, offset: number): Promise<ReviewQueueRow[]> {
+    return this.sql.rows<ReviewQueueRow>(
+      `SELECT e.id AS "eventId", e.clip_id AS "clipId", c.path AS "clipPath", c.subject, e.onset, e.apex, e."offset",
+              count(*)::integer AS annotations,
+              count(*) FILTER (WHERE a.status = 'submitted')::integer AS submitted,
+              count(*) FILTER (WHERE a.status = 'approved')::integer AS approved
+       FROM events e JOIN clips c ON c.id = e.clip_id JOIN annotations a ON a.event_id = e.id
+       WHERE ${LIVE_EVENT}
+       GROUP BY e.id, c.id HAVING count(*) FILTER (WHERE a.status <> 'draft') > 0
+       ORDER BY (count(*) FILTER (WHERE a.status = 'submitted') = 0), e.clip_id, e.onset, e.id
+       LIMIT $1 OFFSET $2`,
+      [limit, offset],
+    );
+  }
+
+  /** Every live event, and every live clip without one, with `annotator`'s own label (see sqlite/reviews.ts). */
+  async worklist(annotator: string): Promise<WorklistRow[]> {
+    return this.sql.rows<WorklistRow>(
+      `SELECT c.id AS "clipId", e.id AS "eventId", e.onset, mine.status, mine.aus, mine.emotion,
+              e.dataset_aus AS "datasetAus", e.dataset_emotion AS "datasetEmotion",
+              COALESCE((SELECT array_agg(n.name ORDER BY n.name) FROM annotations a JOIN annotators n ON n.id = a.annotator_id
+                 WHERE a.event_id = e.id), '{}') AS annotators,
+              EXISTS (SELECT 1 FROM analyses x WHERE x.event_id = e.id) AS analysed
+       FROM clips c LEFT JOIN events e ON e.clip_id = c.id AND e.deleted_at IS NULL
+       LEFT JOIN (SELECT a.event_id, a.status, a.aus, a.emotion FROM annotations a JOIN annotators n ON n.id = a.annotator_id WHERE n.name = $1) mine
+         ON mine.event_id = e.id
+       WHERE ${LIVE_CLIP}
+       ORDER BY c.id, e.onset, e.id`,
+      [annotator],
+    );
+  }
+
+  async latestForEvent(eventId: number): Promise<Map<number, Review>> {
+    const rows = await this.sql.rows<Review>(
+      `SELECT r.id, r.annotation_id AS "annotationId", r.annotation_version AS "annotationVersion", n.name AS reviewer,
+              r.decision, r.comment, r.created_at AS "createdAt"
+       FROM reviews r JOIN annotators n ON n.id = r.reviewer_id JOIN annotations a ON a.id = r.annotation_id
+       WHERE a.event_id = $1 ORDER BY r.id`,
+      [eventId],
+    );
+    return new Map(rows.map((review) => [review.annotationId, review]));
+  }
+
+  async inReview(eventId: number): Promise<boolean> {
+    return (await this.sql.one('SELECT 1 FROM reviews r JOIN annotations a ON a.id = r.annotation_id WHERE a.event_id = $1 LIMIT 1', [eventId])) !== undefined;
+  }
+}

@@ -1,0 +1,261 @@
+/**
+ * The PostgreSQL store against a real server (test/helpers/postgres.ts: MELLM_TEST_PG's,
+ * or a throw-away cluster of Debian's binaries): the whole store suite, then what only a
+ * server workspace has (its schema record, URLs and credentials).
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppError } from '../../src/shared/errors';
+import { createWorkspace, openWorkspace } from '../../src/main/store';
+import { runCli } from '../../src/main/cli/main';
+import { normalizeLocation, redactLocation } from '../../src/main/store/location';
+import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, type Migration } from '../../src/main/store/migrations';
+import { connectWorkspace } from '../../src/main/store/postgres/connection';
+import { WorkspaceService } from '../../src/main/store/service';
+import { startTestPostgres, withDatabase, type TestPostgres } from '../helpers/postgres';
+import { storeSuite } from '../unit/store-suite';
+
+let server: TestPostgres;
+beforeAll(async () => {
+  server = await startTestPostgres();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+storeSuite('postgres', async () => {
+  const { url } = await server.createDatabase('mellm_suite');
+  const store = await createWorkspace(url);
+  return {
+    store,
+    async cleanup() {
+      if (store.isOpen) await store.close();
+    },
+  };
+});
+
+async function refused(work: () => Promise<unknown>, code: AppError['code'], message: RegExp): Promise<AppError> {
+  const caught = await work().then(
+    () => null,
+    (error: unknown) => error,
+  );
+  expect(caught).toBeInstanceOf(AppError);
+  expect((caught as AppError).code).toBe(code);
+  expect((caught as AppError).message).toMatch(message);
+  return caught as AppError;
+}
+
+/** Every table of the database's schema with its row count and a hash of its rows: what "unchanged" means. */
+async function fingerprint(database: string): Promise<Record<string, string>> {
+  const tables = await server.sql<{ name: string }>("SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1", [], database);
+  const out: Record<string, string> = {};
+  for (const { name } of tables) {
+    const [row] = await server.sql<{ n: number; h: string | null }>(`SELECT count(*)::integer AS n, md5(string_agg(t::text, '|' ORDER BY t::text)) AS h FROM "${name}" t`, [], database);
+    out[name] = `${row!.n}:${row!.h}`;
+  }
+  const columns = await server.sql<{ c: string }>("SELECT string_agg(table_name || '.' || column_name, ',' ORDER BY table_name, column_name) AS c FROM information_schema.columns WHERE table_schema = current_schema()", [], database);
+  out['(columns)'] = columns[0]?.c ?? '';
+  return out;
+}
+
+describe('postgres workspace: schema record and migrations', () => {
+  it('records the application id and schema version in mellm_meta; reopening changes nothing', async () => {
+    const { name, url } = await server.createDatabase();
+    const ws = await createWorkspace(url);
+    expect(ws.dialect).toBe('postgres');
+    const clip = await ws.clips.add({ path: '/m/a', kind: 'video', fps: 30, frames: 10, width: 2, height: 2 });
+    expect(await ws.info()).toMatchObject({ path: url, schemaVersion: SCHEMA_VERSION, serverVersion: expect.stringMatching(/^PostgreSQL \d+/), counts: { clips: 1 } });
+    await ws.close();
+    expect(await server.sql('SELECT application_id, schema_version FROM mellm_meta', [], name)).toEqual([{ application_id: APPLICATION_ID, schema_version: SCHEMA_VERSION }]);
+    const before = await fingerprint(name);
+    const again = await openWorkspace(url);
+    expect(await again.clips.require(clip.id)).toEqual(clip);
+    await again.close();
+    expect(await fingerprint(name)).toEqual(before);
+  });
+
+  it('refuses a workspace from a newer schema and leaves it unchanged', async () => {
+    const { name, url } = await server.createDatabase();
+    const ws = await createWorkspace(url);
+    await ws.clips.add({ path: '/m/a', kind: 'video', fps: 30, frames: 10, width: 2, height: 2 });
+    await ws.close();
+    await server.sql('UPDATE mellm_meta SET schema_version = $1', [SCHEMA_VERSION + 1], name);
+    const before = await fingerprint(name);
+    await refused(() => openWorkspace(url), 'WORKSPACE_INVALID', new RegExp(`newer MELLM Workstation \\(schema ${SCHEMA_VERSION + 1}, this version understands up to ${SCHEMA_VERSION}\\)`));
+    expect(await fingerprint(name)).toEqual(before);
+  });
+
+  it('refuses a database that is not a workspace, an empty one to open, and a workspace to create over; changes none', async () => {
+    const foreign = await server.createDatabase();
+    await server.sql('CREATE TABLE patients (id integer PRIMARY KEY, name text); INSERT INTO patients VALUES (1, $$x$$)', [], foreign.name);
+    const foreignBefore = await fingerprint(foreign.name);
+    await refused(() => openWorkspace(foreign.url), 'WORKSPACE_INVALID', /is a PostgreSQL database but not a MELLM workspace/);
+    await refused(() => createWorkspace(foreign.url), 'WORKSPACE_INVALID', /not a MELLM workspace/);
+    expect(await fingerprint(foreign.name)).toEqual(foreignBefore);
+
+    const stranger = await server.createDatabase();
+    await server.sql('CREATE TABLE mellm_meta (singleton boolean PRIMARY KEY, application_id integer, schema_version integer); INSERT INTO mellm_meta VALUES (true, 42, 1)', [], stranger.name);
+    await refused(() => openWorkspace(stranger.url), 'WORKSPACE_INVALID', /not a MELLM workspace/);
+
+    const empty = await server.createDatabase();
+    await refused(() => openWorkspace(empty.url), 'WORKSPACE_INVALID', /holds no workspace yet: create one/);
+    expect(await fingerprint(empty.name)).toEqual({ '(columns)': '' });
+
+    const taken = await server.createDatabase();
+    await (await createWorkspace(taken.url)).close();
+    const takenBefore = await fingerprint(taken.name);
+    await refused(() => createWorkspace(taken.url), 'WORKSPACE_INVALID', /already holds a workspace; open it instead/);
+    expect(await fingerprint(taken.name)).toEqual(takenBefore);
+
+    await refused(() => openWorkspace(withDatabase(server.adminUrl, 'no_such_database_here')), 'NOT_FOUND', /No such database/);
+  });
+
+  it('migrates an older workspace forward; a failing step leaves it at its version, whole', async () => {
+    const { name, url } = await server.createDatabase();
+    const v1 = await connectWorkspace(url, MIGRATIONS.slice(0, 1), true);
+    await v1.pool.end();
+    expect(await server.sql('SELECT schema_version FROM mellm_meta', [], name)).toEqual([{ schema_version: 1 }]);
+    const broken: Migration = { name: 'half a change', sqlite: '', postgres: 'ALTER TABLE clips ADD COLUMN note TEXT; INSERT INTO no_such_table VALUES (1);' };
+    const v1Print = await fingerprint(name);
+    await refused(() => openWorkspace(url, [...MIGRATIONS, broken]), 'INTERNAL', /no_such_table/);
+    expect(await fingerprint(name)).toEqual(v1Print);
+
+    const next: Migration = { name: 'clip notes', sqlite: '', postgres: 'ALTER TABLE clips ADD COLUMN note TEXT;' };
+    const upgraded = await openWorkspace(url, [...MIGRATIONS, next]);
+    expect((await upgraded.info()).schemaVersion).toBe(SCHEMA_VERSION + 1);
+    await upgraded.close();
+    expect(await server.sql("SELECT count(*)::integer AS n FROM information_schema.columns WHERE table_name = 'clips' AND column_name IN ('note', 'deleted_at')", [], name)).toEqual([{ n: 2 }]);
+  });
+
+  it('two workstations opening an old workspace at once migrate it once (the advisory lock)', async () => {
+    const { name, url } = await server.createDatabase();
+    const v1 = await connectWorkspace(url, MIGRATIONS.slice(0, 1), true);
+    await v1.pool.end();
+    const opened = await Promise.all([openWorkspace(url), openWorkspace(url), openWorkspace(url)]);
+    for (const ws of opened) expect((await ws.info()).schemaVersion).toBe(SCHEMA_VERSION);
+    await Promise.all(opened.map((ws) => ws.close()));
+    expect(await server.sql('SELECT schema_version FROM mellm_meta', [], name)).toEqual([{ schema_version: SCHEMA_VERSION }]);
+  });
+
+  it('keeps the audit trails append-only in the database itself', async () => {
+    const { name, url } = await server.createDatabase();
+    const ws = await createWorkspace(url);
+    const clip = await ws.clips.add({ path: '/m/a', kind: 'video', fps: 30, frames: 10, width: 2, height: 2 });
+    const event = await ws.events.create({ clipId: clip.id, onset: 0, offset: 5 });
+    await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '12' });
+    await ws.events.delete(event.id, 'ana');
+    await ws.close();
+    for (const statement of ["UPDATE annotation_events SET snapshot = '{}'", 'DELETE FROM annotation_events', 'TRUNCATE annotation_events', "UPDATE deletions SET action = 'restore'", 'DELETE FROM deletions']) {
+      await expect(server.sql(statement, [], name)).rejects.toThrow(/is append-only/);
+    }
+  });
+});
+
+describe('postgres workspace: URLs and credentials', () => {
+  function tcpOrFail(): NonNullable<TestPostgres['tcp']> {
+    if (!server.tcp) throw new Error('These tests need a server that asks for passwords over TCP: unset MELLM_TEST_PG (a cluster is started here) or set it to postgresql://user:password@127.0.0.1:port/db');
+    return server.tcp;
+  }
+
+  it('redacts the password of a URL, in the user part or the query, and leaves file paths alone', () => {
+    expect(redactLocation('postgres://ana:s3cr%40t@db.lab:5432/corpus?sslmode=verify-full&sslrootcert=/etc/ca.pem')).toBe('postgres://ana@db.lab:5432/corpus?sslmode=verify-full&sslrootcert=/etc/ca.pem');
+    expect(redactLocation('postgresql://db.lab/corpus?user=ana&password=hunter2&sslmode=require')).toBe('postgresql://db.lab/corpus?user=ana&sslmode=require');
+    expect(redactLocation('postgresql://ana@db.lab/corpus')).toBe('postgresql://ana@db.lab/corpus');
+    expect(redactLocation('POSTGRESQL://a:b@h/d?password=x')).toBe('POSTGRESQL://a@h/d');
+    expect(redactLocation('/home/ana/corpus:x@y.mellm')).toBe('/home/ana/corpus:x@y.mellm');
+    // A URL is taken as it is (the CLI's --workspace); a path is made absolute.
+    expect(normalizeLocation(' postgresql://ana@db.lab/corpus ')).toBe('postgresql://ana@db.lab/corpus');
+    expect(normalizeLocation('corpus.mellm')).toBe(join(process.cwd(), 'corpus.mellm'));
+  });
+
+  /** A login role with a password, allowed to build a workspace in a fresh database. */
+  async function passwordRole() {
+    const tcp = tcpOrFail();
+    const { name } = await server.createDatabase();
+    const secret = `Pw-${Math.random().toString(36).slice(2)}-x`;
+    const role = `coder_${Math.random().toString(36).slice(2, 8)}`;
+    await server.sql(`CREATE ROLE ${role} LOGIN PASSWORD '${secret}'`);
+    await server.sql(`GRANT ALL ON SCHEMA public TO ${role}`, [], name);
+    const base = `postgresql://${role}@${tcp.host}:${tcp.port}/${name}`;
+    return { tcp, name, secret, role, base, withPassword: `postgresql://${role}:${encodeURIComponent(secret)}@${tcp.host}:${tcp.port}/${name}` };
+  }
+
+  async function cli(...argv: string[]) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  }
+
+  it('the CLI creates, describes and checks a server workspace by URL, printing no password', async () => {
+    const { secret, base, withPassword, role, tcp, name } = await passwordRole();
+    const created = await cli('workspace', 'create', withPassword);
+    expect(created).toMatchObject({ code: 0, out: `created ${base}`, err: '' });
+    const info = await cli('workspace', 'info', withPassword);
+    expect(info.code).toBe(0);
+    expect(info.out).toMatch(new RegExp(`^workspace  ${base.replace(/[.?]/g, '\\$&')}\nschema     v${SCHEMA_VERSION} \\(PostgreSQL \\d+`));
+    const doctor = await cli('doctor', '--workspace', withPassword, '--json');
+    expect(JSON.parse(doctor.out).postgres).toEqual({ location: base, version: expect.stringMatching(/^PostgreSQL \d+/), error: null });
+    const wrong = await cli('workspace', 'info', `postgresql://${role}:wrong${secret}@${tcp.host}:${tcp.port}/${name}`);
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.err).toMatch(/refused the login/);
+    const unreachable = await cli('doctor', '--workspace', `postgresql://${role}:wrong${secret}@${tcp.host}:${tcp.port}/${name}`, '--json');
+    expect(unreachable.code).toBe(1);
+    expect(JSON.parse(unreachable.out).postgres).toMatchObject({ version: null, error: expect.stringMatching(/refused the login/) });
+    for (const run of [created, info, doctor, wrong, unreachable]) expect(run.out + run.err).not.toContain(secret);
+  });
+
+  it('connects with a password in the URL but never keeps it: not in the location, the info, the recent list or an error', async () => {
+    const { tcp, name, secret, role, base, withPassword: bare } = await passwordRole();
+    const withPassword = `${bare}?sslmode=disable`;
+
+    const userData = mkdtempSync(join(tmpdir(), 'mellm-pg-recent-'));
+    try {
+      const service = new WorkspaceService(userData);
+      const info = await service.create(withPassword);
+      expect(info.path).toBe(`${base}?sslmode=disable`);
+      expect(service.current?.location).toBe(`${base}?sslmode=disable`);
+      expect(JSON.stringify(await service.recent())).not.toContain(secret);
+      expect(readFileSync(service.recentList.path, 'utf8')).not.toContain(secret);
+      expect((await service.recent())[0]?.path).toBe(`${base}?sslmode=disable`);
+      // Opening the same workspace again (with or without the password) is the one already open.
+      const current = service.current;
+      expect((await service.open(withPassword)).path).toBe(info.path);
+      expect((await service.open(`${base}?sslmode=disable`)).path).toBe(info.path);
+      expect(service.current).toBe(current);
+      await service.close();
+
+      // A wrong password is refused as such, without echoing it.
+      const wrong = await refused(() => openWorkspace(`postgresql://${role}:not-${secret}@${tcp.host}:${tcp.port}/${name}`), 'UNAUTHORIZED', /refused the login/);
+      expect(wrong.message).not.toContain(secret);
+      expect(JSON.stringify(wrong.toJSON())).not.toContain(secret);
+      // A failure after connecting names the workspace by its redacted URL.
+      const missing = await refused(() => openWorkspace(`postgresql://${role}:${secret}@${tcp.host}:${tcp.port}/${name}_gone`), 'NOT_FOUND', /No such database/);
+      expect(missing.message).toContain(`postgresql://${role}@${tcp.host}:${tcp.port}/${name}_gone`);
+      expect(missing.message).not.toContain(secret);
+
+      // The password from the environment (PGPASSWORD), as pg reads it, opens the URL without one.
+      const saved = process.env.PGPASSWORD;
+      process.env.PGPASSWORD = secret;
+      try {
+        const fromEnv = await openWorkspace(base);
+        expect(fromEnv.location).toBe(base);
+        await fromEnv.close();
+      } finally {
+        if (saved === undefined) delete process.env.PGPASSWORD;
+        else process.env.PGPASSWORD = saved;
+      }
+      await refused(() => openWorkspace(base), 'UNAUTHORIZED', /refused the login|password/);
+    } finally {
+      rmSync(userData, { recursive: true, force: true });
+    }
+  });
+
+  it('passes TLS options through to the connection (a missing sslrootcert file is named, nothing else)', async () => {
+    const { url } = await server.createDatabase();
+    const separator = url.includes('?') ? '&' : '?';
+    await refused(() => openWorkspace(`${url}${separator}sslmode=verify-full&sslrootcert=/nonexistent/ca.pem`), 'INVALID_INPUT', /Cannot read \/nonexistent\/ca\.pem, named in the workspace URL/);
+  });
+});
