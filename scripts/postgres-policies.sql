@@ -48,8 +48,7 @@ GRANT INSERT ON analyses TO annotator, reviewer;
 GRANT INSERT, UPDATE, DELETE ON frame_motion TO annotator, reviewer;
 GRANT INSERT, UPDATE ON job_claims TO annotator, reviewer;
 -- Labels and their trails.
-GRANT INSERT ON annotators TO annotator, reviewer;
-GRANT UPDATE ON annotators TO reviewer;
+GRANT INSERT, UPDATE ON annotators TO annotator, reviewer;
 GRANT INSERT, UPDATE ON annotations TO annotator, reviewer;
 GRANT INSERT ON annotation_events, deletions TO annotator, reviewer;
 GRANT INSERT ON reviews TO reviewer;
@@ -57,10 +56,13 @@ GRANT INSERT ON reviews TO reviewer;
 ALTER TABLE annotators ENABLE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS team_read ON annotators;
 DROP POLICY IF EXISTS enrol_self ON annotators;
-DROP POLICY IF EXISTS reviewer_edit ON annotators;
+DROP POLICY IF EXISTS own_role ON annotators;
+-- Profiles mirror the database: one's own, named after one's login, with the team role one
+-- holds (an annotator's profile is always harmless to ask for). Roles are granted in the
+-- database, not edited in the app.
 CREATE POLICY team_read ON annotators FOR SELECT TO annotator, reviewer USING (true);
-CREATE POLICY enrol_self ON annotators FOR INSERT TO annotator, reviewer WITH CHECK (name = current_user AND role = mellm_my_role());
-CREATE POLICY reviewer_edit ON annotators FOR UPDATE TO reviewer USING (true) WITH CHECK (true);
+CREATE POLICY enrol_self ON annotators FOR INSERT TO annotator, reviewer WITH CHECK (name = current_user AND role IN ('annotator', mellm_my_role()));
+CREATE POLICY own_role ON annotators FOR UPDATE TO annotator, reviewer USING (name = current_user) WITH CHECK (name = current_user AND role = mellm_my_role());
 
 ALTER TABLE annotations ENABLE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS coder_read ON annotations;

@@ -33,7 +33,8 @@ export function createPool(url: string): pg.Pool {
     connectionTimeoutMillis: 15_000,
     application_name: 'mellm',
     // A row another workstation holds longer than this is BUSY, as SQLite's busy_timeout.
-    options: '-c lock_timeout=5000',
+    // PGOPTIONS still applies (as in psql): options given here would otherwise replace it.
+    options: [process.env.PGOPTIONS, '-c lock_timeout=5000'].filter(Boolean).join(' '),
     types,
   });
   // An idle connection the server dropped is reported by the next query that needs one; it must not end the process.
