@@ -5,18 +5,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openWorkspace } from '../../src/main/store';
 import { copyWorkspace, hashWorkspace } from '../../src/main/store/copy';
 import { WORKSPACE_TABLES } from '../../src/main/store/tables';
+import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
 import { makeWorkedWorkspace } from '../helpers/team-workspace';
 import { useTempDir } from '../helpers/tmp';
 
 const tempDir = useTempDir('mellm-copy-');
 let source: string;
 let home: string;
+let server: TestPostgres;
 
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'mellm-copy-source-'));
-  source = await makeWorkedWorkspace(home);
+  [source, server] = await Promise.all([makeWorkedWorkspace(home), startTestPostgres()]);
 }, 240_000);
-afterAll(() => rmSync(home, { recursive: true, force: true }));
+afterAll(async () => {
+  await server?.stop();
+  rmSync(home, { recursive: true, force: true });
+});
 
 describe('workspace copy (SQLite → SQLite)', () => {
   it('copies every table row for row (ids, timestamps, trails): each table’s canonical hash is equal, and the copy opens and works', async () => {
@@ -52,5 +57,34 @@ describe('workspace copy (SQLite → SQLite)', () => {
     await expect(copyWorkspace(source, foreign)).rejects.toMatchObject({ code: 'WORKSPACE_INVALID' });
     await expect(copyWorkspace(source, source)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     expect(existsSync(join(tempDir(), 'never.mellm'))).toBe(false);
+  });
+});
+
+describe('workspace copy between SQLite and PostgreSQL', () => {
+  it('SQLite → PostgreSQL → SQLite loses nothing: every table’s canonical hash is equal at each step, and the server copy works as a workspace', async () => {
+    const before = await hashWorkspace(source);
+    const { url } = await server.createDatabase('mellm_copy');
+    const there = await copyWorkspace(source, url);
+    expect(there.to).not.toContain(server.tcp?.password ?? 'no password');
+    expect(await hashWorkspace(url)).toEqual(before);
+    const back = join(tempDir(), 'back.mellm');
+    await copyWorkspace(url, back);
+    expect(await hashWorkspace(back)).toEqual(before);
+
+    // The server copy is a live workspace: the corpus reads the same, and new rows get fresh ids.
+    const [file, db] = [await openWorkspace(source), await openWorkspace(url)];
+    try {
+      const [a, b] = [await file.corpus.snapshot(), await db.corpus.snapshot()];
+      expect(b.rows).toEqual(a.rows);
+      expect(await db.info()).toMatchObject({ counts: (await file.info()).counts });
+      const saved = await db.annotations.save({ eventId: b.rows[0]?.[0] as number, annotator: 'cy', aus: 'AU12' });
+      expect(saved.id).toBeGreaterThan(before.annotations?.rows as number);
+    } finally {
+      await Promise.all([file.close(), db.close()]);
+    }
+    // A database holding a workspace with rows is refused, unchanged.
+    const held = await hashWorkspace(url);
+    await expect(copyWorkspace(back, url)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('not empty') });
+    expect(await hashWorkspace(url)).toEqual(held);
   });
 });
