@@ -114,6 +114,8 @@ async function runBatch(s: Services, io: CliIO, workspacePath: string, options: 
   const total = handles.length;
   let finished = 0;
   const failed: Array<{ job: string; error: string }> = [];
+  // Units another workstation analysed (or is analysing) while this batch ran: not ours to count.
+  let elsewhere = 0;
   const bar = (label: string) => {
     const filled = total ? Math.round((finished / total) * BAR) : BAR;
     io.err(`[${'#'.repeat(filled)}${'-'.repeat(BAR - filled)}] ${finished}/${total} ${label}`);
@@ -126,7 +128,8 @@ async function runBatch(s: Services, io: CliIO, workspacePath: string, options: 
         h.result.then(
           (r) => {
             finished += 1;
-            bar(`clip ${r.clipId}: ${r.analysisIds.length} analysis(es)`);
+            if (r.skipped) elsewhere += 1;
+            bar(r.skipped ? `clip ${r.clipId}: ${r.skipped}` : `clip ${r.clipId}: ${r.analysisIds.length} analysis(es)`);
           },
           (error: unknown) => {
             finished += 1;
@@ -140,7 +143,11 @@ async function runBatch(s: Services, io: CliIO, workspacePath: string, options: 
   } finally {
     process.off('SIGINT', stop);
   }
-  const result = { queued: total, analysed: total - failed.length, skipped, failed };
-  io.out(json ? JSON.stringify(result) : `${result.analysed} analysed, ${skipped} skipped (already done), ${failed.length} failed`);
+  const result = { queued: total, analysed: total - failed.length - elsewhere, elsewhere, skipped, failed };
+  io.out(
+    json
+      ? JSON.stringify(result)
+      : `${result.analysed} analysed, ${elsewhere ? `${elsewhere} analysed by another workstation, ` : ''}${skipped} skipped (already done), ${failed.length} failed`,
+  );
   return failed.length ? 1 : 0;
 }
