@@ -13,6 +13,7 @@ import { flowBenchmark } from './flow';
 import { uiBenchmark } from './ui';
 import { pipelineBenchmark } from './pipeline';
 import { evaluateBenchmark } from './evaluate';
+import { teamBenchmark } from './team';
 
 /** Every named benchmark; `npm run bench -- <name>` runs one, no name runs all. */
 export const BENCHMARKS: readonly Benchmark[] = [
@@ -30,4 +31,5 @@ export const BENCHMARKS: readonly Benchmark[] = [
   uiBenchmark,
   pipelineBenchmark,
   evaluateBenchmark,
+  teamBenchmark,
 ];
