@@ -19,6 +19,7 @@ export const DEFAULT_SETTINGS: Settings = {
   analysisFlow: DEFAULT_ANALYSIS_FLOW,
   shortcuts: {},
   browseRoots: [],
+  mediaRoots: {},
 };
 
 /** User settings as one JSON file in the user-data folder; unreadable files fall back to defaults. */

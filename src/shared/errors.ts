@@ -31,6 +31,8 @@ export const ERROR_CODES = [
   'NO_FACE',
   /** A save built on a version someone else has since replaced; `detail` says what they changed. */
   'EDIT_CONFLICT',
+  /** A clip's local copy is not the media the workspace holds (a different content hash). */
+  'MEDIA_MISMATCH',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { FACS_MAX_LENGTH, parseFacs } from './facs';
+import { MediaPathSchema, MediaRootNameSchema } from './media-roots';
 
 export const CLIP_KINDS = ['video', 'sequence'] as const;
 export const EVENT_SOURCES = ['dataset', 'spotting', 'manual'] as const;
@@ -48,6 +49,12 @@ export const ClipSchema = z.object({
   datasetRow: z.number().int().nullable(),
   datasetFilename: z.string().nullable(),
   faceIndex: z.number().int().nonnegative(),
+  /**
+   * The named media root the clip lives under, and its `/`-separated path inside it; null
+   * when the clip is known only by `path` (shared/media-roots.ts).
+   */
+  mediaRoot: MediaRootNameSchema.nullable(),
+  mediaPath: MediaPathSchema.nullable(),
   createdAt: z.string(),
 });
 export type Clip = z.infer<typeof ClipSchema>;
@@ -61,7 +68,9 @@ export const NewClipSchema = ClipSchema.omit({ id: true, createdAt: true }).exte
   datasetRow: z.number().int().nullable().default(null),
   datasetFilename: z.string().nullable().default(null),
   faceIndex: z.number().int().nonnegative().default(0),
-});
+  mediaRoot: MediaRootNameSchema.nullable().default(null),
+  mediaPath: MediaPathSchema.nullable().default(null),
+}).refine((c) => (c.mediaRoot === null) === (c.mediaPath === null), 'a media root and its path come together');
 export type NewClip = z.input<typeof NewClipSchema>;
 
 export const MeEventSchema = z.object({

@@ -26,6 +26,11 @@ export interface TestPostgres {
   readonly tcp: { readonly host: string; readonly port: number; readonly superuser: string; readonly password: string } | null;
   /** A new empty database; its URL connects as the superuser. */
   createDatabase(prefix?: string): Promise<{ readonly name: string; readonly url: string }>;
+  /**
+   * A new empty schema in this suite's own database (made on first use), its URL putting
+   * it first on the search_path: an empty workspace per test without a database's cost.
+   */
+  createSchema(): Promise<{ readonly database: string; readonly schema: string; readonly url: string }>;
   /** Runs SQL as the superuser in `database` (default: the maintenance database). */
   sql<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, params?: unknown[], database?: string): Promise<R[]>;
   /** Drops the databases made here; stops and removes our own cluster. */
@@ -126,6 +131,14 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     process.once('exit', cluster.stop);
   }
   const created: string[] = [];
+  const createDatabase = async (prefix = 'mellm_test') => {
+    const name = `${prefix}_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+    await sql(`CREATE DATABASE "${name}"`);
+    created.push(name);
+    return { name, url: withDatabase(adminUrl, name) };
+  };
+  let suiteDatabase: Promise<{ name: string; url: string }> | null = null;
+  let schemas = 0;
   const sql = async <R extends pg.QueryResultRow>(text: string, params: unknown[] = [], database?: string): Promise<R[]> => {
     const client = new pg.Client({ connectionString: database ? withDatabase(adminUrl, database) : adminUrl });
     await client.connect();
@@ -139,11 +152,13 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     adminUrl,
     tcp,
     sql,
-    async createDatabase(prefix = 'mellm_test') {
-      const name = `${prefix}_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-      await sql(`CREATE DATABASE "${name}"`);
-      created.push(name);
-      return { name, url: withDatabase(adminUrl, name) };
+    createDatabase,
+    async createSchema() {
+      suiteDatabase ??= createDatabase('mellm_suite');
+      const { name, url } = await suiteDatabase;
+      const schema = `ws_${++schemas}`;
+      await sql(`CREATE SCHEMA ${schema}`, [], name);
+      return { database: name, schema, url: `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}` };
     },
     async stop() {
       if (stopCluster) {
@@ -151,7 +166,15 @@ export async function startTestPostgres(): Promise<TestPostgres> {
         stopCluster();
         return;
       }
-      for (const name of created.splice(0)) await sql(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      const names = created.splice(0);
+      if (!names.length) return;
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      try {
+        for (const name of names) await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
     },
   };
 }

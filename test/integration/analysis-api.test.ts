@@ -3,7 +3,6 @@ import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Job } from '../../src/shared/api';
 import { StoredAnalysisSchema } from '../../src/shared/api/analysis';
 import { createHandlerTable, dispatch } from '../../src/main/api';
 import { writeSynthSample } from '../../src/main/analysis/synth/write';
@@ -15,6 +14,7 @@ import { recordsFromStore } from '../../src/main/app/records-from-store';
 import { buildPrompt } from '../../src/main/analysis/prompt';
 import { meClip, sampleFace } from '../helpers/synth-clip';
 import { useQwen3TinyModels } from '../helpers/qwen3';
+import { jobFinished } from '../helpers/jobs';
 
 const makeQwen3Model = useQwen3TinyModels();
 
@@ -37,21 +37,7 @@ describe('analysis channels (worker threads, job queue, workspace)', () => {
   const services = createServices({ userDataDir: join(tmpdir(), `mellm-analysis-api-home-${process.pid}`) });
   const table = createHandlerTable(services);
   const call = async (name: string, payload: unknown = {}) => dispatch(table, name, payload, { transport: 'direct' });
-  // A job may finish before the caller gets its id (a unit whose claim is refused fails at once): look it up as well.
-  const finished = (jobId: string) =>
-    new Promise<Job>((resolve) => {
-      const off = services.events.subscribe((name, payload) => {
-        if (name === 'job.finished' && (payload as Job).jobId === jobId) {
-          off();
-          resolve(payload as Job);
-        }
-      });
-      const over = services.jobs.list().find((job) => job.jobId === jobId && job.finishedAt !== null);
-      if (over) {
-        off();
-        resolve(over);
-      }
-    });
+  const finished = (jobId: string) => jobFinished(services, jobId);
   afterAll(() => disposeServices(services));
 
   it('runAll: a corrupt clip fails its job with a clear error, the queue carries on, results are stored and resumable', async () => {

@@ -2,7 +2,6 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Job } from '../../src/shared/api';
 import { analysisFlowModel, DEFAULT_ANALYSIS_FLOW } from '../../src/shared/api/flow';
 import { StoredAnalysisSchema, type StoredAnalysis } from '../../src/shared/api/analysis';
 import { createHandlerTable, dispatch } from '../../src/main/api';
@@ -13,6 +12,7 @@ import { optionsForSize } from '../../src/main/inference/flow/variational';
 import { buildVariationalFlowGraph, FLOW_PRESETS } from '../../src/main/inference/flow/variational-graph';
 import { defaultModelsDir } from '../../src/main/paths';
 import { meClip, sampleFace } from '../helpers/synth-clip';
+import { jobFinished } from '../helpers/jobs';
 
 // The analysis crop the onset → apex flow runs on (pipeline.ts DEFAULT_FLOW_SIZE).
 const CROP = { width: 200, height: 240 };
@@ -55,20 +55,7 @@ describe('the flow model an analysis runs with (Settings → Analysis)', () => {
     if (!result.ok) throw new Error(`${name}: ${result.error.code} ${result.error.message}`);
     return result.data as T;
   };
-  const finished = (jobId: string) =>
-    new Promise<Job>((resolve) => {
-      const off = services.events.subscribe((name, payload) => {
-        if (name === 'job.finished' && (payload as Job).jobId === jobId) {
-          off();
-          resolve(payload as Job);
-        }
-      });
-      const over = services.jobs.list().find((job) => job.jobId === jobId && job.finishedAt !== null);
-      if (over) {
-        off();
-        resolve(over);
-      }
-    });
+  const finished = (jobId: string) => jobFinished(services, jobId);
   /** Analyse all, waiting for every job; returns how many were skipped. */
   const analyseAll = async () => {
     const { jobIds, skipped } = await ok<{ jobIds: string[]; skipped: number }>('analysis.runAll', {});

@@ -3,10 +3,11 @@
  * or a throw-away cluster of Debian's binaries): the whole store suite, then what only a
  * server workspace has (its schema record, URLs and credentials).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../src/shared/errors';
 import { createWorkspace, openWorkspace } from '../../src/main/store';
 import { runCli } from '../../src/main/cli/main';
@@ -26,7 +27,7 @@ afterAll(async () => {
 });
 
 storeSuite('postgres', async () => {
-  const { url } = await server.createDatabase('mellm_suite');
+  const { url } = await server.createSchema();
   const store = await createWorkspace(url);
   return {
     store,
@@ -66,7 +67,7 @@ describe('postgres workspace: schema record and migrations', () => {
     const ws = await createWorkspace(url);
     expect(ws.dialect).toBe('postgres');
     const clip = await ws.clips.add({ path: '/m/a', kind: 'video', fps: 30, frames: 10, width: 2, height: 2 });
-    expect(await ws.info()).toMatchObject({ path: url, schemaVersion: SCHEMA_VERSION, serverVersion: expect.stringMatching(/^PostgreSQL \d+/), counts: { clips: 1 } });
+    expect(await ws.info()).toMatchObject({ path: redactLocation(url), schemaVersion: SCHEMA_VERSION, serverVersion: expect.stringMatching(/^PostgreSQL \d+/), counts: { clips: 1 } });
     await ws.close();
     expect(await server.sql('SELECT application_id, schema_version FROM mellm_meta', [], name)).toEqual([{ application_id: APPLICATION_ID, schema_version: SCHEMA_VERSION }]);
     const before = await fingerprint(name);
@@ -149,6 +150,59 @@ describe('postgres workspace: schema record and migrations', () => {
     await ws.close();
     for (const statement of ["UPDATE annotation_events SET snapshot = '{}'", 'DELETE FROM annotation_events', 'TRUNCATE annotation_events', "UPDATE deletions SET action = 'restore'", 'DELETE FROM deletions']) {
       await expect(server.sql(statement, [], name)).rejects.toThrow(/is append-only/);
+    }
+  });
+});
+
+describe('postgres workspace: two workstations at once', () => {
+  it('of two saves from the same version one lands and the other is refused with who and when; two first saves make one label', async () => {
+    const { url } = await server.createSchema();
+    const a = await createWorkspace(url);
+    const b = await openWorkspace(url);
+    try {
+      const clip = await a.clips.add({ path: '/m/a', kind: 'video', fps: 30, frames: 10, width: 2, height: 2 });
+      const event = await a.events.create({ clipId: clip.id, onset: 0, offset: 5 });
+      // Both start a label nobody has saved yet.
+      const first = await Promise.allSettled([a.annotations.save({ eventId: event.id, annotator: 'ana', aus: '1' }), b.annotations.save({ eventId: event.id, annotator: 'ana', aus: '2' })]);
+      expect(first.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+      const lost = first.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+      expect(lost.reason).toMatchObject({ code: 'EDIT_CONFLICT', detail: { baseVersion: null, changedBy: 'ana', theirs: { version: 1 } } });
+      // Both edit version 1.
+      const both = await Promise.allSettled([
+        a.annotations.save({ eventId: event.id, annotator: 'ana', aus: '1+2', baseVersion: 1 }),
+        b.annotations.save({ eventId: event.id, annotator: 'ana', aus: '4', description: 'brows', baseVersion: 1 }),
+      ]);
+      expect(both.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+      const landed = (both.find((r) => r.status === 'fulfilled') as PromiseFulfilledResult<{ version: number; updatedAt: string }>).value;
+      const refusedSave = (both.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason as AppError;
+      expect(refusedSave.code).toBe('EDIT_CONFLICT');
+      expect(refusedSave.detail).toMatchObject({ baseVersion: 1, changedBy: 'ana', changedAt: landed.updatedAt, theirs: { version: 2 } });
+      expect((await a.annotations.history((await a.annotations.get(event.id, "ana"))!.id)).map((h) => h.version)).toEqual([1, 2]);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('a row another workstation keeps locked is BUSY after the lock timeout, and nothing of the refused save lands', async () => {
+    const { url } = await server.createSchema();
+    const ws = await createWorkspace(url);
+    const holder = new pg.Client({ connectionString: url });
+    await holder.connect();
+    try {
+      const clip = await ws.clips.add({ path: '/m/a', kind: 'video', fps: 30, frames: 10, width: 2, height: 2 });
+      const event = await ws.events.create({ clipId: clip.id, onset: 0, offset: 5 });
+      const label = await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '1' });
+      await holder.query('BEGIN');
+      await holder.query('SELECT * FROM annotations WHERE id = $1 FOR UPDATE', [label.id]);
+      await refused(() => ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '2', baseVersion: 1 }), 'BUSY', /busy with another workstation/);
+      await holder.query('ROLLBACK');
+      expect(await ws.annotations.byId(label.id)).toEqual(label);
+      expect(await ws.annotations.history(label.id)).toHaveLength(1);
+      expect((await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '2', baseVersion: 1 })).version).toBe(2);
+    } finally {
+      await holder.end();
+      await ws.close();
     }
   });
 });
@@ -248,6 +302,20 @@ describe('postgres workspace: URLs and credentials', () => {
         else process.env.PGPASSWORD = saved;
       }
       await refused(() => openWorkspace(base), 'UNAUTHORIZED', /refused the login|password/);
+
+      // The password from a pgpass file (~/.pgpass; PGPASSFILE names another), mode 0600.
+      const pgpass = join(userData, 'pgpass');
+      writeFileSync(pgpass, `${tcp.host}:${tcp.port}:${name}:${role}:${secret}\n`, { mode: 0o600 });
+      const savedFile = process.env.PGPASSFILE;
+      process.env.PGPASSFILE = pgpass;
+      try {
+        const fromFile = await openWorkspace(base);
+        expect(fromFile.location).toBe(base);
+        await fromFile.close();
+      } finally {
+        if (savedFile === undefined) delete process.env.PGPASSFILE;
+        else process.env.PGPASSFILE = savedFile;
+      }
     } finally {
       rmSync(userData, { recursive: true, force: true });
     }
@@ -257,5 +325,50 @@ describe('postgres workspace: URLs and credentials', () => {
     const { url } = await server.createDatabase();
     const separator = url.includes('?') ? '&' : '?';
     await refused(() => openWorkspace(`${url}${separator}sslmode=verify-full&sslrootcert=/nonexistent/ca.pem`), 'INVALID_INPUT', /Cannot read \/nonexistent\/ca\.pem, named in the workspace URL/);
+  });
+});
+
+describe('postgres workspace: at 100,000 events', () => {
+  it('lists, queues and snapshots them in a fixed number of statements (no query per row)', async () => {
+    const { url, database, schema } = await server.createSchema();
+    const ws = await createWorkspace(url);
+    try {
+      // 100 clips × 1,000 events, each with one submitted label: seeded in SQL, as a big study would hold them.
+      await server.sql(
+        `SET search_path = ${schema};
+         INSERT INTO clips (path, kind, fps, frames, width, height, subject) SELECT '/m/' || i, 'video', 30, 100000, 8, 8, 's' || (i % 7) FROM generate_series(1, 100) i;
+         INSERT INTO events (clip_id, onset, "offset", source) SELECT c.id, j * 10, j * 10 + 5, 'dataset' FROM clips c, generate_series(0, 999) j;
+         INSERT INTO annotators (name, role) VALUES ('ana', 'annotator');
+         INSERT INTO annotations (event_id, annotator_id, aus, status, provenance, version) SELECT e.id, a.id, '12', 'submitted', 'manual', 1 FROM events e, annotators a;
+         ANALYZE;`,
+        [],
+        database,
+      );
+      const statements = vi.spyOn(pg.Client.prototype, 'query');
+      const count = async <T>(read: () => Promise<T>): Promise<[T, number]> => {
+        statements.mockClear();
+        const value = await read();
+        return [value, statements.mock.calls.length];
+      };
+      try {
+        const [info, infoCalls] = await count(() => ws.info());
+        expect(info.counts).toMatchObject({ clips: 100, events: 100_000, annotations: 100_000 });
+        const [queue, queueCalls] = await count(() => ws.reviews.queue(50, 0));
+        expect(queue).toHaveLength(50);
+        const [worklist, worklistCalls] = await count(() => ws.reviews.worklist('ana'));
+        expect(worklist).toHaveLength(100_000);
+        expect(worklist.every((row) => row.status === 'submitted')).toBe(true);
+        const [events, listCalls] = await count(() => ws.events.listForClip(queue[0]!.clipId));
+        expect(events).toHaveLength(1000);
+        const [snapshot, snapshotCalls] = await count(() => ws.corpus.snapshot());
+        expect(snapshot.rows).toHaveLength(100_000);
+        // One statement per read; the snapshot's six reads between BEGIN and COMMIT.
+        expect({ infoCalls, queueCalls, worklistCalls, listCalls, snapshotCalls }).toEqual({ infoCalls: 1, queueCalls: 1, worklistCalls: 1, listCalls: 1, snapshotCalls: 8 });
+      } finally {
+        statements.mockRestore();
+      }
+    } finally {
+      await ws.close();
+    }
   });
 });

@@ -3,11 +3,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Job } from '../../src/shared/api';
 import { createHandlerTable, dispatch } from '../../src/main/api';
 import { createServices, disposeServices } from '../../src/main/app/services';
 import { label3OfEmotion } from '../../src/main/app/records-from-store';
 import type { InstructionRecord } from '../../src/main/corpus/export/jsonl';
+import { jobFinished } from '../helpers/jobs';
 
 /**
  * The training export through the real path: the demo corpus (`mellm synth --demo`: six
@@ -100,20 +100,7 @@ describe('training export through the app: analysis.runAll → store → export.
     expect(result).toMatchObject({ ok: true });
     return (result as { data: T }).data;
   };
-  const finished = (jobId: string) =>
-    new Promise<Job>((done) => {
-      const off = services.events.subscribe((name, payload) => {
-        if (name === 'job.finished' && (payload as Job).jobId === jobId) {
-          off();
-          done(payload as Job);
-        }
-      });
-      const over = services.jobs.list().find((job) => job.jobId === jobId && job.finishedAt !== null);
-      if (over) {
-        off();
-        done(over);
-      }
-    });
+  const finished = (jobId: string) => jobFinished(services, jobId);
   afterAll(() => disposeServices(services));
 
   it('writes one instruction line per labelled event with the MELLM prompt and the label as the three-section answer; MEGC lists and the model column agree', async () => {

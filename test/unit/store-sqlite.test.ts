@@ -315,7 +315,7 @@ describe('recent workspaces', () => {
  */
 const EXPECTED_SCHEMA = {
   applicationId: APPLICATION_ID,
-  userVersion: 4,
+  userVersion: 5,
   tables: {
     analyses: {
       columns: [
@@ -383,8 +383,10 @@ const EXPECTED_SCHEMA = {
         "created_at TEXT NOT NULL DEFAULT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
         'deleted_at TEXT',
         'deleted_by INTEGER',
+        'media_root TEXT',
+        'media_path TEXT',
       ],
-      indexes: ['clips_sha256 UNIQUE PARTIAL (sha256)', 'clips_subject (subject)', 'sqlite_autoindex_clips_1 UNIQUE by constraint u (path)'],
+      indexes: ['clips_media_location UNIQUE PARTIAL (media_root, media_path)', 'clips_sha256 UNIQUE PARTIAL (sha256)', 'clips_subject (subject)', 'sqlite_autoindex_clips_1 UNIQUE by constraint u (path)'],
       foreignKeys: ['deleted_by → annotators(id)'],
     },
     events: {

@@ -97,6 +97,27 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
         await refuses(ws.clips.setFaceIndex(clip.id + 100, 1), 'NOT_FOUND', /No clip/);
       });
 
+      it('keeps a clip under a named media root: stored, found, moved, cleared; one clip per place; bad names refused', async () => {
+        const { clip } = await seed(ws);
+        expect(clip).toMatchObject({ mediaRoot: null, mediaPath: null });
+        const rooted = await ws.clips.setMediaLocation(clip.id, { root: 'CASME2_RAW', path: 'sub01/EP02_01f' });
+        expect(rooted).toMatchObject({ id: clip.id, path: clip.path, mediaRoot: 'CASME2_RAW', mediaPath: 'sub01/EP02_01f' });
+        expect(await ws.clips.require(clip.id)).toEqual(rooted);
+        expect((await ws.clips.list())[0]).toEqual(rooted);
+        const added = await ws.clips.add({ path: '/media/sub02/EP01', kind: 'sequence', fps: 200, frames: 30, width: 64, height: 64, mediaRoot: 'CASME2_RAW', mediaPath: 'sub02/EP01' });
+        expect(added).toMatchObject({ mediaRoot: 'CASME2_RAW', mediaPath: 'sub02/EP01' });
+        await refuses(ws.clips.setMediaLocation(added.id, { root: 'CASME2_RAW', path: 'sub01/EP02_01f' }), 'INVALID_INPUT', /already lives at CASME2_RAW\/sub01\/EP02_01f/);
+        await expect(ws.clips.add({ path: '/x/y', kind: 'video', fps: 30, frames: 9, width: 2, height: 2, mediaRoot: 'CASME2_RAW', mediaPath: 'sub02/EP01' })).rejects.toThrow(/already lives at/);
+        for (const path of ['../etc/passwd', '/abs', 'a//b', 'a\\b', 'a/./b']) {
+          await expect(ws.clips.setMediaLocation(clip.id, { root: 'CASME2_RAW', path })).rejects.toThrow(/media path/);
+        }
+        await expect(ws.clips.setMediaLocation(clip.id, { root: '../up', path: 'a' })).rejects.toThrow(/media root name/);
+        await expect(ws.clips.add({ path: '/half', kind: 'video', fps: 30, frames: 9, width: 2, height: 2, mediaRoot: 'CASME2_RAW' })).rejects.toThrow(/come together/);
+        expect(await ws.clips.require(clip.id)).toEqual(rooted);
+        expect(await ws.clips.setMediaLocation(clip.id, null)).toMatchObject({ mediaRoot: null, mediaPath: null });
+        await refuses(ws.clips.setMediaLocation(clip.id + 100, null), 'NOT_FOUND', /No clip/);
+      });
+
       it('rejects duplicate clips and events outside the clip or out of order', async () => {
         const { clip, event } = await seed(ws);
         await expect(ws.clips.add({ path: '/elsewhere', kind: 'video', sha256: SHA, fps: 30, frames: 9, width: 2, height: 2 })).rejects.toThrow(/already/);

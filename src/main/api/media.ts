@@ -7,7 +7,11 @@ export function mediaHandlers(services: Services): Pick<HandlerTable, keyof type
   return {
     // probeMedia validates the path (absolute, exists, file or folder) and never runs a shell.
     'media.probe': async ({ path, fps }) => probeMedia(path, { fps }),
-    'media.open': async ({ path, fps }) => services.media.open(path, { fps }),
+    'media.open': async ({ path, fps, storedClip }) => {
+      if (storedClip === undefined) return services.media.open(path, { fps });
+      const clip = await services.workspaces.require().clips.require(storedClip);
+      return services.media.open(await services.clipMedia.locate(clip), { fps });
+    },
     'media.proxy': async ({ clipId }) => {
       services.media.info(clipId); // NOT_FOUND for a clip that is not open
       const proxies = services.media.options.proxies;

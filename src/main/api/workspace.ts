@@ -1,7 +1,8 @@
 import type { workspaceChannels } from '@shared/api';
 import { AppError } from '@shared/errors';
 import { openDemoCorpus } from '../app/demo-corpus';
-import { commitImport, previewImport } from '../app/import';
+import { adoptMediaRoots } from '../app/media-roots';
+import { commitImport, mediaImportDeps, previewImport } from '../app/import';
 import { actingName } from './actor';
 import type { Services } from './context';
 import type { HandlerTable } from './dispatch';
@@ -19,11 +20,13 @@ export function workspaceHandlers(services: Services): Pick<HandlerTable, keyof 
     'workspace.info': async () => workspaces.info(),
     'workspace.recent': async () => workspaces.recent(),
     'workspace.openDemo': async () => openDemoCorpus(services, services.paths.userData),
-    'clips.list': async (filter) => ws().clips.list(filter),
+    // Each workstation sees a clip where its own media roots put it.
+    'clips.list': async (filter) => Promise.all((await ws().clips.list(filter)).map((clip) => services.clipMedia.localize(clip))),
     'clips.add': async (clip) => ws().clips.add(clip),
     'clips.relink': async ({ sha256, path }) => ws().clips.relinkClip(sha256, path),
     'clips.delete': async ({ id }) => ws().clips.delete(id, await actor()),
-    'clips.restore': async ({ id }) => ws().clips.restore(id, await actor()),
+    'clips.restore': async ({ id }) => services.clipMedia.localize(await ws().clips.restore(id, await actor())),
+    'clips.adoptMediaRoots': async () => adoptMediaRoots(ws(), await services.clipMedia.roots()),
     'events.list': async ({ clipId }) => ws().events.listForClip((await ws().clips.require(clipId)).id),
     'events.create': async (event) => ws().events.create(event),
     'events.update': async (patch) => ws().events.update(patch),
@@ -45,6 +48,6 @@ export function workspaceHandlers(services: Services): Pick<HandlerTable, keyof 
     },
     'labels.worklist': async () => ws().reviews.worklist(await actor()),
     'import.preview': async (request) => previewImport(workspaces.current?.isOpen ? workspaces.current : null, request),
-    'import.commit': async (request) => commitImport(ws(), request),
+    'import.commit': async (request) => commitImport(ws(), request, mediaImportDeps(services.clipMedia)),
   };
 }

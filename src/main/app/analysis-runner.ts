@@ -26,6 +26,7 @@ import { packageVersion } from '../paths';
 import type { SettingsStore } from '../settings';
 import type { WorkspaceStore } from '../store';
 import type { WorkspaceService } from '../store/service';
+import { ClipLocator } from './media-roots';
 import { ensureClip, eventFrames, latestAnalysis, overlayDir, storeRun, writeOverlaySources } from './analysis-store';
 import type { EventHub } from './events';
 
@@ -42,6 +43,8 @@ export interface AnalysisRunnerDeps {
   readonly worker?: string;
   /** Frames between checkpoints of a long spotting scan (default 30 s of video). */
   readonly checkpointEvery?: number;
+  /** Where this workstation finds each clip (media roots); default: from `settings`. */
+  readonly clipMedia?: ClipLocator;
 }
 
 /** What one finished analysis job resolves to. */
@@ -114,8 +117,11 @@ export class AnalysisRunner {
   /** Jobs queued or running, so dispose() can cancel them. */
   readonly #active = new Map<string, JobQueue>();
 
+  readonly #clipMedia: ClipLocator;
+
   constructor(deps: AnalysisRunnerDeps) {
     this.#deps = deps;
+    this.#clipMedia = deps.clipMedia ?? new ClipLocator(deps.settings);
   }
 
   /** Queues one clip (or one event); resolves once the job is queued. */
@@ -127,7 +133,7 @@ export class AnalysisRunner {
     let clip: Clip;
     if (event) clip = await workspace.clips.require(event.clipId);
     else if (input.clipId !== undefined) clip = await workspace.clips.require(input.clipId);
-    else ({ clip, probed } = await ensureClip(workspace, absolute(input.clipPath as string)));
+    else ({ clip, probed } = await ensureClip(workspace, absolute(input.clipPath as string), this.#clipMedia));
     const pinned = input.onset !== undefined ? { onset: input.onset, apex: input.apex as number, offset: input.offset } : event ? eventFrames(event) : null;
     return this.#queue(queue, workspace, { clip, probed, pinned, eventId: event?.id, again: 'all', overrides: { language: input.language } });
   }
@@ -247,7 +253,7 @@ export class AnalysisRunner {
     const settings = await this.#deps.settings.get();
     const configKey = await this.#configKey(overrides);
     const input: AnalyzeTaskInput = {
-      path: clip.path,
+      path: await this.#clipMedia.locate(clip),
       ...(work.probed ? { probed: work.probed } : {}),
       faceIndex: clip.faceIndex,
       llmFolder: overrides.llmFolder ?? settings.activeLlm,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { StoredAnalysis } from '@shared/api/analysis';
 import { OVERLAY_KINDS } from '@shared/api/analysis';
+import type { MediaLocation } from '@shared/media-roots';
 import type { Clip, MeEvent } from '@shared/workspace';
 import { AppError } from '@shared/errors';
 import { hashMedia } from '../media/hash';
@@ -20,8 +21,15 @@ import { readStoredResult, storedResult } from '../analysis/stored-analysis';
  * per-frame motion rows when the run scanned every frame.
  */
 
-/** The clip at `path` in the workspace, registered (probed and hashed) when new. */
-export async function ensureClip(workspace: WorkspaceStore, path: string): Promise<{ clip: Clip; probed: ProbedMedia | null }> {
+/**
+ * The clip at `path` in the workspace, registered (probed and hashed) when new; a new
+ * clip under one of this workstation's media roots is stored relative to it.
+ */
+export async function ensureClip(
+  workspace: WorkspaceStore,
+  path: string,
+  roots?: { locationFor(path: string): Promise<MediaLocation | null> },
+): Promise<{ clip: Clip; probed: ProbedMedia | null }> {
   const known = await workspace.clips.byPath(path);
   if (known) return { clip: known, probed: null };
   const probed = await probeClip(path);
@@ -29,7 +37,19 @@ export async function ensureClip(workspace: WorkspaceStore, path: string): Promi
   const sha256 = await hashMedia(path);
   const byHash = await workspace.clips.bySha256(sha256);
   if (byHash) return { clip: byHash, probed: null };
-  return { clip: await workspace.clips.add({ path, kind: info.kind, sha256, fps: info.fps, frames: info.frames, width: info.width, height: info.height }), probed };
+  const location = (await roots?.locationFor(path)) ?? null;
+  const clip = await workspace.clips.add({
+    path,
+    kind: info.kind,
+    sha256,
+    fps: info.fps,
+    frames: info.frames,
+    width: info.width,
+    height: info.height,
+    mediaRoot: location?.root ?? null,
+    mediaPath: location?.path ?? null,
+  });
+  return { clip, probed };
 }
 
 /** The interval an event pins (its apex may be missing: then the pipeline spots inside the clip). */

@@ -1,3 +1,4 @@
+import type { MediaLocation } from '@shared/media-roots';
 import { basename } from 'node:path';
 import type { ImportReport, ImportRequest } from '@shared/corpus-import';
 import { AppError } from '@shared/errors';
@@ -13,6 +14,8 @@ export type ClipHasher = (clipPath: string) => Promise<string>;
 export interface ImportDeps {
   readonly prober: ClipProber;
   readonly hasher?: ClipHasher;
+  /** The media root a new clip falls under on this workstation (stored with it). */
+  readonly locations?: { locationFor(path: string): Promise<MediaLocation | null> };
 }
 
 /**
@@ -20,8 +23,9 @@ export interface ImportDeps {
  * (DFME's per-row `Fps`) or the dataset's own (CASME II 200 fps, SAMM 200 fps, …) is
  * passed along for them.
  */
-export function mediaImportDeps(): ImportDeps {
+export function mediaImportDeps(locations?: ImportDeps['locations']): ImportDeps {
   return {
+    ...(locations ? { locations } : {}),
     prober: async (path, fps) => {
       const { frames, fps: rate, width, height, kind } = await probeMedia(path, { fps });
       return { frames, fps: rate, width, height, kind };
@@ -99,6 +103,7 @@ export async function commitImport(ws: WorkspaceStore, request: ImportRequest, d
       if (!clip) {
         const probe = plan.clips.get(row.clipPath);
         if (!probe) throw new AppError('INTERNAL', `No probe for ${row.clipPath}`);
+        const location = (await deps.locations?.locationFor(row.clipPath)) ?? null;
         clip = await tx.clips.add({
           path: row.clipPath,
           kind: probe.kind,
@@ -111,6 +116,8 @@ export async function commitImport(ws: WorkspaceStore, request: ImportRequest, d
           dataset: row.dataset,
           datasetRow: row.row,
           datasetFilename: row.filename,
+          mediaRoot: location?.root ?? null,
+          mediaPath: location?.path ?? null,
         });
         clipsAdded++;
       }

@@ -5,6 +5,7 @@ import { AnalysisRunner, type AnalysisRunnerDeps } from './analysis-runner';
 import { JobQueue } from '../jobs/queue';
 import { ModelSandbox } from '../jobs/sandbox';
 import { MediaLibrary, type FrameSource } from '../media/library';
+import { ClipLocator } from './media-roots';
 import { ProxyManager } from '../media/proxy-manager';
 import { defaultModelsDir, defaultUserDataDir, packagedModelsDir } from '../paths';
 import { SettingsStore } from '../settings';
@@ -55,6 +56,8 @@ export interface Services {
   readonly analysis: AnalysisRunner;
   /** Native open/save dialogs in the Electron shell; null under plain Node (the page browses with files.list). */
   readonly dialogs: NativeDialogs | null;
+  /** Where this workstation finds a workspace clip (its media roots) and whether the copy is the same media. */
+  readonly clipMedia: ClipLocator;
 }
 
 /** Builds the services that the Electron shell, the bridge, the CLI and the tests share. */
@@ -76,12 +79,13 @@ export function createServices(options: ServiceOptions = {}): Services {
   const openClip = async (path: string) => media.reader((await media.open(path)).clipId);
   const workspaces = new WorkspaceService(userData);
   const sandbox = new ModelSandbox();
+  const clipMedia = new ClipLocator(settings);
   return {
     events,
     settings,
     workspaces,
     paths: { userData, models },
-    analysis: new AnalysisRunner({ ...options.analysis, workspaces, jobs, settings, events, paths: { userData, models } }),
+    analysis: new AnalysisRunner({ ...options.analysis, workspaces, jobs, settings, events, paths: { userData, models }, clipMedia }),
     // A user's flow model is loaded in the sandbox first: a model that crashes ONNX Runtime costs that process.
     flow: new FlowService(models, { guard: sandbox }),
     electronVersion: options.electronVersion ?? null,
@@ -92,6 +96,7 @@ export function createServices(options: ServiceOptions = {}): Services {
     sandbox,
     media,
     dialogs: options.dialogs ?? null,
+    clipMedia,
   };
 }
 

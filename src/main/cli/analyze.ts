@@ -70,7 +70,7 @@ export const analyzeCommand: CliCommand = {
     if (values.workspace) {
       await s.workspaces.open(normalizeLocation(values.workspace));
       const workspace = s.workspaces.require();
-      const { clip } = await ensureClip(workspace, clipPath);
+      const { clip } = await ensureClip(workspace, clipPath, s.clipMedia);
       const ids = await storeRun(workspace, clip, output, { eventId: undefined, userGiven: onset !== undefined, configKey: null });
       if (ids[0] !== undefined && output.overlay) await writeOverlaySources(overlayDir(s.paths.userData, workspace.location, ids[0]), output.overlay);
     }

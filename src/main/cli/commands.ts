@@ -14,6 +14,7 @@ import { analyzeCommand } from './analyze';
 import { promptCommand } from './prompt';
 import { synthCommand } from './synth';
 import { evaluateCommand } from './evaluate';
+import { mediaRootsCommand } from './media-roots';
 
 /** Every `mellm` subcommand; later stages add theirs here. */
 export const COMMANDS: readonly CliCommand[] = [
@@ -34,4 +35,5 @@ export const COMMANDS: readonly CliCommand[] = [
   promptCommand,
   synthCommand,
   evaluateCommand,
+  mediaRootsCommand,
 ];

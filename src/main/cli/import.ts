@@ -1,6 +1,6 @@
 import { IMPORT_FIELDS, IMPORT_LAYOUTS, type ImportField, type ImportReport, type SheetLimits } from '@shared/corpus-import';
 import { AppError } from '@shared/errors';
-import { commitImport, previewImport } from '../app/import';
+import { commitImport, mediaImportDeps, previewImport } from '../app/import';
 import { describeGroup, LAYOUTS } from '../corpus/import';
 import type { CliCommand } from './command';
 import { defineOptions, parseOptions } from './options';
@@ -86,7 +86,7 @@ export const importCommand: CliCommand = {
     const workspaces = services().workspaces;
     await workspaces.open(values.workspace);
     try {
-      const report = values['dry-run'] ? await previewImport(workspaces.require(), request) : await commitImport(workspaces.require(), request);
+      const report = values['dry-run'] ? await previewImport(workspaces.require(), request) : await commitImport(workspaces.require(), request, mediaImportDeps(services().clipMedia));
       io.out(values.json ? JSON.stringify(report, null, 2) : summary(report));
       // Rows skipped as already present are not a failure; refused and flagged ones are.
       return report.rows.every((r) => r.ok || r.present) ? 0 : 1;

@@ -1,3 +1,4 @@
+import type { MediaLocation } from '@shared/media-roots';
 import type { WorklistRow } from '@shared/worklist';
 import type {
   Analysis,
@@ -32,6 +33,11 @@ export interface ClipsStore {
   /** Points the clip with this content hash at its new location (media moved or renamed). */
   relinkClip(sha256: string, newPath: string): Promise<Clip>;
   setFaceIndex(id: number, faceIndex: number): Promise<Clip>;
+  /**
+   * Stores where the clip lives relative to a named media root (null: known by its path
+   * only). Two clips never share a place under a root.
+   */
+  setMediaLocation(id: number, location: MediaLocation | null): Promise<Clip>;
   list(filter?: ClipFilter): Promise<Clip[]>;
   /**
    * Soft-deletes the clip: it and its events drop out of every read (lists, queue,
@@ -249,7 +255,7 @@ export interface WorkspaceRepos {
 }
 
 export interface WorkspaceStore extends WorkspaceRepos {
-  /** The file path (SQLite) or URL (server) the workspace was opened by. */
+  /** The file path (SQLite) or URL (server; without its password) the workspace was opened by. */
   readonly location: string;
   readonly dialect: 'sqlite' | 'postgres';
   readonly isOpen: boolean;

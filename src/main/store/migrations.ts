@@ -335,5 +335,24 @@ const v4: Migration = {
   `,
 };
 
-export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4];
+/**
+ * Media roots: a clip may be stored as a named root plus a path inside it, so the
+ * workstations of a team, each with the corpus in its own folder, open the same clip
+ * (shared/media-roots.ts). `path` stays the location on the machine that added it.
+ */
+const v5: Migration = {
+  name: 'clips relative to named media roots',
+  sqlite: `
+    ALTER TABLE clips ADD COLUMN media_root TEXT;
+    ALTER TABLE clips ADD COLUMN media_path TEXT;
+    CREATE UNIQUE INDEX clips_media_location ON clips (media_root, media_path) WHERE media_root IS NOT NULL;
+  `,
+  postgres: `
+    ALTER TABLE clips ADD COLUMN media_root TEXT;
+    ALTER TABLE clips ADD COLUMN media_path TEXT;
+    CREATE UNIQUE INDEX clips_media_location ON clips (media_root, media_path) WHERE media_root IS NOT NULL;
+  `,
+};
+
+export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4, v5];
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -46,6 +46,7 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   RATE_LIMITED: 429,
   BUSY: 503,
   EDIT_CONFLICT: 409,
+  MEDIA_MISMATCH: 409,
   INVALID_OUTPUT: 500,
   INTERNAL: 500,
 };

@@ -4,6 +4,7 @@ import { channel } from './channel';
 import { PromptFormatSchema } from './analysis';
 import { LanguageSchema } from '../language';
 import { AnalysisFlowSchema } from './flow';
+import { MediaRootsSchema } from '../media-roots';
 
 export { LANGUAGES, LanguageSchema, type Language } from '../language';
 
@@ -42,6 +43,8 @@ export const SettingsSchema = z.object({
   shortcuts: z.record(z.string().max(40), z.string().max(40)).default({}),
   /** Folders the file browser and pickers may show (absolute); empty means the home folder. */
   browseRoots: z.array(z.string().min(1).max(4096)).max(32).default([]),
+  /** This workstation's folder for each named media root of a shared corpus (name → absolute folder). */
+  mediaRoots: MediaRootsSchema.default({}),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

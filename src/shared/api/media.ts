@@ -27,6 +27,11 @@ export type ProxyStatus = z.infer<typeof ProxyStatusSchema>;
 
 export const mediaChannels = {
   'media.probe': channel(MediaPathInput, MediaInfoSchema),
-  'media.open': channel(MediaPathInput, z.object({ clipId: ClipIdSchema, info: MediaInfoSchema })),
+  /**
+   * Opens media for frames. With `storedClip` (a workspace clip's id) main opens that
+   * clip where this workstation keeps it (its media root, see shared/media-roots.ts) and
+   * refuses a local copy that is not the workspace's media; `path` is then only a hint.
+   */
+  'media.open': channel(MediaPathInput.extend({ storedClip: z.number().int().positive().optional() }).strict(), z.object({ clipId: ClipIdSchema, info: MediaInfoSchema })),
   'media.proxy': channel(z.object({ clipId: ClipIdSchema }).strict(), ProxyStatusSchema),
 };

@@ -1,3 +1,4 @@
+import { AdoptReportSchema } from '../media-roots';
 import { z } from 'zod';
 import { ImportReportSchema, ImportRequestSchema } from '../corpus-import';
 import {
@@ -37,6 +38,8 @@ export const workspaceChannels = {
   /** Soft delete under the acting profile (undone by clips.restore); its events go with it. */
   'clips.delete': channel(ById, DeletionAuditSchema),
   'clips.restore': channel(ById, ClipSchema),
+  /** Stores, for every clip under one of this workstation's media roots, its root and path inside it. */
+  'clips.adoptMediaRoots': channel(Empty, AdoptReportSchema),
   'events.list': channel(z.object({ clipId: z.number().int().positive() }).strict(), z.array(MeEventSchema)),
   'events.create': channel(NewEventSchema, MeEventSchema),
   'events.update': channel(EventPatchSchema, MeEventSchema),

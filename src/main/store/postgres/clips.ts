@@ -1,4 +1,5 @@
 import { AppError } from '@shared/errors';
+import { MediaLocationSchema, type MediaLocation } from '@shared/media-roots';
 import { ClipFilterSchema, NewClipSchema, type Clip, type ClipFilter, type DeletionAudit, type NewClip } from '@shared/workspace';
 import type { ClipsStore } from '../interface';
 import { deletions, LIVE_CLIP } from './deletions';
@@ -19,6 +20,8 @@ interface ClipRow {
   dataset_row: number | null;
   dataset_filename: string | null;
   face_index: number;
+  media_root: string | null;
+  media_path: string | null;
   created_at: string;
 }
 
@@ -36,10 +39,12 @@ const toClip = (r: ClipRow): Clip => ({
   datasetRow: r.dataset_row,
   datasetFilename: r.dataset_filename,
   faceIndex: r.face_index,
+  mediaRoot: r.media_root,
+  mediaPath: r.media_path,
   createdAt: r.created_at,
 });
 
-const COLUMNS = 'c.id, c.path, c.kind, c.sha256, c.fps, c.frames, c.width, c.height, c.subject, c.dataset, c.dataset_row, c.dataset_filename, c.face_index, c.created_at';
+const COLUMNS = 'c.id, c.path, c.kind, c.sha256, c.fps, c.frames, c.width, c.height, c.subject, c.dataset, c.dataset_row, c.dataset_filename, c.face_index, c.media_root, c.media_path, c.created_at';
 const LIVE = `SELECT ${COLUMNS} FROM clips c WHERE ${LIVE_CLIP}`;
 
 /** Clips on PostgreSQL: the rules of sqlite/clips.ts (identity by SHA-256, soft delete keeps path and hash). */
@@ -53,10 +58,11 @@ export class PgClipsRepo extends PgRepo implements ClipsStore {
       if (c.sha256 && (await byColumn(sql, 'sha256', c.sha256))) {
         throw new AppError('INVALID_INPUT', `The same media (sha256 ${c.sha256.slice(0, 12)}…) is already in this workspace`);
       }
+      if (c.mediaRoot !== null && c.mediaPath !== null) await refuseTakenLocation(sql, { root: c.mediaRoot, path: c.mediaPath }, null);
       const row = await sql.one<{ id: number }>(
-        `INSERT INTO clips (path, kind, sha256, fps, frames, width, height, subject, dataset, dataset_row, dataset_filename, face_index)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
-        [c.path, c.kind, c.sha256, c.fps, c.frames, c.width, c.height, c.subject, c.dataset, c.datasetRow, c.datasetFilename, c.faceIndex],
+        `INSERT INTO clips (path, kind, sha256, fps, frames, width, height, subject, dataset, dataset_row, dataset_filename, face_index, media_root, media_path)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
+        [c.path, c.kind, c.sha256, c.fps, c.frames, c.width, c.height, c.subject, c.dataset, c.datasetRow, c.datasetFilename, c.faceIndex, c.mediaRoot, c.mediaPath],
       );
       return requireClip(sql, row!.id);
     });
@@ -112,6 +118,16 @@ export class PgClipsRepo extends PgRepo implements ClipsStore {
     });
   }
 
+  setMediaLocation(id: number, location: MediaLocation | null): Promise<Clip> {
+    const at = location === null ? null : MediaLocationSchema.parse(location);
+    return this.sql.write(async (sql) => {
+      await requireClip(sql, id);
+      if (at) await refuseTakenLocation(sql, at, id);
+      await sql.run('UPDATE clips SET media_root = $1, media_path = $2 WHERE id = $3', [at?.root ?? null, at?.path ?? null, id]);
+      return requireClip(sql, id);
+    });
+  }
+
   /** Clips matching every given filter (see sqlite/clips.ts); emotion compares without case. */
   async list(filter: ClipFilter = {}): Promise<Clip[]> {
     const f = ClipFilterSchema.parse(filter);
@@ -150,6 +166,12 @@ export async function requireClip(sql: Sql, id: number): Promise<Clip> {
   if (clip) return clip;
   if (await sql.one('SELECT 1 FROM clips WHERE id = $1', [id])) throw new AppError('NOT_FOUND', `Clip ${id} was deleted; restore it to work on it`);
   throw new AppError('NOT_FOUND', `No clip ${id} in this workspace`);
+}
+
+/** One clip per place under a root, deleted ones included (they come back on restore). */
+async function refuseTakenLocation(sql: Sql, at: MediaLocation, self: number | null): Promise<void> {
+  const other = await sql.one<{ id: number; path: string }>('SELECT id, path FROM clips WHERE media_root = $1 AND media_path = $2', [at.root, at.path]);
+  if (other && Number(other.id) !== self) throw new AppError('INVALID_INPUT', `Clip ${other.id} (${other.path}) already lives at ${at.root}/${at.path}`);
 }
 
 /** A deleted clip still holds its path and hash (they are unique): say so, and how to get it back. */

@@ -8,6 +8,7 @@ import { inTransaction, type ClientSql } from './session';
 /** The oldest server whose SQL the migrations use (identity columns, EXECUTE FUNCTION). */
 const MIN_SERVER_VERSION = 110000;
 const INT8_OID = 20;
+const LOCK_TIMEOUT_MS = 5000;
 
 /** int8 (ids, counts, epoch ms) as a JS number: exact below 2^53, refused above rather than rounded. */
 function parseInt8(text: string): number {
@@ -32,10 +33,12 @@ export function createPool(url: string): pg.Pool {
     idleTimeoutMillis: 30_000,
     connectionTimeoutMillis: 15_000,
     application_name: 'mellm',
-    // A row another workstation holds longer than this is BUSY, as SQLite's busy_timeout.
-    // PGOPTIONS still applies (as in psql): options given here would otherwise replace it.
-    options: [process.env.PGOPTIONS, '-c lock_timeout=5000'].filter(Boolean).join(' '),
     types,
+  });
+  // A row another workstation holds longer than this is BUSY, as SQLite's busy_timeout. Set
+  // per connection rather than as a startup option, which a URL's own `options` would replace.
+  pool.on('connect', (client) => {
+    client.query(`SET lock_timeout = ${LOCK_TIMEOUT_MS}`).catch(() => undefined);
   });
   // An idle connection the server dropped is reported by the next query that needs one; it must not end the process.
   pool.on('error', () => undefined);

@@ -1,4 +1,5 @@
 import { AppError } from '@shared/errors';
+import { MediaLocationSchema, type MediaLocation } from '@shared/media-roots';
 import { ClipFilterSchema, NewClipSchema, type Clip, type ClipFilter, type DeletionAudit, type NewClip } from '@shared/workspace';
 import type { ClipsStore, Sync } from '../interface';
 import { Deletions, LIVE_CLIP } from './deletions';
@@ -18,6 +19,8 @@ interface ClipRow {
   dataset_row: number | null;
   dataset_filename: string | null;
   face_index: number;
+  media_root: string | null;
+  media_path: string | null;
   created_at: string;
 }
 
@@ -35,6 +38,8 @@ const toClip = (r: ClipRow): Clip => ({
   datasetRow: r.dataset_row,
   datasetFilename: r.dataset_filename,
   faceIndex: r.face_index,
+  mediaRoot: r.media_root,
+  mediaPath: r.media_path,
   createdAt: r.created_at,
 });
 
@@ -57,10 +62,11 @@ export class ClipsRepo extends SqliteRepo implements Sync<ClipsStore> {
       if (c.sha256 && this.bySha256(c.sha256)) {
         throw new AppError('INVALID_INPUT', `The same media (sha256 ${c.sha256.slice(0, 12)}…) is already in this workspace`);
       }
+      if (c.mediaRoot !== null && c.mediaPath !== null) this.#refuseTakenLocation({ root: c.mediaRoot, path: c.mediaPath }, null);
       const { lastInsertRowid } = this.db
         .prepare(
-          `INSERT INTO clips (path, kind, sha256, fps, frames, width, height, subject, dataset, dataset_row, dataset_filename, face_index)
-           VALUES (@path, @kind, @sha256, @fps, @frames, @width, @height, @subject, @dataset, @datasetRow, @datasetFilename, @faceIndex)`,
+          `INSERT INTO clips (path, kind, sha256, fps, frames, width, height, subject, dataset, dataset_row, dataset_filename, face_index, media_root, media_path)
+           VALUES (@path, @kind, @sha256, @fps, @frames, @width, @height, @subject, @dataset, @datasetRow, @datasetFilename, @faceIndex, @mediaRoot, @mediaPath)`,
         )
         .run(c);
       return this.require(Number(lastInsertRowid));
@@ -120,6 +126,22 @@ export class ClipsRepo extends SqliteRepo implements Sync<ClipsStore> {
       this.sql('UPDATE clips SET path = ? WHERE id = ?').run(newPath, clip.id);
       return this.require(clip.id);
     })();
+  }
+
+  setMediaLocation(id: number, location: MediaLocation | null): Clip {
+    const at = location === null ? null : MediaLocationSchema.parse(location);
+    return this.db.transaction(() => {
+      this.require(id);
+      if (at) this.#refuseTakenLocation(at, id);
+      this.sql('UPDATE clips SET media_root = ?, media_path = ? WHERE id = ?').run(at?.root ?? null, at?.path ?? null, id);
+      return this.require(id);
+    })();
+  }
+
+  /** One clip per place under a root, deleted ones included (they come back on restore). */
+  #refuseTakenLocation(at: MediaLocation, self: number | null): void {
+    const other = this.sql('SELECT id, path FROM clips WHERE media_root = ? AND media_path = ?').get(at.root, at.path) as { id: number; path: string } | undefined;
+    if (other && other.id !== self) throw new AppError('INVALID_INPUT', `Clip ${other.id} (${other.path}) already lives at ${at.root}/${at.path}`);
   }
 
   setFaceIndex(id: number, faceIndex: number): Clip {

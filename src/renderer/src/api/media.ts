@@ -23,6 +23,7 @@ export interface OpenedMedia {
 export const FRAME_FORMAT: FrameFormat = 'jpg';
 
 export const mediaApi = {
-  open: (path: string) => callChannel<OpenedMedia>('media.open', { path }),
+  /** `storedClip`: the workspace clip being opened (main finds it under this workstation's media roots). */
+  open: (path: string, storedClip?: number) => callChannel<OpenedMedia>('media.open', storedClip === undefined ? { path } : { path, storedClip }),
   frameUrl: (clipId: string, index: number, width?: number) => frameUrl({ clipId, index, format: FRAME_FORMAT, width }),
 };

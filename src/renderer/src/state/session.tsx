@@ -89,7 +89,7 @@ export function SessionProvider({ children, initial }: { children: ReactNode; in
   const openClip = useCallback(
     async (path: string, stored: Clip | null = null, options: OpenClipOptions = {}) => {
       await edits.flush();
-      const media = await mediaApi.open(path);
+      const media = await mediaApi.open(path, stored?.id);
       setClip({ path, media, stored, event: options.event ?? null });
       setShownEvent(null);
       if (options.show !== false) setView('annotate');

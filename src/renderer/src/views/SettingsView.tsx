@@ -4,6 +4,7 @@ import { ShortcutSettings } from '../components/ShortcutSettings';
 import { useSettings } from '../state/settings';
 import { AnalysisFlowSection } from './AnalysisFlowSection';
 import { LanguageModelSection } from './LanguageModelSection';
+import { MediaRootsSection } from './MediaRootsSection';
 
 export function SettingsView() {
   const { t } = useTranslation();
@@ -84,6 +85,7 @@ export function SettingsView() {
         ))}
       </form>
       <AnalysisFlowSection />
+      <MediaRootsSection />
       <LanguageModelSection />
       <ShortcutSettings />
     </section>
