@@ -56,6 +56,8 @@ describe('a team on one PostgreSQL workspace: identity and blinding the server e
     expect(ana.open).toMatchObject({ ok: true, data: { identity: 'database-role', actingAs: 'ana' } });
     const anaLabel = await ana.call<{ id: number; annotator: string }>('annotations.save', { eventId, annotator: 'somebody else', aus: 'AU1+AU2', emotion: 'surprise', status: 'submitted' });
     expect(anaLabel).toMatchObject({ ok: true, data: { annotator: 'ana' } });
+    // The editor asks for its own label by Settings' name: on a team server that is the role's.
+    expect(await ana.call('annotations.get', { eventId, annotator: 'somebody else' })).toMatchObject({ ok: true, data: [{ id: anaLabel.data.id, annotator: 'ana' }] });
     const history = await ana.call<Array<{ annotator: string }>>('review.history', { annotationId: anaLabel.data.id });
     expect(history.data.map((h) => h.annotator)).toEqual(['ana']);
 

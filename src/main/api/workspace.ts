@@ -34,7 +34,11 @@ export function workspaceHandlers(services: Services): Pick<HandlerTable, keyof 
     'events.restore': async ({ id }) => ws().events.restore(id, await actor()),
     'annotations.get': async ({ eventId, annotator }) => {
       await ws().events.require(eventId);
-      return visibleAnnotations(ws(), eventId, await actor(), annotator);
+      // On a server the app's own labels are the login role's: a client asking for its own by
+      // Settings' name (as the editor does) gets them.
+      const role = ws().actingRole;
+      const mine = role && annotator !== undefined && annotator === (await services.settings.get()).annotator;
+      return visibleAnnotations(ws(), eventId, await actor(), mine ? role : annotator);
     },
     'annotations.save': async (annotation) => {
       // Labels are saved under the acting profile only: nobody writes (or peeks) as someone else.
