@@ -76,16 +76,16 @@ export class PgClaimsRepo extends PgRepo implements ClaimsStore {
     });
   }
 
-  async renew(key: string, owner: string, leaseMs: number): Promise<boolean> {
-    return (await this.sql.run("UPDATE job_claims SET lease_until = $1 WHERE key = $2 AND owner = $3 AND state = 'running'", [Date.now() + leaseMs, key, owner])) > 0;
+  renew(key: string, owner: string, leaseMs: number): Promise<boolean> {
+    return this.sql.write(async (sql) => (await sql.run("UPDATE job_claims SET lease_until = $1 WHERE key = $2 AND owner = $3 AND state = 'running'", [Date.now() + leaseMs, key, owner])) > 0);
   }
 
-  async saveCheckpoint(key: string, owner: string, checkpoint: Uint8Array): Promise<boolean> {
-    return (await this.sql.run("UPDATE job_claims SET checkpoint = $1 WHERE key = $2 AND owner = $3 AND state = 'running'", [Buffer.from(checkpoint), key, owner])) > 0;
+  saveCheckpoint(key: string, owner: string, checkpoint: Uint8Array): Promise<boolean> {
+    return this.sql.write(async (sql) => (await sql.run("UPDATE job_claims SET checkpoint = $1 WHERE key = $2 AND owner = $3 AND state = 'running'", [Buffer.from(checkpoint), key, owner])) > 0);
   }
 
   async finish(key: string, owner: string): Promise<void> {
-    await this.sql.run("UPDATE job_claims SET state = 'done', lease_until = 0, error = NULL, checkpoint = NULL WHERE key = $1 AND owner = $2 AND state = 'running'", [key, owner]);
+    await this.sql.write((sql) => sql.run("UPDATE job_claims SET state = 'done', lease_until = 0, error = NULL, checkpoint = NULL WHERE key = $1 AND owner = $2 AND state = 'running'", [key, owner]));
   }
 
   fail(key: string, owner: string, error: string, options: { retry: boolean }): Promise<Claim | null> {
