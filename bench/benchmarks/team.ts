@@ -73,6 +73,7 @@ export const teamBenchmark: Benchmark = {
   async run({ reps = 20, log }) {
     const root = mkdtempSync(join(tmpdir(), 'mellm-bench-team-'));
     const team = await startTeamServer('mellm_bench');
+    const database = new URL(team.url('postgres')).pathname.slice(1);
     const rows: BenchRow[] = [];
     try {
       const file = join(root, 'team.mellm');
@@ -84,7 +85,7 @@ export const teamBenchmark: Benchmark = {
       log(`copied to PostgreSQL in ${((performance.now() - started) / 1000).toFixed(1)} s`);
       for (const name of CODERS) await team.addPerson(name, 'annotator');
       await team.addPerson('rex', 'reviewer');
-      await team.server.sql('ANALYZE', [], 'mellm_bench');
+      await team.server.sql('ANALYZE', [], database);
 
       // The review queue a reviewer opens, at 100,000 events (first page of 500).
       const reviewerWs = await openWorkspace(team.url('rex'));
