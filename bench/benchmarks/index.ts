@@ -13,6 +13,7 @@ import { flowBenchmark } from './flow';
 import { uiBenchmark } from './ui';
 import { pipelineBenchmark } from './pipeline';
 import { evaluateBenchmark } from './evaluate';
+import { startupBenchmark } from './startup';
 import { teamBenchmark } from './team';
 
 /** Every named benchmark; `npm run bench -- <name>` runs one, no name runs all. */
@@ -31,5 +32,6 @@ export const BENCHMARKS: readonly Benchmark[] = [
   uiBenchmark,
   pipelineBenchmark,
   evaluateBenchmark,
+  startupBenchmark,
   teamBenchmark,
 ];

@@ -133,7 +133,8 @@ describe.runIf(process.platform === 'linux')('analysis jobs in child processes',
   }, 300_000);
 
   it('a hostile chat template fails its job as MODEL_INVALID at once (it renders in the sandbox, not the job process); the next job and the workspace are unharmed', async () => {
-    const h = harness('fatal');
+    // One analysis at a time: the healthy job waits behind the hostile one, on its own.
+    const h = harness('fatal', { jobConcurrency: 1 });
     try {
       await h.call('workspace.create', { path: join(root, 'fatal.mellm') });
       const llm = await makeQwen3Model(join(root, 'hostile-llm'));

@@ -97,7 +97,8 @@ beforeAll(async () => {
   });
   const sheet = await writeSheet(join(root, 'CASME2-coding-20140508.xlsx'), [header, ...rows]);
 
-  services = createServices({ userDataDir: join(root, 'home') });
+  // One analysis at a time: the goldens name analyses by id, which follow the order they finish in.
+  services = createServices({ userDataDir: join(root, 'home'), jobConcurrency: 1 });
   const table = createHandlerTable(services);
   const finished = new Map<string, (job: Job) => void>();
   services.events.subscribe((event, payload) => {

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
 import { isDeepStrictEqual } from 'node:util';
 import { existsSync } from 'node:fs';
-import { availableParallelism, hostname } from 'node:os';
+import { hostname } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { AnalysisRunInput, FlowScale, OverlayKind, PromptFormat, StoredAnalysis } from '@shared/api/analysis';
 import type { Language } from '@shared/language';
@@ -17,6 +17,7 @@ import type { AnalyzeTaskInput, AnalyzeTaskOutput, AnalyzerOptions } from '../an
 import { readFlo } from '../inference/flow/flo';
 import { encodeRgbaPng, overlayImage, overlayLegend, overlayScale } from '../inference/flow/visualize';
 import { JobCrashError } from '../jobs/crash';
+import { analysisBudget } from '../jobs/budget';
 import { ProcessPool } from '../jobs/pool';
 import type { JobContext, JobHandle, JobQueue } from '../jobs/queue';
 import { jobScript } from '../jobs/script';
@@ -232,7 +233,7 @@ export class AnalysisRunner {
     let pool = this.#pools.get(size);
     if (!pool) {
       // The processes share the cores: ONNX Runtime gets cores ÷ processes threads in each.
-      const init: AnalyzerOptions = { modelsDir: this.#deps.paths.models, intraOpThreads: Math.max(1, Math.floor(availableParallelism() / size)) };
+      const init: AnalyzerOptions = { modelsDir: this.#deps.paths.models, intraOpThreads: analysisBudget(size).intraOpThreads };
       pool = new ProcessPool({
         script: jobScript(this.#deps.worker ?? 'analyze'),
         size,

@@ -13,6 +13,7 @@ import { WorkspaceService } from '../store/service';
 import { FaceService } from '../inference/face/service';
 import { LlmService } from '../inference/llm/manager';
 import { FlowService } from '../inference/flow/service';
+import { analysisBudget } from '../jobs/budget';
 import type { NativeDialogs } from './path-picker';
 
 export interface ServiceOptions {
@@ -67,7 +68,8 @@ export function createServices(options: ServiceOptions = {}): Services {
   const events = new EventHub();
   const models = options.modelsDir ?? (options.packaged && !process.env.MELLM_MODELS_DIR ? packagedModelsDir(userData) : defaultModelsDir());
   const settings = new SettingsStore(userData);
-  const jobs = new JobQueue(events, options.jobConcurrency ?? 1);
+  // Analyses at once: one job process per core (jobs/budget.ts).
+  const jobs = new JobQueue(events, options.jobConcurrency ?? analysisBudget().processes);
   const proxies = new ProxyManager({ dir: join(userData, 'cache', 'proxies'), jobs });
   const media = new MediaLibrary({ proxies });
   void settings.get().then((s) => media.setCacheMB(s.frameCacheMB), () => undefined);

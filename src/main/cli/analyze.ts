@@ -6,6 +6,7 @@ import { AppError } from '@shared/errors';
 import { generationFor, type LlmGeneration } from '@shared/llm-generation';
 import { runAnalyzeTask } from '../analysis/pipeline/task';
 import { ensureClip, overlayDir, storeRun, writeOverlaySources } from '../app/analysis-store';
+import { analysisBudget } from '../jobs/budget';
 import { JobQueue } from '../jobs/queue';
 import type { Services } from '../api/context';
 import type { PromptFormat } from '@shared/api/analysis';
@@ -19,7 +20,7 @@ const OPTIONS = defineOptions({
   ...FRAME_OPTIONS,
   workspace: { kind: 'text', value: 'file|url', help: 'store the analysis in this workspace (with --all: analyse its clips)' },
   all: { kind: 'flag', help: "every event of the workspace without an analysis under the current settings" },
-  jobs: { kind: 'int', value: 'N', min: 1, max: 16, default: 1, help: 'analyses at once, with --all' },
+  jobs: { kind: 'int', value: 'N', min: 1, max: 16, help: 'analyses at once (job processes), with --all; default one per core, up to 4' },
   redo: { kind: 'flag', help: 'analyse everything again, with --all' },
   llm: { kind: 'text', value: 'folder', help: 'a language model folder writes the description' },
   ...LLM_GENERATION_OPTIONS,
@@ -97,7 +98,7 @@ const BAR = 24;
 
 /** Every clip of a workspace, N at a time; finished clips are stored as they finish, so a rerun resumes. */
 interface BatchOptions {
-  readonly jobs: number;
+  readonly jobs: number | undefined;
   readonly redo: boolean;
   readonly llm: string | undefined;
   readonly generation: Partial<LlmGeneration>;
@@ -109,7 +110,8 @@ interface BatchOptions {
 async function runBatch(s: Services, io: CliIO, workspacePath: string, options: BatchOptions): Promise<number> {
   const { jobs, redo, llm, generation, promptFormat, flow, json } = options;
   await s.workspaces.open(workspacePath);
-  const queue = new JobQueue(s.events, jobs);
+  const budget = analysisBudget(jobs);
+  const queue = new JobQueue(s.events, budget.processes);
   const { jobs: handles, skipped } = await s.analysis.runAll({ redo, llmFolder: llm, llmGeneration: generation, promptFormat, flow }, queue);
   const total = handles.length;
   let finished = 0;
@@ -143,11 +145,12 @@ async function runBatch(s: Services, io: CliIO, workspacePath: string, options: 
   } finally {
     process.off('SIGINT', stop);
   }
-  const result = { queued: total, analysed: total - failed.length - elsewhere, elsewhere, skipped, failed };
+  const result = { queued: total, analysed: total - failed.length - elsewhere, elsewhere, skipped, failed, processes: budget.processes, intraOpThreads: budget.intraOpThreads };
+  const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
   io.out(
     json
       ? JSON.stringify(result)
-      : `${result.analysed} analysed, ${elsewhere ? `${elsewhere} analysed by another workstation, ` : ''}${skipped} skipped (already done), ${failed.length} failed`,
+      : `${result.analysed} analysed, ${elsewhere ? `${elsewhere} analysed by another workstation, ` : ''}${skipped} skipped (already done), ${failed.length} failed (${count(budget.processes, 'job process', 'job processes')} × ${count(budget.intraOpThreads, 'ONNX Runtime thread', 'ONNX Runtime threads')})`,
   );
   return failed.length ? 1 : 0;
 }

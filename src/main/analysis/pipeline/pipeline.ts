@@ -99,8 +99,10 @@ export interface PipelineResult {
   readonly frameMotion: FrameMotionScan | null;
 }
 
-const DEFAULT_SPOT_SIZE = [80, 96] as const;
-const DEFAULT_FLOW_SIZE = [200, 240] as const;
+/** The crop (width, height) the spotting scan's flow runs on. */
+export const DEFAULT_SPOT_SIZE = [80, 96] as const;
+/** The crop (width, height) the expression flow runs on. */
+export const DEFAULT_FLOW_SIZE = [200, 240] as const;
 const DEFAULT_FRAME_AVERAGE = { onset: 3, apex: 1 } as const;
 export const PIPELINE_VERSION = '1';
 /**

@@ -14,7 +14,7 @@ import { MediaLibrary } from '../../media/library';
 import type { DescriberLanguage } from '../describer';
 import type { FrameMotionScan } from '../frame-motion';
 import type { ScanCheckpoint } from './motion';
-import { analyzeClip, type LlmDescriber, type ScanProgress } from './pipeline';
+import { DEFAULT_FLOW_SIZE, DEFAULT_SPOT_SIZE, analyzeClip, type LlmDescriber, type ScanProgress } from './pipeline';
 
 /** One clip's analysis: what a batch job or the CLI asks the analyzer for. */
 export interface AnalyzeTaskInput {
@@ -48,6 +48,21 @@ export interface AnalyzeTaskOutput {
   readonly overlay: { readonly width: number; readonly height: number; readonly flow: Float32Array; readonly onset: Uint8Array; readonly face: StoredFace } | null;
   /** Per-frame motion of the scan, null when none ran. */
   readonly frameMotion: FrameMotionScan | null;
+  /** The process that ran it and what it had loaded by the end (see AnalyzerStats). */
+  readonly process?: AnalyzerStats | undefined;
+}
+
+/** What an analyzer's process has loaded: a process that reuses its models keeps `sessions` flat from job to job. */
+export interface AnalyzerStats {
+  readonly pid: number;
+  /** ONNX Runtime sessions created by this analyzer so far (face and flow models; the LLM's are its pool's). */
+  readonly sessions: number;
+  /** Of those, the ones created while this clip ran: none once the process is warm. */
+  readonly sessionsForClip: number;
+  /** ONNX Runtime intra-op threads of its flow sessions (null: ONNX Runtime's default). */
+  readonly intraOpThreads: number | null;
+  /** Clips analysed so far. */
+  readonly clips: number;
 }
 
 /** The crop face back in frame pixels (pixel centres map as in cropGray), for drawing over the video. */
@@ -96,19 +111,39 @@ export class ClipAnalyzer {
   readonly #face: FaceService;
   readonly #flow: FlowService;
   readonly #llm: LlmPool;
+  readonly #intraOpThreads: number | null;
+  #clips = 0;
 
   constructor(options: AnalyzerOptions, deps: AnalyzerDeps) {
+    this.#intraOpThreads = options.intraOpThreads ?? null;
     this.#llm = new LlmPool({ renderer: deps.templates });
     this.#face = new FaceService(options.modelsDir);
     this.#flow = new FlowService(options.modelsDir, { ...(options.intraOpThreads ? { intraOpThreads: options.intraOpThreads } : {}), ...(deps.sessions ? { guard: deps.sessions } : {}) });
   }
 
-  /** Loads the face and flow models now (a job process does this before taking work). */
-  async warm(): Promise<void> {
+  /**
+   * Loads the face models and creates the sessions of the default flows at the crop sizes
+   * the pipeline uses, so the first clip a job process takes costs what every later one
+   * does. ONNX Runtime creates sessions on this thread, one after the other.
+   */
+  async warm(flow: AnalysisFlow = DEFAULT_ANALYSIS_FLOW): Promise<void> {
     await this.#face.models();
+    if (flow.model) return;
+    await this.#flow.warm(flow.spotting, DEFAULT_SPOT_SIZE[0], DEFAULT_SPOT_SIZE[1]);
+    await this.#flow.warm(flow.expression, DEFAULT_FLOW_SIZE[0], DEFAULT_FLOW_SIZE[1]);
+  }
+
+  stats(since: number = this.#sessions()): AnalyzerStats {
+    const sessions = this.#sessions();
+    return { pid: process.pid, sessions, sessionsForClip: sessions - since, intraOpThreads: this.#intraOpThreads, clips: this.#clips };
+  }
+
+  #sessions(): number {
+    return this.#face.sessionsCreated + this.#flow.sessionsCreated;
   }
 
   async analyze(input: AnalyzeTaskInput, hooks: TaskHooks = {}): Promise<AnalyzeTaskOutput> {
+    const sessionsBefore = this.#sessions();
     const { clipId } = await this.#media.open(input.path, {}, input.probed);
     try {
       const reader = await this.#media.reader(clipId);
@@ -148,10 +183,12 @@ export class ClipAnalyzer {
           hooks.progress?.(done, total, message);
         },
       });
+      this.#clips += 1;
       return {
         report: { ...report, clip: { ...report.clip, path: input.path } },
         overlay: overlay ? { width: overlay.flow.width, height: overlay.flow.height, flow: overlay.flow.data, onset: overlay.onset.data, face: faceInFrame(overlay.face) } : null,
         frameMotion,
+        process: this.stats(sessionsBefore),
       };
     } finally {
       // Frames of a finished clip are not wanted again; the models stay loaded.

@@ -60,6 +60,11 @@ export class FaceService {
     return trackFace(await this.models(), clip, options);
   }
 
+  /** ONNX Runtime sessions created so far (see SessionCache.created). */
+  get sessionsCreated(): number {
+    return this.#sessions.created;
+  }
+
   async dispose(): Promise<void> {
     this.#models = null;
     await this.#sessions.dispose();

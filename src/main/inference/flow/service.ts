@@ -57,6 +57,16 @@ export class FlowService {
     return { flow, model: model.id, ms: performance.now() - start };
   }
 
+  /** Creates the session of a generated preset for frames of this size before the first flow needs it. */
+  async warm(preset: FlowPreset, width: number, height: number): Promise<void> {
+    await (this.model(VARIATIONAL_MODEL_ID, preset) as VariationalFlowModel).prepare(width, height);
+  }
+
+  /** ONNX Runtime sessions created so far (see SessionCache.created). */
+  get sessionsCreated(): number {
+    return this.#sessions.created;
+  }
+
   dispose(): Promise<void> {
     this.#models.clear();
     return this.#sessions.dispose();

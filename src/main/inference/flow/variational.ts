@@ -58,13 +58,18 @@ export class VariationalFlowModel implements FlowModel {
     this.id = typeof preset === 'string' ? `${VARIATIONAL_MODEL_ID}:${preset}` : `${VARIATIONAL_MODEL_ID}:custom`;
   }
 
+  /**
+   * Generates the graph for frames of this size and creates its session now, so that the
+   * first estimate at that size does not pay for it (a job process does this at start-up).
+   */
+  async prepare(width: number, height: number): Promise<void> {
+    await this.#session(width, height);
+  }
+
   async estimate(frame1: Image8, frame2: Image8, options: FlowEstimateOptions = {}): Promise<FlowField> {
     assertSameSize(frame1, frame2);
     const { width, height } = frame1;
-    const sized = optionsForSize(this.#options, width, height);
-    const path = await ensureVariationalModel(this.#modelsDir, sized);
-    throwIfAborted(options.signal);
-    const session = await this.#sessions.get(variationalModelKey(sized), path, { graphOptimizationLevel: 'extended' });
+    const session = await this.#session(width, height, options.signal);
     const feeds = {
       frame1: new ort.Tensor('float32', grayPlane(frame1), [1, 1, height, width]),
       frame2: new ort.Tensor('float32', grayPlane(frame2), [1, 1, height, width]),
@@ -73,5 +78,12 @@ export class VariationalFlowModel implements FlowModel {
     throwIfAborted(options.signal);
     const flow = result.flow as ort.Tensor;
     return { width, height, data: Float32Array.from(flow.data as Float32Array) };
+  }
+
+  async #session(width: number, height: number, signal?: AbortSignal): Promise<ort.InferenceSession> {
+    const sized = optionsForSize(this.#options, width, height);
+    const path = await ensureVariationalModel(this.#modelsDir, sized);
+    throwIfAborted(signal);
+    return this.#sessions.get(variationalModelKey(sized), path, { graphOptimizationLevel: 'extended' });
   }
 }

@@ -39,6 +39,7 @@ export interface ModelSessionOptions {
 export class SessionCache {
   readonly #sessions = new Map<string, Promise<ort.InferenceSession>>();
   readonly #options: SessionOptions;
+  #created = 0;
 
   constructor(options: SessionOptions = {}) {
     this.#options = options;
@@ -59,6 +60,20 @@ export class SessionCache {
     return this.#sessions.has(key);
   }
 
+  /**
+   * Sessions this cache has created so far (failed loads not counted). Creating one is
+   * the costly step of a model's start-up, so a process that reuses its sessions keeps
+   * this flat from one job to the next.
+   */
+  get created(): number {
+    return this.#created;
+  }
+
+  /** ONNX Runtime's intra-op threads per session (undefined: ONNX Runtime's default, one per core). */
+  get intraOpThreads(): number | undefined {
+    return this.#options.intraOpThreads;
+  }
+
   async dispose(): Promise<void> {
     const sessions = [...this.#sessions.values()];
     this.#sessions.clear();
@@ -75,12 +90,14 @@ export class SessionCache {
     }
     const providers = [...(this.#options.providers ?? []).filter((p) => p !== 'cpu'), 'cpu'];
     try {
-      return await ort.InferenceSession.create(bytes, {
+      const session = await ort.InferenceSession.create(bytes, {
         executionProviders: providers,
         graphOptimizationLevel: model.graphOptimizationLevel ?? 'all',
         ...(this.#options.intraOpThreads ? { intraOpNumThreads: this.#options.intraOpThreads } : {}),
         ...(this.#options.logSeverityLevel !== undefined ? { logSeverityLevel: this.#options.logSeverityLevel } : {}),
       });
+      this.#created += 1;
+      return session;
     } catch (error) {
       throw new AppError('MODEL_INVALID', `Model ${key} is not a valid ONNX model: ${(error as Error).message}`, { cause: error });
     }
