@@ -16,6 +16,7 @@ import { evaluateBenchmark } from './evaluate';
 import { startupBenchmark } from './startup';
 import { confoundersBenchmark } from './confounders';
 import { longSessionBenchmark } from './long-session';
+import { teamBenchmark } from './team';
 
 /** Every named benchmark; `npm run bench -- <name>` runs one, no name runs all. */
 export const BENCHMARKS: readonly Benchmark[] = [
@@ -36,4 +37,5 @@ export const BENCHMARKS: readonly Benchmark[] = [
   startupBenchmark,
   confoundersBenchmark,
   longSessionBenchmark,
+  teamBenchmark,
 ];

@@ -185,10 +185,19 @@ export const AnalysisSchema = z.object({
 });
 export type Analysis = z.infer<typeof AnalysisSchema>;
 
+/**
+ * Who labels: on a file, the name typed in Settings (one person's file, nothing checks
+ * it); on a server, the database role the connection logged in as (the server enforces it).
+ */
+export const WORKSPACE_IDENTITIES = ['settings', 'database-role'] as const;
+
 export const WorkspaceInfoSchema = z.object({
   path: z.string(),
   schemaVersion: z.number().int(),
   sqliteVersion: z.string(),
+  identity: z.enum(WORKSPACE_IDENTITIES),
+  /** The database role labels are saved under ('database-role'); null when Settings' name is. */
+  actingAs: z.string().nullable(),
   /** A server workspace: the server's name and version (e.g. "PostgreSQL 15.4"); sqliteVersion is then empty. */
   serverVersion: z.string().optional(),
   counts: z.object({

@@ -56,6 +56,9 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
         expect(ws.location).toEqual(expect.any(String));
         expect(ws.location.length).toBeGreaterThan(0);
         expect((await ws.info()).counts).toEqual({ clips: 0, events: 0, annotations: 0, analyses: 0, reviews: 0 });
+        // Without a team set-up (a file; a server account in no team role) the caller names who labels.
+        expect(ws.actingRole).toBeNull();
+        expect(await ws.info()).toMatchObject({ identity: 'settings', actingAs: null });
         await seed(ws);
         expect((await ws.info()).counts).toEqual({ clips: 1, events: 1, annotations: 0, analyses: 0, reviews: 0 });
         expect(() => ws.assertPresent()).not.toThrow();

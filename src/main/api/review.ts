@@ -5,6 +5,7 @@ import { modelReading, readStoredEvidence } from '../analysis/stored-analysis';
 import { codedEventsFromStore } from '../app/records-from-store';
 import { openWorkspace, type WorkspaceStore } from '../store';
 import { normalizeLocation, redactLocation } from '../store/location';
+import { actingName } from './actor';
 import type { Services } from './context';
 import type { HandlerTable } from './dispatch';
 
@@ -12,7 +13,7 @@ import type { HandlerTable } from './dispatch';
 export function reviewHandlers(services: Services): Pick<HandlerTable, keyof typeof reviewChannels> {
   const { workspaces } = services;
   const ws = () => workspaces.require();
-  const actor = async () => (await services.settings.get()).annotator;
+  const actor = () => actingName(services);
   const reviewer = async () => ws().annotators.requireReviewer(await actor());
 
   /** Roles are a reviewer's to give; the first reviewer of a workspace may be named by anyone. */

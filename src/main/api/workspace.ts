@@ -3,6 +3,7 @@ import { AppError } from '@shared/errors';
 import { openDemoCorpus } from '../app/demo-corpus';
 import { adoptMediaRoots } from '../app/media-roots';
 import { commitImport, mediaImportDeps, previewImport } from '../app/import';
+import { actingName } from './actor';
 import type { Services } from './context';
 import type { HandlerTable } from './dispatch';
 import { visibleAnnotations } from './visibility';
@@ -11,7 +12,7 @@ export function workspaceHandlers(services: Services): Pick<HandlerTable, keyof 
   const { workspaces } = services;
   const ws = () => workspaces.require();
   // Deletions are recorded under the acting profile; the store decides who may make them.
-  const actor = async () => (await services.settings.get()).annotator;
+  const actor = () => actingName(services);
   return {
     'workspace.create': async ({ path }) => workspaces.create(path),
     'workspace.open': async ({ path }) => workspaces.open(path),
@@ -33,17 +34,23 @@ export function workspaceHandlers(services: Services): Pick<HandlerTable, keyof 
     'events.restore': async ({ id }) => ws().events.restore(id, await actor()),
     'annotations.get': async ({ eventId, annotator }) => {
       await ws().events.require(eventId);
-      return visibleAnnotations(ws(), eventId, (await services.settings.get()).annotator, annotator);
+      // On a server the app's own labels are the login role's: a client asking for its own by
+      // Settings' name (as the editor does) gets them.
+      const role = ws().actingRole;
+      const mine = role && annotator !== undefined && annotator === (await services.settings.get()).annotator;
+      return visibleAnnotations(ws(), eventId, await actor(), mine ? role : annotator);
     },
     'annotations.save': async (annotation) => {
       // Labels are saved under the acting profile only: nobody writes (or peeks) as someone else.
-      const actor = (await services.settings.get()).annotator;
-      if (annotation.annotator.trim() !== actor) {
-        throw new AppError('FORBIDDEN', actor ? `You are working as ${actor}: labels are saved under your own name` : 'Set your annotator name in Settings first');
+      // On a server the label is the login role's, whatever name the client sent (the store records the role).
+      if (ws().actingRole) return ws().annotations.save({ ...annotation, annotator: ws().actingRole as string });
+      const name = await actor();
+      if (annotation.annotator.trim() !== name) {
+        throw new AppError('FORBIDDEN', name ? `You are working as ${name}: labels are saved under your own name` : 'Set your annotator name in Settings first');
       }
       return ws().annotations.save(annotation);
     },
-    'labels.worklist': async () => ws().reviews.worklist((await services.settings.get()).annotator),
+    'labels.worklist': async () => ws().reviews.worklist(await actor()),
     'import.preview': async (request) => previewImport(workspaces.current?.isOpen ? workspaces.current : null, request),
     'import.commit': async (request) => commitImport(ws(), request, mediaImportDeps(services.clipMedia)),
   };

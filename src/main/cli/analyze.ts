@@ -128,6 +128,8 @@ async function runBatch(s: Services, io: CliIO, workspacePath: string, options: 
   const total = handles.length;
   let finished = 0;
   const failed: Array<{ job: string; error: string }> = [];
+  // Units another workstation analysed (or is analysing) while this batch ran: not ours to count.
+  let elsewhere = 0;
   const bar = (label: string) => {
     const filled = total ? Math.round((finished / total) * BAR) : BAR;
     io.err(`[${'#'.repeat(filled)}${'-'.repeat(BAR - filled)}] ${finished}/${total} ${label}`);
@@ -140,7 +142,8 @@ async function runBatch(s: Services, io: CliIO, workspacePath: string, options: 
         h.result.then(
           (r) => {
             finished += 1;
-            bar(`clip ${r.clipId}: ${r.analysisIds.length} analysis(es)`);
+            if (r.skipped) elsewhere += 1;
+            bar(r.skipped ? `clip ${r.clipId}: ${r.skipped}` : `clip ${r.clipId}: ${r.analysisIds.length} analysis(es)`);
           },
           (error: unknown) => {
             finished += 1;
@@ -154,12 +157,12 @@ async function runBatch(s: Services, io: CliIO, workspacePath: string, options: 
   } finally {
     process.off('SIGINT', stop);
   }
-  const result = { queued: total, analysed: total - failed.length, skipped, failed, processes: budget.processes, intraOpThreads: budget.intraOpThreads };
+  const result = { queued: total, analysed: total - failed.length - elsewhere, elsewhere, skipped, failed, processes: budget.processes, intraOpThreads: budget.intraOpThreads };
   const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
   io.out(
     json
       ? JSON.stringify(result)
-      : `${result.analysed} analysed, ${skipped} skipped (already done), ${failed.length} failed (${count(budget.processes, 'job process', 'job processes')} × ${count(budget.intraOpThreads, 'ONNX Runtime thread', 'ONNX Runtime threads')})`,
+      : `${result.analysed} analysed, ${elsewhere ? `${elsewhere} analysed by another workstation, ` : ''}${skipped} skipped (already done), ${failed.length} failed (${count(budget.processes, 'job process', 'job processes')} × ${count(budget.intraOpThreads, 'ONNX Runtime thread', 'ONNX Runtime threads')})`,
   );
   return failed.length ? 1 : 0;
 }

@@ -259,6 +259,12 @@ export interface WorkspaceStore extends WorkspaceRepos {
   readonly location: string;
   readonly dialect: 'sqlite' | 'postgres';
   readonly isOpen: boolean;
+  /**
+   * The name labels, decisions and deletions are recorded under when the workspace decides
+   * it: on a server, the database role of the connection (a caller's name is ignored).
+   * Null on a file, where the caller's name (Settings') is taken as given.
+   */
+  readonly actingRole: string | null;
   /** Runs `work` in one write transaction: all of it lands or none of it. Other calls wait for it. */
   transaction<T>(work: (tx: WorkspaceRepos) => Promise<T>): Promise<T>;
   info(): Promise<WorkspaceInfo>;

@@ -28,9 +28,10 @@ async function claimByKey(sql: Sql, key: string, lock = false): Promise<Claim | 
 }
 
 /**
- * Leases on batch work (the rules of sqlite/claims.ts). A claim locks its row first, so
- * two workstations asking for one unit at once are served one after the other: one takes
- * it, the other sees the live lease. Lease times are each workstation's clock (epoch ms).
+ * Leases on batch work (the rules of sqlite/claims.ts). A claim locks its row first
+ * (`FOR UPDATE SKIP LOCKED`): of two workstations asking for one unit at once, one takes
+ * it and the other, finding the row locked, moves on as if it saw a live lease. Lease
+ * times are each workstation's clock (epoch ms).
  */
 export class PgClaimsRepo extends PgRepo implements ClaimsStore {
   get(key: string): Promise<Claim | null> {
@@ -57,7 +58,14 @@ export class PgClaimsRepo extends PgRepo implements ClaimsStore {
         [key, owner, now + options.leaseMs],
       );
       if (fresh) return { claimed: true, claim: toClaim(fresh) };
-      const current = (await claimByKey(sql, key, true))!;
+      // SKIP LOCKED: a row locked now is being claimed by another workstation; its work, not
+      // ours to wait for (a batch moves on to its next unit, as with a live lease).
+      const locked = await sql.one<ClaimRow>('SELECT * FROM job_claims WHERE key = $1 FOR UPDATE SKIP LOCKED', [key]);
+      if (!locked) {
+        const seen = (await claimByKey(sql, key))!;
+        return { claimed: false, claim: { ...seen, state: 'running', leaseUntil: Math.max(seen.leaseUntil, now + options.leaseMs) } };
+      }
+      const current = toClaim(locked);
       if (current.state !== 'running') {
         const retake = options.again || (options.retryFailed && current.state === 'failed');
         return retake ? take(1) : { claimed: false, claim: current };

@@ -11,6 +11,7 @@ import { connectWorkspace } from './connection';
 import { PgCorpusRepo } from './corpus';
 import { PgEventsRepo } from './events';
 import { PgFrameMotionRepo } from './frame-motion';
+import { actingAs, readIdentity, type PgIdentity } from './identity';
 import { PgReviewsRepo } from './reviews';
 import { inTransaction, PoolSql, type Sql } from './session';
 
@@ -87,16 +88,23 @@ export class PostgresStore implements WorkspaceStore {
   readonly #pool: pg.Pool;
   readonly #sql: PoolSql;
   readonly #gate = new Gate();
+  readonly #identity: PgIdentity | null;
   #open = true;
 
-  /** `location` is the URL without its password. */
+  /** `location` is the URL without its password; `identity` the team role the connection logged in as (identity.ts). */
   constructor(
     pool: pg.Pool,
     readonly location: string,
+    identity: PgIdentity | null = null,
   ) {
     this.#pool = pool;
     this.#sql = new PoolSql(location, pool);
-    Object.assign(this, gated(repos(this.#sql), this.#gate));
+    this.#identity = identity;
+    Object.assign(this, gated(actingAs(repos(this.#sql), identity), this.#gate));
+  }
+
+  get actingRole(): string | null {
+    return this.#identity?.name ?? null;
   }
 
   get isOpen(): boolean {
@@ -104,7 +112,7 @@ export class PostgresStore implements WorkspaceStore {
   }
 
   transaction<T>(work: (tx: WorkspaceRepos) => Promise<T>): Promise<T> {
-    return this.#gate.exclusive(() => inTransaction(this.#pool, this.location, 'BEGIN', (sql) => work(repos(sql))));
+    return this.#gate.exclusive(() => inTransaction(this.#pool, this.location, 'BEGIN', (sql) => work(actingAs(repos(sql), this.#identity))));
   }
 
   info(): Promise<WorkspaceInfo> {
@@ -122,6 +130,8 @@ export class PostgresStore implements WorkspaceStore {
         schemaVersion: row.schema,
         sqliteVersion: '',
         serverVersion: `PostgreSQL ${row.server}`,
+        identity: this.#identity ? 'database-role' : 'settings',
+        actingAs: this.#identity?.name ?? null,
         counts: { clips: row.clips, events: row.events, annotations: row.annotations, analyses: row.analyses, reviews: row.reviews },
       };
     });
@@ -139,11 +149,20 @@ export class PostgresStore implements WorkspaceStore {
 
 export async function createPostgresStore(url: string): Promise<PostgresStore> {
   const { pool, location } = await connectWorkspace(url, MIGRATIONS, true);
-  return new PostgresStore(pool, location);
+  return new PostgresStore(pool, location, await identityOrClose(pool, location));
 }
 
 /** `migrations` is the schema history (tests pass a longer one to exercise upgrades). */
 export async function openPostgresStore(url: string, migrations: readonly Migration[] = MIGRATIONS): Promise<PostgresStore> {
   const { pool, location } = await connectWorkspace(url, migrations, false);
-  return new PostgresStore(pool, location);
+  return new PostgresStore(pool, location, await identityOrClose(pool, location));
+}
+
+async function identityOrClose(pool: pg.Pool, location: string): Promise<PgIdentity | null> {
+  try {
+    return await readIdentity(pool, location);
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
 }

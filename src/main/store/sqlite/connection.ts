@@ -58,6 +58,8 @@ export class SqliteWorkspace {
       path: this.path,
       schemaVersion: this.db.pragma('user_version', { simple: true }) as number,
       sqliteVersion: (this.db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v,
+      identity: 'settings',
+      actingAs: null,
       // Live rows only: deleted clips and events are out of the corpus until restored.
       counts: {
         clips: count('clips WHERE deleted_at IS NULL'),

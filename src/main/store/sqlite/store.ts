@@ -61,6 +61,8 @@ function liftAll(ws: SqliteWorkspace, call: <R>(run: () => R) => Promise<R>): Wo
 /** A workspace file behind the async store interface. */
 export class SqliteStore implements WorkspaceStore {
   readonly dialect = 'sqlite';
+  /** One person's file: the name in Settings is who labels. */
+  readonly actingRole = null;
   readonly clips!: WorkspaceRepos['clips'];
   readonly events!: WorkspaceRepos['events'];
   readonly analyses!: WorkspaceRepos['analyses'];
