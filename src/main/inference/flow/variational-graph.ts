@@ -98,7 +98,7 @@ export const FLOW_PRESETS: Record<FlowPreset, VariationalFlowOptions> = {
   // below full resolution, one at full resolution (which costs as much as all the rest).
   accurate: {
     levels: 7, scale: 0.6, finestLevel: 0, warps: 3, fineWarps: [1, 2], rounds: 2, iterations: 6, chebyshev: 0.99,
-    alpha: 20, edgeKappa: 10, smoothEpsilon: 0.1, gamma: 10, zeta: 0.03, epsilon: 0.1, median: 5,
+    alpha: 10, edgeKappa: 10, smoothEpsilon: 0.1, gamma: 10, zeta: 0.03, epsilon: 0.1, median: 5,
     interpolation: 'bicubic', presmooth: 0.75, texture: { sigma: 3, weight: 0.5 },
   },
 };
