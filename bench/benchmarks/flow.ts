@@ -11,21 +11,30 @@ import { VariationalFlowModel } from '../../src/main/inference/flow/variational'
 import type { FlowField } from '../../src/main/inference/flow/types';
 import { encodePng, loadImageFile, type GrayImage } from '../../src/main/media/image';
 import { median, time, type Benchmark, type BenchRow } from '../harness';
+import { hardPairs, maskedEndPointErrors } from './flow-hard-pairs';
 
 /** A frame pair on disk (so every method reads the same files) with its ground truth. */
 interface FlowCase {
   readonly name: string;
-  readonly group: 'middlebury' | 'face';
+  readonly group: FlowGroup;
   readonly frame1: string;
   readonly frame2: string;
   readonly truth: FlowField;
+  /** Occlusion mask of the generated hard pairs (EPE reported on visible / occluded pixels too). */
+  readonly occluded?: Uint8Array;
 }
+
+/** Hard pairs: 'hard fit' seeds are the ones the presets were tuned on, 'hard held-out' the report. */
+const GROUPS = ['middlebury', 'hard fit', 'hard held-out', 'face'] as const;
+type FlowGroup = (typeof GROUPS)[number];
 
 /** FLOW_BENCH_METHODS=accurate,deepflow runs only the listed presets / peers (while iterating). */
 const ONLY = process.env.FLOW_BENCH_METHODS?.split(',').map((m) => m.trim());
 const selected = <T extends string>(names: readonly T[]): T[] => names.filter((n) => !ONLY || ONLY.includes(n));
 const PEERS = selected(['deepflow', 'dis-medium', 'tvl1', 'farneback'] as const);
 const PRESETS = selected(['fast', 'balanced', 'accurate'] as const);
+/** FLOW_BENCH_GROUPS=middlebury,hard held-out runs only the listed case groups. */
+const ONLY_GROUPS = process.env.FLOW_BENCH_GROUPS?.split(',').map((m) => m.trim());
 /** FLOW_BENCH_THREADS=1 runs every method single-threaded (fairest under a shared, loaded CPU). */
 const THREADS = Number(process.env.FLOW_BENCH_THREADS ?? 0);
 const PEER_SCRIPT = join(import.meta.dirname, '..', 'peers', 'opencv_flow.py');
@@ -85,16 +94,41 @@ function runPeer(method: string, cases: readonly FlowCase[], reps: number, workD
   });
 }
 
+/** The generated hard pairs of both seed sets, named by set, band and seed. */
+async function hardCases(): Promise<FlowCase[]> {
+  return (await hardPairs()).map((p) => ({
+    name: `hard ${p.set} ${p.name}`,
+    group: p.set === 'fit' ? ('hard fit' as const) : ('hard held-out' as const),
+    frame1: p.frame1,
+    frame2: p.frame2,
+    truth: p.truth,
+    occluded: p.occluded,
+  }));
+}
+
+/** EPE of one estimate; on hard pairs also over the non-occluded and occluded pixels. */
+function errorMetrics(estimate: FlowField, c: FlowCase): Record<string, number> {
+  if (!c.occluded) return { epe: endPointError(estimate, c.truth) };
+  const { all, visible, occluded } = maskedEndPointErrors(estimate, c.truth, c.occluded);
+  return { epe: all, 'epe non-occluded': visible, 'epe occluded': occluded };
+}
+
 function summaryRows(rows: BenchRow[], methods: readonly string[]): BenchRow[] {
   const summaries: BenchRow[] = [];
-  for (const group of ['middlebury', 'face'] as const) {
+  const mean = (mine: BenchRow[], key: string) => mine.reduce((s, r) => s + Number(r.metrics?.[key]), 0) / mine.length;
+  for (const group of GROUPS) {
     for (const method of methods) {
       const mine = rows.filter((r) => r.method === method && r.metrics?.group === group);
       if (!mine.length) continue;
-      const epe = mine.reduce((s, r) => s + Number(r.metrics?.epe), 0) / mine.length;
       const medianMs = median(mine.map((r) => median(r.samples ?? [])));
       const cpuMs = median(mine.map((r) => Number(r.metrics?.['cpu ms'])));
-      summaries.push({ case: `${group} (mean of ${mine.length})`, method, metrics: { epe, 'median ms per pair': medianMs, 'median cpu ms per pair': cpuMs } });
+      const masked: Record<string, number> = mine[0]?.metrics?.['epe non-occluded'] !== undefined ? { 'epe non-occluded': mean(mine, 'epe non-occluded'), 'epe occluded': mean(mine, 'epe occluded') } : {};
+      summaries.push({ case: `${group} (mean of ${mine.length})`, method, metrics: { epe: mean(mine, 'epe'), ...masked, 'median ms per pair': medianMs, 'median cpu ms per pair': cpuMs } });
+      if (!group.startsWith('hard')) continue;
+      for (const band of ['small', 'medium', 'large']) {
+        const banded = mine.filter((r) => r.case.includes(` ${band}-`));
+        if (banded.length) summaries.push({ case: `${group} ${band} (mean of ${banded.length})`, method, metrics: { epe: mean(banded, 'epe'), 'epe non-occluded': mean(banded, 'epe non-occluded') } });
+      }
     }
   }
   return summaries;
@@ -103,14 +137,14 @@ function summaryRows(rows: BenchRow[], methods: readonly string[]): BenchRow[] {
 /** Optical flow: our generated variational graph (3 presets) vs OpenCV 4.6 peers. */
 export const flowBenchmark: Benchmark = {
   name: 'flow',
-  description: 'Optical flow EPE and time per pair: variational ONNX presets vs OpenCV DeepFlow / DIS / TV-L1 / Farneback',
+  description: 'Optical flow EPE and time per pair (Middlebury, generated hard pairs, face pairs): variational ONNX presets vs OpenCV DeepFlow / DIS / TV-L1 / Farneback',
   async run({ reps = 5, sharedDir, log }) {
     const workDir = mkdtempSync(join(tmpdir(), 'mellm-flow-bench-'));
     const sessions = new SessionCache(THREADS > 0 ? { intraOpThreads: THREADS } : {});
     try {
       const middlebury = await middleburyCases(sharedDir);
       if (!middlebury.length) log('Middlebury data not found (shared/data/middlebury or $MELLM_SHARED_DIR): only synthetic face pairs');
-      const cases = [...middlebury, ...(await faceCases(workDir))];
+      const cases = [...middlebury, ...(await hardCases()), ...(await faceCases(workDir))].filter((c) => !ONLY_GROUPS || ONLY_GROUPS.includes(c.group));
       const rows: BenchRow[] = [];
       for (const preset of PRESETS) {
         const model = new VariationalFlowModel(sessions, join(workDir, 'models'), preset);
@@ -127,7 +161,7 @@ export const flowBenchmark: Benchmark = {
           const estimate = flow as FlowField | null;
           if (!estimate) continue;
           await writeFlo(join(workDir, `${preset}-${c.name}.flo`), estimate);
-          rows.push({ case: c.name, method: `variational ${preset}`, samples, metrics: { group: c.group, epe: endPointError(estimate, c.truth), 'cpu ms': median(cpu.slice(1)) } });
+          rows.push({ case: c.name, method: `variational ${preset}`, samples, metrics: { group: c.group, ...errorMetrics(estimate, c), 'cpu ms': median(cpu.slice(1)) } });
         }
       }
       for (const peer of PEERS) {
@@ -139,7 +173,7 @@ export const flowBenchmark: Benchmark = {
         for (const [i, c] of cases.entries()) {
           const result = results[i];
           if (!result) continue;
-          rows.push({ case: c.name, method: `opencv ${peer}`, samples: result.ms, metrics: { group: c.group, epe: endPointError(await readFlo(result.flo), c.truth), 'cpu ms': median(result.cpu) } });
+          rows.push({ case: c.name, method: `opencv ${peer}`, samples: result.ms, metrics: { group: c.group, ...errorMetrics(await readFlo(result.flo), c), 'cpu ms': median(result.cpu) } });
         }
       }
       const methods = [...PRESETS.map((p) => `variational ${p}`), ...PEERS.map((p) => `opencv ${p}`)];
