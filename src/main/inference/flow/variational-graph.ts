@@ -76,18 +76,11 @@ export interface VariationalFlowOptions {
 
 export type FlowPreset = FlowPresetName;
 
-/**
- * Tuned on the four Middlebury training pairs, the fitting seeds of the generated hard pairs
- * and the face pairs (docs/flow-presets.md; the held-out seeds are only reported).
- */
+/** Tuned on the Middlebury training pairs (see README, "Optical flow"). */
 export const FLOW_PRESETS: Record<FlowPreset, VariationalFlowOptions> = {
-  // A deep halving pyramid (coarsest level ≥ 12 px) with three warps on the cheap coarse
-  // levels reaches large displacements; the texture part of the frames discounts
-  // brightness changes. Full resolution is not solved (the flow is upsampled to it).
   fast: {
-    levels: 7, scale: 0.5, finestLevel: 1, warps: 3, fineWarps: [1, 2], rounds: 1, iterations: 10,
-    alpha: 0.02, gamma: 16, epsilon: 0.01, median: 5, interpolation: 'bicubic', presmooth: 0.6,
-    texture: { sigma: 3, weight: 0.8 },
+    levels: 5, scale: 0.55, finestLevel: 1, warps: 1, rounds: 1, iterations: 10,
+    alpha: 0.01, gamma: 16, epsilon: 0.01, median: 5, interpolation: 'bicubic', presmooth: 0.6,
   },
   balanced: {
     levels: 6, scale: 0.6, finestLevel: 0, warps: 1, rounds: 2, iterations: 8,
