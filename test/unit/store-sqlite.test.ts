@@ -194,6 +194,8 @@ describe('workspace file', () => {
     await current.events.delete(event.id, 'ana');
     expect((await current.info()).counts.events).toBe(0);
     expect(await current.events.restore(event.id, 'ana')).toMatchObject({ id: event.id, onset: 1, offset: 5 });
+    // A clip from before capture rates was filmed at its container's rate until told otherwise.
+    expect(await current.clips.require(1)).toMatchObject({ fps: 30, captureFps: 30 });
     await current.close();
   });
 
@@ -315,7 +317,7 @@ describe('recent workspaces', () => {
  */
 const EXPECTED_SCHEMA = {
   applicationId: APPLICATION_ID,
-  userVersion: 4,
+  userVersion: 5,
   tables: {
     analyses: {
       columns: [
@@ -383,6 +385,7 @@ const EXPECTED_SCHEMA = {
         "created_at TEXT NOT NULL DEFAULT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
         'deleted_at TEXT',
         'deleted_by INTEGER',
+        'capture_fps REAL',
       ],
       indexes: ['clips_sha256 UNIQUE PARTIAL (sha256)', 'clips_subject (subject)', 'sqlite_autoindex_clips_1 UNIQUE by constraint u (path)'],
       foreignKeys: ['deleted_by → annotators(id)'],

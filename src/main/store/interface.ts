@@ -32,6 +32,8 @@ export interface ClipsStore {
   /** Points the clip with this content hash at its new location (media moved or renamed). */
   relinkClip(sha256: string, newPath: string): Promise<Clip>;
   setFaceIndex(id: number, faceIndex: number): Promise<Clip>;
+  /** Sets the rate the clip was filmed at (null: the container's); refuses a rate ≤ 0, above 10 000 or not a number. */
+  setCaptureFps(id: number, captureFps: number | null): Promise<Clip>;
   list(filter?: ClipFilter): Promise<Clip[]>;
   /**
    * Soft-deletes the clip: it and its events drop out of every read (lists, queue,

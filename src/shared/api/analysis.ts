@@ -75,6 +75,23 @@ export const HeadMotionReportSchema = z.object({
   residual_px: z.number(),
 });
 
+/** Expression classes by duration: micro-expressions are brief (MEGC ≤ 500 ms), macro-expressions longer. */
+export const EXPRESSION_CLASSES = ['micro', 'macro'] as const;
+export type ExpressionClass = (typeof EXPRESSION_CLASSES)[number];
+
+/** The micro / macro boundaries in ms of real time (at the clip's capture rate). */
+export const ClassThresholdsSchema = z
+  .object({
+    /** Micro when onset → offset is at most this long. */
+    microMaxMs: z.number().int().min(40).max(5000),
+    /** When the offset is unclear (the signal never returns before the clip ends): micro when onset → apex is at most this long. */
+    microOnsetApexMaxMs: z.number().int().min(20).max(5000),
+  })
+  .strict()
+  .refine((t) => t.microOnsetApexMaxMs <= t.microMaxMs, 'the onset → apex limit cannot exceed the onset → offset limit');
+export type ClassThresholdsSetting = z.infer<typeof ClassThresholdsSchema>;
+export const DEFAULT_CLASS_THRESHOLDS_SETTING: ClassThresholdsSetting = { microMaxMs: 500, microOnsetApexMaxMs: 250 };
+
 export const SpottingReportSchema = z.object({
   onset: frame.nullable(),
   apex: frame.nullable(),
