@@ -21,6 +21,7 @@ export function workspaceHandlers(services: Services): Pick<HandlerTable, keyof 
     'clips.list': async (filter) => ws().clips.list(filter),
     'clips.add': async (clip) => ws().clips.add(clip),
     'clips.relink': async ({ sha256, path }) => ws().clips.relinkClip(sha256, path),
+    'clips.setCaptureFps': async ({ id, captureFps }) => ws().clips.setCaptureFps(id, captureFps),
     'clips.delete': async ({ id }) => ws().clips.delete(id, await actor()),
     'clips.restore': async ({ id }) => ws().clips.restore(id, await actor()),
     'events.list': async ({ clipId }) => ws().events.listForClip((await ws().clips.require(clipId)).id),
