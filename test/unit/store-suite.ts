@@ -505,8 +505,8 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
         const snapshot = await ws.corpus.snapshot();
         expect(snapshot.clips).toEqual(
           new Map([
-            [casme.id, { id: casme.id, path: '/c/sub01/EP02_01f', fps: 200, frames: 100, subject: '01', dataset: 'casme2', datasetFilename: 'EP02_01f' }],
-            [own.id, { id: own.id, path: '/v/take.mp4', fps: 30, frames: 90, subject: null, dataset: null, datasetFilename: null }],
+            [casme.id, { id: casme.id, path: '/c/sub01/EP02_01f', fps: 200, captureFps: 200, frames: 100, subject: '01', dataset: 'casme2', datasetFilename: 'EP02_01f' }],
+            [own.id, { id: own.id, path: '/v/take.mp4', fps: 30, captureFps: 30, frames: 90, subject: null, dataset: null, datasetFilename: null }],
           ]),
         );
         expect(snapshot.annotatorNames).toEqual(new Map([[ana.id, 'ana'], [bo.id, 'bo'], [rita.id, 'rita'], [rex.id, 'rex']]));

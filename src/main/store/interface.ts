@@ -214,6 +214,8 @@ export interface CorpusClip {
   readonly id: number;
   readonly path: string;
   readonly fps: number;
+  /** The rate the clip was filmed at (the container's unless set). */
+  readonly captureFps: number;
   readonly frames: number;
   readonly subject: string | null;
   readonly dataset: string | null;
