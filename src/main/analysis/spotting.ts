@@ -85,6 +85,8 @@ export interface SpottedInterval {
   readonly classBasis: ClassBasis;
   /** Face-signal peak over the detection threshold (≥ 1). */
   readonly strength: number;
+  /** The AUs the analysis read at this interval (set by the pipeline once analysed). */
+  readonly facs?: string;
 }
 
 export interface BlinkInterval {

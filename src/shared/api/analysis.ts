@@ -116,6 +116,8 @@ export const SpottingReportSchema = z.object({
       duration_ms: z.number().optional(),
       /** The offset is unclear (the signal never returned before the clip ended, or no echo was seen): classed by onset → apex. */
       offset_unclear: z.boolean().optional(),
+      /** The AUs its analysis found (FACS text; empty: none survived the checks). Absent when it was not analysed. */
+      facs: z.string().optional(),
     }),
   ),
   /** Blinks (AU45, the upper eyelids): reported apart, never offered as expressions. Absent on older analyses. */

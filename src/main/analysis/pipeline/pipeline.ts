@@ -299,6 +299,11 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
   progress(total - 1, 'expression');
   if (dropped.size > 0 && spotting) spotting = { ...spotting, intervals: spotting.intervals.filter((iv) => !dropped.has(iv.onset)) };
 
+  // Each interval names the AUs its expression was read as, for the review queue.
+  if (spotting && !given) {
+    const facsAt = new Map(expressions.map((e) => [e.onset, e.facs]));
+    spotting = { ...spotting, intervals: spotting.intervals.map((iv) => (facsAt.has(iv.onset) ? { ...iv, facs: facsAt.get(iv.onset) } : iv)) };
+  }
   const primary = expressions[0] ?? noExpressionReport(describe({ features: [], aus: [], emotion: inferEmotion([]) }, options.language ?? 'en').text, promptFormat);
   timings.total = Math.round((performance.now() - started) * 10) / 10;
   progress(total, 'done');

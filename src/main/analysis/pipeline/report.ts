@@ -92,6 +92,7 @@ export function spottingReport(
       strength: iv.strength,
       duration_ms: iv.durationMs,
       offset_unclear: iv.offsetUnclear,
+      ...(iv.facs !== undefined ? { facs: iv.facs } : {}),
     })),
     blinks: (result?.blinks ?? []).map((b) => ({ onset: b.onset, apex: b.apex, offset: b.offset })),
     capture_fps: rate.fps,

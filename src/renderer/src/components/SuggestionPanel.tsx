@@ -7,7 +7,7 @@
  * Re-analyse.
  */
 import { useTranslation } from 'react-i18next';
-import type { SpottedFrames } from '../api/analysis-types';
+import type { ExpressionClassView, SpottedFrames } from '../api/analysis-types';
 import { diffAus, diffWords, DRAFT_FIELDS, sameValue, type AnnotationDraft, type DraftField, type Suggestion } from '../state/annotation';
 
 interface Props {
@@ -35,6 +35,8 @@ interface Props {
   /** The frames the analysis spotted, offered as markers when they differ from the user's. */
   readonly spotted?: SpottedFrames | null;
   onUseSpotted?(): void;
+  /** Micro or macro by duration at the capture rate; kind null when nothing is offered. */
+  readonly expressionClass?: ExpressionClassView | null;
 }
 
 function Diff({ field, suggested, current }: { field: DraftField; suggested: string; current: string }) {
@@ -93,6 +95,13 @@ export function SuggestionPanel(props: Props) {
         </p>
       )}
       {!suggestion && !props.streaming && !props.running && <p className="empty">{t('suggest.none')}</p>}
+      {suggestion && props.expressionClass && (
+        <p className={`expression-class class-${props.expressionClass.kind ?? 'none'}`} data-testid="suggestion-class" data-kind={props.expressionClass.kind ?? 'none'}>
+          {props.expressionClass.kind
+            ? t(`suggest.class.${props.expressionClass.kind}`, { ms: props.expressionClass.durationMs ?? '–', fps: props.expressionClass.captureFps ?? '–' })
+            : t('suggest.class.none')}
+        </p>
+      )}
       {props.streaming !== null && (
         <blockquote className="streaming" aria-live="polite" data-testid="llm-stream">
           {props.streaming}
