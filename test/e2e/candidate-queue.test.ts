@@ -89,7 +89,8 @@ describe('the spotted-interval queue in Annotate', () => {
     expect(await page.getByTestId('candidate-summary').textContent()).toBe('3 intervals, 3 to review · durations at 200 fps');
     expect(await page.getByTestId('non-expressions').textContent()).toBe('Blinks (not expressions): 56–59');
     // The selected event's suggestion says which class it is.
-    expect(await page.getByTestId('suggestion-class').textContent()).toBe('Micro-expression: 50 ms onset → offset at 200 fps');
+    expect(await page.getByTestId('suggestion-class').textContent()).toBe('micro · 50 ms');
+    expect(await page.getByTestId('suggestion-class').getAttribute('aria-label')).toBe('Micro-expression: 50 ms onset → offset at 200 fps');
   });
 
   it('seeks on click, steps with N, dismisses with X, accepts an interval without an event as a new event', async () => {

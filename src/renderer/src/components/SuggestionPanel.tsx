@@ -71,6 +71,18 @@ function Diff({ field, suggested, current }: { field: DraftField; suggested: str
   );
 }
 
+/** Micro or macro in a word beside the buttons (the panel must fit 720 px); the full sentence is its name. */
+function ClassBadge({ value }: { readonly value: ExpressionClassView }) {
+  const { t } = useTranslation();
+  const kind = value.kind ?? 'none';
+  const full = value.kind ? t(`suggest.class.${value.kind}`, { ms: value.durationMs ?? '–', fps: value.captureFps ?? '–' }) : t('suggest.class.none');
+  return (
+    <span className={`class-badge class-${kind}`} data-testid="suggestion-class" data-kind={kind} role="note" aria-label={full} title={full}>
+      {t(`suggest.class.short.${kind}`, { ms: value.durationMs ?? '–' })}
+    </span>
+  );
+}
+
 export function SuggestionPanel(props: Props) {
   const { t } = useTranslation();
   const { suggestion, draft } = props;
@@ -88,6 +100,7 @@ export function SuggestionPanel(props: Props) {
           </button>
         )}
         {props.progress && <span className="muted">{props.progress}</span>}
+        {suggestion && props.expressionClass && <ClassBadge value={props.expressionClass} />}
       </div>
       {suggestion && props.stale && !props.running && (
         <p className="warn" role="status" data-testid="analysis-stale">
@@ -95,13 +108,6 @@ export function SuggestionPanel(props: Props) {
         </p>
       )}
       {!suggestion && !props.streaming && !props.running && <p className="empty">{t('suggest.none')}</p>}
-      {suggestion && props.expressionClass && (
-        <p className={`expression-class class-${props.expressionClass.kind ?? 'none'}`} data-testid="suggestion-class" data-kind={props.expressionClass.kind ?? 'none'}>
-          {props.expressionClass.kind
-            ? t(`suggest.class.${props.expressionClass.kind}`, { ms: props.expressionClass.durationMs ?? '–', fps: props.expressionClass.captureFps ?? '–' })
-            : t('suggest.class.none')}
-        </p>
-      )}
       {props.streaming !== null && (
         <blockquote className="streaming" aria-live="polite" data-testid="llm-stream">
           {props.streaming}
