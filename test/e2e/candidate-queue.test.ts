@@ -88,6 +88,17 @@ describe('the spotted-interval queue in Annotate', () => {
     await page.getByRole('button', { name: 'Interval 3: micro-expression, frames 45 / 48 / 55, 50 ms, AUs not analysed' }).waitFor();
     expect(await page.getByTestId('candidate-summary').textContent()).toBe('3 intervals, 3 to review · durations at 200 fps');
     expect(await page.getByTestId('non-expressions').textContent()).toBe('Blinks (not expressions): 56–59');
+    // The timeline draws each interval in its class's colour along its bottom edge, the blink in grey.
+    const bandColour = (frame: number) =>
+      page.evaluate((at) => {
+        const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="timeline"] canvas')!;
+        const ratio = canvas.width / canvas.getBoundingClientRect().width;
+        const x = Math.round(((at + 0.5) / 60) * canvas.width);
+        return [...canvas.getContext('2d')!.getImageData(Math.min(x, canvas.width - 1), Math.round(canvas.height - 2 * ratio), 1, 1).data.slice(0, 3)];
+      }, frame);
+    await expect.poll(() => bandColour(35)).toEqual([0xff, 0xb5, 0x47]);
+    expect(await bandColour(10)).toEqual([0x4f, 0xb3, 0xff]);
+    expect(await bandColour(57)).toEqual([0x98, 0xa2, 0xb3]);
     // The selected event's suggestion says which class it is.
     expect(await page.getByTestId('suggestion-class').textContent()).toBe('micro · 50 ms');
     expect(await page.getByTestId('suggestion-class').getAttribute('aria-label')).toBe('Micro-expression: 50 ms onset → offset at 200 fps');

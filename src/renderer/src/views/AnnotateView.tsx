@@ -201,6 +201,13 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
     else openCandidate(stepCandidate(queue, next, index, 1));
   };
 
+  const timelineSpans = useMemo(
+    () => [
+      ...spottedRun.candidates.map((c) => ({ kind: c.kind, onset: c.onset, offset: c.offset, label: t(`candidates.kind.${c.kind}`) })),
+      ...spottedRun.blinks.map((b) => ({ kind: b.kind, onset: b.onset, offset: b.offset, label: t('candidates.blink') })),
+    ],
+    [spottedRun, t],
+  );
   const accept = (index: number) => decide(index, 'accepted');
   const dismiss = (index: number) => decide(index, 'dismissed');
 
@@ -307,6 +314,7 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
           selectedEvent={selected}
           curve={analysis?.motionCurve ?? null}
           suggested={analysis?.spotted?.source === 'spotting' ? analysis.spotted : null}
+          spans={timelineSpans}
           onSeek={nav.goTo}
           onMarkerDrag={clipEvents.drag}
           onSelectEvent={clipEvents.select}
