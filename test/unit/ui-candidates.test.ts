@@ -28,7 +28,7 @@ describe('the spotted-interval review queue', () => {
 
   it('reads the class, duration, AUs and blinks of a stored run; an analysis stored before classes claims none', () => {
     const row = storedAnalysisRow({ 'Left Inner Eyebrow': [0, -2], 'Right Inner Eyebrow': [0, -2] });
-    const base = { id: 1, eventId: 1, createdAt: '', models: [], timingsMs: {}, overlays: [], ...row } as unknown as StoredAnalysis;
+    const base = { id: 1, eventId: 1, createdAt: '', models: [], timingsMs: {}, ...row } as unknown as StoredAnalysis;
     const spotting = {
       ...row.spotting,
       capture_fps: 200,

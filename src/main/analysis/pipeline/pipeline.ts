@@ -76,9 +76,8 @@ export interface PipelineOptions {
   /** Spotting thresholds (defaults: spotting.ts). */
   readonly spotting?: SpottingOptions;
   /**
-   * The rate the face was filmed at (default: the clip's container rate). Every time in
-   * the analysis is read at it: the lag (≈ 0.2 s), which clips are dataset samples, and
-   * the durations and micro / macro classes.
+   * The rate the face was filmed at (default: the clip's container rate). Durations, the
+   * micro / macro classes and which clips are dataset samples (≤ 2 s) are read at it.
    */
   readonly captureFps?: number | undefined;
   /** The micro / macro boundaries (Settings; default 500 ms onset → offset, 250 ms onset → apex). */
@@ -151,7 +150,9 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
   if (!(fps > 0) || !Number.isFinite(fps)) throw new AppError('INVALID_INPUT', `The capture rate must be a number of frames per second above 0 (got ${fps}).`);
   const thresholds = options.classThresholds ?? DEFAULT_CLASS_THRESHOLDS;
   const spotOptions: SpottingOptions = { ...thresholds, ...options.spotting };
-  const lag = options.lag ?? defaultLag(fps);
+  // The scan's lag stays in the decoder's frames: at a 200-fps capture rate it would be 40
+  // frames, and the scan measures nothing before frame `lag` (see docs/expression-classes.md).
+  const lag = options.lag ?? defaultLag(clip.fps);
   // Spotting scans the whole clip; user frames scan only their event, and only on request.
   const scan = !given ? { first: 0, last: clip.frameCount - 1 } : options.frameMotion ? { first: Math.max(0, given.onset - lag), last: given.offset } : null;
   const total = (scan ? scan.last - scan.first + 1 : 0) + 3;
