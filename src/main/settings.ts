@@ -1,6 +1,6 @@
 import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DEFAULT_ANALYSIS_FLOW, SettingsSchema, type Settings } from '@shared/api';
+import { DEFAULT_ANALYSIS_FLOW, DEFAULT_CLASS_THRESHOLDS_SETTING, SettingsSchema, type Settings } from '@shared/api';
 import { DEFAULT_LLM_GENERATION } from '@shared/llm-generation';
 import { writeFileAtomic } from './util/atomic-write';
 import { DEFAULT_PROXY_CACHE_MB } from './media/proxy-manager';
@@ -17,6 +17,7 @@ export const DEFAULT_SETTINGS: Settings = {
   llmMaxNewTokens: DEFAULT_LLM_GENERATION.maxNewTokens,
   promptFormat: 'mellm',
   analysisFlow: DEFAULT_ANALYSIS_FLOW,
+  expressionClasses: DEFAULT_CLASS_THRESHOLDS_SETTING,
   shortcuts: {},
   browseRoots: [],
   mediaRoots: {},

@@ -35,12 +35,22 @@ export const FacsStringSchema = z.string().max(FACS_MAX_LENGTH).superRefine((tex
   if (!parsed.ok) ctx.addIssue({ code: 'custom', message: `not a valid FACS code: ${text} (${parsed.error.message})` });
 });
 
+/** A capture rate: positive and at most what any high-speed camera of the field records (DFME: 500 fps; 10 000 leaves room). */
+export const CaptureFpsSchema = z.number().positive().max(10_000);
+
 export const ClipSchema = z.object({
   id: IdSchema,
   path: z.string(),
   kind: z.enum(CLIP_KINDS),
   sha256: Sha256Schema.nullable(),
+  /** The container's frame rate, as measured (or, for a frame folder, as the dataset states it). */
   fps: z.number().positive(),
+  /**
+   * The rate the face was filmed at: the container's unless a dataset layout, `mellm
+   * analyze --fps` or the user said otherwise. Durations in ms, the micro / macro class
+   * and the exports' timing use it.
+   */
+  captureFps: CaptureFpsSchema,
   frames: z.number().int().positive(),
   width: z.number().int().positive(),
   height: z.number().int().positive(),
@@ -70,6 +80,8 @@ export const NewClipSchema = ClipSchema.omit({ id: true, createdAt: true }).exte
   faceIndex: z.number().int().nonnegative().default(0),
   mediaRoot: MediaRootNameSchema.nullable().default(null),
   mediaPath: MediaPathSchema.nullable().default(null),
+  /** Null or absent: the container's rate. */
+  captureFps: CaptureFpsSchema.nullable().default(null),
 }).refine((c) => (c.mediaRoot === null) === (c.mediaPath === null), 'a media root and its path come together');
 export type NewClip = z.input<typeof NewClipSchema>;
 

@@ -37,8 +37,10 @@ describe('frame rates shown to people', () => {
       expect(outcome.ok).toBe(true);
       const file = (end: string) => readFileSync(outcome.data.files.find((f) => f.path.endsWith(end))!.path, 'utf8');
       const spotting = file('megc-spotting.csv').trim().split('\r\n');
-      expect(spotting[0]?.split(',').at(-1)).toBe('fps');
-      expect(spotting[1]?.split(',').at(-1)).toBe('30');
+      const columns = spotting[0]?.split(',') ?? [];
+      const cell = (name: string) => spotting[1]?.split(',')[columns.indexOf(name)];
+      expect(cell('fps')).toBe('30');
+      expect(cell('capture_fps')).toBe('30');
       const report = file('.html');
       expect(report).toContain('120 frames at 30 fps');
       expect(report).not.toContain(String(MEASURED));

@@ -47,6 +47,8 @@ describe.each(NAMES)('the %s coding sheet', (name) => {
         const source = name === 'megc' ? String(row.cells[0]) : fixture.dataset;
         expect(clip.dataset).toBe(source);
         expect(clip.fps).toBe(name === 'dfme' ? row.cells[7] : FPS[source]);
+        // The dataset's (or the row's) rate is also the rate it was filmed at.
+        expect(clip.captureFps).toBe(clip.fps);
       }
     }
     const byStart = (a: { clip: string; onset: number }, b: { clip: string; onset: number }) => a.clip.localeCompare(b.clip) || a.onset - b.onset;

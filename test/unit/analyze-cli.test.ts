@@ -40,8 +40,16 @@ describe('mellm synth + mellm analyze', () => {
     // User frames override spotting; the workspace form stores the analysis.
     const workspace = join(root, 'w.mellm');
     expect((await cli('workspace', 'create', workspace)).code).toBe(0);
-    const given = await cli('analyze', join(out, 'frames'), '--onset', '2', '--apex', '20', '--workspace', workspace, '--json');
-    expect(AnalyzeReportSchema.parse(JSON.parse(given.out)).spotting).toMatchObject({ onset: 2, apex: 20, source: 'user' });
+    // --fps: the rate the face was filmed at. No offset given: 2 → 29 (the apex mirrored, clipped) is 135 ms at 200 fps,
+    // and 18 frames onset → apex (90 ms) can never make it macro (at 30 fps: 600 ms).
+    const given = await cli('analyze', join(out, 'frames'), '--onset', '2', '--apex', '20', '--fps', '200', '--workspace', workspace, '--json');
+    const givenReport = AnalyzeReportSchema.parse(JSON.parse(given.out));
+    expect(givenReport.spotting).toMatchObject({ onset: 2, apex: 20, source: 'user', capture_fps: 200 });
+    expect(givenReport.clip).toMatchObject({ fps: 30, capture_fps: 200 });
+    expect(givenReport.expressions[0]?.duration_ms).toBe(135);
+    expect(givenReport.expressions[0]?.kind).not.toBe('macro');
+    expect((await cli('analyze', '--workspace', workspace, '--all', '--fps', '200')).err).toMatch(/--fps sets one clip's capture rate/);
+    expect((await cli('analyze', join(out, 'frames'), '--fps', '20000')).err).toMatch(/at most 10000/);
     const info = await cli('workspace', 'info', workspace, '--json');
     expect(JSON.parse(info.out)).toMatchObject({ counts: { clips: 1, events: 1, analyses: 1 } });
 

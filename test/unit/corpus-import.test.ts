@@ -138,6 +138,24 @@ describe('dataset sheet import', () => {
     expect(report.problems[0]).toMatchObject({ row: 3, column: 'Offset', message: 'frame 101 is not in the clip (100 frames)' });
   });
 
+  it('keeps the dataset\'s capture rate on a re-encoded video: a CASME II clip at 30 fps in its container was filmed at 200; a generic sheet keeps the container\'s', async () => {
+    const dir = tempDir();
+    const root = join(dir, 'CASME2_RAW');
+    mkdirSync(join(root, 'sub01'), { recursive: true });
+    writeFileSync(join(root, 'sub01', 'EP02_01f'), 'stand-in: the prober below answers for it');
+    const reencoded = async () => ({ frames: 66, fps: 30, width: 640, height: 480, kind: 'video' as const });
+    const sheet = await writeSheet(join(dir, 'casme2.csv'), [CASME2_HEADER, ['01', 'EP02_01f', '1', '21', '45', '', '12', 'happiness']]);
+    const ws = await createWorkspace(join(dir, 'ws.mellm'));
+    expect(await commitImport(ws, { sheet, root, dataset: 'casme2' }, { prober: reencoded })).toMatchObject({ clipsAdded: 1, eventsAdded: 1 });
+    expect(await ws.clips.require(1)).toMatchObject({ fps: 30, captureFps: 200 });
+    const generic = await writeSheet(join(dir, 'generic.csv'), [['Subject', 'Filename', 'Onset', 'Offset'], ['P2', 'session.mp4', '1', '10']]);
+    mkdirSync(join(dir, 'media', 'P2'), { recursive: true });
+    writeFileSync(join(dir, 'media', 'P2', 'session.mp4'), 'stand-in');
+    await commitImport(ws, { sheet: generic, root: join(dir, 'media'), dataset: 'generic', columns: { subject: 'Subject', filename: 'Filename', onset: 'Onset', offset: 'Offset' } }, { prober: reencoded });
+    expect(await ws.clips.require(2)).toMatchObject({ fps: 30, captureFps: 30 });
+    await ws.close();
+  });
+
   it('numbers a frame folder with a gap as the media reader does: the missing frame keeps its index', async () => {
     const dir = tempDir();
     const root = join(dir, 'CASME2_RAW');

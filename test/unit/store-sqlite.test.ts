@@ -194,6 +194,8 @@ describe('workspace file', () => {
     await current.events.delete(event.id, 'ana');
     expect((await current.info()).counts.events).toBe(0);
     expect(await current.events.restore(event.id, 'ana')).toMatchObject({ id: event.id, onset: 1, offset: 5 });
+    // A clip from before capture rates was filmed at its container's rate until told otherwise.
+    expect(await current.clips.require(1)).toMatchObject({ fps: 30, captureFps: 30 });
     await current.close();
   });
 
@@ -315,7 +317,7 @@ describe('recent workspaces', () => {
  */
 const EXPECTED_SCHEMA = {
   applicationId: APPLICATION_ID,
-  userVersion: 5,
+  userVersion: 6,
   tables: {
     analyses: {
       columns: [
@@ -385,6 +387,7 @@ const EXPECTED_SCHEMA = {
         'deleted_by INTEGER',
         'media_root TEXT',
         'media_path TEXT',
+        'capture_fps REAL',
       ],
       indexes: ['clips_media_location UNIQUE PARTIAL (media_root, media_path)', 'clips_sha256 UNIQUE PARTIAL (sha256)', 'clips_subject (subject)', 'sqlite_autoindex_clips_1 UNIQUE by constraint u (path)'],
       foreignKeys: ['deleted_by → annotators(id)'],

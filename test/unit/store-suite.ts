@@ -121,6 +121,21 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
         await refuses(ws.clips.setMediaLocation(clip.id + 100, null), 'NOT_FOUND', /No clip/);
       });
 
+      it('keeps a capture rate beside the container rate: the container rate by default, set, reset, refused when not a rate', async () => {
+        const { clip } = await seed(ws);
+        expect(clip).toMatchObject({ fps: 200, captureFps: 200 });
+        const reencoded = await ws.clips.add({ path: '/media/EP02_01f-30fps.mp4', kind: 'video', fps: 30, frames: 44, width: 8, height: 8, captureFps: 200 });
+        expect(reencoded).toMatchObject({ fps: 30, captureFps: 200 });
+        expect(await ws.clips.setCaptureFps(clip.id, 500)).toMatchObject({ fps: 200, captureFps: 500 });
+        expect((await ws.clips.require(clip.id)).captureFps).toBe(500);
+        expect((await ws.clips.list()).find((c) => c.id === clip.id)?.captureFps).toBe(500);
+        expect(await ws.clips.setCaptureFps(clip.id, null)).toMatchObject({ fps: 200, captureFps: 200 });
+        for (const bad of [0, -30, Number.NaN, Number.POSITIVE_INFINITY, 10_001]) await refuses(ws.clips.setCaptureFps(clip.id, bad), 'INVALID_INPUT', /capture rate/);
+        expect((await ws.clips.require(clip.id)).captureFps).toBe(200);
+        await refuses(ws.clips.setCaptureFps(clip.id + 100, 30), 'NOT_FOUND', /No clip/);
+        await expect(ws.clips.add({ path: '/bad', kind: 'video', fps: 30, frames: 9, width: 2, height: 2, captureFps: 0 })).rejects.toThrow();
+      });
+
       it('rejects duplicate clips and events outside the clip or out of order', async () => {
         const { clip, event } = await seed(ws);
         await expect(ws.clips.add({ path: '/elsewhere', kind: 'video', sha256: SHA, fps: 30, frames: 9, width: 2, height: 2 })).rejects.toThrow(/already/);
@@ -514,8 +529,8 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
         const snapshot = await ws.corpus.snapshot();
         expect(snapshot.clips).toEqual(
           new Map([
-            [casme.id, { id: casme.id, path: '/c/sub01/EP02_01f', fps: 200, frames: 100, subject: '01', dataset: 'casme2', datasetFilename: 'EP02_01f' }],
-            [own.id, { id: own.id, path: '/v/take.mp4', fps: 30, frames: 90, subject: null, dataset: null, datasetFilename: null }],
+            [casme.id, { id: casme.id, path: '/c/sub01/EP02_01f', fps: 200, captureFps: 200, frames: 100, subject: '01', dataset: 'casme2', datasetFilename: 'EP02_01f' }],
+            [own.id, { id: own.id, path: '/v/take.mp4', fps: 30, captureFps: 30, frames: 90, subject: null, dataset: null, datasetFilename: null }],
           ]),
         );
         expect(snapshot.annotatorNames).toEqual(new Map([[ana.id, 'ana'], [bo.id, 'bo'], [rita.id, 'rita'], [rex.id, 'rex']]));
@@ -636,6 +651,7 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
         await refuses(ws.events.create({ clipId: clip.id, onset: 0, offset: 1 }), 'NOT_FOUND', /was deleted/);
         await refuses(ws.events.restore(own.id, 'bo'), 'NOT_FOUND', /restore the clip first/);
         await refuses(ws.clips.setFaceIndex(clip.id, 1), 'NOT_FOUND', /was deleted/);
+        await refuses(ws.clips.setCaptureFps(clip.id, 30), 'NOT_FOUND', /was deleted/);
         // The media keeps its place: adding it again points to restore.
         await refuses(ws.clips.add({ path: clip.path, kind: 'sequence', fps: 200, frames: 60, width: 8, height: 8 }), 'INVALID_INPUT', /deleted \(clip \d+\); restore it/);
         await refuses(ws.clips.add({ path: '/moved', kind: 'sequence', sha256: SHA, fps: 200, frames: 60, width: 8, height: 8 }), 'INVALID_INPUT', /deleted \(clip \d+\); restore it/);

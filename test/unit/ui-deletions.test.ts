@@ -18,7 +18,7 @@ const event = (id: number): MeEvent => ({
   flags: [],
   createdAt: '2026-12-06T03:00:00.000Z',
 });
-const clip: Clip = { id: 1, path: '/CASME2_RAW/sub01/EP02_01f', kind: 'sequence', sha256: null, fps: 200, frames: 65, width: 640, height: 480, subject: '01', dataset: 'casme2', datasetRow: 2, datasetFilename: 'EP02_01f', faceIndex: 0, mediaRoot: null, mediaPath: null, createdAt: '2026-12-06T03:00:00.000Z' };
+const clip: Clip = { id: 1, path: '/CASME2_RAW/sub01/EP02_01f', kind: 'sequence', sha256: null, fps: 200, captureFps: 200, frames: 65, width: 640, height: 480, subject: '01', dataset: 'casme2', datasetRow: 2, datasetFilename: 'EP02_01f', faceIndex: 0, mediaRoot: null, mediaPath: null, createdAt: '2026-12-06T03:00:00.000Z' };
 
 /** A store-like backend: keeps which rows are deleted, refuses what the store refuses, records calls in order. */
 function storeBackend() {

@@ -69,6 +69,15 @@ describe('workspace channels', () => {
     const added = await call('clips.add', { path: join(dir, 'v.mp4'), kind: 'video', sha256: sha, fps: 30, frames: 90, width: 64, height: 48 });
     expect(added).toMatchObject({ ok: true, data: { id: 2, faceIndex: 0 } });
     expect(await call('clips.relink', { sha256: sha, path: join(dir, 'moved.mp4') })).toMatchObject({ ok: true, data: { id: 2, path: join(dir, 'moved.mp4') } });
+    // The capture rate: schema-checked at the API, kept beside the container's, reset by null.
+    expect(added).toMatchObject({ data: { fps: 30, captureFps: 30 } });
+    expect(await call('clips.setCaptureFps', { id: 2, captureFps: 200 })).toMatchObject({ ok: true, data: { id: 2, fps: 30, captureFps: 200 } });
+    for (const captureFps of [0, -1, '200', 20_000]) {
+      expect(await call('clips.setCaptureFps', { id: 2, captureFps })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', issues: [{ path: 'captureFps' }] } });
+    }
+    expect(await call('clips.setCaptureFps', { id: 99, captureFps: 30 })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await call('clips.list', {})).toMatchObject({ ok: true, data: [{ id: 1 }, { id: 2, captureFps: 200 }] });
+    expect(await call('clips.setCaptureFps', { id: 2, captureFps: null })).toMatchObject({ ok: true, data: { captureFps: 30 } });
     expect(await call('workspace.close')).toEqual({ ok: true, data: { closed: true } });
     expect(await call('workspace.info')).toEqual({ ok: true, data: null });
     const notSqlite = join(dir, 'fake.mellm');

@@ -29,14 +29,64 @@ export interface MotionSignal {
 
 export type IntervalKind = 'micro' | 'macro';
 
+/** What an interval was classed by: its onset → offset duration, or (offset unclear) its onset → apex time. */
+export type ClassBasis = 'offset' | 'apex';
+
+/** The micro / macro boundaries, in ms of real time (the capture rate's). */
+export interface ClassThresholds {
+  /** A micro-expression lasts at most this long from onset to offset (MEGC: 500 ms). */
+  readonly microMaxMs: number;
+  /** When the offset is unclear: a micro-expression reaches its apex within this time of its onset (250 ms). */
+  readonly microOnsetApexMaxMs: number;
+}
+
+export const DEFAULT_CLASS_THRESHOLDS: ClassThresholds = { microMaxMs: 500, microOnsetApexMaxMs: 250 };
+
+export interface IntervalClass {
+  readonly kind: IntervalKind;
+  /** Onset → offset at the capture rate, rounded to whole ms. */
+  readonly durationMs: number;
+  readonly basis: ClassBasis;
+}
+
+/**
+ * Classes an interval by its duration at `captureFps` (the rate the face was filmed at,
+ * which may differ from the container's): micro when onset → offset ≤ `microMaxMs`; when
+ * the offset is unclear (see `SpottedInterval.offsetUnclear`), micro when onset → apex ≤
+ * `microOnsetApexMaxMs`; macro otherwise.
+ */
+export function classifyInterval(
+  interval: { readonly onset: number; readonly apex: number; readonly offset: number; readonly offsetUnclear: boolean },
+  captureFps: number,
+  thresholds: ClassThresholds = DEFAULT_CLASS_THRESHOLDS,
+): IntervalClass {
+  if (!(captureFps > 0) || !Number.isFinite(captureFps)) throw new AppError('INVALID_INPUT', `Classing an interval needs a capture rate > 0 (got ${captureFps}).`);
+  const { onset, apex, offset } = interval;
+  if (!(onset <= apex && apex <= offset)) throw new AppError('INVALID_INPUT', `An interval needs onset ≤ apex ≤ offset (got ${onset}/${apex}/${offset}).`);
+  const ms = (frames: number): number => (frames / captureFps) * 1000;
+  const durationMs = Math.round(ms(offset - onset));
+  if (interval.offsetUnclear) return { kind: ms(apex - onset) <= thresholds.microOnsetApexMaxMs ? 'micro' : 'macro', durationMs, basis: 'apex' };
+  return { kind: ms(offset - onset) <= thresholds.microMaxMs ? 'micro' : 'macro', durationMs, basis: 'offset' };
+}
+
 export interface SpottedInterval {
   readonly onset: number;
   readonly apex: number;
   readonly offset: number;
   readonly kind: IntervalKind;
   readonly durationMs: number;
+  /**
+   * The face signal never fell back below the run's floor (a share of its own peak)
+   * before the clip ended, so the offset is where the clip stops, not where the face
+   * returned; or the run was no longer than the lag, so no echo of the return was seen.
+   * Such an interval is classed by onset → apex.
+   */
+  readonly offsetUnclear: boolean;
+  readonly classBasis: ClassBasis;
   /** Face-signal peak over the detection threshold (≥ 1). */
   readonly strength: number;
+  /** The AUs the analysis read at this interval (set by the pipeline once analysed). */
+  readonly facs?: string;
   /**
    * How likely the interval is a real expression, 0–1, higher first in a review queue:
    * half from the motion (`motionScore` of the strength), half from the AU evidence once
@@ -78,6 +128,8 @@ export interface SpottingResult {
 export interface SpottingOptions {
   /** Micro-expressions last at most this long (MEGC: 500 ms). */
   readonly microMaxMs?: number;
+  /** With an unclear offset, micro-expressions reach their apex within this long (250 ms). */
+  readonly microOnsetApexMaxMs?: number;
   /** Detection threshold in noise standard deviations. */
   readonly sigmas?: number;
   /** Absolute floor of the detection threshold, in the signal's units. */
@@ -92,7 +144,7 @@ export interface SpottingOptions {
   readonly atLeastOne?: boolean;
 }
 
-const DEFAULTS: Required<SpottingOptions> = { microMaxMs: 500, sigmas: 6, minPeak: 0.1, topRois: 3, atLeastOne: false };
+const DEFAULTS: Required<SpottingOptions> = { ...DEFAULT_CLASS_THRESHOLDS, sigmas: 6, minPeak: 0.1, topRois: 3, atLeastOne: false };
 /** Blink motion seen on non-lid ROIs is at most this share of the lids' own. */
 const BLINK_SPILL_RATIO = 0.15;
 const isBlinkRoi = (name: string): boolean => name.includes('Upper Eyelid');
@@ -209,18 +261,23 @@ function argmax(signal: Float32Array, from: number, to: number): number {
  * the expression ends `lag` frames before the run; a run no longer than the lag has
  * no visible echo (clip end) and ends with the run.
  */
-function readIntervals(signal: Float32Array, runs: readonly Run[], lag: number): Array<{ onset: number; apex: number; offset: number; peak: number }> {
+function readIntervals(signal: Float32Array, runs: readonly Run[], lag: number): Array<{ onset: number; apex: number; offset: number; peak: number; offsetUnclear: boolean }> {
   return runs.map((run) => {
-    const end = run.end - run.start + 1 > lag ? Math.max(run.start, run.end - lag) : run.end;
+    const echoed = run.end - run.start + 1 > lag;
+    const end = echoed ? Math.max(run.start, run.end - lag) : run.end;
     const apex = argmax(signal, run.start, end);
     // Drift against the expression can sink the echo below threshold; the fall of an ME
     // is rarely shorter than its rise, which bounds the offset from below.
     const offset = Math.max(end, Math.min(run.end, 2 * apex - run.start));
-    return { onset: run.start, apex, offset, peak: run.peak };
+    const offsetUnclear = !echoed || run.end >= signal.length - 1;
+    return { onset: run.start, apex, offset, peak: run.peak, offsetUnclear };
   });
 }
 
-/** Spots expression intervals (micro and macro) and blinks in a motion signal sampled at `fps`. */
+/**
+ * Spots expression intervals (micro and macro) and blinks in a motion signal sampled at
+ * `fps`: the capture rate, which turns frames into real time for the classes.
+ */
 export function spot(signal: MotionSignal, fps: number, options: SpottingOptions = {}): SpottingResult {
   const o = { ...DEFAULTS, ...options };
   const names = Object.keys(signal.channels);
@@ -248,15 +305,15 @@ export function spot(signal: MotionSignal, fps: number, options: SpottingOptions
     if (strongest > 0) runs = findRuns(face, strongest, 0, mergeGap, descent);
   }
   const intervals = readIntervals(face, runs, signal.lag).map((iv) => {
-    const durationMs = ((iv.offset - iv.onset) / fps) * 1000;
-    const kind: IntervalKind = durationMs <= o.microMaxMs ? 'micro' : 'macro';
-    return { onset: iv.onset, apex: iv.apex, offset: iv.offset, kind, durationMs: Math.round(durationMs), strength: Math.round((iv.peak / threshold) * 100) / 100, score: intervalScore(iv.peak / threshold, 0), peak: iv.peak };
+    const { kind, durationMs, basis } = classifyInterval(iv, fps, o);
+    const strength = Math.round((iv.peak / threshold) * 100) / 100;
+    return { onset: iv.onset, apex: iv.apex, offset: iv.offset, kind, durationMs, offsetUnclear: iv.offsetUnclear, classBasis: basis, strength, score: intervalScore(iv.peak / threshold, 0), peak: iv.peak };
   });
   let blinks: BlinkInterval[] = [];
   if (blinkNames.length) {
     const lids = detrend(aggregate(blinkNames.map((n) => signal.channels[n] as Float32Array), common, blinkNames.length), radius);
     const blinkThreshold = Math.max(o.minPeak, o.sigmas * noiseSigma(lids));
-    blinks = readIntervals(lids, findRuns(lids, blinkThreshold, blinkThreshold / 3, mergeGap, descent), signal.lag);
+    blinks = readIntervals(lids, findRuns(lids, blinkThreshold, blinkThreshold / 3, mergeGap, descent), signal.lag).map(({ offsetUnclear: _u, ...b }) => b);
   }
   // A face-signal interval peaking with a blink and far weaker is the blink spilling onto
   // neighbouring ROIs (lower lids, brows); an ME that merely coincides with a blink stays.

@@ -24,6 +24,7 @@ export function workspaceHandlers(services: Services): Pick<HandlerTable, keyof 
     'clips.list': async (filter) => Promise.all((await ws().clips.list(filter)).map((clip) => services.clipMedia.localize(clip))),
     'clips.add': async (clip) => ws().clips.add(clip),
     'clips.relink': async ({ sha256, path }) => ws().clips.relinkClip(sha256, path),
+    'clips.setCaptureFps': async ({ id, captureFps }) => ws().clips.setCaptureFps(id, captureFps),
     'clips.delete': async ({ id }) => ws().clips.delete(id, await actor()),
     'clips.restore': async ({ id }) => services.clipMedia.localize(await ws().clips.restore(id, await actor())),
     'clips.adoptMediaRoots': async () => adoptMediaRoots(ws(), await services.clipMedia.roots()),

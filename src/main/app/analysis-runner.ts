@@ -4,7 +4,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import type { AnalysisRunInput, FlowScale, OverlayKind, PromptFormat, StoredAnalysis } from '@shared/api/analysis';
+import { DEFAULT_CLASS_THRESHOLDS_SETTING, type AnalysisRunInput, type FlowScale, type OverlayKind, type PromptFormat, type StoredAnalysis } from '@shared/api/analysis';
 import type { Language } from '@shared/language';
 import { REFERENCE_CROP } from '@shared/rois';
 import { DEFAULT_ANALYSIS_FLOW, type AnalysisFlow } from '@shared/api/flow';
@@ -225,7 +225,9 @@ export class AnalysisRunner {
     // The default flow is what every analysis ran with before it could be chosen: their keys stay valid.
     const flow = overrides.flow ?? settings.analysisFlow;
     const chosenFlow = isDeepStrictEqual(flow, DEFAULT_ANALYSIS_FLOW) ? {} : { flow };
-    const config = { version: this.#version, llm, language: overrides.language ?? settings.language, promptFormat: overrides.promptFormat ?? settings.promptFormat, ...generation, ...chosenFlow };
+    // Likewise the default micro / macro boundaries.
+    const classes = isDeepStrictEqual(settings.expressionClasses, DEFAULT_CLASS_THRESHOLDS_SETTING) ? {} : { classes: settings.expressionClasses };
+    const config = { version: this.#version, llm, language: overrides.language ?? settings.language, promptFormat: overrides.promptFormat ?? settings.promptFormat, ...generation, ...chosenFlow, ...classes };
     return createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
   }
 
@@ -262,6 +264,8 @@ export class AnalysisRunner {
       llmGeneration: generationFor(settings, overrides.llmGeneration),
       language: (overrides.language ?? settings.language) === 'zh-CN' ? 'zh-CN' : 'en',
       flow: overrides.flow ?? settings.analysisFlow,
+      captureFps: clip.captureFps,
+      classThresholds: settings.expressionClasses,
       frameMotion: true,
       ...(this.#deps.checkpointEvery ? { checkpointEvery: this.#deps.checkpointEvery } : {}),
       ...(pinned ? { onset: pinned.onset, apex: pinned.apex, offset: pinned.offset } : {}),

@@ -3,6 +3,7 @@ import { AppError } from '@shared/errors';
 import type { PromptFormat } from '@shared/prompt-format';
 import type { WorkspaceStore } from '../store';
 import { EXPORT_FILE_NAMES, exportCorpus, resolveOutputPath, type ExportResult } from '../corpus/export';
+import type { ClassThresholds } from '../analysis/spotting';
 import { recordsFromStore } from './records-from-store';
 
 export interface WorkspaceExportRequest {
@@ -14,6 +15,8 @@ export interface WorkspaceExportRequest {
   readonly force?: boolean;
   /** The prompt text of the instruction JSONL (default mellm). */
   readonly promptFormat?: PromptFormat;
+  /** The micro / macro boundaries events are classed by (Settings; default 500 / 250 ms). */
+  readonly classThresholds?: ClassThresholds;
   readonly signal?: AbortSignal;
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -39,6 +42,7 @@ export async function exportWorkspace(ws: WorkspaceStore, request: WorkspaceExpo
   };
   // The report is a second writer pass: refuse its target up front, before the first pass writes.
   if (withReport && labelFormats.length) await resolveOutputPath(request.folder, EXPORT_FILE_NAMES.report, options.force);
+  const classes = request.classThresholds ? { classThresholds: request.classThresholds } : {};
   const steps = (labelFormats.length ? 1 : 0) + (withReport ? 1 : 0);
   let step = 0;
   const progress = (done: number, total: number) => request.onProgress?.(step * 100 + Math.round((100 * done) / Math.max(1, total)), steps * 100);
@@ -46,14 +50,14 @@ export async function exportWorkspace(ws: WorkspaceStore, request: WorkspaceExpo
   // The label files' counts: the report also holds the unlabelled candidates.
   let counted: Pick<ExportResult, 'records' | 'labels'> | null = null;
   if (labelFormats.length) {
-    const records = await recordsFromStore(ws, { analyses: labelFormats.includes('jsonl'), motion: labelFormats.includes('frames-csv') });
+    const records = await recordsFromStore(ws, { analyses: labelFormats.includes('jsonl'), motion: labelFormats.includes('frames-csv'), ...classes });
     const result = await exportCorpus({ ...options, formats: labelFormats, records, onProgress: progress });
     files.push(...result.files);
     counted = result;
     step += 1;
   }
   if (withReport) {
-    const candidates = await recordsFromStore(ws, { candidates: true, analyses: true });
+    const candidates = await recordsFromStore(ws, { candidates: true, analyses: true, ...classes });
     const result = await exportCorpus({ ...options, formats: ['report'], records: candidates, reportTitle: 'Micro-expression session report', onProgress: progress });
     files.push(...result.files);
     counted ??= result;

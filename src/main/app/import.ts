@@ -109,6 +109,7 @@ export async function commitImport(ws: WorkspaceStore, request: ImportRequest, d
           kind: probe.kind,
           sha256: hashes.get(row.clipPath) ?? null,
           fps: probe.fps,
+          captureFps: row.captureFps,
           frames: probe.frames,
           width: probe.width,
           height: probe.height,

@@ -7,11 +7,14 @@ import type { AuSet, CodedEvent } from '../corpus/agreement/types';
 import { ROI_NAMES } from '@shared/rois';
 import type { ExportRecord, Label3, MotionRow, ReviewDecision, RoiFeature } from '../corpus/export/records';
 import { readStoredEvidence, storedFaceHeight, type StoredEvidence } from '../analysis/stored-analysis';
+import { classifyInterval, DEFAULT_CLASS_THRESHOLDS, type ClassThresholds } from '../analysis/spotting';
 
 /** The coder name of the labels a dataset sheet brought in (not an annotator profile). */
 export const DATASET_CODER = '(dataset)';
 
 export interface StoreRecordOptions {
+  /** The micro / macro boundaries events are classed by (Settings; default 500 / 250 ms). */
+  readonly classThresholds?: ClassThresholds;
   /** One record per event for the labels its dataset sheet gave (import); default true. */
   readonly datasetLabels?: boolean;
   /** Events nobody labelled yet (spotted ME candidates) as records of coder "(unlabelled)": the session report lists every candidate. */
@@ -48,7 +51,7 @@ export async function recordsFromStore(ws: WorkspaceStore, options: StoreRecordO
     const [eventId, clipId, , , , , , , datasetAus, datasetEmotion, annotationId, annotatorId, aus, emotion, label3, description, status, provenance] = row;
     if (base?.eventId !== String(eventId)) {
       const analysis = options.analyses ? await eventAnalysis(ws, eventId) : null;
-      base = eventBase(row, clips.get(clipId) as CorpusClip, shifts.get(clipId) ?? 0, analysis, datasetDetails.get(eventId) ?? null);
+      base = eventBase(row, clips.get(clipId) as CorpusClip, shifts.get(clipId) ?? 0, analysis, datasetDetails.get(eventId) ?? null, options.classThresholds ?? DEFAULT_CLASS_THRESHOLDS);
       if (options.motion) base = { ...base, motion: await motionRows(ws, clipId, base.onset, base.offset) };
       if (withDataset && (datasetAus !== null || datasetEmotion !== null)) {
         records.push(record(base, { aus: datasetAus ?? '', emotion: datasetEmotion, label3: label3OfEmotion(datasetEmotion), description: null, annotator: DATASET_CODER, provenance: null, review: null }));
@@ -87,6 +90,7 @@ type Labels = Pick<ExportRecord, LabelFields>;
 function record(b: EventBase, l: Labels): ExportRecord {
   return {
     dataset: b.dataset, subject: b.subject, clipName: b.clipName, clipPath: b.clipPath, fps: b.fps, frameCount: b.frameCount,
+    captureFps: b.captureFps ?? null, expressionClass: b.expressionClass ?? null, durationMs: b.durationMs ?? null,
     frameNumberOffset: b.frameNumberOffset, eventId: b.eventId, onset: b.onset, apex: b.apex, offset: b.offset,
     datasetFrames: b.datasetFrames ?? null, apexMissing: b.apexMissing ?? false, datasetExtra: b.datasetExtra ?? null, flags: b.flags ?? null,
     roiFeatures: b.roiFeatures ?? null, analysisUnreadable: b.analysisUnreadable ?? null, motion: b.motion ?? null,
@@ -125,6 +129,7 @@ function eventBase(
   shift: number,
   analysis: EventAnalysis | null,
   details: { extra: Readonly<Record<string, string>>; flags: readonly string[] } | null,
+  thresholds: ClassThresholds,
 ): EventBase {
   const [eventId, , onset, apexOrNull, offset, datasetOnset, datasetApex, datasetOffset] = row;
   const apex = apexOrNull ?? onset; // a missing apex (imported as "/") exports at the onset
@@ -134,12 +139,17 @@ function eventBase(
     datasetOnset !== null && datasetOffset !== null && datasetOffset - datasetOnset === offset - onset
       ? { onset: datasetOnset, apex: datasetApex ?? datasetOnset + (apex - onset), offset: datasetOffset }
       : null;
+  // The labelled interval's own class: its offset is the one the event states.
+  const classed = classifyInterval({ onset, apex, offset, offsetUnclear: false }, clip.captureFps, thresholds);
   return {
     dataset: clip.dataset ?? 'workspace',
     subject: clip.subject ?? '',
     clipName: clip.datasetFilename ?? basename(clip.path),
     clipPath: clip.path,
     fps: clip.fps,
+    captureFps: clip.captureFps,
+    expressionClass: classed.kind,
+    durationMs: classed.durationMs,
     frameCount: clip.frames,
     frameNumberOffset: shift,
     eventId: String(eventId),

@@ -26,6 +26,7 @@ const OPTIONS = defineOptions({
   ...LLM_GENERATION_OPTIONS,
   ...PROMPT_FORMAT_OPTION,
   'flow-model': { kind: 'text', value: 'fast|balanced|accurate|folder', help: 'the onset → apex flow: a generated preset or a learned model folder with flow.json (default: Settings → Analysis)' },
+  fps: { kind: 'positive', value: 'R', help: "the rate the face was filmed at, when the file's is not (a 200-fps clip re-encoded at 30); durations and micro/macro use it; with --workspace it is kept as the clip's" },
   json: { kind: 'flag', help: 'print the report as JSON' },
 });
 
@@ -34,7 +35,7 @@ export const analyzeCommand: CliCommand = {
   name: 'analyze',
   summary: 'run the MELLM pipeline on a clip or frame folder (spotting, flow, ROI features, AUs, emotion, description)',
   usage:
-    `mellm analyze <clip or frame folder> [--onset N --apex M [--offset K]] [--workspace w.mellm] [--llm <folder> ${LLM_GENERATION_USAGE}] [--prompt-format mellm|json] [--flow-model fast|balanced|accurate|<folder>] [--json]\n` +
+    `mellm analyze <clip or frame folder> [--onset N --apex M [--offset K]] [--fps R] [--workspace w.mellm] [--llm <folder> ${LLM_GENERATION_USAGE}] [--prompt-format mellm|json] [--flow-model fast|balanced|accurate|<folder>] [--json]\n` +
     `       mellm analyze --workspace w.mellm --all [--jobs N] [--redo] [--flow-model fast|balanced|accurate|<folder>] [--llm <folder> ${LLM_GENERATION_USAGE}] [--prompt-format mellm|json] [--json]\n` +
     "The prompt (stored, and what an LLM gets) is the MELLM reference's text (mellm) unless --prompt-format json;\n" +
     "the batch form takes the settings' format (mellm by default) when the flag is absent.",
@@ -46,6 +47,8 @@ export const analyzeCommand: CliCommand = {
     const flow = flowModelArg(values['flow-model'], (await services().settings.get()).analysisFlow);
     if (values.all) {
       if (positionals.length > 0 || !values.workspace) throw new AppError('INVALID_INPUT', 'The batch form is: mellm analyze --workspace w.mellm --all [--jobs N]');
+      // Each clip keeps its own capture rate (set on import or in Corpus): one rate for all of them would be wrong for most.
+      if (values.fps !== undefined) throw new AppError('INVALID_INPUT', "--fps sets one clip's capture rate: give it with a clip, not with --all");
       return runBatch(services(), io, normalizeLocation(values.workspace), { jobs: values.jobs, redo: values.redo, llm: values.llm, generation, promptFormat, flow, json: values.json });
     }
     const [path] = positionals;
@@ -55,23 +58,34 @@ export const analyzeCommand: CliCommand = {
     if (offset !== undefined && apex === undefined) throw new AppError('INVALID_INPUT', '--offset needs --onset and --apex');
     const s = services();
     const clipPath = resolve(path);
+    const settings = await s.settings.get();
+    if (values.fps !== undefined && !(values.fps <= 10_000)) throw new AppError('INVALID_INPUT', `--fps must be at most 10000 frames per second (got ${values.fps})`);
+    // A clip already in the workspace keeps the capture rate it was given (import, Corpus) unless --fps says otherwise.
+    let known: number | undefined;
+    if (values.workspace) {
+      await s.workspaces.open(normalizeLocation(values.workspace));
+      known = (await s.workspaces.require().clips.byPath(clipPath))?.captureFps;
+    }
     const task = {
       path: clipPath,
       onset,
       apex,
       offset,
       llmFolder: values.llm ?? null,
-      llmGeneration: generationFor(await s.settings.get(), generation),
+      llmGeneration: generationFor(settings, generation),
       promptFormat: promptFormat ?? ('mellm' as const),
       flow,
       frameMotion: values.workspace !== undefined,
+      captureFps: values.fps ?? known,
+      classThresholds: settings.expressionClasses,
     };
     const output = await runAnalyzeTask(task, { modelsDir: s.paths.models }, { templates: s.sandbox, sessions: s.sandbox }, { progress: scanProgress(io) });
     const report = AnalyzeReportSchema.parse(output.report);
     if (values.workspace) {
       await s.workspaces.open(normalizeLocation(values.workspace));
       const workspace = s.workspaces.require();
-      const { clip } = await ensureClip(workspace, clipPath, s.clipMedia);
+      let { clip } = await ensureClip(workspace, clipPath, s.clipMedia);
+      if (values.fps !== undefined && clip.captureFps !== values.fps) clip = await workspace.clips.setCaptureFps(clip.id, values.fps);
       const ids = await storeRun(workspace, clip, output, { eventId: undefined, userGiven: onset !== undefined, configKey: null });
       if (ids[0] !== undefined && output.overlay) await writeOverlaySources(overlayDir(s.paths.userData, workspace.location, ids[0]), output.overlay);
     }
@@ -94,13 +108,16 @@ function scanProgress(io: CliIO): NonNullable<TaskHooks['progress']> {
 
 function summary(r: AnalyzeReport): string {
   const sp = r.spotting;
+  const captured = r.clip.capture_fps ?? r.clip.fps;
+  const [primary] = r.expressions;
   const lines = [
-    `${r.clip.path ?? 'clip'}: ${r.clip.frames} frames, ${formatFps(r.clip.fps)} fps, ${r.clip.width}×${r.clip.height}`,
-    sp.onset === null ? 'no micro-expression spotted' : `onset ${sp.onset}, apex ${sp.apex}, offset ${sp.offset} (${sp.source})`,
+    `${r.clip.path ?? 'clip'}: ${r.clip.frames} frames, ${formatFps(r.clip.fps)} fps${captured !== r.clip.fps ? ` (filmed at ${formatFps(captured)} fps: durations at that rate)` : ''}, ${r.clip.width}×${r.clip.height}`,
+    sp.onset === null ? 'no expression spotted' : `onset ${sp.onset}, apex ${sp.apex}, offset ${sp.offset} (${sp.source})${primary?.kind ? `: ${primary.kind}-expression, ${primary.duration_ms ?? '?'} ms` : ''}`,
     `AUs: ${r.facs || 'none'}    emotion: ${r.emotion.label ?? 'none'} (${r.emotion.label3 ?? '-'})`,
     '',
     r.description,
     '',
+    ...(sp.blinks?.length ? [`blinks (not expressions): ${sp.blinks.map((b) => `${b.onset}–${b.offset}`).join(', ')}`] : []),
     `timings (ms): ${Object.entries(r.timings).map(([k, v]) => `${k} ${v}`).join(', ')}`,
   ];
   return lines.join('\n');

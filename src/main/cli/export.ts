@@ -49,7 +49,7 @@ export const exportCommand: CliCommand = {
   summary: 'export labels: CASME II sheet (csv/xlsx), MEGC lists, ELAN EAF, instruction JSONL, per-frame CSV, HTML report',
   usage: USAGE,
   options: OPTIONS,
-  async run(args, io) {
+  async run(args, io, services) {
     const { values } = parseOptions(OPTIONS, args);
     if (!values.workspace || !values.out || !values.format.length) throw new AppError('INVALID_INPUT', `expected --workspace, --format and --out\nUsage: ${USAGE}`);
     const promptFormat = values['prompt-format'];
@@ -67,6 +67,7 @@ export const exportCommand: CliCommand = {
         includeImages: values.images,
         force: values.force,
         ...(promptFormat ? { promptFormat } : {}),
+        classThresholds: (await services().settings.get()).expressionClasses,
         signal: abort.signal,
       });
       const empty = result.files.filter((file) => file.records === 0);

@@ -38,6 +38,8 @@ export interface ClipsStore {
    * only). Two clips never share a place under a root.
    */
   setMediaLocation(id: number, location: MediaLocation | null): Promise<Clip>;
+  /** Sets the rate the clip was filmed at (null: the container's); refuses a rate ≤ 0, above 10 000 or not a number. */
+  setCaptureFps(id: number, captureFps: number | null): Promise<Clip>;
   list(filter?: ClipFilter): Promise<Clip[]>;
   /**
    * Soft-deletes the clip: it and its events drop out of every read (lists, queue,
@@ -218,6 +220,8 @@ export interface CorpusClip {
   readonly id: number;
   readonly path: string;
   readonly fps: number;
+  /** The rate the clip was filmed at (the container's unless set). */
+  readonly captureFps: number;
   readonly frames: number;
   readonly subject: string | null;
   readonly dataset: string | null;

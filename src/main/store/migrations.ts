@@ -354,5 +354,21 @@ const v5: Migration = {
   `,
 };
 
-export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4, v5];
+/**
+ * A clip's capture rate: the rate the face was filmed at, when it differs from the
+ * container's (a 200-fps CASME II clip passed around re-encoded at 30 fps). Null means
+ * the container's own rate (`fps`, as measured). Durations in ms, the micro / macro
+ * class and the exports' timing use the capture rate.
+ */
+const v6: Migration = {
+  name: 'capture rate of a clip',
+  sqlite: `
+    ALTER TABLE clips ADD COLUMN capture_fps REAL CHECK (capture_fps IS NULL OR capture_fps > 0);
+  `,
+  postgres: `
+    ALTER TABLE clips ADD COLUMN capture_fps DOUBLE PRECISION CHECK (capture_fps IS NULL OR capture_fps > 0);
+  `,
+};
+
+export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4, v5, v6];
 export const SCHEMA_VERSION = MIGRATIONS.length;

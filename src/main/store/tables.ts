@@ -37,7 +37,7 @@ export const WORKSPACE_TABLES: readonly WorkspaceTable[] = [
     serial: true,
     columns: col(
       'id:int path:text kind:text sha256:text fps:real frames:int width:int height:int subject:text dataset:text dataset_row:int ' +
-        'dataset_filename:text face_index:int created_at:text deleted_at:text deleted_by:int media_root:text media_path:text',
+        'dataset_filename:text face_index:int created_at:text deleted_at:text deleted_by:int media_root:text media_path:text capture_fps:real',
     ),
   },
   {

@@ -77,6 +77,23 @@ export const HeadMotionReportSchema = z.object({
   residual_px: z.number(),
 });
 
+/** Expression classes by duration: micro-expressions are brief (MEGC ≤ 500 ms), macro-expressions longer. */
+export const EXPRESSION_CLASSES = ['micro', 'macro'] as const;
+export type ExpressionClass = (typeof EXPRESSION_CLASSES)[number];
+
+/** The micro / macro boundaries in ms of real time (at the clip's capture rate). */
+export const ClassThresholdsSchema = z
+  .object({
+    /** Micro when onset → offset is at most this long. */
+    microMaxMs: z.number().int().min(40).max(5000),
+    /** When the offset is unclear (the signal never returns before the clip ends): micro when onset → apex is at most this long. */
+    microOnsetApexMaxMs: z.number().int().min(20).max(5000),
+  })
+  .strict()
+  .refine((t) => t.microOnsetApexMaxMs <= t.microMaxMs, 'the onset → apex limit cannot exceed the onset → offset limit');
+export type ClassThresholdsSetting = z.infer<typeof ClassThresholdsSchema>;
+export const DEFAULT_CLASS_THRESHOLDS_SETTING: ClassThresholdsSetting = { microMaxMs: 500, microOnsetApexMaxMs: 250 };
+
 export const SpottingReportSchema = z.object({
   onset: frame.nullable(),
   apex: frame.nullable(),
@@ -88,12 +105,30 @@ export const SpottingReportSchema = z.object({
   threshold: z.number(),
   /** Reference lag k (frames): the signal at t measures motion from t − k to t. */
   lag: z.number().int(),
-  /**
-   * Every spotted interval (a long video has several). `score` (0–1, higher = more likely a
-   * real expression: motion over threshold and AU evidence, spotting.ts) orders a review
-   * queue; analyses stored before it existed read 0.
-   */
-  intervals: z.array(z.object({ onset: frame, apex: frame, offset: frame, kind: z.enum(['micro', 'macro']), strength: z.number(), score: z.number().default(0) })),
+  /** Every spotted interval (a long video has several). */
+  intervals: z.array(
+    z.object({
+      onset: frame,
+      apex: frame,
+      offset: frame,
+      /** The class by duration at `capture_fps` (micro also needs AU evidence to be offered: see ExpressionReport.kind). */
+      kind: z.enum(EXPRESSION_CLASSES),
+      strength: z.number(),
+      /** 0–1, higher = more likely a real expression (motion over threshold and AU evidence, spotting.ts): orders a review queue; analyses stored before it read 0. */
+      score: z.number().default(0),
+      /** Onset → offset in ms at the capture rate; absent on analyses stored before it was recorded. */
+      duration_ms: z.number().optional(),
+      /** The offset is unclear (the signal never returned before the clip ended, or no echo was seen): classed by onset → apex. */
+      offset_unclear: z.boolean().optional(),
+      /** The AUs its analysis found (FACS text; empty: none survived the checks). Absent when it was not analysed. */
+      facs: z.string().optional(),
+    }),
+  ),
+  /** Blinks (AU45, the upper eyelids): reported apart, never offered as expressions. Absent on older analyses. */
+  blinks: z.array(z.object({ onset: frame, apex: frame, offset: frame })).optional(),
+  /** The frame rate durations and classes were read at (the clip's capture rate), and the thresholds. Absent on older analyses. */
+  capture_fps: z.number().positive().optional(),
+  class_thresholds: z.object({ microMaxMs: z.number(), microOnsetApexMaxMs: z.number() }).optional(),
 });
 
 /** One expression (onset → apex) analysed: the reference's features and our evidence. */
@@ -112,12 +147,28 @@ export const ExpressionReportSchema = z.object({
   description: z.string(),
   description_source: z.enum(['rules', 'llm']),
   description_model: z.string(),
+  /**
+   * The expression's class by duration at the capture rate, null when no AU evidence
+   * survived the checks (nothing is offered); absent on analyses stored before classes.
+   */
+  kind: z.enum(EXPRESSION_CLASSES).nullable().optional(),
+  /** Onset → offset in ms at the capture rate (absent on older analyses). */
+  duration_ms: z.number().optional(),
 });
 export type ExpressionReport = z.infer<typeof ExpressionReportSchema>;
 
 export const AnalyzeReportSchema = z
   .object({
-    clip: z.object({ path: z.string().optional(), frames: z.number().int().positive(), fps: z.number().positive(), width: z.number().int().positive(), height: z.number().int().positive() }),
+    clip: z.object({
+      path: z.string().optional(),
+      frames: z.number().int().positive(),
+      /** The container's rate. */
+      fps: z.number().positive(),
+      /** The rate the face was filmed at, which durations and classes use (absent on older analyses: the container's). */
+      capture_fps: z.number().positive().optional(),
+      width: z.number().int().positive(),
+      height: z.number().int().positive(),
+    }),
     subject: z.object({ face_index: z.number().int().min(0), faces: z.number().int().min(1), box: z.tuple([z.number(), z.number(), z.number(), z.number()]) }),
     spotting: SpottingReportSchema,
   })

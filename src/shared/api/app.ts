@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MaxNewTokensSchema, ThinkingSchema } from '../llm-generation';
 import { channel } from './channel';
-import { PromptFormatSchema } from './analysis';
+import { ClassThresholdsSchema, DEFAULT_CLASS_THRESHOLDS_SETTING, PromptFormatSchema } from './analysis';
 import { LanguageSchema } from '../language';
 import { AnalysisFlowSchema } from './flow';
 import { MediaRootsSchema } from '../media-roots';
@@ -39,6 +39,8 @@ export const SettingsSchema = z.object({
   promptFormat: PromptFormatSchema,
   /** The flow model and presets each analysis runs with (recorded with it, part of its config key). */
   analysisFlow: AnalysisFlowSchema,
+  /** Micro / macro boundaries (ms at the capture rate); part of the analysis config key when not the defaults. */
+  expressionClasses: ClassThresholdsSchema.default(DEFAULT_CLASS_THRESHOLDS_SETTING),
   /** Keyboard shortcut overrides: action id → chord (e.g. `Shift+I`); absent = the default. */
   shortcuts: z.record(z.string().max(40), z.string().max(40)).default({}),
   /** Folders the file browser and pickers may show (absolute); empty means the home folder. */

@@ -4,6 +4,7 @@ import { ImportReportSchema, ImportRequestSchema } from '../corpus-import';
 import {
   AnnotationInputSchema,
   AnnotationSchema,
+  CaptureFpsSchema,
   ClipFilterSchema,
   ClipSchema,
   DeletionAuditSchema,
@@ -35,6 +36,8 @@ export const workspaceChannels = {
   'clips.list': channel(ClipFilterSchema, z.array(ClipSchema)),
   'clips.add': channel(NewClipSchema.strict(), ClipSchema),
   'clips.relink': channel(RelinkSchema, ClipSchema),
+  /** The rate the clip was filmed at (null: the container's); it decides durations in ms and the micro / macro class. */
+  'clips.setCaptureFps': channel(z.object({ id: z.number().int().positive(), captureFps: CaptureFpsSchema.nullable() }).strict(), ClipSchema),
   /** Soft delete under the acting profile (undone by clips.restore); its events go with it. */
   'clips.delete': channel(ById, DeletionAuditSchema),
   'clips.restore': channel(ById, ClipSchema),

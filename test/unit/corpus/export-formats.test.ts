@@ -33,7 +33,8 @@ function readCsv(text: string): string[][] {
 
 const expectedSheet = (records: ExportRecord[]) => records.map((record) => {
   const frames = record.datasetFrames ?? { onset: record.onset + 46, apex: record.apex + 46, offset: record.offset + 46 };
-  return [record.subject, record.clipName, String(frames.onset), String(frames.apex), String(frames.offset), record.aus, record.emotion ?? ''];
+  const rate = String(record.captureFps ?? record.fps);
+  return [record.subject, record.clipName, String(frames.onset), String(frames.apex), String(frames.offset), record.aus, record.emotion ?? '', record.expressionClass ?? '', String(record.durationMs ?? ''), rate];
 });
 
 interface XmlElement { name: string; attributes: Record<string, string>; children: XmlElement[]; text: string }
@@ -120,7 +121,9 @@ describe('ELAN EAF 3.0', () => {
     expect(slots.get(apex.attributes.TIME_SLOT_REF1)).toBe(65);
     const ids = all(root, 'ALIGNABLE_ANNOTATION').map((a) => a.attributes.ANNOTATION_ID);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(all(root, 'PROPERTY')[0]!.text).toBe(String(ids.length));
+    const property = (name: string) => all(root, 'PROPERTY').find((p) => p.attributes.NAME === name)?.text;
+    expect(property('lastUsedAnnotationId')).toBe(String(ids.length));
+    expect(property('capture_fps')).toBe('200');
   });
 
   it('writes one file per clip with safe names inside eaf/', async () => {
@@ -226,11 +229,14 @@ describe('motion CSV', () => {
     const rows = readCsv([...motionCsv(records)].join(''));
     expect(rows).toHaveLength(4);
     const header = rows[0]!;
-    expect(header.slice(0, 7)).toEqual(['dataset', 'subject', 'clip', 'event', 'frame', 'timestamp', 'success']);
+    expect(header.slice(0, 8)).toEqual(['dataset', 'subject', 'clip', 'event', 'capture_fps', 'frame', 'timestamp', 'success']);
     expect(header.slice(-2)).toEqual(['AU4_evidence', 'AU12_evidence']);
     const row2 = Object.fromEntries(header.map((name, index) => [name, rows[3]![index]]));
     expect(row2).toMatchObject({ frame: '2', timestamp: '0.01', success: '1', roi_chin_mag: '1', roi_left_inner_eyebrow_mag: '0.25', roi_right_cheek_mag: '', AU4_evidence: '0.2' });
-    expect(rows[2]![6]).toBe('0');
+    expect(rows[2]![7]).toBe('0');
+    // A clip filmed at 100 fps, whatever its container says: times at the capture rate, which the row names.
+    const filmed = readCsv([...motionCsv([makeRecord({ motion, fps: 30, captureFps: 100 })])].join(''));
+    expect(Object.fromEntries(filmed[0]!.map((name, index) => [name, filmed[3]![index]]))).toMatchObject({ capture_fps: '100', frame: '2', timestamp: '0.02' });
     const odd = readCsv([...motionCsv([makeRecord({ motion: [{ frame: 3, facePresent: true, roiMagnitudes: { Chin: -0.12345, 'Right Cheek': 0.00004, 'Left Cheek': 1e21 }, auEvidence: { 1: Number.NaN } }] })])].join(''));
     const cells = Object.fromEntries(odd[0]!.map((name, index) => [name, odd[1]![index]]));
     expect(cells).toMatchObject({ timestamp: '0.015', roi_chin_mag: '-0.1235', roi_right_cheek_mag: '0', roi_left_cheek_mag: '1e+21', AU1_evidence: '' });

@@ -9,7 +9,7 @@ import type { FlowField } from '../../inference/flow/types';
 import type { FrameSequence, GrayImage } from '../../media/image';
 import { describe, type DescriberLanguage } from '../describer';
 import { inferEmotion } from '../emotion';
-import { intervalScore, spot, type SpottingOptions, type SpottingResult } from '../spotting';
+import { classifyInterval, DEFAULT_CLASS_THRESHOLDS, intervalScore, spot, type ClassThresholds, type SpottingOptions, type SpottingResult } from '../spotting';
 import { analyzeExpressionFlow } from '../evidence';
 import { ruleEvidence } from '../au-rules';
 import { AU_RULES } from '../au-table';
@@ -82,6 +82,13 @@ export interface PipelineOptions {
   readonly frameMotion?: boolean | undefined;
   /** Spotting thresholds (defaults: spotting.ts). */
   readonly spotting?: SpottingOptions;
+  /**
+   * The rate the face was filmed at (default: the clip's container rate). Durations, the
+   * micro / macro classes and which clips are dataset samples (≤ 2 s) are read at it.
+   */
+  readonly captureFps?: number | undefined;
+  /** The micro / macro boundaries (Settings; default 500 ms onset → offset, 250 ms onset → apex). */
+  readonly classThresholds?: ClassThresholds | undefined;
   /** Continues the spotting scan of a long recording from a checkpoint of an earlier run. */
   readonly resume?: ScanCheckpoint | undefined;
   /**
@@ -167,6 +174,12 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
   };
   checkUserFrames(options, clip.frameCount);
   const given = userInterval(options, clip.frameCount);
+  const fps = options.captureFps ?? clip.fps;
+  if (!(fps > 0) || !Number.isFinite(fps)) throw new AppError('INVALID_INPUT', `The capture rate must be a number of frames per second above 0 (got ${fps}).`);
+  const thresholds = options.classThresholds ?? DEFAULT_CLASS_THRESHOLDS;
+  const spotOptions: SpottingOptions = { ...thresholds, ...options.spotting };
+  // The scan's lag stays in the decoder's frames: at a 200-fps capture rate it would be 40
+  // frames, and the scan measures nothing before frame `lag` (see docs/expression-classes.md).
   const lag = options.lag ?? defaultLag(clip.fps);
   // Spotting scans the whole clip; user frames scan only their event, and only on request.
   const scan = !given ? { first: 0, last: clip.frameCount - 1 } : options.frameMotion ? { first: Math.max(0, given.onset - lag), last: given.offset } : null;
@@ -193,6 +206,8 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
   cancelled();
 
   let spotting: SpottingResult | null = null;
+  // Spotted onsets whose offset the signal left unclear; user frames are unclear when no offset was given.
+  let unclear = new Map<number, boolean>();
   let intervals: Array<{ onset: number; apex: number; offset: number; weak?: boolean; neutralAgain?: number }> = given ? [given] : [];
   const rows: FrameMotion[] = [];
   const spotFace = covered(cropFace(subject.landmarks, cropGeometry(window, spotW, spotH)));
@@ -230,10 +245,10 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
     lap('frame_motion', afterFace);
     // The event's motion, cleaned as spotting cleans it, is the curve the timeline draws;
     // nothing is spotted (the user gave the frames). Frames outside the scan read 0.
-    spotting = { ...spot(signal, clip.fps, options.spotting), intervals: [], blinks: [] };
+    spotting = { ...spot(signal, fps, spotOptions), intervals: [], blinks: [] };
   }
   if (!given && signal) {
-    spotting = spot(signal, clip.fps, { atLeastOne: clip.frameCount <= DATASET_CLIP_SECONDS * clip.fps, ...options.spotting });
+    spotting = spot(signal, fps, { atLeastOne: clip.frameCount <= DATASET_CLIP_SECONDS * fps, ...spotOptions });
     const afterSpotting = lap('spotting', afterFace);
     // The apex is searched on the analysis crop: the spotting crop is too coarse for the
     // sub-pixel rise under head motion. The search runs up to `lag` frames past the offset,
@@ -247,9 +262,17 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
       const apex = await apexFromOnset(clip, spotModel, apexFace, iv.onset, searchEnd, { signal: options.signal, matchLighting });
       intervals.push({ onset: iv.onset, apex, offset: Math.max(apex, iv.offset), weak: iv.strength < 1, neutralAgain: searchEnd });
     }
-    // Report the refined apexes (same order as spotted, by onset).
+    // Report the refined apexes (same order as spotted, by onset), classed again on them.
     const refined = new Map(strongest.map((iv, i) => [iv, intervals[i] as { apex: number; offset: number }]));
-    spotting = { ...spotting, intervals: spotting.intervals.map((iv) => ({ ...iv, ...(refined.get(iv) ?? {}) })) };
+    spotting = {
+      ...spotting,
+      intervals: spotting.intervals.map((iv) => {
+        const next = { ...iv, ...(refined.get(iv) ?? {}) };
+        const { kind, durationMs, basis } = classifyInterval(next, fps, thresholds);
+        return { ...next, kind, durationMs, classBasis: basis };
+      }),
+    };
+    unclear = new Map(spotting.intervals.map((iv) => [iv.onset, iv.offsetUnclear]));
     lap('apex', afterSpotting);
   }
   cancelled();
@@ -307,7 +330,11 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
       description = describe(evidence, options.language ?? 'en').text;
     }
     timings.describe = (timings.describe ?? 0) + Math.round((performance.now() - td) * 10) / 10;
-    expressions.push(expressionReport(interval, evidence, prompt, headMotionReport(motion.head), description, describedBy));
+    // Offered as an expression (micro or macro) only with AU evidence left after the checks above.
+    const offsetUnclear = given ? options.offset === undefined : (unclear.get(interval.onset) ?? false);
+    const classed = classifyInterval({ ...interval, offsetUnclear }, fps, thresholds);
+    const kind = evidence.aus.some((a) => !a.blink) ? classed.kind : null;
+    expressions.push({ ...expressionReport(interval, evidence, prompt, headMotionReport(motion.head), description, describedBy), kind, duration_ms: classed.durationMs });
     overlay ??= { flow: motion.flow, onset: onsetCrop, face };
     cancelled();
   }
@@ -319,15 +346,20 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
     };
   }
 
+  // Each interval names the AUs its expression was read as, for the review queue.
+  if (spotting && !given) {
+    const facsAt = new Map(expressions.map((e) => [e.onset, e.facs]));
+    spotting = { ...spotting, intervals: spotting.intervals.map((iv) => (facsAt.has(iv.onset) ? { ...iv, facs: facsAt.get(iv.onset) } : iv)) };
+  }
   const primary = expressions[0] ?? noExpressionReport(describe({ features: [], aus: [], emotion: inferEmotion([]) }, options.language ?? 'en').text, promptFormat);
   timings.total = Math.round((performance.now() - started) * 10) / 10;
   progress(total, 'done');
   const { onset: _o, apex: _a, offset: _f, ...flat } = primary;
   return {
     report: {
-      clip: { frames: clip.frameCount, fps: clip.fps, width: clip.width, height: clip.height },
+      clip: { frames: clip.frameCount, fps: clip.fps, capture_fps: fps, width: clip.width, height: clip.height },
       subject: { face_index: subject.faceIndex, faces: subject.faceCount, box: [...subject.box] as [number, number, number, number] },
-      spotting: spottingReport(spotting, given ?? expressions[0] ?? null, given !== null, lag),
+      spotting: spottingReport(spotting, given ?? expressions[0] ?? null, given !== null, lag, { fps, thresholds }),
       ...flat,
       expressions,
       models: [

@@ -2,7 +2,7 @@ import type { AnalyzeReport, ExpressionReport, PromptFormat, RoiReport } from '@
 import type { HeadMotion } from '../../inference/flow/expression';
 import { facsString } from '../au-rules';
 import type { AnalysisEvidence } from '../describer';
-import type { SpottingResult } from '../spotting';
+import type { ClassThresholds, SpottingResult } from '../spotting';
 
 /** The analysis' evidence in the documented (CLI / stored) shape. */
 
@@ -74,6 +74,7 @@ export function spottingReport(
   primary: { onset: number; apex: number; offset: number } | null,
   userGiven: boolean,
   lag: number,
+  rate: { readonly fps: number; readonly thresholds: ClassThresholds },
 ): AnalyzeReport['spotting'] {
   return {
     onset: primary?.onset ?? null,
@@ -83,6 +84,19 @@ export function spottingReport(
     curve: result ? Array.from(result.faceSignal, round3) : [],
     threshold: result ? round3(result.threshold) : 0,
     lag,
-    intervals: (result?.intervals ?? []).map((iv) => ({ onset: iv.onset, apex: iv.apex, offset: iv.offset, kind: iv.kind, strength: iv.strength, score: iv.score })),
+    intervals: (result?.intervals ?? []).map((iv) => ({
+      onset: iv.onset,
+      apex: iv.apex,
+      offset: iv.offset,
+      kind: iv.kind,
+      strength: iv.strength,
+      score: iv.score,
+      duration_ms: iv.durationMs,
+      offset_unclear: iv.offsetUnclear,
+      ...(iv.facs !== undefined ? { facs: iv.facs } : {}),
+    })),
+    blinks: (result?.blinks ?? []).map((b) => ({ onset: b.onset, apex: b.apex, offset: b.offset })),
+    capture_fps: rate.fps,
+    class_thresholds: { microMaxMs: rate.thresholds.microMaxMs, microOnsetApexMaxMs: rate.thresholds.microOnsetApexMaxMs },
   };
 }

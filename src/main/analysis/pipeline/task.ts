@@ -13,6 +13,7 @@ import { FlowService } from '../../inference/flow/service';
 import { MediaLibrary } from '../../media/library';
 import type { DescriberLanguage } from '../describer';
 import type { FrameMotionScan } from '../frame-motion';
+import type { ClassThresholds } from '../spotting';
 import type { ScanCheckpoint } from './motion';
 import { DEFAULT_FLOW_SIZE, DEFAULT_SPOT_SIZE, analyzeClip, type LlmDescriber, type ScanProgress } from './pipeline';
 import type { ScanEta } from './scan-clock';
@@ -41,6 +42,10 @@ export interface AnalyzeTaskInput {
   readonly resume?: ScanCheckpoint | undefined;
   /** Frames between the spotting scan's checkpoints (default 30 s of video). */
   readonly checkpointEvery?: number | undefined;
+  /** The rate the face was filmed at (default: the container's); durations and classes use it. */
+  readonly captureFps?: number | undefined;
+  /** The micro / macro boundaries (Settings). */
+  readonly classThresholds?: ClassThresholds | undefined;
 }
 
 export interface AnalyzeTaskOutput {
@@ -180,6 +185,8 @@ export class ClipAnalyzer {
         frameMotion: input.frameMotion,
         resume: input.resume,
         checkpointEvery: input.checkpointEvery,
+        captureFps: input.captureFps,
+        classThresholds: input.classThresholds,
         ...(hooks.checkpoint ? { onCheckpoint: hooks.checkpoint } : {}),
         signal: hooks.signal,
         onProgress: (done, total, message, scan) => {

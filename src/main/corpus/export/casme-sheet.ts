@@ -1,14 +1,18 @@
 import ExcelJS from 'exceljs';
+import { formatFps } from '@shared/fps';
 import { toCsv, type CsvValue } from '../csv';
-import { datasetFrames, type ExportRecord } from './records';
+import { datasetFrames, timingFps, type ExportRecord } from './records';
 
-/** The CASME II coding sheet's columns, in its order. */
-export const CASME_COLUMNS = ['Subject', 'Filename', 'OnsetFrame', 'ApexFrame', 'OffsetFrame', 'Action Units', 'Estimated Emotion'] as const;
+/**
+ * The CASME II coding sheet's columns, in its order, then the event's class by duration,
+ * that duration and the capture rate it was read at (a re-import keeps them as extras).
+ */
+export const CASME_COLUMNS = ['Subject', 'Filename', 'OnsetFrame', 'ApexFrame', 'OffsetFrame', 'Action Units', 'Estimated Emotion', 'Class', 'Duration (ms)', 'Capture fps'] as const;
 
 /** One sheet row per record, frames in the dataset's own numbering. */
 export function casmeRow(record: ExportRecord): CsvValue[] {
   const frames = datasetFrames(record);
-  return [record.subject, record.clipName, frames.onset, frames.apex, frames.offset, record.aus, record.emotion ?? ''];
+  return [record.subject, record.clipName, frames.onset, frames.apex, frames.offset, record.aus, record.emotion ?? '', record.expressionClass ?? '', record.durationMs ?? '', formatFps(timingFps(record))];
 }
 
 export function casmeCsv(records: readonly ExportRecord[]): Iterable<string> {

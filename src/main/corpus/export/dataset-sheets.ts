@@ -3,7 +3,7 @@ import { toCsv, type CsvValue } from '../csv';
 import { extraFor, LAYOUTS, MEGC_SOURCE_NAMES, type Dataset, type DatasetLayout, type SheetColumn } from '../import';
 import { csvLine } from '../csv';
 import { groupBy } from '../group';
-import { datasetFrames, MEGC_CLASS_IDS, type ExportRecord } from './records';
+import { datasetFrames, MEGC_CLASS_IDS, timingFps, type ExportRecord } from './records';
 
 /** The layout a record's clip was imported with (a clip made in the app: the generic sheet). */
 export function recordLayout(record: ExportRecord): DatasetLayout {
@@ -22,7 +22,8 @@ function cellFor(record: ExportRecord, column: SheetColumn | { field: ImportFiel
     case 'offset': return frames.offset;
     case 'aus': return record.aus;
     case 'emotion': return record.emotion ?? '';
-    case 'fps': return record.fps;
+    // DFME's Fps is the rate the clip was filmed at.
+    case 'fps': return timingFps(record);
     case 'label': return record.label3 ? MEGC_CLASS_IDS[record.label3] : '';
     case 'source': return extraFor(record.datasetExtra, 'source') ?? MEGC_SOURCE_NAMES[recordLayout(record).dataset];
     case 'onsetPath':

@@ -1,14 +1,15 @@
 import { extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { xmlAttribute, xmlText } from '../markup';
-import type { ExportRecord } from './records';
+import { formatFps } from '@shared/fps';
+import { timingFps, type ExportRecord } from './records';
 
 const MIME_BY_EXTENSION: Readonly<Record<string, string>> = {
   '.mp4': 'video/mp4', '.m4v': 'video/mp4', '.mov': 'video/quicktime', '.avi': 'video/x-msvideo',
   '.mkv': 'video/x-matroska', '.webm': 'video/webm', '.mpg': 'video/mpeg', '.mpeg': 'video/mpeg',
 };
 
-/** Milliseconds of a 0-based frame's start at the clip's frame rate. */
+/** Milliseconds of a 0-based frame's start at a frame rate (exports pass the capture rate). */
 export function frameToMs(frame: number, fps: number): number {
   return Math.round((frame * 1000) / fps);
 }
@@ -16,9 +17,10 @@ export function frameToMs(frame: number, fps: number): number {
 interface TierAnnotation { start: number; end: number; value: string }
 
 /**
- * One ELAN EAF 3.0 document for one clip. Per annotator: an event tier (onset→offset,
- * value = 3-class label or "ME"), an apex tier (the apex frame), and AU and emotion tiers
- * over the same interval. An interval ends at the end of its offset frame.
+ * One ELAN EAF 3.0 document for one clip, timed at its capture rate (the header's
+ * `capture_fps` property). Per annotator: an event tier (onset→offset, value = 3-class
+ * label or "ME"), an apex tier (the apex frame), AU and emotion tiers over the same
+ * interval, and a tier per class (`micro@…`, `macro@…`). An interval ends at the end of its offset frame.
  * All records must belong to the same clip.
  */
 export function eafDocument(records: readonly ExportRecord[], createdAt = new Date()): string {
@@ -30,12 +32,14 @@ export function eafDocument(records: readonly ExportRecord[], createdAt = new Da
     tiers.set(tier, entry);
   };
   for (const record of records) {
-    const ms = (frame: number) => frameToMs(frame, record.fps);
+    const ms = (frame: number) => frameToMs(frame, timingFps(record));
     const interval = { start: ms(record.onset), end: ms(record.offset + 1) };
     add(`ME@${record.annotator}`, record.annotator, { ...interval, value: record.label3 ?? 'ME' });
     add(`apex@${record.annotator}`, record.annotator, { start: ms(record.apex), end: ms(record.apex + 1), value: 'apex' });
     if (record.aus) add(`AUs@${record.annotator}`, record.annotator, { ...interval, value: record.aus });
     if (record.emotion) add(`emotion@${record.annotator}`, record.annotator, { ...interval, value: record.emotion });
+    // One tier per class, so ELAN shows micro- and macro-expressions apart.
+    if (record.expressionClass) add(`${record.expressionClass}@${record.annotator}`, record.annotator, { ...interval, value: `${record.expressionClass}-expression` });
   }
   // One time slot per distinct time, numbered in time order as ELAN writes them.
   const times = [...new Set([...tiers.values()].flatMap(({ annotations }) => annotations.flatMap((a) => [a.start, a.end])))].sort((a, b) => a - b);
@@ -64,6 +68,8 @@ export function eafDocument(records: readonly ExportRecord[], createdAt = new Da
     `<ANNOTATION_DOCUMENT AUTHOR="MELLM Workstation" DATE="${createdAt.toISOString()}" FORMAT="3.0" VERSION="3.0" ` +
     'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:noNamespaceSchemaLocation="http://www.mpi.nl/tools/elan/EAFv3.0.xsd">\n' +
     `  <HEADER MEDIA_FILE="" TIME_UNITS="milliseconds">\n${media}` +
+    // The rate the times were computed at: the capture rate, which a re-encoded clip's container does not show.
+    (first ? `    <PROPERTY NAME="capture_fps">${formatFps(timingFps(first))}</PROPERTY>\n` : '') +
     `    <PROPERTY NAME="lastUsedAnnotationId">${annotationId}</PROPERTY>\n  </HEADER>\n` +
     `  <TIME_ORDER>\n${timeSlots}  </TIME_ORDER>\n` +
     tierXml.join('') +

@@ -5,7 +5,7 @@ import { labelAnswer } from '../../analysis/label-answer';
 import { buildPrompt, type PromptRoi } from '../../analysis/prompt';
 import { auSetFromFacs, type FacsParser } from '../agreement/au-sets';
 import type { AuSet } from '../agreement/types';
-import type { ExportRecord, Label3, RoiFeature } from './records';
+import { timingFps, type ExportRecord, type Label3, type RoiFeature } from './records';
 
 /**
  * The instruction JSONL: one MELLM training example per label of an event, the prompt
@@ -27,6 +27,11 @@ export interface InstructionRecord {
   /** The label's FACS text as the coder wrote it. */
   readonly aus: string;
   readonly label: Label3;
+  /** The event's class by duration at `capture_fps`, and that duration. */
+  readonly class: 'micro' | 'macro' | null;
+  readonly duration_ms: number | null;
+  /** The rate the clip was filmed at, which the class and duration are read at. */
+  readonly capture_fps: number;
 }
 
 /** Why a file leaves a label out (the API's list, so the app can say it in its language). */
@@ -90,6 +95,9 @@ export function instructionRecord(record: ExportRecord, options: InstructionOpti
       annotator: record.annotator,
       aus: record.aus,
       label: record.label3,
+      class: record.expressionClass ?? null,
+      duration_ms: record.durationMs ?? null,
+      capture_fps: timingFps(record),
     },
   };
 }

@@ -1,9 +1,9 @@
 import { formatFps } from '@shared/fps';
 import { toCsv } from '../csv';
-import { datasetFrames, MEGC_CLASS_IDS, type ExportRecord } from './records';
+import { datasetFrames, MEGC_CLASS_IDS, timingFps, type ExportRecord } from './records';
 
 export const MEGC_RECOGNITION_COLUMNS = ['dataset', 'subject', 'clip', 'label', 'label_id'] as const;
-export const MEGC_SPOTTING_COLUMNS = ['dataset', 'subject', 'clip', 'event', 'onset', 'apex', 'offset', 'fps'] as const;
+export const MEGC_SPOTTING_COLUMNS = ['dataset', 'subject', 'clip', 'event', 'onset', 'apex', 'offset', 'fps', 'capture_fps', 'class', 'duration_ms'] as const;
 
 /**
  * MEGC 2019 composite recognition list: one line per labelled event with the 3-class
@@ -16,11 +16,14 @@ export function megcRecognitionCsv(records: readonly ExportRecord[]): Iterable<s
   return [toCsv(MEGC_RECOGNITION_COLUMNS, rows)];
 }
 
-/** MEGC spotting intervals: onset/apex/offset in the dataset's own frame numbering; fps rounded for reading. */
+/**
+ * MEGC spotting intervals: onset/apex/offset in the dataset's own frame numbering; the
+ * container's fps and the capture rate (which the class and duration are read at), rounded for reading.
+ */
 export function megcSpottingCsv(records: readonly ExportRecord[]): Iterable<string> {
   const rows = records.map((record) => {
     const frames = datasetFrames(record);
-    return [record.dataset, record.subject, record.clipName, record.eventId, frames.onset, frames.apex, frames.offset, formatFps(record.fps)];
+    return [record.dataset, record.subject, record.clipName, record.eventId, frames.onset, frames.apex, frames.offset, formatFps(record.fps), formatFps(timingFps(record)), record.expressionClass ?? '', record.durationMs ?? ''];
   });
   return [toCsv(MEGC_SPOTTING_COLUMNS, rows)];
 }

@@ -1,6 +1,7 @@
 import { ROI_NAMES } from '@shared/rois';
 import { csvLine } from '../csv';
-import type { ExportRecord } from './records';
+import { formatFps } from '@shared/fps';
+import { timingFps, type ExportRecord } from './records';
 
 function roiColumn(region: string): string {
   return `roi_${region.toLowerCase().replaceAll(' ', '_')}_mag`;
@@ -15,22 +16,23 @@ function auColumns(records: readonly ExportRecord[]): string[] {
 
 /**
  * Per-frame motion and AU evidence, OpenFace-like: identity columns, frame (0-based),
- * timestamp (s), face present (OpenFace "success"), ROI magnitudes, AU evidence; numbers
+ * timestamp (s, at the capture rate, named in `capture_fps`), face present (OpenFace "success"), ROI magnitudes, AU evidence; numbers
  * are written with at most 4 decimals.
  * Rows belong to the clip, not the annotator: each event's rows are written once.
  */
 export function* motionCsv(records: readonly ExportRecord[]): Generator<string> {
   const aus = auColumns(records);
-  yield csvLine(['dataset', 'subject', 'clip', 'event', 'frame', 'timestamp', 'success', ...ROI_NAMES.map(roiColumn), ...aus.map((au) => `AU${au}_evidence`)]);
+  yield csvLine(['dataset', 'subject', 'clip', 'event', 'capture_fps', 'frame', 'timestamp', 'success', ...ROI_NAMES.map(roiColumn), ...aus.map((au) => `AU${au}_evidence`)]);
   const written = new Set<string>();
   for (const record of records) {
     if (!record.motion?.length || written.has(record.eventId)) continue;
     written.add(record.eventId);
     // Identity cells are escaped once per event; the per-frame cells are plain numbers.
-    const identity = csvLine([record.dataset, record.subject, record.clipName, record.eventId]).slice(0, -2);
+    const identity = csvLine([record.dataset, record.subject, record.clipName, record.eventId, formatFps(timingFps(record))]).slice(0, -2);
+    const fps = timingFps(record);
     const lines: string[] = [];
     for (const row of record.motion) {
-      const cells = [identity, numberCell(row.frame), numberCell(row.frame / record.fps), row.facePresent ? '1' : '0'];
+      const cells = [identity, numberCell(row.frame), numberCell(row.frame / fps), row.facePresent ? '1' : '0'];
       for (const region of ROI_NAMES) cells.push(numberCell(row.roiMagnitudes[region]));
       for (const au of aus) cells.push(numberCell(row.auEvidence[au]));
       lines.push(cells.join(','));

@@ -46,7 +46,17 @@ export interface ExportRecord {
   readonly clipName: string;
   /** Absolute path of the clip's media; null when unknown or anonymised. */
   readonly clipPath: string | null;
+  /** The container's frame rate. */
   readonly fps: number;
+  /**
+   * The rate the face was filmed at, which times every export writes (ms, seconds, fps
+   * columns); absent: the container's. Every format names it (`capture_fps`).
+   */
+  readonly captureFps?: number | null;
+  /** The event's class by its onset → offset duration at the capture rate; null or absent when not classed. */
+  readonly expressionClass?: 'micro' | 'macro' | null;
+  /** Onset → offset in ms at the capture rate. */
+  readonly durationMs?: number | null;
   readonly frameCount: number;
   /**
    * Dataset frame number of project frame 0: CASME II clips start at img<first>.jpg, so
@@ -91,6 +101,11 @@ export function clipKey(record: ExportRecord): string {
   return `${record.dataset}\u0000${record.subject}\u0000${record.clipName}`;
 }
 
+/** The rate an export times a record by: its capture rate, else the container's. */
+export function timingFps(record: ExportRecord): number {
+  return record.captureFps ?? record.fps;
+}
+
 /** Dataset frame numbers of an event: the sheet's own, or project frames + offset. */
 export function datasetFrames(record: ExportRecord): { onset: number; apex: number; offset: number } {
   if (record.datasetFrames) return { ...record.datasetFrames };
@@ -108,6 +123,7 @@ export function recordIssues(records: readonly ExportRecord[]): Issue[] {
   records.forEach((record, index) => {
     const at = (field: string, message: string) => issues.push({ path: `records.${index}.${field}`, message });
     if (!(Number.isFinite(record.fps) && record.fps > 0)) at('fps', 'must be a positive number');
+    if (record.captureFps !== undefined && record.captureFps !== null && !(Number.isFinite(record.captureFps) && record.captureFps > 0)) at('captureFps', 'must be a positive number');
     if (!frame(record.onset) || !frame(record.apex) || !frame(record.offset)) at('onset', 'onset, apex and offset must be 0-based frame numbers');
     else if (!(record.onset <= record.apex && record.apex <= record.offset)) at('apex', 'must satisfy onset ≤ apex ≤ offset');
     else if (record.frameCount > 0 && record.offset >= record.frameCount) at('offset', `is past the clip's last frame (${record.frameCount - 1})`);

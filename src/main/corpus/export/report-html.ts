@@ -4,7 +4,7 @@ import { facsAuSet, type FacsParser } from '../agreement/au-sets';
 import { escapeMarkup as esc } from '../markup';
 import { frameToMs } from './eaf';
 import { groupBy } from '../group';
-import { clipKey, type EmbeddedImage, type ExportRecord, type RoiFeature } from './records';
+import { clipKey, timingFps, type EmbeddedImage, type ExportRecord, type RoiFeature } from './records';
 
 export interface SessionReportOptions {
   readonly title?: string;
@@ -70,7 +70,8 @@ function eventHtml(record: ExportRecord, options: SessionReportOptions): string 
   return (
     `<section class="event"><table>` +
     row('Event', esc(record.eventId)) +
-    row('Onset / apex / offset', `${frameCell(record.onset, record.fps)} / ${frameCell(record.apex, record.fps)} / ${frameCell(record.offset, record.fps)}`) +
+    row('Onset / apex / offset', `${frameCell(record.onset, timingFps(record))} / ${frameCell(record.apex, timingFps(record))} / ${frameCell(record.offset, timingFps(record))}`) +
+    (record.expressionClass ? row('Class', `${record.expressionClass}-expression <span class="meta">(${record.durationMs ?? '?'} ms onset → offset)</span>`) : '') +
     row('Action Units', `${esc(record.aus || '—')}<div class="meta">${esc(auNames(record.aus, parse))}</div>`) +
     row('Emotion / category', `${esc(record.emotion ?? '—')} / ${esc(record.label3 ?? '—')}`) +
     (record.flags?.length ? row('Import flags', record.flags.map((flag) => esc(FLAG_TEXT[flag] ?? flag)).join(', ')) : '') +
@@ -94,7 +95,7 @@ export function* sessionReportHtml(records: readonly ExportRecord[], options: Se
     `<h1>${esc(title)}</h1><div class="meta">Generated ${esc(generated)} · ${records.length} annotated events</div>\n`;
   for (const group of groupBy(records, clipKey).values()) {
     const first = group[0] as ExportRecord;
-    yield `<h2>${esc(first.clipName)}</h2><div class="meta">${esc(first.dataset)} · subject ${esc(first.subject)} · ${first.frameCount} frames at ${formatFps(first.fps)} fps</div>\n`;
+    yield `<h2>${esc(first.clipName)}</h2><div class="meta">${esc(first.dataset)} · subject ${esc(first.subject)} · ${first.frameCount} frames at ${formatFps(first.fps)} fps${timingFps(first) !== first.fps ? `, filmed at ${formatFps(timingFps(first))} fps` : ''} · times at the capture rate, ${formatFps(timingFps(first))} fps</div>\n`;
     for (const record of [...group].sort((a, b) => a.onset - b.onset)) yield eventHtml(record, options);
   }
   yield '</body></html>\n';

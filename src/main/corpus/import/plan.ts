@@ -22,6 +22,12 @@ export type ClipProbe = Awaited<ReturnType<ClipProber>>;
 export interface PlannedRow extends ImportRow {
   /** The clip's dataset: the sheet's layout, or a composite row's source dataset. */
   dataset: Dataset;
+  /**
+   * The rate the dataset filmed the clip at (the row's own, DFME's `Fps`, or the dataset's:
+   * CASME II 200 fps even when its media is a 30-fps re-encode); null for a generic sheet
+   * without a frame rate column (the container's rate stands).
+   */
+  captureFps: number | null;
   extra: Record<string, string>;
   flags: string[];
 }
@@ -157,6 +163,7 @@ export async function planImport(request: ImportRequest, prober: ClipProber): Pr
       ok: ctx.errors === 0 && !present,
       present,
       dataset: rowLayout?.dataset ?? layout.dataset,
+      captureFps: f.fps ?? (rowLayout && rowLayout.dataset !== 'generic' ? rowLayout.fps : null),
       extra: rowExtras(cells, columns),
       flags: f.flags,
     });
@@ -169,7 +176,7 @@ export async function planImport(request: ImportRequest, prober: ClipProber): Pr
     worksheet: table.worksheet,
     headerRow: columns.headerRow + 1,
     totalRows: rows.length,
-    rows: rows.map(({ extra: _extra, flags: _flags, dataset: _dataset, ...row }) => row),
+    rows: rows.map(({ extra: _extra, flags: _flags, dataset: _dataset, captureFps: _captureFps, ...row }) => row),
     problems,
     groups: groupProblems(problems),
     committed: false,

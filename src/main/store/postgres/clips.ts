@@ -1,6 +1,6 @@
 import { AppError } from '@shared/errors';
 import { MediaLocationSchema, type MediaLocation } from '@shared/media-roots';
-import { ClipFilterSchema, NewClipSchema, type Clip, type ClipFilter, type DeletionAudit, type NewClip } from '@shared/workspace';
+import { CaptureFpsSchema, ClipFilterSchema, NewClipSchema, type Clip, type ClipFilter, type DeletionAudit, type NewClip } from '@shared/workspace';
 import type { ClipsStore } from '../interface';
 import { deletions, LIVE_CLIP } from './deletions';
 import { PgRepo } from './repo';
@@ -12,6 +12,7 @@ interface ClipRow {
   kind: Clip['kind'];
   sha256: string | null;
   fps: number;
+  capture_fps: number | null;
   frames: number;
   width: number;
   height: number;
@@ -31,6 +32,7 @@ const toClip = (r: ClipRow): Clip => ({
   kind: r.kind,
   sha256: r.sha256,
   fps: r.fps,
+  captureFps: r.capture_fps ?? r.fps,
   frames: r.frames,
   width: r.width,
   height: r.height,
@@ -44,7 +46,7 @@ const toClip = (r: ClipRow): Clip => ({
   createdAt: r.created_at,
 });
 
-const COLUMNS = 'c.id, c.path, c.kind, c.sha256, c.fps, c.frames, c.width, c.height, c.subject, c.dataset, c.dataset_row, c.dataset_filename, c.face_index, c.media_root, c.media_path, c.created_at';
+const COLUMNS = 'c.id, c.path, c.kind, c.sha256, c.fps, c.capture_fps, c.frames, c.width, c.height, c.subject, c.dataset, c.dataset_row, c.dataset_filename, c.face_index, c.media_root, c.media_path, c.created_at';
 const LIVE = `SELECT ${COLUMNS} FROM clips c WHERE ${LIVE_CLIP}`;
 
 /** Clips on PostgreSQL: the rules of sqlite/clips.ts (identity by SHA-256, soft delete keeps path and hash). */
@@ -60,9 +62,9 @@ export class PgClipsRepo extends PgRepo implements ClipsStore {
       }
       if (c.mediaRoot !== null && c.mediaPath !== null) await refuseTakenLocation(sql, { root: c.mediaRoot, path: c.mediaPath }, null);
       const row = await sql.one<{ id: number }>(
-        `INSERT INTO clips (path, kind, sha256, fps, frames, width, height, subject, dataset, dataset_row, dataset_filename, face_index, media_root, media_path)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
-        [c.path, c.kind, c.sha256, c.fps, c.frames, c.width, c.height, c.subject, c.dataset, c.datasetRow, c.datasetFilename, c.faceIndex, c.mediaRoot, c.mediaPath],
+        `INSERT INTO clips (path, kind, sha256, fps, frames, width, height, subject, dataset, dataset_row, dataset_filename, face_index, media_root, media_path, capture_fps)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
+        [c.path, c.kind, c.sha256, c.fps, c.frames, c.width, c.height, c.subject, c.dataset, c.datasetRow, c.datasetFilename, c.faceIndex, c.mediaRoot, c.mediaPath, c.captureFps],
       );
       return requireClip(sql, row!.id);
     });
@@ -114,6 +116,16 @@ export class PgClipsRepo extends PgRepo implements ClipsStore {
     return this.sql.write(async (sql) => {
       await requireClip(sql, id);
       await sql.run('UPDATE clips SET face_index = $1 WHERE id = $2', [faceIndex, id]);
+      return requireClip(sql, id);
+    });
+  }
+
+  setCaptureFps(id: number, captureFps: number | null): Promise<Clip> {
+    const rate = CaptureFpsSchema.nullable().safeParse(captureFps);
+    if (!rate.success) throw new AppError('INVALID_INPUT', `A capture rate must be a number of frames per second above 0 and at most 10000, or null for the container's (got ${String(captureFps)})`);
+    return this.sql.write(async (sql) => {
+      await requireClip(sql, id);
+      await sql.run('UPDATE clips SET capture_fps = $1 WHERE id = $2', [rate.data, id]);
       return requireClip(sql, id);
     });
   }

@@ -1,6 +1,6 @@
 import { AppError } from '@shared/errors';
 import { MediaLocationSchema, type MediaLocation } from '@shared/media-roots';
-import { ClipFilterSchema, NewClipSchema, type Clip, type ClipFilter, type DeletionAudit, type NewClip } from '@shared/workspace';
+import { CaptureFpsSchema, ClipFilterSchema, NewClipSchema, type Clip, type ClipFilter, type DeletionAudit, type NewClip } from '@shared/workspace';
 import type { ClipsStore, Sync } from '../interface';
 import { Deletions, LIVE_CLIP } from './deletions';
 import { SqliteRepo } from './statements';
@@ -11,6 +11,7 @@ interface ClipRow {
   kind: Clip['kind'];
   sha256: string | null;
   fps: number;
+  capture_fps: number | null;
   frames: number;
   width: number;
   height: number;
@@ -30,6 +31,7 @@ const toClip = (r: ClipRow): Clip => ({
   kind: r.kind,
   sha256: r.sha256,
   fps: r.fps,
+  captureFps: r.capture_fps ?? r.fps,
   frames: r.frames,
   width: r.width,
   height: r.height,
@@ -65,8 +67,8 @@ export class ClipsRepo extends SqliteRepo implements Sync<ClipsStore> {
       if (c.mediaRoot !== null && c.mediaPath !== null) this.#refuseTakenLocation({ root: c.mediaRoot, path: c.mediaPath }, null);
       const { lastInsertRowid } = this.db
         .prepare(
-          `INSERT INTO clips (path, kind, sha256, fps, frames, width, height, subject, dataset, dataset_row, dataset_filename, face_index, media_root, media_path)
-           VALUES (@path, @kind, @sha256, @fps, @frames, @width, @height, @subject, @dataset, @datasetRow, @datasetFilename, @faceIndex, @mediaRoot, @mediaPath)`,
+          `INSERT INTO clips (path, kind, sha256, fps, capture_fps, frames, width, height, subject, dataset, dataset_row, dataset_filename, face_index, media_root, media_path)
+           VALUES (@path, @kind, @sha256, @fps, @captureFps, @frames, @width, @height, @subject, @dataset, @datasetRow, @datasetFilename, @faceIndex, @mediaRoot, @mediaPath)`,
         )
         .run(c);
       return this.require(Number(lastInsertRowid));
@@ -148,6 +150,16 @@ export class ClipsRepo extends SqliteRepo implements Sync<ClipsStore> {
     return this.db.transaction(() => {
       this.require(id);
       this.sql('UPDATE clips SET face_index = ? WHERE id = ?').run(faceIndex, id);
+      return this.require(id);
+    })();
+  }
+
+  setCaptureFps(id: number, captureFps: number | null): Clip {
+    const rate = CaptureFpsSchema.nullable().safeParse(captureFps);
+    if (!rate.success) throw new AppError('INVALID_INPUT', `A capture rate must be a number of frames per second above 0 and at most 10000, or null for the container's (got ${String(captureFps)})`);
+    return this.db.transaction(() => {
+      this.require(id);
+      this.sql('UPDATE clips SET capture_fps = ? WHERE id = ?').run(rate.data, id);
       return this.require(id);
     })();
   }

@@ -17,7 +17,7 @@ const CLIP_SHIFTS = `
 const LATEST_REVIEWS = `
   SELECT r.annotation_id AS annotationId, r.reviewer_id AS reviewerId, r.comment
   FROM reviews r JOIN (SELECT max(id) AS id FROM reviews GROUP BY annotation_id) latest ON latest.id = r.id`;
-const CLIPS = `SELECT id, path, fps, frames, subject, dataset, dataset_filename AS datasetFilename FROM clips c WHERE ${LIVE_CLIP}`;
+const CLIPS = `SELECT id, path, fps, coalesce(capture_fps, fps) AS captureFps, frames, subject, dataset, dataset_filename AS datasetFilename FROM clips c WHERE ${LIVE_CLIP}`;
 const DATASET_DETAILS = `SELECT e.id, e.dataset_extra AS extra, e.flags FROM events e JOIN clips c ON c.id = e.clip_id
   WHERE ${LIVE_EVENT} AND (e.dataset_extra <> '{}' OR e.flags <> '[]')`;
 

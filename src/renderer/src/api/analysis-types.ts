@@ -24,6 +24,39 @@ export interface SpottedFrames {
   readonly source: 'user' | 'spotting' | 'none';
 }
 
+/** One spotted interval of the run, as the review queue lists it. */
+export interface Candidate {
+  readonly onset: number;
+  readonly apex: number;
+  readonly offset: number;
+  /** Micro or macro by duration at the capture rate. */
+  readonly kind: 'micro' | 'macro';
+  /** 0–1: motion over threshold and the AU evidence (spotting.ts); the queue's order. */
+  readonly score: number;
+  /** Peak of the spotting signal over its threshold: the order among equal scores. */
+  readonly strength: number;
+  /** Onset → offset in ms at the capture rate; null on analyses stored before it was recorded. */
+  readonly durationMs: number | null;
+  /** The AUs its analysis found (null: not analysed; empty: none survived the checks). */
+  readonly facs: string | null;
+}
+
+/** Something spotted that is never offered as an expression (AU45 blinks). */
+export interface NonExpression {
+  readonly kind: 'blink';
+  readonly onset: number;
+  readonly apex: number;
+  readonly offset: number;
+}
+
+/** The class of the analysed expression: null kind when no AU evidence survived (nothing is offered). */
+export interface ExpressionClassView {
+  readonly kind: 'micro' | 'macro' | null;
+  readonly durationMs: number | null;
+  /** The rate durations were read at (the clip's capture rate). */
+  readonly captureFps: number | null;
+}
+
 export interface AnalysisView {
   readonly eventId: number;
   /** The stored analysis id (null for an on-demand face overlay without an analysis). */
@@ -39,6 +72,10 @@ export interface AnalysisView {
   readonly landmarks: ReadonlyArray<readonly [number, number]> | null;
   readonly rois: readonly RoiBox[] | null;
   readonly suggestion: Suggestion | null;
+  /** The run's spotted intervals (a long recording's review queue). */
+  readonly candidates?: readonly Candidate[];
+  readonly nonExpressions?: readonly NonExpression[];
+  readonly expressionClass?: ExpressionClassView | null;
 }
 
 /** The llm stage's `llm.token` event. */

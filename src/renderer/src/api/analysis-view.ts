@@ -23,6 +23,19 @@ export function toAnalysisView(stored: StoredAnalysis): AnalysisView {
     spotted: { onset: spotting.onset, apex: spotting.apex, offset: spotting.offset, source: spotting.source },
     describer: expression.description_source === 'llm' ? expression.description_model : 'rules',
     flowModel: analysisFlowModel(stored.models),
+    candidates: spotting.intervals.map((iv) => ({
+      onset: iv.onset,
+      apex: iv.apex,
+      offset: iv.offset,
+      kind: iv.kind,
+      score: iv.score,
+      strength: iv.strength,
+      durationMs: iv.duration_ms ?? null,
+      facs: iv.facs ?? null,
+    })),
+    nonExpressions: (spotting.blinks ?? []).map((b) => ({ kind: 'blink' as const, onset: b.onset, apex: b.apex, offset: b.offset })),
+    // Analyses stored before classes carry none: nothing is claimed for them.
+    expressionClass: expression.kind !== undefined ? { kind: expression.kind, durationMs: expression.duration_ms ?? null, captureFps: spotting.capture_fps ?? null } : null,
     suggestion: {
       aus: expression.facs || null,
       emotion: expression.emotion.label,

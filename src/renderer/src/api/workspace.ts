@@ -32,6 +32,8 @@ export const workspaceApi = {
   deleteEvent: (id: number) => api.call('events.delete', { id }),
   restoreEvent: (id: number) => api.call('events.restore', { id }),
   deleteClip: (id: number) => api.call('clips.delete', { id }),
+  /** The rate the clip was filmed at; null: its container's. */
+  setCaptureFps: (id: number, captureFps: number | null) => api.call('clips.setCaptureFps', { id, captureFps }),
   restoreClip: (id: number) => api.call('clips.restore', { id }),
   async getAnnotation(eventId: number, annotator: string): Promise<Annotation | null> {
     return (await api.call('annotations.get', { eventId, annotator }))[0] ?? null;

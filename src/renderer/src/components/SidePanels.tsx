@@ -111,6 +111,7 @@ export const SidePanels = memo(function SidePanels({ edits, clip, events, select
           describer={suggest.describer}
           flowModel={suggest.flowModel}
           spotted={suggest.spotted}
+          expressionClass={suggest.expressionClass}
           onUseSpotted={suggest.useSpotted}
         />
         <AuPanel draft={suggest.draft} provenance={suggest.fieldProvenance} disabled={!editable} onChange={suggest.change} onSeal={() => edits.history.seal()} />

@@ -7,7 +7,7 @@
  * Re-analyse.
  */
 import { useTranslation } from 'react-i18next';
-import type { SpottedFrames } from '../api/analysis-types';
+import type { ExpressionClassView, SpottedFrames } from '../api/analysis-types';
 import { diffAus, diffWords, DRAFT_FIELDS, sameValue, type AnnotationDraft, type DraftField, type Suggestion } from '../state/annotation';
 
 interface Props {
@@ -35,6 +35,8 @@ interface Props {
   /** The frames the analysis spotted, offered as markers when they differ from the user's. */
   readonly spotted?: SpottedFrames | null;
   onUseSpotted?(): void;
+  /** Micro or macro by duration at the capture rate; kind null when nothing is offered. */
+  readonly expressionClass?: ExpressionClassView | null;
 }
 
 function Diff({ field, suggested, current }: { field: DraftField; suggested: string; current: string }) {
@@ -69,6 +71,18 @@ function Diff({ field, suggested, current }: { field: DraftField; suggested: str
   );
 }
 
+/** Micro or macro in a word beside the buttons (the panel must fit 720 px); the full sentence is its name. */
+function ClassBadge({ value }: { readonly value: ExpressionClassView }) {
+  const { t } = useTranslation();
+  const kind = value.kind ?? 'none';
+  const full = value.kind ? t(`suggest.class.${value.kind}`, { ms: value.durationMs ?? '–', fps: value.captureFps ?? '–' }) : t('suggest.class.none');
+  return (
+    <span className={`class-badge class-${kind}`} data-testid="suggestion-class" data-kind={kind} role="note" aria-label={full} title={full}>
+      {t(`suggest.class.short.${kind}`, { ms: value.durationMs ?? '–' })}
+    </span>
+  );
+}
+
 export function SuggestionPanel(props: Props) {
   const { t } = useTranslation();
   const { suggestion, draft } = props;
@@ -86,6 +100,7 @@ export function SuggestionPanel(props: Props) {
           </button>
         )}
         {props.progress && <span className="muted">{props.progress}</span>}
+        {suggestion && props.expressionClass && <ClassBadge value={props.expressionClass} />}
       </div>
       {suggestion && props.stale && !props.running && (
         <p className="warn" role="status" data-testid="analysis-stale">

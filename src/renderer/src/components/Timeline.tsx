@@ -9,7 +9,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { MARKERS, type MarkerKind, type Markers } from '../state/markers';
 import { clampWindow, followFrame, frameToX, xToFrame, zoomWindow, type TimelineWindow } from '../state/timeline-math';
-import { drawTimeline, MARKER_TOP, TIMELINE_HEIGHT } from './timeline-draw';
+import { drawTimeline, MARKER_TOP, TIMELINE_HEIGHT, type SpottedSpan } from './timeline-draw';
 import { curveAxisTop } from '../state/curve-scale';
 
 export interface EventSpan {
@@ -26,6 +26,8 @@ interface Props {
   readonly selectedEvent: number | null;
   readonly curve: readonly number[] | null;
   readonly suggested?: Markers | null;
+  /** Spotted intervals by class, and blinks (drawn as such, never as expressions). */
+  readonly spans?: ReadonlyArray<SpottedSpan>;
   onSeek(frame: number): void;
   /** Live while dragging (`done` false), then once more on release (`done` true). */
   onMarkerDrag(kind: MarkerKind, frame: number, done: boolean): void;
@@ -34,7 +36,7 @@ interface Props {
 
 export function Timeline(props: Props) {
   const { t } = useTranslation();
-  const { frames, current, markers, events, selectedEvent, curve, suggested } = props;
+  const { frames, current, markers, events, selectedEvent, curve, suggested, spans } = props;
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const [width, setWidth] = useState(0);
   const [base, setBase] = useState<TimelineWindow>({ start: 0, span: frames });
@@ -55,7 +57,7 @@ export function Timeline(props: Props) {
   useLayoutEffect(() => {
     const canvas = canvasRef.current;
     if (!canvas) return;
-    const handle = requestAnimationFrame(() => drawTimeline(canvas, { width, frames, window, current, markers, events, selectedEvent, curve, suggested, curveUnit }));
+    const handle = requestAnimationFrame(() => drawTimeline(canvas, { width, frames, window, current, markers, events, selectedEvent, curve, suggested, curveUnit, ...(spans ? { spans } : {}) }));
     return () => cancelAnimationFrame(handle);
   });
 

@@ -24,6 +24,34 @@ export interface TimelineScene {
   readonly suggested?: Markers | null;
   /** The curve's unit as written beside its axis value (e.g. "% face"). */
   readonly curveUnit?: string;
+  /** Spotted intervals by class and blinks: a coloured band along the bottom edge, labelled where it fits. */
+  readonly spans?: ReadonlyArray<SpottedSpan>;
+}
+
+export type SpanKind = 'micro' | 'macro' | 'blink';
+export interface SpottedSpan {
+  readonly kind: SpanKind;
+  readonly onset: number;
+  readonly offset: number;
+  /** The class in the UI's language. */
+  readonly label: string;
+}
+/** Micro and macro as in the queue's badges; blinks grey, never an expression's colour. */
+export const SPAN_COLOURS: Record<SpanKind, string> = { micro: '#4fb3ff', macro: '#ffb547', blink: '#98a2b3' };
+const SPAN_HEIGHT = 5;
+
+function drawSpans(context: CanvasRenderingContext2D, scene: TimelineScene, spans: ReadonlyArray<SpottedSpan>): void {
+  const { width, window } = scene;
+  const y = TIMELINE_HEIGHT - SPAN_HEIGHT;
+  context.font = '10px system-ui, sans-serif';
+  for (const span of spans) {
+    const x0 = frameToX(span.onset - 0.5, window, width);
+    const x1 = frameToX(span.offset + 0.5, window, width);
+    if (x1 < 0 || x0 > width) continue;
+    context.fillStyle = SPAN_COLOURS[span.kind];
+    context.fillRect(x0, y, Math.max(x1 - x0, 2), SPAN_HEIGHT);
+    if (context.measureText(span.label).width + 4 <= x1 - x0) context.fillText(span.label, x0 + 2, y - 2);
+  }
 }
 
 /** The curve's band: below the marker flags, above the bottom edge. */
@@ -114,6 +142,7 @@ export function drawTimeline(canvas: HTMLCanvasElement, scene: TimelineScene): v
     context.fillStyle = event.id === scene.selectedEvent ? 'rgba(79,179,255,0.28)' : 'rgba(152,162,179,0.18)';
     context.fillRect(x0, MARKER_TOP, Math.max(x1 - x0, 2), height - MARKER_TOP);
   }
+  if (scene.spans?.length) drawSpans(context, scene, scene.spans);
 
   const step = tickStep(window, width);
   context.fillStyle = cssVar('--muted', '#98a2b3');

@@ -24,6 +24,8 @@ export interface ClipEvents {
   place(kind: MarkerKind, frame: number): void;
   drag(kind: MarkerKind, frame: number, done: boolean): void;
   newEvent(frame: number): void;
+  /** A new event on these markers (onset and offset needed), selected once created. */
+  createEvent(markers: Markers): void;
   /** Deletes the selected event (undoable); resolves false when the store refused it. */
   deleteSelected(): Promise<boolean>;
   readonly analysis: AnalysisView | null;
@@ -167,6 +169,7 @@ export function useClipEvents(clip: OpenClip | null, edits: EditSession, annotat
     place,
     drag,
     newEvent,
+    createEvent: createAt,
     deleteSelected: async () => {
       const event = events.find((e) => e.id === selected);
       return event ? deletions.delete({ kind: 'event', event }) : false;

@@ -6,6 +6,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { analysisApi, type AnalysisView, type SpottedFrames } from '../api/analysis';
+import type { ExpressionClassView } from '../api/analysis-types';
 import { errorMessage } from '../api/backend';
 import { uiLanguage } from '../i18n';
 import { api } from '../api/client';
@@ -38,6 +39,8 @@ export interface Suggestions {
   readonly describer: string | null;
   readonly flowModel: string | null;
   readonly spotted: SpottedFrames | null;
+  /** The analysed expression's class by duration (null on analyses stored before classes). */
+  readonly expressionClass: ExpressionClassView | null;
   run(): void;
   /** Takes the analysis's spotted onset/apex/offset as the event's markers (one undo step). */
   useSpotted(): void;
@@ -114,6 +117,7 @@ export function useSuggestions(edits: EditSession, selected: number | null, anal
       describer: analysis?.describer ?? null,
       flowModel: analysis?.flowModel ?? null,
       spotted: analysis?.spotted ?? null,
+      expressionClass: analysis?.expressionClass ?? null,
       useSpotted: () => {
         const spotted = analysis?.spotted;
         if (selected === null || !spotted || spotted.onset === null) return;

@@ -3,7 +3,7 @@
  * events, the AU panel and the suggestion panel on the right. All keys come from the
  * hotkey table; all edits go through the session's EditSession (undo + autosave).
  */
-import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { analysisApi, type AnalysisView, type FaceOverlay } from '../api/analysis';
 import { errorMessage } from '../api/backend';
@@ -11,6 +11,9 @@ import { ConflictBanner, RestoredNotice } from '../components/ConflictBanner';
 import { ErrorLine } from '../components/ErrorLine';
 import { FrameStage, type LayerSettings, type View, type ViewCommand } from '../components/FrameStage';
 import { SidePanels } from '../components/SidePanels';
+import { CandidateQueue } from '../components/CandidateQueue';
+import { candidateKey, candidateQueue, stepCandidate, type CandidateDecision } from '../state/candidates';
+import type { Candidate, NonExpression } from '../api/analysis-types';
 import { Timeline } from '../components/Timeline';
 import { MARKERS, type MarkerKind } from '../state/markers';
 import { TransportBar } from '../components/TransportBar';
@@ -168,6 +171,46 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
     if (at !== null) newEvent(at);
   }, [shownIndex, newEvent]);
 
+  // The run's spotted intervals: kept while another event (or one without an analysis) is selected.
+  const [spottedRun, setSpottedRun] = useState<{ candidates: readonly Candidate[]; blinks: readonly NonExpression[]; fps: number | null }>({ candidates: [], blinks: [], fps: null });
+  useEffect(() => {
+    if (analysis?.candidates?.length || analysis?.nonExpressions?.length) {
+      setSpottedRun({ candidates: analysis.candidates ?? [], blinks: analysis.nonExpressions ?? [], fps: analysis.expressionClass?.captureFps ?? null });
+    }
+  }, [analysis]);
+  const queue = useMemo(() => candidateQueue(spottedRun.candidates), [spottedRun]);
+  const [decisions, setDecisions] = useState<ReadonlyMap<string, CandidateDecision>>(new Map());
+  const [reviewing, setReviewing] = useState<number | null>(null);
+  const { events: clipEventList, select: selectEvent, createEvent } = clipEvents;
+  const openCandidate = (index: number | null) => {
+    setReviewing(index);
+    const c = index !== null ? queue[index] : undefined;
+    if (!c) return;
+    nav.goTo(c.onset);
+    const event = clipEventList.find((e) => e.onset === c.onset);
+    if (event) selectEvent(event.id);
+  };
+  const decide = (index: number, decision: CandidateDecision) => {
+    const c = queue[index];
+    if (!c) return;
+    const next = new Map(decisions).set(candidateKey(c), decision);
+    setDecisions(next);
+    // Accepting keeps the spotted event (or makes one on its frames) for labelling.
+    if (decision === 'accepted' && !clipEventList.some((e) => e.onset === c.onset)) createEvent({ onset: c.onset, apex: c.apex, offset: c.offset });
+    if (decision === 'accepted') openCandidate(index);
+    else openCandidate(stepCandidate(queue, next, index, 1));
+  };
+
+  const timelineSpans = useMemo(
+    () => [
+      ...spottedRun.candidates.map((c) => ({ kind: c.kind, onset: c.onset, offset: c.offset, label: t(`candidates.kind.${c.kind}`) })),
+      ...spottedRun.blinks.map((b) => ({ kind: b.kind, onset: b.onset, offset: b.offset, label: t('candidates.blink') })),
+    ],
+    [spottedRun, t],
+  );
+  const accept = (index: number) => decide(index, 'accepted');
+  const dismiss = (index: number) => decide(index, 'dismissed');
+
   const undo = useCallback(() => edits.history.undo(), [edits]);
   const redo = useCallback(() => edits.history.redo(), [edits]);
 
@@ -198,6 +241,10 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
       'edit.undo': undo,
       'edit.redo': redo,
       'event.delete': deleteEvent,
+      'candidate.next': () => openCandidate(stepCandidate(queue, decisions, reviewing, 1)),
+      'candidate.prev': () => openCandidate(stepCandidate(queue, decisions, reviewing, -1)),
+      'candidate.accept': () => reviewing !== null && accept(reviewing),
+      'candidate.dismiss': () => reviewing !== null && dismiss(reviewing),
       'view.fit': () => setCommand((c) => ({ kind: 'fit', nonce: c.nonce + 1 })),
       'view.actual': () => setCommand((c) => ({ kind: 'actual', nonce: c.nonce + 1 })),
       'layer.landmarks': () => setLayers((l) => ({ ...l, landmarks: { ...l.landmarks, visible: !l.landmarks.visible } })),
@@ -267,6 +314,7 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
           selectedEvent={selected}
           curve={analysis?.motionCurve ?? null}
           suggested={analysis?.spotted?.source === 'spotting' ? analysis.spotted : null}
+          spans={timelineSpans}
           onSeek={nav.goTo}
           onMarkerDrag={clipEvents.drag}
           onSelectEvent={clipEvents.select}
@@ -279,6 +327,17 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
             </div>
           ))}
         </dl>
+        <CandidateQueue
+          queue={queue}
+          nonExpressions={spottedRun.blinks}
+          decisions={decisions}
+          current={reviewing}
+          captureFps={spottedRun.fps}
+          disabled={!clipEvents.persistent}
+          onOpen={openCandidate}
+          onAccept={accept}
+          onDismiss={dismiss}
+        />
       </div>
       <SidePanels
         edits={edits}

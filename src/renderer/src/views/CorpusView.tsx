@@ -164,7 +164,17 @@ export function CorpusView() {
                   <td data-column="annotators">{w?.annotators || '–'}</td>
                   <td data-column="analysed">{w?.events ? `${w.analysed}/${w.events}` : '–'}</td>
                   <td>{clip.frames}</td>
-                  <td title={String(clip.fps)}>{formatFps(clip.fps)}</td>
+                  <td title={String(clip.fps)} data-column="fps">
+                    {formatFps(clip.fps)}
+                    <CaptureFpsField
+                      key={`${clip.id}:${clip.captureFps}`}
+                      clip={clip}
+                      onSet={(captureFps) => act(async () => {
+                        const updated = await workspaceApi.setCaptureFps(clip.id, captureFps);
+                        setClips((list) => list.map((c) => (c.id === updated.id ? updated : c)));
+                      })}
+                    />
+                  </td>
                   <td>
                     <button type="button" onClick={() => act(() => openClip(clip.path, clip))}>
                       {t('corpus.annotate')}
@@ -189,5 +199,36 @@ export function CorpusView() {
         </>
       )}
     </section>
+  );
+}
+
+/**
+ * A clip's capture rate, edited in its queue row: saved on blur or Enter; empty sets it
+ * back to the container's rate. A value the store would refuse is not sent.
+ */
+function CaptureFpsField({ clip, onSet }: { readonly clip: Clip; readonly onSet: (captureFps: number | null) => void }) {
+  const { t } = useTranslation();
+  const save = (text: string) => {
+    const value = text.trim() === '' ? null : Number(text);
+    if (value !== null && !(value > 0 && value <= 10_000)) return;
+    if ((value ?? clip.fps) !== clip.captureFps) onSet(value);
+  };
+  return (
+    <input
+      className="capture-fps"
+      name={`captureFps-${clip.id}`}
+      type="number"
+      min={1}
+      max={10000}
+      step="any"
+      aria-label={`${t('corpus.captureFps')} (${baseName(clip.path)})`}
+      title={t('corpus.captureFpsHint')}
+      data-differs={clip.captureFps !== clip.fps || undefined}
+      defaultValue={clip.captureFps}
+      onBlur={(event) => save(event.target.value)}
+      onKeyDown={(event) => {
+        if (event.key === 'Enter') save(event.currentTarget.value);
+      }}
+    />
   );
 }

@@ -83,6 +83,27 @@ export function SettingsView() {
         {MEGABYTE_SETTINGS.map((field) => (
           <MegabytesField key={field.name} field={field} value={settings[field.name]} onChange={(value) => void update({ [field.name]: value })} />
         ))}
+        <fieldset className="expression-classes" data-testid="expression-classes">
+          <legend>{t('settings.classes')}</legend>
+          {CLASS_FIELDS.map((name) => (
+            <label key={name}>
+              <span>{t(`settings.${name}`)}</span>
+              <input
+                name={name}
+                type="number"
+                min={name === 'microMaxMs' ? 40 : 20}
+                max={5000}
+                defaultValue={settings.expressionClasses[name]}
+                onBlur={(event) => {
+                  const next = { ...settings.expressionClasses, [name]: Math.round(Number(event.target.value)) };
+                  // The store refuses an onset → apex limit above the onset → offset one, or out of range.
+                  if (next.microOnsetApexMaxMs >= 20 && next.microMaxMs >= 40 && next.microMaxMs <= 5000 && next.microOnsetApexMaxMs <= next.microMaxMs) void update({ expressionClasses: next });
+                }}
+              />
+            </label>
+          ))}
+          <small>{t('settings.classesHint')}</small>
+        </fieldset>
       </form>
       <AnalysisFlowSection />
       <MediaRootsSection />
@@ -91,6 +112,9 @@ export function SettingsView() {
     </section>
   );
 }
+
+/** The micro / macro boundaries (ms at the capture rate). */
+const CLASS_FIELDS = ['microMaxMs', 'microOnsetApexMaxMs'] as const;
 
 /** Cache budgets in MB (Settings keys with their limits and label keys). */
 const MEGABYTE_SETTINGS = [

@@ -1,0 +1,81 @@
+/**
+ * The review queue of a recording's spotted intervals, strongest first: each with its
+ * class (micro / macro by duration at the capture rate), onset / apex / offset, duration
+ * and AUs. Clicking one seeks to it; N / Shift+N step through those still to review
+ * (the hotkey table), Y accepts the current one as an event and X dismisses it. Blinks
+ * are listed apart and never offered as expressions.
+ */
+import { useTranslation } from 'react-i18next';
+import type { Candidate, NonExpression } from '../api/analysis-types';
+import { candidateKey, type CandidateDecision } from '../state/candidates';
+
+interface Props {
+  readonly queue: readonly Candidate[];
+  readonly nonExpressions: readonly NonExpression[];
+  readonly decisions: ReadonlyMap<string, CandidateDecision>;
+  /** Position in `queue` of the candidate under review. */
+  readonly current: number | null;
+  readonly captureFps: number | null;
+  readonly disabled: boolean;
+  onOpen(index: number): void;
+  onAccept(index: number): void;
+  onDismiss(index: number): void;
+}
+
+export function CandidateQueue(props: Props) {
+  const { t } = useTranslation();
+  const { queue } = props;
+  if (!queue.length && !props.nonExpressions.length) return null;
+  const left = queue.filter((c) => !props.decisions.has(candidateKey(c))).length;
+  return (
+    <section className="panel candidate-queue" aria-labelledby="candidates-title" data-testid="candidate-queue">
+      <h2 id="candidates-title">{t('candidates.title')}</h2>
+      <p className="muted" data-testid="candidate-summary">
+        {t('candidates.summary', { count: queue.length, left })}
+        {props.captureFps !== null && ` · ${t('candidates.rate', { fps: Math.round(props.captureFps * 1000) / 1000 })}`}
+      </p>
+      <ol className="candidates">
+        {queue.map((c, index) => {
+          const decision = props.decisions.get(candidateKey(c));
+          const kind = t(`candidates.kind.${c.kind}`);
+          const aus = c.facs === null ? t('candidates.notAnalysed') : c.facs || t('candidates.noAus');
+          const duration = c.durationMs === null ? '–' : t('candidates.ms', { ms: c.durationMs });
+          const name = t('candidates.rowName', { n: index + 1, kind, onset: c.onset, apex: c.apex, offset: c.offset, duration, aus });
+          return (
+            <li
+              key={candidateKey(c)}
+              className="candidate"
+              data-testid="candidate-row"
+              data-kind={c.kind}
+              data-current={props.current === index || undefined}
+              data-decision={decision}
+            >
+              <button type="button" className="candidate-open" aria-label={name} aria-current={props.current === index ? 'true' : undefined} onClick={() => props.onOpen(index)}>
+                <span className={`class-badge class-${c.kind}`}>{kind}</span>
+                <span className="frames">
+                  {c.onset} / {c.apex} / {c.offset}
+                </span>
+                <span className="duration">{duration}</span>
+                <span className="aus">{aus}</span>
+                {decision && <span className="decision">{t(`candidates.decision.${decision}`)}</span>}
+              </button>
+              <span className="actions">
+                <button type="button" data-testid="candidate-accept" disabled={props.disabled || decision === 'accepted'} onClick={() => props.onAccept(index)}>
+                  {t('candidates.accept')}
+                </button>
+                <button type="button" data-testid="candidate-dismiss" disabled={props.disabled || decision === 'dismissed'} onClick={() => props.onDismiss(index)}>
+                  {t('candidates.dismiss')}
+                </button>
+              </span>
+            </li>
+          );
+        })}
+      </ol>
+      {props.nonExpressions.length > 0 && (
+        <p className="muted" data-testid="non-expressions">
+          {t('candidates.blinks', { list: props.nonExpressions.map((b) => `${b.onset}–${b.offset}`).join(', ') })}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,144 @@
+/**
+ * The review queue of spotted intervals in Annotate, in Chromium on the built renderer:
+ * a recording whose analysis spotted three intervals (two analysed into events, one
+ * not) and a blink, filmed at 200 fps in a 30-fps file. The queue lists them strongest
+ * first with class, frames, duration and AUs; clicking seeks, N steps, X dismisses and
+ * Accept makes an event of the interval that had none. In English and 简体中文.
+ *
+ * The analysis rows are written by the pipeline's own report and store functions
+ * (test/helpers/stored-analysis.ts) with the intervals set by hand: this shows the
+ * queue, not the spotting that fills it (test/integration/capture-rate.test.ts does).
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rendererDir } from '../../src/main/paths';
+import { createWorkspace } from '../../src/main/store';
+import type { Bridge } from '../../src/main/transport/bridge';
+import { ARTIFACTS, launchChromium } from '../helpers/browser';
+import { startTestBridge } from '../helpers/bridge';
+import { writeIndexClip } from '../helpers/index-clip';
+import { storedAnalysisRow } from '../helpers/stored-analysis';
+
+const dir = mkdtempSync(join(tmpdir(), 'mellm-e2e-candidates-'));
+let browser: Browser;
+let bridge: Bridge;
+let page: Page;
+let file: string;
+const consoleErrors: string[] = [];
+
+/** Strength order 9, 4, 2: the queue shows onset 5, then 25, then 45. */
+const INTERVALS = [
+  { onset: 25, apex: 32, offset: 50, kind: 'macro' as const, strength: 4, duration_ms: 750, offset_unclear: false, facs: 'L12B' },
+  { onset: 5, apex: 9, offset: 15, kind: 'micro' as const, strength: 9, duration_ms: 50, offset_unclear: false, facs: '1C+2C' },
+  { onset: 45, apex: 48, offset: 55, kind: 'micro' as const, strength: 2, duration_ms: 50, offset_unclear: false },
+];
+
+beforeAll(async () => {
+  if (!existsSync(join(rendererDir(), 'index.html'))) throw new Error('Build the renderer first: npm run build');
+  const clipPath = writeIndexClip(dir, 60);
+  file = join(dir, 'queue.mellm');
+  const ws = await createWorkspace(file);
+  const clip = await ws.clips.add({ path: clipPath, kind: 'video', fps: 30, frames: 60, width: 160, height: 120, captureFps: 200 });
+  for (const iv of INTERVALS.slice(0, 2)) {
+    const event = await ws.events.create({ clipId: clip.id, onset: iv.onset, apex: iv.apex, offset: iv.offset, source: 'spotting' });
+    const row = storedAnalysisRow({ 'Left Inner Eyebrow': [0, -2], 'Right Inner Eyebrow': [0, -2] }, iv);
+    const spotting = { ...row.spotting, source: 'spotting' as const, capture_fps: 200, intervals: INTERVALS, blinks: [{ onset: 56, apex: 57, offset: 59 }] };
+    await ws.analyses.add(event.id, [], { ...row, spotting, expression: { ...row.expression, kind: iv.kind, duration_ms: iv.duration_ms } }, {}, null);
+  }
+  await ws.close();
+  ({ bridge } = await startTestBridge({ userDataDir: join(dir, 'user-data') }));
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  page.setDefaultTimeout(15_000);
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => consoleErrors.push(error.message));
+  await page.goto(bridge.url);
+  await page.evaluate(async (path) => {
+    await fetch('/api/settings.update', { method: 'POST', body: JSON.stringify({ annotator: 'e2e-coder', language: 'en' }) });
+    await fetch('/api/workspace.open', { method: 'POST', body: JSON.stringify({ path }) });
+  }, file);
+  await page.reload();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await bridge?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const frameNumber = () => page.getByTestId('frame-number').textContent();
+const rows = () => page.getByTestId('candidate-row');
+const screenshot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+
+describe('the spotted-interval queue in Annotate', () => {
+  it('lists the intervals strongest first with class, frames, duration at the capture rate and AUs; blinks apart', async () => {
+    await page.locator('[data-view="corpus"]').click();
+    await page.getByTestId('clip-queue').getByRole('button', { name: 'Annotate' }).first().click();
+    await page.getByTestId('frame-number').waitFor();
+    await rows().first().waitFor();
+    expect(await rows().count()).toBe(3);
+    expect(await rows().evaluateAll((list) => list.map((li) => li.getAttribute('data-kind')))).toEqual(['micro', 'macro', 'micro']);
+    await page.getByRole('button', { name: 'Interval 1: micro-expression, frames 5 / 9 / 15, 50 ms, AUs 1C+2C' }).waitFor();
+    await page.getByRole('button', { name: 'Interval 2: macro-expression, frames 25 / 32 / 50, 750 ms, AUs L12B' }).waitFor();
+    await page.getByRole('button', { name: 'Interval 3: micro-expression, frames 45 / 48 / 55, 50 ms, AUs not analysed' }).waitFor();
+    expect(await page.getByTestId('candidate-summary').textContent()).toBe('3 intervals, 3 to review · durations at 200 fps');
+    expect(await page.getByTestId('non-expressions').textContent()).toBe('Blinks (not expressions): 56–59');
+    // The timeline draws each interval in its class's colour along its bottom edge, the blink in grey.
+    const bandColour = (frame: number) =>
+      page.evaluate((at) => {
+        const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="timeline"] canvas')!;
+        const ratio = canvas.width / canvas.getBoundingClientRect().width;
+        const x = Math.round(((at + 0.5) / 60) * canvas.width);
+        return [...canvas.getContext('2d')!.getImageData(Math.min(x, canvas.width - 1), Math.round(canvas.height - 2 * ratio), 1, 1).data.slice(0, 3)];
+      }, frame);
+    await expect.poll(() => bandColour(35)).toEqual([0xff, 0xb5, 0x47]);
+    expect(await bandColour(10)).toEqual([0x4f, 0xb3, 0xff]);
+    expect(await bandColour(57)).toEqual([0x98, 0xa2, 0xb3]);
+    // The selected event's suggestion says which class it is.
+    expect(await page.getByTestId('suggestion-class').textContent()).toBe('micro · 50 ms');
+    expect(await page.getByTestId('suggestion-class').getAttribute('aria-label')).toBe('Micro-expression: 50 ms onset → offset at 200 fps');
+  });
+
+  it('seeks on click, steps with N, dismisses with X, accepts an interval without an event as a new event', async () => {
+    await rows().nth(1).locator('.candidate-open').click();
+    await expect.poll(frameNumber).toBe('25');
+    await expect.poll(() => page.getByTestId('suggestion-class').getAttribute('data-kind')).toBe('macro');
+    await page.locator('body').press('n');
+    await expect.poll(frameNumber).toBe('45');
+    expect(await rows().nth(2).getAttribute('data-current')).toBe('true');
+    await page.locator('body').press('x');
+    await expect.poll(() => rows().nth(2).getAttribute('data-decision')).toBe('dismissed');
+    // Dismissed: the queue moves on to the next still to review (wrapping to the top).
+    await expect.poll(frameNumber).toBe('5');
+    const events = () => page.evaluate(async () => ((await (await fetch('/api/events.list', { method: 'POST', body: JSON.stringify({ clipId: 1 }) })).json()) as { data: unknown[] }).data.length);
+    expect(await events()).toBe(2);
+    // Changing one's mind: the dismissed interval (it has no event yet) is accepted after all.
+    await rows().nth(2).getByTestId('candidate-accept').click();
+    await expect.poll(() => rows().nth(2).getAttribute('data-decision')).toBe('accepted');
+    await expect.poll(events).toBe(3);
+    expect(await page.getByTestId('candidate-summary').textContent()).toMatch(/^3 intervals, 2 to review/);
+    await screenshot('ui-candidate-queue-en');
+    // The page still fits the window.
+    expect(await page.evaluate(() => document.scrollingElement!.scrollHeight <= innerHeight)).toBe(true);
+  });
+
+  it('speaks 简体中文', async () => {
+    await page.locator('[data-view="settings"]').click();
+    await page.locator('select[name="language"]').selectOption('zh-CN');
+    await page.getByRole('heading', { name: '设置' }).waitFor();
+    await page.locator('[data-view="annotate"]').click();
+    await page.getByTestId('candidate-queue').waitFor();
+    await page.getByRole('heading', { name: '检出区间' }).waitFor();
+    await page.getByRole('button', { name: '区间 1：微表情，帧 5 / 9 / 15，50 毫秒，AU 1C+2C' }).waitFor();
+    expect(await page.getByTestId('non-expressions').textContent()).toBe('眨眼（不是表情）：56–59');
+    await screenshot('ui-candidate-queue-zh-CN');
+    await page.locator('[data-view="settings"]').click();
+    await page.locator('select[name="language"]').selectOption('en');
+    expect(consoleErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import type { StoredAnalysis } from '../../src/shared/api/analysis';
+import { toAnalysisView } from '../../src/renderer/src/api/analysis-view';
+import type { Candidate } from '../../src/renderer/src/api/analysis-types';
+import { candidateKey, candidateQueue, stepCandidate, type CandidateDecision } from '../../src/renderer/src/state/candidates';
+import { storedAnalysisRow } from '../helpers/stored-analysis';
+
+const c = (onset: number, strength: number, kind: Candidate['kind'] = 'micro', score = 0): Candidate => ({ onset, apex: onset + 5, offset: onset + 20, kind, score, strength, durationMs: 100, facs: '' });
+
+describe('the spotted-interval review queue', () => {
+  const queue = candidateQueue([c(100, 2), c(10, 9), c(50, 2), c(70, 5, 'macro')]);
+
+  it('lists the strongest first, equal strengths by onset', () => {
+    expect(queue.map((x) => x.onset)).toEqual([10, 70, 50, 100]);
+  });
+
+  it('puts the most likely first: a higher score (motion and AU evidence) before a stronger motion', () => {
+    expect(candidateQueue([c(10, 9, 'micro', 0.4), c(50, 2, 'micro', 0.9), c(70, 5, 'macro', 0.4)]).map((x) => x.onset)).toEqual([50, 10, 70]);
+  });
+
+  it('steps through those still to review, both ways, wrapping, and stops when none is left', () => {
+    const decisions = new Map<string, CandidateDecision>([[candidateKey(queue[1]!), 'dismissed']]);
+    expect(stepCandidate(queue, decisions, null, 1)).toBe(0);
+    expect(stepCandidate(queue, decisions, 0, 1)).toBe(2); // 1 was dismissed
+    expect(stepCandidate(queue, decisions, 3, 1)).toBe(0);
+    expect(stepCandidate(queue, decisions, null, -1)).toBe(3);
+    expect(stepCandidate(queue, decisions, 2, -1)).toBe(0);
+    const all = new Map(queue.map((x) => [candidateKey(x), 'accepted' as const]));
+    expect(stepCandidate(queue, all, 0, 1)).toBeNull();
+    expect(stepCandidate([], new Map(), null, 1)).toBeNull();
+  });
+
+  it('reads the class, duration, AUs and blinks of a stored run; an analysis stored before classes claims none', () => {
+    const row = storedAnalysisRow({ 'Left Inner Eyebrow': [0, -2], 'Right Inner Eyebrow': [0, -2] });
+    const base = { id: 1, eventId: 1, createdAt: '', models: [], timingsMs: {}, ...row } as unknown as StoredAnalysis;
+    const spotting = {
+      ...row.spotting,
+      capture_fps: 200,
+      intervals: [{ onset: 10, apex: 20, offset: 40, kind: 'micro' as const, strength: 3, score: 0.8, duration_ms: 150, offset_unclear: false, facs: '1C+2C' }],
+      blinks: [{ onset: 60, apex: 64, offset: 70 }],
+    };
+    const view = toAnalysisView({ ...base, spotting, expression: { ...row.expression, kind: 'micro', duration_ms: 150 } });
+    expect(view.candidates).toEqual([{ onset: 10, apex: 20, offset: 40, kind: 'micro', score: 0.8, strength: 3, durationMs: 150, facs: '1C+2C' }]);
+    expect(view.nonExpressions).toEqual([{ kind: 'blink', onset: 60, apex: 64, offset: 70 }]);
+    expect(view.expressionClass).toEqual({ kind: 'micro', durationMs: 150, captureFps: 200 });
+    const { kind: _k, duration_ms: _d, ...old } = row.expression;
+    expect(toAnalysisView({ ...base, expression: old }).expressionClass).toBeNull();
+  });
+});
