@@ -56,6 +56,7 @@ describe('generation speed', () => {
       return result.data as LlmSpeedReport;
     };
     try {
+      expect(await call('llm.speed', {})).toEqual({ folder: null, speed: null, estimate: null });
       await services.settings.update({ activeLlm: tiny, llmMaxNewTokens: 2000 });
       expect(await call('llm.speed', {})).toEqual({ folder: tiny, speed: null, estimate: null });
       const calibrated = await call('llm.calibrate', {});

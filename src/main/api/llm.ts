@@ -38,7 +38,9 @@ export function llmHandlers(services: Services): Pick<HandlerTable, keyof typeof
     },
     'llm.speed': async ({ folder, maxNewTokens }) => {
       const settings = await services.settings.get();
-      const chosen = llm.resolveFolder(settings, folder);
+      // No model configured is an answer here, not an error: there is simply nothing to estimate.
+      const chosen = folder === undefined && settings.activeLlm === null && !llm.hasDefaultFolder() ? null : llm.resolveFolder(settings, folder);
+      if (!chosen) return { folder: null, speed: null, estimate: null };
       const { speed, estimate } = await llm.speed(chosen, maxNewTokens ?? settings.llmMaxNewTokens);
       return { folder: chosen, speed: speed && pickRates(speed), estimate };
     },

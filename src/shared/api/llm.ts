@@ -51,7 +51,8 @@ const path = z.string().min(1).max(4096);
 
 /** A folder's measured generation speed on this machine and what a MELLM description would take at it. */
 export const LlmSpeedReportSchema = z.object({
-  folder: z.string(),
+  /** null: no language model is configured (descriptions come from the rule-based describer). */
+  folder: z.string().nullable(),
   speed: z
     .object({
       prefillTokensPerSecond: z.number().positive(),

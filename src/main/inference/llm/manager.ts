@@ -57,6 +57,10 @@ export class LlmService {
     return result.speed;
   }
 
+  hasDefaultFolder(): boolean {
+    return existsSync(this.defaultFolder);
+  }
+
   /** The folder the manifest reserves for a user-provided model. */
   get defaultFolder(): string {
     return join(this.paths.models, 'user', 'llm');

@@ -7,6 +7,7 @@
  * Re-analyse.
  */
 import { useTranslation } from 'react-i18next';
+import { LlmEstimate } from './LlmEstimate';
 import type { SpottedFrames } from '../api/analysis-types';
 import { diffAus, diffWords, DRAFT_FIELDS, sameValue, type AnnotationDraft, type DraftField, type Suggestion } from '../state/annotation';
 
@@ -87,6 +88,7 @@ export function SuggestionPanel(props: Props) {
         )}
         {props.progress && <span className="muted">{props.progress}</span>}
       </div>
+      {!props.running && <LlmEstimate />}
       {suggestion && props.stale && !props.running && (
         <p className="warn" role="status" data-testid="analysis-stale">
           {t('suggest.stale')}
