@@ -26,11 +26,11 @@ describe('Settings → Language model in Chromium over the bridge', () => {
     // Controlled inputs: the new state shows once main has stored the setting.
     await page.locator('input[name="activeLlm"]').click();
     await expect.poll(() => page.locator('input[name="activeLlm"]').isChecked()).toBe(true);
-    // MELLM's defaults are shown: the template decides thinking, 16384 new tokens at most.
+    // The defaults are shown: the template decides thinking (as MELLM), 2048 new tokens at most.
     const thinking = page.locator('select[name="llmThinking"]');
     const cap = page.locator('input[name="llmMaxNewTokens"]');
     expect(await thinking.inputValue()).toBe('template');
-    expect(await cap.inputValue()).toBe('16384');
+    expect(await cap.inputValue()).toBe('2048');
     await thinking.selectOption('off');
     await expect.poll(async () => (await services.settings.get()).llmThinking).toBe(false);
     await cap.fill('512');
