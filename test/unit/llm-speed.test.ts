@@ -57,6 +57,8 @@ describe('generation speed', () => {
     };
     try {
       expect(await call('llm.speed', {})).toEqual({ folder: null, speed: null, estimate: null });
+      const broken = join(tempDir(), 'no-model');
+      expect(await call('llm.speed', { folder: broken })).toEqual({ folder: broken, speed: null, estimate: null });
       await services.settings.update({ activeLlm: tiny, llmMaxNewTokens: 2000 });
       expect(await call('llm.speed', {})).toEqual({ folder: tiny, speed: null, estimate: null });
       const calibrated = await call('llm.calibrate', {});

@@ -41,7 +41,9 @@ export class LlmService {
    * would take at it (null until a calibration or a generation measured it).
    */
   async speed(folder: string, maxNewTokens: number): Promise<{ speed: LlmSpeed | null; estimate: { seconds: number; promptTokens: number; maxNewTokens: number } | null }> {
-    const speed = await this.speeds.get(await inspectLlmFolder(folder));
+    // A folder that cannot be used has no speed; Settings shows why it cannot be used.
+    const info = await inspectLlmFolder(folder).catch(() => null);
+    const speed = info ? await this.speeds.get(info) : null;
     const estimate = speed ? { seconds: estimateSeconds(speed, MELLM_PROMPT_TOKENS, maxNewTokens), promptTokens: MELLM_PROMPT_TOKENS, maxNewTokens } : null;
     return { speed, estimate };
   }
