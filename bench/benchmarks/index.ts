@@ -4,6 +4,7 @@ import { bridgeBenchmark } from './bridge';
 import { exportBenchmark } from './export';
 import { faceBenchmark } from './face';
 import { llmBenchmark } from './llm';
+import { llmRealBenchmark } from './llm-real';
 import { storeBenchmark } from './store';
 import { reviewStoreBenchmark } from './review-store';
 import { understandingBenchmark } from './understanding';
@@ -25,6 +26,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   faceBenchmark,
   understandingBenchmark,
   llmBenchmark,
+  llmRealBenchmark,
   agreementBenchmark,
   exportBenchmark,
   mediaBenchmark,

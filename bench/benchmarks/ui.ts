@@ -5,20 +5,26 @@
  *    peer: a bare <img> src swap to the same frame URLs (load → rAF) in the same page;
  *  - clip open → first frame painted;
  *  - timeline drag on a 20,000-frame clip: rAF frame rate while the playhead is dragged.
+ *  - 200 random seeks on a 2-minute 640×480 clip (each ≥ 30 frames from the one before, the
+ *    server's frame cache emptied before each): frame request → decoded image ready → next
+ *    rAF, from the display proxy and, as the baseline, decoding the source (a copy of the
+ *    clip whose proxy is released); plus the proxy's build time and size per minute.
  * Needs `npm run build`, ffmpeg and Chromium; clips are generated into the OS temp dir.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { createHandlerTable } from '../../src/main/api';
+import { clipIdFor } from '../../src/main/media/library';
 import { rendererDir } from '../../src/main/paths';
 import { createServices } from '../../src/main/app/services';
 import { startBridge } from '../../src/main/transport/bridge';
 import { createRouter } from '../../src/main/transport/routes';
 import { launchChromium } from '../../test/helpers/browser';
 import { quantile, type Benchmark, type BenchRow } from '../harness';
+import type { Services } from '../../src/main/app/services';
 
 function generateClip(name: string, frames: number, size: string): string {
   const dir = join(tmpdir(), 'mellm-bench-ui');
@@ -92,6 +98,99 @@ async function peerImgSwap(page: Page, path: string, count: number): Promise<num
   })()`)) as number[];
 }
 
+/** `count` frame indices in [0, frames), distinct, each at least `gap` from the one before (seeded). */
+function seekTargets(count: number, frames: number, gap: number, seed = 23): number[] {
+  let state = seed >>> 0;
+  const next = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+  const chosen: number[] = [];
+  const used = new Set<number>();
+  for (let tries = 0; chosen.length < count && tries < count * 1000; tries += 1) {
+    const index = Math.floor(next() * frames);
+    const previous = chosen.at(-1);
+    if (used.has(index) || (previous !== undefined && Math.abs(index - previous) < gap)) continue;
+    used.add(index);
+    chosen.push(index);
+  }
+  return chosen;
+}
+
+/**
+ * One seek as the annotate view makes it (FrameLoader: new Image, src, decode()), then the
+ * next animation frame: [request → decoded, request → next rAF] in ms.
+ */
+async function seekInPage(page: Page, url: string): Promise<[number, number]> {
+  return (await page.evaluate(`(async () => {
+    const start = performance.now();
+    const image = new Image();
+    image.decoding = 'async';
+    image.src = ${JSON.stringify(url)};
+    await image.decode();
+    const decoded = performance.now() - start;
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    return [decoded, performance.now() - start];
+  })()`)) as [number, number];
+}
+
+async function randomSeeks(page: Page, services: Services, clipId: string, targets: readonly number[]): Promise<{ decoded: number[]; painted: number[] }> {
+  const decoded: number[] = [];
+  const painted: number[] = [];
+  for (const index of targets) {
+    services.media.cache.deletePrefix(clipId);
+    const [d, p] = await seekInPage(page, `/frames/${clipId}/${index}.jpg`);
+    decoded.push(d);
+    painted.push(p);
+  }
+  return { decoded, painted };
+}
+
+/** Random seeks with and without the display proxy, and what the proxy costs. */
+async function seekRows(page: Page, services: Services, log: (m: string) => void): Promise<BenchRow[]> {
+  const clip = generateClip('ui-640x480-3600.mp4', 3600, '640x480');
+  const copy = join(tmpdir(), 'mellm-bench-ui', 'ui-640x480-3600-source.mp4');
+  if (!existsSync(copy)) copyFileSync(clip, copy);
+  const proxies = services.media.options.proxies;
+  if (!proxies) throw new Error('the services have no display proxies');
+  const started = performance.now();
+  const { clipId, info } = await services.media.open(clip);
+  const proxy = await proxies.settled(clipId);
+  if (!proxy) throw new Error(`proxy build failed: ${proxies.status(clipId).error?.message ?? 'unknown'}`);
+  const buildMs = performance.now() - started;
+  const bytes = proxy.index.offsets[info.frames] as number;
+  const minutes = info.frames / info.fps / 60;
+  const source = (await services.media.open(copy)).clipId;
+  proxies.release(source);
+  const targets = seekTargets(200, info.frames, 30);
+  // Warm both paths once (decoder process, route, image pipeline) on frames not measured.
+  await seekInPage(page, `/frames/${clipId}/1.jpg`);
+  await seekInPage(page, `/frames/${source}/1.jpg`);
+  const viaProxy = await randomSeeks(page, services, clipId, targets);
+  const viaSource = await randomSeeks(page, services, source, targets);
+  log(`random seek → painted p95: proxy ${quantile(viaProxy.painted, 0.95).toFixed(1)} ms, source ${quantile(viaSource.painted, 0.95).toFixed(1)} ms`);
+  const row = (method: string, samples: number[], extra: Record<string, number> = {}): BenchRow => ({
+    case: `640×480 H.264 GOP 30, ${info.frames} frames, 200 random seeks ≥ 30 frames apart`,
+    method,
+    samples,
+    metrics: { maxMs: Math.max(...samples), ...extra },
+  });
+  return [
+    row('display proxy: request → decoded image', viaProxy.decoded),
+    row('display proxy: request → painted (next rAF)', viaProxy.painted, { goalP95Ms: 50 }),
+    row('source decode: request → decoded image', viaSource.decoded),
+    row('source decode: request → painted (next rAF)', viaSource.painted, { goalP95Ms: 50 }),
+    {
+      case: `640×480 H.264, ${info.frames} frames (${minutes.toFixed(1)} min)`,
+      method: 'display proxy build (MJPEG q5, nice 19, 1 thread) while the view is open',
+      samples: [buildMs],
+      metrics: { proxyMB: Math.round(bytes / 2 ** 20), mbPerMinute: Math.round(bytes / 2 ** 20 / minutes), kBPerFrame: Math.round(bytes / info.frames / 1024) },
+    },
+  ];
+}
+
 export const uiBenchmark: Benchmark = {
   name: 'ui',
   description: 'Annotate view in Chromium: key → frame painted (cached/uncached, peer <img> swap), clip open → first frame, 20k-frame timeline drag fps',
@@ -114,6 +213,9 @@ export const uiBenchmark: Benchmark = {
       const openMs = [await openClip(page, short)];
       log(`clip open → first frame: ${openMs[0]!.toFixed(1)} ms`);
       rows.push({ case: '640×480 H.264, 300 frames', method: 'clip open → first frame painted', samples: openMs, metrics: { goalMs: 300 } });
+      // Every video gets a display proxy; the steps below are measured once it is ready.
+      const shortProxy = await services.media.options.proxies?.settled(await clipIdFor(short));
+      log(`display proxy of the 300-frame clip: ${shortProxy ? 'ready' : 'none'}`);
       await installProbe(page);
       await page.getByTestId('frame-stage').click();
 
@@ -139,6 +241,8 @@ export const uiBenchmark: Benchmark = {
       // Peer: the simplest viewer, an <img> whose src changes, on frames never requested before.
       const peer = await peerImgSwap(page, short, jumps);
       rows.push({ case: '640×480', method: 'peer: <img> src swap, uncached', samples: peer });
+
+      rows.push(...(await seekRows(page, services, log)));
 
       // Timeline drag on 20,000 frames: record every rAF while the mouse drags the playhead.
       const longOpen = [await openClip(page, long)];

@@ -26,11 +26,11 @@ describe('Settings → Language model in Chromium over the bridge', () => {
     // Controlled inputs: the new state shows once main has stored the setting.
     await page.locator('input[name="activeLlm"]').click();
     await expect.poll(() => page.locator('input[name="activeLlm"]').isChecked()).toBe(true);
-    // MELLM's defaults are shown: the template decides thinking, 16384 new tokens at most.
+    // The defaults are shown: the template decides thinking (as MELLM), 2048 new tokens at most.
     const thinking = page.locator('select[name="llmThinking"]');
     const cap = page.locator('input[name="llmMaxNewTokens"]');
     expect(await thinking.inputValue()).toBe('template');
-    expect(await cap.inputValue()).toBe('16384');
+    expect(await cap.inputValue()).toBe('2048');
     await thinking.selectOption('off');
     await expect.poll(async () => (await services.settings.get()).llmThinking).toBe(false);
     await cap.fill('512');
@@ -43,11 +43,17 @@ describe('Settings → Language model in Chromium over the bridge', () => {
     await thinking.selectOption('on');
     await expect.poll(async () => (await services.settings.get()).llmThinking).toBe(true);
     expect(await services.settings.get()).toMatchObject({ llmFolders: [folder], activeLlm: folder, llmThinking: true, llmMaxNewTokens: 512 });
+    // The estimate: unknown until measured on this machine, then ≈ time for up to the cap.
+    const estimate = page.getByTestId('llm-estimate');
+    await estimate.getByText(/not measured yet/).waitFor();
+    await estimate.getByRole('button', { name: 'Measure speed' }).click();
+    await estimate.getByText(/^≈ \d+ (s|min|h) for up to 512 tokens on this machine \([\d.]+ tokens\/s measured\)\./).waitFor();
     await page.screenshot({ path: join(ARTIFACTS, 'llm-settings-en.png'), fullPage: true });
 
     await page.locator('select[name="language"]').selectOption('zh-CN');
     await page.getByRole('heading', { name: '语言模型' }).waitFor();
     await page.getByText('每次回答最多生成的 token 数').waitFor();
+    await estimate.getByText(/^本机约需 \d+ (秒|分钟|小时)，最多生成 512 个 token/).waitFor();
     await page.screenshot({ path: join(ARTIFACTS, 'llm-settings-zh-CN.png'), fullPage: true });
     await page.locator('select[name="language"]').selectOption('en');
   });

@@ -104,7 +104,7 @@ describe('analysis channels (worker threads, job queue, workspace)', () => {
     const unchanged = await call('analysis.runAll', {});
     expect(unchanged).toMatchObject({ ok: true, data: { skipped: 1 } });
     await Promise.all((unchanged as { data: { jobIds: string[] } }).data.jobIds.map(finished));
-    await call('settings.update', { llmMaxNewTokens: 16384, llmThinking: null });
+    await call('settings.update', { llmMaxNewTokens: 2048, llmThinking: null });
 
     // The prompt is the reference's text by default, and its format is part of the settings an
     // analysis is made under: switching to json analyses the event again.
@@ -200,7 +200,7 @@ describe('analysis channels (worker threads, job queue, workspace)', () => {
       expect(changed.data.skipped).toBe(same.data.skipped - 1);
     } finally {
       off();
-      await call('settings.update', { activeLlm: null, llmMaxNewTokens: 16384 });
+      await call('settings.update', { activeLlm: null, llmMaxNewTokens: 2048 });
     }
     const workspace = services.workspaces.require();
     const [event] = await workspace.events.listForClip((await workspace.clips.byPath(good))?.id as number);

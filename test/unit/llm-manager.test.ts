@@ -109,9 +109,9 @@ describe('LLM manager and channels', () => {
     await services.llm.dispose();
   });
 
-  it("takes a request's cap and thinking from Settings when it names none: 16384 and the template's default unless changed", async () => {
+  it("takes a request's cap and thinking from Settings when it names none: 2048 and the template's default unless changed", async () => {
     const { services, call } = setup();
-    expect(await services.settings.get()).toMatchObject({ llmMaxNewTokens: 16384, llmThinking: null });
+    expect(await services.settings.get()).toMatchObject({ llmMaxNewTokens: 2048, llmThinking: null });
     await services.settings.update({ activeLlm: tiny, llmMaxNewTokens: 5 });
     type Answer = { tokens: number[]; finishReason: string; timings: { promptTokens: number } };
     const byDefault = await call<Answer>('llm.generate', { prompt: 'AU4 brow lowerer' });

@@ -17,7 +17,7 @@ import { probeVideo } from '../../src/main/media/probe-video';
 import { VideoFrameReader } from '../../src/main/media/video-reader';
 import { createServices } from '../../src/main/app/services';
 import { createRouter } from '../../src/main/transport/routes';
-import { frameIndexOf, makeIndexedVideo } from '../helpers/media';
+import { ffmpeg, frameIndexOf, makeIndexedVideo } from '../helpers/media';
 
 const FRAMES = 120;
 let dir: string;
@@ -100,6 +100,38 @@ describe('display proxy', () => {
     }
     expect(progress.at(-1)).toBe(FRAMES);
     expect(progress.length).toBeGreaterThan(2);
+    library.close();
+  });
+
+  it('gives a seconds-long clip a proxy by default, whose frames match the plain decoder within JPEG tolerance', async () => {
+    // Natural-looking motion (not the index pattern): 3 s of testsrc2 at 320×240, GOP 30 with B-frames.
+    const clip = join(dir, 'short-testsrc2.mp4');
+    ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=30', '-frames:v', '90', '-c:v', 'libx264', '-g', '30', '-bf', '2', '-pix_fmt', 'yuv420p', clip]);
+    const events = new EventHub();
+    const proxies = new ProxyManager({ dir: join(dir, 'default-threshold'), jobs: new JobQueue(events, 1) });
+    const library = new MediaLibrary({ cacheMB: 64, proxies });
+    const { clipId, info } = await library.open(clip);
+    expect(proxies.wants(info)).toBe(true);
+    const proxy = (await proxies.settled(clipId)) as ProxyFile;
+    expect(proxy).not.toBeNull();
+    const reader = new VideoFrameReader(info, (await probeVideo(clip)).timing, { ffmpeg: locateFfmpeg().path, cache: new FrameCache(64 * 2 ** 20), key: 'plain' });
+    const error = async (jpeg: Buffer, i: number) => {
+      const exact = await reader.read(i);
+      const decoded = await sharp(jpeg).raw().toBuffer();
+      expect(decoded.length).toBe(exact.data.length);
+      let sum = 0;
+      for (let k = 0; k < decoded.length; k += 1) sum += Math.abs((decoded[k] as number) - (exact.data[k] as number));
+      return sum / decoded.length;
+    };
+    // JPEG q5 of an 8-bit RGB frame: mean absolute error a few grey levels; a neighbouring
+    // frame of this moving pattern differs by far more, so the tolerance still tells frames apart.
+    for (const i of [0, 1, 29, 30, 31, 57, 89]) {
+      const own = await error(await proxy.jpeg(i), i);
+      expect(own).toBeLessThan(4);
+      const neighbour = await error(await proxy.jpeg(i === 89 ? 88 : i + 1), i);
+      expect(neighbour).toBeGreaterThan(own * 1.5);
+    }
+    reader.close();
     library.close();
   });
 
@@ -253,8 +285,8 @@ describe('JobQueue unlimited jobs', () => {
 });
 
 describe('mellm proxy', () => {
-  it('builds the proxy of a video over a minute long, then finds it ready', async () => {
-    // 200 frames at 3 fps: 67 s, over the 60 s threshold, yet quick to encode.
+  it('builds the proxy of a video, then finds it ready', async () => {
+    // 200 frames at 3 fps: 67 s of video, yet quick to encode.
     const video = makeIndexedVideo(dir, 'session.mp4', { frames: 200, fps: 3, codec: ['-c:v', 'libx264', '-g', '30', '-pix_fmt', 'yuv420p'] });
     const run = async () => {
       const out: string[] = [];

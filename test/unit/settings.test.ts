@@ -30,13 +30,13 @@ describe('SettingsStore', () => {
     expect((await store.get()).frameCacheMB).toBe(256);
   });
 
-  it('generates as MELLM by default: the template decides thinking, at most 16384 new tokens; a file from before keeps its choice', async () => {
-    expect(DEFAULT_SETTINGS).toMatchObject({ llmThinking: null, llmMaxNewTokens: 16384 });
+  it('generates as MELLM by default but for the cap: the template decides thinking, at most 2048 new tokens; a file from before keeps its choice', async () => {
+    expect(DEFAULT_SETTINGS).toMatchObject({ llmThinking: null, llmMaxNewTokens: 2048 });
     const dir = tempDir();
     // Written before the cap existed: the choice stays, the cap comes from the defaults.
     writeFileSync(join(dir, 'settings.json'), JSON.stringify({ ...DEFAULT_SETTINGS, llmThinking: false, llmMaxNewTokens: undefined }));
     const store = new SettingsStore(dir);
-    expect(await store.get()).toMatchObject({ llmThinking: false, llmMaxNewTokens: 16384 });
+    expect(await store.get()).toMatchObject({ llmThinking: false, llmMaxNewTokens: 2048 });
     await expect(store.update({ llmMaxNewTokens: 0 })).rejects.toThrow();
     await expect(store.update({ llmMaxNewTokens: 32769 })).rejects.toThrow();
     expect(await store.update({ llmMaxNewTokens: 64, llmThinking: null })).toMatchObject({ llmMaxNewTokens: 64, llmThinking: null });

@@ -1,6 +1,9 @@
 import type { llmChannels } from '@shared/api';
+import type { LlmSpeed } from '../inference/llm/speed';
 import type { Services } from './context';
 import type { HandlerTable } from './dispatch';
+
+const pickRates = ({ prefillTokensPerSecond, tokensPerSecond, measuredAt }: LlmSpeed) => ({ prefillTokensPerSecond, tokensPerSecond, measuredAt });
 
 export function llmHandlers(services: Services): Pick<HandlerTable, keyof typeof llmChannels> {
   const { llm } = services;
@@ -32,6 +35,21 @@ export function llmHandlers(services: Services): Pick<HandlerTable, keyof typeof
         finishReason: result.finishReason,
         timings: result.timings,
       };
+    },
+    'llm.speed': async ({ folder, maxNewTokens }) => {
+      const settings = await services.settings.get();
+      // No model configured is an answer here, not an error: there is simply nothing to estimate.
+      const chosen = folder === undefined && settings.activeLlm === null && !llm.hasDefaultFolder() ? null : llm.resolveFolder(settings, folder);
+      if (!chosen) return { folder: null, speed: null, estimate: null };
+      const { speed, estimate } = await llm.speed(chosen, maxNewTokens ?? settings.llmMaxNewTokens);
+      return { folder: chosen, speed: speed && pickRates(speed), estimate };
+    },
+    'llm.calibrate': async ({ folder }, meta) => {
+      const settings = await services.settings.get();
+      const chosen = llm.resolveFolder(settings, folder);
+      await llm.calibrate(chosen, meta.signal);
+      const { speed, estimate } = await llm.speed(chosen, settings.llmMaxNewTokens);
+      return { folder: chosen, speed: speed && pickRates(speed), estimate };
     },
     'llm.cancel': async ({ requestId }) => ({ cancelled: llm.cancel(requestId) }),
     'llm.download': async ({ url, folder, files, sha256, downloadId }) => {

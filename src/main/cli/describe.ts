@@ -38,7 +38,7 @@ export const describeCommand: CliCommand = {
   usage:
     `mellm describe <prompt.txt | analysis.json> --llm <folder> [--prompt-format mellm|json] [--stream] ${LLM_GENERATION_USAGE} [--keep-thinking] [--json]\n` +
     "  an analysis JSON's own prompt is used unless --prompt-format asks for it in another format;\n" +
-    '  generates as MELLM does: greedy, the chat template\'s thinking default (Qwen3: on), at most 16384 new tokens;\n' +
+    '  generates as MELLM does: greedy, the chat template\'s thinking default (Qwen3: on), but at most 2048 new tokens (MELLM: 16384);\n' +
     '  Settings (llmMaxNewTokens, llmThinking) and the flags change that. The text shown leaves out the <think> block\n' +
     '  (--keep-thinking keeps it; --json has it as "thinking").',
   options: OPTIONS,

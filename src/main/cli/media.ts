@@ -88,7 +88,7 @@ export const framesCommand: CliCommand = {
 
 export const proxyCommand: CliCommand = {
   name: 'proxy',
-  summary: 'build (or check) the display proxy of a long video ahead of annotation',
+  summary: 'build (or check) the display proxy of a video ahead of annotation',
   usage: 'mellm proxy <video> [--json]',
   options: PROXY_OPTIONS,
   async run(args, io, services) {
@@ -107,7 +107,7 @@ export const proxyCommand: CliCommand = {
     try {
       const { clipId, info } = await media.open(clip);
       if (!proxies.wants(info)) {
-        io.out(values.json ? JSON.stringify({ clipId, proxy: null }) : `${clip}: no proxy needed (not a video, or shorter than the threshold)`);
+        io.out(values.json ? JSON.stringify({ clipId, proxy: null }) : `${clip}: no proxy needed (not a video)`);
         return 0;
       }
       const proxy = await proxies.settled(clipId);

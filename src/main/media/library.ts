@@ -20,7 +20,7 @@ export interface MediaLibraryOptions {
   /** Readers unused this long release their decoder processes and cached frames. */
   readonly idleMs?: number;
   readonly maxFramePixels?: number;
-  /** Display proxies of long videos, for fast random access through the frame route. */
+  /** Display proxies of videos, for fast random access through the frame route. */
   readonly proxies?: ProxyManager;
 }
 

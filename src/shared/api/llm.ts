@@ -49,6 +49,22 @@ export const LlmTimingsSchema = z.object({
 
 const path = z.string().min(1).max(4096);
 
+/** A folder's measured generation speed on this machine and what a MELLM description would take at it. */
+export const LlmSpeedReportSchema = z.object({
+  /** null: no language model is configured (descriptions come from the rule-based describer). */
+  folder: z.string().nullable(),
+  speed: z
+    .object({
+      prefillTokensPerSecond: z.number().positive(),
+      tokensPerSecond: z.number().positive(),
+      measuredAt: z.string(),
+    })
+    .nullable(),
+  /** null until the folder's speed was measured (calibration or any generation). */
+  estimate: z.object({ seconds: z.number().nonnegative(), promptTokens: z.number().int().nonnegative(), maxNewTokens: z.number().int().positive() }).nullable(),
+});
+export type LlmSpeedReport = z.infer<typeof LlmSpeedReportSchema>;
+
 export const LlmGenerateInputSchema = z
   .object({
     requestId: z.string().min(1).max(100).optional(),
@@ -83,6 +99,10 @@ export const llmChannels = {
       timings: LlmTimingsSchema,
     }),
   ),
+  /** Absent folder: the active one; absent maxNewTokens: Settings' llmMaxNewTokens. */
+  'llm.speed': channel(z.object({ folder: path.optional(), maxNewTokens: MaxNewTokensSchema.optional() }).strict(), LlmSpeedReportSchema),
+  /** A short generation (16 new tokens) that measures the folder's speed; loads the model if needed. */
+  'llm.calibrate': channel(z.object({ folder: path.optional() }).strict(), LlmSpeedReportSchema),
   'llm.cancel': channel(z.object({ requestId: z.string().min(1).max(100) }).strict(), z.object({ cancelled: z.boolean() })),
   'llm.download': channel(
     z

@@ -9,8 +9,8 @@ import { splitThinking } from './stream';
  * The describer integration point: the analysis pipeline calls this with the MELLM
  * prompt text when an LLM is configured (otherwise it uses the deterministic FACS
  * describer). It generates as the reference does unless told otherwise (one user message
- * through the chat template, greedy, the template's thinking default, at most 16384 new
- * tokens: @shared/llm-generation). The result carries the model id so both descriptions
+ * through the chat template, greedy, the template's thinking default) with the cap of
+ * @shared/llm-generation (2048 new tokens; MELLM's is 16384). The result carries the model id so both descriptions
  * can be stored.
  */
 export interface DescribeWithLlmOptions {

@@ -9,7 +9,7 @@ import { stripThinking as stripThinkingText, TextDeltaDecoder, ThinkingFilter } 
 import { seededRandom } from '../../util/random';
 
 export interface GenerateOptions {
-  /** The cap on new tokens (default 16384, as MELLM); the model's context length caps it too. */
+  /** The cap on new tokens (default DEFAULT_MAX_NEW_TOKENS; MELLM's is 16384); the model's context length caps it too. */
   readonly maxNewTokens?: number;
   /** null / absent: greedy decoding (MELLM's default). */
   readonly sampling?: SamplingOptions | null;

@@ -7,6 +7,7 @@ import { downloadLlmFiles, type DownloadRequest } from './download';
 import { inspectLlmFolder } from './folder';
 import { generateChat, type ChatRequest, type GenerateResult } from './generate';
 import { LlmPool } from './pool';
+import { CALIBRATION_NEW_TOKENS, CALIBRATION_PROMPT, estimateSeconds, LlmSpeedBook, MELLM_PROMPT_TOKENS, type LlmSpeed } from './speed';
 import type { TemplateRenderer } from './template';
 import { verifyLlmFolder } from './verify';
 
@@ -18,6 +19,8 @@ import { verifyLlmFolder } from './verify';
 export class LlmService {
   /** The one model this service keeps loaded (weights are hundreds of MB to GBs). */
   readonly pool: LlmPool;
+  /** Measured generation speed per folder (user data `llm-speed.json`). */
+  readonly speeds: LlmSpeedBook;
   readonly #renderer: TemplateRenderer;
   readonly #requests = new Map<string, AbortController>();
   // One generation at a time: a second concurrent run would only halve both on a few cores.
@@ -30,6 +33,34 @@ export class LlmService {
   ) {
     this.#renderer = options.renderer;
     this.pool = new LlmPool({ renderer: options.renderer });
+    this.speeds = new LlmSpeedBook(join(paths.userData, 'llm-speed.json'));
+  }
+
+  /**
+   * The folder's measured speed and what a MELLM description of up to `maxNewTokens`
+   * would take at it (null until a calibration or a generation measured it).
+   */
+  async speed(folder: string, maxNewTokens: number): Promise<{ speed: LlmSpeed | null; estimate: { seconds: number; promptTokens: number; maxNewTokens: number } | null }> {
+    // A folder that cannot be used has no speed; Settings shows why it cannot be used.
+    const info = await inspectLlmFolder(folder).catch(() => null);
+    const speed = info ? await this.speeds.get(info) : null;
+    const estimate = speed ? { seconds: estimateSeconds(speed, MELLM_PROMPT_TOKENS, maxNewTokens), promptTokens: MELLM_PROMPT_TOKENS, maxNewTokens } : null;
+    return { speed, estimate };
+  }
+
+  /** A short generation that measures the folder's speed on this machine (loads the model if needed). */
+  async calibrate(folder: string, signal?: AbortSignal): Promise<LlmSpeed | null> {
+    const result = await this.generate(folder, this.newId(), {
+      prompt: CALIBRATION_PROMPT,
+      maxNewTokens: CALIBRATION_NEW_TOKENS,
+      keepThinking: true,
+      ...(signal ? { signal } : {}),
+    });
+    return result.speed;
+  }
+
+  hasDefaultFolder(): boolean {
+    return existsSync(this.defaultFolder);
   }
 
   /** The folder the manifest reserves for a user-provided model. */
@@ -65,7 +96,7 @@ export class LlmService {
   }
 
   /** Runs one generation; `cancel(requestId)` or the caller's signal stops it within a token step. */
-  async generate(folder: string, requestId: string, request: ChatRequest): Promise<GenerateResult & { modelId: string }> {
+  async generate(folder: string, requestId: string, request: ChatRequest): Promise<GenerateResult & { modelId: string; speed: LlmSpeed | null }> {
     if (this.#requests.has(requestId)) throw new AppError('INVALID_INPUT', `Request ${requestId} is already running.`);
     const controller = new AbortController();
     const onAbort = () => controller.abort();
@@ -74,7 +105,9 @@ export class LlmService {
     const run = this.#queue.then(async () => {
       const model = await this.pool.get(folder);
       const result = await generateChat(model, { ...request, signal: controller.signal });
-      return { ...result, modelId: model.id };
+      // Every run refreshes the estimate; a failure to write it never costs the answer.
+      const speed = await this.speeds.record(model.info, result.timings).catch(() => null);
+      return { ...result, modelId: model.id, speed };
     });
     this.#queue = run.catch(() => undefined);
     try {

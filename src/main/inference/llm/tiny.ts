@@ -4,7 +4,8 @@ import { writeFileAtomic } from '../../util/atomic-write';
 import { AppError } from '@shared/errors';
 import { locateModelFile, MODEL_FILE_LIMITS, readModelFile } from '../model-files';
 import { QWEN3_CHAT_TEMPLATE } from './qwen3-template';
-import { buildTinyDecoder, type TinyDecoderShape } from './tiny-graph';
+import { ExternalDataFile } from '../onnx/external-data-file';
+import { buildQwen3Decoder, type DecoderWeights, type Qwen3DecoderShape } from './qwen3-graph';
 import { SPECIAL_TOKENS, tinyTokenizerJson } from './tiny-tokenizer';
 
 export interface TinyModelOptions {
@@ -19,7 +20,28 @@ export interface TinyModelOptions {
    * Qwen3's own files (test/helpers/qwen3.ts).
    */
   readonly tokenizerFrom?: string;
+  /** Overrides of the tiny shape (the bench passes QWEN3_0_6B_SHAPE). */
+  readonly shape?: Partial<Qwen3DecoderShape>;
+  /** float32 (onnx/model.onnx) or 4-bit MatMulNBits (onnx/model_q4.onnx). */
+  readonly weights?: DecoderWeights;
+  /** Weights in onnx/<model>.onnx_data beside the graph, as real exports past 2 GB ship them. */
+  readonly externalData?: boolean;
 }
+
+/** Qwen3-0.6B's published configuration (Qwen/Qwen3-0.6B config.json). */
+export const QWEN3_0_6B_SHAPE: Qwen3DecoderShape = {
+  vocabSize: 151_936,
+  hiddenSize: 1024,
+  numHeads: 16,
+  numKvHeads: 8,
+  headDim: 128,
+  intermediateSize: 3072,
+  numLayers: 28,
+  ropeTheta: 1_000_000,
+  rmsNormEps: 1e-6,
+  kvType: 'float32',
+  tieWordEmbeddings: true,
+};
 
 interface TokenizerFiles {
   /** tokenizer.json and tokenizer_config.json as written into the model folder. */
@@ -82,7 +104,7 @@ export async function makeTinyModel(folder: string, options: TinyModelOptions = 
   const seed = options.seed ?? 1234;
   const source = options.tokenizerFrom ? await realTokenizer(options.tokenizerFrom) : builtInTokenizer();
   const { vocabSize, tokenId } = source;
-  const shape: TinyDecoderShape = {
+  const shape: Qwen3DecoderShape = {
     vocabSize,
     hiddenSize: 32,
     numHeads: 4,
@@ -93,7 +115,9 @@ export async function makeTinyModel(folder: string, options: TinyModelOptions = 
     ropeTheta: 1_000_000,
     rmsNormEps: 1e-6,
     kvType: options.kvType ?? 'float32',
+    ...options.shape,
   };
+  if (shape.vocabSize < vocabSize) throw new AppError('INVALID_INPUT', `A vocabulary of ${shape.vocabSize} is narrower than the tokenizer's ${vocabSize} ids.`);
   const config = {
     architectures: ['Qwen3ForCausalLM'],
     model_type: 'qwen3',
@@ -105,10 +129,10 @@ export async function makeTinyModel(folder: string, options: TinyModelOptions = 
     num_key_value_heads: shape.numKvHeads,
     head_dim: shape.headDim,
     hidden_act: 'silu',
-    max_position_embeddings: 4096,
+    max_position_embeddings: options.shape ? 40_960 : 4096,
     rms_norm_eps: shape.rmsNormEps,
     rope_theta: shape.ropeTheta,
-    tie_word_embeddings: false,
+    tie_word_embeddings: shape.tieWordEmbeddings ?? false,
     torch_dtype: shape.kvType,
     bos_token_id: tokenId('<|endoftext|>'),
     eos_token_id: tokenId('<|im_end|>'),
@@ -120,7 +144,16 @@ export async function makeTinyModel(folder: string, options: TinyModelOptions = 
     do_sample: false,
   };
   await mkdir(join(folder, 'onnx'), { recursive: true });
-  await writeFileAtomic(join(folder, 'onnx', 'model.onnx'), buildTinyDecoder(shape, seed));
+  const weights = options.weights ?? { format: 'float32' };
+  const file = weights.format === 'q4' ? 'model_q4.onnx' : 'model.onnx';
+  const external = options.externalData ? new ExternalDataFile(join(folder, 'onnx', `${file}_data`)) : null;
+  let graph: Uint8Array;
+  try {
+    graph = buildQwen3Decoder(shape, seed, { weights, ...(external ? { external } : {}) });
+  } finally {
+    external?.close();
+  }
+  await writeFileAtomic(join(folder, 'onnx', file), graph);
   await writeFileAtomic(join(folder, 'tokenizer.json'), source.tokenizer);
   await writeFileAtomic(join(folder, 'tokenizer_config.json'), source.config);
   await writeFileAtomic(join(folder, 'generation_config.json'), json(generationConfig));

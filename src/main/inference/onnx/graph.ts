@@ -52,6 +52,36 @@ function tensorProto(name: string, value: Tensor) {
   });
 }
 
+/**
+ * Where large initializers go instead of the model's protobuf (ONNX external data): a
+ * real-size LLM's weights exceed protobuf's 2 GB, and streaming them to a file keeps one
+ * copy in memory at a time.
+ */
+export interface ExternalDataSink {
+  /** File name beside the model, as ONNX Runtime resolves it. */
+  readonly location: string;
+  /** Initializers of at least this many bytes go to the sink. */
+  readonly minBytes: number;
+  /** Appends the bytes and returns their offset in the file. */
+  append(bytes: Uint8Array): number;
+}
+
+function externalTensorProto(name: string, value: Tensor, sink: ExternalDataSink) {
+  const bytes = new Uint8Array(value.data.buffer, value.data.byteOffset, value.data.byteLength);
+  const offset = sink.append(bytes);
+  return onnx.TensorProto.create({
+    name,
+    dims: [...value.dims],
+    dataType: DATA_TYPE[value.type],
+    dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
+    externalData: [
+      { key: 'location', value: sink.location },
+      { key: 'offset', value: String(offset) },
+      { key: 'length', value: String(bytes.byteLength) },
+    ],
+  });
+}
+
 function valueInfo(name: string, type: ElementType, shape: readonly Dim[] | null) {
   return onnx.ValueInfoProto.create({
     name,
@@ -91,9 +121,11 @@ export class GraphBuilder {
   readonly #outputs: ReturnType<typeof onnx.ValueInfoProto.create>[] = [];
   readonly #used = new Set<string>();
   #counter = 0;
+  readonly #external: ExternalDataSink | null;
 
-  constructor(name: string) {
+  constructor(name: string, options: { readonly external?: ExternalDataSink } = {}) {
     this.name = name;
+    this.#external = options.external ?? null;
   }
 
   /** A fresh value name with a readable prefix. */
@@ -117,7 +149,8 @@ export class GraphBuilder {
   /** A constant stored as an initializer (weights, shapes, scalars). */
   constant(prefix: string, value: Tensor): string {
     const name = this.fresh(prefix);
-    this.#initializers.push(tensorProto(name, value));
+    const external = this.#external && value.data.byteLength >= this.#external.minBytes ? this.#external : null;
+    this.#initializers.push(external ? externalTensorProto(name, value, external) : tensorProto(name, value));
     return name;
   }
 

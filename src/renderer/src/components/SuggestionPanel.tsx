@@ -7,6 +7,7 @@
  * Re-analyse.
  */
 import { useTranslation } from 'react-i18next';
+import { LlmEstimate } from './LlmEstimate';
 import type { ExpressionClassView, SpottedFrames } from '../api/analysis-types';
 import { diffAus, diffWords, DRAFT_FIELDS, sameValue, type AnnotationDraft, type DraftField, type Suggestion } from '../state/annotation';
 
@@ -102,6 +103,7 @@ export function SuggestionPanel(props: Props) {
         {props.progress && <span className="muted">{props.progress}</span>}
         {suggestion && props.expressionClass && <ClassBadge value={props.expressionClass} />}
       </div>
+      {!props.running && <LlmEstimate />}
       {suggestion && props.stale && !props.running && (
         <p className="warn" role="status" data-testid="analysis-stale">
           {t('suggest.stale')}

@@ -5,6 +5,7 @@ import { MAX_NEW_TOKENS_LIMIT, type Thinking } from '@shared/llm-generation';
 import { api } from '../api/client';
 import { useSettings } from '../state/settings';
 import { BrowseButton } from '../components/BrowseButton';
+import { LlmEstimate } from '../components/LlmEstimate';
 import { PICKS } from '../api/files';
 
 type Listing = ChannelOutput<'llm.list'>;
@@ -147,6 +148,7 @@ export function LanguageModelSection() {
           <small>{t('llm.maxNewTokensHint')}</small>
         </label>
       </form>
+      <LlmEstimate calibrate />
     </section>
   );
 }

@@ -1,14 +1,17 @@
 import { seededRandom } from '../../util/random';
-import { GraphBuilder, tensor, type Tensor } from '../onnx/graph';
+import { GraphBuilder, tensor, type ExternalDataSink, type Tensor } from '../onnx/graph';
+import { quantizeNBits } from '../onnx/matmul-nbits';
 
 /**
- * A Qwen3-shaped decoder as an ONNX graph: token embedding, N layers of RMSNorm →
- * GQA attention (q/k RMSNorm, rotary embeddings, KV cache concat) → RMSNorm → SwiGLU
- * MLP, final norm and lm_head. Inputs and outputs are named and shaped like the common
- * ONNX exports of Qwen3 (`input_ids`, `attention_mask`, `position_ids`,
- * `past_key_values.N.key/value` → `logits`, `present.N.key/value`), past length dynamic.
+ * A Qwen3-shaped decoder with random weights as an ONNX graph: token embedding, N layers
+ * of RMSNorm → GQA attention (q/k RMSNorm, rotary embeddings, KV cache concat) → RMSNorm
+ * → SwiGLU MLP, final norm and lm_head. Inputs and outputs are named and shaped like the
+ * common ONNX exports of Qwen3 (`input_ids`, `attention_mask`, `position_ids`,
+ * `past_key_values.N.key/value` → `logits` for every position, `present.N.key/value`),
+ * past length dynamic. The tests' tiny models and the bench's Qwen3-0.6B-sized ones are
+ * both built here.
  */
-export interface TinyDecoderShape {
+export interface Qwen3DecoderShape {
   readonly vocabSize: number;
   readonly hiddenSize: number;
   readonly numHeads: number;
@@ -20,9 +23,26 @@ export interface TinyDecoderShape {
   readonly rmsNormEps: number;
   /** Element type of the KV cache inputs/outputs (real exports use both). */
   readonly kvType: 'float32' | 'float16';
+  /** lm_head is the embedding matrix (Qwen3-0.6B); float32 stores it once. */
+  readonly tieWordEmbeddings?: boolean;
 }
 
-export function buildTinyDecoder(shape: TinyDecoderShape, seed: number): Uint8Array {
+/**
+ * How the projections are stored: float32 MatMul, or 4-bit `MatMulNBits` (com.microsoft)
+ * as real `model_q4.onnx` exports do, the embedding staying float32 for the Gather.
+ * `accuracyLevel` 4 lets ONNX Runtime compute with int8 activations (its CPU default for
+ * 4-bit exports); 0 keeps float32 activations.
+ */
+export type DecoderWeights = { readonly format: 'float32' } | { readonly format: 'q4'; readonly blockSize: number; readonly accuracyLevel?: number };
+
+export interface DecoderBuildOptions {
+  readonly weights?: DecoderWeights;
+  /** Large initializers go to this external-data file (needed past protobuf's 2 GB). */
+  readonly external?: ExternalDataSink;
+  readonly name?: string;
+}
+
+export function buildQwen3Decoder(shape: Qwen3DecoderShape, seed: number, options: DecoderBuildOptions = {}): Uint8Array {
   const { vocabSize: V, hiddenSize: H, numHeads: NH, numKvHeads: KVH, headDim: HD, intermediateSize: I } = shape;
   const random = seededRandom(seed);
   // Straight into a Float32Array: with a real vocabulary (151,669 rows) a number[] detour doubles the build time.
@@ -32,12 +52,15 @@ export function buildTinyDecoder(shape: TinyDecoderShape, seed: number): Uint8Ar
     return { type: 'float32', dims, data };
   };
   const norm = (n: number): Tensor => tensor.float32([n], Array.from({ length: n }, () => 0.8 + random() * 0.4));
-  const g = new GraphBuilder('tiny-qwen3');
+  const format = options.weights ?? { format: 'float32' };
+  const g = new GraphBuilder(options.name ?? 'tiny-qwen3', options.external ? { external: options.external } : {});
   const i64 = (prefix: string, values: number[]) => g.constant(prefix, tensor.int64([values.length], values));
 
   const inputIds = g.input('input_ids', 'int64', ['batch_size', 'sequence_length']);
   const attentionMask = g.input('attention_mask', 'int64', ['batch_size', 'total_sequence_length']);
   const positionIds = g.input('position_ids', 'int64', ['batch_size', 'sequence_length']);
+  // Outputs in the order real exports list them: logits, then present.N.key/value.
+  g.output('logits', 'float32', ['batch_size', 'sequence_length', V]);
 
   const rmsNorm = (x: string, weight: Tensor): string => {
     const meanSquare = g.op1('ReduceMean', [g.op1('Mul', [x, x])], { axes: [-1], keepdims: 1 });
@@ -45,8 +68,26 @@ export function buildTinyDecoder(shape: TinyDecoderShape, seed: number): Uint8Ar
     const inv = g.op1('Reciprocal', [g.op1('Sqrt', [g.op1('Add', [meanSquare, eps])])]);
     return g.op1('Mul', [g.op1('Mul', [x, inv]), g.constant('norm_w', weight)]);
   };
-  const linear = (x: string, inDim: number, outDim: number, scale = 1 / Math.sqrt(inDim)) =>
-    g.op1('MatMul', [x, g.constant('w', weights([inDim, outDim], scale * 1.7))]);
+  // A [K, N] weight (MatMul's B) as float32 or in MatMulNBits' 4-bit layout; `layout` 'nk' reads it transposed.
+  const project = (x: string, weight: Tensor, layout: 'kn' | 'nk' = 'kn'): string => {
+    const [rows, cols] = weight.dims as [number, number];
+    const [k, n] = layout === 'kn' ? [rows, cols] : [cols, rows];
+    if (format.format === 'float32') return layout === 'kn' ? g.op1('MatMul', [x, g.constant('w', weight)]) : g.op1('Gemm', [x, g.constant('w', weight)], { transB: 1 });
+    const q = quantizeNBits(weight.data as Float32Array, k, n, format.blockSize, layout);
+    const blocks = q.scales.length / n;
+    return g.op1(
+      'MatMulNBits',
+      [
+        x,
+        g.constant('w_q4', { type: 'uint8', dims: [n, blocks, format.blockSize / 2], data: q.packed }),
+        g.constant('w_scales', { type: 'float32', dims: [n, blocks], data: q.scales }),
+        g.constant('w_zp', { type: 'uint8', dims: [n, q.zeroPoints.length / n], data: q.zeroPoints }),
+      ],
+      { K: k, N: n, bits: 4, block_size: format.blockSize, accuracy_level: format.accuracyLevel ?? 0 },
+      'com.microsoft',
+    );
+  };
+  const linear = (x: string, inDim: number, outDim: number, scale = 1 / Math.sqrt(inDim)) => project(x, weights([inDim, outDim], scale * 1.7));
 
   // Rotary tables from position_ids: [B,1,S,HD] cos/sin (Qwen's rotate_half layout).
   const invFreq = Array.from({ length: HD / 2 }, (_, i) => 1 / shape.ropeTheta ** ((2 * i) / HD));
@@ -83,7 +124,9 @@ export function buildTinyDecoder(shape: TinyDecoderShape, seed: number): Uint8Ar
 
   const groups = NH / KVH;
   const kvIsHalf = shape.kvType === 'float16';
-  let x = g.op1('Gather', [g.constant('embed_tokens', weights([V, H], 1)), inputIds]);
+  const embedding = weights([V, H], 1);
+  const embedTokens = g.constant('embed_tokens', embedding);
+  let x = g.op1('Gather', [embedTokens, inputIds]);
   for (let layer = 0; layer < shape.numLayers; layer++) {
     const h = rmsNorm(x, norm(H));
     const heads = (proj: string, n: number) =>
@@ -126,7 +169,17 @@ export function buildTinyDecoder(shape: TinyDecoderShape, seed: number): Uint8Ar
     const swiglu = g.op1('Mul', [g.op1('Mul', [gate, g.op1('Sigmoid', [gate])]), linear(m, H, I)]);
     x = g.op1('Add', [x, linear(swiglu, I, H)]);
   }
-  g.op('MatMul', [rmsNorm(x, norm(H)), g.constant('lm_head', weights([H, V], 4 / Math.sqrt(H)))], {}, ['logits']);
-  g.output('logits', 'float32', ['batch_size', 'sequence_length', V]);
-  return g.toBytes({ opset: 17, metadata: { generator: 'mellm tiny qwen3', seed: String(seed) } });
+  const final = rmsNorm(x, norm(H));
+  if (shape.tieWordEmbeddings) {
+    // Tied: logits = h · Eᵀ, over [B·S, H] rows (Gemm is 2-D), reshaped back to [B, S, V].
+    const rows = g.op1('Reshape', [final, i64('rows_shape', [-1, H])]);
+    const logitsShape = g.op1('Concat', [g.op1('Shape', [inputIds]), i64('vocab', [V])], { axis: 0 });
+    // The float32 Gemm reads the embedding initializer itself: one copy of the largest tensor.
+    const head = format.format === 'float32' ? g.op1('Gemm', [rows, embedTokens], { transB: 1 }) : project(rows, embedding, 'nk');
+    g.op('Reshape', [head, logitsShape], {}, ['logits']);
+  } else {
+    g.op('MatMul', [final, g.constant('lm_head', weights([H, V], 4 / Math.sqrt(H)))], {}, ['logits']);
+  }
+  const extraOpsets: Record<string, number> = format.format === 'q4' ? { 'com.microsoft': 1 } : {};
+  return g.toBytes({ opset: 17, extraOpsets, metadata: { generator: 'mellm qwen3-shaped decoder, random weights', seed: String(seed), weights: format.format } });
 }
