@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchBrightness } from '../../src/main/analysis/pipeline/brightness';
+import { lightingChanged, matchBrightness } from '../../src/main/analysis/pipeline/brightness';
 import { ScanClock } from '../../src/main/analysis/pipeline/scan-clock';
 import { applyLighting } from '../../src/main/analysis/synth/lighting';
 import type { GrayImage, RgbImage } from '../../src/main/media/image';
@@ -18,6 +18,16 @@ function card(width: number, height: number, edge: number): RgbImage {
 }
 
 const meanAbsDiff = (a: GrayImage, b: GrayImage): number => a.data.reduce((s, v, i) => s + Math.abs(v - (b.data[i] as number)), 0) / a.data.length;
+
+describe('lightingChanged (whether the expression flow matches the lighting at all)', () => {
+  it('sees flicker and drift, not content moving inside the crop', () => {
+    const reference = toGray(card(80, 96, 40));
+    expect(lightingChanged(reference, toGray(card(80, 96, 41)))).toBe(false);
+    expect(lightingChanged(reference, reference)).toBe(false);
+    expect(lightingChanged(reference, toGray(applyLighting(card(80, 96, 40), { flicker: 0.04, banding: 0, exposureDrift: 0, whiteBalanceDrift: 0, driftPeriod: 1 }, 3, 30)))).toBe(true);
+    expect(lightingChanged(reference, toGray(applyLighting(card(80, 96, 40), { flicker: 0, banding: 0, exposureDrift: 0.1, whiteBalanceDrift: 0, driftPeriod: 1 }, 7, 30)))).toBe(true);
+  });
+});
 
 describe('matchBrightness (lighting of a crop brought to its reference)', () => {
   it('undoes flicker, moving bands and white-balance drift, and keeps a one-pixel edge shift', () => {

@@ -54,3 +54,22 @@ function integral(data: Uint8Array, width: number, height: number): Float64Array
   }
   return sums;
 }
+
+/** The global lighting change below which the onset → apex flow reads the apex as it is. */
+export const LIGHTING_CHANGE_MIN = 0.01;
+
+/**
+ * Whether `image` is lit differently from `reference` as a whole: the ratio of their
+ * mean brightness departs from 1 by at least `LIGHTING_CHANGE_MIN`. An expression moves
+ * skin inside the crop and leaves its mean all but unchanged; flicker, exposure and
+ * white-balance drift move it. The expression flow (the AU evidence) is matched only
+ * then: matching moves some of a strong movement's edges back (a window's sum changes
+ * where dark brows cross its border), which the spotting tolerates and the AU rules do not.
+ */
+export function lightingChanged(reference: GrayImage, image: GrayImage): boolean {
+  let a = 0;
+  let b = 0;
+  for (let i = 0; i < reference.data.length; i += 1) a += reference.data[i] as number;
+  for (let i = 0; i < image.data.length; i += 1) b += image.data[i] as number;
+  return a > 0 && b > 0 && Math.abs(b / a - 1) >= LIGHTING_CHANGE_MIN;
+}
