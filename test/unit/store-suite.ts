@@ -443,6 +443,7 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
           { eventId: waiting.id, clipId: clip.id, clipPath: '/media/c', subject: '07', onset: 30, apex: 35, offset: 50, annotations: 2, submitted: 1, approved: 0 },
           { eventId: decided.id, clipId: clip.id, clipPath: '/media/c', subject: '07', onset: 5, apex: 8, offset: 20, annotations: 2, submitted: 0, approved: 2 },
         ]);
+        expect(await ws.reviews.queue(1, 0)).toEqual([queue[0]]);
         expect(await ws.reviews.queue(1, 1)).toEqual([queue[1]]);
         expect(await ws.reviews.queue(10, 2)).toEqual([]);
 

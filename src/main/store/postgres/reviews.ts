@@ -6,20 +6,41 @@ import { PgRepo } from './repo';
 
 /** Reads over reviews: the queue, the latest decision per annotation, whether an event is in review. */
 export class PgReviewsRepo extends PgRepo implements ReviewsStore {
-  /** Events with at least one submitted (or decided) annotation, deleted ones left out; undecided work first. */
-  queue(limit: number, offset: number): Promise<ReviewQueueRow[]> {
+  /**
+   * Events with at least one submitted (or decided) annotation, deleted ones left out;
+   * undecided work first (see sqlite/reviews.ts: two ordered walks that stop at the page,
+   * only the page's events counted).
+   */
+  async queue(limit: number, offset: number): Promise<ReviewQueueRow[]> {
+    const hasSubmitted = `EXISTS (SELECT 1 FROM annotations s WHERE s.event_id = e.id AND s.status = 'submitted')`;
+    const submitted = await this.#page(hasSubmitted, limit, offset);
+    if (submitted.length === limit) return submitted;
+    const before = offset > 0 && submitted.length === 0 ? await this.#count(hasSubmitted) : offset + submitted.length;
+    const decided = await this.#page(
+      `NOT ${hasSubmitted} AND EXISTS (SELECT 1 FROM annotations d WHERE d.event_id = e.id AND d.status <> 'draft')`,
+      limit - submitted.length,
+      Math.max(0, offset - before),
+    );
+    return [...submitted, ...decided];
+  }
+
+  #page(where: string, limit: number, offset: number): Promise<ReviewQueueRow[]> {
     return this.sql.rows<ReviewQueueRow>(
       `SELECT e.id AS "eventId", e.clip_id AS "clipId", c.path AS "clipPath", c.subject, e.onset, e.apex, e."offset",
-              count(*)::integer AS annotations,
-              count(*) FILTER (WHERE a.status = 'submitted')::integer AS submitted,
-              count(*) FILTER (WHERE a.status = 'approved')::integer AS approved
-       FROM events e JOIN clips c ON c.id = e.clip_id JOIN annotations a ON a.event_id = e.id
-       WHERE ${LIVE_EVENT}
-       GROUP BY e.id, c.id HAVING count(*) FILTER (WHERE a.status <> 'draft') > 0
-       ORDER BY (count(*) FILTER (WHERE a.status = 'submitted') = 0), e.clip_id, e.onset, e.id
+              (SELECT count(*) FROM annotations a WHERE a.event_id = e.id)::integer AS annotations,
+              (SELECT count(*) FROM annotations a WHERE a.event_id = e.id AND a.status = 'submitted')::integer AS submitted,
+              (SELECT count(*) FROM annotations a WHERE a.event_id = e.id AND a.status = 'approved')::integer AS approved
+       FROM events e JOIN clips c ON c.id = e.clip_id
+       WHERE ${LIVE_EVENT} AND ${where}
+       ORDER BY e.clip_id, e.onset, e.id
        LIMIT $1 OFFSET $2`,
       [limit, offset],
     );
+  }
+
+  async #count(where: string): Promise<number> {
+    const [row] = await this.sql.rows<{ n: number }>(`SELECT count(*)::integer AS n FROM events e JOIN clips c ON c.id = e.clip_id WHERE ${LIVE_EVENT} AND ${where}`, []);
+    return row?.n ?? 0;
   }
 
   /** Every live event, and every live clip without one, with `annotator`'s own label (see sqlite/reviews.ts). */

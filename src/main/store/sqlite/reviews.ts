@@ -7,19 +7,40 @@ import { SqliteRepo } from './statements';
 /** Reads over reviews: the queue, the latest decision per annotation, whether an event is in review. */
 export class ReviewsRepo extends SqliteRepo implements Sync<ReviewsStore> {
 
-  /** Events with at least one submitted (or decided) annotation, deleted ones left out; undecided work first. */
+  /**
+   * Events with at least one submitted (or decided) annotation, deleted ones left out;
+   * undecided work first, then by clip and onset. Read as two ordered walks (events with a
+   * submitted label, then the decided rest) that stop at the page, and only the page's
+   * events are counted: a queue of 100,000 events costs what its page costs.
+   */
   queue(limit: number, offset: number): ReviewQueueRow[] {
+    const submitted = this.#page(`EXISTS (SELECT 1 FROM annotations s WHERE s.event_id = e.id AND s.status = 'submitted')`, limit, offset);
+    if (submitted.length === limit) return submitted;
+    const before = offset > 0 && submitted.length === 0 ? this.#count(`EXISTS (SELECT 1 FROM annotations s WHERE s.event_id = e.id AND s.status = 'submitted')`) : offset + submitted.length;
+    const decided = this.#page(
+      `NOT EXISTS (SELECT 1 FROM annotations s WHERE s.event_id = e.id AND s.status = 'submitted')
+       AND EXISTS (SELECT 1 FROM annotations d WHERE d.event_id = e.id AND d.status <> 'draft')`,
+      limit - submitted.length,
+      Math.max(0, offset - before),
+    );
+    return [...submitted, ...decided];
+  }
+
+  #page(where: string, limit: number, offset: number): ReviewQueueRow[] {
     return this.sql(
       `SELECT e.id AS eventId, e.clip_id AS clipId, c.path AS clipPath, c.subject, e.onset, e.apex, e.offset,
-              count(*) AS annotations,
-              sum(a.status = 'submitted') AS submitted,
-              sum(a.status = 'approved') AS approved
-       FROM events e JOIN clips c ON c.id = e.clip_id JOIN annotations a ON a.event_id = e.id
-       WHERE ${LIVE_EVENT}
-       GROUP BY e.id HAVING sum(a.status <> 'draft') > 0
-       ORDER BY (sum(a.status = 'submitted') = 0), e.clip_id, e.onset, e.id
+              (SELECT count(*) FROM annotations a WHERE a.event_id = e.id) AS annotations,
+              (SELECT count(*) FROM annotations a WHERE a.event_id = e.id AND a.status = 'submitted') AS submitted,
+              (SELECT count(*) FROM annotations a WHERE a.event_id = e.id AND a.status = 'approved') AS approved
+       FROM events e JOIN clips c ON c.id = e.clip_id
+       WHERE ${LIVE_EVENT} AND ${where}
+       ORDER BY e.clip_id, e.onset, e.id
        LIMIT ? OFFSET ?`,
     ).all(limit, offset) as ReviewQueueRow[];
+  }
+
+  #count(where: string): number {
+    return (this.sql(`SELECT count(*) AS n FROM events e JOIN clips c ON c.id = e.clip_id WHERE ${LIVE_EVENT} AND ${where}`).get() as { n: number }).n;
   }
 
   /**
