@@ -267,9 +267,9 @@ describe('readable analysis layers in Chromium over the bridge', () => {
     await zoomIn();
     await expect.poll(() => stageTexts()).toContain('下巴');
     const labels = await stageTexts();
+    await screenshot('layers-roi-labels-zh-CN');
     expect(labels.length).toBeGreaterThan(5);
     for (const label of labels) expect(label).toMatch(/^[\u4e00-\u9fff]+$/);
-    await screenshot('layers-roi-labels-zh-CN');
     await page().getByRole('button', { name: '适应', exact: true }).click();
     await expect.poll(() => page().getByTestId('flow-legend-scale').textContent()).toMatch(/^外圈 = [\d.]+ 像素$/);
     await screenshot('layers-annotate-zh-CN');

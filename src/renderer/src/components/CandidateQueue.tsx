@@ -25,7 +25,9 @@ interface Props {
 export function CandidateQueue(props: Props) {
   const { t } = useTranslation();
   const { queue } = props;
-  if (!queue.length && !props.nonExpressions.length) return null;
+  // One interval (a dataset clip cut around its expression) needs no queue: the suggestion
+  // already says its class, and the frame keeps the room.
+  if (queue.length < 2) return null;
   const left = queue.filter((c) => !props.decisions.has(candidateKey(c))).length;
   return (
     <section className="panel candidate-queue" aria-labelledby="candidates-title" data-testid="candidate-queue">
