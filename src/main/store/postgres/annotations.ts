@@ -7,36 +7,7 @@ import { ensureAnnotator } from './annotators';
 import { LIVE_EVENT_BY_ID } from './deletions';
 import { PgRepo } from './repo';
 import type { Sql } from './session';
-
-interface AnnotationRow {
-  id: number;
-  event_id: number;
-  annotator: string;
-  aus: string;
-  emotion: string | null;
-  label3: Annotation['label3'];
-  description: string;
-  status: Annotation['status'];
-  provenance: Annotation['provenance'];
-  version: number;
-  locked: number;
-  updated_at: string;
-}
-
-const toAnnotation = (r: AnnotationRow): Annotation => ({
-  id: r.id,
-  eventId: r.event_id,
-  annotator: r.annotator,
-  aus: r.aus,
-  emotion: r.emotion,
-  label3: r.label3,
-  description: r.description,
-  status: r.status,
-  provenance: r.provenance,
-  version: r.version,
-  locked: r.locked === 1,
-  updatedAt: r.updated_at,
-});
+import { toAnnotation, type AnnotationRow } from '../rows';
 
 const SELECT = `SELECT a.id, a.event_id, n.name AS annotator, a.aus, a.emotion, a.label3, a.description, a.status, a.provenance,
   a.version, a.locked, a.updated_at FROM annotations a JOIN annotators n ON n.id = a.annotator_id`;

@@ -1,26 +1,7 @@
 import type { Claim, ClaimOptions, ClaimsStore } from '../interface';
 import { PgRepo } from './repo';
 import type { Sql } from './session';
-
-interface ClaimRow {
-  key: string;
-  owner: string;
-  state: Claim['state'];
-  attempts: number;
-  lease_until: number;
-  error: string | null;
-  checkpoint: Buffer | null;
-}
-
-const toClaim = (r: ClaimRow): Claim => ({
-  key: r.key,
-  owner: r.owner,
-  state: r.state,
-  attempts: r.attempts,
-  leaseUntil: r.lease_until,
-  error: r.error,
-  checkpoint: r.checkpoint ? new Uint8Array(r.checkpoint) : null,
-});
+import { toClaim, type ClaimRow } from '../rows';
 
 async function claimByKey(sql: Sql, key: string, lock = false): Promise<Claim | null> {
   const row = await sql.one<ClaimRow>(`SELECT * FROM job_claims WHERE key = $1${lock ? ' FOR UPDATE' : ''}`, [key]);

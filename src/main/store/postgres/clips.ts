@@ -5,46 +5,7 @@ import type { ClipsStore } from '../interface';
 import { deletions, LIVE_CLIP } from './deletions';
 import { PgRepo } from './repo';
 import type { Sql } from './session';
-
-interface ClipRow {
-  id: number;
-  path: string;
-  kind: Clip['kind'];
-  sha256: string | null;
-  fps: number;
-  capture_fps: number | null;
-  frames: number;
-  width: number;
-  height: number;
-  subject: string | null;
-  dataset: Clip['dataset'];
-  dataset_row: number | null;
-  dataset_filename: string | null;
-  face_index: number;
-  media_root: string | null;
-  media_path: string | null;
-  created_at: string;
-}
-
-const toClip = (r: ClipRow): Clip => ({
-  id: r.id,
-  path: r.path,
-  kind: r.kind,
-  sha256: r.sha256,
-  fps: r.fps,
-  captureFps: r.capture_fps ?? r.fps,
-  frames: r.frames,
-  width: r.width,
-  height: r.height,
-  subject: r.subject,
-  dataset: r.dataset,
-  datasetRow: r.dataset_row,
-  datasetFilename: r.dataset_filename,
-  faceIndex: r.face_index,
-  mediaRoot: r.media_root,
-  mediaPath: r.media_path,
-  createdAt: r.created_at,
-});
+import { toClip, type ClipRow } from '../rows';
 
 const COLUMNS = 'c.id, c.path, c.kind, c.sha256, c.fps, c.capture_fps, c.frames, c.width, c.height, c.subject, c.dataset, c.dataset_row, c.dataset_filename, c.face_index, c.media_root, c.media_path, c.created_at';
 const LIVE = `SELECT ${COLUMNS} FROM clips c WHERE ${LIVE_CLIP}`;

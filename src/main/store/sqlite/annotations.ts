@@ -11,36 +11,7 @@ import {
 import type { AnnotationsStore, Sync } from '../interface';
 import { LIVE_EVENT_BY_ID } from './deletions';
 import { SqliteRepo } from './statements';
-
-interface AnnotationRow {
-  id: number;
-  event_id: number;
-  annotator: string;
-  aus: string;
-  emotion: string | null;
-  label3: Annotation['label3'];
-  description: string;
-  status: Annotation['status'];
-  provenance: Annotation['provenance'];
-  version: number;
-  locked: number;
-  updated_at: string;
-}
-
-const toAnnotation = (r: AnnotationRow): Annotation => ({
-  id: r.id,
-  eventId: r.event_id,
-  annotator: r.annotator,
-  aus: r.aus,
-  emotion: r.emotion,
-  label3: r.label3,
-  description: r.description,
-  status: r.status,
-  provenance: r.provenance,
-  version: r.version,
-  locked: r.locked === 1,
-  updatedAt: r.updated_at,
-});
+import { toAnnotation, type AnnotationRow } from '../rows';
 
 const SELECT = `SELECT a.*, n.name AS annotator FROM annotations a JOIN annotators n ON n.id = a.annotator_id`;
 const DECISION_STATUS = { approve: 'approved', request_changes: 'changes_requested', reject: 'rejected' } as const;

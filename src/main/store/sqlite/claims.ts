@@ -1,25 +1,6 @@
 import type { Claim, ClaimOptions, ClaimsStore, Sync } from '../interface';
 import { SqliteRepo } from './statements';
-
-interface ClaimRow {
-  key: string;
-  owner: string;
-  state: Claim['state'];
-  attempts: number;
-  lease_until: number;
-  error: string | null;
-  checkpoint: Buffer | null;
-}
-
-const toClaim = (r: ClaimRow): Claim => ({
-  key: r.key,
-  owner: r.owner,
-  state: r.state,
-  attempts: r.attempts,
-  leaseUntil: r.lease_until,
-  error: r.error,
-  checkpoint: r.checkpoint ? new Uint8Array(r.checkpoint) : null,
-});
+import { toClaim, type ClaimRow } from '../rows';
 
 /**
  * Leases on batch work: a worker claims a unit (one event's analysis) before running it

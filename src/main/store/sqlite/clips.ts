@@ -4,46 +4,7 @@ import { CaptureFpsSchema, ClipFilterSchema, NewClipSchema, type Clip, type Clip
 import type { ClipsStore, Sync } from '../interface';
 import { Deletions, LIVE_CLIP } from './deletions';
 import { SqliteRepo } from './statements';
-
-interface ClipRow {
-  id: number;
-  path: string;
-  kind: Clip['kind'];
-  sha256: string | null;
-  fps: number;
-  capture_fps: number | null;
-  frames: number;
-  width: number;
-  height: number;
-  subject: string | null;
-  dataset: Clip['dataset'];
-  dataset_row: number | null;
-  dataset_filename: string | null;
-  face_index: number;
-  media_root: string | null;
-  media_path: string | null;
-  created_at: string;
-}
-
-const toClip = (r: ClipRow): Clip => ({
-  id: r.id,
-  path: r.path,
-  kind: r.kind,
-  sha256: r.sha256,
-  fps: r.fps,
-  captureFps: r.capture_fps ?? r.fps,
-  frames: r.frames,
-  width: r.width,
-  height: r.height,
-  subject: r.subject,
-  dataset: r.dataset,
-  datasetRow: r.dataset_row,
-  datasetFilename: r.dataset_filename,
-  faceIndex: r.face_index,
-  mediaRoot: r.media_root,
-  mediaPath: r.media_path,
-  createdAt: r.created_at,
-});
+import { toClip, type ClipRow } from '../rows';
 
 const LIVE = `SELECT * FROM clips c WHERE ${LIVE_CLIP}`;
 

@@ -3,39 +3,7 @@ import { EventPatchSchema, NewEventSchema, type DeletionAudit, type EventPatch, 
 import type { EventsStore, Sync } from '../interface';
 import { Deletions, LIVE_EVENT } from './deletions';
 import { SqliteRepo } from './statements';
-
-interface EventRow {
-  id: number;
-  clip_id: number;
-  onset: number;
-  apex: number | null;
-  offset: number;
-  source: MeEvent['source'];
-  dataset_onset: number | null;
-  dataset_apex: number | null;
-  dataset_offset: number | null;
-  dataset_aus: string | null;
-  dataset_emotion: string | null;
-  dataset_extra: string;
-  flags: string;
-  created_at: string;
-}
-
-const toEvent = (r: EventRow): MeEvent => ({
-  id: r.id,
-  clipId: r.clip_id,
-  onset: r.onset,
-  apex: r.apex,
-  offset: r.offset,
-  source: r.source,
-  datasetFrames:
-    r.dataset_onset === null || r.dataset_offset === null ? null : { onset: r.dataset_onset, apex: r.dataset_apex, offset: r.dataset_offset },
-  datasetAus: r.dataset_aus,
-  datasetEmotion: r.dataset_emotion,
-  datasetExtra: JSON.parse(r.dataset_extra) as Record<string, string>,
-  flags: JSON.parse(r.flags) as string[],
-  createdAt: r.created_at,
-});
+import { toEvent, type EventRow } from '../rows';
 
 const LIVE = `SELECT e.* FROM events e JOIN clips c ON c.id = e.clip_id WHERE ${LIVE_EVENT}`;
 
