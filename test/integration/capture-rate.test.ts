@@ -2,7 +2,6 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Job } from '../../src/shared/api';
 import { StoredAnalysisSchema } from '../../src/shared/api/analysis';
 import { createHandlerTable, dispatch } from '../../src/main/api';
 import { writeSynthSample } from '../../src/main/analysis/synth/write';
@@ -10,6 +9,7 @@ import { FaceService } from '../../src/main/inference/face/service';
 import { defaultModelsDir } from '../../src/main/paths';
 import { createServices, disposeServices } from '../../src/main/app/services';
 import { meClip, sampleFace } from '../helpers/synth-clip';
+import { jobFinished } from '../helpers/jobs';
 
 /**
  * A high-speed clip passed around re-encoded: the face moves for 44 frames (onset 50 →
@@ -40,20 +40,7 @@ describe('the capture rate through analysis, store and export', () => {
   const services = createServices({ userDataDir: join(tmpdir(), `mellm-capture-rate-home-${process.pid}`) });
   const table = createHandlerTable(services);
   const call = async <T = unknown>(name: string, payload: unknown = {}) => dispatch(table, name, payload, { transport: 'direct' }) as Promise<{ ok: boolean; data: T }>;
-  const finished = (jobId: string) =>
-    new Promise<Job>((resolve) => {
-      const off = services.events.subscribe((name, payload) => {
-        if (name === 'job.finished' && (payload as Job).jobId === jobId) {
-          off();
-          resolve(payload as Job);
-        }
-      });
-      const over = services.jobs.list().find((job) => job.jobId === jobId && job.finishedAt !== null);
-      if (over) {
-        off();
-        resolve(over);
-      }
-    });
+  const finished = (jobId: string) => jobFinished(services, jobId);
   afterAll(() => disposeServices(services));
 
   /** Analyses the clip, then exports every format that times or classes an event. */

@@ -1,18 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeClip, type PipelineModels } from '../../src/main/analysis/pipeline/pipeline';
+import { describe, expect, it } from 'vitest';
+import { analyzeClip } from '../../src/main/analysis/pipeline/pipeline';
 import { BRIDGE_CONTRAST, detectOcclusion, MASK_CODE } from '../../src/main/analysis/occlusion';
 import { roiFeatures } from '../../src/main/analysis/roi-features';
 import { describe as describeEvidence } from '../../src/main/analysis/describer';
 import { inferEmotion } from '../../src/main/analysis/emotion';
 import { synthesize } from '../../src/main/analysis/synth/synthesize';
-import type { SynthFace } from '../../src/main/analysis/synth/photo';
 import { createFlowField } from '../../src/main/inference/flow/types';
 import { toGray, type GrayImage } from '../../src/main/media/image';
-import { FaceService } from '../../src/main/inference/face/service';
-import { FlowService } from '../../src/main/inference/flow/service';
-import { defaultModelsDir } from '../../src/main/paths';
 import { canonicalLandmarks, drawFace, meshRois } from '../helpers/canonical-face';
-import { framesOf, meClip, sampleFace } from '../helpers/synth-clip';
+import { framesOf, meClip } from '../helpers/synth-clip';
+import { usePipelineModels } from '../helpers/pipeline-models';
 
 const SIZE = 240;
 const landmarks = canonicalLandmarks(SIZE, SIZE, 190);
@@ -89,43 +86,33 @@ describe('roiFeatures with an occlusion mask', () => {
 });
 
 describe('the pipeline on synthetic clips with and without glasses (real FaceMesh and flow)', () => {
-  const face = new FaceService(defaultModelsDir());
-  const flow = new FlowService(defaultModelsDir());
-  let models: PipelineModels;
-  let subject: SynthFace;
-  beforeAll(async () => {
-    models = { face: await face.models(), flow };
-    subject = await sampleFace(models.face);
-  }, 120_000);
-  afterAll(async () => {
-    await Promise.all([face.dispose(), flow.dispose()]);
-  });
+  const pipeline = usePipelineModels();
   const browAus = (aus: ReadonlyArray<{ code: string; intensity: string }>) => aus.filter((a) => ['AU1', 'AU2', 'AU4'].includes(a.code) && a.intensity !== 'A').map((a) => a.code);
 
   it('a frame slipping down the nose on a still face is not read as a brow movement', async () => {
-    const clip = meClip(subject, { confounders: { glasses: { slide: 1.5 } } });
-    const { report } = await analyzeClip(framesOf(clip), models, { onset: 8, apex: 20, offset: 29 });
+    const clip = meClip(pipeline().subject, { confounders: { glasses: { slide: 1.5 } } });
+    const { report } = await analyzeClip(framesOf(clip), pipeline().models, { onset: 8, apex: 20, offset: 29 });
     expect(browAus(report.aus)).toEqual([]);
     expect(report.rois.some((r) => r.occluded === 'glasses')).toBe(true);
   }, 120_000);
 
   it('glasses moving with the head on a still face: no AU at all, spotted or not', async () => {
-    const clip = meClip(subject, { head: { translate: [3, -2], rotateDeg: 1.5 }, confounders: { glasses: {}, tremor: { amplitude: 0.4, frequency: 8 } } });
-    const given = await analyzeClip(framesOf(clip), models, { onset: 8, apex: 14, offset: 20 });
+    const clip = meClip(pipeline().subject, { head: { translate: [3, -2], rotateDeg: 1.5 }, confounders: { glasses: {}, tremor: { amplitude: 0.4, frequency: 8 } } });
+    const given = await analyzeClip(framesOf(clip), pipeline().models, { onset: 8, apex: 14, offset: 20 });
     expect(given.report.aus.filter((a) => a.intensity !== 'A' && a.code !== 'AU45').map((a) => a.code)).toEqual([]);
-    const spotted = await analyzeClip(framesOf(clip), models);
+    const spotted = await analyzeClip(framesOf(clip), pipeline().models);
     expect(spotted.report.emotion.label3).toBeNull();
   }, 120_000);
 
   it('a brow raise under glasses is found from the uncovered parts or reported as occluded, never turned into AU4', async () => {
-    const clip = meClip(subject, { aus: [{ au: 1, intensity: 'E' }, { au: 2, intensity: 'E' }], confounders: { glasses: {} } });
-    const { report } = await analyzeClip(framesOf(clip), models, { onset: 8, apex: 12, offset: 18 });
+    const clip = meClip(pipeline().subject, { aus: [{ au: 1, intensity: 'E' }, { au: 2, intensity: 'E' }], confounders: { glasses: {} } });
+    const { report } = await analyzeClip(framesOf(clip), pipeline().models, { onset: 8, apex: 12, offset: 18 });
     const found = browAus(report.aus);
     expect(found).not.toContain('AU4');
     const occludedBrows = report.rois.filter((r) => r.occluded && r.region.endsWith('Eyebrow')).length;
     expect(found.some((c) => c === 'AU1' || c === 'AU2') || occludedBrows === 4).toBe(true);
     // Without glasses the same clip reads AU1/AU2, and nothing is occluded.
-    const bare = await analyzeClip(framesOf(meClip(subject, { aus: [{ au: 1, intensity: 'E' }, { au: 2, intensity: 'E' }] })), models, { onset: 8, apex: 12, offset: 18 });
+    const bare = await analyzeClip(framesOf(meClip(pipeline().subject, { aus: [{ au: 1, intensity: 'E' }, { au: 2, intensity: 'E' }] })), pipeline().models, { onset: 8, apex: 12, offset: 18 });
     expect(browAus(bare.report.aus)).toEqual(expect.arrayContaining(['AU1', 'AU2']));
     expect(bare.report.rois.some((r) => r.occluded)).toBe(false);
   }, 120_000);
