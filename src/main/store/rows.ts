@@ -3,7 +3,8 @@
  * values, migrations.ts) and the records they become: one mapping, so the two stores
  * cannot drift apart.
  */
-import type { Annotation, Clip, MeEvent } from '@shared/workspace';
+import type { z } from 'zod';
+import type { Annotation, Clip, MeEvent, NewEventSchema } from '@shared/workspace';
 import type { Claim } from './interface';
 
 export interface ClipRow {
@@ -128,3 +129,21 @@ export const toClaim = (r: ClaimRow): Claim => ({
   error: r.error,
   checkpoint: r.checkpoint ? new Uint8Array(r.checkpoint) : null,
 });
+
+/** A new event's values in the column order both stores insert them (clip_id … flags). */
+export function eventValues(e: z.output<typeof NewEventSchema>): unknown[] {
+  return [
+    e.clipId,
+    e.onset,
+    e.apex,
+    e.offset,
+    e.source,
+    e.datasetFrames?.onset ?? null,
+    e.datasetFrames?.apex ?? null,
+    e.datasetFrames?.offset ?? null,
+    e.datasetAus,
+    e.datasetEmotion,
+    JSON.stringify(e.datasetExtra),
+    JSON.stringify(e.flags),
+  ];
+}

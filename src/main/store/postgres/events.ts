@@ -4,7 +4,7 @@ import type { EventsStore } from '../interface';
 import { deletions, LIVE_EVENT } from './deletions';
 import { PgRepo } from './repo';
 import type { Sql } from './session';
-import { toEvent, type EventRow } from '../rows';
+import { eventValues, toEvent, type EventRow } from '../rows';
 
 const COLUMNS = `e.id, e.clip_id, e.onset, e.apex, e."offset", e.source, e.dataset_onset, e.dataset_apex, e.dataset_offset,
   e.dataset_aus, e.dataset_emotion, e.dataset_extra, e.flags, e.created_at`;
@@ -20,20 +20,7 @@ export class PgEventsRepo extends PgRepo implements EventsStore {
         `INSERT INTO events (clip_id, onset, apex, "offset", source, dataset_onset, dataset_apex, dataset_offset,
            dataset_aus, dataset_emotion, dataset_extra, flags)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
-        [
-          e.clipId,
-          e.onset,
-          e.apex,
-          e.offset,
-          e.source,
-          e.datasetFrames?.onset ?? null,
-          e.datasetFrames?.apex ?? null,
-          e.datasetFrames?.offset ?? null,
-          e.datasetAus,
-          e.datasetEmotion,
-          JSON.stringify(e.datasetExtra),
-          JSON.stringify(e.flags),
-        ],
+        eventValues(e),
       );
       return requireEvent(sql, row!.id);
     });

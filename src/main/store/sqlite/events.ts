@@ -3,7 +3,7 @@ import { EventPatchSchema, NewEventSchema, type DeletionAudit, type EventPatch, 
 import type { EventsStore, Sync } from '../interface';
 import { Deletions, LIVE_EVENT } from './deletions';
 import { SqliteRepo } from './statements';
-import { toEvent, type EventRow } from '../rows';
+import { eventValues, toEvent, type EventRow } from '../rows';
 
 const LIVE = `SELECT e.* FROM events e JOIN clips c ON c.id = e.clip_id WHERE ${LIVE_EVENT}`;
 
@@ -21,20 +21,7 @@ export class EventsRepo extends SqliteRepo implements Sync<EventsStore> {
              dataset_aus, dataset_emotion, dataset_extra, flags)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(
-          e.clipId,
-          e.onset,
-          e.apex,
-          e.offset,
-          e.source,
-          e.datasetFrames?.onset ?? null,
-          e.datasetFrames?.apex ?? null,
-          e.datasetFrames?.offset ?? null,
-          e.datasetAus,
-          e.datasetEmotion,
-          JSON.stringify(e.datasetExtra),
-          JSON.stringify(e.flags),
-        );
+        .run(...eventValues(e));
       return this.require(Number(lastInsertRowid));
     })();
   }
