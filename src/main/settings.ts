@@ -27,6 +27,7 @@ export const DEFAULT_SETTINGS: Settings = {
 export class SettingsStore {
   readonly path: string;
   #current: Settings | undefined;
+  #updates: Promise<unknown> = Promise.resolve();
 
   constructor(userDataDir: string) {
     this.path = join(userDataDir, 'settings.json');
@@ -37,7 +38,17 @@ export class SettingsStore {
     return this.#current;
   }
 
-  async update(patch: Partial<Settings>): Promise<Settings> {
+  /**
+   * Updates apply one after another, each on the settings the previous one wrote: two
+   * windows (or a window and the CLI's bridge) changing different keys at once keep both.
+   */
+  update(patch: Partial<Settings>): Promise<Settings> {
+    const next = this.#updates.then(() => this.#apply(patch));
+    this.#updates = next.catch(() => undefined);
+    return next;
+  }
+
+  async #apply(patch: Partial<Settings>): Promise<Settings> {
     const next = SettingsSchema.parse({ ...(await this.get()), ...patch });
     await writeFileAtomic(this.path, `${JSON.stringify(next, null, 2)}\n`);
     this.#current = next;

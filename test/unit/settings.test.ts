@@ -30,6 +30,16 @@ describe('SettingsStore', () => {
     expect((await store.get()).frameCacheMB).toBe(256);
   });
 
+  it('keeps both of two updates made at once: neither is built on the settings from before the other', async () => {
+    const dir = tempDir();
+    const store = new SettingsStore(dir);
+    await store.get();
+    const [first, second] = await Promise.all([store.update({ theme: 'light' }), store.update({ frameCacheMB: 384 })]);
+    expect(first).toMatchObject({ theme: 'light' });
+    expect(second).toMatchObject({ theme: 'light', frameCacheMB: 384 });
+    expect(await new SettingsStore(dir).get()).toMatchObject({ theme: 'light', frameCacheMB: 384 });
+  });
+
   it('generates as MELLM by default but for the cap: the template decides thinking, at most 2048 new tokens; a file from before keeps its choice', async () => {
     expect(DEFAULT_SETTINGS).toMatchObject({ llmThinking: null, llmMaxNewTokens: 2048 });
     const dir = tempDir();
