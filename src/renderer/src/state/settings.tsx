@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { Settings } from '@shared/api';
 import { api } from '../api/client';
 import { setLanguage } from '../i18n';
@@ -20,16 +20,24 @@ function apply(settings: Settings): void {
 export function SettingsProvider({ children }: { children: ReactNode }) {
   const [settings, setSettings] = useState<Settings | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // Main announces every change (this page's too) as settings.changed, in order. A reply
+  // to a call can arrive after the announcement of a later change; applying it then would
+  // bring back the older settings, so a reply counts only when no announcement came
+  // while it was on its way.
+  const announcements = useRef(0);
 
   useEffect(() => {
+    const seen = announcements.current;
     api.call('settings.get', {}).then(
       (loaded) => {
+        if (announcements.current !== seen) return;
         apply(loaded);
         setSettings(loaded);
       },
       (failure: Error) => setError(failure.message),
     );
     return api.on('settings.changed', (next) => {
+      announcements.current += 1;
       apply(next);
       setSettings(next);
     });
@@ -37,9 +45,12 @@ export function SettingsProvider({ children }: { children: ReactNode }) {
 
   const update = useCallback(async (patch: Partial<Settings>) => {
     try {
+      const seen = announcements.current;
       const next = await api.call('settings.update', patch);
-      apply(next);
-      setSettings(next);
+      if (announcements.current === seen) {
+        apply(next);
+        setSettings(next);
+      }
       setError(null);
     } catch (failure) {
       setError((failure as Error).message);
