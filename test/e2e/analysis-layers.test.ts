@@ -186,8 +186,10 @@ describe('readable analysis layers in Chromium over the bridge', () => {
       const before = await overlayColourfulness();
       await page().locator('select[name="flow-scale"]').selectOption(scale);
       await expect.poll(() => page().getByTestId('flow-legend-scale').textContent()).toBe(legend);
-      await expect.poll(() => overlayColourfulness(), { timeout: 20_000 }).not.toBe(before);
-      return overlayColourfulness();
+      // The drawn layer changes a frame after the legend: wait until it shows a colouring other than before.
+      let now = before;
+      await expect.poll(async () => (now = await overlayColourfulness()), { timeout: 20_000 }).toSatisfy((value: number) => value > 0 && value !== before);
+      return now;
     };
     const five = await colourAt('5', 'Rim = 5.0 px');
     await screenshot('layers-scale-5px-en');

@@ -6,21 +6,20 @@
  */
 import { useTranslation } from 'react-i18next';
 import { FLOW_SCALES, type FlowScale } from '@shared/api/analysis';
-import type { FlowMode, LoadedOverlay } from '../state/use-flow-overlay';
+import type { LoadedOverlay } from '../state/use-flow-overlay';
 import { formatAxisValue } from '../state/curve-scale';
 
 interface Props {
   readonly overlay: LoadedOverlay;
-  readonly mode: FlowMode;
   readonly scale: FlowScale;
   onScale(scale: FlowScale): void;
 }
 
 const pixels = (value: number): string => (value >= 10 ? value.toFixed(0) : value >= 1 ? value.toFixed(1) : value.toFixed(2));
 
-export function FlowLegend({ overlay, mode, scale, onScale }: Props) {
+export function FlowLegend({ overlay, scale, onScale }: Props) {
   const { t } = useTranslation();
-  const arrows = mode === 'arrows';
+  const arrows = overlay.mode === 'arrows';
   return (
     <div className="flow-legend" data-testid="flow-legend" role="group" aria-label={t('layers.legend')} title={t('layers.unit')}>
       <img src={overlay.legendUrl} alt={t(arrows ? 'layers.arrowsKey' : 'layers.key')} width={52} height={52} data-testid="flow-legend-key" />

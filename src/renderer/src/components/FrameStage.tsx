@@ -215,7 +215,7 @@ export function FrameStage({ frame, onsetFrame, frameWidth, frameHeight, layers,
           </Layer>
         </Stage>
       )}
-      {storedFlow && <FlowLegend overlay={storedFlow} mode={flowMode} scale={flowScale} onScale={setFlowScale} />}
+      {storedFlow && <FlowLegend overlay={storedFlow} scale={flowScale} onScale={setFlowScale} />}
     </div>
   );
 }

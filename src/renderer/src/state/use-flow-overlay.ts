@@ -15,6 +15,8 @@ const KIND_OF_MODE: Record<FlowMode, OverlayKind> = { wheel: 'colorwheel', hsv: 
 
 export interface LoadedOverlay {
   readonly image: HTMLImageElement;
+  /** The rendering this image is: the legend names what is drawn, which may lag the chosen mode while the next one loads. */
+  readonly mode: FlowMode;
   readonly crop: FlowOverlayRef['crop'];
   /** The legend's key: a disc drawn as the overlay draws motion from its centre, the rim at `scalePx`. */
   readonly legendUrl: string;
@@ -24,7 +26,7 @@ export interface LoadedOverlay {
 }
 
 export function useFlowOverlay(overlay: FlowOverlayRef | null | undefined, mode: FlowMode, scale: FlowScale, visible: boolean): LoadedOverlay | null {
-  const [loaded, setLoaded] = useState<{ key: string; value: LoadedOverlay } | null>(null);
+  const [loaded, setLoaded] = useState<{ key: string; analysisId: number; value: LoadedOverlay } | null>(null);
   const key = overlay && visible ? `${overlay.analysisId}:${KIND_OF_MODE[mode]}:${scale}` : null;
   useEffect(() => {
     if (!overlay || key === null) return;
@@ -33,7 +35,7 @@ export function useFlowOverlay(overlay: FlowOverlayRef | null | undefined, mode:
       ({ url, legendUrl, scalePx, maxPx }) => {
         const image = new Image();
         image.onload = () => {
-          if (live) setLoaded({ key, value: { image, crop: overlay.crop, legendUrl, scalePx, maxPx } });
+          if (live) setLoaded({ key, analysisId: overlay.analysisId, value: { image, mode, crop: overlay.crop, legendUrl, scalePx, maxPx } });
         };
         image.src = url;
       },
@@ -44,5 +46,8 @@ export function useFlowOverlay(overlay: FlowOverlayRef | null | undefined, mode:
       live = false;
     };
   }, [overlay, key, mode, scale]);
-  return loaded && loaded.key === key ? loaded.value : null;
+  if (!loaded || key === null) return null;
+  // While another rendering or scale of the same analysis loads, the one on screen stays:
+  // no blank frame between them, and the legend's scale picker stays under the pointer.
+  return loaded.key === key || loaded.analysisId === overlay?.analysisId ? loaded.value : null;
 }
