@@ -149,7 +149,8 @@ describe.runIf(process.platform === 'linux')('analysis jobs in child processes',
 
       const failed = await h.finished(hostile.jobId);
       expect(failed).toMatchObject({ state: 'failed', error: { code: 'MODEL_INVALID' } });
-      expect(failed.error?.message).toMatch(/chat template .* memory/);
+      // Whichever of the sandbox's limits stops it first: memory when idle, the 2 s clock on a busy machine.
+      expect(failed.error?.message).toMatch(/chat template .* (memory|did not finish rendering within 2 s)/);
       // The template's fault, not a crash of the job process: not retried.
       expect(failed.error?.message).not.toMatch(/attempts/);
       expect((await h.finished(healthy.jobId)).state).toBe('done');
