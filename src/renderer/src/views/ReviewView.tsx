@@ -44,8 +44,11 @@ function Decision({ annotationId, version, disabled, onDecided }: { annotationId
   const { t } = useTranslation();
   const [comment, setComment] = useState('');
   const [error, setError] = useState<string | null>(null);
+  // Not an error: the label moved on, and is shown again as it is now.
+  const [changed, setChanged] = useState<string | null>(null);
   const decide = (decision: Review['decision']) => {
     setError(null);
+    setChanged(null);
     reviewApi.decide(annotationId, decision, comment, version).then(
       () => {
         setComment('');
@@ -55,7 +58,7 @@ function Decision({ annotationId, version, disabled, onDecided }: { annotationId
       (failure: unknown) => {
         const conflict = failure instanceof ApiCallError ? conflictOf({ code: failure.code, detail: failure.detail }) : null;
         if (!conflict) return setError(errorMessage(failure));
-        setError(t('review.changedSince', { who: conflict.changedBy, version: conflict.theirs.version, fields: conflict.changedFields.map((field) => t(`conflict.fields.${field}`)).join(', ') || t('conflict.noFields') }));
+        setChanged(t('review.changedSince', { who: conflict.changedBy, version: conflict.theirs.version, fields: conflict.changedFields.map((field) => t(`conflict.fields.${field}`)).join(', ') || t('conflict.noFields') }));
         onDecided();
       },
     );
@@ -77,6 +80,11 @@ function Decision({ annotationId, version, disabled, onDecided }: { annotationId
           </button>
         ))}
       </div>
+      {changed && (
+        <p role="alert" className="warn" data-testid="decision-changed">
+          {changed}
+        </p>
+      )}
       <ErrorAlert error={error} />
     </div>
   );
