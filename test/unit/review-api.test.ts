@@ -101,6 +101,26 @@ describe('review channels', () => {
     ]);
   });
 
+  it('refuses a decision on a label changed since the reviewer was shown it, with who changed what', async () => {
+    const { call, as } = await setup();
+    const shown = okData<{ id: number; version: number }>(await label(call, as, 'ana', 1, 'R12', 'happiness', 'positive'));
+    // Ana withdraws it (back to draft) and changes it; the reviewer still has version 1 on screen.
+    await as('ana');
+    okData(await call('annotations.save', { eventId: 1, annotator: 'ana', aus: 'R12', emotion: 'happiness', label3: 'positive', status: 'draft', baseVersion: 1 }));
+    okData(await call('annotations.save', { eventId: 1, annotator: 'ana', aus: '4', emotion: 'disgust', label3: 'negative', status: 'draft', baseVersion: 2 }));
+    await as('rita');
+    expect(await call('review.decide', { annotationId: shown.id, decision: 'approve', baseVersion: shown.version })).toMatchObject({
+      ok: false,
+      error: { code: 'EDIT_CONFLICT', detail: { changedBy: 'ana', baseVersion: 1, changedFields: ['aus', 'emotion', 'label3', 'status'], theirs: { version: 3, status: 'draft' } } },
+    });
+    // Submitted again: deciding on the version shown now goes through; without a version the API decides as before.
+    await as('ana');
+    okData(await call('annotations.save', { eventId: 1, annotator: 'ana', aus: '4', emotion: 'disgust', label3: 'negative', status: 'submitted', baseVersion: 3 }));
+    await as('rita');
+    expect(okData<{ annotation: { status: string; aus: string } }>(await call('review.decide', { annotationId: shown.id, decision: 'reject', baseVersion: 4 })).annotation).toMatchObject({ status: 'rejected', aus: '4' });
+    expect(okData<{ review: { annotationVersion: number } }>(await call('review.decide', { annotationId: shown.id, decision: 'approve' })).review.annotationVersion).toBe(6);
+  });
+
   it('computes agreement and exports through the job queue, refusing overwrites and escapes, leaving nothing half-written on cancel', async () => {
     const { dir, services, call, as } = await setup();
     await label(call, as, 'ana', 1, 'R12', 'happiness', 'positive');

@@ -397,6 +397,29 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
         expect(await ws.annotations.review(own.id, 'rex', 'approve')).toMatchObject({ reviewer: 'rex', decision: 'approve' });
       });
 
+      it('refuses a decision on a version the reviewer did not see, naming who changed what; a current one is decided', async () => {
+        const { event } = await seed(ws);
+        const seen = await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '12', emotion: 'happiness', status: 'submitted' });
+        // Ana withdraws her label, changes it and submits it again while the reviewer still looks at version 1.
+        await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '12', emotion: 'happiness', status: 'draft', baseVersion: 1 });
+        await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '4', emotion: 'disgust', status: 'draft', baseVersion: 2 });
+        const now = await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '4', emotion: 'disgust', status: 'submitted', baseVersion: 3 });
+        const stale = await ws.annotations.review(seen.id, 'rita', 'approve', 'looks right', seen.version).then(
+          () => null,
+          (error: unknown) => error,
+        );
+        expect(stale).toBeInstanceOf(AppError);
+        expect(stale).toMatchObject({ code: 'EDIT_CONFLICT', detail: { theirs: now, baseVersion: 1, changedBy: 'ana', changedFields: ['aus', 'emotion'] } });
+        // Nothing of the refused decision landed.
+        expect(await ws.annotations.byId(seen.id)).toEqual(now);
+        expect((await ws.info()).counts.reviews).toBe(0);
+        expect(await ws.annotations.history(seen.id)).toHaveLength(4);
+        await refuses(ws.annotations.review(seen.id, 'rita', 'approve', '', now.version + 3), 'INVALID_INPUT', /Version 7 .*never saved/);
+        // Deciding on the version shown goes through.
+        expect(await ws.annotations.review(seen.id, 'rita', 'approve', 'fine', now.version)).toMatchObject({ annotationVersion: now.version + 1, decision: 'approve' });
+        expect(await ws.annotations.byId(seen.id)).toMatchObject({ status: 'approved', locked: true, aus: '4' });
+      });
+
       it('keeps a submitted label read-only for its annotator until a reviewer acts or it is withdrawn', async () => {
         const { event } = await seed(ws);
         const draft = await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus: '12', emotion: 'happiness', label3: 'positive', description: 'smile' });

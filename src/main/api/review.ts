@@ -69,16 +69,18 @@ export function reviewHandlers(services: Services): Pick<HandlerTable, keyof typ
             : null,
       };
     },
-    'review.decide': async ({ annotationId, decision, comment }) => {
+    'review.decide': async ({ annotationId, decision, comment, baseVersion }) => {
       const who = await reviewer();
       const w = ws();
       const current = await w.annotations.byId(annotationId);
       if (!current) throw new AppError('NOT_FOUND', `No annotation ${annotationId} in this workspace`);
-      if (current.status === 'draft') throw new AppError('INVALID_INPUT', `${current.annotator} has not submitted this label yet`);
+      // A label changed since the reviewer saw it (withdrawn back to draft, say) is the store's conflict, with who and what.
+      const seen = baseVersion === undefined || baseVersion === current.version;
+      if (seen && current.status === 'draft') throw new AppError('INVALID_INPUT', `${current.annotator} has not submitted this label yet`);
       // The annotator sees the comment in Annotate: a request without one leaves them guessing.
       if (decision === 'request_changes' && !comment?.trim()) throw new AppError('INVALID_INPUT', `Say what ${current.annotator} should change: a request for changes needs a comment`);
       if (current.annotator === who.name) throw new AppError('FORBIDDEN', 'Reviewers do not sign off their own labels');
-      const review = await w.annotations.review(annotationId, who.name, decision, comment);
+      const review = await w.annotations.review(annotationId, who.name, decision, comment, baseVersion ?? null);
       return { review, annotation: (await w.annotations.byId(annotationId)) ?? current };
     },
     'review.feedback': async ({ annotationId }) => {

@@ -103,8 +103,12 @@ export interface AnnotationsStore {
    * amended, and any change to a submitted label but withdrawing it (back to draft, unchanged).
    */
   save(input: AnnotationInput): Promise<Annotation>;
-  /** A reviewer's decision; approval locks the label. Nobody decides on their own label. */
-  review(annotationId: number, reviewer: string, decision: Review['decision'], comment?: string): Promise<Review>;
+  /**
+   * A reviewer's decision; approval locks the label. Nobody decides on their own label.
+   * With `baseVersion` (the version the reviewer was shown), a label changed since then is
+   * refused like a stale save (`EDIT_CONFLICT`): a decision covers only content its reviewer saw.
+   */
+  review(annotationId: number, reviewer: string, decision: Review['decision'], comment?: string, baseVersion?: number | null): Promise<Review>;
   /** The append-only audit trail of one annotation, oldest first. */
   history(annotationId: number): Promise<AnnotationAudit[]>;
 }

@@ -12,12 +12,13 @@ import { DEFAULT_VIEW, VIEWS } from './views';
 
 function Shell() {
   const { t } = useTranslation();
-  const { view, setView } = useSession();
+  const { view, setView, identity } = useSession();
   const [help, setHelp] = useState(false);
   const { settings } = useSettings();
-  // Labels are saved under the annotator's name: ask for it before the first label, once per page.
+  // On a file, labels are saved under Settings' name: ask for it before the first label,
+  // once per page. A team server knows who is signed in, so nobody is asked there.
   const [nameDeferred, setNameDeferred] = useState(false);
-  const askName = view === 'annotate' && settings !== null && !settings.annotator && !nameDeferred;
+  const askName = view === 'annotate' && settings !== null && identity.source === 'settings' && !identity.name && !nameDeferred;
   const View = (VIEWS.find((entry) => entry.id === view) ?? VIEWS[0])?.component;
   useHotkeys({ help: () => setHelp((open) => !open) });
 

@@ -81,7 +81,15 @@ export const reviewChannels = {
   ),
   'review.event': channel(z.object({ eventId: Id }).strict(), ReviewEventSchema),
   'review.decide': channel(
-    z.object({ annotationId: Id, decision: z.enum(REVIEW_DECISIONS), comment: z.string().max(5_000).default('') }).strict(),
+    z
+      .object({
+        annotationId: Id,
+        decision: z.enum(REVIEW_DECISIONS),
+        comment: z.string().max(5_000).default(''),
+        /** The label's version the reviewer was shown: a label changed since is refused (EDIT_CONFLICT), not decided unseen. */
+        baseVersion: z.number().int().positive().optional(),
+      })
+      .strict(),
     z.object({ review: ReviewSchema, annotation: AnnotationSchema }),
   ),
   /** The newest decision on one label, for its annotator (the reviewer's comment) and reviewers. */

@@ -82,7 +82,7 @@ export class PgAnnotationsRepo extends PgRepo implements AnnotationsStore {
     });
   }
 
-  review(annotationId: number, reviewer: string, decision: Review['decision'], comment = ''): Promise<Review> {
+  review(annotationId: number, reviewer: string, decision: Review['decision'], comment = '', baseVersion: number | null = null): Promise<Review> {
     return this.sql.write(async (sql) => {
       const annotation = await byId(sql, annotationId, true);
       if (!annotation) throw new AppError('NOT_FOUND', `No annotation ${annotationId} in this workspace`);
@@ -90,6 +90,10 @@ export class PgAnnotationsRepo extends PgRepo implements AnnotationsStore {
       const who = await ensureAnnotator(sql, reviewer, 'reviewer');
       if (who.role !== 'reviewer') throw new AppError('FORBIDDEN', `${reviewer} is not a reviewer`);
       if (annotation.annotator === who.name) throw new AppError('FORBIDDEN', `${reviewer} cannot review their own label; another reviewer decides on it`);
+      if (baseVersion !== null && baseVersion > annotation.version) {
+        throw new AppError('INVALID_INPUT', `Version ${baseVersion} of this annotation was never saved (the newest is ${annotation.version}); reload it`);
+      }
+      if (baseVersion !== null && baseVersion !== annotation.version) throw await conflict(sql, annotation, baseVersion);
       await sql.run(`UPDATE annotations SET status = $1, locked = $2, version = version + 1, updated_at = ${PG_NOW} WHERE id = $3`, [
         DECISION_STATUS[decision],
         decision === 'approve' ? 1 : 0,

@@ -56,7 +56,7 @@ export function actingAs(repos: WorkspaceRepos, identity: PgIdentity | null): Wo
     ...repos,
     annotations: overriding(annotations, {
       save: (input) => annotations.save({ ...input, annotator: me }),
-      review: (id, _reviewer, decision, comment) => annotations.review(id, me, decision, comment),
+      review: (id, _reviewer, decision, comment, baseVersion) => annotations.review(id, me, decision, comment, baseVersion),
     }),
     clips: overriding(clips, { delete: (id) => clips.delete(id, me), restore: (id) => clips.restore(id, me) }),
     events: overriding(events, { delete: (id) => events.delete(id, me), restore: (id) => events.restore(id, me) }),

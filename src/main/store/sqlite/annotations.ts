@@ -110,7 +110,7 @@ export class AnnotationsRepo extends SqliteRepo implements Sync<AnnotationsStore
   }
 
   /** Records a reviewer's decision; approval locks the annotation against further edits. */
-  review(annotationId: number, reviewer: string, decision: Review['decision'], comment = ''): Review {
+  review(annotationId: number, reviewer: string, decision: Review['decision'], comment = '', baseVersion: number | null = null): Review {
     return this.db.transaction(() => {
       const annotation = this.byId(annotationId);
       if (!annotation) throw new AppError('NOT_FOUND', `No annotation ${annotationId} in this workspace`);
@@ -118,6 +118,10 @@ export class AnnotationsRepo extends SqliteRepo implements Sync<AnnotationsStore
       const who = this.ensureAnnotator(reviewer, 'reviewer');
       if (who.role !== 'reviewer') throw new AppError('FORBIDDEN', `${reviewer} is not a reviewer`);
       if (annotation.annotator === who.name) throw new AppError('FORBIDDEN', `${reviewer} cannot review their own label; another reviewer decides on it`);
+      if (baseVersion !== null && baseVersion > annotation.version) {
+        throw new AppError('INVALID_INPUT', `Version ${baseVersion} of this annotation was never saved (the newest is ${annotation.version}); reload it`);
+      }
+      if (baseVersion !== null && baseVersion !== annotation.version) throw this.#conflict(annotation, baseVersion);
       this.db
         .prepare(
           `UPDATE annotations SET status = ?, locked = ?, version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?`,

@@ -14,7 +14,8 @@ export const reviewApi = {
   event: (eventId: number) => api.call('review.event', { eventId }),
   /** The newest decision on one label (its annotator reads the reviewer's comment). */
   feedback: (annotationId: number) => api.call('review.feedback', { annotationId }),
-  decide: (annotationId: number, decision: Review['decision'], comment: string) => api.call('review.decide', { annotationId, decision, comment }),
+  /** `baseVersion`: the label's version the reviewer was shown (a label changed since is refused with EDIT_CONFLICT). */
+  decide: (annotationId: number, decision: Review['decision'], comment: string, baseVersion: number) => api.call('review.decide', { annotationId, decision, comment, baseVersion }),
   agreement: (ignoreSide: boolean, includeDataset: boolean) => api.call('agreement.compute', { ignoreSide, includeDataset }),
   exportRun: (request: ChannelInput<'export.run'>) => api.call('export.run', request),
   cancelJob: (jobId: string) => api.call('jobs.cancel', { jobId }),

@@ -1,9 +1,14 @@
-/** Local annotator profiles of the open workspace: create one, switch a profile's role, pick who you are. */
+/**
+ * Annotator profiles of the open workspace. On a file: create one, switch a profile's role,
+ * pick who you are (Settings' name). On a team server the login role is who you are and
+ * roles are granted in the database, so the profiles are shown, not edited.
+ */
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ANNOTATOR_ROLES, type Annotator } from '@shared/workspace';
 import { errorMessage } from '../api/backend';
 import { reviewApi } from '../api/review';
+import { useIdentity } from '../state/session';
 import { useSettings } from '../state/settings';
 import { ErrorAlert } from './ErrorAlert';
 
@@ -22,7 +27,9 @@ function RoleSelect({ value, onChange }: { value: Annotator['role']; onChange: (
 
 export function AnnotatorProfiles({ onChange }: { onChange?: (profiles: Annotator[]) => void }) {
   const { t } = useTranslation();
-  const { settings, update } = useSettings();
+  const { update } = useSettings();
+  const identity = useIdentity();
+  const server = identity.source === 'database-role';
   const [profiles, setProfiles] = useState<Annotator[]>([]);
   const [name, setName] = useState('');
   const [role, setRole] = useState<Annotator['role']>('annotator');
@@ -43,31 +50,42 @@ export function AnnotatorProfiles({ onChange }: { onChange?: (profiles: Annotato
 
   return (
     <details className="profiles" open={profiles.length === 0}>
-      <summary>{t('review.profiles', { name: settings?.annotator || '—' })}</summary>
+      <summary>{t('review.profiles', { name: identity.name || '—' })}</summary>
+      {server && (
+        <p className="muted" data-testid="server-identity">
+          {t('identity.signedIn', { name: identity.name })}
+        </p>
+      )}
       <table className="queue" data-testid="profiles">
         <tbody>
           {profiles.map((profile) => (
-            <tr key={profile.id} aria-current={profile.name === settings?.annotator ? 'true' : undefined}>
+            <tr key={profile.id} aria-current={profile.name === identity.name ? 'true' : undefined}>
               <td>{profile.name}</td>
               <td>
-                <RoleSelect value={profile.role} onChange={(next) => act(() => reviewApi.setRole(profile.id, next))} />
+                {server ? t(`review.roles.${profile.role}`) : <RoleSelect value={profile.role} onChange={(next) => act(() => reviewApi.setRole(profile.id, next))} />}
               </td>
-              <td>
-                <button type="button" disabled={profile.name === settings?.annotator} onClick={() => act(() => update({ annotator: profile.name }))}>
-                  {t('review.workAs')}
-                </button>
-              </td>
+              {!server && (
+                <td>
+                  <button type="button" disabled={profile.name === identity.name} onClick={() => act(() => update({ annotator: profile.name }))}>
+                    {t('review.workAs')}
+                  </button>
+                </td>
+              )}
             </tr>
           ))}
         </tbody>
       </table>
-      <form className="inline-form" onSubmit={(e) => (e.preventDefault(), name.trim() && act(() => reviewApi.createAnnotator(name.trim(), role).then(() => setName(''))))}>
-        <input name="profile-name" aria-label={t('review.profileName')} placeholder={t('review.profileName')} value={name} onChange={(e) => setName(e.target.value)} />
-        <RoleSelect value={role} onChange={setRole} />
-        <button type="submit" disabled={!name.trim()}>
-          {t('review.addProfile')}
-        </button>
-      </form>
+      {server ? (
+        <p className="muted">{t('identity.rolesOnServer')}</p>
+      ) : (
+        <form className="inline-form" onSubmit={(e) => (e.preventDefault(), name.trim() && act(() => reviewApi.createAnnotator(name.trim(), role).then(() => setName(''))))}>
+          <input name="profile-name" aria-label={t('review.profileName')} placeholder={t('review.profileName')} value={name} onChange={(e) => setName(e.target.value)} />
+          <RoleSelect value={role} onChange={setRole} />
+          <button type="submit" disabled={!name.trim()}>
+            {t('review.addProfile')}
+          </button>
+        </form>
+      )}
       <ErrorAlert error={error} />
     </details>
   );

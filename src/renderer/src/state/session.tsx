@@ -11,6 +11,7 @@ import { mediaApi, type OpenedMedia } from '../api/media';
 import { workspaceApi } from '../api/workspace';
 import { SessionDeletions } from './deletions';
 import { EditSession } from './edit-session';
+import { identityOf, type Identity } from './identity';
 import { QueueState } from './queue';
 import { readUnsaved, writeUnsaved } from './unsaved-drafts';
 import { formatRoute, type Route } from './route';
@@ -46,6 +47,9 @@ interface SessionState {
   readonly deletions: SessionDeletions;
   /** The Corpus queue's filters and order, which Submit & next follows. */
   readonly queue: QueueState;
+  /** Who works: the server's login role on a team server, else Settings' name (state/identity.ts). */
+  readonly identity: Identity;
+  /** `identity.name`: whose labels load and save. */
   readonly annotator: string;
 }
 
@@ -57,7 +61,8 @@ export function SessionProvider({ children, initial }: { children: ReactNode; in
   const [workspace, setWorkspace] = useState<WorkspaceInfo | null>(null);
   const [clip, setClip] = useState<OpenClip | null>(null);
   const [shownEvent, setShownEvent] = useState<number | null>(null);
-  const annotator = settings?.annotator ?? '';
+  const identity = useMemo(() => identityOf(workspace, settings?.annotator), [workspace, settings?.annotator]);
+  const annotator = identity.name;
 
   const edits = useMemo(
     () =>
@@ -155,7 +160,7 @@ export function SessionProvider({ children, initial }: { children: ReactNode; in
 
   const queue = useMemo(() => new QueueState(), []);
 
-  const value: SessionState = { view, setView, workspace, setWorkspace, clip, openClip, setShownEvent, edits, deletions, annotator, queue };
+  const value: SessionState = { view, setView, workspace, setWorkspace, clip, openClip, setShownEvent, edits, deletions, identity, annotator, queue };
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 
@@ -163,4 +168,9 @@ export function useSession(): SessionState {
   const state = useContext(SessionContext);
   if (!state) throw new Error('useSession outside SessionProvider');
   return state;
+}
+
+/** Who works now (state/identity.ts). */
+export function useIdentity(): Identity {
+  return useSession().identity;
 }

@@ -9,6 +9,7 @@ import { AnnotatorPrompt } from '../components/AnnotatorPrompt';
 import { BrowseButton } from '../components/BrowseButton';
 import { ErrorLine } from '../components/ErrorLine';
 import { useSession } from '../state/session';
+import { useSettings } from '../state/settings';
 
 const FIRST_STEPS = ['open', 'annotate', 'analyse', 'submit'] as const;
 const LABELS = { create: 'start.create', open: 'start.open' };
@@ -22,7 +23,9 @@ const withExtension = (path: string) => (path.endsWith('.mellm') ? path : `${pat
  */
 export function HomeView() {
   const { t } = useTranslation();
-  const { setWorkspace, setView, annotator } = useSession();
+  const { setWorkspace, setView } = useSession();
+  // The demo corpus is a file: its labels go under Settings' name, whatever workspace is open now.
+  const annotator = useSettings().settings?.annotator ?? '';
   const [recent, setRecent] = useState<Array<{ path: string; openedAt: string }>>([]);
   const [busy, setBusy] = useState<'demo' | 'open' | null>(null);
   const [asking, setAsking] = useState(false);

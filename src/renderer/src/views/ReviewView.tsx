@@ -10,8 +10,9 @@ import { REVIEW_DECISIONS, type Annotator, type Review } from '@shared/workspace
 import { errorMessage } from '../api/backend';
 import { reviewApi } from '../api/review';
 import { AnnotatorProfiles } from '../components/AnnotatorProfiles';
+import { conflictOf } from '@shared/annotation-conflict';
+import { ApiCallError } from '../api/client';
 import { useSession } from '../state/session';
-import { useSettings } from '../state/settings';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { NoWorkspace } from '../components/ErrorAlert';
 
@@ -37,20 +38,29 @@ function LabelColumn({ title, aus, emotion, label3, description, children }: { t
   );
 }
 
-function Decision({ annotationId, disabled, onDecided }: { annotationId: number; disabled: boolean; onDecided: () => void }) {
+/** A decision on the label version shown: a label changed since is refused, and the view reloads to show the change. */
+function Decision({ annotationId, version, disabled, onDecided }: { annotationId: number; version: number; disabled: boolean; onDecided: () => void }) {
   const { queue } = useSession();
   const { t } = useTranslation();
   const [comment, setComment] = useState('');
   const [error, setError] = useState<string | null>(null);
+  // Not an error: the label moved on, and is shown again as it is now.
+  const [changed, setChanged] = useState<string | null>(null);
   const decide = (decision: Review['decision']) => {
     setError(null);
-    reviewApi.decide(annotationId, decision, comment).then(
+    setChanged(null);
+    reviewApi.decide(annotationId, decision, comment, version).then(
       () => {
         setComment('');
         queue.touch();
         onDecided();
       },
-      (failure: unknown) => setError(errorMessage(failure)),
+      (failure: unknown) => {
+        const conflict = failure instanceof ApiCallError ? conflictOf({ code: failure.code, detail: failure.detail }) : null;
+        if (!conflict) return setError(errorMessage(failure));
+        setChanged(t('review.changedSince', { who: conflict.changedBy, version: conflict.theirs.version, fields: conflict.changedFields.map((field) => t(`conflict.fields.${field}`)).join(', ') || t('conflict.noFields') }));
+        onDecided();
+      },
     );
   };
   return (
@@ -70,6 +80,11 @@ function Decision({ annotationId, disabled, onDecided }: { annotationId: number;
           </button>
         ))}
       </div>
+      {changed && (
+        <p role="alert" className="warn" data-testid="decision-changed">
+          {changed}
+        </p>
+      )}
       <ErrorAlert error={error} />
     </div>
   );
@@ -77,14 +92,13 @@ function Decision({ annotationId, disabled, onDecided }: { annotationId: number;
 
 export function ReviewView() {
   const { t } = useTranslation();
-  const { workspace } = useSession();
-  const { settings } = useSettings();
+  const { workspace, identity } = useSession();
   const [profiles, setProfiles] = useState<Annotator[]>([]);
   const [queue, setQueue] = useState<ReviewQueueItem[]>([]);
   const [selected, setSelected] = useState<number | null>(null);
   const [detail, setDetail] = useState<ReviewEvent | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const me = profiles.find((p) => p.name === settings?.annotator);
+  const me = identity.name ? profiles.find((p) => p.name === identity.name) : undefined;
   const isReviewer = me?.role === 'reviewer';
 
   const refresh = useCallback(() => {
@@ -100,7 +114,7 @@ export function ReviewView() {
     <section className="view review" aria-labelledby="review-title">
       <h1 id="review-title">{t('review.title')}</h1>
       <AnnotatorProfiles onChange={setProfiles} />
-      {!isReviewer && <p className="warn">{t('review.needReviewer')}</p>}
+      {!isReviewer && <p className="warn">{identity.source === 'database-role' ? t('identity.needReviewerRole', { name: identity.name }) : t('review.needReviewer')}</p>}
       <ErrorAlert error={error} />
       {isReviewer && (
         <div className="review-layout">
@@ -152,12 +166,12 @@ export function ReviewView() {
                       <small>{t('review.version', { version: annotation.version })}</small>
                     </p>
                     {review && <p className="muted">{t('review.lastDecision', { reviewer: review.reviewer, decision: t(`review.decisions.${review.decision}`), comment: review.comment || '—' })}</p>}
-                    {annotation.annotator === me?.name ? (
+                    {annotation.annotator === identity.name ? (
                       <p className="warn" role="note" data-testid="own-label">
                         {t('review.ownLabel')}
                       </p>
                     ) : (
-                      <Decision annotationId={annotation.id} disabled={annotation.status === 'draft'} onDecided={refresh} />
+                      <Decision annotationId={annotation.id} version={annotation.version} disabled={annotation.status === 'draft'} onDecided={refresh} />
                     )}
                   </LabelColumn>
                 ))}

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { LANGUAGES, PROMPT_FORMATS, THEMES, type Language, type PromptFormat, type Theme } from '@shared/api';
+import { AnnotatorField } from '../components/AnnotatorField';
 import { ShortcutSettings } from '../components/ShortcutSettings';
 import { useSettings } from '../state/settings';
 import { AnalysisFlowSection } from './AnalysisFlowSection';
@@ -44,16 +45,7 @@ export function SettingsView() {
             ))}
           </select>
         </label>
-        <label>
-          <span>{t('settings.annotator')}</span>
-          <input
-            name="annotator"
-            defaultValue={settings.annotator}
-            maxLength={120}
-            onBlur={(event) => void update({ annotator: event.target.value.trim() })}
-          />
-          <small>{t('settings.annotatorHint')}</small>
-        </label>
+        <AnnotatorField />
         <label>
           <span>{t('settings.browseRoots')}</span>
           <textarea
