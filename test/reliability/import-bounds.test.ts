@@ -16,8 +16,12 @@ import { runImportDriver } from './support/measured';
 import { fingerprintFile, seedWorkspace } from './support/workspace';
 import { forgeWorkbook, repeated, rowXml, worksheetXml, type ForgedSheet } from './support/xlsx-forge';
 
-/** Wall time and peak memory a hostile sheet may cost (the goals). */
-const BUDGET = { ms: 5_000, rssMB: 500 };
+/**
+ * What a hostile sheet may cost (the issue's goals): the import's own CPU time, which a
+ * busy machine does not inflate as it does wall time (the driver's timeout still bounds a
+ * hang; wall-clock figures are the bench's), and peak memory.
+ */
+const BUDGET = { cpuMs: 5_000, rssMB: 500 };
 
 let dir = '';
 let fixture: ImportFixture;
@@ -67,7 +71,7 @@ describe('7: import diagnostics are linear in rows', () => {
     expect(result.err).toMatch(/row 2, OffsetFrame: onset 9 is after offset 1/);
     const more = Number(/… and (\d+) more/.exec(result.err)?.[1]);
     expect(more + 20).toBeGreaterThanOrEqual(100_000);
-    expect(result.ms).toBeLessThanOrEqual(BUDGET.ms);
+    expect(result.cpuMs).toBeLessThanOrEqual(BUDGET.cpuMs);
     expect(result.maxRssMB).toBeLessThanOrEqual(BUDGET.rssMB);
     expect(fingerprintFile(workspace)).toEqual(before);
   }, 120_000);
@@ -79,7 +83,7 @@ describe('8: large workbooks and zip bombs are refused early', () => {
     const before = fingerprintFile(workspace);
     const result = await mellmImport(sheet);
     expectRefused(result, /worksheet 'Sheet1' of 3m-rows\.xlsx has more than 1,048,576 rows.*--max-rows/s);
-    expect(result.ms).toBeLessThanOrEqual(BUDGET.ms);
+    expect(result.cpuMs).toBeLessThanOrEqual(BUDGET.cpuMs);
     expect(result.maxRssMB).toBeLessThanOrEqual(BUDGET.rssMB);
     expect(fingerprintFile(workspace)).toEqual(before);
   }, 180_000);
@@ -98,7 +102,7 @@ describe('8: large workbooks and zip bombs are refused early', () => {
     const inflated = await mellmImport(lying);
     expectRefused(inflated, /xl\/worksheets\/sheet1\.xml of bomb-lying\.xlsx unpacks to more than its declared 40 KB/);
     for (const result of [declared, inflated]) {
-      expect(result.ms).toBeLessThanOrEqual(BUDGET.ms);
+      expect(result.cpuMs).toBeLessThanOrEqual(BUDGET.cpuMs);
       expect(result.maxRssMB).toBeLessThanOrEqual(BUDGET.rssMB);
     }
     expect(fingerprintFile(workspace)).toEqual(before);
@@ -110,7 +114,7 @@ describe('8: large workbooks and zip bombs are refused early', () => {
     const before = fingerprintFile(workspace);
     const result = await mellmImport(sheet);
     expectRefused(result, /cell A2 of worksheet 'Sheet1'.* more than 32,767 characters/);
-    expect(result.ms).toBeLessThanOrEqual(BUDGET.ms);
+    expect(result.cpuMs).toBeLessThanOrEqual(BUDGET.cpuMs);
     expect(result.maxRssMB).toBeLessThanOrEqual(BUDGET.rssMB);
     expect(fingerprintFile(workspace)).toEqual(before);
   }, 180_000);
