@@ -110,6 +110,8 @@ export class VariationalFlowModel implements FlowModel {
   readonly #sessions: SessionCache;
   readonly #modelsDir: string;
   readonly #options: VariationalFlowOptions;
+  /** The graphs per frame size (`width×height`), generated or found on disk once. */
+  readonly #graphsBySize = new Map<string, Promise<VariationalGraphs>>();
 
   constructor(sessions: SessionCache, modelsDir: string, preset: FlowPreset | VariationalFlowOptions = 'balanced') {
     this.#sessions = sessions;
@@ -153,7 +155,14 @@ export class VariationalFlowModel implements FlowModel {
   }
 
   #graphs(width: number, height: number): Promise<VariationalGraphs> {
-    return ensureVariationalModel(this.#modelsDir, optionsForSize(this.#options, width, height));
+    const size = `${width}×${height}`;
+    let graphs = this.#graphsBySize.get(size);
+    if (!graphs) {
+      graphs = ensureVariationalModel(this.#modelsDir, optionsForSize(this.#options, width, height));
+      this.#graphsBySize.set(size, graphs);
+      graphs.catch(() => this.#graphsBySize.delete(size));
+    }
+    return graphs;
   }
 
   #session(graph: GeneratedGraph): Promise<ort.InferenceSession> {
