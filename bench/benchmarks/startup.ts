@@ -86,6 +86,7 @@ async function flowRows(presets: readonly string[], log: (m: string) => void): P
             cpuMs: round(values.cpuMs as number),
             importMs: round(values.importMs as number),
             firstFlowMs: round(values.firstMs as number),
+            firstFlowCpuMs: round(values.firstCpuMs as number),
             warmFlowMs: round(values.warmMs as number),
             goalMs: 1500,
             load: before,
