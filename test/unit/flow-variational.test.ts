@@ -60,10 +60,12 @@ describe('variational flow (generated ONNX graph, real onnxruntime session)', ()
     const small = optionsForSize(FLOW_PRESETS.accurate, 40, 30);
     expect(small.levels).toBeLessThan(FLOW_PRESETS.accurate.levels);
     expect(30 * small.scale ** (small.levels - 1)).toBeGreaterThanOrEqual(12);
-    const path = await ensureVariationalModel(dir, small);
-    expect(await ensureVariationalModel(dir, small)).toBe(path);
-    expect(existsSync(path)).toBe(true);
-    expect(readdirSync(join(dir, 'generated')).filter((f) => f.endsWith('.onnx'))).toHaveLength(1);
+    const graphs = await ensureVariationalModel(dir, small);
+    expect(await ensureVariationalModel(dir, small)).toEqual(graphs);
+    const files = [graphs.pyramid, graphs.upsample, ...graphs.levels.map((l) => l.warp)];
+    for (const file of files) expect(existsSync(file.path)).toBe(true);
+    // The pyramid, the upsampling and one warp graph shared by every level.
+    expect(readdirSync(join(dir, 'generated')).filter((f) => f.endsWith('.onnx'))).toHaveLength(3);
   });
 
   it('rejects frames of different sizes with a typed error', async () => {

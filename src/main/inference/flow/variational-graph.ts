@@ -113,12 +113,100 @@ function derivativeKernels(): number[] {
   ];
 }
 
+/**
+ * The whole flow in one graph (frame1, frame2 → flow). ONNX Runtime's allocation planner
+ * grows faster than linearly with its node count (docs/flow-presets.md, "Session
+ * creation"), so the flow model runs the same computation as the staged graphs below; this
+ * one stays the reference they are tested against and a self-contained export.
+ */
 export function buildVariationalFlowGraph(options: VariationalFlowOptions): GraphBuilder {
   const g = new GraphBuilder('variational_flow');
   const o = new ImageOps(g);
   const a = g.input('frame1', 'float32', [1, 1, 'height', 'width']);
   const b = g.input('frame2', 'float32', [1, 1, 'height', 'width']);
+  const pyramid = pyramidOf(o, a, b, options);
+  let flow: string | null = null;
+  for (let level = options.levels - 1; level >= options.finestLevel; level -= 1) {
+    const frames = pyramid[level] as string;
+    const { frame1, frame2 } = splitPair(o, frames);
+    const d1 = derive(o, frame1);
+    let levelFlow: string = flow === null ? o.mul(g.op1('Concat', [frame1, frame1], { axis: 1 }), o.f(0)) : upsampleFlow(o, flow, frame1);
+    const warpOptions = levelWarpOptions(options, level);
+    const terms = levelTerms(o, warpOptions, d1);
+    for (let warp = 0; warp < levelWarps(options, level); warp += 1) levelFlow = warpOnce(o, warpOptions, terms, d1, frame2, levelFlow);
+    flow = levelFlow;
+  }
+  if (options.finestLevel > 0) flow = upsampleFlow(o, flow as string, a);
+  g.op('Identity', [flow as string], {}, ['flow']);
+  g.output('flow', 'float32', [1, 2, 'height', 'width']);
+  return g;
+}
 
+/** Warps at pyramid `level` (the finest solved levels may have their own count). */
+export function levelWarps(options: VariationalFlowOptions, level: number): number {
+  return options.fineWarps?.[level - options.finestLevel] ?? options.warps;
+}
+
+/** The options one warp at `level` depends on: the exact median where the level asks for it. */
+export function levelWarpOptions(options: VariationalFlowOptions, level: number): VariationalFlowOptions {
+  const exactMedian = Boolean(options.exactMedian || (level === options.finestLevel && options.exactMedianFinest));
+  return { ...options, exactMedian };
+}
+
+/**
+ * Stage 1 of the staged flow: both frames scaled to [0, 1], pre-filtered and taken down
+ * the pyramid as a batch of 2; outputs `level<i>` ([2, 1, h_i, w_i]) for every solved level.
+ */
+export function buildFlowPyramidGraph(options: VariationalFlowOptions): GraphBuilder {
+  const g = new GraphBuilder('variational_flow_pyramid');
+  const o = new ImageOps(g);
+  const a = g.input('frame1', 'float32', [1, 1, 'height', 'width']);
+  const b = g.input('frame2', 'float32', [1, 1, 'height', 'width']);
+  const pyramid = pyramidOf(o, a, b, options);
+  for (let level = options.finestLevel; level < options.levels; level += 1) {
+    g.op('Identity', [pyramid[level] as string], {}, [pyramidOutput(level)]);
+    g.output(pyramidOutput(level), 'float32', [2, 1, `height${level}`, `width${level}`]);
+  }
+  return g;
+}
+
+export const pyramidOutput = (level: number): string => `level${level}`;
+
+/**
+ * Stage 2, run once per warp at every level: (`frames` [2, 1, h, w] of one pyramid level,
+ * `flow` [1, 2, h, w]) → `next_flow`. The per-level terms are recomputed from the frames on
+ * each run; they are cheap next to the warp itself.
+ */
+export function buildFlowWarpGraph(options: VariationalFlowOptions): GraphBuilder {
+  const g = new GraphBuilder('variational_flow_warp');
+  const o = new ImageOps(g);
+  const frames = g.input('frames', 'float32', [2, 1, 'height', 'width']);
+  const initial = g.input('flow', 'float32', [1, 2, 'height', 'width']);
+  const { frame1, frame2 } = splitPair(o, frames);
+  const d1 = derive(o, frame1);
+  const flow = warpOnce(o, options, levelTerms(o, options, d1), d1, frame2, initial);
+  g.op('Identity', [flow], {}, ['next_flow']);
+  g.output('next_flow', 'float32', [1, 2, 'height', 'width']);
+  return g;
+}
+
+/**
+ * Stage 3: (`flow` [1, 2, h, w], `target` [n, 1, H, W]) → `upsampled` [1, 2, H, W], the
+ * flow resized to the target's size with its vectors rescaled (between levels, and to full
+ * resolution when the finest levels are not solved).
+ */
+export function buildFlowUpsampleGraph(): GraphBuilder {
+  const g = new GraphBuilder('variational_flow_upsample');
+  const o = new ImageOps(g);
+  const flow = g.input('flow', 'float32', [1, 2, 'flow_height', 'flow_width']);
+  const target = g.input('target', 'float32', ['batch', 1, 'height', 'width']);
+  g.op('Identity', [upsampleFlow(o, flow, target)], {}, ['upsampled']);
+  g.output('upsampled', 'float32', [1, 2, 'height', 'width']);
+  return g;
+}
+
+function pyramidOf(o: ImageOps, a: string, b: string, options: VariationalFlowOptions): string[] {
+  const g = o.g;
   // Both frames travel the pyramid together as a batch of 2.
   const pair = o.mul(g.op1('Concat', [a, b], { axis: 0 }), o.f(1 / 255));
   const inputs = options.texture ? o.textureOf(pair, options.texture.sigma, options.texture.weight) : pair;
@@ -128,25 +216,19 @@ export function buildVariationalFlowGraph(options: VariationalFlowOptions): Grap
     const smoothed = o.gaussian(pyramid[level - 1] as string, blur, 1);
     pyramid.push(g.op1('Resize', [smoothed, '', o.f([1, 1, options.scale, options.scale])], { mode: 'linear' }));
   }
+  return pyramid;
+}
 
-  const derivatives = derivativeKernels();
-  let flow: string | null = null;
-  for (let level = options.levels - 1; level >= options.finestLevel; level -= 1) {
-    const frames = pyramid[level] as string;
-    const frame1 = g.op1('Slice', [frames, o.i64([0]), o.i64([1]), o.i64([0])]);
-    const frame2 = g.op1('Slice', [frames, o.i64([1]), o.i64([2]), o.i64([0])]);
-    const d1 = o.conv(o.padEdge(frame1, 2), derivatives, [6, 1, 5, 5]);
-    const derive = (image: string) => o.conv(o.padEdge(image, 2), derivatives, [6, 1, 5, 5]);
-    flow = flow === null ? o.mul(g.op1('Concat', [frame1, frame1], { axis: 1 }), o.f(0)) : upsampleFlow(o, flow, frame1);
-    const finest = level === options.finestLevel;
-    const warps = options.fineWarps?.[level - options.finestLevel] ?? options.warps;
-    const exactMedian = options.exactMedian || (finest && options.exactMedianFinest);
-    flow = solveLevel(o, { ...options, warps, exactMedian }, d1, frame2, derive, flow);
-  }
-  if (options.finestLevel > 0) flow = upsampleFlow(o, flow as string, a);
-  g.op('Identity', [flow as string], {}, ['flow']);
-  g.output('flow', 'float32', [1, 2, 'height', 'width']);
-  return g;
+function splitPair(o: ImageOps, frames: string): { frame1: string; frame2: string } {
+  return {
+    frame1: o.g.op1('Slice', [frames, o.i64([0]), o.i64([1]), o.i64([0])]),
+    frame2: o.g.op1('Slice', [frames, o.i64([1]), o.i64([2]), o.i64([0])]),
+  };
+}
+
+/** The derivative stack (I, Ix, Iy, Ixx, Ixy, Iyy) of a one-channel image. */
+function derive(o: ImageOps, image: string): string {
+  return o.conv(o.padEdge(image, 2), derivativeKernels(), [6, 1, 5, 5]);
 }
 
 /** Resizes the flow to `target`'s H×W and rescales the vectors by the size ratio. */
@@ -159,114 +241,131 @@ function upsampleFlow(o: ImageOps, flow: string, target: string): string {
   return o.mul(resized, factors);
 }
 
-/**
- * One pyramid level: `d1` is frame1's derivative stack; frame2 is warped (one channel,
- * cheaper than warping its six-channel stack) and then differentiated by `derive`.
- */
-function solveLevel(o: ImageOps, options: VariationalFlowOptions, d1: string, frame2: string, derive: (image: string) => string, initial: string): string {
+/** The terms every warp of one pyramid level shares, from frame1's derivative stack `d1`. */
+interface LevelTerms {
+  /** Pixel coordinates (x, y), [1, 2, h, w]. */
+  readonly base: string;
+  /** Pixel → GridSample's normalised coordinates (align_corners): x' = 2x/(W-1) - 1. */
+  readonly toGrid: string;
+  /** Per-pixel smoothness weight 9α·g(x): weaker across image edges (motion boundaries). */
+  readonly alphaMap: string;
+  /** Quadratic smoothness: the box-sum weight of a plane of ones × alphaMap (null when robust). */
+  readonly alphaCount: string | null;
+}
+
+// 9α × the 3×3 box-sum weight per pixel (9 inside, 6 on edges, 4 in corners): Neumann boundary.
+function pool(o: ImageOps, x: string): string {
+  return o.g.op1('AveragePool', [x], { kernel_shape: [3, 3], pads: [1, 1, 1, 1], count_include_pad: 1 });
+}
+
+function levelTerms(o: ImageOps, options: VariationalFlowOptions, d1: string): LevelTerms {
   const g = o.g;
   const base = o.coordinates(d1);
-  // GridSample's normalised coordinates (align_corners): x' = 2x/(W-1) - 1.
   const step = (axis: number) => o.div(o.f(2), o.sub(o.dimFloat(d1, axis), o.f(1)));
   const toGrid = g.op1('Reshape', [g.op1('Concat', [step(3), step(2)], { axis: 0 }), o.i64([1, 2, 1, 1])]);
-  // 9α × the 3×3 box-sum weight per pixel (9 inside, 6 on edges, 4 in corners): Neumann boundary.
-  const pool = (x: string) => g.op1('AveragePool', [x], { kernel_shape: [3, 3], pads: [1, 1, 1, 1], count_include_pad: 1 });
-  // Per-pixel smoothness weight 9α·g(x): weaker across image edges (motion boundaries).
   let alphaMap = o.f(9 * options.alpha);
   if (options.edgeKappa) {
     const grad = o.channels(d1, 1, 3);
     const norm = g.op1('Sqrt', [o.conv(o.mul(grad, grad), [1, 1], [1, 2, 1, 1])]);
     alphaMap = o.mul(g.op1('Exp', [o.mul(norm, o.f(-options.edgeKappa))]), alphaMap);
   }
-  // Quadratic smoothness: the box-sum weight of a plane of ones (robust smoothness pools its own weights).
-  const alphaCount = options.smoothEpsilon ? null : o.mul(pool(o.add(o.mul(o.channels(d1, 0, 1), o.f(0)), o.f(1))), alphaMap);
+  // Robust smoothness pools its own weights on every round.
+  const alphaCount = options.smoothEpsilon ? null : o.mul(pool(o, o.add(o.mul(o.channels(d1, 0, 1), o.f(0)), o.f(1))), alphaMap);
+  return { base, toGrid, alphaMap, alphaCount };
+}
+
+/**
+ * One warp of one pyramid level: `d1` is frame1's derivative stack; frame2 is warped by
+ * `initial` (one channel, cheaper than warping its six-channel stack) and then differentiated.
+ */
+function warpOnce(o: ImageOps, options: VariationalFlowOptions, terms: LevelTerms, d1: string, frame2: string, initial: string): string {
+  const g = o.g;
+  const { base, toGrid, alphaMap, alphaCount } = terms;
   let flow = initial;
-  for (let warp = 0; warp < options.warps; warp += 1) {
-    const grid = o.sub(o.mul(o.add(base, flow), toGrid), o.f(1));
-    const inside = g.op1('Cast', [g.op1('LessOrEqual', [g.op1('ReduceMax', [g.op1('Abs', [grid])], { axes: [1], keepdims: 1 }), o.f(1)])], { to: 1 });
-    const warped = derive(g.op1('GridSample', [frame2, g.op1('Transpose', [grid], { perm: [0, 2, 3, 1] })], {
-      align_corners: 1,
-      mode: options.interpolation,
-      padding_mode: 'border',
-    }));
-    const mean = o.mul(o.add(warped, d1), o.f(0.5));
-    const diff = o.sub(warped, d1);
-    const [ix, iy, ixx, ixy, iyy] = [1, 2, 3, 4, 5].map((c) => o.channels(mean, c, c + 1)) as [string, string, string, string, string];
-    const it = o.channels(diff, 0, 1);
-    const ixt = o.channels(diff, 1, 2);
-    const iyt = o.channels(diff, 2, 3);
-    // Motion-tensor entries [J11, J12, J22, J13, J23] for brightness and gradient constancy
-    // (the gradient one split in its x and y parts so each can be normalised on its own).
-    const tensorOf = (x: string, y: string, t: string) => g.op1('Concat', [o.mul(x, x), o.mul(x, y), o.mul(y, y), o.mul(x, t), o.mul(y, t)], { axis: 1 });
-    const theta = (x: string, y: string) => g.op1('Reciprocal', [o.add(o.add(o.mul(x, x), o.mul(y, y)), o.f((options.zeta ?? 0) ** 2))]);
-    const thetaB = options.zeta ? theta(ix, iy) : null;
-    const thetaGx = options.zeta ? theta(ixx, ixy) : null;
-    const thetaGy = options.zeta ? theta(ixy, iyy) : null;
-    const brightness = thetaB ? o.mul(tensorOf(ix, iy, it), thetaB) : tensorOf(ix, iy, it);
-    const gradientX = tensorOf(ixx, ixy, ixt);
-    const gradientY = tensorOf(ixy, iyy, iyt);
-    const gradient = thetaGx && thetaGy ? o.add(o.mul(gradientX, thetaGx), o.mul(gradientY, thetaGy)) : o.add(gradientX, gradientY);
-    const start = flow;
-    const u0 = o.channels(start, 0, 1);
-    const v0 = o.channels(start, 1, 2);
-    for (let round = 0; round < options.rounds; round += 1) {
-      // Lagged Charbonnier weights ψ'(r²) = 1 / sqrt(r² + ε²), zero where the warp left the image.
-      let rB = it;
-      let rGx = ixt;
-      let rGy = iyt;
-      if (round > 0) {
-        const du = o.sub(o.channels(flow, 0, 1), u0);
-        const dv = o.sub(o.channels(flow, 1, 2), v0);
-        rB = o.add(it, o.add(o.mul(ix, du), o.mul(iy, dv)));
-        rGx = o.add(ixt, o.add(o.mul(ixx, du), o.mul(ixy, dv)));
-        rGy = o.add(iyt, o.add(o.mul(ixy, du), o.mul(iyy, dv)));
-      }
-      const eps2 = o.f(options.epsilon ** 2);
-      const weighted = (r: string, w: string | null) => (w ? o.mul(o.mul(r, r), w) : o.mul(r, r));
-      const psiB = o.div(inside, g.op1('Sqrt', [o.add(weighted(rB, thetaB), eps2)]));
-      const psiG = o.div(o.mul(inside, o.f(options.gamma)), g.op1('Sqrt', [o.add(o.add(weighted(rGx, thetaGx), weighted(rGy, thetaGy)), eps2)]));
-      const tensorJ = o.add(o.mul(brightness, psiB), o.mul(gradient, psiG));
-      const [j11, j12, j22, j13, j23] = [0, 1, 2, 3, 4].map((c) => o.channels(tensorJ, c, c + 1)) as [string, string, string, string, string];
-      // Robust smoothness: per-pixel 9α·g·s from the lagged flow, the diagonal Σ_n α_n s_n.
-      const smoothWeight = options.smoothEpsilon ? o.mul(alphaMap, o.flowSmoothness(flow, options.smoothEpsilon)) : null;
-      const diagonalSum = smoothWeight ? pool(smoothWeight) : (alphaCount as string);
-      const a11 = o.add(j11, diagonalSum);
-      const a22 = o.add(j22, diagonalSum);
-      const det = o.sub(o.mul(a11, a22), o.mul(j12, j12));
-      const inv = g.op1('Reciprocal', [det]);
-      const m11 = o.mul(a22, inv);
-      const m22 = o.mul(a11, inv);
-      const m12 = g.op1('Neg', [o.mul(j12, inv)]);
-      // Linearised around the warp's flow (u0, v0), written for the total flow.
-      const b1 = o.sub(o.add(o.mul(j11, u0), o.mul(j12, v0)), j13);
-      const b2 = o.sub(o.add(o.mul(j12, u0), o.mul(j22, v0)), j23);
-      const p = g.op1('Concat', [o.add(o.mul(m11, b1), o.mul(m12, b2)), o.add(o.mul(m12, b1), o.mul(m22, b2))], { axis: 1 });
-      // Robust smoothness iterates on x = 9α·g·s·w, so the neighbour-weighted sum
-      // α Σ_n g_n s_n w_n is 9·box3×3(x) with no extra product per sweep (w = x / (9α·g·s)
-      // afterwards); quadratic smoothness iterates on w itself with 9α·g·box3×3(w).
-      const diagonal = o.mul(g.op1('Concat', [m11, m22], { axis: 1 }), smoothWeight ?? alphaMap);
-      const offDiagonal = o.mul(m12, smoothWeight ?? alphaMap);
-      const offset = smoothWeight ? o.mul(p, smoothWeight) : p;
-      let x = smoothWeight ? o.mul(flow, smoothWeight) : flow;
-      let previous = x;
-      let omega = 1;
-      for (let i = 0; i < options.iterations; i += 1) {
-        // Damped Jacobi on the 8-neighbour Laplacian: the box sum (centre included, hence
-        // "damped") is one fast AveragePool; M = A⁻¹ couples u and v through the swap.
-        const box = pool(x);
-        const swapped = g.op1('Slice', [box, o.i64([1]), o.i64([-3]), o.i64([1]), o.i64([-1])]);
-        const jacobi = o.add(o.add(o.mul(box, diagonal), o.mul(swapped, offDiagonal)), offset);
-        if (!options.chebyshev || i === 0) {
-          [previous, x] = [x, jacobi];
-          continue;
-        }
-        const rho2 = options.chebyshev ** 2;
-        omega = i === 1 ? 1 / (1 - rho2 / 2) : 1 / (1 - (rho2 * omega) / 4);
-        [previous, x] = [x, o.add(o.mul(o.sub(jacobi, previous), o.f(omega)), previous)];
-      }
-      flow = smoothWeight ? o.div(x, smoothWeight) : x;
+  const grid = o.sub(o.mul(o.add(base, flow), toGrid), o.f(1));
+  const inside = g.op1('Cast', [g.op1('LessOrEqual', [g.op1('ReduceMax', [g.op1('Abs', [grid])], { axes: [1], keepdims: 1 }), o.f(1)])], { to: 1 });
+  const warped = derive(o, g.op1('GridSample', [frame2, g.op1('Transpose', [grid], { perm: [0, 2, 3, 1] })], {
+    align_corners: 1,
+    mode: options.interpolation,
+    padding_mode: 'border',
+  }));
+  const mean = o.mul(o.add(warped, d1), o.f(0.5));
+  const diff = o.sub(warped, d1);
+  const [ix, iy, ixx, ixy, iyy] = [1, 2, 3, 4, 5].map((c) => o.channels(mean, c, c + 1)) as [string, string, string, string, string];
+  const it = o.channels(diff, 0, 1);
+  const ixt = o.channels(diff, 1, 2);
+  const iyt = o.channels(diff, 2, 3);
+  // Motion-tensor entries [J11, J12, J22, J13, J23] for brightness and gradient constancy
+  // (the gradient one split in its x and y parts so each can be normalised on its own).
+  const tensorOf = (x: string, y: string, t: string) => g.op1('Concat', [o.mul(x, x), o.mul(x, y), o.mul(y, y), o.mul(x, t), o.mul(y, t)], { axis: 1 });
+  const theta = (x: string, y: string) => g.op1('Reciprocal', [o.add(o.add(o.mul(x, x), o.mul(y, y)), o.f((options.zeta ?? 0) ** 2))]);
+  const thetaB = options.zeta ? theta(ix, iy) : null;
+  const thetaGx = options.zeta ? theta(ixx, ixy) : null;
+  const thetaGy = options.zeta ? theta(ixy, iyy) : null;
+  const brightness = thetaB ? o.mul(tensorOf(ix, iy, it), thetaB) : tensorOf(ix, iy, it);
+  const gradientX = tensorOf(ixx, ixy, ixt);
+  const gradientY = tensorOf(ixy, iyy, iyt);
+  const gradient = thetaGx && thetaGy ? o.add(o.mul(gradientX, thetaGx), o.mul(gradientY, thetaGy)) : o.add(gradientX, gradientY);
+  const start = flow;
+  const u0 = o.channels(start, 0, 1);
+  const v0 = o.channels(start, 1, 2);
+  for (let round = 0; round < options.rounds; round += 1) {
+    // Lagged Charbonnier weights ψ'(r²) = 1 / sqrt(r² + ε²), zero where the warp left the image.
+    let rB = it;
+    let rGx = ixt;
+    let rGy = iyt;
+    if (round > 0) {
+      const du = o.sub(o.channels(flow, 0, 1), u0);
+      const dv = o.sub(o.channels(flow, 1, 2), v0);
+      rB = o.add(it, o.add(o.mul(ix, du), o.mul(iy, dv)));
+      rGx = o.add(ixt, o.add(o.mul(ixx, du), o.mul(ixy, dv)));
+      rGy = o.add(iyt, o.add(o.mul(ixy, du), o.mul(iyy, dv)));
     }
-    if (options.median) flow = options.exactMedian ? o.median(flow, options.median) : o.separableMedian(flow, options.median);
+    const eps2 = o.f(options.epsilon ** 2);
+    const weighted = (r: string, w: string | null) => (w ? o.mul(o.mul(r, r), w) : o.mul(r, r));
+    const psiB = o.div(inside, g.op1('Sqrt', [o.add(weighted(rB, thetaB), eps2)]));
+    const psiG = o.div(o.mul(inside, o.f(options.gamma)), g.op1('Sqrt', [o.add(o.add(weighted(rGx, thetaGx), weighted(rGy, thetaGy)), eps2)]));
+    const tensorJ = o.add(o.mul(brightness, psiB), o.mul(gradient, psiG));
+    const [j11, j12, j22, j13, j23] = [0, 1, 2, 3, 4].map((c) => o.channels(tensorJ, c, c + 1)) as [string, string, string, string, string];
+    // Robust smoothness: per-pixel 9α·g·s from the lagged flow, the diagonal Σ_n α_n s_n.
+    const smoothWeight = options.smoothEpsilon ? o.mul(alphaMap, o.flowSmoothness(flow, options.smoothEpsilon)) : null;
+    const diagonalSum = smoothWeight ? pool(o, smoothWeight) : (alphaCount as string);
+    const a11 = o.add(j11, diagonalSum);
+    const a22 = o.add(j22, diagonalSum);
+    const det = o.sub(o.mul(a11, a22), o.mul(j12, j12));
+    const inv = g.op1('Reciprocal', [det]);
+    const m11 = o.mul(a22, inv);
+    const m22 = o.mul(a11, inv);
+    const m12 = g.op1('Neg', [o.mul(j12, inv)]);
+    // Linearised around the warp's flow (u0, v0), written for the total flow.
+    const b1 = o.sub(o.add(o.mul(j11, u0), o.mul(j12, v0)), j13);
+    const b2 = o.sub(o.add(o.mul(j12, u0), o.mul(j22, v0)), j23);
+    const p = g.op1('Concat', [o.add(o.mul(m11, b1), o.mul(m12, b2)), o.add(o.mul(m12, b1), o.mul(m22, b2))], { axis: 1 });
+    // Robust smoothness iterates on x = 9α·g·s·w, so the neighbour-weighted sum
+    // α Σ_n g_n s_n w_n is 9·box3×3(x) with no extra product per sweep (w = x / (9α·g·s)
+    // afterwards); quadratic smoothness iterates on w itself with 9α·g·box3×3(w).
+    const diagonal = o.mul(g.op1('Concat', [m11, m22], { axis: 1 }), smoothWeight ?? alphaMap);
+    const offDiagonal = o.mul(m12, smoothWeight ?? alphaMap);
+    const offset = smoothWeight ? o.mul(p, smoothWeight) : p;
+    let x = smoothWeight ? o.mul(flow, smoothWeight) : flow;
+    let previous = x;
+    let omega = 1;
+    for (let i = 0; i < options.iterations; i += 1) {
+      // Damped Jacobi on the 8-neighbour Laplacian: the box sum (centre included, hence
+      // "damped") is one fast AveragePool; M = A⁻¹ couples u and v through the swap.
+      const box = pool(o, x);
+      const swapped = g.op1('Slice', [box, o.i64([1]), o.i64([-3]), o.i64([1]), o.i64([-1])]);
+      const jacobi = o.add(o.add(o.mul(box, diagonal), o.mul(swapped, offDiagonal)), offset);
+      if (!options.chebyshev || i === 0) {
+        [previous, x] = [x, jacobi];
+        continue;
+      }
+      const rho2 = options.chebyshev ** 2;
+      omega = i === 1 ? 1 / (1 - rho2 / 2) : 1 / (1 - (rho2 * omega) / 4);
+      [previous, x] = [x, o.add(o.mul(o.sub(jacobi, previous), o.f(omega)), previous)];
+    }
+    flow = smoothWeight ? o.div(x, smoothWeight) : x;
   }
+  if (options.median) flow = options.exactMedian ? o.median(flow, options.median) : o.separableMedian(flow, options.median);
   return flow;
 }

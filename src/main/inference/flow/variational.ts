@@ -5,14 +5,25 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { Image8 } from '../../media/image';
 import { writeFileAtomic } from '../../util/atomic-write';
+import type { GraphBuilder } from '../onnx/graph';
 import type { SessionCache } from '../onnx/session';
 import { assertSameSize, grayPlane, throwIfAborted, type FlowEstimateOptions, type FlowModel } from './model';
 import type { FlowField } from './types';
-import { FLOW_PRESETS, buildVariationalFlowGraph, type FlowPreset, type VariationalFlowOptions } from './variational-graph';
+import {
+  FLOW_PRESETS,
+  buildFlowPyramidGraph,
+  buildFlowUpsampleGraph,
+  buildFlowWarpGraph,
+  levelWarpOptions,
+  levelWarps,
+  pyramidOutput,
+  type FlowPreset,
+  type VariationalFlowOptions,
+} from './variational-graph';
 
 export const VARIATIONAL_MODEL_ID = 'flow-variational';
 /** Bumped whenever the generator changes what a given parameter set produces. */
-const GENERATOR_VERSION = 3;
+const GENERATOR_VERSION = 4;
 /** The coarsest pyramid level keeps at least this many pixels on its short side. */
 const MIN_COARSE_SIDE = 12;
 
@@ -24,32 +35,83 @@ export function optionsForSize(options: VariationalFlowOptions, width: number, h
   return { ...options, levels, finestLevel: Math.min(options.finestLevel, levels - 1) };
 }
 
-export function variationalModelKey(options: VariationalFlowOptions): string {
-  const json = JSON.stringify({ v: GENERATOR_VERSION, ...options });
-  return `${VARIATIONAL_MODEL_ID}-${createHash('sha256').update(json).digest('hex').slice(0, 16)}`;
+/** One generated graph file and the key its session is cached under. */
+export interface GeneratedGraph {
+  readonly key: string;
+  readonly path: string;
 }
 
-/** Generates the graph into models/generated/ once per parameter set (written atomically). */
-export async function ensureVariationalModel(modelsDir: string, options: VariationalFlowOptions): Promise<string> {
-  const key = variationalModelKey(options);
+/**
+ * The staged flow of one parameter set: the pyramid, then per solved level (coarse to
+ * fine) the upsampled flow of the level above and `warps` runs of that level's warp graph,
+ * then (when the finest levels are not solved) one more upsample to full resolution.
+ * Levels with the same warp options share one warp graph, whatever their size.
+ */
+export interface VariationalGraphs {
+  readonly pyramid: GeneratedGraph;
+  readonly upsample: GeneratedGraph;
+  readonly levels: ReadonlyArray<{ readonly level: number; readonly warps: number; readonly warp: GeneratedGraph }>;
+  /** Whether the solved flow is upsampled to the input size at the end. */
+  readonly finalUpsample: boolean;
+}
+
+/** What the pyramid graph depends on; the warp graph depends on everything else. */
+function pyramidParameters(options: VariationalFlowOptions) {
+  const { levels, scale, finestLevel, presmooth, texture } = options;
+  return { levels, scale, finestLevel, presmooth, texture };
+}
+
+function warpParameters(options: VariationalFlowOptions) {
+  // Fields that only shape the pyramid or count the warps: leaving them out lets levels and
+  // frame sizes with the same warp share a graph and its session.
+  const { levels: _l, scale: _s, finestLevel: _f, presmooth: _p, texture: _t, warps: _w, fineWarps: _fw, exactMedianFinest: _e, ...rest } = options;
+  return rest;
+}
+
+function graphKey(stage: string, parameters: object): string {
+  const json = JSON.stringify({ v: GENERATOR_VERSION, stage, ...parameters });
+  return `${VARIATIONAL_MODEL_ID}-${stage}-${createHash('sha256').update(json).digest('hex').slice(0, 16)}`;
+}
+
+/** Writes a graph into models/generated/ once per key (atomically). */
+async function ensureGraph(modelsDir: string, key: string, parameters: object, build: () => GraphBuilder): Promise<GeneratedGraph> {
   const path = join(modelsDir, 'generated', `${key}.onnx`);
   if (!existsSync(path)) {
     await mkdir(join(modelsDir, 'generated'), { recursive: true });
-    const bytes = buildVariationalFlowGraph(options).toBytes({
+    const bytes = build().toBytes({
       producer: 'mellm-workstation flow generator',
-      metadata: { generator: `variational-flow v${GENERATOR_VERSION}`, options: JSON.stringify(options) },
+      metadata: { generator: `variational-flow v${GENERATOR_VERSION}`, options: JSON.stringify(parameters) },
     });
     await writeFileAtomic(path, bytes, 0o644);
   }
-  return path;
+  return { key, path };
 }
 
-/** The default flow model: the generated coarse-to-fine variational graph on ONNX Runtime. */
+/** Generates the staged graphs of one parameter set into models/generated/ (each once). */
+export async function ensureVariationalModel(modelsDir: string, options: VariationalFlowOptions): Promise<VariationalGraphs> {
+  const pyramidParams = pyramidParameters(options);
+  const pyramid = await ensureGraph(modelsDir, graphKey('pyramid', pyramidParams), pyramidParams, () => buildFlowPyramidGraph(options));
+  const upsample = await ensureGraph(modelsDir, graphKey('upsample', {}), {}, () => buildFlowUpsampleGraph());
+  const levels: Array<VariationalGraphs['levels'][number]> = [];
+  for (let level = options.levels - 1; level >= options.finestLevel; level -= 1) {
+    const warpOptions = levelWarpOptions(options, level);
+    const params = warpParameters(warpOptions);
+    const warp = await ensureGraph(modelsDir, graphKey('warp', params), params, () => buildFlowWarpGraph(warpOptions));
+    levels.push({ level, warps: levelWarps(options, level), warp });
+  }
+  return { pyramid, upsample, levels, finalUpsample: options.finestLevel > 0 };
+}
+
+type Feeds = Record<string, ort.Tensor>;
+
+/** The default flow model: the generated coarse-to-fine variational graphs on ONNX Runtime. */
 export class VariationalFlowModel implements FlowModel {
   readonly id: string;
   readonly #sessions: SessionCache;
   readonly #modelsDir: string;
   readonly #options: VariationalFlowOptions;
+  /** The graphs per frame size (`width×height`), generated or found on disk once. */
+  readonly #graphsBySize = new Map<string, Promise<VariationalGraphs>>();
 
   constructor(sessions: SessionCache, modelsDir: string, preset: FlowPreset | VariationalFlowOptions = 'balanced') {
     this.#sessions = sessions;
@@ -59,31 +121,51 @@ export class VariationalFlowModel implements FlowModel {
   }
 
   /**
-   * Generates the graph for frames of this size and creates its session now, so that the
-   * first estimate at that size does not pay for it (a job process does this at start-up).
+   * Generates the graphs for frames of this size and creates their sessions now, so that
+   * the first estimate at that size does not pay for them (a job process does this at start-up).
    */
   async prepare(width: number, height: number): Promise<void> {
-    await this.#session(width, height);
+    const graphs = await this.#graphs(width, height);
+    await Promise.all([graphs.pyramid, graphs.upsample, ...graphs.levels.map((l) => l.warp)].map((graph) => this.#session(graph)));
   }
 
   async estimate(frame1: Image8, frame2: Image8, options: FlowEstimateOptions = {}): Promise<FlowField> {
     assertSameSize(frame1, frame2);
     const { width, height } = frame1;
-    const session = await this.#session(width, height, options.signal);
-    const feeds = {
-      frame1: new ort.Tensor('float32', grayPlane(frame1), [1, 1, height, width]),
-      frame2: new ort.Tensor('float32', grayPlane(frame2), [1, 1, height, width]),
+    const { signal } = options;
+    const graphs = await this.#graphs(width, height);
+    throwIfAborted(signal);
+    const run = async (graph: GeneratedGraph, feeds: Feeds, output: string): Promise<ort.Tensor> => {
+      const result = await (await this.#session(graph)).run(feeds);
+      throwIfAborted(signal);
+      return result[output] as ort.Tensor;
     };
-    const result = await session.run(feeds);
-    throwIfAborted(options.signal);
-    const flow = result.flow as ort.Tensor;
-    return { width, height, data: Float32Array.from(flow.data as Float32Array) };
+    const first = new ort.Tensor('float32', grayPlane(frame1), [1, 1, height, width]);
+    const pyramid = await (await this.#session(graphs.pyramid)).run({ frame1: first, frame2: new ort.Tensor('float32', grayPlane(frame2), [1, 1, height, width]) });
+    throwIfAborted(signal);
+    let flow: ort.Tensor | null = null;
+    for (const { level, warps, warp } of graphs.levels) {
+      const frames = pyramid[pyramidOutput(level)] as ort.Tensor;
+      const [, , h, w] = frames.dims as [number, number, number, number];
+      flow = flow === null ? new ort.Tensor('float32', new Float32Array(2 * h * w), [1, 2, h, w]) : await run(graphs.upsample, { flow, target: frames }, 'upsampled');
+      for (let i = 0; i < warps; i += 1) flow = await run(warp, { frames, flow }, 'next_flow');
+    }
+    if (graphs.finalUpsample) flow = await run(graphs.upsample, { flow: flow as ort.Tensor, target: first }, 'upsampled');
+    return { width, height, data: Float32Array.from((flow as ort.Tensor).data as Float32Array) };
   }
 
-  async #session(width: number, height: number, signal?: AbortSignal): Promise<ort.InferenceSession> {
-    const sized = optionsForSize(this.#options, width, height);
-    const path = await ensureVariationalModel(this.#modelsDir, sized);
-    throwIfAborted(signal);
-    return this.#sessions.get(variationalModelKey(sized), path, { graphOptimizationLevel: 'extended' });
+  #graphs(width: number, height: number): Promise<VariationalGraphs> {
+    const size = `${width}×${height}`;
+    let graphs = this.#graphsBySize.get(size);
+    if (!graphs) {
+      graphs = ensureVariationalModel(this.#modelsDir, optionsForSize(this.#options, width, height));
+      this.#graphsBySize.set(size, graphs);
+      graphs.catch(() => this.#graphsBySize.delete(size));
+    }
+    return graphs;
+  }
+
+  #session(graph: GeneratedGraph): Promise<ort.InferenceSession> {
+    return this.#sessions.get(graph.key, graph.path, { graphOptimizationLevel: 'extended' });
   }
 }
