@@ -181,6 +181,8 @@ describe('the users\' journeys on the demo corpus in Chromium', () => {
     const ana = p.getByTestId('review-event').getByTestId('label-column').filter({ has: p.locator('h2', { hasText: 'ana' }) });
     const decide = async (eventId: number, decision: 'approve' | 'request_changes', comment: string) => {
       await queue.getByRole('button', { name: `#${eventId}` }).click();
+      // The event shown until the clicked one has loaded is the one before: wait for this one.
+      await until(() => p.getByTestId('review-event').getAttribute('data-event')).toBe(String(eventId));
       await until(() => ana.count()).toBe(1);
       await ana.locator('textarea').fill(comment);
       await ana.locator(`button[data-decision="${decision}"]`).click();

@@ -154,7 +154,7 @@ export function ReviewView() {
             </tbody>
           </table>
           {detail && (
-            <div className="side-by-side" data-testid="review-event">
+            <div className="side-by-side" data-testid="review-event" data-event={detail.event.id}>
               <p className="muted">
                 {t('review.eventHeader', { id: detail.event.id, clip: baseName(detail.clip.path), onset: detail.event.onset, apex: detail.event.apex ?? '–', offset: detail.event.offset })}
               </p>
