@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '@shared/api';
 import { MAX_NEW_TOKENS_LIMIT, type Thinking } from '@shared/llm-generation';
@@ -22,6 +22,12 @@ export function LanguageModelSection() {
   const [busy, setBusy] = useState<string | null>(null);
   const [path, setPath] = useState('');
   const [error, setError] = useState<string | null>(null);
+  // The cap last entered here: a refused entry falls back to it even before main's answer
+  // to it has arrived (the stored cap in `settings` may still be the one before).
+  const enteredCap = useRef<number | null>(null);
+  useEffect(() => {
+    enteredCap.current = null;
+  }, [settings?.llmMaxNewTokens]);
 
   const refresh = useCallback(() => {
     api.call('llm.list', {}).then(setListing, (failure: Error) => setError(failure.message));
@@ -140,9 +146,12 @@ export function LanguageModelSection() {
             defaultValue={settings.llmMaxNewTokens}
             onBlur={(event) => {
               const next = Math.round(Number(event.target.value));
-              if (next >= 1 && next <= MAX_NEW_TOKENS_LIMIT) void update({ llmMaxNewTokens: next });
+              if (next >= 1 && next <= MAX_NEW_TOKENS_LIMIT) {
+                enteredCap.current = next;
+                void update({ llmMaxNewTokens: next });
+              }
               // Out of range: the stored cap stays, and the field shows it again.
-              else event.target.value = String(settings.llmMaxNewTokens);
+              else event.target.value = String(enteredCap.current ?? settings.llmMaxNewTokens);
             }}
           />
           <small>{t('llm.maxNewTokensHint')}</small>
