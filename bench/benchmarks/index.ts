@@ -17,6 +17,7 @@ import { evaluateBenchmark } from './evaluate';
 import { startupBenchmark } from './startup';
 import { confoundersBenchmark } from './confounders';
 import { longSessionBenchmark } from './long-session';
+import { sessionsBenchmark } from './sessions';
 import { teamBenchmark } from './team';
 
 /** Every named benchmark; `npm run bench -- <name>` runs one, no name runs all. */
@@ -39,5 +40,6 @@ export const BENCHMARKS: readonly Benchmark[] = [
   startupBenchmark,
   confoundersBenchmark,
   longSessionBenchmark,
+  sessionsBenchmark,
   teamBenchmark,
 ];

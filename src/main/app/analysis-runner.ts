@@ -170,11 +170,12 @@ export class AnalysisRunner {
   async #plan(workspace: WorkspaceStore, configKey: string, redo: boolean): Promise<{ work: PlannedWork[]; skipped: number }> {
     const work: PlannedWork[] = [];
     let skipped = 0;
-    const done = async (eventId: number) => !redo && (await workspace.analyses.hasConfig(eventId, configKey));
     for await (const clip of everyClip(workspace)) {
+      const key = clipConfigKey(configKey, clip);
+      const done = async (eventId: number) => !redo && (await workspace.analyses.hasConfig(eventId, key));
       const events = await workspace.events.listForClip(clip.id);
       if (events.every((e) => eventFrames(e) === null)) {
-        const spotted = !redo && (await workspace.claims.get(claimKey(configKey, clip, undefined)))?.state === 'done';
+        const spotted = !redo && (await workspace.claims.get(claimKey(key, clip, undefined)))?.state === 'done';
         if (spotted || (await someAsync(events, (e) => done(e.id)))) skipped += 1;
         else work.push({ clip, pinned: null, eventId: events[0]?.id });
         continue;
@@ -254,7 +255,7 @@ export class AnalysisRunner {
   ): Promise<JobHandle<AnalysisJobResult>> {
     const { clip, pinned, eventId, overrides = {} } = work;
     const settings = await this.#deps.settings.get();
-    const configKey = await this.#configKey(overrides);
+    const configKey = clipConfigKey(await this.#configKey(overrides), clip);
     const input: AnalyzeTaskInput = {
       path: await this.#clipMedia.locate(clip),
       ...(work.probed ? { probed: work.probed } : {}),
@@ -265,6 +266,8 @@ export class AnalysisRunner {
       language: (overrides.language ?? settings.language) === 'zh-CN' ? 'zh-CN' : 'en',
       flow: overrides.flow ?? settings.analysisFlow,
       captureFps: clip.captureFps,
+      // A frame folder carries no rate: the job reads it at the one it was registered with.
+      ...(clip.kind === 'sequence' ? { sequenceFps: clip.fps } : {}),
       classThresholds: settings.expressionClasses,
       frameMotion: true,
       ...(this.#deps.checkpointEvery ? { checkpointEvery: this.#deps.checkpointEvery } : {}),
@@ -368,6 +371,17 @@ function readCheckpoint(bytes: Uint8Array): ScanCheckpoint | null {
 }
 
 /** The unit of work: an event's analysis, or a clip's spotting, under one settings key. */
+/**
+ * The settings key of one clip's analyses: a capture rate other than the container's
+ * decides micro / macro and every duration, so an analysis made at another rate is out of
+ * date. A clip at its container's rate keeps the settings' own key (analyses made before
+ * the rate could be set stay current).
+ */
+function clipConfigKey(configKey: string, clip: Clip): string {
+  if (clip.captureFps === clip.fps) return configKey;
+  return createHash('sha256').update(`${configKey}:capture:${clip.captureFps}`).digest('hex').slice(0, 16);
+}
+
 function claimKey(configKey: string, clip: Clip, eventId: number | undefined): string {
   return eventId !== undefined ? `analysis:${configKey}:event:${eventId}` : `analysis:${configKey}:clip:${clip.id}`;
 }

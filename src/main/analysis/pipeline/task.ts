@@ -44,6 +44,8 @@ export interface AnalyzeTaskInput {
   readonly checkpointEvery?: number | undefined;
   /** The rate the face was filmed at (default: the container's); durations and classes use it. */
   readonly captureFps?: number | undefined;
+  /** The rate a frame folder was registered with (folders carry none; the reader's default is 30); ignored for videos. */
+  readonly sequenceFps?: number | undefined;
   /** The micro / macro boundaries (Settings). */
   readonly classThresholds?: ClassThresholds | undefined;
 }
@@ -151,7 +153,7 @@ export class ClipAnalyzer {
 
   async analyze(input: AnalyzeTaskInput, hooks: TaskHooks = {}): Promise<AnalyzeTaskOutput> {
     const sessionsBefore = this.#sessions();
-    const { clipId } = await this.#media.open(input.path, {}, input.probed);
+    const { clipId } = await this.#media.open(input.path, input.sequenceFps !== undefined ? { fps: input.sequenceFps } : {}, input.probed);
     // The reader is asked for once and read for as long as the recording takes: not idle.
     const release = this.#media.hold(clipId);
     try {

@@ -164,8 +164,8 @@ export function planSession(o: SessionOptions): SessionPlan {
   return { frames, fps: o.fps, seed: o.seed, primary, confounders: { ...confounders, ...(rest.length ? { expressions: rest } : {}) } };
 }
 
-/** The session on a face: a clip to render frame by frame (never all at once). */
-export function synthesizeSession(face: { readonly photo: RgbImage; readonly landmarks: readonly Point3[] }, plan: SessionPlan, noise = 0.5): SynthClip {
+/** The session on a face: a clip to render frame by frame (never all at once); `noiseBank` as in SynthOptions. */
+export function synthesizeSession(face: { readonly photo: RgbImage; readonly landmarks: readonly Point3[] }, plan: SessionPlan, noise = 0.5, noiseBank = 0): SynthClip {
   const { primary } = plan;
   return synthesize({
     photo: face.photo,
@@ -177,6 +177,7 @@ export function synthesizeSession(face: { readonly photo: RgbImage; readonly lan
     apex: primary.apex,
     offset: primary.offset,
     noise,
+    noiseBank,
     seed: plan.seed,
     confounders: plan.confounders,
   });
