@@ -133,6 +133,7 @@ function classifyOn(profiles: PartProfiles, lag: number, from: number, to: numbe
   const mid = peakOf(part.midFace, from, to).value;
   const mouth = peakOf(part.mouth, from, to);
   const lid = upper.value >= lower.value ? upper : lower;
+  const lids = part.upperLid.map((v, t) => Math.max(v, part.lowerLid[t] as number));
 
   // Speech: lips and jaw, again and again, the upper face (nearly) still.
   const mouthBumps = mouth.value > 0 ? bumps(part.mouth, from, to, 0.25 * mouth.value) : 0;
@@ -146,13 +147,14 @@ function classifyOn(profiles: PartProfiles, lag: number, from: number, to: numbe
     const bothEyes = Math.min(left, right) >= BLINK_BOTH_EYES * Math.max(left, right);
     // A blink closes and reopens: the upper lids' signal shows the closing and, `lag` frames
     // later, its echo. A gaze shift is a step that holds: one stretch of motion, no return.
+    // Lids that move, return and are not a blink (the lower lid first: AU7) are an expression.
     const lidBumps = bumps(part.upperLid, from, to, 0.5 * upper.value);
-    const reopened = lidBumps >= 2 || to - from + 1 > 1.5 * lag;
+    const eyeBumps = bumps(lids, from, to, 0.5 * lid.value);
     const others = `brows ${pct(brow / lid.value)}, mid face and mouth ${pct(Math.max(mid, mouth.value) / lid.value)} of the lids`;
-    if (bothEyes && upper.value >= 0.6 * lower.value && reopened) {
+    if (bothEyes && upper.value >= 0.6 * lower.value && lidBumps >= 2) {
       return { cause: 'blink', apex: upper.at, reason: `blink: both upper eyelids closed and reopened (${others})` };
     }
-    return { cause: 'saccade', apex: lid.at, reason: `gaze shift: only the eye region moved, once, and held (${others})` };
+    if (eyeBumps <= 1) return { cause: 'saccade', apex: lid.at, reason: `gaze shift: only the eye region moved, once, and held (${others})` };
   }
   return { cause: 'expression', apex: peakOf(part.brow, from, to).at, reason: 'expression: motion beyond the eyelids and not the repeated mouth motion of speech' };
 }
