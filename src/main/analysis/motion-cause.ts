@@ -125,7 +125,7 @@ function bumps(values: Float32Array, from: number, to: number, high: number): nu
 
 const pct = (v: number): string => `${Math.round(v * 100)} %`;
 
-function classifyOn(profiles: PartProfiles, lag: number, from: number, to: number): MotionCauseResult & { apex: number } {
+function classifyOn(profiles: PartProfiles, lag: number, fps: number, from: number, to: number): MotionCauseResult & { apex: number } {
   const { part } = profiles;
   const upper = peakOf(part.upperLid, from, to);
   const lower = peakOf(part.lowerLid, from, to);
@@ -137,7 +137,9 @@ function classifyOn(profiles: PartProfiles, lag: number, from: number, to: numbe
 
   // Speech: lips and jaw, again and again, the upper face (nearly) still.
   const mouthBumps = mouth.value > 0 ? bumps(part.mouth, from, to, 0.25 * mouth.value) : 0;
-  if (mouth.value > Math.max(lid.value, brow) && Math.max(lid.value, brow) <= SPEECH_UPPER_SHARE * mouth.value && mouthBumps >= SPEECH_MIN_BUMPS) {
+  // A micro-expression and its echo are over within 0.5 s + the lag; a bout of speech lasts longer.
+  const longerThanMicro = to - from + 1 > Math.round(0.5 * fps) + 2 * lag;
+  if (longerThanMicro && mouth.value > Math.max(lid.value, brow) && Math.max(lid.value, brow) <= SPEECH_UPPER_SHARE * mouth.value && mouthBumps >= SPEECH_MIN_BUMPS) {
     return { cause: 'speech', apex: mouth.at, reason: `speech: the lips and jaw opened and closed ${mouthBumps} times while the eyes and brows moved ${pct(Math.max(lid.value, brow) / mouth.value)} of that` };
   }
   // Eye events: the lids alone; the brows and the mid face move only as much as a blink's spill.
@@ -154,7 +156,10 @@ function classifyOn(profiles: PartProfiles, lag: number, from: number, to: numbe
     if (bothEyes && upper.value >= 0.6 * lower.value && lidBumps >= 2) {
       return { cause: 'blink', apex: upper.at, reason: `blink: both upper eyelids closed and reopened (${others})` };
     }
-    if (eyeBumps <= 1) return { cause: 'saccade', apex: lid.at, reason: `gaze shift: only the eye region moved, once, and held (${others})` };
+    // A step's lagged signal lasts the shift (20–200 ms) plus the lag; an expression's, its whole course plus the lag.
+    let active = 0;
+    for (let t = from; t <= to; t += 1) if ((lids[t] as number) >= 0.25 * lid.value) active += 1;
+    if (eyeBumps <= 1 && active <= 1.5 * lag + 2) return { cause: 'saccade', apex: lid.at, reason: `gaze shift: only the eye region moved, once, and held (${others})` };
   }
   return { cause: 'expression', apex: peakOf(part.brow, from, to).at, reason: 'expression: motion beyond the eyelids and not the repeated mouth motion of speech' };
 }
@@ -175,9 +180,10 @@ function checkRange(signal: MotionSignal, interval: { readonly onset: number; re
  * Callable on any interval, e.g. one a streaming scan proposed from its own window of the
  * signal: it reads only those frames and the ROIs' motion there.
  */
-export function classifyMotion(signal: MotionSignal, interval: { readonly onset: number; readonly offset: number }): MotionCauseResult {
+export function classifyMotion(signal: MotionSignal, interval: { readonly onset: number; readonly offset: number }, fps: number): MotionCauseResult {
+  if (!(fps > 0)) throw new AppError('INVALID_INPUT', `Classing motion needs fps > 0 (got ${fps}).`);
   const frames = checkRange(signal, interval);
-  const { cause, reason } = classifyOn(partProfiles(signal), signal.lag, interval.onset, Math.min(frames - 1, interval.offset + signal.lag));
+  const { cause, reason } = classifyOn(partProfiles(signal), signal.lag, fps, interval.onset, Math.min(frames - 1, interval.offset + signal.lag));
   return { cause, reason };
 }
 
@@ -216,13 +222,13 @@ export function findConfounders(signal: MotionSignal, fps: number, level: number
   const candidates = [...stretches(lids, level, level, Math.max(2, Math.round(signal.lag / 3))), ...stretches(profiles.part.mouth, level, level / 2, Math.max(signal.lag, Math.round(0.6 * fps)))].sort((a, b) => a[0] - b[0]);
   const out: ConfounderInterval[] = [];
   for (const [from, to] of candidates) {
-    const found = classifyOn(profiles, signal.lag, from, to);
+    const found = classifyOn(profiles, signal.lag, fps, from, to);
     if (found.cause === 'expression') continue;
     const last = out[out.length - 1];
     // A blink's closing and its echo can fall apart into two eye stretches, each a single step:
     // eye events closer than the lag are one event, classed again as a whole.
     if (last && last.cause !== 'speech' && found.cause !== 'speech' && from - last.offset <= signal.lag) {
-      const joined = classifyOn(profiles, signal.lag, last.onset, to);
+      const joined = classifyOn(profiles, signal.lag, fps, last.onset, to);
       if (joined.cause !== 'expression') {
         out[out.length - 1] = { cause: joined.cause, onset: last.onset, apex: joined.apex, offset: to, reason: joined.reason };
         continue;

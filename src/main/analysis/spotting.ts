@@ -325,7 +325,7 @@ export function spot(signal: MotionSignal, fps: number, options: SpottingOptions
   const confounders = [...found];
   const expressions = intervals.filter((iv) => {
     if (isSpill(iv)) return false;
-    const motion = classifyMotion(clean, iv);
+    const motion = classifyMotion(clean, iv, fps);
     if (motion.cause === 'expression') return true;
     confounders.push({ cause: motion.cause, onset: iv.onset, apex: iv.apex, offset: iv.offset, reason: motion.reason });
     return false;
