@@ -61,7 +61,7 @@ describe('classifyMotion', () => {
 
 describe('findConfounders and withoutConfounders', () => {
   it('finds the blink and the speech bout of one signal, and nothing in a brow raise', () => {
-    const both: Displacement = (roi, t) => blink(roi, t + 0) + speech(roi, t + 40);
+    const both: Displacement = (roi, t) => blink(roi, t + 20) + speech(roi, t - 28);
     const found = findConfounders(signalOf(both), 30, 0.15);
     expect(found.map((c) => c.cause).sort()).toEqual(['blink', 'speech']);
     expect(findConfounders(signalOf(browRaise), 30, 0.15)).toEqual([]);
