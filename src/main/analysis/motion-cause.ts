@@ -138,7 +138,7 @@ function classifyOn(profiles: PartProfiles, lag: number, fps: number, from: numb
   // Speech: lips and jaw, again and again, the upper face (nearly) still.
   const mouthBumps = mouth.value > 0 ? bumps(part.mouth, from, to, 0.25 * mouth.value) : 0;
   // A micro-expression and its echo are over within 0.5 s + the lag; a bout of speech lasts longer.
-  const longerThanMicro = to - from + 1 > Math.round(0.5 * fps) + 2 * lag;
+  const longerThanMicro = to - from + 1 > Math.round(0.5 * fps) + lag;
   if (longerThanMicro && mouth.value > Math.max(lid.value, brow) && Math.max(lid.value, brow) <= SPEECH_UPPER_SHARE * mouth.value && mouthBumps >= SPEECH_MIN_BUMPS) {
     return { cause: 'speech', apex: mouth.at, reason: `speech: the lips and jaw opened and closed ${mouthBumps} times while the eyes and brows moved ${pct(Math.max(lid.value, brow) / mouth.value)} of that` };
   }
