@@ -11,9 +11,10 @@ import type { MotionSignal } from './spotting';
  * frame t − lag to t), ROI group by ROI group, after the motion common to every ROI (rigid
  * head residual) is taken out.
  *
- * The ratios below were set on synthetic clips of seeds 7100–7399 (`mellm synth` ME clips
- * with one blink, saccade or speech bout each, 30 fps, 320×240) and checked on the
- * spotting unit cases; the confounders bench (seed 20261206) was never used to set them.
+ * The ratios below were set on synthetic clips of seeds 7100–7619 (`mellm synth` ME clips
+ * with one blink, saccade or speech bout each, plus control and tremor clips; 30 fps,
+ * 320×240) and checked on the spotting unit cases; the confounders bench (seed 20261206)
+ * was never used to set them.
  * They describe how a blink or a gaze shift spills onto its neighbours on the synthetic
  * faces; a real face's spill is unmeasured here.
  */
@@ -45,8 +46,8 @@ const PART_OF: ReadonlyMap<string, Part> = new Map(
   ]),
 );
 
-/** An eye event may spill this share of the lids' motion onto the brows / the mid face (blink on the 7100-seed faces: ≤ 0.3 and ≤ 0.15). */
-const EYE_SPILL = { brow: 0.6, midFace: 0.35 } as const;
+/** An eye event (or the lips, for the mid face) may spill this share of its motion onto the brows / the mid face (blinks on the 7100-seed faces: ≤ 0.3 and ≤ 0.15). */
+const SPILL = { brow: 0.6, midFace: 0.35 } as const;
 /** Speech moves the upper face at most this share of the lips' motion. */
 const SPEECH_UPPER_SHARE = 0.5;
 /** Speech opens and closes the mouth at least this many times in one stretch (an expression shows twice: itself and its echo, with the reversal between). */
@@ -143,7 +144,7 @@ function classifyOn(profiles: PartProfiles, lag: number, fps: number, from: numb
     return { cause: 'speech', apex: mouth.at, reason: `speech: the lips and jaw opened and closed ${mouthBumps} times while the eyes and brows moved ${pct(Math.max(lid.value, brow) / mouth.value)} of that` };
   }
   // Eye events: the lids alone; the brows and the mid face move only as much as a blink's spill.
-  if (lid.value > 0 && brow <= EYE_SPILL.brow * lid.value && Math.max(mid, mouth.value) <= EYE_SPILL.midFace * lid.value) {
+  if (lid.value > 0 && brow <= SPILL.brow * lid.value && Math.max(mid, mouth.value) <= SPILL.midFace * lid.value) {
     const left = peakOf(profiles.leftUpperLid, from, to).value;
     const right = peakOf(profiles.rightUpperLid, from, to).value;
     const bothEyes = Math.min(left, right) >= BLINK_BOTH_EYES * Math.max(left, right);
@@ -181,10 +182,19 @@ function checkRange(signal: MotionSignal, interval: { readonly onset: number; re
  * signal: it reads only those frames and the ROIs' motion there.
  */
 export function classifyMotion(signal: MotionSignal, interval: { readonly onset: number; readonly offset: number }, fps: number): MotionCauseResult {
+  return motionClassifier(signal, fps)(interval);
+}
+
+/** `classifyMotion` for many intervals of one signal: the per-part profiles are read once. */
+export function motionClassifier(signal: MotionSignal, fps: number): (interval: { readonly onset: number; readonly offset: number }) => MotionCauseResult {
   if (!(fps > 0)) throw new AppError('INVALID_INPUT', `Classing motion needs fps > 0 (got ${fps}).`);
-  const frames = checkRange(signal, interval);
-  const { cause, reason } = classifyOn(partProfiles(signal), signal.lag, fps, interval.onset, Math.min(frames - 1, interval.offset + signal.lag));
-  return { cause, reason };
+  let profiles: PartProfiles | null = null;
+  return (interval) => {
+    const frames = checkRange(signal, interval);
+    profiles ??= partProfiles(signal);
+    const { cause, reason } = classifyOn(profiles, signal.lag, fps, interval.onset, Math.min(frames - 1, interval.offset + signal.lag));
+    return { cause, reason };
+  };
 }
 
 /** Stretches that reach `level` and last while above `low`, joined across gaps up to `gap` frames. */
@@ -263,7 +273,7 @@ export function withoutConfounders(signal: MotionSignal, confounders: readonly C
         const p = PART_OF.get(name);
         const values = channels[name] as Float32Array;
         const v = values[t] as number;
-        const removed = eye ? (p === 'upperLid' || p === 'lowerLid' ? Infinity : p === 'brow' ? EYE_SPILL.brow * source : p === 'midFace' ? EYE_SPILL.midFace * source : 0) : p === 'mouth' ? Infinity : p === 'midFace' ? EYE_SPILL.midFace * source : 0;
+        const removed = eye ? (p === 'upperLid' || p === 'lowerLid' ? Infinity : p === 'brow' ? SPILL.brow * source : p === 'midFace' ? SPILL.midFace * source : 0) : p === 'mouth' ? Infinity : p === 'midFace' ? SPILL.midFace * source : 0;
         if (removed > 0) values[t] = Math.min(v, Math.max(base, v - removed));
       }
     }

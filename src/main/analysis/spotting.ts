@@ -1,5 +1,5 @@
 import { AppError } from '@shared/errors';
-import { classifyMotion, commonMode, findConfounders, withoutConfounders, type ConfounderInterval } from './motion-cause';
+import { commonMode, motionClassifier, findConfounders, withoutConfounders, type ConfounderInterval } from './motion-cause';
 
 /**
  * Micro-expression spotting from per-ROI motion signals.
@@ -323,9 +323,10 @@ export function spot(signal: MotionSignal, fps: number, options: SpottingOptions
   const isSpill = (iv: SpottedInterval & { peak: number }): boolean =>
     blinks.some((b) => b.onset <= iv.offset && iv.onset <= b.offset && Math.abs(b.apex - iv.apex) <= signal.lag / 2 && iv.peak < BLINK_SPILL_RATIO * b.peak);
   const confounders = [...found];
+  const classify = motionClassifier(clean, fps);
   const expressions = intervals.filter((iv) => {
     if (isSpill(iv)) return false;
-    const motion = classifyMotion(clean, iv, fps);
+    const motion = classify(iv);
     if (motion.cause === 'expression') return true;
     confounders.push({ cause: motion.cause, onset: iv.onset, apex: iv.apex, offset: iv.offset, reason: motion.reason });
     return false;
