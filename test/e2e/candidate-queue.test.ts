@@ -1,7 +1,7 @@
 /**
  * The review queue of spotted intervals in Annotate, in Chromium on the built renderer:
  * a recording whose analysis spotted three intervals (two analysed into events, one
- * not) and a blink, filmed at 200 fps in a 30-fps file. The queue lists them strongest
+ * not), a blink, a gaze shift and a bout of speech, filmed at 200 fps in a 30-fps file. The queue lists them strongest
  * first with class, frames, duration and AUs; clicking seeks, N steps, X dismisses and
  * Accept makes an event of the interval that had none. In English and 简体中文.
  *
@@ -36,6 +36,12 @@ const INTERVALS = [
   { onset: 45, apex: 48, offset: 55, kind: 'micro' as const, strength: 2, duration_ms: 50, offset_unclear: false },
 ];
 
+/** A gaze shift and speech between the intervals: listed and drawn as non-expressions. */
+const CONFOUNDERS = [
+  { cause: 'saccade' as const, onset: 16, apex: 17, offset: 20, reason: 'gaze shift: only the eye region moved, once, and held' },
+  { cause: 'speech' as const, onset: 21, apex: 22, offset: 24, reason: 'speech: the lips and jaw opened and closed 3 times' },
+];
+
 beforeAll(async () => {
   if (!existsSync(join(rendererDir(), 'index.html'))) throw new Error('Build the renderer first: npm run build');
   const clipPath = writeIndexClip(dir, 60);
@@ -45,7 +51,7 @@ beforeAll(async () => {
   for (const iv of INTERVALS.slice(0, 2)) {
     const event = await ws.events.create({ clipId: clip.id, onset: iv.onset, apex: iv.apex, offset: iv.offset, source: 'spotting' });
     const row = storedAnalysisRow({ 'Left Inner Eyebrow': [0, -2], 'Right Inner Eyebrow': [0, -2] }, iv);
-    const spotting = { ...row.spotting, source: 'spotting' as const, capture_fps: 200, intervals: INTERVALS, blinks: [{ onset: 56, apex: 57, offset: 59 }] };
+    const spotting = { ...row.spotting, source: 'spotting' as const, capture_fps: 200, intervals: INTERVALS, blinks: [{ onset: 56, apex: 57, offset: 59 }], confounders: CONFOUNDERS };
     await ws.analyses.add(event.id, [], { ...row, spotting, expression: { ...row.expression, kind: iv.kind, duration_ms: iv.duration_ms } }, {}, null);
   }
   await ws.close();
@@ -76,7 +82,7 @@ const rows = () => page.getByTestId('candidate-row');
 const screenshot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
 
 describe('the spotted-interval queue in Annotate', () => {
-  it('lists the intervals strongest first with class, frames, duration at the capture rate and AUs; blinks apart', async () => {
+  it('lists the intervals strongest first with class, frames, duration at the capture rate and AUs; blinks, gaze shifts and speech apart', async () => {
     await page.locator('[data-view="corpus"]').click();
     await page.getByTestId('clip-queue').getByRole('button', { name: 'Annotate' }).first().click();
     await page.getByTestId('frame-number').waitFor();
@@ -87,8 +93,8 @@ describe('the spotted-interval queue in Annotate', () => {
     await page.getByRole('button', { name: 'Interval 2: macro-expression, frames 25 / 32 / 50, 750 ms, AUs L12B' }).waitFor();
     await page.getByRole('button', { name: 'Interval 3: micro-expression, frames 45 / 48 / 55, 50 ms, AUs not analysed' }).waitFor();
     expect(await page.getByTestId('candidate-summary').textContent()).toBe('3 intervals, 3 to review · durations at 200 fps');
-    expect(await page.getByTestId('non-expressions').textContent()).toBe('Blinks (not expressions): 56–59');
-    // The timeline draws each interval in its class's colour along its bottom edge, the blink in grey.
+    expect(await page.getByTestId('non-expressions').textContent()).toBe('Blinks (not expressions): 56–59 · Gaze shifts (not expressions): 16–20 · Speech (not expressions): 21–24');
+    // The timeline draws each interval in its class's colour along its bottom edge, the blink, gaze shift and speech in greys.
     const bandColour = (frame: number) =>
       page.evaluate((at) => {
         const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="timeline"] canvas')!;
@@ -99,6 +105,8 @@ describe('the spotted-interval queue in Annotate', () => {
     await expect.poll(() => bandColour(35)).toEqual([0xff, 0xb5, 0x47]);
     expect(await bandColour(10)).toEqual([0x4f, 0xb3, 0xff]);
     expect(await bandColour(57)).toEqual([0x98, 0xa2, 0xb3]);
+    expect(await bandColour(18)).toEqual([0x7c, 0x85, 0x95]);
+    expect(await bandColour(22)).toEqual([0xb8, 0xbf, 0xcc]);
     // The selected event's suggestion says which class it is.
     expect(await page.getByTestId('suggestion-class').textContent()).toBe('micro · 50 ms');
     expect(await page.getByTestId('suggestion-class').getAttribute('aria-label')).toBe('Micro-expression: 50 ms onset → offset at 200 fps');
@@ -135,7 +143,7 @@ describe('the spotted-interval queue in Annotate', () => {
     await page.getByTestId('candidate-queue').waitFor();
     await page.getByRole('heading', { name: '检出区间' }).waitFor();
     await page.getByRole('button', { name: '区间 1：微表情，帧 5 / 9 / 15，50 毫秒，AU 1C+2C' }).waitFor();
-    expect(await page.getByTestId('non-expressions').textContent()).toBe('眨眼（不是表情）：56–59');
+    expect(await page.getByTestId('non-expressions').textContent()).toBe('眨眼（不是表情）：56–59 · 视线转移（不是表情）：16–20 · 说话（不是表情）：21–24');
     await screenshot('ui-candidate-queue-zh-CN');
     await page.locator('[data-view="settings"]').click();
     await page.locator('select[name="language"]').selectOption('en');

@@ -46,4 +46,23 @@ describe('the spotted-interval review queue', () => {
     const { kind: _k, duration_ms: _d, ...old } = row.expression;
     expect(toAnalysisView({ ...base, expression: old }).expressionClass).toBeNull();
   });
+
+  it('lists gaze shifts and speech beside blinks, by onset, with why; a classed blink the lid spotter found is listed once', () => {
+    const row = storedAnalysisRow({ 'Left Inner Eyebrow': [0, -2], 'Right Inner Eyebrow': [0, -2] });
+    const base = { id: 1, eventId: 1, createdAt: '', models: [], timingsMs: {}, ...row } as unknown as StoredAnalysis;
+    const spotting = {
+      ...row.spotting,
+      blinks: [{ onset: 60, apex: 64, offset: 70 }],
+      confounders: [
+        { cause: 'speech' as const, onset: 80, apex: 90, offset: 120, reason: 'speech: the lips and jaw opened and closed 5 times' },
+        { cause: 'blink' as const, onset: 61, apex: 64, offset: 72, reason: 'blink: both upper eyelids closed and reopened' },
+        { cause: 'saccade' as const, onset: 30, apex: 32, offset: 36, reason: 'gaze shift: only the eye region moved, once, and held' },
+      ],
+    };
+    expect(toAnalysisView({ ...base, spotting }).nonExpressions).toEqual([
+      { kind: 'saccade', onset: 30, apex: 32, offset: 36, reason: 'gaze shift: only the eye region moved, once, and held' },
+      { kind: 'blink', onset: 60, apex: 64, offset: 70 },
+      { kind: 'speech', onset: 80, apex: 90, offset: 120, reason: 'speech: the lips and jaw opened and closed 5 times' },
+    ]);
+  });
 });

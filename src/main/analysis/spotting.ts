@@ -1,4 +1,5 @@
 import { AppError } from '@shared/errors';
+import { commonMode, motionClassifier, findConfounders, withoutConfounders, type ConfounderInterval } from './motion-cause';
 
 /**
  * Micro-expression spotting from per-ROI motion signals.
@@ -17,7 +18,10 @@ import { AppError } from '@shared/errors';
  * Robustness: head motion moves every ROI alike, so a low quantile across ROIs is
  * removed per frame; slow drift is removed by a rolling minimum over a long window;
  * upper-eyelid ROIs are left out of the face signal and spotted separately as blinks
- * (AU45), which are reported but never counted as MEs.
+ * (AU45), which are reported but never counted as MEs. Blinks, gaze shifts and speech
+ * (motion-cause.ts) are found first and their motion taken out of the frames they cover,
+ * so they neither become an interval nor raise the noise estimate; an interval whose
+ * remaining motion is still one of them is reported with them, never as an expression.
  */
 
 export interface MotionSignal {
@@ -120,6 +124,8 @@ export interface BlinkInterval {
 export interface SpottingResult {
   readonly intervals: readonly SpottedInterval[];
   readonly blinks: readonly BlinkInterval[];
+  /** Blinks, gaze shifts and speech found by their shape (motion-cause.ts), each with why: never offered as expressions. */
+  readonly confounders: readonly ConfounderInterval[];
   /** The cleaned face signal the intervals were read from, and its threshold. */
   readonly faceSignal: Float32Array;
   readonly threshold: number;
@@ -148,6 +154,8 @@ const DEFAULTS: Required<SpottingOptions> = { ...DEFAULT_CLASS_THRESHOLDS, sigma
 /** Blink motion seen on non-lid ROIs is at most this share of the lids' own. */
 const BLINK_SPILL_RATIO = 0.15;
 const isBlinkRoi = (name: string): boolean => name.includes('Upper Eyelid');
+/** Eyelid or mouth motion above this many times the threshold floor is looked at as a possible blink, gaze shift or speech. */
+const CONFOUNDER_LEVEL = 1.5;
 
 function quantile(sorted: ArrayLike<number>, q: number): number {
   if (sorted.length === 0) return 0;
@@ -180,18 +188,6 @@ function noiseSigma(values: Float32Array): number {
   for (let i = 1; i < values.length; i += 1) diffs[i - 1] = Math.abs((values[i] as number) - (values[i - 1] as number));
   diffs.sort();
   return (1.4826 * quantile(diffs, 0.5)) / Math.SQRT2;
-}
-
-/** Per frame, the across-ROI low quantile: what rigid head motion adds to every ROI alike. */
-function commonMode(channels: readonly Float32Array[], frames: number): Float32Array {
-  const out = new Float32Array(frames);
-  const column = new Float32Array(channels.length);
-  for (let t = 0; t < frames; t += 1) {
-    for (let c = 0; c < channels.length; c += 1) column[c] = (channels[c] as Float32Array)[t] as number;
-    column.sort();
-    out[t] = quantile(column, 0.25);
-  }
-  return out;
 }
 
 /** Per frame: mean of the `top` largest channel values, minus the common mode. */
@@ -295,14 +291,18 @@ export function spot(signal: MotionSignal, fps: number, options: SpottingOptions
   // reverses |D(t) − D(t − lag)| dips to zero: neither is a new event.
   const mergeGap = signal.lag;
   const descent = Math.max(1, Math.round(signal.lag / 4));
-  const faceChannels = faceNames.map((n) => signal.channels[n] as Float32Array);
+  const found = frames > 0 ? findConfounders(signal, fps, CONFOUNDER_LEVEL * o.minPeak) : [];
+  const clean = withoutConfounders(signal, found);
+  const faceChannels = faceNames.map((n) => clean.channels[n] as Float32Array);
   const common = commonMode(faceChannels, frames);
   const face = detrend(aggregate(faceChannels, common, o.topRois), radius);
   const threshold = Math.max(o.minPeak, o.sigmas * noiseSigma(face));
   let runs = findRuns(face, threshold, threshold / 3, mergeGap, descent);
   if (runs.length === 0 && o.atLeastOne) {
-    const strongest = face.reduce((m, v) => Math.max(m, v), 0);
-    if (strongest > 0) runs = findRuns(face, strongest, 0, mergeGap, descent);
+    // Below threshold, what is left inside a blink, gaze shift or speech bout is its residue, not the clip's expression.
+    const outside = found.length ? face.map((v, t) => (found.some((c) => c.onset <= t && t <= c.offset) ? 0 : v)) : face;
+    const strongest = outside.reduce((m, v) => Math.max(m, v), 0);
+    if (strongest > 0) runs = findRuns(outside, strongest, 0, mergeGap, descent);
   }
   const intervals = readIntervals(face, runs, signal.lag).map((iv) => {
     const { kind, durationMs, basis } = classifyInterval(iv, fps, o);
@@ -311,16 +311,31 @@ export function spot(signal: MotionSignal, fps: number, options: SpottingOptions
   });
   let blinks: BlinkInterval[] = [];
   if (blinkNames.length) {
-    const lids = detrend(aggregate(blinkNames.map((n) => signal.channels[n] as Float32Array), common, blinkNames.length), radius);
+    const lidCommon = commonMode(faceNames.map((n) => signal.channels[n] as Float32Array), frames);
+    const lids = detrend(aggregate(blinkNames.map((n) => signal.channels[n] as Float32Array), lidCommon, blinkNames.length), radius);
     const blinkThreshold = Math.max(o.minPeak, o.sigmas * noiseSigma(lids));
     blinks = readIntervals(lids, findRuns(lids, blinkThreshold, blinkThreshold / 3, mergeGap, descent), signal.lag).map(({ offsetUnclear: _u, ...b }) => b);
+    // Upper lids moving with a gaze shift (and nothing a blink's shape) are no blink.
+    blinks = blinks.filter((b) => !(found.some((c) => c.cause === 'saccade' && overlaps(b, c)) && !found.some((c) => c.cause === 'blink' && overlaps(b, c))));
   }
   // A face-signal interval peaking with a blink and far weaker is the blink spilling onto
   // neighbouring ROIs (lower lids, brows); an ME that merely coincides with a blink stays.
   const isSpill = (iv: SpottedInterval & { peak: number }): boolean =>
     blinks.some((b) => b.onset <= iv.offset && iv.onset <= b.offset && Math.abs(b.apex - iv.apex) <= signal.lag / 2 && iv.peak < BLINK_SPILL_RATIO * b.peak);
-  return { intervals: intervals.filter((iv) => !isSpill(iv)).map(({ peak: _peak, ...iv }) => iv), blinks, faceSignal: face, threshold };
+  const confounders = [...found];
+  const classify = motionClassifier(clean, fps);
+  const expressions = intervals.filter((iv) => {
+    if (isSpill(iv)) return false;
+    const motion = classify(iv);
+    if (motion.cause === 'expression') return true;
+    confounders.push({ cause: motion.cause, onset: iv.onset, apex: iv.apex, offset: iv.offset, reason: motion.reason });
+    return false;
+  });
+  confounders.sort((a, b) => a.onset - b.onset);
+  return { intervals: expressions.map(({ peak: _peak, ...iv }) => iv), blinks, confounders, faceSignal: face, threshold };
 }
+
+const overlaps = (a: { readonly onset: number; readonly offset: number }, b: { readonly onset: number; readonly offset: number }): boolean => a.onset <= b.offset && b.onset <= a.offset;
 
 /** For a short dataset clip: the strongest spotted interval, or null when nothing stands out. */
 export function proposeClipInterval(signal: MotionSignal, fps: number, options: SpottingOptions = {}): SpottedInterval | null {

@@ -118,6 +118,10 @@ function summary(r: AnalyzeReport): string {
     r.description,
     '',
     ...(sp.blinks?.length ? [`blinks (not expressions): ${sp.blinks.map((b) => `${b.onset}–${b.offset}`).join(', ')}`] : []),
+    // Classed blinks the lid spotter listed above are not repeated.
+    ...(sp.confounders ?? [])
+      .filter((c) => c.cause !== 'blink' || !(sp.blinks ?? []).some((b) => b.onset <= c.offset && c.onset <= b.offset))
+      .map((c) => `${c.cause === 'saccade' ? 'gaze shift' : c.cause} ${c.onset}–${c.offset} (not an expression): ${c.reason}`),
     `timings (ms): ${Object.entries(r.timings).map(([k, v]) => `${k} ${v}`).join(', ')}`,
   ];
   return lines.join('\n');

@@ -126,6 +126,11 @@ export const SpottingReportSchema = z.object({
   ),
   /** Blinks (AU45, the upper eyelids): reported apart, never offered as expressions. Absent on older analyses. */
   blinks: z.array(z.object({ onset: frame, apex: frame, offset: frame })).optional(),
+  /**
+   * Motion that is not an expression, found by its shape (motion-cause.ts): blinks, gaze
+   * shifts (saccade) and speech, each with why. Never offered as expressions. Absent on older analyses.
+   */
+  confounders: z.array(z.object({ cause: z.enum(['blink', 'saccade', 'speech']), onset: frame, apex: frame, offset: frame, reason: z.string() })).optional(),
   /** The frame rate durations and classes were read at (the clip's capture rate), and the thresholds. Absent on older analyses. */
   capture_fps: z.number().positive().optional(),
   class_thresholds: z.object({ microMaxMs: z.number(), microOnsetApexMaxMs: z.number() }).optional(),

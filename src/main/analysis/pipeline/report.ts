@@ -96,6 +96,7 @@ export function spottingReport(
       ...(iv.facs !== undefined ? { facs: iv.facs } : {}),
     })),
     blinks: (result?.blinks ?? []).map((b) => ({ onset: b.onset, apex: b.apex, offset: b.offset })),
+    confounders: (result?.confounders ?? []).map((c) => ({ cause: c.cause, onset: c.onset, apex: c.apex, offset: c.offset, reason: c.reason })),
     capture_fps: rate.fps,
     class_thresholds: { microMaxMs: rate.thresholds.microMaxMs, microOnsetApexMaxMs: rate.thresholds.microOnsetApexMaxMs },
   };

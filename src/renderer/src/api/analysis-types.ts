@@ -41,9 +41,11 @@ export interface Candidate {
   readonly facs: string | null;
 }
 
-/** Something spotted that is never offered as an expression (AU45 blinks). */
+/** Something spotted that is never offered as an expression: a blink (AU45), a gaze shift or speech. */
 export interface NonExpression {
-  readonly kind: 'blink';
+  readonly kind: 'blink' | 'saccade' | 'speech';
+  /** Why it was classed so (the analysis's words), when the analysis recorded it. */
+  readonly reason?: string;
   readonly onset: number;
   readonly apex: number;
   readonly offset: number;

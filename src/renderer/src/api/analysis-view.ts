@@ -7,7 +7,7 @@ import type { StoredAnalysis } from '@shared/api/analysis';
 import { analysisFlowModel } from '@shared/api/flow';
 import type { Label3 } from '../state/annotation';
 import type { Markers } from '../state/markers';
-import type { AnalysisView } from './analysis-types';
+import type { AnalysisView, NonExpression } from './analysis-types';
 
 /** The renderer's view of a stored analysis: suggestion fields, overlays and spotting. */
 export function toAnalysisView(stored: StoredAnalysis): AnalysisView {
@@ -33,7 +33,7 @@ export function toAnalysisView(stored: StoredAnalysis): AnalysisView {
       durationMs: iv.duration_ms ?? null,
       facs: iv.facs ?? null,
     })),
-    nonExpressions: (spotting.blinks ?? []).map((b) => ({ kind: 'blink' as const, onset: b.onset, apex: b.apex, offset: b.offset })),
+    nonExpressions: nonExpressions(spotting),
     // Analyses stored before classes carry none: nothing is claimed for them.
     expressionClass: expression.kind !== undefined ? { kind: expression.kind, durationMs: expression.duration_ms ?? null, captureFps: spotting.capture_fps ?? null } : null,
     suggestion: {
@@ -43,6 +43,18 @@ export function toAnalysisView(stored: StoredAnalysis): AnalysisView {
       description: expression.description || null,
     },
   };
+}
+
+/**
+ * Blinks (the upper-lid spotter's, and those classed by their shape), gaze shifts and
+ * speech, by onset; a classed blink the lid spotter also found is listed once.
+ */
+function nonExpressions(spotting: { readonly blinks?: ReadonlyArray<{ onset: number; apex: number; offset: number }> | undefined; readonly confounders?: ReadonlyArray<{ cause: NonExpression['kind']; onset: number; apex: number; offset: number; reason: string }> | undefined }): NonExpression[] {
+  const blinks: NonExpression[] = (spotting.blinks ?? []).map((b) => ({ kind: 'blink', onset: b.onset, apex: b.apex, offset: b.offset }));
+  const classed: NonExpression[] = (spotting.confounders ?? [])
+    .filter((c) => c.cause !== 'blink' || !blinks.some((b) => b.onset <= c.offset && c.onset <= b.offset))
+    .map((c) => ({ kind: c.cause, onset: c.onset, apex: c.apex, offset: c.offset, reason: c.reason }));
+  return [...blinks, ...classed].sort((a, b) => a.onset - b.onset);
 }
 
 /** The user's onset/apex(/offset) as overrides, only when they form a valid onset < apex ≤ offset. */

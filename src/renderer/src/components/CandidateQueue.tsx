@@ -9,6 +9,13 @@ import { useTranslation } from 'react-i18next';
 import type { Candidate, NonExpression } from '../api/analysis-types';
 import { candidateKey, type CandidateDecision } from '../state/candidates';
 
+/** Each kind of non-expression with the sentence that lists it, in this order. */
+const NON_EXPRESSION_LISTS: ReadonlyArray<readonly [NonExpression['kind'], string]> = [
+  ['blink', 'candidates.blinks'],
+  ['saccade', 'candidates.saccades'],
+  ['speech', 'candidates.speechBouts'],
+];
+
 interface Props {
   readonly queue: readonly Candidate[];
   readonly nonExpressions: readonly NonExpression[];
@@ -75,7 +82,9 @@ export function CandidateQueue(props: Props) {
       </ol>
       {props.nonExpressions.length > 0 && (
         <p className="muted" data-testid="non-expressions">
-          {t('candidates.blinks', { list: props.nonExpressions.map((b) => `${b.onset}–${b.offset}`).join(', ') })}
+          {NON_EXPRESSION_LISTS.filter(([kind]) => props.nonExpressions.some((n) => n.kind === kind))
+            .map(([kind, key]) => t(key, { list: props.nonExpressions.filter((n) => n.kind === kind).map((n) => `${n.onset}–${n.offset}`).join(', ') }))
+            .join(' · ')}
         </p>
       )}
     </section>

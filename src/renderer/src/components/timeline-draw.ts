@@ -28,7 +28,7 @@ export interface TimelineScene {
   readonly spans?: ReadonlyArray<SpottedSpan>;
 }
 
-export type SpanKind = 'micro' | 'macro' | 'blink';
+export type SpanKind = 'micro' | 'macro' | 'blink' | 'saccade' | 'speech';
 export interface SpottedSpan {
   readonly kind: SpanKind;
   readonly onset: number;
@@ -36,8 +36,8 @@ export interface SpottedSpan {
   /** The class in the UI's language. */
   readonly label: string;
 }
-/** Micro and macro as in the queue's badges; blinks grey, never an expression's colour. */
-export const SPAN_COLOURS: Record<SpanKind, string> = { micro: '#4fb3ff', macro: '#ffb547', blink: '#98a2b3' };
+/** Micro and macro as in the queue's badges; blinks, gaze shifts and speech in greys, never an expression's colour. */
+export const SPAN_COLOURS: Record<SpanKind, string> = { micro: '#4fb3ff', macro: '#ffb547', blink: '#98a2b3', saccade: '#7c8595', speech: '#b8bfcc' };
 const SPAN_HEIGHT = 5;
 
 function drawSpans(context: CanvasRenderingContext2D, scene: TimelineScene, spans: ReadonlyArray<SpottedSpan>): void {

@@ -204,7 +204,7 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
   const timelineSpans = useMemo(
     () => [
       ...spottedRun.candidates.map((c) => ({ kind: c.kind, onset: c.onset, offset: c.offset, label: t(`candidates.kind.${c.kind}`) })),
-      ...spottedRun.blinks.map((b) => ({ kind: b.kind, onset: b.onset, offset: b.offset, label: t('candidates.blink') })),
+      ...spottedRun.blinks.map((b) => ({ kind: b.kind, onset: b.onset, offset: b.offset, label: t(`candidates.${b.kind}`) })),
     ],
     [spottedRun, t],
   );

@@ -1,0 +1,282 @@
+import { AppError } from '@shared/errors';
+import { ROI_SPECS } from '@shared/rois';
+import type { MotionSignal } from './spotting';
+
+/**
+ * What moved in a stretch of the spotting signal: a facial **expression**, or one of the
+ * motions real recordings are full of that are not one — a **blink** (the upper lids close
+ * and reopen, both eyes), a **saccade** (a gaze shift: the eye region alone, a step that
+ * holds) or **speech** (the lips and jaw open and close again and again, the upper face
+ * still). Read from the per-ROI motion the spotting scan measures (each ROI's motion from
+ * frame t − lag to t), ROI group by ROI group, after the motion common to every ROI (rigid
+ * head residual) is taken out.
+ *
+ * The ratios below were set on synthetic clips of seeds 7100–7619 (`mellm synth` ME clips
+ * with one blink, saccade or speech bout each, plus control and tremor clips; 30 fps,
+ * 320×240) and checked on the spotting unit cases; the confounders bench (seed 20261206)
+ * was never used to set them.
+ * They describe how a blink or a gaze shift spills onto its neighbours on the synthetic
+ * faces; a real face's spill is unmeasured here.
+ */
+
+export type MotionCause = 'expression' | 'blink' | 'saccade' | 'speech';
+
+export interface MotionCauseResult {
+  readonly cause: MotionCause;
+  /** Why, in words for the report and the ROI lines (English; the UI names the cause itself). */
+  readonly reason: string;
+}
+
+/** A stretch of the clip that moved for a reason other than an expression. */
+export interface ConfounderInterval {
+  readonly cause: Exclude<MotionCause, 'expression'>;
+  readonly onset: number;
+  readonly apex: number;
+  readonly offset: number;
+  readonly reason: string;
+}
+
+type Part = 'upperLid' | 'lowerLid' | 'brow' | 'midFace' | 'mouth';
+
+/** Lips and chin carry speech; mouth corners, nose and cheeks move with them only a little. */
+const PART_OF: ReadonlyMap<string, Part> = new Map(
+  ROI_SPECS.map((s) => [
+    s.region,
+    s.region.includes('Upper Eyelid') ? 'upperLid' : s.region.includes('Lower Eyelid') ? 'lowerLid' : s.group === 'eyebrow' ? 'brow' : s.group === 'lip' || s.group === 'chin' ? 'mouth' : 'midFace',
+  ]),
+);
+
+/** An eye event (or the lips, for the mid face) may spill this share of its motion onto the brows / the mid face (blinks on the 7100-seed faces: ≤ 0.3 and ≤ 0.15). */
+const SPILL = { brow: 0.6, midFace: 0.35 } as const;
+/** Speech moves the upper face at most this share of the lips' motion. */
+const SPEECH_UPPER_SHARE = 0.5;
+/** Speech opens and closes the mouth at least this many times in one stretch (an expression shows twice: itself and its echo, with the reversal between). */
+const SPEECH_MIN_BUMPS = 3;
+/** Both eyes close in a blink: the weaker upper lid moves at least this share of the stronger. */
+const BLINK_BOTH_EYES = 0.4;
+
+function quantile(sorted: ArrayLike<number>, q: number): number {
+  if (sorted.length === 0) return 0;
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return (sorted[lo] as number) + ((sorted[hi] as number) - (sorted[lo] as number)) * (pos - lo);
+}
+
+/** Per frame, the low quantile across the ROIs (upper lids aside): what rigid head motion adds to every ROI alike. */
+export function commonMode(channels: readonly Float32Array[], frames: number): Float32Array {
+  const out = new Float32Array(frames);
+  const column = new Float32Array(channels.length);
+  for (let t = 0; t < frames; t += 1) {
+    for (let c = 0; c < channels.length; c += 1) column[c] = (channels[c] as Float32Array)[t] as number;
+    column.sort();
+    out[t] = quantile(column, 0.25);
+  }
+  return out;
+}
+
+/** Per part and frame, the strongest ROI's motion above the common mode; upper lids also per eye. */
+interface PartProfiles {
+  readonly frames: number;
+  readonly part: Readonly<Record<Part, Float32Array>>;
+  readonly leftUpperLid: Float32Array;
+  readonly rightUpperLid: Float32Array;
+}
+
+function partProfiles(signal: MotionSignal): PartProfiles {
+  const names = Object.keys(signal.channels);
+  const frames = names.length ? (signal.channels[names[0] as string] as Float32Array).length : 0;
+  const common = commonMode(names.filter((n) => PART_OF.get(n) !== 'upperLid').map((n) => signal.channels[n] as Float32Array), frames);
+  const make = (): Float32Array => new Float32Array(frames);
+  const part: Record<Part, Float32Array> = { upperLid: make(), lowerLid: make(), brow: make(), midFace: make(), mouth: make() };
+  const leftUpperLid = make();
+  const rightUpperLid = make();
+  for (const name of names) {
+    const p = PART_OF.get(name);
+    if (!p) continue;
+    const values = signal.channels[name] as Float32Array;
+    const into = part[p];
+    const eye = p === 'upperLid' ? (name.startsWith('Left') ? leftUpperLid : rightUpperLid) : null;
+    for (let t = 0; t < frames; t += 1) {
+      const v = Math.max(0, (values[t] as number) - (common[t] as number));
+      if (v > (into[t] as number)) into[t] = v;
+      if (eye && v > (eye[t] as number)) eye[t] = v;
+    }
+  }
+  return { frames, part, leftUpperLid, rightUpperLid };
+}
+
+function peakOf(values: Float32Array, from: number, to: number): { value: number; at: number } {
+  let best = { value: 0, at: from };
+  for (let t = from; t <= to; t += 1) if ((values[t] as number) > best.value) best = { value: values[t] as number, at: t };
+  return best;
+}
+
+/** Rises above `high` that fell below half of it before the next: how often a part moved and came back. */
+function bumps(values: Float32Array, from: number, to: number, high: number): number {
+  let count = 0;
+  let armed = true;
+  for (let t = from; t <= to; t += 1) {
+    const v = values[t] as number;
+    if (armed && v >= high) [count, armed] = [count + 1, false];
+    else if (!armed && v < high / 2) armed = true;
+  }
+  return count;
+}
+
+const pct = (v: number): string => `${Math.round(v * 100)} %`;
+
+function classifyOn(profiles: PartProfiles, lag: number, fps: number, from: number, to: number): MotionCauseResult & { apex: number } {
+  const { part } = profiles;
+  const upper = peakOf(part.upperLid, from, to);
+  const lower = peakOf(part.lowerLid, from, to);
+  const brow = peakOf(part.brow, from, to).value;
+  const mid = peakOf(part.midFace, from, to).value;
+  const mouth = peakOf(part.mouth, from, to);
+  const lid = upper.value >= lower.value ? upper : lower;
+  const lids = part.upperLid.map((v, t) => Math.max(v, part.lowerLid[t] as number));
+
+  // Speech: lips and jaw, again and again, the upper face (nearly) still.
+  const mouthBumps = mouth.value > 0 ? bumps(part.mouth, from, to, 0.25 * mouth.value) : 0;
+  // A micro-expression and its echo are over within 0.5 s + the lag; a bout of speech lasts longer.
+  const longerThanMicro = to - from + 1 > Math.round(0.5 * fps) + lag;
+  if (longerThanMicro && mouth.value > Math.max(lid.value, brow) && Math.max(lid.value, brow) <= SPEECH_UPPER_SHARE * mouth.value && mouthBumps >= SPEECH_MIN_BUMPS) {
+    return { cause: 'speech', apex: mouth.at, reason: `speech: the lips and jaw opened and closed ${mouthBumps} times while the eyes and brows moved ${pct(Math.max(lid.value, brow) / mouth.value)} of that` };
+  }
+  // Eye events: the lids alone; the brows and the mid face move only as much as a blink's spill.
+  if (lid.value > 0 && brow <= SPILL.brow * lid.value && Math.max(mid, mouth.value) <= SPILL.midFace * lid.value) {
+    const left = peakOf(profiles.leftUpperLid, from, to).value;
+    const right = peakOf(profiles.rightUpperLid, from, to).value;
+    const bothEyes = Math.min(left, right) >= BLINK_BOTH_EYES * Math.max(left, right);
+    // A blink closes and reopens: the upper lids' signal shows the closing and, `lag` frames
+    // later, its echo. A gaze shift is a step that holds: one stretch of motion, no return.
+    // Lids that move, return and are not a blink (the lower lid first: AU7) are an expression.
+    const lidBumps = bumps(part.upperLid, from, to, 0.5 * upper.value);
+    const eyeBumps = bumps(lids, from, to, 0.5 * lid.value);
+    const others = `brows ${pct(brow / lid.value)}, mid face and mouth ${pct(Math.max(mid, mouth.value) / lid.value)} of the lids`;
+    if (bothEyes && upper.value >= 0.6 * lower.value && lidBumps >= 2) {
+      return { cause: 'blink', apex: upper.at, reason: `blink: both upper eyelids closed and reopened (${others})` };
+    }
+    // A step's lagged signal lasts the shift (20–200 ms) plus the lag; an expression's, its whole course plus the lag.
+    let active = 0;
+    for (let t = from; t <= to; t += 1) if ((lids[t] as number) >= 0.25 * lid.value) active += 1;
+    if (eyeBumps <= 1 && active <= 1.5 * lag + 2) return { cause: 'saccade', apex: lid.at, reason: `gaze shift: only the eye region moved, once, and held (${others})` };
+  }
+  return { cause: 'expression', apex: peakOf(part.brow, from, to).at, reason: 'expression: motion beyond the eyelids and not the repeated mouth motion of speech' };
+}
+
+function checkRange(signal: MotionSignal, interval: { readonly onset: number; readonly offset: number }): number {
+  const names = Object.keys(signal.channels);
+  const frames = names.length ? (signal.channels[names[0] as string] as Float32Array).length : 0;
+  const { onset, offset } = interval;
+  if (!(Number.isInteger(onset) && Number.isInteger(offset) && onset >= 0 && onset <= offset && offset < frames)) {
+    throw new AppError('INVALID_INPUT', `Classing motion needs frames 0 ≤ onset ≤ offset < ${frames} (got ${onset}/${offset}).`);
+  }
+  if (!Number.isInteger(signal.lag) || signal.lag < 1) throw new AppError('INVALID_INPUT', `Classing motion needs an integer lag ≥ 1 (got ${signal.lag}).`);
+  return frames;
+}
+
+/**
+ * What moved over onset … offset + lag (the interval and its echo) of a spotting signal.
+ * Callable on any interval, e.g. one a streaming scan proposed from its own window of the
+ * signal: it reads only those frames and the ROIs' motion there.
+ */
+export function classifyMotion(signal: MotionSignal, interval: { readonly onset: number; readonly offset: number }, fps: number): MotionCauseResult {
+  return motionClassifier(signal, fps)(interval);
+}
+
+/** `classifyMotion` for many intervals of one signal: the per-part profiles are read once. */
+export function motionClassifier(signal: MotionSignal, fps: number): (interval: { readonly onset: number; readonly offset: number }) => MotionCauseResult {
+  if (!(fps > 0)) throw new AppError('INVALID_INPUT', `Classing motion needs fps > 0 (got ${fps}).`);
+  let profiles: PartProfiles | null = null;
+  return (interval) => {
+    const frames = checkRange(signal, interval);
+    profiles ??= partProfiles(signal);
+    const { cause, reason } = classifyOn(profiles, signal.lag, fps, interval.onset, Math.min(frames - 1, interval.offset + signal.lag));
+    return { cause, reason };
+  };
+}
+
+/** Stretches that reach `level` and last while above `low`, joined across gaps up to `gap` frames. */
+function stretches(values: Float32Array, level: number, low: number, gap: number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (let t = 0; t < values.length; t += 1) {
+    if ((values[t] as number) < level) continue;
+    let start = t;
+    while (start > 0 && (values[start - 1] as number) >= low) start -= 1;
+    let end = t;
+    while (end + 1 < values.length && (values[end + 1] as number) >= low) end += 1;
+    const last = out[out.length - 1];
+    if (last && start - last[1] <= gap) last[1] = Math.max(last[1], end);
+    else out.push([start, end]);
+    t = end;
+  }
+  return out;
+}
+
+/**
+ * The blinks, gaze shifts and speech bouts of a spotting signal: stretches where the
+ * eyelids or the mouth moved, each classed by `classifyMotion`'s rules; those that are
+ * not an expression are returned, with the frames they cover (their echo included).
+ * `level` is the smallest motion worth a look (the spotting threshold's floor).
+ */
+export function findConfounders(signal: MotionSignal, fps: number, level: number): ConfounderInterval[] {
+  if (!(fps > 0) || !(level > 0)) throw new AppError('INVALID_INPUT', `Finding confounders needs fps > 0 and a level > 0 (got ${fps}, ${level}).`);
+  const profiles = partProfiles(signal);
+  if (profiles.frames === 0) return [];
+  const lids = profiles.part.upperLid.map((v, t) => Math.max(v, profiles.part.lowerLid[t] as number));
+  // Syllables come 2–8 a second, and the lagged signal of a steady rhythm can nearly cancel
+  // mid-bout: a lull of up to 0.6 s between mouth movements, or one where the mouth
+  // still moves half as much, is still one bout.
+  // Eyelid stretches join only across a frame or two: a gaze shift next to an expression stays apart from it.
+  const candidates = [...stretches(lids, level, level, Math.max(2, Math.round(signal.lag / 3))), ...stretches(profiles.part.mouth, level, level / 2, Math.max(signal.lag, Math.round(0.6 * fps)))].sort((a, b) => a[0] - b[0]);
+  const out: ConfounderInterval[] = [];
+  for (const [from, to] of candidates) {
+    const found = classifyOn(profiles, signal.lag, fps, from, to);
+    if (found.cause === 'expression') continue;
+    const last = out[out.length - 1];
+    // A blink's closing and its echo can fall apart into two eye stretches, each a single step:
+    // eye events closer than the lag are one event, classed again as a whole.
+    if (last && last.cause !== 'speech' && found.cause !== 'speech' && from - last.offset <= signal.lag) {
+      const joined = classifyOn(profiles, signal.lag, fps, last.onset, to);
+      if (joined.cause !== 'expression') {
+        out[out.length - 1] = { cause: joined.cause, onset: last.onset, apex: joined.apex, offset: to, reason: joined.reason };
+        continue;
+      }
+    }
+    out.push({ cause: found.cause, onset: from, apex: found.apex, offset: to, reason: found.reason });
+  }
+  return out;
+}
+
+/**
+ * The signal with each confounder's motion taken out of its frames, so that what is left
+ * is expression evidence: within a blink or gaze shift the eyelid ROIs read as the common
+ * mode and the brows and mid face lose the share a lid spills onto them; within speech the
+ * lips and chin read as the common mode and the mid face (mouth corners, cheeks) loses the
+ * share the lips spill. An expression overlapping the confounder keeps what exceeds it.
+ */
+export function withoutConfounders(signal: MotionSignal, confounders: readonly ConfounderInterval[]): MotionSignal {
+  if (confounders.length === 0) return signal;
+  const names = Object.keys(signal.channels);
+  const frames = names.length ? (signal.channels[names[0] as string] as Float32Array).length : 0;
+  const common = commonMode(names.filter((n) => PART_OF.get(n) !== 'upperLid').map((n) => signal.channels[n] as Float32Array), frames);
+  const profiles = partProfiles(signal);
+  const channels: Record<string, Float32Array> = {};
+  for (const name of names) channels[name] = (signal.channels[name] as Float32Array).slice();
+  for (const c of confounders) {
+    const eye = c.cause !== 'speech';
+    for (let t = Math.max(0, c.onset); t <= Math.min(frames - 1, c.offset); t += 1) {
+      const source = eye ? Math.max(profiles.part.upperLid[t] as number, profiles.part.lowerLid[t] as number) : (profiles.part.mouth[t] as number);
+      const base = common[t] as number;
+      for (const name of names) {
+        const p = PART_OF.get(name);
+        const values = channels[name] as Float32Array;
+        const v = values[t] as number;
+        const removed = eye ? (p === 'upperLid' || p === 'lowerLid' ? Infinity : p === 'brow' ? SPILL.brow * source : p === 'midFace' ? SPILL.midFace * source : 0) : p === 'mouth' ? Infinity : p === 'midFace' ? SPILL.midFace * source : 0;
+        if (removed > 0) values[t] = Math.min(v, Math.max(base, v - removed));
+      }
+    }
+  }
+  return { lag: signal.lag, channels };
+}

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import type { AnalyzeReport } from '../../src/shared/api/analysis';
+import { analyzeClip } from '../../src/main/analysis/pipeline/pipeline';
+import type { SynthAu } from '../../src/main/analysis/synth/expression-field';
+import type { Confounders } from '../../src/main/analysis/synth/confounders';
+import { framesOf, meClip } from '../helpers/synth-clip';
+import { usePipelineModels } from '../helpers/pipeline-models';
+
+/**
+ * Blinks, gaze shifts and talking through the real pipeline (ONNX face and flow models,
+ * the spotting scan, the apex search, the AU rules) on generated 60-frame 30 fps clips of
+ * a real face: none of them may become the analysed interval or an offered expression.
+ *
+ * What this cannot show: the synthetic blink, saccade and speech are clean displacement
+ * fields on one face; a real blink spills differently onto brows and cheeks, real speech
+ * is not a steady syllable rhythm, and a real gaze shift may come with a head turn.
+ */
+const models = usePipelineModels();
+
+const FRAMES = 60;
+/** What the pipeline offers as an expression: AUs beyond a trace (blinks aside) with an emotion class. */
+const offered = (report: AnalyzeReport) => report.expressions.filter((e) => e.kind !== null && e.emotion.label3 !== null && e.aus.some((a) => a.code !== 'AU45' && a.intensity !== 'A'));
+
+async function analyse(aus: readonly SynthAu[], timing: { onset: number; apex: number; offset: number }, confounders: Confounders, seed: number): Promise<AnalyzeReport> {
+  const { models: pipelineModels, subject } = models();
+  const clip = meClip(subject, { aus, frames: FRAMES, ...timing, seed, confounders });
+  return (await analyzeClip(framesOf(clip), pipelineModels)).report;
+}
+
+const still = { onset: 40, apex: 44, offset: 50 };
+
+describe('confounders are not analysed as the micro-expression', () => {
+  it('a blink on a still face: no expression offered, the blink reported as one', async () => {
+    const report = await analyse([], still, { blinks: [{ onset: 20, apex: 23, offset: 28, closure: 1 }] }, 7401);
+    expect(offered(report)).toEqual([]);
+    expect(report.aus.filter((a) => a.code !== 'AU45' && a.intensity !== 'A')).toEqual([]);
+    const blink = report.spotting.confounders?.find((c) => c.cause === 'blink');
+    expect(blink, JSON.stringify(report.spotting.confounders)).toBeDefined();
+    expect(blink?.onset).toBeLessThanOrEqual(24);
+    expect(blink?.reason).toMatch(/upper eyelids/);
+  });
+
+  it('a blink before a smile: the smile is the analysed interval, apex within 2 frames, AU6 + AU12', async () => {
+    const smile: SynthAu[] = [{ au: 6, intensity: 'D' }, { au: 12, intensity: 'D' }];
+    const timing = { onset: 36, apex: 41, offset: 47 };
+    const report = await analyse(smile, timing, { blinks: [{ onset: 10, apex: 13, offset: 18, closure: 1 }] }, 7402);
+    expect(report.spotting.apex, JSON.stringify(report.spotting.intervals)).not.toBeNull();
+    expect(Math.abs((report.spotting.apex as number) - timing.apex)).toBeLessThanOrEqual(2);
+    const codes = report.aus.filter((a) => a.intensity !== 'A').map((a) => a.code);
+    expect(codes).toContain('AU12');
+    expect(codes).not.toContain('AU45');
+    expect(report.emotion.label3).toBe('Positive');
+    expect(report.spotting.confounders?.some((c) => c.cause === 'blink' && c.offset < timing.onset)).toBe(true);
+  });
+
+  it('a talking still face: no expression offered, the talking reported as speech', async () => {
+    const report = await analyse([], still, { speech: [{ onset: 2, offset: 34, rate: 4.4, depth: 0.8 }] }, 7403);
+    expect(offered(report)).toEqual([]);
+    expect(report.spotting.confounders?.find((c) => c.cause === 'speech')?.reason, JSON.stringify(report.spotting)).toMatch(/lips and jaw/);
+  });
+
+  it('a gaze shift on a still face: no expression offered, the shift reported as a saccade', async () => {
+    const report = await analyse([], still, { saccades: [{ onset: 22, offset: 24, to: 0.8 }] }, 7404);
+    expect(offered(report)).toEqual([]);
+    expect(report.spotting.confounders?.find((c) => c.cause === 'saccade')?.reason).toMatch(/eye region/);
+  });
+
+  it('a gaze shift before a brow raise: the brow raise is analysed (apex within 2 frames, AU1 + AU2)', async () => {
+    const raise: SynthAu[] = [{ au: 1, intensity: 'D' }, { au: 2, intensity: 'D' }];
+    const timing = { onset: 30, apex: 35, offset: 41 };
+    const report = await analyse(raise, timing, { saccades: [{ onset: 18, offset: 20, to: -0.8 }] }, 7405);
+    expect(Math.abs((report.spotting.apex ?? -99) - timing.apex), JSON.stringify(report.spotting.intervals)).toBeLessThanOrEqual(2);
+    const codes = report.aus.filter((a) => a.intensity !== 'A').map((a) => a.code);
+    expect(codes).toEqual(expect.arrayContaining(['AU1', 'AU2']));
+  });
+});

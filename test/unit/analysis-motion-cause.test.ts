@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { ROI_NAMES } from '@shared/rois';
+import { classifyMotion, findConfounders, withoutConfounders } from '../../src/main/analysis/motion-cause';
+import type { MotionSignal } from '../../src/main/analysis/spotting';
+import { gaussian } from '../../src/main/analysis/synth/random';
+import { expressionProfile } from '../../src/main/analysis/synth/head-motion';
+
+/**
+ * The classifier on spotting signals built from known displacements: per ROI
+ * |D(t) − D(t − lag)| + noise, where D is a bump (an expression or a blink, which return),
+ * a step (a gaze shift, which holds) or a syllable rhythm (speech). What this cannot show:
+ * how much a real blink spills onto the brows; the pipeline test measures that on a face.
+ */
+const LAG = 6;
+const FRAMES = 80;
+type Displacement = (roi: string, t: number) => number;
+
+function signalOf(displacement: Displacement, seed = 3): MotionSignal {
+  const rand = gaussian(seed);
+  const channels: Record<string, Float32Array> = {};
+  for (const roi of ROI_NAMES) {
+    const values = new Float32Array(FRAMES);
+    for (let t = LAG; t < FRAMES; t += 1) values[t] = Math.abs(displacement(roi, t) - displacement(roi, t - LAG) + 0.01 * rand());
+    channels[roi] = values;
+  }
+  return { lag: LAG, channels };
+}
+
+const lids = (roi: string) => roi.includes('Eyelid');
+const upperLids = (roi: string) => roi.includes('Upper Eyelid');
+const mouth = (roi: string) => roi.includes('Lip') || roi === 'Chin';
+const brows = (roi: string) => roi.includes('Eyebrow');
+
+const blink: Displacement = (roi, t) => (upperLids(roi) ? 1.5 : lids(roi) ? 1.2 : brows(roi) ? 0.3 : 0) * expressionProfile(t, 30, 33, 38);
+const saccade: Displacement = (roi, t) => (lids(roi) ? 0.6 : 0) * Math.min(1, Math.max(0, (t - 30) / 2));
+const speech: Displacement = (roi, t) => (mouth(roi) && t > 10 && t < 60 ? 0.8 * 0.5 * (1 - Math.cos((2 * Math.PI * 4.3 * (t - 10)) / 30)) : 0);
+const browRaise: Displacement = (roi, t) => (brows(roi) ? 0.8 : upperLids(roi) ? 0.3 : 0) * expressionProfile(t, 30, 35, 41);
+const lidTightener: Displacement = (roi, t) => (roi.includes('Lower Eyelid') ? 0.8 : brows(roi) ? 0.3 : upperLids(roi) ? 0.2 : 0) * expressionProfile(t, 30, 35, 42);
+const lipPress: Displacement = (roi, t) => (mouth(roi) ? 0.7 : 0) * expressionProfile(t, 30, 34, 40);
+
+describe('classifyMotion', () => {
+  it.each([
+    ['a blink', blink, 'blink', /upper eyelids closed and reopened/],
+    ['a gaze shift', saccade, 'saccade', /only the eye region/],
+    ['speech', speech, 'speech', /lips and jaw opened and closed/],
+    ['a brow raise', browRaise, 'expression', /expression/],
+    ['a lid tightener (AU7: lower lids, returns)', lidTightener, 'expression', /expression/],
+    ['a single lip press (itself and its echo)', lipPress, 'expression', /expression/],
+  ] as const)('%s → %s, saying why', (_name, displacement, cause, reason) => {
+    const found = classifyMotion(signalOf(displacement), { onset: 10, offset: 60 }, 30);
+    expect(found.cause).toBe(cause);
+    expect(found.reason).toMatch(reason);
+  });
+
+  it('refuses frames outside the signal or reversed', () => {
+    const signal = signalOf(blink);
+    expect(() => classifyMotion(signal, { onset: 10, offset: FRAMES }, 30)).toThrow(/onset ≤ offset/);
+    expect(() => classifyMotion(signal, { onset: 20, offset: 10 }, 30)).toThrow(/onset ≤ offset/);
+  });
+});
+
+describe('findConfounders and withoutConfounders', () => {
+  it('finds the blink and the speech bout of one signal, and nothing in a brow raise', () => {
+    const both: Displacement = (roi, t) => blink(roi, t + 20) + speech(roi, t - 28);
+    const found = findConfounders(signalOf(both), 30, 0.15);
+    expect(found.map((c) => c.cause).sort()).toEqual(['blink', 'speech']);
+    expect(findConfounders(signalOf(browRaise), 30, 0.15)).toEqual([]);
+  });
+
+  it('takes a blink out of its frames but keeps a brow raise inside it', () => {
+    const raiseInBlink: Displacement = (roi, t) => blink(roi, t) + browRaise(roi, t);
+    const blinkOnly = signalOf(blink);
+    const cleaned = withoutConfounders(blinkOnly, findConfounders(blinkOnly, 30, 0.15));
+    const mixed = signalOf(raiseInBlink);
+    const cleanedMixed = withoutConfounders(mixed, findConfounders(mixed, 30, 0.15));
+    const peak = (s: MotionSignal, roi: string) => Math.max(...(s.channels[roi] as Float32Array));
+    // What is left is the blink's tails below the level it was looked for at (0.15).
+    expect(peak(cleaned, 'Left Lower Eyelid Center')).toBeLessThan(0.15);
+    expect(peak(cleaned, 'Left Inner Eyebrow')).toBeLessThan(0.15);
+    expect(peak(blinkOnly, 'Left Lower Eyelid Center')).toBeGreaterThan(0.8);
+    expect(peak(cleanedMixed, 'Left Inner Eyebrow')).toBeGreaterThan(0.3);
+  });
+
+  it('refuses a zero level or frame rate', () => {
+    expect(() => findConfounders(signalOf(blink), 0, 0.15)).toThrow(/fps > 0/);
+    expect(() => findConfounders(signalOf(blink), 30, 0)).toThrow(/level > 0/);
+  });
+});
