@@ -1,6 +1,7 @@
 import { AppError } from '@shared/errors';
 import { ROI_SPECS } from '@shared/rois';
 import type { MotionSignal } from './spotting';
+import { quantileSorted } from '../util/quantile';
 
 /**
  * What moved in a stretch of the spotting signal: a facial **expression**, or one of the
@@ -55,13 +56,7 @@ const SPEECH_MIN_BUMPS = 3;
 /** Both eyes close in a blink: the weaker upper lid moves at least this share of the stronger. */
 const BLINK_BOTH_EYES = 0.4;
 
-function quantile(sorted: ArrayLike<number>, q: number): number {
-  if (sorted.length === 0) return 0;
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return (sorted[lo] as number) + ((sorted[hi] as number) - (sorted[lo] as number)) * (pos - lo);
-}
+const quantile = (sorted: ArrayLike<number>, q: number): number => quantileSorted(sorted, q, 0);
 
 /** Per frame, the low quantile across the ROIs (upper lids aside): what rigid head motion adds to every ROI alike. */
 export function commonMode(channels: readonly Float32Array[], frames: number): Float32Array {

@@ -1,5 +1,6 @@
 import { AppError } from '@shared/errors';
 import { commonMode, motionClassifier, findConfounders, withoutConfounders, type ConfounderInterval } from './motion-cause';
+import { quantileSorted } from '../util/quantile';
 
 /**
  * Micro-expression spotting from per-ROI motion signals.
@@ -157,13 +158,7 @@ const isBlinkRoi = (name: string): boolean => name.includes('Upper Eyelid');
 /** Eyelid or mouth motion above this many times the threshold floor is looked at as a possible blink, gaze shift or speech. */
 const CONFOUNDER_LEVEL = 1.5;
 
-function quantile(sorted: ArrayLike<number>, q: number): number {
-  if (sorted.length === 0) return 0;
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return (sorted[lo] as number) + ((sorted[hi] as number) - (sorted[lo] as number)) * (pos - lo);
-}
+const quantile = (sorted: ArrayLike<number>, q: number): number => quantileSorted(sorted, q, 0);
 
 /** Centered rolling minimum (monotone deque, O(n)). */
 function rollingMin(values: Float32Array, radius: number): Float32Array {

@@ -1,6 +1,7 @@
 import { AppError } from '@shared/errors';
 import { mulberry32 } from '../../util/random';
 import type { Estimate } from './types';
+import { quantileSorted } from '../../util/quantile';
 
 /**
  * Seeded percentile bootstrap. Events are drawn with replacement once per resample and
@@ -38,16 +39,6 @@ export interface BootstrapTask {
 
 /** Resamples beyond this are refused: the interval does not get better, only slower. */
 export const MAX_RESAMPLES = 100_000;
-
-/** Linear-interpolated quantile (numpy's default) of ascending `sorted`; NaN when empty. */
-export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
-  const n = sorted.length;
-  if (n === 0) return Number.NaN;
-  const h = (n - 1) * p;
-  const lo = Math.floor(h);
-  const hi = Math.min(n - 1, lo + 1);
-  return (sorted[lo] as number) + (h - lo) * ((sorted[hi] as number) - (sorted[lo] as number));
-}
 
 /**
  * Every task's units as one set of flat arrays (offsets per population member, each task's

@@ -1,7 +1,8 @@
 export * from './types';
 export * from './metrics';
 export * from './classes';
-export { bootstrapEstimates, quantileSorted, MAX_RESAMPLES, type BootstrapTask, type Interval95, type UnitCounts, type BootstrapOptions } from './bootstrap';
+export { quantileSorted } from '../../util/quantile';
+export { bootstrapEstimates, MAX_RESAMPLES, type BootstrapTask, type Interval95, type UnitCounts, type BootstrapOptions } from './bootstrap';
 export * from './evaluate';
 export { LABEL_RULE } from './labels';
 export { evaluationCsv, EVALUATION_CSV_HEADER } from './report-csv';
