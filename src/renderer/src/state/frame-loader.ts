@@ -8,15 +8,27 @@ export interface LoadedFrame {
   readonly image: HTMLImageElement;
 }
 
+/** Starts loading one frame image (the browser's by default; tests count requests with their own). */
+export type ImageOpener = (url: string) => HTMLImageElement;
+
+function browserImage(url: string): HTMLImageElement {
+  const image = new Image();
+  image.decoding = 'async';
+  image.src = url;
+  return image;
+}
+
 export class FrameLoader {
   readonly #url: (index: number) => string;
   readonly #maxFrames: number;
   readonly #ready = new Map<number, HTMLImageElement>();
   readonly #loading = new Map<number, Promise<LoadedFrame>>();
+  readonly #open: ImageOpener;
 
   /** `budgetBytes` bounds decoded RGBA memory (width × height × 4 per frame). */
-  constructor(url: (index: number) => string, frameBytes: number, budgetBytes = 256 * 2 ** 20) {
+  constructor(url: (index: number) => string, frameBytes: number, budgetBytes = 256 * 2 ** 20, open: ImageOpener = browserImage) {
     this.#url = url;
+    this.#open = open;
     this.#maxFrames = Math.max(8, Math.floor(budgetBytes / Math.max(frameBytes, 1)));
   }
 
@@ -34,9 +46,7 @@ export class FrameLoader {
     if (ready) return Promise.resolve(ready);
     const inFlight = this.#loading.get(index);
     if (inFlight) return inFlight;
-    const image = new Image();
-    image.decoding = 'async';
-    image.src = this.#url(index);
+    const image = this.#open(this.#url(index));
     const promise = image
       .decode()
       .then(() => {
