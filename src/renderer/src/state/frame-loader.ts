@@ -2,6 +2,12 @@
  * Loads frames of one clip as decoded images from the frame route, keeps the most
  * recent ones (LRU by bytes), shares in-flight loads and prefetches neighbours. A frame
  * is handed out only once `decode()` finished, so drawing it never stalls.
+ *
+ * A frame asked for (`load`) goes out at once; prefetches queue behind it. At most
+ * PREFETCH_IN_FLIGHT prefetches are on the wire, none start while an asked-for frame is
+ * loading, and a new `prefetch` replaces the queue, so a seek never waits for a
+ * connection (the browser opens 6 per host) or a decode slot held by neighbours of
+ * where the view used to be.
  */
 export interface LoadedFrame {
   readonly index: number;
@@ -18,12 +24,20 @@ function browserImage(url: string): HTMLImageElement {
   return image;
 }
 
+/** Prefetches on the wire at once: well under the browser's 6 connections per host. */
+export const PREFETCH_IN_FLIGHT = 2;
+
 export class FrameLoader {
   readonly #url: (index: number) => string;
   readonly #maxFrames: number;
   readonly #ready = new Map<number, HTMLImageElement>();
   readonly #loading = new Map<number, Promise<LoadedFrame>>();
   readonly #open: ImageOpener;
+  /** Prefetches not started yet, nearest first. */
+  #queue: number[] = [];
+  #prefetching = 0;
+  /** Asked-for loads on the wire (prefetches wait for them). */
+  #asked = 0;
 
   /** `budgetBytes` bounds decoded RGBA memory (width × height × 4 per frame). */
   constructor(url: (index: number) => string, frameBytes: number, budgetBytes = 256 * 2 ** 20, open: ImageOpener = browserImage) {
@@ -41,11 +55,36 @@ export class FrameLoader {
     return { index, image };
   }
 
+  /** The frame the view wants: requested now, ahead of every queued prefetch. */
   load(index: number): Promise<LoadedFrame> {
     const ready = this.get(index);
     if (ready) return Promise.resolve(ready);
-    const inFlight = this.#loading.get(index);
-    if (inFlight) return inFlight;
+    return this.#loading.get(index) ?? this.#start(index, false);
+  }
+
+  /**
+   * Warms the cache around `index`, more frames in the direction of travel. Replaces
+   * the neighbours still queued for an earlier position.
+   */
+  prefetch(index: number, direction: number, frames: number): void {
+    const ahead = direction < 0 ? -1 : 1;
+    const order = [1, 2, 3, 4, 5, 6].map((d) => index + ahead * d).concat([index - ahead, index - 2 * ahead]);
+    this.#queue = order.filter((i) => i >= 0 && i < frames && !this.#ready.has(i) && !this.#loading.has(i));
+    this.#pump();
+  }
+
+  #pump(): void {
+    while (this.#asked === 0 && this.#prefetching < PREFETCH_IN_FLIGHT) {
+      const index = this.#queue.shift();
+      if (index === undefined) return;
+      if (this.#ready.has(index) || this.#loading.has(index)) continue;
+      this.#start(index, true).catch(() => undefined);
+    }
+  }
+
+  #start(index: number, prefetch: boolean): Promise<LoadedFrame> {
+    if (prefetch) this.#prefetching += 1;
+    else this.#asked += 1;
     const image = this.#open(this.#url(index));
     const promise = image
       .decode()
@@ -54,21 +93,18 @@ export class FrameLoader {
         this.#evict();
         return { index, image };
       })
-      .finally(() => this.#loading.delete(index));
+      .finally(() => {
+        this.#loading.delete(index);
+        if (prefetch) this.#prefetching -= 1;
+        else this.#asked -= 1;
+        this.#pump();
+      });
     this.#loading.set(index, promise);
     return promise;
   }
 
-  /** Warms the cache around `index`, more frames in the direction of travel. */
-  prefetch(index: number, direction: number, frames: number): void {
-    const ahead = direction < 0 ? -1 : 1;
-    const order = [1, 2, 3, 4, 5, 6].map((d) => index + ahead * d).concat([index - ahead, index - 2 * ahead]);
-    for (const i of order) {
-      if (i >= 0 && i < frames && !this.#ready.has(i) && !this.#loading.has(i)) this.load(i).catch(() => undefined);
-    }
-  }
-
   clear(): void {
+    this.#queue = [];
     this.#ready.clear();
   }
 
