@@ -166,18 +166,17 @@ function seekTargets(count: number, frames: number, gap: number, seed = 23): num
 }
 
 /**
- * One seek as the annotate view makes it (FrameLoader: new Image, src, decode()), then the
- * next animation frame: [request → decoded, request → next rAF] in ms.
+ * One seek as the annotate view makes it (FrameLoader with frame-bitmap.ts: fetch, then
+ * createImageBitmap), then the next animation frame: [request → decoded, request → next rAF] in ms.
  */
 async function seekInPage(page: Page, url: string): Promise<[number, number]> {
   return (await page.evaluate(`(async () => {
     const start = performance.now();
-    const image = new Image();
-    image.decoding = 'async';
-    image.src = ${JSON.stringify(url)};
-    await image.decode();
+    const response = await fetch(${JSON.stringify(url)});
+    const bitmap = await createImageBitmap(await response.blob());
     const decoded = performance.now() - start;
     await new Promise((resolve) => requestAnimationFrame(resolve));
+    bitmap.close();
     return [decoded, performance.now() - start];
   })()`)) as [number, number];
 }

@@ -1,5 +1,5 @@
 /**
- * The renderer's FrameLoader with a counted image opener: which frame requests go out, in
+ * The renderer's FrameLoader with a counted frame fetcher: which frame requests go out, in
  * what order, and how many prefetches are on the wire when the frame the user asked for is
  * requested. Counted, not timed: the browser opens at most 6 connections per host, so a
  * request issued behind 6 or more prefetches waits for one of them to finish.
@@ -12,24 +12,31 @@ import { FrameLoader } from '../../src/renderer/src/state/frame-loader';
 /** Prefetches the loader keeps on the wire at most (well under the browser's 6 connections per host). */
 const PREFETCH_IN_FLIGHT = 2;
 
+interface FakeBitmap {
+  readonly width: number;
+  readonly height: number;
+}
+
 interface FakeImage {
   readonly index: number;
   settle(ok?: boolean): void;
 }
 
-/** An image opener whose decodes finish only when the test says so; logs every request. */
+/** A frame fetcher whose decodes finish only when the test says so; logs every request. */
 function opener() {
   const requested: number[] = [];
   const pending = new Map<number, FakeImage>();
   const open = (url: string) => {
     const index = Number(/\/(\d+)\.jpg$/.exec(url)?.[1]);
     requested.push(index);
-    let settle: (ok?: boolean) => void = () => undefined;
-    const decoded = new Promise<void>((resolve, reject) => {
-      settle = (ok = true) => (ok ? resolve() : reject(new Error(`frame ${index} failed`)));
+    return new Promise<FakeBitmap>((resolve, reject) => {
+      const settle = (ok = true) => {
+        pending.delete(index);
+        if (ok) resolve({ width: 640, height: 480 });
+        else reject(new Error(`frame ${index} failed`));
+      };
+      pending.set(index, { index, settle });
     });
-    pending.set(index, { index, settle: (ok) => (pending.delete(index), settle(ok)) });
-    return { decode: () => decoded } as unknown as HTMLImageElement;
   };
   /** Finishes every request on the wire now (and lets the loader react). */
   const finishAll = async (ok = true) => {
@@ -40,7 +47,7 @@ function opener() {
 }
 
 const FRAME_BYTES = 640 * 480 * 4;
-const loaderWith = (open: (url: string) => HTMLImageElement) => new FrameLoader((i) => `/frames/c/${i}.jpg`, FRAME_BYTES, 256 * 2 ** 20, open);
+const loaderWith = (open: (url: string) => Promise<FakeBitmap>) => new FrameLoader((i) => `/frames/c/${i}.jpg`, FRAME_BYTES, open, 256 * 2 ** 20);
 
 describe('FrameLoader request order', () => {
   it('requests a frame asked for at once, behind no more than the prefetch limit, never behind a connection pool full of prefetches', () => {

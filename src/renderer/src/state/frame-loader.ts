@@ -1,7 +1,8 @@
 /**
- * Loads frames of one clip as decoded images from the frame route, keeps the most
- * recent ones (LRU by bytes), shares in-flight loads and prefetches neighbours. A frame
- * is handed out only once `decode()` finished, so drawing it never stalls.
+ * Loads frames of one clip as decoded images (ImageBitmaps in the view, see
+ * frame-bitmap.ts), keeps the most recent ones (LRU by bytes), shares in-flight loads and
+ * prefetches neighbours. A frame is handed out only once it is decoded, so drawing it
+ * never stalls.
  *
  * A frame asked for (`load`) goes out at once; prefetches queue behind it. At most
  * PREFETCH_IN_FLIGHT prefetches are on the wire, none start while an asked-for frame is
@@ -9,30 +10,23 @@
  * connection (the browser opens 6 per host) or a decode slot held by neighbours of
  * where the view used to be.
  */
-export interface LoadedFrame {
+export interface LoadedFrame<Image> {
   readonly index: number;
-  readonly image: HTMLImageElement;
+  readonly image: Image;
 }
 
-/** Starts loading one frame image (the browser's by default; tests count requests with their own). */
-export type ImageOpener = (url: string) => HTMLImageElement;
-
-function browserImage(url: string): HTMLImageElement {
-  const image = new Image();
-  image.decoding = 'async';
-  image.src = url;
-  return image;
-}
+/** Fetches and decodes one frame image (`fetchBitmap` in the browser; tests count requests with their own). */
+export type FrameFetcher<Image> = (url: string) => Promise<Image>;
 
 /** Prefetches on the wire at once: well under the browser's 6 connections per host. */
 export const PREFETCH_IN_FLIGHT = 2;
 
-export class FrameLoader {
+export class FrameLoader<Image> {
   readonly #url: (index: number) => string;
   readonly #maxFrames: number;
-  readonly #ready = new Map<number, HTMLImageElement>();
-  readonly #loading = new Map<number, Promise<LoadedFrame>>();
-  readonly #open: ImageOpener;
+  readonly #ready = new Map<number, Image>();
+  readonly #loading = new Map<number, Promise<LoadedFrame<Image>>>();
+  readonly #fetch: FrameFetcher<Image>;
   /** Prefetches not started yet, nearest first. */
   #queue: number[] = [];
   #prefetching = 0;
@@ -40,14 +34,14 @@ export class FrameLoader {
   #asked = 0;
 
   /** `budgetBytes` bounds decoded RGBA memory (width × height × 4 per frame). */
-  constructor(url: (index: number) => string, frameBytes: number, budgetBytes = 256 * 2 ** 20, open: ImageOpener = browserImage) {
+  constructor(url: (index: number) => string, frameBytes: number, fetchFrame: FrameFetcher<Image>, budgetBytes = 256 * 2 ** 20) {
     this.#url = url;
-    this.#open = open;
+    this.#fetch = fetchFrame;
     this.#maxFrames = Math.max(8, Math.floor(budgetBytes / Math.max(frameBytes, 1)));
   }
 
   /** The decoded frame if it is cached (marks it recently used), else null. */
-  get(index: number): LoadedFrame | null {
+  get(index: number): LoadedFrame<Image> | null {
     const image = this.#ready.get(index);
     if (!image) return null;
     this.#ready.delete(index);
@@ -56,7 +50,7 @@ export class FrameLoader {
   }
 
   /** The frame the view wants: requested now, ahead of every queued prefetch. */
-  load(index: number): Promise<LoadedFrame> {
+  load(index: number): Promise<LoadedFrame<Image>> {
     const ready = this.get(index);
     if (ready) return Promise.resolve(ready);
     return this.#loading.get(index) ?? this.#start(index, false);
@@ -82,13 +76,11 @@ export class FrameLoader {
     }
   }
 
-  #start(index: number, prefetch: boolean): Promise<LoadedFrame> {
+  #start(index: number, prefetch: boolean): Promise<LoadedFrame<Image>> {
     if (prefetch) this.#prefetching += 1;
     else this.#asked += 1;
-    const image = this.#open(this.#url(index));
-    const promise = image
-      .decode()
-      .then(() => {
+    const promise = this.#fetch(this.#url(index))
+      .then((image) => {
         this.#ready.set(index, image);
         this.#evict();
         return { index, image };
