@@ -108,3 +108,26 @@ describe('FrameLoader request order', () => {
     expect(loader.get(2)).toBeNull();
   });
 });
+
+describe('FrameLoader cache', () => {
+  it('drops neighbours that were prefetched and never shown before frames the view asked for', async () => {
+    const images = opener();
+    // The smallest cache the loader keeps: 8 frames.
+    const loader = new FrameLoader((i) => `/frames/c/${i}.jpg`, 1, images.open, 8);
+    for (const asked of [10, 20]) {
+      void loader.load(asked);
+      await images.finishAll();
+    }
+    // Three positions' worth of neighbours, more than the cache holds.
+    for (const at of [100, 200, 300]) {
+      loader.prefetch(at, 1, 1000);
+      for (let round = 0; round < 10 && images.pending.size; round += 1) await images.finishAll();
+    }
+    expect(loader.get(10)?.index).toBe(10);
+    expect(loader.get(20)?.index).toBe(20);
+    // Bounded all the same: the newest neighbours are kept, the cache holds 8 frames.
+    expect(loader.get(306)?.index).toBe(306);
+    const held = [...Array(1000).keys()].filter((i) => loader.get(i) !== null);
+    expect(held).toHaveLength(8);
+  });
+});
