@@ -26,6 +26,8 @@ export class FrameLoader<Image> {
   readonly #maxFrames: number;
   readonly #ready = new Map<number, Image>();
   readonly #loading = new Map<number, Promise<LoadedFrame<Image>>>();
+  /** Frames the view asked for: evicted only after every neighbour prefetched and never shown. */
+  readonly #shownOrAsked = new Set<number>();
   readonly #fetch: FrameFetcher<Image>;
   /** Prefetches not started yet, nearest first. */
   #queue: number[] = [];
@@ -44,6 +46,7 @@ export class FrameLoader<Image> {
   get(index: number): LoadedFrame<Image> | null {
     const image = this.#ready.get(index);
     if (!image) return null;
+    this.#shownOrAsked.add(index);
     this.#ready.delete(index);
     this.#ready.set(index, image);
     return { index, image };
@@ -51,6 +54,7 @@ export class FrameLoader<Image> {
 
   /** The frame the view wants: requested now, ahead of every queued prefetch. */
   load(index: number): Promise<LoadedFrame<Image>> {
+    this.#shownOrAsked.add(index);
     const ready = this.get(index);
     if (ready) return Promise.resolve(ready);
     return this.#loading.get(index) ?? this.#start(index, false);
@@ -98,13 +102,23 @@ export class FrameLoader<Image> {
   clear(): void {
     this.#queue = [];
     this.#ready.clear();
+    this.#shownOrAsked.clear();
   }
 
+  /** Least recently used first, but a prefetched frame never shown goes before any frame the view asked for. */
   #evict(): void {
     while (this.#ready.size > this.#maxFrames) {
-      const oldest = this.#ready.keys().next().value;
-      if (oldest === undefined) return;
-      this.#ready.delete(oldest);
+      let victim: number | undefined;
+      for (const index of this.#ready.keys()) {
+        if (!this.#shownOrAsked.has(index)) {
+          victim = index;
+          break;
+        }
+      }
+      victim ??= this.#ready.keys().next().value;
+      if (victim === undefined) return;
+      this.#ready.delete(victim);
+      this.#shownOrAsked.delete(victim);
     }
   }
 }
