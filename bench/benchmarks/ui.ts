@@ -61,6 +61,7 @@ async function installProbe(page: Page): Promise<void> {
           probe.samples.push(performance.now() - started);
           const entry = performance.getEntriesByType('resource').filter((e) => e.name.includes('/frames/') && e.name.endsWith('/' + index + '.jpg') && e.startTime >= started).at(-1);
           probe.parts.push({
+            index,
             toPaintEvent: at - started,
             paintEventToFrame: performance.now() - at,
             requested: entry ? entry.startTime - started : null,
@@ -77,6 +78,7 @@ async function installProbe(page: Page): Promise<void> {
 }
 
 interface StepParts {
+  readonly index: number;
   readonly toPaintEvent: number;
   readonly paintEventToFrame: number;
   readonly requested: number | null;
@@ -272,6 +274,7 @@ export const uiBenchmark: Benchmark = {
       for (let i = jumps - 1; i >= 0; i -= 1) await pressAndWait(page, 'Shift+ArrowLeft', i * 10);
       for (let i = 1; i <= jumps; i += 1) await pressAndWait(page, 'Shift+ArrowRight', i * 10);
       const cached = await takeSteps(page);
+      if (process.env.MELLM_BENCH_UI_KEYS === '1') log(`cached steps that requested their frame: ${cached.parts.filter((p) => p.requested !== null).map((p) => `${p.index} (+${p.requested?.toFixed(1)} ms)`).join(', ')}`);
       // Warm: → / ← over a few neighbouring frames whose prefetch is complete (render path only).
       for (let i = 0; i < 12; i += 1) await pressAndWait(page, i % 2 ? 'ArrowLeft' : 'ArrowRight', i % 2 ? jumps * 10 : jumps * 10 + 1);
       await page.waitForTimeout(500);
@@ -287,6 +290,8 @@ export const uiBenchmark: Benchmark = {
       const peer = await peerImgSwap(page, short, jumps);
       rows.push({ case: '640×480', method: 'peer: <img> src swap, uncached', samples: peer });
 
+      // MELLM_BENCH_UI_KEYS=1: the key-press rows only (for runs alternated with another build).
+      if (process.env.MELLM_BENCH_UI_KEYS === '1') return rows;
       rows.push(...(await seekRows(page, services, log)));
 
       // Timeline drag on 20,000 frames: record every rAF while the mouse drags the playhead.
