@@ -39,20 +39,64 @@ function generateClip(name: string, frames: number, size: string): string {
 // In-page code is passed as script text: this file is type-checked without DOM types,
 // and bundler helpers (keepNames) would not exist in the page.
 
-/** Installs the in-page probe: keydown time, then the paint event, then the next animation frame. */
+/**
+ * Installs the in-page probe: keydown time, then the paint event, then the next animation
+ * frame. Each sample also records where the time went: keydown → the view's paint event
+ * (React render + commit + the frame layer's draw, plus the load when uncached) and, from
+ * the browser's Resource Timing entry of the frame asked for when its request began after
+ * the key press, how long it waited for a connection (queued), the server's answer
+ * (request → response end) and response end → paint event (decode + render).
+ */
 async function installProbe(page: Page): Promise<void> {
   await page.evaluate(`(() => {
-    const probe = (window.__probe = { start: 0, samples: [], painted: -1 });
+    performance.setResourceTimingBufferSize(100000);
+    const probe = (window.__probe = { start: 0, samples: [], parts: [], painted: -1 });
     window.addEventListener('keydown', () => (probe.start = performance.now()), { capture: true });
     window.addEventListener('mellm:frame-painted', (event) => {
       const started = probe.start;
+      const at = event.detail.at;
+      const index = event.detail.index;
       requestAnimationFrame(() => {
-        if (started) probe.samples.push(performance.now() - started);
+        if (started) {
+          probe.samples.push(performance.now() - started);
+          const entry = performance.getEntriesByType('resource').filter((e) => e.name.includes('/frames/') && e.name.endsWith('/' + index + '.jpg') && e.startTime >= started).at(-1);
+          probe.parts.push({
+            index,
+            toPaintEvent: at - started,
+            paintEventToFrame: performance.now() - at,
+            requested: entry ? entry.startTime - started : null,
+            queued: entry ? entry.requestStart - entry.startTime : null,
+            served: entry ? entry.responseEnd - entry.requestStart : null,
+            responseToPaintEvent: entry ? at - entry.responseEnd : null,
+          });
+        }
         probe.start = 0;
-        probe.painted = event.detail.index;
+        probe.painted = index;
       });
     });
   })()`);
+}
+
+interface StepParts {
+  readonly index: number;
+  readonly toPaintEvent: number;
+  readonly paintEventToFrame: number;
+  readonly requested: number | null;
+  readonly queued: number | null;
+  readonly served: number | null;
+  readonly responseToPaintEvent: number | null;
+}
+
+/** Median and p95 of each part of the key → painted samples, as row metrics (ms). */
+function partMetrics(parts: readonly StepParts[]): Record<string, number | null> {
+  const metrics: Record<string, number | null> = {};
+  for (const key of ['toPaintEvent', 'paintEventToFrame', 'queued', 'served', 'responseToPaintEvent'] as const) {
+    const values = parts.map((p) => p[key]).filter((v): v is number => v !== null);
+    metrics[`${key}MedianMs`] = values.length ? Number(quantile(values, 0.5).toFixed(1)) : null;
+    metrics[`${key}P95Ms`] = values.length ? Number(quantile(values, 0.95).toFixed(1)) : null;
+  }
+  metrics.requestedAfterKey = parts.filter((p) => p.requested !== null).length;
+  return metrics;
 }
 
 async function pressAndWait(page: Page, key: string, expected: number): Promise<void> {
@@ -62,7 +106,11 @@ async function pressAndWait(page: Page, key: string, expected: number): Promise<
 }
 
 async function takeSamples(page: Page): Promise<number[]> {
-  return (await page.evaluate('window.__probe.samples.splice(0)')) as number[];
+  return (await takeSteps(page)).samples;
+}
+
+async function takeSteps(page: Page): Promise<{ samples: number[]; parts: StepParts[] }> {
+  return (await page.evaluate('({ samples: window.__probe.samples.splice(0), parts: window.__probe.parts.splice(0) })')) as { samples: number[]; parts: StepParts[] };
 }
 
 async function openClip(page: Page, path: string): Promise<number> {
@@ -120,18 +168,17 @@ function seekTargets(count: number, frames: number, gap: number, seed = 23): num
 }
 
 /**
- * One seek as the annotate view makes it (FrameLoader: new Image, src, decode()), then the
- * next animation frame: [request → decoded, request → next rAF] in ms.
+ * One seek as the annotate view makes it (FrameLoader with frame-bitmap.ts: fetch, then
+ * createImageBitmap), then the next animation frame: [request → decoded, request → next rAF] in ms.
  */
 async function seekInPage(page: Page, url: string): Promise<[number, number]> {
   return (await page.evaluate(`(async () => {
     const start = performance.now();
-    const image = new Image();
-    image.decoding = 'async';
-    image.src = ${JSON.stringify(url)};
-    await image.decode();
+    const response = await fetch(${JSON.stringify(url)});
+    const bitmap = await createImageBitmap(await response.blob());
     const decoded = performance.now() - start;
     await new Promise((resolve) => requestAnimationFrame(resolve));
+    bitmap.close();
     return [decoded, performance.now() - start];
   })()`)) as [number, number];
 }
@@ -222,26 +269,29 @@ export const uiBenchmark: Benchmark = {
       // Uncached: Shift+→ jumps 10 frames, beyond the 6-frame forward prefetch.
       const jumps = Math.min(reps, 29);
       for (let i = 1; i <= jumps; i += 1) await pressAndWait(page, 'Shift+ArrowRight', i * 10);
-      const uncached = await takeSamples(page);
+      const uncached = await takeSteps(page);
       // Cached: step back over frames 10 apart that are now decoded, then forward again.
       for (let i = jumps - 1; i >= 0; i -= 1) await pressAndWait(page, 'Shift+ArrowLeft', i * 10);
       for (let i = 1; i <= jumps; i += 1) await pressAndWait(page, 'Shift+ArrowRight', i * 10);
-      const cached = await takeSamples(page);
+      const cached = await takeSteps(page);
+      if (process.env.MELLM_BENCH_UI_KEYS === '1') log(`cached steps that requested their frame: ${cached.parts.filter((p) => p.requested !== null).map((p) => `${p.index} (+${p.requested?.toFixed(1)} ms)`).join(', ')}`);
       // Warm: → / ← over a few neighbouring frames whose prefetch is complete (render path only).
       for (let i = 0; i < 12; i += 1) await pressAndWait(page, i % 2 ? 'ArrowLeft' : 'ArrowRight', i % 2 ? jumps * 10 : jumps * 10 + 1);
       await page.waitForTimeout(500);
       await takeSamples(page);
       for (let i = 0; i < reps; i += 1) await pressAndWait(page, i % 2 ? 'ArrowLeft' : 'ArrowRight', i % 2 ? jumps * 10 : jumps * 10 + 1);
-      const warm = await takeSamples(page);
-      log(`key → paint: uncached p95 ${quantile(uncached, 0.95).toFixed(1)} ms, cached p95 ${quantile(cached, 0.95).toFixed(1)} ms`);
-      rows.push({ case: '640×480', method: 'key → frame painted, uncached (Shift+→)', samples: uncached, metrics: { goalP95Ms: 50 } });
-      rows.push({ case: '640×480', method: 'key → frame painted, cached (Shift+← / Shift+→, prefetch busy)', samples: cached, metrics: { goalP95Ms: 16 } });
-      rows.push({ case: '640×480', method: 'key → frame painted, cached (← / →, prefetch idle)', samples: warm, metrics: { goalP95Ms: 16 } });
+      const warm = await takeSteps(page);
+      log(`key → paint: uncached p95 ${quantile(uncached.samples, 0.95).toFixed(1)} ms, cached p95 ${quantile(cached.samples, 0.95).toFixed(1)} ms, idle p95 ${quantile(warm.samples, 0.95).toFixed(1)} ms`);
+      rows.push({ case: '640×480', method: 'key → frame painted, uncached (Shift+→)', samples: uncached.samples, metrics: { goalP95Ms: 50, ...partMetrics(uncached.parts) } });
+      rows.push({ case: '640×480', method: 'key → frame painted, cached (Shift+← / Shift+→, prefetch busy)', samples: cached.samples, metrics: { goalP95Ms: 16, ...partMetrics(cached.parts) } });
+      rows.push({ case: '640×480', method: 'key → frame painted, cached (← / →, prefetch idle)', samples: warm.samples, metrics: { goalP95Ms: 16, ...partMetrics(warm.parts) } });
 
       // Peer: the simplest viewer, an <img> whose src changes, on frames never requested before.
       const peer = await peerImgSwap(page, short, jumps);
       rows.push({ case: '640×480', method: 'peer: <img> src swap, uncached', samples: peer });
 
+      // MELLM_BENCH_UI_KEYS=1: the key-press rows only (for runs alternated with another build).
+      if (process.env.MELLM_BENCH_UI_KEYS === '1') return rows;
       rows.push(...(await seekRows(page, services, log)));
 
       // Timeline drag on 20,000 frames: record every rAF while the mouse drags the playhead.

@@ -5,6 +5,7 @@
  * (the hotkey table), Y accepts the current one as an event and X dismisses it. Blinks
  * are listed apart and never offered as expressions.
  */
+import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Candidate, NonExpression } from '../api/analysis-types';
 import { candidateKey, type CandidateDecision } from '../state/candidates';
@@ -29,7 +30,8 @@ interface Props {
   onDismiss(index: number): void;
 }
 
-export function CandidateQueue(props: Props) {
+/** Memoised: a frame step changes none of its props. */
+export const CandidateQueue = memo(function CandidateQueue(props: Props) {
   const { t } = useTranslation();
   const { queue } = props;
   // One interval (a dataset clip cut around its expression) needs no queue: the suggestion
@@ -89,4 +91,4 @@ export function CandidateQueue(props: Props) {
       )}
     </section>
   );
-}
+});

@@ -4,14 +4,14 @@
  * pixel coordinates. The frame layer is drawn synchronously when the frame changes, so
  * the frame number shown beside it and the pixels on screen change in the same paint.
  */
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type Konva from 'konva';
 import type { FlowScale } from '@shared/api/analysis';
 import { roiLabel } from '@shared/rois';
 import { Circle, Group, Image as KonvaImage, Layer, Rect, Stage, Text } from 'react-konva';
 import type { AnalysisView } from '../api/analysis';
-import type { LoadedFrame } from '../state/frame-loader';
+import type { ShownFrame } from '../state/frame-bitmap';
 import { useFlowOverlay } from '../state/use-flow-overlay';
 import { differenceRgba } from '../state/difference';
 import type { FlowMode } from '../state/use-flow-overlay';
@@ -34,8 +34,8 @@ export interface ViewCommand {
 }
 
 interface Props {
-  readonly frame: LoadedFrame | null;
-  readonly onsetFrame: LoadedFrame | null;
+  readonly frame: ShownFrame | null;
+  readonly onsetFrame: ShownFrame | null;
   readonly frameWidth: number;
   readonly frameHeight: number;
   readonly layers: LayerSettings;
@@ -59,7 +59,7 @@ export interface View {
 /** Overlay colours: fixed so they read the same on dark and light themes. */
 const COLOURS = { roi: '#4fb3ff', landmark: '#3ccf91' } as const;
 
-function pixelsOf(image: HTMLImageElement, width: number, height: number): Uint8ClampedArray {
+function pixelsOf(image: CanvasImageSource, width: number, height: number): Uint8ClampedArray {
   const canvas = document.createElement('canvas');
   canvas.width = width;
   canvas.height = height;
@@ -90,6 +90,65 @@ function canvasFrom(rgba: Uint8ClampedArray, width: number, height: number): HTM
   canvas.getContext('2d')?.putImageData(new ImageData(new Uint8ClampedArray(rgba), width, height), 0, 0);
   return canvas;
 }
+
+type FlowImage = NonNullable<ReturnType<typeof useFlowOverlay>>;
+
+interface OverlayProps {
+  readonly view: View;
+  readonly frameWidth: number;
+  readonly frameHeight: number;
+  readonly difference: HTMLCanvasElement | null;
+  readonly layers: LayerSettings;
+  readonly flow: FlowImage | null;
+  readonly analysis: AnalysisView | null;
+  readonly language: ReturnType<typeof languageOf>;
+}
+
+/**
+ * Everything drawn over the frame. Memoised: a frame step changes none of its props
+ * (unless the difference layer is on), so React skips reconciling the ROI boxes and
+ * landmarks and Konva leaves this layer's canvas alone while the frame layer redraws.
+ */
+const OverlayLayer = memo(function OverlayLayer({ view, frameWidth, frameHeight, difference, layers, flow: storedFlow, analysis, language }: OverlayProps) {
+  const transform = { x: view.x, y: view.y, scaleX: view.scale, scaleY: view.scale };
+  const flowPlacement = storedFlow ? placeOnFrame(storedFlow.crop, { width: storedFlow.image.naturalWidth, height: storedFlow.image.naturalHeight }, { width: frameWidth, height: frameHeight }) : null;
+  return (
+    <Layer listening={false}>
+      {/* Nothing drawn over the frame leaves it: ROI boxes and labels near an edge are cut there too. */}
+      <Group {...transform} clipX={0} clipY={0} clipWidth={frameWidth} clipHeight={frameHeight}>
+        {difference && <KonvaImage image={difference} opacity={layers.difference.opacity} />}
+        {storedFlow && flowPlacement && (
+          <KonvaImage
+            image={storedFlow.image}
+            opacity={layers.flow.opacity}
+            crop={flowPlacement.source}
+            {...flowPlacement.target}
+          />
+        )}
+        {layers.rois.visible && analysis?.rois && (
+          <Group opacity={layers.rois.opacity}>
+            {analysis.rois.map((roi) => {
+              const label = roiLabel(roi.name, language);
+              return (
+                <Group key={roi.name}>
+                  <Rect x={roi.x} y={roi.y} width={roi.width} height={roi.height} stroke={COLOURS.roi} strokeWidth={1 / view.scale} />
+                  {roiLabelFits(roi.width, label, view.scale) && <Text x={roi.x} y={roi.y - (ROI_LABEL_PX + 2) / view.scale} text={label} fontSize={ROI_LABEL_PX / view.scale} fill={COLOURS.roi} />}
+                </Group>
+              );
+            })}
+          </Group>
+        )}
+        {layers.landmarks.visible && analysis?.landmarks && (
+          <Group opacity={layers.landmarks.opacity}>
+            {analysis.landmarks.map(([x, y], i) => (
+              <Circle key={i} x={x} y={y} radius={1.2 / view.scale} fill={COLOURS.landmark} />
+            ))}
+          </Group>
+        )}
+      </Group>
+    </Layer>
+  );
+});
 
 export function FrameStage({ frame, onsetFrame, frameWidth, frameHeight, layers, flowMode, analysis, command, onPainted, initialView = null, onViewChange }: Props) {
   const { i18n } = useTranslation();
@@ -142,7 +201,6 @@ export function FrameStage({ frame, onsetFrame, frameWidth, frameHeight, layers,
   }, [layers.difference.visible, frame, onsetFrame, frameWidth, frameHeight]);
 
   const storedFlow = useFlowOverlay(analysis?.flowOverlay, flowMode, flowScale, layers.flow.visible);
-  const flowPlacement = storedFlow ? placeOnFrame(storedFlow.crop, { width: storedFlow.image.naturalWidth, height: storedFlow.image.naturalHeight }, { width: frameWidth, height: frameHeight }) : null;
   // The ROI labels follow the UI's language (a switch re-renders through useTranslation).
   const language = languageOf(i18n.language);
 
@@ -179,40 +237,7 @@ export function FrameStage({ frame, onsetFrame, frameWidth, frameHeight, layers,
           <Layer ref={frameLayerRef} imageSmoothingEnabled={view.scale < 1}>
             {frame && <KonvaImage image={frame.image} width={frameWidth} height={frameHeight} {...transform} />}
           </Layer>
-          <Layer listening={false}>
-            {/* Nothing drawn over the frame leaves it: ROI boxes and labels near an edge are cut there too. */}
-            <Group {...transform} clipX={0} clipY={0} clipWidth={frameWidth} clipHeight={frameHeight}>
-              {difference && <KonvaImage image={difference} opacity={layers.difference.opacity} />}
-              {storedFlow && flowPlacement && (
-                <KonvaImage
-                  image={storedFlow.image}
-                  opacity={layers.flow.opacity}
-                  crop={flowPlacement.source}
-                  {...flowPlacement.target}
-                />
-              )}
-              {layers.rois.visible && analysis?.rois && (
-                <Group opacity={layers.rois.opacity}>
-                  {analysis.rois.map((roi) => {
-                    const label = roiLabel(roi.name, language);
-                    return (
-                      <Group key={roi.name}>
-                        <Rect x={roi.x} y={roi.y} width={roi.width} height={roi.height} stroke={COLOURS.roi} strokeWidth={1 / view.scale} />
-                        {roiLabelFits(roi.width, label, view.scale) && <Text x={roi.x} y={roi.y - (ROI_LABEL_PX + 2) / view.scale} text={label} fontSize={ROI_LABEL_PX / view.scale} fill={COLOURS.roi} />}
-                      </Group>
-                    );
-                  })}
-                </Group>
-              )}
-              {layers.landmarks.visible && analysis?.landmarks && (
-                <Group opacity={layers.landmarks.opacity}>
-                  {analysis.landmarks.map(([x, y], i) => (
-                    <Circle key={i} x={x} y={y} radius={1.2 / view.scale} fill={COLOURS.landmark} />
-                  ))}
-                </Group>
-              )}
-            </Group>
-          </Layer>
+          <OverlayLayer view={view} frameWidth={frameWidth} frameHeight={frameHeight} difference={difference} layers={layers} flow={storedFlow} analysis={analysis} language={language} />
         </Stage>
       )}
       {storedFlow && <FlowLegend overlay={storedFlow} scale={flowScale} onScale={setFlowScale} />}

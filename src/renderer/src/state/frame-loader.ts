@@ -1,72 +1,124 @@
 /**
- * Loads frames of one clip as decoded images from the frame route, keeps the most
- * recent ones (LRU by bytes), shares in-flight loads and prefetches neighbours. A frame
- * is handed out only once `decode()` finished, so drawing it never stalls.
+ * Loads frames of one clip as decoded images (ImageBitmaps in the view, see
+ * frame-bitmap.ts), keeps the most recent ones (LRU by bytes), shares in-flight loads and
+ * prefetches neighbours. A frame is handed out only once it is decoded, so drawing it
+ * never stalls.
+ *
+ * A frame asked for (`load`) goes out at once; prefetches queue behind it. At most
+ * PREFETCH_IN_FLIGHT prefetches are on the wire, none start while an asked-for frame is
+ * loading, and a new `prefetch` replaces the queue, so a seek never waits for a
+ * connection (the browser opens 6 per host) or a decode slot held by neighbours of
+ * where the view used to be.
  */
-export interface LoadedFrame {
+export interface LoadedFrame<Image> {
   readonly index: number;
-  readonly image: HTMLImageElement;
+  readonly image: Image;
 }
 
-export class FrameLoader {
+/** Fetches and decodes one frame image (`fetchBitmap` in the browser; tests count requests with their own). */
+export type FrameFetcher<Image> = (url: string) => Promise<Image>;
+
+/** Prefetches on the wire at once: well under the browser's 6 connections per host. */
+export const PREFETCH_IN_FLIGHT = 2;
+
+export class FrameLoader<Image> {
   readonly #url: (index: number) => string;
   readonly #maxFrames: number;
-  readonly #ready = new Map<number, HTMLImageElement>();
-  readonly #loading = new Map<number, Promise<LoadedFrame>>();
+  readonly #ready = new Map<number, Image>();
+  readonly #loading = new Map<number, Promise<LoadedFrame<Image>>>();
+  /** Frames the view asked for: evicted only after every neighbour prefetched and never shown. */
+  readonly #shownOrAsked = new Set<number>();
+  readonly #fetch: FrameFetcher<Image>;
+  /** Prefetches not started yet, nearest first. */
+  #queue: number[] = [];
+  #prefetching = 0;
+  /** Asked-for loads on the wire (prefetches wait for them). */
+  #asked = 0;
 
   /** `budgetBytes` bounds decoded RGBA memory (width × height × 4 per frame). */
-  constructor(url: (index: number) => string, frameBytes: number, budgetBytes = 256 * 2 ** 20) {
+  constructor(url: (index: number) => string, frameBytes: number, fetchFrame: FrameFetcher<Image>, budgetBytes = 256 * 2 ** 20) {
     this.#url = url;
+    this.#fetch = fetchFrame;
     this.#maxFrames = Math.max(8, Math.floor(budgetBytes / Math.max(frameBytes, 1)));
   }
 
   /** The decoded frame if it is cached (marks it recently used), else null. */
-  get(index: number): LoadedFrame | null {
+  get(index: number): LoadedFrame<Image> | null {
     const image = this.#ready.get(index);
     if (!image) return null;
+    this.#shownOrAsked.add(index);
     this.#ready.delete(index);
     this.#ready.set(index, image);
     return { index, image };
   }
 
-  load(index: number): Promise<LoadedFrame> {
+  /** The frame the view wants: requested now, ahead of every queued prefetch. */
+  load(index: number): Promise<LoadedFrame<Image>> {
+    this.#shownOrAsked.add(index);
     const ready = this.get(index);
     if (ready) return Promise.resolve(ready);
-    const inFlight = this.#loading.get(index);
-    if (inFlight) return inFlight;
-    const image = new Image();
-    image.decoding = 'async';
-    image.src = this.#url(index);
-    const promise = image
-      .decode()
-      .then(() => {
+    return this.#loading.get(index) ?? this.#start(index, false);
+  }
+
+  /**
+   * Warms the cache around `index`, more frames in the direction of travel. Replaces
+   * the neighbours still queued for an earlier position.
+   */
+  prefetch(index: number, direction: number, frames: number): void {
+    const ahead = direction < 0 ? -1 : 1;
+    const order = [1, 2, 3, 4, 5, 6].map((d) => index + ahead * d).concat([index - ahead, index - 2 * ahead]);
+    this.#queue = order.filter((i) => i >= 0 && i < frames && !this.#ready.has(i) && !this.#loading.has(i));
+    this.#pump();
+  }
+
+  #pump(): void {
+    while (this.#asked === 0 && this.#prefetching < PREFETCH_IN_FLIGHT) {
+      const index = this.#queue.shift();
+      if (index === undefined) return;
+      if (this.#ready.has(index) || this.#loading.has(index)) continue;
+      this.#start(index, true).catch(() => undefined);
+    }
+  }
+
+  #start(index: number, prefetch: boolean): Promise<LoadedFrame<Image>> {
+    if (prefetch) this.#prefetching += 1;
+    else this.#asked += 1;
+    const promise = this.#fetch(this.#url(index))
+      .then((image) => {
         this.#ready.set(index, image);
         this.#evict();
         return { index, image };
       })
-      .finally(() => this.#loading.delete(index));
+      .finally(() => {
+        this.#loading.delete(index);
+        if (prefetch) this.#prefetching -= 1;
+        else this.#asked -= 1;
+        this.#pump();
+      });
     this.#loading.set(index, promise);
     return promise;
   }
 
-  /** Warms the cache around `index`, more frames in the direction of travel. */
-  prefetch(index: number, direction: number, frames: number): void {
-    const ahead = direction < 0 ? -1 : 1;
-    const order = [1, 2, 3, 4, 5, 6].map((d) => index + ahead * d).concat([index - ahead, index - 2 * ahead]);
-    for (const i of order) {
-      if (i >= 0 && i < frames && !this.#ready.has(i) && !this.#loading.has(i)) this.load(i).catch(() => undefined);
-    }
-  }
-
   clear(): void {
+    this.#queue = [];
     this.#ready.clear();
+    this.#shownOrAsked.clear();
   }
 
+  /** Least recently used first, but a prefetched frame never shown goes before any frame the view asked for. */
   #evict(): void {
     while (this.#ready.size > this.#maxFrames) {
-      const oldest = this.#ready.keys().next().value;
-      if (oldest === undefined) return;
-      this.#ready.delete(oldest);
+      let victim: number | undefined;
+      for (const index of this.#ready.keys()) {
+        if (!this.#shownOrAsked.has(index)) {
+          victim = index;
+          break;
+        }
+      }
+      victim ??= this.#ready.keys().next().value;
+      if (victim === undefined) return;
+      this.#ready.delete(victim);
+      this.#shownOrAsked.delete(victim);
     }
   }
 }

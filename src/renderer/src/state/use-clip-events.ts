@@ -145,6 +145,12 @@ export function useClipEvents(clip: OpenClip | null, edits: EditSession, annotat
 
   const newEvent = useCallback((frame: number) => createAt(placeMarker(NO_MARKERS, 'onset', frame)), [createAt]);
 
+  // Stable between renders, so the memoised side panels skip a frame step.
+  const deleteSelected = useCallback(async () => {
+    const event = events.find((e) => e.id === selected);
+    return event ? deletions.delete({ kind: 'event', event }) : false;
+  }, [events, selected, deletions]);
+
   const markers = selected !== null ? (edits.markers(selected) ?? NO_MARKERS) : persistent ? NO_MARKERS : localMarkers;
 
   const place = (kind: MarkerKind, frame: number) => {
@@ -170,10 +176,7 @@ export function useClipEvents(clip: OpenClip | null, edits: EditSession, annotat
     drag,
     newEvent,
     createEvent: createAt,
-    deleteSelected: async () => {
-      const event = events.find((e) => e.id === selected);
-      return event ? deletions.delete({ kind: 'event', event }) : false;
-    },
+    deleteSelected,
     analysis,
     reloadAnalysis: () => {
       const event = events.find((e) => e.id === selected);

@@ -6,11 +6,12 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { mediaApi, type OpenedMedia } from '../api/media';
 import { errorMessage } from '../api/backend';
-import { FrameLoader, type LoadedFrame } from './frame-loader';
+import { FrameLoader } from './frame-loader';
+import { fetchBitmap, type ShownFrame } from './frame-bitmap';
 
 export interface FrameNavigator {
-  readonly loader: FrameLoader | null;
-  readonly shown: LoadedFrame | null;
+  readonly loader: FrameLoader<ImageBitmap> | null;
+  readonly shown: ShownFrame | null;
   /** The frame last asked for (what stepping continues from while a load is pending). */
   readonly target: () => number;
   /** The frame on screen now (for loops that must not outrun the display). */
@@ -20,13 +21,13 @@ export interface FrameNavigator {
 }
 
 export function useFrames(media: OpenedMedia | null, budgetMB = 256): FrameNavigator {
-  const [shown, setShown] = useState<LoadedFrame | null>(null);
+  const [shown, setShown] = useState<ShownFrame | null>(null);
   const [error, setError] = useState<string | null>(null);
   const target = useRef(0);
   const shownIndex = useRef<number | null>(null);
   const frames = media?.info.frames ?? 0;
 
-  const show = useCallback((frame: LoadedFrame) => {
+  const show = useCallback((frame: ShownFrame) => {
     shownIndex.current = frame.index;
     setShown(frame);
   }, []);
@@ -34,7 +35,7 @@ export function useFrames(media: OpenedMedia | null, budgetMB = 256): FrameNavig
   const loader = useMemo(() => {
     if (!media) return null;
     const { clipId, info } = media;
-    return new FrameLoader((index) => mediaApi.frameUrl(clipId, index), info.width * info.height * 4, budgetMB * 2 ** 20);
+    return new FrameLoader((index) => mediaApi.frameUrl(clipId, index), info.width * info.height * 4, fetchBitmap, budgetMB * 2 ** 20);
   }, [media, budgetMB]);
 
   const goTo = useCallback(

@@ -20,7 +20,7 @@ import { TransportBar } from '../components/TransportBar';
 import { OpenClipForm } from '../components/OpenClipForm';
 import { useHotkeys } from '../hotkeys/useHotkeys';
 import type { SaveStatus } from '../state/autosave';
-import type { LoadedFrame } from '../state/frame-loader';
+import type { ShownFrame } from '../state/frame-bitmap';
 import { FLOW_MODES, type FlowMode } from '../state/use-flow-overlay';
 import { openingFrame, placeKey, readPlace, restoreLayers, writePlace, type ClipPlace } from '../state/clip-place';
 import { browserStorage } from '../state/saved-state';
@@ -80,7 +80,7 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
   const [flowMode, setFlowMode] = useState<FlowMode>(() => FLOW_MODES.find((mode) => mode === saved?.flowMode) ?? 'hsv');
   const [stageView, setStageView] = useState<View | null>(saved?.view ?? null);
   const [command, setCommand] = useState<ViewCommand>({ kind: 'fit', nonce: 0 });
-  const [onsetFrame, setOnsetFrame] = useState<LoadedFrame | null>(null);
+  const [onsetFrame, setOnsetFrame] = useState<ShownFrame | null>(null);
   const [face, setFace] = useState<{ overlay: FaceOverlay | null; status: string | null }>({ overlay: null, status: null });
   const current = nav.shown?.index ?? null;
   const { markers, selected, analysis } = clipEvents;
@@ -159,10 +159,13 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
     );
   };
   // The analysis's own overlays win; a face found on demand fills in until there is one.
-  const overlays: AnalysisView | null =
-    face.overlay && !(analysis?.landmarks && analysis.rois)
-      ? { eventId: selected ?? 0, motionCurve: null, suggestion: null, ...analysis, landmarks: face.overlay.landmarks, rois: face.overlay.rois }
-      : analysis;
+  const overlays: AnalysisView | null = useMemo(
+    () =>
+      face.overlay && !(analysis?.landmarks && analysis.rois)
+        ? { eventId: selected ?? 0, motionCurve: null, suggestion: null, ...analysis, landmarks: face.overlay.landmarks, rois: face.overlay.rois }
+        : analysis,
+    [face.overlay, analysis, selected],
+  );
 
   const { newEvent, deleteSelected } = clipEvents;
   const deleteEvent = useCallback(() => void deleteSelected(), [deleteSelected]);
@@ -182,24 +185,31 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
   const [decisions, setDecisions] = useState<ReadonlyMap<string, CandidateDecision>>(new Map());
   const [reviewing, setReviewing] = useState<number | null>(null);
   const { events: clipEventList, select: selectEvent, createEvent } = clipEvents;
-  const openCandidate = (index: number | null) => {
-    setReviewing(index);
-    const c = index !== null ? queue[index] : undefined;
-    if (!c) return;
-    nav.goTo(c.onset);
-    const event = clipEventList.find((e) => e.onset === c.onset);
-    if (event) selectEvent(event.id);
-  };
-  const decide = (index: number, decision: CandidateDecision) => {
-    const c = queue[index];
-    if (!c) return;
-    const next = new Map(decisions).set(candidateKey(c), decision);
-    setDecisions(next);
-    // Accepting keeps the spotted event (or makes one on its frames) for labelling.
-    if (decision === 'accepted' && !clipEventList.some((e) => e.onset === c.onset)) createEvent({ onset: c.onset, apex: c.apex, offset: c.offset });
-    if (decision === 'accepted') openCandidate(index);
-    else openCandidate(stepCandidate(queue, next, index, 1));
-  };
+  // Stable between frame steps, so the memoised candidate queue is not re-rendered by one.
+  const openCandidate = useCallback(
+    (index: number | null) => {
+      setReviewing(index);
+      const c = index !== null ? queue[index] : undefined;
+      if (!c) return;
+      jump(c.onset);
+      const event = clipEventList.find((e) => e.onset === c.onset);
+      if (event) selectEvent(event.id);
+    },
+    [queue, jump, clipEventList, selectEvent],
+  );
+  const decide = useCallback(
+    (index: number, decision: CandidateDecision) => {
+      const c = queue[index];
+      if (!c) return;
+      const next = new Map(decisions).set(candidateKey(c), decision);
+      setDecisions(next);
+      // Accepting keeps the spotted event (or makes one on its frames) for labelling.
+      if (decision === 'accepted' && !clipEventList.some((e) => e.onset === c.onset)) createEvent({ onset: c.onset, apex: c.apex, offset: c.offset });
+      if (decision === 'accepted') openCandidate(index);
+      else openCandidate(stepCandidate(queue, next, index, 1));
+    },
+    [queue, decisions, clipEventList, createEvent, openCandidate],
+  );
 
   const timelineSpans = useMemo(
     () => [
@@ -208,8 +218,8 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
     ],
     [spottedRun, t],
   );
-  const accept = (index: number) => decide(index, 'accepted');
-  const dismiss = (index: number) => decide(index, 'dismissed');
+  const accept = useCallback((index: number) => decide(index, 'accepted'), [decide]);
+  const dismiss = useCallback((index: number) => decide(index, 'dismissed'), [decide]);
 
   const undo = useCallback(() => edits.history.undo(), [edits]);
   const redo = useCallback(() => edits.history.redo(), [edits]);
