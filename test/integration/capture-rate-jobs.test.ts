@@ -79,7 +79,7 @@ describe('the capture rate in batch analysis and job processes', () => {
     expect((await jobFinished(services, run.data.jobId)).state).toBe('done');
     const [event] = (await call<Array<{ id: number }>>('events.list', { clipId: added.data.id })).data;
     const analysis = StoredAnalysisSchema.parse((await call('analysis.get', { eventId: event?.id })).data);
-    expect(analysis.spotting.lag).toBe(defaultLag(200));
+    expect(analysis.spotting.lag).toBe(defaultLag(200, 150));
     expect(analysis.spotting.capture_fps).toBe(200);
     // 44 frames at 200 fps: 220 ms, a micro-expression.
     expect(analysis.expression.kind).toBe('micro');

@@ -132,7 +132,13 @@ export const PIPELINE_VERSION = '1';
  */
 const DATASET_CLIP_SECONDS = 2;
 
-export const defaultLag = (fps: number): number => Math.max(2, Math.round(0.2 * fps));
+/**
+ * The spotting lag: 0.2 s of frames (the expected onset → apex time), but at most a fifth
+ * of the clip. The scan measures nothing before frame `lag` and a run holds an expression
+ * and its echo `lag` frames later: at 200 fps a 40-frame clip with a 40-frame lag shows no
+ * expression at all, and an expression a dataset cut to start 8 frames in would be unseen.
+ */
+export const defaultLag = (fps: number, frames = Number.POSITIVE_INFINITY): number => Math.max(2, Math.min(Math.round(0.2 * fps), Math.floor(frames / 5)));
 
 function checkUserFrames(o: PipelineOptions, frames: number): void {
   const given = [o.onset, o.apex, o.offset].filter((v) => v !== undefined) as number[];
@@ -180,7 +186,7 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
   const spotOptions: SpottingOptions = { ...thresholds, ...options.spotting };
   // The scan's lag stays in the decoder's frames: at a 200-fps capture rate it would be 40
   // frames, and the scan measures nothing before frame `lag` (see docs/expression-classes.md).
-  const lag = options.lag ?? defaultLag(clip.fps);
+  const lag = options.lag ?? defaultLag(clip.fps, clip.frameCount);
   // Spotting scans the whole clip; user frames scan only their event, and only on request.
   const scan = !given ? { first: 0, last: clip.frameCount - 1 } : options.frameMotion ? { first: Math.max(0, given.onset - lag), last: given.offset } : null;
   const total = (scan ? scan.last - scan.first + 1 : 0) + 3;
