@@ -53,8 +53,9 @@ describe('a batch of clips on the job processes', () => {
       expect(pool.stats().started).toBe(processes.size);
       expect(processes.size).toBeLessThanOrEqual(budget.processes);
       for (const runs of processes.values()) {
-        // Three face sessions (two BlazeFace, FaceMesh) and the two default flows (spotting, expression).
-        expect(new Set(runs.map((r) => r!.sessions))).toEqual(new Set([5]));
+        // Three face sessions (two BlazeFace, FaceMesh) and the two default flows' staged graphs
+        // (spotting and expression: a pyramid and a warp graph each, one upsampling graph for both).
+        expect(new Set(runs.map((r) => r!.sessions))).toEqual(new Set([8]));
         expect(runs.map((r) => r!.sessionsForClip)).toEqual(runs.map(() => 0));
         expect(runs.every((r) => r!.intraOpThreads === budget.intraOpThreads)).toBe(true);
       }
