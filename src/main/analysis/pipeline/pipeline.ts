@@ -9,7 +9,7 @@ import type { FlowField } from '../../inference/flow/types';
 import type { FrameSequence, GrayImage } from '../../media/image';
 import { describe, type DescriberLanguage } from '../describer';
 import { inferEmotion } from '../emotion';
-import { classifyInterval, DEFAULT_CLASS_THRESHOLDS, intervalScore, spot, type ClassThresholds, type SpottingOptions, type SpottingResult } from '../spotting';
+import { classifyInterval, DEFAULT_CLASS_THRESHOLDS, intervalScore, spot, type ClassThresholds, type SpottingOptions, type SpottingResult, type MotionSignal } from '../spotting';
 import { analyzeExpressionFlow } from '../evidence';
 import { ruleEvidence } from '../au-rules';
 import { AU_RULES } from '../au-table';
@@ -98,6 +98,8 @@ export interface PipelineOptions {
    */
   readonly onCheckpoint?: ((checkpoint: ScanProgress) => void | Promise<void>) | undefined;
   readonly checkpointEvery?: number | undefined;
+  /** The spotting scan's per-ROI signal as measured, before spotting reads it (fitting tools record it to refit spotting without rescanning). */
+  readonly onSignal?: ((signal: MotionSignal, captureFps: number) => void) | undefined;
   /**
    * Bring each frame to its reference's lighting before the spotting, apex and expression flows
    * (brightness.ts: flicker, rolling-shutter bands, exposure and white-balance drift are
@@ -247,6 +249,7 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
           : {}),
       })
     : null;
+  if (signal) options.onSignal?.(signal, fps);
   if (given && signal) {
     lap('frame_motion', afterFace);
     // The event's motion, cleaned as spotting cleans it, is the curve the timeline draws;
