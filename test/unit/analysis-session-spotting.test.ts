@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { ROI_NAMES } from '@shared/rois';
+import { spot, SESSION_SECONDS, type MotionSignal } from '../../src/main/analysis/spotting';
+import { evaluateSpotting } from '../../src/main/corpus/evaluate/metrics';
+import { gaussian } from '../../src/main/analysis/synth/random';
+import { expressionProfile } from '../../src/main/analysis/synth/head-motion';
+
+/**
+ * Sessions (recordings of `SESSION_SECONDS` or more) are read ROI by ROI against each
+ * ROI's own quiet motion. Known signals: per ROI |D(t) − D(t − lag)| + |noise|, where the
+ * noise level differs by region as it does in a recording (lips and chin jitter several
+ * times more than the brows and nose).
+ */
+interface Bump {
+  readonly onset: number;
+  readonly apex: number;
+  readonly offset: number;
+  readonly amplitude: number;
+  readonly rois: readonly string[];
+}
+
+const FPS = 30;
+const LAG = 6;
+const FRAMES = 60 * FPS;
+const mouth = ROI_NAMES.filter((n) => /Lip|Chin|Mouth/.test(n));
+const browRois = ROI_NAMES.filter((n) => n.includes('Eyebrow'));
+const leftUpperLid = ROI_NAMES.filter((n) => n.startsWith('Left Upper Eyelid'));
+const rightUpperLid = ROI_NAMES.filter((n) => n.startsWith('Right Upper Eyelid'));
+const lowerLids = ROI_NAMES.filter((n) => n.includes('Lower Eyelid'));
+
+function session(bumps: readonly Bump[], seed: number): MotionSignal {
+  const rand = gaussian(seed);
+  const channels: Record<string, Float32Array> = {};
+  for (const roi of ROI_NAMES) {
+    const noise = mouth.includes(roi) ? 0.12 : 0.03;
+    const d = (t: number): number => bumps.reduce((sum, b) => sum + (b.rois.includes(roi) ? b.amplitude * expressionProfile(t, b.onset, b.apex, b.offset) : 0), 0);
+    const values = new Float32Array(FRAMES);
+    for (let t = LAG; t < FRAMES; t += 1) values[t] = Math.abs(d(t) - d(t - LAG) + noise * rand());
+    channels[roi] = values;
+  }
+  return { lag: LAG, channels };
+}
+
+describe('spotting a session', () => {
+  it('is a session from SESSION_SECONDS on', () => {
+    expect(FRAMES).toBeGreaterThanOrEqual(SESSION_SECONDS * FPS);
+  });
+
+  // A brow raise of 0.45 % of the face height: 15 deviations of the brows' own jitter, but
+  // below what the lips' jitter reaches, which sets a threshold pooled over the face.
+  const raise: Bump = { onset: 900, apex: 905, offset: 912, amplitude: 0.45, rois: browRois };
+  it.each([11, 12, 13])('finds a brow raise in a quiet region beside a jittering mouth, and nothing in the jitter (seed %i)', (seed) => {
+    const result = spot(session([raise], seed), FPS);
+    expect(evaluateSpotting(result.intervals, [raise]).truePositives).toBe(1);
+    expect(result.intervals).toHaveLength(1);
+  });
+
+  // A blink the shape rules miss: the left upper lid closes far more than the right (a face
+  // turned a little), the lower lids and the brows following at a third of it.
+  const blink: Bump[] = [
+    { onset: 600, apex: 603, offset: 608, amplitude: 2, rois: leftUpperLid },
+    { onset: 600, apex: 603, offset: 608, amplitude: 0.6, rois: rightUpperLid },
+    { onset: 600, apex: 603, offset: 608, amplitude: 0.7, rois: [...lowerLids, ...browRois] },
+  ];
+  it('reports a blink seen mostly on one eye as an eye movement, never as an expression', () => {
+    const result = spot(session(blink, 21), FPS);
+    expect(result.intervals.filter((iv) => iv.onset <= 616 && iv.offset >= 596)).toEqual([]);
+    const eye = result.confounders.find((c) => c.onset <= 608 && c.offset >= 600);
+    expect(eye?.cause).toBe('blink');
+    expect(eye?.reason).toMatch(/upper eyelids closed and reopened/);
+  });
+
+  it('keeps a brow raise next to such a blink', () => {
+    const result = spot(session([...blink, raise], 22), FPS);
+    expect(evaluateSpotting(result.intervals, [raise]).truePositives).toBe(1);
+  });
+});
