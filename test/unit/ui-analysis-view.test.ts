@@ -39,7 +39,13 @@ describe('stored analysis → Annotate view', () => {
     expect(view.rois).toEqual([{ name: 'L-brow', x: 30, y: 40, width: 20, height: 10 }]);
     expect(view.landmarks).toEqual([[50, 60]]);
     expect(view.motionCurve).toEqual([0, 0.5, 1]);
+    expect(view.motionCurveUnit).toBe('face');
     expect(view.spotted).toEqual({ onset: 8, apex: 12, offset: 18, source: 'spotting' });
+  });
+
+  it("labels a session's curve as deviations from each region's quiet motion", () => {
+    const base = stored();
+    expect(toAnalysisView(stored({ spotting: { ...base.spotting, curve_unit: 'quiet_deviations' } })).motionCurveUnit).toBe('deviations');
   });
 
   it('names the LLM model when the LLM wrote the description; no overlay without stored flow or face', () => {

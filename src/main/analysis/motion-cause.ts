@@ -108,7 +108,7 @@ function peakOf(values: Float32Array, from: number, to: number): { value: number
 }
 
 /** Rises above `high` that fell below half of it before the next: how often a part moved and came back. */
-function bumps(values: Float32Array, from: number, to: number, high: number): number {
+export function bumps(values: Float32Array, from: number, to: number, high: number): number {
   let count = 0;
   let armed = true;
   for (let t = from; t <= to; t += 1) {

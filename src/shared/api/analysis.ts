@@ -103,6 +103,8 @@ export const SpottingReportSchema = z.object({
   /** The cleaned face motion signal per frame (its threshold alongside). */
   curve: z.array(z.number()),
   threshold: z.number(),
+  /** What the curve counts: % of the face height (clips; older analyses), or deviations from each region's quiet motion (recordings of 20 s or more). */
+  curve_unit: z.enum(['face_height_percent', 'quiet_deviations']).optional(),
   /** Reference lag k (frames): the signal at t measures motion from t − k to t. */
   lag: z.number().int(),
   /** Every spotted interval (a long video has several). */

@@ -83,6 +83,7 @@ export function spottingReport(
     source: userGiven ? 'user' : primary ? 'spotting' : 'none',
     curve: result ? Array.from(result.faceSignal, round3) : [],
     threshold: result ? round3(result.threshold) : 0,
+    curve_unit: result?.signalUnit === 'quiet-deviations' ? 'quiet_deviations' : 'face_height_percent',
     lag,
     intervals: (result?.intervals ?? []).map((iv) => ({
       onset: iv.onset,

@@ -71,6 +71,8 @@ export interface AnalysisView {
   readonly flowModel?: string | null;
   /** Spotting motion per frame of the clip (any scale), for the timeline curve. */
   readonly motionCurve: readonly number[] | null;
+  /** What the curve counts: % of the face height, or deviations from each region's quiet motion (recordings of 20 s or more). */
+  readonly motionCurveUnit?: 'face' | 'deviations';
   readonly landmarks: ReadonlyArray<readonly [number, number]> | null;
   readonly rois: readonly RoiBox[] | null;
   readonly suggestion: Suggestion | null;

@@ -17,6 +17,7 @@ export function toAnalysisView(stored: StoredAnalysis): AnalysisView {
     eventId: stored.eventId,
     analysisId: stored.id,
     motionCurve: spotting.curve.length ? spotting.curve : null,
+    motionCurveUnit: spotting.curve_unit === 'quiet_deviations' ? 'deviations' : 'face',
     landmarks: face ? face.landmarks : null,
     rois: face ? face.rois.map(({ region, box: [x, y, width, height] }) => ({ name: region, x, y, width, height })) : null,
     flowOverlay: hasFlow ? { analysisId: stored.id, crop: face.crop } : null,

@@ -25,6 +25,8 @@ interface Props {
   readonly events: readonly EventSpan[];
   readonly selectedEvent: number | null;
   readonly curve: readonly number[] | null;
+  /** What the curve counts (the axis label says it). */
+  readonly curveUnit?: 'face' | 'deviations';
   readonly suggested?: Markers | null;
   /** Spotted intervals by class, and blinks (drawn as such, never as expressions). */
   readonly spans?: ReadonlyArray<SpottedSpan>;
@@ -41,7 +43,8 @@ export function Timeline(props: Props) {
   const [width, setWidth] = useState(0);
   const [base, setBase] = useState<TimelineWindow>({ start: 0, span: frames });
   const [drag, setDrag] = useState<{ kind: MarkerKind | 'seek'; frame: number } | null>(null);
-  const curveUnit = t('layers.curveAxisShort');
+  const deviations = props.curveUnit === 'deviations';
+  const curveUnit = t(deviations ? 'layers.curveAxisDeviationsShort' : 'layers.curveAxisShort');
   // The shown window is the user's window scrolled just enough to keep the playhead visible.
   const window = followFrame(clampWindow(base, frames), current, frames);
 
@@ -80,7 +83,7 @@ export function Timeline(props: Props) {
   };
 
   return (
-    <div className="timeline" data-testid="timeline" data-curve-top={curve && curve.length ? curveAxisTop(curve) : undefined} title={curve && curve.length ? t('layers.curveAxis') : undefined}>
+    <div className="timeline" data-testid="timeline" data-curve-top={curve && curve.length ? curveAxisTop(curve) : undefined} title={curve && curve.length ? t(deviations ? 'layers.curveAxisDeviations' : 'layers.curveAxis') : undefined}>
       <canvas
         ref={canvasRef}
         style={{ width: '100%', height: TIMELINE_HEIGHT }}
