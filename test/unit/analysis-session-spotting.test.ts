@@ -28,11 +28,11 @@ const leftUpperLid = ROI_NAMES.filter((n) => n.startsWith('Left Upper Eyelid'));
 const rightUpperLid = ROI_NAMES.filter((n) => n.startsWith('Right Upper Eyelid'));
 const lowerLids = ROI_NAMES.filter((n) => n.includes('Lower Eyelid'));
 
-function session(bumps: readonly Bump[], seed: number): MotionSignal {
+function session(bumps: readonly Bump[], seed: number, quiet = 1): MotionSignal {
   const rand = gaussian(seed);
   const channels: Record<string, Float32Array> = {};
   for (const roi of ROI_NAMES) {
-    const noise = mouth.includes(roi) ? 0.12 : 0.03;
+    const noise = quiet * (mouth.includes(roi) ? 0.12 : 0.03);
     const d = (t: number): number => bumps.reduce((sum, b) => sum + (b.rois.includes(roi) ? b.amplitude * expressionProfile(t, b.onset, b.apex, b.offset) : 0), 0);
     const values = new Float32Array(FRAMES);
     for (let t = LAG; t < FRAMES; t += 1) values[t] = Math.abs(d(t) - d(t - LAG) + noise * rand());
@@ -51,6 +51,13 @@ describe('spotting a session', () => {
   const raise: Bump = { onset: 900, apex: 905, offset: 912, amplitude: 0.45, rois: browRois };
   it.each([11, 12, 13])('finds a brow raise in a quiet region beside a jittering mouth, and nothing in the jitter (seed %i)', (seed) => {
     const result = spot(session([raise], seed), FPS);
+    expect(evaluateSpotting(result.intervals, [raise]).truePositives).toBe(1);
+    expect(result.intervals).toHaveLength(1);
+  });
+
+  it('finds it in a still, noiseless recording too: regions with no jitter are read against the absolute floor', () => {
+    const result = spot(session([raise], 14, 0), FPS);
+    expect(result.signalUnit).toBe('quiet-deviations');
     expect(evaluateSpotting(result.intervals, [raise]).truePositives).toBe(1);
     expect(result.intervals).toHaveLength(1);
   });
