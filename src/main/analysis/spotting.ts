@@ -171,8 +171,6 @@ const DEFAULTS: Required<SpottingOptions> = { ...DEFAULT_CLASS_THRESHOLDS, sigma
 export const SESSION_SECONDS = 20;
 /** A session's ROI statistics are taken per window of this many seconds (lighting and posture drift over minutes). */
 const SESSION_WINDOW_SECONDS = 60;
-/** The smallest ROI deviation a session reads (% of face height): a masked ROI never moves, and its MAD is 0. */
-const MIN_DEVIATION = 0.005;
 /** Blink motion seen on non-lid ROIs is at most this share of the lids' own. */
 const BLINK_SPILL_RATIO = 0.15;
 const isBlinkRoi = (name: string): boolean => name.includes('Upper Eyelid');
@@ -233,7 +231,7 @@ function aggregate(channels: readonly Float32Array[], common: Float32Array, top:
  * fitting sessions the common mode's frame-to-frame jitter made the deviations of quiet
  * ROIs heavy-tailed. Frames before the lag measure nothing and score 0.
  */
-function sessionScore(channels: readonly Float32Array[], lag: number, fps: number, busy: Uint8Array): Float32Array {
+function sessionScore(channels: readonly Float32Array[], lag: number, fps: number, busy: Uint8Array, minDeviation: number): Float32Array {
   const n = busy.length;
   const windowFrames = Math.max(Math.round(SESSION_WINDOW_SECONDS * fps), 20 * lag);
   const windows = Math.max(1, Math.round((n - lag) / windowFrames));
@@ -251,8 +249,8 @@ function sessionScore(channels: readonly Float32Array[], lag: number, fps: numbe
       const median = quantile(values, 0.5);
       for (let i = 0; i < values.length; i += 1) values[i] = Math.abs((values[i] as number) - median);
       values.sort((a, b) => a - b);
-      const deviation = 1.4826 * quantile(values, 0.5);
-      if (deviation < MIN_DEVIATION) continue;
+      // A still, clean recording has no jitter to measure: its ROIs are read against the floor.
+      const deviation = Math.max(minDeviation, 1.4826 * quantile(values, 0.5));
       for (let t = from; t < to; t += 1) score[t] = Math.max(score[t] as number, ((channel[t] as number) - median) / deviation);
     }
   }
@@ -358,10 +356,12 @@ export function spot(signal: MotionSignal, fps: number, options: SpottingOptions
   // The upper lids' deviations, measured on the recording as it was (confounders in).
   let lids: Float32Array | null = null;
   if (session) {
+    // Nothing below the clip rule's absolute floor (`minPeak`) reaches the threshold.
+    const minDeviation = o.minPeak / o.sessionDeviations;
     const busy = new Uint8Array(frames);
     for (const c of found) busy.fill(1, Math.max(0, c.onset), Math.min(frames, c.offset + 1));
-    face = sessionScore(faceChannels, signal.lag, fps, busy);
-    lids = sessionScore(blinkNames.map((n) => signal.channels[n] as Float32Array), signal.lag, fps, busy);
+    face = sessionScore(faceChannels, signal.lag, fps, busy, minDeviation);
+    lids = sessionScore(blinkNames.map((n) => signal.channels[n] as Float32Array), signal.lag, fps, busy, minDeviation);
     threshold = o.sessionDeviations;
   }
   let runs = findRuns(face, threshold, threshold / 3, mergeGap, descent);
