@@ -10,14 +10,14 @@ import type { SessionCache } from '../onnx/session';
 import { assertSameSize, grayPlane, throwIfAborted, type FlowEstimateOptions, type FlowModel } from './model';
 import type { FlowField } from './types';
 import {
-  FLOW_PRESETS,
+  FLOW_CONFIGURATIONS,
   buildFlowPyramidGraph,
   buildFlowUpsampleGraph,
   buildFlowWarpGraph,
   levelWarpOptions,
   levelWarps,
   pyramidOutput,
-  type FlowPreset,
+  type FlowConfiguration,
   type VariationalFlowOptions,
 } from './variational-graph';
 
@@ -113,10 +113,10 @@ export class VariationalFlowModel implements FlowModel {
   /** The graphs per frame size (`width×height`), generated or found on disk once. */
   readonly #graphsBySize = new Map<string, Promise<VariationalGraphs>>();
 
-  constructor(sessions: SessionCache, modelsDir: string, preset: FlowPreset | VariationalFlowOptions = 'balanced') {
+  constructor(sessions: SessionCache, modelsDir: string, preset: FlowConfiguration | VariationalFlowOptions = 'balanced') {
     this.#sessions = sessions;
     this.#modelsDir = modelsDir;
-    this.#options = typeof preset === 'string' ? FLOW_PRESETS[preset] : preset;
+    this.#options = typeof preset === 'string' ? FLOW_CONFIGURATIONS[preset] : preset;
     this.id = typeof preset === 'string' ? `${VARIATIONAL_MODEL_ID}:${preset}` : `${VARIATIONAL_MODEL_ID}:custom`;
   }
 
