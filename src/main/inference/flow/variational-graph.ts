@@ -1,5 +1,6 @@
 import type { FlowPresetName } from '@shared/api/flow';
 import { GraphBuilder } from '../onnx/graph';
+import type { CoarseMatchOptions } from './coarse-match';
 import { ImageOps } from './graph-ops';
 
 /**
@@ -41,6 +42,8 @@ export interface VariationalFlowOptions {
   readonly chebyshev?: number;
   /** Smoothness weight (intensities scaled to [0, 1]). */
   readonly alpha: number;
+  /** α at pyramid level l is alpha · alphaPerLevel^(l − finestLevel) (absent = the same α everywhere). */
+  readonly alphaPerLevel?: number;
   /** Gradient-constancy weight relative to brightness constancy. */
   readonly gamma: number;
   /** Image-driven smoothness: α·exp(−κ·|∇I₁|) per pixel (0 = uniform α). */
@@ -72,6 +75,12 @@ export interface VariationalFlowOptions {
    * removes shading and slow illumination changes (the structure) and keeps (1 − w) of it.
    */
   readonly texture?: { readonly sigma: number; readonly weight: number };
+  /**
+   * Block matching at one coarse level, around the flow propagated from the level above,
+   * before that level's warps (large motion of small layers; see coarse-match.ts). It runs
+   * between the staged graphs, so the single-graph reference leaves it out.
+   */
+  readonly match?: CoarseMatchOptions;
 }
 
 export type FlowPreset = FlowPresetName;
@@ -89,9 +98,13 @@ export const SCAN_FLOW: VariationalFlowOptions = {
 
 /** Tuned on the Middlebury pairs and the fitting seeds of the generated hard pairs (docs/flow-presets.md). */
 export const FLOW_PRESETS: Record<FlowPreset, VariationalFlowOptions> = {
+  // A deep pyramid (coarsest side 15–20 px) with three warps on its cheap levels for large
+  // motion, the texture part of the frames (brightness changes), α growing 1.25× per level
+  // up the pyramid; the full-resolution level is not solved.
   fast: {
-    levels: 5, scale: 0.55, finestLevel: 1, warps: 1, rounds: 1, iterations: 10,
-    alpha: 0.01, gamma: 16, epsilon: 0.01, median: 5, interpolation: 'bicubic', presmooth: 0.6,
+    levels: 7, scale: 0.5, finestLevel: 1, warps: 3, fineWarps: [2, 2], rounds: 1, iterations: 10,
+    alpha: 0.015, alphaPerLevel: 1.25, gamma: 16, epsilon: 0.01, median: 5, interpolation: 'bicubic', presmooth: 0.6,
+    texture: { sigma: 3, weight: 0.8 },
   },
   balanced: {
     levels: 6, scale: 0.6, finestLevel: 0, warps: 1, rounds: 2, iterations: 8,
@@ -100,10 +113,13 @@ export const FLOW_PRESETS: Record<FlowPreset, VariationalFlowOptions> = {
   // Robust (Charbonnier) smoothness weighted down at image edges, normalised data terms,
   // Chebyshev-accelerated sweeps; three warps on the cheap coarse levels, two on the level
   // below full resolution, one at full resolution (which costs as much as all the rest).
+  // Block matching at level 4 (≈ 1/8 resolution, ±8 px there) finds small layers moving
+  // too far for the warps; α grows 1.25× per level up the pyramid.
   accurate: {
     levels: 7, scale: 0.6, finestLevel: 0, warps: 3, fineWarps: [1, 2], rounds: 2, iterations: 6, chebyshev: 0.99,
-    alpha: 10, edgeKappa: 10, smoothEpsilon: 0.1, gamma: 10, zeta: 0.03, epsilon: 0.1, median: 5,
+    alpha: 10, alphaPerLevel: 1.25, edgeKappa: 10, smoothEpsilon: 0.1, gamma: 10, zeta: 0.03, epsilon: 0.1, median: 5,
     interpolation: 'bicubic', presmooth: 0.75, texture: { sigma: 3, weight: 0.5 },
+    match: { level: 4, radius: 8, half: 2, penalty: 1e-4 },
   },
 };
 
@@ -175,7 +191,8 @@ export function levelWarps(options: VariationalFlowOptions, level: number): numb
 /** The options one warp at `level` depends on: the exact median where the level asks for it. */
 export function levelWarpOptions(options: VariationalFlowOptions, level: number): VariationalFlowOptions {
   const exactMedian = Boolean(options.exactMedian || (level === options.finestLevel && options.exactMedianFinest));
-  return { ...options, exactMedian };
+  const { alphaPerLevel, ...rest } = options;
+  return { ...rest, exactMedian, alpha: options.alpha * (alphaPerLevel ?? 1) ** (level - options.finestLevel) };
 }
 
 /**
