@@ -42,7 +42,10 @@ export interface VariationalFlowOptions {
   readonly chebyshev?: number;
   /** Smoothness weight (intensities scaled to [0, 1]). */
   readonly alpha: number;
-  /** α at pyramid level l is alpha · alphaPerLevel^(l − finestLevel) (absent = the same α everywhere). */
+  /**
+   * α at pyramid level l is alpha · alphaPerLevel^(l − finestLevel) (absent = the same α
+   * everywhere): a coarse level stands for more pixels' worth of smoothness.
+   */
   readonly alphaPerLevel?: number;
   /** Gradient-constancy weight relative to brightness constancy. */
   readonly gamma: number;
@@ -173,7 +176,7 @@ export function buildVariationalFlowGraph(options: VariationalFlowOptions): Grap
     const d1 = derive(o, frame1);
     let levelFlow: string = flow === null ? o.mul(g.op1('Concat', [frame1, frame1], { axis: 1 }), o.f(0)) : upsampleFlow(o, flow, frame1);
     const warpOptions = levelWarpOptions(options, level);
-    const terms = levelTerms(o, warpOptions, d1);
+    const terms = levelTerms(o, warpOptions, d1, o.f(levelSmoothness(options, level)));
     for (let warp = 0; warp < levelWarps(options, level); warp += 1) levelFlow = warpOnce(o, warpOptions, terms, d1, frame2, levelFlow);
     flow = levelFlow;
   }
@@ -191,8 +194,7 @@ export function levelWarps(options: VariationalFlowOptions, level: number): numb
 /** The options one warp at `level` depends on: the exact median where the level asks for it. */
 export function levelWarpOptions(options: VariationalFlowOptions, level: number): VariationalFlowOptions {
   const exactMedian = Boolean(options.exactMedian || (level === options.finestLevel && options.exactMedianFinest));
-  const { alphaPerLevel, ...rest } = options;
-  return { ...rest, exactMedian, alpha: options.alpha * (alphaPerLevel ?? 1) ** (level - options.finestLevel) };
+  return { ...options, exactMedian };
 }
 
 /**
@@ -214,6 +216,19 @@ export function buildFlowPyramidGraph(options: VariationalFlowOptions): GraphBui
 
 export const pyramidOutput = (level: number): string => `level${level}`;
 
+/** The warp graph's 9α input when a preset's α changes by level (see levelSmoothness). */
+export const SMOOTHNESS_INPUT = 'smoothness';
+
+/** 9α at pyramid `level`, the value the warp graph's smoothness input takes there. */
+export function levelSmoothness(options: VariationalFlowOptions, level: number): number {
+  return 9 * levelAlpha(options, level);
+}
+
+/** α at pyramid `level`: alpha · alphaPerLevel^(level − finestLevel). */
+export function levelAlpha(options: VariationalFlowOptions, level: number): number {
+  return options.alpha * (options.alphaPerLevel ?? 1) ** (level - options.finestLevel);
+}
+
 /**
  * Stage 2, run once per warp at every level: (`frames` [2, 1, h, w] of one pyramid level,
  * `flow` [1, 2, h, w]) → `next_flow`. The per-level terms are recomputed from the frames on
@@ -224,9 +239,11 @@ export function buildFlowWarpGraph(options: VariationalFlowOptions): GraphBuilde
   const o = new ImageOps(g);
   const frames = g.input('frames', 'float32', [2, 1, 'height', 'width']);
   const initial = g.input('flow', 'float32', [1, 2, 'height', 'width']);
+  // α that changes by level is fed (as 9α, a scalar), so every level still shares one graph.
+  const smoothness = options.alphaPerLevel ? g.input(SMOOTHNESS_INPUT, 'float32', []) : undefined;
   const { frame1, frame2 } = splitPair(o, frames);
   const d1 = derive(o, frame1);
-  const flow = warpOnce(o, options, levelTerms(o, options, d1), d1, frame2, initial);
+  const flow = warpOnce(o, options, levelTerms(o, options, d1, smoothness), d1, frame2, initial);
   g.op('Identity', [flow], {}, ['next_flow']);
   g.output('next_flow', 'float32', [1, 2, 'height', 'width']);
   return g;
@@ -300,12 +317,13 @@ function pool(o: ImageOps, x: string): string {
   return o.g.op1('AveragePool', [x], { kernel_shape: [3, 3], pads: [1, 1, 1, 1], count_include_pad: 1 });
 }
 
-function levelTerms(o: ImageOps, options: VariationalFlowOptions, d1: string): LevelTerms {
+/** `smoothness`: 9α of this level (a constant, or the warp graph's input); absent = 9 × options.alpha. */
+function levelTerms(o: ImageOps, options: VariationalFlowOptions, d1: string, smoothness?: string): LevelTerms {
   const g = o.g;
   const base = o.coordinates(d1);
   const step = (axis: number) => o.div(o.f(2), o.sub(o.dimFloat(d1, axis), o.f(1)));
   const toGrid = g.op1('Reshape', [g.op1('Concat', [step(3), step(2)], { axis: 0 }), o.i64([1, 2, 1, 1])]);
-  let alphaMap = o.f(9 * options.alpha);
+  let alphaMap = smoothness ?? o.f(9 * options.alpha);
   if (options.edgeKappa) {
     const grad = o.channels(d1, 1, 3);
     const norm = g.op1('Sqrt', [o.conv(o.mul(grad, grad), [1, 1], [1, 2, 1, 1])]);

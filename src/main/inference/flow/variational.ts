@@ -15,6 +15,8 @@ import {
   buildFlowPyramidGraph,
   buildFlowUpsampleGraph,
   buildFlowWarpGraph,
+  SMOOTHNESS_INPUT,
+  levelSmoothness,
   levelWarpOptions,
   levelWarps,
   pyramidOutput,
@@ -57,7 +59,7 @@ export interface GeneratedGraph {
 export interface VariationalGraphs {
   readonly pyramid: GeneratedGraph;
   readonly upsample: GeneratedGraph;
-  readonly levels: ReadonlyArray<{ readonly level: number; readonly warps: number; readonly warp: GeneratedGraph }>;
+  readonly levels: ReadonlyArray<{ readonly level: number; readonly warps: number; readonly warp: GeneratedGraph; readonly smoothness: number | null }>;
   /** Whether the solved flow is upsampled to the input size at the end. */
   readonly finalUpsample: boolean;
   /** Block matching added to the flow at its level before that level's warps (null: none). */
@@ -74,7 +76,10 @@ function warpParameters(options: VariationalFlowOptions) {
   // Fields that only shape the pyramid or count the warps: leaving them out lets levels and
   // frame sizes with the same warp share a graph and its session.
   const { levels: _l, scale: _s, finestLevel: _f, presmooth: _p, texture: _t, warps: _w, fineWarps: _fw, exactMedianFinest: _e, match: _m, ...rest } = options;
-  return rest;
+  // A fed α (it changes by level) is an input of the graph, not one of its constants.
+  if (!rest.alphaPerLevel) return rest;
+  const { alpha: _a, alphaPerLevel: _apl, ...fed } = rest;
+  return { ...fed, smoothness: 'input' };
 }
 
 function graphKey(stage: string, parameters: object): string {
@@ -106,7 +111,7 @@ export async function ensureVariationalModel(modelsDir: string, options: Variati
     const warpOptions = levelWarpOptions(options, level);
     const params = warpParameters(warpOptions);
     const warp = await ensureGraph(modelsDir, graphKey('warp', params), params, () => buildFlowWarpGraph(warpOptions));
-    levels.push({ level, warps: levelWarps(options, level), warp });
+    levels.push({ level, warps: levelWarps(options, level), warp, smoothness: options.alphaPerLevel ? levelSmoothness(options, level) : null });
   }
   return { pyramid, upsample, levels, finalUpsample: options.finestLevel > 0, match: options.match ?? null };
 }
@@ -177,12 +182,13 @@ export class VariationalFlowModel implements FlowModel {
     const pyramid = await (await this.#session(graphs.pyramid)).run({ frame1: first, frame2: new ort.Tensor('float32', grayPlane(frame2), [1, 1, height, width]) });
     throwIfAborted(signal);
     let flow: ort.Tensor | null = null;
-    for (const { level, warps, warp } of graphs.levels) {
+    for (const { level, warps, warp, smoothness } of graphs.levels) {
       const frames = pyramid[pyramidOutput(level)] as ort.Tensor;
       const [, , h, w] = frames.dims as [number, number, number, number];
       flow = flow === null ? new ort.Tensor('float32', new Float32Array(2 * h * w), [1, 2, h, w]) : await run(graphs.upsample, { flow, target: frames }, 'upsampled');
       if (graphs.match?.level === level) flow = new ort.Tensor('float32', matchedFlow(frames.data as Float32Array, flow.data as Float32Array, w, h, graphs.match), [1, 2, h, w]);
-      for (let i = 0; i < warps; i += 1) flow = await run(warp, { frames, flow }, 'next_flow');
+      const fed: Feeds = smoothness === null ? {} : { [SMOOTHNESS_INPUT]: new ort.Tensor('float32', Float32Array.of(smoothness), []) };
+      for (let i = 0; i < warps; i += 1) flow = await run(warp, { frames, flow, ...fed }, 'next_flow');
     }
     if (graphs.finalUpsample) flow = await run(graphs.upsample, { flow: flow as ort.Tensor, target: first }, 'upsampled');
     return { width, height, data: Float32Array.from((flow as ort.Tensor).data as Float32Array) };
