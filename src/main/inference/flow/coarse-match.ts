@@ -52,28 +52,51 @@ export function coarseMatch(frame1: Float32Array, frame2: Float32Array, width: n
   const costs = new Float32Array(side * side * plane);
   const integral = new Float64Array((width + 1) * (height + 1));
   const stride = width + 1;
+  // Per pixel: 1 / the patch's area inside the frame, and its integral-image corners.
+  const inverseArea = new Float32Array(plane);
+  const corners = new Int32Array(4 * plane);
+  for (let y = 0; y < height; y += 1) {
+    const y0 = Math.max(0, y - half);
+    const y1 = Math.min(height, y + half + 1);
+    for (let x = 0; x < width; x += 1) {
+      const x0 = Math.max(0, x - half);
+      const x1 = Math.min(width, x + half + 1);
+      const i = y * width + x;
+      inverseArea[i] = 1 / ((y1 - y0) * (x1 - x0));
+      corners.set([y1 * stride + x1, y0 * stride + x1, y1 * stride + x0, y0 * stride + x0], 4 * i);
+    }
+  }
+  const column = new Int32Array(width);
+  const best = new Float32Array(plane).fill(Infinity);
+  const winner = new Int32Array(plane);
   for (let dy = -radius; dy <= radius; dy += 1) {
     for (let dx = -radius; dx <= radius; dx += 1) {
+      for (let x = 0; x < width; x += 1) column[x] = Math.min(width - 1, Math.max(0, x + dx));
       // Integral image of the squared difference for this displacement.
       for (let y = 0; y < height; y += 1) {
-        const y2 = Math.min(height - 1, Math.max(0, y + dy)) * width;
-        let row = 0;
+        const row1 = y * width;
+        const row2 = Math.min(height - 1, Math.max(0, y + dy)) * width;
+        const above = y * stride + 1;
+        const here = above + stride;
+        let sum = 0;
         for (let x = 0; x < width; x += 1) {
-          const d = (frame1[y * width + x] as number) - (frame2[y2 + Math.min(width - 1, Math.max(0, x + dx))] as number);
-          row += d * d;
-          integral[(y + 1) * stride + x + 1] = (integral[y * stride + x + 1] as number) + row;
+          const d = (frame1[row1 + x] as number) - (frame2[row2 + (column[x] as number)] as number);
+          sum += d * d;
+          integral[here + x] = (integral[above + x] as number) + sum;
         }
       }
       const offset = ((dy + radius) * side + dx + radius) * plane;
       const bias = penalty * (dx * dx + dy * dy);
-      for (let y = 0; y < height; y += 1) {
-        const y0 = Math.max(0, y - half);
-        const y1 = Math.min(height, y + half + 1);
-        for (let x = 0; x < width; x += 1) {
-          const x0 = Math.max(0, x - half);
-          const x1 = Math.min(width, x + half + 1);
-          const sum = (integral[y1 * stride + x1] as number) - (integral[y0 * stride + x1] as number) - (integral[y1 * stride + x0] as number) + (integral[y0 * stride + x0] as number);
-          costs[offset + y * width + x] = sum / ((y1 - y0) * (x1 - x0)) + bias;
+      const candidate = (dy + radius) * side + dx + radius;
+      for (let i = 0; i < plane; i += 1) {
+        const c = 4 * i;
+        const box = (integral[corners[c] as number] as number) - (integral[corners[c + 1] as number] as number) - (integral[corners[c + 2] as number] as number) + (integral[corners[c + 3] as number] as number);
+        const cost = box * (inverseArea[i] as number) + bias;
+        costs[offset + i] = cost;
+        // The first of equal costs wins, in the order the displacements are tried.
+        if (cost < (best[i] as number)) {
+          best[i] = cost;
+          winner[i] = candidate;
         }
       }
     }
@@ -86,17 +109,11 @@ export function coarseMatch(frame1: Float32Array, frame2: Float32Array, width: n
     return curvature > 0 ? Math.max(-0.5, Math.min(0.5, (before - after) / (2 * curvature))) : 0;
   };
   for (let i = 0; i < plane; i += 1) {
-    let best = Infinity;
-    let bx = 0;
-    let by = 0;
-    for (let dy = -radius; dy <= radius; dy += 1) {
-      for (let dx = -radius; dx <= radius; dx += 1) {
-        const c = cost(i, dx, dy);
-        if (c < best) [best, bx, by] = [c, dx, dy];
-      }
-    }
-    const sx = bx > -radius && bx < radius ? vertex(cost(i, bx - 1, by), best, cost(i, bx + 1, by)) : 0;
-    const sy = by > -radius && by < radius ? vertex(cost(i, bx, by - 1), best, cost(i, bx, by + 1)) : 0;
+    const bx = ((winner[i] as number) % side) - radius;
+    const by = Math.floor((winner[i] as number) / side) - radius;
+    const at = best[i] as number;
+    const sx = bx > -radius && bx < radius ? vertex(cost(i, bx - 1, by), at, cost(i, bx + 1, by)) : 0;
+    const sy = by > -radius && by < radius ? vertex(cost(i, bx, by - 1), at, cost(i, bx, by + 1)) : 0;
     flow[i] = bx + sx;
     flow[plane + i] = by + sy;
   }
