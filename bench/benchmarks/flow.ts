@@ -32,7 +32,8 @@ type FlowGroup = (typeof GROUPS)[number];
 const ONLY = process.env.FLOW_BENCH_METHODS?.split(',').map((m) => m.trim());
 const selected = <T extends string>(names: readonly T[]): T[] => names.filter((n) => !ONLY || ONLY.includes(n));
 const PEERS = selected(['deepflow', 'dis-medium', 'tvl1', 'farneback'] as const);
-const PRESETS = selected(['fast', 'balanced', 'accurate'] as const);
+// scan: the spotting's own flow (the fast parameters the spotting was validated with).
+const PRESETS = selected(['fast', 'balanced', 'accurate', 'scan'] as const);
 /** FLOW_BENCH_GROUPS=middlebury,hard held-out runs only the listed case groups. */
 const ONLY_GROUPS = process.env.FLOW_BENCH_GROUPS?.split(',').map((m) => m.trim());
 /** FLOW_BENCH_THREADS=1 runs every method single-threaded (fairest under a shared, loaded CPU). */

@@ -45,6 +45,8 @@ describe('Settings → Analysis in Chromium over the bridge', () => {
     await expect.poll(async () => (await services.settings.get()).analysisFlow.model).toBe(folder);
     await page.getByTestId('flow-model-active').waitFor();
     expect(await page.getByTestId('flow-model-error').count()).toBe(0);
+    // The spotting's fast choice is the scan's own flow, not the fast preset of the onset → apex flow.
+    expect(await page.locator('select[name="flowSpotting"] option[value="fast"]').textContent()).toBe("fast — the spotting's own flow");
     await page.locator('select[name="flowSpotting"]').selectOption('balanced');
     await expect.poll(async () => (await services.settings.get()).analysisFlow).toEqual({ model: folder, expression: 'balanced', spotting: 'balanced' });
     await page.locator('section.analysis-settings small').last().scrollIntoViewIfNeeded();
@@ -52,6 +54,7 @@ describe('Settings → Analysis in Chromium over the bridge', () => {
 
     await page.locator('select[name="language"]').selectOption('zh-CN');
     await page.getByText('使用此文件夹').waitFor();
+    expect(await page.locator('select[name="flowSpotting"] option[value="fast"]').textContent()).toBe('快速 — 检测专用光流');
     await page.locator('section.analysis-settings small').last().scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(ARTIFACTS, 'analysis-flow-settings-zh-CN.png') });
     await page.locator('select[name="language"]').selectOption('en');

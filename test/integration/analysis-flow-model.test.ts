@@ -77,7 +77,7 @@ describe('the flow model an analysis runs with (Settings → Analysis)', () => {
     const latest = async () => StoredAnalysisSchema.parse(await ok('analysis.get', { eventId: event?.id }));
     const generated = await latest();
     const ids = (analysis: StoredAnalysis) => analysis.models.map((m) => m.id);
-    expect(ids(generated)).toEqual(expect.arrayContaining(['flow-variational:balanced', 'spotting:flow-variational:fast']));
+    expect(ids(generated)).toEqual(expect.arrayContaining(['flow-variational:balanced', 'spotting:flow-variational:scan']));
     expect(analysisFlowModel(generated.models)).toBe('flow-variational:balanced');
 
     // Same settings: nothing to do.

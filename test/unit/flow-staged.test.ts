@@ -89,10 +89,13 @@ describe('staged variational flow (pyramid, warp and upsample graphs on real onn
     const small = await ensureVariationalModel(dir, optionsForSize(FLOW_PRESETS.balanced, 80, 96));
     expect(large.levels.length).toBeGreaterThan(small.levels.length);
     expect(new Set([...large.levels, ...small.levels].map((l) => l.warp.key)).size).toBe(1);
-    // accurate warps alike on every level too (one warp per run, 1–3 runs per level).
+    // accurate warps alike on every level too (one warp per run, 1–3 runs per level): its α
+    // grows up the pyramid, fed to the one graph as each level's 9α.
     const accurate = await ensureVariationalModel(dir, optionsForSize(FLOW_PRESETS.accurate, 640, 480));
     expect(accurate.levels.map((l) => l.warps)).toEqual([3, 3, 3, 3, 3, 2, 1]);
     expect(new Set(accurate.levels.map((l) => l.warp.key)).size).toBe(1);
+    expect(accurate.levels.map((l) => l.smoothness)).toEqual([6, 5, 4, 3, 2, 1, 0].map((level) => 9 * FLOW_PRESETS.accurate.alpha * 1.25 ** level));
+    expect(large.levels.every((l) => l.smoothness === null)).toBe(true);
   });
 
   it('stops between stages when the signal aborts, with a typed error', async () => {

@@ -5,7 +5,7 @@ import { packageDir } from '../../src/main/inference/manifest';
 import { SessionCache } from '../../src/main/inference/onnx/session';
 import { displacements, interiorEndPointError, warpedPair } from '../../src/main/inference/flow/synthetic';
 import { VariationalFlowModel, ensureVariationalModel, optionsForSize } from '../../src/main/inference/flow/variational';
-import { FLOW_PRESETS, type FlowPreset, type VariationalFlowOptions } from '../../src/main/inference/flow/variational-graph';
+import { FLOW_PRESETS, levelAlpha, type FlowPreset, type VariationalFlowOptions } from '../../src/main/inference/flow/variational-graph';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { useTempDir } from '../helpers/tmp';
@@ -66,6 +66,14 @@ describe('variational flow (generated ONNX graph, real onnxruntime session)', ()
     for (const file of files) expect(existsSync(file.path)).toBe(true);
     // The pyramid, the upsampling and one warp graph shared by every level.
     expect(readdirSync(join(dir, 'generated')).filter((f) => f.endsWith('.onnx'))).toHaveLength(3);
+  });
+
+  it('grows α up the pyramid where a preset asks for it, from the finest solved level', () => {
+    const { alpha, alphaPerLevel, finestLevel } = FLOW_PRESETS.fast;
+    expect(alphaPerLevel).toBe(1.25);
+    expect(levelAlpha(FLOW_PRESETS.fast, finestLevel)).toBeCloseTo(alpha, 12);
+    expect(levelAlpha(FLOW_PRESETS.fast, finestLevel + 2)).toBeCloseTo(alpha * 1.5625, 12);
+    expect(levelAlpha(FLOW_PRESETS.balanced, 3)).toBe(FLOW_PRESETS.balanced.alpha);
   });
 
   it('rejects frames of different sizes with a typed error', async () => {

@@ -17,7 +17,11 @@ export const AnalysisFlowSchema = z
     model: z.string().min(1).max(4096).nullable(),
     /** The onset → apex flow's preset when `model` is null. */
     expression: FlowPresetSchema,
-    /** The spotting scan's and apex search's preset. */
+    /**
+     * The spotting scan's and apex search's choice: fast runs the pipeline's own scan flow
+     * (the parameters the spotting was validated with, whatever the fast preset is),
+     * balanced and accurate their presets.
+     */
     spotting: FlowPresetSchema,
   })
   .strict();

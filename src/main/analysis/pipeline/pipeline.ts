@@ -3,7 +3,7 @@ import { AppError } from '@shared/errors';
 import type { FaceModels } from '../../inference/face/analyze';
 import { faceCrop } from '../../inference/face/face-crop';
 import type { FlowService } from '../../inference/flow/service';
-import type { FlowPreset } from '../../inference/flow/variational-graph';
+import { spottingFlow, type FlowPreset } from '../../inference/flow/variational-graph';
 import type { FlowModel } from '../../inference/flow/model';
 import type { FlowField } from '../../inference/flow/types';
 import type { FrameSequence, GrayImage } from '../../media/image';
@@ -60,7 +60,10 @@ export interface PipelineOptions {
   /** Face crop for the onset → apex flow. */
   readonly flowSize?: readonly [number, number];
   readonly flowPreset?: FlowPreset;
-  /** The spotting scan's and apex search's flow preset (they run on every frame; default fast). */
+  /**
+   * The user's spotting choice (default fast). They run on every frame with the flow
+   * `spottingFlow` maps it to: fast is the scan's own configuration, not the fast preset.
+   */
   readonly spotPreset?: FlowPreset;
   /** Overrides the onset → apex flow model (a learned model, or custom variational options). */
   readonly flowModel?: FlowModel;
@@ -223,7 +226,7 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
   // Rows from here on are not yet in a checkpoint (a resumed scan's earlier rows are stored).
   let rowsFrom = !given && options.resume ? options.resume.next : (scan?.first ?? 0);
   const checkpoints = !given && options.onCheckpoint;
-  const spotModel = models.flow.model(undefined, options.spotPreset ?? 'fast');
+  const spotModel = models.flow.model(undefined, spottingFlow(options.spotPreset ?? 'fast'));
   const matchLighting = options.matchLighting ?? true;
   const clock = scan ? new ScanClock(scan.last - scan.first + 1, !given && options.resume ? options.resume.next - scan.first : 0) : null;
   const signal = scan

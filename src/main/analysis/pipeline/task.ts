@@ -10,6 +10,7 @@ import type { TemplateRenderer } from '../../inference/llm/template';
 import type { SessionGuard } from '../../inference/onnx/session';
 import type { ProbedMedia } from '../../media/probe';
 import { FlowService } from '../../inference/flow/service';
+import { spottingFlow } from '../../inference/flow/variational-graph';
 import { MediaLibrary } from '../../media/library';
 import type { DescriberLanguage } from '../describer';
 import type { FrameMotionScan } from '../frame-motion';
@@ -138,7 +139,7 @@ export class ClipAnalyzer {
   async warm(flow: AnalysisFlow = DEFAULT_ANALYSIS_FLOW): Promise<void> {
     await this.#face.models();
     if (flow.model) return;
-    await this.#flow.warm(flow.spotting, DEFAULT_SPOT_SIZE[0], DEFAULT_SPOT_SIZE[1]);
+    await this.#flow.warm(spottingFlow(flow.spotting), DEFAULT_SPOT_SIZE[0], DEFAULT_SPOT_SIZE[1]);
     await this.#flow.warm(flow.expression, DEFAULT_FLOW_SIZE[0], DEFAULT_FLOW_SIZE[1]);
   }
 

@@ -8,7 +8,7 @@ import { LearnedFlowModel } from './learned';
 import type { FlowModel } from './model';
 import type { FlowField } from './types';
 import { VARIATIONAL_MODEL_ID, VariationalFlowModel } from './variational';
-import type { FlowPreset } from './variational-graph';
+import type { FlowConfiguration, FlowPreset } from './variational-graph';
 
 export interface FlowRequest {
   /** `flow-variational` (default), a manifest flow entry, or a folder holding flow.json. */
@@ -40,7 +40,8 @@ export class FlowService {
     this.#guard = options.guard;
   }
 
-  model(id: string = VARIATIONAL_MODEL_ID, preset: FlowPreset = 'balanced'): FlowModel {
+  /** `preset`: a user-facing preset, or `scan` (the spotting's own flow, see spottingFlow). */
+  model(id: string = VARIATIONAL_MODEL_ID, preset: FlowConfiguration = 'balanced'): FlowModel {
     const key = id === VARIATIONAL_MODEL_ID ? `${id}:${preset}` : id;
     let model = this.#models.get(key);
     if (!model) {
@@ -58,7 +59,7 @@ export class FlowService {
   }
 
   /** Creates the session of a generated preset for frames of this size before the first flow needs it. */
-  async warm(preset: FlowPreset, width: number, height: number): Promise<void> {
+  async warm(preset: FlowConfiguration, width: number, height: number): Promise<void> {
     await (this.model(VARIATIONAL_MODEL_ID, preset) as VariationalFlowModel).prepare(width, height);
   }
 

@@ -1,5 +1,6 @@
 import type { FlowPresetName } from '@shared/api/flow';
 import { GraphBuilder } from '../onnx/graph';
+import type { CoarseMatchOptions } from './coarse-match';
 import { ImageOps } from './graph-ops';
 
 /**
@@ -41,6 +42,11 @@ export interface VariationalFlowOptions {
   readonly chebyshev?: number;
   /** Smoothness weight (intensities scaled to [0, 1]). */
   readonly alpha: number;
+  /**
+   * α at pyramid level l is alpha · alphaPerLevel^(l − finestLevel) (absent = the same α
+   * everywhere): a coarse level stands for more pixels' worth of smoothness.
+   */
+  readonly alphaPerLevel?: number;
   /** Gradient-constancy weight relative to brightness constancy. */
   readonly gamma: number;
   /** Image-driven smoothness: α·exp(−κ·|∇I₁|) per pixel (0 = uniform α). */
@@ -72,15 +78,36 @@ export interface VariationalFlowOptions {
    * removes shading and slow illumination changes (the structure) and keeps (1 − w) of it.
    */
   readonly texture?: { readonly sigma: number; readonly weight: number };
+  /**
+   * Block matching at one coarse level, around the flow propagated from the level above,
+   * before that level's warps (large motion of small layers; see coarse-match.ts). It runs
+   * between the staged graphs, so the single-graph reference leaves it out.
+   */
+  readonly match?: CoarseMatchOptions;
 }
 
 export type FlowPreset = FlowPresetName;
 
-/** Tuned on the Middlebury training pairs (see README, "Optical flow"). */
+/**
+ * The spotting scan's and apex search's flow (80×96 face crops, every frame): the spotting
+ * thresholds, the lighting match and the evaluation goldens were set with this flow, so it
+ * is the pipeline's own configuration and does not follow the user-facing `fast` preset.
+ * Tuned on the four Middlebury pairs; small motion only (docs/flow-presets.md).
+ */
+export const SCAN_FLOW: VariationalFlowOptions = {
+  levels: 5, scale: 0.55, finestLevel: 1, warps: 1, rounds: 1, iterations: 10,
+  alpha: 0.01, gamma: 16, epsilon: 0.01, median: 5, interpolation: 'bicubic', presmooth: 0.6,
+};
+
+/** Tuned on the Middlebury pairs and the fitting seeds of the generated hard pairs (docs/flow-presets.md). */
 export const FLOW_PRESETS: Record<FlowPreset, VariationalFlowOptions> = {
+  // A deep pyramid (coarsest side 15–20 px) with three warps on its cheap levels for large
+  // motion, the texture part of the frames (brightness changes), α growing 1.25× per level
+  // up the pyramid; the full-resolution level is not solved.
   fast: {
-    levels: 5, scale: 0.55, finestLevel: 1, warps: 1, rounds: 1, iterations: 10,
-    alpha: 0.01, gamma: 16, epsilon: 0.01, median: 5, interpolation: 'bicubic', presmooth: 0.6,
+    levels: 7, scale: 0.5, finestLevel: 1, warps: 3, fineWarps: [2, 2], rounds: 1, iterations: 10,
+    alpha: 0.015, alphaPerLevel: 1.25, gamma: 16, epsilon: 0.01, median: 5, interpolation: 'bicubic', presmooth: 0.6,
+    texture: { sigma: 3, weight: 0.8 },
   },
   balanced: {
     levels: 6, scale: 0.6, finestLevel: 0, warps: 1, rounds: 2, iterations: 8,
@@ -89,12 +116,29 @@ export const FLOW_PRESETS: Record<FlowPreset, VariationalFlowOptions> = {
   // Robust (Charbonnier) smoothness weighted down at image edges, normalised data terms,
   // Chebyshev-accelerated sweeps; three warps on the cheap coarse levels, two on the level
   // below full resolution, one at full resolution (which costs as much as all the rest).
+  // Block matching at level 4 (≈ 1/8 resolution, ±8 px there) finds small layers moving
+  // too far for the warps; α grows 1.25× per level up the pyramid.
   accurate: {
     levels: 7, scale: 0.6, finestLevel: 0, warps: 3, fineWarps: [1, 2], rounds: 2, iterations: 6, chebyshev: 0.99,
-    alpha: 10, edgeKappa: 10, smoothEpsilon: 0.1, gamma: 10, zeta: 0.03, epsilon: 0.1, median: 5,
+    alpha: 10, alphaPerLevel: 1.25, edgeKappa: 10, smoothEpsilon: 0.1, gamma: 10, zeta: 0.03, epsilon: 0.1, median: 5,
     interpolation: 'bicubic', presmooth: 0.75, texture: { sigma: 3, weight: 0.5 },
+    match: { level: 4, radius: 8, half: 2, penalty: 1e-4 },
   },
 };
+
+/** A named parameter set: a user-facing preset, or the pipeline's spotting scan flow. */
+export type FlowConfiguration = FlowPreset | 'scan';
+
+export const FLOW_CONFIGURATIONS: Record<FlowConfiguration, VariationalFlowOptions> = { ...FLOW_PRESETS, scan: SCAN_FLOW };
+
+/**
+ * The flow the spotting scan and apex search run with for the user's spotting choice: the
+ * fast choice is the scan's own configuration (what the spotting was validated with, the
+ * default); balanced and accurate are the presets of those names.
+ */
+export function spottingFlow(choice: FlowPreset): FlowConfiguration {
+  return choice === 'fast' ? 'scan' : choice;
+}
 
 /** Derivative stack kernels (5×5): I, Ix, Iy, Ixx, Ixy, Iyy with fourth-order stencils. */
 function derivativeKernels(): number[] {
@@ -132,7 +176,7 @@ export function buildVariationalFlowGraph(options: VariationalFlowOptions): Grap
     const d1 = derive(o, frame1);
     let levelFlow: string = flow === null ? o.mul(g.op1('Concat', [frame1, frame1], { axis: 1 }), o.f(0)) : upsampleFlow(o, flow, frame1);
     const warpOptions = levelWarpOptions(options, level);
-    const terms = levelTerms(o, warpOptions, d1);
+    const terms = levelTerms(o, warpOptions, d1, o.f(levelSmoothness(options, level)));
     for (let warp = 0; warp < levelWarps(options, level); warp += 1) levelFlow = warpOnce(o, warpOptions, terms, d1, frame2, levelFlow);
     flow = levelFlow;
   }
@@ -172,6 +216,19 @@ export function buildFlowPyramidGraph(options: VariationalFlowOptions): GraphBui
 
 export const pyramidOutput = (level: number): string => `level${level}`;
 
+/** The warp graph's 9α input when a preset's α changes by level (see levelSmoothness). */
+export const SMOOTHNESS_INPUT = 'smoothness';
+
+/** 9α at pyramid `level`, the value the warp graph's smoothness input takes there. */
+export function levelSmoothness(options: VariationalFlowOptions, level: number): number {
+  return 9 * levelAlpha(options, level);
+}
+
+/** α at pyramid `level`: alpha · alphaPerLevel^(level − finestLevel). */
+export function levelAlpha(options: VariationalFlowOptions, level: number): number {
+  return options.alpha * (options.alphaPerLevel ?? 1) ** (level - options.finestLevel);
+}
+
 /**
  * Stage 2, run once per warp at every level: (`frames` [2, 1, h, w] of one pyramid level,
  * `flow` [1, 2, h, w]) → `next_flow`. The per-level terms are recomputed from the frames on
@@ -182,9 +239,11 @@ export function buildFlowWarpGraph(options: VariationalFlowOptions): GraphBuilde
   const o = new ImageOps(g);
   const frames = g.input('frames', 'float32', [2, 1, 'height', 'width']);
   const initial = g.input('flow', 'float32', [1, 2, 'height', 'width']);
+  // α that changes by level is fed (as 9α, a scalar), so every level still shares one graph.
+  const smoothness = options.alphaPerLevel ? g.input(SMOOTHNESS_INPUT, 'float32', []) : undefined;
   const { frame1, frame2 } = splitPair(o, frames);
   const d1 = derive(o, frame1);
-  const flow = warpOnce(o, options, levelTerms(o, options, d1), d1, frame2, initial);
+  const flow = warpOnce(o, options, levelTerms(o, options, d1, smoothness), d1, frame2, initial);
   g.op('Identity', [flow], {}, ['next_flow']);
   g.output('next_flow', 'float32', [1, 2, 'height', 'width']);
   return g;
@@ -258,12 +317,13 @@ function pool(o: ImageOps, x: string): string {
   return o.g.op1('AveragePool', [x], { kernel_shape: [3, 3], pads: [1, 1, 1, 1], count_include_pad: 1 });
 }
 
-function levelTerms(o: ImageOps, options: VariationalFlowOptions, d1: string): LevelTerms {
+/** `smoothness`: 9α of this level (a constant, or the warp graph's input); absent = 9 × options.alpha. */
+function levelTerms(o: ImageOps, options: VariationalFlowOptions, d1: string, smoothness?: string): LevelTerms {
   const g = o.g;
   const base = o.coordinates(d1);
   const step = (axis: number) => o.div(o.f(2), o.sub(o.dimFloat(d1, axis), o.f(1)));
   const toGrid = g.op1('Reshape', [g.op1('Concat', [step(3), step(2)], { axis: 0 }), o.i64([1, 2, 1, 1])]);
-  let alphaMap = o.f(9 * options.alpha);
+  let alphaMap = smoothness ?? o.f(9 * options.alpha);
   if (options.edgeKappa) {
     const grad = o.channels(d1, 1, 3);
     const norm = g.op1('Sqrt', [o.conv(o.mul(grad, grad), [1, 1], [1, 2, 1, 1])]);

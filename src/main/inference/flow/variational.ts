@@ -7,17 +7,20 @@ import type { Image8 } from '../../media/image';
 import { writeFileAtomic } from '../../util/atomic-write';
 import type { GraphBuilder } from '../onnx/graph';
 import type { SessionCache } from '../onnx/session';
+import { coarseMatch, matchFits, type CoarseMatchOptions } from './coarse-match';
 import { assertSameSize, grayPlane, throwIfAborted, type FlowEstimateOptions, type FlowModel } from './model';
 import type { FlowField } from './types';
 import {
-  FLOW_PRESETS,
+  FLOW_CONFIGURATIONS,
   buildFlowPyramidGraph,
   buildFlowUpsampleGraph,
   buildFlowWarpGraph,
+  SMOOTHNESS_INPUT,
+  levelSmoothness,
   levelWarpOptions,
   levelWarps,
   pyramidOutput,
-  type FlowPreset,
+  type FlowConfiguration,
   type VariationalFlowOptions,
 } from './variational-graph';
 
@@ -32,7 +35,13 @@ export function optionsForSize(options: VariationalFlowOptions, width: number, h
   const side = Math.min(width, height);
   let levels = 1;
   while (levels < options.levels && side * options.scale ** levels >= MIN_COARSE_SIDE) levels += 1;
-  return { ...options, levels, finestLevel: Math.min(options.finestLevel, levels - 1) };
+  const finestLevel = Math.min(options.finestLevel, levels - 1);
+  const { match: wanted, ...rest } = options;
+  // Matching runs on its level, or a coarser one when that level's cost volume is too big;
+  // frames too small to have the level get none (their motion is small at the coarsest level).
+  let match = wanted && wanted.level >= finestLevel ? wanted : undefined;
+  while (match && match.level < levels && !matchFits(Math.ceil(width * options.scale ** match.level), Math.ceil(height * options.scale ** match.level), match.radius)) match = { ...match, level: match.level + 1 };
+  return { ...rest, levels, finestLevel, ...(match && match.level < levels ? { match } : {}) };
 }
 
 /** One generated graph file and the key its session is cached under. */
@@ -50,9 +59,11 @@ export interface GeneratedGraph {
 export interface VariationalGraphs {
   readonly pyramid: GeneratedGraph;
   readonly upsample: GeneratedGraph;
-  readonly levels: ReadonlyArray<{ readonly level: number; readonly warps: number; readonly warp: GeneratedGraph }>;
+  readonly levels: ReadonlyArray<{ readonly level: number; readonly warps: number; readonly warp: GeneratedGraph; readonly smoothness: number | null }>;
   /** Whether the solved flow is upsampled to the input size at the end. */
   readonly finalUpsample: boolean;
+  /** Block matching added to the flow at its level before that level's warps (null: none). */
+  readonly match: CoarseMatchOptions | null;
 }
 
 /** What the pyramid graph depends on; the warp graph depends on everything else. */
@@ -64,8 +75,11 @@ function pyramidParameters(options: VariationalFlowOptions) {
 function warpParameters(options: VariationalFlowOptions) {
   // Fields that only shape the pyramid or count the warps: leaving them out lets levels and
   // frame sizes with the same warp share a graph and its session.
-  const { levels: _l, scale: _s, finestLevel: _f, presmooth: _p, texture: _t, warps: _w, fineWarps: _fw, exactMedianFinest: _e, ...rest } = options;
-  return rest;
+  const { levels: _l, scale: _s, finestLevel: _f, presmooth: _p, texture: _t, warps: _w, fineWarps: _fw, exactMedianFinest: _e, match: _m, ...rest } = options;
+  // A fed α (it changes by level) is an input of the graph, not one of its constants.
+  if (!rest.alphaPerLevel) return rest;
+  const { alpha: _a, alphaPerLevel: _apl, ...fed } = rest;
+  return { ...fed, smoothness: 'input' };
 }
 
 function graphKey(stage: string, parameters: object): string {
@@ -97,12 +111,36 @@ export async function ensureVariationalModel(modelsDir: string, options: Variati
     const warpOptions = levelWarpOptions(options, level);
     const params = warpParameters(warpOptions);
     const warp = await ensureGraph(modelsDir, graphKey('warp', params), params, () => buildFlowWarpGraph(warpOptions));
-    levels.push({ level, warps: levelWarps(options, level), warp });
+    levels.push({ level, warps: levelWarps(options, level), warp, smoothness: options.alphaPerLevel ? levelSmoothness(options, level) : null });
   }
-  return { pyramid, upsample, levels, finalUpsample: options.finestLevel > 0 };
+  return { pyramid, upsample, levels, finalUpsample: options.finestLevel > 0, match: options.match ?? null };
 }
 
 type Feeds = Record<string, ort.Tensor>;
+
+/** The flow propagated from the level above plus the displacement block matching finds on top of it. */
+function matchedFlow(frames: Float32Array, flow: Float32Array, w: number, h: number, options: CoarseMatchOptions): Float32Array {
+  const plane = w * h;
+  const frame2 = frames.subarray(plane, 2 * plane);
+  const warped = new Float32Array(plane);
+  for (let y = 0; y < h; y += 1) {
+    for (let x = 0; x < w; x += 1) {
+      const i = y * w + x;
+      const sx = Math.min(w - 1, Math.max(0, x + (flow[i] as number)));
+      const sy = Math.min(h - 1, Math.max(0, y + (flow[plane + i] as number)));
+      const x0 = Math.min(w - 2, Math.floor(sx));
+      const y0 = Math.min(h - 2, Math.floor(sy));
+      const fx = sx - x0;
+      const fy = sy - y0;
+      const at = (yy: number, xx: number) => frame2[yy * w + xx] as number;
+      warped[i] = (1 - fy) * ((1 - fx) * at(y0, x0) + fx * at(y0, x0 + 1)) + fy * ((1 - fx) * at(y0 + 1, x0) + fx * at(y0 + 1, x0 + 1));
+    }
+  }
+  const residual = coarseMatch(frames.subarray(0, plane), warped, w, h, options);
+  const out = new Float32Array(2 * plane);
+  for (let i = 0; i < 2 * plane; i += 1) out[i] = (flow[i] as number) + (residual[i] as number);
+  return out;
+}
 
 /** The default flow model: the generated coarse-to-fine variational graphs on ONNX Runtime. */
 export class VariationalFlowModel implements FlowModel {
@@ -113,10 +151,10 @@ export class VariationalFlowModel implements FlowModel {
   /** The graphs per frame size (`width×height`), generated or found on disk once. */
   readonly #graphsBySize = new Map<string, Promise<VariationalGraphs>>();
 
-  constructor(sessions: SessionCache, modelsDir: string, preset: FlowPreset | VariationalFlowOptions = 'balanced') {
+  constructor(sessions: SessionCache, modelsDir: string, preset: FlowConfiguration | VariationalFlowOptions = 'balanced') {
     this.#sessions = sessions;
     this.#modelsDir = modelsDir;
-    this.#options = typeof preset === 'string' ? FLOW_PRESETS[preset] : preset;
+    this.#options = typeof preset === 'string' ? FLOW_CONFIGURATIONS[preset] : preset;
     this.id = typeof preset === 'string' ? `${VARIATIONAL_MODEL_ID}:${preset}` : `${VARIATIONAL_MODEL_ID}:custom`;
   }
 
@@ -144,11 +182,13 @@ export class VariationalFlowModel implements FlowModel {
     const pyramid = await (await this.#session(graphs.pyramid)).run({ frame1: first, frame2: new ort.Tensor('float32', grayPlane(frame2), [1, 1, height, width]) });
     throwIfAborted(signal);
     let flow: ort.Tensor | null = null;
-    for (const { level, warps, warp } of graphs.levels) {
+    for (const { level, warps, warp, smoothness } of graphs.levels) {
       const frames = pyramid[pyramidOutput(level)] as ort.Tensor;
       const [, , h, w] = frames.dims as [number, number, number, number];
       flow = flow === null ? new ort.Tensor('float32', new Float32Array(2 * h * w), [1, 2, h, w]) : await run(graphs.upsample, { flow, target: frames }, 'upsampled');
-      for (let i = 0; i < warps; i += 1) flow = await run(warp, { frames, flow }, 'next_flow');
+      if (graphs.match?.level === level) flow = new ort.Tensor('float32', matchedFlow(frames.data as Float32Array, flow.data as Float32Array, w, h, graphs.match), [1, 2, h, w]);
+      const fed: Feeds = smoothness === null ? {} : { [SMOOTHNESS_INPUT]: new ort.Tensor('float32', Float32Array.of(smoothness), []) };
+      for (let i = 0; i < warps; i += 1) flow = await run(warp, { frames, flow, ...fed }, 'next_flow');
     }
     if (graphs.finalUpsample) flow = await run(graphs.upsample, { flow: flow as ort.Tensor, target: first }, 'upsampled');
     return { width, height, data: Float32Array.from((flow as ort.Tensor).data as Float32Array) };

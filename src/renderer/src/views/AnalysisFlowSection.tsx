@@ -68,7 +68,8 @@ export function AnalysisFlowSection() {
           <select name="flowSpotting" value={flow.spotting} onChange={(event) => save({ ...flow, spotting: event.target.value as FlowPresetName })}>
             {FLOW_PRESETS.map((preset) => (
               <option key={preset} value={preset}>
-                {t(`analysisFlow.presets.${preset}`)}
+                {/* fast spots with the scan's own flow, not the fast preset above. */}
+                {preset === 'fast' ? t('analysisFlow.spottingScan') : t(`analysisFlow.presets.${preset}`)}
               </option>
             ))}
           </select>
