@@ -62,6 +62,16 @@ describe('spotting a session', () => {
     expect(result.intervals).toHaveLength(1);
   });
 
+  it('spots no glint: motion of a frame or two, without the echo an expression leaves a lag later', () => {
+    const signal = session([raise], 15);
+    const cheek = signal.channels['Left Cheek'] as Float32Array;
+    cheek[400] = 0.6;
+    cheek[401] = 0.5;
+    const result = spot(signal, FPS);
+    expect(result.intervals.filter((iv) => iv.onset <= 402 && iv.offset >= 399)).toEqual([]);
+    expect(evaluateSpotting(result.intervals, [raise]).truePositives).toBe(1);
+  });
+
   // A blink the shape rules miss: the left upper lid closes far more than the right (a face
   // turned a little), the lower lids and the brows following at a third of it.
   const blink: Bump[] = [
