@@ -165,10 +165,18 @@ const DEFAULTS: Required<SpottingOptions> = { ...DEFAULT_CLASS_THRESHOLDS, sigma
  * Set on the fitting sessions of bench/fit/session-signals.ts (seeds 7400–7405: 2.5-min
  * 30 fps and 45-s 200 fps recordings with every confounder mix of the bench's set), never
  * on the bench's sessions (2291–2295): spotted micro F1 0.10 → 0.29, macro 0.16 → 0.24,
- * false micro-expressions 14.3 → 4.0 a minute (bench/fit/spot-sessions.ts). Dataset clips
+ * false micro-expressions 14.3 → 4.0 a minute (bench/fit/spot-sessions.ts) before the
+ * run-length rule below. Dataset clips
  * (≤ 2 s) keep the clip rule: their few frames hold no quiet time to measure.
  */
 export const SESSION_SECONDS = 20;
+/**
+ * A session's run lasts at least this many lags: an expression of 140 ms or more
+ * (0.7 of the 0.2-s lag) and its echo. On the fitting sessions every spotted true
+ * expression's run was longer; 1.7 lags cut false micro-expressions 4.0 → 0.9 a minute
+ * (micro F1 0.29 → 0.45), 2 lags → 0.7 with the same hits, 2.5 lags lost five of 14.
+ */
+const SESSION_MIN_RUN_LAGS = 1.7;
 /** A session's ROI statistics are taken per window of this many seconds (lighting and posture drift over minutes). */
 const SESSION_WINDOW_SECONDS = 60;
 /** Blink motion seen on non-lid ROIs is at most this share of the lids' own. */
@@ -365,6 +373,9 @@ export function spot(signal: MotionSignal, fps: number, options: SpottingOptions
     threshold = o.sessionDeviations;
   }
   let runs = findRuns(face, threshold, threshold / 3, mergeGap, descent);
+  // An expression shows as itself and, a lag later, as its echo; a glint, a speech bout's
+  // edge or a gaze step lasts about one lag.
+  if (session) runs = runs.filter((r) => r.end - r.start + 1 >= SESSION_MIN_RUN_LAGS * signal.lag);
   if (runs.length === 0 && o.atLeastOne) {
     // Below threshold, what is left inside a blink, gaze shift or speech bout is its residue, not the clip's expression.
     const outside = found.length ? face.map((v, t) => (found.some((c) => c.onset <= t && t <= c.offset) ? 0 : v)) : face;
