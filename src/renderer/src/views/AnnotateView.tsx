@@ -323,7 +323,7 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
           })}
           selectedEvent={selected}
           curve={analysis?.motionCurve ?? null}
-          curveUnit={analysis?.motionCurveUnit ?? 'face'}
+          {...(analysis?.motionCurveUnit ? { curveUnit: analysis.motionCurveUnit } : {})}
           suggested={analysis?.spotted?.source === 'spotting' ? analysis.spotted : null}
           spans={timelineSpans}
           onSeek={nav.goTo}
