@@ -182,14 +182,14 @@ function skinLevel(gray: GrayImage, rois: readonly RoiBox[]): number {
 
 /**
  * Marks the frame: the thin dark bars of the eye band (brow top to below the eyes) that
- * belong to one structure with the bridge or an outer rim, leaving the eyes and the brows
- * themselves out of the search, then dilated by what the flow smears around a rigid edge.
+ * belong to one structure with the bridge or a rim, leaving the eyes out and the brows out
+ * unless as dark as the frame, then dilated by what the flow smears around a rigid edge.
  *
- * - The brows are dark bars too (a brow is about as thick as a rim at this scale), so the
- *   band between each brow's upper and lower landmark contours is never searched: a rim
- *   running inside that band is indistinguishable from the brow on one frame, and the
- *   brow is what the region reads. The rim's bars next to the brow are still found, and
- *   their dilation covers the brow pixels its edge bends.
+ * - The brows are dark bars too (a brow is about as thick as a rim at this scale), so
+ *   between each brow's upper and lower landmark contours a bar counts only if it is as
+ *   dark as the bridge (FRAME_SHADE_TOLERANCE): a rim crossing a lighter brow is found,
+ *   the brow is not. The rim's bars next to the brow are found either way, and their
+ *   dilation covers the brow pixels its edge bends.
  * - Only bars connected to the bridge, an outer rim or a lower rim (where lenses run) count:
  *   hair strands at the temples and creases of the forehead are thin dark bars as well, but
  *   not part of the frame. A lens whose rim meets a brow as dark as itself is joined to
