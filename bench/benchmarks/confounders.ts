@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { AppError } from '../../src/shared/errors';
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,7 +29,16 @@ import { timedAnalysis, withPipelineServices, type PipelineServices } from './pi
 
 export const CONFOUNDER_SET_VERSION = 'c1';
 export const CONFOUNDER_SEED = 20261206;
-const CONDITIONS: ReadonlyArray<ConfounderName | 'none'> = ['none', 'glasses', 'blinks', 'saccades', 'speech', 'tremor', 'flicker'];
+const ALL_CONDITIONS: ReadonlyArray<ConfounderName | 'none'> = ['none', 'glasses', 'blinks', 'saccades', 'speech', 'tremor', 'flicker'];
+
+/** The conditions to run: `MELLM_CONFOUNDER_CONDITIONS=none,glasses` picks some (a cheap run); each keeps its seeds. */
+export function confounderConditions(value = process.env.MELLM_CONFOUNDER_CONDITIONS): ReadonlyArray<ConfounderName | 'none'> {
+  if (!value?.trim()) return ALL_CONDITIONS;
+  const picked = value.split(',').map((v) => v.trim()).filter(Boolean);
+  const unknown = picked.filter((v) => !ALL_CONDITIONS.includes(v as ConfounderName | 'none'));
+  if (unknown.length) throw new AppError('INVALID_INPUT', `Unknown confounder condition ${unknown.join(', ')}; pick from ${ALL_CONDITIONS.join(', ')}.`);
+  return ALL_CONDITIONS.filter((c) => picked.includes(c));
+}
 const ME_OPTIONS: SpecOptions = { frames: 60, fps: 30, headShare: 0, degradeShare: 0 };
 const SIZE = [320, 240] as const;
 
@@ -92,7 +102,9 @@ async function ensureClips(services: PipelineServices, perCondition: number, log
     return face;
   };
   const clips: Clip[] = [];
-  for (const [c, condition] of CONDITIONS.entries()) {
+  for (const condition of confounderConditions()) {
+    // The condition's index in the whole list fixes its seeds, whichever conditions run.
+    const c = ALL_CONDITIONS.indexOf(condition);
     log(`confounder clips: ${condition}`);
     const specs = randomSpecs(perCondition, CONFOUNDER_SEED + c, ME_OPTIONS);
     const rand = uniform(CONFOUNDER_SEED + 100 + c);
@@ -205,8 +217,8 @@ export const confoundersBenchmark: Benchmark = {
       const still = outcomes.filter((o) => o.clip.kind === 'still');
       const rows: BenchRow[] = [
         conditionRow('all conditions pooled (overall)', me),
-        ...CONDITIONS.map((c) => conditionRow(c === 'none' ? 'no confounder (control, same generator)' : c, me.filter((o) => o.clip.condition === c))),
-        ...CONDITIONS.filter((c) => c !== 'none').map((c) => {
+        ...confounderConditions().map((c) => conditionRow(c === 'none' ? 'no confounder (control, same generator)' : c, me.filter((o) => o.clip.condition === c))),
+        ...confounderConditions().filter((c) => c !== 'none').map((c) => {
           const group = still.filter((o) => o.clip.condition === c);
           return { case: `${group.length} still faces with ${c}`, method: 'pipeline (spotting + flow, PNG frames)', metrics: { withAnyAu: group.filter((o) => o.report.aus.some((a) => a.intensity !== 'A' && a.code !== 'AU45')).length, withMe: group.filter((o) => o.report.emotion.label3 !== null).length } };
         }),

@@ -23,9 +23,18 @@ for (const photo of defaultSynthPhotos()) {
     const subject = await findSubject(models, frame);
     const geometry = cropGeometry(faceCrop(subject.landmarks), 200, 240);
     const cf = cropFace(subject.landmarks, geometry);
-    const o = detectOcclusion(cropGray(frame, geometry), cf.landmarks, cf.rois);
+    const gray = cropGray(frame, geometry);
+    const o = detectOcclusion(gray, cf.landmarks, cf.rois);
     const masked = o.mask.reduce((s, v) => s + (v ? 1 : 0), 0);
-    console.log(photo.split('/').pop(), glasses ? 'glasses' : 'plain  ', `bridge ${o.scores.bridge.toFixed(3)} rims ${o.scores.rims.map((r) => r.toFixed(3)).join(' ')} foreheads ${o.scores.foreheads.map((r) => r.toFixed(2)).join(' ')} → glasses ${o.glasses} hair ${o.hair} masked ${masked}`);
+    // The darkest tenth of the brows: the box spanned by each brow's upper and lower contour landmarks.
+    const brow: number[] = [];
+    for (const ids of [[70, 63, 105, 66, 107, 46, 53, 52, 65, 55], [300, 293, 334, 296, 336, 276, 283, 282, 295, 285]]) {
+      const ps = ids.map((i) => cf.landmarks[i] as readonly number[]);
+      const [xs, ys] = [ps.map((q) => q[0] as number), ps.map((q) => q[1] as number)];
+      for (let y = Math.round(Math.min(...ys)); y <= Math.max(...ys); y += 1) for (let x = Math.round(Math.min(...xs)); x <= Math.max(...xs); x += 1) brow.push(gray.data[y * gray.width + x] as number);
+    }
+    brow.sort((a, b) => a - b);
+    console.log(photo.split('/').pop(), glasses ? 'glasses' : 'plain  ', `bridge ${o.scores.bridge.toFixed(3)} rims ${o.scores.rims.map((r) => r.toFixed(3)).join(' ')} foreheads ${o.scores.foreheads.map((r) => r.toFixed(2)).join(' ')} frame gray ${o.scores.shade} skin ${o.scores.skin} brows' darkest tenth ${brow[Math.floor(brow.length / 10)]} → glasses ${o.glasses} hair ${o.hair} masked ${masked}`);
   }
 }
 await service.dispose();
