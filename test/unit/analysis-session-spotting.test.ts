@@ -87,6 +87,16 @@ describe('spotting a session', () => {
     expect(eye?.reason).toMatch(/upper eyelids closed and reopened/);
   });
 
+  it('reports a blink under glasses as one even when the brows, read above the rim, move a little further than the lids', () => {
+    const underGlasses: Bump[] = [
+      { onset: 600, apex: 603, offset: 608, amplitude: 1, rois: [...leftUpperLid, ...rightUpperLid] },
+      { onset: 600, apex: 603, offset: 608, amplitude: 1.2, rois: browRois },
+    ];
+    const result = spot(session(underGlasses, 23), FPS);
+    expect(result.intervals.filter((iv) => iv.onset <= 616 && iv.offset >= 596)).toEqual([]);
+    expect(result.confounders.find((c) => c.onset <= 608 && c.offset >= 600)?.cause).toBe('blink');
+  });
+
   it('keeps a brow raise next to such a blink', () => {
     const result = spot(session([...blink, raise], 22), FPS);
     expect(evaluateSpotting(result.intervals, [raise]).truePositives).toBe(1);
