@@ -398,8 +398,8 @@ describe('the users\' journeys on the demo corpus in Chromium', () => {
     await p.getByTestId('clip-queue').waitFor();
     // The queue names emotions in the UI's language (the data keeps its English word).
     const emotion = p.getByTestId('clip-queue').locator('tbody tr').first().locator('td[data-column="emotion"]');
-    expect(await emotion.getAttribute('data-emotion')).toBe('happiness');
-    expect(await emotion.textContent()).toBe('高兴');
+    await until(() => emotion.getAttribute('data-emotion')).toBe('happiness');
+    await until(() => emotion.textContent()).toBe('高兴');
     problems.push(...(await recordStep(p, 'chinese', '2-corpus', 'zh-CN')));
     // The fifth clip: nobody labelled it, so its suggestions can be taken.
     const row = p.getByTestId('clip-queue').locator('tbody tr').nth(4);

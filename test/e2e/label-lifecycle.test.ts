@@ -44,8 +44,13 @@ describe('label lifecycle in Chromium', () => {
     const { page } = app();
     await nav('review');
     const profiles = page.locator('details.profiles');
-    if ((await profiles.getAttribute('open')) === null) await profiles.locator('summary').click();
-    await page.getByTestId('profiles').locator('tr', { hasText: name }).getByRole('button', { name: 'Work as' }).click();
+    const button = page.getByTestId('profiles').locator('tr', { hasText: name }).getByRole('button', { name: 'Work as' });
+    // The Review view may still be rendering when the profiles are first looked at: open them until the row shows.
+    await until(async () => {
+      if ((await profiles.getAttribute('open')) === null) await profiles.locator('summary').click();
+      return button.isVisible();
+    }).toBe(true);
+    await button.click();
     await until(async () => (await app().services.settings.get()).annotator).toBe(name);
   };
   const label = async (eventId: number, aus: string) => {
