@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ROI_NAMES } from '@shared/rois';
-import { spot, SESSION_SECONDS, type MotionSignal } from '../../src/main/analysis/spotting';
+import { spot, type MotionSignal } from '../../src/main/analysis/spotting';
+import { SESSION_SECONDS } from '../../src/main/analysis/session-rule';
 import { evaluateSpotting } from '../../src/main/corpus/evaluate/metrics';
 import { gaussian } from '../../src/main/analysis/synth/random';
 import { expressionProfile } from '../../src/main/analysis/synth/head-motion';

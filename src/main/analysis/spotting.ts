@@ -1,6 +1,7 @@
 import { AppError } from '@shared/errors';
-import { bumps, commonMode, motionClassifier, findConfounders, withoutConfounders, type ConfounderInterval } from './motion-cause';
+import { commonMode, motionClassifier, findConfounders, withoutConfounders, type ConfounderInterval } from './motion-cause';
 import { quantileSorted } from '../util/quantile';
+import { eyeMovement, peakIn, SESSION_MIN_RUN_LAGS, SESSION_SECONDS, sessionScore } from './session-rule';
 
 /**
  * Micro-expression spotting from per-ROI motion signals.
@@ -158,27 +159,6 @@ export interface SpottingOptions {
 }
 
 const DEFAULTS: Required<SpottingOptions> = { ...DEFAULT_CLASS_THRESHOLDS, sigmas: 6, minPeak: 0.1, topRois: 3, atLeastOne: false, sessionDeviations: 8 };
-/**
- * A recording at least this long (and 20 lags) is read as a session: each ROI against its
- * own quiet motion (`sessionScore`), the threshold `sessionDeviations` of them, and an
- * interval where the upper eyelids deviate at least as far as the face is an eye movement.
- * Set on the fitting sessions of bench/fit/session-signals.ts (seeds 7400–7405: 2.5-min
- * 30 fps and 45-s 200 fps recordings with every confounder mix of the bench's set), never
- * on the bench's sessions (2291–2295): spotted micro F1 0.10 → 0.29, macro 0.16 → 0.24,
- * false micro-expressions 14.3 → 4.0 a minute (bench/fit/spot-sessions.ts) before the
- * run-length and eye-share rules below. Dataset clips
- * (≤ 2 s) keep the clip rule: their few frames hold no quiet time to measure.
- */
-export const SESSION_SECONDS = 20;
-/**
- * A session's run lasts at least this many lags: an expression of 140 ms or more
- * (0.7 of the 0.2-s lag) and its echo. On the fitting sessions every spotted true
- * expression's run was longer; 1.7 lags cut false micro-expressions 4.0 → 0.9 a minute
- * (micro F1 0.29 → 0.45), 2 lags → 0.7 with the same hits, 2.5 lags lost five of 14.
- */
-const SESSION_MIN_RUN_LAGS = 1.7;
-/** A session's ROI statistics are taken per window of this many seconds (lighting and posture drift over minutes). */
-const SESSION_WINDOW_SECONDS = 60;
 /** Blink motion seen on non-lid ROIs is at most this share of the lids' own. */
 const BLINK_SPILL_RATIO = 0.15;
 const isBlinkRoi = (name: string): boolean => name.includes('Upper Eyelid');
@@ -226,46 +206,6 @@ function aggregate(channels: readonly Float32Array[], common: Float32Array, top:
   }
   return out;
 }
-
-/**
- * A session's score per frame: how far the most deviant ROI moves beyond its own quiet
- * motion. Over minutes each ROI has its own noise — lips and chin jitter more than the
- * nose, tremor and glints move some regions more than others — so one threshold on the
- * pooled motion is deaf where the face is quiet and fires where it is not (measured on
- * the fitting sessions: expressions peaked at 0.5–1.2× that threshold, and a third of the
- * intervals above it were noise). Each ROI's motion is read as deviations from its median
- * (MAD-scaled), per window of `SESSION_WINDOW_SECONDS`, on the frames no blink, gaze shift
- * or speech covers. The ROI's own motion, not its motion above the common mode: on the
- * fitting sessions the common mode's frame-to-frame jitter made the deviations of quiet
- * ROIs heavy-tailed. Frames before the lag measure nothing and score 0.
- */
-function sessionScore(channels: readonly Float32Array[], lag: number, fps: number, busy: Uint8Array, minDeviation: number): Float32Array {
-  const n = busy.length;
-  const windowFrames = Math.max(Math.round(SESSION_WINDOW_SECONDS * fps), 20 * lag);
-  const windows = Math.max(1, Math.round((n - lag) / windowFrames));
-  const score = new Float32Array(n);
-  const values: number[] = [];
-  for (const channel of channels) {
-    for (let w = 0; w < windows; w += 1) {
-      const from = lag + Math.floor((w * (n - lag)) / windows);
-      const to = lag + Math.floor(((w + 1) * (n - lag)) / windows);
-      values.length = 0;
-      for (let t = from; t < to; t += 1) if (!busy[t]) values.push(channel[t] as number);
-      // A window a confounder fills (a talking stretch) is read whole: its jitter is the quiet level there.
-      if (values.length < (to - from) / 4) for (let t = from; t < to; t += 1) values.push(channel[t] as number);
-      values.sort((a, b) => a - b);
-      const median = quantile(values, 0.5);
-      for (let i = 0; i < values.length; i += 1) values[i] = Math.abs((values[i] as number) - median);
-      values.sort((a, b) => a - b);
-      // A still, clean recording has no jitter to measure: its ROIs are read against the floor.
-      const deviation = Math.max(minDeviation, 1.4826 * quantile(values, 0.5));
-      for (let t = from; t < to; t += 1) score[t] = Math.max(score[t] as number, ((channel[t] as number) - median) / deviation);
-    }
-  }
-  return score;
-}
-
-const peakIn = (values: Float32Array, from: number, to: number): number => values.subarray(from, to + 1).reduce((m, v) => Math.max(m, v), 0);
 
 function detrend(signal: Float32Array, radius: number): Float32Array {
   const floor = rollingMin(signal, radius);
@@ -418,32 +358,6 @@ export function spot(signal: MotionSignal, fps: number, options: SpottingOptions
   });
   confounders.sort((a, b) => a.onset - b.onset);
   return { intervals: expressions.map(({ peak: _peak, ...iv }) => iv), blinks, confounders, faceSignal: face, threshold, signalUnit: session ? 'quiet-deviations' : 'face-height' };
-}
-
-/**
- * The upper eyelids' deviation, as a share of the face's, from which a session's interval
- * is an eye movement. On the fitting sessions with the glasses mask reading the brows
- * from the forehead, a blink under glasses moves the brows nearly as far as the lids:
- * 1.0 left 1.5 false micro-expressions a minute, 0.7 left 0.5 at the cost of 2 of 14
- * true micro-expressions (an AU5 in each), 0.5 lost 4.
- */
-const EYE_SHARE = 0.7;
-
-/**
- * In a session, an interval whose upper eyelids deviate nearly as far as any other ROI
- * (`EYE_SHARE`) is an eye movement the shape rules missed (a blink seen mostly on one
- * eye, a gaze shift with the lids): expressions that raise or narrow the eyes move the
- * brows, cheeks or lower lids further than the upper lids' own jitter allows the lids. A blink closes and
- * reopens, so the lids' lagged motion rises twice (the closing, then the echo of the
- * reopening); a gaze shift is a step that holds, one rise.
- */
-function eyeMovement(lids: Float32Array, face: Float32Array, iv: { readonly onset: number; readonly apex: number; readonly offset: number }, lag: number): ConfounderInterval | null {
-  const to = Math.min(lids.length - 1, iv.offset + lag);
-  const lid = peakIn(lids, iv.onset, to);
-  if (lid < EYE_SHARE * peakIn(face, iv.onset, to)) return null;
-  const blink = bumps(lids, iv.onset, to, 0.5 * lid) >= 2;
-  const reason = `${blink ? 'blink: the upper eyelids closed and reopened' : 'gaze shift: the upper eyelids moved once and held'}, ${Math.round(lid)} times their quiet motion, about as far as any other region`;
-  return { cause: blink ? 'blink' : 'saccade', onset: iv.onset, apex: iv.apex, offset: iv.offset, reason };
 }
 
 const overlaps = (a: { readonly onset: number; readonly offset: number }, b: { readonly onset: number; readonly offset: number }): boolean => a.onset <= b.offset && b.onset <= a.offset;
