@@ -10,13 +10,13 @@ import { quantileSorted } from '../util/quantile';
 /**
  * A recording at least this long (and 20 lags) is read as a session: each ROI against its
  * own quiet motion (`sessionScore`), the threshold `sessionDeviations` of them, and an
- * interval where the upper eyelids deviate at least as far as the face is an eye movement.
- * Set on the fitting sessions of bench/fit/session-signals.ts (seeds 7400–7405: 2.5-min
- * 30 fps and 45-s 200 fps recordings with every confounder mix of the bench's set), never
- * on the bench's sessions (2291–2295): spotted micro F1 0.10 → 0.29, macro 0.16 → 0.24,
- * false micro-expressions 14.3 → 4.0 a minute (bench/fit/spot-sessions.ts) before the
- * run-length and eye-share rules below. Dataset clips
- * (≤ 2 s) keep the clip rule: their few frames hold no quiet time to measure.
+ * interval led by the upper eyelids (`eyeMovement`) is an eye movement. Set on the
+ * fitting sessions of bench/fit/session-signals.ts (seeds 7400–7405: 2.5-min 30 fps and
+ * 45-s 200 fps recordings with every confounder mix of the bench's set), never on the
+ * bench's sessions (2291–2295): spotted micro F1 0.10 → 0.29, macro 0.16 → 0.24, false
+ * micro-expressions 14.3 → 4.0 a minute (bench/fit/spot-sessions.ts) before the
+ * run-length and eye-share rules below. Dataset clips (≤ 2 s) keep the clip rule: their
+ * few frames hold no quiet time to measure.
  */
 export const SESSION_SECONDS = 20;
 /**
@@ -83,9 +83,9 @@ const EYE_SHARE = 0.7;
  * In a session, an interval whose upper eyelids deviate nearly as far as any other ROI
  * (`EYE_SHARE`) is an eye movement the shape rules missed (a blink seen mostly on one
  * eye, a gaze shift with the lids): expressions that raise or narrow the eyes move the
- * brows, cheeks or lower lids further than the upper lids' own jitter allows the lids. A blink closes and
- * reopens, so the lids' lagged motion rises twice (the closing, then the echo of the
- * reopening); a gaze shift is a step that holds, one rise.
+ * brows, cheeks or lower lids further than the upper lids' own jitter allows the lids.
+ * A blink closes and reopens, so the lids' lagged motion rises twice (the closing, then
+ * the echo of the reopening); a gaze shift is a step that holds, one rise.
  */
 export function eyeMovement(lids: Float32Array, face: Float32Array, iv: { readonly onset: number; readonly apex: number; readonly offset: number }, lag: number): ConfounderInterval | null {
   const to = Math.min(lids.length - 1, iv.offset + lag);

@@ -300,7 +300,7 @@ export function spot(signal: MotionSignal, fps: number, options: SpottingOptions
   const session = frames >= SESSION_SECONDS * fps && frames > 20 * signal.lag;
   const motion = detrend(aggregate(faceChannels, common, o.topRois), radius);
   let face = motion;
-  let threshold = Math.max(o.minPeak, o.sigmas * noiseSigma(face));
+  const threshold = session ? o.sessionDeviations : Math.max(o.minPeak, o.sigmas * noiseSigma(face));
   // The upper lids' deviations, measured on the recording as it was (confounders in).
   let lids: Float32Array | null = null;
   if (session) {
@@ -310,7 +310,6 @@ export function spot(signal: MotionSignal, fps: number, options: SpottingOptions
     for (const c of found) busy.fill(1, Math.max(0, c.onset), Math.min(frames, c.offset + 1));
     face = sessionScore(faceChannels, signal.lag, fps, busy, minDeviation);
     lids = sessionScore(blinkNames.map((n) => signal.channels[n] as Float32Array), signal.lag, fps, busy, minDeviation);
-    threshold = o.sessionDeviations;
   }
   let runs = findRuns(face, threshold, threshold / 3, mergeGap, descent);
   // An expression shows as itself and, a lag later, as its echo; a glint, a speech bout's
