@@ -74,6 +74,29 @@ async function trail(): Promise<Array<[number, string, string | null]>> {
   });
 }
 
+/**
+ * My edit is on its way when the other save lands: the tab's save is held at the bridge
+ * until then, so a late reload of the label cannot hand the tab their version first (it
+ * would then simply save on top, with no conflict to show).
+ */
+async function editWhileAnotherSaves(page: Page, edit: () => Promise<void>, otherSave: () => Promise<void>): Promise<void> {
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/api/annotations.save', async (route) => {
+    await held;
+    await route.continue();
+  });
+  try {
+    const sent = page.waitForRequest('**/api/annotations.save', { timeout: 20_000 });
+    await edit();
+    await sent;
+    await otherSave();
+  } finally {
+    release();
+    await page.unrouteAll({ behavior: 'wait' });
+  }
+}
+
 describe('two tabs on one label', () => {
   let first: Page;
   let second: Page;
@@ -81,11 +104,11 @@ describe('two tabs on one label', () => {
   it('shows the stale tab a banner naming who changed what; Copy mine keeps it; Keep mine saves on top of theirs', async () => {
     first = await openTab();
     second = await openTab();
-    await first.locator('textarea[name="description"], input[name="description"]').fill('Brows up.');
-    await expect.poll(() => status(first), { timeout: 5000 }).toBe('saved');
-    expect(await stored()).toMatchObject({ version: 2, description: 'Brows up.' });
-
-    await second.locator('textarea[name="description"], input[name="description"]').fill('Brows and lids up.');
+    await editWhileAnotherSaves(second, () => second.locator('textarea[name="description"], input[name="description"]').fill('Brows and lids up.'), async () => {
+      await first.locator('textarea[name="description"], input[name="description"]').fill('Brows up.');
+      await expect.poll(() => status(first), { timeout: 5000 }).toBe('saved');
+      expect(await stored()).toMatchObject({ version: 2, description: 'Brows up.' });
+    });
     const banner = second.getByTestId('conflict-banner');
     await banner.waitFor({ timeout: 20_000 });
     expect(await status(second)).toBe('conflict');
@@ -202,10 +225,10 @@ describe('two tabs on one label', () => {
     await openClip(page);
     const current = await stored();
     const description = page.locator('textarea[name="description"], input[name="description"]');
-    // The tab must hold the stored label before someone else saves over it; else it simply loads theirs.
     await expect.poll(() => description.inputValue(), { timeout: 20_000 }).toBe(current.description);
-    await services.workspaces.require().annotations.save({ eventId, annotator: 'ana', aus: current.aus, emotion: 'happiness', description: current.description, baseVersion: current.version });
-    await description.fill('眉毛上扬。');
+    await editWhileAnotherSaves(page, () => description.fill('眉毛上扬。'), async () => {
+      await services.workspaces.require().annotations.save({ eventId, annotator: 'ana', aus: current.aus, emotion: 'happiness', description: current.description, baseVersion: current.version });
+    });
     const banner = page.getByTestId('conflict-banner');
     await banner.waitFor({ timeout: 20_000 });
     expect(await banner.locator('.conflict-title').textContent()).toMatch(/^你（ana，在另一个标签页或窗口中）在 .+ 保存了此标注（.+）的第 \d+ 版.*那次保存更改了：情绪。/);
