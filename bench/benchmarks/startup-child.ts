@@ -4,9 +4,8 @@
  * for after launching the app or a `mellm` command.
  *
  *   flow <modelsDir> <preset> graph|single-graph [threads]
- *   analyze <modelsDir> <threads> <clip.json>   (clip.json: [{ path, onset, apex, offset }])
  */
-import { readFileSync } from 'node:fs';
+export {};
 
 const bootMs = performance.now();
 const cpu = () => {
@@ -77,33 +76,8 @@ async function flowTask(modelsDir: string, preset: 'fast' | 'balanced' | 'accura
   return { importMs, sessionMs, firstMs, firstCpuMs, firstResultMs, warmMs };
 }
 
-async function analyzeTask(modelsDir: string, threads: number, clipsFile: string): Promise<Record<string, number>> {
-  const clips = JSON.parse(readFileSync(clipsFile, 'utf8')) as Array<{ path: string; onset: number; apex: number; offset: number }>;
-  const { ClipAnalyzer } = await import('../../src/main/analysis/pipeline/task');
-  const { ModelSandbox } = await import('../../src/main/jobs/sandbox');
-  const importMs = performance.now();
-  const sandbox = new ModelSandbox();
-  const analyzer = new ClipAnalyzer({ modelsDir, intraOpThreads: threads }, { templates: sandbox, sessions: sandbox });
-  const t0 = performance.now();
-  await analyzer.warm();
-  const warmUpMs = performance.now() - t0;
-  const perClip: number[] = [];
-  let firstResultMs = Number.NaN;
-  for (const clip of clips) {
-    const t = performance.now();
-    await analyzer.analyze({ ...clip, frameMotion: true });
-    perClip.push(performance.now() - t);
-    if (perClip.length === 1) firstResultMs = performance.now();
-  }
-  await analyzer.dispose();
-  await sandbox.close();
-  const warm = perClip.slice(1).sort((a, b) => a - b);
-  return { importMs, warmUpMs, firstClipMs: perClip[0] as number, firstResultMs, warmClipMs: warm[Math.floor(warm.length / 2)] ?? Number.NaN };
-}
-
 const run = async (): Promise<Record<string, number>> => {
   if (task === 'flow') return flowTask(args[0] as string, args[1] as 'fast', args[2] as string, Number(args[3] ?? 1));
-  if (task === 'analyze') return analyzeTask(args[0] as string, Number(args[1]), args[2] as string);
   throw new Error(`Unknown task ${task ?? ''}`);
 };
 
