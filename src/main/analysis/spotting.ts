@@ -255,6 +255,27 @@ function argmax(signal: Float32Array, from: number, to: number): number {
 }
 
 /**
+ * A peak of the lagged signal whose value a lag earlier was already half as high is the
+ * echo of that earlier peak: at t the reference frame t − lag holds the expression's apex
+ * while frame t is neutral again. It outgrows the expression's own peak when the rise
+ * takes longer than the lag (the reference is no longer neutral at the apex) and the fall
+ * is quick, and the apex read there would sit a lag late. A real apex a lag after a peak
+ * half as high needs a rise of twice the lag, longer than a micro-expression's.
+ */
+const ECHO_SHARE = 0.5;
+
+/** The expression's peak in [from, to]: the highest value, or the peak it echoes. */
+function expressionPeak(signal: Float32Array, from: number, to: number, lag: number): number {
+  let peak = argmax(signal, from, to);
+  for (let hops = 0; hops < 4 && peak - lag >= from; hops += 1) {
+    const earlier = argmax(signal, Math.max(from, peak - lag - 1), Math.min(to, peak - lag + 1));
+    if ((signal[earlier] as number) < ECHO_SHARE * (signal[peak] as number)) break;
+    peak = argmax(signal, from, Math.min(to, peak - lag + 1));
+  }
+  return peak;
+}
+
+/**
  * One run holds an expression and its echo (runs closer than the lag were merged), so
  * the expression ends `lag` frames before the run; a run no longer than the lag has
  * no visible echo (clip end) and ends with the run.
@@ -263,7 +284,7 @@ function readIntervals(signal: Float32Array, runs: readonly Run[], lag: number):
   return runs.map((run) => {
     const echoed = run.end - run.start + 1 > lag;
     const end = echoed ? Math.max(run.start, run.end - lag) : run.end;
-    const apex = argmax(signal, run.start, end);
+    const apex = expressionPeak(signal, run.start, end, lag);
     // Drift against the expression can sink the echo below threshold; the fall of an ME
     // is rarely shorter than its rise, which bounds the offset from below.
     const offset = Math.max(end, Math.min(run.end, 2 * apex - run.start));
