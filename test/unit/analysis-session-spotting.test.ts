@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ROI_NAMES } from '@shared/rois';
 import { spot, type MotionSignal } from '../../src/main/analysis/spotting';
-import { SESSION_SECONDS } from '../../src/main/analysis/session-rule';
+import { runningMedian, SESSION_SECONDS, sessionScore } from '../../src/main/analysis/session-rule';
 import { evaluateSpotting } from '../../src/main/corpus/evaluate/metrics';
 import { gaussian } from '../../src/main/analysis/synth/random';
 import { expressionProfile } from '../../src/main/analysis/synth/head-motion';
@@ -101,5 +101,33 @@ describe('spotting a session', () => {
   it('keeps a brow raise next to such a blink', () => {
     const result = spot(session([...blink, raise], 22), FPS);
     expect(evaluateSpotting(result.intervals, [raise]).truePositives).toBe(1);
+  });
+});
+
+describe('a session ROI read against its quiet motion', () => {
+  it('a one-frame spike (codec, glint) scores nothing, a motion held over a few frames keeps its height', () => {
+    const rand = gaussian(31);
+    const channel = new Float32Array(40 * FPS);
+    for (let t = LAG; t < channel.length; t += 1) channel[t] = Math.abs(0.03 * rand());
+    channel[300] = 1;
+    channel.fill(0.5, 600, 604);
+    const score = sessionScore([channel], LAG, FPS, new Uint8Array(channel.length), 0.01);
+    expect(Math.max(...score.subarray(296, 305))).toBeLessThan(4);
+    expect(Math.max(...score.subarray(598, 606))).toBeGreaterThan(15);
+  });
+
+  it('the running median matches a sorted window at every width, the recording ends included', () => {
+    const rand = gaussian(32);
+    const values = Float32Array.from({ length: 57 }, () => rand());
+    for (const width of [1, 2, 3, 4, 20, 57, 80]) {
+      const w = Math.min(values.length, width);
+      const half = Math.floor(w / 2);
+      const expected = Array.from(values, (_, t) => {
+        const window = Array.from(values.subarray(Math.max(0, t - half), Math.min(values.length, t - half + w))).sort((a, b) => a - b);
+        return window[Math.floor(window.length / 2)];
+      });
+      expect(Array.from(runningMedian(values, width))).toEqual(expected);
+    }
+    expect(Array.from(runningMedian(new Float32Array(0), 3))).toEqual([]);
   });
 });

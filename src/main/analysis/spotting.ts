@@ -154,11 +154,16 @@ export interface SpottingOptions {
    * anything moved.
    */
   readonly atLeastOne?: boolean;
-  /** A session's detection threshold, in deviations of each ROI's own quiet motion (see `sessionScore`). */
+  /**
+   * A session's detection threshold, in deviations of each ROI's own quiet motion (see
+   * `sessionScore`). 6 on the fitting sessions (seeds 7400–7405, with `SESSION_MIN_RUN_LAGS`
+   * 2.3): 5.5 gave micro F1 0.55 at 0.61 false micro-expressions a minute, 6 0.58 at 0.35,
+   * 6.5 0.57 at 0.61, 7 0.51 at 0.78 — a ridge on 38 micro and 24 macro expressions, not a plateau.
+   */
   readonly sessionDeviations?: number;
 }
 
-const DEFAULTS: Required<SpottingOptions> = { ...DEFAULT_CLASS_THRESHOLDS, sigmas: 6, minPeak: 0.1, topRois: 3, atLeastOne: false, sessionDeviations: 8 };
+const DEFAULTS: Required<SpottingOptions> = { ...DEFAULT_CLASS_THRESHOLDS, sigmas: 6, minPeak: 0.1, topRois: 3, atLeastOne: false, sessionDeviations: 6 };
 /** Blink motion seen on non-lid ROIs is at most this share of the lids' own. */
 const BLINK_SPILL_RATIO = 0.15;
 const isBlinkRoi = (name: string): boolean => name.includes('Upper Eyelid');
@@ -323,14 +328,15 @@ export function spot(signal: MotionSignal, fps: number, options: SpottingOptions
   let face = motion;
   const threshold = session ? o.sessionDeviations : Math.max(o.minPeak, o.sigmas * noiseSigma(face));
   // The upper lids' deviations, measured on the recording as it was (confounders in).
-  let lids: Float32Array | null = null;
+  let lids: { smoothed: Float32Array; raw: Float32Array } | null = null;
   if (session) {
     // Nothing below the clip rule's absolute floor (`minPeak`) reaches the threshold.
     const minDeviation = o.minPeak / o.sessionDeviations;
     const busy = new Uint8Array(frames);
     for (const c of found) busy.fill(1, Math.max(0, c.onset), Math.min(frames, c.offset + 1));
     face = sessionScore(faceChannels, signal.lag, fps, busy, minDeviation);
-    lids = sessionScore(blinkNames.map((n) => signal.channels[n] as Float32Array), signal.lag, fps, busy, minDeviation);
+    const lidChannels = blinkNames.map((n) => signal.channels[n] as Float32Array);
+    lids = { smoothed: sessionScore(lidChannels, signal.lag, fps, busy, minDeviation), raw: sessionScore(lidChannels, signal.lag, fps, busy, minDeviation, false) };
   }
   let runs = findRuns(face, threshold, threshold / 3, mergeGap, descent);
   // An expression shows as itself and, a lag later, as its echo; a glint, a speech bout's
