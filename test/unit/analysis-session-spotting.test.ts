@@ -131,3 +131,20 @@ describe('a session ROI read against its quiet motion', () => {
     expect(Array.from(runningMedian(new Float32Array(0), 3))).toEqual([]);
   });
 });
+
+describe("a session's blink track", () => {
+  // The lids close and reopen over 8 frames; later they follow the eyes down and stay.
+  const closing: Bump = { onset: 600, apex: 603, offset: 608, amplitude: 2, rois: [...leftUpperLid, ...rightUpperLid] };
+  const step = (t: number): number => 0.8 * Math.min(1, Math.max(0, (t - 1200) / 3));
+  it.each([41, 42, 43])('holds the blink and not the gaze shift (seed %i)', (seed) => {
+    const signal = session([closing], seed);
+    for (const roi of [...leftUpperLid, ...rightUpperLid]) {
+      const lid = signal.channels[roi] as Float32Array;
+      for (let t = LAG; t < FRAMES; t += 1) lid[t] = (lid[t] as number) + Math.abs(step(t) - step(t - LAG));
+    }
+    const { blinks } = spot(signal, FPS);
+    expect(blinks.filter((b) => b.onset <= 608 && b.offset >= 600)).toHaveLength(1);
+    expect(blinks.filter((b) => b.onset <= 1212 && b.offset >= 1198)).toEqual([]);
+    expect(blinks).toHaveLength(1);
+  });
+});
