@@ -126,6 +126,9 @@ export const peakIn = (values: Float32Array, from: number, to: number): number =
  */
 const EYE_SHARE = 0.7;
 
+/** The lids' unsmoothed deviations rise twice over [from, to] (half their peak there): a blink's closing and the echo of its reopening. */
+export const isBlinkShape = (raw: Float32Array, from: number, to: number): boolean => bumps(raw, from, to, 0.5 * peakIn(raw, from, to)) >= 2;
+
 /**
  * In a session, an interval whose upper eyelids deviate nearly as far as any other ROI
  * (`EYE_SHARE`) is an eye movement the shape rules missed (a blink seen mostly on one
@@ -138,7 +141,7 @@ export function eyeMovement(lids: { readonly smoothed: Float32Array; readonly ra
   const to = Math.min(lids.smoothed.length - 1, iv.offset + lag);
   const lid = peakIn(lids.smoothed, iv.onset, to);
   if (lid < EYE_SHARE * peakIn(face, iv.onset, to)) return null;
-  const blink = bumps(lids.raw, iv.onset, to, 0.5 * peakIn(lids.raw, iv.onset, to)) >= 2;
+  const blink = isBlinkShape(lids.raw, iv.onset, to);
   const reason = `${blink ? 'blink: the upper eyelids closed and reopened' : 'gaze shift: the upper eyelids moved once and held'}, ${Math.round(lid)} times their quiet motion, about as far as any other region`;
   return { cause: blink ? 'blink' : 'saccade', onset: iv.onset, apex: iv.apex, offset: iv.offset, reason };
 }

@@ -1,7 +1,7 @@
 import { AppError } from '@shared/errors';
 import { commonMode, motionClassifier, findConfounders, withoutConfounders, type ConfounderInterval } from './motion-cause';
 import { quantileSorted } from '../util/quantile';
-import { eyeMovement, peakIn, SESSION_MIN_RUN_LAGS, SESSION_SECONDS, sessionScore } from './session-rule';
+import { eyeMovement, isBlinkShape, peakIn, SESSION_MIN_RUN_LAGS, SESSION_SECONDS, sessionScore } from './session-rule';
 
 /**
  * Micro-expression spotting from per-ROI motion signals.
@@ -358,9 +358,21 @@ export function spot(signal: MotionSignal, fps: number, options: SpottingOptions
   let blinks: BlinkInterval[] = [];
   if (blinkNames.length) {
     const lidCommon = commonMode(faceNames.map((n) => signal.channels[n] as Float32Array), frames);
-    const lids = detrend(aggregate(blinkNames.map((n) => signal.channels[n] as Float32Array), lidCommon, blinkNames.length), radius);
-    const blinkThreshold = Math.max(o.minPeak, o.sigmas * noiseSigma(lids));
-    blinks = readIntervals(lids, findRuns(lids, blinkThreshold, blinkThreshold / 3, mergeGap, descent), signal.lag).map(({ offsetUnclear: _u, ...b }) => b);
+    const lidMotion = detrend(aggregate(blinkNames.map((n) => signal.channels[n] as Float32Array), lidCommon, blinkNames.length), radius);
+    if (lids) {
+      // A session's lids are read against their own quiet motion, as the face is: their
+      // frame-to-frame noise (the clip rule's yardstick) is a sliver of their jitter at 200 fps,
+      // where the clip rule reported five blinks for each true one on the fitting sessions.
+      // A blink closes and reopens (two rises); a gaze shift's lids move once.
+      const session = lids;
+      const last = frames - 1;
+      blinks = readIntervals(session.smoothed, findRuns(session.smoothed, threshold, threshold / 3, mergeGap, descent), signal.lag)
+        .filter((b) => isBlinkShape(session.raw, b.onset, Math.min(last, b.offset + signal.lag)))
+        .map(({ offsetUnclear: _u, ...b }) => ({ ...b, peak: peakIn(lidMotion, b.onset, b.offset) }));
+    } else {
+      const blinkThreshold = Math.max(o.minPeak, o.sigmas * noiseSigma(lidMotion));
+      blinks = readIntervals(lidMotion, findRuns(lidMotion, blinkThreshold, blinkThreshold / 3, mergeGap, descent), signal.lag).map(({ offsetUnclear: _u, ...b }) => b);
+    }
     // Upper lids moving with a gaze shift (and nothing a blink's shape) are no blink.
     blinks = blinks.filter((b) => !(found.some((c) => c.cause === 'saccade' && overlaps(b, c)) && !found.some((c) => c.cause === 'blink' && overlaps(b, c))));
   }
