@@ -283,13 +283,14 @@ function expressionPeak(signal: Float32Array, from: number, to: number, lag: num
 /**
  * One run holds an expression and its echo (runs closer than the lag were merged), so
  * the expression ends `lag` frames before the run; a run no longer than the lag has
- * no visible echo (clip end) and ends with the run.
+ * no visible echo (clip end) and ends with the run. The apex is read on `peaks` (the run's
+ * own signal unless a finer one is given).
  */
-function readIntervals(signal: Float32Array, runs: readonly Run[], lag: number): Array<{ onset: number; apex: number; offset: number; peak: number; offsetUnclear: boolean }> {
+function readIntervals(signal: Float32Array, runs: readonly Run[], lag: number, peaks: Float32Array = signal): Array<{ onset: number; apex: number; offset: number; peak: number; offsetUnclear: boolean }> {
   return runs.map((run) => {
     const echoed = run.end - run.start + 1 > lag;
     const end = echoed ? Math.max(run.start, run.end - lag) : run.end;
-    const apex = expressionPeak(signal, run.start, end, lag);
+    const apex = expressionPeak(peaks, run.start, end, lag);
     // Drift against the expression can sink the echo below threshold; the fall of an ME
     // is rarely shorter than its rise, which bounds the offset from below.
     const offset = Math.max(end, Math.min(run.end, 2 * apex - run.start));
@@ -366,7 +367,8 @@ export function spot(signal: MotionSignal, fps: number, options: SpottingOptions
       // A blink closes and reopens (two rises); a gaze shift's lids move once.
       const session = lids;
       const last = frames - 1;
-      blinks = readIntervals(session.smoothed, findRuns(session.smoothed, threshold, threshold / 3, mergeGap, descent), signal.lag)
+      // A blink is short beside the median's window: its apex is read frame by frame.
+      blinks = readIntervals(session.smoothed, findRuns(session.smoothed, threshold, threshold / 3, mergeGap, descent), signal.lag, session.raw)
         .filter((b) => isBlinkShape(session.raw, b.onset, Math.min(last, b.offset + signal.lag)))
         .map(({ offsetUnclear: _u, ...b }) => ({ ...b, peak: peakIn(lidMotion, b.onset, b.offset) }));
     } else {
