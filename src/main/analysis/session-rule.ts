@@ -21,11 +21,11 @@ import { quantileSorted } from '../util/quantile';
 export const SESSION_SECONDS = 20;
 /**
  * A session's run lasts at least this many lags: an expression and its echo. On the
- * fitting sessions (seeds 7400–7405) with each ROI's running median and the threshold at
- * 6 deviations, 2.3 lags left 0.35 false micro-expressions a minute (micro F1 0.58,
- * macro 0.46), 2 lags 0.87 (0.59, 0.46), 2.5 lags 0.35 but lost three true ones at
- * 200 fps (0.50). Without the median, 1.7 lags and 8 deviations had been best (0.43 a
- * minute, micro F1 0.49, macro 0.22).
+ * fitting sessions (seeds 7400–7405) with each ROI's running median, the threshold at 6
+ * deviations and the run floor at 0.6 of it: 2.3 lags left 0.26 false micro-expressions a
+ * minute (micro F1 0.59, macro 0.49), 2 lags 0.52 (0.65), 1.7 lags 0.87 (0.63), 2.5 lags
+ * 0.26 but lost five more true ones (0.45). Without the median, 1.7 lags and 8 deviations
+ * had been best (0.43 a minute, micro F1 0.49, macro 0.22).
  */
 export const SESSION_MIN_RUN_LAGS = 2.3;
 /** A session's ROI statistics are taken per window of this many seconds (lighting and posture drift over minutes). */
