@@ -157,8 +157,9 @@ export interface SpottingOptions {
   /**
    * A session's detection threshold, in deviations of each ROI's own quiet motion (see
    * `sessionScore`). 6 on the fitting sessions (seeds 7400–7405, with `SESSION_MIN_RUN_LAGS`
-   * 2.3): 5.5 gave micro F1 0.55 at 0.61 false micro-expressions a minute, 6 0.58 at 0.35,
-   * 6.5 0.57 at 0.61, 7 0.51 at 0.78 — a ridge on 38 micro and 24 macro expressions, not a plateau.
+   * 2.3 and `SESSION_RUN_FLOOR` 0.6): 5.5 gave micro F1 0.61 at 0.43 false micro-expressions
+   * a minute (macro 0.46), 6 0.59 at 0.26 (0.49), 6.5 0.55 at 0.35 (0.45); 8, the threshold
+   * before the running median, 0.49 at 0.43 (0.22).
    */
   readonly sessionDeviations?: number;
 }
