@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AnalyzeReportSchema, type AnalyzeReport } from '../../src/shared/api/analysis';
 import { evaluateSpotting, type SpottingScore } from '../../src/main/corpus/evaluate/metrics';
 import type { Benchmark, BenchRow } from '../harness';
 import { withPipelineServices } from './pipeline-set';
-import { ensureSetSession, SESSION_SET, truthOf, type SetSession } from './sessions-set';
+import { ensureSetSession, SESSION_SET, sessionsDir, truthOf, type SetSession } from './sessions-set';
 
 /**
  * Issue #22's long-session measures on its own session set (sessions-set.ts: three
@@ -134,6 +134,8 @@ export const sessionsBenchmark: Benchmark = {
       const { spec } = session;
       context.log(`mellm analyze ${session.mp4}`);
       const run = await cliRun(session.mp4);
+      // Kept beside the cached session for diagnosis (what was spotted, offered, set apart).
+      writeFileSync(join(sessionsDir(), `${spec.name}.report.json`), JSON.stringify(run.report));
       const s = score(run.report, session);
       scored.push(s);
       const seconds = session.truth.frames / spec.fps;

@@ -5,7 +5,7 @@
  * Prints per session: spotted intervals, micro and macro TP / FP / FN, false micro per
  * minute, and with `--detail` each true expression's best IoU and the signal there.
  *
- *   node --import tsx bench/fit/spot-sessions.ts [--detail] [--only name,…] [--bench]
+ *   node --import tsx bench/fit/spot-sessions.ts [--detail] [--falses] [--only name,…] [--bench] [--deviations 8]
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,7 +16,7 @@ import type { SynthTruth } from '../../src/main/analysis/synth/synthesize';
 import { fitSessionsDir, readSignal } from './session-signals';
 import { sessionsDir } from '../benchmarks/sessions-set';
 
-const { values } = parseArgs({ options: { detail: { type: 'boolean' }, falses: { type: 'boolean' }, only: { type: 'string' }, bench: { type: 'boolean' } } });
+const { values } = parseArgs({ options: { detail: { type: 'boolean' }, falses: { type: 'boolean' }, only: { type: 'string' }, bench: { type: 'boolean' }, deviations: { type: 'string' } } });
 const only = values.only?.split(',').filter(Boolean);
 const iou = (a: { onset: number; offset: number }, b: { onset: number; offset: number }): number => {
   const inter = Math.min(a.offset, b.offset) - Math.max(a.onset, b.onset) + 1;
@@ -31,7 +31,7 @@ for (const name of names.filter((n) => (!only || only.includes(n)) && (values.be
   const truth = JSON.parse(readFileSync(truthPath, 'utf8')) as SynthTruth;
   const { signal, fps } = readSignal(join(fitSessionsDir(), `${name}.signal.json`));
   const t0 = performance.now();
-  const result = spot(signal, fps);
+  const result = spot(signal, fps, values.deviations ? { sessionDeviations: Number(values.deviations) } : {});
   const ms = performance.now() - t0;
   const minutes = truth.frames / truth.fps / 60;
   const line = [`${name}: ${result.intervals.length} spotted, threshold ${result.threshold.toFixed(3)}, ${Math.round(ms)} ms`];

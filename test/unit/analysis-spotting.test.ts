@@ -77,6 +77,23 @@ describe('spot', () => {
     expect(result.blinks.map((b) => b.apex)).toEqual([expect.closeTo(510, 0), expect.closeTo(1208, 0)]);
   });
 
+  // A rise longer than the lag and a quick fall: a lag after the apex the reference frame
+  // holds the whole expression and the current frame is neutral, so the echo peaks higher
+  // than the expression did (its reference had already moved). Read there, the apex sits a
+  // lag late and the offset, bounded by the rise, stretches a micro-expression into a macro.
+  const slowRise = [
+    { fps: 30, lag: 6, event: { onset: 60, apex: 68, offset: 74, amplitude: 0.5, rois: brows } },
+    { fps: 200, lag: 40, event: { onset: 120, apex: 174, offset: 210, amplitude: 0.5, rois: brows } },
+  ] as const;
+  it.each(slowRise.flatMap((c) => [1, 2, 3].map((seed) => ({ ...c, seed }))))('a micro-expression whose echo outgrows it keeps its apex and its class ($fps fps, seed $seed)', ({ fps, lag, event, seed }) => {
+    const result = spot(makeSignal(event.offset + 3 * lag + 30, lag, [event], { seed }), fps);
+    expect(result.intervals).toHaveLength(1);
+    const [iv] = result.intervals;
+    expect(iv?.kind).toBe('micro');
+    expect(iv?.apex).toBeLessThanOrEqual(event.apex + 1);
+    expect(Math.abs((iv?.offset ?? -99) - event.offset)).toBeLessThanOrEqual(Math.ceil(0.3 * (event.offset - event.apex)));
+  });
+
   it('keeps an ME that coincides with a blink', () => {
     const me: Event = { onset: 100, apex: 115, offset: 135, amplitude: 0.8, rois: brows };
     const blink: Event = { onset: 105, apex: 112, offset: 120, amplitude: 3, rois: upperLids };

@@ -20,15 +20,57 @@ import { quantileSorted } from '../util/quantile';
  */
 export const SESSION_SECONDS = 20;
 /**
- * A session's run lasts at least this many lags: an expression of 140 ms or more
- * (0.7 of the 0.2-s lag) and its echo. On the fitting sessions every spotted true
- * expression's run was longer; 1.7 lags cut false micro-expressions 4.0 → 0.9 a minute
- * (micro F1 0.29 → 0.45), 2 lags → 0.7 with the same hits, 2.5 lags lost five of 14.
+ * A session's run lasts at least this many lags: an expression and its echo. On the
+ * fitting sessions (seeds 7400–7405) with each ROI's running median, the threshold at 6
+ * deviations and the run floor at 0.6 of it: 2.3 lags left 0.26 false micro-expressions a
+ * minute (micro F1 0.59, macro 0.49), 2 lags 0.52 (0.65), 1.7 lags 0.87 (0.63), 2.5 lags
+ * 0.26 but lost five more true ones (0.45). Without the median, 1.7 lags and 8 deviations
+ * had been best (0.43 a minute, micro F1 0.49, macro 0.22).
  */
-export const SESSION_MIN_RUN_LAGS = 1.7;
+export const SESSION_MIN_RUN_LAGS = 2.3;
 /** A session's ROI statistics are taken per window of this many seconds (lighting and posture drift over minutes). */
 const SESSION_WINDOW_SECONDS = 60;
 const quantile = (sorted: ArrayLike<number>, q: number): number => quantileSorted(sorted, q, 0);
+
+/**
+ * Each ROI's motion is taken as the running median over this share of the lag before it
+ * is read against its quiet motion. Lagged flow jitters frame to frame (codec, flicker,
+ * tremor): on the fitting sessions (seeds 7400–7405) a quiet ROI's single-frame spikes
+ * reached the expressions' deviations and broke their runs below `SESSION_MIN_RUN_LAGS`,
+ * while an expression and its echo hold for about two lags. A median keeps an
+ * expression's rise and fall where they were (a mean spreads them, and glints with them).
+ */
+const SESSION_SMOOTH_LAGS = 0.5;
+
+/** Running median over `width` frames (centred), by a sorted window updated frame by frame. */
+export function runningMedian(values: Float32Array, width: number): Float32Array {
+  const n = values.length;
+  const w = Math.max(1, Math.min(n, Math.floor(width)));
+  if (w <= 1) return values.slice();
+  const out = new Float32Array(n);
+  const sorted: number[] = [];
+  const insert = (v: number): void => {
+    let i = sorted.length;
+    while (i > 0 && (sorted[i - 1] as number) > v) i -= 1;
+    sorted.splice(i, 0, v);
+  };
+  const remove = (v: number): void => {
+    const i = sorted.indexOf(v);
+    if (i >= 0) sorted.splice(i, 1);
+  };
+  const half = Math.floor(w / 2);
+  // Window of frame t: [t − half, t − half + w), clipped to the recording.
+  let from = 0;
+  let to = 0;
+  for (let t = 0; t < n; t += 1) {
+    const a = Math.max(0, t - half);
+    const b = Math.min(n, t - half + w);
+    for (; to < b; to += 1) insert(values[to] as number);
+    for (; from < a; from += 1) remove(values[from] as number);
+    out[t] = sorted[Math.floor(sorted.length / 2)] as number;
+  }
+  return out;
+}
 
 /**
  * A session's score per frame: how far the most deviant ROI moves beyond its own quiet
@@ -36,19 +78,24 @@ const quantile = (sorted: ArrayLike<number>, q: number): number => quantileSorte
  * nose, tremor and glints move some regions more than others — so one threshold on the
  * pooled motion is deaf where the face is quiet and fires where it is not (measured on
  * the fitting sessions: expressions peaked at 0.5–1.2× that threshold, and a third of the
- * intervals above it were noise). Each ROI's motion is read as deviations from its median
- * (MAD-scaled), per window of `SESSION_WINDOW_SECONDS`, on the frames no blink, gaze shift
- * or speech covers. The ROI's own motion, not its motion above the common mode: on the
- * fitting sessions the common mode's frame-to-frame jitter made the deviations of quiet
- * ROIs heavy-tailed. Frames before the lag measure nothing and score 0.
+ * intervals above it were noise). Each ROI's motion (its running median over
+ * `SESSION_SMOOTH_LAGS`) is read as deviations from its median (MAD-scaled), per window
+ * of `SESSION_WINDOW_SECONDS`, on the frames no blink, gaze shift or speech covers. The
+ * ROI's own motion, not its motion above the common mode: on the fitting sessions the
+ * common mode's frame-to-frame jitter made the deviations of quiet ROIs heavy-tailed.
+ * Frames before the lag measure nothing and score 0. `smoothed` false reads the motion
+ * frame by frame, for the shape of a blink (the one-frame dip between its closing and
+ * the echo of its reopening).
  */
-export function sessionScore(channels: readonly Float32Array[], lag: number, fps: number, busy: Uint8Array, minDeviation: number): Float32Array {
+export function sessionScore(channels: readonly Float32Array[], lag: number, fps: number, busy: Uint8Array, minDeviation: number, smoothed = true): Float32Array {
   const n = busy.length;
   const windowFrames = Math.max(Math.round(SESSION_WINDOW_SECONDS * fps), 20 * lag);
   const windows = Math.max(1, Math.round((n - lag) / windowFrames));
+  const smooth = smoothed ? Math.max(1, Math.round(SESSION_SMOOTH_LAGS * lag)) : 1;
   const score = new Float32Array(n);
   const values: number[] = [];
-  for (const channel of channels) {
+  for (const raw of channels) {
+    const channel = runningMedian(raw, smooth);
     for (let w = 0; w < windows; w += 1) {
       const from = lag + Math.floor((w * (n - lag)) / windows);
       const to = lag + Math.floor(((w + 1) * (n - lag)) / windows);
@@ -79,6 +126,9 @@ export const peakIn = (values: Float32Array, from: number, to: number): number =
  */
 const EYE_SHARE = 0.7;
 
+/** The lids' unsmoothed deviations rise twice over [from, to] (half their peak there): a blink's closing and the echo of its reopening. */
+export const isBlinkShape = (raw: Float32Array, from: number, to: number): boolean => bumps(raw, from, to, 0.5 * peakIn(raw, from, to)) >= 2;
+
 /**
  * In a session, an interval whose upper eyelids deviate nearly as far as any other ROI
  * (`EYE_SHARE`) is an eye movement the shape rules missed (a blink seen mostly on one
@@ -87,11 +137,11 @@ const EYE_SHARE = 0.7;
  * A blink closes and reopens, so the lids' lagged motion rises twice (the closing, then
  * the echo of the reopening); a gaze shift is a step that holds, one rise.
  */
-export function eyeMovement(lids: Float32Array, face: Float32Array, iv: { readonly onset: number; readonly apex: number; readonly offset: number }, lag: number): ConfounderInterval | null {
-  const to = Math.min(lids.length - 1, iv.offset + lag);
-  const lid = peakIn(lids, iv.onset, to);
+export function eyeMovement(lids: { readonly smoothed: Float32Array; readonly raw: Float32Array }, face: Float32Array, iv: { readonly onset: number; readonly apex: number; readonly offset: number }, lag: number): ConfounderInterval | null {
+  const to = Math.min(lids.smoothed.length - 1, iv.offset + lag);
+  const lid = peakIn(lids.smoothed, iv.onset, to);
   if (lid < EYE_SHARE * peakIn(face, iv.onset, to)) return null;
-  const blink = bumps(lids, iv.onset, to, 0.5 * lid) >= 2;
+  const blink = isBlinkShape(lids.raw, iv.onset, to);
   const reason = `${blink ? 'blink: the upper eyelids closed and reopened' : 'gaze shift: the upper eyelids moved once and held'}, ${Math.round(lid)} times their quiet motion, about as far as any other region`;
   return { cause: blink ? 'blink' : 'saccade', onset: iv.onset, apex: iv.apex, offset: iv.offset, reason };
 }
