@@ -324,6 +324,7 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
           selectedEvent={selected}
           curve={analysis?.motionCurve ?? null}
           {...(analysis?.motionCurveUnit ? { curveUnit: analysis.motionCurveUnit } : {})}
+          curveThreshold={analysis?.motionThreshold ?? null}
           suggested={analysis?.spotted?.source === 'spotting' ? analysis.spotted : null}
           spans={timelineSpans}
           onSeek={nav.goTo}
