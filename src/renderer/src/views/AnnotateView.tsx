@@ -175,10 +175,11 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
   }, [shownIndex, newEvent]);
 
   // The run's spotted intervals: kept while another event (or one without an analysis) is selected.
-  const [spottedRun, setSpottedRun] = useState<{ candidates: readonly Candidate[]; blinks: readonly NonExpression[]; fps: number | null }>({ candidates: [], blinks: [], fps: null });
+  const [spottedRun, setSpottedRun] = useState<{ candidates: readonly Candidate[]; blinks: readonly NonExpression[]; fps: number | null; session: boolean }>({ candidates: [], blinks: [], fps: null, session: false });
   useEffect(() => {
     if (analysis?.candidates?.length || analysis?.nonExpressions?.length) {
-      setSpottedRun({ candidates: analysis.candidates ?? [], blinks: analysis.nonExpressions ?? [], fps: analysis.expressionClass?.captureFps ?? null });
+      // A recording's score counts quiet deviations (recordings of 20 s or more are spotted so).
+      setSpottedRun({ candidates: analysis.candidates ?? [], blinks: analysis.nonExpressions ?? [], fps: analysis.expressionClass?.captureFps ?? null, session: analysis.motionCurveUnit === 'deviations' });
     }
   }, [analysis]);
   const queue = useMemo(() => candidateQueue(spottedRun.candidates), [spottedRun]);
@@ -345,8 +346,11 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
           decisions={decisions}
           current={reviewing}
           captureFps={spottedRun.fps}
+          fps={info.fps}
+          session={spottedRun.session}
           disabled={!clipEvents.persistent}
           onOpen={openCandidate}
+          onSeek={jump}
           onAccept={accept}
           onDismiss={dismiss}
         />
