@@ -147,7 +147,11 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
   }, [layers.difference.visible, markers.onset, loader]);
   const differenceBase = layers.difference.visible && onsetFrame?.index === markers.onset ? onsetFrame : null;
 
-  const suggest = useSuggestions(edits, selected, analysis, clipEvents.reloadAnalysis, markers);
+  // A stored clip without events is analysed whole (once its events are known to be none).
+  const stored = clip.stored;
+  const hasEvents = clipEvents.events.length > 0;
+  const recording = useMemo(() => (stored && clipEvents.loaded ? { clipId: stored.id, hasEvents } : null), [stored, clipEvents.loaded, hasEvents]);
+  const suggest = useSuggestions(edits, selected, analysis, clipEvents.reloadAnalysis, markers, recording);
 
   // Landmarks and ROIs from the face stage, on the onset frame (or the current one).
   const findFace = () => {
