@@ -162,6 +162,10 @@ describe('reviewing a recording in Annotate', () => {
     await analyse.click();
     await expect.poll(() => page.locator('.event-list li').count(), { timeout: 180_000 }).toBeGreaterThan(0);
     const spotted = await page.locator('.event-list li').count();
+    // The strongest interval is opened: its row is current and the frame is its onset.
+    await expect.poll(() => page.getByTestId('candidate-row').first().getAttribute('data-current')).toBe('true');
+    const top = await page.getByTestId('candidate-row').first().locator('.frames').textContent();
+    expect(await frameNumber()).toBe(top?.split('/')[0]?.trim());
     await expect.poll(() => page.locator('[data-testid="suggestions"] [data-field="aus"] .value').textContent().catch(() => ''), { timeout: 30_000 }).toMatch(/\b1[A-E]?\b/);
     await expect.poll(todo).toBe(String(2 + spotted));
     await screenshot('ui-session-analyse-recording-en');

@@ -216,6 +216,17 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
     [queue, decisions, clipEventList, createEvent, openCandidate],
   );
 
+  // A whole-recording run opens its strongest interval once the queue holds it.
+  const openTop = useRef(false);
+  useEffect(() => {
+    if (suggest.scope === 'recording' && suggest.running) openTop.current = true;
+  }, [suggest.scope, suggest.running]);
+  useEffect(() => {
+    if (!openTop.current || !queue.length || !clipEventList.length) return;
+    openTop.current = false;
+    openCandidate(0);
+  }, [queue, clipEventList, openCandidate]);
+
   const timelineSpans = useMemo(
     () => [
       ...spottedRun.candidates.map((c) => ({ kind: c.kind, onset: c.onset, offset: c.offset, label: t(`candidates.kind.${c.kind}`) })),
