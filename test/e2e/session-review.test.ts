@@ -6,8 +6,9 @@
  *   there, and the timeline's axis sits just above the highest peak with the threshold
  *   drawn (en and 简体中文);
  * - the navigation's counts follow a change another window makes to the workspace;
- * - a recording opened without any event is analysed whole by Analyse, and the counts
- *   follow the events it spotted.
+ * - a recording opened without any event is analysed whole by Analyse, its strongest
+ *   interval is opened and the counts follow the events it spotted; a run that offered
+ *   nothing (a still face) says so.
  *
  * The 30-s recording's analysis row is written by the pipeline's own report and store
  * functions with intervals, blinks and curve set by hand (its video is an index clip, a
@@ -37,6 +38,7 @@ let bridge: Bridge;
 let page: Page;
 let file: string;
 let synthPath: string;
+let stillPath: string;
 const consoleErrors: string[] = [];
 
 const FRAMES = 900;
@@ -48,11 +50,11 @@ const GAZE_SHIFT = { cause: 'saccade' as const, onset: 360, apex: 361, offset: 3
 /** The score in quiet deviations: the interval peaks at 25.3, a blink's residue at 10; the threshold is 8. */
 const CURVE = Array.from({ length: FRAMES }, (_, t) => (t === 405 ? 25.3 : t === 303 ? 10 : 1));
 
-/** The synthetic ME clip: a real face photo (face-api sample3, MIT) with AU1+2 at intensity D, 30 frames of 256 × 192. */
-async function synthesizeMeClip(folder: string): Promise<string> {
+/** A synthetic clip of a real face photo (face-api sample3, MIT), 30 frames of 256 × 192: AU1+2 at intensity D, or a still face. */
+async function synthesizeMeClip(folder: string, still = false): Promise<string> {
   const face = new FaceService(defaultModelsDir());
   try {
-    const clip = meClip(await sampleFace(await face.models()), { aus: [{ au: 1, intensity: 'D' }, { au: 2, intensity: 'D' }] });
+    const clip = meClip(await sampleFace(await face.models()), { aus: still ? [] : [{ au: 1, intensity: 'D' }, { au: 2, intensity: 'D' }] });
     const sample = await writeSynthSample(clip, folder, { crf: 12 });
     const named = `${folder}.mp4`;
     copyFileSync(sample.mp4 as string, named);
@@ -65,6 +67,7 @@ async function synthesizeMeClip(folder: string): Promise<string> {
 beforeAll(async () => {
   if (!existsSync(join(rendererDir(), 'index.html'))) throw new Error('Build the renderer first: npm run build');
   synthPath = await synthesizeMeClip(join(dir, 'synth-me'));
+  stillPath = await synthesizeMeClip(join(dir, 'still'), true);
   const clipPath = writeIndexClip(dir, FRAMES);
   file = join(dir, 'session.mellm');
   const ws = await createWorkspace(file);
@@ -171,5 +174,16 @@ describe('reviewing a recording in Annotate', () => {
     await screenshot('ui-session-analyse-recording-en');
     expect(await fits()).toBe(true);
     expect(consoleErrors).toEqual([]);
+  }, 240_000);
+
+  it('says so when a whole-recording run offered nothing (a still face)', async () => {
+    await page.locator('[data-view="corpus"]').click();
+    await page.locator('input[name="clip-path"]').fill(stillPath);
+    await page.getByRole('button', { name: 'Add and annotate' }).click();
+    await page.getByTestId('frame-number').waitFor();
+    await expect.poll(() => page.getByTestId('suggestion-empty').textContent()).toMatch(/^No event yet: Analyse spots the whole recording/);
+    await page.getByTestId('analyse').click();
+    await expect.poll(() => page.getByTestId('suggestion-empty').textContent(), { timeout: 180_000 }).toBe('Spotting offered no interval in this recording.');
+    expect(await page.locator('.event-list li').count()).toBe(0);
   }, 240_000);
 });
