@@ -127,6 +127,19 @@ describe('reviewing a recording in Annotate', () => {
     // The axis sits just above the highest peak (25.3 → 30), with the threshold drawn at 8.
     expect(await page.getByTestId('timeline').getAttribute('data-curve-top')).toBe('30');
     expect(await page.getByTestId('timeline').getAttribute('data-curve-threshold')).toBe('8');
+    // The dashed threshold line is painted where 8 of 30 falls in the curve's band (38–92 px down): row 78.
+    const orangeOnRow = (row: number) =>
+      page.evaluate((y) => {
+        const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="timeline"] canvas')!;
+        const ratio = canvas.width / canvas.getBoundingClientRect().width;
+        const from = Math.round(canvas.width * 0.6);
+        const { data } = canvas.getContext('2d')!.getImageData(from, Math.floor((y + 0.5) * ratio), Math.round(canvas.width * 0.1), 1);
+        let orange = 0;
+        for (let i = 0; i < data.length; i += 4) if (data[i]! > 200 && data[i + 1]! > 140 && data[i + 1]! < 210 && data[i + 2]! < 120) orange += 1;
+        return orange;
+      }, row);
+    await expect.poll(() => orangeOnRow(78)).toBeGreaterThan(20);
+    expect(await orangeOnRow(70)).toBe(0);
     await screenshot('ui-session-review-en');
     expect(await fits()).toBe(true);
   });
