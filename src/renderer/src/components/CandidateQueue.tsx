@@ -23,8 +23,8 @@ interface Props {
   readonly captureFps: number | null;
   /** The file's frame rate: the times in the recording that the set-aside list shows. */
   readonly fps: number;
-  /** The run spotted a whole recording (not a clip cut around its expression): the queue shows even with one interval or none. */
-  readonly session: boolean;
+  /** The clip is a recording, longer than a dataset clip (2 s): the queue shows even with one interval or none. */
+  readonly recording: boolean;
   readonly disabled: boolean;
   onOpen(index: number): void;
   onSeek(frame: number): void;
@@ -36,10 +36,10 @@ interface Props {
 export const CandidateQueue = memo(function CandidateQueue(props: Props) {
   const { t } = useTranslation();
   const { queue, nonExpressions } = props;
-  // One interval and nothing set aside (a dataset clip cut around its expression) needs no
-  // queue: the suggestion already says its class, and the frame keeps the room. A recording
-  // always shows what was spotted and what was set aside.
-  if (queue.length < 2 && !nonExpressions.length && !props.session) return null;
+  // A dataset clip cut around its expression (2 s or less) with one interval needs no queue:
+  // the suggestion says its class, the timeline marks its blinks, and the frame keeps the
+  // room. A recording always shows what was spotted and what was set aside.
+  if (queue.length < 2 && !props.recording) return null;
   const left = queue.filter((c) => !props.decisions.has(candidateKey(c))).length;
   return (
     <section className="panel candidate-queue" aria-labelledby="candidates-title" data-testid="candidate-queue">

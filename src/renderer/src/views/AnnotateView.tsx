@@ -37,6 +37,9 @@ const LAYERS: LayerSettings = {
   landmarks: { visible: false, opacity: 0.9 },
 };
 
+/** Dataset clips are cut around one expression and last at most this long; longer clips are recordings to review. */
+const DATASET_CLIP_SECONDS = 2;
+
 /** Tells listeners (bench, e2e) which frame was painted and when. */
 function announcePaint(index: number): void {
   const stage = document.querySelector<HTMLElement>('[data-testid="frame-stage"]');
@@ -179,11 +182,10 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
   }, [shownIndex, newEvent]);
 
   // The run's spotted intervals: kept while another event (or one without an analysis) is selected.
-  const [spottedRun, setSpottedRun] = useState<{ candidates: readonly Candidate[]; blinks: readonly NonExpression[]; fps: number | null; session: boolean }>({ candidates: [], blinks: [], fps: null, session: false });
+  const [spottedRun, setSpottedRun] = useState<{ candidates: readonly Candidate[]; blinks: readonly NonExpression[]; fps: number | null }>({ candidates: [], blinks: [], fps: null });
   useEffect(() => {
     if (analysis?.candidates?.length || analysis?.nonExpressions?.length) {
-      // A recording's score counts quiet deviations (recordings of 20 s or more are spotted so).
-      setSpottedRun({ candidates: analysis.candidates ?? [], blinks: analysis.nonExpressions ?? [], fps: analysis.expressionClass?.captureFps ?? null, session: analysis.motionCurveUnit === 'deviations' });
+      setSpottedRun({ candidates: analysis.candidates ?? [], blinks: analysis.nonExpressions ?? [], fps: analysis.expressionClass?.captureFps ?? null });
     }
   }, [analysis]);
   const queue = useMemo(() => candidateQueue(spottedRun.candidates), [spottedRun]);
@@ -362,7 +364,7 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
           current={reviewing}
           captureFps={spottedRun.fps}
           fps={info.fps}
-          session={spottedRun.session}
+          recording={info.fps > 0 && frames / info.fps > DATASET_CLIP_SECONDS}
           disabled={!clipEvents.persistent}
           onOpen={openCandidate}
           onSeek={jump}
