@@ -33,15 +33,30 @@ describe('flow overlay clipped to the frame', () => {
 });
 
 describe('motion curve axis', () => {
-  it('rounds the largest value up to a 1-2-5 step', () => {
-    expect([0.07, 0.1, 0.13, 0.3, 0.51, 1.9, 2.1, 7, 12].map(niceCeiling)).toEqual([0.1, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20]);
-    expect(curveAxisTop([0, 0.4, Number.NaN, 1.3, 0.2])).toBe(2);
+  it('rounds the largest value up to the next round step, at most a third above it', () => {
+    expect([0.07, 0.1, 0.13, 0.3, 0.51, 1.9, 2.1, 7, 13].map(niceCeiling)).toEqual([0.08, 0.1, 0.15, 0.3, 0.6, 2, 2.5, 8, 15]);
+    for (let v = 0.011; v < 1000; v *= 1.07) {
+      expect(niceCeiling(v)).toBeGreaterThanOrEqual(v);
+      expect(niceCeiling(v)).toBeLessThanOrEqual((v * 4) / 3);
+    }
+    expect(curveAxisTop([0, 0.4, Number.NaN, 1.3, 0.2])).toBe(1.5);
     expect(curveAxisTop([0, 0])).toBe(0);
     expect(curveAxisTop([])).toBe(0);
   });
 
+  it('reads a session whose highest peak is 25.3 quiet deviations on an axis of 30, not 50', () => {
+    expect(curveAxisTop([0, 3, 25.3, 8, Number.POSITIVE_INFINITY])).toBe(30);
+  });
+
+  it('keeps the threshold on the axis when every peak stays under it', () => {
+    expect(curveAxisTop([0, 2, 5.5], 8)).toBe(8);
+    expect(curveAxisTop([0, 2, 25.3], 8)).toBe(30);
+    expect(curveAxisTop([0, 0], 8)).toBe(8);
+  });
+
   it('writes the axis value briefly', () => {
     expect([0.1, 0.2, 0.5, 1, 2, 20].map(formatAxisValue)).toEqual(['0.1', '0.2', '0.5', '1', '2', '20']);
-    expect(formatAxisValue(niceCeiling(0.3))).toBe('0.5');
+    expect(formatAxisValue(niceCeiling(0.13))).toBe('0.15');
+    expect(formatAxisValue(niceCeiling(25.3))).toBe('30');
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { StoredAnalysis } from '../../src/shared/api/analysis';
 import { toAnalysisView } from '../../src/renderer/src/api/analysis-view';
 import type { Candidate } from '../../src/renderer/src/api/analysis-types';
-import { candidateKey, candidateQueue, stepCandidate, type CandidateDecision } from '../../src/renderer/src/state/candidates';
+import { candidateKey, candidateQueue, clockTime, stepCandidate, type CandidateDecision } from '../../src/renderer/src/state/candidates';
 import { storedAnalysisRow } from '../helpers/stored-analysis';
 
 const c = (onset: number, strength: number, kind: Candidate['kind'] = 'micro', score = 0): Candidate => ({ onset, apex: onset + 5, offset: onset + 20, kind, score, strength, durationMs: 100, facs: '' });
@@ -64,5 +64,22 @@ describe('the spotted-interval review queue', () => {
       { kind: 'blink', onset: 60, apex: 64, offset: 70 },
       { kind: 'speech', onset: 80, apex: 90, offset: 120, reason: 'speech: the lips and jaw opened and closed 5 times' },
     ]);
+  });
+});
+
+describe('a moment of a recording as a clock time', () => {
+  it('reads m:ss.s, h:mm:ss.s from an hour on, rounded to the tenth', () => {
+    expect(clockTime(0, 30)).toBe('0:00.0');
+    expect(clockTime(30, 30)).toBe('0:01.0');
+    expect(clockTime(830, 30)).toBe('0:27.7');
+    expect(clockTime(1799, 30)).toBe('1:00.0');
+    expect(clockTime(18_000, 30)).toBe('10:00.0');
+    expect(clockTime(30 * 3725.25, 30)).toBe('1:02:05.3');
+    expect(clockTime(100, 200)).toBe('0:00.5');
+  });
+
+  it('reads 0:00.0 for a rate it cannot use rather than Infinity or NaN', () => {
+    expect(clockTime(10, 0)).toBe('0:00.0');
+    expect(clockTime(Number.NaN, 30)).toBe('0:00.0');
   });
 });

@@ -10,12 +10,13 @@ import { reviewHandlers } from './review';
 import { exportHandlers } from './export';
 import { evaluationHandlers } from './evaluation';
 import type { HandlerTable } from './dispatch';
+import { announceWrites } from './changes';
 import { workspaceHandlers } from './workspace';
 import { filesHandlers } from './files';
 
-/** The handler table: one implementation per channel of shared/api.ts. */
+/** The handler table: one implementation per channel of shared/api.ts; writes to the workspace announce themselves. */
 export function createHandlerTable(services: Services): HandlerTable {
-  return {
+  const table: HandlerTable = {
     ...workspaceHandlers(services),
     ...appHandlers(services),
     ...jobHandlers(services),
@@ -29,6 +30,7 @@ export function createHandlerTable(services: Services): HandlerTable {
     ...evaluationHandlers(services),
     ...filesHandlers(services),
   };
+  return announceWrites(table, services.events);
 }
 
 export { dispatch, type HandlerTable, type CallMeta } from './dispatch';

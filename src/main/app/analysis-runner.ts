@@ -283,6 +283,8 @@ export class AnalysisRunner {
       const [primary] = analysisIds;
       if (primary !== undefined && output.overlay) await writeOverlaySources(overlayDir(this.#deps.paths.userData, workspace.location, primary), output.overlay);
       await workspace.claims.finish(key, this.#owner);
+      // Spotting may have made events: windows that count or list them read again.
+      this.#deps.events?.emit('workspace.changed', { cause: 'analysis', clipId: clip.id });
       return { clipId: clip.id, analysisIds };
     });
     this.#active.set(handle.jobId, queue);

@@ -12,10 +12,22 @@ export const JobProgressSchema = z.object({
 });
 export type JobProgress = z.infer<typeof JobProgressSchema>;
 
+/**
+ * The open workspace's events, labels or clips changed: by a channel call (`cause` is its
+ * name) or by an analysis stored in the background (`analysis`). `clipId` names the clip
+ * when the change is to one clip's events.
+ */
+export const WorkspaceChangedSchema = z.object({
+  cause: z.string(),
+  clipId: z.number().int().positive().optional(),
+});
+export type WorkspaceChanged = z.infer<typeof WorkspaceChangedSchema>;
+
 /** Events main pushes to every renderer, over IPC or the bridge's WebSocket. */
 export const appEvents = {
   'settings.changed': SettingsSchema,
   'job.progress': JobProgressSchema,
   /** A job reached done, failed or cancelled. */
   'job.finished': JobSchema,
+  'workspace.changed': WorkspaceChangedSchema,
 };

@@ -73,6 +73,8 @@ export interface AnalysisView {
   readonly motionCurve: readonly number[] | null;
   /** What the curve counts: % of the face height, or deviations from each region's quiet motion (recordings of 20 s or more). */
   readonly motionCurveUnit?: 'face' | 'deviations';
+  /** The spotting threshold in the curve's unit (null when none was recorded). */
+  readonly motionThreshold?: number | null;
   readonly landmarks: ReadonlyArray<readonly [number, number]> | null;
   readonly rois: readonly RoiBox[] | null;
   readonly suggestion: Suggestion | null;

@@ -18,6 +18,7 @@ export function toAnalysisView(stored: StoredAnalysis): AnalysisView {
     analysisId: stored.id,
     motionCurve: spotting.curve.length ? spotting.curve : null,
     motionCurveUnit: spotting.curve_unit === 'quiet_deviations' ? 'deviations' : 'face',
+    motionThreshold: spotting.threshold > 0 ? spotting.threshold : null,
     landmarks: face ? face.landmarks : null,
     rois: face ? face.rois.map(({ region, box: [x, y, width, height] }) => ({ name: region, x, y, width, height })) : null,
     flowOverlay: hasFlow ? { analysisId: stored.id, crop: face.crop } : null,

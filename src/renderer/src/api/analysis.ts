@@ -1,6 +1,7 @@
 /**
  * The analysis stage as the UI needs it, over the pipeline's channels (frames 0-based):
  *   analysis.run {eventId, language, onset?, apex?, offset?} → {jobId}  (job.progress / job.finished)
+ *   analysis.run {clipId, language} → {jobId}                           (the whole recording, spotted)
  *   analysis.runAll {language, redo?} → {jobIds, skipped, items}       (one job per clip; jobs.cancel each)
  *   analysis.pending {} → {clips, events}                               (what analysis.runAll would queue)
  *   analysis.get {eventId} → StoredAnalysis | null           (mapped to AnalysisView below)
@@ -30,6 +31,8 @@ export interface FlowOverlayImage {
 export const analysisApi = {
   /** The description is written in the UI's language (`language`, checked by main). */
   run: (eventId: number, markers: Markers | undefined, language: Language) => api.call('analysis.run', { eventId, language, ...(markers ? markerOverrides(markers) : {}) }),
+  /** The whole recording: spotting finds its intervals, each stored as an event with its analysis. */
+  runRecording: (clipId: number, language: Language) => api.call('analysis.run', { clipId, language }),
   /** Every not-yet-analysed clip of the open workspace, one job each. */
   runAll: (language: Language, redo = false) => api.call('analysis.runAll', { redo, language }),
   /** How many clips (and events) "Analyse all" would analyse now. */

@@ -2,20 +2,17 @@
  * The review queue of a recording's spotted intervals, strongest first: each with its
  * class (micro / macro by duration at the capture rate), onset / apex / offset, duration
  * and AUs. Clicking one seeks to it; N / Shift+N step through those still to review
- * (the hotkey table), Y accepts the current one as an event and X dismisses it. Blinks
- * are listed apart and never offered as expressions.
+ * (the hotkey table), Y accepts the current one as an event and X dismisses it. What was
+ * set aside — blinks, gaze shifts, speech — is listed apart by kind, each at its time in
+ * the recording with a click that goes there, and never offered as an expression.
  */
 import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Candidate, NonExpression } from '../api/analysis-types';
-import { candidateKey, type CandidateDecision } from '../state/candidates';
+import { candidateKey, clockTime, type CandidateDecision } from '../state/candidates';
 
-/** Each kind of non-expression with the sentence that lists it, in this order. */
-const NON_EXPRESSION_LISTS: ReadonlyArray<readonly [NonExpression['kind'], string]> = [
-  ['blink', 'candidates.blinks'],
-  ['saccade', 'candidates.saccades'],
-  ['speech', 'candidates.speechBouts'],
-];
+/** The kinds set aside, in the order they are listed. */
+const NON_EXPRESSION_KINDS: readonly NonExpression['kind'][] = ['blink', 'saccade', 'speech'];
 
 interface Props {
   readonly queue: readonly Candidate[];
@@ -24,8 +21,13 @@ interface Props {
   /** Position in `queue` of the candidate under review. */
   readonly current: number | null;
   readonly captureFps: number | null;
+  /** The file's frame rate: the times in the recording that the set-aside list shows. */
+  readonly fps: number;
+  /** The clip is a recording, longer than a dataset clip (2 s): the queue shows even with one interval or none. */
+  readonly recording: boolean;
   readonly disabled: boolean;
   onOpen(index: number): void;
+  onSeek(frame: number): void;
   onAccept(index: number): void;
   onDismiss(index: number): void;
 }
@@ -33,19 +35,20 @@ interface Props {
 /** Memoised: a frame step changes none of its props. */
 export const CandidateQueue = memo(function CandidateQueue(props: Props) {
   const { t } = useTranslation();
-  const { queue } = props;
-  // One interval (a dataset clip cut around its expression) needs no queue: the suggestion
-  // already says its class, and the frame keeps the room.
-  if (queue.length < 2) return null;
+  const { queue, nonExpressions } = props;
+  // A dataset clip cut around its expression (2 s or less) with one interval needs no queue:
+  // the suggestion says its class, the timeline marks its blinks, and the frame keeps the
+  // room. A recording always shows what was spotted and what was set aside.
+  if (queue.length < 2 && !props.recording) return null;
   const left = queue.filter((c) => !props.decisions.has(candidateKey(c))).length;
   return (
     <section className="panel candidate-queue" aria-labelledby="candidates-title" data-testid="candidate-queue">
       <h2 id="candidates-title">{t('candidates.title')}</h2>
       <p className="muted" data-testid="candidate-summary">
-        {t('candidates.summary', { count: queue.length, left })}
+        {queue.length ? t('candidates.summary', { count: queue.length, left }) : t('candidates.none')}
         {props.captureFps !== null && ` · ${t('candidates.rate', { fps: Math.round(props.captureFps * 1000) / 1000 })}`}
       </p>
-      <ol className="candidates">
+      {queue.length > 0 && <ol className="candidates">
         {queue.map((c, index) => {
           const decision = props.decisions.get(candidateKey(c));
           const kind = t(`candidates.kind.${c.kind}`);
@@ -81,13 +84,26 @@ export const CandidateQueue = memo(function CandidateQueue(props: Props) {
             </li>
           );
         })}
-      </ol>
-      {props.nonExpressions.length > 0 && (
-        <p className="muted" data-testid="non-expressions">
-          {NON_EXPRESSION_LISTS.filter(([kind]) => props.nonExpressions.some((n) => n.kind === kind))
-            .map(([kind, key]) => t(key, { list: props.nonExpressions.filter((n) => n.kind === kind).map((n) => `${n.onset}–${n.offset}`).join(', ') }))
-            .join(' · ')}
-        </p>
+      </ol>}
+      {nonExpressions.length > 0 && (
+        <div className="set-aside" data-testid="non-expressions">
+          {NON_EXPRESSION_KINDS.filter((kind) => nonExpressions.some((n) => n.kind === kind)).map((kind) => (
+            <div key={kind} className="set-aside-kind" role="group" aria-label={t(`candidates.setAside.${kind}`)}>
+              <span className="muted">{t(`candidates.setAside.${kind}`)}</span>
+              {nonExpressions
+                .filter((n) => n.kind === kind)
+                .map((n) => {
+                  const time = clockTime(n.onset, props.fps);
+                  const name = t('candidates.setAsideName', { kind: t(`candidates.named.${kind}`), time, onset: n.onset, offset: n.offset });
+                  return (
+                    <button key={`${n.onset}-${n.offset}`} type="button" className="set-aside-at" data-testid="non-expression" data-kind={kind} aria-label={name} title={n.reason ? `${name} — ${n.reason}` : name} onClick={() => props.onSeek(n.onset)}>
+                      {time}
+                    </button>
+                  );
+                })}
+            </div>
+          ))}
+        </div>
       )}
     </section>
   );

@@ -100,6 +100,8 @@ export const SidePanels = memo(function SidePanels({ edits, clip, events, select
           accepted={suggest.accepted}
           stale={suggest.stale}
           disabled={!editable}
+          scope={suggest.scope}
+          nothingSpotted={suggest.nothingSpotted}
           onRun={suggest.run}
           onAccept={(field) => suggest.accept(field, `suggest.accept.${field}`)}
           onAcceptAll={suggest.acceptAll}

@@ -24,6 +24,10 @@ interface Props {
   readonly accepted: ReadonlySet<DraftField>;
   readonly stale: boolean;
   readonly disabled: boolean;
+  /** What Analyse analyses: the selected event, or the whole recording when it has no event yet (allowed without a label to edit). */
+  readonly scope?: 'event' | 'recording' | null;
+  /** A whole-recording analysis offered no interval. */
+  readonly nothingSpotted?: boolean;
   onRun(): void;
   onAccept(field: DraftField): void;
   onAcceptAll(): void;
@@ -88,12 +92,13 @@ export function SuggestionPanel(props: Props) {
   const { t } = useTranslation();
   const { suggestion, draft } = props;
   const allAccepted = props.offered.length > 0 && props.offered.every((field) => props.accepted.has(field));
+  const whole = props.scope === 'recording';
   return (
     <section className="panel suggestion-panel" aria-labelledby="suggest-title" data-testid="suggestions" data-stale={props.stale || undefined}>
       <h2 id="suggest-title">{t('suggest.title')}</h2>
       <div className="row">
-        <button type="button" data-testid="analyse" disabled={props.disabled || props.running} onClick={props.onRun}>
-          {props.running ? t('suggest.running') : suggestion ? t('suggest.rerun') : t('suggest.run')}
+        <button type="button" data-testid="analyse" data-scope={props.scope ?? undefined} disabled={(!whole && props.disabled) || props.running} onClick={props.onRun}>
+          {props.running ? t('suggest.running') : whole ? t('suggest.runRecording') : suggestion ? t('suggest.rerun') : t('suggest.run')}
         </button>
         {suggestion && props.offered.length > 0 && (
           <button type="button" data-testid="accept-all" disabled={props.disabled || allAccepted} aria-pressed={allAccepted} onClick={props.onAcceptAll}>
@@ -109,7 +114,11 @@ export function SuggestionPanel(props: Props) {
           {t('suggest.stale')}
         </p>
       )}
-      {!suggestion && !props.streaming && !props.running && <p className="empty">{t('suggest.none')}</p>}
+      {!suggestion && !props.streaming && !props.running && (
+        <p className="empty" data-testid="suggestion-empty">
+          {whole ? t(props.nothingSpotted ? 'suggest.nothingSpotted' : 'suggest.recordingHint') : t('suggest.none')}
+        </p>
+      )}
       {props.streaming !== null && (
         <blockquote className="streaming" aria-live="polite" data-testid="llm-stream">
           {props.streaming}

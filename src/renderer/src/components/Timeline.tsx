@@ -10,7 +10,7 @@ import { useTranslation } from 'react-i18next';
 import { MARKERS, type MarkerKind, type Markers } from '../state/markers';
 import { clampWindow, followFrame, frameToX, xToFrame, zoomWindow, type TimelineWindow } from '../state/timeline-math';
 import { drawTimeline, MARKER_TOP, TIMELINE_HEIGHT, type SpottedSpan } from './timeline-draw';
-import { curveAxisTop } from '../state/curve-scale';
+import { curveAxisTop, formatAxisValue } from '../state/curve-scale';
 
 export interface EventSpan {
   readonly id: number;
@@ -27,6 +27,8 @@ interface Props {
   readonly curve: readonly number[] | null;
   /** What the curve counts (the axis label says it). */
   readonly curveUnit?: 'face' | 'deviations';
+  /** The spotting threshold on the curve's scale: a dashed line, labelled. */
+  readonly curveThreshold?: number | null;
   readonly suggested?: Markers | null;
   /** Spotted intervals by class, and blinks (drawn as such, never as expressions). */
   readonly spans?: ReadonlyArray<SpottedSpan>;
@@ -45,6 +47,8 @@ export function Timeline(props: Props) {
   const [drag, setDrag] = useState<{ kind: MarkerKind | 'seek'; frame: number } | null>(null);
   const deviations = props.curveUnit === 'deviations';
   const curveUnit = t(deviations ? 'layers.curveAxisDeviationsShort' : 'layers.curveAxisShort');
+  const threshold = props.curveThreshold ?? null;
+  const thresholdLabel = threshold !== null ? t('layers.curveThreshold', { value: formatAxisValue(threshold) }) : '';
   // The shown window is the user's window scrolled just enough to keep the playhead visible.
   const window = followFrame(clampWindow(base, frames), current, frames);
 
@@ -60,7 +64,7 @@ export function Timeline(props: Props) {
   useLayoutEffect(() => {
     const canvas = canvasRef.current;
     if (!canvas) return;
-    const handle = requestAnimationFrame(() => drawTimeline(canvas, { width, frames, window, current, markers, events, selectedEvent, curve, suggested, curveUnit, ...(spans ? { spans } : {}) }));
+    const handle = requestAnimationFrame(() => drawTimeline(canvas, { width, frames, window, current, markers, events, selectedEvent, curve, suggested, curveUnit, ...(threshold !== null ? { threshold: { value: threshold, label: thresholdLabel } } : {}), ...(spans ? { spans } : {}) }));
     return () => cancelAnimationFrame(handle);
   });
 
@@ -83,7 +87,8 @@ export function Timeline(props: Props) {
   };
 
   return (
-    <div className="timeline" data-testid="timeline" data-curve-top={curve && curve.length ? curveAxisTop(curve) : undefined} title={curve && curve.length ? t(deviations ? 'layers.curveAxisDeviations' : 'layers.curveAxis') : undefined}>
+    <div className="timeline" data-testid="timeline" data-curve-top={curve && curve.length ? curveAxisTop(curve, threshold ?? 0) : undefined}
+      data-curve-threshold={curve && curve.length && threshold !== null ? threshold : undefined} title={curve && curve.length ? t(deviations ? 'layers.curveAxisDeviations' : 'layers.curveAxis') : undefined}>
       <canvas
         ref={canvasRef}
         style={{ width: '100%', height: TIMELINE_HEIGHT }}

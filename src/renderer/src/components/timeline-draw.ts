@@ -24,6 +24,8 @@ export interface TimelineScene {
   readonly suggested?: Markers | null;
   /** The curve's unit as written beside its axis value (e.g. "% face"). */
   readonly curveUnit?: string;
+  /** The spotting threshold in the curve's unit and its label: a dashed line across the band. */
+  readonly threshold?: { readonly value: number; readonly label: string };
   /** Spotted intervals by class and blinks: a coloured band along the bottom edge, labelled where it fits. */
   readonly spans?: ReadonlyArray<SpottedSpan>;
 }
@@ -65,7 +67,7 @@ const CURVE_BOTTOM = TIMELINE_HEIGHT - 4;
  */
 function drawCurve(context: CanvasRenderingContext2D, scene: TimelineScene, curve: readonly number[]): void {
   const { width, window } = scene;
-  const top = curveAxisTop(curve);
+  const top = curveAxisTop(curve, scene.threshold?.value ?? 0);
   const accent = cssVar('--accent', '#4fb3ff');
   context.strokeStyle = cssVar('--line', '#2a313b');
   context.setLineDash([2, 3]);
@@ -105,6 +107,7 @@ function drawCurve(context: CanvasRenderingContext2D, scene: TimelineScene, curv
     context.lineWidth = 1.5;
     context.stroke(line);
     context.lineWidth = 1;
+    if (scene.threshold) drawThreshold(context, width, y(scene.threshold.value), scene.threshold.label);
   }
   const label = `${formatAxisValue(top)} ${scene.curveUnit ?? ''}`.trim();
   context.font = '10px system-ui, sans-serif';
@@ -115,6 +118,25 @@ function drawCurve(context: CanvasRenderingContext2D, scene: TimelineScene, curv
   context.textAlign = 'right';
   context.fillText(label, width - 5, CURVE_TOP + 4);
   context.textAlign = 'left';
+}
+
+/** The threshold: a dashed line in the warning colour, its label on a backing at the left end so the curve cannot hide it. */
+function drawThreshold(context: CanvasRenderingContext2D, width: number, at: number, label: string): void {
+  const y = Math.round(at) + 0.5;
+  const colour = cssVar('--warn', '#ffb547');
+  context.strokeStyle = colour;
+  context.setLineDash([6, 4]);
+  context.beginPath();
+  context.moveTo(0, y);
+  context.lineTo(width, y);
+  context.stroke();
+  context.setLineDash([]);
+  context.font = '10px system-ui, sans-serif';
+  const textWidth = context.measureText(label).width;
+  context.fillStyle = cssVar('--panel', '#1a1f26');
+  context.fillRect(2, y - 6, textWidth + 6, 12);
+  context.fillStyle = colour;
+  context.fillText(label, 5, y + 4);
 }
 
 function cssVar(name: string, fallback: string): string {

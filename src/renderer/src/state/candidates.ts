@@ -32,3 +32,15 @@ export function stepCandidate(queue: readonly Candidate[], decisions: ReadonlyMa
   }
   return null;
 }
+
+/**
+ * A frame's time in the recording at `fps`, as m:ss.s (h:mm:ss.s from an hour on): what a
+ * clinician finds a moment of a session by. Frame 0 is 0:00.0.
+ */
+export function clockTime(frame: number, fps: number): string {
+  const tenths = fps > 0 && Number.isFinite(frame) ? Math.round((Math.max(0, frame) / fps) * 10) : 0;
+  const hours = Math.floor(tenths / 36_000);
+  const minutes = Math.floor((tenths % 36_000) / 600);
+  const seconds = ((tenths % 600) / 10).toFixed(1).padStart(4, '0');
+  return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}` : `${minutes}:${seconds}`;
+}

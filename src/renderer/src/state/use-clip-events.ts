@@ -2,7 +2,8 @@
  * The ME events of the open clip and the selected one: loads them from the workspace,
  * loads each event's annotation (for this annotator) and analysis into the EditSession
  * on first selection, and creates an event when a marker is placed on a clip without one
- * (an undo step: Ctrl+Z deletes it). Deleted events leave the list, restored ones return.
+ * (an undo step: Ctrl+Z deletes it). Deleted events leave the list, restored ones return;
+ * events an analysis of the clip spotted (here or in another window) join it.
  */
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import type { MeEvent } from '@shared/workspace';
@@ -14,6 +15,7 @@ import type { SessionDeletions } from './deletions';
 import type { EditSession } from './edit-session';
 import { NO_MARKERS, placeMarker, type MarkerKind, type Markers } from './markers';
 import type { OpenClip } from './session';
+import { useWorkspaceChanges } from './workspace-changes';
 
 export interface ClipEvents {
   readonly events: readonly MeEvent[];
@@ -92,6 +94,20 @@ export function useClipEvents(clip: OpenClip | null, edits: EditSession, annotat
     // The event to open on is read once per clip (the caller keys this hook by clip).
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [stored, persistent]);
+
+  // An analysis of this clip stored its events (spotting a recording makes one per interval).
+  const spotted = useWorkspaceChanges((change) => change.cause === 'analysis' && change.clipId === stored?.id);
+  useEffect(() => {
+    if (!stored || spotted === 0) return;
+    let live = true;
+    workspaceApi.listEvents(stored.id).then(
+      (list) => live && setEvents(list),
+      (failure: unknown) => live && setError(errorMessage(failure)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [stored, spotted]);
 
   // Deletions and their undo, from this view or another: keep the list and selection in step.
   useEffect(() => {

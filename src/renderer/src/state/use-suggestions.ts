@@ -1,7 +1,9 @@
 /**
  * The suggestion workflow of the selected event: running its analysis (progress from
  * job.progress, description tokens from llm.token), and accepting / taking for edit /
- * rejecting suggested fields, with provenance computed from what was taken.
+ * rejecting suggested fields, with provenance computed from what was taken. A recording
+ * without events is analysed whole: spotting finds its intervals and stores them as
+ * events, which the clip's event list then reads.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -41,6 +43,10 @@ export interface Suggestions {
   readonly spotted: SpottedFrames | null;
   /** The analysed expression's class by duration (null on analyses stored before classes). */
   readonly expressionClass: ExpressionClassView | null;
+  /** What Analyse analyses: the selected event, the whole recording (no event yet), or nothing. */
+  readonly scope: 'event' | 'recording' | null;
+  /** A whole-recording analysis finished without offering any interval. */
+  readonly nothingSpotted: boolean;
   run(): void;
   /** Takes the analysis's spotted onset/apex/offset as the event's markers (one undo step). */
   useSpotted(): void;
@@ -51,10 +57,18 @@ export interface Suggestions {
   reject(field: DraftField): void;
 }
 
-export function useSuggestions(edits: EditSession, selected: number | null, analysis: AnalysisView | null, reload: () => void, markers: Markers = NO_MARKERS): Suggestions {
+/** The open clip as a whole-recording analysis needs it: its id, and whether it has events yet. */
+export interface RecordingTarget {
+  readonly clipId: number;
+  readonly hasEvents: boolean;
+}
+
+export function useSuggestions(edits: EditSession, selected: number | null, analysis: AnalysisView | null, reload: () => void, markers: Markers = NO_MARKERS, recording: RecordingTarget | null = null): Suggestions {
   const { t } = useTranslation();
   const [perEvent, setPerEvent] = useState<PerEvent>({ eventId: selected, taken: new Set(), rejected: new Set() });
-  const [job, setJob] = useState<{ id: string; llm: string | null; progress: string | null } | null>(null);
+  const [job, setJob] = useState<{ id: string; llm: string | null; progress: string | null; whole: boolean } | null>(null);
+  // Set when a whole-recording run finished; cleared by the next run. Whether it offered anything is read from the events.
+  const [recordingDone, setRecordingDone] = useState(false);
   const [streaming, setStreaming] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const reloadRef = useRef(reload);
@@ -80,6 +94,7 @@ export function useSuggestions(edits: EditSession, selected: number | null, anal
       setStreaming(null);
       if (finished.state === 'failed') setError(finished.error?.message ?? finished.message ?? t('suggest.failed'));
       if (finished.state === 'done') reloadRef.current();
+      if (finished.state === 'done' && job.whole) setRecordingDone(true);
     });
     const offTokens = analysisApi.onToken((token) => {
       if (token.requestId === (job.llm ?? job.id)) setStreaming((text) => (text ?? '') + token.delta);
@@ -118,6 +133,8 @@ export function useSuggestions(edits: EditSession, selected: number | null, anal
       flowModel: analysis?.flowModel ?? null,
       spotted: analysis?.spotted ?? null,
       expressionClass: analysis?.expressionClass ?? null,
+      scope: selected !== null ? 'event' : recording && !recording.hasEvents ? 'recording' : null,
+      nothingSpotted: recordingDone && selected === null && !!recording && !recording.hasEvents,
       useSpotted: () => {
         const spotted = analysis?.spotted;
         if (selected === null || !spotted || spotted.onset === null) return;
@@ -126,12 +143,15 @@ export function useSuggestions(edits: EditSession, selected: number | null, anal
         edits.setMarkers(selected, { onset, apex, offset: Math.max(spotted.offset ?? apex, apex) }, 'suggest.useSpotted');
       },
       run: () => {
-        if (selected === null) return;
+        const whole = selected === null && !!recording && !recording.hasEvents;
+        if (selected === null && !whole) return;
         setError(null);
-        analysisApi.run(selected, markers, uiLanguage()).then(
+        setRecordingDone(false);
+        const started = selected !== null ? analysisApi.run(selected, markers, uiLanguage()) : analysisApi.runRecording((recording as RecordingTarget).clipId, uiLanguage());
+        started.then(
           ({ jobId }) => {
             setStreaming(null);
-            setJob({ id: jobId, llm: null, progress: null });
+            setJob({ id: jobId, llm: null, progress: null, whole });
           },
           (failure: unknown) => setError(errorMessage(failure)),
         );
@@ -157,5 +177,5 @@ export function useSuggestions(edits: EditSession, selected: number | null, anal
       },
       reject: (field) => setPerEvent({ ...perEvent, eventId: selected, rejected: new Set(perEvent.rejected).add(field) }),
     };
-  }, [edits, selected, markers, analysis, draft, storedProvenance, suggestion, perEvent, job, streaming, error]);
+  }, [edits, selected, markers, analysis, draft, storedProvenance, suggestion, perEvent, job, streaming, error, recording, recordingDone]);
 }

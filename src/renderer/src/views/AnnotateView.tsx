@@ -37,6 +37,9 @@ const LAYERS: LayerSettings = {
   landmarks: { visible: false, opacity: 0.9 },
 };
 
+/** Dataset clips are cut around one expression and last at most this long; longer clips are recordings to review. */
+const DATASET_CLIP_SECONDS = 2;
+
 /** Tells listeners (bench, e2e) which frame was painted and when. */
 function announcePaint(index: number): void {
   const stage = document.querySelector<HTMLElement>('[data-testid="frame-stage"]');
@@ -147,7 +150,11 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
   }, [layers.difference.visible, markers.onset, loader]);
   const differenceBase = layers.difference.visible && onsetFrame?.index === markers.onset ? onsetFrame : null;
 
-  const suggest = useSuggestions(edits, selected, analysis, clipEvents.reloadAnalysis, markers);
+  // A stored clip without events is analysed whole (once its events are known to be none).
+  const stored = clip.stored;
+  const hasEvents = clipEvents.events.length > 0;
+  const recording = useMemo(() => (stored && clipEvents.loaded ? { clipId: stored.id, hasEvents } : null), [stored, clipEvents.loaded, hasEvents]);
+  const suggest = useSuggestions(edits, selected, analysis, clipEvents.reloadAnalysis, markers, recording);
 
   // Landmarks and ROIs from the face stage, on the onset frame (or the current one).
   const findFace = () => {
@@ -210,6 +217,17 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
     },
     [queue, decisions, clipEventList, createEvent, openCandidate],
   );
+
+  // A whole-recording run opens its strongest interval once the queue holds it.
+  const openTop = useRef(false);
+  useEffect(() => {
+    if (suggest.scope === 'recording' && suggest.running) openTop.current = true;
+  }, [suggest.scope, suggest.running]);
+  useEffect(() => {
+    if (!openTop.current || !queue.length || !clipEventList.length) return;
+    openTop.current = false;
+    openCandidate(0);
+  }, [queue, clipEventList, openCandidate]);
 
   const timelineSpans = useMemo(
     () => [
@@ -324,6 +342,7 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
           selectedEvent={selected}
           curve={analysis?.motionCurve ?? null}
           {...(analysis?.motionCurveUnit ? { curveUnit: analysis.motionCurveUnit } : {})}
+          curveThreshold={analysis?.motionThreshold ?? null}
           suggested={analysis?.spotted?.source === 'spotting' ? analysis.spotted : null}
           spans={timelineSpans}
           onSeek={nav.goTo}
@@ -344,8 +363,11 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
           decisions={decisions}
           current={reviewing}
           captureFps={spottedRun.fps}
+          fps={info.fps}
+          recording={info.fps > 0 && frames / info.fps > DATASET_CLIP_SECONDS}
           disabled={!clipEvents.persistent}
           onOpen={openCandidate}
+          onSeek={jump}
           onAccept={accept}
           onDismiss={dismiss}
         />
