@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { endPointError, readFlo } from '../../src/main/inference/flow/flo';
 import { grayPlane } from '../../src/main/inference/flow/model';
 import { extrapolateBorders, type BorderExtrapolationOptions } from '../../src/main/inference/flow/border-extrapolation';
-import { fillOccluded, type OcclusionFillOptions } from '../../src/main/inference/flow/occlusion-fill';
+import { fillOccludedGeodesic, type GeodesicFillOptions } from '../../src/main/inference/flow/occlusion-fill';
 import { VariationalFlowModel } from '../../src/main/inference/flow/variational';
 import { FLOW_CONFIGURATIONS, type FlowConfiguration, type VariationalFlowOptions } from '../../src/main/inference/flow/variational-graph';
 import type { FlowField } from '../../src/main/inference/flow/types';
@@ -78,7 +78,7 @@ function breakdown(estimate: FlowField, pair: HardPair): Breakdown {
   return { sums, counts, binSums, binCounts };
 }
 
-function oracleFill(flow: FlowField, pair: HardPair, frame1: Float32Array, options: OcclusionFillOptions): FlowField {
+function oracleFill(flow: FlowField, pair: HardPair, frame1: Float32Array, options: GeodesicFillOptions): FlowField {
   const { width, height } = flow;
   const plane = width * height;
   const mask = new Uint8Array(plane);
@@ -89,7 +89,7 @@ function oracleFill(flow: FlowField, pair: HardPair, frame1: Float32Array, optio
     const outside = x < 0 || y < 0 || x > width - 1 || y > height - 1;
     mask[i] = values['oracle-kind'] === 'both' || (values['oracle-kind'] === 'out') === outside ? 1 : 0;
   }
-  return { width, height, data: fillOccluded(flow.data, mask, frame1, width, height, options) };
+  return { width, height, data: fillOccludedGeodesic(flow.data, mask, frame1, width, height, options) };
 }
 
 async function main(): Promise<void> {
@@ -117,7 +117,7 @@ async function main(): Promise<void> {
       const timedFlow: { flow: FlowField; cpu: number } = await timed(a, b);
       const ms = timedFlow.cpu;
       if (values.border) timedFlow.flow = { ...timedFlow.flow, data: extrapolateBorders(timedFlow.flow.data, timedFlow.flow.width, timedFlow.flow.height, JSON.parse(values.border) as BorderExtrapolationOptions) };
-      const flow = values['oracle-fill'] ? oracleFill(timedFlow.flow, pair, grayPlane(a), JSON.parse(values['oracle-fill']) as OcclusionFillOptions) : timedFlow.flow;
+      const flow = values['oracle-fill'] ? oracleFill(timedFlow.flow, pair, grayPlane(a), JSON.parse(values['oracle-fill']) as GeodesicFillOptions) : timedFlow.flow;
       cpu.push(ms);
       const epe = endPointError(flow, pair.truth);
       bands[pair.band]!.push(epe);

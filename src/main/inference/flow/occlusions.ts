@@ -1,6 +1,6 @@
 import { AppError } from '@shared/errors';
 import { extrapolateBorders, type BorderExtrapolationOptions } from './border-extrapolation';
-import { fillOccluded, type OcclusionFillOptions } from './occlusion-fill';
+import { dilate, fillOccludedGeodesic, type GeodesicFillOptions } from './occlusion-fill';
 
 /**
  * Occlusion handling for the variational flow, on one pyramid level between the staged
@@ -98,7 +98,8 @@ export interface OcclusionOptions {
   /** Pyramid level whose flow is handled, after its warps (absent: the finest solved level). */
   readonly level?: number;
   readonly border?: BorderExtrapolationOptions;
-  readonly cover?: CoverTest & { readonly fill: OcclusionFillOptions };
+  /** Covered pixels: the test, how far the mask grows (the test misses some), how they are filled. */
+  readonly cover?: CoverTest & { readonly dilate: number; readonly fill: GeodesicFillOptions };
 }
 
 /**
@@ -113,7 +114,7 @@ export function handleOcclusions(frames: Float32Array, flow: Float32Array, width
   let out = flow;
   if (options.cover) {
     const covered = coveredPixels(warpedResidual(frame1, frames.subarray(plane, 2 * plane), flow, width, height), flow, width, height, options.cover);
-    out = fillOccluded(out, covered, frame1, width, height, options.cover.fill);
+    out = fillOccludedGeodesic(out, dilate(covered, width, height, options.cover.dilate), frame1, width, height, options.cover.fill);
   }
   if (options.border) out = extrapolateBorders(out, width, height, options.border);
   return out;

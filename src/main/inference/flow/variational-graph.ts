@@ -118,7 +118,7 @@ export const FLOW_PRESETS: Record<FlowPreset, VariationalFlowOptions> = {
     texture: { sigma: 3, weight: 0.8 },
     occlusions: {
       border: { tile: 16, reach: 24, step: 1, rounds: 2, scale: 1 },
-      cover: { threshold: 0.03, ratio: 2, fill: { radius: 16, step: 4, sigmaSpace: 8, sigmaColor: 0.04 } },
+      cover: { threshold: 0.01, ratio: 1.5, dilate: 3, fill: { edge: 100, passes: 2 } },
     },
   },
   balanced: {
@@ -139,7 +139,7 @@ export const FLOW_PRESETS: Record<FlowPreset, VariationalFlowOptions> = {
     occlusions: {
       level: 1,
       border: { tile: 20, reach: 30, step: 2, rounds: 2, scale: 1 },
-      cover: { threshold: 0.03, ratio: 2, fill: { radius: 15, step: 4, sigmaSpace: 8, sigmaColor: 0.04 } },
+      cover: { threshold: 0.01, ratio: 1.5, dilate: 3, fill: { edge: 100, passes: 2 } },
     },
   },
 };
