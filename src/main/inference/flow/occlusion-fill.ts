@@ -30,9 +30,14 @@ export function fillOccludedGeodesic(flow: Float32Array, occluded: Uint8Array, f
   const dxs = [-1, -1, 0, 1];
   const dys = [0, -1, -1, -1];
   const lengths = [1, Math.SQRT2, 1, Math.SQRT2];
-  const relax = (x: number, y: number, sign: number) => {
-    const i = y * width + x;
-    if (!occluded[i]) return;
+  // Only occluded pixels change: their indices in raster order, swept forward and backward.
+  let count = 0;
+  for (let i = 0; i < plane; i += 1) if (occluded[i]) count += 1;
+  const order = new Int32Array(count);
+  for (let i = 0, k = 0; i < plane; i += 1) if (occluded[i]) order[k++] = i;
+  const relax = (i: number, sign: number) => {
+    const x = i % width;
+    const y = (i - x) / width;
     const here = frame1[i] as number;
     for (let k = 0; k < 4; k += 1) {
       const xx = x + sign * (dxs[k] as number);
@@ -48,8 +53,8 @@ export function fillOccludedGeodesic(flow: Float32Array, occluded: Uint8Array, f
     }
   };
   for (let pass = 0; pass < options.passes; pass += 1) {
-    for (let y = 0; y < height; y += 1) for (let x = 0; x < width; x += 1) relax(x, y, 1);
-    for (let y = height - 1; y >= 0; y -= 1) for (let x = width - 1; x >= 0; x -= 1) relax(x, y, -1);
+    for (let k = 0; k < count; k += 1) relax(order[k] as number, 1);
+    for (let k = count - 1; k >= 0; k -= 1) relax(order[k] as number, -1);
   }
   return out;
 }

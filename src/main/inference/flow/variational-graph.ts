@@ -117,7 +117,7 @@ export const FLOW_PRESETS: Record<FlowPreset, VariationalFlowOptions> = {
     alpha: 0.015, alphaPerLevel: 1.25, gamma: 16, epsilon: 0.01, median: 5, interpolation: 'bicubic', presmooth: 0.6,
     texture: { sigma: 3, weight: 0.8 },
     occlusions: {
-      border: { tile: 16, reach: 24, step: 1, rounds: 2, scale: 1 },
+      border: { tile: 16, reach: 24, step: 2, rounds: 2, scale: 1 },
       cover: { threshold: 0.01, ratio: 1.5, dilate: 3, fill: { edge: 100, passes: 2 } },
     },
   },
