@@ -92,7 +92,7 @@ describe('the cover test and the edge-aware fill', () => {
     // Columns 0–2 match; column 3 leaves the frame (0); the 3×3 mean spreads nothing else.
     expect(Array.from(residual)).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
     expect(() => warpedResidual(frame1, frame2.subarray(1), flow, 4, 2)).toThrow(invalid);
-    expect(() => handleOcclusions(frame1, flow, 4, 2, {})).toThrow(invalid);
+    expect(() => handleOcclusions(frame1, flow, 4, 2, {}, 0, 0)).toThrow(invalid);
   });
 });
 
@@ -137,7 +137,7 @@ function errors(flow: FlowField): { visible: number; covered: number; leaving: n
 
 describe('occlusion handling in the variational flow (real ONNX Runtime sessions)', () => {
   for (const preset of ['fast', 'accurate'] as const) {
-    it(`${preset}: the background's flow comes back where it is covered or leaves the frame (measured ≈ 0.65–0.75× and ≈ 0.45–0.55× the error without)`, async () => {
+    it(`${preset}: the background's flow comes back where it is covered or leaves the frame (measured: covered 8.6 vs 11.8 px fast, 4.0 vs 11.3 accurate; leaving 0.40 vs 0.87, 0.50 vs 0.91)`, async () => {
       const image = (data: Uint8Array) => ({ width: W, height: H, channels: 1 as const, data });
       const { occlusions, ...without } = FLOW_PRESETS[preset];
       expect(occlusions).toBeDefined();

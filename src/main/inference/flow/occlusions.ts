@@ -93,29 +93,40 @@ export function coveredPixels(residual: Float32Array, flow: Float32Array, width:
   return covered;
 }
 
-/** Occlusion handling after the finest solved level (absent parts are skipped). */
+/**
+ * Occlusion handling, each part after the warps of its own pyramid level (absent: the
+ * finest solved level; a level the frame does not reach is skipped). The covered pixels
+ * are best handled on a coarse level, where the finer warps then refine the filled flow;
+ * the border extrapolation on the finest solved level, since later warps would pull the
+ * leaving pixels back to the edge's motion.
+ */
 export interface OcclusionOptions {
-  /** Pyramid level whose flow is handled, after its warps (absent: the finest solved level). */
-  readonly level?: number;
-  readonly border?: BorderExtrapolationOptions;
+  readonly border?: BorderExtrapolationOptions & { readonly level?: number };
   /** Covered pixels: the test, how far the mask grows (the test misses some), how they are filled. */
-  readonly cover?: CoverTest & { readonly dilate: number; readonly fill: GeodesicFillOptions };
+  readonly cover?: CoverTest & { readonly dilate: number; readonly fill: GeodesicFillOptions; readonly level?: number };
+}
+
+/** The level a part runs on: its own, or the finest solved one when absent or finer. */
+export function occlusionLevel(part: { readonly level?: number }, finestLevel: number): number {
+  return Math.max(part.level ?? finestLevel, finestLevel);
 }
 
 /**
- * The flow with its occluded pixels re-estimated from the visible ones: covered pixels by
- * the weighted median, pixels leaving the frame by the local affine extrapolation.
- * `frames` holds frame 1 then frame 2 (w×h planes, the solver's own pyramid level).
+ * The flow of pyramid `level` with its occluded pixels re-estimated from the visible ones
+ * by the parts that run on that level: covered pixels by the edge-aware fill, pixels
+ * leaving the frame by the local affine extrapolation. `frames` holds frame 1 then frame 2
+ * (w×h planes, the solver's own pyramid level).
  */
-export function handleOcclusions(frames: Float32Array, flow: Float32Array, width: number, height: number, options: OcclusionOptions): Float32Array {
+export function handleOcclusions(frames: Float32Array, flow: Float32Array, width: number, height: number, options: OcclusionOptions, level: number, finestLevel: number): Float32Array {
   const plane = width * height;
   if (frames.length !== 2 * plane) throw new AppError('INVALID_INPUT', `Occlusion handling needs two ${width}×${height} frames`);
   const frame1 = frames.subarray(0, plane);
   let out = flow;
-  if (options.cover) {
-    const covered = coveredPixels(warpedResidual(frame1, frames.subarray(plane, 2 * plane), flow, width, height), flow, width, height, options.cover);
-    out = fillOccludedGeodesic(out, dilate(covered, width, height, options.cover.dilate), frame1, width, height, options.cover.fill);
+  const { cover, border } = options;
+  if (cover && occlusionLevel(cover, finestLevel) === level) {
+    const covered = coveredPixels(warpedResidual(frame1, frames.subarray(plane, 2 * plane), flow, width, height), flow, width, height, cover);
+    out = fillOccludedGeodesic(out, dilate(covered, width, height, cover.dilate), frame1, width, height, cover.fill);
   }
-  if (options.border) out = extrapolateBorders(out, width, height, options.border);
+  if (border && occlusionLevel(border, finestLevel) === level) out = extrapolateBorders(out, width, height, border);
   return out;
 }

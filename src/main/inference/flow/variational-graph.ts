@@ -130,16 +130,16 @@ export const FLOW_PRESETS: Record<FlowPreset, VariationalFlowOptions> = {
   // below full resolution, one at full resolution (which costs as much as all the rest).
   // Block matching at level 4 (≈ 1/8 resolution, ±8 px there) finds small layers moving
   // too far for the warps; α grows 1.25× per level up the pyramid. Occluded pixels are
-  // re-estimated from the visible ones on level 2 (≈ 1/3 resolution), before the finer warps.
+  // re-estimated from the visible ones: covered ones on level 2 (≈ 1/3 resolution, the
+  // finer warps refine the fill), those leaving the frame on level 1.
   accurate: {
     levels: 7, scale: 0.6, finestLevel: 0, warps: 3, fineWarps: [1, 2], rounds: 2, iterations: 6, chebyshev: 0.99,
     alpha: 10, alphaPerLevel: 1.25, edgeKappa: 10, smoothEpsilon: 0.1, gamma: 10, zeta: 0.03, epsilon: 0.1, median: 5,
     interpolation: 'bicubic', presmooth: 0.75, texture: { sigma: 3, weight: 0.5 },
     match: { level: 4, radius: 8, half: 2, penalty: 1e-4 },
     occlusions: {
-      level: 2,
-      border: { tile: 20, reach: 30, step: 2, rounds: 2, scale: 1 },
-      cover: { threshold: 0.01, ratio: 1.5, dilate: 3, fill: { edge: 100, passes: 2 } },
+      border: { tile: 20, reach: 30, step: 2, rounds: 2, scale: 1, level: 1 },
+      cover: { threshold: 0.01, ratio: 1.5, dilate: 3, fill: { edge: 100, passes: 2 }, level: 2 },
     },
   },
 };

@@ -185,6 +185,7 @@ export class VariationalFlowModel implements FlowModel {
     const pyramid = await (await this.#session(graphs.pyramid)).run({ frame1: first, frame2: new ort.Tensor('float32', grayPlane(frame2), [1, 1, height, width]) });
     throwIfAborted(signal);
     let flow: ort.Tensor | null = null;
+    const finestLevel = graphs.levels.at(-1)?.level ?? 0;
     for (const { level, warps, warp, smoothness } of graphs.levels) {
       const frames = pyramid[pyramidOutput(level)] as ort.Tensor;
       const [, , h, w] = frames.dims as [number, number, number, number];
@@ -192,7 +193,7 @@ export class VariationalFlowModel implements FlowModel {
       if (graphs.match?.level === level) flow = new ort.Tensor('float32', matchedFlow(frames.data as Float32Array, flow.data as Float32Array, w, h, graphs.match), [1, 2, h, w]);
       const fed: Feeds = smoothness === null ? {} : { [SMOOTHNESS_INPUT]: new ort.Tensor('float32', Float32Array.of(smoothness), []) };
       for (let i = 0; i < warps; i += 1) flow = await run(warp, { frames, flow, ...fed }, 'next_flow');
-      if (graphs.occlusions && level === Math.max(graphs.occlusions.level ?? 0, graphs.levels.at(-1)?.level ?? 0)) flow = new ort.Tensor('float32', handleOcclusions(frames.data as Float32Array, flow.data as Float32Array, w, h, graphs.occlusions), [1, 2, h, w]);
+      if (graphs.occlusions) flow = new ort.Tensor('float32', handleOcclusions(frames.data as Float32Array, flow.data as Float32Array, w, h, graphs.occlusions, level, finestLevel), [1, 2, h, w]);
     }
     if (graphs.finalUpsample) flow = await run(graphs.upsample, { flow: flow as ort.Tensor, target: first }, 'upsampled');
     return { width, height, data: Float32Array.from((flow as ort.Tensor).data as Float32Array) };
