@@ -38,6 +38,8 @@ const { values } = parseArgs({
     'oracle-kind': { type: 'string', default: 'both' },
     /** Border extrapolation applied to the output (JSON options), before building it in. */
     border: { type: 'string' },
+    /** CPU cost of the occlusion handling alone: the preset with and without it, alternating in one process. */
+    cost: { type: 'boolean', default: false },
   },
 });
 
@@ -92,6 +94,28 @@ function oracleFill(flow: FlowField, pair: HardPair, frame1: Float32Array, optio
   return { width, height, data: fillOccludedGeodesic(flow.data, mask, frame1, width, height, options) };
 }
 
+/** Median CPU ms per pair with and without the preset's occlusion handling, alternating (same process, same load). */
+async function occlusionCost(options: VariationalFlowOptions, workDir: string, sessions: SessionCache): Promise<void> {
+  const { occlusions: _occlusions, ...without } = options;
+  const models = { with: new VariationalFlowModel(sessions, join(workDir, 'models'), options), without: new VariationalFlowModel(sessions, join(workDir, 'models'), without) };
+  const cpu = { with: [] as number[], without: [] as number[] };
+  for (const pair of await hardPairs(['fit'])) {
+    const [a, b] = await Promise.all([loadImageFile(pair.frame1), loadImageFile(pair.frame2)]);
+    await models.with.estimate(a, b);
+    await models.without.estimate(a, b);
+    for (let rep = 0; rep < 3; rep += 1) {
+      for (const kind of ['with', 'without'] as const) {
+        const before = process.cpuUsage();
+        await models[kind].estimate(a, b);
+        const used = process.cpuUsage(before);
+        cpu[kind].push((used.user + used.system) / 1000);
+      }
+    }
+  }
+  const median = (v: number[]) => [...v].sort((x, y) => x - y)[Math.floor(v.length / 2)] as number;
+  console.log(`cpu ms per pair (median of ${cpu.with.length}, fitting pairs): with ${median(cpu.with).toFixed(1)}, without ${median(cpu.without).toFixed(1)}`);
+}
+
 async function main(): Promise<void> {
   const name = values.preset as FlowConfiguration;
   const base = FLOW_CONFIGURATIONS[name];
@@ -108,6 +132,7 @@ async function main(): Promise<void> {
     return { flow, cpu: (used.user + used.system) / 1000 };
   };
   try {
+    if (values.cost) return await occlusionCost(options, workDir, sessions);
     const pairs = await hardPairs(['fit']);
     const bands: Record<string, number[]> = { small: [], medium: [], large: [] };
     const cpu: number[] = [];
