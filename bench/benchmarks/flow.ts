@@ -14,7 +14,7 @@ import { median, time, type Benchmark, type BenchRow } from '../harness';
 import { hardPairs, maskedEndPointErrors } from './flow-hard-pairs';
 
 /** A frame pair on disk (so every method reads the same files) with its ground truth. */
-interface FlowCase {
+export interface FlowCase {
   readonly name: string;
   readonly group: FlowGroup;
   readonly frame1: string;
@@ -26,7 +26,7 @@ interface FlowCase {
 
 /** Hard pairs: 'hard fit' seeds are the ones the presets were tuned on, 'hard held-out' the report. */
 const GROUPS = ['middlebury', 'hard fit', 'hard held-out', 'face'] as const;
-type FlowGroup = (typeof GROUPS)[number];
+export type FlowGroup = (typeof GROUPS)[number];
 
 /** FLOW_BENCH_METHODS=accurate,deepflow runs only the listed presets / peers (while iterating). */
 const ONLY = process.env.FLOW_BENCH_METHODS?.split(',').map((m) => m.trim());
@@ -56,7 +56,7 @@ async function middleburyCases(sharedDir: string | null): Promise<FlowCase[]> {
 }
 
 /** A 400×480 face crop (MELLM's crop size) warped by known sub-pixel fields. */
-async function faceCases(workDir: string): Promise<FlowCase[]> {
+export async function faceCases(workDir: string): Promise<FlowCase[]> {
   const photo = join(packageDir('@vladmandic/face-api') as string, 'demo', 'sample2.jpg');
   const { data, info } = await sharp(photo).resize(400, 480, { fit: 'cover' }).grayscale().raw().toBuffer({ resolveWithObject: true });
   const face: GrayImage = { width: info.width, height: info.height, channels: 1, data: new Uint8Array(data) };

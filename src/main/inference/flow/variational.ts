@@ -8,6 +8,7 @@ import { writeFileAtomic } from '../../util/atomic-write';
 import type { GraphBuilder } from '../onnx/graph';
 import type { SessionCache } from '../onnx/session';
 import { coarseMatch, matchFits, type CoarseMatchOptions } from './coarse-match';
+import { handleOcclusions, type OcclusionOptions } from './occlusions';
 import { assertSameSize, grayPlane, throwIfAborted, type FlowEstimateOptions, type FlowModel } from './model';
 import type { FlowField } from './types';
 import {
@@ -64,6 +65,8 @@ export interface VariationalGraphs {
   readonly finalUpsample: boolean;
   /** Block matching added to the flow at its level before that level's warps (null: none). */
   readonly match: CoarseMatchOptions | null;
+  /** Occlusion handling after the finest solved level (null: none). */
+  readonly occlusions: OcclusionOptions | null;
 }
 
 /** What the pyramid graph depends on; the warp graph depends on everything else. */
@@ -75,7 +78,7 @@ function pyramidParameters(options: VariationalFlowOptions) {
 function warpParameters(options: VariationalFlowOptions) {
   // Fields that only shape the pyramid or count the warps: leaving them out lets levels and
   // frame sizes with the same warp share a graph and its session.
-  const { levels: _l, scale: _s, finestLevel: _f, presmooth: _p, texture: _t, warps: _w, fineWarps: _fw, exactMedianFinest: _e, match: _m, ...rest } = options;
+  const { levels: _l, scale: _s, finestLevel: _f, presmooth: _p, texture: _t, warps: _w, fineWarps: _fw, exactMedianFinest: _e, match: _m, occlusions: _o, ...rest } = options;
   // A fed α (it changes by level) is an input of the graph, not one of its constants.
   if (!rest.alphaPerLevel) return rest;
   const { alpha: _a, alphaPerLevel: _apl, ...fed } = rest;
@@ -113,7 +116,7 @@ export async function ensureVariationalModel(modelsDir: string, options: Variati
     const warp = await ensureGraph(modelsDir, graphKey('warp', params), params, () => buildFlowWarpGraph(warpOptions));
     levels.push({ level, warps: levelWarps(options, level), warp, smoothness: options.alphaPerLevel ? levelSmoothness(options, level) : null });
   }
-  return { pyramid, upsample, levels, finalUpsample: options.finestLevel > 0, match: options.match ?? null };
+  return { pyramid, upsample, levels, finalUpsample: options.finestLevel > 0, match: options.match ?? null, occlusions: options.occlusions ?? null };
 }
 
 type Feeds = Record<string, ort.Tensor>;
@@ -182,6 +185,7 @@ export class VariationalFlowModel implements FlowModel {
     const pyramid = await (await this.#session(graphs.pyramid)).run({ frame1: first, frame2: new ort.Tensor('float32', grayPlane(frame2), [1, 1, height, width]) });
     throwIfAborted(signal);
     let flow: ort.Tensor | null = null;
+    const finestLevel = graphs.levels.at(-1)?.level ?? 0;
     for (const { level, warps, warp, smoothness } of graphs.levels) {
       const frames = pyramid[pyramidOutput(level)] as ort.Tensor;
       const [, , h, w] = frames.dims as [number, number, number, number];
@@ -189,6 +193,7 @@ export class VariationalFlowModel implements FlowModel {
       if (graphs.match?.level === level) flow = new ort.Tensor('float32', matchedFlow(frames.data as Float32Array, flow.data as Float32Array, w, h, graphs.match), [1, 2, h, w]);
       const fed: Feeds = smoothness === null ? {} : { [SMOOTHNESS_INPUT]: new ort.Tensor('float32', Float32Array.of(smoothness), []) };
       for (let i = 0; i < warps; i += 1) flow = await run(warp, { frames, flow, ...fed }, 'next_flow');
+      if (graphs.occlusions) flow = new ort.Tensor('float32', handleOcclusions(frames.data as Float32Array, flow.data as Float32Array, w, h, graphs.occlusions, level, finestLevel), [1, 2, h, w]);
     }
     if (graphs.finalUpsample) flow = await run(graphs.upsample, { flow: flow as ort.Tensor, target: first }, 'upsampled');
     return { width, height, data: Float32Array.from((flow as ort.Tensor).data as Float32Array) };

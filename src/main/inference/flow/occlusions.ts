@@ -1,0 +1,132 @@
+import { AppError } from '@shared/errors';
+import { extrapolateBorders, type BorderExtrapolationOptions } from './border-extrapolation';
+import { dilate, fillOccludedGeodesic, type GeodesicFillOptions } from './occlusion-fill';
+
+/**
+ * Occlusion handling for the variational flow, on one pyramid level between the staged
+ * graphs. A frame-1 pixel with no counterpart in frame 2 has a data term that pulls it
+ * anywhere: on the generated hard pairs, background pixels about to be covered take the
+ * occluder's motion (a crescent of 10–20 px errors ahead of every moving layer), and
+ * pixels leaving the frame keep the motion of the frame's edge. Both are found from the
+ * flow itself (no backward flow: it would double the solve) and re-estimated from the
+ * visible pixels around them.
+ */
+
+/**
+ * |frame1(x) − frame2(x + w(x))| per pixel (frame 2 read bilinearly), averaged over the
+ * 3×3 neighbourhood so one noisy pixel does not decide; pixels leaving the frame get 0.
+ */
+export function warpedResidual(frame1: Float32Array, frame2: Float32Array, flow: Float32Array, width: number, height: number): Float32Array {
+  const plane = width * height;
+  if (width < 2 || height < 2 || frame1.length !== plane || frame2.length !== plane || flow.length !== 2 * plane) {
+    throw new AppError('INVALID_INPUT', `The warped residual needs two ${width}×${height} frames (at least 2×2) and their flow`);
+  }
+  const raw = new Float32Array(plane);
+  for (let y = 0; y < height; y += 1) {
+    for (let x = 0; x < width; x += 1) {
+      const i = y * width + x;
+      const sx = x + (flow[i] as number);
+      const sy = y + (flow[plane + i] as number);
+      if (sx < 0 || sy < 0 || sx > width - 1 || sy > height - 1) continue;
+      const x0 = Math.min(width - 2, Math.floor(sx));
+      const y0 = Math.min(height - 2, Math.floor(sy));
+      const fx = sx - x0;
+      const fy = sy - y0;
+      const j = y0 * width + x0;
+      const warped = (1 - fy) * ((1 - fx) * (frame2[j] as number) + fx * (frame2[j + 1] as number)) + fy * ((1 - fx) * (frame2[j + width] as number) + fx * (frame2[j + width + 1] as number));
+      raw[i] = Math.abs(warped - (frame1[i] as number));
+    }
+  }
+  const out = new Float32Array(plane);
+  for (let y = 0; y < height; y += 1) {
+    for (let x = 0; x < width; x += 1) {
+      let sum = 0;
+      let n = 0;
+      for (let yy = Math.max(0, y - 1); yy <= Math.min(height - 1, y + 1); yy += 1) {
+        for (let xx = Math.max(0, x - 1); xx <= Math.min(width - 1, x + 1); xx += 1) {
+          sum += raw[yy * width + xx] as number;
+          n += 1;
+        }
+      }
+      out[y * width + x] = sum / n;
+    }
+  }
+  return out;
+}
+
+/** How a pixel is judged covered in frame 2 (see coveredPixels). */
+export interface CoverTest {
+  /** Residual (frame units) below which a pixel is taken as matched whatever else maps there. */
+  readonly threshold: number;
+  /** A pixel is covered when its residual exceeds `ratio` × the best residual landing on the same frame-2 pixel. */
+  readonly ratio: number;
+}
+
+/**
+ * Pixels of frame 1 that another pixel explains better at the place they map to: where
+ * two frame-1 pixels land on one frame-2 pixel, the one whose appearance matches is the
+ * visible one and the other is occluded there (or carries a wrong flow, typically the
+ * occluder's motion dragged over the background it covers). Pixels leaving the frame are
+ * not counted here.
+ */
+export function coveredPixels(residual: Float32Array, flow: Float32Array, width: number, height: number, test: CoverTest): Uint8Array {
+  const plane = width * height;
+  if (residual.length !== plane || flow.length !== 2 * plane) throw new AppError('INVALID_INPUT', `The cover test needs a ${width}×${height} residual and flow`);
+  if (!(test.threshold >= 0) || !(test.ratio >= 1)) throw new AppError('INVALID_INPUT', 'The cover test needs a threshold ≥ 0 and a ratio ≥ 1');
+  const best = new Float32Array(plane).fill(Infinity);
+  const target = new Int32Array(plane).fill(-1);
+  for (let i = 0; i < plane; i += 1) {
+    const x = Math.round((i % width) + (flow[i] as number));
+    const y = Math.round(Math.floor(i / width) + (flow[plane + i] as number));
+    if (x < 0 || y < 0 || x >= width || y >= height) continue;
+    const t = y * width + x;
+    target[i] = t;
+    if ((residual[i] as number) < (best[t] as number)) best[t] = residual[i] as number;
+  }
+  const covered = new Uint8Array(plane);
+  for (let i = 0; i < plane; i += 1) {
+    const t = target[i] as number;
+    if (t < 0) continue;
+    const r = residual[i] as number;
+    covered[i] = r > test.threshold && r > test.ratio * (best[t] as number) ? 1 : 0;
+  }
+  return covered;
+}
+
+/**
+ * Occlusion handling, each part after the warps of its own pyramid level (absent: the
+ * finest solved level; a level the frame does not reach is skipped). The covered pixels
+ * are best handled on a coarse level, where the finer warps then refine the filled flow;
+ * the border extrapolation on the finest solved level, since later warps would pull the
+ * leaving pixels back to the edge's motion.
+ */
+export interface OcclusionOptions {
+  readonly border?: BorderExtrapolationOptions & { readonly level?: number };
+  /** Covered pixels: the test, how far the mask grows (the test misses some), how they are filled. */
+  readonly cover?: CoverTest & { readonly dilate: number; readonly fill: GeodesicFillOptions; readonly level?: number };
+}
+
+/** The level a part runs on: its own, or the finest solved one when absent or finer. */
+export function occlusionLevel(part: { readonly level?: number }, finestLevel: number): number {
+  return Math.max(part.level ?? finestLevel, finestLevel);
+}
+
+/**
+ * The flow of pyramid `level` with its occluded pixels re-estimated from the visible ones
+ * by the parts that run on that level: covered pixels by the edge-aware fill, pixels
+ * leaving the frame by the local affine extrapolation. `frames` holds frame 1 then frame 2
+ * (w×h planes, the solver's own pyramid level).
+ */
+export function handleOcclusions(frames: Float32Array, flow: Float32Array, width: number, height: number, options: OcclusionOptions, level: number, finestLevel: number): Float32Array {
+  const plane = width * height;
+  if (frames.length !== 2 * plane) throw new AppError('INVALID_INPUT', `Occlusion handling needs two ${width}×${height} frames`);
+  const frame1 = frames.subarray(0, plane);
+  let out = flow;
+  const { cover, border } = options;
+  if (cover && occlusionLevel(cover, finestLevel) === level) {
+    const covered = coveredPixels(warpedResidual(frame1, frames.subarray(plane, 2 * plane), flow, width, height), flow, width, height, cover);
+    out = fillOccludedGeodesic(out, dilate(covered, width, height, cover.dilate), frame1, width, height, cover.fill);
+  }
+  if (border && occlusionLevel(border, finestLevel) === level) out = extrapolateBorders(out, width, height, border);
+  return out;
+}
