@@ -28,13 +28,26 @@ describe('sensor: rounding frames to bytes', () => {
     const rgb = Float32Array.from([0.2, 10.4, 254.8, 100.5, 3, 200]);
     const plane = Float32Array.from([9, 9, 9, 1, -1, 2, 0.5, -3, 4]);
     const out = new Uint8Array(6);
-    quantizeFrame(rgb, { kind: 'bank', level: 0.5, plane, shift: 3 }, out);
+    quantizeFrame(rgb, 2, null, { kind: 'bank', level: 0.5, plane, shift: 3 }, out);
     expect([...out]).toEqual([1, 10, 255, 101, 2, 202]);
     const draws = [1, -2, 0.25, 0, 4, -1];
     let k = 0;
-    quantizeFrame(rgb, { kind: 'fresh', level: 2, normal: () => draws[k++] as number }, out);
+    quantizeFrame(rgb, 2, null, { kind: 'fresh', level: 2, normal: () => draws[k++] as number }, out);
     expect([...out]).toEqual([2, 6, 255, 101, 11, 198]);
-    quantizeFrame(rgb, { kind: 'none' }, out);
+    quantizeFrame(rgb, 2, null, { kind: 'none' }, out);
     expect([...out]).toEqual([0, 10, 255, 101, 3, 200]);
+  });
+
+  it('quantizeFrame lights row by row, per channel, capped at 255 before the noise', () => {
+    // Two rows of one pixel: row gains 1.1 and 0.5, channel gains 1, 2, 0.5.
+    const rgb = Float32Array.from([100, 100, 100, 200, 200, 200]);
+    const out = new Uint8Array(6);
+    quantizeFrame(rgb, 1, { rows: Float32Array.from([1.1, 0.5]), gain: [1, 2, 0.5] }, { kind: 'bank', level: 1, plane: Float32Array.from([0, 0, 0, 0, 0, 10]), shift: 0 }, out);
+    // 110, 220, 55 | 100, 200, 50 + 10: the cap applies to the light (220 < 255), the noise may still clamp.
+    expect([...out]).toEqual([110, 220, 55, 100, 200, 60]);
+    const bright = Float32Array.from([200, 200, 200]);
+    quantizeFrame(bright, 1, { rows: Float32Array.from([1]), gain: [1.5, 1, 1] }, { kind: 'bank', level: 1, plane: Float32Array.from([-10, 0, 0]), shift: 0 }, out.subarray(0, 3));
+    // 300 is capped at 255 by the light, then the noise takes 10 off: 245, not 255.
+    expect([...out.subarray(0, 3)]).toEqual([245, 200, 200]);
   });
 });

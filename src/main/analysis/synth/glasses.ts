@@ -86,18 +86,62 @@ export interface GlassesHit {
   v: number;
 }
 
+/**
+ * Where the rim and segment terms of glassesAtPoint can be non-zero. A term covers a point
+ * only within half + 0.5 pixels of its line; with r = (u⁴ + v⁴)^¼ between max(|u|, |v|) and
+ * 2^¼ · max(|u|, |v|), a lens point with max(|u|, |v|) beyond `far` is outside the lens and
+ * off its rim, one below `deep` is inside it and off its rim, and a point outside a
+ * segment's box (its ends' box widened by the reach and a pixel) is off that segment: in
+ * all three the term is exactly zero, so the powers, roots and hypot are not computed.
+ * The bounds keep a relative margin of 1e-9, far above the rounding of r.
+ */
+interface Reach {
+  readonly far: readonly number[];
+  readonly deep: readonly number[];
+  readonly boxes: ReadonlyArray<readonly [number, number, number, number]>;
+}
+
+const MARGIN = 1e-9;
+const FOURTH_ROOT_2 = 2 ** 0.25;
+const reaches = new WeakMap<GlassesShape, Reach>();
+
+function reachOf(shape: GlassesShape): Reach {
+  const known = reaches.get(shape);
+  if (known) return known;
+  const reach = shape.rim / 2 + 0.5;
+  const lensReach = shape.lenses.map((l) => reach / Math.min(l.a, l.b));
+  const pad = reach + 1;
+  const computed: Reach = {
+    far: lensReach.map((r) => (1 + r) * (1 + MARGIN)),
+    deep: lensReach.map((r) => ((1 - r) * (1 - MARGIN)) / FOURTH_ROOT_2),
+    boxes: shape.segments.map(([a, b]) => [Math.min(a[0], b[0]) - pad, Math.min(a[1], b[1]) - pad, Math.max(a[0], b[0]) + pad, Math.max(a[1], b[1]) + pad] as const),
+  };
+  reaches.set(shape, computed);
+  return computed;
+}
+
 /** Fills `hit` (reused pixel after pixel: this runs for every pixel around the glasses in every frame). */
 export function glassesAtPoint(shape: GlassesShape, x: number, y: number, hit: GlassesHit = { cover: 0, lens: null, u: 0, v: 0 }): GlassesHit {
+  const { far, deep, boxes } = reachOf(shape);
   const half = shape.rim / 2;
   let cover = 0;
   let inside: Lens | null = null;
   let lu = 0;
   let lv = 0;
-  for (const lens of shape.lenses) {
+  for (let k = 0; k < shape.lenses.length; k += 1) {
+    const lens = shape.lenses[k] as Lens;
     const dx = x - lens.center[0];
     const dy = y - lens.center[1];
     const u = (dx * shape.leftward[0] + dy * shape.leftward[1]) / lens.a;
     const v = (dx * shape.up[0] + dy * shape.up[1]) / lens.b;
+    const m = Math.max(Math.abs(u), Math.abs(v));
+    if (m > (far[k] as number)) continue;
+    if (m < (deep[k] as number)) {
+      inside = lens;
+      lu = u;
+      lv = v;
+      continue;
+    }
     const r = Math.sqrt(Math.sqrt(u ** 4 + v ** 4));
     // Radial distance to the rim line in pixels, to first order.
     const dist = Math.abs(r - 1) * Math.min(lens.a, lens.b);
@@ -108,7 +152,12 @@ export function glassesAtPoint(shape: GlassesShape, x: number, y: number, hit: G
       lv = v;
     }
   }
-  for (const [a, b] of shape.segments) cover = Math.max(cover, Math.min(1, Math.max(0, half + 0.5 - segmentDistance(x, y, a, b))));
+  for (let k = 0; k < shape.segments.length; k += 1) {
+    const box = boxes[k] as readonly [number, number, number, number];
+    if (x < box[0] || y < box[1] || x > box[2] || y > box[3]) continue;
+    const [a, b] = shape.segments[k] as (typeof shape.segments)[number];
+    cover = Math.max(cover, Math.min(1, Math.max(0, half + 0.5 - segmentDistance(x, y, a, b))));
+  }
   hit.cover = cover;
   hit.lens = inside;
   hit.u = lu;

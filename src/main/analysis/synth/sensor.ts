@@ -1,8 +1,12 @@
+import type { FrameLighting } from './lighting';
+
 /**
- * The sensor's last step: a frame of RGB floats plus Gaussian noise of `level` (8-bit
- * levels), rounded and clamped to bytes. The noise is either a bank plane read from
- * `shift` on, or fresh normals drawn in pixel order. One small function per case, so the
- * loop over every byte of every frame stays a tight one.
+ * The sensor's last step: a frame of RGB floats under the frame's lighting (per-row and
+ * per-channel gains, capped at 255), plus Gaussian noise of `level` (8-bit levels), rounded
+ * and clamped to bytes. The noise is either a bank plane read from `shift` on, or fresh
+ * normals drawn in pixel order. Row by row: the lit row is written back as float32s and
+ * read again for the noise while it is still in cache, the same values as a lighting pass
+ * over the whole frame followed by a noise pass.
  */
 
 export type FrameNoise =
@@ -22,18 +26,33 @@ export function roundByte(v: number): number {
   return r > 255 ? 255 : r > 0 ? r : 0;
 }
 
-export function quantizeFrame(rgb: Float32Array, noise: FrameNoise, out: Uint8Array): void {
-  if (noise.kind === 'bank') withBank(rgb, noise.level, noise.plane, noise.shift, out);
-  else if (noise.kind === 'fresh') withFresh(rgb, noise.level, noise.normal, out);
-  else withFresh(rgb, 0, () => 0, out);
+/** `rgb` (interleaved, rows of `width` pixels) lit by `light` (none: as it is), noised and rounded into `out`. */
+export function quantizeFrame(rgb: Float32Array, width: number, light: FrameLighting | null, noise: FrameNoise, out: Uint8Array): void {
+  const rows = out.length / (3 * width);
+  for (let y = 0; y < rows; y += 1) {
+    const from = 3 * width * y;
+    const to = from + 3 * width;
+    if (light) lightRow(rgb, from, to, light.rows[y] as number, light.gain);
+    if (noise.kind === 'bank') withBank(rgb, from, to, noise.level, noise.plane, noise.shift, out);
+    else if (noise.kind === 'fresh') withFresh(rgb, from, to, noise.level, noise.normal, out);
+    else withFresh(rgb, from, to, 0, () => 0, out);
+  }
 }
 
-function withBank(rgb: Float32Array, level: number, plane: Float32Array, shift: number, out: Uint8Array): void {
-  const n = out.length;
-  for (let i = 0; i < n; i += 1) out[i] = roundByte((rgb[i] as number) + level * (plane[i + shift] as number));
+/** The lighting of one row, in place (the row is read once more right after, while in cache). */
+function lightRow(rgb: Float32Array, from: number, to: number, r: number, gain: readonly [number, number, number]): void {
+  const [g0, g1, g2] = gain;
+  for (let i = from; i < to; i += 3) {
+    rgb[i] = Math.min(255, (rgb[i] as number) * r * g0);
+    rgb[i + 1] = Math.min(255, (rgb[i + 1] as number) * r * g1);
+    rgb[i + 2] = Math.min(255, (rgb[i + 2] as number) * r * g2);
+  }
 }
 
-function withFresh(rgb: Float32Array, level: number, normal: () => number, out: Uint8Array): void {
-  const n = out.length;
-  for (let i = 0; i < n; i += 1) out[i] = roundByte((rgb[i] as number) + (level > 0 ? level * normal() : 0));
+function withBank(rgb: Float32Array, from: number, to: number, level: number, plane: Float32Array, shift: number, out: Uint8Array): void {
+  for (let i = from; i < to; i += 1) out[i] = roundByte((rgb[i] as number) + level * (plane[i + shift] as number));
+}
+
+function withFresh(rgb: Float32Array, from: number, to: number, level: number, normal: () => number, out: Uint8Array): void {
+  for (let i = from; i < to; i += 1) out[i] = roundByte((rgb[i] as number) + (level > 0 ? level * normal() : 0));
 }

@@ -17,7 +17,7 @@ import {
   type Confounders, type SkinLayer, type TruthInterval,
 } from './confounders';
 import { drawGlasses, glassesShape, type GlassesShape } from './glasses';
-import { hasLighting, lightFloats } from './lighting';
+import { frameLighting, hasLighting } from './lighting';
 import { quantizeFrame, type FrameNoise } from './sensor';
 
 /**
@@ -193,12 +193,12 @@ export function synthesize(options: SynthOptions): SynthClip {
       const glint: [number, number] = [-0.05 * (p.translate[0] * frame.leftward[0] + p.translate[1] * frame.leftward[1]), -0.05 * (p.translate[0] * frame.up[0] + p.translate[1] * frame.up[1])];
       drawGlasses(rgb, width, height, glasses, p, slideAt(t), c.glasses?.reflections ?? true, glint);
     }
-    if (c.lighting && hasLighting(c.lighting)) lightFloats(rgb, width, height, c.lighting, t, fps);
+    const light = c.lighting && hasLighting(c.lighting) ? frameLighting(c.lighting, t, fps, height) : null;
     const out = new Uint8Array(width * height * 3);
     const frameNoise: FrameNoise = noise > 0 && bank
       ? { kind: 'bank', level: noise, plane: bank[t % bank.length] as Float32Array, shift: 3 * (Math.floor(t / bank.length) % BANK_SHIFTS) }
       : noise > 0 ? { kind: 'fresh', level: noise, normal: gaussian(((options.seed ?? 1) * 7919 + t) >>> 0) } : { kind: 'none' };
-    quantizeFrame(rgb, frameNoise, out);
+    quantizeFrame(rgb, width, light, frameNoise, out);
     return { width, height, channels: 3, data: out };
   };
 
