@@ -8,7 +8,7 @@ import { expressionField, type SynthAu, type SynthSide } from './expression-fiel
 import { faceFrame } from './face-frame';
 import { applyPose, expressionProfile, headPoseAt, invertPose, type HeadMotion, type HeadPose } from './head-motion';
 import { invertDisplacement, sampleField } from './warp';
-import { warpFrame, type FrameDeformation } from './warp-frame';
+import { frameWarper, type FrameDeformation } from './warp-frame';
 import { deformationAt, deformationScratch, type DeformationScratch } from './deformation';
 import { gaussian } from './random';
 import type { Intensity } from '../au-table';
@@ -182,12 +182,13 @@ export function synthesize(options: SynthOptions): SynthClip {
   // The warp's buffers, reused frame after frame (render hands out a new byte image each time).
   const rgb = new Float32Array(width * height * 3);
   const scratch = deformationScratch(width, height);
+  const warp = frameWarper(photo);
 
   const render = (t: number): RgbImage => {
     if (!Number.isInteger(t) || t < 0 || t >= frames) throw new AppError('INVALID_INPUT', `Frame ${t} is outside 0..${frames - 1}.`);
     const p = pose(t);
     const noise = options.noise ?? 0;
-    warpFrame(photo, p, deformation(t, scratch), rgb);
+    warp(p, deformation(t, scratch), rgb);
     if (glasses) {
       // A reflection slides across the lens against the head's movement.
       const glint: [number, number] = [-0.05 * (p.translate[0] * frame.leftward[0] + p.translate[1] * frame.leftward[1]), -0.05 * (p.translate[0] * frame.up[0] + p.translate[1] * frame.up[1])];

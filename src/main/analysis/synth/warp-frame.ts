@@ -1,6 +1,6 @@
 import type { FlowField } from '../../inference/flow/types';
 import type { RgbImage } from '../../media/image';
-import type { HeadPose } from './head-motion';
+import { applyPose, type HeadPose } from './head-motion';
 
 /**
  * One frame's backward warp of the photo: every frame pixel q is taken back through the
@@ -9,7 +9,7 @@ import type { HeadPose } from './head-motion';
  * pixel (head-motion.ts, warp.ts) written out in one loop with the same arithmetic, so
  * every float is the same: the clamps as comparisons (equal values, −0 included, which
  * adds and multiplies as +0 here), floor as `| 0` (the clamped coordinates are ≥ 0), the
- * pose's per-column term computed once per frame. It avoids the per-pixel calls, closures
+ * pose's per-column and per-row terms computed once per frame. It avoids the per-pixel calls, closures
  * and tuples that made a 640×480 frame cost tens of milliseconds.
  */
 
@@ -32,8 +32,16 @@ export interface FrameDeformation {
 const MAX_STEPS = 30;
 const TOLERANCE = 1e-6;
 
+/** A frame's pixels x0..x1 × y0..y1 (inclusive). */
+type Rect = readonly [number, number, number, number];
+
 /** Writes frame pixels as interleaved RGB floats into `out` (width × height × 3 of the photo). */
 export function warpFrame(photo: RgbImage, pose: HeadPose, deformation: FrameDeformation, out: Float32Array): void {
+  warpRect(photo, pose, deformation, out, [0, 0, photo.width - 1, photo.height - 1]);
+}
+
+/** The warp of the pixels in `rect` only; the rest of `out` is left as it is. */
+function warpRect(photo: RgbImage, pose: HeadPose, deformation: FrameDeformation, out: Float32Array, rect: Rect): void {
   const { width, height, data: src } = photo;
   const { field, scale: s, box } = deformation;
   const fw = field.width;
@@ -53,15 +61,22 @@ export function warpFrame(photo: RgbImage, pose: HeadPose, deformation: FrameDef
   const by1 = box ? box.y1 + 1 : 0;
   const wMax = width - 1;
   const hMax = height - 1;
-  const columns = new Float64Array(width);
-  for (let x = 0; x < width; x += 1) columns[x] = (x - c0 - t0) / zoom;
-  let o = 0;
-  for (let y = 0; y < height; y += 1) {
+  // c0 + cos·ex and c1 − sin·ex depend on the column only: the first additions of dx and dy.
+  const columnX = new Float64Array(width);
+  const columnY = new Float64Array(width);
+  for (let x = rect[0]; x <= rect[2]; x += 1) {
+    const ex = (x - c0 - t0) / zoom;
+    columnX[x] = c0 + cos * ex;
+    columnY[x] = c1 - sin * ex;
+  }
+  const [rx0, ry0, rx1, ry1] = rect;
+  for (let y = ry0; y <= ry1; y += 1) {
     const ey = (y - c1 - t1) / zoom;
-    for (let x = 0; x < width; x += 1, o += 3) {
-      const ex = columns[x] as number;
-      const dx = c0 + cos * ex + sin * ey;
-      const dy = c1 - sin * ex + cos * ey;
+    const rowX = sin * ey;
+    const rowY = cos * ey;
+    for (let x = rx0, o = (y * width + rx0) * 3; x <= rx1; x += 1, o += 3) {
+      const dx = (columnX[x] as number) + rowX;
+      const dy = (columnY[x] as number) + rowY;
       let px = dx;
       let py = dy;
       if (solve) {
@@ -115,4 +130,51 @@ export function warpFrame(photo: RgbImage, pose: HeadPose, deformation: FrameDef
       out[o + 2] = gy * (gx * (src[a + 2] as number) + fx * (src[b + 2] as number)) + fy * (gx * (src[d + 2] as number) + fx * (src[e + 2] as number));
     }
   }
+}
+
+const samePose = (a: HeadPose, b: HeadPose): boolean =>
+  a.center[0] === b.center[0] && a.center[1] === b.center[1] && a.translate[0] === b.translate[0] && a.translate[1] === b.translate[1] && a.cos === b.cos && a.sin === b.sin && a.scale === b.scale;
+
+/** Rows and columns of slack around the mapped box (the pose's rounding is far below a pixel). */
+const SLACK = 2;
+
+/**
+ * warpFrame for a clip's frames in turn. While the head holds still (the same pose as the
+ * frame before: no drift, no tremor), every pixel outside the skin's moving box is the same
+ * from frame to frame, so that unmoved frame is warped once and copied, and only the frame
+ * pixels whose pose-mapped point can fall in the box (the box mapped through the pose, with
+ * slack) are warped again. A box at the photo's edge, where clamping could bring far points
+ * into it, takes the whole frame.
+ */
+export function frameWarper(photo: RgbImage): (pose: HeadPose, deformation: FrameDeformation, out: Float32Array) => void {
+  const { width, height } = photo;
+  let last: HeadPose | null = null;
+  let still: Float32Array | null = null;
+  return (pose, deformation, out) => {
+    const held = last !== null && samePose(pose, last);
+    if (!held) still = null;
+    last = pose;
+    const { box } = deformation;
+    const inner = box !== null && box.x0 - 1 > 0 && box.y0 - 1 > 0 && box.x1 + 1 < width - 1 && box.y1 + 1 < height - 1;
+    if (!held || (deformation.scale !== 0 && box !== null && !inner)) {
+      warpFrame(photo, pose, deformation, out);
+      return;
+    }
+    if (!still) {
+      still = new Float32Array(out.length);
+      warpFrame(photo, pose, { ...deformation, scale: 0, box: null }, still);
+    }
+    out.set(still);
+    if (deformation.scale === 0 || box === null) return;
+    const corners = [applyPose(pose, box.x0 - 1, box.y0 - 1), applyPose(pose, box.x1 + 1, box.y0 - 1), applyPose(pose, box.x0 - 1, box.y1 + 1), applyPose(pose, box.x1 + 1, box.y1 + 1)];
+    const xs = corners.map((c) => c[0]);
+    const ys = corners.map((c) => c[1]);
+    const rect: Rect = [
+      Math.max(0, Math.floor(Math.min(...xs)) - SLACK),
+      Math.max(0, Math.floor(Math.min(...ys)) - SLACK),
+      Math.min(width - 1, Math.ceil(Math.max(...xs)) + SLACK),
+      Math.min(height - 1, Math.ceil(Math.max(...ys)) + SLACK),
+    ];
+    warpRect(photo, pose, deformation, out, rect);
+  };
 }
