@@ -55,6 +55,9 @@ const variant: SynthOptions = {
 /** The head held still (no drift, no tremor): frames after the first reuse the unmoved warp. */
 const still: SynthOptions = { ...everything, head: {}, confounders: { ...everything.confounders, tremor: undefined } };
 
+/** Tremor alone moves the head (a translation every frame, never a turn). */
+const tremor: SynthOptions = { ...everything, head: {} };
+
 const digest = (data: Uint8Array | string): string => createHash('sha256').update(data).digest('hex').slice(0, 16);
 
 function frameDigests(options: SynthOptions): string[] {
@@ -92,6 +95,16 @@ const STILL_FRAMES: readonly string[] = [
   '3cf973c3a26b8469', 'd09ac2f35dd866b9', '7d500e30248cdfb9', '72b91ac842b4d7e7', '84e9075e5934a018', '9c3ef1975fe3f3db',
   'bee00ce85f921083', '3381cbe14c060932', '9f1bb6b65016c4fe', '41810d00e8e16d08', '413e5d423ce27cce', '3543862e5ac9d455',
 ];
+const TREMOR_FRAMES: readonly string[] = [
+  '14c50a8d61781a77', '3b030367823f0a78', '6889854cc8cc9dfa', 'e7f9f154754512f7', '24da6298f736b6d3', '60796aae916c17c3',
+  '7ffb3cbb75634470', 'db9dcffa9fe3b461', '540e578825e58fb6', '6a364e61e82f67dc', '4eb2c4be5b5e4dc0', 'f24320753bb9b3b5',
+  '6eef436f1631ef5a', '4af45d06facbb576', 'efe6cbab979792c7', '797af509edd2df46', '071fa487f10d3703', '9120c0399f1d42f7',
+  '3646f179270b7388', '2c8e6de51a6fed09', 'e45843c2e074f6ca', '63074202507effda', 'e256923a362ace37', '50cbd1570d4e79d3',
+  '8b06637b9b02817f', '98ade59acc16b38c', 'c3b10016eee82db1', 'e887537bf5915d53', '0b9f2223f1760f5a', '23475e9eb5e982ee',
+  'd656e982b3e1ba2e', '4baa9df0d6544f7d', '6b7e3f6707d62251', '78b9e8cd4e962c93', '0acd0b939a723909', '82646e6b4ee97b33',
+  '6f50bcb224cae06e', 'd9460e9f2da89249', '9ce401ac9cb3f80d', '3a2bf186056312cc', 'a5103537117f006b', '554a91f089380d61',
+  'cc335cdcd6841088', '65d14c2ff6a0bf68', '1790f1301c10158b', '49b8f14aeef50f4e', 'cc2c534d4ab9474f', 'ba42af2462a818a9',
+];
 const EVERYTHING_TRUTH = 'fe40b89169aa19af';
 
 describe('synthesize render: frames identical to the per-pixel renderer', () => {
@@ -105,6 +118,10 @@ describe('synthesize render: frames identical to the per-pixel renderer', () => 
 
   it('every frame with the head held still (the unmoved part of the frame reused)', () => {
     expect(frameDigests(still)).toEqual(STILL_FRAMES);
+  });
+
+  it('every frame with tremor alone moving the head (no turn)', () => {
+    expect(frameDigests(tremor)).toEqual(TREMOR_FRAMES);
   });
 
   it('the truth record is unchanged', () => {
