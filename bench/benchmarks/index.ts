@@ -19,6 +19,7 @@ import { confoundersBenchmark } from './confounders';
 import { longSessionBenchmark } from './long-session';
 import { sessionsBenchmark } from './sessions';
 import { teamBenchmark } from './team';
+import { synthRenderBenchmark } from './synth-render';
 
 /** Every named benchmark; `npm run bench -- <name>` runs one, no name runs all. */
 export const BENCHMARKS: readonly Benchmark[] = [
@@ -42,4 +43,5 @@ export const BENCHMARKS: readonly Benchmark[] = [
   longSessionBenchmark,
   sessionsBenchmark,
   teamBenchmark,
+  synthRenderBenchmark,
 ];

@@ -6,7 +6,7 @@ import type { FaceModels } from '../../src/main/inference/face/analyze';
 import type { TruthInterval } from '../../src/main/analysis/synth/confounders';
 import { defaultSynthPhotos, loadSynthFace } from '../../src/main/analysis/synth/photo';
 import { planSession, synthesizeSession, type ConfounderChoice } from '../../src/main/analysis/synth/session';
-import type { SynthTruth } from '../../src/main/analysis/synth/synthesize';
+import type { SynthClip, SynthTruth } from '../../src/main/analysis/synth/synthesize';
 import { truthPathOf, writeSynthVideo } from '../../src/main/analysis/synth/write';
 
 /**
@@ -54,18 +54,24 @@ export interface SetSession {
 
 export const sessionsDir = (): string => join(tmpdir(), `mellm-bench-sessions-${SESSIONS_SET_VERSION}`);
 
+/** A set session as a clip to render frame by frame: its plan on its photo's face. */
+export async function setSessionClip(models: FaceModels, spec: SessionSetSpec): Promise<SynthClip> {
+  const plan = planSession({ ...spec });
+  const photo = defaultSynthPhotos()[spec.seed % 6] as string;
+  const face = await loadSynthFace(models, photo, spec.width, spec.height, 0.6);
+  return synthesizeSession(face, plan, NOISE, NOISE_BANK);
+}
+
 /** A session's video and truth, rendered on first use. */
 export async function ensureSetSession(models: FaceModels, spec: SessionSetSpec, log: (m: string) => void): Promise<SetSession> {
   const mp4 = join(sessionsDir(), `${spec.name}.mp4`);
   const truthPath = truthPathOf(mp4);
   if (!existsSync(mp4) || !existsSync(truthPath)) {
     await mkdir(sessionsDir(), { recursive: true });
-    const plan = planSession({ ...spec });
-    log(`rendering ${mp4} (${plan.frames} frames at ${spec.width}×${spec.height})`);
-    const photo = defaultSynthPhotos()[spec.seed % 6] as string;
-    const face = await loadSynthFace(models, photo, spec.width, spec.height, 0.6);
+    const clip = await setSessionClip(models, spec);
+    log(`rendering ${mp4} (${clip.truth.frames} frames at ${spec.width}×${spec.height})`);
     const started = Date.now();
-    await writeSynthVideo(synthesizeSession(face, plan, NOISE, NOISE_BANK), mp4, {
+    await writeSynthVideo(clip, mp4, {
       crf: 18,
       replace: true,
       onFrame: (t) => {

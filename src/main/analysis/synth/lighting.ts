@@ -78,17 +78,6 @@ export function frameLighting(o: LightingOptions, t: number, fps: number, height
   return { gain: [exposure * (1 + wb), exposure, exposure * (1 - wb)], rows };
 }
 
-/** Frame t's lighting applied in place to interleaved RGB floats (0–255, clamped). */
-export function lightFloats(data: Float32Array, width: number, height: number, o: LightingOptions, t: number, fps: number): void {
-  const { gain, rows } = frameLighting(o, t, fps, height);
-  for (let y = 0; y < height; y += 1) {
-    const r = rows[y] as number;
-    for (let i = y * width * 3; i < (y + 1) * width * 3; i += 3) {
-      for (let c = 0; c < 3; c += 1) data[i + c] = Math.min(255, (data[i + c] as number) * r * (gain[c] as number));
-    }
-  }
-}
-
 /** Frame t (at `fps`) under the lighting; a new image, the input is left as it is. */
 export function applyLighting(image: RgbImage, o: LightingOptions, t: number, fps: number): RgbImage {
   const { width, height, data } = image;

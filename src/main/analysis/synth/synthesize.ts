@@ -7,7 +7,9 @@ import { inferEmotion, type ThreeClass } from '../emotion';
 import { expressionField, type SynthAu, type SynthSide } from './expression-field';
 import { faceFrame } from './face-frame';
 import { applyPose, expressionProfile, headPoseAt, invertPose, type HeadMotion, type HeadPose } from './head-motion';
-import { invertDisplacement, sampleField, sampleRgb } from './warp';
+import { invertDisplacement, sampleField } from './warp';
+import { frameWarper, type FrameDeformation } from './warp-frame';
+import { deformationAt, deformationScratch, type DeformationScratch } from './deformation';
 import { gaussian } from './random';
 import type { Intensity } from '../au-table';
 import {
@@ -15,7 +17,8 @@ import {
   type Confounders, type SkinLayer, type TruthInterval,
 } from './confounders';
 import { drawGlasses, glassesShape, type GlassesShape } from './glasses';
-import { hasLighting, lightFloats } from './lighting';
+import { frameLighting, hasLighting } from './lighting';
+import { quantizeFrame, type FrameNoise } from './sensor';
 
 /**
  * The synthetic micro-expression generator: a neutral face photo and its 468 FaceMesh
@@ -106,38 +109,13 @@ const BANK_SHIFTS = 7;
 
 function noiseBank(size: number, length: number, seed: number): Float32Array[] {
   const rand = gaussian((seed * 104729 + 17) >>> 0);
-  return Array.from({ length: size }, () => Float32Array.from({ length }, () => rand()));
-}
-
-/** A field's non-zero pixels lie in x0..x1 × y0..y1 (inclusive). */
-interface Box {
-  readonly x0: number;
-  readonly y0: number;
-  readonly x1: number;
-  readonly y1: number;
-}
-
-const supports = new WeakMap<FlowField, Box | null>();
-
-/** The smallest box holding every non-zero vector of the field (null: all zero), found once per field. */
-function supportOf(field: FlowField): Box | null {
-  if (supports.has(field)) return supports.get(field) ?? null;
-  const { width, height, data } = field;
-  const plane = width * height;
-  let [x0, y0, x1, y1] = [width, height, -1, -1];
-  for (let y = 0; y < height; y += 1) {
-    for (let x = 0; x < width; x += 1) {
-      const i = y * width + x;
-      if (data[i] === 0 && data[plane + i] === 0) continue;
-      if (x < x0) x0 = x;
-      if (x > x1) x1 = x;
-      if (y < y0) y0 = y;
-      if (y > y1) y1 = y;
-    }
+  const planes: Float32Array[] = [];
+  for (let k = 0; k < size; k += 1) {
+    const plane = new Float32Array(length);
+    for (let i = 0; i < length; i += 1) plane[i] = rand();
+    planes.push(plane);
   }
-  const box = x1 < 0 ? null : { x0, y0, x1, y1 };
-  supports.set(field, box);
-  return box;
+  return planes;
 }
 
 export function synthesize(options: SynthOptions): SynthClip {
@@ -156,39 +134,15 @@ export function synthesize(options: SynthOptions): SynthClip {
   };
   const layers = skinLayers(options, c, displacement, frame);
 
-  /** The skin displacement of frame t as (field, scale), and the box outside which it is exactly zero (null: zero everywhere). */
-  const deformationAt = (t: number): { field: FlowField; scale: number; box: Box | null } => {
-    const active = layers.filter((l) => t >= l.from && t <= l.to && l.amount(t) !== 0);
-    if (active.length === 0) return { field: displacement, scale: 0, box: null };
-    if (active.length === 1) {
-      const layer = active[0] as SkinLayer;
-      return { field: layer.field, scale: layer.amount(t), box: supportOf(layer.field) };
-    }
-    const sum = createFlowField(width, height);
-    const plane = width * height;
-    let box: Box | null = null;
-    for (const layer of active) {
-      const a = layer.amount(t);
-      const b = supportOf(layer.field);
-      if (!b) continue;
-      box = box ? { x0: Math.min(box.x0, b.x0), y0: Math.min(box.y0, b.y0), x1: Math.max(box.x1, b.x1), y1: Math.max(box.y1, b.y1) } : b;
-      // Only the field's support: everywhere else it adds exactly zero.
-      for (let y = b.y0; y <= b.y1; y += 1) {
-        for (let i = y * width + b.x0, end = y * width + b.x1; i <= end; i += 1) {
-          sum.data[i] = (sum.data[i] as number) + a * (layer.field.data[i] as number);
-          sum.data[plane + i] = (sum.data[plane + i] as number) + a * (layer.field.data[plane + i] as number);
-        }
-      }
-    }
-    return { field: sum, scale: 1, box };
-  };
+  const rest: FrameDeformation = { field: displacement, scale: 0, box: null };
+  const deformation = (t: number, scratch?: DeformationScratch): FrameDeformation => deformationAt(layers, width, height, t, scratch) ?? rest;
 
   const groundTruth = (): SynthClip['flow'] => {
     const total = createFlowField(width, height);
     const head = createFlowField(width, height);
     const expression = createFlowField(width, height);
     const plane = width * height;
-    const [po, pa, so, sa] = [pose(onset), pose(apex), deformationAt(onset), deformationAt(apex)];
+    const [po, pa, so, sa] = [pose(onset), pose(apex), deformation(onset), deformation(apex)];
     for (let y = 0; y < height; y += 1) {
       for (let x = 0; x < width; x += 1) {
         const [dx, dy] = invertPose(po, x, y); // deformed point p + D_onset(p)
@@ -225,59 +179,33 @@ export function synthesize(options: SynthOptions): SynthClip {
   if (!(Number.isInteger(bankSize) && bankSize >= 0 && bankSize <= 64)) throw new AppError('INVALID_INPUT', `A noise bank holds 0–64 frames, got ${bankSize}.`);
   const bank = bankSize > 0 && (options.noise ?? 0) > 0 ? noiseBank(bankSize, width * height * 3 + 3 * BANK_SHIFTS, options.seed ?? 1) : null;
 
+  // The warp's buffers, reused frame after frame (render hands out a new byte image each time).
+  const rgb = new Float32Array(width * height * 3);
+  const scratch = deformationScratch(width, height);
+  const warp = frameWarper(photo);
+
   const render = (t: number): RgbImage => {
     if (!Number.isInteger(t) || t < 0 || t >= frames) throw new AppError('INVALID_INPUT', `Frame ${t} is outside 0..${frames - 1}.`);
     const p = pose(t);
-    const { field, scale, box } = deformationAt(t);
     const noise = options.noise ?? 0;
-    const rand = gaussian(((options.seed ?? 1) * 7919 + t) >>> 0);
-    const rgb = new Float32Array(width * height * 3);
-    // invertPose inlined (same operations, same order): this loop runs once per pixel and frame.
-    const [c0, c1] = p.center;
-    const [t0, t1] = p.translate;
-    const { cos, sin, scale: zoom } = p;
-    for (let y = 0; y < height; y += 1) {
-      const ey = (y - c1 - t1) / zoom;
-      for (let x = 0; x < width; x += 1) {
-        const ex = (x - c0 - t0) / zoom;
-        const dx = c0 + cos * ex + sin * ey;
-        const dy = c1 - sin * ex + cos * ey;
-        // Outside the displacement's support (one pixel beyond it, for the bilinear taps, after
-        // the edge clamp) the fixed point is the point itself: skipping the solve changes nothing.
-        const cx = Math.min(Math.max(dx, 0), width - 1);
-        const cy = Math.min(Math.max(dy, 0), height - 1);
-        const inside = scale !== 0 && box !== null && cx >= box.x0 - 1 && cx <= box.x1 + 1 && cy >= box.y0 - 1 && cy <= box.y1 + 1;
-        if (inside) {
-          const [px, py] = invertDisplacement(field, scale, dx, dy);
-          sampleRgb(photo, px, py, rgb, (y * width + x) * 3);
-        } else sampleRgb(photo, dx, dy, rgb, (y * width + x) * 3);
-      }
-    }
+    warp(p, deformation(t, scratch), rgb);
     if (glasses) {
-      const [sx, sy] = slideAt(t);
-      const toPhoto = (x: number, y: number): [number, number] => {
-        const [qx, qy] = invertPose(p, x, y);
-        return [qx - sx, qy - sy];
-      };
       // A reflection slides across the lens against the head's movement.
       const glint: [number, number] = [-0.05 * (p.translate[0] * frame.leftward[0] + p.translate[1] * frame.leftward[1]), -0.05 * (p.translate[0] * frame.up[0] + p.translate[1] * frame.up[1])];
-      drawGlasses(rgb, width, height, glasses, toPhoto, (x, y) => applyPose(p, x + sx, y + sy), c.glasses?.reflections ?? true, glint);
+      drawGlasses(rgb, width, height, glasses, p, slideAt(t), c.glasses?.reflections ?? true, glint);
     }
-    if (c.lighting && hasLighting(c.lighting)) lightFloats(rgb, width, height, c.lighting, t, fps);
+    const light = c.lighting && hasLighting(c.lighting) ? frameLighting(c.lighting, t, fps, height) : null;
     const out = new Uint8Array(width * height * 3);
-    if (noise > 0 && bank) {
-      const plane = bank[t % bank.length] as Float32Array;
-      const shift = 3 * (Math.floor(t / bank.length) % BANK_SHIFTS);
-      for (let i = 0; i < out.length; i += 1) out[i] = Math.min(255, Math.max(0, Math.round((rgb[i] as number) + noise * (plane[i + shift] as number))));
-    } else {
-      for (let i = 0; i < out.length; i += 1) out[i] = Math.min(255, Math.max(0, Math.round((rgb[i] as number) + (noise > 0 ? noise * rand() : 0))));
-    }
+    const frameNoise: FrameNoise = noise > 0 && bank
+      ? { kind: 'bank', level: noise, plane: bank[t % bank.length] as Float32Array, shift: 3 * (Math.floor(t / bank.length) % BANK_SHIFTS) }
+      : noise > 0 ? { kind: 'fresh', level: noise, normal: gaussian(((options.seed ?? 1) * 7919 + t) >>> 0) } : { kind: 'none' };
+    quantizeFrame(rgb, width, light, frameNoise, out);
     return { width, height, channels: 3, data: out };
   };
 
   const landmarksAt = (t: number): Point3[] => {
     const p = pose(t);
-    const { field, scale } = deformationAt(t);
+    const { field, scale } = deformation(t);
     return landmarks.map(([x, y, z]) => {
       const [u, v] = sampleField(field, x, y);
       const [qx, qy] = applyPose(p, x + scale * u, y + scale * v);

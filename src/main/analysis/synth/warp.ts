@@ -25,7 +25,6 @@ export function sampleField(field: FlowField, x: number, y: number): [number, nu
   const { width, height, data } = field;
   const { x0, y0, x1, y1, fx, fy } = cellAt(width, height, x, y);
   const plane = width * height;
-  const at = (i: number): number => data[i] as number;
   const i00 = y0 * width + x0;
   const i10 = y0 * width + x1;
   const i01 = y1 * width + x0;
@@ -35,8 +34,8 @@ export function sampleField(field: FlowField, x: number, y: number): [number, nu
   const w01 = (1 - fx) * fy;
   const w11 = fx * fy;
   return [
-    w00 * at(i00) + w10 * at(i10) + w01 * at(i01) + w11 * at(i11),
-    w00 * at(plane + i00) + w10 * at(plane + i10) + w01 * at(plane + i01) + w11 * at(plane + i11),
+    w00 * (data[i00] as number) + w10 * (data[i10] as number) + w01 * (data[i01] as number) + w11 * (data[i11] as number),
+    w00 * (data[plane + i00] as number) + w10 * (data[plane + i10] as number) + w01 * (data[plane + i01] as number) + w11 * (data[plane + i11] as number),
   ];
 }
 
