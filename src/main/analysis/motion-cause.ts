@@ -244,12 +244,39 @@ export function findConfounders(signal: MotionSignal, fps: number, level: number
   return out;
 }
 
+/** Speech's lips and chin move in the bout's own proportions: a ROI keeps what exceeds them by more than this share. */
+const SPEECH_PATTERN_TOLERANCE = 0.5;
+/** Lips and chin that carry a bout (their share at least this of the strongest one's) measure how far it opened at each frame. */
+const SPEECH_CARRIER_SHARE = 0.5;
+
+/**
+ * A speech bout's lip-and-jaw pattern: per mouth ROI, its motion above the common mode as a
+ * share of the mouth's strongest ROI, the median over the bout's clear openings (frames
+ * at half the bout's peak or more). An expression inside the bout moves fewer frames than
+ * the repeated openings, so it barely shifts the median.
+ */
+function speechPattern(signal: MotionSignal, mouthNames: readonly string[], common: Float32Array, mouth: Float32Array, from: number, to: number): Map<string, number> {
+  const peak = peakOf(mouth, from, to).value;
+  const frames: number[] = [];
+  for (let t = from; t <= to; t += 1) if (peak > 0 && (mouth[t] as number) >= 0.5 * peak) frames.push(t);
+  const pattern = new Map<string, number>();
+  for (const name of mouthNames) {
+    const values = signal.channels[name] as Float32Array;
+    const shares = Float32Array.from(frames, (t) => Math.max(0, (values[t] as number) - (common[t] as number)) / (mouth[t] as number)).sort();
+    pattern.set(name, frames.length ? quantile(shares, 0.5) : 1);
+  }
+  return pattern;
+}
+
 /**
  * The signal with each confounder's motion taken out of its frames, so that what is left
  * is expression evidence: within a blink or gaze shift the eyelid ROIs read as the common
- * mode and the brows and mid face lose the share a lid spills onto them; within speech the
- * lips and chin read as the common mode and the mid face (mouth corners, cheeks) loses the
- * share the lips spill. An expression overlapping the confounder keeps what exceeds it.
+ * mode and the brows and mid face lose the share a lid spills onto them. Within speech each
+ * lip and chin ROI loses what the bout's own pattern explains at that frame (how far the
+ * carrying ROIs say the jaw opened, times the ROI's share, with a tolerance), so a chin
+ * raise or lip press that departs from the talking's proportions stays; the mid face
+ * (mouth corners, cheeks) loses the share the lips spill. An expression overlapping the
+ * confounder keeps what exceeds it.
  */
 export function withoutConfounders(signal: MotionSignal, confounders: readonly ConfounderInterval[]): MotionSignal {
   if (confounders.length === 0) return signal;
@@ -259,16 +286,30 @@ export function withoutConfounders(signal: MotionSignal, confounders: readonly C
   const profiles = partProfiles(signal);
   const channels: Record<string, Float32Array> = {};
   for (const name of names) channels[name] = (signal.channels[name] as Float32Array).slice();
+  const mouthNames = names.filter((n) => PART_OF.get(n) === 'mouth');
   for (const c of confounders) {
     const eye = c.cause !== 'speech';
-    for (let t = Math.max(0, c.onset); t <= Math.min(frames - 1, c.offset); t += 1) {
+    const from = Math.max(0, c.onset);
+    const to = Math.min(frames - 1, c.offset);
+    const pattern = eye ? null : speechPattern(signal, mouthNames, common, profiles.part.mouth, from, to);
+    const strongest = pattern ? Math.max(0, ...pattern.values()) : 0;
+    const carriers = pattern ? mouthNames.filter((n) => (pattern.get(n) as number) >= SPEECH_CARRIER_SHARE * strongest && strongest > 0) : [];
+    for (let t = from; t <= to; t += 1) {
       const source = eye ? Math.max(profiles.part.upperLid[t] as number, profiles.part.lowerLid[t] as number) : (profiles.part.mouth[t] as number);
       const base = common[t] as number;
+      // How far the talking opened the mouth at t: the least any carrier's motion says.
+      let opened = carriers.length ? Infinity : 0;
+      for (const n of carriers) {
+        const above = ((signal.channels[n] as Float32Array)[t] as number) - base;
+        opened = Math.min(opened, Math.max(0, above) / (pattern?.get(n) as number));
+      }
       for (const name of names) {
         const p = PART_OF.get(name);
         const values = channels[name] as Float32Array;
         const v = values[t] as number;
-        const removed = eye ? (p === 'upperLid' || p === 'lowerLid' ? Infinity : p === 'brow' ? SPILL.brow * source : p === 'midFace' ? SPILL.midFace * source : 0) : p === 'mouth' ? Infinity : p === 'midFace' ? SPILL.midFace * source : 0;
+        const removed = eye
+          ? p === 'upperLid' || p === 'lowerLid' ? Infinity : p === 'brow' ? SPILL.brow * source : p === 'midFace' ? SPILL.midFace * source : 0
+          : p === 'mouth' ? (1 + SPEECH_PATTERN_TOLERANCE) * (pattern?.get(name) ?? 0) * Math.max(0, opened) : p === 'midFace' ? SPILL.midFace * source : 0;
         if (removed > 0) values[t] = Math.min(v, Math.max(base, v - removed));
       }
     }
