@@ -75,6 +75,20 @@ describe('confounders are not analysed as the micro-expression', () => {
     expect(report.emotion.label3).toBe('Positive');
   });
 
+  it('head tremor around a chin raise is not talking: the lip expression is analysed (AU17, Negative)', async () => {
+    // The fitting clip tremor_me_000 of base seed 7300 (bench/fit/confounder-clips.ts): face-api's sample6 at 320×240.
+    const { models: pipelineModels } = models();
+    const face = await loadSynthFace(pipelineModels.face, defaultSynthPhotos()[5] as string, 320, 240, 0.6);
+    const timing = { onset: 21, apex: 25, offset: 31 };
+    const aus: SynthAu[] = [{ au: 15, intensity: 'B' }, { au: 17, intensity: 'D' }];
+    const clip = synthesize({ photo: face.photo, landmarks: face.landmarks, aus, fps: 30, frames: FRAMES, ...timing, noise: 0.5, seed: 7305000, confounders: { tremor: { amplitude: 0.5, frequency: 8 } } });
+    const report = (await analyzeClip(framesOf(clip), pipelineModels)).report;
+    expect(report.spotting.confounders?.filter((c) => c.cause === 'speech'), JSON.stringify(report.spotting)).toEqual([]);
+    expect(Math.abs((report.spotting.apex ?? -99) - timing.apex)).toBeLessThanOrEqual(2);
+    expect(report.aus.filter((a) => a.intensity !== 'A').map((a) => a.code)).toContain('AU17');
+    expect(report.emotion.label3).toBe('Negative');
+  });
+
   it('a gaze shift on a still face: no expression offered, the shift reported as a saccade', async () => {
     const report = await analyse([], still, { saccades: [{ onset: 22, offset: 24, to: 0.8 }] }, 7404);
     expect(offered(report)).toEqual([]);
