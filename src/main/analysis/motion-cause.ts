@@ -53,6 +53,8 @@ const SPILL = { brow: 0.6, midFace: 0.35 } as const;
 const SPEECH_UPPER_SHARE = 0.5;
 /** Speech opens and closes the mouth at least this many times in one stretch (an expression shows twice: itself and its echo, with the reversal between). */
 const SPEECH_MIN_BUMPS = 3;
+/** A speech opening rises at least this many times above the rest of the face's median motion over the stretch (tremor clips of seeds 7300–7304: the mouth's jitter ≈ the cheeks'). */
+const SPEECH_ABOVE_REST = 2;
 /** Both eyes close in a blink: the weaker upper lid moves at least this share of the stronger. */
 const BLINK_BOTH_EYES = 0.4;
 
@@ -107,14 +109,14 @@ function peakOf(values: Float32Array, from: number, to: number): { value: number
   return best;
 }
 
-/** Rises above `high` that fell below half of it before the next: how often a part moved and came back. */
-export function bumps(values: Float32Array, from: number, to: number, high: number): number {
+/** Rises above `high` that fell below `low` (half of `high` by default) before the next: how often a part moved and came back. */
+export function bumps(values: Float32Array, from: number, to: number, high: number, low = high / 2): number {
   let count = 0;
   let armed = true;
   for (let t = from; t <= to; t += 1) {
     const v = values[t] as number;
     if (armed && v >= high) [count, armed] = [count + 1, false];
-    else if (!armed && v < high / 2) armed = true;
+    else if (!armed && v < low) armed = true;
   }
   return count;
 }
@@ -131,8 +133,14 @@ function classifyOn(profiles: PartProfiles, lag: number, fps: number, from: numb
   const lid = upper.value >= lower.value ? upper : lower;
   const lids = part.upperLid.map((v, t) => Math.max(v, part.lowerLid[t] as number));
 
-  // Speech: lips and jaw, again and again, the upper face (nearly) still.
-  const mouthBumps = mouth.value > 0 ? bumps(part.mouth, from, to, 0.25 * mouth.value) : 0;
+  // Speech: lips and jaw, again and again, the upper face (nearly) still. An opening counts
+  // only when it stands out of what the rest of the face does meanwhile: head tremor leaves
+  // the mouth jittering as much as the cheeks and brows, and jitter is no jaw opening.
+  const rest = new Float32Array(to - from + 1);
+  for (let t = from; t <= to; t += 1) rest[t - from] = Math.max(part.upperLid[t] as number, part.lowerLid[t] as number, part.brow[t] as number, part.midFace[t] as number);
+  const restLevel = quantile(rest.sort(), 0.5);
+  // The mouth must still close between openings as before (below an eighth of its peak): a raised bar makes no new openings.
+  const mouthBumps = mouth.value > 0 ? bumps(part.mouth, from, to, Math.max(0.25 * mouth.value, SPEECH_ABOVE_REST * restLevel), 0.125 * mouth.value) : 0;
   // A micro-expression and its echo are over within 0.5 s + the lag; a bout of speech lasts longer.
   const longerThanMicro = to - from + 1 > Math.round(0.5 * fps) + lag;
   if (longerThanMicro && mouth.value > Math.max(lid.value, brow) && Math.max(lid.value, brow) <= SPEECH_UPPER_SHARE * mouth.value && mouthBumps >= SPEECH_MIN_BUMPS) {
