@@ -4,8 +4,7 @@ import type { AuEvidence } from './au-rules';
  * Emotion from the AU set, by an EMFACS-style prototype table following the CASME II
  * coding conventions (Yan et al. 2014, table 2) and the MEGC 3-class grouping
  * (Negative = disgust, repression, sadness, fear, anger, contempt; Positive =
- * happiness; Surprise = surprise). Blinks (AU45) and traces (intensity A) never count. No AU
- * beyond a trace → no ME.
+ * happiness; Surprise = surprise). Blinks (AU45) never count. No AU → no ME.
  */
 
 export const CASME_EMOTIONS = ['happiness', 'disgust', 'repression', 'surprise', 'sadness', 'fear', 'others'] as const;
@@ -109,11 +108,9 @@ function scorePrototype(proto: EmotionPrototype, conf: ReadonlyMap<number, numbe
 /** CASME II emotion and MEGC 3-class label from the AU evidence, with a confidence in [0, 1]. */
 export function inferEmotion(aus: ReadonlyArray<Pick<AuEvidence, 'au' | 'confidence' | 'blink'> & { readonly intensity?: AuEvidence['intensity'] }>): EmotionResult {
   const conf = new Map<number, number>();
-  // A trace (intensity A) never decides: a still face's codec noise at its strongest reaches
-  // a trace (docs/pipeline.md), so traces alone make no micro-expression and no emotion claim,
-  // and beside clear AUs they would only outvote them. Evidence without intensities (a
-  // coder's AU list, the generator's truth) counts in full.
-  for (const a of aus) if (!a.blink && a.intensity !== 'A') conf.set(a.au, Math.max(a.confidence, conf.get(a.au) ?? 0));
+  // A trace (intensity A) is too weak to outvote clear AUs: it only decides when nothing stronger moved.
+  const clear = aus.filter((a) => !a.blink && a.intensity !== 'A');
+  for (const a of clear.length ? clear : aus) if (!a.blink) conf.set(a.au, Math.max(a.confidence, conf.get(a.au) ?? 0));
   if (conf.size === 0) return { emotion: null, label: null, confidence: 0, pattern: [], scores: [] };
   const scored = EMOTION_PROTOTYPES.map((proto) => ({ proto, ...scorePrototype(proto, conf) })).sort((a, b) => b.score - a.score);
   const scores = scored.map(({ proto, score }) => ({ emotion: proto.emotion, score: round2(score) }));

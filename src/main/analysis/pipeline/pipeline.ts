@@ -354,10 +354,10 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
       description = describe(evidence, options.language ?? 'en').text;
     }
     timings.describe = (timings.describe ?? 0) + Math.round((performance.now() - td) * 10) / 10;
-    // Offered as an expression (micro or macro) only with AU evidence beyond a trace left after the checks above.
+    // Offered as an expression (micro or macro) only with AU evidence left after the checks above.
     const offsetUnclear = given ? options.offset === undefined : (unclear.get(interval.onset) ?? false);
     const classed = classifyInterval({ ...interval, offsetUnclear }, fps, thresholds);
-    const kind = evidence.aus.some((a) => !a.blink && a.intensity !== 'A') ? classed.kind : null;
+    const kind = evidence.aus.some((a) => !a.blink) ? classed.kind : null;
     expressions.push({ ...expressionReport(interval, evidence, prompt, headMotionReport(motion.head), description, describedBy), kind, duration_ms: classed.durationMs });
     overlay ??= { flow: motion.flow, onset: onsetCrop, face };
     cancelled();
