@@ -42,7 +42,7 @@ export function confounderConditions(value = process.env.MELLM_CONFOUNDER_CONDIT
 const ME_OPTIONS: SpecOptions = { frames: 60, fps: 30, headShare: 0, degradeShare: 0 };
 const SIZE = [320, 240] as const;
 
-const root = (): string => join(tmpdir(), `mellm-bench-confounders-${CONFOUNDER_SET_VERSION}-${CONFOUNDER_SEED}`);
+const root = (seed = CONFOUNDER_SEED): string => join(tmpdir(), `mellm-bench-confounders-${CONFOUNDER_SET_VERSION}-${seed}`);
 
 /** The larger stretch of the clip the ME leaves free (3 frames of margin), or null. */
 function freeStretch(spec: SynthSpec, frames: number): [number, number] | null {
@@ -80,7 +80,7 @@ function clipConfounders(name: ConfounderName | 'none', spec: SynthSpec, frames:
   }
 }
 
-interface Clip {
+export interface ConfounderClip {
   readonly condition: ConfounderName | 'none';
   readonly kind: 'me' | 'still';
   readonly input: string;
@@ -92,7 +92,11 @@ async function cached(dir: string, make: () => Promise<SynthClip>): Promise<Synt
   return JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8')) as SynthTruth;
 }
 
-async function ensureClips(services: PipelineServices, perCondition: number, log: (m: string) => void): Promise<Clip[]> {
+/**
+ * The ME and still clips of every condition for a base seed, generated once and cached. The
+ * bench runs `CONFOUNDER_SEED`; fitting and lab notes run other seeds (bench/fit/confounder-clips.ts).
+ */
+export async function ensureClips(services: PipelineServices, perCondition: number, log: (m: string) => void, seed = CONFOUNDER_SEED): Promise<ConfounderClip[]> {
   const photos = defaultSynthPhotos();
   const faces = new Map<string, SynthFace>();
   const faceFor = async (i: number): Promise<SynthFace> => {
@@ -101,23 +105,23 @@ async function ensureClips(services: PipelineServices, perCondition: number, log
     if (!face) faces.set(photo, (face = await loadSynthFace(services.face, photo, SIZE[0], SIZE[1], 0.6)));
     return face;
   };
-  const clips: Clip[] = [];
+  const clips: ConfounderClip[] = [];
   for (const condition of confounderConditions()) {
     // The condition's index in the whole list fixes its seeds, whichever conditions run.
     const c = ALL_CONDITIONS.indexOf(condition);
     log(`confounder clips: ${condition}`);
-    const specs = randomSpecs(perCondition, CONFOUNDER_SEED + c, ME_OPTIONS);
-    const rand = uniform(CONFOUNDER_SEED + 100 + c);
+    const specs = randomSpecs(perCondition, seed + c, ME_OPTIONS);
+    const rand = uniform(seed + 100 + c);
     for (const [i, spec] of specs.entries()) {
-      const dir = join(root(), `${condition}_me_${String(i).padStart(3, '0')}`);
+      const dir = join(root(seed), `${condition}_me_${String(i).padStart(3, '0')}`);
       const confounders = clipConfounders(condition, spec, ME_OPTIONS.frames, rand);
       const truth = await cached(dir, async () => synthesizeSpec(await faceFor(i + c), spec, ME_OPTIONS, confounders));
       clips.push({ condition, kind: 'me', input: join(dir, 'frames'), truth });
     }
     if (condition === 'none') continue;
     for (let i = 0; i < 2; i += 1) {
-      const dir = join(root(), `${condition}_still_${i}`);
-      const still = { ...spec0(), seed: CONFOUNDER_SEED + 500 + c * 10 + i };
+      const dir = join(root(seed), `${condition}_still_${i}`);
+      const still = { ...spec0(), seed: seed + 500 + c * 10 + i };
       const confounders = clipConfounders(condition, still, ME_OPTIONS.frames, rand);
       const truth = await cached(dir, async () => {
         const face = await faceFor(i + 2 * c);
@@ -137,7 +141,7 @@ const auLabels = (report: Pick<AnalyzeReport, 'aus'>) => report.aus.map((a) => (
 /** What the pipeline offers as a micro-expression: an interval whose AUs (beyond a trace, blinks aside) name an emotion class. */
 const offered = (report: AnalyzeReport) => report.expressions.filter((e) => e.emotion.label3 !== null && e.aus.some((a) => a.code !== 'AU45' && a.intensity !== 'A'));
 
-function conditionRow(name: string, outcomes: ReadonlyArray<{ clip: Clip; report: AnalyzeReport; ms: number }>): BenchRow {
+function conditionRow(name: string, outcomes: ReadonlyArray<{ clip: ConfounderClip; report: AnalyzeReport; ms: number }>): BenchRow {
   const aus = evaluateAus(outcomes.map((o) => auLabels(o.report)), outcomes.map((o) => o.clip.truth.aus.map((a) => ({ au: a.au, intensity: a.intensity }))));
   const classes = evaluateClasses(outcomes.map((o) => o.report.emotion.label3), outcomes.map((o) => o.clip.truth.label as ThreeClass), THREE_CLASSES);
   const spotted = outcomes.filter((o) => o.report.spotting.apex !== null);
@@ -207,7 +211,7 @@ export const confoundersBenchmark: Benchmark = {
     return withPipelineServices(async (services) => {
       const perCondition = Number(process.env.MELLM_CONFOUNDER_CLIPS ?? 12);
       const clips = await ensureClips(services, perCondition, log);
-      const outcomes: Array<{ clip: Clip; report: AnalyzeReport; ms: number }> = [];
+      const outcomes: Array<{ clip: ConfounderClip; report: AnalyzeReport; ms: number }> = [];
       for (const [i, clip] of clips.entries()) {
         if (i % 20 === 0) log(`analysing ${i}/${clips.length}`);
         const run = await timedAnalysis(services, clip.input);

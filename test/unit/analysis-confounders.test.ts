@@ -3,6 +3,8 @@ import type { AnalyzeReport } from '../../src/shared/api/analysis';
 import { analyzeClip } from '../../src/main/analysis/pipeline/pipeline';
 import type { SynthAu } from '../../src/main/analysis/synth/expression-field';
 import type { Confounders } from '../../src/main/analysis/synth/confounders';
+import { defaultSynthPhotos, loadSynthFace } from '../../src/main/analysis/synth/photo';
+import { synthesize } from '../../src/main/analysis/synth/synthesize';
 import { framesOf, meClip } from '../helpers/synth-clip';
 import { usePipelineModels } from '../helpers/pipeline-models';
 
@@ -57,6 +59,34 @@ describe('confounders are not analysed as the micro-expression', () => {
     const report = await analyse([], still, { speech: [{ onset: 2, offset: 34, rate: 4.4, depth: 0.8 }] }, 7403);
     expect(offered(report)).toEqual([]);
     expect(report.spotting.confounders?.find((c) => c.cause === 'speech')?.reason, JSON.stringify(report.spotting)).toMatch(/lips and jaw/);
+  });
+
+  it('a one-sided smile just before talking: the apex search stops where the talking starts (apex within 2 frames, AU12, no AU25)', async () => {
+    // The fitting clip speech_me_000 of base seed 7100 (bench/fit/confounder-clips.ts): face-api's sample5 at 320×240.
+    const { models: pipelineModels } = models();
+    const face = await loadSynthFace(pipelineModels.face, defaultSynthPhotos()[4] as string, 320, 240, 0.6);
+    const timing = { onset: 12, apex: 15, offset: 21 };
+    const clip = synthesize({ photo: face.photo, landmarks: face.landmarks, aus: [{ au: 12, intensity: 'C', side: 'R' }], fps: 30, frames: FRAMES, ...timing, noise: 0.5, seed: 7104000, confounders: { speech: [{ onset: 25, offset: 57, rate: 4.65, depth: 0.82 }] } });
+    const report = (await analyzeClip(framesOf(clip), pipelineModels)).report;
+    expect(Math.abs((report.spotting.apex ?? -99) - timing.apex), JSON.stringify(report.spotting)).toBeLessThanOrEqual(2);
+    const codes = report.aus.filter((a) => a.intensity !== 'A').map((a) => a.code);
+    expect(codes).toContain('AU12');
+    expect(codes).not.toContain('AU25');
+    expect(report.emotion.label3).toBe('Positive');
+  });
+
+  it('head tremor around a chin raise is not talking: the lip expression is analysed (AU17, Negative)', async () => {
+    // The fitting clip tremor_me_000 of base seed 7300 (bench/fit/confounder-clips.ts): face-api's sample6 at 320×240.
+    const { models: pipelineModels } = models();
+    const face = await loadSynthFace(pipelineModels.face, defaultSynthPhotos()[5] as string, 320, 240, 0.6);
+    const timing = { onset: 21, apex: 25, offset: 31 };
+    const aus: SynthAu[] = [{ au: 15, intensity: 'B' }, { au: 17, intensity: 'D' }];
+    const clip = synthesize({ photo: face.photo, landmarks: face.landmarks, aus, fps: 30, frames: FRAMES, ...timing, noise: 0.5, seed: 7305000, confounders: { tremor: { amplitude: 0.5, frequency: 8 } } });
+    const report = (await analyzeClip(framesOf(clip), pipelineModels)).report;
+    expect(report.spotting.confounders?.filter((c) => c.cause === 'speech'), JSON.stringify(report.spotting)).toEqual([]);
+    expect(Math.abs((report.spotting.apex ?? -99) - timing.apex)).toBeLessThanOrEqual(2);
+    expect(report.aus.filter((a) => a.intensity !== 'A').map((a) => a.code)).toContain('AU17');
+    expect(report.emotion.label3).toBe('Negative');
   });
 
   it('a gaze shift on a still face: no expression offered, the shift reported as a saccade', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ROI_NAMES } from '@shared/rois';
 import { classifyMotion, findConfounders, withoutConfounders } from '../../src/main/analysis/motion-cause';
-import type { MotionSignal } from '../../src/main/analysis/spotting';
+import { spot, type MotionSignal } from '../../src/main/analysis/spotting';
 import { gaussian } from '../../src/main/analysis/synth/random';
 import { expressionProfile } from '../../src/main/analysis/synth/head-motion';
 
@@ -79,6 +79,29 @@ describe('findConfounders and withoutConfounders', () => {
     expect(peak(cleaned, 'Left Inner Eyebrow')).toBeLessThan(0.15);
     expect(peak(blinkOnly, 'Left Lower Eyelid Center')).toBeGreaterThan(0.8);
     expect(peak(cleanedMixed, 'Left Inner Eyebrow')).toBeGreaterThan(0.3);
+  });
+
+  it('takes talking out of the lips but keeps a chin raise (AU17) that departs from the bout’s own lip-and-jaw pattern', () => {
+    // Talking opens the jaw: the lower lips and chin move together, the upper lips a little.
+    const talking: Displacement = (roi, t) => (t > 10 && t < 60 ? (roi.startsWith('Lower Lip') || roi === 'Chin' ? 0.8 : roi.startsWith('Upper Lip') ? 0.1 : 0) * 0.5 * (1 - Math.cos((2 * Math.PI * 4.3 * (t - 10)) / 30)) : 0);
+    const chinRaise: Displacement = (roi, t) => (roi === 'Chin' ? 0.7 : roi.startsWith('Lower Lip') ? 0.1 : 0) * expressionProfile(t, 36, 40, 45);
+    const both: Displacement = (roi, t) => talking(roi, t) + chinRaise(roi, t);
+    const talk = signalOf(talking);
+    const mixed = signalOf(both);
+    const found = findConfounders(mixed, 30, 0.15);
+    expect(found.map((c) => c.cause)).toContain('speech');
+    const cleanTalk = withoutConfounders(talk, findConfounders(talk, 30, 0.15));
+    const cleanMixed = withoutConfounders(mixed, found);
+    const peak = (s: MotionSignal, roi: string, from = 0, to = FRAMES - 1) => Math.max(...(s.channels[roi] as Float32Array).slice(from, to + 1));
+    expect(peak(talk, 'Lower Lip Center')).toBeGreaterThan(0.6);
+    expect(peak(cleanTalk, 'Lower Lip Center')).toBeLessThan(0.15);
+    expect(peak(cleanTalk, 'Chin')).toBeLessThan(0.15);
+    // The chin raise and its echo (frames 36–51) stand out of the cleaned chin.
+    expect(peak(cleanMixed, 'Chin', 36, 51)).toBeGreaterThan(0.35);
+    // Spotting the cleaned signal finds the chin raise as an expression.
+    const spotted = spot(mixed, 30);
+    expect(spotted.intervals.length, JSON.stringify(spotted.confounders)).toBeGreaterThan(0);
+    expect(spotted.intervals.some((iv) => Math.abs(iv.apex - 40) <= 2), JSON.stringify(spotted.intervals)).toBe(true);
   });
 
   it('refuses a zero level or frame rate', () => {

@@ -53,6 +53,8 @@ const SPILL = { brow: 0.6, midFace: 0.35 } as const;
 const SPEECH_UPPER_SHARE = 0.5;
 /** Speech opens and closes the mouth at least this many times in one stretch (an expression shows twice: itself and its echo, with the reversal between). */
 const SPEECH_MIN_BUMPS = 3;
+/** A speech opening rises at least this many times above the rest of the face's median motion over the stretch (tremor clips of seeds 7300–7304: the mouth's jitter ≈ the cheeks'). */
+const SPEECH_ABOVE_REST = 2;
 /** Both eyes close in a blink: the weaker upper lid moves at least this share of the stronger. */
 const BLINK_BOTH_EYES = 0.4;
 
@@ -107,14 +109,14 @@ function peakOf(values: Float32Array, from: number, to: number): { value: number
   return best;
 }
 
-/** Rises above `high` that fell below half of it before the next: how often a part moved and came back. */
-export function bumps(values: Float32Array, from: number, to: number, high: number): number {
+/** Rises above `high` that fell below `low` (half of `high` by default) before the next: how often a part moved and came back. */
+export function bumps(values: Float32Array, from: number, to: number, high: number, low = high / 2): number {
   let count = 0;
   let armed = true;
   for (let t = from; t <= to; t += 1) {
     const v = values[t] as number;
     if (armed && v >= high) [count, armed] = [count + 1, false];
-    else if (!armed && v < high / 2) armed = true;
+    else if (!armed && v < low) armed = true;
   }
   return count;
 }
@@ -131,8 +133,14 @@ function classifyOn(profiles: PartProfiles, lag: number, fps: number, from: numb
   const lid = upper.value >= lower.value ? upper : lower;
   const lids = part.upperLid.map((v, t) => Math.max(v, part.lowerLid[t] as number));
 
-  // Speech: lips and jaw, again and again, the upper face (nearly) still.
-  const mouthBumps = mouth.value > 0 ? bumps(part.mouth, from, to, 0.25 * mouth.value) : 0;
+  // Speech: lips and jaw, again and again, the upper face (nearly) still. An opening counts
+  // only when it stands out of what the rest of the face does meanwhile: head tremor leaves
+  // the mouth jittering as much as the cheeks and brows, and jitter is no jaw opening.
+  const rest = new Float32Array(to - from + 1);
+  for (let t = from; t <= to; t += 1) rest[t - from] = Math.max(part.upperLid[t] as number, part.lowerLid[t] as number, part.brow[t] as number, part.midFace[t] as number);
+  const restLevel = quantile(rest.sort(), 0.5);
+  // The mouth must still close between openings as before (below an eighth of its peak): a raised bar makes no new openings.
+  const mouthBumps = mouth.value > 0 ? bumps(part.mouth, from, to, Math.max(0.25 * mouth.value, SPEECH_ABOVE_REST * restLevel), 0.125 * mouth.value) : 0;
   // A micro-expression and its echo are over within 0.5 s + the lag; a bout of speech lasts longer.
   const longerThanMicro = to - from + 1 > Math.round(0.5 * fps) + lag;
   if (longerThanMicro && mouth.value > Math.max(lid.value, brow) && Math.max(lid.value, brow) <= SPEECH_UPPER_SHARE * mouth.value && mouthBumps >= SPEECH_MIN_BUMPS) {
@@ -244,12 +252,39 @@ export function findConfounders(signal: MotionSignal, fps: number, level: number
   return out;
 }
 
+/** Speech's lips and chin move in the bout's own proportions: a ROI keeps what exceeds them by more than this share. */
+const SPEECH_PATTERN_TOLERANCE = 0.5;
+/** Lips and chin that carry a bout (their share at least this of the strongest one's) measure how far it opened at each frame. */
+const SPEECH_CARRIER_SHARE = 0.5;
+
+/**
+ * A speech bout's lip-and-jaw pattern: per mouth ROI, its motion above the common mode as a
+ * share of the mouth's strongest ROI, the median over the bout's clear openings (frames
+ * at half the bout's peak or more). An expression inside the bout moves fewer frames than
+ * the repeated openings, so it barely shifts the median.
+ */
+function speechPattern(signal: MotionSignal, mouthNames: readonly string[], common: Float32Array, mouth: Float32Array, from: number, to: number): Map<string, number> {
+  const peak = peakOf(mouth, from, to).value;
+  const frames: number[] = [];
+  for (let t = from; t <= to; t += 1) if (peak > 0 && (mouth[t] as number) >= 0.5 * peak) frames.push(t);
+  const pattern = new Map<string, number>();
+  for (const name of mouthNames) {
+    const values = signal.channels[name] as Float32Array;
+    const shares = Float32Array.from(frames, (t) => Math.max(0, (values[t] as number) - (common[t] as number)) / (mouth[t] as number)).sort();
+    pattern.set(name, frames.length ? quantile(shares, 0.5) : 1);
+  }
+  return pattern;
+}
+
 /**
  * The signal with each confounder's motion taken out of its frames, so that what is left
  * is expression evidence: within a blink or gaze shift the eyelid ROIs read as the common
- * mode and the brows and mid face lose the share a lid spills onto them; within speech the
- * lips and chin read as the common mode and the mid face (mouth corners, cheeks) loses the
- * share the lips spill. An expression overlapping the confounder keeps what exceeds it.
+ * mode and the brows and mid face lose the share a lid spills onto them. Within speech each
+ * lip and chin ROI loses what the bout's own pattern explains at that frame (how far the
+ * carrying ROIs say the jaw opened, times the ROI's share, with a tolerance), so a chin
+ * raise or lip press that departs from the talking's proportions stays; the mid face
+ * (mouth corners, cheeks) loses the share the lips spill. An expression overlapping the
+ * confounder keeps what exceeds it.
  */
 export function withoutConfounders(signal: MotionSignal, confounders: readonly ConfounderInterval[]): MotionSignal {
   if (confounders.length === 0) return signal;
@@ -259,16 +294,30 @@ export function withoutConfounders(signal: MotionSignal, confounders: readonly C
   const profiles = partProfiles(signal);
   const channels: Record<string, Float32Array> = {};
   for (const name of names) channels[name] = (signal.channels[name] as Float32Array).slice();
+  const mouthNames = names.filter((n) => PART_OF.get(n) === 'mouth');
   for (const c of confounders) {
     const eye = c.cause !== 'speech';
-    for (let t = Math.max(0, c.onset); t <= Math.min(frames - 1, c.offset); t += 1) {
+    const from = Math.max(0, c.onset);
+    const to = Math.min(frames - 1, c.offset);
+    const pattern = eye ? null : speechPattern(signal, mouthNames, common, profiles.part.mouth, from, to);
+    const strongest = pattern ? Math.max(0, ...pattern.values()) : 0;
+    const carriers = pattern ? mouthNames.filter((n) => (pattern.get(n) as number) >= SPEECH_CARRIER_SHARE * strongest && strongest > 0) : [];
+    for (let t = from; t <= to; t += 1) {
       const source = eye ? Math.max(profiles.part.upperLid[t] as number, profiles.part.lowerLid[t] as number) : (profiles.part.mouth[t] as number);
       const base = common[t] as number;
+      // How far the talking opened the mouth at t: the least any carrier's motion says.
+      let opened = carriers.length ? Infinity : 0;
+      for (const n of carriers) {
+        const above = ((signal.channels[n] as Float32Array)[t] as number) - base;
+        opened = Math.min(opened, Math.max(0, above) / (pattern?.get(n) as number));
+      }
       for (const name of names) {
         const p = PART_OF.get(name);
         const values = channels[name] as Float32Array;
         const v = values[t] as number;
-        const removed = eye ? (p === 'upperLid' || p === 'lowerLid' ? Infinity : p === 'brow' ? SPILL.brow * source : p === 'midFace' ? SPILL.midFace * source : 0) : p === 'mouth' ? Infinity : p === 'midFace' ? SPILL.midFace * source : 0;
+        const removed = eye
+          ? p === 'upperLid' || p === 'lowerLid' ? Infinity : p === 'brow' ? SPILL.brow * source : p === 'midFace' ? SPILL.midFace * source : 0
+          : p === 'mouth' ? (1 + SPEECH_PATTERN_TOLERANCE) * (pattern?.get(name) ?? 0) * Math.max(0, opened) : p === 'midFace' ? SPILL.midFace * source : 0;
         if (removed > 0) values[t] = Math.min(v, Math.max(base, v - removed));
       }
     }

@@ -170,6 +170,17 @@ function findOcclusion(image: RgbImage, landmarks: CropFace['landmarks'], geomet
 }
 
 /** The ROI line of a covered region says so instead of reporting the cover's motion (the prompt and the report read it). */
+/**
+ * Where an interval's apex search stops: `lag` frames past its offset, but before a blink,
+ * gaze shift or speech bout that starts after the interval's apex — the face there moves
+ * for another reason (a jaw opening would become the apex and read as AU25).
+ */
+export function apexSearchEnd(interval: { readonly apex: number }, end: number, confounders: ReadonlyArray<{ readonly onset: number }>): number {
+  let stop = end;
+  for (const c of confounders) if (c.onset > interval.apex && c.onset - 1 < stop) stop = c.onset - 1;
+  return Math.max(interval.apex, stop);
+}
+
 function occludedRoi(roi: RoiReport, cause: OcclusionCause | undefined): RoiReport {
   if (!cause) return roi;
   return { ...roi, mean_magnitude: 0, max_magnitude: 0, direction: `Occluded by ${cause}`, angle: null, occluded: cause };
@@ -269,8 +280,9 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
     const apexFace = covered(cropFace(subject.landmarks, geometry));
     const strongest = [...spotting.intervals].sort((a, b) => b.strength - a.strength).slice(0, options.maxExpressions ?? 20);
     intervals = [];
+    const confounders = spotting.confounders;
     for (const iv of strongest) {
-      const searchEnd = Math.min(clip.frameCount - 1, iv.offset + lag);
+      const searchEnd = apexSearchEnd(iv, Math.min(clip.frameCount - 1, iv.offset + lag), confounders);
       const apex = await apexFromOnset(clip, spotModel, apexFace, iv.onset, searchEnd, { signal: options.signal, matchLighting });
       intervals.push({ onset: iv.onset, apex, offset: Math.max(apex, iv.offset), weak: iv.strength < 1, neutralAgain: searchEnd });
     }

@@ -1,0 +1,51 @@
+/**
+ * Lab notes for the confounders: the confounders bench's clips generated from a FITTING base
+ * seed (never the bench's 20261206), run through the pipeline, one line per clip — the true
+ * AUs and class beside what came out, the spotted intervals and the confounders found — so
+ * that where the F1 is lost can be read clip by clip. Each clip's report and spotting signal
+ * are written next to it (`report.json`, `signal.json`) for replaying the spotting alone.
+ *
+ *   node --import tsx bench/fit/confounder-clips.ts --seed 7100 --clips 5
+ *   MELLM_CONFOUNDER_CONDITIONS=speech,tremor node --import tsx bench/fit/confounder-clips.ts --seed 7100
+ */
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { AnalyzeReport } from '../../src/shared/api/analysis';
+import type { MotionSignal } from '../../src/main/analysis/spotting';
+import { CONFOUNDER_SEED, ensureClips } from '../benchmarks/confounders';
+import { timedAnalysis, withPipelineServices } from '../benchmarks/pipeline-set';
+
+const { values } = parseArgs({ options: { seed: { type: 'string' }, clips: { type: 'string' } } });
+const seed = Number(values.seed ?? 7100);
+if (!Number.isInteger(seed) || seed === CONFOUNDER_SEED) throw new Error(`Pick a fitting seed (an integer other than the bench's ${CONFOUNDER_SEED}).`);
+const perCondition = Number(values.clips ?? 5);
+
+const aus = (list: ReadonlyArray<{ au?: number; code?: string; intensity: string }>): string => list.map((a) => `${a.code ?? `AU${a.au}`}${a.intensity}`).join('+') || '-';
+
+await withPipelineServices(async (services) => {
+  const clips = await ensureClips(services, perCondition, (m) => console.error(m), seed);
+  for (const clip of clips) {
+    let signal: MotionSignal | null = null;
+    const { result } = await timedAnalysis(services, clip.input, { onSignal: (s) => (signal = s) });
+    const report: AnalyzeReport = result.report;
+    const dir = dirname(clip.input);
+    writeFileSync(join(dir, 'report.json'), JSON.stringify(report));
+    const s = signal as MotionSignal | null;
+    if (s) writeFileSync(join(dir, 'signal.json'), JSON.stringify({ lag: s.lag, channels: Object.fromEntries(Object.entries(s.channels).map(([k, v]) => [k, Array.from(v, (x) => Math.round(x * 1e5) / 1e5)])) }));
+    const t = clip.truth;
+    const spotted = report.spotting.intervals.map((iv) => `${iv.onset}/${iv.apex}/${iv.offset}`).join(' ') || '-';
+    const found = (report.spotting.confounders ?? []).map((c) => `${c.cause}@${c.onset}-${c.offset}`).join(' ') || '-';
+    const occluded = report.rois.filter((r) => r.occluded).length;
+    console.log(
+      [
+        dir.split('/').pop(),
+        `truth ${aus(t.aus)} ${t.label ?? '-'} ${t.onset}/${t.apex}/${t.offset}`,
+        `got ${aus(report.aus)} ${report.emotion.label3 ?? '-'} (${report.emotion.label ?? '-'}) apex ${report.spotting.apex ?? '-'}`,
+        `spotted ${spotted}`,
+        `confounders ${found}`,
+        occluded ? `occluded ${occluded}` : '',
+      ].join(' | '),
+    );
+  }
+});
