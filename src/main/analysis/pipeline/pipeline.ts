@@ -169,7 +169,6 @@ function findOcclusion(image: RgbImage, landmarks: CropFace['landmarks'], geomet
   return found.glasses || found.hair ? found : null;
 }
 
-/** The ROI line of a covered region says so instead of reporting the cover's motion (the prompt and the report read it). */
 /**
  * Where an interval's apex search stops: `lag` frames past its offset, but before a blink,
  * gaze shift or speech bout that starts after the interval's apex — the face there moves
@@ -181,6 +180,7 @@ export function apexSearchEnd(interval: { readonly apex: number }, end: number, 
   return Math.max(interval.apex, stop);
 }
 
+/** The ROI line of a covered region says so instead of reporting the cover's motion (the prompt and the report read it). */
 function occludedRoi(roi: RoiReport, cause: OcclusionCause | undefined): RoiReport {
   if (!cause) return roi;
   return { ...roi, mean_magnitude: 0, max_magnitude: 0, direction: `Occluded by ${cause}`, angle: null, occluded: cause };
