@@ -9,25 +9,20 @@
  * (test/helpers/stored-analysis.ts) with the intervals set by hand: this shows the
  * queue, not the spotting that fills it (test/integration/capture-rate.test.ts does).
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rendererDir } from '../../src/main/paths';
 import { createWorkspace } from '../../src/main/store';
-import type { Bridge } from '../../src/main/transport/bridge';
-import { ARTIFACTS, launchChromium } from '../helpers/browser';
-import { startTestBridge } from '../helpers/bridge';
+import { openWorkspaceAs, useAppPage } from '../helpers/app-page';
+import { ARTIFACTS } from '../helpers/browser';
 import { writeIndexClip } from '../helpers/index-clip';
 import { storedAnalysisRow } from '../helpers/stored-analysis';
 
 const dir = mkdtempSync(join(tmpdir(), 'mellm-e2e-candidates-'));
-let browser: Browser;
-let bridge: Bridge;
 let page: Page;
 let file: string;
-const consoleErrors: string[] = [];
 
 /** Strength order 9, 4, 2: the queue shows onset 5, then 25, then 45. */
 const INTERVALS = [
@@ -42,8 +37,9 @@ const CONFOUNDERS = [
   { cause: 'speech' as const, onset: 21, apex: 22, offset: 24, reason: 'speech: the lips and jaw opened and closed 3 times' },
 ];
 
+const app = useAppPage();
+
 beforeAll(async () => {
-  if (!existsSync(join(rendererDir(), 'index.html'))) throw new Error('Build the renderer first: npm run build');
   const clipPath = writeIndexClip(dir, 60);
   file = join(dir, 'queue.mellm');
   const ws = await createWorkspace(file);
@@ -55,25 +51,12 @@ beforeAll(async () => {
     await ws.analyses.add(event.id, [], { ...row, spotting, expression: { ...row.expression, kind: iv.kind, duration_ms: iv.duration_ms } }, {}, null);
   }
   await ws.close();
-  ({ bridge } = await startTestBridge({ userDataDir: join(dir, 'user-data') }));
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  page = app().page;
   page.setDefaultTimeout(15_000);
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => consoleErrors.push(error.message));
-  await page.goto(bridge.url);
-  await page.evaluate(async (path) => {
-    await fetch('/api/settings.update', { method: 'POST', body: JSON.stringify({ annotator: 'e2e-coder', language: 'en' }) });
-    await fetch('/api/workspace.open', { method: 'POST', body: JSON.stringify({ path }) });
-  }, file);
-  await page.reload();
+  await openWorkspaceAs(page, app().bridge.url, file, { annotator: 'e2e-coder', language: 'en' });
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await bridge?.close();
+afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -150,6 +133,6 @@ describe('the spotted-interval queue in Annotate', () => {
     await screenshot('ui-candidate-queue-zh-CN');
     await page.locator('[data-view="settings"]').click();
     await page.locator('select[name="language"]').selectOption('en');
-    expect(consoleErrors).toEqual([]);
+    expect(app().errors).toEqual([]);
   });
 });

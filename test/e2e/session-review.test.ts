@@ -16,30 +16,26 @@
  * whole-recording analysis is real (face, flow, spotting on a synthetic AU1+2 clip of a
  * real face photo); it cannot show a long recording's speed or what a real face spots.
  */
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeSynthSample } from '../../src/main/analysis/synth/write';
 import { FaceService } from '../../src/main/inference/face/service';
-import { defaultModelsDir, rendererDir } from '../../src/main/paths';
+import { defaultModelsDir } from '../../src/main/paths';
 import { createWorkspace } from '../../src/main/store';
-import type { Bridge } from '../../src/main/transport/bridge';
-import { ARTIFACTS, launchChromium } from '../helpers/browser';
-import { startTestBridge } from '../helpers/bridge';
+import { openWorkspaceAs, useAppPage } from '../helpers/app-page';
+import { ARTIFACTS } from '../helpers/browser';
 import { writeIndexClip } from '../helpers/index-clip';
 import { storedAnalysisRow } from '../helpers/stored-analysis';
 import { meClip, sampleFace } from '../helpers/synth-clip';
 
 const dir = mkdtempSync(join(tmpdir(), 'mellm-e2e-session-review-'));
-let browser: Browser;
-let bridge: Bridge;
 let page: Page;
 let file: string;
 let synthPath: string;
 let stillPath: string;
-const consoleErrors: string[] = [];
 
 const FRAMES = 900;
 /** The one offered interval. */
@@ -64,8 +60,9 @@ async function synthesizeMeClip(folder: string, still = false): Promise<string> 
   }
 }
 
+const app = useAppPage();
+
 beforeAll(async () => {
-  if (!existsSync(join(rendererDir(), 'index.html'))) throw new Error('Build the renderer first: npm run build');
   synthPath = await synthesizeMeClip(join(dir, 'synth-me'));
   stillPath = await synthesizeMeClip(join(dir, 'still'), true);
   const clipPath = writeIndexClip(dir, FRAMES);
@@ -77,25 +74,12 @@ beforeAll(async () => {
   const spotting = { ...row.spotting, source: 'spotting' as const, capture_fps: 30, curve: CURVE, threshold: 8, curve_unit: 'quiet_deviations' as const, intervals: [INTERVAL], blinks: BLINKS, confounders: [GAZE_SHIFT] };
   await ws.analyses.add(event.id, [], { ...row, spotting, expression: { ...row.expression, kind: 'micro', duration_ms: 400 } }, {}, null);
   await ws.close();
-  ({ bridge } = await startTestBridge({ userDataDir: join(dir, 'user-data') }));
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  page = app().page;
   page.setDefaultTimeout(15_000);
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => consoleErrors.push(error.message));
-  await page.goto(bridge.url);
-  await page.evaluate(async (path) => {
-    await fetch('/api/settings.update', { method: 'POST', body: JSON.stringify({ annotator: 'e2e-coder', language: 'en' }) });
-    await fetch('/api/workspace.open', { method: 'POST', body: JSON.stringify({ path }) });
-  }, file);
-  await page.reload();
+  await openWorkspaceAs(page, app().bridge.url, file, { annotator: 'e2e-coder', language: 'en' });
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await bridge?.close();
+afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -187,7 +171,7 @@ describe('reviewing a recording in Annotate', () => {
     await expect.poll(todo).toBe(String(2 + spotted));
     await screenshot('ui-session-analyse-recording-en');
     expect(await fits()).toBe(true);
-    expect(consoleErrors).toEqual([]);
+    expect(app().errors).toEqual([]);
   }, 240_000);
 
   it('says so when a whole-recording run offered nothing (a still face)', async () => {

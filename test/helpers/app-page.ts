@@ -47,3 +47,16 @@ export function useAppPage(viewport = { width: 1280, height: 720 }): () => AppPa
     return state;
   };
 }
+
+/** Names the annotator (and language) through the real settings channel, opens a workspace file and reloads: the app as a coder finds it. */
+export async function openWorkspaceAs(page: Page, url: string, file: string, settings: { readonly annotator: string; readonly language?: string }): Promise<void> {
+  await page.goto(url);
+  await page.evaluate(
+    async ({ path, body }) => {
+      await fetch('/api/settings.update', { method: 'POST', body });
+      await fetch('/api/workspace.open', { method: 'POST', body: JSON.stringify({ path }) });
+    },
+    { path: file, body: JSON.stringify(settings) },
+  );
+  await page.reload();
+}
