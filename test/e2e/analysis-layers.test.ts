@@ -1,13 +1,10 @@
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultModelsDir } from '../../src/main/paths';
-import { writeSynthSample } from '../../src/main/analysis/synth/write';
-import { FaceService } from '../../src/main/inference/face/service';
 import { ARTIFACTS } from '../helpers/browser';
 import { useAppPage } from '../helpers/app-page';
-import { meClip, sampleFace } from '../helpers/synth-clip';
+import { writeMeClipVideo } from '../helpers/synth-clip';
 
 /**
  * The analysis layers as a person reads them: the flow overlay's legend and fixed scale,
@@ -21,20 +18,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const page = () => app().page;
 const screenshot = (name: string) => page().screenshot({ path: join(ARTIFACTS, `${name}.png`) });
-
-/** The synthetic ME clip: a real face photo (face-api sample3, MIT) with AU1+2 at intensity D, 30 frames of 256 × 192. */
-async function synthesizeMeClip(folder: string): Promise<string> {
-  const face = new FaceService(defaultModelsDir());
-  try {
-    const clip = meClip(await sampleFace(await face.models()), { aus: [{ au: 1, intensity: 'D' }, { au: 2, intensity: 'D' }] });
-    const sample = await writeSynthSample(clip, folder, { crf: 12 });
-    const named = `${folder}.mp4`;
-    copyFileSync(sample.mp4 as string, named);
-    return named;
-  } finally {
-    await face.dispose();
-  }
-}
 
 interface Box {
   readonly x0: number;
@@ -136,7 +119,7 @@ async function setLanguage(language: 'en' | 'zh-CN', heading: string): Promise<v
 
 describe('readable analysis layers in Chromium over the bridge', () => {
   it('spots and analyses a synthetic AU1+2 clip from the corpus, then opens it with its analysis', async () => {
-    const synthPath = await synthesizeMeClip(join(dir, 'synth-me'));
+    const synthPath = await writeMeClipVideo(join(dir, 'synth-me'));
     await page().goto(app().bridge.url);
     await page().evaluate(() => fetch('/api/settings.update', { method: 'POST', body: JSON.stringify({ annotator: 'e2e-layers' }) }));
     await page().reload();

@@ -2,17 +2,15 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultModelsDir, rendererDir } from '../../src/main/paths';
-import { writeSynthSample } from '../../src/main/analysis/synth/write';
-import { FaceService } from '../../src/main/inference/face/service';
-import { meClip, sampleFace } from '../helpers/synth-clip';
+import { rendererDir } from '../../src/main/paths';
+import { writeMeClipVideo } from '../helpers/synth-clip';
 import type { Bridge } from '../../src/main/transport/bridge';
 import { ARTIFACTS, launchChromium } from '../helpers/browser';
 import { startTestBridge } from '../helpers/bridge';
 import { CASME2_HEADER, writeSequence, writeSheet } from '../helpers/corpus';
 import { frontalFace } from '../helpers/faces';
 import { indexColour, writeIndexClip } from '../helpers/index-clip';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 
@@ -116,21 +114,6 @@ function overlayPixels(): Promise<number> {
     for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) painted += 1;
     return painted;
   });
-}
-
-/** Writes the synthetic ME clip (real photo, injected AU1+2 at intensity D) and returns its mp4. */
-async function synthesizeMeClip(folder: string): Promise<string> {
-  const face = new FaceService(defaultModelsDir());
-  try {
-    const clip = meClip(await sampleFace(await face.models()), { aus: [{ au: 1, intensity: 'D' }, { au: 2, intensity: 'D' }] });
-    const sample = await writeSynthSample(clip, folder, { crf: 12 });
-    // A recognisable name in the corpus queue (every sample's video is clip.mp4).
-    const named = `${folder}.mp4`;
-    copyFileSync(sample.mp4 as string, named);
-    return named;
-  } finally {
-    await face.dispose();
-  }
 }
 
 async function screenshot(name: string): Promise<void> {
@@ -413,7 +396,7 @@ describe('annotation workstation in Chromium over the bridge', () => {
 
   it('runs the analysis on a synthetic AU1+2 clip: flow overlay drawn, suggestion accepted, provenance kept', async () => {
     // A 30-frame 256×192 clip of a real face photo (face-api sample3, MIT) with AU1+2 injected (onset 8, apex 12, offset 18).
-    const synthPath = await synthesizeMeClip(join(dir, 'synth-me'));
+    const synthPath = await writeMeClipVideo(join(dir, 'synth-me'));
     await page.locator('[data-view="corpus"]').click();
     await page.locator('input[name="clip-path"]').fill(synthPath);
     await page.getByRole('button', { name: 'Add and annotate' }).click();

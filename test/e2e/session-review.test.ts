@@ -16,20 +16,17 @@
  * whole-recording analysis is real (face, flow, spotting on a synthetic AU1+2 clip of a
  * real face photo); it cannot show a long recording's speed or what a real face spots.
  */
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeSynthSample } from '../../src/main/analysis/synth/write';
-import { FaceService } from '../../src/main/inference/face/service';
-import { defaultModelsDir } from '../../src/main/paths';
 import { createWorkspace } from '../../src/main/store';
 import { openWorkspaceAs, useAppPage } from '../helpers/app-page';
 import { ARTIFACTS } from '../helpers/browser';
 import { writeIndexClip } from '../helpers/index-clip';
 import { storedAnalysisRow } from '../helpers/stored-analysis';
-import { meClip, sampleFace } from '../helpers/synth-clip';
+import { writeMeClipVideo } from '../helpers/synth-clip';
 
 const dir = mkdtempSync(join(tmpdir(), 'mellm-e2e-session-review-'));
 let page: Page;
@@ -46,25 +43,11 @@ const GAZE_SHIFT = { cause: 'saccade' as const, onset: 360, apex: 361, offset: 3
 /** The score in quiet deviations: the interval peaks at 25.3, a blink's residue at 10; the threshold is 8. */
 const CURVE = Array.from({ length: FRAMES }, (_, t) => (t === 405 ? 25.3 : t === 303 ? 10 : 1));
 
-/** A synthetic clip of a real face photo (face-api sample3, MIT), 30 frames of 256 × 192: AU1+2 at intensity D, or a still face. */
-async function synthesizeMeClip(folder: string, still = false): Promise<string> {
-  const face = new FaceService(defaultModelsDir());
-  try {
-    const clip = meClip(await sampleFace(await face.models()), { aus: still ? [] : [{ au: 1, intensity: 'D' }, { au: 2, intensity: 'D' }] });
-    const sample = await writeSynthSample(clip, folder, { crf: 12 });
-    const named = `${folder}.mp4`;
-    copyFileSync(sample.mp4 as string, named);
-    return named;
-  } finally {
-    await face.dispose();
-  }
-}
-
 const app = useAppPage();
 
 beforeAll(async () => {
-  synthPath = await synthesizeMeClip(join(dir, 'synth-me'));
-  stillPath = await synthesizeMeClip(join(dir, 'still'), true);
+  synthPath = await writeMeClipVideo(join(dir, 'synth-me'));
+  stillPath = await writeMeClipVideo(join(dir, 'still'), []);
   const clipPath = writeIndexClip(dir, FRAMES);
   file = join(dir, 'session.mellm');
   const ws = await createWorkspace(file);
