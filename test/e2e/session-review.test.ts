@@ -33,6 +33,7 @@ let page: Page;
 let file: string;
 let synthPath: string;
 let stillPath: string;
+let unspottedPath: string;
 
 const FRAMES = 900;
 /** The one offered interval. */
@@ -49,6 +50,7 @@ beforeAll(async () => {
   synthPath = await writeMeClipVideo(join(dir, 'synth-me'));
   stillPath = await writeMeClipVideo(join(dir, 'still'), []);
   const clipPath = writeIndexClip(dir, FRAMES);
+  unspottedPath = writeIndexClip(mkdtempSync(join(dir, 'unspotted-')), 120);
   file = join(dir, 'session.mellm');
   const ws = await createWorkspace(file);
   const clip = await ws.clips.add({ path: clipPath, kind: 'video', fps: 30, frames: FRAMES, width: 160, height: 120 });
@@ -78,8 +80,9 @@ describe('reviewing a recording in Annotate', () => {
     await page.getByTestId('clip-queue').getByRole('button', { name: 'Annotate' }).first().click();
     await page.getByTestId('frame-number').waitFor();
     await page.getByTestId('candidate-queue').waitFor();
-    expect(await page.getByTestId('candidate-row').count()).toBe(1);
-    expect(await page.getByTestId('candidate-summary').textContent()).toBe('1 interval, 1 to review · durations at 30 fps');
+    // The queue shows for any recording over 2 s, before its analysis has arrived: wait for the rows.
+    await expect.poll(() => page.getByTestId('candidate-row').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('candidate-summary').textContent()).toBe('1 interval, 1 to review · durations at 30 fps');
     await expect.poll(() => setAside().count()).toBe(10);
     // By kind, each in time order, the time on the button and the frames in its name.
     expect(await setAside().evaluateAll((list) => list.map((b) => b.getAttribute('data-kind')))).toEqual([...BLINKS.map(() => 'blink'), 'saccade']);
@@ -149,7 +152,7 @@ describe('reviewing a recording in Annotate', () => {
     const spottedEvents = await page.evaluate(async () => ((await (await fetch('/api/events.list', { method: 'POST', body: JSON.stringify({ clipId: 2 }) })).json()) as { data: Array<{ onset: number }> }).data);
     expect(spottedEvents.length).toBe(spotted);
     if (spotted === 1) await expect.poll(frameNumber).toBe(String(spottedEvents[0]!.onset));
-    expect(await page.getByTestId('candidate-queue').count()).toBe(spotted > 1 ? 1 : 0);
+    await expect.poll(() => page.getByTestId('candidate-queue').count()).toBe(spotted > 1 ? 1 : 0);
     await expect.poll(() => page.locator('[data-testid="suggestions"] [data-field="aus"] .value').textContent().catch(() => ''), { timeout: 30_000 }).toMatch(/\b1[A-E]?\b/);
     await expect.poll(todo).toBe(String(2 + spotted));
     await screenshot('ui-session-analyse-recording-en');
@@ -167,4 +170,12 @@ describe('reviewing a recording in Annotate', () => {
     await expect.poll(() => page.getByTestId('suggestion-empty').textContent(), { timeout: 180_000 }).toBe('Spotting offered no interval in this recording.');
     expect(await page.locator('.event-list li').count()).toBe(0);
   }, 240_000);
+
+  it('a recording not yet analysed says so in its queue, never that nothing was offered', async () => {
+    await page.locator('[data-view="corpus"]').click();
+    await page.locator('input[name="clip-path"]').fill(unspottedPath);
+    await page.getByRole('button', { name: 'Add and annotate' }).click();
+    await page.getByTestId('frame-number').waitFor();
+    await expect.poll(() => page.getByTestId('candidate-summary').textContent()).toBe('Not spotted yet');
+  });
 });

@@ -16,6 +16,8 @@ const NON_EXPRESSION_KINDS: readonly NonExpression['kind'][] = ['blink', 'saccad
 
 interface Props {
   readonly queue: readonly Candidate[];
+  /** A spotting run's analysis was seen: an empty queue then means nothing was offered. */
+  readonly spotted: boolean;
   readonly nonExpressions: readonly NonExpression[];
   readonly decisions: ReadonlyMap<string, CandidateDecision>;
   /** Position in `queue` of the candidate under review. */
@@ -45,7 +47,7 @@ export const CandidateQueue = memo(function CandidateQueue(props: Props) {
     <section className="panel candidate-queue" aria-labelledby="candidates-title" data-testid="candidate-queue">
       <h2 id="candidates-title">{t('candidates.title')}</h2>
       <p className="muted" data-testid="candidate-summary">
-        {queue.length ? t('candidates.summary', { count: queue.length, left }) : t('candidates.none')}
+        {queue.length ? t('candidates.summary', { count: queue.length, left }) : t(props.spotted ? 'candidates.none' : 'candidates.notSpotted')}
         {props.captureFps !== null && ` · ${t('candidates.rate', { fps: Math.round(props.captureFps * 1000) / 1000 })}`}
       </p>
       {queue.length > 0 && <ol className="candidates">

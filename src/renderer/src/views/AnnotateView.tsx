@@ -182,10 +182,19 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
   }, [shownIndex, newEvent]);
 
   // The run's spotted intervals: kept while another event (or one without an analysis) is selected.
-  const [spottedRun, setSpottedRun] = useState<{ candidates: readonly Candidate[]; blinks: readonly NonExpression[]; fps: number | null }>({ candidates: [], blinks: [], fps: null });
+  // `spotted` stays false until an analysis from a spotting run is seen, so a recording not
+  // yet analysed (or whose analysis is still on its way) never reads as "nothing offered".
+  const [spottedRun, setSpottedRun] = useState<{ spotted: boolean; candidates: readonly Candidate[]; blinks: readonly NonExpression[]; fps: number | null }>({
+    spotted: false,
+    candidates: [],
+    blinks: [],
+    fps: null,
+  });
   useEffect(() => {
     if (analysis?.candidates?.length || analysis?.nonExpressions?.length) {
-      setSpottedRun({ candidates: analysis.candidates ?? [], blinks: analysis.nonExpressions ?? [], fps: analysis.expressionClass?.captureFps ?? null });
+      setSpottedRun({ spotted: true, candidates: analysis.candidates ?? [], blinks: analysis.nonExpressions ?? [], fps: analysis.expressionClass?.captureFps ?? null });
+    } else if (analysis?.spotted?.source === 'spotting') {
+      setSpottedRun((run) => (run.spotted ? run : { ...run, spotted: true, fps: analysis.expressionClass?.captureFps ?? null }));
     }
   }, [analysis]);
   const queue = useMemo(() => candidateQueue(spottedRun.candidates), [spottedRun]);
@@ -359,6 +368,7 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
         </dl>
         <CandidateQueue
           queue={queue}
+          spotted={spottedRun.spotted}
           nonExpressions={spottedRun.blinks}
           decisions={decisions}
           current={reviewing}
