@@ -34,11 +34,15 @@ beforeAll(async () => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('analysis channels (worker threads, job queue, workspace)', () => {
-  const services = createServices({ userDataDir: join(tmpdir(), `mellm-analysis-api-home-${process.pid}`) });
+  const home = join(tmpdir(), `mellm-analysis-api-home-${process.pid}`);
+  const services = createServices({ userDataDir: home });
   const table = createHandlerTable(services);
   const call = async (name: string, payload: unknown = {}) => dispatch(table, name, payload, { transport: 'direct' });
   const finished = (jobId: string) => jobFinished(services, jobId);
-  afterAll(() => disposeServices(services));
+  afterAll(async () => {
+    await disposeServices(services);
+    rmSync(home, { recursive: true, force: true });
+  });
 
   it('runAll: a corrupt clip fails its job with a clear error, the queue carries on, results are stored and resumable', async () => {
     expect(await call('workspace.create', { path: join(root, 'a.mellm') })).toMatchObject({ ok: true });

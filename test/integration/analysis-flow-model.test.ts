@@ -47,7 +47,8 @@ beforeAll(async () => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('the flow model an analysis runs with (Settings → Analysis)', () => {
-  const services = createServices({ userDataDir: join(tmpdir(), `mellm-analysis-flow-home-${process.pid}`) });
+  const home = join(tmpdir(), `mellm-analysis-flow-home-${process.pid}`);
+  const services = createServices({ userDataDir: home });
   const table = createHandlerTable(services);
   const call = (name: string, payload: unknown = {}) => dispatch(table, name, payload, { transport: 'direct' });
   const ok = async <T>(name: string, payload: unknown = {}): Promise<T> => {
@@ -63,7 +64,10 @@ describe('the flow model an analysis runs with (Settings → Analysis)', () => {
     for (const job of jobs) expect(job, JSON.stringify(job.error)).toMatchObject({ state: 'done' });
     return { queued: jobIds.length, skipped };
   };
-  afterAll(() => disposeServices(services));
+  afterAll(async () => {
+    await disposeServices(services);
+    rmSync(home, { recursive: true, force: true });
+  });
 
   it('records the generated presets by default, a learned model folder once chosen, and re-analyses when the choice changes', async () => {
     await ok('workspace.create', { path: join(root, 'w.mellm') });

@@ -39,10 +39,14 @@ beforeAll(async () => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('the capture rate in batch analysis and job processes', () => {
-  const services = createServices({ userDataDir: join(tmpdir(), `mellm-capture-jobs-home-${process.pid}`) });
+  const home = join(tmpdir(), `mellm-capture-jobs-home-${process.pid}`);
+  const services = createServices({ userDataDir: home });
   const table = createHandlerTable(services);
   const call = async <T = unknown>(name: string, payload: unknown = {}) => dispatch(table, name, payload, { transport: 'direct' }) as Promise<{ ok: boolean; data: T }>;
-  afterAll(() => disposeServices(services));
+  afterAll(async () => {
+    await disposeServices(services);
+    rmSync(home, { recursive: true, force: true });
+  });
 
   async function analyseAll(): Promise<number> {
     const run = await call<{ jobIds: string[] }>('analysis.runAll', {});

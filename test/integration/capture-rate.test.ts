@@ -37,11 +37,15 @@ beforeAll(async () => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('the capture rate through analysis, store and export', () => {
-  const services = createServices({ userDataDir: join(tmpdir(), `mellm-capture-rate-home-${process.pid}`) });
+  const home = join(tmpdir(), `mellm-capture-rate-home-${process.pid}`);
+  const services = createServices({ userDataDir: home });
   const table = createHandlerTable(services);
   const call = async <T = unknown>(name: string, payload: unknown = {}) => dispatch(table, name, payload, { transport: 'direct' }) as Promise<{ ok: boolean; data: T }>;
   const finished = (jobId: string) => jobFinished(services, jobId);
-  afterAll(() => disposeServices(services));
+  afterAll(async () => {
+    await disposeServices(services);
+    rmSync(home, { recursive: true, force: true });
+  });
 
   /** Analyses the clip, then exports every format that times or classes an event. */
   async function analyseAndExport(clipId: number, folder: string) {

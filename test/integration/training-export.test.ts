@@ -93,7 +93,8 @@ beforeAll(async () => {
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('training export through the app: analysis.runAll → store → export.run and review.event', () => {
-  const services = createServices({ userDataDir: join(tmpdir(), `mellm-training-export-home-${process.pid}`) });
+  const home = join(tmpdir(), `mellm-training-export-home-${process.pid}`);
+  const services = createServices({ userDataDir: home });
   const table = createHandlerTable(services);
   const call = async (name: string, payload: unknown = {}) => dispatch(table, name, payload, { transport: 'direct' });
   const ok = <T>(result: unknown): T => {
@@ -101,7 +102,10 @@ describe('training export through the app: analysis.runAll → store → export.
     return (result as { data: T }).data;
   };
   const finished = (jobId: string) => jobFinished(services, jobId);
-  afterAll(() => disposeServices(services));
+  afterAll(async () => {
+    await disposeServices(services);
+    rmSync(home, { recursive: true, force: true });
+  });
 
   it('writes one instruction line per labelled event with the MELLM prompt and the label as the three-section answer; MEGC lists and the model column agree', async () => {
     ok(await call('workspace.create', { path: join(scratch, 'app.mellm') }));

@@ -3,7 +3,7 @@
 // handlers, web-contents handlers, shell.openExternal calls and dialog options (answered
 // from audit.dialogAnswers, cancelled when none is queued). Loaded through
 // electron-loader.mjs by the security audit; no Electron binary is needed.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -26,6 +26,8 @@ export const audit = {
 globalThis.__electronAudit = audit;
 
 const userData = mkdtempSync(join(tmpdir(), 'mellm-audit-'));
+// The audited app's settings folder goes with the process that made it.
+process.once('exit', () => rmSync(userData, { recursive: true, force: true }));
 
 export const app = {
   on: (event, handler) => ((audit.appHandlers[event] ??= []).push(handler), app),
