@@ -196,7 +196,9 @@ export class VariationalFlowModel implements FlowModel {
       if (graphs.occlusions) flow = new ort.Tensor('float32', handleOcclusions(frames.data as Float32Array, flow.data as Float32Array, w, h, graphs.occlusions, level, finestLevel), [1, 2, h, w]);
     }
     if (graphs.finalUpsample) flow = await run(graphs.upsample, { flow: flow as ort.Tensor, target: first }, 'upsampled');
-    return { width, height, data: Float32Array.from((flow as ort.Tensor).data as Float32Array) };
+    // The last stage's output is this call's own buffer (ONNX Runtime copies every output
+    // into a fresh one; the occlusion handling returns a new array): no copy needed.
+    return { width, height, data: (flow as ort.Tensor).data as Float32Array };
   }
 
   #graphs(width: number, height: number): Promise<VariationalGraphs> {
