@@ -141,7 +141,7 @@ export const flowBenchmark: Benchmark = {
   description: 'Optical flow EPE and time per pair (Middlebury, generated hard pairs, face pairs): variational ONNX presets vs OpenCV DeepFlow / DIS / TV-L1 / Farneback',
   async run({ reps = 5, sharedDir, log }) {
     const workDir = mkdtempSync(join(tmpdir(), 'mellm-flow-bench-'));
-    const sessions = new SessionCache(THREADS > 0 ? { intraOpThreads: THREADS } : {});
+    const sessions = new SessionCache({ ...(THREADS > 0 ? { intraOpThreads: THREADS } : {}), allowSpinning: false });
     try {
       const middlebury = await middleburyCases(sharedDir);
       if (!middlebury.length) log('Middlebury data not found (shared/data/middlebury or $MELLM_SHARED_DIR): only synthetic face pairs');

@@ -26,7 +26,7 @@ export interface CoarseMatchOptions {
 /** Bounds on the search so the cost volume stays small whatever the options. */
 const MAX_RADIUS = 16;
 const MAX_HALF = 8;
-/** Candidates × pixels held in the cost volume (float32): 64 MB at most. */
+/** Candidates × pixels tried: bounds the matching's time (its memory is a few planes). */
 const MAX_COSTS = 16 * 1024 * 1024;
 
 /** Whether a level of this size can be matched with this radius (the caller goes coarser if not). */
@@ -49,26 +49,39 @@ export function coarseMatch(frame1: Float32Array, frame2: Float32Array, width: n
     throw new AppError('INVALID_INPUT', `Coarse matching needs two frames of the same size with at most ${MAX_COSTS} candidate costs (got ${width}×${height}, radius ${radius})`);
   }
   const side = 2 * radius + 1;
-  const costs = new Float32Array(side * side * plane);
   const integral = new Float64Array((width + 1) * (height + 1));
   const stride = width + 1;
-  // Per pixel: 1 / the patch's area inside the frame, and its integral-image corners.
-  const inverseArea = new Float32Array(plane);
-  const corners = new Int32Array(4 * plane);
+  // The patch's bounds in the integral image: rows (already × stride) per y, columns per x.
+  const top = new Int32Array(height);
+  const bottom = new Int32Array(height);
+  const left = new Int32Array(width);
+  const right = new Int32Array(width);
   for (let y = 0; y < height; y += 1) {
-    const y0 = Math.max(0, y - half);
-    const y1 = Math.min(height, y + half + 1);
-    for (let x = 0; x < width; x += 1) {
-      const x0 = Math.max(0, x - half);
-      const x1 = Math.min(width, x + half + 1);
-      const i = y * width + x;
-      inverseArea[i] = 1 / ((y1 - y0) * (x1 - x0));
-      corners.set([y1 * stride + x1, y0 * stride + x1, y1 * stride + x0, y0 * stride + x0], 4 * i);
-    }
+    top[y] = Math.max(0, y - half) * stride;
+    bottom[y] = Math.min(height, y + half + 1) * stride;
   }
-  const column = new Int32Array(width);
+  for (let x = 0; x < width; x += 1) {
+    left[x] = Math.max(0, x - half);
+    right[x] = Math.min(width, x + half + 1);
+  }
+  // 1 / the patch's area inside the frame.
+  const inverseArea = new Float32Array(plane);
+  for (let y = 0; y < height; y += 1) {
+    const rows = Math.min(height, y + half + 1) - Math.max(0, y - half);
+    for (let x = 0; x < width; x += 1) inverseArea[y * width + x] = 1 / (rows * (Math.min(width, x + half + 1) - Math.max(0, x - half)));
+  }
+  // Only the winner's four neighbours are needed for the sub-pixel step, so instead of the
+  // whole cost volume the last side + 1 candidates' costs are kept (the one above a winner
+  // is `side` candidates back), and the neighbours after a winner are caught as they come.
+  const ringSize = side + 1;
+  const ring = new Float32Array(ringSize * plane);
   const best = new Float32Array(plane).fill(Infinity);
   const winner = new Int32Array(plane);
+  const beforeX = new Float32Array(plane);
+  const afterX = new Float32Array(plane);
+  const beforeY = new Float32Array(plane);
+  const afterY = new Float32Array(plane);
+  const column = new Int32Array(width);
   for (let dy = -radius; dy <= radius; dy += 1) {
     for (let dx = -radius; dx <= radius; dx += 1) {
       for (let x = 0; x < width; x += 1) column[x] = Math.min(width - 1, Math.max(0, x + dx));
@@ -85,24 +98,38 @@ export function coarseMatch(frame1: Float32Array, frame2: Float32Array, width: n
           integral[here + x] = (integral[above + x] as number) + sum;
         }
       }
-      const offset = ((dy + radius) * side + dx + radius) * plane;
       const bias = penalty * (dx * dx + dy * dy);
       const candidate = (dy + radius) * side + dx + radius;
-      for (let i = 0; i < plane; i += 1) {
-        const c = 4 * i;
-        const box = (integral[corners[c] as number] as number) - (integral[corners[c + 1] as number] as number) - (integral[corners[c + 2] as number] as number) + (integral[corners[c + 3] as number] as number);
-        const cost = box * (inverseArea[i] as number) + bias;
-        costs[offset + i] = cost;
-        // The first of equal costs wins, in the order the displacements are tried.
-        if (cost < (best[i] as number)) {
-          best[i] = cost;
-          winner[i] = candidate;
+      const slot = (candidate % ringSize) * plane;
+      // The same row's previous candidate (none at dx = −radius) and the one a row up.
+      const previousX = dx > -radius ? ((candidate - 1) % ringSize) * plane : -1;
+      const previousY = dy > -radius ? ((candidate - side) % ringSize) * plane : -1;
+      for (let y = 0; y < height; y += 1) {
+        const y1 = bottom[y] as number;
+        const y0 = top[y] as number;
+        const rowStart = y * width;
+        for (let x = 0; x < width; x += 1) {
+          const i = rowStart + x;
+          const x1 = right[x] as number;
+          const x0 = left[x] as number;
+          const box = (integral[y1 + x1] as number) - (integral[y0 + x1] as number) - (integral[y1 + x0] as number) + (integral[y0 + x0] as number);
+          const cost = box * (inverseArea[i] as number) + bias;
+          ring[slot + i] = cost;
+          const current = winner[i] as number;
+          if (previousX >= 0 && current === candidate - 1) afterX[i] = cost;
+          if (previousY >= 0 && current === candidate - side) afterY[i] = cost;
+          // The first of equal costs wins, in the order the displacements are tried.
+          if (cost < (best[i] as number)) {
+            best[i] = cost;
+            winner[i] = candidate;
+            if (previousX >= 0) beforeX[i] = ring[previousX + i] as number;
+            if (previousY >= 0) beforeY[i] = ring[previousY + i] as number;
+          }
         }
       }
     }
   }
   const flow = new Float32Array(2 * plane);
-  const cost = (i: number, dx: number, dy: number) => costs[((dy + radius) * side + dx + radius) * plane + i] as number;
   // A parabola through three costs: the vertex's offset from the middle one, within ±0.5.
   const vertex = (before: number, at: number, after: number) => {
     const curvature = before - 2 * at + after;
@@ -112,8 +139,8 @@ export function coarseMatch(frame1: Float32Array, frame2: Float32Array, width: n
     const bx = ((winner[i] as number) % side) - radius;
     const by = Math.floor((winner[i] as number) / side) - radius;
     const at = best[i] as number;
-    const sx = bx > -radius && bx < radius ? vertex(cost(i, bx - 1, by), at, cost(i, bx + 1, by)) : 0;
-    const sy = by > -radius && by < radius ? vertex(cost(i, bx, by - 1), at, cost(i, bx, by + 1)) : 0;
+    const sx = bx > -radius && bx < radius ? vertex(beforeX[i] as number, at, afterX[i] as number) : 0;
+    const sy = by > -radius && by < radius ? vertex(beforeY[i] as number, at, afterY[i] as number) : 0;
     flow[i] = bx + sx;
     flow[plane + i] = by + sy;
   }

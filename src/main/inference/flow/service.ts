@@ -3,7 +3,7 @@ import { isAbsolute, join } from 'node:path';
 import { AppError } from '@shared/errors';
 import type { Image8 } from '../../media/image';
 import { readManifest } from '../manifest';
-import { SessionCache, type SessionGuard } from '../onnx/session';
+import { SessionCache, type SessionGuard, type SessionOptions } from '../onnx/session';
 import { LearnedFlowModel } from './learned';
 import type { FlowModel } from './model';
 import type { FlowField } from './types';
@@ -36,7 +36,9 @@ export class FlowService {
    */
   constructor(modelsDir: string, options: { intraOpThreads?: number; guard?: SessionGuard } = {}) {
     this.#modelsDir = modelsDir;
-    this.#sessions = new SessionCache(options.intraOpThreads ? { intraOpThreads: options.intraOpThreads } : {});
+    // No spinning: a flow is hundreds of small operators and JS work between runs, so
+    // spinning pool threads burn a core each for nothing (docs/flow-presets.md).
+    this.#sessions = new SessionCache({ ...(options.intraOpThreads ? { intraOpThreads: options.intraOpThreads } : {}), allowSpinning: false });
     this.#guard = options.guard;
   }
 
@@ -61,6 +63,11 @@ export class FlowService {
   /** Creates the session of a generated preset for frames of this size before the first flow needs it. */
   async warm(preset: FlowConfiguration, width: number, height: number): Promise<void> {
     await (this.model(VARIATIONAL_MODEL_ID, preset) as VariationalFlowModel).prepare(width, height);
+  }
+
+  /** The settings of the flow models' ONNX Runtime sessions. */
+  get sessionOptions(): SessionOptions {
+    return this.#sessions.options;
   }
 
   /** ONNX Runtime sessions created so far (see SessionCache.created). */

@@ -218,7 +218,7 @@ export function levelWarpOptions(options: VariationalFlowOptions, level: number)
 
 /**
  * Stage 1 of the staged flow: both frames scaled to [0, 1], pre-filtered and taken down
- * the pyramid as a batch of 2; outputs `level<i>` ([2, 1, h_i, w_i]) for every solved level.
+ * the pyramid as a batch of 2; outputs [2, 1, h_i, w_i] for every solved level, finest first.
  */
 export function buildFlowPyramidGraph(options: VariationalFlowOptions): GraphBuilder {
   const g = new GraphBuilder('variational_flow_pyramid');
@@ -226,14 +226,11 @@ export function buildFlowPyramidGraph(options: VariationalFlowOptions): GraphBui
   const a = g.input('frame1', 'float32', [1, 1, 'height', 'width']);
   const b = g.input('frame2', 'float32', [1, 1, 'height', 'width']);
   const pyramid = pyramidOf(o, a, b, options);
-  for (let level = options.finestLevel; level < options.levels; level += 1) {
-    g.op('Identity', [pyramid[level] as string], {}, [pyramidOutput(level)]);
-    g.output(pyramidOutput(level), 'float32', [2, 1, `height${level}`, `width${level}`]);
-  }
+  // The levels' own tensors are the outputs (in level order, finest first): an Identity to
+  // name them would copy every level on every call.
+  for (let level = options.finestLevel; level < options.levels; level += 1) g.output(pyramid[level] as string, 'float32', [2, 1, `height${level}`, `width${level}`]);
   return g;
 }
-
-export const pyramidOutput = (level: number): string => `level${level}`;
 
 /** The warp graph's 9α input when a preset's α changes by level (see levelSmoothness). */
 export const SMOOTHNESS_INPUT = 'smoothness';
@@ -250,7 +247,7 @@ export function levelAlpha(options: VariationalFlowOptions, level: number): numb
 
 /**
  * Stage 2, run once per warp at every level: (`frames` [2, 1, h, w] of one pyramid level,
- * `flow` [1, 2, h, w]) → `next_flow`. The per-level terms are recomputed from the frames on
+ * `flow` [1, 2, h, w]) → the next flow (the graph's one output). The per-level terms are recomputed from the frames on
  * each run; they are cheap next to the warp itself.
  */
 export function buildFlowWarpGraph(options: VariationalFlowOptions): GraphBuilder {
@@ -263,13 +260,14 @@ export function buildFlowWarpGraph(options: VariationalFlowOptions): GraphBuilde
   const { frame1, frame2 } = splitPair(o, frames);
   const d1 = derive(o, frame1);
   const flow = warpOnce(o, options, levelTerms(o, options, d1, smoothness), d1, frame2, initial);
-  g.op('Identity', [flow], {}, ['next_flow']);
-  g.output('next_flow', 'float32', [1, 2, 'height', 'width']);
+  // The graph's one output, unnamed (see buildFlowPyramidGraph); an Identity only when the
+  // warp leaves the input as it is (a graph output cannot be a graph input).
+  g.output(flow === initial ? g.op1('Identity', [flow]) : flow, 'float32', [1, 2, 'height', 'width']);
   return g;
 }
 
 /**
- * Stage 3: (`flow` [1, 2, h, w], `target` [n, 1, H, W]) → `upsampled` [1, 2, H, W], the
+ * Stage 3: (`flow` [1, 2, h, w], `target` [n, 1, H, W]) → [1, 2, H, W] (the one output), the
  * flow resized to the target's size with its vectors rescaled (between levels, and to full
  * resolution when the finest levels are not solved).
  */
@@ -278,8 +276,7 @@ export function buildFlowUpsampleGraph(): GraphBuilder {
   const o = new ImageOps(g);
   const flow = g.input('flow', 'float32', [1, 2, 'flow_height', 'flow_width']);
   const target = g.input('target', 'float32', ['batch', 1, 'height', 'width']);
-  g.op('Identity', [upsampleFlow(o, flow, target)], {}, ['upsampled']);
-  g.output('upsampled', 'float32', [1, 2, 'height', 'width']);
+  g.output(upsampleFlow(o, flow, target), 'float32', [1, 2, 'height', 'width']);
   return g;
 }
 

@@ -20,14 +20,13 @@ import {
   levelSmoothness,
   levelWarpOptions,
   levelWarps,
-  pyramidOutput,
   type FlowConfiguration,
   type VariationalFlowOptions,
 } from './variational-graph';
 
 export const VARIATIONAL_MODEL_ID = 'flow-variational';
 /** Bumped whenever the generator changes what a given parameter set produces. */
-const GENERATOR_VERSION = 4;
+const GENERATOR_VERSION = 5;
 /** The coarsest pyramid level keeps at least this many pixels on its short side. */
 const MIN_COARSE_SIDE = 12;
 
@@ -176,27 +175,33 @@ export class VariationalFlowModel implements FlowModel {
     const { signal } = options;
     const graphs = await this.#graphs(width, height);
     throwIfAborted(signal);
-    const run = async (graph: GeneratedGraph, feeds: Feeds, output: string): Promise<ort.Tensor> => {
-      const result = await (await this.#session(graph)).run(feeds);
+    // The warp and upsample graphs have one output each (unnamed: see buildFlowPyramidGraph).
+    const run = async (graph: GeneratedGraph, feeds: Feeds): Promise<ort.Tensor> => {
+      const session = await this.#session(graph);
+      const result = await session.run(feeds);
       throwIfAborted(signal);
-      return result[output] as ort.Tensor;
+      return result[session.outputNames[0] as string] as ort.Tensor;
     };
     const first = new ort.Tensor('float32', grayPlane(frame1), [1, 1, height, width]);
-    const pyramid = await (await this.#session(graphs.pyramid)).run({ frame1: first, frame2: new ort.Tensor('float32', grayPlane(frame2), [1, 1, height, width]) });
+    const pyramidSession = await this.#session(graphs.pyramid);
+    const pyramid = await pyramidSession.run({ frame1: first, frame2: new ort.Tensor('float32', grayPlane(frame2), [1, 1, height, width]) });
     throwIfAborted(signal);
     let flow: ort.Tensor | null = null;
     const finestLevel = graphs.levels.at(-1)?.level ?? 0;
     for (const { level, warps, warp, smoothness } of graphs.levels) {
-      const frames = pyramid[pyramidOutput(level)] as ort.Tensor;
+      // The pyramid's outputs are the solved levels, finest first.
+      const frames = pyramid[pyramidSession.outputNames[level - finestLevel] as string] as ort.Tensor;
       const [, , h, w] = frames.dims as [number, number, number, number];
-      flow = flow === null ? new ort.Tensor('float32', new Float32Array(2 * h * w), [1, 2, h, w]) : await run(graphs.upsample, { flow, target: frames }, 'upsampled');
+      flow = flow === null ? new ort.Tensor('float32', new Float32Array(2 * h * w), [1, 2, h, w]) : await run(graphs.upsample, { flow, target: frames });
       if (graphs.match?.level === level) flow = new ort.Tensor('float32', matchedFlow(frames.data as Float32Array, flow.data as Float32Array, w, h, graphs.match), [1, 2, h, w]);
       const fed: Feeds = smoothness === null ? {} : { [SMOOTHNESS_INPUT]: new ort.Tensor('float32', Float32Array.of(smoothness), []) };
-      for (let i = 0; i < warps; i += 1) flow = await run(warp, { frames, flow, ...fed }, 'next_flow');
+      for (let i = 0; i < warps; i += 1) flow = await run(warp, { frames, flow, ...fed });
       if (graphs.occlusions) flow = new ort.Tensor('float32', handleOcclusions(frames.data as Float32Array, flow.data as Float32Array, w, h, graphs.occlusions, level, finestLevel), [1, 2, h, w]);
     }
-    if (graphs.finalUpsample) flow = await run(graphs.upsample, { flow: flow as ort.Tensor, target: first }, 'upsampled');
-    return { width, height, data: Float32Array.from((flow as ort.Tensor).data as Float32Array) };
+    if (graphs.finalUpsample) flow = await run(graphs.upsample, { flow: flow as ort.Tensor, target: first });
+    // The last stage's output is this call's own buffer (ONNX Runtime copies every output
+    // into a fresh one; the occlusion handling returns a new array): no copy needed.
+    return { width, height, data: (flow as ort.Tensor).data as Float32Array };
   }
 
   #graphs(width: number, height: number): Promise<VariationalGraphs> {

@@ -21,6 +21,13 @@ export interface SessionOptions {
   readonly intraOpThreads?: number;
   /** onnxruntime's log level (0 verbose … 4 fatal); 3 hides warnings about the model files themselves. */
   readonly logSeverityLevel?: 0 | 1 | 2 | 3 | 4;
+  /**
+   * false: ONNX Runtime's pool threads sleep between operators instead of spinning for
+   * the next one (its default). A graph of many small operators, or JS work between
+   * runs, otherwise keeps every pool thread busy-waiting (docs/flow-presets.md, "Where
+   * the CPU goes"). No effect with one intra-op thread (no pool).
+   */
+  readonly allowSpinning?: boolean;
 }
 
 /** Per-model session settings. */
@@ -30,6 +37,19 @@ export interface ModelSessionOptions {
    * 16-channel blocks: a loss for graphs of many thin image ops (the generated flow).
    */
   readonly graphOptimizationLevel?: 'basic' | 'extended' | 'all';
+}
+
+/** The options ONNX Runtime creates a session with, from the cache's and the model's settings. */
+export function ortSessionOptions(options: SessionOptions, model: ModelSessionOptions = {}): ort.InferenceSession.SessionOptions {
+  const providers = [...(options.providers ?? []).filter((p) => p !== 'cpu'), 'cpu'];
+  return {
+    executionProviders: providers,
+    graphOptimizationLevel: model.graphOptimizationLevel ?? 'all',
+    ...(options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {}),
+    ...(options.logSeverityLevel !== undefined ? { logSeverityLevel: options.logSeverityLevel } : {}),
+    // The node binding joins nested keys with dots: session.intra_op.allow_spinning.
+    ...(options.allowSpinning === false ? { extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } } } : {}),
+  };
 }
 
 /**
@@ -74,6 +94,11 @@ export class SessionCache {
     return this.#options.intraOpThreads;
   }
 
+  /** The settings every session of this cache is created with. */
+  get options(): SessionOptions {
+    return this.#options;
+  }
+
   async dispose(): Promise<void> {
     const sessions = [...this.#sessions.values()];
     this.#sessions.clear();
@@ -88,14 +113,8 @@ export class SessionCache {
       if (error instanceof AppError) throw error;
       throw new AppError('MODEL_MISSING', `Model ${key} could not be read: ${(error as Error).message}`, { cause: error });
     }
-    const providers = [...(this.#options.providers ?? []).filter((p) => p !== 'cpu'), 'cpu'];
     try {
-      const session = await ort.InferenceSession.create(bytes, {
-        executionProviders: providers,
-        graphOptimizationLevel: model.graphOptimizationLevel ?? 'all',
-        ...(this.#options.intraOpThreads ? { intraOpNumThreads: this.#options.intraOpThreads } : {}),
-        ...(this.#options.logSeverityLevel !== undefined ? { logSeverityLevel: this.#options.logSeverityLevel } : {}),
-      });
+      const session = await ort.InferenceSession.create(bytes, ortSessionOptions(this.#options, model));
       this.#created += 1;
       return session;
     } catch (error) {
