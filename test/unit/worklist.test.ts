@@ -13,6 +13,7 @@ const row = (clipId: number, eventId: number | null, onset: number | null, statu
   datasetEmotion: null,
   annotators: [],
   analysed: false,
+  spotted: false,
   ...extra,
 });
 
