@@ -3,8 +3,8 @@ import { deserialize, serialize } from 'node:v8';
 import { isDeepStrictEqual } from 'node:util';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
-import { DEFAULT_CLASS_THRESHOLDS_SETTING, type AnalysisRunInput, type FlowScale, type OverlayKind, type PromptFormat, type StoredAnalysis } from '@shared/api/analysis';
+import { basename, isAbsolute, join, resolve } from 'node:path';
+import { DEFAULT_CLASS_THRESHOLDS_SETTING, type AnalysisRunInput, type FlowScale, type OverlayKind, type PromptFormat, type SpottingRun, type StoredAnalysis } from '@shared/api/analysis';
 import type { Language } from '@shared/language';
 import { REFERENCE_CROP } from '@shared/rois';
 import { DEFAULT_ANALYSIS_FLOW, type AnalysisFlow } from '@shared/api/flow';
@@ -30,6 +30,7 @@ import type { WorkspaceService } from '../store/service';
 import { ClipLocator } from './media-roots';
 import { ensureClip, eventFrames, latestAnalysis, overlayDir, storeRun, writeOverlaySources } from './analysis-store';
 import type { EventHub } from './events';
+import { readSpottingRun, type SpottingRunMaker } from './spotting-run';
 
 export interface AnalysisRunnerDeps {
   readonly workspaces: WorkspaceService;
@@ -175,7 +176,8 @@ export class AnalysisRunner {
       const done = async (eventId: number) => !redo && (await workspace.analyses.hasConfig(eventId, key));
       const events = await workspace.events.listForClip(clip.id);
       if (events.every((e) => eventFrames(e) === null)) {
-        const spotted = !redo && (await workspace.claims.get(claimKey(key, clip, undefined)))?.state === 'done';
+        // Spotted under these settings: by this workspace's stored run (even one that offered nothing), or a finished claim.
+        const spotted = !redo && ((await workspace.spottingRuns.hasConfig(clip.id, key)) || (await workspace.claims.get(claimKey(key, clip, undefined)))?.state === 'done');
         if (spotted || (await someAsync(events, (e) => done(e.id)))) skipped += 1;
         else work.push({ clip, pinned: null, eventId: events[0]?.id });
         continue;
@@ -191,6 +193,14 @@ export class AnalysisRunner {
 
   get(eventId: number): Promise<StoredAnalysis | null> {
     return latestAnalysis(this.#deps.workspaces.require(), eventId);
+  }
+
+  /** The clip's latest whole-recording spotting run, and whether it was made under the current settings. */
+  async spottingRun(clipId: number, overrides: Pick<Overrides, 'language'> = {}): Promise<SpottingRun | null> {
+    const workspace = this.#deps.workspaces.require();
+    const clip = await workspace.clips.require(clipId);
+    const record = await workspace.spottingRuns.latest(clip.id);
+    return record ? readSpottingRun(record, clipConfigKey(await this.#configKey(overrides), clip)) : null;
   }
 
   /**
@@ -274,16 +284,33 @@ export class AnalysisRunner {
       ...(pinned ? { onset: pinned.onset, apex: pinned.apex, offset: pinned.offset } : {}),
     };
     const key = claimKey(configKey, clip, pinned ? eventId : undefined);
+    // Without pinned frames the whole clip is spotted: the run is kept for the clip, whatever it offered.
+    const run: SpottingRunMaker | null = pinned
+      ? null
+      : {
+          createdBy: workspace.actingRole ?? (settings.annotator.trim() || null),
+          appVersion: this.#version,
+          configKey,
+          settings: {
+            captureFps: clip.captureFps,
+            fps: clip.fps,
+            classThresholds: input.classThresholds,
+            flow: input.flow,
+            language: input.language,
+            promptFormat: input.promptFormat,
+            llm: input.llmFolder ? basename(input.llmFolder) : null,
+          },
+        };
     const label = `Analyse ${clip.path}${pinned ? ` (${pinned.onset}→${pinned.apex})` : ''}`;
     const handle = queue.add('analysis', label, async (context) => {
       const output = await this.#runClaimed(workspace, { key, clip, again: work.again }, input, context, this.#processes(queue.concurrency));
       if (!output) return { clipId: clip.id, analysisIds: [], skipped: 'analysed, or being analysed, by another process' };
       if (!workspace.isOpen) throw new AppError('NOT_FOUND', 'The workspace was closed before the analysis finished; nothing was stored.');
-      const analysisIds = await storeRun(workspace, clip, output, { eventId, userGiven: pinned !== null, configKey });
+      const analysisIds = await storeRun(workspace, clip, output, { eventId, userGiven: pinned !== null, configKey, run });
       const [primary] = analysisIds;
       if (primary !== undefined && output.overlay) await writeOverlaySources(overlayDir(this.#deps.paths.userData, workspace.location, primary), output.overlay);
       await workspace.claims.finish(key, this.#owner);
-      // Spotting may have made events: windows that count or list them read again.
+      // Spotting may have made events and kept the clip's run: windows that count or list them read again.
       this.#deps.events?.emit('workspace.changed', { cause: 'analysis', clipId: clip.id });
       return { clipId: clip.id, analysisIds };
     });
