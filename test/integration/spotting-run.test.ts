@@ -4,7 +4,8 @@
  * once (no expression), and a real SQLite workspace. The run offers nothing; it is stored
  * with its curve and what it set aside, read back by `analysis.spottingRun` after the
  * workspace is closed and opened again, announced by `workspace.changed`, and "Analyse
- * all" counts the clip as analysed until a setting the run depends on changes.
+ * all" counts the clip as analysed until a setting spotting depends on changes (not the
+ * language, which only writes descriptions).
  *
  * What it cannot show: a long recording's session rule (this clip is 3 s, spotted by the
  * clip rule) or what a real face's recording sets aside.
@@ -73,7 +74,7 @@ describe('a whole-recording spotting run that offered nothing', () => {
       expect(await first.call('events.list', { clipId })).toEqual([]);
       expect(first.heard).toContainEqual({ cause: 'analysis', clipId });
 
-      run = SpottingRunSchema.parse(await first.call('analysis.spottingRun', { clipId, language: 'en' }));
+      run = SpottingRunSchema.parse(await first.call('analysis.spottingRun', { clipId }));
       expect(run).toMatchObject({ clipId, createdBy: 'ana', current: true, spotting: { intervals: [], source: 'none' } });
       expect(run.appVersion).toMatch(/^\d+\.\d+\.\d+/);
       expect(run.settings).toMatchObject({ captureFps: 30, fps: 30, language: 'en', classThresholds: { microMaxMs: 500, microOnsetApexMaxMs: 250 } });
@@ -99,11 +100,15 @@ describe('a whole-recording spotting run that offered nothing', () => {
     try {
       await second.call('settings.update', { annotator: 'bo' });
       await second.call('workspace.open', { path: file });
-      const again = SpottingRunSchema.parse(await second.call('analysis.spottingRun', { clipId, language: 'en' }));
+      const again = SpottingRunSchema.parse(await second.call('analysis.spottingRun', { clipId }));
       expect(again).toEqual({ ...run, current: true });
+      // Another language only rewrites descriptions: a run that offered nothing stays current, and Analyse all leaves it.
+      await second.call('settings.update', { language: 'zh-CN' });
+      expect((await second.call<SpottingRun>('analysis.spottingRun', { clipId })).current).toBe(true);
+      expect(await second.call('analysis.pending', {})).toEqual({ clips: 0, events: 0 });
       // A setting the run depends on changed (the micro / macro boundary): it is no longer current, and Analyse all offers it.
       await second.call('settings.update', { expressionClasses: { microMaxMs: 400, microOnsetApexMaxMs: 200 } });
-      expect((await second.call<SpottingRun>('analysis.spottingRun', { clipId, language: 'en' })).current).toBe(false);
+      expect((await second.call<SpottingRun>('analysis.spottingRun', { clipId })).current).toBe(false);
       expect(await second.call('analysis.pending', {})).toEqual({ clips: 1, events: 1 });
       await expect(second.call('analysis.spottingRun', { clipId: clipId + 100 })).rejects.toThrow(/NOT_FOUND/);
     } finally {

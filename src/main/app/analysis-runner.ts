@@ -149,7 +149,7 @@ export class AnalysisRunner {
   async runAll(options: { redo?: boolean | undefined } & Overrides = {}, queue: JobQueue = this.#deps.jobs): Promise<{ jobs: JobHandle<AnalysisJobResult>[]; skipped: number; items: BatchItem[] }> {
     const workspace = this.#deps.workspaces.require();
     const overrides = { llmFolder: options.llmFolder, promptFormat: options.promptFormat, llmGeneration: options.llmGeneration, language: options.language, flow: options.flow };
-    const { work, skipped } = await this.#plan(workspace, await this.#configKey(overrides), options.redo === true);
+    const { work, skipped } = await this.#plan(workspace, await this.#keys(overrides), options.redo === true);
     const jobs: JobHandle<AnalysisJobResult>[] = [];
     const items: BatchItem[] = [];
     // A new batch retries what failed before, but never redoes done work (another runner's) unless asked to.
@@ -164,11 +164,12 @@ export class AnalysisRunner {
 
   /** What "Analyse all" would queue now: the clips (and events) without an analysis under the current settings. */
   async pending(): Promise<{ clips: number; events: number }> {
-    const { work } = await this.#plan(this.#deps.workspaces.require(), await this.#configKey({}), false);
+    const { work } = await this.#plan(this.#deps.workspaces.require(), await this.#keys({}), false);
     return { clips: new Set(work.map((w) => w.clip.id)).size, events: work.length };
   }
 
-  async #plan(workspace: WorkspaceStore, configKey: string, redo: boolean): Promise<{ work: PlannedWork[]; skipped: number }> {
+  async #plan(workspace: WorkspaceStore, keys: { configKey: string; spottingKey: string }, redo: boolean): Promise<{ work: PlannedWork[]; skipped: number }> {
+    const { configKey, spottingKey } = keys;
     const work: PlannedWork[] = [];
     let skipped = 0;
     for await (const clip of everyClip(workspace)) {
@@ -177,7 +178,7 @@ export class AnalysisRunner {
       const events = await workspace.events.listForClip(clip.id);
       if (events.every((e) => eventFrames(e) === null)) {
         // Spotted under these settings: by this workspace's stored run (even one that offered nothing), or a finished claim.
-        const spotted = !redo && ((await workspace.spottingRuns.hasConfig(clip.id, key)) || (await workspace.claims.get(claimKey(key, clip, undefined)))?.state === 'done');
+        const spotted = !redo && ((await workspace.spottingRuns.hasConfig(clip.id, clipConfigKey(spottingKey, clip))) || (await workspace.claims.get(claimKey(key, clip, undefined)))?.state === 'done');
         if (spotted || (await someAsync(events, (e) => done(e.id)))) skipped += 1;
         else work.push({ clip, pinned: null, eventId: events[0]?.id });
         continue;
@@ -196,11 +197,11 @@ export class AnalysisRunner {
   }
 
   /** The clip's latest whole-recording spotting run, and whether it was made under the current settings. */
-  async spottingRun(clipId: number, overrides: Pick<Overrides, 'language'> = {}): Promise<SpottingRun | null> {
+  async spottingRun(clipId: number): Promise<SpottingRun | null> {
     const workspace = this.#deps.workspaces.require();
     const clip = await workspace.clips.require(clipId);
     const record = await workspace.spottingRuns.latest(clip.id);
-    return record ? readSpottingRun(record, clipConfigKey(await this.#configKey(overrides), clip)) : null;
+    return record ? readSpottingRun(record, clipConfigKey(await this.#spottingKey(), clip)) : null;
   }
 
   /**
@@ -240,6 +241,25 @@ export class AnalysisRunner {
     const classes = isDeepStrictEqual(settings.expressionClasses, DEFAULT_CLASS_THRESHOLDS_SETTING) ? {} : { classes: settings.expressionClasses };
     const config = { version: this.#version, llm, language: overrides.language ?? settings.language, promptFormat: overrides.promptFormat ?? settings.promptFormat, ...generation, ...chosenFlow, ...classes };
     return createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
+  }
+
+  /**
+   * The settings what spotting offers and sets aside depends on: the app version, the flow
+   * and the micro / macro boundaries (the capture rate is added per clip). The language,
+   * the prompt and the language model only write descriptions, so a run that offered
+   * nothing stays current when they change: "Analyse all" does not spot it again.
+   */
+  async #spottingKey(overrides: Pick<Overrides, 'flow'> = {}): Promise<string> {
+    const settings = await this.#deps.settings.get();
+    const flow = overrides.flow ?? settings.analysisFlow;
+    const chosenFlow = isDeepStrictEqual(flow, DEFAULT_ANALYSIS_FLOW) ? {} : { flow };
+    const classes = isDeepStrictEqual(settings.expressionClasses, DEFAULT_CLASS_THRESHOLDS_SETTING) ? {} : { classes: settings.expressionClasses };
+    const config = { spotting: this.#version, ...chosenFlow, ...classes };
+    return createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
+  }
+
+  async #keys(overrides: Overrides): Promise<{ configKey: string; spottingKey: string }> {
+    return { configKey: await this.#configKey(overrides), spottingKey: await this.#spottingKey(overrides) };
   }
 
   #processes(size: number): ProcessPool {
@@ -290,7 +310,7 @@ export class AnalysisRunner {
       : {
           createdBy: workspace.actingRole ?? (settings.annotator.trim() || null),
           appVersion: this.#version,
-          configKey,
+          configKey: clipConfigKey(await this.#spottingKey(overrides), clip),
           settings: {
             captureFps: clip.captureFps,
             fps: clip.fps,

@@ -239,7 +239,7 @@ export const SpottingRunSchema = z.object({
   /** Who ran it (the acting profile, or a server's role); null when nobody was named. */
   createdBy: z.string().nullable(),
   appVersion: z.string(),
-  /** Made under the current settings: "Analyse all" does not spot the clip again. */
+  /** Made under the current settings spotting depends on (app version, flow, micro / macro boundaries, capture rate): "Analyse all" does not spot the clip again. */
   current: z.boolean(),
   models: z.array(z.object({ id: z.string(), version: z.string() })),
   /** The settings that made it: capture rate, micro / macro thresholds, flow, language. */
@@ -283,7 +283,7 @@ export const analysisChannels = {
     }),
   ),
   /** The clip's latest whole-recording spotting run (null: never spotted whole). */
-  'analysis.spottingRun': channel(z.object({ clipId: z.number().int().positive(), language: LanguageSchema.optional() }).strict(), SpottingRunSchema.nullable()),
+  'analysis.spottingRun': channel(z.object({ clipId: z.number().int().positive() }).strict(), SpottingRunSchema.nullable()),
   /** What "Analyse all" would queue now: clips and events without an analysis under the current settings. */
   'analysis.pending': channel(z.object({}).strict(), z.object({ clips: z.number().int().min(0), events: z.number().int().min(0) })),
   'analysis.overlay': channel(
