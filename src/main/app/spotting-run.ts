@@ -24,7 +24,10 @@ export function spottingRunOf(clipId: number, report: Pick<AnalyzeReport, 'spott
 
 /** The stored run as the channel returns it; WORKSPACE_INVALID when this version cannot read its report. */
 export function readSpottingRun(record: SpottingRunRecord, currentKey: string): SpottingRun {
-  const parsed = SpottingReportSchema.safeParse({ ...(record.report as object), curve: Array.from(record.curve) });
+  // To a millionth of the curve's unit (far below what a timeline draws or a threshold tells apart): the float32 → double
+  // widening's digits would double the JSON (18,000 values: 330 → 160 kB).
+  const curve = Array.from(record.curve, (value) => Math.round(value * 1e6) / 1e6);
+  const parsed = SpottingReportSchema.safeParse({ ...(record.report as object), curve });
   if (!parsed.success) {
     const [issue] = parsed.error.issues;
     const where = issue ? `${issue.path.map(String).join('.') || '(report)'}: ${issue.message}` : 'unknown';
