@@ -23,6 +23,8 @@ export const WorklistRowSchema = z.object({
   /** Who has a label on the event (names only), by name. */
   annotators: z.array(z.string()),
   analysed: z.boolean(),
+  /** The clip has a stored whole-recording spotting run (even one that offered nothing). */
+  spotted: z.boolean(),
 });
 export type WorklistRow = z.infer<typeof WorklistRowSchema>;
 
@@ -64,6 +66,8 @@ export interface ClipWork {
   readonly aus: string;
   readonly annotators: string;
   readonly analysed: number;
+  /** A whole-recording spotting run is stored for the clip (it was analysed, even if nothing was offered). */
+  readonly spotted: boolean;
 }
 
 const distinct = (values: ReadonlyArray<string | null>): string => [...new Set(values.filter((v): v is string => !!v && v.trim() !== ''))].join(' · ');
@@ -89,6 +93,7 @@ export function clipWork(rows: readonly WorklistRow[]): Map<number, ClipWork> {
       aus: distinct(events.map((row) => row.aus ?? row.datasetAus)),
       annotators: distinct(events.flatMap((row) => row.annotators)),
       analysed: events.filter((row) => row.analysed).length,
+      spotted: list.some((row) => row.spotted),
     });
   }
   return out;

@@ -8,15 +8,18 @@
  * - the navigation's counts follow a change another window makes to the workspace;
  * - a recording opened without any event is analysed whole by Analyse, its strongest
  *   interval is opened and the counts follow the events it spotted; a run that offered
- *   nothing (a still face) says so.
+ *   nothing (a still face that blinks) says so, lists the blink it set aside and draws its
+ *   curve, and still does after a reload and a reopen; Corpus says the recording was
+ *   spotted and "Analyse all" does not count it (en and 简体中文).
  *
  * The 30-s recording's analysis row is written by the pipeline's own report and store
  * functions with intervals, blinks and curve set by hand (its video is an index clip, a
  * flat colour per frame): this shows the review, not the spotting that fills it. The
  * whole-recording analysis is real (face, flow, spotting on a synthetic AU1+2 clip of a
- * real face photo); it cannot show a long recording's speed or what a real face spots.
+ * real face photo, and a 3-s still face with one blink); it cannot show a long recording's
+ * speed or what a real face spots.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -26,7 +29,10 @@ import { openWorkspaceAs, useAppPage } from '../helpers/app-page';
 import { ARTIFACTS } from '../helpers/browser';
 import { writeIndexClip } from '../helpers/index-clip';
 import { storedAnalysisRow } from '../helpers/stored-analysis';
-import { writeMeClipVideo } from '../helpers/synth-clip';
+import { meClip, sampleFace, writeMeClipVideo } from '../helpers/synth-clip';
+import { writeSynthSample } from '../../src/main/analysis/synth/write';
+import { FaceService } from '../../src/main/inference/face/service';
+import { defaultModelsDir } from '../../src/main/paths';
 
 const dir = mkdtempSync(join(tmpdir(), 'mellm-e2e-session-review-'));
 let page: Page;
@@ -48,7 +54,7 @@ const app = useAppPage();
 
 beforeAll(async () => {
   synthPath = await writeMeClipVideo(join(dir, 'synth-me'));
-  stillPath = await writeMeClipVideo(join(dir, 'still'), []);
+  stillPath = await writeStillBlink(join(dir, 'still'));
   const clipPath = writeIndexClip(dir, FRAMES);
   unspottedPath = writeIndexClip(mkdtempSync(join(dir, 'unspotted-')), 120);
   file = join(dir, 'session.mellm');
@@ -67,6 +73,19 @@ beforeAll(async () => {
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
+
+/** 3 s of the sample face holding still but for one blink (frames 40–47), written as `<folder>.mp4`: a recording over 2 s, so its queue shows. */
+async function writeStillBlink(folder: string): Promise<string> {
+  const face = new FaceService(defaultModelsDir());
+  try {
+    const clip = meClip(await sampleFace(await face.models()), { aus: [], frames: 90, onset: 10, apex: 12, offset: 14, confounders: { blinks: [{ onset: 40, apex: 43, offset: 47, closure: 1 }] } });
+    const { mp4 } = await writeSynthSample(clip, folder, { crf: 12 });
+    copyFileSync(mp4 as string, `${folder}.mp4`);
+    return `${folder}.mp4`;
+  } finally {
+    await face.dispose();
+  }
+}
 
 const frameNumber = () => page.getByTestId('frame-number').textContent();
 const setAside = () => page.getByTestId('non-expression');
@@ -160,15 +179,60 @@ describe('reviewing a recording in Annotate', () => {
     expect(app().errors).toEqual([]);
   }, 240_000);
 
-  it('says so when a whole-recording run offered nothing (a still face)', async () => {
+  it('says so when a whole-recording run offered nothing (a still face), lists what it set aside, and still does after a reload; Analyse all does not count it', async () => {
+    const pending = () => page.evaluate(async () => ((await (await fetch('/api/analysis.pending', { method: 'POST', body: '{}' })).json()) as { data: { clips: number } }).data.clips);
+    const notAnalysed = async () => Number((await page.getByTestId('analyse-all').textContent())?.match(/\((\d+) not analysed\)/)?.[1]);
     await page.locator('[data-view="corpus"]').click();
+    const before = await pending();
     await page.locator('input[name="clip-path"]').fill(stillPath);
     await page.getByRole('button', { name: 'Add and annotate' }).click();
     await page.getByTestId('frame-number').waitFor();
+    expect(await pending()).toBe(before + 1);
     await expect.poll(() => page.getByTestId('suggestion-empty').textContent()).toMatch(/^No event yet: Analyse spots the whole recording/);
+    expect(await page.getByTestId('analyse').textContent()).toBe('Analyse recording');
     await page.getByTestId('analyse').click();
     await expect.poll(() => page.getByTestId('suggestion-empty').textContent(), { timeout: 180_000 }).toBe('Spotting offered no interval in this recording.');
     expect(await page.locator('.event-list li').count()).toBe(0);
+    // What the run found is shown as the run's, not an event's: the blink set aside, the curve, and Analyse offers to run it again.
+    const ranAndKept = async () => {
+      await expect.poll(() => page.getByTestId('candidate-summary').textContent()).toMatch(/^No interval offered for review/);
+      await expect.poll(() => setAside().evaluateAll((list) => list.map((b) => b.getAttribute('data-kind')))).toContain('blink');
+      await expect.poll(() => page.getByTestId('timeline').getAttribute('data-curve-top')).not.toBeNull();
+      expect(await page.getByTestId('analyse').textContent()).toBe('Re-analyse recording');
+    };
+    await ranAndKept();
+    await page.getByRole('button', { name: /^Blink at 0:01\.\d, frames (39|4\d)–/ }).click();
+    await expect.poll(async () => Number(await frameNumber())).toBeGreaterThanOrEqual(39);
+    expect(await pending()).toBe(before);
+
+    // Reload the app and reopen the recording from Corpus: the run was kept.
+    await page.reload();
+    await page.locator('[data-view="corpus"]').click();
+    const row = page.getByTestId('clip-queue').locator('tr', { hasText: 'still.mp4' });
+    await expect.poll(() => row.locator('td[data-column="analysed"]').textContent()).toBe('spotted: none offered');
+    await expect.poll(notAnalysed).toBe(before);
+    await row.getByRole('button', { name: 'Annotate' }).click();
+    await page.getByTestId('frame-number').waitFor();
+    await expect.poll(() => page.getByTestId('suggestion-empty').textContent()).toBe('Spotting offered no interval in this recording.');
+    await ranAndKept();
+    await screenshot('ui-session-nothing-offered-en');
+    expect(await fits()).toBe(true);
+
+    await page.locator('[data-view="settings"]').click();
+    await page.locator('select[name="language"]').selectOption('zh-CN');
+    await page.getByRole('heading', { name: '设置' }).waitFor();
+    await page.locator('[data-view="annotate"]').click();
+    await expect.poll(() => page.getByTestId('suggestion-empty').textContent()).toBe('检测没有在这段录像中给出任何区间。');
+    await expect.poll(() => page.getByTestId('analyse').textContent()).toBe('重新分析整段录像');
+    await page.getByRole('group', { name: '眨眼（不是表情）：' }).waitFor();
+    await screenshot('ui-session-nothing-offered-zh-CN');
+    await page.locator('[data-view="corpus"]').click();
+    await expect.poll(() => row.locator('td[data-column="analysed"]').textContent()).toBe('已检出：无区间');
+    await screenshot('ui-corpus-spotted-zh-CN');
+    await page.locator('[data-view="settings"]').click();
+    await page.locator('select[name="language"]').selectOption('en');
+    await page.getByRole('heading', { name: 'Settings' }).waitFor();
+    expect(app().errors).toEqual([]);
   }, 240_000);
 
   it('a recording not yet analysed says so in its queue, never that nothing was offered', async () => {

@@ -7,7 +7,8 @@ import { createServices, disposeServices } from '../../src/main/app/services';
 /**
  * A workspace made the way users make one, through the API: the demo corpus (synthetic
  * clips of a real face, its CASME II-style sheet imported), one event analysed by the
- * real pipeline in a job process (analysis, frame motion, job claim), labels by two
+ * real pipeline in a job process (analysis, frame motion, job claim) and one clip spotted
+ * whole (its spotting run), labels by two
  * coders, a review that approves one and asks changes of the other, a withdrawn and
  * re-saved label (a longer audit trail), one event deleted. Every table holds rows.
  */
@@ -37,6 +38,10 @@ export async function makeWorkedWorkspace(dir: string): Promise<string> {
     const { jobId } = await call<{ jobId: string }>('analysis.run', { eventId: first });
     const job = await new Promise<Job>((resolve) => finished.set(jobId, resolve));
     if (job.state !== 'done') throw new Error(`the analysis job ended ${job.state}: ${JSON.stringify(job.error)}`);
+    // One clip spotted whole: its spotting run (curve, what was set aside) is kept for the clip.
+    const whole = await call<{ jobId: string }>('analysis.run', { clipId: clipIds[clipIds.length - 1] });
+    const spotted = await new Promise<Job>((resolve) => finished.set(whole.jobId, resolve));
+    if (spotted.state !== 'done') throw new Error(`the spotting job ended ${spotted.state}: ${JSON.stringify(spotted.error)}`);
 
     await call('annotators.create', { name: 'rex', role: 'reviewer' });
     await as('ana');

@@ -130,6 +130,35 @@ describe('postgres workspace: schema record and migrations', () => {
     expect(await server.sql("SELECT count(*)::integer AS n FROM information_schema.columns WHERE table_name = 'clips' AND column_name IN ('note', 'deleted_at')", [], name)).toEqual([{ n: 2 }]);
   });
 
+  it('upgrades a version-6 workspace to version 7 without touching a row, and keeps spotting runs from then on', async () => {
+    const { name, url } = await server.createDatabase();
+    const v6 = await connectWorkspace(url, MIGRATIONS.slice(0, 6), true);
+    await v6.pool.end();
+    const old = await openWorkspace(url, MIGRATIONS.slice(0, 6));
+    const clip = await old.clips.add({ path: '/old/session.mp4', kind: 'video', fps: 30, frames: 18_000, width: 640, height: 480 });
+    const event = await old.events.create({ clipId: clip.id, onset: 400, apex: 405, offset: 412, source: 'spotting' });
+    await old.analyses.add(event.id, [{ id: 'mellm', version: '0.27' }], { spotting: { intervals: [] } }, { total: 1 }, 'k6');
+    await old.annotations.save({ eventId: event.id, annotator: 'ana', aus: '12' });
+    await old.close();
+    const before = await fingerprint(name);
+    expect(await server.sql('SELECT schema_version FROM mellm_meta', [], name)).toEqual([{ schema_version: 6 }]);
+
+    const current = await openWorkspace(url);
+    expect(await current.info()).toMatchObject({ schemaVersion: 7, counts: { clips: 1, events: 1, annotations: 1, analyses: 1 } });
+    expect(await current.spottingRuns.latest(clip.id)).toBeNull();
+    await current.close();
+    const after = await fingerprint(name);
+    // Every table it had is as it was; what is new is the empty spotting_runs table (and its columns) and the version.
+    for (const table of Object.keys(before).filter((t) => t !== '(columns)' && t !== 'mellm_meta')) expect(after[table], table).toBe(before[table]);
+    expect(after.spotting_runs).toMatch(/^0:/);
+    expect(after['(columns)']?.replace(/,spotting_runs\.[a-z_]+/g, '')).toBe(before['(columns)']);
+
+    const reopened = await openWorkspace(url);
+    await reopened.spottingRuns.save({ clipId: clip.id, createdBy: 'ana', appVersion: '0.28.0', configKey: 'k7', settings: {}, models: [], report: { intervals: [] }, curve: new Float32Array(18_000).fill(0.25) });
+    expect((await reopened.spottingRuns.latest(clip.id))?.curve.every((v) => v === 0.25)).toBe(true);
+    await reopened.close();
+  });
+
   it('two workstations opening an old workspace at once migrate it once (the advisory lock)', async () => {
     const { name, url } = await server.createDatabase();
     const v1 = await connectWorkspace(url, MIGRATIONS.slice(0, 1), true);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AnalyzeReportSchema } from '../../src/shared/api/analysis';
 import { runCli } from '../../src/main/cli/main';
+import { openWorkspace } from '../../src/main/store';
 import { SAMPLES } from '../helpers/faces';
 import { useQwen3TinyModels } from '../helpers/qwen3';
 
@@ -52,6 +53,21 @@ describe('mellm synth + mellm analyze', () => {
     expect((await cli('analyze', join(out, 'frames'), '--fps', '20000')).err).toMatch(/at most 10000/);
     const info = await cli('workspace', 'info', workspace, '--json');
     expect(JSON.parse(info.out)).toMatchObject({ counts: { clips: 1, events: 1, analyses: 1 } });
+    // Frames given: nothing was spotted whole, so the clip has no spotting run. Spotted whole, it keeps the run.
+    const kept = async () => {
+      const ws = await openWorkspace(workspace);
+      try {
+        return await ws.spottingRuns.latest(1);
+      } finally {
+        await ws.close();
+      }
+    };
+    expect(await kept()).toBeNull();
+    expect((await cli('analyze', join(out, 'frames'), '--workspace', workspace)).code).toBe(0);
+    const run = await kept();
+    expect(run).toMatchObject({ clipId: 1, configKey: null, settings: { captureFps: 200 }, report: { source: 'spotting', capture_fps: 200 } });
+    expect(run?.curve).toHaveLength(30);
+    expect((run?.report as { intervals: unknown[] }).intervals.length).toBeGreaterThan(0);
 
     expect((await cli('analyze', join(out, 'frames'), '--onset', '2')).code).not.toBe(0);
     expect((await cli('analyze', join(root, 'missing.mp4'))).code).not.toBe(0);

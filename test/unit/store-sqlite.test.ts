@@ -167,6 +167,35 @@ describe('workspace file', () => {
     await rejects(() => openWorkspace(ws.location), 'WORKSPACE_INVALID', /newer MELLM Workstation/);
   });
 
+  it('upgrades a version-6 workspace to version 7 without touching a row, and keeps spotting runs from then on', async () => {
+    const file = join(tempDir(), 'v6.mellm');
+    writeFileSync(file, '');
+    const old = await openWorkspace(file, MIGRATIONS.slice(0, 6));
+    const clip = await old.clips.add({ path: '/old/session.mp4', kind: 'video', sha256: 'b'.repeat(64), fps: 30, frames: 18_000, width: 640, height: 480 });
+    const event = await old.events.create({ clipId: clip.id, onset: 400, apex: 405, offset: 412, source: 'spotting' });
+    await old.analyses.add(event.id, [{ id: 'mellm', version: '0.27' }], { spotting: { intervals: [] } }, { total: 1 }, 'k6');
+    await old.annotations.save({ eventId: event.id, annotator: 'ana', aus: '12', emotion: 'happiness' });
+    await old.frameMotion.replace(clip.id, { lag: 6, first: 0, last: 10, rows: [{ frame: 6, roiMagnitudes: new Float32Array(29).fill(0.5), auEvidence: { '12': 1 } }] });
+    await old.close();
+    const tables = ['clips', 'events', 'analyses', 'annotators', 'annotations', 'annotation_events', 'frame_motion', 'deletions', 'job_claims'];
+    const dump = () => readOnly(file, (db) => Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT * FROM ${t} ORDER BY 1`).all()])));
+    const before = dump();
+    expect(readOnly(file, (db) => db.pragma('user_version', { simple: true }))).toBe(6);
+    expect(readOnly(file, (db) => db.prepare("SELECT name FROM sqlite_master WHERE name = 'spotting_runs'").all())).toEqual([]);
+
+    const current = await openWorkspace(file);
+    expect(await current.info()).toMatchObject({ schemaVersion: 7, counts: { clips: 1, events: 1, annotations: 1, analyses: 1 } });
+    expect(await current.spottingRuns.latest(clip.id)).toBeNull();
+    await current.close();
+    expect(dump()).toEqual(before);
+
+    const reopened = await openWorkspace(file);
+    await reopened.spottingRuns.save({ clipId: clip.id, createdBy: 'ana', appVersion: '0.28.0', configKey: 'k7', settings: {}, models: [], report: { intervals: [] }, curve: new Float32Array(18_000) });
+    expect((await reopened.spottingRuns.latest(clip.id))?.curve.length).toBe(18_000);
+    expect((await reopened.reviews.worklist('ana')).map((r) => r.spotted)).toEqual([true]);
+    await reopened.close();
+  });
+
   it('upgrades a version-1 workspace to the current schema, keeping its data', async () => {
     const file = join(tempDir(), 'v1.mellm');
     writeFileSync(file, '');
@@ -317,7 +346,7 @@ describe('recent workspaces', () => {
  */
 const EXPECTED_SCHEMA = {
   applicationId: APPLICATION_ID,
-  userVersion: 6,
+  userVersion: 7,
   tables: {
     analyses: {
       columns: [
@@ -435,6 +464,22 @@ const EXPECTED_SCHEMA = {
       columns: ['key TEXT PK 1', 'owner TEXT NOT NULL', 'state TEXT NOT NULL', 'attempts INTEGER NOT NULL', 'lease_until INTEGER NOT NULL', 'error TEXT', 'checkpoint BLOB'],
       indexes: ['sqlite_autoindex_job_claims_1 UNIQUE by constraint pk (key)'],
       foreignKeys: [],
+    },
+    spotting_runs: {
+      columns: [
+        'clip_id INTEGER PK 1',
+        "created_at TEXT NOT NULL DEFAULT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+        'created_by TEXT',
+        'app_version TEXT NOT NULL',
+        'config_key TEXT',
+        'settings TEXT NOT NULL',
+        'models TEXT NOT NULL',
+        'report TEXT NOT NULL',
+        'curve BLOB NOT NULL',
+        'curve_points INTEGER NOT NULL',
+      ],
+      indexes: [],
+      foreignKeys: ['clip_id → clips(id) ON DELETE CASCADE'],
     },
     reviews: {
       columns: [

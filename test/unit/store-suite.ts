@@ -7,7 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/shared/errors';
 import { ROI_NAMES } from '../../src/shared/rois';
 import type { Clip, MeEvent } from '../../src/shared/workspace';
-import type { CorpusRow, WorkspaceStore } from '../../src/main/store';
+import type { CorpusRow, NewSpottingRun, WorkspaceStore } from '../../src/main/store';
+import { MAX_SPOTTING_CURVE_POINTS } from '../../src/main/store/spotting-runs';
 
 export interface StoreFixture {
   /** An empty, open workspace store. */
@@ -490,7 +491,7 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
         await ws.annotations.save({ eventId: later.id, annotator: 'bo', aus: '1', emotion: 'surprise' });
         await ws.analyses.add(later.id, [{ id: 'mellm', version: 'test' }], {});
 
-        const row = { datasetAus: null, datasetEmotion: null, analysed: false };
+        const row = { datasetAus: null, datasetEmotion: null, analysed: false, spotted: false };
         expect(await ws.reviews.worklist('ana')).toEqual([
           { ...row, clipId: clip.id, eventId: event.id, onset: 3, status: 'submitted', aus: '6+12', emotion: 'happiness', datasetEmotion: 'happiness', annotators: ['ana', 'bo'] },
           { ...row, clipId: clip.id, eventId: later.id, onset: 45, status: null, aus: null, emotion: null, datasetAus: 'R12', datasetEmotion: 'happiness', annotators: ['bo'], analysed: true },
@@ -527,6 +528,77 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
         await refuses(ws.frameMotion.replace(clip.id, scan([row(7, 2), { frame: 8, roiMagnitudes: new Float32Array(3), auEvidence: {} }])), 'INVALID_INPUT', /29 ROI magnitudes/);
         await refuses(ws.frameMotion.replace(clip.id, scan([row(11, 2)])), 'INVALID_INPUT', /outside the scan 0\.\.10/);
         expect((await ws.frameMotion.range(clip.id, 0, 100)).map((r) => r.frame)).toEqual([6]);
+      });
+    });
+
+    describe('spotting runs', () => {
+      /** A run as the app stores it: a 10-minute 30-fps curve, nothing offered, blinks and a gaze shift set aside. */
+      const run = (clipId: number, points = 18_000, extra: Partial<NewSpottingRun> = {}): NewSpottingRun => ({
+        clipId,
+        createdBy: 'ana',
+        appVersion: '0.28.0',
+        configKey: 'k1',
+        settings: { captureFps: 30, classThresholds: { microMaxMs: 500, microOnsetApexMaxMs: 250 } },
+        models: [{ id: 'dis-fast', version: '1' }],
+        report: { threshold: 6, curve_unit: 'quiet_deviations', intervals: [], blinks: [{ onset: 30, apex: 33, offset: 36 }], confounders: [{ cause: 'saccade', onset: 90, apex: 91, offset: 94, reason: 'gaze shift' }] },
+        curve: Float32Array.from({ length: points }, (_, t) => Math.fround(Math.sin(t / 7) * 3.5 + 0.1 * (t % 11))),
+        ...extra,
+      });
+
+      it('keeps a run that offered nothing with its set-aside list, its curve bit-exactly and what made it', async () => {
+        const { clip } = await seed(ws);
+        expect(await ws.spottingRuns.latest(clip.id)).toBeNull();
+        const given = run(clip.id);
+        const saved = await ws.spottingRuns.save(given);
+        const read = await ws.spottingRuns.latest(clip.id);
+        expect(read).toEqual(saved);
+        expect(read).toMatchObject({ clipId: clip.id, createdBy: 'ana', appVersion: '0.28.0', configKey: 'k1', settings: given.settings, models: given.models, report: given.report });
+        expect(read?.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+        expect(read?.curve).toBeInstanceOf(Float32Array);
+        expect(Buffer.from(read!.curve.buffer).equals(Buffer.from(given.curve.buffer))).toBe(true);
+        // The clip counts as analysed in the worklist, though it has no event.
+        expect((await ws.reviews.worklist('ana')).map((r) => [r.clipId, r.eventId, r.spotted])).toEqual([[clip.id, expect.any(Number), true]]);
+      });
+
+      it('replaces the clip’s run with the next one, and keeps one per clip', async () => {
+        const { clip } = await seed(ws);
+        const other = await ws.clips.add({ path: '/media/long.mp4', kind: 'video', fps: 30, frames: 18_000, width: 640, height: 480 });
+        await ws.spottingRuns.save(run(clip.id, 60));
+        await ws.spottingRuns.save(run(other.id, 10, { configKey: null, createdBy: null }));
+        const next = run(clip.id, 30, { configKey: 'k2', report: { intervals: [{ onset: 3, apex: 10, offset: 40, kind: 'macro', score: 0.7, strength: 2, facs: 'L1B' }] } });
+        await ws.spottingRuns.save(next);
+        const read = await ws.spottingRuns.latest(clip.id);
+        expect(read).toMatchObject({ configKey: 'k2', report: next.report });
+        expect([await ws.spottingRuns.hasConfig(clip.id, 'k2'), await ws.spottingRuns.hasConfig(clip.id, 'k1'), await ws.spottingRuns.hasConfig(other.id, 'k1')]).toEqual([true, false, false]);
+        expect(read?.curve.length).toBe(30);
+        expect(await ws.spottingRuns.latest(other.id)).toMatchObject({ configKey: null, createdBy: null });
+        expect((await ws.spottingRuns.latest(other.id))?.curve.length).toBe(10);
+      });
+
+      it('refuses an unknown or deleted clip, a curve past its bound or with a non-number, and keeps the run it had', async () => {
+        const { clip } = await seed(ws);
+        await ws.spottingRuns.save(run(clip.id, 60));
+        await refuses(ws.spottingRuns.save(run(clip.id + 100)), 'NOT_FOUND', /No clip/);
+        await refuses(ws.spottingRuns.save(run(clip.id, MAX_SPOTTING_CURVE_POINTS + 1)), 'INVALID_INPUT', /at most 1080000/);
+        await refuses(ws.spottingRuns.save(run(clip.id, 5, { curve: Float32Array.of(1, Number.NaN) })), 'INVALID_INPUT', /not a finite number/);
+        expect((await ws.spottingRuns.latest(clip.id))?.curve.length).toBe(60);
+        await ws.clips.delete(clip.id, 'ana');
+        expect(await ws.spottingRuns.latest(clip.id)).toBeNull();
+        expect(await ws.spottingRuns.hasConfig(clip.id, 'k1')).toBe(false);
+        await refuses(ws.spottingRuns.save(run(clip.id)), 'NOT_FOUND', /deleted/);
+        await ws.clips.restore(clip.id, 'ana');
+        expect((await ws.spottingRuns.latest(clip.id))?.curve.length).toBe(60);
+      });
+
+      it('lands with the rest of a transaction or not at all', async () => {
+        const { clip } = await seed(ws);
+        await ws.transaction(async (tx) => tx.spottingRuns.save(run(clip.id, 12)));
+        const failing = ws.transaction(async (tx) => {
+          await tx.spottingRuns.save(run(clip.id, 99));
+          throw new AppError('INTERNAL', 'stop');
+        });
+        await refuses(failing, 'INTERNAL', /stop/);
+        expect((await ws.spottingRuns.latest(clip.id))?.curve.length).toBe(12);
       });
     });
 

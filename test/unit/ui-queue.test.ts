@@ -7,7 +7,7 @@ import { DEFAULT_QUEUE_VIEW, queueOrder, type QueueView } from '../../src/render
 const clip = (id: number, path: string, subject: string | null): Clip =>
   ClipSchema.parse({ id, path, kind: 'sequence', sha256: null, fps: 200, frames: 60, width: 640, height: 480, subject, dataset: 'casme2', datasetRow: null, datasetFilename: null, faceIndex: 0, captureFps: 200, mediaRoot: null, mediaPath: null, createdAt: '2026-01-01T00:00:00.000Z' });
 const row = (clipId: number, eventId: number, status: WorklistRow['status'], extra: Partial<WorklistRow> = {}): WorklistRow => ({
-  clipId, eventId, onset: 1, status, aus: null, emotion: null, datasetAus: null, datasetEmotion: null, annotators: [], analysed: false, ...extra,
+  clipId, eventId, onset: 1, status, aus: null, emotion: null, datasetAus: null, datasetEmotion: null, annotators: [], analysed: false, spotted: false, ...extra,
 });
 
 const clips = [clip(1, '/media/sub01/EP02_01f', '01'), clip(2, '/media/sub02/EP09_05', '02'), clip(3, '/media/sub11/EP15_04f', '11')];

@@ -13,6 +13,7 @@ const row = (clipId: number, eventId: number | null, onset: number | null, statu
   datasetEmotion: null,
   annotators: [],
   analysed: false,
+  spotted: false,
   ...extra,
 });
 
@@ -20,7 +21,7 @@ const rows: WorklistRow[] = [
   row(1, 11, 5, 'submitted', { aus: '6+12', emotion: 'happiness', annotators: ['ana'] }),
   row(1, 12, 40, null, { datasetAus: 'R12', datasetEmotion: 'Happiness', annotators: ['bo'], analysed: true }),
   row(2, 21, 3, 'changes_requested', { aus: '4', emotion: 'disgust', annotators: ['ana', 'bo'] }),
-  row(3, null, null, null),
+  row(3, null, null, null, { spotted: true }),
   row(4, 42, 2, 'approved', { aus: '1', annotators: ['ana'] }),
   row(4, 41, 10, 'draft', { aus: '1+2', annotators: ['ana'] }),
 ];
@@ -36,7 +37,8 @@ describe('worklist', () => {
     expect(work.get(1)).toMatchObject({ events: 2, status: 'todo', emotion: 'happiness · Happiness', aus: '6+12 · R12', annotators: 'ana · bo', analysed: 1 });
     expect([...work.get(1)!.statuses].sort()).toEqual(['submitted', 'todo']);
     expect(work.get(2)).toMatchObject({ status: 'changes_requested', annotators: 'ana · bo' });
-    expect(work.get(3)).toMatchObject({ events: 0, status: null, emotion: '', aus: '', annotators: '', analysed: 0 });
+    expect(work.get(3)).toMatchObject({ events: 0, status: null, emotion: '', aus: '', annotators: '', analysed: 0, spotted: true });
+    expect(work.get(1)?.spotted).toBe(false);
     expect(work.get(4)).toMatchObject({ status: 'draft', aus: '1 · 1+2' });
   });
 

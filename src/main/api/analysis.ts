@@ -12,6 +12,7 @@ export function analysisHandlers(services: Services): Pick<HandlerTable, keyof t
       return { jobIds: jobs.map((j) => j.jobId), skipped, items };
     },
     'analysis.pending': async () => runner.pending(),
+    'analysis.spottingRun': async ({ clipId }) => runner.spottingRun(clipId),
     'analysis.overlay': async ({ analysisId, kind, scale }) => {
       const { width, height, png, legendPng, scalePx, maxPx } = await runner.overlay(analysisId, kind, scale);
       return { width, height, png: png.toString('base64'), legendPng: legendPng.toString('base64'), scalePx, maxPx };

@@ -1,7 +1,10 @@
 /**
  * Tells every window when a call changed the open workspace's clips, events or labels
  * (`workspace.changed`), so what another window shows (the navigation's counts, the
- * queue, a clip's events) follows a change it did not make.
+ * queue, a clip's events) follows a change it did not make. An analysis stored in the
+ * background is announced by the runner (`cause: 'analysis'` with its clip) once its
+ * events, analyses and, for a clip spotted whole, the clip's spotting run are stored:
+ * a window showing that clip reads its events and its run again.
  */
 import type { ChannelName } from '@shared/api';
 import type { EventHub } from '../app/events';

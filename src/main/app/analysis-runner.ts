@@ -3,8 +3,8 @@ import { deserialize, serialize } from 'node:v8';
 import { isDeepStrictEqual } from 'node:util';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
-import { DEFAULT_CLASS_THRESHOLDS_SETTING, type AnalysisRunInput, type FlowScale, type OverlayKind, type PromptFormat, type StoredAnalysis } from '@shared/api/analysis';
+import { basename, isAbsolute, join, resolve } from 'node:path';
+import { DEFAULT_CLASS_THRESHOLDS_SETTING, type AnalysisRunInput, type FlowScale, type OverlayKind, type PromptFormat, type SpottingRun, type StoredAnalysis } from '@shared/api/analysis';
 import type { Language } from '@shared/language';
 import { REFERENCE_CROP } from '@shared/rois';
 import { DEFAULT_ANALYSIS_FLOW, type AnalysisFlow } from '@shared/api/flow';
@@ -30,6 +30,7 @@ import type { WorkspaceService } from '../store/service';
 import { ClipLocator } from './media-roots';
 import { ensureClip, eventFrames, latestAnalysis, overlayDir, storeRun, writeOverlaySources } from './analysis-store';
 import type { EventHub } from './events';
+import { readSpottingRun, type SpottingRunMaker } from './spotting-run';
 
 export interface AnalysisRunnerDeps {
   readonly workspaces: WorkspaceService;
@@ -148,7 +149,7 @@ export class AnalysisRunner {
   async runAll(options: { redo?: boolean | undefined } & Overrides = {}, queue: JobQueue = this.#deps.jobs): Promise<{ jobs: JobHandle<AnalysisJobResult>[]; skipped: number; items: BatchItem[] }> {
     const workspace = this.#deps.workspaces.require();
     const overrides = { llmFolder: options.llmFolder, promptFormat: options.promptFormat, llmGeneration: options.llmGeneration, language: options.language, flow: options.flow };
-    const { work, skipped } = await this.#plan(workspace, await this.#configKey(overrides), options.redo === true);
+    const { work, skipped } = await this.#plan(workspace, await this.#keys(overrides), options.redo === true);
     const jobs: JobHandle<AnalysisJobResult>[] = [];
     const items: BatchItem[] = [];
     // A new batch retries what failed before, but never redoes done work (another runner's) unless asked to.
@@ -163,11 +164,12 @@ export class AnalysisRunner {
 
   /** What "Analyse all" would queue now: the clips (and events) without an analysis under the current settings. */
   async pending(): Promise<{ clips: number; events: number }> {
-    const { work } = await this.#plan(this.#deps.workspaces.require(), await this.#configKey({}), false);
+    const { work } = await this.#plan(this.#deps.workspaces.require(), await this.#keys({}), false);
     return { clips: new Set(work.map((w) => w.clip.id)).size, events: work.length };
   }
 
-  async #plan(workspace: WorkspaceStore, configKey: string, redo: boolean): Promise<{ work: PlannedWork[]; skipped: number }> {
+  async #plan(workspace: WorkspaceStore, keys: { configKey: string; spottingKey: string }, redo: boolean): Promise<{ work: PlannedWork[]; skipped: number }> {
+    const { configKey, spottingKey } = keys;
     const work: PlannedWork[] = [];
     let skipped = 0;
     for await (const clip of everyClip(workspace)) {
@@ -175,7 +177,8 @@ export class AnalysisRunner {
       const done = async (eventId: number) => !redo && (await workspace.analyses.hasConfig(eventId, key));
       const events = await workspace.events.listForClip(clip.id);
       if (events.every((e) => eventFrames(e) === null)) {
-        const spotted = !redo && (await workspace.claims.get(claimKey(key, clip, undefined)))?.state === 'done';
+        // Spotted under these settings: by this workspace's stored run (even one that offered nothing), or a finished claim.
+        const spotted = !redo && ((await workspace.spottingRuns.hasConfig(clip.id, clipConfigKey(spottingKey, clip))) || (await workspace.claims.get(claimKey(key, clip, undefined)))?.state === 'done');
         if (spotted || (await someAsync(events, (e) => done(e.id)))) skipped += 1;
         else work.push({ clip, pinned: null, eventId: events[0]?.id });
         continue;
@@ -191,6 +194,14 @@ export class AnalysisRunner {
 
   get(eventId: number): Promise<StoredAnalysis | null> {
     return latestAnalysis(this.#deps.workspaces.require(), eventId);
+  }
+
+  /** The clip's latest whole-recording spotting run, and whether it was made under the current settings. */
+  async spottingRun(clipId: number): Promise<SpottingRun | null> {
+    const workspace = this.#deps.workspaces.require();
+    const clip = await workspace.clips.require(clipId);
+    const record = await workspace.spottingRuns.latest(clip.id);
+    return record ? readSpottingRun(record, clipConfigKey(await this.#spottingKey(), clip)) : null;
   }
 
   /**
@@ -230,6 +241,25 @@ export class AnalysisRunner {
     const classes = isDeepStrictEqual(settings.expressionClasses, DEFAULT_CLASS_THRESHOLDS_SETTING) ? {} : { classes: settings.expressionClasses };
     const config = { version: this.#version, llm, language: overrides.language ?? settings.language, promptFormat: overrides.promptFormat ?? settings.promptFormat, ...generation, ...chosenFlow, ...classes };
     return createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
+  }
+
+  /**
+   * The settings what spotting offers and sets aside depends on: the app version, the flow
+   * and the micro / macro boundaries (the capture rate is added per clip). The language,
+   * the prompt and the language model only write descriptions, so a run that offered
+   * nothing stays current when they change: "Analyse all" does not spot it again.
+   */
+  async #spottingKey(overrides: Pick<Overrides, 'flow'> = {}): Promise<string> {
+    const settings = await this.#deps.settings.get();
+    const flow = overrides.flow ?? settings.analysisFlow;
+    const chosenFlow = isDeepStrictEqual(flow, DEFAULT_ANALYSIS_FLOW) ? {} : { flow };
+    const classes = isDeepStrictEqual(settings.expressionClasses, DEFAULT_CLASS_THRESHOLDS_SETTING) ? {} : { classes: settings.expressionClasses };
+    const config = { spotting: this.#version, ...chosenFlow, ...classes };
+    return createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
+  }
+
+  async #keys(overrides: Overrides): Promise<{ configKey: string; spottingKey: string }> {
+    return { configKey: await this.#configKey(overrides), spottingKey: await this.#spottingKey(overrides) };
   }
 
   #processes(size: number): ProcessPool {
@@ -274,16 +304,33 @@ export class AnalysisRunner {
       ...(pinned ? { onset: pinned.onset, apex: pinned.apex, offset: pinned.offset } : {}),
     };
     const key = claimKey(configKey, clip, pinned ? eventId : undefined);
+    // Without pinned frames the whole clip is spotted: the run is kept for the clip, whatever it offered.
+    const run: SpottingRunMaker | null = pinned
+      ? null
+      : {
+          createdBy: workspace.actingRole ?? (settings.annotator.trim() || null),
+          appVersion: this.#version,
+          configKey: clipConfigKey(await this.#spottingKey(overrides), clip),
+          settings: {
+            captureFps: clip.captureFps,
+            fps: clip.fps,
+            classThresholds: input.classThresholds,
+            flow: input.flow,
+            language: input.language,
+            promptFormat: input.promptFormat,
+            llm: input.llmFolder ? basename(input.llmFolder) : null,
+          },
+        };
     const label = `Analyse ${clip.path}${pinned ? ` (${pinned.onset}→${pinned.apex})` : ''}`;
     const handle = queue.add('analysis', label, async (context) => {
       const output = await this.#runClaimed(workspace, { key, clip, again: work.again }, input, context, this.#processes(queue.concurrency));
       if (!output) return { clipId: clip.id, analysisIds: [], skipped: 'analysed, or being analysed, by another process' };
       if (!workspace.isOpen) throw new AppError('NOT_FOUND', 'The workspace was closed before the analysis finished; nothing was stored.');
-      const analysisIds = await storeRun(workspace, clip, output, { eventId, userGiven: pinned !== null, configKey });
+      const analysisIds = await storeRun(workspace, clip, output, { eventId, userGiven: pinned !== null, configKey, run });
       const [primary] = analysisIds;
       if (primary !== undefined && output.overlay) await writeOverlaySources(overlayDir(this.#deps.paths.userData, workspace.location, primary), output.overlay);
       await workspace.claims.finish(key, this.#owner);
-      // Spotting may have made events: windows that count or list them read again.
+      // Spotting may have made events and kept the clip's run: windows that count or list them read again.
       this.#deps.events?.emit('workspace.changed', { cause: 'analysis', clipId: clip.id });
       return { clipId: clip.id, analysisIds };
     });

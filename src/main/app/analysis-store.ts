@@ -13,6 +13,7 @@ import { encodePng } from '../media/image';
 import { writeFileAtomic } from '../util/atomic-write';
 import type { AnalyzeTaskOutput } from '../analysis/pipeline/task';
 import { readStoredResult, storedResult } from '../analysis/stored-analysis';
+import { spottingRunOf, type SpottingRunMaker } from './spotting-run';
 
 /**
  * Where analyses land in a workspace: the clip (registered on first use), its events
@@ -60,18 +61,21 @@ export function eventFrames(event: MeEvent): { onset: number; apex: number; offs
 /**
  * Stores a finished run: into `eventId` when given; else into the clip's event with the
  * same onset/apex, or new events (manual for user frames, spotting for spotted ones).
- * Everything lands in one transaction. Returns the analysis ids, primary first.
+ * A run that spotted the whole clip (`run` given) is kept as the clip's spotting run, even
+ * when it offered nothing. Everything lands in one transaction. Returns the analysis ids,
+ * primary first.
  */
 export function storeRun(
   workspace: WorkspaceStore,
   clip: Clip,
   output: AnalyzeTaskOutput,
-  target: { readonly eventId: number | undefined; readonly userGiven: boolean; readonly configKey: string | null },
+  target: { readonly eventId: number | undefined; readonly userGiven: boolean; readonly configKey: string | null; readonly run?: SpottingRunMaker | null },
 ): Promise<number[]> {
   const { report } = output;
   return workspace.transaction(async (tx) => {
     await tx.clips.setFaceIndex(clip.id, report.subject.face_index);
     if (output.frameMotion) await tx.frameMotion.replace(clip.id, output.frameMotion);
+    if (target.run) await tx.spottingRuns.save(spottingRunOf(clip.id, report, target.run));
     const timings = report.timings;
     const ids: number[] = [];
     for (const [i, expression] of report.expressions.entries()) {

@@ -1,5 +1,5 @@
 import { formatFps } from '@shared/fps';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { normalizeLocation } from '../store/location';
 import { AnalyzeReportSchema, type AnalyzeReport } from '@shared/api/analysis';
 import { AppError } from '@shared/errors';
@@ -7,6 +7,7 @@ import { generationFor, type LlmGeneration } from '@shared/llm-generation';
 import { runAnalyzeTask, type TaskHooks } from '../analysis/pipeline/task';
 import { ensureClip, overlayDir, storeRun, writeOverlaySources } from '../app/analysis-store';
 import { analysisBudget } from '../jobs/budget';
+import { packageVersion } from '../paths';
 import { JobQueue } from '../jobs/queue';
 import type { Services } from '../api/context';
 import type { PromptFormat } from '@shared/api/analysis';
@@ -86,7 +87,17 @@ export const analyzeCommand: CliCommand = {
       const workspace = s.workspaces.require();
       let { clip } = await ensureClip(workspace, clipPath, s.clipMedia);
       if (values.fps !== undefined && clip.captureFps !== values.fps) clip = await workspace.clips.setCaptureFps(clip.id, values.fps);
-      const ids = await storeRun(workspace, clip, output, { eventId: undefined, userGiven: onset !== undefined, configKey: null });
+      // Spotted whole (no onset given): the clip keeps the run, whatever it offered.
+      const run =
+        onset === undefined
+          ? {
+              createdBy: workspace.actingRole ?? (settings.annotator.trim() || null),
+              appVersion: packageVersion(),
+              configKey: null,
+              settings: { captureFps: clip.captureFps, fps: clip.fps, classThresholds: task.classThresholds, flow: task.flow, promptFormat: task.promptFormat, llm: task.llmFolder ? basename(task.llmFolder) : null },
+            }
+          : null;
+      const ids = await storeRun(workspace, clip, output, { eventId: undefined, userGiven: onset !== undefined, configKey: null, run });
       if (ids[0] !== undefined && output.overlay) await writeOverlaySources(overlayDir(s.paths.userData, workspace.location, ids[0]), output.overlay);
     }
     io.out(values.json ? JSON.stringify(report) : summary(report));

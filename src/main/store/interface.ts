@@ -158,6 +158,41 @@ export interface FrameMotionStore {
   range(clipId: number, from: number, to: number): Promise<StoredFrameMotion[]>;
 }
 
+/**
+ * A clip's latest whole-recording spotting run: what it offered and set aside, its curve,
+ * and what made it. A run that offered nothing is stored too (the clip was analysed).
+ */
+export interface SpottingRunRecord {
+  readonly clipId: number;
+  readonly createdAt: string;
+  /** Who ran it: the acting profile (a server's role), null when nobody was named. */
+  readonly createdBy: string | null;
+  readonly appVersion: string;
+  /** The settings key it ran under: "Analyse all" does not spot the clip again under the same one. */
+  readonly configKey: string | null;
+  /** The settings that made it (capture rate, class thresholds, flow, language), as plain JSON. */
+  readonly settings: Readonly<Record<string, unknown>>;
+  readonly models: Analysis['models'];
+  /** The pipeline's spotting report without its curve, as plain JSON (the app layer reads it). */
+  readonly report: unknown;
+  /** The spotting signal per frame, in the report's curve unit. */
+  readonly curve: Float32Array;
+}
+
+export type NewSpottingRun = Omit<SpottingRunRecord, 'createdAt'>;
+
+export interface SpottingRunsStore {
+  /**
+   * Stores the clip's run in place of the one it had. Refuses an unknown or deleted clip, a
+   * curve longer than MAX_SPOTTING_CURVE_POINTS or a report larger than MAX_SPOTTING_REPORT_CHARS.
+   */
+  save(run: NewSpottingRun): Promise<SpottingRunRecord>;
+  /** The clip's latest run; null without one or for a deleted clip (it comes back with the clip). */
+  latest(clipId: number): Promise<SpottingRunRecord | null>;
+  /** Whether the clip's latest run was made under `configKey` (reads no curve). */
+  hasConfig(clipId: number, configKey: string): Promise<boolean>;
+}
+
 /** A unit of batch work (one event's analysis) claimed by one worker with a lease. */
 export interface Claim {
   readonly key: string;
@@ -260,6 +295,7 @@ export interface WorkspaceRepos {
   readonly frameMotion: FrameMotionStore;
   readonly claims: ClaimsStore;
   readonly corpus: CorpusStore;
+  readonly spottingRuns: SpottingRunsStore;
 }
 
 export interface WorkspaceStore extends WorkspaceRepos {

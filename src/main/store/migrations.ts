@@ -370,5 +370,46 @@ const v6: Migration = {
   `,
 };
 
-export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4, v5, v6];
+/**
+ * The latest whole-recording spotting run of each clip: what it offered (intervals with
+ * class, score and AUs where analysed), what it set aside (blinks, gaze shifts, speech),
+ * its threshold and the curve, and what made it (settings key and values, models, app
+ * version, when and by whom). A run that offered nothing is a run too: the clip counts
+ * as analysed and its set-aside list and curve survive a reopen. One row per clip,
+ * replaced by the next run; the curve is float32 bytes (a 10-minute 30-fps recording:
+ * 18,000 values, 72 kB), the rest JSON.
+ */
+const v7: Migration = {
+  name: 'latest spotting run of a clip',
+  sqlite: `
+    CREATE TABLE spotting_runs (
+      clip_id INTEGER PRIMARY KEY REFERENCES clips (id) ON DELETE CASCADE,
+      created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+      created_by TEXT,
+      app_version TEXT NOT NULL,
+      config_key TEXT,
+      settings TEXT NOT NULL,
+      models TEXT NOT NULL,
+      report TEXT NOT NULL,
+      curve BLOB NOT NULL,
+      curve_points INTEGER NOT NULL CHECK (curve_points >= 0 AND length(curve) = 4 * curve_points)
+    );
+  `,
+  postgres: `
+    CREATE TABLE spotting_runs (
+      clip_id BIGINT PRIMARY KEY REFERENCES clips (id) ON DELETE CASCADE,
+      created_at TEXT NOT NULL DEFAULT (${PG_NOW}),
+      created_by TEXT,
+      app_version TEXT NOT NULL,
+      config_key TEXT,
+      settings TEXT NOT NULL,
+      models TEXT NOT NULL,
+      report TEXT NOT NULL,
+      curve BYTEA NOT NULL,
+      curve_points INTEGER NOT NULL CHECK (curve_points >= 0 AND length(curve) = 4 * curve_points)
+    );
+  `,
+};
+
+export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7];
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -68,6 +68,12 @@ export const WORKSPACE_TABLES: readonly WorkspaceTable[] = [
   { name: 'frame_motion', key: ['clip_id', 'frame'], serial: false, columns: col('clip_id:int frame:int lag:int rois:blob aus:text') },
   { name: 'job_claims', key: ['key'], serial: false, columns: col('key:text owner:text state:text attempts:int lease_until:int error:text checkpoint:blob') },
   { name: 'deletions', key: ['id'], serial: true, columns: col('id:int target:text target_id:int action:text actor_id:int at:text') },
+  {
+    name: 'spotting_runs',
+    key: ['clip_id'],
+    serial: false,
+    columns: col('clip_id:int created_at:text created_by:text app_version:text config_key:text settings:text models:text report:text curve:blob curve_points:int'),
+  },
 ];
 
 /** One row as plain values: integers and reals as numbers, text as strings, blobs as bytes, flags as 0 or 1. */

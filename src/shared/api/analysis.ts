@@ -227,6 +227,27 @@ export const StoredAnalysisSchema = z.object({
 export type StoredFace = NonNullable<StoredAnalysis['face']>;
 export type StoredAnalysis = z.infer<typeof StoredAnalysisSchema>;
 
+/**
+ * A clip's latest whole-recording spotting run, as `analysis.spottingRun` returns it: what
+ * it offered (`spotting.intervals`, empty when nothing was), what it set aside (blinks,
+ * gaze shifts, speech), its curve and threshold, and what made it. Independent of any
+ * event: a run that offered nothing has one too.
+ */
+export const SpottingRunSchema = z.object({
+  clipId: z.number().int().positive(),
+  createdAt: z.string(),
+  /** Who ran it (the acting profile, or a server's role); null when nobody was named. */
+  createdBy: z.string().nullable(),
+  appVersion: z.string(),
+  /** Made under the current settings spotting depends on (app version, flow, micro / macro boundaries, capture rate): "Analyse all" does not spot the clip again. */
+  current: z.boolean(),
+  models: z.array(z.object({ id: z.string(), version: z.string() })),
+  /** The settings that made it: capture rate, micro / macro thresholds, flow, language. */
+  settings: z.record(z.string(), z.unknown()),
+  spotting: SpottingReportSchema,
+});
+export type SpottingRun = z.infer<typeof SpottingRunSchema>;
+
 const optionalFrame = frame.optional();
 
 export const AnalysisRunInputSchema = z
@@ -261,6 +282,8 @@ export const analysisChannels = {
       items: z.array(z.object({ jobId: z.string(), clipId: z.number().int().positive(), eventId: z.number().int().positive().nullable() })).optional(),
     }),
   ),
+  /** The clip's latest whole-recording spotting run (null: never spotted whole). */
+  'analysis.spottingRun': channel(z.object({ clipId: z.number().int().positive() }).strict(), SpottingRunSchema.nullable()),
   /** What "Analyse all" would queue now: clips and events without an analysis under the current settings. */
   'analysis.pending': channel(z.object({}).strict(), z.object({ clips: z.number().int().min(0), events: z.number().int().min(0) })),
   'analysis.overlay': channel(

@@ -50,7 +50,8 @@ export class PgReviewsRepo extends PgRepo implements ReviewsStore {
               e.dataset_aus AS "datasetAus", e.dataset_emotion AS "datasetEmotion",
               COALESCE((SELECT array_agg(n.name ORDER BY n.name) FROM annotations a JOIN annotators n ON n.id = a.annotator_id
                  WHERE a.event_id = e.id), '{}') AS annotators,
-              EXISTS (SELECT 1 FROM analyses x WHERE x.event_id = e.id) AS analysed
+              EXISTS (SELECT 1 FROM analyses x WHERE x.event_id = e.id) AS analysed,
+              EXISTS (SELECT 1 FROM spotting_runs r WHERE r.clip_id = c.id) AS spotted
        FROM clips c LEFT JOIN events e ON e.clip_id = c.id AND e.deleted_at IS NULL
        LEFT JOIN (SELECT a.event_id, a.status, a.aus, a.emotion FROM annotations a JOIN annotators n ON n.id = a.annotator_id WHERE n.name = $1) mine
          ON mine.event_id = e.id

@@ -13,6 +13,7 @@ import { PgEventsRepo } from './events';
 import { PgFrameMotionRepo } from './frame-motion';
 import { actingAs, readIdentity, type PgIdentity } from './identity';
 import { PgReviewsRepo } from './reviews';
+import { PgSpottingRunsRepo } from './spotting-runs';
 import { inTransaction, PoolSql, type Sql } from './session';
 
 function repos(sql: Sql): WorkspaceRepos {
@@ -26,6 +27,7 @@ function repos(sql: Sql): WorkspaceRepos {
     frameMotion: new PgFrameMotionRepo(sql),
     claims: new PgClaimsRepo(sql),
     corpus: new PgCorpusRepo(sql),
+    spottingRuns: new PgSpottingRunsRepo(sql),
   };
 }
 
@@ -85,6 +87,7 @@ export class PostgresStore implements WorkspaceStore {
   readonly frameMotion!: WorkspaceRepos['frameMotion'];
   readonly claims!: WorkspaceRepos['claims'];
   readonly corpus!: WorkspaceRepos['corpus'];
+  readonly spottingRuns!: WorkspaceRepos['spottingRuns'];
   readonly #pool: pg.Pool;
   readonly #sql: PoolSql;
   readonly #gate = new Gate();

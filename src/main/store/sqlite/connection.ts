@@ -16,6 +16,7 @@ import { assertNameFits, isSameFile, workspaceFile, type WorkspaceFile } from '.
 import { acquireWorkspaceLock, type WorkspaceLock } from './lock';
 import { APPLICATION_ID, MIGRATIONS, type Migration } from '../migrations';
 import { ReviewsRepo } from './reviews';
+import { SpottingRunsRepo } from './spotting-runs';
 
 const SQLITE_HEADER = 'SQLite format 3\0';
 
@@ -30,6 +31,7 @@ export class SqliteWorkspace {
   readonly frameMotion: FrameMotionRepo;
   readonly claims: ClaimsRepo;
   readonly corpus: CorpusRepo;
+  readonly spottingRuns: SpottingRunsRepo;
 
   readonly #lock: WorkspaceLock | null;
   readonly #inode: number;
@@ -50,6 +52,7 @@ export class SqliteWorkspace {
     this.frameMotion = new FrameMotionRepo(db);
     this.claims = new ClaimsRepo(db);
     this.corpus = new CorpusRepo(db);
+    this.spottingRuns = new SpottingRunsRepo(db);
   }
 
   info(): WorkspaceInfo {

@@ -45,7 +45,7 @@ export class ReviewsRepo extends SqliteRepo implements Sync<ReviewsStore> {
 
   /**
    * Every live event, and every live clip without one, with `annotator`'s own label (status, AUs,
-   * emotion), who has labelled it (names only) and whether it was analysed; by clip, onset.
+   * emotion), who has labelled it (names only) whether it was analysed and whether its clip has a spotting run; by clip, onset.
    */
   worklist(annotator: string): WorklistRow[] {
     const rows = this.sql(
@@ -53,14 +53,15 @@ export class ReviewsRepo extends SqliteRepo implements Sync<ReviewsStore> {
               e.dataset_aus AS datasetAus, e.dataset_emotion AS datasetEmotion,
               (SELECT group_concat(name, char(31)) FROM (SELECT n.name FROM annotations a JOIN annotators n ON n.id = a.annotator_id
                  WHERE a.event_id = e.id ORDER BY n.name)) AS annotators,
-              EXISTS (SELECT 1 FROM analyses x WHERE x.event_id = e.id) AS analysed
+              EXISTS (SELECT 1 FROM analyses x WHERE x.event_id = e.id) AS analysed,
+              EXISTS (SELECT 1 FROM spotting_runs r WHERE r.clip_id = c.id) AS spotted
        FROM clips c LEFT JOIN events e ON e.clip_id = c.id AND e.deleted_at IS NULL
        LEFT JOIN (SELECT a.event_id, a.status, a.aus, a.emotion FROM annotations a JOIN annotators n ON n.id = a.annotator_id WHERE n.name = ?) mine
          ON mine.event_id = e.id
        WHERE ${LIVE_CLIP}
        ORDER BY c.id, e.onset, e.id`,
-    ).all(annotator) as Array<Omit<WorklistRow, 'annotators' | 'analysed'> & { annotators: string | null; analysed: number }>;
-    return rows.map((row) => ({ ...row, annotators: row.annotators ? row.annotators.split('\x1f') : [], analysed: row.analysed === 1 }));
+    ).all(annotator) as Array<Omit<WorklistRow, 'annotators' | 'analysed' | 'spotted'> & { annotators: string | null; analysed: number; spotted: number }>;
+    return rows.map((row) => ({ ...row, annotators: row.annotators ? row.annotators.split('\x1f') : [], analysed: row.analysed === 1, spotted: row.spotted === 1 }));
   }
 
   /** The newest decision on each of an event's annotations, keyed by annotation id. */

@@ -3,7 +3,7 @@ import type { Sync, WorkspaceRepos, WorkspaceStore } from '../interface';
 import { MIGRATIONS, type Migration } from '../migrations';
 import { createSqliteWorkspace, openSqliteWorkspace, type SqliteWorkspace } from './connection';
 
-const REPOS = ['clips', 'events', 'analyses', 'annotators', 'annotations', 'reviews', 'frameMotion', 'claims', 'corpus'] as const;
+const REPOS = ['clips', 'events', 'analyses', 'annotators', 'annotations', 'reviews', 'frameMotion', 'claims', 'corpus', 'spottingRuns'] as const;
 
 /**
  * Serialises access to the one better-sqlite3 connection around async transactions. A
@@ -72,6 +72,7 @@ export class SqliteStore implements WorkspaceStore {
   readonly frameMotion!: WorkspaceRepos['frameMotion'];
   readonly claims!: WorkspaceRepos['claims'];
   readonly corpus!: WorkspaceRepos['corpus'];
+  readonly spottingRuns!: WorkspaceRepos['spottingRuns'];
   readonly #ws: SqliteWorkspace;
   readonly #gate = new Gate();
   /** Repositories for work inside a transaction: they bypass the gate the transaction holds. */

@@ -84,6 +84,22 @@ export interface AnalysisView {
   readonly expressionClass?: ExpressionClassView | null;
 }
 
+/** A recording's latest whole-recording spotting run, as the queue, the set-aside list and the timeline read it. */
+export interface SpottingRunView {
+  readonly clipId: number;
+  readonly createdAt: string;
+  /** Made under the current settings ("Analyse all" does not spot the clip again). */
+  readonly current: boolean;
+  /** What it offered, by the pipeline's order (the queue sorts by score); empty when nothing was. */
+  readonly candidates: readonly Candidate[];
+  readonly nonExpressions: readonly NonExpression[];
+  readonly curve: readonly number[] | null;
+  readonly curveUnit: 'face' | 'deviations';
+  readonly threshold: number | null;
+  /** The rate durations were read at. */
+  readonly captureFps: number | null;
+}
+
 /** The llm stage's `llm.token` event. */
 export interface LlmToken {
   readonly requestId: string;

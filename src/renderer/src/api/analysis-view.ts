@@ -3,11 +3,11 @@
  * suggests, and from the annotator's markers to the run's onset/apex overrides. No
  * transport here, so it is testable (and reusable) outside the browser.
  */
-import type { StoredAnalysis } from '@shared/api/analysis';
+import type { SpottingRun, StoredAnalysis } from '@shared/api/analysis';
 import { analysisFlowModel } from '@shared/api/flow';
 import type { Label3 } from '../state/annotation';
 import type { Markers } from '../state/markers';
-import type { AnalysisView, NonExpression } from './analysis-types';
+import type { AnalysisView, Candidate, NonExpression, SpottingRunView } from './analysis-types';
 
 /** The renderer's view of a stored analysis: suggestion fields, overlays and spotting. */
 export function toAnalysisView(stored: StoredAnalysis): AnalysisView {
@@ -25,16 +25,7 @@ export function toAnalysisView(stored: StoredAnalysis): AnalysisView {
     spotted: { onset: spotting.onset, apex: spotting.apex, offset: spotting.offset, source: spotting.source },
     describer: expression.description_source === 'llm' ? expression.description_model : 'rules',
     flowModel: analysisFlowModel(stored.models),
-    candidates: spotting.intervals.map((iv) => ({
-      onset: iv.onset,
-      apex: iv.apex,
-      offset: iv.offset,
-      kind: iv.kind,
-      score: iv.score,
-      strength: iv.strength,
-      durationMs: iv.duration_ms ?? null,
-      facs: iv.facs ?? null,
-    })),
+    candidates: candidates(spotting.intervals),
     nonExpressions: nonExpressions(spotting),
     // Analyses stored before classes carry none: nothing is claimed for them.
     expressionClass: expression.kind !== undefined ? { kind: expression.kind, durationMs: expression.duration_ms ?? null, captureFps: spotting.capture_fps ?? null } : null,
@@ -45,6 +36,35 @@ export function toAnalysisView(stored: StoredAnalysis): AnalysisView {
       description: expression.description || null,
     },
   };
+}
+
+/** A clip's stored spotting run as the queue, the set-aside list and the timeline draw it. */
+export function toSpottingRunView(run: SpottingRun): SpottingRunView {
+  const { spotting } = run;
+  return {
+    clipId: run.clipId,
+    createdAt: run.createdAt,
+    current: run.current,
+    candidates: candidates(spotting.intervals),
+    nonExpressions: nonExpressions(spotting),
+    curve: spotting.curve.length ? spotting.curve : null,
+    curveUnit: spotting.curve_unit === 'quiet_deviations' ? 'deviations' : 'face',
+    threshold: spotting.threshold > 0 ? spotting.threshold : null,
+    captureFps: spotting.capture_fps ?? null,
+  };
+}
+
+function candidates(intervals: StoredAnalysis['spotting']['intervals']): Candidate[] {
+  return intervals.map((iv) => ({
+    onset: iv.onset,
+    apex: iv.apex,
+    offset: iv.offset,
+    kind: iv.kind,
+    score: iv.score,
+    strength: iv.strength,
+    durationMs: iv.duration_ms ?? null,
+    facs: iv.facs ?? null,
+  }));
 }
 
 /**

@@ -5,6 +5,7 @@
  *   analysis.runAll {language, redo?} → {jobIds, skipped, items}       (one job per clip; jobs.cancel each)
  *   analysis.pending {} → {clips, events}                               (what analysis.runAll would queue)
  *   analysis.get {eventId} → StoredAnalysis | null           (mapped to AnalysisView below)
+ *   analysis.spottingRun {clipId} → SpottingRun | null (the clip's latest whole-recording run, as SpottingRunView)
  *   analysis.overlay {analysisId, kind, scale?} → PNG of the onset→apex flow on the face crop, its legend and scale
  * With an LLM configured, the analysis job streams its description as llm.token events
  * whose request id is the job id.
@@ -13,12 +14,12 @@ import type { FlowScale, OverlayKind } from '@shared/api/analysis';
 import type { Language } from '@shared/language';
 import { api } from './client';
 import type { FaceOverlay } from './analysis-types';
-import type { AnalysisView, LlmToken } from './analysis-types';
+import type { AnalysisView, LlmToken, SpottingRunView } from './analysis-types';
 import type { Markers } from '../state/markers';
-import { markerOverrides, toAnalysisView } from './analysis-view';
+import { markerOverrides, toAnalysisView, toSpottingRunView } from './analysis-view';
 
-export { markerOverrides, toAnalysisView } from './analysis-view';
-export type { AnalysisView, FaceOverlay, FlowOverlayRef, LlmToken, RoiBox, SpottedFrames } from './analysis-types';
+export { markerOverrides, toAnalysisView, toSpottingRunView } from './analysis-view';
+export type { AnalysisView, FaceOverlay, FlowOverlayRef, LlmToken, RoiBox, SpottedFrames, SpottingRunView } from './analysis-types';
 
 /** A flow overlay as the stage draws it: image and legend key (data URLs), full-colour scale and largest motion (reference-crop px). */
 export interface FlowOverlayImage {
@@ -41,6 +42,11 @@ export const analysisApi = {
   async get(eventId: number): Promise<AnalysisView | null> {
     const stored = await api.call('analysis.get', { eventId });
     return stored ? toAnalysisView(stored) : null;
+  },
+  /** The clip's latest whole-recording spotting run (null: never spotted whole). */
+  async spottingRun(clipId: number): Promise<SpottingRunView | null> {
+    const run = await api.call('analysis.spottingRun', { clipId });
+    return run ? toSpottingRunView(run) : null;
   },
   /** One overlay image and its legend key as data URLs (PNG on the face crop grid), with the scale in reference-crop px. */
   async overlay(analysisId: number, kind: OverlayKind, scale: FlowScale): Promise<FlowOverlayImage> {

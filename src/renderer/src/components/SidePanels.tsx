@@ -102,6 +102,7 @@ export const SidePanels = memo(function SidePanels({ edits, clip, events, select
           disabled={!editable}
           scope={suggest.scope}
           nothingSpotted={suggest.nothingSpotted}
+          recordingSpotted={suggest.recordingSpotted}
           onRun={suggest.run}
           onAccept={(field) => suggest.accept(field, `suggest.accept.${field}`)}
           onAcceptAll={suggest.acceptAll}

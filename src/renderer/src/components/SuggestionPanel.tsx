@@ -28,6 +28,8 @@ interface Props {
   readonly scope?: 'event' | 'recording' | null;
   /** A whole-recording analysis offered no interval. */
   readonly nothingSpotted?: boolean;
+  /** The recording has a stored whole-recording run: the button runs it again. */
+  readonly recordingSpotted?: boolean;
   onRun(): void;
   onAccept(field: DraftField): void;
   onAcceptAll(): void;
@@ -98,7 +100,7 @@ export function SuggestionPanel(props: Props) {
       <h2 id="suggest-title">{t('suggest.title')}</h2>
       <div className="row">
         <button type="button" data-testid="analyse" data-scope={props.scope ?? undefined} disabled={(!whole && props.disabled) || props.running} onClick={props.onRun}>
-          {props.running ? t('suggest.running') : whole ? t('suggest.runRecording') : suggestion ? t('suggest.rerun') : t('suggest.run')}
+          {props.running ? t('suggest.running') : whole ? t(props.recordingSpotted ? 'suggest.rerunRecording' : 'suggest.runRecording') : suggestion ? t('suggest.rerun') : t('suggest.run')}
         </button>
         {suggestion && props.offered.length > 0 && (
           <button type="button" data-testid="accept-all" disabled={props.disabled || allAccepted} aria-pressed={allAccepted} onClick={props.onAcceptAll}>

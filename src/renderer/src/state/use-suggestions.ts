@@ -45,8 +45,10 @@ export interface Suggestions {
   readonly expressionClass: ExpressionClassView | null;
   /** What Analyse analyses: the selected event, the whole recording (no event yet), or nothing. */
   readonly scope: 'event' | 'recording' | null;
-  /** A whole-recording analysis finished without offering any interval. */
+  /** A whole-recording analysis finished without offering any interval (just now, or as stored for the clip). */
   readonly nothingSpotted: boolean;
+  /** The recording has a stored whole-recording run: Analyse runs it again. */
+  readonly recordingSpotted: boolean;
   run(): void;
   /** Takes the analysis's spotted onset/apex/offset as the event's markers (one undo step). */
   useSpotted(): void;
@@ -57,10 +59,12 @@ export interface Suggestions {
   reject(field: DraftField): void;
 }
 
-/** The open clip as a whole-recording analysis needs it: its id, and whether it has events yet. */
+/** The open clip as a whole-recording analysis needs it: its id, whether it has events yet, and its stored run. */
 export interface RecordingTarget {
   readonly clipId: number;
   readonly hasEvents: boolean;
+  /** The intervals its stored whole-recording run offered; null without a stored run. */
+  readonly runOffered: number | null;
 }
 
 export function useSuggestions(edits: EditSession, selected: number | null, analysis: AnalysisView | null, reload: () => void, markers: Markers = NO_MARKERS, recording: RecordingTarget | null = null): Suggestions {
@@ -134,7 +138,8 @@ export function useSuggestions(edits: EditSession, selected: number | null, anal
       spotted: analysis?.spotted ?? null,
       expressionClass: analysis?.expressionClass ?? null,
       scope: selected !== null ? 'event' : recording && !recording.hasEvents ? 'recording' : null,
-      nothingSpotted: recordingDone && selected === null && !!recording && !recording.hasEvents,
+      nothingSpotted: selected === null && !!recording && !recording.hasEvents && (recordingDone || recording.runOffered === 0),
+      recordingSpotted: !!recording && recording.runOffered !== null,
       useSpotted: () => {
         const spotted = analysis?.spotted;
         if (selected === null || !spotted || spotted.onset === null) return;

@@ -29,6 +29,7 @@ import { useSession, type OpenClip } from '../state/session';
 import { useClipEvents } from '../state/use-clip-events';
 import { useFrames } from '../state/use-frames';
 import { useSuggestions } from '../state/use-suggestions';
+import { useSpottingRun } from '../state/use-spotting-run';
 
 const LAYERS: LayerSettings = {
   difference: { visible: false, opacity: 0.8 },
@@ -150,10 +151,15 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
   }, [layers.difference.visible, markers.onset, loader]);
   const differenceBase = layers.difference.visible && onsetFrame?.index === markers.onset ? onsetFrame : null;
 
-  // A stored clip without events is analysed whole (once its events are known to be none).
+  // A stored clip without events is analysed whole (once its events and its stored run are known).
   const stored = clip.stored;
   const hasEvents = clipEvents.events.length > 0;
-  const recording = useMemo(() => (stored && clipEvents.loaded ? { clipId: stored.id, hasEvents } : null), [stored, clipEvents.loaded, hasEvents]);
+  const storedRun = useSpottingRun(stored?.id ?? null);
+  const runOffered = storedRun.run ? storedRun.run.candidates.length : null;
+  const recording = useMemo(
+    () => (stored && clipEvents.loaded && storedRun.loaded ? { clipId: stored.id, hasEvents, runOffered } : null),
+    [stored, clipEvents.loaded, storedRun.loaded, hasEvents, runOffered],
+  );
   const suggest = useSuggestions(edits, selected, analysis, clipEvents.reloadAnalysis, markers, recording);
 
   // Landmarks and ROIs from the face stage, on the onset frame (or the current one).
@@ -181,10 +187,11 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
     if (at !== null) newEvent(at);
   }, [shownIndex, newEvent]);
 
-  // The run's spotted intervals: kept while another event (or one without an analysis) is selected.
-  // `spotted` stays false until an analysis from a spotting run is seen, so a recording not
-  // yet analysed (or whose analysis is still on its way) never reads as "nothing offered".
-  const [spottedRun, setSpottedRun] = useState<{ spotted: boolean; candidates: readonly Candidate[]; blinks: readonly NonExpression[]; fps: number | null }>({
+  // The run's spotted intervals: the clip's stored run when it has one (whichever event is
+  // selected); else, for a workspace whose runs were not kept, read from the events' analyses
+  // and kept while another event (or one without an analysis) is selected. `spotted` stays
+  // false until a run is seen, so a recording not yet analysed never reads as "nothing offered".
+  const [analysedRun, setAnalysedRun] = useState<{ spotted: boolean; candidates: readonly Candidate[]; blinks: readonly NonExpression[]; fps: number | null }>({
     spotted: false,
     candidates: [],
     blinks: [],
@@ -192,11 +199,17 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
   });
   useEffect(() => {
     if (analysis?.candidates?.length || analysis?.nonExpressions?.length) {
-      setSpottedRun({ spotted: true, candidates: analysis.candidates ?? [], blinks: analysis.nonExpressions ?? [], fps: analysis.expressionClass?.captureFps ?? null });
+      setAnalysedRun({ spotted: true, candidates: analysis.candidates ?? [], blinks: analysis.nonExpressions ?? [], fps: analysis.expressionClass?.captureFps ?? null });
     } else if (analysis?.spotted?.source === 'spotting') {
-      setSpottedRun((run) => (run.spotted ? run : { ...run, spotted: true, fps: analysis.expressionClass?.captureFps ?? null }));
+      setAnalysedRun((run) => (run.spotted ? run : { ...run, spotted: true, fps: analysis.expressionClass?.captureFps ?? null }));
     }
   }, [analysis]);
+  const spottedRun = useMemo(
+    () => (storedRun.run ? { spotted: true, candidates: storedRun.run.candidates, blinks: storedRun.run.nonExpressions, fps: storedRun.run.captureFps } : analysedRun),
+    [storedRun.run, analysedRun],
+  );
+  // The curve is the recording's run's, whichever event is selected; an event's own analysis draws its curve without one.
+  const runCurve = storedRun.run?.curve ? storedRun.run : null;
   const queue = useMemo(() => candidateQueue(spottedRun.candidates), [spottedRun]);
   const [decisions, setDecisions] = useState<ReadonlyMap<string, CandidateDecision>>(new Map());
   const [reviewing, setReviewing] = useState<number | null>(null);
@@ -325,7 +338,7 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
           return <ConflictBanner key={eventId} edits={edits} eventId={eventId} conflict={conflict} eventLabel={span} annotator={annotator} />;
         })}
         <RestoredNotice edits={edits} />
-        <ErrorLine message={nav.error ?? clipEvents.error ?? suggest.error ?? (save.status === 'error' ? save.error : null)} />
+        <ErrorLine message={nav.error ?? clipEvents.error ?? storedRun.error ?? suggest.error ?? (save.status === 'error' ? save.error : null)} />
         <FrameStage
           frame={nav.shown}
           onsetFrame={differenceBase}
@@ -349,9 +362,9 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
             return { id: e.id, onset: m?.onset ?? e.onset, offset: m?.offset ?? e.offset };
           })}
           selectedEvent={selected}
-          curve={analysis?.motionCurve ?? null}
-          {...(analysis?.motionCurveUnit ? { curveUnit: analysis.motionCurveUnit } : {})}
-          curveThreshold={analysis?.motionThreshold ?? null}
+          curve={runCurve?.curve ?? analysis?.motionCurve ?? null}
+          {...(runCurve ? { curveUnit: runCurve.curveUnit } : analysis?.motionCurveUnit ? { curveUnit: analysis.motionCurveUnit } : {})}
+          curveThreshold={runCurve ? runCurve.threshold : (analysis?.motionThreshold ?? null)}
           suggested={analysis?.spotted?.source === 'spotting' ? analysis.spotted : null}
           spans={timelineSpans}
           onSeek={nav.goTo}

@@ -162,7 +162,7 @@ export function CorpusView() {
                   <td data-column="emotion" data-emotion={w?.emotion || undefined}>{w?.emotion ? t(`emotions.${w.emotion}`, { defaultValue: w.emotion }) : '–'}</td>
                   <td data-column="aus">{w?.aus || '–'}</td>
                   <td data-column="annotators">{w?.annotators || '–'}</td>
-                  <td data-column="analysed">{w?.events ? `${w.analysed}/${w.events}` : '–'}</td>
+                  <td data-column="analysed" data-spotted={w?.spotted || undefined}>{w?.events ? `${w.analysed}/${w.events}` : w?.spotted ? t('queue.spottedNone') : '–'}</td>
                   <td>{clip.frames}</td>
                   <td title={String(clip.fps)} data-column="fps">
                     {formatFps(clip.fps)}

@@ -1,0 +1,38 @@
+/**
+ * The open recording's latest whole-recording spotting run, read when the clip opens and
+ * again when an analysis of this clip was stored (`workspace.changed`), whichever event
+ * is selected: the queue, the set-aside list and the curve come from it, and a run that
+ * offered nothing still says so after a reopen.
+ */
+import { useEffect, useState } from 'react';
+import { analysisApi, type SpottingRunView } from '../api/analysis';
+import { errorMessage } from '../api/backend';
+import { useWorkspaceChanges } from './workspace-changes';
+
+export interface StoredSpottingRun {
+  /** Null until read, or when the clip was never spotted whole. */
+  readonly run: SpottingRunView | null;
+  /** The read finished (with a run or without one). */
+  readonly loaded: boolean;
+  readonly error: string | null;
+}
+
+const NONE: StoredSpottingRun = { run: null, loaded: false, error: null };
+
+/** `clipId` null (a clip outside the workspace) reads nothing. The caller is keyed by clip. */
+export function useSpottingRun(clipId: number | null): StoredSpottingRun {
+  const [state, setState] = useState<StoredSpottingRun>(NONE);
+  const revision = useWorkspaceChanges((change) => change.cause === 'analysis' && change.clipId === clipId);
+  useEffect(() => {
+    if (clipId === null) return;
+    let live = true;
+    analysisApi.spottingRun(clipId).then(
+      (run) => live && setState({ run, loaded: true, error: null }),
+      (failure: unknown) => live && setState({ run: null, loaded: true, error: errorMessage(failure) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [clipId, revision]);
+  return state;
+}
