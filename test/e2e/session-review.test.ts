@@ -232,6 +232,17 @@ describe('reviewing a recording in Annotate', () => {
     await page.locator('[data-view="settings"]').click();
     await page.locator('select[name="language"]').selectOption('en');
     await page.getByRole('heading', { name: 'Settings' }).waitFor();
+
+    // A setting spotting depends on changes: the kept run says it was made under other settings, and is current again when it is restored.
+    const classes = (microMaxMs: number) =>
+      page.evaluate((ms) => fetch('/api/settings.update', { method: 'POST', body: JSON.stringify({ expressionClasses: { microMaxMs: ms, microOnsetApexMaxMs: 250 } }) }), microMaxMs);
+    await classes(450);
+    await page.locator('[data-view="annotate"]').click();
+    await expect.poll(() => page.getByTestId('candidate-summary').textContent()).toBe(
+      'No interval offered for review · durations at 30 fps · spotted under other settings: Re-analyse recording to update',
+    );
+    await classes(500);
+    await expect.poll(() => page.getByTestId('candidate-stale').count()).toBe(0);
     expect(app().errors).toEqual([]);
   }, 240_000);
 

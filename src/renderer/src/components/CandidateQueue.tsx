@@ -18,6 +18,8 @@ interface Props {
   readonly queue: readonly Candidate[];
   /** A spotting run's analysis was seen: an empty queue then means nothing was offered. */
   readonly spotted: boolean;
+  /** The stored run was made under other settings (flow, micro / macro boundaries, capture rate, app version). */
+  readonly stale: boolean;
   readonly nonExpressions: readonly NonExpression[];
   readonly decisions: ReadonlyMap<string, CandidateDecision>;
   /** Position in `queue` of the candidate under review. */
@@ -49,6 +51,7 @@ export const CandidateQueue = memo(function CandidateQueue(props: Props) {
       <p className="muted" data-testid="candidate-summary">
         {queue.length ? t('candidates.summary', { count: queue.length, left }) : t(props.spotted ? 'candidates.none' : 'candidates.notSpotted')}
         {props.captureFps !== null && ` · ${t('candidates.rate', { fps: Math.round(props.captureFps * 1000) / 1000 })}`}
+        {props.stale && <span data-testid="candidate-stale"> · {t('candidates.stale')}</span>}
       </p>
       {queue.length > 0 && <ol className="candidates">
         {queue.map((c, index) => {

@@ -2,11 +2,13 @@
  * The open recording's latest whole-recording spotting run, read when the clip opens and
  * again when an analysis of this clip was stored (`workspace.changed`), whichever event
  * is selected: the queue, the set-aside list and the curve come from it, and a run that
- * offered nothing still says so after a reopen.
+ * offered nothing still says so after a reopen. It is read again when the settings change,
+ * since whether the run is current depends on them.
  */
 import { useEffect, useState } from 'react';
 import { analysisApi, type SpottingRunView } from '../api/analysis';
 import { errorMessage } from '../api/backend';
+import { useSettings } from './settings';
 import { useWorkspaceChanges } from './workspace-changes';
 
 export interface StoredSpottingRun {
@@ -23,6 +25,7 @@ const NONE: StoredSpottingRun = { run: null, loaded: false, error: null };
 export function useSpottingRun(clipId: number | null): StoredSpottingRun {
   const [state, setState] = useState<StoredSpottingRun>(NONE);
   const revision = useWorkspaceChanges((change) => change.cause === 'analysis' && change.clipId === clipId);
+  const { settings } = useSettings();
   useEffect(() => {
     if (clipId === null) return;
     let live = true;
@@ -33,6 +36,6 @@ export function useSpottingRun(clipId: number | null): StoredSpottingRun {
     return () => {
       live = false;
     };
-  }, [clipId, revision]);
+  }, [clipId, revision, settings]);
   return state;
 }

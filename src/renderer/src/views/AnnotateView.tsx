@@ -382,6 +382,7 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
         <CandidateQueue
           queue={queue}
           spotted={spottedRun.spotted}
+          stale={storedRun.run !== null && !storedRun.run.current}
           nonExpressions={spottedRun.blinks}
           decisions={decisions}
           current={reviewing}
