@@ -109,6 +109,30 @@ describe('spotting a session', () => {
     expect(result.confounders.find((c) => c.onset <= 608 && c.offset >= 600)?.cause).toBe('blink');
   });
 
+  // Under glasses the rim sits over the lower lids: in a blink they are read moving further
+  // than the upper lids themselves (the fitting sessions' blinks at 30 fps: lower lids 1.4–1.9×
+  // the upper lids' deviations, the brows far below), which the upper lids' share misses.
+  const lowerLidLed: Bump[] = [
+    { onset: 600, apex: 603, offset: 608, amplitude: 1, rois: [...leftUpperLid, ...rightUpperLid] },
+    { onset: 600, apex: 603, offset: 608, amplitude: 1.8, rois: lowerLids },
+    { onset: 600, apex: 603, offset: 608, amplitude: 0.3, rois: browRois },
+  ];
+  it.each([24, 25, 26])('reports a blink the rim makes lower-lid-led as a blink, never as an expression (seed %i)', (seed) => {
+    const result = spot(session(lowerLidLed, seed), FPS);
+    expect(result.intervals.filter((iv) => iv.onset <= 616 && iv.offset >= 596)).toEqual([]);
+    expect(result.confounders.find((c) => c.onset <= 608 && c.offset >= 600)?.cause).toBe('blink');
+  });
+
+  // A lid tightener (AU7) moves the lower lids with the upper lids nearly still; a brow
+  // lowering that comes with a blink moves the brows further than any lid.
+  it.each([27, 28])('keeps a lid tightening, and a brow lowering that comes with a blink (seed %i)', (seed) => {
+    const tighten: Bump = { onset: 300, apex: 304, offset: 310, amplitude: 0.5, rois: lowerLids };
+    const lower: Bump = { onset: 1200, apex: 1204, offset: 1210, amplitude: 1.2, rois: browRois };
+    const withBlink: Bump[] = [lower, { onset: 1200, apex: 1203, offset: 1208, amplitude: 0.5, rois: [...leftUpperLid, ...rightUpperLid, ...lowerLids] }];
+    const result = spot(session([tighten, ...withBlink], seed), FPS);
+    expect(evaluateSpotting(result.intervals, [tighten, lower]).truePositives).toBe(2);
+  });
+
   it('keeps a brow raise next to such a blink', () => {
     const result = spot(session([...blink, raise], 22), FPS);
     expect(evaluateSpotting(result.intervals, [raise]).truePositives).toBe(1);
