@@ -29,17 +29,17 @@ const leftUpperLid = ROI_NAMES.filter((n) => n.startsWith('Left Upper Eyelid'));
 const rightUpperLid = ROI_NAMES.filter((n) => n.startsWith('Right Upper Eyelid'));
 const lowerLids = ROI_NAMES.filter((n) => n.includes('Lower Eyelid'));
 
-function session(bumps: readonly Bump[], seed: number, quiet = 1): MotionSignal {
+function session(bumps: readonly Bump[], seed: number, quiet = 1, frames = FRAMES, lag = LAG): MotionSignal {
   const rand = gaussian(seed);
   const channels: Record<string, Float32Array> = {};
   for (const roi of ROI_NAMES) {
     const noise = quiet * (mouth.includes(roi) ? 0.12 : 0.03);
     const d = (t: number): number => bumps.reduce((sum, b) => sum + (b.rois.includes(roi) ? b.amplitude * expressionProfile(t, b.onset, b.apex, b.offset) : 0), 0);
-    const values = new Float32Array(FRAMES);
-    for (let t = LAG; t < FRAMES; t += 1) values[t] = Math.abs(d(t) - d(t - LAG) + noise * rand());
+    const values = new Float32Array(frames);
+    for (let t = lag; t < frames; t += 1) values[t] = Math.abs(d(t) - d(t - lag) + noise * rand());
     channels[roi] = values;
   }
-  return { lag: LAG, channels };
+  return { lag, channels };
 }
 
 describe('spotting a session', () => {
@@ -136,6 +136,21 @@ describe('spotting a session', () => {
   it('keeps a brow raise next to such a blink', () => {
     const result = spot(session([...blink, raise], 22), FPS);
     expect(evaluateSpotting(result.intervals, [raise]).truePositives).toBe(1);
+  });
+});
+
+describe('a short micro-expression in a session', () => {
+  // An expression shows as itself and its echo a lag later, but its first and last frames
+  // move too little to stay above the run floor: at 200 fps the run of a 260-ms one spans
+  // about 2.1–2.2 lags (the fitting sessions' 240-ms AU10 at 200 fps: 2.1), so a 2.3-lag
+  // minimum dropped it; at 30 fps whole frames round it up.
+  it.each([[200, 40, 61], [200, 40, 62], [30, 6, 63]])('spots a 260-ms brow raise at %i fps (lag %i, seed %i)', (fps, lag, seed) => {
+    const frames = 30 * fps;
+    const at = (ms: number): number => Math.round((ms / 1000) * fps);
+    const short: Bump = { onset: at(15000), apex: at(15100), offset: at(15260), amplitude: 0.3, rois: browRois };
+    const result = spot(session([short], seed, 1, frames, lag), fps);
+    expect(evaluateSpotting(result.intervals, [short]).truePositives).toBe(1);
+    expect(result.intervals).toHaveLength(1);
   });
 });
 
