@@ -154,6 +154,21 @@ describe('a short micro-expression in a session', () => {
   });
 });
 
+describe('a slow macro-expression in a session', () => {
+  // A raise that takes a lag to rise and falls over six: its rise and the rise's echo make
+  // one run, its slow fall, when it reaches the threshold, another, and between them the
+  // lagged signal dips under the run floor for a little over a lag. Read alone, the first
+  // run is a micro-expression of the rise only (the fitting sessions' 1.8-s AU1+2+5 at
+  // 30 fps was offered as two micro-expressions, 7 frames apart at a 6-frame lag). Runs
+  // closer than 1.5 lags are one.
+  it.each([71, 72, 73])('spots it as one macro-expression, not as two micro-expressions (seed %i)', (seed) => {
+    const slow: Bump = { onset: 900, apex: 906, offset: 945, amplitude: 0.4, rois: browRois };
+    const result = spot(session([slow], seed), FPS);
+    expect(result.intervals.map((iv) => iv.kind)).toEqual(['macro']);
+    expect(evaluateSpotting(result.intervals, [slow]).truePositives).toBe(1);
+  });
+});
+
 describe('a session ROI read against its quiet motion', () => {
   it('a one-frame spike (codec, glint) scores nothing, a motion held over a few frames keeps its height', () => {
     const rand = gaussian(31);
