@@ -26,8 +26,24 @@ export const SESSION_SECONDS = 20;
  * minute (micro F1 0.59, macro 0.49), 2 lags 0.52 (0.65), 1.7 lags 0.87 (0.63), 2.5 lags
  * 0.26 but lost five more true ones (0.45). Without the median, 1.7 lags and 8 deviations
  * had been best (0.43 a minute, micro F1 0.49, macro 0.22).
+ * With the blink-under-glasses rule (`eyeMovement`) and runs merged across 1.5 lags, on the
+ * nine fitting sessions (seeds 7400–7405, 7600–7602): 2.1 lags gave micro F1 0.63 at 0.23
+ * false a minute (macro 0.50); 2.3 and 2.2 0.57 at 0.23 (0.50); 2.0 0.61 at 0.41. An
+ * expression's first and last frames move too little to stay above the run floor, so the
+ * run of a 240–260-ms micro-expression spans 2.1–2.2 lags (the 200-fps sessions' AU10s).
  */
-export const SESSION_MIN_RUN_LAGS = 2.3;
+export const SESSION_MIN_RUN_LAGS = 2.1;
+/**
+ * A session's runs closer than this many lags are one. A macro-expression that falls slowly
+ * shows its rise and the rise's echo as one run and its fall as another, the lagged signal
+ * under the run floor between them for a little over a lag; read apart, the first is a
+ * micro-expression of the rise only and the second a false one. On the nine fitting
+ * sessions (seeds 7400–7405, 7600–7602; runs of 2.1 lags): 1 lag (the clip rule's) gave
+ * micro F1 0.62 at 0.41 false micro-expressions a minute (macro 0.48), 1.25 lags 0.62 at
+ * 0.29 (0.50), 1.5 lags 0.63 at 0.23 (0.50), 1.7 0.63 at 0.30, 2 0.60 at 0.30 (0.50): past
+ * 1.5 an expression merges with a blink or speech next to it.
+ */
+export const SESSION_MERGE_LAGS = 1.5;
 /** A session's ROI statistics are taken per window of this many seconds (lighting and posture drift over minutes). */
 const SESSION_WINDOW_SECONDS = 60;
 const quantile = (sorted: ArrayLike<number>, q: number): number => quantileSorted(sorted, q, 0);
@@ -149,9 +165,11 @@ export const isBlinkShape = (raw: Float32Array, from: number, to: number): boole
  *   upper lids' own jitter allows the lids;
  * - or the upper lids reach the threshold themselves and a lower lid is the most deviant
  *   ROI of the face. Glasses' rims sit over the lower lids and magnify or shift what moves
- *   under them: on the fitting sessions (seeds 7400–7405, 7600–7602) a blink under glasses
- *   moved the lower lids 1.4–1.9× the upper lids' deviations (the upper lids 17–68 of
- *   them), the brows and the rest of the face under 8. A lid tightening (AU6/AU7) moves the
+ *   under them: in the fitting session of seed 7400 (still, glasses, flicker) both blinks
+ *   offered as micro-expressions moved the lower lids 1.5–1.9× the upper lids' deviations
+ *   (the upper lids 17–68 of them), the brows and the rest of the face under 8; the rule
+ *   set both apart (false micro-expressions 0.26 → 0.09 a minute over seeds 7400–7405) and
+ *   cost no true one there or on seeds 7600–7602. A lid tightening (AU6/AU7) moves the
  *   lower lids with the upper lids below the threshold (under 5 deviations there), and a
  *   brow expression that comes with a blink moves the brows further than any lid.
  * A blink closes and reopens, so the lids' lagged motion rises twice (the closing, then
