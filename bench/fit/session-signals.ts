@@ -2,10 +2,10 @@
  * Records the spotting scan's per-ROI signal of long generated sessions, so spotting can
  * be refit in milliseconds instead of rescanning (bench/fit/spot-sessions.ts reads them).
  *
- * Fitting sessions use their own seeds (7400–7409 below), never the bench's session set
+ * Fitting sessions use their own seeds (7400–7405 and 7600–7603 below), never the bench's session set
  * (2291–2295): `--bench` records the bench's sessions too, for diagnosis only — nothing
- * may be fit on them. Each is rendered once (320×240, the spotting crop is 80×96 either
- * way) into `$TMPDIR/mellm-fit-sessions/`, its signal written beside it as JSON.
+ * may be fit on them. Each is rendered once (320×240 but one at 640×480, the spotting crop is
+ * 80×96 either way) into `$TMPDIR/mellm-fit-sessions/`, its signal written beside it as JSON.
  *
  *   node --import tsx bench/fit/session-signals.ts [--bench] [--only name,…] [--evidence]
  *
@@ -38,6 +38,12 @@ export const FIT_SESSIONS: readonly FitSession[] = [
   { ...SMALL, name: 'fit-30-still-tremor', seconds: 150, fps: 30, seed: 7403, tremor: true, flicker: true, microPerMinute: 3, macroPerMinute: 2 },
   { ...SMALL, name: 'fit-200-still', seconds: 45, fps: 200, seed: 7404, glasses: true, tremor: true, flicker: true, microPerMinute: 4, macroPerMinute: 2 },
   { ...SMALL, name: 'fit-200-talking', seconds: 45, fps: 200, seed: 7405, speech: true, glasses: true, tremor: true, flicker: true, microPerMinute: 4, macroPerMinute: 2 },
+  // More blinks under glasses, at both rates: the main false source of the set's glasses sessions.
+  { ...SMALL, name: 'fit-30-still-glasses-b', seconds: 150, fps: 30, seed: 7600, glasses: true, flicker: true, microPerMinute: 3, macroPerMinute: 2 },
+  { ...SMALL, name: 'fit-30-talking-glasses-b', seconds: 150, fps: 30, seed: 7601, speech: true, glasses: true, tremor: true, microPerMinute: 3, macroPerMinute: 2 },
+  { ...SMALL, name: 'fit-200-still-b', seconds: 45, fps: 200, seed: 7602, glasses: true, tremor: true, flicker: true, microPerMinute: 4, macroPerMinute: 2 },
+  // The set's 10-minute sessions are 640×480: the glasses' rim is drawn at that size.
+  { ...SMALL, width: 640, height: 480, name: 'fit-30-still-glasses-640', seconds: 150, fps: 30, seed: 7603, glasses: true, flicker: true, microPerMinute: 3, macroPerMinute: 2 },
 ];
 
 export const fitSessionsDir = (): string => join(tmpdir(), 'mellm-fit-sessions');

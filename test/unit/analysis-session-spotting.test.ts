@@ -29,17 +29,17 @@ const leftUpperLid = ROI_NAMES.filter((n) => n.startsWith('Left Upper Eyelid'));
 const rightUpperLid = ROI_NAMES.filter((n) => n.startsWith('Right Upper Eyelid'));
 const lowerLids = ROI_NAMES.filter((n) => n.includes('Lower Eyelid'));
 
-function session(bumps: readonly Bump[], seed: number, quiet = 1): MotionSignal {
+function session(bumps: readonly Bump[], seed: number, quiet = 1, frames = FRAMES, lag = LAG): MotionSignal {
   const rand = gaussian(seed);
   const channels: Record<string, Float32Array> = {};
   for (const roi of ROI_NAMES) {
     const noise = quiet * (mouth.includes(roi) ? 0.12 : 0.03);
     const d = (t: number): number => bumps.reduce((sum, b) => sum + (b.rois.includes(roi) ? b.amplitude * expressionProfile(t, b.onset, b.apex, b.offset) : 0), 0);
-    const values = new Float32Array(FRAMES);
-    for (let t = LAG; t < FRAMES; t += 1) values[t] = Math.abs(d(t) - d(t - LAG) + noise * rand());
+    const values = new Float32Array(frames);
+    for (let t = lag; t < frames; t += 1) values[t] = Math.abs(d(t) - d(t - lag) + noise * rand());
     channels[roi] = values;
   }
-  return { lag: LAG, channels };
+  return { lag, channels };
 }
 
 describe('spotting a session', () => {
@@ -109,9 +109,63 @@ describe('spotting a session', () => {
     expect(result.confounders.find((c) => c.onset <= 608 && c.offset >= 600)?.cause).toBe('blink');
   });
 
+  // Under glasses the rim sits over the lower lids: in a blink they are read moving further
+  // than the upper lids themselves (the fitting sessions' blinks at 30 fps: lower lids 1.4–1.9×
+  // the upper lids' deviations, the brows far below), which the upper lids' share misses.
+  const lowerLidLed: Bump[] = [
+    { onset: 600, apex: 603, offset: 608, amplitude: 1, rois: [...leftUpperLid, ...rightUpperLid] },
+    { onset: 600, apex: 603, offset: 608, amplitude: 1.8, rois: lowerLids },
+    { onset: 600, apex: 603, offset: 608, amplitude: 0.3, rois: browRois },
+  ];
+  it.each([24, 25, 26])('reports a blink the rim makes lower-lid-led as a blink, never as an expression (seed %i)', (seed) => {
+    const result = spot(session(lowerLidLed, seed), FPS);
+    expect(result.intervals.filter((iv) => iv.onset <= 616 && iv.offset >= 596)).toEqual([]);
+    expect(result.confounders.find((c) => c.onset <= 608 && c.offset >= 600)?.cause).toBe('blink');
+  });
+
+  // A lid tightener (AU7) moves the lower lids with the upper lids nearly still; a brow
+  // lowering that comes with a blink moves the brows further than any lid.
+  it.each([27, 28])('keeps a lid tightening, and a brow lowering that comes with a blink (seed %i)', (seed) => {
+    const tighten: Bump = { onset: 300, apex: 304, offset: 310, amplitude: 0.5, rois: lowerLids };
+    const lower: Bump = { onset: 1200, apex: 1204, offset: 1210, amplitude: 1.2, rois: browRois };
+    const withBlink: Bump[] = [lower, { onset: 1200, apex: 1203, offset: 1208, amplitude: 0.5, rois: [...leftUpperLid, ...rightUpperLid, ...lowerLids] }];
+    const result = spot(session([tighten, ...withBlink], seed), FPS);
+    expect(evaluateSpotting(result.intervals, [tighten, lower]).truePositives).toBe(2);
+  });
+
   it('keeps a brow raise next to such a blink', () => {
     const result = spot(session([...blink, raise], 22), FPS);
     expect(evaluateSpotting(result.intervals, [raise]).truePositives).toBe(1);
+  });
+});
+
+describe('a short micro-expression in a session', () => {
+  // An expression shows as itself and its echo a lag later, but its first and last frames
+  // move too little to stay above the run floor: at 200 fps the run of a 260-ms one spans
+  // about 2.1–2.2 lags (the fitting sessions' 240-ms AU10 at 200 fps: 2.1), so a 2.3-lag
+  // minimum dropped it; at 30 fps whole frames round it up.
+  it.each([[200, 40, 61], [200, 40, 62], [30, 6, 63]])('spots a 260-ms brow raise at %i fps (lag %i, seed %i)', (fps, lag, seed) => {
+    const frames = 30 * fps;
+    const at = (ms: number): number => Math.round((ms / 1000) * fps);
+    const short: Bump = { onset: at(15000), apex: at(15100), offset: at(15260), amplitude: 0.3, rois: browRois };
+    const result = spot(session([short], seed, 1, frames, lag), fps);
+    expect(evaluateSpotting(result.intervals, [short]).truePositives).toBe(1);
+    expect(result.intervals).toHaveLength(1);
+  });
+});
+
+describe('a slow macro-expression in a session', () => {
+  // A raise that takes a lag to rise and falls over six: its rise and the rise's echo make
+  // one run, its slow fall, when it reaches the threshold, another, and between them the
+  // lagged signal dips under the run floor for a little over a lag. Read alone, the first
+  // run is a micro-expression of the rise only (the fitting sessions' 1.8-s AU1+2+5 at
+  // 30 fps was offered as two micro-expressions, 7 frames apart at a 6-frame lag). Runs
+  // closer than 1.5 lags are one.
+  it.each([71, 72, 73])('spots it as one macro-expression, not as two micro-expressions (seed %i)', (seed) => {
+    const slow: Bump = { onset: 900, apex: 906, offset: 945, amplitude: 0.4, rois: browRois };
+    const result = spot(session([slow], seed), FPS);
+    expect(result.intervals.map((iv) => iv.kind)).toEqual(['macro']);
+    expect(evaluateSpotting(result.intervals, [slow]).truePositives).toBe(1);
   });
 });
 

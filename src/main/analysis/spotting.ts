@@ -1,7 +1,7 @@
 import { AppError } from '@shared/errors';
 import { commonMode, motionClassifier, findConfounders, withoutConfounders, type ConfounderInterval } from './motion-cause';
 import { quantileSorted } from '../util/quantile';
-import { eyeMovement, isBlinkShape, peakIn, SESSION_MIN_RUN_LAGS, SESSION_SECONDS, sessionScore } from './session-rule';
+import { channelDeviations, eyeMovement, isBlinkShape, mostDeviant, peakIn, SESSION_MERGE_LAGS, SESSION_MIN_RUN_LAGS, SESSION_SECONDS, sessionScore } from './session-rule';
 
 /**
  * Micro-expression spotting from per-ROI motion signals.
@@ -159,7 +159,8 @@ export interface SpottingOptions {
    * `sessionScore`). 6 on the fitting sessions (seeds 7400–7405, with `SESSION_MIN_RUN_LAGS`
    * 2.3 and `SESSION_RUN_FLOOR` 0.6): 5.5 gave micro F1 0.61 at 0.43 false micro-expressions
    * a minute (macro 0.46), 6 0.59 at 0.26 (0.49), 6.5 0.55 at 0.35 (0.45); 8, the threshold
-   * before the running median, 0.49 at 0.43 (0.22).
+   * before the running median, 0.49 at 0.43 (0.22). Still best with the blink-under-glasses
+   * rule, runs of 2.1 lags and the 1.5-lag merge (seeds 7400–7405 and 7600–7602).
    */
   readonly sessionDeviations?: number;
 }
@@ -178,6 +179,7 @@ const SESSION_RUN_FLOOR = 0.6;
 /** Blink motion seen on non-lid ROIs is at most this share of the lids' own. */
 const BLINK_SPILL_RATIO = 0.15;
 const isBlinkRoi = (name: string): boolean => name.includes('Upper Eyelid');
+const isLowerLidRoi = (name: string): boolean => name.includes('Lower Eyelid');
 /** Eyelid or mouth motion above this many times the threshold floor is looked at as a possible blink, gaze shift or speech. */
 const CONFOUNDER_LEVEL = 1.5;
 
@@ -340,17 +342,19 @@ export function spot(signal: MotionSignal, fps: number, options: SpottingOptions
   let face = motion;
   const threshold = session ? o.sessionDeviations : Math.max(o.minPeak, o.sigmas * noiseSigma(face));
   // The upper lids' deviations, measured on the recording as it was (confounders in).
-  let lids: { smoothed: Float32Array; raw: Float32Array } | null = null;
+  let lids: { smoothed: Float32Array; raw: Float32Array; lower: Float32Array } | null = null;
   if (session) {
     // Nothing below the clip rule's absolute floor (`minPeak`) reaches the threshold.
     const minDeviation = o.minPeak / o.sessionDeviations;
     const busy = new Uint8Array(frames);
     for (const c of found) busy.fill(1, Math.max(0, c.onset), Math.min(frames, c.offset + 1));
-    face = sessionScore(faceChannels, signal.lag, fps, busy, minDeviation);
+    const deviations = channelDeviations(faceChannels, signal.lag, fps, busy, minDeviation);
+    face = mostDeviant(deviations, frames);
+    const lower = mostDeviant(deviations.filter((_, i) => isLowerLidRoi(faceNames[i] as string)), frames);
     const lidChannels = blinkNames.map((n) => signal.channels[n] as Float32Array);
-    lids = { smoothed: sessionScore(lidChannels, signal.lag, fps, busy, minDeviation), raw: sessionScore(lidChannels, signal.lag, fps, busy, minDeviation, false) };
+    lids = { smoothed: sessionScore(lidChannels, signal.lag, fps, busy, minDeviation), raw: sessionScore(lidChannels, signal.lag, fps, busy, minDeviation, false), lower };
   }
-  let runs = findRuns(face, threshold, session ? SESSION_RUN_FLOOR * threshold : threshold / 3, mergeGap, descent);
+  let runs = findRuns(face, threshold, session ? SESSION_RUN_FLOOR * threshold : threshold / 3, session ? Math.round(SESSION_MERGE_LAGS * signal.lag) : mergeGap, descent);
   // An expression shows as itself and, a lag later, as its echo; a glint, a speech bout's
   // edge or a gaze step lasts about one lag.
   if (session) runs = runs.filter((r) => r.end - r.start + 1 >= SESSION_MIN_RUN_LAGS * signal.lag);
@@ -397,7 +401,7 @@ export function spot(signal: MotionSignal, fps: number, options: SpottingOptions
   const classify = motionClassifier(clean, fps);
   const expressions = intervals.filter((iv) => {
     if (isSpill(iv)) return false;
-    const eye = lids ? eyeMovement(lids, face, iv, signal.lag) : null;
+    const eye = lids ? eyeMovement(lids, face, iv, signal.lag, threshold) : null;
     if (eye) {
       confounders.push(eye);
       return false;
