@@ -24,8 +24,9 @@ const mellm = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args],
  *
  * What this cannot show: one generated face and seed; the other expressions' regions,
  * real cameras' noise and real tremor are not in it. The AUs read at this interval
- * (onset 264, apex 268) hold the nose wrinkle among brow and lip-corner AUs the face did
- * not make: that reading is the AU rules', not spotting's.
+ * (onset 265, apex 270) hold the nose wrinkle at D beside a one-sided lip-corner pull at B
+ * the face did not make (the tremor's and flicker's residue on the right lower face): the
+ * class must still be the nose wrinkle's.
  */
 describe('spotting a session through the CLI', () => {
   it('offers the micro-expression of a tremor-and-flicker session over its whole course and nothing else, its blinks and no gaze shift as blinks, and says the curve counts quiet deviations', () => {
@@ -43,7 +44,10 @@ describe('spotting a session through the CLI', () => {
     const score = evaluateSpotting(offered.map((e) => ({ onset: e.onset as number, apex: e.apex as number, offset: e.offset as number })), micro);
     expect(score.truePositives).toBe(1);
     expect(offered).toHaveLength(1);
-    expect(offered.find((e) => (e.onset as number) <= 274 && (e.offset as number) >= 265)?.facs).toMatch(/(^|\+)[LR]?9[A-E]/);
+    const wrinkle = offered.find((e) => (e.onset as number) <= 274 && (e.offset as number) >= 265);
+    expect(wrinkle?.facs).toMatch(/(^|\+)[LR]?9[A-E]/);
+    // A nose wrinkle is disgust (CASME II: AU9 or AU10); a weaker lip-corner pull beside it does not make it happiness.
+    expect(wrinkle?.emotion).toMatchObject({ label: 'disgust', label3: 'Negative' });
     const blinks = truth.intervals.filter((iv) => iv.kind === 'blink');
     expect(blinks).toHaveLength(7);
     const track = report.spotting.blinks ?? [];

@@ -58,6 +58,15 @@ describe('inferEmotion', () => {
     expect(inferEmotion([trace(12)]).emotion).toBe('happiness');
   });
 
+  it('lets the stronger of a nose wrinkle and a lip-corner pull decide between disgust and happiness', () => {
+    const at = (n: number, intensity: AuEvidence['intensity'], confidence: number, side: AuEvidence['side'] = 'B'): AuEvidence => ({ ...au(n, confidence), intensity, side });
+    // The seed-21 session's reading (test/integration/session-spotting-cli.test.ts): 9D+R10A+R12B.
+    expect(inferEmotion([at(9, 'D', 0.65), at(10, 'A', 0.52, 'R'), at(12, 'B', 0.6, 'R')])).toMatchObject({ emotion: 'disgust', label: 'Negative' });
+    // The same conflict the other way round: a clear smile with a weaker nose wrinkle stays happiness.
+    expect(inferEmotion([at(6, 'C', 0.62), at(12, 'D', 0.68), at(9, 'B', 0.55)])).toMatchObject({ emotion: 'happiness', label: 'Positive' });
+    expect(inferEmotion([at(12, 'D', 0.66), at(9, 'B', 0.58)])).toMatchObject({ emotion: 'happiness', label: 'Positive' });
+  });
+
   it('is less confident when two prototypes compete', () => {
     const clear = inferEmotion([au(6), au(12)]).confidence;
     const mixed = inferEmotion([au(6), au(12), au(9)]).confidence;

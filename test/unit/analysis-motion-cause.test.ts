@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROI_NAMES } from '@shared/rois';
 import { classifyMotion, findConfounders, withoutConfounders } from '../../src/main/analysis/motion-cause';
@@ -102,6 +104,25 @@ describe('findConfounders and withoutConfounders', () => {
     const spotted = spot(mixed, 30);
     expect(spotted.intervals.length, JSON.stringify(spotted.confounders)).toBeGreaterThan(0);
     expect(spotted.intervals.some((iv) => Math.abs(iv.apex - 40) <= 2), JSON.stringify(spotted.intervals)).toBe(true);
+  });
+
+  it('finds talking whose lagged signal cancels mid-bout (syllable period ≈ the lag) on a generated face, and offers neither its first opening nor its last closing', () => {
+    // The scan's signal of a fitting clip (test/fixtures/spotting: seed 7600's talking still
+    // face, frames 2–36): between the bout's first syllables and its echo the mouth moves only
+    // a little, yet more than twice as much as the still upper face.
+    const fixture = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'spotting', 'talking-cancelled-7600.json'), 'utf8')) as { lag: number; channels: Record<string, number[]> };
+    const signal: MotionSignal = { lag: fixture.lag, channels: Object.fromEntries(Object.entries(fixture.channels).map(([k, v]) => [k, Float32Array.from(v)])) };
+    const found = findConfounders(signal, 30, 0.15);
+    expect(found.map((c) => [c.cause, c.onset <= 8, c.offset >= 36]), JSON.stringify(found)).toEqual([['speech', true, true]]);
+    // What is left is below the threshold: the dataset-clip fallback's weak candidate after the bout at most.
+    expect(spot(signal, 30, { atLeastOne: true }).intervals.every((iv) => iv.strength < 1 && iv.onset > 36)).toBe(true);
+  });
+
+  it('keeps two lip presses apart when the mouth is still between them: no talking joins them', () => {
+    const twoPresses: Displacement = (roi, t) => lipPress(roi, t + 18) + lipPress(roi, t - 24);
+    const signal = signalOf(twoPresses);
+    expect(findConfounders(signal, 30, 0.15)).toEqual([]);
+    expect(spot(signal, 30).intervals.length).toBe(2);
   });
 
   it('refuses a zero level or frame rate', () => {

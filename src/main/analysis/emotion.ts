@@ -27,8 +27,12 @@ export const EMOTION_PROTOTYPES: readonly EmotionPrototype[] = [
   {
     emotion: 'happiness',
     patterns: [[6, 12], [12], [6]],
-    against: [4, 15],
-    description: 'AU6 (cheek raiser) and/or AU12 (lip corner puller): the Duchenne smile and its parts.',
+    // A nose wrinkle belongs to no happiness prototype, as a lip-corner pull belongs to no
+    // disgust one: each argues against the other, so the stronger decides (were only AU12
+    // to count against disgust, a one-sided AU12 at B would outvote a nose wrinkle at D).
+    // AU10 stays out: the upper lip rises in a broad smile too.
+    against: [4, 9, 15],
+    description: 'AU6 (cheek raiser) and/or AU12 (lip corner puller): the Duchenne smile and its parts; a nose wrinkle (AU9) argues against it.',
   },
   {
     emotion: 'disgust',

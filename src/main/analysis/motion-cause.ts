@@ -218,6 +218,34 @@ function stretches(values: Float32Array, level: number, low: number, gap: number
 }
 
 /**
+ * Mouth stretches joined across a lull in which the mouth kept moving apart from the rest
+ * of the face (its median at least SPEECH_ABOVE_REST times theirs). When the syllable period
+ * is close to the lag, the lagged signal of steady talking cancels mid-bout: only the bout's
+ * first opening and its last closing stand out, each alone like one mouth movement, while
+ * the lips and jaw still move a little more than the still upper face between them.
+ */
+function joinTalking(profiles: PartProfiles, mouthStretches: ReadonlyArray<[number, number]>): Array<[number, number]> {
+  const { part } = profiles;
+  const out: Array<[number, number]> = [];
+  for (const [from, to] of mouthStretches) {
+    const last = out[out.length - 1];
+    if (last && from - last[1] > 2) {
+      const mouth = Float32Array.from({ length: from - last[1] - 1 }, (_, i) => part.mouth[last[1] + 1 + i] as number).sort();
+      const rest = Float32Array.from({ length: from - last[1] - 1 }, (_, i) => {
+        const t = last[1] + 1 + i;
+        return Math.max(part.upperLid[t] as number, part.lowerLid[t] as number, part.brow[t] as number, part.midFace[t] as number);
+      }).sort();
+      if (quantile(mouth, 0.5) >= SPEECH_ABOVE_REST * quantile(rest, 0.5)) {
+        last[1] = to;
+        continue;
+      }
+    }
+    out.push([from, to]);
+  }
+  return out;
+}
+
+/**
  * The blinks, gaze shifts and speech bouts of a spotting signal: stretches where the
  * eyelids or the mouth moved, each classed by `classifyMotion`'s rules; those that are
  * not an expression are returned, with the frames they cover (their echo included).
@@ -232,7 +260,8 @@ export function findConfounders(signal: MotionSignal, fps: number, level: number
   // mid-bout: a lull of up to 0.6 s between mouth movements, or one where the mouth
   // still moves half as much, is still one bout.
   // Eyelid stretches join only across a frame or two: a gaze shift next to an expression stays apart from it.
-  const candidates = [...stretches(lids, level, level, Math.max(2, Math.round(signal.lag / 3))), ...stretches(profiles.part.mouth, level, level / 2, Math.max(signal.lag, Math.round(0.6 * fps)))].sort((a, b) => a[0] - b[0]);
+  const mouthStretches = joinTalking(profiles, stretches(profiles.part.mouth, level, level / 2, Math.max(signal.lag, Math.round(0.6 * fps))));
+  const candidates = [...stretches(lids, level, level, Math.max(2, Math.round(signal.lag / 3))), ...mouthStretches].sort((a, b) => a[0] - b[0]);
   const out: ConfounderInterval[] = [];
   for (const [from, to] of candidates) {
     const found = classifyOn(profiles, signal.lag, fps, from, to);
