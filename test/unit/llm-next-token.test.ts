@@ -88,6 +88,29 @@ describe('next token from the logits', () => {
     expect(rows).toEqual([prompt.length, 1, 1, 1, 1]);
   });
 
+  it('widens float16 logits exactly: the last row’s best half value wins, negatives and subnormals included', async () => {
+    // float16 bit patterns: 0x3c00 = 1, 0xbc00 = -1, 0x0001 = the smallest subnormal, 0x7bff = 65504 (largest finite).
+    const chosen = [42, 151_000, 7];
+    let step = 0;
+    const session = {
+      run: async (feeds: Record<string, ort.Tensor>) => {
+        const outputs = await qwen3.session.run(feeds);
+        const fresh = feeds.input_ids!.dims[1] as number;
+        const half = new Uint16Array(fresh * QWEN3_VOCAB).fill(0xbc00);
+        for (let row = 0; row < fresh - 1; row++) half[row * QWEN3_VOCAB + 9] = 0x7bff;
+        const last = (fresh - 1) * QWEN3_VOCAB;
+        if (step === 2) {
+          half[last + 3] = 0x0001;
+          half[last + (chosen[2] as number)] = 0x0002;
+        } else half[last + (chosen[step] as number)] = 0x3c00;
+        step++;
+        return { ...outputs, logits: new ort.Tensor('float16', half, [1, fresh, QWEN3_VOCAB]) };
+      },
+    };
+    const model = Object.create(qwen3, { session: { value: session } }) as LlmModel;
+    expect((await generate(model, qwen3.encode(PROMPT), { maxNewTokens: 3 })).tokens).toEqual(chosen);
+  });
+
   it('argmax finds the first maximum wherever it is, and ignores NaN after the first value', () => {
     for (const width of [1, 2, 3, 4, 5, 7, 8, 9, QWEN3_VOCAB]) {
       for (const at of new Set([0, 1, Math.floor(width / 2), width - 2, width - 1].filter((i) => i >= 0 && i < width))) {
