@@ -68,7 +68,13 @@ function topCandidates(logits: Float32Array, k: number, floor: number): number[]
   const values: number[] = [];
   // Below `threshold` a logit can no longer enter: the floor, then the k-th best so far.
   let threshold = floor;
-  for (let i = 0; i < logits.length; i++) {
+  const n = logits.length;
+  for (let i = 0; i < n; i++) {
+    // Four logits that cannot enter are passed over at once (the threshold only moves when one enters).
+    if (i + 3 < n && (logits[i] as number) < threshold && (logits[i + 1] as number) < threshold && (logits[i + 2] as number) < threshold && (logits[i + 3] as number) < threshold) {
+      i += 3;
+      continue;
+    }
     const value = logits[i] as number;
     if (value < threshold || (best.length === k && value === threshold)) continue;
     let lo = 0;
