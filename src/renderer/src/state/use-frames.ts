@@ -69,12 +69,17 @@ export function useFrames(media: OpenedMedia | null, budgetMB = 256): FrameNavig
             if (target.current === index) setError(errorMessage(failure));
           },
         );
-      // Prefetch yields to the step: nothing new starts until the frame asked for is on
+      cancelPrefetch();
+      // Uncached, the loader already holds prefetches until the frame asked for is in.
+      if (!ready) {
+        loader.prefetch(index, direction, frames);
+        return;
+      }
+      // Cached, prefetch yields to the step: nothing new starts until the frame is on
       // screen (the next animation frame, then the task after it), so neighbours' fetches
       // and decodes do not compete with this step's render and draw; a step that follows
       // within the wait replaces it.
       loader.holdPrefetch();
-      cancelPrefetch();
       const pending = { frame: 0, timer: 0 };
       pending.frame = requestAnimationFrame(() => {
         pending.timer = window.setTimeout(() => {
