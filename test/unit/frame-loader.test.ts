@@ -74,6 +74,20 @@ describe('FrameLoader request order', () => {
     for (const i of [41, 42, 43, 44, 45, 46, 39, 38]) expect(loader.get(i)?.index).toBe(i);
   });
 
+  it('starts no queued prefetch after holdPrefetch (a step), until the next prefetch', async () => {
+    const images = opener();
+    const loader = loaderWith(images.open);
+    loader.prefetch(50, 1, 300);
+    expect(images.requested).toEqual([51, 52]);
+    // A cached step: the view holds prefetching until its frame is on screen.
+    loader.holdPrefetch();
+    await images.finishAll();
+    expect(images.requested).toEqual([51, 52]);
+    expect(images.pending.size).toBe(0);
+    loader.prefetch(52, 1, 300);
+    expect(images.requested).toEqual([51, 52, 53, 54]);
+  });
+
   it('holds prefetches back while a frame asked for is loading, then runs them a few at a time', async () => {
     const images = opener();
     const loader = loaderWith(images.open);

@@ -1,10 +1,11 @@
 import { freemem } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-node';
 import { AppError } from '@shared/errors';
 import { DEFAULT_MAX_NEW_TOKENS, type Thinking } from '@shared/llm-generation';
 import type { ChatMessage, KvLayout, LlmModel } from './model';
 import { argmax, sampleToken, type SamplingOptions } from './sampling';
+import { StepFeeds } from './step-feeds';
 import { stripThinking as stripThinkingText, TextDeltaDecoder, ThinkingFilter } from './stream';
 import { seededRandom } from '../../util/random';
 
@@ -108,29 +109,33 @@ export async function* streamChat(model: LlmModel, request: ChatRequest): AsyncG
   }
 }
 
-type Feeds = Record<string, ort.Tensor>;
-
-const int64 = (values: ArrayLike<number>, dims: number[]) => new ort.Tensor('int64', BigInt64Array.from(Array.from(values, BigInt)), dims);
-
-function emptyCache(model: LlmModel): Feeds {
-  const { layers, kvHeads, headDim, type } = model.kv;
-  const dims = [1, kvHeads, 0, headDim];
-  const feeds: Feeds = {};
-  for (let layer = 0; layer < layers; layer++) {
-    for (const kind of ['key', 'value']) {
-      feeds[`past_key_values.${layer}.${kind}`] = type === 'float16' ? new ort.Tensor('float16', new Uint16Array(0), dims) : new ort.Tensor('float32', new Float32Array(0), dims);
-    }
-  }
-  return feeds;
-}
-
-/** The logits of the last position as float32 (float16 outputs are widened). */
-function lastLogits(logits: ort.Tensor): Float32Array {
+/**
+ * The logits of the last position as float32, read in place: a view of the output for
+ * float32, float16 outputs widened into `scratch` (reused across steps) through a table
+ * of all 65,536 half values, so a step allocates nothing vocabulary-sized.
+ */
+function lastLogits(logits: ort.Tensor, scratch: { row: Float32Array | null }): Float32Array {
   const vocab = logits.dims[logits.dims.length - 1] as number;
   const start = logits.size - vocab;
-  if (logits.type === 'float32') return (logits.data as Float32Array).subarray(start);
-  if (logits.type === 'float16') return Float32Array.from((logits.data as Uint16Array).subarray(start), halfToFloat);
+  if (logits.type === 'float32') return (logits.data as Float32Array).subarray(start, logits.size);
+  if (logits.type === 'float16') {
+    const half = (logits.data as Uint16Array).subarray(start, logits.size);
+    const row = scratch.row?.length === vocab ? scratch.row : (scratch.row = new Float32Array(vocab));
+    const table = halfTable();
+    for (let i = 0; i < vocab; i++) row[i] = table[half[i] as number] as number;
+    return row;
+  }
   throw new AppError('MODEL_INVALID', `Unsupported logits type ${logits.type}.`);
+}
+
+let HALF_TO_FLOAT: Float32Array | null = null;
+
+function halfTable(): Float32Array {
+  if (!HALF_TO_FLOAT) {
+    HALF_TO_FLOAT = new Float32Array(65_536);
+    for (let h = 0; h < 65_536; h++) HALF_TO_FLOAT[h] = halfToFloat(h);
+  }
+  return HALF_TO_FLOAT;
 }
 
 function halfToFloat(h: number): number {
@@ -175,7 +180,9 @@ export async function generate(model: LlmModel, promptIds: readonly number[], op
   const sequence = [...promptIds];
   const tokens: number[] = [];
   let rawText = '';
-  let cache = emptyCache(model);
+  const steps = new StepFeeds(model.kv, model.inputNames);
+  let cache = steps.emptyCache();
+  const widened = { row: null as Float32Array | null };
   let runMs = 0;
   let firstTokenMs = 0;
   let finishReason: GenerateResult['finishReason'] = 'length';
@@ -191,11 +198,8 @@ export async function generate(model: LlmModel, promptIds: readonly number[], op
         `The answer reached ${tokens.length} tokens: its next step needs ${MB(cacheBytes)} of KV cache, more than the ${MB(budget)} free when it started. Lower the maximum of new tokens or close other programs.`,
       );
     }
-    const fresh = useCache && tokens.length > 0 ? sequence.slice(-1) : sequence;
-    const past = sequence.length - fresh.length;
-    const feeds: Feeds = { input_ids: int64(fresh, [1, fresh.length]), ...(useCache ? cache : emptyCache(model)) };
-    if (model.inputNames.has('attention_mask')) feeds.attention_mask = int64(new Array<number>(sequence.length).fill(1), [1, sequence.length]);
-    if (model.inputNames.has('position_ids')) feeds.position_ids = int64(fresh.map((_, i) => past + i), [1, fresh.length]);
+    const past = useCache && tokens.length > 0 ? sequence.length - 1 : 0;
+    const feeds = steps.build(sequence, past, useCache ? cache : steps.emptyCache());
     const runStart = performance.now();
     let outputs: ort.InferenceSession.ReturnType;
     try {
@@ -204,14 +208,9 @@ export async function generate(model: LlmModel, promptIds: readonly number[], op
       throw new AppError('INTERNAL', `The language model failed at token ${tokens.length}: ${(error as Error).message}`, { cause: error });
     }
     runMs += performance.now() - runStart;
-    const logits = lastLogits(outputs.logits as ort.Tensor);
+    const logits = lastLogits(outputs.logits as ort.Tensor, widened);
     const next = random && options.sampling ? sampleToken(logits, options.sampling, random) : argmax(logits);
-    if (useCache) {
-      cache = {};
-      for (let layer = 0; layer < model.kv.layers; layer++) {
-        for (const kind of ['key', 'value']) cache[`past_key_values.${layer}.${kind}`] = outputs[`present.${layer}.${kind}`] as ort.Tensor;
-      }
-    }
+    if (useCache) cache = steps.nextCache(outputs);
     if (tokens.length === 0) firstTokenMs = performance.now() - started;
     if (model.stopIds.has(next) || options.stopTokens?.includes(next)) {
       finishReason = 'stop';

@@ -71,6 +71,15 @@ export class FrameLoader<Image> {
     this.#pump();
   }
 
+  /**
+   * Starts no more prefetches until the next `prefetch` (those on the wire finish): the
+   * view calls it on a step, so the step's own frame is drawn and presented before
+   * neighbours are fetched and decoded beside it.
+   */
+  holdPrefetch(): void {
+    this.#queue = [];
+  }
+
   #pump(): void {
     while (this.#asked === 0 && this.#prefetching < PREFETCH_IN_FLIGHT) {
       const index = this.#queue.shift();

@@ -32,6 +32,17 @@ export function useFrames(media: OpenedMedia | null, budgetMB = 256): FrameNavig
     setShown(frame);
   }, []);
 
+  // The neighbours of a step are fetched once the step's frame has been presented.
+  const pendingPrefetch = useRef<{ frame: number; timer: number } | null>(null);
+  const cancelPrefetch = useCallback(() => {
+    const pending = pendingPrefetch.current;
+    if (!pending) return;
+    cancelAnimationFrame(pending.frame);
+    clearTimeout(pending.timer);
+    pendingPrefetch.current = null;
+  }, []);
+  useEffect(() => cancelPrefetch, [cancelPrefetch]);
+
   const loader = useMemo(() => {
     if (!media) return null;
     const { clipId, info } = media;
@@ -58,9 +69,27 @@ export function useFrames(media: OpenedMedia | null, budgetMB = 256): FrameNavig
             if (target.current === index) setError(errorMessage(failure));
           },
         );
-      loader.prefetch(index, direction, frames);
+      cancelPrefetch();
+      // Uncached, the loader already holds prefetches until the frame asked for is in.
+      if (!ready) {
+        loader.prefetch(index, direction, frames);
+        return;
+      }
+      // Cached, prefetch yields to the step: nothing new starts until the frame is on
+      // screen (the next animation frame, then the task after it), so neighbours' fetches
+      // and decodes do not compete with this step's render and draw; a step that follows
+      // within the wait replaces it.
+      loader.holdPrefetch();
+      const pending = { frame: 0, timer: 0 };
+      pending.frame = requestAnimationFrame(() => {
+        pending.timer = window.setTimeout(() => {
+          pendingPrefetch.current = null;
+          loader.prefetch(index, direction, frames);
+        }, 0);
+      });
+      pendingPrefetch.current = pending;
     },
-    [loader, frames, show],
+    [loader, frames, show, cancelPrefetch],
   );
 
   const readTarget = useCallback(() => target.current, []);
