@@ -78,6 +78,21 @@ export function cueScore(feature: RoiFeature, direction: CueDirection, tolerance
   return mag * Math.max(0, (cos - floor) / (1 - floor));
 }
 
+const mirrorName = (region: string): string => (region.startsWith('Left ') ? `Right ${region.slice(5)}` : region.startsWith('Right ') ? `Left ${region.slice(6)}` : region);
+
+/**
+ * Whether a `mirroredUnderFrame` cue's motion on a region read around an eyeglass frame is
+ * the rim's drag: the mirror region rises beyond a trace (AU1 there) without moving along the
+ * cue. Seed 7700's surprise under glasses: right inner brow inward 1.16 % of the face (up
+ * 0.38), left inner brow up 1.00 and inward 0.05 — read as R4E, fear.
+ */
+function rimDragged(cue: AuCue, feature: RoiFeature, byRegion: ReadonlyMap<string, RoiFeature>, roll: number): boolean {
+  if (!cue.mirroredUnderFrame || !feature.aroundFrame || feature.side === 'C') return false;
+  const mirror = byRegion.get(mirrorName(feature.region));
+  if (!mirror || mirror.pixels === 0) return false;
+  return cueScore(mirror, 'up', undefined, roll, true) >= TRACE && cueScore(mirror, cue.direction, cue.tolerance, roll, cue.projection) < TRACE;
+}
+
 interface CueResult {
   readonly cue: AuCue;
   readonly score: number;
@@ -96,7 +111,7 @@ function evaluateCue(cue: AuCue, side: 'L' | 'R' | 'C', byRegion: ReadonlyMap<st
       const feature = byRegion.get(name);
       if (!feature || feature.pixels === 0) continue;
       const score = cueScore(feature, cue.direction, cue.tolerance, roll, cue.projection);
-      perRegion.push([name, cue.gated && score < TRACE ? 0 : (cue.gain ?? 1) * score]);
+      perRegion.push([name, (cue.gated && score < TRACE) || rimDragged(cue, feature, byRegion, roll) ? 0 : (cue.gain ?? 1) * score]);
     }
   }
   if (perRegion.length === 0) return null;
