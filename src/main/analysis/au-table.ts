@@ -49,7 +49,7 @@ export interface AuCue {
   /** Angular half-width (degrees) beyond which motion no longer counts; default 50°. */
   readonly tolerance?: number;
   /**
-   * On a region read around an eyeglass frame (RoiFeature.aroundFrame), the cue counts on
+   * On a brow beside an eyeglass frame's rim (RoiFeature.besideRim), the cue counts on
    * one side only if the same region on the other side, when it rises beyond a trace, moves
    * along the cue too. The frame's top rim drags a rising brow sideways, one side at a
    * time, and the corrugator pulls both brows in; a brow that pulls in while the other one

@@ -46,8 +46,11 @@ export interface RoiFeature {
   readonly pixels: number;
   /** Set when glasses or hair cover most of the region: its motion is theirs, so it reads as none. */
   readonly occluded?: OcclusionCause;
-  /** Set on a brow an eyeglass frame touches, read from the forehead above it (readBox): the rim's drag can reach it. */
-  readonly aroundFrame?: true;
+  /**
+   * Set on a brow of a face wearing eyeglasses (the occlusion mask holds a frame): the top rim
+   * runs beside it, and its drag reaches the flow there even where the mask does not.
+   */
+  readonly besideRim?: true;
 }
 
 /** Covered pixels of a crop (occlusion.ts): 0 free, otherwise the cause's code. Same size as the flow. */
@@ -108,7 +111,7 @@ export const BROW_GROWTH_UNDER_GLASSES = 2;
 export const ACROSS_ONLY_UNDER_GLASSES = 0.5;
 
 /** The box a region is read from (a brow box the frame touches, and no hair, grown upward) and the first row whose horizontal flow is left out. */
-function readBox(flow: FlowField, roi: RoiBox, occlusion: OcclusionMask | undefined): { box: [number, number, number, number]; acrossFrom: number; aroundFrame?: true } {
+function readBox(flow: FlowField, roi: RoiBox, occlusion: OcclusionMask | undefined): { box: [number, number, number, number]; acrossFrom: number } {
   const box = clipBox(roi.box, flow.width, flow.height);
   const plain = { box, acrossFrom: box[3] };
   if (!occlusion || groupByRegion.get(roi.region) !== 'eyebrow') return plain;
@@ -126,7 +129,7 @@ function readBox(flow: FlowField, roi: RoiBox, occlusion: OcclusionMask | undefi
   const top = Math.max(0, y0 - Math.round(BROW_GROWTH_UNDER_GLASSES * tall));
   let bottom = top;
   while (bottom < y1 && !rowCovered(occlusion, flow.width, bottom, x0, x1)) bottom += 1;
-  return { box: [x0, top, x1, bottom], acrossFrom: Math.max(top, bottom - Math.round(ACROSS_ONLY_UNDER_GLASSES * tall)), aroundFrame: true };
+  return { box: [x0, top, x1, bottom], acrossFrom: Math.max(top, bottom - Math.round(ACROSS_ONLY_UNDER_GLASSES * tall)) };
 }
 
 function rowCovered(occlusion: OcclusionMask, width: number, y: number, x0: number, x1: number): boolean {
@@ -134,9 +137,9 @@ function rowCovered(occlusion: OcclusionMask, width: number, y: number, x0: numb
   return false;
 }
 
-function featureOf(flow: FlowField, roi: RoiBox, faceHeight: number, occlusion?: OcclusionMask): RoiFeature {
+function featureOf(flow: FlowField, roi: RoiBox, faceHeight: number, occlusion: OcclusionMask | undefined, glasses: boolean): RoiFeature {
   const [bx0, by0, bx1, by1] = clipBox(roi.box, flow.width, flow.height);
-  const { box: [x0, y0, x1, y1], acrossFrom, aroundFrame } = readBox(flow, roi, occlusion);
+  const { box: [x0, y0, x1, y1], acrossFrom } = readBox(flow, roi, occlusion);
   const plane = flow.width * flow.height;
   let sumU = 0;
   let sumV = 0;
@@ -201,7 +204,7 @@ function featureOf(flow: FlowField, roi: RoiBox, faceHeight: number, occlusion?:
     direction,
     pixels,
     ...(occluded ? { occluded } : {}),
-    ...(aroundFrame && !occluded ? { aroundFrame } : {}),
+    ...(glasses && !occluded && groupByRegion.get(roi.region) === 'eyebrow' ? { besideRim: true as const } : {}),
   };
 }
 
@@ -220,5 +223,6 @@ export function roiFeatures(flow: FlowField, rois: readonly RoiBox[], faceHeight
   if (occlusion && (occlusion.width !== flow.width || occlusion.height !== flow.height || occlusion.mask.length !== flow.width * flow.height)) {
     throw new AppError('INVALID_INPUT', `The occlusion mask is ${occlusion.width}×${occlusion.height}, the flow ${flow.width}×${flow.height}.`);
   }
-  return rois.map((roi) => featureOf(flow, roi, faceHeight, occlusion));
+  const glasses = occlusion !== undefined && occlusion.mask.includes(MASK_CODE.glasses);
+  return rois.map((roi) => featureOf(flow, roi, faceHeight, occlusion, glasses));
 }
