@@ -78,6 +78,30 @@ export function cueScore(feature: RoiFeature, direction: CueDirection, tolerance
   return mag * Math.max(0, (cos - floor) / (1 - floor));
 }
 
+const mirrorName = (region: string): string => (region.startsWith('Left ') ? `Right ${region.slice(5)}` : region.startsWith('Right ') ? `Left ${region.slice(6)}` : region);
+
+/**
+ * The share of a brow's pull the other, rising brow must show for the pull to be read as
+ * the corrugator's and not the rim's drag. On the fitting seeds' glasses clips (7100, 7300,
+ * 7600, 7700) the rim's drags had 0.04 and 0.10 of their pull on the other side, the true
+ * AU4s beside an AU1 0.8–1.1.
+ */
+export const MIRROR_PULL_SHARE = 0.25;
+
+/**
+ * Whether a `mirroredUnderFrame` cue's motion on a brow beside an eyeglass frame's rim is
+ * the rim's drag: the mirror region rises beyond a trace (AU1 there) and moves along the cue
+ * less than MIRROR_PULL_SHARE as far. Seed 7700's surprise under glasses: right inner brow
+ * inward 1.16 % of the face (up 0.38), left inner brow up 1.00 and inward 0.05 — read as
+ * R4E, fear.
+ */
+function rimDragged(cue: AuCue, feature: RoiFeature, score: number, byRegion: ReadonlyMap<string, RoiFeature>, roll: number): boolean {
+  if (!cue.mirroredUnderFrame || !feature.besideRim || feature.side === 'C' || score <= 0) return false;
+  const mirror = byRegion.get(mirrorName(feature.region));
+  if (!mirror || mirror.pixels === 0) return false;
+  return cueScore(mirror, 'up', undefined, roll, true) >= TRACE && cueScore(mirror, cue.direction, cue.tolerance, roll, cue.projection) < MIRROR_PULL_SHARE * score;
+}
+
 interface CueResult {
   readonly cue: AuCue;
   readonly score: number;
@@ -96,7 +120,7 @@ function evaluateCue(cue: AuCue, side: 'L' | 'R' | 'C', byRegion: ReadonlyMap<st
       const feature = byRegion.get(name);
       if (!feature || feature.pixels === 0) continue;
       const score = cueScore(feature, cue.direction, cue.tolerance, roll, cue.projection);
-      perRegion.push([name, cue.gated && score < TRACE ? 0 : (cue.gain ?? 1) * score]);
+      perRegion.push([name, (cue.gated && score < TRACE) || rimDragged(cue, feature, score, byRegion, roll) ? 0 : (cue.gain ?? 1) * score]);
     }
   }
   if (perRegion.length === 0) return null;

@@ -48,6 +48,14 @@ export interface AuCue {
   readonly gated?: boolean;
   /** Angular half-width (degrees) beyond which motion no longer counts; default 50°. */
   readonly tolerance?: number;
+  /**
+   * On a brow beside an eyeglass frame's rim (RoiFeature.besideRim), the cue counts on
+   * one side only if the same region on the other side, when it rises beyond a trace, moves
+   * along the cue too. The frame's top rim drags a rising brow sideways, one side at a
+   * time, and the corrugator pulls both brows in; a brow that pulls in while the other one
+   * stays still keeps its reading (a one-sided AU4).
+   */
+  readonly mirroredUnderFrame?: boolean;
 }
 
 export interface AuRule {
@@ -102,7 +110,8 @@ export const FACS_RULES: readonly AuRule[] = [
     lateral: true,
     cues: [
       // Read from the inward pull alone: AU1's rise is vertical and cannot hide it, as it hides the drop.
-      { regions: ['{side} Inner Eyebrow'], direction: 'inward', weight: 1, role: 'core', projection: true, gain: AU4_MOVE_PER_PULL, gated: true },
+      // Under glasses, the rim drags a rising brow inward on one side: a pull the other rising brow lacks is the rim's.
+      { regions: ['{side} Inner Eyebrow'], direction: 'inward', weight: 1, role: 'core', projection: true, gain: AU4_MOVE_PER_PULL, gated: true, mirroredUnderFrame: true },
       { regions: ['{side} Outer Eyebrow'], direction: 'down', weight: 0.5, role: 'support', tolerance: 65 },
     ],
   },

@@ -46,6 +46,11 @@ export interface RoiFeature {
   readonly pixels: number;
   /** Set when glasses or hair cover most of the region: its motion is theirs, so it reads as none. */
   readonly occluded?: OcclusionCause;
+  /**
+   * Set on a brow of a face wearing eyeglasses (the occlusion mask holds a frame): the top rim
+   * runs beside it, and its drag reaches the flow there even where the mask does not.
+   */
+  readonly besideRim?: true;
 }
 
 /** Covered pixels of a crop (occlusion.ts): 0 free, otherwise the cause's code. Same size as the flow. */
@@ -132,7 +137,7 @@ function rowCovered(occlusion: OcclusionMask, width: number, y: number, x0: numb
   return false;
 }
 
-function featureOf(flow: FlowField, roi: RoiBox, faceHeight: number, occlusion?: OcclusionMask): RoiFeature {
+function featureOf(flow: FlowField, roi: RoiBox, faceHeight: number, occlusion: OcclusionMask | undefined, glasses: boolean): RoiFeature {
   const [bx0, by0, bx1, by1] = clipBox(roi.box, flow.width, flow.height);
   const { box: [x0, y0, x1, y1], acrossFrom } = readBox(flow, roi, occlusion);
   const plane = flow.width * flow.height;
@@ -199,6 +204,7 @@ function featureOf(flow: FlowField, roi: RoiBox, faceHeight: number, occlusion?:
     direction,
     pixels,
     ...(occluded ? { occluded } : {}),
+    ...(glasses && !occluded && groupByRegion.get(roi.region) === 'eyebrow' ? { besideRim: true as const } : {}),
   };
 }
 
@@ -217,5 +223,6 @@ export function roiFeatures(flow: FlowField, rois: readonly RoiBox[], faceHeight
   if (occlusion && (occlusion.width !== flow.width || occlusion.height !== flow.height || occlusion.mask.length !== flow.width * flow.height)) {
     throw new AppError('INVALID_INPUT', `The occlusion mask is ${occlusion.width}×${occlusion.height}, the flow ${flow.width}×${flow.height}.`);
   }
-  return rois.map((roi) => featureOf(flow, roi, faceHeight, occlusion));
+  const glasses = occlusion !== undefined && occlusion.mask.includes(MASK_CODE.glasses);
+  return rois.map((roi) => featureOf(flow, roi, faceHeight, occlusion, glasses));
 }
