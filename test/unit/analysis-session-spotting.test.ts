@@ -133,6 +133,24 @@ describe('spotting a session', () => {
     expect(evaluateSpotting(result.intervals, [tighten, lower]).truePositives).toBe(2);
   });
 
+  // A smile that raises the cheeks (AU6+AU12) narrows the eyes: the cheeks and lower lids
+  // move furthest and the upper lids follow a little way, once, and settle slowly, as a
+  // gaze shift's lids move once and hold.
+  // A gaze shift carries the lids further than anything else on the face, and a blink under
+  // glasses that lost its two rises still moves them tens of deviations (the fitting
+  // sessions' 68–75 at 30 fps); the fitting sessions' AU6+12s moved them 8–9, under the
+  // 9.3–9.6 of the lower lids.
+  it.each([29, 30, 31, 33])('keeps a cheek raise that narrows the eyes, the upper lids following once and less far (seed %i)', (seed) => {
+    const cheeks = ROI_NAMES.filter((n) => n.endsWith('Cheek'));
+    const smile: Bump[] = [
+      { onset: 900, apex: 904, offset: 911, amplitude: 0.18, rois: [...lowerLids, ...cheeks] },
+      { onset: 900, apex: 905, offset: 960, amplitude: 0.14, rois: [...leftUpperLid, ...rightUpperLid] },
+    ];
+    const result = spot(session(smile, seed), FPS);
+    expect(evaluateSpotting(result.intervals, [smile[0] as Bump]).truePositives).toBe(1);
+    expect(result.confounders.filter((c) => (c.cause === 'blink' || c.cause === 'saccade') && c.onset <= 911 && c.offset >= 900)).toEqual([]);
+  });
+
   it('keeps a brow raise next to such a blink', () => {
     const result = spot(session([...blink, raise], 22), FPS);
     expect(evaluateSpotting(result.intervals, [raise]).truePositives).toBe(1);

@@ -154,6 +154,20 @@ export const peakIn = (values: Float32Array, from: number, to: number): number =
  */
 const EYE_SHARE = 0.7;
 
+/**
+ * Upper lids that moved once (no blink's two rises), less far than another region and
+ * under this many thresholds are carried by an expression, not a gaze shift: a cheek raise
+ * (AU6) or an upper-lid raise (AU5) moves the lids a little with the cheeks, lower lids or
+ * brows further. A gaze shift carries the lids further than anything else on the face, and
+ * a blink under glasses that lost its two rises still moves them tens of deviations. On the
+ * ten fitting sessions of bench/fit/session-signals.ts (seeds 7400–7405, 7600–7603; 19.8
+ * min): the three AU6+12 / AU1+2+5 intervals set apart this way
+ * moved the lids 8.4–13.3 deviations under a face of 9.3–18.9, the blinks under glasses
+ * 68–75; 2 thresholds kept two micro-expressions (micro F1 0.679 → 0.704) at no false one,
+ * 2.5 and up kept no more and let in a false micro-expression.
+ */
+const GAZE_LIDS = 2;
+
 /** The lids' unsmoothed deviations rise twice over [from, to] (half their peak there): a blink's closing and the echo of its reopening. */
 export const isBlinkShape = (raw: Float32Array, from: number, to: number): boolean => bumps(raw, from, to, 0.5 * peakIn(raw, from, to)) >= 2;
 
@@ -173,7 +187,8 @@ export const isBlinkShape = (raw: Float32Array, from: number, to: number): boole
  *   lower lids with the upper lids below the threshold (under 5 deviations there), and a
  *   brow expression that comes with a blink moves the brows further than any lid.
  * A blink closes and reopens, so the lids' lagged motion rises twice (the closing, then
- * the echo of the reopening); a gaze shift is a step that holds, one rise.
+ * the echo of the reopening); a gaze shift is a step that holds, one rise, and lids that
+ * rose once less far than the face and under `GAZE_LIDS` thresholds moved with an expression.
  */
 export function eyeMovement(
   lids: { readonly smoothed: Float32Array; readonly raw: Float32Array; readonly lower: Float32Array },
@@ -190,6 +205,7 @@ export function eyeMovement(
   const lowerLed = lid >= threshold && lower >= facePeak;
   if (!upperLed && !lowerLed) return null;
   const blink = isBlinkShape(lids.raw, iv.onset, to);
+  if (!blink && lid < facePeak && lid < GAZE_LIDS * threshold) return null;
   const how = upperLed ? 'about as far as any other region' : `the lower eyelids (${Math.round(lower)}) further than any other region, as under a glasses rim`;
   const reason = `${blink ? 'blink: the upper eyelids closed and reopened' : 'gaze shift: the upper eyelids moved once and held'}, ${Math.round(lid)} times their quiet motion, ${how}`;
   return { cause: blink ? 'blink' : 'saccade', onset: iv.onset, apex: iv.apex, offset: iv.offset, reason };
