@@ -5,7 +5,7 @@
  * offered nothing still says so after a reopen. It is read again when the settings change,
  * since whether the run is current depends on them.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { analysisApi, type SpottingRunView } from '../api/analysis';
 import { errorMessage } from '../api/backend';
 import { useSettings } from './settings';
@@ -24,14 +24,25 @@ const NONE: StoredSpottingRun = { run: null, loaded: false, error: null };
 /** `clipId` null (a clip outside the workspace) reads nothing. The caller is keyed by clip. */
 export function useSpottingRun(clipId: number | null): StoredSpottingRun {
   const [state, setState] = useState<StoredSpottingRun>(NONE);
-  const revision = useWorkspaceChanges((change) => change.cause === 'analysis' && change.clipId === clipId);
+  // A read that failed (the clip deleted while open) is tried again on the next change to
+  // the workspace, so an undone deletion clears its error.
+  const failed = useRef(false);
+  const revision = useWorkspaceChanges(
+    (change) => (change.cause === 'analysis' && change.clipId === clipId) || (failed.current && (change.clipId === undefined || change.clipId === clipId)),
+  );
   const { settings } = useSettings();
   useEffect(() => {
     if (clipId === null) return;
     let live = true;
     analysisApi.spottingRun(clipId).then(
-      (run) => live && setState({ run, loaded: true, error: null }),
-      (failure: unknown) => live && setState({ run: null, loaded: true, error: errorMessage(failure) }),
+      (run) => {
+        failed.current = false;
+        if (live) setState({ run, loaded: true, error: null });
+      },
+      (failure: unknown) => {
+        failed.current = true;
+        if (live) setState({ run: null, loaded: true, error: errorMessage(failure) });
+      },
     );
     return () => {
       live = false;
