@@ -3,7 +3,7 @@ import { deserialize, serialize } from 'node:v8';
 import { isDeepStrictEqual } from 'node:util';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { basename, isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { DEFAULT_CLASS_THRESHOLDS_SETTING, type AnalysisRunInput, type FlowScale, type OverlayKind, type PromptFormat, type SpottingRun, type StoredAnalysis } from '@shared/api/analysis';
 import type { Language } from '@shared/language';
 import { REFERENCE_CROP } from '@shared/rois';
@@ -30,7 +30,7 @@ import type { WorkspaceService } from '../store/service';
 import { ClipLocator } from './media-roots';
 import { ensureClip, eventFrames, latestAnalysis, overlayDir, storeRun, writeOverlaySources } from './analysis-store';
 import type { EventHub } from './events';
-import { readSpottingRun, type SpottingRunMaker } from './spotting-run';
+import { readSpottingRun, spottingRunMaker } from './spotting-run';
 
 export interface AnalysisRunnerDeps {
   readonly workspaces: WorkspaceService;
@@ -305,22 +305,7 @@ export class AnalysisRunner {
     };
     const key = claimKey(configKey, clip, pinned ? eventId : undefined);
     // Without pinned frames the whole clip is spotted: the run is kept for the clip, whatever it offered.
-    const run: SpottingRunMaker | null = pinned
-      ? null
-      : {
-          createdBy: workspace.actingRole ?? (settings.annotator.trim() || null),
-          appVersion: this.#version,
-          configKey: clipConfigKey(await this.#spottingKey(overrides), clip),
-          settings: {
-            captureFps: clip.captureFps,
-            fps: clip.fps,
-            classThresholds: input.classThresholds,
-            flow: input.flow,
-            language: input.language,
-            promptFormat: input.promptFormat,
-            llm: input.llmFolder ? basename(input.llmFolder) : null,
-          },
-        };
+    const run = pinned ? null : spottingRunMaker(workspace, settings.annotator, clip, input, { appVersion: this.#version, configKey: clipConfigKey(await this.#spottingKey(overrides), clip) });
     const label = `Analyse ${clip.path}${pinned ? ` (${pinned.onset}→${pinned.apex})` : ''}`;
     const handle = queue.add('analysis', label, async (context) => {
       const output = await this.#runClaimed(workspace, { key, clip, again: work.again }, input, context, this.#processes(queue.concurrency));

@@ -3,9 +3,12 @@
  * kept of it (the spotting report, its curve as float32, and what made it) and how it is
  * read back for `analysis.spottingRun`, checked against the report's own schema.
  */
+import { basename } from 'node:path';
 import { SpottingReportSchema, type AnalyzeReport, type SpottingRun } from '@shared/api/analysis';
 import { AppError } from '@shared/errors';
-import type { NewSpottingRun, SpottingRunRecord } from '../store';
+import type { Clip } from '@shared/workspace';
+import type { NewSpottingRun, SpottingRunRecord, WorkspaceStore } from '../store';
+import type { AnalyzeTaskInput } from '../analysis/pipeline/task';
 
 /** Who and what made a run, as the runner knows it. */
 export interface SpottingRunMaker {
@@ -14,6 +17,33 @@ export interface SpottingRunMaker {
   readonly configKey: string | null;
   /** The settings the run depends on (capture rate, micro / macro thresholds, flow, language). */
   readonly settings: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Who and what makes a whole-clip run, from the task that spots it: the acting role (or the
+ * annotator) and the settings the run depends on. The language model is named by its
+ * folder's name only, so a stored run says which without a path of this machine.
+ */
+export function spottingRunMaker(
+  workspace: Pick<WorkspaceStore, 'actingRole'>,
+  annotator: string,
+  clip: Pick<Clip, 'captureFps' | 'fps'>,
+  task: Pick<AnalyzeTaskInput, 'classThresholds' | 'flow' | 'language' | 'promptFormat' | 'llmFolder'>,
+  made: { readonly appVersion: string; readonly configKey: string | null },
+): SpottingRunMaker {
+  return {
+    createdBy: workspace.actingRole ?? (annotator.trim() || null),
+    ...made,
+    settings: {
+      captureFps: clip.captureFps,
+      fps: clip.fps,
+      classThresholds: task.classThresholds,
+      flow: task.flow,
+      language: task.language,
+      promptFormat: task.promptFormat,
+      llm: task.llmFolder ? basename(task.llmFolder) : null,
+    },
+  };
 }
 
 /** The run to store for a clip spotted whole: its report without the curve, the curve as float32. */

@@ -1,11 +1,12 @@
 import { formatFps } from '@shared/fps';
-import { basename, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { normalizeLocation } from '../store/location';
 import { AnalyzeReportSchema, type AnalyzeReport } from '@shared/api/analysis';
 import { AppError } from '@shared/errors';
 import { generationFor, type LlmGeneration } from '@shared/llm-generation';
 import { runAnalyzeTask, type TaskHooks } from '../analysis/pipeline/task';
 import { ensureClip, overlayDir, storeRun, writeOverlaySources } from '../app/analysis-store';
+import { spottingRunMaker } from '../app/spotting-run';
 import { analysisBudget } from '../jobs/budget';
 import { packageVersion } from '../paths';
 import { JobQueue } from '../jobs/queue';
@@ -88,15 +89,7 @@ export const analyzeCommand: CliCommand = {
       let { clip } = await ensureClip(workspace, clipPath, s.clipMedia);
       if (values.fps !== undefined && clip.captureFps !== values.fps) clip = await workspace.clips.setCaptureFps(clip.id, values.fps);
       // Spotted whole (no onset given): the clip keeps the run, whatever it offered.
-      const run =
-        onset === undefined
-          ? {
-              createdBy: workspace.actingRole ?? (settings.annotator.trim() || null),
-              appVersion: packageVersion(),
-              configKey: null,
-              settings: { captureFps: clip.captureFps, fps: clip.fps, classThresholds: task.classThresholds, flow: task.flow, promptFormat: task.promptFormat, llm: task.llmFolder ? basename(task.llmFolder) : null },
-            }
-          : null;
+      const run = onset === undefined ? spottingRunMaker(workspace, settings.annotator, clip, task, { appVersion: packageVersion(), configKey: null }) : null;
       const ids = await storeRun(workspace, clip, output, { eventId: undefined, userGiven: onset !== undefined, configKey: null, run });
       if (ids[0] !== undefined && output.overlay) await writeOverlaySources(overlayDir(s.paths.userData, workspace.location, ids[0]), output.overlay);
     }
