@@ -12,6 +12,7 @@ import { defaultModelsDir } from '../../src/main/paths';
 import { time, type Benchmark, type BenchRow } from '../harness';
 import { loopCostRows } from './llm-loop-cost';
 import { recordedMellmPrompt } from './llm-real';
+import { ThinkingFilter } from '../../src/main/inference/llm/stream';
 
 const PROMPT =
   'The subject shows AU4 (brow lowerer) and AU7 (lid tightener) from onset frame 12 to apex frame 19, offset 31. ' +
@@ -26,6 +27,20 @@ function qwen3DevTokenizer(): string | null {
   } catch {
     return null;
   }
+}
+
+// MELLM's max_new_tokens: the longest answer the filter streams.
+const MAX_NEW_TOKENS_MELLM = 16_384;
+
+/** Token-sized deltas: a `<think>` block of half the tokens, then the answer (seeded, so every run streams the same text). */
+function thinkingAnswer(tokens: number): string[] {
+  const random = seededRandom(7);
+  const words = ['AU4', ' brow', ' lowerer', '，', '微', '表情', '\n', ' <', 'b', ' onset', ' apex', '.'];
+  const deltas = ['<think>', '\n'];
+  while (deltas.length < tokens / 2) deltas.push(words[Math.floor(random() * words.length)]!);
+  deltas.push('</think>', '\n\n');
+  while (deltas.length < tokens) deltas.push(words[Math.floor(random() * words.length)]!);
+  return deltas;
 }
 
 async function runs(model: LlmModel, reps: number, maxNewTokens: number): Promise<GenerateResult[]> {
@@ -93,6 +108,18 @@ export const llmBenchmark: Benchmark = {
           samples: await time(() => sampleToken(logits, { temperature: 0.7, topK: 20, topP: 0.95, seed: 1 }, random), 200, 20),
         },
       );
+
+      // The hidden-thinking filter over an answer as long as MELLM's cap: half reasoning, then the answer.
+      const answer = thinkingAnswer(MAX_NEW_TOKENS_MELLM);
+      rows.push({
+        case: `thinking hidden, ${answer.length} deltas (${answer.join('').length} characters)`,
+        method: 'ThinkingFilter over the whole answer',
+        samples: await time(() => {
+          const filter = new ThinkingFilter(false);
+          for (const delta of answer) filter.push(delta);
+          filter.finish();
+        }, reps, 2),
+      });
 
       if (!existsSync(join(real, 'config.json'))) {
         log(`no real model in ${real}: real-model tokens/s and peak RSS skipped`);

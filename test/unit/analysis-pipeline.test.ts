@@ -36,8 +36,11 @@ describe('analyzeClip (the MELLM pipeline on a synthetic clip from a real photo)
   it('with the onset and apex given, recovers AU1+AU2 (surprise) and a one-sided AU12 on its side', async () => {
     const clip = meClip(pipeline().subject, { aus: [{ au: 1, intensity: 'D' }, { au: 2, intensity: 'D' }], seed: 9 });
     const given: string[] = [];
-    const llm = async (prompt: string) => (given.push(prompt), { text: 'described', modelId: 'test-llm' });
+    const llm = async (prompt: string) => (given.push(prompt), { text: 'described', modelId: 'test-llm', modelContent: '0123456789abcdef' });
     const { report } = await analyzeClip(framesOf(clip), pipeline().models, { onset: 8, apex: 12, llm });
+    // The LLM is recorded by where it was and by what it was (its files' fingerprint).
+    expect(report.expressions[0]).toMatchObject({ description_source: 'llm', description_model: 'test-llm', description_model_content: '0123456789abcdef' });
+    expect(report.models).toContainEqual({ id: 'test-llm', version: 'llm 0123456789abcdef' });
     const codes = report.aus.filter((a) => a.intensity !== 'A').map((a) => a.code);
     expect(codes).toEqual(expect.arrayContaining(['AU1', 'AU2']));
     // The LLM gets the mellm prompt by default; json is the other format, from the same statistics.

@@ -82,6 +82,10 @@ describe('mellm synth + mellm analyze', () => {
     const report = AnalyzeReportSchema.parse(JSON.parse(analysed.out));
     expect(report.description_source).toBe('llm');
     expect(report.expressions[0]?.description_model).not.toMatch(/^describer/);
+    // And by what the model is: the fingerprint of its files, in the expression and the models list.
+    const content = report.expressions[0]?.description_model_content;
+    expect(content).toMatch(/^[0-9a-f]{16}$/);
+    expect(report.models).toContainEqual({ id: report.expressions[0]?.description_model, version: `llm ${content}` });
     expect(report.models.length).toBeGreaterThan(3);
   }, 180_000);
 });

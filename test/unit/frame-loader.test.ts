@@ -3,6 +3,7 @@
  * what order, and how many prefetches are on the wire when the frame the user asked for is
  * requested. Counted, not timed: the browser opens at most 6 connections per host, so a
  * request issued behind 6 or more prefetches waits for one of them to finish.
+ * Closing is recorded by the fake images: which decoded frames are released, and when.
  * What this cannot show: the time a real image takes to load and decode (the ui bench
  * measures that in Chromium).
  */
@@ -12,9 +13,12 @@ import { FrameLoader } from '../../src/renderer/src/state/frame-loader';
 /** Prefetches the loader keeps on the wire at most (well under the browser's 6 connections per host). */
 const PREFETCH_IN_FLIGHT = 2;
 
+/** Records its close(): the loader must release decoded memory it drops, never a frame still drawn. */
 interface FakeBitmap {
+  readonly index: number;
   readonly width: number;
   readonly height: number;
+  close(): void;
 }
 
 interface FakeImage {
@@ -25,6 +29,8 @@ interface FakeImage {
 /** A frame fetcher whose decodes finish only when the test says so; logs every request. */
 function opener() {
   const requested: number[] = [];
+  /** Frame numbers in the order their images were closed (twice if closed twice). */
+  const closed: number[] = [];
   const pending = new Map<number, FakeImage>();
   const open = (url: string) => {
     const index = Number(/\/(\d+)\.jpg$/.exec(url)?.[1]);
@@ -32,7 +38,7 @@ function opener() {
     return new Promise<FakeBitmap>((resolve, reject) => {
       const settle = (ok = true) => {
         pending.delete(index);
-        if (ok) resolve({ width: 640, height: 480 });
+        if (ok) resolve({ index, width: 640, height: 480, close: () => closed.push(index) });
         else reject(new Error(`frame ${index} failed`));
       };
       pending.set(index, { index, settle });
@@ -43,7 +49,7 @@ function opener() {
     for (const image of [...pending.values()]) image.settle(ok);
     for (let i = 0; i < 5; i += 1) await Promise.resolve();
   };
-  return { open, requested, pending, finishAll };
+  return { open, requested, closed, pending, finishAll };
 }
 
 const FRAME_BYTES = 640 * 480 * 4;
@@ -143,5 +149,112 @@ describe('FrameLoader cache', () => {
     expect(loader.get(306)?.index).toBe(306);
     const held = [...Array(1000).keys()].filter((i) => loader.get(i) !== null);
     expect(held).toHaveLength(8);
+  });
+});
+
+/** Deferred work the loader schedules after the current task; the test runs it when it chooses. */
+function laterQueue() {
+  const due: (() => void)[] = [];
+  const defer = (release: () => void) => void due.push(release);
+  const runAll = () => {
+    for (const release of due.splice(0)) release();
+  };
+  return { defer, runAll };
+}
+
+/** The smallest cache the loader keeps: 8 frames. */
+const smallLoader = (open: (url: string) => Promise<FakeBitmap>, defer: (release: () => void) => void) =>
+  new FrameLoader((i) => `/frames/c/${i}.jpg`, 1, open, 8, defer);
+
+async function askFor(loader: FrameLoader<FakeBitmap>, images: ReturnType<typeof opener>, frames: readonly number[]) {
+  const loaded = [];
+  for (const index of frames) {
+    const frame = loader.load(index);
+    await images.finishAll();
+    loaded.push(await frame);
+  }
+  return loaded;
+}
+
+describe('FrameLoader releasing decoded frames', () => {
+  it('closes the frames it evicts, after the task that evicted them, and no frame it keeps', async () => {
+    const images = opener();
+    const later = laterQueue();
+    const loader = smallLoader(images.open, later.defer);
+    await askFor(loader, images, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    // Evicted but not closed yet: a caller handed one in this task may still hold it.
+    expect(images.closed).toEqual([]);
+    later.runAll();
+    expect(images.closed).toEqual([0, 1, 2, 3]);
+    for (const kept of [4, 5, 6, 7, 8, 9, 10, 11]) expect(loader.get(kept)?.index).toBe(kept);
+  });
+
+  it('never evicts or closes a held frame (the one on screen, the difference layer onset) and closes it once let go and evicted', async () => {
+    const images = opener();
+    const later = laterQueue();
+    const loader = smallLoader(images.open, later.defer);
+    const [onScreen] = await askFor(loader, images, [0]);
+    loader.hold('shown', onScreen!);
+    const [onset] = await askFor(loader, images, [1]);
+    loader.hold('onset', onset!);
+    await askFor(loader, images, [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
+    later.runAll();
+    expect(images.closed).not.toContain(0);
+    expect(images.closed).not.toContain(1);
+    expect(loader.get(0)?.image).toBe(onScreen!.image);
+    expect(loader.get(1)?.image).toBe(onset!.image);
+    // The view moves on: frame 0 leaves the screen and is evicted like any other.
+    const [next] = await askFor(loader, images, [16]);
+    loader.hold('shown', next!);
+    await askFor(loader, images, [17, 18, 19, 20, 21, 22, 23, 24]);
+    later.runAll();
+    expect(images.closed).toContain(0);
+    expect(images.closed).not.toContain(1);
+    expect(images.closed).not.toContain(16);
+  });
+
+  it('keeps open an evicted frame that is held before the task ends, and closes it when let go', async () => {
+    const images = opener();
+    const later = laterQueue();
+    const loader = smallLoader(images.open, later.defer);
+    const [first] = await askFor(loader, images, [0]);
+    await askFor(loader, images, [1, 2, 3, 4, 5, 6, 7, 8]);
+    // Frame 0 was just evicted; a continuation still holding it keeps it open.
+    expect(loader.get(0)).toBeNull();
+    loader.hold('onset', first!);
+    later.runAll();
+    expect(images.closed).toEqual([]);
+    loader.hold('onset', null);
+    later.runAll();
+    expect(images.closed).toEqual([0]);
+  });
+
+  it('closes every frame it has once disposed, each once, and a frame landing after disposal', async () => {
+    const images = opener();
+    const later = laterQueue();
+    const loader = smallLoader(images.open, later.defer);
+    const loaded = await askFor(loader, images, [0, 1, 2]);
+    loader.hold('shown', loaded[2]!);
+    const landing = loader.load(3);
+    loader.dispose();
+    expect([...images.closed].sort((a, b) => a - b)).toEqual([0, 1, 2]);
+    await images.finishAll();
+    expect((await landing).index).toBe(3);
+    expect([...images.closed].sort((a, b) => a - b)).toEqual([0, 1, 2, 3]);
+    later.runAll();
+    expect(images.closed).toHaveLength(4);
+  });
+
+  it('is usable again once asked after disposal (a view remounted on the same loader)', async () => {
+    const images = opener();
+    const later = laterQueue();
+    const loader = smallLoader(images.open, later.defer);
+    const landing = loader.load(0);
+    loader.dispose();
+    const again = loader.load(0);
+    await images.finishAll();
+    expect((await again).image).toBe((await landing).image);
+    expect(images.closed).toEqual([]);
+    expect(loader.get(0)?.index).toBe(0);
   });
 });

@@ -85,7 +85,7 @@ describe('LLM manager and channels', () => {
   it('generates with token events, and cancels a running request by id', async () => {
     const { services, call, events } = setup();
     await services.settings.update({ activeLlm: tiny });
-    const done = await call<{ requestId: string; text: string; tokens: number[]; modelId: string }>('llm.generate', {
+    const done = await call<{ requestId: string; text: string; tokens: number[]; modelId: string; modelContent: string }>('llm.generate', {
       requestId: 'r1',
       prompt: 'AU4 brow lowerer',
       maxNewTokens: 12,
@@ -94,6 +94,7 @@ describe('LLM manager and channels', () => {
     if (!done.ok) throw new Error(done.error.message);
     expect(done.data.tokens).toHaveLength(12);
     expect(done.data.modelId).toMatch(/^qwen3:/);
+    expect(done.data.modelContent).toMatch(/^[0-9a-f]{16}$/);
     const deltas = events.filter((e) => e.name === 'llm.token').map((e) => (e.payload as { delta: string }).delta);
     expect(deltas.join('')).toBe(done.data.text);
 

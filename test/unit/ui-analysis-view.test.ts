@@ -52,6 +52,9 @@ describe('stored analysis → Annotate view', () => {
     const base = stored();
     const llm = toAnalysisView(stored({ expression: { ...base.expression, description_source: 'llm', description_model: 'qwen2.5-0.5b' }, overlays: [] }));
     expect(llm.describer).toBe('qwen2.5-0.5b');
+    // With its content fingerprint (analyses stored before it was recorded name the id only, as above).
+    const known = toAnalysisView(stored({ expression: { ...base.expression, description_source: 'llm', description_model: 'qwen3:/models/llm:q4', description_model_content: '0123456789abcdef' } }));
+    expect(known.describer).toBe('qwen3:/models/llm:q4 (content 0123456789abcdef)');
     expect(llm.flowOverlay).toBeNull();
     const old = toAnalysisView(stored({ face: undefined }));
     expect(old.flowOverlay).toBeNull();

@@ -30,6 +30,7 @@ export function llmHandlers(services: Services): Pick<HandlerTable, keyof typeof
       return {
         requestId,
         modelId: result.modelId,
+        modelContent: result.modelContent,
         text: result.text,
         tokens: result.tokens,
         finishReason: result.finishReason,

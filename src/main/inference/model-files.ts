@@ -165,6 +165,44 @@ export async function hashModelFile(file: ModelFile, maxBytes: number): Promise<
   }
 }
 
+/** What a content fingerprint reads of a large file: its two ends and evenly spaced pieces between. */
+export const FINGERPRINT_READS = { edgeBytes: MB, samples: 16, sampleBytes: 64 * 1024 } as const;
+
+/**
+ * A SHA-256 (hex) of a located file's size and of at most 3 MiB of it: the first and last
+ * MiB and 16 pieces of 64 KiB spread evenly between (the whole file when it is smaller),
+ * so a model of gigabytes is told apart from another in milliseconds. Two files that
+ * differ only between the pieces read share it; `hashModelFile` reads everything.
+ */
+export async function fingerprintModelFile(file: ModelFile, maxBytes: number): Promise<string> {
+  const { handle, size } = await openChecked(file, maxBytes);
+  const { edgeBytes, samples, sampleBytes } = FINGERPRINT_READS;
+  const whole = size <= 2 * edgeBytes + samples * sampleBytes;
+  const spans: Array<[number, number]> = whole ? [[0, size]] : [[0, edgeBytes]];
+  if (!whole) {
+    const gap = (size - 2 * edgeBytes - samples * sampleBytes) / (samples + 1);
+    for (let i = 0; i < samples; i += 1) spans.push([Math.floor(edgeBytes + gap * (i + 1) + sampleBytes * i), sampleBytes]);
+    spans.push([size - edgeBytes, edgeBytes]);
+  }
+  try {
+    const hash = createHash('sha256').update(`${size}\n`);
+    const chunk = Buffer.allocUnsafe(Math.max(1, Math.min(size, edgeBytes)));
+    for (const [start, length] of spans) {
+      for (let position = start; position < start + length; ) {
+        const { bytesRead } = await handle.read(chunk, 0, Math.min(chunk.length, start + length - position), position);
+        if (bytesRead === 0) throw new AppError('MODEL_INVALID', `${file.name} in ${file.folder} shrank while it was being read.`);
+        hash.update(chunk.subarray(0, bytesRead));
+        position += bytesRead;
+      }
+    }
+    return hash.digest('hex');
+  } catch (error) {
+    throw error instanceof AppError ? error : ioError(file.name, file.folder, error);
+  } finally {
+    await handle.close();
+  }
+}
+
 /** A small text file of the folder (flow.json), read synchronously with the same checks. */
 export function readModelTextSync(folder: string, name: string, maxBytes: number): string {
   const file = locateModelFileSync(folder, name, maxBytes);

@@ -154,6 +154,8 @@ export const ExpressionReportSchema = z.object({
   description: z.string(),
   description_source: z.enum(['rules', 'llm']),
   description_model: z.string(),
+  /** The language model's content fingerprint (llm-identity.ts); absent for the rules describer and on analyses stored before it was recorded. */
+  description_model_content: z.string().optional(),
   /**
    * The expression's class by duration at the capture rate, null when no AU evidence
    * survived the checks (nothing is offered); absent on analyses stored before classes.
@@ -180,7 +182,7 @@ export const AnalyzeReportSchema = z
     spotting: SpottingReportSchema,
   })
   // The primary (strongest or user-given) expression, flattened as the CLI documents.
-  .extend(ExpressionReportSchema.omit({ onset: true, apex: true, offset: true, description_model: true }).shape)
+  .extend(ExpressionReportSchema.omit({ onset: true, apex: true, offset: true, description_model: true, description_model_content: true }).shape)
   .extend({
     /** Every expression analysed, the primary one first (long videos: one per spotted interval). */
     expressions: z.array(ExpressionReportSchema),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isLlmModelVersion } from '../llm-identity';
 import { channel } from './channel';
 
 export const FLOW_PRESETS = ['fast', 'balanced', 'accurate'] as const;
@@ -37,7 +38,7 @@ const NOT_THE_FLOW = /^(blazeface|facemesh|describer:|spotting:)/;
  * preset (`flow-variational:balanced`) or a learned model's id; null when none is listed.
  */
 export function analysisFlowModel(models: ReadonlyArray<{ readonly id: string; readonly version: string }>): string | null {
-  return models.find((model) => model.version !== 'llm' && !NOT_THE_FLOW.test(model.id))?.id ?? null;
+  return models.find((model) => !isLlmModelVersion(model.version) && !NOT_THE_FLOW.test(model.id))?.id ?? null;
 }
 
 export const FlowComputeInputSchema = z.object({

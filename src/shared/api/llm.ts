@@ -93,6 +93,8 @@ export const llmChannels = {
     z.object({
       requestId: z.string(),
       modelId: z.string(),
+      /** The model's content fingerprint: what it is, where `modelId` says where it is. */
+      modelContent: z.string(),
       text: z.string(),
       tokens: z.array(z.number().int()),
       finishReason: z.enum(['stop', 'length']),

@@ -1,5 +1,6 @@
 import type { AnalyzeReport, ExpressionReport, PromptFormat } from '@shared/api/analysis';
 import { AppError } from '@shared/errors';
+import { llmModelVersion } from '@shared/llm-identity';
 import type { FaceModels } from '../../inference/face/analyze';
 import { faceCrop } from '../../inference/face/face-crop';
 import type { FlowService } from '../../inference/flow/service';
@@ -40,7 +41,7 @@ export interface PipelineModels {
 }
 
 /** Writes the description from the prompt; absent → the deterministic FACS describer. */
-export type LlmDescriber = (prompt: string, signal?: AbortSignal) => Promise<{ text: string; modelId: string }>;
+export type LlmDescriber = (prompt: string, signal?: AbortSignal) => Promise<{ text: string; modelId: string; modelContent?: string }>;
 
 export interface PipelineOptions {
   readonly onset?: number | undefined;
@@ -307,7 +308,7 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
   const expressions: ExpressionReport[] = [];
   let overlay: PipelineResult['overlay'] = null;
   const rules: DescribedBy = { source: 'rules', model: `describer:${options.language ?? 'en'}` };
-  let llmModel: string | null = null;
+  let llmModel: { id: string; content: string | null } | null = null;
   const dropped = new Set<number>();
   // Onset → the strongest surviving non-blink AU's confidence: the evidence half of an interval's score.
   const auConfidence = new Map<number, number>();
@@ -348,8 +349,8 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
     if (options.llm && evidence.aus.some((a) => !a.blink)) {
       const llm = await options.llm(prompt.text, options.signal);
       description = llm.text;
-      describedBy = { source: 'llm', model: llm.modelId };
-      llmModel = llm.modelId;
+      describedBy = { source: 'llm', model: llm.modelId, content: llm.modelContent ?? null };
+      llmModel = { id: llm.modelId, content: llm.modelContent ?? null };
     } else {
       description = describe(evidence, options.language ?? 'en').text;
     }
@@ -392,7 +393,7 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
         { id: flowModel.id, version: PIPELINE_VERSION },
         ...(scan ? [{ id: `spotting:${spotModel.id}`, version: PIPELINE_VERSION }] : []),
         { id: rules.model, version: PIPELINE_VERSION },
-        ...(llmModel ? [{ id: llmModel, version: 'llm' }] : []),
+        ...(llmModel ? [{ id: llmModel.id, version: llmModelVersion(llmModel.content) }] : []),
       ],
       timings,
     },

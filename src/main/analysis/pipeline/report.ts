@@ -9,6 +9,8 @@ import type { ClassThresholds, SpottingResult } from '../spotting';
 export interface DescribedBy {
   readonly source: 'rules' | 'llm';
   readonly model: string;
+  /** The language model's content fingerprint (the rules describer has none). */
+  readonly content?: string | null;
 }
 
 const round3 = (v: number): number => Math.round(v * 1000) / 1000;
@@ -47,6 +49,7 @@ export function expressionReport(
     description,
     description_source: by.source,
     description_model: by.model,
+    ...(by.content ? { description_model_content: by.content } : {}),
   };
 }
 

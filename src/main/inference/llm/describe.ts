@@ -37,6 +37,8 @@ export interface LlmDescription {
   readonly thinking: string | null;
   /** `<model_type>:<folder>:<quantization>`, stored with the description. */
   readonly modelId: string;
+  /** The fingerprint of the model's files (identity.ts), stored with the description too. */
+  readonly modelContent: string;
   readonly source: 'llm';
   readonly tokens: number;
   readonly finishReason: GenerateResult['finishReason'];
@@ -71,6 +73,7 @@ export async function describeWithLlm(prompt: string, options: DescribeWithLlmOp
     text,
     thinking,
     modelId: model.id,
+    modelContent: model.contentId,
     source: 'llm',
     tokens: result.tokens.length,
     finishReason: result.finishReason,

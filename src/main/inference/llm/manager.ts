@@ -96,7 +96,7 @@ export class LlmService {
   }
 
   /** Runs one generation; `cancel(requestId)` or the caller's signal stops it within a token step. */
-  async generate(folder: string, requestId: string, request: ChatRequest): Promise<GenerateResult & { modelId: string; speed: LlmSpeed | null }> {
+  async generate(folder: string, requestId: string, request: ChatRequest): Promise<GenerateResult & { modelId: string; modelContent: string; speed: LlmSpeed | null }> {
     if (this.#requests.has(requestId)) throw new AppError('INVALID_INPUT', `Request ${requestId} is already running.`);
     const controller = new AbortController();
     const onAbort = () => controller.abort();
@@ -107,7 +107,7 @@ export class LlmService {
       const result = await generateChat(model, { ...request, signal: controller.signal });
       // Every run refreshes the estimate; a failure to write it never costs the answer.
       const speed = await this.speeds.record(model.info, result.timings).catch(() => null);
-      return { ...result, modelId: model.id, speed };
+      return { ...result, modelId: model.id, modelContent: model.contentId, speed };
     });
     this.#queue = run.catch(() => undefined);
     try {

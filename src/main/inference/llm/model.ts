@@ -4,6 +4,7 @@ import { Tokenizer } from '@huggingface/tokenizers';
 import { AppError } from '@shared/errors';
 import type { ExecutionProvider } from '../onnx/session';
 import { inspectLlmFolder, readModelJson, type LlmFolderInfo } from './folder';
+import { llmContentId } from './identity';
 import { checkChatTemplate, type ChatMessage, type TemplateRenderer } from './template';
 
 export type { ChatMessage } from './template';
@@ -34,6 +35,8 @@ const MEMORY_HEADROOM = 1.2;
 export class LlmModel {
   private constructor(
     readonly info: LlmFolderInfo,
+    /** The fingerprint of the files it was loaded from (identity.ts): what the model is, wherever it is. */
+    readonly contentId: string,
     readonly session: ort.InferenceSession,
     readonly tokenizer: Tokenizer,
     readonly kv: KvLayout,
@@ -42,7 +45,7 @@ export class LlmModel {
     private readonly chat: { readonly template: string; readonly renderer: TemplateRenderer; readonly special: { bos_token: string; eos_token: string } },
   ) {}
 
-  /** A stable identifier stored next to the descriptions this model writes. */
+  /** Where the model is (type, folder, weight format), stored next to the descriptions it writes; `contentId` says what it is. */
   get id(): string {
     return `${this.info.config.model_type ?? 'llm'}:${this.info.folder}:${this.info.quantization}`;
   }
@@ -57,10 +60,11 @@ export class LlmModel {
         `The language model needs about ${mb(info.bytes * MEMORY_HEADROOM)} of memory but only ${mb(free)} is free; close other programs or choose a smaller (quantised) model.`,
       );
     }
-    const [tokenizerJson, tokenizerConfig, generationConfig] = await Promise.all([
+    const [tokenizerJson, tokenizerConfig, generationConfig, contentId] = await Promise.all([
       readModelJson<object>(folder, 'tokenizer.json'),
       readModelJson<Record<string, unknown>>(folder, 'tokenizer_config.json'),
       readModelJson<{ eos_token_id?: number | number[] }>(folder, 'generation_config.json'),
+      llmContentId(info.files),
     ]);
     // Before the weights load: a template that cannot render makes the folder unusable.
     const { template, special } = await checkChatTemplate(tokenizerConfig, folder, options.renderer);
@@ -86,7 +90,7 @@ export class LlmModel {
       const stop = new Set<number>([generationConfig.eos_token_id ?? [], info.config.eos_token_id ?? []].flat());
       const imEnd = tokenizer.token_to_id('<|im_end|>');
       if (imEnd !== undefined) stop.add(imEnd);
-      return new LlmModel(info, session, tokenizer, kv, stop, new Set(session.inputNames), { template, renderer: options.renderer, special });
+      return new LlmModel(info, contentId, session, tokenizer, kv, stop, new Set(session.inputNames), { template, renderer: options.renderer, special });
     } catch (error) {
       await session.release();
       throw error;

@@ -35,13 +35,14 @@ export class TextDeltaDecoder {
 const OPEN = '<think>';
 const CLOSE = '</think>';
 
-/** The answer without Qwen3's reasoning: drops `<think>…</think>` and the blank lines after it. */
+/**
+ * The answer without Qwen3's reasoning: drops `<think>…</think>` and the whitespace after
+ * it; an unclosed block (generation stopped mid-thought) drops everything from its tag,
+ * as there is no answer text yet. One pass, so tags are found only where the model wrote
+ * them, never formed by text joined across a dropped block.
+ */
 export function stripThinking(text: string): string {
-  let out = text.replace(/<think>[\s\S]*?<\/think>\s*/g, '');
-  // An unclosed block (generation stopped mid-thought) has no answer text yet.
-  const open = out.indexOf(OPEN);
-  if (open >= 0) out = out.slice(0, open);
-  return out;
+  return text.replace(/<think>[\s\S]*?(?:<\/think>\s*|$)/g, '');
 }
 
 /**
@@ -54,40 +55,68 @@ export function splitThinking(text: string): { thinking: string | null; answer: 
   return { thinking: blocks.length ? blocks.join('\n\n') : null, answer: stripThinking(text) };
 }
 
+/** How many characters at the end of `text` (from `from` on) may be the start of `tag`. */
+function partialTagLength(text: string, from: number, tag: string): number {
+  for (let n = Math.min(tag.length - 1, text.length - from); n > 0; n--) {
+    if (tag.startsWith(text.slice(text.length - n))) return n;
+  }
+  return 0;
+}
+
+/** Where the filter is in the text: in the answer, inside a `<think>` block, or in the whitespace a closing tag eats. */
+type Place = 'answer' | 'thinking' | 'afterThinking';
+
 /**
  * Streams only the visible answer when thinking is hidden: text is released once it can
- * no longer turn out to be part of a `<think>` block.
+ * no longer turn out to be part of a `<think>` block. The streamed pieces add up to
+ * stripThinking of the whole text however it is cut; each push reads only its delta and
+ * the few characters held back (at most a tag's length less one), never the text before.
  */
 export class ThinkingFilter {
-  #raw = '';
-  #emitted = 0;
+  #place: Place = 'answer';
+  /** The tail of the text so far that may be the start of the tag awaited. */
+  #held = '';
+  #scanned = 0;
 
   constructor(readonly keepThinking: boolean) {}
 
+  /** Characters read so far (each push reads its delta and the held tail): the filter's work. */
+  get scanned(): number {
+    return this.#scanned;
+  }
+
   push(delta: string): string {
     if (this.keepThinking) return delta;
-    this.#raw += delta;
-    let visible = stripThinking(this.#raw);
-    // Hold a tail that may be the start of "<think>" or whitespace that a closing tag eats.
-    for (let n = Math.min(OPEN.length - 1, visible.length); n > 0; n--) {
-      if (OPEN.startsWith(visible.slice(-n))) {
-        visible = visible.slice(0, -n);
+    const text = this.#held + delta;
+    this.#scanned += text.length;
+    this.#held = '';
+    let out = '';
+    let at = 0;
+    while (at < text.length) {
+      if (this.#place === 'afterThinking') {
+        while (at < text.length && /\s/.test(text.charAt(at))) at += 1;
+        if (at < text.length) this.#place = 'answer';
+        continue;
+      }
+      const tag = this.#place === 'answer' ? OPEN : CLOSE;
+      const found = text.indexOf(tag, at);
+      if (found < 0) {
+        const keep = partialTagLength(text, at, tag);
+        if (this.#place === 'answer') out += text.slice(at, text.length - keep);
+        this.#held = text.slice(text.length - keep);
         break;
       }
+      if (this.#place === 'answer') out += text.slice(at, found);
+      at = found + tag.length;
+      this.#place = this.#place === 'answer' ? 'thinking' : 'afterThinking';
     }
-    if (this.#raw.lastIndexOf(CLOSE) >= 0 && /^\s*$/.test(this.#raw.slice(this.#raw.lastIndexOf(CLOSE) + CLOSE.length))) {
-      visible = visible.trimEnd();
-    }
-    const out = visible.slice(this.#emitted);
-    this.#emitted = Math.max(this.#emitted, visible.length);
     return out;
   }
 
-  /** The final visible text, once generation has ended. */
+  /** The final visible text, once generation has ended: a held tag start is plain text after all. */
   finish(): string {
-    const visible = this.keepThinking ? this.#raw : stripThinking(this.#raw);
-    const out = visible.slice(this.#emitted);
-    this.#emitted = visible.length;
+    const out = this.#place === 'answer' ? this.#held : '';
+    this.#held = '';
     return out;
   }
 }

@@ -3,6 +3,7 @@
  * suggests, and from the annotator's markers to the run's onset/apex overrides. No
  * transport here, so it is testable (and reusable) outside the browser.
  */
+import { llmModelLabel } from '@shared/llm-identity';
 import type { SpottingRun, StoredAnalysis } from '@shared/api/analysis';
 import { analysisFlowModel } from '@shared/api/flow';
 import type { Label3 } from '../state/annotation';
@@ -23,7 +24,7 @@ export function toAnalysisView(stored: StoredAnalysis): AnalysisView {
     rois: face ? face.rois.map(({ region, box: [x, y, width, height] }) => ({ name: region, x, y, width, height })) : null,
     flowOverlay: hasFlow ? { analysisId: stored.id, crop: face.crop } : null,
     spotted: { onset: spotting.onset, apex: spotting.apex, offset: spotting.offset, source: spotting.source },
-    describer: expression.description_source === 'llm' ? expression.description_model : 'rules',
+    describer: expression.description_source === 'llm' ? llmModelLabel(expression.description_model, expression.description_model_content) : 'rules',
     flowModel: analysisFlowModel(stored.models),
     candidates: candidates(spotting.intervals),
     nonExpressions: nonExpressions(spotting),

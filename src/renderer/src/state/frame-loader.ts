@@ -9,11 +9,29 @@
  * loading, and a new `prefetch` replaces the queue, so a seek never waits for a
  * connection (the browser opens 6 per host) or a decode slot held by neighbours of
  * where the view used to be.
+ *
+ * Decoded frames hold native (often GPU) memory until closed, so an evicted frame is
+ * closed rather than left to the garbage collector, but never one the view still draws:
+ * the view `hold`s the frame on screen (and any other it draws, such as the difference
+ * layer's onset), and an evicted frame is closed only after the task that evicted it, so
+ * a caller handed a frame by `load` or `get` can hold it in its continuation.
  */
 export interface LoadedFrame<Image> {
   readonly index: number;
   readonly image: Image;
 }
+
+/** A decoded image whose memory is released by `close()` (an ImageBitmap in the view). */
+export interface ClosableImage {
+  close(): void;
+}
+
+/** Runs `release` once the current task is over (a timer in the view; tests run it when they choose). */
+export type Deferral = (release: () => void) => void;
+
+const afterThisTask: Deferral = (release) => {
+  setTimeout(release, 0);
+};
 
 /** Fetches and decodes one frame image (`fetchBitmap` in the browser; tests count requests with their own). */
 export type FrameFetcher<Image> = (url: string) => Promise<Image>;
@@ -21,7 +39,7 @@ export type FrameFetcher<Image> = (url: string) => Promise<Image>;
 /** Prefetches on the wire at once: well under the browser's 6 connections per host. */
 export const PREFETCH_IN_FLIGHT = 2;
 
-export class FrameLoader<Image> {
+export class FrameLoader<Image extends ClosableImage> {
   readonly #url: (index: number) => string;
   readonly #maxFrames: number;
   readonly #ready = new Map<number, Image>();
@@ -29,6 +47,14 @@ export class FrameLoader<Image> {
   /** Frames the view asked for: evicted only after every neighbour prefetched and never shown. */
   readonly #shownOrAsked = new Set<number>();
   readonly #fetch: FrameFetcher<Image>;
+  readonly #defer: Deferral;
+  /** What the view draws, by role ('shown', 'onset' …): never evicted, never closed while held. */
+  readonly #held = new Map<string, Image>();
+  /** Evicted frames waiting for the end of the task to be closed. */
+  readonly #retired = new Set<Image>();
+  #sweepPending = false;
+  /** Set by `dispose`, cleared by the next `load` or `prefetch`: frames landing meanwhile are closed at once. */
+  #disposed = false;
   /** Prefetches not started yet, nearest first. */
   #queue: number[] = [];
   #prefetching = 0;
@@ -36,9 +62,10 @@ export class FrameLoader<Image> {
   #asked = 0;
 
   /** `budgetBytes` bounds decoded RGBA memory (width × height × 4 per frame). */
-  constructor(url: (index: number) => string, frameBytes: number, fetchFrame: FrameFetcher<Image>, budgetBytes = 256 * 2 ** 20) {
+  constructor(url: (index: number) => string, frameBytes: number, fetchFrame: FrameFetcher<Image>, budgetBytes = 256 * 2 ** 20, defer: Deferral = afterThisTask) {
     this.#url = url;
     this.#fetch = fetchFrame;
+    this.#defer = defer;
     this.#maxFrames = Math.max(8, Math.floor(budgetBytes / Math.max(frameBytes, 1)));
   }
 
@@ -54,6 +81,7 @@ export class FrameLoader<Image> {
 
   /** The frame the view wants: requested now, ahead of every queued prefetch. */
   load(index: number): Promise<LoadedFrame<Image>> {
+    this.#disposed = false;
     this.#shownOrAsked.add(index);
     const ready = this.get(index);
     if (ready) return Promise.resolve(ready);
@@ -65,6 +93,7 @@ export class FrameLoader<Image> {
    * the neighbours still queued for an earlier position.
    */
   prefetch(index: number, direction: number, frames: number): void {
+    this.#disposed = false;
     const ahead = direction < 0 ? -1 : 1;
     const order = [1, 2, 3, 4, 5, 6].map((d) => index + ahead * d).concat([index - ahead, index - 2 * ahead]);
     this.#queue = order.filter((i) => i >= 0 && i < frames && !this.#ready.has(i) && !this.#loading.has(i));
@@ -94,8 +123,11 @@ export class FrameLoader<Image> {
     else this.#asked += 1;
     const promise = this.#fetch(this.#url(index))
       .then((image) => {
-        this.#ready.set(index, image);
-        this.#evict();
+        if (this.#disposed) image.close();
+        else {
+          this.#ready.set(index, image);
+          this.#evict();
+        }
         return { index, image };
       })
       .finally(() => {
@@ -108,26 +140,74 @@ export class FrameLoader<Image> {
     return promise;
   }
 
-  clear(): void {
+  /**
+   * Keeps `frame` open and cached while the view draws it in `role` (the frame on screen,
+   * the difference layer's onset …); `null` lets the role's previous frame go (closed once
+   * the loader no longer caches it).
+   */
+  hold(role: string, frame: LoadedFrame<Image> | null): void {
+    if (frame) this.#held.set(role, frame.image);
+    else this.#held.delete(role);
+    this.#sweepSoon();
+  }
+
+  /**
+   * The view is gone: closes every frame the loader has, held or not, and drops the queue.
+   * A frame landing afterwards is closed on arrival, unless the loader was asked for more
+   * since (React's development mode remounts a view once and keeps using its loader).
+   */
+  dispose(): void {
+    this.#disposed = true;
     this.#queue = [];
+    for (const image of new Set([...this.#ready.values(), ...this.#retired, ...this.#held.values()])) image.close();
     this.#ready.clear();
+    this.#retired.clear();
+    this.#held.clear();
     this.#shownOrAsked.clear();
   }
 
-  /** Least recently used first, but a prefetched frame never shown goes before any frame the view asked for. */
+  #isHeld(image: Image): boolean {
+    for (const held of this.#held.values()) if (held === image) return true;
+    return false;
+  }
+
+  #sweepSoon(): void {
+    if (this.#sweepPending || this.#retired.size === 0) return;
+    this.#sweepPending = true;
+    this.#defer(() => {
+      this.#sweepPending = false;
+      for (const image of this.#retired) {
+        if (this.#isHeld(image)) continue;
+        this.#retired.delete(image);
+        image.close();
+      }
+    });
+  }
+
+  /**
+   * Least recently used first, but a prefetched frame never shown goes before any frame the
+   * view asked for, and a held frame stays (the cache may then exceed its budget by the few
+   * frames held).
+   */
   #evict(): void {
     while (this.#ready.size > this.#maxFrames) {
-      let victim: number | undefined;
-      for (const index of this.#ready.keys()) {
+      let neverShown: number | undefined;
+      let oldest: number | undefined;
+      for (const [index, image] of this.#ready) {
+        if (this.#isHeld(image)) continue;
+        oldest ??= index;
         if (!this.#shownOrAsked.has(index)) {
-          victim = index;
+          neverShown = index;
           break;
         }
       }
-      victim ??= this.#ready.keys().next().value;
+      const victim = neverShown ?? oldest;
       if (victim === undefined) return;
+      const image = this.#ready.get(victim);
       this.#ready.delete(victim);
       this.#shownOrAsked.delete(victim);
+      if (image !== undefined) this.#retired.add(image);
     }
+    this.#sweepSoon();
   }
 }

@@ -27,11 +27,6 @@ export function useFrames(media: OpenedMedia | null, budgetMB = 256): FrameNavig
   const shownIndex = useRef<number | null>(null);
   const frames = media?.info.frames ?? 0;
 
-  const show = useCallback((frame: ShownFrame) => {
-    shownIndex.current = frame.index;
-    setShown(frame);
-  }, []);
-
   // The neighbours of a step are fetched once the step's frame has been presented.
   const pendingPrefetch = useRef<{ frame: number; timer: number } | null>(null);
   const cancelPrefetch = useCallback(() => {
@@ -48,6 +43,18 @@ export function useFrames(media: OpenedMedia | null, budgetMB = 256): FrameNavig
     const { clipId, info } = media;
     return new FrameLoader((index) => mediaApi.frameUrl(clipId, index), info.width * info.height * 4, fetchBitmap, budgetMB * 2 ** 20);
   }, [media, budgetMB]);
+  // The clip's view is gone: its decoded frames are released now, not whenever GC runs.
+  useEffect(() => (loader ? () => loader.dispose() : undefined), [loader]);
+
+  // Held from the moment it is chosen: the loader never closes the frame on screen.
+  const show = useCallback(
+    (frame: ShownFrame) => {
+      loader?.hold('shown', frame);
+      shownIndex.current = frame.index;
+      setShown(frame);
+    },
+    [loader],
+  );
 
   const goTo = useCallback(
     (requested: number) => {

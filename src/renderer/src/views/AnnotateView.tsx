@@ -144,7 +144,15 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
   useEffect(() => {
     if (!layers.difference.visible || markers.onset === null || !loader) return;
     let live = true;
-    loader.load(markers.onset).then((frame) => live && setOnsetFrame(frame), () => undefined);
+    loader.load(markers.onset).then(
+      (frame) => {
+        if (!live) return;
+        // Held while the difference layer may draw it; the next onset replaces it.
+        loader.hold('onset', frame);
+        setOnsetFrame(frame);
+      },
+      () => undefined,
+    );
     return () => {
       live = false;
     };
