@@ -75,6 +75,17 @@ describe('the spotted-interval review queue', () => {
     expect(toAnalysisView({ ...base, expression: old }).expressionClass).toBeNull();
   });
 
+  it('offers each spotted event its own frames, not the run’s strongest interval that every event of a recording stores', () => {
+    const row = storedAnalysisRow({ 'Left Inner Eyebrow': [0, -2], 'Right Inner Eyebrow': [0, -2] }, { onset: 2793, apex: 2797, offset: 2802 });
+    const base = { id: 2, eventId: 7, createdAt: '', models: [], timingsMs: {}, ...row } as unknown as StoredAnalysis;
+    // The run's report: its primary interval is the strongest (667–673), whichever event this row belongs to.
+    const spotting = { ...row.spotting, source: 'spotting' as const, onset: 667, apex: 671, offset: 673 };
+    expect(toAnalysisView({ ...base, spotting }).spotted).toEqual({ onset: 2793, apex: 2797, offset: 2802, source: 'spotting' });
+    // User frames stay as the run was asked for them: the stale check compares them with the markers.
+    const user = { ...row.spotting, source: 'user' as const, onset: 2790, apex: 2797, offset: null };
+    expect(toAnalysisView({ ...base, spotting: user }).spotted).toEqual({ onset: 2790, apex: 2797, offset: null, source: 'user' });
+  });
+
   it('lists gaze shifts and speech beside blinks, by onset, with why; a classed blink the lid spotter found is listed once', () => {
     const row = storedAnalysisRow({ 'Left Inner Eyebrow': [0, -2], 'Right Inner Eyebrow': [0, -2] });
     const base = { id: 1, eventId: 1, createdAt: '', models: [], timingsMs: {}, ...row } as unknown as StoredAnalysis;
