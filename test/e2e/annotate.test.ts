@@ -378,7 +378,7 @@ describe('annotation workstation in Chromium over the bridge', () => {
     await page.locator('input[name="import-root"]').fill(root);
     await page.getByRole('button', { name: 'Preview' }).click();
     const preview = page.getByTestId('import-preview');
-    await expect.poll(() => preview.textContent()).toMatch(/2 rows, 1 valid/);
+    await expect.poll(() => preview.textContent()).toMatch(/^2 rows, 1 to import; 4 errors, 0 warnings/);
     // The layout was guessed from the header (the panel's default), and problems are grouped by kind.
     expect(await page.getByTestId('import-layout').textContent()).toMatch(/^Layout: CASME II \(guessed: header row 1 .* is the CASME II layout\)$/);
     const groups = page.getByTestId('import-groups');
@@ -392,6 +392,9 @@ describe('annotation workstation in Chromium over the bridge', () => {
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     await expect.poll(() => preview.textContent()).toMatch(/Imported 1 events in 1 new clips; 1 rows skipped/);
     await expect.poll(() => page.getByTestId('clip-queue').locator('tbody tr').count()).toBe(3);
+    // The same sheet again: the imported row is already present (a warning, skipped), not a row gone wrong.
+    await page.getByRole('button', { name: 'Preview' }).click();
+    await expect.poll(() => preview.locator('p').first().textContent()).toBe('2 rows, 0 to import; 4 errors, 1 warning 1 row already present, skipped.');
   });
 
   it('runs the analysis on a synthetic AU1+2 clip: flow overlay drawn, suggestion accepted, provenance kept', async () => {

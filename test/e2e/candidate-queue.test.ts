@@ -120,6 +120,33 @@ describe('the spotted-interval queue in Annotate', () => {
     expect(await page.evaluate(() => document.scrollingElement!.scrollHeight <= innerHeight)).toBe(true);
   });
 
+  it('dismissing a spotted interval takes its event out of the workspace (undoable), and a reload still shows it dismissed', async () => {
+    const events = () => page.evaluate(async () => ((await (await fetch('/api/events.list', { method: 'POST', body: JSON.stringify({ clipId: 1 }) })).json()) as { data: { onset: number }[] }).data.map((e) => e.onset).sort((a, b) => a - b));
+    expect(await events()).toEqual([5, 25, 45]);
+    // The strongest interval (onset 5) is a false alarm: its spotted event must not stay to be counted and exported.
+    await rows().nth(0).locator('.candidate-open').click();
+    await expect.poll(frameNumber).toBe('5');
+    await page.locator('body').press('x');
+    await expect.poll(() => rows().nth(0).getAttribute('data-decision')).toBe('dismissed');
+    await expect.poll(events).toEqual([25, 45]);
+    // Undo brings the event back and the interval is to review again.
+    await page.locator('body').press('Control+z');
+    await expect.poll(events).toEqual([5, 25, 45]);
+    await expect.poll(() => rows().nth(0).getAttribute('data-decision')).toBeNull();
+    await rows().nth(0).getByTestId('candidate-dismiss').click();
+    await expect.poll(events).toEqual([25, 45]);
+    // The workspace reopened: the decision was kept, not only the page's memory of it.
+    await page.reload();
+    await page.locator('[data-view="corpus"]').click();
+    await page.getByTestId('clip-queue').getByRole('button', { name: 'Annotate' }).first().click();
+    await rows().first().waitFor();
+    await expect.poll(() => rows().nth(0).getAttribute('data-decision')).toBe('dismissed');
+    // The interval accepted before as a new event is still accepted: the user made that event.
+    expect(await rows().nth(2).getAttribute('data-decision')).toBe('accepted');
+    expect(await page.getByTestId('candidate-summary').textContent()).toMatch(/^3 intervals, 1 to review/);
+    await screenshot('ui-candidate-queue-dismissed-reopened');
+  });
+
   it('speaks 简体中文', async () => {
     await page.locator('[data-view="settings"]').click();
     await page.locator('select[name="language"]').selectOption('zh-CN');

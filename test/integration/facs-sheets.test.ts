@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { commitImport, previewImport } from '../../src/main/app/import';
 import { recordsFromStore } from '../../src/main/app/records-from-store';
 import { casmeCsv } from '../../src/main/corpus/export/casme-sheet';
+import { megcSpottingCsv } from '../../src/main/corpus/export/megc';
 import { createWorkspace } from '../../src/main/store';
 import { CASME2_HEADER, SAMM_HEADER, SAMM_PREAMBLE, countingProber, writeSequence, writeSheet } from '../helpers/corpus';
 import { useTempDir } from '../helpers/tmp';
@@ -56,6 +57,32 @@ describe('FACS notation of the released sheets, imported and exported as written
     const again = await commitImport(b, { sheet: exported, root: casmeRoot, dataset: 'casme2' }, deps);
     expect(again.problems.filter((p) => p.severity === 'error')).toEqual([]);
     expect((await b.events.listForClip(1)).map((event) => event.datasetAus)).toEqual(OTHER_CODES);
+    await b.close();
+  });
+
+  it('exports a missing apex as the sheet wrote it (/), not as the onset, and the exported sheet re-imports without one', async () => {
+    const dir = tempDir();
+    const root = join(dir, 'CASME2_RAW');
+    await writeSequence(root, ['sub01', 'EP02_01f'], 46, 80);
+    const sheet = await writeSheet(join(dir, 'coding.xlsx'), [CASME2_HEADER, ['01', 'EP02_01f', 50, '/', 60, '', '4C+7B', 'disgust'], ['01', 'EP02_01f', 66, 70, 75, '', '12C', 'happiness']]);
+    const a = await createWorkspace(join(dir, 'a.mellm'));
+    await commitImport(a, { sheet, root, dataset: 'casme2' }, deps);
+    const records = await recordsFromStore(a);
+    await a.close();
+    const csv = [...casmeCsv(records)].join('');
+    expect(csv).toContain('01,EP02_01f,50,/,60,4C+7B,disgust');
+    expect(csv).toContain('01,EP02_01f,66,70,75,12C,happiness');
+    const spotting = [...megcSpottingCsv(records)].join('').split('\n');
+    expect(spotting.find((line) => line.includes(',50,'))).toMatch(/,50,,60,/);
+    expect(spotting.find((line) => line.includes(',66,'))).toMatch(/,66,70,75,/);
+    const exported = join(dir, 'casme2-sheet.csv');
+    writeFileSync(exported, csv);
+    const b = await createWorkspace(join(dir, 'b.mellm'));
+    await commitImport(b, { sheet: exported, root, dataset: 'casme2' }, deps);
+    expect((await b.events.listForClip(1)).map((event) => [event.onset, event.apex, event.offset, event.flags])).toEqual([
+      [4, null, 14, ['apex_missing']],
+      [20, 24, 29, []],
+    ]);
     await b.close();
   });
 

@@ -11,7 +11,12 @@ describe('analyzeClip (the MELLM pipeline on a synthetic clip from a real photo)
   it('spots the ME, recovers the injected AUs and the 3-class label, apex within ±2 frames', async () => {
     const clip = meClip(pipeline().subject, { aus: [{ au: 6, intensity: 'D' }, { au: 12, intensity: 'D' }] });
     const progress: number[] = [];
-    const { report, overlay } = await analyzeClip(framesOf(clip), pipeline().models, { onProgress: (done) => progress.push(done) });
+    const stages: string[] = [];
+    const onProgress = (done: number, _total: number, stage?: string) => {
+      progress.push(done);
+      if (stage !== undefined && stages.at(-1) !== stage) stages.push(stage);
+    };
+    const { report, overlay } = await analyzeClip(framesOf(clip), pipeline().models, { onProgress });
     AnalyzeReportSchema.parse(report);
     expect(report.spotting.source).toBe('spotting');
     expect(Math.abs((report.spotting.apex as number) - clip.truth.apex)).toBeLessThanOrEqual(2);
@@ -31,6 +36,9 @@ describe('analyzeClip (the MELLM pipeline on a synthetic clip from a real photo)
     expect(report.description).toMatch(/AU12/);
     expect(overlay?.flow.width).toBe(200);
     expect(progress.at(-1)).toBeGreaterThan(30);
+    // After the scan the count stands still while the apexes are found and each interval is analysed: the stage says so.
+    expect(stages).toEqual(['face', 'spotting', 'apex', 'expression', 'done']);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
   }, 120_000);
 
   it('with the onset and apex given, recovers AU1+AU2 (surprise) and a one-sided AU12 on its side', async () => {

@@ -2,10 +2,38 @@ import { describe, expect, it } from 'vitest';
 import type { StoredAnalysis } from '../../src/shared/api/analysis';
 import { toAnalysisView } from '../../src/renderer/src/api/analysis-view';
 import type { Candidate } from '../../src/renderer/src/api/analysis-types';
-import { candidateKey, candidateQueue, clockTime, stepCandidate, type CandidateDecision } from '../../src/renderer/src/state/candidates';
+import { candidateDecisions, candidateEvent, candidateKey, candidateQueue, clockTime, stepCandidate, type CandidateDecision } from '../../src/renderer/src/state/candidates';
 import { storedAnalysisRow } from '../helpers/stored-analysis';
 
 const c = (onset: number, strength: number, kind: Candidate['kind'] = 'micro', score = 0): Candidate => ({ onset, apex: onset + 5, offset: onset + 20, kind, score, strength, durationMs: 100, facs: '' });
+
+describe('the decisions the workspace keeps', () => {
+  const analysed = c(10, 9);
+  const unanalysed = { ...c(40, 5), facs: null };
+  const macro = { ...c(100, 4, 'macro'), offset: 160 };
+  const inside = c(130, 2);
+  const spotted = (onset: number, offset = onset + 20) => ({ onset, offset, source: 'spotting' });
+
+  it('reads an analysed interval whose event is gone as dismissed, and one on an event the user made as accepted', () => {
+    const decisions = candidateDecisions([analysed, unanalysed, macro], [{ ...spotted(40), source: 'manual' }, spotted(100, 160)], new Map());
+    expect(decisions.get(candidateKey(analysed))).toBe('dismissed');
+    expect(decisions.get(candidateKey(unanalysed))).toBe('accepted');
+    expect(decisions.has(candidateKey(macro))).toBe(false);
+  });
+
+  it('reads nothing from the events before they are listed, and keeps the session’s own decisions', () => {
+    const session = new Map<string, CandidateDecision>([[candidateKey(macro), 'accepted']]);
+    expect([...candidateDecisions([analysed, macro], null, session)]).toEqual([[candidateKey(macro), 'accepted']]);
+    // An interval never analysed had no event: its absence is no dismissal.
+    expect(candidateDecisions([unanalysed], [], new Map()).size).toBe(0);
+  });
+
+  it('matches an interval to the event on its onset, never to a longer event it lies inside', () => {
+    expect(candidateEvent(inside, [spotted(100, 160)])).toBeUndefined();
+    expect(candidateDecisions([inside], [spotted(100, 160)], new Map()).get(candidateKey(inside))).toBe('dismissed');
+    expect(candidateEvent(macro, [spotted(130), spotted(100, 160)])?.onset).toBe(100);
+  });
+});
 
 describe('the spotted-interval review queue', () => {
   const queue = candidateQueue([c(100, 2), c(10, 9), c(50, 2), c(70, 5, 'macro')]);
@@ -45,6 +73,17 @@ describe('the spotted-interval review queue', () => {
     expect(view.expressionClass).toEqual({ kind: 'micro', durationMs: 150, captureFps: 200 });
     const { kind: _k, duration_ms: _d, ...old } = row.expression;
     expect(toAnalysisView({ ...base, expression: old }).expressionClass).toBeNull();
+  });
+
+  it('offers each spotted event its own frames, not the run’s strongest interval that every event of a recording stores', () => {
+    const row = storedAnalysisRow({ 'Left Inner Eyebrow': [0, -2], 'Right Inner Eyebrow': [0, -2] }, { onset: 2793, apex: 2797, offset: 2802 });
+    const base = { id: 2, eventId: 7, createdAt: '', models: [], timingsMs: {}, ...row } as unknown as StoredAnalysis;
+    // The run's report: its primary interval is the strongest (667–673), whichever event this row belongs to.
+    const spotting = { ...row.spotting, source: 'spotting' as const, onset: 667, apex: 671, offset: 673 };
+    expect(toAnalysisView({ ...base, spotting }).spotted).toEqual({ onset: 2793, apex: 2797, offset: 2802, source: 'spotting' });
+    // User frames stay as the run was asked for them: the stale check compares them with the markers.
+    const user = { ...row.spotting, source: 'user' as const, onset: 2790, apex: 2797, offset: null };
+    expect(toAnalysisView({ ...base, spotting: user }).spotted).toEqual({ onset: 2790, apex: 2797, offset: null, source: 'user' });
   });
 
   it('lists gaze shifts and speech beside blinks, by onset, with why; a classed blink the lid spotter found is listed once', () => {

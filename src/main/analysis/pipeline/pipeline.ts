@@ -282,6 +282,8 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
     const strongest = [...spotting.intervals].sort((a, b) => b.strength - a.strength).slice(0, options.maxExpressions ?? 20);
     intervals = [];
     const confounders = spotting.confounders;
+    // The count stands still from here to the end: the stage tells a long recording's minutes apart.
+    progress(total - 2, 'apex');
     for (const iv of strongest) {
       const searchEnd = apexSearchEnd(iv, Math.min(clip.frameCount - 1, iv.offset + lag), confounders);
       const apex = await apexFromOnset(clip, spotModel, apexFace, iv.onset, searchEnd, { signal: options.signal, matchLighting });
@@ -312,6 +314,7 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
   const dropped = new Set<number>();
   // Onset → the strongest surviving non-blink AU's confidence: the evidence half of an interval's score.
   const auConfidence = new Map<number, number>();
+  progress(total - 2, 'expression');
   for (const interval of intervals) {
     const onsetImage = await clip.read(interval.onset);
     const landmarks = interval.onset === referenceFrame ? subject.landmarks : await followSubject(models.face, onsetImage, subject.landmarks);

@@ -9,10 +9,10 @@ import { datasetFrames, timingFps, type ExportRecord } from './records';
  */
 export const CASME_COLUMNS = ['Subject', 'Filename', 'OnsetFrame', 'ApexFrame', 'OffsetFrame', 'Action Units', 'Estimated Emotion', 'Class', 'Duration (ms)', 'Capture fps'] as const;
 
-/** One sheet row per record, frames in the dataset's own numbering. */
+/** One sheet row per record, frames in the dataset's own numbering; a missing apex is CASME II's own `/`, never a frame nobody coded. */
 export function casmeRow(record: ExportRecord): CsvValue[] {
   const frames = datasetFrames(record);
-  return [record.subject, record.clipName, frames.onset, frames.apex, frames.offset, record.aus, record.emotion ?? '', record.expressionClass ?? '', record.durationMs ?? '', formatFps(timingFps(record))];
+  return [record.subject, record.clipName, frames.onset, record.apexMissing ? '/' : frames.apex, frames.offset, record.aus, record.emotion ?? '', record.expressionClass ?? '', record.durationMs ?? '', formatFps(timingFps(record))];
 }
 
 export function casmeCsv(records: readonly ExportRecord[]): Iterable<string> {

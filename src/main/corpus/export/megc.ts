@@ -19,11 +19,12 @@ export function megcRecognitionCsv(records: readonly ExportRecord[]): Iterable<s
 /**
  * MEGC spotting intervals: onset/apex/offset in the dataset's own frame numbering; the
  * container's fps and the capture rate (which the class and duration are read at), rounded for reading.
+ * An event without an apex (a sheet's `/`) leaves the apex cell empty.
  */
 export function megcSpottingCsv(records: readonly ExportRecord[]): Iterable<string> {
   const rows = records.map((record) => {
     const frames = datasetFrames(record);
-    return [record.dataset, record.subject, record.clipName, record.eventId, frames.onset, frames.apex, frames.offset, formatFps(record.fps), formatFps(timingFps(record)), record.expressionClass ?? '', record.durationMs ?? ''];
+    return [record.dataset, record.subject, record.clipName, record.eventId, frames.onset, record.apexMissing ? '' : frames.apex, frames.offset, formatFps(record.fps), formatFps(timingFps(record)), record.expressionClass ?? '', record.durationMs ?? ''];
   });
   return [toCsv(MEGC_SPOTTING_COLUMNS, rows)];
 }

@@ -71,7 +71,7 @@ export interface ExportRecord {
   readonly offset: number;
   /** The dataset's own numbers when imported from a sheet (they win over the offset). */
   readonly datasetFrames?: { readonly onset: number; readonly apex: number; readonly offset: number } | null;
-  /** The event has no apex (a sheet's `/`): `apex` repeats the onset; dataset sheets write `/`. */
+  /** The event has no apex (a sheet's `/`): `apex` repeats the onset for the timings; the sheets write `/`, the MEGC spotting list an empty cell. */
   readonly apexMissing?: boolean;
   /** The sheet's other columns for this event, by header as written (SAMM `Type`, DFME `EmotionId`, MEGC `data`, frame paths…). */
   readonly datasetExtra?: Readonly<Record<string, string>> | null;

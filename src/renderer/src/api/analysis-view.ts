@@ -23,7 +23,12 @@ export function toAnalysisView(stored: StoredAnalysis): AnalysisView {
     landmarks: face ? face.landmarks : null,
     rois: face ? face.rois.map(({ region, box: [x, y, width, height] }) => ({ name: region, x, y, width, height })) : null,
     flowOverlay: hasFlow ? { analysisId: stored.id, crop: face.crop } : null,
-    spotted: { onset: spotting.onset, apex: spotting.apex, offset: spotting.offset, source: spotting.source },
+    // Spotted: this event's own interval (a recording's run stores its strongest interval as
+    // `spotting.onset…` in every event's row). User frames: as the run was asked for them.
+    spotted:
+      spotting.source === 'spotting'
+        ? { onset: expression.onset, apex: expression.apex, offset: expression.offset, source: spotting.source }
+        : { onset: spotting.onset, apex: spotting.apex, offset: spotting.offset, source: spotting.source },
     describer: expression.description_source === 'llm' ? llmModelLabel(expression.description_model, expression.description_model_content) : 'rules',
     flowModel: analysisFlowModel(stored.models),
     candidates: candidates(spotting.intervals),

@@ -48,7 +48,7 @@ export const CandidateQueue = memo(function CandidateQueue(props: Props) {
   return (
     <section className="panel candidate-queue" aria-labelledby="candidates-title" data-testid="candidate-queue">
       <h2 id="candidates-title">{t('candidates.title')}</h2>
-      <p className="muted" data-testid="candidate-summary">
+      <p className="muted candidate-summary" data-testid="candidate-summary">
         {queue.length ? t('candidates.summary', { count: queue.length, left }) : t(props.spotted ? 'candidates.none' : 'candidates.notSpotted')}
         {props.captureFps !== null && ` · ${t('candidates.rate', { fps: Math.round(props.captureFps * 1000) / 1000 })}`}
         {props.stale && <span data-testid="candidate-stale"> · {t('candidates.stale')}</span>}

@@ -73,7 +73,13 @@ export function ImportPanel({ onImported }: { onImported(): void }) {
         <div data-testid="import-preview">
           <p>{preview.committed
               ? t('corpus.committedSummary', { clips: preview.clipsAdded, events: preview.eventsAdded, skipped: preview.skippedRows.length })
-              : t('corpus.previewSummary', { rows: preview.totalRows, valid: preview.rows.filter((row) => row.ok).length, problems: preview.problems.length })}
+              : t('corpus.previewSummary', {
+                  rows: preview.totalRows,
+                  valid: preview.rows.filter((row) => row.ok).length,
+                  // Errors refuse the sheet, warnings (a row already present, a missing apex) do not: counted apart.
+                  errors: t('corpus.errorCount', { count: preview.problems.filter((p) => p.severity === 'error').length }),
+                  warnings: t('corpus.warningCount', { count: preview.problems.filter((p) => p.severity !== 'error').length }),
+                })}
             {preview.alreadyPresent > 0 && <> {t('corpus.alreadyPresent', { count: preview.alreadyPresent })}</>}</p>
           <p className="muted" data-testid="import-layout">
             {preview.detected

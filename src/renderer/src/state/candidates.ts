@@ -33,6 +33,45 @@ export function stepCandidate(queue: readonly Candidate[], decisions: ReadonlyMa
   return null;
 }
 
+/** What a candidate needs of the clip's events: where each lies and who made it. */
+export interface CandidateEventLike {
+  readonly onset: number;
+  readonly offset: number;
+  readonly source: string;
+}
+
+/**
+ * The clip's event a candidate stands for: the one on its onset (the run stores each
+ * interval's event there). Not any overlapping one: a macro's event may span a weaker
+ * micro interval, which is not that event.
+ */
+export function candidateEvent<E extends CandidateEventLike>(c: Pick<Candidate, 'onset'>, events: readonly E[]): E | undefined {
+  return events.find((e) => e.onset === c.onset);
+}
+
+/**
+ * The decisions the queue shows: what the workspace keeps, then this session's. An analysed
+ * interval (its run stored an event for it) whose event is gone was dismissed: dismissing
+ * deletes the event, so a false alarm is neither counted nor exported, and undo brings it
+ * back. An interval on an event the user made was accepted. `events` null: not listed yet,
+ * so nothing is read from them.
+ */
+export function candidateDecisions(
+  queue: readonly Candidate[],
+  events: readonly CandidateEventLike[] | null,
+  session: ReadonlyMap<string, CandidateDecision>,
+): Map<string, CandidateDecision> {
+  const decisions = new Map<string, CandidateDecision>();
+  for (const c of queue) {
+    const key = candidateKey(c);
+    const event = events ? candidateEvent(c, events) : undefined;
+    const gone = events !== null && c.facs !== null && event === undefined;
+    const decision: CandidateDecision | undefined = gone ? 'dismissed' : (session.get(key) ?? (event?.source === 'manual' ? 'accepted' : undefined));
+    if (decision) decisions.set(key, decision);
+  }
+  return decisions;
+}
+
 /**
  * A frame's time in the recording at `fps`, as m:ss.s (h:mm:ss.s from an hour on): what a
  * clinician finds a moment of a session by. Frame 0 is 0:00.0.

@@ -30,6 +30,8 @@ export interface ClipEvents {
   createEvent(markers: Markers): void;
   /** Deletes the selected event (undoable); resolves false when the store refused it. */
   deleteSelected(): Promise<boolean>;
+  /** Deletes one of the clip's events (undoable), as deleteSelected does. */
+  deleteEvent(event: MeEvent): Promise<boolean>;
   readonly analysis: AnalysisView | null;
   reloadAnalysis(): void;
   /** False when the clip is not in a workspace: markers are then local only. */
@@ -162,10 +164,11 @@ export function useClipEvents(clip: OpenClip | null, edits: EditSession, annotat
   const newEvent = useCallback((frame: number) => createAt(placeMarker(NO_MARKERS, 'onset', frame)), [createAt]);
 
   // Stable between renders, so the memoised side panels skip a frame step.
+  const deleteEvent = useCallback((event: MeEvent) => deletions.delete({ kind: 'event', event }), [deletions]);
   const deleteSelected = useCallback(async () => {
     const event = events.find((e) => e.id === selected);
-    return event ? deletions.delete({ kind: 'event', event }) : false;
-  }, [events, selected, deletions]);
+    return event ? deleteEvent(event) : false;
+  }, [events, selected, deleteEvent]);
 
   const markers = selected !== null ? (edits.markers(selected) ?? NO_MARKERS) : persistent ? NO_MARKERS : localMarkers;
 
@@ -193,6 +196,7 @@ export function useClipEvents(clip: OpenClip | null, edits: EditSession, annotat
     newEvent,
     createEvent: createAt,
     deleteSelected,
+    deleteEvent,
     analysis,
     reloadAnalysis: () => {
       const event = events.find((e) => e.id === selected);

@@ -16,6 +16,7 @@ import { annotationProvenance, DRAFT_FIELDS, draftProvenance, EMPTY_DRAFT, type 
 import type { EditSession } from './edit-session';
 import { NO_MARKERS, type Markers } from './markers';
 import { acceptedFields, analysisStale, draftWithAll, offeredFields } from './suggestion-state';
+import { analysisProgress } from './analysis-progress';
 
 interface PerEvent {
   readonly eventId: number | null;
@@ -87,9 +88,8 @@ export function useSuggestions(edits: EditSession, selected: number | null, anal
     if (!job) return;
     const offProgress = api.on('job.progress', (progress) => {
       if (progress.jobId !== job.id || progress.total <= 0) return;
-      // The worker names its stage (face, spotting, flow, describer): show it beside the count.
-      const count = t('suggest.progress', { done: progress.done, total: progress.total });
-      setJob({ ...job, progress: progress.message ? `${count} · ${progress.message}` : count });
+      // The worker names its stage (face, spotting, apex, expression): show it beside the count.
+      setJob({ ...job, progress: analysisProgress(t, progress) });
     });
     // The result is stored when the job finishes (progress can reach total before that).
     const offFinished = api.on('job.finished', (finished) => {

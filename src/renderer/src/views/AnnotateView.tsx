@@ -12,7 +12,7 @@ import { ErrorLine } from '../components/ErrorLine';
 import { FrameStage, type LayerSettings, type View, type ViewCommand } from '../components/FrameStage';
 import { SidePanels } from '../components/SidePanels';
 import { CandidateQueue } from '../components/CandidateQueue';
-import { candidateKey, candidateQueue, stepCandidate, type CandidateDecision } from '../state/candidates';
+import { candidateDecisions, candidateEvent, candidateKey, candidateQueue, stepCandidate, type CandidateDecision } from '../state/candidates';
 import type { Candidate, NonExpression } from '../api/analysis-types';
 import { Timeline } from '../components/Timeline';
 import { MARKERS, type MarkerKind } from '../state/markers';
@@ -219,9 +219,13 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
   // The curve is the recording's run's, whichever event is selected; an event's own analysis draws its curve without one.
   const runCurve = storedRun.run?.curve ? storedRun.run : null;
   const queue = useMemo(() => candidateQueue(spottedRun.candidates), [spottedRun]);
-  const [decisions, setDecisions] = useState<ReadonlyMap<string, CandidateDecision>>(new Map());
+  const [sessionDecisions, setSessionDecisions] = useState<ReadonlyMap<string, CandidateDecision>>(new Map());
   const [reviewing, setReviewing] = useState<number | null>(null);
-  const { events: clipEventList, select: selectEvent, createEvent } = clipEvents;
+  const { events: clipEventList, select: selectEvent, createEvent, deleteEvent: deleteClipEvent } = clipEvents;
+  const decisions = useMemo(
+    () => candidateDecisions(queue, clipEvents.loaded ? clipEventList : null, sessionDecisions),
+    [queue, clipEvents.loaded, clipEventList, sessionDecisions],
+  );
   // Stable between frame steps, so the memoised candidate queue is not re-rendered by one.
   const openCandidate = useCallback(
     (index: number | null) => {
@@ -229,7 +233,7 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
       const c = index !== null ? queue[index] : undefined;
       if (!c) return;
       jump(c.onset);
-      const event = clipEventList.find((e) => e.onset === c.onset);
+      const event = candidateEvent(c, clipEventList);
       if (event) selectEvent(event.id);
     },
     [queue, jump, clipEventList, selectEvent],
@@ -238,14 +242,18 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
     (index: number, decision: CandidateDecision) => {
       const c = queue[index];
       if (!c) return;
-      const next = new Map(decisions).set(candidateKey(c), decision);
-      setDecisions(next);
+      const key = candidateKey(c);
+      const event = candidateEvent(c, clipEventList);
+      // Dismissing deletes the interval's event (undoable), which the queue then reads as dismissed.
+      const kept = decision === 'dismissed' && event ? new Map([...sessionDecisions].filter(([k]) => k !== key)) : new Map(sessionDecisions).set(key, decision);
+      setSessionDecisions(kept);
       // Accepting keeps the spotted event (or makes one on its frames) for labelling.
-      if (decision === 'accepted' && !clipEventList.some((e) => e.onset === c.onset)) createEvent({ onset: c.onset, apex: c.apex, offset: c.offset });
+      if (decision === 'accepted' && !event) createEvent({ onset: c.onset, apex: c.apex, offset: c.offset });
+      if (decision === 'dismissed' && event) void deleteClipEvent(event);
       if (decision === 'accepted') openCandidate(index);
-      else openCandidate(stepCandidate(queue, next, index, 1));
+      else openCandidate(stepCandidate(queue, new Map(decisions).set(key, decision), index, 1));
     },
-    [queue, decisions, clipEventList, createEvent, openCandidate],
+    [queue, decisions, sessionDecisions, clipEventList, createEvent, deleteClipEvent, openCandidate],
   );
 
   // A whole-recording run opens its strongest interval once the queue holds it.

@@ -1,0 +1,79 @@
+/**
+ * A clinician's recording on a 1280×720 screen: eight spotted intervals with long AU codes
+ * and forty blinks and gaze shifts set aside. The queue must leave the frame room enough
+ * to judge a face by, and every row keeps its buttons on one line.
+ *
+ * The analysis rows are written by the pipeline's own report and store functions
+ * (test/helpers/stored-analysis.ts) with the intervals set by hand: this shows the
+ * layout, not the spotting that fills it.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWorkspace } from '../../src/main/store';
+import { openWorkspaceAs, useAppPage } from '../helpers/app-page';
+import { ARTIFACTS } from '../helpers/browser';
+import { writeIndexClip } from '../helpers/index-clip';
+import { storedAnalysisRow } from '../helpers/stored-analysis';
+
+const dir = mkdtempSync(join(tmpdir(), 'mellm-e2e-queue-layout-'));
+const FRAMES = 300;
+const INTERVALS = Array.from({ length: 8 }, (_, i) => ({
+  onset: 10 + i * 35,
+  apex: 14 + i * 35,
+  offset: 20 + i * 35,
+  kind: i % 3 === 2 ? ('macro' as const) : ('micro' as const),
+  strength: 9 - i,
+  duration_ms: 300,
+  offset_unclear: false,
+  facs: 'R1E+R2E+4C+R5B+9A+R10B+R25D',
+}));
+const BLINKS = Array.from({ length: 40 }, (_, i) => ({ onset: i * 7, apex: i * 7 + 1, offset: i * 7 + 3 }));
+
+const app = useAppPage({ width: 1280, height: 720 });
+
+beforeAll(async () => {
+  const clipPath = writeIndexClip(dir, FRAMES, 320, 240);
+  const file = join(dir, 'session.mellm');
+  const ws = await createWorkspace(file);
+  const clip = await ws.clips.add({ path: clipPath, kind: 'video', fps: 30, frames: FRAMES, width: 320, height: 240 });
+  for (const iv of INTERVALS) {
+    const event = await ws.events.create({ clipId: clip.id, onset: iv.onset, apex: iv.apex, offset: iv.offset, source: 'spotting' });
+    const row = storedAnalysisRow({ 'Left Inner Eyebrow': [0, -2], 'Right Inner Eyebrow': [0, -2] }, iv);
+    const spotting = { ...row.spotting, source: 'spotting' as const, capture_fps: 30, intervals: INTERVALS, blinks: BLINKS };
+    await ws.analyses.add(event.id, [], { ...row, spotting, expression: { ...row.expression, kind: iv.kind, duration_ms: iv.duration_ms } }, {}, null);
+  }
+  await ws.close();
+  await openWorkspaceAs(app().page, app().bridge.url, file, { annotator: 'clinician', language: 'en' });
+}, 120_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('the spotted-interval queue of a recording at 1280×720', () => {
+  it('leaves the frame at least a third of the window and keeps each row on one line', async () => {
+    const page = app().page;
+    page.setDefaultTimeout(15_000);
+    await page.locator('[data-view="corpus"]').click();
+    await page.getByTestId('clip-queue').getByRole('button', { name: 'Annotate' }).first().click();
+    const rows = page.getByTestId('candidate-row');
+    await rows.first().waitFor();
+    await expect.poll(() => rows.count()).toBe(8);
+    await page.getByTestId('non-expressions').waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'ui-session-queue-1280x720.png') });
+    const stage = (await page.locator('.frame-stage').boundingBox())!;
+    expect(stage.height, JSON.stringify(stage)).toBeGreaterThanOrEqual(240);
+    // One line a row: the Accept and Dismiss buttons side by side, not stacked.
+    const accept = (await rows.first().getByTestId('candidate-accept').boundingBox())!;
+    const dismiss = (await rows.first().getByTestId('candidate-dismiss').boundingBox())!;
+    expect(Math.abs(accept.y - dismiss.y)).toBeLessThan(4);
+    // A decided row says so beside its codes, still without pushing its buttons out of the list.
+    await rows.first().getByTestId('candidate-dismiss').click();
+    await expect.poll(() => rows.first().getAttribute('data-decision')).toBe('dismissed');
+    const list = page.locator('ol.candidates');
+    expect(await list.evaluate((ol) => ol.scrollWidth - ol.clientWidth)).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: join(ARTIFACTS, 'ui-session-queue-1280x720-decided.png') });
+    expect(await page.evaluate(() => document.scrollingElement!.scrollHeight <= innerHeight)).toBe(true);
+    expect(app().errors).toEqual([]);
+  });
+});
