@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { inferAus, ruleEvidence } from '../../src/main/analysis/au-rules';
-import { checkOnset, needsOnsetCheck, ONSET_NEUTRAL_SHARE } from '../../src/main/analysis/onset-check';
+import { checkOnset, framesBeforeOnset, needsOnsetCheck, ONSET_NEUTRAL_SHARE } from '../../src/main/analysis/onset-check';
 import { featuresFromMotion } from '../helpers/roi-motion';
 
 // Image axes: y DOWN. Face height 200 px in featuresFromMotion: 1 px = 0.5 % of the face.
@@ -47,5 +47,13 @@ describe('the onset check (an expression starts from a neutral face; talking mid
     expect(kept.map((a) => a.au)).toContain(1);
     expect(fromMovingOnset.every((a) => a.au !== 1)).toBe(true);
     expect(needsOnsetCheck(inferAus(featuresFromMotion(brows(1.2))))).toBe(false);
+  });
+
+  it('reads from a lag before the onset in thirds, clamped at frame 0, never the onset itself', () => {
+    expect(framesBeforeOnset(40, 6)).toEqual([38, 36, 34]);
+    expect(framesBeforeOnset(5, 6)).toEqual([3, 1, 0]);
+    expect(framesBeforeOnset(1, 6)).toEqual([0]);
+    expect(framesBeforeOnset(0, 6)).toEqual([]);
+    expect(framesBeforeOnset(10, 1)).toEqual([9]);
   });
 });
