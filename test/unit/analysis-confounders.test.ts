@@ -103,4 +103,28 @@ describe('confounders are not analysed as the micro-expression', () => {
     const codes = report.aus.filter((a) => a.intensity !== 'A').map((a) => a.code);
     expect(codes).toEqual(expect.arrayContaining(['AU1', 'AU2']));
   });
+  it('talking that opens the clip and cancels in the lagged signal: its first closing is no chin raise (no AU offered)', async () => {
+    // The fitting clip speech_still_1 of base seed 7600 (bench/fit/confounder-clips.ts --clips 6): face-api's sample4.
+    // 4.86 syllables a second against a 6-frame lag: only the first syllable stands out, onset mid-syllable.
+    const { models: pipelineModels } = models();
+    const face = await loadSynthFace(pipelineModels.face, defaultSynthPhotos()[3] as string, 320, 240, 0.6);
+    const clip = synthesize({ photo: face.photo, landmarks: face.landmarks, aus: [], fps: 30, frames: FRAMES, ...still, noise: 0.5, seed: 8141, confounders: { speech: [{ onset: 2, offset: 36, rate: 4.861963864913684, depth: 0.7285381690998239 }] } });
+    const report = (await analyzeClip(framesOf(clip), pipelineModels)).report;
+    expect(report.aus.filter((a) => a.intensity !== 'A').map((a) => a.code), JSON.stringify(report.spotting)).toEqual([]);
+    expect(offered(report)).toEqual([]);
+  });
+
+  it("a brow lowering whose spotted onset sits in the talking before it: AU4 + AU7, and the jaw's last closing is no AU17", async () => {
+    // The fitting clip speech_me_004 of base seed 7700 (bench/fit/confounder-clips.ts --clips 6): face-api's sample3.
+    const { models: pipelineModels } = models();
+    const face = await loadSynthFace(pipelineModels.face, defaultSynthPhotos()[2] as string, 320, 240, 0.6);
+    const timing = { onset: 41, apex: 45, offset: 49 };
+    const aus: SynthAu[] = [{ au: 4, side: 'L', intensity: 'E' }, { au: 7, side: 'L', intensity: 'C' }];
+    const clip = synthesize({ photo: face.photo, landmarks: face.landmarks, aus, fps: 30, frames: FRAMES, ...timing, noise: 0.5, seed: 7704004, confounders: { speech: [{ onset: 2, offset: 37, rate: 4.677438790286557, depth: 0.672151532356592 }] } });
+    const report = (await analyzeClip(framesOf(clip), pipelineModels)).report;
+    expect(Math.abs((report.spotting.apex ?? -99) - timing.apex), JSON.stringify(report.spotting)).toBeLessThanOrEqual(2);
+    const codes = report.aus.filter((a) => a.intensity !== 'A').map((a) => a.code);
+    expect(codes).toEqual(expect.arrayContaining(['AU4', 'AU7']));
+    expect(codes).not.toContain('AU17');
+  });
 });

@@ -22,10 +22,11 @@ function underLighting(clip: SynthClip, change: LightingOptions): FrameSequence 
 }
 
 describe('spotting under flicker and drift', () => {
-  it('a still face under changing light gives no interval (without matching the light, it does)', async () => {
+  it('a still face under changing light gives no interval (without matching the light, the scan crosses the threshold)', async () => {
     const still = underLighting(meClip(pipeline().subject, { frames: 90, onset: 40, apex: 44, offset: 50, seed: 3 }), LIGHTING);
     const unmatched = await analyzeClip(still, pipeline().models, { matchLighting: false });
-    expect(unmatched.report.spotting.intervals.length).toBeGreaterThan(0);
+    // The light's change reaches the spotting signal; the AU checks (return, onset) may still drop what it spots.
+    expect(Math.max(...unmatched.report.spotting.curve)).toBeGreaterThan(unmatched.report.spotting.threshold);
     const { report } = await analyzeClip(still, pipeline().models);
     expect(report.spotting.intervals).toEqual([]);
     expect(report.aus).toEqual([]);

@@ -15,6 +15,7 @@ import { analyzeExpressionFlow } from '../evidence';
 import { ruleEvidence } from '../au-rules';
 import { AU_RULES } from '../au-table';
 import { checkReturn } from '../return-check';
+import { checkOnset, framesBeforeOnset, needsOnsetCheck } from '../onset-check';
 import { buildPrompt, roiReport } from '../prompt';
 import { referenceRoiStats } from '../reference-stats';
 import { cropGray, cropGeometry, cropsAt, faceRollOf, framesAround, framesBefore, meanGray } from './crop';
@@ -329,16 +330,24 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
     const roll = faceRollOf(face.landmarks);
     let evidence = { ...analyzeExpressionFlow(motion.flow, face.rois, face.faceHeight, roll, face.occlusion) };
     // A spotted interval's AUs must have returned where the face is neutral again (return-check.ts).
-    let stepped = false;
+    let lostAus = false;
     if (interval.neutralAgain !== undefined && evidence.aus.length > 0) {
       const after = await cropMotion(flowModel, onsetCrop, lit(cropGray(await clip.read(interval.neutralAgain), geometry)), face, options.signal);
       const { returned, persistent } = checkReturn(evidence.aus, ruleEvidence(after.features, AU_RULES, roll));
-      stepped = persistent.length > 0;
+      lostAus = persistent.length > 0;
       evidence = { ...evidence, aus: returned, emotion: inferEmotion(returned) };
     }
+    // A spotted interval's lip and jaw AUs must not be the onset going back to an earlier frame (onset-check.ts).
+    for (const before of interval.neutralAgain === undefined ? [] : framesBeforeOnset(interval.onset, lag)) {
+      if (!needsOnsetCheck(evidence.aus)) break;
+      const back = await cropMotion(flowModel, onsetCrop, lit(cropGray(await clip.read(before), geometry)), face, options.signal);
+      const { kept, fromDisplacedOnset } = checkOnset(evidence.aus, ruleEvidence(back.features, AU_RULES, roll));
+      lostAus ||= fromDisplacedOnset.length > 0;
+      evidence = { ...evidence, aus: kept, emotion: inferEmotion(kept) };
+    }
     // A below-threshold candidate (a dataset clip's strongest motion), or one that lost AUs as
-    // a step, stands only if an AU moved beyond a trace: codec noise at its strongest can reach a trace.
-    if ((interval.weak || stepped) && !evidence.aus.some((a) => !a.blink && a.intensity !== 'A')) {
+    // a step or to a displaced onset, stands only if an AU moved beyond a trace: codec noise at its strongest can reach a trace.
+    if ((interval.weak || lostAus) && !evidence.aus.some((a) => !a.blink && a.intensity !== 'A')) {
       dropped.add(interval.onset);
       continue;
     }
