@@ -1,5 +1,4 @@
 import type { Image8 } from '../../media/image';
-import { toGray } from '../../media/image';
 import { AppError } from '@shared/errors';
 import type { FlowField } from './types';
 
@@ -29,9 +28,18 @@ export function assertSameSize(frame1: Image8, frame2: Image8): void {
   }
 }
 
-/** Gray intensities 0–255 as float32 (BT.601 luma for colour frames). */
+/**
+ * Gray intensities 0–255 as float32 (BT.601 luma for colour frames, rounded as toGray
+ * rounds it), written straight into the plane: no 8-bit gray image in between.
+ */
 export function grayPlane(image: Image8): Float32Array {
-  return Float32Array.from(toGray(image).data);
+  const { width, height, channels, data } = image;
+  const plane = width * height;
+  if (data.length < plane * channels) throw new AppError('INVALID_INPUT', `A ${width}×${height} frame needs ${plane * channels} bytes, got ${data.length}`);
+  if (channels === 1) return new Float32Array(data.subarray(0, plane));
+  const out = new Float32Array(plane);
+  for (let i = 0, j = 0; i < plane; i += 1, j += 3) out[i] = Math.round(0.299 * (data[j] as number) + 0.587 * (data[j + 1] as number) + 0.114 * (data[j + 2] as number));
+  return out;
 }
 
 export function throwIfAborted(signal: AbortSignal | undefined): void {
