@@ -187,7 +187,7 @@ export function buildVariationalFlowGraph(options: VariationalFlowOptions): Grap
   const o = new ImageOps(g);
   const a = g.input('frame1', 'float32', [1, 1, 'height', 'width']);
   const b = g.input('frame2', 'float32', [1, 1, 'height', 'width']);
-  const pyramid = pyramidOf(o, a, b, options);
+  const pyramid = pyramidOf(o, o.mul(g.op1('Concat', [a, b], { axis: 0 }), o.f(PIXEL_SCALE)), options);
   let flow: string | null = null;
   for (let level = options.levels - 1; level >= options.finestLevel; level -= 1) {
     const frames = pyramid[level] as string;
@@ -216,16 +216,22 @@ export function levelWarpOptions(options: VariationalFlowOptions, level: number)
   return { ...options, exactMedian };
 }
 
+/** Gray levels 0–255 → [0, 1]: the float32 factor every graph input is scaled by. */
+export const PIXEL_SCALE = Math.fround(1 / 255);
+
+/** The pyramid graph's input: both frames as a batch of 2, already × PIXEL_SCALE (see writeGray). */
+export const FRAMES_INPUT = 'frames';
+
 /**
- * Stage 1 of the staged flow: both frames scaled to [0, 1], pre-filtered and taken down
- * the pyramid as a batch of 2; outputs [2, 1, h_i, w_i] for every solved level, finest first.
+ * Stage 1 of the staged flow: both frames (scaled to [0, 1] by the caller, who writes them
+ * into one buffer anyway: no Concat and scaling pass at full resolution here), pre-filtered
+ * and taken down the pyramid as a batch of 2; outputs [2, 1, h_i, w_i] for every solved
+ * level, finest first.
  */
 export function buildFlowPyramidGraph(options: VariationalFlowOptions): GraphBuilder {
   const g = new GraphBuilder('variational_flow_pyramid');
   const o = new ImageOps(g);
-  const a = g.input('frame1', 'float32', [1, 1, 'height', 'width']);
-  const b = g.input('frame2', 'float32', [1, 1, 'height', 'width']);
-  const pyramid = pyramidOf(o, a, b, options);
+  const pyramid = pyramidOf(o, g.input(FRAMES_INPUT, 'float32', [2, 1, 'height', 'width']), options);
   // The levels' own tensors are the outputs (in level order, finest first): an Identity to
   // name them would copy every level on every call.
   for (let level = options.finestLevel; level < options.levels; level += 1) g.output(pyramid[level] as string, 'float32', [2, 1, `height${level}`, `width${level}`]);
@@ -280,10 +286,9 @@ export function buildFlowUpsampleGraph(): GraphBuilder {
   return g;
 }
 
-function pyramidOf(o: ImageOps, a: string, b: string, options: VariationalFlowOptions): string[] {
+/** `pair`: both frames as a batch of 2 in [0, 1], which travel the pyramid together. */
+function pyramidOf(o: ImageOps, pair: string, options: VariationalFlowOptions): string[] {
   const g = o.g;
-  // Both frames travel the pyramid together as a batch of 2.
-  const pair = o.mul(g.op1('Concat', [a, b], { axis: 0 }), o.f(1 / 255));
   const inputs = options.texture ? o.textureOf(pair, options.texture.sigma, options.texture.weight) : pair;
   const pyramid = [o.gaussian(inputs, options.presmooth, 1)];
   const blur = Math.sqrt(1 / options.scale ** 2 - 1) / 2;
