@@ -395,18 +395,15 @@ function warpOnce(o: ImageOps, options: VariationalFlowOptions, terms: LevelTerm
   const gradient = thetaGx && thetaGy
     ? each(gradientX, (e, k) => o.add(o.mul(e, thetaGx), o.mul(gradientY[k] as string, thetaGy)))
     : each(gradientX, (e, k) => o.add(e, gradientY[k] as string));
-  const u0 = o.channels(flow, 0, 1);
-  const v0 = o.channels(flow, 1, 2);
-  let u = u0;
-  let v = v0;
+  const [u0, v0] = [o.channels(flow, 0, 1), o.channels(flow, 1, 2)];
+  let [u, v] = [u0, v0];
   for (let round = 0; round < options.rounds; round += 1) {
     // Lagged Charbonnier weights ψ'(r²) = 1 / sqrt(r² + ε²), zero where the warp left the image.
     let rB = it;
     let rGx = ixt;
     let rGy = iyt;
     if (round > 0) {
-      const du = o.sub(u, u0);
-      const dv = o.sub(v, v0);
+      const [du, dv] = [o.sub(u, u0), o.sub(v, v0)];
       rB = o.add(it, o.add(o.mul(ix, du), o.mul(iy, dv)));
       rGx = o.add(ixt, o.add(o.mul(ixx, du), o.mul(ixy, dv)));
       rGy = o.add(iyt, o.add(o.mul(ixy, du), o.mul(iyy, dv)));
@@ -436,21 +433,15 @@ function warpOnce(o: ImageOps, options: VariationalFlowOptions, terms: LevelTerm
     // α Σ_n g_n s_n w_n is 9·box3×3(x) with no extra product per sweep (w = x / (9α·g·s)
     // afterwards); quadratic smoothness iterates on w itself with 9α·g·box3×3(w).
     const weight = smoothWeight ?? alphaMap;
-    const diagonalU = o.mul(m11, weight);
-    const diagonalV = o.mul(m22, weight);
-    const offDiagonal = o.mul(m12, weight);
-    const offsetU = smoothWeight ? o.mul(pu, smoothWeight) : pu;
-    const offsetV = smoothWeight ? o.mul(pv, smoothWeight) : pv;
-    let xu = smoothWeight ? o.mul(u, smoothWeight) : u;
-    let xv = smoothWeight ? o.mul(v, smoothWeight) : v;
-    let previousU = xu;
-    let previousV = xv;
+    const [diagonalU, diagonalV, offDiagonal] = [o.mul(m11, weight), o.mul(m22, weight), o.mul(m12, weight)];
+    const [offsetU, offsetV] = smoothWeight ? [o.mul(pu, smoothWeight), o.mul(pv, smoothWeight)] : [pu, pv];
+    let [xu, xv] = smoothWeight ? [o.mul(u, smoothWeight), o.mul(v, smoothWeight)] : [u, v];
+    let [previousU, previousV] = [xu, xv];
     let omega = 1;
     for (let i = 0; i < options.iterations; i += 1) {
       // Damped Jacobi on the 8-neighbour Laplacian: the box sum (centre included, hence
       // "damped") is one fast AveragePool; M = A⁻¹ couples u and v.
-      const boxU = pool(o, xu);
-      const boxV = pool(o, xv);
+      const [boxU, boxV] = [pool(o, xu), pool(o, xv)];
       const jacobiU = o.add(o.add(o.mul(boxU, diagonalU), o.mul(boxV, offDiagonal)), offsetU);
       const jacobiV = o.add(o.add(o.mul(boxV, diagonalV), o.mul(boxU, offDiagonal)), offsetV);
       if (!options.chebyshev || i === 0) {
@@ -462,8 +453,7 @@ function warpOnce(o: ImageOps, options: VariationalFlowOptions, terms: LevelTerm
       const w = o.f(omega);
       [previousU, previousV, xu, xv] = [xu, xv, o.add(o.mul(o.sub(jacobiU, previousU), w), previousU), o.add(o.mul(o.sub(jacobiV, previousV), w), previousV)];
     }
-    u = smoothWeight ? o.div(xu, smoothWeight) : xu;
-    v = smoothWeight ? o.div(xv, smoothWeight) : xv;
+    [u, v] = smoothWeight ? [o.div(xu, smoothWeight), o.div(xv, smoothWeight)] : [xu, xv];
   }
   flow = options.rounds > 0 ? g.op1('Concat', [u, v], { axis: 1 }) : flow;
   if (options.median) flow = options.exactMedian ? o.median(flow, options.median) : o.separableMedian(flow, options.median);
