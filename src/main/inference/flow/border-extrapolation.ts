@@ -21,10 +21,13 @@ export interface BorderExtrapolationOptions {
 export function leavingFrame(flow: Float32Array, width: number, height: number): Uint8Array {
   const plane = width * height;
   const mask = new Uint8Array(plane);
-  for (let i = 0; i < plane; i += 1) {
-    const x = (i % width) + (flow[i] as number);
-    const y = Math.floor(i / width) + (flow[plane + i] as number);
-    mask[i] = x < 0 || y < 0 || x > width - 1 || y > height - 1 ? 1 : 0;
+  for (let row = 0; row < height; row += 1) {
+    for (let column = 0; column < width; column += 1) {
+      const i = row * width + column;
+      const x = column + (flow[i] as number);
+      const y = row + (flow[plane + i] as number);
+      mask[i] = x < 0 || y < 0 || x > width - 1 || y > height - 1 ? 1 : 0;
+    }
   }
   return mask;
 }
@@ -50,7 +53,7 @@ export function extrapolateBorders(flow: Float32Array, width: number, height: nu
     throw new AppError('INVALID_INPUT', 'Border extrapolation needs a tile ≥ 4, a reach of 1–256, a step ≥ 1, 0–10 rounds and a positive scale');
   }
   const leaving = leavingFrame(flow, width, height);
-  const out = Float32Array.from(flow);
+  const out = flow.slice();
   const m = new Float64Array(9);
   const ru = new Float64Array(3);
   const rv = new Float64Array(3);
@@ -67,9 +70,9 @@ export function extrapolateBorders(flow: Float32Array, width: number, height: nu
       let pu: [number, number, number] | null = null;
       let pv: [number, number, number] | null = null;
       for (let round = 0; round <= rounds; round += 1) {
-        m.fill(0);
-        ru.fill(0);
-        rv.fill(0);
+        // The normal equations' sums, accumulated in locals (the hot loop of this module).
+        let m0 = 0, m1 = 0, m2 = 0, m4 = 0, m5 = 0, m8 = 0;
+        let u0 = 0, u1 = 0, u2 = 0, v0 = 0, v1 = 0, v2 = 0;
         let count = 0;
         for (let y = Math.max(0, ty - reach); y < Math.min(height, y1 + reach); y += step) {
           for (let x = Math.max(0, tx - reach); x < Math.min(width, x1 + reach); x += step) {
@@ -84,15 +87,17 @@ export function extrapolateBorders(flow: Float32Array, width: number, height: nu
               const r2 = (pu[0] + pu[1] * X + pu[2] * Y - u) ** 2 + (pv[0] + pv[1] * X + pv[2] * Y - v) ** 2;
               weight = 1 / (1 + r2 / (scale * scale));
             }
-            m[0]! += weight; m[1]! += weight * X; m[2]! += weight * Y;
-            m[4]! += weight * X * X; m[5]! += weight * X * Y; m[8]! += weight * Y * Y;
-            ru[0]! += weight * u; ru[1]! += weight * X * u; ru[2]! += weight * Y * u;
-            rv[0]! += weight * v; rv[1]! += weight * X * v; rv[2]! += weight * Y * v;
+            m0 += weight; m1 += weight * X; m2 += weight * Y;
+            m4 += weight * X * X; m5 += weight * X * Y; m8 += weight * Y * Y;
+            u0 += weight * u; u1 += weight * X * u; u2 += weight * Y * u;
+            v0 += weight * v; v1 += weight * X * v; v2 += weight * Y * v;
             count += 1;
           }
         }
         if (count < 6) break;
-        m[3] = m[1]!; m[6] = m[2]!; m[7] = m[5]!;
+        m.set([m0, m1, m2, m1, m4, m5, m2, m5, m8]);
+        ru.set([u0, u1, u2]);
+        rv.set([v0, v1, v2]);
         const nu = solve3(m, ru);
         const nv = solve3(m, rv);
         if (!nu || !nv) break;

@@ -1,5 +1,4 @@
 import type { Image8 } from '../../media/image';
-import { toGray } from '../../media/image';
 import { AppError } from '@shared/errors';
 import type { FlowField } from './types';
 
@@ -29,9 +28,30 @@ export function assertSameSize(frame1: Image8, frame2: Image8): void {
   }
 }
 
-/** Gray intensities 0–255 as float32 (BT.601 luma for colour frames). */
+/**
+ * Gray intensities 0–255 as float32 (BT.601 luma for colour frames, rounded as toGray
+ * rounds it), written straight into the plane: no 8-bit gray image in between.
+ */
 export function grayPlane(image: Image8): Float32Array {
-  return Float32Array.from(toGray(image).data);
+  const out = new Float32Array(image.width * image.height);
+  writeGray(image, out, 0, 1);
+  return out;
+}
+
+/**
+ * Writes `image`'s gray intensities × `scale` into `out` from `offset` (each product rounded
+ * to float32 once, as a float32 multiplication in a graph would round it).
+ */
+export function writeGray(image: Image8, out: Float32Array, offset: number, scale: number): void {
+  const { width, height, channels, data } = image;
+  const plane = width * height;
+  if (data.length < plane * channels) throw new AppError('INVALID_INPUT', `A ${width}×${height} frame needs ${plane * channels} bytes, got ${data.length}`);
+  if (out.length < offset + plane) throw new RangeError(`writeGray: ${out.length} values cannot hold a ${width}×${height} plane at ${offset}`);
+  if (channels === 1) {
+    for (let i = 0; i < plane; i += 1) out[offset + i] = (data[i] as number) * scale;
+    return;
+  }
+  for (let i = 0, j = 0; i < plane; i += 1, j += 3) out[offset + i] = Math.round(0.299 * (data[j] as number) + 0.587 * (data[j + 1] as number) + 0.114 * (data[j + 2] as number)) * scale;
 }
 
 export function throwIfAborted(signal: AbortSignal | undefined): void {

@@ -22,7 +22,7 @@ export function fillOccludedGeodesic(flow: Float32Array, occluded: Uint8Array, f
   if (!(options.edge >= 0) || !Number.isInteger(options.passes) || options.passes < 1 || options.passes > 8) {
     throw new AppError('INVALID_INPUT', 'Geodesic filling needs an edge cost ≥ 0 and 1–8 sweep pairs');
   }
-  const out = Float32Array.from(flow);
+  const out = flow.slice();
   const distance = new Float32Array(plane);
   for (let i = 0; i < plane; i += 1) distance[i] = occluded[i] ? Infinity : 0;
   const { edge } = options;

@@ -75,13 +75,16 @@ export function coveredPixels(residual: Float32Array, flow: Float32Array, width:
   if (!(test.threshold >= 0) || !(test.ratio >= 1)) throw new AppError('INVALID_INPUT', 'The cover test needs a threshold ≥ 0 and a ratio ≥ 1');
   const best = new Float32Array(plane).fill(Infinity);
   const target = new Int32Array(plane).fill(-1);
-  for (let i = 0; i < plane; i += 1) {
-    const x = Math.round((i % width) + (flow[i] as number));
-    const y = Math.round(Math.floor(i / width) + (flow[plane + i] as number));
-    if (x < 0 || y < 0 || x >= width || y >= height) continue;
-    const t = y * width + x;
-    target[i] = t;
-    if ((residual[i] as number) < (best[t] as number)) best[t] = residual[i] as number;
+  for (let row = 0; row < height; row += 1) {
+    for (let column = 0; column < width; column += 1) {
+      const i = row * width + column;
+      const x = Math.round(column + (flow[i] as number));
+      const y = Math.round(row + (flow[plane + i] as number));
+      if (x < 0 || y < 0 || x >= width || y >= height) continue;
+      const t = y * width + x;
+      target[i] = t;
+      if ((residual[i] as number) < (best[t] as number)) best[t] = residual[i] as number;
+    }
   }
   const covered = new Uint8Array(plane);
   for (let i = 0; i < plane; i += 1) {

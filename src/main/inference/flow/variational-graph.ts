@@ -187,7 +187,7 @@ export function buildVariationalFlowGraph(options: VariationalFlowOptions): Grap
   const o = new ImageOps(g);
   const a = g.input('frame1', 'float32', [1, 1, 'height', 'width']);
   const b = g.input('frame2', 'float32', [1, 1, 'height', 'width']);
-  const pyramid = pyramidOf(o, a, b, options);
+  const pyramid = pyramidOf(o, o.mul(g.op1('Concat', [a, b], { axis: 0 }), o.f(PIXEL_SCALE)), options);
   let flow: string | null = null;
   for (let level = options.levels - 1; level >= options.finestLevel; level -= 1) {
     const frames = pyramid[level] as string;
@@ -216,16 +216,22 @@ export function levelWarpOptions(options: VariationalFlowOptions, level: number)
   return { ...options, exactMedian };
 }
 
+/** Gray levels 0–255 → [0, 1]: the float32 factor every graph input is scaled by. */
+export const PIXEL_SCALE = Math.fround(1 / 255);
+
+/** The pyramid graph's input: both frames as a batch of 2, already × PIXEL_SCALE (see writeGray). */
+export const FRAMES_INPUT = 'frames';
+
 /**
- * Stage 1 of the staged flow: both frames scaled to [0, 1], pre-filtered and taken down
- * the pyramid as a batch of 2; outputs [2, 1, h_i, w_i] for every solved level, finest first.
+ * Stage 1 of the staged flow: both frames (scaled to [0, 1] by the caller, who writes them
+ * into one buffer anyway: no Concat and scaling pass at full resolution here), pre-filtered
+ * and taken down the pyramid as a batch of 2; outputs [2, 1, h_i, w_i] for every solved
+ * level, finest first.
  */
 export function buildFlowPyramidGraph(options: VariationalFlowOptions): GraphBuilder {
   const g = new GraphBuilder('variational_flow_pyramid');
   const o = new ImageOps(g);
-  const a = g.input('frame1', 'float32', [1, 1, 'height', 'width']);
-  const b = g.input('frame2', 'float32', [1, 1, 'height', 'width']);
-  const pyramid = pyramidOf(o, a, b, options);
+  const pyramid = pyramidOf(o, g.input(FRAMES_INPUT, 'float32', [2, 1, 'height', 'width']), options);
   // The levels' own tensors are the outputs (in level order, finest first): an Identity to
   // name them would copy every level on every call.
   for (let level = options.finestLevel; level < options.levels; level += 1) g.output(pyramid[level] as string, 'float32', [2, 1, `height${level}`, `width${level}`]);
@@ -280,10 +286,9 @@ export function buildFlowUpsampleGraph(): GraphBuilder {
   return g;
 }
 
-function pyramidOf(o: ImageOps, a: string, b: string, options: VariationalFlowOptions): string[] {
+/** `pair`: both frames as a batch of 2 in [0, 1], which travel the pyramid together. */
+function pyramidOf(o: ImageOps, pair: string, options: VariationalFlowOptions): string[] {
   const g = o.g;
-  // Both frames travel the pyramid together as a batch of 2.
-  const pair = o.mul(g.op1('Concat', [a, b], { axis: 0 }), o.f(1 / 255));
   const inputs = options.texture ? o.textureOf(pair, options.texture.sigma, options.texture.weight) : pair;
   const pyramid = [o.gaussian(inputs, options.presmooth, 1)];
   const blur = Math.sqrt(1 / options.scale ** 2 - 1) / 2;
@@ -372,27 +377,33 @@ function warpOnce(o: ImageOps, options: VariationalFlowOptions, terms: LevelTerm
   const ixt = o.channels(diff, 1, 2);
   const iyt = o.channels(diff, 2, 3);
   // Motion-tensor entries [J11, J12, J22, J13, J23] for brightness and gradient constancy
-  // (the gradient one split in its x and y parts so each can be normalised on its own).
-  const tensorOf = (x: string, y: string, t: string) => g.op1('Concat', [o.mul(x, x), o.mul(x, y), o.mul(y, y), o.mul(x, t), o.mul(y, t)], { axis: 1 });
+  // (the gradient one split in its x and y parts so each can be normalised on its own). Each
+  // entry is a plane of its own from here to the sweeps, and u and v stay apart through them:
+  // a stacked tensor would be copied into channels and back (Concat, Slice) on every use,
+  // while plane by plane the arithmetic per pixel is the same.
+  type Entries = [string, string, string, string, string];
+  const entriesOf = (x: string, y: string, t: string): Entries => [o.mul(x, x), o.mul(x, y), o.mul(y, y), o.mul(x, t), o.mul(y, t)];
+  const each = (a: Entries, fn: (entry: string, k: number) => string) => a.map(fn) as Entries;
   const theta = (x: string, y: string) => g.op1('Reciprocal', [o.add(o.add(o.mul(x, x), o.mul(y, y)), o.f((options.zeta ?? 0) ** 2))]);
   const thetaB = options.zeta ? theta(ix, iy) : null;
   const thetaGx = options.zeta ? theta(ixx, ixy) : null;
   const thetaGy = options.zeta ? theta(ixy, iyy) : null;
-  const brightness = thetaB ? o.mul(tensorOf(ix, iy, it), thetaB) : tensorOf(ix, iy, it);
-  const gradientX = tensorOf(ixx, ixy, ixt);
-  const gradientY = tensorOf(ixy, iyy, iyt);
-  const gradient = thetaGx && thetaGy ? o.add(o.mul(gradientX, thetaGx), o.mul(gradientY, thetaGy)) : o.add(gradientX, gradientY);
-  const start = flow;
-  const u0 = o.channels(start, 0, 1);
-  const v0 = o.channels(start, 1, 2);
+  const brightnessRaw = entriesOf(ix, iy, it);
+  const brightness = thetaB ? each(brightnessRaw, (e) => o.mul(e, thetaB)) : brightnessRaw;
+  const gradientX = entriesOf(ixx, ixy, ixt);
+  const gradientY = entriesOf(ixy, iyy, iyt);
+  const gradient = thetaGx && thetaGy
+    ? each(gradientX, (e, k) => o.add(o.mul(e, thetaGx), o.mul(gradientY[k] as string, thetaGy)))
+    : each(gradientX, (e, k) => o.add(e, gradientY[k] as string));
+  const [u0, v0] = [o.channels(flow, 0, 1), o.channels(flow, 1, 2)];
+  let [u, v] = [u0, v0];
   for (let round = 0; round < options.rounds; round += 1) {
     // Lagged Charbonnier weights ψ'(r²) = 1 / sqrt(r² + ε²), zero where the warp left the image.
     let rB = it;
     let rGx = ixt;
     let rGy = iyt;
     if (round > 0) {
-      const du = o.sub(o.channels(flow, 0, 1), u0);
-      const dv = o.sub(o.channels(flow, 1, 2), v0);
+      const [du, dv] = [o.sub(u, u0), o.sub(v, v0)];
       rB = o.add(it, o.add(o.mul(ix, du), o.mul(iy, dv)));
       rGx = o.add(ixt, o.add(o.mul(ixx, du), o.mul(ixy, dv)));
       rGy = o.add(iyt, o.add(o.mul(ixy, du), o.mul(iyy, dv)));
@@ -401,10 +412,10 @@ function warpOnce(o: ImageOps, options: VariationalFlowOptions, terms: LevelTerm
     const weighted = (r: string, w: string | null) => (w ? o.mul(o.mul(r, r), w) : o.mul(r, r));
     const psiB = o.div(inside, g.op1('Sqrt', [o.add(weighted(rB, thetaB), eps2)]));
     const psiG = o.div(o.mul(inside, o.f(options.gamma)), g.op1('Sqrt', [o.add(o.add(weighted(rGx, thetaGx), weighted(rGy, thetaGy)), eps2)]));
-    const tensorJ = o.add(o.mul(brightness, psiB), o.mul(gradient, psiG));
-    const [j11, j12, j22, j13, j23] = [0, 1, 2, 3, 4].map((c) => o.channels(tensorJ, c, c + 1)) as [string, string, string, string, string];
+    const [j11, j12, j22, j13, j23] = each(brightness, (e, k) => o.add(o.mul(e, psiB), o.mul(gradient[k] as string, psiG)));
     // Robust smoothness: per-pixel 9α·g·s from the lagged flow, the diagonal Σ_n α_n s_n.
-    const smoothWeight = options.smoothEpsilon ? o.mul(alphaMap, o.flowSmoothness(flow, options.smoothEpsilon)) : null;
+    const lagged = round === 0 ? flow : g.op1('Concat', [u, v], { axis: 1 });
+    const smoothWeight = options.smoothEpsilon ? o.mul(alphaMap, o.flowSmoothness(lagged, options.smoothEpsilon)) : null;
     const diagonalSum = smoothWeight ? pool(o, smoothWeight) : (alphaCount as string);
     const a11 = o.add(j11, diagonalSum);
     const a22 = o.add(j22, diagonalSum);
@@ -416,32 +427,35 @@ function warpOnce(o: ImageOps, options: VariationalFlowOptions, terms: LevelTerm
     // Linearised around the warp's flow (u0, v0), written for the total flow.
     const b1 = o.sub(o.add(o.mul(j11, u0), o.mul(j12, v0)), j13);
     const b2 = o.sub(o.add(o.mul(j12, u0), o.mul(j22, v0)), j23);
-    const p = g.op1('Concat', [o.add(o.mul(m11, b1), o.mul(m12, b2)), o.add(o.mul(m12, b1), o.mul(m22, b2))], { axis: 1 });
+    const pu = o.add(o.mul(m11, b1), o.mul(m12, b2));
+    const pv = o.add(o.mul(m12, b1), o.mul(m22, b2));
     // Robust smoothness iterates on x = 9α·g·s·w, so the neighbour-weighted sum
     // α Σ_n g_n s_n w_n is 9·box3×3(x) with no extra product per sweep (w = x / (9α·g·s)
     // afterwards); quadratic smoothness iterates on w itself with 9α·g·box3×3(w).
-    const diagonal = o.mul(g.op1('Concat', [m11, m22], { axis: 1 }), smoothWeight ?? alphaMap);
-    const offDiagonal = o.mul(m12, smoothWeight ?? alphaMap);
-    const offset = smoothWeight ? o.mul(p, smoothWeight) : p;
-    let x = smoothWeight ? o.mul(flow, smoothWeight) : flow;
-    let previous = x;
+    const weight = smoothWeight ?? alphaMap;
+    const [diagonalU, diagonalV, offDiagonal] = [o.mul(m11, weight), o.mul(m22, weight), o.mul(m12, weight)];
+    const [offsetU, offsetV] = smoothWeight ? [o.mul(pu, smoothWeight), o.mul(pv, smoothWeight)] : [pu, pv];
+    let [xu, xv] = smoothWeight ? [o.mul(u, smoothWeight), o.mul(v, smoothWeight)] : [u, v];
+    let [previousU, previousV] = [xu, xv];
     let omega = 1;
     for (let i = 0; i < options.iterations; i += 1) {
       // Damped Jacobi on the 8-neighbour Laplacian: the box sum (centre included, hence
-      // "damped") is one fast AveragePool; M = A⁻¹ couples u and v through the swap.
-      const box = pool(o, x);
-      const swapped = g.op1('Slice', [box, o.i64([1]), o.i64([-3]), o.i64([1]), o.i64([-1])]);
-      const jacobi = o.add(o.add(o.mul(box, diagonal), o.mul(swapped, offDiagonal)), offset);
+      // "damped") is one fast AveragePool; M = A⁻¹ couples u and v.
+      const [boxU, boxV] = [pool(o, xu), pool(o, xv)];
+      const jacobiU = o.add(o.add(o.mul(boxU, diagonalU), o.mul(boxV, offDiagonal)), offsetU);
+      const jacobiV = o.add(o.add(o.mul(boxV, diagonalV), o.mul(boxU, offDiagonal)), offsetV);
       if (!options.chebyshev || i === 0) {
-        [previous, x] = [x, jacobi];
+        [previousU, previousV, xu, xv] = [xu, xv, jacobiU, jacobiV];
         continue;
       }
       const rho2 = options.chebyshev ** 2;
       omega = i === 1 ? 1 / (1 - rho2 / 2) : 1 / (1 - (rho2 * omega) / 4);
-      [previous, x] = [x, o.add(o.mul(o.sub(jacobi, previous), o.f(omega)), previous)];
+      const w = o.f(omega);
+      [previousU, previousV, xu, xv] = [xu, xv, o.add(o.mul(o.sub(jacobiU, previousU), w), previousU), o.add(o.mul(o.sub(jacobiV, previousV), w), previousV)];
     }
-    flow = smoothWeight ? o.div(x, smoothWeight) : x;
+    [u, v] = smoothWeight ? [o.div(xu, smoothWeight), o.div(xv, smoothWeight)] : [xu, xv];
   }
+  flow = options.rounds > 0 ? g.op1('Concat', [u, v], { axis: 1 }) : flow;
   if (options.median) flow = options.exactMedian ? o.median(flow, options.median) : o.separableMedian(flow, options.median);
   return flow;
 }

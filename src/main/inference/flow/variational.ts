@@ -9,13 +9,15 @@ import type { GraphBuilder } from '../onnx/graph';
 import type { SessionCache } from '../onnx/session';
 import { coarseMatch, matchFits, type CoarseMatchOptions } from './coarse-match';
 import { handleOcclusions, type OcclusionOptions } from './occlusions';
-import { assertSameSize, grayPlane, throwIfAborted, type FlowEstimateOptions, type FlowModel } from './model';
+import { assertSameSize, throwIfAborted, writeGray, type FlowEstimateOptions, type FlowModel } from './model';
 import type { FlowField } from './types';
 import {
   FLOW_CONFIGURATIONS,
   buildFlowPyramidGraph,
   buildFlowUpsampleGraph,
   buildFlowWarpGraph,
+  FRAMES_INPUT,
+  PIXEL_SCALE,
   SMOOTHNESS_INPUT,
   levelSmoothness,
   levelWarpOptions,
@@ -26,7 +28,7 @@ import {
 
 export const VARIATIONAL_MODEL_ID = 'flow-variational';
 /** Bumped whenever the generator changes what a given parameter set produces. */
-const GENERATOR_VERSION = 5;
+const GENERATOR_VERSION = 6;
 /** The coarsest pyramid level keeps at least this many pixels on its short side. */
 const MIN_COARSE_SIDE = 12;
 
@@ -182,9 +184,12 @@ export class VariationalFlowModel implements FlowModel {
       throwIfAborted(signal);
       return result[session.outputNames[0] as string] as ort.Tensor;
     };
-    const first = new ort.Tensor('float32', grayPlane(frame1), [1, 1, height, width]);
+    const pair = new Float32Array(2 * width * height);
+    writeGray(frame1, pair, 0, PIXEL_SCALE);
+    writeGray(frame2, pair, width * height, PIXEL_SCALE);
+    const input = new ort.Tensor('float32', pair, [2, 1, height, width]);
     const pyramidSession = await this.#session(graphs.pyramid);
-    const pyramid = await pyramidSession.run({ frame1: first, frame2: new ort.Tensor('float32', grayPlane(frame2), [1, 1, height, width]) });
+    const pyramid = await pyramidSession.run({ [FRAMES_INPUT]: input });
     throwIfAborted(signal);
     let flow: ort.Tensor | null = null;
     const finestLevel = graphs.levels.at(-1)?.level ?? 0;
@@ -198,7 +203,7 @@ export class VariationalFlowModel implements FlowModel {
       for (let i = 0; i < warps; i += 1) flow = await run(warp, { frames, flow, ...fed });
       if (graphs.occlusions) flow = new ort.Tensor('float32', handleOcclusions(frames.data as Float32Array, flow.data as Float32Array, w, h, graphs.occlusions, level, finestLevel), [1, 2, h, w]);
     }
-    if (graphs.finalUpsample) flow = await run(graphs.upsample, { flow: flow as ort.Tensor, target: first });
+    if (graphs.finalUpsample) flow = await run(graphs.upsample, { flow: flow as ort.Tensor, target: input });
     // The last stage's output is this call's own buffer (ONNX Runtime copies every output
     // into a fresh one; the occlusion handling returns a new array): no copy needed.
     return { width, height, data: (flow as ort.Tensor).data as Float32Array };

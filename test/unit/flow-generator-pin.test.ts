@@ -1,0 +1,73 @@
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GrayImage } from '../../src/main/media/image';
+import { packageDir } from '../../src/main/inference/manifest';
+import { SessionCache } from '../../src/main/inference/onnx/session';
+import { displacements, warpedPair } from '../../src/main/inference/flow/synthetic';
+import { VariationalFlowModel } from '../../src/main/inference/flow/variational';
+import { FLOW_CONFIGURATIONS, type FlowConfiguration } from '../../src/main/inference/flow/variational-graph';
+import { useTempDir } from '../helpers/tmp';
+
+/**
+ * The staged flow pinned to what generator v5 of the graphs computed (the warp graph with a
+ * stacked motion tensor and u, v swept as one two-channel tensor): every 457th value of the
+ * flow of each configuration, whole pipeline (pyramid, warps, upsampling, matching and
+ * occlusion handling where the preset has them) on a real photo moved by a 2° rotation.
+ * The rewrite keeps each pixel's arithmetic and gave the same bits (max |Δ| 0 on the
+ * Middlebury pairs and this pair); the tolerance, 1e-5 px, only absorbs the six printed
+ * decimals. The spotting's `scan` flow is pinned too: its thresholds and goldens were set
+ * with these values.
+ */
+const WIDTH = 96;
+const HEIGHT = 72;
+const STRIDE = 457;
+const TOLERANCE = 1e-5;
+
+const EXPECTED: Record<FlowConfiguration, number[]> = {
+  scan: [
+    -0.008718, 1.174594, 0.951209, 0.685338, 0.472212, 0.442093, 0.292898, 0.130281, -0.16155, -0.178071, -0.276121,
+    -0.54015, -0.766641, -0.828926, -0.885424, -0.978721, -0.805362, 1.444739, 0.613919, -0.225826, -1.028338,
+    1.554673, 0.843135, -0.007685, -0.892237, -1.309909, 1.399574, -0.113882, -0.729848, -1.316177, 0.720265,
+  ],
+  fast: [
+    1.252594, 1.110938, 0.889523, 0.86087, 0.49737, 0.4269, 0.232597, 0.132357, -0.071498, -0.244632, -0.36128,
+    -0.461117, -0.563026, -0.924408, -0.909089, -0.943341, -0.706846, 1.428541, 0.654009, -0.108394, -1.096259,
+    1.375901, 0.85189, -0.060653, -0.797071, -1.585272, 1.254177, 0.182945, -0.689822, -1.998648, 1.078936,
+  ],
+  balanced: [
+    1.008349, 1.021382, 0.921049, 0.73871, 0.71268, 0.445073, 0.211205, 0.107414, 0.029392, -0.193615, -0.341546,
+    -0.429814, -0.614589, -0.884472, -0.993107, -1.081775, -1.057992, 1.489781, 0.743356, -0.115718, -0.977406,
+    1.466418, 0.834012, -0.060875, -0.822092, -1.321815, 1.272527, 0.322233, -0.680721, -1.256364, 1.004845,
+  ],
+  accurate: [
+    1.19226, 1.033534, 0.971494, 0.782862, 0.638017, 0.456181, 0.227612, 0.08276, 0.014372, -0.194692, -0.373277,
+    -0.539587, -0.840668, -0.978215, -1.048487, -1.079134, -1.014432, 1.360548, 0.741626, -0.190982, -1.035842,
+    1.563841, 0.788515, -0.012132, -0.858626, -1.616681, 1.111496, 0.137922, -0.700465, -1.631854, 0.975488,
+  ],
+};
+
+const tempDir = useTempDir();
+const sessions = new SessionCache({ intraOpThreads: 1 });
+afterAll(() => sessions.dispose());
+
+let pair: { frame1: GrayImage; frame2: GrayImage };
+beforeAll(async () => {
+  const photo = join(packageDir('@vladmandic/face-api') as string, 'demo/sample3.jpg');
+  const { data, info } = await sharp(photo).resize(WIDTH, HEIGHT, { fit: 'cover' }).grayscale().raw().toBuffer({ resolveWithObject: true });
+  const frame1: GrayImage = { width: info.width, height: info.height, channels: 1, data: new Uint8Array(data) };
+  pair = { frame1, frame2: warpedPair(frame1, displacements.rotation(2, WIDTH / 2, HEIGHT / 2)).frame2 };
+});
+
+describe('variational flow pinned to the previous graph generator', () => {
+  for (const configuration of ['scan', 'fast', 'balanced', 'accurate'] as const) {
+    it(`${configuration}: the same flow within ${TOLERANCE} px`, async () => {
+      const flow = await new VariationalFlowModel(sessions, tempDir(), FLOW_CONFIGURATIONS[configuration]).estimate(pair.frame1, pair.frame2);
+      const picked = Array.from({ length: Math.ceil(flow.data.length / STRIDE) }, (_, k) => flow.data[k * STRIDE] as number);
+      const expected = EXPECTED[configuration];
+      expect(picked).toHaveLength(expected.length);
+      const worst = Math.max(...picked.map((v, k) => Math.abs(v - (expected[k] as number))));
+      expect(worst).toBeLessThanOrEqual(TOLERANCE);
+    });
+  }
+});
