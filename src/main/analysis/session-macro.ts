@@ -1,3 +1,4 @@
+import { stretches } from './motion-cause';
 import { mostDeviant, peakIn, quietDeviations } from './session-rule';
 
 /**
@@ -65,21 +66,6 @@ export function runningMean(values: Float32Array, width: number): Float32Array {
   return out;
 }
 
-/** Stretches of `score` at or above `low` that reach `high`, as [start, end] frame pairs. */
-function stretchesAbove(score: Float32Array, high: number, low: number): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
-  for (let t = 0; t < score.length; t += 1) {
-    if ((score[t] as number) < high) continue;
-    let start = t;
-    while (start > 0 && (score[start - 1] as number) >= low) start -= 1;
-    let end = t;
-    while (end + 1 < score.length && (score[end + 1] as number) >= low) end += 1;
-    out.push([start, end]);
-    t = end;
-  }
-  return out;
-}
-
 /** From `at`, the farthest frame in `step`'s direction where `values` reach `level`, across dips of at most `bridge` frames, within [lo, hi]. */
 function reach(values: Float32Array, at: number, step: 1 | -1, level: number, bridge: number, lo: number, hi: number): number {
   let last = at;
@@ -117,7 +103,7 @@ export function sustainedIntervals(channels: readonly Float32Array[], lagged: re
   const score = mostDeviant(sustained, frames);
   const bridge = Math.round(SUSTAINED_BRIDGE_LAGS * lag);
   const out: SustainedInterval[] = [];
-  for (const [start, end] of stretchesAbove(score, SUSTAINED_DEVIATIONS, SUSTAINED_FLOOR * SUSTAINED_DEVIATIONS)) {
+  for (const [start, end] of stretches(score, SUSTAINED_DEVIATIONS, SUSTAINED_FLOOR * SUSTAINED_DEVIATIONS, 0)) {
     let lead = 0;
     for (let i = 1; i < sustained.length; i += 1) if (peakIn(sustained[i] as Float32Array, start, end) > peakIn(sustained[lead] as Float32Array, start, end)) lead = i;
     const mean = sustained[lead] as Float32Array;
