@@ -201,7 +201,7 @@ export function motionClassifier(signal: MotionSignal, fps: number): (interval: 
 }
 
 /** Stretches that reach `level` and last while above `low`, joined across gaps up to `gap` frames. */
-function stretches(values: Float32Array, level: number, low: number, gap: number): Array<[number, number]> {
+export function stretches(values: Float32Array, level: number, low: number, gap: number): Array<[number, number]> {
   const out: Array<[number, number]> = [];
   for (let t = 0; t < values.length; t += 1) {
     if ((values[t] as number) < level) continue;

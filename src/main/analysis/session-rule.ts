@@ -116,14 +116,21 @@ export function mostDeviant(deviations: readonly Float32Array[], frames: number)
 
 /** `sessionScore` ROI by ROI: each channel's deviations from its own quiet motion (0 below its median). */
 export function channelDeviations(channels: readonly Float32Array[], lag: number, fps: number, busy: Uint8Array, minDeviation: number, smoothed = true): Float32Array[] {
+  const smooth = smoothed ? Math.max(1, Math.round(SESSION_SMOOTH_LAGS * lag)) : 1;
+  return quietDeviations(channels.map((raw) => runningMedian(raw, smooth)), lag, fps, busy, minDeviation);
+}
+
+/**
+ * Each (already smoothed) channel as deviations from its median, MAD-scaled, per window of
+ * `SESSION_WINDOW_SECONDS`, on the frames `busy` leaves free; frames before the lag score 0.
+ */
+export function quietDeviations(channels: readonly Float32Array[], lag: number, fps: number, busy: Uint8Array, minDeviation: number): Float32Array[] {
   const n = busy.length;
   const windowFrames = Math.max(Math.round(SESSION_WINDOW_SECONDS * fps), 20 * lag);
   const windows = Math.max(1, Math.round((n - lag) / windowFrames));
-  const smooth = smoothed ? Math.max(1, Math.round(SESSION_SMOOTH_LAGS * lag)) : 1;
   const values: number[] = [];
-  return channels.map((raw) => {
+  return channels.map((channel) => {
     const score = new Float32Array(n);
-    const channel = runningMedian(raw, smooth);
     for (let w = 0; w < windows; w += 1) {
       const from = lag + Math.floor((w * (n - lag)) / windows);
       const to = lag + Math.floor(((w + 1) * (n - lag)) / windows);

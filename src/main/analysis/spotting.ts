@@ -1,6 +1,7 @@
 import { AppError } from '@shared/errors';
 import { commonMode, motionClassifier, findConfounders, withoutConfounders, type ConfounderInterval } from './motion-cause';
 import { quantileSorted } from '../util/quantile';
+import { sustainedIntervals, withSustained, type SustainedInterval } from './session-macro';
 import { channelDeviations, eyeMovement, isBlinkShape, mostDeviant, peakIn, SESSION_MERGE_LAGS, SESSION_MIN_RUN_LAGS, SESSION_SECONDS, sessionScore } from './session-rule';
 
 /**
@@ -343,6 +344,7 @@ export function spot(signal: MotionSignal, fps: number, options: SpottingOptions
   const threshold = session ? o.sessionDeviations : Math.max(o.minPeak, o.sigmas * noiseSigma(face));
   // The upper lids' deviations, measured on the recording as it was (confounders in).
   let lids: { smoothed: Float32Array; raw: Float32Array; lower: Float32Array } | null = null;
+  let sustained: SustainedInterval[] = [];
   if (session) {
     // Nothing below the clip rule's absolute floor (`minPeak`) reaches the threshold.
     const minDeviation = o.minPeak / o.sessionDeviations;
@@ -353,6 +355,7 @@ export function spot(signal: MotionSignal, fps: number, options: SpottingOptions
     const lower = mostDeviant(deviations.filter((_, i) => isLowerLidRoi(faceNames[i] as string)), frames);
     const lidChannels = blinkNames.map((n) => signal.channels[n] as Float32Array);
     lids = { smoothed: sessionScore(lidChannels, signal.lag, fps, busy, minDeviation), raw: sessionScore(lidChannels, signal.lag, fps, busy, minDeviation, false), lower };
+    sustained = sustainedIntervals(faceChannels, deviations, signal.lag, fps, busy, minDeviation);
   }
   let runs = findRuns(face, threshold, session ? SESSION_RUN_FLOOR * threshold : threshold / 3, session ? Math.round(SESSION_MERGE_LAGS * signal.lag) : mergeGap, descent);
   // An expression shows as itself and, a lag later, as its echo; a glint, a speech bout's
@@ -364,12 +367,17 @@ export function spot(signal: MotionSignal, fps: number, options: SpottingOptions
     const strongest = outside.reduce((m, v) => Math.max(m, v), 0);
     if (strongest > 0) runs = findRuns(outside, strongest, 0, mergeGap, descent);
   }
-  const intervals = readIntervals(face, runs, signal.lag).map((iv) => {
+  const lagged: Array<SpottedInterval & { peak: number }> = readIntervals(face, runs, signal.lag).map((iv) => {
     const { kind, durationMs, basis } = classifyInterval(iv, fps, o);
     const strength = Math.round((iv.peak / threshold) * 100) / 100;
     // A session scores in deviations; a blink's spill is judged on the motion itself.
     const peak = session ? peakIn(motion, iv.onset, iv.offset) : iv.peak;
     return { onset: iv.onset, apex: iv.apex, offset: iv.offset, kind, durationMs, offsetUnclear: iv.offsetUnclear, classBasis: basis, strength, score: intervalScore(iv.peak / threshold, 0), peak };
+  });
+  // A macro-expression too slow for the lagged runs shows as motion sustained over several lags.
+  const intervals = withSustained(lagged, sustained, (s) => {
+    const { kind, durationMs, basis } = classifyInterval({ ...s, offsetUnclear: false }, fps, o);
+    return kind === 'macro' ? { ...s, kind, durationMs, offsetUnclear: false, classBasis: basis, score: intervalScore(s.strength, 0), peak: peakIn(motion, s.onset, s.offset) } : null;
   });
   let blinks: BlinkInterval[] = [];
   if (blinkNames.length) {
