@@ -37,6 +37,11 @@ export interface VariationalFlowOptions {
   /** Jacobi sweeps per round. */
   readonly iterations: number;
   /**
+   * Sweeps per round at the finest solved level, the one above it, … (where a sweep costs
+   * the most); levels beyond the list use `iterations`.
+   */
+  readonly fineIterations?: readonly number[];
+  /**
    * Chebyshev acceleration of the Jacobi sweeps for a spectral-radius bound ρ (Golub &
    * Varga): w_k+1 = ω_k+1 (J(w_k) − w_k−1) + w_k−1; absent = plain Jacobi.
    */
@@ -213,7 +218,8 @@ export function levelWarps(options: VariationalFlowOptions, level: number): numb
 /** The options one warp at `level` depends on: the exact median where the level asks for it. */
 export function levelWarpOptions(options: VariationalFlowOptions, level: number): VariationalFlowOptions {
   const exactMedian = Boolean(options.exactMedian || (level === options.finestLevel && options.exactMedianFinest));
-  return { ...options, exactMedian };
+  const { fineIterations, ...rest } = options;
+  return { ...rest, exactMedian, iterations: fineIterations?.[level - options.finestLevel] ?? options.iterations };
 }
 
 /** Gray levels 0–255 → [0, 1]: the float32 factor every graph input is scaled by. */
