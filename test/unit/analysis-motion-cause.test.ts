@@ -106,6 +106,32 @@ describe('findConfounders and withoutConfounders', () => {
     expect(spotted.intervals.some((iv) => Math.abs(iv.apex - 40) <= 2), JSON.stringify(spotted.intervals)).toBe(true);
   });
 
+  it('keeps a raised upper lip (AU10) just after talking that cancels mid-bout: the expression and its echo do not set the bout’s pattern', () => {
+    // Five syllables a second at lag 6: the lagged signal shows the bout's first opening and
+    // its last closing, then AU10 and its echo — most of the bout's clear frames. Only the
+    // jaw drops (lower lip and chin together) set what talking moves.
+    const talking: Displacement = (roi, t) => (t > 8 && t < 30 ? (roi.startsWith('Lower Lip') || roi === 'Chin' ? 0.8 : roi.startsWith('Upper Lip') ? 0.1 : 0) * 0.5 * (1 - Math.cos((2 * Math.PI * 5 * (t - 8)) / 30)) * Math.min(1, (t - 8) / 4.5, (30 - t) / 4.5) : 0);
+    const upperLipRaise: Displacement = (roi, t) => (roi.startsWith('Upper Lip') ? 1.1 : roi.includes('Mouth Corner') ? 0.3 : 0) * expressionProfile(t, 34, 38, 43);
+    const signal = signalOf((roi, t) => talking(roi, t) + upperLipRaise(roi, t));
+    const found = findConfounders(signal, 30, 0.15);
+    expect(found.map((c) => c.cause), JSON.stringify(found)).toEqual(['speech']);
+    const peak = (s: MotionSignal, roi: string, from = 0, to = FRAMES - 1) => Math.max(...(s.channels[roi] as Float32Array).slice(from, to + 1));
+    expect(peak(withoutConfounders(signal, found), 'Upper Lip Center', 34, 49)).toBeGreaterThan(0.6);
+    const spotted = spot(signal, 30);
+    expect(spotted.intervals.some((iv) => Math.abs(iv.apex - 38) <= 2), JSON.stringify(spotted.intervals)).toBe(true);
+  });
+
+  it('reads talking that never drops the jaw (lips alone) from all its clear openings, and still takes it out', () => {
+    const lipsOnly: Displacement = (roi, t) => (roi.includes('Lip') && t > 10 && t < 60 ? 0.8 * 0.5 * (1 - Math.cos((2 * Math.PI * 4.3 * (t - 10)) / 30)) : 0);
+    const signal = signalOf(lipsOnly);
+    const found = findConfounders(signal, 30, 0.15);
+    expect(found.map((c) => c.cause)).toEqual(['speech']);
+    const cleaned = withoutConfounders(signal, found);
+    expect(Math.max(...(signal.channels['Upper Lip Center'] as Float32Array))).toBeGreaterThan(0.6);
+    expect(Math.max(...(cleaned.channels['Upper Lip Center'] as Float32Array))).toBeLessThan(0.15);
+    expect(Math.max(...(cleaned.channels['Lower Lip Center'] as Float32Array))).toBeLessThan(0.15);
+  });
+
   it('finds talking whose lagged signal cancels mid-bout (syllable period ≈ the lag) on a generated face, and offers neither its first opening nor its last closing', () => {
     // The scan's signal of a fitting clip (test/fixtures/spotting: seed 7600's talking still
     // face, frames 2–36): between the bout's first syllables and its echo the mouth moves only

@@ -281,21 +281,38 @@ export function findConfounders(signal: MotionSignal, fps: number, level: number
   return out;
 }
 
+const LOWER_LIP = ['Lower Lip Left', 'Lower Lip Center', 'Lower Lip Right'];
+
 /** Speech's lips and chin move in the bout's own proportions: a ROI keeps what exceeds them by more than this share. */
 const SPEECH_PATTERN_TOLERANCE = 0.5;
 /** Lips and chin that carry a bout (their share at least this of the strongest one's) measure how far it opened at each frame. */
 const SPEECH_CARRIER_SHARE = 0.5;
 
+/** A talking opening drops the jaw: the lower lip and the chin each move at least this share of the mouth's strongest ROI. */
+const JAW_SHARE = 0.5;
+
+/** Whether the mouth at frame t moved as a jaw drop moves it (lower lip and chin together), not one part alone. */
+function jawDrop(signal: MotionSignal, common: Float32Array, mouth: Float32Array, t: number): boolean {
+  const above = (name: string): number => Math.max(0, ((signal.channels[name] as Float32Array | undefined)?.[t] ?? 0) - (common[t] as number));
+  const lowerLip = Math.max(...LOWER_LIP.map(above));
+  return (mouth[t] as number) > 0 && lowerLip >= JAW_SHARE * (mouth[t] as number) && above('Chin') >= JAW_SHARE * (mouth[t] as number);
+}
+
 /**
  * A speech bout's lip-and-jaw pattern: per mouth ROI, its motion above the common mode as a
  * share of the mouth's strongest ROI, the median over the bout's clear openings (frames
- * at half the bout's peak or more). An expression inside the bout moves fewer frames than
- * the repeated openings, so it barely shifts the median.
+ * at half the bout's peak or more) that drop the jaw. When the lagged signal cancels
+ * mid-bout, an expression next to the talking and its echo can be most of the clear
+ * frames; a raised upper lip (AU10), a chin raise (AU17) or a lip press (AU24) moves one
+ * part of the mouth, not the lower lip and the chin together, so it does not set the
+ * pattern. A bout with no jaw drop at all is read from all its clear openings.
  */
 function speechPattern(signal: MotionSignal, mouthNames: readonly string[], common: Float32Array, mouth: Float32Array, from: number, to: number): Map<string, number> {
   const peak = peakOf(mouth, from, to).value;
-  const frames: number[] = [];
-  for (let t = from; t <= to; t += 1) if (peak > 0 && (mouth[t] as number) >= 0.5 * peak) frames.push(t);
+  const clear: number[] = [];
+  for (let t = from; t <= to; t += 1) if (peak > 0 && (mouth[t] as number) >= 0.5 * peak) clear.push(t);
+  const jaw = clear.filter((t) => jawDrop(signal, common, mouth, t));
+  const frames = jaw.length ? jaw : clear;
   const pattern = new Map<string, number>();
   for (const name of mouthNames) {
     const values = signal.channels[name] as Float32Array;
