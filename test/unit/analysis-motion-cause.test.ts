@@ -144,6 +144,28 @@ describe('findConfounders and withoutConfounders', () => {
     expect(spot(signal, 30, { atLeastOne: true }).intervals.every((iv) => iv.strength < 1 && iv.onset > 36)).toBe(true);
   });
 
+  it('joins talking whose lagged signal is still between its first syllables and its last closing, when both drop the jaw, and spots the brow raise after it', () => {
+    // Five syllables a second at lag 6 cancel exactly mid-bout: the mouth is as still as the
+    // upper face for about 0.8 s between the fade-in and the fade-out.
+    const talking: Displacement = (roi, t) => (t > 8 && t < 40 ? (roi.startsWith('Lower Lip') || roi === 'Chin' ? 0.8 : roi.startsWith('Upper Lip') ? 0.1 : 0) * 0.5 * (1 - Math.cos((2 * Math.PI * 5 * (t - 8)) / 30)) * Math.min(1, (t - 8) / 4.5, (40 - t) / 4.5) : 0);
+    const raise: Displacement = (roi, t) => browRaise(roi, t - 12);
+    const signal = signalOf((roi, t) => talking(roi, t) + raise(roi, t));
+    const found = findConfounders(signal, 30, 0.15);
+    expect(found.map((c) => [c.cause, c.onset <= 10, c.offset >= 40]), JSON.stringify(found)).toEqual([['speech', true, true]]);
+    const spotted = spot(signal, 30);
+    expect(spotted.intervals.map((iv) => Math.abs(iv.apex - 47) <= 2), JSON.stringify(spotted.intervals)).toEqual([true]);
+  });
+
+  it('keeps a jaw drop and a chin raise (AU17) 0.6 s later apart, and two jaw drops more than a second apart', () => {
+    const jawDrop = (at: number): Displacement => (roi, t) => (roi.startsWith('Lower Lip') || roi === 'Chin' ? 0.8 : roi.startsWith('Upper Lip') ? 0.1 : 0) * expressionProfile(t, at, at + 4, at + 9);
+    const chinRaise: Displacement = (roi, t) => (roi === 'Chin' ? 0.8 : roi.startsWith('Lower Lip') ? 0.1 : 0) * expressionProfile(t, 40, 44, 49);
+    const dropThenChin = signalOf((roi, t) => jawDrop(12)(roi, t) + chinRaise(roi, t));
+    expect(findConfounders(dropThenChin, 30, 0.15)).toEqual([]);
+    expect(spot(dropThenChin, 30).intervals.length).toBe(2);
+    const twoDrops = signalOf((roi, t) => jawDrop(10)(roi, t) + jawDrop(58)(roi, t));
+    expect(findConfounders(twoDrops, 30, 0.15)).toEqual([]);
+  });
+
   it('keeps two lip presses apart when the mouth is still between them: no talking joins them', () => {
     const twoPresses: Displacement = (roi, t) => lipPress(roi, t + 18) + lipPress(roi, t - 24);
     const signal = signalOf(twoPresses);

@@ -60,6 +60,30 @@ const BLINK_BOTH_EYES = 0.4;
 
 const quantile = (sorted: ArrayLike<number>, q: number): number => quantileSorted(sorted, q, 0);
 
+const LOWER_LIP = ['Lower Lip Left', 'Lower Lip Center', 'Lower Lip Right'];
+const UPPER_LIP = ['Upper Lip Left', 'Upper Lip Center', 'Upper Lip Right'];
+/** A talking opening drops the jaw: the lower lip and the chin each move at least this share of the mouth's strongest ROI, the upper lip at most this share of the lower lip. */
+const JAW_SHARE = 0.5;
+/**
+ * Talking that cancels in the lagged signal can look still for this long between its first
+ * syllables and its last closing (fitting seeds 7500 and 7600, 4.7–4.9 syllables a second:
+ * 22–23 frames at 30 fps).
+ */
+const JAW_LULL_SECONDS = 1;
+
+/**
+ * Whether the mouth at frame t moved as a jaw drop moves it: the lower lip and the chin
+ * together, the upper lip much less — not one part alone (a raised upper lip, a chin raise)
+ * nor both lips alike (a lip press).
+ */
+function jawDrop(signal: MotionSignal, common: Float32Array, mouth: Float32Array, t: number): boolean {
+  const above = (name: string): number => Math.max(0, ((signal.channels[name] as Float32Array | undefined)?.[t] ?? 0) - (common[t] as number));
+  const lowerLip = Math.max(...LOWER_LIP.map(above));
+  const upperLip = Math.max(...UPPER_LIP.map(above));
+  const m = mouth[t] as number;
+  return m > 0 && lowerLip >= JAW_SHARE * m && above('Chin') >= JAW_SHARE * m && upperLip <= JAW_SHARE * lowerLip;
+}
+
 /** Per frame, the low quantile across the ROIs (upper lids aside): what rigid head motion adds to every ROI alike. */
 export function commonMode(channels: readonly Float32Array[], frames: number): Float32Array {
   const out = new Float32Array(frames);
@@ -217,18 +241,37 @@ export function stretches(values: Float32Array, level: number, low: number, gap:
   return out;
 }
 
+/** Whether a mouth stretch's strongest frame is a jaw drop that leads the face (the rest of it at most SPEECH_UPPER_SHARE of the mouth there). */
+function jawLedStretch(signal: MotionSignal, profiles: PartProfiles): (stretch: readonly [number, number]) => boolean {
+  const { part, frames } = profiles;
+  const names = Object.keys(signal.channels);
+  const common = commonMode(names.filter((n) => PART_OF.get(n) !== 'upperLid').map((n) => signal.channels[n] as Float32Array), frames);
+  return ([from, to]) => {
+    const { value, at } = peakOf(part.mouth, from, to);
+    const rest = Math.max(part.upperLid[at] as number, part.lowerLid[at] as number, part.brow[at] as number, part.midFace[at] as number);
+    return value > 0 && rest <= SPEECH_UPPER_SHARE * value && jawDrop(signal, common, part.mouth, at);
+  };
+}
+
 /**
  * Mouth stretches joined across a lull in which the mouth kept moving apart from the rest
  * of the face (its median at least SPEECH_ABOVE_REST times theirs). When the syllable period
  * is close to the lag, the lagged signal of steady talking cancels mid-bout: only the bout's
  * first opening and its last closing stand out, each alone like one mouth movement, while
- * the lips and jaw still move a little more than the still upper face between them.
+ * the lips and jaw still move a little more than the still upper face between them. Where
+ * they barely do, two stretches that both drop the jaw (`jawDrop`) and lead the face are
+ * still joined across a lull of up to JAW_LULL_SECONDS: talking's first syllables and its
+ * last closing, each too short alone to show speech's repeated openings.
  */
-function joinTalking(profiles: PartProfiles, mouthStretches: ReadonlyArray<[number, number]>): Array<[number, number]> {
+function joinTalking(profiles: PartProfiles, jawLed: (stretch: readonly [number, number]) => boolean, maxLull: number, mouthStretches: ReadonlyArray<[number, number]>): Array<[number, number]> {
   const { part } = profiles;
   const out: Array<[number, number]> = [];
   for (const [from, to] of mouthStretches) {
     const last = out[out.length - 1];
+    if (last && from - last[1] - 1 <= maxLull && jawLed(last) && jawLed([from, to])) {
+      last[1] = to;
+      continue;
+    }
     if (last && from - last[1] > 2) {
       const mouth = Float32Array.from({ length: from - last[1] - 1 }, (_, i) => part.mouth[last[1] + 1 + i] as number).sort();
       const rest = Float32Array.from({ length: from - last[1] - 1 }, (_, i) => {
@@ -260,7 +303,8 @@ export function findConfounders(signal: MotionSignal, fps: number, level: number
   // mid-bout: a lull of up to 0.6 s between mouth movements, or one where the mouth
   // still moves half as much, is still one bout.
   // Eyelid stretches join only across a frame or two: a gaze shift next to an expression stays apart from it.
-  const mouthStretches = joinTalking(profiles, stretches(profiles.part.mouth, level, level / 2, Math.max(signal.lag, Math.round(0.6 * fps))));
+  const jawLed = jawLedStretch(signal, profiles);
+  const mouthStretches = joinTalking(profiles, jawLed, Math.round(JAW_LULL_SECONDS * fps), stretches(profiles.part.mouth, level, level / 2, Math.max(signal.lag, Math.round(0.6 * fps))));
   const candidates = [...stretches(lids, level, level, Math.max(2, Math.round(signal.lag / 3))), ...mouthStretches].sort((a, b) => a[0] - b[0]);
   const out: ConfounderInterval[] = [];
   for (const [from, to] of candidates) {
@@ -281,22 +325,10 @@ export function findConfounders(signal: MotionSignal, fps: number, level: number
   return out;
 }
 
-const LOWER_LIP = ['Lower Lip Left', 'Lower Lip Center', 'Lower Lip Right'];
-
 /** Speech's lips and chin move in the bout's own proportions: a ROI keeps what exceeds them by more than this share. */
 const SPEECH_PATTERN_TOLERANCE = 0.5;
 /** Lips and chin that carry a bout (their share at least this of the strongest one's) measure how far it opened at each frame. */
 const SPEECH_CARRIER_SHARE = 0.5;
-
-/** A talking opening drops the jaw: the lower lip and the chin each move at least this share of the mouth's strongest ROI. */
-const JAW_SHARE = 0.5;
-
-/** Whether the mouth at frame t moved as a jaw drop moves it (lower lip and chin together), not one part alone. */
-function jawDrop(signal: MotionSignal, common: Float32Array, mouth: Float32Array, t: number): boolean {
-  const above = (name: string): number => Math.max(0, ((signal.channels[name] as Float32Array | undefined)?.[t] ?? 0) - (common[t] as number));
-  const lowerLip = Math.max(...LOWER_LIP.map(above));
-  return (mouth[t] as number) > 0 && lowerLip >= JAW_SHARE * (mouth[t] as number) && above('Chin') >= JAW_SHARE * (mouth[t] as number);
-}
 
 /**
  * A speech bout's lip-and-jaw pattern: per mouth ROI, its motion above the common mode as a
