@@ -166,6 +166,18 @@ describe('findConfounders and withoutConfounders', () => {
     expect(findConfounders(twoDrops, 30, 0.15)).toEqual([]);
   });
 
+  it('finds talking whose mid-bout syllables reach only a fifth of its last closing, and spots the brow lowering before it', () => {
+    // The scan's signal of a generated clip (test/fixtures/spotting: sample3, AU4C at 11/14/19,
+    // talking at 4.7 syllables a second from frame 23 to 57): mid-bout the lagged signal partly
+    // cancels (0.2–0.26), while the closing at the clip's end reaches 1.35.
+    const fixture = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'spotting', 'talking-after-brow-sample3.json'), 'utf8')) as { lag: number; channels: Record<string, number[]> };
+    const signal: MotionSignal = { lag: fixture.lag, channels: Object.fromEntries(Object.entries(fixture.channels).map(([k, v]) => [k, Float32Array.from(v)])) };
+    const found = findConfounders(signal, 30, 0.15);
+    expect(found.map((c) => [c.cause, c.onset >= 23 && c.onset <= 26, c.offset >= 57]), JSON.stringify(found)).toEqual([['speech', true, true]]);
+    const spotted = spot(signal, 30);
+    expect(spotted.intervals.map((iv) => Math.abs(iv.apex - 14) <= 1), JSON.stringify(spotted.intervals)).toEqual([true]);
+  });
+
   it('keeps two lip presses apart when the mouth is still between them: no talking joins them', () => {
     const twoPresses: Displacement = (roi, t) => lipPress(roi, t + 18) + lipPress(roi, t - 24);
     const signal = signalOf(twoPresses);

@@ -55,6 +55,13 @@ const SPEECH_UPPER_SHARE = 0.5;
 const SPEECH_MIN_BUMPS = 3;
 /** A speech opening rises at least this many times above the rest of the face's median motion over the stretch (tremor clips of seeds 7300–7304: the mouth's jitter ≈ the cheeks'). */
 const SPEECH_ABOVE_REST = 2;
+/**
+ * A speech opening rises to at least this share of the stretch's peak. Where the lagged signal
+ * partly cancels mid-bout, the syllables there reach a fifth of the bout's first opening or
+ * last closing (sample3 talking at 4.7 syllables a second: 0.2–0.26 of the face height against
+ * 1.35; fitting seed 7700 `speech_me_004` alike); an expression's own echo stays one bump.
+ */
+const SPEECH_OPENING_SHARE = 0.15;
 /** Both eyes close in a blink: the weaker upper lid moves at least this share of the stronger. */
 const BLINK_BOTH_EYES = 0.4;
 
@@ -164,7 +171,7 @@ function classifyOn(profiles: PartProfiles, lag: number, fps: number, from: numb
   for (let t = from; t <= to; t += 1) rest[t - from] = Math.max(part.upperLid[t] as number, part.lowerLid[t] as number, part.brow[t] as number, part.midFace[t] as number);
   const restLevel = quantile(rest.sort(), 0.5);
   // The mouth must still close between openings as before (below an eighth of its peak): a raised bar makes no new openings.
-  const mouthBumps = mouth.value > 0 ? bumps(part.mouth, from, to, Math.max(0.25 * mouth.value, SPEECH_ABOVE_REST * restLevel), 0.125 * mouth.value) : 0;
+  const mouthBumps = mouth.value > 0 ? bumps(part.mouth, from, to, Math.max(SPEECH_OPENING_SHARE * mouth.value, SPEECH_ABOVE_REST * restLevel), 0.125 * mouth.value) : 0;
   // A micro-expression and its echo are over within 0.5 s + the lag; a bout of speech lasts longer.
   const longerThanMicro = to - from + 1 > Math.round(0.5 * fps) + lag;
   if (longerThanMicro && mouth.value > Math.max(lid.value, brow) && Math.max(lid.value, brow) <= SPEECH_UPPER_SHARE * mouth.value && mouthBumps >= SPEECH_MIN_BUMPS) {
