@@ -147,6 +147,41 @@ describe('the spotted-interval queue in Annotate', () => {
     await screenshot('ui-candidate-queue-dismissed-reopened');
   });
 
+  it('dismissing an interval someone labelled asks first, says how many labels go with it, and keeps them on Keep', async () => {
+    const onsets = () => page.evaluate(async () => ((await (await fetch('/api/events.list', { method: 'POST', body: JSON.stringify({ clipId: 1 }) })).json()) as { data: { onset: number }[] }).data.map((e) => e.onset).sort((a, b) => a - b));
+    const macroId = await page.evaluate(async () => ((await (await fetch('/api/events.list', { method: 'POST', body: JSON.stringify({ clipId: 1 }) })).json()) as { data: { id: number; onset: number }[] }).data.find((e) => e.onset === 25)!.id);
+    // The coder labels the macro interval's event (its AUs), as the AU panel would save it.
+    const saved = await page.evaluate(
+      async (eventId) => (await fetch('/api/annotations.save', { method: 'POST', body: JSON.stringify({ eventId, annotator: 'e2e-coder', aus: '12B', emotion: 'happiness' }) })).ok,
+      macroId,
+    );
+    expect(saved).toBe(true);
+    await rows().nth(1).getByTestId('candidate-dismiss').click();
+    const confirm = page.getByTestId('dismiss-confirm');
+    await confirm.waitFor();
+    expect(await confirm.textContent()).toContain('your label');
+    await screenshot('ui-candidate-dismiss-confirm-en');
+    // Nothing was deleted while asking; Keep leaves the event and its label as they were.
+    expect(await onsets()).toEqual([25, 45]);
+    await confirm.getByRole('button', { name: 'Keep' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    expect(await onsets()).toEqual([25, 45]);
+    expect(await rows().nth(1).getAttribute('data-decision')).toBeNull();
+    // X asks as well; confirming deletes the event with its label, and undo brings both back.
+    await rows().nth(1).locator('.candidate-open').click();
+    await page.locator('body').press('x');
+    await confirm.getByRole('button', { name: /Dismiss and delete/ }).click();
+    await expect.poll(onsets).toEqual([45]);
+    await expect.poll(() => rows().nth(1).getAttribute('data-decision')).toBe('dismissed');
+    await page.locator('body').press('Control+z');
+    await expect.poll(onsets).toEqual([25, 45]);
+    const label = await page.evaluate(
+      async (eventId) => ((await (await fetch('/api/annotations.get', { method: 'POST', body: JSON.stringify({ eventId }) })).json()) as { data: { aus: string }[] }).data.map((a) => a.aus),
+      macroId,
+    );
+    expect(label).toEqual(['12B']);
+  });
+
   it('speaks 简体中文', async () => {
     await page.locator('[data-view="settings"]').click();
     await page.locator('select[name="language"]').selectOption('zh-CN');

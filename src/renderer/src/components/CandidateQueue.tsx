@@ -10,6 +10,7 @@ import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Candidate, NonExpression } from '../api/analysis-types';
 import { candidateKey, clockTime, type CandidateDecision } from '../state/candidates';
+import type { PendingDismissal } from '../state/use-dismissal';
 
 /** The kinds set aside, in the order they are listed. */
 const NON_EXPRESSION_KINDS: readonly NonExpression['kind'][] = ['blink', 'saccade', 'speech'];
@@ -34,6 +35,10 @@ interface Props {
   onSeek(frame: number): void;
   onAccept(index: number): void;
   onDismiss(index: number): void;
+  /** A dismissal held back because the interval's event holds labels: asked in its row. */
+  readonly pendingDismissal: PendingDismissal | null;
+  onConfirmDismiss(): void;
+  onKeep(): void;
 }
 
 /** Memoised: a frame step changes none of its props. */
@@ -86,6 +91,7 @@ export const CandidateQueue = memo(function CandidateQueue(props: Props) {
                   {t('candidates.dismiss')}
                 </button>
               </span>
+              {props.pendingDismissal?.index === index && <DismissConfirm pending={props.pendingDismissal} onConfirm={props.onConfirmDismiss} onKeep={props.onKeep} />}
             </li>
           );
         })}
@@ -113,3 +119,22 @@ export const CandidateQueue = memo(function CandidateQueue(props: Props) {
     </section>
   );
 });
+
+/** Asks before a dismissal deletes labels, saying whose and how many; Keep is the default. */
+function DismissConfirm({ pending, onConfirm, onKeep }: { pending: PendingDismissal; onConfirm(): void; onKeep(): void }) {
+  const { t } = useTranslation();
+  const own = pending.own > 0 ? t('candidates.confirm.own') : null;
+  const others = pending.others > 0 ? t('candidates.confirm.others', { count: pending.others }) : null;
+  const labels = own && others ? t('candidates.confirm.both', { own, others }) : (own ?? others ?? '');
+  return (
+    <div className="dismiss-confirm" role="alertdialog" aria-label={t('candidates.confirm.title')} data-testid="dismiss-confirm">
+      <span>{t('candidates.confirm.ask', { labels })}</span>
+      <button type="button" autoFocus onClick={onKeep}>
+        {t('candidates.confirm.keep')}
+      </button>
+      <button type="button" className="danger" onClick={onConfirm}>
+        {t('candidates.confirm.delete', { count: pending.own + pending.others })}
+      </button>
+    </div>
+  );
+}
