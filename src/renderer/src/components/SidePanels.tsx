@@ -104,6 +104,8 @@ export const SidePanels = memo(function SidePanels({ edits, clip, events, select
           nothingSpotted={suggest.nothingSpotted}
           recordingSpotted={suggest.recordingSpotted}
           onRun={suggest.run}
+          cancelled={suggest.cancelled}
+          onCancel={suggest.cancel}
           onAccept={(field) => suggest.accept(field, `suggest.accept.${field}`)}
           onAcceptAll={suggest.acceptAll}
           onEdit={(field) => {
