@@ -1,7 +1,8 @@
 /** Dataset-sheet import: preview (per-row problems) before committing to the workspace. */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { IMPORT_LAYOUTS, type ImportProblemGroup } from '@shared/corpus-import';
+import type { TFunction } from 'i18next';
+import { IMPORT_LAYOUTS, type ImportProblem, type ImportProblemGroup } from '@shared/corpus-import';
 import { errorMessage } from '../api/backend';
 import { workspaceApi, type ImportReport, type ImportRequest } from '../api/workspace';
 import { ErrorLine } from './ErrorLine';
@@ -109,7 +110,7 @@ export function ImportPanel({ onImported }: { onImported(): void }) {
                     <td>{problem.row}</td>
                     <td>{problem.column}</td>
                     <td className={problem.severity === 'error' ? 'error' : 'warn'}>{t(`corpus.severities.${problem.severity}`)}</td>
-                    <td>{problem.message}</td>
+                    <td>{problemText(t, problem)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -128,7 +129,12 @@ function ProblemGroupLine({ group }: { group: ImportProblemGroup }) {
   return (
     <li data-kind={group.kind} className={group.severity === 'error' ? 'error' : 'warn'}>
       <strong>{t('corpus.groupRows', { count: group.rows })}</strong> {t(`corpus.problemKinds.${group.kind}`)}{' '}
-      <span className="muted">{t('corpus.groupFirst', { row: first.row, column: first.column, message: first.message })}</span>
+      <span className="muted">{t('corpus.groupFirst', { row: first.row, column: first.column, message: problemText(t, first) })}</span>
     </li>
   );
+}
+
+/** A problem in the window's language from its key, or as main wrote it when it carries none. */
+function problemText(t: TFunction, problem: ImportProblem): string {
+  return problem.text ? t(`importMessages.${problem.text.key}`, problem.text.params) : problem.message;
 }
