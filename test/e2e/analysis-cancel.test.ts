@@ -43,6 +43,9 @@ afterAll(() => {
 
 const openInAnnotate = async () => {
   await page.locator('[data-view="corpus"]').click();
+  // Filmed at its file's rate: the rate is shown once, as the capture rate to edit.
+  await page.locator('input[name^="captureFps-"]').waitFor();
+  expect(await page.getByTestId('file-fps').count()).toBe(0);
   await page.getByTestId('clip-queue').getByRole('button', { name: 'Annotate' }).first().click();
   await page.getByTestId('frame-number').waitFor();
 };

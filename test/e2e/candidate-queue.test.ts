@@ -67,9 +67,18 @@ const screenshot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${
 describe('the spotted-interval queue in Annotate', () => {
   it('lists the intervals strongest first with class, frames, duration at the capture rate and AUs; blinks, gaze shifts and speech apart', async () => {
     await page.locator('[data-view="corpus"]').click();
+    // Filmed at 200 fps in a 30-fps file: the capture rate to edit, and the file's rate once beside it.
+    await page.getByTestId('file-fps').waitFor();
+    expect(await page.locator('td[data-column="fps"]').textContent()).toBe('file: 30');
+    expect(await page.locator('input[name^="captureFps-"]').inputValue()).toBe('200');
     await page.getByTestId('clip-queue').getByRole('button', { name: 'Annotate' }).first().click();
     await page.getByTestId('frame-number').waitFor();
     await rows().first().waitFor();
+    expect(await page.getByTestId('candidate-order').textContent()).toBe(' · most likely first');
+    expect(await page.getByTestId('candidate-order').getAttribute('title')).toBe('Ordered by score: the interval’s motion and AU evidence');
+    // Nobody labelled the opening event: no provenance to state.
+    await page.getByTestId('label-status').waitFor();
+    expect(await page.getByTestId('annotation-provenance').count()).toBe(0);
     expect(await rows().count()).toBe(3);
     expect(await rows().evaluateAll((list) => list.map((li) => li.getAttribute('data-kind')))).toEqual(['micro', 'macro', 'micro']);
     await page.getByRole('button', { name: 'Interval 1: micro-expression, frames 5 / 9 / 15, 50 ms, AUs 1C+2C' }).waitFor();
@@ -101,6 +110,9 @@ describe('the spotted-interval queue in Annotate', () => {
     await rows().nth(1).locator('.candidate-open').click();
     await expect.poll(frameNumber).toBe('25');
     await expect.poll(() => page.getByTestId('suggestion-class').getAttribute('data-kind')).toBe('macro');
+    // The event's frames are the spotted ones: said, but not offered to take again.
+    await page.getByTestId('spotted-frames').waitFor();
+    expect(await page.getByTestId('spotted-frames').getByRole('button').count()).toBe(0);
     await page.locator('body').press('n');
     await expect.poll(frameNumber).toBe('45');
     expect(await rows().nth(2).getAttribute('data-current')).toBe('true');

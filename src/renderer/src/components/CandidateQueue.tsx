@@ -58,6 +58,7 @@ export const CandidateQueue = memo(function CandidateQueue(props: Props) {
         {props.captureFps !== null && ` · ${t('candidates.rate', { fps: Math.round(props.captureFps * 1000) / 1000 })}`}
         {props.stale && <span data-testid="candidate-stale"> · {t('candidates.stale')}</span>}
       </p>
+      {queue.length > 1 && <span className="muted candidate-order" data-testid="candidate-order" title={t('candidates.orderHint')}> · {t('candidates.order')}</span>}
       {queue.length > 0 && <ol className="candidates">
         {queue.map((c, index) => {
           const decision = props.decisions.get(candidateKey(c));

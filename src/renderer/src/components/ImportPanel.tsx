@@ -73,9 +73,9 @@ export function ImportPanel({ onImported }: { onImported(): void }) {
       {preview && (
         <div data-testid="import-preview">
           <p>{preview.committed
-              ? t('corpus.committedSummary', { clips: preview.clipsAdded, events: preview.eventsAdded, skipped: preview.skippedRows.length })
+              ? t('corpus.committedSummary', { clips: t('counts.newClips', { count: preview.clipsAdded }), events: t('counts.events', { count: preview.eventsAdded }), skipped: t('counts.rows', { count: preview.skippedRows.length }) })
               : t('corpus.previewSummary', {
-                  rows: preview.totalRows,
+                  rows: t('counts.rows', { count: preview.totalRows }),
                   valid: preview.rows.filter((row) => row.ok).length,
                   // Errors refuse the sheet, warnings (a row already present, a missing apex) do not: counted apart.
                   errors: t('corpus.errorCount', { count: preview.problems.filter((p) => p.severity === 'error').length }),

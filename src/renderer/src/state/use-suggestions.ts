@@ -58,6 +58,8 @@ export interface Suggestions {
   run(): void;
   /** Takes the analysis's spotted onset/apex/offset as the event's markers (one undo step). */
   useSpotted(): void;
+  /** The spotted frames would change the event's markers: only then is taking them offered. */
+  readonly spottedDiffers: boolean;
   change<K extends DraftField>(field: K, value: AnnotationDraft[K], typing?: boolean): void;
   accept(field: DraftField, label: string): void;
   /** Every offered field at once (one undo step). */
@@ -187,12 +189,10 @@ export function useSuggestions(edits: EditSession, selected: number | null, anal
       nothingSpotted: selected === null && !!recording && !recording.hasEvents && (recordingDone || recording.runOffered === 0),
       recordingSpotted: !!recording && recording.runOffered !== null,
       useSpotted: () => {
-        const spotted = analysis?.spotted;
-        if (selected === null || !spotted || spotted.onset === null) return;
-        const onset = spotted.onset;
-        const apex = spotted.apex ?? onset;
-        edits.setMarkers(selected, { onset, apex, offset: Math.max(spotted.offset ?? apex, apex) }, 'suggest.useSpotted');
+        const taken = spottedMarkers(analysis?.spotted);
+        if (selected !== null && taken) edits.setMarkers(selected, taken, 'suggest.useSpotted');
       },
+      spottedDiffers: ((taken) => taken !== null && (taken.onset !== markers.onset || taken.apex !== markers.apex || taken.offset !== markers.offset))(spottedMarkers(analysis?.spotted)),
       run: () => {
         const whole = selected === null && !!recording && !recording.hasEvents;
         if (selected === null && !whole) return;
@@ -230,6 +230,13 @@ export function useSuggestions(edits: EditSession, selected: number | null, anal
       reject: (field) => setPerEvent({ ...perEvent, eventId: selected, rejected: new Set(perEvent.rejected).add(field) }),
     };
   }, [edits, selected, markers, analysis, draft, storedProvenance, suggestion, perEvent, job, streaming, error, cancelled, recording, recordingDone]);
+}
+
+/** The markers the spotted frames make (apex defaults to onset, offset to apex), or null when nothing was spotted. */
+function spottedMarkers(spotted: SpottedFrames | null | undefined): Markers | null {
+  if (!spotted || spotted.onset === null) return null;
+  const apex = spotted.apex ?? spotted.onset;
+  return { onset: spotted.onset, apex, offset: Math.max(spotted.offset ?? apex, apex) };
 }
 
 /** Whether a job's subject is what this view shows: the selected event, or the whole recording when none is selected. */
