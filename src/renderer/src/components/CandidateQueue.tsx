@@ -6,7 +6,7 @@
  * set aside — blinks, gaze shifts, speech — is listed apart by kind, each at its time in
  * the recording with a click that goes there, and never offered as an expression.
  */
-import { memo } from 'react';
+import { memo, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Candidate, NonExpression } from '../api/analysis-types';
 import { candidateKey, clockTime, type CandidateDecision } from '../state/candidates';
@@ -44,7 +44,12 @@ interface Props {
 /** Memoised: a frame step changes none of its props. */
 export const CandidateQueue = memo(function CandidateQueue(props: Props) {
   const { t } = useTranslation();
-  const { queue, nonExpressions } = props;
+  const { queue, nonExpressions, current } = props;
+  // The row under review stays in view when N / Shift+N step past the list's edge.
+  const list = useRef<HTMLOListElement>(null);
+  useEffect(() => {
+    if (current !== null) list.current?.children[current]?.scrollIntoView({ block: 'nearest' });
+  }, [current]);
   // A dataset clip cut around its expression (2 s or less) with one interval needs no queue:
   // the suggestion says its class, the timeline marks its blinks, and the frame keeps the
   // room. A recording always shows what was spotted and what was set aside.
@@ -59,7 +64,7 @@ export const CandidateQueue = memo(function CandidateQueue(props: Props) {
         {props.stale && <span data-testid="candidate-stale"> · {t('candidates.stale')}</span>}
       </p>
       {queue.length > 1 && <span className="muted candidate-order" data-testid="candidate-order" title={t('candidates.orderHint')}> · {t('candidates.order')}</span>}
-      {queue.length > 0 && <ol className="candidates">
+      {queue.length > 0 && <ol className="candidates" ref={list}>
         {queue.map((c, index) => {
           const decision = props.decisions.get(candidateKey(c));
           const kind = t(`candidates.kind.${c.kind}`);
@@ -81,7 +86,7 @@ export const CandidateQueue = memo(function CandidateQueue(props: Props) {
                   {c.onset} / {c.apex} / {c.offset}
                 </span>
                 <span className="duration">{duration}</span>
-                <span className="aus">{aus}</span>
+                <span className="aus" title={aus}>{aus}</span>
                 {decision && <span className="decision">{t(`candidates.decision.${decision}`)}</span>}
               </button>
               <span className="actions">
