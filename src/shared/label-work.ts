@@ -5,10 +5,11 @@
  */
 import type { Annotation } from './workspace';
 
-export type LabelWork = Pick<Annotation, 'aus' | 'emotion' | 'label3' | 'description' | 'status'>;
+/** A label's fields and its status (null: nothing stored yet, as a draft). */
+export type LabelWork = Pick<Annotation, 'aus' | 'emotion' | 'label3' | 'description'> & { readonly status: Annotation['status'] | null };
 
 export function holdsWork(label: LabelWork): boolean {
-  if (label.status !== 'draft') return true;
+  if (label.status !== null && label.status !== 'draft') return true;
   return label.aus.trim() !== '' || (label.emotion ?? '').trim() !== '' || label.label3 !== null || label.description.trim() !== '';
 }
 

@@ -74,7 +74,7 @@ export const SidePanels = memo(function SidePanels({ edits, clip, events, select
             </>
           )}
           {/* Provenance says how a label was made: an event nobody labelled has none to show. */}
-          {selected !== null && holdsWork({ ...edits.draft(selected), status: edits.status(selected) ?? 'draft' }) && (
+          {selected !== null && holdsWork({ ...edits.draft(selected), status: edits.status(selected) }) && (
             <p className="muted provenance-line" data-testid="annotation-provenance" data-provenance={edits.provenance(selected)}>
               {t('annotate.provenance', { provenance: t(`provenance.${edits.provenance(selected)}`) })}
             </p>

@@ -39,7 +39,7 @@ export function useDismissal(edits: EditSession, dismiss: (index: number) => voi
           await edits.flush();
           const stored = await workspaceApi.labelCount(eventId);
           const draft = edits.isLoaded(eventId) ? edits.draft(eventId) : null;
-          const unsaved = stored.own === 0 && draft !== null && holdsWork({ ...draft, status: 'draft' }) ? 1 : 0;
+          const unsaved = stored.own === 0 && draft !== null && holdsWork({ ...draft, status: null }) ? 1 : 0;
           const count = { own: stored.own + unsaved, others: stored.others };
           if (count.own + count.others === 0) dismiss(index);
           else setPending({ index, ...count });
