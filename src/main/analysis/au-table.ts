@@ -121,10 +121,8 @@ export const FACS_RULES: readonly AuRule[] = [
     lateral: true,
     cues: [
       { regions: lids('Upper'), direction: 'up', weight: 1, role: 'core' },
-      // Raised brows (AU1, AU2) stretch the lid fold upwards with them: a strong inner-brow
-      // raise lifts the inner upper lid about half as far (fitting seed 7500's R1E: brow 5.6 px,
-      // inner lid 3.3). Weight set on training seed 20250101 (60 MEs, oracle and pipeline features).
-      { regions: ['{side} Inner Eyebrow', '{side} Outer Eyebrow'], direction: 'up', weight: 0.3, role: 'against' },
+      // Raised brows (AU1, AU2) stretch the lid fold upwards with them.
+      { regions: ['{side} Inner Eyebrow', '{side} Outer Eyebrow'], direction: 'up', weight: 0.1, role: 'against' },
     ],
   },
   {
