@@ -55,6 +55,23 @@ describe('confounders are not analysed as the micro-expression', () => {
     expect(report.spotting.confounders?.some((c) => c.cause === 'blink' && c.offset < timing.onset)).toBe(true);
   });
 
+  it('a brow raise with parted lips just after a blink: the interval starts where the blink ends, not inside it (AU1 + AU2 + AU25, no AU45, Surprise)', async () => {
+    // The fitting clip blinks_me_004 of base seed 7300 (bench/fit/confounder-clips.ts): face-api's sample1 at 320×240.
+    // The blink moves the lips and chin a fifth as much as the lids; what its cleaning leaves let the raise's run reach back to the blink's first frame.
+    const { models: pipelineModels } = models();
+    const face = await loadSynthFace(pipelineModels.face, defaultSynthPhotos()[0] as string, 320, 240, 0.6);
+    const timing = { onset: 41, apex: 46, offset: 51 };
+    const aus: SynthAu[] = [{ au: 1, intensity: 'C' }, { au: 2, intensity: 'D' }, { au: 25, intensity: 'C' }];
+    const clip = synthesize({ photo: face.photo, landmarks: face.landmarks, aus, fps: 30, frames: FRAMES, ...timing, noise: 0.5, seed: 7302004, confounders: { blinks: [{ onset: 25, apex: 29, offset: 34, closure: 1 }] } });
+    const report = (await analyzeClip(framesOf(clip), pipelineModels)).report;
+    const blink = report.spotting.confounders?.find((c) => c.cause === 'blink');
+    expect(blink, JSON.stringify(report.spotting.confounders)).toBeDefined();
+    expect(report.spotting.intervals.map((iv) => iv.onset >= (blink?.offset ?? 99)), JSON.stringify(report.spotting.intervals)).toEqual([true]);
+    expect(Math.abs((report.spotting.apex ?? -99) - timing.apex)).toBeLessThanOrEqual(2);
+    expect(report.aus.filter((a) => a.intensity !== 'A').map((a) => a.code)).toEqual(['AU1', 'AU2', 'AU25']);
+    expect(report.emotion.label3).toBe('Surprise');
+  });
+
   it('a talking still face: no expression offered, the talking reported as speech', async () => {
     const report = await analyse([], still, { speech: [{ onset: 2, offset: 34, rate: 4.4, depth: 0.8 }] }, 7403);
     expect(offered(report)).toEqual([]);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROI_NAMES } from '@shared/rois';
-import { classifyMotion, findConfounders, withoutConfounders } from '../../src/main/analysis/motion-cause';
+import { classifyMotion, findConfounders, onsetAfterEyeEvents, withoutConfounders } from '../../src/main/analysis/motion-cause';
 import { spot, type MotionSignal } from '../../src/main/analysis/spotting';
 import { gaussian } from '../../src/main/analysis/synth/random';
 import { expressionProfile } from '../../src/main/analysis/synth/head-motion';
@@ -81,6 +81,19 @@ describe('findConfounders and withoutConfounders', () => {
     expect(peak(cleaned, 'Left Inner Eyebrow')).toBeLessThan(0.15);
     expect(peak(blinkOnly, 'Left Lower Eyelid Center')).toBeGreaterThan(0.8);
     expect(peak(cleanedMixed, 'Left Inner Eyebrow')).toBeGreaterThan(0.3);
+  });
+
+  it('starts a brow raise that rises just after a blink where the blink ends, not inside it (the blink spills onto the lips and chin)', () => {
+    // The generated faces' blinks move the lips and chin up to a quarter of the lids (seed 7300's
+    // blinks_me_004: lids 2.07, lips and chin 0.45 % of the face height), which the blink's
+    // cleaning leaves in the face signal: the raise's run reached back to the blink's first frame.
+    const blinkOnMouth: Displacement = (roi, t) => (mouth(roi) ? 0.3 * expressionProfile(t, 20, 23, 28) : blink(roi, t + 10));
+    const raiseAfter: Displacement = (roi, t) => blinkOnMouth(roi, t) + browRaise(roi, t - 8);
+    const found = findConfounders(signalOf(raiseAfter), 30, 0.15);
+    expect(found.map((c) => c.cause)).toEqual(['blink']);
+    const spotted = spot(signalOf(raiseAfter), 30);
+    expect(spotted.intervals.map((iv) => iv.apex)).toEqual([43]);
+    expect(spotted.intervals[0]?.onset, JSON.stringify(spotted.intervals)).toBe(found[0]?.offset);
   });
 
   it('takes talking out of the lips but keeps a chin raise (AU17) that departs from the bout’s own lip-and-jaw pattern', () => {
@@ -188,5 +201,20 @@ describe('findConfounders and withoutConfounders', () => {
   it('refuses a zero level or frame rate', () => {
     expect(() => findConfounders(signalOf(blink), 0, 0.15)).toThrow(/fps > 0/);
     expect(() => findConfounders(signalOf(blink), 30, 0)).toThrow(/level > 0/);
+  });
+});
+
+describe('onsetAfterEyeEvents', () => {
+  const blinkAt = { cause: 'blink', onset: 20, apex: 23, offset: 31, reason: 'blink' } as const;
+  it('moves an onset inside a blink or gaze shift (or up to half a lag before it) to its last frame when the interval peaks after it', () => {
+    expect(onsetAfterEyeEvents({ onset: 22, apex: 40 }, [blinkAt], 6)).toBe(31);
+    expect(onsetAfterEyeEvents({ onset: 20, apex: 40 }, [{ ...blinkAt, cause: 'saccade' }], 6)).toBe(31);
+    expect(onsetAfterEyeEvents({ onset: 17, apex: 40 }, [blinkAt], 6)).toBe(31);
+  });
+  it('keeps the onset when the interval peaks inside the eye event, starts well before it, or the event is speech', () => {
+    expect(onsetAfterEyeEvents({ onset: 22, apex: 30 }, [blinkAt], 6)).toBe(22);
+    expect(onsetAfterEyeEvents({ onset: 16, apex: 40 }, [blinkAt], 6)).toBe(16);
+    expect(onsetAfterEyeEvents({ onset: 22, apex: 40 }, [{ ...blinkAt, cause: 'speech' }], 6)).toBe(22);
+    expect(onsetAfterEyeEvents({ onset: 31, apex: 40 }, [blinkAt], 6)).toBe(31);
   });
 });

@@ -332,6 +332,22 @@ export function findConfounders(signal: MotionSignal, fps: number, level: number
   return out;
 }
 
+/**
+ * Where an interval that peaks after a blink or gaze shift starts: not before the eye event's
+ * last frame. What a blink leaves in the face signal after its motion is taken out (its spill
+ * onto lips and chin, up to a third of the lids' on the generated faces) sits above a run's
+ * floor, so a run that rises just after the blink reaches back into it; its onset there would
+ * make the blink the apex, its eyelids part of the expression. A run's floor is lower than the
+ * level an eye event is found at, so such a run may start up to half a lag before the event.
+ */
+export function onsetAfterEyeEvents(interval: { readonly onset: number; readonly apex: number }, confounders: readonly ConfounderInterval[], lag: number): number {
+  let onset = interval.onset;
+  for (const c of confounders) {
+    if (c.cause !== 'speech' && c.onset - Math.ceil(lag / 2) <= onset && onset < c.offset && c.offset < interval.apex) onset = c.offset;
+  }
+  return onset;
+}
+
 /** Speech's lips and chin move in the bout's own proportions: a ROI keeps what exceeds them by more than this share. */
 const SPEECH_PATTERN_TOLERANCE = 0.5;
 /** Lips and chin that carry a bout (their share at least this of the strongest one's) measure how far it opened at each frame. */

@@ -1,5 +1,5 @@
 import { AppError } from '@shared/errors';
-import { commonMode, motionClassifier, findConfounders, withoutConfounders, type ConfounderInterval } from './motion-cause';
+import { commonMode, motionClassifier, findConfounders, onsetAfterEyeEvents, withoutConfounders, type ConfounderInterval } from './motion-cause';
 import { quantileSorted } from '../util/quantile';
 import { sustainedIntervals, withSustained, type SustainedInterval } from './session-macro';
 import { channelDeviations, eyeMovement, isBlinkShape, mostDeviant, peakIn, SESSION_MERGE_LAGS, SESSION_MIN_RUN_LAGS, SESSION_SECONDS, sessionScore } from './session-rule';
@@ -367,7 +367,8 @@ export function spot(signal: MotionSignal, fps: number, options: SpottingOptions
     const strongest = outside.reduce((m, v) => Math.max(m, v), 0);
     if (strongest > 0) runs = findRuns(outside, strongest, 0, mergeGap, descent);
   }
-  const lagged: Array<SpottedInterval & { peak: number }> = readIntervals(face, runs, signal.lag).map((iv) => {
+  const lagged: Array<SpottedInterval & { peak: number }> = readIntervals(face, runs, signal.lag).map((read) => {
+    const iv = { ...read, onset: onsetAfterEyeEvents(read, found, signal.lag) };
     const { kind, durationMs, basis } = classifyInterval(iv, fps, o);
     const strength = Math.round((iv.peak / threshold) * 100) / 100;
     // A session scores in deviations; a blink's spill is judged on the motion itself.
