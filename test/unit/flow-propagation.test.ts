@@ -83,7 +83,7 @@ describe('flow propagation between neighbours', () => {
     expect(Array.from(propagateFlow(frame1, frame2, flow, w, h, options))).toEqual(Array.from(reference(frame1, frame2, flow, w, h, options)));
   });
 
-  it("moves a misplaced motion boundary back: a band of a moving disc given the background's flow takes the disc's", () => {
+  it("moves a misplaced motion boundary back: a band of a moving disc given the background's flow takes the disc's (measured 13.89 → 0.10 px)", () => {
     // A disc of one photo (radius 30 px) moving (12, 7) px over another that stays still.
     const [cx, cy, radius, mx, my] = [70, 60, 30, 12, 7];
     const inDisc = (x: number, y: number) => Math.hypot(x - cx, y - cy) <= radius;
@@ -108,7 +108,7 @@ describe('flow propagation between neighbours', () => {
     const bandError = (f: Float32Array) => band.reduce((s, i) => s + Math.hypot((f[i] as number) - mx, (f[W * H + i] as number) - my), 0) / band.length;
     const out = propagateFlow(frame1, frame2, flow, W, H, { level: 0, radii: [2, 4, 8], half: 2, margin: 5e-4 });
     expect(bandError(flow)).toBeGreaterThan(13);
-    expect(bandError(out), `band error ${bandError(out).toFixed(2)} px`).toBeLessThan(1.5);
+    expect(bandError(out), `band error ${bandError(out).toFixed(2)} px`).toBeLessThan(0.5);
     // The still background away from the disc (where no neighbour's flow fits better) keeps its zero flow.
     let moved = 0;
     for (let y = 0; y < H; y += 1) for (let x = 0; x < W; x += 1) if (Math.hypot(x - cx, y - cy) > radius + 20 && (out[y * W + x] !== 0 || out[W * H + y * W + x] !== 0)) moved += 1;
