@@ -4,7 +4,9 @@
  * see the same load: median and mean CPU ms per call, CPU off the JS thread (V8's
  * background threads, from /proc/self/task) and the largest difference between the flows.
  *
- *   node --import tsx bench/fit/flow-ab.ts --base /work/main --preset accurate [--reps 6]
+ *   node --import tsx bench/fit/flow-ab.ts --base /work/main --preset accurate [--reps 6] [--set '{"iterations":8}']
+ *
+ * `--set` merges JSON into this checkout's preset (a candidate against the base's preset).
  *
  * Middlebury is read from $MELLM_SHARED_DIR/data/middlebury (or ../shared/data/middlebury).
  */
@@ -14,11 +16,11 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SessionCache } from '../../src/main/inference/onnx/session';
 import { VariationalFlowModel } from '../../src/main/inference/flow/variational';
-import type { FlowConfiguration } from '../../src/main/inference/flow/variational-graph';
+import { FLOW_CONFIGURATIONS, type FlowConfiguration, type VariationalFlowOptions } from '../../src/main/inference/flow/variational-graph';
 import type { FlowModel } from '../../src/main/inference/flow/model';
 import { loadImageFile } from '../../src/main/media/image';
 
-const { values } = parseArgs({ options: { base: { type: 'string' }, preset: { type: 'string', default: 'accurate' }, reps: { type: 'string', default: '6' } } });
+const { values } = parseArgs({ options: { base: { type: 'string' }, preset: { type: 'string', default: 'accurate' }, reps: { type: 'string', default: '6' }, set: { type: 'string' } } });
 
 /** CPU ms of the threads other than the JS thread (10 ms ticks). */
 function offMainThread(): number {
@@ -50,7 +52,7 @@ async function main(): Promise<void> {
   try {
     const models: Record<'base' | 'this', FlowModel> = {
       base: new baseModel.VariationalFlowModel(new baseSession.SessionCache({ intraOpThreads: 1 }), join(work, 'base'), preset),
-      this: new VariationalFlowModel(new SessionCache({ intraOpThreads: 1 }), join(work, 'this'), preset),
+      this: new VariationalFlowModel(new SessionCache({ intraOpThreads: 1 }), join(work, 'this'), values.set ? { ...FLOW_CONFIGURATIONS[preset], ...(JSON.parse(values.set) as Partial<VariationalFlowOptions>) } : preset),
     };
     const cpu = { base: [] as number[], this: [] as number[] };
     const off = { base: 0, this: 0 };

@@ -4,7 +4,10 @@
  * /proc/self/task, so CPU spent off the main thread — ONNX Runtime pools, V8's GC and
  * compiler threads — shows by name). One ONNX Runtime thread, as the flow bench runs.
  *
- *   node --import tsx bench/fit/flow-profile.ts --preset accurate [--reps 5] [--face]
+ *   node --import tsx bench/fit/flow-profile.ts --preset accurate [--reps 5] [--face] [--set '{"iterations":8}']
+ *
+ * Warp runs are reported per level (by the level's frame width); `--set` merges JSON into
+ * the preset's parameters.
  *
  * Middlebury is read from $MELLM_SHARED_DIR/data/middlebury (or ../shared/data/middlebury);
  * `--face` adds a 640×480 face pair (a shipped face-api photo warped by a smooth field).
@@ -19,7 +22,7 @@ import sharp from 'sharp';
 import { packageDir } from '../../src/main/inference/manifest';
 import { displacements, warpedPair } from '../../src/main/inference/flow/synthetic';
 import { VariationalFlowModel } from '../../src/main/inference/flow/variational';
-import type { FlowConfiguration } from '../../src/main/inference/flow/variational-graph';
+import { FLOW_CONFIGURATIONS, type FlowConfiguration, type VariationalFlowOptions } from '../../src/main/inference/flow/variational-graph';
 import { SessionCache, type ModelSessionOptions } from '../../src/main/inference/onnx/session';
 import { loadImageFile, type GrayImage, type Image8 } from '../../src/main/media/image';
 
@@ -28,6 +31,7 @@ const { values } = parseArgs({
     preset: { type: 'string', default: 'accurate' },
     reps: { type: 'string', default: '5' },
     face: { type: 'boolean', default: false },
+    set: { type: 'string' },
   },
 });
 
@@ -73,11 +77,13 @@ class TimedSessionCache extends SessionCache {
             const wall0 = performance.now();
             const result = await run(feeds);
             const cpu = process.cpuUsage(cpu0);
-            const s = this.stages.get(stage) ?? { calls: 0, cpu: 0, wall: 0 };
+            const width = stage === 'warp' ? (feeds['frames'] as ort.Tensor | undefined)?.dims[3] : undefined;
+            const label = width === undefined ? stage : `${stage} ${width}`;
+            const s = this.stages.get(label) ?? { calls: 0, cpu: 0, wall: 0 };
             s.calls += 1;
             s.cpu += (cpu.user + cpu.system) / 1000;
             s.wall += performance.now() - wall0;
-            this.stages.set(stage, s);
+            this.stages.set(label, s);
             return result;
           };
         },
@@ -115,7 +121,8 @@ async function main(): Promise<void> {
   const workDir = mkdtempSync(join(tmpdir(), 'mellm-flow-profile-'));
   const sessions = new TimedSessionCache({ intraOpThreads: 1 });
   try {
-    const model = new VariationalFlowModel(sessions, join(workDir, 'models'), preset);
+    const options = values.set ? { ...FLOW_CONFIGURATIONS[preset], ...(JSON.parse(values.set) as Partial<VariationalFlowOptions>) } : preset;
+    const model = new VariationalFlowModel(sessions, join(workDir, 'models'), options);
     for (const { name, a, b } of pairs) {
       await model.estimate(a, b);
       sessions.stages.clear();
@@ -129,7 +136,7 @@ async function main(): Promise<void> {
       const total = (cpu.user + cpu.system) / 1000 / reps;
       const inGraphs = [...sessions.stages.values()].reduce((s, x) => s + x.cpu, 0) / reps;
       console.log(`\n${preset} ${name} ${a.width}×${a.height}: ${total.toFixed(1)} ms CPU, ${(wall / reps).toFixed(1)} ms wall per pair (${reps} reps, load ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]})`);
-      for (const [stage, s] of sessions.stages) console.log(`  graph ${stage.padEnd(8)} ${(s.calls / reps).toFixed(0).padStart(3)} calls  ${(s.cpu / reps).toFixed(1).padStart(6)} ms CPU  ${(s.wall / reps).toFixed(1).padStart(6)} ms wall`);
+      for (const [stage, s] of sessions.stages) console.log(`  graph ${stage.padEnd(12)} ${(s.calls / reps).toFixed(0).padStart(3)} calls  ${(s.cpu / reps).toFixed(1).padStart(6)} ms CPU  ${(s.wall / reps).toFixed(1).padStart(6)} ms wall`);
       console.log(`  between graphs       ${(total - inGraphs).toFixed(1).padStart(6)} ms CPU`);
       const byThread = [...threads1].map(([n, ms]) => [n, (ms - (threads0.get(n) ?? 0)) / reps] as const).filter(([, ms]) => ms > 0).sort((x, y) => y[1] - x[1]);
       console.log(`  per thread: ${byThread.map(([n, ms]) => `${n} ${ms.toFixed(1)}`).join(', ')}`);

@@ -3,6 +3,7 @@
  * numbered as the spreadsheet shows them (1-based sheet rows), frames as 0-based positions.
  */
 import { z } from 'zod';
+import { IMPORT_MESSAGE_KEYS } from './import-messages';
 import { DATASETS } from './workspace';
 
 /**
@@ -85,7 +86,9 @@ export type ImportRequest = z.input<typeof ImportRequestSchema>;
 export const ImportProblemSchema = z.object({
   row: z.number().int(),
   column: z.string(),
+  /** In English (the CLI's and the report's); `text` says it in any language the window speaks. */
   message: z.string(),
+  text: z.object({ key: z.enum(IMPORT_MESSAGE_KEYS), params: z.record(z.string(), z.union([z.string(), z.number()])) }).optional(),
   /** Errors keep a row out; warnings are imported and flagged on the event (or skipped: duplicates, rows already present). */
   severity: z.enum(['error', 'warning']),
   kind: z.enum(IMPORT_PROBLEM_KINDS),

@@ -123,7 +123,7 @@ async function screenshot(name: string): Promise<void> {
 async function openFromCorpus(): Promise<void> {
   await page.locator('[data-view="corpus"]').click();
   // Main kept the workspace open across the reload; the corpus view adopts it.
-  await expect.poll(() => page.getByTestId('workspace-info').textContent()).toContain('1 clips');
+  await expect.poll(() => page.getByTestId('workspace-info').textContent()).toContain('1 clip,');
   // The first row's Annotate button (the queue lists clips by id; the index clip is #1).
   await page.getByTestId('clip-queue').getByRole('button', { name: 'Annotate' }).first().click();
   await page.getByTestId('frame-number').waitFor().catch(async (error: unknown) => {
@@ -390,7 +390,7 @@ describe('annotation workstation in Chromium over the bridge', () => {
     await page.getByText('Skip flagged rows').click();
     await page.getByRole('button', { name: 'Preview' }).click();
     await page.getByRole('button', { name: 'Import', exact: true }).click();
-    await expect.poll(() => preview.textContent()).toMatch(/Imported 1 events in 1 new clips; 1 rows skipped/);
+    await expect.poll(() => preview.textContent()).toMatch(/Imported 1 event in 1 new clip; 1 row skipped/);
     await expect.poll(() => page.getByTestId('clip-queue').locator('tbody tr').count()).toBe(3);
     // The same sheet again: the imported row is already present (a warning, skipped), not a row gone wrong.
     await page.getByRole('button', { name: 'Preview' }).click();

@@ -67,9 +67,18 @@ const screenshot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${
 describe('the spotted-interval queue in Annotate', () => {
   it('lists the intervals strongest first with class, frames, duration at the capture rate and AUs; blinks, gaze shifts and speech apart', async () => {
     await page.locator('[data-view="corpus"]').click();
+    // Filmed at 200 fps in a 30-fps file: the capture rate to edit, and the file's rate once beside it.
+    await page.getByTestId('file-fps').waitFor();
+    expect(await page.locator('td[data-column="fps"]').textContent()).toBe('file: 30');
+    expect(await page.locator('input[name^="captureFps-"]').inputValue()).toBe('200');
     await page.getByTestId('clip-queue').getByRole('button', { name: 'Annotate' }).first().click();
     await page.getByTestId('frame-number').waitFor();
     await rows().first().waitFor();
+    expect(await page.getByTestId('candidate-order').textContent()).toBe(' · most likely first');
+    expect(await page.getByTestId('candidate-order').getAttribute('title')).toBe('Ordered by score: the interval’s motion and AU evidence');
+    // Nobody labelled the opening event: no provenance to state.
+    await page.getByTestId('label-status').waitFor();
+    expect(await page.getByTestId('annotation-provenance').count()).toBe(0);
     expect(await rows().count()).toBe(3);
     expect(await rows().evaluateAll((list) => list.map((li) => li.getAttribute('data-kind')))).toEqual(['micro', 'macro', 'micro']);
     await page.getByRole('button', { name: 'Interval 1: micro-expression, frames 5 / 9 / 15, 50 ms, AUs 1C+2C' }).waitFor();
@@ -101,6 +110,9 @@ describe('the spotted-interval queue in Annotate', () => {
     await rows().nth(1).locator('.candidate-open').click();
     await expect.poll(frameNumber).toBe('25');
     await expect.poll(() => page.getByTestId('suggestion-class').getAttribute('data-kind')).toBe('macro');
+    // The event's frames are the spotted ones: said, but not offered to take again.
+    await page.getByTestId('spotted-frames').waitFor();
+    expect(await page.getByTestId('spotted-frames').getByRole('button').count()).toBe(0);
     await page.locator('body').press('n');
     await expect.poll(frameNumber).toBe('45');
     expect(await rows().nth(2).getAttribute('data-current')).toBe('true');
@@ -145,6 +157,41 @@ describe('the spotted-interval queue in Annotate', () => {
     expect(await rows().nth(2).getAttribute('data-decision')).toBe('accepted');
     expect(await page.getByTestId('candidate-summary').textContent()).toMatch(/^3 intervals, 1 to review/);
     await screenshot('ui-candidate-queue-dismissed-reopened');
+  });
+
+  it('dismissing an interval someone labelled asks first, says how many labels go with it, and keeps them on Keep', async () => {
+    const onsets = () => page.evaluate(async () => ((await (await fetch('/api/events.list', { method: 'POST', body: JSON.stringify({ clipId: 1 }) })).json()) as { data: { onset: number }[] }).data.map((e) => e.onset).sort((a, b) => a - b));
+    const macroId = await page.evaluate(async () => ((await (await fetch('/api/events.list', { method: 'POST', body: JSON.stringify({ clipId: 1 }) })).json()) as { data: { id: number; onset: number }[] }).data.find((e) => e.onset === 25)!.id);
+    // The coder labels the macro interval's event (its AUs), as the AU panel would save it.
+    const saved = await page.evaluate(
+      async (eventId) => (await fetch('/api/annotations.save', { method: 'POST', body: JSON.stringify({ eventId, annotator: 'e2e-coder', aus: '12B', emotion: 'happiness' }) })).ok,
+      macroId,
+    );
+    expect(saved).toBe(true);
+    await rows().nth(1).getByTestId('candidate-dismiss').click();
+    const confirm = page.getByTestId('dismiss-confirm');
+    await confirm.waitFor();
+    expect(await confirm.textContent()).toContain('your label');
+    await screenshot('ui-candidate-dismiss-confirm-en');
+    // Nothing was deleted while asking; Keep leaves the event and its label as they were.
+    expect(await onsets()).toEqual([25, 45]);
+    await confirm.getByRole('button', { name: 'Keep' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    expect(await onsets()).toEqual([25, 45]);
+    expect(await rows().nth(1).getAttribute('data-decision')).toBeNull();
+    // X asks as well; confirming deletes the event with its label, and undo brings both back.
+    await rows().nth(1).locator('.candidate-open').click();
+    await page.locator('body').press('x');
+    await confirm.getByRole('button', { name: /Dismiss and delete/ }).click();
+    await expect.poll(onsets).toEqual([45]);
+    await expect.poll(() => rows().nth(1).getAttribute('data-decision')).toBe('dismissed');
+    await page.locator('body').press('Control+z');
+    await expect.poll(onsets).toEqual([25, 45]);
+    const label = await page.evaluate(
+      async (eventId) => ((await (await fetch('/api/annotations.get', { method: 'POST', body: JSON.stringify({ eventId }) })).json()) as { data: { aus: string }[] }).data.map((a) => a.aus),
+      macroId,
+    );
+    expect(label).toEqual(['12B']);
   });
 
   it('speaks 简体中文', async () => {

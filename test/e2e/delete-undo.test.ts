@@ -46,7 +46,7 @@ describe('delete and undo in Chromium', () => {
     await page.reload();
 
     await page.locator('[data-view="corpus"]').click();
-    await expect.poll(() => page.getByTestId('workspace-info').textContent()).toContain('1 clips');
+    await expect.poll(() => page.getByTestId('workspace-info').textContent()).toContain('1 clip,');
     await page.locator('input[name="clip-path"]').fill(empty);
     await page.getByRole('button', { name: 'Add and annotate' }).click();
     await page.getByTestId('frame-number').waitFor();

@@ -32,7 +32,7 @@ describe('Settings → Media roots in Chromium over the bridge', () => {
     expect((await services.settings.get()).mediaRoots).toEqual({ CASME2_RAW: corpus });
 
     await page.getByRole('button', { name: 'Store clips under these roots' }).click();
-    await expect.poll(() => page.getByTestId('media-roots-adopted').textContent()).toBe('1 clips now stored under a root, 0 unchanged, 0 conflicts.');
+    await expect.poll(() => page.getByTestId('media-roots-adopted').textContent()).toBe('1 clip now stored under a root, 0 unchanged, 0 conflicts.');
     expect(await services.workspaces.require().clips.require(clip.id)).toMatchObject({ mediaRoot: 'CASME2_RAW', mediaPath: 'sub01/EP02_01f' });
     await page.locator('section.media-roots').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(ARTIFACTS, 'media-roots-en.png') });

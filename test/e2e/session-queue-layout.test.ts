@@ -10,6 +10,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkspace } from '../../src/main/store';
 import { openWorkspaceAs, useAppPage } from '../helpers/app-page';
@@ -76,4 +77,48 @@ describe('the spotted-interval queue of a recording at 1280×720', () => {
     expect(await page.evaluate(() => document.scrollingElement!.scrollHeight <= innerHeight)).toBe(true);
     expect(app().errors).toEqual([]);
   });
+
+  it('shows four whole rows with their buttons, keeps the row under review in view, in English and 简体中文', async () => {
+    const page = app().page;
+    const rows = page.getByTestId('candidate-row');
+    for (const language of ['en', 'zh-CN']) {
+      if (language !== 'en') {
+        await page.locator('[data-view="settings"]').click();
+        await page.locator('select[name="language"]').selectOption(language);
+        await page.locator('[data-view="annotate"]').click();
+        await rows.first().waitFor();
+      }
+      await page.locator('ol.candidates').evaluate((ol) => ol.scrollTo(0, 0));
+      // Whole rows in the list's box, each with its Dismiss button inside it too.
+      expect(await wholeRows(page), language).toBeGreaterThanOrEqual(4);
+      const stage = (await page.locator('.frame-stage').boundingBox())!;
+      expect(stage.height, language).toBeGreaterThanOrEqual(240);
+      // Stepping past the list's bottom edge brings the row under review into view.
+      await rows.nth(0).locator('.candidate-open').click();
+      for (let i = 0; i < 7; i += 1) await page.locator('body').press('n');
+      await expect.poll(() => rows.nth(7).getAttribute('data-current')).toBe('true');
+      await expect.poll(() => isWhole(page, 7)).toBe(true);
+      await page.screenshot({ path: join(ARTIFACTS, `ui-session-queue-1280x720-rows-${language}.png`) });
+      expect(await page.evaluate(() => document.scrollingElement!.scrollHeight <= innerHeight)).toBe(true);
+    }
+    await page.locator('[data-view="settings"]').click();
+    await page.locator('select[name="language"]').selectOption('en');
+    expect(app().errors).toEqual([]);
+  });
 });
+
+/** Whether row `index` and its Dismiss button lie wholly inside the list's visible box. */
+function isWhole(page: Page, index: number): Promise<boolean> {
+  return page.evaluate((at) => {
+    const box = document.querySelector('ol.candidates')!.getBoundingClientRect();
+    const row = document.querySelectorAll('[data-testid="candidate-row"]')[at]!;
+    const inside = (r: DOMRect) => r.top >= box.top - 1 && r.bottom <= box.bottom + 1 && r.right <= box.right + 1;
+    return inside(row.getBoundingClientRect()) && inside(row.querySelector('[data-testid="candidate-dismiss"]')!.getBoundingClientRect());
+  }, index);
+}
+
+async function wholeRows(page: Page): Promise<number> {
+  let whole = 0;
+  for (let i = 0; i < 8; i += 1) if (await isWhole(page, i)) whole += 1;
+  return whole;
+}

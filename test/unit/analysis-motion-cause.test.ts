@@ -106,6 +106,32 @@ describe('findConfounders and withoutConfounders', () => {
     expect(spotted.intervals.some((iv) => Math.abs(iv.apex - 40) <= 2), JSON.stringify(spotted.intervals)).toBe(true);
   });
 
+  it('keeps a raised upper lip (AU10) just after talking that cancels mid-bout: the expression and its echo do not set the bout’s pattern', () => {
+    // Five syllables a second at lag 6: the lagged signal shows the bout's first opening and
+    // its last closing, then AU10 and its echo — most of the bout's clear frames. Only the
+    // jaw drops (lower lip and chin together) set what talking moves.
+    const talking: Displacement = (roi, t) => (t > 8 && t < 30 ? (roi.startsWith('Lower Lip') || roi === 'Chin' ? 0.8 : roi.startsWith('Upper Lip') ? 0.1 : 0) * 0.5 * (1 - Math.cos((2 * Math.PI * 5 * (t - 8)) / 30)) * Math.min(1, (t - 8) / 4.5, (30 - t) / 4.5) : 0);
+    const upperLipRaise: Displacement = (roi, t) => (roi.startsWith('Upper Lip') ? 1.1 : roi.includes('Mouth Corner') ? 0.3 : 0) * expressionProfile(t, 34, 38, 43);
+    const signal = signalOf((roi, t) => talking(roi, t) + upperLipRaise(roi, t));
+    const found = findConfounders(signal, 30, 0.15);
+    expect(found.map((c) => c.cause), JSON.stringify(found)).toEqual(['speech']);
+    const peak = (s: MotionSignal, roi: string, from = 0, to = FRAMES - 1) => Math.max(...(s.channels[roi] as Float32Array).slice(from, to + 1));
+    expect(peak(withoutConfounders(signal, found), 'Upper Lip Center', 34, 49)).toBeGreaterThan(0.6);
+    const spotted = spot(signal, 30);
+    expect(spotted.intervals.some((iv) => Math.abs(iv.apex - 38) <= 2), JSON.stringify(spotted.intervals)).toBe(true);
+  });
+
+  it('reads talking that never drops the jaw (lips alone) from all its clear openings, and still takes it out', () => {
+    const lipsOnly: Displacement = (roi, t) => (roi.includes('Lip') && t > 10 && t < 60 ? 0.8 * 0.5 * (1 - Math.cos((2 * Math.PI * 4.3 * (t - 10)) / 30)) : 0);
+    const signal = signalOf(lipsOnly);
+    const found = findConfounders(signal, 30, 0.15);
+    expect(found.map((c) => c.cause)).toEqual(['speech']);
+    const cleaned = withoutConfounders(signal, found);
+    expect(Math.max(...(signal.channels['Upper Lip Center'] as Float32Array))).toBeGreaterThan(0.6);
+    expect(Math.max(...(cleaned.channels['Upper Lip Center'] as Float32Array))).toBeLessThan(0.15);
+    expect(Math.max(...(cleaned.channels['Lower Lip Center'] as Float32Array))).toBeLessThan(0.15);
+  });
+
   it('finds talking whose lagged signal cancels mid-bout (syllable period ≈ the lag) on a generated face, and offers neither its first opening nor its last closing', () => {
     // The scan's signal of a fitting clip (test/fixtures/spotting: seed 7600's talking still
     // face, frames 2–36): between the bout's first syllables and its echo the mouth moves only
@@ -116,6 +142,40 @@ describe('findConfounders and withoutConfounders', () => {
     expect(found.map((c) => [c.cause, c.onset <= 8, c.offset >= 36]), JSON.stringify(found)).toEqual([['speech', true, true]]);
     // What is left is below the threshold: the dataset-clip fallback's weak candidate after the bout at most.
     expect(spot(signal, 30, { atLeastOne: true }).intervals.every((iv) => iv.strength < 1 && iv.onset > 36)).toBe(true);
+  });
+
+  it('joins talking whose lagged signal is still between its first syllables and its last closing, when both drop the jaw, and spots the brow raise after it', () => {
+    // Five syllables a second at lag 6 cancel exactly mid-bout: the mouth is as still as the
+    // upper face for about 0.8 s between the fade-in and the fade-out.
+    const talking: Displacement = (roi, t) => (t > 8 && t < 40 ? (roi.startsWith('Lower Lip') || roi === 'Chin' ? 0.8 : roi.startsWith('Upper Lip') ? 0.1 : 0) * 0.5 * (1 - Math.cos((2 * Math.PI * 5 * (t - 8)) / 30)) * Math.min(1, (t - 8) / 4.5, (40 - t) / 4.5) : 0);
+    const raise: Displacement = (roi, t) => browRaise(roi, t - 12);
+    const signal = signalOf((roi, t) => talking(roi, t) + raise(roi, t));
+    const found = findConfounders(signal, 30, 0.15);
+    expect(found.map((c) => [c.cause, c.onset <= 10, c.offset >= 40]), JSON.stringify(found)).toEqual([['speech', true, true]]);
+    const spotted = spot(signal, 30);
+    expect(spotted.intervals.map((iv) => Math.abs(iv.apex - 47) <= 2), JSON.stringify(spotted.intervals)).toEqual([true]);
+  });
+
+  it('keeps a jaw drop and a chin raise (AU17) 0.6 s later apart, and two jaw drops more than a second apart', () => {
+    const jawDrop = (at: number): Displacement => (roi, t) => (roi.startsWith('Lower Lip') || roi === 'Chin' ? 0.8 : roi.startsWith('Upper Lip') ? 0.1 : 0) * expressionProfile(t, at, at + 4, at + 9);
+    const chinRaise: Displacement = (roi, t) => (roi === 'Chin' ? 0.8 : roi.startsWith('Lower Lip') ? 0.1 : 0) * expressionProfile(t, 40, 44, 49);
+    const dropThenChin = signalOf((roi, t) => jawDrop(12)(roi, t) + chinRaise(roi, t));
+    expect(findConfounders(dropThenChin, 30, 0.15)).toEqual([]);
+    expect(spot(dropThenChin, 30).intervals.length).toBe(2);
+    const twoDrops = signalOf((roi, t) => jawDrop(10)(roi, t) + jawDrop(58)(roi, t));
+    expect(findConfounders(twoDrops, 30, 0.15)).toEqual([]);
+  });
+
+  it('finds talking whose mid-bout syllables reach only a fifth of its last closing, and spots the brow lowering before it', () => {
+    // The scan's signal of a generated clip (test/fixtures/spotting: sample3, AU4C at 11/14/19,
+    // talking at 4.7 syllables a second from frame 23 to 57): mid-bout the lagged signal partly
+    // cancels (0.2–0.26), while the closing at the clip's end reaches 1.35.
+    const fixture = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'spotting', 'talking-after-brow-sample3.json'), 'utf8')) as { lag: number; channels: Record<string, number[]> };
+    const signal: MotionSignal = { lag: fixture.lag, channels: Object.fromEntries(Object.entries(fixture.channels).map(([k, v]) => [k, Float32Array.from(v)])) };
+    const found = findConfounders(signal, 30, 0.15);
+    expect(found.map((c) => [c.cause, c.onset >= 23 && c.onset <= 26, c.offset >= 57]), JSON.stringify(found)).toEqual([['speech', true, true]]);
+    const spotted = spot(signal, 30);
+    expect(spotted.intervals.map((iv) => Math.abs(iv.apex - 14) <= 1), JSON.stringify(spotted.intervals)).toEqual([true]);
   });
 
   it('keeps two lip presses apart when the mouth is still between them: no talking joins them', () => {

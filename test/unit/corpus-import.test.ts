@@ -7,6 +7,7 @@ import { commitImport, previewImport } from '../../src/main/app/import';
 import { probeMedia } from '../../src/main/media/probe';
 import { createWorkspace, type WorkspaceStore } from '../../src/main/store';
 import { AppError } from '../../src/shared/errors';
+import { importMessage } from '../../src/shared/import-messages';
 import { CASME2_HEADER, SAMM_HEADER, SAMM_PREAMBLE, countingProber, writeSequence, writeSheet } from '../helpers/corpus';
 import { useTempDir } from '../helpers/tmp';
 
@@ -53,7 +54,7 @@ describe('dataset sheet import', () => {
     ]);
     const report = await commitImport(ws, { sheet, root, dataset: 'casme2' }, deps);
     expect(report).toMatchObject({ committed: true, clipsAdded: 2, eventsAdded: 3, headerRow: 1, totalRows: 3 });
-    expect(report.problems).toEqual([{ row: 3, column: 'ApexFrame', message: expect.stringMatching(/imported without an apex/), severity: 'warning', kind: 'apex-missing' }]);
+    expect(report.problems).toEqual([{ row: 3, column: 'ApexFrame', message: "apex is '/': imported without an apex", text: { key: 'apexMissing', params: { text: '/' } }, severity: 'warning', kind: 'apex-missing' }]);
     const clip = (await ws.clips.byPath(join(root, 'sub01', 'EP02_01f')))!;
     expect(clip).toMatchObject({ frames: 35, subject: '01', dataset: 'casme2', datasetRow: 2, datasetFilename: 'EP02_01f' });
     const [first, second] = await ws.events.listForClip(clip.id);
@@ -167,7 +168,7 @@ describe('dataset sheet import', () => {
     expect((await probeMedia(clip, { fps: 200 })).frames).toBe(10);
     expect(report.rows[0]).toMatchObject({ onset: 1, apex: 4, offset: 8, ok: true });
     expect(report.rows[1]).toMatchObject({ ok: false });
-    expect(report.problems).toEqual([{ row: 3, column: 'ApexFrame', kind: 'frame-not-in-clip', severity: 'error', message: expect.stringMatching(/frame 4 is missing from the clip folder/) }]);
+    expect(report.problems).toEqual([{ row: 3, column: 'ApexFrame', kind: 'frame-not-in-clip', severity: 'error', message: `frame 4 is missing from the clip folder ${clip}`, text: { key: 'frameGap', params: { frame: 4, path: clip } } }]);
   });
 
   it('previews without writing and reports each problem with row and column', async () => {
@@ -195,8 +196,11 @@ describe('dataset sheet import', () => {
       [7, 'OnsetFrame', 'not-a-number', "expected a frame number, got 'x'"],
     ]);
     expect(report.problems.filter((p) => p.severity === 'warning')).toEqual([
-      { row: 9, column: '(row)', kind: 'duplicate-row', severity: 'warning', message: 'the same event as row 8 (clip, frames and AU text): skipped' },
+      { row: 9, column: '(row)', kind: 'duplicate-row', severity: 'warning', message: 'the same event as row 8 (clip, frames and AU text): skipped', text: { key: 'duplicateRow', params: { row: 8 } } },
     ]);
+    // Each problem carries its message as a key and values (the window says it in its language), the English made from them.
+    expect(report.problems.map((p) => p.text?.key)).toEqual(['apexBeforeOnset', 'ausNotFacs', 'unsafeName', 'clipNotFound', 'frameNotInClip', 'notAFrame', 'duplicateRow']);
+    for (const p of report.problems) expect(importMessage(p.text!)).toBe(p.message);
     expect(report.rows.map((r) => [r.row, r.ok, r.present])).toEqual([[2, false, false], [3, false, false], [4, false, false], [5, false, false], [6, false, false], [7, false, false], [8, true, false], [9, false, true], [10, true, false]]);
     expect(report).toMatchObject({ skippedRows: [2, 3, 4, 5, 6, 7, 9], alreadyPresent: 1 });
     expect(report.groups.map((g) => [g.kind, g.severity, g.rows, g.first.row])).toEqual([

@@ -17,7 +17,7 @@ import { useTempDir } from '../helpers/tmp';
  * The rewrite keeps each pixel's arithmetic and gave the same bits (max |Δ| 0 on the
  * Middlebury pairs and this pair); the tolerance, 1e-5 px, only absorbs the six printed
  * decimals. The spotting's `scan` flow is pinned too: its thresholds and goldens were set
- * with these values.
+ * with these values. `fast` is pinned to generator v7, which changed it on purpose.
  */
 const WIDTH = 96;
 const HEIGHT = 72;
@@ -30,10 +30,12 @@ const EXPECTED: Record<FlowConfiguration, number[]> = {
     -0.54015, -0.766641, -0.828926, -0.885424, -0.978721, -0.805362, 1.444739, 0.613919, -0.225826, -1.028338,
     1.554673, 0.843135, -0.007685, -0.892237, -1.309909, 1.399574, -0.113882, -0.729848, -1.316177, 0.720265,
   ],
+  // fast changed on purpose with generator v7 (its texture part taken at the finest solved
+  // level, Chebyshev sweeps, one warp at half resolution): pinned to v7's own flow.
   fast: [
-    1.252594, 1.110938, 0.889523, 0.86087, 0.49737, 0.4269, 0.232597, 0.132357, -0.071498, -0.244632, -0.36128,
-    -0.461117, -0.563026, -0.924408, -0.909089, -0.943341, -0.706846, 1.428541, 0.654009, -0.108394, -1.096259,
-    1.375901, 0.85189, -0.060653, -0.797071, -1.585272, 1.254177, 0.182945, -0.689822, -1.998648, 1.078936,
+    1.227873, 1.075315, 0.836585, 0.769252, 0.384927, 0.441108, 0.243631, 0.152236, -0.075395, -0.25027, -0.351908,
+    -0.466221, -0.625495, -0.855119, -0.807118, -1.208457, -0.613023, 1.351627, 0.630912, -0.152176, -1.100458,
+    1.47718, 0.809813, -0.023936, -0.784679, -1.601524, 1.326463, 0.060744, -0.683148, -2.173262, 1.005888,
   ],
   balanced: [
     1.008349, 1.021382, 0.921049, 0.73871, 0.71268, 0.445073, 0.211205, 0.107414, 0.029392, -0.193615, -0.341546,

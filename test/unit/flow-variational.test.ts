@@ -70,9 +70,9 @@ describe('variational flow (generated ONNX graph, real onnxruntime session)', ()
 
   it('grows α up the pyramid where a preset asks for it, from the finest solved level', () => {
     const { alpha, alphaPerLevel, finestLevel } = FLOW_PRESETS.fast;
-    expect(alphaPerLevel).toBe(1.25);
+    expect(alphaPerLevel).toBe(1.4);
     expect(levelAlpha(FLOW_PRESETS.fast, finestLevel)).toBeCloseTo(alpha, 12);
-    expect(levelAlpha(FLOW_PRESETS.fast, finestLevel + 2)).toBeCloseTo(alpha * 1.5625, 12);
+    expect(levelAlpha(FLOW_PRESETS.fast, finestLevel + 2)).toBeCloseTo(alpha * 1.96, 12);
     expect(levelAlpha(FLOW_PRESETS.balanced, 3)).toBe(FLOW_PRESETS.balanced.alpha);
   });
 

@@ -49,6 +49,15 @@ describe('JobQueue', () => {
     expect(jobs.list().find((j) => j.label === 'b')?.error?.message).toBe('b broke');
   });
 
+  it('lists the subject a job was queued with, so a window opened later finds the job on its clip', async () => {
+    const { jobs } = queue(1);
+    const handle = jobs.add('analysis', 'whole clip', async () => 'ok', { subject: { clipId: 3, eventId: null } });
+    expect(jobs.list().find((j) => j.jobId === handle.jobId)?.subject).toEqual({ clipId: 3, eventId: null });
+    await handle.result;
+    expect(jobs.add('test', 'plain', async () => 'ok').jobId).toBeTruthy();
+    expect(jobs.list().find((j) => j.label === 'plain')?.subject).toBeUndefined();
+  });
+
   it('cancels queued and running jobs', async () => {
     const { jobs, finished } = queue(1);
     const running = jobs.add('test', 'long', (context) =>

@@ -55,10 +55,41 @@ const SPEECH_UPPER_SHARE = 0.5;
 const SPEECH_MIN_BUMPS = 3;
 /** A speech opening rises at least this many times above the rest of the face's median motion over the stretch (tremor clips of seeds 7300–7304: the mouth's jitter ≈ the cheeks'). */
 const SPEECH_ABOVE_REST = 2;
+/**
+ * A speech opening rises to at least this share of the stretch's peak. Where the lagged signal
+ * partly cancels mid-bout, the syllables there reach a fifth of the bout's first opening or
+ * last closing (sample3 talking at 4.7 syllables a second: 0.2–0.26 of the face height against
+ * 1.35; fitting seed 7700 `speech_me_004` alike); an expression's own echo stays one bump.
+ */
+const SPEECH_OPENING_SHARE = 0.15;
 /** Both eyes close in a blink: the weaker upper lid moves at least this share of the stronger. */
 const BLINK_BOTH_EYES = 0.4;
 
 const quantile = (sorted: ArrayLike<number>, q: number): number => quantileSorted(sorted, q, 0);
+
+const LOWER_LIP = ['Lower Lip Left', 'Lower Lip Center', 'Lower Lip Right'];
+const UPPER_LIP = ['Upper Lip Left', 'Upper Lip Center', 'Upper Lip Right'];
+/** A talking opening drops the jaw: the lower lip and the chin each move at least this share of the mouth's strongest ROI, the upper lip at most this share of the lower lip. */
+const JAW_SHARE = 0.5;
+/**
+ * Talking that cancels in the lagged signal can look still for this long between its first
+ * syllables and its last closing (fitting seeds 7500 and 7600, 4.7–4.9 syllables a second:
+ * 22–23 frames at 30 fps).
+ */
+const JAW_LULL_SECONDS = 1;
+
+/**
+ * Whether the mouth at frame t moved as a jaw drop moves it: the lower lip and the chin
+ * together, the upper lip much less — not one part alone (a raised upper lip, a chin raise)
+ * nor both lips alike (a lip press).
+ */
+function jawDrop(signal: MotionSignal, common: Float32Array, mouth: Float32Array, t: number): boolean {
+  const above = (name: string): number => Math.max(0, ((signal.channels[name] as Float32Array | undefined)?.[t] ?? 0) - (common[t] as number));
+  const lowerLip = Math.max(...LOWER_LIP.map(above));
+  const upperLip = Math.max(...UPPER_LIP.map(above));
+  const m = mouth[t] as number;
+  return m > 0 && lowerLip >= JAW_SHARE * m && above('Chin') >= JAW_SHARE * m && upperLip <= JAW_SHARE * lowerLip;
+}
 
 /** Per frame, the low quantile across the ROIs (upper lids aside): what rigid head motion adds to every ROI alike. */
 export function commonMode(channels: readonly Float32Array[], frames: number): Float32Array {
@@ -140,7 +171,7 @@ function classifyOn(profiles: PartProfiles, lag: number, fps: number, from: numb
   for (let t = from; t <= to; t += 1) rest[t - from] = Math.max(part.upperLid[t] as number, part.lowerLid[t] as number, part.brow[t] as number, part.midFace[t] as number);
   const restLevel = quantile(rest.sort(), 0.5);
   // The mouth must still close between openings as before (below an eighth of its peak): a raised bar makes no new openings.
-  const mouthBumps = mouth.value > 0 ? bumps(part.mouth, from, to, Math.max(0.25 * mouth.value, SPEECH_ABOVE_REST * restLevel), 0.125 * mouth.value) : 0;
+  const mouthBumps = mouth.value > 0 ? bumps(part.mouth, from, to, Math.max(SPEECH_OPENING_SHARE * mouth.value, SPEECH_ABOVE_REST * restLevel), 0.125 * mouth.value) : 0;
   // A micro-expression and its echo are over within 0.5 s + the lag; a bout of speech lasts longer.
   const longerThanMicro = to - from + 1 > Math.round(0.5 * fps) + lag;
   if (longerThanMicro && mouth.value > Math.max(lid.value, brow) && Math.max(lid.value, brow) <= SPEECH_UPPER_SHARE * mouth.value && mouthBumps >= SPEECH_MIN_BUMPS) {
@@ -217,18 +248,37 @@ export function stretches(values: Float32Array, level: number, low: number, gap:
   return out;
 }
 
+/** Whether a mouth stretch's strongest frame is a jaw drop that leads the face (the rest of it at most SPEECH_UPPER_SHARE of the mouth there). */
+function jawLedStretch(signal: MotionSignal, profiles: PartProfiles): (stretch: readonly [number, number]) => boolean {
+  const { part, frames } = profiles;
+  const names = Object.keys(signal.channels);
+  const common = commonMode(names.filter((n) => PART_OF.get(n) !== 'upperLid').map((n) => signal.channels[n] as Float32Array), frames);
+  return ([from, to]) => {
+    const { value, at } = peakOf(part.mouth, from, to);
+    const rest = Math.max(part.upperLid[at] as number, part.lowerLid[at] as number, part.brow[at] as number, part.midFace[at] as number);
+    return value > 0 && rest <= SPEECH_UPPER_SHARE * value && jawDrop(signal, common, part.mouth, at);
+  };
+}
+
 /**
  * Mouth stretches joined across a lull in which the mouth kept moving apart from the rest
  * of the face (its median at least SPEECH_ABOVE_REST times theirs). When the syllable period
  * is close to the lag, the lagged signal of steady talking cancels mid-bout: only the bout's
  * first opening and its last closing stand out, each alone like one mouth movement, while
- * the lips and jaw still move a little more than the still upper face between them.
+ * the lips and jaw still move a little more than the still upper face between them. Where
+ * they barely do, two stretches that both drop the jaw (`jawDrop`) and lead the face are
+ * still joined across a lull of up to JAW_LULL_SECONDS: talking's first syllables and its
+ * last closing, each too short alone to show speech's repeated openings.
  */
-function joinTalking(profiles: PartProfiles, mouthStretches: ReadonlyArray<[number, number]>): Array<[number, number]> {
+function joinTalking(profiles: PartProfiles, jawLed: (stretch: readonly [number, number]) => boolean, maxLull: number, mouthStretches: ReadonlyArray<[number, number]>): Array<[number, number]> {
   const { part } = profiles;
   const out: Array<[number, number]> = [];
   for (const [from, to] of mouthStretches) {
     const last = out[out.length - 1];
+    if (last && from - last[1] - 1 <= maxLull && jawLed(last) && jawLed([from, to])) {
+      last[1] = to;
+      continue;
+    }
     if (last && from - last[1] > 2) {
       const mouth = Float32Array.from({ length: from - last[1] - 1 }, (_, i) => part.mouth[last[1] + 1 + i] as number).sort();
       const rest = Float32Array.from({ length: from - last[1] - 1 }, (_, i) => {
@@ -260,7 +310,8 @@ export function findConfounders(signal: MotionSignal, fps: number, level: number
   // mid-bout: a lull of up to 0.6 s between mouth movements, or one where the mouth
   // still moves half as much, is still one bout.
   // Eyelid stretches join only across a frame or two: a gaze shift next to an expression stays apart from it.
-  const mouthStretches = joinTalking(profiles, stretches(profiles.part.mouth, level, level / 2, Math.max(signal.lag, Math.round(0.6 * fps))));
+  const jawLed = jawLedStretch(signal, profiles);
+  const mouthStretches = joinTalking(profiles, jawLed, Math.round(JAW_LULL_SECONDS * fps), stretches(profiles.part.mouth, level, level / 2, Math.max(signal.lag, Math.round(0.6 * fps))));
   const candidates = [...stretches(lids, level, level, Math.max(2, Math.round(signal.lag / 3))), ...mouthStretches].sort((a, b) => a[0] - b[0]);
   const out: ConfounderInterval[] = [];
   for (const [from, to] of candidates) {
@@ -289,13 +340,18 @@ const SPEECH_CARRIER_SHARE = 0.5;
 /**
  * A speech bout's lip-and-jaw pattern: per mouth ROI, its motion above the common mode as a
  * share of the mouth's strongest ROI, the median over the bout's clear openings (frames
- * at half the bout's peak or more). An expression inside the bout moves fewer frames than
- * the repeated openings, so it barely shifts the median.
+ * at half the bout's peak or more) that drop the jaw. When the lagged signal cancels
+ * mid-bout, an expression next to the talking and its echo can be most of the clear
+ * frames; a raised upper lip (AU10), a chin raise (AU17) or a lip press (AU24) moves one
+ * part of the mouth, not the lower lip and the chin together, so it does not set the
+ * pattern. A bout with no jaw drop at all is read from all its clear openings.
  */
 function speechPattern(signal: MotionSignal, mouthNames: readonly string[], common: Float32Array, mouth: Float32Array, from: number, to: number): Map<string, number> {
   const peak = peakOf(mouth, from, to).value;
-  const frames: number[] = [];
-  for (let t = from; t <= to; t += 1) if (peak > 0 && (mouth[t] as number) >= 0.5 * peak) frames.push(t);
+  const clear: number[] = [];
+  for (let t = from; t <= to; t += 1) if (peak > 0 && (mouth[t] as number) >= 0.5 * peak) clear.push(t);
+  const jaw = clear.filter((t) => jawDrop(signal, common, mouth, t));
+  const frames = jaw.length ? jaw : clear;
   const pattern = new Map<string, number>();
   for (const name of mouthNames) {
     const values = signal.channels[name] as Float32Array;

@@ -1,5 +1,6 @@
 import type { workspaceChannels } from '@shared/api';
 import { AppError } from '@shared/errors';
+import { countWork } from '@shared/label-work';
 import { openDemoCorpus } from '../app/demo-corpus';
 import { adoptMediaRoots } from '../app/media-roots';
 import { commitImport, mediaImportDeps, previewImport } from '../app/import';
@@ -33,6 +34,11 @@ export function workspaceHandlers(services: Services): Pick<HandlerTable, keyof 
     'events.update': async (patch) => ws().events.update(patch),
     'events.delete': async ({ id }) => ws().events.delete(id, await actor()),
     'events.restore': async ({ id }) => ws().events.restore(id, await actor()),
+    // Every annotator's labels are counted, blind or not: what a deletion would take away is not theirs to hide.
+    'events.labelCount': async ({ id }) => {
+      await ws().events.require(id);
+      return countWork(await ws().annotations.listForEvent(id), ws().actingRole ?? (await actor()));
+    },
     'annotations.get': async ({ eventId, annotator }) => {
       await ws().events.require(eventId);
       // On a server the app's own labels are the login role's: a client asking for its own by

@@ -318,7 +318,7 @@ export class AnalysisRunner {
       // Spotting may have made events and kept the clip's run: windows that count or list them read again.
       this.#deps.events?.emit('workspace.changed', { cause: 'analysis', clipId: clip.id });
       return { clipId: clip.id, analysisIds };
-    });
+    }, { subject: { clipId: clip.id, eventId: pinned ? (eventId ?? null) : null } });
     this.#active.set(handle.jobId, queue);
     void handle.result.catch(() => undefined).finally(() => this.#active.delete(handle.jobId));
     return handle;

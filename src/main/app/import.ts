@@ -2,6 +2,7 @@ import type { MediaLocation } from '@shared/media-roots';
 import { basename } from 'node:path';
 import type { ImportReport, ImportRequest } from '@shared/corpus-import';
 import { AppError } from '@shared/errors';
+import { saying } from '@shared/import-messages';
 import { describeGroup, groupProblems, planImport, type ClipProber, type ImportPlan } from '../corpus/import';
 import { hashMedia } from '../media/hash';
 import { probeMedia } from '../media/probe';
@@ -46,7 +47,7 @@ async function markAlreadyImported(ws: Pick<WorkspaceRepos, 'events'>, plan: Imp
     if (row.ok && (await ws.events.hasDatasetEvent(row.clipPath, row.datasetFrames, row.aus))) {
       row.ok = false;
       row.present = true;
-      plan.report.problems.push({ row: row.row, column: '(row)', message: 'this event is already in the workspace (same clip, frames and AU text): skipped', severity: 'warning', kind: 'already-present' });
+      plan.report.problems.push({ row: row.row, column: '(row)', ...saying({ key: 'alreadyPresent', params: {} }), severity: 'warning', kind: 'already-present' });
     }
   }
   plan.report.skippedRows = plan.rows.filter((r) => !r.ok).map((r) => r.row);

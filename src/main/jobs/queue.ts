@@ -49,8 +49,9 @@ export class JobQueue {
   /**
    * Queues `run`. An `unlimited` job starts at once outside the concurrency limit: for
    * long, low-priority background work (a display proxy) that must not hold up analysis.
+   * `subject` names the clip (and event) it works on, for windows that look for it later.
    */
-  add<T>(kind: string, label: string, run: (context: JobContext) => Promise<T>, options: { unlimited?: boolean } = {}): JobHandle<T> {
+  add<T>(kind: string, label: string, run: (context: JobContext) => Promise<T>, options: { unlimited?: boolean; subject?: Job['subject'] } = {}): JobHandle<T> {
     const jobId = randomUUID();
     const controller = new AbortController();
     let resolve!: (value: T) => void;
@@ -59,7 +60,7 @@ export class JobQueue {
       resolve = res;
       reject = rej;
     });
-    const job: Job = { jobId, kind, label, state: 'queued', done: 0, total: 0, startedAt: null, finishedAt: null };
+    const job: Job = { jobId, kind, label, state: 'queued', done: 0, total: 0, startedAt: null, finishedAt: null, ...(options.subject ? { subject: options.subject } : {}) };
     const entry: Entry = {
       job,
       controller,

@@ -15,6 +15,8 @@ export const JobSchema = z.object({
   error: ApiErrorSchema.optional(),
   startedAt: z.number().nullable(),
   finishedAt: z.number().nullable(),
+  /** What the job works on, so a window opened on it later finds it (eventId null: the whole clip). */
+  subject: z.object({ clipId: z.number().int(), eventId: z.number().int().nullable() }).optional(),
 });
 export type Job = z.infer<typeof JobSchema>;
 

@@ -49,6 +49,8 @@ export const workspaceChannels = {
   /** Soft delete under the acting profile (undone by events.restore); an approved label needs a reviewer. */
   'events.delete': channel(ById, DeletionAuditSchema),
   'events.restore': channel(ById, MeEventSchema),
+  /** The labels holding someone's work on the event (see shared/label-work.ts), counted for everyone, named for nobody. */
+  'events.labelCount': channel(ById, z.object({ own: z.number().int().min(0), others: z.number().int().min(0) })),
   'annotations.get': channel(
     z.object({ eventId: z.number().int().positive(), annotator: z.string().optional() }).strict(),
     z.array(AnnotationSchema),

@@ -1,6 +1,7 @@
 import { opendir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { frameIndex } from './frame-numbers';
+import type { ImportText } from '@shared/import-messages';
 import type { ClipProbe, ClipProber } from './plan';
 
 /** A clip found and indexed: dataset frame numbers and frame file names to 0-based positions. */
@@ -15,7 +16,7 @@ export interface ResolvedClip {
 
 export type ClipLookup =
   | ({ ok: true } & ResolvedClip)
-  | { ok: false; path: string | null; message: string; kind: 'clip-not-found' | 'clip-unreadable' | 'frame-not-in-clip' };
+  | { ok: false; path: string | null; text: ImportText; kind: 'clip-not-found' | 'clip-unreadable' | 'frame-not-in-clip' };
 
 interface ClipIndex {
   readonly toPosition: (n: number) => number | 'gap' | null;
@@ -36,7 +37,7 @@ const fold = (name: string) => name.normalize('NFC').toLowerCase();
  */
 export class ClipResolver {
   readonly probes = new Map<string, ClipProbe>();
-  readonly #indexes = new Map<string, ClipIndex | string>();
+  readonly #indexes = new Map<string, ClipIndex | ImportText>();
   /** Whether each path exists: sheets name the same clip on many rows. */
   readonly #exists = new Map<string, Promise<boolean>>();
   /** Folder listings by folded name, read only when an exact name is missing. */
@@ -62,11 +63,11 @@ export class ClipResolver {
         break;
       }
     }
-    if (!path) return { ok: false, path: null, kind: 'clip-not-found', message: `${file ? 'frame' : 'clip'} not found under the media root (tried ${tried.join(', ')})` };
+    if (!path) return { ok: false, path: null, kind: 'clip-not-found', text: { key: file ? 'frameFileNotFound' : 'clipNotFound', params: { tried: tried.join(', ') } } };
     if (!this.#indexes.has(path)) this.#indexes.set(path, await this.#index(path, fps));
     const index = this.#indexes.get(path);
     const probe = this.probes.get(path);
-    if (typeof index !== 'object' || !probe) return { ok: false, path, kind: 'clip-unreadable', message: String(index) };
+    if (!index || 'key' in index || !probe) return { ok: false, path, kind: 'clip-unreadable', text: index && 'key' in index ? index : { key: 'clipUnreadable', params: { path, detail: 'not probed' } } };
     return { ok: true, path, probe, ...index };
   }
 
@@ -127,7 +128,7 @@ export class ClipResolver {
   }
 
   /** Sequences: indexed as the media reader indexes them; videos: sheets count frames from 1. */
-  async #index(path: string, fps: number): Promise<ClipIndex | string> {
+  async #index(path: string, fps: number): Promise<ClipIndex | ImportText> {
     try {
       const probed = await this.prober(path, fps);
       // A frame folder carries no rate: the sheet's (or the dataset's) is the clip's.
@@ -144,7 +145,7 @@ export class ClipResolver {
         positionOf: (file) => inClip(index.positionOf(file)),
       };
     } catch (error) {
-      return `cannot read the clip ${path}: ${(error as Error).message}`;
+      return { key: 'clipUnreadable', params: { path, detail: (error as Error).message } };
     }
   }
 }

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { saying } from '@shared/import-messages';
 import { ImportRequestSchema, type ImportProblem, type ImportReport, type ImportRequest, type ImportRow } from '@shared/corpus-import';
 import { ClipResolver, type ClipLookup } from './clip-resolver';
 import { locateColumns, type ColumnMap } from './columns';
@@ -117,14 +118,14 @@ export async function planImport(request: ImportRequest, prober: ClipProber): Pr
     if (found) {
       const { lookup, files } = found;
       clipPath = lookup.path ?? '';
-      if (!lookup.ok) problem(ctx, lookup.kind === 'clip-not-found' && Object.keys(files).length ? PATH_FIELD[Object.keys(files)[0] as FrameField] : 'filename', lookup.kind, lookup.message);
+      if (!lookup.ok) problem(ctx, lookup.kind === 'clip-not-found' && Object.keys(files).length ? PATH_FIELD[Object.keys(files)[0] as FrameField] : 'filename', lookup.kind, lookup.text);
       else {
         const place = (field: FrameField, n: number | null) => {
           const file = files[field];
           const at = file !== undefined ? lookup.positionOf(file) : n === null ? null : lookup.toPosition(n);
-          if (at === null && file !== undefined) problem(ctx, PATH_FIELD[field], 'frame-not-in-clip', `frame file ${file} is not in the clip folder ${lookup.path}`);
-          else if (at === 'gap') problem(ctx, field, 'frame-not-in-clip', `frame ${n} is missing from the clip folder ${lookup.path}`);
-          else if (at === null && n !== null) problem(ctx, field, 'frame-not-in-clip', `frame ${n} is not in the clip (${lookup.probe.frames} frames)`);
+          if (at === null && file !== undefined) problem(ctx, PATH_FIELD[field], 'frame-not-in-clip', { key: 'frameFileNotInFolder', params: { file, path: lookup.path } });
+          else if (at === 'gap') problem(ctx, field, 'frame-not-in-clip', { key: 'frameGap', params: { frame: n ?? '–', path: lookup.path } });
+          else if (at === null && n !== null) problem(ctx, field, 'frame-not-in-clip', { key: 'frameNotInClip', params: { frame: n, frames: lookup.probe.frames } });
           return at === 'gap' ? null : at;
         };
         position.onset = place('onset', f.onset) ?? -1;
@@ -132,12 +133,12 @@ export async function planImport(request: ImportRequest, prober: ClipProber): Pr
         position.offset = place('offset', f.offset) ?? -1;
         const apex = position.apex;
         if (ctx.errors === 0 && (position.onset > position.offset || (apex !== null && (apex < position.onset || apex > position.offset)))) {
-          problem(ctx, 'filename', 'frame-order', `the frame files put onset, apex and offset at positions ${position.onset}, ${apex ?? '–'}, ${position.offset}: not in order`);
+          problem(ctx, 'filename', 'frame-order', { key: 'frameFilesOrder', params: { onset: position.onset, apex: apex ?? '–', offset: position.offset } });
         }
         const earlier = clipFps.get(lookup.path);
         if (!earlier) clipFps.set(lookup.path, { fps: lookup.probe.fps, row: ctx.row });
         else if (lookup.probe.kind === 'sequence' && earlier.fps !== fps) {
-          problem(ctx, 'fps', 'fps-conflict', `frame rate ${fps} differs from row ${earlier.row}'s ${earlier.fps} for the same clip`);
+          problem(ctx, 'fps', 'fps-conflict', { key: 'fpsConflict', params: { fps, row: earlier.row, earlier: earlier.fps } });
         }
       }
     }
@@ -148,7 +149,7 @@ export async function planImport(request: ImportRequest, prober: ClipProber): Pr
       const same = seen.get(key);
       if (same !== undefined) {
         present = true;
-        problem(ctx, '(row)', 'duplicate-row', `the same event as row ${same} (clip, frames and AU text): skipped`, 'warning');
+        problem(ctx, '(row)', 'duplicate-row', { key: 'duplicateRow', params: { row: same } }, 'warning');
       } else seen.set(key, ctx.row);
     }
     rows.push({
@@ -168,7 +169,7 @@ export async function planImport(request: ImportRequest, prober: ClipProber): Pr
       flags: f.flags,
     });
   }
-  if (rows.length === 0) problems.push({ row: columns.headerRow + 1, column: '(sheet)', message: 'the sheet has no data rows', severity: 'error', kind: 'no-rows' });
+  if (rows.length === 0) problems.push({ row: columns.headerRow + 1, column: '(sheet)', ...saying({ key: 'noRows', params: {} }), severity: 'error', kind: 'no-rows' });
   const report: ImportReport = {
     dataset: layout.dataset,
     detected: reason,

@@ -1,4 +1,5 @@
 import { IMPORT_FIELDS, type ImportField, type ImportProblem, type ImportProblemKind } from '@shared/corpus-import';
+import { saying, type ImportText } from '@shared/import-messages';
 import { EMOTION_MAX_LENGTH } from '@shared/workspace';
 import type { ColumnMap } from './columns';
 import { readCoderAus } from './coder-aus';
@@ -50,17 +51,17 @@ const cell = (ctx: RowContext, field: ImportField): string | null => {
 };
 
 /** Records a problem against a field's column as named in the sheet (or a free label). */
-export function problem(ctx: RowContext, field: string, kind: ImportProblemKind, message: string, severity: ImportProblem['severity'] = 'error'): void {
+export function problem(ctx: RowContext, field: string, kind: ImportProblemKind, said: ImportText | string, severity: ImportProblem['severity'] = 'error'): void {
   const index = (IMPORT_FIELDS as readonly string[]).includes(field) ? ctx.columns.fields[field as ImportField] : undefined;
   const column = index === undefined ? field : (ctx.columns.names[index] ?? field);
-  ctx.problems.push({ row: ctx.row, column, message, severity, kind });
+  ctx.problems.push({ row: ctx.row, column, ...(typeof said === 'string' ? { message: said } : saying(said)), severity, kind });
   if (severity === 'error') ctx.errors++;
 }
 
 /** A subject or file name used as a path segment must stay inside the media root. */
 function safeSegment(ctx: RowContext, field: ImportField, value: string): boolean {
   if (/[/\\\0]/.test(value) || value === '.' || value === '..') {
-    problem(ctx, field, 'unsafe-name', `'${value}' is not a plain name (no '/', '\\' or '..'): refusing to look outside the media root`);
+    problem(ctx, field, 'unsafe-name', { key: 'unsafeName', params: { value } });
     return false;
   }
   return true;
@@ -68,8 +69,8 @@ function safeSegment(ctx: RowContext, field: ImportField, value: string): boolea
 
 function frameNumber(ctx: RowContext, field: FrameField, text: string): number | null {
   if (!FRAME_NUMBER.test(text)) {
-    if (text === '') problem(ctx, field, 'missing-value', `${field} frame is missing`);
-    else problem(ctx, field, 'not-a-number', `expected a frame number, got '${text}'`);
+    if (text === '') problem(ctx, field, 'missing-value', { key: 'frameMissing', params: { field } });
+    else problem(ctx, field, 'not-a-number', { key: 'notAFrame', params: { text } });
     return null;
   }
   return Number.parseInt(text, 10);
@@ -77,12 +78,12 @@ function frameNumber(ctx: RowContext, field: FrameField, text: string): number |
 
 function readFps(ctx: RowContext, text: string | null, required: boolean): number | null {
   if (text === null || text === '') {
-    if (required) problem(ctx, 'fps', 'missing-value', 'the frame rate is missing');
+    if (required) problem(ctx, 'fps', 'missing-value', { key: 'fpsMissing', params: {} });
     return null;
   }
   const fps = FPS.test(text) ? Number(text) : 0;
   if (!(fps > 0 && fps <= 100_000)) {
-    problem(ctx, 'fps', 'bad-fps', `expected a frame rate (frames per second), got '${text}'`);
+    problem(ctx, 'fps', 'bad-fps', { key: 'badFps', params: { text } });
     return null;
   }
   return fps;
@@ -92,7 +93,7 @@ function readSource(ctx: RowContext, text: string | null): Dataset | null {
   if (text === null) return null;
   const source = text === '' ? null : sourceDataset(text);
   if (!source || source === 'megc' || source === 'generic') {
-    problem(ctx, 'source', text === '' ? 'missing-value' : 'unknown-source', text === '' ? 'the source dataset is missing' : `'${text}' names no dataset this importer knows (casme2, samm, smic, casme3, casme2x, mmew, 4dme, dfme)`);
+    problem(ctx, 'source', text === '' ? 'missing-value' : 'unknown-source', text === '' ? { key: 'sourceMissing', params: {} } : { key: 'unknownSource', params: { text, known: 'casme2, samm, smic, casme3, casme2x, mmew, 4dme, dfme' } });
     return null;
   }
   return source;
@@ -101,15 +102,15 @@ function readSource(ctx: RowContext, text: string | null): Dataset | null {
 function readLabel(ctx: RowContext, text: string | null): string | null {
   if (text === null || text === '') return null;
   const label = MEGC_LABELS[text.trim().toLowerCase().replace(/\.0+$/, '')];
-  if (!label) problem(ctx, 'label', 'unknown-label', `expected a MEGC class (0 negative, 1 positive, 2 surprise), got '${text}'`);
+  if (!label) problem(ctx, 'label', 'unknown-label', { key: 'unknownLabel', params: { text } });
   return label ?? null;
 }
 
 export function readRowFields(ctx: RowContext, layout: DatasetLayout): RowFields {
   const subject = cell(ctx, 'subject') ?? '';
   const filename = cell(ctx, 'filename') ?? '';
-  if (layout.required.includes('subject') && subject === '') problem(ctx, 'subject', 'missing-value', 'subject is missing');
-  if (filename === '') problem(ctx, 'filename', 'missing-value', 'file name is missing');
+  if (layout.required.includes('subject') && subject === '') problem(ctx, 'subject', 'missing-value', { key: 'subjectMissing', params: {} });
+  if (filename === '') problem(ctx, 'filename', 'missing-value', { key: 'filenameMissing', params: {} });
   const namesOk = safeSegment(ctx, 'subject', subject) && safeSegment(ctx, 'filename', filename) && filename !== '';
 
   const onset = frameNumber(ctx, 'onset', cell(ctx, 'onset') ?? '');
@@ -118,24 +119,24 @@ export function readRowFields(ctx: RowContext, layout: DatasetLayout): RowFields
   let apex: number | null = null;
   const flags: string[] = [];
   if (apexText !== null && MISSING_APEX.has(apexText.toLowerCase())) {
-    problem(ctx, 'apex', 'apex-missing', `apex is '${apexText || 'blank'}': imported without an apex`, 'warning');
+    problem(ctx, 'apex', 'apex-missing', { key: 'apexMissing', params: { text: apexText || 'blank' } }, 'warning');
     flags.push('apex_missing');
   } else if (apexText !== null) {
     apex = frameNumber(ctx, 'apex', apexText);
   }
-  if (onset !== null && offset !== null && onset > offset) problem(ctx, 'offset', 'frame-order', `onset ${onset} is after offset ${offset}`);
-  if (apex !== null && onset !== null && apex < onset) problem(ctx, 'apex', 'frame-order', `apex ${apex} is before onset ${onset}`);
-  if (apex !== null && offset !== null && apex > offset) problem(ctx, 'apex', 'frame-order', `apex ${apex} is after offset ${offset}`);
+  if (onset !== null && offset !== null && onset > offset) problem(ctx, 'offset', 'frame-order', { key: 'onsetAfterOffset', params: { onset, offset } });
+  if (apex !== null && onset !== null && apex < onset) problem(ctx, 'apex', 'frame-order', { key: 'apexBeforeOnset', params: { apex, onset } });
+  if (apex !== null && offset !== null && apex > offset) problem(ctx, 'apex', 'frame-order', { key: 'apexAfterOffset', params: { apex, offset } });
 
   const ausText = cell(ctx, 'aus');
   let aus: string | null = null;
   if (ausText) {
     const read = readCoderAus(ausText);
-    if (!read.ok) problem(ctx, 'aus', 'aus-not-facs', `action units '${ausText}': ${read.message}`);
+    if (!read.ok) problem(ctx, 'aus', 'aus-not-facs', { key: 'ausNotFacs', params: { text: ausText, detail: read.message } });
     else {
       aus = ausText;
       if (read.uncertain) {
-        problem(ctx, 'aus', 'aus-uncertain', `action units '${ausText}' are marked uncertain: imported and flagged`, 'warning');
+        problem(ctx, 'aus', 'aus-uncertain', { key: 'ausUncertain', params: { text: ausText } }, 'warning');
         flags.push('aus_uncertain');
       }
     }
@@ -143,7 +144,7 @@ export function readRowFields(ctx: RowContext, layout: DatasetLayout): RowFields
   const label = readLabel(ctx, cell(ctx, 'label'));
   const emotion = cell(ctx, 'emotion') || label;
   // The same bound as an annotator's emotion label: a runaway cell is a broken sheet, not a label.
-  if (emotion !== null && emotion.length > EMOTION_MAX_LENGTH) problem(ctx, 'emotion', 'emotion-too-long', `emotion is ${emotion.length} characters long (at most ${EMOTION_MAX_LENGTH})`);
+  if (emotion !== null && emotion.length > EMOTION_MAX_LENGTH) problem(ctx, 'emotion', 'emotion-too-long', { key: 'emotionTooLong', params: { length: emotion.length, max: EMOTION_MAX_LENGTH } });
   const path = (field: 'onsetPath' | 'apexPath' | 'offsetPath') => cell(ctx, field) || null;
   return {
     subject,

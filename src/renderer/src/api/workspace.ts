@@ -31,6 +31,8 @@ export const workspaceApi = {
   updateEvent: (patch: EventPatch) => api.call('events.update', patch),
   deleteEvent: (id: number) => api.call('events.delete', { id }),
   restoreEvent: (id: number) => api.call('events.restore', { id }),
+  /** The labels holding someone's work that deleting the event would take away. */
+  labelCount: (id: number) => api.call('events.labelCount', { id }),
   deleteClip: (id: number) => api.call('clips.delete', { id }),
   /** The rate the clip was filmed at; null: its container's. */
   setCaptureFps: (id: number, captureFps: number | null) => api.call('clips.setCaptureFps', { id, captureFps }),

@@ -105,7 +105,7 @@ export function BatchAnalysis({ clips, onFinished }: { clips: readonly Clip[]; o
       )}
       {outcomes && (
         <div className="batch-summary" role="status" data-testid="batch-summary">
-          <p>{outcomes.length ? t('corpus.batchFinished', { clips: outcomes.length, failed }) : t('corpus.batchNothing')}</p>
+          <p>{outcomes.length ? t('corpus.batchFinished', { clips: t('counts.clips', { count: outcomes.length }), failed }) : t('corpus.batchNothing')}</p>
           {outcomes.length > 0 && (
             <ul>
               {outcomes.map((outcome) => (

@@ -6,10 +6,11 @@
  * set aside — blinks, gaze shifts, speech — is listed apart by kind, each at its time in
  * the recording with a click that goes there, and never offered as an expression.
  */
-import { memo } from 'react';
+import { memo, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Candidate, NonExpression } from '../api/analysis-types';
 import { candidateKey, clockTime, type CandidateDecision } from '../state/candidates';
+import type { PendingDismissal } from '../state/use-dismissal';
 
 /** The kinds set aside, in the order they are listed. */
 const NON_EXPRESSION_KINDS: readonly NonExpression['kind'][] = ['blink', 'saccade', 'speech'];
@@ -34,12 +35,21 @@ interface Props {
   onSeek(frame: number): void;
   onAccept(index: number): void;
   onDismiss(index: number): void;
+  /** A dismissal held back because the interval's event holds labels: asked in its row. */
+  readonly pendingDismissal: PendingDismissal | null;
+  onConfirmDismiss(): void;
+  onKeep(): void;
 }
 
 /** Memoised: a frame step changes none of its props. */
 export const CandidateQueue = memo(function CandidateQueue(props: Props) {
   const { t } = useTranslation();
-  const { queue, nonExpressions } = props;
+  const { queue, nonExpressions, current } = props;
+  // The row under review stays in view when N / Shift+N step past the list's edge.
+  const list = useRef<HTMLOListElement>(null);
+  useEffect(() => {
+    if (current !== null) list.current?.children[current]?.scrollIntoView({ block: 'nearest' });
+  }, [current]);
   // A dataset clip cut around its expression (2 s or less) with one interval needs no queue:
   // the suggestion says its class, the timeline marks its blinks, and the frame keeps the
   // room. A recording always shows what was spotted and what was set aside.
@@ -53,7 +63,8 @@ export const CandidateQueue = memo(function CandidateQueue(props: Props) {
         {props.captureFps !== null && ` · ${t('candidates.rate', { fps: Math.round(props.captureFps * 1000) / 1000 })}`}
         {props.stale && <span data-testid="candidate-stale"> · {t('candidates.stale')}</span>}
       </p>
-      {queue.length > 0 && <ol className="candidates">
+      {queue.length > 1 && <span className="muted candidate-order" data-testid="candidate-order" title={t('candidates.orderHint')}> · {t('candidates.order')}</span>}
+      {queue.length > 0 && <ol className="candidates" ref={list}>
         {queue.map((c, index) => {
           const decision = props.decisions.get(candidateKey(c));
           const kind = t(`candidates.kind.${c.kind}`);
@@ -75,7 +86,7 @@ export const CandidateQueue = memo(function CandidateQueue(props: Props) {
                   {c.onset} / {c.apex} / {c.offset}
                 </span>
                 <span className="duration">{duration}</span>
-                <span className="aus">{aus}</span>
+                <span className="aus" title={aus}>{aus}</span>
                 {decision && <span className="decision">{t(`candidates.decision.${decision}`)}</span>}
               </button>
               <span className="actions">
@@ -86,6 +97,7 @@ export const CandidateQueue = memo(function CandidateQueue(props: Props) {
                   {t('candidates.dismiss')}
                 </button>
               </span>
+              {props.pendingDismissal?.index === index && <DismissConfirm pending={props.pendingDismissal} onConfirm={props.onConfirmDismiss} onKeep={props.onKeep} />}
             </li>
           );
         })}
@@ -113,3 +125,22 @@ export const CandidateQueue = memo(function CandidateQueue(props: Props) {
     </section>
   );
 });
+
+/** Asks before a dismissal deletes labels, saying whose and how many; Keep is the default. */
+function DismissConfirm({ pending, onConfirm, onKeep }: { pending: PendingDismissal; onConfirm(): void; onKeep(): void }) {
+  const { t } = useTranslation();
+  const own = pending.own > 0 ? t('candidates.confirm.own') : null;
+  const others = pending.others > 0 ? t('candidates.confirm.others', { count: pending.others }) : null;
+  const labels = own && others ? t('candidates.confirm.both', { own, others }) : (own ?? others ?? '');
+  return (
+    <div className="dismiss-confirm" role="alertdialog" aria-label={t('candidates.confirm.title')} data-testid="dismiss-confirm">
+      <span>{t('candidates.confirm.ask', { labels })}</span>
+      <button type="button" autoFocus onClick={onKeep}>
+        {t('candidates.confirm.keep')}
+      </button>
+      <button type="button" className="danger" onClick={onConfirm}>
+        {t('candidates.confirm.delete', { count: pending.own + pending.others })}
+      </button>
+    </div>
+  );
+}

@@ -1,7 +1,8 @@
 /** Dataset-sheet import: preview (per-row problems) before committing to the workspace. */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { IMPORT_LAYOUTS, type ImportProblemGroup } from '@shared/corpus-import';
+import type { TFunction } from 'i18next';
+import { IMPORT_LAYOUTS, type ImportProblem, type ImportProblemGroup } from '@shared/corpus-import';
 import { errorMessage } from '../api/backend';
 import { workspaceApi, type ImportReport, type ImportRequest } from '../api/workspace';
 import { ErrorLine } from './ErrorLine';
@@ -72,9 +73,9 @@ export function ImportPanel({ onImported }: { onImported(): void }) {
       {preview && (
         <div data-testid="import-preview">
           <p>{preview.committed
-              ? t('corpus.committedSummary', { clips: preview.clipsAdded, events: preview.eventsAdded, skipped: preview.skippedRows.length })
+              ? t('corpus.committedSummary', { clips: t('counts.newClips', { count: preview.clipsAdded }), events: t('counts.events', { count: preview.eventsAdded }), skipped: t('counts.rows', { count: preview.skippedRows.length }) })
               : t('corpus.previewSummary', {
-                  rows: preview.totalRows,
+                  rows: t('counts.rows', { count: preview.totalRows }),
                   valid: preview.rows.filter((row) => row.ok).length,
                   // Errors refuse the sheet, warnings (a row already present, a missing apex) do not: counted apart.
                   errors: t('corpus.errorCount', { count: preview.problems.filter((p) => p.severity === 'error').length }),
@@ -109,7 +110,7 @@ export function ImportPanel({ onImported }: { onImported(): void }) {
                     <td>{problem.row}</td>
                     <td>{problem.column}</td>
                     <td className={problem.severity === 'error' ? 'error' : 'warn'}>{t(`corpus.severities.${problem.severity}`)}</td>
-                    <td>{problem.message}</td>
+                    <td>{problemText(t, problem)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -128,7 +129,12 @@ function ProblemGroupLine({ group }: { group: ImportProblemGroup }) {
   return (
     <li data-kind={group.kind} className={group.severity === 'error' ? 'error' : 'warn'}>
       <strong>{t('corpus.groupRows', { count: group.rows })}</strong> {t(`corpus.problemKinds.${group.kind}`)}{' '}
-      <span className="muted">{t('corpus.groupFirst', { row: first.row, column: first.column, message: first.message })}</span>
+      <span className="muted">{t('corpus.groupFirst', { row: first.row, column: first.column, message: problemText(t, first) })}</span>
     </li>
   );
+}
+
+/** A problem in the window's language from its key, or as main wrote it when it carries none. */
+function problemText(t: TFunction, problem: ImportProblem): string {
+  return problem.text ? t(`importMessages.${problem.text.key}`, problem.text.params) : problem.message;
 }

@@ -13,6 +13,7 @@ import type { OpenClip } from '../state/session';
 import { AuPanel } from './AuPanel';
 import { LabelLifecycle } from './LabelLifecycle';
 import { SuggestionPanel } from './SuggestionPanel';
+import { holdsWork } from '@shared/label-work';
 
 /** Which input a suggestion field's Edit button focuses. */
 const FIELD_INPUT: Record<DraftField, string> = { aus: 'facs', emotion: 'emotion', label3: 'label3', description: 'description' };
@@ -72,7 +73,8 @@ export const SidePanels = memo(function SidePanels({ edits, clip, events, select
               {!events.length && <p className="muted">{t('annotate.noEvents')}</p>}
             </>
           )}
-          {selected !== null && (
+          {/* Provenance says how a label was made: an event nobody labelled has none to show. */}
+          {selected !== null && holdsWork({ ...edits.draft(selected), status: edits.status(selected) }) && (
             <p className="muted provenance-line" data-testid="annotation-provenance" data-provenance={edits.provenance(selected)}>
               {t('annotate.provenance', { provenance: t(`provenance.${edits.provenance(selected)}`) })}
             </p>
@@ -104,6 +106,8 @@ export const SidePanels = memo(function SidePanels({ edits, clip, events, select
           nothingSpotted={suggest.nothingSpotted}
           recordingSpotted={suggest.recordingSpotted}
           onRun={suggest.run}
+          cancelled={suggest.cancelled}
+          onCancel={suggest.cancel}
           onAccept={(field) => suggest.accept(field, `suggest.accept.${field}`)}
           onAcceptAll={suggest.acceptAll}
           onEdit={(field) => {
@@ -115,7 +119,7 @@ export const SidePanels = memo(function SidePanels({ edits, clip, events, select
           flowModel={suggest.flowModel}
           spotted={suggest.spotted}
           expressionClass={suggest.expressionClass}
-          onUseSpotted={suggest.useSpotted}
+          {...(suggest.spottedDiffers ? { onUseSpotted: suggest.useSpotted } : {})}
         />
         <AuPanel draft={suggest.draft} provenance={suggest.fieldProvenance} disabled={!editable} onChange={suggest.change} onSeal={() => edits.history.seal()} />
         {!annotator && <p className="muted">{t('annotate.annotatorHint')}</p>}

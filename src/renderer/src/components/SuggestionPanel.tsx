@@ -31,6 +31,9 @@ interface Props {
   /** The recording has a stored whole-recording run: the button runs it again. */
   readonly recordingSpotted?: boolean;
   onRun(): void;
+  /** The analysis was cancelled: said until the next run. */
+  readonly cancelled?: boolean;
+  onCancel?(): void;
   onAccept(field: DraftField): void;
   onAcceptAll(): void;
   onEdit(field: DraftField): void;
@@ -107,10 +110,20 @@ export function SuggestionPanel(props: Props) {
             {allAccepted ? t('suggest.allAccepted') : t('suggest.acceptAll')}
           </button>
         )}
-        {props.progress && <span className="muted">{props.progress}</span>}
+        {props.running && props.onCancel && (
+          <button type="button" data-testid="analyse-cancel" onClick={props.onCancel}>
+            {t('common.cancel')}
+          </button>
+        )}
+        {props.progress && <span className="muted" data-testid="analyse-progress">{props.progress}</span>}
         {suggestion && props.expressionClass && <ClassBadge value={props.expressionClass} />}
       </div>
       {!props.running && <LlmEstimate />}
+      {props.cancelled && !props.running && (
+        <p className="muted" role="status" data-testid="analysis-cancelled">
+          {t('suggest.cancelled')}
+        </p>
+      )}
       {suggestion && props.stale && !props.running && (
         <p className="warn" role="status" data-testid="analysis-stale">
           {t('suggest.stale')}

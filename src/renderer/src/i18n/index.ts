@@ -1,10 +1,12 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { LANGUAGES, type Language } from '@shared/api';
+import { IMPORT_MESSAGES } from '@shared/import-messages';
 import en from './locales/en.json';
 import zhCN from './locales/zh-CN.json';
 
-export const resources = { en: { translation: en }, 'zh-CN': { translation: zhCN } } as const;
+// Main writes import problems' English from the shared table; the window's English is that same table.
+export const resources = { en: { translation: { ...en, importMessages: IMPORT_MESSAGES } }, 'zh-CN': { translation: zhCN } } as const;
 
 void i18next.use(initReactI18next).init({
   resources,

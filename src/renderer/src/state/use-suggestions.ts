@@ -12,6 +12,7 @@ import type { ExpressionClassView } from '../api/analysis-types';
 import { errorMessage } from '../api/backend';
 import { uiLanguage } from '../i18n';
 import { api } from '../api/client';
+import type { Job } from '@shared/api';
 import { annotationProvenance, DRAFT_FIELDS, draftProvenance, EMPTY_DRAFT, type AnnotationDraft, type DraftField, type Provenance, type Suggestion } from './annotation';
 import type { EditSession } from './edit-session';
 import { NO_MARKERS, type Markers } from './markers';
@@ -37,6 +38,10 @@ export interface Suggestions {
   readonly fieldProvenance: Record<DraftField, Provenance | null>;
   readonly running: boolean;
   readonly progress: string | null;
+  /** The last analysis of this event (or recording) was cancelled from this window. */
+  readonly cancelled: boolean;
+  /** Cancels the running analysis (its job stops; nothing of it is stored). */
+  cancel(): void;
   readonly streaming: string | null;
   readonly error: string | null;
   readonly describer: string | null;
@@ -53,6 +58,8 @@ export interface Suggestions {
   run(): void;
   /** Takes the analysis's spotted onset/apex/offset as the event's markers (one undo step). */
   useSpotted(): void;
+  /** The spotted frames would change the event's markers: only then is taking them offered. */
+  readonly spottedDiffers: boolean;
   change<K extends DraftField>(field: K, value: AnnotationDraft[K], typing?: boolean): void;
   accept(field: DraftField, label: string): void;
   /** Every offered field at once (one undo step). */
@@ -76,6 +83,7 @@ export function useSuggestions(edits: EditSession, selected: number | null, anal
   const [recordingDone, setRecordingDone] = useState(false);
   const [streaming, setStreaming] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [cancelled, setCancelled] = useState(false);
   const reloadRef = useRef(reload);
   useEffect(() => {
     reloadRef.current = reload;
@@ -84,31 +92,67 @@ export function useSuggestions(edits: EditSession, selected: number | null, anal
   // Taken/rejected belong to one event: reset while rendering when the selection changes.
   if (perEvent.eventId !== selected) setPerEvent({ eventId: selected, taken: new Set(), rejected: new Set() });
 
+  // An analysis started before this view opened (the user left and came back) is followed again.
+  const clipId = recording?.clipId ?? null;
+  useEffect(() => {
+    if (job || (selected === null && clipId === null)) return;
+    let live = true;
+    api.call('jobs.list', {}).then(
+      (jobs) => {
+        const found = jobs.find((j) => j.kind === 'analysis' && (j.state === 'queued' || j.state === 'running') && runsOn(j.subject, selected, clipId));
+        if (!live || !found) return;
+        setCancelled(false);
+        setJob({ id: found.jobId, llm: null, progress: found.total > 0 ? analysisProgress(t, found) : null, whole: found.subject?.eventId === null });
+      },
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+    // Looked for when the view opens on an event or recording, not on every progress tick.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [selected, clipId]);
+
   useEffect(() => {
     if (!job) return;
-    const offProgress = api.on('job.progress', (progress) => {
-      if (progress.jobId !== job.id || progress.total <= 0) return;
-      // The worker names its stage (face, spotting, apex, expression): show it beside the count.
-      setJob({ ...job, progress: analysisProgress(t, progress) });
-    });
-    // The result is stored when the job finishes (progress can reach total before that).
-    const offFinished = api.on('job.finished', (finished) => {
-      if (finished.jobId !== job.id) return;
+    const finish = (finished: Job) => {
       setJob(null);
       setStreaming(null);
       if (finished.state === 'failed') setError(finished.error?.message ?? finished.message ?? t('suggest.failed'));
+      if (finished.state === 'cancelled') setCancelled(true);
       if (finished.state === 'done') reloadRef.current();
       if (finished.state === 'done' && job.whole) setRecordingDone(true);
+    };
+    const offProgress = api.on('job.progress', (progress) => {
+      if (progress.jobId !== job.id || progress.total <= 0) return;
+      // The worker names its stage (face, spotting, apex, expression): show it beside the count.
+      setJob((current) => current && { ...current, progress: analysisProgress(t, progress) });
     });
+    // The result is stored when the job finishes (progress can reach total before that).
+    const offFinished = api.on('job.finished', (finished) => {
+      if (finished.jobId === job.id) finish(finished);
+    });
+    // A job that ended before this listened (a short one, or one found in the list) is read from the list.
+    let live = true;
+    api.call('jobs.list', {}).then(
+      (jobs) => {
+        const ended = jobs.find((j) => j.jobId === job.id && j.finishedAt !== null);
+        if (live && ended) finish(ended);
+      },
+      () => undefined,
+    );
     const offTokens = analysisApi.onToken((token) => {
       if (token.requestId === (job.llm ?? job.id)) setStreaming((text) => (text ?? '') + token.delta);
     });
     return () => {
+      live = false;
       offProgress();
       offFinished();
       offTokens();
     };
-  }, [job, t]);
+    // Re-subscribed per job, not per progress line (progress is kept in the same state).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [job?.id, t]);
 
   // Stable between edits, so panels that take these props can skip frame-step renders.
   const draft = selected !== null ? edits.draft(selected) : EMPTY_DRAFT;
@@ -131,6 +175,10 @@ export function useSuggestions(edits: EditSession, selected: number | null, anal
       fieldProvenance: draftProvenance(draft, suggestion, taken),
       running: job !== null,
       progress: job?.progress ?? null,
+      cancelled,
+      cancel: () => {
+        if (job) analysisApi.cancel(job.id).catch((failure: unknown) => setError(errorMessage(failure)));
+      },
       streaming,
       error,
       describer: analysis?.describer ?? null,
@@ -141,16 +189,15 @@ export function useSuggestions(edits: EditSession, selected: number | null, anal
       nothingSpotted: selected === null && !!recording && !recording.hasEvents && (recordingDone || recording.runOffered === 0),
       recordingSpotted: !!recording && recording.runOffered !== null,
       useSpotted: () => {
-        const spotted = analysis?.spotted;
-        if (selected === null || !spotted || spotted.onset === null) return;
-        const onset = spotted.onset;
-        const apex = spotted.apex ?? onset;
-        edits.setMarkers(selected, { onset, apex, offset: Math.max(spotted.offset ?? apex, apex) }, 'suggest.useSpotted');
+        const taken = spottedMarkers(analysis?.spotted);
+        if (selected !== null && taken) edits.setMarkers(selected, taken, 'suggest.useSpotted');
       },
+      spottedDiffers: ((taken) => taken !== null && (taken.onset !== markers.onset || taken.apex !== markers.apex || taken.offset !== markers.offset))(spottedMarkers(analysis?.spotted)),
       run: () => {
         const whole = selected === null && !!recording && !recording.hasEvents;
         if (selected === null && !whole) return;
         setError(null);
+        setCancelled(false);
         setRecordingDone(false);
         const started = selected !== null ? analysisApi.run(selected, markers, uiLanguage()) : analysisApi.runRecording((recording as RecordingTarget).clipId, uiLanguage());
         started.then(
@@ -182,5 +229,18 @@ export function useSuggestions(edits: EditSession, selected: number | null, anal
       },
       reject: (field) => setPerEvent({ ...perEvent, eventId: selected, rejected: new Set(perEvent.rejected).add(field) }),
     };
-  }, [edits, selected, markers, analysis, draft, storedProvenance, suggestion, perEvent, job, streaming, error, recording, recordingDone]);
+  }, [edits, selected, markers, analysis, draft, storedProvenance, suggestion, perEvent, job, streaming, error, cancelled, recording, recordingDone]);
+}
+
+/** The markers the spotted frames make (apex defaults to onset, offset to apex), or null when nothing was spotted. */
+function spottedMarkers(spotted: SpottedFrames | null | undefined): Markers | null {
+  if (!spotted || spotted.onset === null) return null;
+  const apex = spotted.apex ?? spotted.onset;
+  return { onset: spotted.onset, apex, offset: Math.max(spotted.offset ?? apex, apex) };
+}
+
+/** Whether a job's subject is what this view shows: the selected event, or the whole recording when none is selected. */
+function runsOn(subject: Job['subject'], selected: number | null, clipId: number | null): boolean {
+  if (!subject) return false;
+  return selected !== null ? subject.eventId === selected : subject.eventId === null && subject.clipId === clipId;
 }

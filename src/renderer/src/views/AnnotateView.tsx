@@ -30,6 +30,7 @@ import { useClipEvents } from '../state/use-clip-events';
 import { useFrames } from '../state/use-frames';
 import { useSuggestions } from '../state/use-suggestions';
 import { useSpottingRun } from '../state/use-spotting-run';
+import { useDismissal } from '../state/use-dismissal';
 
 const LAYERS: LayerSettings = {
   difference: { visible: false, opacity: 0.8 },
@@ -238,7 +239,7 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
     },
     [queue, jump, clipEventList, selectEvent],
   );
-  const decide = useCallback(
+  const apply = useCallback(
     (index: number, decision: CandidateDecision) => {
       const c = queue[index];
       if (!c) return;
@@ -254,6 +255,21 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
       else openCandidate(stepCandidate(queue, new Map(decisions).set(key, decision), index, 1));
     },
     [queue, decisions, sessionDecisions, clipEventList, createEvent, deleteClipEvent, openCandidate],
+  );
+  // A labelled event is not dismissed (deleted) without the person's say.
+  const dismissal = useDismissal(
+    edits,
+    useCallback((index: number) => apply(index, 'dismissed'), [apply]),
+  );
+  const { ask: askDismissal } = dismissal;
+  const decide = useCallback(
+    (index: number, decision: CandidateDecision) => {
+      const c = queue[index];
+      const event = c && decision === 'dismissed' ? candidateEvent(c, clipEventList) : undefined;
+      if (event) askDismissal(index, event.id);
+      else apply(index, decision);
+    },
+    [queue, clipEventList, askDismissal, apply],
   );
 
   // A whole-recording run opens its strongest interval once the queue holds it.
@@ -354,7 +370,7 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
           return <ConflictBanner key={eventId} edits={edits} eventId={eventId} conflict={conflict} eventLabel={span} annotator={annotator} />;
         })}
         <RestoredNotice edits={edits} />
-        <ErrorLine message={nav.error ?? clipEvents.error ?? storedRun.error ?? suggest.error ?? (save.status === 'error' ? save.error : null)} />
+        <ErrorLine message={nav.error ?? clipEvents.error ?? storedRun.error ?? suggest.error ?? dismissal.error ?? (save.status === 'error' ? save.error : null)} />
         <FrameStage
           frame={nav.shown}
           onsetFrame={differenceBase}
@@ -410,6 +426,9 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
           onSeek={jump}
           onAccept={accept}
           onDismiss={dismiss}
+          pendingDismissal={dismissal.pending}
+          onConfirmDismiss={dismissal.confirm}
+          onKeep={dismissal.keep}
         />
       </div>
       <SidePanels

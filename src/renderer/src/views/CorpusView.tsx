@@ -6,6 +6,7 @@
  */
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { formatFps } from '@shared/fps';
 import { ANNOTATION_STATUSES, type Clip, type WorkspaceInfo } from '@shared/workspace';
 import { clipWork, worklistCounts, type QueueStatus, type WorklistRow } from '@shared/worklist';
@@ -82,7 +83,7 @@ export function CorpusView() {
       {!workspace && <OpenClipForm />}
       {workspace ? (
         <p className="workspace-info" data-testid="workspace-info">
-          {t('corpus.workspaceInfo', { path: workspace.path, ...(counts ?? workspace.counts) })}
+          {t('corpus.workspaceInfo', workspaceCounts(t, workspace.path, counts ?? workspace.counts))}
         </p>
       ) : (
         recent.length > 0 && (
@@ -165,7 +166,7 @@ export function CorpusView() {
                   <td data-column="analysed" data-spotted={w?.spotted || undefined}>{w?.events ? `${w.analysed}/${w.events}` : w?.spotted ? t('queue.spottedNone') : '–'}</td>
                   <td>{clip.frames}</td>
                   <td title={String(clip.fps)} data-column="fps">
-                    {formatFps(clip.fps)}
+                    {/* One rate when the clip was filmed at its file's rate; the file's beside it only when they differ. */}
                     <CaptureFpsField
                       key={`${clip.id}:${clip.captureFps}`}
                       clip={clip}
@@ -174,6 +175,7 @@ export function CorpusView() {
                         setClips((list) => list.map((c) => (c.id === updated.id ? updated : c)));
                       })}
                     />
+                    {clip.captureFps !== clip.fps && <span className="muted file-fps" data-testid="file-fps">{t('corpus.fileFps', { fps: formatFps(clip.fps) })}</span>}
                   </td>
                   <td>
                     <button type="button" onClick={() => act(() => openClip(clip.path, clip))}>
@@ -231,4 +233,9 @@ function CaptureFpsField({ clip, onSet }: { readonly clip: Clip; readonly onSet:
       }}
     />
   );
+}
+
+/** The workspace line's counts, each with its noun in the right number. */
+function workspaceCounts(t: TFunction, path: string, counts: { clips: number; events: number; annotations: number }) {
+  return { path, clips: t('counts.clips', { count: counts.clips }), events: t('counts.events', { count: counts.events }), annotations: t('counts.annotations', { count: counts.annotations }) };
 }

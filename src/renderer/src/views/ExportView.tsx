@@ -131,7 +131,7 @@ export function ExportView() {
       <ErrorAlert error={error} />
       {result && (
         <>
-          <h2>{t('export.result', { records: result.records, files: result.files.length })}</h2>
+          <h2>{t('export.result', { records: t('counts.records', { count: result.records }), files: t('counts.files', { count: result.files.length }) })}</h2>
           <ul className="recent" data-testid="export-files">
             {result.files.map((file) => (
               <li key={file.path} data-records={file.records}>

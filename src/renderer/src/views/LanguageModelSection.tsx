@@ -97,7 +97,7 @@ export function LanguageModelSection() {
               {check && (
                 <div role="status">
                   {check.ok
-                    ? t(check.matchesRecord === null ? 'llm.verifiedFirst' : 'llm.verifiedSame', { files: check.files.length })
+                    ? t(check.matchesRecord === null ? 'llm.verifiedFirst' : 'llm.verifiedSame', { files: t('counts.files', { count: check.files.length }) })
                     : t('llm.verifyFailed', { message: check.error?.message ?? '' })}
                 </div>
               )}

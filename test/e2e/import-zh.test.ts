@@ -1,0 +1,61 @@
+/**
+ * A dataset sheet's row problems in 简体中文, in Chromium on the built renderer: main
+ * sends each problem as a key with its values, and the window says it in Chinese, with
+ * the sheet's own values (frame numbers, AU text, column names) as written. A value from
+ * another component (the FACS parser's reason) stays in English.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWorkspace } from '../../src/main/store';
+import { openWorkspaceAs, useAppPage } from '../helpers/app-page';
+import { ARTIFACTS } from '../helpers/browser';
+import { CASME2_HEADER, writeSequence, writeSheet } from '../helpers/corpus';
+
+const dir = mkdtempSync(join(tmpdir(), 'mellm-e2e-import-zh-'));
+let page: Page;
+let sheet: string;
+const root = join(dir, 'casme2');
+
+const app = useAppPage();
+
+beforeAll(async () => {
+  await writeSequence(root, ['sub01', 'EP01_1'], 1, 12);
+  sheet = await writeSheet(join(dir, 'coding.xlsx'), [
+    CASME2_HEADER,
+    ['01', 'EP01_1', 2, 5, 9, '', '1+2', 'surprise'],
+    ['01', 'EP01_1', 9, 5, 3, '', '4++7', 'disgust'],
+    ['01', 'EP01_1', 2, '/', 9, '', '1+2', 'surprise'],
+  ]);
+  const file = join(dir, 'import.mellm');
+  await (await createWorkspace(file)).close();
+  page = app().page;
+  page.setDefaultTimeout(15_000);
+  await openWorkspaceAs(page, app().bridge.url, file, { annotator: 'e2e-coder', language: 'zh-CN' });
+}, 60_000);
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('a sheet import previewed in 简体中文', () => {
+  it('says each row problem in Chinese, in the groups and in the table', async () => {
+    await page.locator('[data-view="corpus"]').click();
+    await page.getByText('导入数据集编码表').click();
+    await page.locator('input[name="import-sheet"]').fill(sheet);
+    await page.locator('input[name="import-root"]').fill(root);
+    await page.getByRole('button', { name: '预览' }).click();
+    const groups = page.getByTestId('import-groups');
+    await groups.waitFor();
+    expect(await groups.locator('li[data-kind="frame-order"]').textContent()).toContain('OffsetFrame：起始帧 9 晚于结束帧 3');
+    expect(await groups.locator('li[data-kind="aus-not-facs"]').textContent()).toContain("动作单元 '4++7'：");
+    expect(await groups.locator('li[data-kind="apex-missing"]').textContent()).toContain("峰值为 '/'：导入时不带峰值");
+    const table = await page.getByTestId('import-preview').locator('tbody').textContent();
+    expect(table).toContain('峰值帧 5 晚于结束帧 3');
+    expect(table).not.toMatch(/is after|imported without/);
+    await page.screenshot({ path: join(ARTIFACTS, 'ui-import-zh-CN.png'), fullPage: true });
+    expect(app().errors).toEqual([]);
+  });
+});
