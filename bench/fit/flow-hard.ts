@@ -6,8 +6,9 @@
  *
  *   node --import tsx bench/fit/flow-hard.ts --preset accurate [--set '{"alpha":12}'] [--breakdown]
  *
- * `--set` merges JSON into the preset's parameters. Middlebury is read from
- * ../shared/data/middlebury (or $MELLM_SHARED_DIR/data/middlebury) when present.
+ * `--set` merges JSON into the preset's parameters; `--cost [--without match|propagation]`
+ * times one step. Middlebury is read from ../shared/data/middlebury (or
+ * $MELLM_SHARED_DIR/data/middlebury) when present.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,8 +39,10 @@ const { values } = parseArgs({
     'oracle-kind': { type: 'string', default: 'both' },
     /** Border extrapolation applied to the output (JSON options), before building it in. */
     border: { type: 'string' },
-    /** CPU cost of the occlusion handling alone: the preset with and without it, alternating in one process. */
+    /** CPU cost of one step alone (`--without`, default the occlusion handling): the preset with and without it, alternating in one process. */
     cost: { type: 'boolean', default: false },
+    /** The parameter `--cost` leaves out: occlusions, match or propagation. */
+    without: { type: 'string', default: 'occlusions' },
   },
 });
 
@@ -94,9 +97,10 @@ function oracleFill(flow: FlowField, pair: HardPair, frame1: Float32Array, optio
   return { width, height, data: fillOccludedGeodesic(flow.data, mask, frame1, width, height, options) };
 }
 
-/** Median CPU ms per pair with and without the preset's occlusion handling, alternating (same process, same load). */
-async function occlusionCost(options: VariationalFlowOptions, workDir: string, sessions: SessionCache): Promise<void> {
-  const { occlusions: _occlusions, ...without } = options;
+/** Median CPU ms per pair with and without one of the preset's steps, alternating (same process, same load). */
+async function stepCost(options: VariationalFlowOptions, step: string, workDir: string, sessions: SessionCache): Promise<void> {
+  if (!['occlusions', 'match', 'propagation'].includes(step) || !(step in options)) throw new Error(`--without takes a step the preset has: occlusions, match or propagation (got ${step})`);
+  const without = Object.fromEntries(Object.entries(options).filter(([key]) => key !== step)) as unknown as VariationalFlowOptions;
   const models = { with: new VariationalFlowModel(sessions, join(workDir, 'models'), options), without: new VariationalFlowModel(sessions, join(workDir, 'models'), without) };
   const cpu = { with: [] as number[], without: [] as number[] };
   for (const pair of await hardPairs(['fit'])) {
@@ -113,7 +117,7 @@ async function occlusionCost(options: VariationalFlowOptions, workDir: string, s
     }
   }
   const median = (v: number[]) => [...v].sort((x, y) => x - y)[Math.floor(v.length / 2)] as number;
-  console.log(`cpu ms per pair (median of ${cpu.with.length}, fitting pairs): with ${median(cpu.with).toFixed(1)}, without ${median(cpu.without).toFixed(1)}`);
+  console.log(`cpu ms per pair (median of ${cpu.with.length}, fitting pairs): with ${median(cpu.with).toFixed(1)}, without ${step} ${median(cpu.without).toFixed(1)}`);
 }
 
 async function main(): Promise<void> {
@@ -132,7 +136,7 @@ async function main(): Promise<void> {
     return { flow, cpu: (used.user + used.system) / 1000 };
   };
   try {
-    if (values.cost) return await occlusionCost(options, workDir, sessions);
+    if (values.cost) return await stepCost(options, values.without as string, workDir, sessions);
     const pairs = await hardPairs(['fit']);
     const bands: Record<string, number[]> = { small: [], medium: [], large: [] };
     const cpu: number[] = [];

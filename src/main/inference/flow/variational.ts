@@ -8,6 +8,7 @@ import { writeFileAtomic } from '../../util/atomic-write';
 import type { GraphBuilder } from '../onnx/graph';
 import type { SessionCache } from '../onnx/session';
 import { coarseMatch, matchFits, type CoarseMatchOptions } from './coarse-match';
+import { propagateFlow, type FlowPropagationOptions } from './flow-propagation';
 import { handleOcclusions, type OcclusionOptions } from './occlusions';
 import { assertSameSize, throwIfAborted, writeGray, type FlowEstimateOptions, type FlowModel } from './model';
 import type { FlowField } from './types';
@@ -66,6 +67,8 @@ export interface VariationalGraphs {
   readonly finalUpsample: boolean;
   /** Block matching added to the flow at its level before that level's warps (null: none). */
   readonly match: CoarseMatchOptions | null;
+  /** Neighbours' flows tried on these levels, after the match and before the warps. */
+  readonly propagation: readonly FlowPropagationOptions[];
   /** Occlusion handling after the finest solved level (null: none). */
   readonly occlusions: OcclusionOptions | null;
 }
@@ -79,7 +82,7 @@ function pyramidParameters(options: VariationalFlowOptions) {
 function warpParameters(options: VariationalFlowOptions) {
   // Fields that only shape the pyramid or count the warps: leaving them out lets levels and
   // frame sizes with the same warp share a graph and its session.
-  const { levels: _l, scale: _s, finestLevel: _f, presmooth: _p, texture: _t, warps: _w, fineWarps: _fw, exactMedianFinest: _e, match: _m, occlusions: _o, ...rest } = options;
+  const { levels: _l, scale: _s, finestLevel: _f, presmooth: _p, texture: _t, warps: _w, fineWarps: _fw, exactMedianFinest: _e, match: _m, propagation: _pr, occlusions: _o, ...rest } = options;
   // A fed α (it changes by level) is an input of the graph, not one of its constants.
   if (!rest.alphaPerLevel) return rest;
   const { alpha: _a, alphaPerLevel: _apl, ...fed } = rest;
@@ -117,7 +120,7 @@ export async function ensureVariationalModel(modelsDir: string, options: Variati
     const warp = await ensureGraph(modelsDir, graphKey('warp', params), params, () => buildFlowWarpGraph(warpOptions));
     levels.push({ level, warps: levelWarps(options, level), warp, smoothness: options.alphaPerLevel ? levelSmoothness(options, level) : null });
   }
-  return { pyramid, upsample, levels, finalUpsample: options.finestLevel > 0, match: options.match ?? null, occlusions: options.occlusions ?? null };
+  return { pyramid, upsample, levels, finalUpsample: options.finestLevel > 0, match: options.match ?? null, propagation: options.propagation ?? [], occlusions: options.occlusions ?? null };
 }
 
 type Feeds = Record<string, ort.Tensor>;
@@ -199,6 +202,11 @@ export class VariationalFlowModel implements FlowModel {
       const [, , h, w] = frames.dims as [number, number, number, number];
       flow = flow === null ? new ort.Tensor('float32', new Float32Array(2 * h * w), [1, 2, h, w]) : await run(graphs.upsample, { flow, target: frames });
       if (graphs.match?.level === level) flow = new ort.Tensor('float32', matchedFlow(frames.data as Float32Array, flow.data as Float32Array, w, h, graphs.match), [1, 2, h, w]);
+      for (const step of graphs.propagation) {
+        if (step.level !== level) continue;
+        const pair = frames.data as Float32Array;
+        flow = new ort.Tensor('float32', propagateFlow(pair.subarray(0, w * h), pair.subarray(w * h, 2 * w * h), flow.data as Float32Array, w, h, step), [1, 2, h, w]);
+      }
       const fed: Feeds = smoothness === null ? {} : { [SMOOTHNESS_INPUT]: new ort.Tensor('float32', Float32Array.of(smoothness), []) };
       for (let i = 0; i < warps; i += 1) flow = await run(warp, { frames, flow, ...fed });
       if (graphs.occlusions) flow = new ort.Tensor('float32', handleOcclusions(frames.data as Float32Array, flow.data as Float32Array, w, h, graphs.occlusions, level, finestLevel), [1, 2, h, w]);

@@ -1,0 +1,151 @@
+import { AppError } from '@shared/errors';
+
+/**
+ * Flow propagation between neighbours (after PatchMatch's propagation step): each pixel
+ * tries the flow of the pixels at a few distances in the eight compass directions and
+ * keeps the one whose warped patch matches frame 2 best. Coarse-to-fine warping places a
+ * layer's boundary where the blurred coarse levels put it; a band of the layer then
+ * carries the background's motion (or the reverse), tens of pixels off, beyond what a
+ * linearised warp can correct. The right motion is a few pixels away, on the other side of
+ * the wrong boundary, so trying the neighbours' flows moves the boundary back.
+ */
+export interface FlowPropagationOptions {
+  /** Pyramid level it runs on, before that level's warps. */
+  readonly level: number;
+  /** Distances (pixels of that level) at which the neighbours' flows are tried. */
+  readonly radii: readonly number[];
+  /** Half the side of the square patch compared (side 2·half + 1). */
+  readonly half: number;
+  /**
+   * A neighbour's flow replaces a pixel's own only when its patch cost is below the own
+   * flow's cost minus this margin (mean squared [0, 1] intensity difference).
+   */
+  readonly margin: number;
+}
+
+const MAX_HALF = 8;
+const MAX_CANDIDATES = 64;
+const MAX_RADIUS = 64;
+
+/** The eight compass directions a neighbour is taken from. */
+const DIRECTIONS: ReadonlyArray<readonly [number, number]> = [[1, 0], [1, 1], [0, 1], [-1, 1], [-1, 0], [-1, -1], [0, -1], [1, -1]];
+
+/** 1 / the number of patch pixels inside the frame, per pixel. */
+function inverseAreas(width: number, height: number, half: number): Float32Array {
+  const out = new Float32Array(width * height);
+  for (let y = 0; y < height; y += 1) {
+    const rows = Math.min(height, y + half + 1) - Math.max(0, y - half);
+    for (let x = 0; x < width; x += 1) out[y * width + x] = 1 / (rows * (Math.min(width, x + half + 1) - Math.max(0, x - half)));
+  }
+  return out;
+}
+
+/**
+ * Patch sums of `values` (clipped at the borders) into `out`: running sums along each row
+ * into `rowSums`, then running sums of those down the columns, row by row (`columns` holds
+ * the current window's column sums).
+ */
+function patchSums(values: Float32Array, width: number, height: number, half: number, rowSums: Float32Array, columns: Float64Array, out: Float32Array): void {
+  for (let y = 0; y < height; y += 1) {
+    const row = y * width;
+    let sum = 0;
+    for (let x = 0; x < half && x < width; x += 1) sum += values[row + x] as number;
+    for (let x = 0; x < width; x += 1) {
+      if (x + half < width) sum += values[row + x + half] as number;
+      if (x > half) sum -= values[row + x - half - 1] as number;
+      rowSums[row + x] = sum;
+    }
+  }
+  columns.fill(0);
+  for (let y = 0; y < half && y < height; y += 1) for (let x = 0, row = y * width; x < width; x += 1) columns[x] = (columns[x] as number) + (rowSums[row + x] as number);
+  for (let y = 0; y < height; y += 1) {
+    const added = y + half < height ? (y + half) * width : -1;
+    const removed = y > half ? (y - half - 1) * width : -1;
+    const row = y * width;
+    for (let x = 0; x < width; x += 1) {
+      let c = columns[x] as number;
+      if (added >= 0) c += rowSums[added + x] as number;
+      if (removed >= 0) c -= rowSums[removed + x] as number;
+      columns[x] = c;
+      out[row + x] = c;
+    }
+  }
+}
+
+/**
+ * Squared difference between frame 1 and frame 2 sampled bilinearly (clamped to the frame)
+ * at x + the flow of the pixel (dx, dy) away from x (itself clamped to the frame).
+ */
+function warpedResidual(frame1: Float32Array, frame2: Float32Array, flow: Float32Array, dx: number, dy: number, width: number, height: number, out: Float32Array): void {
+  const plane = width * height;
+  for (let y = 0; y < height; y += 1) {
+    const source = Math.min(height - 1, Math.max(0, y + dy)) * width;
+    for (let x = 0; x < width; x += 1) {
+      const i = y * width + x;
+      const j = source + Math.min(width - 1, Math.max(0, x + dx));
+      const px = x + (flow[j] as number);
+      const py = y + (flow[plane + j] as number);
+      // Clamped to the frame (NaN-safe: a NaN goes to 0), then the cell's corner: sx ≥ 0, so `| 0` floors.
+      const sx = px > 0 ? (px < width - 1 ? px : width - 1) : 0;
+      const sy = py > 0 ? (py < height - 1 ? py : height - 1) : 0;
+      const x0 = sx < width - 2 ? sx | 0 : width - 2;
+      const y0 = sy < height - 2 ? sy | 0 : height - 2;
+      const fx = sx - x0;
+      const fy = sy - y0;
+      const k = y0 * width + x0;
+      const top = (1 - fx) * (frame2[k] as number) + fx * (frame2[k + 1] as number);
+      const bottom = (1 - fx) * (frame2[k + width] as number) + fx * (frame2[k + width + 1] as number);
+      const d = (frame1[i] as number) - ((1 - fy) * top + fy * bottom);
+      out[i] = d * d;
+    }
+  }
+}
+
+/**
+ * The flow (u plane, v plane, h×w) with each pixel's vector replaced by the best of its
+ * neighbours' where that matches frame 2 better by more than the margin. Costs are patch
+ * means of the squared warped difference, the patch warped by the candidate field (each
+ * patch pixel by its own neighbour's flow), so one candidate costs one warp of the frame.
+ */
+export function propagateFlow(frame1: Float32Array, frame2: Float32Array, flow: Float32Array, width: number, height: number, options: FlowPropagationOptions): Float32Array {
+  const { radii, half, margin } = options;
+  const plane = width * height;
+  if (width < 2 || height < 2 || frame1.length !== plane || frame2.length !== plane || flow.length !== 2 * plane) {
+    throw new AppError('INVALID_INPUT', `Flow propagation needs two frames and a flow of the same size, at least 2×2 (got ${width}×${height})`);
+  }
+  if (!Number.isInteger(half) || half < 0 || half > MAX_HALF || !(margin >= 0) || radii.length * DIRECTIONS.length > MAX_CANDIDATES || radii.some((r) => !Number.isInteger(r) || r < 1 || r > MAX_RADIUS)) {
+    throw new AppError('INVALID_INPUT', `Flow propagation needs a half patch of 0–${MAX_HALF}, a margin ≥ 0 and at most ${MAX_CANDIDATES / DIRECTIONS.length} integer radii of 1–${MAX_RADIUS}`);
+  }
+  const inverseArea = inverseAreas(width, height, half);
+  const residual = new Float32Array(plane);
+  const rowSums = new Float32Array(plane);
+  const columns = new Float64Array(width);
+  const cost = new Float32Array(plane);
+  const best = new Float32Array(plane);
+  const out = flow.slice();
+  warpedResidual(frame1, frame2, flow, 0, 0, width, height, residual);
+  patchSums(residual, width, height, half, rowSums, columns, best);
+  for (let i = 0; i < plane; i += 1) best[i] = (best[i] as number) * (inverseArea[i] as number) - margin;
+  for (const radius of radii) {
+    for (const [ox, oy] of DIRECTIONS) {
+      const dx = ox * radius;
+      const dy = oy * radius;
+      warpedResidual(frame1, frame2, flow, dx, dy, width, height, residual);
+      patchSums(residual, width, height, half, rowSums, columns, cost);
+      for (let y = 0; y < height; y += 1) {
+        const source = Math.min(height - 1, Math.max(0, y + dy)) * width;
+        for (let x = 0; x < width; x += 1) {
+          const i = y * width + x;
+          const c = (cost[i] as number) * (inverseArea[i] as number);
+          if (c < (best[i] as number)) {
+            const j = source + Math.min(width - 1, Math.max(0, x + dx));
+            best[i] = c;
+            out[i] = flow[j] as number;
+            out[plane + i] = flow[plane + j] as number;
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
