@@ -230,8 +230,8 @@ export const confoundersBenchmark: Benchmark = {
       if (process.env.MELLM_CONFOUNDER_SESSIONS !== '0') rows.push(...(await sessionRows(services, log)));
       rows.push({
         case: 'three 10-minute 30 fps 640×480 sessions (micro F1 ≥ 0.7, macro F1 ≥ 0.8)',
-        method: 'not run',
-        metrics: { reason: 'needs the streaming long-video pass (branch r22-long), not merged here; the sessions are planned by planSession and rendered by mellm synth --session 600 --with blinks,saccades,speech,tremor,glasses,flicker' },
+        method: 'not run here',
+        metrics: { reason: 'the sessions bench (`npm run bench -- sessions`) runs them through the built `mellm analyze`, streamed' },
       });
       return rows;
     });
