@@ -8,6 +8,8 @@ import type { MediaInfo } from '@shared/media';
 import { locateFfmpeg } from './ffmpeg';
 import { FrameCache } from './frame-cache';
 import { checkMediaPath, probeClip, toMediaInfo, type ProbedMedia, type ProbeOptions } from './probe';
+import type { VideoTiming } from './probe-video';
+import { verifyVideo } from './probe-verify';
 import type { ProxyManager } from './proxy-manager';
 import { checkIndex, type FrameReader } from './reader';
 import { sequenceStamp, SequenceFrameReader } from './sequence';
@@ -75,12 +77,35 @@ export class MediaLibrary implements FrameSource {
       known.lastUsed = Date.now();
       return { clipId, info: known.info };
     }
-    const media = probed ?? (await probeClip(absolute, options));
+    const media = probed ?? (await probeClip(absolute, options, false));
     const info = toMediaInfo(media);
     known?.reader?.close();
-    this.#clips.set(clipId, { options, probed: media, info, reader: null, lastUsed: Date.now(), holds: 0 });
+    const clip: OpenClip = { options, probed: media, info, reader: null, lastUsed: Date.now(), holds: 0 };
+    this.#clips.set(clipId, clip);
+    if (!probed && media.kind === 'video') await this.#verify(clipId, clip, media.timing);
     this.options.proxies?.prepare(clipId, info);
     return { clipId, info };
+  }
+
+  /**
+   * The video's decode checks, with frame 0 decoded by its reader: the view asks for that
+   * frame first, and finds it in the cache instead of waiting for another ffmpeg start.
+   * A clip that fails them is not kept open.
+   */
+  async #verify(clipId: string, clip: OpenClip, timing: VideoTiming): Promise<void> {
+    let reader: FrameReader | null = null;
+    try {
+      reader = await this.reader(clipId);
+    } catch {
+      // A frame above the pixel limit has no reader; the check decodes it on its own.
+    }
+    try {
+      await verifyVideo(clip.info, timing, reader ? () => (reader as FrameReader).read(0) : undefined);
+    } catch (error) {
+      if (this.#clips.get(clipId) === clip) this.#clips.delete(clipId);
+      clip.reader?.close();
+      throw error;
+    }
   }
 
   info(clipId: string): MediaInfo {
