@@ -14,7 +14,8 @@ import type { ProxyManager } from './proxy-manager';
 import { checkIndex, type FrameReader } from './reader';
 import { sequenceStamp, SequenceFrameReader } from './sequence';
 import { servedWidth, UpscaleGate } from './upscale';
-import { VideoFrameReader } from './video-reader';
+import { VideoFrameReader, warmStartsBy } from './video-reader';
+import { WarmFfmpeg } from './warm-ffmpeg';
 
 export interface MediaLibraryOptions {
   /** Budget for decoded frames of all clips together. */
@@ -34,6 +35,10 @@ interface OpenClip {
   lastUsed: number;
   /** Readers in use by a long reader (an analysis) are not closed as idle. */
   holds: number;
+  /** The video's decode checks (see `open`): an open of the same clip meanwhile waits for them. */
+  checked: Promise<void>;
+  /** An ffmpeg started with the probe, for the reader's first decode (handed over once). */
+  started: WarmFfmpeg | null;
 }
 
 /** Something that can produce an encoded frame of a clip: what the frame route serves. */
@@ -75,14 +80,27 @@ export class MediaLibrary implements FrameSource {
     const known = this.#clips.get(clipId);
     if (known && known.options.fps === options.fps) {
       known.lastUsed = Date.now();
+      await known.checked;
       return { clipId, info: known.info };
     }
-    const media = probed ?? (await probeClip(absolute, options, false));
+    // The first decode's ffmpeg loads its libraries while the probe runs (see WarmFfmpeg).
+    const started = !probed && warmStartsBy(absolute) ? new WarmFfmpeg(locateFfmpeg().path) : null;
+    let media: ProbedMedia;
+    try {
+      media = probed ?? (await probeClip(absolute, options, false));
+    } catch (error) {
+      started?.close();
+      throw error;
+    }
     const info = toMediaInfo(media);
     known?.reader?.close();
-    const clip: OpenClip = { options, probed: media, info, reader: null, lastUsed: Date.now(), holds: 0 };
+    known?.started?.close();
+    const clip: OpenClip = { options, probed: media, info, reader: null, lastUsed: Date.now(), holds: 0, checked: Promise.resolve(), started };
     this.#clips.set(clipId, clip);
-    if (!probed && media.kind === 'video') await this.#verify(clipId, clip, media.timing);
+    if (!probed && media.kind === 'video') {
+      clip.checked = this.#verify(clipId, clip, media.timing);
+      await clip.checked;
+    }
     this.options.proxies?.prepare(clipId, info);
     return { clipId, info };
   }
@@ -104,6 +122,7 @@ export class MediaLibrary implements FrameSource {
     } catch (error) {
       if (this.#clips.get(clipId) === clip) this.#clips.delete(clipId);
       clip.reader?.close();
+      clip.started?.close();
       throw error;
     }
   }
@@ -119,10 +138,19 @@ export class MediaLibrary implements FrameSource {
     if (clip.reader) return clip.reader;
     const { probed } = clip;
     const limit = this.options.maxFramePixels;
-    clip.reader =
-      probed.kind === 'video'
-        ? new VideoFrameReader(clip.info, probed.timing, { ffmpeg: locateFfmpeg().path, cache: this.cache, key: clipId, maxFramePixels: limit })
-        : new SequenceFrameReader(clip.info, probed.layout, this.cache, clipId, limit);
+    const started = clip.started ?? undefined;
+    clip.started = null;
+    if (probed.kind !== 'video') {
+      started?.close();
+      clip.reader = new SequenceFrameReader(clip.info, probed.layout, this.cache, clipId, limit);
+      return clip.reader;
+    }
+    try {
+      clip.reader = new VideoFrameReader(clip.info, probed.timing, { ffmpeg: locateFfmpeg().path, cache: this.cache, key: clipId, maxFramePixels: limit, ...(started ? { started } : {}) });
+    } catch (error) {
+      started?.close();
+      throw error;
+    }
     return clip.reader;
   }
 
@@ -189,6 +217,7 @@ export class MediaLibrary implements FrameSource {
     for (const [id, clip] of this.#clips) {
       if (clipId !== undefined && id !== clipId) continue;
       clip.reader?.close();
+      clip.started?.close();
       this.options.proxies?.release(id);
       this.#clips.delete(id);
     }
