@@ -9,7 +9,7 @@ import { locateFfmpeg } from './ffmpeg';
 import { FrameCache } from './frame-cache';
 import { checkMediaPath, probeClip, toMediaInfo, type ProbedMedia, type ProbeOptions } from './probe';
 import type { VideoTiming } from './probe-video';
-import { verifyVideo } from './probe-verify';
+import { decodesOnWarm, verifyVideo } from './probe-verify';
 import type { ProxyManager } from './proxy-manager';
 import { checkIndex, type FrameReader } from './reader';
 import { sequenceStamp, SequenceFrameReader } from './sequence';
@@ -83,13 +83,17 @@ export class MediaLibrary implements FrameSource {
       await known.checked;
       return { clipId, info: known.info };
     }
-    // The first decode's ffmpeg loads its libraries while the probe runs (see WarmFfmpeg).
-    const started = !probed && warmStartsBy(absolute) ? new WarmFfmpeg(locateFfmpeg().path) : null;
+    // The first decode's ffmpeg and the last-frame check's load their libraries while the
+    // probe runs (see WarmFfmpeg): after it, neither waits for a process start.
+    const warm = !probed && warmStartsBy(absolute);
+    const started = warm ? new WarmFfmpeg(locateFfmpeg().path) : null;
+    const lastCheck = warm ? new WarmFfmpeg(locateFfmpeg().path) : null;
     let media: ProbedMedia;
     try {
       media = probed ?? (await probeClip(absolute, options, false));
     } catch (error) {
       started?.close();
+      lastCheck?.close();
       throw error;
     }
     const info = toMediaInfo(media);
@@ -98,9 +102,9 @@ export class MediaLibrary implements FrameSource {
     const clip: OpenClip = { options, probed: media, info, reader: null, lastUsed: Date.now(), holds: 0, checked: Promise.resolve(), started };
     this.#clips.set(clipId, clip);
     if (!probed && media.kind === 'video') {
-      clip.checked = this.#verify(clipId, clip, media.timing);
+      clip.checked = this.#verify(clipId, clip, media.timing, lastCheck).finally(() => lastCheck?.close());
       await clip.checked;
-    }
+    } else lastCheck?.close();
     this.options.proxies?.prepare(clipId, info);
     return { clipId, info };
   }
@@ -108,17 +112,25 @@ export class MediaLibrary implements FrameSource {
   /**
    * The video's decode checks, with frame 0 decoded by its reader: the view asks for that
    * frame first, and finds it in the cache instead of waiting for another ffmpeg start.
+   * The last frame is tried on `lastCheck`, a warm ffmpeg started with the probe.
    * A clip that fails them is not kept open.
    */
-  async #verify(clipId: string, clip: OpenClip, timing: VideoTiming): Promise<void> {
+  async #verify(clipId: string, clip: OpenClip, timing: VideoTiming, lastCheck: WarmFfmpeg | null): Promise<void> {
     let reader: FrameReader | null = null;
-    try {
-      reader = await this.reader(clipId);
-    } catch {
-      // A frame above the pixel limit has no reader; the check decodes it on its own.
+    // Only a frame the cache keeps is worth decoding whole here; a larger one (8K with a
+    // small cache), or one above the pixel limit (no reader), is checked on its own.
+    if (clip.info.width * clip.info.height * 3 <= this.cache.limit / 4) {
+      try {
+        reader = await this.reader(clipId);
+      } catch {
+        reader = null;
+      }
     }
     try {
-      await verifyVideo(clip.info, timing, reader ? () => (reader as FrameReader).read(0) : undefined);
+      await verifyVideo(clip.info, timing, {
+        ...(reader ? { first: () => (reader as FrameReader).read(0) } : {}),
+        ...(lastCheck ? { other: (index: number) => decodesOnWarm(lastCheck, clip.info, timing, index) } : {}),
+      });
     } catch (error) {
       if (this.#clips.get(clipId) === clip) this.#clips.delete(clipId);
       clip.reader?.close();
