@@ -8,11 +8,14 @@ import type { MediaInfo } from '@shared/media';
 import { locateFfmpeg } from './ffmpeg';
 import { FrameCache } from './frame-cache';
 import { checkMediaPath, probeClip, toMediaInfo, type ProbedMedia, type ProbeOptions } from './probe';
+import type { VideoTiming } from './probe-video';
+import { decodesOnWarm, verifyVideo } from './probe-verify';
 import type { ProxyManager } from './proxy-manager';
 import { checkIndex, type FrameReader } from './reader';
 import { sequenceStamp, SequenceFrameReader } from './sequence';
 import { servedWidth, UpscaleGate } from './upscale';
-import { VideoFrameReader } from './video-reader';
+import { VideoFrameReader, warmStartsBy } from './video-reader';
+import { WarmFfmpeg } from './warm-ffmpeg';
 
 export interface MediaLibraryOptions {
   /** Budget for decoded frames of all clips together. */
@@ -32,6 +35,10 @@ interface OpenClip {
   lastUsed: number;
   /** Readers in use by a long reader (an analysis) are not closed as idle. */
   holds: number;
+  /** The video's decode checks (see `open`): an open of the same clip meanwhile waits for them. */
+  checked: Promise<void>;
+  /** An ffmpeg started with the probe, for the reader's first decode (handed over once). */
+  started: WarmFfmpeg | null;
 }
 
 /** Something that can produce an encoded frame of a clip: what the frame route serves. */
@@ -73,14 +80,63 @@ export class MediaLibrary implements FrameSource {
     const known = this.#clips.get(clipId);
     if (known && known.options.fps === options.fps) {
       known.lastUsed = Date.now();
+      await known.checked;
       return { clipId, info: known.info };
     }
-    const media = probed ?? (await probeClip(absolute, options));
+    // The first decode's ffmpeg and the last-frame check's load their libraries while the
+    // probe runs (see WarmFfmpeg): after it, neither waits for a process start.
+    const warm = !probed && warmStartsBy(absolute);
+    const started = warm ? new WarmFfmpeg(locateFfmpeg().path) : null;
+    const lastCheck = warm ? new WarmFfmpeg(locateFfmpeg().path) : null;
+    let media: ProbedMedia;
+    try {
+      media = probed ?? (await probeClip(absolute, options, false));
+    } catch (error) {
+      started?.close();
+      lastCheck?.close();
+      throw error;
+    }
     const info = toMediaInfo(media);
     known?.reader?.close();
-    this.#clips.set(clipId, { options, probed: media, info, reader: null, lastUsed: Date.now(), holds: 0 });
+    known?.started?.close();
+    const clip: OpenClip = { options, probed: media, info, reader: null, lastUsed: Date.now(), holds: 0, checked: Promise.resolve(), started };
+    this.#clips.set(clipId, clip);
+    if (!probed && media.kind === 'video') {
+      clip.checked = this.#verify(clipId, clip, media.timing, lastCheck).finally(() => lastCheck?.close());
+      await clip.checked;
+    } else lastCheck?.close();
     this.options.proxies?.prepare(clipId, info);
     return { clipId, info };
+  }
+
+  /**
+   * The video's decode checks, with frame 0 decoded by its reader: the view asks for that
+   * frame first, and finds it in the cache instead of waiting for another ffmpeg start.
+   * The last frame is tried on `lastCheck`, a warm ffmpeg started with the probe.
+   * A clip that fails them is not kept open.
+   */
+  async #verify(clipId: string, clip: OpenClip, timing: VideoTiming, lastCheck: WarmFfmpeg | null): Promise<void> {
+    let reader: FrameReader | null = null;
+    // Only a frame the cache keeps is worth decoding whole here; a larger one (8K with a
+    // small cache), or one above the pixel limit (no reader), is checked on its own.
+    if (clip.info.width * clip.info.height * 3 <= this.cache.limit / 4) {
+      try {
+        reader = await this.reader(clipId);
+      } catch {
+        reader = null;
+      }
+    }
+    try {
+      await verifyVideo(clip.info, timing, {
+        ...(reader ? { first: () => (reader as FrameReader).read(0) } : {}),
+        ...(lastCheck ? { other: (index: number) => decodesOnWarm(lastCheck, clip.info, timing, index) } : {}),
+      });
+    } catch (error) {
+      if (this.#clips.get(clipId) === clip) this.#clips.delete(clipId);
+      clip.reader?.close();
+      clip.started?.close();
+      throw error;
+    }
   }
 
   info(clipId: string): MediaInfo {
@@ -94,10 +150,19 @@ export class MediaLibrary implements FrameSource {
     if (clip.reader) return clip.reader;
     const { probed } = clip;
     const limit = this.options.maxFramePixels;
-    clip.reader =
-      probed.kind === 'video'
-        ? new VideoFrameReader(clip.info, probed.timing, { ffmpeg: locateFfmpeg().path, cache: this.cache, key: clipId, maxFramePixels: limit })
-        : new SequenceFrameReader(clip.info, probed.layout, this.cache, clipId, limit);
+    const started = clip.started ?? undefined;
+    clip.started = null;
+    if (probed.kind !== 'video') {
+      started?.close();
+      clip.reader = new SequenceFrameReader(clip.info, probed.layout, this.cache, clipId, limit);
+      return clip.reader;
+    }
+    try {
+      clip.reader = new VideoFrameReader(clip.info, probed.timing, { ffmpeg: locateFfmpeg().path, cache: this.cache, key: clipId, maxFramePixels: limit, ...(started ? { started } : {}) });
+    } catch (error) {
+      started?.close();
+      throw error;
+    }
     return clip.reader;
   }
 
@@ -164,6 +229,7 @@ export class MediaLibrary implements FrameSource {
     for (const [id, clip] of this.#clips) {
       if (clipId !== undefined && id !== clipId) continue;
       clip.reader?.close();
+      clip.started?.close();
       this.options.proxies?.release(id);
       this.#clips.delete(id);
     }

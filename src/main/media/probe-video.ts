@@ -55,12 +55,22 @@ function unreadable(path: string, why: string): AppError {
   return new AppError('MEDIA_UNREADABLE', `Cannot read video ${path}: ${why}`);
 }
 
-/** Probes with ffprobe when there is one; `ffprobe: null` forces the `ffmpeg -i` fallback. */
-export async function probeVideo(path: string, options: { ffprobe?: string | null } = {}): Promise<MediaInfo & { timing: VideoTiming }> {
+export interface VideoProbeOptions {
+  /** `null` forces the `ffmpeg -i` fallback; default: ffprobe when there is one. */
+  readonly ffprobe?: string | null;
+  /**
+   * false: what the container says is returned unchecked, for a caller that runs
+   * `verifyVideo` itself (the media library, which decodes frame 0 for display meanwhile).
+   */
+  readonly verify?: boolean;
+}
+
+/** Probes with ffprobe when there is one, then checks the container's claims (`verifyVideo`). */
+export async function probeVideo(path: string, options: VideoProbeOptions = {}): Promise<MediaInfo & { timing: VideoTiming }> {
   const ffprobe = options.ffprobe === undefined ? locateFfprobe() : options.ffprobe;
   const info = ffprobe ? await probeWithFfprobe(ffprobe, path) : await probeWithFfmpeg(path);
   // What the container says is checked against what it holds before the video is accepted.
-  await verifyVideo(info, info.timing);
+  if (options.verify !== false) await verifyVideo(info, info.timing);
   return info;
 }
 

@@ -31,11 +31,14 @@ export async function checkMediaPath(path: string): Promise<'file' | 'folder'> {
   return 'file';
 }
 
-/** Probes a clip with its reader's extras; `probeMedia` is the public, serialisable view. */
-export async function probeClip(path: string, options: ProbeOptions = {}): Promise<ProbedMedia> {
+/**
+ * Probes a clip with its reader's extras; `probeMedia` is the public, serialisable view.
+ * `verify: false` leaves a video's decode checks to the caller (see `probeVideo`).
+ */
+export async function probeClip(path: string, options: ProbeOptions = {}, verify = true): Promise<ProbedMedia> {
   const kind = await checkMediaPath(path);
   if (kind === 'folder') return { ...(await probeSequence(path, options.fps)), kind: 'sequence' };
-  return { ...(await probeVideo(path)), kind: 'video' };
+  return { ...(await probeVideo(path, { verify })), kind: 'video' };
 }
 
 /** Format, exact frame count, rate, size, rotation and VFR of a video file or frame folder. */

@@ -27,10 +27,21 @@ export interface VideoReaderOptions {
    * rotation (the concat input does not pass rotation to ffmpeg's autorotate).
    */
   readonly warmSeeks?: boolean;
+  /**
+   * An ffmpeg started while the clip was probed (`startWarm`): the reader's first decode
+   * uses it, frame 0 included, instead of waiting for another ffmpeg to load. Closed
+   * unused when the clip does not allow warm starts.
+   */
+  readonly started?: WarmFfmpeg;
 }
 
 /** AVI stores no presentation times: with B-frames the concat in-point lands frames late (tested). */
 const WARM_SEEK_CONTAINERS = /^\.(mp4|m4v|mov|mkv|webm)$/i;
+
+/** Whether a file's container allows warm starts (see WarmFfmpeg), judged by its name before it is probed. */
+export function warmStartsBy(path: string): boolean {
+  return WARM_SEEK_CONTAINERS.test(extname(path));
+}
 
 /**
  * Frame-exact random access into a video. Frame i is the i-th frame in presentation
@@ -46,6 +57,8 @@ export class VideoFrameReader implements FrameReader {
   readonly height: number;
   #decoder: FrameDecoder | null = null;
   #spare: WarmFfmpeg | null = null;
+  /** The spare was started with the clip's probe and may serve frame 0 too. */
+  #firstWarm = false;
   #seeks = false;
   #queue: Promise<unknown> = Promise.resolve();
   readonly #inflight = new Map<number, Promise<RgbImage>>();
@@ -72,7 +85,13 @@ export class VideoFrameReader implements FrameReader {
     this.#prefetch = options.prefetch ?? 8;
     this.#backstep = options.backstep ?? 15;
     this.#forwardGap = options.forwardGap ?? Math.max(30, Math.round(info.fps));
-    this.#warmSeeks = options.warmSeeks ?? (info.rotation === 0 && WARM_SEEK_CONTAINERS.test(extname(info.path)));
+    this.#warmSeeks = options.warmSeeks ?? (info.rotation === 0 && warmStartsBy(info.path));
+    // Frame 0 from a warm start is the first frame at or after the container start: only
+    // the frame the reader calls 0 when no frame is stamped before that start.
+    if (this.#warmSeeks && options.started && timing.firstFrameSec >= timing.startSec) {
+      this.#spare = options.started;
+      this.#firstWarm = true;
+    } else options.started?.close();
   }
 
   async read(index: number): Promise<RgbImage> {
@@ -192,9 +211,11 @@ export class VideoFrameReader implements FrameReader {
   #startAt(index: number): void {
     this.#decoder?.close();
     const seekSec = seekTimeOf(this.timing, this.fps, index);
-    // Frame 0 needs no seek; every other start uses the warm process when one is ready.
-    const spare = index > 0 && this.#spare?.alive ? this.#spare : null;
+    // A warm process, when one is ready, serves every start but frame 0 (which needs no seek),
+    // and frame 0 too when it was started with the clip's probe.
+    const spare = (index > 0 || this.#firstWarm) && this.#spare?.alive ? this.#spare : null;
     if (spare) this.#spare = null;
+    this.#firstWarm = false;
     const options = { ffmpeg: this.options.ffmpeg, path: this.info.path, seekSec, width: this.width, height: this.height, firstIndex: index };
     this.#decoder = new FrameDecoder(options, spare?.start(this.info.path, this.timing.startSec + seekSec));
     this.#warmFrom = spare ? index : null;

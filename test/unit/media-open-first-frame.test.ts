@@ -1,0 +1,87 @@
+/**
+ * Opening a video decodes its first frame for display while it checks the file: the
+ * frame the view asks for first is then served without starting another ffmpeg, and the
+ * first-frame check is that decode rather than a process of its own. ffmpeg and ffprobe
+ * are wrapped by scripts that log each start, so the test counts processes, not time.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { locateFfmpeg } from '../../src/main/media/ffmpeg';
+import { MediaLibrary } from '../../src/main/media/library';
+import { ffmpeg, frameIndexOf, makeIndexedVideo } from '../helpers/media';
+
+let dir: string;
+let log: string;
+let video: string;
+
+/** A script named `name` that logs its arguments, then becomes `real` (exec: no orphan on kill). */
+function wrap(name: string, real: string): string {
+  const path = join(dir, 'bin', name);
+  writeFileSync(path, `#!/bin/sh\nprintf '%s %s\\n' '${name}' "$*" >> '${log}'\nexec '${real}' "$@"\n`);
+  chmodSync(path, 0o755);
+  return path;
+}
+
+const started = (): string[] => readFileSync(log, 'utf8').split('\n').filter(Boolean);
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'mellm-open-first-frame-'));
+  spawnSync('mkdir', [join(dir, 'bin')]);
+  log = join(dir, 'started.log');
+  writeFileSync(log, '');
+  video = makeIndexedVideo(dir, 'clip.mp4', { frames: 40, codec: ['-c:v', 'libx264', '-g', '10', '-pix_fmt', 'yuv420p'] });
+  const realFfmpeg = locateFfmpeg(process.env, { fresh: true }).path;
+  const realFfprobe = spawnSync('sh', ['-c', 'command -v ffprobe'], { encoding: 'utf8' }).stdout.trim();
+  // ffprobe is looked for beside ffmpeg first: both wrappers share one folder.
+  if (realFfprobe) wrap('ffprobe', realFfprobe);
+  const wrapped = wrap('ffmpeg', realFfmpeg);
+  expect(locateFfmpeg({ ...process.env, FFMPEG_PATH: wrapped }, { fresh: true, skipStatic: true }).path).toBe(wrapped);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('opening a video', () => {
+  it('leaves frame 0 decoded: the first frame request starts no process', async () => {
+    const library = new MediaLibrary({ cacheMB: 64 });
+    try {
+      writeFileSync(log, '');
+      const { clipId } = await library.open(video);
+      const atOpen = started();
+      // The file was still checked, its first and last frame each on an ffmpeg started with
+      // the probe (warm: given the file by a concat script afterwards), none started after it.
+      expect(atOpen.filter((line) => line.startsWith('ffprobe'))).toHaveLength(1);
+      expect(atOpen.filter((line) => line.includes('framecrc'))).toEqual([]);
+      expect(atOpen.filter((line) => line.startsWith('ffmpeg'))).toHaveLength(2);
+      expect(atOpen.filter((line) => line.includes('-f concat'))).toHaveLength(2);
+      const frame = await library.encodeFrame({ clipId, index: 0, format: 'jpg' });
+      expect(frame.data.length).toBeGreaterThan(0);
+      expect(started().slice(atOpen.length)).toEqual([]);
+      // Frame 0 from the warm start is exact, and so are the reads after it.
+      const reader = await library.reader(clipId);
+      expect([frameIndexOf(await reader.read(0)), frameIndexOf(await reader.read(1)), frameIndexOf(await reader.read(25))]).toEqual([0, 1, 25]);
+    } finally {
+      library.close();
+    }
+  });
+
+  it('a file that fails the checks is refused with the frame named and is not left open', async () => {
+    const source = join(dir, 'noise.mp4');
+    ffmpeg(['-f', 'lavfi', '-i', 'testsrc=s=320x240:r=25:d=2,noise=alls=40:allf=t', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', source]);
+    // The index (faststart) survives in the first 20 KB, the frames do not.
+    const truncated = join(dir, 'cut.mp4');
+    writeFileSync(truncated, readFileSync(source).subarray(0, 20_000));
+    const library = new MediaLibrary({ cacheMB: 64 });
+    try {
+      await expect(library.open(truncated)).rejects.toMatchObject({ code: 'MEDIA_UNREADABLE', message: expect.stringMatching(/frame \d+ .*cannot be decoded.*truncated/) });
+      // Opened twice at once, neither open is handed the clip before its checks fail.
+      const twice = await Promise.allSettled([library.open(truncated), library.open(truncated)]);
+      expect(twice.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+      const { clipId } = await library.open(video);
+      expect(() => library.info(clipId)).not.toThrow();
+    } finally {
+      library.close();
+    }
+  });
+});
