@@ -56,7 +56,9 @@ describe('fault injection in the pipeline', () => {
     writeFileSync(join(dir, 'garbage.onnx'), Buffer.from('PK\u0003\u0004 this is a zip, not a model'.repeat(20)));
 
     // A fake ffmpeg that answers -version and probes like the real one, but dies after
-    // 40 kB of decoded frames (the middle of frame 3 of 96×64 RGB).
+    // 40 kB of decoded frames (the middle of frame 3 of 96×64 RGB). Opening a video decodes
+    // its first frames with the same raw decoder, so the death is reported there (naming
+    // the frame) or, past them, by the analysis' decoder.
     const real = locateFfmpeg().path;
     const fakeBin = join(dir, 'fakebin');
     mkdirSync(fakeBin);
@@ -93,7 +95,7 @@ describe('fault injection in the pipeline', () => {
     const cases: { name: string; job: ClipJob; maxHeapMb?: number; env?: Record<string, string>; code: string | null; message?: RegExp }[] = [
       { name: 'healthy clip first', job: { clip: video, frames: 6, model }, code: null },
       { name: 'ffmpeg missing', job: { clip: video }, env: { FFMPEG_PATH: join(dir, 'no-such-ffmpeg'), PATH: '' }, code: 'FFMPEG_NOT_FOUND', message: /ffmpeg/i },
-      { name: 'ffmpeg crashes mid-decode', job: { clip: video }, env: { FFMPEG_PATH: join(fakeBin, 'ffmpeg'), PATH: fakeBin }, code: 'MEDIA_UNREADABLE', message: /^Cannot decode .*clip\.mp4/ },
+      { name: 'ffmpeg crashes mid-decode', job: { clip: video }, env: { FFMPEG_PATH: join(fakeBin, 'ffmpeg'), PATH: fakeBin }, code: 'MEDIA_UNREADABLE', message: /^Cannot (decode|read video) .*clip\.mp4/ },
       { name: 'ONNX model truncated', job: { model: join(dir, 'truncated.onnx') }, code: 'MODEL_INVALID', message: /not a valid ONNX model/ },
       { name: 'ONNX model is garbage', job: { model: join(dir, 'garbage.onnx') }, code: 'MODEL_INVALID', message: /not a valid ONNX model/ },
       { name: 'ONNX model missing', job: { model: join(dir, 'absent.onnx') }, code: 'MODEL_MISSING', message: /could not be read/ },
