@@ -13,7 +13,7 @@ import { FLICKER, planSession, synthesizeSession, TREMOR, type ConfounderName } 
 import type { SynthClip, SynthTruth } from '../../src/main/analysis/synth/synthesize';
 import { synthesize } from '../../src/main/analysis/synth/synthesize';
 import { writeSynthSample, writeSynthVideo } from '../../src/main/analysis/synth/write';
-import { evaluateAus, evaluateClasses, evaluateSpotting } from '../../src/main/corpus/evaluate';
+import { evaluateAus, evaluateClasses, evaluateSpotting, type AuScore } from '../../src/main/corpus/evaluate';
 import { median, type Benchmark, type BenchRow } from '../harness';
 import { timedAnalysis, withPipelineServices, type PipelineServices } from './pipeline-set';
 
@@ -141,8 +141,18 @@ const auLabels = (report: Pick<AnalyzeReport, 'aus'>) => report.aus.map((a) => (
 /** What the pipeline offers as a micro-expression: an interval whose AUs (beyond a trace, blinks aside) name an emotion class. */
 const offered = (report: AnalyzeReport) => report.expressions.filter((e) => e.emotion.label3 !== null && e.aus.some((a) => a.code !== 'AU45' && a.intensity !== 'A'));
 
+/** The macro AU F1 of a set of clips and what makes it: per AU its F1 and TP/FP/FN, worst first (one AU only ever output falsely costs a whole AU's share). */
+export function auBreakdown(outcomes: ReadonlyArray<{ clip: ConfounderClip; report: Pick<AnalyzeReport, 'aus'> }>): { score: AuScore; text: string } {
+  const score = evaluateAus(outcomes.map((o) => auLabels(o.report)), outcomes.map((o) => o.clip.truth.aus.map((a) => ({ au: a.au, intensity: a.intensity }))));
+  const text = Object.entries(score.perAu)
+    .sort(([, a], [, b]) => a.f1 - b.f1)
+    .map(([au, s]) => `AU${au} ${s.f1.toFixed(2)} (${s.truePositives}/${s.falsePositives}/${s.falseNegatives})`)
+    .join(', ');
+  return { score, text };
+}
+
 function conditionRow(name: string, outcomes: ReadonlyArray<{ clip: ConfounderClip; report: AnalyzeReport; ms: number }>): BenchRow {
-  const aus = evaluateAus(outcomes.map((o) => auLabels(o.report)), outcomes.map((o) => o.clip.truth.aus.map((a) => ({ au: a.au, intensity: a.intensity }))));
+  const { score: aus, text: auTpFpFn } = auBreakdown(outcomes);
   const classes = evaluateClasses(outcomes.map((o) => o.report.emotion.label3), outcomes.map((o) => o.clip.truth.label as ThreeClass), THREE_CLASSES);
   const spotted = outcomes.filter((o) => o.report.spotting.apex !== null);
   const spotting = evaluateSpotting(
@@ -155,6 +165,7 @@ function conditionRow(name: string, outcomes: ReadonlyArray<{ clip: ConfounderCl
     samples: outcomes.map((o) => o.ms),
     metrics: {
       auMacroF1: round(aus.macroF1),
+      auF1TpFpFn: auTpFpFn,
       uf1: round(classes.uf1),
       accuracy3: round(classes.accuracy),
       medianApexError: spotted.length ? median(spotted.map((o) => Math.abs((o.report.spotting.apex as number) - o.clip.truth.apex))) : null,

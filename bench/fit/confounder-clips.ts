@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AnalyzeReport } from '../../src/shared/api/analysis';
 import type { MotionSignal } from '../../src/main/analysis/spotting';
-import { CONFOUNDER_SEED, ensureClips } from '../benchmarks/confounders';
+import { auBreakdown, CONFOUNDER_SEED, ensureClips, type ConfounderClip } from '../benchmarks/confounders';
 import { timedAnalysis, withPipelineServices } from '../benchmarks/pipeline-set';
 
 const { values } = parseArgs({ options: { seed: { type: 'string' }, clips: { type: 'string' } } });
@@ -25,10 +25,12 @@ const aus = (list: ReadonlyArray<{ au?: number; code?: string; intensity: string
 
 await withPipelineServices(async (services) => {
   const clips = await ensureClips(services, perCondition, (m) => console.error(m), seed);
+  const outcomes: Array<{ clip: ConfounderClip; report: AnalyzeReport }> = [];
   for (const clip of clips) {
     let signal: MotionSignal | null = null;
     const { result } = await timedAnalysis(services, clip.input, { onSignal: (s) => (signal = s) });
     const report: AnalyzeReport = result.report;
+    if (clip.kind === 'me') outcomes.push({ clip, report });
     const dir = dirname(clip.input);
     writeFileSync(join(dir, 'report.json'), JSON.stringify(report));
     const s = signal as MotionSignal | null;
@@ -47,5 +49,11 @@ await withPipelineServices(async (services) => {
         occluded ? `occluded ${occluded}` : '',
       ].join(' | '),
     );
+  }
+  // Per AU, F1 (TP/FP/FN) pooled and by condition: which AUs the macro F1 loses on.
+  const conditions = [...new Set(outcomes.map((o) => o.clip.condition))];
+  for (const [name, set] of [['pooled', outcomes] as const, ...conditions.map((c) => [c, outcomes.filter((o) => o.clip.condition === c)] as const)]) {
+    const { score, text } = auBreakdown(set);
+    console.log(`AU F1 ${name}: ${score.macroF1.toFixed(3)} over ${set.length} MEs | ${text}`);
   }
 });
