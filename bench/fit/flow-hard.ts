@@ -2,7 +2,8 @@
  * Flow experiments on the generated hard pairs' FITTING seeds (never the held-out ones),
  * with the Middlebury pairs and the face pairs as guards: one run per pair, one ONNX
  * Runtime thread, and where the error is — occluded pixels (covered by another layer /
- * leaving the frame) against visible ones, and by the true motion's magnitude.
+ * leaving the frame) against visible ones, by the true motion's magnitude and by the
+ * distance to the nearest motion boundary (`--breakdown`).
  *
  *   node --import tsx bench/fit/flow-hard.ts --preset accurate [--set '{"alpha":12}'] [--breakdown]
  *
@@ -48,6 +49,27 @@ const { values } = parseArgs({
 
 /** Magnitude bins of the true motion (px). */
 const BINS = [0, 5, 15, 30, Infinity] as const;
+/** Bins of the distance (px) to the nearest motion boundary of the truth. */
+const EDGE_BINS = [0, 10, 40, Infinity] as const;
+
+/**
+ * Chamfer distance (4-neighbour steps) of every pixel to the nearest motion boundary of
+ * the truth: two 4-neighbours whose true flows differ by more than 1 px. Tells error in
+ * bands along the layers' edges from error spread over whole regions.
+ */
+function boundaryDistance(truth: FlowField): Float32Array {
+  const { width: w, height: h, data: t } = truth;
+  const plane = w * h;
+  const dist = new Float32Array(plane).fill(Infinity);
+  const differs = (i: number, j: number) => Math.hypot((t[i] as number) - (t[j] as number), (t[plane + i] as number) - (t[plane + j] as number)) > 1;
+  for (let i = 0; i < plane; i += 1) {
+    if ((i % w) + 1 < w && differs(i, i + 1)) dist[i] = dist[i + 1] = 0;
+    if (i + w < plane && differs(i, i + w)) dist[i] = dist[i + w] = 0;
+  }
+  for (let i = 0; i < plane; i += 1) dist[i] = Math.min(dist[i] as number, i % w ? (dist[i - 1] as number) + 1 : Infinity, i >= w ? (dist[i - w] as number) + 1 : Infinity);
+  for (let i = plane - 1; i >= 0; i -= 1) dist[i] = Math.min(dist[i] as number, (i + 1) % w ? (dist[i + 1] as number) + 1 : Infinity, i + w < plane ? (dist[i + w] as number) + 1 : Infinity);
+  return dist;
+}
 
 interface Breakdown {
   /** Error sums and pixel counts: visible, covered by another layer, leaving the frame. */
@@ -56,6 +78,8 @@ interface Breakdown {
   /** Error sums and counts per magnitude bin (all pixels). */
   readonly binSums: number[];
   readonly binCounts: number[];
+  /** Error sums per bin of distance to the nearest motion boundary. */
+  readonly edgeSums: number[];
 }
 
 function breakdown(estimate: FlowField, pair: HardPair): Breakdown {
@@ -65,6 +89,8 @@ function breakdown(estimate: FlowField, pair: HardPair): Breakdown {
   const counts: [number, number, number] = [0, 0, 0];
   const binSums = new Array<number>(BINS.length - 1).fill(0);
   const binCounts = new Array<number>(BINS.length - 1).fill(0);
+  const edgeSums = new Array<number>(EDGE_BINS.length - 1).fill(0);
+  const edges = boundaryDistance(pair.truth);
   for (let i = 0; i < plane; i += 1) {
     const tu = pair.truth.data[i] as number;
     const tv = pair.truth.data[plane + i] as number;
@@ -79,8 +105,9 @@ function breakdown(estimate: FlowField, pair: HardPair): Breakdown {
     const bin = BINS.findIndex((b, k) => k > 0 && m < b) - 1;
     binSums[bin]! += e;
     binCounts[bin]! += 1;
+    edgeSums[EDGE_BINS.findIndex((b, k) => k > 0 && (edges[i] as number) < b) - 1]! += e;
   }
-  return { sums, counts, binSums, binCounts };
+  return { sums, counts, binSums, binCounts, edgeSums };
 }
 
 function oracleFill(flow: FlowField, pair: HardPair, frame1: Float32Array, options: GeodesicFillOptions): FlowField {
@@ -140,7 +167,7 @@ async function main(): Promise<void> {
     const pairs = await hardPairs(['fit']);
     const bands: Record<string, number[]> = { small: [], medium: [], large: [] };
     const cpu: number[] = [];
-    const total: Breakdown = { sums: [0, 0, 0], counts: [0, 0, 0], binSums: new Array<number>(BINS.length - 1).fill(0), binCounts: new Array<number>(BINS.length - 1).fill(0) };
+    const total: Breakdown = { sums: [0, 0, 0], counts: [0, 0, 0], binSums: new Array<number>(BINS.length - 1).fill(0), binCounts: new Array<number>(BINS.length - 1).fill(0), edgeSums: new Array<number>(EDGE_BINS.length - 1).fill(0) };
     for (const pair of pairs) {
       const [a, b] = await Promise.all([loadImageFile(pair.frame1), loadImageFile(pair.frame2)]);
       const timedFlow: { flow: FlowField; cpu: number } = await timed(a, b);
@@ -157,10 +184,12 @@ async function main(): Promise<void> {
       }
       d.binSums.forEach((s, k) => (total.binSums[k]! += s));
       d.binCounts.forEach((c, k) => (total.binCounts[k]! += c));
+      d.edgeSums.forEach((e, k) => (total.edgeSums[k]! += e));
       if (values.breakdown) {
         const plane = pair.truth.width * pair.truth.height;
         const share = (k: number) => `${((100 * d.counts[k as 0]) / plane).toFixed(1)}% ${(d.sums[k as 0] / Math.max(1, d.counts[k as 0])).toFixed(2)}`;
-        console.log(`${pair.name.padEnd(10)} epe ${epe.toFixed(3)}  visible ${share(0)}  covered ${share(1)}  out ${share(2)}  error share occluded ${(((d.sums[1] + d.sums[2]) / (d.sums[0] + d.sums[1] + d.sums[2])) * 100).toFixed(0)}%`);
+        const edgeShares = d.edgeSums.map((s, k) => `${EDGE_BINS[k]}–${EDGE_BINS[k + 1]} px ${((100 * s) / (d.sums[0] + d.sums[1] + d.sums[2])).toFixed(0)}%`).join(', ');
+        console.log(`${pair.name.padEnd(10)} epe ${epe.toFixed(3)}  visible ${share(0)}  covered ${share(1)}  out ${share(2)}  error share occluded ${(((d.sums[1] + d.sums[2]) / (d.sums[0] + d.sums[1] + d.sums[2])) * 100).toFixed(0)}%  by distance to a motion boundary ${edgeShares}`);
       }
     }
     const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
@@ -171,6 +200,7 @@ async function main(): Promise<void> {
       const sumAll = total.sums[0] + total.sums[1] + total.sums[2];
       const part = (k: number, label: string) => `${label} ${((100 * total.counts[k as 0]) / (total.counts[0] + total.counts[1] + total.counts[2])).toFixed(1)}% px, ${(total.sums[k as 0] / total.counts[k as 0]).toFixed(2)} px, ${((100 * total.sums[k as 0]) / sumAll).toFixed(0)}% of error`;
       console.log(`  ${part(0, 'visible')}; ${part(1, 'covered')}; ${part(2, 'out of frame')}`);
+      console.log(`  by distance to a motion boundary: ${total.edgeSums.map((e, k) => `${EDGE_BINS[k]}–${EDGE_BINS[k + 1]} px ${((100 * e) / sumAll).toFixed(0)}% of error`).join('; ')}`);
       console.log(`  by |truth|: ${BINS.slice(0, -1).map((b, k) => `[${b}, ${BINS[k + 1]}) ${((100 * total.binCounts[k]!) / (total.counts[0] + total.counts[1] + total.counts[2])).toFixed(1)}% px ${(total.binSums[k]! / Math.max(1, total.binCounts[k]!)).toFixed(2)} px ${((100 * total.binSums[k]!) / sumAll).toFixed(0)}%`).join('; ')}`);
     }
     if (values.guards && !values['no-guards']) {

@@ -145,9 +145,11 @@ export const FLOW_PRESETS: Record<FlowPreset, VariationalFlowOptions> = {
   // Chebyshev-accelerated sweeps; three warps on the cheap coarse levels, two on the level
   // below full resolution, one at full resolution (which costs as much as all the rest).
   // Block matching at level 4 (≈ 1/8 resolution, ±8 px there) finds small layers moving
-  // too far for the warps; on level 3 each pixel then tries its neighbours' flows (2, 4 and
-  // 8 px away), which moves motion boundaries the blurred coarse levels misplaced; α grows
-  // 1.25× per level up the pyramid. Occluded pixels are re-estimated from the visible ones:
+  // too far for the warps; on level 3 each pixel then tries its neighbours' flows (3 and 8
+  // px away), which moves motion boundaries the blurred coarse levels misplaced, and on
+  // level 2 those 3 px away, which moves them the last pixels the finer level resolves
+  // (fitted on the hard pairs' fitting seeds 1–5, Middlebury and the face pairs as guards;
+  // docs/flow-presets.md); α grows 1.25× per level up the pyramid. Occluded pixels are re-estimated from the visible ones:
   // covered ones on level 2 (≈ 1/3 resolution, the finer warps refine the fill), those
   // leaving the frame on level 1.
   accurate: {
@@ -155,7 +157,10 @@ export const FLOW_PRESETS: Record<FlowPreset, VariationalFlowOptions> = {
     alpha: 10, alphaPerLevel: 1.25, edgeKappa: 10, smoothEpsilon: 0.1, gamma: 10, zeta: 0.03, epsilon: 0.1, median: 5,
     interpolation: 'bicubic', presmooth: 0.75, texture: { sigma: 3, weight: 0.5 },
     match: { level: 4, radius: 8, half: 2, penalty: 1e-4 },
-    propagation: [{ level: 3, radii: [2, 4, 8], half: 2, margin: 5e-4 }],
+    propagation: [
+      { level: 3, radii: [3, 8], half: 2, margin: 5e-4 },
+      { level: 2, radii: [3], half: 2, margin: 5e-4 },
+    ],
     occlusions: {
       border: { tile: 20, reach: 30, step: 2, rounds: 2, scale: 1, level: 1 },
       cover: { threshold: 0.01, ratio: 1.5, dilate: 3, fill: { edge: 100, passes: 2 }, level: 2 },
