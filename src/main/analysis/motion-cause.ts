@@ -173,7 +173,10 @@ function classifyOn(profiles: PartProfiles, lag: number, fps: number, from: numb
   // The mouth must still close between openings as before (below an eighth of its peak): a raised bar makes no new openings.
   const mouthBumps = mouth.value > 0 ? bumps(part.mouth, from, to, Math.max(SPEECH_OPENING_SHARE * mouth.value, SPEECH_ABOVE_REST * restLevel), 0.125 * mouth.value) : 0;
   // A micro-expression and its echo are over within 0.5 s + the lag; a bout of speech lasts longer.
-  const longerThanMicro = to - from + 1 > Math.round(0.5 * fps) + lag;
+  // Motion the signal shows from its first frame (t = lag) began before it could be measured,
+  // anywhere from the clip's first frame on: a bout cut by the clip's start is not held to
+  // the length it shows (its repeated openings still decide).
+  const longerThanMicro = to - (from <= lag ? 0 : from) + 1 > Math.round(0.5 * fps) + lag;
   if (longerThanMicro && mouth.value > Math.max(lid.value, brow) && Math.max(lid.value, brow) <= SPEECH_UPPER_SHARE * mouth.value && mouthBumps >= SPEECH_MIN_BUMPS) {
     return { cause: 'speech', apex: mouth.at, reason: `speech: the lips and jaw opened and closed ${mouthBumps} times while the eyes and brows moved ${pct(Math.max(lid.value, brow) / mouth.value)} of that` };
   }
@@ -296,6 +299,46 @@ function joinTalking(profiles: PartProfiles, jawLed: (stretch: readonly [number,
 }
 
 /**
+ * Mouth stretches with talking found beside an expression: a joined stretch that is not
+ * speech as a whole (an expression's mouth motion runs into the bout, and its brows or lids
+ * outweigh the talking) gives way to its longest head and longest tail, cut at the mouth's
+ * own movements (`pieces`), that are speech each alone. A stretch with neither is kept as it
+ * is, for the classifier to call an expression.
+ */
+function talkingBesideExpressions(
+  profiles: PartProfiles,
+  jawLed: (stretch: readonly [number, number]) => boolean,
+  lag: number,
+  fps: number,
+  joined: ReadonlyArray<[number, number]>,
+  pieces: ReadonlyArray<[number, number]>,
+): Array<[number, number]> {
+  const whole = (from: number, to: number): boolean => classifyOn(profiles, lag, fps, from, to).cause === 'speech';
+  // A part cut off an expression must also open the jaw at its strongest: lip presses and chin raises in tremor jitter do not.
+  const speech = (from: number, to: number): boolean => whole(from, to) && jawLed([from, to]);
+  const out: Array<[number, number]> = [];
+  for (const [from, to] of joined) {
+    if (whole(from, to)) {
+      out.push([from, to]);
+      continue;
+    }
+    // The expression is where the brows or lids peak, and only when they outweigh the talking
+    // there: jitter (tremor) that is not speech as a whole is not cut into speech.
+    const { part } = profiles;
+    const upper = Float32Array.from({ length: to - from + 1 }, (_, i) => Math.max(part.upperLid[from + i] as number, part.lowerLid[from + i] as number, part.brow[from + i] as number));
+    const expressionAt = from + upper.indexOf(Math.max(...upper));
+    const inside = upper.length && (upper[expressionAt - from] as number) > SPEECH_UPPER_SHARE * peakOf(part.mouth, from, to).value ? pieces.filter(([a, b]) => a >= from && b <= to) : [];
+    // Heads end, and tails start, at a piece's edge clear of the expression; the longest that is speech wins.
+    const head = inside.map(([, b]) => b).filter((b) => b < expressionAt && speech(from, b)).pop();
+    const tail = inside.map(([a]) => a).find((a) => a > expressionAt && speech(a, to));
+    if (head === undefined && tail === undefined) out.push([from, to]);
+    if (head !== undefined) out.push([from, head]);
+    if (tail !== undefined) out.push([tail, to]);
+  }
+  return out;
+}
+
+/**
  * The blinks, gaze shifts and speech bouts of a spotting signal: stretches where the
  * eyelids or the mouth moved, each classed by `classifyMotion`'s rules; those that are
  * not an expression are returned, with the frames they cover (their echo included).
@@ -311,7 +354,8 @@ export function findConfounders(signal: MotionSignal, fps: number, level: number
   // still moves half as much, is still one bout.
   // Eyelid stretches join only across a frame or two: a gaze shift next to an expression stays apart from it.
   const jawLed = jawLedStretch(signal, profiles);
-  const mouthStretches = joinTalking(profiles, jawLed, Math.round(JAW_LULL_SECONDS * fps), stretches(profiles.part.mouth, level, level / 2, Math.max(signal.lag, Math.round(0.6 * fps))));
+  const joined = joinTalking(profiles, jawLed, Math.round(JAW_LULL_SECONDS * fps), stretches(profiles.part.mouth, level, level / 2, Math.max(signal.lag, Math.round(0.6 * fps))));
+  const mouthStretches = talkingBesideExpressions(profiles, jawLed, signal.lag, fps, joined, stretches(profiles.part.mouth, level, level / 2, 0));
   const candidates = [...stretches(lids, level, level, Math.max(2, Math.round(signal.lag / 3))), ...mouthStretches].sort((a, b) => a[0] - b[0]);
   const out: ConfounderInterval[] = [];
   for (const [from, to] of candidates) {
