@@ -228,6 +228,14 @@ describe('findConfounders and withoutConfounders', () => {
     expect(spotted.intervals.map((iv) => [Math.abs(iv.onset - 21) <= 1, Math.abs(iv.apex - 25) <= 1, iv.offset <= 34]), JSON.stringify(spotted.intervals)).toEqual([[true, true, true]]);
   });
 
+  it('cuts no talking off a slower expression: what is left must be no longer than a micro-expression and its echo', () => {
+    // A 1.2 s brow raise that moves the lips a little, right after talking: one mouth stretch
+    // whose remainder (the raise and its echo, about 40 frames) is no micro-expression.
+    const slowRaise: Displacement = (roi, t) => (brows(roi) ? 0.8 : roi.startsWith('Lower Lip') || roi === 'Chin' ? 0.3 : upperLids(roi) ? 0.3 : 0) * expressionProfile(t, 34, 52, 70);
+    const signal = signalOf((roi, t) => jawTalking(4, 32)(roi, t) + slowRaise(roi, t));
+    expect(findConfounders(signal, 30, 0.15)).toEqual([]);
+  });
+
   it('cuts no talking off an expression out of lip presses that never drop the jaw', () => {
     // Quick presses (both lips and the chin alike) run into a brow raise that moves the lips a
     // little: one mouth stretch, an expression as a whole. The presses alone open and close

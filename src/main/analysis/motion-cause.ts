@@ -300,10 +300,11 @@ function joinTalking(profiles: PartProfiles, jawLed: (stretch: readonly [number,
 
 /**
  * Mouth stretches with talking found beside an expression: a joined stretch that is not
- * speech as a whole (an expression's mouth motion runs into the bout, and its brows or lids
- * outweigh the talking) gives way to its longest head and longest tail, cut at the mouth's
- * own movements (`pieces`), that are speech each alone. A stretch with neither is kept as it
- * is, for the classifier to call an expression.
+ * speech as a whole (a micro-expression's mouth motion runs into the bout, and its brows or
+ * lids outweigh the talking) gives way to its longest head and longest tail, cut at the
+ * mouth's own movements (`pieces`), that are speech each alone, when what they leave is no
+ * longer than a micro-expression and its echo. Any other stretch is kept as it is, for the
+ * classifier to call an expression.
  */
 function talkingBesideExpressions(
   profiles: PartProfiles,
@@ -331,7 +332,12 @@ function talkingBesideExpressions(
     // Heads end, and tails start, at a piece's edge clear of the expression; the longest that is speech wins.
     const head = inside.map(([, b]) => b).filter((b) => b < expressionAt && speech(from, b)).pop();
     const tail = inside.map(([a]) => a).find((a) => a > expressionAt && speech(a, to));
-    if (head === undefined && tail === undefined) out.push([from, to]);
+    // What is left between them is the expression and its echo: no longer than a micro-expression's.
+    const left = (tail ?? to + 1) - (head ?? from - 1) - 1;
+    if ((head === undefined && tail === undefined) || left > Math.round(0.5 * fps) + lag) {
+      out.push([from, to]);
+      continue;
+    }
     if (head !== undefined) out.push([from, head]);
     if (tail !== undefined) out.push([tail, to]);
   }
