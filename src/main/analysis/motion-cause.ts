@@ -142,14 +142,22 @@ function peakOf(values: Float32Array, from: number, to: number): { value: number
 
 /** Rises above `high` that fell below `low` (half of `high` by default) before the next: how often a part moved and came back. */
 export function bumps(values: Float32Array, from: number, to: number, high: number, low = high / 2): number {
-  let count = 0;
+  return bumpPeaks(values, from, to, high, low).length;
+}
+
+/** The frame where each of `bumps`' rises peaks. */
+function bumpPeaks(values: Float32Array, from: number, to: number, high: number, low = high / 2): number[] {
+  const peaks: number[] = [];
   let armed = true;
   for (let t = from; t <= to; t += 1) {
     const v = values[t] as number;
-    if (armed && v >= high) [count, armed] = [count + 1, false];
-    else if (!armed && v < low) armed = true;
+    if (armed && v >= high) {
+      peaks.push(t);
+      armed = false;
+    } else if (!armed && v < low) armed = true;
+    else if (!armed && v > (values[peaks[peaks.length - 1] as number] as number)) peaks[peaks.length - 1] = t;
   }
-  return count;
+  return peaks;
 }
 
 const pct = (v: number): string => `${Math.round(v * 100)} %`;
@@ -177,7 +185,12 @@ function classifyOn(profiles: PartProfiles, lag: number, fps: number, from: numb
   // anywhere from the clip's first frame on: a bout cut by the clip's start is not held to
   // the length it shows (its repeated openings still decide).
   const longerThanMicro = to - (from <= lag ? 0 : from) + 1 > Math.round(0.5 * fps) + lag;
-  if (longerThanMicro && mouth.value > Math.max(lid.value, brow) && Math.max(lid.value, brow) <= SPEECH_UPPER_SHARE * mouth.value && mouthBumps >= SPEECH_MIN_BUMPS) {
+  // One mouth movement and its echo are the only clear bumps, a lag apart, when what else the
+  // mouth does is flicker or jitter at a sixth of them (an AU17 under flickering light):
+  // talking's clear openings are its syllables, or its first opening and last closing, further apart.
+  const clear = mouth.value > 0 ? bumpPeaks(part.mouth, from, to, 0.5 * mouth.value, 0.125 * mouth.value) : [];
+  const movementAndEcho = clear.length === 2 && (clear[1] as number) - (clear[0] as number) <= lag + 1;
+  if (longerThanMicro && !movementAndEcho && mouth.value > Math.max(lid.value, brow) && Math.max(lid.value, brow) <= SPEECH_UPPER_SHARE * mouth.value && mouthBumps >= SPEECH_MIN_BUMPS) {
     return { cause: 'speech', apex: mouth.at, reason: `speech: the lips and jaw opened and closed ${mouthBumps} times while the eyes and brows moved ${pct(Math.max(lid.value, brow) / mouth.value)} of that` };
   }
   // Eye events: the lids alone; the brows and the mid face move only as much as a blink's spill.
