@@ -32,6 +32,23 @@ describe('a micro-expression beside talking (real FaceMesh and flow)', () => {
     expect(report.spotting.confounders?.filter((c) => c.cause === 'speech').map((c) => c.onset >= 20 && c.offset >= 55)).toEqual([true]);
   }, 120_000);
 
+  it('reads a brow expression (AU1+2+4) just after a short bout the clip starts in, not the bout with it', async () => {
+    // The bout's first frames fall before the scan's lag: its lagged signal is no longer than a
+    // micro-expression's with its echo, and only its repeated openings tell it is talking.
+    const clip = meClip(pipeline().subject, {
+      frames: 60,
+      onset: 25,
+      apex: 29,
+      offset: 35,
+      aus: [{ au: 1, intensity: 'E' }, { au: 2, intensity: 'C' }, { au: 4, intensity: 'D' }],
+      confounders: { speech: [{ onset: 2, offset: 21, rate: 4.4, depth: 0.8 }] },
+    });
+    const { report } = await analyzeClip(framesOf(clip), pipeline().models);
+    expect(strong(report.aus).sort(), JSON.stringify(report.spotting)).toEqual(['AU1', 'AU2', 'AU4']);
+    expect(Math.abs((report.spotting.apex ?? -99) - 29)).toBeLessThanOrEqual(1);
+    expect(report.spotting.confounders?.map((c) => c.cause)).toEqual(['speech']);
+  }, 120_000);
+
   it('offers no AU on the same talking face without an expression', async () => {
     const clip = meClip(pipeline().subject, { frames: 60, onset: 40, apex: 44, offset: 50, confounders: talking(4.9) });
     const { report } = await analyzeClip(framesOf(clip), pipeline().models);

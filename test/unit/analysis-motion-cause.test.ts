@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROI_NAMES } from '@shared/rois';
-import { classifyMotion, findConfounders, onsetAfterEyeEvents, withoutConfounders } from '../../src/main/analysis/motion-cause';
+import { classifyMotion, findConfounders, onsetAfterEyeEvents } from '../../src/main/analysis/motion-cause';
+import { withoutConfounders } from '../../src/main/analysis/confounder-cleaning';
 import { spot, type MotionSignal } from '../../src/main/analysis/spotting';
 import { gaussian } from '../../src/main/analysis/synth/random';
 import { expressionProfile } from '../../src/main/analysis/synth/head-motion';
@@ -196,6 +197,66 @@ describe('findConfounders and withoutConfounders', () => {
     const signal = signalOf(twoPresses);
     expect(findConfounders(signal, 30, 0.15)).toEqual([]);
     expect(spot(signal, 30).intervals.length).toBe(2);
+  });
+
+  // Talking that drops the jaw (lower lips and chin together, the upper lips a little) from `from` to `to`.
+  const jawTalking = (from: number, to: number, rate = 4.3): Displacement => (roi, t) =>
+    t > from && t < to ? (roi.startsWith('Lower Lip') || roi === 'Chin' ? 0.8 : roi.startsWith('Upper Lip') ? 0.1 : 0) * 0.5 * (1 - Math.cos((2 * Math.PI * rate * (t - from)) / 30)) : 0;
+
+  it('finds a short bout the clip starts in (its first frames unmeasured by the lag) and spots the brow raise after it where it starts', () => {
+    // Talking from frame 0 to 20: the lagged signal shows it from frame 6 only, 20 frames with
+    // its echo, no longer than a micro-expression's; its three openings still make it talking.
+    const signal = signalOf((roi, t) => jawTalking(-1, 20)(roi, t) + browRaise(roi, t));
+    const found = findConfounders(signal, 30, 0.15);
+    expect(found.map((c) => [c.cause, c.onset]), JSON.stringify(found)).toEqual([['speech', LAG]]);
+    const spotted = spot(signal, 30, { atLeastOne: true });
+    expect(spotted.intervals.map((iv) => [iv.onset >= 26, Math.abs(iv.apex - 35) <= 1]), JSON.stringify(spotted.intervals)).toEqual([[true, true]]);
+  });
+
+  it('still calls one jaw drop and its echo at the clip start an expression (two openings, not talking)', () => {
+    const jawDrop: Displacement = (roi, t) => (roi.startsWith('Lower Lip') || roi === 'Chin' ? 0.8 : roi.startsWith('Upper Lip') ? 0.1 : 0) * expressionProfile(t, 1, 5, 10);
+    expect(findConfounders(signalOf(jawDrop), 30, 0.15)).toEqual([]);
+  });
+
+  it('finds talking right after a brow raise that moves the lips a little (one mouth stretch with it), and spots the raise alone', () => {
+    // The raise's lips and chin (a third of its brows) join the talking's openings into one
+    // mouth stretch, which the raised brows make an expression as a whole; the talking is its tail.
+    const raiseWithLips: Displacement = (roi, t) => (brows(roi) ? 0.8 : roi.startsWith('Lower Lip') || roi === 'Chin' ? 0.3 : upperLids(roi) ? 0.3 : 0) * expressionProfile(t, 21, 25, 32);
+    const signal = signalOf((roi, t) => raiseWithLips(roi, t) + jawTalking(36, 70)(roi, t));
+    const found = findConfounders(signal, 30, 0.15);
+    expect(found.map((c) => [c.cause, c.onset >= 33]), JSON.stringify(found)).toEqual([['speech', true]]);
+    const spotted = spot(signal, 30);
+    expect(spotted.intervals.map((iv) => [Math.abs(iv.onset - 21) <= 1, Math.abs(iv.apex - 25) <= 1, iv.offset <= 34]), JSON.stringify(spotted.intervals)).toEqual([[true, true, true]]);
+  });
+
+  it('cuts no talking off a slower expression: what is left must be no longer than a micro-expression and its echo', () => {
+    // A 1.2 s brow raise that moves the lips a little, right after talking: one mouth stretch
+    // whose remainder (the raise and its echo, about 40 frames) is no micro-expression.
+    const slowRaise: Displacement = (roi, t) => (brows(roi) ? 0.8 : roi.startsWith('Lower Lip') || roi === 'Chin' ? 0.3 : upperLids(roi) ? 0.3 : 0) * expressionProfile(t, 34, 52, 70);
+    const signal = signalOf((roi, t) => jawTalking(4, 32)(roi, t) + slowRaise(roi, t));
+    expect(findConfounders(signal, 30, 0.15)).toEqual([]);
+  });
+
+  it('cuts no talking off an expression out of lip presses that never drop the jaw', () => {
+    // Quick presses (both lips and the chin alike) run into a brow raise that moves the lips a
+    // little: one mouth stretch, an expression as a whole. The presses alone open and close
+    // again and again with the upper face still, but none drops the jaw.
+    const presses: Displacement = (roi, t) => (mouth(roi) && t > 8 && t < 34 ? 0.8 * 0.5 * (1 - Math.cos((2 * Math.PI * 4.3 * (t - 8)) / 30)) : 0);
+    const raiseWithLips: Displacement = (roi, t) => (brows(roi) ? 0.8 : roi.startsWith('Lower Lip') || roi === 'Chin' ? 0.3 : upperLids(roi) ? 0.3 : 0) * expressionProfile(t, 38, 42, 49);
+    const signal = signalOf((roi, t) => presses(roi, t) + raiseWithLips(roi, t));
+    expect(findConfounders(signal, 30, 0.15)).toEqual([]);
+  });
+
+  it('calls a chin raise and its echo an expression when the mouth flickers a little after it (not talking)', () => {
+    // Flickering light leaves the mouth with small bumps a sixth of the raise: with the raise
+    // and its echo they rise above the speech opening share three times and more, but only the
+    // raise and its echo, a lag apart, are clear.
+    const chinRaise: Displacement = (roi, t) => (roi === 'Chin' ? 0.7 : roi.startsWith('Lower Lip') ? 0.2 : 0) * expressionProfile(t, 12, 15, 21);
+    const flicker: Displacement = (roi, t) => (mouth(roi) ? 0.12 : 0) * (expressionProfile(t, 29, 31, 33) + expressionProfile(t, 41, 43, 45));
+    const signal = signalOf((roi, t) => chinRaise(roi, t) + flicker(roi, t));
+    expect(findConfounders(signal, 30, 0.15)).toEqual([]);
+    const spotted = spot(signal, 30, { atLeastOne: true });
+    expect(spotted.intervals.some((iv) => Math.abs(iv.apex - 15) <= 1), JSON.stringify(spotted.intervals)).toBe(true);
   });
 
   it('refuses a zero level or frame rate', () => {

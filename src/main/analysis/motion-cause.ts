@@ -37,10 +37,10 @@ export interface ConfounderInterval {
   readonly reason: string;
 }
 
-type Part = 'upperLid' | 'lowerLid' | 'brow' | 'midFace' | 'mouth';
+export type Part = 'upperLid' | 'lowerLid' | 'brow' | 'midFace' | 'mouth';
 
 /** Lips and chin carry speech; mouth corners, nose and cheeks move with them only a little. */
-const PART_OF: ReadonlyMap<string, Part> = new Map(
+export const PART_OF: ReadonlyMap<string, Part> = new Map(
   ROI_SPECS.map((s) => [
     s.region,
     s.region.includes('Upper Eyelid') ? 'upperLid' : s.region.includes('Lower Eyelid') ? 'lowerLid' : s.group === 'eyebrow' ? 'brow' : s.group === 'lip' || s.group === 'chin' ? 'mouth' : 'midFace',
@@ -48,7 +48,7 @@ const PART_OF: ReadonlyMap<string, Part> = new Map(
 );
 
 /** An eye event (or the lips, for the mid face) may spill this share of its motion onto the brows / the mid face (blinks on the 7100-seed faces: ≤ 0.3 and ≤ 0.15). */
-const SPILL = { brow: 0.6, midFace: 0.35 } as const;
+export const SPILL = { brow: 0.6, midFace: 0.35 } as const;
 /** Speech moves the upper face at most this share of the lips' motion. */
 const SPEECH_UPPER_SHARE = 0.5;
 /** Speech opens and closes the mouth at least this many times in one stretch (an expression shows twice: itself and its echo, with the reversal between). */
@@ -83,7 +83,7 @@ const JAW_LULL_SECONDS = 1;
  * together, the upper lip much less — not one part alone (a raised upper lip, a chin raise)
  * nor both lips alike (a lip press).
  */
-function jawDrop(signal: MotionSignal, common: Float32Array, mouth: Float32Array, t: number): boolean {
+export function jawDrop(signal: MotionSignal, common: Float32Array, mouth: Float32Array, t: number): boolean {
   const above = (name: string): number => Math.max(0, ((signal.channels[name] as Float32Array | undefined)?.[t] ?? 0) - (common[t] as number));
   const lowerLip = Math.max(...LOWER_LIP.map(above));
   const upperLip = Math.max(...UPPER_LIP.map(above));
@@ -104,14 +104,14 @@ export function commonMode(channels: readonly Float32Array[], frames: number): F
 }
 
 /** Per part and frame, the strongest ROI's motion above the common mode; upper lids also per eye. */
-interface PartProfiles {
+export interface PartProfiles {
   readonly frames: number;
   readonly part: Readonly<Record<Part, Float32Array>>;
   readonly leftUpperLid: Float32Array;
   readonly rightUpperLid: Float32Array;
 }
 
-function partProfiles(signal: MotionSignal): PartProfiles {
+export function partProfiles(signal: MotionSignal): PartProfiles {
   const names = Object.keys(signal.channels);
   const frames = names.length ? (signal.channels[names[0] as string] as Float32Array).length : 0;
   const common = commonMode(names.filter((n) => PART_OF.get(n) !== 'upperLid').map((n) => signal.channels[n] as Float32Array), frames);
@@ -134,7 +134,7 @@ function partProfiles(signal: MotionSignal): PartProfiles {
   return { frames, part, leftUpperLid, rightUpperLid };
 }
 
-function peakOf(values: Float32Array, from: number, to: number): { value: number; at: number } {
+export function peakOf(values: Float32Array, from: number, to: number): { value: number; at: number } {
   let best = { value: 0, at: from };
   for (let t = from; t <= to; t += 1) if ((values[t] as number) > best.value) best = { value: values[t] as number, at: t };
   return best;
@@ -142,14 +142,22 @@ function peakOf(values: Float32Array, from: number, to: number): { value: number
 
 /** Rises above `high` that fell below `low` (half of `high` by default) before the next: how often a part moved and came back. */
 export function bumps(values: Float32Array, from: number, to: number, high: number, low = high / 2): number {
-  let count = 0;
+  return bumpPeaks(values, from, to, high, low).length;
+}
+
+/** The frame where each of `bumps`' rises peaks. */
+function bumpPeaks(values: Float32Array, from: number, to: number, high: number, low = high / 2): number[] {
+  const peaks: number[] = [];
   let armed = true;
   for (let t = from; t <= to; t += 1) {
     const v = values[t] as number;
-    if (armed && v >= high) [count, armed] = [count + 1, false];
-    else if (!armed && v < low) armed = true;
+    if (armed && v >= high) {
+      peaks.push(t);
+      armed = false;
+    } else if (!armed && v < low) armed = true;
+    else if (!armed && v > (values[peaks[peaks.length - 1] as number] as number)) peaks[peaks.length - 1] = t;
   }
-  return count;
+  return peaks;
 }
 
 const pct = (v: number): string => `${Math.round(v * 100)} %`;
@@ -173,8 +181,16 @@ function classifyOn(profiles: PartProfiles, lag: number, fps: number, from: numb
   // The mouth must still close between openings as before (below an eighth of its peak): a raised bar makes no new openings.
   const mouthBumps = mouth.value > 0 ? bumps(part.mouth, from, to, Math.max(SPEECH_OPENING_SHARE * mouth.value, SPEECH_ABOVE_REST * restLevel), 0.125 * mouth.value) : 0;
   // A micro-expression and its echo are over within 0.5 s + the lag; a bout of speech lasts longer.
-  const longerThanMicro = to - from + 1 > Math.round(0.5 * fps) + lag;
-  if (longerThanMicro && mouth.value > Math.max(lid.value, brow) && Math.max(lid.value, brow) <= SPEECH_UPPER_SHARE * mouth.value && mouthBumps >= SPEECH_MIN_BUMPS) {
+  // Motion the signal shows from its first frame (t = lag) began before it could be measured,
+  // anywhere from the clip's first frame on: a bout cut by the clip's start is not held to
+  // the length it shows (its repeated openings still decide).
+  const longerThanMicro = to - (from <= lag ? 0 : from) + 1 > Math.round(0.5 * fps) + lag;
+  // One mouth movement and its echo are the only clear bumps, a lag apart, when what else the
+  // mouth does is flicker or jitter at a sixth of them (an AU17 under flickering light):
+  // talking's clear openings are its syllables, or its first opening and last closing, further apart.
+  const clear = mouth.value > 0 ? bumpPeaks(part.mouth, from, to, 0.5 * mouth.value, 0.125 * mouth.value) : [];
+  const movementAndEcho = clear.length === 2 && (clear[1] as number) - (clear[0] as number) <= lag + 1;
+  if (longerThanMicro && !movementAndEcho && mouth.value > Math.max(lid.value, brow) && Math.max(lid.value, brow) <= SPEECH_UPPER_SHARE * mouth.value && mouthBumps >= SPEECH_MIN_BUMPS) {
     return { cause: 'speech', apex: mouth.at, reason: `speech: the lips and jaw opened and closed ${mouthBumps} times while the eyes and brows moved ${pct(Math.max(lid.value, brow) / mouth.value)} of that` };
   }
   // Eye events: the lids alone; the brows and the mid face move only as much as a blink's spill.
@@ -296,6 +312,53 @@ function joinTalking(profiles: PartProfiles, jawLed: (stretch: readonly [number,
 }
 
 /**
+ * Mouth stretches with talking found beside an expression: a joined stretch that is not
+ * speech as a whole (a micro-expression's mouth motion runs into the bout, and its brows or
+ * lids outweigh the talking) gives way to its longest head and longest tail, cut at the
+ * mouth's own movements (`pieces`), that are speech each alone, when what they leave is no
+ * longer than a micro-expression and its echo. Any other stretch is kept as it is, for the
+ * classifier to call an expression.
+ */
+function talkingBesideExpressions(
+  profiles: PartProfiles,
+  jawLed: (stretch: readonly [number, number]) => boolean,
+  lag: number,
+  fps: number,
+  joined: ReadonlyArray<[number, number]>,
+  pieces: ReadonlyArray<[number, number]>,
+): Array<[number, number]> {
+  const whole = (from: number, to: number): boolean => classifyOn(profiles, lag, fps, from, to).cause === 'speech';
+  // A part cut off an expression must also open the jaw at its strongest: lip presses and chin raises in tremor jitter do not.
+  const speech = (from: number, to: number): boolean => whole(from, to) && jawLed([from, to]);
+  const out: Array<[number, number]> = [];
+  for (const [from, to] of joined) {
+    if (whole(from, to)) {
+      out.push([from, to]);
+      continue;
+    }
+    // The expression is where the brows or lids peak, and only when they outweigh the talking
+    // there: jitter (tremor) that is not speech as a whole is not cut into speech.
+    const { part } = profiles;
+    const upper = Float32Array.from({ length: to - from + 1 }, (_, i) => Math.max(part.upperLid[from + i] as number, part.lowerLid[from + i] as number, part.brow[from + i] as number));
+    let expressionAt = from;
+    for (let t = from; t <= to; t += 1) if ((upper[t - from] as number) > (upper[expressionAt - from] as number)) expressionAt = t;
+    const inside = upper.length && (upper[expressionAt - from] as number) > SPEECH_UPPER_SHARE * peakOf(part.mouth, from, to).value ? pieces.filter(([a, b]) => a >= from && b <= to) : [];
+    // Heads end, and tails start, at a piece's edge clear of the expression; the longest that is speech wins.
+    const head = inside.map(([, b]) => b).filter((b) => b < expressionAt && speech(from, b)).pop();
+    const tail = inside.map(([a]) => a).find((a) => a > expressionAt && speech(a, to));
+    // What is left between them is the expression and its echo: no longer than a micro-expression's.
+    const left = (tail ?? to + 1) - (head ?? from - 1) - 1;
+    if ((head === undefined && tail === undefined) || left > Math.round(0.5 * fps) + lag) {
+      out.push([from, to]);
+      continue;
+    }
+    if (head !== undefined) out.push([from, head]);
+    if (tail !== undefined) out.push([tail, to]);
+  }
+  return out;
+}
+
+/**
  * The blinks, gaze shifts and speech bouts of a spotting signal: stretches where the
  * eyelids or the mouth moved, each classed by `classifyMotion`'s rules; those that are
  * not an expression are returned, with the frames they cover (their echo included).
@@ -311,7 +374,8 @@ export function findConfounders(signal: MotionSignal, fps: number, level: number
   // still moves half as much, is still one bout.
   // Eyelid stretches join only across a frame or two: a gaze shift next to an expression stays apart from it.
   const jawLed = jawLedStretch(signal, profiles);
-  const mouthStretches = joinTalking(profiles, jawLed, Math.round(JAW_LULL_SECONDS * fps), stretches(profiles.part.mouth, level, level / 2, Math.max(signal.lag, Math.round(0.6 * fps))));
+  const joined = joinTalking(profiles, jawLed, Math.round(JAW_LULL_SECONDS * fps), stretches(profiles.part.mouth, level, level / 2, Math.max(signal.lag, Math.round(0.6 * fps))));
+  const mouthStretches = talkingBesideExpressions(profiles, jawLed, signal.lag, fps, joined, stretches(profiles.part.mouth, level, level / 2, 0));
   const candidates = [...stretches(lids, level, level, Math.max(2, Math.round(signal.lag / 3))), ...mouthStretches].sort((a, b) => a[0] - b[0]);
   const out: ConfounderInterval[] = [];
   for (const [from, to] of candidates) {
@@ -346,82 +410,4 @@ export function onsetAfterEyeEvents(interval: { readonly onset: number; readonly
     if (c.cause !== 'speech' && c.onset - Math.ceil(lag / 2) <= onset && onset < c.offset && c.offset < interval.apex) onset = c.offset;
   }
   return onset;
-}
-
-/** Speech's lips and chin move in the bout's own proportions: a ROI keeps what exceeds them by more than this share. */
-const SPEECH_PATTERN_TOLERANCE = 0.5;
-/** Lips and chin that carry a bout (their share at least this of the strongest one's) measure how far it opened at each frame. */
-const SPEECH_CARRIER_SHARE = 0.5;
-
-/**
- * A speech bout's lip-and-jaw pattern: per mouth ROI, its motion above the common mode as a
- * share of the mouth's strongest ROI, the median over the bout's clear openings (frames
- * at half the bout's peak or more) that drop the jaw. When the lagged signal cancels
- * mid-bout, an expression next to the talking and its echo can be most of the clear
- * frames; a raised upper lip (AU10), a chin raise (AU17) or a lip press (AU24) moves one
- * part of the mouth, not the lower lip and the chin together, so it does not set the
- * pattern. A bout with no jaw drop at all is read from all its clear openings.
- */
-function speechPattern(signal: MotionSignal, mouthNames: readonly string[], common: Float32Array, mouth: Float32Array, from: number, to: number): Map<string, number> {
-  const peak = peakOf(mouth, from, to).value;
-  const clear: number[] = [];
-  for (let t = from; t <= to; t += 1) if (peak > 0 && (mouth[t] as number) >= 0.5 * peak) clear.push(t);
-  const jaw = clear.filter((t) => jawDrop(signal, common, mouth, t));
-  const frames = jaw.length ? jaw : clear;
-  const pattern = new Map<string, number>();
-  for (const name of mouthNames) {
-    const values = signal.channels[name] as Float32Array;
-    const shares = Float32Array.from(frames, (t) => Math.max(0, (values[t] as number) - (common[t] as number)) / (mouth[t] as number)).sort();
-    pattern.set(name, frames.length ? quantile(shares, 0.5) : 1);
-  }
-  return pattern;
-}
-
-/**
- * The signal with each confounder's motion taken out of its frames, so that what is left
- * is expression evidence: within a blink or gaze shift the eyelid ROIs read as the common
- * mode and the brows and mid face lose the share a lid spills onto them. Within speech each
- * lip and chin ROI loses what the bout's own pattern explains at that frame (how far the
- * carrying ROIs say the jaw opened, times the ROI's share, with a tolerance), so a chin
- * raise or lip press that departs from the talking's proportions stays; the mid face
- * (mouth corners, cheeks) loses the share the lips spill. An expression overlapping the
- * confounder keeps what exceeds it.
- */
-export function withoutConfounders(signal: MotionSignal, confounders: readonly ConfounderInterval[]): MotionSignal {
-  if (confounders.length === 0) return signal;
-  const names = Object.keys(signal.channels);
-  const frames = names.length ? (signal.channels[names[0] as string] as Float32Array).length : 0;
-  const common = commonMode(names.filter((n) => PART_OF.get(n) !== 'upperLid').map((n) => signal.channels[n] as Float32Array), frames);
-  const profiles = partProfiles(signal);
-  const channels: Record<string, Float32Array> = {};
-  for (const name of names) channels[name] = (signal.channels[name] as Float32Array).slice();
-  const mouthNames = names.filter((n) => PART_OF.get(n) === 'mouth');
-  for (const c of confounders) {
-    const eye = c.cause !== 'speech';
-    const from = Math.max(0, c.onset);
-    const to = Math.min(frames - 1, c.offset);
-    const pattern = eye ? null : speechPattern(signal, mouthNames, common, profiles.part.mouth, from, to);
-    const strongest = pattern ? Math.max(0, ...pattern.values()) : 0;
-    const carriers = pattern ? mouthNames.filter((n) => (pattern.get(n) as number) >= SPEECH_CARRIER_SHARE * strongest && strongest > 0) : [];
-    for (let t = from; t <= to; t += 1) {
-      const source = eye ? Math.max(profiles.part.upperLid[t] as number, profiles.part.lowerLid[t] as number) : (profiles.part.mouth[t] as number);
-      const base = common[t] as number;
-      // How far the talking opened the mouth at t: the least any carrier's motion says.
-      let opened = carriers.length ? Infinity : 0;
-      for (const n of carriers) {
-        const above = ((signal.channels[n] as Float32Array)[t] as number) - base;
-        opened = Math.min(opened, Math.max(0, above) / (pattern?.get(n) as number));
-      }
-      for (const name of names) {
-        const p = PART_OF.get(name);
-        const values = channels[name] as Float32Array;
-        const v = values[t] as number;
-        const removed = eye
-          ? p === 'upperLid' || p === 'lowerLid' ? Infinity : p === 'brow' ? SPILL.brow * source : p === 'midFace' ? SPILL.midFace * source : 0
-          : p === 'mouth' ? (1 + SPEECH_PATTERN_TOLERANCE) * (pattern?.get(name) ?? 0) * Math.max(0, opened) : p === 'midFace' ? SPILL.midFace * source : 0;
-        if (removed > 0) values[t] = Math.min(v, Math.max(base, v - removed));
-      }
-    }
-  }
-  return { lag: signal.lag, channels };
 }

@@ -1,5 +1,6 @@
 import { AppError } from '@shared/errors';
-import { commonMode, motionClassifier, findConfounders, onsetAfterEyeEvents, withoutConfounders, type ConfounderInterval } from './motion-cause';
+import { commonMode, motionClassifier, findConfounders, onsetAfterEyeEvents, type ConfounderInterval } from './motion-cause';
+import { withoutConfounders } from './confounder-cleaning';
 import { quantileSorted } from '../util/quantile';
 import { sustainedIntervals, withSustained, type SustainedInterval } from './session-macro';
 import { channelDeviations, eyeMovement, isBlinkShape, mostDeviant, peakIn, SESSION_MERGE_LAGS, SESSION_MIN_RUN_LAGS, SESSION_SECONDS, sessionScore } from './session-rule';
