@@ -56,6 +56,8 @@ export interface AuCue {
    * stays still keeps its reading (a one-sided AU4).
    */
   readonly mirroredUnderFrame?: boolean;
+  /** Counts only on a region beside an eyeglass frame's rim (RoiFeature.besideRim), zero elsewhere. */
+  readonly besideRimOnly?: boolean;
 }
 
 export interface AuRule {
@@ -82,6 +84,12 @@ const allLowerLip = ['Lower Lip Left', 'Lower Lip Center', 'Lower Lip Right'];
 const AU4_DROP_PER_PULL = 1.33;
 /** AU4's whole movement per unit of its inward pull (1 / 0.6). */
 const AU4_MOVE_PER_PULL = 1.67;
+/**
+ * AU4's whole movement per unit of its drop (1 / 0.8), read beside an eyeglass rim. There the
+ * flow barely shows the inward pull: on seed 7500's glasses clips true AU4B–E pulled in 0.06–0.2
+ * % of the face height while dropping 0.2–0.56 (without glasses the pull is ¾ of the drop).
+ */
+const AU4_MOVE_PER_DROP = 1.25;
 
 /** A lateral AU read from one region moving one way. */
 const oneCue = (au: number, facs: string, region: string | readonly string[], direction: CueDirection, tolerance?: number): AuRule => ({
@@ -112,6 +120,8 @@ export const FACS_RULES: readonly AuRule[] = [
       // Read from the inward pull alone: AU1's rise is vertical and cannot hide it, as it hides the drop.
       // Under glasses, the rim drags a rising brow inward on one side: a pull the other rising brow lacks is the rim's.
       { regions: ['{side} Inner Eyebrow'], direction: 'inward', weight: 1, role: 'core', projection: true, gain: AU4_MOVE_PER_PULL, gated: true, mirroredUnderFrame: true },
+      // Beside the rim the inward pull barely reaches the flow while the drop does: the drop tells what the rim hid.
+      { regions: ['{side} Inner Eyebrow'], direction: 'down', weight: AU4_MOVE_PER_DROP, role: 'compensate', projection: true, gated: true, besideRimOnly: true },
       { regions: ['{side} Outer Eyebrow'], direction: 'down', weight: 0.5, role: 'support', tolerance: 65 },
     ],
   },
