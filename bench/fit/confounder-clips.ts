@@ -3,7 +3,9 @@
  * seed (never the bench's 20261206), run through the pipeline, one line per clip — the true
  * AUs and class beside what came out, the spotted intervals and the confounders found — so
  * that where the F1 is lost can be read clip by clip. Each clip's report and spotting signal
- * are written next to it (`report.json`, `signal.json`) for replaying the spotting alone.
+ * are written next to it (`report.json`, `signal.json`) for replaying the spotting alone, and
+ * the first analysed interval's ROI features with the face's tilt (`features.json`) for
+ * replaying the AU rules alone (bench/fit/confounder-rules.ts).
  *
  *   node --import tsx bench/fit/confounder-clips.ts --seed 7100 --clips 5
  *   MELLM_CONFOUNDER_CONDITIONS=speech,tremor node --import tsx bench/fit/confounder-clips.ts --seed 7100
@@ -15,6 +17,8 @@ import type { AnalyzeReport } from '../../src/shared/api/analysis';
 import type { MotionSignal } from '../../src/main/analysis/spotting';
 import { auBreakdown, CONFOUNDER_SEED, ensureClips, type ConfounderClip } from '../benchmarks/confounders';
 import { timedAnalysis, withPipelineServices } from '../benchmarks/pipeline-set';
+import { faceRollOf } from '../../src/main/analysis/pipeline/crop';
+import { roiFeatures } from '../../src/main/analysis/roi-features';
 
 const { values } = parseArgs({ options: { seed: { type: 'string' }, clips: { type: 'string' } } });
 const seed = Number(values.seed ?? 7100);
@@ -30,6 +34,11 @@ await withPipelineServices(async (services) => {
     let signal: MotionSignal | null = null;
     const { result } = await timedAnalysis(services, clip.input, { onSignal: (s) => (signal = s) });
     const report: AnalyzeReport = result.report;
+    const overlay = result.overlay;
+    if (overlay) {
+      const features = roiFeatures(overlay.flow, overlay.face.rois, overlay.face.faceHeight, overlay.face.occlusion);
+      writeFileSync(join(dirname(clip.input), 'features.json'), JSON.stringify({ roll: faceRollOf(overlay.face.landmarks), features }));
+    } else writeFileSync(join(dirname(clip.input), 'features.json'), JSON.stringify(null));
     if (clip.kind === 'me') outcomes.push({ clip, report });
     const dir = dirname(clip.input);
     writeFileSync(join(dir, 'report.json'), JSON.stringify(report));

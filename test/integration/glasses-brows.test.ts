@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
 import { analyzeClip } from '../../src/main/analysis/pipeline/pipeline';
+import { loadSynthFace } from '../../src/main/analysis/synth/photo';
+import { SAMPLES } from '../helpers/faces';
 import { framesOf, meClip } from '../helpers/synth-clip';
 import { usePipelineModels } from '../helpers/pipeline-models';
 
@@ -29,6 +32,15 @@ describe('brow expressions under glasses (real FaceMesh and flow)', () => {
     expect(occludedBrows(report.rois)).toEqual([]);
     expect(strong(report.aus)).toContain('AU4');
     expect(strong(report.aus)).not.toContain('AU1');
+  }, 60_000);
+
+  it('reads a moderate brow lowering (AU4C) whose inward pull the rim hides, from the brows\' drop', async () => {
+    // face-api's sample4: beside the rim the inner brows drop 0.26 and 0.16 % of the face height and pull in under a trace.
+    const subject = await loadSynthFace(pipeline().models.face, join(SAMPLES, 'sample4.jpg'), 256, 192, 0.6);
+    const clip = meClip(subject, { aus: [{ au: 4, intensity: 'C' }], confounders: { glasses: {} } });
+    const { report } = await analyzeClip(framesOf(clip), pipeline().models, { onset: 8, apex: 12, offset: 18 });
+    expect(strong(report.aus)).toEqual(['AU4']);
+    expect(report.emotion.label3).toBe('Negative');
   }, 60_000);
 
   it('a still face with glasses and head tremor gets no AU, spotted or at given frames', async () => {

@@ -44,6 +44,20 @@ const ONE_SIDED_AU4_UNDER_RIM: Motion = {
   'Left Inner Eyebrow': [-0.33, -0.7],
 };
 
+/** Seed 7500 `glasses_me_004`: truth AU4D alone: both inner brows drop beside the rim while their inward pull stays below a trace. */
+const LOWERED_UNDER_RIM: Motion = {
+  'Left Inner Eyebrow': [-0.065, 0.199],
+  'Left Outer Eyebrow': [0.018, 0.067],
+  'Right Inner Eyebrow': [0.059, 0.246],
+  'Right Outer Eyebrow': [0.006, -0.025],
+  'Left Upper Eyelid Inner': [-0.039, 0.103],
+};
+/** Seed 7500 `glasses_me_003` (face rolled −0.128 rad): truth AU4B: one inner brow drops beside the rim, the other a little. */
+const SLIGHTLY_LOWERED_UNDER_RIM: Motion = {
+  'Left Inner Eyebrow': [-0.077, 0.241],
+  'Right Inner Eyebrow': [0.098, 0.12],
+};
+
 /** The features with brows marked as beside the rim, as roiFeatures marks them on a face wearing glasses. */
 const underFrame = (features: RoiFeature[]): RoiFeature[] => features.map((f) => (f.group === 'eyebrow' ? { ...f, besideRim: true } : f));
 const aus = (features: RoiFeature[], roll = 0.0325): number[] => inferAus(features, undefined, roll).filter((a) => !a.blink).map((a) => a.au);
@@ -67,6 +81,20 @@ describe("AU4 from brows beside an eyeglass frame's rim", () => {
   it('keeps a one-sided AU4 whose other brow does not rise', () => {
     const found = inferAus(underFrame(featuresFromMotion(px(ONE_SIDED_AU4_UNDER_RIM), FACE)), undefined, 0.0325);
     expect(facsString(found)).toMatch(/L4/);
+  });
+
+  it('reads AU4 from inner brows that drop beside the rim while their pull stays below a trace', () => {
+    expect(aus(underFrame(featuresFromMotion(px(LOWERED_UNDER_RIM), FACE)), 0.004)).toEqual([4]);
+    expect(aus(underFrame(featuresFromMotion(px(SLIGHTLY_LOWERED_UNDER_RIM), FACE)), -0.128)).toEqual([4]);
+  });
+
+  it('reads no AU4 from the same drop on a face without glasses (the pull alone tells AU4 there)', () => {
+    expect(aus(featuresFromMotion(px(LOWERED_UNDER_RIM), FACE), 0.004)).not.toContain(4);
+  });
+
+  it('reads no AU4 from a drop beside the rim below a trace (noise, a settling brow)', () => {
+    const third = Object.fromEntries(Object.entries(LOWERED_UNDER_RIM).map(([k, [x, y]]) => [k, [x / 3, y / 3]])) as Motion;
+    expect(aus(underFrame(featuresFromMotion(px(third), FACE)), 0.004)).not.toContain(4);
   });
 
   it('reads the same motion without glasses as before: the inward pull is AU4', () => {

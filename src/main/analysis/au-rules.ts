@@ -119,7 +119,7 @@ function evaluateCue(cue: AuCue, side: 'L' | 'R' | 'C', byRegion: ReadonlyMap<st
     for (const name of names) {
       const feature = byRegion.get(name);
       if (!feature || feature.pixels === 0) continue;
-      const score = cueScore(feature, cue.direction, cue.tolerance, roll, cue.projection);
+      const score = cue.besideRimOnly && !feature.besideRim ? 0 : cueScore(feature, cue.direction, cue.tolerance, roll, cue.projection);
       perRegion.push([name, (cue.gated && score < TRACE) || rimDragged(cue, feature, score, byRegion, roll) ? 0 : (cue.gain ?? 1) * score]);
     }
   }

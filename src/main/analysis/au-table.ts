@@ -56,6 +56,8 @@ export interface AuCue {
    * stays still keeps its reading (a one-sided AU4).
    */
   readonly mirroredUnderFrame?: boolean;
+  /** Counts only on a region beside an eyeglass frame's rim (RoiFeature.besideRim), zero elsewhere. */
+  readonly besideRimOnly?: boolean;
 }
 
 export interface AuRule {
@@ -82,6 +84,14 @@ const allLowerLip = ['Lower Lip Left', 'Lower Lip Center', 'Lower Lip Right'];
 const AU4_DROP_PER_PULL = 1.33;
 /** AU4's whole movement per unit of its inward pull (1 / 0.6). */
 const AU4_MOVE_PER_PULL = 1.67;
+/** How far a smile's corner pull lifts the nasal wing (seed 7100 `blinks_me_001`: a 12D corner pull of 0.59 % of the face lifted one wing 0.45, of which the cheek explains 0.18). */
+const AU9_WING_PER_CORNER = 0.15;
+/**
+ * AU4's whole movement per unit of its drop (1 / 0.8), read beside an eyeglass rim. There the
+ * flow barely shows the inward pull: on seed 7500's glasses clips true AU4B–E pulled in 0.06–0.2
+ * % of the face height while dropping 0.2–0.56 (without glasses the pull is ¾ of the drop).
+ */
+const AU4_MOVE_PER_DROP = 1.25;
 
 /** A lateral AU read from one region moving one way. */
 const oneCue = (au: number, facs: string, region: string | readonly string[], direction: CueDirection, tolerance?: number): AuRule => ({
@@ -112,6 +122,8 @@ export const FACS_RULES: readonly AuRule[] = [
       // Read from the inward pull alone: AU1's rise is vertical and cannot hide it, as it hides the drop.
       // Under glasses, the rim drags a rising brow inward on one side: a pull the other rising brow lacks is the rim's.
       { regions: ['{side} Inner Eyebrow'], direction: 'inward', weight: 1, role: 'core', projection: true, gain: AU4_MOVE_PER_PULL, gated: true, mirroredUnderFrame: true },
+      // Beside the rim the inward pull barely reaches the flow while the drop does: the drop tells what the rim hid.
+      { regions: ['{side} Inner Eyebrow'], direction: 'down', weight: AU4_MOVE_PER_DROP, role: 'compensate', projection: true, gated: true, besideRimOnly: true },
       { regions: ['{side} Outer Eyebrow'], direction: 'down', weight: 0.5, role: 'support', tolerance: 65 },
     ],
   },
@@ -120,7 +132,9 @@ export const FACS_RULES: readonly AuRule[] = [
     facs: 'Levator palpebrae superioris: raises the upper lid, widening the eye aperture.',
     lateral: true,
     cues: [
-      { regions: lids('Upper'), direction: 'up', weight: 1, role: 'core' },
+      // Centre and outer lid only: a raised inner brow lifts the inner upper lid about half as far
+      // (seed 7500: R1E lifted it 0.73 % of the face, the outer lid 0.03), AU5 the whole lid.
+      { regions: ['{side} Upper Eyelid Center', '{side} Upper Eyelid Outer'], direction: 'up', weight: 1, role: 'core' },
       // Raised brows (AU1, AU2) stretch the lid fold upwards with them.
       { regions: ['{side} Inner Eyebrow', '{side} Outer Eyebrow'], direction: 'up', weight: 0.1, role: 'against' },
     ],
@@ -135,7 +149,8 @@ export const FACS_RULES: readonly AuRule[] = [
       // A strong AU12 pushes the cheek up a little, AU9 the cheek beside the nose: that is not AU6.
       // (Weights from the training set: the cheek ROI rises by ~5 % of the corner's pull.)
       { regions: ['{side} Mouth Corner'], direction: 'up-outward', weight: 0.05, role: 'against', tolerance: 40 },
-      { regions: ['{side} Nasal Wing'], direction: 'up', weight: 0.2, role: 'against', tolerance: 60 },
+      // A nose wrinkle lifts the cheek beside the nose by up to ~0.4 of the wing's rise (seed 7100: a 9E's wings 1.0–1.35, cheek 0.6).
+      { regions: ['{side} Nasal Wing'], direction: 'up', weight: 0.3, role: 'against', tolerance: 60 },
     ],
   },
   {
@@ -159,6 +174,8 @@ export const FACS_RULES: readonly AuRule[] = [
       { regions: ['{side} Nasal Wing'], direction: 'up', weight: 1, role: 'core', tolerance: 60 },
       { regions: ['{side} Inner Eyebrow'], direction: 'down', weight: 0.3, role: 'support', tolerance: 65 },
       { regions: ['{side} Cheek'], direction: 'up', weight: 0.3, role: 'against', tolerance: 60 },
+      // A strong AU12 drags the nasolabial skin, and the nasal wing's edge with it, up along the corner's pull.
+      { regions: ['{side} Mouth Corner'], direction: 'up-outward', weight: AU9_WING_PER_CORNER, role: 'against', tolerance: 40 },
     ],
   },
   {

@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { inferAus } from '../../src/main/analysis/au-rules';
+import { featuresFromMotion } from '../helpers/roi-motion';
+
+/**
+ * One AU's motion read as another's: the ROI motion of ME clips of the confounders' FITTING
+ * seeds (never the bench's), taken from the pipeline's onset → apex reading
+ * (`bench/fit/confounder-clips.ts` saves it as features.json): mean flow vectors in % of the
+ * face height, image axes (x right, y down), regions moving at least 0.05. What these cannot
+ * show: a real face's spill from one muscle onto its neighbours' regions, unmeasured here.
+ */
+type Motion = Record<string, [number, number]>;
+const FACE = 200; // px: 1 % of the face height = 2 px
+const px = (motion: Motion): Motion => Object.fromEntries(Object.entries(motion).map(([k, [x, y]]) => [k, [x * 2, y * 2]]));
+/** The AUs read at B or above (what the bench's AU F1 counts), blinks aside. */
+const clear = (motion: Motion, roll: number): number[] =>
+  inferAus(featuresFromMotion(px(motion), FACE), undefined, roll)
+    .filter((a) => !a.blink && a.intensity !== 'A')
+    .map((a) => a.au);
+
+/** Seed 7100 `blinks_me_001` (face rolled 0.108 rad): truth 6D+12D. */
+const SMILE_LIFTING_A_WING: Motion = {
+  'Left Upper Eyelid Inner': [0.007, 0.057],
+  'Left Upper Eyelid Center': [-0.014, 0.075],
+  'Left Lower Eyelid Inner': [0.014, -0.073],
+  'Left Lower Eyelid Center': [0.020, -0.331],
+  'Left Lower Eyelid Outer': [0.039, -0.300],
+  'Right Upper Eyelid Inner': [-0.025, 0.063],
+  'Right Upper Eyelid Outer': [0.007, -0.095],
+  'Right Lower Eyelid Inner': [-0.028, -0.247],
+  'Right Lower Eyelid Center': [-0.016, -0.377],
+  'Right Lower Eyelid Outer': [0.041, -0.395],
+  'Left Inner Eyebrow': [-0.020, 0.096],
+  'Right Inner Eyebrow': [-0.018, 0.147],
+  'Right Outer Eyebrow': [-0.024, 0.183],
+  'Left Nasal Wing': [0.045, 0.058],
+  'Right Nasal Wing': [0.023, -0.450],
+  'Left Mouth Corner': [0.619, -0.411],
+  'Right Mouth Corner': [-0.382, -0.444],
+  'Upper Lip Left': [0.106, 0.084],
+  'Upper Lip Center': [0.037, 0.049],
+  'Upper Lip Right': [-0.353, -0.436],
+  'Lower Lip Left': [0.110, 0.077],
+  'Lower Lip Center': [0.125, 0.116],
+  'Lower Lip Right': [0.082, 0.092],
+  'Chin': [0.129, 0.101],
+  'Left Cheek': [0.254, -0.590],
+  'Right Cheek': [0.002, -0.608],
+};
+/** Seed 7100 `blinks_me_004` (face rolled -0.521 rad): truth 9E. */
+const NOSE_WRINKLE_LIFTING_A_CHEEK: Motion = {
+  'Left Inner Eyebrow': [0.068, 0.053],
+  'Right Inner Eyebrow': [0.016, 0.128],
+  'Left Nasal Wing': [-1.020, -1.022],
+  'Right Nasal Wing': [-0.260, -1.354],
+  'Right Cheek': [-0.138, -0.583],
+};
+/** Seed 7500 `saccades_me_000` (face rolled 0.108 rad): truth R1E+R2B+R25E. */
+const INNER_BROW_RAISE_LIFTING_THE_INNER_LID: Motion = {
+  'Left Upper Eyelid Inner': [-0.053, 0.078],
+  'Left Upper Eyelid Center': [-0.007, 0.051],
+  'Left Lower Eyelid Inner': [-0.025, 0.078],
+  'Right Upper Eyelid Inner': [0.074, -0.728],
+  'Right Upper Eyelid Center': [0.039, -0.264],
+  'Right Lower Eyelid Inner': [0.015, -0.241],
+  'Right Lower Eyelid Outer': [0.004, 0.096],
+  'Left Inner Eyebrow': [-0.018, 0.070],
+  'Right Inner Eyebrow': [0.123, -1.359],
+  'Right Outer Eyebrow': [0.051, -0.627],
+  'Left Nasal Wing': [0.036, 0.083],
+  'Right Nasal Wing': [0.047, 0.115],
+  'Left Mouth Corner': [0.078, 0.058],
+  'Right Mouth Corner': [0.088, 0.014],
+  'Upper Lip Left': [0.056, 0.079],
+  'Upper Lip Center': [0.087, -0.008],
+  'Upper Lip Right': [0.096, -0.021],
+  'Lower Lip Left': [0.083, 0.085],
+  'Lower Lip Center': [-0.023, 1.161],
+  'Lower Lip Right': [-0.041, 1.207],
+  'Chin': [0.115, 0.117],
+  'Left Cheek': [0.008, 0.076],
+  'Right Cheek': [0.031, 0.105],
+};
+/** Seed 7500 `blinks_me_007` (face rolled 0.107 rad): truth R1D+R2B+R5B. */
+const LID_RAISE_UNDER_RAISED_BROWS: Motion = {
+  'Left Upper Eyelid Center': [-0.052, 0.033],
+  'Left Lower Eyelid Inner': [-0.007, 0.059],
+  'Right Upper Eyelid Inner': [0.051, -0.763],
+  'Right Upper Eyelid Center': [0.015, -0.455],
+  'Right Upper Eyelid Outer': [0.011, -0.282],
+  'Right Lower Eyelid Inner': [0.015, -0.298],
+  'Right Lower Eyelid Outer': [0.037, -0.053],
+  'Left Inner Eyebrow': [-0.052, 0.072],
+  'Right Inner Eyebrow': [0.101, -0.841],
+  'Right Outer Eyebrow': [0.012, -0.460],
+  'Left Nasal Wing': [0.055, 0.060],
+  'Right Nasal Wing': [0.042, 0.119],
+  'Left Mouth Corner': [0.067, 0.046],
+  'Right Mouth Corner': [0.072, 0.102],
+  'Upper Lip Left': [0.071, 0.072],
+  'Upper Lip Center': [0.073, 0.086],
+  'Upper Lip Right': [0.066, 0.099],
+  'Lower Lip Left': [0.069, 0.064],
+  'Lower Lip Center': [0.084, 0.077],
+  'Lower Lip Right': [0.070, 0.094],
+  'Chin': [0.110, 0.068],
+  'Right Cheek': [0.040, 0.118],
+};
+
+describe('AU9 beside a smile', () => {
+  it("reads no nose wrinkle from a nasal wing the smile's corner pull lifts", () => {
+    expect(clear(SMILE_LIFTING_A_WING, 0.108)).toEqual([6, 12]);
+  });
+
+  it('still reads a nose wrinkle beside a slight smile', () => {
+    const wrinkle: Motion = { ...NOSE_WRINKLE_LIFTING_A_CHEEK, 'Left Mouth Corner': [0.2, -0.2], 'Right Mouth Corner': [-0.2, -0.2] };
+    expect(clear(wrinkle, -0.521)).toContain(9);
+  });
+});
+
+describe('AU6 beside a nose wrinkle', () => {
+  it('reads no cheek raise from the cheek beside a strongly wrinkled nose', () => {
+    expect(clear(NOSE_WRINKLE_LIFTING_A_CHEEK, -0.521)).toEqual([9]);
+  });
+
+  it('still reads the cheek raise of a smile whose nasal wing rises', () => {
+    expect(clear(SMILE_LIFTING_A_WING, 0.108)).toContain(6);
+  });
+});
+
+describe('AU5 beside a raised inner brow', () => {
+  it('reads no upper lid raise from the inner lid a strong inner-brow raise lifts', () => {
+    expect(clear(INNER_BROW_RAISE_LIFTING_THE_INNER_LID, 0.108)).not.toContain(5);
+  });
+
+  it('reads the upper lid raise that lifts the centre and outer lid under raised brows', () => {
+    expect(clear(LID_RAISE_UNDER_RAISED_BROWS, 0.107)).toEqual([1, 2, 5]);
+  });
+});
