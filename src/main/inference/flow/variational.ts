@@ -12,20 +12,8 @@ import { propagateFlow, type FlowPropagationOptions } from './flow-propagation';
 import { handleOcclusions, type OcclusionOptions } from './occlusions';
 import { assertSameSize, throwIfAborted, writeGray, type FlowEstimateOptions, type FlowModel } from './model';
 import type { FlowField } from './types';
-import {
-  FLOW_CONFIGURATIONS,
-  buildFlowPyramidGraph,
-  buildFlowUpsampleGraph,
-  buildFlowWarpGraph,
-  FRAMES_INPUT,
-  PIXEL_SCALE,
-  SMOOTHNESS_INPUT,
-  levelSmoothness,
-  levelWarpOptions,
-  levelWarps,
-  type FlowConfiguration,
-  type VariationalFlowOptions,
-} from './variational-graph';
+import { buildFlowPyramidGraph, buildFlowUpsampleGraph, buildFlowWarpGraph, FRAMES_INPUT, PIXEL_SCALE, SMOOTHNESS_INPUT, levelSmoothness, levelWarpOptions, levelWarps } from './variational-graph';
+import { FLOW_CONFIGURATIONS, type FlowConfiguration, type VariationalFlowOptions } from './variational-presets';
 
 export const VARIATIONAL_MODEL_ID = 'flow-variational';
 /** Bumped whenever the generator changes what a given parameter set produces. */
