@@ -55,7 +55,8 @@ async function flowTask(modelsDir: string, preset: 'fast' | 'balanced' | 'accura
   // staged (ONNX Runtime's allocation planner grows faster than linearly with node count).
   const ort = await import('onnxruntime-node');
   const { optionsForSize } = await import('../../src/main/inference/flow/variational');
-  const { FLOW_PRESETS, buildVariationalFlowGraph } = await import('../../src/main/inference/flow/variational-graph');
+  const { buildVariationalFlowGraph } = await import('../../src/main/inference/flow/variational-graph');
+  const { FLOW_PRESETS } = await import('../../src/main/inference/flow/variational-presets');
   const importMs = performance.now();
   if (mode !== 'single-graph') throw new Error(`Unknown flow mode ${mode}`);
   const t0 = performance.now();

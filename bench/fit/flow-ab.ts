@@ -16,7 +16,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SessionCache } from '../../src/main/inference/onnx/session';
 import { VariationalFlowModel } from '../../src/main/inference/flow/variational';
-import { FLOW_CONFIGURATIONS, type FlowConfiguration, type VariationalFlowOptions } from '../../src/main/inference/flow/variational-graph';
+import { FLOW_CONFIGURATIONS, type FlowConfiguration, type VariationalFlowOptions } from '../../src/main/inference/flow/variational-presets';
 import type { FlowModel } from '../../src/main/inference/flow/model';
 import { loadImageFile } from '../../src/main/media/image';
 

@@ -20,7 +20,7 @@ import { grayPlane } from '../../src/main/inference/flow/model';
 import { extrapolateBorders, type BorderExtrapolationOptions } from '../../src/main/inference/flow/border-extrapolation';
 import { fillOccludedGeodesic, type GeodesicFillOptions } from '../../src/main/inference/flow/occlusion-fill';
 import { VariationalFlowModel } from '../../src/main/inference/flow/variational';
-import { FLOW_CONFIGURATIONS, type FlowConfiguration, type VariationalFlowOptions } from '../../src/main/inference/flow/variational-graph';
+import { FLOW_CONFIGURATIONS, type FlowConfiguration, type VariationalFlowOptions } from '../../src/main/inference/flow/variational-presets';
 import type { FlowField } from '../../src/main/inference/flow/types';
 import { SessionCache } from '../../src/main/inference/onnx/session';
 import { loadImageFile } from '../../src/main/media/image';

@@ -11,7 +11,8 @@ import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import { writeGray } from '../../src/main/inference/flow/model';
 import { ensureVariationalModel, optionsForSize } from '../../src/main/inference/flow/variational';
-import { FLOW_CONFIGURATIONS, FRAMES_INPUT, PIXEL_SCALE, SMOOTHNESS_INPUT, type FlowConfiguration } from '../../src/main/inference/flow/variational-graph';
+import { FRAMES_INPUT, PIXEL_SCALE, SMOOTHNESS_INPUT } from '../../src/main/inference/flow/variational-graph';
+import { FLOW_CONFIGURATIONS, type FlowConfiguration } from '../../src/main/inference/flow/variational-presets';
 import { loadImageFile } from '../../src/main/media/image';
 
 const { values } = parseArgs({ options: { preset: { type: 'string', default: 'fast' }, level: { type: 'string', default: '1' }, runs: { type: 'string', default: '20' }, stage: { type: 'string', default: 'warp' } } });

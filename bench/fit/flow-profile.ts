@@ -22,7 +22,7 @@ import sharp from 'sharp';
 import { packageDir } from '../../src/main/inference/manifest';
 import { displacements, warpedPair } from '../../src/main/inference/flow/synthetic';
 import { VariationalFlowModel } from '../../src/main/inference/flow/variational';
-import { FLOW_CONFIGURATIONS, type FlowConfiguration, type VariationalFlowOptions } from '../../src/main/inference/flow/variational-graph';
+import { FLOW_CONFIGURATIONS, type FlowConfiguration, type VariationalFlowOptions } from '../../src/main/inference/flow/variational-presets';
 import { SessionCache, type ModelSessionOptions } from '../../src/main/inference/onnx/session';
 import { loadImageFile, type GrayImage, type Image8 } from '../../src/main/media/image';
 

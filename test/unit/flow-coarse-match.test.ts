@@ -6,7 +6,7 @@ import { SessionCache } from '../../src/main/inference/onnx/session';
 import { coarseMatch } from '../../src/main/inference/flow/coarse-match';
 import type { FlowField } from '../../src/main/inference/flow/types';
 import { VariationalFlowModel, optionsForSize } from '../../src/main/inference/flow/variational';
-import { FLOW_PRESETS } from '../../src/main/inference/flow/variational-graph';
+import { FLOW_PRESETS } from '../../src/main/inference/flow/variational-presets';
 import type { GrayImage } from '../../src/main/media/image';
 import { useTempDir } from '../helpers/tmp';
 

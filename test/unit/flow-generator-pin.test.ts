@@ -6,7 +6,7 @@ import { packageDir } from '../../src/main/inference/manifest';
 import { SessionCache } from '../../src/main/inference/onnx/session';
 import { displacements, warpedPair } from '../../src/main/inference/flow/synthetic';
 import { VariationalFlowModel } from '../../src/main/inference/flow/variational';
-import { FLOW_CONFIGURATIONS, type FlowConfiguration } from '../../src/main/inference/flow/variational-graph';
+import { FLOW_CONFIGURATIONS, type FlowConfiguration } from '../../src/main/inference/flow/variational-presets';
 import { useTempDir } from '../helpers/tmp';
 
 /**

@@ -3,7 +3,8 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { packageDir } from '../../src/main/inference/manifest';
 import { ensureVariationalModel, optionsForSize } from '../../src/main/inference/flow/variational';
-import { FLOW_PRESETS, FRAMES_INPUT, PIXEL_SCALE, buildFlowPyramidGraph, levelWarpOptions, type VariationalFlowOptions } from '../../src/main/inference/flow/variational-graph';
+import { FRAMES_INPUT, PIXEL_SCALE, buildFlowPyramidGraph, levelWarpOptions } from '../../src/main/inference/flow/variational-graph';
+import { FLOW_PRESETS, type VariationalFlowOptions } from '../../src/main/inference/flow/variational-presets';
 import { join } from 'node:path';
 import { useTempDir } from '../helpers/tmp';
 

@@ -9,7 +9,7 @@ import { dilate, fillOccludedGeodesic } from '../../src/main/inference/flow/occl
 import { coveredPixels, handleOcclusions, warpedResidual } from '../../src/main/inference/flow/occlusions';
 import type { FlowField } from '../../src/main/inference/flow/types';
 import { VariationalFlowModel } from '../../src/main/inference/flow/variational';
-import { FLOW_PRESETS } from '../../src/main/inference/flow/variational-graph';
+import { FLOW_PRESETS } from '../../src/main/inference/flow/variational-presets';
 import { useTempDir } from '../helpers/tmp';
 
 const tempDir = useTempDir();

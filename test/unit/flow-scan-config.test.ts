@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FLOW_CONFIGURATIONS, FLOW_PRESETS, SCAN_FLOW, spottingFlow } from '../../src/main/inference/flow/variational-graph';
+import { FLOW_CONFIGURATIONS, FLOW_PRESETS, SCAN_FLOW, spottingFlow } from '../../src/main/inference/flow/variational-presets';
 
 /**
  * The spotting scan's flow is the pipeline's own configuration: its spotting thresholds,

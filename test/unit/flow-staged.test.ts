@@ -9,7 +9,8 @@ import { packageDir } from '../../src/main/inference/manifest';
 import { SessionCache } from '../../src/main/inference/onnx/session';
 import { displacements, warpedPair } from '../../src/main/inference/flow/synthetic';
 import { VariationalFlowModel, ensureVariationalModel, optionsForSize } from '../../src/main/inference/flow/variational';
-import { FLOW_PRESETS, buildVariationalFlowGraph } from '../../src/main/inference/flow/variational-graph';
+import { buildVariationalFlowGraph } from '../../src/main/inference/flow/variational-graph';
+import { FLOW_PRESETS } from '../../src/main/inference/flow/variational-presets';
 import { useTempDir } from '../helpers/tmp';
 
 const { onnx } = onnxProto;

@@ -5,7 +5,8 @@ import { packageDir } from '../../src/main/inference/manifest';
 import { SessionCache } from '../../src/main/inference/onnx/session';
 import { displacements, interiorEndPointError, warpedPair } from '../../src/main/inference/flow/synthetic';
 import { VariationalFlowModel, ensureVariationalModel, optionsForSize } from '../../src/main/inference/flow/variational';
-import { FLOW_PRESETS, levelAlpha, type FlowPreset, type VariationalFlowOptions } from '../../src/main/inference/flow/variational-graph';
+import { levelAlpha } from '../../src/main/inference/flow/variational-graph';
+import { FLOW_PRESETS, type FlowPreset, type VariationalFlowOptions } from '../../src/main/inference/flow/variational-presets';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { useTempDir } from '../helpers/tmp';
@@ -53,6 +54,25 @@ describe('variational flow (generated ONNX graph, real onnxruntime session)', ()
     const flow = await new VariationalFlowModel(sessions, tempDir(), 'fast').estimate(crop, frame2);
     expect([flow.width, flow.height]).toEqual([101, 77]);
     expect(interiorEndPointError(flow, truth, 8)).toBeLessThan(0.3);
+  });
+
+  it('reuses its frame buffers without mixing calls: overlapping calls and a change of size give a fresh model\'s flows', async () => {
+    const crop: GrayImage = { width: 101, height: 77, channels: 1, data: new Uint8Array(101 * 77) };
+    for (let y = 0; y < 77; y += 1) crop.data.set(face.data.subarray(y * 128, y * 128 + 101), y * 101);
+    const pairs = [
+      [face, warpedPair(face, displacements.translation(0.37, -0.62)).frame2],
+      [face, warpedPair(face, displacements.rotation(1.5, 63.5, 63.5)).frame2],
+      [crop, warpedPair(crop, displacements.translation(-0.5, 0.25)).frame2],
+    ] as const;
+    const fresh = await Promise.all(pairs.map(([a, b]) => new VariationalFlowModel(sessions, tempDir(), 'fast').estimate(a, b)));
+    const model = new VariationalFlowModel(sessions, tempDir(), 'fast');
+    await model.estimate(pairs[0][0], pairs[0][1]);
+    // Both 128×128 calls are in flight at once (one takes the kept buffer), then the size changes and changes back.
+    const overlapping = await Promise.all(pairs.map(([a, b]) => model.estimate(a, b)));
+    const again = [await model.estimate(pairs[0][0], pairs[0][1]), await model.estimate(pairs[2][0], pairs[2][1])];
+    for (const [i, flow] of overlapping.entries()) expect(flow.data, `pair ${i}`).toEqual(fresh[i]?.data);
+    expect(again[0]?.data).toEqual(fresh[0]?.data);
+    expect(again[1]?.data).toEqual(fresh[2]?.data);
   });
 
   it('generates each parameter set once into models/generated and clamps the pyramid to the frame', async () => {

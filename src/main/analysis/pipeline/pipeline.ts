@@ -4,7 +4,7 @@ import { llmModelVersion } from '@shared/llm-identity';
 import type { FaceModels } from '../../inference/face/analyze';
 import { faceCrop } from '../../inference/face/face-crop';
 import type { FlowService } from '../../inference/flow/service';
-import { spottingFlow, type FlowPreset } from '../../inference/flow/variational-graph';
+import { spottingFlow, type FlowPreset } from '../../inference/flow/variational-presets';
 import type { FlowModel } from '../../inference/flow/model';
 import type { FlowField } from '../../inference/flow/types';
 import type { FrameSequence, GrayImage } from '../../media/image';

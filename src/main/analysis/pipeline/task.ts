@@ -10,7 +10,7 @@ import type { TemplateRenderer } from '../../inference/llm/template';
 import type { SessionGuard } from '../../inference/onnx/session';
 import type { ProbedMedia } from '../../media/probe';
 import { FlowService } from '../../inference/flow/service';
-import { spottingFlow } from '../../inference/flow/variational-graph';
+import { spottingFlow } from '../../inference/flow/variational-presets';
 import { MediaLibrary } from '../../media/library';
 import type { DescriberLanguage } from '../describer';
 import type { FrameMotionScan } from '../frame-motion';

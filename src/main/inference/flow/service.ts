@@ -8,7 +8,7 @@ import { LearnedFlowModel } from './learned';
 import type { FlowModel } from './model';
 import type { FlowField } from './types';
 import { VARIATIONAL_MODEL_ID, VariationalFlowModel } from './variational';
-import type { FlowConfiguration, FlowPreset } from './variational-graph';
+import type { FlowConfiguration, FlowPreset } from './variational-presets';
 
 export interface FlowRequest {
   /** `flow-variational` (default), a manifest flow entry, or a folder holding flow.json. */

@@ -12,26 +12,16 @@ import { propagateFlow, type FlowPropagationOptions } from './flow-propagation';
 import { handleOcclusions, type OcclusionOptions } from './occlusions';
 import { assertSameSize, throwIfAborted, writeGray, type FlowEstimateOptions, type FlowModel } from './model';
 import type { FlowField } from './types';
-import {
-  FLOW_CONFIGURATIONS,
-  buildFlowPyramidGraph,
-  buildFlowUpsampleGraph,
-  buildFlowWarpGraph,
-  FRAMES_INPUT,
-  PIXEL_SCALE,
-  SMOOTHNESS_INPUT,
-  levelSmoothness,
-  levelWarpOptions,
-  levelWarps,
-  type FlowConfiguration,
-  type VariationalFlowOptions,
-} from './variational-graph';
+import { buildFlowPyramidGraph, buildFlowUpsampleGraph, buildFlowWarpGraph, FRAMES_INPUT, PIXEL_SCALE, SMOOTHNESS_INPUT, levelSmoothness, levelWarpOptions, levelWarps } from './variational-graph';
+import { FLOW_CONFIGURATIONS, type FlowConfiguration, type VariationalFlowOptions } from './variational-presets';
 
 export const VARIATIONAL_MODEL_ID = 'flow-variational';
 /** Bumped whenever the generator changes what a given parameter set produces. */
 const GENERATOR_VERSION = 7;
 /** The coarsest pyramid level keeps at least this many pixels on its short side. */
 const MIN_COARSE_SIDE = 12;
+/** Frame-pair buffers a model keeps for reuse (calls in flight at once, beyond which they are left to the collector). */
+const MAX_SPARE_FRAMES = 2;
 
 /** The preset's parameters with the pyramid depth clamped to what the frame size allows. */
 export function optionsForSize(options: VariationalFlowOptions, width: number, height: number): VariationalFlowOptions {
@@ -157,6 +147,13 @@ export class VariationalFlowModel implements FlowModel {
   readonly #options: VariationalFlowOptions;
   /** The graphs per frame size (`width×height`), generated or found on disk once. */
   readonly #graphsBySize = new Map<string, Promise<VariationalGraphs>>();
+  /**
+   * Gray frame pairs of finished calls, kept for the next call of the same size: a fresh
+   * 2.5 MB plane pair per 640×480 call is garbage V8 collects with a mark-compact every
+   * few calls, on its helper threads beside the flow. One per call in flight (calls may
+   * overlap), the last size only.
+   */
+  readonly #spareFrames: Float32Array[] = [];
 
   constructor(sessions: SessionCache, modelsDir: string, preset: FlowConfiguration | VariationalFlowOptions = 'balanced') {
     this.#sessions = sessions;
@@ -180,6 +177,18 @@ export class VariationalFlowModel implements FlowModel {
     const { signal } = options;
     const graphs = await this.#graphs(width, height);
     throwIfAborted(signal);
+    const size = 2 * width * height;
+    const pair = this.#spareFrames.at(-1)?.length === size ? (this.#spareFrames.pop() as Float32Array) : new Float32Array(size);
+    try {
+      return await this.#solve(graphs, pair, frame1, frame2, signal);
+    } finally {
+      if (this.#spareFrames[0]?.length !== size) this.#spareFrames.length = 0;
+      if (this.#spareFrames.length < MAX_SPARE_FRAMES) this.#spareFrames.push(pair);
+    }
+  }
+
+  async #solve(graphs: VariationalGraphs, pair: Float32Array, frame1: Image8, frame2: Image8, signal: AbortSignal | undefined): Promise<FlowField> {
+    const { width, height } = frame1;
     // The warp and upsample graphs have one output each (unnamed: see buildFlowPyramidGraph).
     const run = async (graph: GeneratedGraph, feeds: Feeds): Promise<ort.Tensor> => {
       const session = await this.#session(graph);
@@ -187,7 +196,6 @@ export class VariationalFlowModel implements FlowModel {
       throwIfAborted(signal);
       return result[session.outputNames[0] as string] as ort.Tensor;
     };
-    const pair = new Float32Array(2 * width * height);
     writeGray(frame1, pair, 0, PIXEL_SCALE);
     writeGray(frame2, pair, width * height, PIXEL_SCALE);
     const input = new ort.Tensor('float32', pair, [2, 1, height, width]);
