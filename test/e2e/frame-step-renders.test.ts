@@ -1,0 +1,85 @@
+/**
+ * A frame step re-renders what shows the frame (the stage, the frame number, the
+ * timeline's playhead) and nothing else: not the view around them, the toolbar's save
+ * status, the spotted-interval queue, the side panels or the suggestion panel. A stored
+ * recording with a spotted run fills the queue; React's commits are counted by component
+ * name (test/helpers/render-count.ts), so the test counts renders, never time.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWorkspace } from '../../src/main/store';
+import { openWorkspaceAs, useAppPage } from '../helpers/app-page';
+import { writeIndexClip } from '../helpers/index-clip';
+import { countRenders, takeRenders } from '../helpers/render-count';
+import { storedAnalysisRow } from '../helpers/stored-analysis';
+
+const dir = mkdtempSync(join(tmpdir(), 'mellm-e2e-step-renders-'));
+const FRAMES = 300;
+const INTERVALS = Array.from({ length: 4 }, (_, i) => ({
+  onset: 40 + i * 60,
+  apex: 44 + i * 60,
+  offset: 50 + i * 60,
+  kind: 'micro' as const,
+  strength: 9 - i,
+  duration_ms: 300,
+  offset_unclear: false,
+  facs: 'R1E+R2E',
+}));
+
+const app = useAppPage({ width: 1280, height: 720 });
+
+beforeAll(async () => {
+  const clipPath = writeIndexClip(dir, FRAMES, 320, 240);
+  const file = join(dir, 'steps.mellm');
+  const ws = await createWorkspace(file);
+  const clip = await ws.clips.add({ path: clipPath, kind: 'video', fps: 30, frames: FRAMES, width: 320, height: 240 });
+  for (const iv of INTERVALS) {
+    const event = await ws.events.create({ clipId: clip.id, onset: iv.onset, apex: iv.apex, offset: iv.offset, source: 'spotting' });
+    const row = storedAnalysisRow({ 'Left Inner Eyebrow': [0, -2], 'Right Inner Eyebrow': [0, -2] }, iv);
+    const spotting = { ...row.spotting, source: 'spotting' as const, capture_fps: 30, intervals: INTERVALS, blinks: [] };
+    await ws.analyses.add(event.id, [], { ...row, spotting, expression: { ...row.expression, kind: iv.kind, duration_ms: iv.duration_ms } }, {}, null);
+  }
+  await ws.close();
+  await countRenders(app().page);
+  await openWorkspaceAs(app().page, app().bridge.url, file, { annotator: 'coder', language: 'en' });
+}, 120_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function stepTo(key: string, frame: number): Promise<void> {
+  const page = app().page;
+  await page.keyboard.press(key);
+  await expect.poll(() => page.getByTestId('frame-stage').getAttribute('data-drawn-frame')).toBe(String(frame));
+  await expect.poll(() => page.getByTestId('frame-number').textContent()).toBe(String(frame));
+}
+
+describe('a frame step in a recording', () => {
+  it('re-renders the stage, the frame number and the timeline, nothing else', async () => {
+    const page = app().page;
+    page.setDefaultTimeout(15_000);
+    await page.locator('[data-view="corpus"]').click();
+    await page.getByTestId('clip-queue').getByRole('button', { name: 'Annotate' }).first().click();
+    await expect.poll(() => page.getByTestId('candidate-row').count()).toBe(INTERVALS.length);
+    // Settle what the open started (events, the run, its place), then count steps only.
+    await page.waitForTimeout(1000);
+    const start = 100;
+    await page.locator('input[name="goto"]').fill(String(start));
+    await page.locator('input[name="goto"]').press('Enter');
+    await expect.poll(() => page.getByTestId('frame-stage').getAttribute('data-drawn-frame')).toBe(String(start));
+    await page.getByTestId('frame-stage').click();
+    await page.waitForTimeout(500);
+    await takeRenders(page);
+    const steps = 6;
+    for (let i = 1; i <= steps; i += 1) await stepTo('ArrowRight', start + i);
+    const renders = await takeRenders(page);
+    for (const name of ['ClipAnnotator', 'SaveStatus', 'TransportBar', 'CandidateQueue', 'SidePanels', 'SuggestionPanel', 'AuPanel', 'OverlayLayer']) {
+      expect(renders[name] ?? 0, `${name} rendered on ${steps} steps: ${JSON.stringify(renders)}`).toBe(0);
+    }
+    // What shows the frame did follow every step (at most one render each, plus the load's own).
+    expect(renders.FrameStage ?? 0).toBeGreaterThanOrEqual(steps);
+    expect(renders.FrameStage ?? 0).toBeLessThanOrEqual(2 * steps);
+    expect(renders.Timeline ?? 0).toBeGreaterThanOrEqual(steps);
+  });
+});
