@@ -9,11 +9,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWorkspace } from '../../src/main/store';
 import { openWorkspaceAs, useAppPage } from '../helpers/app-page';
 import { writeIndexClip } from '../helpers/index-clip';
 import { countRenders, takeRenders } from '../helpers/render-count';
-import { storedAnalysisRow } from '../helpers/stored-analysis';
+import { writeSpottedRecording } from '../helpers/spotted-recording';
 
 const dir = mkdtempSync(join(tmpdir(), 'mellm-e2e-step-renders-'));
 const FRAMES = 300;
@@ -31,17 +30,8 @@ const INTERVALS = Array.from({ length: 4 }, (_, i) => ({
 const app = useAppPage({ width: 1280, height: 720 });
 
 beforeAll(async () => {
-  const clipPath = writeIndexClip(dir, FRAMES, 320, 240);
   const file = join(dir, 'steps.mellm');
-  const ws = await createWorkspace(file);
-  const clip = await ws.clips.add({ path: clipPath, kind: 'video', fps: 30, frames: FRAMES, width: 320, height: 240 });
-  for (const iv of INTERVALS) {
-    const event = await ws.events.create({ clipId: clip.id, onset: iv.onset, apex: iv.apex, offset: iv.offset, source: 'spotting' });
-    const row = storedAnalysisRow({ 'Left Inner Eyebrow': [0, -2], 'Right Inner Eyebrow': [0, -2] }, iv);
-    const spotting = { ...row.spotting, source: 'spotting' as const, capture_fps: 30, intervals: INTERVALS, blinks: [] };
-    await ws.analyses.add(event.id, [], { ...row, spotting, expression: { ...row.expression, kind: iv.kind, duration_ms: iv.duration_ms } }, {}, null);
-  }
-  await ws.close();
+  await writeSpottedRecording(file, { path: writeIndexClip(dir, FRAMES, 320, 240), frames: FRAMES, width: 320, height: 240 }, INTERVALS);
   await countRenders(app().page);
   await openWorkspaceAs(app().page, app().bridge.url, file, { annotator: 'coder', language: 'en' });
 }, 120_000);
