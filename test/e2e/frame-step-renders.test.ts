@@ -9,23 +9,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openWorkspaceAs, useAppPage } from '../helpers/app-page';
+import { annotateFirstClip, openWorkspaceAs, useAppPage } from '../helpers/app-page';
 import { writeIndexClip } from '../helpers/index-clip';
 import { countRenders, takeRenders } from '../helpers/render-count';
-import { writeSpottedRecording } from '../helpers/spotted-recording';
+import { evenIntervals, writeSpottedRecording } from '../helpers/spotted-recording';
 
 const dir = mkdtempSync(join(tmpdir(), 'mellm-e2e-step-renders-'));
 const FRAMES = 300;
-const INTERVALS = Array.from({ length: 4 }, (_, i) => ({
-  onset: 40 + i * 60,
-  apex: 44 + i * 60,
-  offset: 50 + i * 60,
-  kind: 'micro' as const,
-  strength: 9 - i,
-  duration_ms: 300,
-  offset_unclear: false,
-  facs: 'R1E+R2E',
-}));
+const INTERVALS = evenIntervals(4, 40, 60, 'R1E+R2E');
 
 const app = useAppPage({ width: 1280, height: 720 });
 
@@ -49,8 +40,7 @@ describe('a frame step in a recording', () => {
   it('re-renders the stage, the frame number and the timeline, nothing else', async () => {
     const page = app().page;
     page.setDefaultTimeout(15_000);
-    await page.locator('[data-view="corpus"]').click();
-    await page.getByTestId('clip-queue').getByRole('button', { name: 'Annotate' }).first().click();
+    await annotateFirstClip(page);
     await expect.poll(() => page.getByTestId('candidate-row').count()).toBe(INTERVALS.length);
     // Settle what the open started (events, the run, its place), then count steps only.
     await page.waitForTimeout(1000);

@@ -12,23 +12,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openWorkspaceAs, useAppPage } from '../helpers/app-page';
+import { annotateFirstClip, openWorkspaceAs, useAppPage } from '../helpers/app-page';
 import { ARTIFACTS } from '../helpers/browser';
 import { writeIndexClip } from '../helpers/index-clip';
-import { writeSpottedRecording } from '../helpers/spotted-recording';
+import { evenIntervals, writeSpottedRecording } from '../helpers/spotted-recording';
 
 const dir = mkdtempSync(join(tmpdir(), 'mellm-e2e-queue-layout-'));
 const FRAMES = 300;
-const INTERVALS = Array.from({ length: 8 }, (_, i) => ({
-  onset: 10 + i * 35,
-  apex: 14 + i * 35,
-  offset: 20 + i * 35,
-  kind: i % 3 === 2 ? ('macro' as const) : ('micro' as const),
-  strength: 9 - i,
-  duration_ms: 300,
-  offset_unclear: false,
-  facs: 'R1E+R2E+4C+R5B+9A+R10B+R25D',
-}));
+const INTERVALS = evenIntervals(8, 10, 35, 'R1E+R2E+4C+R5B+9A+R10B+R25D', (i) => (i % 3 === 2 ? 'macro' : 'micro'));
 const BLINKS = Array.from({ length: 40 }, (_, i) => ({ onset: i * 7, apex: i * 7 + 1, offset: i * 7 + 3 }));
 
 const app = useAppPage({ width: 1280, height: 720 });
@@ -45,8 +36,7 @@ describe('the spotted-interval queue of a recording at 1280×720', () => {
   it('leaves the frame at least a third of the window and keeps each row on one line', async () => {
     const page = app().page;
     page.setDefaultTimeout(15_000);
-    await page.locator('[data-view="corpus"]').click();
-    await page.getByTestId('clip-queue').getByRole('button', { name: 'Annotate' }).first().click();
+    await annotateFirstClip(page);
     const rows = page.getByTestId('candidate-row');
     await rows.first().waitFor();
     await expect.poll(() => rows.count()).toBe(8);

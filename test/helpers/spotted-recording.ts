@@ -13,6 +13,17 @@ export interface SpottedInterval {
   readonly facs: string;
 }
 
+/**
+ * `count` intervals, one every `every` frames from `first` (apex 4 and offset 10 frames
+ * after the onset, 300 ms), the first the strongest.
+ */
+export function evenIntervals(count: number, first: number, every: number, facs: string, kindOf: (i: number) => 'micro' | 'macro' = () => 'micro'): SpottedInterval[] {
+  return Array.from({ length: count }, (_, i) => {
+    const onset = first + i * every;
+    return { onset, apex: onset + 4, offset: onset + 10, kind: kindOf(i), strength: 9 - i, duration_ms: 300, offset_unclear: false, facs };
+  });
+}
+
 interface Blink {
   readonly onset: number;
   readonly apex: number;
