@@ -3,7 +3,7 @@
  * for its first frame until that frame is painted, `afterFirstFrame` holds what it is
  * given (the language model's speed estimate), so the frame's request and decode do not
  * share the bridge and the main thread with it. Bounded: held work runs after
- * MAX_WAIT_MS even if no frame comes (a clip that fails to read).
+ * MAX_WAIT_MS even if no frame comes (a clip that fails to read), and nothing waits after that.
  */
 const MAX_WAIT_MS = 2000;
 
@@ -36,7 +36,8 @@ export function afterFirstFrame(run: () => void): () => void {
     clearTimeout(timer);
     run();
   };
-  timer = window.setTimeout(once, MAX_WAIT_MS);
+  // No frame in time (a clip that fails to read): stop waiting for it altogether.
+  timer = window.setTimeout(framePainted, MAX_WAIT_MS);
   held.add(once);
   return () => {
     held.delete(once);
