@@ -12,40 +12,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWorkspace } from '../../src/main/store';
-import { openWorkspaceAs, useAppPage } from '../helpers/app-page';
+import { annotateFirstClip, openWorkspaceAs, useAppPage } from '../helpers/app-page';
 import { ARTIFACTS } from '../helpers/browser';
 import { writeIndexClip } from '../helpers/index-clip';
-import { storedAnalysisRow } from '../helpers/stored-analysis';
+import { evenIntervals, writeSpottedRecording } from '../helpers/spotted-recording';
 
 const dir = mkdtempSync(join(tmpdir(), 'mellm-e2e-queue-layout-'));
 const FRAMES = 300;
-const INTERVALS = Array.from({ length: 8 }, (_, i) => ({
-  onset: 10 + i * 35,
-  apex: 14 + i * 35,
-  offset: 20 + i * 35,
-  kind: i % 3 === 2 ? ('macro' as const) : ('micro' as const),
-  strength: 9 - i,
-  duration_ms: 300,
-  offset_unclear: false,
-  facs: 'R1E+R2E+4C+R5B+9A+R10B+R25D',
-}));
+const INTERVALS = evenIntervals(8, 10, 35, 'R1E+R2E+4C+R5B+9A+R10B+R25D', (i) => (i % 3 === 2 ? 'macro' : 'micro'));
 const BLINKS = Array.from({ length: 40 }, (_, i) => ({ onset: i * 7, apex: i * 7 + 1, offset: i * 7 + 3 }));
 
 const app = useAppPage({ width: 1280, height: 720 });
 
 beforeAll(async () => {
-  const clipPath = writeIndexClip(dir, FRAMES, 320, 240);
   const file = join(dir, 'session.mellm');
-  const ws = await createWorkspace(file);
-  const clip = await ws.clips.add({ path: clipPath, kind: 'video', fps: 30, frames: FRAMES, width: 320, height: 240 });
-  for (const iv of INTERVALS) {
-    const event = await ws.events.create({ clipId: clip.id, onset: iv.onset, apex: iv.apex, offset: iv.offset, source: 'spotting' });
-    const row = storedAnalysisRow({ 'Left Inner Eyebrow': [0, -2], 'Right Inner Eyebrow': [0, -2] }, iv);
-    const spotting = { ...row.spotting, source: 'spotting' as const, capture_fps: 30, intervals: INTERVALS, blinks: BLINKS };
-    await ws.analyses.add(event.id, [], { ...row, spotting, expression: { ...row.expression, kind: iv.kind, duration_ms: iv.duration_ms } }, {}, null);
-  }
-  await ws.close();
+  await writeSpottedRecording(file, { path: writeIndexClip(dir, FRAMES, 320, 240), frames: FRAMES, width: 320, height: 240 }, INTERVALS, BLINKS);
   await openWorkspaceAs(app().page, app().bridge.url, file, { annotator: 'clinician', language: 'en' });
 }, 120_000);
 
@@ -55,8 +36,7 @@ describe('the spotted-interval queue of a recording at 1280×720', () => {
   it('leaves the frame at least a third of the window and keeps each row on one line', async () => {
     const page = app().page;
     page.setDefaultTimeout(15_000);
-    await page.locator('[data-view="corpus"]').click();
-    await page.getByTestId('clip-queue').getByRole('button', { name: 'Annotate' }).first().click();
+    await annotateFirstClip(page);
     const rows = page.getByTestId('candidate-row');
     await rows.first().waitFor();
     await expect.poll(() => rows.count()).toBe(8);

@@ -60,3 +60,9 @@ export async function openWorkspaceAs(page: Page, url: string, file: string, set
   );
   await page.reload();
 }
+
+/** From the Corpus view, opens the workspace's first clip in the Annotate view. */
+export async function annotateFirstClip(page: Page): Promise<void> {
+  await page.locator('[data-view="corpus"]').click();
+  await page.getByTestId('clip-queue').getByRole('button', { name: 'Annotate' }).first().click();
+}

@@ -5,7 +5,7 @@
  * are wrapped by scripts that log each start, so the test counts processes, not time.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +26,29 @@ function wrap(name: string, real: string): string {
 }
 
 const started = (): string[] => readFileSync(log, 'utf8').split('\n').filter(Boolean);
+
+/** ffmpeg processes this test process has running now (children not yet exited; zombies excluded). */
+function liveFfmpegs(): number {
+  let count = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // pid (comm) state ppid …: comm may hold spaces, so split after its closing parenthesis.
+      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(ppid) === process.pid && state !== 'Z' && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('ffmpeg')) count += 1;
+    } catch {
+      // exited while listed
+    }
+  }
+  return count;
+}
+
+/** The live ffmpeg count once it stops falling (a killed process takes a moment to go), polled at most 10 s. */
+async function settledFfmpegs(atMost: number): Promise<number> {
+  for (let i = 0; i < 200 && liveFfmpegs() > atMost; i += 1) await new Promise((done) => setTimeout(done, 50));
+  return liveFfmpegs();
+}
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'mellm-open-first-frame-'));
@@ -80,6 +103,27 @@ describe('opening a video', () => {
       expect(twice.map((result) => result.status)).toEqual(['rejected', 'rejected']);
       const { clipId } = await library.open(video);
       expect(() => library.info(clipId)).not.toThrow();
+    } finally {
+      library.close();
+    }
+  });
+
+  it('an idle clip whose frame 0 was not decoded at open keeps no ffmpeg, unless it is held', async () => {
+    // 96×64 frames are more than a quarter of this cache: the open checks frame 0 on its own
+    // and makes no reader, so the ffmpeg started for the reader's first decode stays unused.
+    const library = new MediaLibrary({ cacheMB: 0.05 });
+    try {
+      const { clipId } = await library.open(video);
+      expect(await settledFfmpegs(1)).toBe(1);
+      const release = library.hold(clipId);
+      library.closeIdle(Date.now() + 600_000);
+      expect(await settledFfmpegs(1)).toBe(1);
+      release();
+      library.closeIdle(Date.now() + 600_000);
+      expect(await settledFfmpegs(0)).toBe(0);
+      // Still open: the next read starts its own decoder.
+      const reader = await library.reader(clipId);
+      expect(frameIndexOf(await reader.read(3))).toBe(3);
     } finally {
       library.close();
     }

@@ -215,13 +215,17 @@ export class MediaLibrary implements FrameSource {
     };
   }
 
-  /** Releases readers not used for idleMs and not held. */
+  /**
+   * Releases the processes of clips not used for idleMs and not held: the reader, and the
+   * ffmpeg started at open that no reader took (a frame too large to decode at open).
+   */
   closeIdle(now = Date.now()): void {
     for (const clip of this.#clips.values()) {
-      if (clip.reader && clip.holds === 0 && now - clip.lastUsed >= this.#idleMs) {
-        clip.reader.close();
-        clip.reader = null;
-      }
+      if (clip.holds > 0 || now - clip.lastUsed < this.#idleMs) continue;
+      clip.reader?.close();
+      clip.reader = null;
+      clip.started?.close();
+      clip.started = null;
     }
   }
 

@@ -12,6 +12,7 @@ import { roiLabel } from '@shared/rois';
 import { Circle, Group, Image as KonvaImage, Layer, Rect, Stage, Text } from 'react-konva';
 import type { AnalysisView } from '../api/analysis';
 import type { ShownFrame } from '../state/frame-bitmap';
+import { useShownFrame, type ShownFrameSource } from '../state/shown-frame';
 import { useFlowOverlay } from '../state/use-flow-overlay';
 import { differenceRgba } from '../state/difference';
 import type { FlowMode } from '../state/use-flow-overlay';
@@ -34,7 +35,8 @@ export interface ViewCommand {
 }
 
 interface Props {
-  readonly frame: ShownFrame | null;
+  /** The frame to draw: the stage subscribes, so a step re-renders the stage alone. */
+  readonly frames: ShownFrameSource;
   readonly onsetFrame: ShownFrame | null;
   readonly frameWidth: number;
   readonly frameHeight: number;
@@ -150,8 +152,9 @@ const OverlayLayer = memo(function OverlayLayer({ view, frameWidth, frameHeight,
   );
 });
 
-export function FrameStage({ frame, onsetFrame, frameWidth, frameHeight, layers, flowMode, analysis, command, onPainted, initialView = null, onViewChange }: Props) {
+export function FrameStage({ frames, onsetFrame, frameWidth, frameHeight, layers, flowMode, analysis, command, onPainted, initialView = null, onViewChange }: Props) {
   const { i18n } = useTranslation();
+  const frame = useShownFrame(frames);
   const [flowScale, setFlowScale] = useState<FlowScale>('auto');
   const containerRef = useRef<HTMLDivElement>(null);
   const frameLayerRef = useRef<Konva.Layer>(null);

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '@shared/api';
 import { api } from '../api/client';
 import { useSettings } from '../state/settings';
+import { afterFirstFrame } from '../state/first-frame';
 
 type SpeedReport = ChannelOutput<'llm.speed'>;
 
@@ -28,7 +29,8 @@ export function LlmEstimate(props: { readonly calibrate?: boolean }) {
       () => setReport(null),
     );
   }, [maxNewTokens]);
-  useEffect(refresh, [refresh, activeLlm]);
+  // Not the frame: asked once a clip's first frame is painted.
+  useEffect(() => afterFirstFrame(refresh), [refresh, activeLlm]);
 
   if (!report?.folder) return null;
   const measure = async () => {

@@ -8,6 +8,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { MARKERS, type MarkerKind, type Markers } from '../state/markers';
+import { useShownIndex, type ShownFrameSource } from '../state/shown-frame';
 import { clampWindow, followFrame, frameToX, xToFrame, zoomWindow, type TimelineWindow } from '../state/timeline-math';
 import { drawTimeline, MARKER_TOP, TIMELINE_HEIGHT, type SpottedSpan } from './timeline-draw';
 import { curveAxisTop, formatAxisValue } from '../state/curve-scale';
@@ -20,7 +21,8 @@ export interface EventSpan {
 
 interface Props {
   readonly frames: number;
-  readonly current: number;
+  /** The frame on screen (the playhead): the timeline subscribes, so a step re-renders it alone. */
+  readonly shown: ShownFrameSource;
   readonly markers: Markers;
   readonly events: readonly EventSpan[];
   readonly selectedEvent: number | null;
@@ -40,7 +42,8 @@ interface Props {
 
 export function Timeline(props: Props) {
   const { t } = useTranslation();
-  const { frames, current, markers, events, selectedEvent, curve, suggested, spans } = props;
+  const { frames, markers, events, selectedEvent, curve, suggested, spans } = props;
+  const current = useShownIndex(props.shown) ?? 0;
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const [width, setWidth] = useState(0);
   const [base, setBase] = useState<TimelineWindow>({ start: 0, span: frames });

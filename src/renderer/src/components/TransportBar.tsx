@@ -10,11 +10,13 @@ import { FLOW_MODES, type FlowMode } from '../state/use-flow-overlay';
 import { PLAYBACK_SPEEDS, speedOf, type Playback } from '../state/playback';
 import { OVERLAY_LAYERS, type LayerSettings, type OverlayLayer } from './FrameStage';
 import { SaveStatus, type SaveLabel } from './SaveStatus';
+import { useShownIndex, type ShownFrameSource } from '../state/shown-frame';
 
 export type { SaveLabel };
 
 interface Props {
-  readonly frame: number | null;
+  /** The frame on screen: only its number subscribes, so a step does not re-render the bar. */
+  readonly shown: ShownFrameSource;
   readonly frames: number;
   readonly fps: number;
   onGoTo(frame: number): void;
@@ -39,18 +41,27 @@ interface Props {
   readonly faceStatus: string | null;
 }
 
+/** The number of the frame drawn, with its time in the tooltip. */
+function FrameNumber({ shown, fps }: { shown: ShownFrameSource; fps: number }) {
+  const { t } = useTranslation();
+  const frame = useShownIndex(shown);
+  const seconds = frame !== null && fps > 0 ? (frame / fps).toFixed(3) : '';
+  return (
+    <output className="frame-number" data-testid="frame-number" aria-live="off" title={t('annotate.seconds', { seconds })}>
+      {frame ?? '–'}
+    </output>
+  );
+}
+
 export function TransportBar(props: Props) {
   const { t } = useTranslation();
   const [goto, setGoto] = useState('');
   const [clampedTo, setClampedTo] = useState<number | null>(null);
   const { playback } = props;
-  const seconds = props.frame !== null && props.fps > 0 ? (props.frame / props.fps).toFixed(3) : '';
 
   return (
     <div className="transport" role="toolbar" aria-label={t('annotate.toolbar')}>
-      <output className="frame-number" data-testid="frame-number" aria-live="off" title={t('annotate.seconds', { seconds })}>
-        {props.frame ?? '–'}
-      </output>
+      <FrameNumber shown={props.shown} fps={props.fps} />
       <span className="muted">{t('annotate.ofFrames', { frames: props.frames })}</span>
       <form
         className="goto"

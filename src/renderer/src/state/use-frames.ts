@@ -8,10 +8,13 @@ import { mediaApi, type OpenedMedia } from '../api/media';
 import { errorMessage } from '../api/backend';
 import { FrameLoader } from './frame-loader';
 import { fetchBitmap, type ShownFrame } from './frame-bitmap';
+import { ShownFrameStore, type ShownFrameSource } from './shown-frame';
+import { firstFrameAwaited } from './first-frame';
 
 export interface FrameNavigator {
   readonly loader: FrameLoader<ImageBitmap> | null;
-  readonly shown: ShownFrame | null;
+  /** The frame on screen: subscribe where it is shown (a step then re-renders only there). */
+  readonly shown: ShownFrameSource;
   /** The frame last asked for (what stepping continues from while a load is pending). */
   readonly target: () => number;
   /** The frame on screen now (for loops that must not outrun the display). */
@@ -21,7 +24,11 @@ export interface FrameNavigator {
 }
 
 export function useFrames(media: OpenedMedia | null, budgetMB = 256): FrameNavigator {
-  const [shown, setShown] = useState<ShownFrame | null>(null);
+  // Set while rendering, before any child's effect: requests they start can wait for the frame.
+  const [shown] = useState(() => {
+    firstFrameAwaited();
+    return new ShownFrameStore();
+  });
   const [error, setError] = useState<string | null>(null);
   const target = useRef(0);
   const shownIndex = useRef<number | null>(null);
@@ -51,9 +58,9 @@ export function useFrames(media: OpenedMedia | null, budgetMB = 256): FrameNavig
     (frame: ShownFrame) => {
       loader?.hold('shown', frame);
       shownIndex.current = frame.index;
-      setShown(frame);
+      shown.set(frame);
     },
-    [loader],
+    [loader, shown],
   );
 
   const goTo = useCallback(

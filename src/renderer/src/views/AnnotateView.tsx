@@ -22,12 +22,14 @@ import { useHotkeys } from '../hotkeys/useHotkeys';
 import type { SaveStatus } from '../state/autosave';
 import type { ShownFrame } from '../state/frame-bitmap';
 import { FLOW_MODES, type FlowMode } from '../state/use-flow-overlay';
-import { openingFrame, placeKey, readPlace, restoreLayers, writePlace, type ClipPlace } from '../state/clip-place';
+import { openingFrame, placeKey, readPlace, restoreLayers, type ClipPlace } from '../state/clip-place';
 import { browserStorage } from '../state/saved-state';
 import { nextPlaybackFrame, shuttle, speedOf, STOPPED, type Playback } from '../state/playback';
 import { useSession, type OpenClip } from '../state/session';
 import { useClipEvents } from '../state/use-clip-events';
 import { useFrames } from '../state/use-frames';
+import { usePlaceMemory } from '../state/use-place-memory';
+import { framePainted } from '../state/first-frame';
 import { useSuggestions } from '../state/use-suggestions';
 import { useSpottingRun } from '../state/use-spotting-run';
 import { useDismissal } from '../state/use-dismissal';
@@ -47,6 +49,7 @@ function announcePaint(index: number): void {
   const stage = document.querySelector<HTMLElement>('[data-testid="frame-stage"]');
   if (stage) stage.dataset.drawnFrame = String(index);
   window.dispatchEvent(new CustomEvent('mellm:frame-painted', { detail: { index, at: performance.now() } }));
+  framePainted();
 }
 
 /** Save status shown: local-only clips never save; an untouched event is simply clean. */
@@ -87,7 +90,6 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
   const [command, setCommand] = useState<ViewCommand>({ kind: 'fit', nonce: 0 });
   const [onsetFrame, setOnsetFrame] = useState<ShownFrame | null>(null);
   const [face, setFace] = useState<{ overlay: FaceOverlay | null; status: string | null }>({ overlay: null, status: null });
-  const current = nav.shown?.index ?? null;
   const { markers, selected, analysis } = clipEvents;
 
   // Open where the clip was left; the first time, at the onset of the event it opens on.
@@ -103,13 +105,12 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
     jump(openingFrame(saved, onsetKnown ? markers.onset : null, frames));
   }, [saved, selected, markers.onset, clipEvents.loaded, edits, frames, jump]);
 
-  useEffect(() => {
-    if (placed.current && current !== null) writePlace(browserStorage(), placeAt, { frame: current, view: stageView, layers, flowMode });
-  }, [placeAt, current, stageView, layers, flowMode]);
+  usePlaceMemory(placeAt, nav.shown, placed, { view: stageView, layers, flowMode });
 
   useEffect(() => setShownEvent(selected), [selected, setShownEvent]);
 
   const step = (delta: number) => nav.goTo(nav.target() + delta);
+  const placeHere = (kind: MarkerKind, at = nav.shownIndex()) => at !== null && clipEvents.place(kind, at);
   const gotoMarker = (kind: MarkerKind) => {
     const at = markers[kind];
     if (at !== null) nav.goTo(at);
@@ -173,7 +174,7 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
 
   // Landmarks and ROIs from the face stage, on the onset frame (or the current one).
   const findFace = () => {
-    const frame = markers.onset ?? current ?? 0;
+    const frame = markers.onset ?? nav.shownIndex() ?? 0;
     setFace({ overlay: null, status: t('annotate.faceSearching', { frame }) });
     analysisApi.detectFace(clip.path, frame).then(
       (overlay) => setFace({ overlay, status: t(`annotate.faceStatus.${overlay.status}`, { frame: overlay.frame, rois: overlay.rois.length }) }),
@@ -317,9 +318,9 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
       'play.stop': () => setPlayback((p) => shuttle(p, 'K')),
       'play.forward': () => setPlayback((p) => shuttle(p, 'L')),
       'play.loop': () => setPlayback((p) => ({ ...p, loop: !p.loop })),
-      'marker.onset': () => current !== null && clipEvents.place('onset', current),
-      'marker.apex': () => current !== null && clipEvents.place('apex', current),
-      'marker.offset': () => current !== null && clipEvents.place('offset', current),
+      'marker.onset': () => placeHere('onset'),
+      'marker.apex': () => placeHere('apex'),
+      'marker.offset': () => placeHere('offset'),
       'edit.undo': undo,
       'edit.redo': redo,
       'event.delete': deleteEvent,
@@ -342,7 +343,7 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
     <section className="view annotate" aria-label={t('annotate.title')}>
       <div className="annotate-main">
         <TransportBar
-          frame={current}
+          shown={nav.shown}
           frames={frames}
           fps={info.fps}
           onGoTo={nav.goTo}
@@ -372,7 +373,7 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
         <RestoredNotice edits={edits} />
         <ErrorLine message={nav.error ?? clipEvents.error ?? storedRun.error ?? suggest.error ?? dismissal.error ?? (save.status === 'error' ? save.error : null)} />
         <FrameStage
-          frame={nav.shown}
+          frames={nav.shown}
           onsetFrame={differenceBase}
           frameWidth={info.width}
           frameHeight={info.height}
@@ -387,7 +388,7 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
         <Timeline
           key={media.clipId}
           frames={frames}
-          current={current ?? 0}
+          shown={nav.shown}
           markers={markers}
           events={clipEvents.events.map((e) => {
             const m = edits.markers(e.id);

@@ -1,0 +1,53 @@
+/**
+ * Opening a clip asks the bridge for the clip and its first frame before that frame is
+ * painted, and for nothing else: what can wait (the language model's speed estimate)
+ * goes out after the paint. Counted from the browser's Resource Timing, not timed.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { useAppPage } from '../helpers/app-page';
+import { writeIndexClip } from '../helpers/index-clip';
+
+const dir = mkdtempSync(join(tmpdir(), 'mellm-e2e-open-requests-'));
+const app = useAppPage({ width: 1280, height: 720 });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The bridge paths the page asked for since `since` (performance.now), in order. */
+const requestsSince = (since: number): Promise<string[]> =>
+  app().page.evaluate(
+    (start) =>
+      performance
+        .getEntriesByType('resource')
+        .filter((entry) => entry.startTime >= start && (entry.name.includes('/api/') || entry.name.includes('/frames/')))
+        .map((entry) => new URL(entry.name).pathname),
+    since,
+  );
+
+describe('opening a clip', () => {
+  it('asks for the clip and frame 0 before the first paint, the speed estimate after it', async () => {
+    const page = app().page;
+    const clip = writeIndexClip(dir, 90, 320, 240);
+    await page.goto(app().bridge.url);
+    await page.locator('[data-view="corpus"]').click();
+    await page.locator('input[name="clip-path"]').fill(clip);
+    const { start, painted } = await page.evaluate(async () => {
+      const button = document.querySelector<HTMLButtonElement>('form.inline-form button[type="submit"]');
+      const paint = new Promise<number>((resolve) => window.addEventListener('mellm:frame-painted', () => resolve(performance.now()), { once: true }));
+      const begun = performance.now();
+      button?.click();
+      return { start: begun, painted: await paint };
+    });
+    const timed = await page.evaluate(
+      ([from, to]) =>
+        performance
+          .getEntriesByType('resource')
+          .filter((entry) => entry.startTime >= from! && entry.startTime <= to! && (entry.name.includes('/api/') || entry.name.includes('/frames/')))
+          .map((entry) => new URL(entry.name).pathname.replace(/^\/frames\/[^/]+\//, '/frames/')),
+      [start, painted],
+    );
+    expect(timed).toEqual(['/api/media.open', '/frames/0.jpg']);
+    await expect.poll(async () => (await requestsSince(painted)).filter((path) => path === '/api/llm.speed')).toHaveLength(1);
+  });
+});
