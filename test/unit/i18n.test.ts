@@ -42,4 +42,11 @@ describe('translations', () => {
     expect(peaks.map(([key]) => key)).toEqual([]);
     expect([...chinese.values()].filter((text) => text.includes('顶点')).length).toBeGreaterThan(5);
   });
+
+  it('leave no count in English to a plural noun it may not agree with ("1 conflicts", "label(s)")', () => {
+    // A count is said through a _one/_other pair (often `counts.*`), never as a number before a fixed plural.
+    const plural = /{{\w+}} (?:[a-z-]+ ){0,2}?(?:events|labels|records|conflicts|codes|resamples|clips|rows|files|annotations|intervals|entries)\b/;
+    const loose = [...english].filter(([key, text]) => text.includes('(s)') || (!key.endsWith('_other') && plural.test(text)));
+    expect(loose.map(([key, text]) => `${key}: ${text}`)).toEqual([]);
+  });
 });
