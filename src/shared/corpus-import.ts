@@ -3,6 +3,7 @@
  * numbered as the spreadsheet shows them (1-based sheet rows), frames as 0-based positions.
  */
 import { z } from 'zod';
+import { FACS_MESSAGE_KEYS, FACS_PHRASE_KEYS } from './facs/messages';
 import { IMPORT_MESSAGE_KEYS } from './import-messages';
 import { DATASETS } from './workspace';
 
@@ -83,12 +84,27 @@ export const ImportRequestSchema = z
   .strict();
 export type ImportRequest = z.input<typeof ImportRequestSchema>;
 
+const Params = z.record(z.string(), z.union([z.string(), z.number()]));
+const FacsTextSchema = z.object({
+  key: z.enum(FACS_MESSAGE_KEYS),
+  params: Params,
+  phrases: z.record(z.string(), z.object({ key: z.enum(FACS_PHRASE_KEYS), params: Params.optional() })).optional(),
+});
+const ItemTextSchema = z.object({ key: z.enum(IMPORT_MESSAGE_KEYS), params: Params });
+/** A message as a key and its values (`ImportText`), for the window to say in its language. */
+export const ImportTextSchema = z.object({
+  key: z.enum(IMPORT_MESSAGE_KEYS),
+  params: Params,
+  detail: FacsTextSchema.optional(),
+  lists: z.record(z.string(), z.array(ItemTextSchema)).optional(),
+});
+
 export const ImportProblemSchema = z.object({
   row: z.number().int(),
   column: z.string(),
   /** In English (the CLI's and the report's); `text` says it in any language the window speaks. */
   message: z.string(),
-  text: z.object({ key: z.enum(IMPORT_MESSAGE_KEYS), params: z.record(z.string(), z.union([z.string(), z.number()])) }).optional(),
+  text: ImportTextSchema.optional(),
   /** Errors keep a row out; warnings are imported and flagged on the event (or skipped: duplicates, rows already present). */
   severity: z.enum(['error', 'warning']),
   kind: z.enum(IMPORT_PROBLEM_KINDS),
@@ -126,8 +142,9 @@ export type ImportProblemGroup = z.infer<typeof ImportProblemGroupSchema>;
 export const ImportReportSchema = z.object({
   /** The layout read: the one asked for, or the one `auto` chose. */
   dataset: z.enum(DATASETS),
-  /** Why `auto` chose the layout (null when the layout was given). */
+  /** Why `auto` chose the layout (null when the layout was given), in English; `detectedText` says it in any language. */
   detected: z.string().nullable(),
+  detectedText: ImportTextSchema.nullable().optional(),
   sheet: z.string(),
   /** The worksheet read from a workbook (null for a CSV file). */
   worksheet: z.string().nullable(),

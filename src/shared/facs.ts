@@ -16,3 +16,4 @@ export * from './facs/format';
 export * from './facs/reading';
 export * from './facs/edit';
 export * from './facs/describe';
+export * from './facs/messages';

@@ -81,4 +81,27 @@ describe('a running analysis in Annotate', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'ui-analysis-cancelled-en.png') });
     expect(app().errors).toEqual([]);
   }, 180_000);
+
+  it('follows the recording again when the clip has an event by then (the view opens on the event)', async () => {
+    const analyse = page.getByTestId('analyse');
+    await analyse.click();
+    const cancel = page.getByTestId('analyse-cancel');
+    await page.getByTestId('analyse-progress').waitFor({ timeout: 90_000 });
+    // While the recording is analysed the coder marks an event of their own.
+    await page.getByRole('button', { name: 'New event at the current frame' }).click();
+    await page.getByTestId('delete-event').waitFor();
+
+    await page.locator('[data-view="corpus"]').click();
+    await page.getByTestId('clip-queue').waitFor();
+    await page.locator('[data-view="annotate"]').click();
+    await page.getByTestId('delete-event').waitFor();
+    // The recording's job is still running: its progress and Cancel show beside the selected event.
+    expect(analysisJobs().filter((job) => job.state === 'running').map((job) => job.subject?.eventId)).toEqual([null]);
+    await cancel.waitFor();
+    await page.getByTestId('analyse-progress').waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'ui-analysis-recording-again-with-event-en.png') });
+    await cancel.click();
+    await expect.poll(() => analysisJobs().map((job) => job.state)).toEqual(['cancelled', 'cancelled']);
+    expect(app().errors).toEqual([]);
+  }, 180_000);
 });

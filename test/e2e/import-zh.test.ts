@@ -1,8 +1,8 @@
 /**
  * A dataset sheet's row problems in 简体中文, in Chromium on the built renderer: main
  * sends each problem as a key with its values, and the window says it in Chinese, with
- * the sheet's own values (frame numbers, AU text, column names) as written. A value from
- * another component (the FACS parser's reason) stays in English.
+ * the sheet's own values (frame numbers, AU text, column names) as written: the FACS
+ * parser's reason and why the layout was chosen too.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -50,11 +50,12 @@ describe('a sheet import previewed in 简体中文', () => {
     const groups = page.getByTestId('import-groups');
     await groups.waitFor();
     expect(await groups.locator('li[data-kind="frame-order"]').textContent()).toContain('OffsetFrame：起始帧 9 晚于结束帧 3');
-    expect(await groups.locator('li[data-kind="aus-not-facs"]').textContent()).toContain("动作单元 '4++7'：");
-    expect(await groups.locator('li[data-kind="apex-missing"]').textContent()).toContain("峰值为 '/'：导入时不带峰值");
+    expect(await groups.locator('li[data-kind="aus-not-facs"]').textContent()).toContain("动作单元 '4++7'：位置 2 的两个分隔符之间没有编码");
+    expect(await page.getByTestId('import-layout').textContent()).toMatch(/^格式：CASME II（自动识别：第 1 行表头（Subject, .*）是 CASME II 格式）$/);
+    expect(await groups.locator('li[data-kind="apex-missing"]').textContent()).toContain("顶点为 '/'：导入时不带顶点");
     const table = await page.getByTestId('import-preview').locator('tbody').textContent();
-    expect(table).toContain('峰值帧 5 晚于结束帧 3');
-    expect(table).not.toMatch(/is after|imported without/);
+    expect(table).toContain('顶点帧 5 晚于结束帧 3');
+    expect(table).not.toMatch(/is after|imported without|Empty code|position/);
     await page.screenshot({ path: join(ARTIFACTS, 'ui-import-zh-CN.png'), fullPage: true });
     expect(app().errors).toEqual([]);
   });

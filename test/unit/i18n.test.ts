@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import en from '../../src/renderer/src/i18n/locales/en.json';
 import zhCN from '../../src/renderer/src/i18n/locales/zh-CN.json';
+import { FACS_MESSAGES, FACS_PHRASES } from '../../src/shared/facs/messages';
 import { IMPORT_MESSAGES } from '../../src/shared/import-messages';
 
 function flatten(value: unknown, prefix = ''): Map<string, string> {
@@ -14,8 +15,8 @@ function flatten(value: unknown, prefix = ''): Map<string, string> {
 }
 
 describe('translations', () => {
-  // The window's English includes the import messages main writes (one table for both).
-  const english = flatten({ ...en, importMessages: IMPORT_MESSAGES });
+  // The window's English includes the import messages and FACS reasons main writes (one table for both).
+  const english = flatten({ ...en, importMessages: IMPORT_MESSAGES, facsMessages: FACS_MESSAGES, facsPhrases: FACS_PHRASES });
   const chinese = flatten(zhCN);
 
   it('have the same keys in English and Simplified Chinese', () => {
@@ -34,5 +35,18 @@ describe('translations', () => {
     const translated = [...chinese.entries()].filter(([, text]) => /[\u4e00-\u9fff]/.test(text));
     // Proper names (ffmpeg, SQLite, ONNX Runtime, Electron IPC, language names) stay as they are.
     expect(translated.length / chinese.size).toBeGreaterThan(0.75);
+  });
+
+  it('name the apex one way in Chinese, as the CASME II literature does (顶点帧; onset 起始帧, offset 结束帧)', () => {
+    const peaks = [...chinese.entries()].filter(([, text]) => text.includes('峰值'));
+    expect(peaks.map(([key]) => key)).toEqual([]);
+    expect([...chinese.values()].filter((text) => text.includes('顶点')).length).toBeGreaterThan(5);
+  });
+
+  it('leave no count in English to a plural noun it may not agree with ("1 conflicts", "label(s)")', () => {
+    // A count is said through a _one/_other pair (often `counts.*`), never as a number before a fixed plural.
+    const plural = /{{\w+}} (?:[a-z-]+ ){0,2}?(?:events|labels|records|conflicts|codes|resamples|clips|rows|files|annotations|intervals|entries)\b/;
+    const loose = [...english].filter(([key, text]) => text.includes('(s)') || (!key.endsWith('_other') && plural.test(text)));
+    expect(loose.map(([key, text]) => `${key}: ${text}`)).toEqual([]);
   });
 });

@@ -15,6 +15,7 @@ import type { ScanCheckpoint } from '../analysis/pipeline/motion';
 import type { ScanProgress } from '../analysis/pipeline/pipeline';
 import type { AnalyzeTaskInput, AnalyzeTaskOutput, AnalyzerOptions } from '../analysis/pipeline/task';
 import { readFlo } from '../inference/flow/flo';
+import { LlmFolderPrints } from '../inference/llm/identity';
 import { encodeRgbaPng, overlayImage, overlayLegend, overlayScale } from '../inference/flow/visualize';
 import { JobCrashError } from '../jobs/crash';
 import { analysisBudget } from '../jobs/budget';
@@ -114,6 +115,7 @@ export class AnalysisRunner {
   readonly #deps: AnalysisRunnerDeps;
   readonly #owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   readonly #version = packageVersion();
+  readonly #llmPrints = new LlmFolderPrints();
   /** Job processes by pool size: as many processes as the queue runs jobs at once. */
   readonly #pools = new Map<number, ProcessPool>();
   /** Jobs queued or running, so dispose() can cancel them. */
@@ -228,10 +230,16 @@ export class AnalysisRunner {
     };
   }
 
-  /** The settings an analysis depends on: an analysis made under other ones is out of date. */
-  async #configKey(overrides: Overrides = {}): Promise<string> {
+  /**
+   * The settings an analysis depends on: an analysis made under other ones is out of date.
+   * The language model counts by what it is (its files' content fingerprint), not where it
+   * is: files replaced in its folder make its descriptions out of date, a moved folder not.
+   */
+  async configKey(overrides: Overrides = {}): Promise<string> {
     const settings = await this.#deps.settings.get();
-    const llm = overrides.llmFolder ?? settings.activeLlm ?? null;
+    const folder = overrides.llmFolder ?? settings.activeLlm ?? null;
+    // A folder that cannot be read keys by its path: the run itself then says what is wrong.
+    const llm = folder && (await this.#llmPrints.of(folder).catch(() => `unreadable:${resolve(folder)}`));
     // How the LLM generates matters only when one writes the descriptions.
     const generation = llm ? { generation: generationFor(settings, overrides.llmGeneration) } : {};
     // The default flow is what every analysis ran with before it could be chosen: their keys stay valid.
@@ -259,7 +267,7 @@ export class AnalysisRunner {
   }
 
   async #keys(overrides: Overrides): Promise<{ configKey: string; spottingKey: string }> {
-    return { configKey: await this.#configKey(overrides), spottingKey: await this.#spottingKey(overrides) };
+    return { configKey: await this.configKey(overrides), spottingKey: await this.#spottingKey(overrides) };
   }
 
   #processes(size: number): ProcessPool {
@@ -285,7 +293,7 @@ export class AnalysisRunner {
   ): Promise<JobHandle<AnalysisJobResult>> {
     const { clip, pinned, eventId, overrides = {} } = work;
     const settings = await this.#deps.settings.get();
-    const configKey = clipConfigKey(await this.#configKey(overrides), clip);
+    const configKey = clipConfigKey(await this.configKey(overrides), clip);
     const input: AnalyzeTaskInput = {
       path: await this.#clipMedia.locate(clip),
       ...(work.probed ? { probed: work.probed } : {}),

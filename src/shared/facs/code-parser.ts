@@ -11,11 +11,11 @@ function parseNumber(s: Scanner, kind: FacsKind): number {
   let end = start;
   while (isDigit(s.text[end] ?? '')) {
     end++;
-    if (end - start > MAX_DIGITS) s.fail(`${kind} number at position ${start} is too long (at most ${MAX_DIGITS} digits)`, start);
+    if (end - start > MAX_DIGITS) s.fail('numberTooLong', { kind, max: MAX_DIGITS }, start);
   }
-  if (end === start) s.fail(`Expected ${kind === 'AD' ? 'an AD' : 'an AU'} number at position ${s.pos}, found ${s.describeHere()}`);
+  if (end === start) s.fail(kind === 'AD' ? 'expectedAdNumber' : 'expectedAuNumber', { found: s.describeHere() });
   const au = Number(s.text.slice(start, end));
-  if ((kind === 'AU' ? auName(au) : adName(au)) === null) s.fail(`Unknown ${kind} ${au} at position ${start}`, start);
+  if ((kind === 'AU' ? auName(au) : adName(au)) === null) s.fail('unknownCode', { kind, au }, start);
   s.take('number', end - start);
   return au;
 }
@@ -35,15 +35,15 @@ function parseIntensity(s: Scanner, code: { intensity: FacsIntensity | null; int
   const next = s.peek();
   if (!isLetter(next)) return;
   const low = upper(next);
-  if (!isIntensity(low)) s.fail(`Invalid intensity ${showChar(next)} at position ${s.pos} (expected A–E)`);
+  if (!isIntensity(low)) s.fail('badIntensity', { found: showChar(next) });
   code.intensity = low;
   if (s.peek(1) !== '/') {
     s.take('intensity', 1);
     return;
   }
   const high = upper(s.peek(2));
-  if (!isIntensity(high)) s.fail(`Expected an intensity (A–E) at position ${s.pos + 2} to close the range '${next}/', found ${s.peek(2) ? showChar(s.peek(2)) : 'end of text'}`, s.pos + 2);
-  if (high <= low) s.fail(`Intensity range '${s.text.slice(s.pos, s.pos + 3)}' at position ${s.pos} must rise (e.g. A/B)`);
+  if (!isIntensity(high)) s.fail('rangeNotClosed', { range: `${next}/`, found: showChar(s.peek(2)) }, s.pos + 2);
+  if (high <= low) s.fail('rangeMustRise', { range: s.text.slice(s.pos, s.pos + 3) });
   code.intensityTo = high;
   s.take('intensity', 3);
 }
@@ -53,13 +53,13 @@ function parseMarker(s: Scanner): string {
   let close = open + 1;
   while (close < s.text.length && s.text[close] !== ')') {
     const ch = s.text[close] as string;
-    if (ch === '(') s.fail(`Invalid marker at position ${open}: '(' at position ${close} inside it`, close);
-    if (!isTextChar(ch) && !isSpace(ch) && !/^[\p{P}\p{S}]$/u.test(ch)) s.fail(`Invalid character ${showChar(ch)} in the marker at position ${close}`, close);
+    if (ch === '(') s.fail('markerNested', { open }, close);
+    if (!isTextChar(ch) && !isSpace(ch) && !/^[\p{P}\p{S}]$/u.test(ch)) s.fail('markerBadCharacter', { found: showChar(ch) }, close);
     close++;
   }
-  if (close >= s.text.length) s.fail(`Unclosed '(' at position ${open}`, open);
+  if (close >= s.text.length) s.fail('unclosedParenthesis', {}, open);
   const marker = s.text.slice(open + 1, close).trim();
-  if (!marker) s.fail(`Invalid marker at position ${open}: empty parentheses`, open);
+  if (!marker) s.fail('markerEmpty', {}, open);
   s.take('marker', close + 1 - open);
   return marker;
 }
@@ -74,7 +74,7 @@ export function parseCode(s: Scanner): FacsCode {
     if (upper(s.peek()) === 'A') {
       code.asymmetric = true;
       if (s.peek(1) === '/') {
-        if (!isSide(upper(s.peek(2)))) s.fail(`Expected a side (L, R or U) after 'A/' at position ${s.pos + 2}, found ${s.peek(2) ? showChar(s.peek(2)) : 'end of text'}`, s.pos + 2);
+        if (!isSide(upper(s.peek(2)))) s.fail('expectedSide', { found: showChar(s.peek(2)) }, s.pos + 2);
         s.take('asymmetric', 2);
       } else s.take('asymmetric', 1);
     }
@@ -97,7 +97,7 @@ export function parseCode(s: Scanner): FacsCode {
   }
   if (s.peek() === '(') code.marker = parseMarker(s);
   if (!s.done && continuesCode(s.peek())) {
-    s.fail(`Unexpected ${s.describeHere()} at position ${s.pos} after code '${s.text.slice(start, s.pos)}'`);
+    s.fail('unexpectedAfterCode', { found: s.describeHere(), code: s.text.slice(start, s.pos) });
   }
   return code;
 }
@@ -110,9 +110,9 @@ export function parseReference(s: Scanner): FacsCode {
   s.skipSpace();
   const code = parseCode(s);
   s.skipSpace();
-  if (s.done) s.fail(`Unclosed 'ref(' at position ${open}`, open);
-  if (s.peek() !== ')') s.fail(`Expected ')' to close 'ref(' at position ${s.pos}, found ${s.describeHere()}: a reference holds one code`);
+  if (s.done) s.fail('unclosedReference', {}, open);
+  if (s.peek() !== ')') s.fail('referenceHoldsOne', { found: s.describeHere() });
   s.take('close', 1);
-  if (!s.done && continuesCode(s.peek())) s.fail(`Unexpected ${s.describeHere()} at position ${s.pos} after a reference`);
+  if (!s.done && continuesCode(s.peek())) s.fail('unexpectedAfterReference', { found: s.describeHere() });
   return { ...code, reference: true };
 }

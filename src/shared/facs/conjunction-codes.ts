@@ -1,9 +1,10 @@
 import { formatFacsCode } from './format';
+import type { FacsPhrase, FacsPhraseKey } from './messages';
 import type { FacsCode, FacsPosition, FacsSide } from './notation';
 import type { Scanner } from './scanner';
 
-const SIDE_PHRASES: Record<FacsSide | 'both', string> = { both: 'both sides', L: 'the left side only', R: 'the right side only', U: 'one side' };
-const POSITION_PHRASES: Record<FacsPosition | 'both', string> = { both: 'top and bottom', T: 'the top only', B: 'the bottom only' };
+const SIDE_PHRASES: Record<FacsSide | 'both', FacsPhraseKey> = { both: 'bothSides', L: 'leftOnly', R: 'rightOnly', U: 'oneSide' };
+const POSITION_PHRASES: Record<FacsPosition | 'both', FacsPhraseKey> = { both: 'topAndBottom', T: 'topOnly', B: 'bottomOnly' };
 const opposite = <T>(a: T | null | undefined, b: T | null | undefined, x: T, y: T) => (a === x && b === y) || (a === y && b === x);
 
 /**
@@ -21,17 +22,18 @@ export class ConjunctionCodes {
     const earlier = this.#byKey.get(key) ?? [];
     for (const { code: other, at: otherAt } of earlier) {
       if (opposite(other.side, code.side, 'L', 'R') || opposite(other.position, code.position, 'T', 'B')) continue;
-      const name = `${code.reference ? 'referenced ' : ''}${code.kind}${code.au}`;
+      const name: FacsPhrase = { key: code.reference ? 'referencedCode' : 'code', params: { code: `${code.kind}${code.au}` } };
+      const pair = { name, first: formatFacsCode(other), second: formatFacsCode(code) };
       if (other.side !== code.side) {
-        s.fail(`${name} is coded for ${SIDE_PHRASES[other.side ?? 'both']} (${formatFacsCode(other)}) and for ${SIDE_PHRASES[code.side ?? 'both']} (${formatFacsCode(code)}) at position ${at}: code it once, or as L and R for an asymmetric action`, at);
+        s.fail('sidesDisagree', { ...pair, firstSide: { key: SIDE_PHRASES[other.side ?? 'both'] }, secondSide: { key: SIDE_PHRASES[code.side ?? 'both'] } }, at);
       }
       if (other.position !== code.position) {
-        s.fail(`${name} is coded for ${POSITION_PHRASES[other.position ?? 'both']} (${formatFacsCode(other)}) and for ${POSITION_PHRASES[code.position ?? 'both']} (${formatFacsCode(code)}) at position ${at}: code it once, or as T and B`, at);
+        s.fail('positionsDisagree', { ...pair, firstPosition: { key: POSITION_PHRASES[other.position ?? 'both'] }, secondPosition: { key: POSITION_PHRASES[code.position ?? 'both'] } }, at);
       }
       if (other.intensity && code.intensity && other.intensity !== code.intensity) {
-        s.fail(`${name} is coded with two intensities (${other.intensity} and ${code.intensity}) at position ${at}: keep one`, at);
+        s.fail('twoIntensities', { name, first: other.intensity, second: code.intensity }, at);
       }
-      s.fail(`${name} is coded twice (at positions ${otherAt} and ${at}): keep one`, at);
+      s.fail('codedTwice', { name, first: otherAt }, at);
     }
     earlier.push({ code, at });
     this.#byKey.set(key, earlier);

@@ -1,4 +1,6 @@
 /** FACS notation as data: the qualifiers a code carries, a parsed text, and the tokens of its parse. */
+import type { FacsText } from './messages';
+
 export const FACS_SIDES = ['L', 'R', 'U'] as const;
 export type FacsSide = (typeof FACS_SIDES)[number];
 export const FACS_POSITIONS = ['T', 'B'] as const;
@@ -76,7 +78,7 @@ export interface FacsToken {
 
 export type FacsParseResult =
   | { ok: true; value: Facs; tokens: readonly FacsToken[] }
-  | { ok: false; error: { message: string; position: number } };
+  | { ok: false; error: { message: string; position: number; text: FacsText } };
 
 export const EMPTY_FACS: Facs = { alternatives: [], uncertain: false, note: null };
 

@@ -29,7 +29,7 @@ function parseNote(s: Scanner): string {
   while (end < s.text.length) {
     const ch = s.text[end] as string;
     if (!isTextChar(ch) && !isSpace(ch) && !NOTE_PUNCTUATION.has(ch)) {
-      s.fail(`Unexpected ${showChar(ch)} at position ${end} in the note '${s.text.slice(start, end).trim()}': a note comes last and runs to the end of the text`, end);
+      s.fail('noteNotLast', { found: showChar(ch), note: s.text.slice(start, end).trim() }, end);
     }
     end++;
   }
@@ -44,20 +44,20 @@ function parseGroup(s: Scanner): FacsChoice {
   const open = s.pos;
   s.take('open', 1);
   s.skipSpace();
-  if (s.peek() === '(') s.fail(`Unexpected '(' at position ${s.pos}: parentheses do not nest`);
+  if (s.peek() === '(') s.fail('parenthesesNest');
   const choice: FacsCode[][] = [parseConjunction(s, 'group').terms as FacsCode[]];
   for (;;) {
     s.skipSpace();
-    if (s.done) s.fail(`Unclosed '(' at position ${open}`, open);
+    if (s.done) s.fail('unclosedParenthesis', {}, open);
     if (s.peek() === ')') break;
-    if (!s.atOr()) s.fail(`Expected 'or' or ')' at position ${s.pos}, found ${s.describeHere()}`);
+    if (!s.atOr()) s.fail('expectedOrOrClose', { found: s.describeHere() });
     s.take('or', 2);
     s.skipSpace();
-    if (s.done || s.peek() === ')') s.fail(`Expected an alternative after 'or' at position ${s.pos}`);
+    if (s.done || s.peek() === ')') s.fail('expectedAlternative');
     choice.push(parseConjunction(s, 'group').terms as FacsCode[]);
   }
   s.take('close', 1);
-  if (!s.done && continuesCode(s.peek())) s.fail(`Unexpected ${s.describeHere()} at position ${s.pos} after ')'`);
+  if (!s.done && continuesCode(s.peek())) s.fail('unexpectedAfterGroup', { found: s.describeHere() });
   return { choice };
 }
 
@@ -71,7 +71,7 @@ function parseConjunction(s: Scanner, scope: Scope): { terms: FacsTerm[]; note: 
       codes.add(s, code, at);
       terms.push(code);
     } else if (s.peek() === '(') {
-      if (scope === 'group') s.fail(`Unexpected '(' at position ${at}: parentheses do not nest`);
+      if (scope === 'group') s.fail('parenthesesNest', {}, at);
       terms.push(parseGroup(s));
     } else {
       const code = parseCode(s);
@@ -87,10 +87,10 @@ function parseConjunction(s: Scanner, scope: Scope): { terms: FacsTerm[]; note: 
     if (sep === '+' || sep === ',' || sep === ';') {
       s.take('separator', 1);
       s.skipSpace();
-      if (s.done) s.fail(`Expected an AU code after '${sep}' at position ${s.pos}`);
-      if ('+,;'.includes(s.peek())) s.fail(`Empty code between separators at position ${s.pos}`);
+      if (s.done) s.fail('expectedCodeAfter', { separator: sep });
+      if ('+,;'.includes(s.peek())) s.fail('emptyCode');
     } else if (!spaced) {
-      s.fail(`Unexpected ${s.describeHere()} at position ${s.pos}`);
+      s.fail('unexpected', { found: s.describeHere() });
     }
     if (scope === 'top' && !s.at('ref(') && atNote(s)) return { terms, note: parseNote(s) };
     term();
@@ -104,13 +104,13 @@ function parseConjunction(s: Scanner, scope: Scope): { terms: FacsTerm[]; note: 
 export function parseFacs(text: string): FacsParseResult {
   const s = new Scanner(text);
   try {
-    if (text.length > FACS_MAX_LENGTH) s.fail(`FACS text is ${text.length} characters long (at most ${FACS_MAX_LENGTH})`, FACS_MAX_LENGTH);
+    if (text.length > FACS_MAX_LENGTH) s.fail('tooLong', { length: text.length, max: FACS_MAX_LENGTH }, FACS_MAX_LENGTH);
     s.skipSpace();
     if (s.done) return { ok: true, value: EMPTY_FACS, tokens: s.tokens };
     if (s.peek() === '?') {
       s.take('uncertain', 1);
       s.skipSpace();
-      if (!s.done) s.fail(`Unexpected ${s.describeHere()} at position ${s.pos}: '?' alone means the AUs are not known; mark one code uncertain as 12?`);
+      if (!s.done) s.fail('uncertainAlone', { found: s.describeHere() });
       return { ok: true, value: { alternatives: [], uncertain: true, note: null }, tokens: s.tokens };
     }
     const alternatives: FacsTerm[][] = [];
@@ -120,14 +120,14 @@ export function parseFacs(text: string): FacsParseResult {
       alternatives.push(conjunction.terms);
       note = conjunction.note;
       if (s.done) break;
-      if (!s.atOr()) s.fail(`Unexpected ${s.describeHere()} at position ${s.pos}`);
+      if (!s.atOr()) s.fail('unexpected', { found: s.describeHere() });
       s.take('or', 2);
       s.skipSpace();
-      if (s.done) s.fail(`Expected an alternative after 'or' at position ${s.pos}`);
+      if (s.done) s.fail('expectedAlternative');
     }
     return { ok: true, value: { alternatives, uncertain: false, note }, tokens: s.tokens };
   } catch (error) {
-    if (error instanceof FacsSyntaxError) return { ok: false, error: { message: error.message, position: error.position } };
+    if (error instanceof FacsSyntaxError) return { ok: false, error: { message: error.message, position: error.position, text: error.text } };
     throw error;
   }
 }

@@ -3,16 +3,20 @@
  * path, as a sheet import parses every row's code), the tokens taken so far, and syntax
  * errors that carry their 0-based position.
  */
+import { facsMessage, type FacsMessageKey, type FacsPhrase, type FacsText } from './messages';
 import { FACS_INTENSITIES, FACS_POSITIONS, FACS_SIDES, type FacsIntensity, type FacsPosition, type FacsSide, type FacsToken, type FacsTokenKind } from './notation';
 
 export class FacsSyntaxError extends Error {
   constructor(
-    message: string,
+    readonly text: FacsText,
     readonly position: number,
   ) {
-    super(message);
+    super(facsMessage(text));
   }
 }
+
+/** A message's values: numbers and the coder's text as they are, phrases in the reader's words. */
+export type FacsArgs = Readonly<Record<string, string | number | FacsPhrase>>;
 
 const SPACE = /^[\t\p{Zs}]$/u;
 const LETTER = /^\p{L}$/u;
@@ -31,11 +35,12 @@ export const isSide = (ch: string): ch is FacsSide => (FACS_SIDES as readonly st
 export const isPosition = (ch: string): ch is FacsPosition => (FACS_POSITIONS as readonly string[]).includes(ch);
 export const isIntensity = (ch: string): ch is FacsIntensity => (FACS_INTENSITIES as readonly string[]).includes(ch);
 
-/** A character as an error message shows it: invisible ones by code point. */
-export function showChar(ch: string): string {
-  if (/^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u.test(ch)) return `'${ch}'`;
+/** A character as an error message shows it: invisible ones by code point, the end of the text as such. */
+export function showChar(ch: string): FacsPhrase {
+  if (ch === '') return { key: 'endOfText' };
+  if (/^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u.test(ch)) return { key: 'character', params: { character: ch } };
   const code = `U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
-  return /^[\p{Cc}\p{Cf}]$/u.test(ch) ? `control character ${code}` : code;
+  return { key: /^[\p{Cc}\p{Cf}]$/u.test(ch) ? 'controlCharacter' : 'codePoint', params: { code } };
 }
 
 /** Scans one FACS string; positions in errors are 0-based character offsets. */
@@ -81,11 +86,18 @@ export class Scanner {
     return this.at('or') && !isWordChar(this.peek(2));
   }
 
-  fail(message: string, position = this.pos): never {
-    throw new FacsSyntaxError(message, position);
+  /** Refuses the text; `position` is both where the error points and the message's `{{position}}`. */
+  fail(key: FacsMessageKey, args: FacsArgs = {}, position = this.pos): never {
+    const params: Record<string, string | number> = { position };
+    const phrases: Record<string, FacsPhrase> = {};
+    for (const [name, value] of Object.entries(args)) {
+      if (typeof value === 'object') phrases[name] = value;
+      else params[name] = value;
+    }
+    throw new FacsSyntaxError({ key, params, ...(Object.keys(phrases).length ? { phrases } : {}) }, position);
   }
 
-  describeHere(): string {
-    return this.done ? 'end of text' : showChar(this.peek());
+  describeHere(): FacsPhrase {
+    return showChar(this.peek());
   }
 }

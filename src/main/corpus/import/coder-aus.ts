@@ -1,6 +1,6 @@
-import { facsIsUncertain, parseFacs } from '@shared/facs';
+import { facsIsUncertain, parseFacs, type FacsText } from '@shared/facs';
 
-export type CoderAus = { ok: true; uncertain: boolean } | { ok: false; message: string };
+export type CoderAus = { ok: true; uncertain: boolean } | { ok: false; message: string; text: FacsText };
 
 /**
  * Checks a coding sheet's AU text, kept as the coder wrote it: FACS that parses is
@@ -9,5 +9,5 @@ export type CoderAus = { ok: true; uncertain: boolean } | { ok: false; message: 
  */
 export function readCoderAus(text: string): CoderAus {
   const parsed = parseFacs(text);
-  return parsed.ok ? { ok: true, uncertain: facsIsUncertain(parsed.value) } : { ok: false, message: parsed.error.message };
+  return parsed.ok ? { ok: true, uncertain: facsIsUncertain(parsed.value) } : { ok: false, message: parsed.error.message, text: parsed.error.text };
 }

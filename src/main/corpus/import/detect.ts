@@ -1,4 +1,5 @@
 import { AppError } from '@shared/errors';
+import { importMessage, type ImportText } from '@shared/import-messages';
 import { HEADER_SCAN_ROWS, locateColumns, matchHeader } from './columns';
 import { LAYOUTS, normalizeHeader, type DatasetLayout } from './layouts';
 
@@ -6,6 +7,12 @@ import { LAYOUTS, normalizeHeader, type DatasetLayout } from './layouts';
 export interface DetectedLayout {
   readonly layout: DatasetLayout;
   readonly reason: string;
+  /** The reason as a key and its values, for the window to say in its language. */
+  readonly text: ImportText;
+}
+
+function chosen(layout: DatasetLayout, text: ImportText): DetectedLayout {
+  return { layout, reason: importMessage(text), text };
 }
 
 interface Candidate {
@@ -59,17 +66,17 @@ export function detectLayout(rows: readonly string[][]): DetectedLayout {
         `Cannot tell the layout from header row ${row + 1} (${names(cells)}): it fits ${best.map((c) => `${c.layout.dataset} (${c.layout.label})`).join(' and ')} equally well. Pass --dataset ${best.map((c) => c.layout.dataset).join(' or --dataset ')}`,
       );
     }
-    const chosen = best[0] as Candidate;
-    const extra = chosen.unknown.length ? `; columns it does not know are kept as extras: ${chosen.unknown.join(', ')}` : '';
-    return { layout: chosen.layout, reason: `header row ${row + 1} (${names(cells)}) is the ${chosen.layout.label} layout${extra}` };
+    const fit = best[0] as Candidate;
+    const params = { row: row + 1, cells: names(cells), layout: fit.layout.label };
+    return chosen(fit.layout, fit.unknown.length ? { key: 'layoutFromHeaderExtras', params: { ...params, extras: fit.unknown.join(', ') } } : { key: 'layoutFromHeader', params });
   }
   try {
     const generic = locateColumns(rows, LAYOUTS.generic);
-    return { layout: LAYOUTS.generic, reason: `no dataset's header found; header row ${generic.headerRow + 1} (${names(rows[generic.headerRow] ?? [])}) maps by its standard names as a generic sheet` };
+    return chosen(LAYOUTS.generic, { key: 'layoutGeneric', params: { row: generic.headerRow + 1, cells: names(rows[generic.headerRow] ?? []) } });
   } catch (error) {
     // Standard names claimed by two columns: that error already names the candidates.
     if (error instanceof AppError && error.issues?.some((issue) => issue.path.startsWith('columns.'))) throw error;
-    if (looksHeaderless(rows)) return { layout: LAYOUTS.casme2x, reason: "no header row; the first row holds frame numbers in columns 3–5 as CAS(ME)²'s sheet does" };
+    if (looksHeaderless(rows)) return chosen(LAYOUTS.casme2x, { key: 'layoutHeaderless', params: {} });
     throw new AppError(
       'INVALID_INPUT',
       `Cannot tell the layout: no dataset's header row (${NAMED.map((l) => l.label).join(', ')}) in the first ${HEADER_SCAN_ROWS} rows, and no columns for filename, onset and offset by their standard names. Pass --dataset, or name the columns with --dataset generic --columns`,

@@ -1,4 +1,5 @@
 import { extname } from 'node:path';
+import type { ImportText } from '@shared/import-messages';
 import { IMAGE_EXTENSIONS } from './frame-numbers';
 
 /** Where a frame path written in a sheet may point under the media root. */
@@ -19,17 +20,17 @@ const MAX_SEGMENTS = 64;
  * found wherever the list's own root was. A `..` part is refused: it could only lead
  * outside the media root.
  */
-export function readFramePath(text: string): FramePath | { error: string } {
+export function readFramePath(text: string): FramePath | { error: ImportText } {
   const parts = text
     .trim()
     .split(/[\\/]+/)
     .filter((part, i) => part !== '' && part !== '.' && !(i === 0 && /^[A-Za-z]:$/.test(part)));
-  if (parts.length === 0) return { error: 'the frame path is empty' };
-  if (parts.length > MAX_SEGMENTS) return { error: `the frame path has more than ${MAX_SEGMENTS} parts` };
-  if (parts.includes('..') || parts.some((p) => p.includes('\0'))) return { error: `'${text}' climbs out of its folder ('..'): refusing to look outside the media root` };
+  if (parts.length === 0) return { error: { key: 'framePathEmpty', params: {} } };
+  if (parts.length > MAX_SEGMENTS) return { error: { key: 'framePathTooDeep', params: { max: MAX_SEGMENTS } } };
+  if (parts.includes('..') || parts.some((p) => p.includes('\0'))) return { error: { key: 'framePathClimbs', params: { text } } };
   const file = parts[parts.length - 1] as string;
-  if (!IMAGE_EXTENSIONS.has(extname(file).toLowerCase())) return { error: `'${file}' is not an image file (${[...IMAGE_EXTENSIONS].join(', ')})` };
+  if (!IMAGE_EXTENSIONS.has(extname(file).toLowerCase())) return { error: { key: 'framePathNotImage', params: { file, extensions: [...IMAGE_EXTENSIONS].join(', ') } } };
   const folder = parts.slice(0, -1);
-  if (folder.length === 0) return { error: `'${text}' names no clip folder, only a file` };
+  if (folder.length === 0) return { error: { key: 'framePathNoFolder', params: { text } } };
   return { folders: folder.map((_, i) => folder.slice(i)), file };
 }

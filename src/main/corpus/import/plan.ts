@@ -61,7 +61,7 @@ async function locateClip(ctx: RowContext, f: RowFields, layout: DatasetLayout, 
     if (text === null || (field === 'apex' && f.flags.includes('apex_missing'))) continue;
     const path = readFramePath(text);
     if ('error' in path) {
-      problem(ctx, PATH_FIELD[field], /\.\./.test(path.error) ? 'unsafe-name' : 'bad-path', path.error);
+      problem(ctx, PATH_FIELD[field], path.error.key === 'framePathClimbs' ? 'unsafe-name' : 'bad-path', path.error);
       continue;
     }
     files[field] = path.file;
@@ -95,10 +95,10 @@ export function extraFor(extra: Readonly<Record<string, string>> | null | undefi
 export async function planImport(request: ImportRequest, prober: ClipProber): Promise<ImportPlan> {
   const req = ImportRequestSchema.parse(request);
   const table = await readSheet(req.sheet, req.limits);
-  const { layout, reason } = req.dataset === 'auto' ? detectLayout(table.rows) : { layout: LAYOUTS[req.dataset], reason: null };
+  const { layout, reason, text: reasonText } = req.dataset === 'auto' ? detectLayout(table.rows) : { layout: LAYOUTS[req.dataset], reason: null, text: null };
   const columns = locateColumns(table.rows, layout, req.columns);
   const clips = new ClipResolver(resolve(req.root), prober);
-  const problems: ImportProblem[] = table.notes.map((message) => ({ row: 0, column: '(workbook)', message, severity: 'warning', kind: 'workbook' }));
+  const problems: ImportProblem[] = table.notes.map((note) => ({ row: 0, column: '(workbook)', ...saying(note), severity: 'warning', kind: 'workbook' }));
   const rows: PlannedRow[] = [];
   const seen = new Map<string, number>();
   const clipFps = new Map<string, { fps: number; row: number }>();
@@ -173,6 +173,7 @@ export async function planImport(request: ImportRequest, prober: ClipProber): Pr
   const report: ImportReport = {
     dataset: layout.dataset,
     detected: reason,
+    detectedText: reasonText,
     sheet: resolve(req.sheet),
     worksheet: table.worksheet,
     headerRow: columns.headerRow + 1,

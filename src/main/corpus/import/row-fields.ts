@@ -132,7 +132,7 @@ export function readRowFields(ctx: RowContext, layout: DatasetLayout): RowFields
   let aus: string | null = null;
   if (ausText) {
     const read = readCoderAus(ausText);
-    if (!read.ok) problem(ctx, 'aus', 'aus-not-facs', { key: 'ausNotFacs', params: { text: ausText, detail: read.message } });
+    if (!read.ok) problem(ctx, 'aus', 'aus-not-facs', { key: 'ausNotFacs', params: { text: ausText, detail: read.message }, detail: read.text });
     else {
       aus = ausText;
       if (read.uncertain) {

@@ -1,6 +1,7 @@
 import { open, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import type { SheetLimits } from '@shared/corpus-import';
+import type { ImportText } from '@shared/import-messages';
 import { AppError } from '@shared/errors';
 import { csvEncoding, scanCsv } from './csv';
 import { formatBytes, overLimit, SheetBudget, sheetLimits, type RowSink, type WidthSink } from './sheet-limits';
@@ -13,7 +14,7 @@ export interface SheetTable {
   /** The worksheet read from a workbook; null for a CSV file. */
   readonly worksheet: string | null;
   /** What the user should know about the file as a whole, such as which sheet was read. */
-  readonly notes: readonly string[];
+  readonly notes: readonly ImportText[];
 }
 
 /** One readable sheet, scanned as often as asked without holding its rows. */
@@ -21,7 +22,7 @@ interface SheetSource {
   /** "The worksheet 'Codes' of codes.xlsx", "The sheet codes.csv": the subject of refusals. */
   readonly subject: string;
   readonly worksheet: string | null;
-  readonly notes: readonly string[];
+  readonly notes: readonly ImportText[];
   /** Counts rows and widths, at least as many as `read` will find. */
   survey(onRow: WidthSink): Promise<void>;
   read(onRow: RowSink): Promise<void>;

@@ -1,6 +1,7 @@
 import { basename, posix } from 'node:path';
 import type { SheetLimits } from '@shared/corpus-import';
 import { AppError } from '@shared/errors';
+import type { ImportText } from '@shared/import-messages';
 import { formatBytes, formatCount, MAX_CELL_CHARS, overLimit } from './sheet-limits';
 import { decodeText, scanXml, type XmlSink, type XmlTag } from './xml-scan';
 import { ZipArchive, type ZipEntry } from './zip';
@@ -26,7 +27,7 @@ export interface Workbook {
   readonly dateStyles: readonly boolean[];
   readonly date1904: boolean;
   /** Which sheet was read and which were not, when the workbook has more than one. */
-  readonly notes: readonly string[];
+  readonly notes: readonly ImportText[];
 }
 
 /** Package parts that describe rather than hold data: a few KB in any real workbook. */
@@ -154,11 +155,13 @@ async function readDateStyles(zip: ZipArchive, entry: ZipEntry): Promise<boolean
   });
 }
 
-function describeOthers(sheets: readonly WorkbookSheet[], read: WorkbookSheet): string[] {
+/** Which worksheet was read and which were not, when that is not plain (several sheets, or a hidden one read). */
+export function describeOtherSheets(sheets: readonly WorkbookSheet[], read: WorkbookSheet): ImportText[] {
   if (sheets.length < 2 && !read.hidden) return [];
-  const others = sheets.filter((s) => s !== read).map((s) => `'${s.name}'${s.part === null ? ' (not a worksheet)' : s.hidden ? ' (hidden)' : ''}`);
-  const which = read.hidden ? 'although it is hidden (the workbook has no visible worksheet)' : 'the first visible one';
-  return [`read the worksheet '${read.name}', ${which}${others.length ? `; not read: ${others.join(', ')}` : ''}`];
+  const others: ImportText[] = sheets.filter((s) => s !== read).map((s) => ({ key: s.part === null ? 'sheetNotWorksheet' : s.hidden ? 'sheetHidden' : 'sheetOther', params: { name: s.name } }));
+  const params = { name: read.name };
+  if (!read.hidden) return [{ key: 'worksheetRead', params, lists: { others } }];
+  return [others.length ? { key: 'worksheetReadHiddenOthers', params, lists: { others } } : { key: 'worksheetReadHidden', params }];
 }
 
 /** Opens a workbook and reads everything but its cells. */
@@ -205,6 +208,6 @@ export async function openWorkbook(path: string, limits: SheetLimits): Promise<W
     sharedStrings: stringsEntry ? await readSharedStrings(zip, stringsEntry, limits) : [],
     dateStyles: stylesEntry ? await readDateStyles(zip, stylesEntry) : [],
     date1904,
-    notes: describeOthers(sheets, sheet),
+    notes: describeOtherSheets(sheets, sheet),
   };
 }

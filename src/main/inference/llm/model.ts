@@ -18,6 +18,8 @@ export interface LoadLlmOptions {
   readonly intraOpThreads?: number;
   /** Free memory to check the weights against; os.freemem() by default. */
   readonly freeMemoryBytes?: number;
+  /** The files' content fingerprint when the caller has just read it (identity.ts); else read here. */
+  readonly contentId?: string;
 }
 
 /** Shape of the KV cache as the session declares it: [batch, kvHeads, past, headDim]. */
@@ -64,7 +66,7 @@ export class LlmModel {
       readModelJson<object>(folder, 'tokenizer.json'),
       readModelJson<Record<string, unknown>>(folder, 'tokenizer_config.json'),
       readModelJson<{ eos_token_id?: number | number[] }>(folder, 'generation_config.json'),
-      llmContentId(info.files),
+      options.contentId ?? llmContentId(info.files),
     ]);
     // Before the weights load: a template that cannot render makes the folder unusable.
     const { template, special } = await checkChatTemplate(tokenizerConfig, folder, options.renderer);

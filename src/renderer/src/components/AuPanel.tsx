@@ -8,6 +8,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AU_NAMES } from '@shared/au-names';
 import { describeFacsCode, FACS_INTENSITIES, facsCodes, formatFacs, formatFacsCode, parseFacs, withFacsCode, withoutFacsCode, type FacsCode, type FacsIntensity } from '@shared/facs';
+import { facsText } from '../i18n/message-text';
 import { EMOTIONS, LABELS3, type AnnotationDraft, type DraftField, type Label3, type Provenance } from '../state/annotation';
 
 interface Props {
@@ -114,7 +115,7 @@ export function AuPanel({ draft, provenance, disabled, onChange, onSeal }: Props
               <mark>{draft.aus.slice(parsed.error.position, parsed.error.position + 1) || ' '}</mark>
               {draft.aus.slice(parsed.error.position + 1)}
             </code>
-            <span>{t('au.parseError', { position: parsed.error.position + 1, message: parsed.error.message })}</span>
+            <span>{t('au.parseError', { position: parsed.error.position + 1, message: facsText(t, parsed.error.text) })}</span>
           </p>
         )}
       </div>

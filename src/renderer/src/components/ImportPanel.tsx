@@ -5,6 +5,7 @@ import type { TFunction } from 'i18next';
 import { IMPORT_LAYOUTS, type ImportProblem, type ImportProblemGroup } from '@shared/corpus-import';
 import { errorMessage } from '../api/backend';
 import { workspaceApi, type ImportReport, type ImportRequest } from '../api/workspace';
+import { importText } from '../i18n/message-text';
 import { ErrorLine } from './ErrorLine';
 import { BrowseButton } from './BrowseButton';
 import { PICKS } from '../api/files';
@@ -84,7 +85,7 @@ export function ImportPanel({ onImported }: { onImported(): void }) {
             {preview.alreadyPresent > 0 && <> {t('corpus.alreadyPresent', { count: preview.alreadyPresent })}</>}</p>
           <p className="muted" data-testid="import-layout">
             {preview.detected
-              ? t('corpus.layoutDetected', { layout: t(`datasets.${preview.dataset}`), reason: preview.detected })
+              ? t('corpus.layoutDetected', { layout: t(`datasets.${preview.dataset}`), reason: preview.detectedText ? importText(t, preview.detectedText) : preview.detected })
               : t('corpus.layoutGiven', { layout: t(`datasets.${preview.dataset}`) })}
           </p>
           {preview.groups.length > 0 && (
@@ -136,5 +137,5 @@ function ProblemGroupLine({ group }: { group: ImportProblemGroup }) {
 
 /** A problem in the window's language from its key, or as main wrote it when it carries none. */
 function problemText(t: TFunction, problem: ImportProblem): string {
-  return problem.text ? t(`importMessages.${problem.text.key}`, problem.text.params) : problem.message;
+  return problem.text ? importText(t, problem.text) : problem.message;
 }

@@ -1,12 +1,9 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { LANGUAGES, type Language } from '@shared/api';
-import { IMPORT_MESSAGES } from '@shared/import-messages';
-import en from './locales/en.json';
-import zhCN from './locales/zh-CN.json';
+import { resources } from './resources';
 
-// Main writes import problems' English from the shared table; the window's English is that same table.
-export const resources = { en: { translation: { ...en, importMessages: IMPORT_MESSAGES } }, 'zh-CN': { translation: zhCN } } as const;
+export { resources };
 
 void i18next.use(initReactI18next).init({
   resources,

@@ -99,7 +99,7 @@ export function useSuggestions(edits: EditSession, selected: number | null, anal
     let live = true;
     api.call('jobs.list', {}).then(
       (jobs) => {
-        const found = jobs.find((j) => j.kind === 'analysis' && (j.state === 'queued' || j.state === 'running') && runsOn(j.subject, selected, clipId));
+        const found = jobToFollow(jobs, selected, clipId);
         if (!live || !found) return;
         setCancelled(false);
         setJob({ id: found.jobId, llm: null, progress: found.total > 0 ? analysisProgress(t, found) : null, whole: found.subject?.eventId === null });
@@ -239,8 +239,13 @@ function spottedMarkers(spotted: SpottedFrames | null | undefined): Markers | nu
   return { onset: spotted.onset, apex, offset: Math.max(spotted.offset ?? apex, apex) };
 }
 
-/** Whether a job's subject is what this view shows: the selected event, or the whole recording when none is selected. */
-function runsOn(subject: Job['subject'], selected: number | null, clipId: number | null): boolean {
-  if (!subject) return false;
-  return selected !== null ? subject.eventId === selected : subject.eventId === null && subject.clipId === clipId;
+/**
+ * The unfinished analysis this view follows: the selected event's, else the open
+ * recording's whole-recording run, which goes on whether or not the clip has events by
+ * now (the view opens on an event once it has one).
+ */
+export function jobToFollow(jobs: readonly Job[], selected: number | null, clipId: number | null): Job | undefined {
+  const open = jobs.filter((j) => j.kind === 'analysis' && (j.state === 'queued' || j.state === 'running') && j.subject);
+  const forEvent = selected !== null ? open.find((j) => j.subject?.eventId === selected) : undefined;
+  return forEvent ?? (clipId !== null ? open.find((j) => j.subject?.eventId === null && j.subject.clipId === clipId) : undefined);
 }

@@ -97,7 +97,7 @@ export function AgreementView() {
       {summary && (
         <>
           <p data-testid="agreement-summary">
-            {t('agreement.summary', { coders: summary.coders.join(', ') || '—', events: summary.events, shared: summary.sharedEvents, auEvents: summary.auEvents })}
+            {t('agreement.summary', { coders: summary.coders.join(', ') || '—', events: t('counts.events', { count: summary.events }), shared: t('counts.pairEvents', { count: summary.sharedEvents }), auEvents: summary.auEvents })}
           </p>
           <p className="muted" data-testid="agreement-rule">
             {t(sidesIgnored ? 'agreement.sidesIgnored' : 'agreement.sidesCompared')} {t('agreement.auScored')}

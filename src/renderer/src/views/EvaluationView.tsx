@@ -68,7 +68,7 @@ export function EvaluationView() {
       {summary && (
         <>
           <p data-testid="evaluation-events">
-            {t('evaluation.events', { labelled: summary.labelled, analysed: summary.analysed, missing: summary.missingAnalysis.length, unreadable: summary.unreadableAnalysis })}
+            {t('evaluation.events', { labelled: t('counts.labelledEvents', { count: summary.labelled }), analysed: summary.analysed, missing: summary.missingAnalysis.length, unreadable: summary.unreadableAnalysis })}
           </p>
           {summary.missingAnalysis.length > 0 && (
             <p className="muted" data-testid="evaluation-missing">
@@ -96,7 +96,14 @@ export function EvaluationView() {
             </tbody>
           </table>
           <p className="muted" data-testid="evaluation-au-counts">
-            {t('evaluation.auCounts', { ...summary.auCounts, resamples: summary.resamples, seed: summary.seed })}
+            {t('evaluation.auCounts', {
+              events: t('counts.events', { count: summary.auCounts.n }),
+              uncertainLabels: t('counts.labels', { count: summary.auCounts.uncertainLabels }),
+              alternatives: summary.auCounts.alternatives,
+              uncertainCodes: t('counts.codes', { count: summary.auCounts.uncertainCodes }),
+              resamples: t('counts.resamples', { count: summary.resamples }),
+              seed: summary.seed,
+            })}
           </p>
           <div className="charts">
             {summary.perAu.length > 0 && (

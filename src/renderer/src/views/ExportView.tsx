@@ -135,7 +135,7 @@ export function ExportView() {
           <ul className="recent" data-testid="export-files">
             {result.files.map((file) => (
               <li key={file.path} data-records={file.records}>
-                <code>{file.format}</code> {file.path} · {t('export.fileRecords', { records: file.records })}
+                <code>{file.format}</code> {file.path} · {t('counts.records', { count: file.records })}
                 {file.records === 0 && (
                   <div role="status" data-testid="export-no-records">
                     {t('export.noRecords', {

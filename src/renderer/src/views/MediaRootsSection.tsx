@@ -103,7 +103,7 @@ export function MediaRootsSection() {
         {saved && <p role="status">{t('mediaRoots.saved')}</p>}
         {adopted && (
           <p role="status" data-testid="media-roots-adopted">
-            {t('mediaRoots.adopted', { adopted: t('counts.clips', { count: adopted.adopted }), unchanged: adopted.unchanged, conflicts: adopted.conflicts.length })}
+            {t('mediaRoots.adopted', { adopted: t('counts.clips', { count: adopted.adopted }), unchanged: adopted.unchanged, conflicts: t('counts.conflicts', { count: adopted.conflicts.length }) })}
           </p>
         )}
         {error && <p role="alert">{error}</p>}

@@ -1,0 +1,16 @@
+import type { TFunction } from 'i18next';
+import type { FacsText } from '@shared/facs/messages';
+import type { ImportText } from '@shared/import-messages';
+
+/** A FACS parser's reason in the window's language: its phrases (end of text, a side) said first. */
+export function facsText(t: TFunction, text: FacsText): string {
+  const phrases = Object.fromEntries(Object.entries(text.phrases ?? {}).map(([name, phrase]) => [name, t(`facsPhrases.${phrase.key}`, phrase.params ?? {})]));
+  return t(`facsMessages.${text.key}`, { ...text.params, ...phrases });
+}
+
+/** An import message in the window's language, with the FACS reason and the worded lists it holds. */
+export function importText(t: TFunction, text: ImportText): string {
+  const lists = Object.fromEntries(Object.entries(text.lists ?? {}).map(([name, items]) => [name, items.map((item) => importText(t, item)).join(t('common.listSeparator'))]));
+  const detail = text.detail ? { detail: facsText(t, text.detail) } : {};
+  return t(`importMessages.${text.key}`, { ...text.params, ...lists, ...detail });
+}

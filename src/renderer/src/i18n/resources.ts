@@ -1,0 +1,10 @@
+import { FACS_MESSAGES, FACS_PHRASES } from '@shared/facs/messages';
+import { IMPORT_MESSAGES } from '@shared/import-messages';
+import en from './locales/en.json';
+import zhCN from './locales/zh-CN.json';
+
+// Main writes import problems' and FACS reasons' English from the shared tables; the window's English is those same tables.
+export const resources = {
+  en: { translation: { ...en, importMessages: IMPORT_MESSAGES, facsMessages: FACS_MESSAGES, facsPhrases: FACS_PHRASES } },
+  'zh-CN': { translation: zhCN },
+} as const;
