@@ -395,7 +395,9 @@ export function spot(signal: MotionSignal, fps: number, options: SpottingOptions
   // end, the echo follows a lag later; a confounder's stretch already holds its echo.
   const eyeTraces = [...blinks.map((b) => ({ onset: b.onset, end: b.offset + signal.lag })), ...found.filter((c) => c.cause !== 'speech').map((c) => ({ onset: c.onset, end: c.offset }))];
   const lagged: Array<SpottedInterval & { peak: number }> = readIntervals(face, runs, signal.lag).map((whole) => {
-    const part = apexBesideEyeEvent(face, whole, eyeTraces, threshold, signal.lag, (from, to) => expressionPeak(face, from, to, signal.lag));
+    // A session's face signal counts deviations over several lags, where a blink and an
+    // expression beside it part differently: the rule is fitted on clips only.
+    const part = session ? null : apexBesideEyeEvent(face, whole, eyeTraces, threshold, signal.lag, (from, to) => expressionPeak(face, from, to, signal.lag));
     const read = part ? { ...whole, ...part, peak: peakIn(face, part.onset, part.offset) } : whole;
     const iv = { ...read, onset: onsetAfterEyeEvents(read, found, signal.lag) };
     const { kind, durationMs, basis } = classifyInterval(iv, fps, o);
