@@ -1,6 +1,7 @@
 import { AppError } from '@shared/errors';
 import { commonMode, motionClassifier, findConfounders, onsetAfterEyeEvents, type ConfounderInterval } from './motion-cause';
 import { withoutConfounders } from './confounder-cleaning';
+import { apexBesideEyeEvent } from './apex-beside-eye-event';
 import { quantileSorted } from '../util/quantile';
 import { sustainedIntervals, withSustained, type SustainedInterval } from './session-macro';
 import { channelDeviations, eyeMovement, isBlinkShape, mostDeviant, peakIn, SESSION_MERGE_LAGS, SESSION_MIN_RUN_LAGS, SESSION_SECONDS, sessionScore } from './session-rule';
@@ -368,19 +369,6 @@ export function spot(signal: MotionSignal, fps: number, options: SpottingOptions
     const strongest = outside.reduce((m, v) => Math.max(m, v), 0);
     if (strongest > 0) runs = findRuns(outside, strongest, 0, mergeGap, descent);
   }
-  const lagged: Array<SpottedInterval & { peak: number }> = readIntervals(face, runs, signal.lag).map((read) => {
-    const iv = { ...read, onset: onsetAfterEyeEvents(read, found, signal.lag) };
-    const { kind, durationMs, basis } = classifyInterval(iv, fps, o);
-    const strength = Math.round((iv.peak / threshold) * 100) / 100;
-    // A session scores in deviations; a blink's spill is judged on the motion itself.
-    const peak = session ? peakIn(motion, iv.onset, iv.offset) : iv.peak;
-    return { onset: iv.onset, apex: iv.apex, offset: iv.offset, kind, durationMs, offsetUnclear: iv.offsetUnclear, classBasis: basis, strength, score: intervalScore(iv.peak / threshold, 0), peak };
-  });
-  // A macro-expression too slow for the lagged runs shows as motion sustained over several lags.
-  const intervals = withSustained(lagged, sustained, (s) => {
-    const { kind, durationMs, basis } = classifyInterval({ ...s, offsetUnclear: false }, fps, o);
-    return kind === 'macro' ? { ...s, kind, durationMs, offsetUnclear: false, classBasis: basis, score: intervalScore(s.strength, 0), peak: peakIn(motion, s.onset, s.offset) } : null;
-  });
   let blinks: BlinkInterval[] = [];
   if (blinkNames.length) {
     const lidCommon = commonMode(faceNames.map((n) => signal.channels[n] as Float32Array), frames);
@@ -403,6 +391,26 @@ export function spot(signal: MotionSignal, fps: number, options: SpottingOptions
     // Upper lids moving with a gaze shift (and nothing a blink's shape) are no blink.
     blinks = blinks.filter((b) => !(found.some((c) => c.cause === 'saccade' && overlaps(b, c)) && !found.some((c) => c.cause === 'blink' && overlaps(b, c))));
   }
+  // Where an eye event's trace ends in the face signal: a lid-found blink's offset is its own
+  // end, the echo follows a lag later; a confounder's stretch already holds its echo.
+  const eyeTraces = [...blinks.map((b) => ({ onset: b.onset, end: b.offset + signal.lag })), ...found.filter((c) => c.cause !== 'speech').map((c) => ({ onset: c.onset, end: c.offset }))];
+  const lagged: Array<SpottedInterval & { peak: number }> = readIntervals(face, runs, signal.lag).map((whole) => {
+    // A session's face signal counts deviations over several lags, where a blink and an
+    // expression beside it part differently: the rule is fitted on clips only.
+    const part = session ? null : apexBesideEyeEvent(face, whole, eyeTraces, threshold, signal.lag, (from, to) => expressionPeak(face, from, to, signal.lag));
+    const read = part ? { ...whole, ...part, peak: peakIn(face, part.onset, part.offset) } : whole;
+    const iv = { ...read, onset: onsetAfterEyeEvents(read, found, signal.lag) };
+    const { kind, durationMs, basis } = classifyInterval(iv, fps, o);
+    const strength = Math.round((iv.peak / threshold) * 100) / 100;
+    // A session scores in deviations; a blink's spill is judged on the motion itself.
+    const peak = session ? peakIn(motion, iv.onset, iv.offset) : iv.peak;
+    return { onset: iv.onset, apex: iv.apex, offset: iv.offset, kind, durationMs, offsetUnclear: iv.offsetUnclear, classBasis: basis, strength, score: intervalScore(iv.peak / threshold, 0), peak };
+  });
+  // A macro-expression too slow for the lagged runs shows as motion sustained over several lags.
+  const intervals = withSustained(lagged, sustained, (s) => {
+    const { kind, durationMs, basis } = classifyInterval({ ...s, offsetUnclear: false }, fps, o);
+    return kind === 'macro' ? { ...s, kind, durationMs, offsetUnclear: false, classBasis: basis, score: intervalScore(s.strength, 0), peak: peakIn(motion, s.onset, s.offset) } : null;
+  });
   // A face-signal interval peaking with a blink and far weaker is the blink spilling onto
   // neighbouring ROIs (lower lids, brows); an ME that merely coincides with a blink stays.
   const isSpill = (iv: SpottedInterval & { peak: number }): boolean =>
