@@ -1,8 +1,7 @@
 /**
- * The notice of the latest deletion ("Event deleted — Undo"), below every view while its
+ * The notice of the latest deletion ("Event deleted — Undo"), over every view while its
  * step is the latest in the session's history, or why a deletion or restore failed.
- * In its own strip at the bottom of the window (the shell's last row): the view above
- * gives it room, so it never covers a row or a button, and it needs no scroll.
+ * Fixed at the bottom of the window: it never moves the page or needs a scroll.
  */
 import { useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
