@@ -45,7 +45,7 @@ describe('label lifecycle in Chromium', () => {
     await nav('review');
     const profiles = page.locator('details.profiles');
     const button = page.getByTestId('profiles').locator('tr', { hasText: name }).getByRole('button', { name: 'Work as' });
-    // The Review view may still be rendering when the profiles are first looked at: open them until the row shows.
+    // The Review view may still be rendering when the profiles are first looked at: unfold them until the row shows.
     await until(async () => {
       if ((await profiles.getAttribute('open')) === null) await profiles.locator('summary').click();
       return button.isVisible();
