@@ -59,4 +59,14 @@ describe('a sheet import previewed in 简体中文', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'ui-import-zh-CN.png'), fullPage: true });
     expect(app().errors).toEqual([]);
   });
+
+  it('says in Chinese why nothing was imported, with the count of problems and what to do', async () => {
+    await page.getByRole('button', { name: '导入', exact: true }).click();
+    const alert = page.locator('.import p[role="alert"]');
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('未从 coding.xlsx 导入任何行：4 个问题');
+    expect(await alert.textContent()).toContain('跳过有问题的行');
+    expect(await alert.textContent()).not.toMatch(/Nothing imported|problem/);
+    await page.screenshot({ path: join(ARTIFACTS, 'ui-import-refused-zh-CN.png'), fullPage: true });
+  });
 });

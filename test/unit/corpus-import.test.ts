@@ -1,5 +1,5 @@
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -215,8 +215,10 @@ describe('dataset sheet import', () => {
     expect((await ws.info()).counts.events).toBe(0);
 
     const before = await snapshot(ws);
-    const error = await refused(commitImport(ws, { sheet, root, dataset: 'casme2' }, deps), /Nothing imported.*6 problem.*\n1 row: onset, apex and offset out of order \(first at row 2, ApexFrame: apex 46 is before onset 59\)/s);
+    const error = await refused(commitImport(ws, { sheet, root, dataset: 'casme2' }, deps), /Nothing imported from [^:]+: 6 problems; .*\n1 row: onset, apex and offset out of order \(first at row 2, ApexFrame: apex 46 is before onset 59\)/s);
     expect(error.issues?.[0]).toEqual({ path: 'row 2.ApexFrame', message: 'apex 46 is before onset 59' });
+    // The window says the same in its language from the key and its values.
+    expect(error.detail).toEqual({ importRefusal: { key: 'problems', params: { sheet: basename(sheet), count: 6 } } });
     expect(await snapshot(ws)).toEqual(before);
 
     const partial = await commitImport(ws, { sheet, root, dataset: 'casme2', skipFlagged: true }, deps);

@@ -47,7 +47,7 @@ describe('mellm import', () => {
     expect(dry.out).toMatch(/^ {2}1 row: AU text not FACS \(first at row 18, Action Units: action units '12\+XY': .*position 3/m);
     const refused = await cli('import', sheet, '--root', root, '--dataset', 'samm', '--workspace', ws);
     expect(refused.code).toBe(2);
-    expect(refused.err).toMatch(/Nothing imported from SAMM_Micro_FACS_Codes_v2\.xlsx: 2 problem\(s\)/);
+    expect(refused.err).toMatch(/Nothing imported from SAMM_Micro_FACS_Codes_v2\.xlsx: 2 problems; /);
     expect(refused.err).toMatch(/\n1 row: clip folder not found \(first at row 17/);
   });
 
