@@ -50,7 +50,7 @@ describe('a sheet import previewed in 简体中文', () => {
     const groups = page.getByTestId('import-groups');
     await groups.waitFor();
     expect(await groups.locator('li[data-kind="frame-order"]').textContent()).toContain('OffsetFrame：起始帧 9 晚于结束帧 3');
-    expect(await groups.locator('li[data-kind="aus-not-facs"]').textContent()).toContain("动作单元 '4++7'：位置 2 的两个分隔符之间没有编码");
+    expect(await groups.locator('li[data-kind="aus-not-facs"]').textContent()).toContain("动作单元 '4++7'：第 3 个字符处的两个分隔符之间没有编码");
     expect(await page.getByTestId('import-layout').textContent()).toMatch(/^格式：CASME II（自动识别：第 1 行表头（Subject, .*）是 CASME II 格式）$/);
     expect(await groups.locator('li[data-kind="apex-missing"]').textContent()).toContain("顶点为 '/'：导入时不带顶点");
     const table = await page.getByTestId('import-preview').locator('tbody').textContent();

@@ -189,7 +189,7 @@ describe('dataset sheet import', () => {
     const errors = report.problems.filter((p) => p.severity === 'error').map((p) => [p.row, p.column, p.kind, p.message]);
     expect(errors).toEqual([
       [2, 'ApexFrame', 'frame-order', 'apex 46 is before onset 59'],
-      [3, 'Action Units', 'aus-not-facs', expect.stringMatching(/'1\+\+2'.*position 2/)],
+      [3, 'Action Units', 'aus-not-facs', expect.stringMatching(/'1\+\+2'.*at character 3$/)],
       [4, 'Filename', 'unsafe-name', expect.stringMatching(/not a plain name/)],
       [5, 'Filename', 'clip-not-found', expect.stringMatching(/clip not found/)],
       [6, 'OffsetFrame', 'frame-not-in-clip', 'frame 31 is not in the clip (30 frames)'],
