@@ -215,7 +215,9 @@ describe('annotation workstation in Chromium over the bridge', () => {
   it('edits AUs (picker + FACS text with positioned errors), emotion, class and description; autosaves', async () => {
     const facs = page.locator('input[name="facs"]');
     await facs.fill('1++2');
-    await expect.poll(() => page.getByTestId('facs-status').textContent()).toMatch(/Column 3/);
+    // The character is marked and named by its place counted from 1, as a person counts it.
+    await expect.poll(() => page.getByTestId('facs-status').textContent()).toMatch(/Empty code between separators at character 3$/);
+    expect(await page.getByTestId('facs-status').locator('mark').textContent()).toBe('+');
     // SAMM's notation: a choice, a reference, an AD code and a note; removing a chip edits the codes.
     await facs.fill('(R6 or R12)+ref(7B)+AD38+R15+soft focus');
     const chips = page.getByTestId('facs-status').locator('.chips li');

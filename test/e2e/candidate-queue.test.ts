@@ -64,6 +64,35 @@ const frameNumber = () => page.getByTestId('frame-number').textContent();
 const rows = () => page.getByTestId('candidate-row');
 const screenshot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
 
+/** The queue's rows and Dismiss buttons the deletion notice lies over, where they show inside the scrolled list. */
+const noticeCovers = () =>
+  page.evaluate(() => {
+    const notice = document.querySelector('[data-testid="deletion-notice"]')!.getBoundingClientRect();
+    const list = document.querySelector('ol.candidates')!.getBoundingClientRect();
+    return [...document.querySelectorAll('[data-testid="candidate-row"], [data-testid="candidate-dismiss"]')].flatMap((element, i) => {
+      const r = element.getBoundingClientRect();
+      const top = Math.max(r.top, list.top);
+      const bottom = Math.min(r.bottom, list.bottom);
+      const shown = bottom > top && r.height > 0;
+      const under = r.left < notice.right && r.right > notice.left && top < notice.bottom && bottom > notice.top;
+      return shown && under ? [`${element.getAttribute('data-testid')} ${i}`] : [];
+    });
+  });
+
+/** The notice's text (not cut short), Undo and close button lie whole inside the window (which it does not widen), on one line each, and the top bar's brand and tabs stay on one line beside it. */
+const noticeWhole = () =>
+  page.evaluate(() => {
+    const notice = document.querySelector('[data-testid="deletion-notice"]')!;
+    const text = notice.querySelector('span')!;
+    const parts = [notice, ...notice.children].map((element) => element.getBoundingClientRect());
+    const shell = document.querySelector('.shell')!;
+    const fits = shell.getBoundingClientRect().width <= innerWidth && shell.scrollWidth <= innerWidth && document.querySelector('.help-button')!.getBoundingClientRect().right <= innerWidth;
+    const inWindow = fits && parts.every((r) => r.left >= 0 && r.right <= innerWidth && r.top >= 0 && r.bottom <= innerHeight && r.height > 0 && r.height <= 40);
+    const oneLine = [...document.querySelectorAll('.topbar .brand, .topbar nav button')].every((element) => element.getBoundingClientRect().height < 44 && element.getClientRects().length === 1 && element.scrollWidth <= element.clientWidth + 1);
+    const brandOneLine = document.querySelector('.topbar .brand')!.getBoundingClientRect().height < 30;
+    return { inWindow, oneLine: oneLine && brandOneLine, textWhole: text.scrollWidth <= text.clientWidth };
+  });
+
 describe('the spotted-interval queue in Annotate', () => {
   it('lists the intervals strongest first with class, frames, duration at the capture rate and AUs; blinks, gaze shifts and speech apart', async () => {
     await page.locator('[data-view="corpus"]').click();
@@ -147,6 +176,12 @@ describe('the spotted-interval queue in Annotate', () => {
     await expect.poll(() => rows().nth(0).getAttribute('data-decision')).toBeNull();
     await rows().nth(0).getByTestId('candidate-dismiss').click();
     await expect.poll(events).toEqual([25, 45]);
+    // The deletion notice at the window's smallest size hides no row of the queue nor its Dismiss button, the last one scrolled to included.
+    await page.getByTestId('deletion-notice').waitFor();
+    await page.locator('ol.candidates').evaluate((list) => list.scrollTo(0, list.scrollHeight));
+    await screenshot('ui-candidate-queue-deletion-notice');
+    expect(await noticeCovers()).toEqual([]);
+    expect(await noticeWhole()).toEqual({ inWindow: true, oneLine: true, textWhole: true });
     // The workspace reopened: the decision was kept, not only the page's memory of it.
     await page.reload();
     await page.locator('[data-view="corpus"]').click();
@@ -205,6 +240,13 @@ describe('the spotted-interval queue in Annotate', () => {
     const setAside = await page.getByTestId('non-expression').evaluateAll((list) => list.map((b) => b.getAttribute('aria-label')));
     expect(setAside).toEqual(['眨眼，0:01.9，帧 56–59', '视线转移，0:00.5，帧 16–20', '说话，0:00.7，帧 21–24']);
     await screenshot('ui-candidate-queue-zh-CN');
+    // The deletion notice in Chinese, after a dismiss: still clear of every row, whole and on one line.
+    await rows().nth(2).getByTestId('candidate-dismiss').click();
+    await page.getByTestId('deletion-notice').getByRole('button', { name: '撤销' }).waitFor();
+    await page.locator('ol.candidates').evaluate((list) => list.scrollTo(0, list.scrollHeight));
+    await screenshot('ui-candidate-queue-deletion-notice-zh-CN');
+    expect(await noticeCovers()).toEqual([]);
+    expect(await noticeWhole()).toEqual({ inWindow: true, oneLine: true, textWhole: true });
     await page.locator('[data-view="settings"]').click();
     await page.locator('select[name="language"]').selectOption('en');
     expect(app().errors).toEqual([]);

@@ -85,6 +85,21 @@ describe('the Evaluation view in Chromium', () => {
     expect(consoleErrors).toEqual([]);
   });
 
+  it('speaks 简体中文 at 1280×720: the figures, the chart and the confusion, nothing left in English or cut off', async () => {
+    await services.settings.update({ language: 'zh-CN' });
+    await page.reload();
+    await page.locator('nav button[data-view="evaluation"]').click();
+    await page.getByTestId('evaluation-against').fill('ana');
+    await page.locator('main').getByRole('button', { name: '评估', exact: true }).click();
+    await expect.poll(() => page.getByTestId('evaluation-events').textContent()).toMatch(/^3 个已标注事件 · 2 个已分析/);
+    await page.screenshot({ path: join(ARTIFACTS, 'evaluation-zh-CN.png'), fullPage: true });
+    const english = await page.locator('main').evaluate((main) => (main.textContent ?? '').match(/\b(?:events?|labelled|analysed|Without|figure|interval|Evaluate)\b/g));
+    expect(english).toBeNull();
+    await services.settings.update({ language: 'en' });
+    await page.reload();
+    expect(consoleErrors).toEqual([]);
+  });
+
   it('names a reference with no labels in a clear error', async () => {
     await page.getByTestId('evaluation-against').fill('nobody');
     await page.getByRole('button', { name: 'Evaluate' }).click();

@@ -50,7 +50,7 @@ describe('a sheet import previewed in 简体中文', () => {
     const groups = page.getByTestId('import-groups');
     await groups.waitFor();
     expect(await groups.locator('li[data-kind="frame-order"]').textContent()).toContain('OffsetFrame：起始帧 9 晚于结束帧 3');
-    expect(await groups.locator('li[data-kind="aus-not-facs"]').textContent()).toContain("动作单元 '4++7'：位置 2 的两个分隔符之间没有编码");
+    expect(await groups.locator('li[data-kind="aus-not-facs"]').textContent()).toContain("动作单元 '4++7'：第 3 个字符处的两个分隔符之间没有编码");
     expect(await page.getByTestId('import-layout').textContent()).toMatch(/^格式：CASME II（自动识别：第 1 行表头（Subject, .*）是 CASME II 格式）$/);
     expect(await groups.locator('li[data-kind="apex-missing"]').textContent()).toContain("顶点为 '/'：导入时不带顶点");
     const table = await page.getByTestId('import-preview').locator('tbody').textContent();
@@ -58,5 +58,15 @@ describe('a sheet import previewed in 简体中文', () => {
     expect(table).not.toMatch(/is after|imported without|Empty code|position/);
     await page.screenshot({ path: join(ARTIFACTS, 'ui-import-zh-CN.png'), fullPage: true });
     expect(app().errors).toEqual([]);
+  });
+
+  it('says in Chinese why nothing was imported, with the count of problems and what to do', async () => {
+    await page.getByRole('button', { name: '导入', exact: true }).click();
+    const alert = page.locator('.import p[role="alert"]');
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('未从 coding.xlsx 导入任何行：4 个问题');
+    expect(await alert.textContent()).toContain('跳过有问题的行');
+    expect(await alert.textContent()).not.toMatch(/Nothing imported|problem/);
+    await page.screenshot({ path: join(ARTIFACTS, 'ui-import-refused-zh-CN.png'), fullPage: true });
   });
 });

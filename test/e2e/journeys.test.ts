@@ -71,7 +71,7 @@ describe('the users\' journeys on the demo corpus in Chromium', () => {
   const workAs = async (name: string) => {
     if ((await app().services.settings.get()).annotator === name) return;
     await nav('review');
-    // The profiles fold open while their list loads and closes once it has rows.
+    // The profiles start folded in a workspace that has some: unfold them once their rows are there.
     await until(() => page().getByTestId('profiles').locator('tr', { hasText: name }).count()).toBe(1);
     const profiles = page().locator('details.profiles');
     if ((await profiles.getAttribute('open')) === null) await profiles.locator('summary').click();

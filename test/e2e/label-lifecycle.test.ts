@@ -45,7 +45,7 @@ describe('label lifecycle in Chromium', () => {
     await nav('review');
     const profiles = page.locator('details.profiles');
     const button = page.getByTestId('profiles').locator('tr', { hasText: name }).getByRole('button', { name: 'Work as' });
-    // The Review view may still be rendering when the profiles are first looked at: open them until the row shows.
+    // The Review view may still be rendering when the profiles are first looked at: unfold them until the row shows.
     await until(async () => {
       if ((await profiles.getAttribute('open')) === null) await profiles.locator('summary').click();
       return button.isVisible();
@@ -156,6 +156,25 @@ describe('label lifecycle in Chromium', () => {
     await nav('corpus');
     await until(() => page.getByTestId('queue-counts').textContent()).toBe('待标注 0 · 已提交 2 · 需修改 0');
     await screenshot('lifecycle-queue-zh-CN');
+    // The reviewer's queue beside an event at 1280×720: no header word breaks across lines, and each row's frames stay on one line.
+    await services.settings.update({ language: 'zh-CN', annotator: 'rita' });
+    await page.reload();
+    await nav('review');
+    const queue = page.getByTestId('review-queue');
+    await until(() => queue.locator('tbody tr').count()).toBeGreaterThan(0);
+    await queue.locator('tbody tr').first().locator('button').click();
+    await page.getByTestId('review-event').waitFor();
+    await screenshot('lifecycle-review-zh-CN');
+    const lines = await queue.evaluate((table) =>
+      [...table.querySelectorAll('th, tbody td:nth-child(3)')].map((cell) => {
+        const range = document.createRange();
+        range.selectNodeContents(cell);
+        const tops = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+        return `${cell.textContent} ${tops.size}`;
+      }),
+    );
+    expect(lines.filter((line) => !line.endsWith(' 1'))).toEqual([]);
+    expect(lines.slice(0, 4)).toEqual(['事件 1', '片段 1', '起始 / 顶点 / 结束 1', '标注 1']);
     expect(app().errors).toEqual([]);
   });
 });

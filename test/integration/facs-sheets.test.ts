@@ -95,11 +95,11 @@ describe('FACS notation of the released sheets, imported and exported as written
     const report = await previewImport(null, { sheet, root, dataset: 'casme2' }, deps);
     expect(report.rows.filter((row) => row.ok)).toEqual([]);
     expect(report.problems.map((p) => [p.row, p.column, p.message])).toEqual([
-      [2, 'Action Units', "action units '12Z': Invalid intensity 'Z' at position 2 (expected A–E)"],
-      [3, 'Action Units', "action units 'AU999': Unknown AU 999 at position 2"],
-      [4, 'Action Units', "action units '1++2': Empty code between separators at position 2"],
-      [5, 'Action Units', "action units '((': Unexpected '(' at position 1: parentheses do not nest"],
-      [6, 'Action Units', expect.stringMatching(/^action units '12\+L12': AU12 is coded for both sides \(12\) and for the left side only \(L12\) at position 3/)],
+      [2, 'Action Units', "action units '12Z': Invalid intensity 'Z' at character 3 (expected A–E)"],
+      [3, 'Action Units', "action units 'AU999': Unknown AU 999 at character 3"],
+      [4, 'Action Units', "action units '1++2': Empty code between separators at character 3"],
+      [5, 'Action Units', "action units '((': Unexpected '(' at character 2: parentheses do not nest"],
+      [6, 'Action Units', expect.stringMatching(/^action units '12\+L12': AU12 is coded for both sides \(12\) and for the left side only \(L12\) at character 4/)],
     ]);
   });
 });

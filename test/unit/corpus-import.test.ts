@@ -1,5 +1,5 @@
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -189,7 +189,7 @@ describe('dataset sheet import', () => {
     const errors = report.problems.filter((p) => p.severity === 'error').map((p) => [p.row, p.column, p.kind, p.message]);
     expect(errors).toEqual([
       [2, 'ApexFrame', 'frame-order', 'apex 46 is before onset 59'],
-      [3, 'Action Units', 'aus-not-facs', expect.stringMatching(/'1\+\+2'.*position 2/)],
+      [3, 'Action Units', 'aus-not-facs', expect.stringMatching(/'1\+\+2'.*at character 3$/)],
       [4, 'Filename', 'unsafe-name', expect.stringMatching(/not a plain name/)],
       [5, 'Filename', 'clip-not-found', expect.stringMatching(/clip not found/)],
       [6, 'OffsetFrame', 'frame-not-in-clip', 'frame 31 is not in the clip (30 frames)'],
@@ -215,8 +215,10 @@ describe('dataset sheet import', () => {
     expect((await ws.info()).counts.events).toBe(0);
 
     const before = await snapshot(ws);
-    const error = await refused(commitImport(ws, { sheet, root, dataset: 'casme2' }, deps), /Nothing imported.*6 problem.*\n1 row: onset, apex and offset out of order \(first at row 2, ApexFrame: apex 46 is before onset 59\)/s);
+    const error = await refused(commitImport(ws, { sheet, root, dataset: 'casme2' }, deps), /Nothing imported from [^:]+: 6 problems; .*\n1 row: onset, apex and offset out of order \(first at row 2, ApexFrame: apex 46 is before onset 59\)/s);
     expect(error.issues?.[0]).toEqual({ path: 'row 2.ApexFrame', message: 'apex 46 is before onset 59' });
+    // The window says the same in its language from the key and its values.
+    expect(error.detail).toEqual({ importRefusal: { key: 'problems', params: { sheet: basename(sheet), count: 6 } } });
     expect(await snapshot(ws)).toEqual(before);
 
     const partial = await commitImport(ws, { sheet, root, dataset: 'casme2', skipFlagged: true }, deps);

@@ -171,7 +171,7 @@ describe('parseFacs: garbage is rejected with a position', () => {
     ['12AB', 3, /Unexpected 'B'/],
     ['1/2', 1, /Unexpected '\/'/],
     ['12 or or 4', 6, /Expected an AU number/],
-    ['AU12+AU12', 5, /AU12 is coded twice \(at positions 0 and 5\)/],
+    ['AU12+AU12', 5, /AU12 is coded twice \(at characters 1 and 6\)/],
     ['12E+12A', 4, /AU12 is coded with two intensities \(E and A\)/],
     ['12+L12', 3, /AU12 is coded for both sides \(12\) and for the left side only \(L12\)/],
     ['R12+R12C', 4, /AU12 is coded twice/],
@@ -182,7 +182,7 @@ describe('parseFacs: garbage is rejected with a position', () => {
     ['(12 or 13', 0, /Unclosed '\('/],
     ['(12 or 13)+(4 or (5))', 17, /parentheses do not nest/],
     ['1\u00072', 1, /control character U\+0007/],
-    ['12+soft\u0000focus', 7, /control character U\+0000 at position 7 in the note 'soft'/],
+    ['12+soft\u0000focus', 7, /control character U\+0000 at character 8 in the note 'soft'/],
     ['12\n+4', 2, /control character U\+000A/],
     ['x'.repeat(100_000), 500, /100000 characters long \(at most 500\)/],
     ['AD12', 2, /Unknown AD 12/],
@@ -253,7 +253,7 @@ describe('describeFacs', () => {
   });
 
   it('throws on garbage and lists AUs', () => {
-    expect(() => describeFacs('X1')).toThrow(/position 0/);
+    expect(() => describeFacs('X1')).toThrow(/at character 1\b/);
     const parsed = parseFacs('R12 or 12+L4');
     expect(parsed.ok && facsAus(parsed.value)).toEqual([4, 12]);
   });

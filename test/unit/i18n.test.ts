@@ -3,6 +3,7 @@ import en from '../../src/renderer/src/i18n/locales/en.json';
 import zhCN from '../../src/renderer/src/i18n/locales/zh-CN.json';
 import { FACS_MESSAGES, FACS_PHRASES } from '../../src/shared/facs/messages';
 import { IMPORT_MESSAGES } from '../../src/shared/import-messages';
+import { IMPORT_REFUSALS } from '../../src/shared/import-refusal';
 
 function flatten(value: unknown, prefix = ''): Map<string, string> {
   const out = new Map<string, string>();
@@ -16,7 +17,7 @@ function flatten(value: unknown, prefix = ''): Map<string, string> {
 
 describe('translations', () => {
   // The window's English includes the import messages and FACS reasons main writes (one table for both).
-  const english = flatten({ ...en, importMessages: IMPORT_MESSAGES, facsMessages: FACS_MESSAGES, facsPhrases: FACS_PHRASES });
+  const english = flatten({ ...en, importMessages: IMPORT_MESSAGES, importRefusals: IMPORT_REFUSALS, facsMessages: FACS_MESSAGES, facsPhrases: FACS_PHRASES });
   const chinese = flatten(zhCN);
 
   it('have the same keys in English and Simplified Chinese', () => {

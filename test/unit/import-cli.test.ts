@@ -44,10 +44,10 @@ describe('mellm import', () => {
     expect(dry.code).toBe(1);
     expect(dry.out).toContain('problems by kind:');
     expect(dry.out).toMatch(/^ {2}1 row: clip folder not found \(first at row 17, Filename: clip not found under the media root/m);
-    expect(dry.out).toMatch(/^ {2}1 row: AU text not FACS \(first at row 18, Action Units: action units '12\+XY': .*position 3/m);
+    expect(dry.out).toMatch(/^ {2}1 row: AU text not FACS \(first at row 18, Action Units: action units '12\+XY': .*at character 4, found 'X'\)$/m);
     const refused = await cli('import', sheet, '--root', root, '--dataset', 'samm', '--workspace', ws);
     expect(refused.code).toBe(2);
-    expect(refused.err).toMatch(/Nothing imported from SAMM_Micro_FACS_Codes_v2\.xlsx: 2 problem\(s\)/);
+    expect(refused.err).toMatch(/Nothing imported from SAMM_Micro_FACS_Codes_v2\.xlsx: 2 problems; /);
     expect(refused.err).toMatch(/\n1 row: clip folder not found \(first at row 17/);
   });
 

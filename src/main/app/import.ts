@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import type { ImportReport, ImportRequest } from '@shared/corpus-import';
 import { AppError } from '@shared/errors';
 import { saying } from '@shared/import-messages';
+import { importRefusalMessage, type ImportRefusal } from '@shared/import-refusal';
 import { describeGroup, groupProblems, planImport, type ClipProber, type ImportPlan } from '../corpus/import';
 import { hashMedia } from '../media/hash';
 import { probeMedia } from '../media/probe';
@@ -71,8 +72,9 @@ function refuse(report: ImportReport, importable: number): never {
   const groups = report.groups.filter((g) => g.severity === 'error').map(describeGroup);
   const listed = errors.slice(0, MAX_LISTED).map((p) => `row ${p.row}, ${p.column}: ${p.message}`);
   const more = errors.length > MAX_LISTED ? `\n… and ${errors.length - MAX_LISTED} more` : '';
-  const reason = importable === 0 ? 'no importable rows' : `${errors.length} problem(s); to import the other rows, skip flagged rows ("Skip flagged rows" in the import panel, --skip-flagged in the CLI)`;
-  throw new AppError('INVALID_INPUT', `Nothing imported from ${basename(report.sheet)}: ${reason}${groups.length ? `\n${groups.join('\n')}` : ''}${listed.length ? `\n${listed.join('\n')}${more}` : ''}`, {
+  const importRefusal: ImportRefusal = { key: importable === 0 ? 'noImportableRows' : 'problems', params: { sheet: basename(report.sheet), count: errors.length } };
+  throw new AppError('INVALID_INPUT', `${importRefusalMessage(importRefusal)}${groups.length ? `\n${groups.join('\n')}` : ''}${listed.length ? `\n${listed.join('\n')}${more}` : ''}`, {
+    detail: { importRefusal },
     issues: errors.map((p) => ({ path: `row ${p.row}.${p.column}`, message: p.message })),
   });
 }

@@ -40,12 +40,12 @@ function Shell() {
             </button>
           ))}
         </nav>
+        <DeletionNotice />
         <button type="button" className="help-button" aria-label={t('hotkeys.title')} onClick={() => setHelp(true)}>
           {t('hotkeys.button')}
         </button>
       </header>
       <main className={`content content-${view}`}>{View && <View />}</main>
-      <DeletionNotice />
       {help && <HelpOverlay onClose={() => setHelp(false)} />}
       {askName && <AnnotatorPrompt onDone={() => undefined} onCancel={() => setNameDeferred(true)} />}
     </div>

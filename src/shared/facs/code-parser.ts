@@ -53,7 +53,7 @@ function parseMarker(s: Scanner): string {
   let close = open + 1;
   while (close < s.text.length && s.text[close] !== ')') {
     const ch = s.text[close] as string;
-    if (ch === '(') s.fail('markerNested', { open }, close);
+    if (ch === '(') s.fail('markerNested', { open: open + 1 }, close);
     if (!isTextChar(ch) && !isSpace(ch) && !/^[\p{P}\p{S}]$/u.test(ch)) s.fail('markerBadCharacter', { found: showChar(ch) }, close);
     close++;
   }

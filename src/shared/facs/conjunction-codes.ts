@@ -33,7 +33,7 @@ export class ConjunctionCodes {
       if (other.intensity && code.intensity && other.intensity !== code.intensity) {
         s.fail('twoIntensities', { name, first: other.intensity, second: code.intensity }, at);
       }
-      s.fail('codedTwice', { name, first: otherAt }, at);
+      s.fail('codedTwice', { name, first: otherAt + 1 }, at);
     }
     earlier.push({ code, at });
     this.#byKey.set(key, earlier);

@@ -86,9 +86,12 @@ export class Scanner {
     return this.at('or') && !isWordChar(this.peek(2));
   }
 
-  /** Refuses the text; `position` is both where the error points and the message's `{{position}}`. */
+  /**
+   * Refuses the text at `position` (0-based, where the error points); the message names
+   * that character counted from 1, as a person counts along the text.
+   */
   fail(key: FacsMessageKey, args: FacsArgs = {}, position = this.pos): never {
-    const params: Record<string, string | number> = { position };
+    const params: Record<string, string | number> = { position: position + 1 };
     const phrases: Record<string, FacsPhrase> = {};
     for (const [name, value] of Object.entries(args)) {
       if (typeof value === 'object') phrases[name] = value;

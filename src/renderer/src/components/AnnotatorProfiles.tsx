@@ -34,10 +34,14 @@ export function AnnotatorProfiles({ onChange }: { onChange?: (profiles: Annotato
   const [name, setName] = useState('');
   const [role, setRole] = useState<Annotator['role']>('annotator');
   const [error, setError] = useState<string | null>(null);
+  // Folded or not is the user's choice; the panel unfolds by itself only when the first list
+  // it loads is empty (someone must create a profile), and only then, so a reload never moves it.
+  const [open, setOpen] = useState<boolean | null>(null);
 
   const refresh = useCallback(() => {
     reviewApi.annotators().then((list) => {
       setProfiles(list);
+      setOpen((chosen) => chosen ?? list.length === 0);
       onChange?.(list);
     }, (failure: unknown) => setError(errorMessage(failure)));
   }, [onChange]);
@@ -49,7 +53,7 @@ export function AnnotatorProfiles({ onChange }: { onChange?: (profiles: Annotato
   };
 
   return (
-    <details className="profiles" open={profiles.length === 0}>
+    <details className="profiles" open={open === true} onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>{t('review.profiles', { name: identity.name || '—' })}</summary>
       {server && (
         <p className="muted" data-testid="server-identity">

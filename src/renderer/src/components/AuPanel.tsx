@@ -115,7 +115,7 @@ export function AuPanel({ draft, provenance, disabled, onChange, onSeal }: Props
               <mark>{draft.aus.slice(parsed.error.position, parsed.error.position + 1) || ' '}</mark>
               {draft.aus.slice(parsed.error.position + 1)}
             </code>
-            <span>{t('au.parseError', { position: parsed.error.position + 1, message: facsText(t, parsed.error.text) })}</span>
+            <span>{facsText(t, parsed.error.text)}</span>
           </p>
         )}
       </div>

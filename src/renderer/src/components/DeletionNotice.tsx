@@ -1,13 +1,23 @@
 /**
- * The notice of the latest deletion ("Event deleted — Undo"), over every view while its
+ * The notice of the latest deletion ("Event deleted — Undo"), above every view while its
  * step is the latest in the session's history, or why a deletion or restore failed.
- * Fixed at the bottom of the window: it never moves the page or needs a scroll.
+ * It lives in the top bar's free space, right of the view tabs: there it covers no row
+ * or button of any view and takes no height from them, at the smallest window too.
+ * A text too long for the bar ends in an ellipsis; its title holds the whole of it.
  */
 import { useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../state/session';
 
 const baseName = (path: string) => path.split(/[\\/]/).filter(Boolean).at(-1) ?? path;
+
+function NoticeText({ text }: { readonly text: string }) {
+  return (
+    <span className="deletion-notice-text" title={text}>
+      {text}
+    </span>
+  );
+}
 
 export function DeletionNotice() {
   const { t } = useTranslation();
@@ -25,7 +35,7 @@ export function DeletionNotice() {
   if (notice.kind === 'failed') {
     return (
       <div className="deletion-notice failed" role="alert" data-testid="deletion-notice">
-        <span>{t('deletion.failed', { message: notice.message })}</span>
+        <NoticeText text={t('deletion.failed', { message: notice.message })} />
         {dismiss}
       </div>
     );
@@ -37,7 +47,7 @@ export function DeletionNotice() {
       : t('deletion.clipDeleted', { name: baseName(target.clip.path) });
   return (
     <div className="deletion-notice" role="status" data-testid="deletion-notice">
-      <span>{text}</span>
+      <NoticeText text={text} />
       <button type="button" data-testid="deletion-undo" onClick={() => deletions.undo()}>
         {t('deletion.undo')}
       </button>

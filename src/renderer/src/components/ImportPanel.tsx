@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { IMPORT_LAYOUTS, type ImportProblem, type ImportProblemGroup } from '@shared/corpus-import';
+import { importRefusalOf } from '@shared/import-refusal';
 import { errorMessage } from '../api/backend';
 import { workspaceApi, type ImportReport, type ImportRequest } from '../api/workspace';
 import { importText } from '../i18n/message-text';
@@ -28,7 +29,9 @@ export function ImportPanel({ onImported }: { onImported(): void }) {
       },
       (failure: unknown) => {
         setBusy(false);
-        setError(errorMessage(failure));
+        // A refused sheet is said in the window's language; its rows' problems are in the preview below.
+        const refusal = importRefusalOf(failure);
+        setError(refusal ? t(`importRefusals.${refusal.key}`, refusal.params) : errorMessage(failure));
       },
     );
   };
