@@ -78,18 +78,26 @@ function patchSums(values: Float32Array, width: number, height: number, half: nu
  */
 function warpedResidual(frame1: Float32Array, frame2: Float32Array, flow: Float32Array, dx: number, dy: number, width: number, height: number, out: Float32Array): void {
   const plane = width * height;
+  // The bounds are computed once, outside the rarely taken clamp branches: an operation
+  // first reached there after the optimising compiler ran has no type feedback and throws
+  // the optimised code away (to be compiled again on a later call).
+  const lastX = width - 1;
+  const lastY = height - 1;
+  const lastCellX = width - 2;
+  const lastCellY = height - 2;
   for (let y = 0; y < height; y += 1) {
-    const source = Math.min(height - 1, Math.max(0, y + dy)) * width;
+    const source = Math.min(lastY, Math.max(0, y + dy)) * width;
+    const row = y * width;
     for (let x = 0; x < width; x += 1) {
-      const i = y * width + x;
-      const j = source + Math.min(width - 1, Math.max(0, x + dx));
+      const i = row + x;
+      const j = source + Math.min(lastX, Math.max(0, x + dx));
       const px = x + (flow[j] as number);
       const py = y + (flow[plane + j] as number);
       // Clamped to the frame (NaN-safe: a NaN goes to 0), then the cell's corner: sx ≥ 0, so `| 0` floors.
-      const sx = px > 0 ? (px < width - 1 ? px : width - 1) : 0;
-      const sy = py > 0 ? (py < height - 1 ? py : height - 1) : 0;
-      const x0 = sx < width - 2 ? sx | 0 : width - 2;
-      const y0 = sy < height - 2 ? sy | 0 : height - 2;
+      const sx = px > 0 ? (px < lastX ? px : lastX) : 0;
+      const sy = py > 0 ? (py < lastY ? py : lastY) : 0;
+      const x0 = sx < lastCellX ? sx | 0 : lastCellX;
+      const y0 = sy < lastCellY ? sy | 0 : lastCellY;
       const fx = sx - x0;
       const fy = sy - y0;
       const k = y0 * width + x0;
@@ -97,6 +105,36 @@ function warpedResidual(frame1: Float32Array, frame2: Float32Array, flow: Float3
       const bottom = (1 - fx) * (frame2[k + width] as number) + fx * (frame2[k + width + 1] as number);
       const d = (frame1[i] as number) - ((1 - fy) * top + fy * bottom);
       out[i] = d * d;
+    }
+  }
+}
+
+/**
+ * Where the candidate (the flow of the pixel (dx, dy) away) has a lower patch cost than
+ * `best`, takes it into `out` and its cost into `best`. Branch-free: a replacement is rare
+ * on most pairs, and code first reached after optimisation would throw the optimised code away.
+ */
+function keepBetter(cost: Float32Array, inverseArea: Float32Array, best: Float32Array, flow: Float32Array, out: Float32Array, dx: number, dy: number, width: number, height: number): void {
+  const plane = width * height;
+  const lastX = width - 1;
+  const lastY = height - 1;
+  for (let y = 0; y < height; y += 1) {
+    const source = Math.min(lastY, Math.max(0, y + dy)) * width;
+    const row = y * width;
+    for (let x = 0; x < width; x += 1) {
+      const i = row + x;
+      const j = source + Math.min(lastX, Math.max(0, x + dx));
+      const c = (cost[i] as number) * (inverseArea[i] as number);
+      const b = best[i] as number;
+      // Every load before the choice, so the choice only selects between values.
+      const candidateU = flow[j] as number;
+      const candidateV = flow[plane + j] as number;
+      const ownU = out[i] as number;
+      const ownV = out[plane + i] as number;
+      const better = c < b;
+      best[i] = better ? c : b;
+      out[i] = better ? candidateU : ownU;
+      out[plane + i] = better ? candidateV : ownV;
     }
   }
 }
@@ -132,19 +170,7 @@ export function propagateFlow(frame1: Float32Array, frame2: Float32Array, flow: 
       const dy = oy * radius;
       warpedResidual(frame1, frame2, flow, dx, dy, width, height, residual);
       patchSums(residual, width, height, half, rowSums, columns, cost);
-      for (let y = 0; y < height; y += 1) {
-        const source = Math.min(height - 1, Math.max(0, y + dy)) * width;
-        for (let x = 0; x < width; x += 1) {
-          const i = y * width + x;
-          const c = (cost[i] as number) * (inverseArea[i] as number);
-          if (c < (best[i] as number)) {
-            const j = source + Math.min(width - 1, Math.max(0, x + dx));
-            best[i] = c;
-            out[i] = flow[j] as number;
-            out[plane + i] = flow[plane + j] as number;
-          }
-        }
-      }
+      keepBetter(cost, inverseArea, best, flow, out, dx, dy, width, height);
     }
   }
   return out;

@@ -14,6 +14,35 @@ export interface GeodesicFillOptions {
   readonly passes: number;
 }
 
+/** Neighbours already swept in the forward raster order (the backward sweep mirrors them), and their step lengths. */
+const NEIGHBOUR_DX = Int32Array.of(-1, -1, 0, 1);
+const NEIGHBOUR_DY = Int32Array.of(0, -1, -1, -1);
+const NEIGHBOUR_LENGTH = Float64Array.of(1, Math.SQRT2, 1, Math.SQRT2);
+
+/**
+ * One relaxation of pixel i from its four swept neighbours (`sign` −1 mirrors them). A
+ * module function rather than a closure per call: optimised code that inlined one call's
+ * closure is thrown away when the next call brings a new one.
+ */
+function relax(i: number, sign: number, out: Float32Array, distance: Float32Array, frame1: Float32Array, width: number, height: number, edge: number): void {
+  const plane = width * height;
+  const x = i % width;
+  const y = (i - x) / width;
+  const here = frame1[i] as number;
+  for (let k = 0; k < 4; k += 1) {
+    const xx = x + sign * (NEIGHBOUR_DX[k] as number);
+    const yy = y + sign * (NEIGHBOUR_DY[k] as number);
+    if (xx < 0 || xx >= width || yy < 0 || yy >= height) continue;
+    const j = yy * width + xx;
+    const d = (distance[j] as number) + (NEIGHBOUR_LENGTH[k] as number) * (1 + edge * Math.abs((frame1[j] as number) - here));
+    if (d < (distance[i] as number)) {
+      distance[i] = d;
+      out[i] = out[j] as number;
+      out[plane + i] = out[plane + j] as number;
+    }
+  }
+}
+
 export function fillOccludedGeodesic(flow: Float32Array, occluded: Uint8Array, frame1: Float32Array, width: number, height: number, options: GeodesicFillOptions): Float32Array {
   const plane = width * height;
   if (flow.length !== 2 * plane || occluded.length !== plane || frame1.length !== plane) {
@@ -25,36 +54,14 @@ export function fillOccludedGeodesic(flow: Float32Array, occluded: Uint8Array, f
   const out = flow.slice();
   const distance = new Float32Array(plane);
   for (let i = 0; i < plane; i += 1) distance[i] = occluded[i] ? Infinity : 0;
-  const { edge } = options;
-  // Neighbours already swept in the forward raster order (the backward sweep mirrors them).
-  const dxs = [-1, -1, 0, 1];
-  const dys = [0, -1, -1, -1];
-  const lengths = [1, Math.SQRT2, 1, Math.SQRT2];
   // Only occluded pixels change: their indices in raster order, swept forward and backward.
   let count = 0;
   for (let i = 0; i < plane; i += 1) if (occluded[i]) count += 1;
   const order = new Int32Array(count);
   for (let i = 0, k = 0; i < plane; i += 1) if (occluded[i]) order[k++] = i;
-  const relax = (i: number, sign: number) => {
-    const x = i % width;
-    const y = (i - x) / width;
-    const here = frame1[i] as number;
-    for (let k = 0; k < 4; k += 1) {
-      const xx = x + sign * (dxs[k] as number);
-      const yy = y + sign * (dys[k] as number);
-      if (xx < 0 || xx >= width || yy < 0 || yy >= height) continue;
-      const j = yy * width + xx;
-      const d = (distance[j] as number) + (lengths[k] as number) * (1 + edge * Math.abs((frame1[j] as number) - here));
-      if (d < (distance[i] as number)) {
-        distance[i] = d;
-        out[i] = out[j] as number;
-        out[plane + i] = out[plane + j] as number;
-      }
-    }
-  };
   for (let pass = 0; pass < options.passes; pass += 1) {
-    for (let k = 0; k < count; k += 1) relax(order[k] as number, 1);
-    for (let k = count - 1; k >= 0; k -= 1) relax(order[k] as number, -1);
+    for (let k = 0; k < count; k += 1) relax(order[k] as number, 1, out, distance, frame1, width, height, options.edge);
+    for (let k = count - 1; k >= 0; k -= 1) relax(order[k] as number, -1, out, distance, frame1, width, height, options.edge);
   }
   return out;
 }
@@ -65,19 +72,44 @@ export function dilate(mask: Uint8Array, width: number, height: number, radius: 
     throw new AppError('INVALID_INPUT', `Dilation needs a ${width}×${height} mask and a radius of 0–32`);
   }
   if (radius === 0) return mask;
+  // Finite sentinels beyond reach: `last` stays a small integer (an infinite one turns the
+  // distance into a double operation on some rows only, which throws optimised code away).
+  const before = -radius - 1;
+  const rowsAfter = width + radius;
+  const columnsAfter = height + radius;
   const rows = new Uint8Array(mask.length);
-  for (let y = 0; y < height; y += 1) {
-    let last = -Infinity;
-    for (let x = 0; x < width; x += 1) if (mask[y * width + x]) last = x; else if (x - last <= radius) rows[y * width + x] = 1;
-    last = Infinity;
-    for (let x = width - 1; x >= 0; x -= 1) if (mask[y * width + x]) { last = x; rows[y * width + x] = 1; } else if (last - x <= radius) rows[y * width + x] = 1;
-  }
   const out = new Uint8Array(mask.length);
+  // Every pixel written, from values loaded before the test: a store or an index first
+  // reached in a rarely taken branch after optimisation would throw the optimised code away.
+  for (let y = 0; y < height; y += 1) {
+    let last = before;
+    for (let x = 0; x < width; x += 1) {
+      const i = y * width + x;
+      if (mask[i]) last = x;
+      rows[i] = x - last <= radius ? 1 : 0;
+    }
+    last = rowsAfter;
+    for (let x = width - 1; x >= 0; x -= 1) {
+      const i = y * width + x;
+      if (mask[i]) last = x;
+      const r = rows[i] as number;
+      rows[i] = last - x <= radius ? 1 : r;
+    }
+  }
   for (let x = 0; x < width; x += 1) {
-    let last = -Infinity;
-    for (let y = 0; y < height; y += 1) if (rows[y * width + x]) { last = y; out[y * width + x] = 1; } else if (y - last <= radius) out[y * width + x] = 1;
-    last = Infinity;
-    for (let y = height - 1; y >= 0; y -= 1) if (rows[y * width + x]) last = y; else if (last - y <= radius) out[y * width + x] = 1;
+    let last = before;
+    for (let y = 0; y < height; y += 1) {
+      const i = y * width + x;
+      if (rows[i]) last = y;
+      out[i] = y - last <= radius ? 1 : 0;
+    }
+    last = columnsAfter;
+    for (let y = height - 1; y >= 0; y -= 1) {
+      const i = y * width + x;
+      if (rows[i]) last = y;
+      const o = out[i] as number;
+      out[i] = last - y <= radius ? 1 : o;
+    }
   }
   return out;
 }
