@@ -26,6 +26,8 @@ export interface FlowPropagationOptions {
 const MAX_HALF = 8;
 const MAX_CANDIDATES = 64;
 const MAX_RADIUS = 64;
+/** Level sizes whose patch areas a scratch keeps (a preset propagates on two or three levels). */
+const MAX_KEPT_AREAS = 4;
 
 /** The eight compass directions a neighbour is taken from. */
 const DIRECTIONS: ReadonlyArray<readonly [number, number]> = [[1, 0], [1, 1], [0, 1], [-1, 1], [-1, 0], [-1, -1], [0, -1], [1, -1]];
@@ -140,12 +142,45 @@ function keepBetter(cost: Float32Array, inverseArea: Float32Array, best: Float32
 }
 
 /**
+ * The working planes of propagateFlow, kept from one call to the next: a fast flow of a
+ * 640×480 pair would otherwise hand the collector ≈ 0.5 MB of them per call (levels 3 and
+ * 2). The planes grow to the largest level seen and are used as views; the patch areas
+ * are kept per level size. Calls are synchronous, so one scratch serves a model's
+ * overlapping estimates.
+ */
+export class PropagationScratch {
+  #planes = new Float32Array(0);
+  #columns = new Float64Array(0);
+  readonly #areas = new Map<string, Float32Array>();
+
+  /** Four planes of `plane` values (residual, row sums, cost, best) and a row of column sums. */
+  planes(plane: number, width: number): { residual: Float32Array; rowSums: Float32Array; cost: Float32Array; best: Float32Array; columns: Float64Array } {
+    if (this.#planes.length < 4 * plane) this.#planes = new Float32Array(4 * plane);
+    if (this.#columns.length < width) this.#columns = new Float64Array(width);
+    const view = (k: number) => this.#planes.subarray(k * plane, (k + 1) * plane);
+    return { residual: view(0), rowSums: view(1), cost: view(2), best: view(3), columns: this.#columns.subarray(0, width) };
+  }
+
+  /** 1 / the patch pixels inside the frame per pixel, for this size and patch (a few sizes kept). */
+  inverseAreas(width: number, height: number, half: number): Float32Array {
+    const key = `${width}×${height}:${half}`;
+    let areas = this.#areas.get(key);
+    if (!areas) {
+      if (this.#areas.size >= MAX_KEPT_AREAS) this.#areas.clear();
+      areas = inverseAreas(width, height, half);
+      this.#areas.set(key, areas);
+    }
+    return areas;
+  }
+}
+
+/**
  * The flow (u plane, v plane, h×w) with each pixel's vector replaced by the best of its
  * neighbours' where that matches frame 2 better by more than the margin. Costs are patch
  * means of the squared warped difference, the patch warped by the candidate field (each
  * patch pixel by its own neighbour's flow), so one candidate costs one warp of the frame.
  */
-export function propagateFlow(frame1: Float32Array, frame2: Float32Array, flow: Float32Array, width: number, height: number, options: FlowPropagationOptions): Float32Array {
+export function propagateFlow(frame1: Float32Array, frame2: Float32Array, flow: Float32Array, width: number, height: number, options: FlowPropagationOptions, scratch: PropagationScratch = new PropagationScratch()): Float32Array {
   const { radii, half, margin } = options;
   const plane = width * height;
   if (width < 2 || height < 2 || frame1.length !== plane || frame2.length !== plane || flow.length !== 2 * plane) {
@@ -154,12 +189,8 @@ export function propagateFlow(frame1: Float32Array, frame2: Float32Array, flow: 
   if (!Number.isInteger(half) || half < 0 || half > MAX_HALF || !(margin >= 0) || radii.length * DIRECTIONS.length > MAX_CANDIDATES || radii.some((r) => !Number.isInteger(r) || r < 1 || r > MAX_RADIUS)) {
     throw new AppError('INVALID_INPUT', `Flow propagation needs a half patch of 0–${MAX_HALF}, a margin ≥ 0 and at most ${MAX_CANDIDATES / DIRECTIONS.length} integer radii of 1–${MAX_RADIUS}`);
   }
-  const inverseArea = inverseAreas(width, height, half);
-  const residual = new Float32Array(plane);
-  const rowSums = new Float32Array(plane);
-  const columns = new Float64Array(width);
-  const cost = new Float32Array(plane);
-  const best = new Float32Array(plane);
+  const inverseArea = scratch.inverseAreas(width, height, half);
+  const { residual, rowSums, cost, best, columns } = scratch.planes(plane, width);
   const out = flow.slice();
   warpedResidual(frame1, frame2, flow, 0, 0, width, height, residual);
   patchSums(residual, width, height, half, rowSums, columns, best);

@@ -43,7 +43,29 @@ function relax(i: number, sign: number, out: Float32Array, distance: Float32Arra
   }
 }
 
-export function fillOccludedGeodesic(flow: Float32Array, occluded: Uint8Array, frame1: Float32Array, width: number, height: number, options: GeodesicFillOptions): Float32Array {
+/** 0 at visible pixels, ∞ at occluded ones. */
+function startingDistances(occluded: Uint8Array): Float32Array {
+  const distance = new Float32Array(occluded.length);
+  for (let i = 0; i < occluded.length; i += 1) distance[i] = occluded[i] ? Infinity : 0;
+  return distance;
+}
+
+/** The occluded pixels' indices in raster order. */
+function occludedIndices(occluded: Uint8Array): Int32Array {
+  let count = 0;
+  for (let i = 0; i < occluded.length; i += 1) count += occluded[i] ? 1 : 0;
+  const order = new Int32Array(count);
+  // Written at every pixel until the last occluded one and kept where occluded (no store
+  // in a branch that the first pixels may never take).
+  for (let i = 0, k = 0; i < occluded.length && k < count; i += 1) {
+    order[k] = i;
+    k += occluded[i] ? 1 : 0;
+  }
+  return order;
+}
+
+/** The filled flow; `inPlace` writes into `flow` itself (it is read only through the result), for a caller that owns it. */
+export function fillOccludedGeodesic(flow: Float32Array, occluded: Uint8Array, frame1: Float32Array, width: number, height: number, options: GeodesicFillOptions, inPlace = false): Float32Array {
   const plane = width * height;
   if (flow.length !== 2 * plane || occluded.length !== plane || frame1.length !== plane) {
     throw new AppError('INVALID_INPUT', `Occlusion filling needs a ${width}×${height} flow, mask and frame`);
@@ -51,14 +73,13 @@ export function fillOccludedGeodesic(flow: Float32Array, occluded: Uint8Array, f
   if (!(options.edge >= 0) || !Number.isInteger(options.passes) || options.passes < 1 || options.passes > 8) {
     throw new AppError('INVALID_INPUT', 'Geodesic filling needs an edge cost ≥ 0 and 1–8 sweep pairs');
   }
-  const out = flow.slice();
-  const distance = new Float32Array(plane);
-  for (let i = 0; i < plane; i += 1) distance[i] = occluded[i] ? Infinity : 0;
+  const out = inPlace ? flow : flow.slice();
+  // The set-up in functions of their own: code compiled during one loop has no type
+  // feedback for the next, which would throw it away.
+  const distance = startingDistances(occluded);
   // Only occluded pixels change: their indices in raster order, swept forward and backward.
-  let count = 0;
-  for (let i = 0; i < plane; i += 1) if (occluded[i]) count += 1;
-  const order = new Int32Array(count);
-  for (let i = 0, k = 0; i < plane; i += 1) if (occluded[i]) order[k++] = i;
+  const order = occludedIndices(occluded);
+  const count = order.length;
   for (let pass = 0; pass < options.passes; pass += 1) {
     for (let k = 0; k < count; k += 1) relax(order[k] as number, 1, out, distance, frame1, width, height, options.edge);
     for (let k = count - 1; k >= 0; k -= 1) relax(order[k] as number, -1, out, distance, frame1, width, height, options.edge);

@@ -155,9 +155,10 @@ export function occlusionLevel(part: { readonly level?: number }, finestLevel: n
  * The flow of pyramid `level` with its occluded pixels re-estimated from the visible ones
  * by the parts that run on that level: covered pixels by the edge-aware fill, pixels
  * leaving the frame by the local affine extrapolation. `frames` holds frame 1 then frame 2
- * (w×h planes, the solver's own pyramid level).
+ * (w×h planes, the solver's own pyramid level). `inPlace` lets both write into `flow`
+ * (same result), for a caller that owns it and reads it only through the result.
  */
-export function handleOcclusions(frames: Float32Array, flow: Float32Array, width: number, height: number, options: OcclusionOptions, level: number, finestLevel: number): Float32Array {
+export function handleOcclusions(frames: Float32Array, flow: Float32Array, width: number, height: number, options: OcclusionOptions, level: number, finestLevel: number, inPlace = false): Float32Array {
   const plane = width * height;
   if (frames.length !== 2 * plane) throw new AppError('INVALID_INPUT', `Occlusion handling needs two ${width}×${height} frames`);
   const frame1 = frames.subarray(0, plane);
@@ -165,8 +166,9 @@ export function handleOcclusions(frames: Float32Array, flow: Float32Array, width
   const { cover, border } = options;
   if (cover && occlusionLevel(cover, finestLevel) === level) {
     const covered = coveredPixels(warpedResidual(frame1, frames.subarray(plane, 2 * plane), flow, width, height), flow, width, height, cover);
-    out = fillOccludedGeodesic(out, dilate(covered, width, height, cover.dilate), frame1, width, height, cover.fill);
+    out = fillOccludedGeodesic(out, dilate(covered, width, height, cover.dilate), frame1, width, height, cover.fill, inPlace);
   }
-  if (border && occlusionLevel(border, finestLevel) === level) out = extrapolateBorders(out, width, height, border);
+  // After a fill the flow is this call's own copy either way.
+  if (border && occlusionLevel(border, finestLevel) === level) out = extrapolateBorders(out, width, height, border, inPlace || out !== flow);
   return out;
 }
