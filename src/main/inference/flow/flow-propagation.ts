@@ -76,9 +76,10 @@ function patchSums(values: Float32Array, width: number, height: number, half: nu
 
 /**
  * Squared difference between frame 1 and frame 2 sampled bilinearly (clamped to the frame)
- * at x + the flow of the pixel (dx, dy) away from x (itself clamped to the frame).
+ * at x + the flow of the pixel (dx, dy) away from x (itself clamped to the frame), and that
+ * flow into `candidate` (u plane, v plane).
  */
-function warpedResidual(frame1: Float32Array, frame2: Float32Array, flow: Float32Array, dx: number, dy: number, width: number, height: number, out: Float32Array): void {
+function warpedResidual(frame1: Float32Array, frame2: Float32Array, flow: Float32Array, dx: number, dy: number, width: number, height: number, out: Float32Array, candidate: Float32Array): void {
   const plane = width * height;
   // The bounds are computed once, outside the rarely taken clamp branches: an operation
   // first reached there after the optimising compiler ran has no type feedback and throws
@@ -93,8 +94,12 @@ function warpedResidual(frame1: Float32Array, frame2: Float32Array, flow: Float3
     for (let x = 0; x < width; x += 1) {
       const i = row + x;
       const j = source + Math.min(lastX, Math.max(0, x + dx));
-      const px = x + (flow[j] as number);
-      const py = y + (flow[plane + j] as number);
+      const u = flow[j] as number;
+      const v = flow[plane + j] as number;
+      candidate[i] = u;
+      candidate[plane + i] = v;
+      const px = x + u;
+      const py = y + v;
       // Clamped to the frame (NaN-safe: a NaN goes to 0), then the cell's corner: sx ≥ 0, so `| 0` floors.
       const sx = px > 0 ? (px < lastX ? px : lastX) : 0;
       const sy = py > 0 ? (py < lastY ? py : lastY) : 0;
@@ -112,32 +117,23 @@ function warpedResidual(frame1: Float32Array, frame2: Float32Array, flow: Float3
 }
 
 /**
- * Where the candidate (the flow of the pixel (dx, dy) away) has a lower patch cost than
- * `best`, takes it into `out` and its cost into `best`. Branch-free: a replacement is rare
- * on most pairs, and code first reached after optimisation would throw the optimised code away.
+ * Where the candidate flow has a lower patch cost than `best`, takes it into `out` and its
+ * cost into `best`. Branch-free: a replacement is rare on most pairs, and code first reached
+ * after optimisation would throw the optimised code away.
  */
-function keepBetter(cost: Float32Array, inverseArea: Float32Array, best: Float32Array, flow: Float32Array, out: Float32Array, dx: number, dy: number, width: number, height: number): void {
-  const plane = width * height;
-  const lastX = width - 1;
-  const lastY = height - 1;
-  for (let y = 0; y < height; y += 1) {
-    const source = Math.min(lastY, Math.max(0, y + dy)) * width;
-    const row = y * width;
-    for (let x = 0; x < width; x += 1) {
-      const i = row + x;
-      const j = source + Math.min(lastX, Math.max(0, x + dx));
-      const c = (cost[i] as number) * (inverseArea[i] as number);
-      const b = best[i] as number;
-      // Every load before the choice, so the choice only selects between values.
-      const candidateU = flow[j] as number;
-      const candidateV = flow[plane + j] as number;
-      const ownU = out[i] as number;
-      const ownV = out[plane + i] as number;
-      const better = c < b;
-      best[i] = better ? c : b;
-      out[i] = better ? candidateU : ownU;
-      out[plane + i] = better ? candidateV : ownV;
-    }
+function keepBetter(cost: Float32Array, inverseArea: Float32Array, best: Float32Array, candidate: Float32Array, out: Float32Array, plane: number): void {
+  for (let i = 0; i < plane; i += 1) {
+    const c = (cost[i] as number) * (inverseArea[i] as number);
+    const b = best[i] as number;
+    // Every load before the choice, so the choice only selects between values.
+    const candidateU = candidate[i] as number;
+    const candidateV = candidate[plane + i] as number;
+    const ownU = out[i] as number;
+    const ownV = out[plane + i] as number;
+    const better = c < b;
+    best[i] = better ? c : b;
+    out[i] = better ? candidateU : ownU;
+    out[plane + i] = better ? candidateV : ownV;
   }
 }
 
@@ -153,12 +149,13 @@ export class PropagationScratch {
   #columns = new Float64Array(0);
   readonly #areas = new Map<string, Float32Array>();
 
-  /** Four planes of `plane` values (residual, row sums, cost, best) and a row of column sums. */
-  planes(plane: number, width: number): { residual: Float32Array; rowSums: Float32Array; cost: Float32Array; best: Float32Array; columns: Float64Array } {
-    if (this.#planes.length < 4 * plane) this.#planes = new Float32Array(4 * plane);
+  /** Planes of `plane` values (residual, row sums, cost, best, the candidate flow's two) and a row of column sums. */
+  planes(plane: number, width: number): { residual: Float32Array; rowSums: Float32Array; cost: Float32Array; best: Float32Array; candidate: Float32Array; columns: Float64Array } {
+    if (this.#planes.length < 6 * plane) this.#planes = new Float32Array(6 * plane);
     if (this.#columns.length < width) this.#columns = new Float64Array(width);
     const view = (k: number) => this.#planes.subarray(k * plane, (k + 1) * plane);
-    return { residual: view(0), rowSums: view(1), cost: view(2), best: view(3), columns: this.#columns.subarray(0, width) };
+    const candidate = this.#planes.subarray(4 * plane, 6 * plane);
+    return { residual: view(0), rowSums: view(1), cost: view(2), best: view(3), candidate, columns: this.#columns.subarray(0, width) };
   }
 
   /** 1 / the patch pixels inside the frame per pixel, for this size and patch (a few sizes kept). */
@@ -190,18 +187,18 @@ export function propagateFlow(frame1: Float32Array, frame2: Float32Array, flow: 
     throw new AppError('INVALID_INPUT', `Flow propagation needs a half patch of 0–${MAX_HALF}, a margin ≥ 0 and at most ${MAX_CANDIDATES / DIRECTIONS.length} integer radii of 1–${MAX_RADIUS}`);
   }
   const inverseArea = scratch.inverseAreas(width, height, half);
-  const { residual, rowSums, cost, best, columns } = scratch.planes(plane, width);
+  const { residual, rowSums, cost, best, candidate, columns } = scratch.planes(plane, width);
   const out = flow.slice();
-  warpedResidual(frame1, frame2, flow, 0, 0, width, height, residual);
+  warpedResidual(frame1, frame2, flow, 0, 0, width, height, residual, candidate);
   patchSums(residual, width, height, half, rowSums, columns, best);
   for (let i = 0; i < plane; i += 1) best[i] = (best[i] as number) * (inverseArea[i] as number) - margin;
   for (const radius of radii) {
     for (const [ox, oy] of DIRECTIONS) {
       const dx = ox * radius;
       const dy = oy * radius;
-      warpedResidual(frame1, frame2, flow, dx, dy, width, height, residual);
+      warpedResidual(frame1, frame2, flow, dx, dy, width, height, residual, candidate);
       patchSums(residual, width, height, half, rowSums, columns, cost);
-      keepBetter(cost, inverseArea, best, flow, out, dx, dy, width, height);
+      keepBetter(cost, inverseArea, best, candidate, out, plane);
     }
   }
   return out;

@@ -93,44 +93,32 @@ export function dilate(mask: Uint8Array, width: number, height: number, radius: 
     throw new AppError('INVALID_INPUT', `Dilation needs a ${width}×${height} mask and a radius of 0–32`);
   }
   if (radius === 0) return mask;
-  // Finite sentinels beyond reach: `last` stays a small integer (an infinite one turns the
-  // distance into a double operation on some rows only, which throws optimised code away).
-  const before = -radius - 1;
-  const rowsAfter = width + radius;
-  const columnsAfter = height + radius;
   const rows = new Uint8Array(mask.length);
   const out = new Uint8Array(mask.length);
-  // Every pixel written, from values loaded before the test: a store or an index first
-  // reached in a rarely taken branch after optimisation would throw the optimised code away.
-  for (let y = 0; y < height; y += 1) {
-    let last = before;
-    for (let x = 0; x < width; x += 1) {
-      const i = y * width + x;
-      if (mask[i]) last = x;
-      rows[i] = x - last <= radius ? 1 : 0;
-    }
-    last = rowsAfter;
-    for (let x = width - 1; x >= 0; x -= 1) {
-      const i = y * width + x;
-      if (mask[i]) last = x;
-      const r = rows[i] as number;
-      rows[i] = last - x <= radius ? 1 : r;
-    }
-  }
-  for (let x = 0; x < width; x += 1) {
-    let last = before;
-    for (let y = 0; y < height; y += 1) {
-      const i = y * width + x;
-      if (rows[i]) last = y;
-      out[i] = y - last <= radius ? 1 : 0;
-    }
-    last = columnsAfter;
-    for (let y = height - 1; y >= 0; y -= 1) {
-      const i = y * width + x;
-      if (rows[i]) last = y;
-      const o = out[i] as number;
-      out[i] = last - y <= radius ? 1 : o;
-    }
-  }
+  for (let y = 0; y < height; y += 1) dilateLine(mask, rows, y * width, 1, width, radius);
+  for (let x = 0; x < width; x += 1) dilateLine(rows, out, x, width, height, radius);
   return out;
+}
+
+/**
+ * One line of `source` (`count` values from `start`, `stride` apart) grown by `radius` into
+ * `target`: forward from the last set value, then backward from the next. Every value is
+ * written from values loaded before the test, and the sentinels are finite and beyond reach
+ * (an infinite one turns the distance into a double operation on some lines only): a store
+ * or an operation first reached after optimisation would throw the optimised code away.
+ */
+function dilateLine(source: Uint8Array, target: Uint8Array, start: number, stride: number, count: number, radius: number): void {
+  let last = -radius - 1;
+  for (let k = 0; k < count; k += 1) {
+    const i = start + k * stride;
+    if (source[i]) last = k;
+    target[i] = k - last <= radius ? 1 : 0;
+  }
+  last = count + radius;
+  for (let k = count - 1; k >= 0; k -= 1) {
+    const i = start + k * stride;
+    if (source[i]) last = k;
+    const t = target[i] as number;
+    target[i] = last - k <= radius ? 1 : t;
+  }
 }
