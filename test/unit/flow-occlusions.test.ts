@@ -46,6 +46,18 @@ describe('border extrapolation', () => {
     expect(worst).toBeLessThan(1e-3);
   });
 
+  it('gives in place what it gives on a copy, and leaves its input alone otherwise', () => {
+    const leaving = leavingFrame(field(), w, h);
+    const damaged = Float32Array.from(field(), (v, i) => (leaving[i % (w * h)] ? v * 1.5 : v));
+    const options = { tile: 16, reach: 16, step: 1, rounds: 2, scale: 1 };
+    const input = damaged.slice();
+    const copied = extrapolateBorders(input, w, h, options);
+    expect(Array.from(input)).toEqual(Array.from(damaged));
+    const inPlace = extrapolateBorders(input, w, h, options, true);
+    expect(inPlace).toBe(input);
+    expect(Array.from(inPlace)).toEqual(Array.from(copied));
+  });
+
   it('refuses unbounded options with a typed error', () => {
     const flow = field();
     expect(() => extrapolateBorders(flow, w, h, { tile: 2, reach: 16, step: 1, rounds: 2, scale: 1 })).toThrow(invalid);
@@ -81,6 +93,35 @@ describe('the cover test and the edge-aware fill', () => {
     expect(() => fillOccludedGeodesic(flow, occluded, frame, 8, 1, { edge: -1, passes: 2 })).toThrow(invalid);
     expect(Array.from(dilate(Uint8Array.of(0, 0, 0, 1, 0, 0, 0, 0), 8, 1, 2))).toEqual([0, 1, 1, 1, 1, 1, 0, 0]);
     expect(() => dilate(occluded, 8, 1, 99)).toThrow(invalid);
+  });
+
+  it('fills in place what it fills on a copy, and grows masks as the definition does up to the frame edges', () => {
+    const next = (() => {
+      let state = 5;
+      return () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+    })();
+    const [w, h] = [23, 17];
+    const frame = Float32Array.from({ length: w * h }, next);
+    const flow = Float32Array.from({ length: 2 * w * h }, () => next() * 4);
+    const occluded = Uint8Array.from({ length: w * h }, () => (next() < 0.2 ? 1 : 0));
+    const copied = fillOccludedGeodesic(flow, occluded, frame, w, h, { edge: 100, passes: 2 });
+    const input = flow.slice();
+    const inPlace = fillOccludedGeodesic(input, occluded, frame, w, h, { edge: 100, passes: 2 }, true);
+    expect(inPlace).toBe(input);
+    expect(Array.from(inPlace)).toEqual(Array.from(copied));
+    for (const radius of [1, 2, 5]) {
+      const mask = Uint8Array.from({ length: w * h }, () => (next() < 0.03 ? 1 : 0));
+      mask[0] = 1;
+      mask[w * h - 1] = 1;
+      const grown = (i: number) => {
+        const [x, y] = [i % w, Math.floor(i / w)];
+        for (let yy = Math.max(0, y - radius); yy <= Math.min(h - 1, y + radius); yy += 1) {
+          for (let xx = Math.max(0, x - radius); xx <= Math.min(w - 1, x + radius); xx += 1) if (mask[yy * w + xx]) return 1;
+        }
+        return 0;
+      };
+      expect(Array.from(dilate(mask, w, h, radius))).toEqual(Array.from({ length: w * h }, (_, i) => grown(i)));
+    }
   });
 
   it('computes the warped residual and refuses mismatched sizes', () => {

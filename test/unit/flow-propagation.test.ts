@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { packageDir } from '../../src/main/inference/manifest';
-import { propagateFlow, type FlowPropagationOptions } from '../../src/main/inference/flow/flow-propagation';
+import { PropagationScratch, propagateFlow, type FlowPropagationOptions } from '../../src/main/inference/flow/flow-propagation';
 
 const W = 160;
 const H = 120;
@@ -113,6 +113,25 @@ describe('flow propagation between neighbours', () => {
     let moved = 0;
     for (let y = 0; y < H; y += 1) for (let x = 0; x < W; x += 1) if (Math.hypot(x - cx, y - cy) > radius + 20 && (out[y * W + x] !== 0 || out[W * H + y * W + x] !== 0)) moved += 1;
     expect(moved).toBe(0);
+  });
+
+  it('gives with a scratch reused across sizes and patches what it gives without one', () => {
+    const next = random(11);
+    const scratch = new PropagationScratch();
+    // Larger, smaller, another patch, then the first again: a plane left over from an
+    // earlier call or patch areas kept under the wrong size would change the result.
+    const cases: Array<[number, number, FlowPropagationOptions]> = [
+      [48, 36, { level: 2, radii: [3, 8], half: 2, margin: 5e-4 }],
+      [29, 17, { level: 3, radii: [3, 8], half: 2, margin: 5e-4 }],
+      [48, 36, { level: 2, radii: [2], half: 1, margin: 5e-4 }],
+      [48, 36, { level: 2, radii: [3, 8], half: 2, margin: 5e-4 }],
+    ];
+    for (const [w, h, options] of cases) {
+      const frame1 = Float32Array.from({ length: w * h }, next);
+      const frame2 = Float32Array.from({ length: w * h }, next);
+      const flow = Float32Array.from({ length: 2 * w * h }, () => (next() - 0.5) * 8);
+      expect(Array.from(propagateFlow(frame1, frame2, flow, w, h, options, scratch))).toEqual(Array.from(propagateFlow(frame1, frame2, flow, w, h, options)));
+    }
   });
 
   it('leaves a flow alone where nothing matches better by the margin (flat frames)', () => {

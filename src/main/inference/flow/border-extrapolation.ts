@@ -107,8 +107,12 @@ function fillTile(out: Float32Array, leaving: Uint8Array, width: number, plane: 
   }
 }
 
-/** The flow with every pixel leaving the frame replaced by its block's robust affine fit (see above). */
-export function extrapolateBorders(flow: Float32Array, width: number, height: number, options: BorderExtrapolationOptions): Float32Array {
+/**
+ * The flow with every pixel leaving the frame replaced by its block's robust affine fit
+ * (see above). `inPlace` writes into `flow` itself (same result: the fits read only the
+ * visible pixels, the fill writes only the leaving ones), for a caller that owns it.
+ */
+export function extrapolateBorders(flow: Float32Array, width: number, height: number, options: BorderExtrapolationOptions, inPlace = false): Float32Array {
   const { tile, reach, step, rounds, scale } = options;
   const plane = width * height;
   if (flow.length !== 2 * plane) throw new AppError('INVALID_INPUT', `Border extrapolation needs a ${width}×${height} flow`);
@@ -116,7 +120,7 @@ export function extrapolateBorders(flow: Float32Array, width: number, height: nu
     throw new AppError('INVALID_INPUT', 'Border extrapolation needs a tile ≥ 4, a reach of 1–256, a step ≥ 1, 0–10 rounds and a positive scale');
   }
   const leaving = leavingFrame(flow, width, height);
-  const out = flow.slice();
+  const out = inPlace ? flow : flow.slice();
   const m = new Float64Array(9);
   const ru = new Float64Array(3);
   const rv = new Float64Array(3);

@@ -26,6 +26,8 @@ export interface FlowPropagationOptions {
 const MAX_HALF = 8;
 const MAX_CANDIDATES = 64;
 const MAX_RADIUS = 64;
+/** Level sizes whose patch areas a scratch keeps (a preset propagates on two or three levels). */
+const MAX_KEPT_AREAS = 4;
 
 /** The eight compass directions a neighbour is taken from. */
 const DIRECTIONS: ReadonlyArray<readonly [number, number]> = [[1, 0], [1, 1], [0, 1], [-1, 1], [-1, 0], [-1, -1], [0, -1], [1, -1]];
@@ -74,22 +76,35 @@ function patchSums(values: Float32Array, width: number, height: number, half: nu
 
 /**
  * Squared difference between frame 1 and frame 2 sampled bilinearly (clamped to the frame)
- * at x + the flow of the pixel (dx, dy) away from x (itself clamped to the frame).
+ * at x + the flow of the pixel (dx, dy) away from x (itself clamped to the frame), and that
+ * flow into `candidate` (u plane, v plane).
  */
-function warpedResidual(frame1: Float32Array, frame2: Float32Array, flow: Float32Array, dx: number, dy: number, width: number, height: number, out: Float32Array): void {
+function warpedResidual(frame1: Float32Array, frame2: Float32Array, flow: Float32Array, dx: number, dy: number, width: number, height: number, out: Float32Array, candidate: Float32Array): void {
   const plane = width * height;
+  // The bounds are computed once, outside the rarely taken clamp branches: an operation
+  // first reached there after the optimising compiler ran has no type feedback and throws
+  // the optimised code away (to be compiled again on a later call).
+  const lastX = width - 1;
+  const lastY = height - 1;
+  const lastCellX = width - 2;
+  const lastCellY = height - 2;
   for (let y = 0; y < height; y += 1) {
-    const source = Math.min(height - 1, Math.max(0, y + dy)) * width;
+    const source = Math.min(lastY, Math.max(0, y + dy)) * width;
+    const row = y * width;
     for (let x = 0; x < width; x += 1) {
-      const i = y * width + x;
-      const j = source + Math.min(width - 1, Math.max(0, x + dx));
-      const px = x + (flow[j] as number);
-      const py = y + (flow[plane + j] as number);
+      const i = row + x;
+      const j = source + Math.min(lastX, Math.max(0, x + dx));
+      const u = flow[j] as number;
+      const v = flow[plane + j] as number;
+      candidate[i] = u;
+      candidate[plane + i] = v;
+      const px = x + u;
+      const py = y + v;
       // Clamped to the frame (NaN-safe: a NaN goes to 0), then the cell's corner: sx ≥ 0, so `| 0` floors.
-      const sx = px > 0 ? (px < width - 1 ? px : width - 1) : 0;
-      const sy = py > 0 ? (py < height - 1 ? py : height - 1) : 0;
-      const x0 = sx < width - 2 ? sx | 0 : width - 2;
-      const y0 = sy < height - 2 ? sy | 0 : height - 2;
+      const sx = px > 0 ? (px < lastX ? px : lastX) : 0;
+      const sy = py > 0 ? (py < lastY ? py : lastY) : 0;
+      const x0 = sx < lastCellX ? sx | 0 : lastCellX;
+      const y0 = sy < lastCellY ? sy | 0 : lastCellY;
       const fx = sx - x0;
       const fy = sy - y0;
       const k = y0 * width + x0;
@@ -102,12 +117,67 @@ function warpedResidual(frame1: Float32Array, frame2: Float32Array, flow: Float3
 }
 
 /**
+ * Where the candidate flow has a lower patch cost than `best`, takes it into `out` and its
+ * cost into `best`. Branch-free: a replacement is rare on most pairs, and code first reached
+ * after optimisation would throw the optimised code away.
+ */
+function keepBetter(cost: Float32Array, inverseArea: Float32Array, best: Float32Array, candidate: Float32Array, out: Float32Array, plane: number): void {
+  for (let i = 0; i < plane; i += 1) {
+    const c = (cost[i] as number) * (inverseArea[i] as number);
+    const b = best[i] as number;
+    // Every load before the choice, so the choice only selects between values.
+    const candidateU = candidate[i] as number;
+    const candidateV = candidate[plane + i] as number;
+    const ownU = out[i] as number;
+    const ownV = out[plane + i] as number;
+    const better = c < b;
+    best[i] = better ? c : b;
+    out[i] = better ? candidateU : ownU;
+    out[plane + i] = better ? candidateV : ownV;
+  }
+}
+
+/**
+ * The working planes of propagateFlow, kept from one call to the next: a fast flow of a
+ * 640×480 pair would otherwise hand the collector ≈ 0.5 MB of them per call (levels 3 and
+ * 2). The planes grow to the largest level seen and are used as views; the patch areas
+ * are kept per level size. Calls are synchronous, so one scratch serves a model's
+ * overlapping estimates.
+ */
+export class PropagationScratch {
+  #planes = new Float32Array(0);
+  #columns = new Float64Array(0);
+  readonly #areas = new Map<string, Float32Array>();
+
+  /** Planes of `plane` values (residual, row sums, cost, best, the candidate flow's two) and a row of column sums. */
+  planes(plane: number, width: number): { residual: Float32Array; rowSums: Float32Array; cost: Float32Array; best: Float32Array; candidate: Float32Array; columns: Float64Array } {
+    if (this.#planes.length < 6 * plane) this.#planes = new Float32Array(6 * plane);
+    if (this.#columns.length < width) this.#columns = new Float64Array(width);
+    const view = (k: number) => this.#planes.subarray(k * plane, (k + 1) * plane);
+    const candidate = this.#planes.subarray(4 * plane, 6 * plane);
+    return { residual: view(0), rowSums: view(1), cost: view(2), best: view(3), candidate, columns: this.#columns.subarray(0, width) };
+  }
+
+  /** 1 / the patch pixels inside the frame per pixel, for this size and patch (a few sizes kept). */
+  inverseAreas(width: number, height: number, half: number): Float32Array {
+    const key = `${width}×${height}:${half}`;
+    let areas = this.#areas.get(key);
+    if (!areas) {
+      if (this.#areas.size >= MAX_KEPT_AREAS) this.#areas.clear();
+      areas = inverseAreas(width, height, half);
+      this.#areas.set(key, areas);
+    }
+    return areas;
+  }
+}
+
+/**
  * The flow (u plane, v plane, h×w) with each pixel's vector replaced by the best of its
  * neighbours' where that matches frame 2 better by more than the margin. Costs are patch
  * means of the squared warped difference, the patch warped by the candidate field (each
  * patch pixel by its own neighbour's flow), so one candidate costs one warp of the frame.
  */
-export function propagateFlow(frame1: Float32Array, frame2: Float32Array, flow: Float32Array, width: number, height: number, options: FlowPropagationOptions): Float32Array {
+export function propagateFlow(frame1: Float32Array, frame2: Float32Array, flow: Float32Array, width: number, height: number, options: FlowPropagationOptions, scratch: PropagationScratch = new PropagationScratch()): Float32Array {
   const { radii, half, margin } = options;
   const plane = width * height;
   if (width < 2 || height < 2 || frame1.length !== plane || frame2.length !== plane || flow.length !== 2 * plane) {
@@ -116,35 +186,19 @@ export function propagateFlow(frame1: Float32Array, frame2: Float32Array, flow: 
   if (!Number.isInteger(half) || half < 0 || half > MAX_HALF || !(margin >= 0) || radii.length * DIRECTIONS.length > MAX_CANDIDATES || radii.some((r) => !Number.isInteger(r) || r < 1 || r > MAX_RADIUS)) {
     throw new AppError('INVALID_INPUT', `Flow propagation needs a half patch of 0–${MAX_HALF}, a margin ≥ 0 and at most ${MAX_CANDIDATES / DIRECTIONS.length} integer radii of 1–${MAX_RADIUS}`);
   }
-  const inverseArea = inverseAreas(width, height, half);
-  const residual = new Float32Array(plane);
-  const rowSums = new Float32Array(plane);
-  const columns = new Float64Array(width);
-  const cost = new Float32Array(plane);
-  const best = new Float32Array(plane);
+  const inverseArea = scratch.inverseAreas(width, height, half);
+  const { residual, rowSums, cost, best, candidate, columns } = scratch.planes(plane, width);
   const out = flow.slice();
-  warpedResidual(frame1, frame2, flow, 0, 0, width, height, residual);
+  warpedResidual(frame1, frame2, flow, 0, 0, width, height, residual, candidate);
   patchSums(residual, width, height, half, rowSums, columns, best);
   for (let i = 0; i < plane; i += 1) best[i] = (best[i] as number) * (inverseArea[i] as number) - margin;
   for (const radius of radii) {
     for (const [ox, oy] of DIRECTIONS) {
       const dx = ox * radius;
       const dy = oy * radius;
-      warpedResidual(frame1, frame2, flow, dx, dy, width, height, residual);
+      warpedResidual(frame1, frame2, flow, dx, dy, width, height, residual, candidate);
       patchSums(residual, width, height, half, rowSums, columns, cost);
-      for (let y = 0; y < height; y += 1) {
-        const source = Math.min(height - 1, Math.max(0, y + dy)) * width;
-        for (let x = 0; x < width; x += 1) {
-          const i = y * width + x;
-          const c = (cost[i] as number) * (inverseArea[i] as number);
-          if (c < (best[i] as number)) {
-            const j = source + Math.min(width - 1, Math.max(0, x + dx));
-            best[i] = c;
-            out[i] = flow[j] as number;
-            out[plane + i] = flow[plane + j] as number;
-          }
-        }
-      }
+      keepBetter(cost, inverseArea, best, candidate, out, plane);
     }
   }
   return out;

@@ -21,37 +21,56 @@ export function warpedResidual(frame1: Float32Array, frame2: Float32Array, flow:
   if (width < 2 || height < 2 || frame1.length !== plane || frame2.length !== plane || flow.length !== 2 * plane) {
     throw new AppError('INVALID_INPUT', `The warped residual needs two ${width}×${height} frames (at least 2×2) and their flow`);
   }
+  // One loop per function: code compiled while the first loop runs has no type feedback for
+  // the second, which would throw it away (and the cached loop entry again on every call).
   const raw = new Float32Array(plane);
+  const out = new Float32Array(plane);
+  absoluteWarpedDifference(frame1, frame2, flow, width, height, raw);
+  boxMean3(raw, width, height, out);
+  return out;
+}
+
+/** |frame1(x) − frame2(x + w(x))| into `out`; pixels leaving the frame keep 0. */
+function absoluteWarpedDifference(frame1: Float32Array, frame2: Float32Array, flow: Float32Array, width: number, height: number, out: Float32Array): void {
+  const plane = width * height;
+  const lastX = width - 1;
+  const lastY = height - 1;
+  const lastCellX = width - 2;
+  const lastCellY = height - 2;
   for (let y = 0; y < height; y += 1) {
     for (let x = 0; x < width; x += 1) {
       const i = y * width + x;
       const sx = x + (flow[i] as number);
       const sy = y + (flow[plane + i] as number);
-      if (sx < 0 || sy < 0 || sx > width - 1 || sy > height - 1) continue;
-      const x0 = Math.min(width - 2, Math.floor(sx));
-      const y0 = Math.min(height - 2, Math.floor(sy));
+      if (sx < 0 || sy < 0 || sx > lastX || sy > lastY) continue;
+      const x0 = Math.min(lastCellX, Math.floor(sx));
+      const y0 = Math.min(lastCellY, Math.floor(sy));
       const fx = sx - x0;
       const fy = sy - y0;
       const j = y0 * width + x0;
       const warped = (1 - fy) * ((1 - fx) * (frame2[j] as number) + fx * (frame2[j + 1] as number)) + fy * ((1 - fx) * (frame2[j + width] as number) + fx * (frame2[j + width + 1] as number));
-      raw[i] = Math.abs(warped - (frame1[i] as number));
+      out[i] = Math.abs(warped - (frame1[i] as number));
     }
   }
-  const out = new Float32Array(plane);
+}
+
+/** The mean of each pixel's 3×3 neighbourhood (clipped at the borders) into `out`. */
+function boxMean3(values: Float32Array, width: number, height: number, out: Float32Array): void {
+  const lastX = width - 1;
+  const lastY = height - 1;
   for (let y = 0; y < height; y += 1) {
     for (let x = 0; x < width; x += 1) {
       let sum = 0;
       let n = 0;
-      for (let yy = Math.max(0, y - 1); yy <= Math.min(height - 1, y + 1); yy += 1) {
-        for (let xx = Math.max(0, x - 1); xx <= Math.min(width - 1, x + 1); xx += 1) {
-          sum += raw[yy * width + xx] as number;
+      for (let yy = Math.max(0, y - 1); yy <= Math.min(lastY, y + 1); yy += 1) {
+        for (let xx = Math.max(0, x - 1); xx <= Math.min(lastX, x + 1); xx += 1) {
+          sum += values[yy * width + xx] as number;
           n += 1;
         }
       }
       out[y * width + x] = sum / n;
     }
   }
-  return out;
 }
 
 /** How a pixel is judged covered in frame 2 (see coveredPixels). */
@@ -75,6 +94,18 @@ export function coveredPixels(residual: Float32Array, flow: Float32Array, width:
   if (!(test.threshold >= 0) || !(test.ratio >= 1)) throw new AppError('INVALID_INPUT', 'The cover test needs a threshold ≥ 0 and a ratio ≥ 1');
   const best = new Float32Array(plane).fill(Infinity);
   const target = new Int32Array(plane).fill(-1);
+  const covered = new Uint8Array(plane);
+  bestLanding(residual, flow, width, height, best, target);
+  markCovered(residual, best, target, test.threshold, test.ratio, covered);
+  return covered;
+}
+
+/**
+ * Where each pixel lands in frame 2 (rounded; −1 off the frame) into `target`, and per
+ * frame-2 pixel the lowest residual landing there into `best`.
+ */
+function bestLanding(residual: Float32Array, flow: Float32Array, width: number, height: number, best: Float32Array, target: Int32Array): void {
+  const plane = width * height;
   for (let row = 0; row < height; row += 1) {
     for (let column = 0; column < width; column += 1) {
       const i = row * width + column;
@@ -83,17 +114,23 @@ export function coveredPixels(residual: Float32Array, flow: Float32Array, width:
       if (x < 0 || y < 0 || x >= width || y >= height) continue;
       const t = y * width + x;
       target[i] = t;
-      if ((residual[i] as number) < (best[t] as number)) best[t] = residual[i] as number;
+      const r = residual[i] as number;
+      const b = best[t] as number;
+      best[t] = r < b ? r : b;
     }
   }
-  const covered = new Uint8Array(plane);
-  for (let i = 0; i < plane; i += 1) {
+}
+
+/** 1 where a pixel's residual is above the threshold and `ratio` × the best landing on its target. */
+function markCovered(residual: Float32Array, best: Float32Array, target: Int32Array, threshold: number, ratio: number, covered: Uint8Array): void {
+  for (let i = 0; i < residual.length; i += 1) {
     const t = target[i] as number;
     if (t < 0) continue;
     const r = residual[i] as number;
-    covered[i] = r > test.threshold && r > test.ratio * (best[t] as number) ? 1 : 0;
+    const above = r > threshold;
+    const worse = r > ratio * (best[t] as number);
+    covered[i] = above && worse ? 1 : 0;
   }
-  return covered;
 }
 
 /**
@@ -118,9 +155,10 @@ export function occlusionLevel(part: { readonly level?: number }, finestLevel: n
  * The flow of pyramid `level` with its occluded pixels re-estimated from the visible ones
  * by the parts that run on that level: covered pixels by the edge-aware fill, pixels
  * leaving the frame by the local affine extrapolation. `frames` holds frame 1 then frame 2
- * (w×h planes, the solver's own pyramid level).
+ * (w×h planes, the solver's own pyramid level). `inPlace` lets both write into `flow`
+ * (same result), for a caller that owns it and reads it only through the result.
  */
-export function handleOcclusions(frames: Float32Array, flow: Float32Array, width: number, height: number, options: OcclusionOptions, level: number, finestLevel: number): Float32Array {
+export function handleOcclusions(frames: Float32Array, flow: Float32Array, width: number, height: number, options: OcclusionOptions, level: number, finestLevel: number, inPlace = false): Float32Array {
   const plane = width * height;
   if (frames.length !== 2 * plane) throw new AppError('INVALID_INPUT', `Occlusion handling needs two ${width}×${height} frames`);
   const frame1 = frames.subarray(0, plane);
@@ -128,8 +166,9 @@ export function handleOcclusions(frames: Float32Array, flow: Float32Array, width
   const { cover, border } = options;
   if (cover && occlusionLevel(cover, finestLevel) === level) {
     const covered = coveredPixels(warpedResidual(frame1, frames.subarray(plane, 2 * plane), flow, width, height), flow, width, height, cover);
-    out = fillOccludedGeodesic(out, dilate(covered, width, height, cover.dilate), frame1, width, height, cover.fill);
+    out = fillOccludedGeodesic(out, dilate(covered, width, height, cover.dilate), frame1, width, height, cover.fill, inPlace);
   }
-  if (border && occlusionLevel(border, finestLevel) === level) out = extrapolateBorders(out, width, height, border);
+  // After a fill the flow is this call's own copy either way.
+  if (border && occlusionLevel(border, finestLevel) === level) out = extrapolateBorders(out, width, height, border, inPlace || out !== flow);
   return out;
 }

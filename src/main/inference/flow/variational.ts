@@ -8,7 +8,7 @@ import { writeFileAtomic } from '../../util/atomic-write';
 import type { GraphBuilder } from '../onnx/graph';
 import type { SessionCache } from '../onnx/session';
 import { coarseMatch, matchFits, type CoarseMatchOptions } from './coarse-match';
-import { propagateFlow, type FlowPropagationOptions } from './flow-propagation';
+import { PropagationScratch, propagateFlow, type FlowPropagationOptions } from './flow-propagation';
 import { handleOcclusions, type OcclusionOptions } from './occlusions';
 import { assertSameSize, throwIfAborted, writeGray, type FlowEstimateOptions, type FlowModel } from './model';
 import type { FlowField } from './types';
@@ -154,6 +154,8 @@ export class VariationalFlowModel implements FlowModel {
    * overlap), the last size only.
    */
   readonly #spareFrames: Float32Array[] = [];
+  /** The propagation step's working planes (it is synchronous, so one serves overlapping calls). */
+  readonly #propagationScratch = new PropagationScratch();
 
   constructor(sessions: SessionCache, modelsDir: string, preset: FlowConfiguration | VariationalFlowOptions = 'balanced') {
     this.#sessions = sessions;
@@ -213,11 +215,12 @@ export class VariationalFlowModel implements FlowModel {
       for (const step of graphs.propagation) {
         if (step.level !== level) continue;
         const pair = frames.data as Float32Array;
-        flow = new ort.Tensor('float32', propagateFlow(pair.subarray(0, w * h), pair.subarray(w * h, 2 * w * h), flow.data as Float32Array, w, h, step), [1, 2, h, w]);
+        flow = new ort.Tensor('float32', propagateFlow(pair.subarray(0, w * h), pair.subarray(w * h, 2 * w * h), flow.data as Float32Array, w, h, step, this.#propagationScratch), [1, 2, h, w]);
       }
       const fed: Feeds = smoothness === null ? {} : { [SMOOTHNESS_INPUT]: new ort.Tensor('float32', Float32Array.of(smoothness), []) };
       for (let i = 0; i < warps; i += 1) flow = await run(warp, { frames, flow, ...fed });
-      if (graphs.occlusions) flow = new ort.Tensor('float32', handleOcclusions(frames.data as Float32Array, flow.data as Float32Array, w, h, graphs.occlusions, level, finestLevel), [1, 2, h, w]);
+      // In place: every flow here is this call's own buffer (an ONNX Runtime output or a new array), read only through the result.
+      if (graphs.occlusions) flow = new ort.Tensor('float32', handleOcclusions(frames.data as Float32Array, flow.data as Float32Array, w, h, graphs.occlusions, level, finestLevel, true), [1, 2, h, w]);
     }
     if (graphs.finalUpsample) flow = await run(graphs.upsample, { flow: flow as ort.Tensor, target: input });
     // The last stage's output is this call's own buffer (ONNX Runtime copies every output
