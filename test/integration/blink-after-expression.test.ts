@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { loadSynthFace } from '../../src/main/analysis/synth/photo';
-import { SAMPLES } from '../helpers/faces';
 import { analyzeClip } from '../../src/main/analysis/pipeline/pipeline';
-import { framesOf, meClip } from '../helpers/synth-clip';
+import { confounderClip, framesOf } from '../helpers/synth-clip';
 import { usePipelineModels } from '../helpers/pipeline-models';
 
 /**
@@ -18,16 +15,8 @@ describe('an expression just before a blink (real FaceMesh and flow)', () => {
   const pipeline = usePipelineModels();
 
   it('spots the brow raise before the blink, reads its AUs, and keeps the blink on the blink track', async () => {
-    const subject = await loadSynthFace(pipeline().models.face, join(SAMPLES, 'sample1.jpg'), 320, 240, 0.6);
-    const clip = meClip(subject, {
-      frames: 60,
-      onset: 24,
-      apex: 28,
-      offset: 34,
-      aus: [{ au: 1, intensity: 'B' }, { au: 2, intensity: 'C' }],
-      seed: 8804,
-      confounders: { blinks: [{ onset: 38, apex: 41, offset: 46, closure: 1 }] },
-    });
+    const blinks = [{ onset: 38, apex: 41, offset: 46, closure: 1 }];
+    const clip = await confounderClip(pipeline().models.face, 'sample1.jpg', { onset: 24, apex: 28, offset: 34, aus: [{ au: 1, intensity: 'B' }, { au: 2, intensity: 'C' }], seed: 8804, confounders: { blinks } });
     const { report } = await analyzeClip(framesOf(clip), pipeline().models);
     const spotted = report.spotting.intervals;
     expect(spotted).toHaveLength(1);

@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { loadSynthFace } from '../../src/main/analysis/synth/photo';
-import { SAMPLES } from '../helpers/faces';
 import { analyzeClip } from '../../src/main/analysis/pipeline/pipeline';
-import { framesOf, meClip } from '../helpers/synth-clip';
+import { confounderClip, framesOf } from '../helpers/synth-clip';
 import { usePipelineModels } from '../helpers/pipeline-models';
 
 /**
@@ -18,15 +15,12 @@ describe('a lid tightening beside a held gaze shift (real FaceMesh and flow)', (
   const pipeline = usePipelineModels();
 
   it.each([-0.8, 0.8])('reads the lid tightener beside the brow lowerer, the gaze held at %s', async (gaze) => {
-    const subject = await loadSynthFace(pipeline().models.face, join(SAMPLES, 'sample2.jpg'), 320, 240, 0.6);
-    const clip = meClip(subject, {
-      frames: 60,
+    const clip = await confounderClip(pipeline().models.face, 'sample2.jpg', {
       onset: 39,
       apex: 44,
       offset: 48,
-      aus: [{ au: 4, intensity: 'C' }, { au: 7, intensity: 'B' }],
-      noise: 0.5,
       seed: 7603004,
+      aus: [{ au: 4, intensity: 'C' }, { au: 7, intensity: 'B' }],
       confounders: { saccades: [{ onset: 22, offset: 23, to: gaze }] },
     });
     const { report } = await analyzeClip(framesOf(clip), pipeline().models);

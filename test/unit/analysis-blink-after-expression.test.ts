@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROI_NAMES } from '@shared/rois';
 import { spot, type MotionSignal } from '../../src/main/analysis/spotting';
-import { gaussian } from '../../src/main/analysis/synth/random';
 import { expressionProfile } from '../../src/main/analysis/synth/head-motion';
+import { laggedSignal } from '../helpers/lagged-signal';
 
 /**
  * An expression whose echo runs into a blink a few frames after it: the clip spotting keeps the
@@ -16,19 +15,6 @@ const fixture = (name: string): MotionSignal => {
   const raw = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'spotting', name), 'utf8')) as { lag: number; channels: Record<string, number[]> };
   return { lag: raw.lag, channels: Object.fromEntries(Object.entries(raw.channels).map(([k, v]) => [k, Float32Array.from(v)])) };
 };
-
-const LAG = 6;
-const FRAMES = 60;
-function signalOf(displacement: (roi: string, t: number) => number): MotionSignal {
-  const rand = gaussian(5);
-  const channels: Record<string, Float32Array> = {};
-  for (const roi of ROI_NAMES) {
-    const values = new Float32Array(FRAMES);
-    for (let t = LAG; t < FRAMES; t += 1) values[t] = Math.abs(displacement(roi, t) - displacement(roi, t - LAG) + 0.01 * rand());
-    channels[roi] = values;
-  }
-  return { lag: LAG, channels };
-}
 
 describe('an expression just before a blink (clip spotting)', () => {
   it('spots the lid tightening before the blink of check seed 7900 blinks_me_010 and keeps the blink', () => {
@@ -43,7 +29,7 @@ describe('an expression just before a blink (clip spotting)', () => {
   it("keeps a gaze shift after a brow raise a gaze shift: the lids move once, no blink is kept", () => {
     const browRaise = (roi: string, t: number): number => (roi.includes('Eyebrow') ? 0.8 : 0) * expressionProfile(t, 12, 17, 23);
     const gaze = (roi: string, t: number): number => (roi.includes('Eyelid') ? 0.6 : 0) * Math.min(1, Math.max(0, (t - 33) / 2));
-    const result = spot(signalOf((roi, t) => browRaise(roi, t) + gaze(roi, t)), 30, { atLeastOne: true });
+    const result = spot(laggedSignal((roi, t) => browRaise(roi, t) + gaze(roi, t), 60, 6, 5), 30, { atLeastOne: true });
     expect(result.blinks).toEqual([]);
     expect(result.confounders.some((c) => c.cause === 'saccade')).toBe(true);
     expect(result.intervals.some((iv) => iv.apex >= 17 && iv.apex <= 21)).toBe(true);
