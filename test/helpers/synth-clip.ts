@@ -19,6 +19,12 @@ export function meClip(face: SynthFace, options: Partial<SynthOptions> = {}): Sy
   return synthesize({ photo: face.photo, landmarks: face.landmarks, aus: [], fps: 30, frames: 30, onset: 8, apex: 12, offset: 18, noise: 0.5, seed: 5, ...options });
 }
 
+/** A 60-frame ME clip on a face-api photo framed at 320 × 240 with its own landmarks, as the confounders bench draws its clips. */
+export async function confounderClip(models: FaceModels, photo: string, options: Partial<SynthOptions>): Promise<SynthClip> {
+  const face = await loadSynthFace(models, join(SAMPLES, photo), 320, 240, 0.6);
+  return meClip(face, { frames: 60, ...options });
+}
+
 /** The clip's frames rendered ahead (the pipeline under test reads them like a decoder's). */
 export function framesOf(clip: SynthClip): FrameSequence {
   const frames = Array.from({ length: clip.truth.frames }, (_, t) => clip.render(t));

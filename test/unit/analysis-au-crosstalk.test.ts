@@ -137,3 +137,33 @@ describe('AU5 beside a raised inner brow', () => {
     expect(clear(LID_RAISE_UNDER_RAISED_BROWS, 0.107)).toEqual([1, 2, 5]);
   });
 });
+
+/**
+ * Seed 7600 `saccades_me_004` (face rolled -0.010 rad): truth 4C+7B, the gaze shifted and held
+ * fifteen frames before the onset. The left lower lid's inner part reads no rise while its
+ * centre and outer part rise 0.2–0.26.
+ */
+const LID_TIGHTENING_BESIDE_A_HELD_GAZE: Motion = {
+  'Left Upper Eyelid Inner': [-0.093, -0.027],
+  'Left Upper Eyelid Outer': [-0.038, -0.1],
+  'Left Lower Eyelid Center': [-0.014, -0.204],
+  'Left Lower Eyelid Outer': [-0.003, -0.256],
+  'Right Upper Eyelid Center': [0.033, 0.061],
+  'Right Lower Eyelid Inner': [-0.058, -0.084],
+  'Right Lower Eyelid Center': [-0.055, -0.122],
+  'Right Lower Eyelid Outer': [0.069, -0.236],
+  'Left Inner Eyebrow': [-0.361, 0.473],
+  'Left Outer Eyebrow': [-0.052, 0.148],
+  'Right Inner Eyebrow': [0.207, 0.33],
+  'Right Nasal Wing': [0.038, 0.047],
+};
+
+describe('AU7 from the lower lid read by its median part', () => {
+  it('reads the lid tightening whose inner part the flow misses', () => {
+    expect(clear(LID_TIGHTENING_BESIDE_A_HELD_GAZE, -0.01)).toEqual([4, 7]);
+  });
+
+  it('reads no lid tightening from one part of the lower lid rising alone', () => {
+    expect(clear({ 'Left Lower Eyelid Inner': [0, -0.6], 'Left Lower Eyelid Center': [0, -0.05], 'Left Lower Eyelid Outer': [0, -0.05] }, 0)).toEqual([]);
+  });
+});

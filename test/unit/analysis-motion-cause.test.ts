@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROI_NAMES } from '@shared/rois';
 import { classifyMotion, findConfounders, onsetAfterEyeEvents } from '../../src/main/analysis/motion-cause';
 import { withoutConfounders } from '../../src/main/analysis/confounder-cleaning';
 import { spot, type MotionSignal } from '../../src/main/analysis/spotting';
-import { gaussian } from '../../src/main/analysis/synth/random';
 import { expressionProfile } from '../../src/main/analysis/synth/head-motion';
+import { laggedSignal, type Displacement } from '../helpers/lagged-signal';
 
 /**
  * The classifier on spotting signals built from known displacements: per ROI
@@ -16,18 +15,7 @@ import { expressionProfile } from '../../src/main/analysis/synth/head-motion';
  */
 const LAG = 6;
 const FRAMES = 80;
-type Displacement = (roi: string, t: number) => number;
-
-function signalOf(displacement: Displacement, seed = 3): MotionSignal {
-  const rand = gaussian(seed);
-  const channels: Record<string, Float32Array> = {};
-  for (const roi of ROI_NAMES) {
-    const values = new Float32Array(FRAMES);
-    for (let t = LAG; t < FRAMES; t += 1) values[t] = Math.abs(displacement(roi, t) - displacement(roi, t - LAG) + 0.01 * rand());
-    channels[roi] = values;
-  }
-  return { lag: LAG, channels };
-}
+const signalOf = (displacement: Displacement, seed = 3): MotionSignal => laggedSignal(displacement, FRAMES, LAG, seed);
 
 const lids = (roi: string) => roi.includes('Eyelid');
 const upperLids = (roi: string) => roi.includes('Upper Eyelid');

@@ -102,6 +102,12 @@ function rimDragged(cue: AuCue, feature: RoiFeature, score: number, byRegion: Re
   return cueScore(mirror, 'up', undefined, roll, true) >= TRACE && cueScore(mirror, cue.direction, cue.tolerance, roll, cue.projection) < MIRROR_PULL_SHARE * score;
 }
 
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
 interface CueResult {
   readonly cue: AuCue;
   readonly score: number;
@@ -124,7 +130,7 @@ function evaluateCue(cue: AuCue, side: 'L' | 'R' | 'C', byRegion: ReadonlyMap<st
     }
   }
   if (perRegion.length === 0) return null;
-  const score = perRegion.reduce((sum, [, s]) => sum + s, 0) / perRegion.length;
+  const score = cue.median ? median(perRegion.map(([, s]) => s)) : perRegion.reduce((sum, [, s]) => sum + s, 0) / perRegion.length;
   return { cue, score, perRegion };
 }
 

@@ -58,6 +58,11 @@ export interface AuCue {
   readonly mirroredUnderFrame?: boolean;
   /** Counts only on a region beside an eyeglass frame's rim (RoiFeature.besideRim), zero elsewhere. */
   readonly besideRimOnly?: boolean;
+  /**
+   * Scores the cue by the median of its regions' scores instead of their mean: for parts of one
+   * structure that the AU moves alike, where one part's flow can read something else.
+   */
+  readonly median?: boolean;
 }
 
 export interface AuRule {
@@ -158,7 +163,9 @@ export const FACS_RULES: readonly AuRule[] = [
     facs: 'Orbicularis oculi, pars palpebralis: tightens the lids, raising the lower lid.',
     lateral: true,
     cues: [
-      { regions: lids('Lower'), direction: 'up', weight: 1, role: 'core' },
+      // The lid rises as one piece; its median part reads it where one part's flow misses the
+      // rise (an iris held turned under that part, a rim over it) and ignores one part moving alone.
+      { regions: lids('Lower'), direction: 'up', weight: 1, role: 'core', median: true },
       { regions: lids('Upper'), direction: 'down', weight: 0.3, role: 'support' },
       // The cheek rising (AU6) lifts the lower lid by about half as much (the cheek ROI's mean underestimates the rise: 0.7).
       { regions: ['{side} Cheek'], direction: 'up', weight: 0.7, role: 'against', tolerance: 60 },

@@ -388,13 +388,16 @@ export function spot(signal: MotionSignal, fps: number, options: SpottingOptions
       const blinkThreshold = Math.max(o.minPeak, o.sigmas * noiseSigma(lidMotion));
       blinks = readIntervals(lidMotion, findRuns(lidMotion, blinkThreshold, blinkThreshold / 3, mergeGap, descent), signal.lag).map(({ offsetUnclear: _u, ...b }) => b);
     }
-    // Upper lids moving with a gaze shift (and nothing a blink's shape) are no blink.
-    blinks = blinks.filter((b) => !(found.some((c) => c.cause === 'saccade' && overlaps(b, c)) && !found.some((c) => c.cause === 'blink' && overlaps(b, c))));
+    // Upper lids moving with a gaze shift (and nothing a blink's shape) are no blink. In a clip,
+    // lids that close and reopen (two rises: the closing, a lag later the echo of the reopening)
+    // are one, even where the confounder search took the closing alone for a gaze step.
+    const closesAndReopens = (b: BlinkInterval): boolean => !lids && isBlinkShape(lidMotion, b.onset, Math.min(frames - 1, b.offset + signal.lag));
+    blinks = blinks.filter((b) => !(found.some((c) => c.cause === 'saccade' && overlaps(b, c)) && !found.some((c) => c.cause === 'blink' && overlaps(b, c))) || closesAndReopens(b));
   }
   // Where an eye event's trace ends in the face signal: a lid-found blink's offset is its own
   // end, the echo follows a lag later; a confounder's stretch already holds its echo.
   const eyeTraces = [...blinks.map((b) => ({ onset: b.onset, end: b.offset + signal.lag })), ...found.filter((c) => c.cause !== 'speech').map((c) => ({ onset: c.onset, end: c.offset }))];
-  const lagged: Array<SpottedInterval & { peak: number }> = readIntervals(face, runs, signal.lag).map((whole) => {
+  const lagged: Array<SpottedInterval & { peak: number; classedTo?: number }> = readIntervals(face, runs, signal.lag).map((whole) => {
     // A session's face signal counts deviations over several lags, where a blink and an
     // expression beside it part differently: the rule is fitted on clips only.
     const part = session ? null : apexBesideEyeEvent(face, whole, eyeTraces, threshold, signal.lag, (from, to) => expressionPeak(face, from, to, signal.lag));
@@ -404,7 +407,10 @@ export function spot(signal: MotionSignal, fps: number, options: SpottingOptions
     const strength = Math.round((iv.peak / threshold) * 100) / 100;
     // A session scores in deviations; a blink's spill is judged on the motion itself.
     const peak = session ? peakIn(motion, iv.onset, iv.offset) : iv.peak;
-    return { onset: iv.onset, apex: iv.apex, offset: iv.offset, kind, durationMs, offsetUnclear: iv.offsetUnclear, classBasis: basis, strength, score: intervalScore(iv.peak / threshold, 0), peak };
+    // A part ending where an eye event starts is classed on its own frames: the echo the
+    // classifier reads past an offset would be the eye event's lids.
+    const classedTo = part && part.offset < whole.apex ? part.offset : undefined;
+    return { onset: iv.onset, apex: iv.apex, offset: iv.offset, kind, durationMs, offsetUnclear: iv.offsetUnclear, classBasis: basis, strength, score: intervalScore(iv.peak / threshold, 0), peak, ...(classedTo === undefined ? {} : { classedTo }) };
   });
   // A macro-expression too slow for the lagged runs shows as motion sustained over several lags.
   const intervals = withSustained(lagged, sustained, (s) => {
@@ -424,7 +430,8 @@ export function spot(signal: MotionSignal, fps: number, options: SpottingOptions
       confounders.push(eye);
       return false;
     }
-    const motion = classify(iv);
+    // The classifier reads an interval and its echo (offset + lag): a part's window ends at `classedTo`.
+    const motion = classify(iv.classedTo === undefined ? iv : { onset: iv.onset, offset: Math.max(iv.onset, iv.classedTo - signal.lag) });
     if (motion.cause === 'expression') return true;
     confounders.push({ cause: motion.cause, onset: iv.onset, apex: iv.apex, offset: iv.offset, reason: motion.reason });
     return false;
