@@ -2,6 +2,7 @@ import type { FlowPresetName } from '@shared/api/flow';
 import type { CoarseMatchOptions } from './coarse-match';
 import type { FlowPropagationOptions } from './flow-propagation';
 import type { OcclusionOptions } from './occlusions';
+import type { TexturelessFillOptions } from './textureless-fill';
 
 /**
  * The default flow model, generated as an ONNX graph: coarse-to-fine variational flow
@@ -101,6 +102,12 @@ export interface VariationalFlowOptions {
    * the visible ones. Runs between the staged graphs, so the single graph leaves it out.
    */
   readonly occlusions?: OcclusionOptions;
+  /**
+   * Textureless regions' flow moved towards a local affine fit of the textured pixels around
+   * them, after the warps of one level (textureless-fill.ts). Runs between the staged graphs,
+   * so the single graph leaves it out.
+   */
+  readonly textureless?: TexturelessFillOptions;
 }
 
 export type FlowPreset = FlowPresetName;
