@@ -81,15 +81,18 @@ export class AffineFitter {
 
   /**
    * Fits the window's samples not in `skip` (at least `minSamples` of them); false when
-   * there are too few or the system is singular, `fit` then holds nothing usable.
+   * there are too few or the system is singular, `fit` then holds nothing usable. With
+   * `seeded`, the first round is already weighted by the residuals from what `fit` holds
+   * (a motion the caller expects), so the samples of another motion lose their say from
+   * the start rather than from a least-squares fit that mixes both.
    */
-  fitWindow(flow: Float32Array, skip: Uint8Array, width: number, plane: number, window: FitWindow, rounds: number, scale: number, minSamples: number): boolean {
+  fitWindow(flow: Float32Array, skip: Uint8Array, width: number, plane: number, window: FitWindow, rounds: number, scale: number, minSamples: number, seeded = false): boolean {
     const { x0, x1, y0, y1, step, cx, cy } = window;
     const sums = this.#sums;
     const m = this.#m;
     let fitted = false;
     for (let round = 0; round <= rounds; round += 1) {
-      accumulate(flow, skip, width, plane, x0, x1, y0, y1, step, cx, cy, fitted ? this.fit : null, scale, sums);
+      accumulate(flow, skip, width, plane, x0, x1, y0, y1, step, cx, cy, fitted || seeded ? this.fit : null, scale, sums);
       if ((sums[12] as number) < minSamples) break;
       const [m0, m1, m2, m4, m5, m8] = [sums[0], sums[1], sums[2], sums[3], sums[4], sums[5]] as number[];
       m.set([m0 as number, m1 as number, m2 as number, m1 as number, m4 as number, m5 as number, m2 as number, m5 as number, m8 as number]);

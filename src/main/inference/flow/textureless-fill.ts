@@ -27,6 +27,14 @@ export interface TexturelessFillOptions {
   readonly scale: number;
   /** Fewest textured samples a fit needs. */
   readonly minSamples: number;
+  /**
+   * Seed the fit with the block's textureless pixels' mean flow (the smoothness filled
+   * them from their own surroundings, mostly their own layer), so a neighbouring layer's
+   * textured pixels weigh little from the first round.
+   */
+  readonly seeded?: boolean;
+  /** A pixel whose fitted flow differs from its own by more than this (px) keeps its own (absent: no limit). */
+  readonly maxChange?: number;
 }
 
 const MAX_HALF = 16;
@@ -93,8 +101,27 @@ function blockNeedsFit(weight: Float32Array, width: number, tx: number, x1: numb
   return false;
 }
 
-/** The block's pixels moved towards the fit by 1 − their texture weight. */
-function blendBlock(out: Float32Array, flow: Float32Array, weight: Float32Array, width: number, plane: number, tx: number, x1: number, ty: number, y1: number, cx: number, cy: number, fit: Float64Array): void {
+/** The mean flow of the block's textureless pixels as a constant fit (a b c, d e f). */
+function seedBlock(fit: Float64Array, flow: Float32Array, weight: Float32Array, width: number, plane: number, tx: number, x1: number, ty: number, y1: number): void {
+  let u = 0;
+  let v = 0;
+  let n = 0;
+  for (let y = ty; y < y1; y += 1) {
+    for (let x = tx; x < x1; x += 1) {
+      const i = y * width + x;
+      if ((weight[i] as number) >= 1) continue;
+      u += flow[i] as number;
+      v += flow[plane + i] as number;
+      n += 1;
+    }
+  }
+  fit.fill(0);
+  fit[0] = u / n;
+  fit[3] = v / n;
+}
+
+/** The block's pixels moved towards the fit by 1 − their texture weight (those within `maxChange` of it). */
+function blendBlock(out: Float32Array, flow: Float32Array, weight: Float32Array, width: number, plane: number, tx: number, x1: number, ty: number, y1: number, cx: number, cy: number, fit: Float64Array, maxChange: number): void {
   const a = fit[0] as number, b = fit[1] as number, c = fit[2] as number;
   const d = fit[3] as number, e = fit[4] as number, f = fit[5] as number;
   for (let y = ty; y < y1; y += 1) {
@@ -102,8 +129,11 @@ function blendBlock(out: Float32Array, flow: Float32Array, weight: Float32Array,
       const i = y * width + x;
       const w = weight[i] as number;
       if (w >= 1) continue;
-      out[i] = w * (flow[i] as number) + (1 - w) * (a + b * (x - cx) + c * (y - cy));
-      out[plane + i] = w * (flow[plane + i] as number) + (1 - w) * (d + e * (x - cx) + f * (y - cy));
+      const fu = a + b * (x - cx) + c * (y - cy);
+      const fv = d + e * (x - cx) + f * (y - cy);
+      if (Math.hypot(fu - (flow[i] as number), fv - (flow[plane + i] as number)) > maxChange) continue;
+      out[i] = w * (flow[i] as number) + (1 - w) * fu;
+      out[plane + i] = w * (flow[plane + i] as number) + (1 - w) * fv;
     }
   }
 }
@@ -111,7 +141,7 @@ function blendBlock(out: Float32Array, flow: Float32Array, weight: Float32Array,
 function assertOptions(options: TexturelessFillOptions): void {
   const { half, threshold, tile, reach, step, rounds, scale, minSamples } = options;
   const integer = (v: number, lo: number, hi: number) => Number.isInteger(v) && v >= lo && v <= hi;
-  if (!integer(half, 1, MAX_HALF) || !(threshold > 0) || !integer(tile, 4, 1024) || !integer(reach, 1, 256) || !integer(step, 1, 64) || !integer(rounds, 0, 10) || !(scale > 0) || !integer(minSamples, 6, 1 << 20)) {
+  if (!integer(half, 1, MAX_HALF) || !(threshold > 0) || !integer(tile, 4, 1024) || !integer(reach, 1, 256) || !integer(step, 1, 64) || !integer(rounds, 0, 10) || !(scale > 0) || !integer(minSamples, 6, 1 << 20) || !((options.maxChange ?? Infinity) > 0)) {
     throw new AppError('INVALID_INPUT', `The textureless fill needs a window half-side of 1–${MAX_HALF}, a positive threshold and scale, a tile ≥ 4, a reach of 1–256, a step of 1–64, 0–10 rounds and at least 6 samples`);
   }
 }
@@ -121,7 +151,7 @@ export function fillTextureless(frame1: Float32Array, flow: Float32Array, width:
   const plane = width * height;
   if (width < 2 || height < 2 || frame1.length !== plane || flow.length !== 2 * plane) throw new AppError('INVALID_INPUT', `The textureless fill needs a ${width}×${height} frame (at least 2×2) and its flow`);
   assertOptions(options);
-  const { half, threshold, tile, reach, step, rounds, scale, minSamples } = options;
+  const { half, threshold, tile, reach, step, rounds, scale, minSamples, seeded = false, maxChange = Infinity } = options;
   const strength = textureStrength(frame1, width, height, half);
   // Pixels leaving the frame have no data term either: they neither feed a fit nor take one
   // here (the border extrapolation handles them).
@@ -142,7 +172,8 @@ export function fillTextureless(frame1: Float32Array, flow: Float32Array, width:
       const cx = (tx + x1 - 1) / 2;
       const cy = (ty + y1 - 1) / 2;
       const window = { x0: Math.max(0, tx - reach), x1: Math.min(width, x1 + reach), y0: Math.max(0, ty - reach), y1: Math.min(height, y1 + reach), step, cx, cy };
-      if (fitter.fitWindow(flow, skip, width, plane, window, rounds, scale, minSamples)) blendBlock(out, flow, weight, width, plane, tx, x1, ty, y1, cx, cy, fitter.fit);
+      if (seeded) seedBlock(fitter.fit, flow, weight, width, plane, tx, x1, ty, y1);
+      if (fitter.fitWindow(flow, skip, width, plane, window, rounds, scale, minSamples, seeded)) blendBlock(out, flow, weight, width, plane, tx, x1, ty, y1, cx, cy, fitter.fit, maxChange);
     }
   }
   return out;

@@ -62,8 +62,8 @@ export interface VariationalGraphs {
   readonly propagation: readonly FlowPropagationOptions[];
   /** Occlusion handling after the finest solved level (null: none). */
   readonly occlusions: OcclusionOptions | null;
-  /** Affine fill of textureless regions after its level's warps (null: none). */
-  readonly textureless: TexturelessFillOptions | null;
+  /** Affine fill of textureless regions after the warps of these levels. */
+  readonly textureless: readonly TexturelessFillOptions[];
 }
 
 /** What the pyramid graph depends on; the warp graph depends on everything else. */
@@ -113,7 +113,7 @@ export async function ensureVariationalModel(modelsDir: string, options: Variati
     const warp = await ensureGraph(modelsDir, graphKey('warp', params), params, () => buildFlowWarpGraph(warpOptions));
     levels.push({ level, warps: levelWarps(options, level), warp, smoothness: options.alphaPerLevel ? levelSmoothness(options, level) : null });
   }
-  return { pyramid, upsample, levels, finalUpsample: options.finestLevel > 0, match: options.match ?? null, propagation: options.propagation ?? [], occlusions: options.occlusions ?? null, textureless: options.textureless ?? null };
+  return { pyramid, upsample, levels, finalUpsample: options.finestLevel > 0, match: options.match ?? null, propagation: options.propagation ?? [], occlusions: options.occlusions ?? null, textureless: options.textureless ?? [] };
 }
 
 type Feeds = Record<string, ort.Tensor>;
@@ -221,7 +221,9 @@ export class VariationalFlowModel implements FlowModel {
       const fed: Feeds = smoothness === null ? {} : { [SMOOTHNESS_INPUT]: new ort.Tensor('float32', Float32Array.of(smoothness), []) };
       for (let i = 0; i < warps; i += 1) flow = await run(warp, { frames, flow, ...fed });
       if (graphs.occlusions) flow = new ort.Tensor('float32', handleOcclusions(frames.data as Float32Array, flow.data as Float32Array, w, h, graphs.occlusions, level, finestLevel), [1, 2, h, w]);
-      if (graphs.textureless?.level === level) flow = new ort.Tensor('float32', fillTextureless((frames.data as Float32Array).subarray(0, w * h), flow.data as Float32Array, w, h, graphs.textureless), [1, 2, h, w]);
+      for (const fill of graphs.textureless) {
+        if (fill.level === level) flow = new ort.Tensor('float32', fillTextureless((frames.data as Float32Array).subarray(0, w * h), flow.data as Float32Array, w, h, fill), [1, 2, h, w]);
+      }
     }
     if (graphs.finalUpsample) flow = await run(graphs.upsample, { flow: flow as ort.Tensor, target: input });
     // The last stage's output is this call's own buffer (ONNX Runtime copies every output
