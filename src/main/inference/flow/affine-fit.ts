@@ -32,6 +32,24 @@ export interface FitWindow {
 }
 
 /**
+ * Visits the `tile`×`tile` blocks of a width×height plane in raster order with the window
+ * a block's fit reads: the block grown by `reach` (clipped to the plane), sampled every
+ * `step` pixels, coordinates relative to the block's centre, which keeps the normal
+ * equations well conditioned.
+ */
+export function forEachBlock(width: number, height: number, tile: number, reach: number, step: number, visit: (tx: number, x1: number, ty: number, y1: number, window: FitWindow) => void): void {
+  for (let ty = 0; ty < height; ty += tile) {
+    for (let tx = 0; tx < width; tx += tile) {
+      const x1 = Math.min(width, tx + tile);
+      const y1 = Math.min(height, ty + tile);
+      const cx = (tx + x1 - 1) / 2;
+      const cy = (ty + y1 - 1) / 2;
+      visit(tx, x1, ty, y1, { x0: Math.max(0, tx - reach), x1: Math.min(width, x1 + reach), y0: Math.max(0, ty - reach), y1: Math.min(height, y1 + reach), step, cx, cy });
+    }
+  }
+}
+
+/**
  * One round's weighted normal equations over the window's samples not marked in `skip`;
  * `fit` (a + b·X + c·Y for u then v) gives the Cauchy weights, or none (weight 1). A small
  * function of plain number arithmetic into a preallocated array: the optimiser keeps every

@@ -1,5 +1,5 @@
 import { AppError } from '@shared/errors';
-import { AffineFitter } from './affine-fit';
+import { AffineFitter, forEachBlock } from './affine-fit';
 
 /**
  * Pixels whose flow carries them out of the frame have no data term (the warp reads
@@ -64,17 +64,9 @@ export function extrapolateBorders(flow: Float32Array, width: number, height: nu
   const leaving = leavingFrame(flow, width, height);
   const out = flow.slice();
   const fitter = new AffineFitter();
-  for (let ty = 0; ty < height; ty += tile) {
-    for (let tx = 0; tx < width; tx += tile) {
-      const x1 = Math.min(width, tx + tile);
-      const y1 = Math.min(height, ty + tile);
-      if (!tileLeaves(leaving, width, tx, x1, ty, y1)) continue;
-      // Coordinates relative to the tile's centre keep the normal equations well conditioned.
-      const cx = (tx + x1 - 1) / 2;
-      const cy = (ty + y1 - 1) / 2;
-      const window = { x0: Math.max(0, tx - reach), x1: Math.min(width, x1 + reach), y0: Math.max(0, ty - reach), y1: Math.min(height, y1 + reach), step, cx, cy };
-      if (fitter.fitWindow(flow, leaving, width, plane, window, rounds, scale, 6)) fillTile(out, leaving, width, plane, tx, x1, ty, y1, cx, cy, fitter.fit);
-    }
-  }
+  forEachBlock(width, height, tile, reach, step, (tx, x1, ty, y1, window) => {
+    if (!tileLeaves(leaving, width, tx, x1, ty, y1)) return;
+    if (fitter.fitWindow(flow, leaving, width, plane, window, rounds, scale, 6)) fillTile(out, leaving, width, plane, tx, x1, ty, y1, window.cx, window.cy, fitter.fit);
+  });
   return out;
 }

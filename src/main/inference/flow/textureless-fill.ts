@@ -1,5 +1,5 @@
 import { AppError } from '@shared/errors';
-import { AffineFitter } from './affine-fit';
+import { AffineFitter, forEachBlock } from './affine-fit';
 import { leavingFrame } from './border-extrapolation';
 
 /**
@@ -39,26 +39,29 @@ export interface TexturelessFillOptions {
 
 const MAX_HALF = 16;
 
-/** Box mean of `values` over a (2·half + 1)² window clipped at the borders, separable running sums. */
-function boxMean(values: Float32Array, width: number, height: number, half: number, scratch: Float32Array): Float32Array {
-  const out = new Float32Array(width * height);
+/**
+ * Box mean of `values` over a (2·half + 1)² window clipped at the borders, from a summed-area
+ * table (`table`: (width + 1)·(height + 1) entries, reused between calls).
+ */
+function boxMean(values: Float32Array, width: number, height: number, half: number, table: Float64Array): Float32Array {
+  const stride = width + 1;
   for (let y = 0; y < height; y += 1) {
-    const row = y * width;
-    let sum = 0;
-    for (let x = 0; x < half && x < width; x += 1) sum += values[row + x] as number;
+    let row = 0;
     for (let x = 0; x < width; x += 1) {
-      if (x + half < width) sum += values[row + x + half] as number;
-      if (x > half) sum -= values[row + x - half - 1] as number;
-      scratch[row + x] = sum / (Math.min(width - 1, x + half) - Math.max(0, x - half) + 1);
+      row += values[y * width + x] as number;
+      table[(y + 1) * stride + x + 1] = (table[y * stride + x + 1] as number) + row;
     }
   }
-  for (let x = 0; x < width; x += 1) {
-    let sum = 0;
-    for (let y = 0; y < half && y < height; y += 1) sum += scratch[y * width + x] as number;
-    for (let y = 0; y < height; y += 1) {
-      if (y + half < height) sum += scratch[(y + half) * width + x] as number;
-      if (y > half) sum -= scratch[(y - half - 1) * width + x] as number;
-      out[y * width + x] = sum / (Math.min(height - 1, y + half) - Math.max(0, y - half) + 1);
+  const out = new Float32Array(width * height);
+  for (let y = 0; y < height; y += 1) {
+    const top = Math.max(0, y - half) * stride;
+    const bottom = (Math.min(height - 1, y + half) + 1) * stride;
+    const rows = bottom / stride - top / stride;
+    for (let x = 0; x < width; x += 1) {
+      const left = Math.max(0, x - half);
+      const right = Math.min(width - 1, x + half) + 1;
+      const sum = (table[bottom + right] as number) - (table[bottom + left] as number) - (table[top + right] as number) + (table[top + left] as number);
+      out[y * width + x] = sum / (rows * (right - left));
     }
   }
   return out;
@@ -82,10 +85,11 @@ export function textureStrength(frame1: Float32Array, width: number, height: num
       jyy[i] = gy * gy;
     }
   }
-  const scratch = new Float32Array(plane);
-  const a = boxMean(jxx, width, height, half, scratch);
-  const b = boxMean(jxy, width, height, half, scratch);
-  const c = boxMean(jyy, width, height, half, scratch);
+  // The table's first row and column stay zero; every other entry is rewritten per plane.
+  const table = new Float64Array((width + 1) * (height + 1));
+  const a = boxMean(jxx, width, height, half, table);
+  const b = boxMean(jxy, width, height, half, table);
+  const c = boxMean(jyy, width, height, half, table);
   const out = new Float32Array(plane);
   for (let i = 0; i < plane; i += 1) {
     const p = ((a[i] as number) + (c[i] as number)) / 2;
@@ -164,17 +168,10 @@ export function fillTextureless(frame1: Float32Array, flow: Float32Array, width:
   }
   const out = flow.slice();
   const fitter = new AffineFitter();
-  for (let ty = 0; ty < height; ty += tile) {
-    for (let tx = 0; tx < width; tx += tile) {
-      const x1 = Math.min(width, tx + tile);
-      const y1 = Math.min(height, ty + tile);
-      if (!blockNeedsFit(weight, width, tx, x1, ty, y1)) continue;
-      const cx = (tx + x1 - 1) / 2;
-      const cy = (ty + y1 - 1) / 2;
-      const window = { x0: Math.max(0, tx - reach), x1: Math.min(width, x1 + reach), y0: Math.max(0, ty - reach), y1: Math.min(height, y1 + reach), step, cx, cy };
-      if (seeded) seedBlock(fitter.fit, flow, weight, width, plane, tx, x1, ty, y1);
-      if (fitter.fitWindow(flow, skip, width, plane, window, rounds, scale, minSamples, seeded)) blendBlock(out, flow, weight, width, plane, tx, x1, ty, y1, cx, cy, fitter.fit, maxChange);
-    }
-  }
+  forEachBlock(width, height, tile, reach, step, (tx, x1, ty, y1, window) => {
+    if (!blockNeedsFit(weight, width, tx, x1, ty, y1)) return;
+    if (seeded) seedBlock(fitter.fit, flow, weight, width, plane, tx, x1, ty, y1);
+    if (fitter.fitWindow(flow, skip, width, plane, window, rounds, scale, minSamples, seeded)) blendBlock(out, flow, weight, width, plane, tx, x1, ty, y1, window.cx, window.cy, fitter.fit, maxChange);
+  });
   return out;
 }
