@@ -126,7 +126,7 @@ function oracleFill(flow: FlowField, pair: HardPair, frame1: Float32Array, optio
 
 /** Median CPU ms per pair with and without one of the preset's steps, alternating (same process, same load). */
 async function stepCost(options: VariationalFlowOptions, step: string, workDir: string, sessions: SessionCache): Promise<void> {
-  if (!['occlusions', 'match', 'propagation'].includes(step) || !(step in options)) throw new Error(`--without takes a step the preset has: occlusions, match or propagation (got ${step})`);
+  if (!['occlusions', 'match', 'propagation', 'textureless'].includes(step) || !(step in options)) throw new Error(`--without takes a step the preset has: occlusions, match, propagation or textureless (got ${step})`);
   const without = Object.fromEntries(Object.entries(options).filter(([key]) => key !== step)) as unknown as VariationalFlowOptions;
   const models = { with: new VariationalFlowModel(sessions, join(workDir, 'models'), options), without: new VariationalFlowModel(sessions, join(workDir, 'models'), without) };
   const cpu = { with: [] as number[], without: [] as number[] };

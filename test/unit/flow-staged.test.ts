@@ -53,9 +53,10 @@ describe('staged variational flow (pyramid, warp and upsample graphs on real onn
     it(`${preset}: gives the single graph's flow on a real photo pair`, async () => {
       expect(optionsForSize(FLOW_PRESETS[preset], WIDTH, HEIGHT).levels).toBe(3);
       const reference = await singleGraphFlow(preset);
-      // The occlusion handling runs between the stages (plain TypeScript, like the coarse
-      // matching) and the single graph leaves it out: it is tested in flow-occlusions.test.ts.
-      const { occlusions: _occlusions, ...graphOnly } = FLOW_PRESETS[preset];
+      // The occlusion handling and the textureless fill run between the stages (plain
+      // TypeScript, like the coarse matching) and the single graph leaves them out: they are
+      // tested in flow-occlusions.test.ts and flow-textureless-fill.test.ts.
+      const { occlusions: _occlusions, textureless: _textureless, ...graphOnly } = FLOW_PRESETS[preset];
       const staged = await new VariationalFlowModel(sessions, tempDir(), graphOnly).estimate(pair.frame1, pair.frame2);
       expect(staged.data).toHaveLength(reference.length);
       let worst = 0;

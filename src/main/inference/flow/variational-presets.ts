@@ -2,6 +2,7 @@ import type { FlowPresetName } from '@shared/api/flow';
 import type { CoarseMatchOptions } from './coarse-match';
 import type { FlowPropagationOptions } from './flow-propagation';
 import type { OcclusionOptions } from './occlusions';
+import type { TexturelessFillOptions } from './textureless-fill';
 
 /**
  * The default flow model, generated as an ONNX graph: coarse-to-fine variational flow
@@ -101,6 +102,12 @@ export interface VariationalFlowOptions {
    * the visible ones. Runs between the staged graphs, so the single graph leaves it out.
    */
   readonly occlusions?: OcclusionOptions;
+  /**
+   * Textureless regions' flow moved towards a local affine fit of the textured pixels around
+   * them, after the warps of each listed level (textureless-fill.ts). Runs between the
+   * staged graphs, so the single graph leaves it out.
+   */
+  readonly textureless?: readonly TexturelessFillOptions[];
 }
 
 export type FlowPreset = FlowPresetName;
@@ -114,6 +121,11 @@ export type FlowPreset = FlowPresetName;
 export const SCAN_FLOW: VariationalFlowOptions = {
   levels: 5, scale: 0.55, finestLevel: 1, warps: 1, rounds: 1, iterations: 10,
   alpha: 0.01, gamma: 16, epsilon: 0.01, median: 5, interpolation: 'bicubic', presmooth: 0.6,
+};
+
+/** The textureless fill of accurate's levels 3 and 2 (fitted on the hard pairs' fitting seeds 1–5, Middlebury and the faces as guards). */
+const ACCURATE_TEXTURELESS: Omit<TexturelessFillOptions, 'level'> = {
+  half: 3, threshold: 3e-6, tile: 16, reach: 24, step: 2, rounds: 2, scale: 1, minSamples: 30, seeded: true, maxChange: 3,
 };
 
 /** Tuned on the Middlebury pairs and the fitting seeds of the generated hard pairs (docs/flow-presets.md). */
@@ -157,7 +169,11 @@ export const FLOW_PRESETS: Record<FlowPreset, VariationalFlowOptions> = {
   // docs/flow-presets.md); α grows 1.25× per level up the pyramid. Occluded pixels are
   // re-estimated from the visible ones:
   // covered ones on level 2 (≈ 1/3 resolution, the finer warps refine the fill), those
-  // leaving the frame on level 1.
+  // leaving the frame on level 1. After the warps of levels 3 and 2, textureless pixels
+  // move towards a local affine fit of the textured pixels' flow around them (a rotating
+  // or zooming flat region, where the first-order smoothness leaves a translation); the
+  // fit is seeded with their own mean flow and a fit more than 3 px from a pixel's flow is
+  // not taken, so a neighbouring layer's motion does not take over.
   accurate: {
     levels: 7, scale: 0.6, finestLevel: 0, warps: 3, fineWarps: [1, 2], rounds: 2, iterations: 6, chebyshev: 0.99,
     alpha: 10, alphaPerLevel: 1.25, edgeKappa: 10, smoothEpsilon: 0.1, gamma: 10, zeta: 0.03, epsilon: 0.1, median: 5,
@@ -171,6 +187,7 @@ export const FLOW_PRESETS: Record<FlowPreset, VariationalFlowOptions> = {
       border: { tile: 20, reach: 30, step: 2, rounds: 2, scale: 1, level: 1 },
       cover: { threshold: 0.01, ratio: 1.5, dilate: 3, fill: { edge: 100, passes: 2 }, level: 2 },
     },
+    textureless: [3, 2].map((level) => ({ level, ...ACCURATE_TEXTURELESS })),
   },
 };
 

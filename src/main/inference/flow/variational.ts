@@ -10,6 +10,7 @@ import type { SessionCache } from '../onnx/session';
 import { coarseMatch, matchFits, type CoarseMatchOptions } from './coarse-match';
 import { PropagationScratch, propagateFlow, type FlowPropagationOptions } from './flow-propagation';
 import { handleOcclusions, type OcclusionOptions } from './occlusions';
+import { fillTextureless, type TexturelessFillOptions } from './textureless-fill';
 import { assertSameSize, throwIfAborted, writeGray, type FlowEstimateOptions, type FlowModel } from './model';
 import type { FlowField } from './types';
 import { buildFlowPyramidGraph, buildFlowUpsampleGraph, buildFlowWarpGraph, FRAMES_INPUT, PIXEL_SCALE, SMOOTHNESS_INPUT, levelSmoothness, levelWarpOptions, levelWarps } from './variational-graph';
@@ -61,6 +62,8 @@ export interface VariationalGraphs {
   readonly propagation: readonly FlowPropagationOptions[];
   /** Occlusion handling after the finest solved level (null: none). */
   readonly occlusions: OcclusionOptions | null;
+  /** Affine fill of textureless regions after the warps of these levels. */
+  readonly textureless: readonly TexturelessFillOptions[];
 }
 
 /** What the pyramid graph depends on; the warp graph depends on everything else. */
@@ -72,7 +75,7 @@ function pyramidParameters(options: VariationalFlowOptions) {
 function warpParameters(options: VariationalFlowOptions) {
   // Fields that only shape the pyramid or count the warps: leaving them out lets levels and
   // frame sizes with the same warp share a graph and its session.
-  const { levels: _l, scale: _s, finestLevel: _f, presmooth: _p, texture: _t, warps: _w, fineWarps: _fw, exactMedianFinest: _e, match: _m, propagation: _pr, occlusions: _o, ...rest } = options;
+  const { levels: _l, scale: _s, finestLevel: _f, presmooth: _p, texture: _t, warps: _w, fineWarps: _fw, exactMedianFinest: _e, match: _m, propagation: _pr, occlusions: _o, textureless: _tl, ...rest } = options;
   // A fed α (it changes by level) is an input of the graph, not one of its constants.
   if (!rest.alphaPerLevel) return rest;
   const { alpha: _a, alphaPerLevel: _apl, ...fed } = rest;
@@ -110,7 +113,7 @@ export async function ensureVariationalModel(modelsDir: string, options: Variati
     const warp = await ensureGraph(modelsDir, graphKey('warp', params), params, () => buildFlowWarpGraph(warpOptions));
     levels.push({ level, warps: levelWarps(options, level), warp, smoothness: options.alphaPerLevel ? levelSmoothness(options, level) : null });
   }
-  return { pyramid, upsample, levels, finalUpsample: options.finestLevel > 0, match: options.match ?? null, propagation: options.propagation ?? [], occlusions: options.occlusions ?? null };
+  return { pyramid, upsample, levels, finalUpsample: options.finestLevel > 0, match: options.match ?? null, propagation: options.propagation ?? [], occlusions: options.occlusions ?? null, textureless: options.textureless ?? [] };
 }
 
 type Feeds = Record<string, ort.Tensor>;
@@ -221,10 +224,14 @@ export class VariationalFlowModel implements FlowModel {
       for (let i = 0; i < warps; i += 1) flow = await run(warp, { frames, flow, ...fed });
       // In place: every flow here is this call's own buffer (an ONNX Runtime output or a new array), read only through the result.
       if (graphs.occlusions) flow = new ort.Tensor('float32', handleOcclusions(frames.data as Float32Array, flow.data as Float32Array, w, h, graphs.occlusions, level, finestLevel, true), [1, 2, h, w]);
+      for (const fill of graphs.textureless) {
+        if (fill.level === level) flow = new ort.Tensor('float32', fillTextureless((frames.data as Float32Array).subarray(0, w * h), flow.data as Float32Array, w, h, fill), [1, 2, h, w]);
+      }
     }
     if (graphs.finalUpsample) flow = await run(graphs.upsample, { flow: flow as ort.Tensor, target: input });
     // The last stage's output is this call's own buffer (ONNX Runtime copies every output
-    // into a fresh one; the occlusion handling returns a new array): no copy needed.
+    // into a fresh one; the steps between the graphs write into it or return new arrays):
+    // no copy needed.
     return { width, height, data: (flow as ort.Tensor).data as Float32Array };
   }
 
