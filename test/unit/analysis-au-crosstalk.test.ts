@@ -137,3 +137,50 @@ describe('AU5 beside a raised inner brow', () => {
     expect(clear(LID_RAISE_UNDER_RAISED_BROWS, 0.107)).toEqual([1, 2, 5]);
   });
 });
+
+/** Seed 7100 `tremor_me_002` (face rolled −0.014 rad): truth L1E+L2D+L25E, the whole mouth shifted towards image left. */
+const SURPRISE_WITH_THE_MOUTH_SHIFTED: Motion = {
+  'Left Upper Eyelid Inner': [-0.050, -0.294],
+  'Left Upper Eyelid Center': [-0.034, 0.166],
+  'Left Upper Eyelid Outer': [-0.013, 0.184],
+  'Left Lower Eyelid Inner': [-0.062, 0.030],
+  'Left Lower Eyelid Center': [-0.010, 0.197],
+  'Left Lower Eyelid Outer': [-0.061, 0.250],
+  'Right Upper Eyelid Inner': [0.069, -0.003],
+  'Right Upper Eyelid Center': [0.049, 0.045],
+  'Right Lower Eyelid Outer': [0.057, -0.024],
+  'Left Inner Eyebrow': [0.020, -1.229],
+  'Left Outer Eyebrow': [-0.014, -0.914],
+  'Right Inner Eyebrow': [0.076, 0.073],
+  'Right Outer Eyebrow': [0.106, -0.088],
+  'Left Nasal Wing': [-0.165, 0.147],
+  'Right Nasal Wing': [-0.145, 0.058],
+  'Left Mouth Corner': [-0.219, 0.119],
+  'Right Mouth Corner': [-0.292, -0.083],
+  'Upper Lip Left': [-0.334, -0.024],
+  'Upper Lip Center': [-0.304, 0.018],
+  'Upper Lip Right': [-0.138, 0.024],
+  'Lower Lip Left': [-0.186, 1.297],
+  'Lower Lip Center': [-0.264, 0.601],
+  'Lower Lip Right': [-0.237, -0.012],
+  'Chin': [-0.328, 0.106],
+  'Left Cheek': [-0.115, 0.240],
+  'Right Cheek': [-0.066, -0.053],
+};
+
+describe('AU20 beside a mouth shifted sideways', () => {
+  it('reads no lip stretch from a corner that moves outward with the whole mouth', () => {
+    expect(clear(SURPRISE_WITH_THE_MOUTH_SHIFTED, -0.014)).toEqual([1, 2, 25]);
+  });
+
+  it('reads the stretch that pulls both corners apart, shifted or not', () => {
+    const stretch: Motion = { 'Left Mouth Corner': [0.5, 0], 'Right Mouth Corner': [-0.5, 0] };
+    expect(clear(stretch, 0)).toEqual([20]);
+    const shifted: Motion = { 'Left Mouth Corner': [0.3, 0], 'Right Mouth Corner': [-0.7, 0], Chin: [-0.2, 0] };
+    expect(clear(shifted, 0)).toEqual([20]);
+  });
+
+  it('reads a one-sided stretch whose other corner stays', () => {
+    expect(clear({ 'Right Mouth Corner': [-0.5, 0] }, 0)).toEqual([20]);
+  });
+});

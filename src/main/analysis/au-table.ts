@@ -58,6 +58,8 @@ export interface AuCue {
   readonly mirroredUnderFrame?: boolean;
   /** Counts only on a region beside an eyeglass frame's rim (RoiFeature.besideRim), zero elsewhere. */
   readonly besideRimOnly?: boolean;
+  /** Read on the other side's region (a lateral rule's left side reads the right one's). */
+  readonly otherSide?: boolean;
 }
 
 export interface AuRule {
@@ -220,7 +222,19 @@ export const FACS_RULES: readonly AuRule[] = [
       { regions: ['Lower Lip Center'], direction: 'up', weight: 0.5, role: 'support' },
     ],
   },
-  oneCue(20, 'Risorius/platysma: stretches the lips horizontally, pulling the corners outwards.', '{side} Mouth Corner', 'outward', 35),
+  {
+    au: 20,
+    facs: 'Risorius/platysma: stretches the lips horizontally, pulling the corners outwards.',
+    lateral: true,
+    cues: [
+      { regions: ['{side} Mouth Corner'], direction: 'outward', weight: 1, role: 'core', tolerance: 35 },
+      // The stretch pulls the corners apart; a mouth shifted sideways as a whole (what the head
+      // fit leaves beside a strong brow raise, or a tremor's sway) moves the other corner inward
+      // as far (seed 7100 `tremor_me_002`, a 1E+2D+25E surprise: the mouth corners, lips and
+      // chin 0.14–0.33 % of the face towards image left, read as R20B).
+      { regions: ['{side} Mouth Corner'], direction: 'inward', weight: 1, role: 'against', projection: true, gated: true, otherSide: true },
+    ],
+  },
   {
     au: 24,
     facs: 'Orbicularis oris: presses the lips together (upper lip down, lower lip up).',
