@@ -190,6 +190,12 @@ export const FACS_RULES: readonly AuRule[] = [
       { regions: ['{side} Nasal Wing'], direction: 'up', weight: 0.3, role: 'support' },
       // Parting lips (AU25) lift the upper lip slightly.
       { regions: allLowerLip, direction: 'down', weight: 0.3, role: 'against' },
+      // The chin boss pushed up (AU17) presses the lower lip into the upper one and lifts it (seed
+      // 7100 `flicker_me_007`, a 17D: chin up 1.32 % of the face, the upper lip's side 0.32).
+      { regions: ['Chin'], direction: 'up', weight: 0.3, role: 'against' },
+      // A smile's corner pull drags the upper lip's side up with it (seed 7100 `flicker_me_002`, a
+      // 12E: the right corner up and out 1.41, the upper lip's right side up 0.56).
+      { regions: ['{side} Mouth Corner'], direction: 'up-outward', weight: 0.25, role: 'against', tolerance: 40 },
     ],
   },
   {
