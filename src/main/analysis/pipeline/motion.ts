@@ -203,13 +203,14 @@ function smooth121(values: readonly number[]): number[] {
 }
 
 /**
- * The shortest rise of an expression from its onset to its apex (s). Micro-expressions take
- * a tenth of a second and more to reach the apex; the first frame after the onset holds what
- * a head tremor's jitter moved, not the expression (seed 7100 `tremor_me_010`: true 24D at
- * 10/13/17 spotted from 5, the jitter at frame 6 moved the face 0.19 % of its height, the
- * lip press 0.21 at 13–14 and the apex read at 6 gave no AU).
+ * The fewest frames from an onset to its apex. No expression reaches its apex within one
+ * frame at the capture rates analysed (25 fps and above: 40 ms or less); the first frame after
+ * the onset holds what a head tremor's jitter moved, not the expression (seed 7100
+ * `tremor_me_010`: true 24D at 10/13/17 spotted from 5, the jitter at frame 6 moved the face
+ * 0.19 % of its height, the lip press 0.21 at 13–14, and the apex read at 6 gave no AU). In
+ * frames, not seconds: a spotted onset can lag the true one by several frames at 200 fps.
  */
-export const MIN_RISE_SECONDS = 0.05;
+export const MIN_RISE_FRAMES = 2;
 
 /**
  * The apex among `raw[i]`, the face's motion from the onset at frame onset + 1 + i: the
@@ -234,7 +235,7 @@ export function apexOfMotions(raw: readonly number[], onset: number, minRise = 1
 
 /**
  * The apex of a spotted interval: the frame that moved farthest from the onset, searched
- * over onset + ⌈MIN_RISE_SECONDS · fps⌉ … `end` (a frame where the face is neutral again).
+ * over onset + MIN_RISE_FRAMES … `end` (a frame where the face is neutral again).
  * The moving-reference signal peaks twice (the rise, and its echo when the face returns), so
  * its peak alone can land on the offset; the displacement from the onset cannot.
  */
@@ -253,5 +254,5 @@ export async function apexFromOnset(
     const matched = options.matchLighting === false ? crop : matchBrightness(reference, crop);
     raw.push(faceMotion((await cropMotion(model, reference, matched, face, options.signal)).features));
   }
-  return apexOfMotions(raw, onset, Math.max(1, Math.ceil(MIN_RISE_SECONDS * clip.fps)));
+  return apexOfMotions(raw, onset, MIN_RISE_FRAMES);
 }
