@@ -167,3 +167,131 @@ describe('AU7 from the lower lid read by its median part', () => {
     expect(clear({ 'Left Lower Eyelid Inner': [0, -0.6], 'Left Lower Eyelid Center': [0, -0.05], 'Left Lower Eyelid Outer': [0, -0.05] }, 0)).toEqual([]);
   });
 });
+
+/** Seed 7100 `tremor_me_002` (face rolled −0.014 rad): truth L1E+L2D+L25E, the whole mouth shifted towards image left. */
+const SURPRISE_WITH_THE_MOUTH_SHIFTED: Motion = {
+  'Left Upper Eyelid Inner': [-0.050, -0.294],
+  'Left Upper Eyelid Center': [-0.034, 0.166],
+  'Left Upper Eyelid Outer': [-0.013, 0.184],
+  'Left Lower Eyelid Inner': [-0.062, 0.030],
+  'Left Lower Eyelid Center': [-0.010, 0.197],
+  'Left Lower Eyelid Outer': [-0.061, 0.250],
+  'Right Upper Eyelid Inner': [0.069, -0.003],
+  'Right Upper Eyelid Center': [0.049, 0.045],
+  'Right Lower Eyelid Outer': [0.057, -0.024],
+  'Left Inner Eyebrow': [0.020, -1.229],
+  'Left Outer Eyebrow': [-0.014, -0.914],
+  'Right Inner Eyebrow': [0.076, 0.073],
+  'Right Outer Eyebrow': [0.106, -0.088],
+  'Left Nasal Wing': [-0.165, 0.147],
+  'Right Nasal Wing': [-0.145, 0.058],
+  'Left Mouth Corner': [-0.219, 0.119],
+  'Right Mouth Corner': [-0.292, -0.083],
+  'Upper Lip Left': [-0.334, -0.024],
+  'Upper Lip Center': [-0.304, 0.018],
+  'Upper Lip Right': [-0.138, 0.024],
+  'Lower Lip Left': [-0.186, 1.297],
+  'Lower Lip Center': [-0.264, 0.601],
+  'Lower Lip Right': [-0.237, -0.012],
+  'Chin': [-0.328, 0.106],
+  'Left Cheek': [-0.115, 0.240],
+  'Right Cheek': [-0.066, -0.053],
+};
+
+describe('AU20 beside a mouth shifted sideways', () => {
+  it('reads no lip stretch from a corner that moves outward with the whole mouth', () => {
+    expect(clear(SURPRISE_WITH_THE_MOUTH_SHIFTED, -0.014)).toEqual([1, 2, 25]);
+  });
+
+  it('reads the stretch that pulls both corners apart, shifted or not', () => {
+    const stretch: Motion = { 'Left Mouth Corner': [0.5, 0], 'Right Mouth Corner': [-0.5, 0] };
+    expect(clear(stretch, 0)).toEqual([20]);
+    const shifted: Motion = { 'Left Mouth Corner': [0.3, 0], 'Right Mouth Corner': [-0.7, 0], Chin: [-0.2, 0] };
+    expect(clear(shifted, 0)).toEqual([20]);
+  });
+
+  it('reads a one-sided stretch whose other corner stays', () => {
+    expect(clear({ 'Right Mouth Corner': [-0.5, 0] }, 0)).toEqual([20]);
+  });
+});
+
+/** Seed 7100 `flicker_me_007` (face rolled -0.015 rad, under mains flicker): truth 17D. */
+const CHIN_RAISE_LIFTING_THE_UPPER_LIP: Motion = {
+  'Left Upper Eyelid Inner': [-0.220, -0.198],
+  'Left Upper Eyelid Center': [-0.074, -0.177],
+  'Left Upper Eyelid Outer': [-0.164, -0.196],
+  'Left Lower Eyelid Inner': [-0.183, -0.041],
+  'Left Lower Eyelid Center': [-0.123, -0.168],
+  'Left Lower Eyelid Outer': [-0.123, -0.199],
+  'Right Upper Eyelid Inner': [-0.024, -0.283],
+  'Right Upper Eyelid Center': [0.162, -0.688],
+  'Right Upper Eyelid Outer': [0.187, -0.365],
+  'Right Lower Eyelid Inner': [0.093, -0.183],
+  'Right Lower Eyelid Center': [0.014, -0.277],
+  'Right Lower Eyelid Outer': [0.034, -0.288],
+  'Left Inner Eyebrow': [-0.114, -0.115],
+  'Left Outer Eyebrow': [-0.062, -0.132],
+  'Right Inner Eyebrow': [0.003, -0.249],
+  'Right Outer Eyebrow': [0.096, -0.244],
+  'Left Nasal Wing': [-0.217, -0.368],
+  'Right Nasal Wing': [-0.031, -0.448],
+  'Left Mouth Corner': [-0.198, -0.150],
+  'Right Mouth Corner': [0.055, -0.324],
+  'Upper Lip Left': [0.116, -0.225],
+  'Upper Lip Center': [-0.211, -0.176],
+  'Upper Lip Right': [-0.032, -0.317],
+  'Lower Lip Left': [-0.110, -0.324],
+  'Lower Lip Center': [-0.174, -0.983],
+  'Lower Lip Right': [-0.067, -0.332],
+  'Chin': [-0.395, -1.406],
+  'Left Cheek': [-0.060, -0.212],
+  'Right Cheek': [-0.120, -0.107],
+};
+
+/** Seed 7100 `flicker_me_002` (face rolled 0.020 rad, under mains flicker): truth 12E. */
+const SMILE_LIFTING_THE_UPPER_LIP: Motion = {
+  'Left Upper Eyelid Inner': [-0.180, -0.057],
+  'Left Upper Eyelid Center': [-0.136, -0.138],
+  'Left Upper Eyelid Outer': [-0.165, -0.118],
+  'Left Lower Eyelid Inner': [-0.045, -0.111],
+  'Left Lower Eyelid Center': [-0.203, -0.093],
+  'Left Lower Eyelid Outer': [-0.176, -0.112],
+  'Right Upper Eyelid Inner': [0.009, -0.118],
+  'Right Upper Eyelid Center': [-0.029, -0.157],
+  'Right Upper Eyelid Outer': [-0.054, -0.191],
+  'Right Lower Eyelid Inner': [-0.035, -0.141],
+  'Right Lower Eyelid Center': [-0.034, -0.145],
+  'Right Lower Eyelid Outer': [-0.009, -0.150],
+  'Left Inner Eyebrow': [-0.202, -0.140],
+  'Right Inner Eyebrow': [0.013, -0.123],
+  'Right Outer Eyebrow': [0.018, -0.162],
+  'Left Nasal Wing': [-0.066, -0.159],
+  'Right Nasal Wing': [-0.044, -0.230],
+  'Left Mouth Corner': [0.747, -1.089],
+  'Right Mouth Corner': [-0.893, -1.149],
+  'Upper Lip Left': [-0.045, -0.288],
+  'Upper Lip Center': [-0.080, -0.274],
+  'Upper Lip Right': [-0.162, -0.609],
+  'Lower Lip Left': [-0.000, -0.404],
+  'Lower Lip Center': [0.037, -0.312],
+  'Lower Lip Right': [0.051, -0.313],
+  'Chin': [-0.110, -0.281],
+  'Right Cheek': [-0.216, -0.263],
+};
+
+describe('AU10 beside a chin raise or a smile', () => {
+  it('reads no upper lip raise from the lip a chin raise pushes up', () => {
+    expect(clear(CHIN_RAISE_LIFTING_THE_UPPER_LIP, -0.015)).toContain(17);
+    expect(clear(CHIN_RAISE_LIFTING_THE_UPPER_LIP, -0.015)).not.toContain(10);
+  });
+
+  it("reads no upper lip raise from the lip's side a smile drags up", () => {
+    expect(clear(SMILE_LIFTING_THE_UPPER_LIP, 0.020)).toContain(12);
+    expect(clear(SMILE_LIFTING_THE_UPPER_LIP, 0.020)).not.toContain(10);
+  });
+
+  it('still reads an upper lip raise beside a slight chin raise and corner lift', () => {
+    const raise: Motion = { 'Upper Lip Left': [0, -0.7], 'Upper Lip Center': [0, -0.8], 'Upper Lip Right': [0, -0.7], 'Left Nasal Wing': [0, -0.2], 'Right Nasal Wing': [0, -0.2], Chin: [0, -0.3], 'Left Mouth Corner': [0.15, -0.2], 'Right Mouth Corner': [-0.15, -0.2] };
+    expect(clear(raise, 0)).toContain(10);
+  });
+});

@@ -114,7 +114,8 @@ interface CueResult {
   readonly perRegion: ReadonlyArray<readonly [string, number]>;
 }
 
-function evaluateCue(cue: AuCue, side: 'L' | 'R' | 'C', byRegion: ReadonlyMap<string, RoiFeature>, roll: number): CueResult | null {
+function evaluateCue(cue: AuCue, ownSide: 'L' | 'R' | 'C', byRegion: ReadonlyMap<string, RoiFeature>, roll: number): CueResult | null {
+  const side = cue.otherSide ? ({ L: 'R', R: 'L', C: 'C' } as const)[ownSide] : ownSide;
   const perRegion: Array<[string, number]> = [];
   for (const template of cue.regions) {
     const names = template.includes('{side}')

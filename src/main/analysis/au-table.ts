@@ -63,6 +63,8 @@ export interface AuCue {
    * structure that the AU moves alike, where one part's flow can read something else.
    */
   readonly median?: boolean;
+  /** Read on the other side's region (a lateral rule's left side reads the right one's). */
+  readonly otherSide?: boolean;
 }
 
 export interface AuRule {
@@ -195,6 +197,12 @@ export const FACS_RULES: readonly AuRule[] = [
       { regions: ['{side} Nasal Wing'], direction: 'up', weight: 0.3, role: 'support' },
       // Parting lips (AU25) lift the upper lip slightly.
       { regions: allLowerLip, direction: 'down', weight: 0.3, role: 'against' },
+      // The chin boss pushed up (AU17) presses the lower lip into the upper one and lifts it (seed
+      // 7100 `flicker_me_007`, a 17D: chin up 1.32 % of the face, the upper lip's side 0.32).
+      { regions: ['Chin'], direction: 'up', weight: 0.3, role: 'against' },
+      // A smile's corner pull drags the upper lip's side up with it (seed 7100 `flicker_me_002`, a
+      // 12E: the right corner up and out 1.41, the upper lip's right side up 0.56).
+      { regions: ['{side} Mouth Corner'], direction: 'up-outward', weight: 0.25, role: 'against', tolerance: 40 },
     ],
   },
   {
@@ -227,7 +235,19 @@ export const FACS_RULES: readonly AuRule[] = [
       { regions: ['Lower Lip Center'], direction: 'up', weight: 0.5, role: 'support' },
     ],
   },
-  oneCue(20, 'Risorius/platysma: stretches the lips horizontally, pulling the corners outwards.', '{side} Mouth Corner', 'outward', 35),
+  {
+    au: 20,
+    facs: 'Risorius/platysma: stretches the lips horizontally, pulling the corners outwards.',
+    lateral: true,
+    cues: [
+      { regions: ['{side} Mouth Corner'], direction: 'outward', weight: 1, role: 'core', tolerance: 35 },
+      // The stretch pulls the corners apart; a mouth shifted sideways as a whole (what the head
+      // fit leaves beside a strong brow raise, or a tremor's sway) moves the other corner inward
+      // as far (seed 7100 `tremor_me_002`, a 1E+2D+25E surprise: the mouth corners, lips and
+      // chin 0.14–0.33 % of the face towards image left, read as R20B).
+      { regions: ['{side} Mouth Corner'], direction: 'inward', weight: 1, role: 'against', projection: true, gated: true, otherSide: true },
+    ],
+  },
   {
     au: 24,
     facs: 'Orbicularis oris: presses the lips together (upper lip down, lower lip up).',

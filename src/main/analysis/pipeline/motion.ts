@@ -203,10 +203,41 @@ function smooth121(values: readonly number[]): number[] {
 }
 
 /**
+ * The fewest frames from an onset to its apex. No expression reaches its apex within one
+ * frame at the capture rates analysed (25 fps and above: 40 ms or less); the first frame after
+ * the onset holds what a head tremor's jitter moved, not the expression (seed 7100
+ * `tremor_me_010`: true 24D at 10/13/17 spotted from 5, the jitter at frame 6 moved the face
+ * 0.19 % of its height, the lip press 0.21 at 13–14, and the apex read at 6 gave no AU). In
+ * frames, not seconds: a spotted onset can lag the true one by several frames at 200 fps.
+ */
+export const MIN_RISE_FRAMES = 2;
+
+/**
+ * The apex among `raw[i]`, the face's motion from the onset at frame onset + 1 + i: the
+ * highest after [1, 2, 1] smoothing, less a ramp from 0 at the onset to the last frame's
+ * motion (the face is neutral again there: what still moves is head-motion residual, which
+ * grows with the time since the onset). Frames closer to the onset than `minRise` are not
+ * candidates unless nothing else is.
+ */
+export function apexOfMotions(raw: readonly number[], onset: number, minRise = 1): number {
+  const motions = smooth121(raw);
+  const residual = Math.max(0, motions[motions.length - 1] ?? 0);
+  const first = Math.min(Math.max(0, minRise - 1), Math.max(0, motions.length - 1));
+  let best = onset + 1 + first;
+  let bestMotion = -Infinity;
+  motions.forEach((motion, i) => {
+    if (i < first) return;
+    const detrended = motion - (residual * (i + 1)) / motions.length;
+    if (detrended > bestMotion) [best, bestMotion] = [onset + 1 + i, detrended];
+  });
+  return best;
+}
+
+/**
  * The apex of a spotted interval: the frame that moved farthest from the onset, searched
- * over onset + 1 … `end` (a frame where the face is neutral again). The moving-reference
- * signal peaks twice (the rise, and its echo when the face returns), so its peak alone
- * can land on the offset; the displacement from the onset cannot.
+ * over onset + MIN_RISE_FRAMES … `end` (a frame where the face is neutral again).
+ * The moving-reference signal peaks twice (the rise, and its echo when the face returns), so
+ * its peak alone can land on the offset; the displacement from the onset cannot.
  */
 export async function apexFromOnset(
   clip: FrameSequence,
@@ -223,15 +254,5 @@ export async function apexFromOnset(
     const matched = options.matchLighting === false ? crop : matchBrightness(reference, crop);
     raw.push(faceMotion((await cropMotion(model, reference, matched, face, options.signal)).features));
   }
-  const motions = smooth121(raw);
-  // The face is neutral again at the end: what still moves there is head-motion residual,
-  // which grows with the time since the onset; take it out as a ramp from 0 at the onset.
-  const residual = Math.max(0, motions[motions.length - 1] ?? 0);
-  let best = onset + 1;
-  let bestMotion = -Infinity;
-  motions.forEach((motion, i) => {
-    const detrended = motion - (residual * (i + 1)) / motions.length;
-    if (detrended > bestMotion) [best, bestMotion] = [onset + 1 + i, detrended];
-  });
-  return best;
+  return apexOfMotions(raw, onset, MIN_RISE_FRAMES);
 }
