@@ -105,10 +105,12 @@ export class MediaLibrary implements FrameSource {
       return { clipId, info: known.info };
     }
     // The first decode's ffmpeg and the last-frame check's load their libraries while the
-    // probe runs (see WarmFfmpeg): after it, neither waits for a process start.
+    // probe runs (see WarmFfmpeg): after it, neither waits for a process start. Answered
+    // after frame 0, the last check's ffmpeg starts after that decode instead: loading it
+    // beside the probe and the first decoder made three processes share two cores.
     const warm = !probed && warmStartsBy(absolute);
     const started = warm ? new WarmFfmpeg(locateFfmpeg().path) : null;
-    const lastCheck = warm ? new WarmFfmpeg(locateFfmpeg().path) : null;
+    const lastCheck = warm && !opening.lastFrameLater ? new WarmFfmpeg(locateFfmpeg().path) : null;
     let media: ProbedMedia;
     try {
       media = probed ?? (await probeClip(absolute, options, false));
@@ -124,7 +126,7 @@ export class MediaLibrary implements FrameSource {
     this.#clips.set(clipId, clip);
     if (!probed && media.kind === 'video') {
       this.#refused.delete(absolute);
-      const checks = this.#verify(clipId, clip, media.timing, lastCheck);
+      const checks = this.#verify(clipId, clip, media.timing, lastCheck ?? (warm ? 'after-first' : null));
       clip.pending = true;
       clip.shown = checks.first;
       clip.checked = checks.all.finally(() => {
@@ -147,10 +149,11 @@ export class MediaLibrary implements FrameSource {
   /**
    * The video's decode checks, with frame 0 decoded by its reader: the view asks for that
    * frame first, and finds it in the cache instead of waiting for another ffmpeg start.
-   * The last frame is tried on `lastCheck`, a warm ffmpeg started with the probe.
+   * The last frame is tried on `lastCheck`, a warm ffmpeg started with the probe, or on one
+   * started once frame 0 is decoded (`after-first`).
    * A clip that fails them is not kept open.
    */
-  #verify(clipId: string, clip: OpenClip, timing: VideoTiming, lastCheck: WarmFfmpeg | null): { first: Promise<void>; all: Promise<void> } {
+  #verify(clipId: string, clip: OpenClip, timing: VideoTiming, lastCheck: WarmFfmpeg | 'after-first' | null): { first: Promise<void>; all: Promise<void> } {
     let reader: FrameReader | null = null;
     // Only a frame the cache keeps is worth decoding whole here; a larger one (8K with a
     // small cache), or one above the pixel limit (no reader), is checked on its own.
@@ -161,10 +164,22 @@ export class MediaLibrary implements FrameSource {
         reader = null;
       }
     }
+    let firstDone: (passed: boolean) => void = () => undefined;
+    const firstPassed = new Promise<boolean>((done) => (firstDone = done));
+    const tryLast = async (index: number): Promise<boolean> => {
+      if (lastCheck !== 'after-first') return lastCheck ? decodesOnWarm(lastCheck, clip.info, timing, index) : false;
+      // A clip refused on frame 0 is refused for that: its last frame is not worth a process.
+      if (!(await firstPassed)) return true;
+      return decodesOnWarm(new WarmFfmpeg(locateFfmpeg().path), clip.info, timing, index);
+    };
     const checks = startVideoChecks(clip.info, timing, {
       ...(reader ? { first: () => (reader as FrameReader).read(0) } : {}),
-      ...(lastCheck ? { other: (index: number) => decodesOnWarm(lastCheck, clip.info, timing, index) } : {}),
+      ...(lastCheck ? { other: tryLast } : {}),
     });
+    checks.first.then(
+      () => firstDone(true),
+      () => firstDone(false),
+    );
     const refuse = (error: unknown): never => {
       if (this.#clips.get(clipId) === clip) this.#clips.delete(clipId);
       clip.reader?.close();
