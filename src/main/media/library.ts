@@ -170,7 +170,8 @@ export class MediaLibrary implements FrameSource {
       if (lastCheck !== 'after-first') return lastCheck ? decodesOnWarm(lastCheck, clip.info, timing, index) : false;
       // A clip refused on frame 0 is refused for that: its last frame is not worth a process.
       if (!(await firstPassed)) return true;
-      return decodesOnWarm(new WarmFfmpeg(locateFfmpeg().path), clip.info, timing, index);
+      // Lowest priority: the view is fetching and drawing frame 0 meanwhile, on the same cores.
+      return decodesOnWarm(new WarmFfmpeg(locateFfmpeg().path, true), clip.info, timing, index);
     };
     const checks = startVideoChecks(clip.info, timing, {
       ...(reader ? { first: () => (reader as FrameReader).read(0) } : {}),
