@@ -1,7 +1,8 @@
 /**
  * Opening a clip asks the bridge for the clip and its first frame before that frame is
  * painted, and for nothing else: what can wait (the language model's speed estimate)
- * goes out after the paint. Counted from the browser's Resource Timing, not timed.
+ * goes out after the paint. Counted from the browser's Resource Timing, not timed. What is
+ * not the frame (the side panels) renders after that paint: React's renders are counted.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useAppPage } from '../helpers/app-page';
 import { writeIndexClip } from '../helpers/index-clip';
+import { countRenders } from '../helpers/render-count';
 
 const dir = mkdtempSync(join(tmpdir(), 'mellm-e2e-open-requests-'));
 const app = useAppPage({ width: 1280, height: 720 });
@@ -49,5 +51,26 @@ describe('opening a clip', () => {
     );
     expect(timed).toEqual(['/api/media.open', '/frames/0.jpg']);
     await expect.poll(async () => (await requestsSince(painted)).filter((path) => path === '/api/llm.speed')).toHaveLength(1);
+  });
+
+  it('renders the side panels after the first paint, not before it', async () => {
+    const page = app().page;
+    const clip = writeIndexClip(dir, 60, 320, 240);
+    await countRenders(page);
+    await page.goto(app().bridge.url);
+    await page.locator('[data-view="corpus"]').click();
+    await page.locator('input[name="clip-path"]').fill(clip);
+    const before = await page.evaluate(`(async () => {
+      const take = () => window.__renderCounts.take();
+      const painted = new Promise((resolve) => window.addEventListener('mellm:frame-painted', () => resolve(take()), { once: true }));
+      take();
+      document.querySelector('form.inline-form button[type="submit"]').click();
+      return painted;
+    })()`) as Record<string, number>;
+    expect(before).toMatchObject({ ClipAnnotator: 1, FrameStage: expect.any(Number), SidePanels: 1 });
+    for (const later of ['AuPanel', 'SuggestionPanel', 'LlmEstimate', 'ProvenanceBadge']) expect(before[later], later).toBeUndefined();
+    // They come in a task after the paint, the column's width unchanged meanwhile.
+    await page.locator('.annotate-side .au-panel').waitFor({ state: 'attached', timeout: 10_000 });
+    await page.locator('.annotate-side .events-panel').waitFor({ state: 'visible', timeout: 10_000 });
   });
 });

@@ -108,6 +108,51 @@ describe('opening a video', () => {
     }
   });
 
+  it('answered after frame 0, the good path starts nothing more and settles', async () => {
+    const refused: string[] = [];
+    const library = new MediaLibrary({ cacheMB: 64, onRefused: (clipId) => refused.push(clipId) });
+    try {
+      writeFileSync(log, '');
+      const { clipId } = await library.open(video, {}, undefined, { lastFrameLater: true });
+      await library.settled(video);
+      // The same processes as an open that waits for every check: the last frame's check was not moved to a fresh ffmpeg.
+      const atOpen = started();
+      expect(atOpen.filter((line) => line.startsWith('ffprobe'))).toHaveLength(1);
+      expect(atOpen.filter((line) => line.startsWith('ffmpeg'))).toHaveLength(2);
+      expect(atOpen.filter((line) => line.includes('framecrc'))).toEqual([]);
+      expect(library.unsettled).toBe(false);
+      await library.encodeFrame({ clipId, index: 0, format: 'jpg' });
+      expect(started().slice(atOpen.length)).toEqual([]);
+      expect(refused).toEqual([]);
+    } finally {
+      library.close();
+    }
+  });
+
+  it('answered after frame 0, a clip whose last frame is cut off is refused afterwards with the reason and closed', async () => {
+    // Frames 0–28 of 50 survive the cut: frame 0 decodes, the last does not.
+    const source = join(dir, 'noise-late.mp4');
+    ffmpeg(['-f', 'lavfi', '-i', 'testsrc=s=320x240:r=25:d=2,noise=alls=40:allf=t', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', source]);
+    const truncated = join(dir, 'cut-late.mp4');
+    const bytes = readFileSync(source);
+    writeFileSync(truncated, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+    const refused: { clipId: string; message: string }[] = [];
+    const library = new MediaLibrary({ cacheMB: 64, onRefused: (clipId, error) => refused.push({ clipId, message: error.message }) });
+    try {
+      const { clipId } = await library.open(truncated, {}, undefined, { lastFrameLater: true });
+      const reason = /frame 49 \(the last of the 50 its index lists\) cannot be decoded: the file is truncated/;
+      await expect(library.settled(truncated)).rejects.toMatchObject({ code: 'MEDIA_UNREADABLE', message: expect.stringMatching(reason) });
+      expect(refused).toEqual([{ clipId, message: expect.stringMatching(reason) }]);
+      expect(() => library.info(clipId)).toThrow(/No clip/);
+      // Refused again afterwards, and an open that waits for every check is refused outright.
+      await expect(library.settled(truncated)).rejects.toMatchObject({ code: 'MEDIA_UNREADABLE' });
+      await expect(library.open(truncated)).rejects.toMatchObject({ message: expect.stringMatching(reason) });
+      expect(refused).toHaveLength(1);
+    } finally {
+      library.close();
+    }
+  });
+
   it('an idle clip whose frame 0 was not decoded at open keeps no ffmpeg, unless it is held', async () => {
     // 96×64 frames are more than a quarter of this cache: the open checks frame 0 on its own
     // and makes no reader, so the ffmpeg started for the reader's first decode stays unused.

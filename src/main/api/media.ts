@@ -7,10 +7,15 @@ export function mediaHandlers(services: Services): Pick<HandlerTable, keyof type
   return {
     // probeMedia validates the path (absolute, exists, file or folder) and never runs a shell.
     'media.probe': async ({ path, fps }) => probeMedia(path, { fps }),
+    // For the view: answered once frame 0 decodes; writes naming the clip wait for the
+    // last frame's check (ClipChecks), and a late refusal comes as `media.refused`.
     'media.open': async ({ path, fps, storedClip }) => {
-      if (storedClip === undefined) return services.media.open(path, { fps });
+      if (storedClip === undefined) return services.media.open(path, { fps }, undefined, { lastFrameLater: true });
       const clip = await services.workspaces.require().clips.require(storedClip);
-      return services.media.open(await services.clipMedia.locate(clip), { fps });
+      const located = await services.clipMedia.locate(clip);
+      const opened = await services.media.open(located, { fps }, undefined, { lastFrameLater: true });
+      services.clipChecks.opened(storedClip, opened.info.path);
+      return opened;
     },
     'media.proxy': async ({ clipId }) => {
       services.media.info(clipId); // NOT_FOUND for a clip that is not open

@@ -23,15 +23,28 @@ export function workspaceHandlers(services: Services): Pick<HandlerTable, keyof 
     'workspace.openDemo': async () => openDemoCorpus(services, services.paths.userData),
     // Each workstation sees a clip where its own media roots put it.
     'clips.list': async (filter) => Promise.all((await ws().clips.list(filter)).map((clip) => services.clipMedia.localize(clip))),
-    'clips.add': async (clip) => ws().clips.add(clip),
+    // Writes that name a clip wait for its checks (ClipChecks): nothing is saved against an unreadable clip.
+    'clips.add': async (clip) => {
+      await services.clipChecks.path(clip.path);
+      return ws().clips.add(clip);
+    },
     'clips.relink': async ({ sha256, path }) => ws().clips.relinkClip(sha256, path),
-    'clips.setCaptureFps': async ({ id, captureFps }) => ws().clips.setCaptureFps(id, captureFps),
+    'clips.setCaptureFps': async ({ id, captureFps }) => {
+      await services.clipChecks.clip(id);
+      return ws().clips.setCaptureFps(id, captureFps);
+    },
     'clips.delete': async ({ id }) => ws().clips.delete(id, await actor()),
     'clips.restore': async ({ id }) => services.clipMedia.localize(await ws().clips.restore(id, await actor())),
     'clips.adoptMediaRoots': async () => adoptMediaRoots(ws(), await services.clipMedia.roots()),
     'events.list': async ({ clipId }) => ws().events.listForClip((await ws().clips.require(clipId)).id),
-    'events.create': async (event) => ws().events.create(event),
-    'events.update': async (patch) => ws().events.update(patch),
+    'events.create': async (event) => {
+      await services.clipChecks.clip(event.clipId);
+      return ws().events.create(event);
+    },
+    'events.update': async (patch) => {
+      await services.clipChecks.event(ws(), patch.id);
+      return ws().events.update(patch);
+    },
     'events.delete': async ({ id }) => ws().events.delete(id, await actor()),
     'events.restore': async ({ id }) => ws().events.restore(id, await actor()),
     // Every annotator's labels are counted, blind or not: what a deletion would take away is not theirs to hide.
@@ -48,6 +61,7 @@ export function workspaceHandlers(services: Services): Pick<HandlerTable, keyof 
       return visibleAnnotations(ws(), eventId, await actor(), mine ? role : annotator);
     },
     'annotations.save': async (annotation) => {
+      await services.clipChecks.event(ws(), annotation.eventId);
       // Labels are saved under the acting profile only: nobody writes (or peeks) as someone else.
       // On a server the label is the login role's, whatever name the client sent (the store records the role).
       if (ws().actingRole) return ws().annotations.save({ ...annotation, annotator: ws().actingRole as string });

@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventHub } from './events';
+import { ClipChecks } from './clip-checks';
+import { MediaRefusedSchema } from '@shared/api';
 import { AnalysisRunner, type AnalysisRunnerDeps } from './analysis-runner';
 import { JobQueue } from '../jobs/queue';
 import { ModelSandbox } from '../jobs/sandbox';
@@ -51,6 +53,8 @@ export interface Services {
   readonly sandbox: ModelSandbox;
   /** Open clips by id: probe, frame-exact readers, the shared frame cache. */
   readonly media: MediaLibrary;
+  /** Holds writes naming a clip until its checks are done (clip-checks.ts). */
+  readonly clipChecks: ClipChecks;
   /** Optical flow models (generated variational graph, learned drop-ins). */
   readonly flow: FlowService;
   /** End-to-end analyses as background jobs, stored in the open workspace. */
@@ -71,7 +75,10 @@ export function createServices(options: ServiceOptions = {}): Services {
   // Analyses at once: one job process per core (jobs/budget.ts).
   const jobs = new JobQueue(events, options.jobConcurrency ?? analysisBudget().processes);
   const proxies = new ProxyManager({ dir: join(userData, 'cache', 'proxies'), jobs });
-  const media = new MediaLibrary({ proxies });
+  const media = new MediaLibrary({
+    proxies,
+    onRefused: (clipId, error) => events.emit('media.refused', MediaRefusedSchema.parse({ clipId, code: error.code, message: error.message })),
+  });
   void settings.get().then((s) => media.setCacheMB(s.frameCacheMB), () => undefined);
   void settings.get().then((s) => proxies.setLimitMB(s.proxyCacheMB), () => undefined);
   events.subscribe((name, payload) => {
@@ -97,6 +104,7 @@ export function createServices(options: ServiceOptions = {}): Services {
     llm: new LlmService({ userData, models }, { renderer: sandbox }),
     sandbox,
     media,
+    clipChecks: new ClipChecks(media),
     dialogs: options.dialogs ?? null,
     clipMedia,
   };

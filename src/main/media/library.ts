@@ -9,7 +9,7 @@ import { locateFfmpeg } from './ffmpeg';
 import { FrameCache } from './frame-cache';
 import { checkMediaPath, probeClip, toMediaInfo, type ProbedMedia, type ProbeOptions } from './probe';
 import type { VideoTiming } from './probe-video';
-import { decodesOnWarm, verifyVideo } from './probe-verify';
+import { decodesOnWarm, startVideoChecks } from './probe-verify';
 import type { ProxyManager } from './proxy-manager';
 import { checkIndex, type FrameReader } from './reader';
 import { sequenceStamp, SequenceFrameReader } from './sequence';
@@ -25,7 +25,23 @@ export interface MediaLibraryOptions {
   readonly maxFramePixels?: number;
   /** Display proxies of videos, for fast random access through the frame route. */
   readonly proxies?: ProxyManager;
+  /**
+   * A clip answered before its last frame was checked (`lastFrameLater`) and then refused:
+   * it is no longer open, and `settled` refuses its path with the same reason.
+   */
+  readonly onRefused?: (clipId: string, error: AppError) => void;
 }
+
+export interface OpenOptions {
+  /**
+   * Answer once frame 0 decodes; the last frame is checked after. For the view, which
+   * shows frame 0 meanwhile: writes that name the clip wait on `settled` first.
+   */
+  readonly lastFrameLater?: boolean;
+}
+
+/** Refusals kept for `settled`: a path refused after its answer, newest last. */
+const REFUSALS_KEPT = 64;
 
 interface OpenClip {
   readonly options: ProbeOptions;
@@ -37,6 +53,10 @@ interface OpenClip {
   holds: number;
   /** The video's decode checks (see `open`): an open of the same clip meanwhile waits for them. */
   checked: Promise<void>;
+  /** The size and frame-0 checks alone: what an open with `lastFrameLater` waits for. */
+  shown: Promise<void>;
+  /** Until `checked` settles. */
+  pending: boolean;
   /** An ffmpeg started with the probe, for the reader's first decode (handed over once). */
   started: WarmFfmpeg | null;
 }
@@ -55,6 +75,7 @@ export class MediaLibrary implements FrameSource {
   readonly cache: FrameCache;
   readonly #clips = new Map<string, OpenClip>();
   readonly #upscales = new UpscaleGate();
+  readonly #refused = new Map<string, AppError>();
   readonly #idleMs: number;
   readonly #timer: NodeJS.Timeout;
 
@@ -73,21 +94,23 @@ export class MediaLibrary implements FrameSource {
    * Opens (or re-uses) a clip at an absolute path: its id derives from that path, size and
    * mtime. `probed` is the clip's probe when the caller already made one (it is not repeated).
    */
-  async open(path: string, options: ProbeOptions = {}, probed?: ProbedMedia): Promise<{ clipId: string; info: MediaInfo }> {
+  async open(path: string, options: ProbeOptions = {}, probed?: ProbedMedia, opening: OpenOptions = {}): Promise<{ clipId: string; info: MediaInfo }> {
     await checkMediaPath(path);
     const absolute = resolve(path);
     const clipId = await clipIdFor(absolute);
     const known = this.#clips.get(clipId);
     if (known && known.options.fps === options.fps) {
       known.lastUsed = Date.now();
-      await known.checked;
+      await (opening.lastFrameLater ? known.shown : known.checked);
       return { clipId, info: known.info };
     }
     // The first decode's ffmpeg and the last-frame check's load their libraries while the
-    // probe runs (see WarmFfmpeg): after it, neither waits for a process start.
+    // probe runs (see WarmFfmpeg): after it, neither waits for a process start. Answered
+    // after frame 0, the last check's ffmpeg starts after that decode instead: loading it
+    // beside the probe and the first decoder made three processes share two cores.
     const warm = !probed && warmStartsBy(absolute);
     const started = warm ? new WarmFfmpeg(locateFfmpeg().path) : null;
-    const lastCheck = warm ? new WarmFfmpeg(locateFfmpeg().path) : null;
+    const lastCheck = warm && !opening.lastFrameLater ? new WarmFfmpeg(locateFfmpeg().path) : null;
     let media: ProbedMedia;
     try {
       media = probed ?? (await probeClip(absolute, options, false));
@@ -99,11 +122,25 @@ export class MediaLibrary implements FrameSource {
     const info = toMediaInfo(media);
     known?.reader?.close();
     known?.started?.close();
-    const clip: OpenClip = { options, probed: media, info, reader: null, lastUsed: Date.now(), holds: 0, checked: Promise.resolve(), started };
+    const clip: OpenClip = { options, probed: media, info, reader: null, lastUsed: Date.now(), holds: 0, checked: Promise.resolve(), shown: Promise.resolve(), pending: false, started };
     this.#clips.set(clipId, clip);
     if (!probed && media.kind === 'video') {
-      clip.checked = this.#verify(clipId, clip, media.timing, lastCheck).finally(() => lastCheck?.close());
-      await clip.checked;
+      this.#refused.delete(absolute);
+      const checks = this.#verify(clipId, clip, media.timing, lastCheck ?? (warm ? 'after-first' : null));
+      clip.pending = true;
+      clip.shown = checks.first;
+      clip.checked = checks.all.finally(() => {
+        clip.pending = false;
+        lastCheck?.close();
+      });
+      // Handled here too: whoever awaits the checks, `settled` refuses the path after them.
+      clip.shown.catch(() => undefined);
+      clip.checked.catch((error: unknown) => this.#remember(absolute, AppError.from(error)));
+      if (opening.lastFrameLater) {
+        await clip.shown;
+        // Answered: a refusal from here on is news to the caller.
+        clip.checked.catch((error: unknown) => this.options.onRefused?.(clipId, AppError.from(error)));
+      } else await clip.checked;
     } else lastCheck?.close();
     this.options.proxies?.prepare(clipId, info);
     return { clipId, info };
@@ -112,31 +149,69 @@ export class MediaLibrary implements FrameSource {
   /**
    * The video's decode checks, with frame 0 decoded by its reader: the view asks for that
    * frame first, and finds it in the cache instead of waiting for another ffmpeg start.
-   * The last frame is tried on `lastCheck`, a warm ffmpeg started with the probe.
+   * The last frame is tried on `lastCheck`, a warm ffmpeg started with the probe, or on one
+   * started once frame 0 is decoded (`after-first`).
    * A clip that fails them is not kept open.
    */
-  async #verify(clipId: string, clip: OpenClip, timing: VideoTiming, lastCheck: WarmFfmpeg | null): Promise<void> {
+  #verify(clipId: string, clip: OpenClip, timing: VideoTiming, lastCheck: WarmFfmpeg | 'after-first' | null): { first: Promise<void>; all: Promise<void> } {
     let reader: FrameReader | null = null;
     // Only a frame the cache keeps is worth decoding whole here; a larger one (8K with a
     // small cache), or one above the pixel limit (no reader), is checked on its own.
     if (clip.info.width * clip.info.height * 3 <= this.cache.limit / 4) {
       try {
-        reader = await this.reader(clipId);
+        reader = this.#readerNow(clipId);
       } catch {
         reader = null;
       }
     }
-    try {
-      await verifyVideo(clip.info, timing, {
-        ...(reader ? { first: () => (reader as FrameReader).read(0) } : {}),
-        ...(lastCheck ? { other: (index: number) => decodesOnWarm(lastCheck, clip.info, timing, index) } : {}),
-      });
-    } catch (error) {
+    let firstDone: (passed: boolean) => void = () => undefined;
+    const firstPassed = new Promise<boolean>((done) => (firstDone = done));
+    const tryLast = async (index: number): Promise<boolean> => {
+      if (lastCheck !== 'after-first') return lastCheck ? decodesOnWarm(lastCheck, clip.info, timing, index) : false;
+      // A clip refused on frame 0 is refused for that: its last frame is not worth a process.
+      if (!(await firstPassed)) return true;
+      // Lowest priority: the view is fetching and drawing frame 0 meanwhile, on the same cores.
+      return decodesOnWarm(new WarmFfmpeg(locateFfmpeg().path, true), clip.info, timing, index);
+    };
+    const checks = startVideoChecks(clip.info, timing, {
+      ...(reader ? { first: () => (reader as FrameReader).read(0) } : {}),
+      ...(lastCheck ? { other: tryLast } : {}),
+    });
+    checks.first.then(
+      () => firstDone(true),
+      () => firstDone(false),
+    );
+    const refuse = (error: unknown): never => {
       if (this.#clips.get(clipId) === clip) this.#clips.delete(clipId);
       clip.reader?.close();
       clip.started?.close();
       throw error;
-    }
+    };
+    return { first: checks.first.catch(refuse), all: checks.all.catch(refuse) };
+  }
+
+  /** Records a path's refusal for `settled` (bounded: the oldest go first). */
+  #remember(absolute: string, error: AppError): void {
+    this.#refused.delete(absolute);
+    this.#refused.set(absolute, error);
+    if (this.#refused.size > REFUSALS_KEPT) this.#refused.delete(this.#refused.keys().next().value as string);
+  }
+
+  /** Whether any clip's checks are under way or a path was refused: else `settled` has nothing to wait for. */
+  get unsettled(): boolean {
+    return this.#refused.size > 0 || [...this.#clips.values()].some((clip) => clip.pending);
+  }
+
+  /**
+   * Waits for the checks of the open clip at `path` (answered early, see `lastFrameLater`);
+   * rejects with the reason when they refused it. A path with nothing open or pending passes.
+   */
+  async settled(path: string): Promise<void> {
+    const absolute = resolve(path);
+    const pending = [...this.#clips.values()].filter((clip) => clip.pending && clip.info.path === absolute);
+    await Promise.all(pending.map((clip) => clip.checked));
+    const refusal = this.#refused.get(absolute);
+    if (refusal) throw refusal;
   }
 
   info(clipId: string): MediaInfo {
@@ -145,6 +220,10 @@ export class MediaLibrary implements FrameSource {
 
   /** The clip's frame reader, opened on first use. */
   async reader(clipId: string): Promise<FrameReader> {
+    return this.#readerNow(clipId);
+  }
+
+  #readerNow(clipId: string): FrameReader {
     const clip = this.#clip(clipId);
     clip.lastUsed = Date.now();
     if (clip.reader) return clip.reader;

@@ -62,6 +62,14 @@ function decodeFailure(path: string, error: unknown): string {
   return message.startsWith(prefix) ? message.slice(prefix.length) : '';
 }
 
+/** A video's decode checks under way: frame 0's (with the size check) and all of them. */
+export interface VideoChecks {
+  /** Resolves once the index's size holds up and frame 0 decodes; rejects with the reason. */
+  readonly first: Promise<void>;
+  /** Resolves once the last frame decodes too; rejects with the reason of the first check that failed. */
+  readonly all: Promise<void>;
+}
+
 /**
  * A video is accepted only when what its container claims holds up: no more frames than
  * bytes (every stored frame takes at least one), and its first and last frame decode.
@@ -71,25 +79,49 @@ function decodeFailure(path: string, error: unknown): string {
  * clip waits on them.
  */
 export async function verifyVideo(info: MediaInfo, timing: VideoTiming, decodes: VerifyDecodes = {}): Promise<void> {
-  const bytes = (await stat(info.path)).size;
-  if (info.frames > bytes) {
-    throw unreadable(info.path, `its index claims ${info.frames.toLocaleString('en')} frames, more than a ${bytes.toLocaleString('en')}-byte file can hold`);
-  }
-  const ffmpeg = locateFfmpeg().path;
+  await startVideoChecks(info, timing, decodes).all;
+}
+
+/**
+ * `verifyVideo`'s checks, started at once, with frame 0's result apart: the view can show
+ * that frame while the last one is still being tried. `first` is always settled before
+ * `all`; neither rejection is left unhandled when only `all` is awaited.
+ */
+export function startVideoChecks(info: MediaInfo, timing: VideoTiming, decodes: VerifyDecodes = {}): VideoChecks {
   const last = info.frames - 1;
-  const first = decodes.first
-    ? decodes.first().then(
-        () => PASSED,
-        (error: unknown) => ({ ok: false, error: decodeFailure(info.path, error) }),
-      )
-    : decodesFrame(ffmpeg, info, timing, 0);
-  const lastCheck = async () => ((await decodes.other?.(last).catch(() => false)) ? PASSED : decodesFrame(ffmpeg, info, timing, last));
-  const checks = last > 0 ? [first, lastCheck()] : [first];
-  const results = await Promise.all(checks);
-  results.forEach((result, i) => {
-    if (result.ok) return;
-    const index = i === 0 ? 0 : last;
-    const which = index === 0 ? 'the first' : `the last of the ${info.frames.toLocaleString('en')} its index lists`;
-    throw unreadable(info.path, `frame ${index} (${which}) cannot be decoded: the file is truncated or damaged${result.error ? ` (${result.error})` : ''}`);
+  const sized = stat(info.path).then(({ size: bytes }) => {
+    if (info.frames > bytes) {
+      throw unreadable(info.path, `its index claims ${info.frames.toLocaleString('en')} frames, more than a ${bytes.toLocaleString('en')}-byte file can hold`);
+    }
   });
+  const failed = (index: number, result: { ok: boolean; error: string }): AppError => {
+    const which = index === 0 ? 'the first' : `the last of the ${info.frames.toLocaleString('en')} its index lists`;
+    return unreadable(info.path, `frame ${index} (${which}) cannot be decoded: the file is truncated or damaged${result.error ? ` (${result.error})` : ''}`);
+  };
+  const decoded = (index: number, result: Promise<{ ok: boolean; error: string }>): Promise<void> =>
+    result.then((outcome) => {
+      if (!outcome.ok) throw failed(index, outcome);
+    });
+  const ffmpeg = () => locateFfmpeg().path;
+  const checks = sized.then(() => {
+    const first = decodes.first
+      ? decodes.first().then(
+          () => PASSED,
+          (error: unknown) => ({ ok: false, error: decodeFailure(info.path, error) }),
+        )
+      : decodesFrame(ffmpeg(), info, timing, 0);
+    const lastCheck = async () => ((await decodes.other?.(last).catch(() => false)) ? PASSED : decodesFrame(ffmpeg(), info, timing, last));
+    const lastDecoded = last > 0 ? decoded(last, lastCheck()) : Promise.resolve();
+    lastDecoded.catch(() => undefined);
+    return { first: decoded(0, first), last: lastDecoded };
+  });
+  const first = checks.then((started) => started.first);
+  // Frame 0's reason wins when both fail, as when both were awaited in order.
+  const all = checks.then(async (started) => {
+    await started.first;
+    await started.last;
+  });
+  first.catch(() => undefined);
+  all.catch(() => undefined);
+  return { first, all };
 }

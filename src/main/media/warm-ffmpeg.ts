@@ -1,4 +1,5 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { constants, setPriority } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import { RAW_RGB_OUTPUT, type DecoderProcess } from './decoder';
 
@@ -17,13 +18,21 @@ export class WarmFfmpeg {
   readonly #child: ChildProcessByStdio<Writable, Readable, Readable>;
   #used = false;
 
-  constructor(ffmpeg: string) {
+  /** `background`: at the lowest CPU priority, for work nobody waits on while the view loads. */
+  constructor(ffmpeg: string, background = false) {
     const args = ['-hide_banner', '-v', 'error', '-copyts', '-f', 'concat', '-safe', '0', '-protocol_whitelist', 'file,pipe', '-i', 'pipe:0'];
     args.push('-map', '0:V:0', '-an', '-sn', '-dn', '-fps_mode', 'passthrough', '-vf', 'select=gte(t\\,0)', ...RAW_RGB_OUTPUT);
     this.#child = spawn(ffmpeg, args, { stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
     // A process that dies while idle is simply not used; errors surface through `alive`.
     this.#child.on('error', () => undefined);
     this.#child.stdin.on('error', () => undefined);
+    if (background && this.#child.pid !== undefined) {
+      try {
+        setPriority(this.#child.pid, constants.priority.PRIORITY_LOW);
+      } catch {
+        // Not permitted or already gone: it runs at the normal priority.
+      }
+    }
   }
 
   /** Still idle and running: can be handed a file. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SettingsSchema } from './app';
 import { JobSchema } from './jobs';
+import { ClipIdSchema } from './media';
 
 /** Progress of a long-running job (analysis, import, export, model conversion). */
 export const JobProgressSchema = z.object({
@@ -23,6 +24,17 @@ export const WorkspaceChangedSchema = z.object({
 });
 export type WorkspaceChanged = z.infer<typeof WorkspaceChangedSchema>;
 
+/**
+ * A clip `media.open` answered (after frame 0) failed its last check afterwards: it is no
+ * longer open and writes that name it are refused; `message` says why, for the person.
+ */
+export const MediaRefusedSchema = z.object({
+  clipId: ClipIdSchema,
+  code: z.string(),
+  message: z.string(),
+});
+export type MediaRefused = z.infer<typeof MediaRefusedSchema>;
+
 /** Events main pushes to every renderer, over IPC or the bridge's WebSocket. */
 export const appEvents = {
   'settings.changed': SettingsSchema,
@@ -30,4 +42,5 @@ export const appEvents = {
   /** A job reached done, failed or cancelled. */
   'job.finished': JobSchema,
   'workspace.changed': WorkspaceChangedSchema,
+  'media.refused': MediaRefusedSchema,
 };

@@ -14,6 +14,7 @@ import { AuPanel } from './AuPanel';
 import { LabelLifecycle } from './LabelLifecycle';
 import { SuggestionPanel } from './SuggestionPanel';
 import { holdsWork } from '@shared/label-work';
+import { useFirstFrameShown } from '../state/use-first-frame-shown';
 
 /** Which input a suggestion field's Edit button focuses. */
 const FIELD_INPUT: Record<DraftField, string> = { aus: 'facs', emotion: 'emotion', label3: 'label3', description: 'description' };
@@ -36,8 +37,11 @@ interface Props {
 
 export const SidePanels = memo(function SidePanels({ edits, clip, events, selected, persistent, onSelect, onNewEvent, onDeleteEvent, annotator, suggest }: Props) {
   const { t } = useTranslation();
+  const firstFrameShown = useFirstFrameShown();
   const locked = selected !== null && edits.isLocked(selected);
   const editable = selected !== null && annotator !== '' && !locked && !edits.isSubmitted(selected);
+  // The column keeps its width (the stage's size does not change when the panels come).
+  if (!firstFrameShown) return <aside className="annotate-side" />;
   return (
       <aside className="annotate-side">
         <section className="panel events-panel" aria-labelledby="events-title">

@@ -15,6 +15,11 @@ export function firstFrameAwaited(): void {
   awaited = true;
 }
 
+/** Whether a clip's view is waiting for its first frame. */
+export function isFirstFrameAwaited(): boolean {
+  return awaited;
+}
+
 /** A frame was painted: whatever was held runs now. */
 export function framePainted(): void {
   if (!awaited) return;

@@ -10,6 +10,7 @@ import { FrameLoader } from './frame-loader';
 import { fetchBitmap, type ShownFrame } from './frame-bitmap';
 import { ShownFrameStore, type ShownFrameSource } from './shown-frame';
 import { firstFrameAwaited } from './first-frame';
+import { useClipRefusal } from './clip-refusal';
 
 export interface FrameNavigator {
   readonly loader: FrameLoader<ImageBitmap> | null;
@@ -20,6 +21,7 @@ export interface FrameNavigator {
   /** The frame on screen now (for loops that must not outrun the display). */
   readonly shownIndex: () => number | null;
   goTo(index: number): void;
+  /** Why frames fail: the clip refused by its last check after it opened (clip-refusal.ts), else the last failed load. */
   readonly error: string | null;
 }
 
@@ -30,6 +32,7 @@ export function useFrames(media: OpenedMedia | null, budgetMB = 256): FrameNavig
     return new ShownFrameStore();
   });
   const [error, setError] = useState<string | null>(null);
+  const refused = useClipRefusal(media?.clipId ?? null);
   const target = useRef(0);
   const shownIndex = useRef<number | null>(null);
   const frames = media?.info.frames ?? 0;
@@ -119,5 +122,5 @@ export function useFrames(media: OpenedMedia | null, budgetMB = 256): FrameNavig
     loader.prefetch(0, 1, frames);
   }, [loader, frames, show]);
 
-  return { loader, shown, target: readTarget, shownIndex: readShown, goTo, error };
+  return { loader, shown, target: readTarget, shownIndex: readShown, goTo, error: refused ?? error };
 }

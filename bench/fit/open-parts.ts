@@ -1,0 +1,112 @@
+/**
+ * Where a clip open's time goes, part by part, in this process (no renderer): the probe
+ * (ffprobe, with the two warm ffmpegs loading beside it as `MediaLibrary.open` starts
+ * them), frame 0 on the first warm process, the last frame on the second, and the whole
+ * `open()` as the `media.open` channel calls it. Also what each ffprobe question costs
+ * alone. Wall ms and the children's CPU ms (from /proc/self/stat), several opens.
+ *   node --import tsx bench/fit/open-parts.ts [clip.mp4] [--opens N]
+ * Default clip: the ui bench's 300-frame 640×480 H.264 clip.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { locateFfmpeg } from '../../src/main/media/ffmpeg';
+import { MediaLibrary } from '../../src/main/media/library';
+import { probeClip } from '../../src/main/media/probe';
+import { decodesOnWarm } from '../../src/main/media/probe-verify';
+import { locateFfprobe } from '../../src/main/media/tools';
+import { VideoFrameReader } from '../../src/main/media/video-reader';
+import { FrameCache } from '../../src/main/media/frame-cache';
+import { WarmFfmpeg } from '../../src/main/media/warm-ffmpeg';
+
+const TICK_MS = 10; // USER_HZ 100
+
+/** CPU ms of this process's waited-for children so far (utime + stime). */
+function childCpuMs(): number {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[13]) + Number(fields[14])) * TICK_MS;
+}
+
+async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const start = performance.now();
+  const value = await run();
+  return { ms: performance.now() - start, value };
+}
+
+/** `lastBeside`: the last check's ffmpeg loads beside the probe (else after frame 0, as an open answered early does). */
+async function parts(path: string, lastBeside: boolean): Promise<Record<string, number>> {
+  const ffmpeg = locateFfmpeg().path;
+  const cpu0 = childCpuMs();
+  const first = new WarmFfmpeg(ffmpeg);
+  let last = lastBeside ? new WarmFfmpeg(ffmpeg) : null;
+  const probe = await timed(() => probeClip(path, {}, false));
+  const media = probe.value;
+  if (media.kind !== 'video') throw new Error('a video, please');
+  const reader = new VideoFrameReader(media, media.timing, { ffmpeg, cache: new FrameCache(2 ** 28), key: 'parts', started: first });
+  const both = performance.now();
+  const frame0Read = timed(() => reader.read(0));
+  const lastRead = timed(async () => {
+    if (!last) await frame0Read;
+    last ??= new WarmFfmpeg(ffmpeg);
+    return decodesOnWarm(last, media, media.timing, media.frames - 1);
+  });
+  const [frame0, lastFrame] = await Promise.all([frame0Read, lastRead]);
+  const together = performance.now() - both;
+  reader.close();
+  last?.close();
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  return { probeMs: probe.ms, frame0Ms: frame0.ms, lastFrameDoneMs: lastFrame.ms, bothMs: together, childCpuMs: childCpuMs() - cpu0 };
+}
+
+async function wholeOpen(path: string, lastFrameLater: boolean): Promise<Record<string, number>> {
+  const library = new MediaLibrary();
+  const cpu0 = childCpuMs();
+  const open = await timed(() => library.open(path, {}, undefined, { lastFrameLater }));
+  const frame = await timed(async () => (await library.reader(open.value.clipId)).read(0));
+  await library.settled(path);
+  library.close();
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  return { openMs: open.ms, thenFrame0Ms: frame.ms, childCpuMs: childCpuMs() - cpu0 };
+}
+
+/** One ffprobe run with these arguments: wall and CPU ms. */
+function ffprobeCost(args: string[]): { ms: number; cpuMs: number } {
+  const cpu0 = childCpuMs();
+  const start = performance.now();
+  const run = spawnSync(locateFfprobe() as string, args);
+  if (run.status !== 0) throw new Error(run.stderr.toString());
+  return { ms: performance.now() - start, cpuMs: childCpuMs() - cpu0 };
+}
+
+const QUESTIONS: Record<string, (path: string) => string[]> = {
+  'streams+format+16 frames (as the probe asks)': (p) => ['-v', 'error', '-select_streams', 'V:0', '-read_intervals', '%+#16', '-show_entries', 'stream=codec_name,width,height,pix_fmt,r_frame_rate,avg_frame_rate,nb_frames,duration,start_time:stream_tags=rotate:stream_side_data=rotation:format=format_name,duration,start_time:frame=best_effort_timestamp_time', '-of', 'json', '-i', p],
+  'streams+format, no frames': (p) => ['-v', 'error', '-select_streams', 'V:0', '-show_entries', 'stream=codec_name,width,height,pix_fmt,r_frame_rate,avg_frame_rate,nb_frames,duration,start_time:stream_tags=rotate:stream_side_data=rotation:format=format_name,duration,start_time', '-of', 'json', '-i', p],
+  'first frame time only (1 frame)': (p) => ['-v', 'error', '-select_streams', 'V:0', '-read_intervals', '%+#1', '-show_entries', 'frame=best_effort_timestamp_time', '-of', 'json', '-i', p],
+  'ffprobe -version (process start)': () => ['-version'],
+};
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const opensAt = args.indexOf('--opens');
+  const opens = opensAt >= 0 ? Number(args[opensAt + 1]) : 5;
+  const path = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--opens') ?? join(tmpdir(), 'mellm-bench-ui', 'ui-640x480-300.mp4');
+  console.log(`clip ${path}, load ${readFileSync('/proc/loadavg', 'utf8').trim()}`);
+  const round = (_k: string, v: unknown) => (typeof v === 'number' ? Math.round(v) : v);
+  // Alternated, so the load moves both alike.
+  for (let i = 0; i < opens; i += 1) {
+    console.log('parts, last check loading beside the probe', JSON.stringify(await parts(path, true), round));
+    console.log('parts, last check started after frame 0   ', JSON.stringify(await parts(path, false), round));
+  }
+  for (let i = 0; i < opens; i += 1) {
+    console.log('open() answering after every check', JSON.stringify(await wholeOpen(path, false), round));
+    console.log('open() answering after frame 0    ', JSON.stringify(await wholeOpen(path, true), round));
+  }
+  for (const [name, question] of Object.entries(QUESTIONS)) {
+    const runs = Array.from({ length: opens }, () => ffprobeCost(question(path)));
+    console.log(`ffprobe ${name}: wall ${runs.map((r) => Math.round(r.ms)).join(' / ')} ms, CPU ${runs.map((r) => r.cpuMs).join(' / ')} ms`);
+  }
+  console.log(`load after ${readFileSync('/proc/loadavg', 'utf8').trim()}`);
+}
+
+void main();
