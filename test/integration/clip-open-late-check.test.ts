@@ -85,4 +85,15 @@ describe('writes wait for the clip check that media.open no longer waits for', (
     const goodClip = (await ok('clips.add', describeClip(good, goodInfo))) as { id: number };
     expect((await call('events.create', { clipId: goodClip.id, onset: 1, offset: 5 })).ok).toBe(true);
   });
+
+  it("another workspace's clip with the same id is not held to the refused clip's check", async () => {
+    const refusedId = ((await ok('clips.list', {})) as { id: number; path: string }[]).find((c) => c.path.endsWith('later-cut.mp4'))?.id;
+    expect(refusedId).toBeDefined();
+    await ok('workspace.create', { path: join(root, 'other.mellm') });
+    const good = makeIndexedVideo(root, 'other-good.mp4', { frames: 30, codec: ['-c:v', 'libx264', '-g', '10', '-pix_fmt', 'yuv420p'] });
+    const info = ((await ok('media.open', { path: good })) as { info: { frames: number; fps: number; width: number; height: number } }).info;
+    const clip = (await ok('clips.add', describeClip(good, info))) as { id: number };
+    expect(clip.id).toBe(refusedId);
+    expect(await call('events.create', { clipId: clip.id, onset: 1, offset: 5 })).toMatchObject({ ok: true });
+  });
 });

@@ -11,10 +11,11 @@ export function mediaHandlers(services: Services): Pick<HandlerTable, keyof type
     // last frame's check (ClipChecks), and a late refusal comes as `media.refused`.
     'media.open': async ({ path, fps, storedClip }) => {
       if (storedClip === undefined) return services.media.open(path, { fps }, undefined, { lastFrameLater: true });
-      const clip = await services.workspaces.require().clips.require(storedClip);
+      const store = services.workspaces.require();
+      const clip = await store.clips.require(storedClip);
       const located = await services.clipMedia.locate(clip);
       const opened = await services.media.open(located, { fps }, undefined, { lastFrameLater: true });
-      services.clipChecks.opened(storedClip, opened.info.path);
+      services.clipChecks.opened(store, storedClip, opened.info.path);
       return opened;
     },
     'media.proxy': async ({ clipId }) => {

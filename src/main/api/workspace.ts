@@ -30,7 +30,7 @@ export function workspaceHandlers(services: Services): Pick<HandlerTable, keyof 
     },
     'clips.relink': async ({ sha256, path }) => ws().clips.relinkClip(sha256, path),
     'clips.setCaptureFps': async ({ id, captureFps }) => {
-      await services.clipChecks.clip(id);
+      await services.clipChecks.clip(ws(), id);
       return ws().clips.setCaptureFps(id, captureFps);
     },
     'clips.delete': async ({ id }) => ws().clips.delete(id, await actor()),
@@ -38,7 +38,7 @@ export function workspaceHandlers(services: Services): Pick<HandlerTable, keyof 
     'clips.adoptMediaRoots': async () => adoptMediaRoots(ws(), await services.clipMedia.roots()),
     'events.list': async ({ clipId }) => ws().events.listForClip((await ws().clips.require(clipId)).id),
     'events.create': async (event) => {
-      await services.clipChecks.clip(event.clipId);
+      await services.clipChecks.clip(ws(), event.clipId);
       return ws().events.create(event);
     },
     'events.update': async (patch) => {

@@ -14,18 +14,23 @@ const STORED_KEPT = 256;
  */
 export class ClipChecks {
   readonly #media: MediaLibrary;
-  /** Stored clip id → the file its last `media.open` read. */
-  readonly #stored = new Map<number, string>();
+  /**
+   * Per workspace store, stored clip id → the file its last `media.open` read: clip ids are
+   * the workspace's own, so another workspace's clip N is never taken for this one's.
+   */
+  readonly #stored = new WeakMap<WorkspaceStore, Map<number, string>>();
 
   constructor(media: MediaLibrary) {
     this.#media = media;
   }
 
-  /** The view opened workspace clip `id` from `path`. */
-  opened(id: number, path: string): void {
-    this.#stored.delete(id);
-    this.#stored.set(id, path);
-    if (this.#stored.size > STORED_KEPT) this.#stored.delete(this.#stored.keys().next().value as number);
+  /** The view opened clip `id` of the workspace `store` from `path`. */
+  opened(store: WorkspaceStore, id: number, path: string): void {
+    let stored = this.#stored.get(store);
+    if (!stored) this.#stored.set(store, (stored = new Map()));
+    stored.delete(id);
+    stored.set(id, path);
+    if (stored.size > STORED_KEPT) stored.delete(stored.keys().next().value as number);
   }
 
   /** Before a write naming the file at `path`. */
@@ -33,15 +38,15 @@ export class ClipChecks {
     if (this.#media.unsettled) await this.#media.settled(path);
   }
 
-  /** Before a write naming workspace clip `id`. */
-  async clip(id: number): Promise<void> {
-    const path = this.#media.unsettled ? this.#stored.get(id) : undefined;
+  /** Before a write naming clip `id` of the workspace `store`. */
+  async clip(store: WorkspaceStore, id: number): Promise<void> {
+    const path = this.#media.unsettled ? this.#stored.get(store)?.get(id) : undefined;
     if (path !== undefined) await this.#media.settled(path);
   }
 
   /** Before a write naming event `id` of the workspace `store`. */
   async event(store: WorkspaceStore, id: number): Promise<void> {
-    if (!this.#media.unsettled || this.#stored.size === 0) return;
-    await this.clip((await store.events.require(id)).clipId);
+    if (!this.#media.unsettled || !this.#stored.get(store)?.size) return;
+    await this.clip(store, (await store.events.require(id)).clipId);
   }
 }
