@@ -153,6 +153,36 @@ describe('opening a video', () => {
     }
   });
 
+  it('a refusal listener that throws loses only the announcement: the refusal stands, no rejection escapes', async () => {
+    const source = join(dir, 'noise-listener.mp4');
+    ffmpeg(['-f', 'lavfi', '-i', 'testsrc=s=320x240:r=25:d=2,noise=alls=40:allf=t', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', source]);
+    const truncated = join(dir, 'cut-listener.mp4');
+    const bytes = readFileSync(source);
+    writeFileSync(truncated, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+    const escaped: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void escaped.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    let called = 0;
+    const library = new MediaLibrary({
+      cacheMB: 64,
+      onRefused: () => {
+        called += 1;
+        throw new Error('listener failed');
+      },
+    });
+    try {
+      await library.open(truncated, {}, undefined, { lastFrameLater: true });
+      await expect(library.settled(truncated)).rejects.toMatchObject({ code: 'MEDIA_UNREADABLE' });
+      // Let any rejection left unhandled by the open's chains surface.
+      await new Promise((done) => setTimeout(done, 50));
+      expect(called).toBe(1);
+      expect(escaped).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      library.close();
+    }
+  });
+
   it('an idle clip whose frame 0 was not decoded at open keeps no ffmpeg, unless it is held', async () => {
     // 96×64 frames are more than a quarter of this cache: the open checks frame 0 on its own
     // and makes no reader, so the ffmpeg started for the reader's first decode stays unused.

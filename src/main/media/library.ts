@@ -129,17 +129,26 @@ export class MediaLibrary implements FrameSource {
       const checks = this.#verify(clipId, clip, media.timing, lastCheck ?? (warm ? 'after-first' : null));
       clip.pending = true;
       clip.shown = checks.first;
-      clip.checked = checks.all.finally(() => {
-        clip.pending = false;
-        lastCheck?.close();
-      });
-      // Handled here too: whoever awaits the checks, `settled` refuses the path after them.
+      // The refusal is recorded in the same step that ends `pending`: a write that looks in
+      // between finds one or the other, never neither.
+      clip.checked = checks.all.then(
+        () => {
+          clip.pending = false;
+          lastCheck?.close();
+        },
+        (error: unknown) => {
+          clip.pending = false;
+          lastCheck?.close();
+          this.#remember(absolute, AppError.from(error));
+          throw error;
+        },
+      );
       clip.shown.catch(() => undefined);
-      clip.checked.catch((error: unknown) => this.#remember(absolute, AppError.from(error)));
+      clip.checked.catch(() => undefined);
       if (opening.lastFrameLater) {
         await clip.shown;
         // Answered: a refusal from here on is news to the caller.
-        clip.checked.catch((error: unknown) => this.options.onRefused?.(clipId, AppError.from(error)));
+        clip.checked.catch((error: unknown) => this.#announceRefusal(clipId, AppError.from(error)));
       } else await clip.checked;
     } else lastCheck?.close();
     this.options.proxies?.prepare(clipId, info);
@@ -170,7 +179,8 @@ export class MediaLibrary implements FrameSource {
       if (lastCheck !== 'after-first') return lastCheck ? decodesOnWarm(lastCheck, clip.info, timing, index) : false;
       // A clip refused on frame 0 is refused for that: its last frame is not worth a process.
       if (!(await firstPassed)) return true;
-      // Lowest priority: the view is fetching and drawing frame 0 meanwhile, on the same cores.
+      // Below normal priority: the view is fetching and drawing frame 0 meanwhile, on the same
+      // cores; not the lowest, since a write naming the clip waits for this check.
       return decodesOnWarm(new WarmFfmpeg(locateFfmpeg().path, true), clip.info, timing, index);
     };
     const checks = startVideoChecks(clip.info, timing, {
@@ -188,6 +198,15 @@ export class MediaLibrary implements FrameSource {
       throw error;
     };
     return { first: checks.first.catch(refuse), all: checks.all.catch(refuse) };
+  }
+
+  /** Tells the owner a clip answered earlier was refused; a throwing listener is not this check's failure. */
+  #announceRefusal(clipId: string, error: AppError): void {
+    try {
+      this.options.onRefused?.(clipId, error);
+    } catch {
+      // The refusal stands (recorded for `settled`); only its announcement is lost.
+    }
   }
 
   /** Records a path's refusal for `settled` (bounded: the oldest go first). */

@@ -18,7 +18,10 @@ export class WarmFfmpeg {
   readonly #child: ChildProcessByStdio<Writable, Readable, Readable>;
   #used = false;
 
-  /** `background`: at the lowest CPU priority, for work nobody waits on while the view loads. */
+  /**
+   * `background`: below normal CPU priority, for work the view's first frame must not wait
+   * on (not the lowest: a write may wait for it while analyses hold every core).
+   */
   constructor(ffmpeg: string, background = false) {
     const args = ['-hide_banner', '-v', 'error', '-copyts', '-f', 'concat', '-safe', '0', '-protocol_whitelist', 'file,pipe', '-i', 'pipe:0'];
     args.push('-map', '0:V:0', '-an', '-sn', '-dn', '-fps_mode', 'passthrough', '-vf', 'select=gte(t\\,0)', ...RAW_RGB_OUTPUT);
@@ -28,7 +31,7 @@ export class WarmFfmpeg {
     this.#child.stdin.on('error', () => undefined);
     if (background && this.#child.pid !== undefined) {
       try {
-        setPriority(this.#child.pid, constants.priority.PRIORITY_LOW);
+        setPriority(this.#child.pid, constants.priority.PRIORITY_BELOW_NORMAL);
       } catch {
         // Not permitted or already gone: it runs at the normal priority.
       }
