@@ -77,7 +77,7 @@ describe.each(NAMES)('the %s coding sheet', (name) => {
     // SMIC has no AU column and MEGC lists none: their broken cell is a frame number and a class label.
     const kind = name === 'smic' ? 'not-a-number' : name === 'megc' ? 'unknown-label' : 'aus-not-facs';
     expect(bad).toMatchObject({ kind, rows: 1 });
-    if (kind === 'aus-not-facs') expect(bad.first.message).toMatch(new RegExp(`position ${broken.garbageAt}\\b`));
+    if (kind === 'aus-not-facs') expect(bad.first.message).toMatch(new RegExp(`at character ${broken.garbageAt + 1}\\b`));
     const refusal = await commitImport(ws, { sheet: fixture.sheet, root: fixture.root, dataset: fixture.dataset }).catch((e: unknown) => e);
     expect(refusal).toBeInstanceOf(AppError);
     expect((refusal as AppError).message).toMatch(/\n1 row: clip folder not found \(first at row \d+/);
