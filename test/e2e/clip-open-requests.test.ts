@@ -49,7 +49,10 @@ describe('opening a clip', () => {
           .map((entry) => new URL(entry.name).pathname.replace(/^\/frames\/[^/]+\//, '/frames/')),
       [start, painted],
     );
-    expect(timed).toEqual(['/api/media.open', '/frames/0.jpg']);
+    // The clip, then frame 0; once frame 0 is in, its neighbours' prefetch may start before
+    // the paint event under load (those are frames, never another request of the bridge).
+    expect(timed.slice(0, 2)).toEqual(['/api/media.open', '/frames/0.jpg']);
+    expect(timed.slice(2).filter((path) => !/^\/frames\/\d+\.jpg$/.test(path))).toEqual([]);
     await expect.poll(async () => (await requestsSince(painted)).filter((path) => path === '/api/llm.speed')).toHaveLength(1);
   });
 
