@@ -25,6 +25,16 @@ function wrap(name: string, real: string): string {
   return path;
 }
 
+/** A 2-s 25 fps noise video (index first) cut to `keep(its length)` bytes: frame 0 decodes or not, the end never. */
+function cutNoiseVideo(name: string, keep: (length: number) => number): string {
+  const source = join(dir, `noise-${name}.mp4`);
+  ffmpeg(['-f', 'lavfi', '-i', 'testsrc=s=320x240:r=25:d=2,noise=alls=40:allf=t', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', source]);
+  const bytes = readFileSync(source);
+  const truncated = join(dir, `cut-${name}.mp4`);
+  writeFileSync(truncated, bytes.subarray(0, keep(bytes.length)));
+  return truncated;
+}
+
 const started = (): string[] => readFileSync(log, 'utf8').split('\n').filter(Boolean);
 
 /** ffmpeg processes this test process has running now (children not yet exited; zombies excluded). */
@@ -90,11 +100,8 @@ describe('opening a video', () => {
   });
 
   it('a file that fails the checks is refused with the frame named and is not left open', async () => {
-    const source = join(dir, 'noise.mp4');
-    ffmpeg(['-f', 'lavfi', '-i', 'testsrc=s=320x240:r=25:d=2,noise=alls=40:allf=t', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', source]);
     // The index (faststart) survives in the first 20 KB, the frames do not.
-    const truncated = join(dir, 'cut.mp4');
-    writeFileSync(truncated, readFileSync(source).subarray(0, 20_000));
+    const truncated = cutNoiseVideo('cut', () => 20_000);
     const library = new MediaLibrary({ cacheMB: 64 });
     try {
       await expect(library.open(truncated)).rejects.toMatchObject({ code: 'MEDIA_UNREADABLE', message: expect.stringMatching(/frame \d+ .*cannot be decoded.*truncated/) });
@@ -131,11 +138,7 @@ describe('opening a video', () => {
 
   it('answered after frame 0, a clip whose last frame is cut off is refused afterwards with the reason and closed', async () => {
     // Frames 0–28 of 50 survive the cut: frame 0 decodes, the last does not.
-    const source = join(dir, 'noise-late.mp4');
-    ffmpeg(['-f', 'lavfi', '-i', 'testsrc=s=320x240:r=25:d=2,noise=alls=40:allf=t', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', source]);
-    const truncated = join(dir, 'cut-late.mp4');
-    const bytes = readFileSync(source);
-    writeFileSync(truncated, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+    const truncated = cutNoiseVideo('late', (length) => Math.floor(length * 0.6));
     const refused: { clipId: string; message: string }[] = [];
     const library = new MediaLibrary({ cacheMB: 64, onRefused: (clipId, error) => refused.push({ clipId, message: error.message }) });
     try {
@@ -154,11 +157,7 @@ describe('opening a video', () => {
   });
 
   it('a refusal listener that throws loses only the announcement: the refusal stands, no rejection escapes', async () => {
-    const source = join(dir, 'noise-listener.mp4');
-    ffmpeg(['-f', 'lavfi', '-i', 'testsrc=s=320x240:r=25:d=2,noise=alls=40:allf=t', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', source]);
-    const truncated = join(dir, 'cut-listener.mp4');
-    const bytes = readFileSync(source);
-    writeFileSync(truncated, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+    const truncated = cutNoiseVideo('listener', (length) => Math.floor(length * 0.6));
     const escaped: unknown[] = [];
     const onUnhandled = (reason: unknown): void => void escaped.push(reason);
     process.on('unhandledRejection', onUnhandled);
