@@ -242,7 +242,9 @@ describe('readable analysis layers in Chromium over the bridge', () => {
 
   it('in 简体中文 the analysis writes a Chinese description and the ROI labels on the image are Chinese', async () => {
     await setLanguage('zh-CN', '设置');
-    await page().getByRole('button', { name: '分析此事件' }).click();
+    // The event has its analysis from Analyse all (English): the button offers to re-analyse it.
+    await expect.poll(() => page().getByTestId('analyse').textContent()).toBe('重新分析');
+    await page().getByRole('button', { name: '重新分析', exact: true }).click();
     const description = page().locator('[data-testid="suggestions"] [data-field="description"] .value');
     await expect.poll(() => description.textContent().catch(() => ''), { timeout: 180_000 }).toMatch(/^1\. 感兴趣区域分析/);
     // Analysed at the annotator's frames, the event keeps its motion curve on the timeline.
