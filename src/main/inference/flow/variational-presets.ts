@@ -179,7 +179,7 @@ export const FLOW_PRESETS: Record<FlowPreset, VariationalFlowOptions> = {
     alpha: 10, alphaPerLevel: 1.25, edgeKappa: 10, smoothEpsilon: 0.1, gamma: 10, zeta: 0.03, epsilon: 0.1, median: 5,
     interpolation: 'bicubic', presmooth: 0.75, texture: { sigma: 3, weight: 0.5 },
     // Matching reaches ±6 level-4 pixels (≈ 46 px at full resolution) around the propagated
-    // flow: ±8 cost twice the candidates for no gain once faint regions take their
+    // flow: ±8 tries 1.7× the candidates for no gain once faint regions take their
     // neighbours' flows by the cost ratio (fitted on the hard pairs' fitting seeds 1–5,
     // Middlebury and the faces as guards).
     match: { level: 4, radius: 6, half: 2, penalty: 1e-4 },
