@@ -54,7 +54,9 @@ function reference(frame1: Float32Array, frame2: Float32Array, flow: Float32Arra
             n += 1;
           }
         }
-        const cost = sum / n - (k === 0 ? options.margin : 0);
+        const mean = sum / n;
+        // A pixel's own flow: a neighbour must beat it by the margin, or (with a ratio) fall below that fraction of it.
+        const cost = k === 0 ? Math.max(mean - options.margin, options.ratio === undefined ? -Infinity : mean * options.ratio) : mean;
         if (cost < best) {
           best = cost;
           out[y * w + x] = flow[clampIndex(x + dx, y + dy)] as number;
@@ -81,6 +83,20 @@ describe('flow propagation between neighbours', () => {
     const flow = Float32Array.from({ length: 2 * w * h }, () => 6 * next() - 3);
     const options = { level: 0, radii: [1, 3], half: 2, margin: 1e-3 };
     expect(Array.from(propagateFlow(frame1, frame2, flow, w, h, options))).toEqual(Array.from(reference(frame1, frame2, flow, w, h, options)));
+  });
+
+  it('chooses what the definition chooses with a cost ratio as well as the margin', () => {
+    const [w, h] = [23, 17];
+    const next = random(9);
+    // Low-contrast frames: every cost is below the margin, so only the ratio replaces flows.
+    const frame1 = Float32Array.from({ length: w * h }, () => 0.5 + 0.02 * next());
+    const frame2 = Float32Array.from({ length: w * h }, () => 0.5 + 0.02 * next());
+    const flow = Float32Array.from({ length: 2 * w * h }, () => 6 * next() - 3);
+    const options = { level: 0, radii: [1, 3], half: 2, margin: 1e-3, ratio: 0.6 };
+    const out = propagateFlow(frame1, frame2, flow, w, h, options);
+    expect(Array.from(out)).toEqual(Array.from(reference(frame1, frame2, flow, w, h, options)));
+    expect(out.some((v, i) => v !== flow[i])).toBe(true);
+    expect(Array.from(propagateFlow(frame1, frame2, flow, w, h, { ...options, ratio: undefined }))).toEqual(Array.from(flow));
   });
 
   it("moves a misplaced motion boundary back: a band of a moving disc given the background's flow takes the disc's (measured 13.89 → 0.10 px)", () => {
@@ -113,6 +129,37 @@ describe('flow propagation between neighbours', () => {
     let moved = 0;
     for (let y = 0; y < H; y += 1) for (let x = 0; x < W; x += 1) if (Math.hypot(x - cx, y - cy) > radius + 20 && (out[y * W + x] !== 0 || out[W * H + y * W + x] !== 0)) moved += 1;
     expect(moved).toBe(0);
+  });
+
+  it("moves a misplaced boundary back in a faint region, where every cost is below the margin, by the cost ratio (measured 13.89 → 0 px)", () => {
+    // The disc scene at 3 % of its contrast (a dark, nearly flat region): the margin alone
+    // keeps the wrong flow, a neighbour whose cost is under half the pixel's own takes over.
+    const [cx, cy, radius, mx, my] = [70, 60, 30, 12, 7];
+    const faint = (v: number) => 0.1 + 0.03 * v;
+    const inDisc = (x: number, y: number) => Math.hypot(x - cx, y - cy) <= radius;
+    const frame1 = background.map(faint);
+    const frame2 = background.map(faint);
+    for (let y = 0; y < H; y += 1) {
+      for (let x = 0; x < W; x += 1) {
+        if (inDisc(x, y)) frame1[y * W + x] = faint(layer[y * W + x] as number);
+        if (inDisc(x - mx, y - my)) frame2[y * W + x] = faint(layer[(y - my) * W + (x - mx)] as number);
+      }
+    }
+    const flow = new Float32Array(2 * W * H);
+    const band: number[] = [];
+    for (let y = 0; y < H; y += 1) {
+      for (let x = 0; x < W; x += 1) {
+        const d = Math.hypot(x - cx, y - cy);
+        if (d <= radius - 6) [flow[y * W + x], flow[W * H + y * W + x]] = [mx, my];
+        else if (d <= radius - 1) band.push(y * W + x);
+      }
+    }
+    const bandError = (f: Float32Array) => band.reduce((s, i) => s + Math.hypot((f[i] as number) - mx, (f[W * H + i] as number) - my), 0) / band.length;
+    const options = { level: 0, radii: [2, 4, 8], half: 2, margin: 5e-4 };
+    const byMargin = propagateFlow(frame1, frame2, flow, W, H, options);
+    const byRatio = propagateFlow(frame1, frame2, flow, W, H, { ...options, ratio: 0.5 });
+    expect(bandError(byMargin), `margin alone ${bandError(byMargin).toFixed(2)} px`).toBeGreaterThan(13);
+    expect(bandError(byRatio), `with the ratio ${bandError(byRatio).toFixed(2)} px`).toBeLessThan(1);
   });
 
   it('gives with a scratch reused across sizes and patches what it gives without one', () => {
@@ -149,6 +196,8 @@ describe('flow propagation between neighbours', () => {
     expect(() => propagateFlow(frame, frame, flow.subarray(0, 16), 4, 4, ok)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
     expect(() => propagateFlow(frame, frame, flow, 4, 4, { ...ok, half: 99 })).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
     expect(() => propagateFlow(frame, frame, flow, 4, 4, { ...ok, margin: Number.NaN })).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
+    expect(() => propagateFlow(frame, frame, flow, 4, 4, { ...ok, ratio: 1.5 })).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
+    expect(() => propagateFlow(frame, frame, flow, 4, 4, { ...ok, ratio: Number.NaN })).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
     expect(() => propagateFlow(frame, frame, flow, 4, 4, { ...ok, radii: [0] })).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
     expect(() => propagateFlow(frame, frame, flow, 4, 4, { ...ok, radii: Array.from({ length: 9 }, () => 1) })).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
   });

@@ -21,6 +21,11 @@ export interface FlowPropagationOptions {
    * flow's cost minus this margin (mean squared [0, 1] intensity difference).
    */
   readonly margin: number;
+  /**
+   * A neighbour's flow also replaces a pixel's own when its patch cost is below this
+   * fraction of the own flow's cost (absent: the margin alone decides).
+   */
+  readonly ratio?: number;
 }
 
 const MAX_HALF = 8;
@@ -183,15 +188,23 @@ export function propagateFlow(frame1: Float32Array, frame2: Float32Array, flow: 
   if (width < 2 || height < 2 || frame1.length !== plane || frame2.length !== plane || flow.length !== 2 * plane) {
     throw new AppError('INVALID_INPUT', `Flow propagation needs two frames and a flow of the same size, at least 2×2 (got ${width}×${height})`);
   }
-  if (!Number.isInteger(half) || half < 0 || half > MAX_HALF || !(margin >= 0) || radii.length * DIRECTIONS.length > MAX_CANDIDATES || radii.some((r) => !Number.isInteger(r) || r < 1 || r > MAX_RADIUS)) {
-    throw new AppError('INVALID_INPUT', `Flow propagation needs a half patch of 0–${MAX_HALF}, a margin ≥ 0 and at most ${MAX_CANDIDATES / DIRECTIONS.length} integer radii of 1–${MAX_RADIUS}`);
+  if (!Number.isInteger(half) || half < 0 || half > MAX_HALF || !(margin >= 0) || radii.length * DIRECTIONS.length > MAX_CANDIDATES || radii.some((r) => !Number.isInteger(r) || r < 1 || r > MAX_RADIUS) || (options.ratio !== undefined && !(options.ratio >= 0 && options.ratio <= 1))) {
+    throw new AppError('INVALID_INPUT', `Flow propagation needs a half patch of 0–${MAX_HALF}, a margin ≥ 0, a ratio of 0–1 when given and at most ${MAX_CANDIDATES / DIRECTIONS.length} integer radii of 1–${MAX_RADIUS}`);
   }
   const inverseArea = scratch.inverseAreas(width, height, half);
   const { residual, rowSums, cost, best, candidate, columns } = scratch.planes(plane, width);
   const out = flow.slice();
   warpedResidual(frame1, frame2, flow, 0, 0, width, height, residual, candidate);
   patchSums(residual, width, height, half, rowSums, columns, best);
-  for (let i = 0; i < plane; i += 1) best[i] = (best[i] as number) * (inverseArea[i] as number) - margin;
+  const ratio = options.ratio;
+  if (ratio === undefined) {
+    for (let i = 0; i < plane; i += 1) best[i] = (best[i] as number) * (inverseArea[i] as number) - margin;
+  } else {
+    for (let i = 0; i < plane; i += 1) {
+      const own = (best[i] as number) * (inverseArea[i] as number);
+      best[i] = Math.max(own - margin, own * ratio);
+    }
+  }
   for (const radius of radii) {
     for (const [ox, oy] of DIRECTIONS) {
       const dx = ox * radius;
