@@ -16,6 +16,7 @@ import { removeStaleTemps } from '../../util/temp-files';
 import { groupBy } from '../group';
 import { clipKey, recordIssues, type ExportRecord } from './records';
 import { sessionReportHtml } from './report-html';
+import { counted } from '@shared/count';
 
 /**
  * File names inside the export folder; EAF writes one file per clip under `eaf/`, the
@@ -83,7 +84,7 @@ export async function exportCorpus(request: ExportRequest): Promise<ExportResult
   const unknown = request.formats.filter((format) => !EXPORT_FORMATS.includes(format));
   if (unknown.length) throw new AppError('INVALID_INPUT', `Unknown export format: ${unknown.join(', ')}.`);
   const issues = recordIssues(request.records);
-  if (issues.length) throw new AppError('INVALID_INPUT', `${issues.length} export record(s) are invalid; nothing was written.`, { issues: issues.slice(0, 50) });
+  if (issues.length) throw new AppError('INVALID_INPUT', `${counted(issues.length, 'export record')} ${issues.length === 1 ? 'is' : 'are'} invalid; nothing was written.`, { issues: issues.slice(0, 50) });
   const { records } = selectRecords(request.records, request);
   const force = request.force ?? false;
   const signal = request.signal;
