@@ -1,3 +1,4 @@
+import { AU_NAMES_ZH } from '@shared/au-names';
 import { roiLabel } from '@shared/rois';
 import type { Intensity } from './au-table';
 import type { AuSide } from './au-rules';
@@ -51,24 +52,6 @@ export interface DescriberStrings {
   coded(aus: string | null, emotion: string | null, label: string): string;
 }
 
-const ZH_AU: Readonly<Record<number, string>> = {
-  1: '内眉上扬',
-  2: '外眉上扬',
-  4: '眉毛下压',
-  5: '上睑提升',
-  6: '脸颊上提',
-  7: '眼睑收紧',
-  9: '皱鼻',
-  10: '上唇上提',
-  12: '唇角上拉',
-  14: '酒窝',
-  15: '唇角下压',
-  17: '下巴上抬',
-  20: '嘴唇横拉',
-  24: '嘴唇相压',
-  25: '双唇分开',
-  45: '眨眼',
-};
 
 export const DESCRIBER_STRINGS: Readonly<Record<DescriberLanguage, DescriberStrings>> = {
   en: {
@@ -110,7 +93,7 @@ export const DESCRIBER_STRINGS: Readonly<Record<DescriberLanguage, DescriberStri
     headings: ['1. 感兴趣区域分析', '2. 推理', '3. 总结'],
     region: (name) => roiLabel(name, 'zh-CN'),
     octant: { right: '向右', 'up-right': '向右上', up: '向上', 'up-left': '向左上', left: '向左', 'down-left': '向左下', down: '向下', 'down-right': '向右下' },
-    auName: (au, fallback) => ZH_AU[au] ?? fallback,
+    auName: (au, fallback) => AU_NAMES_ZH[au] ?? fallback,
     auLabel: (au, name) => `AU${au}（${name}）`,
     side: { L: '左侧', R: '右侧', B: '双侧' },
     intensity: { A: '微弱', B: '轻度', C: '明显', D: '强烈', E: '极强' },
