@@ -61,6 +61,29 @@ export const AU_NAMES: Readonly<Record<number, string>> = {
   64: 'Eyes Down',
 };
 
+/**
+ * Simplified Chinese names of the AUs the describer and the session report name, the same
+ * words as the window's AU picker (its zh-CN table).
+ */
+export const AU_NAMES_ZH: Readonly<Record<number, string>> = {
+  1: '内眉上扬',
+  2: '外眉上扬',
+  4: '眉毛下压',
+  5: '上睑提升',
+  6: '脸颊上提',
+  7: '眼睑收紧',
+  9: '皱鼻',
+  10: '上唇上提',
+  12: '唇角上拉',
+  14: '酒窝',
+  15: '唇角下压',
+  17: '下巴上抬',
+  20: '嘴唇横拉',
+  24: '嘴唇相压',
+  25: '双唇分开',
+  45: '眨眼',
+};
+
 export function auName(au: number): string | null {
   return AU_NAMES[au] ?? null;
 }

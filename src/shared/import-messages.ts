@@ -32,7 +32,7 @@ export const IMPORT_MESSAGES = {
   frameFileNotInFolder: 'frame file {{file}} is not in the clip folder {{path}}',
   frameGap: 'frame {{frame}} is missing from the clip folder {{path}}',
   frameNotInClip: 'frame {{frame}} is not in the clip ({{frames}} frames)',
-  frameFilesOrder: 'the frame files put onset, apex and offset at positions {{onset}}, {{apex}}, {{offset}}: not in order',
+  frameFilesOrder: "the frame files put onset, apex and offset at the folder's frames {{onset}}, {{apex}} and {{offset}} (counted from 1): not in order",
   fpsConflict: "frame rate {{fps}} differs from row {{row}}'s {{earlier}} for the same clip",
   duplicateRow: 'the same event as row {{row}} (clip, frames and AU text): skipped',
   alreadyPresent: 'this event is already in the workspace (same clip, frames and AU text): skipped',

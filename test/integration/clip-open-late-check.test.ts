@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -95,5 +95,55 @@ describe('writes wait for the clip check that media.open no longer waits for', (
     const clip = (await ok('clips.add', describeClip(good, info))) as { id: number };
     expect(clip.id).toBe(refusedId);
     expect(await call('events.create', { clipId: clip.id, onset: 1, offset: 5 })).toMatchObject({ ok: true });
+  });
+  describe('a refused clip repaired in place', () => {
+    // The refusal holds for the content that failed, not for its path: a backup restored
+    // with its size and mtime kept (as `cp -p` does) takes writes again, and an explicit
+    // re-open checks it anew. Good and damaged files share size and mtime here: only their
+    // inode/ctime tell them apart.
+    const MTIME = 1_700_000_000;
+    const damagedLast = /frame 49 \(the last of the 50 its index lists\) cannot be decoded/;
+    const damaged = () => {
+      // The tail zeroed: frame 0 decodes, the last does not, and the size is unchanged.
+      const copy = Buffer.from(noise);
+      copy.fill(0, Math.floor(noise.length * 0.6));
+      return copy;
+    };
+    const put = (path: string, content: Buffer) => {
+      writeFileSync(path, content);
+      utimesSync(path, MTIME, MTIME);
+    };
+    const info = { frames: 50, fps: 25, width: 320, height: 240 };
+
+    it('takes writes once repaired, without a restart or a re-open', async () => {
+      const path = join(root, 'restored.mp4');
+      refusals.length = 0;
+      put(path, damaged());
+      await ok('media.open', { path });
+      expect(await call('clips.add', describeClip(path, info))).toMatchObject({ ok: false, error: { code: 'MEDIA_UNREADABLE', message: expect.stringMatching(damagedLast) } });
+      expect(refusals).toHaveLength(1);
+
+      put(path, noise);
+      expect(await call('clips.add', describeClip(path, info))).toMatchObject({ ok: true, data: { path } });
+    });
+
+    it('an explicit re-open checks the file again, whichever way it turns out', async () => {
+      const path = join(root, 'reopened.mp4');
+      put(path, noise);
+      const { clipId } = (await ok('media.open', { path })) as { clipId: string };
+      const clip = (await ok('clips.add', describeClip(path, info))) as { id: number };
+
+      refusals.length = 0;
+      put(path, damaged());
+      // Same path, size and mtime: the same clip id, and a fresh check that refuses it.
+      expect(await ok('media.open', { path, storedClip: clip.id })).toMatchObject({ clipId });
+      expect(await call('events.create', { clipId: clip.id, onset: 1, offset: 5 })).toMatchObject({ ok: false, error: { code: 'MEDIA_UNREADABLE' } });
+      expect(refusals).toEqual([{ clipId, code: 'MEDIA_UNREADABLE', message: expect.stringMatching(damagedLast) }]);
+
+      put(path, noise);
+      expect(await ok('media.open', { path, storedClip: clip.id })).toMatchObject({ clipId });
+      expect(await call('events.create', { clipId: clip.id, onset: 1, offset: 5 })).toMatchObject({ ok: true });
+      expect(refusals).toHaveLength(1);
+    });
   });
 });

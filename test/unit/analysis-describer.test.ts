@@ -44,11 +44,11 @@ suite('describe (deterministic FACS describer)', () => {
   it('writes the same evidence in Simplified Chinese', () => {
     const zh = describe(surprise, 'zh-CN');
     expect(zh.roiAnalysis.split('\n')[0]).toBe('- 左眉内侧向上运动（90°），平均 1 像素（面部高度的 0.5%）。');
-    expect(zh.roiAnalysis).toContain('AU1 (内眉上扬)：双侧，强度明显，置信度 0.77，依据：左眉内侧、右眉内侧。');
+    expect(zh.roiAnalysis).toContain('AU1（内眉上扬）：双侧，强度明显，置信度 0.77，依据：左眉内侧、右眉内侧。');
     expect(zh.summary).toBe('动作单元：1C+2B。估计情绪：惊讶。微表情类别：惊讶。');
     expect(zh.reasoning).toBe(
       [
-        '第一步：左眉内侧、右眉内侧、左眉外侧、右眉外侧的运动表明AU1 (内眉上扬)、AU2 (外眉上扬)。',
+        '第一步：左眉内侧、右眉内侧、左眉外侧、右眉外侧的运动表明 AU1（内眉上扬）、AU2（外眉上扬）。',
         '第二步：AU1+AU2 的组合符合惊讶的面部模式（置信度 0.75），属于惊讶微表情。',
         '第三步：因此该微表情为惊讶。',
       ].join('\n'),
@@ -73,6 +73,12 @@ suite('describe (deterministic FACS describer)', () => {
       'Step 3: There is therefore no micro-expression.',
     ]);
     expect(describe(evidenceFor(lids), 'zh-CN').reasoning).toContain('出现眨眼（AU45）');
+  });
+
+  it('names action units in Chinese as the AU picker does, with full-width brackets', () => {
+    const smile = describe(evidenceFor({ 'Left Mouth Corner': [1, -1.2], 'Right Mouth Corner': [-1, -1.2], 'Left Cheek': [0, -1], 'Right Cheek': [0, -1] }), 'zh-CN');
+    expect(smile.roiAnalysis).toContain('AU12（唇角上拉）');
+    expect(smile.roiAnalysis).not.toMatch(/AU\d+ \(/);
   });
 
   it('names every region in Chinese', () => {

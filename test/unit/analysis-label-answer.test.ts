@@ -52,7 +52,7 @@ describe("the answer a label teaches: the MELLM prompt's three sections from a c
 
   it('writes the same label in Simplified Chinese', () => {
     const zh = describeCodedLabel({ aus: [{ au: 1, side: null }, { au: 2, side: null }], emotion: 'surprise', label: 'Surprise' }, browsUp, 'zh-CN');
-    expect(zh.roiAnalysis.split('\n').at(-1)).toBe('- AU2 (外眉上扬)：见于左眉外侧、右眉外侧。');
+    expect(zh.roiAnalysis.split('\n').at(-1)).toBe('- AU2（外眉上扬）：见于左眉外侧、右眉外侧。');
     expect(zh.reasoning.split('\n')[1]).toBe('第二步：AU1+AU2 的组合被编码为惊讶，属于惊讶微表情。');
   });
 });

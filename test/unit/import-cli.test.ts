@@ -28,11 +28,11 @@ describe('mellm import', () => {
     const dry = await cli('import', sheet, '--root', root, '--dataset', 'auto', '--workspace', ws, '--dry-run');
     expect(dry.code).toBe(0);
     expect(dry.out).toMatch(/^layout: MEGC composite \(--dataset auto chose megc: header row 1 \(data, subject, clip, label, onset_frame, .*\) is the MEGC composite layout\)$/m);
-    expect(dry.out).toMatch(/^4 row\(s\) importable$/m);
-    expect((await cli('import', sheet, '--root', root, '--dataset', 'auto', '--workspace', ws)).out).toMatch(/^added 4 clip\(s\) and 4 event\(s\)$/m);
+    expect(dry.out).toMatch(/^4 rows importable$/m);
+    expect((await cli('import', sheet, '--root', root, '--dataset', 'auto', '--workspace', ws)).out).toMatch(/^added 4 clips and 4 events$/m);
     const again = await cli('import', sheet, '--root', root, '--dataset', 'auto', '--workspace', ws);
     expect(again.code).toBe(0);
-    expect(again.out).toMatch(/^added 0 clip\(s\) and 0 event\(s\); 4 row\(s\) already present, skipped$/m);
+    expect(again.out).toMatch(/^added 0 clips and 0 events; 4 rows already present, skipped$/m);
     expect(again.out).toMatch(/^ {2}4 rows: already in the workspace \(skipped\) \[warning\] \(first at row 2, \(row\): this event is already in the workspace/m);
   });
 

@@ -1,3 +1,4 @@
+import { AU_NAMES_ZH } from '@shared/au-names';
 import { roiLabel } from '@shared/rois';
 import type { Intensity } from './au-table';
 import type { AuSide } from './au-rules';
@@ -15,6 +16,8 @@ export interface DescriberStrings {
   region(name: string): string;
   octant: Readonly<Record<Octant, string>>;
   auName(au: number, fallback: string): string;
+  /** An action unit with its name: "AU12 (Lip Corner Puller)". */
+  auLabel(au: number, name: string): string;
   side: Readonly<Record<AuSide, string>>;
   intensity: Readonly<Record<Intensity, string>>;
   emotion: Readonly<Record<CasmeEmotion, string>>;
@@ -49,24 +52,6 @@ export interface DescriberStrings {
   coded(aus: string | null, emotion: string | null, label: string): string;
 }
 
-const ZH_AU: Readonly<Record<number, string>> = {
-  1: '内眉上扬',
-  2: '外眉上扬',
-  4: '皱眉（眉毛下压）',
-  5: '上睑提升',
-  6: '脸颊上提',
-  7: '眼睑收紧',
-  9: '皱鼻',
-  10: '上唇上提',
-  12: '嘴角上扬',
-  14: '酒窝（嘴角收紧）',
-  15: '嘴角下压',
-  17: '下巴上抬',
-  20: '嘴唇水平拉伸',
-  24: '双唇紧压',
-  25: '双唇分开',
-  45: '眨眼',
-};
 
 export const DESCRIBER_STRINGS: Readonly<Record<DescriberLanguage, DescriberStrings>> = {
   en: {
@@ -74,6 +59,7 @@ export const DESCRIBER_STRINGS: Readonly<Record<DescriberLanguage, DescriberStri
     region: (name) => name,
     octant: { right: 'right', 'up-right': 'up-right', up: 'up', 'up-left': 'up-left', left: 'left', 'down-left': 'down-left', down: 'down', 'down-right': 'down-right' },
     auName: (_au, fallback) => fallback,
+    auLabel: (au, name) => `AU${au} (${name})`,
     side: { L: 'left', R: 'right', B: 'bilateral' },
     intensity: { A: 'trace', B: 'slight', C: 'marked', D: 'severe', E: 'maximum' },
     emotion: { happiness: 'happiness', disgust: 'disgust', repression: 'repression', surprise: 'surprise', sadness: 'sadness', fear: 'fear', others: 'others' },
@@ -107,7 +93,8 @@ export const DESCRIBER_STRINGS: Readonly<Record<DescriberLanguage, DescriberStri
     headings: ['1. 感兴趣区域分析', '2. 推理', '3. 总结'],
     region: (name) => roiLabel(name, 'zh-CN'),
     octant: { right: '向右', 'up-right': '向右上', up: '向上', 'up-left': '向左上', left: '向左', 'down-left': '向左下', down: '向下', 'down-right': '向右下' },
-    auName: (au, fallback) => ZH_AU[au] ?? fallback,
+    auName: (au, fallback) => AU_NAMES_ZH[au] ?? fallback,
+    auLabel: (au, name) => `AU${au}（${name}）`,
     side: { L: '左侧', R: '右侧', B: '双侧' },
     intensity: { A: '微弱', B: '轻度', C: '明显', D: '强烈', E: '极强' },
     emotion: { happiness: '高兴', disgust: '厌恶', repression: '压抑', surprise: '惊讶', sadness: '悲伤', fear: '恐惧', others: '其他' },
@@ -123,7 +110,7 @@ export const DESCRIBER_STRINGS: Readonly<Record<DescriberLanguage, DescriberStri
     alternative: (emotion) => `较弱的解读为${emotion}。`,
     noMe: '没有动作单元，这两帧之间不存在微表情。',
     step: (n, text) => `第${['一', '二', '三'][n - 1] ?? n}步：${text}`,
-    indicates: (regions, aus) => `${regions}的运动表明${aus}。`,
+    indicates: (regions, aus) => `${regions}的运动表明 ${aus}。`,
     noIndication: '没有区域的运动足以表明动作单元。',
     conclude: (label) => `因此该微表情为${label}。`,
     concludeNone: '因此不存在微表情。',

@@ -68,7 +68,7 @@ export function describe(evidence: AnalysisEvidence, lang: DescriberLanguage = '
   const s = strings(lang);
   const moving = clearlyMoving(evidence.features);
   const expressive = evidence.aus.filter((a) => !a.blink);
-  const auLabel = (a: AuEvidence): string => `AU${a.au} (${s.auName(a.au, a.name)})`;
+  const auLabel = (a: AuEvidence): string => s.auLabel(a.au, s.auName(a.au, a.name));
 
   const roiLines = [...movementLines(s, moving), ...occludedLines(s, evidence.features)];
   const auLines = evidence.aus.length
@@ -155,7 +155,7 @@ export function describeCodedLabel(label: CodedLabel, features: readonly Measure
   const seen: { name: string; regions: string[] }[] = [];
   const auLines = codes.length
     ? codes.map((code) => {
-        const name = `AU${code.au} (${s.auName(code.au, auName(code.au) ?? `AU${code.au}`)})`;
+        const name = s.auLabel(code.au, s.auName(code.au, auName(code.au) ?? `AU${code.au}`));
         const side = code.side ? s.side[code.side] : null;
         const shows = showsAu(code.au, code.side);
         if (!shows) return s.codedAuUnmeasured(name, side);

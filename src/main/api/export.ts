@@ -12,9 +12,9 @@ export function exportHandlers(services: Services): Pick<HandlerTable, keyof typ
       // A relative folder would land wherever the main process happens to run.
       if (!isAbsolute(folder)) throw new AppError('INVALID_INPUT', `Choose an absolute export folder (got “${folder}”)`);
       const w = services.workspaces.require();
-      const classThresholds = (await services.settings.get()).expressionClasses;
+      const { expressionClasses: classThresholds, language } = await services.settings.get();
       const handle = services.jobs.add('export', `Export ${formats.join(', ')}`, (job) =>
-        exportWorkspace(w, { formats, folder, onlyApproved, anonymise, includeImages, force, promptFormat, classThresholds, signal: job.signal, onProgress: (done, total) => job.progress(done, total) }),
+        exportWorkspace(w, { formats, folder, onlyApproved, anonymise, includeImages, force, promptFormat, classThresholds, language, signal: job.signal, onProgress: (done, total) => job.progress(done, total) }),
       );
       const result = await handle.result;
       return {

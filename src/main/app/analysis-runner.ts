@@ -32,6 +32,7 @@ import { ClipLocator } from './media-roots';
 import { ensureClip, eventFrames, latestAnalysis, overlayDir, storeRun, writeOverlaySources } from './analysis-store';
 import type { EventHub } from './events';
 import { readSpottingRun, spottingRunMaker } from './spotting-run';
+import { counted } from '@shared/count';
 
 export interface AnalysisRunnerDeps {
   readonly workspaces: WorkspaceService;
@@ -350,7 +351,7 @@ export class AnalysisRunner {
       const { claimed, claim } = await workspace.claims.claim(key, this.#owner, lease);
       if (!claimed) {
         if (claim.state === 'done' || (claim.state === 'running' && claim.leaseUntil > Date.now())) return null;
-        throw new AppError('INTERNAL', `This analysis failed ${claim.attempts} time(s): ${claim.error ?? 'no reason recorded'}`);
+        throw new AppError('INTERNAL', `This analysis failed ${counted(claim.attempts, 'time')}: ${claim.error ?? 'no reason recorded'}`);
       }
       const resume = claim.checkpoint ? readCheckpoint(claim.checkpoint) : null;
       const input = resume ? { ...task, resume } : task;

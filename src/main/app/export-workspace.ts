@@ -1,5 +1,6 @@
 import type { ExportFormat } from '@shared/api/export';
 import { AppError } from '@shared/errors';
+import type { Language } from '@shared/language';
 import type { PromptFormat } from '@shared/prompt-format';
 import type { WorkspaceStore } from '../store';
 import { EXPORT_FILE_NAMES, exportCorpus, resolveOutputPath, type ExportResult } from '../corpus/export';
@@ -17,6 +18,8 @@ export interface WorkspaceExportRequest {
   readonly promptFormat?: PromptFormat;
   /** The micro / macro boundaries events are classed by (Settings; default 500 / 250 ms). */
   readonly classThresholds?: ClassThresholds;
+  /** The session report's language: the window's (default en). */
+  readonly language?: Language;
   readonly signal?: AbortSignal;
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -58,7 +61,7 @@ export async function exportWorkspace(ws: WorkspaceStore, request: WorkspaceExpo
   }
   if (withReport) {
     const candidates = await recordsFromStore(ws, { candidates: true, analyses: true, ...classes });
-    const result = await exportCorpus({ ...options, formats: ['report'], records: candidates, reportTitle: 'Micro-expression session report', onProgress: progress });
+    const result = await exportCorpus({ ...options, formats: ['report'], records: candidates, ...(request.language ? { reportLanguage: request.language } : {}), onProgress: progress });
     files.push(...result.files);
     counted ??= result;
   }

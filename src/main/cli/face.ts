@@ -6,6 +6,7 @@ import { renderOverlay } from '../inference/face/overlay';
 import type { CliCommand } from './command';
 import { defineOptions, parseOptions } from './options';
 import { outputFile } from './output';
+import { counted } from '@shared/count';
 
 const OPTIONS = defineOptions({
   frame: { kind: 'int', value: 'N', min: 0, default: 0, help: 'the frame of a clip (0-based)' },
@@ -66,5 +67,5 @@ function summary(path: string, result: FaceDetectResult): string {
     const [x, y, w, h] = f.box.map((v) => Math.round(v));
     return `  #${i + 1} box ${x},${y} ${w}×${h}  score ${f.score.toFixed(3)}  presence ${f.presence.toFixed(3)}  ${f.quality}  ${f.rois.length} ROIs`;
   });
-  return [`${path} (frame ${result.frame}, ${result.width}×${result.height}): ${result.faces.length} face(s)`, ...lines].join('\n');
+  return [`${path} (frame ${result.frame}, ${result.width}×${result.height}): ${counted(result.faces.length, 'face')}`, ...lines].join('\n');
 }

@@ -4,6 +4,7 @@ import { commitImport, mediaImportDeps, previewImport } from '../app/import';
 import { describeGroup, LAYOUTS } from '../corpus/import';
 import type { CliCommand } from './command';
 import { defineOptions, parseOptions } from './options';
+import { counted } from '@shared/count';
 
 const USAGE = `mellm import <sheet> --root <media folder> --dataset ${IMPORT_LAYOUTS.join('|')} [--columns field=Header,...] --workspace <file> [--skip-flagged] [--dry-run] [--json] [--max-rows N] [--max-cells N] [--max-sheet-mb N]`;
 
@@ -49,12 +50,12 @@ export function parseColumns(text: string): Partial<Record<ImportField, string>>
 
 /** The outcome, the layout read (and why, when guessed), then the problems grouped by kind. */
 export function summary(report: ImportReport): string {
-  const present = report.alreadyPresent ? `; ${report.alreadyPresent} row(s) already present, skipped` : '';
+  const present = report.alreadyPresent ? `; ${counted(report.alreadyPresent, 'row')} already present, skipped` : '';
   const listed = report.problems.slice(0, MAX_LISTED);
   const lines = [
-    `${report.committed ? 'imported' : 'checked'} ${report.totalRows} row(s) of ${report.sheet}${report.worksheet === null ? '' : `, worksheet '${report.worksheet}'`} (header row ${report.headerRow || 'none'})`,
+    `${report.committed ? 'imported' : 'checked'} ${counted(report.totalRows, 'row')} of ${report.sheet}${report.worksheet === null ? '' : `, worksheet '${report.worksheet}'`} (header row ${report.headerRow || 'none'})`,
     `layout: ${LAYOUTS[report.dataset].label}${report.detected ? ` (--dataset auto chose ${report.dataset}: ${report.detected})` : ''}`,
-    (report.committed ? `added ${report.clipsAdded} clip(s) and ${report.eventsAdded} event(s)` : `${report.rows.filter((r) => r.ok).length} row(s) importable`) + present,
+    (report.committed ? `added ${counted(report.clipsAdded, 'clip')} and ${counted(report.eventsAdded, 'event')}` : `${counted(report.rows.filter((r) => r.ok).length, 'row')} importable`) + present,
     ...(report.groups.length ? ['problems by kind:', ...report.groups.map((g) => `  ${describeGroup(g)}`)] : []),
     ...(listed.length ? ['problems:', ...listed.map((p) => `  ${p.row > 0 ? `row ${p.row}, ` : ''}${p.column}: ${p.severity === 'warning' ? 'warning: ' : ''}${p.message}`)] : []),
     ...(report.problems.length > MAX_LISTED ? [`  … and ${report.problems.length - MAX_LISTED} more (--json lists them all)`] : []),

@@ -10,6 +10,7 @@ import { checkFolder } from '../util/output-place';
 import { createDemoCorpus } from '../app/demo-corpus';
 import type { CliCommand } from './command';
 import { defineOptions, OptionError, parseOptions } from './options';
+import { counted } from '@shared/count';
 
 const OPTIONS = defineOptions({
   out: { kind: 'text', value: 'dir', help: 'where the samples are written' },
@@ -95,7 +96,7 @@ export const synthCommand: CliCommand = {
         written.push({ dir, facs: clip.truth.facs, label: clip.truth.label, onset: spec.onset, apex: spec.apex, offset: spec.offset });
         if (!values.json) io.err(`${dir}: ${clip.truth.facs} (${clip.truth.label ?? '-'}), onset ${spec.onset}, apex ${spec.apex}, offset ${spec.offset}`);
       }
-      io.out(values.json ? JSON.stringify({ clips: written }) : `${written.length} clip(s) written to ${out as string}`);
+      io.out(values.json ? JSON.stringify({ clips: written }) : `${counted(written.length, 'clip')} written to ${out as string}`);
       return 0;
     } finally {
       await s.face.dispose();

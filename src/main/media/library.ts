@@ -43,6 +43,12 @@ export interface OpenOptions {
 /** Refusals kept for `settled`: a path refused after its answer, newest last. */
 const REFUSALS_KEPT = 64;
 
+/** A refusal holds for the content that failed: the file's stamp when it was opened. */
+interface Refusal {
+  readonly error: AppError;
+  readonly stamp: string;
+}
+
 interface OpenClip {
   readonly options: ProbeOptions;
   readonly probed: ProbedMedia;
@@ -59,6 +65,8 @@ interface OpenClip {
   pending: boolean;
   /** An ffmpeg started with the probe, for the reader's first decode (handed over once). */
   started: WarmFfmpeg | null;
+  /** What the file was when opened (`contentStamp`): a re-open of changed content probes and checks again. */
+  readonly stamp: string;
 }
 
 /** Something that can produce an encoded frame of a clip: what the frame route serves. */
@@ -75,7 +83,7 @@ export class MediaLibrary implements FrameSource {
   readonly cache: FrameCache;
   readonly #clips = new Map<string, OpenClip>();
   readonly #upscales = new UpscaleGate();
-  readonly #refused = new Map<string, AppError>();
+  readonly #refused = new Map<string, Refusal>();
   readonly #idleMs: number;
   readonly #timer: NodeJS.Timeout;
 
@@ -98,8 +106,9 @@ export class MediaLibrary implements FrameSource {
     await checkMediaPath(path);
     const absolute = resolve(path);
     const clipId = await clipIdFor(absolute);
+    const stamp = await contentStamp(absolute);
     const known = this.#clips.get(clipId);
-    if (known && known.options.fps === options.fps) {
+    if (known && known.options.fps === options.fps && known.stamp === stamp) {
       known.lastUsed = Date.now();
       await (opening.lastFrameLater ? known.shown : known.checked);
       return { clipId, info: known.info };
@@ -122,7 +131,7 @@ export class MediaLibrary implements FrameSource {
     const info = toMediaInfo(media);
     known?.reader?.close();
     known?.started?.close();
-    const clip: OpenClip = { options, probed: media, info, reader: null, lastUsed: Date.now(), holds: 0, checked: Promise.resolve(), shown: Promise.resolve(), pending: false, started };
+    const clip: OpenClip = { options, probed: media, info, reader: null, lastUsed: Date.now(), holds: 0, checked: Promise.resolve(), shown: Promise.resolve(), pending: false, started, stamp };
     this.#clips.set(clipId, clip);
     if (!probed && media.kind === 'video') {
       this.#refused.delete(absolute);
@@ -139,7 +148,7 @@ export class MediaLibrary implements FrameSource {
         (error: unknown) => {
           clip.pending = false;
           lastCheck?.close();
-          this.#remember(absolute, AppError.from(error));
+          this.#remember(absolute, { error: AppError.from(error), stamp });
           throw error;
         },
       );
@@ -210,9 +219,9 @@ export class MediaLibrary implements FrameSource {
   }
 
   /** Records a path's refusal for `settled` (bounded: the oldest go first). */
-  #remember(absolute: string, error: AppError): void {
+  #remember(absolute: string, refusal: Refusal): void {
     this.#refused.delete(absolute);
-    this.#refused.set(absolute, error);
+    this.#refused.set(absolute, refusal);
     if (this.#refused.size > REFUSALS_KEPT) this.#refused.delete(this.#refused.keys().next().value as string);
   }
 
@@ -223,14 +232,17 @@ export class MediaLibrary implements FrameSource {
 
   /**
    * Waits for the checks of the open clip at `path` (answered early, see `lastFrameLater`);
-   * rejects with the reason when they refused it. A path with nothing open or pending passes.
+   * rejects with the reason when they refused it. A path with nothing open or pending passes,
+   * and so does a refused one whose file has changed since (repaired or restored in place).
    */
   async settled(path: string): Promise<void> {
     const absolute = resolve(path);
     const pending = [...this.#clips.values()].filter((clip) => clip.pending && clip.info.path === absolute);
     await Promise.all(pending.map((clip) => clip.checked));
     const refusal = this.#refused.get(absolute);
-    if (refusal) throw refusal;
+    if (!refusal) return;
+    if (refusal.stamp === (await contentStamp(absolute).catch(() => refusal.stamp))) throw refusal.error;
+    this.#refused.delete(absolute);
   }
 
   info(clipId: string): MediaInfo {
@@ -349,6 +361,16 @@ async function encodeAs(image: Sharp, format: FrameRequest['format'], width: num
   const sized = width === fromWidth ? image : image.resize({ width });
   const encoded = format === 'png' ? sized.png({ compressionLevel: 1 }) : format === 'webp' ? sized.webp({ quality: 90 }) : sized.jpeg({ quality: 90 });
   return encoded.toBuffer();
+}
+
+/**
+ * What tells a file's content apart without reading it: size, mtime, inode and ctime. A copy
+ * restored over it with its size and mtime kept (`cp -p`, a backup tool) still gets a new
+ * ctime, and a new inode when it replaces the file.
+ */
+async function contentStamp(absolutePath: string): Promise<string> {
+  const s = await stat(absolutePath, { bigint: true });
+  return `${s.size}:${s.mtimeNs}:${s.ino}:${s.ctimeNs}`;
 }
 
 /** 22 url-safe characters of sha256(path, size, mtime): stable while the file is unchanged. */

@@ -3,6 +3,7 @@ import { detectFaces, type FaceModels } from '../../inference/face/analyze';
 import { landmarkBox, windowFromDetection, windowFromLandmarks } from '../../inference/face/facemesh';
 import type { Point3 } from '../../inference/face/types';
 import type { RgbImage } from '../../media/image';
+import { counted } from '@shared/count';
 
 /**
  * The subject of a clip: the faces on its reference frame ordered largest first (the
@@ -24,7 +25,7 @@ export async function findSubject(models: FaceModels, image: RgbImage, faceIndex
   const ordered = [...detections].sort((a, b) => b.box[2] * b.box[3] - a.box[2] * a.box[3]);
   if (ordered.length === 0) throw new AppError('NO_FACE', 'No face was found on the clip\'s reference frame.');
   const chosen = ordered[faceIndex];
-  if (!chosen) throw new AppError('INVALID_INPUT', `Face ${faceIndex} was chosen but the reference frame shows ${ordered.length} face(s).`);
+  if (!chosen) throw new AppError('INVALID_INPUT', `Face ${faceIndex} was chosen but the reference frame shows ${counted(ordered.length, 'face')}.`);
   const mesh = await models.mesh.run(image, windowFromDetection(chosen));
   if (mesh.presence < PRESENCE_MIN) throw new AppError('NO_FACE', `The chosen face is not clear enough for landmarks (presence ${mesh.presence.toFixed(2)}).`);
   return { faceIndex, faceCount: ordered.length, score: chosen.score, box: landmarkBox(mesh.landmarks), landmarks: mesh.landmarks };

@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import { EXPORT_FORMATS, type ExportFormat } from '@shared/api/export';
 import { AppError } from '@shared/errors';
+import type { Language } from '@shared/language';
 import { DEFAULT_PROMPT_FORMAT, type PromptFormat } from '@shared/prompt-format';
 import type { FacsParser } from '../agreement/au-sets';
 import { casmeCsv, casmeXlsx } from './casme-sheet';
@@ -16,6 +17,7 @@ import { removeStaleTemps } from '../../util/temp-files';
 import { groupBy } from '../group';
 import { clipKey, recordIssues, type ExportRecord } from './records';
 import { sessionReportHtml } from './report-html';
+import { counted } from '@shared/count';
 
 /**
  * File names inside the export folder; EAF writes one file per clip under `eaf/`, the
@@ -40,6 +42,8 @@ export interface ExportRequest extends ExportOptions {
   /** The prompt text the instruction JSONL is written in (default mellm). */
   readonly promptFormat?: PromptFormat;
   readonly reportTitle?: string;
+  /** The session report's words (default en); the records' own text is written as stored. */
+  readonly reportLanguage?: Language;
   /** Cancels between files and between chunks of big files; finished files stay. */
   readonly signal?: AbortSignal;
   /** Called after each file is written (EAF: one per clip). */
@@ -83,7 +87,7 @@ export async function exportCorpus(request: ExportRequest): Promise<ExportResult
   const unknown = request.formats.filter((format) => !EXPORT_FORMATS.includes(format));
   if (unknown.length) throw new AppError('INVALID_INPUT', `Unknown export format: ${unknown.join(', ')}.`);
   const issues = recordIssues(request.records);
-  if (issues.length) throw new AppError('INVALID_INPUT', `${issues.length} export record(s) are invalid; nothing was written.`, { issues: issues.slice(0, 50) });
+  if (issues.length) throw new AppError('INVALID_INPUT', `${counted(issues.length, 'export record')} ${issues.length === 1 ? 'is' : 'are'} invalid; nothing was written.`, { issues: issues.slice(0, 50) });
   const { records } = selectRecords(request.records, request);
   const force = request.force ?? false;
   const signal = request.signal;
@@ -122,7 +126,7 @@ export async function exportCorpus(request: ExportRequest): Promise<ExportResult
         break;
       }
       case 'report': {
-        const reportOptions = { includeImages: request.includeImages ?? false, ...(request.parseFacs ? { parseFacs: request.parseFacs } : {}), ...(request.reportTitle ? { title: request.reportTitle } : {}) };
+        const reportOptions = { includeImages: request.includeImages ?? false, ...(request.parseFacs ? { parseFacs: request.parseFacs } : {}), ...(request.reportTitle ? { title: request.reportTitle } : {}), ...(request.reportLanguage ? { language: request.reportLanguage } : {}) };
         jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, sessionReportHtml(records, reportOptions), signal), held: all });
         break;
       }

@@ -1,10 +1,11 @@
-import { AU_NAMES } from '@shared/au-names';
 import { formatFps } from '@shared/fps';
+import type { Language } from '@shared/language';
 import { facsAuSet, type FacsParser } from '../agreement/au-sets';
 import { escapeMarkup as esc } from '../markup';
 import { frameToMs } from './eaf';
 import { groupBy } from '../group';
 import { clipKey, timingFps, type EmbeddedImage, type ExportRecord, type RoiFeature } from './records';
+import { REPORT_STRINGS, type ReportStrings } from './report-strings';
 
 export interface SessionReportOptions {
   readonly title?: string;
@@ -13,6 +14,8 @@ export interface SessionReportOptions {
   /** FACS string → AUs, for the AU names column (the shared FACS grammar when present). */
   readonly parseFacs?: FacsParser;
   readonly generatedAt?: Date;
+  /** The words around the records' text (default en). */
+  readonly language?: Language;
 }
 
 // Inline only: the report must open and print with no network and no other files.
@@ -36,11 +39,11 @@ function frameCell(frame: number, fps: number): string {
 }
 
 /** Names of the AUs the code scores (the coder's text itself is shown as written beside them). */
-function auNames(facs: string, parse: FacsParser): string {
+function auNames(facs: string, parse: FacsParser, s: ReportStrings): string {
   try {
     const aus = parse(facs);
-    if (aus === null) return 'AUs not determined';
-    return aus.map(({ au, side }) => `${side ?? ''}AU${au} ${AU_NAMES[au] ?? ''}`.trim()).join(', ');
+    if (aus === null) return s.ausNotDetermined;
+    return aus.map(({ au, side }) => `${side ?? ''}AU${au} ${s.auName(au)}`.trim()).join(', ');
   } catch {
     return '';
   }
@@ -49,36 +52,33 @@ function auNames(facs: string, parse: FacsParser): string {
 const STRONGEST_ROIS = 5;
 
 /** The few ROIs that moved most (mean expression-flow magnitude), as the clinician reads them. */
-function strongestRois(features: readonly RoiFeature[]): string {
+function strongestRois(features: readonly RoiFeature[], s: ReportStrings): string {
   return [...features]
     .sort((a, b) => b.meanMagnitude - a.meanMagnitude)
     .slice(0, STRONGEST_ROIS)
-    .map((feature) => `${esc(feature.region)}: ${feature.meanMagnitude.toFixed(3)} px, ${esc(feature.direction)}`)
+    .map((feature) => `${esc(s.region(feature.region))}: ${feature.meanMagnitude.toFixed(3)} px, ${esc(feature.direction)}`)
     .join('<br>');
 }
 
-/** The flags an import leaves on an event, in words. */
-const FLAG_TEXT: Readonly<Record<string, string>> = { aus_uncertain: 'AU coding marked uncertain by the coder', apex_missing: 'no apex in the sheet' };
-
-function eventHtml(record: ExportRecord, options: SessionReportOptions): string {
+function eventHtml(record: ExportRecord, options: SessionReportOptions, s: ReportStrings): string {
   const row = (label: string, html: string) => `<tr><th>${label}</th><td>${html}</td></tr>`;
   const parse = options.parseFacs ?? facsAuSet;
-  const decision = record.review ? `<span class="decision-${record.review}">${esc(record.review)}</span>` : 'not reviewed';
+  const decision = record.review ? `<span class="decision-${record.review}">${esc(s.decision[record.review] ?? record.review)}</span>` : s.notReviewed;
   const figures: string[] = [];
-  if (options.includeImages && record.apexImage) figures.push(`<figure><img alt="apex frame" src="${esc(dataUri(record.apexImage))}"><figcaption>Apex frame ${record.apex}</figcaption></figure>`);
-  if (options.includeImages && record.flowOverlay) figures.push(`<figure><img alt="expression flow overlay" src="${esc(dataUri(record.flowOverlay))}"><figcaption>Expression flow, onset → apex</figcaption></figure>`);
+  if (options.includeImages && record.apexImage) figures.push(`<figure><img alt="${s.apexAlt}" src="${esc(dataUri(record.apexImage))}"><figcaption>${s.apexFrame(record.apex)}</figcaption></figure>`);
+  if (options.includeImages && record.flowOverlay) figures.push(`<figure><img alt="${s.flowAlt}" src="${esc(dataUri(record.flowOverlay))}"><figcaption>${s.flowFigure}</figcaption></figure>`);
   return (
     `<section class="event"><table>` +
-    row('Event', esc(record.eventId)) +
-    row('Onset / apex / offset', `${frameCell(record.onset, timingFps(record))} / ${frameCell(record.apex, timingFps(record))} / ${frameCell(record.offset, timingFps(record))}`) +
-    (record.expressionClass ? row('Class', `${record.expressionClass}-expression <span class="meta">(${record.durationMs ?? '?'} ms onset → offset)</span>`) : '') +
-    row('Action Units', `${esc(record.aus || '—')}<div class="meta">${esc(auNames(record.aus, parse))}</div>`) +
-    row('Emotion / category', `${esc(record.emotion ?? '—')} / ${esc(record.label3 ?? '—')}`) +
-    (record.flags?.length ? row('Import flags', record.flags.map((flag) => esc(FLAG_TEXT[flag] ?? flag)).join(', ')) : '') +
-    (record.roiFeatures?.length ? row('Strongest ROI motion', strongestRois(record.roiFeatures)) : '') +
-    row('Description', esc(record.description ?? '—').replaceAll('\n', '<br>')) +
-    row('Annotator', `${esc(record.annotator)} <span class="meta">${esc(record.provenance ?? '')}</span>`) +
-    row('Review', `${decision}${record.reviewer ? ` by ${esc(record.reviewer)}` : ''}${record.reviewComment ? `<div>${esc(record.reviewComment)}</div>` : ''}`) +
+    row(s.rows.event, esc(record.eventId)) +
+    row(s.rows.frames, `${frameCell(record.onset, timingFps(record))} / ${frameCell(record.apex, timingFps(record))} / ${frameCell(record.offset, timingFps(record))}`) +
+    (record.expressionClass ? row(s.rows.class, s.expressionClass(record.expressionClass, String(record.durationMs ?? '?'))) : '') +
+    row(s.rows.aus, `${esc(record.aus || '—')}<div class="meta">${esc(auNames(record.aus, parse, s))}</div>`) +
+    row(s.rows.emotion, `${esc(record.emotion ?? '—')} / ${esc(record.label3 ?? '—')}`) +
+    (record.flags?.length ? row(s.rows.flags, record.flags.map((flag) => esc(s.flagText[flag] ?? flag)).join(', ')) : '') +
+    (record.roiFeatures?.length ? row(s.rows.rois, strongestRois(record.roiFeatures, s)) : '') +
+    row(s.rows.description, esc(record.description ?? '—').replaceAll('\n', '<br>')) +
+    row(s.rows.annotator, `${esc(record.annotator)} <span class="meta">${esc(record.provenance ?? '')}</span>`) +
+    row(s.rows.review, `${decision}${record.reviewer ? esc(s.by(record.reviewer)) : ''}${record.reviewComment ? `<div>${esc(record.reviewComment)}</div>` : ''}`) +
     `</table>${figures.length ? `<div class="images">${figures.join('')}</div>` : ''}</section>\n`
   );
 }
@@ -88,15 +88,17 @@ function eventHtml(record: ExportRecord, options: SessionReportOptions): string 
  * annotated event. Every piece of record text is HTML-escaped; images are data: URIs.
  */
 export function* sessionReportHtml(records: readonly ExportRecord[], options: SessionReportOptions = {}): Generator<string> {
-  const title = options.title ?? 'Micro-expression session report';
+  const s = REPORT_STRINGS[options.language ?? 'en'];
+  const title = options.title ?? s.title;
   const generated = (options.generatedAt ?? new Date()).toISOString();
-  yield `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
+  yield `<!DOCTYPE html>\n<html lang="${s.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
     `<title>${esc(title)}</title><style>${STYLE}</style></head><body>\n` +
-    `<h1>${esc(title)}</h1><div class="meta">Generated ${esc(generated)} · ${records.length} annotated events</div>\n`;
+    `<h1>${esc(title)}</h1><div class="meta">${esc(s.generated(generated, records.length))}</div>\n`;
   for (const group of groupBy(records, clipKey).values()) {
     const first = group[0] as ExportRecord;
-    yield `<h2>${esc(first.clipName)}</h2><div class="meta">${esc(first.dataset)} · subject ${esc(first.subject)} · ${first.frameCount} frames at ${formatFps(first.fps)} fps${timingFps(first) !== first.fps ? `, filmed at ${formatFps(timingFps(first))} fps` : ''} · times at the capture rate, ${formatFps(timingFps(first))} fps</div>\n`;
-    for (const record of [...group].sort((a, b) => a.onset - b.onset)) yield eventHtml(record, options);
+    const filmedAt = timingFps(first) !== first.fps ? formatFps(timingFps(first)) : null;
+    yield `<h2>${esc(first.clipName)}</h2><div class="meta">${esc(s.clipMeta(first.dataset, first.subject, first.frameCount, formatFps(first.fps), filmedAt, formatFps(timingFps(first))))}</div>\n`;
+    for (const record of [...group].sort((a, b) => a.onset - b.onset)) yield eventHtml(record, options, s);
   }
   yield '</body></html>\n';
 }

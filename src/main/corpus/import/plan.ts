@@ -133,7 +133,8 @@ export async function planImport(request: ImportRequest, prober: ClipProber): Pr
         position.offset = place('offset', f.offset) ?? -1;
         const apex = position.apex;
         if (ctx.errors === 0 && (position.onset > position.offset || (apex !== null && (apex < position.onset || apex > position.offset)))) {
-          problem(ctx, 'filename', 'frame-order', { key: 'frameFilesOrder', params: { onset: position.onset, apex: apex ?? '–', offset: position.offset } });
+          // Folder positions are 0-based here; a person counts a folder's files from 1.
+          problem(ctx, 'filename', 'frame-order', { key: 'frameFilesOrder', params: { onset: position.onset + 1, apex: apex === null ? '–' : apex + 1, offset: position.offset + 1 } });
         }
         const earlier = clipFps.get(lookup.path);
         if (!earlier) clipFps.set(lookup.path, { fps: lookup.probe.fps, row: ctx.row });

@@ -9,6 +9,7 @@ import { analyzeImage, type AnalyzeOptions, type FaceModels } from './analyze';
 import { BlazeFaceDetector } from './blazeface';
 import { FaceMesh } from './facemesh';
 import { trackFace, type FaceTrack, type TrackOptions } from './tracker';
+import { counted } from '@shared/count';
 
 /** Opens a video as frames; the media layer provides it (until then, videos are refused). */
 export type ClipOpener = (path: string) => Promise<FrameSequence>;
@@ -50,7 +51,7 @@ export class FaceService {
   async detect(path: string, frame = 0, options: AnalyzeOptions = {}): Promise<FaceDetectResult> {
     const clip = await this.#open(path);
     if (frame >= clip.frameCount) {
-      throw new AppError('INVALID_INPUT', `Frame ${frame} is out of range: ${path} has ${clip.frameCount} frame(s) (0-based)`);
+      throw new AppError('INVALID_INPUT', `Frame ${frame} is out of range: ${path} has ${counted(clip.frameCount, 'frame')} (0-based)`);
     }
     const [models, image] = await Promise.all([this.models(), clip.read(frame)]);
     return analyzeImage(models, image, frame, options);

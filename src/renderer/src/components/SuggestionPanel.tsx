@@ -10,6 +10,7 @@ import { useTranslation } from 'react-i18next';
 import { LlmEstimate } from './LlmEstimate';
 import type { ExpressionClassView, SpottedFrames } from '../api/analysis-types';
 import { diffAus, diffWords, DRAFT_FIELDS, sameValue, type AnnotationDraft, type DraftField, type Suggestion } from '../state/annotation';
+import { flowModelText } from '../i18n/message-text';
 
 interface Props {
   readonly running: boolean;
@@ -178,7 +179,7 @@ export function SuggestionPanel(props: Props) {
       )}
       {suggestion && props.flowModel && (
         <p className="muted" data-testid="suggestion-flow">
-          {t('suggest.flowModel', { model: props.flowModel })}
+          {t('suggest.flowModel', { model: flowModelText(t, props.flowModel) })}
         </p>
       )}
       {props.spotted?.source === 'spotting' && props.spotted.onset !== null && (

@@ -14,3 +14,11 @@ export function importText(t: TFunction, text: ImportText): string {
   const detail = text.detail ? { detail: facsText(t, text.detail) } : {};
   return t(`importMessages.${text.key}`, { ...text.params, ...lists, ...detail });
 }
+
+const GENERATED_FLOW = /^flow-variational:(fast|balanced|accurate)$/;
+
+/** The flow model an analysis recorded: a built-in preset in the window's language, a learned model by its id. */
+export function flowModelText(t: TFunction, model: string): string {
+  const preset = GENERATED_FLOW.exec(model)?.[1];
+  return preset ? t('analysisFlow.generated', { preset: t(`analysisFlow.presets.${preset}`) }) : model;
+}

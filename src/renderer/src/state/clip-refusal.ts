@@ -1,22 +1,25 @@
-/**
- * Main answers `media.open` once frame 0 decodes and checks the last frame after; a clip
- * that fails that check is closed in main and announced as `media.refused`. This hook
- * gives the reason for the clip on screen (null while it holds up), so the view says why
- * its frames stop and its saves are refused.
- */
-import { useEffect, useState } from 'react';
-import { MediaRefusedSchema } from '@shared/api/events';
+/** The window's refusals (clip-refusals.ts), shared by the open calls and the view. */
+import { useSyncExternalStore } from 'react';
 import { api } from '../api/client';
+import { ClipRefusals } from './clip-refusals';
 
+let shared: ClipRefusals | null = null;
+
+/** The window's refusals, listening from the first call on (before the first open). */
+export function clipRefusals(): ClipRefusals {
+  if (!shared) {
+    const refusals = new ClipRefusals();
+    api.onByName('media.refused', (payload) => refusals.heard(payload));
+    shared = refusals;
+  }
+  return shared;
+}
+
+/** Why the clip on screen was refused after it opened (null while it holds up). */
 export function useClipRefusal(clipId: string | null): string | null {
-  const [reason, setReason] = useState<string | null>(null);
-  useEffect(
-    () =>
-      clipId === null ? undefined : api.onByName('media.refused', (payload) => {
-        const refused = MediaRefusedSchema.safeParse(payload);
-        if (refused.success && refused.data.clipId === clipId) setReason(refused.data.message);
-      }),
-    [clipId],
+  const refusals = clipRefusals();
+  return useSyncExternalStore(
+    (listener) => refusals.subscribe(listener),
+    () => refusals.reason(clipId),
   );
-  return reason;
 }

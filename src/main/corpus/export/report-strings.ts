@@ -1,0 +1,83 @@
+import { AU_NAMES, AU_NAMES_ZH } from '@shared/au-names';
+import type { Language } from '@shared/language';
+import { roiLabel } from '@shared/rois';
+import type { ReviewDecision } from './records';
+
+/**
+ * The session report's words per language: the window's language when the app writes it.
+ * The records' own text (labels, descriptions, comments, dataset vocabulary) is written as
+ * stored; these are the words around it.
+ */
+export interface ReportStrings {
+  readonly lang: string;
+  readonly title: string;
+  generated(at: string, events: number): string;
+  clipMeta(dataset: string, subject: string, frames: number, fps: string, filmedAt: string | null, timesAt: string): string;
+  readonly rows: {
+    readonly event: string;
+    readonly frames: string;
+    readonly class: string;
+    readonly aus: string;
+    readonly emotion: string;
+    readonly flags: string;
+    readonly rois: string;
+    readonly description: string;
+    readonly annotator: string;
+    readonly review: string;
+  };
+  expressionClass(kind: string, ms: string): string;
+  readonly ausNotDetermined: string;
+  auName(au: number): string;
+  region(name: string): string;
+  readonly flagText: Readonly<Record<string, string>>;
+  readonly decision: Readonly<Record<ReviewDecision, string>>;
+  readonly notReviewed: string;
+  by(reviewer: string): string;
+  apexFrame(frame: number): string;
+  readonly flowFigure: string;
+  readonly apexAlt: string;
+  readonly flowAlt: string;
+}
+
+const EXPRESSION_ZH: Readonly<Record<string, string>> = { micro: '微表情', macro: '宏表情', blink: '眨眼' };
+
+export const REPORT_STRINGS: Readonly<Record<Language, ReportStrings>> = {
+  en: {
+    lang: 'en',
+    title: 'Micro-expression session report',
+    generated: (at, events) => `Generated ${at} · ${events} annotated event${events === 1 ? '' : 's'}`,
+    clipMeta: (dataset, subject, frames, fps, filmedAt, timesAt) => `${dataset} · subject ${subject} · ${frames} frames at ${fps} fps${filmedAt ? `, filmed at ${filmedAt} fps` : ''} · times at the capture rate, ${timesAt} fps`,
+    rows: { event: 'Event', frames: 'Onset / apex / offset', class: 'Class', aus: 'Action Units', emotion: 'Emotion / category', flags: 'Import flags', rois: 'Strongest ROI motion', description: 'Description', annotator: 'Annotator', review: 'Review' },
+    expressionClass: (kind, ms) => `${kind}-expression <span class="meta">(${ms} ms onset → offset)</span>`,
+    ausNotDetermined: 'AUs not determined',
+    auName: (au) => AU_NAMES[au] ?? '',
+    region: (name) => name,
+    flagText: { aus_uncertain: 'AU coding marked uncertain by the coder', apex_missing: 'no apex in the sheet' },
+    decision: { approved: 'approved', rejected: 'rejected', 'needs-changes': 'needs changes' },
+    notReviewed: 'not reviewed',
+    by: (reviewer) => ` by ${reviewer}`,
+    apexFrame: (frame) => `Apex frame ${frame}`,
+    flowFigure: 'Expression flow, onset → apex',
+    apexAlt: 'apex frame',
+    flowAlt: 'expression flow overlay',
+  },
+  'zh-CN': {
+    lang: 'zh-CN',
+    title: '微表情会话报告',
+    generated: (at, events) => `生成于 ${at} · 已标注事件 ${events} 个`,
+    clipMeta: (dataset, subject, frames, fps, filmedAt, timesAt) => `${dataset} · 被试 ${subject} · ${frames} 帧，${fps} fps${filmedAt ? `，拍摄帧率 ${filmedAt} fps` : ''} · 时间按采集帧率 ${timesAt} fps 计`,
+    rows: { event: '事件', frames: '起始 / 顶点 / 结束', class: '类别', aus: '动作单元', emotion: '情绪 / 三分类', flags: '导入标记', rois: '运动最强的感兴趣区域', description: '描述', annotator: '标注者', review: '审核' },
+    expressionClass: (kind, ms) => `${EXPRESSION_ZH[kind] ?? kind} <span class="meta">（起始 → 结束 ${ms} 毫秒）</span>`,
+    ausNotDetermined: '无法确定动作单元',
+    auName: (au) => AU_NAMES_ZH[au] ?? AU_NAMES[au] ?? '',
+    region: (name) => roiLabel(name, 'zh-CN'),
+    flagText: { aus_uncertain: '编码者标明动作单元编码不确定', apex_missing: '表格中没有顶点帧' },
+    decision: { approved: '已批准', rejected: '已驳回', 'needs-changes': '需修改' },
+    notReviewed: '未审核',
+    by: (reviewer) => `（审核者 ${reviewer}）`,
+    apexFrame: (frame) => `顶点帧 ${frame}`,
+    flowFigure: '表情光流，起始 → 顶点',
+    apexAlt: '顶点帧',
+    flowAlt: '表情光流叠加图',
+  },
+};

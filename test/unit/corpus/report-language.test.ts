@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { sessionReportHtml } from '../../../src/main/corpus/export';
+import { makeRecord } from '../../helpers/corpus-records';
+
+/**
+ * The session report a zh-CN window exports says its own words in 简体中文 (title, row
+ * headings, AU and region names, the review decision); the records' text stays as stored.
+ */
+describe('the session report in the window language', () => {
+  const record = makeRecord({
+    aus: '12',
+    review: 'approved',
+    reviewer: 'rita',
+    description: '3. 总结\n动作单元：12C。',
+    roiFeatures: [{ region: 'Left Mouth Corner', meanMagnitude: 0.9, maxMagnitude: 2, direction: 'up (88°)' }],
+  });
+
+  it('zh-CN', () => {
+    const html = [...sessionReportHtml([record], { language: 'zh-CN', generatedAt: new Date('2026-12-07T12:00:00Z') })].join('');
+    expect(html).toContain('<html lang="zh-CN">');
+    expect(html).toContain('<h1>微表情会话报告</h1>');
+    expect(html).toContain('生成于 2026-12-07T12:00:00.000Z · 已标注事件 1 个');
+    for (const heading of ['事件', '起始 / 顶点 / 结束', '动作单元', '情绪 / 三分类', '运动最强的感兴趣区域', '描述', '标注者', '审核']) expect(html).toContain(`<th>${heading}</th>`);
+    expect(html).toContain('AU12 唇角上拉');
+    expect(html).toContain('左嘴角: 0.900 px');
+    expect(html).toContain('<span class="decision-approved">已批准</span>（审核者 rita）');
+    expect(html).toContain('3. 总结<br>动作单元：12C。');
+    expect(html).not.toMatch(/Micro-expression session report|Action Units|not reviewed| by rita/);
+  });
+
+  it('en stays as it was, and is the default', () => {
+    const html = [...sessionReportHtml([record])].join('');
+    expect(html).toContain('<html lang="en">');
+    expect(html).toContain('<h1>Micro-expression session report</h1>');
+    expect(html).toContain('AU12 Lip Corner Puller');
+    expect(html).toContain('<span class="decision-approved">approved</span> by rita');
+  });
+});
