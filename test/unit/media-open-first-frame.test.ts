@@ -5,7 +5,7 @@
  * are wrapped by scripts that log each start, so the test counts processes, not time.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,6 +54,30 @@ function liveFfmpegs(): number {
   return count;
 }
 
+/** ffmpeg children of this process: pid, nice value and the files they hold open. */
+function ffmpegChildren(): { pid: number; nice: number; files: string[] }[] {
+  const children: { pid: number; nice: number; files: string[] }[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[1]) !== process.pid || fields[0] === 'Z' || !readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('ffmpeg')) continue;
+      const files = readdirSync(`/proc/${entry}/fd`).map((fd) => {
+        try {
+          return readlinkSync(`/proc/${entry}/fd/${fd}`);
+        } catch {
+          return '';
+        }
+      });
+      children.push({ pid: Number(entry), nice: Number(fields[16]), files });
+    } catch {
+      // exited while listed
+    }
+  }
+  return children;
+}
+
 /** The live ffmpeg count once it stops falling (a killed process takes a moment to go), polled at most 10 s. */
 async function settledFfmpegs(atMost: number): Promise<number> {
   for (let i = 0; i < 200 && liveFfmpegs() > atMost; i += 1) await new Promise((done) => setTimeout(done, 50));
@@ -98,6 +122,30 @@ describe('opening a video', () => {
     } finally {
       library.close();
     }
+  });
+
+  it('with a spare decoder, an mp4 open starts no process before frame 0: frame 0 is decoded by the ffmpeg kept ready', async () => {
+    const long = makeIndexedVideo(dir, 'long.mp4', { frames: 200, codec: ['-c:v', 'libx264', '-g', '10', '-pix_fmt', 'yuv420p'] });
+    const library = new MediaLibrary({ cacheMB: 64, spareDecoder: true });
+    try {
+      await new Promise((done) => setTimeout(done, 300));
+      const [spare, ...others] = ffmpegChildren();
+      expect(others).toEqual([]);
+      writeFileSync(log, '');
+      const { clipId } = await library.open(long, {}, undefined, { lastFrameLater: true });
+      // No ffprobe, and the process decoding the clip at normal priority is the spare,
+      // started before the open (a fresh decoder would be a second such process).
+      expect(started().filter((line) => line.startsWith('ffprobe'))).toEqual([]);
+      const own = readFileSync('/proc/self/stat', 'utf8');
+      const normal = Number(own.slice(own.lastIndexOf(')') + 2).split(' ')[16]);
+      const decoding = ffmpegChildren().filter((child) => child.nice === normal && child.files.includes(long));
+      expect(decoding.map((child) => child.pid)).toEqual([spare?.pid]);
+      expect(frameIndexOf(await (await library.reader(clipId)).read(0))).toBe(0);
+      await library.settled(long);
+    } finally {
+      library.close();
+    }
+    expect(await settledFfmpegs(0)).toBe(0);
   });
 
   it('a container without a sample table (Matroska) is still probed by ffprobe', async () => {
