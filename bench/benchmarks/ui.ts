@@ -19,7 +19,7 @@ import type { Page } from 'playwright-core';
 import { createHandlerTable } from '../../src/main/api';
 import { clipIdFor } from '../../src/main/media/library';
 import { rendererDir } from '../../src/main/paths';
-import { createServices } from '../../src/main/app/services';
+import { createServices, disposeServices } from '../../src/main/app/services';
 import { startBridge } from '../../src/main/transport/bridge';
 import { createRouter } from '../../src/main/transport/routes';
 import { launchChromium } from '../../test/helpers/browser';
@@ -374,6 +374,7 @@ export const uiBenchmark: Benchmark = {
     } finally {
       await browser.close();
       await bridge.close();
+      await disposeServices(services);
     }
     return rows;
   },

@@ -101,6 +101,8 @@ export class MediaLibrary implements FrameSource {
     this.#spare?.close();
     try {
       this.#spare = new WarmFfmpeg(locateFfmpeg().path);
+      // Kept for a later open only: it must not keep the app (or a script) running.
+      this.#spare.letOwnerExit();
     } catch {
       // No ffmpeg: opens start their own and say why.
       this.#spare = null;
