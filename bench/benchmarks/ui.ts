@@ -19,7 +19,7 @@ import type { Page } from 'playwright-core';
 import { createHandlerTable } from '../../src/main/api';
 import { clipIdFor } from '../../src/main/media/library';
 import { rendererDir } from '../../src/main/paths';
-import { createServices } from '../../src/main/app/services';
+import { createServices, disposeServices } from '../../src/main/app/services';
 import { startBridge } from '../../src/main/transport/bridge';
 import { createRouter } from '../../src/main/transport/routes';
 import { launchChromium } from '../../test/helpers/browser';
@@ -279,7 +279,8 @@ export const uiBenchmark: Benchmark = {
     if (!existsSync(join(rendererDir(), 'index.html'))) throw new Error('Build the renderer first: npm run build');
     const short = generateClip('ui-640x480-300.mp4', 300, '640x480');
     const long = generateClip('ui-160x120-20000.mp4', 20_000, '160x120');
-    const services = createServices({ userDataDir: mkdtempSync(join(tmpdir(), 'mellm-bench-ui-user-')) });
+    // As the app and `npm run serve` make them: an idle ffmpeg kept ready for the next open.
+    const services = createServices({ userDataDir: mkdtempSync(join(tmpdir(), 'mellm-bench-ui-user-')), spareDecoder: true });
     await services.settings.update({ annotator: 'bench' });
     const bridge = await startBridge({
       handlers: createHandlerTable(services),
@@ -373,6 +374,7 @@ export const uiBenchmark: Benchmark = {
     } finally {
       await browser.close();
       await bridge.close();
+      await disposeServices(services);
     }
     return rows;
   },

@@ -1,9 +1,10 @@
 /**
  * Where a clip open's time goes, part by part, in this process (no renderer): the probe
- * (ffprobe, with the two warm ffmpegs loading beside it as `MediaLibrary.open` starts
- * them), frame 0 on the first warm process, the last frame on the second, and the whole
- * `open()` as the `media.open` channel calls it. Also what each ffprobe question costs
- * alone. Wall ms and the children's CPU ms (from /proc/self/stat), several opens.
+ * (ffprobe, or the sample table read in-process, with frame 0's warm ffmpeg loading beside
+ * it as `MediaLibrary.open` starts it, or started ahead), frame 0 on that process, the last
+ * frame on a second one, and the whole `open()` as the `media.open` channel calls it. Also
+ * what each ffprobe question costs alone. Wall ms and the children's CPU ms (from
+ * /proc/self/stat), several opens.
  *   node --import tsx bench/fit/open-parts.ts [clip.mp4] [--opens N]
  * Default clip: the ui bench's 300-frame 640×480 H.264 clip.
  */
@@ -14,6 +15,7 @@ import { join } from 'node:path';
 import { locateFfmpeg } from '../../src/main/media/ffmpeg';
 import { MediaLibrary } from '../../src/main/media/library';
 import { probeClip } from '../../src/main/media/probe';
+import { probeVideo } from '../../src/main/media/probe-video';
 import { decodesOnWarm } from '../../src/main/media/probe-verify';
 import { locateFfprobe } from '../../src/main/media/tools';
 import { VideoFrameReader } from '../../src/main/media/video-reader';
@@ -34,29 +36,34 @@ async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; value: T }
   return { ms: performance.now() - start, value };
 }
 
-/** `lastBeside`: the last check's ffmpeg loads beside the probe (else after frame 0, as an open answered early does). */
-async function parts(path: string, lastBeside: boolean): Promise<Record<string, number>> {
+/**
+ * How the probe is answered: ffprobe, or the mp4/mov sample table in this process; and
+ * whether frame 0's ffmpeg starts with the open (as `MediaLibrary.open` does) or was
+ * started a while before (`prewarmed`: what a pool of idle ffmpegs would give).
+ * The last check starts after frame 0, as for the view's open.
+ */
+type Mode = 'ffprobe' | 'table' | 'table, frame 0 on an ffmpeg started 1.5 s before';
+
+async function parts(path: string, mode: Mode): Promise<Record<string, number>> {
   const ffmpeg = locateFfmpeg().path;
+  let first: WarmFfmpeg | null = null;
+  if (mode.includes('before')) {
+    first = new WarmFfmpeg(ffmpeg);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+  }
   const cpu0 = childCpuMs();
-  const first = new WarmFfmpeg(ffmpeg);
-  let last = lastBeside ? new WarmFfmpeg(ffmpeg) : null;
-  const probe = await timed(() => probeClip(path, {}, false));
+  const start = performance.now();
+  first ??= new WarmFfmpeg(ffmpeg);
+  const probe = await timed(async () => (mode === 'ffprobe' ? { ...(await probeVideo(path, { ffprobe: locateFfprobe(), verify: false })), kind: 'video' as const } : probeClip(path, {}, false)));
   const media = probe.value;
   if (media.kind !== 'video') throw new Error('a video, please');
   const reader = new VideoFrameReader(media, media.timing, { ffmpeg, cache: new FrameCache(2 ** 28), key: 'parts', started: first });
-  const both = performance.now();
-  const frame0Read = timed(() => reader.read(0));
-  const lastRead = timed(async () => {
-    if (!last) await frame0Read;
-    last ??= new WarmFfmpeg(ffmpeg);
-    return decodesOnWarm(last, media, media.timing, media.frames - 1);
-  });
-  const [frame0, lastFrame] = await Promise.all([frame0Read, lastRead]);
-  const together = performance.now() - both;
+  const frame0 = await timed(() => reader.read(0));
+  const answered = performance.now() - start;
+  const lastFrame = await timed(() => decodesOnWarm(new WarmFfmpeg(ffmpeg, true), media, media.timing, media.frames - 1));
   reader.close();
-  last?.close();
   await new Promise((resolve) => setTimeout(resolve, 200));
-  return { probeMs: probe.ms, frame0Ms: frame0.ms, lastFrameDoneMs: lastFrame.ms, bothMs: together, childCpuMs: childCpuMs() - cpu0 };
+  return { probeMs: probe.ms, frame0Ms: frame0.ms, answeredMs: answered, lastFrameMs: lastFrame.ms, childCpuMs: childCpuMs() - cpu0 };
 }
 
 async function wholeOpen(path: string, lastFrameLater: boolean): Promise<Record<string, number>> {
@@ -94,9 +101,9 @@ async function main(): Promise<void> {
   console.log(`clip ${path}, load ${readFileSync('/proc/loadavg', 'utf8').trim()}`);
   const round = (_k: string, v: unknown) => (typeof v === 'number' ? Math.round(v) : v);
   // Alternated, so the load moves both alike.
+  const modes: Mode[] = ['ffprobe', 'table', 'table, frame 0 on an ffmpeg started 1.5 s before'];
   for (let i = 0; i < opens; i += 1) {
-    console.log('parts, last check loading beside the probe', JSON.stringify(await parts(path, true), round));
-    console.log('parts, last check started after frame 0   ', JSON.stringify(await parts(path, false), round));
+    for (const mode of modes) console.log(`parts, ${mode.padEnd(50)}`, JSON.stringify(await parts(path, mode), round));
   }
   for (let i = 0; i < opens; i += 1) {
     console.log('open() answering after every check', JSON.stringify(await wholeOpen(path, false), round));

@@ -51,7 +51,7 @@ void app.whenReady().then(async () => {
   // A development checkout keeps the Node build of better-sqlite3 for tests and the CLI and
   // loads the Electron build `npm start` prepared; a packaged app's own build is Electron's.
   if (!app.isPackaged) useSqliteBinding(developmentElectronBinding(app.getAppPath(), process.versions.electron));
-  const services = createServices({ userDataDir: app.getPath('userData'), electronVersion: process.versions.electron, packaged: app.isPackaged, dialogs: nativeDialogs() });
+  const services = createServices({ userDataDir: app.getPath('userData'), electronVersion: process.versions.electron, packaged: app.isPackaged, dialogs: nativeDialogs(), spareDecoder: true });
   const router = createRouter({ rendererDir: rendererDir(), frames: () => services.frames });
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);

@@ -17,7 +17,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) {
   console.error(`Invalid --port ${values.port}: use a number from 0 to 65535`);
   process.exit(2);
 }
-const services = createServices(values['user-data'] ? { userDataDir: values['user-data'] } : {});
+const services = createServices({ ...(values['user-data'] ? { userDataDir: values['user-data'] } : {}), spareDecoder: true });
 const bridge = await startBridge({
   handlers: createHandlerTable(services),
   events: services.events,

@@ -5,7 +5,7 @@
  * are wrapped by scripts that log each start, so the test counts processes, not time.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,6 +54,30 @@ function liveFfmpegs(): number {
   return count;
 }
 
+/** ffmpeg children of this process: pid, nice value and the files they hold open. */
+function ffmpegChildren(): { pid: number; nice: number; files: string[] }[] {
+  const children: { pid: number; nice: number; files: string[] }[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[1]) !== process.pid || fields[0] === 'Z' || !readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('ffmpeg')) continue;
+      const files = readdirSync(`/proc/${entry}/fd`).map((fd) => {
+        try {
+          return readlinkSync(`/proc/${entry}/fd/${fd}`);
+        } catch {
+          return '';
+        }
+      });
+      children.push({ pid: Number(entry), nice: Number(fields[16]), files });
+    } catch {
+      // exited while listed
+    }
+  }
+  return children;
+}
+
 /** The live ffmpeg count once it stops falling (a killed process takes a moment to go), polled at most 10 s. */
 async function settledFfmpegs(atMost: number): Promise<number> {
   for (let i = 0; i < 200 && liveFfmpegs() > atMost; i += 1) await new Promise((done) => setTimeout(done, 50));
@@ -82,9 +106,10 @@ describe('opening a video', () => {
       writeFileSync(log, '');
       const { clipId } = await library.open(video);
       const atOpen = started();
-      // The file was still checked, its first and last frame each on an ffmpeg started with
-      // the probe (warm: given the file by a concat script afterwards), none started after it.
-      expect(atOpen.filter((line) => line.startsWith('ffprobe'))).toHaveLength(1);
+      // No ffprobe: an mp4's facts come from its sample table, read in this process. The
+      // file was still checked, its first and last frame each on an ffmpeg started with the
+      // probe (warm: given the file by a concat script afterwards), none started after it.
+      expect(atOpen.filter((line) => line.startsWith('ffprobe'))).toEqual([]);
       expect(atOpen.filter((line) => line.includes('framecrc'))).toEqual([]);
       expect(atOpen.filter((line) => line.startsWith('ffmpeg'))).toHaveLength(2);
       expect(atOpen.filter((line) => line.includes('-f concat'))).toHaveLength(2);
@@ -94,6 +119,46 @@ describe('opening a video', () => {
       // Frame 0 from the warm start is exact, and so are the reads after it.
       const reader = await library.reader(clipId);
       expect([frameIndexOf(await reader.read(0)), frameIndexOf(await reader.read(1)), frameIndexOf(await reader.read(25))]).toEqual([0, 1, 25]);
+    } finally {
+      library.close();
+    }
+  });
+
+  it('with a spare decoder, an mp4 open starts no process before frame 0: frame 0 is decoded by the ffmpeg kept ready', async () => {
+    const long = makeIndexedVideo(dir, 'long.mp4', { frames: 200, codec: ['-c:v', 'libx264', '-g', '10', '-pix_fmt', 'yuv420p'] });
+    const library = new MediaLibrary({ cacheMB: 64, spareDecoder: true });
+    try {
+      await new Promise((done) => setTimeout(done, 300));
+      const [spare, ...others] = ffmpegChildren();
+      expect(others).toEqual([]);
+      writeFileSync(log, '');
+      const { clipId } = await library.open(long, {}, undefined, { lastFrameLater: true });
+      // No ffprobe, and the process decoding the clip at normal priority is the spare,
+      // started before the open (a fresh decoder would be a second such process).
+      expect(started().filter((line) => line.startsWith('ffprobe'))).toEqual([]);
+      const own = readFileSync('/proc/self/stat', 'utf8');
+      const normal = Number(own.slice(own.lastIndexOf(')') + 2).split(' ')[16]);
+      const decoding = ffmpegChildren().filter((child) => child.nice === normal && child.files.includes(long));
+      expect(decoding.map((child) => child.pid)).toEqual([spare?.pid]);
+      expect(frameIndexOf(await (await library.reader(clipId)).read(0))).toBe(0);
+      await library.settled(long);
+    } finally {
+      library.close();
+    }
+    expect(await settledFfmpegs(0)).toBe(0);
+  });
+
+  it('a container without a sample table (Matroska) is still probed by ffprobe', async () => {
+    const mkv = join(dir, 'clip.mkv');
+    ffmpeg(['-i', video, '-c', 'copy', mkv]);
+    const library = new MediaLibrary({ cacheMB: 64 });
+    try {
+      writeFileSync(log, '');
+      const { clipId, info } = await library.open(mkv);
+      // The stream question, then every packet listed (no index to count from).
+      expect(started().filter((line) => line.startsWith('ffprobe'))).toHaveLength(2);
+      expect(info.frames).toBe(40);
+      expect(frameIndexOf(await (await library.reader(clipId)).read(39))).toBe(39);
     } finally {
       library.close();
     }
@@ -124,7 +189,7 @@ describe('opening a video', () => {
       await library.settled(video);
       // The same processes as an open that waits for every check: the last frame's check was not moved to a fresh ffmpeg.
       const atOpen = started();
-      expect(atOpen.filter((line) => line.startsWith('ffprobe'))).toHaveLength(1);
+      expect(atOpen.filter((line) => line.startsWith('ffprobe'))).toEqual([]);
       expect(atOpen.filter((line) => line.startsWith('ffmpeg'))).toHaveLength(2);
       expect(atOpen.filter((line) => line.includes('framecrc'))).toEqual([]);
       expect(library.unsettled).toBe(false);

@@ -30,6 +30,8 @@ export interface ServiceOptions {
   analysis?: Pick<AnalysisRunnerDeps, 'maxMemoryMb' | 'checkpointEvery'>;
   /** The desktop's open/save dialogs (the Electron shell passes them). */
   dialogs?: NativeDialogs;
+  /** Keep an idle ffmpeg loaded for the next clip open (the view's processes; see MediaLibrary). */
+  spareDecoder?: boolean;
 }
 
 /** Everything handlers may use. Built once per process by createServices(); no Electron here. */
@@ -77,6 +79,7 @@ export function createServices(options: ServiceOptions = {}): Services {
   const proxies = new ProxyManager({ dir: join(userData, 'cache', 'proxies'), jobs });
   const media = new MediaLibrary({
     proxies,
+    spareDecoder: options.spareDecoder ?? false,
     onRefused: (clipId, error) => events.emit('media.refused', MediaRefusedSchema.parse({ clipId, code: error.code, message: error.message })),
   });
   void settings.get().then((s) => media.setCacheMB(s.frameCacheMB), () => undefined);

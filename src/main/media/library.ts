@@ -30,6 +30,12 @@ export interface MediaLibraryOptions {
    * it is no longer open, and `settled` refuses its path with the same reason.
    */
   readonly onRefused?: (clipId: string, error: AppError) => void;
+  /**
+   * Keep one idle ffmpeg loaded for the next open's first decode (for the view). With the
+   * probe read in-process, loading ffmpeg's libraries is most of what frame 0 waits for;
+   * an idle one holds ≈ 25 MB and no CPU. Off for the CLI and analyses, which open few clips.
+   */
+  readonly spareDecoder?: boolean;
 }
 
 export interface OpenOptions {
@@ -86,12 +92,36 @@ export class MediaLibrary implements FrameSource {
   readonly #refused = new Map<string, Refusal>();
   readonly #idleMs: number;
   readonly #timer: NodeJS.Timeout;
+  #spare: WarmFfmpeg | null = null;
+  #closed = false;
 
   constructor(readonly options: MediaLibraryOptions = {}) {
     this.cache = new FrameCache((options.cacheMB ?? 512) * 2 ** 20);
     this.#idleMs = options.idleMs ?? 120_000;
     this.#timer = setInterval(() => this.closeIdle(), Math.max(1000, this.#idleMs / 4));
     this.#timer.unref();
+    this.#replenishSpare();
+  }
+
+  /** Starts the spare decoder when it is wanted and missing (or died). */
+  #replenishSpare(): void {
+    if (!this.options.spareDecoder || this.#closed || this.#spare?.alive) return;
+    this.#spare?.close();
+    try {
+      this.#spare = new WarmFfmpeg(locateFfmpeg().path);
+      // Kept for a later open only: it must not keep the app (or a script) running.
+      this.#spare.letOwnerExit();
+    } catch {
+      // No ffmpeg: opens start their own and say why.
+      this.#spare = null;
+    }
+  }
+
+  /** The spare decoder when it is ready, else a fresh ffmpeg. */
+  #firstDecoder(): WarmFfmpeg {
+    const spare = this.#spare?.alive ? this.#spare : null;
+    this.#spare = spare ? null : this.#spare;
+    return spare ?? new WarmFfmpeg(locateFfmpeg().path);
   }
 
   setCacheMB(megabytes: number): void {
@@ -118,7 +148,7 @@ export class MediaLibrary implements FrameSource {
     // after frame 0, the last check's ffmpeg starts after that decode instead: loading it
     // beside the probe and the first decoder made three processes share two cores.
     const warm = !probed && warmStartsBy(absolute);
-    const started = warm ? new WarmFfmpeg(locateFfmpeg().path) : null;
+    const started = warm ? this.#firstDecoder() : null;
     const lastCheck = warm && !opening.lastFrameLater ? new WarmFfmpeg(locateFfmpeg().path) : null;
     let media: ProbedMedia;
     try {
@@ -126,6 +156,7 @@ export class MediaLibrary implements FrameSource {
     } catch (error) {
       started?.close();
       lastCheck?.close();
+      this.#replenishSpare();
       throw error;
     }
     const info = toMediaInfo(media);
@@ -152,6 +183,8 @@ export class MediaLibrary implements FrameSource {
           throw error;
         },
       );
+      // The next spare loads once this clip's checks are done, not beside them.
+      clip.checked.finally(() => this.#replenishSpare()).catch(() => undefined);
       clip.shown.catch(() => undefined);
       clip.checked.catch(() => undefined);
       if (opening.lastFrameLater) {
@@ -347,7 +380,12 @@ export class MediaLibrary implements FrameSource {
       this.options.proxies?.release(id);
       this.#clips.delete(id);
     }
-    if (clipId === undefined) clearInterval(this.#timer);
+    if (clipId === undefined) {
+      clearInterval(this.#timer);
+      this.#closed = true;
+      this.#spare?.close();
+      this.#spare = null;
+    }
   }
 
   #clip(clipId: string): OpenClip {

@@ -1,6 +1,8 @@
 import { AppError } from '@shared/errors';
 import type { MediaInfo } from '@shared/media';
 import { locateFfmpeg } from './ffmpeg';
+import { BoxError } from './iso-bmff';
+import { readSampleTable } from './mp4-sample-table';
 import { verifyVideo } from './probe-verify';
 import { lastErrorLine, locateFfprobe, runTool } from './tools';
 
@@ -56,7 +58,10 @@ function unreadable(path: string, why: string): AppError {
 }
 
 export interface VideoProbeOptions {
-  /** `null` forces the `ffmpeg -i` fallback; default: ffprobe when there is one. */
+  /**
+   * `null` forces the `ffmpeg -i` fallback; a path forces that ffprobe. Default: the
+   * sample table of an mp4/mov read in this process, else ffprobe when there is one.
+   */
   readonly ffprobe?: string | null;
   /**
    * false: what the container says is returned unchecked, for a caller that runs
@@ -67,11 +72,31 @@ export interface VideoProbeOptions {
 
 /** Probes with ffprobe when there is one, then checks the container's claims (`verifyVideo`). */
 export async function probeVideo(path: string, options: VideoProbeOptions = {}): Promise<MediaInfo & { timing: VideoTiming }> {
-  const ffprobe = options.ffprobe === undefined ? locateFfprobe() : options.ffprobe;
-  const info = ffprobe ? await probeWithFfprobe(ffprobe, path) : await probeWithFfmpeg(path);
+  const info = (options.ffprobe === undefined ? await probeSampleTable(path) : null) ?? (await probeWithTools(path, options.ffprobe === undefined ? locateFfprobe() : options.ffprobe));
   // What the container says is checked against what it holds before the video is accepted.
   if (options.verify !== false) await verifyVideo(info, info.timing);
   return info;
+}
+
+async function probeWithTools(path: string, ffprobe: string | null): Promise<MediaInfo & { timing: VideoTiming }> {
+  return ffprobe ? probeWithFfprobe(ffprobe, path) : probeWithFfmpeg(path);
+}
+
+/**
+ * An mp4/mov whose sample table settles every fact (see mp4-sample-table.ts), without
+ * starting a process; null sends the file to ffprobe, which also words the reason a
+ * damaged file is refused.
+ */
+async function probeSampleTable(path: string): Promise<(MediaInfo & { timing: VideoTiming }) | null> {
+  try {
+    const facts = await readSampleTable(path);
+    return finish(path, { ...facts, vfr: false });
+  } catch (error) {
+    // A BoxError says why the table was not used; a read error (permissions, a file
+    // replaced meanwhile) is for ffprobe to meet and word.
+    if (error instanceof BoxError || (error as NodeJS.ErrnoException).code !== undefined) return null;
+    throw error;
+  }
 }
 
 /**

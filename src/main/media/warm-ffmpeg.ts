@@ -1,5 +1,6 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { constants, setPriority } from 'node:os';
+import type { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import { RAW_RGB_OUTPUT, type DecoderProcess } from './decoder';
 
@@ -43,9 +44,20 @@ export class WarmFfmpeg {
     return !this.#used && this.#child.exitCode === null && this.#child.signalCode === null && !this.#child.killed;
   }
 
+  /**
+   * Lets the owning process exit while this one is idle (a spare kept for later): the
+   * process and its pipes stop holding the event loop until `start`.
+   */
+  letOwnerExit(): void {
+    this.#child.unref();
+    for (const pipe of [this.#child.stdin, this.#child.stdout, this.#child.stderr]) (pipe as Partial<Socket>).unref?.();
+  }
+
   /** Hands the process its input; it starts decoding at once. Usable once. */
   start(path: string, inpointSec: number): DecoderProcess {
     this.#used = true;
+    this.#child.ref();
+    for (const pipe of [this.#child.stdin, this.#child.stdout, this.#child.stderr]) (pipe as Partial<Socket>).ref?.();
     const quoted = `file:${path}`.replace(/'/g, "'\\''");
     this.#child.stdin.end(`ffconcat version 1.0\nfile '${quoted}'\ninpoint ${inpointSec.toFixed(6)}\n`);
     return this.#child;
