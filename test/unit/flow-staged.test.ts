@@ -103,6 +103,33 @@ describe('staged variational flow (pyramid, warp and upsample graphs on real onn
     expect(large.levels.every((l) => l.smoothness === null)).toBe(true);
   });
 
+  it('upsamples inside the first warp of a level its flow reaches untouched: 16 ONNX Runtime runs a fast 640×480 call', async () => {
+    // Levels 5–1 at 640×480 (3, 3, 3, 2 and 1 warps): propagation runs on levels 3 and 2
+    // between the upsampling and the warps, so only levels 4 and 1 take the upsampling into
+    // their first warp; with the pyramid and the final upsampling, 16 runs instead of 18.
+    const dir = tempDir();
+    const graphs = await ensureVariationalModel(dir, optionsForSize(FLOW_PRESETS.fast, 640, 480));
+    expect(graphs.levels.filter((l) => l.upsampleWarp).map((l) => l.level)).toEqual([4, 1]);
+    const { data, info } = await sharp(join(packageDir('@vladmandic/face-api') as string, 'demo/sample3.jpg')).resize(640, 480, { fit: 'cover' }).grayscale().raw().toBuffer({ resolveWithObject: true });
+    const frame1: GrayImage = { width: info.width, height: info.height, channels: 1, data: new Uint8Array(data) };
+    const frame2 = warpedPair(frame1, displacements.translation(1.5, -0.5)).frame2;
+    const prototype = (ort.InferenceSession as unknown as { prototype: { run: (...args: unknown[]) => Promise<unknown> } }).prototype;
+    const run = prototype.run;
+    let runs = 0;
+    prototype.run = function counted(this: unknown, ...args: unknown[]) {
+      runs += 1;
+      return run.apply(this, args);
+    };
+    try {
+      const flow = await new VariationalFlowModel(sessions, dir, 'fast').estimate(frame1, frame2);
+      expect(runs).toBe(16);
+      // Away from the borders the translation is recovered.
+      expect(Math.abs((flow.data[240 * 640 + 320] as number) - 1.5)).toBeLessThan(0.1);
+    } finally {
+      prototype.run = run;
+    }
+  });
+
   it('stops between stages when the signal aborts, with a typed error', async () => {
     const controller = new AbortController();
     controller.abort();

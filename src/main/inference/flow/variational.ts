@@ -18,7 +18,7 @@ import { FLOW_CONFIGURATIONS, type FlowConfiguration, type VariationalFlowOption
 
 export const VARIATIONAL_MODEL_ID = 'flow-variational';
 /** Bumped whenever the generator changes what a given parameter set produces. */
-const GENERATOR_VERSION = 7;
+const GENERATOR_VERSION = 8;
 /** The coarsest pyramid level keeps at least this many pixels on its short side. */
 const MIN_COARSE_SIDE = 12;
 /** Frame-pair buffers a model keeps for reuse (calls in flight at once, beyond which they are left to the collector). */
@@ -48,12 +48,21 @@ export interface GeneratedGraph {
  * The staged flow of one parameter set: the pyramid, then per solved level (coarse to
  * fine) the upsampled flow of the level above and `warps` runs of that level's warp graph,
  * then (when the finest levels are not solved) one more upsample to full resolution.
- * Levels with the same warp options share one warp graph, whatever their size.
+ * Levels with the same warp options share one warp graph, whatever their size; a level
+ * whose flow goes from the level above to its first warp untouched (no matching or
+ * propagation on it) runs the upsampling inside that warp (`upsampleWarp`).
  */
 export interface VariationalGraphs {
   readonly pyramid: GeneratedGraph;
   readonly upsample: GeneratedGraph;
-  readonly levels: ReadonlyArray<{ readonly level: number; readonly warps: number; readonly warp: GeneratedGraph; readonly smoothness: number | null }>;
+  readonly levels: ReadonlyArray<{
+    readonly level: number;
+    readonly warps: number;
+    readonly warp: GeneratedGraph;
+    /** The level's first warp with the level above's flow upsampled in it (null: upsampled on its own). */
+    readonly upsampleWarp: GeneratedGraph | null;
+    readonly smoothness: number | null;
+  }>;
   /** Whether the solved flow is upsampled to the input size at the end. */
   readonly finalUpsample: boolean;
   /** Block matching added to the flow at its level before that level's warps (null: none). */
@@ -110,10 +119,21 @@ export async function ensureVariationalModel(modelsDir: string, options: Variati
   for (let level = options.levels - 1; level >= options.finestLevel; level -= 1) {
     const warpOptions = levelWarpOptions(options, level);
     const params = warpParameters(warpOptions);
+    const warps = levelWarps(options, level);
+    // The level's flow reaches its first warp untouched: the upsampling can run inside that warp.
+    const direct = level < options.levels - 1 && warps > 0 && options.match?.level !== level && !(options.propagation ?? []).some((step) => step.level === level);
+    const upsampleWarp = direct ? await ensureGraph(modelsDir, graphKey('upsample-warp', params), params, () => buildFlowWarpGraph(warpOptions, true)) : null;
     const warp = await ensureGraph(modelsDir, graphKey('warp', params), params, () => buildFlowWarpGraph(warpOptions));
-    levels.push({ level, warps: levelWarps(options, level), warp, smoothness: options.alphaPerLevel ? levelSmoothness(options, level) : null });
+    levels.push({ level, warps, warp, upsampleWarp, smoothness: options.alphaPerLevel ? levelSmoothness(options, level) : null });
   }
   return { pyramid, upsample, levels, finalUpsample: options.finestLevel > 0, match: options.match ?? null, propagation: options.propagation ?? [], occlusions: options.occlusions ?? null, textureless: options.textureless ?? [] };
+}
+
+/** The graphs a call runs (each one session): a plain warp only where a level warps beyond its upsampling warp. */
+export function stageGraphs(graphs: VariationalGraphs): GeneratedGraph[] {
+  const warps = graphs.levels.flatMap((l) => [...(l.upsampleWarp ? [l.upsampleWarp] : []), ...(l.warps > (l.upsampleWarp ? 1 : 0) ? [l.warp] : [])]);
+  const all = [graphs.pyramid, graphs.upsample, ...warps];
+  return [...new Map(all.map((graph) => [graph.key, graph])).values()];
 }
 
 type Feeds = Record<string, ort.Tensor>;
@@ -173,7 +193,7 @@ export class VariationalFlowModel implements FlowModel {
    */
   async prepare(width: number, height: number): Promise<void> {
     const graphs = await this.#graphs(width, height);
-    await Promise.all([graphs.pyramid, graphs.upsample, ...graphs.levels.map((l) => l.warp)].map((graph) => this.#session(graph)));
+    await Promise.all(stageGraphs(graphs).map((graph) => this.#session(graph)));
   }
 
   async estimate(frame1: Image8, frame2: Image8, options: FlowEstimateOptions = {}): Promise<FlowField> {
@@ -209,19 +229,24 @@ export class VariationalFlowModel implements FlowModel {
     throwIfAborted(signal);
     let flow: ort.Tensor | null = null;
     const finestLevel = graphs.levels.at(-1)?.level ?? 0;
-    for (const { level, warps, warp, smoothness } of graphs.levels) {
+    for (const { level, warps, warp, upsampleWarp, smoothness } of graphs.levels) {
       // The pyramid's outputs are the solved levels, finest first.
       const frames = pyramid[pyramidSession.outputNames[level - finestLevel] as string] as ort.Tensor;
       const [, , h, w] = frames.dims as [number, number, number, number];
-      flow = flow === null ? new ort.Tensor('float32', new Float32Array(2 * h * w), [1, 2, h, w]) : await run(graphs.upsample, { flow, target: frames });
+      const fed: Feeds = smoothness === null ? {} : { [SMOOTHNESS_INPUT]: new ort.Tensor('float32', Float32Array.of(smoothness), []) };
+      let done = 0;
+      if (flow === null) flow = new ort.Tensor('float32', new Float32Array(2 * h * w), [1, 2, h, w]);
+      else if (upsampleWarp) {
+        flow = await run(upsampleWarp, { frames, flow, ...fed });
+        done = 1;
+      } else flow = await run(graphs.upsample, { flow, target: frames });
       if (graphs.match?.level === level) flow = new ort.Tensor('float32', matchedFlow(frames.data as Float32Array, flow.data as Float32Array, w, h, graphs.match), [1, 2, h, w]);
       for (const step of graphs.propagation) {
         if (step.level !== level) continue;
         const pair = frames.data as Float32Array;
         flow = new ort.Tensor('float32', propagateFlow(pair.subarray(0, w * h), pair.subarray(w * h, 2 * w * h), flow.data as Float32Array, w, h, step, this.#propagationScratch), [1, 2, h, w]);
       }
-      const fed: Feeds = smoothness === null ? {} : { [SMOOTHNESS_INPUT]: new ort.Tensor('float32', Float32Array.of(smoothness), []) };
-      for (let i = 0; i < warps; i += 1) flow = await run(warp, { frames, flow, ...fed });
+      for (let i = done; i < warps; i += 1) flow = await run(warp, { frames, flow, ...fed });
       // In place: every flow here is this call's own buffer (an ONNX Runtime output or a new array), read only through the result.
       if (graphs.occlusions) flow = new ort.Tensor('float32', handleOcclusions(frames.data as Float32Array, flow.data as Float32Array, w, h, graphs.occlusions, level, finestLevel, true), [1, 2, h, w]);
       for (const fill of graphs.textureless) {
