@@ -244,7 +244,8 @@ export class VariationalFlowModel implements FlowModel {
       for (const step of graphs.propagation) {
         if (step.level !== level) continue;
         const pair = frames.data as Float32Array;
-        flow = new ort.Tensor('float32', propagateFlow(pair.subarray(0, w * h), pair.subarray(w * h, 2 * w * h), flow.data as Float32Array, w, h, step, this.#propagationScratch), [1, 2, h, w]);
+        // In place: the flow is this call's own buffer (an ONNX Runtime output or a new array).
+        flow = new ort.Tensor('float32', propagateFlow(pair.subarray(0, w * h), pair.subarray(w * h, 2 * w * h), flow.data as Float32Array, w, h, step, this.#propagationScratch, true), [1, 2, h, w]);
       }
       for (let i = done; i < warps; i += 1) flow = await run(warp, { frames, flow, ...fed });
       // In place: every flow here is this call's own buffer (an ONNX Runtime output or a new array), read only through the result.
