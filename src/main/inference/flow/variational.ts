@@ -9,7 +9,7 @@ import type { GraphBuilder } from '../onnx/graph';
 import type { SessionCache } from '../onnx/session';
 import { coarseMatch, matchFits, type CoarseMatchOptions } from './coarse-match';
 import { PropagationScratch, propagateFlow, type FlowPropagationOptions } from './flow-propagation';
-import { handleOcclusions, type OcclusionOptions } from './occlusions';
+import { OcclusionScratch, handleOcclusions, type OcclusionOptions } from './occlusions';
 import { fillTextureless, type TexturelessFillOptions } from './textureless-fill';
 import { assertSameSize, throwIfAborted, writeGray, type FlowEstimateOptions, type FlowModel } from './model';
 import type { FlowField } from './types';
@@ -179,6 +179,8 @@ export class VariationalFlowModel implements FlowModel {
   readonly #spareFrames: Float32Array[] = [];
   /** The propagation step's working planes (it is synchronous, so one serves overlapping calls). */
   readonly #propagationScratch = new PropagationScratch();
+  /** The occlusion handling's working planes (synchronous too). */
+  readonly #occlusionScratch = new OcclusionScratch();
 
   constructor(sessions: SessionCache, modelsDir: string, preset: FlowConfiguration | VariationalFlowOptions = 'balanced') {
     this.#sessions = sessions;
@@ -249,7 +251,7 @@ export class VariationalFlowModel implements FlowModel {
       }
       for (let i = done; i < warps; i += 1) flow = await run(warp, { frames, flow, ...fed });
       // In place: every flow here is this call's own buffer (an ONNX Runtime output or a new array), read only through the result.
-      if (graphs.occlusions) flow = new ort.Tensor('float32', handleOcclusions(frames.data as Float32Array, flow.data as Float32Array, w, h, graphs.occlusions, level, finestLevel, true), [1, 2, h, w]);
+      if (graphs.occlusions) flow = new ort.Tensor('float32', handleOcclusions(frames.data as Float32Array, flow.data as Float32Array, w, h, graphs.occlusions, level, finestLevel, true, this.#occlusionScratch), [1, 2, h, w]);
       for (const fill of graphs.textureless) {
         if (fill.level === level) flow = new ort.Tensor('float32', fillTextureless((frames.data as Float32Array).subarray(0, w * h), flow.data as Float32Array, w, h, fill), [1, 2, h, w]);
       }
