@@ -84,10 +84,9 @@ describe('variational flow (generated ONNX graph, real onnxruntime session)', ()
     expect(await ensureVariationalModel(dir, small)).toEqual(graphs);
     const files = stageGraphs(graphs);
     for (const file of files) expect(existsSync(file.path)).toBe(true);
-    // The pyramid, the upsampling and one warp graph shared by every level, plus the same
-    // warp with the upsampling in it (the finest level's first warp: nothing runs before it).
-    expect(files).toHaveLength(4);
-    expect(readdirSync(join(dir, 'generated')).filter((f) => f.endsWith('.onnx'))).toHaveLength(4);
+    // The pyramid, the upsampling and one warp graph shared by every level.
+    expect(files).toHaveLength(3);
+    expect(readdirSync(join(dir, 'generated')).filter((f) => f.endsWith('.onnx'))).toHaveLength(3);
   });
 
   it('grows α up the pyramid where a preset asks for it, from the finest solved level', () => {
