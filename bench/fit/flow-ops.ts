@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import { writeGray } from '../../src/main/inference/flow/model';
 import { ensureVariationalModel, optionsForSize } from '../../src/main/inference/flow/variational';
-import { FRAMES_INPUT, PIXEL_SCALE, SMOOTHNESS_INPUT } from '../../src/main/inference/flow/variational-graph';
+import { FRAMES_INPUT, PIXEL_SCALE, SMOOTHNESS_INPUT, buildFlowWarpGraph, levelWarpOptions } from '../../src/main/inference/flow/variational-graph';
 import { FLOW_CONFIGURATIONS, type FlowConfiguration } from '../../src/main/inference/flow/variational-presets';
 import { loadImageFile } from '../../src/main/media/image';
 
@@ -38,7 +38,9 @@ if (values.stage === 'warp') {
   const frames = out[pyr.outputNames[level - options.finestLevel] as string] as ort.Tensor;
   const [, , h, w] = frames.dims as number[];
   const flow = new ort.Tensor('float32', new Float32Array(2 * h! * w!).fill(0.3), [1, 2, h!, w!]);
-  session = await ort.InferenceSession.create(entry.warp.path, { intraOpNumThreads: 1, graphOptimizationLevel: 'extended', enableProfiling: true, profileFilePrefix: join(work, 'w') });
+  const profiled = { intraOpNumThreads: 1, graphOptimizationLevel: 'extended', enableProfiling: true, profileFilePrefix: join(work, 'w') } as const;
+  // A level whose one warp runs with its upsampling has no plain warp graph on disk: built here.
+  session = entry.warp ? await ort.InferenceSession.create(entry.warp.path, profiled) : await ort.InferenceSession.create(buildFlowWarpGraph(levelWarpOptions(options, level)).toBytes(), profiled);
   const fed: Record<string, ort.Tensor> = entry.smoothness === null ? {} : { [SMOOTHNESS_INPUT]: new ort.Tensor('float32', Float32Array.of(entry.smoothness), []) };
   run = () => session.run({ frames, flow, ...fed });
   console.log(`warp at level ${level}: ${w}×${h}\n`);

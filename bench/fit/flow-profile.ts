@@ -66,7 +66,8 @@ class TimedSessionCache extends SessionCache {
   readonly stages = new Map<string, Stage>();
 
   override get(key: string, source: string | (() => Promise<Uint8Array> | Uint8Array), model: ModelSessionOptions = {}): Promise<ort.InferenceSession> {
-    const stage = key.split('-')[2] ?? key;
+    // `flow-variational-<stage>-<hash>`: pyramid, upsample, warp or upsample-warp.
+    const stage = key.replace(/^flow-variational-/, '').replace(/-[0-9a-f]{16}$/, '');
     return super.get(key, source, model).then((session) => {
       const run = session.run.bind(session) as (feeds: ort.InferenceSession.FeedsType) => Promise<ort.InferenceSession.ReturnType>;
       return new Proxy(session, {
@@ -77,7 +78,7 @@ class TimedSessionCache extends SessionCache {
             const wall0 = performance.now();
             const result = await run(feeds);
             const cpu = process.cpuUsage(cpu0);
-            const width = stage === 'warp' ? (feeds['frames'] as ort.Tensor | undefined)?.dims[3] : undefined;
+            const width = stage.endsWith('warp') ? (feeds['frames'] as ort.Tensor | undefined)?.dims[3] : undefined;
             const label = width === undefined ? stage : `${stage} ${width}`;
             const s = this.stages.get(label) ?? { calls: 0, cpu: 0, wall: 0 };
             s.calls += 1;

@@ -181,6 +181,24 @@ describe('flow propagation between neighbours', () => {
     }
   });
 
+  it('in place, writes into the given flow what it returns otherwise (the candidates read from a copy)', () => {
+    const next = random(23);
+    const scratch = new PropagationScratch();
+    // A larger size first: the kept copy is a view of a bigger buffer on the second case.
+    for (const [w, h] of [[48, 36], [29, 17]] as const) {
+      const frame1 = Float32Array.from({ length: w * h }, next);
+      const frame2 = Float32Array.from({ length: w * h }, next);
+      const flow = Float32Array.from({ length: 2 * w * h }, () => (next() - 0.5) * 8);
+      const options = { level: 2, radii: [3, 8], half: 2, margin: 5e-4 };
+      const expected = propagateFlow(frame1, frame2, flow, w, h, options);
+      expect(Array.from(expected)).not.toEqual(Array.from(flow));
+      const own = flow.slice();
+      const result = propagateFlow(frame1, frame2, own, w, h, options, scratch, true);
+      expect(result).toBe(own);
+      expect(Array.from(own)).toEqual(Array.from(expected));
+    }
+  });
+
   it('leaves a flow alone where nothing matches better by the margin (flat frames)', () => {
     const flat = new Float32Array(20 * 16).fill(0.5);
     const flow = Float32Array.from({ length: 2 * 20 * 16 }, (_, i) => (i % 7) - 3);

@@ -18,10 +18,9 @@ export interface BorderExtrapolationOptions {
   readonly scale: number;
 }
 
-/** 1 where the flow carries the pixel outside the frame. */
-export function leavingFrame(flow: Float32Array, width: number, height: number): Uint8Array {
+/** 1 where the flow carries the pixel outside the frame (into `mask` when given: every value is written). */
+export function leavingFrame(flow: Float32Array, width: number, height: number, mask: Uint8Array = new Uint8Array(width * height)): Uint8Array {
   const plane = width * height;
-  const mask = new Uint8Array(plane);
   for (let row = 0; row < height; row += 1) {
     for (let column = 0; column < width; column += 1) {
       const i = row * width + column;
@@ -56,16 +55,18 @@ function fillTile(out: Float32Array, leaving: Uint8Array, width: number, plane: 
 /**
  * The flow with every pixel leaving the frame replaced by its block's robust affine fit
  * (see above). `inPlace` writes into `flow` itself (same result: the fits read only the
- * visible pixels, the fill writes only the leaving ones), for a caller that owns it.
+ * visible pixels, the fill writes only the leaving ones), for a caller that owns it;
+ * `leavingMask` (width × height) holds the mask of leaving pixels instead of a new one.
  */
-export function extrapolateBorders(flow: Float32Array, width: number, height: number, options: BorderExtrapolationOptions, inPlace = false): Float32Array {
+export function extrapolateBorders(flow: Float32Array, width: number, height: number, options: BorderExtrapolationOptions, inPlace = false, leavingMask?: Uint8Array): Float32Array {
   const { tile, reach, step, rounds, scale } = options;
   const plane = width * height;
   if (flow.length !== 2 * plane) throw new AppError('INVALID_INPUT', `Border extrapolation needs a ${width}×${height} flow`);
   if (!Number.isInteger(tile) || tile < 4 || !Number.isInteger(reach) || reach < 1 || reach > 256 || !Number.isInteger(step) || step < 1 || !Number.isInteger(rounds) || rounds < 0 || rounds > 10 || !(scale > 0)) {
     throw new AppError('INVALID_INPUT', 'Border extrapolation needs a tile ≥ 4, a reach of 1–256, a step ≥ 1, 0–10 rounds and a positive scale');
   }
-  const leaving = leavingFrame(flow, width, height);
+  if (leavingMask && leavingMask.length !== plane) throw new RangeError(`extrapolateBorders: a mask of ${leavingMask.length} values for a ${width}×${height} flow`);
+  const leaving = leavingFrame(flow, width, height, leavingMask);
   const out = inPlace ? flow : flow.slice();
   const fitter = new AffineFitter();
   forEachBlock(width, height, tile, reach, step, (tx, x1, ty, y1, window) => {

@@ -152,6 +152,7 @@ function keepBetter(cost: Float32Array, inverseArea: Float32Array, best: Float32
 export class PropagationScratch {
   #planes = new Float32Array(0);
   #columns = new Float64Array(0);
+  #source = new Float32Array(0);
   readonly #areas = new Map<string, Float32Array>();
 
   /** Planes of `plane` values (residual, row sums, cost, best, the candidate flow's two) and a row of column sums. */
@@ -161,6 +162,14 @@ export class PropagationScratch {
     const view = (k: number) => this.#planes.subarray(k * plane, (k + 1) * plane);
     const candidate = this.#planes.subarray(4 * plane, 6 * plane);
     return { residual: view(0), rowSums: view(1), cost: view(2), best: view(3), candidate, columns: this.#columns.subarray(0, width) };
+  }
+
+  /** A copy of `flow` the candidates are read from while the flow itself is written (in place). */
+  source(flow: Float32Array): Float32Array {
+    if (this.#source.length < flow.length) this.#source = new Float32Array(flow.length);
+    const source = this.#source.subarray(0, flow.length);
+    source.set(flow);
+    return source;
   }
 
   /** 1 / the patch pixels inside the frame per pixel, for this size and patch (a few sizes kept). */
@@ -181,8 +190,10 @@ export class PropagationScratch {
  * neighbours' where that matches frame 2 better by more than the margin. Costs are patch
  * means of the squared warped difference, the patch warped by the candidate field (each
  * patch pixel by its own neighbour's flow), so one candidate costs one warp of the frame.
+ * `inPlace` writes the result into `flow` (the candidates are read from a copy in the
+ * scratch): for a caller that owns the flow and reads it only through the result.
  */
-export function propagateFlow(frame1: Float32Array, frame2: Float32Array, flow: Float32Array, width: number, height: number, options: FlowPropagationOptions, scratch: PropagationScratch = new PropagationScratch()): Float32Array {
+export function propagateFlow(frame1: Float32Array, frame2: Float32Array, flow: Float32Array, width: number, height: number, options: FlowPropagationOptions, scratch: PropagationScratch = new PropagationScratch(), inPlace = false): Float32Array {
   const { radii, half, margin } = options;
   const plane = width * height;
   if (width < 2 || height < 2 || frame1.length !== plane || frame2.length !== plane || flow.length !== 2 * plane) {
@@ -193,8 +204,9 @@ export function propagateFlow(frame1: Float32Array, frame2: Float32Array, flow: 
   }
   const inverseArea = scratch.inverseAreas(width, height, half);
   const { residual, rowSums, cost, best, candidate, columns } = scratch.planes(plane, width);
-  const out = flow.slice();
-  warpedResidual(frame1, frame2, flow, 0, 0, width, height, residual, candidate);
+  const source = inPlace ? scratch.source(flow) : flow;
+  const out = inPlace ? flow : flow.slice();
+  warpedResidual(frame1, frame2, source, 0, 0, width, height, residual, candidate);
   patchSums(residual, width, height, half, rowSums, columns, best);
   const ratio = options.ratio;
   if (ratio === undefined) {
@@ -209,7 +221,7 @@ export function propagateFlow(frame1: Float32Array, frame2: Float32Array, flow: 
     for (const [ox, oy] of DIRECTIONS) {
       const dx = ox * radius;
       const dy = oy * radius;
-      warpedResidual(frame1, frame2, flow, dx, dy, width, height, residual, candidate);
+      warpedResidual(frame1, frame2, source, dx, dy, width, height, residual, candidate);
       patchSums(residual, width, height, half, rowSums, columns, cost);
       keepBetter(cost, inverseArea, best, candidate, out, plane);
     }

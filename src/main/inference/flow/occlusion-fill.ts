@@ -43,9 +43,8 @@ function relax(i: number, sign: number, out: Float32Array, distance: Float32Arra
   }
 }
 
-/** 0 at visible pixels, ∞ at occluded ones. */
-function startingDistances(occluded: Uint8Array): Float32Array {
-  const distance = new Float32Array(occluded.length);
+/** 0 at visible pixels, ∞ at occluded ones (every value of `distance` is written). */
+function startingDistances(occluded: Uint8Array, distance: Float32Array): Float32Array {
   for (let i = 0; i < occluded.length; i += 1) distance[i] = occluded[i] ? Infinity : 0;
   return distance;
 }
@@ -64,8 +63,12 @@ function occludedIndices(occluded: Uint8Array): Int32Array {
   return order;
 }
 
-/** The filled flow; `inPlace` writes into `flow` itself (it is read only through the result), for a caller that owns it. */
-export function fillOccludedGeodesic(flow: Float32Array, occluded: Uint8Array, frame1: Float32Array, width: number, height: number, options: GeodesicFillOptions, inPlace = false): Float32Array {
+/**
+ * The filled flow; `inPlace` writes into `flow` itself (it is read only through the result),
+ * for a caller that owns it; `distances` (width × height) holds the geodesic distances
+ * instead of a new plane.
+ */
+export function fillOccludedGeodesic(flow: Float32Array, occluded: Uint8Array, frame1: Float32Array, width: number, height: number, options: GeodesicFillOptions, inPlace = false, distances: Float32Array = new Float32Array(width * height)): Float32Array {
   const plane = width * height;
   if (flow.length !== 2 * plane || occluded.length !== plane || frame1.length !== plane) {
     throw new AppError('INVALID_INPUT', `Occlusion filling needs a ${width}×${height} flow, mask and frame`);
@@ -76,7 +79,8 @@ export function fillOccludedGeodesic(flow: Float32Array, occluded: Uint8Array, f
   const out = inPlace ? flow : flow.slice();
   // The set-up in functions of their own: code compiled during one loop has no type
   // feedback for the next, which would throw it away.
-  const distance = startingDistances(occluded);
+  if (distances.length !== plane) throw new RangeError(`fillOccludedGeodesic: ${distances.length} distances for a ${width}×${height} flow`);
+  const distance = startingDistances(occluded, distances);
   // Only occluded pixels change: their indices in raster order, swept forward and backward.
   const order = occludedIndices(occluded);
   const count = order.length;
@@ -87,14 +91,19 @@ export function fillOccludedGeodesic(flow: Float32Array, occluded: Uint8Array, f
   return out;
 }
 
-/** The mask grown by `radius` pixels (square neighbourhood), bounded work: two separable passes. */
-export function dilate(mask: Uint8Array, width: number, height: number, radius: number): Uint8Array {
+/**
+ * The mask grown by `radius` pixels (square neighbourhood), bounded work: two separable
+ * passes; `into` holds the passes' two masks (each width × height, every value written,
+ * neither `mask`) instead of new ones.
+ */
+export function dilate(mask: Uint8Array, width: number, height: number, radius: number, into?: { readonly rows: Uint8Array; readonly out: Uint8Array }): Uint8Array {
   if (!Number.isInteger(radius) || radius < 0 || radius > 32 || mask.length !== width * height) {
     throw new AppError('INVALID_INPUT', `Dilation needs a ${width}×${height} mask and a radius of 0–32`);
   }
   if (radius === 0) return mask;
-  const rows = new Uint8Array(mask.length);
-  const out = new Uint8Array(mask.length);
+  if (into && (into.rows.length !== mask.length || into.out.length !== mask.length)) throw new RangeError(`dilate: working masks of another size than ${width}×${height}`);
+  const rows = into?.rows ?? new Uint8Array(mask.length);
+  const out = into?.out ?? new Uint8Array(mask.length);
   for (let y = 0; y < height; y += 1) dilateLine(mask, rows, y * width, 1, width, radius);
   for (let x = 0; x < width; x += 1) dilateLine(rows, out, x, width, height, radius);
   return out;

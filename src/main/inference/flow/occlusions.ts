@@ -13,18 +13,51 @@ import { dilate, fillOccludedGeodesic, type GeodesicFillOptions } from './occlus
  */
 
 /**
+ * The occlusion handling's working planes, kept from one call to the next: a fast flow of a
+ * 640×480 pair would otherwise hand the collector ≈ 0.5 MB of them per call. Each slot
+ * grows to the largest level seen and is used as a view; the slots in use at once are
+ * distinct (warpedResidual floats 0–1, coveredPixels floats 2, the landings and mask 0, the
+ * dilation masks 1–2, the fill floats 3, the border extrapolation mask 3). Calls are
+ * synchronous, so one scratch serves a model's overlapping estimates.
+ */
+export class OcclusionScratch {
+  readonly #floats: Float32Array[] = [];
+  readonly #masks: Uint8Array[] = [];
+  #landings = new Int32Array(0);
+
+  /** Float plane `slot` (0–3) of `length` values. */
+  floats(slot: 0 | 1 | 2 | 3, length: number): Float32Array {
+    if ((this.#floats[slot]?.length ?? 0) < length) this.#floats[slot] = new Float32Array(length);
+    return (this.#floats[slot] as Float32Array).subarray(0, length);
+  }
+
+  /** Mask `slot` (0–3) of `length` values. */
+  masks(slot: 0 | 1 | 2 | 3, length: number): Uint8Array {
+    if ((this.#masks[slot]?.length ?? 0) < length) this.#masks[slot] = new Uint8Array(length);
+    return (this.#masks[slot] as Uint8Array).subarray(0, length);
+  }
+
+  /** The cover test's landing indices, `length` values. */
+  landings(length: number): Int32Array {
+    if (this.#landings.length < length) this.#landings = new Int32Array(length);
+    return this.#landings.subarray(0, length);
+  }
+}
+
+/**
  * |frame1(x) − frame2(x + w(x))| per pixel (frame 2 read bilinearly), averaged over the
  * 3×3 neighbourhood so one noisy pixel does not decide; pixels leaving the frame get 0.
+ * `scratch` holds the planes (the result is then its view, valid until its next use).
  */
-export function warpedResidual(frame1: Float32Array, frame2: Float32Array, flow: Float32Array, width: number, height: number): Float32Array {
+export function warpedResidual(frame1: Float32Array, frame2: Float32Array, flow: Float32Array, width: number, height: number, scratch?: OcclusionScratch): Float32Array {
   const plane = width * height;
   if (width < 2 || height < 2 || frame1.length !== plane || frame2.length !== plane || flow.length !== 2 * plane) {
     throw new AppError('INVALID_INPUT', `The warped residual needs two ${width}×${height} frames (at least 2×2) and their flow`);
   }
   // One loop per function: code compiled while the first loop runs has no type feedback for
   // the second, which would throw it away (and the cached loop entry again on every call).
-  const raw = new Float32Array(plane);
-  const out = new Float32Array(plane);
+  const raw = scratch ? scratch.floats(0, plane).fill(0) : new Float32Array(plane);
+  const out = scratch ? scratch.floats(1, plane) : new Float32Array(plane);
   absoluteWarpedDifference(frame1, frame2, flow, width, height, raw);
   boxMean3(raw, width, height, out);
   return out;
@@ -86,15 +119,15 @@ export interface CoverTest {
  * two frame-1 pixels land on one frame-2 pixel, the one whose appearance matches is the
  * visible one and the other is occluded there (or carries a wrong flow, typically the
  * occluder's motion dragged over the background it covers). Pixels leaving the frame are
- * not counted here.
+ * not counted here. `scratch` holds the planes (the mask is then its view).
  */
-export function coveredPixels(residual: Float32Array, flow: Float32Array, width: number, height: number, test: CoverTest): Uint8Array {
+export function coveredPixels(residual: Float32Array, flow: Float32Array, width: number, height: number, test: CoverTest, scratch?: OcclusionScratch): Uint8Array {
   const plane = width * height;
   if (residual.length !== plane || flow.length !== 2 * plane) throw new AppError('INVALID_INPUT', `The cover test needs a ${width}×${height} residual and flow`);
   if (!(test.threshold >= 0) || !(test.ratio >= 1)) throw new AppError('INVALID_INPUT', 'The cover test needs a threshold ≥ 0 and a ratio ≥ 1');
-  const best = new Float32Array(plane).fill(Infinity);
-  const target = new Int32Array(plane).fill(-1);
-  const covered = new Uint8Array(plane);
+  const best = (scratch ? scratch.floats(2, plane) : new Float32Array(plane)).fill(Infinity);
+  const target = (scratch ? scratch.landings(plane) : new Int32Array(plane)).fill(-1);
+  const covered = scratch ? scratch.masks(0, plane).fill(0) : new Uint8Array(plane);
   bestLanding(residual, flow, width, height, best, target);
   markCovered(residual, best, target, test.threshold, test.ratio, covered);
   return covered;
@@ -158,17 +191,18 @@ export function occlusionLevel(part: { readonly level?: number }, finestLevel: n
  * (w×h planes, the solver's own pyramid level). `inPlace` lets both write into `flow`
  * (same result), for a caller that owns it and reads it only through the result.
  */
-export function handleOcclusions(frames: Float32Array, flow: Float32Array, width: number, height: number, options: OcclusionOptions, level: number, finestLevel: number, inPlace = false): Float32Array {
+export function handleOcclusions(frames: Float32Array, flow: Float32Array, width: number, height: number, options: OcclusionOptions, level: number, finestLevel: number, inPlace = false, scratch?: OcclusionScratch): Float32Array {
   const plane = width * height;
   if (frames.length !== 2 * plane) throw new AppError('INVALID_INPUT', `Occlusion handling needs two ${width}×${height} frames`);
   const frame1 = frames.subarray(0, plane);
   let out = flow;
   const { cover, border } = options;
   if (cover && occlusionLevel(cover, finestLevel) === level) {
-    const covered = coveredPixels(warpedResidual(frame1, frames.subarray(plane, 2 * plane), flow, width, height), flow, width, height, cover);
-    out = fillOccludedGeodesic(out, dilate(covered, width, height, cover.dilate), frame1, width, height, cover.fill, inPlace);
+    const covered = coveredPixels(warpedResidual(frame1, frames.subarray(plane, 2 * plane), flow, width, height, scratch), flow, width, height, cover, scratch);
+    const grown = dilate(covered, width, height, cover.dilate, scratch && { rows: scratch.masks(1, plane), out: scratch.masks(2, plane) });
+    out = fillOccludedGeodesic(out, grown, frame1, width, height, cover.fill, inPlace, scratch?.floats(3, plane));
   }
   // After a fill the flow is this call's own copy either way.
-  if (border && occlusionLevel(border, finestLevel) === level) out = extrapolateBorders(out, width, height, border, inPlace || out !== flow);
+  if (border && occlusionLevel(border, finestLevel) === level) out = extrapolateBorders(out, width, height, border, inPlace || out !== flow, scratch?.masks(3, plane));
   return out;
 }

@@ -99,12 +99,17 @@ export function levelAlpha(options: VariationalFlowOptions, level: number): numb
  * Stage 2, run once per warp at every level: (`frames` [2, 1, h, w] of one pyramid level,
  * `flow` [1, 2, h, w]) → the next flow (the graph's one output). The per-level terms are recomputed from the frames on
  * each run; they are cheap next to the warp itself.
+ *
+ * With `upsample`, `flow` is the level above's flow, resized to the frames first (stage 3's
+ * arithmetic): the first warp of a level with no step between the levels, one run and one
+ * flow copied out of ONNX Runtime fewer per level.
  */
-export function buildFlowWarpGraph(options: VariationalFlowOptions): GraphBuilder {
-  const g = new GraphBuilder('variational_flow_warp');
+export function buildFlowWarpGraph(options: VariationalFlowOptions, upsample = false): GraphBuilder {
+  const g = new GraphBuilder(upsample ? 'variational_flow_upsample_warp' : 'variational_flow_warp');
   const o = new ImageOps(g);
   const frames = g.input('frames', 'float32', [2, 1, 'height', 'width']);
-  const initial = g.input('flow', 'float32', [1, 2, 'height', 'width']);
+  const given = g.input('flow', 'float32', upsample ? [1, 2, 'flow_height', 'flow_width'] : [1, 2, 'height', 'width']);
+  const initial = upsample ? upsampleFlow(o, given, frames) : given;
   // α that changes by level is fed (as 9α, a scalar), so every level still shares one graph.
   const smoothness = options.alphaPerLevel ? g.input(SMOOTHNESS_INPUT, 'float32', []) : undefined;
   const { frame1, frame2 } = splitPair(o, frames);
@@ -112,7 +117,7 @@ export function buildFlowWarpGraph(options: VariationalFlowOptions): GraphBuilde
   const flow = warpOnce(o, options, levelTerms(o, options, d1, smoothness), d1, frame2, initial);
   // The graph's one output, unnamed (see buildFlowPyramidGraph); an Identity only when the
   // warp leaves the input as it is (a graph output cannot be a graph input).
-  g.output(flow === initial ? g.op1('Identity', [flow]) : flow, 'float32', [1, 2, 'height', 'width']);
+  g.output(flow === given ? g.op1('Identity', [flow]) : flow, 'float32', [1, 2, 'height', 'width']);
   return g;
 }
 

@@ -9,7 +9,7 @@ import type { GraphBuilder } from '../onnx/graph';
 import type { SessionCache } from '../onnx/session';
 import { coarseMatch, matchFits, type CoarseMatchOptions } from './coarse-match';
 import { PropagationScratch, propagateFlow, type FlowPropagationOptions } from './flow-propagation';
-import { handleOcclusions, type OcclusionOptions } from './occlusions';
+import { OcclusionScratch, handleOcclusions, type OcclusionOptions } from './occlusions';
 import { fillTextureless, type TexturelessFillOptions } from './textureless-fill';
 import { assertSameSize, throwIfAborted, writeGray, type FlowEstimateOptions, type FlowModel } from './model';
 import type { FlowField } from './types';
@@ -18,7 +18,7 @@ import { FLOW_CONFIGURATIONS, type FlowConfiguration, type VariationalFlowOption
 
 export const VARIATIONAL_MODEL_ID = 'flow-variational';
 /** Bumped whenever the generator changes what a given parameter set produces. */
-const GENERATOR_VERSION = 7;
+const GENERATOR_VERSION = 8;
 /** The coarsest pyramid level keeps at least this many pixels on its short side. */
 const MIN_COARSE_SIDE = 12;
 /** Frame-pair buffers a model keeps for reuse (calls in flight at once, beyond which they are left to the collector). */
@@ -48,12 +48,22 @@ export interface GeneratedGraph {
  * The staged flow of one parameter set: the pyramid, then per solved level (coarse to
  * fine) the upsampled flow of the level above and `warps` runs of that level's warp graph,
  * then (when the finest levels are not solved) one more upsample to full resolution.
- * Levels with the same warp options share one warp graph, whatever their size.
+ * Levels with the same warp options share one warp graph, whatever their size; where every
+ * level of a warp graph warps once and its flow goes there from the level above untouched
+ * (no matching or propagation on it), the upsampling runs inside that warp (`upsampleWarp`).
  */
 export interface VariationalGraphs {
   readonly pyramid: GeneratedGraph;
   readonly upsample: GeneratedGraph;
-  readonly levels: ReadonlyArray<{ readonly level: number; readonly warps: number; readonly warp: GeneratedGraph; readonly smoothness: number | null }>;
+  readonly levels: ReadonlyArray<{
+    readonly level: number;
+    readonly warps: number;
+    /** The level's warp graph (null: its one warp runs in `upsampleWarp`). */
+    readonly warp: GeneratedGraph | null;
+    /** The level's warp with the level above's flow upsampled in it (null: upsampled on its own). */
+    readonly upsampleWarp: GeneratedGraph | null;
+    readonly smoothness: number | null;
+  }>;
   /** Whether the solved flow is upsampled to the input size at the end. */
   readonly finalUpsample: boolean;
   /** Block matching added to the flow at its level before that level's warps (null: none). */
@@ -106,14 +116,32 @@ export async function ensureVariationalModel(modelsDir: string, options: Variati
   const pyramidParams = pyramidParameters(options);
   const pyramid = await ensureGraph(modelsDir, graphKey('pyramid', pyramidParams), pyramidParams, () => buildFlowPyramidGraph(options));
   const upsample = await ensureGraph(modelsDir, graphKey('upsample', {}), {}, () => buildFlowUpsampleGraph());
-  const levels: Array<VariationalGraphs['levels'][number]> = [];
+  const plan: Array<{ level: number; warpOptions: VariationalFlowOptions; params: object; key: string; warps: number; direct: boolean }> = [];
   for (let level = options.levels - 1; level >= options.finestLevel; level -= 1) {
     const warpOptions = levelWarpOptions(options, level);
     const params = warpParameters(warpOptions);
-    const warp = await ensureGraph(modelsDir, graphKey('warp', params), params, () => buildFlowWarpGraph(warpOptions));
-    levels.push({ level, warps: levelWarps(options, level), warp, smoothness: options.alphaPerLevel ? levelSmoothness(options, level) : null });
+    const warps = levelWarps(options, level);
+    // One warp, reached by the level above's flow untouched (no matching or propagation first).
+    const direct = level < options.levels - 1 && warps === 1 && options.match?.level !== level && !(options.propagation ?? []).some((step) => step.level === level);
+    plan.push({ level, warpOptions, params, key: graphKey('warp', params), warps, direct });
+  }
+  // A warp graph whose every run can take the upsampling in is replaced by its upsampling
+  // form; one that other runs need stays alone (an upsampling form beside it would be one
+  // more session to create at start-up for a run saved per level).
+  const merged = (key: string) => plan.every((p) => p.key !== key || p.direct);
+  const levels: Array<VariationalGraphs['levels'][number]> = [];
+  for (const { level, warpOptions, params, key, warps } of plan) {
+    const upsampleWarp = merged(key) ? await ensureGraph(modelsDir, graphKey('upsample-warp', params), params, () => buildFlowWarpGraph(warpOptions, true)) : null;
+    const warp = upsampleWarp ? null : await ensureGraph(modelsDir, key, params, () => buildFlowWarpGraph(warpOptions));
+    levels.push({ level, warps, warp, upsampleWarp, smoothness: options.alphaPerLevel ? levelSmoothness(options, level) : null });
   }
   return { pyramid, upsample, levels, finalUpsample: options.finestLevel > 0, match: options.match ?? null, propagation: options.propagation ?? [], occlusions: options.occlusions ?? null, textureless: options.textureless ?? [] };
+}
+
+/** The graphs a call runs (each one session). */
+export function stageGraphs(graphs: VariationalGraphs): GeneratedGraph[] {
+  const all = [graphs.pyramid, graphs.upsample, ...graphs.levels.map((l) => (l.upsampleWarp ?? l.warp) as GeneratedGraph)];
+  return [...new Map(all.map((graph) => [graph.key, graph])).values()];
 }
 
 type Feeds = Record<string, ort.Tensor>;
@@ -159,6 +187,8 @@ export class VariationalFlowModel implements FlowModel {
   readonly #spareFrames: Float32Array[] = [];
   /** The propagation step's working planes (it is synchronous, so one serves overlapping calls). */
   readonly #propagationScratch = new PropagationScratch();
+  /** The occlusion handling's working planes (synchronous too). */
+  readonly #occlusionScratch = new OcclusionScratch();
 
   constructor(sessions: SessionCache, modelsDir: string, preset: FlowConfiguration | VariationalFlowOptions = 'balanced') {
     this.#sessions = sessions;
@@ -173,7 +203,7 @@ export class VariationalFlowModel implements FlowModel {
    */
   async prepare(width: number, height: number): Promise<void> {
     const graphs = await this.#graphs(width, height);
-    await Promise.all([graphs.pyramid, graphs.upsample, ...graphs.levels.map((l) => l.warp)].map((graph) => this.#session(graph)));
+    await Promise.all(stageGraphs(graphs).map((graph) => this.#session(graph)));
   }
 
   async estimate(frame1: Image8, frame2: Image8, options: FlowEstimateOptions = {}): Promise<FlowField> {
@@ -209,21 +239,21 @@ export class VariationalFlowModel implements FlowModel {
     throwIfAborted(signal);
     let flow: ort.Tensor | null = null;
     const finestLevel = graphs.levels.at(-1)?.level ?? 0;
-    for (const { level, warps, warp, smoothness } of graphs.levels) {
+    for (const { level, warps, warp, upsampleWarp, smoothness } of graphs.levels) {
       // The pyramid's outputs are the solved levels, finest first.
       const frames = pyramid[pyramidSession.outputNames[level - finestLevel] as string] as ort.Tensor;
       const [, , h, w] = frames.dims as [number, number, number, number];
-      flow = flow === null ? new ort.Tensor('float32', new Float32Array(2 * h * w), [1, 2, h, w]) : await run(graphs.upsample, { flow, target: frames });
-      if (graphs.match?.level === level) flow = new ort.Tensor('float32', matchedFlow(frames.data as Float32Array, flow.data as Float32Array, w, h, graphs.match), [1, 2, h, w]);
-      for (const step of graphs.propagation) {
-        if (step.level !== level) continue;
-        const pair = frames.data as Float32Array;
-        flow = new ort.Tensor('float32', propagateFlow(pair.subarray(0, w * h), pair.subarray(w * h, 2 * w * h), flow.data as Float32Array, w, h, step, this.#propagationScratch), [1, 2, h, w]);
-      }
       const fed: Feeds = smoothness === null ? {} : { [SMOOTHNESS_INPUT]: new ort.Tensor('float32', Float32Array.of(smoothness), []) };
-      for (let i = 0; i < warps; i += 1) flow = await run(warp, { frames, flow, ...fed });
+      if (upsampleWarp && flow) {
+        // The level's one warp, the level above's flow upsampled inside it (nothing runs between them).
+        flow = await run(upsampleWarp, { frames, flow, ...fed });
+      } else {
+        flow = flow === null ? new ort.Tensor('float32', new Float32Array(2 * h * w), [1, 2, h, w]) : await run(graphs.upsample, { flow, target: frames });
+        flow = this.#beforeWarps(graphs, level, frames, flow);
+        for (let i = 0; i < warps; i += 1) flow = await run(warp as GeneratedGraph, { frames, flow, ...fed });
+      }
       // In place: every flow here is this call's own buffer (an ONNX Runtime output or a new array), read only through the result.
-      if (graphs.occlusions) flow = new ort.Tensor('float32', handleOcclusions(frames.data as Float32Array, flow.data as Float32Array, w, h, graphs.occlusions, level, finestLevel, true), [1, 2, h, w]);
+      if (graphs.occlusions) flow = new ort.Tensor('float32', handleOcclusions(frames.data as Float32Array, flow.data as Float32Array, w, h, graphs.occlusions, level, finestLevel, true, this.#occlusionScratch), [1, 2, h, w]);
       for (const fill of graphs.textureless) {
         if (fill.level === level) flow = new ort.Tensor('float32', fillTextureless((frames.data as Float32Array).subarray(0, w * h), flow.data as Float32Array, w, h, fill), [1, 2, h, w]);
       }
@@ -233,6 +263,20 @@ export class VariationalFlowModel implements FlowModel {
     // into a fresh one; the steps between the graphs write into it or return new arrays):
     // no copy needed.
     return { width, height, data: (flow as ort.Tensor).data as Float32Array };
+  }
+
+  /** The level's matching and propagation, on its upsampled flow before the warps. */
+  #beforeWarps(graphs: VariationalGraphs, level: number, frames: ort.Tensor, upsampled: ort.Tensor): ort.Tensor {
+    const [, , h, w] = frames.dims as [number, number, number, number];
+    const pair = frames.data as Float32Array;
+    let flow = upsampled;
+    if (graphs.match?.level === level) flow = new ort.Tensor('float32', matchedFlow(pair, flow.data as Float32Array, w, h, graphs.match), [1, 2, h, w]);
+    for (const step of graphs.propagation) {
+      if (step.level !== level) continue;
+      // In place: the flow is this call's own buffer (an ONNX Runtime output or a new array).
+      flow = new ort.Tensor('float32', propagateFlow(pair.subarray(0, w * h), pair.subarray(w * h, 2 * w * h), flow.data as Float32Array, w, h, step, this.#propagationScratch, true), [1, 2, h, w]);
+    }
+    return flow;
   }
 
   #graphs(width: number, height: number): Promise<VariationalGraphs> {
