@@ -46,6 +46,7 @@ describe('lightingChanged (whether the expression flow matches the lighting at a
       return g;
     };
     expect(lightingChanged(withBar(30), withBar(27))).toBe(false);
+    expect(() => lightingChanged(withBar(30), toGray(card(40, 96, 20)))).toThrow(/one size/);
   });
 });
 

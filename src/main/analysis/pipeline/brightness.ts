@@ -1,5 +1,6 @@
 import { AppError } from '@shared/errors';
 import type { GrayImage } from '../../media/image';
+import { quantileSorted } from '../../util/quantile';
 
 /**
  * Brings a face crop to its reference's lighting before the spotting and apex flows, so that light
@@ -73,6 +74,9 @@ const LIGHTING_STRIPS = 8;
  */
 export function lightingChanged(reference: GrayImage, image: GrayImage): boolean {
   const { width, height } = reference;
+  if (image.width !== width || image.height !== height) {
+    throw new AppError('INVALID_INPUT', `Crops to compare must have one size (got ${width}×${height} and ${image.width}×${image.height}).`);
+  }
   const strips = Math.max(1, Math.min(LIGHTING_STRIPS, height));
   const a = new Float64Array(strips);
   const b = new Float64Array(strips);
@@ -85,6 +89,7 @@ export function lightingChanged(reference: GrayImage, image: GrayImage): boolean
   }
   const whole = ratioChange(a.reduce((x, v) => x + v, 0), b.reduce((x, v) => x + v, 0));
   const perStrip = Array.from(a, (sa, s) => ratioChange(sa, b[s] as number)).sort((x, y) => x - y);
+  // The lower median: five of the eight strips must have changed.
   const median = perStrip[Math.floor((perStrip.length - 1) / 2)] as number;
   return Math.max(whole, median) >= LIGHTING_CHANGE_MIN;
 }
@@ -115,7 +120,7 @@ export function matchRowGains(reference: GrayImage, image: GrayImage, ry = Math.
       // Near-black pixels carry no lighting information (and their ratio is all quantisation).
       if (a >= DARK_LEVEL && b >= DARK_LEVEL) ratios[n++] = a / b;
     }
-    rowGain[y] = n >= width / 4 ? median(ratios.subarray(0, n)) : Number.NaN;
+    rowGain[y] = n >= width / 4 ? quantileSorted(ratios.subarray(0, n).sort(), 0.5) : Number.NaN;
   }
   const out = new Uint8Array(width * height);
   for (let y = 0; y < height; y += 1) {
@@ -136,10 +141,3 @@ export function matchRowGains(reference: GrayImage, image: GrayImage, ry = Math.
 
 /** Below this gray level a pixel's ratio is quantisation, not light. */
 const DARK_LEVEL = 16;
-
-function median(values: Float64Array): number {
-  values.sort();
-  const mid = values.length >> 1;
-  return values.length % 2 ? (values[mid] as number) : ((values[mid - 1] as number) + (values[mid] as number)) / 2;
-}
-
