@@ -1,8 +1,9 @@
 import { AppError } from '@shared/errors';
 import type { GrayImage } from '../../media/image';
+import { quantileSorted } from '../../util/quantile';
 
 /**
- * Brings a face crop to its reference's lighting before the spotting flow, so that light
+ * Brings a face crop to its reference's lighting before the spotting and apex flows, so that light
  * that changes between the two frames is not read as motion: mains flicker (the whole
  * frame brighter or darker), the bands a rolling shutter makes of it (a gain that varies
  * from row to row and moves between frames), auto-exposure drift (a slow global gain) and
@@ -55,21 +56,88 @@ function integral(data: Uint8Array, width: number, height: number): Float64Array
   return sums;
 }
 
-/** The global lighting change below which the onset → apex flow reads the apex as it is. */
+/** The lighting change (of the whole crop, or typical of its strips) below which the onset → apex flow reads the apex as it is. */
 export const LIGHTING_CHANGE_MIN = 0.01;
 
+/** Horizontal strips the crop is cut into to see rolling bands (a few band cycles per frame height). */
+const LIGHTING_STRIPS = 8;
+
 /**
- * Whether `image` is lit differently from `reference` as a whole: the ratio of their
- * mean brightness departs from 1 by at least `LIGHTING_CHANGE_MIN`. An expression moves
- * skin inside the crop and leaves its mean all but unchanged; flicker, exposure and
- * white-balance drift move it. The expression flow (the AU evidence) is matched only
- * then: matching moves some of a strong movement's edges back (a window's sum changes
- * where dark brows cross its border), which the spotting tolerates and the AU rules do not.
+ * Whether `image` is lit differently from `reference`: the ratio of their mean brightness
+ * departs from 1 by at least `LIGHTING_CHANGE_MIN`, over the whole crop (flicker, exposure
+ * and white-balance drift) or in the median of its horizontal strips (rolling bands, which
+ * brighten some rows and darken others and can leave the whole crop's mean unchanged while
+ * each strip's moves by several per cent). An expression moves skin inside one or two
+ * strips and leaves the others, so the median, unchanged. The expression flow (the AU
+ * evidence) is matched (`matchRowGains`) only then: a gain estimated where the light held
+ * can only add error to a strong movement's edges.
  */
 export function lightingChanged(reference: GrayImage, image: GrayImage): boolean {
-  let a = 0;
-  let b = 0;
-  for (let i = 0; i < reference.data.length; i += 1) a += reference.data[i] as number;
-  for (let i = 0; i < image.data.length; i += 1) b += image.data[i] as number;
-  return a > 0 && b > 0 && Math.abs(b / a - 1) >= LIGHTING_CHANGE_MIN;
+  const { width, height } = reference;
+  if (image.width !== width || image.height !== height) {
+    throw new AppError('INVALID_INPUT', `Crops to compare must have one size (got ${width}×${height} and ${image.width}×${image.height}).`);
+  }
+  const strips = Math.max(1, Math.min(LIGHTING_STRIPS, height));
+  const a = new Float64Array(strips);
+  const b = new Float64Array(strips);
+  for (let y = 0; y < height; y += 1) {
+    const s = Math.min(strips - 1, Math.floor((y * strips) / height));
+    for (let i = y * width; i < (y + 1) * width; i += 1) {
+      a[s] = (a[s] as number) + (reference.data[i] as number);
+      b[s] = (b[s] as number) + (image.data[i] as number);
+    }
+  }
+  const whole = ratioChange(a.reduce((x, v) => x + v, 0), b.reduce((x, v) => x + v, 0));
+  const perStrip = Array.from(a, (sa, s) => ratioChange(sa, b[s] as number)).sort((x, y) => x - y);
+  // The lower median: five of the eight strips must have changed.
+  const median = perStrip[Math.floor((perStrip.length - 1) / 2)] as number;
+  return Math.max(whole, median) >= LIGHTING_CHANGE_MIN;
 }
+
+/** |b / a − 1|, or 0 when either is black (no lighting information). */
+const ratioChange = (a: number, b: number): number => (a > 0 && b > 0 ? Math.abs(b / a - 1) : 0);
+
+/**
+ * Brings a crop to its reference's lighting by one gain per row, the median of the pixels'
+ * brightness ratios along that row (smoothed over ±`ry` rows). Flicker, exposure drift and
+ * a rolling shutter's bands change whole rows alike; an expression moves a few edges along
+ * a row, whose ratios are outliers to the median, so the gain does not follow them (a
+ * window's sum does: where a cheek rises into it, its gain changes and draws false
+ * vertical motion on the lids' horizontal edges).
+ */
+export function matchRowGains(reference: GrayImage, image: GrayImage, ry = Math.max(1, Math.round(image.height / 48))): GrayImage {
+  const { width, height } = image;
+  if (reference.width !== width || reference.height !== height) {
+    throw new AppError('INVALID_INPUT', `Crops to match must have one size (got ${reference.width}×${reference.height} and ${width}×${height}).`);
+  }
+  const rowGain = new Float64Array(height);
+  const ratios = new Float64Array(width);
+  for (let y = 0; y < height; y += 1) {
+    let n = 0;
+    for (let x = 0; x < width; x += 1) {
+      const a = reference.data[y * width + x] as number;
+      const b = image.data[y * width + x] as number;
+      // Near-black pixels carry no lighting information (and their ratio is all quantisation).
+      if (a >= DARK_LEVEL && b >= DARK_LEVEL) ratios[n++] = a / b;
+    }
+    rowGain[y] = n >= width / 4 ? quantileSorted(ratios.subarray(0, n).sort(), 0.5) : Number.NaN;
+  }
+  const out = new Uint8Array(width * height);
+  for (let y = 0; y < height; y += 1) {
+    let sum = 0;
+    let count = 0;
+    for (let k = Math.max(0, y - ry); k <= Math.min(height - 1, y + ry); k += 1) {
+      const g = rowGain[k] as number;
+      if (Number.isFinite(g)) {
+        sum += g;
+        count += 1;
+      }
+    }
+    const gain = count > 0 ? sum / count : 1;
+    for (let i = y * width; i < (y + 1) * width; i += 1) out[i] = Math.min(255, Math.round((image.data[i] as number) * gain));
+  }
+  return { width, height, channels: 1, data: out };
+}
+
+/** Below this gray level a pixel's ratio is quantisation, not light. */
+const DARK_LEVEL = 16;

@@ -28,7 +28,7 @@ import type { RgbImage } from '../../media/image';
 import type { RoiReport } from '@shared/api/analysis';
 import type { CropGeometry } from './crop';
 import { ScanClock, type ScanEta } from './scan-clock';
-import { lightingChanged, matchBrightness } from './brightness';
+import { lightingChanged, matchRowGains } from './brightness';
 
 /**
  * The MELLM pipeline on one clip: subject face → spotting (unless the user gave onset and
@@ -322,7 +322,9 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
     const face: CropFace = covered(cropFace(landmarks, geometry));
     const onsetCrop = meanGray([cropGray(onsetImage, geometry), ...(await cropsAt(clip, geometry, framesBefore(interval.onset, average.onset - 1)))]);
     const apexFrames = meanGray(await cropsAt(clip, geometry, framesAround(interval.apex, average.apex, interval.onset + 1, clip.frameCount - 1)));
-    const lit = (crop: GrayImage): GrayImage => (matchLighting && lightingChanged(onsetCrop, crop) ? matchBrightness(onsetCrop, crop) : crop);
+    // Light that changed between onset and apex is matched row by row (brightness.ts: rolling
+    // bands and flicker change whole rows; a window's sum would follow a rising cheek).
+    const lit = (crop: GrayImage): GrayImage => (matchLighting && lightingChanged(onsetCrop, crop) ? matchRowGains(onsetCrop, crop) : crop);
     const apexCrop = lit(apexFrames);
     const tf = performance.now();
     const motion = await cropMotion(flowModel, onsetCrop, apexCrop, face, options.signal);
