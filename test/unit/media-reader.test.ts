@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -145,6 +145,27 @@ describe('frame-exact random access', () => {
       release();
       library.closeIdle(Date.now() + 5000);
       await expect(reader.read(12)).rejects.toThrow(/closed/);
+    } finally {
+      library.close();
+    }
+  });
+
+  it("a re-open after the file's metadata changed (chmod: a new ctime) leaves a held reader to the analysis reading from it", async () => {
+    const path = join(dir, 'held-reopen.mkv');
+    copyFileSync(join(dir, 'h264.mkv'), path);
+    const library = new MediaLibrary({ cacheMB: 16, idleMs: 1000 });
+    try {
+      const { clipId } = await library.open(path);
+      const release = library.hold(clipId);
+      const reader = await library.reader(clipId);
+      await reader.read(10);
+      chmodSync(path, 0o600);
+      // The view opens the clip again: the stamp differs, so it is probed and checked anew.
+      await library.open(path);
+      expect(frameIndexOf(await reader.read(30))).toBe(30);
+      expect(await library.reader(clipId)).not.toBe(reader);
+      release();
+      await expect(reader.read(31)).rejects.toThrow(/closed/);
     } finally {
       library.close();
     }

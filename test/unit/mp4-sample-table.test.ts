@@ -104,7 +104,14 @@ describe('hostile boxes', () => {
     'a top-level box shorter than its header': { edit: (b) => (b.writeUInt32BE(3, 0), b), why: /shorter than its header/ },
     'a nested box larger than its parent': { edit: (b) => (b.writeUInt32BE(0x7fffffff, boxAt(b, 'tkhd')), b), why: /runs past its parent/ },
     'a 64-bit movie size of 2^63': { edit: (b) => { const at = boxAt(b, 'moov'); b.writeUInt32BE(1, at); b.writeBigUInt64BE(2n ** 63n, at + 8); return b; }, why: /claims/ },
-    'a time table claiming 2^31 entries': { edit: (b) => (b.writeUInt32BE(2 ** 31, boxAt(b, 'stts') + 12), b), why: /claims 2147483648 entries/ },
+    // Refused by its count before the table is read: a crafted table of millions of runs costs nothing.
+    'a time table claiming 2^31 runs': { edit: (b) => (b.writeUInt32BE(2 ** 31, boxAt(b, 'stts') + 12), b), why: /time table of 2147483648 runs/ },
+    'a movie display matrix other than identity (ffmpeg multiplies it into each track matrix)': {
+      edit: (b) => (b.writeInt32BE(0, boxAt(b, 'mvhd') + 8 + 36), b),
+      why: /movie display matrix/,
+    },
+    'a first sample that is not a sync sample': { edit: (b) => (b.writeUInt32BE(2, boxAt(b, 'stss') + 16), b), why: /first sample is not a sync sample/ },
+    'a negative composition offset (signed, as ffmpeg reads it)': { edit: (b) => (b.writeInt32BE(-4096, boxAt(b, 'ctts') + 20), b), why: /cuts or delays the first frame/ },
     'a size table that disagrees with the time table': { edit: (b) => (b.writeUInt32BE(49, boxAt(b, 'stsz') + 16), b), why: /size table 49/ },
     'a media time scale of 0': { edit: (b) => (b.writeUInt32BE(0, boxAt(b, 'mdhd') + 20), b), why: /time scale 0/ },
     'a sample entry that lies about the picture size': { edit: (b) => (b.writeUInt16BE(97, boxAt(b, 'avc1') + 32), b), why: /sample entry says 97×64/ },

@@ -73,6 +73,21 @@ interface OpenClip {
   started: WarmFfmpeg | null;
   /** What the file was when opened (`contentStamp`): a re-open of changed content probes and checks again. */
   readonly stamp: string;
+  /** Replaced by a later open: its processes close once nothing holds it. */
+  retired?: boolean;
+}
+
+/**
+ * Closes a replaced clip's processes, or marks it to close when its last hold is released:
+ * an analysis reading from it keeps its reader however the file is re-opened meanwhile.
+ */
+function retire(clip: OpenClip): void {
+  clip.retired = true;
+  if (clip.holds > 0) return;
+  clip.reader?.close();
+  clip.reader = null;
+  clip.started?.close();
+  clip.started = null;
 }
 
 /** Something that can produce an encoded frame of a clip: what the frame route serves. */
@@ -160,8 +175,7 @@ export class MediaLibrary implements FrameSource {
       throw error;
     }
     const info = toMediaInfo(media);
-    known?.reader?.close();
-    known?.started?.close();
+    if (known) retire(known);
     const clip: OpenClip = { options, probed: media, info, reader: null, lastUsed: Date.now(), holds: 0, checked: Promise.resolve(), shown: Promise.resolve(), pending: false, started, stamp };
     this.#clips.set(clipId, clip);
     if (!probed && media.kind === 'video') {
@@ -179,7 +193,9 @@ export class MediaLibrary implements FrameSource {
         (error: unknown) => {
           clip.pending = false;
           lastCheck?.close();
-          this.#remember(absolute, { error: AppError.from(error), stamp });
+          // A clip a later open replaced leaves the refusal to that open's own checks (a
+          // refused clip is already closed, so it is missing, not replaced).
+          if (!clip.retired) this.#remember(absolute, { error: AppError.from(error), stamp });
           throw error;
         },
       );
@@ -355,6 +371,7 @@ export class MediaLibrary implements FrameSource {
       released = true;
       clip.holds -= 1;
       clip.lastUsed = Date.now();
+      if (clip.retired && clip.holds === 0) retire(clip);
     };
   }
 

@@ -74,6 +74,9 @@ function editList(moov: Uint8Array, trak: Box): { duration: number; mediaTime: n
 function timeToSample(moov: Uint8Array, stbl: Box): [number, number][] {
   const stts = new BoxReader(moov, required(moov, stbl, 'stts'));
   const count = stts.u32(4);
+  // Only a constant rate is answered here (see ratesOf): a longer table is refused before
+  // it is read, so a crafted table of millions of runs costs nothing.
+  if (count > 2) throw unsupported(`a time table of ${count} runs (variable rate)`);
   stts.table(8, count, 8);
   return Array.from({ length: count }, (_, i) => [stts.u32(8 + i * 8), stts.u32(12 + i * 8)] as [number, number]);
 }
@@ -83,14 +86,14 @@ function compositionOffsets(moov: Uint8Array, stbl: Box, wanted: number): { firs
   const box = child(moov, stbl, 'ctts');
   if (!box) return { first: Array.from({ length: wanted }, () => 0), least: 0 };
   const ctts = new BoxReader(moov, box);
-  const signed = fullBoxVersion(ctts) === 1;
   const count = ctts.u32(4);
   ctts.table(8, count, 8);
   const first: number[] = [];
   let least = Number.POSITIVE_INFINITY;
   for (let i = 0; i < count; i += 1) {
     const samples = ctts.u32(8 + i * 8);
-    const offset = signed ? ctts.i32(12 + i * 8) : ctts.u32(12 + i * 8);
+    // Signed in either version, as ffmpeg's demuxer reads them.
+    const offset = ctts.i32(12 + i * 8);
     if (samples > 0) least = Math.min(least, offset);
     for (let k = 0; k < samples && first.length < wanted; k += 1) first.push(offset);
   }
@@ -114,9 +117,24 @@ function rotationOf(moov: Uint8Array, trak: Box): MediaInfo['rotation'] {
 
 function movieTimescale(moov: Uint8Array): number {
   const mvhd = new BoxReader(moov, required(moov, { type: 'moov', start: 0, end: moov.length }, 'mvhd'));
-  const timescale = mvhd.u32(fullBoxVersion(mvhd) === 1 ? 20 : 12);
+  const v1 = fullBoxVersion(mvhd) === 1;
+  const timescale = mvhd.u32(v1 ? 20 : 12);
   if (timescale === 0) throw malformed('the movie has time scale 0');
+  // ffmpeg multiplies the movie's matrix into each track's: only an identity one leaves the track's rotation as read.
+  const at = v1 ? 48 : 36;
+  const identity = [0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000];
+  if (identity.some((value, i) => mvhd.i32(at + i * 4) !== value)) throw unsupported('a movie display matrix other than identity');
   return timescale;
+}
+
+/** The decoder outputs from the first sync sample on: a track whose first sample is not one would shift frame 0. */
+function firstSampleIsSync(moov: Uint8Array, stbl: Box): void {
+  const box = child(moov, stbl, 'stss');
+  if (!box) return; // every sample is a sync sample
+  const stss = new BoxReader(moov, box);
+  const count = stss.u32(4);
+  stss.table(8, count, 4);
+  if (count === 0 || stss.u32(8) !== 1) throw unsupported('the first sample is not a sync sample');
 }
 
 /** Codec, size and pixel format from the sample description: H.264 only, cross-checked with its SPS. */
@@ -197,6 +215,7 @@ export async function readSampleTable(path: string): Promise<SampleTableFacts> {
   }
   const video = videos[0] as Track;
   const picture = pictureOf(moov, video.stbl);
+  firstSampleIsSync(moov, video.stbl);
   const deltas = timeToSample(moov, video.stbl);
   const frames = deltas.reduce((sum, [count]) => sum + count, 0);
   const stsz = new BoxReader(moov, required(moov, video.stbl, 'stsz'));
