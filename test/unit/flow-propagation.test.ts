@@ -68,6 +68,36 @@ function reference(frame1: Float32Array, frame2: Float32Array, flow: Float32Arra
   return out;
 }
 
+/**
+ * A disc of `layer` (radius 30 px) moving (12, 7) px over `background`, which stays still, both
+ * seen through `tone`, and the flow as coarse-to-fine warping leaves it: the disc's motion
+ * only 6 px inside its edge. `bandError` is the mean error in the band between.
+ */
+function discScene(background: Float32Array, layer: Float32Array, tone: (v: number) => number) {
+  const [cx, cy, radius, mx, my] = [70, 60, 30, 12, 7];
+  const inDisc = (x: number, y: number) => Math.hypot(x - cx, y - cy) <= radius;
+  const frame1 = background.map(tone);
+  const frame2 = background.map(tone);
+  for (let y = 0; y < H; y += 1) {
+    for (let x = 0; x < W; x += 1) {
+      if (inDisc(x, y)) frame1[y * W + x] = tone(layer[y * W + x] as number);
+      if (inDisc(x - mx, y - my)) frame2[y * W + x] = tone(layer[(y - my) * W + (x - mx)] as number);
+    }
+  }
+  const flow = new Float32Array(2 * W * H);
+  const band: number[] = [];
+  for (let y = 0; y < H; y += 1) {
+    for (let x = 0; x < W; x += 1) {
+      const d = Math.hypot(x - cx, y - cy);
+      if (d <= radius - 6) [flow[y * W + x], flow[W * H + y * W + x]] = [mx, my];
+      else if (d <= radius - 1) band.push(y * W + x);
+    }
+  }
+  const bandError = (f: Float32Array) => band.reduce((s, i) => s + Math.hypot((f[i] as number) - mx, (f[W * H + i] as number) - my), 0) / band.length;
+  const farFromDisc = (x: number, y: number) => Math.hypot(x - cx, y - cy) > radius + 20;
+  return { frame1, frame2, flow, bandError, farFromDisc };
+}
+
 describe('flow propagation between neighbours', () => {
   let background: Float32Array;
   let layer: Float32Array;
@@ -100,61 +130,20 @@ describe('flow propagation between neighbours', () => {
   });
 
   it("moves a misplaced motion boundary back: a band of a moving disc given the background's flow takes the disc's (measured 13.89 → 0.10 px)", () => {
-    // A disc of one photo (radius 30 px) moving (12, 7) px over another that stays still.
-    const [cx, cy, radius, mx, my] = [70, 60, 30, 12, 7];
-    const inDisc = (x: number, y: number) => Math.hypot(x - cx, y - cy) <= radius;
-    const frame1 = background.slice();
-    const frame2 = background.slice();
-    for (let y = 0; y < H; y += 1) {
-      for (let x = 0; x < W; x += 1) {
-        if (inDisc(x, y)) frame1[y * W + x] = layer[y * W + x] as number;
-        if (inDisc(x - mx, y - my)) frame2[y * W + x] = layer[(y - my) * W + (x - mx)] as number;
-      }
-    }
-    // The flow as coarse-to-fine warping leaves it: the disc's motion only 6 px inside its edge.
-    const flow = new Float32Array(2 * W * H);
-    const band: number[] = [];
-    for (let y = 0; y < H; y += 1) {
-      for (let x = 0; x < W; x += 1) {
-        const d = Math.hypot(x - cx, y - cy);
-        if (d <= radius - 6) [flow[y * W + x], flow[W * H + y * W + x]] = [mx, my];
-        else if (d <= radius - 1) band.push(y * W + x);
-      }
-    }
-    const bandError = (f: Float32Array) => band.reduce((s, i) => s + Math.hypot((f[i] as number) - mx, (f[W * H + i] as number) - my), 0) / band.length;
+    const { frame1, frame2, flow, bandError, farFromDisc } = discScene(background, layer, (v) => v);
     const out = propagateFlow(frame1, frame2, flow, W, H, { level: 0, radii: [2, 4, 8], half: 2, margin: 5e-4 });
     expect(bandError(flow)).toBeGreaterThan(13);
     expect(bandError(out), `band error ${bandError(out).toFixed(2)} px`).toBeLessThan(0.5);
     // The still background away from the disc (where no neighbour's flow fits better) keeps its zero flow.
     let moved = 0;
-    for (let y = 0; y < H; y += 1) for (let x = 0; x < W; x += 1) if (Math.hypot(x - cx, y - cy) > radius + 20 && (out[y * W + x] !== 0 || out[W * H + y * W + x] !== 0)) moved += 1;
+    for (let y = 0; y < H; y += 1) for (let x = 0; x < W; x += 1) if (farFromDisc(x, y) && (out[y * W + x] !== 0 || out[W * H + y * W + x] !== 0)) moved += 1;
     expect(moved).toBe(0);
   });
 
   it("moves a misplaced boundary back in a faint region, where every cost is below the margin, by the cost ratio (measured 13.89 → 0 px)", () => {
     // The disc scene at 3 % of its contrast (a dark, nearly flat region): the margin alone
     // keeps the wrong flow, a neighbour whose cost is under half the pixel's own takes over.
-    const [cx, cy, radius, mx, my] = [70, 60, 30, 12, 7];
-    const faint = (v: number) => 0.1 + 0.03 * v;
-    const inDisc = (x: number, y: number) => Math.hypot(x - cx, y - cy) <= radius;
-    const frame1 = background.map(faint);
-    const frame2 = background.map(faint);
-    for (let y = 0; y < H; y += 1) {
-      for (let x = 0; x < W; x += 1) {
-        if (inDisc(x, y)) frame1[y * W + x] = faint(layer[y * W + x] as number);
-        if (inDisc(x - mx, y - my)) frame2[y * W + x] = faint(layer[(y - my) * W + (x - mx)] as number);
-      }
-    }
-    const flow = new Float32Array(2 * W * H);
-    const band: number[] = [];
-    for (let y = 0; y < H; y += 1) {
-      for (let x = 0; x < W; x += 1) {
-        const d = Math.hypot(x - cx, y - cy);
-        if (d <= radius - 6) [flow[y * W + x], flow[W * H + y * W + x]] = [mx, my];
-        else if (d <= radius - 1) band.push(y * W + x);
-      }
-    }
-    const bandError = (f: Float32Array) => band.reduce((s, i) => s + Math.hypot((f[i] as number) - mx, (f[W * H + i] as number) - my), 0) / band.length;
+    const { frame1, frame2, flow, bandError } = discScene(background, layer, (v) => 0.1 + 0.03 * v);
     const options = { level: 0, radii: [2, 4, 8], half: 2, margin: 5e-4 };
     const byMargin = propagateFlow(frame1, frame2, flow, W, H, options);
     const byRatio = propagateFlow(frame1, frame2, flow, W, H, { ...options, ratio: 0.5 });
