@@ -32,6 +32,13 @@ export interface VariationalFlowOptions {
    * levels beyond the list use `warps`.
    */
   readonly fineWarps?: readonly number[];
+  /**
+   * A level's warps run as one run of a graph that warps that many times (the derivative
+   * stack and the level's terms computed once): fewer ONNX Runtime runs and output copies
+   * per call, for warp graphs that many times larger to create at start-up. The flow is the
+   * same either way.
+   */
+  readonly warpsInOneRun?: boolean;
   /** Lagged re-linearisations of the robust weights per warp. */
   readonly rounds: number;
   /** Jacobi sweeps per round. */
@@ -142,7 +149,7 @@ export const FLOW_PRESETS: Record<FlowPreset, VariationalFlowOptions> = {
   // the blurred coarse levels misplaced. Fitted on the fitting seeds 1–5, Middlebury and
   // the faces.
   fast: {
-    levels: 7, scale: 0.5, finestLevel: 1, warps: 3, fineWarps: [1, 2], rounds: 1, iterations: 15, fineIterations: [7, 10], chebyshev: 0.97,
+    levels: 7, scale: 0.5, finestLevel: 1, warps: 3, fineWarps: [1, 2], warpsInOneRun: true, rounds: 1, iterations: 15, fineIterations: [7, 10], chebyshev: 0.97,
     alpha: 0.015, alphaPerLevel: 1.4, gamma: 16, epsilon: 0.01, median: 5, interpolation: 'bicubic', presmooth: 0.6,
     texture: { sigma: 3, weight: 0.8 },
     propagation: [
