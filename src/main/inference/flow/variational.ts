@@ -47,7 +47,7 @@ export interface GeneratedGraph {
 /**
  * The staged flow of one parameter set: the pyramid, then per solved level (coarse to
  * fine) the upsampled flow of the level above and `runs` runs of that level's warp graph
- * (`warps` warps in all: one a run, or all in one run with `warpsInOneRun`), then (when
+ * (`warps` warps in all: one a run, or all in one run with `fineWarpsInOneRun`), then (when
  * the finest levels are not solved) one more upsample to full resolution.
  * Levels with the same warp options share one warp graph, whatever their size; where every
  * level of a warp graph warps once and its flow goes there from the level above untouched
@@ -88,7 +88,7 @@ function pyramidParameters(options: VariationalFlowOptions) {
 function warpParameters(options: VariationalFlowOptions) {
   // Fields that only shape the pyramid or count the warps: leaving them out lets levels and
   // frame sizes with the same warp share a graph and its session.
-  const { levels: _l, scale: _s, finestLevel: _f, presmooth: _p, texture: _t, warps: _w, fineWarps: _fw, warpsInOneRun: _wr, exactMedianFinest: _e, match: _m, propagation: _pr, occlusions: _o, textureless: _tl, ...rest } = options;
+  const { levels: _l, scale: _s, finestLevel: _f, presmooth: _p, texture: _t, warps: _w, fineWarps: _fw, fineWarpsInOneRun: _wr, exactMedianFinest: _e, match: _m, propagation: _pr, occlusions: _o, textureless: _tl, ...rest } = options;
   // A fed α (it changes by level) is an input of the graph, not one of its constants.
   if (!rest.alphaPerLevel) return rest;
   const { alpha: _a, alphaPerLevel: _apl, ...fed } = rest;
@@ -123,7 +123,8 @@ export async function ensureVariationalModel(modelsDir: string, options: Variati
   for (let level = options.levels - 1; level >= options.finestLevel; level -= 1) {
     const warpOptions = levelWarpOptions(options, level);
     const warps = levelWarps(options, level);
-    const runs = options.warpsInOneRun ? Math.min(1, warps) : warps;
+    const fine = level - options.finestLevel < (options.fineWarps?.length ?? 0);
+    const runs = options.fineWarpsInOneRun && fine ? Math.min(1, warps) : warps;
     const perRun = runs > 0 ? warps / runs : 1;
     // A graph warping several times a run is another graph (the one-warp key stays as it was).
     const params = perRun > 1 ? { ...warpParameters(warpOptions), warpsPerRun: perRun } : warpParameters(warpOptions);
