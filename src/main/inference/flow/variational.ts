@@ -119,26 +119,25 @@ export async function ensureVariationalModel(modelsDir: string, options: Variati
   const pyramidParams = pyramidParameters(options);
   const pyramid = await ensureGraph(modelsDir, graphKey('pyramid', pyramidParams), pyramidParams, () => buildFlowPyramidGraph(options));
   const upsample = await ensureGraph(modelsDir, graphKey('upsample', {}), {}, () => buildFlowUpsampleGraph());
-  const plan: Array<{ level: number; warpOptions: VariationalFlowOptions; params: object; key: string; warps: number; runs: number; direct: boolean }> = [];
+  const plan: Array<{ level: number; warpOptions: VariationalFlowOptions; params: object; key: string; warps: number; runs: number; perRun: number; direct: boolean }> = [];
   for (let level = options.levels - 1; level >= options.finestLevel; level -= 1) {
     const warpOptions = levelWarpOptions(options, level);
     const warps = levelWarps(options, level);
     const fine = level - options.finestLevel < (options.fineWarps?.length ?? 0);
     const runs = options.fineWarpsInOneRun && fine ? Math.min(1, warps) : warps;
     const perRun = runs > 0 ? warps / runs : 1;
-    // A graph warping several times a run is another graph (the one-warp key stays as it was).
+    // A graph warping several times a run is another graph; a one-warp graph's key leaves the count out.
     const params = perRun > 1 ? { ...warpParameters(warpOptions), warpsPerRun: perRun } : warpParameters(warpOptions);
     // One run, reached by the level above's flow untouched (no matching or propagation first).
     const direct = level < options.levels - 1 && runs === 1 && options.match?.level !== level && !(options.propagation ?? []).some((step) => step.level === level);
-    plan.push({ level, warpOptions, params, key: graphKey('warp', params), warps, runs, direct });
+    plan.push({ level, warpOptions, params, key: graphKey('warp', params), warps, runs, perRun, direct });
   }
   // A warp graph whose every run can take the upsampling in is replaced by its upsampling
   // form; one that other runs need stays alone (an upsampling form beside it would be one
   // more session to create at start-up for a run saved per level).
   const merged = (key: string) => plan.every((p) => p.key !== key || p.direct);
   const levels: Array<VariationalGraphs['levels'][number]> = [];
-  for (const { level, warpOptions, params, key, warps, runs } of plan) {
-    const perRun = runs > 0 ? warps / runs : 1;
+  for (const { level, warpOptions, params, key, warps, runs, perRun } of plan) {
     const upsampleWarp = merged(key) ? await ensureGraph(modelsDir, graphKey('upsample-warp', params), params, () => buildFlowWarpGraph(warpOptions, true, perRun)) : null;
     const warp = upsampleWarp ? null : await ensureGraph(modelsDir, key, params, () => buildFlowWarpGraph(warpOptions, false, perRun));
     levels.push({ level, warps, runs, warp, upsampleWarp, smoothness: options.alphaPerLevel ? levelSmoothness(options, level) : null });
