@@ -6,6 +6,7 @@ import { AppError } from '@shared/errors';
 import type { FrameRequest } from '@shared/frames';
 import type { MediaInfo } from '@shared/media';
 import { locateFfmpeg } from './ffmpeg';
+import { sampleDigest } from './hash';
 import { FrameCache } from './frame-cache';
 import { checkMediaPath, probeClip, toMediaInfo, type ProbedMedia, type ProbeOptions } from './probe';
 import type { VideoTiming } from './probe-video';
@@ -449,15 +450,23 @@ async function contentStamp(absolutePath: string): Promise<string> {
   return `${s.size}:${s.mtimeNs}:${s.ino}:${s.ctimeNs}`;
 }
 
-/** 22 url-safe characters of sha256(path, size, mtime): stable while the file is unchanged. */
+/**
+ * 22 url-safe characters of sha256(path, size, mtime, and for a file the digest of its
+ * head and tail): stable while the file is unchanged, and new for other content under the
+ * same name, size and mtime (another take copied over it with `cp -p`, a restored backup).
+ * Frames are cached by it — decoded, in display proxies and by the renderer (immutable
+ * URLs) — so it must change whenever the content does.
+ */
 export async function clipIdFor(absolutePath: string): Promise<string> {
   let stamp;
+  let sample = '';
   try {
     const s = await stat(absolutePath);
     stamp = s.isDirectory() ? await sequenceStamp(absolutePath) : { size: s.size, mtimeMs: s.mtimeMs, count: 1 };
+    if (!s.isDirectory()) sample = (await sampleDigest(absolutePath, s.size)).toString('hex');
   } catch (error) {
     throw new AppError('NOT_FOUND', `No such file or folder: ${absolutePath}`, { cause: error });
   }
-  const digest = createHash('sha256').update(`${absolutePath}\0${stamp.size}\0${stamp.mtimeMs}\0${stamp.count}`).digest('base64url');
+  const digest = createHash('sha256').update(`${absolutePath}\0${stamp.size}\0${stamp.mtimeMs}\0${stamp.count}\0${sample}`).digest('base64url');
   return digest.slice(0, 22);
 }
