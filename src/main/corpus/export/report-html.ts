@@ -56,7 +56,7 @@ function strongestRois(features: readonly RoiFeature[], s: ReportStrings): strin
   return [...features]
     .sort((a, b) => b.meanMagnitude - a.meanMagnitude)
     .slice(0, STRONGEST_ROIS)
-    .map((feature) => `${esc(s.region(feature.region))}: ${feature.meanMagnitude.toFixed(3)} px, ${esc(feature.direction)}`)
+    .map((feature) => `${esc(s.region(feature.region))}: ${feature.meanMagnitude.toFixed(3)} px, ${esc(s.direction(feature.direction))}`)
     .join('<br>');
 }
 
@@ -73,11 +73,11 @@ function eventHtml(record: ExportRecord, options: SessionReportOptions, s: Repor
     row(s.rows.frames, `${frameCell(record.onset, timingFps(record))} / ${frameCell(record.apex, timingFps(record))} / ${frameCell(record.offset, timingFps(record))}`) +
     (record.expressionClass ? row(s.rows.class, s.expressionClass(record.expressionClass, String(record.durationMs ?? '?'))) : '') +
     row(s.rows.aus, `${esc(record.aus || '—')}<div class="meta">${esc(auNames(record.aus, parse, s))}</div>`) +
-    row(s.rows.emotion, `${esc(record.emotion ?? '—')} / ${esc(record.label3 ?? '—')}`) +
+    row(s.rows.emotion, `${esc(record.emotion ? s.emotion(record.emotion) : '—')} / ${esc(record.label3 ? s.label3(record.label3) : '—')}`) +
     (record.flags?.length ? row(s.rows.flags, record.flags.map((flag) => esc(s.flagText[flag] ?? flag)).join(', ')) : '') +
     (record.roiFeatures?.length ? row(s.rows.rois, strongestRois(record.roiFeatures, s)) : '') +
     row(s.rows.description, esc(record.description ?? '—').replaceAll('\n', '<br>')) +
-    row(s.rows.annotator, `${esc(record.annotator)} <span class="meta">${esc(record.provenance ?? '')}</span>`) +
+    row(s.rows.annotator, `${esc(record.annotator)} <span class="meta">${esc(record.provenance ? s.provenance(record.provenance) : '')}</span>`) +
     row(s.rows.review, `${decision}${record.reviewer ? esc(s.by(record.reviewer)) : ''}${record.reviewComment ? `<div>${esc(record.reviewComment)}</div>` : ''}`) +
     `</table>${figures.length ? `<div class="images">${figures.join('')}</div>` : ''}</section>\n`
   );

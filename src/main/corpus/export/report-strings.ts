@@ -1,12 +1,14 @@
 import { AU_NAMES, AU_NAMES_ZH } from '@shared/au-names';
 import type { Language } from '@shared/language';
+import { directionZh, EMOTION_WORDS_ZH, LABEL3_WORDS_ZH, PROVENANCE_WORDS_ZH, storedWord } from '@shared/label-words';
 import { roiLabel } from '@shared/rois';
 import type { ReviewDecision } from './records';
 
 /**
  * The session report's words per language: the window's language when the app writes it.
- * The records' own text (labels, descriptions, comments, dataset vocabulary) is written as
- * stored; these are the words around it.
+ * The records' own text (descriptions, comments, a dataset's own words) is written as
+ * stored; these are the words around it, and the reading of the English vocabulary the
+ * model and the rules store (emotion, category, provenance, motion direction).
  */
 export interface ReportStrings {
   readonly lang: string;
@@ -29,6 +31,11 @@ export interface ReportStrings {
   readonly ausNotDetermined: string;
   auName(au: number): string;
   region(name: string): string;
+  /** Stored vocabulary read in the report's language. */
+  emotion(stored: string): string;
+  label3(stored: string): string;
+  provenance(stored: string): string;
+  direction(stored: string): string;
   readonly flagText: Readonly<Record<string, string>>;
   readonly decision: Readonly<Record<ReviewDecision, string>>;
   readonly notReviewed: string;
@@ -52,6 +59,10 @@ export const REPORT_STRINGS: Readonly<Record<Language, ReportStrings>> = {
     ausNotDetermined: 'AUs not determined',
     auName: (au) => AU_NAMES[au] ?? '',
     region: (name) => name,
+    emotion: (stored) => stored,
+    label3: (stored) => stored,
+    provenance: (stored) => stored,
+    direction: (stored) => stored,
     flagText: { aus_uncertain: 'AU coding marked uncertain by the coder', apex_missing: 'no apex in the sheet' },
     decision: { approved: 'approved', rejected: 'rejected', 'needs-changes': 'needs changes' },
     notReviewed: 'not reviewed',
@@ -71,6 +82,10 @@ export const REPORT_STRINGS: Readonly<Record<Language, ReportStrings>> = {
     ausNotDetermined: '无法确定动作单元',
     auName: (au) => AU_NAMES_ZH[au] ?? AU_NAMES[au] ?? '',
     region: (name) => roiLabel(name, 'zh-CN'),
+    emotion: (stored) => storedWord(EMOTION_WORDS_ZH, stored),
+    label3: (stored) => storedWord(LABEL3_WORDS_ZH, stored),
+    provenance: (stored) => storedWord(PROVENANCE_WORDS_ZH, stored),
+    direction: directionZh,
     flagText: { aus_uncertain: '编码者标明动作单元编码不确定', apex_missing: '表格中没有顶点帧' },
     decision: { approved: '已批准', rejected: '已驳回', 'needs-changes': '需修改' },
     notReviewed: '未审核',
