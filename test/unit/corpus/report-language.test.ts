@@ -45,6 +45,20 @@ describe('the session report in the window language', () => {
     expect(words({ emotion: 'tense', label3: null })).toContain('<td>tense / —</td>');
   });
 
+  it('an event nobody labelled yet, and the sheet coder, are named in the report\'s words and not counted as annotated', () => {
+    const candidate = makeRecord({ eventId: 'ev-2', aus: '', emotion: null, label3: null, description: null, annotator: '(unlabelled)', provenance: null, review: null });
+    const fromSheet = makeRecord({ eventId: 'ev-3', annotator: '(dataset)', provenance: null, review: null });
+    const at = new Date('2026-12-07T12:00:00Z');
+    const zh = [...sessionReportHtml([record, candidate, fromSheet], { language: 'zh-CN', generatedAt: at })].join('');
+    expect(zh).toContain('生成于 2026-12-07T12:00:00.000Z · 已标注事件 2 个，待标注 1 个');
+    expect(zh).toContain('<th>标注者</th><td>（未标注）');
+    expect(zh).toContain('<th>标注者</th><td>（数据集编码表）');
+    expect(zh).not.toMatch(/\(unlabelled\)|\(dataset\)/);
+    const en = [...sessionReportHtml([record, candidate], { generatedAt: at })].join('');
+    expect(en).toContain('Generated 2026-12-07T12:00:00.000Z · 1 annotated event, 1 not labelled yet');
+    expect(en).toContain('<th>Annotator</th><td>(not labelled yet)');
+  });
+
   it('en stays as it was, and is the default', () => {
     const html = [...sessionReportHtml([record])].join('');
     expect(html).toContain('<html lang="en">');
