@@ -56,7 +56,7 @@ describe('the session report in the window language', () => {
     expect(zh).not.toMatch(/\(unlabelled\)|\(dataset\)/);
     const en = [...sessionReportHtml([record, candidate], { generatedAt: at })].join('');
     expect(en).toContain('Generated 2026-12-07T12:00:00.000Z · 1 annotated event, 1 not labelled yet');
-    expect(en).toContain('<th>Annotator</th><td>(not labelled yet)');
+    expect(en).toContain('<th>Annotator</th><td>(unlabelled)');
   });
 
   it('en stays as it was, and is the default', () => {

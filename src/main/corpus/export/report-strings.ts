@@ -56,7 +56,7 @@ export const REPORT_STRINGS: Readonly<Record<Language, ReportStrings>> = {
     lang: 'en',
     title: 'Micro-expression session report',
     generated: (at, events, unlabelled) => `Generated ${at} · ${events} annotated event${events === 1 ? '' : 's'}${unlabelled ? `, ${unlabelled} not labelled yet` : ''}`,
-    coder: (name) => (name === UNLABELLED_CODER ? '(not labelled yet)' : name),
+    coder: (name) => name,
     clipMeta: (dataset, subject, frames, fps, filmedAt, timesAt) => `${dataset} · subject ${subject} · ${frames} frames at ${fps} fps${filmedAt ? `, filmed at ${filmedAt} fps` : ''} · times at the capture rate, ${timesAt} fps`,
     rows: { event: 'Event', frames: 'Onset / apex / offset', class: 'Class', aus: 'Action Units', emotion: 'Emotion / category', flags: 'Import flags', rois: 'Strongest ROI motion', description: 'Description', annotator: 'Annotator', review: 'Review' },
     expressionClass: (kind, ms) => `${kind}-expression <span class="meta">(${ms} ms onset → offset)</span>`,
