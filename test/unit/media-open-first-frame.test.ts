@@ -5,7 +5,7 @@
  * are wrapped by scripts that log each start, so the test counts processes, not time.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -216,6 +216,29 @@ describe('opening a video', () => {
       await expect(library.settled(truncated)).rejects.toMatchObject({ code: 'MEDIA_UNREADABLE' });
       await expect(library.open(truncated)).rejects.toMatchObject({ message: expect.stringMatching(reason) });
       expect(refused).toHaveLength(1);
+    } finally {
+      library.close();
+    }
+  });
+
+  it('a refused clip whose stamp changes is checked again: a chmod keeps the refusal, a repair in place lifts it', async () => {
+    const truncated = cutNoiseVideo('rechecked', (length) => Math.floor(length * 0.6));
+    const library = new MediaLibrary({ cacheMB: 64 });
+    try {
+      await library.open(truncated, {}, undefined, { lastFrameLater: true });
+      await expect(library.settled(truncated)).rejects.toMatchObject({ code: 'MEDIA_UNREADABLE' });
+      // A chmod gives the file a new ctime (its stamp changes), not new content.
+      const before = statSync(truncated, { bigint: true }).ctimeNs;
+      await new Promise((done) => setTimeout(done, 20));
+      chmodSync(truncated, 0o600);
+      expect(statSync(truncated, { bigint: true }).ctimeNs).not.toBe(before);
+      const twice = await Promise.allSettled([library.settled(truncated), library.settled(truncated)]);
+      expect(twice.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+      await expect(library.settled(truncated)).rejects.toMatchObject({ code: 'MEDIA_UNREADABLE', message: expect.stringMatching(/frame 49 .*truncated/) });
+      // The whole file written back in place: checked again, it passes.
+      writeFileSync(truncated, readFileSync(join(dir, 'noise-rechecked.mp4')));
+      await library.settled(truncated);
+      expect(library.unsettled).toBe(false);
     } finally {
       library.close();
     }

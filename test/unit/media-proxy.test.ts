@@ -1,4 +1,5 @@
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, truncateSync, utimesSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, truncateSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -178,6 +179,42 @@ describe('display proxy', () => {
     expect(reopened.clipId).not.toBe(clipId);
     expect(await fifth.proxies.settled(reopened.clipId)).not.toBeNull();
     fifth.library.close();
+  });
+
+  it('a clip replaced in place by another take with the same size and mtime (cp -p) shows the new take, open or reopened', async () => {
+    // Two takes of equal byte length (uncompressed): the second plays the frames backwards.
+    const take = (name: string, filter?: string) => makeIndexedVideo(dir, name, { frames: 40, codec: ['-c:v', 'rawvideo', '-pix_fmt', 'gray'], ...(filter ? { filter } : {}) });
+    const clip = take('take-one.avi');
+    const other = take('take-two.avi', 'reverse');
+    expect(statSync(other).size).toBe(statSync(clip).size);
+    const taken = new Date('2026-03-01T09:00:00Z');
+    for (const path of [clip, other]) utimesSync(path, taken, taken);
+    const shown = async (library: MediaLibrary, clipId: string, index: number) => {
+      const route = createRouter({ rendererDir: dir, frames: () => library });
+      return indexOfJpeg((await route(`/frames/${clipId}/${index}.jpg`, new URLSearchParams())).body as Uint8Array);
+    };
+    const { proxies, library } = setup('replaced');
+    const first = await library.open(clip);
+    expect(await proxies.settled(first.clipId)).not.toBeNull();
+    expect(await shown(library, first.clipId, 5)).toBe(5);
+
+    // The other take, of the same size and mtime, copied over the clip with its mtime kept.
+    execFileSync('cp', ['-p', other, clip]);
+    expect(statSync(clip).mtimeMs).toBe(taken.getTime());
+    const second = await library.open(clip);
+    expect(second.clipId).not.toBe(first.clipId);
+    expect(await shown(library, second.clipId, 5)).toBe(34);
+    expect(await proxies.settled(second.clipId)).not.toBeNull();
+    expect(await shown(library, second.clipId, 5)).toBe(34);
+    library.close();
+
+    // The next start finds the first take's proxy on disk and does not take it for this one.
+    const next = setup('replaced');
+    const third = await next.library.open(clip);
+    expect(third.clipId).toBe(second.clipId);
+    expect(await next.proxies.settled(third.clipId)).not.toBeNull();
+    expect(await shown(next.library, third.clipId, 5)).toBe(34);
+    next.library.close();
   });
 
   it('evicts least recently used whole proxies beyond the cache budget, sparing open ones', async () => {

@@ -1,4 +1,5 @@
 import { AU_NAMES_ZH } from '@shared/au-names';
+import { EMOTION_WORDS_ZH, OCTANT_WORDS_ZH } from '@shared/label-words';
 import { roiLabel } from '@shared/rois';
 import type { Intensity } from './au-table';
 import type { AuSide } from './au-rules';
@@ -92,12 +93,12 @@ export const DESCRIBER_STRINGS: Readonly<Record<DescriberLanguage, DescriberStri
   'zh-CN': {
     headings: ['1. 感兴趣区域分析', '2. 推理', '3. 总结'],
     region: (name) => roiLabel(name, 'zh-CN'),
-    octant: { right: '向右', 'up-right': '向右上', up: '向上', 'up-left': '向左上', left: '向左', 'down-left': '向左下', down: '向下', 'down-right': '向右下' },
+    octant: OCTANT_WORDS_ZH,
     auName: (au, fallback) => AU_NAMES_ZH[au] ?? fallback,
     auLabel: (au, name) => `AU${au}（${name}）`,
     side: { L: '左侧', R: '右侧', B: '双侧' },
     intensity: { A: '微弱', B: '轻度', C: '明显', D: '强烈', E: '极强' },
-    emotion: { happiness: '高兴', disgust: '厌恶', repression: '压抑', surprise: '惊讶', sadness: '悲伤', fear: '恐惧', others: '其他' },
+    emotion: EMOTION_WORDS_ZH,
     label: { Negative: '消极', Positive: '积极', Surprise: '惊讶' },
     moves: (region, octant, angle, px, pct) => `- ${region}${octant}运动（${angle}°），平均 ${px} 像素（面部高度的 ${pct}%）。`,
     noClearMotion: '- 没有区域出现明显运动。',

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { AppError } from '@shared/errors';
 import type { Analysis } from '@shared/workspace';
+import type { NothingLabelled } from '@shared/api/evaluation';
 import { readStoredResult } from '../analysis/stored-analysis';
 import { packageDir } from '../inference/manifest';
 import { packageVersion } from '../paths';
@@ -93,6 +94,9 @@ interface Labelled {
   readonly analysesOf: ReadonlyMap<number, readonly Analysis[]>;
 }
 
+/** Annotators named when a reference has no labels: enough to pick from, never a long list. */
+const NAMES_SAID = 8;
+
 /** The reference's labelled events, in corpus order, with every analysis of each. */
 async function readLabelled(ws: WorkspaceStore, reference: EvaluationReference): Promise<Labelled> {
   const { clips, annotatorNames, rows } = await ws.corpus.snapshot();
@@ -109,7 +113,9 @@ async function readLabelled(ws: WorkspaceStore, reference: EvaluationReference):
   }
   const analysesOf = new Map<number, Analysis[]>();
   const labelled: EvaluationLabel[] = [];
+  const labellers = new Set<string>();
   for (const eventRows of events) {
+    for (const row of eventRows) if (row[10] !== null && row[11] !== null) labellers.add(annotatorNames.get(row[11] as number) ?? '');
     const [eventId, clipId] = eventRows[0] as CorpusRow;
     const label = labelOf(eventRows, clips.get(clipId) as CorpusClip, reference, annotatorNames);
     if (!label) continue;
@@ -117,7 +123,9 @@ async function readLabelled(ws: WorkspaceStore, reference: EvaluationReference):
     analysesOf.set(eventId, await ws.analyses.listForEvent(eventId));
   }
   if (labelled.length === 0) {
-    throw new AppError('NOT_FOUND', `Nothing to evaluate: no event of ${basename(ws.location)} carries labels from ${describeReference(reference)}.`);
+    const annotators = [...labellers].filter(Boolean).sort().slice(0, NAMES_SAID);
+    const detail: NothingLabelled = { reason: 'nothing-labelled', reference, annotators };
+    throw new AppError('NOT_FOUND', `Nothing to evaluate: no event of ${basename(ws.location)} carries labels from ${describeReference(reference)}${annotators.length ? ` (labels here come from ${annotators.join(', ')})` : ''}.`, { detail });
   }
   return { labelled, analysesOf };
 }

@@ -5,12 +5,11 @@ import { codedEventsFromRecords } from '../corpus/coded-events';
 import { facsAuSet } from '../corpus/agreement/au-sets';
 import type { AuSet, CodedEvent } from '../corpus/agreement/types';
 import { ROI_NAMES } from '@shared/rois';
-import type { ExportRecord, Label3, MotionRow, ReviewDecision, RoiFeature } from '../corpus/export/records';
+import { DATASET_CODER, UNLABELLED_CODER, type ExportRecord, type Label3, type MotionRow, type ReviewDecision, type RoiFeature } from '../corpus/export/records';
 import { readStoredEvidence, storedFaceHeight, type StoredEvidence } from '../analysis/stored-analysis';
 import { classifyInterval, DEFAULT_CLASS_THRESHOLDS, type ClassThresholds } from '../analysis/spotting';
 
-/** The coder name of the labels a dataset sheet brought in (not an annotator profile). */
-export const DATASET_CODER = '(dataset)';
+export { DATASET_CODER } from '../corpus/export/records';
 
 export interface StoreRecordOptions {
   /** The micro / macro boundaries events are classed by (Settings; default 500 / 250 ms). */
@@ -58,7 +57,7 @@ export async function recordsFromStore(ws: WorkspaceStore, options: StoreRecordO
       }
     }
     if (annotationId === null) {
-      if (options.candidates) records.push(record(base, { aus: '', emotion: null, label3: null, description: null, annotator: '(unlabelled)', provenance: null, review: null }));
+      if (options.candidates) records.push(record(base, { aus: '', emotion: null, label3: null, description: null, annotator: UNLABELLED_CODER, provenance: null, review: null }));
       continue;
     }
     const review = reviews.get(annotationId);

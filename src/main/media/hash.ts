@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '@shared/errors';
 import { listFrameFiles } from './sequence';
@@ -37,4 +37,33 @@ export async function hashMedia(path: string): Promise<string> {
     throw new AppError('MEDIA_UNREADABLE', `Cannot read ${path}: ${(error as Error).message}`, { cause: error });
   }
   return hash.digest('hex');
+}
+
+/** Bytes read from each end of a file by `sampleDigest`. */
+const SAMPLE_BYTES = 64 * 1024;
+
+/**
+ * A bounded stand-in for the content hash: sha256 of the file's first and last 64 KiB.
+ * Two takes of one length differ there (container headers, the sample table, the first and
+ * last frames), so a file replaced in place with its size and mtime kept is told apart
+ * without reading a session-long video. A change confined to the middle goes unseen.
+ */
+export async function sampleDigest(path: string, size: number): Promise<Buffer> {
+  const hash = createHash('sha256');
+  const file = await open(path, 'r');
+  try {
+    const head = Math.min(size, SAMPLE_BYTES);
+    const tailStart = Math.max(head, size - SAMPLE_BYTES);
+    for (const [start, length] of [
+      [0, head],
+      [tailStart, size - tailStart],
+    ] as const) {
+      const buffer = Buffer.alloc(length);
+      const { bytesRead } = await file.read(buffer, 0, length, start);
+      hash.update(buffer.subarray(0, bytesRead));
+    }
+  } finally {
+    await file.close();
+  }
+  return hash.digest();
 }

@@ -6,6 +6,7 @@ import { AppError } from '@shared/errors';
 import type { FrameRequest } from '@shared/frames';
 import type { MediaInfo } from '@shared/media';
 import { locateFfmpeg } from './ffmpeg';
+import { sampleDigest } from './hash';
 import { FrameCache } from './frame-cache';
 import { checkMediaPath, probeClip, toMediaInfo, type ProbedMedia, type ProbeOptions } from './probe';
 import type { VideoTiming } from './probe-video';
@@ -49,10 +50,17 @@ export interface OpenOptions {
 /** Refusals kept for `settled`: a path refused after its answer, newest last. */
 const REFUSALS_KEPT = 64;
 
-/** A refusal holds for the content that failed: the file's stamp when it was opened. */
+/**
+ * A refusal holds for the content that failed: the file's stamp when it was opened. A
+ * changed stamp says only that the file may differ (a chmod changes it too), so the file
+ * is checked again with the open's options before a write may name it.
+ */
 interface Refusal {
   readonly error: AppError;
   readonly stamp: string;
+  readonly options: ProbeOptions;
+  /** The check of the changed file under way, shared by the writes that wait for it. */
+  recheck?: Promise<void>;
 }
 
 interface OpenClip {
@@ -195,7 +203,7 @@ export class MediaLibrary implements FrameSource {
           lastCheck?.close();
           // A clip a later open replaced leaves the refusal to that open's own checks (a
           // refused clip is already closed, so it is missing, not replaced).
-          if (!clip.retired) this.#remember(absolute, { error: AppError.from(error), stamp });
+          if (!clip.retired) this.#remember(absolute, { error: AppError.from(error), stamp, options });
           throw error;
         },
       );
@@ -281,8 +289,9 @@ export class MediaLibrary implements FrameSource {
 
   /**
    * Waits for the checks of the open clip at `path` (answered early, see `lastFrameLater`);
-   * rejects with the reason when they refused it. A path with nothing open or pending passes,
-   * and so does a refused one whose file has changed since (repaired or restored in place).
+   * rejects with the reason when they refused it. A path with nothing open or pending passes;
+   * a refused one whose file has changed since (repaired, restored, or only chmod-ed) passes
+   * only when its content passes the checks again.
    */
   async settled(path: string): Promise<void> {
     const absolute = resolve(path);
@@ -290,8 +299,21 @@ export class MediaLibrary implements FrameSource {
     await Promise.all(pending.map((clip) => clip.checked));
     const refusal = this.#refused.get(absolute);
     if (!refusal) return;
-    if (refusal.stamp === (await contentStamp(absolute).catch(() => refusal.stamp))) throw refusal.error;
-    this.#refused.delete(absolute);
+    const stamp = await contentStamp(absolute).catch(() => refusal.stamp);
+    if (refusal.stamp === stamp) throw refusal.error;
+    refusal.recheck ??= this.#recheck(absolute, refusal, stamp);
+    await refusal.recheck;
+  }
+
+  /** Opens the refused file again with every check: a pass lifts the refusal, a failure renews it for `stamp`. */
+  async #recheck(absolute: string, refusal: Refusal, stamp: string): Promise<void> {
+    try {
+      await this.open(absolute, refusal.options);
+    } catch (error) {
+      // Refused before its checks ran (the probe): the open recorded nothing, this does.
+      if (this.#refused.get(absolute) === refusal) this.#remember(absolute, { error: AppError.from(error), stamp, options: refusal.options });
+      throw error;
+    }
   }
 
   info(clipId: string): MediaInfo {
@@ -428,15 +450,23 @@ async function contentStamp(absolutePath: string): Promise<string> {
   return `${s.size}:${s.mtimeNs}:${s.ino}:${s.ctimeNs}`;
 }
 
-/** 22 url-safe characters of sha256(path, size, mtime): stable while the file is unchanged. */
+/**
+ * 22 url-safe characters of sha256(path, size, mtime, and for a file the digest of its
+ * head and tail): stable while the file is unchanged, and new for other content under the
+ * same name, size and mtime (another take copied over it with `cp -p`, a restored backup).
+ * Frames are cached by it — decoded, in display proxies and by the renderer (immutable
+ * URLs) — so it must change whenever the content does.
+ */
 export async function clipIdFor(absolutePath: string): Promise<string> {
   let stamp;
+  let sample = '';
   try {
     const s = await stat(absolutePath);
     stamp = s.isDirectory() ? await sequenceStamp(absolutePath) : { size: s.size, mtimeMs: s.mtimeMs, count: 1 };
+    if (!s.isDirectory()) sample = (await sampleDigest(absolutePath, s.size)).toString('hex');
   } catch (error) {
     throw new AppError('NOT_FOUND', `No such file or folder: ${absolutePath}`, { cause: error });
   }
-  const digest = createHash('sha256').update(`${absolutePath}\0${stamp.size}\0${stamp.mtimeMs}\0${stamp.count}`).digest('base64url');
+  const digest = createHash('sha256').update(`${absolutePath}\0${stamp.size}\0${stamp.mtimeMs}\0${stamp.count}\0${sample}`).digest('base64url');
   return digest.slice(0, 22);
 }

@@ -35,6 +35,17 @@ export const EvaluationSummarySchema = z.object({
 });
 export type EvaluationSummary = z.infer<typeof EvaluationSummarySchema>;
 
+/**
+ * Why an evaluation found nothing to score, for the window to word in its language: the
+ * reference asked for, and whose labels the workspace does hold (at most a few names).
+ */
+export const NothingLabelledSchema = z.object({
+  reason: z.literal('nothing-labelled'),
+  reference: z.union([z.object({ kind: z.enum(['dataset', 'approved']) }), z.object({ kind: z.literal('annotator'), name: z.string() })]),
+  annotators: z.array(z.string()),
+});
+export type NothingLabelled = z.infer<typeof NothingLabelledSchema>;
+
 export const evaluationChannels = {
   'evaluation.run': channel(
     z

@@ -28,11 +28,45 @@ describe('the session report in the window language', () => {
     expect(html).not.toMatch(/Micro-expression session report|Action Units|not reviewed| by rita/);
   });
 
+  it('zh-CN reads the stored emotion, category, provenance and motion direction in its own words; the records keep them as stored', () => {
+    const words = (overrides: Parameters<typeof makeRecord>[0]) => [...sessionReportHtml([makeRecord(overrides)], { language: 'zh-CN' })].join('');
+    const stored = { emotion: 'repression', label3: 'negative', provenance: 'accepted' } as const;
+    const record = makeRecord(stored);
+    const html = [...sessionReportHtml([record], { language: 'zh-CN' })].join('');
+    expect(html).toContain('<td>压抑 / 消极</td>');
+    expect(html).toContain('alice <span class="meta">已接受</span>');
+    expect(html).toContain('左嘴角: 1.500 px, 向右上 (40°)');
+    expect(html).toContain('下巴: 0.000 px, 无明显运动');
+    expect(html).not.toMatch(/repression|negative|accepted|up-right|No significant motion/);
+    expect(record).toMatchObject(stored);
+    // The model's and the rules' words, in a dataset's capitals too; a dataset's own word stays as written.
+    expect(words({ emotion: 'others', label3: 'surprise' })).toContain('<td>其他 / 惊讶</td>');
+    expect(words({ emotion: 'Happiness', label3: 'positive' })).toContain('<td>高兴 / 积极</td>');
+    expect(words({ emotion: 'tense', label3: null })).toContain('<td>tense / —</td>');
+  });
+
+  it('an event nobody labelled yet, and the sheet coder, are named in the report\'s words and not counted as annotated', () => {
+    const candidate = makeRecord({ eventId: 'ev-2', aus: '', emotion: null, label3: null, description: null, annotator: '(unlabelled)', provenance: null, review: null });
+    const fromSheet = makeRecord({ eventId: 'ev-3', annotator: '(dataset)', provenance: null, review: null });
+    const at = new Date('2026-12-07T12:00:00Z');
+    const zh = [...sessionReportHtml([record, candidate, fromSheet], { language: 'zh-CN', generatedAt: at })].join('');
+    expect(zh).toContain('生成于 2026-12-07T12:00:00.000Z · 已标注事件 2 个，待标注 1 个');
+    expect(zh).toContain('<th>标注者</th><td>（未标注）');
+    expect(zh).toContain('<th>标注者</th><td>（数据集编码表）');
+    expect(zh).not.toMatch(/\(unlabelled\)|\(dataset\)/);
+    const en = [...sessionReportHtml([record, candidate], { generatedAt: at })].join('');
+    expect(en).toContain('Generated 2026-12-07T12:00:00.000Z · 1 annotated event, 1 not labelled yet');
+    expect(en).toContain('<th>Annotator</th><td>(unlabelled)');
+  });
+
   it('en stays as it was, and is the default', () => {
     const html = [...sessionReportHtml([record])].join('');
     expect(html).toContain('<html lang="en">');
     expect(html).toContain('<h1>Micro-expression session report</h1>');
     expect(html).toContain('AU12 Lip Corner Puller');
     expect(html).toContain('<span class="decision-approved">approved</span> by rita');
+    expect(html).toContain('<td>happiness / positive</td>');
+    expect(html).toContain('alice <span class="meta">edited</span>');
+    expect(html).toContain('Left Mouth Corner: 0.900 px, up (88°)');
   });
 });

@@ -8,6 +8,11 @@ import type { Issue } from '@shared/errors';
  */
 
 export type Label3 = 'negative' | 'positive' | 'surprise';
+
+/** The coder name of the labels a dataset sheet brought in (not an annotator profile). */
+export const DATASET_CODER = '(dataset)';
+/** The coder name of an event nobody labelled yet (a spotted candidate the session report lists). */
+export const UNLABELLED_CODER = '(unlabelled)';
 export type Provenance = 'accepted' | 'edited' | 'manual';
 export type ReviewDecision = 'approved' | 'rejected' | 'needs-changes';
 

@@ -4,7 +4,7 @@ import { facsAuSet, type FacsParser } from '../agreement/au-sets';
 import { escapeMarkup as esc } from '../markup';
 import { frameToMs } from './eaf';
 import { groupBy } from '../group';
-import { clipKey, timingFps, type EmbeddedImage, type ExportRecord, type RoiFeature } from './records';
+import { clipKey, timingFps, UNLABELLED_CODER, type EmbeddedImage, type ExportRecord, type RoiFeature } from './records';
 import { REPORT_STRINGS, type ReportStrings } from './report-strings';
 
 export interface SessionReportOptions {
@@ -56,7 +56,7 @@ function strongestRois(features: readonly RoiFeature[], s: ReportStrings): strin
   return [...features]
     .sort((a, b) => b.meanMagnitude - a.meanMagnitude)
     .slice(0, STRONGEST_ROIS)
-    .map((feature) => `${esc(s.region(feature.region))}: ${feature.meanMagnitude.toFixed(3)} px, ${esc(feature.direction)}`)
+    .map((feature) => `${esc(s.region(feature.region))}: ${feature.meanMagnitude.toFixed(3)} px, ${esc(s.direction(feature.direction))}`)
     .join('<br>');
 }
 
@@ -73,11 +73,11 @@ function eventHtml(record: ExportRecord, options: SessionReportOptions, s: Repor
     row(s.rows.frames, `${frameCell(record.onset, timingFps(record))} / ${frameCell(record.apex, timingFps(record))} / ${frameCell(record.offset, timingFps(record))}`) +
     (record.expressionClass ? row(s.rows.class, s.expressionClass(record.expressionClass, String(record.durationMs ?? '?'))) : '') +
     row(s.rows.aus, `${esc(record.aus || '—')}<div class="meta">${esc(auNames(record.aus, parse, s))}</div>`) +
-    row(s.rows.emotion, `${esc(record.emotion ?? '—')} / ${esc(record.label3 ?? '—')}`) +
+    row(s.rows.emotion, `${esc(record.emotion ? s.emotion(record.emotion) : '—')} / ${esc(record.label3 ? s.label3(record.label3) : '—')}`) +
     (record.flags?.length ? row(s.rows.flags, record.flags.map((flag) => esc(s.flagText[flag] ?? flag)).join(', ')) : '') +
     (record.roiFeatures?.length ? row(s.rows.rois, strongestRois(record.roiFeatures, s)) : '') +
     row(s.rows.description, esc(record.description ?? '—').replaceAll('\n', '<br>')) +
-    row(s.rows.annotator, `${esc(record.annotator)} <span class="meta">${esc(record.provenance ?? '')}</span>`) +
+    row(s.rows.annotator, `${esc(s.coder(record.annotator))} <span class="meta">${esc(record.provenance ? s.provenance(record.provenance) : '')}</span>`) +
     row(s.rows.review, `${decision}${record.reviewer ? esc(s.by(record.reviewer)) : ''}${record.reviewComment ? `<div>${esc(record.reviewComment)}</div>` : ''}`) +
     `</table>${figures.length ? `<div class="images">${figures.join('')}</div>` : ''}</section>\n`
   );
@@ -91,9 +91,10 @@ export function* sessionReportHtml(records: readonly ExportRecord[], options: Se
   const s = REPORT_STRINGS[options.language ?? 'en'];
   const title = options.title ?? s.title;
   const generated = (options.generatedAt ?? new Date()).toISOString();
+  const unlabelled = records.filter((record) => record.annotator === UNLABELLED_CODER).length;
   yield `<!DOCTYPE html>\n<html lang="${s.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
     `<title>${esc(title)}</title><style>${STYLE}</style></head><body>\n` +
-    `<h1>${esc(title)}</h1><div class="meta">${esc(s.generated(generated, records.length))}</div>\n`;
+    `<h1>${esc(title)}</h1><div class="meta">${esc(s.generated(generated, records.length - unlabelled, unlabelled))}</div>\n`;
   for (const group of groupBy(records, clipKey).values()) {
     const first = group[0] as ExportRecord;
     const filmedAt = timingFps(first) !== first.fps ? formatFps(timingFps(first)) : null;

@@ -1,4 +1,5 @@
 import type { TFunction } from 'i18next';
+import { NothingLabelledSchema } from '@shared/api/evaluation';
 import type { FacsText } from '@shared/facs/messages';
 import type { ImportText } from '@shared/import-messages';
 
@@ -21,4 +22,17 @@ const GENERATED_FLOW = /^flow-variational:(fast|balanced|accurate)$/;
 export function flowModelText(t: TFunction, model: string): string {
   const preset = GENERATED_FLOW.exec(model)?.[1];
   return preset ? t('analysisFlow.generated', { preset: t(`analysisFlow.presets.${preset}`) }) : model;
+}
+
+/**
+ * An evaluation's failure in the window's language: a reference with no labels says whose
+ * labels the workspace holds (the names to type instead); any other failure as main wrote it.
+ */
+export function evaluationErrorText(t: TFunction, failure: unknown): string {
+  const detail = NothingLabelledSchema.safeParse((failure as { detail?: unknown } | null)?.detail);
+  if (!detail.success) return failure instanceof Error ? failure.message : String(failure);
+  const { reference, annotators } = detail.data;
+  const words = reference.kind === 'annotator' ? t('evaluation.annotatorLabels', { name: reference.name }) : t(`evaluation.${reference.kind}`);
+  if (annotators.length === 0) return t('evaluation.nothing.none', { reference: words });
+  return t(annotators.length === 1 ? 'evaluation.nothing.fromOne' : 'evaluation.nothing.fromMany', { reference: words, annotators: annotators.join(t('common.listSeparator')) });
 }

@@ -7,8 +7,8 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { EvaluationEstimate, EvaluationSummary } from '@shared/api/evaluation';
-import { errorMessage } from '../api/backend';
 import { evaluationApi } from '../api/evaluation';
+import { evaluationErrorText } from '../i18n/message-text';
 import { BarChart } from '../components/BarChart';
 import { ErrorAlert, NoWorkspace } from '../components/ErrorAlert';
 import { useSession } from '../state/session';
@@ -32,7 +32,7 @@ export function EvaluationView() {
     setError(null);
     evaluationApi
       .run({ against: against.trim() || 'dataset' })
-      .then(setSummary, (failure: unknown) => setError(errorMessage(failure)))
+      .then(setSummary, (failure: unknown) => setError(evaluationErrorText(t, failure)))
       .finally(() => setBusy(false));
   };
 
