@@ -83,7 +83,7 @@ describe('staged variational flow (pyramid, warp and upsample graphs on real onn
       const files = stageGraphs(graphs);
       const counts = files.map((file) => nodes(readFileSync(file.path)));
       const single = nodes(buildVariationalFlowGraph(options).toBytes());
-      expect(Math.max(...counts), `${preset}: staged graphs of ${counts.join(', ')} nodes`).toBeLessThan(600);
+      expect(Math.max(...counts), `${preset}: staged graphs of ${counts.join(', ')} nodes`).toBeLessThan(700);
       expect(single).toBeGreaterThan(3 * Math.max(...counts));
     }
   });
@@ -98,6 +98,7 @@ describe('staged variational flow (pyramid, warp and upsample graphs on real onn
     // grows up the pyramid, fed to the one graph as each level's 9α.
     const accurate = await ensureVariationalModel(dir, optionsForSize(FLOW_PRESETS.accurate, 640, 480));
     expect(accurate.levels.map((l) => l.warps)).toEqual([3, 3, 3, 3, 3, 2, 1]);
+    expect(accurate.levels.map((l) => l.runs)).toEqual([3, 3, 3, 3, 3, 2, 1]);
     expect(new Set(accurate.levels.map((l) => l.warp?.key)).size).toBe(1);
     // A graph other levels run as it is gets no upsampling form beside it (one more session).
     expect([...large.levels, ...small.levels, ...accurate.levels].every((l) => l.upsampleWarp === null && l.warp !== null)).toBe(true);
@@ -105,14 +106,16 @@ describe('staged variational flow (pyramid, warp and upsample graphs on real onn
     expect(large.levels.every((l) => l.smoothness === null)).toBe(true);
   });
 
-  it('upsamples inside the warp of a level whose warp graph runs nowhere else: 17 ONNX Runtime runs a fast 640×480 call', async () => {
-    // Levels 5–1 at 640×480 (3, 3, 3, 2 and 1 warps): level 1's one warp (7 sweeps, a graph
-    // of its own) takes the upsampling in; level 4's shares its graph with levels 5 and 3,
-    // whose runs need it as it is, so it keeps its own upsampling run. With the pyramid and
-    // the final upsampling, 17 runs instead of 18.
+  it('runs level 2\'s two warps in one run and upsamples inside the warp of a level whose warp graph runs nowhere else: 16 ONNX Runtime runs a fast 640×480 call', async () => {
+    // Levels 5–1 at 640×480 (3, 3, 3, 2 and 1 warps): level 2's two warps (10 sweeps, a graph
+    // of their own) run as one; level 1's one warp (7 sweeps, a graph of its own) takes the
+    // upsampling in; level 4's shares its graph with levels 5 and 3, whose runs need it as it
+    // is, so it keeps its own upsampling run. With the pyramid and the final upsampling, 16
+    // runs (17 with a warp a run).
     const dir = tempDir();
     const graphs = await ensureVariationalModel(dir, optionsForSize(FLOW_PRESETS.fast, 640, 480));
     expect(graphs.levels.filter((l) => l.upsampleWarp).map((l) => l.level)).toEqual([1]);
+    expect(graphs.levels.map((l) => [l.level, l.warps, l.runs])).toEqual([[5, 3, 3], [4, 3, 3], [3, 3, 3], [2, 2, 1], [1, 1, 1]]);
     expect(stageGraphs(graphs)).toHaveLength(5);
     const { data, info } = await sharp(join(packageDir('@vladmandic/face-api') as string, 'demo/sample3.jpg')).resize(640, 480, { fit: 'cover' }).grayscale().raw().toBuffer({ resolveWithObject: true });
     const frame1: GrayImage = { width: info.width, height: info.height, channels: 1, data: new Uint8Array(data) };
@@ -126,7 +129,7 @@ describe('staged variational flow (pyramid, warp and upsample graphs on real onn
     };
     try {
       const flow = await new VariationalFlowModel(sessions, dir, 'fast').estimate(frame1, frame2);
-      expect(runs).toBe(17);
+      expect(runs).toBe(16);
       // Away from the borders the translation is recovered.
       expect(Math.abs((flow.data[240 * 640 + 320] as number) - 1.5)).toBeLessThan(0.1);
     } finally {

@@ -102,9 +102,10 @@ export function levelAlpha(options: VariationalFlowOptions, level: number): numb
  *
  * With `upsample`, `flow` is the level above's flow, resized to the frames first (stage 3's
  * arithmetic): the first warp of a level with no step between the levels, one run and one
- * flow copied out of ONNX Runtime fewer per level.
+ * flow copied out of ONNX Runtime fewer per level. With `warps` > 1 it warps that many
+ * times in one run, as the single graph does (the level's terms computed once).
  */
-export function buildFlowWarpGraph(options: VariationalFlowOptions, upsample = false): GraphBuilder {
+export function buildFlowWarpGraph(options: VariationalFlowOptions, upsample = false, warps = 1): GraphBuilder {
   const g = new GraphBuilder(upsample ? 'variational_flow_upsample_warp' : 'variational_flow_warp');
   const o = new ImageOps(g);
   const frames = g.input('frames', 'float32', [2, 1, 'height', 'width']);
@@ -114,7 +115,9 @@ export function buildFlowWarpGraph(options: VariationalFlowOptions, upsample = f
   const smoothness = options.alphaPerLevel ? g.input(SMOOTHNESS_INPUT, 'float32', []) : undefined;
   const { frame1, frame2 } = splitPair(o, frames);
   const d1 = derive(o, frame1);
-  const flow = warpOnce(o, options, levelTerms(o, options, d1, smoothness), d1, frame2, initial);
+  const terms = levelTerms(o, options, d1, smoothness);
+  let flow = initial;
+  for (let warp = 0; warp < warps; warp += 1) flow = warpOnce(o, options, terms, d1, frame2, flow);
   // The graph's one output, unnamed (see buildFlowPyramidGraph); an Identity only when the
   // warp leaves the input as it is (a graph output cannot be a graph input).
   g.output(flow === given ? g.op1('Identity', [flow]) : flow, 'float32', [1, 2, 'height', 'width']);

@@ -32,6 +32,14 @@ export interface VariationalFlowOptions {
    * levels beyond the list use `warps`.
    */
   readonly fineWarps?: readonly number[];
+  /**
+   * The warps of each level `fineWarps` lists run as one run of a graph that warps that many
+   * times (frame 1's derivative stack and the level's terms computed once): one ONNX Runtime
+   * run and output copy per level, for a warp graph that many times larger to create at
+   * start-up. The flow is the same either way. The coarse levels keep a warp a run: at their
+   * sizes a run costs little beyond its warp, and their shared graph would triple.
+   */
+  readonly fineWarpsInOneRun?: boolean;
   /** Lagged re-linearisations of the robust weights per warp. */
   readonly rounds: number;
   /** Jacobi sweeps per round. */
@@ -142,7 +150,7 @@ export const FLOW_PRESETS: Record<FlowPreset, VariationalFlowOptions> = {
   // the blurred coarse levels misplaced. Fitted on the fitting seeds 1–5, Middlebury and
   // the faces.
   fast: {
-    levels: 7, scale: 0.5, finestLevel: 1, warps: 3, fineWarps: [1, 2], rounds: 1, iterations: 15, fineIterations: [7, 10], chebyshev: 0.97,
+    levels: 7, scale: 0.5, finestLevel: 1, warps: 3, fineWarps: [1, 2], fineWarpsInOneRun: true, rounds: 1, iterations: 15, fineIterations: [7, 10], chebyshev: 0.97,
     alpha: 0.015, alphaPerLevel: 1.4, gamma: 16, epsilon: 0.01, median: 5, interpolation: 'bicubic', presmooth: 0.6,
     texture: { sigma: 3, weight: 0.8 },
     propagation: [

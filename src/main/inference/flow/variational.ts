@@ -18,7 +18,7 @@ import { FLOW_CONFIGURATIONS, type FlowConfiguration, type VariationalFlowOption
 
 export const VARIATIONAL_MODEL_ID = 'flow-variational';
 /** Bumped whenever the generator changes what a given parameter set produces. */
-const GENERATOR_VERSION = 8;
+const GENERATOR_VERSION = 9;
 /** The coarsest pyramid level keeps at least this many pixels on its short side. */
 const MIN_COARSE_SIDE = 12;
 /** Frame-pair buffers a model keeps for reuse (calls in flight at once, beyond which they are left to the collector). */
@@ -46,8 +46,9 @@ export interface GeneratedGraph {
 
 /**
  * The staged flow of one parameter set: the pyramid, then per solved level (coarse to
- * fine) the upsampled flow of the level above and `warps` runs of that level's warp graph,
- * then (when the finest levels are not solved) one more upsample to full resolution.
+ * fine) the upsampled flow of the level above and `runs` runs of that level's warp graph
+ * (`warps` warps in all: one a run, or all in one run with `fineWarpsInOneRun`), then (when
+ * the finest levels are not solved) one more upsample to full resolution.
  * Levels with the same warp options share one warp graph, whatever their size; where every
  * level of a warp graph warps once and its flow goes there from the level above untouched
  * (no matching or propagation on it), the upsampling runs inside that warp (`upsampleWarp`).
@@ -58,6 +59,8 @@ export interface VariationalGraphs {
   readonly levels: ReadonlyArray<{
     readonly level: number;
     readonly warps: number;
+    /** Runs of the level's graph (each warps `warps / runs` times). */
+    readonly runs: number;
     /** The level's warp graph (null: its one warp runs in `upsampleWarp`). */
     readonly warp: GeneratedGraph | null;
     /** The level's warp with the level above's flow upsampled in it (null: upsampled on its own). */
@@ -85,7 +88,7 @@ function pyramidParameters(options: VariationalFlowOptions) {
 function warpParameters(options: VariationalFlowOptions) {
   // Fields that only shape the pyramid or count the warps: leaving them out lets levels and
   // frame sizes with the same warp share a graph and its session.
-  const { levels: _l, scale: _s, finestLevel: _f, presmooth: _p, texture: _t, warps: _w, fineWarps: _fw, exactMedianFinest: _e, match: _m, propagation: _pr, occlusions: _o, textureless: _tl, ...rest } = options;
+  const { levels: _l, scale: _s, finestLevel: _f, presmooth: _p, texture: _t, warps: _w, fineWarps: _fw, fineWarpsInOneRun: _wr, exactMedianFinest: _e, match: _m, propagation: _pr, occlusions: _o, textureless: _tl, ...rest } = options;
   // A fed α (it changes by level) is an input of the graph, not one of its constants.
   if (!rest.alphaPerLevel) return rest;
   const { alpha: _a, alphaPerLevel: _apl, ...fed } = rest;
@@ -116,24 +119,28 @@ export async function ensureVariationalModel(modelsDir: string, options: Variati
   const pyramidParams = pyramidParameters(options);
   const pyramid = await ensureGraph(modelsDir, graphKey('pyramid', pyramidParams), pyramidParams, () => buildFlowPyramidGraph(options));
   const upsample = await ensureGraph(modelsDir, graphKey('upsample', {}), {}, () => buildFlowUpsampleGraph());
-  const plan: Array<{ level: number; warpOptions: VariationalFlowOptions; params: object; key: string; warps: number; direct: boolean }> = [];
+  const plan: Array<{ level: number; warpOptions: VariationalFlowOptions; params: object; key: string; warps: number; runs: number; perRun: number; direct: boolean }> = [];
   for (let level = options.levels - 1; level >= options.finestLevel; level -= 1) {
     const warpOptions = levelWarpOptions(options, level);
-    const params = warpParameters(warpOptions);
     const warps = levelWarps(options, level);
-    // One warp, reached by the level above's flow untouched (no matching or propagation first).
-    const direct = level < options.levels - 1 && warps === 1 && options.match?.level !== level && !(options.propagation ?? []).some((step) => step.level === level);
-    plan.push({ level, warpOptions, params, key: graphKey('warp', params), warps, direct });
+    const fine = level - options.finestLevel < (options.fineWarps?.length ?? 0);
+    const runs = options.fineWarpsInOneRun && fine ? Math.min(1, warps) : warps;
+    const perRun = runs > 0 ? warps / runs : 1;
+    // A graph warping several times a run is another graph; a one-warp graph's key leaves the count out.
+    const params = perRun > 1 ? { ...warpParameters(warpOptions), warpsPerRun: perRun } : warpParameters(warpOptions);
+    // One run, reached by the level above's flow untouched (no matching or propagation first).
+    const direct = level < options.levels - 1 && runs === 1 && options.match?.level !== level && !(options.propagation ?? []).some((step) => step.level === level);
+    plan.push({ level, warpOptions, params, key: graphKey('warp', params), warps, runs, perRun, direct });
   }
   // A warp graph whose every run can take the upsampling in is replaced by its upsampling
   // form; one that other runs need stays alone (an upsampling form beside it would be one
   // more session to create at start-up for a run saved per level).
   const merged = (key: string) => plan.every((p) => p.key !== key || p.direct);
   const levels: Array<VariationalGraphs['levels'][number]> = [];
-  for (const { level, warpOptions, params, key, warps } of plan) {
-    const upsampleWarp = merged(key) ? await ensureGraph(modelsDir, graphKey('upsample-warp', params), params, () => buildFlowWarpGraph(warpOptions, true)) : null;
-    const warp = upsampleWarp ? null : await ensureGraph(modelsDir, key, params, () => buildFlowWarpGraph(warpOptions));
-    levels.push({ level, warps, warp, upsampleWarp, smoothness: options.alphaPerLevel ? levelSmoothness(options, level) : null });
+  for (const { level, warpOptions, params, key, warps, runs, perRun } of plan) {
+    const upsampleWarp = merged(key) ? await ensureGraph(modelsDir, graphKey('upsample-warp', params), params, () => buildFlowWarpGraph(warpOptions, true, perRun)) : null;
+    const warp = upsampleWarp ? null : await ensureGraph(modelsDir, key, params, () => buildFlowWarpGraph(warpOptions, false, perRun));
+    levels.push({ level, warps, runs, warp, upsampleWarp, smoothness: options.alphaPerLevel ? levelSmoothness(options, level) : null });
   }
   return { pyramid, upsample, levels, finalUpsample: options.finestLevel > 0, match: options.match ?? null, propagation: options.propagation ?? [], occlusions: options.occlusions ?? null, textureless: options.textureless ?? [] };
 }
@@ -239,18 +246,18 @@ export class VariationalFlowModel implements FlowModel {
     throwIfAborted(signal);
     let flow: ort.Tensor | null = null;
     const finestLevel = graphs.levels.at(-1)?.level ?? 0;
-    for (const { level, warps, warp, upsampleWarp, smoothness } of graphs.levels) {
+    for (const { level, runs, warp, upsampleWarp, smoothness } of graphs.levels) {
       // The pyramid's outputs are the solved levels, finest first.
       const frames = pyramid[pyramidSession.outputNames[level - finestLevel] as string] as ort.Tensor;
       const [, , h, w] = frames.dims as [number, number, number, number];
       const fed: Feeds = smoothness === null ? {} : { [SMOOTHNESS_INPUT]: new ort.Tensor('float32', Float32Array.of(smoothness), []) };
       if (upsampleWarp && flow) {
-        // The level's one warp, the level above's flow upsampled inside it (nothing runs between them).
+        // The level's one run, the level above's flow upsampled inside it (nothing runs between them).
         flow = await run(upsampleWarp, { frames, flow, ...fed });
       } else {
         flow = flow === null ? new ort.Tensor('float32', new Float32Array(2 * h * w), [1, 2, h, w]) : await run(graphs.upsample, { flow, target: frames });
         flow = this.#beforeWarps(graphs, level, frames, flow);
-        for (let i = 0; i < warps; i += 1) flow = await run(warp as GeneratedGraph, { frames, flow, ...fed });
+        for (let i = 0; i < runs; i += 1) flow = await run(warp as GeneratedGraph, { frames, flow, ...fed });
       }
       // In place: every flow here is this call's own buffer (an ONNX Runtime output or a new array), read only through the result.
       if (graphs.occlusions) flow = new ort.Tensor('float32', handleOcclusions(frames.data as Float32Array, flow.data as Float32Array, w, h, graphs.occlusions, level, finestLevel, true, this.#occlusionScratch), [1, 2, h, w]);
