@@ -169,19 +169,27 @@ function markCovered(residual: Float32Array, best: Float32Array, target: Int32Ar
 /**
  * Occlusion handling, each part after the warps of its own pyramid level (absent: the
  * finest solved level; a level the frame does not reach is skipped). The covered pixels
- * are best handled on a coarse level, where the finer warps then refine the filled flow;
- * the border extrapolation on the finest solved level, since later warps would pull the
- * leaving pixels back to the edge's motion.
+ * are best handled on a coarse level, where the finer warps then refine the filled flow
+ * (or on several: a finer one finds the covered band the coarser fill left narrower than
+ * its pixels); the border extrapolation on the finest solved level, since later warps
+ * would pull the leaving pixels back to the edge's motion.
  */
 export interface OcclusionOptions {
   readonly border?: BorderExtrapolationOptions & { readonly level?: number };
-  /** Covered pixels: the test, how far the mask grows (the test misses some), how they are filled. */
-  readonly cover?: CoverTest & { readonly dilate: number; readonly fill: GeodesicFillOptions; readonly level?: number };
+  /** Covered pixels: the test, how far the mask grows (the test misses some), how they are filled, and on which level or levels. */
+  readonly cover?: CoverTest & { readonly dilate: number; readonly fill: GeodesicFillOptions; readonly level?: number | readonly number[] };
 }
 
 /** The level a part runs on: its own, or the finest solved one when absent or finer. */
 export function occlusionLevel(part: { readonly level?: number }, finestLevel: number): number {
   return Math.max(part.level ?? finestLevel, finestLevel);
+}
+
+/** Whether a part runs on `level`: its level, or one of its levels, placed as occlusionLevel places it. */
+function runsOn(part: { readonly level?: number | readonly number[] }, level: number, finestLevel: number): boolean {
+  const own = part.level;
+  if (typeof own === 'number' || own === undefined) return Math.max(own ?? finestLevel, finestLevel) === level;
+  return own.some((one) => Math.max(one, finestLevel) === level);
 }
 
 /**
@@ -197,12 +205,12 @@ export function handleOcclusions(frames: Float32Array, flow: Float32Array, width
   const frame1 = frames.subarray(0, plane);
   let out = flow;
   const { cover, border } = options;
-  if (cover && occlusionLevel(cover, finestLevel) === level) {
+  if (cover && runsOn(cover, level, finestLevel)) {
     const covered = coveredPixels(warpedResidual(frame1, frames.subarray(plane, 2 * plane), flow, width, height, scratch), flow, width, height, cover, scratch);
     const grown = dilate(covered, width, height, cover.dilate, scratch && { rows: scratch.masks(1, plane), out: scratch.masks(2, plane) });
     out = fillOccludedGeodesic(out, grown, frame1, width, height, cover.fill, inPlace, scratch?.floats(3, plane));
   }
   // After a fill the flow is this call's own copy either way.
-  if (border && occlusionLevel(border, finestLevel) === level) out = extrapolateBorders(out, width, height, border, inPlace || out !== flow, scratch?.masks(3, plane));
+  if (border && runsOn(border, level, finestLevel)) out = extrapolateBorders(out, width, height, border, inPlace || out !== flow, scratch?.masks(3, plane));
   return out;
 }

@@ -170,14 +170,13 @@ export const FLOW_PRESETS: Record<FlowPreset, VariationalFlowOptions> = {
   // Chebyshev-accelerated sweeps; three warps on the cheap coarse levels, two on the level
   // below full resolution, one at full resolution (which costs as much as all the rest).
   // Block matching at level 4 (≈ 1/8 resolution, ±8 px there) finds small layers moving
-  // too far for the warps; on level 3 each pixel then tries its neighbours' flows (3 and 8
-  // px away), which moves motion boundaries the blurred coarse levels misplaced, and on
-  // level 2 those 3 px away, which moves them the last pixels the finer level resolves
+  // too far for the warps; on levels 4 and 3 each pixel then tries its neighbours' flows (3
+  // and 8 px away), which moves motion boundaries the blurred coarse levels misplaced, and
+  // on level 2 those 3 px away, which moves them the last pixels the finer level resolves
   // (fitted on the hard pairs' fitting seeds 1–5, Middlebury and the face pairs as guards;
   // docs/flow-presets.md); α grows 1.25× per level up the pyramid. Occluded pixels are
-  // re-estimated from the visible ones:
-  // covered ones on level 2 (≈ 1/3 resolution, the finer warps refine the fill), those
-  // leaving the frame on level 1. After the warps of levels 3 and 2, textureless pixels
+  // re-estimated from the visible ones: covered ones on levels 2 (≈ 1/3 resolution, the
+  // finer warps refine the fill) and 1, those leaving the frame on level 1. After the warps of levels 3 and 2, textureless pixels
   // move towards a local affine fit of the textured pixels' flow around them (a rotating
   // or zooming flat region, where the first-order smoothness leaves a translation); the
   // fit is seeded with their own mean flow and a fit more than 3 px from a pixel's flow is
@@ -193,14 +192,20 @@ export const FLOW_PRESETS: Record<FlowPreset, VariationalFlowOptions> = {
     match: { level: 4, radius: 6, half: 2, penalty: 1e-4 },
     // The ratio: in a faint region (a dark skirt, a shadow) every patch cost is below the
     // margin, so the wrong layer's flow the coarse levels spread there stays unless a
-    // neighbour's flow halves the cost.
+    // neighbour's flow halves the cost. Level 4 first, after the match: its 8 pixels reach
+    // ≈ 60 px at full resolution, so the right flow gets into a faint region's middle
+    // (fitted on the hard pairs' fitting seeds 1–5, Middlebury and the faces as guards).
     propagation: [
+      { level: 4, radii: [3, 8], half: 2, margin: 5e-4, ratio: 0.5 },
       { level: 3, radii: [3, 8], half: 2, margin: 5e-4, ratio: 0.5 },
       { level: 2, radii: [3], half: 2, margin: 5e-4, ratio: 0.5 },
     ],
     occlusions: {
       border: { tile: 20, reach: 30, step: 2, rounds: 2, scale: 1, level: 1 },
-      cover: { threshold: 0.01, ratio: 1.5, dilate: 3, fill: { edge: 100, passes: 2 }, level: 2 },
+      // Covered pixels on level 2, then again on level 1: the finer test finds the part of
+      // the covered band level 2's pixels were too coarse to hold (fitted on the fitting
+      // seeds 1–5, Middlebury and the faces as guards).
+      cover: { threshold: 0.01, ratio: 1.5, dilate: 3, fill: { edge: 100, passes: 2 }, level: [2, 1] },
     },
     textureless: [3, 2].map((level) => ({ level, ...ACCURATE_TEXTURELESS })),
   },
