@@ -10,7 +10,7 @@ import { FrameCache } from './frame-cache';
 import { checkMediaPath, probeClip, toMediaInfo, type ProbedMedia, type ProbeOptions } from './probe';
 import type { VideoTiming } from './probe-video';
 import { decodesOnWarm, startVideoChecks } from './probe-verify';
-import { encodeAs, frameEtag, type EncodedFrame } from './frame-encoding';
+import { encodeAs, frameEtag, warmEncoder, type EncodedFrame } from './frame-encoding';
 import { PreparedFrames } from './prepared-frames';
 import type { ProxyManager } from './proxy-manager';
 import { checkIndex, type FrameReader } from './reader';
@@ -33,9 +33,9 @@ export interface MediaLibraryOptions {
    */
   readonly onRefused?: (clipId: string, error: AppError) => void;
   /**
-   * Keep one idle ffmpeg loaded for the next open's first decode (for the view). With the
-   * probe read in-process, loading ffmpeg's libraries is most of what frame 0 waits for;
-   * an idle one holds ≈ 25 MB and no CPU. Off for the CLI and analyses, which open few clips.
+   * Keep one idle ffmpeg loaded for the next open's first decode (for the view; ≈ 25 MB, no
+   * CPU idle) and start the image encoder now: with the probe read in-process, loading
+   * ffmpeg is most of what frame 0 waits for. Off for the CLI and analyses (few opens).
    */
   readonly spareDecoder?: boolean;
 }
@@ -120,6 +120,7 @@ export class MediaLibrary implements FrameSource {
     this.#timer = setInterval(() => this.closeIdle(), Math.max(1000, this.#idleMs / 4));
     this.#timer.unref();
     this.#replenishSpare();
+    if (options.spareDecoder) warmEncoder();
   }
 
   /** Starts the spare decoder when it is wanted and missing (or died). */
@@ -210,7 +211,6 @@ export class MediaLibrary implements FrameSource {
       clip.checked.catch(() => undefined);
       if (opening.lastFrameLater) {
         await clip.shown;
-        // The view asks for frame 0 next: its image is encoded meanwhile (see PreparedFrames).
         const first = { clipId, index: 0, format: 'jpg' } as const;
         this.prepared.prepare(clipId, frameEtag(first), () => this.#encode(first, info));
         // Answered: a refusal from here on is news to the caller.
