@@ -5,7 +5,9 @@
  * frame on a second one, and the whole `open()` as the `media.open` channel calls it. Also
  * what each ffprobe question costs alone. Wall ms and the children's CPU ms (from
  * /proc/self/stat), several opens.
- *   node --import tsx bench/fit/open-parts.ts [clip.mp4] [--opens N]
+ *   node --import tsx bench/fit/open-parts.ts [clip.mp4] [--opens N] [--served]
+ * `--served`: the view's open only, then frame 0 as the route serves it, with and without
+ * its image prepared at open (alternated).
  * Default clip: the ui bench's 300-frame 640×480 H.264 clip.
  */
 import { spawnSync } from 'node:child_process';
@@ -77,6 +79,30 @@ async function wholeOpen(path: string, lastFrameLater: boolean): Promise<Record<
   return { openMs: open.ms, thenFrame0Ms: frame.ms, childCpuMs: childCpuMs() - cpu0 };
 }
 
+/**
+ * The view's open as the bridge serves it: `media.open` (answered after frame 0, a spare
+ * decoder kept as the app keeps one), then, `askAfterMs` later (the renderer's answer →
+ * request), frame 0's image as the frame route asks for it. `prepared`: as the library
+ * does, frame 0's image encoded from the moment that frame decodes; else that image is
+ * dropped and the route encodes its own (as before PreparedFrames).
+ */
+async function viewOpen(path: string, prepared: boolean, askAfterMs: number): Promise<Record<string, number>> {
+  const library = new MediaLibrary({ spareDecoder: true });
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  const start = performance.now();
+  const { clipId } = await library.open(path, {}, undefined, { lastFrameLater: true });
+  const answered = performance.now() - start;
+  if (!prepared) library.prepared.drop(clipId);
+  await new Promise((resolve) => setTimeout(resolve, askAfterMs));
+  const asked = performance.now();
+  await library.encodeFrame({ clipId, index: 0, format: 'jpg' });
+  const served = performance.now() - asked;
+  await library.settled(path);
+  library.close();
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  return { answeredMs: answered, askedToServedMs: served, servedMs: answered + askAfterMs + served };
+}
+
 /** One ffprobe run with these arguments: wall and CPU ms. */
 function ffprobeCost(args: string[]): { ms: number; cpuMs: number } {
   const cpu0 = childCpuMs();
@@ -104,6 +130,15 @@ async function main(): Promise<void> {
   const modes: Mode[] = ['ffprobe', 'table', 'table, frame 0 on an ffmpeg started 1.5 s before'];
   for (let i = 0; i < opens; i += 1) {
     for (const mode of modes) console.log(`parts, ${mode.padEnd(50)}`, JSON.stringify(await parts(path, mode), round));
+  }
+  if (args.includes('--served')) {
+    for (const askAfterMs of [5, 60]) {
+      for (let i = 0; i < opens; i += 1) {
+        for (const prepared of [false, true]) console.log(`view open, frame 0 asked ${askAfterMs} ms after the answer, ${prepared ? 'prepared at open' : 'encoded when asked'}`.padEnd(78), JSON.stringify(await viewOpen(path, prepared, askAfterMs), round));
+      }
+    }
+    console.log(`load after ${readFileSync('/proc/loadavg', 'utf8').trim()}`);
+    return;
   }
   for (let i = 0; i < opens; i += 1) {
     console.log('open() answering after every check', JSON.stringify(await wholeOpen(path, false), round));

@@ -52,6 +52,8 @@ describe('opening a clip', () => {
     // The clip, then frame 0; once frame 0 is in, its neighbours' prefetch may start before
     // the paint event under load (those are frames, never another request of the bridge).
     expect(timed.slice(0, 2)).toEqual(['/api/media.open', '/frames/0.jpg']);
+    // Asked for as the open answers (early-frame.ts) and taken by the view's loader: once.
+    expect(timed.filter((path) => path === '/frames/0.jpg')).toHaveLength(1);
     expect(timed.slice(2).filter((path) => !/^\/frames\/\d+\.jpg$/.test(path))).toEqual([]);
     await expect.poll(async () => (await requestsSince(painted)).filter((path) => path === '/api/llm.speed')).toHaveLength(1);
   });

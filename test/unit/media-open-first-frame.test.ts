@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { locateFfmpeg } from '../../src/main/media/ffmpeg';
 import { MediaLibrary } from '../../src/main/media/library';
+import { backgroundPriority, WarmFfmpeg } from '../../src/main/media/warm-ffmpeg';
 import { ffmpeg, frameIndexOf, makeIndexedVideo } from '../helpers/media';
 
 let dir: string;
@@ -144,6 +145,25 @@ describe('opening a video', () => {
       await library.settled(long);
     } finally {
       library.close();
+    }
+    expect(await settledFfmpegs(0)).toBe(0);
+  });
+
+  it("the last frame's check runs below this process's own priority, also when the process itself is niced", async () => {
+    const own = readFileSync('/proc/self/stat', 'utf8');
+    const ownNice = Number(own.slice(own.lastIndexOf(')') + 2).split(' ')[16]);
+    const check = new WarmFfmpeg(locateFfmpeg().path, true);
+    try {
+      const children = ffmpegChildren();
+      expect(children).toHaveLength(1);
+      // Niced by the caller (a bench at nice 10), the check still yields to it; the display
+      // proxy's build keeps the lowest priority to itself.
+      expect(children[0]?.nice).toBe(backgroundPriority(ownNice));
+      expect(backgroundPriority(0)).toBe(10);
+      expect(backgroundPriority(10)).toBe(18);
+      expect(backgroundPriority(19)).toBe(18);
+    } finally {
+      check.close();
     }
     expect(await settledFfmpegs(0)).toBe(0);
   });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import sharp, { type Sharp } from 'sharp';
+import sharp from 'sharp';
 import { AppError } from '@shared/errors';
 import type { FrameRequest } from '@shared/frames';
 import type { MediaInfo } from '@shared/media';
@@ -11,6 +11,8 @@ import { FrameCache } from './frame-cache';
 import { checkMediaPath, probeClip, toMediaInfo, type ProbedMedia, type ProbeOptions } from './probe';
 import type { VideoTiming } from './probe-video';
 import { decodesOnWarm, startVideoChecks } from './probe-verify';
+import { encodeAs, frameEtag, warmEncoder, type EncodedFrame } from './frame-encoding';
+import { PreparedFrames } from './prepared-frames';
 import type { ProxyManager } from './proxy-manager';
 import { checkIndex, type FrameReader } from './reader';
 import { sequenceStamp, SequenceFrameReader } from './sequence';
@@ -32,9 +34,9 @@ export interface MediaLibraryOptions {
    */
   readonly onRefused?: (clipId: string, error: AppError) => void;
   /**
-   * Keep one idle ffmpeg loaded for the next open's first decode (for the view). With the
-   * probe read in-process, loading ffmpeg's libraries is most of what frame 0 waits for;
-   * an idle one holds ≈ 25 MB and no CPU. Off for the CLI and analyses, which open few clips.
+   * Keep one idle ffmpeg loaded for the next open's first decode (for the view; ≈ 25 MB, no
+   * CPU idle) and start the image encoder now: with the probe read in-process, loading
+   * ffmpeg is most of what frame 0 waits for. Off for the CLI and analyses (few opens).
    */
   readonly spareDecoder?: boolean;
 }
@@ -100,7 +102,7 @@ function retire(clip: OpenClip): void {
 
 /** Something that can produce an encoded frame of a clip: what the frame route serves. */
 export interface FrameSource {
-  encodeFrame(request: FrameRequest): Promise<{ data: Uint8Array; etag: string }>;
+  encodeFrame(request: FrameRequest): Promise<EncodedFrame>;
 }
 
 /**
@@ -110,6 +112,8 @@ export interface FrameSource {
  */
 export class MediaLibrary implements FrameSource {
   readonly cache: FrameCache;
+  /** Frame 0's image of each clip the view opened, encoded while the answer travels. */
+  readonly prepared = new PreparedFrames();
   readonly #clips = new Map<string, OpenClip>();
   readonly #upscales = new UpscaleGate();
   readonly #refused = new Map<string, Refusal>();
@@ -124,6 +128,7 @@ export class MediaLibrary implements FrameSource {
     this.#timer = setInterval(() => this.closeIdle(), Math.max(1000, this.#idleMs / 4));
     this.#timer.unref();
     this.#replenishSpare();
+    if (options.spareDecoder) warmEncoder();
   }
 
   /** Starts the spare decoder when it is wanted and missing (or died). */
@@ -184,6 +189,7 @@ export class MediaLibrary implements FrameSource {
     }
     const info = toMediaInfo(media);
     if (known) retire(known);
+    this.prepared.drop(clipId);
     const clip: OpenClip = { options, probed: media, info, reader: null, lastUsed: Date.now(), holds: 0, checked: Promise.resolve(), shown: Promise.resolve(), pending: false, started, stamp };
     this.#clips.set(clipId, clip);
     if (!probed && media.kind === 'video') {
@@ -213,6 +219,8 @@ export class MediaLibrary implements FrameSource {
       clip.checked.catch(() => undefined);
       if (opening.lastFrameLater) {
         await clip.shown;
+        const first = { clipId, index: 0, format: 'jpg' } as const;
+        this.prepared.prepare(clipId, frameEtag(first), () => this.#encode(first, info));
         // Answered: a refusal from here on is news to the caller.
         clip.checked.catch((error: unknown) => this.#announceRefusal(clipId, AppError.from(error)));
       } else await clip.checked;
@@ -258,7 +266,10 @@ export class MediaLibrary implements FrameSource {
       () => firstDone(false),
     );
     const refuse = (error: unknown): never => {
-      if (this.#clips.get(clipId) === clip) this.#clips.delete(clipId);
+      if (this.#clips.get(clipId) === clip) {
+        this.#clips.delete(clipId);
+        this.prepared.drop(clipId);
+      }
       clip.reader?.close();
       clip.started?.close();
       throw error;
@@ -354,16 +365,18 @@ export class MediaLibrary implements FrameSource {
    * it reads exact source frames through `reader()`. Upscales are capped and gated (see
    * upscale.ts): beyond the gate's limit they fail as BUSY.
    */
-  async encodeFrame(request: FrameRequest): Promise<{ data: Uint8Array; etag: string }> {
+  async encodeFrame(request: FrameRequest): Promise<EncodedFrame> {
     const info = this.#clip(request.clipId).info;
+    const prepared = this.prepared.take(frameEtag(request));
+    if (prepared) return prepared.catch(() => this.#encode(request, info));
     if (request.width === undefined || request.width <= info.width) return this.#encode(request, info);
     const served = { ...request, width: servedWidth(request.width, info.width) };
     return this.#upscales.run(() => this.#encode(served, info));
   }
 
-  async #encode(request: FrameRequest, info: MediaInfo): Promise<{ data: Uint8Array; etag: string }> {
+  async #encode(request: FrameRequest, info: MediaInfo): Promise<EncodedFrame> {
     const { clipId, index, format } = request;
-    const etag = `"${clipId}-${index}-${request.width ?? 'n'}.${format}"`;
+    const etag = frameEtag(request);
     const width = request.width ?? info.width;
     const proxy = this.options.proxies?.get(clipId);
     if (proxy && width <= proxy.width) {
@@ -416,6 +429,7 @@ export class MediaLibrary implements FrameSource {
       if (clipId !== undefined && id !== clipId) continue;
       clip.reader?.close();
       clip.started?.close();
+      this.prepared.drop(id);
       this.options.proxies?.release(id);
       this.#clips.delete(id);
     }
@@ -432,12 +446,6 @@ export class MediaLibrary implements FrameSource {
     if (!clip) throw new AppError('NOT_FOUND', `No clip ${clipId} is open`);
     return clip;
   }
-}
-
-async function encodeAs(image: Sharp, format: FrameRequest['format'], width: number, fromWidth: number): Promise<Buffer> {
-  const sized = width === fromWidth ? image : image.resize({ width });
-  const encoded = format === 'png' ? sized.png({ compressionLevel: 1 }) : format === 'webp' ? sized.webp({ quality: 90 }) : sized.jpeg({ quality: 90 });
-  return encoded.toBuffer();
 }
 
 /**

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import { constants, setPriority } from 'node:os';
+import { constants, getPriority, setPriority } from 'node:os';
 import type { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import { RAW_RGB_OUTPUT, type DecoderProcess } from './decoder';
@@ -20,8 +20,10 @@ export class WarmFfmpeg {
   #used = false;
 
   /**
-   * `background`: below normal CPU priority, for work the view's first frame must not wait
-   * on (not the lowest: a write may wait for it while analyses hold every core).
+   * `background`: below this process's own CPU priority, for work the view's first frame
+   * must not wait on: below normal in an app at normal priority, and still below the app
+   * when the app itself runs niced (the same priority would share the cores evenly with
+   * it). Not the lowest: a write may wait for it while analyses hold every core.
    */
   constructor(ffmpeg: string, background = false) {
     const args = ['-hide_banner', '-v', 'error', '-copyts', '-f', 'concat', '-safe', '0', '-protocol_whitelist', 'file,pipe', '-i', 'pipe:0'];
@@ -32,7 +34,7 @@ export class WarmFfmpeg {
     this.#child.stdin.on('error', () => undefined);
     if (background && this.#child.pid !== undefined) {
       try {
-        setPriority(this.#child.pid, constants.priority.PRIORITY_BELOW_NORMAL);
+        setPriority(this.#child.pid, backgroundPriority(getPriority()));
       } catch {
         // Not permitted or already gone: it runs at the normal priority.
       }
@@ -66,4 +68,10 @@ export class WarmFfmpeg {
   close(): void {
     if (!this.#used && this.#child.exitCode === null && !this.#child.killed) this.#child.kill('SIGKILL');
   }
+}
+
+/** Below `own` by as much as below normal is below normal, short of the lowest (kept for display proxies). */
+export function backgroundPriority(own: number): number {
+  const step = constants.priority.PRIORITY_BELOW_NORMAL - constants.priority.PRIORITY_NORMAL;
+  return Math.min(own + step, constants.priority.PRIORITY_LOW - 1);
 }

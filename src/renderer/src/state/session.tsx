@@ -8,6 +8,8 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import type { Clip, WorkspaceInfo } from '@shared/workspace';
 import { errorMessage } from '../api/backend';
 import { mediaApi, type OpenedMedia } from '../api/media';
+import { askEarly } from './early-frame';
+import { fetchBitmap } from './frame-bitmap';
 import { workspaceApi } from '../api/workspace';
 import { SessionDeletions } from './deletions';
 import { EditSession } from './edit-session';
@@ -95,6 +97,8 @@ export function SessionProvider({ children, initial }: { children: ReactNode; in
     async (path: string, stored: Clip | null = null, options: OpenClipOptions = {}) => {
       await edits.flush();
       const media = await mediaApi.open(path, stored?.id);
+      // Asked for before the view renders: the render runs while the frame travels.
+      if (options.show !== false && media.info.frames > 0) askEarly(mediaApi.frameUrl(media.clipId, 0), fetchBitmap);
       setClip({ path, media, stored, event: options.event ?? null });
       setShownEvent(null);
       if (options.show !== false) setView('annotate');

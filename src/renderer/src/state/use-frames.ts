@@ -10,6 +10,7 @@ import { FrameLoader } from './frame-loader';
 import { fetchBitmap, type ShownFrame } from './frame-bitmap';
 import { ShownFrameStore, type ShownFrameSource } from './shown-frame';
 import { firstFrameAwaited } from './first-frame';
+import { takeEarly } from './early-frame';
 import { useClipRefusal } from './clip-refusal';
 
 export interface FrameNavigator {
@@ -51,7 +52,8 @@ export function useFrames(media: OpenedMedia | null, budgetMB = 256): FrameNavig
   const loader = useMemo(() => {
     if (!media) return null;
     const { clipId, info } = media;
-    return new FrameLoader((index) => mediaApi.frameUrl(clipId, index), info.width * info.height * 4, fetchBitmap, budgetMB * 2 ** 20);
+    // Frame 0 may already be on its way (early-frame.ts): that fetch is taken, not repeated.
+    return new FrameLoader((index) => mediaApi.frameUrl(clipId, index), info.width * info.height * 4, (url) => takeEarly<ImageBitmap>(url) ?? fetchBitmap(url), budgetMB * 2 ** 20);
   }, [media, budgetMB]);
   // The clip's view is gone: its decoded frames are released now, not whenever GC runs.
   useEffect(() => (loader ? () => loader.dispose() : undefined), [loader]);
