@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { createHandlerTable } from '../../src/main/api';
-import { clipIdFor } from '../../src/main/media/library';
+import { clipIdFor } from '../../src/main/media/clip-identity';
 import { rendererDir } from '../../src/main/paths';
 import { createServices, disposeServices } from '../../src/main/app/services';
 import { startBridge } from '../../src/main/transport/bridge';
