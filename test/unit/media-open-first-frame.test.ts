@@ -154,7 +154,12 @@ describe('opening a video', () => {
     const ownNice = Number(own.slice(own.lastIndexOf(')') + 2).split(' ')[16]);
     const check = new WarmFfmpeg(locateFfmpeg().path, true);
     try {
-      const children = ffmpegChildren();
+      // Until the forked child has exec'd, its command line is still this process's.
+      let children = ffmpegChildren();
+      for (let i = 0; i < 100 && children.length === 0; i += 1) {
+        await new Promise((done) => setTimeout(done, 20));
+        children = ffmpegChildren();
+      }
       expect(children).toHaveLength(1);
       // Niced by the caller (a bench at nice 10), the check still yields to it; the display
       // proxy's build keeps the lowest priority to itself.
