@@ -1,4 +1,4 @@
-import type { AnalyzeReport, ExpressionReport, PromptFormat } from '@shared/api/analysis';
+import type { AnalyzeReport, PromptFormat } from '@shared/api/analysis';
 import { AppError } from '@shared/errors';
 import { llmModelVersion } from '@shared/llm-identity';
 import type { FaceModels } from '../../inference/face/analyze';
@@ -28,6 +28,8 @@ import type { RgbImage } from '../../media/image';
 import type { RoiReport } from '@shared/api/analysis';
 import type { CropGeometry } from './crop';
 import { ScanClock, type ScanEta } from './scan-clock';
+import { leadFirst, type Candidate } from './primary';
+import { isBlinkInterval } from '../blink-interval';
 import { lightingChanged, matchRowGains } from './brightness';
 
 /**
@@ -308,8 +310,9 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
   const flowModel = options.flowModel ?? models.flow.model(undefined, options.flowPreset ?? 'balanced');
   const promptFormat = options.promptFormat ?? 'mellm';
   const average = options.frameAverage ?? DEFAULT_FRAME_AVERAGE;
-  const expressions: ExpressionReport[] = [];
-  let overlay: PipelineResult['overlay'] = null;
+  const analysed: Candidate[] = [];
+  // Each analysed interval's flow, by onset: the report's overlay is its lead's.
+  const overlays = new Map<number, NonNullable<PipelineResult['overlay']>>();
   const rules: DescribedBy = { source: 'rules', model: `describer:${options.language ?? 'en'}` };
   let llmModel: { id: string; content: string | null } | null = null;
   const dropped = new Set<number>();
@@ -347,6 +350,11 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
       lostAus ||= fromDisplacedOnset.length > 0;
       evidence = { ...evidence, aus: kept, emotion: inferEmotion(kept) };
     }
+    // A spotted blink whose spill read as faint brows and cheeks is shown as a blink, never offered as an expression (blink-interval.ts).
+    if (spotting && !given && isBlinkInterval(evidence.aus, interval.apex, [...spotting.blinks, ...(spotting.confounders ?? []).filter((c) => c.cause === 'blink')], lag)) {
+      dropped.add(interval.onset);
+      continue;
+    }
     // A below-threshold candidate (a dataset clip's strongest motion), or one that lost AUs as
     // a step or to a displaced onset, stands only if an AU moved beyond a trace: codec noise at its strongest can reach a trace.
     if ((interval.weak || lostAus) && !evidence.aus.some((a) => !a.blink && a.intensity !== 'A')) {
@@ -373,11 +381,18 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
     const offsetUnclear = given ? options.offset === undefined : (unclear.get(interval.onset) ?? false);
     const classed = classifyInterval({ ...interval, offsetUnclear }, fps, thresholds);
     const kind = evidence.aus.some((a) => !a.blink) ? classed.kind : null;
-    expressions.push({ ...expressionReport(interval, evidence, prompt, headMotionReport(motion.head), description, describedBy), kind, duration_ms: classed.durationMs });
-    overlay ??= { flow: motion.flow, onset: onsetCrop, face };
+    const strength = spotting?.intervals.find((iv) => iv.onset === interval.onset)?.strength ?? 0;
+    analysed.push({
+      report: { ...expressionReport(interval, evidence, prompt, headMotionReport(motion.head), description, describedBy), kind, duration_ms: classed.durationMs },
+      score: intervalScore(strength, auConfidence.get(interval.onset) ?? 0),
+    });
+    overlays.set(interval.onset, { flow: motion.flow, onset: onsetCrop, face });
     cancelled();
   }
   progress(total - 1, 'expression');
+  // The lead (the report's own fields, its spotting frames and overlay) is the best expression candidate, not merely the strongest motion.
+  const expressions = leadFirst(analysed);
+  const overlay = expressions[0] ? (overlays.get(expressions[0].onset) ?? null) : null;
   if (spotting && !given) {
     spotting = {
       ...spotting,
