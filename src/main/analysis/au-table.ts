@@ -214,7 +214,19 @@ export const FACS_RULES: readonly AuRule[] = [
       { regions: ['{side} Cheek'], direction: 'up', weight: 0.3, role: 'support', tolerance: 60 },
     ],
   },
-  oneCue(14, 'Buccinator: tightens the lip corners, pulling them inwards/back and forming a dimple.', '{side} Mouth Corner', 'inward', 40),
+  {
+    au: 14,
+    facs: 'Buccinator: tightens the lip corners, pulling them inwards/back and forming a dimple.',
+    lateral: true,
+    cues: [
+      { regions: ['{side} Mouth Corner'], direction: 'inward', weight: 1, role: 'core', tolerance: 40 },
+      // The buccinator pulls a corner in without moving the other corner out; a mouth shifted
+      // sideways as a whole (what the head fit leaves of a sway) moves the other corner outward
+      // as far (a still face with glasses, head motion and tremor: both corners 0.2 % of the
+      // face towards image right, read as R14A) — AU20's against cue, mirrored.
+      { regions: ['{side} Mouth Corner'], direction: 'outward', weight: 1, role: 'against', projection: true, gated: true, otherSide: true },
+    ],
+  },
   {
     au: 15,
     facs: 'Depressor anguli oris: pulls the lip corners down.',
