@@ -295,3 +295,34 @@ describe('AU10 beside a chin raise or a smile', () => {
     expect(clear(raise, 0)).toContain(10);
   });
 });
+
+/** The pipeline tests' still face (sample3) with glasses, head motion and tremor: what the head fit left of the sway, the whole lower face 0.2 % of the face height towards image right. */
+const STILL_FACE_SWAYED: Motion = {
+  'Left Nasal Wing': [0.194, 0.008],
+  'Right Nasal Wing': [0.217, 0.002],
+  'Left Mouth Corner': [0.204, -0.068],
+  'Right Mouth Corner': [0.2, -0.03],
+  'Upper Lip Left': [0.225, -0.017],
+  'Upper Lip Center': [0.209, -0.002],
+  'Upper Lip Right': [0.153, -0.006],
+  'Lower Lip Left': [0.219, -0.039],
+  'Lower Lip Center': [0.185, -0.051],
+  'Lower Lip Right': [0.247, 0.03],
+  Chin: [0.225, -0.048],
+};
+
+describe('AU14 beside a mouth shifted sideways', () => {
+  const dimpler = (motion: Motion): string[] =>
+    inferAus(featuresFromMotion(px(motion), FACE))
+      .filter((a) => a.au === 14)
+      .map((a) => `${a.side}${a.intensity}`);
+
+  it('reads no dimpler, not even a trace, from a corner that moves inward with the whole mouth', () => {
+    expect(dimpler(STILL_FACE_SWAYED)).toEqual([]);
+  });
+
+  it('reads a corner pulled in while the other stays, and both pulled in', () => {
+    expect(dimpler({ 'Right Mouth Corner': [0.5, 0] })).toEqual(['RC']);
+    expect(dimpler({ 'Left Mouth Corner': [-0.5, 0], 'Right Mouth Corner': [0.5, 0] })).toEqual(['BC']);
+  });
+});

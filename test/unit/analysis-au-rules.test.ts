@@ -41,8 +41,10 @@ describe('inferAus on the FACS table before calibration (face height 200 px: 1 p
     { name: 'trace inner brow raise', motion: both('{side} Inner Eyebrow', () => up(0.3)), facs: '1A' },
     { name: 'strong inner brow raise', motion: both('{side} Inner Eyebrow', () => up(3)), facs: '1E' },
     { name: 'asymmetric but bilateral', motion: { 'Left Inner Eyebrow': up(1), 'Right Inner Eyebrow': up(0.6) }, facs: '1C' },
-    // Image-right is inward for the right corner; the left corner's outward move is no stretch while the other corner moves in as far.
-    { name: 'mirror-image motion is not "outward"', motion: both('{side} Mouth Corner', () => [0.8, 0]), facs: 'R14B' },
+    // Image-right is inward for the right corner and outward for the left: the whole mouth shifted,
+    // no stretch (the other corner moves in as far) and no dimpler (the other corner moves out as far).
+    { name: 'mirror-image motion is neither "outward" nor "inward"', motion: both('{side} Mouth Corner', () => [0.8, 0]), facs: '' },
+    { name: 'one corner inward', motion: { 'Right Mouth Corner': [0.8, 0] }, facs: 'R14B' },
     { name: 'one corner outward', motion: { 'Left Mouth Corner': [0.8, 0] }, facs: 'L20B' },
   ];
   it.each(cases)('$name → "$facs"', ({ motion, facs }) => {

@@ -76,6 +76,21 @@ describe('roiFeatures with an occlusion mask', () => {
     expect(() => roiFeatures(flow, box, 100, { width: 10, height: 40, mask })).toThrow(/occlusion mask/);
   });
 
+  it('reads a cheek the lens rim crosses from its own size of skin just below the rim', () => {
+    const flow = createFlowField(30, 40);
+    // The cheek rises everywhere; the frame's rim (and its smear) covers the box's top 8 rows.
+    for (let i = 0; i < 1200; i += 1) flow.data[1200 + i] = -2;
+    const mask = new Uint8Array(1200);
+    for (let y = 4; y < 14; y += 1) for (let x = 0; x < 30; x += 1) mask[y * 30 + x] = MASK_CODE.glasses;
+    const [cheek] = roiFeatures(flow, [{ region: 'Left Cheek', box: [5, 6, 12, 12] }], 100, { width: 30, height: 40, mask });
+    expect(cheek?.occluded).toBeUndefined();
+    expect(cheek?.pixels).toBe(144);
+    expect(cheek?.meanVector[1]).toBeCloseTo(-2, 6);
+    // A rim reaching past the crop's bottom leaves no skin below it to read.
+    const [low] = roiFeatures(flow, [{ region: 'Left Cheek', box: [5, 28, 12, 12] }], 100, { width: 30, height: 40, mask: mask.map((_, i) => (i >= 28 * 30 ? MASK_CODE.glasses : 0)) });
+    expect(low).toMatchObject({ occluded: 'glasses', pixels: 0 });
+  });
+
   it('the description names the occluded regions, in English and Chinese', () => {
     const flow = createFlowField(20, 20);
     const features = roiFeatures(flow, [{ region: 'Left Inner Eyebrow', box: [0, 0, 20, 20] }], 100, { width: 20, height: 20, mask: new Uint8Array(400).fill(1) });
@@ -91,9 +106,10 @@ describe('the pipeline on synthetic clips with and without glasses (real FaceMes
 
   it('a frame slipping down the nose on a still face is not read as a brow movement', async () => {
     const clip = meClip(pipeline().subject, { confounders: { glasses: { slide: 1.5 } } });
-    const { report } = await analyzeClip(framesOf(clip), pipeline().models, { onset: 8, apex: 20, offset: 29 });
+    const { report, overlay } = await analyzeClip(framesOf(clip), pipeline().models, { onset: 8, apex: 20, offset: 29 });
     expect(browAus(report.aus)).toEqual([]);
-    expect(report.rois.some((r) => r.occluded === 'glasses')).toBe(true);
+    // The frame was found and masked (its cheeks and brows are read beside it, not reported occluded).
+    expect(overlay?.face.occlusion?.mask.includes(MASK_CODE.glasses)).toBe(true);
   }, 120_000);
 
   it('glasses moving with the head on a still face: no AU at all, spotted or not', async () => {

@@ -108,6 +108,22 @@ const oneCue = (au: number, facs: string, region: string | readonly string[], di
   cues: [{ regions: typeof region === 'string' ? [region] : region, direction, weight: 1, role: 'core', ...(tolerance === undefined ? {} : { tolerance }) }],
 });
 
+/**
+ * A lateral AU that draws a mouth corner in or out. A mouth shifted sideways as a whole (what
+ * the head fit leaves beside a strong brow raise, or of a tremor's sway) moves one corner
+ * outward and the other inward as far; the muscle moves one corner, or both the same way
+ * relative to the midline. So the other corner's motion the opposite way is held against it.
+ */
+const sidewaysCornerPull = (au: number, facs: string, direction: 'inward' | 'outward', tolerance: number): AuRule => ({
+  au,
+  facs,
+  lateral: true,
+  cues: [
+    { regions: ['{side} Mouth Corner'], direction, weight: 1, role: 'core', tolerance },
+    { regions: ['{side} Mouth Corner'], direction: direction === 'inward' ? 'outward' : 'inward', weight: 1, role: 'against', projection: true, gated: true, otherSide: true },
+  ],
+});
+
 /** The rules as FACS describes them, with hand-set weights and thresholds (before fitting). */
 export const FACS_RULES: readonly AuRule[] = [
   {
@@ -214,7 +230,10 @@ export const FACS_RULES: readonly AuRule[] = [
       { regions: ['{side} Cheek'], direction: 'up', weight: 0.3, role: 'support', tolerance: 60 },
     ],
   },
-  oneCue(14, 'Buccinator: tightens the lip corners, pulling them inwards/back and forming a dimple.', '{side} Mouth Corner', 'inward', 40),
+  // A corner pulled in, its other corner not pushed out: a mouth shifted as a whole (the
+  // still face with glasses, head motion and tremor of analysis-occlusion.test.ts: both
+  // corners 0.2 % of the face towards image right) read as R14A.
+  sidewaysCornerPull(14, 'Buccinator: tightens the lip corners, pulling them inwards/back and forming a dimple.', 'inward', 40),
   {
     au: 15,
     facs: 'Depressor anguli oris: pulls the lip corners down.',
@@ -235,19 +254,9 @@ export const FACS_RULES: readonly AuRule[] = [
       { regions: ['Lower Lip Center'], direction: 'up', weight: 0.5, role: 'support' },
     ],
   },
-  {
-    au: 20,
-    facs: 'Risorius/platysma: stretches the lips horizontally, pulling the corners outwards.',
-    lateral: true,
-    cues: [
-      { regions: ['{side} Mouth Corner'], direction: 'outward', weight: 1, role: 'core', tolerance: 35 },
-      // The stretch pulls the corners apart; a mouth shifted sideways as a whole (what the head
-      // fit leaves beside a strong brow raise, or a tremor's sway) moves the other corner inward
-      // as far (seed 7100 `tremor_me_002`, a 1E+2D+25E surprise: the mouth corners, lips and
-      // chin 0.14–0.33 % of the face towards image left, read as R20B).
-      { regions: ['{side} Mouth Corner'], direction: 'inward', weight: 1, role: 'against', projection: true, gated: true, otherSide: true },
-    ],
-  },
+  // The stretch pulls the corners apart (seed 7100 `tremor_me_002`, a 1E+2D+25E surprise: the
+  // mouth corners, lips and chin 0.14–0.33 % of the face towards image left, read as R20B).
+  sidewaysCornerPull(20, 'Risorius/platysma: stretches the lips horizontally, pulling the corners outwards.', 'outward', 35),
   {
     au: 24,
     facs: 'Orbicularis oris: presses the lips together (upper lip down, lower lip up).',

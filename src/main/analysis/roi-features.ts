@@ -110,11 +110,18 @@ export function clipBox(box: RoiBox['box'], width: number, height: number): [num
 export const BROW_GROWTH_UNDER_GLASSES = 2;
 export const ACROSS_ONLY_UNDER_GLASSES = 0.5;
 
-/** The box a region is read from (a brow box the frame touches, and no hair, grown upward) and the first row whose horizontal flow is left out. */
-function readBox(flow: FlowField, roi: RoiBox, occlusion: OcclusionMask | undefined): { box: [number, number, number, number]; acrossFrom: number } {
+interface ReadBox {
+  readonly box: [number, number, number, number];
+  readonly acrossFrom: number;
+}
+
+/** The box a region is read from (a brow box the frame touches, and no hair, grown upward; a cheek the frame crosses, below it) and the first row whose horizontal flow is left out. */
+function readBox(flow: FlowField, roi: RoiBox, occlusion: OcclusionMask | undefined): ReadBox {
   const box = clipBox(roi.box, flow.width, flow.height);
   const plain = { box, acrossFrom: box[3] };
-  if (!occlusion || groupByRegion.get(roi.region) !== 'eyebrow') return plain;
+  const group = groupByRegion.get(roi.region);
+  if (occlusion && group === 'cheek') return cheekBelowRim(occlusion, flow, box) ?? plain;
+  if (!occlusion || group !== 'eyebrow') return plain;
   const [x0, y0, x1, y1] = box;
   let glasses = false;
   for (let y = y0; y < y1; y += 1) {
@@ -130,6 +137,30 @@ function readBox(flow: FlowField, roi: RoiBox, occlusion: OcclusionMask | undefi
   let bottom = top;
   while (bottom < y1 && !rowCovered(occlusion, flow.width, bottom, x0, x1)) bottom += 1;
   return { box: [x0, top, x1, bottom], acrossFrom: Math.max(top, bottom - Math.round(ACROSS_ONLY_UNDER_GLASSES * tall)) };
+}
+
+/**
+ * A cheek the lens's lower rim crosses is read from a box of its own size just below the
+ * lowest row the frame's mask reaches in it. AU6 raises the cheek as one sheet (orbicularis
+ * oculi, pars orbitalis, lifts the skin from below the lid down to the cheekbone's lower
+ * edge), so the skin under the rim carries the rise the covered rows would show. A cheek
+ * reported occluded instead loses every AU6 under glasses, and with it the share of a lower
+ * lid's rise the AU7 rule leaves to the cheek: a smile with AU6E reads as lid tightening and fear.
+ *
+ * Set on the fitting seeds' glasses clips (7100, 7300, 7500, 7600, 7700, 7800, 7900, 80
+ * MEs; the pipeline's flow and mask replayed through the features and the AU rules,
+ * `bench/fit/glasses-replay.ts`, the 80 with an analysed interval): AU macro F1 0.847 with
+ * the cheek reported occluded (AU6 0/0/4), 0.873 reading its own free pixels when half its
+ * box is free (AU6 1/0/3: a rim across the middle leaves less), 0.913 read just below the
+ * rim (AU6 4/0/0, nothing else moves), 0.904 with a gap of 2 or 4 rows under the mask.
+ * Returns null when the mask does not reach the box.
+ */
+function cheekBelowRim(occlusion: OcclusionMask, flow: FlowField, [x0, y0, x1, y1]: readonly [number, number, number, number]): ReadBox | null {
+  let last = -1;
+  for (let y = y0; y < y1; y += 1) if (rowCovered(occlusion, flow.width, y, x0, x1)) last = y;
+  if (last < 0) return null;
+  const top = Math.min(flow.height, last + 1);
+  return { box: [x0, top, x1, Math.min(flow.height, top + y1 - y0)], acrossFrom: flow.height };
 }
 
 function rowCovered(occlusion: OcclusionMask, width: number, y: number, x0: number, x1: number): boolean {
@@ -168,12 +199,8 @@ function featureOf(flow: FlowField, roi: RoiBox, faceHeight: number, occlusion: 
   const box = (bx1 - bx0) * (by1 - by0);
   const free = (x1 - x0) * (y1 - y0) - covered;
   // Fewer free pixels than most of the box: what moved there is the frame or the hair, so the
-  // region reads as still. A cheek the frame's mask touches at all reads as occluded too: read
-  // from its free pixels, the fitting set's AU F1 (bench/fit/glasses-brows.ts) is 0.756
-  // against 0.684 (AU6 kept on three more photos), but on sample3's face with glasses, head
-  // motion and tremor (the pipeline tests' still clip) the spotted interval then carries an
-  // AU14 trace and an emotion class on a still face.
-  const occluded = box > 0 && (free < MIN_FREE_SHARE * box || (covered > 0 && causes[MASK_CODE.glasses] && groupByRegion.get(roi.region) === 'cheek')) ? causeOf((causes[2] ?? 0) > (causes[1] ?? 0) ? 2 : 1) : null;
+  // region reads as still.
+  const occluded = box > 0 && free < MIN_FREE_SHARE * box ? causeOf((causes[2] ?? 0) > (causes[1] ?? 0) ? 2 : 1) : null;
   if (occluded) [sumU, sumV, sumMag, maxMag] = [0, 0, 0, 0];
   const pixels = occluded ? 0 : free;
   const mean = pixels > 0 ? sumMag / pixels : 0;
