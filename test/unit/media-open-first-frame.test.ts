@@ -166,7 +166,8 @@ describe('opening a video', () => {
       expect(children[0]?.nice).toBe(backgroundPriority(ownNice));
       expect(backgroundPriority(0)).toBe(10);
       expect(backgroundPriority(10)).toBe(18);
-      expect(backgroundPriority(19)).toBe(18);
+      expect(backgroundPriority(18)).toBe(18);
+      expect(backgroundPriority(19)).toBe(19);
     } finally {
       check.close();
     }

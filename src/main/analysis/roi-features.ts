@@ -157,14 +157,19 @@ function readBox(flow: FlowField, roi: RoiBox, occlusion: OcclusionMask | undefi
  */
 function cheekBelowRim(occlusion: OcclusionMask, flow: FlowField, [x0, y0, x1, y1]: readonly [number, number, number, number]): ReadBox | null {
   let last = -1;
-  for (let y = y0; y < y1; y += 1) if (rowCovered(occlusion, flow.width, y, x0, x1)) last = y;
+  // The lens's rim only: the cheek box is read below glasses, never below another cause's mask.
+  for (let y = y0; y < y1; y += 1) if (rowCovered(occlusion, flow.width, y, x0, x1, MASK_CODE.glasses)) last = y;
   if (last < 0) return null;
   const top = Math.min(flow.height, last + 1);
   return { box: [x0, top, x1, Math.min(flow.height, top + y1 - y0)], acrossFrom: flow.height };
 }
 
-function rowCovered(occlusion: OcclusionMask, width: number, y: number, x0: number, x1: number): boolean {
-  for (let x = x0; x < x1; x += 1) if (occlusion.mask[y * width + x]) return true;
+/** Whether any pixel of the row's span is masked (by `code` when given, by any cause otherwise). */
+function rowCovered(occlusion: OcclusionMask, width: number, y: number, x0: number, x1: number, code?: number): boolean {
+  for (let x = x0; x < x1; x += 1) {
+    const masked = occlusion.mask[y * width + x] ?? 0;
+    if (code === undefined ? masked !== 0 : masked === code) return true;
+  }
   return false;
 }
 

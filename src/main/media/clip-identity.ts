@@ -23,13 +23,20 @@ export async function contentStamp(absolutePath: string): Promise<string> {
  */
 export async function clipIdFor(absolutePath: string): Promise<string> {
   let stamp;
-  let sample = '';
+  let file: boolean;
   try {
     const s = await stat(absolutePath);
-    stamp = s.isDirectory() ? await sequenceStamp(absolutePath) : { size: s.size, mtimeMs: s.mtimeMs, count: 1 };
-    if (!s.isDirectory()) sample = (await sampleDigest(absolutePath, s.size)).toString('hex');
+    file = !s.isDirectory();
+    stamp = file ? { size: s.size, mtimeMs: s.mtimeMs, count: 1 } : await sequenceStamp(absolutePath);
   } catch (error) {
     throw new AppError('NOT_FOUND', `No such file or folder: ${absolutePath}`, { cause: error });
+  }
+  let sample = '';
+  try {
+    if (file) sample = (await sampleDigest(absolutePath, stamp.size)).toString('hex');
+  } catch (error) {
+    // It exists: say why it cannot be read (permissions, a special file) rather than that it is missing.
+    throw new AppError('MEDIA_UNREADABLE', `Cannot read ${absolutePath}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
   const digest = createHash('sha256').update(`${absolutePath}\0${stamp.size}\0${stamp.mtimeMs}\0${stamp.count}\0${sample}`).digest('base64url');
   return digest.slice(0, 22);

@@ -59,8 +59,8 @@ interface Refusal {
   readonly error: AppError;
   readonly stamp: string;
   readonly options: ProbeOptions;
-  /** The check of the changed file under way, shared by the writes that wait for it. */
-  recheck?: Promise<void>;
+  /** The check of the changed file under way, shared by the writes that wait for that same content. */
+  recheck?: { readonly stamp: string; readonly done: Promise<void> };
 }
 
 interface OpenClip {
@@ -155,8 +155,8 @@ export class MediaLibrary implements FrameSource {
   }
 
   /**
-   * Opens (or re-uses) a clip at an absolute path: its id derives from that path, size and
-   * mtime. `probed` is the clip's probe when the caller already made one (it is not repeated).
+   * Opens (or re-uses) a clip at an absolute path: its id derives from that path, size,
+   * mtime and a digest of the file's head and tail (clip-identity.ts). `probed` is the clip's probe when the caller already made one (it is not repeated).
    */
   async open(path: string, options: ProbeOptions = {}, probed?: ProbedMedia, opening: OpenOptions = {}): Promise<{ clipId: string; info: MediaInfo }> {
     await checkMediaPath(path);
@@ -218,7 +218,8 @@ export class MediaLibrary implements FrameSource {
       if (opening.lastFrameLater) {
         await clip.shown;
         const first = { clipId, index: 0, format: 'jpg' } as const;
-        this.prepared.prepare(clipId, frameEtag(first), () => this.#encode(first, info));
+        // Not for a clip closed or refused while frame 0 decoded: nothing would take the image.
+        if (this.#clips.get(clipId) === clip) this.prepared.prepare(clipId, frameEtag(first), () => this.#encode(first, info));
         // Answered: a refusal from here on is news to the caller.
         clip.checked.catch((error: unknown) => this.#announceRefusal(clipId, AppError.from(error)));
       } else await clip.checked;
@@ -310,14 +311,16 @@ export class MediaLibrary implements FrameSource {
     if (!refusal) return;
     const stamp = await contentStamp(absolute).catch(() => refusal.stamp);
     if (refusal.stamp === stamp) throw refusal.error;
-    refusal.recheck ??= this.#recheck(absolute, refusal, stamp);
-    await refusal.recheck;
+    if (refusal.recheck?.stamp !== stamp) refusal.recheck = { stamp, done: this.#recheck(absolute, refusal, stamp) };
+    await refusal.recheck.done;
   }
 
   /** Opens the refused file again with every check: a pass lifts the refusal, a failure renews it for `stamp`. */
   async #recheck(absolute: string, refusal: Refusal, stamp: string): Promise<void> {
     try {
       await this.open(absolute, refusal.options);
+      // Passed, whichever way the open went (a clip already open with this content, a frame folder now at the path).
+      if (this.#refused.get(absolute) === refusal) this.#refused.delete(absolute);
     } catch (error) {
       // Refused before its checks ran (the probe): the open recorded nothing, this does.
       if (this.#refused.get(absolute) === refusal) this.#remember(absolute, { error: AppError.from(error), stamp, options: refusal.options });

@@ -70,8 +70,12 @@ export class WarmFfmpeg {
   }
 }
 
-/** Below `own` by as much as below normal is below normal, short of the lowest (kept for display proxies). */
+/**
+ * Below `own` by as much as below normal is below normal, short of the lowest (kept for
+ * display proxies), and never above `own`: an app already at the lowest priorities keeps
+ * the check beside it rather than ahead of it.
+ */
 export function backgroundPriority(own: number): number {
   const step = constants.priority.PRIORITY_BELOW_NORMAL - constants.priority.PRIORITY_NORMAL;
-  return Math.min(own + step, constants.priority.PRIORITY_LOW - 1);
+  return Math.max(own, Math.min(own + step, constants.priority.PRIORITY_LOW - 1));
 }

@@ -96,9 +96,9 @@ export function levelAlpha(options: VariationalFlowOptions, level: number): numb
 }
 
 /**
- * Stage 2, run once per warp at every level: (`frames` [2, 1, h, w] of one pyramid level,
- * `flow` [1, 2, h, w]) → the next flow (the graph's one output). The per-level terms are recomputed from the frames on
- * each run; they are cheap next to the warp itself.
+ * Stage 2, the warps of one pyramid level: (`frames` [2, 1, h, w] of that level, `flow`
+ * [1, 2, h, w]) → the next flow (the graph's one output). The per-level terms are computed
+ * from the frames once a run, shared by the run's warps; they are cheap next to a warp.
  *
  * With `upsample`, `flow` is the level above's flow, resized to the frames first (stage 3's
  * arithmetic): the first warp of a level with no step between the levels, one run and one
