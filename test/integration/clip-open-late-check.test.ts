@@ -135,10 +135,12 @@ describe('writes wait for the clip check that media.open no longer waits for', (
 
       refusals.length = 0;
       put(path, damaged());
-      // Same path, size and mtime: the same clip id, and a fresh check that refuses it.
-      expect(await ok('media.open', { path, storedClip: clip.id })).toMatchObject({ clipId });
+      // Same path, size and mtime, other bytes at its end: an id of its own (its frames are
+      // not the first take's), and a fresh check that refuses it.
+      const reopened = (await ok('media.open', { path, storedClip: clip.id })) as { clipId: string };
+      expect(reopened.clipId).not.toBe(clipId);
       expect(await call('events.create', { clipId: clip.id, onset: 1, offset: 5 })).toMatchObject({ ok: false, error: { code: 'MEDIA_UNREADABLE' } });
-      expect(refusals).toEqual([{ clipId, code: 'MEDIA_UNREADABLE', message: expect.stringMatching(damagedLast) }]);
+      expect(refusals).toEqual([{ clipId: reopened.clipId, code: 'MEDIA_UNREADABLE', message: expect.stringMatching(damagedLast) }]);
 
       put(path, noise);
       expect(await ok('media.open', { path, storedClip: clip.id })).toMatchObject({ clipId });
