@@ -20,6 +20,9 @@
  * standard output, so the lines of `--trace-deopt` / `--trace-gc` / `--trace-opt` (run under
  * `stdbuf -o0`) can be attributed to the call they fell in.
  *
+ * `--pass` first makes one call on every case, in order, as the flow bench does before any
+ * pair's timed calls; the pass's calls are printed on one line of their own.
+ *
  * Middlebury is read from $MELLM_SHARED_DIR/data/middlebury (or ../shared/data/middlebury).
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
@@ -34,7 +37,7 @@ import type { FlowConfiguration } from '../../src/main/inference/flow/variationa
 import { loadImageFile, type Image8 } from '../../src/main/media/image';
 import { hardPairs } from '../benchmarks/flow-hard-pairs';
 
-const { values } = parseArgs({ options: { preset: { type: 'string', default: 'fast' }, reps: { type: 'string', default: '5' }, index: { type: 'boolean', default: false }, hard: { type: 'string', default: '3' }, order: { type: 'string', default: 'Dimetrodon,Grove2,Hydrangea,RubberWhale' }, tree: { type: 'string' }, threads: { type: 'boolean', default: false }, mark: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { preset: { type: 'string', default: 'fast' }, reps: { type: 'string', default: '5' }, index: { type: 'boolean', default: false }, hard: { type: 'string', default: '3' }, order: { type: 'string', default: 'Dimetrodon,Grove2,Hydrangea,RubberWhale' }, tree: { type: 'string' }, threads: { type: 'boolean', default: false }, mark: { type: 'boolean', default: false }, pass: { type: 'boolean', default: false } } });
 
 function jsThreadMs(): number {
   return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6;
@@ -118,6 +121,17 @@ async function main(): Promise<void> {
       : VariationalFlowModel;
     const model = new Model(sessions, join(workDir, 'models'), values.preset as FlowConfiguration);
     const reps = Number(values.reps);
+    if (values.pass) {
+      const first: string[] = [];
+      for (const c of cases) {
+        const faultsBefore = minorFaults();
+        const before = process.cpuUsage();
+        await model.estimate(c.a, c.b);
+        const used = process.cpuUsage(before);
+        first.push(`${c.name} ${((used.user + used.system) / 1000).toFixed(0)} ms / ${minorFaults() - faultsBefore} faults`);
+      }
+      console.log(`warm-up pass: ${first.join(', ')}`);
+    }
     const medians: number[] = [];
     let total = 0;
     for (const c of cases) {
