@@ -38,6 +38,16 @@ const PRESETS = selected(['fast', 'balanced', 'accurate', 'scan'] as const);
 const ONLY_GROUPS = process.env.FLOW_BENCH_GROUPS?.split(',').map((m) => m.trim());
 /** FLOW_BENCH_THREADS=1 runs every method single-threaded (fairest under a shared, loaded CPU). */
 const THREADS = Number(process.env.FLOW_BENCH_THREADS ?? 0);
+/**
+ * How a method warms up before a pair's timed calls. 'run' (the default): every method first
+ * makes one call on every case of the run, in the run's order, then per pair one more call
+ * and the timed ones — so a pair's median is a steady call whatever its place in the order,
+ * for our presets (one process, V8's compiler and collector and ONNX Runtime's first runs
+ * at a new size behind them) and for the OpenCV peers alike. 'pair': only the call before
+ * each pair's timed calls, so the first pairs of the order also carry the process's warm-up.
+ * Either way each row keeps the CPU of the method's first call on the pair.
+ */
+const WARMUP_PASS = process.env.FLOW_BENCH_WARMUP !== 'pair';
 const PEER_SCRIPT = join(import.meta.dirname, '..', 'peers', 'opencv_flow.py');
 
 async function middleburyCases(sharedDir: string | null): Promise<FlowCase[]> {
@@ -92,18 +102,18 @@ function jsThreadCpuMs(): number | null {
 }
 
 /** Runs one OpenCV method over every case in one python process; null when cv2 is absent. */
-function runPeer(method: string, cases: readonly FlowCase[], reps: number, workDir: string): Promise<{ ms: number[]; cpu: number[]; flo: string }[] | null> {
+function runPeer(method: string, cases: readonly FlowCase[], reps: number, workDir: string): Promise<{ ms: number[]; cpu: number[]; firstCpu: number; flo: string }[] | null> {
   return new Promise((resolve) => {
     const args = [PEER_SCRIPT, method, String(reps), String(THREADS), workDir, ...cases.flatMap((c) => [c.frame1, c.frame2])];
-    const child = spawn('/usr/bin/python3', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('/usr/bin/python3', args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FLOW_PEER_WARMUP_PASS: WARMUP_PASS ? '1' : '0' } });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.on('error', () => resolve(null));
     child.on('close', (code) => {
       if (code !== 0) return resolve(null);
       resolve(out.trim().split('\n').map((line) => {
-        const parsed = JSON.parse(line) as { samples: number[]; cpu: number[]; flo: string };
-        return { ms: parsed.samples, cpu: parsed.cpu, flo: parsed.flo };
+        const parsed = JSON.parse(line) as { samples: number[]; cpu: number[]; first_cpu: number; flo: string };
+        return { ms: parsed.samples, cpu: parsed.cpu, firstCpu: parsed.first_cpu, flo: parsed.flo };
       }));
     });
   });
@@ -119,6 +129,19 @@ async function hardCases(): Promise<FlowCase[]> {
     truth: p.truth,
     occluded: p.occluded,
   }));
+}
+
+/** Process CPU ms of one call per case, in the run's order (the warm-up pass), by case name. */
+async function firstCallsCpu(model: VariationalFlowModel, cases: readonly FlowCase[]): Promise<Map<string, number>> {
+  const cpu = new Map<string, number>();
+  for (const c of cases) {
+    const [a, b] = await Promise.all([loadImageFile(c.frame1), loadImageFile(c.frame2)]);
+    const before = process.cpuUsage();
+    await model.estimate(a, b);
+    const used = process.cpuUsage(before);
+    cpu.set(c.name, (used.user + used.system) / 1000);
+  }
+  return cpu;
 }
 
 /** EPE of one estimate; on hard pairs also over the non-occluded and occluded pixels. */
@@ -137,10 +160,11 @@ function summaryRows(rows: BenchRow[], methods: readonly string[]): BenchRow[] {
       if (!mine.length) continue;
       const medianMs = median(mine.map((r) => median(r.samples ?? [])));
       const cpuMs = median(mine.map((r) => Number(r.metrics?.['cpu ms'])));
+      const firstCpuMs = median(mine.map((r) => Number(r.metrics?.['first call cpu ms'])));
       const off = mine.filter((r) => r.metrics?.['cpu ms off the JS thread'] !== undefined);
       const offThread: Record<string, number> = off.length === mine.length ? { 'mean cpu ms off the JS thread': mean(mine, 'cpu ms off the JS thread') } : {};
       const masked: Record<string, number> = mine[0]?.metrics?.['epe non-occluded'] !== undefined ? { 'epe non-occluded': mean(mine, 'epe non-occluded'), 'epe occluded': mean(mine, 'epe occluded') } : {};
-      summaries.push({ case: `${group} (mean of ${mine.length})`, method, metrics: { epe: mean(mine, 'epe'), ...masked, 'median ms per pair': medianMs, 'median cpu ms per pair': cpuMs, ...offThread } });
+      summaries.push({ case: `${group} (mean of ${mine.length})`, method, metrics: { epe: mean(mine, 'epe'), ...masked, 'median ms per pair': medianMs, 'median cpu ms per pair': cpuMs, 'median first-call cpu ms per pair': firstCpuMs, ...offThread } });
       if (!group.startsWith('hard')) continue;
       for (const band of ['small', 'medium', 'large']) {
         const banded = mine.filter((r) => r.case.includes(` ${band}-`));
@@ -165,6 +189,7 @@ export const flowBenchmark: Benchmark = {
       const rows: BenchRow[] = [];
       for (const preset of PRESETS) {
         const model = new VariationalFlowModel(sessions, join(workDir, 'models'), preset);
+        const firstCalls = WARMUP_PASS ? await firstCallsCpu(model, cases) : null;
         for (const c of cases) {
           const [a, b] = await Promise.all([loadImageFile(c.frame1), loadImageFile(c.frame2)]);
           let flow: FlowField | null = null;
@@ -187,7 +212,7 @@ export const flowBenchmark: Benchmark = {
           const estimate = flow as FlowField | null;
           if (!estimate) continue;
           await writeFlo(join(workDir, `${preset}-${c.name}.flo`), estimate);
-          rows.push({ case: c.name, method: `variational ${preset}`, samples, metrics: { group: c.group, ...errorMetrics(estimate, c), 'cpu ms': median(cpu.slice(1)), ...(timed ? { 'cpu ms off the JS thread': offThread / timed } : {}) } });
+          rows.push({ case: c.name, method: `variational ${preset}`, samples, metrics: { group: c.group, ...errorMetrics(estimate, c), 'cpu ms': median(cpu.slice(1)), 'first call cpu ms': firstCalls?.get(c.name) ?? (cpu[0] as number), ...(timed ? { 'cpu ms off the JS thread': offThread / timed } : {}) } });
         }
       }
       for (const peer of PEERS) {
@@ -199,7 +224,7 @@ export const flowBenchmark: Benchmark = {
         for (const [i, c] of cases.entries()) {
           const result = results[i];
           if (!result) continue;
-          rows.push({ case: c.name, method: `opencv ${peer}`, samples: result.ms, metrics: { group: c.group, ...errorMetrics(await readFlo(result.flo), c), 'cpu ms': median(result.cpu) } });
+          rows.push({ case: c.name, method: `opencv ${peer}`, samples: result.ms, metrics: { group: c.group, ...errorMetrics(await readFlo(result.flo), c), 'cpu ms': median(result.cpu), 'first call cpu ms': result.firstCpu } });
         }
       }
       const methods = [...PRESETS.map((p) => `variational ${p}`), ...PEERS.map((p) => `opencv ${p}`)];

@@ -298,6 +298,6 @@ export class VariationalFlowModel implements FlowModel {
   }
 
   #session(graph: GeneratedGraph): Promise<ort.InferenceSession> {
-    return this.#sessions.get(graph.key, graph.path, { graphOptimizationLevel: 'extended' });
+    return this.#sessions.get(graph.key, graph.path, { graphOptimizationLevel: 'extended', memoryPattern: false });
   }
 }

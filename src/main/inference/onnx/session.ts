@@ -37,6 +37,13 @@ export interface ModelSessionOptions {
    * 16-channel blocks: a loss for graphs of many thin image ops (the generated flow).
    */
   readonly graphOptimizationLevel?: 'basic' | 'extended' | 'all';
+  /**
+   * false: no memory pattern. With one, ONNX Runtime plans a session's intermediate
+   * buffers on its first run at an input shape and allocates the planned block on the
+   * next — for a graph of many small image ops that is ≈ 12 MB of fresh pages in the second
+   * call at every new frame size (docs/flow-presets.md), and no steady call is cheaper for it.
+   */
+  readonly memoryPattern?: boolean;
 }
 
 /** The options ONNX Runtime creates a session with, from the cache's and the model's settings. */
@@ -45,6 +52,7 @@ export function ortSessionOptions(options: SessionOptions, model: ModelSessionOp
   return {
     executionProviders: providers,
     graphOptimizationLevel: model.graphOptimizationLevel ?? 'all',
+    ...(model.memoryPattern === false ? { enableMemPattern: false } : {}),
     ...(options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {}),
     ...(options.logSeverityLevel !== undefined ? { logSeverityLevel: options.logSeverityLevel } : {}),
     // The node binding joins nested keys with dots: session.intra_op.allow_spinning.
