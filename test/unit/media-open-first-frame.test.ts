@@ -227,6 +227,24 @@ describe('opening a video', () => {
     }
   });
 
+  it("answered after frame 0, the last frame's check starts only once frame 0's image is handed out", async () => {
+    const library = new MediaLibrary({ cacheMB: 64 });
+    try {
+      writeFileSync(log, '');
+      const { clipId } = await library.open(video, {}, undefined, { lastFrameLater: true });
+      // Frame 0's decoder alone: no process loads beside the route's answer and the view's first render.
+      await new Promise((done) => setTimeout(done, 300));
+      expect(started().filter((line) => line.startsWith('ffmpeg'))).toHaveLength(1);
+      expect(library.unsettled).toBe(true);
+      await library.encodeFrame({ clipId, index: 0, format: 'jpg' });
+      await library.settled(video);
+      expect(started().filter((line) => line.startsWith('ffmpeg'))).toHaveLength(2);
+      expect(library.unsettled).toBe(false);
+    } finally {
+      library.close();
+    }
+  });
+
   it('answered after frame 0, a clip whose last frame is cut off is refused afterwards with the reason and closed', async () => {
     // Frames 0–28 of 50 survive the cut: frame 0 decodes, the last does not.
     const truncated = cutNoiseVideo('late', (length) => Math.floor(length * 0.6));
