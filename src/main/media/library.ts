@@ -198,12 +198,14 @@ export class MediaLibrary implements FrameSource {
     this.prepared.drop(clipId);
     const clip: OpenClip = { options, probed: media, info, reader: null, lastUsed: Date.now(), holds: 0, checked: Promise.resolve(), shown: Promise.resolve(), pending: false, started, stamp };
     this.#clips.set(clipId, clip);
+    // The view's open: the last frame's check and the display proxy's build start once frame
+    // 0's image is handed out (or LAST_CHECK_WAITS_MS later), not beside serving it.
+    let frameZeroOut: () => void = () => undefined;
+    const heavyMayStart = opening.lastFrameLater ? new Promise<void>((done) => (frameZeroOut = done)) : Promise.resolve();
+    if (opening.lastFrameLater) setTimeout(frameZeroOut, LAST_CHECK_WAITS_MS).unref();
     if (!probed && media.kind === 'video') {
       this.#refused.delete(absolute);
-      let frameZeroOut: () => void = () => undefined;
-      const lastCheckMayStart = opening.lastFrameLater ? new Promise<void>((done) => (frameZeroOut = done)) : Promise.resolve();
-      if (opening.lastFrameLater) setTimeout(frameZeroOut, LAST_CHECK_WAITS_MS).unref();
-      const checks = this.#verify(clipId, clip, media.timing, lastCheck ?? (warm ? 'after-first' : null), lastCheckMayStart);
+      const checks = this.#verify(clipId, clip, media.timing, lastCheck ?? (warm ? 'after-first' : null), heavyMayStart);
       clip.pending = true;
       clip.shown = checks.first;
       // The refusal is recorded in the same step that ends `pending`: a write that looks in
@@ -238,8 +240,11 @@ export class MediaLibrary implements FrameSource {
         // Answered: a refusal from here on is news to the caller.
         clip.checked.catch((error: unknown) => this.#announceRefusal(clipId, AppError.from(error)));
       } else await clip.checked;
-    } else lastCheck?.close();
-    this.options.proxies?.prepare(clipId, info);
+    } else {
+      lastCheck?.close();
+      frameZeroOut();
+    }
+    this.options.proxies?.prepare(clipId, info, heavyMayStart);
     return { clipId, info };
   }
 
