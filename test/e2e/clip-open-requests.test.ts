@@ -2,7 +2,8 @@
  * Opening a clip asks the bridge for the clip and its first frame before that frame is
  * painted, and for nothing else: what can wait (the language model's speed estimate)
  * goes out after the paint. Counted from the browser's Resource Timing, not timed. What is
- * not the frame (the side panels) renders after that paint: React's renders are counted.
+ * not the frame (the side panels, the address) comes after that paint: React's renders are
+ * counted, and the stage's canvas is there from the view's first commit.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -65,14 +66,31 @@ describe('opening a clip', () => {
     await page.goto(app().bridge.url);
     await page.locator('[data-view="corpus"]').click();
     await page.locator('input[name="clip-path"]').fill(clip);
-    const before = await page.evaluate(`(async () => {
+    const { renders: before, address, stageMountedAtFirstRender } = await page.evaluate(`(async () => {
       const take = () => window.__renderCounts.take();
-      const painted = new Promise((resolve) => window.addEventListener('mellm:frame-painted', () => resolve(take()), { once: true }));
+      // The Konva stage is measured and mounted in the commit that mounts the view, not a frame later.
+      let stageMountedAtFirstRender = null;
+      const watch = new MutationObserver(() => {
+        const stage = document.querySelector('[data-testid="frame-stage"]');
+        if (!stage || stageMountedAtFirstRender !== null) return;
+        stageMountedAtFirstRender = stage.querySelector('canvas') !== null;
+      });
+      watch.observe(document.body, { childList: true, subtree: true });
+      const painted = new Promise((resolve) => window.addEventListener('mellm:frame-painted', () => {
+        watch.disconnect();
+        resolve({ renders: take(), address: location.hash, stageMountedAtFirstRender });
+      }, { once: true }));
       take();
       document.querySelector('form.inline-form button[type="submit"]').click();
       return painted;
-    })()`) as Record<string, number>;
+    })()`) as { renders: Record<string, number>; address: string; stageMountedAtFirstRender: boolean | null };
     expect(before).toMatchObject({ ClipAnnotator: 1, FrameStage: expect.any(Number), SidePanels: 1 });
+    // FrameStage: its first render and the one with the frame; no render for its size alone.
+    expect(before.FrameStage).toBe(2);
+    expect(stageMountedAtFirstRender).toBe(true);
+    // The address follows the view only after the paint (a synchronous call to the browser).
+    expect(address).not.toMatch(/annotate/);
+    await expect.poll(() => page.evaluate(() => location.hash)).toMatch(/^#\/annotate/);
     for (const later of ['AuPanel', 'SuggestionPanel', 'LlmEstimate', 'ProvenanceBadge']) expect(before[later], later).toBeUndefined();
     // They come in a task after the paint, the column's width unchanged meanwhile.
     await page.locator('.annotate-side .au-panel').waitFor({ state: 'attached', timeout: 10_000 });

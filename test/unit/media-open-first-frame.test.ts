@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { locateFfmpeg } from '../../src/main/media/ffmpeg';
 import { MediaLibrary } from '../../src/main/media/library';
+import { ProxyManager } from '../../src/main/media/proxy-manager';
 import { backgroundPriority, WarmFfmpeg } from '../../src/main/media/warm-ffmpeg';
 import { ffmpeg, frameIndexOf, makeIndexedVideo } from '../helpers/media';
 
@@ -222,6 +223,28 @@ describe('opening a video', () => {
       await library.encodeFrame({ clipId, index: 0, format: 'jpg' });
       expect(started().slice(atOpen.length)).toEqual([]);
       expect(refused).toEqual([]);
+    } finally {
+      library.close();
+    }
+  });
+
+  it("answered after frame 0, the last frame's check and the proxy's build start only once frame 0's image is handed out", async () => {
+    const proxies = new ProxyManager({ dir: join(dir, 'proxies'), minSeconds: 0 });
+    const library = new MediaLibrary({ cacheMB: 64, proxies });
+    try {
+      writeFileSync(log, '');
+      const { clipId } = await library.open(video, {}, undefined, { lastFrameLater: true });
+      // Frame 0's decoder alone: no process loads beside the route's answer and the view's first render.
+      await new Promise((done) => setTimeout(done, 300));
+      expect(started().filter((line) => line.startsWith('ffmpeg'))).toHaveLength(1);
+      expect(library.unsettled).toBe(true);
+      expect(proxies.status(clipId).state).toBe('loading');
+      await library.encodeFrame({ clipId, index: 0, format: 'jpg' });
+      await library.settled(video);
+      expect(await proxies.settled(clipId)).not.toBeNull();
+      // Then the last frame's check and the proxy's build, one ffmpeg each.
+      expect(started().filter((line) => line.startsWith('ffmpeg'))).toHaveLength(3);
+      expect(library.unsettled).toBe(false);
     } finally {
       library.close();
     }

@@ -80,6 +80,23 @@ describe('PreparedFrames', () => {
     expect([prepared.has('c'), prepared.has('d')]).toEqual([false, true]);
   });
 
+  it("tells when an image is handed out (taken and encoded) or dropped unread, and not before", async () => {
+    const prepared = new PreparedFrames(1);
+    const outs: string[] = [];
+    const watch = (key: string, handedOut: Promise<void>) => void handedOut.then(() => outs.push(key));
+    watch('taken', prepared.prepare('clip', 'taken', frame('taken')));
+    await new Promise((done) => setTimeout(done, 10));
+    expect(outs).toEqual([]);
+    await prepared.take('taken');
+    await new Promise((done) => setTimeout(done, 0));
+    expect(outs).toEqual(['taken']);
+    watch('evicted', prepared.prepare('clip', 'evicted', frame('evicted')));
+    watch('dropped', prepared.prepare('clip', 'dropped', frame('dropped')));
+    prepared.drop('clip');
+    await new Promise((done) => setTimeout(done, 0));
+    expect(outs).toEqual(['taken', 'evicted', 'dropped']);
+  });
+
   it('a failed encode nobody takes raises no unhandled rejection; a taker sees the failure', async () => {
     const escaped: unknown[] = [];
     const onUnhandled = (reason: unknown): void => void escaped.push(reason);

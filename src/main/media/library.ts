@@ -51,6 +51,14 @@ export interface OpenOptions {
 const REFUSALS_KEPT = 64;
 
 /**
+ * Answered after frame 0, the last frame's check waits for frame 0's image to be handed to
+ * the view, at most this long: its ffmpeg's start (≈ 200 ms of CPU loading libraries) is
+ * the heaviest work of an open, and until frame 0 is served the route and the view's first
+ * render need the cores. Writes naming the clip wait for the check, so the wait is bounded.
+ */
+const LAST_CHECK_WAITS_MS = 1000;
+
+/**
  * A refusal holds for the content that failed: the file's stamp when it was opened. A
  * changed stamp says only that the file may differ (a chmod changes it too), so the file
  * is checked again with the open's options before a write may name it.
@@ -190,9 +198,14 @@ export class MediaLibrary implements FrameSource {
     this.prepared.drop(clipId);
     const clip: OpenClip = { options, probed: media, info, reader: null, lastUsed: Date.now(), holds: 0, checked: Promise.resolve(), shown: Promise.resolve(), pending: false, started, stamp };
     this.#clips.set(clipId, clip);
+    // The view's open: the last frame's check and the display proxy's build start once frame
+    // 0's image is handed out (or LAST_CHECK_WAITS_MS later), not beside serving it.
+    let frameZeroOut: () => void = () => undefined;
+    const heavyMayStart = opening.lastFrameLater ? new Promise<void>((done) => (frameZeroOut = done)) : Promise.resolve();
+    if (opening.lastFrameLater) setTimeout(frameZeroOut, LAST_CHECK_WAITS_MS).unref();
     if (!probed && media.kind === 'video') {
       this.#refused.delete(absolute);
-      const checks = this.#verify(clipId, clip, media.timing, lastCheck ?? (warm ? 'after-first' : null));
+      const checks = this.#verify(clipId, clip, media.timing, lastCheck ?? (warm ? 'after-first' : null), heavyMayStart);
       clip.pending = true;
       clip.shown = checks.first;
       // The refusal is recorded in the same step that ends `pending`: a write that looks in
@@ -216,15 +229,22 @@ export class MediaLibrary implements FrameSource {
       clip.shown.catch(() => undefined);
       clip.checked.catch(() => undefined);
       if (opening.lastFrameLater) {
-        await clip.shown;
+        await clip.shown.catch((error: unknown) => {
+          frameZeroOut();
+          throw error;
+        });
         const first = { clipId, index: 0, format: 'jpg' } as const;
         // Not for a clip closed or refused while frame 0 decoded: nothing would take the image.
-        if (this.#clips.get(clipId) === clip) this.prepared.prepare(clipId, frameEtag(first), () => this.#encode(first, info));
+        if (this.#clips.get(clipId) === clip) void this.prepared.prepare(clipId, frameEtag(first), () => this.#encode(first, info)).then(frameZeroOut);
+        else frameZeroOut();
         // Answered: a refusal from here on is news to the caller.
         clip.checked.catch((error: unknown) => this.#announceRefusal(clipId, AppError.from(error)));
       } else await clip.checked;
-    } else lastCheck?.close();
-    this.options.proxies?.prepare(clipId, info);
+    } else {
+      lastCheck?.close();
+      frameZeroOut();
+    }
+    this.options.proxies?.prepare(clipId, info, heavyMayStart);
     return { clipId, info };
   }
 
@@ -232,10 +252,10 @@ export class MediaLibrary implements FrameSource {
    * The video's decode checks, with frame 0 decoded by its reader: the view asks for that
    * frame first, and finds it in the cache instead of waiting for another ffmpeg start.
    * The last frame is tried on `lastCheck`, a warm ffmpeg started with the probe, or on one
-   * started once frame 0 is decoded (`after-first`).
+   * started once frame 0 is decoded (`after-first`) and `lastMayStart` has resolved.
    * A clip that fails them is not kept open.
    */
-  #verify(clipId: string, clip: OpenClip, timing: VideoTiming, lastCheck: WarmFfmpeg | 'after-first' | null): { first: Promise<void>; all: Promise<void> } {
+  #verify(clipId: string, clip: OpenClip, timing: VideoTiming, lastCheck: WarmFfmpeg | 'after-first' | null, lastMayStart: Promise<void>): { first: Promise<void>; all: Promise<void> } {
     let reader: FrameReader | null = null;
     // Only a frame the cache keeps is worth decoding whole here; a larger one (8K with a
     // small cache), or one above the pixel limit (no reader), is checked on its own.
@@ -252,6 +272,7 @@ export class MediaLibrary implements FrameSource {
       if (lastCheck !== 'after-first') return lastCheck ? decodesOnWarm(lastCheck, clip.info, timing, index) : false;
       // A clip refused on frame 0 is refused for that: its last frame is not worth a process.
       if (!(await firstPassed)) return true;
+      await lastMayStart;
       // Below normal priority: the view is fetching and drawing frame 0 meanwhile, on the same
       // cores; not the lowest, since a write naming the clip waits for this check.
       return decodesOnWarm(new WarmFfmpeg(locateFfmpeg().path, true), clip.info, timing, index);

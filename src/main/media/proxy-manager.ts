@@ -71,12 +71,12 @@ export class ProxyManager {
     return info.kind === 'video' && info.frames > 0 && info.durationSec >= (this.options.minSeconds ?? 0);
   }
 
-  /** Starts loading or building the clip's proxy if it wants one; returns at once. */
-  prepare(clipId: string, info: MediaInfo): void {
+  /** Starts loading or building the clip's proxy, once `startAfter` resolves, if it wants one; returns at once. */
+  prepare(clipId: string, info: MediaInfo, startAfter: Promise<void> = Promise.resolve()): void {
     if (!this.wants(info) || this.#entries.has(clipId)) return;
     const entry: Entry = { state: 'loading', proxy: null, settled: Promise.resolve(null), jobId: null, abort: null, released: false, error: null };
     this.#entries.set(clipId, entry);
-    entry.settled = this.#loadOrBuild(clipId, info, entry).then(
+    entry.settled = startAfter.then(() => (entry.released ? null : this.#loadOrBuild(clipId, info, entry))).then(
       async (proxy) => {
         if (entry.released) {
           await proxy?.close();

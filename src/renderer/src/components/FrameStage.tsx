@@ -166,11 +166,17 @@ export function FrameStage({ frames, onsetFrame, frameWidth, frameHeight, layers
     onViewChange?.(freeView);
   }, [freeView, onViewChange]);
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     const element = containerRef.current;
     if (!element) return;
+    // Measured now, so the Konva stage mounts before the browser paints this commit (and is
+    // ready for the first frame) rather than after the observer's first callback, a frame later.
+    const resize = (width: number, height: number) => setSize((size) => (size.width === width && size.height === height ? size : { width, height }));
+    const box = element.getBoundingClientRect();
+    resize(Math.floor(box.width), Math.floor(box.height));
+    // Its first callback reports the size just measured: no second render for it.
     const observer = new ResizeObserver(([entry]) => {
-      if (entry) setSize({ width: Math.floor(entry.contentRect.width), height: Math.floor(entry.contentRect.height) });
+      if (entry) resize(Math.floor(entry.contentRect.width), Math.floor(entry.contentRect.height));
     });
     observer.observe(element);
     return () => observer.disconnect();

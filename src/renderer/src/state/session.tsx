@@ -9,6 +9,7 @@ import type { Clip, WorkspaceInfo } from '@shared/workspace';
 import { errorMessage } from '../api/backend';
 import { mediaApi, type OpenedMedia } from '../api/media';
 import { askEarly } from './early-frame';
+import { afterFirstFrame } from './first-frame';
 import { fetchBitmap } from './frame-bitmap';
 import { workspaceApi } from '../api/workspace';
 import { SessionDeletions } from './deletions';
@@ -123,10 +124,16 @@ export function SessionProvider({ children, initial }: { children: ReactNode; in
   }, []);
 
   const clipId = clip?.stored?.id ?? null;
-  useEffect(() => {
-    const hash = formatRoute({ view, clip: clipId, event: shownEvent });
-    if (window.location.hash !== hash) window.history.replaceState(window.history.state, '', hash);
-  }, [view, clipId, shownEvent]);
+  // After a clip's first frame is painted: replacing the address is a synchronous call to
+  // the browser that would otherwise run between the view's first render and that paint.
+  useEffect(
+    () =>
+      afterFirstFrame(() => {
+        const hash = formatRoute({ view, clip: clipId, event: shownEvent });
+        if (window.location.hash !== hash) window.history.replaceState(window.history.state, '', hash);
+      }),
+    [view, clipId, shownEvent],
+  );
 
   // Saves run later than edits: they use the name current at save time.
   useEffect(() => {
