@@ -6,19 +6,18 @@
  * (test/helpers/stored-analysis.ts) with the ROI reports marked by hand: this shows the
  * display, not the reading (test/unit/roi-read-beside-rim.test.ts does).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RoiReport } from '../../src/shared/api/analysis';
 import { createWorkspace } from '../../src/main/store';
 import { annotateFirstClip, openWorkspaceAs, useAppPage } from '../helpers/app-page';
 import { ARTIFACTS } from '../helpers/browser';
 import { writeIndexClip } from '../helpers/index-clip';
 import { storedAnalysisRow } from '../helpers/stored-analysis';
+import { useTempDir } from '../helpers/tmp';
 
-const dir = mkdtempSync(join(tmpdir(), 'mellm-e2e-roi-notes-'));
+const tempDir = useTempDir('mellm-e2e-roi-notes-');
 let page: Page;
 const app = useAppPage();
 
@@ -29,7 +28,22 @@ const MARKS: Readonly<Record<string, Partial<RoiReport>>> = {
   'Right Inner Eyebrow': { occluded: 'glasses' },
 };
 
+/** What each language says, one line per kind in the ROI order. */
+const SAID = {
+  en: [
+    ['below-rim', "Read below the glasses' rim: Left Cheek, Right Cheek"],
+    ['above-rim', "Read above the glasses' rim: Left Inner Eyebrow"],
+    ['occluded-glasses', 'Occluded by glasses, not read: Right Inner Eyebrow'],
+  ],
+  'zh-CN': [
+    ['below-rim', '在眼镜框下缘之下读取：左脸颊、右脸颊'],
+    ['above-rim', '在眼镜框上缘之上读取：左眉内侧'],
+    ['occluded-glasses', '被眼镜遮挡，不予读取：右眉内侧'],
+  ],
+} as const;
+
 beforeAll(async () => {
+  const dir = tempDir();
   const clipPath = writeIndexClip(dir, 60);
   const file = join(dir, 'notes.mellm');
   const ws = await createWorkspace(file);
@@ -40,35 +54,23 @@ beforeAll(async () => {
   await ws.analyses.add(event.id, [], { ...row, expression: { ...row.expression, rois } }, {}, null);
   await ws.close();
   page = app().page;
-  page.setDefaultTimeout(15_000);
   await openWorkspaceAs(page, app().bridge.url, file, { annotator: 'e2e-coder', language: 'en' });
+  page.setDefaultTimeout(15_000);
 }, 120_000);
-
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
 
 const notes = () => page.getByTestId('roi-note').evaluateAll((list) => list.map((li) => [li.getAttribute('data-note'), li.textContent]));
 
 describe('where the analysis read a region under an eyeglass frame', () => {
   it('says it under the suggestion, one line per kind, in English and 简体中文', async () => {
     await annotateFirstClip(page);
-    await page.getByTestId('roi-notes').waitFor();
-    expect(await notes()).toEqual([
-      ['below-rim', "Read below the glasses' rim: Left Cheek, Right Cheek"],
-      ['above-rim', "Read above the glasses' rim: Left Inner Eyebrow"],
-      ['occluded-glasses', 'Occluded by glasses, not read: Right Inner Eyebrow'],
-    ]);
-    await page.getByTestId('roi-notes').screenshot({ path: join(ARTIFACTS, 'ui-roi-notes-en.png') });
-    await page.locator('[data-view="settings"]').click();
-    await page.locator('select[name="language"]').selectOption('zh-CN');
-    await page.locator('[data-view="annotate"]').click();
-    await expect.poll(notes).toEqual([
-      ['below-rim', '在眼镜框下缘之下读取：左脸颊、右脸颊'],
-      ['above-rim', '在眼镜框上缘之上读取：左眉内侧'],
-      ['occluded-glasses', '被眼镜遮挡，不予读取：右眉内侧'],
-    ]);
-    await page.getByTestId('roi-notes').screenshot({ path: join(ARTIFACTS, 'ui-roi-notes-zh-CN.png') });
+    for (const language of ['en', 'zh-CN'] as const) {
+      await page.locator('[data-view="settings"]').click();
+      await page.locator('select[name="language"]').selectOption(language);
+      await page.locator('[data-view="annotate"]').click();
+      await page.getByTestId('roi-notes').waitFor();
+      await expect.poll(notes).toEqual(SAID[language]);
+      await page.getByTestId('roi-notes').screenshot({ path: join(ARTIFACTS, `ui-roi-notes-${language}.png`) });
+    }
     await page.locator('[data-view="settings"]').click();
     await page.locator('select[name="language"]').selectOption('en');
   });
