@@ -29,7 +29,7 @@ export interface RoiFeature {
   /** The reference statistics the stored figures were written from (the mellm prompt needs them). */
   readonly stats?: RoiStats | null;
   /** An eyeglass frame covers the region and it was read beside the rim (display only, never in a prompt). */
-  readonly readFrom?: 'below-rim' | 'above-rim' | null;
+  readonly readFrom?: 'below-rim' | 'above-rim';
 }
 
 /** One frame of motion evidence (OpenFace-like row). Frame is 0-based in the clip. */
