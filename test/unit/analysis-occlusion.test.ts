@@ -131,5 +131,10 @@ describe('the pipeline on synthetic clips with and without glasses (real FaceMes
     const bare = await analyzeClip(framesOf(meClip(pipeline().subject, { aus: [{ au: 1, intensity: 'E' }, { au: 2, intensity: 'E' }] })), pipeline().models, { onset: 8, apex: 12, offset: 18 });
     expect(browAus(bare.report.aus)).toEqual(expect.arrayContaining(['AU1', 'AU2']));
     expect(bare.report.rois.some((r) => r.occluded)).toBe(false);
+    // The regions read beside the frame say where (a cheek below the lens's rim, a brow above the top rim); the bare face's none.
+    const beside = report.rois.filter((r) => r.read_from);
+    expect(beside.length).toBeGreaterThan(0);
+    for (const r of beside) expect([r.region, r.read_from, r.occluded]).toEqual([r.region, r.region.endsWith('Cheek') ? 'below-rim' : 'above-rim', undefined]);
+    expect(bare.report.rois.some((r) => r.read_from)).toBe(false);
   }, 120_000);
 });

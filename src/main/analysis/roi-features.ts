@@ -51,7 +51,16 @@ export interface RoiFeature {
    * runs beside it, and its drag reaches the flow there even where the mask does not.
    */
   readonly besideRim?: true;
+  /**
+   * Set when an eyeglass frame covers the region and its motion was read from the skin beside
+   * the rim instead (a cheek just below the lens's lower rim, a brow on the forehead above the
+   * top rim). Display only: the prompt's ROI lines never carry it.
+   */
+  readonly readFrom?: RimSide;
 }
+
+/** Where a region the frame covers was read: just below the lens's rim, or above it. */
+export type RimSide = 'below-rim' | 'above-rim';
 
 /** Covered pixels of a crop (occlusion.ts): 0 free, otherwise the cause's code. Same size as the flow. */
 export interface OcclusionMask {
@@ -113,6 +122,8 @@ export const ACROSS_ONLY_UNDER_GLASSES = 0.5;
 interface ReadBox {
   readonly box: [number, number, number, number];
   readonly acrossFrom: number;
+  /** Set when the box was moved off the frame. */
+  readonly readFrom?: RimSide;
 }
 
 /** The box a region is read from (a brow box the frame touches, and no hair, grown upward; a cheek the frame crosses, below it) and the first row whose horizontal flow is left out. */
@@ -136,7 +147,7 @@ function readBox(flow: FlowField, roi: RoiBox, occlusion: OcclusionMask | undefi
   const top = Math.max(0, y0 - Math.round(BROW_GROWTH_UNDER_GLASSES * tall));
   let bottom = top;
   while (bottom < y1 && !rowCovered(occlusion, flow.width, bottom, x0, x1)) bottom += 1;
-  return { box: [x0, top, x1, bottom], acrossFrom: Math.max(top, bottom - Math.round(ACROSS_ONLY_UNDER_GLASSES * tall)) };
+  return { box: [x0, top, x1, bottom], acrossFrom: Math.max(top, bottom - Math.round(ACROSS_ONLY_UNDER_GLASSES * tall)), readFrom: 'above-rim' };
 }
 
 /**
@@ -161,7 +172,7 @@ function cheekBelowRim(occlusion: OcclusionMask, flow: FlowField, [x0, y0, x1, y
   for (let y = y0; y < y1; y += 1) if (rowCovered(occlusion, flow.width, y, x0, x1, MASK_CODE.glasses)) last = y;
   if (last < 0) return null;
   const top = Math.min(flow.height, last + 1);
-  return { box: [x0, top, x1, Math.min(flow.height, top + y1 - y0)], acrossFrom: flow.height };
+  return { box: [x0, top, x1, Math.min(flow.height, top + y1 - y0)], acrossFrom: flow.height, readFrom: 'below-rim' };
 }
 
 /** Whether any pixel of the row's span is masked (by `code` when given, by any cause otherwise). */
@@ -175,7 +186,7 @@ function rowCovered(occlusion: OcclusionMask, width: number, y: number, x0: numb
 
 function featureOf(flow: FlowField, roi: RoiBox, faceHeight: number, occlusion: OcclusionMask | undefined, glasses: boolean): RoiFeature {
   const [bx0, by0, bx1, by1] = clipBox(roi.box, flow.width, flow.height);
-  const { box: [x0, y0, x1, y1], acrossFrom } = readBox(flow, roi, occlusion);
+  const { box: [x0, y0, x1, y1], acrossFrom, readFrom } = readBox(flow, roi, occlusion);
   const plane = flow.width * flow.height;
   let sumU = 0;
   let sumV = 0;
@@ -237,6 +248,7 @@ function featureOf(flow: FlowField, roi: RoiBox, faceHeight: number, occlusion: 
     pixels,
     ...(occluded ? { occluded } : {}),
     ...(glasses && !occluded && groupByRegion.get(roi.region) === 'eyebrow' ? { besideRim: true as const } : {}),
+    ...(readFrom && !occluded ? { readFrom } : {}),
   };
 }
 

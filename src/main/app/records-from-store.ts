@@ -119,6 +119,7 @@ function roiFeaturesOf(evidence: StoredEvidence): RoiFeature[] {
     angle: roi.angle,
     meanNormalized: faceHeight ? Math.round((roi.mean_magnitude / faceHeight) * 100_000) / 1000 : null,
     stats: roi.stats ?? null,
+    ...(roi.read_from ? { readFrom: roi.read_from } : {}),
   }));
 }
 

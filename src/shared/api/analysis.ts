@@ -50,6 +50,12 @@ export const RoiReportSchema = z.object({
   stats: RoiStatsSchema.optional(),
   /** Glasses or hair cover the region: its motion is theirs, not read (magnitudes 0, direction says so). */
   occluded: z.enum(['glasses', 'hair']).optional(),
+  /**
+   * An eyeglass frame covers the region and the AU evidence read it from the skin beside the
+   * rim: just below the lens's rim (a cheek) or above it (a brow). Display only: the prompt's
+   * ROI lines never carry it.
+   */
+  read_from: z.enum(['below-rim', 'above-rim']).optional(),
 });
 export type RoiReport = z.infer<typeof RoiReportSchema>;
 

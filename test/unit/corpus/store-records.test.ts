@@ -20,7 +20,10 @@ describe('store → export records', () => {
     const sheet = await ws.events.create({ clipId: clip.id, onset: 0, apex: 13, offset: 34, source: 'dataset', datasetFrames: { onset: 46, apex: 59, offset: 80 }, datasetAus: '1+2', datasetEmotion: 'surprise' });
     const spotted = await ws.events.create({ clipId: clip.id, onset: 40, apex: null, offset: 60, source: 'spotting' });
     await ws.annotations.save({ eventId: sheet.id, annotator: 'ana', aus: 'AU1+AU2', emotion: 'surprise', label3: 'surprise' });
-    const row = storedAnalysisRow({ 'Left Inner Eyebrow': [0, -2], 'Right Inner Eyebrow': [0, -2] }, { onset: 0, apex: 13, offset: 34 }, 200);
+    const plain = storedAnalysisRow({ 'Left Inner Eyebrow': [0, -2], 'Right Inner Eyebrow': [0, -2] }, { onset: 0, apex: 13, offset: 34 }, 200);
+    // A cheek read below an eyeglass rim: the record says where, for the session report.
+    const rois = plain.expression.rois.map((roi) => (roi.region === 'Left Cheek' ? { ...roi, read_from: 'below-rim' as const } : roi));
+    const row = { ...plain, expression: { ...plain.expression, rois } };
     await ws.analyses.add(sheet.id, [{ id: 'mellm', version: 't' }], row);
 
     const labels = await recordsFromStore(ws, { analyses: true });
@@ -33,6 +36,7 @@ describe('store → export records', () => {
     expect(labels[1]?.roiFeatures).toHaveLength(29);
     expect(labels[1]?.roiFeatures?.find((roi) => roi.region === 'Left Inner Eyebrow')).toEqual({ region: 'Left Inner Eyebrow', meanMagnitude: 2, maxMagnitude: 2, direction: 'up (90°)', angle: 90, meanNormalized: 1, stats: { pixels: 100, mean: 2, max: 2, concentration: 1, angle: 90 } });
     expect(labels[1]?.roiFeatures?.map((roi) => roi.region)).toEqual(row.expression.rois.map((roi) => roi.region));
+    expect(labels[1]?.roiFeatures?.filter((roi) => roi.readFrom).map((roi) => [roi.region, roi.readFrom])).toEqual([['Left Cheek', 'below-rim']]);
     const report = await recordsFromStore(ws, { candidates: true });
     // The spotted candidate without apex exports at its onset, numbered by the clip's shift.
     expect(report.at(-1)).toMatchObject({ eventId: String(spotted.id), annotator: '(unlabelled)', onset: 40, apex: 40, datasetFrames: null, frameNumberOffset: 46 });

@@ -23,7 +23,8 @@ import { apexFromOnset, cropFace, cropMotion, scanMotion, type CropFace, type Sc
 import { expressionReport, headMotionReport, noExpressionReport, spottingReport, type DescribedBy } from './report';
 import { findSubject, followSubject } from './subject';
 import { frameMotion, type FrameMotion, type FrameMotionScan } from '../frame-motion';
-import { detectOcclusion, resampleOcclusion, type Occlusion, type OcclusionCause } from '../occlusion';
+import { detectOcclusion, resampleOcclusion, type Occlusion } from '../occlusion';
+import type { RoiFeature } from '../roi-features';
 import type { RgbImage } from '../../media/image';
 import type { RoiReport } from '@shared/api/analysis';
 import type { CropGeometry } from './crop';
@@ -184,8 +185,13 @@ export function apexSearchEnd(interval: { readonly apex: number }, end: number, 
   return Math.max(interval.apex, stop);
 }
 
-/** The ROI line of a covered region says so instead of reporting the cover's motion (the prompt and the report read it). */
-function occludedRoi(roi: RoiReport, cause: OcclusionCause | undefined): RoiReport {
+/**
+ * The ROI line of a covered region says so instead of reporting the cover's motion (the prompt
+ * and the report read it); one read beside an eyeglass rim says where (the report only).
+ */
+function coveredRoi(roi: RoiReport, feature: RoiFeature | undefined): RoiReport {
+  if (feature?.readFrom) return { ...roi, read_from: feature.readFrom };
+  const cause = feature?.occluded;
   if (!cause) return roi;
   return { ...roi, mean_magnitude: 0, max_magnitude: 0, direction: `Occluded by ${cause}`, angle: null, occluded: cause };
 }
@@ -361,9 +367,9 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
       dropped.add(interval.onset);
       continue;
     }
-    const occluded = new Map(evidence.features.filter((f) => f.occluded).map((f) => [f.region, f.occluded as OcclusionCause]));
+    const featureByRegion = new Map(evidence.features.map((f) => [f.region, f]));
     auConfidence.set(interval.onset, Math.max(0, ...evidence.aus.filter((a) => !a.blink).map((a) => a.confidence)));
-    const rois = referenceRoiStats(motion.flow, face.landmarks, face.faceHeight).map(({ region, stats }) => occludedRoi(roiReport(region, stats), occluded.get(region)));
+    const rois = referenceRoiStats(motion.flow, face.landmarks, face.faceHeight).map(({ region, stats }) => coveredRoi(roiReport(region, stats), featureByRegion.get(region)));
     const prompt = { rois, text: buildPrompt(rois, promptFormat), format: promptFormat };
     const td = performance.now();
     let description: string;

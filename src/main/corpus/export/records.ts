@@ -28,6 +28,8 @@ export interface RoiFeature {
   readonly meanNormalized?: number | null;
   /** The reference statistics the stored figures were written from (the mellm prompt needs them). */
   readonly stats?: RoiStats | null;
+  /** An eyeglass frame covers the region and it was read beside the rim (display only, never in a prompt). */
+  readonly readFrom?: 'below-rim' | 'above-rim';
 }
 
 /** One frame of motion evidence (OpenFace-like row). Frame is 0-based in the clip. */

@@ -39,6 +39,8 @@ export interface ReportStrings {
   label3(stored: string): string;
   provenance(stored: string): string;
   direction(stored: string): string;
+  /** Where a region the eyeglass frame covers was read. */
+  readonly readFrom: Readonly<Record<'below-rim' | 'above-rim', string>>;
   readonly flagText: Readonly<Record<string, string>>;
   readonly decision: Readonly<Record<ReviewDecision, string>>;
   readonly notReviewed: string;
@@ -67,6 +69,7 @@ export const REPORT_STRINGS: Readonly<Record<Language, ReportStrings>> = {
     label3: (stored) => stored,
     provenance: (stored) => stored,
     direction: (stored) => stored,
+    readFrom: { 'below-rim': "read below the glasses' rim", 'above-rim': "read above the glasses' rim" },
     flagText: { aus_uncertain: 'AU coding marked uncertain by the coder', apex_missing: 'no apex in the sheet' },
     decision: { approved: 'approved', rejected: 'rejected', 'needs-changes': 'needs changes' },
     notReviewed: 'not reviewed',
@@ -91,6 +94,7 @@ export const REPORT_STRINGS: Readonly<Record<Language, ReportStrings>> = {
     label3: (stored) => storedWord(LABEL3_WORDS_ZH, stored),
     provenance: (stored) => storedWord(PROVENANCE_WORDS_ZH, stored),
     direction: directionZh,
+    readFrom: { 'below-rim': '在眼镜框下缘之下读取', 'above-rim': '在眼镜框上缘之上读取' },
     flagText: { aus_uncertain: '编码者标明动作单元编码不确定', apex_missing: '表格中没有顶点帧' },
     decision: { approved: '已批准', rejected: '已驳回', 'needs-changes': '需修改' },
     notReviewed: '未审核',

@@ -51,6 +51,15 @@ export interface NonExpression {
   readonly offset: number;
 }
 
+/**
+ * A region the analysis did not read where it lies: an eyeglass frame or hair covers it
+ * (not read), or the frame covers it and it was read from the skin beside the rim.
+ */
+export interface RoiNote {
+  readonly region: string;
+  readonly note: 'below-rim' | 'above-rim' | 'occluded-glasses' | 'occluded-hair';
+}
+
 /** The class of the analysed expression: null kind when no AU evidence survived (nothing is offered). */
 export interface ExpressionClassView {
   readonly kind: 'micro' | 'macro' | null;
@@ -77,6 +86,8 @@ export interface AnalysisView {
   readonly motionThreshold?: number | null;
   readonly landmarks: ReadonlyArray<readonly [number, number]> | null;
   readonly rois: readonly RoiBox[] | null;
+  /** Regions read beside an eyeglass rim or not read under a cover, in the ROI order. */
+  readonly roiNotes?: readonly RoiNote[];
   readonly suggestion: Suggestion | null;
   /** The run's spotted intervals (a long recording's review queue). */
   readonly candidates?: readonly Candidate[];

@@ -8,7 +8,7 @@ import type { SpottingRun, StoredAnalysis } from '@shared/api/analysis';
 import { analysisFlowModel } from '@shared/api/flow';
 import type { Label3 } from '../state/annotation';
 import type { Markers } from '../state/markers';
-import type { AnalysisView, Candidate, NonExpression, SpottingRunView } from './analysis-types';
+import type { AnalysisView, Candidate, NonExpression, RoiNote, SpottingRunView } from './analysis-types';
 
 /** The renderer's view of a stored analysis: suggestion fields, overlays and spotting. */
 export function toAnalysisView(stored: StoredAnalysis): AnalysisView {
@@ -22,6 +22,7 @@ export function toAnalysisView(stored: StoredAnalysis): AnalysisView {
     motionThreshold: spotting.threshold > 0 ? spotting.threshold : null,
     landmarks: face ? face.landmarks : null,
     rois: face ? face.rois.map(({ region, box: [x, y, width, height] }) => ({ name: region, x, y, width, height })) : null,
+    roiNotes: roiNotes(expression.rois),
     flowOverlay: hasFlow ? { analysisId: stored.id, crop: face.crop } : null,
     // Spotted: this event's own interval (a recording's run stores its strongest interval as
     // `spotting.onset…` in every event's row). User frames: as the run was asked for them.
@@ -42,6 +43,13 @@ export function toAnalysisView(stored: StoredAnalysis): AnalysisView {
       description: expression.description || null,
     },
   };
+}
+
+/** The regions read beside an eyeglass rim, or covered and not read. */
+function roiNotes(rois: StoredAnalysis['expression']['rois']): RoiNote[] {
+  return rois.flatMap(({ region, read_from, occluded }): RoiNote[] =>
+    read_from ? [{ region, note: read_from }] : occluded ? [{ region, note: occluded === 'glasses' ? 'occluded-glasses' : 'occluded-hair' }] : [],
+  );
 }
 
 /** A clip's stored spotting run as the queue, the set-aside list and the timeline draw it. */

@@ -123,6 +123,7 @@ export const SidePanels = memo(function SidePanels({ edits, clip, events, select
           flowModel={suggest.flowModel}
           spotted={suggest.spotted}
           expressionClass={suggest.expressionClass}
+          roiNotes={suggest.roiNotes}
           {...(suggest.spottedDiffers ? { onUseSpotted: suggest.useSpotted } : {})}
         />
         <AuPanel draft={suggest.draft} provenance={suggest.fieldProvenance} disabled={!editable} onChange={suggest.change} onSeal={() => edits.history.seal()} />

@@ -8,7 +8,8 @@
  */
 import { useTranslation } from 'react-i18next';
 import { LlmEstimate } from './LlmEstimate';
-import type { ExpressionClassView, SpottedFrames } from '../api/analysis-types';
+import { RoiNotes } from './RoiNotes';
+import type { ExpressionClassView, RoiNote, SpottedFrames } from '../api/analysis-types';
 import { diffAus, diffWords, DRAFT_FIELDS, sameValue, type AnnotationDraft, type DraftField, type Suggestion } from '../state/annotation';
 import { flowModelText } from '../i18n/message-text';
 
@@ -48,6 +49,8 @@ interface Props {
   onUseSpotted?(): void;
   /** Micro or macro by duration at the capture rate; kind null when nothing is offered. */
   readonly expressionClass?: ExpressionClassView | null;
+  /** Regions read beside an eyeglass rim or covered: said under the suggestion. */
+  readonly roiNotes?: readonly RoiNote[];
 }
 
 function Diff({ field, suggested, current }: { field: DraftField; suggested: string; current: string }) {
@@ -172,6 +175,7 @@ export function SuggestionPanel(props: Props) {
           })}
         </dl>
       )}
+      {suggestion && props.roiNotes && props.roiNotes.length > 0 && <RoiNotes notes={props.roiNotes} />}
       {suggestion && props.describer && (
         <p className="muted" data-testid="suggestion-source" data-source={props.describer}>
           {t('suggest.source', { source: props.describer === 'rules' ? t('suggest.sourceRules') : props.describer })}

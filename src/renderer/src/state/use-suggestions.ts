@@ -8,7 +8,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { analysisApi, type AnalysisView, type SpottedFrames } from '../api/analysis';
-import type { ExpressionClassView } from '../api/analysis-types';
+import type { ExpressionClassView, RoiNote } from '../api/analysis-types';
 import { errorMessage } from '../api/backend';
 import { uiLanguage } from '../i18n';
 import { api } from '../api/client';
@@ -49,6 +49,8 @@ export interface Suggestions {
   readonly spotted: SpottedFrames | null;
   /** The analysed expression's class by duration (null on analyses stored before classes). */
   readonly expressionClass: ExpressionClassView | null;
+  /** Regions read beside an eyeglass rim or covered, as the analysis reported them. */
+  readonly roiNotes: readonly RoiNote[];
   /** What Analyse analyses: the selected event, the whole recording (no event yet), or nothing. */
   readonly scope: 'event' | 'recording' | null;
   /** A whole-recording analysis finished without offering any interval (just now, or as stored for the clip). */
@@ -185,6 +187,7 @@ export function useSuggestions(edits: EditSession, selected: number | null, anal
       flowModel: analysis?.flowModel ?? null,
       spotted: analysis?.spotted ?? null,
       expressionClass: analysis?.expressionClass ?? null,
+      roiNotes: analysis?.roiNotes ?? [],
       scope: selected !== null ? 'event' : recording && !recording.hasEvents ? 'recording' : null,
       nothingSpotted: selected === null && !!recording && !recording.hasEvents && (recordingDone || recording.runOffered === 0),
       recordingSpotted: !!recording && recording.runOffered !== null,
