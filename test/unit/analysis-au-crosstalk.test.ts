@@ -139,6 +139,41 @@ describe('AU5 beside a raised inner brow', () => {
 });
 
 /**
+ * Seed 7900 `saccades_me_004` (face rolled -0.014 rad): truth 4E+7E. The lower lids rise
+ * 0.6–1.2 and the flow carries part of it across the narrowed eye onto the upper lid's outer
+ * part (left 0.41 up): read 4E+5B+7D before the lower lid's rise was set against AU5.
+ */
+const LIDS_TIGHTENED_UNDER_A_FROWN: Motion = {
+  'Left Upper Eyelid Inner': [-0.162, -0.093],
+  'Left Upper Eyelid Center': [-0.007, 0.183],
+  'Left Upper Eyelid Outer': [-0.071, -0.405],
+  'Left Lower Eyelid Inner': [-0.041, -0.111],
+  'Left Lower Eyelid Center': [0.011, -0.89],
+  'Left Lower Eyelid Outer': [0.071, -1.16],
+  'Right Upper Eyelid Inner': [-0.146, -0.347],
+  'Right Upper Eyelid Center': [0.077, 0.045],
+  'Right Upper Eyelid Outer': [0.002, -0.152],
+  'Right Lower Eyelid Inner': [-0.239, -0.588],
+  'Right Lower Eyelid Center': [-0.03, -0.726],
+  'Right Lower Eyelid Outer': [0.178, -0.995],
+  'Left Inner Eyebrow': [-0.832, 1.103],
+  'Left Outer Eyebrow': [-0.069, 0.291],
+  'Right Inner Eyebrow': [0.638, 0.817],
+  'Left Nasal Wing': [0.051, -0.029],
+};
+
+describe('AU5 beside tightened lids', () => {
+  it('reads no upper lid raise from the lower lid rise the flow carries onto the upper lid', () => {
+    expect(clear(LIDS_TIGHTENED_UNDER_A_FROWN, -0.014)).toEqual([4, 7]);
+  });
+
+  it('still reads the whole upper lid raised over lower lids that rise a little', () => {
+    const raised: Motion = { 'Left Upper Eyelid Center': [0, -0.4], 'Left Upper Eyelid Outer': [0, -0.4], 'Left Lower Eyelid Center': [0, -0.1], 'Left Lower Eyelid Outer': [0, -0.1] };
+    expect(clear(raised, 0)).toEqual([5]);
+  });
+});
+
+/**
  * Seed 7600 `saccades_me_004` (face rolled -0.010 rad): truth 4C+7B, the gaze shifted and held
  * fifteen frames before the onset. The left lower lid's inner part reads no rise while its
  * centre and outer part rise 0.2–0.26.

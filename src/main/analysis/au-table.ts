@@ -160,6 +160,11 @@ export const FACS_RULES: readonly AuRule[] = [
       { regions: ['{side} Upper Eyelid Center', '{side} Upper Eyelid Outer'], direction: 'up', weight: 1, role: 'core' },
       // Raised brows (AU1, AU2) stretch the lid fold upwards with them.
       { regions: ['{side} Inner Eyebrow', '{side} Outer Eyebrow'], direction: 'up', weight: 0.1, role: 'against' },
+      // Lids tightened (AU7) or a raised cheek (AU6) lift the lower lid, and the flow carries part of
+      // that rise across the narrowed eye onto the upper lid's box: 4+7 read as 4+5+7 (fitting seeds
+      // 7700 `blinks_me_004`, 7900 `saccades_me_004`; half the lower lid's rise explains both, the
+      // only false AU5s on seeds 7100–7900, and loses none of the 26 true ones).
+      { regions: lids('Lower'), direction: 'up', weight: 0.5, role: 'against', median: true },
     ],
   },
   {
