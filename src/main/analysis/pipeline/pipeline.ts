@@ -12,7 +12,7 @@ import { describe, type DescriberLanguage } from '../describer';
 import { inferEmotion } from '../emotion';
 import { classifyInterval, DEFAULT_CLASS_THRESHOLDS, intervalScore, spot, type ClassThresholds, type SpottingOptions, type SpottingResult, type MotionSignal } from '../spotting';
 import { analyzeExpressionFlow } from '../evidence';
-import { ruleEvidence } from '../au-rules';
+import { facsString, ruleEvidence } from '../au-rules';
 import { AU_RULES } from '../au-table';
 import { checkReturn } from '../return-check';
 import { checkOnset, framesBeforeOnset, needsOnsetCheck } from '../onset-check';
@@ -316,6 +316,8 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
   const rules: DescribedBy = { source: 'rules', model: `describer:${options.language ?? 'en'}` };
   let llmModel: { id: string; content: string | null } | null = null;
   const dropped = new Set<number>();
+  // Dropped as the blink: listed apart for review, never offered.
+  const readAsBlink: Array<{ onset: number; apex: number; offset: number; facs: string }> = [];
   // Onset → the strongest surviving non-blink AU's confidence: the evidence half of an interval's score.
   const auConfidence = new Map<number, number>();
   progress(total - 2, 'expression');
@@ -353,6 +355,7 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
     // A spotted blink whose spill read as faint brows and cheeks is shown as a blink, never offered as an expression (blink-interval.ts).
     if (spotting && !given && isBlinkInterval(evidence.aus, interval.apex, [...spotting.blinks, ...(spotting.confounders ?? []).filter((c) => c.cause === 'blink')], lag)) {
       dropped.add(interval.onset);
+      readAsBlink.push({ onset: interval.onset, apex: interval.apex, offset: interval.offset, facs: facsString(evidence.aus) });
       continue;
     }
     // A below-threshold candidate (a dataset clip's strongest motion), or one that lost AUs as
@@ -413,7 +416,7 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
     report: {
       clip: { frames: clip.frameCount, fps: clip.fps, capture_fps: fps, width: clip.width, height: clip.height },
       subject: { face_index: subject.faceIndex, faces: subject.faceCount, box: [...subject.box] as [number, number, number, number] },
-      spotting: spottingReport(spotting, given ?? expressions[0] ?? null, given !== null, lag, { fps, thresholds }),
+      spotting: spottingReport(spotting, given ?? expressions[0] ?? null, given !== null, lag, { fps, thresholds }, readAsBlink),
       ...flat,
       expressions,
       models: [

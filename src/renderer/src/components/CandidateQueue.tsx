@@ -3,8 +3,9 @@
  * class (micro / macro by duration at the capture rate), onset / apex / offset, duration
  * and AUs. Clicking one seeks to it; N / Shift+N step through those still to review
  * (the hotkey table), Y accepts the current one as an event and X dismisses it. What was
- * set aside — blinks, gaze shifts, speech — is listed apart by kind, each at its time in
- * the recording with a click that goes there, and never offered as an expression.
+ * set aside — blinks, intervals read as a blink, gaze shifts, speech — is listed apart by
+ * kind, each at its time in the recording with a click that goes there, and never offered
+ * as an expression.
  */
 import { memo, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -13,7 +14,7 @@ import { candidateKey, clockTime, type CandidateDecision } from '../state/candid
 import type { PendingDismissal } from '../state/use-dismissal';
 
 /** The kinds set aside, in the order they are listed. */
-const NON_EXPRESSION_KINDS: readonly NonExpression['kind'][] = ['blink', 'saccade', 'speech'];
+const NON_EXPRESSION_KINDS: readonly NonExpression['kind'][] = ['blink', 'readAsBlink', 'saccade', 'speech'];
 
 interface Props {
   readonly queue: readonly Candidate[];
@@ -112,8 +113,9 @@ export const CandidateQueue = memo(function CandidateQueue(props: Props) {
                 .map((n) => {
                   const time = clockTime(n.onset, props.fps);
                   const name = t('candidates.setAsideName', { kind: t(`candidates.named.${kind}`), time, onset: n.onset, offset: n.offset });
+                  const reason = n.kind === 'readAsBlink' ? t('candidates.readAsBlinkReason', { aus: n.facs || t('candidates.noAus') }) : n.reason;
                   return (
-                    <button key={`${n.onset}-${n.offset}`} type="button" className="set-aside-at" data-testid="non-expression" data-kind={kind} aria-label={name} title={n.reason ? `${name} — ${n.reason}` : name} onClick={() => props.onSeek(n.onset)}>
+                    <button key={`${n.onset}-${n.offset}`} type="button" className="set-aside-at" data-testid="non-expression" data-kind={kind} aria-label={name} title={reason ? `${name} — ${reason}` : name} onClick={() => props.onSeek(n.onset)}>
                       {time}
                     </button>
                   );
