@@ -117,6 +117,9 @@ describe('the spotted-interval queue in Annotate', () => {
     await page.getByRole('button', { name: 'Interval 2: macro-expression, frames 25 / 32 / 50, 750 ms, AUs L12B' }).waitFor();
     await page.getByRole('button', { name: 'Interval 3: micro-expression, frames 45 / 48 / 55, 50 ms, AUs not analysed' }).waitFor();
     expect(await page.getByTestId('candidate-summary').textContent()).toBe('3 intervals, 3 to review · durations at 200 fps');
+    // An interval that already is an event is not offered "as event" again: its action keeps that event.
+    await expect.poll(() => page.getByTestId('candidate-accept').allTextContents()).toEqual(['Keep event', 'Keep event', 'Accept as event']);
+    expect(await page.getByTestId('candidate-accept').first().getAttribute('title')).toBe('This interval is already an event: keep it for labelling');
     // Set aside by kind, each at its time in the file (30 fps) with its frames in its name.
     const setAside = await page.getByTestId('non-expression').evaluateAll((list) => list.map((b) => b.getAttribute('aria-label')));
     expect(setAside).toEqual(['Blink at 0:01.9, frames 56–59', 'Interval read as a blink at 0:01.7, frames 52–59', 'Gaze shift at 0:00.5, frames 16–20', 'Speech at 0:00.7, frames 21–24']);
@@ -247,6 +250,7 @@ describe('the spotted-interval queue in Annotate', () => {
     await page.getByTestId('candidate-queue').waitFor();
     await page.getByRole('heading', { name: '检出区间' }).waitFor();
     await page.getByRole('button', { name: '区间 1：微表情，帧 5 / 9 / 15，50 毫秒，AU 1C+2C' }).waitFor();
+    expect(await page.getByTestId('candidate-accept').allTextContents()).toEqual(['接受为事件', '保留事件', '保留事件']);
     const setAside = await page.getByTestId('non-expression').evaluateAll((list) => list.map((b) => b.getAttribute('aria-label')));
     expect(setAside).toEqual(['眨眼，0:01.9，帧 56–59', '判读为眨眼的区间，0:01.7，帧 52–59', '视线转移，0:00.5，帧 16–20', '说话，0:00.7，帧 21–24']);
     await screenshot('ui-candidate-queue-zh-CN');

@@ -418,6 +418,7 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
           stale={storedRun.run !== null && !storedRun.run.current}
           nonExpressions={spottedRun.blinks}
           decisions={decisions}
+          events={clipEvents.loaded ? clipEventList : null}
           current={reviewing}
           captureFps={spottedRun.fps}
           fps={info.fps}
@@ -428,8 +429,7 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
           onAccept={accept}
           onDismiss={dismiss}
           pendingDismissal={dismissal.pending}
-          onConfirmDismiss={dismissal.confirm}
-          onKeep={dismissal.keep}
+          onConfirmDismiss={dismissal.confirm} onKeep={dismissal.keep}
         />
       </div>
       <SidePanels
