@@ -28,7 +28,7 @@ import type { RgbImage } from '../../media/image';
 import type { RoiReport } from '@shared/api/analysis';
 import type { CropGeometry } from './crop';
 import { ScanClock, type ScanEta } from './scan-clock';
-import { leadFirst, type Candidate } from './primary';
+import { LeadKeeper, leadFirst, type Candidate } from './primary';
 import { isBlinkInterval } from '../blink-interval';
 import { lightingChanged, matchRowGains } from './brightness';
 
@@ -311,8 +311,8 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
   const promptFormat = options.promptFormat ?? 'mellm';
   const average = options.frameAverage ?? DEFAULT_FRAME_AVERAGE;
   const analysed: Candidate[] = [];
-  // Each analysed interval's flow, by onset: the report's overlay is its lead's.
-  const overlays = new Map<number, NonNullable<PipelineResult['overlay']>>();
+  // The report's overlay is its lead's: only the lead so far keeps its flow.
+  const leadOverlay = new LeadKeeper<NonNullable<PipelineResult['overlay']>>();
   const rules: DescribedBy = { source: 'rules', model: `describer:${options.language ?? 'en'}` };
   let llmModel: { id: string; content: string | null } | null = null;
   const dropped = new Set<number>();
@@ -385,17 +385,18 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
     const classed = classifyInterval({ ...interval, offsetUnclear }, fps, thresholds);
     const kind = evidence.aus.some((a) => !a.blink) ? classed.kind : null;
     const strength = spotting?.intervals.find((iv) => iv.onset === interval.onset)?.strength ?? 0;
-    analysed.push({
+    const candidate = {
       report: { ...expressionReport(interval, evidence, prompt, headMotionReport(motion.head), description, describedBy), kind, duration_ms: classed.durationMs },
       score: intervalScore(strength, auConfidence.get(interval.onset) ?? 0),
-    });
-    overlays.set(interval.onset, { flow: motion.flow, onset: onsetCrop, face });
+    };
+    analysed.push(candidate);
+    leadOverlay.offer(candidate, { flow: motion.flow, onset: onsetCrop, face });
     cancelled();
   }
   progress(total - 1, 'expression');
   // The lead (the report's own fields, its spotting frames and overlay) is the best expression candidate, not merely the strongest motion.
   const expressions = leadFirst(analysed);
-  const overlay = expressions[0] ? (overlays.get(expressions[0].onset) ?? null) : null;
+  const overlay = expressions[0] ? leadOverlay.value : null;
   if (spotting && !given) {
     spotting = {
       ...spotting,
