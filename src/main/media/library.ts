@@ -45,6 +45,8 @@ export interface OpenOptions {
    * shows frame 0 meanwhile: writes that name the clip wait on `settled` first.
    */
   readonly lastFrameLater?: boolean;
+  /** A write's re-check of a refused file: checked, then closed, and no display proxy (no view shows it). */
+  readonly checkOnly?: boolean;
 }
 
 /** Refusals kept for `settled`: a path refused after its answer, newest last. */
@@ -224,7 +226,8 @@ export class MediaLibrary implements FrameSource {
         clip.checked.catch((error: unknown) => this.#announceRefusal(clipId, AppError.from(error)));
       } else await clip.checked;
     } else lastCheck?.close();
-    this.options.proxies?.prepare(clipId, info);
+    if (opening.checkOnly && this.#clips.get(clipId) === clip) this.close(clipId);
+    else this.options.proxies?.prepare(clipId, info);
     return { clipId, info };
   }
 
@@ -318,7 +321,7 @@ export class MediaLibrary implements FrameSource {
   /** Opens the refused file again with every check: a pass lifts the refusal, a failure renews it for `stamp`. */
   async #recheck(absolute: string, refusal: Refusal, stamp: string): Promise<void> {
     try {
-      await this.open(absolute, refusal.options);
+      await this.open(absolute, refusal.options, undefined, { checkOnly: true });
       // Passed, whichever way the open went (a clip already open with this content, a frame folder now at the path).
       if (this.#refused.get(absolute) === refusal) this.#refused.delete(absolute);
     } catch (error) {
