@@ -1,7 +1,7 @@
 /**
  * The review queue of spotted intervals in Annotate, in Chromium on the built renderer:
  * a recording whose analysis spotted three intervals (two analysed into events, one
- * not), a blink, a gaze shift and a bout of speech, filmed at 200 fps in a 30-fps file. The queue lists them strongest
+ * not), a blink, an interval read as that blink, a gaze shift and a bout of speech, filmed at 200 fps in a 30-fps file. The queue lists them strongest
  * first with class, frames, duration and AUs; clicking seeks, N steps, X dismisses and
  * Accept makes an event of the interval that had none. In English and 简体中文.
  *
@@ -37,6 +37,9 @@ const CONFOUNDERS = [
   { cause: 'speech' as const, onset: 21, apex: 22, offset: 24, reason: 'speech: the lips and jaw opened and closed 3 times' },
 ];
 
+/** A spotted interval whose analysis read the blink it peaks on: never offered, listed apart. */
+const READ_AS_BLINK = [{ onset: 52, apex: 57, offset: 59, facs: '1B+2B+45D' }];
+
 const app = useAppPage();
 
 beforeAll(async () => {
@@ -47,7 +50,7 @@ beforeAll(async () => {
   for (const iv of INTERVALS.slice(0, 2)) {
     const event = await ws.events.create({ clipId: clip.id, onset: iv.onset, apex: iv.apex, offset: iv.offset, source: 'spotting' });
     const row = storedAnalysisRow({ 'Left Inner Eyebrow': [0, -2], 'Right Inner Eyebrow': [0, -2] }, iv);
-    const spotting = { ...row.spotting, source: 'spotting' as const, capture_fps: 200, intervals: INTERVALS, blinks: [{ onset: 56, apex: 57, offset: 59 }], confounders: CONFOUNDERS };
+    const spotting = { ...row.spotting, source: 'spotting' as const, capture_fps: 200, intervals: INTERVALS, blinks: [{ onset: 56, apex: 57, offset: 59 }], confounders: CONFOUNDERS, read_as_blink: READ_AS_BLINK };
     await ws.analyses.add(event.id, [], { ...row, spotting, expression: { ...row.expression, kind: iv.kind, duration_ms: iv.duration_ms } }, {}, null);
   }
   await ws.close();
@@ -114,9 +117,19 @@ describe('the spotted-interval queue in Annotate', () => {
     await page.getByRole('button', { name: 'Interval 2: macro-expression, frames 25 / 32 / 50, 750 ms, AUs L12B' }).waitFor();
     await page.getByRole('button', { name: 'Interval 3: micro-expression, frames 45 / 48 / 55, 50 ms, AUs not analysed' }).waitFor();
     expect(await page.getByTestId('candidate-summary').textContent()).toBe('3 intervals, 3 to review · durations at 200 fps');
+    // An interval that already is an event is not offered "as event" again: its action keeps that event.
+    await expect.poll(() => page.getByTestId('candidate-accept').allTextContents()).toEqual(['Keep event', 'Keep event', 'Accept as event']);
+    expect(await page.getByTestId('candidate-accept').first().getAttribute('title')).toBe('This interval is already an event: keep it for labelling');
     // Set aside by kind, each at its time in the file (30 fps) with its frames in its name.
     const setAside = await page.getByTestId('non-expression').evaluateAll((list) => list.map((b) => b.getAttribute('aria-label')));
-    expect(setAside).toEqual(['Blink at 0:01.9, frames 56–59', 'Gaze shift at 0:00.5, frames 16–20', 'Speech at 0:00.7, frames 21–24']);
+    expect(setAside).toEqual(['Blink at 0:01.9, frames 56–59', 'Interval read as a blink at 0:01.7, frames 52–59', 'Gaze shift at 0:00.5, frames 16–20', 'Speech at 0:00.7, frames 21–24']);
+    // The interval read as a blink says why and what was read, and goes to its onset; it is no candidate.
+    const readAsBlink = page.getByRole('button', { name: 'Interval read as a blink at 0:01.7, frames 52–59' });
+    expect(await readAsBlink.getAttribute('title')).toBe('Interval read as a blink at 0:01.7, frames 52–59 — read as a blink: its AUs 1B+2B+45D are the blink and its spill');
+    await page.getByRole('group', { name: 'Read as a blink (not offered):' }).waitFor();
+    await readAsBlink.click();
+    await expect.poll(frameNumber).toBe('52');
+    expect(await rows().count()).toBe(3);
     // The timeline draws each interval in its class's colour along its bottom edge, the blink, gaze shift and speech in greys.
     const bandColour = (frame: number) =>
       page.evaluate((at) => {
@@ -237,8 +250,9 @@ describe('the spotted-interval queue in Annotate', () => {
     await page.getByTestId('candidate-queue').waitFor();
     await page.getByRole('heading', { name: '检出区间' }).waitFor();
     await page.getByRole('button', { name: '区间 1：微表情，帧 5 / 9 / 15，50 毫秒，AU 1C+2C' }).waitFor();
+    expect(await page.getByTestId('candidate-accept').allTextContents()).toEqual(['接受为事件', '保留事件', '保留事件']);
     const setAside = await page.getByTestId('non-expression').evaluateAll((list) => list.map((b) => b.getAttribute('aria-label')));
-    expect(setAside).toEqual(['眨眼，0:01.9，帧 56–59', '视线转移，0:00.5，帧 16–20', '说话，0:00.7，帧 21–24']);
+    expect(setAside).toEqual(['眨眼，0:01.9，帧 56–59', '判读为眨眼的区间，0:01.7，帧 52–59', '视线转移，0:00.5，帧 16–20', '说话，0:00.7，帧 21–24']);
     await screenshot('ui-candidate-queue-zh-CN');
     // The deletion notice in Chinese, after a dismiss: still clear of every row, whole and on one line.
     await rows().nth(2).getByTestId('candidate-dismiss').click();

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MediaRefused } from '../../src/shared/api/events';
 import { createHandlerTable, dispatch } from '../../src/main/api';
 import { createServices, disposeServices } from '../../src/main/app/services';
+import { clipIdFor } from '../../src/main/media/clip-identity';
 import { ffmpeg, makeIndexedVideo } from '../helpers/media';
 
 /**
@@ -125,6 +126,14 @@ describe('writes wait for the clip check that media.open no longer waits for', (
 
       put(path, noise);
       expect(await call('clips.add', describeClip(path, info))).toMatchObject({ ok: true, data: { path } });
+      // The user added it from the Corpus view, not opened it: the re-check leaves nothing
+      // open and starts no display proxy build (a job the user would see) for it.
+      const repaired = await clipIdFor(path);
+      expect(() => services.media.info(repaired)).toThrow(/No clip .* is open/);
+      expect(services.media.options.proxies?.status(repaired).state).toBe('none');
+      // Opened for the view later, it is open and gets its proxy as any clip does.
+      expect(await ok('media.open', { path })).toMatchObject({ clipId: repaired });
+      expect(services.media.options.proxies?.status(repaired).state).not.toBe('none');
     });
 
     it('an explicit re-open checks the file again, whichever way it turns out', async () => {

@@ -250,6 +250,23 @@ describe('opening a video', () => {
     }
   });
 
+  it("answered after frame 0, a view opening at another frame lets the last frame's check and the proxy start once that frame is served", async () => {
+    // No time-out releases them here: only serving the view's first frame can.
+    const proxies = new ProxyManager({ dir: join(dir, 'proxies-at-event'), minSeconds: 0 });
+    const library = new MediaLibrary({ cacheMB: 64, proxies, heavyWaitMs: 600_000 });
+    try {
+      writeFileSync(log, '');
+      const { clipId } = await library.open(video, {}, undefined, { lastFrameLater: true });
+      await library.encodeFrame({ clipId, index: 30, format: 'jpg' });
+      const late = new Promise((_, fail) => setTimeout(() => fail(new Error('the checks waited although frame 30 was served')), 20_000).unref());
+      await Promise.race([library.settled(video), late]);
+      expect(await Promise.race([proxies.settled(clipId), late])).not.toBeNull();
+      expect(library.unsettled).toBe(false);
+    } finally {
+      library.close();
+    }
+  });
+
   it('answered after frame 0, a clip whose last frame is cut off is refused afterwards with the reason and closed', async () => {
     // Frames 0–28 of 50 survive the cut: frame 0 decodes, the last does not.
     const truncated = cutNoiseVideo('late', (length) => Math.floor(length * 0.6));

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { StoredAnalysis } from '../../src/shared/api/analysis';
+import { SpottingReportSchema, type StoredAnalysis } from '../../src/shared/api/analysis';
+import { spottingReport } from '../../src/main/analysis/pipeline/report';
+import { DEFAULT_CLASS_THRESHOLDS } from '../../src/main/analysis/spotting';
 import { toAnalysisView } from '../../src/renderer/src/api/analysis-view';
 import type { Candidate } from '../../src/renderer/src/api/analysis-types';
 import { candidateDecisions, candidateEvent, candidateKey, candidateQueue, clockTime, stepCandidate, type CandidateDecision } from '../../src/renderer/src/state/candidates';
@@ -102,6 +104,30 @@ describe('the spotted-interval review queue', () => {
       { kind: 'saccade', onset: 30, apex: 32, offset: 36, reason: 'gaze shift: only the eye region moved, once, and held' },
       { kind: 'blink', onset: 60, apex: 64, offset: 70 },
       { kind: 'speech', onset: 80, apex: 90, offset: 120, reason: 'speech: the lips and jaw opened and closed 5 times' },
+    ]);
+  });
+});
+
+describe('a spotted interval read as a blink', () => {
+  it('is written with its AUs apart from the offered intervals, and only when there is one', () => {
+    const run = { intervals: [], blinks: [{ onset: 40, apex: 44, offset: 50, peak: 3 }], confounders: [], faceSignal: new Float32Array(60), threshold: 1, signalUnit: 'face-height' as const };
+    const rate = { fps: 200, thresholds: DEFAULT_CLASS_THRESHOLDS };
+    const report = spottingReport(run, null, false, 6, rate, [{ onset: 38, apex: 44, offset: 52, facs: '1B+2B+45D' }]);
+    expect(report.intervals).toEqual([]);
+    expect(report.read_as_blink).toEqual([{ onset: 38, apex: 44, offset: 52, facs: '1B+2B+45D' }]);
+    expect(SpottingReportSchema.parse(report).read_as_blink).toHaveLength(1);
+    expect(spottingReport(run, null, false, 6, rate)).not.toHaveProperty('read_as_blink');
+  });
+
+  it('is listed among what was set aside at its onset with the AUs read, never as a candidate', () => {
+    const row = storedAnalysisRow({ 'Left Inner Eyebrow': [0, -2], 'Right Inner Eyebrow': [0, -2] });
+    const base = { id: 1, eventId: 1, createdAt: '', models: [], timingsMs: {}, ...row } as unknown as StoredAnalysis;
+    const spotting = { ...row.spotting, intervals: [], blinks: [{ onset: 40, apex: 44, offset: 50 }], read_as_blink: [{ onset: 38, apex: 44, offset: 52, facs: '1B+2B+45D' }] };
+    const view = toAnalysisView({ ...base, spotting });
+    expect(view.candidates).toEqual([]);
+    expect(view.nonExpressions).toEqual([
+      { kind: 'readAsBlink', onset: 38, apex: 44, offset: 52, facs: '1B+2B+45D' },
+      { kind: 'blink', onset: 40, apex: 44, offset: 50 },
     ]);
   });
 });

@@ -31,6 +31,8 @@ export interface MediaLibraryOptions {
    * it is no longer open, and `settled` refuses its path with the same reason.
    */
   readonly onRefused?: (clipId: string, error: AppError) => void;
+  /** How long the view's open holds back the last frame's check and the proxy's build for its first frame (ms). */
+  readonly heavyWaitMs?: number;
   /**
    * Keep one idle ffmpeg loaded for the next open's first decode (for the view; ≈ 25 MB, no
    * CPU idle) and start the image encoder now: with the probe read in-process, loading
@@ -45,6 +47,8 @@ export interface OpenOptions {
    * shows frame 0 meanwhile: writes that name the clip wait on `settled` first.
    */
   readonly lastFrameLater?: boolean;
+  /** A write's re-check of a refused file: checked, then closed, and no display proxy (no view shows it). */
+  readonly checkOnly?: boolean;
 }
 
 /** Refusals kept for `settled`: a path refused after its answer, newest last. */
@@ -91,6 +95,8 @@ interface OpenClip {
   readonly stamp: string;
   /** Replaced by a later open: its processes close once nothing holds it. */
   retired?: boolean;
+  /** The view's open: lets heavy work start once the view's first frame is served, whichever frame it asks for. */
+  firstServed?: () => void;
 }
 
 /**
@@ -198,11 +204,15 @@ export class MediaLibrary implements FrameSource {
     this.prepared.drop(clipId);
     const clip: OpenClip = { options, probed: media, info, reader: null, lastUsed: Date.now(), holds: 0, checked: Promise.resolve(), shown: Promise.resolve(), pending: false, started, stamp };
     this.#clips.set(clipId, clip);
-    // The view's open: the last frame's check and the display proxy's build start once frame
-    // 0's image is handed out (or LAST_CHECK_WAITS_MS later), not beside serving it.
+    // The view's open: the last frame's check and the display proxy's build start once the
+    // view's first frame is served (frame 0's prepared image, or the frame a view opening at
+    // an event asks for; at most LAST_CHECK_WAITS_MS later), not beside serving it.
     let frameZeroOut: () => void = () => undefined;
     const heavyMayStart = opening.lastFrameLater ? new Promise<void>((done) => (frameZeroOut = done)) : Promise.resolve();
-    if (opening.lastFrameLater) setTimeout(frameZeroOut, LAST_CHECK_WAITS_MS).unref();
+    if (opening.lastFrameLater) {
+      setTimeout(frameZeroOut, this.options.heavyWaitMs ?? LAST_CHECK_WAITS_MS).unref();
+      clip.firstServed = frameZeroOut;
+    }
     if (!probed && media.kind === 'video') {
       this.#refused.delete(absolute);
       const checks = this.#verify(clipId, clip, media.timing, lastCheck ?? (warm ? 'after-first' : null), heavyMayStart);
@@ -244,7 +254,8 @@ export class MediaLibrary implements FrameSource {
       lastCheck?.close();
       frameZeroOut();
     }
-    this.options.proxies?.prepare(clipId, info, heavyMayStart);
+    if (opening.checkOnly && this.#clips.get(clipId) === clip) this.close(clipId);
+    else this.options.proxies?.prepare(clipId, info, heavyMayStart);
     return { clipId, info };
   }
 
@@ -339,7 +350,7 @@ export class MediaLibrary implements FrameSource {
   /** Opens the refused file again with every check: a pass lifts the refusal, a failure renews it for `stamp`. */
   async #recheck(absolute: string, refusal: Refusal, stamp: string): Promise<void> {
     try {
-      await this.open(absolute, refusal.options);
+      await this.open(absolute, refusal.options, undefined, { checkOnly: true });
       // Passed, whichever way the open went (a clip already open with this content, a frame folder now at the path).
       if (this.#refused.get(absolute) === refusal) this.#refused.delete(absolute);
     } catch (error) {
@@ -388,7 +399,15 @@ export class MediaLibrary implements FrameSource {
    * upscale.ts): beyond the gate's limit they fail as BUSY.
    */
   async encodeFrame(request: FrameRequest): Promise<EncodedFrame> {
-    const info = this.#clip(request.clipId).info;
+    const clip = this.#clip(request.clipId);
+    const encoded = this.#encodeFor(request, clip.info);
+    const served = clip.firstServed;
+    clip.firstServed = undefined;
+    if (served) encoded.then(served, served);
+    return encoded;
+  }
+
+  async #encodeFor(request: FrameRequest, info: MediaInfo): Promise<EncodedFrame> {
     const prepared = this.prepared.take(frameEtag(request));
     if (prepared) return prepared.catch(() => this.#encode(request, info));
     if (request.width === undefined || request.width <= info.width) return this.#encode(request, info);

@@ -139,6 +139,12 @@ export const SpottingReportSchema = z.object({
    * shifts (saccade) and speech, each with why. Never offered as expressions. Absent on older analyses.
    */
   confounders: z.array(z.object({ cause: z.enum(['blink', 'saccade', 'speech']), onset: frame, apex: frame, offset: frame, reason: z.string() })).optional(),
+  /**
+   * Spotted intervals whose analysis read a blink (AU45 with only its spill, peaking on a
+   * spotted blink: blink-interval.ts), with the AUs read. Never offered, but listed apart so a
+   * reviewer can look at a faint expression a blink crossed. Absent on older analyses.
+   */
+  read_as_blink: z.array(z.object({ onset: frame, apex: frame, offset: frame, facs: z.string() })).optional(),
   /** The frame rate durations and classes were read at (the clip's capture rate), and the thresholds. Absent on older analyses. */
   capture_fps: z.number().positive().optional(),
   class_thresholds: z.object({ microMaxMs: z.number(), microOnsetApexMaxMs: z.number() }).optional(),

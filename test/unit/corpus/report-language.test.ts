@@ -70,3 +70,15 @@ describe('the session report in the window language', () => {
     expect(html).toContain('Left Mouth Corner: 0.900 px, up (88°)');
   });
 });
+
+describe('a clip without a subject in the session report', () => {
+  it('says no subject was recorded, in either language, instead of leaving a blank', () => {
+    const record = makeRecord({ subject: '' });
+    const en = [...sessionReportHtml([record], {})].join('');
+    const zh = [...sessionReportHtml([record], { language: 'zh-CN' })].join('');
+    expect(en).toMatch(/ · no subject recorded · /);
+    expect(zh).toMatch(/ · 未记录被试 · /);
+    for (const html of [en, zh]) expect(html).not.toMatch(/subject {2}·|被试 {2}·/);
+    expect([...sessionReportHtml([makeRecord({ subject: '07' })], {})].join('')).toMatch(/ · subject 07 · /);
+  });
+});

@@ -12,7 +12,7 @@ import { describe, type DescriberLanguage } from '../describer';
 import { inferEmotion } from '../emotion';
 import { classifyInterval, DEFAULT_CLASS_THRESHOLDS, intervalScore, spot, type ClassThresholds, type SpottingOptions, type SpottingResult, type MotionSignal } from '../spotting';
 import { analyzeExpressionFlow } from '../evidence';
-import { ruleEvidence } from '../au-rules';
+import { facsString, ruleEvidence } from '../au-rules';
 import { AU_RULES } from '../au-table';
 import { checkReturn } from '../return-check';
 import { checkOnset, framesBeforeOnset, needsOnsetCheck } from '../onset-check';
@@ -29,7 +29,7 @@ import type { RgbImage } from '../../media/image';
 import type { RoiReport } from '@shared/api/analysis';
 import type { CropGeometry } from './crop';
 import { ScanClock, type ScanEta } from './scan-clock';
-import { leadFirst, type Candidate } from './primary';
+import { LeadKeeper, leadFirst, type Candidate } from './primary';
 import { isBlinkInterval } from '../blink-interval';
 import { lightingChanged, matchRowGains } from './brightness';
 
@@ -317,11 +317,13 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
   const promptFormat = options.promptFormat ?? 'mellm';
   const average = options.frameAverage ?? DEFAULT_FRAME_AVERAGE;
   const analysed: Candidate[] = [];
-  // Each analysed interval's flow, by onset: the report's overlay is its lead's.
-  const overlays = new Map<number, NonNullable<PipelineResult['overlay']>>();
+  // The report's overlay is its lead's: only the lead so far keeps its flow.
+  const leadOverlay = new LeadKeeper<NonNullable<PipelineResult['overlay']>>();
   const rules: DescribedBy = { source: 'rules', model: `describer:${options.language ?? 'en'}` };
   let llmModel: { id: string; content: string | null } | null = null;
   const dropped = new Set<number>();
+  // Dropped as the blink: listed apart for review, never offered.
+  const readAsBlink: Array<{ onset: number; apex: number; offset: number; facs: string }> = [];
   // Onset → the strongest surviving non-blink AU's confidence: the evidence half of an interval's score.
   const auConfidence = new Map<number, number>();
   progress(total - 2, 'expression');
@@ -359,6 +361,7 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
     // A spotted blink whose spill read as faint brows and cheeks is shown as a blink, never offered as an expression (blink-interval.ts).
     if (spotting && !given && isBlinkInterval(evidence.aus, interval.apex, [...spotting.blinks, ...(spotting.confounders ?? []).filter((c) => c.cause === 'blink')], lag)) {
       dropped.add(interval.onset);
+      readAsBlink.push({ onset: interval.onset, apex: interval.apex, offset: interval.offset, facs: facsString(evidence.aus) });
       continue;
     }
     // A below-threshold candidate (a dataset clip's strongest motion), or one that lost AUs as
@@ -388,17 +391,18 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
     const classed = classifyInterval({ ...interval, offsetUnclear }, fps, thresholds);
     const kind = evidence.aus.some((a) => !a.blink) ? classed.kind : null;
     const strength = spotting?.intervals.find((iv) => iv.onset === interval.onset)?.strength ?? 0;
-    analysed.push({
+    const candidate = {
       report: { ...expressionReport(interval, evidence, prompt, headMotionReport(motion.head), description, describedBy), kind, duration_ms: classed.durationMs },
       score: intervalScore(strength, auConfidence.get(interval.onset) ?? 0),
-    });
-    overlays.set(interval.onset, { flow: motion.flow, onset: onsetCrop, face });
+    };
+    analysed.push(candidate);
+    leadOverlay.offer(candidate, { flow: motion.flow, onset: onsetCrop, face });
     cancelled();
   }
   progress(total - 1, 'expression');
   // The lead (the report's own fields, its spotting frames and overlay) is the best expression candidate, not merely the strongest motion.
   const expressions = leadFirst(analysed);
-  const overlay = expressions[0] ? (overlays.get(expressions[0].onset) ?? null) : null;
+  const overlay = expressions[0] ? leadOverlay.value : null;
   if (spotting && !given) {
     spotting = {
       ...spotting,
@@ -419,7 +423,7 @@ export async function analyzeClip(clip: FrameSequence, models: PipelineModels, o
     report: {
       clip: { frames: clip.frameCount, fps: clip.fps, capture_fps: fps, width: clip.width, height: clip.height },
       subject: { face_index: subject.faceIndex, faces: subject.faceCount, box: [...subject.box] as [number, number, number, number] },
-      spotting: spottingReport(spotting, given ?? expressions[0] ?? null, given !== null, lag, { fps, thresholds }),
+      spotting: spottingReport(spotting, given ?? expressions[0] ?? null, given !== null, lag, { fps, thresholds }, readAsBlink),
       ...flat,
       expressions,
       models: [

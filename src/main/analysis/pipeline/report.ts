@@ -78,6 +78,7 @@ export function spottingReport(
   userGiven: boolean,
   lag: number,
   rate: { readonly fps: number; readonly thresholds: ClassThresholds },
+  readAsBlink: ReadonlyArray<{ readonly onset: number; readonly apex: number; readonly offset: number; readonly facs: string }> = [],
 ): AnalyzeReport['spotting'] {
   return {
     onset: primary?.onset ?? null,
@@ -101,6 +102,7 @@ export function spottingReport(
     })),
     blinks: (result?.blinks ?? []).map((b) => ({ onset: b.onset, apex: b.apex, offset: b.offset })),
     confounders: (result?.confounders ?? []).map((c) => ({ cause: c.cause, onset: c.onset, apex: c.apex, offset: c.offset, reason: c.reason })),
+    ...(readAsBlink.length ? { read_as_blink: readAsBlink.map((iv) => ({ onset: iv.onset, apex: iv.apex, offset: iv.offset, facs: iv.facs })) } : {}),
     capture_fps: rate.fps,
     class_thresholds: { microMaxMs: rate.thresholds.microMaxMs, microOnsetApexMaxMs: rate.thresholds.microOnsetApexMaxMs },
   };

@@ -41,11 +41,17 @@ export interface Candidate {
   readonly facs: string | null;
 }
 
-/** Something spotted that is never offered as an expression: a blink (AU45), a gaze shift or speech. */
+/**
+ * Something spotted that is never offered as an expression: a blink (AU45), a gaze shift,
+ * speech, or a spotted interval whose analysis read the blink it peaks on (`readAsBlink`:
+ * listed so a reviewer can look at a faint expression the blink crossed).
+ */
 export interface NonExpression {
-  readonly kind: 'blink' | 'saccade' | 'speech';
+  readonly kind: 'blink' | 'saccade' | 'speech' | 'readAsBlink';
   /** Why it was classed so (the analysis's words), when the analysis recorded it. */
   readonly reason?: string;
+  /** The AUs its analysis read (a `readAsBlink` interval). */
+  readonly facs?: string;
   readonly onset: number;
   readonly apex: number;
   readonly offset: number;

@@ -82,15 +82,17 @@ function candidates(intervals: StoredAnalysis['spotting']['intervals']): Candida
 }
 
 /**
- * Blinks (the upper-lid spotter's, and those classed by their shape), gaze shifts and
- * speech, by onset; a classed blink the lid spotter also found is listed once.
+ * Blinks (the upper-lid spotter's, and those classed by their shape), gaze shifts, speech
+ * and the intervals read as a blink, by onset; a classed blink the lid spotter also found is
+ * listed once.
  */
-function nonExpressions(spotting: { readonly blinks?: ReadonlyArray<{ onset: number; apex: number; offset: number }> | undefined; readonly confounders?: ReadonlyArray<{ cause: NonExpression['kind']; onset: number; apex: number; offset: number; reason: string }> | undefined }): NonExpression[] {
+function nonExpressions(spotting: Pick<StoredAnalysis['spotting'], 'blinks' | 'confounders' | 'read_as_blink'>): NonExpression[] {
   const blinks: NonExpression[] = (spotting.blinks ?? []).map((b) => ({ kind: 'blink', onset: b.onset, apex: b.apex, offset: b.offset }));
   const classed: NonExpression[] = (spotting.confounders ?? [])
     .filter((c) => c.cause !== 'blink' || !blinks.some((b) => b.onset <= c.offset && c.onset <= b.offset))
     .map((c) => ({ kind: c.cause, onset: c.onset, apex: c.apex, offset: c.offset, reason: c.reason }));
-  return [...blinks, ...classed].sort((a, b) => a.onset - b.onset);
+  const readAsBlink: NonExpression[] = (spotting.read_as_blink ?? []).map((iv) => ({ kind: 'readAsBlink', onset: iv.onset, apex: iv.apex, offset: iv.offset, facs: iv.facs }));
+  return [...blinks, ...classed, ...readAsBlink].sort((a, b) => a.onset - b.onset);
 }
 
 /** The user's onset/apex(/offset) as overrides, only when they form a valid onset < apex ≤ offset. */

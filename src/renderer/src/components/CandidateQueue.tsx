@@ -2,18 +2,20 @@
  * The review queue of a recording's spotted intervals, strongest first: each with its
  * class (micro / macro by duration at the capture rate), onset / apex / offset, duration
  * and AUs. Clicking one seeks to it; N / Shift+N step through those still to review
- * (the hotkey table), Y accepts the current one as an event and X dismisses it. What was
- * set aside — blinks, gaze shifts, speech — is listed apart by kind, each at its time in
- * the recording with a click that goes there, and never offered as an expression.
+ * (the hotkey table), Y accepts the current one as an event (keeps the event an analysed
+ * interval already is) and X dismisses it. What was
+ * set aside — blinks, intervals read as a blink, gaze shifts, speech — is listed apart by
+ * kind, each at its time in the recording with a click that goes there, and never offered
+ * as an expression.
  */
 import { memo, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Candidate, NonExpression } from '../api/analysis-types';
-import { candidateKey, clockTime, type CandidateDecision } from '../state/candidates';
+import { candidateEvent, candidateKey, clockTime, type CandidateDecision, type CandidateEventLike } from '../state/candidates';
 import type { PendingDismissal } from '../state/use-dismissal';
 
 /** The kinds set aside, in the order they are listed. */
-const NON_EXPRESSION_KINDS: readonly NonExpression['kind'][] = ['blink', 'saccade', 'speech'];
+const NON_EXPRESSION_KINDS: readonly NonExpression['kind'][] = ['blink', 'readAsBlink', 'saccade', 'speech'];
 
 interface Props {
   readonly queue: readonly Candidate[];
@@ -23,6 +25,8 @@ interface Props {
   readonly stale: boolean;
   readonly nonExpressions: readonly NonExpression[];
   readonly decisions: ReadonlyMap<string, CandidateDecision>;
+  /** The clip's events (null until listed): an interval that already is one is kept, not made one. */
+  readonly events: readonly CandidateEventLike[] | null;
   /** Position in `queue` of the candidate under review. */
   readonly current: number | null;
   readonly captureFps: number | null;
@@ -67,6 +71,7 @@ export const CandidateQueue = memo(function CandidateQueue(props: Props) {
       {queue.length > 0 && <ol className="candidates" ref={list}>
         {queue.map((c, index) => {
           const decision = props.decisions.get(candidateKey(c));
+          const isEvent = props.events !== null && candidateEvent(c, props.events) !== undefined;
           const kind = t(`candidates.kind.${c.kind}`);
           const aus = c.facs === null ? t('candidates.notAnalysed') : c.facs || t('candidates.noAus');
           const duration = c.durationMs === null ? '–' : t('candidates.ms', { ms: c.durationMs });
@@ -90,8 +95,8 @@ export const CandidateQueue = memo(function CandidateQueue(props: Props) {
                 {decision && <span className="decision">{t(`candidates.decision.${decision}`)}</span>}
               </button>
               <span className="actions">
-                <button type="button" data-testid="candidate-accept" disabled={props.disabled || decision === 'accepted'} onClick={() => props.onAccept(index)}>
-                  {t('candidates.accept')}
+                <button type="button" data-testid="candidate-accept" disabled={props.disabled || decision === 'accepted'} title={isEvent ? t('candidates.keepHint') : undefined} onClick={() => props.onAccept(index)}>
+                  {t(isEvent ? 'candidates.keep' : 'candidates.accept')}
                 </button>
                 <button type="button" data-testid="candidate-dismiss" disabled={props.disabled || decision === 'dismissed'} onClick={() => props.onDismiss(index)}>
                   {t('candidates.dismiss')}
@@ -112,8 +117,9 @@ export const CandidateQueue = memo(function CandidateQueue(props: Props) {
                 .map((n) => {
                   const time = clockTime(n.onset, props.fps);
                   const name = t('candidates.setAsideName', { kind: t(`candidates.named.${kind}`), time, onset: n.onset, offset: n.offset });
+                  const reason = n.kind === 'readAsBlink' ? t('candidates.readAsBlinkReason', { aus: n.facs || t('candidates.noAus') }) : n.reason;
                   return (
-                    <button key={`${n.onset}-${n.offset}`} type="button" className="set-aside-at" data-testid="non-expression" data-kind={kind} aria-label={name} title={n.reason ? `${name} — ${n.reason}` : name} onClick={() => props.onSeek(n.onset)}>
+                    <button key={`${n.onset}-${n.offset}`} type="button" className="set-aside-at" data-testid="non-expression" data-kind={kind} aria-label={name} title={reason ? `${name} — ${reason}` : name} onClick={() => props.onSeek(n.onset)}>
                       {time}
                     </button>
                   );

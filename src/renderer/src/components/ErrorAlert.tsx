@@ -11,6 +11,19 @@ export function ErrorAlert({ error }: { error: string | null }) {
   );
 }
 
+/**
+ * An expected condition (nothing to evaluate yet, and the like): what to do next, said
+ * as guidance in a polite status, never with the error's "Something went wrong" prefix.
+ */
+export function Guidance({ text }: { text: string | null }) {
+  if (!text) return null;
+  return (
+    <p role="status" className="guidance" data-testid="guidance">
+      {text}
+    </p>
+  );
+}
+
 /** What a workspace-bound view shows before a workspace is open. */
 export function NoWorkspace({ className, title }: { className: string; title: string }) {
   const { t } = useTranslation();

@@ -30,7 +30,7 @@ export interface TimelineScene {
   readonly spans?: ReadonlyArray<SpottedSpan>;
 }
 
-export type SpanKind = 'micro' | 'macro' | 'blink' | 'saccade' | 'speech';
+export type SpanKind = 'micro' | 'macro' | 'blink' | 'saccade' | 'speech' | 'readAsBlink';
 export interface SpottedSpan {
   readonly kind: SpanKind;
   readonly onset: number;
@@ -38,8 +38,8 @@ export interface SpottedSpan {
   /** The class in the UI's language. */
   readonly label: string;
 }
-/** Micro and macro as in the queue's badges; blinks, gaze shifts and speech in greys, never an expression's colour. */
-export const SPAN_COLOURS: Record<SpanKind, string> = { micro: '#4fb3ff', macro: '#ffb547', blink: '#98a2b3', saccade: '#7c8595', speech: '#b8bfcc' };
+/** Micro and macro as in the queue's badges; blinks (and intervals read as one), gaze shifts and speech in greys, never an expression's colour. */
+export const SPAN_COLOURS: Record<SpanKind, string> = { micro: '#4fb3ff', macro: '#ffb547', blink: '#98a2b3', saccade: '#7c8595', speech: '#b8bfcc', readAsBlink: '#98a2b3' };
 const SPAN_HEIGHT = 5;
 
 function drawSpans(context: CanvasRenderingContext2D, scene: TimelineScene, spans: ReadonlyArray<SpottedSpan>): void {

@@ -1,5 +1,5 @@
 import type { TFunction } from 'i18next';
-import { NothingLabelledSchema } from '@shared/api/evaluation';
+import { NothingLabelledSchema, type NothingLabelled } from '@shared/api/evaluation';
 import type { FacsText } from '@shared/facs/messages';
 import type { ImportText } from '@shared/import-messages';
 
@@ -25,13 +25,18 @@ export function flowModelText(t: TFunction, model: string): string {
 }
 
 /**
- * An evaluation's failure in the window's language: a reference with no labels says whose
- * labels the workspace holds (the names to type instead); any other failure as main wrote it.
+ * An evaluation's failure in the window's language: a reference with no labels is expected
+ * (guidance: whose labels the workspace holds, the names to type instead); any other
+ * failure as main wrote it.
  */
-export function evaluationErrorText(t: TFunction, failure: unknown): string {
+export function evaluationErrorText(t: TFunction, failure: unknown): { readonly text: string; readonly expected: boolean } {
   const detail = NothingLabelledSchema.safeParse((failure as { detail?: unknown } | null)?.detail);
-  if (!detail.success) return failure instanceof Error ? failure.message : String(failure);
-  const { reference, annotators } = detail.data;
+  if (!detail.success) return { text: failure instanceof Error ? failure.message : String(failure), expected: false };
+  return { text: nothingLabelledText(t, detail.data), expected: true };
+}
+
+function nothingLabelledText(t: TFunction, detail: NothingLabelled): string {
+  const { reference, annotators } = detail;
   const words = reference.kind === 'annotator' ? t('evaluation.annotatorLabels', { name: reference.name }) : t(`evaluation.${reference.kind}`);
   if (annotators.length === 0) return t('evaluation.nothing.none', { reference: words });
   return t(annotators.length === 1 ? 'evaluation.nothing.fromOne' : 'evaluation.nothing.fromMany', { reference: words, annotators: annotators.join(t('common.listSeparator')) });

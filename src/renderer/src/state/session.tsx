@@ -10,6 +10,7 @@ import { errorMessage } from '../api/backend';
 import { mediaApi, type OpenedMedia } from '../api/media';
 import { askEarly } from './early-frame';
 import { afterFirstFrame } from './first-frame';
+import { openingFrameOf } from './opening-frame';
 import { fetchBitmap } from './frame-bitmap';
 import { workspaceApi } from '../api/workspace';
 import { SessionDeletions } from './deletions';
@@ -27,6 +28,8 @@ export interface OpenClip {
   readonly stored: Clip | null;
   /** The event to select when the clip opens (else its first). */
   readonly event: number | null;
+  /** The frame the view opens at (opening-frame.ts): the one asked for early and shown first. */
+  readonly openAt: number;
 }
 
 export interface OpenClipOptions {
@@ -97,14 +100,17 @@ export function SessionProvider({ children, initial }: { children: ReactNode; in
   const openClip = useCallback(
     async (path: string, stored: Clip | null = null, options: OpenClipOptions = {}) => {
       await edits.flush();
+      const shows = options.show !== false;
+      const opening = openingFrameOf({ workspace: workspace?.path ?? null, clipId: stored?.id ?? null, path, event: options.event ?? null }, workspaceApi.listEvents);
       const media = await mediaApi.open(path, stored?.id);
-      // Asked for before the view renders: the render runs while the frame travels.
-      if (options.show !== false && media.info.frames > 0) askEarly(mediaApi.frameUrl(media.clipId, 0), fetchBitmap);
-      setClip({ path, media, stored, event: options.event ?? null });
+      const openAt = await opening(media.info.frames);
+      // The frame the view will show, asked for before the view renders: the render runs while it travels.
+      if (shows && media.info.frames > 0) askEarly(mediaApi.frameUrl(media.clipId, openAt), fetchBitmap);
+      setClip({ path, media, stored, event: options.event ?? null, openAt });
       setShownEvent(null);
-      if (options.show !== false) setView('annotate');
+      if (shows) setView('annotate');
     },
-    [edits],
+    [edits, workspace?.path],
   );
 
   // Main keeps a workspace open across page reloads: adopt it, and reopen the clip the address names.

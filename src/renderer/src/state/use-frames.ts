@@ -26,7 +26,8 @@ export interface FrameNavigator {
   readonly error: string | null;
 }
 
-export function useFrames(media: OpenedMedia | null, budgetMB = 256): FrameNavigator {
+/** `openAt`: the frame the clip opens at (session.tsx's `OpenClip.openAt`), the first one loaded and shown. */
+export function useFrames(media: OpenedMedia | null, openAt = 0, budgetMB = 256): FrameNavigator {
   // Set while rendering, before any child's effect: requests they start can wait for the frame.
   const [shown] = useState(() => {
     firstFrameAwaited();
@@ -34,7 +35,8 @@ export function useFrames(media: OpenedMedia | null, budgetMB = 256): FrameNavig
   });
   const [error, setError] = useState<string | null>(null);
   const refused = useClipRefusal(media?.clipId ?? null);
-  const target = useRef(0);
+  const first = Math.min(Math.max(openAt, 0), Math.max((media?.info.frames ?? 1) - 1, 0));
+  const target = useRef(first);
   const shownIndex = useRef<number | null>(null);
   const frames = media?.info.frames ?? 0;
 
@@ -114,14 +116,16 @@ export function useFrames(media: OpenedMedia | null, budgetMB = 256): FrameNavig
   const readTarget = useCallback(() => target.current, []);
   const readShown = useCallback(() => shownIndex.current, []);
 
-  // Mounted per clip (keyed by the caller): show frame 0 once it is decoded.
+  // Mounted per clip (keyed by the caller): show the opening frame once it is decoded.
   useEffect(() => {
     if (!loader || frames <= 0) return;
-    loader.load(0).then(
-      (frame) => target.current === 0 && show(frame),
+    loader.load(first).then(
+      (frame) => target.current === first && show(frame),
       (failure: unknown) => setError(errorMessage(failure)),
     );
-    loader.prefetch(0, 1, frames);
+    loader.prefetch(first, 1, frames);
+    // Read once per clip: a later opening frame is a goTo.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [loader, frames, show]);
 
   return { loader, shown, target: readTarget, shownIndex: readShown, goTo, error: refused ?? error };

@@ -77,7 +77,7 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
   const media = clip.media;
   const info = media.info;
   const frames = info.frames;
-  const nav = useFrames(media);
+  const nav = useFrames(media, clip.openAt);
   const clipEvents = useClipEvents(clip, edits, annotator, deletions);
   useSyncExternalStore((listener) => edits.subscribe(listener), () => edits.revision);
   // Where this clip was left (frame, zoom, layers), read once when it opens.
@@ -418,6 +418,7 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
           stale={storedRun.run !== null && !storedRun.run.current}
           nonExpressions={spottedRun.blinks}
           decisions={decisions}
+          events={clipEvents.loaded ? clipEventList : null}
           current={reviewing}
           captureFps={spottedRun.fps}
           fps={info.fps}
@@ -428,8 +429,7 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
           onAccept={accept}
           onDismiss={dismiss}
           pendingDismissal={dismissal.pending}
-          onConfirmDismiss={dismissal.confirm}
-          onKeep={dismissal.keep}
+          onConfirmDismiss={dismissal.confirm} onKeep={dismissal.keep}
         />
       </div>
       <SidePanels

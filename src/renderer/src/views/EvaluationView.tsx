@@ -10,7 +10,7 @@ import type { EvaluationEstimate, EvaluationSummary } from '@shared/api/evaluati
 import { evaluationApi } from '../api/evaluation';
 import { evaluationErrorText } from '../i18n/message-text';
 import { BarChart } from '../components/BarChart';
-import { ErrorAlert, NoWorkspace } from '../components/ErrorAlert';
+import { ErrorAlert, Guidance, NoWorkspace } from '../components/ErrorAlert';
 import { useSession } from '../state/session';
 
 /** References the datalist offers (an annotator's name can be typed instead). */
@@ -24,7 +24,7 @@ export function EvaluationView() {
   const { workspace } = useSession();
   const [against, setAgainst] = useState('dataset');
   const [summary, setSummary] = useState<EvaluationSummary | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<{ readonly text: string; readonly expected: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
 
   const run = () => {
@@ -64,7 +64,8 @@ export function EvaluationView() {
         </button>
       </form>
       <p className="muted">{t('evaluation.zeroShot')}</p>
-      <ErrorAlert error={error} />
+      <ErrorAlert error={error && !error.expected ? error.text : null} />
+      <Guidance text={error?.expected ? error.text : null} />
       {summary && (
         <>
           <p data-testid="evaluation-events">
