@@ -171,6 +171,11 @@ describe('AU5 beside tightened lids', () => {
     const raised: Motion = { 'Left Upper Eyelid Center': [0, -0.4], 'Left Upper Eyelid Outer': [0, -0.4], 'Left Lower Eyelid Center': [0, -0.1], 'Left Lower Eyelid Outer': [0, -0.1] };
     expect(clear(raised, 0)).toEqual([5]);
   });
+
+  it("still reads a fear's widened eye over lids tightened as far as the upper lid rises", () => {
+    const fear: Motion = { 'Left Upper Eyelid Center': [0, -0.4], 'Left Upper Eyelid Outer': [0, -0.4], 'Left Lower Eyelid Inner': [0, -0.4], 'Left Lower Eyelid Center': [0, -0.4], 'Left Lower Eyelid Outer': [0, -0.4] };
+    expect(clear(fear, 0)).toEqual([5, 7]);
+  });
 });
 
 /**
