@@ -267,6 +267,22 @@ describe('opening a video', () => {
     }
   });
 
+  it("a write's check-only open joined by the view's open meanwhile leaves the clip open for the view", async () => {
+    const library = new MediaLibrary({ cacheMB: 64 });
+    try {
+      const check = library.open(video, {}, undefined, { checkOnly: true });
+      // The view opens the same content while its checks run: it joins that open.
+      for (let polls = 0; !library.unsettled && polls < 2_000; polls++) await new Promise((done) => setTimeout(done, 5));
+      expect(library.unsettled).toBe(true);
+      const [viewed] = await Promise.all([library.open(video, {}, undefined, { lastFrameLater: true }), check]);
+      await library.settled(video);
+      expect(library.info(viewed.clipId).frames).toBeGreaterThan(0);
+      expect((await library.encodeFrame({ clipId: viewed.clipId, index: 3, format: 'jpg' })).data.length).toBeGreaterThan(0);
+    } finally {
+      library.close();
+    }
+  });
+
   it('answered after frame 0, a clip whose last frame is cut off is refused afterwards with the reason and closed', async () => {
     // Frames 0–28 of 50 survive the cut: frame 0 decodes, the last does not.
     const truncated = cutNoiseVideo('late', (length) => Math.floor(length * 0.6));

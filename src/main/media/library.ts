@@ -10,107 +10,15 @@ import type { VideoTiming } from './probe-video';
 import { decodesOnWarm, startVideoChecks } from './probe-verify';
 import { encodeAs, frameEtag, warmEncoder, type EncodedFrame } from './frame-encoding';
 import { PreparedFrames } from './prepared-frames';
-import type { ProxyManager } from './proxy-manager';
 import { checkIndex, type FrameReader } from './reader';
 import { SequenceFrameReader } from './sequence';
 import { clipIdFor, contentStamp } from './clip-identity';
 import { servedWidth, UpscaleGate } from './upscale';
 import { VideoFrameReader, warmStartsBy } from './video-reader';
 import { WarmFfmpeg } from './warm-ffmpeg';
+import { LAST_CHECK_WAITS_MS, REFUSALS_KEPT, retire, type MediaLibraryOptions, type OpenClip, type OpenOptions, type Refusal } from './open-clip';
 
-export interface MediaLibraryOptions {
-  /** Budget for decoded frames of all clips together. */
-  readonly cacheMB?: number;
-  /** Readers unused this long release their decoder processes and cached frames. */
-  readonly idleMs?: number;
-  readonly maxFramePixels?: number;
-  /** Display proxies of videos, for fast random access through the frame route. */
-  readonly proxies?: ProxyManager;
-  /**
-   * A clip answered before its last frame was checked (`lastFrameLater`) and then refused:
-   * it is no longer open, and `settled` refuses its path with the same reason.
-   */
-  readonly onRefused?: (clipId: string, error: AppError) => void;
-  /** How long the view's open holds back the last frame's check and the proxy's build for its first frame (ms). */
-  readonly heavyWaitMs?: number;
-  /**
-   * Keep one idle ffmpeg loaded for the next open's first decode (for the view; ≈ 25 MB, no
-   * CPU idle) and start the image encoder now: with the probe read in-process, loading
-   * ffmpeg is most of what frame 0 waits for. Off for the CLI and analyses (few opens).
-   */
-  readonly spareDecoder?: boolean;
-}
-
-export interface OpenOptions {
-  /**
-   * Answer once frame 0 decodes; the last frame is checked after. For the view, which
-   * shows frame 0 meanwhile: writes that name the clip wait on `settled` first.
-   */
-  readonly lastFrameLater?: boolean;
-  /** A write's re-check of a refused file: checked, then closed, and no display proxy (no view shows it). */
-  readonly checkOnly?: boolean;
-}
-
-/** Refusals kept for `settled`: a path refused after its answer, newest last. */
-const REFUSALS_KEPT = 64;
-
-/**
- * Answered after frame 0, the last frame's check waits for frame 0's image to be handed to
- * the view, at most this long: its ffmpeg's start (≈ 200 ms of CPU loading libraries) is
- * the heaviest work of an open, and until frame 0 is served the route and the view's first
- * render need the cores. Writes naming the clip wait for the check, so the wait is bounded.
- */
-const LAST_CHECK_WAITS_MS = 1000;
-
-/**
- * A refusal holds for the content that failed: the file's stamp when it was opened. A
- * changed stamp says only that the file may differ (a chmod changes it too), so the file
- * is checked again with the open's options before a write may name it.
- */
-interface Refusal {
-  readonly error: AppError;
-  readonly stamp: string;
-  readonly options: ProbeOptions;
-  /** The check of the changed file under way, shared by the writes that wait for that same content. */
-  recheck?: { readonly stamp: string; readonly done: Promise<void> };
-}
-
-interface OpenClip {
-  readonly options: ProbeOptions;
-  readonly probed: ProbedMedia;
-  readonly info: MediaInfo;
-  reader: FrameReader | null;
-  lastUsed: number;
-  /** Readers in use by a long reader (an analysis) are not closed as idle. */
-  holds: number;
-  /** The video's decode checks (see `open`): an open of the same clip meanwhile waits for them. */
-  checked: Promise<void>;
-  /** The size and frame-0 checks alone: what an open with `lastFrameLater` waits for. */
-  shown: Promise<void>;
-  /** Until `checked` settles. */
-  pending: boolean;
-  /** An ffmpeg started with the probe, for the reader's first decode (handed over once). */
-  started: WarmFfmpeg | null;
-  /** What the file was when opened (`contentStamp`): a re-open of changed content probes and checks again. */
-  readonly stamp: string;
-  /** Replaced by a later open: its processes close once nothing holds it. */
-  retired?: boolean;
-  /** The view's open: lets heavy work start once the view's first frame is served, whichever frame it asks for. */
-  firstServed?: () => void;
-}
-
-/**
- * Closes a replaced clip's processes, or marks it to close when its last hold is released:
- * an analysis reading from it keeps its reader however the file is re-opened meanwhile.
- */
-function retire(clip: OpenClip): void {
-  clip.retired = true;
-  if (clip.holds > 0) return;
-  clip.reader?.close();
-  clip.reader = null;
-  clip.started?.close();
-  clip.started = null;
-}
+export type { MediaLibraryOptions, OpenOptions } from './open-clip';
 
 /** Something that can produce an encoded frame of a clip: what the frame route serves. */
 export interface FrameSource {
@@ -180,6 +88,7 @@ export class MediaLibrary implements FrameSource {
     const known = this.#clips.get(clipId);
     if (known && known.options.fps === options.fps && known.stamp === stamp) {
       known.lastUsed = Date.now();
+      if (!opening.checkOnly) known.checkOnly = false;
       await (opening.lastFrameLater ? known.shown : known.checked);
       return { clipId, info: known.info };
     }
@@ -202,7 +111,7 @@ export class MediaLibrary implements FrameSource {
     const info = toMediaInfo(media);
     if (known) retire(known);
     this.prepared.drop(clipId);
-    const clip: OpenClip = { options, probed: media, info, reader: null, lastUsed: Date.now(), holds: 0, checked: Promise.resolve(), shown: Promise.resolve(), pending: false, started, stamp };
+    const clip: OpenClip = { options, probed: media, info, reader: null, lastUsed: Date.now(), holds: 0, checked: Promise.resolve(), shown: Promise.resolve(), pending: false, started, stamp, checkOnly: opening.checkOnly };
     this.#clips.set(clipId, clip);
     // The view's open: the last frame's check and the display proxy's build start once the
     // view's first frame is served (frame 0's prepared image, or the frame a view opening at
@@ -254,8 +163,12 @@ export class MediaLibrary implements FrameSource {
       lastCheck?.close();
       frameZeroOut();
     }
-    if (opening.checkOnly && this.#clips.get(clipId) === clip) this.close(clipId);
-    else this.options.proxies?.prepare(clipId, info, heavyMayStart);
+    if (!opening.checkOnly) this.options.proxies?.prepare(clipId, info, heavyMayStart);
+    else if (this.#clips.get(clipId) === clip) {
+      // A view or an analysis that opened the same content while it was checked keeps it, with its proxy.
+      if (clip.checkOnly && clip.holds === 0) this.close(clipId);
+      else this.options.proxies?.prepare(clipId, info, heavyMayStart);
+    }
     return { clipId, info };
   }
 
