@@ -31,13 +31,13 @@ const MARKS: Readonly<Record<string, Partial<RoiReport>>> = {
 /** What each language says, one line per kind in the ROI order. */
 const SAID = {
   en: [
-    ['below-rim', "Read below the glasses' rim: Left Cheek, Right Cheek"],
-    ['above-rim', "Read above the glasses' rim: Left Inner Eyebrow"],
+    ['below-rim', "AUs read below the glasses' rim: Left Cheek, Right Cheek"],
+    ['above-rim', "AUs read above the glasses' rim: Left Inner Eyebrow"],
     ['occluded-glasses', 'Occluded by glasses, not read: Right Inner Eyebrow'],
   ],
   'zh-CN': [
-    ['below-rim', '在眼镜框下缘之下读取：左脸颊、右脸颊'],
-    ['above-rim', '在眼镜框上缘之上读取：左眉内侧'],
+    ['below-rim', 'AU 在眼镜框下缘之下读取：左脸颊、右脸颊'],
+    ['above-rim', 'AU 在眼镜框上缘之上读取：左眉内侧'],
     ['occluded-glasses', '被眼镜遮挡，不予读取：右眉内侧'],
   ],
 } as const;

@@ -72,12 +72,12 @@ describe('where a region under an eyeglass frame was read', () => {
       ],
     });
     const en = [...sessionReportHtml([record])].join('');
-    expect(en).toContain(`Left Cheek: 0.900 px, up (88°) <span class="meta">(read below the glasses&#39; rim)</span>`);
-    expect(en).toContain(`Right Inner Eyebrow: 0.500 px, up (90°) <span class="meta">(read above the glasses&#39; rim)</span>`);
+    expect(en).toContain(`Left Cheek: 0.900 px, up (88°) <span class="meta">(its AUs read below the glasses&#39; rim)</span>`);
+    expect(en).toContain(`Right Inner Eyebrow: 0.500 px, up (90°) <span class="meta">(its AUs read above the glasses&#39; rim)</span>`);
     expect(en).toMatch(/Chin: 0\.400 px, up \(90°\)(<br>|<\/td>)/);
     const zh = [...sessionReportHtml([record], { language: 'zh-CN' })].join('');
-    expect(zh).toContain('(在眼镜框下缘之下读取)');
-    expect(zh).toContain('(在眼镜框上缘之上读取)');
+    expect(zh).toContain('（其 AU 在眼镜框下缘之下读取）');
+    expect(zh).toContain('（其 AU 在眼镜框上缘之上读取）');
     expect(zh).not.toContain('glasses');
   });
 });

@@ -56,7 +56,7 @@ function strongestRois(features: readonly RoiFeature[], s: ReportStrings): strin
   return [...features]
     .sort((a, b) => b.meanMagnitude - a.meanMagnitude)
     .slice(0, STRONGEST_ROIS)
-    .map((feature) => `${esc(s.region(feature.region))}: ${feature.meanMagnitude.toFixed(3)} px, ${esc(s.direction(feature.direction))}${feature.readFrom ? ` <span class="meta">(${esc(s.readFrom[feature.readFrom])})</span>` : ''}`)
+    .map((feature) => `${esc(s.region(feature.region))}: ${feature.meanMagnitude.toFixed(3)} px, ${esc(s.direction(feature.direction))}${feature.readFrom ? ` <span class="meta">${esc(s.readFrom[feature.readFrom])}</span>` : ''}`)
     .join('<br>');
 }
 
