@@ -71,4 +71,20 @@ describe('opening a clip at its event', () => {
     expect(frames).not.toContain('40.jpg');
     expect(app().errors).toEqual([]);
   });
+
+  it('a reload on the Annotate address asks first for the frame where the clip was left', async () => {
+    const page = app().page;
+    await expect.poll(() => page.getByTestId('frame-number').textContent()).toBe('42');
+    await expect.poll(() => page.evaluate(() => window.location.hash)).toMatch(/annotate\?clip=/);
+    await page.reload();
+    await expect.poll(() => page.getByTestId('frame-number').textContent()).toBe('42');
+    const frames = await page.evaluate(() =>
+      performance
+        .getEntriesByType('resource')
+        .filter((entry) => entry.name.includes('/frames/'))
+        .map((entry) => new URL(entry.name).pathname.replace(/^\/frames\/[^/]+\//, '')),
+    );
+    expect(frames[0]).toBe('42.jpg');
+    expect(app().errors).toEqual([]);
+  });
 });

@@ -37,6 +37,8 @@ export interface OpenClipOptions {
   readonly event?: number | null;
   /** Switch to Annotate (default true). */
   readonly show?: boolean;
+  /** The workspace the clip belongs to, when it is adopted in the same step (a reload): state has not caught up yet. */
+  readonly workspace?: string;
 }
 
 interface SessionState {
@@ -101,7 +103,7 @@ export function SessionProvider({ children, initial }: { children: ReactNode; in
     async (path: string, stored: Clip | null = null, options: OpenClipOptions = {}) => {
       await edits.flush();
       const shows = options.show !== false;
-      const opening = openingFrameOf({ workspace: workspace?.path ?? null, clipId: stored?.id ?? null, path, event: options.event ?? null }, workspaceApi.listEvents);
+      const opening = openingFrameOf({ workspace: options.workspace ?? workspace?.path ?? null, clipId: stored?.id ?? null, path, event: options.event ?? null }, workspaceApi.listEvents);
       const media = await mediaApi.open(path, stored?.id);
       const openAt = await opening(media.info.frames);
       // The frame the view will show, asked for before the view renders: the render runs while it travels.
@@ -121,7 +123,7 @@ export function SessionProvider({ children, initial }: { children: ReactNode; in
         setWorkspace(info);
         if (initial.clip === null) return;
         const stored = (await workspaceApi.listClips()).find((c) => c.id === initial.clip);
-        if (stored) await openClip(stored.path, stored, { event: initial.event, show: false });
+        if (stored) await openClip(stored.path, stored, { event: initial.event, show: false, workspace: info.path });
       },
       () => undefined,
     );
