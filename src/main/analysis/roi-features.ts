@@ -127,11 +127,11 @@ interface ReadBox {
 }
 
 /** The box a region is read from (a brow box the frame touches, and no hair, grown upward; a cheek the frame crosses, below it) and the first row whose horizontal flow is left out. */
-function readBox(flow: FlowField, roi: RoiBox, occlusion: OcclusionMask | undefined): ReadBox {
+function readBox(flow: FlowField, roi: RoiBox, occlusion: OcclusionMask | undefined, cheeksBelowRim: boolean): ReadBox {
   const box = clipBox(roi.box, flow.width, flow.height);
   const plain = { box, acrossFrom: box[3] };
   const group = groupByRegion.get(roi.region);
-  if (occlusion && group === 'cheek') return cheekBelowRim(occlusion, flow, box) ?? plain;
+  if (occlusion && group === 'cheek') return (cheeksBelowRim ? cheekBelowRim(occlusion, flow, box) : null) ?? plain;
   if (!occlusion || group !== 'eyebrow') return plain;
   const [x0, y0, x1, y1] = box;
   let glasses = false;
@@ -184,9 +184,9 @@ function rowCovered(occlusion: OcclusionMask, width: number, y: number, x0: numb
   return false;
 }
 
-function featureOf(flow: FlowField, roi: RoiBox, faceHeight: number, occlusion: OcclusionMask | undefined, glasses: boolean): RoiFeature {
+function featureOf(flow: FlowField, roi: RoiBox, faceHeight: number, occlusion: OcclusionMask | undefined, glasses: boolean, cheeksBelowRim: boolean): RoiFeature {
   const [bx0, by0, bx1, by1] = clipBox(roi.box, flow.width, flow.height);
-  const { box: [x0, y0, x1, y1], acrossFrom, readFrom } = readBox(flow, roi, occlusion);
+  const { box: [x0, y0, x1, y1], acrossFrom, readFrom } = readBox(flow, roi, occlusion, cheeksBelowRim);
   const plane = flow.width * flow.height;
   let sumU = 0;
   let sumV = 0;
@@ -215,8 +215,9 @@ function featureOf(flow: FlowField, roi: RoiBox, faceHeight: number, occlusion: 
   const box = (bx1 - bx0) * (by1 - by0);
   const free = (x1 - x0) * (y1 - y0) - covered;
   // Fewer free pixels than most of the box: what moved there is the frame or the hair, so the
-  // region reads as still.
-  const occluded = box > 0 && free < MIN_FREE_SHARE * box ? causeOf((causes[2] ?? 0) > (causes[1] ?? 0) ? 2 : 1) : null;
+  // region reads as still. So does a cheek the lens's rim crosses when it is not read below the rim.
+  const rimOverCheek = !cheeksBelowRim && covered > 0 && (causes[MASK_CODE.glasses] ?? 0) > 0 && groupByRegion.get(roi.region) === 'cheek';
+  const occluded = box > 0 && (free < MIN_FREE_SHARE * box || rimOverCheek) ? causeOf((causes[2] ?? 0) > (causes[1] ?? 0) ? 2 : 1) : null;
   if (occluded) [sumU, sumV, sumMag, maxMag] = [0, 0, 0, 0];
   const pixels = occluded ? 0 : free;
   const mean = pixels > 0 ? sumMag / pixels : 0;
@@ -252,12 +253,23 @@ function featureOf(flow: FlowField, roi: RoiBox, faceHeight: number, occlusion: 
   };
 }
 
+/** How a flow's regions are read. */
+export interface RoiReading {
+  /**
+   * Read a cheek the lens's lower rim crosses just below the rim (default) instead of
+   * reporting it occluded. The AU rules want it (AU6 under glasses). The spotting scan and the
+   * apex search do not (motion.ts): their session rules were set on signals in which such a
+   * cheek was silent, and the skin just below the rim moves with the eyes there.
+   */
+  readonly cheeksBelowRim?: boolean;
+}
+
 /**
  * Motion features of every ROI on a flow field (onset → apex expression flow).
  * `faceHeight` (pixels, the vertical landmark extent) scales the normalised units;
  * pixels under `occlusion` (glasses, hair) are left out.
  */
-export function roiFeatures(flow: FlowField, rois: readonly RoiBox[], faceHeight: number, occlusion?: OcclusionMask): RoiFeature[] {
+export function roiFeatures(flow: FlowField, rois: readonly RoiBox[], faceHeight: number, occlusion?: OcclusionMask, reading: RoiReading = {}): RoiFeature[] {
   if (flow.data.length !== 2 * flow.width * flow.height) {
     throw new AppError('INVALID_INPUT', `Flow field data has ${flow.data.length} values, expected 2×${flow.width}×${flow.height}.`);
   }
@@ -268,5 +280,6 @@ export function roiFeatures(flow: FlowField, rois: readonly RoiBox[], faceHeight
     throw new AppError('INVALID_INPUT', `The occlusion mask is ${occlusion.width}×${occlusion.height}, the flow ${flow.width}×${flow.height}.`);
   }
   const glasses = occlusion !== undefined && occlusion.mask.includes(MASK_CODE.glasses);
-  return rois.map((roi) => featureOf(flow, roi, faceHeight, occlusion, glasses));
+  const cheeksBelowRim = reading.cheeksBelowRim ?? true;
+  return rois.map((roi) => featureOf(flow, roi, faceHeight, occlusion, glasses, cheeksBelowRim));
 }

@@ -7,7 +7,7 @@ import { computeRois } from '../../inference/face/rois';
 import type { Point3 } from '../../inference/face/types';
 import { REFERENCE_CROP } from '@shared/rois';
 import type { FrameSequence, GrayImage, RegionStream } from '../../media/image';
-import { roiFeatures, type OcclusionMask, type RoiFeature } from '../roi-features';
+import { roiFeatures, type OcclusionMask, type RoiFeature, type RoiReading } from '../roi-features';
 import { addSignalFrame } from '../evidence';
 import type { MotionSignal } from '../spotting';
 import { cropGray, cropRegion, faceHeightOf, landmarksInCrop, type CropGeometry } from './crop';
@@ -57,14 +57,25 @@ export interface CropMotion {
 }
 
 /** Flow a → b on the crops, head motion removed at the stable landmarks (those under glasses left out), ROI features without the covered pixels. */
-export async function cropMotion(model: FlowModel, a: GrayImage, b: GrayImage, face: CropFace, signal?: AbortSignal): Promise<CropMotion> {
+export async function cropMotion(model: FlowModel, a: GrayImage, b: GrayImage, face: CropFace, signal?: AbortSignal, reading: RoiReading = {}): Promise<CropMotion> {
   const raw = await model.estimate(a, b, signal ? { signal } : {});
   const mask = face.occlusion;
   const covered = mask ? (x: number, y: number) => (mask.mask[Math.min(mask.height - 1, Math.max(0, Math.round(y))) * mask.width + Math.min(mask.width - 1, Math.max(0, Math.round(x)))] as number) > 0 : undefined;
   const { flow, head } = expressionFlow(raw, face.landmarks, 'similarity', covered);
   const reference = scaled(flow, face.toReference);
-  return { flow: reference, head, features: roiFeatures(reference, face.rois, face.faceHeight, face.occlusion) };
+  return { flow: reference, head, features: roiFeatures(reference, face.rois, face.faceHeight, face.occlusion, reading) };
 }
+
+/**
+ * How the spotting scan and the apex search read the face's regions: a cheek a glasses rim
+ * crosses stays out (reported occluded), as on the signals the session rules were set on
+ * (bench/fit/session-signals.ts). Read just below the rim on the spotting crop, it deviates
+ * further than the upper lids in a gaze shift under glasses and tremor, so the shift is not
+ * set apart as an eye movement and reads as an AU5 micro-expression, and true expressions
+ * beside blinks go unspotted. The expression flow still reads the cheek below the rim: AU6
+ * needs it.
+ */
+const MOTION_READING: RoiReading = { cheeksBelowRim: false };
 
 export interface MotionScanOptions {
   readonly lag: number;
@@ -165,7 +176,7 @@ export async function scanMotion(clip: FrameSequence, model: FlowModel, face: Cr
       ring[t % (lag + 1)] = crop;
       if (t >= first + lag) {
         const reference = ring[(t - lag) % (lag + 1)] as GrayImage;
-        const { features } = await cropMotion(model, reference, options.matchLighting === false ? crop : matchBrightness(reference, crop), face, options.signal);
+        const { features } = await cropMotion(model, reference, options.matchLighting === false ? crop : matchBrightness(reference, crop), face, options.signal, MOTION_READING);
         options.onFeatures?.(t, features);
         addSignalFrame(channels, length, t, features);
       }
@@ -252,7 +263,7 @@ export async function apexFromOnset(
   for (let t = onset + 1; t <= end; t += 1) {
     const crop = cropGray(await clip.read(t), face.geometry);
     const matched = options.matchLighting === false ? crop : matchBrightness(reference, crop);
-    raw.push(faceMotion((await cropMotion(model, reference, matched, face, options.signal)).features));
+    raw.push(faceMotion((await cropMotion(model, reference, matched, face, options.signal, MOTION_READING)).features));
   }
   return apexOfMotions(raw, onset, MIN_RISE_FRAMES);
 }
