@@ -1,6 +1,5 @@
 /**
- * The frame a clip opens at (opening-frame.ts: where it was left, or its event's onset, or
- * frame 0), asked for the moment `media.open` answers rather than once the
+ * A clip's first frame, asked for the moment `media.open` answers rather than once the
  * annotate view has rendered and mounted its stage: the view's first render then runs
  * while the frame is on the wire and decoding. One slot, taken once by the view's frame
  * loader for the same URL; a frame nobody takes within UNCLAIMED_MS (the view never

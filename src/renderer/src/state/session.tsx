@@ -10,7 +10,6 @@ import { errorMessage } from '../api/backend';
 import { mediaApi, type OpenedMedia } from '../api/media';
 import { askEarly } from './early-frame';
 import { afterFirstFrame } from './first-frame';
-import { openingFrameOf } from './opening-frame';
 import { fetchBitmap } from './frame-bitmap';
 import { workspaceApi } from '../api/workspace';
 import { SessionDeletions } from './deletions';
@@ -28,8 +27,6 @@ export interface OpenClip {
   readonly stored: Clip | null;
   /** The event to select when the clip opens (else its first). */
   readonly event: number | null;
-  /** The frame the view opens at (opening-frame.ts): the one asked for early and shown first. */
-  readonly openAt: number;
 }
 
 export interface OpenClipOptions {
@@ -37,8 +34,6 @@ export interface OpenClipOptions {
   readonly event?: number | null;
   /** Switch to Annotate (default true). */
   readonly show?: boolean;
-  /** The workspace the clip belongs to, when it is adopted in the same step (a reload): state has not caught up yet. */
-  readonly workspace?: string;
 }
 
 interface SessionState {
@@ -102,17 +97,14 @@ export function SessionProvider({ children, initial }: { children: ReactNode; in
   const openClip = useCallback(
     async (path: string, stored: Clip | null = null, options: OpenClipOptions = {}) => {
       await edits.flush();
-      const shows = options.show !== false;
-      const opening = openingFrameOf({ workspace: options.workspace ?? workspace?.path ?? null, clipId: stored?.id ?? null, path, event: options.event ?? null }, workspaceApi.listEvents);
       const media = await mediaApi.open(path, stored?.id);
-      const openAt = await opening(media.info.frames);
-      // The frame the view will show, asked for before the view renders: the render runs while it travels.
-      if (shows && media.info.frames > 0) askEarly(mediaApi.frameUrl(media.clipId, openAt), fetchBitmap);
-      setClip({ path, media, stored, event: options.event ?? null, openAt });
+      // Asked for before the view renders: the render runs while the frame travels.
+      if (options.show !== false && media.info.frames > 0) askEarly(mediaApi.frameUrl(media.clipId, 0), fetchBitmap);
+      setClip({ path, media, stored, event: options.event ?? null });
       setShownEvent(null);
-      if (shows) setView('annotate');
+      if (options.show !== false) setView('annotate');
     },
-    [edits, workspace?.path],
+    [edits],
   );
 
   // Main keeps a workspace open across page reloads: adopt it, and reopen the clip the address names.
@@ -123,7 +115,7 @@ export function SessionProvider({ children, initial }: { children: ReactNode; in
         setWorkspace(info);
         if (initial.clip === null) return;
         const stored = (await workspaceApi.listClips()).find((c) => c.id === initial.clip);
-        if (stored) await openClip(stored.path, stored, { event: initial.event, show: false, workspace: info.path });
+        if (stored) await openClip(stored.path, stored, { event: initial.event, show: false });
       },
       () => undefined,
     );

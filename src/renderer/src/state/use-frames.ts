@@ -26,8 +26,7 @@ export interface FrameNavigator {
   readonly error: string | null;
 }
 
-/** `openAt`: the frame the clip opens at (session.tsx's `OpenClip.openAt`), the first one loaded and shown. */
-export function useFrames(media: OpenedMedia | null, openAt = 0, budgetMB = 256): FrameNavigator {
+export function useFrames(media: OpenedMedia | null, budgetMB = 256): FrameNavigator {
   // Set while rendering, before any child's effect: requests they start can wait for the frame.
   const [shown] = useState(() => {
     firstFrameAwaited();
@@ -35,8 +34,7 @@ export function useFrames(media: OpenedMedia | null, openAt = 0, budgetMB = 256)
   });
   const [error, setError] = useState<string | null>(null);
   const refused = useClipRefusal(media?.clipId ?? null);
-  const first = Math.min(Math.max(openAt, 0), Math.max((media?.info.frames ?? 1) - 1, 0));
-  const target = useRef(first);
+  const target = useRef(0);
   const shownIndex = useRef<number | null>(null);
   const frames = media?.info.frames ?? 0;
 
@@ -116,16 +114,14 @@ export function useFrames(media: OpenedMedia | null, openAt = 0, budgetMB = 256)
   const readTarget = useCallback(() => target.current, []);
   const readShown = useCallback(() => shownIndex.current, []);
 
-  // Mounted per clip (keyed by the caller): show the opening frame once it is decoded.
+  // Mounted per clip (keyed by the caller): show frame 0 once it is decoded.
   useEffect(() => {
     if (!loader || frames <= 0) return;
-    loader.load(first).then(
-      (frame) => target.current === first && show(frame),
+    loader.load(0).then(
+      (frame) => target.current === 0 && show(frame),
       (failure: unknown) => setError(errorMessage(failure)),
     );
-    loader.prefetch(first, 1, frames);
-    // Read once per clip: a later opening frame is a goTo.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    loader.prefetch(0, 1, frames);
   }, [loader, frames, show]);
 
   return { loader, shown, target: readTarget, shownIndex: readShown, goTo, error: refused ?? error };

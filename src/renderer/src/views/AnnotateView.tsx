@@ -77,7 +77,7 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
   const media = clip.media;
   const info = media.info;
   const frames = info.frames;
-  const nav = useFrames(media, clip.openAt);
+  const nav = useFrames(media);
   const clipEvents = useClipEvents(clip, edits, annotator, deletions);
   useSyncExternalStore((listener) => edits.subscribe(listener), () => edits.revision);
   // Where this clip was left (frame, zoom, layers), read once when it opens.
