@@ -65,4 +65,6 @@ export async function openWorkspaceAs(page: Page, url: string, file: string, set
 export async function annotateFirstClip(page: Page): Promise<void> {
   await page.locator('[data-view="corpus"]').click();
   await page.getByTestId('clip-queue').getByRole('button', { name: 'Annotate' }).first().click();
+  // The open lands in its own time; a click elsewhere before it does would keep that view.
+  await page.locator('[data-view="annotate"][aria-current="page"]').waitFor();
 }

@@ -4,7 +4,7 @@
  * Opening another clip or closing the window first flushes unsaved edits. The view, clip
  * and event are mirrored in the URL hash (state/route.ts), so a reload comes back to them.
  */
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { Clip, WorkspaceInfo } from '@shared/workspace';
 import { errorMessage } from '../api/backend';
 import { mediaApi, type OpenedMedia } from '../api/media';
@@ -60,7 +60,14 @@ const SessionContext = createContext<SessionState | null>(null);
 
 export function SessionProvider({ children, initial }: { children: ReactNode; initial: Route }) {
   const { settings } = useSettings();
-  const [view, setView] = useState(initial.view);
+  const [view, showView] = useState(initial.view);
+  // A view the user picks while a clip is still opening wins: the open does not pull them
+  // back to Annotate when it lands (it still loads the clip there for later).
+  const navigations = useRef(0);
+  const setView = useCallback((id: string) => {
+    navigations.current += 1;
+    showView(id);
+  }, []);
   const [workspace, setWorkspace] = useState<WorkspaceInfo | null>(null);
   const [clip, setClip] = useState<OpenClip | null>(null);
   const [shownEvent, setShownEvent] = useState<number | null>(null);
@@ -96,13 +103,15 @@ export function SessionProvider({ children, initial }: { children: ReactNode; in
 
   const openClip = useCallback(
     async (path: string, stored: Clip | null = null, options: OpenClipOptions = {}) => {
+      const navigated = navigations.current;
       await edits.flush();
       const media = await mediaApi.open(path, stored?.id);
       // Asked for before the view renders: the render runs while the frame travels.
-      if (options.show !== false && media.info.frames > 0) askEarly(mediaApi.frameUrl(media.clipId, 0), fetchBitmap);
+      const show = options.show !== false && navigations.current === navigated;
+      if (show && media.info.frames > 0) askEarly(mediaApi.frameUrl(media.clipId, 0), fetchBitmap);
       setClip({ path, media, stored, event: options.event ?? null });
       setShownEvent(null);
-      if (options.show !== false) setView('annotate');
+      if (show) showView('annotate');
     },
     [edits],
   );
