@@ -3,7 +3,7 @@
  * cancel) and list the files written. Existing files are only replaced when asked. The
  * choices are remembered for the next export (state/export-choices.ts).
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { EXPORT_FORMATS, type ExportFormat, type ExportOutcome } from '@shared/api';
 import { DEFAULT_PROMPT_FORMAT, PROMPT_FORMATS, type PromptFormat } from '@shared/prompt-format';
@@ -45,6 +45,11 @@ export function ExportView() {
   const [running, setRunning] = useState(false);
   const [result, setResult] = useState<ExportOutcome | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const outcome = useRef<HTMLDivElement>(null);
+  // Beside the form in a wide window; below it in a narrow one, where the result is brought into sight.
+  useEffect(() => {
+    if (result || error) outcome.current?.scrollIntoView({ block: 'nearest' });
+  }, [result, error]);
 
   useEffect(
     () =>
@@ -123,31 +128,33 @@ export function ExportView() {
           )}
         </div>
       </form>
-      {running && (
-        <p data-testid="export-progress">
-          <progress max={progress?.total || 1} value={progress?.done ?? 0} /> {t('export.running')}
-        </p>
-      )}
-      <ErrorAlert error={error} />
-      {result && (
-        <>
-          <h2>{t('export.result', { records: t('counts.records', { count: result.records }), files: t('counts.files', { count: result.files.length }) })}</h2>
-          <ul className="recent" data-testid="export-files">
-            {result.files.map((file) => (
-              <li key={file.path} data-records={file.records}>
-                <code>{file.format}</code> {file.path} · {t('counts.records', { count: file.records })}
-                {file.records === 0 && (
-                  <div role="status" data-testid="export-no-records">
-                    {t('export.noRecords', {
-                      reasons: result.labels === 0 ? t('export.noLabels') : file.skipped.map((skip) => t(`export.skipped.${skip.reason}`, { count: skip.count })).join('; '),
-                    })}
-                  </div>
-                )}
-              </li>
-            ))}
-          </ul>
-        </>
-      )}
+      <div className="export-outcome" ref={outcome}>
+        {running && (
+          <p data-testid="export-progress">
+            <progress max={progress?.total || 1} value={progress?.done ?? 0} /> {t('export.running')}
+          </p>
+        )}
+        <ErrorAlert error={error} />
+        {result && (
+          <>
+            <h2>{t('export.result', { records: t('counts.records', { count: result.records }), files: t('counts.files', { count: result.files.length }) })}</h2>
+            <ul className="recent" data-testid="export-files">
+              {result.files.map((file) => (
+                <li key={file.path} data-records={file.records}>
+                  <code>{file.format}</code> {file.path} · {t('counts.records', { count: file.records })}
+                  {file.records === 0 && (
+                    <div role="status" data-testid="export-no-records">
+                      {t('export.noRecords', {
+                        reasons: result.labels === 0 ? t('export.noLabels') : file.skipped.map((skip) => t(`export.skipped.${skip.reason}`, { count: skip.count })).join('; '),
+                      })}
+                    </div>
+                  )}
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </div>
     </section>
   );
 }

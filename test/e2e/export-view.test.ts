@@ -1,0 +1,72 @@
+/**
+ * The Export view as a researcher uses it at 1280×720, in English and 简体中文, on the
+ * built renderer: a workspace with three labelled events, formats chosen, a folder typed,
+ * Export pressed — and the result (how many records and files, each file written and
+ * where) is in sight without scrolling, on real files.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWorkspace } from '../../src/main/store';
+import { openWorkspaceAs, useAppPage } from '../helpers/app-page';
+import { ARTIFACTS } from '../helpers/browser';
+import { writeIndexClip } from '../helpers/index-clip';
+
+const dir = mkdtempSync(join(tmpdir(), 'mellm-e2e-export-'));
+let page: Page;
+let file: string;
+const app = useAppPage();
+
+beforeAll(async () => {
+  const clipPath = writeIndexClip(dir, 60);
+  file = join(dir, 'export.mellm');
+  const ws = await createWorkspace(file);
+  const clip = await ws.clips.add({ path: clipPath, kind: 'video', fps: 30, frames: 60, width: 160, height: 120 });
+  const labels = [['1+2', 'surprise'], ['12', 'happiness'], ['4', 'disgust']] as const;
+  for (const [i, [aus, emotion]] of labels.entries()) {
+    const event = await ws.events.create({ clipId: clip.id, onset: 5 + i * 15, apex: 9 + i * 15, offset: 14 + i * 15, source: 'manual' });
+    await ws.annotations.save({ eventId: event.id, annotator: 'ana', aus, emotion, status: 'submitted' });
+  }
+  await ws.close();
+  page = app().page;
+  page.setDefaultTimeout(20_000);
+}, 120_000);
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Where the result's heading and file list lie against the window, and how far the page is scrolled. */
+const resultBox = () =>
+  page.evaluate(() => {
+    const list = document.querySelector('[data-testid="export-files"]')!.getBoundingClientRect();
+    const heading = document.querySelector('.view.export h2')!.getBoundingClientRect();
+    return { headingTop: Math.round(heading.top), listBottom: Math.round(list.bottom), innerHeight };
+  });
+
+describe.each([
+  ['en', 'Export'],
+  ['zh-CN', '导出'],
+])('the Export view at 1280×720 (%s)', (language) => {
+  it('shows what was written, and where, without scrolling after the export', async () => {
+    await openWorkspaceAs(page, app().bridge.url, file, { annotator: 'ana', language });
+    await page.locator('nav button[data-view="export"]').click();
+    for (const format of ['casme2-csv', 'eaf', 'jsonl', 'report']) {
+      const box = page.locator(`input[name="format-${format}"]`);
+      if (!(await box.isChecked())) await box.check();
+    }
+    const folder = join(dir, `out-${language}`);
+    await page.locator('input[name="export-folder"]').fill(folder);
+    await page.locator('form:has(input[name="export-folder"]) button[type="submit"]').click();
+    await page.getByTestId('export-files').waitFor({ timeout: 60_000 });
+    expect(existsSync(folder)).toBe(true);
+    await expect.poll(resultBox).toMatchObject({ headingTop: expect.any(Number) as number });
+    const box = await resultBox();
+    await page.screenshot({ path: join(ARTIFACTS, `export-view-${language}.png`) });
+    expect(box.headingTop).toBeGreaterThanOrEqual(0);
+    expect(box.listBottom).toBeLessThanOrEqual(box.innerHeight);
+    expect(await page.getByTestId('export-files').locator('li').count()).toBe(4);
+  });
+});
