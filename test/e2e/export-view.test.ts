@@ -47,9 +47,9 @@ const resultBox = () =>
   });
 
 describe.each([
-  ['en', 'Export'],
-  ['zh-CN', '导出'],
-])('the Export view at 1280×720 (%s)', (language) => {
+  ['en', '3 labels in 4 files', '3 labels'],
+  ['zh-CN', '3 条标注，4 个文件', '3 条标注'],
+])('the Export view at 1280×720 (%s)', (language, summary, perFile) => {
   it('shows what was written, and where, without scrolling after the export', async () => {
     await openWorkspaceAs(page, app().bridge.url, file, { annotator: 'ana', language });
     await page.locator('nav button[data-view="export"]').click();
@@ -68,5 +68,8 @@ describe.each([
     expect(box.headingTop).toBeGreaterThanOrEqual(0);
     expect(box.listBottom).toBeLessThanOrEqual(box.innerHeight);
     expect(await page.getByTestId('export-files').locator('li').count()).toBe(4);
+    // The summary and each file count labels (an event × its coder), as the session report does.
+    expect(await page.locator('.view.export h2').textContent()).toBe(summary);
+    expect(await page.getByTestId('export-files').locator('li').last().textContent()).toContain(`report.html · ${perFile}`);
   });
 });

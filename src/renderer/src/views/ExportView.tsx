@@ -22,6 +22,8 @@ const OPTIONS = ['onlyApproved', 'anonymise', 'includeImages', 'force'] as const
 type Option = (typeof OPTIONS)[number];
 /** The format whose prompt text the user picks. */
 const INSTRUCTIONS: ExportFormat = 'jsonl';
+/** The format whose file holds one entry per event (its motion rows), not one per label. */
+const PER_EVENT: ExportFormat = 'frames-csv';
 
 export function ExportView() {
   const { t } = useTranslation();
@@ -137,11 +139,11 @@ export function ExportView() {
         <ErrorAlert error={error} />
         {result && (
           <>
-            <h2>{t('export.result', { records: t('counts.records', { count: result.records }), files: t('counts.files', { count: result.files.length }) })}</h2>
+            <h2>{t('export.result', { records: t('counts.labels', { count: result.records }), files: t('counts.files', { count: result.files.length }) })}</h2>
             <ul className="recent" data-testid="export-files">
               {result.files.map((file) => (
                 <li key={file.path} data-records={file.records}>
-                  <code>{file.format}</code> {file.path} · {t('counts.records', { count: file.records })}
+                  <code>{file.format}</code> {file.path} · {t(file.format === PER_EVENT ? 'counts.events' : 'counts.labels', { count: file.records })}
                   {file.records === 0 && (
                     <div role="status" data-testid="export-no-records">
                       {t('export.noRecords', {
