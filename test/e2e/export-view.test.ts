@@ -46,10 +46,13 @@ const resultBox = () =>
     return { headingTop: Math.round(heading.top), listBottom: Math.round(list.bottom), innerHeight };
   });
 
-describe.each([
-  ['en', '3 labels in 4 files', '3 labels'],
-  ['zh-CN', '3 条标注，4 个文件', '3 条标注'],
-])('the Export view at 1280×720 (%s)', (language, summary, perFile) => {
+const WORDS = {
+  en: { summary: '3 labels in 4 files', perFile: '3 labels', exists: 'Replace existing files', absolute: 'full path' },
+  'zh-CN': { summary: '3 条标注，4 个文件', perFile: '3 条标注', exists: '覆盖已有文件', absolute: '完整路径' },
+} as const;
+
+describe.each(['en', 'zh-CN'] as const)('the Export view at 1280×720 (%s)', (language) => {
+  const { summary, perFile, exists, absolute } = WORDS[language];
   it('shows what was written, and where, without scrolling after the export', async () => {
     await openWorkspaceAs(page, app().bridge.url, file, { annotator: 'ana', language });
     await page.locator('nav button[data-view="export"]').click();
@@ -70,6 +73,27 @@ describe.each([
     expect(await page.getByTestId('export-files').locator('li').count()).toBe(4);
     // The summary and each file count labels (an event × its coder), as the session report does.
     expect(await page.locator('.view.export h2').textContent()).toBe(summary);
-    expect(await page.getByTestId('export-files').locator('li').last().textContent()).toContain(`report.html · ${perFile}`);
+    expect(await page.getByTestId('export-files').locator('li').last().textContent()).toContain(perFile);
+    expect(await page.getByTestId('export-files').locator('li').last().textContent()).toContain(join(folder, 'report.html'));
+  });
+
+  it('says, in its own words, how to export again into a folder that has the files, and that a folder needs its full path', async () => {
+    const submit = page.locator('form:has(input[name="export-folder"]) button[type="submit"]');
+    await submit.click();
+    const guidance = page.locator('.view.export').getByTestId('guidance');
+    await expect.poll(() => guidance.textContent()).toContain(exists);
+    expect(await page.locator('.view.export [role="alert"]').count()).toBe(0);
+    await page.screenshot({ path: join(ARTIFACTS, `export-view-again-${language}.png`) });
+    // Ticking the option it names writes over them.
+    await page.locator('input[name="force"]').check();
+    await submit.click();
+    await page.getByTestId('export-files').waitFor();
+    expect(await guidance.count()).toBe(0);
+    await page.locator('input[name="force"]').uncheck();
+    // A folder given without its full path is refused before the export starts.
+    await page.locator('input[name="export-folder"]').fill('exports/today');
+    await submit.click();
+    await expect.poll(() => guidance.textContent()).toContain(absolute);
+    expect(await page.locator('.view.export [role="alert"]').count()).toBe(0);
   });
 });
