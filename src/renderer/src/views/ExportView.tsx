@@ -155,7 +155,8 @@ export function ExportView() {
             <ul className="recent" data-testid="export-files">
               {result.files.map((file) => (
                 <li key={file.path} data-records={file.records}>
-                  <code>{file.format}</code> {file.path} · {t(file.format === PER_EVENT ? 'counts.events' : 'counts.labels', { count: file.records })}
+                  <code>{file.format}</code> · {t(file.format === PER_EVENT ? 'counts.events' : 'counts.labels', { count: file.records })}
+                  <div className="export-path">{file.path}</div>
                   {file.records === 0 && (
                     <div role="status" data-testid="export-no-records">
                       {t('export.noRecords', {
