@@ -60,6 +60,14 @@ describe.each(['en', 'zh-CN'] as const)('the Export view at 1280×720 (%s)', (la
       const box = page.locator(`input[name="format-${format}"]`);
       if (!(await box.isChecked())) await box.check();
     }
+    // With the instruction JSONL's prompt choice shown too, the Export button is in sight from the top.
+    const exportButton = () =>
+      page.evaluate(() => {
+        scrollTo(0, 0);
+        const box = document.querySelector('form:has(input[name="export-folder"]) button[type="submit"]')!.getBoundingClientRect();
+        return box.bottom <= innerHeight;
+      });
+    expect(await exportButton()).toBe(true);
     const folder = join(dir, `out-${language}`);
     await page.locator('input[name="export-folder"]').fill(folder);
     await page.locator('form:has(input[name="export-folder"]) button[type="submit"]').click();
