@@ -127,7 +127,9 @@ describe('review, agreement and export in Chromium', () => {
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('Clear R12 with AU6.');
     await screenshot('export-en');
     await page.locator('.view.export button[type="submit"]').click();
-    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/already exists/);
+    // An expected refusal: what to do, naming the option that allows it, not an error.
+    await expect.poll(() => page.locator('.view.export').getByTestId('guidance').textContent()).toMatch(/already in this folder: tick “Replace existing files”/);
+    expect(await page.locator('.view.export').getByRole('alert').count()).toBe(0);
     // The refused call is the only failed request Chromium logs (HTTP 422 from the bridge).
     expect(consoleErrors.splice(0)).toEqual([expect.stringContaining('422')]);
   });

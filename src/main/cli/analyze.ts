@@ -1,7 +1,6 @@
-import { formatFps } from '@shared/fps';
 import { resolve } from 'node:path';
 import { normalizeLocation } from '../store/location';
-import { AnalyzeReportSchema, type AnalyzeReport } from '@shared/api/analysis';
+import { AnalyzeReportSchema } from '@shared/api/analysis';
 import { AppError } from '@shared/errors';
 import { generationFor, type LlmGeneration } from '@shared/llm-generation';
 import { runAnalyzeTask, type TaskHooks } from '../analysis/pipeline/task';
@@ -14,6 +13,7 @@ import type { Services } from '../api/context';
 import type { PromptFormat } from '@shared/api/analysis';
 import type { AnalysisFlow } from '@shared/api/flow';
 import { FRAME_OPTIONS, PROMPT_FORMAT_OPTION, flowModelArg } from './args';
+import { analyzeSummary } from './analyze-summary';
 import type { CliCommand, CliIO } from './command';
 import { LLM_GENERATION_OPTIONS, LLM_GENERATION_USAGE, llmGenerationArgs } from './llm-generation-args';
 import { defineOptions, parseOptions } from './options';
@@ -93,7 +93,7 @@ export const analyzeCommand: CliCommand = {
       const ids = await storeRun(workspace, clip, output, { eventId: undefined, userGiven: onset !== undefined, configKey: null, run });
       if (ids[0] !== undefined && output.overlay) await writeOverlaySources(overlayDir(s.paths.userData, workspace.location, ids[0]), output.overlay);
     }
-    io.out(values.json ? JSON.stringify(report) : summary(report));
+    io.out(values.json ? JSON.stringify(report) : analyzeSummary(report));
     return 0;
   },
 };
@@ -108,27 +108,6 @@ function scanProgress(io: CliIO): NonNullable<TaskHooks['progress']> {
     const left = scan.etaSeconds >= 60 ? `${Math.floor(scan.etaSeconds / 60)} min ${scan.etaSeconds % 60} s` : `${scan.etaSeconds} s`;
     io.err(`spotting: frame ${scan.framesDone} of ${scan.framesTotal} (${scan.framesPerSecond} frames/s), about ${left} left`);
   };
-}
-
-function summary(r: AnalyzeReport): string {
-  const sp = r.spotting;
-  const captured = r.clip.capture_fps ?? r.clip.fps;
-  const [primary] = r.expressions;
-  const lines = [
-    `${r.clip.path ?? 'clip'}: ${r.clip.frames} frames, ${formatFps(r.clip.fps)} fps${captured !== r.clip.fps ? ` (filmed at ${formatFps(captured)} fps: durations at that rate)` : ''}, ${r.clip.width}×${r.clip.height}`,
-    sp.onset === null ? 'no expression spotted' : `onset ${sp.onset}, apex ${sp.apex}, offset ${sp.offset} (${sp.source})${primary?.kind ? `: ${primary.kind}-expression, ${primary.duration_ms ?? '?'} ms` : ''}`,
-    `AUs: ${r.facs || 'none'}    emotion: ${r.emotion.label ?? 'none'} (${r.emotion.label3 ?? '-'})`,
-    '',
-    r.description,
-    '',
-    ...(sp.blinks?.length ? [`blinks (not expressions): ${sp.blinks.map((b) => `${b.onset}–${b.offset}`).join(', ')}`] : []),
-    // Classed blinks the lid spotter listed above are not repeated.
-    ...(sp.confounders ?? [])
-      .filter((c) => c.cause !== 'blink' || !(sp.blinks ?? []).some((b) => b.onset <= c.offset && c.onset <= b.offset))
-      .map((c) => `${c.cause === 'saccade' ? 'gaze shift' : c.cause} ${c.onset}–${c.offset} (not an expression): ${c.reason}`),
-    `timings (ms): ${Object.entries(r.timings).map(([k, v]) => `${k} ${v}`).join(', ')}`,
-  ];
-  return lines.join('\n');
 }
 
 const BAR = 24;

@@ -15,7 +15,7 @@ import { selectRecords, type ExportOptions } from './options';
 import { resolveOutputPath, throwIfCancelled, writeOutputFile, writeOutputStream } from './output';
 import { removeStaleTemps } from '../../util/temp-files';
 import { groupBy } from '../group';
-import { clipKey, recordIssues, type ExportRecord } from './records';
+import { UNLABELLED_CODER, clipKey, recordIssues, type ExportRecord } from './records';
 import { sessionReportHtml } from './report-html';
 import { counted } from '@shared/count';
 
@@ -94,6 +94,8 @@ export async function exportCorpus(request: ExportRequest): Promise<ExportResult
   // Each job says, once written, how many labels its file holds and which it left out.
   const jobs: { format: ExportFormat; name: string; write: (path: string) => Promise<unknown>; held: () => Pick<ExportedFile, 'records' | 'skipped' | 'promptFormat'> }[] = [];
   const all = () => ({ records: records.length, skipped: [] });
+  // The session report also lists events nobody labelled yet: they are no label of its.
+  const labels = records.filter((record) => record.annotator !== UNLABELLED_CODER).length;
   for (const format of new Set(request.formats)) {
     switch (format) {
       case 'casme2-csv': jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, casmeCsv(records), signal), held: all }); break;
@@ -127,7 +129,7 @@ export async function exportCorpus(request: ExportRequest): Promise<ExportResult
       }
       case 'report': {
         const reportOptions = { includeImages: request.includeImages ?? false, ...(request.parseFacs ? { parseFacs: request.parseFacs } : {}), ...(request.reportTitle ? { title: request.reportTitle } : {}), ...(request.reportLanguage ? { language: request.reportLanguage } : {}) };
-        jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, sessionReportHtml(records, reportOptions), signal), held: all });
+        jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, sessionReportHtml(records, reportOptions), signal), held: () => ({ records: labels, skipped: [] }) });
         break;
       }
       case 'eaf': {
@@ -152,7 +154,7 @@ export async function exportCorpus(request: ExportRequest): Promise<ExportResult
     request.onProgress?.(done, jobs.length);
   });
   const files = jobs.map((job, index): ExportedFile => ({ format: job.format, path: targets[index] as string, ...job.held() }));
-  return { files, records: Math.max(0, ...files.map((file) => file.records)), labels: records.length };
+  return { files, records: Math.max(0, ...files.map((file) => file.records)), labels };
 }
 
 const WRITE_CONCURRENCY = 8;

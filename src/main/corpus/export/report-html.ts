@@ -92,9 +92,11 @@ export function* sessionReportHtml(records: readonly ExportRecord[], options: Se
   const title = options.title ?? s.title;
   const generated = (options.generatedAt ?? new Date()).toISOString();
   const unlabelled = records.filter((record) => record.annotator === UNLABELLED_CODER).length;
+  // Two coders' labels of one event are one annotated event.
+  const annotated = new Set(records.filter((record) => record.annotator !== UNLABELLED_CODER).map((record) => `${clipKey(record)}\u0000${record.eventId}`)).size;
   yield `<!DOCTYPE html>\n<html lang="${s.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
     `<title>${esc(title)}</title><style>${STYLE}</style></head><body>\n` +
-    `<h1>${esc(title)}</h1><div class="meta">${esc(s.generated(generated, records.length - unlabelled, unlabelled))}</div>\n`;
+    `<h1>${esc(title)}</h1><div class="meta">${esc(s.generated(generated, annotated, records.length - unlabelled, unlabelled))}</div>\n`;
   for (const group of groupBy(records, clipKey).values()) {
     const first = group[0] as ExportRecord;
     const filmedAt = timingFps(first) !== first.fps ? formatFps(timingFps(first)) : null;

@@ -13,8 +13,8 @@ import { DATASET_CODER, UNLABELLED_CODER, type ReviewDecision } from './records'
 export interface ReportStrings {
   readonly lang: string;
   readonly title: string;
-  /** `unlabelled`: events listed that nobody labelled yet (spotted candidates), apart from the annotated ones. */
-  generated(at: string, events: number, unlabelled: number): string;
+  /** `events` annotated, holding `labels` (an event × its coder); `unlabelled`: events listed that nobody labelled yet (spotted candidates). */
+  generated(at: string, events: number, labels: number, unlabelled: number): string;
   /** The annotator column: a coder's name as stored, the placeholder coders in the report's words. */
   coder(name: string): string;
   clipMeta(dataset: string, subject: string, frames: number, fps: string, filmedAt: string | null, timesAt: string): string;
@@ -57,7 +57,8 @@ export const REPORT_STRINGS: Readonly<Record<Language, ReportStrings>> = {
   en: {
     lang: 'en',
     title: 'Micro-expression session report',
-    generated: (at, events, unlabelled) => `Generated ${at} · ${events} annotated event${events === 1 ? '' : 's'}${unlabelled ? `, ${unlabelled} not labelled yet` : ''}`,
+    generated: (at, events, labels, unlabelled) =>
+      `Generated ${at} · ${events} annotated event${events === 1 ? '' : 's'}${labels !== events ? ` (${labels} labels)` : ''}${unlabelled ? `, ${unlabelled} not labelled yet` : ''}`,
     coder: (name) => name,
     clipMeta: (dataset, subject, frames, fps, filmedAt, timesAt) => `${dataset} · ${subject.trim() ? `subject ${subject}` : 'no subject recorded'} · ${frames} frames at ${fps} fps${filmedAt ? `, filmed at ${filmedAt} fps` : ''} · times at the capture rate, ${timesAt} fps`,
     rows: { event: 'Event', frames: 'Onset / apex / offset', class: 'Class', aus: 'Action Units', emotion: 'Emotion / category', flags: 'Import flags', rois: 'Strongest ROI motion', description: 'Description', annotator: 'Annotator', review: 'Review' },
@@ -82,7 +83,7 @@ export const REPORT_STRINGS: Readonly<Record<Language, ReportStrings>> = {
   'zh-CN': {
     lang: 'zh-CN',
     title: '微表情会话报告',
-    generated: (at, events, unlabelled) => `生成于 ${at} · 已标注事件 ${events} 个${unlabelled ? `，待标注 ${unlabelled} 个` : ''}`,
+    generated: (at, events, labels, unlabelled) => `生成于 ${at} · 已标注事件 ${events} 个${labels !== events ? `（标注 ${labels} 条）` : ''}${unlabelled ? `，待标注 ${unlabelled} 个` : ''}`,
     coder: (name) => (name === UNLABELLED_CODER ? '（未标注）' : name === DATASET_CODER ? '（数据集编码表）' : name),
     clipMeta: (dataset, subject, frames, fps, filmedAt, timesAt) => `${dataset} · ${subject.trim() ? `被试 ${subject}` : '未记录被试'} · ${frames} 帧，${fps} fps${filmedAt ? `，拍摄帧率 ${filmedAt} fps` : ''} · 时间按采集帧率 ${timesAt} fps 计`,
     rows: { event: '事件', frames: '起始 / 顶点 / 结束', class: '类别', aus: '动作单元', emotion: '情绪 / 三分类', flags: '导入标记', rois: '运动最强的感兴趣区域', description: '描述', annotator: '标注者', review: '审核' },

@@ -3,18 +3,17 @@
  * cancel) and list the files written. Existing files are only replaced when asked. The
  * choices are remembered for the next export (state/export-choices.ts).
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { EXPORT_FORMATS, type ExportFormat, type ExportOutcome } from '@shared/api';
 import { DEFAULT_PROMPT_FORMAT, PROMPT_FORMATS, type PromptFormat } from '@shared/prompt-format';
 import { errorMessage } from '../api/backend';
-import { api } from '../api/client';
+import { ApiCallError, api } from '../api/client';
 import { reviewApi } from '../api/review';
 import { readExportChoices, writeExportChoices } from '../state/export-choices';
 import { browserStorage } from '../state/saved-state';
 import { useSession } from '../state/session';
-import { ErrorAlert } from '../components/ErrorAlert';
-import { NoWorkspace } from '../components/ErrorAlert';
+import { ErrorAlert, Guidance, NoWorkspace } from '../components/ErrorAlert';
 import { BrowseButton } from '../components/BrowseButton';
 import { PICKS } from '../api/files';
 
@@ -22,6 +21,10 @@ const OPTIONS = ['onlyApproved', 'anonymise', 'includeImages', 'force'] as const
 type Option = (typeof OPTIONS)[number];
 /** The format whose prompt text the user picks. */
 const INSTRUCTIONS: ExportFormat = 'jsonl';
+/** A full path on any desktop: a relative one would land wherever the main process runs. */
+const ABSOLUTE = /^(\/|[A-Za-z]:[\\/]|\\\\)/;
+/** The format whose file holds one entry per event (its motion rows), not one per label. */
+const PER_EVENT: ExportFormat = 'frames-csv';
 
 export function ExportView() {
   const { t } = useTranslation();
@@ -45,6 +48,13 @@ export function ExportView() {
   const [running, setRunning] = useState(false);
   const [result, setResult] = useState<ExportOutcome | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // Expected refusals (files already there, a folder without its full path): what to do, in the window's words.
+  const [guidance, setGuidance] = useState<string | null>(null);
+  const outcome = useRef<HTMLDivElement>(null);
+  // Beside the form in a wide window; below it in a narrow one, where the result is brought into sight.
+  useEffect(() => {
+    if (result || error || guidance) outcome.current?.scrollIntoView({ block: 'nearest' });
+  }, [result, error, guidance]);
 
   useEffect(
     () =>
@@ -63,13 +73,21 @@ export function ExportView() {
     });
 
   const run = () => {
-    setRunning(true);
     setError(null);
+    setGuidance(null);
     setResult(null);
     setProgress(null);
+    if (!ABSOLUTE.test(folder.trim())) {
+      setGuidance(t('export.absolute'));
+      return;
+    }
+    setRunning(true);
     reviewApi
       .exportRun({ formats: EXPORT_FORMATS.filter((f) => formats.has(f)), folder: folder.trim(), promptFormat, ...options })
-      .then(setResult, (failure: unknown) => setError(errorMessage(failure)))
+      .then(setResult, (failure: unknown) => {
+        if (failure instanceof ApiCallError && failure.code === 'EXPORT_TARGET_EXISTS') setGuidance(t('export.exists'));
+        else setError(errorMessage(failure));
+      })
       .finally(() => setRunning(false));
   };
 
@@ -123,31 +141,35 @@ export function ExportView() {
           )}
         </div>
       </form>
-      {running && (
-        <p data-testid="export-progress">
-          <progress max={progress?.total || 1} value={progress?.done ?? 0} /> {t('export.running')}
-        </p>
-      )}
-      <ErrorAlert error={error} />
-      {result && (
-        <>
-          <h2>{t('export.result', { records: t('counts.records', { count: result.records }), files: t('counts.files', { count: result.files.length }) })}</h2>
-          <ul className="recent" data-testid="export-files">
-            {result.files.map((file) => (
-              <li key={file.path} data-records={file.records}>
-                <code>{file.format}</code> {file.path} · {t('counts.records', { count: file.records })}
-                {file.records === 0 && (
-                  <div role="status" data-testid="export-no-records">
-                    {t('export.noRecords', {
-                      reasons: result.labels === 0 ? t('export.noLabels') : file.skipped.map((skip) => t(`export.skipped.${skip.reason}`, { count: skip.count })).join('; '),
-                    })}
-                  </div>
-                )}
-              </li>
-            ))}
-          </ul>
-        </>
-      )}
+      <div className="export-outcome" ref={outcome}>
+        {running && (
+          <p data-testid="export-progress">
+            <progress max={progress?.total || 1} value={progress?.done ?? 0} /> {t('export.running')}
+          </p>
+        )}
+        <ErrorAlert error={error} />
+        <Guidance text={guidance} />
+        {result && (
+          <>
+            <h2>{t('export.result', { records: t('counts.labels', { count: result.records }), files: t('counts.files', { count: result.files.length }) })}</h2>
+            <ul className="recent" data-testid="export-files">
+              {result.files.map((file) => (
+                <li key={file.path} data-records={file.records}>
+                  <code>{file.format}</code> · {t(file.format === PER_EVENT ? 'counts.events' : 'counts.labels', { count: file.records })}
+                  <div className="export-path">{file.path}</div>
+                  {file.records === 0 && (
+                    <div role="status" data-testid="export-no-records">
+                      {t('export.noRecords', {
+                        reasons: result.labels === 0 ? t('export.noLabels') : file.skipped.map((skip) => t(`export.skipped.${skip.reason}`, { count: skip.count })).join('; '),
+                      })}
+                    </div>
+                  )}
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </div>
     </section>
   );
 }
