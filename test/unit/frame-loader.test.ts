@@ -56,6 +56,8 @@ function opener() {
   const finishAll = async (ok = true) => {
     for (const image of [...pending.values()]) image.settle(ok);
     for (let i = 0; i < 5; i += 1) await Promise.resolve();
+    // The loader starts the next prefetches in the task after a frame asked for lands.
+    await new Promise((resolve) => setTimeout(resolve, 0));
   };
   return { open, requested, closed, pending, cancelled, finishAll };
 }
@@ -115,6 +117,20 @@ describe('FrameLoader request order', () => {
     expect(loader.get(11)?.index).toBe(11);
   });
 
+  it('starts the neighbours of a frame asked for only after the task that hands it to the view', async () => {
+    const images = opener();
+    const later = laterQueue();
+    const loader = new FrameLoader((i) => `/frames/c/${i}.jpg`, FRAME_BYTES, images.open, 256 * 2 ** 20, later.defer);
+    const shown = loader.load(100);
+    loader.prefetch(100, 1, 300);
+    images.pending.get(100)?.settle();
+    // The view's continuation (render and draw) sees no neighbour's request started yet.
+    expect((await shown).index).toBe(100);
+    expect(images.requested).toEqual([100]);
+    later.runAll();
+    expect(images.requested).toEqual([100, 101, 102]);
+  });
+
   it('starts no queued prefetch after holdPrefetch (a step), until the next prefetch', async () => {
     const images = opener();
     const loader = loaderWith(images.open);
@@ -137,7 +153,7 @@ describe('FrameLoader request order', () => {
     expect(images.requested).toEqual([100]);
     images.pending.get(100)?.settle();
     expect((await shown).index).toBe(100);
-    for (let i = 0; i < 5; i += 1) await Promise.resolve();
+    await new Promise((resolve) => setTimeout(resolve, 0));
     expect(images.requested).toEqual([100, 99, 98]);
     let most = 0;
     for (let round = 0; round < 10 && images.pending.size; round += 1) {

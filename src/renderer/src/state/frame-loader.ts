@@ -6,7 +6,8 @@
  *
  * A frame asked for (`load`) goes out at once; prefetches queue behind it. At most
  * PREFETCH_IN_FLIGHT prefetches are on the wire, none start while an asked-for frame is
- * loading, and a new `prefetch` replaces the queue, so a seek never waits for a
+ * loading (nor before the task that hands out the frame asked for ends), and a new
+ * `prefetch` replaces the queue, so a seek never waits for a
  * connection (the browser opens 6 per host) or a decode slot held by neighbours of
  * where the view used to be.
  *
@@ -31,11 +32,11 @@ export interface ClosableImage {
   close(): void;
 }
 
-/** Runs `release` once the current task is over (a timer in the view; tests run it when they choose). */
-export type Deferral = (release: () => void) => void;
+/** Runs `task` once the current task is over (a timer in the view; tests run it when they choose). */
+export type Deferral = (task: () => void) => void;
 
-const afterThisTask: Deferral = (release) => {
-  setTimeout(release, 0);
+const afterThisTask: Deferral = (task) => {
+  setTimeout(task, 0);
 };
 
 /**
@@ -165,9 +166,15 @@ export class FrameLoader<Image extends ClosableImage> {
       .finally(() => {
         this.#loading.delete(index);
         if (controller && this.#cancellable.get(index) === controller) this.#cancellable.delete(index);
-        if (prefetch) this.#prefetching -= 1;
-        else this.#asked -= 1;
-        this.#pump();
+        if (prefetch) {
+          this.#prefetching -= 1;
+          this.#pump();
+        } else {
+          this.#asked -= 1;
+          // The caller's continuation (the view's render and draw of this frame) runs first:
+          // starting the neighbours' requests is main-thread work it need not wait for.
+          this.#defer(() => this.#pump());
+        }
       });
     this.#loading.set(index, promise);
     return promise;
