@@ -13,7 +13,6 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { createHandlerTable } from '../../src/main/api';
 import { rendererDir } from '../../src/main/paths';
 import { clipIdFor } from '../../src/main/media/clip-identity';
@@ -21,35 +20,11 @@ import { createServices, disposeServices } from '../../src/main/app/services';
 import { startBridge } from '../../src/main/transport/bridge';
 import { createRouter } from '../../src/main/transport/routes';
 import { launchChromium } from '../../test/helpers/browser';
+import { args, benchClip, opt, type TraceEvent } from './ui-trace-common';
 
-const args = process.argv.slice(2);
-const opt = (name: string, fallback: number) => {
-  const at = args.indexOf(name);
-  return at >= 0 ? Number(args[at + 1]) : fallback;
-};
 const STEPS = opt('--steps', 8);
 const MIN_TASK_MS = opt('--min-task-ms', 1);
 const VERBOSE = args.includes('--verbose');
-
-interface TraceEvent {
-  readonly name: string;
-  readonly cat?: string;
-  readonly ph: string;
-  readonly ts: number;
-  readonly dur?: number;
-  readonly pid: number;
-  readonly tid: number;
-  readonly args?: { name?: string; data?: Record<string, unknown> };
-}
-
-function clip(): string {
-  const path = join(tmpdir(), 'mellm-bench-ui', 'ui-640x480-300.mp4');
-  if (!existsSync(path)) {
-    const run = spawnSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=640x480:rate=30', '-frames:v', '300', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '30', '-pix_fmt', 'yuv420p', path]);
-    if (run.status !== 0) throw new Error(run.stderr.toString());
-  }
-  return path;
-}
 
 const ms = (us: number) => (us / 1000).toFixed(1);
 
@@ -133,7 +108,7 @@ function describe(events: readonly TraceEvent[], marks: readonly TraceEvent[], l
 
 async function main(): Promise<void> {
   if (!existsSync(join(rendererDir(), 'index.html'))) throw new Error('npm run build first');
-  const path = clip();
+  const path = benchClip();
   const services = createServices({ userDataDir: mkdtempSync(join(tmpdir(), 'mellm-step-trace-')), spareDecoder: true });
   await services.settings.update({ annotator: 'bench' });
   const bridge = await startBridge({ handlers: createHandlerTable(services), events: services.events, router: (connect) => createRouter({ rendererDir: rendererDir(), frames: () => services.frames, connect }) });
