@@ -13,8 +13,8 @@
  *
  * A jump (a frame asked for that is neither cached nor loading) cancels the prefetches on
  * the wire more than NEAR_FRAMES away from it: their bytes and decodes would otherwise
- * share the two cores and the main thread with the frame asked for, and they are
- * neighbours of where the view no longer is.
+ * share the CPU and the main thread with the frame asked for, and they are neighbours of
+ * where the view no longer is.
  *
  * Decoded frames hold native (often GPU) memory until closed, so an evicted frame is
  * closed rather than left to the garbage collector, but never one the view still draws:
