@@ -14,20 +14,15 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { createHandlerTable } from '../../src/main/api';
 import { rendererDir } from '../../src/main/paths';
 import { createServices, disposeServices } from '../../src/main/app/services';
 import { startBridge } from '../../src/main/transport/bridge';
 import { createRouter } from '../../src/main/transport/routes';
 import { launchChromium } from '../../test/helpers/browser';
+import { args, benchClip, opt, type TraceEvent } from './ui-trace-common';
 import { countRenders } from '../../test/helpers/render-count';
 
-const args = process.argv.slice(2);
-const opt = (name: string, fallback: number) => {
-  const at = args.indexOf(name);
-  return at >= 0 ? Number(args[at + 1]) : fallback;
-};
 const OPENS = opt('--opens', 3);
 const MIN_TASK_MS = opt('--min-task-ms', 3);
 /** `--profile`: a CPU profile of the renderer instead of the trace (the two disturb each other). */
@@ -43,25 +38,6 @@ childProcess.spawn = ((...spawnArgs: Parameters<typeof spawnOriginal>) => {
   return (spawnOriginal as (...a: unknown[]) => ChildProcess)(...spawnArgs);
 }) as typeof spawnOriginal;
 syncBuiltinESMExports();
-
-function clip(): string {
-  const path = join(tmpdir(), 'mellm-bench-ui', 'ui-640x480-300.mp4');
-  if (!existsSync(path)) {
-    const run = spawnSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=640x480:rate=30', '-frames:v', '300', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '30', '-pix_fmt', 'yuv420p', path]);
-    if (run.status !== 0) throw new Error(run.stderr.toString());
-  }
-  return path;
-}
-
-interface TraceEvent {
-  readonly name: string;
-  readonly ph: string;
-  readonly ts: number;
-  readonly dur?: number;
-  readonly pid: number;
-  readonly tid: number;
-  readonly args?: { name?: string; data?: Record<string, unknown> };
-}
 
 /** The renderer main thread's top-level tasks in [from, to] (trace µs), each with its largest parts. */
 function tasks(events: readonly TraceEvent[], from: number, to: number): string[] {
@@ -125,7 +101,7 @@ function hotFunctions(profile: CpuProfile, spanMs: number): string[] {
 
 async function main(): Promise<void> {
   if (!existsSync(join(rendererDir(), 'index.html'))) throw new Error('npm run build first');
-  const path = clip();
+  const path = benchClip();
   const services = createServices({ userDataDir: mkdtempSync(join(tmpdir(), 'mellm-open-trace-')), spareDecoder: true });
   await services.settings.update({ annotator: 'bench' });
   // The main process's side of the open: when `media.open` and the frame route start and end.

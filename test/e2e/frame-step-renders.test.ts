@@ -4,6 +4,9 @@
  * status, the spotted-interval queue, the side panels or the suggestion panel. A stored
  * recording with a spotted run fills the queue; React's commits are counted by component
  * name (test/helpers/render-count.ts), so the test counts renders, never time.
+ * A cached step's frame is presented before the step starts other work on the page's
+ * main thread (the place memory's storage write, the neighbours' fetches): counted by
+ * order, keydown → paint event → next animation frame, never by duration.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -61,5 +64,54 @@ describe('a frame step in a recording', () => {
     expect(renders.FrameStage ?? 0).toBeGreaterThanOrEqual(steps);
     expect(renders.FrameStage ?? 0).toBeLessThanOrEqual(2 * steps);
     expect(renders.Timeline ?? 0).toBeGreaterThanOrEqual(steps);
+  });
+});
+
+/** Per step: storage writes and frame requests that began between its keydown and the next animation frame after its paint. */
+const PRESENTED_PROBE = `(() => {
+  const probe = (window.__presented = { start: 0, steps: [], writes: [] });
+  const setItem = Storage.prototype.setItem;
+  Storage.prototype.setItem = function (key, value) {
+    probe.writes.push({ at: performance.now(), key, value });
+    return setItem.call(this, key, value);
+  };
+  window.addEventListener('keydown', () => (probe.start = performance.now()), { capture: true });
+  window.addEventListener('mellm:frame-painted', (event) => {
+    const start = probe.start;
+    const index = event.detail.index;
+    requestAnimationFrame(() => {
+      if (!start) return;
+      const end = performance.now();
+      const fetched = performance.getEntriesByType('resource').filter((e) => e.name.includes('/frames/') && e.startTime >= start && e.startTime <= end).length;
+      const written = probe.writes.filter((w) => w.at >= start && w.at <= end).length;
+      probe.steps.push({ index, fetched, written });
+      probe.start = 0;
+    });
+  });
+})()`;
+
+interface PresentedStep {
+  readonly index: number;
+  readonly fetched: number;
+  readonly written: number;
+}
+
+describe('a cached frame step', () => {
+  it('is presented before its place is written or its neighbours are fetched, and the place is still written', async () => {
+    const page = app().page;
+    // The previous case left the view on frame 106 with frames 100–106 decoded.
+    await expect.poll(() => page.getByTestId('frame-stage').getAttribute('data-drawn-frame')).toBe('106');
+    await page.waitForTimeout(500);
+    await page.evaluate(PRESENTED_PROBE);
+    for (let frame = 105; frame >= 100; frame -= 1) await stepTo('ArrowLeft', frame);
+    await expect.poll(() => page.evaluate('window.__presented.steps.length')).toBe(6);
+    const steps = (await page.evaluate('window.__presented.steps')) as PresentedStep[];
+    expect(steps.map((s) => s.index)).toEqual([105, 104, 103, 102, 101, 100]);
+    for (const step of steps) {
+      expect(step.written, `storage writes before frame ${step.index} was presented`).toBe(0);
+      expect(step.fetched, `frame requests before frame ${step.index} was presented`).toBe(0);
+    }
+    // Written once the page is idle: the clip's place is the last frame stepped to.
+    await expect.poll(async () => ((await page.evaluate('window.__presented.writes.map((w) => w.value)')) as string[]).some((value) => value.includes('"frame":100'))).toBe(true);
   });
 });

@@ -32,7 +32,9 @@ function opener() {
   /** Frame numbers in the order their images were closed (twice if closed twice). */
   const closed: number[] = [];
   const pending = new Map<number, FakeImage>();
-  const open = (url: string) => {
+  /** Frame numbers whose request was cancelled (as fetch does: it rejects and never decodes). */
+  const cancelled: number[] = [];
+  const open = (url: string, signal?: AbortSignal) => {
     const index = Number(/\/(\d+)\.jpg$/.exec(url)?.[1]);
     requested.push(index);
     return new Promise<FakeBitmap>((resolve, reject) => {
@@ -42,18 +44,26 @@ function opener() {
         else reject(new Error(`frame ${index} failed`));
       };
       pending.set(index, { index, settle });
+      signal?.addEventListener('abort', () => {
+        if (!pending.has(index)) return;
+        pending.delete(index);
+        cancelled.push(index);
+        reject(new DOMException('cancelled', 'AbortError'));
+      });
     });
   };
   /** Finishes every request on the wire now (and lets the loader react). */
   const finishAll = async (ok = true) => {
     for (const image of [...pending.values()]) image.settle(ok);
     for (let i = 0; i < 5; i += 1) await Promise.resolve();
+    // The loader starts the next prefetches in the task after a frame asked for lands.
+    await new Promise((resolve) => setTimeout(resolve, 0));
   };
-  return { open, requested, closed, pending, finishAll };
+  return { open, requested, closed, pending, cancelled, finishAll };
 }
 
 const FRAME_BYTES = 640 * 480 * 4;
-const loaderWith = (open: (url: string) => Promise<FakeBitmap>) => new FrameLoader((i) => `/frames/c/${i}.jpg`, FRAME_BYTES, open, 256 * 2 ** 20);
+const loaderWith = (open: (url: string, signal?: AbortSignal) => Promise<FakeBitmap>) => new FrameLoader((i) => `/frames/c/${i}.jpg`, FRAME_BYTES, open, 256 * 2 ** 20);
 
 describe('FrameLoader request order', () => {
   it('requests a frame asked for at once, behind no more than the prefetch limit, never behind a connection pool full of prefetches', () => {
@@ -80,6 +90,47 @@ describe('FrameLoader request order', () => {
     for (const i of [41, 42, 43, 44, 45, 46, 39, 38]) expect(loader.get(i)?.index).toBe(i);
   });
 
+  it('cancels the prefetches on the wire far from a jump, keeps those near it and those someone asked for', async () => {
+    const images = opener();
+    const loader = loaderWith(images.open);
+    loader.prefetch(10, 1, 300);
+    expect(images.requested).toEqual([11, 12]);
+    // A step to a neighbour not fetched yet: the prefetches are its neighbours too.
+    const near = loader.load(17);
+    expect(images.cancelled).toEqual([]);
+    images.pending.get(17)?.settle();
+    await near;
+    // The onset frame (say) is asked for while its prefetch is on the wire: that one stays.
+    const onset = loader.load(12);
+    // A jump 30 frames on: the other prefetch is cancelled, and the frame asked for goes out.
+    const jumped = loader.load(42);
+    expect(images.cancelled).toEqual([11]);
+    expect(images.requested.at(-1)).toBe(42);
+    await images.finishAll();
+    expect((await onset).index).toBe(12);
+    expect((await jumped).index).toBe(42);
+    // A cancelled prefetch is fetched again when the view comes back near it.
+    expect(loader.get(11)).toBeNull();
+    loader.prefetch(10, 1, 300);
+    for (let round = 0; round < 10 && images.pending.size; round += 1) await images.finishAll();
+    expect(images.requested.filter((i) => i === 11)).toHaveLength(2);
+    expect(loader.get(11)?.index).toBe(11);
+  });
+
+  it('starts the neighbours of a frame asked for only after the task that hands it to the view', async () => {
+    const images = opener();
+    const later = laterQueue();
+    const loader = new FrameLoader((i) => `/frames/c/${i}.jpg`, FRAME_BYTES, images.open, 256 * 2 ** 20, later.defer);
+    const shown = loader.load(100);
+    loader.prefetch(100, 1, 300);
+    images.pending.get(100)?.settle();
+    // The view's continuation (render and draw) sees no neighbour's request started yet.
+    expect((await shown).index).toBe(100);
+    expect(images.requested).toEqual([100]);
+    later.runAll();
+    expect(images.requested).toEqual([100, 101, 102]);
+  });
+
   it('starts no queued prefetch after holdPrefetch (a step), until the next prefetch', async () => {
     const images = opener();
     const loader = loaderWith(images.open);
@@ -102,7 +153,7 @@ describe('FrameLoader request order', () => {
     expect(images.requested).toEqual([100]);
     images.pending.get(100)?.settle();
     expect((await shown).index).toBe(100);
-    for (let i = 0; i < 5; i += 1) await Promise.resolve();
+    await new Promise((resolve) => setTimeout(resolve, 0));
     expect(images.requested).toEqual([100, 99, 98]);
     let most = 0;
     for (let round = 0; round < 10 && images.pending.size; round += 1) {

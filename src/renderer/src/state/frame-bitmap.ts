@@ -10,8 +10,11 @@ import type { LoadedFrame } from './frame-loader';
 export type ShownFrame = LoadedFrame<ImageBitmap>;
 
 /** The route's JSON error (clip closed, frame out of range …) becomes an AppError with its code. */
-export async function fetchBitmap(url: string): Promise<ImageBitmap> {
-  const response = await fetch(url);
+export async function fetchBitmap(url: string, signal?: AbortSignal): Promise<ImageBitmap> {
+  const response = await fetch(url, { signal });
   if (!response.ok) throw await frameRequestError(response);
-  return createImageBitmap(await response.blob());
+  const bytes = await response.blob();
+  // Cancelled while the body arrived: no decode for a frame nobody wants.
+  signal?.throwIfAborted();
+  return createImageBitmap(bytes);
 }

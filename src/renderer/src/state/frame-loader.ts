@@ -6,9 +6,15 @@
  *
  * A frame asked for (`load`) goes out at once; prefetches queue behind it. At most
  * PREFETCH_IN_FLIGHT prefetches are on the wire, none start while an asked-for frame is
- * loading, and a new `prefetch` replaces the queue, so a seek never waits for a
+ * loading (nor before the task that hands out the frame asked for ends), and a new
+ * `prefetch` replaces the queue, so a seek never waits for a
  * connection (the browser opens 6 per host) or a decode slot held by neighbours of
  * where the view used to be.
+ *
+ * A jump (a frame asked for that is neither cached nor loading) cancels the prefetches on
+ * the wire more than NEAR_FRAMES away from it: their bytes and decodes would otherwise
+ * share the CPU and the main thread with the frame asked for, and they are neighbours of
+ * where the view no longer is.
  *
  * Decoded frames hold native (often GPU) memory until closed, so an evicted frame is
  * closed rather than left to the garbage collector, but never one the view still draws:
@@ -26,18 +32,24 @@ export interface ClosableImage {
   close(): void;
 }
 
-/** Runs `release` once the current task is over (a timer in the view; tests run it when they choose). */
-export type Deferral = (release: () => void) => void;
+/** Runs `task` once the current task is over (a timer in the view; tests run it when they choose). */
+export type Deferral = (task: () => void) => void;
 
-const afterThisTask: Deferral = (release) => {
-  setTimeout(release, 0);
+const afterThisTask: Deferral = (task) => {
+  setTimeout(task, 0);
 };
 
-/** Fetches and decodes one frame image (`fetchBitmap` in the browser; tests count requests with their own). */
-export type FrameFetcher<Image> = (url: string) => Promise<Image>;
+/**
+ * Fetches and decodes one frame image (`fetchBitmap` in the browser; tests count requests
+ * with their own). `signal` is given to prefetches, which a jump may cancel.
+ */
+export type FrameFetcher<Image> = (url: string, signal?: AbortSignal) => Promise<Image>;
 
 /** Prefetches on the wire at once: well under the browser's 6 connections per host. */
 export const PREFETCH_IN_FLIGHT = 2;
+
+/** A prefetch this close to a frame asked for is kept on a jump: it is a neighbour of it. */
+export const NEAR_FRAMES = 8;
 
 export class FrameLoader<Image extends ClosableImage> {
   readonly #url: (index: number) => string;
@@ -60,6 +72,8 @@ export class FrameLoader<Image extends ClosableImage> {
   #prefetching = 0;
   /** Asked-for loads on the wire (prefetches wait for them). */
   #asked = 0;
+  /** Prefetches on the wire that nobody asked for yet, by frame: a jump may cancel them. */
+  readonly #cancellable = new Map<number, AbortController>();
 
   /** `budgetBytes` bounds decoded RGBA memory (width × height × 4 per frame). */
   constructor(url: (index: number) => string, frameBytes: number, fetchFrame: FrameFetcher<Image>, budgetBytes = 256 * 2 ** 20, defer: Deferral = afterThisTask) {
@@ -85,7 +99,22 @@ export class FrameLoader<Image extends ClosableImage> {
     this.#shownOrAsked.add(index);
     const ready = this.get(index);
     if (ready) return Promise.resolve(ready);
-    return this.#loading.get(index) ?? this.#start(index, false);
+    const loading = this.#loading.get(index);
+    if (loading) {
+      // Someone waits for it now: it is no longer a prefetch a jump may cancel.
+      this.#cancellable.delete(index);
+      return loading;
+    }
+    this.#cancelFarFrom(index);
+    return this.#start(index, false);
+  }
+
+  #cancelFarFrom(index: number): void {
+    for (const [other, controller] of this.#cancellable) {
+      if (Math.abs(other - index) <= NEAR_FRAMES) continue;
+      this.#cancellable.delete(other);
+      controller.abort();
+    }
   }
 
   /**
@@ -119,9 +148,13 @@ export class FrameLoader<Image extends ClosableImage> {
   }
 
   #start(index: number, prefetch: boolean): Promise<LoadedFrame<Image>> {
-    if (prefetch) this.#prefetching += 1;
-    else this.#asked += 1;
-    const promise = this.#fetch(this.#url(index))
+    let controller: AbortController | undefined;
+    if (prefetch) {
+      this.#prefetching += 1;
+      controller = new AbortController();
+      this.#cancellable.set(index, controller);
+    } else this.#asked += 1;
+    const promise = this.#fetch(this.#url(index), controller?.signal)
       .then((image) => {
         if (this.#disposed) image.close();
         else {
@@ -132,9 +165,16 @@ export class FrameLoader<Image extends ClosableImage> {
       })
       .finally(() => {
         this.#loading.delete(index);
-        if (prefetch) this.#prefetching -= 1;
-        else this.#asked -= 1;
-        this.#pump();
+        if (controller && this.#cancellable.get(index) === controller) this.#cancellable.delete(index);
+        if (prefetch) {
+          this.#prefetching -= 1;
+          this.#pump();
+        } else {
+          this.#asked -= 1;
+          // The caller's continuation (the view's render and draw of this frame) runs first:
+          // starting the neighbours' requests is main-thread work it need not wait for.
+          this.#defer(() => this.#pump());
+        }
       });
     this.#loading.set(index, promise);
     return promise;
@@ -159,6 +199,8 @@ export class FrameLoader<Image extends ClosableImage> {
   dispose(): void {
     this.#disposed = true;
     this.#queue = [];
+    for (const controller of this.#cancellable.values()) controller.abort();
+    this.#cancellable.clear();
     for (const image of new Set([...this.#ready.values(), ...this.#retired, ...this.#held.values()])) image.close();
     this.#ready.clear();
     this.#retired.clear();

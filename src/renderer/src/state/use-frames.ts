@@ -53,7 +53,7 @@ export function useFrames(media: OpenedMedia | null, budgetMB = 256): FrameNavig
     if (!media) return null;
     const { clipId, info } = media;
     // Frame 0 may already be on its way (early-frame.ts): that fetch is taken, not repeated.
-    return new FrameLoader((index) => mediaApi.frameUrl(clipId, index), info.width * info.height * 4, (url) => takeEarly<ImageBitmap>(url) ?? fetchBitmap(url), budgetMB * 2 ** 20);
+    return new FrameLoader((index) => mediaApi.frameUrl(clipId, index), info.width * info.height * 4, (url, signal) => takeEarly<ImageBitmap>(url) ?? fetchBitmap(url, signal), budgetMB * 2 ** 20);
   }, [media, budgetMB]);
   // The clip's view is gone: its decoded frames are released now, not whenever GC runs.
   useEffect(() => (loader ? () => loader.dispose() : undefined), [loader]);
