@@ -29,13 +29,19 @@ const requestsSince = (since: number): Promise<string[]> =>
     since,
   );
 
+/** A fresh page of the app on Corpus, the clip's path in the open form (not submitted). */
+async function showOpenForm(clip: string): Promise<void> {
+  const page = app().page;
+  await page.goto(app().bridge.url);
+  await page.locator('[data-view="corpus"]').click();
+  await page.locator('input[name="clip-path"]').fill(clip);
+}
+
 describe('opening a clip', () => {
   it('asks for the clip and frame 0 before the first paint, the speed estimate after it', async () => {
     const page = app().page;
     const clip = writeIndexClip(dir, 90, 320, 240);
-    await page.goto(app().bridge.url);
-    await page.locator('[data-view="corpus"]').click();
-    await page.locator('input[name="clip-path"]').fill(clip);
+    await showOpenForm(clip);
     const { start, painted } = await page.evaluate(async () => {
       const button = document.querySelector<HTMLButtonElement>('form.inline-form button[type="submit"]');
       const paint = new Promise<number>((resolve) => window.addEventListener('mellm:frame-painted', () => resolve(performance.now()), { once: true }));
@@ -64,9 +70,7 @@ describe('opening a clip', () => {
     const page = app().page;
     const clip = writeIndexClip(dir, 60, 320, 240);
     await countRenders(page);
-    await page.goto(app().bridge.url);
-    await page.locator('[data-view="corpus"]').click();
-    await page.locator('input[name="clip-path"]').fill(clip);
+    await showOpenForm(clip);
     const { renders: before, address, stageMountedAtFirstRender } = await page.evaluate(`(async () => {
       const take = () => window.__renderCounts.take();
       // The Konva stage is measured and mounted in the commit that mounts the view, not a frame later.
@@ -103,9 +107,7 @@ describe('opening a clip', () => {
     // 90 frames at 30 fps: a recording (longer than a dataset clip), so the queue shows too.
     const clip = writeIndexClip(dir, 90, 320, 240);
     await countRenders(page);
-    await page.goto(app().bridge.url);
-    await page.locator('[data-view="corpus"]').click();
-    await page.locator('input[name="clip-path"]').fill(clip);
+    await showOpenForm(clip);
     const atPaint = (await page.evaluate(`(async () => {
       const take = () => window.__renderCounts.take();
       const painted = new Promise((resolve) => window.addEventListener('mellm:frame-painted', () => {
