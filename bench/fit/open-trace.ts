@@ -5,6 +5,7 @@
  * layout, paint …), the process starts the main process made (ffmpeg / ffprobe, at which
  * ms) and its CPU. Counts and times; several opens, each in a fresh page.
  *   node --import tsx bench/fit/open-trace.ts [--opens N] [--min-task-ms 3] [--profile [--top 25]]
+ *     [--renders] [--marks] [--longest] [--renderer DIR]
  * The first open of a run probes the clip; later ones re-open it (no probe, no checks).
  * Needs `npm run build`.
  */
@@ -28,6 +29,14 @@ const MIN_TASK_MS = opt('--min-task-ms', 3);
 /** `--profile`: a CPU profile of the renderer instead of the trace (the two disturb each other). */
 const PROFILE = args.includes('--profile');
 const TOP = opt('--top', 25);
+/** `--renderer DIR`: serve another build's renderer (e.g. main's `out/renderer`) against this process's services. */
+const RENDERER = args.includes('--renderer') ? args[args.indexOf('--renderer') + 1]! : rendererDir();
+/** `--renders`: the component renders before the paint, by name. */
+const RENDERS = args.includes('--renders');
+/** `--longest`: the longest main-thread task's events, nested, down to 0.5 ms. */
+const LONGEST = args.includes('--longest');
+/** `--marks`: the renderer's own milestones in the trace (frame 0's response, decode, the paint event). */
+const MARKS = args.includes('--marks');
 
 // The main process's process starts, by time: every spawn goes through this one function.
 const spawns: { at: number; command: string }[] = [];
@@ -59,8 +68,37 @@ function tasks(events: readonly TraceEvent[], from: number, to: number): string[
       .map((e) => `${e.name}${e.args?.data?.functionName ? `:${String(e.args.data.functionName)}` : ''}${e.args?.data?.url ? `@${String(e.args.data.url).split('/').pop()}` : ''} ${(e.dur! / 1000).toFixed(1)}`);
     lines.push(`  +${((task.ts - from) / 1000).toFixed(0)} ms task ${(task.dur! / 1000).toFixed(1)} ms: ${parts.join(', ')}`);
   }
+  if (LONGEST && top.length) {
+    const longest = top.reduce((a, b) => (b.dur! > a.dur! ? b : a));
+    const inside = mine.filter((e) => e.ts >= longest.ts && e.ts + e.dur! <= longest.ts + longest.dur! && e.dur! >= 500).sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
+    const open: TraceEvent[] = [];
+    for (const e of inside) {
+      while (open.length && open[open.length - 1]!.ts + open[open.length - 1]!.dur! < e.ts + e.dur!) open.pop();
+      const data = e.args?.data ?? {};
+      const detail = ['functionName', 'elementCount', 'url'].filter((k) => data[k] !== undefined).map((k) => `${k}=${String(data[k]).split('/').pop()}`).join(' ');
+      lines.push(`    ${'  '.repeat(open.length)}+${((e.ts - from) / 1000).toFixed(1)} ${e.name} ${(e.dur! / 1000).toFixed(1)} ${detail}`);
+      open.push(e);
+    }
+  }
   lines.push(`  main-thread tasks in all: ${(total / 1000).toFixed(1)} ms over ${((to - from) / 1000).toFixed(0)} ms`);
   return lines;
+}
+
+/** When, after the click, frame 0's response reached the renderer, its image was decoded, and the paint event fired (ms). */
+function milestones(events: readonly TraceEvent[], from: number, to: number): string[] {
+  const at = (e: TraceEvent | undefined) => (e ? `+${((e.ts - from) / 1000).toFixed(0)}` : '?');
+  const inSpan = events.filter((e) => e.ts >= from && e.ts <= to);
+  const frameUrl = (e: TraceEvent) => String(e.args?.data?.url ?? '').includes('/frames/');
+  const request = inSpan.find((e) => e.name === 'ResourceSendRequest' && frameUrl(e));
+  const id = request?.args?.data?.requestId;
+  const mine = (name: string) => inSpan.find((e) => e.name === name && e.args?.data?.requestId === id);
+  const decode = inSpan.filter((e) => e.name === 'Decode Image' || e.name === 'ImageDecodeTask');
+  const paints = inSpan.filter((e) => e.name === 'Paint' || e.name === 'PaintImage');
+  const commits = inSpan.filter((e) => e.name === 'Commit');
+  return [
+    `  renderer: frame 0 asked ${at(request)}, response ${at(mine('ResourceReceiveResponse'))}, finished ${at(mine('ResourceFinish'))}; image decodes at ${decode.map(at).join(' ') || 'none traced'}; paint event ${at(inSpan.find((e) => e.name === 'frame-painted-event'))}`,
+    `  renderer: commits at ${commits.map((e) => `${at(e)} (${((e.dur ?? 0) / 1000).toFixed(1)})`).join(' ')}; paints ${paints.length}`,
+  ];
 }
 
 interface CpuProfile {
@@ -100,7 +138,7 @@ function hotFunctions(profile: CpuProfile, spanMs: number): string[] {
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(join(rendererDir(), 'index.html'))) throw new Error('npm run build first');
+  if (!existsSync(join(RENDERER, 'index.html'))) throw new Error('npm run build first');
   const path = benchClip();
   const services = createServices({ userDataDir: mkdtempSync(join(tmpdir(), 'mellm-open-trace-')), spareDecoder: true });
   await services.settings.update({ annotator: 'bench' });
@@ -118,7 +156,7 @@ async function main(): Promise<void> {
     handlers,
     events: services.events,
     router: (connect) => {
-      const route = createRouter({ rendererDir: rendererDir(), frames: () => services.frames, connect });
+      const route = createRouter({ rendererDir: RENDERER, frames: () => services.frames, connect });
       return async (pathname, search, headers) => {
         const frame = pathname.startsWith('/frames/') ? pathname.split('/').pop() : null;
         if (frame) served.push({ at: performance.now(), what: `frame ${frame} in` });
@@ -154,7 +192,17 @@ async function main(): Promise<void> {
       const nodeStart = performance.now();
       const result = (await page.evaluate(`(async () => {
         const button = document.querySelector('form.inline-form button[type="submit"]');
-        const painted = new Promise((resolve) => window.addEventListener('mellm:frame-painted', () => requestAnimationFrame(() => resolve(performance.now())), { once: true }));
+        const take = () => (window.__renderCounts ? window.__renderCounts.take() : {});
+        let counts = {};
+        let nodes = 0;
+        const painted = new Promise((resolve) => window.addEventListener('mellm:frame-painted', () => {
+          // Counted as the bench counts them: from the click to the commit that draws frame 0.
+          counts = take();
+          nodes = document.querySelectorAll('*').length;
+          performance.mark('frame-painted-event');
+          requestAnimationFrame(() => resolve(performance.now()));
+        }, { once: true }));
+        take();
         performance.mark('open-click');
         const start = performance.now();
         button.click();
@@ -163,9 +211,9 @@ async function main(): Promise<void> {
         const entries = performance.getEntriesByType('resource').filter((e) => e.startTime >= start);
         const open = entries.find((e) => e.name.includes('/api/media.open'));
         const frame = entries.find((e) => e.name.includes('/frames/'));
-        const counts = window.__renderCounts ? window.__renderCounts.take() : {};
-        return { ms: end - start, answered: open && open.responseEnd - start, asked: frame && frame.startTime - start, served: frame && frame.responseEnd - start, renders: Object.values(counts).reduce((a, b) => a + b, 0) };
-      })()`)) as { ms: number; answered: number; asked: number; served: number; renders: number };
+        return { ms: end - start, answered: open && open.responseEnd - start, asked: frame && frame.startTime - start, served: frame && frame.responseEnd - start, counts, nodes, canvases: document.querySelectorAll('canvas').length };
+      })()`)) as { ms: number; answered: number; asked: number; served: number; counts: Record<string, number>; nodes: number; canvases: number };
+      const renders = Object.values(result.counts).reduce((a, b) => a + b, 0);
       const nodeCpu = process.cpuUsage(cpu0);
       if (PROFILE) for (const line of hotFunctions(((await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile }).profile, result.ms)) console.log(line);
       await new Promise((resolve) => setTimeout(resolve, 300));
@@ -174,10 +222,12 @@ async function main(): Promise<void> {
       const from = marks.find((e) => e.name === 'open-click')?.ts ?? 0;
       const to = marks.find((e) => e.name === 'open-painted')?.ts ?? Number.MAX_SAFE_INTEGER;
       const f = (v: number | undefined) => (v === undefined ? '?' : v.toFixed(0));
-      console.log(`open ${open + 1}: painted ${f(result.ms)} ms (answered ${f(result.answered)}, asked ${f(result.asked)}, served ${f(result.served)}), ${result.renders} renders; load ${(await import('node:fs')).readFileSync('/proc/loadavg', 'utf8').split(' ')[0]}`);
+      console.log(`open ${open + 1}: painted ${f(result.ms)} ms (answered ${f(result.answered)}, asked ${f(result.asked)}, served ${f(result.served)}), ${renders} renders, ${result.nodes} elements, ${result.canvases} canvases at the paint; load ${(await import('node:fs')).readFileSync('/proc/loadavg', 'utf8').split(' ')[0]}`);
       loopDelay.disable();
       console.log(`  main process: ${served.slice(0, 8).map((s) => `${s.what} +${(s.at - nodeStart).toFixed(0)}`).join(', ')}; event-loop delay max ${(loopDelay.max / 1e6).toFixed(0)} ms`);
       console.log(`  main process: CPU ${((nodeCpu.user + nodeCpu.system) / 1000).toFixed(0)} ms during the open; spawns: ${spawns.map((s) => `${s.command} at +${(s.at - nodeStart).toFixed(0)}`).join('; ') || 'none'}`);
+      if (RENDERS) console.log(`  renders before the paint: ${Object.entries(result.counts).sort((a, b) => b[1] - a[1]).map(([name, n]) => `${name} ${n}`).join(', ')}`);
+      if (!PROFILE && MARKS) for (const line of milestones(trace.traceEvents, from, to)) console.log(line);
       if (!PROFILE) for (const line of tasks(trace.traceEvents, from, to)) console.log(line);
       await page.close();
       await new Promise((resolve) => setTimeout(resolve, 2500));

@@ -19,6 +19,7 @@ import type { FlowMode } from '../state/use-flow-overlay';
 import { placeOnFrame } from '../state/overlay-placement';
 import { languageOf } from '../i18n';
 import { FlowLegend } from './FlowLegend';
+import { useFirstFrameShown } from '../state/use-first-frame-shown';
 
 export interface LayerSetting {
   readonly visible: boolean;
@@ -155,6 +156,8 @@ const OverlayLayer = memo(function OverlayLayer({ view, frameWidth, frameHeight,
 export function FrameStage({ frames, onsetFrame, frameWidth, frameHeight, layers, flowMode, analysis, command, onPainted, initialView = null, onViewChange }: Props) {
   const { i18n } = useTranslation();
   const frame = useShownFrame(frames);
+  // The overlay layer's canvases are made once frame 0 is on screen: nothing is drawn on them before an analysis.
+  const overlaysMade = useFirstFrameShown();
   const [flowScale, setFlowScale] = useState<FlowScale>('auto');
   const containerRef = useRef<HTMLDivElement>(null);
   const frameLayerRef = useRef<Konva.Layer>(null);
@@ -246,7 +249,7 @@ export function FrameStage({ frames, onsetFrame, frameWidth, frameHeight, layers
           <Layer ref={frameLayerRef} imageSmoothingEnabled={view.scale < 1}>
             {frame && <KonvaImage image={frame.image} width={frameWidth} height={frameHeight} {...transform} />}
           </Layer>
-          <OverlayLayer view={view} frameWidth={frameWidth} frameHeight={frameHeight} difference={difference} layers={layers} flow={storedFlow} analysis={analysis} language={language} />
+          {overlaysMade && <OverlayLayer view={view} frameWidth={frameWidth} frameHeight={frameHeight} difference={difference} layers={layers} flow={storedFlow} analysis={analysis} language={language} />}
         </Stage>
       )}
       {storedFlow && <FlowLegend overlay={storedFlow} scale={flowScale} onScale={setFlowScale} />}

@@ -29,6 +29,14 @@ export function framePainted(): void {
   for (const run of due) run();
 }
 
+/** Tells listeners (bench, e2e) which frame the stage drew and when, then runs what waited for it. */
+export function announcePaint(index: number): void {
+  const stage = document.querySelector<HTMLElement>('[data-testid="frame-stage"]');
+  if (stage) stage.dataset.drawnFrame = String(index);
+  window.dispatchEvent(new CustomEvent('mellm:frame-painted', { detail: { index, at: performance.now() } }));
+  framePainted();
+}
+
 /** Runs `run` now, or once the awaited first frame is painted; returns a cancel. */
 export function afterFirstFrame(run: () => void): () => void {
   if (!awaited) {

@@ -15,6 +15,8 @@ import { CandidateQueue } from '../components/CandidateQueue';
 import { candidateDecisions, candidateEvent, candidateKey, candidateQueue, stepCandidate, type CandidateDecision } from '../state/candidates';
 import type { Candidate, NonExpression } from '../api/analysis-types';
 import { Timeline } from '../components/Timeline';
+import { TIMELINE_HEIGHT } from '../components/timeline-draw';
+import { AfterFirstFrame } from '../components/AfterFirstFrame';
 import { MARKERS, type MarkerKind } from '../state/markers';
 import { TransportBar } from '../components/TransportBar';
 import { OpenClipForm } from '../components/OpenClipForm';
@@ -29,7 +31,7 @@ import { useSession, type OpenClip } from '../state/session';
 import { useClipEvents } from '../state/use-clip-events';
 import { useFrames } from '../state/use-frames';
 import { usePlaceMemory } from '../state/use-place-memory';
-import { framePainted } from '../state/first-frame';
+import { announcePaint } from '../state/first-frame';
 import { useSuggestions } from '../state/use-suggestions';
 import { useSpottingRun } from '../state/use-spotting-run';
 import { useDismissal } from '../state/use-dismissal';
@@ -43,14 +45,6 @@ const LAYERS: LayerSettings = {
 
 /** Dataset clips are cut around one expression and last at most this long; longer clips are recordings to review. */
 const DATASET_CLIP_SECONDS = 2;
-
-/** Tells listeners (bench, e2e) which frame was painted and when. */
-function announcePaint(index: number): void {
-  const stage = document.querySelector<HTMLElement>('[data-testid="frame-stage"]');
-  if (stage) stage.dataset.drawnFrame = String(index);
-  window.dispatchEvent(new CustomEvent('mellm:frame-painted', { detail: { index, at: performance.now() } }));
-  framePainted();
-}
 
 /** Save status shown: local-only clips never save; an untouched event is simply clean. */
 const saveLabel = (persistent: boolean, status: SaveStatus) => (!persistent ? 'local' : status === 'idle' ? 'clean' : status);
@@ -385,6 +379,8 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
           initialView={saved?.view ?? null}
           onViewChange={setStageView}
         />
+        {/* Its canvas and first draw wait for frame 0's paint; the box keeps its height meanwhile. */}
+        <AfterFirstFrame reserve={<div className="timeline" style={{ height: TIMELINE_HEIGHT }} />}>
         <Timeline
           key={media.clipId}
           frames={frames}
@@ -404,6 +400,7 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
           onMarkerDrag={clipEvents.drag}
           onSelectEvent={clipEvents.select}
         />
+        </AfterFirstFrame>
         <dl className="markers" data-testid="markers">
           {MARKERS.map((kind) => (
             <div key={kind} data-marker={kind}>
