@@ -131,6 +131,47 @@ describe('FrameLoader request order', () => {
     expect(images.requested).toEqual([100, 101, 102]);
   });
 
+  it('fetches a cancelled prefetch afresh when it is asked for before its abort settles', async () => {
+    const images = opener();
+    const loader = loaderWith(images.open);
+    loader.prefetch(10, 1, 300);
+    const jumped = loader.load(42);
+    expect(images.cancelled).toEqual([11, 12]);
+    // Back at once (the same task): frame 11 is requested again, not handed the abort.
+    const back = loader.load(11);
+    expect(images.requested.filter((i) => i === 11)).toHaveLength(2);
+    await images.finishAll();
+    expect((await back).index).toBe(11);
+    expect((await jumped).index).toBe(42);
+    expect(loader.get(11)?.index).toBe(11);
+  });
+
+  it('cancels nothing for a frame drawn beside the view (the difference layer onset)', async () => {
+    const images = opener();
+    const loader = loaderWith(images.open);
+    loader.prefetch(10, 1, 300);
+    const onset = loader.load(60, { aside: true });
+    expect(images.cancelled).toEqual([]);
+    await images.finishAll();
+    expect((await onset).index).toBe(60);
+    expect(loader.get(11)?.index).toBe(11);
+  });
+
+  it('starts the neighbours of a prefetch the view asked for only after the task that hands it over', async () => {
+    const images = opener();
+    const later = laterQueue();
+    const loader = new FrameLoader((i) => `/frames/c/${i}.jpg`, FRAME_BYTES, images.open, 256 * 2 ** 20, later.defer);
+    loader.prefetch(100, 1, 300);
+    expect(images.requested).toEqual([101, 102]);
+    // A step onto 101 while its prefetch is on the wire: the view now waits for it.
+    const shown = loader.load(101);
+    images.pending.get(101)?.settle();
+    expect((await shown).index).toBe(101);
+    expect(images.requested).toEqual([101, 102]);
+    later.runAll();
+    expect(images.requested).toEqual([101, 102, 103]);
+  });
+
   it('starts no queued prefetch after holdPrefetch (a step), until the next prefetch', async () => {
     const images = opener();
     const loader = loaderWith(images.open);

@@ -93,8 +93,12 @@ export class FrameLoader<Image extends ClosableImage> {
     return { index, image };
   }
 
-  /** The frame the view wants: requested now, ahead of every queued prefetch. */
-  load(index: number): Promise<LoadedFrame<Image>> {
+  /**
+   * The frame the view wants: requested now, ahead of every queued prefetch. A frame drawn
+   * beside the view's own (`aside`: the difference layer's onset) is not where the view is
+   * going, so it cancels none of the prefetches around the view.
+   */
+  load(index: number, options: { readonly aside?: boolean } = {}): Promise<LoadedFrame<Image>> {
     this.#disposed = false;
     this.#shownOrAsked.add(index);
     const ready = this.get(index);
@@ -105,7 +109,7 @@ export class FrameLoader<Image extends ClosableImage> {
       this.#cancellable.delete(index);
       return loading;
     }
-    this.#cancelFarFrom(index);
+    if (!options.aside) this.#cancelFarFrom(index);
     return this.#start(index, false);
   }
 
@@ -113,6 +117,9 @@ export class FrameLoader<Image extends ClosableImage> {
     for (const [other, controller] of this.#cancellable) {
       if (Math.abs(other - index) <= NEAR_FRAMES) continue;
       this.#cancellable.delete(other);
+      // Not loading any more from now on: a later ask for it starts a fresh request rather
+      // than sharing the aborted one's rejection.
+      this.#loading.delete(other);
       controller.abort();
     }
   }
@@ -164,17 +171,17 @@ export class FrameLoader<Image extends ClosableImage> {
         return { index, image };
       })
       .finally(() => {
-        this.#loading.delete(index);
+        if (this.#loading.get(index) === promise) this.#loading.delete(index);
+        // A prefetch someone asked for while it was on the wire (no longer cancellable, not
+        // aborted) is a frame the view waits for: its neighbours wait for its hand-out too.
+        const waitedFor = !prefetch || (this.#cancellable.get(index) !== controller && !controller?.signal.aborted);
         if (controller && this.#cancellable.get(index) === controller) this.#cancellable.delete(index);
-        if (prefetch) {
-          this.#prefetching -= 1;
-          this.#pump();
-        } else {
-          this.#asked -= 1;
-          // The caller's continuation (the view's render and draw of this frame) runs first:
-          // starting the neighbours' requests is main-thread work it need not wait for.
-          this.#defer(() => this.#pump());
-        }
+        if (prefetch) this.#prefetching -= 1;
+        else this.#asked -= 1;
+        // The caller's continuation (the view's render and draw of this frame) runs first:
+        // starting the neighbours' requests is main-thread work it need not wait for.
+        if (waitedFor) this.#defer(() => this.#pump());
+        else this.#pump();
       });
     this.#loading.set(index, promise);
     return promise;

@@ -140,7 +140,7 @@ function ClipAnnotator({ clip }: { clip: OpenClip }) {
   useEffect(() => {
     if (!layers.difference.visible || markers.onset === null || !loader) return;
     let live = true;
-    loader.load(markers.onset).then(
+    loader.load(markers.onset, { aside: true }).then(
       (frame) => {
         if (!live) return;
         // Held while the difference layer may draw it; the next onset replaces it.
