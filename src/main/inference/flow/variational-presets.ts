@@ -42,6 +42,11 @@ export interface VariationalFlowOptions {
   readonly fineWarpsInOneRun?: boolean;
   /** Lagged re-linearisations of the robust weights per warp. */
   readonly rounds: number;
+  /**
+   * Rounds per warp at the finest solved level, the one above it, … (a round re-linearises
+   * at a level's full size); levels beyond the list use `rounds`.
+   */
+  readonly fineRounds?: readonly number[];
   /** Jacobi sweeps per round. */
   readonly iterations: number;
   /**
