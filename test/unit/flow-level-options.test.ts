@@ -59,9 +59,12 @@ describe('per-level solver options and the pyramid of a preset that skips full r
     expect(levelWarpOptions(options, finestLevel).rounds).toBe(1);
     expect(levelWarpOptions(options, finestLevel + 1).rounds).toBe(3);
     expect(levelWarpOptions(options, finestLevel + 2).rounds).toBe(2);
-    const key = (l: { warp: { key: string } | null; upsampleWarp: { key: string } | null } | undefined) => (l?.upsampleWarp ?? l?.warp)?.key;
-    const [own, plain] = await Promise.all([options, base].map((o) => ensureVariationalModel(tempDir(), optionsForSize(o, 640, 480))));
-    const byLevel = (graphs: NonNullable<typeof own>, level: number) => key(graphs.levels.find((l) => l.level === level));
+    const own = await ensureVariationalModel(tempDir(), optionsForSize(options, 640, 480));
+    const plain = await ensureVariationalModel(tempDir(), optionsForSize(base, 640, 480));
+    const byLevel = (graphs: typeof own, level: number) => {
+      const found = graphs.levels.find((l) => l.level === level);
+      return (found?.upsampleWarp ?? found?.warp)?.key;
+    };
     expect(byLevel(own, finestLevel)).not.toBe(byLevel(plain, finestLevel));
     expect(byLevel(own, finestLevel + 1)).not.toBe(byLevel(plain, finestLevel + 1));
     // A level beyond the list keeps the graph (and session) it had without the option.
