@@ -176,7 +176,7 @@ export const FLOW_PRESETS: Record<FlowPreset, VariationalFlowOptions> = {
   // below full resolution, one at full resolution (which costs as much as all the rest).
   // On the level below full resolution each warp re-linearises once (one round of 10
   // sweeps: its second warp re-linearises anyway), and full resolution takes two rounds of
-  // 5 sweeps — the same error for a sixth less CPU than two rounds of 6 on both (fitted on
+  // 5 sweeps — the same error for ≈ 10 % less CPU than two rounds of 6 on both (fitted on
   // the hard pairs' fitting seeds 1–5, Middlebury and the faces as guards; one round at
   // full resolution loses on Middlebury, fewer sweeps on level 2 lose on the hard pairs).
   // Block matching at level 4 (≈ 1/8 resolution, ±4 px there) finds small layers moving
