@@ -10,7 +10,9 @@
  * the preset's parameters.
  *
  * Middlebury is read from $MELLM_SHARED_DIR/data/middlebury (or ../shared/data/middlebury);
- * `--face` adds a 640×480 face pair (a shipped face-api photo warped by a smooth field).
+ * `--face` adds a 640×480 face pair (a shipped face-api photo warped by a smooth field);
+ * `--hard` profiles the generated hard pairs' fitting seeds instead of Middlebury, summed
+ * into one group (per pair: the mean over the 15 pairs).
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +21,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
+import { hardPairs } from '../benchmarks/flow-hard-pairs';
 import { packageDir } from '../../src/main/inference/manifest';
 import { displacements, warpedPair } from '../../src/main/inference/flow/synthetic';
 import { VariationalFlowModel } from '../../src/main/inference/flow/variational';
@@ -31,6 +34,7 @@ const { values } = parseArgs({
     preset: { type: 'string', default: 'accurate' },
     reps: { type: 'string', default: '5' },
     face: { type: 'boolean', default: false },
+    hard: { type: 'boolean', default: false },
     set: { type: 'string' },
   },
 });
@@ -115,31 +119,38 @@ async function facePair(): Promise<{ name: string; a: Image8; b: Image8 }> {
   return { name: 'face 640×480', a: face, b: frame2 };
 }
 
+/** The hard pairs' fitting seeds (never the held-out ones), as one group. */
+async function hardFit(): Promise<Array<{ name: string; a: Image8; b: Image8 }>> {
+  return Promise.all((await hardPairs(['fit'])).map(async (pair) => ({ name: pair.name, a: await loadImageFile(pair.frame1), b: await loadImageFile(pair.frame2) })));
+}
+
 async function main(): Promise<void> {
   const preset = values.preset as FlowConfiguration;
   const reps = Number(values.reps);
-  const pairs = [...(await middlebury()), ...(values.face ? [await facePair()] : [])];
+  const pairs = [...(values.hard ? [] : await middlebury()), ...(values.face ? [await facePair()] : [])];
+  const groups = [...pairs.map((pair) => ({ name: `${pair.name} ${pair.a.width}×${pair.a.height}`, pairs: [pair] })), ...(values.hard ? [{ name: 'hard fit pairs', pairs: await hardFit() }] : [])];
   const workDir = mkdtempSync(join(tmpdir(), 'mellm-flow-profile-'));
   const sessions = new TimedSessionCache({ intraOpThreads: 1 });
   try {
     const options = values.set ? { ...FLOW_CONFIGURATIONS[preset], ...(JSON.parse(values.set) as Partial<VariationalFlowOptions>) } : preset;
     const model = new VariationalFlowModel(sessions, join(workDir, 'models'), options);
-    for (const { name, a, b } of pairs) {
-      await model.estimate(a, b);
+    for (const group of groups) {
+      for (const { a, b } of group.pairs) await model.estimate(a, b);
       sessions.stages.clear();
       const threads0 = threadTimes();
       const cpu0 = process.cpuUsage();
       const wall0 = performance.now();
-      for (let i = 0; i < reps; i += 1) await model.estimate(a, b);
+      for (const { a, b } of group.pairs) for (let i = 0; i < reps; i += 1) await model.estimate(a, b);
       const cpu = process.cpuUsage(cpu0);
       const wall = performance.now() - wall0;
       const threads1 = threadTimes();
-      const total = (cpu.user + cpu.system) / 1000 / reps;
-      const inGraphs = [...sessions.stages.values()].reduce((s, x) => s + x.cpu, 0) / reps;
-      console.log(`\n${preset} ${name} ${a.width}×${a.height}: ${total.toFixed(1)} ms CPU, ${(wall / reps).toFixed(1)} ms wall per pair (${reps} reps, load ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]})`);
-      for (const [stage, s] of sessions.stages) console.log(`  graph ${stage.padEnd(12)} ${(s.calls / reps).toFixed(0).padStart(3)} calls  ${(s.cpu / reps).toFixed(1).padStart(6)} ms CPU  ${(s.wall / reps).toFixed(1).padStart(6)} ms wall`);
+      const calls = reps * group.pairs.length;
+      const total = (cpu.user + cpu.system) / 1000 / calls;
+      const inGraphs = [...sessions.stages.values()].reduce((s, x) => s + x.cpu, 0) / calls;
+      console.log(`\n${preset} ${group.name}: ${total.toFixed(1)} ms CPU, ${(wall / calls).toFixed(1)} ms wall per pair (${reps} reps, load ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]})`);
+      for (const [stage, s] of sessions.stages) console.log(`  graph ${stage.padEnd(12)} ${(s.calls / calls).toFixed(0).padStart(3)} calls  ${(s.cpu / calls).toFixed(1).padStart(6)} ms CPU  ${(s.wall / calls).toFixed(1).padStart(6)} ms wall`);
       console.log(`  between graphs       ${(total - inGraphs).toFixed(1).padStart(6)} ms CPU`);
-      const byThread = [...threads1].map(([n, ms]) => [n, (ms - (threads0.get(n) ?? 0)) / reps] as const).filter(([, ms]) => ms > 0).sort((x, y) => y[1] - x[1]);
+      const byThread = [...threads1].map(([n, ms]) => [n, (ms - (threads0.get(n) ?? 0)) / calls] as const).filter(([, ms]) => ms > 0).sort((x, y) => y[1] - x[1]);
       console.log(`  per thread: ${byThread.map(([n, ms]) => `${n} ${ms.toFixed(1)}`).join(', ')}`);
     }
   } finally {

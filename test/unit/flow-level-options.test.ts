@@ -52,6 +52,25 @@ describe('per-level solver options and the pyramid of a preset that skips full r
     expect(new Set(coarse.map(graph)).size).toBe(1);
   });
 
+  it('gives the finest solved levels their own rounds per warp, and leaves the other levels\' graphs as they were', async () => {
+    const base: VariationalFlowOptions = { ...FLOW_PRESETS.accurate, rounds: 2 };
+    const options: VariationalFlowOptions = { ...base, fineRounds: [1, 3] };
+    const { finestLevel } = options;
+    expect(levelWarpOptions(options, finestLevel).rounds).toBe(1);
+    expect(levelWarpOptions(options, finestLevel + 1).rounds).toBe(3);
+    expect(levelWarpOptions(options, finestLevel + 2).rounds).toBe(2);
+    const own = await ensureVariationalModel(tempDir(), optionsForSize(options, 640, 480));
+    const plain = await ensureVariationalModel(tempDir(), optionsForSize(base, 640, 480));
+    const byLevel = (graphs: typeof own, level: number) => {
+      const found = graphs.levels.find((l) => l.level === level);
+      return (found?.upsampleWarp ?? found?.warp)?.key;
+    };
+    expect(byLevel(own, finestLevel)).not.toBe(byLevel(plain, finestLevel));
+    expect(byLevel(own, finestLevel + 1)).not.toBe(byLevel(plain, finestLevel + 1));
+    // A level beyond the list keeps the graph (and session) it had without the option.
+    expect(byLevel(own, finestLevel + 2)).toBe(byLevel(plain, finestLevel + 2));
+  });
+
   it('takes the texture part at the finest solved level, close to taking it at full resolution', async () => {
     const fast = FLOW_PRESETS.fast;
     expect(fast.finestLevel).toBe(1);

@@ -94,14 +94,22 @@ describe('staged variational flow (pyramid, warp and upsample graphs on real onn
     const small = await ensureVariationalModel(dir, optionsForSize(FLOW_PRESETS.balanced, 80, 96));
     expect(large.levels.length).toBeGreaterThan(small.levels.length);
     expect(new Set([...large.levels, ...small.levels].map((l) => l.warp?.key)).size).toBe(1);
-    // accurate warps alike on every level too (one warp per run, 1–3 runs per level): its α
-    // grows up the pyramid, fed to the one graph as each level's 9α.
+    // accurate's coarse levels warp alike (one warp per run, 3 runs per level): its α grows
+    // up the pyramid, fed to the one graph as each level's 9α. Full resolution and the level
+    // below sweep and re-linearise their own way, so each has a graph of its own.
     const accurate = await ensureVariationalModel(dir, optionsForSize(FLOW_PRESETS.accurate, 640, 480));
     expect(accurate.levels.map((l) => l.warps)).toEqual([3, 3, 3, 3, 3, 2, 1]);
     expect(accurate.levels.map((l) => l.runs)).toEqual([3, 3, 3, 3, 3, 2, 1]);
-    expect(new Set(accurate.levels.map((l) => l.warp?.key)).size).toBe(1);
-    // A graph other levels run as it is gets no upsampling form beside it (one more session).
-    expect([...large.levels, ...small.levels, ...accurate.levels].every((l) => l.upsampleWarp === null && l.warp !== null)).toBe(true);
+    const coarse = accurate.levels.slice(0, 5);
+    const [belowFull, full] = accurate.levels.slice(5) as [(typeof accurate.levels)[number], (typeof accurate.levels)[number]];
+    expect(new Set(coarse.map((l) => l.warp?.key)).size).toBe(1);
+    expect(belowFull.warp?.key).not.toBe(coarse[0]?.warp?.key);
+    // A graph other levels run as it is gets no upsampling form beside it (one more session);
+    // full resolution's one warp, in a graph of its own, takes the upsampling in.
+    expect([...large.levels, ...small.levels, ...coarse, belowFull].every((l) => l.upsampleWarp === null && l.warp !== null)).toBe(true);
+    expect(full.warp).toBeNull();
+    expect(full.upsampleWarp?.key).not.toBe(belowFull.warp?.key);
+    expect(stageGraphs(accurate)).toHaveLength(5);
     expect(accurate.levels.map((l) => l.smoothness)).toEqual([6, 5, 4, 3, 2, 1, 0].map((level) => 9 * FLOW_PRESETS.accurate.alpha * 1.25 ** level));
     expect(large.levels.every((l) => l.smoothness === null)).toBe(true);
   });

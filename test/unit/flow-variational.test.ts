@@ -84,9 +84,12 @@ describe('variational flow (generated ONNX graph, real onnxruntime session)', ()
     expect(await ensureVariationalModel(dir, small)).toEqual(graphs);
     const files = stageGraphs(graphs);
     for (const file of files) expect(existsSync(file.path)).toBe(true);
-    // The pyramid, the upsampling and one warp graph shared by every level.
-    expect(files).toHaveLength(3);
-    expect(readdirSync(join(dir, 'generated')).filter((f) => f.endsWith('.onnx'))).toHaveLength(3);
+    // The pyramid, the upsampling and one warp graph per way of warping: full resolution's
+    // and the level below's own (their sweeps and rounds), one shared by the coarser levels.
+    const warpGraphs = new Set(graphs.levels.map((l) => (l.upsampleWarp ?? l.warp)?.key));
+    expect(warpGraphs.size).toBe(Math.min(3, small.levels));
+    expect(files).toHaveLength(2 + warpGraphs.size);
+    expect(readdirSync(join(dir, 'generated')).filter((f) => f.endsWith('.onnx'))).toHaveLength(2 + warpGraphs.size);
   });
 
   it('grows α up the pyramid where a preset asks for it, from the finest solved level', () => {

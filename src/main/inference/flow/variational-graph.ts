@@ -53,11 +53,12 @@ export function levelWarps(options: VariationalFlowOptions, level: number): numb
   return options.fineWarps?.[level - options.finestLevel] ?? options.warps;
 }
 
-/** The options one warp at `level` depends on: the exact median where the level asks for it. */
+/** The options one warp at `level` depends on: the exact median, sweeps and rounds where the level has its own. */
 export function levelWarpOptions(options: VariationalFlowOptions, level: number): VariationalFlowOptions {
   const exactMedian = Boolean(options.exactMedian || (level === options.finestLevel && options.exactMedianFinest));
-  const { fineIterations, ...rest } = options;
-  return { ...rest, exactMedian, iterations: fineIterations?.[level - options.finestLevel] ?? options.iterations };
+  const { fineIterations, fineRounds, ...rest } = options;
+  const fine = level - options.finestLevel;
+  return { ...rest, exactMedian, iterations: fineIterations?.[fine] ?? options.iterations, rounds: fineRounds?.[fine] ?? options.rounds };
 }
 
 /** Gray levels 0–255 → [0, 1]: the float32 factor every graph input is scaled by. */
