@@ -69,7 +69,14 @@ describe('a frame step in a recording', () => {
 
 /** Per step: storage writes and frame requests that began between its keydown and the next animation frame after its paint. */
 const PRESENTED_PROBE = `(() => {
-  const probe = (window.__presented = { start: 0, steps: [], writes: [] });
+  const probe = (window.__presented = { start: 0, steps: [], writes: [], fetches: [] });
+  // Counted as they start (resource timing lists a request only once it has finished).
+  const fetch = window.fetch;
+  window.fetch = function (input, init) {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    if (url.includes('/frames/')) probe.fetches.push(performance.now());
+    return fetch.call(this, input, init);
+  };
   const setItem = Storage.prototype.setItem;
   Storage.prototype.setItem = function (key, value) {
     probe.writes.push({ at: performance.now(), key, value });
@@ -82,7 +89,7 @@ const PRESENTED_PROBE = `(() => {
     requestAnimationFrame(() => {
       if (!start) return;
       const end = performance.now();
-      const fetched = performance.getEntriesByType('resource').filter((e) => e.name.includes('/frames/') && e.startTime >= start && e.startTime <= end).length;
+      const fetched = probe.fetches.filter((at) => at >= start && at <= end).length;
       const written = probe.writes.filter((w) => w.at >= start && w.at <= end).length;
       probe.steps.push({ index, fetched, written });
       probe.start = 0;
