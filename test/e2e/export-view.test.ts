@@ -47,8 +47,8 @@ const resultBox = () =>
   });
 
 const WORDS = {
-  en: { summary: '3 labels in 4 files', perFile: '3 labels', exists: 'Replace existing files', absolute: 'full path' },
-  'zh-CN': { summary: '3 条标注，4 个文件', perFile: '3 条标注', exists: '覆盖已有文件', absolute: '完整路径' },
+  en: { summary: '3 labels in 4 files', perFile: '3 events', exists: 'Replace existing files', absolute: 'full path' },
+  'zh-CN': { summary: '3 条标注，4 个文件', perFile: '3 个事件', exists: '覆盖已有文件', absolute: '完整路径' },
 } as const;
 
 describe.each(['en', 'zh-CN'] as const)('the Export view at 1280×720 (%s)', (language) => {

@@ -94,8 +94,10 @@ export async function exportCorpus(request: ExportRequest): Promise<ExportResult
   // Each job says, once written, how many labels its file holds and which it left out.
   const jobs: { format: ExportFormat; name: string; write: (path: string) => Promise<unknown>; held: () => Pick<ExportedFile, 'records' | 'skipped' | 'promptFormat'> }[] = [];
   const all = () => ({ records: records.length, skipped: [] });
-  // The session report also lists events nobody labelled yet: they are no label of its.
+  // The session report is a list of events (those nobody labelled yet too): it counts
+  // events, so a session of spotted, unlabelled events still makes a report.
   const labels = records.filter((record) => record.annotator !== UNLABELLED_CODER).length;
+  const reportEvents = () => ({ records: new Set(records.map((record) => record.eventId)).size, skipped: [] });
   for (const format of new Set(request.formats)) {
     switch (format) {
       case 'casme2-csv': jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, casmeCsv(records), signal), held: all }); break;
@@ -129,7 +131,7 @@ export async function exportCorpus(request: ExportRequest): Promise<ExportResult
       }
       case 'report': {
         const reportOptions = { includeImages: request.includeImages ?? false, ...(request.parseFacs ? { parseFacs: request.parseFacs } : {}), ...(request.reportTitle ? { title: request.reportTitle } : {}), ...(request.reportLanguage ? { language: request.reportLanguage } : {}) };
-        jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, sessionReportHtml(records, reportOptions), signal), held: () => ({ records: labels, skipped: [] }) });
+        jobs.push({ format, name: EXPORT_FILE_NAMES[format], write: (path) => writeOutputStream(path, sessionReportHtml(records, reportOptions), signal), held: reportEvents });
         break;
       }
       case 'eaf': {

@@ -23,8 +23,8 @@ type Option = (typeof OPTIONS)[number];
 const INSTRUCTIONS: ExportFormat = 'jsonl';
 /** A full path on any desktop: a relative one would land wherever the main process runs. */
 const ABSOLUTE = /^(\/|[A-Za-z]:[\\/]|\\\\)/;
-/** The format whose file holds one entry per event (its motion rows), not one per label. */
-const PER_EVENT: ExportFormat = 'frames-csv';
+/** The formats whose file holds one entry per event (the motion rows, the session report's events), not one per label. */
+const PER_EVENT: ReadonlySet<ExportFormat> = new Set<ExportFormat>(['frames-csv', 'report']);
 
 export function ExportView() {
   const { t } = useTranslation();
@@ -155,7 +155,7 @@ export function ExportView() {
             <ul className="recent" data-testid="export-files">
               {result.files.map((file) => (
                 <li key={file.path} data-records={file.records}>
-                  <code>{file.format}</code> · {t(file.format === PER_EVENT ? 'counts.events' : 'counts.labels', { count: file.records })}
+                  <code>{file.format}</code> · {t(PER_EVENT.has(file.format) ? 'counts.events' : 'counts.labels', { count: file.records })}
                   <div className="export-path">{file.path}</div>
                   {file.records === 0 && (
                     <div role="status" data-testid="export-no-records">
